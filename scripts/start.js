@@ -1,0 +1,17 @@
+// `npm start`: build if needed, then serve. The server migrates the database and, when it is empty,
+// creates the demo centre and accounts (see README). An existing database keeps its data.
+import { spawn } from 'node:child_process';
+import { buildIfStale } from './build.js';
+
+buildIfStale();
+const port = process.env.PORT ?? '3000';
+const env = {
+	...process.env,
+	PORT: port,
+	ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`,
+	DATABASE_PATH: process.env.DATABASE_PATH ?? 'data/custodian.db'
+};
+console.log(`Custodian: database ${env.DATABASE_PATH}, serving on ${env.ORIGIN}`);
+const server = spawn(process.execPath, ['build'], { stdio: 'inherit', env });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code) => process.exit(code ?? 0));

@@ -1,0 +1,81 @@
+// `npm test`: every check and test of the project, ending with one line that counts every test run
+// (vitest and Playwright together): `N passed, N failed[, N skipped]`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureChromium, chromiumVersion } from './chromium.js';
+import { buildIfStale } from './build.js';
+
+const ARTIFACTS = 'tests/.artifacts';
+mkdirSync(ARTIFACTS, { recursive: true });
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+
+function step(title, cmd, args, env = {}) {
+	console.log(`\n=== ${title} ===`);
+	const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	return result.status === 0;
+}
+
+function readJson(path) {
+	if (!existsSync(path)) return null;
+	try {
+		return JSON.parse(readFileSync(path, 'utf8'));
+	} catch {
+		return null;
+	}
+}
+
+// 1. Types: svelte-check over the whole project.
+if (!step('Type check (svelte-check)', 'npx', ['svelte-kit', 'sync']) ||
+	!step('Type check (svelte-check)', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings'])) {
+	problems.push('svelte-check found errors');
+}
+
+// 2. Scenario files, when the project has the checker.
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+if (pkg.scripts['scenarios:check'] && !step('Scenario files (npm run scenarios:check)', 'npm', ['run', '--silent', 'scenarios:check'])) {
+	problems.push('scenarios:check found errors');
+}
+
+// 3. Unit and integration tests (vitest).
+const vitestJson = `${ARTIFACTS}/vitest.json`;
+rmSync(vitestJson, { force: true });
+const vitestOk = step('Unit and integration tests (vitest)', 'npx', [
+	'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`
+]);
+const vitest = readJson(vitestJson);
+if (vitest) {
+	totals.passed += vitest.numPassedTests;
+	totals.failed += vitest.numFailedTests;
+	totals.skipped += vitest.numPendingTests + vitest.numTodoTests;
+}
+if (!vitestOk && (!vitest || vitest.numFailedTests === 0)) problems.push('vitest did not complete');
+
+// 4. End-to-end tests (Playwright, headless Chromium, against the built app).
+let e2eOk = false;
+try {
+	const chromium = await ensureChromium();
+	console.log(`\nChromium: ${chromium} (${chromiumVersion(chromium)})`);
+	buildIfStale();
+	const playwrightJson = `${ARTIFACTS}/playwright.json`;
+	rmSync(playwrightJson, { force: true });
+	e2eOk = step('End-to-end tests (Playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+		PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+		CHROMIUM_PATH: chromium
+	});
+	const report = readJson(playwrightJson);
+	if (report) {
+		totals.passed += report.stats.expected + report.stats.flaky;
+		totals.failed += report.stats.unexpected;
+		totals.skipped += report.stats.skipped;
+	}
+	if (!e2eOk && (!report || report.stats.unexpected === 0)) problems.push('Playwright did not complete');
+} catch (error) {
+	problems.push(`end-to-end tests could not run: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+console.log('');
+for (const problem of problems) console.log(`Problem: ${problem}`);
+const ok = problems.length === 0 && totals.failed === 0 && vitestOk && e2eOk;
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(ok ? 0 : 1);

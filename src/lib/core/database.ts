@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export type Db = BetterSQLite3Database<Record<string, never>> & { $client: Database.Database };
+
+export interface OpenOptions {
+	/** Folder of drizzle-kit migrations; defaults to ./drizzle under the working directory. */
+	migrationsFolder?: string;
+	/** Apply pending migrations on open (default true). */
+	migrate?: boolean;
+}
+
+export const DEFAULT_MIGRATIONS_FOLDER = resolve(process.cwd(), 'drizzle');
+
+/**
+ * Opens (creating if needed) a SQLite database with the pragmas every connection needs, and brings
+ * its schema up to date. ':memory:' gives a private database, as the tests use.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+	if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true });
+	const sqlite = new Database(path);
+	// WAL lets readers run beside the one writer; NORMAL survives a process crash with every commit
+	// (a power loss may lose the last ones: see the README). foreign_keys is off by default in SQLite.
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('synchronous = NORMAL');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('busy_timeout = 5000');
+	const db = drizzle(sqlite) as unknown as Db;
+	if (options.migrate !== false) {
+		migrate(db, { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS_FOLDER });
+	}
+	return db;
+}
+
+/**
+ * Runs fn in one write transaction started with BEGIN IMMEDIATE, so a writer waits for the lock
+ * (busy_timeout) instead of failing with SQLITE_BUSY half-way through.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+	return db.$client.transaction(fn).immediate();
+}

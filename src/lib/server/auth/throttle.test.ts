@@ -1,0 +1,127 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '$lib/core/database';
+import { createServerTestDb } from '$lib/server/testing';
+import {
+	ACCOUNT_POLICY,
+	ADDRESS_POLICY,
+	accountKey,
+	addressKey,
+	checkThrottle,
+	clearFailures,
+	delayAfter,
+	recordFailure,
+	throttleMessage
+} from './throttle';
+import { WRONG_CREDENTIALS, createUser, logIn } from './user';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+describe('log-in throttling', () => {
+	let db: Db;
+	beforeEach(() => {
+		db = createServerTestDb();
+	});
+
+	it('lets the first few failures through without delay', () => {
+		const keys = [accountKey('a@b.org')];
+		for (let i = 0; i < ACCOUNT_POLICY.freeFailures; i++) {
+			expect(checkThrottle(db, keys, T0 + i)).toEqual({ allowed: true });
+			recordFailure(db, keys, T0 + i);
+		}
+		expect(checkThrottle(db, keys, T0 + 10).allowed).toBe(true);
+	});
+
+	it('then slows down with a delay that doubles after each further failure', () => {
+		expect(delayAfter(ACCOUNT_POLICY.freeFailures, ACCOUNT_POLICY)).toBe(0);
+		expect(delayAfter(ACCOUNT_POLICY.freeFailures + 1, ACCOUNT_POLICY)).toBe(1000);
+		expect(delayAfter(ACCOUNT_POLICY.freeFailures + 2, ACCOUNT_POLICY)).toBe(2000);
+		expect(delayAfter(ACCOUNT_POLICY.freeFailures + 3, ACCOUNT_POLICY)).toBe(4000);
+		expect(delayAfter(50, ACCOUNT_POLICY)).toBe(ACCOUNT_POLICY.maxDelayMs);
+
+		const keys = [accountKey('a@b.org')];
+		for (let i = 0; i <= ACCOUNT_POLICY.freeFailures; i++) recordFailure(db, keys, T0);
+		const decision = checkThrottle(db, keys, T0 + 10);
+		expect(decision).toEqual({ allowed: false, locked: false, retryAfterMs: 990 });
+		expect(checkThrottle(db, keys, T0 + 1000).allowed).toBe(true);
+	});
+
+	it('locks an account temporarily after too many failures, then lets it try again', () => {
+		const keys = [accountKey('a@b.org')];
+		let now = T0;
+		for (let i = 0; i < ACCOUNT_POLICY.lockAfterFailures; i++) {
+			now += ACCOUNT_POLICY.maxDelayMs;
+			recordFailure(db, keys, now);
+		}
+		const decision = checkThrottle(db, keys, now + 1000);
+		expect(decision).toMatchObject({ allowed: false, locked: true });
+		if (!decision.allowed) expect(throttleMessage(decision)).toMatch(/locked for 15 minutes/);
+		expect(checkThrottle(db, keys, now + ACCOUNT_POLICY.lockMs).allowed).toBe(true);
+		// After the lock, one more failure starts a new count rather than relocking at once.
+		recordFailure(db, keys, now + ACCOUNT_POLICY.lockMs);
+		expect(checkThrottle(db, keys, now + ACCOUNT_POLICY.lockMs + 1).allowed).toBe(true);
+	});
+
+	it('forgets old failures after the window', () => {
+		const keys = [accountKey('a@b.org')];
+		for (let i = 0; i < ACCOUNT_POLICY.freeFailures + 3; i++) recordFailure(db, keys, T0);
+		expect(checkThrottle(db, keys, T0 + 100).allowed).toBe(false);
+		expect(checkThrottle(db, keys, T0 + ACCOUNT_POLICY.windowMs).allowed).toBe(true);
+	});
+
+	it('gives an address a larger allowance than an account, and the strictest key decides', () => {
+		const address = addressKey('203.0.113.9');
+		for (let i = 0; i < ACCOUNT_POLICY.freeFailures + 1; i++) recordFailure(db, [address], T0);
+		expect(checkThrottle(db, [address], T0 + 1).allowed).toBe(true);
+		for (let i = 0; i < ADDRESS_POLICY.lockAfterFailures; i++) recordFailure(db, [address], T0);
+		expect(checkThrottle(db, [accountKey('fresh@b.org'), address], T0 + 1)).toMatchObject({ allowed: false, locked: true });
+	});
+
+	it('clears an account’s failures after a successful log-in', () => {
+		const key = accountKey('a@b.org');
+		for (let i = 0; i < ACCOUNT_POLICY.freeFailures + 2; i++) recordFailure(db, [key], T0);
+		clearFailures(db, key);
+		expect(checkThrottle(db, [key], T0 + 1).allowed).toBe(true);
+	});
+
+	it('answers a wrong password and an unknown account with the same message, and throttles both alike', async () => {
+		await createUser(db, {
+			organisationId: 'centre-1',
+			email: 'real@example.org',
+			displayName: 'Real Person',
+			password: 'the right password',
+			roles: ['learner']
+		});
+		const wrong = await logIn(db, { email: 'real@example.org', password: 'nope', address: '198.51.100.1' }, T0);
+		const unknown = await logIn(db, { email: 'ghost@example.org', password: 'nope', address: '198.51.100.2' }, T0);
+		expect(wrong).toEqual({ ok: false, reason: 'invalid', message: WRONG_CREDENTIALS });
+		expect(unknown).toEqual({ ok: false, reason: 'invalid', message: WRONG_CREDENTIALS });
+
+		let now = T0;
+		for (let i = 1; i < ACCOUNT_POLICY.lockAfterFailures; i++) {
+			now += ACCOUNT_POLICY.maxDelayMs;
+			for (const email of ['real@example.org', 'ghost@example.org']) {
+				await logIn(db, { email, password: 'nope', address: `198.51.100.${i + 10}` }, now);
+			}
+		}
+		const realLocked = await logIn(db, { email: 'real@example.org', password: 'the right password', address: '198.51.100.99' }, now + 1);
+		const ghostLocked = await logIn(db, { email: 'ghost@example.org', password: 'x', address: '198.51.100.98' }, now + 1);
+		expect(realLocked).toMatchObject({ ok: false, reason: 'throttled' });
+		expect(ghostLocked).toMatchObject({ ok: false, reason: 'throttled' });
+		// The same wording for both: only the minutes left can differ.
+		if (!realLocked.ok && !ghostLocked.ok) {
+			expect(realLocked.message.replace(/\d+/g, 'N')).toBe(ghostLocked.message.replace(/\d+/g, 'N'));
+		}
+	});
+
+	it('logs in with the right password and normalises the email', async () => {
+		await createUser(db, {
+			organisationId: 'centre-1',
+			email: 'real@example.org',
+			displayName: 'Real Person',
+			password: 'the right password',
+			roles: ['learner']
+		});
+		const result = await logIn(db, { email: '  REAL@example.org ', password: 'the right password', address: '198.51.100.1' }, T0);
+		expect(result.ok).toBe(true);
+	});
+});

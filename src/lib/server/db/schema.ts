@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { integer, primaryKey, sqliteTable, text, index } from 'drizzle-orm/sqlite-core';
+
+/** The training centre. One row in a normal installation; the id lets tests make more. */
+export const organisation = sqliteTable('organisation', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	region: text('region', { enum: ['england-and-wales', 'scotland', 'northern-ireland'] })
+		.notNull()
+		.default('england-and-wales'),
+	dpoName: text('dpo_name').notNull().default(''),
+	dpoEmail: text('dpo_email').notNull().default(''),
+	dpoPhone: text('dpo_phone').notNull().default(''),
+	updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
+});
+
+export const user = sqliteTable(
+	'user',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisation.id),
+		/** Stored lower-cased and trimmed; unique. */
+		email: text('email').notNull().unique(),
+		displayName: text('display_name').notNull(),
+		passwordHash: text('password_hash').notNull(),
+		/** Set for an account made with a one-time password: it must be changed at next log in. */
+		mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+		active: integer('active', { mode: 'boolean' }).notNull().default(true),
+		createdAt: text('created_at').notNull()
+	},
+	(t) => [index('user_organisation_idx').on(t.organisationId)]
+);
+
+export const ROLES = ['learner', 'assessor', 'tutor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const userRole = sqliteTable(
+	'user_role',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		role: text('role', { enum: ROLES }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.role] })]
+);
+
+/** Sessions after the Lucia guide: the id is the SHA-256 of the token, never the token itself. */
+export const session = sqliteTable(
+	'session',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		/** Sliding expiry (epoch milliseconds). */
+		expiresAt: integer('expires_at').notNull(),
+		/** Absolute lifetime: the session ends here whatever its use (epoch milliseconds). */
+		absoluteExpiresAt: integer('absolute_expires_at').notNull(),
+		/** Last time the session was used, for the inactivity timeout (epoch milliseconds). */
+		lastSeenAt: integer('last_seen_at').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('session_user_idx').on(t.userId)]
+);
+
+/**
+ * Failed log-in attempts, keyed by "account:<email>" or "address:<ip>". Counting by key lets the
+ * same rule throttle an account and an address without revealing whether the account exists.
+ */
+export const loginThrottle = sqliteTable('login_throttle', {
+	key: text('key').primaryKey(),
+	failures: integer('failures').notNull(),
+	firstFailureAt: integer('first_failure_at').notNull(),
+	lastFailureAt: integer('last_failure_at').notNull(),
+	lockedUntil: integer('locked_until')
+});
+
+export type User = typeof user.$inferSelect;
+export type Session = typeof session.$inferSelect;
+export type Organisation = typeof organisation.$inferSelect;

@@ -1,0 +1,40 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { homeFor, safeRedirectTarget } from '$lib/server/auth/access';
+import { createSession, generateSessionToken } from '$lib/server/auth/session';
+import { setSessionCookie } from '$lib/server/auth/cookie';
+import { changePassword } from '$lib/server/auth/user';
+import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
+
+export const load = (({ locals, url }) => {
+	return {
+		mustChange: locals.user?.mustChangePassword ?? false,
+		minLength: PASSWORD_MIN_LENGTH,
+		redirectTo: safeRedirectTarget(url.searchParams.get('redirectTo')),
+		changed: url.searchParams.get('changed') === '1'
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	default: async ({ request, locals, cookies, url }) => {
+		const user = locals.user;
+		if (!user) redirect(303, '/login');
+		const form = await request.formData();
+		const input = {
+			currentPassword: String(form.get('currentPassword') ?? '').slice(0, 256),
+			newPassword: String(form.get('newPassword') ?? '').slice(0, 256),
+			confirmPassword: String(form.get('confirmPassword') ?? '').slice(0, 256)
+		};
+		const db = getDb();
+		const result = await changePassword(db, user.id, input);
+		if (!result.ok) return fail(400, { errors: result.errors });
+		// Every session of the user ended with the change; this browser gets a fresh one.
+		const token = generateSessionToken();
+		const session = createSession(db, token, user.id);
+		setSessionCookie(cookies, token, session.expiresAt);
+		const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
+		if (user.mustChangePassword) redirect(303, redirectTo ?? homeFor(user.roles));
+		redirect(303, '/account/password?changed=1');
+	}
+} satisfies Actions;

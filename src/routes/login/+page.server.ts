@@ -1,0 +1,42 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { homeFor, safeRedirectTarget } from '$lib/server/auth/access';
+import { createSession, generateSessionToken } from '$lib/server/auth/session';
+import { setSessionCookie } from '$lib/server/auth/cookie';
+import { logIn, rolesOf } from '$lib/server/auth/user';
+
+export const load = (({ locals, url }) => {
+	const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
+	if (locals.user) redirect(303, redirectTo ?? homeFor(locals.user.roles));
+	return { redirectTo };
+}) satisfies PageServerLoad;
+
+export const actions = {
+	default: async ({ request, cookies, getClientAddress, url }) => {
+		const form = await request.formData();
+		const email = String(form.get('email') ?? '').slice(0, 254);
+		const password = String(form.get('password') ?? '').slice(0, 256);
+		const redirectTo = safeRedirectTarget(String(form.get('redirectTo') ?? '') || url.searchParams.get('redirectTo'));
+		const errors: { email?: string; password?: string } = {};
+		const noErrors: { email?: string; password?: string } = {};
+		if (!email.trim()) errors.email = 'Enter your email address.';
+		else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) errors.email = 'Enter an email address like name@example.org.';
+		if (!password) errors.password = 'Enter your password.';
+		if (errors.email || errors.password) return fail(400, { email, errors, message: null });
+
+		const db = getDb();
+		const result = await logIn(db, { email, password, address: getClientAddress() });
+		if (!result.ok) {
+			return fail(result.reason === 'throttled' ? 429 : 400, { email, errors: noErrors, message: result.message });
+		}
+		// A new token at every log-in: a token planted before log-in (session fixation) is never promoted.
+		const token = generateSessionToken();
+		const session = createSession(db, token, result.user.id);
+		setSessionCookie(cookies, token, session.expiresAt);
+		if (result.user.mustChangePassword) {
+			redirect(303, `/account/password${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`);
+		}
+		redirect(303, redirectTo ?? homeFor(rolesOf(db, result.user.id)));
+	}
+} satisfies Actions;

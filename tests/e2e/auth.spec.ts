@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { ACCOUNTS, LoginPage, PASSWORD, logInAs, type RoleName } from './support/accounts';
+
+test.describe('logging in and out', () => {
+	for (const role of Object.keys(ACCOUNTS) as RoleName[]) {
+		test(`the demo ${role} logs in and lands on the ${role} home page`, async ({ page }) => {
+			await logInAs(page, role);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText(ACCOUNTS[role].heading);
+			await expect(page.getByRole('link', { name: ACCOUNTS[role].name })).toBeVisible();
+			await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+		});
+	}
+
+	test('a wrong password shows an error and keeps the typed email', async ({ page }) => {
+		const login = new LoginPage(page);
+		await login.goto();
+		await login.logIn(ACCOUNTS.learner.email, 'not the password');
+		await expect(page.getByRole('alert')).toContainText('That email and password do not match');
+		await expect(page.getByLabel('Email address')).toHaveValue(ACCOUNTS.learner.email);
+		await expect(page.getByLabel('Password')).toHaveValue('');
+		await expect(page).toHaveURL(/\/login/);
+	});
+
+	test('an unknown email gets the same message as a wrong password', async ({ page }) => {
+		const login = new LoginPage(page);
+		await login.goto();
+		await login.logIn('nobody-here@custodian.test', 'whatever password');
+		await expect(page.getByRole('alert')).toContainText('That email and password do not match an active account');
+	});
+
+	test('the log-in form works without JavaScript', async ({ browser }) => {
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		const page = await context.newPage();
+		const login = new LoginPage(page);
+		await login.goto();
+		await login.logIn(ACCOUNTS.tutor.email, 'wrong password');
+		await expect(page.getByRole('alert')).toContainText('do not match');
+		await expect(page.getByLabel('Email address')).toHaveValue(ACCOUNTS.tutor.email);
+		await login.logIn(ACCOUNTS.tutor.email, PASSWORD);
+		await expect(page).toHaveURL('/author');
+		await context.close();
+	});
+
+	test('an anonymous visit to a guarded page goes to log in and returns there afterwards', async ({ page }) => {
+		await page.goto('/admin/settings');
+		await expect(page).toHaveURL('/login?redirectTo=%2Fadmin%2Fsettings');
+		await new LoginPage(page).logIn(ACCOUNTS.admin.email, PASSWORD);
+		await expect(page).toHaveURL('/admin/settings');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Centre settings');
+	});
+
+	test('log-in does not redirect to another site', async ({ page }) => {
+		await page.goto('/login?redirectTo=//evil.example/phish');
+		await new LoginPage(page).logIn(ACCOUNTS.learner.email, PASSWORD);
+		await expect(page).toHaveURL('/learn');
+	});
+
+	test('log out ends the session: the old cookie no longer works', async ({ page, context, request }) => {
+		await logInAs(page, 'learner');
+		const cookie = (await context.cookies()).find((c) => c.name === 'session');
+		expect(cookie?.httpOnly).toBe(true);
+		expect(cookie?.sameSite).toBe('Lax');
+		await page.getByRole('button', { name: 'Log out' }).click();
+		await expect(page).toHaveURL('/login');
+		// Replay the old cookie from a client that never logged out.
+		const replay = await request.get('/learn', { headers: { cookie: `session=${cookie!.value}` }, maxRedirects: 0 });
+		expect(replay.status()).toBe(303);
+		expect(replay.headers()['location']).toContain('/login');
+	});
+
+	test('a session token planted before log-in is not promoted (no session fixation)', async ({ page, context }) => {
+		const planted = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+		await context.addCookies([{ name: 'session', value: planted, url: 'http://localhost:4173' }]);
+		await logInAs(page, 'learner');
+		const cookie = (await context.cookies()).find((c) => c.name === 'session');
+		expect(cookie?.value).not.toBe(planted);
+	});
+});
