@@ -1,0 +1,216 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { writeTransaction } from './database';
+import { AUDIT_ACTIONS, appendAudit, auditEntries, canonicalJson, verifyAuditChain, type AuditDetails, type AuditInput } from './audit';
+import { createTestContext, type TestContext } from './testing';
+
+let open: TestContext[] = [];
+function setUp(): TestContext {
+	const t = createTestContext();
+	open.push(t);
+	return t;
+}
+afterEach(() => {
+	for (const t of open) t.close();
+	open = [];
+});
+
+function append(t: TestContext, inputs: AuditInput[]): void {
+	writeTransaction(t.ctx.db, () => {
+		for (const input of inputs) {
+			appendAudit(t.ctx, input);
+			t.clock.advance(1000);
+		}
+	});
+}
+
+function someEntries(n: number): AuditInput[] {
+	return Array.from({ length: n }, (_, i) => ({
+		action: 'customer.viewed' as const,
+		subjectType: 'customer' as const,
+		subject: `customer-${i % 3}`,
+		fields: ['givenName', 'postcode'],
+		details: { purposeCode: 'account-servicing', count: i }
+	}));
+}
+
+/** Drops the append-only triggers, as an attacker with file access could. */
+function dropTriggers(t: TestContext): void {
+	t.ctx.db.$client.exec('drop trigger audit_entry_no_update; drop trigger audit_entry_no_delete;');
+}
+
+const sqlite = (t: TestContext) => t.ctx.db.$client;
+
+describe('audit log', () => {
+	it('verifies a chain of appended entries, starting with the workspace being created', () => {
+		const t = setUp();
+		append(t, someEntries(10));
+		const result = verifyAuditChain(t.ctx.db, t.ctx.workspaceId);
+		expect(result).toMatchObject({ ok: true, entries: 11 });
+		const entries = auditEntries(t.ctx.db, t.ctx.workspaceId);
+		expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+		expect(entries[0]).toMatchObject({ action: 'workspace.created', actorId: 'agent-1', actorRole: 'agent' });
+		expect(entries[1]).toMatchObject({ at: '2025-03-03T09:00:00.000Z', fields: ['givenName', 'postcode'], details: { count: 0 } });
+		expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
+	});
+
+	it('keeps a separate chain per workspace', () => {
+		const a = setUp();
+		append(a, someEntries(3));
+		const b = createTestContext({ seed: 'other' });
+		open.push(b);
+		expect(verifyAuditChain(a.ctx.db, a.ctx.workspaceId)).toMatchObject({ ok: true, entries: 4 });
+		expect(verifyAuditChain(b.ctx.db, b.ctx.workspaceId)).toMatchObject({ ok: true, entries: 1 });
+	});
+
+	it('is refused by the database when an entry is updated or deleted', () => {
+		const t = setUp();
+		append(t, someEntries(2));
+		expect(() => sqlite(t).prepare("update audit_entry set action = 'customer.searched' where seq = 2").run()).toThrow(
+			'audit log is append-only'
+		);
+		expect(() => sqlite(t).prepare('delete from audit_entry where seq = 2').run()).toThrow('audit log is append-only');
+		expect(() => sqlite(t).prepare('delete from audit_entry').run()).toThrow('audit log is append-only');
+		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: true, entries: 3 });
+	});
+
+	it('refuses to append outside a transaction or with an event name not in the catalogue', () => {
+		const t = setUp();
+		expect(() => appendAudit(t.ctx, { action: 'customer.viewed' })).toThrow('inside a write transaction');
+		expect(() =>
+			writeTransaction(t.ctx.db, () => appendAudit(t.ctx, { action: 'customer.deleted' as never }))
+		).toThrow('unknown audit action');
+	});
+
+	it.each([
+		['the actor', "update audit_entry set actor_id = 'someone-else' where seq = 4"],
+		['the time', "update audit_entry set at = '2020-01-01T00:00:00.000Z' where seq = 4"],
+		['the subject', "update audit_entry set subject = 'customer-9' where seq = 4"],
+		['the field names', `update audit_entry set fields = '["givenName"]' where seq = 4`],
+		['the details', `update audit_entry set details = '{"count":99,"purposeCode":"account-servicing"}' where seq = 4`],
+		['the hash, recomputed by hand without the key', "update audit_entry set hash = lower(hex(randomblob(32))) where seq = 4"]
+	])('names the entry when %s of an entry is changed behind the triggers', (_what, tamper) => {
+		const t = setUp();
+		append(t, someEntries(6));
+		dropTriggers(t);
+		sqlite(t).prepare(tamper).run();
+		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
+	});
+
+	it('names a deleted entry by its seq', () => {
+		const t = setUp();
+		append(t, someEntries(6));
+		dropTriggers(t);
+		sqlite(t).prepare('delete from audit_entry where seq = 4').run();
+		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('missing') });
+	});
+
+	it('names the first entry out of place when two entries are swapped', () => {
+		const t = setUp();
+		append(t, someEntries(6));
+		dropTriggers(t);
+		sqlite(t).exec('update audit_entry set seq = -1 where seq = 4; update audit_entry set seq = 4 where seq = 5; update audit_entry set seq = 5 where seq = -1;');
+		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
+	});
+
+	it('names an entry whose link to the previous entry was rewritten', () => {
+		const t = setUp();
+		append(t, someEntries(6));
+		dropTriggers(t);
+		sqlite(t).exec('update audit_entry set prev_hash = (select hash from audit_entry where seq = 2) where seq = 4');
+		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('link') });
+	});
+
+	it('stores field names and facts, never more than the operation gave it', () => {
+		const t = setUp();
+		writeTransaction(t.ctx.db, () =>
+			appendAudit(t.ctx, { action: 'identity.verified', subjectType: 'customer', subject: 'c1', fields: ['dateOfBirth'], details: { method: 'knowledge-based', b: undefined as never } })
+		);
+		const last = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		expect(last.details).toEqual({ method: 'knowledge-based' });
+		expect(sqlite(t).prepare('select details from audit_entry where seq = 2').pluck().get()).toBe('{"method":"knowledge-based"}');
+	});
+
+	it('has a catalogue of unique dotted event names, each described', () => {
+		const names = AUDIT_ACTIONS.map((a) => a.action);
+		expect(new Set(names).size).toBe(names.length);
+		for (const entry of AUDIT_ACTIONS) {
+			expect(entry.action).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+			expect(entry.description.length).toBeGreaterThan(10);
+		}
+	});
+});
+
+describe('canonicalJson', () => {
+	it('sorts keys at every depth and drops undefined', () => {
+		expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: null }], c: undefined } })).toBe('{"a":{"d":[2,{"y":null,"z":1}]},"b":1}');
+	});
+});
+
+const detailsArbitrary: fc.Arbitrary<AuditDetails> = fc.dictionary(
+	fc.string({ minLength: 1, maxLength: 8 }),
+	fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 })),
+	{ maxKeys: 4 }
+);
+const inputArbitrary: fc.Arbitrary<AuditInput> = fc.record({
+	action: fc.constantFrom(...AUDIT_ACTIONS.map((a) => a.action)),
+	subjectType: fc.constantFrom('customer' as const, 'request' as const, 'breach' as const),
+	subject: fc.uuid(),
+	fields: fc.array(fc.constantFrom('givenName', 'familyName', 'dateOfBirth', 'postcode', 'email', 'balance'), { maxLength: 4 }),
+	details: detailsArbitrary
+});
+
+describe('audit chain properties', () => {
+	it('any sequence of appends verifies', () => {
+		fc.assert(
+			fc.property(fc.array(inputArbitrary, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 10_000_000 }), (inputs, step) => {
+				const t = createTestContext();
+				try {
+					writeTransaction(t.ctx.db, () => {
+						for (const input of inputs) {
+							appendAudit(t.ctx, input);
+							t.clock.advance(step);
+						}
+					});
+					const result = verifyAuditChain(t.ctx.db, t.ctx.workspaceId);
+					expect(result).toMatchObject({ ok: true, entries: inputs.length + 1 });
+				} finally {
+					t.close();
+				}
+			}),
+			{ numRuns: 40 }
+		);
+	});
+
+	it('changing any one character of any one entry’s details is detected at that entry', () => {
+		fc.assert(
+			fc.property(
+				fc.array(inputArbitrary, { minLength: 1, maxLength: 12 }),
+				fc.nat(),
+				fc.nat(),
+				fc.integer({ min: 1, max: 0xffff }),
+				(inputs, entryPick, charPick, delta) => {
+					const t = createTestContext();
+					try {
+						writeTransaction(t.ctx.db, () => inputs.forEach((input) => appendAudit(t.ctx, input)));
+						const total = inputs.length + 1;
+						const seq = (entryPick % total) + 1;
+						const details = sqlite(t).prepare('select details from audit_entry where seq = ?').pluck().get(seq) as string;
+						const at = charPick % details.length;
+						// A different character at one position (skipping the surrogate range, which is not text).
+						let code = (details.charCodeAt(at) + delta) % 0x10000;
+						if (code >= 0xd800 && code <= 0xdfff) code = 0x41 + (code % 26);
+						if (code === details.charCodeAt(at)) code = code === 0x41 ? 0x42 : 0x41;
+						const tampered = details.slice(0, at) + String.fromCharCode(code) + details.slice(at + 1);
+						dropTriggers(t);
+						sqlite(t).prepare('update audit_entry set details = ? where seq = ?').run(tampered, seq);
+						expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
+					} finally {
+						t.close();
+					}
+				}
+			),
+			{ numRuns: 60 }
+		);
+	});
+});

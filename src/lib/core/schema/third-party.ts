@@ -1,0 +1,48 @@
+import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { workspace } from './workspace';
+import { customer } from './customer';
+
+/**
+ * Recorded authority to act for a customer (DOMAIN.md §3). A caller who says they are the spouse
+ * has no authority unless a row here says so.
+ */
+export const AUTHORITY_TYPES = [
+	'written-authority',
+	'power-of-attorney',
+	'lasting-power-of-attorney',
+	'court-deputy',
+	'appointee',
+	'legal-obligation'
+] as const;
+
+/** What the third party may do. */
+export const THIRD_PARTY_ACTIONS = ['receive-information', 'make-changes', 'make-requests'] as const;
+
+export const authorisedThirdParty = sqliteTable(
+	'authorised_third_party',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspace.id),
+		customerId: text('customer_id')
+			.notNull()
+			.references(() => customer.id),
+		name: text('name').notNull(),
+		/** E.g. "spouse", "son", "solicitor". Being related gives no authority by itself. */
+		relationship: text('relationship').notNull(),
+		authorityType: text('authority_type', { enum: AUTHORITY_TYPES }).notNull(),
+		/** Reference to the document seen: signed form id, LPA registration number. */
+		evidenceRef: text('evidence_ref').notNull(),
+		/** Data categories (or "all") the authority covers. */
+		scopeCategories: text('scope_categories', { mode: 'json' }).$type<string[]>().notNull(),
+		scopeActions: text('scope_actions', { mode: 'json' }).$type<(typeof THIRD_PARTY_ACTIONS)[number][]>().notNull(),
+		/** YYYY-MM-DD inclusive range; validTo null means until revoked. */
+		validFrom: text('valid_from').notNull(),
+		validTo: text('valid_to'),
+		recordedBy: text('recorded_by').notNull(),
+		recordedAt: text('recorded_at').notNull(),
+		revokedAt: text('revoked_at')
+	},
+	(t) => [index('authorised_third_party_customer_idx').on(t.customerId)]
+);
