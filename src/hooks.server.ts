@@ -2,7 +2,7 @@ import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { getDb } from '$lib/server/db';
-import { seedDemoData } from '$lib/server/demo';
+import { seedDemoData, seedFirstAdministrator } from '$lib/server/demo';
 import { requirementFor } from '$lib/server/auth/access';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
@@ -10,7 +10,15 @@ import { logRequest } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
 	const db = getDb(); // opens the database and applies pending migrations
-	if (env.DEMO_DATA !== 'false') await seedDemoData(db);
+	if (env.DEMO_DATA !== 'false') {
+		await seedDemoData(db);
+	} else if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
+		await seedFirstAdministrator(db, {
+			centreName: env.CENTRE_NAME || 'Training centre',
+			email: env.ADMIN_EMAIL,
+			password: env.ADMIN_PASSWORD
+		});
+	}
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {

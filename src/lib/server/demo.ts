@@ -39,3 +39,26 @@ export async function seedDemoData(db: Db): Promise<boolean> {
 	}
 	return true;
 }
+
+/**
+ * A production start (DEMO_DATA=false) on an empty database: the centre and its first
+ * administrator, whose one-time password must be changed at first log-in.
+ */
+export async function seedFirstAdministrator(
+	db: Db,
+	input: { centreName: string; email: string; password: string }
+): Promise<boolean> {
+	const existing = db.select({ n: count() }).from(organisation).get();
+	if ((existing?.n ?? 0) > 0) return false;
+	const id = crypto.randomUUID();
+	db.insert(organisation).values({ id, name: input.centreName, updatedAt: new Date().toISOString() }).run();
+	await createUser(db, {
+		organisationId: id,
+		email: input.email,
+		displayName: 'Administrator',
+		password: input.password,
+		roles: ['admin'],
+		mustChangePassword: true
+	});
+	return true;
+}
