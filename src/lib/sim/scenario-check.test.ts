@@ -1,0 +1,396 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkScenario, contentHash, formatScenarioError, loadScenarios, parseScenario, scenarioVersion } from './scenario-check';
+import { sampleScenarioInput } from './testing';
+
+const FILE = 'scenarios/test-scenario.yaml';
+
+/** Broken files are broken on purpose: the sample is edited as untyped data. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits make the data invalid by design
+type Editable = any;
+
+/** The errors of the sample after `edit`, as `npm run scenarios:check` prints them. */
+function errorsAfter(edit: (s: Editable) => void): string[] {
+	const scenario: Editable = sampleScenarioInput();
+	edit(scenario);
+	return checkScenario(FILE, stringify(scenario)).map(formatScenarioError);
+}
+
+const e = (path: string, message: string) => `${FILE}: ${path}: ${message}`;
+
+describe('a valid file', () => {
+	it('has no errors, and parses with its defaults filled in', () => {
+		const parsed = parseScenario(FILE, stringify(sampleScenarioInput()));
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		expect(parsed.scenario.clock.dialogueStep).toBe('1 minute');
+		expect(parsed.scenario.organisation).toEqual({});
+		expect(parsed.scenario.seed.consents).toEqual([]);
+		expect(parsed.scenario.personas[0]!.channel).toBe('phone');
+	});
+
+	it('is versioned by its declared version and the first 12 hex of its SHA-256', () => {
+		const text = stringify(sampleScenarioInput());
+		const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
+		expect(contentHash(text)).toBe(hash);
+		expect(scenarioVersion('1.0.0', text)).toBe(`1.0.0+${hash}`);
+		const parsed = parseScenario(FILE, text);
+		expect(parsed.ok && parsed.version).toBe(`1.0.0+${hash}`);
+		expect(scenarioVersion('1.0.0', `${text}\n`)).not.toBe(`1.0.0+${hash}`);
+	});
+});
+
+describe('YAML syntax errors', () => {
+	it('give the line and column', () => {
+		const text = 'id: test-scenario\ntitle: [unclosed\nversion: 1.0.0\n';
+		const errors = checkScenario(FILE, text);
+		expect(errors.map(formatScenarioError)).toEqual([
+			e('line 3, column 1', 'Flow sequence in block collection must be sufficiently indented and end with a ]')
+		]);
+		expect(errors[0]!.line).toBe(3);
+	});
+
+	it('report a key given twice', () => {
+		expect(checkScenario(FILE, 'id: a\nid: b\n').map(formatScenarioError)).toEqual([e('line 2, column 1', 'Map keys must be unique')]);
+	});
+
+	it('report an empty file as not a scenario', () => {
+		expect(checkScenario(FILE, '').map(formatScenarioError)).toEqual([e('(root)', 'expected a mapping, got nothing')]);
+	});
+});
+
+describe('schema errors', () => {
+	it('name a missing field', () => {
+		expect(errorsAfter((s) => delete s.title)).toEqual([e('title', 'missing (expected a string)')]);
+		expect(errorsAfter((s) => delete s.marking[2].feedback.notMet)).toEqual([e('marking[2].feedback.notMet', 'missing (expected a string)')]);
+		expect(errorsAfter((s) => delete s.clock.start)).toEqual([
+			e('clock.start', 'missing: expected an ISO instant with an offset, e.g. "2025-03-07T15:40:00+00:00"')
+		]);
+	});
+
+	it('name a value of the wrong kind or outside its list', () => {
+		expect(errorsAfter((s) => (s.difficulty = 'easy'))).toEqual([
+			e('difficulty', 'expected one of "foundation", "intermediate", "advanced", got "easy"')
+		]);
+		expect(errorsAfter((s) => (s.marking[1].weight = 1.5))).toEqual([e('marking[1].weight', 'must be a whole number')]);
+		expect(errorsAfter((s) => (s.personas = { sarah: {} }))).toEqual([e('personas', 'expected a list, got a mapping')]);
+		expect(errorsAfter((s) => (s.clock.start = '2025-03-07T15:40:00'))).toEqual([
+			e('clock.start', 'expected an ISO instant with an offset, e.g. "2025-03-07T15:40:00+00:00"')
+		]);
+		expect(errorsAfter((s) => (s.clock.dialogueStep = 'a while'))).toEqual([
+			e('clock.dialogueStep', 'expected a duration like "1 minute", "2 hours" or "2 days later"')
+		]);
+		expect(errorsAfter((s) => (s.seed.customers[0].fields.identity.givenName = 42))).toEqual([
+			e('seed.customers[0].fields.identity.givenName', 'expected a string (quote numbers and dates)')
+		]);
+	});
+
+	it('name an unknown key', () => {
+		expect(
+			errorsAfter((s) => {
+				s.marking[0].feedbak = s.marking[0].feedback;
+				delete s.marking[0].feedback;
+			})
+		).toEqual([e('marking[0].feedback', 'missing (expected a mapping)'), e('marking[0].feedbak', 'unknown key')]);
+	});
+
+	it('ask for at least one marking point', () => {
+		expect(errorsAfter((s) => (s.marking = []))).toEqual([e('marking', 'add at least one marking point')]);
+	});
+
+	it('ask for a weight or critical, not both', () => {
+		expect(errorsAfter((s) => delete s.marking[1].weight)).toEqual([
+			e('marking[1].weight', 'missing: give a `weight` (a whole number, 1 or more) or `critical: true`')
+		]);
+		expect(errorsAfter((s) => (s.marking[0].weight = 2))).toEqual([
+			e('marking[0].weight', 'a critical point has no weight: give either `weight` or `critical: true`')
+		]);
+	});
+
+	it('name the rule that is not one, and the operator at fault inside one', () => {
+		expect(errorsAfter((s) => (s.marking[3].rule = { exist: { event: 'confirmed.caller.understood' } }))).toEqual([
+			e('marking[3].rule', 'expected a rule: an object with exactly one of exists, absent, before, count, fieldEquals, within, all, any, not; found "exist"')
+		]);
+		expect(errorsAfter((s) => (s.marking[3].rule = { exists: { event: 'a.b' }, absent: { event: 'a.b' } }))).toEqual([
+			e('marking[3].rule', 'a rule has exactly one operator, found exists and absent: combine rules with `all` or `any`')
+		]);
+		expect(errorsAfter((s) => (s.marking[1].rule.all[0].before.then = { name: 'explained.no.authority' }))).toEqual([
+			e('marking[1].rule.all[0].before.then.event', 'missing (expected a string)'),
+			e('marking[1].rule.all[0].before.then.name', 'unknown key')
+		]);
+		expect(errorsAfter((s) => (s.marking[2].rule.any[0].count = { event: 'interaction.logged' }))).toEqual([
+			e('marking[2].rule.any[0].count', 'give `min`, `max` or both')
+		]);
+		expect(errorsAfter((s) => (s.marking[2].rule.any[1].within.hours = 1))).toEqual([
+			e('marking[2].rule.any[1].within', 'give exactly one of `minutes` or `hours`')
+		]);
+		expect(errorsAfter((s) => (s.marking[0].rule.absent.where.authorised = { inn: [false] }))).toEqual([
+			e('marking[0].rule.absent.where.authorised', 'expected a value, { in: [values] } or { contains: value }')
+		]);
+		expect(errorsAfter((s) => delete s.marking[3].rule)).toEqual([
+			e('marking[3].rule', 'missing (expected a rule: an object with exactly one of exists, absent, before, count, fieldEquals, within, all, any, not)')
+		]);
+	});
+
+	it('give the line an error is on', () => {
+		const scenario: Editable = sampleScenarioInput();
+		scenario.difficulty = 'easy';
+		const text = stringify(scenario);
+		const [error] = checkScenario(FILE, text);
+		expect(text.split('\n')[error!.line! - 1]).toBe('difficulty: easy');
+	});
+});
+
+describe('unknown events', () => {
+	const unknown = (path: string, name = 'identity.checked') => e(path, `unknown event "${name}"`);
+
+	it('are errors in every position of a rule', () => {
+		const bad = { event: 'identity.checked' };
+		expect(errorsAfter((s) => (s.marking[0].rule.absent.event = 'identity.checked'))).toEqual([unknown('marking[0].rule.absent.event')]);
+		expect(errorsAfter((s) => (s.marking[3].rule = { exists: bad }))).toEqual([unknown('marking[3].rule.exists.event')]);
+		expect(errorsAfter((s) => (s.marking[1].rule.all[0].before.first = bad))).toEqual([unknown('marking[1].rule.all[0].before.first.event')]);
+		expect(errorsAfter((s) => (s.marking[1].rule.all[0].before.then = bad))).toEqual([unknown('marking[1].rule.all[0].before.then.event')]);
+		expect(errorsAfter((s) => (s.marking[2].rule.any[0].count.event = 'identity.checked'))).toEqual([unknown('marking[2].rule.any[0].count.event')]);
+		expect(errorsAfter((s) => (s.marking[2].rule.any[1].within.event = bad))).toEqual([unknown('marking[2].rule.any[1].within.event.event')]);
+		expect(errorsAfter((s) => (s.marking[2].rule.any[1].within.after = bad))).toEqual([unknown('marking[2].rule.any[1].within.after.event')]);
+		expect(errorsAfter((s) => (s.marking[2].rule.any[2].fieldEquals.event = 'identity.checked'))).toEqual([unknown('marking[2].rule.any[2].fieldEquals.event')]);
+		expect(errorsAfter((s) => (s.marking[1].rule.all[1].any[1].not.exists = bad))).toEqual([unknown('marking[1].rule.all[1].any[1].not.exists.event')]);
+	});
+
+	it('are errors in dialogue branches and waits', () => {
+		expect(errorsAfter((s) => (s.dialogue.nodes[2].branch.cases[0].when = { exists: { event: 'identity.checked' } }))).toEqual([
+			unknown('dialogue.nodes[2].branch.cases[0].when.exists.event')
+		]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[1].waitFor = { event: 'identity.checked' }))).toEqual([unknown('dialogue.nodes[1].waitFor.event')]);
+	});
+
+	it('suggest a near name', () => {
+		expect(errorsAfter((s) => (s.marking[3].rule = { exists: { event: 'identity.verifed' } }))).toEqual([
+			e('marking[3].rule.exists.event', 'unknown event "identity.verifed" (did you mean "identity.verified"?)')
+		]);
+	});
+
+	it('include dialogue events that are not declared, and declared events no choice emits', () => {
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].choices[0].event = 'asked.caller.for.dob'))).toEqual([
+			e('dialogue.nodes[0].choices[0].event', 'unknown dialogue event "asked.caller.for.dob": declare it under events')
+		]);
+		expect(errorsAfter((s) => s.events.push({ name: 'promised.callback', description: 'Promised a callback.' }))).toEqual([
+			e('events[2].name', '"promised.callback" is declared but no choice emits it')
+		]);
+	});
+
+	it('keep core and dialogue events apart', () => {
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].choices[0].event = 'disclosure.made'))).toEqual([
+			e('dialogue.nodes[0].choices[0].event', '"disclosure.made" is a core event: the core writes it, a choice cannot')
+		]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[1].waitFor = { event: 'explained.no.authority' }))).toEqual([
+			e('dialogue.nodes[1].waitFor.event', 'waitFor takes a core event; "explained.no.authority" is a dialogue event')
+		]);
+		expect(errorsAfter((s) => s.events.push({ name: 'identity.verified', description: 'x' }))).toEqual([
+			e('events[2].name', '"identity.verified" is a core event: only dialogue events are declared')
+		]);
+	});
+
+	it('catch a details key the event never carries', () => {
+		expect(errorsAfter((s) => (s.marking[0].rule.absent.where = { authorized: false }))).toEqual([
+			e(
+				'marking[0].rule.absent.where.authorized',
+				'"disclosure.made" has no details key "authorized" (it has disclosureId, recipientType, route, authorised, manner, basisOrExemption, verificationId, purposeCode, channel, requestId, consentId, breachId, interactionId, thirdPartyId, findingId)'
+			)
+		]);
+		expect(errorsAfter((s) => (s.marking[2].rule.any[2].fieldEquals.path = 'party.type'))).toEqual([
+			e(
+				'marking[2].rule.any[2].fieldEquals.path',
+				'"interaction.logged" has no details key "party" (it has interactionId, channel, direction, partyType, nature, requestId, disclosureId, consentId, breachId, verificationId, thirdPartyId, findingId)'
+			)
+		]);
+		expect(errorsAfter((s) => (s.marking[3].rule = { exists: { event: 'confirmed.caller.understood', where: { nod: 'x' } } }))).toEqual([
+			e('marking[3].rule.exists.where.nod', '"confirmed.caller.understood" has no details key "nod" (it has node, choice)')
+		]);
+	});
+});
+
+describe('unknown references', () => {
+	it('to nodes', () => {
+		expect(errorsAfter((s) => (s.dialogue.start = 'openng'))).toEqual([
+			e('dialogue.start', 'unknown node "openng" (did you mean "opening"?)'),
+			...['opening', 'on-hold', 'closing', 'wrap-up', 'thanks'].map((id, i) =>
+				e(`dialogue.nodes[${i}].id`, `node "${id}" cannot be reached from the start node "openng"`)
+			)
+		]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].choices[1].goto = 'nowhere'))).toEqual([e('dialogue.nodes[0].choices[1].goto', 'unknown node "nowhere"')]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[1].then = 'nowhere'))).toEqual([e('dialogue.nodes[1].then', 'unknown node "nowhere"')]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[2].branch.otherwise = 'nowhere'))).toEqual([
+			e('dialogue.nodes[2].branch.otherwise', 'unknown node "nowhere"'),
+			e('dialogue.nodes[3].id', 'node "wrap-up" cannot be reached from the start node "opening"')
+		]);
+	});
+
+	it('to criteria', () => {
+		expect(errorsAfter((s) => s.criteria.push('PC99'))).toEqual([e('criteria[3]', 'unknown criterion "PC99"')]);
+		expect(errorsAfter((s) => (s.marking[3].criteria = ['PC11', 'K99']))).toEqual([e('marking[3].criteria[1]', 'unknown criterion "K99"')]);
+	});
+
+	it('between the scenario’s criteria and its marking points', () => {
+		expect(errorsAfter((s) => s.criteria.push('AC13'))).toEqual([e('criteria[3]', 'criterion "AC13" is evidenced by no marking point')]);
+		expect(errorsAfter((s) => s.marking[3].criteria.push('AC10'))).toEqual([
+			e('marking[3].criteria[1]', 'criterion "AC10" is not among the scenario\'s criteria')
+		]);
+	});
+
+	it('to personas', () => {
+		expect(errorsAfter((s) => (s.dialogue.nodes[3].speaker = 'sara'))).toEqual([
+			e('dialogue.nodes[3].speaker', 'unknown persona "sara" (did you mean "sarah"?)')
+		]);
+	});
+
+	it('to seeded records', () => {
+		expect(errorsAfter((s) => (s.marking[0].rule.absent.subject = 'danny'))).toEqual([e('marking[0].rule.absent.subject', 'unknown seed key "danny"')]);
+		expect(errorsAfter((s) => (s.personas[0].customer = 'danial'))).toEqual([e('personas[0].customer', 'unknown customer "danial" (did you mean "daniel"?)')]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].choices[2].discloses.customer = 'gareth'))).toEqual([
+			e('dialogue.nodes[0].choices[2].discloses.customer', 'unknown customer "gareth"')
+		]);
+		expect(errorsAfter((s) => (s.seed.purposes[0].retention = 'billing'))).toEqual([e('seed.purposes[0].retention', 'unknown retention rule "billing"')]);
+		expect(
+			errorsAfter((s) =>
+				(s.seed.consents = [{
+					key: 'c1',
+					customer: 'daniel',
+					purpose: 'marketing',
+					channel: 'email',
+					method: 'online',
+					noticeVersion: 'PN-1',
+					evidenceRef: 'WEB-1',
+					givenAt: '2023-05-02'
+				}])
+			)
+		).toEqual([e('seed.consents[0].purpose', 'unknown purpose "marketing"')]);
+	});
+
+	it('to fields', () => {
+		expect(errorsAfter((s) => s.seed.purposes[0].fields.push('shoeSize'))).toEqual([e('seed.purposes[0].fields[5]', 'unknown field "shoeSize"')]);
+		expect(errorsAfter((s) => (s.seed.customers[0].fields.identity.dateOfBrith = '1979-04-18'))).toEqual([
+			e('seed.customers[0].fields.identity.dateOfBrith', 'unknown field "dateOfBrith" (did you mean "dateOfBirth"?)')
+		]);
+		expect(errorsAfter((s) => (s.personas[0].knows.mobile = '07700 900318'))).toEqual([
+			e('personas[0].knows.mobile', 'unknown field "mobile"')
+		]);
+		expect(errorsAfter((s) => (s.marking[0].rule.absent.fields.any = ['balanse']))).toEqual([
+			e('marking[0].rule.absent.fields.any[0]', 'unknown field "balanse" (did you mean "balance"?)')
+		]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].choices[2].discloses.fields = ['balance', 'email']))).toEqual([
+			e('dialogue.nodes[0].choices[2].discloses.fields[1]', 'customer "daniel" holds no field "email"')
+		]);
+	});
+
+	it('to fields under the wrong category, or with no purpose', () => {
+		expect(
+			errorsAfter((s) => {
+				s.seed.customers[0].fields.contact.balance = '£1';
+			})
+		).toEqual([e('seed.customers[0].fields.contact.balance', '"balance" is financial data, not contact')]);
+		expect(
+			errorsAfter((s) => {
+				s.seed.customers[0].fields.contact.email = 'dan@example.com';
+			})
+		).toEqual([e('seed.customers[0].fields.contact.email', 'no seeded purpose lists field "email" (a field is only held for a purpose that needs it)')]);
+		expect(
+			errorsAfter((s) => {
+				s.seed.purposes[0].fields.push('vulnerabilityNote');
+				s.seed.customers[0].fields.identity.vulnerabilityNote = 'Hard of hearing';
+			})
+		).toEqual([e('seed.customers[0].fields.identity.vulnerabilityNote', '"vulnerabilityNote" is special category data (vulnerability): list it under specialCategory')]);
+	});
+});
+
+describe('duplicates', () => {
+	it('of node, choice, marking, persona, event and seed ids', () => {
+		expect(errorsAfter((s) => (s.dialogue.nodes[3].id = 'on-hold'))).toEqual([
+			e('dialogue.nodes[3].id', 'duplicate node id "on-hold"'),
+			e('dialogue.nodes[2].branch.otherwise', 'unknown node "wrap-up"')
+		]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].choices[1].id = 'hold'))).toEqual([
+			e('dialogue.nodes[0].choices[1].id', 'duplicate choice id "hold" in node "opening"')
+		]);
+		expect(errorsAfter((s) => (s.marking[3].id = 'logged'))).toEqual([e('marking[3].id', 'duplicate marking point id "logged"')]);
+		expect(errorsAfter((s) => s.personas.push({ ...s.personas[0] }))).toEqual([e('personas[1].key', 'duplicate persona key "sarah"')]);
+		expect(errorsAfter((s) => s.events.push({ ...s.events[0] }))).toEqual([e('events[2].name', 'event "explained.no.authority" is declared twice')]);
+		expect(errorsAfter((s) => s.seed.customers.push({ ...s.seed.customers[0], reference: 'NWE-1' }))).toEqual([
+			e('seed.customers[1].key', 'duplicate seed key "daniel"')
+		]);
+		expect(errorsAfter((s) => s.criteria.push('AC06'))).toEqual([e('criteria[3]', 'criterion "AC06" is listed twice')]);
+	});
+});
+
+describe('the shape of the dialogue', () => {
+	it('reports a node no path reaches', () => {
+		expect(
+			errorsAfter((s) => s.dialogue.nodes.push({ id: 'orphan', speaker: 'sarah', text: 'Hello?', choices: [{ id: 'bye', label: 'Bye.', goto: 'thanks' }] }))
+		).toEqual([e('dialogue.nodes[5].id', 'node "orphan" cannot be reached from the start node "opening"')]);
+	});
+
+	it('reports a node from which the dialogue can never end', () => {
+		expect(
+			errorsAfter((s) => {
+				s.dialogue.nodes[3].choices[0].goto = 'loop';
+				s.dialogue.nodes.push({ id: 'loop', speaker: 'sarah', text: 'Again?', choices: [{ id: 'again', label: 'Again.', goto: 'wrap-up' }] });
+			})
+		).toEqual([e('dialogue.nodes[3].id', 'no end node can be reached from node "wrap-up"'), e('dialogue.nodes[5].id', 'no end node can be reached from node "loop"')]);
+	});
+
+	it('requires an end, and each node to be one of turn, branch or end', () => {
+		expect(errorsAfter((s) => (s.dialogue.nodes[4] = { id: 'thanks', text: 'The call ends.', choices: [{ id: 'x', label: 'x', goto: 'opening' }] }))).toEqual([
+			e('dialogue.nodes', 'no node has `end: true`: the dialogue cannot finish')
+		]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[1].then = undefined))).toEqual([e('dialogue.nodes[1].then', 'missing: say which node follows once `waitFor` happens')]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[2].text = 'Hmm.'))).toEqual([e('dialogue.nodes[2].text', 'a branch node has only `id`, `advance` and `branch`')]);
+		expect(errorsAfter((s) => delete s.dialogue.nodes[3].choices)).toEqual([
+			e('dialogue.nodes[3].choices', 'a node needs `choices`, a `waitFor`, a `branch`, or `end: true`')
+		]);
+	});
+});
+
+describe('other checks', () => {
+	it('the file is named after the scenario', () => {
+		expect(checkScenario('scenarios/other-name.yaml', stringify(sampleScenarioInput())).map(formatScenarioError)).toEqual([
+			'scenarios/other-name.yaml: id: "test-scenario" does not match the file name: expected test-scenario.yaml'
+		]);
+	});
+
+	it('seeded records are history, dated before the clock starts', () => {
+		expect(errorsAfter((s) => (s.seed.customers[0].since = '2025-03-08'))).toEqual([
+			e('seed.customers[0].since', '2025-03-08 is after the scenario clock starts (2025-03-07T15:40:00+00:00): seeded records are history')
+		]);
+	});
+
+	it('a training attempt is always in record mode', () => {
+		expect(errorsAfter((s) => (s.organisation = { policyMode: 'enforce' }))).toEqual([
+			e('organisation.policyMode', 'a training attempt always runs in "record" mode')
+		]);
+	});
+});
+
+describe('loading a directory', () => {
+	let dir: string | undefined;
+	afterEach(() => {
+		if (dir) rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('returns the scenarios that pass, with versions, and every error of the others', () => {
+		dir = mkdtempSync(join(tmpdir(), 'scenarios-'));
+		const good = stringify(sampleScenarioInput());
+		writeFileSync(join(dir, 'test-scenario.yaml'), good);
+		writeFileSync(join(dir, 'broken.yaml'), 'id: broken\ntitle: [\n');
+		writeFileSync(join(dir, 'notes.txt'), 'not a scenario');
+		const { scenarios, errors } = loadScenarios(dir);
+		expect(scenarios.map((s) => [s.file, s.scenario.id, s.version])).toEqual([
+			[join(dir, 'test-scenario.yaml'), 'test-scenario', scenarioVersion('1.0.0', good)]
+		]);
+		expect(errors.every((error) => error.file === join(dir!, 'broken.yaml'))).toBe(true);
+		expect(errors.length).toBeGreaterThan(0);
+	});
+});
