@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { getDb } from '$lib/server/db';
 import { seedDemoData, seedFirstAdministrator } from '$lib/server/demo';
+import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { requirementFor } from '$lib/server/auth/access';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
@@ -10,6 +11,10 @@ import { logRequest } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
 	const db = getDb(); // opens the database and applies pending migrations
+	const scenarios = syncBuiltInScenarios(db);
+	for (const problem of scenarios.errors) {
+		console.error(`Scenario not published: ${problem.file}: ${problem.path}: ${problem.message}`);
+	}
 	if (env.DEMO_DATA !== 'false') {
 		await seedDemoData(db);
 	} else if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {

@@ -81,3 +81,47 @@ export const loginThrottle = sqliteTable('login_throttle', {
 export type User = typeof user.$inferSelect;
 export type Session = typeof session.$inferSelect;
 export type Organisation = typeof organisation.$inferSelect;
+
+/**
+ * Every version of every scenario a learner can play or has played: the built-in files from
+ * scenarios/ (recorded at start) and, later, the centre's own. An attempt pins one row, so its
+ * evidence never changes under the learner's feet when the file is edited.
+ */
+export const scenarioVersion = sqliteTable(
+	'scenario_version',
+	{
+		/** `${scenarioId}@${version}` where version is the declared version + content hash. */
+		id: text('id').primaryKey(),
+		scenarioId: text('scenario_id').notNull(),
+		version: text('version').notNull(),
+		hash: text('hash').notNull(),
+		title: text('title').notNull(),
+		difficulty: text('difficulty', { enum: ['foundation', 'intermediate', 'advanced'] }).notNull(),
+		criteria: text('criteria', { mode: 'json' }).$type<string[]>().notNull(),
+		/** The YAML exactly as published. */
+		source: text('source').notNull(),
+		origin: text('origin', { enum: ['built-in', 'centre'] }).notNull(),
+		publishedAt: text('published_at').notNull(),
+		/** The newest version of a built-in file is current; older ones stay for their attempts. */
+		current: integer('current', { mode: 'boolean' }).notNull().default(true)
+	},
+	(t) => [index('scenario_version_scenario_idx').on(t.scenarioId)]
+);
+
+/** A learner's STAR account of one attempt (seeds 001: Situation, Task, Action, Result). */
+export const reflection = sqliteTable('reflection', {
+	attemptId: text('attempt_id').primaryKey(),
+	learnerId: text('learner_id')
+		.notNull()
+		.references(() => user.id),
+	situation: text('situation').notNull().default(''),
+	task: text('task').notNull().default(''),
+	action: text('action').notNull().default(''),
+	result: text('result').notNull().default(''),
+	status: text('status', { enum: ['draft', 'submitted'] }).notNull().default('draft'),
+	updatedAt: text('updated_at').notNull(),
+	submittedAt: text('submitted_at')
+});
+
+export type ScenarioVersion = typeof scenarioVersion.$inferSelect;
+export type Reflection = typeof reflection.$inferSelect;

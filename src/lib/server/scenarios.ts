@@ -1,0 +1,86 @@
+import { and, eq } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Db } from '$lib/core/database';
+import { loadScenarios, parseScenario, type LoadedScenario, type ScenarioError } from '$lib/sim/scenario-check';
+import { scenarioVersion, type ScenarioVersion } from '$lib/server/db/schema';
+
+export function scenariosDir(): string {
+	return resolve(process.env.SCENARIOS_DIR ?? 'scenarios');
+}
+
+/**
+ * Records every built-in scenario file's current version, once per content hash. Older versions stay,
+ * no longer current, so attempts pinned to them can still be reviewed and replayed. Files with errors
+ * are not published (npm run scenarios:check names them); their last good version stays current.
+ */
+export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Date()): { published: string[]; errors: ScenarioError[] } {
+	const { scenarios, errors } = loadScenarios(dir);
+	const published: string[] = [];
+	db.$client
+		.transaction(() => {
+			for (const loaded of scenarios) {
+				const id = `${loaded.scenario.id}@${loaded.version}`;
+				const existing = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(eq(scenarioVersion.id, id)).get();
+				db.update(scenarioVersion)
+					.set({ current: false })
+					.where(and(eq(scenarioVersion.scenarioId, loaded.scenario.id), eq(scenarioVersion.origin, 'built-in')))
+					.run();
+				if (existing) {
+					db.update(scenarioVersion).set({ current: true }).where(eq(scenarioVersion.id, id)).run();
+					continue;
+				}
+				db.insert(scenarioVersion)
+					.values({
+						id,
+						scenarioId: loaded.scenario.id,
+						version: loaded.version,
+						hash: loaded.hash,
+						title: loaded.scenario.title,
+						difficulty: loaded.scenario.difficulty,
+						criteria: [...loaded.scenario.criteria],
+						source: readFileSync(loaded.file, 'utf8'),
+						origin: 'built-in',
+						publishedAt: now.toISOString(),
+						current: true
+					})
+					.run();
+				published.push(id);
+			}
+		})
+		.immediate();
+	return { published, errors };
+}
+
+/** The scenarios learners can start now: the current version of each. */
+export function currentScenarios(db: Db): ScenarioVersion[] {
+	return db.select().from(scenarioVersion).where(eq(scenarioVersion.current, true)).orderBy(scenarioVersion.title).all();
+}
+
+export function findScenarioVersion(db: Db, versionId: string): ScenarioVersion | undefined {
+	return db.select().from(scenarioVersion).where(eq(scenarioVersion.id, versionId)).get();
+}
+
+export function currentVersionOf(db: Db, scenarioId: string): ScenarioVersion | undefined {
+	return db
+		.select()
+		.from(scenarioVersion)
+		.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.current, true)))
+		.get();
+}
+
+const parsed = new Map<string, LoadedScenario>();
+
+/** The parsed scenario of a stored version (parsed once per process). */
+export function loadScenarioVersion(row: ScenarioVersion): LoadedScenario {
+	const cached = parsed.get(row.id);
+	if (cached) return cached;
+	const result = parseScenario(`scenarios/${row.scenarioId}.yaml`, row.source);
+	if (!result.ok) {
+		// A stored version was valid when published; failing now means the schema changed under it.
+		throw new Error(`Stored scenario ${row.id} no longer parses: ${result.errors.map((e) => e.message).join('; ')}`);
+	}
+	const loaded: LoadedScenario = { file: `scenarios/${row.scenarioId}.yaml`, scenario: result.scenario, version: result.version, hash: result.hash };
+	parsed.set(row.id, loaded);
+	return loaded;
+}
