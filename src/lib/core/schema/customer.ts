@@ -87,6 +87,9 @@ export const customerField = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex('customer_field_unique').on(t.customerId, t.field),
+		// A customer's values, scoped by workspace: without it SQLite reads them through the
+		// retention index, scanning every value in the workspace.
+		index('customer_field_customer_idx').on(t.workspaceId, t.customerId),
 		index('customer_field_lookup_idx').on(t.workspaceId, t.field, t.normalised),
 		index('customer_field_retention_idx').on(t.workspaceId, t.retainUntil)
 	]

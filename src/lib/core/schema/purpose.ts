@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { workspace } from './workspace';
 import { retentionRule } from './retention';
@@ -44,6 +45,20 @@ export const purpose = sqliteTable(
 		fields: text('fields', { mode: 'json' }).$type<string[]>().notNull(),
 		/** Field names that must be present when a customer is collected for this purpose. */
 		requiredFields: text('required_fields', { mode: 'json' }).$type<string[]>().notNull(),
+		/**
+		 * Categories of fields the core's field catalogue does not know: an ordinary category, a
+		 * special category (Art 9) or "criminal-offence" (Art 10), e.g. { loyaltyTier: "account",
+		 * vulnerabilityNote: "vulnerability" }. Catalogued fields (givenName, postcode, ...) have a fixed one.
+		 */
+		fieldCategories: text('field_categories', { mode: 'json' })
+			.$type<Record<string, string>>()
+			.notNull()
+			.default(sql`'{}'`),
+		/**
+		 * The youngest age at which a person may be collected for this purpose, e.g. 18 for credit
+		 * agreements, 13 where an online service relies on a child's consent (UK GDPR Art 8); null for none.
+		 */
+		minimumAge: integer('minimum_age'),
 		/** Data categories the purpose touches (Art 30(1)(c)). */
 		categories: text('categories', { mode: 'json' }).$type<string[]>().notNull(),
 		/** Categories of people, e.g. "customers", "former customers" (Art 30(1)(c)). */

@@ -141,10 +141,51 @@ export const redaction = sqliteTable(
 		sourceField: text('source_field').notNull(),
 		/** The other person described without identifying them, e.g. "neighbour who complained". */
 		thirdPartyDescription: text('third_party_description').notNull(),
+		/**
+		 * The passage of sourceField the decision covers, as character offsets [start, end); null for
+		 * the whole field. Offsets, not the text, so the other person's data is not copied here.
+		 */
+		passageStart: integer('passage_start'),
+		passageEnd: integer('passage_end'),
 		decision: text('decision', { enum: REDACTION_DECISIONS }).notNull(),
 		reason: text('reason').notNull(),
 		decidedBy: text('decided_by').notNull(),
 		decidedAt: text('decided_at').notNull()
 	},
 	(t) => [index('redaction_request_idx').on(t.requestId)]
+);
+
+/** What happened when a recipient was to be told of a rectification, erasure or restriction (Art 19). */
+export const RECIPIENT_NOTIFICATION_OUTCOMES = ['notified', 'impossible', 'disproportionate'] as const;
+
+/**
+ * One Art 19 notification: a recipient in the disclosure log told of a rectification, erasure or
+ * restriction, or the recorded reason it was impossible or would involve disproportionate effort.
+ */
+export const recipientNotification = sqliteTable(
+	'recipient_notification',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspace.id),
+		requestId: text('request_id')
+			.notNull()
+			.references(() => rightsRequest.id),
+		customerId: text('customer_id')
+			.notNull()
+			.references(() => customer.id),
+		/** The disclosures to this recipient the notification covers. */
+		disclosureIds: text('disclosure_ids', { mode: 'json' }).$type<string[]>().notNull(),
+		recipientType: text('recipient_type', { enum: PARTY_TYPES }).notNull(),
+		recipientName: text('recipient_name').notNull(),
+		recipientOrganisation: text('recipient_organisation').notNull().default(''),
+		outcome: text('outcome', { enum: RECIPIENT_NOTIFICATION_OUTCOMES }).notNull(),
+		/** Why it was impossible or disproportionate; "" when notified. */
+		reason: text('reason').notNull().default(''),
+		channel: text('channel', { enum: INTERACTION_CHANNELS }),
+		at: text('at').notNull(),
+		by: text('by').notNull()
+	},
+	(t) => [index('recipient_notification_request_idx').on(t.workspaceId, t.requestId)]
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `customer_field_customer_idx` ON `customer_field` (`workspace_id`,`customer_id`);

@@ -1,0 +1,203 @@
+/**
+ * Accuracy and rectification (UK GDPR Art 5(1)(d), Art 16): corrections never overwrite silently.
+ * Every change keeps the old value, the new one, who, when and why in customer_field_history and
+ * bumps the value's version. Disputed values are flagged "contested" until checked.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { CoreContext } from './context';
+import { writeTransaction } from './database';
+import { appendAudit } from './audit';
+import { checkFieldValue } from './collection';
+import { requireCustomer } from './customers';
+import { requireHeldValue, updateHeldValue, writeHistory, type FieldHistoryEntry, type HeldValue } from './held-values';
+import { parseInput } from './input';
+import { findPurpose } from './purposes';
+import { err, ok, type Result } from './result';
+import { customerFieldHistory } from './schema';
+
+const ids = { customerId: z.string().min(1), field: z.string().min(1) };
+const reason = z.string().trim().min(1, 'Give the reason');
+const requestId = z.string().min(1).optional();
+
+const correctFieldInput = z.object({ ...ids, newValue: z.string(), reason, requestId });
+export type CorrectFieldInput = z.input<typeof correctFieldInput>;
+
+const completeFieldInput = z.object({
+	...ids,
+	/** The supplementary statement that completes the data, in the person's words. */
+	statement: z.string().trim().min(1, 'Enter the supplementary statement').max(2000),
+	requestId
+});
+export type CompleteFieldInput = z.input<typeof completeFieldInput>;
+
+const accuracyInput = z.object({ ...ids, reason, requestId });
+export type AccuracyInput = z.input<typeof accuracyInput>;
+
+/** What a changed value looks like to callers. */
+export interface FieldChange {
+	customerId: string;
+	field: string;
+	version: number;
+	historyId: string;
+}
+
+function auditAction(held: HeldValue, ordinary: 'customer.field.corrected', special: 'special-category.corrected') {
+	return held.kind === 'ordinary' ? ordinary : special;
+}
+
+/**
+ * Corrects a value (Art 16). The new value is checked as at collection; the reason is required;
+ * the old value, new value, who, when and why go to the field's history. A correction settles a
+ * contest: the value's accuracy returns to "ok".
+ */
+export function correctField(ctx: CoreContext, input: CorrectFieldInput): Result<FieldChange> {
+	const parsed = parseInput(correctFieldInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, field, newValue, requestId: request } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const customerRow = requireCustomer(ctx, customerId);
+		if (!customerRow.ok) return customerRow;
+		const found = requireHeldValue(ctx, customerId, field);
+		if (!found.ok) return found;
+		const held = found.value;
+		const minimumAge = findPurpose(ctx, held.purposeCode)?.minimumAge ?? undefined;
+		const checked = checkFieldValue(field, newValue, { today: ctx.clock().slice(0, 10), minimumAge });
+		if (!checked.ok) return checked;
+		if (checked.value.value === held.value) return err('field.unchanged', `The new ${field} is the same as the one on record`, 'newValue');
+		const version = held.version + 1;
+		updateHeldValue(ctx, held, {
+			value: checked.value.value,
+			normalised: checked.value.normalised,
+			accuracy: 'ok',
+			version,
+			updatedAt: ctx.clock()
+		});
+		const history = writeHistory(ctx, {
+			held,
+			change: 'corrected',
+			oldValue: held.value,
+			newValue: checked.value.value,
+			version,
+			reason: parsed.value.reason,
+			requestId: request
+		});
+		appendAudit(ctx, {
+			action: auditAction(held, 'customer.field.corrected', 'special-category.corrected'),
+			subjectType: 'customer',
+			subject: customerId,
+			fields: [field],
+			details: { version, historyId: history.id, requestId: request ?? null, wasContested: held.accuracy === 'contested' }
+		});
+		return ok({ customerId, field, version, historyId: history.id });
+	});
+}
+
+/**
+ * Completes incomplete data with a supplementary statement (Art 16, second sentence). The value
+ * itself stays; the statement is kept in the field's history and shown beside the value.
+ */
+export function completeField(ctx: CoreContext, input: CompleteFieldInput): Result<FieldChange> {
+	const parsed = parseInput(completeFieldInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, field, statement, requestId: request } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const found = requireHeldValue(ctx, customerId, field);
+		if (!found.ok) return found;
+		const held = found.value;
+		const version = held.version + 1;
+		updateHeldValue(ctx, held, { version, updatedAt: ctx.clock() });
+		const history = writeHistory(ctx, {
+			held,
+			change: 'completed',
+			newValue: statement,
+			version,
+			reason: 'supplementary statement (UK GDPR Art 16)',
+			requestId: request
+		});
+		appendAudit(ctx, {
+			action: 'customer.field.completed',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: [field],
+			details: { version, historyId: history.id, requestId: request ?? null }
+		});
+		return ok({ customerId, field, version, historyId: history.id });
+	});
+}
+
+/** Flags a value the person disputes as contested (Art 5(1)(d); Art 18(1)(a) allows restricting it while checked). */
+export function contestField(ctx: CoreContext, input: AccuracyInput): Result<FieldChange> {
+	const parsed = parseInput(accuracyInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, field, requestId: request } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const found = requireHeldValue(ctx, customerId, field);
+		if (!found.ok) return found;
+		const held = found.value;
+		if (held.accuracy === 'contested') return err('field.already-contested', `${field} is already contested`, 'field');
+		const version = held.version + 1;
+		updateHeldValue(ctx, held, { accuracy: 'contested', version, updatedAt: ctx.clock() });
+		const history = writeHistory(ctx, { held, change: 'contested', version, reason: parsed.value.reason, requestId: request });
+		appendAudit(ctx, {
+			action: 'customer.field.contested',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: [field],
+			details: { version, historyId: history.id, requestId: request ?? null }
+		});
+		return ok({ customerId, field, version, historyId: history.id });
+	});
+}
+
+/** Records that a contested value was checked and found accurate: the contest is settled without a change. */
+export function confirmAccuracy(ctx: CoreContext, input: AccuracyInput): Result<FieldChange> {
+	const parsed = parseInput(accuracyInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, field, requestId: request } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const found = requireHeldValue(ctx, customerId, field);
+		if (!found.ok) return found;
+		const held = found.value;
+		if (held.accuracy !== 'contested') return err('field.not-contested', `${field} is not contested`, 'field');
+		const version = held.version + 1;
+		updateHeldValue(ctx, held, { accuracy: 'ok', version, updatedAt: ctx.clock() });
+		const history = writeHistory(ctx, { held, change: 'accuracy-confirmed', version, reason: parsed.value.reason, requestId: request });
+		appendAudit(ctx, {
+			action: 'customer.field.accuracy.confirmed',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: [field],
+			details: { version, historyId: history.id, requestId: request ?? null }
+		});
+		return ok({ customerId, field, version, historyId: history.id });
+	});
+}
+
+/**
+ * A customer's field history, oldest first: every recording, correction, statement, contest,
+ * restriction, hold and erasure, with who, when and why. Reading it is viewing the record, so it
+ * is audited as "customer.viewed" (field names only).
+ */
+export function fieldHistory(ctx: CoreContext, customerId: string, field?: string): Result<FieldHistoryEntry[]> {
+	return writeTransaction(ctx.db, () => {
+		const customerRow = requireCustomer(ctx, customerId);
+		if (!customerRow.ok) return customerRow;
+		const conditions = [eq(customerFieldHistory.workspaceId, ctx.workspaceId), eq(customerFieldHistory.customerId, customerId)];
+		if (field !== undefined) conditions.push(eq(customerFieldHistory.field, field));
+		const rows = ctx.db
+			.select()
+			.from(customerFieldHistory)
+			.where(and(...conditions))
+			.orderBy(asc(customerFieldHistory.at), sql`rowid`)
+			.all();
+		appendAudit(ctx, {
+			action: 'customer.viewed',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: [...new Set(rows.map((r) => r.field))],
+			details: { view: 'field-history', entries: rows.length }
+		});
+		return ok(rows);
+	});
+}

@@ -1,0 +1,572 @@
+/**
+ * Collecting and recording a customer, adding fields, ending the relationship, reading details back
+ * and opening a record for a stated purpose. Validation happens at the point of collection
+ * (collection.ts); minimisation (UK GDPR Art 5(1)(c)) is checked field by field against the purposes
+ * stated for the collection.
+ *
+ * Record mode and minimisation: a field no stated purpose needs is STORED, under the first stated
+ * purpose, its basis and its retention rule, and a finding "minimisation.no-purpose" names it. The
+ * learner's mistake is then visible in the record itself (and is erased, disposed of and reported
+ * like any other value) rather than silently dropped. Enforce mode refuses the whole collection.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { CoreContext } from './context';
+import { writeTransaction } from './database';
+import { appendAudit } from './audit';
+import { checkFieldValue } from './collection';
+import { parseInput } from './input';
+import { applyPolicy } from './policy';
+import { categoryOfField, findPurpose, type FieldCategory, type Purpose } from './purposes';
+import { retainUntilDate, startRetentionPeriod, type RetentionRule } from './retention';
+import { err, ok, type CoreError, type Result } from './result';
+import {
+	ART9_CONDITIONS,
+	DATA_CATEGORIES,
+	DATA_SOURCES,
+	SPECIAL_CATEGORIES,
+	criminalOffenceValue,
+	customer,
+	customerField,
+	customerFieldHistory,
+	purpose,
+	retentionRule,
+	specialCategoryValue,
+	workspace
+} from './schema';
+import { heldValues, writeHistory, type HeldValue } from './held-values';
+
+export type Customer = typeof customer.$inferSelect;
+
+const fieldName = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'Name a field in camelCase, e.g. "dateOfBirth"');
+
+const conditionInput = z.object({
+	/** UK GDPR Art 9(2) condition for special category data. */
+	art9Condition: z.enum(ART9_CONDITIONS).optional(),
+	/** DPA 2018 Schedule 1 condition, e.g. "Sch 1 para 18 safeguarding of individuals at risk". */
+	schedule1Condition: z.string().trim().default('')
+});
+
+const collectionFields = {
+	/** The purposes the data is collected for, as stated to the person (Art 13(1)(c)). */
+	purposeCodes: z.array(z.string().trim().min(1)).min(1, 'State the purpose the data is collected for'),
+	source: z.enum(DATA_SOURCES).default('data-subject'),
+	sourceDetail: z.string().trim().default(''),
+	/** Field name → value as offered, e.g. { givenName: "Zoë", postcode: "sw1a1aa" }. */
+	fields: z.record(fieldName, z.string()),
+	/** Conditions for special category and criminal-offence fields, by field name. */
+	conditions: z.record(fieldName, conditionInput).default({})
+};
+
+const recordCustomerInput = z.object({
+	/** The organisation's account reference; one is assigned ("ACC-100001", ...) when absent. */
+	reference: z
+		.string()
+		.trim()
+		.toUpperCase()
+		.regex(/^[A-Z0-9][A-Z0-9-]{2,31}$/, 'An account reference is 3 to 32 letters, digits and hyphens')
+		.optional(),
+	...collectionFields
+});
+export type RecordCustomerInput = z.input<typeof recordCustomerInput>;
+
+const addFieldsInput = z.object({ customerId: z.string().min(1), ...collectionFields });
+export type AddFieldsInput = z.input<typeof addFieldsInput>;
+
+/** A value offered at collection that failed its check. */
+export interface FieldIssue {
+	code: string;
+	field: string;
+	message: string;
+}
+
+/** A refused collection: the first issue as code/field/message, and every issue found. */
+export interface CollectionError extends CoreError {
+	issues?: FieldIssue[];
+}
+
+export type RecordedCustomer = Customer & {
+	/** Names of the fields recorded. */
+	recordedFields: string[];
+	/** Findings recorded in record mode (minimisation, missing conditions). */
+	findingIds: string[];
+};
+
+// DPA 2018 s10(2)-(3): these Art 9(2) conditions need a basis in UK law, found in Schedule 1.
+const NEEDS_SCHEDULE_1: ReadonlySet<string> = new Set([
+	'employment-social-security',
+	'substantial-public-interest',
+	'health-social-care',
+	'public-health',
+	'archiving-research-statistics'
+]);
+
+const isSpecial = (category: string) => (SPECIAL_CATEGORIES as readonly string[]).includes(category);
+const isOrdinary = (category: string): category is (typeof DATA_CATEGORIES)[number] =>
+	(DATA_CATEGORIES as readonly string[]).includes(category);
+
+type CollectionInput = z.output<z.ZodObject<typeof collectionFields>>;
+
+interface PlannedValue {
+	field: string;
+	category: FieldCategory;
+	value: string;
+	normalised: string;
+	purpose: Purpose;
+	rule: RetentionRule;
+	condition: z.output<typeof conditionInput>;
+}
+
+function stated(ctx: CoreContext, codes: string[]): Result<Purpose[]> {
+	const found: Purpose[] = [];
+	for (const [index, code] of codes.entries()) {
+		const p = findPurpose(ctx, code);
+		if (!p) return err('purpose.not-found', `No purpose "${code}"`, `purposeCodes.${index}`);
+		// A retired purpose is no longer a purpose the organisation collects for (Art 5(1)(b)).
+		if (!p.active) return err('purpose.retired', `The purpose "${code}" is retired`, `purposeCodes.${index}`);
+		if (!found.some((f) => f.id === p.id)) found.push(p);
+	}
+	return ok(found);
+}
+
+/** The category of a field no stated purpose needs: the catalogue's or any purpose's, else identity. */
+function fallbackCategory(ctx: CoreContext, field: string): FieldCategory {
+	for (const p of ctx.db.select({ fieldCategories: purpose.fieldCategories }).from(purpose).where(eq(purpose.workspaceId, ctx.workspaceId)).all()) {
+		const category = categoryOfField(p, field);
+		if (category !== undefined) return category;
+	}
+	return categoryOfField({ fieldCategories: {} }, field) ?? 'identity';
+}
+
+/**
+ * Validates every offered value, then checks minimisation and the conditions for special category
+ * and criminal-offence data through the policy. Must run inside the operation's transaction.
+ */
+function planCollection(
+	ctx: CoreContext,
+	customerId: string,
+	input: CollectionInput,
+	/** Fields the customer already has; undefined for a new customer. */
+	existing: ReadonlySet<string> | undefined
+): Result<{ planned: PlannedValue[]; findingIds: string[] }, CollectionError> {
+	const existingFields = existing ?? new Set<string>();
+	// A new customer refused in enforce mode never exists, so its refusals name no subject.
+	const mode = ctx.db.select({ policyMode: workspace.policyMode }).from(workspace).where(eq(workspace.id, ctx.workspaceId)).get()?.policyMode;
+	const about = existing !== undefined || mode === 'record' ? { subjectType: 'customer' as const, subject: customerId } : {};
+	const purposesStated = stated(ctx, input.purposeCodes);
+	if (!purposesStated.ok) return purposesStated;
+	const statedPurposes = purposesStated.value;
+	const today = ctx.clock().slice(0, 10);
+	const ages = statedPurposes.map((p) => p.minimumAge).filter((age): age is number => age !== null);
+	const minimumAge = ages.length > 0 ? Math.max(...ages) : undefined;
+
+	const issues: FieldIssue[] = [];
+	const checked = new Map<string, { value: string; normalised: string }>();
+	for (const [field, raw] of Object.entries(input.fields)) {
+		if (existingFields.has(field)) {
+			issues.push({ code: 'field.exists', field, message: `${field} is already recorded: correct it instead` });
+			continue;
+		}
+		const result = checkFieldValue(field, raw, { today, minimumAge });
+		if (result.ok) checked.set(field, result.value);
+		else issues.push(result.error);
+	}
+	for (const p of statedPurposes) {
+		for (const field of p.requiredFields) {
+			if (!(field in input.fields) && !existingFields.has(field) && !issues.some((i) => i.field === field)) {
+				issues.push({ code: 'required', field, message: `Enter ${field}: the purpose "${p.code}" needs it` });
+			}
+		}
+	}
+	if (issues.length > 0) {
+		appendAudit(ctx, {
+			action: 'customer.collection.rejected',
+			subjectType: existing !== undefined ? 'customer' : undefined,
+			subject: existing !== undefined ? customerId : undefined,
+			fields: issues.map((i) => i.field),
+			details: { codes: issues.map((i) => i.code), purposeCodes: statedPurposes.map((p) => p.code) }
+		});
+		const first = issues[0]!;
+		return { ok: false, error: { ...first, issues } };
+	}
+
+	const rules = new Map(
+		ctx.db
+			.select()
+			.from(retentionRule)
+			.where(and(eq(retentionRule.workspaceId, ctx.workspaceId), inArray(retentionRule.id, statedPurposes.map((p) => p.retentionRuleId))))
+			.all()
+			.map((r) => [r.id, r])
+	);
+	const planned: PlannedValue[] = [];
+	const findingIds: string[] = [];
+	for (const [field, checkedValue] of checked) {
+		const needing = statedPurposes.find((p) => p.fields.includes(field));
+		const condition = input.conditions[field] ?? { schedule1Condition: '' };
+		if (!needing) {
+			// UK GDPR Art 5(1)(c): adequate, relevant and limited to what is necessary for the purposes.
+			const decision = applyPolicy(ctx, {
+				code: 'minimisation.no-purpose',
+				rule: 'UK GDPR Art 5(1)(c)',
+				message: `No stated purpose needs ${field}`,
+				field,
+				...about,
+				fields: [field],
+				details: { purposeCodes: statedPurposes.map((p) => p.code) }
+			});
+			if (!decision.ok) return decision;
+			findingIds.push(decision.value.id);
+		}
+		const owner = needing ?? statedPurposes[0]!;
+		const category = needing ? categoryOfField(needing, field)! : fallbackCategory(ctx, field);
+		if (isSpecial(category)) {
+			if (condition.art9Condition === undefined) {
+				// UK GDPR Art 9(1): special category data is prohibited unless an Art 9(2) condition applies.
+				const decision = applyPolicy(ctx, {
+					code: 'special-category.no-condition',
+					rule: 'UK GDPR Art 9(1)',
+					message: `${field} is special category data (${category}) and no Art 9(2) condition was recorded`,
+					field,
+					...about,
+					fields: [field],
+					details: { specialCategory: category }
+				});
+				if (!decision.ok) return decision;
+				findingIds.push(decision.value.id);
+			} else if (NEEDS_SCHEDULE_1.has(condition.art9Condition) && condition.schedule1Condition === '') {
+				// DPA 2018 s10(2)-(3): this Art 9(2) condition needs a Schedule 1 condition as well.
+				const decision = applyPolicy(ctx, {
+					code: 'special-category.no-schedule1-condition',
+					rule: 'DPA 2018 s10, Sch 1',
+					message: `${field}: the condition ${condition.art9Condition} needs a DPA 2018 Schedule 1 condition`,
+					field,
+					...about,
+					fields: [field],
+					details: { specialCategory: category, art9Condition: condition.art9Condition }
+				});
+				if (!decision.ok) return decision;
+				findingIds.push(decision.value.id);
+			}
+		} else if (category === 'criminal-offence' && condition.schedule1Condition === '') {
+			// UK GDPR Art 10, DPA 2018 s10(5): criminal-offence data only under a Schedule 1 condition.
+			const decision = applyPolicy(ctx, {
+				code: 'criminal-offence.no-condition',
+				rule: 'UK GDPR Art 10; DPA 2018 s10(5)',
+				message: `${field} is criminal-offence data and no Schedule 1 condition was recorded`,
+				field,
+				...about,
+				fields: [field]
+			});
+			if (!decision.ok) return decision;
+			findingIds.push(decision.value.id);
+		}
+		const rule = rules.get(owner.retentionRuleId);
+		if (!rule) throw new Error(`purpose ${owner.code} has no retention rule ${owner.retentionRuleId}`);
+		planned.push({ field, category, ...checkedValue, purpose: owner, rule, condition });
+	}
+	return ok({ planned, findingIds });
+}
+
+/** Writes planned values, their "recorded" history rows and the special-category audit entries. */
+function storeValues(ctx: CoreContext, customerId: string, input: CollectionInput, planned: PlannedValue[]): void {
+	const now = ctx.clock();
+	for (const p of planned) {
+		const common = {
+			id: ctx.ids(),
+			workspaceId: ctx.workspaceId,
+			customerId,
+			field: p.field,
+			value: p.value,
+			purposeCode: p.purpose.code,
+			lawfulBasis: p.purpose.lawfulBasis,
+			source: input.source,
+			sourceDetail: input.sourceDetail,
+			collectedAt: now,
+			retentionRuleId: p.rule.id,
+			// Storage limitation (Art 5(1)(e)): the clock starts now for rules that run from collection
+			// or last contact; for the others it starts when their trigger happens.
+			retainUntil: p.rule.trigger === 'collected' || p.rule.trigger === 'last-contact' ? retainUntilDate(p.rule, now) : null,
+			updatedAt: now
+		};
+		let kind: HeldValue['kind'];
+		if (isOrdinary(p.category)) {
+			kind = 'ordinary';
+			ctx.db.insert(customerField).values({ ...common, category: p.category, normalised: p.normalised }).run();
+		} else if (p.category === 'criminal-offence') {
+			kind = 'criminal-offence';
+			ctx.db.insert(criminalOffenceValue).values({ ...common, schedule1Condition: p.condition.schedule1Condition }).run();
+			appendAudit(ctx, {
+				action: 'criminal-offence.recorded',
+				subjectType: 'customer',
+				subject: customerId,
+				fields: [p.field],
+				details: { purposeCode: p.purpose.code, schedule1Condition: p.condition.schedule1Condition }
+			});
+		} else {
+			kind = 'special-category';
+			ctx.db
+				.insert(specialCategoryValue)
+				.values({
+					...common,
+					specialCategory: p.category as (typeof SPECIAL_CATEGORIES)[number],
+					// Record mode only: no condition was given, and the finding says so.
+					art9Condition: p.condition.art9Condition ?? ('' as (typeof ART9_CONDITIONS)[number]),
+					schedule1Condition: p.condition.schedule1Condition
+				})
+				.run();
+			appendAudit(ctx, {
+				action: 'special-category.recorded',
+				subjectType: 'customer',
+				subject: customerId,
+				fields: [p.field],
+				details: {
+					purposeCode: p.purpose.code,
+					specialCategory: p.category,
+					art9Condition: p.condition.art9Condition ?? null,
+					schedule1Condition: p.condition.schedule1Condition
+				}
+			});
+		}
+		writeHistory(ctx, {
+			held: { kind, id: common.id, customerId, field: p.field },
+			change: 'recorded',
+			newValue: p.value,
+			version: 1,
+			reason: `collected for ${p.purpose.code}`
+		});
+	}
+}
+
+/**
+ * Collects and records a new customer: every value checked at the point of collection, required
+ * fields per stated purpose, minimisation, and conditions for special category and criminal-offence
+ * data. Each value gets its purpose, basis, source, collection time and retention.
+ */
+export function recordCustomer(ctx: CoreContext, input: RecordCustomerInput): Result<RecordedCustomer, CollectionError> {
+	const parsed = parseInput(recordCustomerInput, input);
+	if (!parsed.ok) return parsed;
+	const { reference, ...collection } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const customerId = ctx.ids();
+		const assigned = reference ?? nextReference(ctx);
+		if (ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, assigned))).get()) {
+			return err('customer.reference-exists', `A customer with reference ${assigned} already exists`, 'reference');
+		}
+		const plan = planCollection(ctx, customerId, collection, undefined);
+		if (!plan.ok) return plan;
+		const row: Customer = {
+			id: customerId,
+			workspaceId: ctx.workspaceId,
+			reference: assigned,
+			createdAt: ctx.clock(),
+			relationshipEndedAt: null,
+			erasedAt: null,
+			suppressed: false,
+			suppressedAt: null
+		};
+		ctx.db.insert(customer).values(row).run();
+		storeValues(ctx, customerId, collection, plan.value.planned);
+		appendAudit(ctx, {
+			action: 'customer.recorded',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: plan.value.planned.map((p) => p.field),
+			details: {
+				purposeCodes: collection.purposeCodes,
+				categories: [...new Set(plan.value.planned.map((p) => p.category))],
+				source: collection.source,
+				findingIds: plan.value.findingIds
+			}
+		});
+		return ok({ ...row, recordedFields: plan.value.planned.map((p) => p.field), findingIds: plan.value.findingIds });
+	});
+}
+
+/** Adds fields to an existing customer, with the same checks as at collection. */
+export function addCustomerFields(
+	ctx: CoreContext,
+	input: AddFieldsInput
+): Result<{ recordedFields: string[]; findingIds: string[] }, CollectionError> {
+	const parsed = parseInput(addFieldsInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, ...collection } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const current = findCustomer(ctx, customerId);
+		if (!current) return err('customer.not-found', `No customer ${customerId}`, 'customerId');
+		if (current.erasedAt !== null) return err('customer.erased', 'This person’s data was erased: they are on the suppression list', 'customerId');
+		const existing = new Set(heldValues(ctx, customerId).map((h) => h.field));
+		const plan = planCollection(ctx, customerId, collection, existing);
+		if (!plan.ok) return plan;
+		storeValues(ctx, customerId, collection, plan.value.planned);
+		for (const p of plan.value.planned) {
+			appendAudit(ctx, {
+				action: 'customer.field.recorded',
+				subjectType: 'customer',
+				subject: customerId,
+				fields: [p.field],
+				details: { purposeCode: p.purpose.code, category: p.category, lawfulBasis: p.purpose.lawfulBasis }
+			});
+		}
+		return ok({ recordedFields: plan.value.planned.map((p) => p.field), findingIds: plan.value.findingIds });
+	});
+}
+
+function nextReference(ctx: CoreContext): string {
+	const row = ctx.db
+		.select({ count: sql<number>`count(*)` })
+		.from(customer)
+		.where(eq(customer.workspaceId, ctx.workspaceId))
+		.get();
+	let n = 100_001 + (row?.count ?? 0);
+	while (ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, `ACC-${n}`))).get()) n++;
+	return `ACC-${n}`;
+}
+
+export function findCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Customer | undefined {
+	return ctx.db.select().from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))).get();
+}
+
+export function findCustomerByReference(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, reference: string): Customer | undefined {
+	return ctx.db
+		.select()
+		.from(customer)
+		.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, reference.trim().toUpperCase())))
+		.get();
+}
+
+/** Loads a customer inside an operation, as a typed error when there is none. */
+export function requireCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Result<Customer> {
+	const found = findCustomer(ctx, customerId);
+	return found ? ok(found) : err('customer.not-found', `No customer ${customerId}`, 'customerId');
+}
+
+/**
+ * Records that the customer relationship ended (the account closed): retention periods that run
+ * from the end of the relationship start now (e.g. MLR 2017 reg 40: five years from the end).
+ */
+export function endRelationship(ctx: CoreContext, customerId: string): Result<Customer & { datedValues: number }> {
+	return writeTransaction(ctx.db, () => {
+		const person = requireCustomer(ctx, customerId);
+		if (!person.ok) return person;
+		if (person.value.relationshipEndedAt !== null) return err('customer.relationship-ended', 'The relationship has already ended', 'customerId');
+		const now = ctx.clock();
+		ctx.db.update(customer).set({ relationshipEndedAt: now }).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))).run();
+		const datedValues = startRetentionPeriod(ctx, customerId, 'relationship-ended', now);
+		appendAudit(ctx, { action: 'customer.relationship.ended', subjectType: 'customer', subject: customerId, details: { datedValues } });
+		return ok({ ...person.value, relationshipEndedAt: now, datedValues });
+	});
+}
+
+const readBackInput = z.object({
+	customerId: z.string().min(1),
+	fields: z.array(z.string().min(1)).min(1, 'Name the fields read back'),
+	/** The verification of the person the details were read back to, when there was one. */
+	verificationId: z.string().min(1).optional(),
+	interactionId: z.string().min(1).optional()
+});
+
+/**
+ * Records that recorded details were read back to the person who supplied them, for accuracy
+ * (UK GDPR Art 5(1)(d)): a confirmation with the data subject, not a disclosure.
+ */
+export function readBack(ctx: CoreContext, customerId: string, fields: string[], context: { verificationId?: string; interactionId?: string } = {}): Result<{ fields: string[] }> {
+	const parsed = parseInput(readBackInput, { customerId, fields, ...context });
+	if (!parsed.ok) return parsed;
+	return writeTransaction(ctx.db, () => {
+		const person = requireCustomer(ctx, customerId);
+		if (!person.ok) return person;
+		const held = new Map(heldValues(ctx, customerId).map((h) => [h.field, h]));
+		for (const field of parsed.value.fields) {
+			const value = held.get(field);
+			if (!value || value.value === null) return err('field.not-found', `Customer ${customerId} has no ${field} on record`, 'fields');
+		}
+		appendAudit(ctx, {
+			action: 'customer.details.read.back',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: parsed.value.fields,
+			details: { verificationId: parsed.value.verificationId ?? null, interactionId: parsed.value.interactionId ?? null }
+		});
+		return ok({ fields: parsed.value.fields });
+	});
+}
+
+/** A field as shown for a stated purpose. */
+export interface ShownField {
+	field: string;
+	category: string;
+	/** Null when erased, or when restricted (Art 18: restricted data is only stored, not shown). */
+	value: string | null;
+	restricted: boolean;
+	accuracy: HeldValue['accuracy'];
+	legalHold: boolean;
+	erased: boolean;
+	purposeCode: string;
+	lawfulBasis: HeldValue['lawfulBasis'];
+	retainUntil: string | null;
+	/** Supplementary statements completing the value (Art 16). */
+	supplementaryStatements: string[];
+}
+
+export interface CustomerView {
+	customer: Customer;
+	purposeCode: string;
+	fields: ShownField[];
+}
+
+/**
+ * Opens a customer record for a stated purpose, showing only the fields that purpose needs
+ * (UK GDPR Art 5(1)(b)-(c)). Restricted values are marked and withheld. Audited as
+ * "customer.viewed" with the field names shown (and "special-category.viewed" where any are).
+ */
+export function getCustomer(ctx: CoreContext, customerId: string, options: { purposeCode: string }): Result<CustomerView> {
+	return writeTransaction(ctx.db, () => {
+		const person = requireCustomer(ctx, customerId);
+		if (!person.ok) return person;
+		const p = findPurpose(ctx, options.purposeCode);
+		if (!p || !p.active) return err('purpose.not-found', `No active purpose "${options.purposeCode}"`, 'purposeCode');
+		const needed = new Set(p.fields);
+		const values = heldValues(ctx, customerId).filter((h) => needed.has(h.field));
+		const statements = new Map<string, string[]>();
+		for (const row of ctx.db
+			.select({ valueId: customerFieldHistory.valueId, newValue: customerFieldHistory.newValue })
+			.from(customerFieldHistory)
+			.where(
+				and(
+					eq(customerFieldHistory.workspaceId, ctx.workspaceId),
+					eq(customerFieldHistory.customerId, customerId),
+					eq(customerFieldHistory.change, 'completed')
+				)
+			)
+			.orderBy(customerFieldHistory.at)
+			.all()) {
+			if (row.newValue !== null) statements.set(row.valueId, [...(statements.get(row.valueId) ?? []), row.newValue]);
+		}
+		const fields: ShownField[] = values.map((h) => ({
+			field: h.field,
+			category: h.category,
+			value: h.restricted ? null : h.value,
+			restricted: h.restricted,
+			accuracy: h.accuracy,
+			legalHold: h.legalHold,
+			erased: h.erasedAt !== null,
+			purposeCode: h.purposeCode,
+			lawfulBasis: h.lawfulBasis,
+			retainUntil: h.retainUntil,
+			supplementaryStatements: h.restricted ? [] : (statements.get(h.id) ?? [])
+		}));
+		const shown = fields.filter((f) => f.value !== null).map((f) => f.field);
+		appendAudit(ctx, {
+			action: 'customer.viewed',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: shown,
+			details: { purposeCode: p.code, restricted: fields.filter((f) => f.restricted).map((f) => f.field) }
+		});
+		const special = values.filter((h) => h.kind !== 'ordinary' && !h.restricted && h.value !== null).map((h) => h.field);
+		if (special.length > 0) {
+			appendAudit(ctx, { action: 'special-category.viewed', subjectType: 'customer', subject: customerId, fields: special, details: { purposeCode: p.code } });
+		}
+		return ok({ customer: person.value, purposeCode: p.code, fields });
+	});
+}

@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditEntries, verifyAuditChain } from './audit';
+import { endRelationship, findCustomer, recordCustomer } from './customers';
+import { correctField } from './corrections';
+import { anonymiseCustomerData, eraseCustomerData, generalise } from './erasure';
+import { applyLegalHold } from './legal-hold';
+import { findHeldValue, heldValues } from './held-values';
+import { searchCustomers } from './search';
+import { customerFieldHistory } from './schema';
+import { createTestContext, type TestContext } from './testing';
+import { defineStandardPurposes } from './testing-records';
+
+let open: TestContext[] = [];
+afterEach(() => {
+	for (const t of open) t.close();
+	open = [];
+});
+
+function setUp() {
+	const t = createTestContext();
+	open.push(t);
+	defineStandardPurposes(t.ctx);
+	const result = recordCustomer(t.ctx, {
+		purposeCodes: ['account-servicing', 'identity-checks', 'marketing', 'vulnerability-support'],
+		fields: {
+			givenName: 'Ada',
+			familyName: 'Lovelace',
+			dateOfBirth: '1985-12-10',
+			addressLine1: '12 High Street',
+			postcode: 'SW1A 1AA',
+			email: 'ada@example.com',
+			mobilePhone: '07700 900123',
+			nationalInsuranceNumber: 'AB123456C',
+			balance: '1234.56',
+			vulnerabilityNote: 'Hearing impaired'
+		},
+		conditions: { vulnerabilityNote: { art9Condition: 'substantial-public-interest', schedule1Condition: 'Sch 1 para 18' } }
+	});
+	if (!result.ok) throw new Error(result.error.message);
+	return { t, id: result.value.id };
+}
+
+describe('erasure (Art 17)', () => {
+	it('erases every value of the person, sets erased_at and keeps a suppression entry', () => {
+		const { t, id } = setUp();
+		correctField(t.ctx, { customerId: id, field: 'postcode', newValue: 'M1 1AE', reason: 'moved from SW1A 1AA' });
+		const result = eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request', requestId: 'request-9' });
+		expect(result).toMatchObject({ ok: true, value: { counts: { identity: 4, contact: 4, financial: 1, vulnerability: 1 }, held: [], suppressed: true } });
+		for (const value of heldValues(t.ctx, id)) {
+			expect(value).toMatchObject({ value: null, normalised: null, erasedAt: '2025-03-03T09:00:00.000Z' });
+		}
+		const history = t.ctx.db.select().from(customerFieldHistory).all();
+		expect(history.every((h) => h.oldValue === null && (h.newValue === null) && !h.reason.includes('SW1A'))).toBe(true);
+		expect(history.filter((h) => h.change === 'erased')).toHaveLength(10);
+		expect(findCustomer(t.ctx, id)).toMatchObject({ erasedAt: '2025-03-03T09:00:00.000Z', suppressed: true, reference: 'ACC-100001' });
+		const actions = auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action);
+		expect(actions.slice(-2)).toEqual(['customer.erased', 'customer.suppressed']);
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-2)).toMatchObject({ details: { requestId: 'request-9', counts: { identity: 4 } } });
+	});
+
+	it('keeps values under legal hold, saying which and why', () => {
+		const { t, id } = setUp();
+		applyLegalHold(t.ctx, { customerId: id, fields: ['givenName', 'familyName', 'dateOfBirth', 'nationalInsuranceNumber'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40' });
+		const result = eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
+		expect(result.ok && result.value.held).toEqual([
+			{ field: 'givenName', category: 'identity', reason: 'MLR 2017 reg 40' },
+			{ field: 'familyName', category: 'identity', reason: 'MLR 2017 reg 40' },
+			{ field: 'dateOfBirth', category: 'identity', reason: 'MLR 2017 reg 40' },
+			{ field: 'nationalInsuranceNumber', category: 'identity', reason: 'MLR 2017 reg 40' }
+		]);
+		expect(findHeldValue(t.ctx, id, 'nationalInsuranceNumber')?.value).toBe('AB123456C');
+		expect(findHeldValue(t.ctx, id, 'email')?.value).toBeNull();
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'customer.erased')?.details).toMatchObject({ heldCounts: { identity: 4 } });
+	});
+
+	it('erases only the categories asked for, without suppressing the person', () => {
+		const { t, id } = setUp();
+		const result = eraseCustomerData(t.ctx, { customerId: id, categories: ['vulnerability', 'financial'], reason: 'no longer needed' });
+		expect(result).toMatchObject({ ok: true, value: { counts: { vulnerability: 1, financial: 1 }, suppressed: false } });
+		expect(findHeldValue(t.ctx, id, 'vulnerabilityNote')?.value).toBeNull();
+		expect(findHeldValue(t.ctx, id, 'email')?.value).toBe('ada@example.com');
+		expect(findCustomer(t.ctx, id)?.erasedAt).toBeNull();
+	});
+
+	it('takes erased names, postcodes and contact details out of search', () => {
+		const { t, id } = setUp();
+		expect(searchCustomers(t.ctx, { name: 'lovelace' })).toMatchObject({ ok: true, value: { total: 1 } });
+		eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
+		for (const query of [{ name: 'lovelace' }, { name: 'ada' }, { postcode: 'SW1A 1AA' }, { email: 'ada@example.com' }, { phone: '07700 900123' }, { dateOfBirth: '1985-12-10' }]) {
+			expect(searchCustomers(t.ctx, query)).toMatchObject({ ok: true, value: { total: 0 } });
+		}
+		const terms = t.ctx.db.$client.prepare('select term from customer_name_terms').all();
+		expect(terms).toEqual([]);
+	});
+
+	it('writes no personal value to the audit log when erasing', () => {
+		const { t, id } = setUp();
+		eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
+		const text = JSON.stringify(auditEntries(t.ctx.db, t.ctx.workspaceId));
+		for (const value of ['Lovelace', 'SW1A', 'ada@example.com', '+447700900123', '1985-12-10', 'AB123456C', 'Hearing impaired']) expect(text).not.toContain(value);
+		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
+	});
+});
+
+describe('anonymisation', () => {
+	it('reduces what is left to values that identify no one on their own', () => {
+		const { t, id } = setUp();
+		endRelationship(t.ctx, id);
+		const result = anonymiseCustomerData(t.ctx, { customerId: id, reason: 'retention period over' });
+		expect(result).toMatchObject({ ok: true, value: { suppressed: true } });
+		const values = Object.fromEntries(heldValues(t.ctx, id).map((v) => [v.field, v.value]));
+		expect(values).toEqual({
+			givenName: null,
+			familyName: null,
+			dateOfBirth: '1980s',
+			addressLine1: null,
+			postcode: 'SW',
+			email: null,
+			mobilePhone: null,
+			nationalInsuranceNumber: null,
+			balance: '1200',
+			vulnerabilityNote: null
+		});
+		expect(heldValues(t.ctx, id).every((v) => v.normalised === null && v.anonymisedAt !== null)).toBe(true);
+	});
+
+	it('generalises by field kind', () => {
+		expect(generalise('dateOfBirth', 'identity', '2001-05-06')).toBe('2000s');
+		expect(generalise('postcode', 'contact', 'M1 1AE')).toBe('M');
+		expect(generalise('tariff', 'account', 'Fixed 24')).toBe('Fixed 24');
+		expect(generalise('email', 'contact', 'a@b.example')).toBeNull();
+	});
+});

@@ -1,0 +1,160 @@
+/**
+ * Erasure and anonymisation mechanics (UK GDPR Art 17, Art 5(1)(e)), used by erasure requests and
+ * disposal runs. Erasing a value nulls it (and its search form, which takes it out of the search
+ * index) and every copy of it in the field's history; the audit log never held it. Values under
+ * legal hold are kept (Art 17(3)(b),(e)) and reported with the hold's reason. After a full erasure
+ * the customer row stays as a minimal suppression entry so the person is not contacted again
+ * (ICO right to erasure guidance).
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { CoreContext } from './context';
+import { writeTransaction } from './database';
+import { appendAudit } from './audit';
+import { fieldKind } from './collection';
+import { withdrawConsents } from './consent';
+import { requireCustomer } from './customers';
+import { heldValues, scrubHistory, updateHeldValue, writeHistory, type HeldValue } from './held-values';
+import { parseInput } from './input';
+import { FIELD_CATEGORIES } from './purposes';
+import { ok, type Result } from './result';
+import { consent, customer } from './schema';
+
+export type DisposalAction = 'erase' | 'anonymise';
+
+const disposalInput = z.object({
+	customerId: z.string().min(1),
+	/** Categories to erase (ordinary, special, "criminal-offence"), or "all". */
+	categories: z.union([z.literal('all'), z.array(z.enum(FIELD_CATEGORIES)).min(1, 'Choose at least one category')]).default('all'),
+	requestId: z.string().min(1).optional(),
+	reason: z.string().trim().min(1, 'Give the reason')
+});
+export type EraseCustomerDataInput = z.input<typeof disposalInput>;
+export type AnonymiseCustomerDataInput = z.input<typeof disposalInput>;
+
+export interface HeldBack {
+	field: string;
+	category: string;
+	/** The legal hold's reason, e.g. "MLR 2017 reg 40: 5 years after the relationship ends". */
+	reason: string;
+}
+
+export interface DisposalOutcome {
+	customerId: string;
+	/** Values erased or anonymised, by category. */
+	counts: Record<string, number>;
+	/** Values kept because a legal hold applies. */
+	held: HeldBack[];
+	/** Whether a suppression entry now stands for the person. */
+	suppressed: boolean;
+}
+
+/**
+ * A value reduced to what no longer identifies anyone on its own (UK GDPR recital 26): a date of
+ * birth to its decade, a postcode to its area, an amount to the nearest hundred pounds; names,
+ * contact details, identifiers and free text to nothing. Account and preference codes (a tariff,
+ * a language) are kept as they are.
+ */
+export function generalise(field: string, category: string, value: string): string | null {
+	switch (fieldKind(field)) {
+		case 'date-of-birth':
+			return `${value.slice(0, 3)}0s`;
+		case 'postcode':
+			return /^[A-Z]{1,2}/.exec(value)?.[0] ?? null;
+		case 'money':
+			return (Math.round(Number(value) / 100) * 100).toFixed(0);
+		case 'text':
+			return category === 'account' || category === 'preferences' ? value : null;
+		default:
+			return null;
+	}
+}
+
+/**
+ * Erases or anonymises one held value inside the caller's transaction: the value and its search
+ * form go, its history keeps who, when and what kind of change but no value. Returns false, and
+ * changes nothing, when the value is under legal hold.
+ */
+export function disposeOfValue(ctx: CoreContext, held: HeldValue, action: DisposalAction, reason: string, requestId?: string): boolean {
+	if (held.legalHold) return false;
+	const now = ctx.clock();
+	const version = held.version + 1;
+	scrubHistory(ctx, held);
+	if (action === 'erase') {
+		updateHeldValue(ctx, held, { value: null, normalised: null, erasedAt: now, updatedAt: now, version });
+	} else {
+		const remaining = held.value === null ? null : generalise(held.field, held.category, held.value);
+		updateHeldValue(ctx, held, { value: remaining, normalised: null, anonymisedAt: now, updatedAt: now, version });
+	}
+	writeHistory(ctx, { held, change: action === 'erase' ? 'erased' : 'anonymised', version, reason, requestId });
+	return true;
+}
+
+function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: DisposalAction): Result<DisposalOutcome> {
+	const parsed = parseInput(disposalInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, categories, requestId, reason } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const person = requireCustomer(ctx, customerId);
+		if (!person.ok) return person;
+		const counts: Record<string, number> = {};
+		const held: HeldBack[] = [];
+		for (const value of heldValues(ctx, customerId)) {
+			if (categories !== 'all' && !(categories as readonly string[]).includes(value.category)) continue;
+			if (value.erasedAt !== null || (value.anonymisedAt !== null && action === 'anonymise')) continue;
+			if (disposeOfValue(ctx, value, action, reason, requestId)) counts[value.category] = (counts[value.category] ?? 0) + 1;
+			else held.push({ field: value.field, category: value.category, reason: value.legalHoldReason });
+		}
+		const heldCounts: Record<string, number> = {};
+		for (const h of held) heldCounts[h.category] = (heldCounts[h.category] ?? 0) + 1;
+		const whole = categories === 'all';
+		appendAudit(ctx, {
+			action: 'customer.erased',
+			subjectType: 'customer',
+			subject: customerId,
+			details: {
+				method: action === 'erase' ? 'erased' : 'anonymised',
+				categories: whole ? 'all' : [...categories],
+				counts,
+				heldCounts,
+				requestId: requestId ?? null
+			}
+		});
+		if (whole) {
+			const now = ctx.clock();
+			const live = ctx.db
+				.select()
+				.from(consent)
+				.where(and(eq(consent.workspaceId, ctx.workspaceId), eq(consent.customerId, customerId), isNull(consent.withdrawnAt)))
+				.all();
+			withdrawConsents(ctx, live, action === 'erase' ? 'erasure' : 'anonymisation');
+			ctx.db
+				.update(customer)
+				.set({ erasedAt: person.value.erasedAt ?? now, suppressed: true, suppressedAt: person.value.suppressedAt ?? now })
+				.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId)))
+				.run();
+			if (!person.value.suppressed) {
+				appendAudit(ctx, {
+					action: 'customer.suppressed',
+					subjectType: 'customer',
+					subject: customerId,
+					details: { requestId: requestId ?? null, after: action === 'erase' ? 'erasure' : 'anonymisation' }
+				});
+			}
+		}
+		return ok({ customerId, counts, held, suppressed: whole || person.value.suppressed });
+	});
+}
+
+/**
+ * Erases a person's data, all of it or some categories (Art 17), keeping what a legal hold covers
+ * and saying why. A full erasure withdraws live consents and keeps a suppression entry.
+ */
+export function eraseCustomerData(ctx: CoreContext, input: EraseCustomerDataInput): Result<DisposalOutcome> {
+	return dispose(ctx, input, 'erase');
+}
+
+/** Anonymises a person's data instead of erasing it: see generalise for what remains. */
+export function anonymiseCustomerData(ctx: CoreContext, input: AnonymiseCustomerDataInput): Result<DisposalOutcome> {
+	return dispose(ctx, input, 'anonymise');
+}

@@ -1,0 +1,185 @@
+/**
+ * A held value: one personal value of one customer with its metadata (purpose, basis, source,
+ * retention, accuracy, restriction, legal hold). Ordinary fields, special category data (Art 9)
+ * and criminal-offence data (Art 10) live in three tables; this module reads and changes them as one.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { CoreContext } from './context';
+import { err, ok, type Result } from './result';
+import { criminalOffenceValue, customerField, customerFieldHistory, specialCategoryValue, type VALUE_KINDS } from './schema';
+
+export type ValueKind = (typeof VALUE_KINDS)[number];
+export type CustomerFieldRow = typeof customerField.$inferSelect;
+export type SpecialCategoryValueRow = typeof specialCategoryValue.$inferSelect;
+export type CriminalOffenceValueRow = typeof criminalOffenceValue.$inferSelect;
+export type FieldHistoryEntry = typeof customerFieldHistory.$inferSelect;
+
+/** The columns every held value has, whichever table it lives in. */
+export type HeldValueColumns = Omit<CustomerFieldRow, 'category' | 'normalised'>;
+
+export interface HeldValue extends HeldValueColumns {
+	kind: ValueKind;
+	/** An ordinary category, a special category, or "criminal-offence". */
+	category: string;
+	normalised: string | null;
+}
+
+function fromOrdinary(row: CustomerFieldRow): HeldValue {
+	return { ...row, kind: 'ordinary' };
+}
+function fromSpecial(row: SpecialCategoryValueRow): HeldValue {
+	const { specialCategory, art9Condition: _a, schedule1Condition: _s, ...rest } = row;
+	return { ...rest, kind: 'special-category', category: specialCategory, normalised: null };
+}
+function fromCriminal(row: CriminalOffenceValueRow): HeldValue {
+	const { schedule1Condition: _s, ...rest } = row;
+	return { ...rest, kind: 'criminal-offence', category: 'criminal-offence', normalised: null };
+}
+
+/** Every value held on a customer (erased ones included, with null values), ordinary first. */
+export function heldValues(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): HeldValue[] {
+	const ordinary = ctx.db
+		.select()
+		.from(customerField)
+		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId)))
+		.all()
+		.map(fromOrdinary);
+	const special = ctx.db
+		.select()
+		.from(specialCategoryValue)
+		.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.customerId, customerId)))
+		.all()
+		.map(fromSpecial);
+	const criminal = ctx.db
+		.select()
+		.from(criminalOffenceValue)
+		.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.customerId, customerId)))
+		.all()
+		.map(fromCriminal);
+	return [...ordinary, ...special, ...criminal];
+}
+
+/** The value of one field of a customer, from whichever table holds it. */
+export function findHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field: string): HeldValue | undefined {
+	const ordinary = ctx.db
+		.select()
+		.from(customerField)
+		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId), eq(customerField.field, field)))
+		.get();
+	if (ordinary) return fromOrdinary(ordinary);
+	const special = ctx.db
+		.select()
+		.from(specialCategoryValue)
+		.where(
+			and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.customerId, customerId), eq(specialCategoryValue.field, field))
+		)
+		.get();
+	if (special) return fromSpecial(special);
+	const criminal = ctx.db
+		.select()
+		.from(criminalOffenceValue)
+		.where(
+			and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.customerId, customerId), eq(criminalOffenceValue.field, field))
+		)
+		.get();
+	return criminal ? fromCriminal(criminal) : undefined;
+}
+
+/** What may change on a held value; normalised only exists for ordinary fields and is ignored elsewhere. */
+export type HeldValueChange = Partial<
+	Pick<
+		HeldValue,
+		| 'value'
+		| 'normalised'
+		| 'retainUntil'
+		| 'accuracy'
+		| 'restricted'
+		| 'legalHold'
+		| 'legalHoldReason'
+		| 'erasedAt'
+		| 'anonymisedAt'
+		| 'updatedAt'
+		| 'version'
+	>
+>;
+
+export function updateHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, held: Pick<HeldValue, 'kind' | 'id'>, change: HeldValueChange): void {
+	const { normalised, ...common } = change;
+	switch (held.kind) {
+		case 'ordinary':
+			ctx.db
+				.update(customerField)
+				.set(normalised === undefined ? common : { ...common, normalised })
+				.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.id, held.id)))
+				.run();
+			return;
+		case 'special-category':
+			ctx.db
+				.update(specialCategoryValue)
+				.set(common)
+				.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.id, held.id)))
+				.run();
+			return;
+		case 'criminal-offence':
+			ctx.db
+				.update(criminalOffenceValue)
+				.set(common)
+				.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.id, held.id)))
+				.run();
+			return;
+	}
+}
+
+/** One change to a held value, for customer_field_history (UK GDPR Art 5(1)(d), Art 5(2)). */
+export interface HistoryInput {
+	held: Pick<HeldValue, 'kind' | 'id' | 'customerId' | 'field'>;
+	change: FieldHistoryEntry['change'];
+	oldValue?: string | null;
+	newValue?: string | null;
+	version: number;
+	reason: string;
+	requestId?: string | null;
+}
+
+export function writeHistory(ctx: CoreContext, input: HistoryInput): FieldHistoryEntry {
+	const row: FieldHistoryEntry = {
+		id: ctx.ids(),
+		workspaceId: ctx.workspaceId,
+		customerId: input.held.customerId,
+		valueKind: input.held.kind,
+		valueId: input.held.id,
+		field: input.held.field,
+		change: input.change,
+		oldValue: input.oldValue ?? null,
+		newValue: input.newValue ?? null,
+		version: input.version,
+		actorId: ctx.actor.id,
+		actorRole: ctx.actor.role,
+		at: ctx.clock(),
+		reason: input.reason,
+		requestId: input.requestId ?? null
+	};
+	ctx.db.insert(customerFieldHistory).values(row).run();
+	return row;
+}
+
+/** The current value of a field, as a typed error when the customer or field is unknown or erased. */
+export function requireHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field: string): Result<HeldValue> {
+	const held = findHeldValue(ctx, customerId, field);
+	if (!held) return err('field.not-found', `Customer ${customerId} has no ${field} on record`, 'field');
+	if (held.erasedAt !== null || held.anonymisedAt !== null) return err('field.erased', `${field} was erased or anonymised`, 'field');
+	return ok(held);
+}
+
+/**
+ * Removes every copy of a value's personal data from its history: old and new values, and the
+ * reason text, which an agent may have written with a value in it. Who, when and what kind of
+ * change stay, so the record of what happened survives the erasure (Art 5(2)).
+ */
+export function scrubHistory(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, held: Pick<HeldValue, 'id'>): void {
+	ctx.db
+		.update(customerFieldHistory)
+		.set({ oldValue: null, newValue: null, reason: '' })
+		.where(and(eq(customerFieldHistory.workspaceId, ctx.workspaceId), eq(customerFieldHistory.valueId, held.id)))
+		.run();
+}

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditEntries } from './audit';
+import { interactionsOf, logInteraction } from './interactions';
+import { createOrganisation, recordPerson } from './testing-people';
+import type { TestContext } from './testing';
+
+let open: TestContext[] = [];
+afterEach(() => {
+	for (const t of open) t.close();
+	open = [];
+});
+function setUp() {
+	const t = createOrganisation();
+	open.push(t);
+	return { t, customer: recordPerson(t.ctx) };
+}
+
+describe('interactions', () => {
+	it('logs a contact with its date and time, channel, party, nature, notes, actions and who handled it', () => {
+		const { t, customer } = setUp();
+		const r = logInteraction(t.ctx, {
+			customerId: customer.id,
+			channel: 'phone',
+			direction: 'inbound',
+			partyType: 'data-subject',
+			occurredAt: '2025-03-03T08:55:00Z',
+			nature: 'balance enquiry',
+			notes: 'Asked about the March bill',
+			actionsTaken: ['verified identity', 'gave balance']
+		});
+		expect(r).toMatchObject({
+			ok: true,
+			value: { occurredAt: '2025-03-03T08:55:00.000Z', loggedAt: '2025-03-03T09:00:00.000Z', handledBy: 'agent-1', actionsTaken: ['verified identity', 'gave balance'] }
+		});
+		expect(interactionsOf(t.ctx, customer.id)).toHaveLength(1);
+	});
+
+	it('keeps the notes and nature of an enquiry out of the audit log', () => {
+		const { t, customer } = setUp();
+		logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'unknown', nature: 'complaint about Mr Hedge next door', notes: 'Mr Hedge' });
+		const last = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		expect(last).toMatchObject({ action: 'interaction.logged', subject: customer.id, details: { channel: 'phone', partyType: 'unknown' } });
+		expect(JSON.stringify(last)).not.toContain('Hedge');
+	});
+
+	it('logs a contact from a caller not yet matched to a record', () => {
+		const { t } = setUp();
+		const r = logInteraction(t.ctx, { channel: 'phone', direction: 'inbound', partyType: 'unknown', nature: 'verbal subject access request' });
+		expect(r).toMatchObject({ ok: true, value: { customerId: null } });
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ subjectType: 'interaction' });
+	});
+
+	it('refuses a contact logged before it happens', () => {
+		const { t, customer } = setUp();
+		expect(logInteraction(t.ctx, { customerId: customer.id, channel: 'email', direction: 'inbound', partyType: 'data-subject', nature: 'x', occurredAt: '2025-03-04T09:00:00Z' })).toMatchObject({
+			ok: false,
+			error: { code: 'interaction.in-future' }
+		});
+	});
+
+	it('refuses a contact for a customer of another workspace', () => {
+		const { t } = setUp();
+		expect(logInteraction(t.ctx, { customerId: 'nobody', channel: 'email', direction: 'inbound', partyType: 'data-subject', nature: 'x' })).toMatchObject({
+			ok: false,
+			error: { code: 'customer.not-found' }
+		});
+	});
+});

@@ -1,0 +1,421 @@
+/**
+ * Properties that hold whatever a user does: random sequences of operations from every part of the
+ * core (record, correct, contest, restrict, search, verify, read out, disclose, consent, interactions,
+ * rights requests, erasure, breaches), then the invariants of DOMAIN.md §3 and §7 are checked:
+ * - the audit chain always verifies;
+ * - every disclosure row has its "disclosure.made" audit entry, and every unauthorised one a breach
+ *   that points back to it;
+ * - no value of any customer field (as given or as normalised) ever appears in the audit log;
+ * - after an erasure, no personal value of that person is in any table, outside legal holds;
+ * - changing or deleting any audit row, behind the triggers, makes verification name that row.
+ *
+ * Values are generated unique per run and drawn from letters outside hexadecimal, so a value found
+ * in a row can only have been copied there.
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { auditEntries, verifyAuditChain } from './audit';
+import { assessBreachRisk, registerBreach } from './breaches';
+import { checkFieldValue } from './collection';
+import { giveConsent, withdrawConsent } from './consent';
+import { contestField, correctField } from './corrections';
+import { endRelationship, recordCustomer } from './customers';
+import { disclose, disclosureLog } from './disclosure';
+import { logInteraction } from './interactions';
+import { completeRequest, assembleResponse } from './request-response';
+import { fulfilErasure } from './request-fulfilment';
+import { askForId, beginRequest, extendRequest, logRequest, receiveId, withdrawRequest } from './requests';
+import { restrictField } from './restriction';
+import { PARTY_TYPES } from './schema';
+import { searchCustomers } from './search';
+import { createOrganisation } from './testing-people';
+import type { TestContext } from './testing';
+import { verifyIdentity } from './verification';
+
+let open: TestContext[] = [];
+afterEach(() => {
+	for (const t of open) t.close();
+	open = [];
+});
+
+// ── Unique, recognisable values ──
+
+const LETTERS = 'ghijklmnopqrstuvwxyz';
+function word(seed: string): string {
+	const digest = createHash('sha256').update(seed).digest();
+	let out = 'Q';
+	for (let i = 0; i < 8; i++) out += LETTERS[digest[i]! % LETTERS.length];
+	return out;
+}
+const POSTCODE_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
+
+const FIELDS = ['givenName', 'familyName', 'dateOfBirth', 'addressLine1', 'postcode', 'email', 'phone', 'balance', 'arrears'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** A customer's values, unique within the run by the counter n. */
+function personValues(run: number, n: number): Record<Field, string> {
+	const day = new Date(Date.UTC(1950, 0, 1) + n * 37 * 86_400_000).toISOString().slice(0, 10);
+	return {
+		givenName: word(`${run}-given-${n}`),
+		familyName: word(`${run}-family-${n}`),
+		dateOfBirth: day,
+		addressLine1: `${word(`${run}-street-${n}`)} House`,
+		postcode: `RG${10 + (n % 90)} ${n % 10}${POSTCODE_LETTERS[n % 20]}${POSTCODE_LETTERS[Math.floor(n / 20) % 20]}`,
+		email: `${word(`${run}-mail-${n}`).toLowerCase()}@example.com`,
+		phone: `07700 9${String(10000 + n).slice(-5)}`,
+		balance: `${1000 + n}.37`,
+		arrears: `${500 + n}.83`
+	};
+}
+
+// ── Operations ──
+
+
+const op = fc.oneof(
+	fc.record({ kind: fc.constant('record' as const) }),
+	fc.record({ kind: fc.constant('correct' as const), who: fc.nat(), field: fc.constantFrom(...FIELDS) }),
+	fc.record({ kind: fc.constant('contest' as const), who: fc.nat(), field: fc.constantFrom(...FIELDS) }),
+	fc.record({ kind: fc.constant('restrict' as const), who: fc.nat(), field: fc.constantFrom(...FIELDS) }),
+	fc.record({ kind: fc.constant('search' as const), who: fc.nat(), by: fc.constantFrom('postcode', 'name', 'email', 'phone') }),
+	fc.record({
+		kind: fc.constant('verify' as const),
+		who: fc.nat(),
+		fields: fc.subarray([...FIELDS]),
+		wrong: fc.subarray([...FIELDS], { maxLength: 2 }),
+		readOut: fc.subarray([...FIELDS], { maxLength: 2 })
+	}),
+	fc.record({
+		kind: fc.constant('disclose' as const),
+		who: fc.nat(),
+		recipient: fc.constantFrom(...PARTY_TYPES),
+		fields: fc.subarray([...FIELDS], { minLength: 1 }),
+		useLatestVerification: fc.boolean(),
+		basis: fc.constantFrom(undefined, 'crime-and-taxation', 'legal-obligation')
+	}),
+	fc.record({ kind: fc.constant('consent' as const), who: fc.nat(), withdraw: fc.boolean() }),
+	fc.record({ kind: fc.constant('interaction' as const), who: fc.nat(), field: fc.constantFrom(...FIELDS) }),
+	fc.record({ kind: fc.constant('sar' as const), who: fc.nat(), verify: fc.boolean(), steps: fc.nat({ max: 4 }) }),
+	fc.record({ kind: fc.constant('erase' as const), who: fc.nat() }),
+	fc.record({ kind: fc.constant('breach' as const), who: fc.nat(), risk: fc.constantFrom('unlikely', 'risk', 'high-risk') })
+);
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+interface Model {
+	t: TestContext;
+	run: number;
+	counter: number;
+	customers: { id: string; current: Record<string, string> }[];
+	/** Every value ever given to the core for a customer field, by customer id. */
+	everything: Map<string, Set<string>>;
+	erased: Set<string>;
+	latestVerification: Map<string, string>;
+}
+
+function remember(m: Model, customerId: string, value: string): void {
+	const set = m.everything.get(customerId) ?? new Set<string>();
+	set.add(value);
+	m.everything.set(customerId, set);
+}
+
+function recordOne(m: Model): void {
+	const values = personValues(m.run, m.counter++);
+	const r = recordCustomer(m.t.ctx, { purposeCodes: ['identity-checks', 'account-servicing'], fields: values });
+	if (!r.ok) throw new Error(`fixture: ${r.error.message}`);
+	m.customers.push({ id: r.value.id, current: { ...values } });
+	for (const v of Object.values(values)) remember(m, r.value.id, v);
+}
+
+function apply(m: Model, o: Op): void {
+	const ctx = m.t.ctx;
+	m.t.clock.advance(60_000);
+	if (o.kind === 'record') {
+		if (m.customers.length < 5) recordOne(m);
+		return;
+	}
+	if (o.kind === 'breach') {
+		const target = m.customers[o.who % m.customers.length]!;
+		const b = registerBreach(ctx, {
+			awareAt: ctx.clock(),
+			description: 'Letter sent to an old address',
+			dataCategories: ['contact'],
+			subjectCategories: ['customers'],
+			approxSubjects: 1,
+			approxRecords: 1,
+			affectedCustomerIds: [target.id]
+		});
+		if (b.ok) assessBreachRisk(ctx, { breachId: b.value.id, risk: o.risk, reasoning: 'Assessed by the DPO' });
+		return;
+	}
+	const c = m.customers[o.who % m.customers.length]!;
+	// What happens after an erasure is new processing (a suppressed person may call again): the
+	// property is about what erasure leaves, so an erased person is left alone from then on.
+	if (m.erased.has(c.id)) return;
+	switch (o.kind) {
+		case 'correct': {
+			const fresh = personValues(m.run, m.counter++)[o.field];
+			remember(m, c.id, fresh);
+			const r = correctField(ctx, { customerId: c.id, field: o.field, newValue: fresh, reason: 'Customer gave the new value' });
+			if (r.ok) c.current[o.field] = fresh;
+			return;
+		}
+		case 'contest':
+			contestField(ctx, { customerId: c.id, field: o.field, reason: 'Customer disputes it' });
+			return;
+		case 'restrict':
+			restrictField(ctx, { customerId: c.id, fields: [o.field], ground: 'accuracy-contested', reason: 'Disputed' });
+			return;
+		case 'search': {
+			const by = o.by;
+			const value = by === 'name' ? c.current.familyName : c.current[by as Field];
+			if (value !== undefined) searchCustomers(ctx, { [by]: value, purposeCode: 'account-servicing' });
+			return;
+		}
+		case 'verify': {
+			const supplied: Record<string, string> = {};
+			for (const f of o.fields) supplied[f] = o.wrong.includes(f) ? personValues(m.run, m.counter++)[f] : (c.current[f] ?? '');
+			const r = verifyIdentity(ctx, { customerId: c.id, requesterType: 'data-subject', method: 'knowledge-based', supplied, readOut: o.readOut });
+			if (r.ok && r.value.attempt.outcome === 'verified') m.latestVerification.set(c.id, r.value.attempt.id);
+			return;
+		}
+		case 'disclose':
+			disclose(ctx, {
+				customerId: c.id,
+				recipient: { type: o.recipient, name: o.recipient === 'data-subject' ? undefined : 'Caller on the line', organisation: o.recipient === 'police' ? 'Thames Valley Police' : '' },
+				fields: [...o.fields],
+				basisOrExemption: o.basis,
+				authorityEvidence: o.basis === 'legal-obligation' ? 'Order 1' : '',
+				channel: 'phone',
+				verificationId: o.useLatestVerification ? m.latestVerification.get(c.id) : undefined
+			});
+			return;
+		case 'consent':
+			if (o.withdraw) withdrawConsent(ctx, { customerId: c.id, purposeCode: 'marketing', channel: 'email' });
+			else giveConsent(ctx, { customerId: c.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'form-1' });
+			return;
+		case 'interaction': {
+			// Agents write what they are told into notes: the notes are the person's data too.
+			const value = c.current[o.field as Field] ?? '';
+			logInteraction(ctx, { customerId: c.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'update', notes: `Customer mentioned ${value}` });
+			return;
+		}
+		case 'sar': {
+			const r = logRequest(ctx, { kind: 'access', channel: 'email', verbal: false, description: `SAR; says her postcode is ${c.current.postcode}`, customerId: c.id });
+			if (!r.ok) return;
+			if (o.verify) {
+				verifyIdentity(ctx, {
+					customerId: c.id,
+					requesterType: 'data-subject',
+					method: 'knowledge-based',
+					supplied: { givenName: c.current.givenName ?? '', postcode: c.current.postcode ?? '', dateOfBirth: c.current.dateOfBirth ?? '' },
+					requestId: r.value.id
+				});
+			}
+			const steps = [
+				() => askForId(ctx, { requestId: r.value.id, reason: 'Doubt' }),
+				() => receiveId(ctx, { requestId: r.value.id }),
+				() => extendRequest(ctx, { requestId: r.value.id, reason: 'complex', explanation: 'Many systems' }),
+				() => beginRequest(ctx, { requestId: r.value.id }),
+				() => assembleResponse(ctx, { requestId: r.value.id }),
+				() => completeRequest(ctx, { requestId: r.value.id }),
+				() => withdrawRequest(ctx, { requestId: r.value.id })
+			];
+			for (const step of steps.slice(o.steps % 3, o.steps % 3 + 2 + o.steps)) step();
+			return;
+		}
+		case 'erase': {
+			if (m.erased.has(c.id)) return;
+			endRelationship(ctx, c.id);
+			const r = logRequest(ctx, { kind: 'erasure', channel: 'letter', verbal: false, description: `Erase me; I live at ${c.current.addressLine1}`, customerId: c.id });
+			if (!r.ok) return;
+			verifyIdentity(ctx, {
+				customerId: c.id,
+				requesterType: 'data-subject',
+				method: 'knowledge-based',
+				supplied: { givenName: c.current.givenName ?? '', postcode: c.current.postcode ?? '', dateOfBirth: c.current.dateOfBirth ?? '', email: c.current.email ?? '' },
+				requestId: r.value.id
+			});
+			beginRequest(ctx, { requestId: r.value.id });
+			const done = fulfilErasure(ctx, { requestId: r.value.id, ground: 'no-longer-necessary' });
+			if (done.ok) m.erased.add(c.id);
+			return;
+		}
+	}
+}
+
+function runSequence(ops: Op[], run: number): Model {
+	const t = createOrganisation({ seed: `invariants-${run}` });
+	open.push(t);
+	const m: Model = { t, run, counter: 0, customers: [], everything: new Map(), erased: new Set(), latestVerification: new Map() };
+	recordOne(m);
+	recordOne(m);
+	for (const o of ops) apply(m, o);
+	return m;
+}
+
+/** A value and the forms the core stores it in (normalised), lower-cased for a case-blind search. */
+function forms(field: string | undefined, value: string): string[] {
+	const out = new Set([value.toLowerCase()]);
+	if (field !== undefined) {
+		const checked = checkFieldValue(field, value, { today: '2025-03-03' });
+		if (checked.ok) {
+			out.add(checked.value.value.toLowerCase());
+			out.add(checked.value.normalised.toLowerCase());
+		}
+	}
+	return [...out].filter((f) => f.length >= 5);
+}
+function fieldOf(value: string): string | undefined {
+	if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'dateOfBirth';
+	if (/^RG\d/.test(value)) return 'postcode';
+	if (/^07700/.test(value)) return 'phone';
+	if (value.includes('@')) return 'email';
+	return undefined;
+}
+
+/** Every row of every table, as lower-case text, by table. */
+function allRows(t: TestContext): { table: string; text: string }[] {
+	const db = t.ctx.db.$client;
+	const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[];
+	return tables.flatMap((table) => (db.prepare(`select * from "${table}"`).all() as unknown[]).map((row) => ({ table, text: JSON.stringify(row).toLowerCase() })));
+}
+
+let runCounter = 0;
+const sequences = fc.array(op, { minLength: 1, maxLength: 30 });
+const property = { numRuns: 40 };
+
+describe('invariants over random sequences of operations', () => {
+	it('keeps the audit chain verifiable', () => {
+		fc.assert(
+			fc.property(sequences, (ops) => {
+				const m = runSequence(ops, runCounter++);
+				expect(verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: true });
+				m.t.close();
+			}),
+			property
+		);
+	});
+
+	it('gives every disclosure its audit entry, and every unauthorised one a breach that points back to it', () => {
+		fc.assert(
+			fc.property(sequences, (ops) => {
+				const m = runSequence(ops, runCounter++);
+				const made = new Map(auditEntries(m.t.ctx.db, m.t.ctx.workspaceId).filter((e) => e.action === 'disclosure.made').map((e) => [e.details.disclosureId, e]));
+				const breaches = new Map(
+					(m.t.ctx.db.$client.prepare('select id, source_disclosure_id from breach').all() as { id: string; source_disclosure_id: string | null }[]).map((b) => [b.id, b])
+				);
+				const log = disclosureLog(m.t.ctx);
+				expect(made.size).toBe(log.length);
+				for (const d of log) {
+					expect(made.get(d.id)).toMatchObject({ subject: d.customerId, fields: d.fields, details: { authorised: d.authorised, recipientType: d.recipientType } });
+					if (!d.authorised) {
+						expect(d.breachId).not.toBeNull();
+						expect(breaches.get(d.breachId!)?.source_disclosure_id).toBe(d.id);
+					} else {
+						expect(d.breachId).toBeNull();
+					}
+				}
+				m.t.close();
+			}),
+			property
+		);
+	});
+
+	it('never writes a value of a customer field to the audit log', () => {
+		fc.assert(
+			fc.property(sequences, (ops) => {
+				const m = runSequence(ops, runCounter++);
+				const audit = (m.t.ctx.db.$client.prepare('select * from audit_entry').all() as unknown[]).map((r) => JSON.stringify(r).toLowerCase()).join('\n');
+				for (const values of m.everything.values()) {
+					for (const value of values) for (const form of forms(fieldOf(value), value)) expect(audit.includes(form), `audit log holds "${form}"`).toBe(false);
+				}
+				m.t.close();
+			}),
+			property
+		);
+	});
+
+	it('leaves no personal value of an erased person in any table, outside legal holds', () => {
+		fc.assert(
+			fc.property(sequences, fc.nat(), (ops, who) => {
+				const m = runSequence([...ops, { kind: 'erase', who }], runCounter++);
+				expect(m.erased.size).toBeGreaterThan(0);
+				const db = m.t.ctx.db.$client;
+				for (const customerId of m.erased) {
+					// What a legal hold keeps (the value and its history) may stay; nothing else may.
+					const kept = new Set<string>();
+					for (const table of ['customer_field', 'special_category_value', 'criminal_offence_value']) {
+						for (const row of db.prepare(`select id, value from ${table} where customer_id = ? and legal_hold = 1`).all(customerId) as { id: string; value: string | null }[]) {
+							if (row.value !== null) kept.add(row.value);
+							for (const h of db.prepare('select old_value, new_value from customer_field_history where value_id = ?').all(row.id) as { old_value: string | null; new_value: string | null }[]) {
+								if (h.old_value !== null) kept.add(h.old_value);
+								if (h.new_value !== null) kept.add(h.new_value);
+							}
+						}
+					}
+					const rows = allRows(m.t);
+					for (const value of m.everything.get(customerId) ?? []) {
+						if (kept.has(value)) continue;
+						for (const form of forms(fieldOf(value), value)) {
+							const found = rows.find((r) => r.text.includes(form));
+							expect(found, `"${form}" of an erased person is still in ${found?.table}`).toBeUndefined();
+						}
+					}
+				}
+				m.t.close();
+			}),
+			{ numRuns: 25 }
+		);
+	});
+});
+
+describe('tampering with audit rows written by real operations', () => {
+	function dropTriggers(t: TestContext): void {
+		t.ctx.db.$client.exec('drop trigger audit_entry_no_update; drop trigger audit_entry_no_delete;');
+	}
+	const COLUMNS = ['at', 'actor_id', 'actor_role', 'action', 'subject', 'subject_type', 'fields', 'details', 'prev_hash', 'hash'] as const;
+
+	it('names any audit row that is changed', () => {
+		fc.assert(
+			fc.property(sequences, fc.nat(), fc.constantFrom(...COLUMNS), (ops, pick, column) => {
+				const m = runSequence(ops, runCounter++);
+				const db = m.t.ctx.db.$client;
+				const count = db.prepare('select count(*) from audit_entry').pluck().get() as number;
+				const seq = 1 + (pick % count);
+				dropTriggers(m.t);
+				const tamper: Record<(typeof COLUMNS)[number], string> = {
+					at: "at = '2020-01-01T00:00:00.000Z'",
+					actor_id: "actor_id = actor_id || 'x'",
+					actor_role: "actor_role = 'dpo'",
+					action: "action = case when action = 'customer.viewed' then 'customer.searched' else 'customer.viewed' end",
+					subject: "subject = coalesce(subject, '') || 'x'",
+					subject_type: "subject_type = case when subject_type = 'breach' then 'customer' else 'breach' end",
+					fields: `fields = case when fields = '[]' then '["balance"]' else '[]' end`,
+					details: `details = case when details = '{}' then '{"x":1}' else '{}' end`,
+					prev_hash: "prev_hash = lower(hex(randomblob(32)))",
+					hash: "hash = lower(hex(randomblob(32)))"
+				};
+				db.prepare(`update audit_entry set ${tamper[column]} where seq = ?`).run(seq);
+				expect(verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
+				m.t.close();
+			}),
+			{ numRuns: 60 }
+		);
+	});
+
+	it('names any audit row that is deleted, short of the last', () => {
+		fc.assert(
+			fc.property(sequences, fc.nat(), (ops, pick) => {
+				const m = runSequence(ops, runCounter++);
+				const db = m.t.ctx.db.$client;
+				const count = db.prepare('select count(*) from audit_entry').pluck().get() as number;
+				const seq = 1 + (pick % (count - 1));
+				dropTriggers(m.t);
+				db.prepare('delete from audit_entry where seq = ?').run(seq);
+				expect(verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
+				m.t.close();
+			}),
+			{ numRuns: 30 }
+		);
+	});
+});

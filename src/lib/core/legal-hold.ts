@@ -1,0 +1,113 @@
+/**
+ * Legal holds: values the law or a claim requires keeping are kept through erasure and disposal
+ * (UK GDPR Art 17(3)(b),(e); e.g. MLR 2017 reg 40: customer due diligence records for 5 years
+ * after the business relationship ends). A hold is applied and released with a reason.
+ */
+import { z } from 'zod';
+import type { CoreContext } from './context';
+import { writeTransaction } from './database';
+import { appendAudit } from './audit';
+import { requireCustomer } from './customers';
+import { disposeOfValue } from './erasure';
+import { heldValues, updateHeldValue, writeHistory, type HeldValue } from './held-values';
+import { parseInput } from './input';
+import { FIELD_CATEGORIES } from './purposes';
+import { err, ok, type Result } from './result';
+
+/** Why a hold applies: the code goes to the audit log, the wording stays on the value. */
+export const LEGAL_HOLD_REASONS = [
+	'money-laundering-records', // MLR 2017 reg 40
+	'tax-records', // e.g. Taxes Management Act 1970; VAT Act 1994 Sch 11 para 6
+	'legal-obligation', // UK GDPR Art 17(3)(b)
+	'legal-claims', // UK GDPR Art 17(3)(e)
+	'regulatory-investigation'
+] as const;
+
+const selection = {
+	customerId: z.string().min(1),
+	/** Field names to hold; with categories, the union; with neither, every value of the customer. */
+	fields: z.array(z.string().min(1)).optional(),
+	categories: z.array(z.enum(FIELD_CATEGORIES)).optional(),
+	reason: z.string().trim().min(1, 'Give the reason for the hold, e.g. "MLR 2017 reg 40: 5 years after the relationship ends"')
+};
+const applyInput = z.object({ ...selection, reasonCode: z.enum(LEGAL_HOLD_REASONS) });
+export type ApplyLegalHoldInput = z.input<typeof applyInput>;
+const releaseInput = z.object(selection);
+export type ReleaseLegalHoldInput = z.input<typeof releaseInput>;
+
+export interface LegalHoldChange {
+	customerId: string;
+	fields: string[];
+	/** On release: values erased at once because the person's data had already been erased. */
+	erasedFields: string[];
+}
+
+function selected(ctx: CoreContext, input: z.output<typeof releaseInput>): Result<HeldValue[]> {
+	const all = heldValues(ctx, input.customerId).filter((h) => h.erasedAt === null);
+	if (input.fields === undefined && input.categories === undefined) return ok(all);
+	for (const field of input.fields ?? []) {
+		if (!all.some((h) => h.field === field)) return err('field.not-found', `No ${field} on record`, 'fields');
+	}
+	return ok(all.filter((h) => input.fields?.includes(h.field) || (input.categories as readonly string[] | undefined)?.includes(h.category)));
+}
+
+export function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Result<LegalHoldChange> {
+	const parsed = parseInput(applyInput, input);
+	if (!parsed.ok) return parsed;
+	return writeTransaction(ctx.db, () => {
+		const person = requireCustomer(ctx, parsed.value.customerId);
+		if (!person.ok) return person;
+		const values = selected(ctx, parsed.value);
+		if (!values.ok) return values;
+		const toHold = values.value.filter((h) => !h.legalHold);
+		if (toHold.length === 0) return err('legal-hold.nothing-to-hold', 'No value to hold: none selected, or all already held', 'fields');
+		for (const held of toHold) {
+			const version = held.version + 1;
+			updateHeldValue(ctx, held, { legalHold: true, legalHoldReason: parsed.value.reason, version, updatedAt: ctx.clock() });
+			writeHistory(ctx, { held, change: 'legal-hold-applied', version, reason: parsed.value.reason });
+		}
+		appendAudit(ctx, {
+			action: 'legal-hold.applied',
+			subjectType: 'customer',
+			subject: parsed.value.customerId,
+			fields: toHold.map((h) => h.field),
+			details: { reasonCode: parsed.value.reasonCode }
+		});
+		return ok({ customerId: parsed.value.customerId, fields: toHold.map((h) => h.field), erasedFields: [] });
+	});
+}
+
+/**
+ * Releases a hold. Where the person's data was erased while the hold kept these values, they are
+ * erased now: the erasure was already decided and only the hold stood in its way.
+ */
+export function releaseLegalHold(ctx: CoreContext, input: ReleaseLegalHoldInput): Result<LegalHoldChange> {
+	const parsed = parseInput(releaseInput, input);
+	if (!parsed.ok) return parsed;
+	return writeTransaction(ctx.db, () => {
+		const person = requireCustomer(ctx, parsed.value.customerId);
+		if (!person.ok) return person;
+		const values = selected(ctx, parsed.value);
+		if (!values.ok) return values;
+		const toRelease = values.value.filter((h) => h.legalHold);
+		if (toRelease.length === 0) return err('legal-hold.none', 'None of the selected values is under legal hold', 'fields');
+		const erasedFields: string[] = [];
+		for (const held of toRelease) {
+			const version = held.version + 1;
+			updateHeldValue(ctx, held, { legalHold: false, legalHoldReason: '', version, updatedAt: ctx.clock() });
+			writeHistory(ctx, { held, change: 'legal-hold-released', version, reason: parsed.value.reason });
+			if (person.value.erasedAt !== null) {
+				disposeOfValue(ctx, { ...held, legalHold: false, version }, 'erase', 'erasure decided while the legal hold applied');
+				erasedFields.push(held.field);
+			}
+		}
+		appendAudit(ctx, {
+			action: 'legal-hold.released',
+			subjectType: 'customer',
+			subject: parsed.value.customerId,
+			fields: toRelease.map((h) => h.field),
+			details: { erasedFields }
+		});
+		return ok({ customerId: parsed.value.customerId, fields: toRelease.map((h) => h.field), erasedFields });
+	});
+}

@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditEntries } from './audit';
+import { changePurpose, definePurpose, findPurpose, purposes, retirePurpose, type PurposeInput } from './purposes';
+import { changeRetentionRule, defineRetentionRule, retainUntilDate } from './retention';
+import { changeWorkspaceSettings } from './workspace';
+import { createTestContext, type TestContext } from './testing';
+
+let open: TestContext[] = [];
+afterEach(() => {
+	for (const t of open) t.close();
+	open = [];
+});
+
+function setUp(): TestContext {
+	const t = createTestContext();
+	open.push(t);
+	defineRetentionRule(t.ctx, { code: 'account-records', description: 'Account records', periodMonths: 72, trigger: 'relationship-ended', action: 'erase' });
+	return t;
+}
+
+const billing: PurposeInput = {
+	code: 'billing',
+	name: 'Billing',
+	description: 'Billing the customer',
+	lawfulBasis: 'contract',
+	fields: ['givenName', 'familyName', 'postcode', 'balance'],
+	requiredFields: ['familyName'],
+	retentionRuleCode: 'account-records'
+};
+
+const lastAudit = (t: TestContext) => auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+
+describe('purposes (Art 5(1)(b), Art 6, Art 30)', () => {
+	it('defines a purpose with one lawful basis, the fields it needs and categories derived from them', () => {
+		const t = setUp();
+		const defined = definePurpose(t.ctx, billing);
+		expect(defined).toMatchObject({ ok: true, value: { code: 'billing', lawfulBasis: 'contract', categories: ['identity', 'contact', 'financial'], active: true, minimumAge: null } });
+		expect(lastAudit(t)).toMatchObject({ action: 'purpose.defined', subjectType: 'purpose', fields: billing.fields, details: { code: 'billing', lawfulBasis: 'contract', retentionRule: 'account-records' } });
+	});
+
+	it('refuses a purpose without exactly one known Art 6 basis', () => {
+		const t = setUp();
+		expect(definePurpose(t.ctx, { ...billing, lawfulBasis: 'because' as never })).toMatchObject({ ok: false, error: { code: 'invalid', field: 'lawfulBasis' } });
+		expect(definePurpose(t.ctx, { ...billing, lawfulBasis: ['contract', 'consent'] as never })).toMatchObject({ ok: false, error: { field: 'lawfulBasis' } });
+	});
+
+	it('accepts recognised legitimate interests only when the workspace setting allows it', () => {
+		const t = setUp();
+		const rli = { ...billing, code: 'crime-reporting', lawfulBasis: 'recognised-legitimate-interests' as const };
+		expect(definePurpose(t.ctx, rli)).toMatchObject({ ok: false, error: { code: 'lawful-basis.not-allowed', field: 'lawfulBasis' } });
+		changeWorkspaceSettings(t.ctx, { settings: { recognisedLegitimateInterests: true } });
+		expect(definePurpose(t.ctx, rli).ok).toBe(true);
+	});
+
+	it('refuses a required field the purpose does not need, and a field of unknown category', () => {
+		const t = setUp();
+		expect(definePurpose(t.ctx, { ...billing, requiredFields: ['email'] })).toMatchObject({ ok: false, error: { field: 'requiredFields' } });
+		expect(definePurpose(t.ctx, { ...billing, fields: [...billing.fields, 'loyaltyTier'] })).toMatchObject({ ok: false, error: { field: 'fieldCategories' } });
+		expect(definePurpose(t.ctx, { ...billing, fields: [...billing.fields, 'loyaltyTier'], fieldCategories: { loyaltyTier: 'account' } })).toMatchObject({
+			ok: true,
+			value: { categories: ['identity', 'contact', 'account', 'financial'] }
+		});
+	});
+
+	it('refuses a duplicate code and an unknown retention rule', () => {
+		const t = setUp();
+		definePurpose(t.ctx, billing);
+		expect(definePurpose(t.ctx, billing)).toMatchObject({ ok: false, error: { code: 'purpose.exists' } });
+		expect(definePurpose(t.ctx, { ...billing, code: 'other', retentionRuleCode: 'forever' })).toMatchObject({ ok: false, error: { code: 'retention-rule.not-found' } });
+	});
+
+	it('changes what a purpose needs and audits the names of what changed', () => {
+		const t = setUp();
+		definePurpose(t.ctx, billing);
+		const changed = changePurpose(t.ctx, { code: 'billing', fields: [...billing.fields, 'email'], minimumAge: 18 });
+		expect(changed).toMatchObject({ ok: true, value: { fields: [...billing.fields, 'email'], minimumAge: 18, lawfulBasis: 'contract' } });
+		expect(lastAudit(t)).toMatchObject({ action: 'purpose.changed', details: { changed: ['fields', 'minimumAge'] } });
+	});
+
+	it('refuses to swap a purpose’s lawful basis', () => {
+		const t = setUp();
+		definePurpose(t.ctx, billing);
+		expect(changePurpose(t.ctx, { code: 'billing', lawfulBasis: 'legitimate-interests' })).toMatchObject({ ok: false, error: { code: 'purpose.basis-swap', field: 'lawfulBasis' } });
+		expect(changePurpose(t.ctx, { code: 'billing', lawfulBasis: 'contract', description: 'Billing and payments' }).ok).toBe(true);
+	});
+
+	it('retires a purpose with a reason, keeping it in the record', () => {
+		const t = setUp();
+		definePurpose(t.ctx, billing);
+		expect(retirePurpose(t.ctx, { code: 'billing', reason: '' })).toMatchObject({ ok: false, error: { field: 'reason' } });
+		expect(retirePurpose(t.ctx, { code: 'billing', reason: 'Replaced by account-servicing' })).toMatchObject({ ok: true, value: { active: false } });
+		expect(findPurpose(t.ctx, 'billing')?.active).toBe(false);
+		expect(purposes(t.ctx)).toHaveLength(1);
+		expect(lastAudit(t)).toMatchObject({ action: 'purpose.retired' });
+	});
+});
+
+describe('retention rules (Art 5(1)(e))', () => {
+	it('defines and changes a rule, auditing each', () => {
+		const t = setUp();
+		expect(changeRetentionRule(t.ctx, { code: 'account-records', periodMonths: 84 })).toMatchObject({ ok: true, value: { periodMonths: 84 } });
+		expect(lastAudit(t)).toMatchObject({ action: 'retention.rule.changed', details: { changed: ['periodMonths'], periodMonths: 84 } });
+		expect(defineRetentionRule(t.ctx, { code: 'account-records', description: 'again', periodMonths: 1, trigger: 'collected', action: 'erase' })).toMatchObject({
+			ok: false,
+			error: { code: 'retention-rule.exists' }
+		});
+		expect(defineRetentionRule(t.ctx, { code: 'Bad Code', description: 'x', periodMonths: 1, trigger: 'collected', action: 'erase' })).toMatchObject({ ok: false, error: { field: 'code' } });
+	});
+
+	it.each([
+		['2025-03-03', 24, '2027-03-03'],
+		['2025-08-31', 6, '2026-02-28'],
+		['2023-08-31', 6, '2024-02-29'],
+		['2024-02-29', 12, '2025-02-28'],
+		['2025-12-15T23:59:59.000Z', 1, '2026-01-15'],
+		['2025-01-31', 0, '2025-01-31']
+	])('keeps a value triggered on %s for %i months until %s', (from, months, until) => {
+		expect(retainUntilDate({ periodMonths: months }, from)).toBe(until);
+	});
+});

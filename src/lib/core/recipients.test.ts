@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditEntries } from './audit';
+import { endRelationship } from './customers';
+import { disclose } from './disclosure';
+import { notificationsOf, notifyRecipients, recipientsFor } from './recipients';
+import { fulfilErasure, fulfilRectification } from './request-fulfilment';
+import { beginRequest, logRequest, type RequestKind, type RightsRequest } from './requests';
+import { createOrganisation, recordPerson } from './testing-people';
+import type { TestContext } from './testing';
+import { verifyIdentity } from './verification';
+
+let open: TestContext[] = [];
+afterEach(() => {
+	for (const t of open) t.close();
+	open = [];
+});
+function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+	if (!r.ok) throw new Error(r.error.message);
+	return r.value;
+}
+const knows = { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', dateOfBirth: '1961-04-12' };
+
+/** Margaret, whose data went to a debt collector (twice), HMRC, a colleague and herself. */
+function setUp() {
+	const t = createOrganisation();
+	open.push(t);
+	const customer = recordPerson(t.ctx);
+	const id = customer.id;
+	const debtCollector = { type: 'regulator' as const, name: 'Collections desk', organisation: 'Northway Debt Recovery Ltd' };
+	const toCollector = (fields: string[]) =>
+		unwrap(disclose(t.ctx, { customerId: id, recipient: debtCollector, fields, basisOrExemption: 'legal-obligation', authorityEvidence: 'Court order CO-1', channel: 'email' })).disclosure;
+	const first = toCollector(['arrears', 'addressLine1']);
+	const second = toCollector(['phone']);
+	const hmrc = unwrap(
+		disclose(t.ctx, { customerId: id, recipient: { type: 'regulator', name: 'HMRC' }, fields: ['balance'], basisOrExemption: 'legal-obligation', authorityEvidence: 'Notice 9', channel: 'letter' })
+	).disclosure;
+	unwrap(disclose(t.ctx, { customerId: id, recipient: { type: 'colleague', name: 'J', role: 'debt collection agencies' }, fields: ['phone'], purposeCode: 'account-servicing', channel: 'internal' }));
+	const verificationId = unwrap(verifyIdentity(t.ctx, { customerId: id, requesterType: 'data-subject', method: 'knowledge-based', supplied: knows })).attempt.id;
+	unwrap(disclose(t.ctx, { customerId: id, recipient: { type: 'data-subject' }, fields: ['balance'], channel: 'phone', verificationId }));
+	return { t, customer, first, second, hmrc };
+}
+function requestInProgress(t: TestContext, customerId: string, kind: RequestKind): RightsRequest {
+	const r = unwrap(logRequest(t.ctx, { kind, channel: 'phone', verbal: true, description: kind, customerId }));
+	unwrap(verifyIdentity(t.ctx, { customerId, requesterType: 'data-subject', method: 'knowledge-based', supplied: knows, requestId: r.id }));
+	return unwrap(beginRequest(t.ctx, { requestId: r.id }));
+}
+
+describe('notifying recipients (Art 19)', () => {
+	it('counts as recipients those in the disclosure log, grouped, but not the person or colleagues', () => {
+		const { t, customer, first, second, hmrc } = setUp();
+		expect(recipientsFor(t.ctx, customer.id).map((r) => r.disclosureIds)).toEqual([[first.id, second.id], [hmrc.id]]);
+	});
+
+	it('tells every recipient in the disclosure log after an erasure, recording each notification', () => {
+		const { t, customer, first, second, hmrc } = setUp();
+		unwrap(endRelationship(t.ctx, customer.id));
+		const r = requestInProgress(t, customer.id, 'erasure');
+		unwrap(fulfilErasure(t.ctx, { requestId: r.id, ground: 'no-longer-necessary' }));
+		const rows = unwrap(notifyRecipients(t.ctx, { requestId: r.id }));
+		expect(rows).toMatchObject([
+			{ recipientOrganisation: 'Northway Debt Recovery Ltd', disclosureIds: [first.id, second.id], outcome: 'notified', channel: 'email' },
+			{ recipientName: 'HMRC', disclosureIds: [hmrc.id], outcome: 'notified' }
+		]);
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'recipients.notified', details: { count: 2, disclosureIds: [first.id, second.id, hmrc.id] } });
+	});
+
+	it('tells only the recipients of the fields rectified', () => {
+		const { t, customer, first } = setUp();
+		const r = requestInProgress(t, customer.id, 'rectification');
+		unwrap(fulfilRectification(t.ctx, { requestId: r.id, corrections: [{ field: 'addressLine1', newValue: '14 High Street', reason: 'Wrong number' }] }));
+		const rows = unwrap(notifyRecipients(t.ctx, { requestId: r.id }));
+		expect(rows.map((row) => row.disclosureIds)).toEqual([[first.id]]);
+	});
+
+	it('records why telling a recipient was impossible', () => {
+		const { t, customer, hmrc } = setUp();
+		const r = requestInProgress(t, customer.id, 'rectification');
+		unwrap(fulfilRectification(t.ctx, { requestId: r.id, corrections: [{ field: 'balance', newValue: '100.00', reason: 'Billing error' }] }));
+		const rows = unwrap(notifyRecipients(t.ctx, { requestId: r.id, exceptions: [{ disclosureId: hmrc.id, outcome: 'disproportionate', reason: 'Notice closed; HMRC asked not to be sent updates' }] }));
+		expect(rows).toMatchObject([{ outcome: 'disproportionate', reason: expect.stringContaining('Notice closed'), channel: null }]);
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'recipients.notification.impossible', details: { outcome: 'disproportionate' } });
+		expect(notificationsOf(t.ctx, r.id)).toHaveLength(1);
+	});
+
+	it('cannot notify before the rectification, erasure or restriction is carried out, nor twice', () => {
+		const { t, customer } = setUp();
+		const r = requestInProgress(t, customer.id, 'rectification');
+		expect(notifyRecipients(t.ctx, { requestId: r.id })).toMatchObject({ ok: false, error: { code: 'request.not-fulfilled' } });
+		unwrap(fulfilRectification(t.ctx, { requestId: r.id, corrections: [{ field: 'phone', newValue: '07700 900456', reason: 'New number' }] }));
+		unwrap(notifyRecipients(t.ctx, { requestId: r.id }));
+		expect(notifyRecipients(t.ctx, { requestId: r.id })).toMatchObject({ ok: false, error: { code: 'recipients.already-notified' } });
+	});
+
+	it('does not apply to an access request', () => {
+		const { t, customer } = setUp();
+		const r = requestInProgress(t, customer.id, 'access');
+		expect(notifyRecipients(t.ctx, { requestId: r.id })).toMatchObject({ ok: false, error: { code: 'recipients.not-applicable' } });
+	});
+});

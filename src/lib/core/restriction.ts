@@ -1,0 +1,166 @@
+/**
+ * Restriction of processing (UK GDPR Art 18). A restricted value is only stored: every other
+ * operation that would use it (disclosure, marketing, reading it out) must check `restricted` on
+ * the held value. Before a restriction is lifted the person must be told (Art 18(3)).
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { CoreContext } from './context';
+import { writeTransaction } from './database';
+import { appendAudit } from './audit';
+import { requireHeldValue, updateHeldValue, writeHistory, type HeldValue } from './held-values';
+import { parseInput } from './input';
+import { applyPolicy } from './policy';
+import { err, ok, type Result } from './result';
+import { auditEntry } from './schema';
+
+/** Art 18(1)(a)-(d): why processing is restricted. */
+export const RESTRICTION_GROUNDS = ['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending'] as const;
+
+const selection = {
+	customerId: z.string().min(1),
+	fields: z.array(z.string().min(1)).min(1, 'Name the fields'),
+	requestId: z.string().min(1).optional()
+};
+const restrictInput = z.object({ ...selection, ground: z.enum(RESTRICTION_GROUNDS), reason: z.string().trim().min(1, 'Give the reason') });
+export type RestrictInput = z.input<typeof restrictInput>;
+const notifyInput = z.object({ ...selection, channel: z.string().trim().min(1, 'Say how the person was told') });
+export type NotifyRestrictionLiftInput = z.input<typeof notifyInput>;
+const liftInput = z.object({ ...selection, reason: z.string().trim().min(1, 'Give the reason') });
+export type LiftRestrictionInput = z.input<typeof liftInput>;
+
+export interface RestrictionChange {
+	customerId: string;
+	fields: string[];
+	findingIds: string[];
+}
+
+function requireAll(ctx: CoreContext, customerId: string, fields: string[]): Result<HeldValue[]> {
+	const found: HeldValue[] = [];
+	for (const field of new Set(fields)) {
+		const held = requireHeldValue(ctx, customerId, field);
+		if (!held.ok) return held;
+		found.push(held.value);
+	}
+	return ok(found);
+}
+
+/** Restricts processing of fields (Art 18(1)): they are kept but not otherwise used. */
+export function restrictField(ctx: CoreContext, input: RestrictInput): Result<RestrictionChange> {
+	const parsed = parseInput(restrictInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, fields, ground, reason, requestId } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const values = requireAll(ctx, customerId, fields);
+		if (!values.ok) return values;
+		const toRestrict = values.value.filter((held) => !held.restricted);
+		if (toRestrict.length === 0) return err('field.already-restricted', 'Those fields are already restricted', 'fields');
+		for (const held of toRestrict) {
+			const version = held.version + 1;
+			updateHeldValue(ctx, held, { restricted: true, version, updatedAt: ctx.clock() });
+			writeHistory(ctx, { held, change: 'restricted', version, reason, requestId });
+		}
+		appendAudit(ctx, {
+			action: 'customer.field.restricted',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: toRestrict.map((h) => h.field),
+			details: { ground, requestId: requestId ?? null }
+		});
+		return ok({ customerId, fields: toRestrict.map((h) => h.field), findingIds: [] });
+	});
+}
+
+/** Records that the person was told a restriction is about to be lifted (Art 18(3)). */
+export function notifyRestrictionLift(ctx: CoreContext, input: NotifyRestrictionLiftInput): Result<RestrictionChange> {
+	const parsed = parseInput(notifyInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, fields, channel, requestId } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const values = requireAll(ctx, customerId, fields);
+		if (!values.ok) return values;
+		const unrestricted = values.value.find((held) => !held.restricted);
+		if (unrestricted) return err('field.not-restricted', `${unrestricted.field} is not restricted`, 'fields');
+		appendAudit(ctx, {
+			action: 'customer.restriction.lift.notified',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: values.value.map((h) => h.field),
+			details: { channel, requestId: requestId ?? null }
+		});
+		return ok({ customerId, fields: values.value.map((h) => h.field), findingIds: [] });
+	});
+}
+
+/** Fields of a customer whose latest restriction was followed by a notice that it will be lifted. */
+function notifiedFields(ctx: CoreContext, customerId: string): Set<string> {
+	const entries = ctx.db
+		.select({ seq: auditEntry.seq, action: auditEntry.action, fields: auditEntry.fields })
+		.from(auditEntry)
+		.where(
+			and(
+				eq(auditEntry.workspaceId, ctx.workspaceId),
+				eq(auditEntry.subject, customerId),
+				inArray(auditEntry.action, ['customer.field.restricted', 'customer.restriction.lift.notified'])
+			)
+		)
+		.all()
+		// Sorted here rather than in SQL, so the planner keeps to the subject index instead of walking
+		// the whole log in seq order.
+		.sort((a, b) => a.seq - b.seq);
+	const notified = new Set<string>();
+	for (const entry of entries) {
+		for (const field of JSON.parse(entry.fields) as string[]) {
+			if (entry.action === 'customer.field.restricted') notified.delete(field);
+			else notified.add(field);
+		}
+	}
+	return notified;
+}
+
+/**
+ * Lifts a restriction. The person must have been told first (Art 18(3)): without a
+ * "customer.restriction.lift.notified" since the restriction, enforce mode refuses and record
+ * mode lifts it with a finding.
+ */
+export function liftRestriction(ctx: CoreContext, input: LiftRestrictionInput): Result<RestrictionChange> {
+	const parsed = parseInput(liftInput, input);
+	if (!parsed.ok) return parsed;
+	const { customerId, fields, reason, requestId } = parsed.value;
+	return writeTransaction(ctx.db, () => {
+		const values = requireAll(ctx, customerId, fields);
+		if (!values.ok) return values;
+		const unrestricted = values.value.find((held) => !held.restricted);
+		if (unrestricted) return err('field.not-restricted', `${unrestricted.field} is not restricted`, 'fields');
+		const notified = notifiedFields(ctx, customerId);
+		const untold = values.value.filter((held) => !notified.has(held.field)).map((h) => h.field);
+		const findingIds: string[] = [];
+		if (untold.length > 0) {
+			const decision = applyPolicy(ctx, {
+				code: 'restriction.lifted-without-notice',
+				rule: 'UK GDPR Art 18(3)',
+				message: `The person was not told before the restriction on ${untold.join(', ')} was lifted`,
+				field: untold[0],
+				subjectType: 'customer',
+				subject: customerId,
+				fields: untold,
+				details: { requestId: requestId ?? null }
+			});
+			if (!decision.ok) return decision;
+			findingIds.push(decision.value.id);
+		}
+		for (const held of values.value) {
+			const version = held.version + 1;
+			updateHeldValue(ctx, held, { restricted: false, version, updatedAt: ctx.clock() });
+			writeHistory(ctx, { held, change: 'restriction-lifted', version, reason, requestId });
+		}
+		appendAudit(ctx, {
+			action: 'customer.field.restriction.lifted',
+			subjectType: 'customer',
+			subject: customerId,
+			fields: values.value.map((h) => h.field),
+			details: { requestId: requestId ?? null, notified: untold.length === 0 }
+		});
+		return ok({ customerId, fields: values.value.map((h) => h.field), findingIds });
+	});
+}

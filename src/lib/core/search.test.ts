@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditEntries } from './audit';
+import { recordCustomer } from './customers';
+import { correctField } from './corrections';
+import { editDistance, rebuildNameIndex, searchCustomers, type SearchInput } from './search';
+import { createWorkspace } from './workspace';
+import { createTestContext, type TestContext } from './testing';
+import { defineStandardPurposes } from './testing-records';
+
+let open: TestContext[] = [];
+afterEach(() => {
+	for (const t of open) t.close();
+	open = [];
+});
+
+const people = [
+	{ reference: 'ACC-1001', fields: { givenName: 'Zoë', familyName: 'Lovelace', dateOfBirth: '1985-12-10', postcode: 'SW1A 1AA', email: 'zoe@example.com', phone: '07700 900001' } },
+	{ reference: 'ACC-1002', fields: { givenName: 'Zoe', familyName: 'Lovell', dateOfBirth: '1990-01-02', postcode: 'SW1A 2AA', email: 'zl@example.com', phone: '07700 900002' } },
+	{ reference: 'ACC-1003', fields: { givenName: 'María José', familyName: 'de la Cruz', dateOfBirth: '1970-07-07', postcode: 'M1 1AE', email: 'mj@example.com', phone: '0161 496 0003' } },
+	{ reference: 'ACC-2004', fields: { givenName: 'Sean', familyName: "O'Brien-Smith", dateOfBirth: '1962-03-04', postcode: 'BT1 5GS', email: 'Sean.OBrien@Example.com', phone: '028 9649 6004' } },
+	{ reference: 'ACC-2005', fields: { givenName: 'Lovelace', familyName: 'Jones', dateOfBirth: '2000-02-29', postcode: 'CR2 6XH', email: 'lj@example.com', phone: '020 7946 0005' } },
+	{ reference: 'BCC-3006', fields: { givenName: 'Ada', familyName: 'Lovelase', dateOfBirth: '1999-09-09', postcode: 'EC1A 1BB', email: 'al@example.com', phone: '020 7946 0006' } }
+];
+
+function setUp() {
+	const t = createTestContext();
+	open.push(t);
+	defineStandardPurposes(t.ctx);
+	const ids: Record<string, string> = {};
+	for (const p of people) {
+		const result = recordCustomer(t.ctx, { reference: p.reference, purposeCodes: ['account-servicing'], fields: { ...p.fields, addressLine1: '1 High Street' } });
+		if (!result.ok) throw new Error(result.error.message);
+		ids[p.reference] = result.value.id;
+	}
+	const find = (input: SearchInput) => {
+		const result = searchCustomers(t.ctx, input);
+		if (!result.ok) throw new Error(result.error.message);
+		return result.value;
+	};
+	const refs = (input: SearchInput) => find(input).hits.map((h) => h.reference);
+	return { t, ids, find, refs };
+}
+
+describe('searching customers', () => {
+	it('finds a customer by name without accents, and ranks exact matches before prefix and fuzzy ones', () => {
+		const { find } = setUp();
+		const result = find({ name: 'Zoe Lovel' });
+		expect(result.hits.map((h) => [h.reference, h.match])).toEqual([
+			['ACC-1001', 'prefix'],
+			['ACC-1002', 'prefix']
+		]);
+		expect(find({ name: 'zoe lovell' }).hits.map((h) => [h.reference, h.match])).toEqual([['ACC-1002', 'exact']]);
+		expect(find({ name: 'lovel' }).hits.map((h) => [h.reference, h.match])).toEqual([
+			['ACC-1001', 'prefix'],
+			['ACC-1002', 'prefix'],
+			['ACC-2005', 'prefix'],
+			['BCC-3006', 'prefix']
+		]);
+
+	});
+
+	it('finds by a partial name and by any word of a name of several words', () => {
+		const { refs } = setUp();
+		expect(refs({ name: 'lov' })).toEqual(['ACC-1001', 'ACC-1002', 'ACC-2005', 'BCC-3006']);
+		expect(refs({ name: 'cruz' })).toEqual(['ACC-1003']);
+		expect(refs({ name: 'Maria Jose de la Cruz' })).toEqual(['ACC-1003']);
+		expect(refs({ name: 'obrien' })).toEqual(['ACC-2004']);
+		expect(refs({ name: 'O’Brien smith' })).toEqual(['ACC-2004']);
+	});
+
+	it('forgives a typing slip in a name, after exact and prefix matches', () => {
+		const { find } = setUp();
+		expect(find({ name: 'lovelase' }).hits.map((h) => [h.reference, h.match])).toEqual([
+			['BCC-3006', 'exact'],
+			['ACC-1001', 'fuzzy'],
+			['ACC-2005', 'fuzzy']
+		]);
+		expect(find({ name: 'Lovelace' }).hits.map((h) => [h.reference, h.match])).toEqual([
+			['ACC-1001', 'exact'],
+			['ACC-2005', 'exact'],
+			['BCC-3006', 'fuzzy']
+		]);
+		expect(find({ name: 'ada lovelace' }).hits.map((h) => [h.reference, h.match])).toEqual([['BCC-3006', 'fuzzy']]);
+		expect(find({ name: 'xyzzy' }).total).toBe(0);
+	});
+
+	it('finds by postcode with or without the space, in any case, and by the start of one', () => {
+		const { refs, find } = setUp();
+		expect(refs({ postcode: 'sw1a1aa' })).toEqual(['ACC-1001']);
+		expect(refs({ postcode: 'SW1A 1AA' })).toEqual(['ACC-1001']);
+		expect(refs({ postcode: 'sw1a' })).toEqual(['ACC-1001', 'ACC-1002']);
+		expect(find({ postcode: 'SW1A' }).hits[0]?.match).toBe('prefix');
+	});
+
+	it('finds by date of birth in either accepted format', () => {
+		const { refs } = setUp();
+		expect(refs({ dateOfBirth: '29/02/2000' })).toEqual(['ACC-2005']);
+		expect(refs({ dateOfBirth: '2000-02-29' })).toEqual(['ACC-2005']);
+	});
+
+	it('finds by account reference, exactly or by its start', () => {
+		const { find } = setUp();
+		expect(find({ reference: 'acc-1003' }).hits.map((h) => [h.reference, h.match])).toEqual([['ACC-1003', 'exact']]);
+		expect(find({ reference: 'ACC-20' }).hits.map((h) => h.reference)).toEqual(['ACC-2004', 'ACC-2005']);
+	});
+
+	it('finds by email in any case, and by phone in any UK format', () => {
+		const { refs } = setUp();
+		expect(refs({ email: 'sean.obrien@example.com' })).toEqual(['ACC-2004']);
+		for (const phone of ['02896496004', '+44 28 9649 6004', '0044 (0)28 9649 6004', '028-9649-6004']) expect(refs({ phone })).toEqual(['ACC-2004']);
+	});
+
+	it('combines criteria: a customer must match all of them', () => {
+		const { refs } = setUp();
+		expect(refs({ name: 'zoe', postcode: 'SW1A 2AA' })).toEqual(['ACC-1002']);
+		expect(refs({ name: 'zoe', dateOfBirth: '1970-07-07' })).toEqual([]);
+	});
+
+	it('pages results and reports the total', () => {
+		const { find } = setUp();
+		const first = find({ reference: 'ACC', pageSize: 2 });
+		const third = find({ reference: 'ACC', pageSize: 2, page: 3 });
+		expect(first).toMatchObject({ total: 5, page: 1, pageSize: 2 });
+		expect(first.hits.map((h) => h.reference)).toEqual(['ACC-1001', 'ACC-1002']);
+		expect(third.hits.map((h) => h.reference)).toEqual(['ACC-2005']);
+	});
+
+	it('audits the names of the criteria and the count, never what was searched for', () => {
+		const { t, find } = setUp();
+		find({ name: 'Lovelace', postcode: 'SW1A 1AA', purposeCode: 'account-servicing' });
+		const entry = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		expect(entry).toMatchObject({ action: 'customer.searched', fields: ['name', 'postcode'], details: { resultCount: 1, purposeCode: 'account-servicing' } });
+		expect(JSON.stringify(entry)).not.toMatch(/Lovelace|SW1A/i);
+	});
+
+	it('names the criterion that cannot be searched for', () => {
+		const { t } = setUp();
+		expect(searchCustomers(t.ctx, {})).toMatchObject({ ok: false, error: { code: 'invalid' } });
+		expect(searchCustomers(t.ctx, { phone: '12345' })).toMatchObject({ ok: false, error: { field: 'phone' } });
+		expect(searchCustomers(t.ctx, { dateOfBirth: '31/02/2000' })).toMatchObject({ ok: false, error: { field: 'dateOfBirth' } });
+		expect(searchCustomers(t.ctx, { postcode: 'SW1A;--' })).toMatchObject({ ok: false, error: { field: 'postcode' } });
+	});
+
+	it('follows corrections: the old name is no longer found, the new one is', () => {
+		const { t, ids, refs } = setUp();
+		correctField(t.ctx, { customerId: ids['ACC-1003']!, field: 'familyName', newValue: 'Ferreira', reason: 'married' });
+		expect(refs({ name: 'cruz' })).toEqual([]);
+		expect(refs({ name: 'ferreira' })).toEqual(['ACC-1003']);
+	});
+
+	it('never finds another workspace’s customers', () => {
+		const { t, find } = setUp();
+		const other = createWorkspace(t.ctx, { organisationName: 'Other Ltd', region: 'scotland', policyMode: 'record', dpoName: 'D', dpoEmail: 'd@other.example' });
+		if (!other.ok) throw new Error(other.error.message);
+		const otherCtx = { ...t.ctx, workspaceId: other.value.id };
+		expect(searchCustomers(otherCtx, { name: 'lovelace' })).toMatchObject({ ok: true, value: { total: 0 } });
+		expect(find({ name: 'lovelace' }).total).toBe(3);
+	});
+
+	it('finds the same customers after the name index is rebuilt (as after a VACUUM)', () => {
+		const { t, refs } = setUp();
+		const before = refs({ name: 'lov' });
+		rebuildNameIndex(t.ctx.db);
+		expect(refs({ name: 'lov' })).toEqual(before);
+		expect(refs({ name: 'cruz' })).toEqual(['ACC-1003']);
+	});
+
+	it('does not let FTS syntax in a name reach the query', () => {
+		const { find } = setUp();
+		expect(find({ name: '"lovelace" OR NEAR(' }).total).toBe(0);
+		expect(find({ name: 'lovelace*' }).total).toBe(3);
+	});
+});
+
+describe('edit distance', () => {
+	it.each([
+		['lovelace', 'lovelase', 2, 1],
+		['smith', 'smyth', 1, 1],
+		['smith', 'smiths', 1, 1],
+		['abc', 'xyz', 1, 2]
+	])('%s → %s within %i is %i', (a, b, max, expected) => {
+		expect(editDistance(a, b, max)).toBe(expected);
+	});
+});

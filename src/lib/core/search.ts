@@ -1,0 +1,392 @@
+/**
+ * Finding a customer: by name (partial, accent-insensitive, forgiving of a typing slip), postcode
+ * (with or without the space), date of birth, account reference, email or phone (any UK format),
+ * ranked exact matches first, then prefix matches, then fuzzy ones, and paged.
+ *
+ * Names are found through an FTS5 index (migration 0005_customer_search) holding one document per
+ * customer with all their names folded: prefix indexes serve partial names, and its vocabulary the
+ * fuzzy matches. A name alone is ranked inside the index; with other criteria, those criteria are
+ * looked up first (B-tree indexes on customer_field (workspace_id, field, normalised) and on the
+ * customer reference) and the names of the customers found are checked by the same rule.
+ * tests/bench/core-search.bench.test.ts measures this against B-tree-only and trigram alternatives.
+ * Searching returns ids and how they matched, never values:
+ * open a record with getCustomer for a stated purpose.
+ */
+import type Database from 'better-sqlite3';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { CoreContext } from './context';
+import { writeTransaction } from './database';
+import { appendAudit } from './audit';
+import { compactPostcode, e164, foldText, plainDate } from './collection';
+import { parseInput } from './input';
+import { err, ok, type Result } from './result';
+import { customer, customerField } from './schema';
+
+/** Fields searched by name. */
+export const NAME_FIELDS = ['givenName', 'middleNames', 'familyName', 'preferredName'] as const;
+
+export const SEARCH_CRITERIA = ['name', 'postcode', 'dateOfBirth', 'reference', 'email', 'phone'] as const;
+export type SearchCriterion = (typeof SEARCH_CRITERIA)[number];
+
+const criterion = z.string().trim().min(1).max(200).optional();
+const searchInput = z
+	.object({
+		name: criterion,
+		postcode: criterion,
+		dateOfBirth: criterion,
+		reference: criterion,
+		email: criterion,
+		phone: criterion,
+		/** Why the search is made: recorded in the audit entry. */
+		purposeCode: z.string().trim().min(1).optional(),
+		page: z.number().int().min(1).default(1),
+		pageSize: z.number().int().min(1).max(100).default(20)
+	})
+	.refine((q) => SEARCH_CRITERIA.some((c) => q[c] !== undefined), { message: 'Give at least one thing to search by', path: ['name'] });
+export type SearchInput = z.input<typeof searchInput>;
+
+/** How well a customer matched: 0 exact, 1 prefix, 2 fuzzy. */
+export type MatchTier = 0 | 1 | 2;
+const TIER_NAMES = ['exact', 'prefix', 'fuzzy'] as const;
+
+export interface SearchHit {
+	customerId: string;
+	reference: string;
+	/** The weakest match among the criteria: "exact" only when every criterion matched exactly. */
+	match: (typeof TIER_NAMES)[number];
+	/** Per criterion, how it matched. */
+	matches: Partial<Record<SearchCriterion, (typeof TIER_NAMES)[number]>>;
+	suppressed: boolean;
+}
+
+export interface SearchResult {
+	total: number;
+	page: number;
+	pageSize: number;
+	hits: SearchHit[];
+}
+
+type Matches = Map<string, MatchTier>;
+
+/** The highest code point: every string that starts with p sorts before p + this. */
+const AFTER_PREFIX = '\u{10FFFF}';
+
+function better(matches: Matches, customerId: string, tier: MatchTier): void {
+	const current = matches.get(customerId);
+	if (current === undefined || tier < current) matches.set(customerId, tier);
+}
+
+function fieldMatches(ctx: CoreContext, fields: readonly string[], exact: string, prefix?: string): Matches {
+	const matches: Matches = new Map();
+	const scope = and(eq(customerField.workspaceId, ctx.workspaceId), inArray(customerField.field, [...fields]));
+	for (const row of ctx.db.select({ customerId: customerField.customerId }).from(customerField).where(and(scope, eq(customerField.normalised, exact))).all()) {
+		better(matches, row.customerId, 0);
+	}
+	if (prefix !== undefined) {
+		for (const row of ctx.db
+			.select({ customerId: customerField.customerId })
+			.from(customerField)
+			.where(and(scope, gte(customerField.normalised, prefix), lt(customerField.normalised, prefix + AFTER_PREFIX)))
+			.all()) {
+			better(matches, row.customerId, 1);
+		}
+	}
+	return matches;
+}
+
+function referenceMatches(ctx: CoreContext, text: string): Matches {
+	const reference = text.toUpperCase();
+	const matches: Matches = new Map();
+	for (const row of ctx.db
+		.select({ id: customer.id, reference: customer.reference })
+		.from(customer)
+		.where(and(eq(customer.workspaceId, ctx.workspaceId), gte(customer.reference, reference), lt(customer.reference, reference + AFTER_PREFIX)))
+		.all()) {
+		better(matches, row.id, row.reference === reference ? 0 : 1);
+	}
+	return matches;
+}
+
+/** Levenshtein distance, giving up (returning max + 1) once it must exceed max. */
+export function editDistance(a: string, b: string, max: number): number {
+	if (Math.abs(a.length - b.length) > max) return max + 1;
+	let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		let rowMin = i;
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+			current.push(value);
+			if (value < rowMin) rowMin = value;
+		}
+		if (rowMin > max) return max + 1;
+		previous = current;
+	}
+	return previous[b.length]!;
+}
+
+/**
+ * Typing slips forgiven: one for a name of three to six letters, two from seven. The first letter
+ * must be right (as in most search engines' fuzzy matching), which keeps the candidate words to
+ * one letter's share of the vocabulary.
+ */
+const fuzzAllowed = (token: string) => (token.length < 3 ? 0 : token.length < 7 ? 1 : 2);
+const MAX_NEAR_TERMS = 30;
+
+const quote = (term: string) => `"${term.replace(/"/g, '""')}"`;
+
+/** The words of a name query, folded as names are stored, letters and digits only. */
+function nameTokens(text: string): string[] {
+	return [...new Set(foldText(text).split(' ').map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean))];
+}
+
+/** The single token that confines a name query to a workspace: 'w' || hex(workspace_id), as the index stores it. */
+function workspaceKey(workspaceId: string): string {
+	return `w${Buffer.from(workspaceId, 'utf8').toString('hex')}`;
+}
+
+interface NameStatements {
+	match: Database.Statement<[string], { rowid: number }>;
+	document: Database.Statement<[number], { customerId: string }>;
+	terms: Database.Statement<[string, string], { term: string }>;
+}
+const nameStatements = new WeakMap<Database.Database, NameStatements>();
+
+function statementsFor(ctx: CoreContext): NameStatements {
+	const client = ctx.db.$client;
+	let cached = nameStatements.get(client);
+	if (!cached) {
+		cached = {
+			match: client.prepare('select rowid from customer_name_search where customer_name_search match ?'),
+			document: client.prepare('select customer_id as customerId from customer_name_search where rowid = ?'),
+			terms: client.prepare("select term from customer_name_terms where col = 'names' and term >= ? and term < ?")
+		};
+		nameStatements.set(client, cached);
+	}
+	return cached;
+}
+
+/** Words in the index within a typing slip of the token, closest first. */
+function nearTerms(ctx: CoreContext, token: string): string[] {
+	const allowed = fuzzAllowed(token);
+	if (allowed === 0) return [];
+	const first = token.codePointAt(0)!;
+	return statementsFor(ctx)
+		.terms.all(String.fromCodePoint(first), String.fromCodePoint(first + 1))
+		.map(({ term }) => ({ term, distance: term.startsWith(token) ? Infinity : editDistance(token, term, allowed) }))
+		.filter((t) => t.distance <= allowed)
+		.sort((a, b) => a.distance - b.distance || (a.term < b.term ? -1 : 1))
+		.slice(0, MAX_NEAR_TERMS)
+		.map((t) => t.term);
+}
+
+/**
+ * Name search inside the FTS5 index, by document (customer) rowid: every word of the query must
+ * match a word of the customer's names exactly, as its start, or within a typing slip. Three
+ * queries give the three tiers; nothing but rowids is read.
+ */
+function nameMatchesByRowid(ctx: CoreContext, tokens: string[]): Map<number, MatchTier> {
+	const stmts = statementsFor(ctx);
+	const scope = `workspace_key : ${quote(workspaceKey(ctx.workspaceId))} AND names : `;
+	const rowids = (expression: string) => stmts.match.all(scope + `(${expression})`).map((r) => r.rowid);
+	const tiers = new Map<number, MatchTier>();
+	for (const rowid of rowids(tokens.map(quote).join(' AND '))) tiers.set(rowid, 0);
+	for (const rowid of rowids(tokens.map((t) => `${quote(t)}*`).join(' AND '))) if (!tiers.has(rowid)) tiers.set(rowid, 1);
+	const near = tokens.map((t) => nearTerms(ctx, t));
+	if (near.some((terms) => terms.length > 0)) {
+		const fuzzy = tokens.map((t, i) => `(${[`${quote(t)}*`, ...near[i]!.map(quote)].join(' OR ')})`).join(' AND ');
+		for (const rowid of rowids(fuzzy)) if (!tiers.has(rowid)) tiers.set(rowid, 2);
+	}
+	return tiers;
+}
+
+/** The same rule as the index applies, for a few customers already found by other criteria. */
+function nameTier(tokens: string[], words: string[]): MatchTier | undefined {
+	let worst: MatchTier = 0;
+	for (const token of tokens) {
+		const allowed = fuzzAllowed(token);
+		const tier: MatchTier | undefined = words.includes(token)
+			? 0
+			: words.some((w) => w.startsWith(token))
+				? 1
+				: words.some((w) => w[0] === token[0] && editDistance(token, w, allowed) <= allowed) && allowed > 0
+					? 2
+					: undefined;
+		if (tier === undefined) return undefined;
+		if (tier > worst) worst = tier;
+	}
+	return worst;
+}
+
+function nameMatchesAmong(ctx: CoreContext, tokens: string[], customerIds: string[]): Matches {
+	const words = new Map<string, string[]>();
+	for (let i = 0; i < customerIds.length; i += 500) {
+		for (const row of ctx.db
+			.select({ customerId: customerField.customerId, normalised: customerField.normalised })
+			.from(customerField)
+			.where(
+				and(
+					eq(customerField.workspaceId, ctx.workspaceId),
+					inArray(customerField.customerId, customerIds.slice(i, i + 500)),
+					inArray(customerField.field, [...NAME_FIELDS])
+				)
+			)
+			.all()) {
+			if (row.normalised !== null) words.set(row.customerId, [...(words.get(row.customerId) ?? []), ...row.normalised.split(' ')]);
+		}
+	}
+	const matches: Matches = new Map();
+	for (const [customerId, list] of words) {
+		const tier = nameTier(tokens, list);
+		if (tier !== undefined) matches.set(customerId, tier);
+	}
+	return matches;
+}
+
+function invalid(field: SearchCriterion, message: string): Result<never> {
+	return err('invalid', message, field);
+}
+
+/** A candidate with what ranking needs: the tier per criterion and the customer's rowid (creation order). */
+interface Ranked {
+	customerId: string;
+	rowid: number;
+	tiers: MatchTier[];
+	worst: number;
+	sum: number;
+}
+
+function rank(a: Ranked, b: Ranked): number {
+	return a.worst - b.worst || a.sum - b.sum || a.rowid - b.rowid;
+}
+
+const ranked = (customerId: string, rowid: number, tiers: MatchTier[]): Ranked => ({
+	customerId,
+	rowid,
+	tiers,
+	worst: Math.max(...tiers),
+	sum: tiers.reduce<number>((a, b) => a + b, 0)
+});
+
+/** Searches the workspace's customers. Audited as "customer.searched" with the criteria names and the count. */
+export function searchCustomers(ctx: CoreContext, input: SearchInput): Result<SearchResult> {
+	const parsed = parseInput(searchInput, input);
+	if (!parsed.ok) return parsed;
+	const q = parsed.value;
+	// Check every criterion before touching the database, so a bad one is a typed error naming it.
+	const dateOfBirth = q.dateOfBirth === undefined ? undefined : plainDate(q.dateOfBirth);
+	if (q.dateOfBirth !== undefined && dateOfBirth === undefined) return invalid('dateOfBirth', 'Enter a real date, like 1980-02-29 or 29/02/1980');
+	const phone = q.phone === undefined ? undefined : e164(q.phone);
+	if (q.phone !== undefined && phone === undefined) return invalid('phone', 'Enter a UK phone number, like 07700 900123');
+	const postcode = q.postcode?.toUpperCase().replace(/\s+/g, '');
+	if (postcode !== undefined && !/^[A-Z0-9]+$/.test(postcode)) return invalid('postcode', 'Enter a postcode or the start of one, like SW1A');
+	const tokens = q.name === undefined ? undefined : nameTokens(q.name);
+	if (tokens !== undefined && tokens.length === 0) return invalid('name', 'Enter a name or part of one');
+	const used = SEARCH_CRITERIA.filter((c) => q[c] !== undefined);
+
+	return writeTransaction(ctx.db, () => {
+		let candidates: Ranked[];
+		if (used.length === 1 && tokens !== undefined) {
+			// Name alone: ranked inside the index by document rowid, which is the customer's rowid.
+			candidates = [...nameMatchesByRowid(ctx, tokens)].map(([rowid, tier]) => ranked('', rowid, [tier]));
+		} else {
+			// Other criteria first (B-tree look-ups), then names checked among the customers they found.
+			const others = used.filter((c) => c !== 'name');
+			let found: Map<string, MatchTier[]> | undefined;
+			for (const c of others) {
+				const matches = criterionMatches(ctx, c, { postcode, dateOfBirth, phone, reference: q.reference, email: q.email });
+				found =
+					found === undefined
+						? new Map([...matches].map(([id, tier]) => [id, [tier]]))
+						: new Map([...found].filter(([id]) => matches.has(id)).map(([id, tiers]) => [id, [...tiers, matches.get(id)!]]));
+			}
+			found ??= new Map();
+			if (tokens !== undefined) {
+				const names = nameMatchesAmong(ctx, tokens, [...found.keys()]);
+				found = new Map([...found].filter(([id]) => names.has(id)).map(([id, tiers]) => [id, [names.get(id)!, ...tiers]]));
+			}
+			const rowids = customerRows(ctx, [...found.keys()]);
+			candidates = [...found].map(([id, tiers]) => ranked(id, rowids.get(id)?.rowid ?? 0, tiers));
+		}
+		candidates.sort(rank);
+		const start = (q.page - 1) * q.pageSize;
+		const page = candidates.slice(start, start + q.pageSize);
+		if (used.length === 1 && tokens !== undefined) {
+			const stmts = statementsFor(ctx);
+			for (const candidate of page) candidate.customerId = stmts.document.get(candidate.rowid)?.customerId ?? '';
+		}
+		const rows = customerRows(ctx, page.map((c) => c.customerId));
+		const hits: SearchHit[] = page.map((r) => ({
+			customerId: r.customerId,
+			reference: rows.get(r.customerId)?.reference ?? '',
+			match: TIER_NAMES[r.worst]!,
+			matches: Object.fromEntries(used.map((c, i) => [c, TIER_NAMES[r.tiers[i]!]!])),
+			suppressed: rows.get(r.customerId)?.suppressed ?? false
+		}));
+		appendAudit(ctx, {
+			action: 'customer.searched',
+			// Criteria names only: what was typed is personal data and never reaches the log.
+			fields: used,
+			details: { purposeCode: q.purposeCode ?? null, resultCount: candidates.length, page: q.page }
+		});
+		return ok({ total: candidates.length, page: q.page, pageSize: q.pageSize, hits });
+	});
+}
+
+function criterionMatches(
+	ctx: CoreContext,
+	criterion: Exclude<SearchCriterion, 'name'>,
+	q: { postcode?: string; dateOfBirth?: string; phone?: string; reference?: string; email?: string }
+): Matches {
+	switch (criterion) {
+		case 'postcode':
+			// A whole postcode is looked up exactly; anything shorter is the start of one.
+			return compactPostcode(q.postcode!) === undefined ? fieldMatches(ctx, ['postcode'], q.postcode!, q.postcode!) : fieldMatches(ctx, ['postcode'], q.postcode!);
+		case 'dateOfBirth':
+			return fieldMatches(ctx, ['dateOfBirth'], q.dateOfBirth!);
+		case 'reference':
+			return referenceMatches(ctx, q.reference!);
+		case 'email': {
+			const email = q.email!.toLowerCase();
+			return fieldMatches(ctx, ['email'], email, email);
+		}
+		case 'phone':
+			return fieldMatches(ctx, ['phone', 'mobilePhone'], q.phone!);
+	}
+}
+
+/** Reference, suppression and rowid of customers, by id. */
+function customerRows(ctx: CoreContext, customerIds: string[]): Map<string, { rowid: number; reference: string; suppressed: boolean }> {
+	const rows = new Map<string, { rowid: number; reference: string; suppressed: boolean }>();
+	for (let i = 0; i < customerIds.length; i += 500) {
+		for (const row of ctx.db
+			.select({ id: customer.id, rowid: sql<number>`${customer}.rowid`, reference: customer.reference, suppressed: customer.suppressed })
+			.from(customer)
+			// The unary + keeps SQLite's planner on the primary key: without statistics it would rather
+			// scan the workspace's reference index than look up a list of ids.
+			.where(and(sql`+${customer.workspaceId} = ${ctx.workspaceId}`, inArray(customer.id, customerIds.slice(i, i + 500))))
+			.all()) {
+			rows.set(row.id, row);
+		}
+	}
+	return rows;
+}
+
+/**
+ * Rebuilds the name index from customer_field: needed only after a VACUUM, which may renumber the
+ * customer rowids the index's documents are keyed by.
+ */
+export function rebuildNameIndex(db: CoreContext['db']): void {
+	const names = NAME_FIELDS.map((f) => `'${f}'`).join(', ');
+	writeTransaction(db, () => {
+		db.$client.exec(`delete from customer_name_search;
+			insert into customer_name_search(rowid, names, workspace_key, customer_id)
+			select c.rowid, n.names, 'w' || hex(c.workspace_id), c.id
+			from customer c join (
+				select customer_id, group_concat(normalised, ' ') as names from customer_field
+				where field in (${names}) and normalised is not null group by customer_id
+			) n on n.customer_id = c.id;`);
+	});
+}

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditEntries } from './audit';
+import { authoriseThirdParty, checkAuthority, revokeThirdPartyAuthority, thirdPartiesOf, type AuthoriseThirdPartyInput } from './third-parties';
+import { createOrganisation, recordPerson } from './testing-people';
+import type { TestContext } from './testing';
+
+let open: TestContext[] = [];
+afterEach(() => {
+	for (const t of open) t.close();
+	open = [];
+});
+function setUp() {
+	const t = createOrganisation();
+	open.push(t);
+	const customer = recordPerson(t.ctx);
+	return { t, customer };
+}
+
+const son = (customerId: string): AuthoriseThirdPartyInput => ({
+	customerId,
+	name: 'David Okonkwo',
+	relationship: 'son',
+	authorityType: 'lasting-power-of-attorney',
+	evidenceRef: 'OPG LPA registration 7000-1234-5678',
+	scopeCategories: ['account', 'financial', 'contact'],
+	scopeActions: ['receive-information', 'make-changes'],
+	validFrom: '2025-01-01'
+});
+
+describe('authorised third parties', () => {
+	it('records a third party’s authority with its evidence and scope, and audits it without the name', () => {
+		const { t, customer } = setUp();
+		const r = authoriseThirdParty(t.ctx, son(customer.id));
+		expect(r).toMatchObject({ ok: true, value: { relationship: 'son', authorityType: 'lasting-power-of-attorney', validTo: null, revokedAt: null } });
+		const last = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		expect(last).toMatchObject({ action: 'third-party.authorised', subject: customer.id, details: { authorityType: 'lasting-power-of-attorney' } });
+		expect(JSON.stringify(last)).not.toContain('David');
+	});
+
+	it('refuses an authority that ends before it starts', () => {
+		const { t, customer } = setUp();
+		expect(authoriseThirdParty(t.ctx, { ...son(customer.id), validFrom: '2025-06-01', validTo: '2025-05-01' })).toMatchObject({ ok: false, error: { field: 'validTo' } });
+	});
+
+	it('refuses an authority without evidence of it', () => {
+		const { t, customer } = setUp();
+		expect(authoriseThirdParty(t.ctx, { ...son(customer.id), evidenceRef: ' ' })).toMatchObject({ ok: false, error: { field: 'evidenceRef' } });
+	});
+
+	it('finds a spouse with no authority on file not authorised', () => {
+		const { t, customer } = setUp();
+		const r = checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: 'claimed-spouse', categories: ['financial'], action: 'receive-information' });
+		expect(r).toMatchObject({ ok: true, value: { authorised: false, gaps: ['not-on-file'] } });
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'third-party.authority.checked', details: { found: false, inScope: false } });
+	});
+
+	it('finds an authority covering the categories and action valid today', () => {
+		const { t, customer } = setUp();
+		const tp = authoriseThirdParty(t.ctx, son(customer.id));
+		if (!tp.ok) throw new Error();
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'account'], action: 'receive-information' })).toMatchObject({
+			ok: true,
+			value: { authorised: true, gaps: [] }
+		});
+	});
+
+	it('finds a category outside the authority’s scope not covered', () => {
+		const { t, customer } = setUp();
+		const tp = authoriseThirdParty(t.ctx, { ...son(customer.id), scopeCategories: ['account'] });
+		if (!tp.ok) throw new Error();
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account', 'financial'], action: 'receive-information' })).toMatchObject({
+			ok: true,
+			value: { authorised: false, gaps: ['category-not-in-scope'], uncoveredCategories: ['financial'] }
+		});
+	});
+
+	it('does not let an authority to receive information make requests', () => {
+		const { t, customer } = setUp();
+		const tp = authoriseThirdParty(t.ctx, { ...son(customer.id), scopeActions: ['receive-information'] });
+		if (!tp.ok) throw new Error();
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'make-requests' })).toMatchObject({
+			ok: true,
+			value: { authorised: false, gaps: ['action-not-in-scope'] }
+		});
+	});
+
+	it('treats an authority as covering only its dates, inclusive', () => {
+		const { t, customer } = setUp();
+		const tp = authoriseThirdParty(t.ctx, { ...son(customer.id), validFrom: '2025-03-01', validTo: '2025-03-31' });
+		if (!tp.ok) throw new Error();
+		const on = (date: string) => checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information', on: date });
+		expect(on('2025-02-28')).toMatchObject({ value: { authorised: false, gaps: ['not-yet-valid'] } });
+		expect(on('2025-03-01')).toMatchObject({ value: { authorised: true } });
+		expect(on('2025-03-31')).toMatchObject({ value: { authorised: true } });
+		expect(on('2025-04-01')).toMatchObject({ value: { authorised: false, gaps: ['expired'] } });
+	});
+
+	it('does not let one customer’s third party act for another customer', () => {
+		const { t, customer } = setUp();
+		const other = recordPerson(t.ctx, { givenName: 'Peter', familyName: 'Quince', addressLine1: '1 Mill Lane', postcode: 'OX1 1AA' }, ['account-servicing']);
+		const tp = authoriseThirdParty(t.ctx, son(customer.id));
+		if (!tp.ok) throw new Error();
+		expect(checkAuthority(t.ctx, { customerId: other.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information' })).toMatchObject({
+			value: { authorised: false, gaps: ['other-customer'] }
+		});
+	});
+
+	it('ends an authority when it is revoked, keeping the row', () => {
+		const { t, customer } = setUp();
+		const tp = authoriseThirdParty(t.ctx, son(customer.id));
+		if (!tp.ok) throw new Error();
+		expect(revokeThirdPartyAuthority(t.ctx, { thirdPartyId: tp.value.id, reason: 'withdrawn-by-customer' })).toMatchObject({ ok: true, value: { revokedAt: t.clock.now() } });
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information' })).toMatchObject({
+			value: { authorised: false, gaps: ['revoked'] }
+		});
+		expect(revokeThirdPartyAuthority(t.ctx, { thirdPartyId: tp.value.id, reason: 'withdrawn-by-customer' })).toMatchObject({ ok: false, error: { code: 'third-party.already-revoked' } });
+		expect(thirdPartiesOf(t.ctx, customer.id)).toHaveLength(1);
+	});
+});
