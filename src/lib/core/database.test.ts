@@ -15,6 +15,7 @@ describe('openDatabase', () => {
 			expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
 			expect(sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
 			expect(sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+			expect(sqlite.pragma('secure_delete', { simple: true })).toBe(1);
 			const applied = sqlite
 				.prepare('select hash from __drizzle_migrations order by created_at')
 				.all() as { hash: string }[];

@@ -6,7 +6,7 @@
  * the customer row stays as a minimal suppression entry so the person is not contacted again
  * (ICO right to erasure guidance).
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
 import { writeTransaction } from './database';
@@ -18,7 +18,7 @@ import { heldValues, scrubHistory, updateHeldValue, writeHistory, type HeldValue
 import { parseInput } from './input';
 import { FIELD_CATEGORIES } from './purposes';
 import { ok, type Result } from './result';
-import { consent, customer } from './schema';
+import { authorisedThirdParty, consent, customer, interaction, rightsRequest } from './schema';
 
 export type DisposalAction = 'erase' | 'anonymise';
 
@@ -128,6 +128,7 @@ function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: Dispos
 				.where(and(eq(consent.workspaceId, ctx.workspaceId), eq(consent.customerId, customerId), isNull(consent.withdrawnAt)))
 				.all();
 			withdrawConsents(ctx, live, action === 'erase' ? 'erasure' : 'anonymisation');
+			clearOwnRecords(ctx, customerId);
 			ctx.db
 				.update(customer)
 				.set({ erasedAt: person.value.erasedAt ?? now, suppressed: true, suppressedAt: person.value.suppressedAt ?? now })
@@ -145,6 +146,42 @@ function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: Dispos
 		return ok({ customerId, counts, held, suppressed: whole || person.value.suppressed });
 	});
 }
+
+/**
+ * After a full erasure or anonymisation (also by a disposal run): the person's words in interactions and requests, the copies of their data
+ * in earlier SAR responses, and the names of the third parties who acted for them, go too. The rows stay (that contact happened, that request
+ * was made and answered), as does the disclosure log, needed to tell recipients (Art 19).
+ */
+function clearOwnRecords(ctx: CoreContext, customerId: string): void {
+	ctx.db
+		.update(interaction)
+		.set({ nature: '[erased]', notes: '', actionsTaken: [] })
+		.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.customerId, customerId)))
+		.run();
+	const rows = ctx.db
+		.select({ id: rightsRequest.id, particulars: rightsRequest.particulars, response: rightsRequest.response })
+		.from(rightsRequest)
+		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.customerId, customerId)))
+		.all();
+	for (const row of rows) {
+		// Only the structural record of how the request was handled is kept.
+		const kept = Object.fromEntries(Object.entries(row.particulars).filter(([key]) => STRUCTURAL_PARTICULARS.includes(key)));
+		// A SAR response held a copy of the data: which Art 15 items were sent is kept, not what they said.
+		const response = row.response === null ? null : Object.fromEntries(Object.keys(row.response).map((item) => [item, '[erased]']));
+		ctx.db
+			.update(rightsRequest)
+			.set({ description: '[erased]', particulars: kept, response })
+			.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, row.id)))
+			.run();
+	}
+	ctx.db
+		.update(authorisedThirdParty)
+		.set({ name: '[erased]', evidenceRef: '', revokedAt: sql`coalesce(${authorisedThirdParty.revokedAt}, ${ctx.clock()})` })
+		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.customerId, customerId)))
+		.run();
+}
+
+const STRUCTURAL_PARTICULARS = ['outcome', 'refusal', 'idRequestReasonable', 'feeGrounds', 'erasedRequestWords'];
 
 /**
  * Erases a person's data, all of it or some categories (Art 17), keeping what a legal hold covers

@@ -2,6 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { interactionsOf, logInteraction } from './interactions';
 import { createOrganisation, recordPerson } from './testing-people';
+import { defineRetentionRule } from './retention';
+import { definePurpose } from './purposes';
+import { recordCustomer } from './customers';
+import { heldValues } from './held-values';
 import type { TestContext } from './testing';
 
 let open: TestContext[] = [];
@@ -64,5 +68,35 @@ describe('interactions', () => {
 			ok: false,
 			error: { code: 'customer.not-found' }
 		});
+	});
+});
+
+describe('interactions and retention', () => {
+	it('restarts a "years after last contact" retention clock when the person is in touch', () => {
+		const t = createOrganisation();
+		open.push(t);
+		const rule = defineRetentionRule(t.ctx, { code: 'enquiries-2y', description: 'Enquiry notes: 2 years after last contact', periodMonths: 24, trigger: 'last-contact', action: 'erase' });
+		expect(rule.ok).toBe(true);
+		const purpose = definePurpose(t.ctx, {
+			code: 'enquiry-handling',
+			name: 'Handling enquiries',
+			description: 'Answering questions from people who contact us',
+			lawfulBasis: 'legitimate-interests',
+			fields: ['givenName', 'familyName', 'email'],
+			retentionRuleCode: 'enquiries-2y'
+		});
+		expect(purpose.ok).toBe(true);
+		const person = recordCustomer(t.ctx, { purposeCodes: ['enquiry-handling'], fields: { givenName: 'Ada', familyName: 'Lovelace', email: 'ada@example.org' } });
+		if (!person.ok) throw new Error(person.error.message);
+		const retainUntil = () => heldValues(t.ctx, person.value.id).map((h) => h.retainUntil);
+
+		t.clock.set('2025-06-02T10:00:00Z');
+		logInteraction(t.ctx, { customerId: person.value.id, channel: 'email', direction: 'inbound', partyType: 'data-subject', nature: 'question about opening hours' });
+		expect(retainUntil()).toEqual(['2027-06-02', '2027-06-02', '2027-06-02']);
+
+		// Someone else calling about her is not contact with her.
+		t.clock.set('2026-01-05T10:00:00Z');
+		logInteraction(t.ctx, { customerId: person.value.id, channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: 'neighbour asking for her number' });
+		expect(retainUntil()).toEqual(['2027-06-02', '2027-06-02', '2027-06-02']);
 	});
 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { CoreContext } from './context';
 import { writeTransaction } from './database';
 import { appendAudit } from './audit';
+import { startRetentionPeriod } from './retention';
 import { parseInput } from './input';
 import { err, ok, type Result } from './result';
 import { INTERACTION_CHANNELS, PARTY_TYPES, authorisedThirdParty, customer, interaction } from './schema';
@@ -75,6 +76,10 @@ export function logInteraction(ctx: CoreContext, input: LogInteractionInput): Re
 			loggedAt: now
 		};
 		ctx.db.insert(interaction).values(row).run();
+		// Contact with the person restarts any "N years after last contact" retention clock (DOMAIN.md §5).
+		if (row.customerId !== null && row.partyType === 'data-subject') {
+			startRetentionPeriod(ctx, row.customerId, 'last-contact', occurredAt);
+		}
 		appendAudit(ctx, {
 			action: 'interaction.logged',
 			subjectType: row.customerId === null ? 'interaction' : 'customer',

@@ -10,7 +10,7 @@
  * finding (record mode). The exception is an objection to direct marketing, which is absolute and
  * immediate (Art 21(3)): it is acted on from any open state, verified or not.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
 import { writeTransaction } from './database';
@@ -27,7 +27,7 @@ import { findPurpose } from './purposes';
 import { retentionRules } from './retention';
 import { RESTRICTION_GROUNDS, restrictField } from './restriction';
 import { err, ok, type CoreError, type Result } from './result';
-import { OBJECTION_CHANNELS, authorisedThirdParty, interaction, rightsRequest } from './schema';
+import { OBJECTION_CHANNELS } from './schema';
 import { OPEN_REQUEST_STATES, applyTransition, auditSubject, loadRequest, requesterVerified, type RightsRequest } from './requests';
 import { ukDateOf } from './uk-date';
 
@@ -215,7 +215,6 @@ export function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Resu
 			if (!outcome.ok) return outcome;
 			heldBack = outcome.value.held;
 			erased = Object.values(outcome.value.counts).reduce((a, b) => a + b, 0);
-			clearOwnRecords(ctx, customerId);
 		} else {
 			const counts: Record<string, number> = {};
 			const heldCounts: Record<string, number> = {};
@@ -435,38 +434,3 @@ function fulfil(
 	}
 }
 
-/**
- * After a full erasure: the person's words in interactions and requests, the copies of their data
- * in earlier SAR responses, and the names of the third parties who acted for them, go too. The rows stay (that contact happened, that request
- * was made and answered), as does the disclosure log, needed to tell recipients (Art 19).
- */
-function clearOwnRecords(ctx: CoreContext, customerId: string): void {
-	ctx.db
-		.update(interaction)
-		.set({ nature: '[erased]', notes: '', actionsTaken: [] })
-		.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.customerId, customerId)))
-		.run();
-	const rows = ctx.db
-		.select({ id: rightsRequest.id, particulars: rightsRequest.particulars, response: rightsRequest.response })
-		.from(rightsRequest)
-		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.customerId, customerId)))
-		.all();
-	for (const row of rows) {
-		// Only the structural record of how the request was handled is kept.
-		const kept = Object.fromEntries(Object.entries(row.particulars).filter(([key]) => STRUCTURAL_PARTICULARS.includes(key)));
-		// A SAR response held a copy of the data: which Art 15 items were sent is kept, not what they said.
-		const response = row.response === null ? null : Object.fromEntries(Object.keys(row.response).map((item) => [item, '[erased]']));
-		ctx.db
-			.update(rightsRequest)
-			.set({ description: '[erased]', particulars: kept, response })
-			.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, row.id)))
-			.run();
-	}
-	ctx.db
-		.update(authorisedThirdParty)
-		.set({ name: '[erased]', evidenceRef: '', revokedAt: sql`coalesce(${authorisedThirdParty.revokedAt}, ${ctx.clock()})` })
-		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.customerId, customerId)))
-		.run();
-}
-
-const STRUCTURAL_PARTICULARS = ['outcome', 'refusal', 'idRequestReasonable', 'feeGrounds', 'erasedRequestWords'];
