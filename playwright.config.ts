@@ -1,7 +1,21 @@
 import { defineConfig, devices } from '@playwright/test';
+import { createServer } from 'node:net';
 import { findChromium } from './scripts/chromium.js';
 
-const port = Number(process.env.E2E_PORT ?? 4173);
+/** A free port, chosen once by the runner (workers inherit E2E_PORT), so test runs can share a machine. */
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 4173));
+		});
+	});
+}
+
+process.env.E2E_PORT ??= String(await freePort());
+const port = Number(process.env.E2E_PORT);
 const executablePath = (await findChromium()) ?? undefined;
 
 export default defineConfig({

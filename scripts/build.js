@@ -1,10 +1,12 @@
-// Builds the app when build/ is missing or older than any source file.
+// Builds the app when build/ is missing or older than any source file. Builds are serialised with a
+// lock file, so that two test runs on one machine never write build/ at the same time.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
+const SOURCES = ['src', 'static', 'scenarios', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
 const OUTPUT = 'build/handler.js';
+const LOCK = 'build.lock';
 
 function newestMtime(path) {
 	if (!existsSync(path)) return 0;
@@ -21,11 +23,45 @@ export function buildIsStale() {
 	return SOURCES.some((source) => newestMtime(source) > built);
 }
 
+function sleep(ms) {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** An exclusive lock file; a lock older than 10 minutes is taken to be left by a dead process. */
+function withLock(fn) {
+	for (;;) {
+		try {
+			const fd = openSync(LOCK, 'wx');
+			writeSync(fd, String(process.pid));
+			closeSync(fd);
+			break;
+		} catch {
+			try {
+				if (Date.now() - statSync(LOCK).mtimeMs > 10 * 60_000) unlinkSync(LOCK);
+			} catch {
+				/* gone already */
+			}
+			sleep(500);
+		}
+	}
+	try {
+		return fn();
+	} finally {
+		try {
+			unlinkSync(LOCK);
+		} catch {
+			/* already removed */
+		}
+	}
+}
+
 export function buildIfStale({ force = false } = {}) {
-	if (!force && !buildIsStale()) return;
-	console.log('Building the app (vite build)…');
-	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-	if (result.status !== 0) throw new Error('The build failed: see the output above.');
+	withLock(() => {
+		if (!force && !buildIsStale()) return;
+		console.log('Building the app (vite build)…');
+		const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+		if (result.status !== 0) throw new Error('The build failed: see the output above.');
+	});
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) buildIfStale({ force: process.argv.includes('--force') });

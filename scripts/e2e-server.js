@@ -1,20 +1,24 @@
-// The server the end-to-end tests run against: the built app on a fresh database.
+// The server the end-to-end tests run against: the built app on a fresh database. It runs from its own
+// copy of build/, so a rebuild by another test run on the same machine cannot change it under it.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { buildIfStale } from './build.js';
 
 const port = process.env.E2E_PORT ?? '4173';
 const dir = 'tests/.artifacts';
+const serverDir = `${dir}/server-${port}`;
 mkdirSync(dir, { recursive: true });
-for (const suffix of ['', '-wal', '-shm']) rmSync(`${dir}/e2e.db${suffix}`, { force: true });
+for (const suffix of ['', '-wal', '-shm']) rmSync(`${dir}/e2e-${port}.db${suffix}`, { force: true });
 buildIfStale();
-const server = spawn(process.execPath, ['build'], {
+rmSync(serverDir, { recursive: true, force: true });
+cpSync('build', serverDir, { recursive: true });
+const server = spawn(process.execPath, [serverDir], {
 	stdio: 'inherit',
 	env: {
 		...process.env,
 		PORT: port,
 		ORIGIN: `http://localhost:${port}`,
-		DATABASE_PATH: `${dir}/e2e.db`,
+		DATABASE_PATH: `${dir}/e2e-${port}.db`,
 		LOG_REQUESTS: 'false'
 	}
 });

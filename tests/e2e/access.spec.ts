@@ -34,7 +34,7 @@ test.describe('role guards', () => {
 		await logInAs(page, 'learner');
 		const response = await page.request.post('/admin/settings', {
 			form: { name: 'Hijacked', region: 'scotland', dpoName: 'X Y', dpoEmail: 'x@y.org' },
-			headers: { origin: 'http://localhost:4173' }
+			headers: { origin: `http://localhost:${process.env.E2E_PORT}` }
 		});
 		expect(response.status()).toBe(403);
 	});

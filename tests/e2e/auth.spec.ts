@@ -32,7 +32,7 @@ test.describe('logging in and out', () => {
 		const context = await browser.newContext({ javaScriptEnabled: false });
 		const page = await context.newPage();
 		const login = new LoginPage(page);
-		await login.goto();
+		await page.goto('/login'); // no scripts, so no hydration to wait for
 		await login.logIn(ACCOUNTS.tutor.email, 'wrong password');
 		await expect(page.getByRole('alert')).toContainText('do not match');
 		await expect(page.getByLabel('Email address')).toHaveValue(ACCOUNTS.tutor.email);
@@ -70,7 +70,7 @@ test.describe('logging in and out', () => {
 
 	test('a session token planted before log-in is not promoted (no session fixation)', async ({ page, context }) => {
 		const planted = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
-		await context.addCookies([{ name: 'session', value: planted, url: 'http://localhost:4173' }]);
+		await context.addCookies([{ name: 'session', value: planted, url: `http://localhost:${process.env.E2E_PORT}` }]);
 		await logInAs(page, 'learner');
 		const cookie = (await context.cookies()).find((c) => c.name === 'session');
 		expect(cookie?.value).not.toBe(planted);

@@ -10,11 +10,20 @@ export const ACCOUNTS = {
 } as const;
 export type RoleName = keyof typeof ACCOUNTS;
 
+/**
+ * Waits until the page has hydrated (the root layout marks <html data-hydrated>), so that what the
+ * test types is not typed into a page that is about to be taken over by its scripts.
+ */
+export async function waitForHydration(page: Page) {
+	await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
 /** The log-in page, as a user meets it. */
 export class LoginPage {
 	constructor(readonly page: Page) {}
 	async goto(path = '/login') {
 		await this.page.goto(path);
+		await waitForHydration(this.page);
 	}
 	async logIn(email: string, password: string) {
 		await this.page.getByLabel('Email address').fill(email);
