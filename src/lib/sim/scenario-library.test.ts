@@ -1,21 +1,23 @@
 /**
- * The scenario library: every file passes the checker, and for each scenario a model answer meets
- * every marking point while common mistakes miss exactly the points they should, with the
- * feedback the file gives. Until the runtime drives the core, the core's events are written in
- * by hand, as the core's operations describe them (audit-actions.ts).
+ * The scenario library: every file passes the checker and starts on the real core, and for each
+ * scenario a model answer meets every marking point while common mistakes miss exactly the points
+ * they should, with the feedback the file gives. Every playthrough runs through the runtime: the
+ * learner's choices, and core operations with the input a learner would type.
  */
 import { describe, expect, it } from 'vitest';
-import { formatScenarioError, loadScenarios } from './scenario-check';
-import { markAttempt, type MarkingResult } from './marking';
+import { openDatabase, verifyAuditChain } from '../core';
+import { formatScenarioError, loadScenarios, type LoadedScenario } from './scenario-check';
+import type { MarkingResult } from './marking';
+import { replayAttempt, startAttempt } from './runtime';
 import type { Scenario } from './scenario-schema';
 import { playthrough, type Step } from './testing';
 
 const library = loadScenarios('scenarios');
 
-function scenario(id: string): Scenario {
+function loadedScenario(id: string): LoadedScenario {
 	const found = library.scenarios.find((s) => s.scenario.id === id);
 	if (!found) throw new Error(`no scenario ${id}`);
-	return found.scenario;
+	return found;
 }
 
 /** The ids of the points not met, in file order. */
@@ -32,25 +34,52 @@ function expectFeedbackFromFile(s: Scenario, result: MarkingResult) {
 describe('the scenario library', () => {
 	it('passes the checker, every file', () => {
 		expect(library.errors.map(formatScenarioError)).toEqual([]);
-		expect(library.scenarios.map((s) => s.scenario.id)).toEqual(['new-customer-signup', 'spouse-caller']);
+		expect(library.scenarios.map((s) => s.scenario.id)).toEqual(expect.arrayContaining(['new-customer-signup', 'spouse-caller']));
 		for (const loaded of library.scenarios) expect(loaded.version).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
+	});
+
+	it.each(library.scenarios.map((l) => [l.scenario.id, l] as const))('%s starts on the real core: its seed is accepted and every seed key has a record', (_id, loaded) => {
+		const db = openDatabase(':memory:');
+		const started = startAttempt(db, loaded, { ownerId: 'learner-1', seed: 'library' });
+		if (!started.ok) throw new Error(started.error.message);
+		const s = loaded.scenario.seed;
+		const keys = [s.customers, s.consents, s.thirdParties, s.interactions, s.disclosures, s.requests, s.breaches].flatMap((list) => list.map((r) => r.key));
+		expect(Object.keys(started.value.seedIds).sort()).toEqual([...keys].sort());
+		expect(verifyAuditChain(db, started.value.workspaceId).ok).toBe(true);
+		db.$client.close();
 	});
 });
 
+/** The playthrough replays identically: same records, events, audit chain and marking. */
+function expectReplayIdentical(loaded: LoadedScenario, play: { db: Parameters<typeof replayAttempt>[0]; attemptId: string }) {
+	const replay = replayAttempt(play.db, loaded, play.attemptId);
+	expect(replay).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
+}
+
 describe('spouse-caller', () => {
-	const s = scenario('spouse-caller');
+	const loaded = loadedScenario('spouse-caller');
+	const s = loaded.scenario;
+	const daniel = (r: { id(name: string): string }) => r.id('daniel');
 	const logTheCall = (partyType: string): Step => ({
-		core: 'interaction.logged',
-		subject: 'daniel',
-		details: { interactionId: 'i-1', channel: 'phone', direction: 'inbound', partyType, nature: 'Balance enquiry and change of address' }
+		do: 'logInteraction',
+		input: (r) => ({ customerId: daniel(r), channel: 'phone', direction: 'inbound', partyType, nature: 'Balance enquiry and change of address' })
 	});
+	const findTheAccount: Step = { do: 'searchCustomers', input: { name: 'Hughes', postcode: 'NN15 7QA', purposeCode: 'supply-and-billing' } };
+	const openTheAccount: Step = { do: 'viewCustomer', input: (r) => ({ customerId: daniel(r), purposeCode: 'supply-and-billing' }) };
+	// No third party is on file: the learner checks for one the caller could be and finds none.
+	const checkHerAuthority: Step = {
+		do: 'checkAuthority',
+		input: (r) => ({ customerId: daniel(r), thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' })
+	};
+	/** Time passing while the learner works on other things in the record. */
+	const busy = (minutes: number): Step[] => Array.from({ length: minutes }, () => openTheAccount);
 
 	it('model answer: checks the file, declines kindly, offers the way forward, logs the call', () => {
-		const play = playthrough(s, [
-			{ core: 'customer.searched', fields: ['familyName', 'postcode'], details: { purposeCode: 'supply-and-billing', resultCount: 1 } },
+		const play = playthrough(loaded, [
+			findTheAccount,
 			{ say: 'bring-up-account' },
-			{ core: 'customer.viewed', subject: 'daniel', fields: ['givenName', 'familyName', 'addressLine1', 'postcode'] },
-			{ core: 'third-party.authority.checked', subject: 'daniel', details: { found: false, inScope: false } },
+			openTheAccount,
+			checkHerAuthority,
 			{ say: 'explain-after-check' },
 			{ say: 'empathise-and-explain' },
 			{ say: 'explain-authority-route' },
@@ -61,27 +90,41 @@ describe('spouse-caller', () => {
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 
-		const result = markAttempt(s, play.events);
+		const result = play.end();
 		expect(missed(result)).toEqual([]);
 		expect(result).toMatchObject({ score: 100, passed: true, criticalMisses: [] });
 		expect([...result.criteriaEvidenced].sort()).toEqual([...s.criteria].sort());
 		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
 	});
 
 	it('mistake: lets the wife through his security and does everything she asks', () => {
-		const play = playthrough(s, [
+		const play = playthrough(loaded, [
 			{ say: 'ask-his-security' },
-			{ core: 'identity.verified', subject: 'daniel', details: { method: 'knowledge-based', requesterType: 'data-subject' } },
+			{
+				do: 'verifyIdentity',
+				input: (r) => ({
+					customerId: daniel(r),
+					requesterType: 'data-subject',
+					method: 'knowledge-based',
+					supplied: { givenName: 'Daniel', familyName: 'Hughes', dateOfBirth: '18/04/1979', postcode: 'NN15 7QA' }
+				})
+			},
 			{ say: 'security-passed-give-balance' },
 			{ say: 'give-payments' },
 			{ say: 'agree-to-change' },
-			{ core: 'customer.field.corrected', subject: 'daniel', fields: ['addressLine1', 'town', 'postcode'] },
+			...(['addressLine1', 'town', 'postcode'] as const).map(
+				(field): Step => ({
+					do: 'correctField',
+					input: (r) => ({ customerId: daniel(r), field, newValue: { addressLine1: '3 Orchard Way', town: 'Burton Latimer', postcode: 'NN15 5RE' }[field], reason: 'Moved house' })
+				})
+			),
 			{ say: 'goodbye' },
 			logTheCall('data-subject')
 		]);
 		expect(play.node).toBe('call-ends-after-disclosure');
 
-		const result = markAttempt(s, play.events);
+		const result = play.end();
 		expect(missed(result)).toEqual([
 			'no-account-information-disclosed',
 			'not-treated-as-account-holder',
@@ -93,15 +136,20 @@ describe('spouse-caller', () => {
 		]);
 		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-account-information-disclosed'], earned: 9, possible: 22, score: 40.9 });
 		const disclosures = play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.id);
+		expect(disclosures).toHaveLength(2);
 		expect(result.points.find((p) => p.id === 'no-account-information-disclosed')!.evidence).toEqual(disclosures);
+		// The core judged both unauthorised and opened a breach for each.
+		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false, false]);
+		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
 		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
 	});
 
 	it('mistake: reads his details out to check them, refuses curtly and does not log the call', () => {
-		const play = playthrough(s, [{ say: 'read-out-to-check' }, { say: 'explain-no-authority' }, { say: 'rules-are-rules' }]);
+		const play = playthrough(loaded, [{ say: 'read-out-to-check' }, { say: 'explain-no-authority' }, { say: 'rules-are-rules' }]);
 		expect(play).toMatchObject({ node: 'caller-hangs-up', ended: true });
 
-		const result = markAttempt(s, play.events);
+		const result = play.end();
 		expect(missed(result)).toEqual([
 			'nothing-read-out',
 			'checked-authority-before-declining',
@@ -114,23 +162,25 @@ describe('spouse-caller', () => {
 		expect(result.passed).toBe(true);
 		const readOut = play.events.find((e) => e.name === 'data.read.out')!;
 		expect(readOut.fields).toEqual(['postcode', 'dateOfBirth']);
+		expect(readOut.subject).toBe(play.seedIds.daniel);
 		expect(result.points.find((p) => p.id === 'nothing-read-out')!.evidence).toEqual([readOut.id]);
 		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
 	});
 
 	it('mistake: declines well but promises a statement, and logs the call late as from the account holder', () => {
-		const play = playthrough(s, [
+		const play = playthrough(loaded, [
 			{ say: 'bring-up-account' },
-			{ core: 'third-party.authority.checked', subject: 'daniel', details: { found: false } },
+			checkHerAuthority,
 			{ say: 'explain-after-check' },
 			{ say: 'empathise-and-explain' },
 			{ say: 'offer-to-speak-to-daniel' },
 			{ say: 'promise-statement' },
 			{ say: 'goodbye' },
-			{ wait: 25 },
+			...busy(25),
 			logTheCall('data-subject')
 		]);
-		const result = markAttempt(s, play.events);
+		const result = play.end();
 		expect(missed(result)).toEqual(['no-unkeepable-promise', 'call-logged-as-third-party', 'call-logged-promptly', 'confirmed-understanding']);
 		expect(result).toMatchObject({ passed: true, earned: 16, possible: 22, score: 72.7 });
 		expectFeedbackFromFile(s, result);
@@ -138,42 +188,60 @@ describe('spouse-caller', () => {
 });
 
 describe('new-customer-signup', () => {
-	const s = scenario('new-customer-signup');
-	const required = ['title', 'givenName', 'familyName', 'dateOfBirth', 'addressLine1', 'town', 'postcode', 'supplyStartDate', 'tariff', 'paymentMethod'];
-	const recordPriya = (extra: string[] = []): Step => ({
-		core: 'customer.recorded',
-		subject: 'cust-priya',
-		fields: [...required, 'email', 'mobilePhone', ...extra],
-		details: { purposeCodes: ['supply-and-billing'], categories: ['identity', 'contact', 'account'] }
+	const loaded = loadedScenario('new-customer-signup');
+	const s = loaded.scenario;
+	const priya = {
+		title: 'Ms',
+		givenName: 'Priya',
+		familyName: 'Shah',
+		dateOfBirth: '23/11/1996',
+		addressLine1: 'Flat 4, 27 Mill Lane',
+		town: 'Rothwell',
+		postcode: 'NN14 6BE',
+		mobilePhone: '07700 900461',
+		supplyStartDate: '2025-03-08',
+		tariff: 'Standard Variable (dual fuel)',
+		paymentMethod: 'Monthly Direct Debit'
+	};
+	const recordPriya = (email: string, extra: Record<string, string> = {}): Step => ({
+		do: 'recordCustomer',
+		input: { purposeCodes: ['supply-and-billing'], fields: { ...priya, email, ...extra } },
+		as: 'priya'
 	});
+	const spelled = 'priya.shah88@outlook.com';
+	const heard = 'priya.shah@outlook.com';
 	const consent = (channel: string): Step => ({
-		core: 'consent.given',
-		subject: 'cust-priya',
-		details: { consentId: `c-${channel}`, purposeCode: 'marketing', channel, method: 'verbal-documented', noticeVersion: 'PN-2025.1', givenBy: 'data-subject' }
+		do: 'giveConsent',
+		input: (r) => ({
+			customerId: r.id('priya'),
+			purposeCode: 'marketing',
+			channel,
+			method: 'verbal-documented',
+			noticeVersion: 'PN-2025.1',
+			evidenceRef: 'Call recording 2025-03-05 10:15'
+		})
 	});
 	const readBack: Step = {
-		core: 'customer.details.read.back',
-		subject: 'cust-priya',
-		fields: ['givenName', 'familyName', 'addressLine1', 'town', 'postcode', 'email', 'mobilePhone', 'supplyStartDate']
+		do: 'readBack',
+		input: (r) => ({ customerId: r.id('priya'), fields: ['givenName', 'familyName', 'addressLine1', 'town', 'postcode', 'email', 'mobilePhone', 'supplyStartDate'] })
 	};
 	const logTheCall: Step = {
-		core: 'interaction.logged',
-		subject: 'cust-priya',
-		details: { interactionId: 'i-1', channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'New account' }
+		do: 'logInteraction',
+		input: (r) => ({ customerId: r.id('priya'), channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'New account' })
 	};
 
 	it('model answer: collects what the account needs, validated, with consent for email only, read back and logged', () => {
-		const play = playthrough(s, [
+		const play = playthrough(loaded, [
 			{ say: 'start-properly' },
 			{ say: 'ask-address' },
 			{ say: 'look-up-address' },
-			{ core: 'customer.searched', fields: ['postcode'], details: { purposeCode: 'supply-and-billing', resultCount: 1 } },
+			{ do: 'searchCustomers', input: { postcode: 'NN14 6BE', purposeCode: 'supply-and-billing' } },
 			{ say: 'reassure-without-disclosing' },
 			{ say: 'ask-to-spell' },
 			{ say: 'thank' },
 			{ say: 'decline-partner' },
 			{ say: 'explain-payment' },
-			recordPriya(),
+			recordPriya(spelled),
 			{ say: 'explain-and-confirm' },
 			consent('email'),
 			{ say: 'noted' },
@@ -185,15 +253,16 @@ describe('new-customer-signup', () => {
 		]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
 
-		const result = markAttempt(s, play.events);
+		const result = play.end();
 		expect(missed(result)).toEqual([]);
 		expect(result).toMatchObject({ score: 100, passed: true });
 		expect([...result.criteriaEvidenced].sort()).toEqual([...s.criteria].sort());
 		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
 	});
 
 	it('mistake: takes everything offered, tells her about the last tenant and signs her up to all marketing', () => {
-		const play = playthrough(s, [
+		const play = playthrough(loaded, [
 			{ say: 'ask-everything' },
 			{ say: 'carry-on' },
 			{ say: 'take-as-given' },
@@ -203,15 +272,18 @@ describe('new-customer-signup', () => {
 			{ say: 'carry-on' },
 			{ say: 'explain-payment' },
 			{ say: 'sign-up-to-everything' },
-			recordPriya(['nationalInsuranceNumber']),
-			{ core: 'customer.recorded', subject: 'cust-tom', fields: ['givenName', 'familyName', 'dateOfBirth', 'mobilePhone'] },
+			// Her NI number as she gave it ("QQ 12 34 56 C") is not a valid one: the core refuses the collection.
+			{ ...recordPriya(heard, { nationalInsuranceNumber: 'QQ 12 34 56 C' }), expectError: 'invalid' },
+			recordPriya(heard),
+			// Tom, recorded as a customer of his own for marketing: the core stores it and records minimisation findings.
+			{ do: 'recordCustomer', input: { purposeCodes: ['marketing'], fields: { givenName: 'Tom', familyName: 'Reilly', dateOfBirth: '03/06/1994', mobilePhone: '07700 900377' } } },
 			consent('email'),
 			consent('sms'),
 			consent('phone'),
 			{ say: 'noted' },
 			{ say: 'finish-without-read-back' }
 		]);
-		const result = markAttempt(s, play.events);
+		const result = play.end();
 		expect(missed(result)).toEqual([
 			'nothing-about-previous-occupant',
 			'no-unneeded-data-recorded',
@@ -226,8 +298,11 @@ describe('new-customer-signup', () => {
 		]);
 		expect(result).toMatchObject({ passed: false, criticalMisses: ['nothing-about-previous-occupant', 'no-consent-she-refused'] });
 		const refused = play.events.filter((e) => e.name === 'consent.given' && e.details?.channel !== 'email').map((e) => e.id);
+		expect(refused).toHaveLength(2);
 		expect(result.points.find((p) => p.id === 'no-consent-she-refused')!.evidence).toEqual(refused);
+		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toContain('minimisation.no-purpose');
 		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
 	});
 
 	/** Up to the read-back, with the email heard rather than spelled. */
@@ -239,7 +314,7 @@ describe('new-customer-signup', () => {
 		{ say: 'note-email' },
 		{ say: 'decline-partner' },
 		{ say: 'explain-payment' },
-		recordPriya(),
+		recordPriya(heard),
 		{ say: 'explain-and-confirm' },
 		consent('email'),
 		{ say: 'noted' },
@@ -247,15 +322,15 @@ describe('new-customer-signup', () => {
 	];
 
 	it('mistake: hears the email instead of having it spelled, and corrects it when she catches it at read-back', () => {
-		expect(playthrough(s, heardEmail()).node).toBe('email-wrong');
-		const play = playthrough(s, [
+		expect(playthrough(loaded, heardEmail()).node).toBe('email-wrong');
+		const play = playthrough(loaded, [
 			...heardEmail(),
-			{ core: 'customer.field.corrected', subject: 'cust-priya', fields: ['email'], details: { requestId: null } },
+			{ do: 'correctField', input: (r) => ({ customerId: r.id('priya'), field: 'email', newValue: spelled, reason: 'Customer corrected it at read-back' }) },
 			{ say: 'explain-next-steps' },
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		const result = markAttempt(s, play.events);
+		const result = play.end();
 		expect(missed(result)).toEqual(['validated-at-collection']);
 		expect(result).toMatchObject({ passed: true, earned: 24, possible: 26, score: 92.3 });
 		expect(result.criteriaEvidenced).toContain('EMP08');
@@ -263,30 +338,35 @@ describe('new-customer-signup', () => {
 	});
 
 	it('mistake: leaves the wrong email for her to fix', () => {
-		const play = playthrough(s, [...heardEmail(), { say: 'leave-it' }, logTheCall]);
-		const result = markAttempt(s, play.events);
+		const play = playthrough(loaded, [...heardEmail(), { say: 'leave-it' }, logTheCall]);
+		const result = play.end();
 		expect(missed(result)).toEqual(['validated-at-collection', 'email-right-on-file', 'confirmed-next-steps']);
 		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: puts the previous occupant’s account into her name', () => {
-		const play = playthrough(s, [
+		const play = playthrough(loaded, [
 			{ say: 'start-properly' },
 			{ say: 'ask-address' },
 			{ say: 'look-up-address' },
 			{ say: 'reuse-old-account' },
-			{ core: 'customer.field.corrected', subject: 'gareth', fields: ['givenName', 'familyName', 'dateOfBirth'] }
+			...(['givenName', 'familyName', 'dateOfBirth'] as const).map(
+				(field): Step => ({
+					do: 'correctField',
+					input: (r) => ({ customerId: r.id('gareth'), field, newValue: { givenName: 'Priya', familyName: 'Shah', dateOfBirth: '1996-11-23' }[field], reason: 'New occupant' })
+				})
+			)
 		]);
-		const result = markAttempt(s, play.events);
+		const result = play.end();
 		expect(missed(result)).toContain('new-record-for-new-customer');
 		expect(result.points.find((p) => p.id === 'new-record-for-new-customer')!.evidence).toEqual(
-			play.events.filter((e) => e.name === 'reused.previous.occupants.account' || e.subject === 'gareth').map((e) => e.id)
+			play.events.filter((e) => e.name === 'reused.previous.occupants.account' || e.subject === play.seedIds.gareth).map((e) => e.id)
 		);
 	});
 });
 
 describe('playthroughs', () => {
 	it('only take choices the dialogue offers', () => {
-		expect(() => playthrough(scenario('spouse-caller'), [{ say: 'give-balance' }])).toThrow('choice "give-balance" is not offered at node "opening"');
+		expect(() => playthrough(loadedScenario('spouse-caller'), [{ say: 'give-balance' }])).toThrow('choice "give-balance" is not offered at node "opening"');
 	});
 });

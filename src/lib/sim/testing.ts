@@ -1,13 +1,21 @@
 /**
- * Test helpers for scenarios and marking: a hand-built event log, and a playthrough that walks a
- * scenario's dialogue by choice ids the way the runtime will (choices emit their events and
- * disclosures, branches and waits resolve over the events so far, an end emits "dialogue.ended"),
- * with core events written in by the test where the runtime will get them from the core.
+ * Test helpers for scenarios and marking: a hand-built event log for the rule language, and a
+ * playthrough that plays a scenario through the runtime on the real core, step by step: dialogue
+ * choices by id and core operations with the input a learner would type.
  */
-import { addMs, durationMs } from './clock';
+import { openDatabase, type Db } from '../core';
+import { addMs } from './clock';
 import type { SimEvent } from './events';
-import { createEventLog, evaluateOn, matchesEvent } from './rules';
-import type { DialogueNode, Scenario } from './scenario-schema';
+import {
+	applyAction,
+	attemptEvents,
+	endAttempt,
+	startAttempt,
+	type ActionOutcome,
+	type AttemptResult,
+	type CoreOperationName,
+	type LoadedScenario
+} from './runtime';
 
 export interface EventInput {
 	subject?: string;
@@ -38,89 +46,111 @@ export function eventLog(start = '2025-03-07T15:40:00.000Z') {
 }
 
 /**
- * A step of a playthrough: a dialogue choice by id, a core event as the core would write it, or
- * time passing (minutes) with nothing done.
+ * A step of a playthrough: a dialogue choice by id, or a core operation with its input. An input
+ * may be a function of the records so far: `r.id("daniel")` is a seeded record's id, or the id of
+ * a record an earlier step created and named with `as`.
  */
 export type Step =
 	| { say: string }
-	| { core: string; subject?: string; fields?: string[]; details?: Record<string, unknown> }
-	| { wait: number };
+	| {
+			do: CoreOperationName;
+			input: Record<string, unknown> | ((r: PlayRefs) => unknown);
+			/** Keep the operation's result under this name for later steps. */
+			as?: string;
+			/** The error code the core is expected to return; without it an error fails the playthrough. */
+			expectError?: string;
+	  };
+
+export interface PlayRefs {
+	/** A seed key's record id, or the id of the result an earlier step kept under this name. */
+	id(name: string): string;
+	value(name: string): unknown;
+}
 
 export interface Playthrough {
+	db: Db;
+	attemptId: string;
+	seedIds: Record<string, string>;
 	events: SimEvent[];
 	/** The node the dialogue is at after the last step. */
 	node: string;
 	ended: boolean;
+	outcomes: ActionOutcome[];
+	refs: PlayRefs;
+	/** Ends the attempt: the marking, stored. */
+	end(): AttemptResult;
+}
+
+function idOf(value: unknown): string | undefined {
+	if (value === null || typeof value !== 'object') return undefined;
+	const record = value as { id?: unknown; attempt?: { id?: unknown } };
+	if (typeof record.id === 'string') return record.id;
+	return typeof record.attempt?.id === 'string' ? record.attempt.id : undefined;
 }
 
 /**
- * Plays the steps through the scenario's dialogue; throws if a choice is not offered at the node
- * reached, so a model answer can only take paths the dialogue really has. Subjects are seed keys.
+ * Plays the steps through the runtime on the real core, in a database of its own unless one is
+ * given; throws if a choice is not offered at the node reached (so a model answer can only take
+ * paths the dialogue really has) or a core operation fails unexpectedly.
  */
-export function playthrough(scenario: Scenario, steps: readonly Step[]): Playthrough {
-	const nodes = new Map(scenario.dialogue.nodes.map((n) => [n.id, n]));
-	const personas = new Map(scenario.personas.map((p) => [p.key, p]));
-	const log = eventLog(scenario.clock.start);
-	const step = durationMs(scenario.clock.dialogueStep) / 60_000;
-	let ended = false;
-	let current = enter(scenario.dialogue.start);
-
-	function node(id: string): DialogueNode {
-		const found = nodes.get(id);
-		if (!found) throw new Error(`playthrough: no node "${id}"`);
-		return found;
-	}
-
-	/** Arrives at a node, then follows branches and satisfied waits until the dialogue rests. */
-	function enter(id: string): string {
-		const n = node(id);
-		if (n.advance) log.wait(durationMs(n.advance) / 60_000);
-		if (n.branch) {
-			const prepared = createEventLog(log.events);
-			const chosen = n.branch.cases.find((c) => evaluateOn(c.when, prepared).met);
-			return enter(chosen?.goto ?? n.branch.otherwise);
+export function playthrough(loaded: LoadedScenario, steps: readonly Step[], options: { db?: Db; seed?: string } = {}): Playthrough {
+	const db = options.db ?? openDatabase(':memory:');
+	const started = startAttempt(db, loaded, { ownerId: 'learner-1', seed: options.seed ?? `play:${loaded.scenario.id}`, actor: { id: 'learner-1', name: 'Learner', role: 'agent' } });
+	if (!started.ok) throw new Error(`playthrough: ${started.error.message}`);
+	const attemptId = started.value.id;
+	const seedIds = started.value.seedIds;
+	const kept = new Map<string, unknown>();
+	const refs: PlayRefs = {
+		value(name) {
+			if (!kept.has(name)) throw new Error(`playthrough: no result kept as "${name}"`);
+			return kept.get(name);
+		},
+		id(name) {
+			const id = seedIds[name] ?? idOf(kept.get(name));
+			if (id === undefined) throw new Error(`playthrough: no record "${name}"`);
+			return id;
 		}
-		if (n.end) {
-			log.dialogue('dialogue.ended', { details: { node: n.id } });
-			ended = true;
-			return n.id;
-		}
-		return waitSatisfied(n) ? enter(n.then!) : n.id;
-	}
-
-	function waitSatisfied(n: DialogueNode): boolean {
-		if (n.waitFor === undefined) return false;
-		const matchers = Array.isArray(n.waitFor) ? n.waitFor : [n.waitFor];
-		return log.events.some((e) => matchers.some((m) => matchesEvent(m, e)));
-	}
-
-	for (const s of steps) {
-		if ('wait' in s) {
-			log.wait(s.wait);
+	};
+	const outcomes: ActionOutcome[] = [];
+	let node = started.value.node;
+	for (const step of steps) {
+		const seq = outcomes.length + 1;
+		if ('say' in step) {
+			const applied = applyAction(db, loaded, attemptId, { kind: 'choice', choiceId: step.say }, { expectedActionSeq: seq });
+			if (!applied.ok) throw new Error(`playthrough: choice "${step.say}" is not offered at node "${node?.id}" (${applied.error.code})`);
+			outcomes.push(applied.value);
+			node = applied.value.node;
 			continue;
 		}
-		if ('core' in s) {
-			log.core(s.core, { subject: s.subject, fields: s.fields, details: s.details });
-			if (!ended) current = waitSatisfied(node(current)) ? enter(node(current).then!) : current;
-			continue;
+		const input = typeof step.input === 'function' ? (step.input as (r: PlayRefs) => unknown)(refs) : step.input;
+		const applied = applyAction(db, loaded, attemptId, { kind: 'core', operation: step.do, input }, { expectedActionSeq: seq });
+		if (!applied.ok) throw new Error(`playthrough: ${step.do} was not applied: ${applied.error.message}`);
+		const core = applied.value.core;
+		if (step.expectError !== undefined) {
+			if (core?.ok !== false || core.error.code !== step.expectError) throw new Error(`playthrough: ${step.do} should fail with ${step.expectError}, got ${JSON.stringify(core)}`);
+		} else if (core?.ok === false) {
+			throw new Error(`playthrough: ${step.do} failed: ${core.error.code}: ${core.error.message}`);
+		} else if (step.as !== undefined) {
+			kept.set(step.as, core?.value);
 		}
-		const at = node(current);
-		const choice = at.choices?.find((c) => c.id === s.say);
-		if (ended || !choice) throw new Error(`playthrough: choice "${s.say}" is not offered at node "${current}"`);
-		if (choice.event) log.dialogue(choice.event, { details: { node: at.id, choice: choice.id } });
-		if (choice.discloses) {
-			const recipient = at.speaker === undefined ? undefined : personas.get(at.speaker);
-			const toSubject = recipient?.customer === choice.discloses.customer;
-			const details = { authorised: false, manner: choice.discloses.manner, recipientType: toSubject ? 'data-subject' : 'unauthorised-third-party' };
-			if (choice.discloses.manner === 'read-out') {
-				log.core('data.read.out', { subject: choice.discloses.customer, fields: choice.discloses.fields, details: { authorised: false } });
-			}
-			log.core('disclosure.made', { subject: choice.discloses.customer, fields: choice.discloses.fields, details });
-		}
-		log.wait(step - 1);
-		current = enter(choice.goto);
+		outcomes.push(applied.value);
+		node = applied.value.node;
 	}
-	return { events: log.events, node: current, ended };
+	return {
+		db,
+		attemptId,
+		seedIds,
+		events: attemptEvents(db, attemptId),
+		node: node?.id ?? '',
+		ended: node?.ended ?? false,
+		outcomes,
+		refs,
+		end() {
+			const ended = endAttempt(db, loaded, attemptId);
+			if (!ended.ok) throw new Error(`playthrough: ${ended.error.message}`);
+			return ended.value;
+		}
+	};
 }
 
 /**

@@ -1,0 +1,179 @@
+/**
+ * The dialogue: moving through a scenario's nodes as the learner chooses and works in the system.
+ *
+ * Arriving at a node: its `advance` moves the clock; a branch goes on at once to the first case
+ * whose rule holds over the events so far (else `otherwise`); a turn puts its words in the
+ * transcript and then, if what it waits for has already happened (any time in the attempt), goes
+ * on to `then`; an end node emits "dialogue.ended". The dialogue rests at a turn or an end.
+ *
+ * A choice's words are the learner's; what they give away (`discloses`) is recorded in the core as
+ * a disclosure to the node's speaker, "read-out" ones through identity verification, because
+ * reading details out to "check" them is how they are given away.
+ */
+import {
+	AUDIT_ACTIONS,
+	disclose,
+	foldText,
+	thirdPartiesOf,
+	verificationAttemptsOf,
+	verifyIdentity,
+	type CoreContext,
+	type Result
+} from '../core';
+import type { NodeView, TranscriptEntry } from './attempts';
+import { durationMs } from './clock';
+import type { SimEvent } from './events';
+import { createEventLog, evaluateOn, matchesEvent } from './rules';
+import type { DialogueChoice, DialogueNode, EventMatcher, Persona, Scenario } from './scenario-schema';
+
+/** What moving through the dialogue needs from the attempt it happens in. */
+export interface DialogueTurn {
+	scenario: Scenario;
+	seedIds: Readonly<Record<string, string>>;
+	/** Now on the scenario clock. */
+	now(): string;
+	advance(ms: number): void;
+	/** The attempt's events so far, in log order. */
+	events(): SimEvent[];
+	/** Puts a dialogue event in the log; returns its id. */
+	emit(name: string, details: Record<string, unknown>): string;
+	say(line: Omit<TranscriptEntry, 'seq'>): void;
+}
+
+/** A dialogue that keeps moving without ever waiting for the learner is a broken file, not a state. */
+const MAX_HOPS = 1000;
+
+export function nodeById(scenario: Scenario, id: string): DialogueNode {
+	const node = scenario.dialogue.nodes.find((n) => n.id === id);
+	// The checker rejects a file with a reference to a missing node.
+	if (!node) throw new Error(`scenario ${scenario.id}: no dialogue node "${id}"`);
+	return node;
+}
+
+function persona(scenario: Scenario, key: string | undefined): Persona | undefined {
+	return key === undefined ? undefined : scenario.personas.find((p) => p.key === key);
+}
+
+function waitMatchers(node: DialogueNode): EventMatcher[] {
+	return node.waitFor === undefined ? [] : Array.isArray(node.waitFor) ? node.waitFor : [node.waitFor];
+}
+
+function waitSatisfied(turn: DialogueTurn, node: DialogueNode): boolean {
+	const matchers = waitMatchers(node);
+	return matchers.length > 0 && turn.events().some((e) => matchers.some((m) => matchesEvent(m, e, turn.seedIds)));
+}
+
+/** Arrives at a node and follows branches and satisfied waits until the dialogue rests; returns where. */
+export function enterNode(turn: DialogueTurn, id: string): DialogueNode {
+	let current = id;
+	for (let hops = 0; hops < MAX_HOPS; hops++) {
+		const node = nodeById(turn.scenario, current);
+		if (node.advance !== undefined) turn.advance(durationMs(node.advance));
+		if (node.branch) {
+			const log = createEventLog(turn.events(), { seedIds: turn.seedIds });
+			current = node.branch.cases.find((c) => evaluateOn(c.when, log).met)?.goto ?? node.branch.otherwise;
+			continue;
+		}
+		const eventIds = node.end ? [turn.emit('dialogue.ended', { node: node.id })] : [];
+		const speaker = persona(turn.scenario, node.speaker);
+		turn.say({ at: turn.now(), kind: speaker ? 'persona' : 'narration', who: speaker?.name ?? '', text: node.text ?? '', eventIds });
+		if (node.end) return node;
+		if (waitSatisfied(turn, node)) {
+			current = node.then!;
+			continue;
+		}
+		return node;
+	}
+	throw new Error(`scenario ${turn.scenario.id}: the dialogue goes round without waiting for the learner (at node "${current}")`);
+}
+
+/**
+ * After the learner works in the system: the dialogue moves on if the node was waiting for one of
+ * the events the action wrote. Only those need checking: had an earlier event matched, the
+ * dialogue would not have stopped here.
+ */
+export function afterCoreAction(turn: DialogueTurn, id: string, written: readonly SimEvent[]): DialogueNode {
+	const node = nodeById(turn.scenario, id);
+	const matchers = waitMatchers(node);
+	const moves = !node.end && written.some((e) => matchers.some((m) => matchesEvent(m, e, turn.seedIds)));
+	return moves ? enterNode(turn, node.then!) : node;
+}
+
+export function choiceAt(scenario: Scenario, nodeId: string, choiceId: string): DialogueChoice | undefined {
+	const node = nodeById(scenario, nodeId);
+	return node.end ? undefined : node.choices?.find((c) => c.id === choiceId);
+}
+
+export function nodeView(scenario: Scenario, node: DialogueNode): NodeView {
+	const speaker = persona(scenario, node.speaker);
+	return {
+		id: node.id,
+		speaker: speaker ? { key: speaker.key, name: speaker.name, role: speaker.role } : null,
+		text: node.text ?? '',
+		choices: node.end ? [] : (node.choices ?? []).map((c) => ({ id: c.id, label: c.label })),
+		waitingFor: node.end ? null : waitingFor(waitMatchers(node)),
+		ended: node.end === true
+	};
+}
+
+/** The core's description of an event, without its list of details: "A caller’s claimed authority was checked against the file". */
+function eventWords(name: string): string {
+	const description: string = AUDIT_ACTIONS.find((a) => a.action === name)?.description ?? name;
+	return description.replace(/\s*\((?:details|fields):[^)]*\)/g, '').replace(/\.$/, '');
+}
+
+function waitingFor(matchers: EventMatcher[]): string | null {
+	if (matchers.length === 0) return null;
+	const phrases = matchers.map((m) => {
+		const words = eventWords(m.event);
+		const fields = [...(m.fields?.any ?? []), ...(m.fields?.all ?? [])];
+		const phrase = words.charAt(0).toLowerCase() + words.slice(1);
+		return fields.length > 0 ? `${phrase} (${fields.join(', ')})` : phrase;
+	});
+	return `In the system: ${phrases.join('; or ')}.`;
+}
+
+type Discloses = NonNullable<DialogueChoice['discloses']>;
+
+/**
+ * Records what a choice gives away as a disclosure to the node's speaker: the recipient's type is
+ * the persona's, and the data subject only when the persona is the customer disclosed about. A
+ * disclosure to the data subject or an authorised third party relies on their latest verification,
+ * which the engine judges (fresh, of the same party); read-outs go through identity verification.
+ */
+export function discloseBySpeaking(ctx: CoreContext, scenario: Scenario, node: DialogueNode, discloses: Discloses, seedIds: Readonly<Record<string, string>>): Result<unknown> {
+	const speaker = persona(scenario, node.speaker);
+	const customerId = seedIds[discloses.customer];
+	// The checker makes sure a disclosing node has a speaker and the customer is seeded.
+	if (!speaker || customerId === undefined) throw new Error(`scenario ${scenario.id}: node "${node.id}" discloses without a speaker or customer`);
+	const thirdPartyId =
+		speaker.partyType === 'authorised-third-party' ? thirdPartiesOf(ctx, customerId).find((t) => foldText(t.name) === foldText(speaker.name))?.id : undefined;
+	// Someone who says they act for the customer but is not on file has, in the core's terms, no authority.
+	const type =
+		(speaker.partyType === 'data-subject' && speaker.customer !== discloses.customer) || (speaker.partyType === 'authorised-third-party' && thirdPartyId === undefined)
+			? 'unauthorised-third-party'
+			: speaker.partyType;
+	if (discloses.manner === 'read-out') {
+		return verifyIdentity(ctx, {
+			customerId,
+			requesterType: type,
+			thirdPartyId,
+			method: 'knowledge-based',
+			supplied: {},
+			readOut: discloses.fields,
+			requesterName: speaker.name,
+			channel: speaker.channel
+		});
+	}
+	const verification =
+		type === 'data-subject' || type === 'authorised-third-party'
+			? verificationAttemptsOf(ctx, customerId).find((a) => a.outcome === 'verified' && a.requesterType === type && a.thirdPartyId === (thirdPartyId ?? null))
+			: undefined;
+	return disclose(ctx, {
+		customerId,
+		recipient: { type, name: speaker.name, thirdPartyId },
+		fields: discloses.fields,
+		channel: speaker.channel,
+		verificationId: verification?.id
+	});
+}

@@ -1,0 +1,352 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { auditEntries, openDatabase, verifyAuditChain, type Db } from '../core';
+import { loadScenarios, parseScenario, type LoadedScenario } from './scenario-check';
+import {
+	applyAction,
+	attemptEvents,
+	endAttempt,
+	getAttempt,
+	replayAttempt,
+	startAttempt,
+	type AttemptView,
+	type LearnerAction
+} from './runtime';
+import { sampleScenarioInput } from './testing';
+
+const library = loadScenarios('scenarios');
+const spouse = library.scenarios.find((s) => s.scenario.id === 'spouse-caller')!;
+const signup = library.scenarios.find((s) => s.scenario.id === 'new-customer-signup')!;
+
+function loadInput(input: unknown): LoadedScenario {
+	const parsed = parseScenario('scenarios/test-scenario.yaml', stringify(input));
+	if (!parsed.ok) throw new Error(parsed.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+	return { file: 'scenarios/test-scenario.yaml', scenario: parsed.scenario, version: parsed.version, hash: parsed.hash };
+}
+
+/** The sample scenario, with time passing before the branch after the first answer. */
+const sample = (() => {
+	const input = sampleScenarioInput();
+	(input.dialogue.nodes.find((n) => n.id === 'closing') as Record<string, unknown>).advance = '2 days later';
+	return loadInput(input);
+})();
+
+function start(loaded: LoadedScenario, seed = 'seed-1'): { db: Db; view: AttemptView } {
+	const db = openDatabase(':memory:');
+	const started = startAttempt(db, loaded, { ownerId: 'user-42', seed, actor: { id: 'user-42', name: 'Alex Learner', role: 'ignored' } });
+	if (!started.ok) throw new Error(started.error.message);
+	return { db, view: started.value };
+}
+
+const choose = (choiceId: string): LearnerAction => ({ kind: 'choice', choiceId });
+const core = (operation: Extract<LearnerAction, { kind: 'core' }>['operation'], input: unknown): LearnerAction => ({ kind: 'core', operation, input });
+
+/** Applies actions one after another; each must be accepted. */
+function apply(db: Db, loaded: LoadedScenario, attemptId: string, ...actions: LearnerAction[]) {
+	return actions.map((action) => {
+		const next = getAttempt(db, attemptId)!.nextActionSeq;
+		const applied = applyAction(db, loaded, attemptId, action, { expectedActionSeq: next });
+		if (!applied.ok) throw new Error(`${JSON.stringify(action)}: ${applied.error.message}`);
+		return applied.value;
+	});
+}
+
+describe('starting an attempt', () => {
+	it('seeds a workspace, sets the clock and enters the dialogue', () => {
+		const { db, view } = start(spouse);
+		expect(view).toMatchObject({
+			ownerId: 'user-42',
+			scenarioId: 'spouse-caller',
+			scenarioVersion: spouse.version,
+			status: 'in-progress',
+			clock: '2025-03-07T15:40:00.000Z',
+			nextActionSeq: 1,
+			result: null,
+			endedAt: null,
+			node: { id: 'opening', speaker: { key: 'sarah', name: 'Sarah Hughes', role: 'caller' }, waitingFor: null, ended: false }
+		});
+		expect(view.node!.choices.map((c) => c.id)).toEqual(['bring-up-account', 'ask-his-security', 'read-out-to-check', 'refuse-straight-away']);
+		expect(view.transcript).toEqual([{ seq: 1, at: '2025-03-07T15:40:00.000Z', kind: 'persona', who: 'Sarah Hughes', text: spouse.scenario.dialogue.nodes[0]!.text, eventIds: [] }]);
+		expect(Object.keys(view.seedIds).sort()).toEqual(['daniel', 'daniel-email-marketing', 'direct-debit-review', 'meter-reading-call']);
+		expect(attemptEvents(db, view.id)).toEqual([]);
+		expect(getAttempt(db, view.id)).toEqual(view);
+	});
+
+	it('refuses a seed already used in the database, and an attempt id already taken', () => {
+		const { db, view } = start(spouse);
+		expect(startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-1' })).toMatchObject({ ok: false, error: { code: 'attempt.exists' } });
+		expect(startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-1', attemptId: 'other' })).toMatchObject({ ok: false, error: { code: 'attempt.seed-in-use' } });
+		expect(startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-2', attemptId: view.id })).toMatchObject({ ok: false, error: { code: 'attempt.exists' } });
+	});
+
+	it('gives each attempt a workspace of its own, from a random seed by default', () => {
+		const db = openDatabase(':memory:');
+		const a = startAttempt(db, spouse, { ownerId: 'u' });
+		const b = startAttempt(db, spouse, { ownerId: 'u' });
+		if (!a.ok || !b.ok) throw new Error('not started');
+		expect(a.value.workspaceId).not.toBe(b.value.workspaceId);
+		expect(a.value.seedIds.daniel).not.toBe(b.value.seedIds.daniel);
+	});
+});
+
+describe('applying a dialogue choice', () => {
+	it('records the learner’s words and the choice’s event, moves the clock and the dialogue on', () => {
+		const { db, view } = start(spouse);
+		const [outcome] = apply(db, spouse, view.id, choose('ask-his-security'));
+		expect(outcome).toMatchObject({ actionSeq: 1, clock: '2025-03-07T15:41:00.000Z', replayed: false, node: { id: 'answers-security' } });
+		const events = attemptEvents(db, view.id);
+		expect(events).toEqual([
+			{ id: expect.any(String), seq: 1, at: '2025-03-07T15:40:00.000Z', source: 'dialogue', name: 'asked.caller.to.pass.security', details: { node: 'opening', choice: 'ask-his-security' } }
+		]);
+		expect(outcome!.transcript).toEqual([
+			{ seq: 2, at: '2025-03-07T15:40:00.000Z', kind: 'learner', who: 'Alex Learner', text: expect.stringContaining('take you through security'), eventIds: [events[0]!.id] },
+			{ seq: 3, at: '2025-03-07T15:41:00.000Z', kind: 'persona', who: 'Sarah Hughes', text: expect.stringContaining('18th of April'), eventIds: [] }
+		]);
+	});
+
+	it('records what a choice gives away as a disclosure to the speaker, unauthorised for a caller with no authority', () => {
+		const { db, view } = start(spouse);
+		const [, , given] = apply(db, spouse, view.id, choose('bring-up-account'), choose('ask-his-security'), choose('security-passed-give-balance'));
+		const events = attemptEvents(db, view.id);
+		const disclosure = events.find((e) => e.name === 'disclosure.made')!;
+		expect(disclosure).toMatchObject({ subject: view.seedIds.daniel, fields: ['balance'], details: { authorised: false, recipientType: 'unauthorised-third-party', manner: 'supplied' } });
+		expect(given!.core).toMatchObject({ ok: true, value: { disclosure: { authorised: false }, breach: { sourceDisclosureId: disclosure.details!.disclosureId } } });
+		// The learner's line shows the disclosure and the breach it opened.
+		expect(given!.transcript[0]!.eventIds).toEqual(expect.arrayContaining([disclosure.id, events.find((e) => e.name === 'breach.registered')!.id]));
+	});
+
+	it('records details read out "to check them" as a read-out disclosure, through identity verification', () => {
+		const { db, view } = start(spouse);
+		apply(db, spouse, view.id, choose('read-out-to-check'));
+		expect(attemptEvents(db, view.id).map((e) => e.name)).toEqual(['finding.recorded', 'breach.registered', 'disclosure.made', 'data.read.out', 'identity.verification.attempted']);
+		expect(attemptEvents(db, view.id).find((e) => e.name === 'disclosure.made')).toMatchObject({ details: { manner: 'read-out', authorised: false } });
+	});
+
+	it('refuses a choice not offered at the current node, and stores nothing', () => {
+		const { db, view } = start(spouse);
+		expect(applyAction(db, spouse, view.id, choose('give-balance'), { expectedActionSeq: 1 })).toEqual({
+			ok: false,
+			error: { code: 'dialogue.unknown-choice', message: '“give-balance” is not one of the choices at this point of the conversation.' }
+		});
+		expect(getAttempt(db, view.id)).toEqual(view);
+		expect(attemptEvents(db, view.id)).toEqual([]);
+	});
+
+	it('follows branches over the events so far, moves the clock by a node’s advance, and ends the dialogue', () => {
+		const { db, view } = start(sample);
+		const [declined] = apply(db, sample, view.id, choose('decline'));
+		// One minute for the answer, two days before the branch, which goes on to the wrap-up.
+		expect(declined).toMatchObject({ clock: '2025-03-09T15:41:00.000Z', node: { id: 'wrap-up', ended: false } });
+		const [ended] = apply(db, sample, view.id, choose('check'));
+		expect(ended!.node).toEqual({ id: 'thanks', speaker: null, text: 'The call ends.', choices: [], waitingFor: null, ended: true });
+		const events = attemptEvents(db, view.id);
+		expect(events.map((e) => [e.name, e.details])).toEqual([
+			['explained.no.authority', { node: 'opening', choice: 'decline' }],
+			['confirmed.caller.understood', { node: 'wrap-up', choice: 'check' }],
+			['dialogue.ended', { node: 'thanks' }]
+		]);
+		expect(ended!.transcript.at(-1)).toMatchObject({ kind: 'narration', who: '', text: 'The call ends.', eventIds: [events[2]!.id] });
+		expect(applyAction(db, sample, view.id, choose('check'), { expectedActionSeq: 3 })).toMatchObject({ ok: false, error: { code: 'dialogue.unknown-choice' } });
+	});
+
+	it('goes straight on past a wait already satisfied when it arrives there', () => {
+		const { db, view } = start(sample);
+		const check = core('checkAuthority', { customerId: view.seedIds.daniel, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' });
+		const [checked, held] = apply(db, sample, view.id, check, choose('hold'));
+		expect(checked!.node?.id).toBe('opening');
+		expect(held!.node?.id).toBe('wrap-up');
+		expect(held!.transcript.map((t) => t.text)).toEqual(['Bear with me.', 'I’ll hang on.', 'I’ll get him to ring.']);
+	});
+});
+
+describe('applying a core operation', () => {
+	it('runs it as the learner on the scenario clock, and moves a waiting dialogue on', () => {
+		const { db, view } = start(spouse);
+		const [onHold] = apply(db, spouse, view.id, choose('bring-up-account'));
+		expect(onHold!.node).toMatchObject({ id: 'on-hold', waitingFor: 'In the system: a caller’s claimed authority was checked against the file.' });
+		const [checked] = apply(db, spouse, view.id, core('checkAuthority', { customerId: view.seedIds.daniel, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' }));
+		expect(checked).toMatchObject({ actionSeq: 2, clock: '2025-03-07T15:42:00.000Z', core: { ok: true, value: { authorised: false, gaps: ['not-on-file'] } }, node: { id: 'authority-checked' } });
+		const entry = auditEntries(db, view.workspaceId).at(-1)!;
+		expect(entry).toMatchObject({ action: 'third-party.authority.checked', actorId: 'user-42', actorRole: 'agent', at: '2025-03-07T15:41:00.000Z' });
+		expect(checked!.transcript).toEqual([
+			{ seq: 4, at: '2025-03-07T15:41:00.000Z', kind: 'system', who: 'Record system', text: 'Check a third party\'s authority (receive-information; of financial): no such authority on file.', eventIds: [entry.id] },
+			{ seq: 5, at: '2025-03-07T15:42:00.000Z', kind: 'persona', who: 'Sarah Hughes', text: 'Hello? Are you still there? So what\'s the balance?', eventIds: [] }
+		]);
+	});
+
+	it('returns the core’s error typed, and stores it as the action’s outcome', () => {
+		const { db, view } = start(spouse);
+		const [missing] = apply(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }));
+		expect(missing).toMatchObject({ actionSeq: 1, clock: '2025-03-07T15:41:00.000Z', core: { ok: false, error: { code: 'customer.not-found' } } });
+		expect(getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2, clock: '2025-03-07T15:41:00.000Z' });
+		expect(getAttempt(db, view.id)!.transcript.at(-1)!.text).toBe('Open a customer record (for supply-and-billing): refused. No customer nobody');
+		// The stored outcome is what the page gets back on a reload.
+		expect(applyAction(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }), { expectedActionSeq: 1 })).toEqual({
+			ok: true,
+			value: { ...missing, replayed: true }
+		});
+	});
+
+	it('turns any input shape into a typed error, never an exception', () => {
+		const { db, view } = start(spouse);
+		const shapes: unknown[] = [null, 'text', 42, [], { customerId: 7 }, { fields: 'all' }, { customerId: { $ne: 1 }, purposeCode: 'supply-and-billing' }];
+		const operations = ['viewCustomer', 'readBack', 'endRelationship', 'disclose', 'recordCustomer', 'searchCustomers', 'logRequest', 'registerBreach'] as const;
+		let seq = 1;
+		for (const operation of operations) {
+			for (const input of shapes) {
+				const applied = applyAction(db, spouse, view.id, core(operation, input), { expectedActionSeq: seq++ });
+				expect(applied.ok).toBe(true);
+				if (applied.ok) expect(applied.value.core).toMatchObject({ ok: false, error: { code: expect.any(String), message: expect.any(String) } });
+			}
+		}
+		expect(verifyAuditChain(db, view.workspaceId).ok).toBe(true);
+	});
+
+	it('refuses an operation the system does not have, and a malformed action', () => {
+		const { db, view } = start(spouse);
+		expect(applyAction(db, spouse, view.id, { kind: 'core', operation: 'dropTables' as never, input: {} }, { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'operation.unknown' } });
+		expect(applyAction(db, spouse, view.id, { kind: 'wave' } as never, { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+		expect(applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 0 })).toMatchObject({ ok: false, error: { code: 'invalid', field: 'expectedActionSeq' } });
+		expect(getAttempt(db, view.id)!.nextActionSeq).toBe(1);
+	});
+});
+
+describe('applying the same action twice', () => {
+	it('applies it once: the second time returns the stored outcome, replayed', () => {
+		const { db, view } = start(spouse);
+		const log = core('logInteraction', { customerId: view.seedIds.daniel, channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: 'Balance enquiry' });
+		const first = applyAction(db, spouse, view.id, log, { expectedActionSeq: 1 });
+		const entries = auditEntries(db, view.workspaceId).length;
+		const second = applyAction(db, spouse, view.id, log, { expectedActionSeq: 1 });
+		if (!first.ok || !second.ok) throw new Error('not applied');
+		expect(second.value).toEqual({ ...first.value, replayed: true });
+		expect(auditEntries(db, view.workspaceId)).toHaveLength(entries);
+		expect(getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2 });
+
+		const chose = applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 2 });
+		expect(applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 2 })).toEqual(chose.ok && { ok: true, value: { ...chose.value, replayed: true } });
+		expect(getAttempt(db, view.id)!.transcript).toHaveLength(4);
+	});
+
+	it('refuses a different action sent with a seq already used, and a seq ahead of the attempt', () => {
+		const { db, view } = start(spouse);
+		apply(db, spouse, view.id, choose('bring-up-account'));
+		expect(applyAction(db, spouse, view.id, choose('refuse-straight-away'), { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'attempt.stale' } });
+		expect(applyAction(db, spouse, view.id, choose('read-out-to-check'), { expectedActionSeq: 3 })).toMatchObject({ ok: false, error: { code: 'attempt.stale', message: expect.stringContaining('action 2') } });
+		expect(getAttempt(db, view.id)!.nextActionSeq).toBe(2);
+	});
+
+	it('refuses an action for another version of the scenario', () => {
+		const { db, view } = start(spouse);
+		expect(applyAction(db, { ...spouse, version: '1.0.0+000000000000' }, view.id, choose('bring-up-account'), { expectedActionSeq: 1 })).toMatchObject({
+			ok: false,
+			error: { code: 'attempt.version-mismatch' }
+		});
+		expect(applyAction(db, spouse, 'no-such-attempt', choose('bring-up-account'), { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
+	});
+});
+
+describe('ending an attempt', () => {
+	it('marks it over the attempt’s events, stores the result, and gives the same result when ended again', () => {
+		const { db, view } = start(spouse);
+		apply(db, spouse, view.id, choose('refuse-straight-away'), choose('rules-are-rules'));
+		const ended = endAttempt(db, spouse, view.id, { now: () => '2026-01-05T10:00:00.000Z' });
+		if (!ended.ok) throw new Error(ended.error.message);
+		expect(ended.value).toMatchObject({ passed: true, endedAt: '2026-01-05T10:00:00.000Z', clock: '2025-03-07T15:42:00.000Z', scenarioVersion: spouse.version });
+		expect(ended.value.points.find((p) => p.id === 'call-logged')).toMatchObject({ met: false });
+		expect(endAttempt(db, spouse, view.id)).toEqual(ended);
+		expect(getAttempt(db, view.id)).toMatchObject({ status: 'ended', endedAt: '2026-01-05T10:00:00.000Z', result: ended.value });
+	});
+
+	it('takes no more actions, but still answers a repeat of the last one', () => {
+		const { db, view } = start(spouse);
+		const [last] = apply(db, spouse, view.id, choose('refuse-straight-away'));
+		endAttempt(db, spouse, view.id);
+		expect(applyAction(db, spouse, view.id, choose('empathise-and-explain'), { expectedActionSeq: 2 })).toMatchObject({ ok: false, error: { code: 'attempt.ended' } });
+		expect(applyAction(db, spouse, view.id, choose('refuse-straight-away'), { expectedActionSeq: 1 })).toEqual({ ok: true, value: { ...last, replayed: true } });
+	});
+});
+
+describe('the attempt’s event log', () => {
+	it('puts dialogue and core events in one order that never changes as the attempt goes on', () => {
+		const { db, view } = start(spouse);
+		const verify = core('verifyIdentity', {
+			customerId: view.seedIds.daniel,
+			requesterType: 'data-subject',
+			method: 'knowledge-based',
+			supplied: { givenName: 'Daniel', familyName: 'Hughes', dateOfBirth: '1979-04-18', postcode: 'NN15 7QA' }
+		});
+		apply(db, spouse, view.id, choose('ask-his-security'), verify);
+		const before = attemptEvents(db, view.id);
+		apply(db, spouse, view.id, choose('security-passed-give-balance'), choose('stop-and-explain'));
+		const after = attemptEvents(db, view.id);
+		expect(after.slice(0, before.length)).toEqual(before);
+		expect(after.map((e) => [e.seq, e.source, e.name])).toEqual([
+			[1, 'dialogue', 'asked.caller.to.pass.security'],
+			[2, 'core', 'identity.verified'],
+			[3, 'core', 'finding.recorded'],
+			[4, 'core', 'breach.registered'],
+			[5, 'core', 'disclosure.made'],
+			[6, 'dialogue', 'explained.no.authority']
+		]);
+	});
+});
+
+describe('replaying an attempt', () => {
+	it('gives an identical attempt: outcomes, events, audit chain and marking', () => {
+		const { db, view } = start(signup);
+		apply(db, signup, view.id, choose('start-properly'), choose('ask-address'), core('searchCustomers', { postcode: 'NN14', purposeCode: 'supply-and-billing' }), choose('look-up-address'));
+		expect(replayAttempt(db, signup, view.id)).toEqual({ ok: true, value: { attemptId: view.id, identical: true, differences: [] } });
+		endAttempt(db, signup, view.id);
+		expect(replayAttempt(db, signup, view.id)).toMatchObject({ ok: true, value: { identical: true } });
+	});
+
+	it('names what differs when the stored attempt does not replay the same', () => {
+		const { db, view } = start(spouse);
+		apply(db, spouse, view.id, choose('bring-up-account'));
+		db.$client.prepare("update attempt_action set outcome = json_set(outcome, '$.clock', '2030-01-01T00:00:00.000Z') where attempt_id = ?").run(view.id);
+		const replay = replayAttempt(db, spouse, view.id);
+		expect(replay).toMatchObject({ ok: true, value: { identical: false, differences: [expect.stringMatching(/^action 1 \(bring-up-account\): was .*2030-01-01/)] } });
+	});
+});
+
+/** One learner move at a node: a choice it offers, or one of a few things to do in the system. */
+const systemMoves = (view: AttemptView): LearnerAction[] => [
+	core('searchCustomers', { postcode: 'NN1', purposeCode: 'supply-and-billing' }),
+	core('checkAuthority', { customerId: view.seedIds.daniel ?? view.seedIds.gareth, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' }),
+	core('logInteraction', { customerId: view.seedIds.daniel ?? view.seedIds.gareth, channel: 'phone', direction: 'inbound', partyType: 'unknown', nature: 'Call' }),
+	core('readBack', { customerId: view.seedIds.daniel ?? view.seedIds.gareth, fields: ['postcode'] }),
+	core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' })
+];
+
+describe('any playthrough of valid choices (property)', () => {
+	it.each([spouse, signup].map((l) => [l.scenario.id, l] as const))('%s: replays identically, and the workspace’s audit chain verifies', (_id, loaded) => {
+		fc.assert(
+			fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 25 }), fc.nat(), (picks, seed) => {
+				const db = openDatabase(':memory:');
+				try {
+					const started = startAttempt(db, loaded, { ownerId: 'learner', seed: `prop-${seed}` });
+					if (!started.ok) throw new Error(started.error.message);
+					const view = started.value;
+					let node = view.node;
+					for (const [i, pick] of picks.entries()) {
+						const moves = [...(node?.choices.map((c) => choose(c.id)) ?? []), ...(pick % 4 === 0 ? systemMoves(view) : [])];
+						if (moves.length === 0) break;
+						const applied = applyAction(db, loaded, view.id, moves[pick % moves.length]!, { expectedActionSeq: i + 1 });
+						if (!applied.ok) throw new Error(applied.error.message);
+						node = applied.value.node;
+					}
+					const events = attemptEvents(db, view.id);
+					expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+					expect(verifyAuditChain(db, view.workspaceId).ok).toBe(true);
+					if (picks[0]! % 2 === 0) endAttempt(db, loaded, view.id);
+					expect(replayAttempt(db, loaded, view.id)).toEqual({ ok: true, value: { attemptId: view.id, identical: true, differences: [] } });
+				} finally {
+					db.$client.close();
+				}
+			}),
+			{ numRuns: 15 }
+		);
+	});
+});
