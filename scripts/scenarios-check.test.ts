@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,17 @@ describe('npm run scenarios:check', () => {
 		expect(lines).toContain(`${join(dir, 'half.yaml')}: difficulty: missing (expected one of "foundation", "intermediate", "advanced")`);
 		expect(lines.every((line) => line.startsWith(dir!))).toBe(true);
 		expect(summary).toBe(`scenarios:check: ${lines.length} problems in 2 files`);
+		expect(status).toBe(1);
+	});
+
+	it('reports a well-formed file whose seeded records the core refuses', () => {
+		dir = mkdtempSync(join(tmpdir(), 'scenarios-'));
+		const text = readFileSync('scenarios/spouse-caller.yaml', 'utf8');
+		const postcode = /postcode: (.+)/.exec(text)![1]!;
+		writeFileSync(join(dir, 'spouse-caller.yaml'), text.replace(`postcode: ${postcode}`, 'postcode: NOT A POSTCODE'));
+		const { status, lines } = run(dir);
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatch(new RegExp(`^${join(dir, 'spouse-caller.yaml')}: seed\\.customers\\[0\\]\\.fields\\.contact\\.postcode: .*postcode`, 'i'));
 		expect(status).toBe(1);
 	});
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Db } from '$lib/core/database';
 import { loadScenarios, parseScenario, type LoadedScenario, type ScenarioError } from '$lib/sim/scenario-check';
+import { checkSeed } from '$lib/sim/seeding';
 import { scenarioVersion, type ScenarioVersion } from '$lib/server/db/schema';
 
 export function scenariosDir(): string {
@@ -15,7 +16,14 @@ export function scenariosDir(): string {
  * are not published (npm run scenarios:check names them); their last good version stays current.
  */
 export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Date()): { published: string[]; errors: ScenarioError[] } {
-	const { scenarios, errors } = loadScenarios(dir);
+	const loaded = loadScenarios(dir);
+	const errors = [...loaded.errors];
+	// Only files whose records the core accepts are published: an attempt on them can always start.
+	const scenarios = loaded.scenarios.filter((scenario) => {
+		const seeded = checkSeed(scenario);
+		errors.push(...seeded.errors);
+		return seeded.errors.length === 0;
+	});
 	const published: string[] = [];
 	db.$client
 		.transaction(() => {
