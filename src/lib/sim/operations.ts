@@ -80,6 +80,14 @@ export interface CoreOperation {
 
 // ── Reading untrusted input for summaries ────────────────────────────────────────────────────
 
+/**
+ * An operation whose input object the core parses itself: the learner's input goes in as it came,
+ * and the core's schema turns a bad shape into its typed "invalid" error.
+ */
+function untrusted<I, T>(operation: (ctx: CoreContext, input: I) => Result<T>): (ctx: CoreContext, input: unknown) => Result<T> {
+	return (ctx, input) => operation(ctx, input as I);
+}
+
 const get = (input: unknown, key: string): unknown =>
 	input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>)[key] : undefined;
 
@@ -144,7 +152,7 @@ export const CORE_OPERATIONS = {
 	// Customers and their data
 	searchCustomers: {
 		label: 'Search for a customer',
-		run: (ctx, input) => searchCustomers(ctx, input as Parameters<typeof searchCustomers>[1]),
+		run: untrusted(searchCustomers),
 		describe: (input) =>
 			parts(labelled('by', ['name', 'postcode', 'dateOfBirth', 'reference', 'email', 'phone'].filter((k) => get(input, k) !== undefined).join(', ')), labelled('for', code(input, 'purposeCode'))),
 		outcome: (value) => `${count(value, 'total') ?? 0} found`
@@ -160,55 +168,55 @@ export const CORE_OPERATIONS = {
 	},
 	recordCustomer: {
 		label: 'Record a new customer',
-		run: (ctx, input) => recordCustomer(ctx, input as Parameters<typeof recordCustomer>[1]),
+		run: untrusted(recordCustomer),
 		describe: (input) => parts(keys(input, 'fields'), labelled('for', names(input, 'purposeCodes'))),
 		outcome: (value) => labelled('recorded as', code(value, 'reference')) || 'recorded'
 	},
 	addCustomerFields: {
 		label: 'Add details to a customer record',
-		run: (ctx, input) => addCustomerFields(ctx, input as Parameters<typeof addCustomerFields>[1]),
+		run: untrusted(addCustomerFields),
 		describe: (input) => parts(keys(input, 'fields'), labelled('for', names(input, 'purposeCodes'))),
 		outcome: (value) => labelled('recorded', names(value, 'recordedFields')) || 'recorded'
 	},
 	correctField: {
 		label: 'Correct a detail',
-		run: (ctx, input) => correctField(ctx, input as Parameters<typeof correctField>[1]),
+		run: untrusted(correctField),
 		describe: (input) => code(input, 'field'),
 		outcome: () => 'corrected, with the old value kept in its history'
 	},
 	completeField: {
 		label: 'Add a supplementary statement',
-		run: (ctx, input) => completeField(ctx, input as Parameters<typeof completeField>[1]),
+		run: untrusted(completeField),
 		describe: (input) => code(input, 'field'),
 		outcome: () => 'statement added'
 	},
 	contestField: {
 		label: 'Flag a detail as disputed',
-		run: (ctx, input) => contestField(ctx, input as Parameters<typeof contestField>[1]),
+		run: untrusted(contestField),
 		describe: (input) => code(input, 'field'),
 		outcome: () => 'flagged as contested'
 	},
 	confirmAccuracy: {
 		label: 'Confirm a disputed detail is accurate',
-		run: (ctx, input) => confirmAccuracy(ctx, input as Parameters<typeof confirmAccuracy>[1]),
+		run: untrusted(confirmAccuracy),
 		describe: (input) => code(input, 'field'),
 		outcome: () => 'accuracy confirmed'
 	},
 	restrictField: {
 		label: 'Restrict processing of details',
-		run: (ctx, input) => restrictField(ctx, input as Parameters<typeof restrictField>[1]),
+		run: untrusted(restrictField),
 		describe: (input) => parts(names(input, 'fields'), code(input, 'ground')),
 		outcome: (value) => labelled('restricted', names(value, 'fields')) || 'restricted'
 	},
 	notifyRestrictionLift: {
 		label: 'Tell the person a restriction will be lifted',
-		run: (ctx, input) => notifyRestrictionLift(ctx, input as Parameters<typeof notifyRestrictionLift>[1]),
+		run: untrusted(notifyRestrictionLift),
 		describe: (input) => names(input, 'fields'),
 		outcome: () => 'person told'
 	},
 	liftRestriction: {
 		label: 'Lift a restriction',
-		run: (ctx, input) => liftRestriction(ctx, input as Parameters<typeof liftRestriction>[1]),
+		run: untrusted(liftRestriction),
 		describe: (input) => names(input, 'fields'),
 		outcome: () => 'restriction lifted'
 	},
@@ -234,19 +242,19 @@ export const CORE_OPERATIONS = {
 	},
 	applyLegalHold: {
 		label: 'Apply a legal hold',
-		run: (ctx, input) => applyLegalHold(ctx, input as Parameters<typeof applyLegalHold>[1]),
+		run: untrusted(applyLegalHold),
 		describe: (input) => parts(names(input, 'fields') || names(input, 'categories') || 'all details', code(input, 'reasonCode')),
 		outcome: (value) => labelled('held', names(value, 'fields')) || 'held'
 	},
 	releaseLegalHold: {
 		label: 'Release a legal hold',
-		run: (ctx, input) => releaseLegalHold(ctx, input as Parameters<typeof releaseLegalHold>[1]),
+		run: untrusted(releaseLegalHold),
 		describe: (input) => names(input, 'fields') || names(input, 'categories') || 'all details',
 		outcome: () => 'released'
 	},
 	runDisposal: {
 		label: 'Run a retention disposal',
-		run: (ctx, input) => runDisposal(ctx, input as Parameters<typeof runDisposal>[1]),
+		run: untrusted(runDisposal),
 		describe: (input) => labelled('as of', code(input, 'asOf')),
 		outcome: () => 'disposal run recorded'
 	},
@@ -254,14 +262,14 @@ export const CORE_OPERATIONS = {
 	// Identity, authority and disclosure
 	verifyIdentity: {
 		label: 'Verify identity',
-		run: (ctx, input) => verifyIdentity(ctx, input as Parameters<typeof verifyIdentity>[1]),
+		run: untrusted(verifyIdentity),
 		describe: (input) =>
 			parts(code(input, 'requesterType'), code(input, 'method'), labelled('items given:', keys(input, 'supplied')), labelled('read out:', names(input, 'readOut'))),
 		outcome: (value) => code(get(value, 'attempt'), 'outcome') || 'recorded'
 	},
 	checkAuthority: {
 		label: "Check a third party's authority",
-		run: (ctx, input) => checkAuthority(ctx, input as Parameters<typeof checkAuthority>[1]),
+		run: untrusted(checkAuthority),
 		describe: (input) => parts(code(input, 'action'), labelled('of', names(input, 'categories'))),
 		outcome: (value) => {
 			if (get(value, 'authorised') === true) return 'the authority on file covers this';
@@ -271,25 +279,25 @@ export const CORE_OPERATIONS = {
 	},
 	authoriseThirdParty: {
 		label: 'Record a third party’s authority',
-		run: (ctx, input) => authoriseThirdParty(ctx, input as Parameters<typeof authoriseThirdParty>[1]),
+		run: untrusted(authoriseThirdParty),
 		describe: (input) => parts(code(input, 'relationship'), code(input, 'authorityType'), labelled('covering', names(input, 'scopeCategories'))),
 		outcome: () => 'authority recorded'
 	},
 	revokeThirdPartyAuthority: {
 		label: 'Revoke a third party’s authority',
-		run: (ctx, input) => revokeThirdPartyAuthority(ctx, input as Parameters<typeof revokeThirdPartyAuthority>[1]),
+		run: untrusted(revokeThirdPartyAuthority),
 		describe: (input) => code(input, 'reason'),
 		outcome: () => 'authority revoked'
 	},
 	disclose: {
 		label: 'Disclose data',
-		run: (ctx, input) => disclose(ctx, input as Parameters<typeof disclose>[1]),
+		run: untrusted(disclose),
 		describe: (input) => parts(names(input, 'fields'), labelled('to', code(get(input, 'recipient'), 'type')), code(input, 'basisOrExemption'), labelled('by', code(input, 'channel'))),
 		outcome: () => 'disclosure logged'
 	},
 	logInteraction: {
 		label: 'Log the contact',
-		run: (ctx, input) => logInteraction(ctx, input as Parameters<typeof logInteraction>[1]),
+		run: untrusted(logInteraction),
 		describe: (input) => parts(code(input, 'direction'), code(input, 'channel'), code(input, 'partyType')),
 		outcome: () => 'logged'
 	},
@@ -297,19 +305,19 @@ export const CORE_OPERATIONS = {
 	// Consent and objection
 	giveConsent: {
 		label: 'Record consent',
-		run: (ctx, input) => giveConsent(ctx, input as Parameters<typeof giveConsent>[1]),
+		run: untrusted(giveConsent),
 		describe: (input) => parts(code(input, 'purposeCode'), labelled('by', code(input, 'channel')), code(input, 'method')),
 		outcome: () => 'consent recorded'
 	},
 	withdrawConsent: {
 		label: 'Withdraw consent',
-		run: (ctx, input) => withdrawConsent(ctx, input as Parameters<typeof withdrawConsent>[1]),
+		run: untrusted(withdrawConsent),
 		describe: (input) => parts(code(input, 'purposeCode'), labelled('by', code(input, 'channel'))),
 		outcome: () => 'consent withdrawn'
 	},
 	recordMarketingObjection: {
 		label: 'Record an objection to marketing',
-		run: (ctx, input) => recordMarketingObjection(ctx, input as Parameters<typeof recordMarketingObjection>[1]),
+		run: untrusted(recordMarketingObjection),
 		describe: (input) => labelled('by', code(input, 'channel')),
 		outcome: () => 'objection recorded: marketing stops'
 	},
@@ -317,103 +325,103 @@ export const CORE_OPERATIONS = {
 	// Rights requests
 	logRequest: {
 		label: 'Log a rights request',
-		run: (ctx, input) => logRequest(ctx, input as Parameters<typeof logRequest>[1]),
+		run: untrusted(logRequest),
 		describe: (input) => parts(code(input, 'kind'), get(input, 'verbal') === true ? 'verbal' : get(input, 'verbal') === false ? 'written' : '', labelled('by', code(input, 'channel'))),
 		outcome: requestState
 	},
 	matchRequest: {
 		label: 'Match a request to a customer',
-		run: (ctx, input) => matchRequest(ctx, input as Parameters<typeof matchRequest>[1]),
+		run: untrusted(matchRequest),
 		describe: () => '',
 		outcome: () => 'matched'
 	},
 	beginRequest: {
 		label: 'Start work on a request',
-		run: (ctx, input) => beginRequest(ctx, input as Parameters<typeof beginRequest>[1]),
+		run: untrusted(beginRequest),
 		describe: () => '',
 		outcome: requestState
 	},
 	askForId: {
 		label: 'Ask for ID',
-		run: (ctx, input) => askForId(ctx, input as Parameters<typeof askForId>[1]),
+		run: untrusted(askForId),
 		describe: () => '',
 		outcome: requestState
 	},
 	receiveId: {
 		label: 'Record ID received',
-		run: (ctx, input) => receiveId(ctx, input as Parameters<typeof receiveId>[1]),
+		run: untrusted(receiveId),
 		describe: () => '',
 		outcome: requestState
 	},
 	askForClarification: {
 		label: 'Ask for clarification',
-		run: (ctx, input) => askForClarification(ctx, input as Parameters<typeof askForClarification>[1]),
+		run: untrusted(askForClarification),
 		describe: () => '',
 		outcome: requestState
 	},
 	receiveClarification: {
 		label: 'Record clarification received',
-		run: (ctx, input) => receiveClarification(ctx, input as Parameters<typeof receiveClarification>[1]),
+		run: untrusted(receiveClarification),
 		describe: () => '',
 		outcome: requestState
 	},
 	requestFee: {
 		label: 'Ask for a fee',
-		run: (ctx, input) => requestFee(ctx, input as Parameters<typeof requestFee>[1]),
+		run: untrusted(requestFee),
 		describe: (input) => code(input, 'grounds'),
 		outcome: requestState
 	},
 	receiveFee: {
 		label: 'Record the fee received',
-		run: (ctx, input) => receiveFee(ctx, input as Parameters<typeof receiveFee>[1]),
+		run: untrusted(receiveFee),
 		describe: () => '',
 		outcome: requestState
 	},
 	extendRequest: {
 		label: 'Extend the deadline',
-		run: (ctx, input) => extendRequest(ctx, input as Parameters<typeof extendRequest>[1]),
+		run: untrusted(extendRequest),
 		describe: (input) => code(input, 'reason'),
 		outcome: requestState
 	},
 	refuseRequest: {
 		label: 'Refuse a request',
-		run: (ctx, input) => refuseRequest(ctx, input as Parameters<typeof refuseRequest>[1]),
+		run: untrusted(refuseRequest),
 		describe: (input) => code(input, 'grounds'),
 		outcome: requestState
 	},
 	withdrawRequest: {
 		label: 'Record a request withdrawn',
-		run: (ctx, input) => withdrawRequest(ctx, input as Parameters<typeof withdrawRequest>[1]),
+		run: untrusted(withdrawRequest),
 		describe: () => '',
 		outcome: requestState
 	},
 	collateRequestData: {
 		label: 'Gather everything held on the person',
-		run: (ctx, input) => collateRequestData(ctx, input as Parameters<typeof collateRequestData>[1]),
+		run: untrusted(collateRequestData),
 		describe: () => '',
 		outcome: (value) => `${count(value, 'values') ?? 0} values, ${count(value, 'interactions') ?? 0} interactions, ${count(value, 'disclosures') ?? 0} disclosures gathered`
 	},
 	decideRedaction: {
 		label: 'Decide about another person’s information',
-		run: (ctx, input) => decideRedaction(ctx, input as Parameters<typeof decideRedaction>[1]),
+		run: untrusted(decideRedaction),
 		describe: (input) => parts(code(input, 'decision'), [code(input, 'sourceTable'), code(input, 'sourceField')].filter(Boolean).join('.')),
 		outcome: () => 'decision recorded'
 	},
 	assembleResponse: {
 		label: 'Assemble the response',
-		run: (ctx, input) => assembleResponse(ctx, input as Parameters<typeof assembleResponse>[1]),
+		run: untrusted(assembleResponse),
 		describe: (input) => (get(input, 'items') === undefined ? 'every Art 15 item' : labelled('items:', names(input, 'items'))),
 		outcome: requestState
 	},
 	completeRequest: {
 		label: 'Send the response and close the request',
-		run: (ctx, input) => completeRequest(ctx, input as Parameters<typeof completeRequest>[1]),
+		run: untrusted(completeRequest),
 		describe: (input) => labelled('by', code(input, 'channel')),
 		outcome: requestState
 	},
 	fulfilRectification: {
 		label: 'Carry out a rectification',
-		run: (ctx, input) => fulfilRectification(ctx, input as Parameters<typeof fulfilRectification>[1]),
+		run: untrusted(fulfilRectification),
 		describe: (input) => {
 			const fields = (list: unknown) => (Array.isArray(list) ? list.map((c) => code(c, 'field')).filter(Boolean) : []);
 			return [...fields(get(input, 'corrections')), ...fields(get(input, 'statements'))].join(', ');
@@ -422,25 +430,25 @@ export const CORE_OPERATIONS = {
 	},
 	fulfilRestriction: {
 		label: 'Carry out a restriction',
-		run: (ctx, input) => fulfilRestriction(ctx, input as Parameters<typeof fulfilRestriction>[1]),
+		run: untrusted(fulfilRestriction),
 		describe: (input) => parts(names(input, 'fields'), code(input, 'ground')),
 		outcome: requestState
 	},
 	fulfilErasure: {
 		label: 'Carry out an erasure',
-		run: (ctx, input) => fulfilErasure(ctx, input as Parameters<typeof fulfilErasure>[1]),
+		run: untrusted(fulfilErasure),
 		describe: (input) => code(input, 'ground'),
 		outcome: requestState
 	},
 	fulfilObjection: {
 		label: 'Act on an objection',
-		run: (ctx, input) => fulfilObjection(ctx, input as Parameters<typeof fulfilObjection>[1]),
+		run: untrusted(fulfilObjection),
 		describe: (input) => (get(input, 'directMarketing') !== undefined ? 'direct marketing' : code(get(input, 'processing'), 'purposeCode')),
 		outcome: requestState
 	},
 	notifyRecipients: {
 		label: 'Tell the recipients (Art 19)',
-		run: (ctx, input) => notifyRecipients(ctx, input as Parameters<typeof notifyRecipients>[1]),
+		run: untrusted(notifyRecipients),
 		describe: (input) => labelled('by', code(input, 'channel')),
 		outcome: (value) => `${Array.isArray(value) ? value.length : 0} recipients`
 	},
@@ -448,49 +456,49 @@ export const CORE_OPERATIONS = {
 	// Breaches
 	registerBreach: {
 		label: 'Register a breach',
-		run: (ctx, input) => registerBreach(ctx, input as Parameters<typeof registerBreach>[1]),
+		run: untrusted(registerBreach),
 		describe: (input) => parts(names(input, 'dataCategories'), typeof get(input, 'approxSubjects') === 'number' ? `about ${String(get(input, 'approxSubjects'))} people` : ''),
 		outcome: (value) => labelled('report to the ICO due by', code(value, 'reportDueAt')) || 'registered'
 	},
 	containBreach: {
 		label: 'Record containment measures',
-		run: (ctx, input) => containBreach(ctx, input as Parameters<typeof containBreach>[1]),
+		run: untrusted(containBreach),
 		describe: () => '',
 		outcome: breachState
 	},
 	assessBreachRisk: {
 		label: 'Assess the risk of a breach',
-		run: (ctx, input) => assessBreachRisk(ctx, input as Parameters<typeof assessBreachRisk>[1]),
+		run: untrusted(assessBreachRisk),
 		describe: (input) => code(input, 'risk'),
 		outcome: breachState
 	},
 	recordIcoNotification: {
 		label: 'Record the report to the ICO',
-		run: (ctx, input) => recordIcoNotification(ctx, input as Parameters<typeof recordIcoNotification>[1]),
+		run: untrusted(recordIcoNotification),
 		describe: () => '',
 		outcome: breachState
 	},
 	recordIcoNotNotified: {
 		label: 'Record the decision not to report',
-		run: (ctx, input) => recordIcoNotNotified(ctx, input as Parameters<typeof recordIcoNotNotified>[1]),
+		run: untrusted(recordIcoNotNotified),
 		describe: () => '',
 		outcome: breachState
 	},
 	recordSubjectsTold: {
 		label: 'Record the people affected told',
-		run: (ctx, input) => recordSubjectsTold(ctx, input as Parameters<typeof recordSubjectsTold>[1]),
+		run: untrusted(recordSubjectsTold),
 		describe: (input) => (typeof get(input, 'count') === 'number' ? `${String(get(input, 'count'))} people` : ''),
 		outcome: breachState
 	},
 	recordSubjectsNotTold: {
 		label: 'Record the decision not to tell the people affected',
-		run: (ctx, input) => recordSubjectsNotTold(ctx, input as Parameters<typeof recordSubjectsNotTold>[1]),
+		run: untrusted(recordSubjectsNotTold),
 		describe: (input) => code(input, 'reason'),
 		outcome: breachState
 	},
 	closeBreach: {
 		label: 'Close the breach',
-		run: (ctx, input) => closeBreach(ctx, input as Parameters<typeof closeBreach>[1]),
+		run: untrusted(closeBreach),
 		describe: () => '',
 		outcome: breachState
 	}
