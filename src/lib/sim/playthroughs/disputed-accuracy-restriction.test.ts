@@ -1,0 +1,156 @@
+/**
+ * disputed-accuracy-restriction: in one call a customer disputes her date of birth and an arrears
+ * figure, asks for restriction while they are checked, and objects to marketing. Played through the
+ * runtime on the real core (its verification policy, request state machine and restriction).
+ */
+import { describe, expect, it } from 'vitest';
+import { playthrough, type PlayRefs, type Step } from '../testing';
+import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+
+const loaded = loadedScenario('disputed-accuracy-restriction');
+const s = loaded.scenario;
+const lorraine = (r: PlayRefs) => r.id('lorraine');
+
+const findByReference: Step = { do: 'searchCustomers', input: { reference: 'KM-5531902', purposeCode: 'mobile-service' } };
+/** Security on what the dispute does not touch: name, postcode, the mobile she calls from, her email. */
+const verifyOnUndisputedItems: Step = {
+	do: 'verifyIdentity',
+	input: (r) => ({
+		customerId: lorraine(r),
+		requesterType: 'data-subject',
+		method: 'knowledge-based',
+		supplied: { givenName: 'Lorraine', familyName: 'Haworth', postcode: 'BL1 7HR', mobilePhone: '07700 900712', email: 'lorraine.haworth@example.com' }
+	}),
+	as: 'verification'
+};
+const verifyWithHerDateOfBirth: Step = {
+	do: 'verifyIdentity',
+	input: (r) => ({
+		customerId: lorraine(r),
+		requesterType: 'data-subject',
+		method: 'knowledge-based',
+		supplied: { givenName: 'Lorraine', familyName: 'Haworth', dateOfBirth: '14/07/1967' }
+	})
+};
+const logRestrictionRequest: Step = {
+	do: 'logRequest',
+	input: (r) => ({
+		kind: 'restriction',
+		channel: 'phone',
+		verbal: true,
+		description: 'Disputes arrears of 187.50 (says she paid 95.00 by card on 10 Feb) and her date of birth (1967, not 1962). Asks us not to use them, or refer her to debt collectors, while they are checked.',
+		customerId: lorraine(r),
+		verificationId: r.id('verification'),
+		particulars: { fields: ['arrears', 'dateOfBirth'] }
+	}),
+	as: 'request'
+};
+const restrictWhileChecked: Step[] = [
+	{ do: 'beginRequest', input: (r) => ({ requestId: r.id('request') }) },
+	{
+		do: 'fulfilRestriction',
+		input: (r) => ({
+			requestId: r.id('request'),
+			fields: ['arrears', 'dateOfBirth'],
+			ground: 'accuracy-contested',
+			reason: 'Customer disputes both; Payments investigating the 95.00 card payment; date of birth to be evidenced'
+		})
+	}
+];
+const objectToAllMarketing: Step = { do: 'recordMarketingObjection', input: (r) => ({ customerId: lorraine(r), channel: 'all' }) };
+const logTheCall: Step = {
+	do: 'logInteraction',
+	input: (r) => ({
+		customerId: lorraine(r),
+		channel: 'phone',
+		direction: 'inbound',
+		partyType: 'data-subject',
+		nature: 'Disputed arrears and date of birth; restriction requested; marketing objection',
+		actionsTaken: ['Arrears and date of birth restricted (contested)', 'Payments investigation raised', 'All marketing stopped']
+	})
+};
+
+describe('disputed-accuracy-restriction', () => {
+	it('model answer: verifies on undisputed items, refers the payment, restricts both values, stops all marketing, logs', () => {
+		const play = playthrough(loaded, [
+			{ say: 'take-security' },
+			findByReference,
+			verifyOnUndisputedItems,
+			{ say: 'refer-to-payments' },
+			logRestrictionRequest,
+			{ say: 'explain-restriction' },
+			...restrictWhileChecked,
+			objectToAllMarketing,
+			{ say: 'stop-all-now' },
+			{ say: 'summarise' },
+			{ say: 'goodbye' },
+			{ do: 'completeRequest', input: (r) => ({ requestId: r.id('request'), channel: 'phone' }) },
+			logTheCall
+		]);
+		expect(play).toMatchObject({ node: 'closing', ended: true });
+		// Both live marketing consents went with the objection, at once.
+		expect(play.events.filter((e) => e.name === 'consent.withdrawn').map((e) => e.details?.channel).sort()).toEqual(['email', 'sms']);
+		expectModelAnswer(loaded, play);
+	});
+
+	it('mistake: fails her on the disputed date of birth, takes £95 off on her word, offers to delete, delays marketing', () => {
+		const play = playthrough(loaded, [
+			{ say: 'ask-dob' },
+			verifyWithHerDateOfBirth,
+			{ say: 'refuse-on-mismatch' },
+			{ say: 'recover' },
+			verifyOnUndisputedItems,
+			{ say: 'take-it-off' },
+			{ do: 'correctField', input: (r) => ({ customerId: lorraine(r), field: 'arrears', newValue: '92.50', reason: 'Customer says she paid 95.00' }) },
+			{ say: 'delete-them' },
+			{ say: 'twenty-eight-days' },
+			{ say: 'goodbye' }
+		]);
+		expect(play.events.find((e) => e.name === 'identity.verification.failed')?.details).toMatchObject({ itemsMismatched: ['dateOfBirth'] });
+		const result = play.end();
+		expect(missed(result)).toEqual([
+			'verified-with-undisputed-items',
+			'flagged-as-contested',
+			'restricted-while-checked',
+			'nothing-changed-on-her-word',
+			'sought-support-from-payments',
+			'rights-explained',
+			'marketing-stopped-at-once',
+			'rights-requests-logged',
+			'call-logged-after-changes',
+			'confirmed-understanding'
+		]);
+		expect(result).toMatchObject({ passed: true, criticalMisses: [] });
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: argues first, flags the values but refuses to restrict, and stops only emails', () => {
+		const play = playthrough(loaded, [
+			{ say: 'system-is-right' },
+			{ say: 'recover' },
+			findByReference,
+			verifyOnUndisputedItems,
+			{ say: 'refer-to-payments' },
+			...(['arrears', 'dateOfBirth'] as const).map(
+				(field): Step => ({ do: 'contestField', input: (r) => ({ customerId: lorraine(r), field, reason: 'Customer disputes it' }) })
+			),
+			{ say: 'cannot-stop' },
+			{ do: 'recordMarketingObjection', input: (r) => ({ customerId: lorraine(r), channel: 'email' }) },
+			{ say: 'reply-stop' },
+			{ say: 'summarise' },
+			{ say: 'goodbye' },
+			logTheCall
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual([
+			'dispute-taken-seriously',
+			'restricted-while-checked',
+			'rights-explained',
+			'marketing-stopped-at-once',
+			'rights-requests-logged',
+			'call-logged-after-changes'
+		]);
+		expectFeedbackFromFile(s, result);
+	});
+});

@@ -1,0 +1,161 @@
+/**
+ * erasure-legal-retention: a former member asks for full erasure; the money laundering records are
+ * held (MLR 2017 reg 40), everything else goes, a suppression entry stays, the accountants in the
+ * disclosure log are told. Played through the runtime on the real core's erasure, legal holds,
+ * request state machine and Art 19 notifications.
+ */
+import { describe, expect, it } from 'vitest';
+import { playthrough, type PlayRefs, type Step } from '../testing';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+
+const loaded = loadedScenario('erasure-legal-retention');
+const s = loaded.scenario;
+const gemma = (r: PlayRefs) => r.id('gemma');
+const request = (r: PlayRefs) => r.id('erasure');
+
+const findHer: Step = { do: 'searchCustomers', input: { name: 'Gemma Thornton', postcode: 'HX1 4DT' } };
+const verify: Step = {
+	do: 'verifyIdentity',
+	input: (r) => ({
+		customerId: gemma(r),
+		requesterType: 'data-subject',
+		method: 'knowledge-based',
+		supplied: { givenName: 'Gemma', familyName: 'Thornton', dateOfBirth: '21/09/1985', postcode: 'HX1 4DT' }
+	}),
+	as: 'verification'
+};
+const logTheRequest: Step = {
+	do: 'logRequest',
+	input: (r) => ({
+		kind: 'erasure',
+		channel: 'phone',
+		verbal: true,
+		description: 'Former member: delete everything held about her; received another marketing email after closing her account.',
+		customerId: gemma(r),
+		verificationId: r.id('verification')
+	}),
+	as: 'erasure'
+};
+const eraseOn = (ground: 'no-longer-necessary' | 'consent-withdrawn'): Step[] => [
+	{ do: 'beginRequest', input: (r) => ({ requestId: request(r) }) },
+	{ do: 'fulfilErasure', input: (r) => ({ requestId: request(r), ground }) }
+];
+const closeAndTell: Step[] = [
+	{ do: 'completeRequest', input: (r) => ({ requestId: request(r), channel: 'letter' }) },
+	{ do: 'notifyRecipients', input: (r) => ({ requestId: request(r), channel: 'email' }) }
+];
+const logTheCall: Step = {
+	do: 'logInteraction',
+	input: (r) => ({
+		customerId: gemma(r),
+		channel: 'phone',
+		direction: 'inbound',
+		partyType: 'data-subject',
+		nature: 'Erasure request',
+		actionsTaken: ['Erased except MLR records (held to 31 Jan 2029)', 'Suppression kept', 'Accountants told', 'Confirmation letter sent']
+	})
+};
+
+describe('erasure-legal-retention', () => {
+	it('model answer: verifies, logs the request, erases with the MLR hold, keeps suppression, tells her and the accountants', () => {
+		const play = playthrough(loaded, [
+			{ say: 'security-first' },
+			findHer,
+			verify,
+			logTheRequest,
+			{ say: 'explain-split' },
+			{ say: 'explain-suppression' },
+			...eraseOn('no-longer-necessary'),
+			{ say: 'tell-recipients' },
+			...closeAndTell,
+			{ say: 'summarise' },
+			{ say: 'goodbye' },
+			logTheCall
+		]);
+		expect(play).toMatchObject({ node: 'closing', ended: true });
+		// The erasure applied the hold itself, citing the retention rule's authority, before erasing.
+		const hold = play.events.find((e) => e.name === 'legal-hold.applied')!;
+		expect(hold).toMatchObject({ subject: play.seedIds.gemma, details: { reasonCode: 'money-laundering-records' } });
+		expect(hold.fields).toEqual(expect.arrayContaining(['givenName', 'familyName', 'dateOfBirth', 'identityDocumentRef', 'recentPayments']));
+		expect(play.events.find((e) => e.name === 'recipients.notified')?.details).toMatchObject({ count: 1 });
+		expectModelAnswer(loaded, play);
+	});
+
+	it('mistake: promises to wipe everything, then releases the money laundering hold so that "everything" goes', () => {
+		const play = playthrough(loaded, [
+			{ say: 'promise-everything' },
+			verify,
+			{ say: 'wipe-it-all' },
+			logTheRequest,
+			...eraseOn('no-longer-necessary'),
+			// The system kept the MLR records under a hold; releasing it erases them at once, as promised.
+			{
+				do: 'releaseLegalHold',
+				input: (r) => ({ customerId: gemma(r), reason: 'Customer asked for everything to be deleted' })
+			},
+			{ say: 'not-our-problem' },
+			{ say: 'goodbye' }
+		]);
+		expect(play).toMatchObject({ node: 'closing', ended: true });
+		const released = play.events.find((e) => e.name === 'legal-hold.released')!;
+		expect(released.details?.erasedFields).toEqual(expect.arrayContaining(['identityDocumentRef', 'recentPayments']));
+		const result = play.end();
+		expect(missed(result)).toEqual(['aml-records-kept', 'explained-what-and-why', 'told-in-writing-with-reasons', 'recipients-told', 'call-logged', 'confirmed-understanding']);
+		expect(result).toMatchObject({ passed: false, criticalMisses: ['aml-records-kept'] });
+		expect(result.points.find((p) => p.id === 'aml-records-kept')!.evidence).toEqual([released.id]);
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: refuses at first, offers only to unsubscribe, erases the marketing data alone and drops the suppression entry', () => {
+		const play = playthrough(loaded, [
+			{ say: 'refuse-everything' },
+			{ say: 'check-properly' },
+			findHer,
+			verify,
+			{ say: 'just-unsubscribe' },
+			{ do: 'recordMarketingObjection', input: (r) => ({ customerId: gemma(r), channel: 'email' }) },
+			{ say: 'explain-split' },
+			{ say: 'no-suppression' },
+			logTheRequest,
+			...eraseOn('consent-withdrawn'),
+			{ say: 'tell-recipients' },
+			...closeAndTell,
+			{ say: 'summarise' },
+			{ say: 'goodbye' },
+			logTheCall
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['erased-what-is-not-needed', 'suppression-kept', 'explained-what-and-why']);
+		expect(result).toMatchObject({ passed: true });
+		// Only the consent-based value went; her account and contact details are still held.
+		expect(play.events.find((e) => e.name === 'customer.erased')?.details).toMatchObject({ categories: 'selected' });
+		expect(eventIds(play, 'customer.suppressed')).toEqual([]);
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: erases properly but never logs the request, and acts before verifying her', () => {
+		const play = playthrough(loaded, [
+			{ say: 'security-first' },
+			{ say: 'thanks' },
+			{ say: 'explain-split' },
+			{ say: 'explain-suppression' },
+			{
+				do: 'logRequest',
+				input: (r) => ({ kind: 'erasure', channel: 'letter', verbal: false, description: 'Erasure', customerId: gemma(r) }),
+				as: 'erasure'
+			},
+			...eraseOn('no-longer-necessary'),
+			{ say: 'tell-recipients' },
+			...closeAndTell,
+			{ say: 'summarise' },
+			{ say: 'goodbye' },
+			logTheCall
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['verified-before-acting', 'request-logged']);
+		// In record mode the core let the unverified erasure happen, and recorded a finding.
+		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toContain('request.requester.unverified');
+		expectFeedbackFromFile(s, result);
+	});
+});

@@ -1,0 +1,165 @@
+/**
+ * record-correction: a misspelt name and a wrong flat number, corrected with the reason kept, read
+ * back, and logged. Played through the runtime on the real core.
+ */
+import { describe, expect, it } from 'vitest';
+import { playthrough, type PlayRefs, type Step } from '../testing';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+
+const loaded = loadedScenario('record-correction');
+const s = loaded.scenario;
+const niamh = (r: PlayRefs) => r.id('niamh');
+
+const findByReference: Step = { do: 'searchCustomers', input: { reference: 'PT-3318402', purposeCode: 'broadband-service' } };
+const findByName: Step = { do: 'searchCustomers', input: { name: 'Neve', purposeCode: 'broadband-service' } };
+const openRecord: Step = { do: 'viewCustomer', input: (r) => ({ customerId: niamh(r), purposeCode: 'broadband-service' }) };
+/** Security on the items her corrections don't touch: date of birth, postcode, mobile, email. */
+const verifyOnUndisputedItems: Step = {
+	do: 'verifyIdentity',
+	input: (r) => ({
+		customerId: niamh(r),
+		requesterType: 'data-subject',
+		method: 'knowledge-based',
+		supplied: { dateOfBirth: '11/02/1994', postcode: 'HD1 5QT', mobilePhone: '07700 900284', email: 'niamh.osullivan@example.com' }
+	}),
+	as: 'verification'
+};
+const correct = (customerKey: string, field: string, newValue: string): Step => ({
+	do: 'correctField',
+	input: (r) => ({ customerId: r.id(customerKey), field, newValue, reason: 'Customer reported the error on the phone; spelled out by her' })
+});
+const correctBoth = (customerKey = 'niamh'): Step[] => [correct(customerKey, 'givenName', 'Niamh'), correct(customerKey, 'addressLine1', 'Flat 12, 41 Byron Street')];
+const readBack: Step = {
+	do: 'readBack',
+	input: (r) => ({ customerId: niamh(r), fields: ['givenName', 'familyName', 'addressLine1', 'town', 'postcode'], verificationId: r.id('verification') })
+};
+const logTheCall: Step = {
+	do: 'logInteraction',
+	input: (r) => ({
+		customerId: niamh(r),
+		channel: 'phone',
+		direction: 'inbound',
+		partyType: 'data-subject',
+		nature: 'Name and address errors reported',
+		notes: 'Given name corrected from a misspelling; flat number corrected. Two bills went to the wrong flat: reported to Data Protection.',
+		actionsTaken: ['Given name corrected', 'Address line 1 corrected', 'Details read back', 'Misdirected bills reported']
+	})
+};
+
+describe('record-correction', () => {
+	it('model answer: finds the account by reference, verifies on undisputed items, corrects, reads back, reports the bills, logs', () => {
+		const play = playthrough(loaded, [
+			{ say: 'take-security' },
+			findByReference,
+			openRecord,
+			{ say: 'use-other-items' },
+			verifyOnUndisputedItems,
+			{ say: 'correct-and-explain' },
+			...correctBoth(),
+			readBack,
+			{ say: 'move-on' },
+			{ say: 'report-it' },
+			{ say: 'explain-next-steps' },
+			{ say: 'goodbye' },
+			logTheCall
+		]);
+		expect(play).toMatchObject({ node: 'closing', ended: true });
+		// The correction kept its history: two corrections, each an audit entry about her record.
+		expect(eventIds(play, 'customer.field.corrected', 'niamh')).toHaveLength(2);
+		expectModelAnswer(loaded, play);
+	});
+
+	it('mistake: reads the record out, fails her on the address she says is wrong, and hangs up', () => {
+		const play = playthrough(loaded, [
+			{ say: 'read-out-to-check' },
+			{ say: 'apologise-take-security' },
+			{
+				do: 'verifyIdentity',
+				input: (r) => ({
+					customerId: niamh(r),
+					requesterType: 'data-subject',
+					method: 'knowledge-based',
+					supplied: { givenName: 'Niamh', familyName: "O'Sullivan", dateOfBirth: '11/02/1994', addressLine1: 'Flat 12, 41 Byron Street', postcode: 'HD1 5QT' }
+				})
+			},
+			{ say: 'refuse-on-mismatch' },
+			{ say: 'rules-are-rules' }
+		]);
+		expect(play).toMatchObject({ node: 'caller-hangs-up', ended: true });
+		expect(play.events.find((e) => e.name === 'identity.verification.failed')?.details).toMatchObject({ itemsMismatched: ['givenName', 'addressLine1'] });
+
+		const result = play.end();
+		expect(missed(result)).toEqual([
+			'no-unauthorised-disclosure',
+			'nothing-read-out',
+			'found-the-right-record',
+			'verified-before-changing',
+			'no-refusal-on-mismatch',
+			'name-and-address-corrected',
+			'quality-check-read-back',
+			'misdirected-bills-reported',
+			'call-logged-with-changes',
+			'confirmed-understanding'
+		]);
+		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-unauthorised-disclosure'] });
+		const readOut = play.events.find((e) => e.name === 'data.read.out')!;
+		expect(readOut).toMatchObject({ subject: play.seedIds.niamh, fields: ['givenName', 'familyName', 'addressLine1'] });
+		expect(result.points.find((p) => p.id === 'nothing-read-out')!.evidence).toEqual([readOut.id]);
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: pushes her to the app, offers a new account, skips the read-back, shrugs off the bills and logs before changing anything', () => {
+		const play = playthrough(loaded, [
+			{ say: 'send-to-app' },
+			{ say: 'take-security-after-app' },
+			findByName,
+			{ say: 'use-other-items' },
+			verifyOnUndisputedItems,
+			{ say: 'new-account' },
+			{ say: 'insist-new-account' },
+			logTheCall,
+			...correctBoth(),
+			{ say: 'done-without-read-back' },
+			{ say: 'no-harm-done' },
+			{ say: 'goodbye' }
+		]);
+		expect(play).toMatchObject({ node: 'closing', ended: true });
+		const result = play.end();
+		expect(missed(result)).toEqual([
+			'found-the-right-record',
+			'corrected-not-replaced',
+			'quality-check-read-back',
+			'misdirected-bills-reported',
+			'call-logged-with-changes',
+			'no-self-service-brush-off',
+			'confirmed-understanding'
+		]);
+		expect(result).toMatchObject({ passed: true, criticalMisses: [] });
+		// The name search found both Neves: that is why it does not count.
+		expect(play.events.find((e) => e.name === 'customer.searched')?.details).toMatchObject({ resultCount: 2 });
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: searches by name, skips security and corrects the other Neve’s record', () => {
+		const play = playthrough(loaded, [
+			{ say: 'take-security' },
+			findByName,
+			...correctBoth('neve-sullivan'),
+			{ say: 'use-other-items' },
+			{ say: 'carry-on-unverified' },
+			{ say: 'correct-and-explain' },
+			{ say: 'done-without-read-back' },
+			{ say: 'report-it' },
+			{ say: 'explain-next-steps' },
+			{ say: 'goodbye' },
+			logTheCall
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['found-the-right-record', 'verified-before-changing', 'name-and-address-corrected', 'quality-check-read-back', 'call-logged-with-changes']);
+		expect(result.points.find((p) => p.id === 'found-the-right-record')!.evidence).toEqual(
+			expect.arrayContaining(eventIds(play, 'customer.field.corrected', 'neve-sullivan'))
+		);
+		expectFeedbackFromFile(s, result);
+	});
+});

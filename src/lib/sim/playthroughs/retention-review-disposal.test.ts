@@ -1,0 +1,106 @@
+/**
+ * retention-review-disposal: the monthly disposal run, with a letter before claim that needs a legal
+ * hold first and an existing investigation hold that must survive. Played through the runtime on
+ * the real core's retention rules, legal holds and disposal run.
+ */
+import { describe, expect, it } from 'vitest';
+import { playthrough, type PlayRefs, type Step } from '../testing';
+import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+
+const loaded = loadedScenario('retention-review-disposal');
+const s = loaded.scenario;
+const graham = (r: PlayRefs) => r.id('graham');
+
+const findGraham: Step = { do: 'searchCustomers', input: { reference: 'NWE-0988214' } };
+const openGraham: Step = { do: 'viewCustomer', input: (r) => ({ customerId: graham(r), purposeCode: 'supply-and-billing' }) };
+const holdForTheClaim: Step = {
+	do: 'applyLegalHold',
+	input: (r) => ({
+		customerId: graham(r),
+		reason: 'Letter before claim from Hallam & Price Solicitors (29 May 2025) about the March 2019 back-bill: preserve all records until Legal releases',
+		reasonCode: 'legal-claims'
+	})
+};
+const logTheLetter: Step = {
+	do: 'logInteraction',
+	input: (r) => ({
+		customerId: graham(r),
+		channel: 'letter',
+		direction: 'inbound',
+		partyType: 'unauthorised-third-party',
+		nature: 'Letter before claim from his solicitors',
+		notes: 'Claim about the March 2019 back-bill. Records put under a legal hold; letter sent to Legal.',
+		actionsTaken: ['Legal hold applied', 'Letter passed to Legal']
+	})
+};
+const runAsOf = (asOf: string): Step => ({ do: 'runDisposal', input: { asOf } });
+
+describe('retention-review-disposal', () => {
+	it('model answer: checks the post, holds the claim records, keeps the existing hold, runs as of today, reports counts', () => {
+		const play = playthrough(loaded, [
+			{ say: 'post-first' },
+			findGraham,
+			openGraham,
+			{ say: 'hold-it' },
+			holdForTheClaim,
+			logTheLetter,
+			{ say: 'not-yet' },
+			{ say: 'keep-hold' },
+			runAsOf('2025-06-02'),
+			{ say: 'counts-only' },
+			{ say: 'storage-limitation' },
+			{ say: 'accountability' },
+			{ say: 'minimisation' }
+		]);
+		expect(play).toMatchObject({ node: 'done', ended: true });
+		// The run held back the claim's records and the investigation's, and erased what was due.
+		const counts = play.events.find((e) => e.name === 'retention.disposal.run')?.details?.counts as Record<string, { erased: number; held: number }>;
+		expect(counts.financial).toMatchObject({ held: 4 });
+		expect(counts.identity?.erased).toBeGreaterThan(0);
+		expectModelAnswer(loaded, play);
+	});
+
+	it('mistake: runs before reading the post, deletes the difficult customer early, releases the old hold and sends a list of names', () => {
+		const play = playthrough(loaded, [
+			{ say: 'run-straight-away' },
+			runAsOf('2025-06-02'),
+			{ say: 'file-it' },
+			{ say: 'delete-him' },
+			{ do: 'logRequest', input: (r) => ({ kind: 'erasure', channel: 'internal', verbal: false, description: 'Delete closed account early', customerId: r.id('fenwick') }), as: 'early' },
+			{ do: 'beginRequest', input: (r) => ({ requestId: r.id('early') }) },
+			{ do: 'fulfilErasure', input: (r) => ({ requestId: r.id('early'), ground: 'no-longer-necessary' }) },
+			{ say: 'release-hold' },
+			{ do: 'releaseLegalHold', input: (r) => ({ customerId: r.id('irene'), reason: 'Old hold, tidying up before the run' }) },
+			runAsOf('2025-06-02'),
+			{ say: 'send-names' },
+			{ say: 'space' },
+			{ say: 'undo' },
+			{ say: 'tidier' }
+		]);
+		expect(play).toMatchObject({ node: 'done', ended: true });
+		const result = play.end();
+		expect(missed(result)).toEqual(s.marking.map((p) => p.id).filter((id) => id !== 'run-as-of-today'));
+		expect(result).toMatchObject({ passed: false, criticalMisses: ['claim-records-held', 'existing-hold-survived'] });
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: holds the claim records but runs "as of" the end of the year, does not log the letter, and names two principles', () => {
+		const play = playthrough(loaded, [
+			{ say: 'post-first' },
+			{ say: 'hold-it' },
+			holdForTheClaim,
+			{ say: 'not-yet' },
+			{ say: 'keep-hold' },
+			runAsOf('2025-12-31'),
+			{ say: 'counts-only' },
+			{ say: 'storage-limitation' },
+			{ say: 'undo' },
+			{ say: 'minimisation' }
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['run-as-of-today', 'letter-logged', 'three-principles']);
+		expect(result).toMatchObject({ passed: true });
+		expectFeedbackFromFile(s, result);
+	});
+});

@@ -1,0 +1,128 @@
+/**
+ * sar-deadline-extension: a complex subject access request at a Scottish insurer. The core computes
+ * the deadline in Scotland's calendar (2 January is a holiday there) and extends it by two months
+ * when the person is told with reasons within the first month. Played through the runtime.
+ */
+import { describe, expect, it } from 'vitest';
+import { playthrough, type PlayRefs, type Step } from '../testing';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+
+const loaded = loadedScenario('sar-deadline-extension');
+const s = loaded.scenario;
+const callum = (r: PlayRefs) => r.id('callum');
+
+const findHim: Step = { do: 'searchCustomers', input: { reference: 'LHI-40228716' } };
+const verify: Step = {
+	do: 'verifyIdentity',
+	input: (r) => ({
+		customerId: callum(r),
+		requesterType: 'data-subject',
+		method: 'knowledge-based',
+		supplied: { givenName: 'Callum', familyName: 'Reid', dateOfBirth: '08/03/1979', postcode: 'G12 9TZ' }
+	})
+};
+const extendForComplexity: Step = {
+	do: 'extendRequest',
+	input: (r) => ({
+		requestId: r.id('callum-sar'),
+		reason: 'complex',
+		explanation:
+			'43 archived call recordings must be retrieved from our recording supplier and reviewed; parts of the file contain other people’s information and investigation notes that need legal review.'
+	})
+};
+const logTheCall: Step = {
+	do: 'logInteraction',
+	input: (r) => ({
+		customerId: callum(r),
+		channel: 'phone',
+		direction: 'inbound',
+		partyType: 'data-subject',
+		nature: 'Chased his subject access request; deadline extended (complex) and reasons given',
+		actionsTaken: ['Archive retrieval ordered', 'Extended to 2 March 2026', 'Confirmation email sent']
+	})
+};
+
+describe('sar-deadline-extension', () => {
+	it('model answer: verifies, gives the Scottish deadline, gets the archive ordered, extends for complexity with reasons, in writing', () => {
+		const play = playthrough(loaded, [
+			{ say: 'security' },
+			findHim,
+			verify,
+			{ say: 'correct-date' },
+			{ say: 'honest-check' },
+			{ say: 'order-archive' },
+			{ say: 'extend-complex' },
+			extendForComplexity,
+			{ say: 'explain-extension' },
+			{ say: 'reassure-and-check' },
+			{ say: 'cite-law' },
+			logTheCall
+		]);
+		expect(play).toMatchObject({ node: 'closing', ended: true });
+		// Received Tuesday 2 December: 2 January is a Scottish bank holiday, then a weekend, so Monday 5 January; extended to 2 March.
+		expect(play.events.find((e) => e.name === 'request.extended')?.details).toMatchObject({
+			reason: 'complex',
+			originalDueDate: '2026-01-05',
+			dueDate: '2026-03-02'
+		});
+		expectModelAnswer(loaded, play);
+	});
+
+	it('mistake: reads his details out, says 30 days, promises Friday, skips the archive, gives no reasons and tells him what his neighbour said', () => {
+		const play = playthrough(loaded, [
+			{ say: 'read-out-email' },
+			{ say: 'security-after-all' },
+			{ say: 'thanks' },
+			{ say: 'thirty-days' },
+			{ say: 'promise-friday' },
+			{ say: 'skip-archive' },
+			{ say: 'extend-christmas' },
+			{ say: 'extend-complex' },
+			extendForComplexity,
+			{ say: 'no-reasons' },
+			{ say: 'tell-him' },
+			{ say: 'vague' }
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual([
+			'no-unauthorised-disclosure',
+			'verified-first',
+			'deadline-worked-out',
+			'no-bad-reasons-or-panic',
+			'sought-support-for-archive',
+			'told-with-reasons',
+			'written-confirmation-cites-law',
+			'confirmed-understanding',
+			'call-logged'
+		]);
+		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-unauthorised-disclosure'] });
+		// Two unauthorised disclosures: his details read out before security, and his neighbour's name.
+		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual([
+			...eventIds(play, 'disclosure.made', 'callum'),
+			...eventIds(play, 'disclosure.made', 'fiona')
+		]);
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: gives the English date, questions why he wants it, and panics about sending a partial answer', () => {
+		const play = playthrough(loaded, [
+			{ say: 'security' },
+			verify,
+			{ say: 'english-date' },
+			{ say: 'question-motive' },
+			{ say: 'order-archive' },
+			{ say: 'send-partial' },
+			{ say: 'extend-complex' },
+			extendForComplexity,
+			{ say: 'explain-extension' },
+			{ say: 'reassure-and-check' },
+			{ say: 'cite-law' },
+			logTheCall
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['deadline-worked-out', 'no-bad-reasons-or-panic', 'purpose-not-questioned']);
+		expect(result).toMatchObject({ passed: true });
+		expectFeedbackFromFile(s, result);
+	});
+});

@@ -1,0 +1,54 @@
+/**
+ * Shared helpers for the scenario playthroughs (one file per scenario in this folder): find a
+ * scenario of the library, check a marking against the file's own feedback, and check that an
+ * attempt replays identically. The playthroughs themselves run through the real runtime on the
+ * real core (testing.ts, playthrough).
+ */
+import { expect } from 'vitest';
+import type { MarkingResult } from '../marking';
+import { replayAttempt } from '../runtime';
+import { loadScenarios, type LoadedScenario } from '../scenario-check';
+import type { Scenario } from '../scenario-schema';
+import type { Playthrough } from '../testing';
+
+const library = loadScenarios('scenarios');
+
+/** A scenario of the library, by id. */
+export function loadedScenario(id: string): LoadedScenario {
+	const found = library.scenarios.find((s) => s.scenario.id === id);
+	if (!found) throw new Error(`no scenario ${id} (errors: ${library.errors.map((e) => `${e.file}: ${e.path}: ${e.message}`).join('; ')})`);
+	return found;
+}
+
+/** The ids of the points not met, in file order. */
+export const missed = (result: MarkingResult) => result.points.filter((p) => !p.met).map((p) => p.id);
+
+/** Each missed point's feedback is the file's notMet text, each met point's the met text. */
+export function expectFeedbackFromFile(s: Scenario, result: MarkingResult) {
+	for (const point of result.points) {
+		const inFile = s.marking.find((m) => m.id === point.id)!;
+		expect(point.feedback, point.id).toBe(point.met ? inFile.feedback.met : inFile.feedback.notMet);
+	}
+}
+
+/** The attempt replays identically: same records, events, audit chain and marking. */
+export function expectReplayIdentical(loaded: LoadedScenario, play: Pick<Playthrough, 'db' | 'attemptId'>) {
+	expect(replayAttempt(play.db, loaded, play.attemptId)).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
+}
+
+/** A model answer: every point met, full marks, every criterion of the scenario evidenced, replayable. */
+export function expectModelAnswer(loaded: LoadedScenario, play: Playthrough): MarkingResult {
+	const result = play.end();
+	expect(missed(result)).toEqual([]);
+	expect(result).toMatchObject({ score: 100, passed: true, criticalMisses: [] });
+	expect([...result.criteriaEvidenced].sort()).toEqual([...loaded.scenario.criteria].sort());
+	expectFeedbackFromFile(loaded.scenario, result);
+	expectReplayIdentical(loaded, play);
+	return result;
+}
+
+/** The ids of the attempt's events with this name (optionally about this seeded record). */
+export function eventIds(play: Playthrough, name: string, subjectKey?: string): string[] {
+	const subject = subjectKey === undefined ? undefined : play.seedIds[subjectKey];
+	return play.events.filter((e) => e.name === name && (subject === undefined || e.subject === subject)).map((e) => e.id);
+}
