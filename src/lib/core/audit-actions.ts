@@ -27,7 +27,7 @@ export const AUDIT_ACTIONS = [
 	{ action: 'customer.recorded', description: 'A new customer was collected and recorded (fields: names recorded; details: purposeCodes, categories).' },
 	{ action: 'customer.collection.rejected', description: 'Values offered at collection failed validation (fields: names; details: error codes). Nothing was recorded.' },
 	{ action: 'customer.field.recorded', description: 'A field was added to an existing customer (details: purposeCode, category, lawfulBasis).' },
-	{ action: 'customer.field.corrected', description: 'A field’s value was corrected; old and new kept in field history (details: reason code, requestId).' },
+	{ action: 'customer.field.corrected', description: 'A field’s value was corrected; old and new kept in field history (details: version, historyId, requestId, wasContested).' },
 	{ action: 'customer.field.completed', description: 'Incomplete data was completed by a supplementary statement (Art 16).' },
 	{ action: 'customer.field.contested', description: 'The person disputed the accuracy of a field; it is flagged contested.' },
 	{ action: 'customer.field.accuracy.confirmed', description: 'A contested field was checked and its accuracy confirmed or settled.' },
@@ -49,7 +49,7 @@ export const AUDIT_ACTIONS = [
 
 	// Identity verification (DOMAIN.md §3)
 	{ action: 'identity.verification.attempted', description: 'Verification began or an item was checked (details: method, requesterType, verificationId; fields: items supplied).' },
-	{ action: 'identity.verified', description: 'The requester was verified (details: method, requesterType, itemsSupplied, itemsMatched, verificationId).' },
+	{ action: 'identity.verified', description: 'The requester was verified (details: method, requesterType, outcome, itemsSupplied, itemsMatched, itemsMismatched, itemsReadOut, verificationId).' },
 	{ action: 'identity.verification.failed', description: 'Verification failed or was abandoned (details: method, itemsMismatched, outcome).' },
 	{ action: 'data.read.out', description: 'An agent volunteered data during a check: a disclosure, not a verification (fields: names read out; details: disclosureId, authorised).' },
 
@@ -59,13 +59,13 @@ export const AUDIT_ACTIONS = [
 	{ action: 'third-party.authority.checked', description: 'A caller’s claimed authority was checked against the file (details: found, inScope, thirdPartyId).' },
 
 	// Interactions
-	{ action: 'interaction.logged', description: 'A contact was logged (details: interactionId, channel, direction, partyType, nature).' },
+	{ action: 'interaction.logged', description: 'A contact was logged; its nature and notes stay in the row, never here (details: interactionId, channel, direction, partyType, thirdPartyId, occurredAt, actionsCount).' },
 
 	// Disclosure (DOMAIN.md §3)
 	{ action: 'disclosure.requested', description: 'Someone asked for a customer’s data (details: recipientType, channel, written, fields asked for).' },
 	{ action: 'disclosure.need.checked', description: 'A colleague’s role and purpose were checked for need to know (details: recipientRole, purposeCode, outcome).' },
-	{ action: 'disclosure.exemption.assessed', description: 'An exemption was considered with a recorded prejudice test (details: exemption, outcome).' },
-	{ action: 'disclosure.made', description: 'Personal data was supplied (fields: names; details: disclosureId, recipientType, route, authorised, manner, basisOrExemption, verificationId, purposeCode, channel).' },
+	{ action: 'disclosure.exemption.assessed', description: 'An exemption was considered with a recorded prejudice test (details: exemption, outcome, prejudiceTestRecorded).' },
+	{ action: 'disclosure.made', description: 'Personal data was supplied (fields: names; details: disclosureId, recipientType, route, authorised, manner, basisOrExemption, verificationId, purposeCode, channel, approvedBy).' },
 	{ action: 'disclosure.refused', description: 'A disclosure was declined by the agent or refused by policy (details: recipientType, reason code).' },
 
 	// Consent and objection (Arts 7, 21)
@@ -90,7 +90,7 @@ export const AUDIT_ACTIONS = [
 	{ action: 'request.data.collated', description: 'Everything held on the person was gathered (details: counts by source: fields, interactions, disclosures, consents).' },
 	{ action: 'request.redaction.decided', description: 'A decision on third-party information was recorded (details: decision, step, sourceTable).' },
 	{ action: 'request.response.assembled', description: 'The response was assembled (details: items present, items missing).' },
-	{ action: 'request.completed', description: 'The response was sent and the request closed as complete (details: items, channel).' },
+	{ action: 'request.completed', description: 'The response was sent and the request closed as complete (details: items, channel, late).' },
 	{ action: 'request.refused', description: 'The request was refused or partly refused with a recorded justification (details: partly, reason code, toldOfIcoAndCourt).' },
 	{ action: 'request.withdrawn', description: 'The requester withdrew the request.' },
 	{ action: 'recipients.notified', description: 'Recipients in the disclosure log were told of a rectification, erasure or restriction (Art 19) (details: count, disclosureIds).' },
@@ -100,7 +100,7 @@ export const AUDIT_ACTIONS = [
 	{ action: 'retention.disposal.run', description: 'A disposal run erased or anonymised what passed retain-until (details: disposalRunId, counts by category, held counts).' },
 
 	// Breaches (Arts 33, 34)
-	{ action: 'breach.registered', description: 'A breach was entered in the register (details: breachId, awareAt, reportDueAt, sourceDisclosureId).' },
+	{ action: 'breach.registered', description: 'A breach was entered in the register (details: breachId, awareAt, reportDueAt, sourceDisclosureId, dataCategories, approxSubjects, affectedCustomerIds).' },
 	{ action: 'breach.contained', description: 'Measures to contain the breach or limit its effects were recorded.' },
 	{ action: 'breach.assessed', description: 'The risk to people was assessed (details: risk).' },
 	{ action: 'breach.ico.notified', description: 'The breach was reported to the ICO (details: at, late, reportDueAt).' },
