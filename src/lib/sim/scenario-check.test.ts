@@ -199,13 +199,13 @@ describe('unknown events', () => {
 		expect(errorsAfter((s) => (s.marking[0].rule.absent.where = { authorized: false }))).toEqual([
 			e(
 				'marking[0].rule.absent.where.authorized',
-				'"disclosure.made" has no details key "authorized" (it has disclosureId, recipientType, route, authorised, manner, basisOrExemption, verificationId, purposeCode, channel, requestId, consentId, breachId, interactionId, thirdPartyId, findingId)'
+				'"disclosure.made" has no details key "authorized" (it has disclosureId, recipientType, route, authorised, manner, basisOrExemption, verificationId, purposeCode, channel, approvedBy, requestId, consentId, breachId, interactionId, thirdPartyId, findingId)'
 			)
 		]);
 		expect(errorsAfter((s) => (s.marking[2].rule.any[2].fieldEquals.path = 'party.type'))).toEqual([
 			e(
 				'marking[2].rule.any[2].fieldEquals.path',
-				'"interaction.logged" has no details key "party" (it has interactionId, channel, direction, partyType, nature, requestId, disclosureId, consentId, breachId, verificationId, thirdPartyId, findingId)'
+				'"interaction.logged" has no details key "party" (it has interactionId, channel, direction, partyType, thirdPartyId, occurredAt, actionsCount, requestId, disclosureId, consentId, breachId, verificationId, findingId)'
 			)
 		]);
 		expect(errorsAfter((s) => (s.marking[3].rule = { exists: { event: 'confirmed.caller.understood', where: { nod: 'x' } } }))).toEqual([
