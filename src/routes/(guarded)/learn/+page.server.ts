@@ -1,3 +1,41 @@
 import type { PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
+import { COVERAGE_LABELS, coverageOf, type CoverageState } from '$lib/server/coverage';
+import { currentScenarios } from '$lib/server/scenarios';
 
-export const load = (({ locals }) => ({ name: locals.user?.displayName ?? '' })) satisfies PageServerLoad;
+/** The learner's best ended attempt at a scenario: a pass before a fail, then the higher score. */
+function best(attempts: readonly AttemptSummary[]): AttemptSummary | undefined {
+	const ended = attempts.filter((a) => a.status === 'ended');
+	return ended.sort((a, b) => Number(b.passed) - Number(a.passed) || (b.score ?? 0) - (a.score ?? 0))[0];
+}
+
+export const load = (({ locals }) => {
+	const user = locals.user!;
+	const db = getDb();
+	const scenarios = currentScenarios(db);
+	const attempts = attemptsOf(db, user.id);
+	const coverage = coverageOf(attempts, new Map(scenarios.map((s) => [s.scenarioId, s.criteria])));
+	return {
+		name: user.displayName,
+		scenarios: scenarios.map((s) => {
+			const mine = attempts.filter((a) => a.scenarioId === s.scenarioId);
+			return {
+				id: s.scenarioId,
+				title: s.title,
+				difficulty: s.difficulty,
+				criteria: s.criteria,
+				attempts: mine.length,
+				best: best(mine) ?? null,
+				inProgress: mine.find((a) => a.status === 'in-progress')?.id ?? null
+			};
+		}),
+		inProgress: attempts.filter((a) => a.status === 'in-progress'),
+		coverage: (Object.keys(COVERAGE_LABELS) as CoverageState[]).map((state) => ({
+			state,
+			label: COVERAGE_LABELS[state],
+			count: coverage.filter((row) => row.state === state).length
+		})),
+		criteriaTotal: coverage.length
+	};
+}) satisfies PageServerLoad;

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { createServerTestDb } from '$lib/server/testing';
+import { syncBuiltInScenarios } from '$lib/server/scenarios';
+import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
+import { user } from '$lib/server/db/schema';
+import {
+	REFLECTION_MAX_CHARS,
+	reflectionOf,
+	reflectionText,
+	saveReflectionDraft,
+	submitReflection,
+	wordCount,
+	type ReflectionText
+} from './reflections';
+
+const written: ReflectionText = {
+	situation: 'A caller said she was the account holder’s wife and asked for the balance.',
+	task: 'I had to help her without disclosing anything, following Northwind’s data protection policy.',
+	action: 'I checked the account for a recorded authority, found none and explained why (UK GDPR Art 5(1)(f)).',
+	result: 'Nothing was disclosed; I logged the call so the account holder’s record shows what happened.'
+};
+
+function setUp() {
+	const db = createServerTestDb();
+	syncBuiltInScenarios(db);
+	for (const id of ['amira', 'tomas']) {
+		db.insert(user)
+			.values({ id, organisationId: 'centre-1', email: `${id}@custodian.test`, displayName: id, passwordHash: 'x', createdAt: new Date(0).toISOString() })
+			.run();
+	}
+	const started = startLearnerAttempt(db, 'amira', 'spouse-caller');
+	if (!started.ok) throw new Error(started.error.message);
+	const attemptId = started.value.id;
+	return { db, attemptId, end: () => endLearnerAttempt(db, 'amira', attemptId) };
+}
+
+describe('a learner’s reflection on an attempt', () => {
+	it('saves a draft with parts still empty, and saves it again with more written', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		const first = saveReflectionDraft(db, 'amira', attemptId, { ...written, action: '', result: '' }, new Date('2026-03-01T10:00:00Z'));
+		expect(first).toMatchObject({ ok: true, value: { status: 'draft', action: '', submittedAt: null, updatedAt: '2026-03-01T10:00:00.000Z' } });
+		const second = saveReflectionDraft(db, 'amira', attemptId, written, new Date('2026-03-01T10:05:00Z'));
+		expect(second).toMatchObject({ ok: true, value: { status: 'draft', result: written.result } });
+		expect(reflectionOf(db, 'amira', attemptId)?.updatedAt).toBe('2026-03-01T10:05:00.000Z');
+	});
+
+	it('refuses to submit with a part empty or nearly so, naming each such part, and keeps the draft as it was', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		saveReflectionDraft(db, 'amira', attemptId, written);
+		const refused = submitReflection(db, 'amira', attemptId, { ...written, task: '   \n ', result: 'It went.' });
+		expect(refused.ok).toBe(false);
+		if (refused.ok) return;
+		expect(refused.error.code).toBe('reflection.invalid');
+		expect(Object.keys(refused.error.fields ?? {}).sort()).toEqual(['result', 'task']);
+		expect(refused.error.fields?.task).toMatch(/task.*empty/);
+		expect(refused.error.fields?.result).toMatch(/at least 3 words/);
+		expect(reflectionOf(db, 'amira', attemptId)).toMatchObject({ status: 'draft', task: written.task });
+	});
+
+	it('refuses a part over the length limit, saying by how much, as a draft and as a submission', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		const long = { ...written, action: 'word '.repeat(REFLECTION_MAX_CHARS / 5 + 10) };
+		for (const result of [saveReflectionDraft(db, 'amira', attemptId, long), submitReflection(db, 'amira', attemptId, long)]) {
+			expect(result.ok).toBe(false);
+			if (result.ok) continue;
+			expect(result.error.fields?.action).toBe('Action is 6,050 characters long; the limit is 6,000. Shorten it by 50 characters.');
+		}
+		expect(reflectionOf(db, 'amira', attemptId)).toBeUndefined();
+	});
+
+	it('submits a complete account, stamped with the time, and refuses any change afterwards', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		const submitted = submitReflection(db, 'amira', attemptId, written, new Date('2026-03-02T09:30:00Z'));
+		expect(submitted).toMatchObject({ ok: true, value: { status: 'submitted', submittedAt: '2026-03-02T09:30:00.000Z' } });
+		expect(saveReflectionDraft(db, 'amira', attemptId, { ...written, result: 'Changed my mind about it.' })).toMatchObject({ ok: false, error: { code: 'reflection.submitted' } });
+		expect(submitReflection(db, 'amira', attemptId, written)).toMatchObject({ ok: false, error: { code: 'reflection.submitted' } });
+		expect(reflectionOf(db, 'amira', attemptId)?.result).toBe(written.result);
+	});
+
+	it('waits for the attempt to end', () => {
+		const { db, attemptId } = setUp();
+		expect(saveReflectionDraft(db, 'amira', attemptId, written)).toMatchObject({ ok: false, error: { code: 'attempt.in-progress' } });
+	});
+
+	it('treats another learner’s attempt as not found, for reading and for writing', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		saveReflectionDraft(db, 'amira', attemptId, written);
+		expect(reflectionOf(db, 'tomas', attemptId)).toBeUndefined();
+		expect(saveReflectionDraft(db, 'tomas', attemptId, written)).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
+		expect(submitReflection(db, 'tomas', 'no-such-attempt', written)).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
+		expect(reflectionOf(db, 'amira', attemptId)?.situation).toBe(written.situation);
+	});
+
+	it('reads the four parts from a form, whatever else it holds', () => {
+		expect(reflectionText({ situation: 'a\r\nb', task: 42, result: 'r' })).toEqual({ situation: 'a\nb', task: '', action: '', result: 'r' });
+		expect(wordCount('  one two\nthree  ')).toBe(3);
+		expect(wordCount(' \n ')).toBe(0);
+	});
+});

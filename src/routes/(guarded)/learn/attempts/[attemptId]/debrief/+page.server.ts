@@ -1,0 +1,42 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { ownedAttempt, startLearnerAttempt } from '$lib/server/attempts';
+import { reflectionOf } from '$lib/server/reflections';
+
+const NOT_FOUND = 'There is no attempt of yours at this address.';
+
+export const load = (({ locals, params }) => {
+	const db = getDb();
+	const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
+	if (!owned) error(404, { message: NOT_FOUND });
+	const { view, version } = owned;
+	// An attempt under way has no debrief yet: back to it.
+	if (view.status !== 'ended' || !view.result) redirect(303, `/learn/attempts/${view.id}`);
+	return {
+		attempt: {
+			id: view.id,
+			scenarioId: view.scenarioId,
+			title: version.title,
+			version: version.version,
+			startedAt: view.startedAt,
+			endedAt: view.endedAt,
+			clockStart: view.transcript[0]?.at ?? view.result.clock,
+			clockEnd: view.result.clock
+		},
+		result: view.result,
+		transcript: view.transcript,
+		reflection: reflectionOf(db, locals.user!.id, view.id)?.status ?? null
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	again: ({ locals, params }) => {
+		const db = getDb();
+		const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
+		if (!owned) error(404, { message: NOT_FOUND });
+		const started = startLearnerAttempt(db, locals.user!.id, owned.view.scenarioId);
+		if (!started.ok) return fail(409, { againError: `A new attempt could not be started: ${started.error.message}` });
+		redirect(303, `/learn/attempts/${started.value.id}`);
+	}
+} satisfies Actions;

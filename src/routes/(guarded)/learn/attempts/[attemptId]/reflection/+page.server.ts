@@ -1,0 +1,71 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { getDb } from '$lib/server/db';
+import { ownedAttempt } from '$lib/server/attempts';
+import {
+	REFLECTION_GUIDANCE,
+	REFLECTION_LABELS,
+	REFLECTION_MAX_CHARS,
+	REFLECTION_MIN_WORDS,
+	REFLECTION_PARTS,
+	reflectionOf,
+	reflectionText,
+	saveReflectionDraft,
+	submitReflection,
+	type ReflectionResult,
+	type ReflectionText
+} from '$lib/server/reflections';
+
+const NOT_FOUND = 'There is no attempt of yours at this address.';
+
+export const load = (({ locals, params, url }) => {
+	const db = getDb();
+	const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
+	if (!owned) error(404, { message: NOT_FOUND });
+	if (owned.view.status !== 'ended') redirect(303, `/learn/attempts/${owned.view.id}`);
+	const saved = reflectionOf(db, locals.user!.id, owned.view.id);
+	return {
+		attempt: { id: owned.view.id, title: owned.version.title, startedAt: owned.view.startedAt },
+		// The debrief at a glance, beside the form: what the learner is reflecting on.
+		result: owned.view.result
+			? {
+					score: owned.view.result.score,
+					passed: owned.view.result.passed,
+					points: owned.view.result.points.map((p) => ({ id: p.id, description: p.description, met: p.met, critical: p.critical }))
+				}
+			: null,
+		parts: REFLECTION_PARTS.map((key) => ({ key, label: REFLECTION_LABELS[key], hint: REFLECTION_GUIDANCE[key] })),
+		limits: { maxChars: REFLECTION_MAX_CHARS, minWords: REFLECTION_MIN_WORDS },
+		values: reflectionText(saved ?? {}),
+		status: saved?.status ?? null,
+		updatedAt: saved?.updatedAt ?? null,
+		submittedAt: saved?.submittedAt ?? null,
+		justSaved: url.searchParams.get('saved') === 'draft' && saved?.status === 'draft'
+	};
+}) satisfies PageServerLoad;
+
+/** Runs a save or a submission and turns its refusal into what the form shows, with everything typed. */
+async function write(event: RequestEvent, run: (text: ReflectionText) => ReflectionResult, done: string) {
+	let form: FormData;
+	try {
+		form = await event.request.formData();
+	} catch {
+		// A body over the server's size limit: nothing of it can be read back. No values are sent, so an
+		// enhanced form keeps what is in its boxes rather than being reset to the saved draft.
+		return fail(413, { errors: {}, message: 'Your reflection is far too long to be sent. Shorten it and try again.' });
+	}
+	const values = reflectionText(Object.fromEntries(REFLECTION_PARTS.map((part) => [part, form.get(part)])));
+	const result = run(values);
+	if (result.ok) redirect(303, done);
+	const { code, message, fields } = result.error;
+	if (code === 'attempt.not-found') error(404, { message: NOT_FOUND });
+	if (code === 'attempt.in-progress') redirect(303, `/learn/attempts/${event.params.attemptId}`);
+	return fail(code === 'reflection.submitted' ? 409 : 400, { values, errors: fields ?? {}, message });
+}
+
+export const actions = {
+	save: (event) =>
+		write(event, (text) => saveReflectionDraft(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection?saved=draft`),
+	submit: (event) =>
+		write(event, (text) => submitReflection(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection`)
+} satisfies Actions;

@@ -1,0 +1,49 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { CRITERIA, CRITERION_KINDS } from '$lib/criteria';
+import { getDb } from '$lib/server/db';
+import { attemptsOf, inProgressAttemptOf, startLearnerAttempt } from '$lib/server/attempts';
+import { currentVersionOf, loadScenarioVersion } from '$lib/server/scenarios';
+
+const NOT_FOUND = 'There is no scenario at this address. Choose one from your scenarios.';
+
+export const load = (({ locals, params }) => {
+	const db = getDb();
+	const version = currentVersionOf(db, params.scenarioId);
+	if (!version) error(404, { message: NOT_FOUND });
+	const { scenario } = loadScenarioVersion(version);
+	const learnerId = locals.user!.id;
+	return {
+		scenario: {
+			id: version.scenarioId,
+			title: version.title,
+			version: scenario.version,
+			difficulty: version.difficulty,
+			organisation: scenario.organisation.name ?? null,
+			brief: scenario.brief
+		},
+		marking: {
+			points: scenario.marking.length,
+			critical: scenario.marking.filter((p) => p.critical).length
+		},
+		// In the unit's order, whatever order the file lists them in.
+		criteria: CRITERIA.filter((c) => version.criteria.includes(c.code)).map((c) => ({
+			code: c.code,
+			title: c.title,
+			kind: CRITERION_KINDS.find((k) => k.kind === c.kind)!.label
+		})),
+		attempts: attemptsOf(db, learnerId).filter((a) => a.scenarioId === version.scenarioId),
+		inProgress: inProgressAttemptOf(db, learnerId, version.scenarioId) ?? null
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	start: ({ locals, params }) => {
+		const started = startLearnerAttempt(getDb(), locals.user!.id, params.scenarioId);
+		if (!started.ok) {
+			if (started.error.code === 'scenario.not-found') error(404, { message: NOT_FOUND });
+			return fail(409, { startError: `The attempt could not be started: ${started.error.message}` });
+		}
+		redirect(303, `/learn/attempts/${started.value.id}`);
+	}
+} satisfies Actions;

@@ -1,0 +1,229 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { logInAs } from './support/accounts';
+import { AttemptActions, CoverageMap, DebriefPage, LearnerHome, ReflectionPage, ScenarioBrief } from './support/learner';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function expectNoViolations(page: Page) {
+	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+const SPOUSE = 'spouse-caller';
+const SPOUSE_TITLE = /I'm his wife/;
+
+/** A spouse-caller attempt in which the learner reads the balance out to the caller, ended. */
+async function attemptWithDisclosure(page: Page): Promise<string> {
+	await new ScenarioBrief(page).goto(SPOUSE);
+	const id = await new ScenarioBrief(page).start();
+	const actions = new AttemptActions(page, id);
+	await actions.choose('ask-his-security', 'security-passed-give-balance');
+	await actions.end();
+	return id;
+}
+
+/** An attempt ended at once, for the pages that need an ended attempt and no more. */
+async function endedAttempt(page: Page, scenarioId = SPOUSE): Promise<string> {
+	await new ScenarioBrief(page).goto(scenarioId);
+	const id = await new ScenarioBrief(page).start();
+	await new AttemptActions(page, id).end();
+	return id;
+}
+
+test.beforeEach(async ({ page }) => {
+	await logInAs(page, 'learner');
+});
+
+test('the home lists every scenario with its difficulty and the criteria it covers', async ({ page }) => {
+	const home = new LearnerHome(page);
+	await home.goto();
+	await expect(page.getByRole('heading', { level: 1, name: /Welcome, Amira Khan/ })).toBeVisible();
+	expect(await home.scenarios().count()).toBeGreaterThanOrEqual(5);
+	const spouse = home.scenario(SPOUSE_TITLE);
+	await expect(spouse.getByText('Foundation', { exact: true })).toBeVisible();
+	await expect(spouse.getByRole('list', { name: 'Criteria covered' })).toContainText('EMP03');
+	await expect(spouse.getByText(/Your best/)).toBeVisible();
+	for (const card of await home.scenarios().all()) {
+		await expect(card.getByText(/^(Foundation|Intermediate|Advanced)$/)).toBeVisible();
+		await expect(card.getByRole('list', { name: 'Criteria covered' }).getByRole('listitem').first()).toBeVisible();
+	}
+	await expect(page.getByRole('complementary', { name: 'Your coverage' })).toContainText('No evidence yet');
+	await page.getByRole('link', { name: 'See the coverage map' }).click();
+	await expect(page).toHaveURL('/learn/coverage');
+});
+
+test('a scenario is started from its brief; the history lists the attempt and resumes it', async ({ page }) => {
+	const home = new LearnerHome(page);
+	await home.goto();
+	await home.scenario(/spelt my name wrong/).getByRole('link', { name: /Read the brief|Brief/ }).click();
+	await expect(page).toHaveURL('/learn/scenarios/record-correction');
+	await expect(page.getByRole('heading', { name: 'What you are told' })).toBeVisible();
+	await expect(page.getByRole('region', { name: 'What you are told' })).toContainText('Pennine Telecom');
+	await expect(page.getByRole('region', { name: 'Criteria this scenario covers' })).toContainText('Update existing customer information');
+	await expect(page.getByRole('region', { name: 'How you are marked' })).toContainText('critical');
+
+	const id = await new ScenarioBrief(page).start();
+
+	await page.goto('/learn/history');
+	const resume = page.getByRole('link', { name: /^Resume ?: .*spelt my name wrong/ }).and(page.locator(`[href="/learn/attempts/${id}"]`));
+	await expect(resume).toBeVisible();
+	await resume.click();
+	await expect(page).toHaveURL(`/learn/attempts/${id}`);
+
+	// The brief now offers the attempt under way as well as a fresh one.
+	await new ScenarioBrief(page).goto('record-correction');
+	await expect(page.getByRole('link', { name: 'Resume your attempt' })).toHaveAttribute('href', /\/learn\/attempts\/[0-9a-f-]{36}$/);
+	await expect(page.getByRole('button', { name: 'Start a new attempt' })).toBeVisible();
+});
+
+test('the debrief of an attempt with a disclosure shows the critical miss first, its feedback and evidence linked to the transcript', async ({ page }) => {
+	const id = await attemptWithDisclosure(page);
+	const debrief = new DebriefPage(page);
+	await debrief.goto(id);
+	await expect(page.getByRole('heading', { level: 2, name: 'Not passed' })).toBeVisible();
+
+	// Critical misses come before every other marking point.
+	const sections = await page.locator('main section h2').allInnerTexts();
+	expect(sections.slice(0, 2).map((s) => s.trim())).toEqual(['Not passed', 'Critical misses']);
+	const first = page.getByRole('article').first();
+	await expect(first).toContainText('Critical miss');
+	await expect(first).toContainText('Gave the caller no information about the account.');
+	await expect(first).toContainText('breach register');
+	await expect(first).toContainText('EMP03');
+
+	// Its evidence is the line where the balance was given, linked to the transcript.
+	const evidence = first.getByRole('link', { name: /£182\.40/ });
+	const href = await evidence.getAttribute('href');
+	expect(href).toMatch(/^#t-\d+$/);
+	await evidence.click();
+	await expect(page).toHaveURL(new RegExp(`${href}$`));
+	const line = page.locator(href!);
+	await expect(line).toContainText('The balance is £182.40 in credit');
+	await expect(line.getByRole('link', { name: 'Gave the caller no information about the account.' })).toBeVisible();
+	await expect(page.getByRole('region', { name: 'Transcript' })).toContainText('Sarah Hughes');
+
+	// Try again starts a fresh attempt.
+	await page.getByRole('button', { name: 'Try again' }).click();
+	await expect(page).toHaveURL(/\/learn\/attempts\/[0-9a-f-]{36}$/);
+	expect(page.url()).not.toContain(id);
+});
+
+test('a learner writes a reflection: a draft is saved, an empty part is refused next to it, then it is submitted and read-only', async ({ page }) => {
+	const id = await endedAttempt(page);
+	await new DebriefPage(page).goto(id);
+	await page.getByRole('link', { name: 'Write your reflection' }).click();
+	await expect(page).toHaveURL(`/learn/attempts/${id}/reflection`);
+
+	const reflection = new ReflectionPage(page);
+	await reflection.part('Situation').fill('A caller said she was the account holder’s wife and asked for his balance.');
+	await reflection.part('Task').fill('Help her without disclosing anything, following the data protection policy and UK GDPR.');
+	await reflection.saveDraft();
+	await expect(page.getByRole('status')).toContainText('Draft saved');
+	await page.reload();
+	await expect(reflection.part('Task')).toHaveValue(/following the data protection policy/);
+
+	// Too long: refused with a message saying by how much, and the text is kept.
+	const long = 'x'.repeat(6100);
+	await reflection.part('Result').fill(long);
+	await reflection.saveDraft();
+	await expect(page.locator('#result-error')).toHaveText(/limit is 6,000\. Shorten it by 100 characters/);
+	await expect(reflection.part('Result')).toHaveValue(long);
+
+	// An empty part: refused next to it, and what was typed elsewhere stays.
+	await reflection.part('Action').fill('I checked the account for a recorded authority and found none, so I explained why I could not help.');
+	await reflection.part('Result').fill('');
+	await reflection.submit();
+	await expect(page.getByRole('alert')).toContainText('not submitted');
+	await expect(page.locator('#result-error')).toContainText('this part is empty');
+	await expect(reflection.part('Result')).toHaveAttribute('aria-invalid', 'true');
+	await expect(reflection.part('Action')).toHaveValue(/recorded authority/);
+	await expectNoViolations(page);
+
+	await reflection.part('Result').fill('Nothing was disclosed and the call was logged on the account holder’s record.');
+	await reflection.submit();
+	await expect(page.getByRole('status')).toContainText('Submitted for assessment on');
+	await expect(page.getByRole('textbox')).toHaveCount(0);
+	await expect(page.getByRole('region', { name: 'Result' })).toContainText('Nothing was disclosed');
+	await expectNoViolations(page);
+
+	await new DebriefPage(page).goto(id);
+	await expect(page.getByRole('link', { name: 'Read your reflection' })).toBeVisible();
+});
+
+test('the coverage map changes with an attempt: its criteria are in progress, then evidenced by the ended attempt', async ({ page }) => {
+	// PC01 (collect and record new customer information) is covered by the sign-up scenario alone.
+	const map = new CoverageMap(page);
+	await map.goto();
+	const before = await map.criterion('PC01').locator('.state').innerText();
+
+	await new ScenarioBrief(page).goto('new-customer-signup');
+	const id = await new ScenarioBrief(page).start();
+	await map.goto();
+	const row = map.criterion('PC01');
+	await expect(row.locator(`a[href="/learn/attempts/${id}"]`)).toBeVisible();
+	await expect(row.locator('.state')).toHaveText(/In progress|Met in the simulator|Signed off/);
+	if (before.includes('No evidence yet')) await expect(row.locator('.state')).toHaveText('In progress');
+
+	// Ended at once: the marking points met by doing nothing wrong are evidence for their criteria.
+	await new AttemptActions(page, id).end();
+	await map.goto();
+	const evidenced = page.locator(`li.criterion:has(a[href="/learn/attempts/${id}/debrief"])`);
+	expect(await evidenced.count()).toBeGreaterThan(0);
+	await expect(evidenced.first().locator('.state')).toHaveText(/In progress|Met in the simulator|Signed off/);
+	await expectNoViolations(page);
+});
+
+test('an attempt or scenario that is not the learner’s is not found, and an unfinished attempt has no debrief yet', async ({ page }) => {
+	const madeUp = '00000000-0000-4000-8000-000000000000';
+	for (const path of [`/learn/attempts/${madeUp}/debrief`, `/learn/attempts/${madeUp}/reflection`, '/learn/scenarios/no-such-scenario']) {
+		const response = await page.goto(path);
+		expect(response?.status(), path).toBe(404);
+	}
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+	await expectNoViolations(page);
+
+	const origin = new URL(page.url()).origin;
+	for (const action of [`/learn/attempts/${madeUp}/debrief?/again`, `/learn/attempts/${madeUp}/reflection?/submit`, '/learn/scenarios/no-such-scenario?/start']) {
+		const response = await page.request.post(action, { form: { situation: 'x' }, headers: { origin }, maxRedirects: 0 });
+		expect(response.status(), action).toBe(404);
+	}
+
+	await new ScenarioBrief(page).goto(SPOUSE);
+	const id = await new ScenarioBrief(page).start();
+	await page.goto(`/learn/attempts/${id}/debrief`);
+	await expect(page).toHaveURL(`/learn/attempts/${id}`);
+});
+
+test('the home, history, coverage map and scenario briefs have no WCAG 2.2 A/AA violations', async ({ page }) => {
+	for (const path of ['/learn', '/learn/history', '/learn/coverage', `/learn/scenarios/${SPOUSE}`, '/learn/scenarios/police-address-request']) {
+		await page.goto(path);
+		await expectNoViolations(page);
+	}
+});
+
+test('the debrief of a failed and of a passed attempt, and the reflection form, have no WCAG 2.2 A/AA violations', async ({ page }) => {
+	const failed = await attemptWithDisclosure(page);
+	for (const path of [`/learn/attempts/${failed}/debrief`, `/learn/attempts/${failed}/reflection`]) {
+		await page.goto(path);
+		await expectNoViolations(page);
+	}
+	const passed = await endedAttempt(page, 'colleague-requests');
+	await page.goto(`/learn/attempts/${passed}/debrief`);
+	await expect(page.getByRole('heading', { level: 2, name: 'Passed' })).toBeVisible();
+	await expectNoViolations(page);
+});
+
+test('a scenario can be chosen and started with the keyboard alone', async ({ page }) => {
+	await new LearnerHome(page).goto();
+	const target = page.getByRole('link', { name: /^(Read the brief|Brief) ?: .*spelt my name wrong/ });
+	for (let i = 0; i < 150 && !(await target.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+	await expect(target).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL('/learn/scenarios/record-correction');
+	const start = page.getByRole('button', { name: /^(Start|Start a new attempt)$/ });
+	for (let i = 0; i < 40 && !(await start.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+	await expect(start).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/\/learn\/attempts\/[0-9a-f-]{36}$/);
+});
