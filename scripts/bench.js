@@ -33,6 +33,12 @@ const machine = {
 	platform: process.platform
 };
 mkdirSync('bench', { recursive: true });
-writeFileSync('bench/results.json', JSON.stringify({ ranAt: new Date().toISOString(), machine, figures }, null, 2) + '\n');
-console.log(`\nWrote ${figures.length} figures to bench/results.json`);
+// A run of some benchmarks (a filter was given) updates their figures and keeps the others.
+let kept = [];
+if (filter.length > 0 && existsSync('bench/results.json')) {
+	const names = new Set(figures.map((f) => f.name));
+	kept = JSON.parse(readFileSync('bench/results.json', 'utf8')).figures.filter((f) => !names.has(f.name));
+}
+writeFileSync('bench/results.json', JSON.stringify({ ranAt: new Date().toISOString(), machine, figures: [...kept, ...figures] }, null, 2) + '\n');
+console.log(`\nWrote ${figures.length} figures to bench/results.json${kept.length ? ` (kept ${kept.length} from earlier runs)` : ''}`);
 process.exit(run.status ?? 1);
