@@ -59,7 +59,8 @@ import { seedWorkspace } from './seeding';
 
 export type { LoadedScenario } from './scenario-check';
 export { CORE_OPERATIONS, type CoreOperation, type CoreOperationName } from './operations';
-export type { ActionOutcome, AttemptResult, AttemptView, NodeView, TranscriptEntry } from './attempts';
+export type { ActionOutcome, AttemptResult, AttemptView, NodeView, TranscriptEntry, StoredAction } from './attempts';
+export { attemptActions } from './attempts';
 
 export type LearnerAction =
 	/** A dialogue choice at the current node. */

@@ -26,7 +26,7 @@ import {
 	type SearchResult
 } from '$lib/core';
 import { CORE_OPERATIONS, type CoreOperationName } from '$lib/sim/runtime';
-import { attemptActions, type StoredAction } from '$lib/sim/attempts';
+import { attemptActions, type StoredAction } from '$lib/sim/runtime';
 import { deskForms, parseFormId, readForm, type DeskOptions, type DeskResult, type EnumName, type Option } from '$lib/components/sim/forms';
 import { deskDate, deskTime, londonLocalInput, words } from '$lib/components/sim/words';
 
