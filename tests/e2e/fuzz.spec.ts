@@ -40,7 +40,9 @@ test.describe('hostile input to every form action', () => {
 
 	test.beforeAll(async ({ baseURL }) => {
 		for (const visitor of ['anonymous', ...Object.keys(ACCOUNTS)] as const) {
-			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html' } });
+			// A connection per request: actions that answer without reading a large body (e.g. ?/end)
+			// leave a kept-alive connection unusable, which says nothing about the app.
+			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html', connection: 'close' } });
 			if (visitor !== 'anonymous') {
 				const response = await client.post('/login', { form: { email: ACCOUNTS[visitor].email, password: PASSWORD }, maxRedirects: 0 });
 				expect(response.status()).toBe(303);
@@ -69,8 +71,13 @@ test.describe('hostile input to every form action', () => {
 				const body = await response.text();
 				expect(body.includes(SCRIPT), `${label} with ${name} values: markup came back unescaped`).toBe(false);
 			}
-			const oversized = await client.post(url, { multipart: form('y'.repeat(200_000)), maxRedirects: 0 });
-			expect(oversized.status(), `${label} oversized`).toBeLessThan(500);
+			// Over the body-size limit the server answers 413 and may close the connection before the
+			// upload ends: either is a refusal; a 5xx is not.
+			const oversized = await client
+				.post(url, { multipart: form('y'.repeat(200_000)), maxRedirects: 0 })
+				.then((response) => response.status())
+				.catch((error: Error) => (/ECONNRESET|EPIPE|socket hang up/.test(error.message) ? 413 : Promise.reject(error)));
+			expect(oversized, `${label} oversized`).toBeLessThan(500);
 		});
 	}
 });
