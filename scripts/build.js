@@ -8,6 +8,7 @@ const SOURCES = ['src', 'static', 'scenarios', 'svelte.config.js', 'vite.config.
 const OUTPUT = 'build/handler.js';
 const LOCK = 'build.lock';
 
+/** @param {string} path */
 function newestMtime(path) {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);
@@ -23,11 +24,16 @@ export function buildIsStale() {
 	return SOURCES.some((source) => newestMtime(source) > built);
 }
 
+/** @param {number} ms */
 function sleep(ms) {
 	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** An exclusive lock file; a lock older than 10 minutes is taken to be left by a dead process. */
+/**
+ * @template T
+ * @param {() => T} fn
+ */
 function withLock(fn) {
 	for (;;) {
 		try {

@@ -39,7 +39,7 @@ test.describe('hostile input to every form action', () => {
 	let attemptId = 'not-a-real-id';
 
 	test.beforeAll(async ({ baseURL }) => {
-		for (const visitor of ['anonymous', ...Object.keys(ACCOUNTS)] as const) {
+		for (const visitor of ['anonymous', ...(Object.keys(ACCOUNTS) as RoleName[])] as const) {
 			// A connection per request: actions that answer without reading a large body (e.g. ?/end)
 			// leave a kept-alive connection unusable, which says nothing about the app.
 			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html', connection: 'close' } });
