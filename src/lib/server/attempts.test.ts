@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '$lib/core/database';
+import { organisation } from '$lib/server/db/schema';
+import { createUser } from '$lib/server/auth/user';
+import { syncBuiltInScenarios } from './scenarios';
+import { applyLearnerAction, attemptsOf, ownedAttempt, startLearnerAttempt } from './attempts';
+
+async function openCentre(path: string) {
+	const db = openDatabase(path);
+	db.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', updatedAt: new Date(0).toISOString() }).run();
+	syncBuiltInScenarios(db);
+	const learner = await createUser(db, { organisationId: 'centre-1', email: 'l@example.org', displayName: 'L', password: 'a long enough password', roles: ['learner'] });
+	const other = await createUser(db, { organisationId: 'centre-1', email: 'o@example.org', displayName: 'O', password: 'a long enough password', roles: ['learner'] });
+	return { db, learner: learner.id, other: other.id };
+}
+
+describe("learners' attempts", () => {
+	it('survives a server restart: nothing done is lost, and nothing is applied twice afterwards', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'custodian-attempts-'));
+		try {
+			const path = join(dir, 'app.db');
+			const { db, learner } = await openCentre(path);
+			const started = startLearnerAttempt(db, learner, 'spouse-caller');
+			if (!started.ok) throw new Error(started.error.message);
+			const id = started.value.id;
+			const first = started.value.node!.choices[0]!.id;
+			const applied = applyLearnerAction(db, learner, id, { kind: 'choice', choiceId: first }, started.value.nextActionSeq);
+			expect(applied).toMatchObject({ ok: true, value: { replayed: false } });
+			const before = ownedAttempt(db, learner, id)!.view;
+			db.$client.close();
+
+			const reopened = openDatabase(path);
+			const after = ownedAttempt(reopened, learner, id)!.view;
+			expect(after.transcript).toEqual(before.transcript);
+			expect(after.nextActionSeq).toBe(before.nextActionSeq);
+			expect(after.clock).toBe(before.clock);
+			// The same post again (a browser resending the form after the restart) is not applied twice.
+			const again = applyLearnerAction(reopened, learner, id, { kind: 'choice', choiceId: first }, started.value.nextActionSeq);
+			expect(again).toMatchObject({ ok: true, value: { replayed: true } });
+			expect(ownedAttempt(reopened, learner, id)!.view.nextActionSeq).toBe(before.nextActionSeq);
+			reopened.$client.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('finds an attempt only for its owner', async () => {
+		const { db, learner, other } = await openCentre(':memory:');
+		const started = startLearnerAttempt(db, learner, 'spouse-caller');
+		if (!started.ok) throw new Error(started.error.message);
+		expect(ownedAttempt(db, other, started.value.id)).toBeNull();
+		expect(applyLearnerAction(db, other, started.value.id, { kind: 'choice', choiceId: 'x' }, 1)).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
+		expect(attemptsOf(db, other)).toEqual([]);
+		expect(attemptsOf(db, learner).map((a) => a.id)).toEqual([started.value.id]);
+	});
+
+	it('refuses to start a scenario that does not exist', async () => {
+		const { db, learner } = await openCentre(':memory:');
+		expect(startLearnerAttempt(db, learner, 'no-such-scenario')).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+	});
+});
