@@ -55,6 +55,11 @@ test.describe('role × route matrix', () => {
 				const status = response.status();
 				const where = `${label} as ${visitor}`;
 				expect(status, `${where}: no server error`).toBeLessThan(500);
+				if (route.method === 'GET' && status === 200) {
+					const headers = response.headers();
+					expect(headers['content-security-policy'], `${where}: CSP`).toContain("frame-ancestors 'none'");
+					expect(headers['x-content-type-options'], `${where}: nosniff`).toBe('nosniff');
+				}
 				if (needed === null) {
 					expect(status, `${where}: a public route is not refused`).not.toBe(403);
 				} else if (visitor === 'anonymous') {
