@@ -1,0 +1,351 @@
+/**
+ * Learners under load (issue 5, "Benchmark"): the built server (node build) on a fresh database,
+ * 200 simulated learners each logged in with an attempt at spouse-caller, all applying actions at
+ * once through the attempt page's ?/op form action for a fixed time: a customer search by postcode,
+ * a cheap core operation that writes its audit entry, the stored action and a transcript line.
+ *
+ * Baseline, in the same benchmark: a bare node:http server in a child process
+ * (tests/bench/learner-load-bare-server.ts) doing the same operation through the runtime's
+ * applyAction on the same kind of database, with no SvelteKit, no sessions and no page, loaded the
+ * same way (200 concurrent clients, the same duration).
+ *
+ * Each client is a loop: one request at a time on its own keep-alive connection, the next action's
+ * expectedActionSeq one more than the last acknowledged. An error is a status other than 2xx/3xx,
+ * a request that failed, or an answer that says the action was refused (stale, out of date).
+ *
+ * Targets (issue 5): p99 under 100 ms, no errors, at least 40% of the baseline's throughput. They are
+ * recorded with the figures, never asserted (npm run bench).
+ *
+ * Each measured run follows a warm-up of BENCH_LOAD_WARMUP_SECONDS (default 5), not counted.
+ * BENCH_LOAD_SECONDS (default 30), BENCH_LEARNERS (default 200), BENCH_LOAD_MODES (default
+ * "html,enhance": a form posted with accept: text/html, as without JavaScript, and as use:enhance
+ * posts it, accept: application/json with x-sveltekit-action).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildIfStale } from '../../scripts/build.js';
+import { openDatabase, type Db } from '../../src/lib/core';
+import { createUser } from '../../src/lib/server/auth/user';
+import { DEMO_ORGANISATION_ID } from '../../src/lib/server/demo';
+import { percentiles, recordFigure } from './report';
+
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+/**
+ * Think time between one learner's actions, ms (default 0: back to back). With none, 200 clients
+ * keep 200 requests queued at the server, so latency is mostly queueing (Little's law: about
+ * 200 / throughput); a think time measures latency at a realistic offered load instead.
+ */
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
+/** Extra node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=tests/.artifacts/prof". */
+const APP_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** A warm-up run before each measured one (JIT, page cache, connections), not counted. */
+const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 5);
+const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200);
+const MODES = (process.env.BENCH_LOAD_MODES ?? 'html,enhance').split(',').filter(Boolean) as ('html' | 'enhance')[];
+const DIR = 'tests/.artifacts';
+const PASSWORD = 'bench-learner-password-2026';
+const TARGET = 'p99 < 100 ms, no errors, ≥ 40% of the baseline’s actions/s (issue 5)';
+/** The operation: the search panel's form, by postcode, with its purpose. */
+const SEARCH = { formId: 'search', operation: 'searchCustomers', postcode: 'NN15', purposeCode: 'supply-and-billing' };
+
+const children: ChildProcess[] = [];
+const databases: Db[] = [];
+
+afterAll(async () => {
+	for (const db of databases) if (db.$client.open) db.$client.close();
+	await Promise.all(children.map(stopChild));
+});
+
+function stopChild(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+		child.kill('SIGTERM');
+	});
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+function freshDatabaseFile(path: string): string {
+	for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+	return path;
+}
+
+async function waitFor(url: string, child: ChildProcess, seconds = 60): Promise<void> {
+	const until = Date.now() + seconds * 1000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before ${url} answered`);
+		try {
+			const res = await fetch(url, { redirect: 'manual' });
+			await res.arrayBuffer();
+			if (res.status < 500) return;
+		} catch {
+			/* not listening yet */
+		}
+		if (Date.now() > until) throw new Error(`${url} did not answer within ${seconds} s`);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
+
+/** Runs fn over items, at most `limit` at a time. */
+async function pooled<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+	const out: R[] = new Array(items.length);
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(limit, items.length) }, async () => {
+			while (next < items.length) {
+				const i = next++;
+				out[i] = await fn(items[i]!, i);
+			}
+		})
+	);
+	return out;
+}
+
+interface Client {
+	path: string;
+	headers: Record<string, string>;
+	seq: number;
+}
+
+interface LoadResult {
+	actions: number;
+	seconds: number;
+	latencies: number[];
+	errors: number;
+	errorKinds: Map<string, number>;
+}
+
+/**
+ * One loop per client for `seconds`: each posts the search with its next seq, waits for the answer,
+ * and moves its seq on when the action was acknowledged. `verdict` says whether an answer is an
+ * acknowledged action, or names the error.
+ */
+async function load(port: number, agent: Agent, clients: Client[], seconds: number, verdict: (status: number, body: string) => string | null): Promise<LoadResult> {
+	const latencies: number[] = [];
+	const errorKinds = new Map<string, number>();
+	let actions = 0;
+	let errors = 0;
+	const started = performance.now();
+	const deadline = started + seconds * 1000;
+	const post = (client: Client) =>
+		new Promise<{ status: number; body: string }>((resolve, reject) => {
+			const body = new URLSearchParams({ ...SEARCH, expectedActionSeq: String(client.seq) }).toString();
+			const req = request(
+				{ host: '127.0.0.1', port, method: 'POST', path: client.path, agent, headers: { ...client.headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+				(res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (c: Buffer) => chunks.push(c));
+					res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+					res.on('error', reject);
+				}
+			);
+			req.setTimeout(30_000, () => req.destroy(new Error('timed out after 30 s')));
+			req.on('error', reject);
+			req.end(body);
+		});
+	await Promise.all(
+		clients.map(async (client) => {
+			// With a think time, the learners start spread over one think time, not all in one burst.
+			if (THINK_MS > 0) await new Promise((r) => setTimeout(r, Math.random() * THINK_MS));
+			while (performance.now() < deadline) {
+				const t0 = performance.now();
+				let problem: string | null;
+				try {
+					const { status, body } = await post(client);
+					problem = verdict(status, body);
+				} catch (e) {
+					problem = `request failed: ${(e as Error).message}`;
+				}
+				latencies.push(performance.now() - t0);
+				if (problem === null) {
+					actions++;
+					client.seq++;
+				} else {
+					errors++;
+					errorKinds.set(problem, (errorKinds.get(problem) ?? 0) + 1);
+				}
+				if (THINK_MS > 0) await new Promise((r) => setTimeout(r, Math.min(THINK_MS * (0.5 + Math.random()), Math.max(0, deadline - performance.now()))));
+			}
+		})
+	);
+	const elapsed = (performance.now() - started) / 1000;
+	return { actions, seconds: elapsed, latencies, errors, errorKinds };
+}
+
+const REFUSED = /moved on in another tab|is out of date|attempt\.stale|attempt has ended/;
+
+/** accept: text/html, as a form posts without JavaScript: the page is rendered after the action. */
+function htmlVerdict(status: number, body: string): string | null {
+	if (status < 200 || status >= 400) return `status ${status}${REFUSED.test(body) ? ' (refused: stale)' : ''}`;
+	if (REFUSED.test(body)) return 'refused as stale in a 2xx page';
+	return null;
+}
+
+/** use:enhance: accept application/json with x-sveltekit-action; the action's result comes back as JSON. */
+function enhanceVerdict(status: number, body: string): string | null {
+	if (status < 200 || status >= 400) return `status ${status}`;
+	try {
+		const result = JSON.parse(body) as { type?: string; status?: number };
+		if (result.type === 'success') return REFUSED.test(body) ? 'refused as stale in a success' : null;
+		return `${result.type ?? 'no type'} ${result.status ?? ''}${REFUSED.test(body) ? ' (refused: stale)' : ''}`;
+	} catch {
+		return `status ${status}, not JSON`;
+	}
+}
+
+function bareVerdict(status: number): string | null {
+	return status === 200 ? null : `status ${status}`;
+}
+
+function summary(r: LoadResult) {
+	const p = percentiles(r.latencies, [50, 99]);
+	return { perSecond: r.actions / r.seconds, p50: p.p50!, p99: p.p99!, errors: r.errors, requests: r.latencies.length };
+}
+
+function describeErrors(r: LoadResult): string {
+	return r.errors === 0 ? 'no errors' : `${r.errors} errors (${[...r.errorKinds].map(([k, n]) => `${k}: ${n}`).join('; ')})`;
+}
+
+describe('learners under load', () => {
+	it(`${LEARNERS} learners applying actions through the built server for ${SECONDS} s, beside a bare node:http runtime server`, async () => {
+		buildIfStale();
+
+		// ── The app: the built server on a fresh database, from its own copy of build/ ──
+		const port = await freePort();
+		const base = `http://localhost:${port}`;
+		const dbPath = freshDatabaseFile(`${DIR}/learner-load-${port}.db`);
+		const serverDir = `${DIR}/server-bench-${port}`;
+		rmSync(serverDir, { recursive: true, force: true });
+		mkdirSync(DIR, { recursive: true });
+		cpSync('build', serverDir, { recursive: true });
+		const app = spawn(process.execPath, [...APP_NODE_ARGS, serverDir], {
+			stdio: ['ignore', 'inherit', 'inherit'],
+			env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_PATH: dbPath, LOG_REQUESTS: 'false' }
+		});
+		children.push(app);
+		await waitFor(`http://127.0.0.1:${port}/login`, app);
+
+		// ── 200 learners: accounts written to the server's database file, logged in over HTTP ──
+		const db = openDatabase(dbPath);
+		databases.push(db);
+		const t0 = performance.now();
+		const emails = Array.from({ length: LEARNERS }, (_, i) => `load-learner-${i}@custodian.test`);
+		await pooled(emails, 4, (email, i) => createUser(db, { organisationId: DEMO_ORGANISATION_ID, email, displayName: `Load Learner ${i}`, password: PASSWORD, roles: ['learner'] }));
+		db.$client.close();
+		const accountsSeconds = (performance.now() - t0) / 1000;
+
+		const formHeaders = { accept: 'text/html', origin: base, 'content-type': 'application/x-www-form-urlencoded' };
+		const t1 = performance.now();
+		const learners = await pooled(emails, 4, async (email) => {
+			const login = await fetch(`http://127.0.0.1:${port}/login`, { method: 'POST', redirect: 'manual', headers: formHeaders, body: new URLSearchParams({ email, password: PASSWORD }) });
+			await login.arrayBuffer();
+			const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+			if (login.status !== 303 || !cookie) throw new Error(`log-in of ${email}: ${login.status}`);
+			const start = await fetch(`http://127.0.0.1:${port}/learn/scenarios/spouse-caller?/start`, { method: 'POST', redirect: 'manual', headers: { ...formHeaders, cookie }, body: '' });
+			await start.arrayBuffer();
+			const location = start.headers.get('location') ?? '';
+			if (start.status !== 303 || !location.startsWith('/learn/attempts/')) throw new Error(`start for ${email}: ${start.status} ${location}`);
+			return { cookie, path: location, seq: 1 };
+		});
+		const prepareSeconds = (performance.now() - t1) / 1000;
+		console.log(`[bench] ${LEARNERS} accounts written in ${accountsSeconds.toFixed(1)} s; logged in with an attempt each in ${prepareSeconds.toFixed(1)} s`);
+
+		// ── The load, through the app: one run per mode, the seqs carried on from run to run ──
+		const appRuns: { mode: string; result: LoadResult }[] = [];
+		// One keep-alive connection per learner, opened in the warm-up and kept through the runs.
+		const appAgent = new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS });
+		for (const mode of MODES) {
+			const modeHeaders: Record<string, string> = mode === 'html' ? { accept: 'text/html' } : { accept: 'application/json', 'x-sveltekit-action': 'true' };
+			const clients: Client[] = learners.map((l) => ({ path: `${l.path}?/op`, seq: l.seq, headers: { cookie: l.cookie, origin: base, ...modeHeaders } }));
+			const verdict = mode === 'html' ? htmlVerdict : enhanceVerdict;
+			const warm = await load(port, appAgent, clients, WARMUP_SECONDS, verdict);
+			if (warm.errors > 0) console.log(`[bench] app (${mode}) warm-up: ${describeErrors(warm)}`);
+			const result = await load(port, appAgent, clients, SECONDS, verdict);
+			clients.forEach((c, i) => (learners[i]!.seq = c.seq));
+			appRuns.push({ mode, result });
+			console.log(`[bench] app (${mode}): ${JSON.stringify(summary(result))}; ${describeErrors(result)}`);
+		}
+		appAgent.destroy();
+		await stopChild(app);
+
+		// ── The baseline: the bare server, on its own fresh database, loaded the same way ──
+		const barePort = await freePort();
+		const barePath = freshDatabaseFile(`${DIR}/learner-load-bare-${barePort}.db`);
+		const bare = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/learner-load-bare-server.ts', barePath, String(barePort), String(LEARNERS)], {
+			stdio: ['ignore', 'inherit', 'inherit'],
+			env: { ...process.env }
+		});
+		children.push(bare);
+		await waitFor(`http://127.0.0.1:${barePort}/attempts`, bare);
+		const attempts = (await (await fetch(`http://127.0.0.1:${barePort}/attempts`)).json()) as { id: string; seq: number }[];
+		expect(attempts).toHaveLength(LEARNERS);
+		const bareClients: Client[] = attempts.map((a) => ({ path: `/op/${encodeURIComponent(a.id)}`, seq: a.seq, headers: {} }));
+		const bareAgent = new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS });
+		await load(barePort, bareAgent, bareClients, WARMUP_SECONDS, bareVerdict);
+		const bareResult = await load(barePort, bareAgent, bareClients, SECONDS, bareVerdict);
+		bareAgent.destroy();
+		await stopChild(bare);
+		const b = summary(bareResult);
+		console.log(`[bench] bare: ${JSON.stringify(b)}; ${describeErrors(bareResult)}`);
+
+		for (const { mode, result } of appRuns) {
+			const a = summary(result);
+			const how = mode === 'html' ? 'form posted with accept: text/html (no JavaScript: the page is rendered after the action)' : 'form posted as use:enhance does (accept: application/json, x-sveltekit-action)';
+			const met = [`p99 ${a.p99 < 100 ? 'met' : 'NOT met'}`, `errors ${a.errors === 0 ? 'met' : 'NOT met'}`, `throughput ${a.perSecond / b.perSecond >= 0.4 ? 'met' : 'NOT met'}`].join(', ');
+			const common = `${LEARNERS} concurrent learners${THINK_MS > 0 ? ` (think time ${THINK_MS} ms ±50%)` : ''}, ${SECONDS} s, search by postcode through ?/op (${how})`;
+			recordFigure({
+				name: `load: learner actions per second, ${common}`,
+				value: a.perSecond,
+				unit: 'actions/s',
+				baselineName: 'bare node:http server, the same search through applyAction, no SvelteKit or sessions',
+				baseline: b.perSecond,
+				target: TARGET,
+				notes: `${a.requests} requests, ${describeErrors(result)}; baseline ${b.requests} requests, ${describeErrors(bareResult)}; targets: ${met}; closed loop, ${THINK_MS > 0 ? `think time ${THINK_MS} ms ±50%` : 'no think time: latency is mostly queueing (≈ learners / throughput)'}; 2 cores shared by server and load generator`
+			});
+			recordFigure({
+				name: `load: p50 latency, ${common}`,
+				value: a.p50,
+				unit: 'ms (p50)',
+				baselineName: 'bare node:http server p50',
+				baseline: b.p50
+			});
+			recordFigure({
+				name: `load: p99 latency, ${common}`,
+				value: a.p99,
+				unit: 'ms (p99)',
+				baselineName: 'bare node:http server p99',
+				baseline: b.p99,
+				target: 'p99 < 100 ms (issue 5)'
+			});
+			recordFigure({
+				name: `load: errors, ${common}`,
+				value: a.errors,
+				unit: 'errors',
+				baselineName: 'bare node:http server errors',
+				baseline: bareResult.errors,
+				target: 'no errors (issue 5)',
+				notes: describeErrors(result)
+			});
+		}
+		rmSync(serverDir, { recursive: true, force: true });
+		for (const path of [dbPath, barePath]) freshDatabaseFile(path);
+	});
+});
