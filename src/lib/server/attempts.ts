@@ -41,6 +41,23 @@ export function ownedAttempt(db: Db, learnerId: string, attemptId: string): Owne
 	return { view, loaded: loadScenarioVersion(version), version };
 }
 
+/**
+ * The scenario an attempt of this learner's was started on, or null: the ownership check for
+ * actions, which reads only the attempt's row (not its transcript, which grows with every action).
+ */
+function ownedScenario(db: Db, learnerId: string, attemptId: string): LoadedScenario | null {
+	const row = db
+		.select({ ownerId: attempt.ownerId, scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion })
+		.from(attempt)
+		.where(eq(attempt.id, attemptId))
+		.get();
+	if (!row || row.ownerId !== learnerId) return null;
+	const version = findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`);
+	return version ? loadScenarioVersion(version) : null;
+}
+
+const NOT_FOUND = { ok: false, error: { code: 'attempt.not-found', message: 'That attempt was not found.' } } as const;
+
 export function applyLearnerAction(
 	db: Db,
 	learnerId: string,
@@ -48,15 +65,13 @@ export function applyLearnerAction(
 	action: LearnerAction,
 	expectedActionSeq: number
 ): Result<ActionOutcome> {
-	const owned = ownedAttempt(db, learnerId, attemptId);
-	if (!owned) return { ok: false, error: { code: 'attempt.not-found', message: 'That attempt was not found.' } };
-	return applyAction(db, owned.loaded, attemptId, action, { expectedActionSeq });
+	const loaded = ownedScenario(db, learnerId, attemptId);
+	return loaded ? applyAction(db, loaded, attemptId, action, { expectedActionSeq }) : NOT_FOUND;
 }
 
 export function endLearnerAttempt(db: Db, learnerId: string, attemptId: string): Result<AttemptResult> {
-	const owned = ownedAttempt(db, learnerId, attemptId);
-	if (!owned) return { ok: false, error: { code: 'attempt.not-found', message: 'That attempt was not found.' } };
-	return endAttempt(db, owned.loaded, attemptId);
+	const loaded = ownedScenario(db, learnerId, attemptId);
+	return loaded ? endAttempt(db, loaded, attemptId) : NOT_FOUND;
 }
 
 export interface AttemptSummary {
