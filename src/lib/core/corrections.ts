@@ -47,6 +47,33 @@ function auditAction(held: HeldValue, ordinary: 'customer.field.corrected', spec
 }
 
 /**
+ * The part every change shares: bump the value's version with the updates, write the field's
+ * history (Art 5(1)(d): never overwrite silently) and the audit entry (field name, never the value).
+ */
+function recordChange(
+	ctx: CoreContext,
+	held: HeldValue,
+	change: {
+		action: 'customer.field.corrected' | 'special-category.corrected' | 'customer.field.completed' | 'customer.field.contested' | 'customer.field.accuracy.confirmed';
+		updates?: Parameters<typeof updateHeldValue>[2];
+		history: Omit<Parameters<typeof writeHistory>[1], 'held' | 'version'>;
+		details?: Record<string, boolean>;
+	}
+): FieldChange {
+	const version = held.version + 1;
+	updateHeldValue(ctx, held, { ...change.updates, version, updatedAt: ctx.clock() });
+	const history = writeHistory(ctx, { ...change.history, held, version });
+	appendAudit(ctx, {
+		action: change.action,
+		subjectType: 'customer',
+		subject: held.customerId,
+		fields: [held.field],
+		details: { version, historyId: history.id, requestId: change.history.requestId ?? null, ...change.details }
+	});
+	return { customerId: held.customerId, field: held.field, version, historyId: history.id };
+}
+
+/**
  * Corrects a value (Art 16). The new value is checked as at collection; the reason is required;
  * the old value, new value, who, when and why go to the field's history. A correction settles a
  * contest: the value's accuracy returns to "ok".
@@ -65,31 +92,14 @@ export function correctField(ctx: CoreContext, input: CorrectFieldInput): Result
 		const checked = checkFieldValue(field, newValue, { today: ctx.clock().slice(0, 10), minimumAge });
 		if (!checked.ok) return checked;
 		if (checked.value.value === held.value) return err('field.unchanged', `The new ${field} is the same as the one on record`, 'newValue');
-		const version = held.version + 1;
-		updateHeldValue(ctx, held, {
-			value: checked.value.value,
-			normalised: checked.value.normalised,
-			accuracy: 'ok',
-			version,
-			updatedAt: ctx.clock()
-		});
-		const history = writeHistory(ctx, {
-			held,
-			change: 'corrected',
-			oldValue: held.value,
-			newValue: checked.value.value,
-			version,
-			reason: parsed.value.reason,
-			requestId: request
-		});
-		appendAudit(ctx, {
-			action: auditAction(held, 'customer.field.corrected', 'special-category.corrected'),
-			subjectType: 'customer',
-			subject: customerId,
-			fields: [field],
-			details: { version, historyId: history.id, requestId: request ?? null, wasContested: held.accuracy === 'contested' }
-		});
-		return ok({ customerId, field, version, historyId: history.id });
+		return ok(
+			recordChange(ctx, held, {
+				action: auditAction(held, 'customer.field.corrected', 'special-category.corrected'),
+				updates: { value: checked.value.value, normalised: checked.value.normalised, accuracy: 'ok' },
+				history: { change: 'corrected', oldValue: held.value, newValue: checked.value.value, reason: parsed.value.reason, requestId: request },
+				details: { wasContested: held.accuracy === 'contested' }
+			})
+		);
 	});
 }
 
@@ -105,24 +115,12 @@ export function completeField(ctx: CoreContext, input: CompleteFieldInput): Resu
 		const found = requireHeldValue(ctx, customerId, field);
 		if (!found.ok) return found;
 		const held = found.value;
-		const version = held.version + 1;
-		updateHeldValue(ctx, held, { version, updatedAt: ctx.clock() });
-		const history = writeHistory(ctx, {
-			held,
-			change: 'completed',
-			newValue: statement,
-			version,
-			reason: 'supplementary statement (UK GDPR Art 16)',
-			requestId: request
-		});
-		appendAudit(ctx, {
-			action: 'customer.field.completed',
-			subjectType: 'customer',
-			subject: customerId,
-			fields: [field],
-			details: { version, historyId: history.id, requestId: request ?? null }
-		});
-		return ok({ customerId, field, version, historyId: history.id });
+		return ok(
+			recordChange(ctx, held, {
+				action: 'customer.field.completed',
+				history: { change: 'completed', newValue: statement, reason: 'supplementary statement (UK GDPR Art 16)', requestId: request }
+			})
+		);
 	});
 }
 
@@ -136,17 +134,13 @@ export function contestField(ctx: CoreContext, input: AccuracyInput): Result<Fie
 		if (!found.ok) return found;
 		const held = found.value;
 		if (held.accuracy === 'contested') return err('field.already-contested', `${field} is already contested`, 'field');
-		const version = held.version + 1;
-		updateHeldValue(ctx, held, { accuracy: 'contested', version, updatedAt: ctx.clock() });
-		const history = writeHistory(ctx, { held, change: 'contested', version, reason: parsed.value.reason, requestId: request });
-		appendAudit(ctx, {
-			action: 'customer.field.contested',
-			subjectType: 'customer',
-			subject: customerId,
-			fields: [field],
-			details: { version, historyId: history.id, requestId: request ?? null }
-		});
-		return ok({ customerId, field, version, historyId: history.id });
+		return ok(
+			recordChange(ctx, held, {
+				action: 'customer.field.contested',
+				updates: { accuracy: 'contested' },
+				history: { change: 'contested', reason: parsed.value.reason, requestId: request }
+			})
+		);
 	});
 }
 
@@ -160,17 +154,13 @@ export function confirmAccuracy(ctx: CoreContext, input: AccuracyInput): Result<
 		if (!found.ok) return found;
 		const held = found.value;
 		if (held.accuracy !== 'contested') return err('field.not-contested', `${field} is not contested`, 'field');
-		const version = held.version + 1;
-		updateHeldValue(ctx, held, { accuracy: 'ok', version, updatedAt: ctx.clock() });
-		const history = writeHistory(ctx, { held, change: 'accuracy-confirmed', version, reason: parsed.value.reason, requestId: request });
-		appendAudit(ctx, {
-			action: 'customer.field.accuracy.confirmed',
-			subjectType: 'customer',
-			subject: customerId,
-			fields: [field],
-			details: { version, historyId: history.id, requestId: request ?? null }
-		});
-		return ok({ customerId, field, version, historyId: history.id });
+		return ok(
+			recordChange(ctx, held, {
+				action: 'customer.field.accuracy.confirmed',
+				updates: { accuracy: 'ok' },
+				history: { change: 'accuracy-confirmed', reason: parsed.value.reason, requestId: request }
+			})
+		);
 	});
 }
 
