@@ -1,6 +1,7 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { organisation, user, type Role } from '$lib/server/db/schema';
+import { assignment, cohort, cohortMember, type CohortMemberRole } from '$lib/server/db/cohorts';
 import { createUser } from '$lib/server/auth/user';
 
 export const DEMO_ORGANISATION_ID = 'demo-centre';
@@ -10,6 +11,7 @@ export const DEMO_PASSWORD = 'custodian-demo-2026';
 export const DEMO_ACCOUNTS: readonly { email: string; displayName: string; roles: Role[] }[] = [
 	{ email: 'learner@custodian.test', displayName: 'Amira Khan', roles: ['learner'] },
 	{ email: 'learner2@custodian.test', displayName: 'Tomás Ó Briain', roles: ['learner'] },
+	{ email: 'learner3@custodian.test', displayName: 'Ola Nowak-Fitzgerald', roles: ['learner'] },
 	{ email: 'assessor@custodian.test', displayName: 'Gareth Llewellyn', roles: ['assessor'] },
 	{ email: 'tutor@custodian.test', displayName: 'Priya Raman', roles: ['tutor'] },
 	{ email: 'admin@custodian.test', displayName: 'Morag Campbell', roles: ['admin'] },
@@ -36,8 +38,69 @@ export async function seedDemoData(db: Db): Promise<boolean> {
 		for (const account of DEMO_ACCOUNTS) {
 			await createUser(db, { organisationId: DEMO_ORGANISATION_ID, password: DEMO_PASSWORD, ...account });
 		}
+		seedDemoCohorts(db, new Date());
 	}
 	return true;
+}
+
+/**
+ * Two cohorts: Gareth (assessor@) assesses the January intake (Amira and Tomás) only; Sam (lead@)
+ * assesses both, so the March cohort's Ola is someone assessor@ must never see.
+ */
+export const DEMO_COHORTS: readonly {
+	id: string;
+	name: string;
+	description: string;
+	members: { email: string; role: CohortMemberRole }[];
+	assignments: { scenarioId: string; dueInDays: number }[];
+}[] = [
+	{
+		id: 'demo-cohort-january',
+		name: 'Level 2 Customer Service, January intake',
+		description: 'Tuesday and Thursday group, Northgate campus.',
+		members: [
+			{ email: 'learner@custodian.test', role: 'learner' },
+			{ email: 'learner2@custodian.test', role: 'learner' },
+			{ email: 'assessor@custodian.test', role: 'assessor' },
+			{ email: 'lead@custodian.test', role: 'assessor' }
+		],
+		assignments: [
+			{ scenarioId: 'spouse-caller', dueInDays: 14 },
+			{ scenarioId: 'new-customer-signup', dueInDays: 21 },
+			{ scenarioId: 'verbal-sar-neighbour', dueInDays: 35 }
+		]
+	},
+	{
+		id: 'demo-cohort-march',
+		name: 'Level 3 Business Administration, March intake',
+		description: 'Evening group.',
+		members: [
+			{ email: 'learner3@custodian.test', role: 'learner' },
+			{ email: 'lead@custodian.test', role: 'assessor' }
+		],
+		assignments: [{ scenarioId: 'misdirected-email-breach', dueInDays: 28 }]
+	}
+];
+
+function seedDemoCohorts(db: Db, now: Date): void {
+	const tutor = db.select({ id: user.id }).from(user).where(eq(user.email, 'tutor@custodian.test')).get();
+	if (!tutor) return;
+	const at = now.toISOString();
+	for (const demo of DEMO_COHORTS) {
+		db.insert(cohort)
+			.values({ id: demo.id, organisationId: DEMO_ORGANISATION_ID, name: demo.name, description: demo.description, createdBy: tutor.id, createdAt: at })
+			.run();
+		for (const member of demo.members) {
+			const row = db.select({ id: user.id }).from(user).where(eq(user.email, member.email)).get();
+			if (row) db.insert(cohortMember).values({ cohortId: demo.id, userId: row.id, role: member.role, addedAt: at }).run();
+		}
+		for (const planned of demo.assignments) {
+			const due = new Date(now.getTime() + planned.dueInDays * 86_400_000).toISOString().slice(0, 10);
+			db.insert(assignment)
+				.values({ id: `${demo.id}-${planned.scenarioId}`, cohortId: demo.id, scenarioId: planned.scenarioId, dueOn: due, assignedBy: tutor.id, assignedAt: at })
+				.run();
+		}
+	}
 }
 
 /**

@@ -1,0 +1,193 @@
+/**
+ * The assessor's judgements and the evidence beyond the simulator (issue 6).
+ *
+ * A signed decision is a row of `assessment_decision`: the database refuses to change or delete it
+ * (triggers in the migration), so a later judgement on the same attempt is a new row that names the
+ * one it supersedes, and the history stays. Work in progress lives in `assessment_draft` until it is
+ * signed.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { attempt } from '../../sim/schema';
+import { organisation, user } from './schema';
+
+/** The overall decision on a piece of evidence (DESIGN.md, Assessor). */
+export const DECISION_OUTCOMES = ['met', 'not-yet-met', 'resubmission-requested'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** One marking point as the assessor judged it, beside the automatic proposal. */
+export interface PointJudgement {
+	pointId: string;
+	/** What the automatic marking proposed. */
+	proposed: boolean;
+	met: boolean;
+	feedback: string;
+}
+
+/** One criterion as the assessor judged it, beside what the marking proposed. */
+export interface CriterionJudgement {
+	code: string;
+	proposed: boolean;
+	met: boolean;
+	feedback: string;
+}
+
+export const assessmentDecision = sqliteTable(
+	'assessment_decision',
+	{
+		id: text('id').primaryKey(),
+		attemptId: text('attempt_id')
+			.notNull()
+			.references(() => attempt.id),
+		learnerId: text('learner_id')
+			.notNull()
+			.references(() => user.id),
+		assessorId: text('assessor_id')
+			.notNull()
+			.references(() => user.id),
+		/** 1, 2, 3 … per attempt: the newest is the decision in force. */
+		sequence: integer('sequence').notNull(),
+		/** The decision this one replaces (null for the first). */
+		supersedesId: text('supersedes_id'),
+		outcome: text('outcome', { enum: DECISION_OUTCOMES }).notNull(),
+		/** Feedback to the learner. */
+		feedback: text('feedback').notNull(),
+		/** What to do next: required unless the outcome is met. */
+		nextSteps: text('next_steps').notNull().default(''),
+		points: text('points', { mode: 'json' }).$type<PointJudgement[]>().notNull(),
+		criteria: text('criteria', { mode: 'json' }).$type<CriterionJudgement[]>().notNull(),
+		/** Seen by assessors only, never by the learner or in the learner's PDF. */
+		assessorNote: text('assessor_note').notNull().default(''),
+		/** SHA-256 (hex) of the canonical evidence judged: attempt, actions, marking, reflection. */
+		evidenceHash: text('evidence_hash').notNull(),
+		/** The name the assessor typed to sign. */
+		signedName: text('signed_name').notNull(),
+		signedAt: text('signed_at').notNull(),
+		/** SHA-256 (hex) of the canonical decision and evidence hash, signer and time: what was signed. */
+		signatureHash: text('signature_hash').notNull()
+	},
+	(t) => [
+		uniqueIndex('assessment_decision_attempt_seq_unique').on(t.attemptId, t.sequence),
+		index('assessment_decision_learner_idx').on(t.learnerId, t.signedAt)
+	]
+);
+
+/** An assessor's unsigned work on an attempt: saved as they go, discarded once signed. */
+export const assessmentDraft = sqliteTable(
+	'assessment_draft',
+	{
+		attemptId: text('attempt_id')
+			.notNull()
+			.references(() => attempt.id),
+		assessorId: text('assessor_id')
+			.notNull()
+			.references(() => user.id),
+		content: text('content', { mode: 'json' }).$type<unknown>().notNull(),
+		updatedAt: text('updated_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.attemptId, t.assessorId] })]
+);
+
+/** Reusable feedback: the centre's comment bank, optionally tied to a criterion. */
+export const commentBankEntry = sqliteTable(
+	'comment_bank_entry',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisation.id),
+		/** A criterion code, or null for general feedback. */
+		criterion: text('criterion'),
+		text: text('text').notNull(),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => user.id),
+		createdAt: text('created_at').notNull()
+	},
+	(t) => [index('comment_bank_organisation_idx').on(t.organisationId)]
+);
+
+/** Witness testimony: a statement by someone who saw the learner at work (seeds 001). */
+export const witnessTestimony = sqliteTable(
+	'witness_testimony',
+	{
+		id: text('id').primaryKey(),
+		learnerId: text('learner_id')
+			.notNull()
+			.references(() => user.id),
+		witnessName: text('witness_name').notNull(),
+		witnessRole: text('witness_role').notNull(),
+		/** The witness's relationship to the learner (line manager, colleague …). */
+		relationship: text('relationship').notNull(),
+		statement: text('statement').notNull(),
+		/** When the witnessed work took place (YYYY-MM-DD). */
+		witnessedOn: text('witnessed_on').notNull(),
+		/** Criteria the learner claims it shows (optional). */
+		declaredCriteria: text('declared_criteria', { mode: 'json' }).$type<string[]>().notNull(),
+		/** Criteria the assessor accepts it as evidence for; null until mapped. */
+		criteria: text('criteria', { mode: 'json' }).$type<string[] | null>(),
+		mappedBy: text('mapped_by').references(() => user.id),
+		mappedAt: text('mapped_at'),
+		recordedBy: text('recorded_by')
+			.notNull()
+			.references(() => user.id),
+		recordedAt: text('recorded_at').notNull()
+	},
+	(t) => [index('witness_testimony_learner_idx').on(t.learnerId)]
+);
+
+/** An assessor's record of observing the learner at work, mapped to criteria. */
+export const observationRecord = sqliteTable(
+	'observation_record',
+	{
+		id: text('id').primaryKey(),
+		learnerId: text('learner_id')
+			.notNull()
+			.references(() => user.id),
+		assessorId: text('assessor_id')
+			.notNull()
+			.references(() => user.id),
+		observedOn: text('observed_on').notNull(),
+		/** Where and what: "Front desk, Tuesday morning shift". */
+		setting: text('setting').notNull(),
+		description: text('description').notNull(),
+		criteria: text('criteria', { mode: 'json' }).$type<string[]>().notNull(),
+		recordedAt: text('recorded_at').notNull()
+	},
+	(t) => [index('observation_record_learner_idx').on(t.learnerId)]
+);
+
+export const PORTFOLIO_DOCUMENT_KINDS = ['portfolio', 'attempt'] as const;
+
+/**
+ * Every PDF the centre issued: its id (printed on every page), the SHA-256 of its canonical content
+ * (also printed) and of the file itself, so the public verify page can say whether a file in
+ * someone's hands is one this centre issued, unchanged.
+ */
+export const portfolioDocument = sqliteTable(
+	'portfolio_document',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisation.id),
+		learnerId: text('learner_id')
+			.notNull()
+			.references(() => user.id),
+		kind: text('kind', { enum: PORTFOLIO_DOCUMENT_KINDS }).notNull(),
+		attemptId: text('attempt_id').references(() => attempt.id),
+		contentHash: text('content_hash').notNull(),
+		fileHash: text('file_hash').notNull(),
+		pageCount: integer('page_count').notNull(),
+		byteLength: integer('byte_length').notNull(),
+		issuedAt: text('issued_at').notNull(),
+		issuedBy: text('issued_by')
+			.notNull()
+			.references(() => user.id)
+	},
+	(t) => [index('portfolio_document_file_hash_idx').on(t.fileHash), index('portfolio_document_learner_idx').on(t.learnerId)]
+);
+
+export type AssessmentDecision = typeof assessmentDecision.$inferSelect;
+export type WitnessTestimony = typeof witnessTestimony.$inferSelect;
+export type ObservationRecord = typeof observationRecord.$inferSelect;
+export type PortfolioDocument = typeof portfolioDocument.$inferSelect;
