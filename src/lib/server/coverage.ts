@@ -1,5 +1,7 @@
 import { CRITERIA, type CriterionKind } from '$lib/criteria';
-import type { AttemptSummary } from '$lib/server/attempts';
+import type { Db } from '$lib/core/database';
+import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
+import { currentScenarios } from '$lib/server/scenarios';
 
 /**
  * The learner's coverage map: every criterion of the unit and the evidence for it.
@@ -39,6 +41,12 @@ export function coverageOf(
 		const state = evidence.reduce<CoverageState>((best, e) => (RANK[e.state] > RANK[best] ? e.state : best), 'none');
 		return { code: criterion.code, kind: criterion.kind, title: criterion.title, state, attempts: evidence };
 	});
+}
+
+/** A learner's coverage map from everything stored: the one entry point pages and the PDF use. */
+export function learnerCoverage(db: Db, learnerId: string): CoverageRow[] {
+	const scenarioCriteria = new Map(currentScenarios(db).map((s) => [s.scenarioId, s.criteria]));
+	return coverageOf(attemptsOf(db, learnerId), scenarioCriteria);
 }
 
 export const COVERAGE_LABELS: Record<CoverageState, string> = {

@@ -1,0 +1,58 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '$lib/core/database';
+import { cohort, cohortMember } from '$lib/server/db/cohorts';
+import { user } from '$lib/server/db/schema';
+
+/**
+ * Who may see whose evidence: an assessor judges the learners of the cohorts they assess (active
+ * cohorts only), and no one else. Every assessor page and download asks `assesses` first.
+ */
+
+export interface AssessedLearner {
+	id: string;
+	displayName: string;
+	email: string;
+}
+
+/** The learners in every active cohort this assessor assesses, by name. */
+export function learnersAssessedBy(db: Db, assessorId: string): AssessedLearner[] {
+	const cohorts = db
+		.select({ id: cohortMember.cohortId })
+		.from(cohortMember)
+		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
+		.where(and(eq(cohortMember.userId, assessorId), eq(cohortMember.role, 'assessor'), isNull(cohort.archivedAt)))
+		.all()
+		.map((row) => row.id);
+	if (cohorts.length === 0) return [];
+	return db
+		.selectDistinct({ id: user.id, displayName: user.displayName, email: user.email })
+		.from(cohortMember)
+		.innerJoin(user, eq(user.id, cohortMember.userId))
+		.where(and(inArray(cohortMember.cohortId, cohorts), eq(cohortMember.role, 'learner')))
+		.orderBy(user.displayName)
+		.all();
+}
+
+/** Whether this assessor assesses this learner (through an active cohort they share). */
+export function assesses(db: Db, assessorId: string, learnerId: string): boolean {
+	const row = db.$client
+		.prepare(
+			`SELECT 1 FROM cohort_member a
+			 JOIN cohort_member l ON l.cohort_id = a.cohort_id AND l.user_id = ? AND l.role = 'learner'
+			 JOIN cohort c ON c.id = a.cohort_id AND c.archived_at IS NULL
+			 WHERE a.user_id = ? AND a.role = 'assessor' LIMIT 1`
+		)
+		.get(learnerId, assessorId);
+	return row !== undefined;
+}
+
+/** The active cohorts a learner belongs to. */
+export function cohortsOfLearner(db: Db, learnerId: string): { id: string; name: string }[] {
+	return db
+		.select({ id: cohort.id, name: cohort.name })
+		.from(cohortMember)
+		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
+		.where(and(eq(cohortMember.userId, learnerId), eq(cohortMember.role, 'learner'), isNull(cohort.archivedAt)))
+		.orderBy(cohort.name)
+		.all();
+}
