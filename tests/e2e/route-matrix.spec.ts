@@ -5,7 +5,8 @@ import { discoverRoutes, requiredRole } from './support/routes';
 /**
  * The role × route matrix, generated from src/routes: every page (GET), every form action (POST)
  * and every endpoint, tried by each role and by an anonymous visitor. Only the area's role gets
- * through; everyone else gets 403; an anonymous visitor is sent to log in. Nothing answers 500.
+ * through; everyone else gets 403; an anonymous visitor is sent to log in, and so is a visitor
+ * replaying a logged-out session's cookie or a planted token. Nothing answers 500.
  */
 /**
  * Log-in and log-out change the session the matrix's clients depend on (and a probe log-in counts
@@ -13,14 +14,40 @@ import { discoverRoutes, requiredRole } from './support/routes';
  */
 const SESSION_ACTIONS = new Set(['POST /login', 'POST /logout']);
 const ROUTES = discoverRoutes().filter((r) => !SESSION_ACTIONS.has(`${r.method} ${r.path}`));
-const VISITORS = ['anonymous', ...Object.keys(ACCOUNTS)] as const;
+/**
+ * Besides the roles: a client replaying the cookie of a session that logged out, and one carrying a
+ * token it made up (what a session-fixation attacker plants). Both must be treated as anonymous.
+ */
+const VISITORS = ['anonymous', 'logged-out', 'planted', ...Object.keys(ACCOUNTS)] as const;
 type Visitor = (typeof VISITORS)[number];
+const AS_ANONYMOUS = new Set<Visitor>(['anonymous', 'logged-out', 'planted']);
+
+/** A client holding only `session=<token>`: the cookie header it sends on every request. */
+async function clientWithToken(baseURL: string, token: string): Promise<APIRequestContext> {
+	return playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, accept: 'text/html', cookie: `session=${token}` } });
+}
+
+/** Logs in as the learner in a throw-away client, logs out, and returns the token that session had. */
+async function loggedOutToken(baseURL: string): Promise<string> {
+	const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, accept: 'text/html' } });
+	const login = await client.post('/login', { form: { email: ACCOUNTS.learner.email, password: PASSWORD }, maxRedirects: 0 });
+	expect(login.status(), 'log in for the logged-out visitor').toBe(303);
+	const token = (await client.storageState()).cookies.find((c) => c.name === 'session')?.value;
+	expect(token, 'a session cookie was set').toBeTruthy();
+	const logout = await client.post('/logout', { form: {}, maxRedirects: 0 });
+	expect(logout.status(), 'log out').toBe(303);
+	await client.dispose();
+	return token!;
+}
 
 test.describe('role × route matrix', () => {
 	const clients = new Map<Visitor, APIRequestContext>();
 
 	test.beforeAll(async ({ baseURL }) => {
+		clients.set('logged-out', await clientWithToken(baseURL!, await loggedOutToken(baseURL!)));
+		clients.set('planted', await clientWithToken(baseURL!, 'a'.repeat(32)));
 		for (const visitor of VISITORS) {
+			if (visitor === 'logged-out' || visitor === 'planted') continue;
 			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html' } });
 			if (visitor !== 'anonymous') {
 				const account = ACCOUNTS[visitor as RoleName];
@@ -62,7 +89,7 @@ test.describe('role × route matrix', () => {
 				}
 				if (needed === null) {
 					expect(status, `${where}: a public route is not refused`).not.toBe(403);
-				} else if (visitor === 'anonymous') {
+				} else if (AS_ANONYMOUS.has(visitor)) {
 					expect(status, where).toBe(303);
 					expect(response.headers()['location'], where).toMatch(/^\/login\?redirectTo=/);
 				} else if (needed === 'signed-in' || needed === visitor) {
