@@ -5,13 +5,15 @@
  * sessions, no page. Run with tsx: `npx tsx tests/bench/learner-load-bare-server.ts DB PORT LEARNERS`.
  *
  * GET /attempts        → JSON list of { id, seq }: one spouse-caller attempt per simulated learner.
+ * GET /attempt/<id>    → JSON of the attempt as the runtime gives it (getAttempt): the equivalent of
+ *                        the attempt page's data, for the mixed load (mixed-load.bench.test.ts).
  * POST /op/<attemptId> → the form's url-encoded fields (postcode, purposeCode, expectedActionSeq);
  *                        200 on an applied action, 409 when the runtime refused it, 422 on a core error.
  */
 import { createServer } from 'node:http';
 import { rmSync } from 'node:fs';
 import { openDatabase } from '../../src/lib/core';
-import { applyAction, startAttempt } from '../../src/lib/sim/runtime';
+import { applyAction, getAttempt, startAttempt } from '../../src/lib/sim/runtime';
 import { loadScenarios } from '../../src/lib/sim/scenario-check';
 
 const [path, portText, learnersText] = process.argv.slice(2);
@@ -30,6 +32,13 @@ for (let i = 0; i < Number(learnersText ?? 200); i++) {
 const server = createServer((req, res) => {
 	if (req.method === 'GET' && req.url === '/attempts') {
 		res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(attempts));
+		return;
+	}
+	const view = req.method === 'GET' ? /^\/attempt\/([^/?]+)$/.exec(req.url ?? '') : null;
+	if (view) {
+		const attempt = getAttempt(db, decodeURIComponent(view[1]!));
+		if (attempt) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(attempt));
+		else res.writeHead(404).end();
 		return;
 	}
 	const match = req.method === 'POST' ? /^\/op\/([^/?]+)$/.exec(req.url ?? '') : null;

@@ -21,16 +21,10 @@
  * "html,enhance": a form posted with accept: text/html, as without JavaScript, and as use:enhance
  * posts it, accept: application/json with x-sveltekit-action).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { afterAll, describe, expect, it } from 'vitest';
-import { buildIfStale } from '../../scripts/build.js';
-import { openDatabase, type Db } from '../../src/lib/core';
-import { createUser } from '../../src/lib/server/auth/user';
-import { DEMO_ORGANISATION_ID } from '../../src/lib/server/demo';
+import { afterAll, describe, it } from 'vitest';
+import { startAppServer, startBareServer } from './load-support';
 import { percentiles, recordFigure } from './report';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
@@ -46,78 +40,14 @@ const APP_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(
 const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 5);
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200);
 const MODES = (process.env.BENCH_LOAD_MODES ?? 'html,enhance').split(',').filter(Boolean) as ('html' | 'enhance')[];
-const DIR = 'tests/.artifacts';
-const PASSWORD = 'bench-learner-password-2026';
 const TARGET = 'p99 < 100 ms, no errors, ≥ 40% of the baseline’s actions/s (issue 5)';
 /** The operation: the search panel's form, by postcode, with its purpose. */
 const SEARCH = { formId: 'search', operation: 'searchCustomers', postcode: 'NN15', purposeCode: 'supply-and-billing' };
 
-const children: ChildProcess[] = [];
-const databases: Db[] = [];
-
+const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
-	for (const db of databases) if (db.$client.open) db.$client.close();
-	await Promise.all(children.map(stopChild));
+	await Promise.all(stops.map((stop) => stop()));
 });
-
-function stopChild(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-	return new Promise((resolve) => {
-		const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-		child.once('exit', () => {
-			clearTimeout(timer);
-			resolve();
-		});
-		child.kill('SIGTERM');
-	});
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as { port: number };
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-function freshDatabaseFile(path: string): string {
-	for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-	return path;
-}
-
-async function waitFor(url: string, child: ChildProcess, seconds = 60): Promise<void> {
-	const until = Date.now() + seconds * 1000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before ${url} answered`);
-		try {
-			const res = await fetch(url, { redirect: 'manual' });
-			await res.arrayBuffer();
-			if (res.status < 500) return;
-		} catch {
-			/* not listening yet */
-		}
-		if (Date.now() > until) throw new Error(`${url} did not answer within ${seconds} s`);
-		await new Promise((r) => setTimeout(r, 200));
-	}
-}
-
-/** Runs fn over items, at most `limit` at a time. */
-async function pooled<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-	const out: R[] = new Array(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(limit, items.length) }, async () => {
-			while (next < items.length) {
-				const i = next++;
-				out[i] = await fn(items[i]!, i);
-			}
-		})
-	);
-	return out;
-}
 
 interface Client {
 	path: string;
@@ -226,47 +156,9 @@ function describeErrors(r: LoadResult): string {
 
 describe('learners under load', () => {
 	it(`${LEARNERS} learners applying actions through the built server for ${SECONDS} s, beside a bare node:http runtime server`, async () => {
-		buildIfStale();
-
-		// ── The app: the built server on a fresh database, from its own copy of build/ ──
-		const port = await freePort();
-		const base = `http://localhost:${port}`;
-		const dbPath = freshDatabaseFile(`${DIR}/learner-load-${port}.db`);
-		const serverDir = `${DIR}/server-bench-${port}`;
-		rmSync(serverDir, { recursive: true, force: true });
-		mkdirSync(DIR, { recursive: true });
-		cpSync('build', serverDir, { recursive: true });
-		const app = spawn(process.execPath, [...APP_NODE_ARGS, serverDir], {
-			stdio: ['ignore', 'inherit', 'inherit'],
-			env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_PATH: dbPath, LOG_REQUESTS: 'false' }
-		});
-		children.push(app);
-		await waitFor(`http://127.0.0.1:${port}/login`, app);
-
-		// ── 200 learners: accounts written to the server's database file, logged in over HTTP ──
-		const db = openDatabase(dbPath);
-		databases.push(db);
-		const t0 = performance.now();
-		const emails = Array.from({ length: LEARNERS }, (_, i) => `load-learner-${i}@custodian.test`);
-		await pooled(emails, 4, (email, i) => createUser(db, { organisationId: DEMO_ORGANISATION_ID, email, displayName: `Load Learner ${i}`, password: PASSWORD, roles: ['learner'] }));
-		db.$client.close();
-		const accountsSeconds = (performance.now() - t0) / 1000;
-
-		const formHeaders = { accept: 'text/html', origin: base, 'content-type': 'application/x-www-form-urlencoded' };
-		const t1 = performance.now();
-		const learners = await pooled(emails, 4, async (email) => {
-			const login = await fetch(`http://127.0.0.1:${port}/login`, { method: 'POST', redirect: 'manual', headers: formHeaders, body: new URLSearchParams({ email, password: PASSWORD }) });
-			await login.arrayBuffer();
-			const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-			if (login.status !== 303 || !cookie) throw new Error(`log-in of ${email}: ${login.status}`);
-			const start = await fetch(`http://127.0.0.1:${port}/learn/scenarios/spouse-caller?/start`, { method: 'POST', redirect: 'manual', headers: { ...formHeaders, cookie }, body: '' });
-			await start.arrayBuffer();
-			const location = start.headers.get('location') ?? '';
-			if (start.status !== 303 || !location.startsWith('/learn/attempts/')) throw new Error(`start for ${email}: ${start.status} ${location}`);
-			return { cookie, path: location, seq: 1 };
-		});
-		const prepareSeconds = (performance.now() - t1) / 1000;
-		console.log(`[bench] ${LEARNERS} accounts written in ${accountsSeconds.toFixed(1)} s; logged in with an attempt each in ${prepareSeconds.toFixed(1)} s`);
+		const server = await startAppServer(LEARNERS, APP_NODE_ARGS);
+		stops.push(server.stop);
+		const { port, base, learners } = server;
 
 		// ── The load, through the app: one run per mode, the seqs carried on from run to run ──
 		const appRuns: { mode: string; result: LoadResult }[] = [];
@@ -284,25 +176,18 @@ describe('learners under load', () => {
 			console.log(`[bench] app (${mode}): ${JSON.stringify(summary(result))}; ${describeErrors(result)}`);
 		}
 		appAgent.destroy();
-		await stopChild(app);
+		await server.stop();
 
 		// ── The baseline: the bare server, on its own fresh database, loaded the same way ──
-		const barePort = await freePort();
-		const barePath = freshDatabaseFile(`${DIR}/learner-load-bare-${barePort}.db`);
-		const bare = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/learner-load-bare-server.ts', barePath, String(barePort), String(LEARNERS)], {
-			stdio: ['ignore', 'inherit', 'inherit'],
-			env: { ...process.env }
-		});
-		children.push(bare);
-		await waitFor(`http://127.0.0.1:${barePort}/attempts`, bare);
-		const attempts = (await (await fetch(`http://127.0.0.1:${barePort}/attempts`)).json()) as { id: string; seq: number }[];
-		expect(attempts).toHaveLength(LEARNERS);
-		const bareClients: Client[] = attempts.map((a) => ({ path: `/op/${encodeURIComponent(a.id)}`, seq: a.seq, headers: {} }));
+		const bareServer = await startBareServer(LEARNERS);
+		stops.push(bareServer.stop);
+		const barePort = bareServer.port;
+		const bareClients: Client[] = bareServer.attempts.map((a) => ({ path: `/op/${encodeURIComponent(a.id)}`, seq: a.seq, headers: {} }));
 		const bareAgent = new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS });
 		await load(barePort, bareAgent, bareClients, WARMUP_SECONDS, bareVerdict);
 		const bareResult = await load(barePort, bareAgent, bareClients, SECONDS, bareVerdict);
 		bareAgent.destroy();
-		await stopChild(bare);
+		await bareServer.stop();
 		const b = summary(bareResult);
 		console.log(`[bench] bare: ${JSON.stringify(b)}; ${describeErrors(bareResult)}`);
 
@@ -345,7 +230,5 @@ describe('learners under load', () => {
 				notes: describeErrors(result)
 			});
 		}
-		rmSync(serverDir, { recursive: true, force: true });
-		for (const path of [dbPath, barePath]) freshDatabaseFile(path);
 	});
 });

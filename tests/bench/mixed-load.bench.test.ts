@@ -1,0 +1,241 @@
+/**
+ * Mixed load (issue 8): 300 simulated learners for 2 minutes on the built server, each a loop of
+ * page loads and actions as a learner at work makes them — the attempt page, the home page, the
+ * coverage map, and actions on the attempt (a customer search through ?/op, as use:enhance posts
+ * it) — with a think time between steps.
+ *
+ * Baseline, in the same benchmark: the bare node:http server (learner-load-bare-server.ts) loaded
+ * the same way with the same mix: its actions are the same applyAction; its "page" is the attempt's
+ * JSON (getAttempt), no HTML, no sessions, no SvelteKit.
+ *
+ * Figures: requests/s, p50/p95/p99 latency (all requests, and p99 per kind), errors. Target (issue
+ * 8): no errors, p99 under 150 ms. Recorded, never asserted.
+ *
+ * BENCH_MIXED_LEARNERS (300), BENCH_MIXED_SECONDS (120), BENCH_MIXED_THINK_MS (1000: a step every
+ * 0.5–1.5 s per learner, far brisker than a person reading a customer's record; 0 = back to back,
+ * which measures saturation, where latency is queueing), BENCH_LOAD_WARMUP_SECONDS (5).
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startAppServer, startBareServer } from './load-support';
+import { percentiles, recordFigure } from './report';
+
+const LEARNERS = Number(process.env.BENCH_MIXED_LEARNERS ?? 300);
+const SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 120);
+const THINK_MS = Number(process.env.BENCH_MIXED_THINK_MS ?? 1000);
+const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 5);
+const TARGET = 'no errors, p99 < 150 ms (issue 8)';
+
+/** The mix of one learner's steps, by weight. */
+const MIX = [
+	{ kind: 'action', weight: 55 },
+	{ kind: 'attempt page', weight: 25 },
+	{ kind: 'home page', weight: 10 },
+	{ kind: 'coverage page', weight: 10 }
+] as const;
+type Kind = (typeof MIX)[number]['kind'];
+
+/** One learner's deterministic step sequence (a small LCG per learner), the same for app and baseline. */
+function stepsFor(learner: number): () => Kind {
+	let state = (learner * 2654435761) >>> 0 || 1;
+	const total = MIX.reduce((sum, m) => sum + m.weight, 0);
+	return () => {
+		state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+		let pick = state % total;
+		for (const m of MIX) {
+			if (pick < m.weight) return m.kind;
+			pick -= m.weight;
+		}
+		return 'action';
+	};
+}
+
+interface Req {
+	method: 'GET' | 'POST';
+	path: string;
+	headers: Record<string, string>;
+	body?: string;
+}
+
+/** How a learner of the app or of the baseline turns a step into a request, and judges its answer. */
+interface Target {
+	port: number;
+	request(learner: number, kind: Kind): Req;
+	verdict(kind: Kind, status: number, body: string): string | null;
+	acknowledged(learner: number): void;
+}
+
+interface MixedResult {
+	seconds: number;
+	latencies: number[];
+	byKind: Map<Kind, number[]>;
+	errors: number;
+	errorKinds: Map<string, number>;
+}
+
+function send(port: number, agent: Agent, r: Req): Promise<{ status: number; body: string }> {
+	return new Promise((resolve, reject) => {
+		const headers: Record<string, string | number> = { ...r.headers };
+		if (r.body !== undefined) {
+			headers['content-type'] = 'application/x-www-form-urlencoded';
+			headers['content-length'] = Buffer.byteLength(r.body);
+		}
+		const req = request({ host: '127.0.0.1', port, method: r.method, path: r.path, agent, headers }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c: Buffer) => chunks.push(c));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+			res.on('error', reject);
+		});
+		req.setTimeout(30_000, () => req.destroy(new Error('timed out after 30 s')));
+		req.on('error', reject);
+		req.end(r.body);
+	});
+}
+
+async function run(target: Target, agent: Agent, seconds: number): Promise<MixedResult> {
+	const latencies: number[] = [];
+	const byKind = new Map<Kind, number[]>();
+	const errorKinds = new Map<string, number>();
+	let errors = 0;
+	const started = performance.now();
+	const deadline = started + seconds * 1000;
+	const pause = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, deadline - performance.now()))));
+	await Promise.all(
+		Array.from({ length: LEARNERS }, async (_, learner) => {
+			const next = stepsFor(learner);
+			// The learners start spread over one think time, not in one burst.
+			if (THINK_MS > 0) await pause(Math.random() * THINK_MS);
+			while (performance.now() < deadline) {
+				const kind = next();
+				const t0 = performance.now();
+				let problem: string | null;
+				try {
+					const { status, body } = await send(target.port, agent, target.request(learner, kind));
+					problem = target.verdict(kind, status, body);
+				} catch (e) {
+					problem = `request failed: ${(e as Error).message}`;
+				}
+				const ms = performance.now() - t0;
+				latencies.push(ms);
+				if (!byKind.has(kind)) byKind.set(kind, []);
+				byKind.get(kind)!.push(ms);
+				if (problem === null) {
+					if (kind === 'action') target.acknowledged(learner);
+				} else {
+					errors++;
+					errorKinds.set(`${kind}: ${problem}`, (errorKinds.get(`${kind}: ${problem}`) ?? 0) + 1);
+				}
+				if (THINK_MS > 0) await pause(THINK_MS * (0.5 + Math.random()));
+			}
+		})
+	);
+	return { seconds: (performance.now() - started) / 1000, latencies, byKind, errors, errorKinds };
+}
+
+const REFUSED = /moved on in another tab|is out of date|attempt\.stale|attempt has ended/;
+const SEARCH = { formId: 'search', operation: 'searchCustomers', postcode: 'NN15', purposeCode: 'supply-and-billing' };
+
+function describeErrors(r: MixedResult): string {
+	return r.errors === 0 ? 'no errors' : `${r.errors} errors (${[...r.errorKinds].map(([k, n]) => `${k}: ${n}`).join('; ')})`;
+}
+
+function summary(r: MixedResult) {
+	const p = percentiles(r.latencies, [50, 95, 99]);
+	const perKind = [...r.byKind].map(([kind, samples]) => `${kind} p99 ${percentiles(samples, [99]).p99!.toFixed(0)} ms (${samples.length})`).join(', ');
+	return { perSecond: r.latencies.length / r.seconds, p50: p.p50!, p95: p.p95!, p99: p.p99!, requests: r.latencies.length, perKind };
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+	await Promise.all(stops.map((stop) => stop()));
+});
+
+describe('mixed load', () => {
+	it(`${LEARNERS} learners loading pages and acting for ${SECONDS} s on the built server, beside the bare baseline`, async () => {
+		// ── The app ──
+		const app = await startAppServer(LEARNERS);
+		stops.push(app.stop);
+		const seqs = app.learners.map((l) => l.seq);
+		const appTarget: Target = {
+			port: app.port,
+			request(learner, kind) {
+				const l = app.learners[learner]!;
+				const page = { accept: 'text/html', cookie: l.cookie };
+				switch (kind) {
+					case 'action':
+						return {
+							method: 'POST',
+							path: `${l.path}?/op`,
+							headers: { cookie: l.cookie, origin: app.base, accept: 'application/json', 'x-sveltekit-action': 'true' },
+							body: new URLSearchParams({ ...SEARCH, expectedActionSeq: String(seqs[learner]) }).toString()
+						};
+					case 'attempt page':
+						return { method: 'GET', path: l.path, headers: page };
+					case 'home page':
+						return { method: 'GET', path: '/learn', headers: page };
+					case 'coverage page':
+						return { method: 'GET', path: '/learn/coverage', headers: page };
+				}
+			},
+			verdict(kind, status, body) {
+				if (status !== 200) return `status ${status}`;
+				if (kind !== 'action') return null;
+				try {
+					const result = JSON.parse(body) as { type?: string };
+					if (result.type !== 'success') return `action answered ${result.type}`;
+					return REFUSED.test(body) ? 'action refused as stale' : null;
+				} catch {
+					return 'action answer not JSON';
+				}
+			},
+			acknowledged(learner) {
+				seqs[learner]!++;
+			}
+		};
+		const appAgent = new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS });
+		const warm = await run(appTarget, appAgent, WARMUP_SECONDS);
+		if (warm.errors > 0) console.log(`[bench] mixed app warm-up: ${describeErrors(warm)}`);
+		const appResult = await run(appTarget, appAgent, SECONDS);
+		appAgent.destroy();
+		await app.stop();
+		const a = summary(appResult);
+		console.log(`[bench] mixed app: ${JSON.stringify(a)}; ${describeErrors(appResult)}`);
+
+		// ── The baseline ──
+		const bare = await startBareServer(LEARNERS);
+		stops.push(bare.stop);
+		const bareSeqs = bare.attempts.map((x) => x.seq);
+		const bareTarget: Target = {
+			port: bare.port,
+			request(learner, kind) {
+				const id = encodeURIComponent(bare.attempts[learner]!.id);
+				if (kind === 'action') {
+					return { method: 'POST', path: `/op/${id}`, headers: {}, body: new URLSearchParams({ ...SEARCH, expectedActionSeq: String(bareSeqs[learner]) }).toString() };
+				}
+				return { method: 'GET', path: `/attempt/${id}`, headers: {} };
+			},
+			verdict: (_kind, status) => (status === 200 ? null : `status ${status}`),
+			acknowledged(learner) {
+				bareSeqs[learner]!++;
+			}
+		};
+		const bareAgent = new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS });
+		await run(bareTarget, bareAgent, WARMUP_SECONDS);
+		const bareResult = await run(bareTarget, bareAgent, SECONDS);
+		bareAgent.destroy();
+		await bare.stop();
+		const b = summary(bareResult);
+		console.log(`[bench] mixed bare: ${JSON.stringify(b)}; ${describeErrors(bareResult)}`);
+		expect(appResult.latencies.length).toBeGreaterThan(0);
+
+		const common = `${LEARNERS} learners, ${SECONDS} s, mixed (${MIX.map((m) => `${m.weight}% ${m.kind}`).join(', ')}), ${THINK_MS > 0 ? `think time ${THINK_MS} ms ±50%` : 'no think time'}`;
+		const met = `p99 ${a.p99 < 150 ? 'met' : 'NOT met'}, errors ${appResult.errors === 0 ? 'met' : 'NOT met'}`;
+		const baselineName = 'bare node:http server, same mix (pages as the attempt’s JSON), no SvelteKit or sessions';
+		recordFigure({ name: `mixed load: requests per second, ${common}`, value: a.perSecond, unit: 'requests/s', baselineName, baseline: b.perSecond, target: TARGET, notes: `${a.requests} requests, ${describeErrors(appResult)}; targets: ${met}; ${a.perKind}; baseline ${b.requests} requests, ${describeErrors(bareResult)}` });
+		recordFigure({ name: `mixed load: p50 latency, ${common}`, value: a.p50, unit: 'ms (p50)', baselineName: 'bare server p50', baseline: b.p50 });
+		recordFigure({ name: `mixed load: p95 latency, ${common}`, value: a.p95, unit: 'ms (p95)', baselineName: 'bare server p95', baseline: b.p95 });
+		recordFigure({ name: `mixed load: p99 latency, ${common}`, value: a.p99, unit: 'ms (p99)', baselineName: 'bare server p99', baseline: b.p99, target: 'p99 < 150 ms (issue 8)', notes: a.perKind });
+		recordFigure({ name: `mixed load: errors, ${common}`, value: appResult.errors, unit: 'errors', baselineName: 'bare server errors', baseline: bareResult.errors, target: 'no errors (issue 8)', notes: describeErrors(appResult) });
+	});
+});
