@@ -2,7 +2,8 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import { session, user, userRole, type Role, type Session } from '$lib/server/db/schema';
+import type { Statement } from 'better-sqlite3';
+import { ROLES, session, type Role, type Session } from '$lib/server/db/schema';
 
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
@@ -58,24 +59,61 @@ export function createSession(db: Db, token: string, userId: string, now = Date.
 	return row;
 }
 
+interface SessionRow {
+	id: string;
+	userId: string;
+	expiresAt: number;
+	absoluteExpiresAt: number;
+	lastSeenAt: number;
+	createdAt: number;
+	email: string;
+	displayName: string;
+	organisationId: string;
+	mustChangePassword: number;
+	active: number;
+	roles: string | null;
+}
+
+/**
+ * The session, its user and the user's roles in one prepared statement, kept per connection: every
+ * request runs it, so it is neither rebuilt nor re-prepared each time.
+ */
+const lookups = new WeakMap<object, Statement<[string], SessionRow>>();
+function sessionLookup(db: Db): Statement<[string], SessionRow> {
+	let statement = lookups.get(db.$client);
+	if (!statement) {
+		statement = db.$client.prepare<[string], SessionRow>(
+			`SELECT s.id, s.user_id AS userId, s.expires_at AS expiresAt, s.absolute_expires_at AS absoluteExpiresAt,
+			        s.last_seen_at AS lastSeenAt, s.created_at AS createdAt, u.email, u.display_name AS displayName,
+			        u.organisation_id AS organisationId, u.must_change_password AS mustChangePassword, u.active,
+			        (SELECT group_concat(r.role) FROM user_role r WHERE r.user_id = u.id) AS roles
+			 FROM session s JOIN user u ON u.id = s.user_id WHERE s.id = ?`
+		);
+		lookups.set(db.$client, statement);
+	}
+	return statement;
+}
+
 export function validateSessionToken(db: Db, token: string, now = Date.now()): SessionValidation {
 	const none = { session: null, user: null, renewed: false } as const;
 	// Tokens we issue are 32 base32 characters; anything else cannot match and is not hashed.
 	if (!/^[a-z2-7]{32}$/.test(token)) return none;
 	const id = sessionIdFromToken(token);
-	const row = db
-		.select({ session, user })
-		.from(session)
-		.innerJoin(user, eq(session.userId, user.id))
-		.where(eq(session.id, id))
-		.get();
+	const row = sessionLookup(db).get(id);
 	if (!row) return none;
-	const current = row.session;
+	const current: Session = {
+		id: row.id,
+		userId: row.userId,
+		expiresAt: row.expiresAt,
+		absoluteExpiresAt: row.absoluteExpiresAt,
+		lastSeenAt: row.lastSeenAt,
+		createdAt: row.createdAt
+	};
 	const expired =
 		now >= current.expiresAt ||
 		now >= current.absoluteExpiresAt ||
 		now - current.lastSeenAt >= SESSION_IDLE_TIMEOUT_MS ||
-		!row.user.active;
+		row.active !== 1;
 	if (expired) {
 		db.delete(session).where(eq(session.id, id)).run();
 		return none;
@@ -93,20 +131,15 @@ export function validateSessionToken(db: Db, token: string, now = Date.now()): S
 			.where(eq(session.id, id))
 			.run();
 	}
-	const roles = db
-		.select({ role: userRole.role })
-		.from(userRole)
-		.where(eq(userRole.userId, row.user.id))
-		.all()
-		.map((r) => r.role);
+	const roles = (row.roles ?? '').split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 	return {
 		session: updated,
 		user: {
-			id: row.user.id,
-			email: row.user.email,
-			displayName: row.user.displayName,
-			organisationId: row.user.organisationId,
-			mustChangePassword: row.user.mustChangePassword,
+			id: row.userId,
+			email: row.email,
+			displayName: row.displayName,
+			organisationId: row.organisationId,
+			mustChangePassword: row.mustChangePassword === 1,
 			roles
 		},
 		renewed
