@@ -1,4 +1,4 @@
-import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { error, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { getDb } from '$lib/server/db';
@@ -7,7 +7,7 @@ import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { requirementFor } from '$lib/server/auth/access';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
-import { logRequest } from '$lib/server/log';
+import { logError, logRequest } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
 	const db = getDb(); // opens the database and applies pending migrations
@@ -96,3 +96,12 @@ function isEndpoint(routeId: string): boolean {
 }
 
 export const handle = sequence(securityHeaders, authenticate, authorise);
+
+/** Errors SvelteKit caught: logged as one line (log.ts); the page names the request, never the cause. */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	logError(event, status, message, error);
+	const requestId = event.locals.requestId;
+	return status >= 500
+		? { message: 'Something went wrong on our side. Please try again; if it keeps happening, give your centre this reference.', requestId }
+		: { message, requestId };
+};

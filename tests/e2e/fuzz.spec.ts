@@ -1,11 +1,15 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { ACCOUNTS, PASSWORD, type RoleName } from './support/accounts';
+import { createOwnAccounts, e2eDatabasePath, fingerprint } from './support/fingerprint';
 import { discoverRoutes, requiredRole } from './support/routes';
 
 /**
  * Hostile input to every form action and endpoint of the app, sent by a user allowed to reach it:
  * very long strings, control characters, markup, SQL fragments, repeated keys (wrong types) and
- * missing fields. Nothing may answer 500, and nothing sent may come back unescaped.
+ * missing fields. Nothing may answer 500, nothing sent may come back unescaped, and a request the
+ * app refuses (4xx) stores nothing: every row of every table that mentions the test's own users or
+ * their attempt's workspace is the same after it as before (support/fingerprint.ts).
  */
 const SCRIPT = '<script>alert("custodian")</script>';
 const PAYLOADS: Record<string, string | string[]> = {
@@ -37,14 +41,21 @@ const ACTIONS = discoverRoutes().filter((r) => r.method === 'POST' && !SKIP.has(
 test.describe('hostile input to every form action', () => {
 	const clients = new Map<RoleName | 'anonymous', APIRequestContext>();
 	let attemptId = 'not-a-real-id';
+	/** The test's own users and its attempt's workspace: what the fingerprint watches. */
+	const watched: string[] = [];
+	let db: Database.Database;
 
 	test.beforeAll(async ({ baseURL }) => {
+		// The test's own accounts (one per role), so no other spec running beside it touches their rows.
+		const own = createOwnAccounts('fuzz', Object.keys(ACCOUNTS));
+		watched.push(...own.map((a) => a.id));
 		for (const visitor of ['anonymous', ...(Object.keys(ACCOUNTS) as RoleName[])] as const) {
 			// A connection per request: actions that answer without reading a large body (e.g. ?/end)
 			// leave a kept-alive connection unusable, which says nothing about the app.
 			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html', connection: 'close' } });
 			if (visitor !== 'anonymous') {
-				const response = await client.post('/login', { form: { email: ACCOUNTS[visitor].email, password: PASSWORD }, maxRedirects: 0 });
+				const email = own.find((a) => a.role === visitor)!.email;
+				const response = await client.post('/login', { form: { email, password: PASSWORD }, maxRedirects: 0 });
 				expect(response.status()).toBe(303);
 			}
 			clients.set(visitor, client);
@@ -53,10 +64,14 @@ test.describe('hostile input to every form action', () => {
 		const started = await clients.get('learner')!.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });
 		expect(started.status()).toBe(303);
 		attemptId = started.headers()['location']!.split('/').pop()!;
+		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
+		const workspace = db.prepare('SELECT workspace_id AS id FROM attempt WHERE id = ?').get(attemptId) as { id: string };
+		watched.push(attemptId, workspace.id);
 	});
 
 	test.afterAll(async () => {
 		for (const client of clients.values()) await client.dispose();
+		db?.close();
 	});
 
 	for (const route of ACTIONS) {
@@ -66,10 +81,14 @@ test.describe('hostile input to every form action', () => {
 			const client = clients.get(needed === null ? 'anonymous' : needed === 'signed-in' ? 'learner' : needed)!;
 			const url = (route.action ? `${route.path}?/${route.action}` : route.path).replace('not-a-real-id', attemptId);
 			for (const [name, value] of Object.entries(PAYLOADS)) {
+				const before = fingerprint(db, watched);
 				const response = await client.post(url, { multipart: form(value), maxRedirects: 0 });
 				expect(response.status(), `${label} with ${name} values`).toBeLessThan(500);
 				const body = await response.text();
 				expect(body.includes(SCRIPT), `${label} with ${name} values: markup came back unescaped`).toBe(false);
+				if (response.status() >= 400) {
+					expect(fingerprint(db, watched), `${label} with ${name} values was refused (${response.status()}) but stored something`).toBe(before);
+				}
 			}
 			// Over the body-size limit the server answers 413 and may close the connection before the
 			// upload ends: either is a refusal; a 5xx is not.

@@ -16,3 +16,26 @@ export function logRequest(event: RequestEvent, status: number, durationMs: numb
 	};
 	process.stdout.write(JSON.stringify(line) + '\n');
 }
+
+/**
+ * An error SvelteKit caught. A client's error (4xx: a body over the size limit, an unknown route) is
+ * one line with no stack; a server error (a bug) is one line with its stack, on stderr, keyed by the
+ * request id the error page shows, so a user's report can be matched to it. Never the URL.
+ */
+export function logError(event: RequestEvent, status: number, message: string, error: unknown): void {
+	const line: Record<string, unknown> = {
+		t: new Date().toISOString(),
+		id: event.locals.requestId,
+		method: event.request.method,
+		route: event.route.id ?? '(unmatched)',
+		status,
+		error: message
+	};
+	if (status >= 500) {
+		line.detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+		line.stack = error instanceof Error ? error.stack : undefined;
+		process.stderr.write(JSON.stringify(line) + '\n');
+	} else if (process.env.LOG_REQUESTS !== 'false') {
+		process.stdout.write(JSON.stringify(line) + '\n');
+	}
+}
