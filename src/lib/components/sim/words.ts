@@ -5,11 +5,20 @@
 
 const ZONE = 'Europe/London';
 
+/** Formatters by their options: making one costs far more than using it, and a page formats hundreds of times. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function parts(iso: string, options: Intl.DateTimeFormatOptions): Record<string, string> {
 	const date = new Date(iso);
 	if (Number.isNaN(date.getTime())) return {};
+	const key = JSON.stringify(options);
+	let format = formatters.get(key);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: ZONE });
+		formatters.set(key, format);
+	}
 	const out: Record<string, string> = {};
-	for (const p of new Intl.DateTimeFormat('en-GB', { ...options, timeZone: ZONE }).formatToParts(date)) out[p.type] = p.value;
+	for (const p of format.formatToParts(date)) out[p.type] = p.value;
 	return out;
 }
 
