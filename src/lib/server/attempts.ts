@@ -13,8 +13,11 @@ import {
 	type LearnerAction,
 	type LoadedScenario
 } from '$lib/sim/runtime';
+import { parseDocument } from 'yaml';
+import { parseScenario } from '$lib/sim/scenario-check';
 import { currentVersionOf, findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
-import type { ScenarioVersion } from '$lib/server/db/schema';
+import { scenarioVersion, user, type ScenarioVersion } from '$lib/server/db/schema';
+import { retentionRulesOf } from '$lib/server/organisation';
 
 /**
  * The learner's attempts: the simulator's runtime, with ownership. An attempt is only ever found
@@ -28,9 +31,41 @@ export interface OwnedAttempt {
 }
 
 export function startLearnerAttempt(db: Db, learnerId: string, scenarioId: string): Result<AttemptView> {
-	const version = currentVersionOf(db, scenarioId);
-	if (!version) return { ok: false, error: { code: 'scenario.not-found', message: `There is no scenario "${scenarioId}" to start.` } };
+	const current = currentVersionOf(db, scenarioId);
+	if (!current) return { ok: false, error: { code: 'scenario.not-found', message: `There is no scenario "${scenarioId}" to start.` } };
+	const version = withCentreRetentionRules(db, learnerId, current);
 	return startAttempt(db, loadScenarioVersion(version), { ownerId: learnerId, actor: { id: learnerId, role: 'agent' } });
+}
+
+/**
+ * The version an attempt of this learner is started on: the scenario with the centre's retention
+ * rules whose code it does not define added to its seed. The result is stored as a version of its
+ * own (its content hash differs, and it is never current), so the attempt pins exactly the rules it
+ * was seeded with: later changes to the centre's rules never change it, and replayAttempt
+ * reproduces it from the stored version like any other.
+ */
+export function withCentreRetentionRules(db: Db, learnerId: string, version: ScenarioVersion): ScenarioVersion {
+	const organisationId = db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, learnerId)).get()?.organisationId;
+	if (organisationId === undefined) return version;
+	const own = new Set(loadScenarioVersion(version).scenario.seed.retentionRules.map((r) => r.code));
+	const added = retentionRulesOf(db, organisationId).filter((r) => !own.has(r.code));
+	if (added.length === 0) return version;
+	const doc = parseDocument(version.source);
+	const path = ['seed', 'retentionRules'];
+	if (!doc.hasIn(path)) doc.setIn(path, doc.createNode([]));
+	for (const rule of added) {
+		doc.addIn(path, doc.createNode({ code: rule.code, description: rule.description, periodMonths: rule.periodMonths, trigger: rule.trigger, action: rule.action, authority: rule.authority }));
+	}
+	const source = doc.toString();
+	const parsed = parseScenario(`scenarios/${version.scenarioId}.yaml`, source);
+	// Rules are validated when saved; a scenario that cannot take them is played without them.
+	if (!parsed.ok) return version;
+	const id = `${version.scenarioId}@${parsed.version}`;
+	const existing = findScenarioVersion(db, id);
+	if (existing) return existing;
+	const row: ScenarioVersion = { ...version, id, version: parsed.version, hash: parsed.hash, source, current: false };
+	db.insert(scenarioVersion).values(row).onConflictDoNothing().run();
+	return findScenarioVersion(db, id) ?? row;
 }
 
 export function ownedAttempt(db: Db, learnerId: string, attemptId: string): OwnedAttempt | null {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { CRITERIA } from '$lib/criteria';
 import type { AttemptSummary } from './attempts';
-import { coverageOf } from './coverage';
+import { coverageOf, learnerCoverage } from './coverage';
+import { openDatabase } from '$lib/core/database';
+import { seedDemoData } from '$lib/server/demo';
+import { syncBuiltInScenarios } from '$lib/server/scenarios';
+import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
+import { submitReflection } from '$lib/server/reflections';
+import { assessorReview, signDecision } from '$lib/server/assessment';
+import { recordObservation } from '$lib/server/other-evidence';
+import { user } from '$lib/server/db/schema';
+import { eq } from 'drizzle-orm';
+
 
 const base: AttemptSummary = {
 	id: 'a1',
@@ -40,5 +50,54 @@ describe('the coverage map', () => {
 		const rows = coverageOf([running, base], criteria);
 		expect(rows.find((r) => r.code === 'PC05')).toMatchObject({ state: 'in-progress', attempts: [{ id: 'a2' }] });
 		expect(rows.find((r) => r.code === 'PC01')?.state).toBe('met');
+	});
+});
+
+describe('signed-off coverage', () => {
+	it('marks a criterion signed off by a signed decision on an attempt, with who signed and when', () => {
+		const rows = coverageOf([base], criteria, [{ kind: 'attempt', id: 'a1', title: base.title, criteria: ['PC01'], signedBy: { name: 'Gareth Llewellyn', at: '2026-03-05T12:00:00Z' } }]);
+		expect(rows.find((r) => r.code === 'PC01')).toMatchObject({
+			state: 'signed-off',
+			signedBy: { name: 'Gareth Llewellyn' },
+			attempts: [{ id: 'a1', state: 'signed-off' }],
+			evidence: [{ kind: 'attempt', id: 'a1', state: 'signed-off' }]
+		});
+		expect(rows.find((r) => r.code === 'EMP03')).toMatchObject({ state: 'met' });
+		expect(rows.find((r) => r.code === 'EMP03')?.signedBy).toBeUndefined();
+	});
+
+	it('counts mapped testimony and observations as signed-off evidence, and the latest sign-off is shown', () => {
+		const rows = coverageOf([], criteria, [
+			{ kind: 'testimony', id: 't1', title: 'Witness testimony: D. Rhys', criteria: ['PC05'], signedBy: { name: 'Gareth Llewellyn', at: '2026-03-01T00:00:00Z' } },
+			{ kind: 'observation', id: 'o1', title: 'Observation: front desk', criteria: ['PC05'], signedBy: { name: 'Sam Okafor', at: '2026-03-04T00:00:00Z' } }
+		]);
+		expect(rows.find((r) => r.code === 'PC05')).toMatchObject({ state: 'signed-off', signedBy: { name: 'Sam Okafor' }, attempts: [] });
+		expect(rows.find((r) => r.code === 'PC05')?.evidence.map((e) => e.kind)).toEqual(['testimony', 'observation']);
+	});
+});
+
+describe('a learner’s stored coverage', () => {
+	it('shows “signed off” for the criteria of a signed met decision and of mapped evidence, and nothing for another learner', async () => {
+		const db = openDatabase(':memory:');
+		await seedDemoData(db);
+		syncBuiltInScenarios(db);
+		const idOf = (email: string) => db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+		const amira = idOf('learner@custodian.test');
+		const gareth = idOf('assessor@custodian.test');
+		const started = startLearnerAttempt(db, amira, 'spouse-caller');
+		if (!started.ok) throw new Error(started.error.message);
+		endLearnerAttempt(db, amira, started.value.id);
+		const text = 'Three words here and more.';
+		submitReflection(db, amira, started.value.id, { situation: text, task: text, action: text, result: text });
+		const review = assessorReview(db, gareth, started.value.id)!;
+		const firstCode = review.criteria[0]!.code;
+		const values = { ...review.values, criteria: { ...review.values.criteria, [firstCode]: { met: 'met', feedback: 'Shown in the call.' } } };
+		const signed = signDecision(db, { id: gareth, displayName: 'Gareth Llewellyn' }, started.value.id, { ...values, outcome: 'met', feedback: 'Well done.', signedName: 'Gareth Llewellyn' });
+		expect(signed.ok).toBe(true);
+		recordObservation(db, gareth, amira, { observedOn: '2020-01-01', setting: 'Reception desk', description: 'Took a complaint.', criteria: ['K01'] });
+		const rows = learnerCoverage(db, amira);
+		expect(rows.find((r) => r.code === firstCode)).toMatchObject({ state: 'signed-off', signedBy: { name: 'Gareth Llewellyn' } });
+		expect(rows.find((r) => r.code === 'K01')).toMatchObject({ state: 'signed-off', evidence: [{ kind: 'observation' }] });
+		expect(learnerCoverage(db, idOf('learner2@custodian.test')).some((r) => r.state === 'signed-off')).toBe(false);
 	});
 });

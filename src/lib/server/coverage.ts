@@ -2,56 +2,140 @@ import { CRITERIA, type CriterionKind } from '$lib/criteria';
 import type { Db } from '$lib/core/database';
 import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
 import { currentScenarios } from '$lib/server/scenarios';
+import { decisionsInForce } from '$lib/server/assessment';
+import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
 
 /**
  * The learner's coverage map: every criterion of the unit and the evidence for it.
+ * - signed-off: an assessor's signed decision in force judged it met ("met" overall), or an
+ *   assessor mapped a witness testimony or an observation record to it;
  * - met: an ended, passed attempt met a marking point that evidences it;
  * - in-progress: an attempt under way is on a scenario covering it, or an attempt met a point for it
  *   but failed on a critical point (evidence, but not yet good evidence);
  * - none: nothing yet.
- * "Signed off" (an assessor's signed decision) comes with the assessor's workflow.
  */
 export type CoverageState = 'none' | 'in-progress' | 'met' | 'signed-off';
+
+/** Who signed a criterion off, and when. */
+export interface Signature {
+	name: string;
+	at: string;
+}
+
+export type CoverageEvidenceKind = 'attempt' | 'testimony' | 'observation';
+
+/** One piece of evidence for a criterion: an attempt, a witness testimony or an observation record. */
+export interface CoverageEvidence {
+	kind: CoverageEvidenceKind;
+	id: string;
+	title: string;
+	state: CoverageState;
+	signedBy?: Signature;
+}
 
 export interface CoverageRow {
 	code: string;
 	kind: CriterionKind;
 	title: string;
 	state: CoverageState;
+	/** The attempts among the evidence (kept for pages that list attempts only). */
 	attempts: { id: string; title: string; state: CoverageState }[];
+	/** Every piece of evidence: attempts first, then testimony and observations. */
+	evidence: CoverageEvidence[];
+	/** For a signed-off criterion: the latest sign-off. */
+	signedBy?: Signature;
+}
+
+/** Evidence an assessor signed off, and the criteria it was signed off for. */
+export interface SignedOffEvidence {
+	kind: CoverageEvidenceKind;
+	id: string;
+	title: string;
+	criteria: readonly string[];
+	signedBy: Signature;
 }
 
 const RANK: Record<CoverageState, number> = { none: 0, 'in-progress': 1, met: 2, 'signed-off': 3 };
 
 export function coverageOf(
 	attempts: readonly AttemptSummary[],
-	scenarioCriteria: ReadonlyMap<string, readonly string[]>
+	scenarioCriteria: ReadonlyMap<string, readonly string[]>,
+	signedOff: readonly SignedOffEvidence[] = []
 ): CoverageRow[] {
 	return CRITERIA.map((criterion) => {
-		const evidence: CoverageRow['attempts'] = [];
+		const evidence: CoverageEvidence[] = [];
 		for (const a of attempts) {
 			let state: CoverageState = 'none';
-			if (a.status === 'ended') {
+			const signed = signedOff.find((s) => s.kind === 'attempt' && s.id === a.id && s.criteria.includes(criterion.code));
+			if (signed) state = 'signed-off';
+			else if (a.status === 'ended') {
 				if (a.criteriaEvidenced.includes(criterion.code)) state = a.passed ? 'met' : 'in-progress';
 			} else if (scenarioCriteria.get(a.scenarioId)?.includes(criterion.code)) {
 				state = 'in-progress';
 			}
-			if (state !== 'none') evidence.push({ id: a.id, title: a.title, state });
+			if (state !== 'none') evidence.push({ kind: 'attempt', id: a.id, title: a.title, state, ...(signed ? { signedBy: signed.signedBy } : {}) });
+		}
+		for (const s of signedOff) {
+			if (s.kind !== 'attempt' && s.criteria.includes(criterion.code)) evidence.push({ kind: s.kind, id: s.id, title: s.title, state: 'signed-off', signedBy: s.signedBy });
 		}
 		const state = evidence.reduce<CoverageState>((best, e) => (RANK[e.state] > RANK[best] ? e.state : best), 'none');
-		return { code: criterion.code, kind: criterion.kind, title: criterion.title, state, attempts: evidence };
+		const signedBy = evidence
+			.map((e) => e.signedBy)
+			.filter((s): s is Signature => s !== undefined)
+			.reduce<Signature | undefined>((latest, s) => (!latest || s.at > latest.at ? s : latest), undefined);
+		return {
+			code: criterion.code,
+			kind: criterion.kind,
+			title: criterion.title,
+			state,
+			attempts: evidence.filter((e) => e.kind === 'attempt').map(({ id, title, state }) => ({ id, title, state })),
+			evidence,
+			...(signedBy ? { signedBy } : {})
+		};
 	});
+}
+
+/** Everything an assessor has signed off for a learner: met decisions in force, mapped testimony, observations. */
+export function signedOffEvidence(db: Db, learnerId: string, attempts: readonly AttemptSummary[]): SignedOffEvidence[] {
+	const titles = new Map(attempts.map((a) => [a.id, a.title]));
+	const decisions = decisionsInForce(db, learnerId)
+		.filter((d) => d.outcome === 'met')
+		.map((d): SignedOffEvidence => ({
+			kind: 'attempt',
+			id: d.attemptId,
+			title: titles.get(d.attemptId) ?? d.attemptId,
+			criteria: d.criteria.filter((c) => c.met).map((c) => c.code),
+			signedBy: { name: d.signedName, at: d.signedAt }
+		}));
+	const testimony = testimoniesOf(db, learnerId)
+		.filter((t) => t.criteria !== null && t.criteria.length > 0 && t.mappedAt !== null)
+		.map((t): SignedOffEvidence => ({
+			kind: 'testimony',
+			id: t.id,
+			title: `Witness testimony: ${t.witnessName}, ${t.witnessedOn}`,
+			criteria: t.criteria ?? [],
+			signedBy: { name: t.mappedByName ?? '', at: t.mappedAt ?? '' }
+		}));
+	const observations = observationsOf(db, learnerId).map((o): SignedOffEvidence => ({
+		kind: 'observation',
+		id: o.id,
+		title: `Observation: ${o.setting}, ${o.observedOn}`,
+		criteria: o.criteria,
+		signedBy: { name: o.assessorName, at: o.recordedAt }
+	}));
+	return [...decisions, ...testimony, ...observations];
 }
 
 /** A learner's coverage map from everything stored: the one entry point pages and the PDF use. */
 export function learnerCoverage(db: Db, learnerId: string): CoverageRow[] {
 	const scenarioCriteria = new Map(currentScenarios(db).map((s) => [s.scenarioId, s.criteria]));
-	return coverageOf(attemptsOf(db, learnerId), scenarioCriteria);
+	const attempts = attemptsOf(db, learnerId);
+	return coverageOf(attempts, scenarioCriteria, signedOffEvidence(db, learnerId, attempts));
 }
 
 export const COVERAGE_LABELS: Record<CoverageState, string> = {
 	none: 'No evidence yet',
 	'in-progress': 'In progress',
 	met: 'Met in the simulator',
-	'signed-off': 'Signed off by your assessor'
+	'signed-off': 'Signed off'
 };

@@ -1,6 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '$lib/core/database';
+import { DISPOSAL_ACTIONS, RETENTION_TRIGGERS } from '$lib/core/schema/retention';
+import { centreRetentionRule, type CentreRetentionRule } from '$lib/server/db/authoring';
 import { organisation, type Organisation } from '$lib/server/db/schema';
 
 export const REGIONS = [
@@ -50,4 +52,83 @@ export function updateOrganisationSettings(db: Db, id: string, input: unknown, n
 		.get();
 	if (!updated) return { ok: false, errors: { name: 'This centre no longer exists.' } };
 	return { ok: true, organisation: updated };
+}
+
+// ── Retention rules ─────────────────────────────────────────────────────────────────────────
+
+export const TRIGGER_LABELS: Record<(typeof RETENTION_TRIGGERS)[number], string> = {
+	collected: 'when the data was collected',
+	'relationship-ended': 'when the customer relationship ended',
+	'last-contact': 'the last contact with the customer',
+	'consent-withdrawn': 'when consent was withdrawn'
+};
+export const ACTION_LABELS: Record<(typeof DISPOSAL_ACTIONS)[number], string> = {
+	erase: 'Erase',
+	anonymise: 'Anonymise'
+};
+
+const printable = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+
+export const retentionRuleFields = z.object({
+	code: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.min(2, 'Enter a code of at least 2 characters, like “complaints-records”.')
+		.max(60, 'Use at most 60 characters for the code.')
+		.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Use lower-case letters, digits and single hyphens, like “complaints-records”.'),
+	description: z.string().trim().min(3, 'Describe what the rule covers.').max(300, 'Use at most 300 characters.').refine(printable, 'Use letters, digits, spaces and punctuation only.'),
+	periodMonths: z
+		.string()
+		.trim()
+		.regex(/^\d{1,4}$/, 'Enter the period as a whole number of months, like 72.')
+		.transform(Number)
+		.refine((n) => n >= 1 && n <= 1200, 'Enter a period from 1 to 1200 months (100 years).'),
+	trigger: z.enum(RETENTION_TRIGGERS, { error: 'Choose when the period starts.' }),
+	action: z.enum(DISPOSAL_ACTIONS, { error: 'Choose erase or anonymise.' }),
+	authority: z.string().trim().max(300, 'Use at most 300 characters.').refine(printable, 'Use letters, digits, spaces and punctuation only.')
+});
+export type RetentionRuleInput = z.input<typeof retentionRuleFields>;
+type RuleField = keyof RetentionRuleInput;
+
+export type RetentionRuleResult =
+	| { ok: true; rule: CentreRetentionRule }
+	| { ok: false; errors: Partial<Record<RuleField | 'form', string>> };
+
+/** The centre's retention rules by code: added to every new attempt workspace whose scenario lacks that code. */
+export function retentionRulesOf(db: Db, organisationId: string): CentreRetentionRule[] {
+	return db.select().from(centreRetentionRule).where(eq(centreRetentionRule.organisationId, organisationId)).orderBy(asc(centreRetentionRule.code)).all();
+}
+
+/** Adds a rule (no id) or changes one (its id); codes are unique in the centre. */
+export function saveRetentionRule(db: Db, organisationId: string, ruleId: string | null, input: RetentionRuleInput, now = new Date()): RetentionRuleResult {
+	const parsed = retentionRuleFields.safeParse(input);
+	if (!parsed.success) {
+		const errors: Partial<Record<RuleField, string>> = {};
+		for (const issue of parsed.error.issues) {
+			const key = issue.path[0] as RuleField | undefined;
+			if (key && !errors[key]) errors[key] = issue.message;
+		}
+		return { ok: false, errors };
+	}
+	const rules = retentionRulesOf(db, organisationId);
+	if (ruleId !== null && !rules.some((r) => r.id === ruleId)) return { ok: false, errors: { form: 'That retention rule was not found: it may have been deleted.' } };
+	if (rules.some((r) => r.code === parsed.data.code && r.id !== ruleId)) {
+		return { ok: false, errors: { code: `There is already a rule with the code “${parsed.data.code}”.` } };
+	}
+	const values = { ...parsed.data, updatedAt: now.toISOString() };
+	const rule =
+		ruleId === null
+			? db.insert(centreRetentionRule).values({ id: crypto.randomUUID(), organisationId, ...values }).returning().get()
+			: db.update(centreRetentionRule).set(values).where(eq(centreRetentionRule.id, ruleId)).returning().get();
+	return { ok: true, rule: rule! };
+}
+
+/** Deletes a rule; workspaces already made keep theirs. */
+export function deleteRetentionRule(db: Db, organisationId: string, ruleId: string): boolean {
+	const result = db
+		.delete(centreRetentionRule)
+		.where(and(eq(centreRetentionRule.id, ruleId), eq(centreRetentionRule.organisationId, organisationId)))
+		.run();
+	return result.changes > 0;
 }

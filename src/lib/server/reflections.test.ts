@@ -8,6 +8,7 @@ import {
 	reflectionOf,
 	reflectionText,
 	saveReflectionDraft,
+	reopenReflection,
 	submitReflection,
 	wordCount,
 	type ReflectionText
@@ -100,5 +101,15 @@ describe('a learner’s reflection on an attempt', () => {
 		expect(reflectionText({ situation: 'a\r\nb', task: 42, result: 'r' })).toEqual({ situation: 'a\nb', task: '', action: '', result: 'r' });
 		expect(wordCount('  one two\nthree  ')).toBe(3);
 		expect(wordCount(' \n ')).toBe(0);
+	});
+
+	it('is reopened as a draft with its text kept when the assessor asks for a resubmission, and can be submitted again', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		submitReflection(db, 'amira', attemptId, written, new Date('2026-03-01T10:00:00Z'));
+		reopenReflection(db, attemptId, new Date('2026-03-02T10:00:00Z'));
+		expect(reflectionOf(db, 'amira', attemptId)).toMatchObject({ status: 'draft', submittedAt: null, situation: written.situation });
+		expect(saveReflectionDraft(db, 'amira', attemptId, { ...written, task: 'Rewritten with the law named: UK GDPR Art 5.' }).ok).toBe(true);
+		expect(submitReflection(db, 'amira', attemptId, written, new Date('2026-03-03T10:00:00Z'))).toMatchObject({ ok: true, value: { status: 'submitted', submittedAt: '2026-03-03T10:00:00.000Z' } });
 	});
 });

@@ -153,3 +153,15 @@ export function submitReflection(db: Db, learnerId: string, attemptId: string, t
 		return { ok: true, value: store(db, learnerId, attemptId, text, true, now) };
 	});
 }
+
+/**
+ * Reopens a submitted reflection for the learner to rewrite: the assessor asked for a resubmission
+ * (assessment.ts, in the same transaction as the signed decision). The text stays as it was; the
+ * learner edits it as a draft and submits it again, which puts the attempt back in the queue.
+ */
+export function reopenReflection(db: Db, attemptId: string, now = new Date()): void {
+	db.update(reflection)
+		.set({ status: 'draft', submittedAt: null, updatedAt: now.toISOString() })
+		.where(eq(reflection.attemptId, attemptId))
+		.run();
+}

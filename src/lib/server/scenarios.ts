@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, notExists } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Db } from '$lib/core/database';
 import { loadScenarios, parseScenario, type LoadedScenario, type ScenarioError } from '$lib/sim/scenario-check';
 import { checkSeed } from '$lib/sim/seeding';
+import { centreScenario, scenarioArchive } from '$lib/server/db/authoring';
 import { scenarioVersion, type ScenarioVersion } from '$lib/server/db/schema';
 
 export function scenariosDir(): string {
@@ -14,12 +15,19 @@ export function scenariosDir(): string {
  * Records every built-in scenario file's current version, once per content hash. Older versions stay,
  * no longer current, so attempts pinned to them can still be reviewed and replayed. Files with errors
  * are not published (npm run scenarios:check names them); their last good version stays current.
+ * Centre scenarios (written in the app) are never touched: a file whose id is a centre scenario's
+ * is reported and not published, so one id never has two current versions.
  */
 export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Date()): { published: string[]; errors: ScenarioError[] } {
 	const loaded = loadScenarios(dir);
 	const errors = [...loaded.errors];
 	// Only files whose records the core accepts are published: an attempt on them can always start.
+	const centreIds = new Set(db.select({ id: centreScenario.scenarioId }).from(centreScenario).all().map((r) => r.id));
 	const scenarios = loaded.scenarios.filter((scenario) => {
+		if (centreIds.has(scenario.scenario.id)) {
+			errors.push({ file: scenario.file, path: 'id', message: `"${scenario.scenario.id}" is already the id of a scenario written in the app: rename the file and its id` });
+			return false;
+		}
 		const seeded = checkSeed(scenario);
 		errors.push(...seeded.errors);
 		return seeded.errors.length === 0;
@@ -60,9 +68,20 @@ export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Dat
 	return { published, errors };
 }
 
-/** The scenarios learners can start now: the current version of each. */
+/** The scenarios learners can start now: the current version of each that is not archived. */
 export function currentScenarios(db: Db): ScenarioVersion[] {
-	return db.select().from(scenarioVersion).where(eq(scenarioVersion.current, true)).orderBy(scenarioVersion.title).all();
+	const archived = db.select({ id: scenarioArchive.scenarioId }).from(scenarioArchive).where(eq(scenarioArchive.scenarioId, scenarioVersion.scenarioId));
+	return db
+		.select()
+		.from(scenarioVersion)
+		.where(and(eq(scenarioVersion.current, true), notExists(archived)))
+		.orderBy(scenarioVersion.title)
+		.all();
+}
+
+/** An archived scenario has left learners' lists; its versions and attempts stay. */
+export function isArchived(db: Db, scenarioId: string): boolean {
+	return db.select({ id: scenarioArchive.scenarioId }).from(scenarioArchive).where(eq(scenarioArchive.scenarioId, scenarioId)).get() !== undefined;
 }
 
 export function findScenarioVersion(db: Db, versionId: string): ScenarioVersion | undefined {
@@ -79,7 +98,7 @@ export function currentVersionOf(db: Db, scenarioId: string): ScenarioVersion | 
 
 const parsed = new Map<string, LoadedScenario>();
 
-/** The parsed scenario of a stored version (parsed once per process). */
+/** The parsed scenario of a stored version, built-in or written in the app (parsed once per process). */
 export function loadScenarioVersion(row: ScenarioVersion): LoadedScenario {
 	const cached = parsed.get(row.id);
 	if (cached) return cached;

@@ -1,3 +1,16 @@
 import type { PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { QUEUE_STATE_LABELS, OUTCOME_LABELS, QUEUE_STATES, assessmentQueue, queueFilters } from '$lib/server/assessment';
 
-export const load = (({ locals }) => ({ name: locals.user?.displayName ?? '' })) satisfies PageServerLoad;
+export const load = (({ locals, url }) => {
+	const filters = queueFilters(url.searchParams);
+	const queue = assessmentQueue(getDb(), locals.user!.id, filters);
+	return {
+		name: locals.user!.displayName,
+		filters: { learner: filters.learnerId ?? '', scenario: filters.scenarioId ?? '', state: filters.state ?? '' },
+		filtered: Boolean(filters.learnerId || filters.scenarioId || filters.state),
+		states: QUEUE_STATES.map((state) => ({ state, label: QUEUE_STATE_LABELS[state], count: queue.counts[state] })),
+		outcomeLabels: OUTCOME_LABELS,
+		...queue
+	};
+}) satisfies PageServerLoad;

@@ -1,3 +1,16 @@
 import type { PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { scenarioLibrary } from '$lib/server/authoring';
 
-export const load = (({ locals }) => ({ name: locals.user?.displayName ?? '' })) satisfies PageServerLoad;
+export const load = (({ locals }) => {
+	const user = locals.user!;
+	const library = scenarioLibrary(getDb(), user);
+	return {
+		name: user.displayName,
+		counts: {
+			builtIn: library.filter((e) => e.origin === 'built-in').length,
+			centre: library.filter((e) => e.origin === 'centre').length,
+			drafts: library.filter((e) => e.origin === 'centre' && e.unpublishedChanges).length
+		}
+	};
+}) satisfies PageServerLoad;

@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
 import { COVERAGE_LABELS, coverageOf, type CoverageState } from '$lib/server/coverage';
 import { currentScenarios } from '$lib/server/scenarios';
+import { assignmentsOfLearner } from '$lib/server/cohorts';
 
 /** The learner's best ended attempt at a scenario: a pass before a fail, then the higher score. */
 function best(attempts: readonly AttemptSummary[]): AttemptSummary | undefined {
@@ -18,6 +19,7 @@ export const load = (({ locals }) => {
 	const coverage = coverageOf(attempts, new Map(scenarios.map((s) => [s.scenarioId, s.criteria])));
 	return {
 		name: user.displayName,
+		assignments: assignmentsOfLearner(db, user.id),
 		scenarios: scenarios.map((s) => {
 			const mine = attempts.filter((a) => a.scenarioId === s.scenarioId);
 			return {

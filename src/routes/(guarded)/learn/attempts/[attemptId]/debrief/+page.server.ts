@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { ownedAttempt, startLearnerAttempt } from '$lib/server/attempts';
 import { reflectionOf } from '$lib/server/reflections';
+import { OUTCOME_LABELS, decisionsForLearner } from '$lib/server/assessment';
 
 const NOT_FOUND = 'There is no attempt of yours at this address.';
 
@@ -26,7 +27,10 @@ export const load = (({ locals, params }) => {
 		},
 		result: view.result,
 		transcript: view.transcript,
-		reflection: reflectionOf(db, locals.user!.id, view.id)?.status ?? null
+		reflection: reflectionOf(db, locals.user!.id, view.id)?.status ?? null,
+		// Newest first; never the assessor's private note.
+		decisions: decisionsForLearner(db, locals.user!.id, view.id),
+		outcomeLabels: OUTCOME_LABELS
 	};
 }) satisfies PageServerLoad;
 

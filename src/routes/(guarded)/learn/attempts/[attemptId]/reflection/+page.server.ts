@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { getDb } from '$lib/server/db';
 import { ownedAttempt } from '$lib/server/attempts';
+import { resubmissionRequest } from '$lib/server/assessment';
 import {
 	REFLECTION_GUIDANCE,
 	REFLECTION_LABELS,
@@ -40,7 +41,9 @@ export const load = (({ locals, params, url }) => {
 		status: saved?.status ?? null,
 		updatedAt: saved?.updatedAt ?? null,
 		submittedAt: saved?.submittedAt ?? null,
-		justSaved: url.searchParams.get('saved') === 'draft' && saved?.status === 'draft'
+		justSaved: url.searchParams.get('saved') === 'draft' && saved?.status === 'draft',
+		// The assessor's request when they reopened it for a resubmission.
+		resubmission: saved?.status === 'draft' ? (resubmissionRequest(db, locals.user!.id, owned.view.id) ?? null) : null
 	};
 }) satisfies PageServerLoad;
 

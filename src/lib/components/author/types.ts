@@ -1,0 +1,41 @@
+/** What the editor's page shows of a draft: the checker's problems, the dialogue graph and the marking points. */
+export interface SourceProblem {
+	file: string;
+	path: string;
+	message: string;
+	line?: number;
+}
+
+export interface GraphChoiceView {
+	id: string;
+	label: string;
+	goto: string;
+	event?: string;
+	broken: boolean;
+}
+
+export interface GraphNodeView {
+	id: string;
+	kind: 'turn' | 'branch' | 'end';
+	speaker?: string;
+	text?: string;
+	line?: number;
+	choices: GraphChoiceView[];
+	next: { label: string; goto: string; broken: boolean }[];
+	start: boolean;
+	reachable: boolean;
+	deadEnd: boolean;
+}
+
+export interface GraphView {
+	start: string;
+	nodes: GraphNodeView[];
+}
+
+export interface PointView {
+	id: string;
+	description: string;
+	critical: boolean;
+	weight?: number;
+	criteria: { code: string; title: string }[];
+}

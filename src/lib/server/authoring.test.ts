@@ -1,0 +1,282 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { openDatabase, type Db } from '$lib/core/database';
+import { user } from '$lib/server/db/schema';
+import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
+import { checkScenario } from '$lib/sim/scenario-check';
+import { attemptsOf, ownedAttempt, startLearnerAttempt, applyLearnerAction } from '$lib/server/attempts';
+import { currentScenarios, currentVersionOf, findScenarioVersion, isArchived, loadScenarioVersion, syncBuiltInScenarios } from '$lib/server/scenarios';
+import {
+	centreDraft,
+	dialogueGraph,
+	duplicateScenario,
+	exportSource,
+	importScenario,
+	libraryEntry,
+	markingPointsOf,
+	MAX_SOURCE_BYTES,
+	publishDraft,
+	saveDraft,
+	scenarioLibrary,
+	setArchived,
+	validateDraft,
+	type Author
+} from './authoring';
+
+const SPOUSE = readFileSync('scenarios/spouse-caller.yaml', 'utf8');
+/** An unknown event in a marking rule: the story's way of breaking a scenario. */
+const breakRule = (source: string) => source.replace('event: data.read.out\n', 'event: data.read.aloud\n');
+
+async function centre(): Promise<{ db: Db; tutor: Author; learner: string; other: Author }> {
+	const db = openDatabase(':memory:');
+	await seedDemoData(db);
+	syncBuiltInScenarios(db);
+	const id = (email: string) => db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+	return {
+		db,
+		tutor: { id: id('tutor@custodian.test'), organisationId: DEMO_ORGANISATION_ID },
+		learner: id('learner@custodian.test'),
+		other: { id: id('lead@custodian.test'), organisationId: 'another-centre' }
+	};
+}
+
+function duplicate(db: Db, tutor: Author, id = 'spouse-caller-gas', title = 'A spouse calls about the gas account') {
+	const result = duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: id, title });
+	if (!result.ok) throw new Error(result.error.message);
+	return result.value;
+}
+
+describe('duplicating a scenario', () => {
+	it('starts a centre draft with the new id and title, comments kept, based on the current version', async () => {
+		const { db, tutor } = await centre();
+		const draft = duplicate(db, tutor);
+		expect(draft.basedOn).toBe(currentVersionOf(db, 'spouse-caller')!.id);
+		expect(draft.draftSource).toMatch(/^id: spouse-caller-gas$/m);
+		expect(draft.draftSource).toMatch(/^title: "A spouse calls about the gas account"$/m);
+		expect(draft.draftSource).toContain('# DOMAIN.md training scenario 1');
+		expect(validateDraft('spouse-caller-gas', draft.draftSource)).toEqual([]);
+		const entry = libraryEntry(db, tutor, 'spouse-caller-gas')!;
+		expect(entry).toMatchObject({ origin: 'centre', state: 'draft', unpublishedChanges: true, versions: [] });
+	});
+
+	it('refuses an id used by a built-in scenario or another draft, and an id that is not kebab-case', async () => {
+		const { db, tutor } = await centre();
+		duplicate(db, tutor);
+		for (const scenarioId of ['record-correction', 'spouse-caller-gas']) {
+			const result = duplicateScenario(db, tutor, 'spouse-caller', { scenarioId, title: 'Another title' });
+			expect(result).toMatchObject({ ok: false, error: { code: 'scenario.id-taken', field: 'scenarioId' } });
+		}
+		expect(duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'Bad Id', title: 'A title' })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
+		expect(duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'fine-id', title: '' })).toMatchObject({ ok: false, error: { field: 'title' } });
+	});
+
+	it('answers an unknown scenario, or another centre’s, as not found', async () => {
+		const { db, tutor, other } = await centre();
+		duplicate(db, tutor);
+		expect(duplicateScenario(db, tutor, 'no-such-scenario', { scenarioId: 'x-copy', title: 'A copy' })).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+		expect(duplicateScenario(db, other, 'spouse-caller-gas', { scenarioId: 'x-copy', title: 'A copy' })).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+		expect(centreDraft(db, other, 'spouse-caller-gas')).toBeUndefined();
+		expect(scenarioLibrary(db, other).some((e) => e.scenarioId === 'spouse-caller-gas')).toBe(false);
+	});
+});
+
+describe('drafts and their validation', () => {
+	it('saves an invalid draft exactly as typed', async () => {
+		const { db, tutor } = await centre();
+		const draft = duplicate(db, tutor);
+		const broken = breakRule(draft.draftSource) + '\n# half-typed: [';
+		expect(saveDraft(db, tutor, 'spouse-caller-gas', broken)).toMatchObject({ ok: true });
+		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(broken);
+	});
+
+	it('reports an unknown event in a marking rule at its path and line, as npm run scenarios:check does', async () => {
+		const { db, tutor } = await centre();
+		const broken = breakRule(duplicate(db, tutor).draftSource);
+		const errors = validateDraft('spouse-caller-gas', broken);
+		expect(errors).toHaveLength(1);
+		const line = broken.split('\n').findIndex((l) => l.includes('event: data.read.aloud')) + 1;
+		expect(errors[0]).toMatchObject({ file: 'scenarios/spouse-caller-gas.yaml', path: 'marking[0].rule.all[1].absent.event', line });
+		expect(errors[0]!.message).toContain('data.read.aloud');
+		// The same checker as the command line's, on the same file name.
+		expect(errors.map((e) => e.message)).toEqual(checkScenario('scenarios/spouse-caller-gas.yaml', broken).map((e) => e.message));
+	});
+
+	it('reports YAML syntax errors with their line, and a draft over the size limit', () => {
+		const errors = validateDraft('x-draft', 'id: x-draft\ntitle: [unclosed\n');
+		expect(errors[0]).toMatchObject({ line: expect.any(Number) });
+		expect(validateDraft('x-draft', 'a'.repeat(MAX_SOURCE_BYTES + 1))[0]!.message).toMatch(/at most 256 kB/);
+	});
+
+	it('refuses to save a draft over the size limit, keeping the last one', async () => {
+		const { db, tutor } = await centre();
+		const draft = duplicate(db, tutor);
+		expect(saveDraft(db, tutor, 'spouse-caller-gas', '#'.repeat(MAX_SOURCE_BYTES + 1))).toMatchObject({ ok: false, error: { code: 'draft.too-large', field: 'source' } });
+		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(draft.draftSource);
+	});
+
+	it('cannot save a built-in scenario as a draft', async () => {
+		const { db, tutor } = await centre();
+		expect(saveDraft(db, tutor, 'spouse-caller', SPOUSE)).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+	});
+});
+
+describe('publishing', () => {
+	it('creates a new current version and keeps attempts already made on the version they pinned', async () => {
+		const { db, tutor, learner } = await centre();
+		duplicate(db, tutor);
+		const first = publishDraft(db, tutor, 'spouse-caller-gas', new Date('2026-01-10T10:00:00Z'));
+		if (!first.ok) throw new Error(first.error.message);
+		expect(first.value).toMatchObject({ origin: 'centre', current: true, title: 'A spouse calls about the gas account' });
+		expect(currentScenarios(db).some((s) => s.id === first.value.id)).toBe(true);
+
+		const started = startLearnerAttempt(db, learner, 'spouse-caller-gas');
+		if (!started.ok) throw new Error(started.error.message);
+		const attemptId = started.value.id;
+
+		const draft = centreDraft(db, tutor, 'spouse-caller-gas')!;
+		saveDraft(db, tutor, 'spouse-caller-gas', draft.draftSource.replace(/^title: .*$/m, 'title: A spouse calls (second edition)'));
+		const second = publishDraft(db, tutor, 'spouse-caller-gas', new Date('2026-01-11T10:00:00Z'));
+		if (!second.ok) throw new Error(second.error.message);
+		expect(second.value.id).not.toBe(first.value.id);
+		expect(findScenarioVersion(db, first.value.id)).toMatchObject({ current: false, title: 'A spouse calls about the gas account' });
+		expect(currentVersionOf(db, 'spouse-caller-gas')!.id).toBe(second.value.id);
+
+		const owned = ownedAttempt(db, learner, attemptId)!;
+		expect(owned.version.id).toBe(first.value.id);
+		const choice = owned.view.node!.choices[0]!.id;
+		expect(applyLearnerAction(db, learner, attemptId, { kind: 'choice', choiceId: choice }, owned.view.nextActionSeq)).toMatchObject({ ok: true });
+
+		const entry = libraryEntry(db, tutor, 'spouse-caller-gas')!;
+		expect(entry.state).toBe('published');
+		expect(entry.unpublishedChanges).toBe(false);
+		expect(entry.versions.map((v) => [v.id, v.current, v.attempts])).toEqual([
+			[second.value.id, true, 0],
+			[first.value.id, false, 1]
+		]);
+	});
+
+	it('refuses an invalid draft with its errors, and publishes nothing', async () => {
+		const { db, tutor } = await centre();
+		saveDraft(db, tutor, duplicate(db, tutor).scenarioId, breakRule(centreDraft(db, tutor, 'spouse-caller-gas')?.draftSource ?? ''));
+		const result = publishDraft(db, tutor, 'spouse-caller-gas');
+		expect(result).toMatchObject({ ok: false, error: { code: 'scenario.invalid', errors: [{ path: 'marking[0].rule.all[1].absent.event' }] } });
+		expect(currentVersionOf(db, 'spouse-caller-gas')).toBeUndefined();
+	});
+
+	it('does not publish a built-in id from the app', async () => {
+		const { db, tutor } = await centre();
+		expect(publishDraft(db, tutor, 'spouse-caller')).toMatchObject({ ok: false, error: { code: 'scenario.built-in' } });
+	});
+
+	it('keeps centre versions current when the built-in files are synced again (a server restart)', async () => {
+		const { db, tutor } = await centre();
+		duplicate(db, tutor);
+		const published = publishDraft(db, tutor, 'spouse-caller-gas');
+		if (!published.ok) throw new Error(published.error.message);
+		syncBuiltInScenarios(db);
+		expect(currentVersionOf(db, 'spouse-caller-gas')!.id).toBe(published.value.id);
+		expect(loadScenarioVersion(currentVersionOf(db, 'spouse-caller-gas')!).scenario.title).toBe('A spouse calls about the gas account');
+	});
+});
+
+describe('archiving', () => {
+	it('takes a scenario out of currentScenarios, keeps its versions, and lets an attempt in progress finish', async () => {
+		const { db, tutor, learner } = await centre();
+		const started = startLearnerAttempt(db, learner, 'spouse-caller');
+		if (!started.ok) throw new Error(started.error.message);
+		expect(setArchived(db, tutor, 'spouse-caller', true)).toMatchObject({ ok: true });
+		expect(isArchived(db, 'spouse-caller')).toBe(true);
+		expect(currentScenarios(db).some((s) => s.scenarioId === 'spouse-caller')).toBe(false);
+		expect(libraryEntry(db, tutor, 'spouse-caller')).toMatchObject({ state: 'archived', versions: [{ current: true, attempts: 1 }] });
+		const owned = ownedAttempt(db, learner, started.value.id)!;
+		const choice = owned.view.node!.choices[0]!.id;
+		expect(applyLearnerAction(db, learner, started.value.id, { kind: 'choice', choiceId: choice }, owned.view.nextActionSeq)).toMatchObject({ ok: true });
+
+		setArchived(db, tutor, 'spouse-caller', false);
+		expect(currentScenarios(db).some((s) => s.scenarioId === 'spouse-caller')).toBe(true);
+	});
+
+	it('answers an unknown id as not found', async () => {
+		const { db, tutor } = await centre();
+		expect(setArchived(db, tutor, 'no-such-scenario', true)).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+	});
+});
+
+describe('import and export', () => {
+	it('imports a valid file as a centre draft, and exports it again unchanged', async () => {
+		const { db, tutor } = await centre();
+		const source = SPOUSE.replace(/^id: spouse-caller$/m, 'id: imported-spouse');
+		const result = importScenario(db, tutor, 'imported-spouse.yaml', source);
+		expect(result).toMatchObject({ ok: true, value: { errors: [], draft: { scenarioId: 'imported-spouse' } } });
+		expect(exportSource(db, tutor, 'imported-spouse', 'draft')).toEqual({ fileName: 'imported-spouse.yaml', source });
+		expect(exportSource(db, tutor, 'spouse-caller', 'current')).toEqual({ fileName: 'spouse-caller.yaml', source: SPOUSE });
+		expect(exportSource(db, tutor, 'spouse-caller', 'spouse-caller@nope')).toBeUndefined();
+	});
+
+	it('keeps a file with problems as a draft and reports them as npm run scenarios:check names them', async () => {
+		const { db, tutor } = await centre();
+		const source = breakRule(SPOUSE.replace(/^id: spouse-caller$/m, 'id: imported-broken'));
+		const result = importScenario(db, tutor, 'imported-broken.yaml', source);
+		if (!result.ok) throw new Error(result.error.message);
+		expect(result.value.errors).toEqual(checkScenario('scenarios/imported-broken.yaml', source));
+		expect(result.value.errors[0]).toMatchObject({ file: 'scenarios/imported-broken.yaml', path: 'marking[0].rule.all[1].absent.event' });
+		expect(centreDraft(db, tutor, 'imported-broken')!.draftSource).toBe(source);
+	});
+
+	it('refuses an id clash, a file without an id, an empty or oversized file and a file that is not YAML', async () => {
+		const { db, tutor } = await centre();
+		expect(importScenario(db, tutor, 'spouse-caller.yaml', SPOUSE)).toMatchObject({ ok: false, error: { code: 'scenario.id-taken' } });
+		const noId = importScenario(db, tutor, 'x.yaml', 'title: [broken');
+		expect(noId).toMatchObject({ ok: false, error: { code: 'import.invalid' } });
+		expect(noId.ok ? [] : noId.error.errors).not.toHaveLength(0);
+		expect(importScenario(db, tutor, 'x.yaml', '')).toMatchObject({ ok: false, error: { code: 'import.empty' } });
+		expect(importScenario(db, tutor, 'x.yaml', '#'.repeat(MAX_SOURCE_BYTES + 1))).toMatchObject({ ok: false, error: { code: 'import.too-large' } });
+		expect(importScenario(db, tutor, 'x.txt', SPOUSE)).toMatchObject({ ok: false, error: { code: 'import.not-yaml' } });
+	});
+});
+
+describe('the structured view', () => {
+	let graph: ReturnType<typeof dialogueGraph>;
+	beforeAll(() => {
+		graph = dialogueGraph(SPOUSE);
+	});
+
+	it('lists every node with its choices, all reachable and finishing in a valid scenario', () => {
+		expect(graph!.start).toBe('opening');
+		const opening = graph!.nodes.find((n) => n.id === 'opening')!;
+		expect(opening).toMatchObject({ start: true, kind: 'turn', reachable: true, deadEnd: false });
+		expect(opening.choices.map((c) => c.id)).toContain('ask-his-security');
+		expect(graph!.nodes.every((n) => n.reachable && !n.deadEnd)).toBe(true);
+		expect(graph!.nodes.some((n) => n.kind === 'end')).toBe(true);
+	});
+
+	it('flags an unreachable node, a dead end and a choice to a missing node', () => {
+		const source = [
+			'dialogue:',
+			'  start: a',
+			'  nodes:',
+			'    - id: a',
+			'      text: Hello',
+			'      choices:',
+			'        - { id: go, label: Go, goto: b }',
+			'        - { id: lost, label: Lost, goto: nowhere }',
+			'    - id: b',
+			'      text: Loop',
+			'      choices: [{ id: again, label: Again, goto: b }]',
+			'    - id: island',
+			'      text: Nobody comes here',
+			'      end: true'
+		].join('\n');
+		const g = dialogueGraph(source)!;
+		const node = (id: string) => g.nodes.find((n) => n.id === id)!;
+		expect(node('island')).toMatchObject({ reachable: false, kind: 'end', line: 12 });
+		expect(node('b')).toMatchObject({ reachable: true, deadEnd: true });
+		expect(node('a').choices.find((c) => c.id === 'lost')).toMatchObject({ broken: true });
+	});
+
+	it('lists the marking points with the criteria they cover', () => {
+		const points = markingPointsOf(SPOUSE);
+		expect(points[0]).toMatchObject({ id: 'no-account-information-disclosed', critical: true, criteria: ['EMP03', 'AC10', 'AC13', 'PC12'] });
+	});
+});

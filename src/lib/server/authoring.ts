@@ -1,0 +1,612 @@
+/**
+ * Scenario authoring in the app (issue 7): the centre's own scenarios, from a duplicate or an
+ * imported file, through drafts (saved whatever their state, never losing what a tutor typed) to
+ * published versions. A published version is an immutable row of scenario_version (origin
+ * 'centre'); attempts pin the version they were played on, so publishing never changes evidence.
+ *
+ * A draft is checked exactly as `npm run scenarios:check` checks a file (parseScenario, then
+ * checkSeed), as if it were the file scenarios/<id>.yaml, so the errors read the same.
+ */
+import { and, count, eq, inArray, ne, sql } from 'drizzle-orm';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isSeq, parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { Db } from '$lib/core/database';
+import { attempt } from '$lib/sim/schema';
+import { parseScenario, type LoadedScenario, type ScenarioError } from '$lib/sim/scenario-check';
+import { checkSeed } from '$lib/sim/seeding';
+import { centreScenario, scenarioArchive, type CentreScenario } from '$lib/server/db/authoring';
+import { scenarioVersion, type ScenarioVersion } from '$lib/server/db/schema';
+import { isArchived, scenariosDir } from '$lib/server/scenarios';
+
+/** A scenario file in the library is about 30 kB; this leaves room without letting a post fill the disk. */
+export const MAX_SOURCE_BYTES = 256 * 1024;
+const MAX_SOURCE_LABEL = '256 kB';
+
+export interface Author {
+	id: string;
+	organisationId: string;
+}
+
+export interface AuthoringError {
+	code: string;
+	message: string;
+	field?: string;
+	/** The checker's errors, when the problem is the scenario itself. */
+	errors?: ScenarioError[];
+}
+
+export type AuthoringResult<T> = { ok: true; value: T } | { ok: false; error: AuthoringError };
+
+const failure = (code: string, message: string, extra: Omit<AuthoringError, 'code' | 'message'> = {}): { ok: false; error: AuthoringError } => ({
+	ok: false,
+	error: { code, message, ...extra }
+});
+
+const NOT_FOUND = failure('scenario.not-found', 'That scenario was not found.');
+
+/** The file a draft is checked as: what `npm run scenarios:check` would name it. */
+export const draftFile = (scenarioId: string) => `scenarios/${scenarioId}.yaml`;
+
+const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
+
+function tooLarge(file: string, source: string): ScenarioError[] {
+	return byteLength(source) > MAX_SOURCE_BYTES
+		? [{ file, path: '(root)', message: `the file is ${Math.ceil(byteLength(source) / 1024)} kB; a scenario may be at most ${MAX_SOURCE_LABEL}` }]
+		: [];
+}
+
+/**
+ * Every problem `npm run scenarios:check` reports for this text as the file `file`, or the parsed
+ * scenario ready to start an attempt on.
+ */
+export function checkSource(file: string, source: string): { ok: true; loaded: LoadedScenario } | { ok: false; errors: ScenarioError[] } {
+	const size = tooLarge(file, source);
+	if (size.length > 0) return { ok: false, errors: size };
+	const parsed = parseScenario(file, source);
+	if (!parsed.ok) return { ok: false, errors: parsed.errors };
+	const loaded: LoadedScenario = { file, scenario: parsed.scenario, version: parsed.version, hash: parsed.hash };
+	const seeded = checkSeed(loaded);
+	if (seeded.errors.length > 0) return { ok: false, errors: seeded.errors };
+	return { ok: true, loaded };
+}
+
+/** The errors of a draft of `scenarioId` (none when it could be published). */
+export function validateDraft(scenarioId: string, source: string): ScenarioError[] {
+	const checked = checkSource(draftFile(scenarioId), source);
+	return checked.ok ? [] : checked.errors;
+}
+
+// ── The library ──────────────────────────────────────────────────────────────────────────────
+
+export type ScenarioState = 'draft' | 'published' | 'archived';
+
+export interface LibraryVersion {
+	id: string;
+	version: string;
+	title: string;
+	publishedAt: string;
+	current: boolean;
+	/** Learners' attempts on this version (previews are not attempts). */
+	attempts: number;
+}
+
+export interface LibraryEntry {
+	scenarioId: string;
+	title: string;
+	origin: 'built-in' | 'centre';
+	state: ScenarioState;
+	archived: boolean;
+	/** A centre scenario whose draft differs from its current version (or that was never published). */
+	unpublishedChanges: boolean;
+	versions: LibraryVersion[];
+	criteria: string[];
+	updatedAt: string | null;
+}
+
+/** Attempts by real users only: a preview's owner is `preview:<tutorId>`. */
+const notPreview = sql`${attempt.ownerId} NOT LIKE 'preview:%'`;
+
+function attemptCounts(db: Db, scenarioIds: string[]): Map<string, number> {
+	if (scenarioIds.length === 0) return new Map();
+	const rows = db
+		.select({ scenarioId: attempt.scenarioId, version: attempt.scenarioVersion, n: count() })
+		.from(attempt)
+		.where(and(inArray(attempt.scenarioId, scenarioIds), notPreview))
+		.groupBy(attempt.scenarioId, attempt.scenarioVersion)
+		.all();
+	return new Map(rows.map((r) => [`${r.scenarioId}@${r.version}`, r.n]));
+}
+
+function centreRow(db: Db, author: Author, scenarioId: string): CentreScenario | undefined {
+	return db
+		.select()
+		.from(centreScenario)
+		.where(and(eq(centreScenario.scenarioId, scenarioId), eq(centreScenario.organisationId, author.organisationId)))
+		.get();
+}
+
+function versionsOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre'): ScenarioVersion[] {
+	return db
+		.select()
+		.from(scenarioVersion)
+		.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, origin)))
+		.orderBy(sql`${scenarioVersion.publishedAt} DESC`, sql`${scenarioVersion.id} DESC`)
+		.all();
+}
+
+/** The draft's title as written, even when the draft does not parse as a whole. */
+export function titleOfSource(source: string): string | undefined {
+	try {
+		const title = parseDocument(source).get('title');
+		return typeof title === 'string' && title.trim() !== '' ? title.trim() : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function entryOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre', centre: CentreScenario | undefined, counts: Map<string, number>): LibraryEntry {
+	const versions = versionsOf(db, scenarioId, origin);
+	const current = versions.find((v) => v.current) ?? versions[0];
+	const archived = isArchived(db, scenarioId);
+	return {
+		scenarioId,
+		title: (centre && titleOfSource(centre.draftSource)) ?? current?.title ?? scenarioId,
+		origin,
+		state: archived ? 'archived' : versions.length > 0 ? 'published' : 'draft',
+		archived,
+		unpublishedChanges: centre !== undefined && centre.draftSource !== current?.source,
+		versions: versions.map((v) => ({
+			id: v.id,
+			version: v.version,
+			title: v.title,
+			publishedAt: v.publishedAt,
+			current: v.current,
+			attempts: counts.get(v.id) ?? 0
+		})),
+		criteria: current?.criteria ?? [],
+		updatedAt: centre?.updatedAt ?? current?.publishedAt ?? null
+	};
+}
+
+/** The built-in scenarios and this centre's own, each with its versions, in title order. */
+export function scenarioLibrary(db: Db, author: Author): LibraryEntry[] {
+	const builtIn = db
+		.selectDistinct({ scenarioId: scenarioVersion.scenarioId })
+		.from(scenarioVersion)
+		.where(eq(scenarioVersion.origin, 'built-in'))
+		.all()
+		.map((r) => r.scenarioId);
+	const centre = db.select().from(centreScenario).where(eq(centreScenario.organisationId, author.organisationId)).all();
+	const counts = attemptCounts(db, [...builtIn, ...centre.map((c) => c.scenarioId)]);
+	const entries = [
+		...builtIn.map((id) => entryOf(db, id, 'built-in', undefined, counts)),
+		...centre.map((c) => entryOf(db, c.scenarioId, 'centre', c, counts))
+	];
+	return entries.sort((a, b) => a.title.localeCompare(b.title, 'en-GB') || a.scenarioId.localeCompare(b.scenarioId));
+}
+
+/** One scenario of the library as this tutor may see it, or undefined (unknown, or another centre's). */
+export function libraryEntry(db: Db, author: Author, scenarioId: string): LibraryEntry | undefined {
+	const centre = centreRow(db, author, scenarioId);
+	const builtIn = !centre && db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'built-in'))).get();
+	if (!centre && !builtIn) return undefined;
+	const counts = attemptCounts(db, [scenarioId]);
+	return entryOf(db, scenarioId, centre ? 'centre' : 'built-in', centre, counts);
+}
+
+/** A centre scenario's draft, for the editor; undefined for a built-in, unknown or other centre's id. */
+export function centreDraft(db: Db, author: Author, scenarioId: string): CentreScenario | undefined {
+	return centreRow(db, author, scenarioId);
+}
+
+// ── New scenarios: duplicate and import ──────────────────────────────────────────────────────
+
+const scenarioId = z
+	.string()
+	.trim()
+	.min(3, 'Enter an id of at least 3 characters, e.g. "spouse-caller-gas".')
+	.max(60, 'Use at most 60 characters.')
+	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lower-case letters, digits and single hyphens, e.g. "spouse-caller-gas".');
+
+export const duplicateInput = z.object({
+	scenarioId,
+	title: z.string().trim().min(3, 'Enter a title of at least 3 characters.').max(140, 'Use at most 140 characters.')
+});
+export type DuplicateInput = z.infer<typeof duplicateInput>;
+
+/** Whether an id is taken by a built-in file, a published version or any centre's scenario. */
+function idTaken(db: Db, id: string): boolean {
+	if (existsSync(join(scenariosDir(), `${id}.yaml`))) return true;
+	if (db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(eq(scenarioVersion.scenarioId, id)).get()) return true;
+	return db.select({ id: centreScenario.scenarioId }).from(centreScenario).where(eq(centreScenario.scenarioId, id)).get() !== undefined;
+}
+
+const ID_TAKEN = (id: string) => failure('scenario.id-taken', `There is already a scenario with the id "${id}": choose another id.`, { field: 'scenarioId' });
+
+/** The text a duplicate or a new version starts from: the current version, else a centre draft. */
+function sourceOf(db: Db, author: Author, fromScenarioId: string): { source: string; basedOn: string | null } | undefined {
+	const centre = centreRow(db, author, fromScenarioId);
+	const versions = libraryEntry(db, author, fromScenarioId) ? versionsOf(db, fromScenarioId, centre ? 'centre' : 'built-in') : [];
+	const current = versions.find((v) => v.current) ?? versions[0];
+	if (centre) return { source: centre.draftSource, basedOn: current ? current.id : null };
+	return current ? { source: current.source, basedOn: current.id } : undefined;
+}
+
+/**
+ * The source with a new id, title and version 1.0.0. Only those three values change, in place, so
+ * the rest of the file keeps its comments and layout exactly.
+ */
+export function renameSource(source: string, id: string, title: string): string {
+	const doc = parseDocument(source);
+	if (!isMap(doc.contents)) return source;
+	const replacements: { from: number; to: number; text: string }[] = [];
+	const additions: string[] = [];
+	for (const [key, text] of [
+		['id', id],
+		['title', JSON.stringify(title)],
+		['version', '1.0.0']
+	] as const) {
+		const pair = doc.contents.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
+		const range = (pair?.value as { range?: [number, number, number] } | null | undefined)?.range;
+		if (range) replacements.push({ from: range[0], to: range[1], text });
+		else additions.push(`${key}: ${text}`);
+	}
+	let out = source;
+	for (const r of replacements.sort((a, b) => b.from - a.from)) out = out.slice(0, r.from) + r.text + out.slice(r.to);
+	return additions.length > 0 ? `${additions.join('\n')}\n${out}` : out;
+}
+
+/** Starts a new centre scenario as a copy of any scenario this tutor can see, under a new id and title. */
+export function duplicateScenario(db: Db, author: Author, fromScenarioId: string, input: unknown, now = new Date()): AuthoringResult<CentreScenario> {
+	const from = sourceOf(db, author, fromScenarioId);
+	if (!from) return NOT_FOUND;
+	const parsed = duplicateInput.safeParse(input);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		return failure('invalid', issue.message, { field: String(issue.path[0] ?? 'scenarioId') });
+	}
+	const { scenarioId: id, title } = parsed.data;
+	return db.$client
+		.transaction((): AuthoringResult<CentreScenario> => {
+			if (idTaken(db, id)) return ID_TAKEN(id);
+			const at = now.toISOString();
+			const row = db
+				.insert(centreScenario)
+				.values({
+					scenarioId: id,
+					organisationId: author.organisationId,
+					draftSource: renameSource(from.source, id, title),
+					basedOn: from.basedOn,
+					createdBy: author.id,
+					createdAt: at,
+					updatedBy: author.id,
+					updatedAt: at
+				})
+				.returning()
+				.get();
+			return { ok: true, value: row };
+		})
+		.immediate();
+}
+
+export interface ImportOutcome {
+	draft: CentreScenario;
+	/** The file's problems, named as `npm run scenarios:check` names them; the draft is kept to fix them. */
+	errors: ScenarioError[];
+}
+
+/** The scenario id a file declares, read leniently (the rest of the file may be broken). */
+function declaredId(source: string): string | undefined {
+	try {
+		const doc = parseDocument(source);
+		const id = isMap(doc.contents) ? doc.get('id') : undefined;
+		return typeof id === 'string' ? id : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Imports an uploaded file as a new centre draft. A file whose id cannot be read, or is taken, is
+ * refused; otherwise it becomes a draft even with problems (they are reported, to fix in the editor).
+ */
+export function importScenario(db: Db, author: Author, fileName: string, source: string, now = new Date()): AuthoringResult<ImportOutcome> {
+	const name = fileName.replace(/^.*[\\/]/, '').slice(0, 200) || 'upload.yaml';
+	const file = `scenarios/${name}`;
+	if (!/\.ya?ml$/i.test(name)) return failure('import.not-yaml', 'Choose a scenario file ending in .yaml.', { field: 'file' });
+	if (byteLength(source) === 0) return failure('import.empty', 'The file is empty: choose a scenario file.', { field: 'file' });
+	if (byteLength(source) > MAX_SOURCE_BYTES) {
+		return failure('import.too-large', `The file is ${Math.ceil(byteLength(source) / 1024)} kB; a scenario file may be at most ${MAX_SOURCE_LABEL}.`, { field: 'file' });
+	}
+	const checked = checkSource(file, source);
+	const errors = checked.ok ? [] : checked.errors;
+	const id = declaredId(source);
+	const validId = id !== undefined && scenarioId.safeParse(id).success && id === id.trim();
+	if (!validId) {
+		return failure('import.invalid', 'The file has no usable `id:`, so it cannot become a draft. Fix the problems below and upload it again.', {
+			field: 'file',
+			errors: errors.length > 0 ? errors : [{ file, path: 'id', message: 'missing: the scenario id, e.g. "spouse-caller-gas"' }]
+		});
+	}
+	return db.$client
+		.transaction((): AuthoringResult<ImportOutcome> => {
+			if (idTaken(db, id)) {
+				return failure('scenario.id-taken', `There is already a scenario with the id "${id}". Change the file's \`id:\` (and its name) and upload it again, or duplicate the existing scenario instead.`, { field: 'file' });
+			}
+			const at = now.toISOString();
+			const draft = db
+				.insert(centreScenario)
+				.values({
+					scenarioId: id,
+					organisationId: author.organisationId,
+					draftSource: source,
+					basedOn: null,
+					createdBy: author.id,
+					createdAt: at,
+					updatedBy: author.id,
+					updatedAt: at
+				})
+				.returning()
+				.get();
+			return { ok: true, value: { draft, errors } };
+		})
+		.immediate();
+}
+
+// ── Drafts and publishing ────────────────────────────────────────────────────────────────────
+
+/** Saves a draft whatever its state (an invalid draft is still the tutor's work); only its size is limited. */
+export function saveDraft(db: Db, author: Author, scenarioId: string, source: string, now = new Date()): AuthoringResult<CentreScenario> {
+	if (!centreRow(db, author, scenarioId)) return NOT_FOUND;
+	if (byteLength(source) > MAX_SOURCE_BYTES) {
+		return failure('draft.too-large', `The draft is ${Math.ceil(byteLength(source) / 1024)} kB; a scenario may be at most ${MAX_SOURCE_LABEL}. It was not saved: shorten it first.`, { field: 'source' });
+	}
+	const row = db
+		.update(centreScenario)
+		.set({ draftSource: source, updatedBy: author.id, updatedAt: now.toISOString() })
+		.where(and(eq(centreScenario.scenarioId, scenarioId), eq(centreScenario.organisationId, author.organisationId)))
+		.returning()
+		.get();
+	return row ? { ok: true, value: row } : NOT_FOUND;
+}
+
+/**
+ * Publishes the saved draft as a new immutable version and makes it the current one. Attempts
+ * already made keep the version they pinned. A draft with errors is refused with the errors.
+ */
+export function publishDraft(db: Db, author: Author, scenarioId: string, now = new Date()): AuthoringResult<ScenarioVersion> {
+	const draft = centreRow(db, author, scenarioId);
+	if (!draft) {
+		const builtIn = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'built-in'))).get();
+		return builtIn ? failure('scenario.built-in', 'A built-in scenario is published from its file in the repository. Duplicate it to make a version of your own.') : NOT_FOUND;
+	}
+	const checked = checkSource(draftFile(scenarioId), draft.draftSource);
+	if (!checked.ok) {
+		const n = checked.errors.length;
+		return failure('scenario.invalid', `The draft has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} before publishing.`, { errors: checked.errors });
+	}
+	const { loaded } = checked;
+	const id = `${scenarioId}@${loaded.version}`;
+	return db.$client
+		.transaction((): AuthoringResult<ScenarioVersion> => {
+			// Never mix origins under one id: a built-in file with this id would make two current versions.
+			const clash = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), ne(scenarioVersion.origin, 'centre'))).get();
+			if (clash) return failure('scenario.built-in', `"${scenarioId}" is also a built-in scenario's id: duplicate this draft under another id to publish it.`);
+			db.update(scenarioVersion)
+				.set({ current: false })
+				.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'centre')))
+				.run();
+			const existing = db.select().from(scenarioVersion).where(eq(scenarioVersion.id, id)).get();
+			if (existing) {
+				// The same text as an earlier version: that version becomes current again (versions are immutable).
+				return { ok: true, value: db.update(scenarioVersion).set({ current: true }).where(eq(scenarioVersion.id, id)).returning().get()! };
+			}
+			const row = db
+				.insert(scenarioVersion)
+				.values({
+					id,
+					scenarioId,
+					version: loaded.version,
+					hash: loaded.hash,
+					title: loaded.scenario.title,
+					difficulty: loaded.scenario.difficulty,
+					criteria: [...loaded.scenario.criteria],
+					source: draft.draftSource,
+					origin: 'centre',
+					publishedAt: now.toISOString(),
+					current: true
+				})
+				.returning()
+				.get();
+			return { ok: true, value: row };
+		})
+		.immediate();
+}
+
+// ── Archive ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Withdraws a scenario from learners' lists (or brings it back). Its versions and attempts stay;
+ * attempts in progress can still be finished, as they run on their pinned version.
+ */
+export function setArchived(db: Db, author: Author, scenarioId: string, archived: boolean, now = new Date()): AuthoringResult<{ archived: boolean }> {
+	if (!libraryEntry(db, author, scenarioId)) return NOT_FOUND;
+	if (archived) {
+		db.insert(scenarioArchive).values({ scenarioId, archivedBy: author.id, archivedAt: now.toISOString() }).onConflictDoNothing().run();
+	} else {
+		db.delete(scenarioArchive).where(eq(scenarioArchive.scenarioId, scenarioId)).run();
+	}
+	return { ok: true, value: { archived } };
+}
+
+// ── Export ───────────────────────────────────────────────────────────────────────────────────
+
+/** The YAML of a version (`scenarioId@version`) or of the draft (`draft`), for a download. */
+export function exportSource(db: Db, author: Author, scenarioId: string, which: string): { fileName: string; source: string } | undefined {
+	const entry = libraryEntry(db, author, scenarioId);
+	if (!entry) return undefined;
+	if (which === 'draft') {
+		const draft = centreRow(db, author, scenarioId);
+		return draft ? { fileName: `${scenarioId}.yaml`, source: draft.draftSource } : undefined;
+	}
+	const versionId = which === '' || which === 'current' ? entry.versions.find((v) => v.current)?.id : which;
+	if (!versionId || !entry.versions.some((v) => v.id === versionId)) return undefined;
+	const row = db.select().from(scenarioVersion).where(eq(scenarioVersion.id, versionId)).get();
+	return row ? { fileName: `${scenarioId}.yaml`, source: row.source } : undefined;
+}
+
+// ── The structured view: dialogue graph and marking points ───────────────────────────────────
+
+export interface GraphChoice {
+	id: string;
+	label: string;
+	goto: string;
+	event?: string;
+	/** The target is not a node of the dialogue. */
+	broken: boolean;
+}
+
+export interface GraphNode {
+	id: string;
+	kind: 'turn' | 'branch' | 'end';
+	speaker?: string;
+	text?: string;
+	line?: number;
+	choices: GraphChoice[];
+	/** Where a waitFor moves on to, and the branch cases' targets. */
+	next: { label: string; goto: string; broken: boolean }[];
+	start: boolean;
+	reachable: boolean;
+	/** No end node can be reached from here (a dialogue that can never finish). */
+	deadEnd: boolean;
+}
+
+export interface DialogueGraph {
+	start: string;
+	nodes: GraphNode[];
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function describeMatcher(m: unknown): string {
+	if (typeof m === 'string') return m;
+	if (Array.isArray(m)) return m.map(describeMatcher).join(' or ');
+	return str(rec(m).event) ?? 'an event';
+}
+
+/**
+ * The dialogue as nodes and choices, read leniently from the draft's YAML so that it shows even
+ * while other parts of the file are broken; unreachable nodes and dead ends are flagged.
+ */
+export function dialogueGraph(source: string): DialogueGraph | undefined {
+	let data: unknown;
+	const lines = new Map<number, number>();
+	try {
+		const doc = parseDocument(source);
+		if (doc.errors.length > 0) return undefined;
+		data = doc.toJS({ maxAliasCount: 100 });
+		const nodesNode = (doc.getIn(['dialogue', 'nodes'], true) as unknown) ?? null;
+		if (isSeq(nodesNode)) {
+			const text = source;
+			nodesNode.items.forEach((item, i) => {
+				const offset = (item as { range?: [number, number, number] }).range?.[0];
+				if (offset !== undefined) lines.set(i, text.slice(0, offset).split('\n').length);
+			});
+		}
+	} catch {
+		return undefined;
+	}
+	const dialogue = rec(rec(data).dialogue);
+	const raw = list(dialogue.nodes).map(rec);
+	if (raw.length === 0) return undefined;
+	const start = str(dialogue.start) ?? '';
+	const ids = new Set(raw.map((n) => str(n.id)).filter((id): id is string => id !== undefined));
+	const nodes: GraphNode[] = raw.map((n, i) => {
+		const id = str(n.id) ?? `(node ${i + 1} has no id)`;
+		const branch = rec(n.branch);
+		const isBranch = n.branch !== undefined;
+		const next: GraphNode['next'] = [];
+		if (n.then !== undefined) next.push({ label: `after ${describeMatcher(n.waitFor)}`, goto: String(n.then), broken: !ids.has(String(n.then)) });
+		list(branch.cases).forEach((c, j) => {
+			const goto = String(rec(c).goto ?? '');
+			next.push({ label: `case ${j + 1}`, goto, broken: !ids.has(goto) });
+		});
+		if (branch.otherwise !== undefined) next.push({ label: 'otherwise', goto: String(branch.otherwise), broken: !ids.has(String(branch.otherwise)) });
+		const line = lines.get(i);
+		return {
+			id,
+			kind: isBranch ? 'branch' : n.end === true ? 'end' : 'turn',
+			...(str(n.speaker) === undefined ? {} : { speaker: str(n.speaker) }),
+			...(str(n.text) === undefined ? {} : { text: str(n.text)!.trim() }),
+			...(line === undefined ? {} : { line }),
+			choices: list(n.choices).map((c, j) => {
+				const choice = rec(c);
+				const goto = String(choice.goto ?? '');
+				return {
+					id: str(choice.id) ?? `(choice ${j + 1})`,
+					label: str(choice.label) ?? '',
+					goto,
+					...(str(choice.event) === undefined ? {} : { event: str(choice.event) }),
+					broken: !ids.has(goto)
+				};
+			}),
+			next,
+			start: id === start,
+			reachable: false,
+			deadEnd: false
+		};
+	});
+	const byId = new Map(nodes.map((n) => [n.id, n]));
+	const successors = (n: GraphNode) => [...n.choices.map((c) => c.goto), ...n.next.map((x) => x.goto)].filter((id) => byId.has(id));
+	const queue = byId.has(start) ? [start] : [];
+	while (queue.length > 0) {
+		const node = byId.get(queue.pop()!)!;
+		if (node.reachable) continue;
+		node.reachable = true;
+		queue.push(...successors(node));
+	}
+	const finishing = new Set(nodes.filter((n) => n.kind === 'end').map((n) => n.id));
+	for (let changed = true; changed; ) {
+		changed = false;
+		for (const n of nodes) {
+			if (!finishing.has(n.id) && successors(n).some((id) => finishing.has(id))) {
+				finishing.add(n.id);
+				changed = true;
+			}
+		}
+	}
+	for (const n of nodes) n.deadEnd = !finishing.has(n.id);
+	return { start, nodes };
+}
+
+export interface MarkingPointView {
+	id: string;
+	description: string;
+	criteria: string[];
+	critical: boolean;
+	weight?: number;
+}
+
+/** The draft's marking points with the criteria each evidences, read leniently like the graph. */
+export function markingPointsOf(source: string): MarkingPointView[] {
+	try {
+		const doc = parseDocument(source);
+		if (doc.errors.length > 0) return [];
+		return list(rec(doc.toJS({ maxAliasCount: 100 })).marking).map((p, i) => {
+			const point = rec(p);
+			return {
+				id: str(point.id) ?? `(point ${i + 1})`,
+				description: str(point.description)?.trim() ?? '',
+				criteria: list(point.criteria).filter((c): c is string => typeof c === 'string'),
+				critical: point.critical === true,
+				...(typeof point.weight === 'number' ? { weight: point.weight } : {})
+			};
+		});
+	} catch {
+		return [];
+	}
+}

@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Db } from '$lib/core/database';
+import { openDatabase } from '$lib/core/database';
+import { retentionRule } from '$lib/core/schema/retention';
+import { replayAttempt } from '$lib/sim/runtime';
+import { createUser } from '$lib/server/auth/user';
+import { organisation } from '$lib/server/db/schema';
+import { attemptsOf, ownedAttempt, startLearnerAttempt, applyLearnerAction } from './attempts';
+import { deleteRetentionRule, retentionRulesOf, saveRetentionRule, updateOrganisationSettings } from './organisation';
+import { currentVersionOf, syncBuiltInScenarios } from './scenarios';
+
+const RULE = { code: 'complaints-records', description: 'Complaints, three years after closure.', periodMonths: '36', trigger: 'relationship-ended', action: 'erase', authority: 'Centre policy 4.2' } as const;
+
+describe('centre settings and retention rules', () => {
+	let db: Db;
+	let learner: string;
+	beforeEach(async () => {
+		db = openDatabase(':memory:');
+		db.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', updatedAt: new Date(0).toISOString() }).run();
+		syncBuiltInScenarios(db);
+		learner = (await createUser(db, { organisationId: 'centre-1', email: 'l@example.org', displayName: 'L', password: 'a long enough password', roles: ['learner'] })).id;
+	});
+
+	it('saves the centre’s name, region and data protection officer, and names each bad field', () => {
+		expect(updateOrganisationSettings(db, 'centre-1', { name: 'Northgate', region: 'scotland', dpoName: 'Helen Marsh', dpoEmail: 'dpo@example.org', dpoPhone: '' }).ok).toBe(true);
+		const bad = updateOrganisationSettings(db, 'centre-1', { name: '', region: 'mars', dpoName: '', dpoEmail: 'nope', dpoPhone: 'call me' });
+		expect(bad.ok || Object.keys(bad.errors).sort()).toEqual(['dpoEmail', 'dpoName', 'dpoPhone', 'name', 'region']);
+	});
+
+	it('adds, changes and deletes rules with unique codes, validating every field', () => {
+		const made = saveRetentionRule(db, 'centre-1', null, RULE);
+		if (!made.ok) throw new Error(JSON.stringify(made.errors));
+		expect(made.rule).toMatchObject({ code: 'complaints-records', periodMonths: 36 });
+		const clash = saveRetentionRule(db, 'centre-1', null, { ...RULE, code: 'Complaints-Records' });
+		expect(clash.ok || clash.errors.code).toMatch(/already a rule/);
+		const bad = saveRetentionRule(db, 'centre-1', null, { code: 'Bad code!', description: '', periodMonths: '-3', trigger: 'whenever' as never, action: 'burn' as never, authority: '' });
+		expect(bad.ok || Object.keys(bad.errors).sort()).toEqual(['action', 'code', 'description', 'periodMonths', 'trigger']);
+		expect(saveRetentionRule(db, 'centre-1', made.rule.id, { ...RULE, periodMonths: '48' }).ok).toBe(true);
+		expect(retentionRulesOf(db, 'centre-1')[0]!.periodMonths).toBe(48);
+		expect(saveRetentionRule(db, 'centre-1', 'not-a-rule', RULE).ok).toBe(false);
+		expect(deleteRetentionRule(db, 'other-centre', made.rule.id)).toBe(false);
+		expect(deleteRetentionRule(db, 'centre-1', made.rule.id)).toBe(true);
+		expect(retentionRulesOf(db, 'centre-1')).toEqual([]);
+	});
+
+	it('adds the centre’s rules to a new attempt’s workspace, pins them, and the attempt still replays exactly', () => {
+		saveRetentionRule(db, 'centre-1', null, RULE);
+		const started = startLearnerAttempt(db, learner, 'spouse-caller');
+		if (!started.ok) throw new Error(started.error.message);
+		const codes = db.select({ code: retentionRule.code }).from(retentionRule).where(eq(retentionRule.workspaceId, started.value.workspaceId)).all().map((r) => r.code);
+		expect(codes).toContain('complaints-records');
+		// Pinned on a version of its own, never offered to learners as current.
+		expect(started.value.scenarioVersion).not.toBe(currentVersionOf(db, 'spouse-caller')!.version);
+		const owned = ownedAttempt(db, learner, started.value.id)!;
+		const first = owned.view.node!.choices[0]!.id;
+		expect(applyLearnerAction(db, learner, started.value.id, { kind: 'choice', choiceId: first }, 1).ok).toBe(true);
+
+		// Changing the centre's rules afterwards changes nothing in the attempt.
+		deleteRetentionRule(db, 'centre-1', retentionRulesOf(db, 'centre-1')[0]!.id);
+		const replay = replayAttempt(db, ownedAttempt(db, learner, started.value.id)!.loaded, started.value.id);
+		expect(replay.ok && replay.value).toMatchObject({ identical: true, differences: [] });
+		expect(attemptsOf(db, learner)[0]!.title).toBe(currentVersionOf(db, 'spouse-caller')!.title);
+	});
+
+	it('leaves a scenario that defines the rule’s code as it is', () => {
+		const own = currentVersionOf(db, 'spouse-caller')!;
+		const ownCodes = ownedCodes(db, learner);
+		saveRetentionRule(db, 'centre-1', null, { ...RULE, code: ownCodes[0]!, description: 'Centre version of the rule.' });
+		const started = startLearnerAttempt(db, learner, 'spouse-caller');
+		if (!started.ok) throw new Error(started.error.message);
+		expect(started.value.scenarioVersion).toBe(own.version);
+	});
+});
+
+function ownedCodes(db: Db, learner: string): string[] {
+	const started = startLearnerAttempt(db, learner, 'spouse-caller');
+	if (!started.ok) throw new Error(started.error.message);
+	return db.select({ code: retentionRule.code }).from(retentionRule).where(eq(retentionRule.workspaceId, started.value.workspaceId)).all().map((r) => r.code);
+}

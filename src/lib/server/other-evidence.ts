@@ -1,0 +1,199 @@
+import { desc, eq } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { z } from 'zod';
+import { criterionByCode } from '$lib/criteria';
+import type { Db } from '$lib/core/database';
+import { user } from '$lib/server/db/schema';
+import { observationRecord, witnessTestimony, type ObservationRecord, type WitnessTestimony } from '$lib/server/db/assessment';
+import { assesses } from '$lib/server/cohort-membership';
+
+/**
+ * Evidence beyond the simulator (seeds 001: "witness testimony", "observation"): a witness's
+ * statement of the learner at work, which the learner or their assessor records and the assessor
+ * maps to the criteria it evidences; and the assessor's own observation records, mapped as they are
+ * made. Mapped criteria count as signed off on the coverage map.
+ */
+
+export type OtherEvidenceErrorCode = 'evidence.invalid' | 'evidence.not-found';
+export interface OtherEvidenceError {
+	code: OtherEvidenceErrorCode;
+	message: string;
+	fields?: Record<string, string>;
+}
+export type OtherEvidenceResult<T> = { ok: true; value: T } | { ok: false; error: OtherEvidenceError };
+
+export const EVIDENCE_LIMITS = { name: 120, role: 120, relationship: 120, statement: 6000, setting: 200, description: 6000 } as const;
+
+/** Today's date in the UK (the centre's day), as YYYY-MM-DD. */
+export function ukToday(now: Date): string {
+	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+function isCalendarDate(value: string): boolean {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	const date = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+const required = (max: number, what: string) =>
+	z
+		.string({ error: `Enter ${what}.` })
+		.trim()
+		.min(1, `Enter ${what}.`)
+		.max(max, `Use at most ${max.toLocaleString('en-GB')} characters for ${what}.`);
+
+const pastDate = (now: Date, what: string) =>
+	z
+		.string({ error: `Enter ${what}.` })
+		.trim()
+		.min(1, `Enter ${what}.`)
+		.refine(isCalendarDate, 'Enter a real date, like 2026-03-31.')
+		.refine((d) => !isCalendarDate(d) || d <= ukToday(now), `${what[0]!.toUpperCase()}${what.slice(1)} cannot be in the future.`)
+		.refine((d) => !isCalendarDate(d) || d >= '2000-01-01', 'Enter a date from 2000 onwards.');
+
+/** Criterion codes from a form: each must be one of the unit's; duplicates are dropped. */
+const criterionCodes = z
+	.array(z.string().max(20, 'Choose criteria from the list.'), { error: 'Choose criteria from the list.' })
+	.max(200, 'Choose criteria from the list.')
+	.refine((codes) => codes.every((c) => criterionByCode(c) !== undefined), 'Choose criteria from the list: one of them is not a criterion of this unit.')
+	.transform((codes) => [...new Set(codes)]);
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+	const fields: Record<string, string> = {};
+	for (const issue of error.issues) fields[String(issue.path[0] ?? 'form')] ??= issue.message;
+	return fields;
+}
+
+const invalid = (error: z.ZodError, what: string): { ok: false; error: OtherEvidenceError } => ({
+	ok: false,
+	error: { code: 'evidence.invalid', message: `The ${what} was not saved: correct what is marked below. Nothing you typed is lost.`, fields: fieldErrors(error) }
+});
+
+// ── Witness testimony ────────────────────────────────────────────────────────────────────────
+
+export interface TestimonyInput {
+	witnessName: unknown;
+	witnessRole: unknown;
+	relationship: unknown;
+	statement: unknown;
+	witnessedOn: unknown;
+	declaredCriteria: unknown;
+}
+
+const testimonyFields = (now: Date) =>
+	z.object({
+		witnessName: required(EVIDENCE_LIMITS.name, 'the witness’s name'),
+		witnessRole: required(EVIDENCE_LIMITS.role, 'the witness’s job title or role'),
+		relationship: required(EVIDENCE_LIMITS.relationship, 'how the witness knows the learner'),
+		statement: required(EVIDENCE_LIMITS.statement, 'the witness’s statement'),
+		witnessedOn: pastDate(now, 'the date of the work witnessed'),
+		declaredCriteria: criterionCodes
+	});
+
+/**
+ * Records a witness's testimony for a learner. `recordedBy` is the learner themselves or an assessor
+ * who assesses them (the route checks which); the assessor maps it to criteria afterwards.
+ */
+export function recordTestimony(db: Db, recordedBy: string, learnerId: string, input: TestimonyInput, now = new Date()): OtherEvidenceResult<WitnessTestimony> {
+	const parsed = testimonyFields(now).safeParse({ ...input, statement: typeof input.statement === 'string' ? input.statement.replace(/\r\n?/g, '\n') : input.statement });
+	if (!parsed.success) return invalid(parsed.error, 'testimony');
+	const row: WitnessTestimony = {
+		id: crypto.randomUUID(),
+		learnerId,
+		...parsed.data,
+		criteria: null,
+		mappedBy: null,
+		mappedAt: null,
+		recordedBy,
+		recordedAt: now.toISOString()
+	};
+	db.insert(witnessTestimony).values(row).run();
+	return { ok: true, value: row };
+}
+
+/** Maps a testimony to the criteria it evidences (none: not accepted as evidence). Only its learner's assessor may. */
+export function mapTestimony(db: Db, assessorId: string, testimonyId: string, criteria: unknown, now = new Date()): OtherEvidenceResult<WitnessTestimony> {
+	const existing = typeof testimonyId === 'string' && testimonyId.length <= 100 ? db.select().from(witnessTestimony).where(eq(witnessTestimony.id, testimonyId)).get() : undefined;
+	if (!existing || existing.learnerId === assessorId || !assesses(db, assessorId, existing.learnerId)) {
+		return { ok: false, error: { code: 'evidence.not-found', message: 'That testimony was not found.' } };
+	}
+	const parsed = z.object({ criteria: criterionCodes }).safeParse({ criteria });
+	if (!parsed.success) return invalid(parsed.error, 'mapping');
+	const at = now.toISOString();
+	db.update(witnessTestimony).set({ criteria: parsed.data.criteria, mappedBy: assessorId, mappedAt: at }).where(eq(witnessTestimony.id, testimonyId)).run();
+	return { ok: true, value: { ...existing, criteria: parsed.data.criteria, mappedBy: assessorId, mappedAt: at } };
+}
+
+// ── Observation records ──────────────────────────────────────────────────────────────────────
+
+export interface ObservationInput {
+	observedOn: unknown;
+	setting: unknown;
+	description: unknown;
+	criteria: unknown;
+}
+
+const observationFields = (now: Date) =>
+	z.object({
+		observedOn: pastDate(now, 'the date of the observation'),
+		setting: required(EVIDENCE_LIMITS.setting, 'where and when you observed the learner'),
+		description: required(EVIDENCE_LIMITS.description, 'what you observed'),
+		criteria: criterionCodes.refine((codes) => codes.length > 0, 'Choose at least one criterion the observation evidences.')
+	});
+
+/** An assessor's record of observing a learner they assess at work. The route checks `assesses`. */
+export function recordObservation(db: Db, assessorId: string, learnerId: string, input: ObservationInput, now = new Date()): OtherEvidenceResult<ObservationRecord> {
+	if (learnerId === assessorId || !assesses(db, assessorId, learnerId)) {
+		return { ok: false, error: { code: 'evidence.not-found', message: 'That learner was not found.' } };
+	}
+	const parsed = observationFields(now).safeParse({ ...input, description: typeof input.description === 'string' ? input.description.replace(/\r\n?/g, '\n') : input.description });
+	if (!parsed.success) return invalid(parsed.error, 'observation');
+	const row: ObservationRecord = { id: crypto.randomUUID(), learnerId, assessorId, ...parsed.data, recordedAt: now.toISOString() };
+	db.insert(observationRecord).values(row).run();
+	return { ok: true, value: row };
+}
+
+// ── Reading ──────────────────────────────────────────────────────────────────────────────────
+
+export interface TestimonyView extends WitnessTestimony {
+	recordedByName: string;
+	mappedByName: string | null;
+}
+export interface ObservationView extends ObservationRecord {
+	assessorName: string;
+}
+
+/** A learner's witness testimony, newest first, with who recorded and who mapped each. */
+export function testimoniesOf(db: Db, learnerId: string): TestimonyView[] {
+	const recorder = alias(user, 'recorder');
+	const mapper = alias(user, 'mapper');
+	return db
+		.select({ t: witnessTestimony, recordedByName: recorder.displayName, mappedByName: mapper.displayName })
+		.from(witnessTestimony)
+		.innerJoin(recorder, eq(recorder.id, witnessTestimony.recordedBy))
+		.leftJoin(mapper, eq(mapper.id, witnessTestimony.mappedBy))
+		.where(eq(witnessTestimony.learnerId, learnerId))
+		.orderBy(desc(witnessTestimony.witnessedOn), desc(witnessTestimony.recordedAt))
+		.all()
+		.map((r) => ({ ...r.t, recordedByName: r.recordedByName, mappedByName: r.mappedByName ?? null }));
+}
+
+/** A learner's observation records, newest first. */
+export function observationsOf(db: Db, learnerId: string): ObservationView[] {
+	return db
+		.select({ o: observationRecord, assessorName: user.displayName })
+		.from(observationRecord)
+		.innerJoin(user, eq(user.id, observationRecord.assessorId))
+		.where(eq(observationRecord.learnerId, learnerId))
+		.orderBy(desc(observationRecord.observedOn), desc(observationRecord.recordedAt))
+		.all()
+		.map((r) => ({ ...r.o, assessorName: r.assessorName }));
+}
+
+/** Criterion codes posted as repeated form fields (checkboxes). */
+export function criteriaFromForm(form: FormData, name: string): string[] {
+	return form
+		.getAll(name)
+		.filter((v): v is string => typeof v === 'string')
+		.slice(0, 201);
+}

@@ -1,0 +1,307 @@
+/**
+ * What a portfolio document says, gathered into one plain object before anything is drawn: the
+ * learner's whole portfolio, or one attempt. The PDF is a rendering of this object and nothing else,
+ * so the SHA-256 of its canonical JSON (the "content hash" printed on every page and recorded when
+ * the document is issued) identifies exactly what the document shows.
+ *
+ * Never in it: the assessor's private note (assessment_decision.assessor_note), a reflection the
+ * learner has not submitted, another learner's anything.
+ */
+import { asc, eq } from 'drizzle-orm';
+import { UNIT, criterionByCode } from '$lib/criteria';
+import type { Db } from '$lib/core/database';
+import { attempt } from '$lib/sim/schema';
+import { getAttempt, type AttemptView } from '$lib/sim/runtime';
+import { organisation, reflection, user } from '$lib/server/db/schema';
+import { assessmentDecision, type PortfolioDocument } from '$lib/server/db/assessment';
+import { findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
+import { COVERAGE_LABELS, learnerCoverage, type CoverageRow } from '$lib/server/coverage';
+import { OUTCOME_LABELS, canonicalJson, sha256Hex } from '$lib/server/assessment';
+import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
+
+export type PortfolioKind = PortfolioDocument['kind'];
+
+export interface TranscriptLine {
+	seq: number;
+	at: string;
+	who: string;
+	text: string;
+}
+
+export interface PortfolioPoint {
+	id: string;
+	description: string;
+	met: boolean;
+	critical: boolean;
+	criteria: string[];
+	feedback: string;
+	/** The transcript lines that prove the outcome, in the order they happened. */
+	evidence: TranscriptLine[];
+}
+
+export interface PortfolioDecision {
+	sequence: number;
+	outcome: string;
+	outcomeLabel: string;
+	/** A later signed decision replaced this one (only the newest is in force); it stays in the history. */
+	superseded: boolean;
+	feedback: string;
+	nextSteps: string;
+	points: { description: string; met: boolean; proposed: boolean; feedback: string }[];
+	criteria: { code: string; title: string; met: boolean; proposed: boolean; feedback: string }[];
+	signedName: string;
+	signedAt: string;
+	evidenceHash: string;
+	signatureHash: string;
+}
+
+export interface PortfolioAttempt {
+	id: string;
+	title: string;
+	scenarioId: string;
+	version: string;
+	brief: string;
+	startedAt: string;
+	endedAt: string | null;
+	score: number;
+	passed: boolean;
+	transcript: TranscriptLine[];
+	points: PortfolioPoint[];
+	reflection: { situation: string; task: string; action: string; result: string; submittedAt: string | null } | null;
+	/** Every signed decision, newest first. */
+	decisions: PortfolioDecision[];
+}
+
+export interface PortfolioCoverageRow {
+	code: string;
+	title: string;
+	state: string;
+	stateLabel: string;
+	evidence: { kind: string; title: string; stateLabel: string }[];
+	signedBy: { name: string; at: string } | null;
+}
+
+export interface PortfolioTestimony {
+	witnessName: string;
+	witnessRole: string;
+	relationship: string;
+	witnessedOn: string;
+	statement: string;
+	declaredCriteria: string[];
+	/** Criteria the assessor accepted it for; null until mapped. */
+	criteria: string[] | null;
+	mappedBy: string | null;
+	mappedAt: string | null;
+}
+
+export interface PortfolioObservation {
+	observedOn: string;
+	setting: string;
+	description: string;
+	criteria: string[];
+	assessorName: string;
+	recordedAt: string;
+}
+
+export interface PortfolioContent {
+	documentId: string;
+	kind: PortfolioKind;
+	issuedAt: string;
+	centre: string;
+	unit: string;
+	learner: { name: string };
+	/** First and last instant of the evidence included (null when there is none yet). */
+	evidenceFrom: string | null;
+	evidenceTo: string | null;
+	coverage: PortfolioCoverageRow[];
+	attempts: PortfolioAttempt[];
+	testimony: PortfolioTestimony[];
+	observations: PortfolioObservation[];
+}
+
+export interface ContentRequest {
+	documentId: string;
+	learnerId: string;
+	kind: PortfolioKind;
+	/** For kind 'attempt'. */
+	attemptId?: string;
+	issuedAt: string;
+}
+
+/** The SHA-256 (hex) of a content object's canonical JSON: what the document's footer prints. */
+export function contentHashOf(content: PortfolioContent): string {
+	return sha256Hex(canonicalJson(content));
+}
+
+function lineOf(entry: AttemptView['transcript'][number]): TranscriptLine {
+	return { seq: entry.seq, at: entry.at, who: entry.who, text: entry.text };
+}
+
+function attemptContent(db: Db, view: AttemptView): PortfolioAttempt | undefined {
+	const result = view.result;
+	if (view.status !== 'ended' || !result) return undefined;
+	const version = findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
+	if (!version) return undefined;
+	const scenario = loadScenarioVersion(version).scenario;
+	const lineOfEvent = new Map<string, AttemptView['transcript'][number]>();
+	for (const entry of view.transcript) for (const id of entry.eventIds) lineOfEvent.set(id, entry);
+	const points: PortfolioPoint[] = result.points.map((p) => {
+		const lines = new Map<number, TranscriptLine>();
+		for (const id of p.evidence) {
+			const line = lineOfEvent.get(id);
+			if (line) lines.set(line.seq, lineOf(line));
+		}
+		return {
+			id: p.id,
+			description: p.description,
+			met: p.met,
+			critical: p.critical,
+			criteria: [...p.criteria],
+			feedback: p.feedback,
+			evidence: [...lines.values()].sort((a, b) => a.seq - b.seq)
+		};
+	});
+	const written = db.select().from(reflection).where(eq(reflection.attemptId, view.id)).get();
+	const descriptions = new Map(result.points.map((p) => [p.id, p.description]));
+	const signed = db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, view.id)).orderBy(asc(assessmentDecision.sequence)).all();
+	const newest = signed.at(-1);
+	const decisions: PortfolioDecision[] = signed
+		.filter((d) => d.learnerId === view.ownerId)
+		.reverse()
+		// The assessor's note is deliberately not read into the content: it never reaches the learner's PDF.
+		.map((d) => ({
+			sequence: d.sequence,
+			outcome: d.outcome,
+			outcomeLabel: OUTCOME_LABELS[d.outcome],
+			superseded: d.id !== newest?.id,
+			feedback: d.feedback,
+			nextSteps: d.nextSteps,
+			points: d.points.map((p) => ({ description: descriptions.get(p.pointId) ?? p.pointId, met: p.met, proposed: p.proposed, feedback: p.feedback })),
+			criteria: d.criteria.map((c) => ({ code: c.code, title: criterionByCode(c.code)?.title ?? c.code, met: c.met, proposed: c.proposed, feedback: c.feedback })),
+			signedName: d.signedName,
+			signedAt: d.signedAt,
+			evidenceHash: d.evidenceHash,
+			signatureHash: d.signatureHash
+		}));
+	return {
+		id: view.id,
+		title: version.title,
+		scenarioId: view.scenarioId,
+		version: version.version,
+		brief: scenario.brief,
+		startedAt: view.startedAt,
+		endedAt: view.endedAt,
+		score: result.score,
+		passed: result.passed,
+		transcript: view.transcript.map(lineOf),
+		points,
+		reflection:
+			written && written.status === 'submitted'
+				? { situation: written.situation, task: written.task, action: written.action, result: written.result, submittedAt: written.submittedAt }
+				: null,
+		decisions
+	};
+}
+
+function coverageContent(rows: readonly CoverageRow[], onlyAttemptId?: string): PortfolioCoverageRow[] {
+	return rows
+		.map((row) => {
+			const evidence = onlyAttemptId === undefined ? row.evidence : row.evidence.filter((e) => e.kind === 'attempt' && e.id === onlyAttemptId);
+			return { row, evidence };
+		})
+		.filter(({ evidence }) => onlyAttemptId === undefined || evidence.length > 0)
+		.map(({ row, evidence }) => {
+			const state = onlyAttemptId === undefined ? row.state : (evidence[0]?.state ?? 'none');
+			const signedBy = onlyAttemptId === undefined ? row.signedBy : evidence[0]?.signedBy;
+			return {
+				code: row.code,
+				title: row.title,
+				state,
+				stateLabel: COVERAGE_LABELS[state],
+				evidence: evidence.map((e) => ({ kind: e.kind, title: e.title, stateLabel: COVERAGE_LABELS[e.state] })),
+				signedBy: signedBy ? { name: signedBy.name, at: signedBy.at } : null
+			};
+		});
+}
+
+/**
+ * The content of a document for this learner, or undefined when there is nothing to issue: an
+ * unknown learner, or (for one attempt) an attempt that is not this learner's or has not ended.
+ * Ownership is decided by the caller's route; this only ever reads the learner's own rows.
+ */
+export function portfolioContent(db: Db, request: ContentRequest): PortfolioContent | undefined {
+	const learner = db
+		.select({ name: user.displayName, centre: organisation.name })
+		.from(user)
+		.innerJoin(organisation, eq(organisation.id, user.organisationId))
+		.where(eq(user.id, request.learnerId))
+		.get();
+	if (!learner) return undefined;
+	let ids: string[];
+	if (request.kind === 'attempt') {
+		if (request.attemptId === undefined) return undefined;
+		ids = [request.attemptId];
+	} else {
+		ids = db
+			.select({ id: attempt.id })
+			.from(attempt)
+			.where(eq(attempt.ownerId, request.learnerId))
+			.orderBy(asc(attempt.startedAt))
+			.all()
+			.map((r) => r.id);
+	}
+	const attempts: PortfolioAttempt[] = [];
+	for (const id of ids) {
+		const view = getAttempt(db, id);
+		if (!view || view.ownerId !== request.learnerId) continue;
+		const content = attemptContent(db, view);
+		if (content) attempts.push(content);
+	}
+	if (request.kind === 'attempt' && attempts.length === 0) return undefined;
+
+	const whole = request.kind === 'portfolio';
+	const testimony: PortfolioTestimony[] = whole
+		? testimoniesOf(db, request.learnerId).map((t) => ({
+				witnessName: t.witnessName,
+				witnessRole: t.witnessRole,
+				relationship: t.relationship,
+				witnessedOn: t.witnessedOn,
+				statement: t.statement,
+				declaredCriteria: [...t.declaredCriteria],
+				criteria: t.criteria === null ? null : [...t.criteria],
+				mappedBy: t.mappedByName,
+				mappedAt: t.mappedAt
+			}))
+		: [];
+	const observations: PortfolioObservation[] = whole
+		? observationsOf(db, request.learnerId).map((o) => ({
+				observedOn: o.observedOn,
+				setting: o.setting,
+				description: o.description,
+				criteria: [...o.criteria],
+				assessorName: o.assessorName,
+				recordedAt: o.recordedAt
+			}))
+		: [];
+
+	const instants = [
+		...attempts.flatMap((a) => [a.startedAt, a.endedAt ?? a.startedAt]),
+		...testimony.map((t) => t.witnessedOn),
+		...observations.map((o) => o.observedOn)
+	].sort();
+
+	return {
+		documentId: request.documentId,
+		kind: request.kind,
+		issuedAt: request.issuedAt,
+		centre: learner.centre,
+		unit: UNIT.title,
+		learner: { name: learner.name },
+		evidenceFrom: instants[0] ?? null,
+		evidenceTo: instants.at(-1) ?? null,
+		coverage: coverageContent(learnerCoverage(db, request.learnerId), whole ? undefined : request.attemptId),
+		attempts,
+		testimony,
+		observations
+	};
+}

@@ -1,0 +1,102 @@
+/**
+ * A tutor's preview of a draft: the draft played as a learner would play it, in a sandbox.
+ *
+ * A preview is an attempt like any other (its own seeded workspace, the same runtime), owned by
+ * `preview:<tutorId>`, which is no user's id: so it is never in any learner's attempts, portfolio,
+ * cohort results or assessor's queue. The draft text it was started on is kept in scenario_preview,
+ * so saving the draft again never changes a preview under way. Only the tutor who started a preview
+ * can see or play it; anyone else is answered as if it did not exist.
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '$lib/core/database';
+import type { Result } from '$lib/core/result';
+import { markAttempt, type PointResult } from '$lib/sim/marking';
+import { applyAction, attemptEvents, endAttempt, getAttempt, startAttempt, type ActionOutcome, type AttemptResult, type AttemptView, type LearnerAction, type LoadedScenario } from '$lib/sim/runtime';
+import { centreDraft, checkSource, draftFile, type Author, type AuthoringResult } from '$lib/server/authoring';
+import { scenarioPreview, type ScenarioPreview } from '$lib/server/db/authoring';
+
+export interface PreviewTutor extends Author {
+	displayName: string;
+}
+
+/** The owner of a tutor's previews: never a user's id. */
+export const previewOwner = (tutorId: string) => `preview:${tutorId}`;
+
+const parsed = new Map<string, LoadedScenario>();
+
+function loadedOf(preview: ScenarioPreview): LoadedScenario | undefined {
+	const cached = parsed.get(preview.attemptId);
+	if (cached) return cached;
+	const checked = checkSource(draftFile(preview.scenarioId), preview.source);
+	if (!checked.ok) return undefined;
+	parsed.set(preview.attemptId, checked.loaded);
+	return checked.loaded;
+}
+
+/** Starts a preview of the saved draft; refused with the draft's errors while it has any. */
+export function startPreview(db: Db, tutor: PreviewTutor, scenarioId: string, now = new Date()): AuthoringResult<AttemptView> {
+	const draft = centreDraft(db, tutor, scenarioId);
+	if (!draft) return { ok: false, error: { code: 'scenario.not-found', message: 'That scenario was not found.' } };
+	const checked = checkSource(draftFile(scenarioId), draft.draftSource);
+	if (!checked.ok) {
+		const n = checked.errors.length;
+		return { ok: false, error: { code: 'scenario.invalid', message: `The draft has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} to preview it.`, errors: checked.errors } };
+	}
+	const owner = previewOwner(tutor.id);
+	const started = startAttempt(db, checked.loaded, { ownerId: owner, actor: { id: owner, name: tutor.displayName, role: 'agent' } });
+	if (!started.ok) return { ok: false, error: started.error };
+	db.insert(scenarioPreview)
+		.values({ attemptId: started.value.id, tutorId: tutor.id, scenarioId, source: draft.draftSource, startedAt: now.toISOString() })
+		.run();
+	parsed.set(started.value.id, checked.loaded);
+	return { ok: true, value: started.value };
+}
+
+export interface OwnedPreview {
+	preview: ScenarioPreview;
+	view: AttemptView;
+	loaded: LoadedScenario;
+}
+
+/** A preview of this scenario started by this tutor, or null (another tutor's is answered the same). */
+export function ownedPreview(db: Db, tutorId: string, scenarioId: string, attemptId: string): OwnedPreview | null {
+	const preview = db
+		.select()
+		.from(scenarioPreview)
+		.where(and(eq(scenarioPreview.attemptId, attemptId), eq(scenarioPreview.tutorId, tutorId), eq(scenarioPreview.scenarioId, scenarioId)))
+		.get();
+	if (!preview) return null;
+	const view = getAttempt(db, attemptId);
+	const loaded = loadedOf(preview);
+	if (!view || !loaded || view.ownerId !== previewOwner(tutorId)) return null;
+	return { preview, view, loaded };
+}
+
+/** This tutor's previews of a scenario, newest first. */
+export function previewsOf(db: Db, tutorId: string, scenarioId: string): { attemptId: string; startedAt: string; status: 'in-progress' | 'ended' }[] {
+	return db
+		.select()
+		.from(scenarioPreview)
+		.where(and(eq(scenarioPreview.tutorId, tutorId), eq(scenarioPreview.scenarioId, scenarioId)))
+		.orderBy(desc(scenarioPreview.startedAt))
+		.all()
+		.map((p) => ({ attemptId: p.attemptId, startedAt: p.startedAt, status: getAttempt(db, p.attemptId)?.status ?? 'ended' }));
+}
+
+const NOT_FOUND = { ok: false, error: { code: 'attempt.not-found', message: 'That preview was not found.' } } as const;
+
+export function applyPreviewAction(db: Db, tutorId: string, scenarioId: string, attemptId: string, action: LearnerAction, expectedActionSeq: number): Result<ActionOutcome> {
+	const owned = ownedPreview(db, tutorId, scenarioId, attemptId);
+	return owned ? applyAction(db, owned.loaded, attemptId, action, { expectedActionSeq }) : NOT_FOUND;
+}
+
+export function endPreview(db: Db, tutorId: string, scenarioId: string, attemptId: string): Result<AttemptResult> {
+	const owned = ownedPreview(db, tutorId, scenarioId, attemptId);
+	return owned ? endAttempt(db, owned.loaded, attemptId) : NOT_FOUND;
+}
+
+/** Which marking points the preview's actions meet so far: the marking as if it ended now. */
+export function pointsSoFar(db: Db, owned: OwnedPreview): { points: PointResult[]; score: number; passed: boolean } {
+	const marking = markAttempt(owned.loaded.scenario, attemptEvents(db, owned.view.id), { seedIds: owned.view.seedIds });
+	return { points: marking.points, score: marking.score, passed: marking.passed };
+}

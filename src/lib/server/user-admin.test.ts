@@ -1,0 +1,203 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { eq } from 'drizzle-orm';
+import type { Db } from '$lib/core/database';
+import { openDatabase } from '$lib/core/database';
+import { cohortMember } from '$lib/server/db/cohorts';
+import { user } from '$lib/server/db/schema';
+import { createSession, generateSessionToken, validateSessionToken } from '$lib/server/auth/session';
+import { changePassword, logIn, rolesOf } from '$lib/server/auth/user';
+import { DEMO_ORGANISATION_ID, seedDemoData } from './demo';
+import {
+	IMPORT_MAX_ROWS,
+	createUserAccount,
+	generateOneTimePassword,
+	importLearners,
+	listUsers,
+	resetToOneTimePassword,
+	setUserActive,
+	setUserRoles
+} from './user-admin';
+
+const ORG = DEMO_ORGANISATION_ID;
+const cheapHash = async (password: string) => `test:${password}`;
+
+function idOf(db: Db, email: string): string {
+	return db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+}
+
+describe('user administration', () => {
+	let db: Db;
+	let admin: string;
+	beforeEach(async () => {
+		db = openDatabase(':memory:');
+		await seedDemoData(db);
+		admin = idOf(db, 'admin@custodian.test');
+	});
+
+	it('makes readable one-time passwords from the CSPRNG, never the same twice', () => {
+		const seen = new Set<string>();
+		for (let i = 0; i < 200; i++) {
+			const password = generateOneTimePassword();
+			expect(password).toMatch(/^[a-hjkmnp-z2-9]{4}(-[a-hjkmnp-z2-9]{4}){3}$/);
+			seen.add(password);
+		}
+		expect(seen.size).toBe(200);
+	});
+
+	it('creates a user with a one-time password that logs in and must be changed first', async () => {
+		const made = await createUserAccount(db, ORG, { displayName: ' Nia Evans ', email: 'Nia.Evans@Example.org ', roles: ['learner', 'tutor'] });
+		if (!made.ok) throw new Error(made.error.message);
+		expect(made.value.user).toMatchObject({ email: 'nia.evans@example.org', displayName: 'Nia Evans', mustChangePassword: true, active: true });
+		expect(made.value.user.passwordHash).not.toContain(made.value.oneTimePassword);
+		expect(rolesOf(db, made.value.user.id).sort()).toEqual(['learner', 'tutor']);
+		const login = await logIn(db, { email: 'nia.evans@example.org', password: made.value.oneTimePassword, address: '198.51.100.7' });
+		expect(login.ok && login.user.mustChangePassword).toBe(true);
+		const changed = await changePassword(db, made.value.user.id, { currentPassword: made.value.oneTimePassword, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+		expect(changed.ok).toBe(true);
+		expect(db.select().from(user).where(eq(user.id, made.value.user.id)).get()!.mustChangePassword).toBe(false);
+	});
+
+	it('refuses a bad email, a missing name, no roles, an unknown role and an email already in use, naming each field', async () => {
+		const bad = await createUserAccount(db, ORG, { displayName: '', email: 'not-an-email', roles: [] });
+		expect(bad.ok).toBe(false);
+		if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['displayName', 'email', 'roles']);
+		const unknownRole = await createUserAccount(db, ORG, { displayName: 'X', email: 'x@example.org', roles: ['superuser'] });
+		expect(unknownRole.ok || unknownRole.errors.roles).toBeTruthy();
+		const taken = await createUserAccount(db, ORG, { displayName: 'Amira again', email: 'LEARNER@custodian.test', roles: ['learner'] });
+		expect(taken.ok || taken.errors.email).toMatch(/already an account/);
+	});
+
+	it('ends every session of a deactivated user at once and refuses their log-in; reactivating lets them log in again', async () => {
+		const made = await createUserAccount(db, ORG, { displayName: 'Leaving Soon', email: 'leaving@example.org', roles: ['learner'] });
+		if (!made.ok) throw new Error(made.error.message);
+		const id = made.value.user.id;
+		const token = generateSessionToken();
+		createSession(db, token, id);
+		expect(validateSessionToken(db, token).user?.id).toBe(id);
+		expect(setUserActive(db, ORG, admin, id, false).ok).toBe(true);
+		expect(validateSessionToken(db, token).user).toBeNull();
+		const refused = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword, address: '198.51.100.8' });
+		expect(refused.ok).toBe(false);
+		expect(setUserActive(db, ORG, admin, id, true).ok).toBe(true);
+		const back = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword, address: '198.51.100.8' });
+		expect(back.ok).toBe(true);
+	});
+
+	it('never lets an administrator deactivate themselves or remove their own admin role', () => {
+		expect(setUserActive(db, ORG, admin, admin, false)).toMatchObject({ ok: false, error: { code: 'user.self' } });
+		expect(setUserRoles(db, ORG, admin, admin, ['learner'])).toMatchObject({ ok: false, error: { code: 'user.self' } });
+		// Adding roles to oneself is fine.
+		expect(setUserRoles(db, ORG, admin, admin, ['admin', 'tutor']).ok).toBe(true);
+	});
+
+	it('keeps the last active administrator', async () => {
+		const second = await createUserAccount(db, ORG, { displayName: 'Second Admin', email: 'second@example.org', roles: ['admin'] });
+		if (!second.ok) throw new Error(second.error.message);
+		const other = second.value.user.id;
+		// Two admins: the first may remove the second's admin role.
+		expect(setUserRoles(db, ORG, admin, other, ['tutor']).ok).toBe(true);
+		expect(setUserRoles(db, ORG, admin, other, ['admin']).ok).toBe(true);
+		// The second deactivates the first; now the second is the last active admin and nobody may take that away.
+		expect(setUserActive(db, ORG, other, admin, false).ok).toBe(true);
+		expect(setUserRoles(db, ORG, admin, other, ['tutor'])).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
+		expect(setUserActive(db, ORG, admin, other, false)).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
+	});
+
+	it('answers a user of another centre like a missing one', () => {
+		const amira = idOf(db, 'learner@custodian.test');
+		expect(setUserActive(db, 'another-centre', admin, amira, false)).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(setUserRoles(db, 'another-centre', admin, amira, ['admin'])).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(listUsers(db, 'another-centre')).toEqual([]);
+	});
+
+	it('resets a user to a new one-time password, ending their sessions', async () => {
+		const amira = idOf(db, 'learner@custodian.test');
+		const token = generateSessionToken();
+		createSession(db, token, amira);
+		const reset = await resetToOneTimePassword(db, ORG, amira);
+		if (!reset.ok) throw new Error(reset.error.message);
+		expect(validateSessionToken(db, token).user).toBeNull();
+		const login = await logIn(db, { email: 'learner@custodian.test', password: reset.value.oneTimePassword, address: '198.51.100.9' });
+		expect(login.ok && login.user.mustChangePassword).toBe(true);
+	});
+});
+
+describe('importing learners from CSV', () => {
+	let db: Db;
+	beforeEach(async () => {
+		db = openDatabase(':memory:');
+		await seedDemoData(db);
+	});
+
+	it('imports the good rows into their cohorts and reports every bad row by row, column and problem', async () => {
+		const csv = [
+			'Email,Name,Cohort',
+			'nia@example.org,Nia Evans,"level 2 customer service, JANUARY intake"',
+			'"rhys@example.org","Rhys Jones","Level 3 Business Administration, March intake"',
+			'not-an-email,Bad Email,',
+			'nia@example.org,Nia Twice,',
+			'learner@custodian.test,Amira Again,',
+			'cai@example.org,Cai Lewis,No Such Cohort',
+			'dafydd@example.org,,',
+			'',
+			'eira@example.org,Eira Morgan'
+		].join('\n');
+		const report = await importLearners(db, ORG, csv, { hash: cheapHash });
+		expect(report.rows).toBe(8);
+		expect(report.imported.map((a) => [a.row, a.email, a.cohort])).toEqual([
+			[2, 'nia@example.org', 'Level 2 Customer Service, January intake'],
+			[3, 'rhys@example.org', 'Level 3 Business Administration, March intake'],
+			[10, 'eira@example.org', '']
+		]);
+		expect(report.problems.map((p) => [p.row, p.column])).toEqual([
+			[4, 'email'],
+			[5, 'email'],
+			[6, 'email'],
+			[7, 'cohort'],
+			[8, 'name']
+		]);
+		expect(report.problems[1]!.message).toMatch(/also on row 2/);
+		expect(report.problems[2]!.message).toMatch(/already an account/);
+		expect(report.problems[3]!.message).toMatch(/no active cohort/);
+		expect(report.problems[4]!.message).toMatch(/name is missing/);
+		const nia = db.select().from(user).where(eq(user.email, 'nia@example.org')).get()!;
+		expect(nia.mustChangePassword).toBe(true);
+		expect(rolesOf(db, nia.id)).toEqual(['learner']);
+		expect(db.select().from(cohortMember).where(eq(cohortMember.userId, nia.id)).get()?.cohortId).toBe('demo-cohort-january');
+	});
+
+	it('imports nothing from a file with no header, a quote never closed or too many rows, and says why', async () => {
+		expect((await importLearners(db, ORG, 'a@example.org,Ann\n', { hash: cheapHash })).problems[0]!.message).toMatch(/missing: email, name/);
+		expect((await importLearners(db, ORG, 'email,name\na@example.org,"Ann\n', { hash: cheapHash })).problems[0]).toMatchObject({ row: 2, column: 'file' });
+		const many = ['email,name', ...Array.from({ length: IMPORT_MAX_ROWS + 1 }, (_, i) => `l${i}@example.org,L ${i}`)].join('\n');
+		const report = await importLearners(db, ORG, many, { hash: cheapHash });
+		expect(report.imported).toEqual([]);
+		expect(report.problems[0]!.message).toMatch(/at most 200/);
+		expect((await importLearners(db, ORG, '', { hash: cheapHash })).problems[0]!.message).toMatch(/empty/);
+		expect((await importLearners(db, ORG, 'x'.repeat(100_001), { hash: cheapHash })).problems[0]!.message).toMatch(/larger than/);
+	});
+
+	it('never throws on a file of random rows, and every row is either imported or reported', async () => {
+		const cell = fc.oneof(
+			fc.constantFrom('', 'a@example.org', 'b@example.org', 'learner@custodian.test', 'Level 2 Customer Service, January intake', 'No cohort', '=1+1', '"'),
+			fc.string({ maxLength: 12 }),
+			fc.emailAddress()
+		);
+		await fc.assert(
+			fc.asyncProperty(fc.array(fc.array(cell, { minLength: 0, maxLength: 4 }), { maxLength: 8 }), async (rows) => {
+				const local = openDatabase(':memory:');
+				local.$client.exec("INSERT INTO organisation (id, name, region, updated_at) VALUES ('c', 'C', 'england-and-wales', '2026-01-01')");
+				const text = ['email,name,cohort', ...rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(','))].join('\n');
+				const report = await importLearners(local, 'c', text, { hash: cheapHash });
+				if (!report.problems.some((p) => p.column === 'file' && p.row <= 1)) {
+					const reported = new Set(report.problems.map((p) => p.row));
+					for (const account of report.imported) expect(reported.has(account.row)).toBe(false);
+					expect(report.imported.length + reported.size).toBe(report.rows);
+				}
+				local.$client.close();
+			}),
+			{ numRuns: 60 }
+		);
+	});
+});

@@ -1,0 +1,371 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '$lib/core/database';
+import type { CoreError } from '$lib/core/result';
+import { cohort, cohortMember } from '$lib/server/db/cohorts';
+import { ROLES, user, userRole, type Role, type User } from '$lib/server/db/schema';
+import { hashPassword } from '$lib/server/auth/password';
+import { invalidateUserSessions } from '$lib/server/auth/session';
+import { normaliseEmail } from '$lib/server/auth/user';
+import { parseCsv } from '$lib/server/csv';
+
+/**
+ * Administering a centre's users: accounts made with a one-time password that must be changed at
+ * first log-in, deactivation (their sessions end at once), roles, and importing learners from CSV.
+ * Every function is scoped to the centre: another centre's user is answered like a missing one.
+ */
+
+export type AdminResult<T> =
+	| { ok: true; value: T }
+	| { ok: false; error: CoreError; errors: Partial<Record<string, string>> };
+
+function failure(code: string, message: string, field?: string): { ok: false; error: CoreError; errors: Partial<Record<string, string>> } {
+	return { ok: false, error: field === undefined ? { code, message } : { code, field, message }, errors: field === undefined ? {} : { [field]: message } };
+}
+
+const NOT_FOUND = failure('user.not-found', 'That user was not found.');
+
+// No 0/O, 1/l/I: a one-time password is read off a screen or a slip of paper and typed.
+const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/**
+ * A one-time password from the CSPRNG: four groups of four characters of a 31-letter alphabet
+ * (about 79 bits), e.g. "hq7m-2xkd-9trw-b4pe". Rejection sampling keeps every letter equally likely.
+ */
+export function generateOneTimePassword(): string {
+	const chars: string[] = [];
+	const limit = 256 - (256 % PASSWORD_ALPHABET.length);
+	while (chars.length < 16) {
+		const bytes = crypto.getRandomValues(new Uint8Array(32));
+		for (const byte of bytes) {
+			if (byte < limit && chars.length < 16) chars.push(PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length]!);
+		}
+	}
+	return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
+}
+
+const displayName = z
+	.string()
+	.trim()
+	.min(1, 'Enter the person’s name.')
+	.max(120, 'Use at most 120 characters for the name.')
+	.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Use letters, spaces and punctuation only in the name.');
+const email = z
+	.string()
+	.trim()
+	.min(1, 'Enter an email address.')
+	.max(254, 'Use at most 254 characters for the email address.')
+	.pipe(z.email('Enter an email address like name@example.org.'));
+const roles = z
+	.array(z.enum(ROLES, { error: 'Choose roles from the list.' }))
+	.min(1, 'Choose at least one role.')
+	.max(ROLES.length, 'Choose roles from the list.');
+
+export interface UserListEntry {
+	id: string;
+	email: string;
+	displayName: string;
+	active: boolean;
+	mustChangePassword: boolean;
+	roles: Role[];
+	createdAt: string;
+}
+
+function rolesByUser(db: Db, ids: string[]): Map<string, Role[]> {
+	const map = new Map<string, Role[]>();
+	if (ids.length === 0) return map;
+	for (const row of db.select().from(userRole).where(inArray(userRole.userId, ids)).all()) {
+		map.set(row.userId, [...(map.get(row.userId) ?? []), row.role]);
+	}
+	for (const [id, list] of map) map.set(id, ROLES.filter((r) => list.includes(r)));
+	return map;
+}
+
+/** The centre's users by name, each with their roles in the usual order. */
+export function listUsers(db: Db, organisationId: string): UserListEntry[] {
+	const rows = db.select().from(user).where(eq(user.organisationId, organisationId)).orderBy(asc(user.displayName)).all();
+	const roleMap = rolesByUser(db, rows.map((r) => r.id));
+	return rows.map((row) => ({
+		id: row.id,
+		email: row.email,
+		displayName: row.displayName,
+		active: row.active,
+		mustChangePassword: row.mustChangePassword,
+		roles: roleMap.get(row.id) ?? [],
+		createdAt: row.createdAt
+	}));
+}
+
+export function findCentreUser(db: Db, organisationId: string, userId: string): UserListEntry | undefined {
+	return listUsers(db, organisationId).find((u) => u.id === userId);
+}
+
+/** The active cohorts a user is in, with the role they have there. */
+export function cohortsOfUser(db: Db, userId: string): { id: string; name: string; role: string }[] {
+	return db
+		.select({ id: cohort.id, name: cohort.name, role: cohortMember.role })
+		.from(cohortMember)
+		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
+		.where(and(eq(cohortMember.userId, userId), isNull(cohort.archivedAt)))
+		.orderBy(asc(cohort.name))
+		.all();
+}
+
+function emailTaken(db: Db, address: string): boolean {
+	// Emails are unique across the installation (the log-in page does not ask for a centre).
+	return db.select({ id: user.id }).from(user).where(eq(user.email, normaliseEmail(address))).get() !== undefined;
+}
+
+export interface NewAccount {
+	user: User;
+	/** Shown once to the administrator; only its hash is kept. */
+	oneTimePassword: string;
+}
+
+const newUserFields = z.object({ displayName, email, roles });
+
+/** Makes an account with a one-time password that must be changed at first log-in. */
+export async function createUserAccount(
+	db: Db,
+	organisationId: string,
+	input: { displayName: string; email: string; roles: string[] },
+	now = new Date()
+): Promise<AdminResult<NewAccount>> {
+	const parsed = newUserFields.safeParse(input);
+	if (!parsed.success) {
+		const errors: Partial<Record<string, string>> = {};
+		for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+		const [field, message] = Object.entries(errors)[0]!;
+		return { ok: false, error: { code: 'invalid', field, message: message! }, errors };
+	}
+	const address = normaliseEmail(parsed.data.email);
+	if (emailTaken(db, address)) return failure('user.email-taken', 'There is already an account with this email address.', 'email');
+	const oneTimePassword = generateOneTimePassword();
+	const passwordHash = await hashPassword(oneTimePassword);
+	const row: User = {
+		id: crypto.randomUUID(),
+		organisationId,
+		email: address,
+		displayName: parsed.data.displayName,
+		passwordHash,
+		mustChangePassword: true,
+		active: true,
+		createdAt: now.toISOString()
+	};
+	try {
+		db.$client
+			.transaction(() => {
+				db.insert(user).values(row).run();
+				for (const role of new Set(parsed.data.roles)) db.insert(userRole).values({ userId: row.id, role }).run();
+			})
+			.immediate();
+	} catch (error) {
+		// Another administrator made the same account while the password was being hashed.
+		if (error instanceof Error && /UNIQUE/.test(error.message)) return failure('user.email-taken', 'There is already an account with this email address.', 'email');
+		throw error;
+	}
+	return { ok: true, value: { user: row, oneTimePassword } };
+}
+
+/** A new one-time password for a user who lost theirs: their sessions end and they must change it. */
+export async function resetToOneTimePassword(db: Db, organisationId: string, userId: string): Promise<AdminResult<{ oneTimePassword: string }>> {
+	if (!findCentreUser(db, organisationId, userId)) return NOT_FOUND;
+	const oneTimePassword = generateOneTimePassword();
+	const passwordHash = await hashPassword(oneTimePassword);
+	db.$client
+		.transaction(() => {
+			db.update(user).set({ passwordHash, mustChangePassword: true }).where(eq(user.id, userId)).run();
+			invalidateUserSessions(db, userId);
+		})
+		.immediate();
+	return { ok: true, value: { oneTimePassword } };
+}
+
+function activeAdminIds(db: Db, organisationId: string): string[] {
+	return db
+		.select({ id: user.id })
+		.from(user)
+		.innerJoin(userRole, and(eq(userRole.userId, user.id), eq(userRole.role, 'admin')))
+		.where(and(eq(user.organisationId, organisationId), eq(user.active, true)))
+		.all()
+		.map((r) => r.id);
+}
+
+/**
+ * Deactivates or reactivates an account. Deactivation ends every session of the user at once (and
+ * validateSessionToken refuses an inactive user's session anyway). An administrator cannot
+ * deactivate themselves, and the centre's last active administrator stays.
+ */
+export function setUserActive(db: Db, organisationId: string, actorId: string, userId: string, active: boolean): AdminResult<UserListEntry> {
+	return db.$client
+		.transaction((): AdminResult<UserListEntry> => {
+			const target = findCentreUser(db, organisationId, userId);
+			if (!target) return NOT_FOUND;
+			if (!active) {
+				if (userId === actorId) return failure('user.self', 'You cannot deactivate your own account: ask another administrator.');
+				const admins = activeAdminIds(db, organisationId);
+				if (admins.length === 1 && admins[0] === userId) return failure('user.last-admin', 'This is the centre’s only active administrator: give another user the admin role first.');
+			}
+			db.update(user).set({ active }).where(eq(user.id, userId)).run();
+			if (!active) invalidateUserSessions(db, userId);
+			return { ok: true, value: { ...target, active } };
+		})
+		.immediate();
+}
+
+/** Replaces a user's roles. An administrator keeps their own admin role; the last active admin stays. */
+export function setUserRoles(db: Db, organisationId: string, actorId: string, userId: string, input: string[]): AdminResult<UserListEntry> {
+	const parsed = roles.safeParse(input);
+	if (!parsed.success) return failure('invalid', parsed.error.issues[0]!.message, 'roles');
+	const next = ROLES.filter((r) => parsed.data.includes(r));
+	return db.$client
+		.transaction((): AdminResult<UserListEntry> => {
+			const target = findCentreUser(db, organisationId, userId);
+			if (!target) return NOT_FOUND;
+			const losesAdmin = target.roles.includes('admin') && !next.includes('admin');
+			if (losesAdmin && userId === actorId) return failure('user.self', 'You cannot remove your own admin role: ask another administrator.', 'roles');
+			if (losesAdmin && target.active) {
+				const admins = activeAdminIds(db, organisationId);
+				if (admins.length === 1 && admins[0] === userId) return failure('user.last-admin', 'This is the centre’s only active administrator: give another user the admin role first.', 'roles');
+			}
+			db.delete(userRole).where(eq(userRole.userId, userId)).run();
+			for (const role of next) db.insert(userRole).values({ userId, role }).run();
+			return { ok: true, value: { ...target, roles: next } };
+		})
+		.immediate();
+}
+
+// ── Import ──────────────────────────────────────────────────────────────────────────────────
+
+/** Limits of one import: each account costs a password hash (about 25 ms of CPU). */
+export const IMPORT_MAX_BYTES = 100_000;
+export const IMPORT_MAX_ROWS = 200;
+
+export interface ImportProblem {
+	/** The file's line, the header being line 1 (as a spreadsheet numbers rows); 0 for the whole file. */
+	row: number;
+	column: 'email' | 'name' | 'cohort' | 'file';
+	message: string;
+}
+
+export interface ImportedAccount {
+	row: number;
+	email: string;
+	displayName: string;
+	cohort: string;
+	oneTimePassword: string;
+}
+
+export interface ImportReport {
+	/** Data rows read (blank lines skipped). */
+	rows: number;
+	imported: ImportedAccount[];
+	problems: ImportProblem[];
+}
+
+export interface ImportOptions {
+	now?: Date;
+	/** The password hash (tests pass a cheap one). */
+	hash?: (password: string) => Promise<string>;
+}
+
+const HEADERS: Record<string, 'email' | 'name' | 'cohort'> = {
+	email: 'email',
+	'email address': 'email',
+	name: 'name',
+	'full name': 'name',
+	cohort: 'cohort'
+};
+
+/**
+ * Imports learners from CSV text with a header row: email, name and optionally cohort (a cohort's
+ * name, matched ignoring case). Every row is either imported or reported with its row number,
+ * column and what is wrong. The good rows are imported and the bad ones are not: the report says
+ * which, so the administrator fixes those rows and imports them alone. A problem with the file as
+ * a whole (too big, no header, a quote never closed) imports nothing.
+ */
+export async function importLearners(db: Db, organisationId: string, text: string, options: ImportOptions = {}): Promise<ImportReport> {
+	const now = options.now ?? new Date();
+	const hash = options.hash ?? hashPassword;
+	const fileProblem = (message: string, row = 0): ImportReport => ({ rows: 0, imported: [], problems: [{ row, column: 'file', message }] });
+	if (new TextEncoder().encode(text).length > IMPORT_MAX_BYTES) return fileProblem(`The file is larger than ${IMPORT_MAX_BYTES / 1000} KB: split it into smaller files.`);
+	if (text.trim() === '') return fileProblem('The file is empty: it needs a header row (email,name,cohort) and a row per learner.');
+	const parsed = parseCsv(text);
+	if (!parsed.ok) return fileProblem(parsed.message, parsed.line);
+	const [header, ...data] = parsed.rows;
+	const columns = header!.cells.map((cell) => HEADERS[cell.trim().toLowerCase()]);
+	const missing = (['email', 'name'] as const).filter((c) => !columns.includes(c));
+	if (missing.length > 0) {
+		return fileProblem(`The first row must name the columns: email, name and optionally cohort (missing: ${missing.join(', ')}).`, header!.line);
+	}
+	if (data.length === 0) return fileProblem('The file has a header row but no learners.');
+	if (data.length > IMPORT_MAX_ROWS) return { rows: data.length, imported: [], problems: [{ row: 0, column: 'file', message: `The file has ${data.length} learners; import at most ${IMPORT_MAX_ROWS} at a time.` }] };
+
+	const cohorts = db
+		.select({ id: cohort.id, name: cohort.name })
+		.from(cohort)
+		.where(and(eq(cohort.organisationId, organisationId), isNull(cohort.archivedAt)))
+		.all();
+	const problems: ImportProblem[] = [];
+	const good: { row: number; email: string; displayName: string; cohort?: { id: string; name: string } }[] = [];
+	const firstRowOf = new Map<string, number>();
+	for (const { line, cells } of data) {
+		const value = (column: 'email' | 'name' | 'cohort') => {
+			const i = columns.indexOf(column);
+			return i === -1 ? '' : (cells[i] ?? '').trim();
+		};
+		const rowProblems: ImportProblem[] = [];
+		const extra = cells.slice(columns.length).some((c) => c.trim() !== '');
+		if (extra) rowProblems.push({ row: line, column: 'file', message: `This row has ${cells.length} values; the header names ${columns.length} columns.` });
+		const address = normaliseEmail(value('email'));
+		const emailCheck = email.safeParse(address);
+		if (!emailCheck.success) {
+			rowProblems.push({ row: line, column: 'email', message: address === '' ? 'The email address is missing.' : `“${clip(address)}” is not an email address.` });
+		} else if (firstRowOf.has(address)) {
+			rowProblems.push({ row: line, column: 'email', message: `${address} is also on row ${firstRowOf.get(address)}: each learner once.` });
+		} else if (emailTaken(db, address)) {
+			rowProblems.push({ row: line, column: 'email', message: `There is already an account with ${address}.` });
+		}
+		if (emailCheck.success && !firstRowOf.has(address)) firstRowOf.set(address, line);
+		const nameCheck = displayName.safeParse(value('name'));
+		if (!nameCheck.success) rowProblems.push({ row: line, column: 'name', message: value('name') === '' ? 'The name is missing.' : nameCheck.error.issues[0]!.message });
+		const cohortName = value('cohort');
+		const found = cohortName === '' ? undefined : cohorts.find((c) => c.name.toLowerCase() === cohortName.toLowerCase());
+		if (cohortName !== '' && !found) rowProblems.push({ row: line, column: 'cohort', message: `There is no active cohort called “${clip(cohortName)}”.` });
+		if (rowProblems.length > 0) problems.push(...rowProblems);
+		else good.push({ row: line, email: address, displayName: nameCheck.data!, ...(found ? { cohort: found } : {}) });
+	}
+
+	const prepared = await Promise.all(
+		good.map(async (entry) => {
+			const oneTimePassword = generateOneTimePassword();
+			return { ...entry, oneTimePassword, passwordHash: await hash(oneTimePassword) };
+		})
+	);
+	const imported: ImportedAccount[] = [];
+	const at = now.toISOString();
+	db.$client
+		.transaction(() => {
+			for (const entry of prepared) {
+				// Checked again inside the write: another import may have made the account meanwhile.
+				if (emailTaken(db, entry.email)) {
+					problems.push({ row: entry.row, column: 'email', message: `There is already an account with ${entry.email}.` });
+					continue;
+				}
+				const id = crypto.randomUUID();
+				db.insert(user)
+					.values({ id, organisationId, email: entry.email, displayName: entry.displayName, passwordHash: entry.passwordHash, mustChangePassword: true, active: true, createdAt: at })
+					.run();
+				db.insert(userRole).values({ userId: id, role: 'learner' }).run();
+				if (entry.cohort) db.insert(cohortMember).values({ cohortId: entry.cohort.id, userId: id, role: 'learner', addedAt: at }).run();
+				imported.push({ row: entry.row, email: entry.email, displayName: entry.displayName, cohort: entry.cohort?.name ?? '', oneTimePassword: entry.oneTimePassword });
+			}
+		})
+		.immediate();
+	problems.sort((a, b) => a.row - b.row);
+	return { rows: data.length, imported, problems };
+}
+
+function clip(value: string): string {
+	return value.length > 60 ? `${value.slice(0, 60)}…` : value;
+}

@@ -1,0 +1,38 @@
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { ROLES } from '$lib/server/db/schema';
+import { cohortsOfUser, findCentreUser, resetToOneTimePassword, setUserActive, setUserRoles, type AdminResult } from '$lib/server/user-admin';
+
+const NOT_FOUND = 'That user was not found.';
+
+export const load = (({ locals, params }) => {
+	const db = getDb();
+	const found = findCentreUser(db, locals.user!.organisationId, params.userId);
+	if (!found) error(404, { message: NOT_FOUND });
+	return { account: found, cohorts: cohortsOfUser(db, found.id), roles: ROLES, isMe: found.id === locals.user!.id };
+}) satisfies PageServerLoad;
+
+function answer<T>(action: string, result: AdminResult<T>, done: string, extra: Record<string, unknown> = {}) {
+	if (result.ok) return { action, message: done, ...extra };
+	if (result.error.code === 'user.not-found') error(404, { message: NOT_FOUND });
+	return fail(400, { action, error: result.error.message });
+}
+
+export const actions = {
+	roles: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		const roles = form.getAll('roles').slice(0, 10).map((r) => String(r).slice(0, 50));
+		return answer('roles', setUserRoles(getDb(), locals.user!.organisationId, locals.user!.id, params.userId, roles), 'The roles are saved. They apply from the user’s next page.');
+	},
+	deactivate: async ({ locals, params }) => {
+		return answer('active', setUserActive(getDb(), locals.user!.organisationId, locals.user!.id, params.userId, false), 'The account is deactivated and every session of it has ended.');
+	},
+	reactivate: async ({ locals, params }) => {
+		return answer('active', setUserActive(getDb(), locals.user!.organisationId, locals.user!.id, params.userId, true), 'The account is active again. They log in with their existing password.');
+	},
+	resetPassword: async ({ locals, params }) => {
+		const result = await resetToOneTimePassword(getDb(), locals.user!.organisationId, params.userId);
+		return answer('resetPassword', result, 'A new one-time password is set, and every session of the account has ended.', result.ok ? { password: result.value.oneTimePassword } : {});
+	}
+} satisfies Actions;

@@ -1,0 +1,36 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { listCohorts } from '$lib/server/cohorts';
+import { toCsv } from '$lib/server/csv';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importLearners } from '$lib/server/user-admin';
+
+export const load = (({ locals }) => ({
+	maxRows: IMPORT_MAX_ROWS,
+	maxKb: IMPORT_MAX_BYTES / 1000,
+	cohorts: listCohorts(getDb(), locals.user!.organisationId)
+		.filter((c) => !c.archived)
+		.map((c) => c.name)
+})) satisfies PageServerLoad;
+
+export const actions = {
+	default: async ({ request, locals }) => {
+		const form = await request.formData();
+		const file = form.get('file');
+		const pasted = String(form.get('csv') ?? '');
+		let text = pasted;
+		if (file instanceof File && file.size > 0) {
+			if (file.size > IMPORT_MAX_BYTES) {
+				return fail(400, { csv: '', report: null, passwords: null, error: `The file is larger than ${IMPORT_MAX_BYTES / 1000} KB: split it into smaller files.` });
+			}
+			text = await file.text();
+		}
+		if (text.trim() === '') return fail(400, { csv: '', report: null, passwords: null, error: 'Choose a CSV file or paste its rows.' });
+		const report = await importLearners(getDb(), locals.user!.organisationId, text);
+		const passwords = report.imported.length === 0 ? null : toCsv([['email', 'name', 'cohort', 'one-time password'], ...report.imported.map((a) => [a.email, a.displayName, a.cohort, a.oneTimePassword])]);
+		// Keep what was pasted only when nothing was imported, so a corrected paste cannot import a row twice.
+		const csv = report.imported.length === 0 ? pasted.slice(0, IMPORT_MAX_BYTES) : '';
+		if (report.imported.length === 0) return fail(400, { csv, report, passwords, error: null });
+		return { csv, report, passwords, error: null };
+	}
+} satisfies Actions;

@@ -1,0 +1,22 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { ROLES } from '$lib/server/db/schema';
+import { createUserAccount } from '$lib/server/user-admin';
+
+export const load = (() => ({ roles: ROLES })) satisfies PageServerLoad;
+
+export const actions = {
+	default: async ({ request, locals }) => {
+		const form = await request.formData();
+		const values = {
+			displayName: String(form.get('displayName') ?? '').slice(0, 1000),
+			email: String(form.get('email') ?? '').slice(0, 1000),
+			roles: form.getAll('roles').slice(0, 10).map((r) => String(r).slice(0, 50))
+		};
+		const result = await createUserAccount(getDb(), locals.user!.organisationId, values);
+		if (!result.ok) return fail(400, { values, errors: result.errors, created: null });
+		const { user, oneTimePassword } = result.value;
+		return { values: null, errors: null, created: { id: user.id, name: user.displayName, email: user.email, password: oneTimePassword } };
+	}
+} satisfies Actions;

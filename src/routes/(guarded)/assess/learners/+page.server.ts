@@ -1,0 +1,14 @@
+import type { PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { assessedLearners } from '$lib/server/assessment';
+import { learnerCoverage } from '$lib/server/coverage';
+
+export const load = (({ locals }) => {
+	const db = getDb();
+	return {
+		learners: assessedLearners(db, locals.user!.id).map((l) => {
+			const coverage = learnerCoverage(db, l.id);
+			return { ...l, signedOff: coverage.filter((row) => row.state === 'signed-off').length, criteria: coverage.length };
+		})
+	};
+}) satisfies PageServerLoad;

@@ -1,0 +1,84 @@
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { getDb } from '$lib/server/db';
+import { OUTCOME_LABELS, QUEUE_STATE_LABELS, assessedLearner, learnerAttemptsForAssessor } from '$lib/server/assessment';
+import { COVERAGE_LABELS, learnerCoverage } from '$lib/server/coverage';
+import { EVIDENCE_LIMITS, criteriaFromForm, mapTestimony, observationsOf, recordObservation, recordTestimony, testimoniesOf, ukToday } from '$lib/server/other-evidence';
+
+const NOT_FOUND = 'There is no learner you assess at this address.';
+
+export const load = (({ locals, params }) => {
+	const db = getDb();
+	const learner = assessedLearner(db, locals.user!.id, params.learnerId);
+	if (!learner) error(404, { message: NOT_FOUND });
+	return {
+		learner,
+		attempts: learnerAttemptsForAssessor(db, learner.id),
+		coverage: learnerCoverage(db, learner.id).map((row) => ({ code: row.code, title: row.title, state: row.state, signedBy: row.signedBy ?? null })),
+		testimonies: testimoniesOf(db, learner.id),
+		observations: observationsOf(db, learner.id),
+		coverageLabels: COVERAGE_LABELS,
+		outcomeLabels: OUTCOME_LABELS,
+		stateLabels: QUEUE_STATE_LABELS,
+		limits: EVIDENCE_LIMITS,
+		today: ukToday(new Date())
+	};
+}) satisfies PageServerLoad;
+
+async function read(event: RequestEvent) {
+	const learner = assessedLearner(getDb(), event.locals.user!.id, event.params.learnerId);
+	if (!learner) error(404, { message: NOT_FOUND });
+	try {
+		return { learner, form: await event.request.formData() };
+	} catch {
+		error(413, { message: 'What you sent is far too long to be read. Shorten it and try again.' });
+	}
+}
+
+const str = (form: FormData, name: string, max = 20_000) => {
+	const value = form.get(name);
+	return typeof value === 'string' ? value.slice(0, max) : '';
+};
+
+export const actions = {
+	testimony: async (event) => {
+		const { learner, form } = await read(event);
+		const values = {
+			witnessName: str(form, 'witnessName'),
+			witnessRole: str(form, 'witnessRole'),
+			relationship: str(form, 'relationship'),
+			statement: str(form, 'statement'),
+			witnessedOn: str(form, 'witnessedOn', 40),
+			declaredCriteria: criteriaFromForm(form, 'declaredCriteria')
+		};
+		const recorded = recordTestimony(getDb(), event.locals.user!.id, learner.id, values);
+		if (!recorded.ok) return fail(400, { testimony: { values, errors: recorded.error.fields ?? {}, message: recorded.error.message } });
+		return { done: `Witness testimony from ${recorded.value.witnessName} recorded. Map it to the criteria it evidences below.` };
+	},
+	map: async (event) => {
+		const { form } = await read(event);
+		const testimonyId = str(form, 'testimonyId', 100);
+		const criteria = criteriaFromForm(form, 'criteria');
+		const mapped = mapTestimony(getDb(), event.locals.user!.id, testimonyId, criteria);
+		if (!mapped.ok) {
+			if (mapped.error.code === 'evidence.not-found') error(404, { message: 'That testimony was not found.' });
+			return fail(400, { map: { testimonyId, criteria, error: mapped.error.fields?.criteria ?? mapped.error.message } });
+		}
+		return { done: mapped.value.criteria?.length ? `Testimony from ${mapped.value.witnessName} mapped to ${mapped.value.criteria.join(', ')}.` : `Testimony from ${mapped.value.witnessName} is not accepted as evidence for any criterion.` };
+	},
+	observation: async (event) => {
+		const { learner, form } = await read(event);
+		const values = {
+			observedOn: str(form, 'observedOn', 40),
+			setting: str(form, 'setting'),
+			description: str(form, 'description'),
+			criteria: criteriaFromForm(form, 'criteria')
+		};
+		const recorded = recordObservation(getDb(), event.locals.user!.id, learner.id, values);
+		if (!recorded.ok) {
+			if (recorded.error.code === 'evidence.not-found') error(404, { message: NOT_FOUND });
+			return fail(400, { observation: { values, errors: recorded.error.fields ?? {}, message: recorded.error.message } });
+		}
+		return { done: `Observation of ${recorded.value.observedOn} recorded and signed off against ${recorded.value.criteria.join(', ')}.` };
+	}
+} satisfies Actions;

@@ -1,0 +1,22 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { scenarioLibrary, setArchived } from '$lib/server/authoring';
+
+export const load = (({ locals, url }) => ({
+	library: scenarioLibrary(getDb(), locals.user!),
+	imported: url.searchParams.get('imported')
+})) satisfies PageServerLoad;
+
+async function archive(request: Request, locals: App.Locals, archived: boolean) {
+	const form = await request.formData();
+	const scenarioId = String(form.get('scenarioId') ?? '').slice(0, 100);
+	const result = setArchived(getDb(), locals.user!, scenarioId, archived);
+	if (!result.ok) return fail(404, { ok: false, scenarioId, message: 'That scenario was not found. Reload the page and try again.' });
+	return { ok: true, scenarioId, message: archived ? 'Archived: learners no longer see it. Its versions and attempts are kept.' : 'Back in learners’ lists.' };
+}
+
+export const actions = {
+	archive: async ({ request, locals }) => archive(request, locals, true),
+	unarchive: async ({ request, locals }) => archive(request, locals, false)
+} satisfies Actions;

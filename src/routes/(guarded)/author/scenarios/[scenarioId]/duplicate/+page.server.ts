@@ -1,0 +1,28 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { duplicateScenario, libraryEntry } from '$lib/server/authoring';
+
+export const load = (({ locals, params }) => {
+	const entry = libraryEntry(getDb(), locals.user!, params.scenarioId);
+	if (!entry) error(404, { message: 'That scenario was not found.' });
+	return { from: { scenarioId: entry.scenarioId, title: entry.title }, values: { scenarioId: `${entry.scenarioId}-copy`.slice(0, 60), title: `${entry.title} (copy)`.slice(0, 140) } };
+}) satisfies PageServerLoad;
+
+const text = (form: FormData, name: string, max: number) => {
+	const value = form.get(name);
+	return typeof value === 'string' ? value.slice(0, max) : '';
+};
+
+export const actions = {
+	default: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		const values = { scenarioId: text(form, 'scenarioId', 200), title: text(form, 'title', 500) };
+		const result = duplicateScenario(getDb(), locals.user!, params.scenarioId, values);
+		if (!result.ok) {
+			if (result.error.code === 'scenario.not-found') error(404, { message: 'That scenario was not found.' });
+			return fail(400, { values, errors: { [result.error.field ?? 'scenarioId']: result.error.message } as Partial<Record<'scenarioId' | 'title', string>> });
+		}
+		redirect(303, `/author/scenarios/${result.value.scenarioId}/edit?created=1`);
+	}
+} satisfies Actions;

@@ -1,0 +1,18 @@
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { getDb } from '$lib/server/db';
+import { exportSource } from '$lib/server/authoring';
+
+/** The YAML of a version (?version=<id>), the current one (no version) or the draft (?version=draft), as a download. */
+export const GET: RequestHandler = ({ locals, params, url }) => {
+	const which = (url.searchParams.get('version') ?? '').slice(0, 200);
+	const file = exportSource(getDb(), locals.user!, params.scenarioId, which);
+	if (!file) error(404, { message: 'That scenario or version was not found.' });
+	return new Response(file.source, {
+		headers: {
+			'Content-Type': 'text/yaml; charset=utf-8',
+			'Content-Disposition': `attachment; filename="${file.fileName}"`,
+			'Cache-Control': 'no-store'
+		}
+	});
+};

@@ -1,0 +1,26 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { importScenario, MAX_SOURCE_BYTES } from '$lib/server/authoring';
+import type { ScenarioError } from '$lib/sim/scenario-check';
+
+export const load = (() => ({ maxKb: Math.round(MAX_SOURCE_BYTES / 1024) })) satisfies PageServerLoad;
+
+export const actions = {
+	default: async ({ request, locals }) => {
+		const form = await request.formData();
+		const file = form.get('file');
+		if (!(file instanceof File) || (file.size === 0 && file.name === '')) {
+			return fail(400, { message: 'Choose a scenario file (.yaml) to import.', errors: [] as ScenarioError[] });
+		}
+		// Refused before reading it whole: the size says enough.
+		if (file.size > MAX_SOURCE_BYTES) {
+			return fail(400, { message: `The file is ${Math.ceil(file.size / 1024)} kB; a scenario file may be at most ${Math.round(MAX_SOURCE_BYTES / 1024)} kB.`, errors: [] as ScenarioError[] });
+		}
+		const source = (await file.text()).replace(/\r\n/g, '\n');
+		const result = importScenario(getDb(), locals.user!, file.name, source);
+		if (!result.ok) return fail(400, { message: result.error.message, errors: result.error.errors ?? [] });
+		if (result.value.errors.length === 0) redirect(303, `/author/scenarios/${result.value.draft.scenarioId}/edit?imported=1`);
+		return { imported: result.value.draft.scenarioId, errors: result.value.errors };
+	}
+} satisfies Actions;

@@ -1,0 +1,17 @@
+import type { PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { attemptsOf } from '$lib/server/attempts';
+import { documentsOf } from '$lib/server/portfolio/documents';
+
+export const load = (({ locals }) => {
+	const db = getDb();
+	const learnerId = locals.user!.id;
+	const attempts = attemptsOf(db, learnerId);
+	return {
+		ended: attempts
+			.filter((a) => a.status === 'ended')
+			.map((a) => ({ id: a.id, title: a.title, endedAt: a.endedAt, passed: a.passed, score: a.score })),
+		inProgress: attempts.filter((a) => a.status === 'in-progress').length,
+		documents: documentsOf(db, learnerId)
+	};
+}) satisfies PageServerLoad;

@@ -1,0 +1,147 @@
+import { expect, test } from '@playwright/test';
+import { LoginPage, logInAs, waitForHydration } from './support/accounts';
+import { createAccount, expectNoViolations, firstLogIn, uniquePerson } from './support/admin';
+
+const OWN_PASSWORD = 'my own long passphrase';
+
+test('an admin creates a user, who logs in with the one-time password and must change it first', async ({ page, browser }) => {
+	await logInAs(page, 'admin');
+	await page.goto('/admin/users/new');
+	await waitForHydration(page);
+	// Errors first: nothing typed is lost.
+	await page.getByLabel('Full name').fill('Half Filled');
+	await page.getByLabel('Email address').fill('not-an-email');
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.locator('#email-error')).toContainText('email address');
+	await expect(page.locator('#roles-error')).toContainText('at least one role');
+	await expect(page.getByLabel('Full name')).toHaveValue('Half Filled');
+	await expectNoViolations(page);
+
+	const person = uniquePerson('New Tutor');
+	const password = await createAccount(page, person, ['tutor']);
+	expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+	await expectNoViolations(page);
+	await page.goto('/admin/users');
+	const row = page.getByRole('row', { name: new RegExp(person.name) });
+	await expect(row).toContainText('Has not yet changed the one-time password');
+	await expectNoViolations(page);
+
+	const context = await browser.newContext();
+	const theirs = await context.newPage();
+	await firstLogIn(theirs, person.email, password, OWN_PASSWORD);
+	await expect(theirs).toHaveURL('/author');
+	// The one-time password no longer works.
+	await theirs.getByRole('button', { name: 'Log out' }).click();
+	const login = new LoginPage(theirs);
+	await login.goto();
+	await login.logIn(person.email, password);
+	await expect(theirs.getByRole('alert')).toContainText('do not match');
+	await context.close();
+});
+
+test('a CSV import reports every bad row by row and column and imports the good ones with one-time passwords', async ({ page }) => {
+	await logInAs(page, 'admin');
+	await page.goto('/admin/users/import');
+	await waitForHydration(page);
+	await expectNoViolations(page);
+	const good = uniquePerson('Imported');
+	const other = uniquePerson('Imported Two');
+	const csv = [
+		'email,name,cohort',
+		`${good.email},${good.name},"Level 2 Customer Service, January intake"`,
+		'not-an-email,Someone,',
+		`${good.email},Twice Listed,`,
+		`${other.email},,`,
+		`learner@custodian.test,Amira Again,`,
+		`${other.email.replace('@', '.x@')},${other.name},No Such Cohort`
+	].join('\n');
+	await page.getByLabel('Or paste the rows').fill(csv);
+	await page.getByRole('button', { name: 'Import learners' }).click();
+	const report = page.getByRole('region', { name: 'Import report' });
+	await expect(report.getByRole('status')).toContainText('Imported 1 of 6 learners');
+	await expect(report.getByRole('status')).toContainText('5 rows have problems');
+	const problems = report.getByRole('table', { name: /Problems/ });
+	await expect(problems.getByRole('row', { name: /^3 email/ })).toContainText('is not an email address');
+	await expect(problems.getByRole('row', { name: /^4 email/ })).toContainText('also on row 2');
+	await expect(problems.getByRole('row', { name: /^5 name/ })).toContainText('name is missing');
+	await expect(problems.getByRole('row', { name: /^6 email/ })).toContainText('already an account');
+	await expect(problems.getByRole('row', { name: /^7 cohort/ })).toContainText('no active cohort');
+	const imported = report.getByRole('table', { name: /one-time passwords/ });
+	await expect(imported.getByRole('row')).toHaveCount(2);
+	await expect(imported).toContainText(good.email);
+	await expect(imported.locator('code')).toHaveText(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+	await expectNoViolations(page);
+
+	await page.goto('/admin/users');
+	await expect(page.getByRole('row', { name: new RegExp(good.name) })).toContainText('learner');
+});
+
+test('deactivating a logged-in user ends their session at once; reactivating lets them back in', async ({ page, browser }) => {
+	await logInAs(page, 'admin');
+	const person = uniquePerson('Leaving Learner');
+	const password = await createAccount(page, person, ['learner']);
+
+	const context = await browser.newContext();
+	const theirs = await context.newPage();
+	await firstLogIn(theirs, person.email, password, OWN_PASSWORD);
+	await expect(theirs).toHaveURL('/learn');
+
+	await page.goto('/admin/users');
+	await page.getByRole('link', { name: person.name }).click();
+	await waitForHydration(page);
+	await expectNoViolations(page);
+	await page.getByRole('button', { name: 'Deactivate account' }).click();
+	await expect(page.getByRole('status')).toContainText('every session of it has ended');
+
+	// Their very next request finds them logged out.
+	await theirs.goto('/learn/history');
+	await expect(theirs).toHaveURL(/\/login/);
+	const login = new LoginPage(theirs);
+	await login.logIn(person.email, OWN_PASSWORD);
+	await expect(theirs.getByRole('alert')).toContainText('do not match an active account');
+
+	await page.getByRole('button', { name: 'Reactivate account' }).click();
+	await expect(page.getByRole('status')).toContainText('active again');
+	await login.goto();
+	await login.logIn(person.email, OWN_PASSWORD);
+	await expect(theirs).toHaveURL('/learn');
+	await context.close();
+});
+
+test('an admin cannot deactivate themselves or drop their own admin role', async ({ page }) => {
+	await logInAs(page, 'admin');
+	await page.goto('/admin/users');
+	await page.getByRole('main').getByRole('link', { name: 'Morag Campbell' }).click();
+	await waitForHydration(page);
+	await expect(page.getByRole('button', { name: 'Deactivate account' })).toHaveCount(0);
+	await page.getByRole('checkbox', { name: 'admin' }).uncheck();
+	await page.getByRole('button', { name: 'Save roles' }).click();
+	await expect(page.getByRole('alert')).toContainText('Choose at least one role');
+	await page.getByRole('checkbox', { name: 'tutor' }).check();
+	await page.getByRole('checkbox', { name: 'admin' }).uncheck();
+	await page.getByRole('button', { name: 'Save roles' }).click();
+	await expect(page.getByRole('alert')).toContainText('cannot remove your own admin role');
+	await page.reload();
+	await expect(page.getByRole('checkbox', { name: 'admin' })).toBeChecked();
+	await expect(page.getByRole('checkbox', { name: 'tutor' })).not.toBeChecked();
+});
+
+test('the admin pages and the retention rules form have no WCAG 2.2 A/AA violations, also with errors shown', async ({ page }) => {
+	await logInAs(page, 'admin');
+	await expectNoViolations(page);
+	await page.goto('/admin/settings/retention');
+	await waitForHydration(page);
+	await page.getByLabel('Code').fill('Not A Code');
+	await page.getByLabel('Period in months').fill('forever');
+	await page.getByRole('button', { name: 'Add rule' }).click();
+	await expect(page.locator('#code-error')).toContainText('lower-case');
+	await expect(page.locator('#periodMonths-error')).toContainText('whole number');
+	await expect(page.getByLabel('Code')).toHaveValue('Not A Code');
+	await expectNoViolations(page);
+});
+
+test('unknown users and rules answer 404', async ({ page }) => {
+	await logInAs(page, 'admin');
+	expect((await page.goto('/admin/users/not-a-real-id'))?.status()).toBe(404);
+	expect((await page.goto('/admin/settings/retention?edit=not-a-real-id'))?.status()).toBe(404);
+});

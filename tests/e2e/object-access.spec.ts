@@ -1,0 +1,122 @@
+import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { ACCOUNTS, PASSWORD, type RoleName } from './support/accounts';
+import { e2eDatabasePath, fingerprint } from './support/fingerprint';
+import { discoverRoutes, requiredRole } from './support/routes';
+
+/**
+ * No insecure direct object references, generated like the role matrix: every route with an id in its
+ * path is tried, by every role allowed into its area, with real ids of objects that role may not see —
+ * an attempt of Ola's (learner3@, in the March cohort, which Gareth does not assess and which no
+ * other learner owns), Ola herself, and a cohort of another centre. A page answers 404 exactly as for
+ * an id that does not exist; an action is refused and changes nothing of Ola's or the other centre's.
+ *
+ * Each route parameter name maps to the foreign object used for it; a new parameter name fails the
+ * first test until it is given one, so no route escapes the check.
+ */
+const OTHER_CENTRE = 'idor-other-centre';
+const OTHER_COHORT = 'idor-other-cohort';
+
+interface Foreign {
+	attemptId: string;
+	learnerId: string;
+}
+
+/** Which foreign id goes in which parameter; `null`: the parameter names something every holder of the area's role may see. */
+function foreignValue(param: string, foreign: Foreign): string | null | undefined {
+	const values: Record<string, string | null> = {
+		attemptId: foreign.attemptId,
+		learnerId: foreign.learnerId,
+		userId: foreign.learnerId,
+		cohortId: OTHER_COHORT,
+		// Scenarios are the centre's library: every learner and tutor may open any of them.
+		scenarioId: null
+	};
+	return param in values ? values[param] : undefined;
+}
+
+/** Whether a role may legitimately see this foreign object in this area (and so is not expected to be refused). */
+function mayLegitimatelySee(role: RoleName, path: string, param: string): boolean {
+	// The centre's administrator manages every user of the centre, Ola included.
+	if (role === 'admin' && (param === 'userId' || param === 'learnerId') && path.startsWith('/admin')) return true;
+	return false;
+}
+
+const ROUTES = discoverRoutes().filter((r) => /\[[^\]]+\]/.test(r.id));
+const params = (id: string) => [...id.matchAll(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g)].map((m) => m[1]!);
+
+test.describe('object access: ids of what a user may not see are refused', () => {
+	let foreign: Foreign;
+	let db: Database.Database;
+	const clients = new Map<RoleName, APIRequestContext>();
+
+	test.beforeAll(async ({ baseURL }) => {
+		// Ola's attempt, made through the app.
+		const ola = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html' } });
+		expect((await ola.post('/login', { form: { email: 'learner3@custodian.test', password: PASSWORD }, maxRedirects: 0 })).status()).toBe(303);
+		const started = await ola.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });
+		expect(started.status()).toBe(303);
+		await ola.dispose();
+		const rw = new Database(e2eDatabasePath(), { fileMustExist: true });
+		rw.pragma('busy_timeout = 5000');
+		const learner = rw.prepare(`SELECT id FROM user WHERE email = 'learner3@custodian.test'`).get() as { id: string };
+		const attempt = rw.prepare(`SELECT id FROM attempt WHERE owner_id = ? ORDER BY started_at DESC`).get(learner.id) as { id: string };
+		foreign = { attemptId: attempt.id, learnerId: learner.id };
+		// Another centre with a cohort of its own: nobody here may open it.
+		const now = new Date().toISOString();
+		const tutor = rw.prepare(`SELECT id FROM user WHERE email = 'tutor@custodian.test'`).get() as { id: string };
+		rw.prepare(`INSERT OR IGNORE INTO organisation (id, name, updated_at) VALUES (?, 'Elsewhere College', ?)`).run(OTHER_CENTRE, now);
+		rw.prepare(`INSERT OR IGNORE INTO cohort (id, organisation_id, name, description, created_by, created_at) VALUES (?, ?, 'Elsewhere cohort', '', ?, ?)`).run(OTHER_COHORT, OTHER_CENTRE, tutor.id, now);
+		rw.close();
+		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
+		for (const role of Object.keys(ACCOUNTS) as RoleName[]) {
+			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html', connection: 'close' } });
+			expect((await client.post('/login', { form: { email: ACCOUNTS[role].email, password: PASSWORD }, maxRedirects: 0 })).status()).toBe(303);
+			clients.set(role, client);
+		}
+	});
+
+	test.afterAll(async () => {
+		for (const client of clients.values()) await client.dispose();
+		db?.close();
+	});
+
+	test('every route parameter has a foreign object to try', () => {
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l' }) === undefined))];
+		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
+	});
+
+	for (const route of ROUTES) {
+		const label = `${route.method} ${route.id}${route.action ? `?/${route.action}` : ''}`;
+		test(`${label}: another person's or centre's id is refused like a missing one`, async () => {
+			const needed = requiredRole(route.path);
+			const roles = (Object.keys(ACCOUNTS) as RoleName[]).filter((role) => needed === 'signed-in' || needed === role);
+			for (const role of roles) {
+				for (const param of params(route.id)) {
+					const value = foreignValue(param, foreign);
+					if (!value || mayLegitimatelySee(role, route.path, param)) continue;
+					// The other parameters keep a made-up id; this one gets the foreign object's.
+					const path = route.id
+						.split('/')
+						.filter((segment) => !/^\(.*\)$/.test(segment))
+						.map((segment) => segment.replace(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g, (_, name: string) => (name === param ? encodeURIComponent(value) : 'not-a-real-id')))
+						.join('/');
+					const url = route.action ? `${path}?/${route.action}` : path;
+					const where = `${label} as ${role} with ${param} = another's`;
+					const client = clients.get(role)!;
+					if (route.method === 'GET') {
+						const response = await client.get(url, { maxRedirects: 0 });
+						expect(response.status(), where).toBe(404);
+						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
+					} else {
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT]);
+						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
+						expect(response.status(), where).toBeGreaterThanOrEqual(400);
+						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT]), `${where}: changed nothing`).toBe(before);
+					}
+				}
+			}
+		});
+	}
+});

@@ -1,0 +1,163 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { logInAs, waitForHydration } from './support/accounts';
+import { endedAttempt, logInWith, newPageAs, submitReflection } from './support/assessor';
+
+/**
+ * Portfolio PDFs (issue 6): the learner downloads an attempt and the whole portfolio, the files say
+ * what happened, /verify recognises them and refuses a changed copy; nobody downloads evidence
+ * that is not theirs to see.
+ */
+
+function pdfText(path: string): string {
+	const run = spawnSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
+	expect(run.status).toBe(0);
+	return run.stdout;
+}
+
+async function download(page: Page, label: string | RegExp, scope = page.locator('main')): Promise<{ path: string; text: string }> {
+	const saved = page.waitForEvent('download');
+	await scope.getByRole('link', { name: label }).click();
+	const file = await saved;
+	const path = test.info().outputPath(file.suggestedFilename());
+	await file.saveAs(path);
+	return { path, text: pdfText(path) };
+}
+
+async function verifyUpload(page: Page, path: string) {
+	await page.goto('/verify');
+	await waitForHydration(page);
+	await page.getByLabel('PDF file').setInputFiles(path);
+	await page.getByRole('button', { name: 'Check the file' }).click();
+	return page.locator('#verify-result');
+}
+
+test('a learner downloads an attempt and the portfolio, and /verify recognises them and refuses a changed copy', async ({ page }) => {
+	await logInAs(page, 'learner');
+	const attemptId = await endedAttempt(page);
+	await submitReflection(page, attemptId);
+
+	await page.goto('/learn/portfolio');
+	await waitForHydration(page);
+	await expect(page.getByRole('heading', { level: 1, name: 'Portfolio' })).toBeVisible();
+	const row = page.getByRole('listitem').filter({ has: page.locator(`a[href="/learn/portfolio/attempts/${attemptId}/download"]`) });
+	const attempt = await download(page, 'Download attempt (PDF)', row);
+	expect(attempt.text).toContain('Attempt evidence');
+	expect(attempt.text).toContain('Amira Khan');
+	expect(attempt.text).toContain('I ended the call at once');
+	expect(attempt.text).toMatch(/Page 1 of \d+/);
+	// The built server found the shipped fonts (it runs from a copy of build/, with the project as its working directory).
+	expect(spawnSync('pdffonts', [attempt.path], { encoding: 'utf8' }).stdout).toMatch(/DejaVuSans\s+CID TrueType\s+Identity-H\s+yes yes/);
+	await expect(row.getByRole('status')).toContainText(/Saved attempt-CUS-[0-9A-Z]{4}-[0-9A-Z]{4}\.pdf/);
+
+	const portfolio = await download(page, 'Download the whole portfolio (PDF)');
+	expect(portfolio.text).toContain('Portfolio of evidence');
+	expect(portfolio.text).toContain('Criteria coverage');
+	expect(portfolio.text).toContain('PC01');
+
+	const unchanged = await verifyUpload(page, attempt.path);
+	await expect(unchanged).toContainText('Issued by this centre and unchanged');
+	await expect(unchanged).not.toContainText('Amira');
+
+	const bytes = readFileSync(attempt.path);
+	const id = /custodian-document-id:(CUS-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(bytes.toString('latin1'))![1]!;
+	const middle = Math.floor(bytes.length / 2);
+	bytes[middle] = bytes[middle]! ^ 1;
+	const changedPath = test.info().outputPath('changed.pdf');
+	writeFileSync(changedPath, bytes);
+	const changed = await verifyUpload(page, changedPath);
+	await expect(changed).toContainText('Does not match');
+	await expect(changed).toContainText(id);
+});
+
+test('the id and content hash printed on a document are accepted on /verify, and a wrong hash is refused', async ({ page }) => {
+	await logInAs(page, 'learner');
+	const attemptId = await endedAttempt(page);
+	const response = await page.request.get(`/learn/portfolio/attempts/${attemptId}/download`);
+	expect(response.status()).toBe(200);
+	const text = (await response.body()).toString('latin1');
+	const [, id, hash] = /custodian-document-id:(CUS-[0-9A-Z]{4}-[0-9A-Z]{4}) content-sha256:([0-9a-f]{64})/.exec(text)!;
+
+	await page.goto('/verify');
+	await waitForHydration(page);
+	await page.getByLabel('Document id').fill(id!);
+	await page.getByLabel('Content SHA-256').fill(hash!);
+	await page.getByRole('button', { name: 'Check the id and hash' }).click();
+	await expect(page.locator('#verify-result')).toContainText('Issued by this centre and unchanged');
+
+	await page.getByLabel('Content SHA-256').fill('0'.repeat(64));
+	await page.getByRole('button', { name: 'Check the id and hash' }).click();
+	await expect(page.locator('#verify-result')).toContainText('Does not match');
+
+	await page.getByLabel('Document id').fill('not an id');
+	await page.getByRole('button', { name: 'Check the id and hash' }).click();
+	await expect(page.getByText('Enter the document id as printed on the document')).toBeVisible();
+	await expect(page.getByLabel('Document id')).toHaveValue('not an id');
+});
+
+test('an assessor downloads only the portfolios of learners they assess; a learner only their own attempts', async ({ browser }) => {
+	const ola = await newPageAs(browser, 'learner3@custodian.test', '/learn');
+	const olaAttempt = await endedAttempt(ola);
+
+	const sam = await newPageAs(browser, 'lead@custodian.test', '/assess');
+	await sam.goto('/assess/learners');
+	await sam.getByRole('link', { name: 'Ola Nowak-Fitzgerald' }).first().click();
+	await expect(sam).toHaveURL(/\/assess\/learners\/[^/]+$/);
+	const olaId = /\/assess\/learners\/([^/]+)$/.exec(new URL(sam.url()).pathname)![1]!;
+	await sam.goto(`/assess/learners/${olaId}/portfolio`);
+	await waitForHydration(sam);
+	const fromSam = await download(sam, 'Download the portfolio (PDF)');
+	expect(fromSam.text).toContain('Ola Nowak-Fitzgerald');
+
+	const gareth = await newPageAs(browser, 'assessor@custodian.test', '/assess');
+	expect((await gareth.request.get(`/assess/learners/${olaId}/portfolio/download`)).status()).toBe(404);
+	expect((await gareth.goto(`/assess/learners/${olaId}/portfolio`))!.status()).toBe(404);
+
+	const amira = await browser.newPage();
+	await logInWith(amira, 'learner@custodian.test', '/learn');
+	expect((await amira.request.get(`/learn/portfolio/attempts/${olaAttempt}/download`)).status()).toBe(404);
+	expect((await amira.request.get(`/learn/portfolio/attempts/not-a-real-id/download`)).status()).toBe(404);
+});
+
+test('a file over the upload limit is refused with a message, with or without JavaScript', async ({ page }) => {
+	const big = Buffer.alloc(600 * 1024, 0x25);
+	const path = test.info().outputPath('big.pdf');
+	writeFileSync(path, big);
+	await page.goto('/verify');
+	await waitForHydration(page);
+	await page.getByLabel('PDF file').setInputFiles(path);
+	await page.getByRole('button', { name: 'Check the file' }).click();
+	await expect(page.getByText('That file is larger than this server accepts')).toBeVisible();
+
+	const direct = await page.request
+		.post('/verify?/upload', { multipart: { file: { name: 'big.pdf', mimeType: 'application/pdf', buffer: big } }, maxRedirects: 0 })
+		.then((r) => r.status())
+		.catch((error: Error) => (/ECONNRESET|EPIPE|socket hang up/.test(error.message) ? 413 : Promise.reject(error)));
+	expect(direct).toBeGreaterThanOrEqual(400);
+	expect(direct).toBeLessThan(500);
+});
+
+async function expectNoViolations(page: Page) {
+	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+test('the portfolio and verify pages have no WCAG 2.2 A/AA violations, also with results and errors shown', async ({ page }) => {
+	await logInAs(page, 'learner');
+	const attemptId = await endedAttempt(page);
+	await page.goto('/learn/portfolio');
+	await waitForHydration(page);
+	const row = page.getByRole('listitem').filter({ has: page.locator(`a[href="/learn/portfolio/attempts/${attemptId}/download"]`) });
+	const attempt = await download(page, 'Download attempt (PDF)', row);
+	await expectNoViolations(page);
+
+	await verifyUpload(page, attempt.path);
+	await expect(page.locator('#verify-result')).toContainText('Issued by this centre and unchanged');
+	await expectNoViolations(page);
+	await page.getByLabel('Document id').fill('nonsense');
+	await page.getByRole('button', { name: 'Check the id and hash' }).click();
+	await expect(page.getByText('Enter the document id as printed')).toBeVisible();
+	await expectNoViolations(page);
+});
