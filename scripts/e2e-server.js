@@ -19,6 +19,7 @@ const server = spawn(process.execPath, [serverDir], {
 		PORT: port,
 		ORIGIN: `http://localhost:${port}`,
 		DATABASE_PATH: `${dir}/e2e-${port}.db`,
+		BODY_SIZE_LIMIT: '4M',
 		LOG_REQUESTS: 'false'
 	}
 });

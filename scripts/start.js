@@ -9,7 +9,9 @@ const env = {
 	...process.env,
 	PORT: port,
 	ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`,
-	DATABASE_PATH: process.env.DATABASE_PATH ?? 'data/custodian.db'
+	DATABASE_PATH: process.env.DATABASE_PATH ?? 'data/custodian.db',
+	// Large enough for a whole portfolio PDF uploaded to /verify (20 attempts ≈ 550 KB), small enough to refuse floods.
+	BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '4M'
 };
 console.log(`Custodian: database ${env.DATABASE_PATH}, serving on ${env.ORIGIN}`);
 const server = spawn(process.execPath, ['build'], { stdio: 'inherit', env });

@@ -14,7 +14,7 @@ import { discoverRoutes, requiredRole } from './support/routes';
 const SCRIPT = '<script>alert("custodian")</script>';
 const PAYLOADS: Record<string, string | string[]> = {
 	empty: '',
-	long: 'x'.repeat(10_000), // 27 fields of this stay under the 512 KB body limit, so they reach validation
+	long: 'x'.repeat(10_000), // every field of this stays under the 4 MB body limit (scripts/e2e-server.js), so they reach validation
 	control: 'a\u0000b\u0007c\u001b[31md\r\ne\u202e',
 	markup: `${SCRIPT}<img src=x onerror=alert(1)>`,
 	sql: "' OR 1=1; DROP TABLE user; --",
@@ -26,7 +26,14 @@ const FIELDS = [
 	'email', 'password', 'currentPassword', 'newPassword', 'confirmPassword', 'redirectTo',
 	'name', 'region', 'dpoName', 'dpoEmail', 'dpoPhone',
 	'choiceId', 'expectedActionSeq', 'operation', 'formId', 'customerId', 'purposeCode', 'postcode', 'givenName', 'familyName', 'dateOfBirth', 'fields', 'reason',
-	'situation', 'task', 'action', 'result'
+	'situation', 'task', 'action', 'result',
+	// assessment, other evidence, portfolio verification
+	'assessorNote', 'feedback', 'met', 'newComment', 'newCommentCriterion', 'nextSteps', 'outcome', 'signedName', 'supersedes',
+	'criteria', 'declaredCriteria', 'observedOn', 'relationship', 'setting', 'statement', 'testimonyId', 'witnessName', 'witnessRole', 'witnessedOn',
+	'file', 'hash', 'id',
+	// authoring, cohorts, administration
+	'source', 'title', 'scenarioId', 'scenario', 'state', 'assignmentId', 'dueOn', 'note', 'description', 'learner', 'role', 'roles', 'userId',
+	'displayName', 'csv', 'code', 'periodMonths', 'trigger', 'authority', 'ruleId'
 ];
 
 function form(value: string | string[]): FormData {

@@ -15,7 +15,7 @@ import {
 } from '$lib/sim/runtime';
 import { parseDocument } from 'yaml';
 import { parseScenario } from '$lib/sim/scenario-check';
-import { currentVersionOf, findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
+import { currentVersionOf, findScenarioVersion, isArchived, loadScenarioVersion } from '$lib/server/scenarios';
 import { scenarioVersion, user, type ScenarioVersion } from '$lib/server/db/schema';
 import { retentionRulesOf } from '$lib/server/organisation';
 
@@ -33,6 +33,8 @@ export interface OwnedAttempt {
 export function startLearnerAttempt(db: Db, learnerId: string, scenarioId: string): Result<AttemptView> {
 	const current = currentVersionOf(db, scenarioId);
 	if (!current) return { ok: false, error: { code: 'scenario.not-found', message: `There is no scenario "${scenarioId}" to start.` } };
+	// An archived scenario's attempts stay and can be finished, but no new one starts.
+	if (isArchived(db, scenarioId)) return { ok: false, error: { code: 'scenario.archived', message: 'This scenario has been withdrawn by your centre, so a new attempt cannot be started.' } };
 	const version = withCentreRetentionRules(db, learnerId, current);
 	return startAttempt(db, loadScenarioVersion(version), { ownerId: learnerId, actor: { id: learnerId, role: 'agent' } });
 }
@@ -63,7 +65,7 @@ export function withCentreRetentionRules(db: Db, learnerId: string, version: Sce
 	const id = `${version.scenarioId}@${parsed.version}`;
 	const existing = findScenarioVersion(db, id);
 	if (existing) return existing;
-	const row: ScenarioVersion = { ...version, id, version: parsed.version, hash: parsed.hash, source, current: false };
+	const row: ScenarioVersion = { ...version, id, version: parsed.version, hash: parsed.hash, source, current: false, derivedFrom: version.id };
 	db.insert(scenarioVersion).values(row).onConflictDoNothing().run();
 	return findScenarioVersion(db, id) ?? row;
 }

@@ -192,8 +192,10 @@ describe('archiving', () => {
 		const owned = ownedAttempt(db, learner, started.value.id)!;
 		const choice = owned.view.node!.choices[0]!.id;
 		expect(applyLearnerAction(db, learner, started.value.id, { kind: 'choice', choiceId: choice }, owned.view.nextActionSeq)).toMatchObject({ ok: true });
+		expect(startLearnerAttempt(db, learner, 'spouse-caller')).toMatchObject({ ok: false, error: { code: 'scenario.archived' } });
 
 		setArchived(db, tutor, 'spouse-caller', false);
+		expect(startLearnerAttempt(db, learner, 'spouse-caller')).toMatchObject({ ok: true });
 		expect(currentScenarios(db).some((s) => s.scenarioId === 'spouse-caller')).toBe(true);
 	});
 

@@ -7,7 +7,7 @@
  * A draft is checked exactly as `npm run scenarios:check` checks a file (parseScenario, then
  * checkSeed), as if it were the file scenarios/<id>.yaml, so the errors read the same.
  */
-import { and, count, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
@@ -116,7 +116,22 @@ function attemptCounts(db: Db, scenarioIds: string[]): Map<string, number> {
 		.where(and(inArray(attempt.scenarioId, scenarioIds), notPreview))
 		.groupBy(attempt.scenarioId, attempt.scenarioVersion)
 		.all();
-	return new Map(rows.map((r) => [`${r.scenarioId}@${r.version}`, r.n]));
+	// An attempt on a version with the centre's retention rules added counts for the version it derives from.
+	const derived = new Map(
+		db
+			.select({ id: scenarioVersion.id, derivedFrom: scenarioVersion.derivedFrom })
+			.from(scenarioVersion)
+			.where(and(inArray(scenarioVersion.scenarioId, scenarioIds), isNotNull(scenarioVersion.derivedFrom)))
+			.all()
+			.map((r) => [r.id, r.derivedFrom!])
+	);
+	const counts = new Map<string, number>();
+	for (const r of rows) {
+		const id = `${r.scenarioId}@${r.version}`;
+		const key = derived.get(id) ?? id;
+		counts.set(key, (counts.get(key) ?? 0) + r.n);
+	}
+	return counts;
 }
 
 function centreRow(db: Db, author: Author, scenarioId: string): CentreScenario | undefined {
@@ -131,7 +146,7 @@ function versionsOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre'): 
 	return db
 		.select()
 		.from(scenarioVersion)
-		.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, origin)))
+		.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, origin), isNull(scenarioVersion.derivedFrom)))
 		.orderBy(sql`${scenarioVersion.publishedAt} DESC`, sql`${scenarioVersion.id} DESC`)
 		.all();
 }

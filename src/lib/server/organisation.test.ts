@@ -8,7 +8,7 @@ import { createUser } from '$lib/server/auth/user';
 import { organisation } from '$lib/server/db/schema';
 import { attemptsOf, ownedAttempt, startLearnerAttempt, applyLearnerAction } from './attempts';
 import { deleteRetentionRule, retentionRulesOf, saveRetentionRule, updateOrganisationSettings } from './organisation';
-import { currentVersionOf, syncBuiltInScenarios } from './scenarios';
+import { currentVersionOf, findScenarioVersion, syncBuiltInScenarios } from './scenarios';
 
 const RULE = { code: 'complaints-records', description: 'Complaints, three years after closure.', periodMonths: '36', trigger: 'relationship-ended', action: 'erase', authority: 'Centre policy 4.2' } as const;
 
@@ -51,7 +51,10 @@ describe('centre settings and retention rules', () => {
 		const codes = db.select({ code: retentionRule.code }).from(retentionRule).where(eq(retentionRule.workspaceId, started.value.workspaceId)).all().map((r) => r.code);
 		expect(codes).toContain('complaints-records');
 		// Pinned on a version of its own, never offered to learners as current.
-		expect(started.value.scenarioVersion).not.toBe(currentVersionOf(db, 'spouse-caller')!.version);
+		const published = currentVersionOf(db, 'spouse-caller')!;
+		expect(started.value.scenarioVersion).not.toBe(published.version);
+		// Listed and counted as the published version it adds the rules to.
+		expect(findScenarioVersion(db, `spouse-caller@${started.value.scenarioVersion}`)!.derivedFrom).toBe(published.id);
 		const owned = ownedAttempt(db, learner, started.value.id)!;
 		const first = owned.view.node!.choices[0]!.id;
 		expect(applyLearnerAction(db, learner, started.value.id, { kind: 'choice', choiceId: first }, 1).ok).toBe(true);

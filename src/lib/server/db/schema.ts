@@ -103,7 +103,13 @@ export const scenarioVersion = sqliteTable(
 		origin: text('origin', { enum: ['built-in', 'centre'] }).notNull(),
 		publishedAt: text('published_at').notNull(),
 		/** The newest version of a built-in file is current; older ones stay for their attempts. */
-		current: integer('current', { mode: 'boolean' }).notNull().default(true)
+		current: integer('current', { mode: 'boolean' }).notNull().default(true),
+		/**
+		 * For a version made when an attempt started, by adding the centre's retention rules to a
+		 * published version's seed: that published version's id. Such a version is never current and is
+		 * listed (and counted) as the version it derives from.
+		 */
+		derivedFrom: text('derived_from')
 	},
 	(t) => [index('scenario_version_scenario_idx').on(t.scenarioId)]
 );

@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
-import { COVERAGE_LABELS, coverageOf, type CoverageState } from '$lib/server/coverage';
+import { COVERAGE_LABELS, learnerCoverage, type CoverageState } from '$lib/server/coverage';
 import { currentScenarios } from '$lib/server/scenarios';
 import { assignmentsOfLearner } from '$lib/server/cohorts';
 
@@ -16,7 +16,7 @@ export const load = (({ locals }) => {
 	const db = getDb();
 	const scenarios = currentScenarios(db);
 	const attempts = attemptsOf(db, user.id);
-	const coverage = coverageOf(attempts, new Map(scenarios.map((s) => [s.scenarioId, s.criteria])));
+	const coverage = learnerCoverage(db, user.id);
 	return {
 		name: user.displayName,
 		assignments: assignmentsOfLearner(db, user.id),

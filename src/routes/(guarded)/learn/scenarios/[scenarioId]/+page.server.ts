@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { CRITERIA, CRITERION_KINDS } from '$lib/criteria';
 import { getDb } from '$lib/server/db';
 import { attemptsOf, inProgressAttemptOf, startLearnerAttempt } from '$lib/server/attempts';
-import { currentVersionOf, loadScenarioVersion } from '$lib/server/scenarios';
+import { currentVersionOf, isArchived, loadScenarioVersion } from '$lib/server/scenarios';
 
 const NOT_FOUND = 'There is no scenario at this address. Choose one from your scenarios.';
 
@@ -33,7 +33,8 @@ export const load = (({ locals, params }) => {
 			kind: CRITERION_KINDS.find((k) => k.kind === c.kind)!.label
 		})),
 		attempts: attemptsOf(db, learnerId).filter((a) => a.scenarioId === version.scenarioId),
-		inProgress: inProgressAttemptOf(db, learnerId, version.scenarioId) ?? null
+		inProgress: inProgressAttemptOf(db, learnerId, version.scenarioId) ?? null,
+		archived: isArchived(db, version.scenarioId)
 	};
 }) satisfies PageServerLoad;
 

@@ -6,7 +6,7 @@ import { applyPreviewAction, endPreview, ownedPreview, pointsSoFar } from '$lib/
 import type { CoreError } from '$lib/core';
 import { CORE_OPERATIONS, type CoreOperationName } from '$lib/sim/runtime';
 import { deskForms, parseFormId, readForm, type DeskResult } from '$lib/components/sim/forms';
-import { deskData } from './desk';
+import { deskData } from '$lib/server/desk';
 
 const NOT_FOUND = 'That preview was not found. Only the tutor who started a preview can open it.';
 

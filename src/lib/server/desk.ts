@@ -1,8 +1,7 @@
 /**
  * What the simulation screen shows of an attempt (the conversation, the record system's desk and
- * panels), for a preview: the same data the learner's attempt page loads, so the tutor sees the
- * draft exactly as a learner would. Kept in step with
- * src/routes/(guarded)/learn/attempts/[attemptId]/+page.server.ts, which builds it inline.
+ * panels): loaded by the learner's attempt page and by a tutor's preview, so the tutor sees a draft
+ * exactly as a learner would. Reads only: nothing here writes to the workspace's audit chain.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import {

@@ -1,0 +1,1 @@
+ALTER TABLE `scenario_version` ADD `derived_from` text;
