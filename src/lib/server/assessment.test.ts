@@ -159,7 +159,7 @@ describe('signing a decision', () => {
 		expect(signed.value.points[0]).toEqual({ pointId: first.id, proposed: first.proposed, met: !first.proposed, feedback: 'I judge this differently.' });
 		expect(signed.value.evidenceHash).toMatch(/^[0-9a-f]{64}$/);
 		expect(signed.value.signatureHash).toMatch(/^[0-9a-f]{64}$/);
-		expect(verifyDecision(db, signed.value)).toEqual({ signatureMatches: true, evidenceMatches: true, matches: true });
+		expect(verifyDecision(db, signed.value)).toEqual({ signatureMatches: true, evidenceMatches: true, evidenceCurrent: true, matches: true });
 	});
 
 	it('no longer verifies once the reflection judged has changed, or the decision as stored differs', () => {
@@ -169,7 +169,12 @@ describe('signing a decision', () => {
 		expect(verifyDecision(db, { ...signed.value, outcome: 'not-yet-met' })).toMatchObject({ signatureMatches: false, matches: false });
 		expect(verifyDecision(db, { ...signed.value, signedName: 'Someone Else' }).signatureMatches).toBe(false);
 		db.update(reflection).set({ action: 'I disclosed the balance.' }).where(eq(reflection.attemptId, id)).run();
-		expect(verifyDecision(db, signed.value)).toEqual({ signatureMatches: true, evidenceMatches: false, matches: false });
+		// The evidence judged is kept with the decision: it still verifies, and says the attempt has changed since.
+		expect(verifyDecision(db, signed.value)).toEqual({ signatureMatches: true, evidenceMatches: true, evidenceCurrent: false, matches: true });
+		// A tampered copy of the kept evidence no longer reproduces the hash that was signed.
+		const kept = signed.value.evidence as { reflection: { action: string } };
+		const tampered = { ...signed.value, evidence: { ...kept, reflection: { ...kept.reflection, action: 'I disclosed the balance.' } } };
+		expect(verifyDecision(db, tampered)).toMatchObject({ signatureMatches: true, evidenceMatches: false, matches: false });
 	});
 
 	it('accepts the signer’s name in any case and spacing, and refuses another name next to the field', () => {

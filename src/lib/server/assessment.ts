@@ -113,21 +113,25 @@ export function signatureHashOf(d: Omit<AssessmentDecision, 'signatureHash'>): s
 export interface DecisionVerification {
 	/** The decision, signer and time reproduce the signature hash: the row is as it was signed. */
 	signatureMatches: boolean;
-	/** The evidence as stored now reproduces the evidence hash: nothing judged has changed since. */
+	/** The evidence kept with the decision reproduces the evidence hash: what was judged is on record, unchanged. */
 	evidenceMatches: boolean;
+	/**
+	 * The attempt's evidence as it stands now is still what was judged. False after the learner
+	 * rewrote their reflection for a resubmission: the rewritten account is the next decision's to
+	 * judge, and this one still verifies against the evidence kept with it.
+	 */
+	evidenceCurrent: boolean;
 	matches: boolean;
 }
 
-/**
- * Recomputes both hashes. After "resubmission requested" the learner rewrites their reflection, so
- * that decision's evidence no longer matches (the rewritten account is judged by the next decision);
- * its signature still does.
- */
+/** Recomputes the signature hash and the evidence hash, from the stored decision alone and against the attempt now. */
 export function verifyDecision(db: Db, decision: AssessmentDecision): DecisionVerification {
 	const signatureMatches = signatureHashOf(decision) === decision.signatureHash;
-	const evidence = judgedEvidence(db, decision.attemptId);
-	const evidenceMatches = evidence !== undefined && sha256Hex(canonicalJson(evidence)) === decision.evidenceHash;
-	return { signatureMatches, evidenceMatches, matches: signatureMatches && evidenceMatches };
+	const now = judgedEvidence(db, decision.attemptId);
+	const evidenceCurrent = now !== undefined && sha256Hex(canonicalJson(now)) === decision.evidenceHash;
+	// A decision signed before the evidence was kept with it can only be checked against the attempt now.
+	const evidenceMatches = decision.evidence == null ? evidenceCurrent : sha256Hex(canonicalJson(decision.evidence)) === decision.evidenceHash;
+	return { signatureMatches, evidenceMatches, evidenceCurrent, matches: signatureMatches && evidenceMatches };
 }
 
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────
@@ -662,6 +666,7 @@ export function signDecision(db: Db, signer: Signer, attemptId: string, values: 
 			criteria: judgements.criteria,
 			assessorNote: parsed.data.assessorNote.trim(),
 			evidenceHash: sha256Hex(canonicalJson(evidence)),
+			evidence,
 			signedName: values.signedName.trim().replace(/\s+/gu, ' '),
 			signedAt: now.toISOString()
 		};

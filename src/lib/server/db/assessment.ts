@@ -59,6 +59,11 @@ export const assessmentDecision = sqliteTable(
 		assessorNote: text('assessor_note').notNull().default(''),
 		/** SHA-256 (hex) of the canonical evidence judged: attempt, actions, marking, reflection. */
 		evidenceHash: text('evidence_hash').notNull(),
+		/**
+		 * The evidence judged, exactly as hashed: kept with the decision so it verifies for ever, even
+		 * after the learner rewrites their reflection for a resubmission (assessment.ts JudgedEvidence).
+		 */
+		evidence: text('evidence', { mode: 'json' }).$type<unknown>(),
 		/** The name the assessor typed to sign. */
 		signedName: text('signed_name').notNull(),
 		signedAt: text('signed_at').notNull(),

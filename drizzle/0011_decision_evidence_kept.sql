@@ -1,0 +1,1 @@
+ALTER TABLE `assessment_decision` ADD `evidence` text;
