@@ -6,7 +6,7 @@ test.describe('logging in and out', () => {
 		test(`the demo ${role} logs in and lands on the ${role} home page`, async ({ page }) => {
 			await logInAs(page, role);
 			await expect(page.getByRole('heading', { level: 1 })).toHaveText(ACCOUNTS[role].heading);
-			await expect(page.getByRole('link', { name: ACCOUNTS[role].name })).toBeVisible();
+			await expect(page.getByRole('banner').getByRole('link', { name: ACCOUNTS[role].name })).toBeVisible();
 			await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
 		});
 	}

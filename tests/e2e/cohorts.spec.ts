@@ -118,7 +118,10 @@ test('a tutor makes a cohort, adds a learner and an assessor, assigns a scenario
 test('the demo learner sees the January cohort’s assignments on her home page, with due dates and status', async ({ page }) => {
 	await logInAs(page, 'learner');
 	const section = page.getByRole('region', { name: 'Your assignments' });
-	await expect(section.getByRole('listitem')).toHaveCount(3);
+	// The demo cohort's three, and any other test has assigned since (they share the database).
+	for (const title of ['a caller asks about her husband', 'A new customer moves in', 'I want everything you']) {
+		await expect(section.getByRole('listitem').filter({ hasText: title })).toHaveCount(1);
+	}
 	await expect(section.getByRole('link').first()).toHaveAttribute('href', /^\/learn\/scenarios\//);
 	await expect(section.getByRole('listitem').first()).toContainText(/due (in \d+ days?|today)|overdue by/);
 });
