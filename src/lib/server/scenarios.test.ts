@@ -1,13 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServerTestDb } from '$lib/server/testing';
 import { currentScenarios, currentVersionOf, findScenarioVersion, loadScenarioVersion, syncBuiltInScenarios } from './scenarios';
 
+const copies: string[] = [];
+afterAll(() => {
+	for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
 function copyOfLibrary(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'custodian-scenarios-'));
 	cpSync('scenarios', dir, { recursive: true });
+	copies.push(dir);
 	return dir;
 }
 

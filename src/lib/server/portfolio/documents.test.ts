@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CRITERIA } from '$lib/criteria';
 import { portfolioDocument } from '$lib/server/db/assessment';
@@ -23,6 +23,7 @@ import { fontFiles } from './render';
 
 const ORIGIN = 'https://custodian.example';
 const dir = mkdtempSync(join(tmpdir(), 'custodian-portfolio-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Issued {
 	prepared: PreparedDocument;
