@@ -11,6 +11,10 @@ export const organisation = sqliteTable('organisation', {
 	dpoName: text('dpo_name').notNull().default(''),
 	dpoEmail: text('dpo_email').notNull().default(''),
 	dpoPhone: text('dpo_phone').notNull().default(''),
+	/** Staff (assessors, tutors, admins) always need MFA; this asks it of learners too. */
+	requireMfaForLearners: integer('require_mfa_for_learners', { mode: 'boolean' }).notNull().default(false),
+	/** How long the security event log keeps an event (days); older events may be pruned. */
+	securityLogRetentionDays: integer('security_log_retention_days').notNull().default(365),
 	updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
 });
 
@@ -27,6 +31,17 @@ export const user = sqliteTable(
 		passwordHash: text('password_hash').notNull(),
 		/** Set for an account made with a one-time password: it must be changed at next log in. */
 		mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+		/**
+		 * While the password is a one-time password an administrator issued: when it stops working
+		 * (epoch milliseconds). Null once the user has chosen their own password.
+		 */
+		oneTimePasswordExpiresAt: integer('one_time_password_expires_at'),
+		/** The TOTP key (RFC 6238), 20 random bytes, hex; null until MFA is enrolled. */
+		totpKey: text('totp_key'),
+		/** When MFA enrolment was confirmed with a first valid code; null when not enrolled. */
+		mfaEnrolledAt: text('mfa_enrolled_at'),
+		/** The last TOTP time step accepted, so one code cannot be replayed (RFC 6238 §5.2). */
+		totpLastStep: integer('totp_last_step'),
 		active: integer('active', { mode: 'boolean' }).notNull().default(true),
 		createdAt: text('created_at').notNull()
 	},
@@ -61,10 +76,86 @@ export const session = sqliteTable(
 		absoluteExpiresAt: integer('absolute_expires_at').notNull(),
 		/** Last time the session was used, for the inactivity timeout (epoch milliseconds). */
 		lastSeenAt: integer('last_seen_at').notNull(),
-		createdAt: integer('created_at').notNull()
+		createdAt: integer('created_at').notNull(),
+		/** Whether this session has passed the second factor (TOTP or a recovery code). */
+		mfaVerified: integer('mfa_verified', { mode: 'boolean' }).notNull().default(false)
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
 );
+
+/** MFA recovery codes: ten per enrolment, each single-use, only their SHA-256 stored. */
+export const recoveryCode = sqliteTable(
+	'recovery_code',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		codeHash: text('code_hash').notNull(),
+		usedAt: text('used_at')
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.codeHash] })]
+);
+
+export const SECURITY_EVENT_TYPES = [
+	'login.succeeded',
+	'login.failed',
+	'login.throttled',
+	'login.locked',
+	'logout',
+	'password.changed',
+	'password.change-failed',
+	'password.change-throttled',
+	'one-time-password.issued',
+	'one-time-password.expired',
+	'mfa.enrolled',
+	'mfa.verified',
+	'mfa.failed',
+	'mfa.throttled',
+	'mfa.recovery-code-used',
+	'mfa.recovery-codes-regenerated',
+	'mfa.reset',
+	'account.created',
+	'account.updated',
+	'account.deactivated',
+	'account.reactivated',
+	'roles.changed',
+	'settings.changed',
+	'export.portfolio',
+	'export.results-csv',
+	'export.scenario',
+	'access.refused'
+] as const;
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
+
+/**
+ * The security event log (OWASP ASVS 5.0 §16): who did what, when, from where. Append-only: triggers
+ * refuse updates, and deletes of events younger than the centre's retention period. Never holds a
+ * password, a token or customer data: `detail` carries identifiers and short codes only.
+ */
+export const securityEvent = sqliteTable(
+	'security_event',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		/** ISO timestamp (UTC). */
+		at: text('at').notNull(),
+		type: text('type', { enum: SECURITY_EVENT_TYPES }).notNull(),
+		/** The account the event is about (the one logging in, whose roles changed …), when known. */
+		userId: text('user_id'),
+		/** The account that did it, when not the subject (an administrator changing a user). */
+		actorId: text('actor_id'),
+		/** The email typed at log-in when no account matched: how an attack on one name is seen. */
+		email: text('email'),
+		/** The client address as the server saw it (ADDRESS_HEADER behind a proxy). */
+		address: text('address'),
+		/** The matched route (event.route.id), never the URL with its query. */
+		routeId: text('route_id'),
+		requestId: text('request_id'),
+		/** Short, non-personal facts as JSON: roles added, reason codes, document ids. */
+		detail: text('detail', { mode: 'json' }).$type<Record<string, string | number | boolean | string[] | null>>()
+	},
+	(t) => [index('security_event_at_idx').on(t.at), index('security_event_user_idx').on(t.userId, t.at)]
+);
+export type SecurityEvent = typeof securityEvent.$inferSelect;
 
 /**
  * Failed log-in attempts, keyed by "account:<email>" or "address:<ip>". Counting by key lets the
