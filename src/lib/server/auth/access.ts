@@ -1,3 +1,5 @@
+import { error } from '@sveltejs/kit';
+import type { SessionUser } from './session';
 import type { Role } from '$lib/server/db/schema';
 
 /** Each guarded area and the role it needs. Checked in hooks.server.ts on every request. */
@@ -33,4 +35,24 @@ export function safeRedirectTarget(target: string | null | undefined): string | 
 	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return null;
 	if (/[\u0000-\u001f]/.test(target)) return null;
 	return target;
+}
+
+/**
+ * The second check, at the top of every load and action of an area (defence in depth): the hook
+ * has already refused the request if the role is missing, so this only fires if a route's rule was
+ * forgotten or wrong. It answers 403 and never lets the load run.
+ */
+export function requireRole(locals: App.Locals, role: Role): SessionUser {
+	const user = locals.user;
+	if (!user) error(401, { message: 'Log in to continue.' });
+	if (!user.roles.includes(role)) {
+		error(403, { message: `This page is for users with the ${role} role, which your account does not have.` });
+	}
+	return user;
+}
+
+/** The second check for pages any signed-in user may use (their own account). */
+export function requireUser(locals: App.Locals): SessionUser {
+	if (!locals.user) error(401, { message: 'Log in to continue.' });
+	return locals.user;
 }
