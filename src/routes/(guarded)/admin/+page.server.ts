@@ -2,8 +2,9 @@ import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { getOrganisation, REGIONS, retentionRulesOf } from '$lib/server/organisation';
 import { listUsers } from '$lib/server/user-admin';
+import { withRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => {
+export const load = withRole('admin', (({ locals }) => {
 	const db = getDb();
 	const organisationId = locals.user!.organisationId;
 	const org = getOrganisation(db, organisationId);
@@ -15,4 +16,4 @@ export const load = (({ locals }) => {
 		users: listUsers(db, organisationId),
 		me: locals.user!.id
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);

@@ -1,8 +1,9 @@
 import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { QUEUE_STATE_LABELS, OUTCOME_LABELS, QUEUE_STATES, assessmentQueue, queueFilters } from '$lib/server/assessment';
+import { withRole } from '$lib/server/auth/access';
 
-export const load = (({ locals, url }) => {
+export const load = withRole('assessor', (({ locals, url }) => {
 	const filters = queueFilters(url.searchParams);
 	const queue = assessmentQueue(getDb(), locals.user!.id, filters);
 	return {
@@ -13,4 +14,4 @@ export const load = (({ locals, url }) => {
 		outcomeLabels: OUTCOME_LABELS,
 		...queue
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);

@@ -1,8 +1,9 @@
 import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { scenarioLibrary } from '$lib/server/authoring';
+import { withRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => {
+export const load = withRole('tutor', (({ locals }) => {
 	const user = locals.user!;
 	const library = scenarioLibrary(getDb(), user);
 	return {
@@ -13,4 +14,4 @@ export const load = (({ locals }) => {
 			drafts: library.filter((e) => e.origin === 'centre' && e.unpublishedChanges).length
 		}
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);

@@ -4,6 +4,7 @@ import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
 import { COVERAGE_LABELS, learnerCoverage, type CoverageState } from '$lib/server/coverage';
 import { currentScenarios } from '$lib/server/scenarios';
 import { assignmentsOfLearner } from '$lib/server/cohorts';
+import { withRole } from '$lib/server/auth/access';
 
 /** The learner's best ended attempt at a scenario: a pass before a fail, then the higher score. */
 function best(attempts: readonly AttemptSummary[]): AttemptSummary | undefined {
@@ -11,7 +12,7 @@ function best(attempts: readonly AttemptSummary[]): AttemptSummary | undefined {
 	return ended.sort((a, b) => Number(b.passed) - Number(a.passed) || (b.score ?? 0) - (a.score ?? 0))[0];
 }
 
-export const load = (({ locals }) => {
+export const load = withRole('learner', (({ locals }) => {
 	const user = locals.user!;
 	const db = getDb();
 	const scenarios = currentScenarios(db);
@@ -40,4 +41,4 @@ export const load = (({ locals }) => {
 		})),
 		criteriaTotal: coverage.length
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);

@@ -1,22 +1,22 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
-import { homeFor, safeRedirectTarget } from '$lib/server/auth/access';
+import { homeFor, safeRedirectTarget, withUser, actionsWithUser } from '$lib/server/auth/access';
 import { createSession, generateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { changePassword } from '$lib/server/auth/user';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
 
-export const load = (({ locals, url }) => {
+export const load = withUser((({ locals, url }) => {
 	return {
 		mustChange: locals.user?.mustChangePassword ?? false,
 		minLength: PASSWORD_MIN_LENGTH,
 		redirectTo: safeRedirectTarget(url.searchParams.get('redirectTo')),
 		changed: url.searchParams.get('changed') === '1'
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithUser({
 	default: async ({ request, locals, cookies, url }) => {
 		const user = locals.user;
 		if (!user) redirect(303, '/login');
@@ -37,4 +37,4 @@ export const actions = {
 		if (user.mustChangePassword) redirect(303, redirectTo ?? homeFor(user.roles));
 		redirect(303, '/account/password?changed=1');
 	}
-} satisfies Actions;
+} satisfies Actions);

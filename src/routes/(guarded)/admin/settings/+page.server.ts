@@ -2,8 +2,9 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { getOrganisation, REGIONS, updateOrganisationSettings } from '$lib/server/organisation';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => {
+export const load = withRole('admin', (({ locals }) => {
 	const org = getOrganisation(getDb(), locals.user!.organisationId);
 	return {
 		regions: REGIONS,
@@ -11,9 +12,9 @@ export const load = (({ locals }) => {
 			? { name: org.name, region: org.region as string, dpoName: org.dpoName, dpoEmail: org.dpoEmail, dpoPhone: org.dpoPhone }
 			: { name: '', region: 'england-and-wales', dpoName: '', dpoEmail: '', dpoPhone: '' }
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('admin', {
 	default: async ({ request, locals }) => {
 		const form = await request.formData();
 		const values = {
@@ -27,4 +28,4 @@ export const actions = {
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, '/admin?saved=settings');
 	}
-} satisfies Actions;
+} satisfies Actions);

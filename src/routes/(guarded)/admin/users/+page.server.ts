@@ -1,5 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { listUsers } from '$lib/server/user-admin';
+import { withRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => ({ users: listUsers(getDb(), locals.user!.organisationId), me: locals.user!.id })) satisfies PageServerLoad;
+export const load = withRole('admin', (({ locals }) => ({ users: listUsers(getDb(), locals.user!.organisationId), me: locals.user!.id })) satisfies PageServerLoad);

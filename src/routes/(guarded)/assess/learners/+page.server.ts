@@ -2,8 +2,9 @@ import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { assessedLearners } from '$lib/server/assessment';
 import { learnerCoverage } from '$lib/server/coverage';
+import { withRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => {
+export const load = withRole('assessor', (({ locals }) => {
 	const db = getDb();
 	return {
 		learners: assessedLearners(db, locals.user!.id).map((l) => {
@@ -11,4 +12,4 @@ export const load = (({ locals }) => {
 			return { ...l, signedOff: coverage.filter((row) => row.state === 'signed-off').length, criteria: coverage.length };
 		})
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);

@@ -2,10 +2,11 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { createCohort, listCohorts } from '$lib/server/cohorts';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => ({ cohorts: listCohorts(getDb(), locals.user!.organisationId) })) satisfies PageServerLoad;
+export const load = withRole('tutor', (({ locals }) => ({ cohorts: listCohorts(getDb(), locals.user!.organisationId) })) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('tutor', {
 	create: async ({ request, locals }) => {
 		const form = await request.formData();
 		const values = { name: String(form.get('name') ?? '').slice(0, 1000), description: String(form.get('description') ?? '').slice(0, 2000) };
@@ -13,4 +14,4 @@ export const actions = {
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/author/cohorts/${result.value.id}?created=1`);
 	}
-} satisfies Actions;
+} satisfies Actions);

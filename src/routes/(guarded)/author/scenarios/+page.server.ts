@@ -2,11 +2,12 @@ import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { scenarioLibrary, setArchived } from '$lib/server/authoring';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (({ locals, url }) => ({
+export const load = withRole('tutor', (({ locals, url }) => ({
 	library: scenarioLibrary(getDb(), locals.user!),
 	imported: url.searchParams.get('imported')
-})) satisfies PageServerLoad;
+})) satisfies PageServerLoad);
 
 async function archive(request: Request, locals: App.Locals, archived: boolean) {
 	const form = await request.formData();
@@ -16,7 +17,7 @@ async function archive(request: Request, locals: App.Locals, archived: boolean) 
 	return { ok: true, scenarioId, message: archived ? 'Archived: learners no longer see it. Its versions and attempts are kept.' : 'Back in learners’ lists.' };
 }
 
-export const actions = {
+export const actions = actionsWithRole('tutor', {
 	archive: async ({ request, locals }) => archive(request, locals, true),
 	unarchive: async ({ request, locals }) => archive(request, locals, false)
-} satisfies Actions;
+} satisfies Actions);

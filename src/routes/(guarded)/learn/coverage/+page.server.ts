@@ -3,6 +3,7 @@ import { CRITERION_KINDS, criterionByCode } from '$lib/criteria';
 import { getDb } from '$lib/server/db';
 import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
 import { COVERAGE_LABELS, learnerCoverage, type CoverageRow, type CoverageState } from '$lib/server/coverage';
+import { withRole } from '$lib/server/auth/access';
 
 const SHOWN_PER_SCENARIO = 3;
 
@@ -18,7 +19,7 @@ function byScenario(attempts: (AttemptSummary & { signedOff: boolean })[]) {
 	return [...groups.values()];
 }
 
-export const load = (({ locals }) => {
+export const load = withRole('learner', (({ locals }) => {
 	const db = getDb();
 	const attempts = attemptsOf(db, locals.user!.id);
 	const byId = new Map(attempts.map((a) => [a.id, a]));
@@ -47,4 +48,4 @@ export const load = (({ locals }) => {
 				}))
 		}))
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);

@@ -2,8 +2,9 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { EVIDENCE_LIMITS, criteriaFromForm, observationsOf, recordTestimony, testimoniesOf, ukToday } from '$lib/server/other-evidence';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => {
+export const load = withRole('learner', (({ locals }) => {
 	const db = getDb();
 	return {
 		testimonies: testimoniesOf(db, locals.user!.id),
@@ -11,9 +12,9 @@ export const load = (({ locals }) => {
 		limits: EVIDENCE_LIMITS,
 		today: ukToday(new Date())
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('learner', {
 	testimony: async ({ locals, request }) => {
 		let form: FormData;
 		try {
@@ -37,4 +38,4 @@ export const actions = {
 		if (!recorded.ok) return fail(400, { testimony: { values, errors: recorded.error.fields ?? {}, message: recorded.error.message } });
 		return { done: `Witness testimony from ${recorded.value.witnessName} recorded. Your assessor will map it to the criteria it evidences.` };
 	}
-} satisfies Actions;
+} satisfies Actions);

@@ -2,8 +2,9 @@ import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { attemptsOf } from '$lib/server/attempts';
 import { documentsOf } from '$lib/server/portfolio/documents';
+import { withRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => {
+export const load = withRole('learner', (({ locals }) => {
 	const db = getDb();
 	const learnerId = locals.user!.id;
 	const attempts = attemptsOf(db, learnerId);
@@ -14,4 +15,4 @@ export const load = (({ locals }) => {
 		inProgress: attempts.filter((a) => a.status === 'in-progress').length,
 		documents: documentsOf(db, learnerId)
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);

@@ -2,18 +2,19 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { ACTION_LABELS, TRIGGER_LABELS, deleteRetentionRule, retentionRulesOf, saveRetentionRule } from '$lib/server/organisation';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (({ locals, url }) => {
+export const load = withRole('admin', (({ locals, url }) => {
 	const rules = retentionRulesOf(getDb(), locals.user!.organisationId);
 	const editId = url.searchParams.get('edit');
 	const editing = editId === null ? null : (rules.find((r) => r.id === editId) ?? null);
 	if (editId !== null && !editing) error(404, { message: 'That retention rule was not found.' });
 	return { rules, editing, triggers: TRIGGER_LABELS, actions: ACTION_LABELS };
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 const text = (form: FormData, name: string, max = 1000) => String(form.get(name) ?? '').slice(0, max);
 
-export const actions = {
+export const actions = actionsWithRole('admin', {
 	save: async ({ request, locals }) => {
 		const form = await request.formData();
 		const ruleId = text(form, 'ruleId', 100) || null;
@@ -35,4 +36,4 @@ export const actions = {
 		if (!removed) return fail(400, { ruleId: null, values: null, errors: { form: 'That rule was not found: it may already have been deleted.' } as Partial<Record<string, string>>, message: null });
 		return { ruleId: null, values: null, errors: null, message: 'The rule is deleted. Workspaces already made keep it.' };
 	}
-} satisfies Actions;
+} satisfies Actions);

@@ -3,15 +3,16 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { ROLES } from '$lib/server/db/schema';
 import { cohortsOfUser, findCentreUser, resetToOneTimePassword, setUserActive, setUserRoles, type AdminResult } from '$lib/server/user-admin';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'That user was not found.';
 
-export const load = (({ locals, params }) => {
+export const load = withRole('admin', (({ locals, params }) => {
 	const db = getDb();
 	const found = findCentreUser(db, locals.user!.organisationId, params.userId);
 	if (!found) error(404, { message: NOT_FOUND });
 	return { account: found, cohorts: cohortsOfUser(db, found.id), roles: ROLES, isMe: found.id === locals.user!.id };
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 function answer<T>(action: string, result: AdminResult<T>, done: string, extra: Record<string, unknown> = {}) {
 	if (result.ok) return { action, message: done, ...extra };
@@ -19,7 +20,7 @@ function answer<T>(action: string, result: AdminResult<T>, done: string, extra: 
 	return fail(400, { action, error: result.error.message });
 }
 
-export const actions = {
+export const actions = actionsWithRole('admin', {
 	roles: async ({ request, locals, params }) => {
 		const form = await request.formData();
 		const roles = form.getAll('roles').slice(0, 10).map((r) => String(r).slice(0, 50));
@@ -35,4 +36,4 @@ export const actions = {
 		const result = await resetToOneTimePassword(getDb(), locals.user!.organisationId, params.userId);
 		return answer('resetPassword', result, 'A new one-time password is set, and every session of the account has ended.', result.ok ? { password: result.value.oneTimePassword } : {});
 	}
-} satisfies Actions;
+} satisfies Actions);

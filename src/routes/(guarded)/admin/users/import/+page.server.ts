@@ -4,16 +4,17 @@ import { getDb } from '$lib/server/db';
 import { listCohorts } from '$lib/server/cohorts';
 import { toCsv } from '$lib/server/csv';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importLearners } from '$lib/server/user-admin';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (({ locals }) => ({
+export const load = withRole('admin', (({ locals }) => ({
 	maxRows: IMPORT_MAX_ROWS,
 	maxKb: IMPORT_MAX_BYTES / 1000,
 	cohorts: listCohorts(getDb(), locals.user!.organisationId)
 		.filter((c) => !c.archived)
 		.map((c) => c.name)
-})) satisfies PageServerLoad;
+})) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('admin', {
 	default: async ({ request, locals }) => {
 		const form = await request.formData();
 		const file = form.get('file');
@@ -33,4 +34,4 @@ export const actions = {
 		if (report.imported.length === 0) return fail(400, { csv, report, passwords, error: null });
 		return { csv, report, passwords, error: null };
 	}
-} satisfies Actions;
+} satisfies Actions);

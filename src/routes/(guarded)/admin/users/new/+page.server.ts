@@ -3,10 +3,11 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { ROLES } from '$lib/server/db/schema';
 import { createUserAccount } from '$lib/server/user-admin';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (() => ({ roles: ROLES })) satisfies PageServerLoad;
+export const load = withRole('admin', (() => ({ roles: ROLES })) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('admin', {
 	default: async ({ request, locals }) => {
 		const form = await request.formData();
 		const values = {
@@ -19,4 +20,4 @@ export const actions = {
 		const { user, oneTimePassword } = result.value;
 		return { values: null, errors: null, created: { id: user.id, name: user.displayName, email: user.email, password: oneTimePassword } };
 	}
-} satisfies Actions;
+} satisfies Actions);

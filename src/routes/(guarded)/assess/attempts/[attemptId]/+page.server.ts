@@ -16,10 +16,11 @@ import {
 } from '$lib/server/assessment';
 import { COVERAGE_LABELS, learnerCoverage } from '$lib/server/coverage';
 import { REFLECTION_LABELS, REFLECTION_PARTS } from '$lib/server/reflections';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'There is no attempt at this address that you assess.';
 
-export const load = (({ locals, params, url }) => {
+export const load = withRole('assessor', (({ locals, params, url }) => {
 	const db = getDb();
 	const review = assessorReview(db, locals.user!.id, params.attemptId);
 	if (!review) error(404, { message: NOT_FOUND });
@@ -38,7 +39,7 @@ export const load = (({ locals, params, url }) => {
 		superseding: url.searchParams.has('supersede'),
 		justSigned: url.searchParams.get('signed') === '1'
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 /** The review (404 when it is not one of this assessor's) and the decision form's values as posted. */
 async function posted(event: RequestEvent): Promise<{ values: DecisionValues; form: FormData }> {
@@ -54,7 +55,7 @@ async function posted(event: RequestEvent): Promise<{ values: DecisionValues; fo
 	return { values: decisionValuesFromForm(form, review, commentBank(db, event.locals.user!.organisationId)), form };
 }
 
-export const actions = {
+export const actions = actionsWithRole('assessor', {
 	save: async (event) => {
 		const { values } = await posted(event);
 		const saved = saveDecisionDraft(getDb(), event.locals.user!.id, event.params.attemptId, values);
@@ -81,4 +82,4 @@ export const actions = {
 		if (!added.ok) return fail(400, { values, commentValues, commentError: added.error.message, errors: {} as Record<string, string> });
 		return { values, commentAdded: added.value.text };
 	}
-} satisfies Actions;
+} satisfies Actions);

@@ -4,10 +4,11 @@ import { getDb } from '$lib/server/db';
 import { OUTCOME_LABELS, QUEUE_STATE_LABELS, assessedLearner, learnerAttemptsForAssessor } from '$lib/server/assessment';
 import { COVERAGE_LABELS, learnerCoverage } from '$lib/server/coverage';
 import { EVIDENCE_LIMITS, criteriaFromForm, mapTestimony, observationsOf, recordObservation, recordTestimony, testimoniesOf, ukToday } from '$lib/server/other-evidence';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'There is no learner you assess at this address.';
 
-export const load = (({ locals, params }) => {
+export const load = withRole('assessor', (({ locals, params }) => {
 	const db = getDb();
 	const learner = assessedLearner(db, locals.user!.id, params.learnerId);
 	if (!learner) error(404, { message: NOT_FOUND });
@@ -23,7 +24,7 @@ export const load = (({ locals, params }) => {
 		limits: EVIDENCE_LIMITS,
 		today: ukToday(new Date())
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 async function read(event: RequestEvent) {
 	const learner = assessedLearner(getDb(), event.locals.user!.id, event.params.learnerId);
@@ -40,7 +41,7 @@ const str = (form: FormData, name: string, max = 20_000) => {
 	return typeof value === 'string' ? value.slice(0, max) : '';
 };
 
-export const actions = {
+export const actions = actionsWithRole('assessor', {
 	testimony: async (event) => {
 		const { learner, form } = await read(event);
 		const values = {
@@ -81,4 +82,4 @@ export const actions = {
 		}
 		return { done: `Observation of ${recorded.value.observedOn} recorded and signed off against ${recorded.value.criteria.join(', ')}.` };
 	}
-} satisfies Actions;
+} satisfies Actions);

@@ -1,3 +1,4 @@
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
@@ -14,11 +15,11 @@ import {
 	type FormResult
 } from '$lib/server/cohorts';
 
-export const load = (({ locals, params }) => {
+export const load = withRole('tutor', (({ locals, params }) => {
 	const detail = cohortDetail(getDb(), locals.user!.organisationId, params.cohortId);
 	if (!detail) error(404, { message: 'That cohort was not found.' });
 	return { ...detail, today: ukToday() };
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 const text = (form: FormData, name: string, max = 1000) => String(form.get(name) ?? '').slice(0, max);
 
@@ -29,7 +30,7 @@ function answer<T>(action: string, result: FormResult<T>, values: Record<string,
 	return fail(400, { action, values, errors: { form: result.error.message, ...result.errors } });
 }
 
-export const actions = {
+export const actions = actionsWithRole('tutor', {
 	rename: async ({ request, locals, params }) => {
 		const form = await request.formData();
 		const values = { name: text(form, 'name'), description: text(form, 'description', 2000) };
@@ -74,4 +75,4 @@ export const actions = {
 		const values = { assignmentId: text(form, 'assignmentId', 100) };
 		return answer('unassign', unassign(getDb(), locals.user!.organisationId, params.cohortId, values.assignmentId), values, 'The assignment is withdrawn. Attempts already made stay in the learners’ portfolios.');
 	}
-} satisfies Actions;
+} satisfies Actions);

@@ -3,10 +3,11 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { importScenario, MAX_SOURCE_BYTES } from '$lib/server/authoring';
 import type { ScenarioError } from '$lib/sim/scenario-check';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (() => ({ maxKb: Math.round(MAX_SOURCE_BYTES / 1024) })) satisfies PageServerLoad;
+export const load = withRole('tutor', (() => ({ maxKb: Math.round(MAX_SOURCE_BYTES / 1024) })) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('tutor', {
 	default: async ({ request, locals }) => {
 		const form = await request.formData();
 		const file = form.get('file');
@@ -23,4 +24,4 @@ export const actions = {
 		if (result.value.errors.length === 0) redirect(303, `/author/scenarios/${result.value.draft.scenarioId}/edit?imported=1`);
 		return { imported: result.value.draft.scenarioId, errors: result.value.errors };
 	}
-} satisfies Actions;
+} satisfies Actions);

@@ -5,15 +5,16 @@ import { deskData } from '$lib/server/desk';
 import { applyLearnerAction, endLearnerAttempt, ownedAttempt } from '$lib/server/attempts';
 import { chooseReply, submitDeskForm, type DeskActionTarget } from '$lib/server/desk-actions';
 import type { DeskResult } from '$lib/components/sim/forms';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (({ locals, params, url }) => {
+export const load = withRole('learner', (({ locals, params, url }) => {
 	const user = locals.user;
 	if (!user) redirect(303, '/login');
 	const db = getDb();
 	const owned = ownedAttempt(db, user.id, params.attemptId);
 	if (!owned) error(404, { message: 'That attempt was not found. It may belong to someone else, or the link may be wrong.' });
 	return deskData(db, owned.view, owned.loaded, owned.version.title, user.id, url);
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 // ── Actions: read the form, apply one action through the runtime, answer with data or fail() ──
 
@@ -31,7 +32,7 @@ function asLearner(locals: App.Locals, attemptId: string): DeskActionTarget {
 	};
 }
 
-export const actions = {
+export const actions = actionsWithRole('learner', {
 	choose: async ({ request, locals, params }) => chooseReply(request, asLearner(locals, params.attemptId)),
 
 	op: async ({ request, locals, params }) => submitDeskForm(request, asLearner(locals, params.attemptId)),
@@ -44,4 +45,4 @@ export const actions = {
 		}
 		redirect(303, `/learn/attempts/${encodeURIComponent(params.attemptId)}/debrief`);
 	}
-} satisfies Actions;
+} satisfies Actions);

@@ -4,10 +4,11 @@ import { CRITERIA, CRITERION_KINDS } from '$lib/criteria';
 import { getDb } from '$lib/server/db';
 import { attemptsOf, inProgressAttemptOf, startLearnerAttempt } from '$lib/server/attempts';
 import { currentVersionOf, isArchived, loadScenarioVersion } from '$lib/server/scenarios';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'There is no scenario at this address. Choose one from your scenarios.';
 
-export const load = (({ locals, params }) => {
+export const load = withRole('learner', (({ locals, params }) => {
 	const db = getDb();
 	const version = currentVersionOf(db, params.scenarioId);
 	if (!version) error(404, { message: NOT_FOUND });
@@ -36,9 +37,9 @@ export const load = (({ locals, params }) => {
 		inProgress: inProgressAttemptOf(db, learnerId, version.scenarioId) ?? null,
 		archived: isArchived(db, version.scenarioId)
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('learner', {
 	start: ({ locals, params }) => {
 		const started = startLearnerAttempt(getDb(), locals.user!.id, params.scenarioId);
 		if (!started.ok) {
@@ -47,4 +48,4 @@ export const actions = {
 		}
 		redirect(303, `/learn/attempts/${started.value.id}`);
 	}
-} satisfies Actions;
+} satisfies Actions);

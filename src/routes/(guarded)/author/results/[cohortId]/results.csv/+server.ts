@@ -1,9 +1,10 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
+import { withRole } from '$lib/server/auth/access';
 import { getDb } from '$lib/server/db';
 import { cohortResults, resultsCsv } from '$lib/server/results';
 
-export const GET: RequestHandler = ({ locals, params }) => {
+export const GET: RequestHandler = withRole('tutor', ({ locals, params }) => {
 	const results = cohortResults(getDb(), locals.user!.organisationId, params.cohortId);
 	if (!results) error(404, { message: 'That cohort was not found.' });
 	const file = `results-${results.cohort.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'cohort'}.csv`;
@@ -14,4 +15,4 @@ export const GET: RequestHandler = ({ locals, params }) => {
 			'Cache-Control': 'no-store'
 		}
 	});
-};
+});

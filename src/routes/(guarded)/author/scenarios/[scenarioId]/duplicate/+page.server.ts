@@ -2,19 +2,20 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { duplicateScenario, libraryEntry } from '$lib/server/authoring';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = (({ locals, params }) => {
+export const load = withRole('tutor', (({ locals, params }) => {
 	const entry = libraryEntry(getDb(), locals.user!, params.scenarioId);
 	if (!entry) error(404, { message: 'That scenario was not found.' });
 	return { from: { scenarioId: entry.scenarioId, title: entry.title }, values: { scenarioId: `${entry.scenarioId}-copy`.slice(0, 60), title: `${entry.title} (copy)`.slice(0, 140) } };
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 const text = (form: FormData, name: string, max: number) => {
 	const value = form.get(name);
 	return typeof value === 'string' ? value.slice(0, max) : '';
 };
 
-export const actions = {
+export const actions = actionsWithRole('tutor', {
 	default: async ({ request, locals, params }) => {
 		const form = await request.formData();
 		const values = { scenarioId: text(form, 'scenarioId', 200), title: text(form, 'title', 500) };
@@ -25,4 +26,4 @@ export const actions = {
 		}
 		redirect(303, `/author/scenarios/${result.value.scenarioId}/edit?created=1`);
 	}
-} satisfies Actions;
+} satisfies Actions);

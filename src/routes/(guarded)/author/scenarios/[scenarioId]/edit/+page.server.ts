@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { centreDraft, dialogueGraph, libraryEntry, markingPointsOf, MAX_SOURCE_BYTES, publishDraft, saveDraft, validateDraft } from '$lib/server/authoring';
 import { criterionByCode } from '$lib/criteria';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'That scenario was not found. Built-in scenarios are edited in their files: duplicate one to edit a copy.';
 
@@ -15,7 +16,7 @@ function structure(scenarioId: string, source: string) {
 	};
 }
 
-export const load = (({ locals, params, url }) => {
+export const load = withRole('tutor', (({ locals, params, url }) => {
 	const db = getDb();
 	const draft = centreDraft(db, locals.user!, params.scenarioId);
 	const entry = draft && libraryEntry(db, locals.user!, params.scenarioId);
@@ -33,7 +34,7 @@ export const load = (({ locals, params, url }) => {
 		maxBytes: MAX_SOURCE_BYTES,
 		...structure(draft.scenarioId, draft.draftSource)
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 /** The typed source, whole: nothing a tutor typed is cut off (a source over the limit is refused, and sent back). */
 async function sourceOf(request: Request): Promise<string> {
@@ -41,7 +42,7 @@ async function sourceOf(request: Request): Promise<string> {
 	return typeof value === 'string' ? value.replace(/\r\n/g, '\n') : '';
 }
 
-export const actions = {
+export const actions = actionsWithRole('tutor', {
 	save: async ({ request, locals, params }) => {
 		const source = await sourceOf(request);
 		const saved = saveDraft(getDb(), locals.user!, params.scenarioId, source);
@@ -69,4 +70,4 @@ export const actions = {
 		if (!published.ok) return fail(400, { kind: 'publish' as const, values: { source }, message: published.error.message, errors: published.error.errors ?? [] });
 		redirect(303, `/author/scenarios/${params.scenarioId}?published=${encodeURIComponent(published.value.version)}`);
 	}
-} satisfies Actions;
+} satisfies Actions);

@@ -1,10 +1,11 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
+import { withRole } from '$lib/server/auth/access';
 import { getDb } from '$lib/server/db';
 import { exportSource } from '$lib/server/authoring';
 
 /** The YAML of a version (?version=<id>), the current one (no version) or the draft (?version=draft), as a download. */
-export const GET: RequestHandler = ({ locals, params, url }) => {
+export const GET: RequestHandler = withRole('tutor', ({ locals, params, url }) => {
 	const which = (url.searchParams.get('version') ?? '').slice(0, 200);
 	const file = exportSource(getDb(), locals.user!, params.scenarioId, which);
 	if (!file) error(404, { message: 'That scenario or version was not found.' });
@@ -15,4 +16,4 @@ export const GET: RequestHandler = ({ locals, params, url }) => {
 			'Cache-Control': 'no-store'
 		}
 	});
-};
+});

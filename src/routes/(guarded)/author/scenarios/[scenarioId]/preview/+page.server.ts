@@ -3,10 +3,11 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { centreDraft, libraryEntry, validateDraft } from '$lib/server/authoring';
 import { previewsOf, startPreview } from '$lib/server/preview';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'That scenario was not found. Only your centre’s own scenarios have drafts to preview.';
 
-export const load = (({ locals, params }) => {
+export const load = withRole('tutor', (({ locals, params }) => {
 	const db = getDb();
 	const user = locals.user!;
 	const draft = centreDraft(db, user, params.scenarioId);
@@ -18,9 +19,9 @@ export const load = (({ locals, params }) => {
 		errors: validateDraft(draft.scenarioId, draft.draftSource),
 		previews: previewsOf(db, user.id, draft.scenarioId)
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('tutor', {
 	start: async ({ locals, params }) => {
 		const user = locals.user!;
 		const started = startPreview(getDb(), user, params.scenarioId);
@@ -30,4 +31,4 @@ export const actions = {
 		}
 		redirect(303, `/author/scenarios/${params.scenarioId}/preview/${started.value.id}`);
 	}
-} satisfies Actions;
+} satisfies Actions);

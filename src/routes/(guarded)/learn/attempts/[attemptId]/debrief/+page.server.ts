@@ -4,10 +4,11 @@ import { getDb } from '$lib/server/db';
 import { ownedAttempt, startLearnerAttempt } from '$lib/server/attempts';
 import { reflectionOf } from '$lib/server/reflections';
 import { OUTCOME_LABELS, decisionsForLearner } from '$lib/server/assessment';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'There is no attempt of yours at this address.';
 
-export const load = (({ locals, params }) => {
+export const load = withRole('learner', (({ locals, params }) => {
 	const db = getDb();
 	const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
 	if (!owned) error(404, { message: NOT_FOUND });
@@ -32,9 +33,9 @@ export const load = (({ locals, params }) => {
 		decisions: decisionsForLearner(db, locals.user!.id, view.id),
 		outcomeLabels: OUTCOME_LABELS
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
-export const actions = {
+export const actions = actionsWithRole('learner', {
 	again: ({ locals, params }) => {
 		const db = getDb();
 		const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
@@ -43,4 +44,4 @@ export const actions = {
 		if (!started.ok) return fail(409, { againError: `A new attempt could not be started: ${started.error.message}` });
 		redirect(303, `/learn/attempts/${started.value.id}`);
 	}
-} satisfies Actions;
+} satisfies Actions);

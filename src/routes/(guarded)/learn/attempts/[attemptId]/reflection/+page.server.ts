@@ -1,3 +1,4 @@
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { getDb } from '$lib/server/db';
@@ -19,7 +20,7 @@ import {
 
 const NOT_FOUND = 'There is no attempt of yours at this address.';
 
-export const load = (({ locals, params, url }) => {
+export const load = withRole('learner', (({ locals, params, url }) => {
 	const db = getDb();
 	const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
 	if (!owned) error(404, { message: NOT_FOUND });
@@ -45,7 +46,7 @@ export const load = (({ locals, params, url }) => {
 		// The assessor's request when they reopened it for a resubmission.
 		resubmission: saved?.status === 'draft' ? (resubmissionRequest(db, locals.user!.id, owned.view.id) ?? null) : null
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 /** Runs a save or a submission and turns its refusal into what the form shows, with everything typed. */
 async function write(event: RequestEvent, run: (text: ReflectionText) => ReflectionResult, done: string) {
@@ -66,9 +67,9 @@ async function write(event: RequestEvent, run: (text: ReflectionText) => Reflect
 	return fail(code === 'reflection.submitted' ? 409 : 400, { values, errors: fields ?? {}, message });
 }
 
-export const actions = {
+export const actions = actionsWithRole('learner', {
 	save: (event) =>
 		write(event, (text) => saveReflectionDraft(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection?saved=draft`),
 	submit: (event) =>
 		write(event, (text) => submitReflection(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection`)
-} satisfies Actions;
+} satisfies Actions);

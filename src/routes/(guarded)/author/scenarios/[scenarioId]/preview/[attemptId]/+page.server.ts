@@ -6,10 +6,11 @@ import { applyPreviewAction, endPreview, ownedPreview, pointsSoFar } from '$lib/
 import { chooseReply, submitDeskForm, type DeskActionTarget } from '$lib/server/desk-actions';
 import type { DeskResult } from '$lib/components/sim/forms';
 import { deskData } from '$lib/server/desk';
+import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'That preview was not found. Only the tutor who started a preview can open it.';
 
-export const load = (({ locals, params, url }) => {
+export const load = withRole('tutor', (({ locals, params, url }) => {
 	const user = locals.user!;
 	const db = getDb();
 	const owned = ownedPreview(db, user.id, params.scenarioId, params.attemptId);
@@ -25,7 +26,7 @@ export const load = (({ locals, params, url }) => {
 			points: marking.points.map((p) => ({ id: p.id, description: p.description, met: p.met, critical: p.critical, weight: p.weight, evidence: p.evidence.length, criteria: p.criteria }))
 		}
 	};
-}) satisfies PageServerLoad;
+}) satisfies PageServerLoad);
 
 // ── Actions: as on the learner's attempt page, through the preview's own ownership check ──
 
@@ -38,7 +39,7 @@ function asTutor(locals: App.Locals, params: { scenarioId: string; attemptId: st
 	};
 }
 
-export const actions = {
+export const actions = actionsWithRole('tutor', {
 	choose: async ({ request, locals, params }) => chooseReply(request, asTutor(locals, params)),
 
 	op: async ({ request, locals, params }) => submitDeskForm(request, asTutor(locals, params)),
@@ -51,4 +52,4 @@ export const actions = {
 		}
 		redirect(303, `/author/scenarios/${encodeURIComponent(params.scenarioId)}/preview/${encodeURIComponent(params.attemptId)}#points-heading`);
 	}
-} satisfies Actions;
+} satisfies Actions);
