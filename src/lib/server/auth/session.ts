@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Statement } from 'better-sqlite3';
 import { ROLES, session, type Role, type Session } from '$lib/server/db/schema';
+import { mfaRequiredFor } from './mfa';
 
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
@@ -28,6 +29,10 @@ export interface SessionUser {
 	organisationId: string;
 	mustChangePassword: boolean;
 	roles: Role[];
+	/** TOTP enrolment confirmed (mfa.ts). */
+	mfaEnrolled: boolean;
+	/** Whether this user must use MFA: staff always, learners when the centre asks (mfa.ts). */
+	mfaRequired: boolean;
 }
 
 export type SessionValidation =
@@ -53,7 +58,8 @@ export function createSession(db: Db, token: string, userId: string, now = Date.
 		expiresAt: now + SESSION_LIFETIME_MS,
 		absoluteExpiresAt: now + SESSION_ABSOLUTE_LIFETIME_MS,
 		lastSeenAt: now,
-		createdAt: now
+		createdAt: now,
+		mfaVerified: false
 	};
 	db.insert(session).values(row).run();
 	return row;
@@ -66,11 +72,14 @@ interface SessionRow {
 	absoluteExpiresAt: number;
 	lastSeenAt: number;
 	createdAt: number;
+	mfaVerified: number;
 	email: string;
 	displayName: string;
 	organisationId: string;
 	mustChangePassword: number;
 	active: number;
+	mfaEnrolled: number;
+	requireMfaForLearners: number;
 	roles: string | null;
 }
 
@@ -84,10 +93,13 @@ function sessionLookup(db: Db): Statement<[string], SessionRow> {
 	if (!statement) {
 		statement = db.$client.prepare<[string], SessionRow>(
 			`SELECT s.id, s.user_id AS userId, s.expires_at AS expiresAt, s.absolute_expires_at AS absoluteExpiresAt,
-			        s.last_seen_at AS lastSeenAt, s.created_at AS createdAt, u.email, u.display_name AS displayName,
-			        u.organisation_id AS organisationId, u.must_change_password AS mustChangePassword, u.active,
+			        s.last_seen_at AS lastSeenAt, s.created_at AS createdAt, s.mfa_verified AS mfaVerified, u.email,
+			        u.display_name AS displayName, u.organisation_id AS organisationId,
+			        u.must_change_password AS mustChangePassword, u.active,
+			        u.mfa_enrolled_at IS NOT NULL AS mfaEnrolled, o.require_mfa_for_learners AS requireMfaForLearners,
 			        (SELECT group_concat(r.role) FROM user_role r WHERE r.user_id = u.id) AS roles
-			 FROM session s JOIN user u ON u.id = s.user_id WHERE s.id = ?`
+			 FROM session s JOIN user u ON u.id = s.user_id JOIN organisation o ON o.id = u.organisation_id
+			 WHERE s.id = ?`
 		);
 		lookups.set(db.$client, statement);
 	}
@@ -107,7 +119,8 @@ export function validateSessionToken(db: Db, token: string, now = Date.now()): S
 		expiresAt: row.expiresAt,
 		absoluteExpiresAt: row.absoluteExpiresAt,
 		lastSeenAt: row.lastSeenAt,
-		createdAt: row.createdAt
+		createdAt: row.createdAt,
+		mfaVerified: row.mfaVerified === 1
 	};
 	const expired =
 		now >= current.expiresAt ||
@@ -140,10 +153,17 @@ export function validateSessionToken(db: Db, token: string, now = Date.now()): S
 			displayName: row.displayName,
 			organisationId: row.organisationId,
 			mustChangePassword: row.mustChangePassword === 1,
-			roles
+			roles,
+			mfaEnrolled: row.mfaEnrolled === 1,
+			mfaRequired: mfaRequiredFor(roles, row.requireMfaForLearners === 1)
 		},
 		renewed
 	};
+}
+
+/** The session passed the second factor (a code from the app or a recovery code). */
+export function markSessionMfaVerified(db: Db, sessionId: string): void {
+	db.update(session).set({ mfaVerified: true }).where(eq(session.id, sessionId)).run();
 }
 
 export function invalidateSession(db: Db, sessionId: string): void {

@@ -15,12 +15,30 @@ export const PASSWORD_CHANGE_STEP: PendingStep = {
 	path: '/account/password'
 };
 
+/** The second step of log-in, for a user enrolled in MFA whose session has not passed it yet. */
+export const MFA_VERIFY_STEP: PendingStep = {
+	routeId: '/login/mfa',
+	path: '/login/mfa'
+};
+
+/** MFA enrolment, for a user who must use MFA and has not set it up. */
+export const MFA_ENROL_STEP: PendingStep = {
+	routeId: '/(guarded)/account/mfa',
+	path: '/account/mfa'
+};
+
 /** Routes a user with a pending step may still use: the step itself and log-out. */
 const ALWAYS_ALLOWED = new Set(['/logout']);
 
-export function pendingStepFor(user: SessionUser, _session: Session): PendingStep | null {
+export function pendingStepFor(user: SessionUser, session: Session): PendingStep | null {
+	// Until the second factor is given the user is not authenticated (ASVS 5.0 §6.3.3), so not
+	// even the password change comes first.
+	if (user.mfaEnrolled && !session.mfaVerified) return MFA_VERIFY_STEP;
 	// A one-time password must be replaced before the account is used (ASVS 5.0 §6.4.1).
 	if (user.mustChangePassword) return PASSWORD_CHANGE_STEP;
+	// Staff set up MFA before reaching any page (ASVS 5.0 §6.3.3); after the password change, so
+	// a one-time password is never the only thing that guarded the enrolment.
+	if (user.mfaRequired && !user.mfaEnrolled) return MFA_ENROL_STEP;
 	return null;
 }
 

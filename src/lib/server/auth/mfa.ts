@@ -1,0 +1,354 @@
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { renderSVG } from 'uqr';
+import type { Db } from '$lib/core/database';
+import { recoveryCode, user, type Role } from '$lib/server/db/schema';
+import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
+import { invalidateUserSessions } from './session';
+import { checkThrottle, clearFailures, recordFailure } from './throttle';
+
+/**
+ * TOTP multi-factor authentication after RFC 6238 and the Lucia guide's 2FA example: HMAC-SHA-1,
+ * 30-second steps, 6 digits (what every authenticator app reads from an otpauth URI), and ten
+ * single-use recovery codes.
+ */
+export const TOTP_PERIOD_SECONDS = 30;
+export const TOTP_DIGITS = 6;
+/** One step either side of now: the clock drift RFC 6238 §5.2 recommends allowing at most. */
+export const TOTP_TOLERANCE_STEPS = 1;
+export const TOTP_ISSUER = 'Custodian';
+export const RECOVERY_CODE_COUNT = 10;
+/** 20 bytes: the key length RFC 4226 §4 recommends (R6) for HMAC-SHA-1. */
+const TOTP_KEY_BYTES = 20;
+/**
+ * 15 bytes (120 bits): a lookup secret of at least 112 bits may be stored with a plain hash
+ * (ASVS 5.0 §6.5.2), so SHA-256 is enough and no password hash is needed.
+ */
+const RECOVERY_CODE_BYTES = 15;
+
+// ── Who must use it ─────────────────────────────────────────────────────────────────────────
+
+/** Staff always (ASVS 5.0 §6.3.3, L2); learners when their centre asks for it. */
+export function mfaRequiredFor(roles: readonly Role[], requireMfaForLearners: boolean): boolean {
+	return roles.some((r) => r !== 'learner') || (requireMfaForLearners && roles.includes('learner'));
+}
+
+// ── TOTP ────────────────────────────────────────────────────────────────────────────────────
+
+export function generateTotpKey(): Uint8Array {
+	const key = new Uint8Array(TOTP_KEY_BYTES);
+	crypto.getRandomValues(key);
+	return key;
+}
+
+export function totpKeyUri(key: Uint8Array, accountName: string): string {
+	return createTOTPKeyURI(TOTP_ISSUER, accountName, key, TOTP_PERIOD_SECONDS, TOTP_DIGITS);
+}
+
+/** The key as an authenticator app asks for it when typed by hand: base32, in groups of four. */
+export function totpKeyForManualEntry(key: Uint8Array): string {
+	return encodeBase32LowerCaseNoPadding(key).toUpperCase().match(/.{1,4}/g)!.join(' ');
+}
+
+/** The enrolment QR code as inline SVG, made on the server: the key never goes to a third party. */
+export function totpQrSvg(uri: string): string {
+	return renderSVG(uri, { ecc: 'M', border: 2 });
+}
+
+/** RFC 6238 §4.2: T = floor((now - T0) / X) with T0 = 0. */
+export function totpStepAt(nowMs: number): number {
+	return Math.floor(nowMs / 1000 / TOTP_PERIOD_SECONDS);
+}
+
+export function totpCodeFor(key: Uint8Array, step: number): string {
+	return generateHOTP(key, BigInt(step), TOTP_DIGITS);
+}
+
+/**
+ * The time step whose code `code` is, within the tolerance and after `lastStep`, or null. A step
+ * at or before the last one accepted is never matched: RFC 6238 §5.2 forbids accepting an OTP
+ * twice, and a later step already used means any earlier code is stale (ASVS 5.0 §6.5.1).
+ */
+export function matchTotpStep(key: Uint8Array, code: string, nowMs: number, lastStep: number | null): number | null {
+	if (!/^[0-9]{6}$/.test(code)) return null;
+	const given = new TextEncoder().encode(code);
+	const now = totpStepAt(nowMs);
+	let matched: number | null = null;
+	// Every candidate is computed and compared, so the time taken does not say which step matched.
+	for (let step = now - TOTP_TOLERANCE_STEPS; step <= now + TOTP_TOLERANCE_STEPS; step++) {
+		const expected = new TextEncoder().encode(totpCodeFor(key, step));
+		if (constantTimeEqual(given, expected) && (lastStep === null || step > lastStep) && matched === null) {
+			matched = step;
+		}
+	}
+	return matched;
+}
+
+// ── Recovery codes ──────────────────────────────────────────────────────────────────────────
+
+export function generateRecoveryCode(): string {
+	const bytes = new Uint8Array(RECOVERY_CODE_BYTES);
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes).match(/.{4}/g)!.join('-');
+}
+
+/** Spaces, hyphens and case do not matter when a code is typed back. */
+export function normaliseRecoveryCode(input: string): string {
+	return input.toLowerCase().replace(/[\s-]/g, '');
+}
+
+function hashRecoveryCode(code: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(normaliseRecoveryCode(code))));
+}
+
+/** Replaces every recovery code of the user; the new codes are returned once and never stored. */
+function replaceRecoveryCodes(db: Db, userId: string): string[] {
+	const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
+	db.delete(recoveryCode).where(eq(recoveryCode.userId, userId)).run();
+	for (const code of codes) db.insert(recoveryCode).values({ userId, codeHash: hashRecoveryCode(code) }).run();
+	return codes;
+}
+
+/** Marks an unused recovery code used; false when it is not one of the user's unused codes. */
+function spendRecoveryCode(db: Db, userId: string, input: string, now: Date): { spent: boolean; remaining: number } {
+	const given = new TextEncoder().encode(hashRecoveryCode(input));
+	const unused = db
+		.select({ codeHash: recoveryCode.codeHash })
+		.from(recoveryCode)
+		.where(and(eq(recoveryCode.userId, userId), isNull(recoveryCode.usedAt)))
+		.all();
+	let found: string | null = null;
+	// Compared in constant time with every unused code rather than looked up by hash.
+	for (const row of unused) {
+		if (constantTimeEqual(given, new TextEncoder().encode(row.codeHash)) && found === null) found = row.codeHash;
+	}
+	if (found === null) return { spent: false, remaining: unused.length };
+	const spent = db
+		.update(recoveryCode)
+		.set({ usedAt: now.toISOString() })
+		.where(and(eq(recoveryCode.userId, userId), eq(recoveryCode.codeHash, found), isNull(recoveryCode.usedAt)))
+		.run();
+	return { spent: spent.changes === 1, remaining: unused.length - spent.changes };
+}
+
+export function unusedRecoveryCodeCount(db: Db, userId: string): number {
+	return db
+		.select({ codeHash: recoveryCode.codeHash })
+		.from(recoveryCode)
+		.where(and(eq(recoveryCode.userId, userId), isNull(recoveryCode.usedAt)))
+		.all().length;
+}
+
+// ── Status ──────────────────────────────────────────────────────────────────────────────────
+
+export interface MfaStatus {
+	enrolled: boolean;
+	enrolledAt: string | null;
+	recoveryCodesLeft: number;
+}
+
+export function mfaStatus(db: Db, userId: string): MfaStatus {
+	const row = db.select({ enrolledAt: user.mfaEnrolledAt }).from(user).where(eq(user.id, userId)).get();
+	return {
+		enrolled: !!row?.enrolledAt,
+		enrolledAt: row?.enrolledAt ?? null,
+		recoveryCodesLeft: unusedRecoveryCodeCount(db, userId)
+	};
+}
+
+// ── Checking a code ─────────────────────────────────────────────────────────────────────────
+
+export type MfaError = { code: 'invalid' | 'throttled' | 'not-enrolled' | 'already-enrolled'; field: 'code'; message: string };
+export type MfaResult<T = object> = ({ ok: true } & T) | { ok: false; error: MfaError };
+
+export const WRONG_CODE = 'That code is not right. Enter the 6-digit code your authenticator app shows now.';
+const WRONG_CODE_OR_RECOVERY = 'That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your unused recovery codes.';
+
+function mfaThrottleKey(userId: string): string {
+	return `mfa:${userId}`;
+}
+
+/**
+ * Every check of a code goes through here: refused without checking while the user's key is
+ * throttled (ASVS 5.0 §6.3.1), a failure counted, a success clearing the count. The check itself
+ * is synchronous, so no other request for the same user runs between the decision and the count.
+ */
+function throttledCheck<T>(
+	db: Db,
+	userId: string,
+	context: RequestContext,
+	check: () => MfaResult<T>,
+	now: number
+): MfaResult<T> {
+	const key = mfaThrottleKey(userId);
+	const decision = checkThrottle(db, [key], now);
+	if (!decision.allowed) {
+		recordSecurityEvent(db, { type: 'mfa.throttled', userId, ...context, detail: { locked: decision.locked } });
+		const seconds = Math.ceil(decision.retryAfterMs / 1000);
+		const message = decision.locked
+			? `Too many wrong codes. Try again in ${Math.ceil(seconds / 60)} minutes, or ask your centre's administrator to reset your MFA.`
+			: `Too many wrong codes. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again.`;
+		return { ok: false, error: { code: 'throttled', field: 'code', message } };
+	}
+	const result = check();
+	if (result.ok) clearFailures(db, key);
+	else if (result.error.code === 'invalid') {
+		recordFailure(db, [key], now);
+		recordSecurityEvent(db, { type: 'mfa.failed', userId, ...context });
+	}
+	return result;
+}
+
+/**
+ * Accepts the code for one step, once: the step is written only if it is later than the last one
+ * accepted, in the same statement, so two requests racing with one code cannot both succeed.
+ */
+function acceptTotp(db: Db, userId: string, keyHex: string, code: string, lastStep: number | null, now: number): boolean {
+	const step = matchTotpStep(decodeHex(keyHex), code, now, lastStep);
+	if (step === null) return false;
+	const accepted = db
+		.update(user)
+		.set({ totpLastStep: step })
+		.where(and(eq(user.id, userId), or(isNull(user.totpLastStep), lt(user.totpLastStep, step))))
+		.run();
+	return accepted.changes === 1;
+}
+
+function enrolledKey(db: Db, userId: string) {
+	return db
+		.select({ key: user.totpKey, enrolledAt: user.mfaEnrolledAt, lastStep: user.totpLastStep, email: user.email })
+		.from(user)
+		.where(eq(user.id, userId))
+		.get();
+}
+
+const NOT_ENROLLED: MfaError = { code: 'not-enrolled', field: 'code', message: 'MFA is not set up for this account.' };
+
+/**
+ * Enrolment, confirmed by a first code from the app: only then are the key and the enrolment
+ * stored, and the ten recovery codes made (returned here, to be shown once).
+ */
+export function confirmEnrolment(
+	db: Db,
+	userId: string,
+	input: { keyHex: string; code: string },
+	context: RequestContext,
+	now = Date.now()
+): MfaResult<{ recoveryCodes: string[] }> {
+	if (!/^[0-9a-f]{40}$/.test(input.keyHex)) {
+		return { ok: false, error: { code: 'invalid', field: 'code', message: 'The set-up expired. Reload the page and scan the new QR code.' } };
+	}
+	const current = enrolledKey(db, userId);
+	if (!current) return { ok: false, error: NOT_ENROLLED };
+	if (current.enrolledAt) {
+		return { ok: false, error: { code: 'already-enrolled', field: 'code', message: 'MFA is already set up for this account.' } };
+	}
+	return throttledCheck(db, userId, context, () => {
+		const step = matchTotpStep(decodeHex(input.keyHex), input.code.trim(), now, null);
+		if (step === null) return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
+		const recoveryCodes = db.$client
+			.transaction(() => {
+				db.update(user)
+					.set({ totpKey: input.keyHex, mfaEnrolledAt: new Date(now).toISOString(), totpLastStep: step })
+					.where(eq(user.id, userId))
+					.run();
+				return replaceRecoveryCodes(db, userId);
+			})
+			.immediate();
+		recordSecurityEvent(db, { type: 'mfa.enrolled', userId, actorId: userId, email: current.email, ...context });
+		return { ok: true, recoveryCodes };
+	}, now);
+}
+
+/**
+ * The second step of log-in: a code from the app, or one of the recovery codes (each once). The
+ * caller marks the session verified on success.
+ */
+export function verifySecondFactor(
+	db: Db,
+	userId: string,
+	input: string,
+	context: RequestContext,
+	now = Date.now()
+): MfaResult<{ method: 'totp' | 'recovery-code' }> {
+	const current = enrolledKey(db, userId);
+	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
+	const code = input.trim();
+	return throttledCheck(db, userId, context, () => {
+		if (/^[0-9]{6}$/.test(code)) {
+			if (!acceptTotp(db, userId, current.key!, code, current.lastStep, now)) {
+				return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE_OR_RECOVERY } };
+			}
+			recordSecurityEvent(db, { type: 'mfa.verified', userId, email: current.email, ...context, detail: { method: 'totp' } });
+			return { ok: true, method: 'totp' };
+		}
+		const { spent, remaining } = spendRecoveryCode(db, userId, code, new Date(now));
+		if (!spent) return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE_OR_RECOVERY } };
+		recordSecurityEvent(db, { type: 'mfa.recovery-code-used', userId, email: current.email, ...context, detail: { remaining } });
+		recordSecurityEvent(db, { type: 'mfa.verified', userId, email: current.email, ...context, detail: { method: 'recovery-code' } });
+		return { ok: true, method: 'recovery-code' };
+	}, now);
+}
+
+/** New recovery codes (the old ones stop working), after a current code from the app. */
+export function regenerateRecoveryCodes(
+	db: Db,
+	userId: string,
+	code: string,
+	context: RequestContext,
+	now = Date.now()
+): MfaResult<{ recoveryCodes: string[] }> {
+	const current = enrolledKey(db, userId);
+	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
+	return throttledCheck(db, userId, context, () => {
+		if (!acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
+			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
+		}
+		const recoveryCodes = db.$client.transaction(() => replaceRecoveryCodes(db, userId)).immediate();
+		recordSecurityEvent(db, { type: 'mfa.recovery-codes-regenerated', userId, actorId: userId, email: current.email, ...context });
+		return { ok: true, recoveryCodes };
+	}, now);
+}
+
+function clearMfa(db: Db, userId: string): void {
+	db.update(user).set({ totpKey: null, mfaEnrolledAt: null, totpLastStep: null }).where(eq(user.id, userId)).run();
+	db.delete(recoveryCode).where(eq(recoveryCode.userId, userId)).run();
+}
+
+/**
+ * A user turns MFA off themselves (only where it is not required; the page checks), after a
+ * current code, so a session left open is not enough to remove the second factor.
+ */
+export function turnOffMfa(db: Db, userId: string, code: string, context: RequestContext, now = Date.now()): MfaResult {
+	const current = enrolledKey(db, userId);
+	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
+	return throttledCheck(db, userId, context, () => {
+		if (!acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
+			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
+		}
+		db.$client.transaction(() => clearMfa(db, userId)).immediate();
+		recordSecurityEvent(db, { type: 'mfa.reset', userId, actorId: userId, email: current.email, ...context, detail: { by: 'self' } });
+		return { ok: true };
+	}, now);
+}
+
+/**
+ * An administrator's reset, for a user who lost their device and codes: the key, enrolment and
+ * recovery codes are cleared and every session of the user ends, so the next log-in enrols anew.
+ */
+export function resetMfa(db: Db, userId: string, actorId: string, context: RequestContext): boolean {
+	const current = enrolledKey(db, userId);
+	if (!current) return false;
+	db.$client
+		.transaction(() => {
+			clearMfa(db, userId);
+			invalidateUserSessions(db, userId);
+		})
+		.immediate();
+	clearFailures(db, mfaThrottleKey(userId));
+	recordSecurityEvent(db, { type: 'mfa.reset', userId, actorId, email: current.email, ...context, detail: { by: 'admin' } });
+	return true;
+}
