@@ -2,7 +2,7 @@
 // the server is running and writing). Restore: stop the server, copy FILE over DATABASE_PATH (and
 // delete any DATABASE_PATH-wal and -shm files left beside it), start the server.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 const target = process.argv[2];
@@ -15,7 +15,10 @@ if (!existsSync(source)) {
 	console.error(`No database at ${source} (set DATABASE_PATH).`);
 	process.exit(1);
 }
-mkdirSync(dirname(resolve(target)), { recursive: true });
+mkdirSync(dirname(resolve(target)), { recursive: true, mode: 0o700 });
+// A backup holds everything the database does: readable by its owner only, from the first byte.
+if (!existsSync(target)) closeSync(openSync(target, 'a', 0o600));
+chmodSync(target, 0o600);
 const db = new Database(source, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const started = Date.now();

@@ -7,8 +7,6 @@ declare global {
 			user: SessionUser | null;
 			session: Session | null;
 			requestId: string;
-			/** Set by the access check when a page must be refused with 403 (see hooks.server.ts). */
-			denied?: string;
 		}
 		interface Error {
 			message: string;

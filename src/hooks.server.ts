@@ -1,10 +1,13 @@
-import { error, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { redirect, type Handle, type RequestEvent, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { getDb } from '$lib/server/db';
 import { seedDemoData, seedFirstAdministrator } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
-import { requirementFor } from '$lib/server/auth/access';
+import { requirementFor, safeRedirectTarget } from '$lib/server/auth/access';
+import { refusal } from '$lib/server/auth/refusal';
+import { allowedDuringStep, pendingStepFor } from '$lib/server/auth/steps';
+import { recordSecurityEvent, requestContext } from '$lib/server/security/events';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
 import { logError, logRequest } from '$lib/server/log';
@@ -31,6 +34,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
+	// Pages and downloads here show personal data (learners' evidence, users, results): no browser
+	// or proxy cache may keep them (ASVS 5.0 §14.3.2). Static files are not served through here.
+	if (!response.headers.has('Cache-Control') || event.locals.user) response.headers.set('Cache-Control', 'no-store');
 	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
 	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
@@ -59,40 +65,44 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** Every guarded route is checked here, on every request, not only in a layout load. */
+/**
+ * Access, decided on every request from the route SvelteKit matched (event.route.id, after
+ * decoding), never from the URL's text: deny by default, and refuse before any load or action of
+ * the route runs. Each area's server code checks the role again (withRole in access.ts).
+ */
 const authorise: Handle = async ({ event, resolve }) => {
-	const path = event.url.pathname;
-	const requirement = requirementFor(path);
+	const routeId = event.route.id;
+	const requirement = requirementFor(routeId);
 	if (requirement.kind === 'public') return resolve(event);
 	const user = event.locals.user;
-	if (!user) {
-		const back = path + event.url.search;
-		redirect(303, `/login?redirectTo=${encodeURIComponent(back)}`);
+	if (requirement.kind === 'denied') {
+		refused(event, 'no-rule');
+		return refusal(event, 404, 'There is no page at this address.');
 	}
-	if (user.mustChangePassword && path !== '/account/password') {
-		redirect(303, `/account/password?redirectTo=${encodeURIComponent(path + event.url.search)}`);
+	if (!user || !event.locals.session) {
+		const back = safeRedirectTarget(event.url.pathname + event.url.search);
+		redirect(303, back ? `/login?redirectTo=${encodeURIComponent(back)}` : '/login');
+	}
+	const step = pendingStepFor(user, event.locals.session);
+	if (step && !allowedDuringStep(step, routeId)) {
+		const back = safeRedirectTarget(event.url.pathname + event.url.search);
+		redirect(303, back ? `${step.path}?redirectTo=${encodeURIComponent(back)}` : step.path);
 	}
 	if (requirement.kind === 'role' && !user.roles.includes(requirement.role)) {
-		const message = `This page is for users with the ${requirement.role} role, which your account does not have.`;
-		// A page is still refused here, but rendered through resolve() so that the 403 page carries
-		// the same security headers as every other page: the (guarded) group's layout load throws the error.
-		// Data requests and endpoints are refused outright.
-		if (event.isDataRequest || event.request.method !== 'GET' || !event.route.id || isEndpoint(event.route.id)) {
-			error(403, { message });
-		}
-		event.locals.denied = message;
-		return resolve(event);
+		refused(event, requirement.role);
+		return refusal(event, 403, `This page is for users with the ${requirement.role} role, which your account does not have.`);
 	}
 	return resolve(event);
 };
 
-const ENDPOINT_ROUTES = new Set(
-	Object.keys(import.meta.glob('/src/routes/**/+server.ts')).map((file) =>
-		file.replace('/src/routes', '').replace(/\/\+server\.ts$/, '') || '/'
-	)
-);
-function isEndpoint(routeId: string): boolean {
-	return ENDPOINT_ROUTES.has(routeId);
+/** A refused request is a security event (ASVS 5.0 §16.3.2): who, which route, from where. */
+function refused(event: RequestEvent, needed: string): void {
+	recordSecurityEvent(getDb(), {
+		type: 'access.refused',
+		userId: event.locals.user?.id ?? null,
+		...requestContext(event),
+		detail: { method: event.request.method, needed }
+	});
 }
 
 export const handle = sequence(securityHeaders, authenticate, authorise);

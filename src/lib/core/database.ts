@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export type Db = BetterSQLite3Database<Record<string, never>> & { $client: Database.Database };
@@ -20,7 +20,10 @@ export const DEFAULT_MIGRATIONS_FOLDER = resolve(process.cwd(), 'drizzle');
  * its schema up to date. ':memory:' gives a private database, as the tests use.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-	if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true });
+	if (path !== ':memory:' && !path.startsWith('file:')) {
+		mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+		restrictToOwner(path);
+	}
 	const sqlite = new Database(path);
 	// WAL lets readers run beside the one writer; NORMAL survives a process crash with every commit
 	// (a power loss may lose the last ones: see the README). foreign_keys is off by default in SQLite.
@@ -38,6 +41,18 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
 	// long-lived connection): without them it can pick a poor index on a large workspace.
 	sqlite.pragma('optimize = 0x10002');
 	return db;
+}
+
+/**
+ * The database holds personal data: only the server's own user may read it. SQLite gives the WAL and
+ * shared-memory files the database file's permissions, so creating the file 0600 covers all three;
+ * an existing file (or WAL left by an older version) is narrowed to 0600.
+ */
+export function restrictToOwner(path: string): void {
+	if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+	for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+		if (existsSync(file)) chmodSync(file, 0o600);
+	}
 }
 
 /**

@@ -1,11 +1,8 @@
-import { error } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 
 /**
- * The access decision is made in hooks.server.ts for every request; a refused page is rendered
- * from here so that the 403 page keeps the site's layout and security headers.
+ * Nothing to load for the group itself. Access is decided in hooks.server.ts from the matched route
+ * before any load runs, and again in each area's own loads and actions (withRole): never here, since
+ * a layout load does not run on every navigation.
  */
-export const load = (({ locals }) => {
-	if (locals.denied) error(403, { message: locals.denied });
-	return {};
-}) satisfies LayoutServerLoad;
+export const load = (() => ({})) satisfies LayoutServerLoad;

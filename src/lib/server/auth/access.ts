@@ -10,19 +10,36 @@ export const AREAS: readonly { prefix: string; role: Role; label: string }[] = [
 	{ prefix: '/admin', role: 'admin', label: 'Admin' }
 ];
 
-/** Paths any logged-in user may reach (their own account). */
-const SIGNED_IN_PREFIXES = ['/account'];
+export type AccessRequirement =
+	| { kind: 'public' }
+	| { kind: 'signed-in' }
+	| { kind: 'role'; role: Role }
+	| { kind: 'denied' };
 
-export type AccessRequirement = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'role'; role: Role };
+/**
+ * Routes anyone may use, by route id. Every other route needs a rule below, or it is refused: a new
+ * route is denied until someone decides who may use it (ASVS 5.0 §8.1.1, deny by default).
+ */
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/', '/login', '/logout', '/verify']);
 
-function under(pathname: string, prefix: string): boolean {
-	return pathname === prefix || pathname.startsWith(prefix + '/');
+/** Routes of a signed-in user's own account, whatever their roles. */
+const SIGNED_IN_PREFIXES = ['/(guarded)/account'];
+
+function within(routeId: string, prefix: string): boolean {
+	return routeId === prefix || routeId.startsWith(prefix + '/');
 }
 
-export function requirementFor(pathname: string): AccessRequirement {
-	for (const area of AREAS) if (under(pathname, area.prefix)) return { kind: 'role', role: area.role };
-	if (SIGNED_IN_PREFIXES.some((p) => under(pathname, p))) return { kind: 'signed-in' };
-	return { kind: 'public' };
+/**
+ * Who may use a route, decided from the route SvelteKit matched (event.route.id), never from the
+ * URL's text: `/%61dmin` and `//admin/` are routed to /admin but do not start with "/admin".
+ * Null (no route matched) is public: SvelteKit answers 404 and runs no route's code.
+ */
+export function requirementFor(routeId: string | null): AccessRequirement {
+	if (routeId === null) return { kind: 'public' };
+	for (const area of AREAS) if (within(routeId, `/(guarded)${area.prefix}`)) return { kind: 'role', role: area.role };
+	if (SIGNED_IN_PREFIXES.some((prefix) => within(routeId, prefix))) return { kind: 'signed-in' };
+	if (PUBLIC_ROUTES.has(routeId)) return { kind: 'public' };
+	return { kind: 'denied' };
 }
 
 /** The home of a user: their first role's area, in the order learner, assessor, tutor, admin. */
@@ -30,11 +47,22 @@ export function homeFor(roles: readonly Role[]): string {
 	return AREAS.find((a) => roles.includes(a.role))?.prefix ?? '/account';
 }
 
-/** Only same-site relative paths may be returned to after log-in (no open redirect). */
+/**
+ * Only same-site relative paths may be returned to after log-in (no open redirect, ASVS 5.0 §3.7.2).
+ * The answer is percent-encoded, so it can always be sent in a Location header.
+ */
 export function safeRedirectTarget(target: string | null | undefined): string | null {
 	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return null;
-	if (/[\u0000-\u001f]/.test(target)) return null;
-	return target;
+	if (/[\u0000-\u001f\u007f]/.test(target) || target.length > 2000) return null;
+	const base = 'http://same.invalid';
+	let url: URL;
+	try {
+		url = new URL(target, base);
+	} catch {
+		return null;
+	}
+	if (url.origin !== base) return null;
+	return url.pathname + url.search + url.hash;
 }
 
 /**
