@@ -46,7 +46,7 @@ export function discoverRoutes(): Route[] {
 		}
 		if (name === '+page.server.ts') {
 			const source = readFileSync(file, 'utf8');
-			const block = /export const actions\s*=\s*\{([\s\S]*?)\n\}\s*satisfies/.exec(source)?.[1];
+			const block = /export const actions\s*=\s*(?:\w+\([^{]*)?\{([\s\S]*?)\n\}\s*satisfies/.exec(source)?.[1];
 			if (!block) continue;
 			for (const match of block.matchAll(/^\t(\w+)\s*:/gm)) {
 				const action = match[1]!;
