@@ -28,3 +28,16 @@ export function daysBetween(from: string, to: string): number {
 export function toUtcInstant(instant: string): string {
 	return new Date(Date.parse(instant)).toISOString();
 }
+
+/**
+ * The instant a UK calendar day (YYYY-MM-DD) begins, in UTC: midnight GMT in winter, 23:00 UTC the
+ * day before in British Summer Time. Clocks change at 01:00 UTC, so midnight itself is never skipped
+ * or repeated and there is always exactly one such instant.
+ */
+export function ukDayStart(date: string): string {
+	const midnightUtc = Date.parse(`${date}T00:00:00Z`);
+	// Date.parse accepts 30 February (as 2 March): a real date reads back unchanged.
+	if (Number.isNaN(midnightUtc) || new Date(midnightUtc).toISOString().slice(0, 10) !== date) throw new RangeError(`Invalid date ${JSON.stringify(date)}`);
+	const summerMidnight = midnightUtc - 3_600_000;
+	return new Date(UK_DATE.format(new Date(summerMidnight)) === date ? summerMidnight : midnightUtc).toISOString();
+}

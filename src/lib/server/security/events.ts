@@ -35,6 +35,29 @@ export function requestContext(event: Pick<RequestEvent, 'getClientAddress' | 'r
 	return { address, routeId: event.route.id ?? null, requestId: event.locals.requestId ?? null };
 }
 
+/** Who did something to an account or to the centre (an administrator), and from where. */
+export interface Actor extends Partial<RequestContext> {
+	id: string;
+}
+
+/** The signed-in user of a request as the actor of what it changes. */
+export function actorOf(event: Pick<RequestEvent, 'getClientAddress' | 'route' | 'locals'>): Actor {
+	const user = event.locals.user;
+	// The area's requireRole has run before any action that changes something.
+	if (!user) throw new Error('actorOf: the request has no signed-in user');
+	return { id: user.id, ...requestContext(event) };
+}
+
+/** An event an actor caused, with the actor and where they acted from. */
+export function recordActorEvent(
+	db: Db,
+	by: Actor,
+	input: Omit<SecurityEventInput, 'actorId' | 'address' | 'routeId' | 'requestId'>,
+	now = new Date()
+): void {
+	recordSecurityEvent(db, { ...input, actorId: by.id, address: by.address, routeId: by.routeId, requestId: by.requestId }, now);
+}
+
 export function recordSecurityEvent(db: Db, input: SecurityEventInput, now = new Date()): void {
 	db.insert(securityEvent)
 		.values({
