@@ -6,16 +6,23 @@
  * Every problem is reported as `file: path: message`, the path naming the place in the file the
  * way an author reads it (`marking[2].rule.before.then.event`). All problems are errors: an unknown
  * name or an unreachable node is never a silent never-met rule or dead content.
+ *
+ * The whole check is linear in the file's size (issue 13: a 250 kB file must not hold a thread for
+ * seconds): limits before parsing (scenario-limits.ts), duplicate keys found with one set per
+ * mapping, lines found through an index, reachability in two passes, suggestions within a budget,
+ * and at most MAX_REPORTED problems listed.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { AUDIT_ACTIONS, isAuditAction } from '../core/audit-actions';
 import { SPECIAL_CATEGORIES } from '../core/schema/customer';
 import { isBuiltInDialogueEvent, knownDetailsKeys } from './events';
 import { cataloguedCategory, CUSTOMER_FIELDS, SPECIAL_CATEGORY_FIELDS, type FieldCategory } from './fields';
+import { reachability } from './reachability';
+import { prescanScenario, scenarioSizeProblem } from './scenario-limits';
 import {
 	CONDITION_EXPECTED,
 	RULE_EXPECTED,
@@ -58,22 +65,34 @@ export function checkScenario(file: string, text: string): ScenarioError[] {
 	return parsed.ok ? [] : parsed.errors;
 }
 
-/** Parses and checks one file: the scenario, or every problem found. */
+/** At most this many problems are listed (each with its line); a last entry says how many more. */
+export const MAX_REPORTED = 200;
+
+/** Parses and checks one file: the scenario, or every problem found (the first MAX_REPORTED). */
 export function parseScenario(file: string, text: string): ParsedScenario {
+	const limit = prescanScenario(text);
+	if (limit) return { ok: false, errors: [{ file, path: '(root)', message: limit.message }] };
 	const lineCounter = new LineCounter();
-	const doc = parseDocument(text, { lineCounter });
+	// The parser's own duplicate-key check compares each key with every earlier one (20,000 keys in
+	// one mapping took 2.5 s); duplicateKeys below does the same with one set per mapping.
+	const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
 	if (doc.errors.length > 0) {
 		return {
 			ok: false,
-			errors: doc.errors.map((e) => {
-				const pos = e.linePos?.[0];
-				const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-				return pos
-					? { file, path: `line ${pos.line}, column ${pos.col}`, message, line: pos.line }
-					: { file, path: '(root)', message };
-			})
+			errors: capped(
+				file,
+				doc.errors.map((e) => {
+					const pos = e.linePos?.[0];
+					const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+					return pos
+						? { file, path: `line ${pos.line}, column ${pos.col}`, message, line: pos.line }
+						: { file, path: '(root)', message };
+				})
+			)
 		};
 	}
+	const repeated = duplicateKeys(doc, lineCounter);
+	if (repeated.length > 0) return { ok: false, errors: capped(file, repeated.map((p) => ({ file, path: `line ${p.line}, column ${p.col}`, message: 'Map keys must be unique', line: p.line }))) };
 	let data: unknown;
 	try {
 		data = doc.toJS({ maxAliasCount: 100 });
@@ -81,18 +100,53 @@ export function parseScenario(file: string, text: string): ParsedScenario {
 		// Too many aliases ("billion laughs"): refuse rather than expand.
 		return { ok: false, errors: [{ file, path: '(root)', message: error instanceof Error ? error.message : String(error) }] };
 	}
-	const locate = (path: readonly PathSegment[]) => lineOf(doc.contents, path, lineCounter);
-	const toError = (p: Problem): ScenarioError => {
-		const line = locate(p.path);
-		return { file, path: formatPath(p.path), message: p.message, ...(line === undefined ? {} : { line }) };
+	const size = scenarioSizeProblem(data);
+	if (size) return { ok: false, errors: [{ file, path: '(root)', message: size.message }] };
+	const locate = lineFinder(doc.contents, lineCounter);
+	const toErrors = (problems: Problem[]): ScenarioError[] => {
+		const unique = dedupe(problems.map((p) => ({ file, path: formatPath(p.path), message: p.message, at: p.path })));
+		// Lines only for the problems listed: each costs a walk down its path.
+		return capped(
+			file,
+			unique.slice(0, MAX_REPORTED).map(({ at, ...e }) => {
+				const line = locate(at);
+				return line === undefined ? e : { ...e, line };
+			}),
+			unique.length
+		);
 	};
 	const result = scenarioSchema.safeParse(data === undefined ? null : data);
-	if (!result.success) {
-		return { ok: false, errors: dedupe(schemaProblems(result.error.issues, data, []).map(toError)) };
-	}
+	if (!result.success) return { ok: false, errors: toErrors(schemaProblems(result.error.issues, data, [])) };
 	const problems = semanticProblems(result.data, file);
-	if (problems.length > 0) return { ok: false, errors: dedupe(problems.map(toError)) };
+	if (problems.length > 0) return { ok: false, errors: toErrors(problems) };
 	return { ok: true, scenario: result.data, version: scenarioVersion(result.data.version, text), hash: contentHash(text) };
+}
+
+/** The first MAX_REPORTED errors, and a last one saying how many are not listed. */
+function capped(file: string, errors: ScenarioError[], total = errors.length): ScenarioError[] {
+	if (total <= MAX_REPORTED) return errors;
+	return [...errors.slice(0, MAX_REPORTED), { file, path: '(root)', message: `${total - MAX_REPORTED} more problems are not listed: fix these first` }];
+}
+
+/** Where a key is given a second time in the same mapping (YAML 1.2.2 §3.2.1.1: keys are unique). */
+function duplicateKeys(doc: Document, lineCounter: LineCounter): { line: number; col: number }[] {
+	const found: { line: number; col: number }[] = [];
+	visit(doc, {
+		Map(_, map: YAMLMap) {
+			const seen = new Set<unknown>();
+			for (const pair of map.items as Pair[]) {
+				// Complex keys (a mapping as a key) are left to the schema, which takes only names.
+				if (!isScalar(pair.key)) continue;
+				const key = pair.key.value;
+				if (seen.has(key)) {
+					const offset = pair.key.range?.[0];
+					if (offset !== undefined) found.push(lineCounter.linePos(offset));
+				}
+				seen.add(key);
+			}
+		}
+	});
+	return found;
 }
 
 export interface LoadedScenario {
@@ -140,13 +194,34 @@ function formatPath(path: readonly PathSegment[]): string {
 		.join('');
 }
 
-/** The line of the deepest part of `path` that exists in the YAML (the key's line for a mapping entry). */
-function lineOf(root: unknown, path: readonly PathSegment[], lineCounter: LineCounter): number | undefined {
+/**
+ * The line of the deepest part of a path that exists in the YAML (the key's line for a mapping
+ * entry). A mapping's keys are indexed the first time a path goes through it, so finding the lines
+ * of many problems in one large mapping costs its size once, not once per problem.
+ */
+function lineFinder(root: unknown, lineCounter: LineCounter): (path: readonly PathSegment[]) => number | undefined {
+	const indexes = new Map<YAMLMap, Map<unknown, Pair>>();
+	const pairOf = (map: YAMLMap, segment: PathSegment): Pair | undefined => {
+		let index = indexes.get(map);
+		if (!index) {
+			index = new Map();
+			for (const item of map.items as Pair[]) {
+				const key = (item.key as { value?: unknown } | null)?.value;
+				if (!index.has(key)) index.set(key, item);
+			}
+			indexes.set(map, index);
+		}
+		return index.get(segment);
+	};
+	return (path) => lineOf(root, path, lineCounter, pairOf);
+}
+
+function lineOf(root: unknown, path: readonly PathSegment[], lineCounter: LineCounter, pairOf: (map: YAMLMap, segment: PathSegment) => Pair | undefined): number | undefined {
 	let node = root as YamlNode | null | undefined;
 	let offset = (node as { range?: [number, number, number] } | null)?.range?.[0];
 	for (const segment of path) {
 		if (isMap(node)) {
-			const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === segment);
+			const pair = pairOf(node, segment);
 			if (!pair) break;
 			offset = (pair.key as { range?: [number, number, number] } | null)?.range?.[0] ?? offset;
 			node = pair.value as YamlNode | null;
@@ -162,7 +237,7 @@ function lineOf(root: unknown, path: readonly PathSegment[], lineCounter: LineCo
 	return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }
 
-function dedupe(errors: ScenarioError[]): ScenarioError[] {
+function dedupe<E extends ScenarioError>(errors: E[]): E[] {
 	const seen = new Set<string>();
 	return errors.filter((e) => {
 		const key = formatScenarioError(e);
@@ -271,17 +346,19 @@ function semanticProblems(s: Scenario, file: string): Problem[] {
 	const expectedId = basename(file).replace(/\.ya?ml$/, '');
 	if (expectedId !== s.id) add(['id'], `"${s.id}" does not match the file name: expected ${s.id}.yaml`);
 
+	const suggestion = suggester(SUGGESTION_BUDGET);
 	checkCriteria(s, add);
-	const fields = checkSeed(s, add);
-	checkPersonas(s, add, fields);
+	const fields = checkSeed(s, add, suggestion);
+	checkPersonas(s, add, fields, suggestion);
 	const declared = checkDeclaredEvents(s, add);
-	const context: MatcherContext = { declared, fields, seedKeys: seedKeys(s) };
+	const context: MatcherContext = { declared, eventNames: [...CORE_EVENT_NAMES, ...declared], fields, seedKeys: seedKeys(s), suggestion };
 	checkDialogue(s, add, context);
 	s.marking.forEach((point, i) => checkRule(point.rule, ['marking', i, 'rule'], add, context));
 	return problems;
 }
 
 type Add = (path: PathSegment[], message: string) => void;
+type Suggest = (name: string, candidates: Iterable<string>) => string;
 
 function duplicates<T>(items: readonly T[], keyOf: (item: T) => string, onDuplicate: (index: number, key: string) => void): void {
 	const seen = new Set<string>();
@@ -317,7 +394,7 @@ interface FieldIndex {
 	checkHeldFields(path: PathSegment[], customer: string, fields: readonly string[]): void;
 }
 
-function checkSeed(s: Scenario, add: Add): FieldIndex {
+function checkSeed(s: Scenario, add: Add, suggestion: Suggest): FieldIndex {
 	const seed = s.seed;
 	const declaredCategories = new Map<string, FieldCategory>();
 	seed.purposes.forEach((p, i) => {
@@ -334,9 +411,10 @@ function checkSeed(s: Scenario, add: Add): FieldIndex {
 		}
 	});
 	const categoryOf = (field: string): FieldCategory | undefined => cataloguedCategory(field) ?? declaredCategories.get(field);
+	const knownFields = [...ALL_CATALOGUED, ...declaredCategories.keys()];
 	const checkField = (path: PathSegment[], field: string): boolean => {
 		if (categoryOf(field) !== undefined) return true;
-		add(path, `unknown field "${field}"${suggestion(field, knownFieldNames(declaredCategories))}`);
+		add(path, `unknown field "${field}"${suggestion(field, knownFields)}`);
 		return false;
 	};
 
@@ -344,6 +422,8 @@ function checkSeed(s: Scenario, add: Add): FieldIndex {
 	duplicates(seed.purposes, (p) => p.code, (i, c) => add(['seed', 'purposes', i, 'code'], `duplicate purpose code "${c}"`));
 	const retentionCodes = new Set(seed.retentionRules.map((r) => r.code));
 	const purposes = new Map(seed.purposes.map((p) => [p.code, p]));
+	const purposeFields = new Map(seed.purposes.map((p) => [p.code, new Set(p.fields)]));
+	const anyPurposeFields = new Set(seed.purposes.flatMap((p) => p.fields));
 	const customers = new Map(seed.customers.map((c) => [c.key, c]));
 	const thirdParties = new Map(seed.thirdParties.map((t) => [t.key, t]));
 
@@ -372,7 +452,7 @@ function checkSeed(s: Scenario, add: Add): FieldIndex {
 		if (!retentionCodes.has(p.retention)) add([...path, 'retention'], `unknown retention rule "${p.retention}"${suggestion(p.retention, retentionCodes)}`);
 		p.fields.forEach((f, j) => checkField([...path, 'fields', j], f));
 		p.requiredFields.forEach((f, j) => {
-			if (!p.fields.includes(f)) add([...path, 'requiredFields', j], `"${f}" is required but not among the purpose's fields`);
+			if (!purposeFields.get(p.code)!.has(f)) add([...path, 'requiredFields', j], `"${f}" is required but not among the purpose's fields`);
 		});
 	});
 
@@ -383,8 +463,8 @@ function checkSeed(s: Scenario, add: Add): FieldIndex {
 			if (explicit !== undefined) {
 				const p = purposes.get(explicit);
 				if (!p) add(fieldPath, `unknown purpose "${explicit}"${suggestion(explicit, purposes.keys())}`);
-				else if (!p.fields.includes(field)) add(fieldPath, `purpose "${explicit}" does not list field "${field}"`);
-			} else if (!seed.purposes.some((p) => p.fields.includes(field))) {
+				else if (!purposeFields.get(explicit)!.has(field)) add(fieldPath, `purpose "${explicit}" does not list field "${field}"`);
+			} else if (!anyPurposeFields.has(field)) {
 				add(fieldPath, `no seeded purpose lists field "${field}" (a field is only held for a purpose that needs it)`);
 			}
 		};
@@ -411,18 +491,26 @@ function checkSeed(s: Scenario, add: Add): FieldIndex {
 			if (actual !== v.category) add([...path, 'specialCategory', j, 'category'], `"${v.field}" is ${actual} data, not ${v.category}`);
 			purposeFor([...path, 'specialCategory', j, 'purpose'], v.field, v.purpose);
 		});
+		const special = new Set(c.specialCategory.map((v) => v.field));
 		for (const [field, meta] of Object.entries(c.metadata)) {
 			if (!held.has(field)) add([...path, 'metadata', field], `customer "${c.key}" holds no field "${field}"`);
-			else if (meta.purpose !== undefined && c.specialCategory.some((v) => v.field === field)) {
+			else if (meta.purpose !== undefined && special.has(field)) {
 				add([...path, 'metadata', field, 'purpose'], 'give a special category value its purpose in specialCategory');
 			}
 		}
 	});
 
+	// Built once per customer: thousands of disclosing choices may ask about the same customer.
+	const held = new Map<string, Set<string>>();
 	const heldBy = (key: string): Set<string> => {
 		const c = customers.get(key);
 		if (!c) return new Set();
-		return new Set([...Object.values(c.fields).flatMap((values) => Object.keys(values ?? {})), ...c.specialCategory.map((v) => v.field)]);
+		let fields = held.get(key);
+		if (!fields) {
+			fields = new Set([...Object.values(c.fields).flatMap((values) => Object.keys(values ?? {})), ...c.specialCategory.map((v) => v.field)]);
+			held.set(key, fields);
+		}
+		return fields;
 	};
 	const checkHeldFields = (path: PathSegment[], customer: string, list: readonly string[]) => {
 		if (!customers.has(customer)) return;
@@ -494,10 +582,6 @@ function checkHistory(s: Scenario, add: Add): void {
 	});
 }
 
-function knownFieldNames(declared: ReadonlyMap<string, FieldCategory>): string[] {
-	return [...ALL_CATALOGUED, ...declared.keys()];
-}
-
 const ALL_CATALOGUED: readonly string[] = [...Object.keys(CUSTOMER_FIELDS), ...Object.keys(SPECIAL_CATEGORY_FIELDS)];
 
 function seedKeys(s: Scenario): Set<string> {
@@ -511,11 +595,14 @@ function seedKeys(s: Scenario): Set<string> {
 
 interface MatcherContext {
 	declared: ReadonlySet<string>;
+	/** Core and declared events, for suggestions. */
+	eventNames: readonly string[];
 	fields: FieldIndex;
 	seedKeys: ReadonlySet<string>;
+	suggestion: Suggest;
 }
 
-function checkPersonas(s: Scenario, add: Add, fields: FieldIndex): void {
+function checkPersonas(s: Scenario, add: Add, fields: FieldIndex, suggestion: Suggest): void {
 	duplicates(s.personas, (p) => p.key, (i, k) => add(['personas', i, 'key'], `duplicate persona key "${k}"`));
 	const customers = new Set(s.seed.customers.map((c) => c.key));
 	s.personas.forEach((p, i) => {
@@ -547,6 +634,7 @@ function checkDialogue(s: Scenario, add: Add, context: MatcherContext): void {
 	const ids = new Set(nodes.map((n) => n.id));
 	const personas = new Set(s.personas.map((p) => p.key));
 	const customers = new Set(s.seed.customers.map((c) => c.key));
+	const { suggestion } = context;
 	const refNode = (path: PathSegment[], id: string) => {
 		if (!ids.has(id)) add(path, `unknown node "${id}"${suggestion(id, ids)}`);
 	};
@@ -599,29 +687,19 @@ function successors(n: Scenario['dialogue']['nodes'][number]): string[] {
 /** Every node reachable from the start, and an end reachable from every node. */
 function checkReachability(s: Scenario, add: Add): void {
 	const nodes = s.dialogue.nodes;
-	const byId = new Map(nodes.map((n) => [n.id, n]));
+	// The first node with an id wins, as the runtime finds it (a duplicate is reported above).
+	const byId = new Map<string, Scenario['dialogue']['nodes'][number]>();
+	for (const n of nodes) if (!byId.has(n.id)) byId.set(n.id, n);
 	if (!nodes.some((n) => n.end)) {
 		add(['dialogue', 'nodes'], 'no node has `end: true`: the dialogue cannot finish');
 		return;
 	}
-	const reached = new Set<string>();
-	const queue = byId.has(s.dialogue.start) ? [s.dialogue.start] : [];
-	while (queue.length > 0) {
-		const id = queue.pop()!;
-		if (reached.has(id)) continue;
-		reached.add(id);
-		for (const next of successors(byId.get(id)!)) if (byId.has(next)) queue.push(next);
-	}
-	const finishing = new Set(nodes.filter((n) => n.end).map((n) => n.id));
-	for (let changed = true; changed; ) {
-		changed = false;
-		for (const n of nodes) {
-			if (!finishing.has(n.id) && successors(n).some((next) => finishing.has(next))) {
-				finishing.add(n.id);
-				changed = true;
-			}
-		}
-	}
+	const { reached, finishing } = reachability(
+		s.dialogue.start,
+		byId.keys(),
+		(id) => successors(byId.get(id)!),
+		(id) => byId.get(id)!.end === true
+	);
 	nodes.forEach((n, i) => {
 		if (!reached.has(n.id)) add(['dialogue', 'nodes', i, 'id'], `node "${n.id}" cannot be reached from the start node "${s.dialogue.start}"`);
 		else if (!finishing.has(n.id)) add(['dialogue', 'nodes', i, 'id'], `no end node can be reached from node "${n.id}"`);
@@ -655,7 +733,7 @@ function checkMatcher(m: EventMatcher, path: PathSegment[], add: Add, context: M
 	const core = isAuditAction(m.event);
 	const dialogue = context.declared.has(m.event) || isBuiltInDialogueEvent(m.event);
 	if (!core && !dialogue) {
-		add([...path, 'event'], `unknown event "${m.event}"${suggestion(m.event, [...CORE_EVENT_NAMES, ...context.declared])}`);
+		add([...path, 'event'], `unknown event "${m.event}"${context.suggestion(m.event, context.eventNames)}`);
 	} else if (coreOnly && !core) {
 		add([...path, 'event'], `waitFor takes a core event; "${m.event}" is a dialogue event`);
 	} else {
@@ -669,7 +747,7 @@ function checkMatcher(m: EventMatcher, path: PathSegment[], add: Add, context: M
 	m.fields?.any?.forEach((f, i) => context.fields.checkField([...path, 'fields', 'any', i], f));
 	m.fields?.all?.forEach((f, i) => context.fields.checkField([...path, 'fields', 'all', i], f));
 	if (m.subject !== undefined && !context.seedKeys.has(m.subject)) {
-		add([...path, 'subject'], `unknown seed key "${m.subject}"${suggestion(m.subject, context.seedKeys)}`);
+		add([...path, 'subject'], `unknown seed key "${m.subject}"${context.suggestion(m.subject, context.seedKeys)}`);
 	}
 }
 
@@ -677,28 +755,49 @@ const CORE_EVENT_NAMES: readonly string[] = AUDIT_ACTIONS.map((a) => a.action);
 
 // ── Suggestions ──────────────────────────────────────────────────────────────────────────────
 
-/** ` (did you mean "x"?)` for the closest candidate within two edits, else "". */
-function suggestion(name: string, candidates: Iterable<string>): string {
-	let best: string | undefined;
-	let bestDistance = 3;
-	for (const candidate of candidates) {
-		const d = editDistance(name, candidate);
-		if (d < bestDistance) {
-			best = candidate;
-			bestDistance = d;
+/**
+ * Characters of edit-distance work one check may spend on "did you mean" suggestions: a thousand
+ * unknown names against a thousand known ones would otherwise cost a million comparisons. Past
+ * the budget, problems are still reported, without a suggestion.
+ */
+const SUGGESTION_BUDGET = 2_000_000;
+
+/** ` (did you mean "x"?)` for the closest candidate within two edits, else "", while the budget lasts. */
+function suggester(budget: number): Suggest {
+	let left = budget;
+	return (name, candidates) => {
+		let best: string | undefined;
+		let bestDistance = 3;
+		for (const candidate of candidates) {
+			if (left <= 0) break;
+			left -= Math.min(name.length, candidate.length) + 1;
+			const d = editDistance(name, candidate);
+			if (d < bestDistance) {
+				best = candidate;
+				bestDistance = d;
+			}
 		}
-	}
-	return best === undefined || best === name ? '' : ` (did you mean "${best}"?)`;
+		return best === undefined || best === name ? '' : ` (did you mean "${best}"?)`;
+	};
 }
 
+/**
+ * Levenshtein distance, or 3 for anything further: only the band of cells within two of the
+ * diagonal is computed, so the cost is linear in the strings' length.
+ */
 function editDistance(a: string, b: string): number {
-	if (Math.abs(a.length - b.length) > 2) return 3;
-	let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+	const FAR = 3;
+	if (Math.abs(a.length - b.length) >= FAR) return FAR;
+	let previous = Array.from({ length: b.length + 1 }, (_, j) => Math.min(j, FAR));
 	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
-		for (let j = 1; j <= b.length; j++) {
-			current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+		const current = new Array<number>(b.length + 1).fill(FAR);
+		current[0] = Math.min(i, FAR);
+		let rowBest = current[0];
+		for (let j = Math.max(1, i - 2); j <= Math.min(b.length, i + 2); j++) {
+			current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1), FAR);
+			rowBest = Math.min(rowBest, current[j]!);
 		}
+		if (rowBest >= FAR) return FAR;
 		previous = current;
 	}
 	return previous[b.length]!;
