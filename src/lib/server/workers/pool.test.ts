@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { runInWorker } from './pool';
+
+const jobs = async () => {
+	const module = await import('./testing-jobs');
+	return { url: module.TESTING_JOBS_URL, type: module.testingJobs };
+};
+type TestingJobs = Awaited<ReturnType<typeof jobs>>['type'];
+
+describe('running a job in a worker thread', () => {
+	it('runs the job off the main thread and returns its result', async () => {
+		const { url } = await jobs();
+		const outcome = await runInWorker<TestingJobs, 'echo'>(url, 'echo', { text: 'hello' });
+		expect(outcome).toEqual({ ok: true, value: { text: 'hello', inWorker: true } });
+	});
+
+	it('cuts off a job over its budget with the message given, and keeps the event loop free meanwhile', async () => {
+		const { url } = await jobs();
+		// Warm a worker first, so the budget is the job's alone.
+		await runInWorker<TestingJobs, 'echo'>(url, 'echo', { text: 'warm' });
+		let ticks = 0;
+		const ticker = setInterval(() => ticks++, 20);
+		const outcome = await runInWorker<TestingJobs, 'spin'>(url, 'spin', { ms: 60_000 }, { budgetMs: 500, timeoutMessage: 'Checking took too long.' });
+		clearInterval(ticker);
+		expect(outcome).toEqual({ ok: false, error: { code: 'worker.timeout', message: 'Checking took too long.' } });
+		// The main thread kept turning while the worker spun (a blocked loop would tick at most once).
+		expect(ticks).toBeGreaterThan(5);
+	});
+
+	it('reports a job that throws as a failure and still runs the next job', async () => {
+		const { url } = await jobs();
+		const failed = await runInWorker<TestingJobs, 'fail'>(url, 'fail', { message: 'deliberate' });
+		expect(failed).toEqual({ ok: false, error: { code: 'worker.failed', message: 'deliberate' } });
+		expect(await runInWorker<TestingJobs, 'echo'>(url, 'echo', { text: 'after' })).toEqual({ ok: true, value: { text: 'after', inWorker: true } });
+	});
+
+	it('runs jobs beyond the worker limit in turn, each within its own budget', async () => {
+		const { url } = await jobs();
+		const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => runInWorker<TestingJobs, 'spin'>(url, 'spin', { ms: 200 + i }, { budgetMs: 5_000 })));
+		expect(outcomes).toEqual([0, 1, 2, 3].map((i) => ({ ok: true, value: { spun: 200 + i } })));
+	});
+});

@@ -1,0 +1,20 @@
+/** Jobs for the pool's own tests: one that answers, one that fails, one that never finishes in time. */
+import { isMainThread } from 'node:worker_threads';
+import { serveJobs } from './pool';
+
+export const TESTING_JOBS_URL = import.meta.url;
+
+export const testingJobs = {
+	echo: (input: { text: string }) => ({ text: input.text, inWorker: !isMainThread }),
+	/** Holds its thread for `ms`, as a pathological scenario file would. */
+	spin: (input: { ms: number }) => {
+		const until = Date.now() + input.ms;
+		while (Date.now() < until);
+		return { spun: input.ms };
+	},
+	fail: (input: { message: string }) => {
+		throw new Error(input.message);
+	}
+};
+
+serveJobs(import.meta.url, testingJobs);
