@@ -11,6 +11,7 @@ import { recordSecurityEvent, requestContext } from '$lib/server/security/events
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
 import { logError, logRequest } from '$lib/server/log';
+import { bodyLimit } from './hooks/body-limit';
 
 export const init: ServerInit = async () => {
 	const db = getDb(); // opens the database and applies pending migrations
@@ -95,6 +96,21 @@ const authorise: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * SvelteKit throws (a 500) when a form post names the reserved action "default" (`?/default`): it
+ * is a malformed request, so it is refused as one before SvelteKit sees it.
+ */
+const reservedActionName: Handle = async ({ event, resolve }) => {
+	if (event.request.method === 'POST') {
+		for (const [name] of event.url.searchParams) {
+			if (!name.startsWith('/')) continue;
+			if (name === '/default') return refusal(event, 400, 'There is no form action named “default”: post to the page itself.');
+			break;
+		}
+	}
+	return resolve(event);
+};
+
 /** A refused request is a security event (ASVS 5.0 §16.3.2): who, which route, from where. */
 function refused(event: RequestEvent, needed: string): void {
 	recordSecurityEvent(getDb(), {
@@ -105,7 +121,8 @@ function refused(event: RequestEvent, needed: string): void {
 	});
 }
 
-export const handle = sequence(securityHeaders, authenticate, authorise);
+// Bodies are limited after access is decided: an anonymous or refused client never has one read.
+export const handle = sequence(securityHeaders, authenticate, authorise, bodyLimit, reservedActionName);
 
 /** Errors SvelteKit caught: logged as one line (log.ts); the page names the request, never the cause. */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

@@ -8,6 +8,8 @@ export interface Route {
 	path: string;
 	method: 'GET' | 'POST';
 	action?: string;
+	/** A +server.ts endpoint rather than a page or its form actions. */
+	endpoint?: boolean;
 }
 
 const ROUTES_DIR = 'src/routes';
@@ -41,7 +43,7 @@ export function discoverRoutes(): Route[] {
 		if (name === '+server.ts') {
 			const source = readFileSync(file, 'utf8');
 			for (const method of ['GET', 'POST'] as const) {
-				if (new RegExp(`export (const|async function|function) ${method}\\b`).test(source)) routes.push({ id, path, method });
+				if (new RegExp(`export (const|async function|function) ${method}\\b`).test(source)) routes.push({ id, path, method, endpoint: true });
 			}
 		}
 		if (name === '+page.server.ts') {

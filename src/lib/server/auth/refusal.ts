@@ -29,9 +29,10 @@ export function refusal(event: Pick<RequestEvent, 'isDataRequest' | 'request'>, 
 }
 
 /** Access refused or not found, and the overloads (too large, too many at once, server busy: issue 13, item 3). */
-export type RefusalStatus = 403 | 404 | 413 | 429 | 503;
+export type RefusalStatus = 400 | 403 | 404 | 413 | 429 | 503;
 
 const TITLES: Record<RefusalStatus, string> = {
+	400: 'That request could not be understood',
 	403: 'You do not have access to this page',
 	404: 'Page not found',
 	413: 'Too much sent at once',
