@@ -5,7 +5,7 @@ import { openDatabase } from '$lib/core/database';
 import { retentionRule } from '$lib/core/schema/retention';
 import { replayAttempt } from '$lib/sim/runtime';
 import { createUser } from '$lib/server/auth/user';
-import { organisation } from '$lib/server/db/schema';
+import { organisation, securityEvent } from '$lib/server/db/schema';
 import { attemptsOf, ownedAttempt, startLearnerAttempt, applyLearnerAction } from './attempts';
 import { deleteRetentionRule, retentionRulesOf, saveRetentionRule, updateOrganisationSettings } from './organisation';
 import { currentVersionOf, findScenarioVersion, syncBuiltInScenarios } from './scenarios';
@@ -22,10 +22,27 @@ describe('centre settings and retention rules', () => {
 		learner = (await createUser(db, { organisationId: 'centre-1', email: 'l@example.org', displayName: 'L', password: 'a long enough password', roles: ['learner'] })).id;
 	});
 
-	it('saves the centre’s name, region and data protection officer, and names each bad field', () => {
-		expect(updateOrganisationSettings(db, 'centre-1', { name: 'Northgate', region: 'scotland', dpoName: 'Helen Marsh', dpoEmail: 'dpo@example.org', dpoPhone: '' }).ok).toBe(true);
-		const bad = updateOrganisationSettings(db, 'centre-1', { name: '', region: 'mars', dpoName: '', dpoEmail: 'nope', dpoPhone: 'call me' });
-		expect(bad.ok || Object.keys(bad.errors).sort()).toEqual(['dpoEmail', 'dpoName', 'dpoPhone', 'name', 'region']);
+	const SETTINGS = { name: 'Northgate', region: 'scotland', dpoName: 'Helen Marsh', dpoEmail: 'dpo@example.org', dpoPhone: '', securityLogRetentionDays: '365' };
+	const BY = { id: 'admin-1', address: '192.0.2.10', routeId: '/(guarded)/admin/settings', requestId: 'req-1' };
+
+	it('saves the centre’s name, region, data protection officer and security log period, and names each bad field', () => {
+		expect(updateOrganisationSettings(db, 'centre-1', SETTINGS, BY).ok).toBe(true);
+		const bad = updateOrganisationSettings(db, 'centre-1', { name: '', region: 'mars', dpoName: '', dpoEmail: 'nope', dpoPhone: 'call me', securityLogRetentionDays: '7' }, BY);
+		expect(bad.ok || Object.keys(bad.errors).sort()).toEqual(['dpoEmail', 'dpoName', 'dpoPhone', 'name', 'region', 'securityLogRetentionDays']);
+		expect(bad.ok || bad.errors.securityLogRetentionDays).toBe('Keep events from 30 to 3650 days (about ten years).');
+	});
+
+	it('logs which settings an administrator changed, with the log’s own period before and after, never the DPO’s details', () => {
+		updateOrganisationSettings(db, 'centre-1', SETTINGS, BY);
+		updateOrganisationSettings(db, 'centre-1', { ...SETTINGS, dpoName: 'Omar Haddad', securityLogRetentionDays: '90' }, BY);
+		updateOrganisationSettings(db, 'centre-1', { ...SETTINGS, dpoName: 'Omar Haddad', securityLogRetentionDays: '90' }, BY);
+		const events = db.select().from(securityEvent).all();
+		expect(events).toHaveLength(2);
+		expect(events[0]).toMatchObject({ type: 'settings.changed', actorId: 'admin-1', userId: null, address: '192.0.2.10', routeId: '/(guarded)/admin/settings', requestId: 'req-1' });
+		expect(events[0]!.detail).toEqual({ settings: ['name', 'region', 'dpoName', 'dpoEmail'] });
+		expect(events[1]!.detail).toEqual({ settings: ['dpoName', 'securityLogRetentionDays'], retentionDaysBefore: 365, retentionDaysAfter: 90 });
+		expect(JSON.stringify(events)).not.toMatch(/Helen|Omar|dpo@example/);
+		expect(db.select().from(organisation).get()!.securityLogRetentionDays).toBe(90);
 	});
 
 	it('adds, changes and deletes rules with unique codes, validating every field', () => {

@@ -4,6 +4,8 @@ import type { Db } from '$lib/core/database';
 import { DISPOSAL_ACTIONS, RETENTION_TRIGGERS } from '$lib/core/schema/retention';
 import { centreRetentionRule, type CentreRetentionRule } from '$lib/server/db/authoring';
 import { organisation, type Organisation } from '$lib/server/db/schema';
+import { recordActorEvent, type Actor } from '$lib/server/security/events';
+import { securityLogRetentionDays } from '$lib/server/security/retention';
 
 export const REGIONS = [
 	{ value: 'england-and-wales', label: 'England and Wales' },
@@ -22,7 +24,8 @@ export const organisationSettings = z.object({
 		.string()
 		.trim()
 		.max(30, 'Use at most 30 characters.')
-		.regex(/^$|^[0-9 +()-]{7,30}$/, 'Enter a phone number using digits, spaces, + ( ) or -.')
+		.regex(/^$|^[0-9 +()-]{7,30}$/, 'Enter a phone number using digits, spaces, + ( ) or -.'),
+	securityLogRetentionDays
 });
 export type OrganisationSettings = z.infer<typeof organisationSettings>;
 
@@ -34,7 +37,12 @@ export type SettingsResult =
 	| { ok: true; organisation: Organisation }
 	| { ok: false; errors: Partial<Record<keyof OrganisationSettings, string>> };
 
-export function updateOrganisationSettings(db: Db, id: string, input: unknown, now = new Date()): SettingsResult {
+/**
+ * Saves the centre's settings. The change is a security event naming the settings changed, never
+ * their values (the DPO's name and contact are personal data), except the log's own retention
+ * period: shortening it lets old events be deleted sooner, so its old and new values are kept.
+ */
+export function updateOrganisationSettings(db: Db, id: string, input: unknown, by: Actor, now = new Date()): SettingsResult {
 	const parsed = organisationSettings.safeParse(input);
 	if (!parsed.success) {
 		const errors: Partial<Record<keyof OrganisationSettings, string>> = {};
@@ -44,14 +52,28 @@ export function updateOrganisationSettings(db: Db, id: string, input: unknown, n
 		}
 		return { ok: false, errors };
 	}
-	const updated = db
-		.update(organisation)
-		.set({ ...parsed.data, updatedAt: now.toISOString() })
-		.where(eq(organisation.id, id))
-		.returning()
-		.get();
-	if (!updated) return { ok: false, errors: { name: 'This centre no longer exists.' } };
-	return { ok: true, organisation: updated };
+	return db.$client
+		.transaction((): SettingsResult => {
+			const before = getOrganisation(db, id);
+			if (!before) return { ok: false, errors: { name: 'This centre no longer exists.' } };
+			const updated = db
+				.update(organisation)
+				.set({ ...parsed.data, updatedAt: now.toISOString() })
+				.where(eq(organisation.id, id))
+				.returning()
+				.get()!;
+			const changed = (Object.keys(parsed.data) as (keyof OrganisationSettings)[]).filter((key) => before[key] !== updated[key]);
+			if (changed.length > 0) {
+				const detail: Record<string, string[] | number> = { settings: changed };
+				if (changed.includes('securityLogRetentionDays')) {
+					detail.retentionDaysBefore = before.securityLogRetentionDays;
+					detail.retentionDaysAfter = updated.securityLogRetentionDays;
+				}
+				recordActorEvent(db, by, { type: 'settings.changed', detail }, now);
+			}
+			return { ok: true, organisation: updated };
+		})
+		.immediate();
 }
 
 // ── Retention rules ─────────────────────────────────────────────────────────────────────────

@@ -3,28 +3,40 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { getOrganisation, REGIONS, updateOrganisationSettings } from '$lib/server/organisation';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
+import { actorOf } from '$lib/server/security/events';
+import { SECURITY_LOG_RETENTION_MAX_DAYS, SECURITY_LOG_RETENTION_MIN_DAYS } from '$lib/server/security/retention';
 
 export const load = withRole('admin', (({ locals }) => {
 	const org = getOrganisation(getDb(), locals.user!.organisationId);
 	return {
 		regions: REGIONS,
+		retention: { min: SECURITY_LOG_RETENTION_MIN_DAYS, max: SECURITY_LOG_RETENTION_MAX_DAYS },
 		values: org
-			? { name: org.name, region: org.region as string, dpoName: org.dpoName, dpoEmail: org.dpoEmail, dpoPhone: org.dpoPhone }
-			: { name: '', region: 'england-and-wales', dpoName: '', dpoEmail: '', dpoPhone: '' }
+			? {
+					name: org.name,
+					region: org.region as string,
+					dpoName: org.dpoName,
+					dpoEmail: org.dpoEmail,
+					dpoPhone: org.dpoPhone,
+					securityLogRetentionDays: String(org.securityLogRetentionDays)
+				}
+			: { name: '', region: 'england-and-wales', dpoName: '', dpoEmail: '', dpoPhone: '', securityLogRetentionDays: '365' }
 	};
 }) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('admin', {
-	default: async ({ request, locals }) => {
+	default: async (event) => {
+		const { request, locals } = event;
 		const form = await request.formData();
 		const values = {
 			name: String(form.get('name') ?? ''),
 			region: String(form.get('region') ?? ''),
 			dpoName: String(form.get('dpoName') ?? ''),
 			dpoEmail: String(form.get('dpoEmail') ?? ''),
-			dpoPhone: String(form.get('dpoPhone') ?? '')
+			dpoPhone: String(form.get('dpoPhone') ?? ''),
+			securityLogRetentionDays: String(form.get('securityLogRetentionDays') ?? '').slice(0, 20)
 		};
-		const result = updateOrganisationSettings(getDb(), locals.user!.organisationId, values);
+		const result = updateOrganisationSettings(getDb(), locals.user!.organisationId, values, actorOf(event));
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, '/admin?saved=settings');
 	}
