@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '$lib/core/database';
-import { organisation, user } from '$lib/server/db/schema';
+import { organisation, securityEvent, user } from '$lib/server/db/schema';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData, seedFirstAdministrator } from './demo';
-import { logIn, rolesOf } from './auth/user';
+import { changePassword, logIn, rolesOf } from './auth/user';
 
 describe('first start', () => {
 	it('creates the demo centre and every demo account once, and never again on a database with data', async () => {
@@ -10,7 +10,7 @@ describe('first start', () => {
 		expect(await seedDemoData(db)).toBe(true);
 		expect(db.select().from(user).all()).toHaveLength(DEMO_ACCOUNTS.length);
 		for (const account of DEMO_ACCOUNTS) {
-			const result = await logIn(db, { email: account.email, password: DEMO_PASSWORD, address: '127.0.0.1' });
+			const result = await logIn(db, { email: account.email, password: DEMO_PASSWORD }, { address: '127.0.0.1', routeId: '/login', requestId: null });
 			expect(result.ok).toBe(true);
 			if (result.ok) expect(rolesOf(db, result.user.id).sort()).toEqual([...account.roles].sort());
 		}
@@ -25,5 +25,25 @@ describe('first start', () => {
 		expect(admin?.mustChangePassword).toBe(true);
 		expect(db.select().from(organisation).get()?.name).toBe('Riverside College');
 		expect(await seedFirstAdministrator(db, { centreName: 'Again', email: 'x@y.org', password: 'another password' })).toBe(false);
+	});
+	it('lets the first administrator’s one-time password expire, and issues it again at the next start until they choose their own', async () => {
+		const db = openDatabase(':memory:');
+		const start = Date.UTC(2026, 0, 5, 9, 0, 0);
+		const seed = { centreName: 'Riverside College', email: 'it@riverside.example', password: 'one-time password 1' };
+		const from = { address: '198.51.100.3', routeId: '/login', requestId: null };
+		await seedFirstAdministrator(db, seed, new Date(start));
+		const later = start + 73 * 3_600_000;
+		expect(await logIn(db, { email: seed.email, password: seed.password }, from, later)).toMatchObject({ ok: false, reason: 'invalid' });
+		await seedFirstAdministrator(db, seed, new Date(later));
+		const login = await logIn(db, { email: seed.email, password: seed.password }, from, later + 1);
+		expect(login.ok).toBe(true);
+		const types = db.select().from(securityEvent).all().map((e) => e.type);
+		expect(types.filter((t) => t === 'one-time-password.issued')).toHaveLength(2);
+		if (!login.ok) return;
+		const own = { currentPassword: seed.password, newPassword: 'riverside admin desk key', confirmPassword: 'riverside admin desk key' };
+		expect(await changePassword(db, login.user.id, own, from, later + 2)).toEqual({ ok: true });
+		// Once they have their own password, a restart never puts ADMIN_PASSWORD back.
+		await seedFirstAdministrator(db, seed, new Date(later + 100 * 3_600_000));
+		expect((await logIn(db, { email: seed.email, password: seed.password }, from, later + 100 * 3_600_000)).ok).toBe(false);
 	});
 });

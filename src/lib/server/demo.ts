@@ -1,10 +1,17 @@
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { organisation, user, type Role } from '$lib/server/db/schema';
+import { recordSecurityEvent } from '$lib/server/security/events';
+import { oneTimePasswordExpiry, oneTimePasswordState } from '$lib/server/auth/one-time-password';
+import { hashPassword } from '$lib/server/auth/password';
 import { assignment, cohort, cohortMember, type CohortMemberRole } from '$lib/server/db/cohorts';
-import { createUser } from '$lib/server/auth/user';
+import { createUser, findUserByEmail } from '$lib/server/auth/user';
 
 export const DEMO_ORGANISATION_ID = 'demo-centre';
+/**
+ * Shared by every demo account and set by createUser directly, which checks no password: the
+ * password rules would refuse it (it contains the app's name), as they should for a real account.
+ */
 export const DEMO_PASSWORD = 'custodian-demo-2026';
 
 /** The demo accounts, documented in the README. */
@@ -105,23 +112,46 @@ function seedDemoCohorts(db: Db, now: Date): void {
 
 /**
  * A production start (DEMO_DATA=false) on an empty database: the centre and its first
- * administrator, whose one-time password must be changed at first log-in.
+ * administrator, whose one-time password (ADMIN_PASSWORD) expires like any other and must be
+ * changed at first log-in. On a later start, if that administrator never chose their own password
+ * and the one-time password has expired or been used, it is issued again: without it the centre
+ * would have no way in. Returns whether the centre was created.
  */
 export async function seedFirstAdministrator(
 	db: Db,
-	input: { centreName: string; email: string; password: string }
+	input: { centreName: string; email: string; password: string },
+	now = new Date()
 ): Promise<boolean> {
 	const existing = db.select({ n: count() }).from(organisation).get();
-	if ((existing?.n ?? 0) > 0) return false;
+	if ((existing?.n ?? 0) > 0) {
+		await reissueFirstAdministratorPassword(db, input, now);
+		return false;
+	}
 	const id = crypto.randomUUID();
-	db.insert(organisation).values({ id, name: input.centreName, updatedAt: new Date().toISOString() }).run();
-	await createUser(db, {
-		organisationId: id,
-		email: input.email,
-		displayName: 'Administrator',
-		password: input.password,
-		roles: ['admin'],
-		mustChangePassword: true
-	});
+	db.insert(organisation).values({ id, name: input.centreName, updatedAt: now.toISOString() }).run();
+	const admin = await createUser(
+		db,
+		{
+			organisationId: id,
+			email: input.email,
+			displayName: 'Administrator',
+			password: input.password,
+			roles: ['admin'],
+			mustChangePassword: true
+		},
+		now
+	);
+	recordSecurityEvent(db, { type: 'one-time-password.issued', userId: admin.id, detail: { source: 'ADMIN_PASSWORD' } }, now);
 	return true;
+}
+
+async function reissueFirstAdministratorPassword(db: Db, input: { email: string; password: string }, now: Date): Promise<void> {
+	const admin = findUserByEmail(db, input.email);
+	if (!admin || oneTimePasswordState(admin, now.getTime()) !== 'expired') return;
+	const passwordHash = await hashPassword(input.password);
+	db.update(user)
+		.set({ passwordHash, oneTimePasswordExpiresAt: oneTimePasswordExpiry(now.getTime()) })
+		.where(eq(user.id, admin.id))
+		.run();
+	recordSecurityEvent(db, { type: 'one-time-password.issued', userId: admin.id, detail: { source: 'ADMIN_PASSWORD', reissued: true } }, now);
 }

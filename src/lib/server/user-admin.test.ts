@@ -21,6 +21,8 @@ import {
 
 const ORG = DEMO_ORGANISATION_ID;
 const cheapHash = async (password: string) => `test:${password}`;
+/** The administrator acting, as the security log names them. */
+const by = { id: 'administrator-1', address: '198.51.100.200', routeId: '/(guarded)/admin/users/new', requestId: null };
 
 function idOf(db: Db, email: string): string {
 	return db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
@@ -46,30 +48,30 @@ describe('user administration', () => {
 	});
 
 	it('creates a user with a one-time password that logs in and must be changed first', async () => {
-		const made = await createUserAccount(db, ORG, { displayName: ' Nia Evans ', email: 'Nia.Evans@Example.org ', roles: ['learner', 'tutor'] });
+		const made = await createUserAccount(db, ORG, { displayName: ' Nia Evans ', email: 'Nia.Evans@Example.org ', roles: ['learner', 'tutor'] }, by);
 		if (!made.ok) throw new Error(made.error.message);
 		expect(made.value.user).toMatchObject({ email: 'nia.evans@example.org', displayName: 'Nia Evans', mustChangePassword: true, active: true });
 		expect(made.value.user.passwordHash).not.toContain(made.value.oneTimePassword);
 		expect(rolesOf(db, made.value.user.id).sort()).toEqual(['learner', 'tutor']);
-		const login = await logIn(db, { email: 'nia.evans@example.org', password: made.value.oneTimePassword, address: '198.51.100.7' });
+		const login = await logIn(db, { email: 'nia.evans@example.org', password: made.value.oneTimePassword }, { address: '198.51.100.7', routeId: '/login', requestId: null });
 		expect(login.ok && login.user.mustChangePassword).toBe(true);
-		const changed = await changePassword(db, made.value.user.id, { currentPassword: made.value.oneTimePassword, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+		const changed = await changePassword(db, made.value.user.id, { currentPassword: made.value.oneTimePassword, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' }, { address: '198.51.100.7', routeId: '/(guarded)/account/password', requestId: null });
 		expect(changed.ok).toBe(true);
 		expect(db.select().from(user).where(eq(user.id, made.value.user.id)).get()!.mustChangePassword).toBe(false);
 	});
 
 	it('refuses a bad email, a missing name, no roles, an unknown role and an email already in use, naming each field', async () => {
-		const bad = await createUserAccount(db, ORG, { displayName: '', email: 'not-an-email', roles: [] });
+		const bad = await createUserAccount(db, ORG, { displayName: '', email: 'not-an-email', roles: [] }, by);
 		expect(bad.ok).toBe(false);
 		if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['displayName', 'email', 'roles']);
-		const unknownRole = await createUserAccount(db, ORG, { displayName: 'X', email: 'x@example.org', roles: ['superuser'] });
+		const unknownRole = await createUserAccount(db, ORG, { displayName: 'X', email: 'x@example.org', roles: ['superuser'] }, by);
 		expect(unknownRole.ok || unknownRole.errors.roles).toBeTruthy();
-		const taken = await createUserAccount(db, ORG, { displayName: 'Amira again', email: 'LEARNER@custodian.test', roles: ['learner'] });
+		const taken = await createUserAccount(db, ORG, { displayName: 'Amira again', email: 'LEARNER@custodian.test', roles: ['learner'] }, by);
 		expect(taken.ok || taken.errors.email).toMatch(/already an account/);
 	});
 
 	it('ends every session of a deactivated user at once and refuses their log-in; reactivating lets them log in again', async () => {
-		const made = await createUserAccount(db, ORG, { displayName: 'Leaving Soon', email: 'leaving@example.org', roles: ['learner'] });
+		const made = await createUserAccount(db, ORG, { displayName: 'Leaving Soon', email: 'leaving@example.org', roles: ['learner'] }, by);
 		if (!made.ok) throw new Error(made.error.message);
 		const id = made.value.user.id;
 		const token = generateSessionToken();
@@ -77,10 +79,10 @@ describe('user administration', () => {
 		expect(validateSessionToken(db, token).user?.id).toBe(id);
 		expect(setUserActive(db, ORG, admin, id, false).ok).toBe(true);
 		expect(validateSessionToken(db, token).user).toBeNull();
-		const refused = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword, address: '198.51.100.8' });
+		const refused = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword }, { address: '198.51.100.8', routeId: '/login', requestId: null });
 		expect(refused.ok).toBe(false);
 		expect(setUserActive(db, ORG, admin, id, true).ok).toBe(true);
-		const back = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword, address: '198.51.100.8' });
+		const back = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword }, { address: '198.51.100.8', routeId: '/login', requestId: null });
 		expect(back.ok).toBe(true);
 	});
 
@@ -92,7 +94,7 @@ describe('user administration', () => {
 	});
 
 	it('keeps the last active administrator', async () => {
-		const second = await createUserAccount(db, ORG, { displayName: 'Second Admin', email: 'second@example.org', roles: ['admin'] });
+		const second = await createUserAccount(db, ORG, { displayName: 'Second Admin', email: 'second@example.org', roles: ['admin'] }, by);
 		if (!second.ok) throw new Error(second.error.message);
 		const other = second.value.user.id;
 		// Two admins: the first may remove the second's admin role.
@@ -115,10 +117,10 @@ describe('user administration', () => {
 		const amira = idOf(db, 'learner@custodian.test');
 		const token = generateSessionToken();
 		createSession(db, token, amira);
-		const reset = await resetToOneTimePassword(db, ORG, amira);
+		const reset = await resetToOneTimePassword(db, ORG, amira, by);
 		if (!reset.ok) throw new Error(reset.error.message);
 		expect(validateSessionToken(db, token).user).toBeNull();
-		const login = await logIn(db, { email: 'learner@custodian.test', password: reset.value.oneTimePassword, address: '198.51.100.9' });
+		const login = await logIn(db, { email: 'learner@custodian.test', password: reset.value.oneTimePassword }, { address: '198.51.100.9', routeId: '/login', requestId: null });
 		expect(login.ok && login.user.mustChangePassword).toBe(true);
 	});
 });
@@ -143,7 +145,7 @@ describe('importing learners from CSV', () => {
 			'',
 			'eira@example.org,Eira Morgan'
 		].join('\n');
-		const report = await importLearners(db, ORG, csv, { hash: cheapHash });
+		const report = await importLearners(db, ORG, csv, by, { hash: cheapHash });
 		expect(report.rows).toBe(8);
 		expect(report.imported.map((a) => [a.row, a.email, a.cohort])).toEqual([
 			[2, 'nia@example.org', 'Level 2 Customer Service, January intake'],
@@ -168,14 +170,14 @@ describe('importing learners from CSV', () => {
 	});
 
 	it('imports nothing from a file with no header, a quote never closed or too many rows, and says why', async () => {
-		expect((await importLearners(db, ORG, 'a@example.org,Ann\n', { hash: cheapHash })).problems[0]!.message).toMatch(/missing: email, name/);
-		expect((await importLearners(db, ORG, 'email,name\na@example.org,"Ann\n', { hash: cheapHash })).problems[0]).toMatchObject({ row: 2, column: 'file' });
+		expect((await importLearners(db, ORG, 'a@example.org,Ann\n', by, { hash: cheapHash })).problems[0]!.message).toMatch(/missing: email, name/);
+		expect((await importLearners(db, ORG, 'email,name\na@example.org,"Ann\n', by, { hash: cheapHash })).problems[0]).toMatchObject({ row: 2, column: 'file' });
 		const many = ['email,name', ...Array.from({ length: IMPORT_MAX_ROWS + 1 }, (_, i) => `l${i}@example.org,L ${i}`)].join('\n');
-		const report = await importLearners(db, ORG, many, { hash: cheapHash });
+		const report = await importLearners(db, ORG, many, by, { hash: cheapHash });
 		expect(report.imported).toEqual([]);
 		expect(report.problems[0]!.message).toMatch(/at most 200/);
-		expect((await importLearners(db, ORG, '', { hash: cheapHash })).problems[0]!.message).toMatch(/empty/);
-		expect((await importLearners(db, ORG, 'x'.repeat(100_001), { hash: cheapHash })).problems[0]!.message).toMatch(/larger than/);
+		expect((await importLearners(db, ORG, '', by, { hash: cheapHash })).problems[0]!.message).toMatch(/empty/);
+		expect((await importLearners(db, ORG, 'x'.repeat(100_001), by, { hash: cheapHash })).problems[0]!.message).toMatch(/larger than/);
 	});
 
 	it('never throws on a file of random rows, and every row is either imported or reported', async () => {
@@ -189,7 +191,7 @@ describe('importing learners from CSV', () => {
 				const local = openDatabase(':memory:');
 				local.$client.exec("INSERT INTO organisation (id, name, region, updated_at) VALUES ('c', 'C', 'england-and-wales', '2026-01-01')");
 				const text = ['email,name,cohort', ...rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(','))].join('\n');
-				const report = await importLearners(local, 'c', text, { hash: cheapHash });
+				const report = await importLearners(local, 'c', text, by, { hash: cheapHash });
 				if (!report.problems.some((p) => p.column === 'file' && p.row <= 1)) {
 					const reported = new Set(report.problems.map((p) => p.row));
 					for (const account of report.imported) expect(reported.has(account.row)).toBe(false);

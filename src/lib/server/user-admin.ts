@@ -5,6 +5,8 @@ import type { CoreError } from '$lib/core/result';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { ROLES, user, userRole, type Role, type User } from '$lib/server/db/schema';
 import { hashPassword } from '$lib/server/auth/password';
+import { oneTimePasswordExpiry } from '$lib/server/auth/one-time-password';
+import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import { invalidateUserSessions } from '$lib/server/auth/session';
 import { normaliseEmail } from '$lib/server/auth/user';
 import { parseCsv } from '$lib/server/csv';
@@ -24,6 +26,18 @@ function failure(code: string, message: string, field?: string): { ok: false; er
 }
 
 const NOT_FOUND = failure('user.not-found', 'That user was not found.');
+
+/** The administrator who acts, and from where: named in the security log as the actor. */
+export type AdminActor = { id: string } & Partial<RequestContext>;
+
+/** Logged with every one-time password issued (never the password itself), inside the write that issues it. */
+function recordIssued(db: Db, by: AdminActor, userId: string, source: 'created' | 'reset' | 'import', now: Date): void {
+	recordSecurityEvent(
+		db,
+		{ type: 'one-time-password.issued', userId, actorId: by.id, address: by.address, routeId: by.routeId, requestId: by.requestId, detail: { source } },
+		now
+	);
+}
 
 // No 0/O, 1/l/I: a one-time password is read off a screen or a slip of paper and typed.
 const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -67,6 +81,8 @@ export interface UserListEntry {
 	displayName: string;
 	active: boolean;
 	mustChangePassword: boolean;
+	/** While the password is a one-time password: when it stops working (see auth/one-time-password.ts). */
+	oneTimePasswordExpiresAt: number | null;
 	roles: Role[];
 	createdAt: string;
 }
@@ -91,6 +107,7 @@ export function listUsers(db: Db, organisationId: string): UserListEntry[] {
 		displayName: row.displayName,
 		active: row.active,
 		mustChangePassword: row.mustChangePassword,
+		oneTimePasswordExpiresAt: row.oneTimePasswordExpiresAt,
 		roles: roleMap.get(row.id) ?? [],
 		createdAt: row.createdAt
 	}));
@@ -129,6 +146,7 @@ export async function createUserAccount(
 	db: Db,
 	organisationId: string,
 	input: { displayName: string; email: string; roles: string[] },
+	by: AdminActor,
 	now = new Date()
 ): Promise<AdminResult<NewAccount>> {
 	const parsed = newUserFields.safeParse(input);
@@ -149,6 +167,10 @@ export async function createUserAccount(
 		displayName: parsed.data.displayName,
 		passwordHash,
 		mustChangePassword: true,
+		oneTimePasswordExpiresAt: oneTimePasswordExpiry(now.getTime()),
+		totpKey: null,
+		mfaEnrolledAt: null,
+		totpLastStep: null,
 		active: true,
 		createdAt: now.toISOString()
 	};
@@ -157,6 +179,7 @@ export async function createUserAccount(
 			.transaction(() => {
 				db.insert(user).values(row).run();
 				for (const role of new Set(parsed.data.roles)) db.insert(userRole).values({ userId: row.id, role }).run();
+				recordIssued(db, by, row.id, 'created', now);
 			})
 			.immediate();
 	} catch (error) {
@@ -167,15 +190,28 @@ export async function createUserAccount(
 	return { ok: true, value: { user: row, oneTimePassword } };
 }
 
-/** A new one-time password for a user who lost theirs: their sessions end and they must change it. */
-export async function resetToOneTimePassword(db: Db, organisationId: string, userId: string): Promise<AdminResult<{ oneTimePassword: string }>> {
+/**
+ * A new one-time password for a user who lost theirs, or whose one-time password expired unused:
+ * their sessions end and they must change it.
+ */
+export async function resetToOneTimePassword(
+	db: Db,
+	organisationId: string,
+	userId: string,
+	by: AdminActor,
+	now = new Date()
+): Promise<AdminResult<{ oneTimePassword: string }>> {
 	if (!findCentreUser(db, organisationId, userId)) return NOT_FOUND;
 	const oneTimePassword = generateOneTimePassword();
 	const passwordHash = await hashPassword(oneTimePassword);
 	db.$client
 		.transaction(() => {
-			db.update(user).set({ passwordHash, mustChangePassword: true }).where(eq(user.id, userId)).run();
+			db.update(user)
+				.set({ passwordHash, mustChangePassword: true, oneTimePasswordExpiresAt: oneTimePasswordExpiry(now.getTime()) })
+				.where(eq(user.id, userId))
+				.run();
 			invalidateUserSessions(db, userId);
+			recordIssued(db, by, userId, 'reset', now);
 		})
 		.immediate();
 	return { ok: true, value: { oneTimePassword } };
@@ -284,7 +320,7 @@ const HEADERS: Record<string, 'email' | 'name' | 'cohort'> = {
  * which, so the administrator fixes those rows and imports them alone. A problem with the file as
  * a whole (too big, no header, a quote never closed) imports nothing.
  */
-export async function importLearners(db: Db, organisationId: string, text: string, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importLearners(db: Db, organisationId: string, text: string, by: AdminActor, options: ImportOptions = {}): Promise<ImportReport> {
 	const now = options.now ?? new Date();
 	const hash = options.hash ?? hashPassword;
 	const fileProblem = (message: string, row = 0): ImportReport => ({ rows: 0, imported: [], problems: [{ row, column: 'file', message }] });
@@ -354,8 +390,19 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 				}
 				const id = crypto.randomUUID();
 				db.insert(user)
-					.values({ id, organisationId, email: entry.email, displayName: entry.displayName, passwordHash: entry.passwordHash, mustChangePassword: true, active: true, createdAt: at })
+					.values({
+						id,
+						organisationId,
+						email: entry.email,
+						displayName: entry.displayName,
+						passwordHash: entry.passwordHash,
+						mustChangePassword: true,
+						oneTimePasswordExpiresAt: oneTimePasswordExpiry(now.getTime()),
+						active: true,
+						createdAt: at
+					})
 					.run();
+				recordIssued(db, by, id, 'import', now);
 				db.insert(userRole).values({ userId: id, role: 'learner' }).run();
 				if (entry.cohort) db.insert(cohortMember).values({ cohortId: entry.cohort.id, userId: id, role: 'learner', addedAt: at }).run();
 				imported.push({ row: entry.row, email: entry.email, displayName: entry.displayName, cohort: entry.cohort?.name ?? '', oneTimePassword: entry.oneTimePassword });

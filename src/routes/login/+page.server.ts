@@ -5,6 +5,7 @@ import { homeFor, safeRedirectTarget } from '$lib/server/auth/access';
 import { createSession, generateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { logIn, rolesOf } from '$lib/server/auth/user';
+import { requestContext } from '$lib/server/security/events';
 
 export const load = (({ locals, url }) => {
 	const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
@@ -13,7 +14,7 @@ export const load = (({ locals, url }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ request, cookies, getClientAddress, url }) => {
+	default: async ({ request, cookies, getClientAddress, route, locals, url }) => {
 		const form = await request.formData();
 		const email = String(form.get('email') ?? '').slice(0, 254);
 		const password = String(form.get('password') ?? '').slice(0, 256);
@@ -26,7 +27,7 @@ export const actions = {
 		if (errors.email || errors.password) return fail(400, { email, errors, message: null });
 
 		const db = getDb();
-		const result = await logIn(db, { email, password, address: getClientAddress() });
+		const result = await logIn(db, { email, password }, requestContext({ getClientAddress, route, locals }));
 		if (!result.ok) {
 			return fail(result.reason === 'throttled' ? 429 : 400, { email, errors: noErrors, message: result.message });
 		}

@@ -3,14 +3,19 @@ import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { invalidateSession } from '$lib/server/auth/session';
 import { deleteSessionCookie } from '$lib/server/auth/cookie';
+import { recordSecurityEvent, requestContext } from '$lib/server/security/events';
 
 export const load = (() => {
 	redirect(303, '/');
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ locals, cookies }) => {
-		if (locals.session) invalidateSession(getDb(), locals.session.id);
+	default: async ({ locals, cookies, getClientAddress, route }) => {
+		if (locals.session) {
+			const db = getDb();
+			invalidateSession(db, locals.session.id);
+			recordSecurityEvent(db, { type: 'logout', userId: locals.session.userId, ...requestContext({ getClientAddress, route, locals }) });
+		}
 		deleteSessionCookie(cookies);
 		redirect(303, '/login');
 	}

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Db } from '$lib/core/database';
 import { createServerTestDb } from '$lib/server/testing';
 import {
@@ -9,12 +10,17 @@ import {
 	checkThrottle,
 	clearFailures,
 	delayAfter,
+	mfaKey,
 	recordFailure,
+	reserveAttempt,
+	settleAttempt,
 	throttleMessage
 } from './throttle';
+import { loginThrottle } from '$lib/server/db/schema';
 import { WRONG_CREDENTIALS, createUser, logIn } from './user';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+const at = (address: string) => ({ address, routeId: '/login', requestId: null });
 
 describe('log-in throttling', () => {
 	let db: Db;
@@ -91,8 +97,8 @@ describe('log-in throttling', () => {
 			password: 'the right password',
 			roles: ['learner']
 		});
-		const wrong = await logIn(db, { email: 'real@example.org', password: 'nope', address: '198.51.100.1' }, T0);
-		const unknown = await logIn(db, { email: 'ghost@example.org', password: 'nope', address: '198.51.100.2' }, T0);
+		const wrong = await logIn(db, { email: 'real@example.org', password: 'nope' }, at('198.51.100.1'), T0);
+		const unknown = await logIn(db, { email: 'ghost@example.org', password: 'nope' }, at('198.51.100.2'), T0);
 		expect(wrong).toEqual({ ok: false, reason: 'invalid', message: WRONG_CREDENTIALS });
 		expect(unknown).toEqual({ ok: false, reason: 'invalid', message: WRONG_CREDENTIALS });
 
@@ -100,11 +106,11 @@ describe('log-in throttling', () => {
 		for (let i = 1; i < ACCOUNT_POLICY.lockAfterFailures; i++) {
 			now += ACCOUNT_POLICY.maxDelayMs;
 			for (const email of ['real@example.org', 'ghost@example.org']) {
-				await logIn(db, { email, password: 'nope', address: `198.51.100.${i + 10}` }, now);
+				await logIn(db, { email, password: 'nope' }, at(`198.51.100.${i + 10}`), now);
 			}
 		}
-		const realLocked = await logIn(db, { email: 'real@example.org', password: 'the right password', address: '198.51.100.99' }, now + 1);
-		const ghostLocked = await logIn(db, { email: 'ghost@example.org', password: 'x', address: '198.51.100.98' }, now + 1);
+		const realLocked = await logIn(db, { email: 'real@example.org', password: 'the right password' }, at('198.51.100.99'), now + 1);
+		const ghostLocked = await logIn(db, { email: 'ghost@example.org', password: 'x' }, at('198.51.100.98'), now + 1);
 		expect(realLocked).toMatchObject({ ok: false, reason: 'throttled' });
 		expect(ghostLocked).toMatchObject({ ok: false, reason: 'throttled' });
 		// The same wording for both: only the minutes left can differ.
@@ -121,7 +127,94 @@ describe('log-in throttling', () => {
 			password: 'the right password',
 			roles: ['learner']
 		});
-		const result = await logIn(db, { email: '  REAL@example.org ', password: 'the right password', address: '198.51.100.1' }, T0);
+		const result = await logIn(db, { email: '  REAL@example.org ', password: 'the right password' }, at('198.51.100.1'), T0);
 		expect(result.ok).toBe(true);
+	});
+});
+
+describe('reserving attempts', () => {
+	let db: Db;
+	beforeEach(() => {
+		db = createServerTestDb();
+	});
+	const failuresOf = (key: string) => db.select().from(loginThrottle).all().find((r) => r.key === key)?.failures ?? 0;
+
+	it('counts a reserved attempt as a failure before it is settled, so unsettled attempts use up the allowance', () => {
+		const keys = [accountKey('a@b.org')];
+		for (let i = 0; i <= ACCOUNT_POLICY.freeFailures; i++) expect(reserveAttempt(db, keys, T0).allowed).toBe(true);
+		expect(reserveAttempt(db, keys, T0)).toEqual({ allowed: false, locked: false, retryAfterMs: 1000 });
+		expect(failuresOf(keys[0]!)).toBe(ACCOUNT_POLICY.freeFailures + 1);
+	});
+
+	it('refuses without counting anything when the key must wait', () => {
+		const keys = [accountKey('a@b.org')];
+		for (let i = 0; i <= ACCOUNT_POLICY.freeFailures; i++) reserveAttempt(db, keys, T0);
+		for (let i = 0; i < 5; i++) reserveAttempt(db, keys, T0 + 1);
+		expect(failuresOf(keys[0]!)).toBe(ACCOUNT_POLICY.freeFailures + 1);
+	});
+
+	it('clears the account on success but gives back only its own failure on a shared address', () => {
+		const account = accountKey('a@b.org');
+		const address = addressKey('203.0.113.7');
+		for (let i = 0; i < 2; i++) reserveAttempt(db, [accountKey(`other${i}@b.org`), address], T0);
+		reserveAttempt(db, [account, address], T0);
+		const attempt = reserveAttempt(db, [account, address], T0);
+		if (!attempt.allowed) throw new Error('expected the attempt to be allowed');
+		expect(settleAttempt(db, attempt.reservation, 'success')).toEqual({ lockedKeys: [] });
+		expect(failuresOf(account)).toBe(0);
+		expect(failuresOf(address)).toBe(3);
+	});
+
+	it('lifts a lock that only its own provisional failure set when the attempt succeeds', () => {
+		const address = addressKey('203.0.113.8');
+		for (let i = 1; i < ADDRESS_POLICY.lockAfterFailures; i++) recordFailure(db, [address], T0 - ADDRESS_POLICY.maxDelayMs);
+		const attempt = reserveAttempt(db, [address], T0);
+		if (!attempt.allowed) throw new Error('expected the attempt to be allowed');
+		expect(checkThrottle(db, [address], T0 + 1)).toMatchObject({ allowed: false, locked: true });
+		settleAttempt(db, attempt.reservation, 'success');
+		expect(checkThrottle(db, [address], T0 + ADDRESS_POLICY.maxDelayMs)).toEqual({ allowed: true });
+		expect(failuresOf(address)).toBe(ADDRESS_POLICY.lockAfterFailures - 1);
+	});
+
+	it('reports the keys a failure locked, once, when it is settled as a failure', () => {
+		const account = accountKey('a@b.org');
+		let now = T0;
+		for (let i = 1; i < ACCOUNT_POLICY.lockAfterFailures; i++) recordFailure(db, [account], (now += ACCOUNT_POLICY.maxDelayMs));
+		const attempt = reserveAttempt(db, [account, addressKey('203.0.113.9')], (now += ACCOUNT_POLICY.maxDelayMs));
+		if (!attempt.allowed) throw new Error('expected the attempt to be allowed');
+		expect(settleAttempt(db, attempt.reservation, 'failure')).toEqual({ lockedKeys: [account] });
+		expect(reserveAttempt(db, [account], now + 1)).toMatchObject({ allowed: false, locked: true });
+	});
+
+	it('throttles a second factor by its own key with the same allowance as an account', () => {
+		const key = mfaKey('user-1');
+		for (let i = 0; i <= ACCOUNT_POLICY.freeFailures; i++) expect(reserveAttempt(db, [key], T0).allowed).toBe(true);
+		const refused = reserveAttempt(db, [key], T0);
+		expect(refused.allowed).toBe(false);
+		if (!refused.allowed) expect(throttleMessage(refused, 'code')).toBe('Too many wrong codes. Wait 1 second and try again.');
+		expect(checkThrottle(db, [accountKey('user-1')], T0).allowed).toBe(true);
+	});
+
+	it('leaves a shared address with exactly the failures of a burst, whatever order its attempts settle in', () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.boolean(), { minLength: 1, maxLength: ADDRESS_POLICY.freeFailures + 1 }).chain((outcomes) =>
+					fc.tuple(fc.constant(outcomes), fc.shuffledSubarray([...outcomes.keys()], { minLength: outcomes.length }))
+				),
+				([outcomes, order]) => {
+					db.delete(loginThrottle).run();
+					const address = addressKey('203.0.113.10');
+					const reservations = outcomes.map(() => {
+						const attempt = reserveAttempt(db, [address], T0);
+						if (!attempt.allowed) throw new Error('a burst within the free allowance is allowed');
+						return attempt.reservation;
+					});
+					for (const i of order) settleAttempt(db, reservations[i]!, outcomes[i] ? 'success' : 'failure');
+					const row = db.select().from(loginThrottle).all().find((r) => r.key === address);
+					expect(row?.failures ?? 0).toBe(outcomes.filter((succeeded) => !succeeded).length);
+				}
+			),
+			{ numRuns: 200 }
+		);
 	});
 });

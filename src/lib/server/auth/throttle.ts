@@ -3,13 +3,30 @@ import type { Db } from '$lib/core/database';
 import { loginThrottle } from '$lib/server/db/schema';
 
 /**
- * Log-in throttling, checked before any password is hashed: argon2id costs ~22 ms of CPU per
- * attempt, so an unthrottled log-in form is a denial-of-service vector (DESIGN.md, Security).
+ * Throttling of every check of a secret (a password at log-in or on the password-change form, a
+ * TOTP or recovery code), decided before the secret is checked: argon2id costs ~22 ms of CPU per
+ * attempt, so an unthrottled form is both a guessing oracle and a denial-of-service vector
+ * (OWASP ASVS 5.0 §6.3.1; DESIGN.md, Security).
  *
- * Each key (an account's email, or a client address) gets a few free failures, then must wait an
- * exponentially growing delay between attempts, then is locked for a while. Keys are the typed
- * email, whether or not an account has it, so the answers never reveal whether an account exists.
- * Addresses get a higher allowance: a training centre's learners often share one address.
+ * Each key (an account's email, a client address, a user's second factor) gets a few free failures,
+ * then must wait an exponentially growing delay between attempts, then is locked for a while. Keys
+ * are the typed email, whether or not an account has it, so the answers never reveal whether an
+ * account exists. Addresses get a higher allowance: a training centre's learners often share one.
+ *
+ * The API is one reservation per attempt, so that a burst of parallel guesses gets exactly the
+ * answers the same guesses made one after another would get:
+ *
+ *     const attempt = reserveAttempt(db, [accountKey(email), addressKey(address)], now);
+ *     if (!attempt.allowed) return throttleMessage(attempt, 'log-in');   // nothing was checked
+ *     const ok = await verify(...);                                       // the costly check
+ *     settleAttempt(db, attempt.reservation, ok ? 'success' : 'failure');
+ *
+ * reserveAttempt decides and counts the attempt as a failure in one IMMEDIATE transaction, before
+ * any hashing, so no second attempt can be decided on counts that miss the first. settleAttempt
+ * with 'success' takes the provisional failure back (and clears the key where its policy says a
+ * success forgets past failures); with 'failure' it leaves it counted and reports which keys the
+ * failure locked. An attempt never settled (the process died) stays a failure: the safe side.
+ * Second-factor checks use `mfaKey(userId)` with the same calls.
  */
 export interface ThrottlePolicy {
 	freeFailures: number;
@@ -18,6 +35,11 @@ export interface ThrottlePolicy {
 	lockMs: number;
 	/** Failures older than this are forgotten (unless the key is locked). */
 	windowMs: number;
+	/**
+	 * Whether a success forgets the key's past failures. True for an account or a second factor
+	 * (its owner has proved themselves); false for an address, which others may share.
+	 */
+	clearOnSuccess: boolean;
 }
 
 const MINUTE = 60_000;
@@ -26,15 +48,22 @@ export const ACCOUNT_POLICY: ThrottlePolicy = {
 	lockAfterFailures: 10,
 	maxDelayMs: MINUTE,
 	lockMs: 15 * MINUTE,
-	windowMs: 15 * MINUTE
+	windowMs: 15 * MINUTE,
+	clearOnSuccess: true
 };
 export const ADDRESS_POLICY: ThrottlePolicy = {
 	freeFailures: 20,
 	lockAfterFailures: 100,
 	maxDelayMs: MINUTE,
 	lockMs: 15 * MINUTE,
-	windowMs: 15 * MINUTE
+	windowMs: 15 * MINUTE,
+	clearOnSuccess: false
 };
+/**
+ * A six-digit TOTP code has a million values: ten guesses per 15 minutes keeps an attacker who has
+ * the password far from brute-forcing it (ASVS 5.0 §6.3.1, RFC 6238 §5.2 asks for throttling).
+ */
+export const MFA_POLICY: ThrottlePolicy = { ...ACCOUNT_POLICY };
 
 export type ThrottleDecision =
 	| { allowed: true }
@@ -46,9 +75,14 @@ export function accountKey(email: string): string {
 export function addressKey(address: string): string {
 	return `address:${address}`;
 }
+export function mfaKey(userId: string): string {
+	return `mfa:${userId}`;
+}
 
 function policyFor(key: string): ThrottlePolicy {
-	return key.startsWith('address:') ? ADDRESS_POLICY : ACCOUNT_POLICY;
+	if (key.startsWith('address:')) return ADDRESS_POLICY;
+	if (key.startsWith('mfa:')) return MFA_POLICY;
+	return ACCOUNT_POLICY;
 }
 
 /** The wait required after the nth failure: none while free, then 1 s, 2 s, 4 s … up to the cap. */
@@ -57,9 +91,10 @@ export function delayAfter(failures: number, policy: ThrottlePolicy): number {
 	return Math.min(1000 * 2 ** (failures - policy.freeFailures - 1), policy.maxDelayMs);
 }
 
-/** May an attempt be made now for all of these keys? The strictest key decides. */
-export function checkThrottle(db: Db, keys: string[], now = Date.now()): ThrottleDecision {
-	const rows = db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
+type ThrottleRow = typeof loginThrottle.$inferSelect;
+type Refusal = Extract<ThrottleDecision, { allowed: false }>;
+
+function decide(rows: ThrottleRow[], now: number): ThrottleDecision {
 	let worst: ThrottleDecision = { allowed: true };
 	for (const row of rows) {
 		const policy = policyFor(row.key);
@@ -77,31 +112,117 @@ export function checkThrottle(db: Db, keys: string[], now = Date.now()): Throttl
 	return worst;
 }
 
+/** The key's row after one more failure at `now`: a lock that has passed or an old window starts afresh. */
+function withFailure(key: string, row: ThrottleRow | undefined, now: number): ThrottleRow {
+	const policy = policyFor(key);
+	const stale =
+		!row || (row.lockedUntil !== null ? now >= row.lockedUntil : now - row.firstFailureAt >= policy.windowMs);
+	const failures = stale ? 1 : row.failures + 1;
+	return {
+		key,
+		failures,
+		firstFailureAt: stale ? now : row.firstFailureAt,
+		lastFailureAt: now,
+		lockedUntil: failures >= policy.lockAfterFailures ? now + policy.lockMs : null
+	};
+}
+
+function readRows(db: Db, keys: string[]): ThrottleRow[] {
+	return db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
+}
+
+function writeRow(db: Db, row: ThrottleRow): void {
+	db.insert(loginThrottle).values(row).onConflictDoUpdate({ target: loginThrottle.key, set: row }).run();
+}
+
+/** May an attempt be made now for all of these keys? The strictest key decides. Counts nothing. */
+export function checkThrottle(db: Db, keys: string[], now = Date.now()): ThrottleDecision {
+	return decide(readRows(db, keys), now);
+}
+
 export function recordFailure(db: Db, keys: string[], now = Date.now()): void {
 	db.$client
 		.transaction(() => {
-			for (const key of keys) {
+			const rows = new Map(readRows(db, keys).map((r) => [r.key, r]));
+			for (const key of new Set(keys)) writeRow(db, withFailure(key, rows.get(key), now));
+		})
+		.immediate();
+}
+
+/** An attempt counted as a failure until it is settled; what settleAttempt needs to take it back. */
+export interface Reservation {
+	readonly at: number;
+	readonly entries: readonly { key: string; before: ThrottleRow | undefined; after: ThrottleRow }[];
+}
+
+export type ReservedAttempt = { allowed: true; reservation: Reservation } | Refusal;
+
+/**
+ * Decides whether an attempt may be made now for all of these keys and, if so, counts it as a
+ * failure at once, in one IMMEDIATE transaction (see the top of this file). A refused attempt
+ * counts nothing: it checked no secret.
+ */
+export function reserveAttempt(db: Db, keys: string[], now = Date.now()): ReservedAttempt {
+	return db.$client
+		.transaction((): ReservedAttempt => {
+			const rows = readRows(db, keys);
+			const decision = decide(rows, now);
+			if (!decision.allowed) return decision;
+			const byKey = new Map(rows.map((r) => [r.key, r]));
+			const entries = [...new Set(keys)].map((key) => {
+				const before = byKey.get(key);
+				const after = withFailure(key, before, now);
+				writeRow(db, after);
+				return { key, before, after };
+			});
+			return { allowed: true, reservation: { at: now, entries } };
+		})
+		.immediate();
+}
+
+export interface SettledAttempt {
+	/** The keys this failure locked (it was the failure that reached the policy's lock). */
+	lockedKeys: string[];
+}
+
+/**
+ * Settles a reserved attempt. A failure stays counted. A success takes its provisional failure
+ * back: a key whose policy clears on success is cleared; on any other key the count goes down by
+ * one (restored exactly when no other attempt has touched the key meanwhile), and a lock this
+ * attempt set is lifted if the remaining failures no longer reach it.
+ */
+export function settleAttempt(db: Db, reservation: Reservation, outcome: 'success' | 'failure'): SettledAttempt {
+	if (outcome === 'failure') {
+		const lockedKeys = reservation.entries
+			.filter(({ before, after }) => after.lockedUntil !== null && before?.lockedUntil !== after.lockedUntil)
+			.map(({ key }) => key);
+		return { lockedKeys };
+	}
+	db.$client
+		.transaction(() => {
+			for (const { key, before, after } of reservation.entries) {
 				const policy = policyFor(key);
+				if (policy.clearOnSuccess) {
+					db.delete(loginThrottle).where(eq(loginThrottle.key, key)).run();
+					continue;
+				}
 				const row = db.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get();
-				const stale =
-					!row ||
-					(row.lockedUntil !== null ? now >= row.lockedUntil : now - row.firstFailureAt >= policy.windowMs);
-				const failures = stale ? 1 : row.failures + 1;
-				const lockedUntil = failures >= policy.lockAfterFailures ? now + policy.lockMs : null;
-				const values = {
-					key,
-					failures,
-					firstFailureAt: stale ? now : row.firstFailureAt,
-					lastFailureAt: now,
-					lockedUntil
-				};
-				db.insert(loginThrottle)
-					.values(values)
-					.onConflictDoUpdate({ target: loginThrottle.key, set: values })
-					.run();
+				// The row was cleared or a new window began since: this attempt's failure is no longer in it.
+				if (!row || row.firstFailureAt !== after.firstFailureAt) continue;
+				const untouched = row.failures === after.failures && row.lastFailureAt === after.lastFailureAt;
+				if (untouched) {
+					if (before && before.firstFailureAt === after.firstFailureAt) writeRow(db, before);
+					else db.delete(loginThrottle).where(eq(loginThrottle.key, key)).run();
+					continue;
+				}
+				const failures = row.failures - 1;
+				const lockedByThis = after.lockedUntil !== null && row.lockedUntil === after.lockedUntil;
+				const lockedUntil = lockedByThis && failures < policy.lockAfterFailures ? null : row.lockedUntil;
+				writeRow(db, { ...row, failures, lockedUntil });
 			}
 		})
 		.immediate();
+	return { lockedKeys: [] };
 }
 
 /** A successful log-in clears the account's failures (not the address's: others may share it). */
@@ -115,11 +236,18 @@ export function pruneThrottle(db: Db, now = Date.now()): void {
 	db.delete(loginThrottle).where(lt(loginThrottle.lastFailureAt, horizon)).run();
 }
 
-export function throttleMessage(decision: Extract<ThrottleDecision, { allowed: false }>): string {
+/** What the throttled attempts were, in the words of the message a user sees. */
+const ATTEMPTS = {
+	'log-in': { failures: 'failed log-in attempts', locked: 'Log-in' },
+	password: { failures: 'wrong passwords', locked: 'Checking your password' },
+	code: { failures: 'wrong codes', locked: 'Checking codes' }
+} as const;
+
+export function throttleMessage(decision: Refusal, kind: keyof typeof ATTEMPTS = 'log-in'): string {
 	const seconds = Math.ceil(decision.retryAfterMs / 1000);
 	if (decision.locked) {
 		const minutes = Math.ceil(seconds / 60);
-		return `Too many failed log-in attempts. Log-in is locked for ${minutes} minute${minutes === 1 ? '' : 's'}; try again then, or ask your centre's administrator to reset your password.`;
+		return `Too many ${ATTEMPTS[kind].failures}. ${ATTEMPTS[kind].locked} is locked for ${minutes} minute${minutes === 1 ? '' : 's'}; try again then, or ask your centre's administrator to reset your password.`;
 	}
-	return `Too many failed log-in attempts. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again.`;
+	return `Too many ${ATTEMPTS[kind].failures}. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again.`;
 }

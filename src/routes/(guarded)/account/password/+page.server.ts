@@ -6,6 +6,7 @@ import { createSession, generateSessionToken } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { changePassword } from '$lib/server/auth/user';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
+import { requestContext } from '$lib/server/security/events';
 
 export const load = withUser((({ locals, url }) => {
 	return {
@@ -17,7 +18,7 @@ export const load = withUser((({ locals, url }) => {
 }) satisfies PageServerLoad);
 
 export const actions = actionsWithUser({
-	default: async ({ request, locals, cookies, url }) => {
+	default: async ({ request, locals, cookies, url, getClientAddress, route }) => {
 		const user = locals.user;
 		if (!user) redirect(303, '/login');
 		const form = await request.formData();
@@ -27,8 +28,8 @@ export const actions = actionsWithUser({
 			confirmPassword: String(form.get('confirmPassword') ?? '').slice(0, 256)
 		};
 		const db = getDb();
-		const result = await changePassword(db, user.id, input);
-		if (!result.ok) return fail(400, { errors: result.errors });
+		const result = await changePassword(db, user.id, input, requestContext({ getClientAddress, route, locals }));
+		if (!result.ok) return fail(result.throttled ? 429 : 400, { errors: result.errors });
 		// Every session of the user ended with the change; this browser gets a fresh one.
 		const token = generateSessionToken();
 		const session = createSession(db, token, user.id);

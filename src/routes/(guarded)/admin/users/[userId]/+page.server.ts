@@ -2,8 +2,10 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { ROLES } from '$lib/server/db/schema';
+import { oneTimePasswordLifetimeMs, oneTimePasswordState } from '$lib/server/auth/one-time-password';
 import { cohortsOfUser, findCentreUser, resetToOneTimePassword, setUserActive, setUserRoles, type AdminResult } from '$lib/server/user-admin';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
+import { requestContext } from '$lib/server/security/events';
 
 const NOT_FOUND = 'That user was not found.';
 
@@ -11,7 +13,14 @@ export const load = withRole('admin', (({ locals, params }) => {
 	const db = getDb();
 	const found = findCentreUser(db, locals.user!.organisationId, params.userId);
 	if (!found) error(404, { message: NOT_FOUND });
-	return { account: found, cohorts: cohortsOfUser(db, found.id), roles: ROLES, isMe: found.id === locals.user!.id };
+	return {
+		account: found,
+		oneTimePassword: oneTimePasswordState(found),
+		oneTimePasswordHours: oneTimePasswordLifetimeMs() / 3_600_000,
+		cohorts: cohortsOfUser(db, found.id),
+		roles: ROLES,
+		isMe: found.id === locals.user!.id
+	};
 }) satisfies PageServerLoad);
 
 function answer<T>(action: string, result: AdminResult<T>, done: string, extra: Record<string, unknown> = {}) {
@@ -32,8 +41,9 @@ export const actions = actionsWithRole('admin', {
 	reactivate: async ({ locals, params }) => {
 		return answer('active', setUserActive(getDb(), locals.user!.organisationId, locals.user!.id, params.userId, true), 'The account is active again. They log in with their existing password.');
 	},
-	resetPassword: async ({ locals, params }) => {
-		const result = await resetToOneTimePassword(getDb(), locals.user!.organisationId, params.userId);
+	resetPassword: async ({ locals, params, getClientAddress, route }) => {
+		const by = { id: locals.user!.id, ...requestContext({ getClientAddress, route, locals }) };
+		const result = await resetToOneTimePassword(getDb(), locals.user!.organisationId, params.userId, by);
 		return answer('resetPassword', result, 'A new one-time password is set, and every session of the account has ended.', result.ok ? { password: result.value.oneTimePassword } : {});
 	}
 } satisfies Actions);

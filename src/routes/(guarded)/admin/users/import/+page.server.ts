@@ -5,6 +5,7 @@ import { listCohorts } from '$lib/server/cohorts';
 import { toCsv } from '$lib/server/csv';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importLearners } from '$lib/server/user-admin';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
+import { requestContext } from '$lib/server/security/events';
 
 export const load = withRole('admin', (({ locals }) => ({
 	maxRows: IMPORT_MAX_ROWS,
@@ -15,7 +16,7 @@ export const load = withRole('admin', (({ locals }) => ({
 })) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('admin', {
-	default: async ({ request, locals }) => {
+	default: async ({ request, locals, getClientAddress, route }) => {
 		const form = await request.formData();
 		const file = form.get('file');
 		const pasted = String(form.get('csv') ?? '');
@@ -27,7 +28,8 @@ export const actions = actionsWithRole('admin', {
 			text = await file.text();
 		}
 		if (text.trim() === '') return fail(400, { csv: '', report: null, passwords: null, error: 'Choose a CSV file or paste its rows.' });
-		const report = await importLearners(getDb(), locals.user!.organisationId, text);
+		const by = { id: locals.user!.id, ...requestContext({ getClientAddress, route, locals }) };
+		const report = await importLearners(getDb(), locals.user!.organisationId, text, by);
 		const passwords = report.imported.length === 0 ? null : toCsv([['email', 'name', 'cohort', 'one-time password'], ...report.imported.map((a) => [a.email, a.displayName, a.cohort, a.oneTimePassword])]);
 		// Keep what was pasted only when nothing was imported, so a corrected paste cannot import a row twice.
 		const csv = report.imported.length === 0 ? pasted.slice(0, IMPORT_MAX_BYTES) : '';

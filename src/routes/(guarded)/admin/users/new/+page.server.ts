@@ -4,18 +4,20 @@ import { getDb } from '$lib/server/db';
 import { ROLES } from '$lib/server/db/schema';
 import { createUserAccount } from '$lib/server/user-admin';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
+import { requestContext } from '$lib/server/security/events';
 
 export const load = withRole('admin', (() => ({ roles: ROLES })) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('admin', {
-	default: async ({ request, locals }) => {
+	default: async ({ request, locals, getClientAddress, route }) => {
 		const form = await request.formData();
 		const values = {
 			displayName: String(form.get('displayName') ?? '').slice(0, 1000),
 			email: String(form.get('email') ?? '').slice(0, 1000),
 			roles: form.getAll('roles').slice(0, 10).map((r) => String(r).slice(0, 50))
 		};
-		const result = await createUserAccount(getDb(), locals.user!.organisationId, values);
+		const by = { id: locals.user!.id, ...requestContext({ getClientAddress, route, locals }) };
+		const result = await createUserAccount(getDb(), locals.user!.organisationId, values, by);
 		if (!result.ok) return fail(400, { values, errors: result.errors, created: null });
 		const { user, oneTimePassword } = result.value;
 		return { values: null, errors: null, created: { id: user.id, name: user.displayName, email: user.email, password: oneTimePassword } };
