@@ -1,8 +1,11 @@
 import type { LayoutServerLoad } from './$types';
 import { AREAS } from '$lib/server/auth/access';
+import { MFA_VERIFY_STEP, pendingStepFor } from '$lib/server/auth/steps';
 
 export const load = (({ locals }) => {
-	const user = locals.user;
+	// Someone who has given only the password is not yet anyone: no name, no areas (ASVS 5.0 §6.3.3).
+	const halfway = locals.user && locals.session && pendingStepFor(locals.user, locals.session) === MFA_VERIFY_STEP;
+	const user = halfway ? null : locals.user;
 	return {
 		user: user
 			? {

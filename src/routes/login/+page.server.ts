@@ -2,7 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { homeFor, safeRedirectTarget } from '$lib/server/auth/access';
-import { createSession, generateSessionToken } from '$lib/server/auth/session';
+import { createSession, generateSessionToken, validateSessionToken } from '$lib/server/auth/session';
+import { pendingStepFor, stepUrl } from '$lib/server/auth/steps';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { logIn, rolesOf } from '$lib/server/auth/user';
 import { requestContext } from '$lib/server/security/events';
@@ -35,9 +36,11 @@ export const actions = {
 		const token = generateSessionToken();
 		const session = createSession(db, token, result.user.id);
 		setSessionCookie(cookies, token, session.expiresAt);
-		if (result.user.mustChangePassword) {
-			redirect(303, `/account/password${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`);
-		}
+		// The session as every later request will see it, so the first step (the second factor, a
+		// password change, MFA enrolment) is decided by the same rule as in the hook.
+		const started = validateSessionToken(db, token);
+		const step = started.user ? pendingStepFor(started.user, started.session) : null;
+		if (step) redirect(303, stepUrl(step, redirectTo));
 		redirect(303, redirectTo ?? homeFor(rolesOf(db, result.user.id)));
 	}
 } satisfies Actions;

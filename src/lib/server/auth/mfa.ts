@@ -8,7 +8,7 @@ import type { Db } from '$lib/core/database';
 import { recoveryCode, user, type Role } from '$lib/server/db/schema';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import { invalidateUserSessions } from './session';
-import { checkThrottle, clearFailures, recordFailure } from './throttle';
+import { clearFailures, mfaKey, reserveAttempt, settleAttempt, throttleMessage } from './throttle';
 
 /**
  * TOTP multi-factor authentication after RFC 6238 and the Lucia guide's 2FA example: HMAC-SHA-1,
@@ -167,14 +167,10 @@ export type MfaResult<T = object> = ({ ok: true } & T) | { ok: false; error: Mfa
 export const WRONG_CODE = 'That code is not right. Enter the 6-digit code your authenticator app shows now.';
 const WRONG_CODE_OR_RECOVERY = 'That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your unused recovery codes.';
 
-function mfaThrottleKey(userId: string): string {
-	return `mfa:${userId}`;
-}
-
 /**
- * Every check of a code goes through here: refused without checking while the user's key is
- * throttled (ASVS 5.0 §6.3.1), a failure counted, a success clearing the count. The check itself
- * is synchronous, so no other request for the same user runs between the decision and the count.
+ * Every check of a code goes through here: the attempt is reserved (counted as a failure) before
+ * the code is checked and refused unchecked while the user's second factor is throttled (ASVS 5.0
+ * §6.3.1); a right code takes the failure back and clears the count.
  */
 function throttledCheck<T>(
 	db: Db,
@@ -183,22 +179,16 @@ function throttledCheck<T>(
 	check: () => MfaResult<T>,
 	now: number
 ): MfaResult<T> {
-	const key = mfaThrottleKey(userId);
-	const decision = checkThrottle(db, [key], now);
-	if (!decision.allowed) {
-		recordSecurityEvent(db, { type: 'mfa.throttled', userId, ...context, detail: { locked: decision.locked } });
-		const seconds = Math.ceil(decision.retryAfterMs / 1000);
-		const message = decision.locked
-			? `Too many wrong codes. Try again in ${Math.ceil(seconds / 60)} minutes, or ask your centre's administrator to reset your MFA.`
-			: `Too many wrong codes. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again.`;
-		return { ok: false, error: { code: 'throttled', field: 'code', message } };
+	const attempt = reserveAttempt(db, [mfaKey(userId)], now);
+	if (!attempt.allowed) {
+		recordSecurityEvent(db, { type: 'mfa.throttled', userId, ...context, detail: { locked: attempt.locked } });
+		return { ok: false, error: { code: 'throttled', field: 'code', message: throttleMessage(attempt, 'code') } };
 	}
 	const result = check();
-	if (result.ok) clearFailures(db, key);
-	else if (result.error.code === 'invalid') {
-		recordFailure(db, [key], now);
-		recordSecurityEvent(db, { type: 'mfa.failed', userId, ...context });
-	}
+	// Only a wrong code counts: a form refused for another reason checked nothing.
+	const failed = !result.ok && result.error.code === 'invalid';
+	settleAttempt(db, attempt.reservation, failed ? 'failure' : 'success');
+	if (failed) recordSecurityEvent(db, { type: 'mfa.failed', userId, ...context });
 	return result;
 }
 
@@ -246,7 +236,7 @@ export function confirmEnrolment(
 	if (current.enrolledAt) {
 		return { ok: false, error: { code: 'already-enrolled', field: 'code', message: 'MFA is already set up for this account.' } };
 	}
-	return throttledCheck(db, userId, context, () => {
+	return throttledCheck<{ recoveryCodes: string[] }>(db, userId, context, () => {
 		const step = matchTotpStep(decodeHex(input.keyHex), input.code.trim(), now, null);
 		if (step === null) return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		const recoveryCodes = db.$client
@@ -277,7 +267,7 @@ export function verifySecondFactor(
 	const current = enrolledKey(db, userId);
 	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
 	const code = input.trim();
-	return throttledCheck(db, userId, context, () => {
+	return throttledCheck<{ method: 'totp' | 'recovery-code' }>(db, userId, context, () => {
 		if (/^[0-9]{6}$/.test(code)) {
 			if (!acceptTotp(db, userId, current.key!, code, current.lastStep, now)) {
 				return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE_OR_RECOVERY } };
@@ -303,7 +293,7 @@ export function regenerateRecoveryCodes(
 ): MfaResult<{ recoveryCodes: string[] }> {
 	const current = enrolledKey(db, userId);
 	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
-	return throttledCheck(db, userId, context, () => {
+	return throttledCheck<{ recoveryCodes: string[] }>(db, userId, context, () => {
 		if (!acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
 			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		}
@@ -325,7 +315,7 @@ function clearMfa(db: Db, userId: string): void {
 export function turnOffMfa(db: Db, userId: string, code: string, context: RequestContext, now = Date.now()): MfaResult {
 	const current = enrolledKey(db, userId);
 	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
-	return throttledCheck(db, userId, context, () => {
+	return throttledCheck<object>(db, userId, context, () => {
 		if (!acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
 			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		}
@@ -348,7 +338,7 @@ export function resetMfa(db: Db, userId: string, actorId: string, context: Reque
 			invalidateUserSessions(db, userId);
 		})
 		.immediate();
-	clearFailures(db, mfaThrottleKey(userId));
+	clearFailures(db, mfaKey(userId));
 	recordSecurityEvent(db, { type: 'mfa.reset', userId, actorId, email: current.email, ...context, detail: { by: 'admin' } });
 	return true;
 }

@@ -15,10 +15,13 @@ export const PASSWORD_CHANGE_STEP: PendingStep = {
 	path: '/account/password'
 };
 
-/** The second step of log-in, for a user enrolled in MFA whose session has not passed it yet. */
+/**
+ * The second step of log-in, for a user enrolled in MFA whose session has not passed it yet. It
+ * lives with the user's own account pages, which need a session but no role.
+ */
 export const MFA_VERIFY_STEP: PendingStep = {
-	routeId: '/login/mfa',
-	path: '/login/mfa'
+	routeId: '/(guarded)/account/mfa/verify',
+	path: '/account/mfa/verify'
 };
 
 /** MFA enrolment, for a user who must use MFA and has not set it up. */
@@ -40,6 +43,11 @@ export function pendingStepFor(user: SessionUser, session: Session): PendingStep
 	// a one-time password is never the only thing that guarded the enrolment.
 	if (user.mfaRequired && !user.mfaEnrolled) return MFA_ENROL_STEP;
 	return null;
+}
+
+/** Where to send a user for a step, bringing them back to `redirectTo` afterwards. */
+export function stepUrl(step: PendingStep, redirectTo: string | null): string {
+	return redirectTo ? `${step.path}?redirectTo=${encodeURIComponent(redirectTo)}` : step.path;
 }
 
 export function allowedDuringStep(step: PendingStep, routeId: string | null): boolean {

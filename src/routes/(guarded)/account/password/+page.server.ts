@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { homeFor, safeRedirectTarget, withUser, actionsWithUser } from '$lib/server/auth/access';
-import { createSession, generateSessionToken } from '$lib/server/auth/session';
+import { createSession, generateSessionToken, markSessionMfaVerified } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { changePassword } from '$lib/server/auth/user';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
@@ -33,6 +33,8 @@ export const actions = actionsWithUser({
 		// Every session of the user ended with the change; this browser gets a fresh one.
 		const token = generateSessionToken();
 		const session = createSession(db, token, user.id);
+		// The user proved the second factor in this browser already; a new password does not undo that.
+		if (locals.session?.mfaVerified) markSessionMfaVerified(db, session.id);
 		setSessionCookie(cookies, token, session.expiresAt);
 		const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
 		if (user.mustChangePassword) redirect(303, redirectTo ?? homeFor(user.roles));
