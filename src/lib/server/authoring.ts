@@ -4,24 +4,26 @@
  * published versions. A published version is an immutable row of scenario_version (origin
  * 'centre'); attempts pin the version they were played on, so publishing never changes evidence.
  *
- * A draft is checked exactly as `npm run scenarios:check` checks a file (parseScenario, then
- * checkSeed), as if it were the file scenarios/<id>.yaml, so the errors read the same.
+ * A draft is checked as scenario-source.ts describes, in a worker thread with a time budget
+ * (workers/scenario-checks.ts): a file that would take too long is cut off, and nothing saved is lost.
  */
 import { and, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
-import { parseScenario, type LoadedScenario, type ScenarioError } from '$lib/sim/scenario-check';
-import { checkSeed } from '$lib/sim/seeding';
+import type { ScenarioError } from '$lib/sim/scenario-check';
+import { MAX_SOURCE_BYTES } from '$lib/sim/scenario-limits';
+import { draftFile, titleOfSource, type DraftInspection, type GraphQuery } from '$lib/server/scenario-source';
+import { runScenarioJob } from '$lib/server/workers/scenario-checks';
 import { centreScenario, scenarioArchive, type CentreScenario } from '$lib/server/db/authoring';
 import { scenarioVersion, type ScenarioVersion } from '$lib/server/db/schema';
 import { isArchived, scenariosDir } from '$lib/server/scenarios';
 
-/** A scenario file in the library is about 30 kB; this leaves room without letting a post fill the disk. */
-export const MAX_SOURCE_BYTES = 256 * 1024;
+/** A scenario file in the library is about 30 kB; the limit leaves room without letting a post fill the disk. */
+export { MAX_SOURCE_BYTES };
 const MAX_SOURCE_LABEL = '256 kB';
 
 export interface Author {
@@ -46,36 +48,22 @@ const failure = (code: string, message: string, extra: Omit<AuthoringError, 'cod
 
 const NOT_FOUND = failure('scenario.not-found', 'That scenario was not found.');
 
-/** The file a draft is checked as: what `npm run scenarios:check` would name it. */
-export const draftFile = (scenarioId: string) => `scenarios/${scenarioId}.yaml`;
-
 const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
 
-function tooLarge(file: string, source: string): ScenarioError[] {
-	return byteLength(source) > MAX_SOURCE_BYTES
-		? [{ file, path: '(root)', message: `the file is ${Math.ceil(byteLength(source) / 1024)} kB; a scenario may be at most ${MAX_SOURCE_LABEL}` }]
-		: [];
+/** A check cut off for time (or that failed to run) is reported as the draft's one problem, so every page can show it. */
+const notChecked = (scenarioId: string, message: string): ScenarioError => ({ file: draftFile(scenarioId), path: '(root)', message });
+
+/** The errors of a draft of `scenarioId` (none when it could be published), checked in a worker. */
+export async function validateDraft(scenarioId: string, source: string): Promise<ScenarioError[]> {
+	const run = await runScenarioJob('checkSource', { file: draftFile(scenarioId), source });
+	if (!run.ok) return [notChecked(scenarioId, run.error.message)];
+	return run.value.ok ? [] : run.value.errors;
 }
 
-/**
- * Every problem `npm run scenarios:check` reports for this text as the file `file`, or the parsed
- * scenario ready to start an attempt on.
- */
-export function checkSource(file: string, source: string): { ok: true; loaded: LoadedScenario } | { ok: false; errors: ScenarioError[] } {
-	const size = tooLarge(file, source);
-	if (size.length > 0) return { ok: false, errors: size };
-	const parsed = parseScenario(file, source);
-	if (!parsed.ok) return { ok: false, errors: parsed.errors };
-	const loaded: LoadedScenario = { file, scenario: parsed.scenario, version: parsed.version, hash: parsed.hash };
-	const seeded = checkSeed(loaded);
-	if (seeded.errors.length > 0) return { ok: false, errors: seeded.errors };
-	return { ok: true, loaded };
-}
-
-/** The errors of a draft of `scenarioId` (none when it could be published). */
-export function validateDraft(scenarioId: string, source: string): ScenarioError[] {
-	const checked = checkSource(draftFile(scenarioId), source);
-	return checked.ok ? [] : checked.errors;
+/** What the editor shows of a draft (problems, one page of the dialogue, marking points), worked out in a worker. */
+export async function draftView(scenarioId: string, source: string, query: GraphQuery): Promise<DraftInspection> {
+	const run = await runScenarioJob('inspectDraft', { scenarioId, source, query });
+	return run.ok ? run.value : { errors: [notChecked(scenarioId, run.error.message)], graph: null, points: [] };
 }
 
 // ── The library ──────────────────────────────────────────────────────────────────────────────
@@ -149,16 +137,6 @@ function versionsOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre'): 
 		.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, origin), isNull(scenarioVersion.derivedFrom)))
 		.orderBy(sql`${scenarioVersion.publishedAt} DESC`, sql`${scenarioVersion.id} DESC`)
 		.all();
-}
-
-/** The draft's title as written, even when the draft does not parse as a whole. */
-export function titleOfSource(source: string): string | undefined {
-	try {
-		const title = parseDocument(source).get('title');
-		return typeof title === 'string' && title.trim() !== '' ? title.trim() : undefined;
-	} catch {
-		return undefined;
-	}
 }
 
 function entryOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre', centre: CentreScenario | undefined, counts: Map<string, number>): LibraryEntry {
@@ -312,22 +290,11 @@ export interface ImportOutcome {
 	errors: ScenarioError[];
 }
 
-/** The scenario id a file declares, read leniently (the rest of the file may be broken). */
-function declaredId(source: string): string | undefined {
-	try {
-		const doc = parseDocument(source);
-		const id = isMap(doc.contents) ? doc.get('id') : undefined;
-		return typeof id === 'string' ? id : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /**
  * Imports an uploaded file as a new centre draft. A file whose id cannot be read, or is taken, is
  * refused; otherwise it becomes a draft even with problems (they are reported, to fix in the editor).
  */
-export function importScenario(db: Db, author: Author, fileName: string, source: string, now = new Date()): AuthoringResult<ImportOutcome> {
+export async function importScenario(db: Db, author: Author, fileName: string, source: string, now = new Date()): Promise<AuthoringResult<ImportOutcome>> {
 	const name = fileName.replace(/^.*[\\/]/, '').slice(0, 200) || 'upload.yaml';
 	const file = `scenarios/${name}`;
 	if (!/\.ya?ml$/i.test(name)) return failure('import.not-yaml', 'Choose a scenario file ending in .yaml.', { field: 'file' });
@@ -335,9 +302,9 @@ export function importScenario(db: Db, author: Author, fileName: string, source:
 	if (byteLength(source) > MAX_SOURCE_BYTES) {
 		return failure('import.too-large', `The file is ${Math.ceil(byteLength(source) / 1024)} kB; a scenario file may be at most ${MAX_SOURCE_LABEL}.`, { field: 'file' });
 	}
-	const checked = checkSource(file, source);
-	const errors = checked.ok ? [] : checked.errors;
-	const id = declaredId(source);
+	const checked = await runScenarioJob('checkImport', { file, source });
+	if (!checked.ok) return failure('import.not-checked', checked.error.message, { field: 'file' });
+	const { errors, declaredId: id } = checked.value;
 	const validId = id !== undefined && scenarioId.safeParse(id).success && id === id.trim();
 	if (!validId) {
 		return failure('import.invalid', 'The file has no usable `id:`, so it cannot become a draft. Fix the problems below and upload it again.', {
@@ -391,13 +358,15 @@ export function saveDraft(db: Db, author: Author, scenarioId: string, source: st
  * Publishes the saved draft as a new immutable version and makes it the current one. Attempts
  * already made keep the version they pinned. A draft with errors is refused with the errors.
  */
-export function publishDraft(db: Db, author: Author, scenarioId: string, now = new Date()): AuthoringResult<ScenarioVersion> {
+export async function publishDraft(db: Db, author: Author, scenarioId: string, now = new Date()): Promise<AuthoringResult<ScenarioVersion>> {
 	const draft = centreRow(db, author, scenarioId);
 	if (!draft) {
 		const builtIn = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'built-in'))).get();
 		return builtIn ? failure('scenario.built-in', 'A built-in scenario is published from its file in the repository. Duplicate it to make a version of your own.') : NOT_FOUND;
 	}
-	const checked = checkSource(draftFile(scenarioId), draft.draftSource);
+	const run = await runScenarioJob('checkSource', { file: draftFile(scenarioId), source: draft.draftSource });
+	if (!run.ok) return failure('scenario.not-checked', run.error.message);
+	const checked = run.value;
 	if (!checked.ok) {
 		const n = checked.errors.length;
 		return failure('scenario.invalid', `The draft has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} before publishing.`, { errors: checked.errors });
@@ -470,158 +439,4 @@ export function exportSource(db: Db, author: Author, scenarioId: string, which: 
 	if (!versionId || !entry.versions.some((v) => v.id === versionId)) return undefined;
 	const row = db.select().from(scenarioVersion).where(eq(scenarioVersion.id, versionId)).get();
 	return row ? { fileName: `${scenarioId}.yaml`, source: row.source } : undefined;
-}
-
-// ── The structured view: dialogue graph and marking points ───────────────────────────────────
-
-export interface GraphChoice {
-	id: string;
-	label: string;
-	goto: string;
-	event?: string;
-	/** The target is not a node of the dialogue. */
-	broken: boolean;
-}
-
-export interface GraphNode {
-	id: string;
-	kind: 'turn' | 'branch' | 'end';
-	speaker?: string;
-	text?: string;
-	line?: number;
-	choices: GraphChoice[];
-	/** Where a waitFor moves on to, and the branch cases' targets. */
-	next: { label: string; goto: string; broken: boolean }[];
-	start: boolean;
-	reachable: boolean;
-	/** No end node can be reached from here (a dialogue that can never finish). */
-	deadEnd: boolean;
-}
-
-export interface DialogueGraph {
-	start: string;
-	nodes: GraphNode[];
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-function describeMatcher(m: unknown): string {
-	if (typeof m === 'string') return m;
-	if (Array.isArray(m)) return m.map(describeMatcher).join(' or ');
-	return str(rec(m).event) ?? 'an event';
-}
-
-/**
- * The dialogue as nodes and choices, read leniently from the draft's YAML so that it shows even
- * while other parts of the file are broken; unreachable nodes and dead ends are flagged.
- */
-export function dialogueGraph(source: string): DialogueGraph | undefined {
-	let data: unknown;
-	const lines = new Map<number, number>();
-	try {
-		const doc = parseDocument(source);
-		if (doc.errors.length > 0) return undefined;
-		data = doc.toJS({ maxAliasCount: 100 });
-		const nodesNode = (doc.getIn(['dialogue', 'nodes'], true) as unknown) ?? null;
-		if (isSeq(nodesNode)) {
-			const text = source;
-			nodesNode.items.forEach((item, i) => {
-				const offset = (item as { range?: [number, number, number] }).range?.[0];
-				if (offset !== undefined) lines.set(i, text.slice(0, offset).split('\n').length);
-			});
-		}
-	} catch {
-		return undefined;
-	}
-	const dialogue = rec(rec(data).dialogue);
-	const raw = list(dialogue.nodes).map(rec);
-	if (raw.length === 0) return undefined;
-	const start = str(dialogue.start) ?? '';
-	const ids = new Set(raw.map((n) => str(n.id)).filter((id): id is string => id !== undefined));
-	const nodes: GraphNode[] = raw.map((n, i) => {
-		const id = str(n.id) ?? `(node ${i + 1} has no id)`;
-		const branch = rec(n.branch);
-		const isBranch = n.branch !== undefined;
-		const next: GraphNode['next'] = [];
-		if (n.then !== undefined) next.push({ label: `after ${describeMatcher(n.waitFor)}`, goto: String(n.then), broken: !ids.has(String(n.then)) });
-		list(branch.cases).forEach((c, j) => {
-			const goto = String(rec(c).goto ?? '');
-			next.push({ label: `case ${j + 1}`, goto, broken: !ids.has(goto) });
-		});
-		if (branch.otherwise !== undefined) next.push({ label: 'otherwise', goto: String(branch.otherwise), broken: !ids.has(String(branch.otherwise)) });
-		const line = lines.get(i);
-		return {
-			id,
-			kind: isBranch ? 'branch' : n.end === true ? 'end' : 'turn',
-			...(str(n.speaker) === undefined ? {} : { speaker: str(n.speaker) }),
-			...(str(n.text) === undefined ? {} : { text: str(n.text)!.trim() }),
-			...(line === undefined ? {} : { line }),
-			choices: list(n.choices).map((c, j) => {
-				const choice = rec(c);
-				const goto = String(choice.goto ?? '');
-				return {
-					id: str(choice.id) ?? `(choice ${j + 1})`,
-					label: str(choice.label) ?? '',
-					goto,
-					...(str(choice.event) === undefined ? {} : { event: str(choice.event) }),
-					broken: !ids.has(goto)
-				};
-			}),
-			next,
-			start: id === start,
-			reachable: false,
-			deadEnd: false
-		};
-	});
-	const byId = new Map(nodes.map((n) => [n.id, n]));
-	const successors = (n: GraphNode) => [...n.choices.map((c) => c.goto), ...n.next.map((x) => x.goto)].filter((id) => byId.has(id));
-	const queue = byId.has(start) ? [start] : [];
-	while (queue.length > 0) {
-		const node = byId.get(queue.pop()!)!;
-		if (node.reachable) continue;
-		node.reachable = true;
-		queue.push(...successors(node));
-	}
-	const finishing = new Set(nodes.filter((n) => n.kind === 'end').map((n) => n.id));
-	for (let changed = true; changed; ) {
-		changed = false;
-		for (const n of nodes) {
-			if (!finishing.has(n.id) && successors(n).some((id) => finishing.has(id))) {
-				finishing.add(n.id);
-				changed = true;
-			}
-		}
-	}
-	for (const n of nodes) n.deadEnd = !finishing.has(n.id);
-	return { start, nodes };
-}
-
-export interface MarkingPointView {
-	id: string;
-	description: string;
-	criteria: string[];
-	critical: boolean;
-	weight?: number;
-}
-
-/** The draft's marking points with the criteria each evidences, read leniently like the graph. */
-export function markingPointsOf(source: string): MarkingPointView[] {
-	try {
-		const doc = parseDocument(source);
-		if (doc.errors.length > 0) return [];
-		return list(rec(doc.toJS({ maxAliasCount: 100 })).marking).map((p, i) => {
-			const point = rec(p);
-			return {
-				id: str(point.id) ?? `(point ${i + 1})`,
-				description: str(point.description)?.trim() ?? '',
-				criteria: list(point.criteria).filter((c): c is string => typeof c === 'string'),
-				critical: point.critical === true,
-				...(typeof point.weight === 'number' ? { weight: point.weight } : {})
-			};
-		});
-	} catch {
-		return [];
-	}
 }

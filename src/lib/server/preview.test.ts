@@ -82,7 +82,7 @@ describe('previews of a draft', () => {
 		const { db, tutor, learner } = await centre();
 		const view = started(db, tutor);
 		endPreview(db, tutor.id, 'spouse-caller-gas', view.id);
-		const published = publishDraft(db, tutor, 'spouse-caller-gas');
+		const published = await publishDraft(db, tutor, 'spouse-caller-gas');
 		if (!published.ok) throw new Error(published.error.message);
 		// A preview of the published text pins the same version as a learner's attempt would.
 		const again = started(db, tutor);

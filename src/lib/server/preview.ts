@@ -12,7 +12,8 @@ import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
 import { markAttempt, type PointResult } from '$lib/sim/marking';
 import { applyAction, attemptEvents, endAttempt, getAttempt, startAttempt, type ActionOutcome, type AttemptResult, type AttemptView, type LearnerAction, type LoadedScenario } from '$lib/sim/runtime';
-import { centreDraft, checkSource, draftFile, type Author, type AuthoringResult } from '$lib/server/authoring';
+import { centreDraft, type Author, type AuthoringResult } from '$lib/server/authoring';
+import { checkSource, draftFile } from '$lib/server/scenario-source';
 import { scenarioPreview, type ScenarioPreview } from '$lib/server/db/authoring';
 
 export interface PreviewTutor extends Author {

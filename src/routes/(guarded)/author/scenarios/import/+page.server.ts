@@ -19,7 +19,7 @@ export const actions = actionsWithRole('tutor', {
 			return fail(400, { message: `The file is ${Math.ceil(file.size / 1024)} kB; a scenario file may be at most ${Math.round(MAX_SOURCE_BYTES / 1024)} kB.`, errors: [] as ScenarioError[] });
 		}
 		const source = (await file.text()).replace(/\r\n/g, '\n');
-		const result = importScenario(getDb(), locals.user!, file.name, source);
+		const result = await importScenario(getDb(), locals.user!, file.name, source);
 		if (!result.ok) return fail(400, { message: result.error.message, errors: result.error.errors ?? [] });
 		if (result.value.errors.length === 0) redirect(303, `/author/scenarios/${result.value.draft.scenarioId}/edit?imported=1`);
 		return { imported: result.value.draft.scenarioId, errors: result.value.errors };

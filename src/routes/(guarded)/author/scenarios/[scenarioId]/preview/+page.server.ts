@@ -7,7 +7,7 @@ import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'That scenario was not found. Only your centre’s own scenarios have drafts to preview.';
 
-export const load = withRole('tutor', (({ locals, params }) => {
+export const load = withRole('tutor', (async ({ locals, params }) => {
 	const db = getDb();
 	const user = locals.user!;
 	const draft = centreDraft(db, user, params.scenarioId);
@@ -16,7 +16,7 @@ export const load = withRole('tutor', (({ locals, params }) => {
 	return {
 		scenarioId: draft.scenarioId,
 		title: entry.title,
-		errors: validateDraft(draft.scenarioId, draft.draftSource),
+		errors: await validateDraft(draft.scenarioId, draft.draftSource),
 		previews: previewsOf(db, user.id, draft.scenarioId)
 	};
 }) satisfies PageServerLoad);

@@ -1,0 +1,26 @@
+/**
+ * Checking a tutor's scenario text off the event loop: each call runs one job of
+ * scenario-jobs.ts in a worker thread, cut off after CHECK_BUDGET_MS with CHECK_TIMEOUT_MESSAGE.
+ * Every check of user-submitted YAML (import, editor load, live check, publish, preview) goes
+ * through here (issue 13).
+ */
+import { runInWorker, type WorkerOutcome } from './pool';
+import type { scenarioJobs } from './scenario-jobs';
+
+type ScenarioJobs = typeof scenarioJobs;
+
+export const CHECK_BUDGET_MS = 2_000;
+
+export const CHECK_TIMEOUT_MESSAGE =
+	'Checking this scenario took longer than 2 seconds, so it was stopped. Nothing was lost: make the file smaller or simpler (fewer nodes, choices or nested rules) and check it again.';
+
+export async function runScenarioJob<K extends keyof ScenarioJobs & string>(
+	job: K,
+	input: Parameters<ScenarioJobs[K]>[0]
+): Promise<WorkerOutcome<ReturnType<ScenarioJobs[K]>>> {
+	// Dynamic, so that the bundler keeps the job module as a chunk a worker can start from.
+	const { SCENARIO_JOBS_URL } = await import('./scenario-jobs');
+	return runInWorker<ScenarioJobs, K>(SCENARIO_JOBS_URL, job, input, { budgetMs: CHECK_BUDGET_MS, timeoutMessage: CHECK_TIMEOUT_MESSAGE }) as Promise<
+		WorkerOutcome<ReturnType<ScenarioJobs[K]>>
+	>;
+}

@@ -1,0 +1,21 @@
+/**
+ * The scenario checks that run in a worker thread (see pool.ts for how this module is found and
+ * started). Reach it only through scenario-checks.ts, which imports it dynamically: a static
+ * import would fold it into another chunk and its URL would no longer start a worker.
+ */
+import { checkSource, declaredId, inspectDraft, type GraphQuery } from '../scenario-source';
+import { serveJobs } from './pool';
+
+export const SCENARIO_JOBS_URL = import.meta.url;
+
+export const scenarioJobs = {
+	checkSource: (input: { file: string; source: string }) => checkSource(input.file, input.source),
+	/** An upload's problems and the id it declares (an import needs the id even when the file has problems). */
+	checkImport: (input: { file: string; source: string }) => {
+		const checked = checkSource(input.file, input.source);
+		return { errors: checked.ok ? [] : checked.errors, declaredId: declaredId(input.source) };
+	},
+	inspectDraft: (input: { scenarioId: string; source: string; query: GraphQuery }) => inspectDraft(input.scenarioId, input.source, input.query)
+};
+
+serveJobs(import.meta.url, scenarioJobs);
