@@ -13,11 +13,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { organisation, user } from '$lib/server/db/schema';
+import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import { portfolioDocument, type PortfolioDocument } from '$lib/server/db/assessment';
 import { contentHashOf, portfolioContent, type PortfolioContent, type PortfolioKind } from './content';
-import { renderPortfolio } from './render';
+import { renderPortfolio, type RenderOptions, type RenderSummary } from './render';
 
 // Crockford's base 32: no I, L, O or U, so an id read aloud or retyped is not misread.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -69,6 +70,10 @@ export interface IssueOptions {
 	issuedBy: string;
 	onData: (chunk: Uint8Array) => void;
 	pause?: () => Promise<void>;
+	/** Where the request came from, for the security event of the export. */
+	request?: RequestContext;
+	/** Draws the PDF: on this thread by default (tests), in a worker for the server. */
+	render?: (content: PortfolioContent, options: RenderOptions) => Promise<RenderSummary>;
 }
 
 /**
@@ -79,7 +84,8 @@ export async function issueDocument(db: Db, prepared: PreparedDocument, options:
 	const hash = createHash('sha256');
 	let length = 0;
 	let held: Buffer | null = null;
-	const summary = await renderPortfolio(prepared.content, {
+	const render = options.render ?? renderPortfolio;
+	const summary = await render(prepared.content, {
 		origin: options.origin,
 		contentHash: prepared.contentHash,
 		pause: options.pause,
@@ -103,15 +109,36 @@ export async function issueDocument(db: Db, prepared: PreparedDocument, options:
 		issuedAt: prepared.content.issuedAt,
 		issuedBy: options.issuedBy
 	};
-	db.insert(portfolioDocument).values(row).run();
+	writeTransaction(db, () => {
+		db.insert(portfolioDocument).values(row).run();
+		// ASVS 5.0 §16.2.1: who exported whose evidence; identifiers only, never its content.
+		recordSecurityEvent(db, {
+			type: 'export.portfolio',
+			userId: row.learnerId,
+			actorId: row.issuedBy,
+			...options.request,
+			detail: { documentId: row.id, kind: row.kind }
+		});
+	});
 	if (held) options.onData(held);
 	return row;
 }
 
+export interface StreamOptions extends Omit<IssueOptions, 'onData'> {
+	/** Called once when the stream ends, however it ends: done, failed or cancelled by the client. */
+	onSettled?: () => void;
+}
+
 /** The document as a byte stream for a Response body: rendering starts at once, errors end the stream. */
-function documentStream(db: Db, prepared: PreparedDocument, options: Omit<IssueOptions, 'onData'>): ReadableStream<Uint8Array> {
+function documentStream(db: Db, prepared: PreparedDocument, options: StreamOptions): ReadableStream<Uint8Array> {
 	// A download the client gave up on stops at the next pause: nothing is recorded for it.
 	let cancelled = false;
+	let settled = false;
+	const settle = () => {
+		if (settled) return;
+		settled = true;
+		options.onSettled?.();
+	};
 	const pause = async () => {
 		if (cancelled) throw new Error('The download was cancelled.');
 		await (options.pause ?? (() => new Promise<void>((done) => setImmediate(done))))();
@@ -123,14 +150,17 @@ function documentStream(db: Db, prepared: PreparedDocument, options: Omit<IssueO
 			};
 			issueDocument(db, prepared, { ...options, pause, onData }).then(
 				() => {
+					settle();
 					if (!cancelled) controller.close();
 				},
 				(e: unknown) => {
+					settle();
 					if (!cancelled) controller.error(e);
 				}
 			);
 		},
 		cancel() {
+			// The render stops at its next pause and settles then: its slot is held until it has.
 			cancelled = true;
 		}
 	});
@@ -228,7 +258,7 @@ export function uploadLimitBytes(setting: string | undefined): number {
  * The download: a new document streamed as it is drawn. No Content-Length (it is not known until
  * the end); X-Document-Id and X-Evidence-Count let the page say what it is waiting for.
  */
-export function documentResponse(db: Db, prepared: PreparedDocument, options: Omit<IssueOptions, 'onData'>): Response {
+export function documentResponse(db: Db, prepared: PreparedDocument, options: StreamOptions): Response {
 	return new Response(documentStream(db, prepared, options), {
 		headers: {
 			'Content-Type': 'application/pdf',

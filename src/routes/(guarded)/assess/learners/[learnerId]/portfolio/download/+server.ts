@@ -1,16 +1,22 @@
-import { error } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { withRole } from '$lib/server/auth/access';
 import { getDb } from '$lib/server/db';
 import { assesses } from '$lib/server/cohort-membership';
-import { documentResponse, prepareDocument } from '$lib/server/portfolio/documents';
+import { downloadDocument } from '$lib/server/portfolio/download';
 
 /** The portfolio of a learner this assessor assesses; any other learner is "not found". */
-export const GET: RequestHandler = withRole('assessor', ({ locals, params, url }) => {
+export const POST: RequestHandler = withRole('assessor', (event) => {
 	const db = getDb();
-	const assessorId = locals.user!.id;
-	const learnerId = params.learnerId;
-	const prepared = learnerId !== assessorId && assesses(db, assessorId, learnerId) ? prepareDocument(db, { learnerId, kind: 'portfolio' }) : undefined;
-	if (!prepared) error(404, { message: 'There is no learner of yours at this address.' });
-	return documentResponse(db, prepared, { origin: url.origin, issuedBy: assessorId });
+	const assessorId = event.locals.user!.id;
+	const learnerId = event.params.learnerId;
+	const theirs = learnerId !== assessorId && assesses(db, assessorId, learnerId);
+	return downloadDocument(db, event, {
+		issue: theirs ? { learnerId, kind: 'portfolio' } : undefined,
+		issuedBy: assessorId,
+		notFound: 'There is no learner of yours at this address.'
+	});
 });
+
+/** A GET issues nothing: back to the page with the download button. */
+export const GET: RequestHandler = withRole('assessor', ({ params }) => redirect(303, `/assess/learners/${encodeURIComponent(params.learnerId)}/portfolio`));

@@ -1,0 +1,65 @@
+/**
+ * Asking for a portfolio document: what the download endpoints do with a POST.
+ *
+ * Issuing a document records it, so it is a POST, never a GET (RFC 9110 §9.2.1: GET is safe).
+ * SvelteKit refuses a cross-site POST only for form content types; the page always sends a form,
+ * and the Origin is checked here as well, so a cross-site request of any type issues nothing
+ * (ASVS 5.0 §3.5.1). Renders are limited per user and centre-wide (capacity.ts).
+ */
+import type { RequestEvent } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
+import type { Db } from '$lib/core/database';
+import { refusal } from '$lib/server/auth/refusal';
+import { recordSecurityEvent, requestContext } from '$lib/server/security/events';
+import { centreWideRenders, renderCapacity, type RenderCapacity } from './capacity';
+import { documentResponse, prepareDocument, type IssueRequest, type StreamOptions } from './documents';
+
+let renders: RenderCapacity | undefined;
+
+/** The server's one capacity, sized by PORTFOLIO_RENDERS when first used. */
+export function portfolioRenders(): RenderCapacity {
+	renders ??= renderCapacity(centreWideRenders(env.PORTFOLIO_RENDERS));
+	return renders;
+}
+
+export interface DownloadRequest {
+	/** The document asked for, or undefined when the asker may not have it (answered as not found). */
+	issue: IssueRequest | undefined;
+	/** Who asks: the learner or their assessor. */
+	issuedBy: string;
+	notFound: string;
+	render?: StreamOptions['render'];
+}
+
+type DownloadEvent = Pick<RequestEvent, 'request' | 'url' | 'isDataRequest' | 'getClientAddress' | 'route' | 'locals'>;
+
+export function downloadDocument(db: Db, event: DownloadEvent, download: DownloadRequest, capacity: RenderCapacity = portfolioRenders()): Response {
+	const context = requestContext(event);
+	if (event.request.headers.get('origin') !== event.url.origin) {
+		recordSecurityEvent(db, { type: 'access.refused', userId: download.issuedBy, ...context, detail: { reason: 'cross-origin-download' } });
+		return refusal(event, 403, 'A document can only be asked for from this site’s own portfolio page. Open the page and use its download button.');
+	}
+	const slot = capacity.start(download.issuedBy);
+	if (!slot.ok) {
+		const response = refusal(event, slot.error.status, slot.error.message);
+		if (slot.error.code === 'render.centre-busy') response.headers.set('Retry-After', String(slot.error.retryAfterSeconds));
+		return response;
+	}
+	try {
+		const prepared = download.issue && prepareDocument(db, download.issue);
+		if (!prepared) {
+			slot.value.release();
+			return refusal(event, 404, download.notFound);
+		}
+		return documentResponse(db, prepared, {
+			origin: event.url.origin,
+			issuedBy: download.issuedBy,
+			request: context,
+			render: download.render,
+			onSettled: () => slot.value.release()
+		});
+	} catch (e) {
+		slot.value.release();
+		throw e;
+	}
+}
