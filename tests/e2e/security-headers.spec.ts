@@ -36,7 +36,7 @@ test.describe('headers, files and the content security policy', () => {
 		}
 	});
 
-	test('a page with personal data is never cached, a download neither', async ({ baseURL }) => {
+	test('pages with personal data and their data requests are never cached', async ({ baseURL }) => {
 		const [learner] = createProbeAccounts('cache', [{ roles: ['learner'] }]);
 		const cookie = await logInRaw(baseURL!, learner!, PASSWORD);
 		for (const path of ['/learn', '/learn/coverage', '/learn/__data.json', '/account/password']) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './database';
@@ -35,6 +35,8 @@ describe('backup and restore', () => {
 			const backup = join(dir, 'backups', 'copy.db');
 			const output = execFileSync(process.execPath, ['scripts/backup.js', backup], { env: { ...process.env, DATABASE_PATH: path }, encoding: 'utf8' });
 			expect(output).toContain('integrity check: ok');
+			// A backup holds everything the database does: its owner alone may read it.
+			expect(statSync(backup).mode & 0o777).toBe(0o600);
 			db.$client.close();
 
 			const restored = openDatabase(backup);

@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MIGRATIONS_FOLDER, openDatabase } from './database';
 
 describe('openDatabase', () => {
+	it('creates the database, its WAL and shared-memory files readable by their owner only, and narrows an existing file', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'custodian-db-mode-'));
+		const previous = process.umask(0o022); // the usual umask, which would make a new file 0644
+		try {
+			const path = join(dir, 'fresh.db');
+			const db = openDatabase(path);
+			db.$client.prepare('create table t (x)').run();
+			for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+			db.$client.close();
+			const old = join(dir, 'old.db');
+			writeFileSync(old, '');
+			chmodSync(old, 0o644);
+			openDatabase(old).$client.close();
+			expect(statSync(old).mode & 0o777).toBe(0o600);
+		} finally {
+			process.umask(previous);
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
 	it('migrates a fresh database file to the latest schema and sets the pragmas', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'custodian-db-'));
 		try {
