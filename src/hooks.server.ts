@@ -12,9 +12,13 @@ import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
 import { logError, logRequest } from '$lib/server/log';
 import { bodyLimit } from './hooks/body-limit';
+import { pruneSecurityEvents, scheduleSecurityLogPruning } from '$lib/server/security/retention';
 
 export const init: ServerInit = async () => {
 	const db = getDb(); // opens the database and applies pending migrations
+	// Security events older than the centre's retention period go now and once a day after.
+	pruneSecurityEvents(db);
+	scheduleSecurityLogPruning(db);
 	const scenarios = syncBuiltInScenarios(db);
 	for (const problem of scenarios.errors) {
 		console.error(`Scenario not published: ${problem.file}: ${problem.path}: ${problem.message}`);
