@@ -25,7 +25,9 @@ export const organisationSettings = z.object({
 		.trim()
 		.max(30, 'Use at most 30 characters.')
 		.regex(/^$|^[0-9 +()-]{7,30}$/, 'Enter a phone number using digits, spaces, + ( ) or -.'),
-	securityLogRetentionDays
+	securityLogRetentionDays,
+	/** Staff always use MFA; this asks it of learners too (mfa.ts). An unticked box is absent: false. */
+	requireMfaForLearners: z.boolean().default(false)
 });
 export type OrganisationSettings = z.infer<typeof organisationSettings>;
 

@@ -266,7 +266,7 @@ describe('managing MFA', () => {
 		const adminId = addUser(db, ['admin']);
 		createSession(db, generateSessionToken(), userId, T0);
 		createSession(db, generateSessionToken(), userId, T0);
-		expect(resetMfa(db, userId, adminId, { ...CONTEXT, routeId: '/(guarded)/admin/users/[userId]' })).toBe(true);
+		expect(resetMfa(db, userId, { id: adminId, ...CONTEXT, routeId: '/(guarded)/admin/users/[userId]' })).toBe(true);
 
 		const row = db.select().from(user).where(eq(user.id, userId)).get()!;
 		expect([row.totpKey, row.mfaEnrolledAt, row.totpLastStep]).toEqual([null, null, null]);
@@ -278,7 +278,7 @@ describe('managing MFA', () => {
 
 	it('resetting an account that does not exist changes nothing and says so', () => {
 		const db = createServerTestDb();
-		expect(resetMfa(db, 'no-such-user', 'admin', CONTEXT)).toBe(false);
+		expect(resetMfa(db, 'no-such-user', { id: 'admin', ...CONTEXT })).toBe(false);
 		expect(db.select().from(securityEvent).all()).toEqual([]);
 	});
 });

@@ -6,7 +6,7 @@ import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@
 import { renderSVG } from 'uqr';
 import type { Db } from '$lib/core/database';
 import { recoveryCode, user, type Role } from '$lib/server/db/schema';
-import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
+import { recordActorEvent, recordSecurityEvent, type Actor, type RequestContext } from '$lib/server/security/events';
 import { invalidateUserSessions } from './session';
 import { clearFailures, mfaKey, reserveAttempt, settleAttempt, throttleMessage } from './throttle';
 
@@ -329,7 +329,7 @@ export function turnOffMfa(db: Db, userId: string, code: string, context: Reques
  * An administrator's reset, for a user who lost their device and codes: the key, enrolment and
  * recovery codes are cleared and every session of the user ends, so the next log-in enrols anew.
  */
-export function resetMfa(db: Db, userId: string, actorId: string, context: RequestContext): boolean {
+export function resetMfa(db: Db, userId: string, by: Actor): boolean {
 	const current = enrolledKey(db, userId);
 	if (!current) return false;
 	db.$client
@@ -339,6 +339,6 @@ export function resetMfa(db: Db, userId: string, actorId: string, context: Reque
 		})
 		.immediate();
 	clearFailures(db, mfaKey(userId));
-	recordSecurityEvent(db, { type: 'mfa.reset', userId, actorId, email: current.email, ...context, detail: { by: 'admin' } });
+	recordActorEvent(db, by, { type: 'mfa.reset', userId, email: current.email, detail: { by: 'admin' } });
 	return true;
 }

@@ -18,9 +18,10 @@ export const load = withRole('admin', (({ locals }) => {
 					dpoName: org.dpoName,
 					dpoEmail: org.dpoEmail,
 					dpoPhone: org.dpoPhone,
-					securityLogRetentionDays: String(org.securityLogRetentionDays)
+					securityLogRetentionDays: String(org.securityLogRetentionDays),
+					requireMfaForLearners: org.requireMfaForLearners
 				}
-			: { name: '', region: 'england-and-wales', dpoName: '', dpoEmail: '', dpoPhone: '', securityLogRetentionDays: '365' }
+			: { name: '', region: 'england-and-wales', dpoName: '', dpoEmail: '', dpoPhone: '', securityLogRetentionDays: '365', requireMfaForLearners: false }
 	};
 }) satisfies PageServerLoad);
 
@@ -34,7 +35,8 @@ export const actions = actionsWithRole('admin', {
 			dpoName: String(form.get('dpoName') ?? ''),
 			dpoEmail: String(form.get('dpoEmail') ?? ''),
 			dpoPhone: String(form.get('dpoPhone') ?? ''),
-			securityLogRetentionDays: String(form.get('securityLogRetentionDays') ?? '').slice(0, 20)
+			securityLogRetentionDays: String(form.get('securityLogRetentionDays') ?? '').slice(0, 20),
+			requireMfaForLearners: form.get('requireMfaForLearners') === 'yes'
 		};
 		const result = updateOrganisationSettings(getDb(), locals.user!.organisationId, values, actorOf(event));
 		if (!result.ok) return fail(400, { values, errors: result.errors });

@@ -6,6 +6,7 @@ import { oneTimePasswordLifetimeMs, oneTimePasswordState } from '$lib/server/aut
 import { cohortsOfUser, findCentreUser, resetToOneTimePassword, setUserActive, setUserRoles, type AdminResult } from '$lib/server/user-admin';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { requestContext } from '$lib/server/security/events';
+import { mfaStatus, resetMfa } from '$lib/server/auth/mfa';
 
 const NOT_FOUND = 'That user was not found.';
 
@@ -18,6 +19,7 @@ export const load = withRole('admin', (({ locals, params }) => {
 		oneTimePassword: oneTimePasswordState(found),
 		oneTimePasswordHours: oneTimePasswordLifetimeMs() / 3_600_000,
 		cohorts: cohortsOfUser(db, found.id),
+		mfa: mfaStatus(db, found.id),
 		roles: ROLES,
 		isMe: found.id === locals.user!.id
 	};
@@ -45,5 +47,21 @@ export const actions = actionsWithRole('admin', {
 		const by = { id: locals.user!.id, ...requestContext({ getClientAddress, route, locals }) };
 		const result = await resetToOneTimePassword(getDb(), locals.user!.organisationId, params.userId, by);
 		return answer('resetPassword', result, 'A new one-time password is set, and every session of the account has ended.', result.ok ? { password: result.value.oneTimePassword } : {});
+	},
+	resetMfa: async (event) => {
+		const { request, locals, params } = event;
+		const form = await request.formData();
+		const db = getDb();
+		const found = findCentreUser(db, locals.user!.organisationId, params.userId);
+		if (!found) error(404, { message: NOT_FOUND });
+		if (found.id === locals.user!.id) {
+			return fail(400, { action: 'resetMfa', errors: { confirm: 'Your own MFA is managed on your account page.' } });
+		}
+		// Removing someone's second factor is done deliberately: the box says whose, and that it is theirs.
+		if (form.get('confirm') !== 'yes') {
+			return fail(400, { action: 'resetMfa', errors: { confirm: `Tick the box to confirm you have checked this request really comes from ${found.displayName}.` } });
+		}
+		resetMfa(db, found.id, { id: locals.user!.id, ...requestContext(event) });
+		return { action: 'resetMfa', message: `MFA is reset and every session of ${found.displayName} has ended. They set it up again at their next log-in.` };
 	}
 } satisfies Actions);
