@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { openDatabase } from '$lib/core/database';
 import { cohortMember } from '$lib/server/db/cohorts';
-import { user } from '$lib/server/db/schema';
+import { securityEvent, user } from '$lib/server/db/schema';
 import { createSession, generateSessionToken, validateSessionToken } from '$lib/server/auth/session';
 import { changePassword, logIn, rolesOf } from '$lib/server/auth/user';
 import { DEMO_ORGANISATION_ID, seedDemoData } from './demo';
@@ -77,20 +77,20 @@ describe('user administration', () => {
 		const token = generateSessionToken();
 		createSession(db, token, id);
 		expect(validateSessionToken(db, token).user?.id).toBe(id);
-		expect(setUserActive(db, ORG, admin, id, false).ok).toBe(true);
+		expect(setUserActive(db, ORG, { id: admin }, id, false).ok).toBe(true);
 		expect(validateSessionToken(db, token).user).toBeNull();
 		const refused = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword }, { address: '198.51.100.8', routeId: '/login', requestId: null });
 		expect(refused.ok).toBe(false);
-		expect(setUserActive(db, ORG, admin, id, true).ok).toBe(true);
+		expect(setUserActive(db, ORG, { id: admin }, id, true).ok).toBe(true);
 		const back = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword }, { address: '198.51.100.8', routeId: '/login', requestId: null });
 		expect(back.ok).toBe(true);
 	});
 
 	it('never lets an administrator deactivate themselves or remove their own admin role', () => {
-		expect(setUserActive(db, ORG, admin, admin, false)).toMatchObject({ ok: false, error: { code: 'user.self' } });
-		expect(setUserRoles(db, ORG, admin, admin, ['learner'])).toMatchObject({ ok: false, error: { code: 'user.self' } });
+		expect(setUserActive(db, ORG, { id: admin }, admin, false)).toMatchObject({ ok: false, error: { code: 'user.self' } });
+		expect(setUserRoles(db, ORG, { id: admin }, admin, ['learner'])).toMatchObject({ ok: false, error: { code: 'user.self' } });
 		// Adding roles to oneself is fine.
-		expect(setUserRoles(db, ORG, admin, admin, ['admin', 'tutor']).ok).toBe(true);
+		expect(setUserRoles(db, ORG, { id: admin }, admin, ['admin', 'tutor']).ok).toBe(true);
 	});
 
 	it('keeps the last active administrator', async () => {
@@ -98,18 +98,18 @@ describe('user administration', () => {
 		if (!second.ok) throw new Error(second.error.message);
 		const other = second.value.user.id;
 		// Two admins: the first may remove the second's admin role.
-		expect(setUserRoles(db, ORG, admin, other, ['tutor']).ok).toBe(true);
-		expect(setUserRoles(db, ORG, admin, other, ['admin']).ok).toBe(true);
+		expect(setUserRoles(db, ORG, { id: admin }, other, ['tutor']).ok).toBe(true);
+		expect(setUserRoles(db, ORG, { id: admin }, other, ['admin']).ok).toBe(true);
 		// The second deactivates the first; now the second is the last active admin and nobody may take that away.
-		expect(setUserActive(db, ORG, other, admin, false).ok).toBe(true);
-		expect(setUserRoles(db, ORG, admin, other, ['tutor'])).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
-		expect(setUserActive(db, ORG, admin, other, false)).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
+		expect(setUserActive(db, ORG, { id: other }, admin, false).ok).toBe(true);
+		expect(setUserRoles(db, ORG, { id: admin }, other, ['tutor'])).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
+		expect(setUserActive(db, ORG, { id: admin }, other, false)).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
 	});
 
 	it('answers a user of another centre like a missing one', () => {
 		const amira = idOf(db, 'learner@custodian.test');
-		expect(setUserActive(db, 'another-centre', admin, amira, false)).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
-		expect(setUserRoles(db, 'another-centre', admin, amira, ['admin'])).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(setUserActive(db, 'another-centre', { id: admin }, amira, false)).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(setUserRoles(db, 'another-centre', { id: admin }, amira, ['admin'])).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
 		expect(listUsers(db, 'another-centre')).toEqual([]);
 	});
 
@@ -122,6 +122,59 @@ describe('user administration', () => {
 		expect(validateSessionToken(db, token).user).toBeNull();
 		const login = await logIn(db, { email: 'learner@custodian.test', password: reset.value.oneTimePassword }, { address: '198.51.100.9', routeId: '/login', requestId: null });
 		expect(login.ok && login.user.mustChangePassword).toBe(true);
+	});
+});
+
+describe('the security events of user administration', () => {
+	let db: Db;
+	let admin: { id: string; address: string; routeId: string; requestId: string };
+	beforeEach(async () => {
+		db = openDatabase(':memory:');
+		await seedDemoData(db);
+		admin = { id: idOf(db, 'admin@custodian.test'), address: '203.0.113.40', routeId: '/(guarded)/admin/users/[userId]', requestId: 'request-7' };
+	});
+	const events = () => db.select().from(securityEvent).all();
+
+	it('records each change to an account with its subject, the administrator and where they acted from', async () => {
+		const made = await createUserAccount(db, ORG, { displayName: 'Nia Evans', email: 'nia@example.org', roles: ['tutor', 'learner'] }, admin);
+		if (!made.ok) throw new Error(made.error.message);
+		const nia = made.value.user.id;
+		expect(setUserRoles(db, ORG, admin, nia, ['learner', 'assessor']).ok).toBe(true);
+		expect(setUserActive(db, ORG, admin, nia, false).ok).toBe(true);
+		expect(setUserActive(db, ORG, admin, nia, true).ok).toBe(true);
+		const where = { actorId: admin.id, userId: nia, address: '203.0.113.40', routeId: '/(guarded)/admin/users/[userId]', requestId: 'request-7' };
+		expect(events().map(({ type, detail, actorId, userId, address, routeId, requestId }) => ({ type, detail, actorId, userId, address, routeId, requestId }))).toEqual([
+			{ type: 'account.created', detail: { roles: ['learner', 'tutor'] }, ...where },
+			{ type: 'one-time-password.issued', detail: { source: 'created' }, ...where },
+			{ type: 'roles.changed', detail: { before: ['learner', 'tutor'], after: ['learner', 'assessor'] }, ...where },
+			{ type: 'account.deactivated', detail: null, ...where },
+			{ type: 'account.reactivated', detail: null, ...where }
+		]);
+	});
+
+	it('records nothing when nothing changed or the change was refused', async () => {
+		const amira = idOf(db, 'learner@custodian.test');
+		expect(setUserRoles(db, ORG, admin, amira, ['learner']).ok).toBe(true);
+		expect(setUserActive(db, ORG, admin, amira, true).ok).toBe(true);
+		expect(setUserRoles(db, ORG, admin, admin.id, ['tutor']).ok).toBe(false);
+		expect(setUserActive(db, ORG, admin, admin.id, false).ok).toBe(false);
+		expect(setUserRoles(db, 'another-centre', admin, amira, ['admin']).ok).toBe(false);
+		expect((await createUserAccount(db, ORG, { displayName: 'Amira again', email: 'learner@custodian.test', roles: ['learner'] }, admin)).ok).toBe(false);
+		expect(events()).toEqual([]);
+	});
+
+	it('records every imported account as created by the administrator, with no name, email or password in the log', async () => {
+		const report = await importLearners(db, ORG, 'email,name\nrhys@example.org,Rhys Jones\nbad,Bad Row\n', admin, { hash: cheapHash });
+		expect(report.imported).toHaveLength(1);
+		const rhys = idOf(db, 'rhys@example.org');
+		expect(events().map((e) => [e.type, e.userId, e.actorId, e.detail])).toEqual([
+			['account.created', rhys, admin.id, { roles: ['learner'], source: 'import' }],
+			['one-time-password.issued', rhys, admin.id, { source: 'import' }]
+		]);
+		const logged = JSON.stringify(events());
+		expect(logged).not.toContain('Rhys');
+		expect(logged).not.toContain('rhys@example.org');
+		expect(logged).not.toContain(report.imported[0]!.oneTimePassword);
 	});
 });
 

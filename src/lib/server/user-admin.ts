@@ -6,7 +6,7 @@ import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { ROLES, user, userRole, type Role, type User } from '$lib/server/db/schema';
 import { hashPassword } from '$lib/server/auth/password';
 import { oneTimePasswordExpiry } from '$lib/server/auth/one-time-password';
-import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
+import { recordActorEvent, recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import { invalidateUserSessions } from '$lib/server/auth/session';
 import { normaliseEmail } from '$lib/server/auth/user';
 import { parseCsv } from '$lib/server/csv';
@@ -179,6 +179,7 @@ export async function createUserAccount(
 			.transaction(() => {
 				db.insert(user).values(row).run();
 				for (const role of new Set(parsed.data.roles)) db.insert(userRole).values({ userId: row.id, role }).run();
+				recordActorEvent(db, by, { type: 'account.created', userId: row.id, detail: { roles: ROLES.filter((r) => parsed.data.roles.includes(r)) } }, now);
 				recordIssued(db, by, row.id, 'created', now);
 			})
 			.immediate();
@@ -232,25 +233,27 @@ function activeAdminIds(db: Db, organisationId: string): string[] {
  * validateSessionToken refuses an inactive user's session anyway). An administrator cannot
  * deactivate themselves, and the centre's last active administrator stays.
  */
-export function setUserActive(db: Db, organisationId: string, actorId: string, userId: string, active: boolean): AdminResult<UserListEntry> {
+export function setUserActive(db: Db, organisationId: string, by: AdminActor, userId: string, active: boolean): AdminResult<UserListEntry> {
 	return db.$client
 		.transaction((): AdminResult<UserListEntry> => {
 			const target = findCentreUser(db, organisationId, userId);
 			if (!target) return NOT_FOUND;
 			if (!active) {
-				if (userId === actorId) return failure('user.self', 'You cannot deactivate your own account: ask another administrator.');
+				if (userId === by.id) return failure('user.self', 'You cannot deactivate your own account: ask another administrator.');
 				const admins = activeAdminIds(db, organisationId);
 				if (admins.length === 1 && admins[0] === userId) return failure('user.last-admin', 'This is the centre’s only active administrator: give another user the admin role first.');
 			}
 			db.update(user).set({ active }).where(eq(user.id, userId)).run();
 			if (!active) invalidateUserSessions(db, userId);
+			// Asking again for the state an account is already in changes nothing, and logs nothing.
+			if (target.active !== active) recordActorEvent(db, by, { type: active ? 'account.reactivated' : 'account.deactivated', userId });
 			return { ok: true, value: { ...target, active } };
 		})
 		.immediate();
 }
 
 /** Replaces a user's roles. An administrator keeps their own admin role; the last active admin stays. */
-export function setUserRoles(db: Db, organisationId: string, actorId: string, userId: string, input: string[]): AdminResult<UserListEntry> {
+export function setUserRoles(db: Db, organisationId: string, by: AdminActor, userId: string, input: string[]): AdminResult<UserListEntry> {
 	const parsed = roles.safeParse(input);
 	if (!parsed.success) return failure('invalid', parsed.error.issues[0]!.message, 'roles');
 	const next = ROLES.filter((r) => parsed.data.includes(r));
@@ -259,13 +262,14 @@ export function setUserRoles(db: Db, organisationId: string, actorId: string, us
 			const target = findCentreUser(db, organisationId, userId);
 			if (!target) return NOT_FOUND;
 			const losesAdmin = target.roles.includes('admin') && !next.includes('admin');
-			if (losesAdmin && userId === actorId) return failure('user.self', 'You cannot remove your own admin role: ask another administrator.', 'roles');
+			if (losesAdmin && userId === by.id) return failure('user.self', 'You cannot remove your own admin role: ask another administrator.', 'roles');
 			if (losesAdmin && target.active) {
 				const admins = activeAdminIds(db, organisationId);
 				if (admins.length === 1 && admins[0] === userId) return failure('user.last-admin', 'This is the centre’s only active administrator: give another user the admin role first.', 'roles');
 			}
 			db.delete(userRole).where(eq(userRole.userId, userId)).run();
 			for (const role of next) db.insert(userRole).values({ userId, role }).run();
+			if (target.roles.join() !== next.join()) recordActorEvent(db, by, { type: 'roles.changed', userId, detail: { before: target.roles, after: next } });
 			return { ok: true, value: { ...target, roles: next } };
 		})
 		.immediate();
@@ -402,6 +406,7 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 						createdAt: at
 					})
 					.run();
+				recordActorEvent(db, by, { type: 'account.created', userId: id, detail: { roles: ['learner'], source: 'import' } }, now);
 				recordIssued(db, by, id, 'import', now);
 				db.insert(userRole).values({ userId: id, role: 'learner' }).run();
 				if (entry.cohort) db.insert(cohortMember).values({ cohortId: entry.cohort.id, userId: id, role: 'learner', addedAt: at }).run();

@@ -5,7 +5,7 @@ import { ROLES } from '$lib/server/db/schema';
 import { oneTimePasswordLifetimeMs, oneTimePasswordState } from '$lib/server/auth/one-time-password';
 import { cohortsOfUser, findCentreUser, resetToOneTimePassword, setUserActive, setUserRoles, type AdminResult } from '$lib/server/user-admin';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
-import { requestContext } from '$lib/server/security/events';
+import { actorOf, requestContext } from '$lib/server/security/events';
 import { mfaStatus, resetMfa } from '$lib/server/auth/mfa';
 
 const NOT_FOUND = 'That user was not found.';
@@ -32,16 +32,16 @@ function answer<T>(action: string, result: AdminResult<T>, done: string, extra: 
 }
 
 export const actions = actionsWithRole('admin', {
-	roles: async ({ request, locals, params }) => {
-		const form = await request.formData();
+	roles: async (event) => {
+		const form = await event.request.formData();
 		const roles = form.getAll('roles').slice(0, 10).map((r) => String(r).slice(0, 50));
-		return answer('roles', setUserRoles(getDb(), locals.user!.organisationId, locals.user!.id, params.userId, roles), 'The roles are saved. They apply from the user’s next page.');
+		return answer('roles', setUserRoles(getDb(), event.locals.user!.organisationId, actorOf(event), event.params.userId, roles), 'The roles are saved. They apply from the user’s next page.');
 	},
-	deactivate: async ({ locals, params }) => {
-		return answer('active', setUserActive(getDb(), locals.user!.organisationId, locals.user!.id, params.userId, false), 'The account is deactivated and every session of it has ended.');
+	deactivate: async (event) => {
+		return answer('active', setUserActive(getDb(), event.locals.user!.organisationId, actorOf(event), event.params.userId, false), 'The account is deactivated and every session of it has ended.');
 	},
-	reactivate: async ({ locals, params }) => {
-		return answer('active', setUserActive(getDb(), locals.user!.organisationId, locals.user!.id, params.userId, true), 'The account is active again. They log in with their existing password.');
+	reactivate: async (event) => {
+		return answer('active', setUserActive(getDb(), event.locals.user!.organisationId, actorOf(event), event.params.userId, true), 'The account is active again. They log in with their existing password.');
 	},
 	resetPassword: async ({ locals, params, getClientAddress, route }) => {
 		const by = { id: locals.user!.id, ...requestContext({ getClientAddress, route, locals }) };

@@ -1,0 +1,134 @@
+import { expect, test, type Page } from '@playwright/test';
+import { logInAs, waitForHydration } from './support/accounts';
+import { createAccount, expectNoViolations, uniquePerson } from './support/admin';
+
+/** The admin's security log page, as an administrator uses it. */
+class SecurityLogPage {
+	constructor(readonly page: Page) {}
+	async goto(query = '') {
+		await this.page.goto(`/admin/security${query}`);
+		await waitForHydration(this.page);
+	}
+	async filter(filters: { event?: string; person?: string; address?: string; from?: string; to?: string }) {
+		if (filters.event !== undefined) await this.page.getByLabel('Event').selectOption({ label: filters.event });
+		if (filters.person !== undefined) await this.page.getByLabel('Person').fill(filters.person);
+		if (filters.address !== undefined) await this.page.getByLabel('Address').fill(filters.address);
+		if (filters.from !== undefined) await this.page.getByLabel('From').fill(filters.from);
+		if (filters.to !== undefined) await this.page.getByLabel('To', { exact: true }).fill(filters.to);
+		await this.page.getByRole('button', { name: 'Filter' }).click();
+	}
+	rows() {
+		return this.page.getByRole('table').locator('tbody tr');
+	}
+}
+
+/** The roles form of a user's page: ticks exactly these roles and saves. */
+async function saveRoles(page: Page, roles: string[]) {
+	for (const role of ['learner', 'assessor', 'tutor', 'admin']) {
+		await page.getByRole('checkbox', { name: new RegExp(`^${role}\\b`) }).setChecked(roles.includes(role));
+	}
+	await page.getByRole('button', { name: 'Save roles' }).click();
+	await expect(page.getByRole('status')).toContainText('The roles are saved');
+}
+
+const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+
+test('an admin finds the account they created and the roles they changed in the security log, through the filters', async ({ page }) => {
+	await logInAs(page, 'admin');
+	const person = uniquePerson('Logged Learner');
+	await createAccount(page, person, ['learner']);
+	await page.getByRole('link', { name: `See ${person.name}’s account` }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(person.name);
+	await waitForHydration(page);
+	await saveRoles(page, ['learner', 'tutor']);
+
+	const log = new SecurityLogPage(page);
+	await log.goto();
+	await expectNoViolations(page);
+	await log.filter({ person: person.email, event: 'Accounts and roles: all', from: today(), to: today() });
+	await expect(page).toHaveURL(/event=accounts/);
+	await expect(log.rows()).toHaveCount(2);
+	const roles = log.rows().nth(0);
+	await expect(roles.getByRole('rowheader')).toHaveText('Roles changed');
+	await expect(roles).toContainText(person.name);
+	await expect(roles).toContainText('Morag Campbell');
+	await expect(roles).toContainText('Roles learner → learner, tutor');
+	await expect(roles).toContainText('/(guarded)/admin/users/[userId]');
+	const created = log.rows().nth(1);
+	await expect(created.getByRole('rowheader')).toHaveText('Account created');
+	await expect(created).toContainText('Morag Campbell');
+	await expectNoViolations(page);
+
+	// One kind of event, and the one-time password issued with the account.
+	await log.filter({ event: 'Roles changed' });
+	await expect(log.rows()).toHaveCount(1);
+	await log.filter({ event: 'One-time password issued' });
+	await expect(log.rows()).toHaveCount(1);
+	await expect(log.rows().first()).not.toContainText(/[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}/);
+
+	// The person's link leads to their account.
+	await log.filter({ event: 'Accounts and roles: all' });
+	await log.rows().first().getByRole('link', { name: person.name }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(person.name);
+});
+
+test('the log pages through a person’s events, older and newer, ten at a time', async ({ page }) => {
+	await logInAs(page, 'admin');
+	const person = uniquePerson('Paged Person');
+	await createAccount(page, person, ['learner']);
+	await page.getByRole('link', { name: `See ${person.name}’s account` }).click();
+	await waitForHydration(page);
+	for (let i = 0; i < 6; i++) {
+		await saveRoles(page, ['learner', 'tutor']);
+		await saveRoles(page, ['learner']);
+	}
+
+	const log = new SecurityLogPage(page);
+	await log.goto(`?event=roles.changed&person=${encodeURIComponent(person.email)}&size=10`);
+	await expect(log.rows()).toHaveCount(10);
+	await expect(log.rows().first()).toContainText('Roles learner, tutor → learner');
+	await expect(page.getByRole('link', { name: 'Newer events' })).toHaveCount(0);
+	await page.getByRole('link', { name: 'Older events' }).click();
+	await expect(log.rows()).toHaveCount(2);
+	await expect(log.rows().last()).toContainText('Roles learner → learner, tutor');
+	await expect(page.getByRole('link', { name: 'Older events' })).toHaveCount(0);
+	await expect(page.getByLabel('Person')).toHaveValue(person.email);
+	await page.getByRole('link', { name: 'Newer events' }).click();
+	await expect(log.rows()).toHaveCount(10);
+	await expect(page.getByRole('link', { name: 'Older events' })).toBeVisible();
+});
+
+test('filters that cannot be used are explained next to their field, and a search that finds nothing says so', async ({ page }) => {
+	await logInAs(page, 'admin');
+	const log = new SecurityLogPage(page);
+	await log.goto();
+	await log.filter({ address: 'not an address', from: '2026-03-02', to: '2026-03-01' });
+	await expect(page.locator('#address-error')).toHaveText(/Enter an IP address or its beginning/);
+	await expect(page.locator('#to-error')).toHaveText('The last date must be on or after the first date.');
+	await expect(page.getByLabel('Address')).toHaveValue('not an address');
+	await expect(page.getByRole('table')).toHaveCount(0);
+	await expectNoViolations(page);
+
+	await log.goto(`?person=${uniquePerson('Nobody').email}`);
+	await expect(page.getByRole('status')).toContainText('No event matches these filters.');
+	await log.goto('?before=not-a-cursor');
+	await expect(page.getByRole('alert')).toContainText('That page link is not valid');
+});
+
+test('the security log keeps events for the period set in the centre settings, whose field explains a wrong value', async ({ page }) => {
+	await logInAs(page, 'admin');
+	await page.goto('/admin/settings');
+	await waitForHydration(page);
+	const field = page.getByLabel('Keep security log events for (days)');
+	const kept = await field.inputValue();
+	await field.fill('7');
+	await page.getByRole('button', { name: 'Save settings' }).click();
+	await expect(page.locator('#securityLogRetentionDays-error')).toHaveText('Keep events from 30 to 3650 days (about ten years).');
+	await expect(field).toHaveAttribute('aria-invalid', 'true');
+	await expectNoViolations(page);
+	await field.fill(kept);
+	await page.getByRole('button', { name: 'Save settings' }).click();
+	await expect(page).toHaveURL('/admin?saved=settings');
+	await page.getByRole('link', { name: 'View the security log' }).click();
+	await expect(page.getByRole('main')).toContainText(`Events are kept for ${kept} days`);
+});
