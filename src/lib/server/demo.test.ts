@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '$lib/core/database';
 import { organisation, securityEvent, user } from '$lib/server/db/schema';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData, seedFirstAdministrator } from './demo';
+import { eq } from 'drizzle-orm';
+import { decodeHex, encodeBase32NoPadding } from '@oslojs/encoding';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_KEY_HEX, seedDemoData, seedFirstAdministrator } from './demo';
 import { changePassword, logIn, rolesOf } from './auth/user';
 
 describe('first start', () => {
@@ -16,6 +18,18 @@ describe('first start', () => {
 		}
 		expect(await seedDemoData(db)).toBe(false);
 		expect(db.select().from(organisation).all()).toHaveLength(1);
+	});
+
+	it('enrols the staff demo accounts in MFA with the documented demo key, and no learner', async () => {
+		const db = openDatabase(':memory:');
+		await seedDemoData(db);
+		for (const account of DEMO_ACCOUNTS) {
+			const row = db.select().from(user).where(eq(user.email, account.email)).get()!;
+			const staff = account.roles.some((role) => role !== 'learner');
+			expect(row.totpKey, account.email).toBe(staff ? DEMO_TOTP_KEY_HEX : null);
+			expect(row.mfaEnrolledAt !== null, account.email).toBe(staff);
+		}
+		expect(encodeBase32NoPadding(decodeHex(DEMO_TOTP_KEY_HEX))).toBe('MN2XG5DPMRUWC3RNMRSW23ZNGIYDENRB');
 	});
 
 	it('creates only a centre and an administrator who must change the one-time password when demo data is off', async () => {

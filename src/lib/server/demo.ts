@@ -6,6 +6,7 @@ import { oneTimePasswordExpiry, oneTimePasswordState } from '$lib/server/auth/on
 import { hashPassword } from '$lib/server/auth/password';
 import { assignment, cohort, cohortMember, type CohortMemberRole } from '$lib/server/db/cohorts';
 import { createUser, findUserByEmail } from '$lib/server/auth/user';
+import { mfaRequiredFor } from '$lib/server/auth/mfa';
 
 export const DEMO_ORGANISATION_ID = 'demo-centre';
 /**
@@ -13,6 +14,14 @@ export const DEMO_ORGANISATION_ID = 'demo-centre';
  * password rules would refuse it (it contains the app's name), as they should for a real account.
  */
 export const DEMO_PASSWORD = 'custodian-demo-2026';
+
+/**
+ * The TOTP key of every demo account that must use MFA (the staff), so that someone trying the demo
+ * can log in: `npm run demo:code -- EMAIL` prints the current code, or an authenticator app can
+ * take the key by hand (base32 MN2XG5DPMRUWC3RNMRSW23ZNGIYDENRB, see the README). It is the 20 bytes
+ * of "custodian-demo-2026!". Demo data only: a real account's key comes from the CSPRNG.
+ */
+export const DEMO_TOTP_KEY_HEX = '637573746f6469616e2d64656d6f2d3230323621';
 
 /** The demo accounts, documented in the README. */
 export const DEMO_ACCOUNTS: readonly { email: string; displayName: string; roles: Role[] }[] = [
@@ -43,7 +52,10 @@ export async function seedDemoData(db: Db): Promise<boolean> {
 	const users = db.select({ n: count() }).from(user).get();
 	if ((users?.n ?? 0) === 0) {
 		for (const account of DEMO_ACCOUNTS) {
-			await createUser(db, { organisationId: DEMO_ORGANISATION_ID, password: DEMO_PASSWORD, ...account });
+			const made = await createUser(db, { organisationId: DEMO_ORGANISATION_ID, password: DEMO_PASSWORD, ...account });
+			if (mfaRequiredFor(account.roles, false)) {
+				db.update(user).set({ totpKey: DEMO_TOTP_KEY_HEX, mfaEnrolledAt: made.createdAt }).where(eq(user.id, made.id)).run();
+			}
 		}
 		seedDemoCohorts(db, new Date());
 	}
