@@ -1,5 +1,18 @@
 import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { ACCOUNTS, LoginPage, PASSWORD, logInAs, type RoleName } from './support/accounts';
+import { createOwnAccounts, e2eDatabasePath } from './support/fingerprint';
+
+/** Makes the account's password a one-time password that stops working at `expiresAt` (epoch ms). */
+function setOneTimePassword(userId: string, expiresAt: number) {
+	const db = new Database(e2eDatabasePath(), { fileMustExist: true });
+	try {
+		db.pragma('busy_timeout = 5000');
+		db.prepare('UPDATE user SET must_change_password = 1, one_time_password_expires_at = ? WHERE id = ?').run(expiresAt, userId);
+	} finally {
+		db.close();
+	}
+}
 
 test.describe('logging in and out', () => {
 	for (const role of Object.keys(ACCOUNTS) as RoleName[]) {
@@ -74,5 +87,31 @@ test.describe('logging in and out', () => {
 		await logInAs(page, 'learner');
 		const cookie = (await context.cookies()).find((c) => c.name === 'session');
 		expect(cookie?.value).not.toBe(planted);
+	});
+
+	test('an expired one-time password gets the same answer as a wrong password, and a used one works only once', async ({ browser }) => {
+		// The account's password (the demo one) stands for a one-time password an administrator issued.
+		const [own] = createOwnAccounts('expired-otp', ['learner']);
+		setOneTimePassword(own!.id, Date.now() - 1000);
+		const first = await browser.newContext();
+		const page = await first.newPage();
+		const login = new LoginPage(page);
+		await login.goto();
+		await login.logIn(own!.email, PASSWORD);
+		await expect(page.getByRole('alert')).toContainText('That email and password do not match an active account');
+		await expect(page).toHaveURL(/\/login/);
+
+		// Still within its time it logs in once, straight to choosing a password …
+		setOneTimePassword(own!.id, Date.now() + 3_600_000);
+		await login.logIn(own!.email, PASSWORD);
+		await expect(page).toHaveURL(/\/account\/password/);
+		// … and a second log-in with it, from another browser, is refused.
+		const second = await browser.newContext();
+		const other = await second.newPage();
+		await new LoginPage(other).goto();
+		await new LoginPage(other).logIn(own!.email, PASSWORD);
+		await expect(other.getByRole('alert')).toContainText('That email and password do not match an active account');
+		await first.close();
+		await second.close();
 	});
 });

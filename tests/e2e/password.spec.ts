@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { LoginPage, PASSWORD } from './support/accounts';
+import { LoginPage, PASSWORD, waitForHydration } from './support/accounts';
+import { createOwnAccounts } from './support/fingerprint';
 
 // Uses the second demo learner, whom no other test logs in as, so the change does not disturb them.
 const EMAIL = 'learner2@custodian.test';
@@ -49,5 +50,28 @@ test('a learner changes their password: errors sit next to their fields, other s
 	await new LoginPage(other).logIn(EMAIL, NEW_PASSWORD);
 	await expect(other).toHaveURL('/learn');
 	await context.close();
+	await elsewhere.close();
+});
+
+test('a common password is refused with the reason next to the new password field', async ({ page }) => {
+	const [own] = createOwnAccounts('refusal', ['learner']);
+	const login = new LoginPage(page);
+	await login.goto();
+	await login.logIn(own!.email, PASSWORD);
+	await expect(page).toHaveURL('/learn');
+	await page.goto('/account/password');
+	await waitForHydration(page);
+	await page.getByLabel('Current password').fill(PASSWORD);
+	await page.getByLabel('New password', { exact: true }).fill('password1234');
+	await page.getByLabel('New password again').fill('password1234');
+	await page.getByRole('button', { name: 'Change password' }).click();
+	await expect(page.locator('#newPassword-error')).toHaveText(/on a list of common and breached passwords/);
+	await expect(page.getByLabel('New password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+	// Nothing changed: the old password still logs in elsewhere.
+	const elsewhere = await page.context().browser()!.newContext();
+	const other = await elsewhere.newPage();
+	await new LoginPage(other).goto();
+	await new LoginPage(other).logIn(own!.email, PASSWORD);
+	await expect(other).toHaveURL('/learn');
 	await elsewhere.close();
 });
