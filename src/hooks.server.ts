@@ -34,8 +34,25 @@ export const init: ServerInit = async () => {
 	}
 };
 
+/**
+ * Behind a reverse proxy without ADDRESS_HEADER, every client has the proxy's address: log-in
+ * throttling per address and the security log would lump all of them together. Said once, loudly.
+ */
+let warnedAboutProxy = false;
+function warnIfProxiedWithoutAddressHeader(request: Request): void {
+	if (warnedAboutProxy || env.ADDRESS_HEADER || !request.headers.has('x-forwarded-for')) return;
+	warnedAboutProxy = true;
+	process.stderr.write(
+		JSON.stringify({
+			t: new Date().toISOString(),
+			warning: 'Requests carry X-Forwarded-For but ADDRESS_HEADER is not set: every client is seen with the proxy’s address. Set ADDRESS_HEADER=X-Forwarded-For and XFF_DEPTH (see the README).'
+		}) + '\n'
+	);
+}
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = crypto.randomUUID();
+	warnIfProxiedWithoutAddressHeader(event.request);
 	const started = performance.now();
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
