@@ -18,7 +18,7 @@ export type AccessRequirement =
 
 /**
  * Routes anyone may use, by route id. Every other route needs a rule below, or it is refused: a new
- * route is denied until someone decides who may use it (ASVS 5.0 §8.1.1, deny by default).
+ * route is denied until someone decides who may use it (ASVS 5.0 §8.2.1, deny by default).
  */
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/', '/login', '/logout', '/verify']);
 
