@@ -13,6 +13,7 @@ import { refusal } from '$lib/server/auth/refusal';
 import { recordSecurityEvent, requestContext } from '$lib/server/security/events';
 import { centreWideRenders, renderCapacity, type RenderCapacity } from './capacity';
 import { documentResponse, prepareDocument, type IssueRequest, type StreamOptions } from './documents';
+import { renderOffThread } from './render-off-thread';
 
 let renders: RenderCapacity | undefined;
 
@@ -28,6 +29,7 @@ export interface DownloadRequest {
 	/** Who asks: the learner or their assessor. */
 	issuedBy: string;
 	notFound: string;
+	/** Draws the PDF; by default in a worker thread (render-off-thread.ts). */
 	render?: StreamOptions['render'];
 }
 
@@ -55,7 +57,7 @@ export function downloadDocument(db: Db, event: DownloadEvent, download: Downloa
 			origin: event.url.origin,
 			issuedBy: download.issuedBy,
 			request: context,
-			render: download.render,
+			render: download.render ?? renderOffThread,
 			onSettled: () => slot.value.release()
 		});
 	} catch (e) {
