@@ -2,6 +2,7 @@ import { expect, request as playwrightRequest, test, type APIRequestContext } fr
 import Database from 'better-sqlite3';
 import { ACCOUNTS, PASSWORD, type RoleName } from './support/accounts';
 import { createOwnAccounts, e2eDatabasePath, fingerprint } from './support/fingerprint';
+import { logInClient } from './support/probes';
 import { discoverRoutes, requiredRole } from './support/routes';
 
 /**
@@ -61,9 +62,7 @@ test.describe('hostile input to every form action', () => {
 			// leave a kept-alive connection unusable, which says nothing about the app.
 			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html', connection: 'close' } });
 			if (visitor !== 'anonymous') {
-				const email = own.find((a) => a.role === visitor)!.email;
-				const response = await client.post('/login', { form: { email, password: PASSWORD }, maxRedirects: 0 });
-				expect(response.status()).toBe(303);
+				await logInClient(client, own.find((a) => a.role === visitor)!, PASSWORD);
 			}
 			clients.set(visitor, client);
 		}

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { generateTOTP } from '@oslojs/otp';
+import { expect, type APIRequestContext } from '@playwright/test';
 import { e2eDatabasePath } from './fingerprint';
 
 /**
@@ -142,4 +143,17 @@ export async function logInRaw(baseURL: string, account: ProbeAccount, password:
 		cookie = sessionCookie(verified) ?? cookie;
 	}
 	return cookie;
+}
+
+/**
+ * Logs a Playwright request client in (password, then the second step when the server asks for it),
+ * so that the client's cookie jar holds a session that has passed MFA.
+ */
+export async function logInClient(client: APIRequestContext, account: { email: string; totpKey: Uint8Array | null }, password: string): Promise<void> {
+	const login = await client.post('/login', { form: { email: account.email, password }, maxRedirects: 0 });
+	expect(login.status(), `log in as ${account.email}`).toBe(303);
+	if (!String(login.headers()['location']).startsWith('/account/mfa/verify')) return;
+	expect(account.totpKey, `${account.email} was asked for a code`).toBeTruthy();
+	const verified = await client.post('/account/mfa/verify', { form: { code: currentTotp(account.totpKey!) }, maxRedirects: 0 });
+	expect(verified.status(), `second step for ${account.email}`).toBe(303);
 }
