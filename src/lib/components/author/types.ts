@@ -27,8 +27,23 @@ export interface GraphNodeView {
 	deadEnd: boolean;
 }
 
-export interface GraphView {
+export interface GraphSummaryView {
 	start: string;
+	nodes: number;
+	choices: number;
+	unreachable: number;
+	deadEnds: number;
+	missingTargets: number;
+	withProblems: number;
+}
+
+/** The whole dialogue's summary and one page of its nodes (all, or only those with problems). */
+export interface GraphView {
+	summary: GraphSummaryView;
+	filter: 'all' | 'problems';
+	page: number;
+	pages: number;
+	matching: number;
 	nodes: GraphNodeView[];
 }
 

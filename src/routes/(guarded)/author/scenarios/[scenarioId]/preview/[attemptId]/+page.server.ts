@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
-import { titleOfSource } from '$lib/server/authoring';
+import { titleOfSource } from '$lib/server/scenario-source';
 import { applyPreviewAction, endPreview, ownedPreview, pointsSoFar } from '$lib/server/preview';
 import { chooseReply, submitDeskForm, type DeskActionTarget } from '$lib/server/desk-actions';
 import type { DeskResult } from '$lib/components/sim/forms';
