@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { LoginPage, logInAs, waitForHydration } from './support/accounts';
 import { createAccount, expectNoViolations, firstLogIn, uniquePerson } from './support/admin';
+import { enrolMfa } from './support/mfa';
 
 const OWN_PASSWORD = 'my own long passphrase';
 
@@ -29,6 +30,8 @@ test('an admin creates a user, who logs in with the one-time password and must c
 	const context = await browser.newContext();
 	const theirs = await context.newPage();
 	await firstLogIn(theirs, person.email, password, OWN_PASSWORD);
+	// A tutor must use MFA: set up right after choosing a password, before any page of the area.
+	await enrolMfa(theirs);
 	await expect(theirs).toHaveURL('/author');
 	// The one-time password no longer works.
 	await theirs.getByRole('button', { name: 'Log out' }).click();

@@ -1,5 +1,5 @@
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
-import { LoginPage, PASSWORD, waitForHydration } from './accounts';
+import { logInWithEmail, waitForHydration } from './accounts';
 import { AttemptActions, ReflectionPage, ScenarioBrief } from './learner';
 
 /**
@@ -10,10 +10,7 @@ import { AttemptActions, ReflectionPage, ScenarioBrief } from './learner';
 
 /** Logs in with any demo email (lead@ is not among the role accounts) and waits for the home page. */
 export async function logInWith(page: Page, email: string, home: string) {
-	const login = new LoginPage(page);
-	await login.goto();
-	await login.logIn(email, PASSWORD);
-	await expect(page).toHaveURL(home);
+	await logInWithEmail(page, email, home);
 }
 
 export async function newPageAs(browser: Browser, email: string, home: string): Promise<Page> {

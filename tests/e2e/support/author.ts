@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { LoginPage, PASSWORD, waitForHydration } from './accounts';
+import { logInWithEmail, waitForHydration } from './accounts';
 
 /**
  * The tutor's authoring pages (/author/scenarios), as a tutor meets them. Tests run in parallel on
@@ -14,10 +14,7 @@ export function uniqueScenarioId(prefix = 'e2e'): string {
 }
 
 export async function logInAsLead(page: Page) {
-	const login = new LoginPage(page);
-	await login.goto();
-	await login.logIn('lead@custodian.test', PASSWORD);
-	await expect(page).not.toHaveURL(/\/login/);
+	await logInWithEmail(page, 'lead@custodian.test', '/assess');
 }
 
 export class ScenarioEditor {
