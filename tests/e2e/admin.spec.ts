@@ -1,9 +1,22 @@
 import { expect, test } from '@playwright/test';
 import { LoginPage, logInAs, waitForHydration } from './support/accounts';
+import Database from 'better-sqlite3';
 import { createAccount, expectNoViolations, firstLogIn, uniquePerson } from './support/admin';
+import { e2eDatabasePath } from './support/fingerprint';
 import { enrolMfa } from './support/mfa';
 
 const OWN_PASSWORD = 'my own long passphrase';
+
+/** Moves the account's one-time password past its expiry, as if it had been issued days ago. */
+function expireOneTimePassword(email: string) {
+	const db = new Database(e2eDatabasePath(), { fileMustExist: true });
+	try {
+		db.pragma('busy_timeout = 5000');
+		db.prepare('UPDATE user SET one_time_password_expires_at = ? WHERE email = ?').run(Date.now() - 1000, email);
+	} finally {
+		db.close();
+	}
+}
 
 test('an admin creates a user, who logs in with the one-time password and must change it first', async ({ page, browser }) => {
 	await logInAs(page, 'admin');
@@ -147,4 +160,29 @@ test('unknown users and rules answer 404', async ({ page }) => {
 	await logInAs(page, 'admin');
 	expect((await page.goto('/admin/users/not-a-real-id'))?.status()).toBe(404);
 	expect((await page.goto('/admin/settings/retention?edit=not-a-real-id'))?.status()).toBe(404);
+});
+
+test('a user page says when the one-time password has expired and issues a new one that logs in', async ({ page, browser }) => {
+	await logInAs(page, 'admin');
+	const person = uniquePerson('Late Starter');
+	const expired = await createAccount(page, person, ['learner']);
+	const id = await page.getByRole('link', { name: `See ${person.name}’s account` }).getAttribute('href');
+	expireOneTimePassword(person.email);
+
+	await page.goto(id!);
+	await waitForHydration(page);
+	await expect(page.locator('#one-time-password-expired')).toContainText('The one-time password has expired');
+	await expectNoViolations(page);
+	await page.getByRole('button', { name: 'Issue a new one-time password' }).click();
+	const shown = page.getByRole('status').locator('.password code');
+	await expect(shown).toBeVisible();
+	const fresh = (await shown.textContent())!.trim();
+	expect(fresh).not.toBe(expired);
+	await expect(page.locator('#one-time-password-expired')).toHaveCount(0);
+
+	const context = await browser.newContext();
+	const theirs = await context.newPage();
+	await firstLogIn(theirs, person.email, fresh, OWN_PASSWORD);
+	await expect(theirs).toHaveURL('/learn');
+	await context.close();
 });
