@@ -10,7 +10,7 @@ class SecurityLogPage {
 		await waitForHydration(this.page);
 	}
 	async filter(filters: { event?: string; person?: string; address?: string; from?: string; to?: string }) {
-		if (filters.event !== undefined) await this.page.getByLabel('Event').selectOption({ label: filters.event });
+		if (filters.event !== undefined) await this.page.getByLabel('Event', { exact: true }).selectOption({ label: filters.event });
 		if (filters.person !== undefined) await this.page.getByLabel('Person').fill(filters.person);
 		if (filters.address !== undefined) await this.page.getByLabel('Address').fill(filters.address);
 		if (filters.from !== undefined) await this.page.getByLabel('From').fill(filters.from);
