@@ -1,5 +1,6 @@
 /**
- * Request bodies limited by route (issue 13, item 3; OWASP ASVS 5.0 §4.4, §13.1.x resource limits).
+ * Request bodies limited by route (issue 13, item 3; OWASP ASVS 5.0 §15.2.2: no loss of availability to
+ * resource-demanding requests).
  *
  * adapter-node's BODY_SIZE_LIMIT (4M under `npm start`) is one bound for every route, and parsing a
  * 4 MB form of 400,000 tiny fields holds the event loop for ~440 ms, anonymously on /login. Here
@@ -72,18 +73,42 @@ export function sizeLabel(bytes: number): string {
 	return bytes >= 1024 * KB ? `${(bytes / (1024 * KB)).toFixed(bytes % (1024 * KB) === 0 ? 0 : 1)} MB` : `${Math.ceil(bytes / KB)} KB`;
 }
 
-function tooLarge(event: Pick<RequestEvent, 'isDataRequest' | 'request'>, limit: number): Response {
+/**
+ * The 413. A browser still sending its body may not read an answer that comes early on a connection
+ * that is then closed (its unread bytes make the close a reset), so the rest of a body within
+ * BODY_SIZE_LIMIT is read and discarded first (bytes only, nothing parsed); a larger one is not
+ * read at all, and its connection is closed.
+ */
+async function tooLarge(event: Pick<RequestEvent, 'isDataRequest' | 'request'>, limit: number, rest: ReadableStream<Uint8Array> | null, outerBound: number): Promise<Response> {
+	const drained = rest !== null && (await discardWithin(rest, outerBound));
 	const response = refusal(event, 413, `What you sent is larger than this page accepts (at most ${sizeLabel(limit)}). Shorten the text or choose a smaller file, and send it again.`);
-	// The rest of the body is not read: closing the connection spares reading it only to discard it.
-	response.headers.set('Connection', 'close');
+	if (!drained) response.headers.set('Connection', 'close');
 	return response;
+}
+
+/** Reads and drops what is left of a body; false (and stops) once more than `limit` bytes came. */
+async function discardWithin(body: ReadableStream<Uint8Array>, limit: number): Promise<boolean> {
+	const reader = body.getReader();
+	let size = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) return true;
+			size += value.byteLength;
+			if (size > limit) return false;
+		}
+	} catch {
+		return false;
+	} finally {
+		reader.releaseLock();
+	}
 }
 
 /**
  * The body read whole if it is at most `limit` bytes; null as soon as it is found to be larger (the
  * rest is never read).
  */
-export async function readWithin(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | null> {
+export async function readWithin(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
 	const reader = body.getReader();
 	const chunks: Uint8Array[] = [];
 	let size = 0;
@@ -110,18 +135,19 @@ export async function readWithin(body: ReadableStream<Uint8Array>, limit: number
 export const bodyLimit: Handle = async ({ event, resolve }) => {
 	const request = event.request;
 	if (request.body === null) return resolve(event);
-	const limit = bodyLimitFor(event.route.id, request.headers.get('content-type'));
+	const outerBound = uploadLimitBytes(env.BODY_SIZE_LIMIT);
+	const limit = bodyLimitFor(event.route.id, request.headers.get('content-type'), outerBound);
 	const declared = request.headers.get('content-length');
 	if (declared !== null) {
 		// adapter-node errors the stream if more arrives than was declared (RFC 9112 §6.3), so the
 		// declared length bounds what any parser will read.
 		const length = Number(declared);
-		if (!Number.isSafeInteger(length) || length > limit) return tooLarge(event, limit);
+		if (!Number.isSafeInteger(length) || length > limit) return tooLarge(event, limit, length <= outerBound ? request.body : null, outerBound);
 		return resolve(event);
 	}
 	// No Content-Length (chunked, RFC 9112 §7.1): read it here, up to the limit, before any parser does.
 	const bytes = await readWithin(request.body, limit);
-	if (bytes === null) return tooLarge(event, limit);
+	if (bytes === null) return tooLarge(event, limit, request.body, outerBound - limit);
 	const headers = new Headers(request.headers);
 	headers.delete('transfer-encoding');
 	headers.set('content-length', String(bytes.byteLength));
