@@ -158,12 +158,14 @@ export function searchSecurityLog(db: Db, organisationId: string, query: Securit
 	if (query.types) conditions.push(inArray(e.type, query.types));
 	if (query.person !== '') {
 		const pattern = likePattern(query.person, false);
-		// ASCII letters match in any case (SQLite's LIKE); the email column holds lower-case addresses.
-		conditions.push(
-			sql`(${subject.email} LIKE ${pattern} ESCAPE '\\' OR ${subject.displayName} LIKE ${pattern} ESCAPE '\\'
-				OR ${actor.email} LIKE ${pattern} ESCAPE '\\' OR ${actor.displayName} LIKE ${pattern} ESCAPE '\\'
-				OR ${e.email} LIKE ${pattern} ESCAPE '\\')`
-		);
+		// The people first (a small table, its matches made once), then their events: matching names
+		// row by row through the joins took 0.4 s over 200,000 events when nobody matched.
+		// ASCII letters match in any case (SQLite's LIKE).
+		const people = db
+			.select({ id: user.id })
+			.from(user)
+			.where(sql`${user.email} LIKE ${pattern} ESCAPE '\\' OR ${user.displayName} LIKE ${pattern} ESCAPE '\\'`);
+		conditions.push(or(inArray(e.userId, people), inArray(e.actorId, people), sql`${e.email} LIKE ${pattern} ESCAPE '\\'`)!);
 	}
 	if (query.address !== '') conditions.push(sql`${e.address} LIKE ${likePattern(query.address, true)} ESCAPE '\\'`);
 	if (query.from !== '') conditions.push(sql`${e.at} >= ${ukDayStart(query.from)}`);
