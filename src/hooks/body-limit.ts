@@ -74,13 +74,15 @@ export function sizeLabel(bytes: number): string {
 }
 
 /**
- * The 413. A browser still sending its body may not read an answer that comes early on a connection
- * that is then closed (its unread bytes make the close a reset), so the rest of a body within
- * BODY_SIZE_LIMIT is read and discarded first (bytes only, nothing parsed); a larger one is not
- * read at all, and its connection is closed.
+ * The 413. A client still sending its body may never read an answer that comes early on a
+ * connection that is then closed (its unread bytes turn the close into a reset), so the rest of the
+ * body is read and dropped, bytes only, nothing parsed: `rest` up to `budget` bytes here, or, when
+ * `rest` is null (a declared length over BODY_SIZE_LIMIT, which adapter-node never starts reading),
+ * by Node's HTTP server after the answer. A chunked body longer than the budget is cut off by
+ * closing the connection.
  */
-async function tooLarge(event: Pick<RequestEvent, 'isDataRequest' | 'request'>, limit: number, rest: ReadableStream<Uint8Array> | null, outerBound: number): Promise<Response> {
-	const drained = rest !== null && (await discardWithin(rest, outerBound));
+async function tooLarge(event: Pick<RequestEvent, 'isDataRequest' | 'request'>, limit: number, rest: ReadableStream<Uint8Array> | null, budget: number): Promise<Response> {
+	const drained = rest === null || (await discardWithin(rest, budget));
 	const response = refusal(event, 413, `What you sent is larger than this page accepts (at most ${sizeLabel(limit)}). Shorten the text or choose a smaller file, and send it again.`);
 	if (!drained) response.headers.set('Connection', 'close');
 	return response;

@@ -52,7 +52,7 @@ describe('portfolio PDF benchmark', () => {
 		let peakRss = 0;
 		let peakGrowth = 0;
 		// One run first, unmeasured: the first render also parses the fonts and warms the JIT.
-		await issueDocument(fixture.db, prepareDocument(fixture.db, request)!, { origin: 'http://localhost:3000', issuedBy: fixture.learnerId, onData: () => {} });
+		await issueDocument(fixture.db, (await prepareDocument(fixture.db, request))!, { origin: 'http://localhost:3000', issuedBy: fixture.learnerId, onData: () => {} });
 		let pages = 0;
 		let bytes = 0;
 		for (let run = 0; run < RUNS; run++) {
@@ -65,7 +65,7 @@ describe('portfolio PDF benchmark', () => {
 			const delay = monitorEventLoopDelay({ resolution: 5 });
 			delay.enable();
 			const t0 = performance.now();
-			const prepared = prepareDocument(fixture.db, request)!;
+			const prepared = (await prepareDocument(fixture.db, request))!;
 			const issued = await issueDocument(fixture.db, prepared, { origin: 'http://localhost:3000', issuedBy: fixture.learnerId, onData: () => {} });
 			generation.push(performance.now() - t0);
 			delay.disable();
@@ -75,7 +75,7 @@ describe('portfolio PDF benchmark', () => {
 			bytes = issued.byteLength;
 
 			const f0 = performance.now();
-			const text = asPlainText(prepareDocument(fixture.db, request)!.content);
+			const text = asPlainText((await prepareDocument(fixture.db, request))!.content);
 			floors.push(performance.now() - f0);
 			expect(text.length).toBeGreaterThan(1000);
 		}
@@ -105,7 +105,7 @@ describe('portfolio PDF benchmark', () => {
 		});
 		// As the server renders: in a worker. One run first to start the worker and load its fonts.
 		const offThread = { origin: 'http://localhost:3000', issuedBy: fixture.learnerId, onData: () => {}, render: renderOffThread };
-		await issueDocument(fixture.db, prepareDocument(fixture.db, request)!, offThread);
+		await issueDocument(fixture.db, (await prepareDocument(fixture.db, request))!, offThread);
 		const offStalls: number[] = [];
 		const offTimes: number[] = [];
 		const gathering: number[] = [];
@@ -113,7 +113,7 @@ describe('portfolio PDF benchmark', () => {
 			const delay = monitorEventLoopDelay({ resolution: 5 });
 			delay.enable();
 			const t0 = performance.now();
-			const prepared = prepareDocument(fixture.db, request)!;
+			const prepared = (await prepareDocument(fixture.db, request))!;
 			gathering.push(performance.now() - t0);
 			await issueDocument(fixture.db, prepared, offThread);
 			offTimes.push(performance.now() - t0);

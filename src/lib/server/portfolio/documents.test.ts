@@ -34,7 +34,7 @@ interface Issued {
 }
 
 async function issue(fixture: PortfolioFixture, request: Parameters<typeof prepareDocument>[1]): Promise<Issued> {
-	const prepared = prepareDocument(fixture.db, request);
+	const prepared = await prepareDocument(fixture.db, request);
 	if (!prepared) throw new Error('nothing to issue');
 	const chunks: Uint8Array[] = [];
 	await issueDocument(fixture.db, prepared, { origin: ORIGIN, issuedBy: fixture.learnerId, onData: (c) => chunks.push(c) });
@@ -176,9 +176,9 @@ describe('one attempt', () => {
 		expect(single.pages.at(-1)).toContain(`Page ${single.pageCount} of ${single.pageCount}`);
 	});
 
-	it('is not issued for an attempt of someone else', () => {
-		expect(prepareDocument(fixture.db, { learnerId: fixture.assessorId, kind: 'attempt', attemptId: fixture.attemptIds[0] })).toBeUndefined();
-		expect(prepareDocument(fixture.db, { learnerId: fixture.learnerId, kind: 'attempt', attemptId: 'not-a-real-id' })).toBeUndefined();
+	it('is not issued for an attempt of someone else', async () => {
+		expect(await prepareDocument(fixture.db, { learnerId: fixture.assessorId, kind: 'attempt', attemptId: fixture.attemptIds[0] })).toBeUndefined();
+		expect(await prepareDocument(fixture.db, { learnerId: fixture.learnerId, kind: 'attempt', attemptId: 'not-a-real-id' })).toBeUndefined();
 	});
 });
 
@@ -267,7 +267,7 @@ describe('the shipped fonts', () => {
 
 describe('the download response', () => {
 	it('streams a PDF that verifies as unchanged once read to the end', async () => {
-		const prepared = prepareDocument(fixture.db, { learnerId: fixture.learnerId, kind: 'attempt', attemptId: fixture.attemptIds[0] })!;
+		const prepared = (await prepareDocument(fixture.db, { learnerId: fixture.learnerId, kind: 'attempt', attemptId: fixture.attemptIds[0] }))!;
 		const response = documentResponse(fixture.db, prepared, { origin: ORIGIN, issuedBy: fixture.learnerId });
 		expect(response.headers.get('Content-Type')).toBe('application/pdf');
 		expect(response.headers.get('Content-Disposition')).toBe(`attachment; filename="attempt-${prepared.content.documentId}.pdf"`);
@@ -277,7 +277,7 @@ describe('the download response', () => {
 	});
 
 	it('records nothing for a download the client cancels', async () => {
-		const prepared = prepareDocument(fixture.db, { learnerId: fixture.learnerId, kind: 'portfolio' })!;
+		const prepared = (await prepareDocument(fixture.db, { learnerId: fixture.learnerId, kind: 'portfolio' }))!;
 		const response = documentResponse(fixture.db, prepared, { origin: ORIGIN, issuedBy: fixture.learnerId });
 		const reader = response.body!.getReader();
 		await reader.read();

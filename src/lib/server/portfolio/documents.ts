@@ -51,10 +51,10 @@ export interface PreparedDocument {
 }
 
 /** The content of a new document, with its id and content hash, or undefined when there is nothing to issue. */
-export function prepareDocument(db: Db, request: IssueRequest, now = new Date()): PreparedDocument | undefined {
+export async function prepareDocument(db: Db, request: IssueRequest, now = new Date()): Promise<PreparedDocument | undefined> {
 	const learner = db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, request.learnerId)).get();
 	if (!learner) return undefined;
-	const content = portfolioContent(db, { documentId: newDocumentId(), learnerId: request.learnerId, kind: request.kind, attemptId: request.attemptId, issuedAt: now.toISOString() });
+	const content = await portfolioContent(db, { documentId: newDocumentId(), learnerId: request.learnerId, kind: request.kind, attemptId: request.attemptId, issuedAt: now.toISOString() });
 	if (!content) return undefined;
 	return {
 		content,

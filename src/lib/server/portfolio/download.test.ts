@@ -11,7 +11,7 @@ const ORIGIN = 'https://custodian.example';
 let fixture: PortfolioFixture;
 beforeAll(async () => {
 	fixture = await portfolioFixture({ attempts: 2 });
-});
+}, 60_000);
 
 function post(origin: string | null, accept = 'application/pdf, application/json'): Pick<RequestEvent, 'request' | 'url' | 'isDataRequest' | 'getClientAddress' | 'route' | 'locals'> {
 	const headers = new Headers({ accept, 'content-type': 'application/x-www-form-urlencoded' });
@@ -32,7 +32,7 @@ const documentsOfLearner = () => fixture.db.select().from(portfolioDocument).whe
 describe('asking for a portfolio document', () => {
 	it('issues the document, records it once, and logs the export with who asked and from where', async () => {
 		const before = documentsOfLearner().length;
-		const response = downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.assessorId, notFound: 'none' }, renderCapacity(2));
+		const response = await downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.assessorId, notFound: 'none' }, renderCapacity(2));
 		expect(response.status).toBe(200);
 		const id = response.headers.get('X-Document-Id')!;
 		await response.arrayBuffer();
@@ -48,10 +48,10 @@ describe('asking for a portfolio document', () => {
 		});
 	});
 
-	it('refuses a request from another origin, or with none, and issues nothing', () => {
+	it('refuses a request from another origin, or with none, and issues nothing', async () => {
 		const before = documentsOfLearner().length;
 		for (const origin of ['https://evil.example', null]) {
-			const response = downloadDocument(fixture.db, post(origin), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, renderCapacity(2));
+			const response = await downloadDocument(fixture.db, post(origin), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, renderCapacity(2));
 			expect(response.status).toBe(403);
 		}
 		expect(documentsOfLearner().length).toBe(before);
@@ -60,21 +60,23 @@ describe('asking for a portfolio document', () => {
 	it('refuses a second render for the same user while the first is under way, with a message', async () => {
 		const capacity = renderCapacity(2);
 		const ask = () => downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, capacity);
-		const first = ask();
-		const second = ask();
+		// Asked at once: the second comes while the first is still gathering its content.
+		const [first, second] = await Promise.all([ask(), ask()]);
 		expect(first.status).toBe(200);
 		expect(second.status).toBe(429);
 		expect((await second.json()).message).toContain('still being made');
 		await first.arrayBuffer();
-		const third = ask();
+		const third = await ask();
 		expect(third.status).toBe(200);
 		await third.arrayBuffer();
 	});
 
 	it('tells a user beyond the centre-wide cap when to try again', async () => {
 		const capacity = renderCapacity(1);
-		const first = downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, capacity);
-		const other = downloadDocument(fixture.db, post(ORIGIN, 'text/html'), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.assessorId, notFound: 'none' }, capacity);
+		const [first, other] = await Promise.all([
+			downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, capacity),
+			downloadDocument(fixture.db, post(ORIGIN, 'text/html'), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.assessorId, notFound: 'none' }, capacity)
+		]);
 		expect(other.status).toBe(503);
 		expect(other.headers.get('Retry-After')).toBe('5');
 		expect(await other.text()).toContain('Try again in 5 seconds');
@@ -83,16 +85,16 @@ describe('asking for a portfolio document', () => {
 
 	it('frees the slot when the client gives up on the download', async () => {
 		const capacity = renderCapacity(1);
-		const response = downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, capacity);
+		const response = await downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, capacity);
 		const reader = response.body!.getReader();
 		await reader.read();
 		await reader.cancel();
 		await expect.poll(() => capacity.active()).toBe(0);
 	});
 
-	it('answers not found, and frees the slot, when there is nothing of the asker’s to issue', () => {
+	it('answers not found, and frees the slot, when there is nothing of the asker’s to issue', async () => {
 		const capacity = renderCapacity(1);
-		const response = downloadDocument(fixture.db, post(ORIGIN), { issue: undefined, issuedBy: fixture.learnerId, notFound: 'There is no learner of yours at this address.' }, capacity);
+		const response = await downloadDocument(fixture.db, post(ORIGIN), { issue: undefined, issuedBy: fixture.learnerId, notFound: 'There is no learner of yours at this address.' }, capacity);
 		expect(response.status).toBe(404);
 		expect(capacity.active()).toBe(0);
 	});

@@ -35,7 +35,8 @@ export interface DownloadRequest {
 
 type DownloadEvent = Pick<RequestEvent, 'request' | 'url' | 'isDataRequest' | 'getClientAddress' | 'route' | 'locals'>;
 
-export function downloadDocument(db: Db, event: DownloadEvent, download: DownloadRequest, capacity: RenderCapacity = portfolioRenders()): Response {
+/** The slot is taken before the first await, so two requests at once can never both get one. */
+export async function downloadDocument(db: Db, event: DownloadEvent, download: DownloadRequest, capacity: RenderCapacity = portfolioRenders()): Promise<Response> {
 	const context = requestContext(event);
 	if (event.request.headers.get('origin') !== event.url.origin) {
 		recordSecurityEvent(db, { type: 'access.refused', userId: download.issuedBy, ...context, detail: { reason: 'cross-origin-download' } });
@@ -48,7 +49,7 @@ export function downloadDocument(db: Db, event: DownloadEvent, download: Downloa
 		return response;
 	}
 	try {
-		const prepared = download.issue && prepareDocument(db, download.issue);
+		const prepared = download.issue && (await prepareDocument(db, download.issue));
 		if (!prepared) {
 			slot.value.release();
 			return refusal(event, 404, download.notFound);
