@@ -72,6 +72,29 @@ test('an admin finds the account they created and the roles they changed in the 
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(person.name);
 });
 
+test('a tutor’s downloads of a cohort’s results and of a scenario file are in the log, under their name', async ({ page, browser }) => {
+	const tutorContext = await browser.newContext();
+	const tutor = await tutorContext.newPage();
+	await logInAs(tutor, 'tutor');
+	await tutor.goto('/author/results');
+	await tutor.getByRole('table').getByRole('link').first().click();
+	const csv = await tutor.request.get((await tutor.getByRole('link', { name: 'Download the results as CSV' }).getAttribute('href'))!);
+	expect(csv.status()).toBe(200);
+	await tutor.goto('/author/scenarios');
+	await tutor.getByRole('table').locator('a[href^="/author/scenarios/"]').first().click();
+	const yaml = await tutor.request.get((await tutor.locator('a[href*="/export?version="]').first().getAttribute('href'))!);
+	expect(yaml.status()).toBe(200);
+	await tutorContext.close();
+
+	await logInAs(page, 'admin');
+	const log = new SecurityLogPage(page);
+	await log.goto();
+	await log.filter({ person: 'tutor@custodian.test', event: 'Exports: all', from: today() });
+	await expect(log.rows().filter({ hasText: 'Cohort results downloaded (CSV)' }).first()).toContainText('Priya Raman');
+	await expect(log.rows().filter({ hasText: 'Scenario file downloaded' }).first()).toContainText(/Scenario id: \S+; version: \S+/);
+	await expectNoViolations(page);
+});
+
 test('the log pages through a person’s events, older and newer, ten at a time', async ({ page }) => {
 	await logInAs(page, 'admin');
 	const person = uniquePerson('Paged Person');
