@@ -5,8 +5,9 @@ import { ROLES } from '$lib/server/db/schema';
 import { createUserAccount } from '$lib/server/user-admin';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { requestContext } from '$lib/server/security/events';
+import { oneTimePasswordLifetimeMs } from '$lib/server/auth/one-time-password';
 
-export const load = withRole('admin', (() => ({ roles: ROLES })) satisfies PageServerLoad);
+export const load = withRole('admin', (() => ({ roles: ROLES, oneTimePasswordHours: oneTimePasswordLifetimeMs() / 3_600_000 })) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('admin', {
 	default: async ({ request, locals, getClientAddress, route }) => {
