@@ -217,11 +217,7 @@ test('the comment bank works without JavaScript: a new comment is added and a ch
 
 	const context = await browser.newContext({ javaScriptEnabled: false });
 	const page = await context.newPage();
-	await page.goto('/login');
-	await page.getByLabel('Email address').fill(ACCOUNTS.assessor.email);
-	await page.getByLabel('Password').fill('custodian-demo-2026');
-	await page.getByRole('button', { name: 'Log in' }).click();
-	await expect(page).toHaveURL('/assess');
+	await logInAs(page, 'assessor');
 	await page.goto(`/assess/attempts/${attemptId}`);
 	const comment = `Refer to the organisation’s procedure by name (${Date.now()}).`;
 	await page.getByLabel('Feedback to the learner', { exact: true }).fill('Good start.');

@@ -1,6 +1,6 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { ACCOUNTS, PASSWORD, type RoleName } from './support/accounts';
+import { ACCOUNTS, PASSWORD, requestContextAs, type RoleName } from './support/accounts';
 import { e2eDatabasePath, fingerprint } from './support/fingerprint';
 import { discoverRoutes, requiredRole } from './support/routes';
 
@@ -70,9 +70,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		rw.close();
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of Object.keys(ACCOUNTS) as RoleName[]) {
-			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html', connection: 'close' } });
-			expect((await client.post('/login', { form: { email: ACCOUNTS[role].email, password: PASSWORD }, maxRedirects: 0 })).status()).toBe(303);
-			clients.set(role, client);
+			clients.set(role, await requestContextAs(ACCOUNTS[role].email, { connection: 'close' }));
 		}
 	});
 

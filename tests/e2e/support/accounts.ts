@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
 import { baseURL, demoSessionToken, unusedCode, withLock } from './mfa';
 
 /** The demo accounts the server creates on an empty database (src/lib/server/demo.ts, README). */
@@ -79,6 +79,22 @@ export async function logInWithEmail(page: Page, email: string, home: string) {
 		await login.logIn(email, PASSWORD);
 	}
 	await expect(page).toHaveURL(home);
+}
+
+/**
+ * An HTTP client signed in as a demo account: a learner logs in with the password, a staff account
+ * carries the session shared by the tests (support/mfa.ts).
+ */
+export async function requestContextAs(email: string, extraHTTPHeaders: Record<string, string> = {}): Promise<APIRequestContext> {
+	const headers = { origin: baseURL(), accept: 'text/html', ...extraHTTPHeaders };
+	if (email in STAFF_HOMES) {
+		const token = await demoSessionToken(email, PASSWORD);
+		const cookie = { name: 'session', value: token, domain: 'localhost', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' as const };
+		return playwrightRequest.newContext({ baseURL: baseURL(), extraHTTPHeaders: headers, storageState: { cookies: [cookie], origins: [] } });
+	}
+	const client = await playwrightRequest.newContext({ baseURL: baseURL(), extraHTTPHeaders: headers });
+	expect((await client.post('/login', { form: { email, password: PASSWORD }, maxRedirects: 0 })).status(), `log-in of ${email}`).toBe(303);
+	return client;
 }
 
 export async function logInAs(page: Page, role: RoleName) {
