@@ -22,6 +22,9 @@ export const actions = actionsWithUser({
 		const { request, locals, cookies, url } = event;
 		const user = locals.user!;
 		const current = locals.session!;
+		const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
+		// Nothing to verify: no code is checked (or spent) for a session that has passed the step.
+		if (!user.mfaEnrolled || current.mfaVerified) redirect(303, redirectTo ?? homeFor(user.roles));
 		const form = await request.formData();
 		const code = String(form.get('code') ?? '').slice(0, 64);
 		if (!code.trim()) return fail(400, { errors: { code: 'Enter the 6-digit code from your authenticator app, or a recovery code.' } });
@@ -35,7 +38,6 @@ export const actions = actionsWithUser({
 		markSessionMfaVerified(db, verified.id);
 		invalidateSession(db, current.id);
 		setSessionCookie(cookies, token, verified.expiresAt);
-		const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
 		const next = pendingStepFor(user, { ...verified, mfaVerified: true });
 		redirect(303, next ? stepUrl(next, redirectTo) : (redirectTo ?? homeFor(user.roles)));
 	}
