@@ -218,3 +218,14 @@ describe('reserving attempts', () => {
 		);
 	});
 });
+
+describe('forgetting stale keys', () => {
+	it('drops the rows of keys whose failures can no longer matter when attempts go on', () => {
+		const db = createServerTestDb();
+		for (let i = 0; i < 50; i++) reserveAttempt(db, [accountKey(`random${i}@example.org`)], T0);
+		expect(db.select().from(loginThrottle).all()).toHaveLength(50);
+		const later = T0 + ACCOUNT_POLICY.windowMs + ADDRESS_POLICY.lockMs + 1;
+		reserveAttempt(db, [accountKey('fresh@example.org')], later);
+		expect(db.select().from(loginThrottle).all().map((r) => r.key)).toEqual([accountKey('fresh@example.org')]);
+	});
+});

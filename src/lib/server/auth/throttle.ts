@@ -149,6 +149,9 @@ export function recordFailure(db: Db, keys: string[], now = Date.now()): void {
 		.immediate();
 }
 
+const PRUNE_EVERY_MS = 10 * MINUTE;
+let lastPrunedAt = Number.NEGATIVE_INFINITY;
+
 /** An attempt counted as a failure until it is settled; what settleAttempt needs to take it back. */
 export interface Reservation {
 	readonly at: number;
@@ -163,6 +166,12 @@ export type ReservedAttempt = { allowed: true; reservation: Reservation } | Refu
  * counts nothing: it checked no secret.
  */
 export function reserveAttempt(db: Db, keys: string[], now = Date.now()): ReservedAttempt {
+	// Every typed email gets a row: forget the stale ones now and then, so guessing at random
+	// addresses cannot grow the table without bound.
+	if (now - lastPrunedAt >= PRUNE_EVERY_MS || now < lastPrunedAt) {
+		pruneThrottle(db, now);
+		lastPrunedAt = now;
+	}
 	return db.$client
 		.transaction((): ReservedAttempt => {
 			const rows = readRows(db, keys);
