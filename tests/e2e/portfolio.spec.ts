@@ -1,14 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { logInAs, waitForHydration } from './support/accounts';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { LoginPage, PASSWORD, waitForHydration } from './support/accounts';
 import { endedAttempt, logInWith, newPageAs, submitReflection } from './support/assessor';
+import { createOwnAccounts, e2eDatabasePath } from './support/fingerprint';
 
 /**
  * Portfolio PDFs (issue 6): the learner downloads an attempt and the whole portfolio, the files say
  * what happened, /verify recognises them and refuses a changed copy; nobody downloads evidence
- * that is not theirs to see.
+ * that is not theirs to see. Issuing a document is a POST from the page's own form (issue 13): a
+ * GET issues nothing, and one user has one document being made at a time.
  */
 
 function pdfText(path: string): string {
@@ -19,11 +22,41 @@ function pdfText(path: string): string {
 
 async function download(page: Page, label: string | RegExp, scope = page.locator('main')): Promise<{ path: string; text: string }> {
 	const saved = page.waitForEvent('download');
-	await scope.getByRole('link', { name: label }).click();
+	await scope.getByRole('button', { name: label }).click();
 	const file = await saved;
 	const path = test.info().outputPath(file.suggestedFilename());
 	await file.saveAs(path);
 	return { path, text: pdfText(path) };
+}
+
+/** What the page's form sends: a form POST from the site's own origin. */
+function askFor(page: Page, path: string, origin = new URL(page.url()).origin) {
+	return page.request.post(path, { form: {}, headers: { origin, accept: 'application/pdf, application/json' }, maxRedirects: 0 });
+}
+
+/** createOwnAccounts names its accounts "<prefix> <role>". */
+const OWN_LEARNER_NAME = 'portfolio learner';
+
+/** A learner of the test's own (no other test downloads as them), logged in. */
+async function ownLearner(browser: Browser, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; id: string }> {
+	const [account] = createOwnAccounts('portfolio', ['learner']);
+	const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+	const page = await context.newPage();
+	const login = new LoginPage(page);
+	await page.goto('/login');
+	if (options.javaScriptEnabled !== false) await waitForHydration(page);
+	await login.logIn(account!.email, PASSWORD);
+	await expect(page).toHaveURL('/learn');
+	return { page, id: account!.id };
+}
+
+function documentsIssuedTo(learnerId: string): number {
+	const db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
+	try {
+		return (db.prepare('SELECT count(*) AS n FROM portfolio_document WHERE learner_id = ?').get(learnerId) as { n: number }).n;
+	} finally {
+		db.close();
+	}
 }
 
 async function verifyUpload(page: Page, path: string) {
@@ -34,18 +67,19 @@ async function verifyUpload(page: Page, path: string) {
 	return page.locator('#verify-result');
 }
 
-test('a learner downloads an attempt and the portfolio, and /verify recognises them and refuses a changed copy', async ({ page }) => {
-	await logInAs(page, 'learner');
+test('a learner downloads an attempt and the portfolio, and /verify recognises them and refuses a changed copy', async ({ browser }) => {
+	// A learner of the test's own: one user has one document made at a time, and other tests download too.
+	const { page } = await ownLearner(browser);
 	const attemptId = await endedAttempt(page);
 	await submitReflection(page, attemptId);
 
 	await page.goto('/learn/portfolio');
 	await waitForHydration(page);
 	await expect(page.getByRole('heading', { level: 1, name: 'Portfolio' })).toBeVisible();
-	const row = page.getByRole('listitem').filter({ has: page.locator(`a[href="/learn/portfolio/attempts/${attemptId}/download"]`) });
+	const row = page.getByRole('listitem').filter({ has: page.locator(`form[action="/learn/portfolio/attempts/${attemptId}/download"]`) });
 	const attempt = await download(page, 'Download attempt (PDF)', row);
 	expect(attempt.text).toContain('Attempt evidence');
-	expect(attempt.text).toContain('Amira Khan');
+	expect(attempt.text).toContain(OWN_LEARNER_NAME);
 	expect(attempt.text).toContain('I ended the call at once');
 	expect(attempt.text).toMatch(/Page 1 of \d+/);
 	// The built server found the shipped fonts (it runs from a copy of build/, with the project as its working directory).
@@ -59,7 +93,7 @@ test('a learner downloads an attempt and the portfolio, and /verify recognises t
 
 	const unchanged = await verifyUpload(page, attempt.path);
 	await expect(unchanged).toContainText('Issued by this centre and unchanged');
-	await expect(unchanged).not.toContainText('Amira');
+	await expect(unchanged).not.toContainText(OWN_LEARNER_NAME);
 
 	const bytes = readFileSync(attempt.path);
 	const id = /custodian-document-id:(CUS-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(bytes.toString('latin1'))![1]!;
@@ -72,10 +106,10 @@ test('a learner downloads an attempt and the portfolio, and /verify recognises t
 	await expect(changed).toContainText(id);
 });
 
-test('the id and content hash printed on a document are accepted on /verify, and a wrong hash is refused', async ({ page }) => {
-	await logInAs(page, 'learner');
+test('the id and content hash printed on a document are accepted on /verify, and a wrong hash is refused', async ({ browser }) => {
+	const { page } = await ownLearner(browser);
 	const attemptId = await endedAttempt(page);
-	const response = await page.request.get(`/learn/portfolio/attempts/${attemptId}/download`);
+	const response = await askFor(page, `/learn/portfolio/attempts/${attemptId}/download`);
 	expect(response.status()).toBe(200);
 	const text = (await response.body()).toString('latin1');
 	const [, id, hash] = /custodian-document-id:(CUS-[0-9A-Z]{4}-[0-9A-Z]{4}) content-sha256:([0-9a-f]{64})/.exec(text)!;
@@ -112,13 +146,13 @@ test('an assessor downloads only the portfolios of learners they assess; a learn
 	expect(fromSam.text).toContain('Ola Nowak-Fitzgerald');
 
 	const gareth = await newPageAs(browser, 'assessor@custodian.test', '/assess');
-	expect((await gareth.request.get(`/assess/learners/${olaId}/portfolio/download`)).status()).toBe(404);
+	expect((await askFor(gareth, `/assess/learners/${olaId}/portfolio/download`)).status()).toBe(404);
 	expect((await gareth.goto(`/assess/learners/${olaId}/portfolio`))!.status()).toBe(404);
 
 	const amira = await browser.newPage();
 	await logInWith(amira, 'learner@custodian.test', '/learn');
-	expect((await amira.request.get(`/learn/portfolio/attempts/${olaAttempt}/download`)).status()).toBe(404);
-	expect((await amira.request.get(`/learn/portfolio/attempts/not-a-real-id/download`)).status()).toBe(404);
+	expect((await askFor(amira, `/learn/portfolio/attempts/${olaAttempt}/download`)).status()).toBe(404);
+	expect((await askFor(amira, `/learn/portfolio/attempts/not-a-real-id/download`)).status()).toBe(404);
 });
 
 test('a file over the upload limit is refused with a message, with or without JavaScript', async ({ page }) => {
@@ -145,12 +179,12 @@ async function expectNoViolations(page: Page) {
 	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
-test('the portfolio and verify pages have no WCAG 2.2 A/AA violations, also with results and errors shown', async ({ page }) => {
-	await logInAs(page, 'learner');
+test('the portfolio and verify pages have no WCAG 2.2 A/AA violations, also with results and errors shown', async ({ browser }) => {
+	const { page } = await ownLearner(browser);
 	const attemptId = await endedAttempt(page);
 	await page.goto('/learn/portfolio');
 	await waitForHydration(page);
-	const row = page.getByRole('listitem').filter({ has: page.locator(`a[href="/learn/portfolio/attempts/${attemptId}/download"]`) });
+	const row = page.getByRole('listitem').filter({ has: page.locator(`form[action="/learn/portfolio/attempts/${attemptId}/download"]`) });
 	const attempt = await download(page, 'Download attempt (PDF)', row);
 	await expectNoViolations(page);
 
@@ -161,4 +195,42 @@ test('the portfolio and verify pages have no WCAG 2.2 A/AA violations, also with
 	await page.getByRole('button', { name: 'Check the id and hash' }).click();
 	await expect(page.getByText('Enter the document id as printed')).toBeVisible();
 	await expectNoViolations(page);
+});
+
+test('without JavaScript the download button still downloads the portfolio, which is then listed', async ({ browser }) => {
+	const { page, id } = await ownLearner(browser, { javaScriptEnabled: false });
+	await page.goto('/learn/portfolio');
+	const portfolio = await download(page, 'Download the whole portfolio (PDF)');
+	expect(portfolio.text).toContain('Portfolio of evidence');
+	expect(documentsIssuedTo(id)).toBe(1);
+	await page.reload();
+	await expect(page.getByRole('table')).toContainText(/CUS-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+});
+
+test('a GET of a download address issues nothing and sends the learner back to the page; a POST from another site is refused', async ({ browser }) => {
+	const { page, id } = await ownLearner(browser);
+	const get = await page.request.get('/learn/portfolio/download', { maxRedirects: 0 });
+	expect(get.status()).toBe(303);
+	expect(get.headers()['location']).toBe('/learn/portfolio');
+	await page.goto('/learn/portfolio/download');
+	await expect(page).toHaveURL('/learn/portfolio');
+	const forged = await page.request.post('/learn/portfolio/download', { data: 'x', headers: { origin: 'https://elsewhere.example', 'content-type': 'application/octet-stream' } });
+	expect(forged.status()).toBe(403);
+	expect(documentsIssuedTo(id)).toBe(0);
+
+	expect((await askFor(page, '/learn/portfolio/download')).status()).toBe(200);
+	expect(documentsIssuedTo(id)).toBe(1);
+});
+
+test('a second download by the same user while the first is being made is refused with a message', async ({ browser }) => {
+	const { page, id } = await ownLearner(browser);
+	await endedAttempt(page);
+	const [first, second] = await Promise.all([askFor(page, '/learn/portfolio/download'), askFor(page, '/learn/portfolio/download')]);
+	const statuses = [first.status(), second.status()].sort();
+	expect(statuses).toEqual([200, 429]);
+	const refused = first.status() === 429 ? first : second;
+	expect((await refused.json()).message).toContain('Your previous document is still being made');
+	expect(documentsIssuedTo(id)).toBe(1);
+	// Once the first is done, the next is made.
+	expect((await askFor(page, '/learn/portfolio/download')).status()).toBe(200);
 });
