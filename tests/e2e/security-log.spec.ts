@@ -27,7 +27,13 @@ async function saveRoles(page: Page, roles: string[]) {
 	for (const role of ['learner', 'assessor', 'tutor', 'admin']) {
 		await page.getByRole('checkbox', { name: new RegExp(`^${role}\\b`) }).setChecked(roles.includes(role));
 	}
+	// The message stays from the save before: wait for this save and for the page's data to be
+	// reloaded after it, so the next ticks are not undone by a reload still on its way.
+	const saved = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('?/roles'));
+	const reloaded = page.waitForResponse((r) => r.url().includes('__data.json'));
 	await page.getByRole('button', { name: 'Save roles' }).click();
+	expect((await saved).status()).toBe(200);
+	await reloaded;
 	await expect(page.getByRole('status')).toContainText('The roles are saved');
 }
 
