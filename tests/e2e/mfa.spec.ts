@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { generateHOTP } from '@oslojs/otp';
 import { LoginPage, PASSWORD, logInAs, waitForHydration } from './support/accounts';
+import { expectNoViolations } from './support/admin';
 import { e2eDatabasePath } from './support/fingerprint';
 import { codeForManualKey, enrolMfa, nextCodeForManualKey } from './support/mfa';
 import { createProbeAccounts } from './support/probes';
@@ -68,6 +69,7 @@ test('a tutor without MFA reaches no page of their area before enrolling, then l
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Two-step log-in (MFA)');
 	await expect(page.getByText('Your account must use two-step log-in')).toBeVisible();
 	await expect(page.locator('.qr svg')).toBeVisible();
+	await expectNoViolations(page);
 
 	// Every page of the area, by any navigation, leads back to enrolment; nothing of the area is shown.
 	for (const path of ['/author', '/author/scenarios', '/author/cohorts', '/account/password']) {
@@ -94,6 +96,7 @@ test('a tutor without MFA reaches no page of their area before enrolling, then l
 	await expect(page.locator('#code-error')).toContainText('That code is not right');
 	await expect(page.getByLabel('Code')).toHaveAttribute('aria-invalid', 'true');
 	await expect(page.getByLabel('Code')).toHaveValue('');
+	await expectNoViolations(page);
 	// The enrolment spent this half-minute's code, so the app's next one is used (one step of drift is allowed).
 	await enterCode(page, right);
 	await expect(page).toHaveURL('/author');
