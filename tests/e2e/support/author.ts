@@ -71,3 +71,11 @@ export async function publish(page: Page, scenarioId: string) {
 	await page.getByRole('button', { name: 'Publish' }).click();
 	await expect(page).toHaveURL(new RegExp(`/author/scenarios/${scenarioId}\\?published=`));
 }
+
+/** Imports a scenario file through the import page; the page the import lands on is left open. */
+export async function importScenarioFile(page: Page, name: string, text: string) {
+	await page.goto('/author/scenarios/import');
+	await waitForHydration(page);
+	await page.getByLabel('Scenario file').setInputFiles({ name, mimeType: 'text/yaml', buffer: Buffer.from(text) });
+	await page.getByRole('button', { name: 'Import' }).click();
+}
