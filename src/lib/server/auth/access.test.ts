@@ -98,9 +98,12 @@ describe('each area checks its role again in its own server code', () => {
 		expect(() => load({ locals: { user: null } as App.Locals })).toThrow(expect.objectContaining({ status: 401 }));
 		expect(ran).toBe(0);
 		expect(load({ locals: { user: user(['admin']) } as App.Locals })).toBe(1);
-		const actions = actionsWithRole('tutor', { save: () => 'saved', remove: () => 'removed' });
-		expect(() => actions.remove({ locals: { user: user(['learner']) } as App.Locals } as never)).toThrow(expect.objectContaining({ status: 403 }));
-		expect(actions.save({ locals: { user: user(['tutor']) } as App.Locals } as never)).toBe('saved');
+		const actions = actionsWithRole('tutor', {
+			save: (_event: { locals: App.Locals }) => 'saved',
+			remove: (_event: { locals: App.Locals }) => 'removed'
+		});
+		expect(() => actions.remove({ locals: { user: user(['learner']) } as App.Locals })).toThrow(expect.objectContaining({ status: 403 }));
+		expect(actions.save({ locals: { user: user(['tutor']) } as App.Locals })).toBe('saved');
 		expect(() => requireRole({ user: user([]) } as unknown as App.Locals, 'learner')).toThrow(expect.objectContaining({ status: 403 }));
 	});
 });
