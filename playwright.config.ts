@@ -24,7 +24,8 @@ export default defineConfig({
 	fullyParallel: true,
 	workers: 2,
 	retries: 0,
-	timeout: 60_000,
+	// A hang guard, not a speed target: long journeys with several accessibility scans ran 58 s on a loaded CI machine.
+	timeout: 120_000,
 	expect: { timeout: 5_000 },
 	reporter: [['list']],
 	use: {
