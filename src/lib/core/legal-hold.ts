@@ -11,17 +11,12 @@ import { requireCustomer } from './customers';
 import { disposeOfValue } from './erasure';
 import { heldValues, updateHeldValue, writeHistory, type HeldValue } from './held-values';
 import { parseInput } from './input';
+import { LEGAL_HOLD_REASONS } from './schema';
 import { FIELD_CATEGORIES } from './purposes';
 import { err, ok, type Result } from './result';
 
-/** Why a hold applies: the code goes to the audit log, the wording stays on the value. */
-export const LEGAL_HOLD_REASONS = [
-	'money-laundering-records', // MLR 2017 reg 40
-	'tax-records', // e.g. Taxes Management Act 1970; VAT Act 1994 Sch 11 para 6
-	'legal-obligation', // UK GDPR Art 17(3)(b)
-	'legal-claims', // UK GDPR Art 17(3)(e)
-	'regulatory-investigation'
-] as const;
+
+export { LEGAL_HOLD_REASONS };
 
 const selection = {
 	customerId: z.string().min(1),

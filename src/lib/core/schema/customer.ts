@@ -6,6 +6,15 @@ import { retentionRule } from './retention';
 /** Where a value came from: Art 15(1)(g) requires the source when not the person themselves. */
 export const DATA_SOURCES = ['data-subject', 'authorised-third-party', 'third-party', 'public-source', 'derived', 'organisation'] as const;
 
+/** Why a legal hold applies. */
+export const LEGAL_HOLD_REASONS = [
+	'money-laundering-records', // MLR 2017 reg 40
+	'tax-records', // e.g. Taxes Management Act 1970; VAT Act 1994 Sch 11 para 6
+	'legal-obligation', // UK GDPR Art 17(3)(b)
+	'legal-claims', // UK GDPR Art 17(3)(e)
+	'regulatory-investigation'
+] as const;
+
 /** UK GDPR Art 5(1)(d) accuracy, Art 18(1)(a): a value the person disputes is "contested". */
 export const ACCURACY_STATUSES = ['ok', 'contested'] as const;
 
@@ -56,6 +65,17 @@ const heldValueColumns = () => ({
 	/** A legal hold keeps the value through erasure and disposal (Art 17(3)(b),(e); MLR 2017 reg 40). */
 	legalHold: integer('legal_hold', { mode: 'boolean' }).notNull().default(false),
 	legalHoldReason: text('legal_hold_reason').notNull().default(''),
+	/** Why the hold applies, as a code: it decides the one use left to a value kept only for the hold. */
+	legalHoldCode: text('legal_hold_code', { enum: LEGAL_HOLD_REASONS }),
+	/** The purpose the hold keeps the value for (purpose.code), e.g. the anti-money-laundering records' own. */
+	legalHoldPurposeCode: text('legal_hold_purpose_code'),
+	/** Until when the hold keeps it; null when open-ended (a claim not yet settled): the value's retainUntil then applies. */
+	legalHoldUntil: text('legal_hold_until'),
+	/**
+	 * The value's erasure or disposal was decided and only the hold stands in its way: it is kept for the
+	 * hold's purpose only and restricted for every other use (MLR 2017 reg 41), and erased when the hold ends.
+	 */
+	keptForHoldOnly: integer('kept_for_hold_only', { mode: 'boolean' }).notNull().default(false),
 	erasedAt: text('erased_at'),
 	anonymisedAt: text('anonymised_at'),
 	updatedAt: text('updated_at').notNull(),
@@ -181,6 +201,7 @@ export const FIELD_CHANGES = [
 	'restriction-lifted',
 	'legal-hold-applied',
 	'legal-hold-released',
+	'kept-for-hold-only', // erasure or disposal decided, the hold keeps it (MLR 2017 reg 41)
 	'erased',
 	'anonymised'
 ] as const;

@@ -40,9 +40,12 @@ export const disposalRun = sqliteTable(
 		asOf: text('as_of').notNull(),
 		ranAt: text('ran_at').notNull(),
 		ranBy: text('ran_by').notNull(),
-		/** Per data category: counts erased, anonymised, and kept under legal hold. Never values. */
+		/**
+		 * Per data category: counts erased, anonymised, kept under legal hold, and kept because processing
+		 * is restricted (Art 18). Never values. Runs before restricted values were counted have no "restricted".
+		 */
 		counts: text('counts', { mode: 'json' })
-			.$type<Record<string, { erased: number; anonymised: number; held: number }>>()
+			.$type<Record<string, { erased: number; anonymised: number; held: number; restricted?: number }>>()
 			.notNull()
 	},
 	(t) => [index('disposal_run_workspace_idx').on(t.workspaceId, t.ranAt)]
