@@ -32,7 +32,9 @@ export interface SimEvent {
 /** Dialogue events every scenario has without declaring them, with the details keys they carry. */
 export const BUILT_IN_DIALOGUE_EVENTS = {
 	/** The dialogue reached a terminal node (details: node). The learner may go on working in the system. */
-	'dialogue.ended': ['node']
+	'dialogue.ended': ['node'],
+	/** The learner picked a choice the scenario tags with a quality (details: node, choice, quality, credit, point). */
+	'choice.made': ['node', 'choice', 'quality', 'credit', 'point']
 } as const satisfies Record<string, readonly string[]>;
 
 /** Details keys of a dialogue event emitted by a choice: the node and the choice picked. */

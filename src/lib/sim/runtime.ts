@@ -54,6 +54,7 @@ import type { SimEvent } from './events';
 import { markAttempt } from './marking';
 import { describeAction, isCoreOperation, runOperation, type CoreOperationName } from './operations';
 import type { LoadedScenario } from './scenario-check';
+import { DEFAULT_CREDIT } from './scenario-schema';
 import type { AttemptRow } from './schema';
 import { seedWorkspace } from './seeding';
 
@@ -251,6 +252,10 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 				refuse('dialogue.unknown-choice', node?.end ? 'The conversation has ended: there is nothing more to say.' : `“${a.choiceId}” is not one of the choices at this point of the conversation.`);
 			}
 			const eventIds = choice.event === undefined ? [] : [turn.emit(choice.event, { node: node.id, choice: choice.id })];
+			if (choice.quality !== undefined) {
+				const credit = choice.credit ?? DEFAULT_CREDIT[choice.quality];
+				eventIds.push(turn.emit('choice.made', { node: node.id, choice: choice.id, quality: choice.quality, credit, point: choice.point ?? null }));
+			}
 			if (choice.discloses) {
 				const before = auditHead(db, row.workspaceId);
 				core = discloseBySpeaking(ctx, scenario, node, choice.discloses, row.seedIds);

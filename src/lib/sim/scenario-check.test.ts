@@ -102,12 +102,40 @@ describe('schema errors', () => {
 		expect(errorsAfter((s) => (s.marking = []))).toEqual([e('marking', 'add at least one marking point')]);
 	});
 
-	it('ask for a weight or critical, not both', () => {
-		expect(errorsAfter((s) => delete s.marking[1].weight)).toEqual([
-			e('marking[1].weight', 'missing: give a `weight` (a whole number, 1 or more) or `critical: true`')
+	it('ask for a weight on every point; a critical point may carry one too', () => {
+		expect(errorsAfter((s) => delete s.marking[1].weight)).toEqual([e('marking[1].weight', 'missing: give a `weight` (a whole number, 1 or more)')]);
+		expect(errorsAfter((s) => (s.marking[0].weight = 5))).toEqual([]);
+	});
+
+	it('take a pass mark from 1 to 100', () => {
+		expect(errorsAfter((s) => (s.passMark = 75))).toEqual([]);
+		expect(errorsAfter((s) => (s.passMark = 0))).toEqual([e('passMark', 'must be 1 or more')]);
+		expect(errorsAfter((s) => (s.passMark = 101))).toEqual([e('passMark', 'must be 100 or less')]);
+	});
+
+	it('check a tagged choice: its point exists, a critical choice names a critical point, credit and point go with a quality', () => {
+		const opening = (s: Editable) => s.dialogue.nodes[0].choices;
+		expect(errorsAfter((s) => Object.assign(opening(s)[0], { quality: 'best', point: 'checked-first' }))).toEqual([]);
+		expect(errorsAfter((s) => Object.assign(opening(s)[0], { quality: 'best', point: 'checked-frist' }))).toEqual([
+			e('dialogue.nodes[0].choices[0].point', 'unknown marking point "checked-frist" (did you mean "checked-first"?)')
 		]);
-		expect(errorsAfter((s) => (s.marking[0].weight = 2))).toEqual([
-			e('marking[0].weight', 'a critical point has no weight: give either `weight` or `critical: true`')
+		expect(errorsAfter((s) => Object.assign(opening(s)[0], { quality: 'critical', point: 'checked-first' }))).toEqual([
+			e('dialogue.nodes[0].choices[0].quality', 'a critical choice must name a critical point: "checked-first" is not `critical: true`')
+		]);
+		expect(errorsAfter((s) => Object.assign(opening(s)[0], { quality: 'good', point: 'checked-first' }))[0]).toMatch(/dialogue\.nodes\[0\]\.choices\[0\]\.quality/);
+		expect(errorsAfter((s) => Object.assign(opening(s)[0], { quality: 'poor' }))).toEqual([
+			e('dialogue.nodes[0].choices[0].point', 'missing: name the marking point this choice is judged under')
+		]);
+		expect(errorsAfter((s) => Object.assign(opening(s)[0], { credit: 20 }))).toEqual([
+			e('dialogue.nodes[0].choices[0].credit', '`credit` goes with `quality`: tag the choice best, acceptable, poor or critical')
+		]);
+	});
+
+	it('allow `early` on an end node only', () => {
+		const last = (s: Editable) => s.dialogue.nodes[s.dialogue.nodes.length - 1];
+		expect(errorsAfter((s) => (last(s).early = true))).toEqual([]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].early = true))).toEqual([
+			e('dialogue.nodes[0].early', 'only an end node can end early: add `end: true` or leave `early` out')
 		]);
 	});
 

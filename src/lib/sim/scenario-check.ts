@@ -354,7 +354,24 @@ function semanticProblems(s: Scenario, file: string): Problem[] {
 	const context: MatcherContext = { declared, eventNames: [...CORE_EVENT_NAMES, ...declared], fields, seedKeys: seedKeys(s), suggestion };
 	checkDialogue(s, add, context);
 	s.marking.forEach((point, i) => checkRule(point.rule, ['marking', i, 'rule'], add, context));
+	checkChoiceQualities(s, add, suggestion);
 	return problems;
+}
+
+/** A tagged choice names a marking point of the file; a critical choice, a critical point. */
+function checkChoiceQualities(s: Scenario, add: Add, suggestion: Suggest): void {
+	const points = new Map(s.marking.map((p) => [p.id, p]));
+	s.dialogue.nodes.forEach((node, n) =>
+		node.choices?.forEach((choice, c) => {
+			if (choice.point === undefined) return;
+			const point = points.get(choice.point);
+			if (!point) {
+				add(['dialogue', 'nodes', n, 'choices', c, 'point'], `unknown marking point "${choice.point}"${suggestion(choice.point, points.keys())}`);
+			} else if (choice.quality === 'critical' && point.critical !== true) {
+				add(['dialogue', 'nodes', n, 'choices', c, 'quality'], `a critical choice must name a critical point: "${choice.point}" is not \`critical: true\``);
+			}
+		})
+	);
 }
 
 type Add = (path: PathSegment[], message: string) => void;

@@ -25,6 +25,14 @@ import { REGIONS } from '../core/schema/workspace';
 import { DURATION_HINT, isDuration } from './clock';
 import { FIELD_CATEGORIES } from './fields';
 
+/** The pass mark of a scenario that does not give one, in per cent. */
+export const DEFAULT_PASS_MARK = 80;
+
+/** How good a dialogue choice is, best first, and the share of its point's weight each earns by default. */
+export const CHOICE_QUALITIES = ['best', 'acceptable', 'poor', 'critical'] as const;
+export type ChoiceQuality = (typeof CHOICE_QUALITIES)[number];
+export const DEFAULT_CREDIT: Readonly<Record<ChoiceQuality, number>> = { best: 100, acceptable: 50, poor: 0, critical: 0 };
+
 // ── Values ───────────────────────────────────────────────────────────────────────────────────
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -400,7 +408,32 @@ const choice = z.strictObject({
 			fields: z.array(fieldName).min(1, 'list the fields disclosed'),
 			manner: z.enum(DISCLOSURE_MANNERS).default('supplied')
 		})
-		.optional()
+		.optional(),
+	/**
+	 * How good a choice this is, for the timeline and the score: best, acceptable, poor or
+	 * critical. A tagged choice names the marking `point` it is judged under; the point earns its
+	 * weight times the choice's credit (default 100 / 50 / 0 / 0 %; `credit` overrides it), the
+	 * lowest credit of the tagged choices taken counting. A critical choice misses its point, which
+	 * must be critical: the attempt plays on and fails at the end (or `goto` an end node to stop).
+	 */
+	quality: z.enum(CHOICE_QUALITIES).optional(),
+	/** The share of the point's weight this choice earns, 0–100; only with `quality`. */
+	credit: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100, 'must be 100 or less').optional(),
+	/** The marking point a tagged choice is judged under (its id). */
+	point: key.optional(),
+	/** Why the choice is good or poor, for the debrief's timeline. */
+	comment: text.optional()
+}).superRefine((c, ctx) => {
+	if (c.quality === undefined) {
+		for (const k of ['credit', 'point', 'comment'] as const) {
+			if (c[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `\`${k}\` goes with \`quality\`: tag the choice best, acceptable, poor or critical` });
+		}
+		return;
+	}
+	if (c.point === undefined) ctx.addIssue({ code: 'custom', path: ['point'], message: 'missing: name the marking point this choice is judged under' });
+	if (c.quality === 'critical' && c.credit !== undefined && c.credit > 0) {
+		ctx.addIssue({ code: 'custom', path: ['credit'], message: 'a critical choice earns nothing: leave `credit` out' });
+	}
 });
 
 const branch = z.strictObject({
@@ -428,16 +461,22 @@ const node = z
 		waitFor: z.union([eventMatcher, z.array(eventMatcher).min(1)], { error: 'expected an event matcher or a list of them' }).optional(),
 		then: key.optional(),
 		branch: branch.optional(),
-		end: z.literal(true, { error: 'write `end: true` or leave it out' }).optional()
+		end: z.literal(true, { error: 'write `end: true` or leave it out' }).optional(),
+		/**
+		 * On an end node: the conversation ended before the task was done (the caller hung up, or a
+		 * critical choice ended it). Points proved only by the absence of a mistake earn nothing then.
+		 */
+		early: z.literal(true, { error: 'write `early: true` or leave it out' }).optional()
 	})
 	.superRefine((n, ctx) => {
 		const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
 		if (n.branch) {
-			for (const k of ['speaker', 'text', 'choices', 'waitFor', 'then', 'end'] as const) {
+			for (const k of ['speaker', 'text', 'choices', 'waitFor', 'then', 'end', 'early'] as const) {
 				if (n[k] !== undefined) problem(k, 'a branch node has only `id`, `advance` and `branch`');
 			}
 			return;
 		}
+		if (n.early && !n.end) problem('early', 'only an end node can end early: add `end: true` or leave `early` out');
 		if (n.text === undefined) problem('text', 'missing (expected what is said, or narration)');
 		if (n.end) {
 			for (const k of ['choices', 'waitFor', 'then'] as const) {
@@ -465,19 +504,26 @@ const markingPoint = z
 		id: key,
 		description: text,
 		criteria: z.array(criterionCode).min(1, 'list the criteria this point evidences'),
-		/** Share of the score; critical points have none. */
+		/**
+		 * The point's share of the score. Every point carries one; a critical point without one weighs
+		 * as much as the heaviest other point (files written before the pass rule had none).
+		 */
 		weight: z.number().int('must be a whole number').positive('must be 1 or more').optional(),
-		/** A critical miss fails the attempt whatever else is met (e.g. any unauthorised disclosure). */
+		/** A critical miss fails the attempt whatever the score (e.g. any unauthorised disclosure). */
 		critical: z.boolean().optional(),
 		rule,
-		feedback: z.strictObject({ met: text, notMet: text })
+		feedback: z.strictObject({
+			met: text,
+			notMet: text,
+			/** The rule a miss breaks, by name: "UK GDPR Art 5(1)(f): confidentiality". Leads the feedback. */
+			rule: text.optional(),
+			/** What to do instead, for the critical-error card. */
+			instead: text.optional()
+		})
 	})
 	.superRefine((p, ctx) => {
-		if (p.critical && p.weight !== undefined) {
-			ctx.addIssue({ code: 'custom', path: ['weight'], message: 'a critical point has no weight: give either `weight` or `critical: true`' });
-		}
 		if (!p.critical && p.weight === undefined) {
-			ctx.addIssue({ code: 'custom', path: ['weight'], message: 'missing: give a `weight` (a whole number, 1 or more) or `critical: true`' });
+			ctx.addIssue({ code: 'custom', path: ['weight'], message: 'missing: give a `weight` (a whole number, 1 or more)' });
 		}
 	});
 
@@ -502,7 +548,12 @@ export const scenarioSchema = z.strictObject({
 	/** The dialogue events this scenario's choices emit (core events need no declaring). */
 	events: z.array(declaredEvent).default([]),
 	dialogue,
-	marking: z.array(markingPoint).min(1, 'add at least one marking point')
+	marking: z.array(markingPoint).min(1, 'add at least one marking point'),
+	/**
+	 * The score, in per cent, an attempt needs to pass, with no critical point missed
+	 * (DEFAULT_PASS_MARK when left out).
+	 */
+	passMark: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(100, 'must be 100 or less').default(DEFAULT_PASS_MARK)
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
