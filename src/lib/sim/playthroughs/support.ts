@@ -5,7 +5,7 @@
  * real core (testing.ts, playthrough).
  */
 import { expect } from 'vitest';
-import type { MarkingResult } from '../marking';
+import { verdictOf, type MarkingResult } from '../marking';
 import { replayAttempt } from '../runtime';
 import { loadScenarios, type LoadedScenario } from '../scenario-check';
 import type { Scenario } from '../scenario-schema';
@@ -51,4 +51,20 @@ export function expectModelAnswer(loaded: LoadedScenario, play: Playthrough): Ma
 export function eventIds(play: Playthrough, name: string, subjectKey?: string): string[] {
 	const subject = subjectKey === undefined ? undefined : play.seedIds[subjectKey];
 	return play.events.filter((e) => e.name === name && (subject === undefined || e.subject === subject)).map((e) => e.id);
+}
+
+/** A rule named the way feedback names one: an article, section, regulation, schedule or the policy. */
+export const NAMES_A_RULE = /\b(Art(icle)? \d|s\d{2,3}\b|Sch(edule)? \d|reg(ulation)? \d|DPA 2018|UK GDPR|PECR|MLR 2017|policy|procedure|ICO)/;
+
+/**
+ * A mistake playthrough's verdict, as the debrief shows it: passed or not, the score to one decimal,
+ * the critical points missed, and a first line of feedback (the verdict's reason) that names the rule.
+ */
+export function expectVerdict(result: MarkingResult, expected: { passed: boolean; score: number; criticalMisses?: string[] }) {
+	expect(result.ruleVersion).toBe(2);
+	expect({ passed: result.passed, score: result.score }).toEqual({ passed: expected.passed, score: expected.score });
+	expect(result.criticalMisses).toEqual(expected.criticalMisses ?? []);
+	const verdict = verdictOf(result);
+	if (!result.passed) expect(verdict.reason, 'the first line of feedback names the rule').toMatch(NAMES_A_RULE);
+	return verdict;
 }
