@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
 	{ action: 'purpose.retired', description: 'A purpose stopped being used for new processing.' },
 	{ action: 'retention.rule.defined', description: 'A retention rule (period, trigger, disposal action) was defined for a data category.' },
 	{ action: 'retention.rule.changed', description: 'A retention rule’s period, trigger or action changed.' },
+	{ action: 'directory.entry.added', description: 'A team or outside body was added to the directory of recipients, with what it may receive for which purposes (fields: names it may receive; details: code, kind, purposeCodes).' },
 	{ action: 'processing.record.produced', description: 'The record of processing activities (Art 30) was produced.' },
 
 	// Customers and their data
@@ -63,7 +64,7 @@ export const AUDIT_ACTIONS = [
 
 	// Disclosure (DOMAIN.md §3)
 	{ action: 'disclosure.requested', description: 'Someone asked for a customer’s data (details: recipientType, channel, written, fields asked for).' },
-	{ action: 'disclosure.need.checked', description: 'A colleague’s role and purpose were checked for need to know (details: recipientRole, purposeCode, outcome).' },
+	{ action: 'disclosure.need.checked', description: 'A colleague’s role or directory entry and purpose were checked for need to know (details: recipientRole, directoryCode, purposeCode, outcome).' },
 	{ action: 'disclosure.exemption.assessed', description: 'An exemption was considered with a recorded prejudice test (details: exemption, outcome, prejudiceTestRecorded).' },
 	{ action: 'disclosure.made', description: 'Personal data was supplied (fields: names; details: disclosureId, recipientType, route, authorised, manner, basisOrExemption, verificationId, purposeCode, channel, approvedBy).' },
 	{ action: 'disclosure.refused', description: 'A disclosure was declined by the agent or refused by policy (details: recipientType, reason code).' },
@@ -125,6 +126,7 @@ export const AUDIT_SUBJECT_TYPES = [
 	'request',
 	'breach',
 	'purpose',
+	'directory-entry',
 	'retention-rule',
 	'disposal-run',
 	'interaction',

@@ -8,8 +8,11 @@
  *   still fresh (VERIFICATION_POLICY.validForMinutes, or made for the same request);
  * - authorised-third-party: a third party on file whose authority covers the categories, allows
  *   receiving information and is valid today, verified as that third party;
- * - colleague-need-to-know: a colleague whose stated purpose needs every field disclosed and whose
- *   role is among the purpose's recipient categories (colleagues are not automatically authorised);
+ * - colleague-need-to-know: a colleague (or an outside body in the directory) whose stated purpose
+ *   needs every field disclosed and who may receive them: by the entry chosen from the organisation's
+ *   directory of recipients, which must list every field for that purpose; or, in a workspace
+ *   without a directory, by a role among the purpose's recipient categories (colleagues are not
+ *   automatically authorised);
  * - exemption (DISCLOSURE_EXEMPTIONS): a verified recipient, the written request as evidence, a
  *   recorded prejudice test, and no field beyond those asked for;
  * - legal-obligation: a disclosure required by law, with the requirement as evidence.
@@ -29,6 +32,7 @@ import { heldValues, type HeldValue } from './held-values';
 import { parseInput } from './input';
 import { applyPolicy } from './policy';
 import { findPurpose } from './purposes';
+import { findDirectoryEntry, notAllowedFor, type DirectoryEntry } from './recipient-directory';
 import { err, ok, type Result } from './result';
 import { DISCLOSURE_MANNERS, INTERACTION_CHANNELS, PARTY_TYPES, disclosure, rightsRequest, verificationAttempt } from './schema';
 import { authorityCovers, getThirdParty } from './third-parties';
@@ -72,8 +76,10 @@ export const discloseInput = z.object({
 		/** As identified, e.g. "PC 1234 Smith"; ignored for the data subject (logged as "data subject"). */
 		name: z.string().trim().min(1).optional(),
 		organisation: z.string().trim().default(''),
-		/** A colleague's role, checked against the purpose's recipient categories. */
+		/** A colleague's role, checked against the purpose's recipient categories when no directory entry is named. */
 		role: z.string().trim().default(''),
+		/** The team or outside body in the organisation's directory of recipients: it decides what may go. */
+		directoryCode: z.string().trim().min(1).optional(),
 		thirdPartyId: z.string().min(1).optional(),
 		/** How the recipient was verified, in words, beyond the verification attempt. */
 		verifiedHow: z.string().trim().default('')
@@ -186,9 +192,9 @@ export function recordDisclosure(
 		recipientType: v.recipient.type,
 		// The person's own name is not copied into the log: it would outlive their erasure.
 		recipientName: v.recipient.type === 'data-subject' ? 'data subject' : (v.recipient.name ?? decision.thirdPartyName ?? `unnamed ${v.recipient.type}`),
-		recipientOrganisation: v.recipient.organisation,
+		recipientOrganisation: v.recipient.organisation === '' && decision.directoryEntry?.kind === 'outside-body' ? decision.directoryEntry.name : v.recipient.organisation,
 		thirdPartyId: v.recipient.thirdPartyId ?? null,
-		recipientRole: v.recipient.role,
+		recipientRole: v.recipient.role === '' && decision.directoryEntry ? decision.directoryEntry.name : v.recipient.role,
 		verificationAttemptId: decision.verification?.id ?? v.verificationId ?? null,
 		recipientVerifiedHow: decision.verifiedHow,
 		authorityEvidence: decision.authorityEvidence,
@@ -216,7 +222,13 @@ export function recordDisclosure(
 			subjectType: 'customer',
 			subject: v.customerId,
 			fields,
-			details: { disclosureId: row.id, recipientRole: v.recipient.role, purposeCode: v.purposeCode ?? null, outcome: authorised ? 'needed' : 'not-needed' }
+			details: {
+				disclosureId: row.id,
+				recipientRole: row.recipientRole,
+				...(v.recipient.directoryCode === undefined ? {} : { directoryCode: v.recipient.directoryCode }),
+				purposeCode: v.purposeCode ?? null,
+				outcome: authorised ? 'needed' : 'not-needed'
+			}
 		});
 	}
 	if (decision.route === 'exemption') {
@@ -301,6 +313,8 @@ interface RouteDecision {
 	verifiedHow: string;
 	authorityEvidence: string;
 	thirdPartyName: string | null;
+	/** The directory entry the disclosure named, when it is in the directory. */
+	directoryEntry: DirectoryEntry | null;
 }
 
 const UNAUTHORISED_RULE = 'UK GDPR Art 5(1)(f), Art 4(12); DPA 2018 s170';
@@ -315,7 +329,8 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 		verification: null,
 		verifiedHow: v.recipient.verifiedHow,
 		authorityEvidence: v.authorityEvidence,
-		thirdPartyName: null
+		thirdPartyName: null,
+		directoryEntry: null
 	};
 	const verification = v.verificationId === undefined ? undefined : findAttempt(ctx, v.verificationId);
 	const describeVerification = (attempt: VerificationAttempt) => {
@@ -391,20 +406,39 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 			}
 			requireVerified('authorised-third-party', v.recipient.thirdPartyId);
 		}
-	} else if (v.recipient.type === 'colleague') {
+	} else if (v.recipient.type === 'colleague' || v.recipient.directoryCode !== undefined) {
 		decision.route = 'colleague-need-to-know';
+		const entry = v.recipient.directoryCode === undefined ? undefined : findDirectoryEntry(ctx, v.recipient.directoryCode);
+		if (v.recipient.directoryCode !== undefined && !entry) {
+			problems.push({ code: 'disclosure.recipient-unknown', rule: 'UK GDPR Art 5(1)(f), Art 32', message: `No team or body “${v.recipient.directoryCode}” is in the directory` });
+		}
+		decision.directoryEntry = entry ?? null;
 		const purpose = v.purposeCode === undefined ? undefined : findPurpose(ctx, v.purposeCode);
 		if (!purpose || !purpose.active) {
 			problems.push({ code: 'disclosure.no-purpose', rule: 'UK GDPR Art 5(1)(b)', message: 'A colleague must state an active purpose that needs the data' });
 		} else {
 			decision.basis = `${purpose.lawfulBasis} (purpose ${purpose.code})`;
-			decision.authorityEvidence = decision.authorityEvidence || `role ${v.recipient.role || 'not stated'}; purpose ${purpose.code}`;
+			decision.authorityEvidence =
+				decision.authorityEvidence || (entry ? `directory entry ${entry.code}; purpose ${purpose.code}` : `role ${v.recipient.role || 'not stated'}; purpose ${purpose.code}`);
 			const notNeeded = fields.filter((f) => !purpose.fields.includes(f));
 			if (notNeeded.length > 0) {
 				problems.push({ code: 'disclosure.not-needed', rule: 'UK GDPR Art 5(1)(c)', message: `The purpose ${purpose.code} does not need ${notNeeded.join(', ')}` });
 			}
 			const roles = purpose.recipientCategories.map((r) => r.toLowerCase());
-			if (v.recipient.role === '' || !roles.includes(v.recipient.role.toLowerCase())) {
+			if (entry) {
+				// Art 5(1)(b),(c): the directory says, per purpose, what each team or body may receive.
+				const notAllowed = notAllowedFor(entry, purpose.code, fields);
+				if (notAllowed.length > 0) {
+					const receivesNothing = notAllowed.length === fields.length && !entry.receives.some((r) => r.purposeCode === purpose.code);
+					problems.push({
+						code: 'disclosure.recipient-not-entitled',
+						rule: 'UK GDPR Art 5(1)(b), (f); Art 4(12)',
+						message: receivesNothing
+							? `${entry.name} may not receive customers’ data for the purpose ${purpose.code}`
+							: `${entry.name} may not receive ${notAllowed.join(', ')} for the purpose ${purpose.code}`
+					});
+				}
+			} else if (v.recipient.directoryCode === undefined && (v.recipient.role === '' || !roles.includes(v.recipient.role.toLowerCase()))) {
 				problems.push({
 					code: 'disclosure.role-not-entitled',
 					rule: 'UK GDPR Art 5(1)(f), Art 32',

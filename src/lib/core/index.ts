@@ -188,6 +188,15 @@ export {
 	verificationOutcome,
 	type VerificationOutcome
 } from './verification-policy';
+export {
+	addDirectoryEntry,
+	directoryEntries,
+	findDirectoryEntry,
+	notAllowedFor,
+	type DirectoryEntry,
+	type DirectoryEntryInput,
+	type DirectoryKind
+} from './recipient-directory';
 export { verifyIdentity, verificationAttemptsOf, type VerificationAttempt, type VerifyIdentityInput, type VerificationResult } from './verification';
 export {
 	disclose,

@@ -2,6 +2,7 @@
 export * from './schema/workspace';
 export * from './schema/retention';
 export * from './schema/purpose';
+export * from './schema/recipient-directory';
 export * from './schema/customer';
 export * from './schema/consent';
 export * from './schema/third-party';
