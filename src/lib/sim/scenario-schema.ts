@@ -18,6 +18,7 @@ import { CONSENT_GIVERS, CONSENT_METHODS, CONTACT_CHANNELS } from '../core/schem
 import { AUTHORITY_TYPES, THIRD_PARTY_ACTIONS } from '../core/schema/third-party';
 import { INTERACTION_CHANNELS, PARTY_TYPES } from '../core/schema/interaction';
 import { DISCLOSURE_MANNERS, DISCLOSURE_ROUTES } from '../core/schema/disclosure';
+import { DIRECTORY_KINDS } from '../core/schema/recipient-directory';
 import { REQUEST_KINDS } from '../core/schema/rights-request';
 import { BREACH_RISKS } from '../core/schema/breach';
 import { DISPOSAL_ACTIONS, RETENTION_TRIGGERS } from '../core/schema/retention';
@@ -159,6 +160,28 @@ export type Rule = z.infer<typeof rule>;
 
 // ── Organisation ─────────────────────────────────────────────────────────────────────────────
 
+/**
+ * A team or outside body in the organisation's directory of recipients: the learner picks it from
+ * a list when recording a disclosure, and the core decides from it what may go (never from a role
+ * typed as free text).
+ */
+const directoryEntry = z.strictObject({
+	code: key,
+	/** As the learner sees it in the list, e.g. "Field Services". */
+	name: text,
+	kind: z.enum(DIRECTORY_KINDS),
+	description: z.string().trim().default(''),
+	/** Per purpose (its code), the fields it may receive; with none it may receive nothing. */
+	receives: z.array(z.strictObject({ purpose: key, fields: z.array(fieldName).min(1, 'list the fields it may receive') })).default([])
+});
+
+/** Who speaks up at once when the learner discloses without authority. */
+const supervisor = z.strictObject({
+	name: text,
+	/** Their words after the system says what went wrong; by default they name the rules and ask for the breach form. */
+	onUnauthorisedDisclosure: text.optional()
+});
+
 /** The organisation the learner works for, where it differs from the default (see runtime). */
 const organisation = z.strictObject({
 	name: text.optional(),
@@ -166,7 +189,10 @@ const organisation = z.strictObject({
 	/** A training attempt always runs in record mode (DESIGN.md, policy mode). */
 	policyMode: z.literal('record', { error: 'a training attempt always runs in "record" mode' }).optional(),
 	dpo: z.strictObject({ name: text, email: z.email('expected an email address'), phone: z.string().trim().optional() }).optional(),
-	settings: z.strictObject({ recognisedLegitimateInterests: z.boolean().optional() }).optional()
+	settings: z.strictObject({ recognisedLegitimateInterests: z.boolean().optional() }).optional(),
+	/** The teams and outside bodies the organisation discloses to, and what each may receive per purpose. */
+	directory: z.array(directoryEntry).default([]),
+	supervisor: supervisor.optional()
 });
 
 // ── Seeded records ───────────────────────────────────────────────────────────────────────────
@@ -406,7 +432,12 @@ const choice = z.strictObject({
 		.strictObject({
 			customer: key,
 			fields: z.array(fieldName).min(1, 'list the fields disclosed'),
-			manner: z.enum(DISCLOSURE_MANNERS).default('supplied')
+			manner: z.enum(DISCLOSURE_MANNERS).default('supplied'),
+			/**
+			 * Who records it: the system at once (default), or the learner, who must log it in the
+			 * record system themselves (marking can test that a disclosure.made followed).
+			 */
+			logBy: z.enum(['system', 'learner']).default('system')
 		})
 		.optional(),
 	/**
@@ -460,6 +491,11 @@ const node = z
 		/** A core event (or any of several) that moves the dialogue on to `then`, once it has happened. */
 		waitFor: z.union([eventMatcher, z.array(eventMatcher).min(1)], { error: 'expected an event matcher or a list of them' }).optional(),
 		then: key.optional(),
+		/**
+		 * What the conversation shows while it waits, e.g. "Mrs Hughes is holding while you work in the
+		 * system". Never name the answer (the operation or what to enter): by default it is a neutral line.
+		 */
+		waitingText: text.optional(),
 		branch: branch.optional(),
 		end: z.literal(true, { error: 'write `end: true` or leave it out' }).optional(),
 		/**
@@ -471,7 +507,7 @@ const node = z
 	.superRefine((n, ctx) => {
 		const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
 		if (n.branch) {
-			for (const k of ['speaker', 'text', 'choices', 'waitFor', 'then', 'end', 'early'] as const) {
+			for (const k of ['speaker', 'text', 'choices', 'waitFor', 'then', 'waitingText', 'end', 'early'] as const) {
 				if (n[k] !== undefined) problem(k, 'a branch node has only `id`, `advance` and `branch`');
 			}
 			return;
@@ -479,13 +515,14 @@ const node = z
 		if (n.early && !n.end) problem('early', 'only an end node can end early: add `end: true` or leave `early` out');
 		if (n.text === undefined) problem('text', 'missing (expected what is said, or narration)');
 		if (n.end) {
-			for (const k of ['choices', 'waitFor', 'then'] as const) {
-				if (n[k] !== undefined) problem(k, 'an end node has no `choices`, `waitFor` or `then`');
+			for (const k of ['choices', 'waitFor', 'then', 'waitingText'] as const) {
+				if (n[k] !== undefined) problem(k, 'an end node has no `choices`, `waitFor`, `then` or `waitingText`');
 			}
 			return;
 		}
 		if (n.waitFor !== undefined && n.then === undefined) problem('then', 'missing: say which node follows once `waitFor` happens');
 		if (n.then !== undefined && n.waitFor === undefined) problem('waitFor', 'missing: `then` needs a `waitFor`');
+		if (n.waitingText !== undefined && n.waitFor === undefined) problem('waitingText', '`waitingText` is shown while the node waits: it needs a `waitFor`');
 		if (n.choices === undefined && n.waitFor === undefined) {
 			problem('choices', 'a node needs `choices`, a `waitFor`, a `branch`, or `end: true`');
 		}
