@@ -55,9 +55,10 @@ export const AUDIT_ACTIONS = [
 	{ action: 'data.read.out', description: 'An agent volunteered data during a check: a disclosure, not a verification (fields: names read out; details: disclosureId, authorised).' },
 
 	// Third parties
-	{ action: 'third-party.authorised', description: 'A third party’s authority was recorded (details: authorityType, relationship, scope, thirdPartyId).' },
+	{ action: 'third-party.authorised', description: 'A third party’s authority was recorded (details: authorityType, lpaType, relationship, scope, thirdPartyId).' },
 	{ action: 'third-party.authority.revoked', description: 'A third party’s authority was revoked or ended.' },
-	{ action: 'third-party.authority.checked', description: 'A caller’s claimed authority was checked against the file (details: found, inScope, thirdPartyId).' },
+	{ action: 'third-party.authority.checked', description: 'A caller’s claimed authority was checked against the file (details: found, inScope, action, categories, gaps, lpaType, thirdPartyId).' },
+	{ action: 'authority.register.checked', description: 'A lasting power of attorney was looked up on the Office of the Public Guardian’s register (details: found, matches, searchedBy, lpaType, status, attorneyListed).' },
 
 	// Interactions
 	{ action: 'interaction.logged', description: 'A contact was logged; its nature and notes stay in the row, never here (details: interactionId, channel, direction, partyType, thirdPartyId, occurredAt, actionsCount).' },

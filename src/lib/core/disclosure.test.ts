@@ -38,6 +38,7 @@ const sonWithLpa = (t: TestContext, customerId: string, scope: Parameters<typeof
 		name: 'David Okonkwo',
 		relationship: 'son',
 		authorityType: 'lasting-power-of-attorney',
+		lpaType: 'property-and-financial-affairs',
 		evidenceRef: 'OPG 7000-1234',
 		scopeCategories: scope,
 		scopeActions: ['receive-information'],

@@ -178,6 +178,15 @@ export {
 	type AuthorityCheck,
 	type AuthorityGap
 } from './third-parties';
+export {
+	addOpgRegisterEntry,
+	searchOpgRegister,
+	normaliseLpaReference,
+	type OpgRegisterEntry,
+	type OpgRegisterEntryInput,
+	type OpgRegisterSearch,
+	type SearchOpgRegisterInput
+} from './opg-register';
 export { logInteraction, interactionsOf, getInteraction, type Interaction, type LogInteractionInput } from './interactions';
 export {
 	VERIFICATION_POLICY,

@@ -118,6 +118,7 @@ describe('logging a request (DOMAIN.md §4)', () => {
 				name: 'David Okonkwo',
 				relationship: 'son',
 				authorityType: 'lasting-power-of-attorney',
+				lpaType: 'property-and-financial-affairs',
 				evidenceRef: 'LPA 1',
 				scopeCategories: ['all'],
 				scopeActions: ['make-requests', 'receive-information'],

@@ -6,6 +6,7 @@ export * from './schema/recipient-directory';
 export * from './schema/customer';
 export * from './schema/consent';
 export * from './schema/third-party';
+export * from './schema/opg-register';
 export * from './schema/interaction';
 export * from './schema/verification';
 export * from './schema/disclosure';

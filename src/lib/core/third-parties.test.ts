@@ -1,6 +1,16 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
-import { authoriseThirdParty, checkAuthority, revokeThirdPartyAuthority, thirdPartiesOf, type AuthoriseThirdPartyInput } from './third-parties';
+import { THIRD_PARTY_ACTIONS } from './schema';
+import {
+	AUTHORITY_SCOPES,
+	authoriseThirdParty,
+	authorityCovers,
+	checkAuthority,
+	revokeThirdPartyAuthority,
+	thirdPartiesOf,
+	type AuthoriseThirdPartyInput
+} from './third-parties';
 import { createOrganisation, recordPerson } from './testing-people';
 import type { TestContext } from './testing';
 
@@ -21,6 +31,7 @@ const son = (customerId: string): AuthoriseThirdPartyInput => ({
 	name: 'David Okonkwo',
 	relationship: 'son',
 	authorityType: 'lasting-power-of-attorney',
+	lpaType: 'property-and-financial-affairs',
 	evidenceRef: 'OPG LPA registration 7000-1234-5678',
 	scopeCategories: ['account', 'financial', 'contact'],
 	scopeActions: ['receive-information', 'make-changes'],
@@ -115,5 +126,86 @@ describe('authorised third parties', () => {
 		});
 		expect(revokeThirdPartyAuthority(t.ctx, { thirdPartyId: tp.value.id, reason: 'withdrawn-by-customer' })).toMatchObject({ ok: false, error: { code: 'third-party.already-revoked' } });
 		expect(thirdPartiesOf(t.ctx, customer.id)).toHaveLength(1);
+	});
+
+	it('refuses a lasting power of attorney recorded without its type, and a type on any other authority', () => {
+		const { t, customer } = setUp();
+		const { lpaType: _lpaType, ...untyped } = son(customer.id);
+		expect(authoriseThirdParty(t.ctx, untyped)).toMatchObject({ ok: false, error: { field: 'lpaType' } });
+		expect(authoriseThirdParty(t.ctx, { ...son(customer.id), authorityType: 'written-authority' })).toMatchObject({ ok: false, error: { field: 'lpaType' } });
+	});
+});
+
+describe('the type of a lasting power of attorney', () => {
+	const welfare = (customerId: string): AuthoriseThirdPartyInput => ({ ...son(customerId), lpaType: 'health-and-welfare', scopeCategories: ['all'] });
+
+	it('finds a health-and-welfare LPA no authority over the account or the money on it, whatever scope was recorded', () => {
+		const { t, customer } = setUp();
+		const tp = authoriseThirdParty(t.ctx, welfare(customer.id));
+		if (!tp.ok) throw new Error();
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'contact'], action: 'receive-information' })).toMatchObject({
+			value: { authorised: false, gaps: ['lpa-type-not-in-scope'], uncoveredCategories: ['financial'] }
+		});
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+			action: 'third-party.authority.checked',
+			details: { inScope: false, lpaType: 'health-and-welfare', gaps: ['lpa-type-not-in-scope'] }
+		});
+	});
+
+	it('finds a health-and-welfare LPA no authority to change the account, even its contact details', () => {
+		const { t, customer } = setUp();
+		const tp = authoriseThirdParty(t.ctx, welfare(customer.id));
+		if (!tp.ok) throw new Error();
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['contact'], action: 'make-changes' })).toMatchObject({
+			value: { authorised: false, gaps: ['lpa-type-not-in-scope'], uncoveredCategories: [] }
+		});
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['contact'], action: 'receive-information' })).toMatchObject({
+			value: { authorised: true }
+		});
+	});
+
+	it('finds a property-and-financial-affairs LPA covering the account and its money, but not health data', () => {
+		const { t, customer } = setUp();
+		const tp = authoriseThirdParty(t.ctx, { ...son(customer.id), scopeCategories: ['all'] });
+		if (!tp.ok) throw new Error();
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'account'], action: 'make-changes' })).toMatchObject({
+			value: { authorised: true, gaps: [] }
+		});
+		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['health'], action: 'receive-information' })).toMatchObject({
+			value: { authorised: false, gaps: ['lpa-type-not-in-scope'], uncoveredCategories: ['health'] }
+		});
+	});
+
+	it('never lets the recorded scope widen what the LPA’s type allows', () => {
+		fc.assert(
+			fc.property(
+				fc.subarray([...AUTHORITY_SCOPES], { minLength: 1 }),
+				fc.subarray([...AUTHORITY_SCOPES.filter((c) => c !== 'all')], { minLength: 1 }),
+				fc.constantFrom(...THIRD_PARTY_ACTIONS),
+				(scope, asked, action) => {
+					const row = {
+						id: 'tp',
+						workspaceId: 'w',
+						customerId: 'c',
+						name: 'David Okonkwo',
+						relationship: 'son',
+						authorityType: 'lasting-power-of-attorney' as const,
+						lpaType: 'health-and-welfare' as const,
+						evidenceRef: 'OPG',
+						scopeCategories: scope,
+						scopeActions: [...THIRD_PARTY_ACTIONS],
+						validFrom: '2025-01-01',
+						validTo: null,
+						recordedBy: 'a',
+						recordedAt: '2025-01-01T09:00:00.000Z',
+						revokedAt: null
+					};
+					const check = authorityCovers(row, { customerId: 'c', thirdPartyId: 'tp', categories: asked, action, on: '2025-03-07' });
+					const touchesAffairs = asked.includes('financial') || asked.includes('account') || action === 'make-changes';
+					if (touchesAffairs) expect(check.authorised).toBe(false);
+					for (const c of asked) if (c === 'financial' || c === 'account') expect(check.uncoveredCategories).toContain(c);
+				}
+			)
+		);
 	});
 });

@@ -10,7 +10,7 @@ import { writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { parseInput } from './input';
 import { err, ok, type Result } from './result';
-import { AUTHORITY_TYPES, DATA_CATEGORIES, SPECIAL_CATEGORIES, THIRD_PARTY_ACTIONS, authorisedThirdParty, customer } from './schema';
+import { AUTHORITY_TYPES, DATA_CATEGORIES, LPA_TYPES, SPECIAL_CATEGORIES, THIRD_PARTY_ACTIONS, authorisedThirdParty, customer, type LpaType } from './schema';
 import { ukDateOf } from './uk-date';
 
 export type AuthorisedThirdParty = typeof authorisedThirdParty.$inferSelect;
@@ -28,6 +28,8 @@ const authoriseInput = z
 		name: z.string().trim().min(1, 'Enter the third party’s name'),
 		relationship: z.string().trim().min(1, 'Enter the relationship to the customer, e.g. “spouse”'),
 		authorityType: z.enum(AUTHORITY_TYPES),
+		/** Required for a lasting power of attorney: which kind it is. */
+		lpaType: z.enum(LPA_TYPES).optional(),
 		evidenceRef: z.string().trim().min(1, 'Enter a reference to the evidence of authority seen'),
 		scopeCategories: z.array(z.enum(AUTHORITY_SCOPES)).min(1, 'Choose what the authority covers'),
 		scopeActions: z.array(z.enum(THIRD_PARTY_ACTIONS)).min(1, 'Choose what the third party may do'),
@@ -37,6 +39,10 @@ const authoriseInput = z
 	.refine((v) => v.validTo === undefined || v.validTo >= v.validFrom, {
 		message: 'The authority cannot end before it starts',
 		path: ['validTo']
+	})
+	.refine((v) => (v.authorityType === 'lasting-power-of-attorney') === (v.lpaType !== undefined), {
+		message: 'Say which kind of lasting power of attorney it is (property and financial affairs, or health and welfare); only an LPA has one',
+		path: ['lpaType']
 	});
 export type AuthoriseThirdPartyInput = z.input<typeof authoriseInput>;
 
@@ -54,6 +60,7 @@ export function authoriseThirdParty(ctx: CoreContext, input: AuthoriseThirdParty
 			name: v.name,
 			relationship: v.relationship,
 			authorityType: v.authorityType,
+			lpaType: v.lpaType ?? null,
 			evidenceRef: v.evidenceRef,
 			scopeCategories: [...new Set(v.scopeCategories)],
 			scopeActions: [...new Set(v.scopeActions)],
@@ -72,6 +79,7 @@ export function authoriseThirdParty(ctx: CoreContext, input: AuthoriseThirdParty
 			details: {
 				thirdPartyId: row.id,
 				authorityType: row.authorityType,
+				lpaType: row.lpaType,
 				relationship: row.relationship,
 				scope: { categories: row.scopeCategories, actions: row.scopeActions },
 				validFrom: row.validFrom,
@@ -116,7 +124,26 @@ export function revokeThirdPartyAuthority(ctx: CoreContext, input: RevokeThirdPa
 }
 
 /** Why an authority does not cover an act: each a stable code. */
-export type AuthorityGap = 'not-on-file' | 'other-customer' | 'revoked' | 'not-yet-valid' | 'expired' | 'action-not-in-scope' | 'category-not-in-scope';
+export type AuthorityGap =
+	| 'not-on-file'
+	| 'other-customer'
+	| 'revoked'
+	| 'not-yet-valid'
+	| 'expired'
+	| 'action-not-in-scope'
+	| 'category-not-in-scope'
+	| 'lpa-type-not-in-scope';
+
+/**
+ * What each kind of LPA cannot reach, whatever scope was recorded with it. A health-and-welfare
+ * attorney decides about the donor's care, not their property and affairs (MCA 2005 s9(1)(a), s11(7)):
+ * an account, the money on it and any change to it are property and affairs. A property-and-
+ * financial-affairs attorney has no say over health and care (s9(1)(b)), so not over health data.
+ */
+const OUTSIDE_LPA: Readonly<Record<LpaType, { categories: readonly string[]; actions: readonly ThirdPartyAction[] }>> = {
+	'health-and-welfare': { categories: ['account', 'financial'], actions: ['make-changes'] },
+	'property-and-financial-affairs': { categories: ['health'], actions: [] }
+};
 
 export interface AuthorityCheck {
 	authorised: boolean;
@@ -145,6 +172,12 @@ export function authorityCovers(
 	if (!row.scopeActions.includes(ask.action)) gaps.push('action-not-in-scope');
 	const uncoveredCategories = row.scopeCategories.includes('all') ? [] : ask.categories.filter((c) => !row.scopeCategories.includes(c));
 	if (uncoveredCategories.length > 0) gaps.push('category-not-in-scope');
+	if (row.authorityType === 'lasting-power-of-attorney' && row.lpaType !== null) {
+		const outside = OUTSIDE_LPA[row.lpaType];
+		const beyondType = ask.categories.filter((c) => outside.categories.includes(c) && !uncoveredCategories.includes(c));
+		if (beyondType.length > 0 || outside.actions.includes(ask.action)) gaps.push('lpa-type-not-in-scope');
+		uncoveredCategories.push(...beyondType);
+	}
 	return { authorised: gaps.length === 0, thirdPartyId: row.id, gaps, uncoveredCategories, thirdParty: row };
 }
 
@@ -176,7 +209,8 @@ export function checkAuthority(ctx: CoreContext, input: CheckAuthorityInput): Re
 				inScope: check.authorised,
 				action: v.action,
 				categories: v.categories,
-				gaps: check.gaps
+				gaps: check.gaps,
+				lpaType: check.thirdParty?.lpaType ?? null
 			}
 		});
 		return ok(check);

@@ -164,6 +164,7 @@ describe('identity verification (DOMAIN.md §3)', () => {
 			name: 'David Okonkwo',
 			relationship: 'son',
 			authorityType: 'lasting-power-of-attorney',
+			lpaType: 'property-and-financial-affairs',
 			evidenceRef: 'LPA 1',
 			scopeCategories: ['all'],
 			scopeActions: ['receive-information'],

@@ -15,6 +15,14 @@ export const AUTHORITY_TYPES = [
 	'legal-obligation'
 ] as const;
 
+/**
+ * The two kinds of lasting power of attorney (Mental Capacity Act 2005 s9(1)): one for the donor's
+ * property and financial affairs, one for their health and personal welfare. Each covers only its
+ * own kind of decision, whatever else the document says.
+ */
+export const LPA_TYPES = ['property-and-financial-affairs', 'health-and-welfare'] as const;
+export type LpaType = (typeof LPA_TYPES)[number];
+
 /** What the third party may do. */
 export const THIRD_PARTY_ACTIONS = ['receive-information', 'make-changes', 'make-requests'] as const;
 
@@ -32,6 +40,8 @@ export const authorisedThirdParty = sqliteTable(
 		/** E.g. "spouse", "son", "solicitor". Being related gives no authority by itself. */
 		relationship: text('relationship').notNull(),
 		authorityType: text('authority_type', { enum: AUTHORITY_TYPES }).notNull(),
+		/** For a lasting power of attorney: which kind it is; null for every other authority. */
+		lpaType: text('lpa_type', { enum: LPA_TYPES }),
 		/** Reference to the document seen: signed form id, LPA registration number. */
 		evidenceRef: text('evidence_ref').notNull(),
 		/** Data categories (or "all") the authority covers. */
