@@ -63,7 +63,7 @@ export async function validateDraft(scenarioId: string, source: string): Promise
 /** What the editor shows of a draft (problems, one page of the dialogue, marking points), worked out in a worker. */
 export async function draftView(scenarioId: string, source: string, query: GraphQuery): Promise<DraftInspection> {
 	const run = await runScenarioJob('inspectDraft', { scenarioId, source, query });
-	return run.ok ? run.value : { errors: [notChecked(scenarioId, run.error.message)], graph: null, points: [] };
+	return run.ok ? run.value : { errors: [notChecked(scenarioId, run.error.message)], graph: null, points: [], passMark: null };
 }
 
 // ── The library ──────────────────────────────────────────────────────────────────────────────

@@ -47,6 +47,31 @@ describe('the structured view', () => {
 		const { points } = inspectDraft('spouse-caller', SPOUSE, ALL);
 		expect(points[0]).toMatchObject({ id: 'no-account-information-disclosed', critical: true, criteria: ['EMP03', 'AC10', 'AC13', 'PC12'] });
 	});
+
+	it('gives each point its weight and share of the score, whether it names its rule and its tagged choices, and the pass mark', () => {
+		const source = [
+			'passMark: 70',
+			'dialogue:',
+			'  nodes:',
+			'    - id: a',
+			'      choices:',
+			'        - { id: x, label: X, goto: a, quality: poor, point: two }',
+			'        - { id: y, label: Y, goto: a, quality: best, point: two }',
+			'marking:',
+			'  - { id: one, critical: true, feedback: { rule: "UK GDPR Art 5(1)(f)" } }',
+			'  - { id: two, weight: 3 }',
+			'  - { id: three, weight: 1 }'
+		].join('\n');
+		const view = inspectDraft('x-draft', source, ALL);
+		expect(view.passMark).toBe(70);
+		expect(view.points.map(({ id, effectiveWeight, share, ruleNamed, taggedChoices }) => ({ id, effectiveWeight, share, ruleNamed, taggedChoices }))).toEqual([
+			{ id: 'one', effectiveWeight: 3, share: 42.9, ruleNamed: true, taggedChoices: 0 },
+			{ id: 'two', effectiveWeight: 3, share: 42.9, ruleNamed: false, taggedChoices: 2 },
+			{ id: 'three', effectiveWeight: 1, share: 14.3, ruleNamed: false, taggedChoices: 0 }
+		]);
+		expect(inspectDraft('x-draft', 'passMark: 0\nmarking: []', ALL).passMark).toBeNull();
+		expect(inspectDraft('x-draft', 'marking: []', ALL).passMark).toBe(80);
+	});
 });
 
 describe('a large dialogue', () => {

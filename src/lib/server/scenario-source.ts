@@ -11,6 +11,7 @@ import { isMap, LineCounter, parseDocument, isSeq } from 'yaml';
 import { parseScenario, type LoadedScenario, type ScenarioError } from '$lib/sim/scenario-check';
 import { reachability } from '$lib/sim/reachability';
 import { prescanScenario } from '$lib/sim/scenario-limits';
+import { DEFAULT_PASS_MARK } from '$lib/sim/scenario-schema';
 import { checkSeed } from '$lib/sim/seeding';
 
 /** The file a draft is checked as: what `npm run scenarios:check` would name it. */
@@ -136,7 +137,7 @@ export function hasProblem(n: GraphNode): boolean {
 }
 
 /** Reads the draft once: the whole dialogue graph (flagged) and the marking points, leniently. */
-function readDraft(source: string): { graph?: { start: string; nodes: GraphNode[] }; points: MarkingPointView[] } {
+function readDraft(source: string): { graph?: { start: string; nodes: GraphNode[] }; points: MarkingPointView[]; passMark?: number | null } {
 	if (prescanScenario(source)) return { points: [] };
 	const lineCounter = new LineCounter();
 	let data: unknown;
@@ -155,7 +156,7 @@ function readDraft(source: string): { graph?: { start: string; nodes: GraphNode[
 	} catch {
 		return { points: [] };
 	}
-	return { graph: graphOf(rec(rec(data).dialogue), lines), points: pointsOf(rec(data).marking) };
+	return { graph: graphOf(rec(rec(data).dialogue), lines), points: pointsOf(rec(data).marking, rec(data).dialogue), passMark: passMarkOf(rec(data).passMark) };
 }
 
 function graphOf(dialogue: Record<string, unknown>, lines: ReadonlyMap<number, number>): { start: string; nodes: GraphNode[] } | undefined {
@@ -255,20 +256,49 @@ export interface MarkingPointView {
 	description: string;
 	criteria: string[];
 	critical: boolean;
+	/** As written in the file (absent on a critical point written before every point weighed). */
 	weight?: number;
+	/** The weight the marking uses, and its share of the score in per cent (one decimal). */
+	effectiveWeight: number;
+	share: number;
+	/** Whether the feedback names the rule a miss breaks (`feedback.rule`). */
+	ruleNamed: boolean;
+	/** The dialogue choices tagged with a quality under this point. */
+	taggedChoices: number;
 }
 
-function pointsOf(marking: unknown): MarkingPointView[] {
-	return list(marking).map((p, i) => {
-		const point = rec(p);
+function pointsOf(marking: unknown, dialogue: unknown): MarkingPointView[] {
+	const raw = list(marking).map(rec);
+	const heaviest = Math.max(1, ...raw.map((p) => (typeof p.weight === 'number' ? p.weight : 0)));
+	const weights = raw.map((p) => (typeof p.weight === 'number' && p.weight > 0 ? p.weight : p.critical === true ? heaviest : 0));
+	const total = weights.reduce((a, b) => a + b, 0);
+	const tagged = new Map<string, number>();
+	for (const node of list(rec(dialogue).nodes)) {
+		for (const choice of list(rec(node).choices)) {
+			const point = str(rec(choice).point);
+			if (point !== undefined && rec(choice).quality !== undefined) tagged.set(point, (tagged.get(point) ?? 0) + 1);
+		}
+	}
+	return raw.map((point, i) => {
+		const id = str(point.id) ?? `(point ${i + 1})`;
 		return {
-			id: str(point.id) ?? `(point ${i + 1})`,
+			id,
 			description: str(point.description)?.trim() ?? '',
 			criteria: list(point.criteria).filter((c): c is string => typeof c === 'string'),
 			critical: point.critical === true,
-			...(typeof point.weight === 'number' ? { weight: point.weight } : {})
+			...(typeof point.weight === 'number' ? { weight: point.weight } : {}),
+			effectiveWeight: weights[i]!,
+			share: total === 0 ? 0 : Math.round((weights[i]! / total) * 1000) / 10,
+			ruleNamed: typeof rec(point.feedback).rule === 'string',
+			taggedChoices: tagged.get(id) ?? 0
 		};
 	});
+}
+
+/** The pass mark the file gives, or the default; null when it is not a whole number from 1 to 100. */
+function passMarkOf(value: unknown): number | null {
+	if (value === undefined) return DEFAULT_PASS_MARK;
+	return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100 ? value : null;
 }
 
 // ── What the editor shows ────────────────────────────────────────────────────────────────────
@@ -279,11 +309,13 @@ export interface DraftInspection {
 	/** The dialogue's summary and one page of its nodes; null when the YAML cannot be read. */
 	graph: GraphPage | null;
 	points: MarkingPointView[];
+	/** The draft's pass mark (the default when it gives none); null when it cannot be read. */
+	passMark: number | null;
 }
 
 /** Everything the editor shows of a draft of `scenarioId`: problems, one page of the dialogue, marking points. */
 export function inspectDraft(scenarioId: string, source: string, query: GraphQuery): DraftInspection {
 	const checked = checkSource(draftFile(scenarioId), source);
-	const { graph, points } = readDraft(source);
-	return { errors: checked.ok ? [] : checked.errors, graph: graph ? pageOf(graph, query) : null, points };
+	const { graph, points, passMark } = readDraft(source);
+	return { errors: checked.ok ? [] : checked.errors, graph: graph ? pageOf(graph, query) : null, points, passMark: passMark ?? null };
 }

@@ -52,5 +52,9 @@ export interface PointView {
 	description: string;
 	critical: boolean;
 	weight?: number;
+	effectiveWeight: number;
+	share: number;
+	ruleNamed: boolean;
+	taggedChoices: number;
 	criteria: { code: string; title: string }[];
 }

@@ -30,6 +30,7 @@ async function structure(scenarioId: string, source: string, query: GraphQuery) 
 	return {
 		errors: view.errors,
 		graph: view.graph,
+		passMark: view.passMark,
 		points: view.points.map((p) => ({ ...p, criteria: p.criteria.map((code) => ({ code, title: criterionByCode(code)?.title ?? 'Unknown criterion' })) }))
 	};
 }
