@@ -64,6 +64,9 @@ export interface GraphChoice {
 	label: string;
 	goto: string;
 	event?: string;
+	/** Its quality tag and the marking point it is judged under, when tagged. */
+	quality?: string;
+	point?: string;
 	/** The target is not a node of the dialogue. */
 	broken: boolean;
 }
@@ -190,6 +193,8 @@ function graphOf(dialogue: Record<string, unknown>, lines: ReadonlyMap<number, n
 					label: str(choice.label) ?? '',
 					goto,
 					...(str(choice.event) === undefined ? {} : { event: str(choice.event) }),
+					...(str(choice.quality) === undefined ? {} : { quality: str(choice.quality) }),
+					...(str(choice.point) === undefined ? {} : { point: str(choice.point) }),
 					broken: !ids.has(goto)
 				};
 			}),

@@ -11,6 +11,8 @@ export interface GraphChoiceView {
 	label: string;
 	goto: string;
 	event?: string;
+	quality?: string;
+	point?: string;
 	broken: boolean;
 }
 
