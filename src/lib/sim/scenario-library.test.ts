@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, verifyAuditChain } from '../core';
 import { formatScenarioError, loadScenarios, type LoadedScenario } from './scenario-check';
 import type { MarkingResult } from './marking';
+import { expectVerdict } from './playthroughs/support';
 import { replayAttempt, startAttempt } from './runtime';
 import type { Scenario } from './scenario-schema';
 import { playthrough, type Step } from './testing';
@@ -134,10 +135,18 @@ describe('spouse-caller', () => {
 			'call-logged-as-third-party',
 			'confirmed-understanding'
 		]);
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-account-information-disclosed'], earned: 9, possible: 22, score: 40.9 });
+		expect(result).toMatchObject({ earned: 9, possible: 28 });
+		expectVerdict(result, { passed: false, score: 32.1, criticalMisses: ['no-account-information-disclosed'] });
+		// Each critical choice is on the point's timeline: the balance after his security, then the payments.
+		expect(result.points.find((p) => p.id === 'no-account-information-disclosed')!.choices!.map((c) => [c.choice, c.quality])).toEqual([
+			['security-passed-give-balance', 'critical'],
+			['give-payments', 'critical']
+		]);
 		const disclosures = play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.id);
 		expect(disclosures).toHaveLength(2);
-		expect(result.points.find((p) => p.id === 'no-account-information-disclosed')!.evidence).toEqual(disclosures);
+		// The evidence: both disclosures, and the first critical choice.
+		const firstCritical = play.events.find((e) => e.name === 'choice.made' && e.details?.quality === 'critical')!;
+		expect(result.points.find((p) => p.id === 'no-account-information-disclosed')!.evidence).toEqual([...disclosures, firstCritical.id]);
 		// The core judged both unauthorised and opened a breach for each.
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false, false]);
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
@@ -145,12 +154,12 @@ describe('spouse-caller', () => {
 		expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: reads his details out to check them, refuses curtly and does not log the call', () => {
+	it('mistake: reads his details out to check them, refuses curtly and does not log the call: she hangs up', () => {
 		const play = playthrough(loaded, [{ say: 'read-out-to-check' }, { say: 'explain-no-authority' }, { say: 'rules-are-rules' }]);
 		expect(play).toMatchObject({ node: 'caller-hangs-up', ended: true });
 
 		const result = play.end();
-		expect(missed(result)).toEqual([
+		expect(result.points.filter((p) => p.outcome === 'missed').map((p) => p.id)).toEqual([
 			'nothing-read-out',
 			'checked-authority-before-declining',
 			'explained-and-offered-a-way-forward',
@@ -159,7 +168,14 @@ describe('spouse-caller', () => {
 			'call-logged-promptly',
 			'confirmed-understanding'
 		]);
-		expect(result.passed).toBe(true);
+		// The call ended early: the points met only by the absence of a mistake were not reached.
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual([
+			'no-account-information-disclosed',
+			'not-treated-as-account-holder',
+			'address-not-changed',
+			'no-unkeepable-promise'
+		]);
+		expectVerdict(result, { passed: false, score: 0 });
 		const readOut = play.events.find((e) => e.name === 'data.read.out')!;
 		expect(readOut.fields).toEqual(['postcode', 'dateOfBirth']);
 		expect(readOut.subject).toBe(play.seedIds.daniel);
@@ -182,7 +198,8 @@ describe('spouse-caller', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(['no-unkeepable-promise', 'call-logged-as-third-party', 'call-logged-promptly', 'confirmed-understanding']);
-		expect(result).toMatchObject({ passed: true, earned: 16, possible: 22, score: 72.7 });
+		expect(result).toMatchObject({ earned: 22, possible: 28 });
+		expectVerdict(result, { passed: false, score: 78.6 });
 		expectFeedbackFromFile(s, result);
 	});
 });
