@@ -12,6 +12,7 @@ import { UNIT, criterionByCode } from '$lib/criteria';
 import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import { getAttempt, type AttemptView } from '$lib/sim/runtime';
+import { speakerOf } from '$lib/sim/conversation';
 import { organisation, reflection, user } from '$lib/server/db/schema';
 import { assessmentDecision, type PortfolioDocument } from '$lib/server/db/assessment';
 import { findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
@@ -24,6 +25,7 @@ export type PortfolioKind = PortfolioDocument['kind'];
 export interface TranscriptLine {
 	seq: number;
 	at: string;
+	/** '' for narration, which has no speaker. */
 	who: string;
 	text: string;
 }
@@ -133,11 +135,12 @@ export function contentHashOf(content: PortfolioContent): string {
 	return sha256Hex(canonicalJson(content));
 }
 
-function lineOf(entry: AttemptView['transcript'][number]): TranscriptLine {
-	return { seq: entry.seq, at: entry.at, who: entry.who, text: entry.text };
+/** A transcript line with its speaker as a reader of the document knows them: the learner by name, narration by no one (''). */
+function lineOf(entry: AttemptView['transcript'][number], learnerName: string): TranscriptLine {
+	return { seq: entry.seq, at: entry.at, who: speakerOf(entry, learnerName), text: entry.text };
 }
 
-function attemptContent(db: Db, view: AttemptView): PortfolioAttempt | undefined {
+function attemptContent(db: Db, view: AttemptView, learnerName: string): PortfolioAttempt | undefined {
 	const result = view.result;
 	if (view.status !== 'ended' || !result) return undefined;
 	const version = findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
@@ -149,7 +152,7 @@ function attemptContent(db: Db, view: AttemptView): PortfolioAttempt | undefined
 		const lines = new Map<number, TranscriptLine>();
 		for (const id of p.evidence) {
 			const line = lineOfEvent.get(id);
-			if (line) lines.set(line.seq, lineOf(line));
+			if (line) lines.set(line.seq, lineOf(line, learnerName));
 		}
 		return {
 			id: p.id,
@@ -193,7 +196,7 @@ function attemptContent(db: Db, view: AttemptView): PortfolioAttempt | undefined
 		endedAt: view.endedAt,
 		score: result.score,
 		passed: result.passed,
-		transcript: view.transcript.map(lineOf),
+		transcript: view.transcript.map((entry) => lineOf(entry, learnerName)),
 		points,
 		reflection:
 			written && written.status === 'submitted'
@@ -260,7 +263,7 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 		await pause();
 		const view = getAttempt(db, id);
 		if (!view || view.ownerId !== request.learnerId) continue;
-		const content = attemptContent(db, view);
+		const content = attemptContent(db, view, learner.name);
 		if (content) attempts.push(content);
 	}
 	if (request.kind === 'attempt' && attempts.length === 0) return undefined;

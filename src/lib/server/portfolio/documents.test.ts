@@ -176,6 +176,14 @@ describe('one attempt', () => {
 		expect(single.pages.at(-1)).toContain(`Page ${single.pageCount} of ${single.pageCount}`);
 	});
 
+	it('names the learner on the lines they said, in the transcript and in the evidence', () => {
+		const [attempt] = single.prepared.content.attempts;
+		const said = attempt!.transcript.find((line) => line.text.includes('bring the account up'));
+		expect(said?.who).toBe(FIXTURE_LEARNER_NAME);
+		expect(attempt!.transcript.map((line) => line.who)).not.toContain('Learner');
+		expect(attempt!.points.flatMap((p) => p.evidence.map((e) => e.who))).not.toContain('Learner');
+	});
+
 	it('is not issued for an attempt of someone else', async () => {
 		expect(await prepareDocument(fixture.db, { learnerId: fixture.assessorId, kind: 'attempt', attemptId: fixture.attemptIds[0] })).toBeUndefined();
 		expect(await prepareDocument(fixture.db, { learnerId: fixture.learnerId, kind: 'attempt', attemptId: 'not-a-real-id' })).toBeUndefined();

@@ -74,7 +74,8 @@ interface Column {
 	header: string;
 	width: number;
 }
-type Cell = string | { text: string; bold?: boolean };
+/** An empty cell prints "—", unless it is `blank`: nothing to say there (narration has no speaker). */
+type Cell = string | { text: string; bold?: boolean; blank?: boolean };
 
 const defaultPause = () => new Promise<void>((done) => setImmediate(done));
 
@@ -153,7 +154,7 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 	};
 
 	const PAD = 3;
-	const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text) || '—';
+	const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text) || (typeof cell !== 'string' && cell.blank ? '' : '—');
 	const cellHeight = (cells: Cell[], columns: Column[], bold = false) => {
 		doc.fontSize(SIZE.small);
 		let tallest = 0;
@@ -316,7 +317,7 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 					{ header: 'Who', width: 90 },
 					{ header: 'What happened', width: 335 }
 				],
-				attempt.transcript.map((line) => [clockFormat.format(new Date(line.at)), line.who, line.text])
+				attempt.transcript.map((line) => [clockFormat.format(new Date(line.at)), { text: line.who, blank: true }, line.text])
 			);
 		await pause();
 		heading(3, 'Marking points');
@@ -330,7 +331,11 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 			attempt.points.map((p) => [
 				`${p.description}${p.criteria.length ? ` (${p.criteria.join(', ')})` : ''}`,
 				{ text: `${p.met ? 'Met' : 'Not met'}${p.critical ? ', critical' : ''}`, bold: !p.met && p.critical },
-				p.evidence.length === 0 ? 'No event' : p.evidence.map((e) => `${clockFormat.format(new Date(e.at))} ${e.who}: ${e.text}`).join('\n'),
+				p.evidence.length === 0
+					? p.met
+						? 'Nothing to point to: met because something did not happen.'
+						: 'Nothing in the attempt shows this.'
+					: p.evidence.map((e) => `${clockFormat.format(new Date(e.at))} ${e.who === '' ? e.text : `${e.who}: ${e.text}`}`).join('\n'),
 				p.feedback
 			])
 		);
