@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('verbal-sar-neighbour');
 const s = loaded.scenario;
@@ -85,23 +85,26 @@ const respond = (withVerification: boolean, redact: boolean): Step[] => [
 	{ do: 'completeRequest', input: (r) => ({ requestId: sar(r), channel: 'email' }) }
 ];
 
+/** The model answer, with the opening and the ID request as given. */
+const modelAnswer = (opening: Step[] = [{ say: 'accept-verbal' }], idRequest = 'proportionate-id'): Step[] => [
+	...opening,
+	findHer,
+	logTheRequest,
+	{ say: 'ask-security' },
+	phoneSecurity,
+	{ say: idRequest },
+	askForId,
+	{ say: 'explain-rights' },
+	logTheCall,
+	{ say: 'to-id-arrives' },
+	{ say: 'secure-delivery' },
+	...respond(true, true),
+	{ say: 'explain-redaction' }
+];
+
 describe('verbal-sar-neighbour', () => {
 	it('model answer: logs the verbal SAR, asks for one ID, checks it, withholds the complainant, sends every Art 15 item securely', () => {
-		const play = playthrough(loaded, [
-			{ say: 'accept-verbal' },
-			findHer,
-			logTheRequest,
-			{ say: 'ask-security' },
-			phoneSecurity,
-			{ say: 'proportionate-id' },
-			askForId,
-			{ say: 'explain-rights' },
-			logTheCall,
-			{ say: 'to-id-arrives' },
-			{ say: 'secure-delivery' },
-			...respond(true, true),
-			{ say: 'explain-redaction' }
-		]);
+		const play = playthrough(loaded, modelAnswer());
 		expect(play).toMatchObject({ node: 'tanya-accepts', ended: true });
 		// Phone security with name and address alone is incomplete: that is why ID was reasonable.
 		expect(play.events.find((e) => e.name === 'identity.verification.attempted')).toBeDefined();
@@ -130,8 +133,13 @@ describe('verbal-sar-neighbour', () => {
 		]);
 		expect(play).toMatchObject({ node: 'tanya-complains', ended: true });
 		const result = play.end();
-		expect(missed(result)).toEqual(s.marking.map((p) => p.id).filter((id) => id !== 'neighbour-not-identified' && id !== 'no-promise-of-names'));
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-unauthorised-disclosure'] });
+		// She hung up before the request was worked: what was "not done wrong" was not reached.
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['neighbour-not-identified', 'no-promise-of-names']);
+		expect(result.points.filter((p) => p.outcome === 'missed').map((p) => p.id)).toEqual(
+			s.marking.map((p) => p.id).filter((id) => id !== 'neighbour-not-identified' && id !== 'no-promise-of-names')
+		);
+		const verdict = expectVerdict(result, { passed: false, score: 0, criticalMisses: ['no-unauthorised-disclosure'] });
+		expect(verdict.reason).toBe("UK GDPR Art 5(1)(f): integrity and confidentiality: You disclosed Ms Brooks's data before her identity was confirmed: a date of birth read out to a caller on an unknown number, or a copy sent before the ID was checked and linked to the request.");
 		expect(play.events.find((e) => e.name === 'data.read.out')).toMatchObject({ subject: play.seedIds.tanya, fields: ['dateOfBirth'] });
 		expectFeedbackFromFile(s, result);
 		expectReplayIdentical(loaded, play);
@@ -161,7 +169,8 @@ describe('verbal-sar-neighbour', () => {
 			'secure-electronic-delivery',
 			'redaction-explained'
 		]);
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['neighbour-not-identified'] });
+		// 37 available: the complainant (5), the rules (2), the promise (1), the redaction (3), the channel (2) and its explanation (2) lost.
+		expectVerdict(result, { passed: false, score: 59.5, criticalMisses: ['neighbour-not-identified'] });
 		expect(result.points.find((p) => p.id === 'neighbour-not-identified')!.evidence).toEqual(eventIds(play, 'request.completed', 'tanya'));
 		expectFeedbackFromFile(s, result);
 	});
@@ -182,6 +191,7 @@ describe('verbal-sar-neighbour', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(['no-unauthorised-disclosure', 'proportionate-id', 'verified-before-sending']);
+		expectVerdict(result, { passed: false, score: 67.6, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Sent to a requester never verified: the core logged the copy as an unauthorised disclosure and opened a breach.
 		expect(play.events.find((e) => e.name === 'disclosure.made')?.details).toMatchObject({ authorised: false, recipientType: 'data-subject' });
 		expect(play.events.some((e) => e.name === 'breach.registered')).toBe(true);
@@ -192,10 +202,36 @@ describe('verbal-sar-neighbour', () => {
 		const play = playthrough(loaded, [{ say: 'name-neighbour' }, { say: 'log-anyway' }, logTheRequest]);
 		expect(play.node).toBe('identity-question');
 		const result = play.end();
-		expect(result.criticalMisses).toEqual(['neighbour-not-identified']);
+		// Ended mid-call: only the logged request earned anything (4 of 37).
+		expectVerdict(result, { passed: false, score: 10.8, criticalMisses: ['neighbour-not-identified'] });
 		const named = play.events.find((e) => e.name === 'disclosure.made')!;
 		expect(named).toMatchObject({ subject: play.seedIds.carol, fields: ['familyName', 'addressLine1'], details: { authorised: false, recipientType: 'unauthorised-third-party' } });
-		expect(result.points.find((p) => p.id === 'neighbour-not-identified')!.evidence).toEqual([named.id]);
+		const critical = play.events.find((e) => e.name === 'choice.made' && e.details?.choice === 'name-neighbour')!;
+		expect(result.points.find((p) => p.id === 'neighbour-not-identified')!.evidence).toEqual([named.id, critical.id]);
 		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake (over-cautious): refuses her spoken request twice and insists on a form; she hangs up, and it does not pass', () => {
+		const play = playthrough(loaded, [{ say: 'insist-on-form' }, { say: 'insist-again' }]);
+		expect(play).toMatchObject({ node: 'tanya-gives-up', ended: true });
+		const result = play.end();
+		expect(result.endedEarly).toBe(true);
+		expect(result.points.find((p) => p.id === 'verbal-request-logged')).toMatchObject({
+			outcome: 'missed',
+			choices: [expect.objectContaining({ choice: 'insist-on-form', quality: 'poor' }), expect.objectContaining({ choice: 'insist-again', quality: 'poor' })]
+		});
+		const verdict = expectVerdict(result, { passed: false, score: 0 });
+		expect(verdict.reason).toContain('First point missed: UK GDPR Art 12(2) and Art 15: a request in any form, to be facilitated: You insisted on a form');
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake (over-cautious): a pile of certified documents loses marks, and with a form insisted on as well it does not pass', () => {
+		const excessive = playthrough(loaded, modelAnswer(undefined, 'excessive-id')).end();
+		expect(missed(excessive)).toEqual(['proportionate-id']);
+		expectVerdict(excessive, { passed: true, score: 89.2 });
+
+		const both = playthrough(loaded, modelAnswer([{ say: 'insist-on-form' }, { say: 'accept-after-all' }], 'excessive-id')).end();
+		expect(missed(both)).toEqual(['verbal-request-logged', 'proportionate-id']);
+		expectVerdict(both, { passed: false, score: 78.4 });
 	});
 });
