@@ -41,8 +41,8 @@ export const AUDIT_ACTIONS = [
 	{ action: 'customer.relationship.ended', description: 'The customer relationship ended (account closed): retention periods start.' },
 	{ action: 'customer.erased', description: 'A person’s data was erased (Art 17) outside legal holds (details: counts by category, held counts, requestId).' },
 	{ action: 'customer.suppressed', description: 'A minimal suppression entry was kept so the person is not contacted again.' },
-	{ action: 'legal-hold.applied', description: 'A legal hold was put on fields or categories (details: reason code, e.g. MLR 2017 reg 40).' },
-	{ action: 'legal-hold.released', description: 'A legal hold was released.' },
+	{ action: 'legal-hold.applied', description: 'A legal hold was put on fields or categories (details: reasonCode, e.g. money-laundering-records; purposeCode it keeps them for; until).' },
+	{ action: 'legal-hold.released', description: 'A legal hold was released; values kept only for it are erased now (details: erasedFields).' },
 	{ action: 'special-category.recorded', description: 'Special category data was recorded with its Art 9(2) condition (details: specialCategory, art9Condition, schedule1Condition).' },
 	{ action: 'special-category.corrected', description: 'Special category data was corrected; history kept.' },
 	{ action: 'special-category.viewed', description: 'Special category data was viewed (details: purposeCode).' },
@@ -75,7 +75,16 @@ export const AUDIT_ACTIONS = [
 	{ action: 'consent.withdrawn', description: 'Consent was withdrawn; processing on it stops from now (details: consentId, purposeCode, channel).' },
 	{ action: 'marketing.objection.recorded', description: 'The person objected to direct marketing; it stops at once (Art 21(3)) (details: channel).' },
 	{ action: 'objection.recorded', description: 'An objection to processing other than direct marketing was recorded (Art 21(1)) (details: purposeCode, requestId).' },
-	{ action: 'objection.decided', description: 'An Art 21(1) objection was decided: processing stops, or compelling legitimate grounds are recorded.' },
+	{
+		action: 'objection.decided',
+		description:
+			'An objection to processing was decided (details: purposeCode, decision, absolute, continueOn, groundsRecorded). To a direct-marketing purpose it is absolute (Art 21(3)): it stops. Under Art 21(1) processing stops unless compelling legitimate grounds that override the person’s interests, or legal claims, are recorded.'
+	},
+	{
+		action: 'explicit-consent.withdrawn',
+		description:
+			'Explicit consent for special category data was withdrawn (Art 7(3), Art 9(2)(a)); data held on it is erased unless another Art 9(2) condition applies (fields: names covered; details: method, erasedFields, keptFields, keptUnder, heldFields).'
+	},
 
 	// Rights requests (DOMAIN.md §4). A state change writes exactly one entry: the specific
 	// event below when there is one (with details.fromState/toState/dueDate), else request.transitioned.
@@ -99,7 +108,11 @@ export const AUDIT_ACTIONS = [
 	{ action: 'recipients.notification.impossible', description: 'Notifying a recipient was impossible or disproportionate, with reasons (Art 19).' },
 
 	// Retention (DOMAIN.md §5)
-	{ action: 'retention.disposal.run', description: 'A disposal run erased or anonymised what passed retain-until (details: disposalRunId, counts by category, held counts).' },
+	{
+		action: 'retention.disposal.run',
+		description:
+			'A disposal run erased or anonymised what passed retain-until, keeping what a legal hold or a restriction (Art 18) covers (details: disposalRunId, counts by category with held and restricted counts, kept: category, reason and count, keptHeld, keptRestricted).'
+	},
 
 	// Breaches (Arts 33, 34)
 	{ action: 'breach.registered', description: 'A breach was entered in the register (details: breachId, awareAt, reportDueAt, sourceDisclosureId, dataCategories, approxSubjects, affectedCustomerIds).' },

@@ -13,6 +13,7 @@ import { requireCustomer } from './customers';
 import { requireHeldValue, updateHeldValue, writeHistory, type FieldHistoryEntry, type HeldValue } from './held-values';
 import { parseInput } from './input';
 import { findPurpose } from './purposes';
+import { servicingRefusal } from './restriction';
 import { err, ok, type Result } from './result';
 import { customerFieldHistory } from './schema';
 
@@ -88,6 +89,10 @@ export function correctField(ctx: CoreContext, input: CorrectFieldInput): Result
 		const found = requireHeldValue(ctx, customerId, field);
 		if (!found.ok) return found;
 		const held = found.value;
+		// UK GDPR Art 18(2), MLR 2017 reg 41: a restricted value, or one kept only for a legal hold, is not
+		// changed in servicing; a rectification request (Art 16) may still put it right.
+		const refusal = request === undefined ? servicingRefusal(held, 'correction') : null;
+		if (refusal) return err(refusal.code, refusal.message, 'field');
 		const minimumAge = findPurpose(ctx, held.purposeCode)?.minimumAge ?? undefined;
 		const checked = checkFieldValue(field, newValue, { today: ctx.clock().slice(0, 10), minimumAge });
 		if (!checked.ok) return checked;

@@ -35,6 +35,7 @@ import {
 	workspace
 } from './schema';
 import { heldValues, writeHistory, type HeldValue } from './held-values';
+import { holdUse, servicingRefusal, type ServicingRefusal } from './restriction';
 
 export type Customer = typeof customer.$inferSelect;
 
@@ -93,7 +94,7 @@ export type RecordedCustomer = Customer & {
 };
 
 // DPA 2018 s10(2)-(3): these Art 9(2) conditions need a basis in UK law, found in Schedule 1.
-const NEEDS_SCHEDULE_1: ReadonlySet<string> = new Set([
+export const NEEDS_SCHEDULE_1: ReadonlySet<string> = new Set([
 	'employment-social-security',
 	'substantial-public-interest',
 	'health-social-care',
@@ -479,6 +480,8 @@ export function readBack(ctx: CoreContext, customerId: string, fields: string[],
 		for (const field of parsed.value.fields) {
 			const value = held.get(field);
 			if (!value || value.value === null) return err('field.not-found', `Customer ${customerId} has no ${field} on record`, 'fields');
+			const refusal = servicingRefusal(value, 'read-back');
+			if (refusal) return err(refusal.code, refusal.message, 'fields');
 		}
 		appendAudit(ctx, {
 			action: 'customer.details.read.back',
@@ -495,11 +498,24 @@ export function readBack(ctx: CoreContext, customerId: string, fields: string[],
 export interface ShownField {
 	field: string;
 	category: string;
-	/** Null when erased, or when restricted (Art 18: restricted data is only stored, not shown). */
+	/**
+	 * Null when erased, or when withheld: restricted (Art 18: only stored, not shown), or kept under a
+	 * legal hold only for a purpose other than the one the record was opened for (MLR 2017 reg 41).
+	 */
 	value: string | null;
 	restricted: boolean;
+	/** Why the value is withheld for this purpose, naming the rule; null when shown (or erased). */
+	withheld: ServicingRefusal | null;
 	accuracy: HeldValue['accuracy'];
 	legalHold: boolean;
+	/** The hold's reason, e.g. "MLR 2017 reg 40 (Money Laundering Regulations 2017)"; "" when not held. */
+	legalHoldReason: string;
+	/** Until when the hold keeps it: the hold's own date, else the value's retain-until; null when open-ended. */
+	legalHoldUntil: string | null;
+	/** Erasure or disposal was decided: the hold keeps it for one use only, named in holdUse. */
+	keptForHoldOnly: boolean;
+	/** The one use a value kept only for its hold may have, in words, e.g. "to prevent money laundering and terrorist financing". */
+	holdUse: string | null;
 	erased: boolean;
 	purposeCode: string;
 	lawfulBasis: HeldValue['lawfulBasis'];
@@ -542,28 +558,40 @@ export function getCustomer(ctx: CoreContext, customerId: string, options: { pur
 			.all()) {
 			if (row.newValue !== null) statements.set(row.valueId, [...(statements.get(row.valueId) ?? []), row.newValue]);
 		}
-		const fields: ShownField[] = values.map((h) => ({
-			field: h.field,
-			category: h.category,
-			value: h.restricted ? null : h.value,
-			restricted: h.restricted,
-			accuracy: h.accuracy,
-			legalHold: h.legalHold,
-			erased: h.erasedAt !== null,
-			purposeCode: h.purposeCode,
-			lawfulBasis: h.lawfulBasis,
-			retainUntil: h.retainUntil,
-			supplementaryStatements: h.restricted ? [] : (statements.get(h.id) ?? [])
-		}));
+		const fields: ShownField[] = values.map((h) => {
+			const withheld = h.value === null ? null : servicingRefusal(h, 'view', { purposeCode: p.code });
+			return {
+				field: h.field,
+				category: h.category,
+				value: withheld ? null : h.value,
+				restricted: h.restricted,
+				withheld,
+				accuracy: h.accuracy,
+				legalHold: h.legalHold,
+				legalHoldReason: h.legalHoldReason,
+				legalHoldUntil: h.legalHold ? (h.legalHoldUntil ?? h.retainUntil) : null,
+				keptForHoldOnly: h.keptForHoldOnly,
+				holdUse: h.keptForHoldOnly ? holdUse(h).use : null,
+				erased: h.erasedAt !== null,
+				purposeCode: h.purposeCode,
+				lawfulBasis: h.lawfulBasis,
+				retainUntil: h.retainUntil,
+				supplementaryStatements: withheld ? [] : (statements.get(h.id) ?? [])
+			};
+		});
 		const shown = fields.filter((f) => f.value !== null).map((f) => f.field);
 		appendAudit(ctx, {
 			action: 'customer.viewed',
 			subjectType: 'customer',
 			subject: customerId,
 			fields: shown,
-			details: { purposeCode: p.code, restricted: fields.filter((f) => f.restricted).map((f) => f.field) }
+			details: {
+				purposeCode: p.code,
+				restricted: fields.filter((f) => f.restricted).map((f) => f.field),
+				keptForHoldOnly: fields.filter((f) => f.withheld?.code === 'field.kept-for-hold-only').map((f) => f.field)
+			}
 		});
-		const special = values.filter((h) => h.kind !== 'ordinary' && !h.restricted && h.value !== null).map((h) => h.field);
+		const special = values.filter((h) => h.kind !== 'ordinary' && shown.includes(h.field)).map((h) => h.field);
 		if (special.length > 0) {
 			appendAudit(ctx, { action: 'special-category.viewed', subjectType: 'customer', subject: customerId, fields: special, details: { purposeCode: p.code } });
 		}

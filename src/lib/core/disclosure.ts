@@ -33,6 +33,7 @@ import { parseInput } from './input';
 import { applyPolicy } from './policy';
 import { findPurpose } from './purposes';
 import { findDirectoryEntry, notAllowedFor, type DirectoryEntry } from './recipient-directory';
+import { servicingRefusal } from './restriction';
 import { err, ok, type Result } from './result';
 import { DISCLOSURE_MANNERS, INTERACTION_CHANNELS, PARTY_TYPES, disclosure, rightsRequest, verificationAttempt } from './schema';
 import { authorityCovers, getThirdParty } from './third-parties';
@@ -459,6 +460,14 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 			rule: 'UK GDPR Art 18(2)',
 			message: `${restricted.join(', ')} ${restricted.length === 1 ? 'is' : 'are'} restricted: only stored, unless the person consents or an Art 18(2) ground applies`
 		});
+	}
+	// MLR 2017 reg 41 (and Art 17(3)): a value kept only for its legal hold goes to the person (their
+	// right of access is another law's) or on a basis that serves the hold's purpose, to no one else.
+	if (decision.route !== 'verified-data-subject') {
+		for (const h of values.filter((x) => !x.restricted && x.keptForHoldOnly)) {
+			const refusal = servicingRefusal(h, 'disclosure', { disclosureBasis: v.basisOrExemption });
+			if (refusal) problems.push({ code: 'disclosure.kept-for-hold-only', rule: refusal.rule, message: refusal.message });
+		}
 	}
 	return decision;
 }

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
-import { endRelationship, recordCustomer } from './customers';
+import { endRelationship, getCustomer, recordCustomer } from './customers';
 import { runDisposal } from './disposal';
 import { applyLegalHold } from './legal-hold';
-import { findHeldValue } from './held-values';
+import { findHeldValue, heldValues } from './held-values';
+import { restrictField } from './restriction';
 import { disposalRun } from './schema';
 import { createTestContext, type TestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
@@ -64,7 +66,7 @@ describe('disposal runs (storage limitation, Art 5(1)(e))', () => {
 		endRelationship(t.ctx, id);
 		applyLegalHold(t.ctx, { customerId: id, fields: ['nationalInsuranceNumber'], reasonCode: 'legal-claims', reason: 'claim pending' });
 		const run = runDisposal(t.ctx, { asOf: '2040-01-01' });
-		expect(run.ok && run.value.counts.identity).toEqual({ erased: 2, anonymised: 0, held: 1 });
+		expect(run.ok && run.value.counts.identity).toEqual({ erased: 2, anonymised: 0, held: 1, restricted: 0 });
 		expect(findHeldValue(t.ctx, id, 'nationalInsuranceNumber')?.value).toBe('AB123456C');
 		expect(findHeldValue(t.ctx, id, 'givenName')?.value).toBeNull();
 	});
@@ -84,5 +86,64 @@ describe('disposal runs (storage limitation, Art 5(1)(e))', () => {
 	it('refuses a run without a proper date', () => {
 		const { t } = setUp();
 		expect(runDisposal(t.ctx, { asOf: '31/01/2030' })).toMatchObject({ ok: false, error: { code: 'invalid', field: 'asOf' } });
+	});
+
+	it('Art 18(1)(c): a disposal run never erases a restricted value, and logs it as kept', () => {
+		const { t, record } = setUp();
+		const id = record('Lovelace');
+		endRelationship(t.ctx, id);
+		restrictField(t.ctx, { customerId: id, fields: ['nationalInsuranceNumber'], ground: 'legal-claims', reason: 'Keep it for her claim against her former employer' });
+		const run = runDisposal(t.ctx, { asOf: '2040-01-01' });
+		expect(run.ok && run.value.counts.identity).toEqual({ erased: 2, anonymised: 0, held: 0, restricted: 1 });
+		expect(findHeldValue(t.ctx, id, 'nationalInsuranceNumber')).toMatchObject({ value: 'AB123456C', restricted: true, erasedAt: null });
+		const entry = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		expect(entry).toMatchObject({
+			action: 'retention.disposal.run',
+			details: { keptRestricted: 1, keptHeld: 0, kept: [{ category: 'identity', count: 1, reason: expect.stringContaining('Art 18(1)(c)') }] }
+		});
+		expect(JSON.stringify(entry)).not.toContain('AB123456C');
+	});
+
+	it('MLR 2017 reg 41: a value a disposal run keeps under legal hold is from then on usable only for the hold', () => {
+		const { t, record } = setUp();
+		const id = record('Lovelace');
+		endRelationship(t.ctx, id);
+		applyLegalHold(t.ctx, { customerId: id, fields: ['givenName'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40', purposeCode: 'identity-checks' });
+		runDisposal(t.ctx, { asOf: '2040-01-01' });
+		expect(findHeldValue(t.ctx, id, 'givenName')).toMatchObject({ value: 'Ada', keptForHoldOnly: true });
+		const servicing = getCustomer(t.ctx, id, { purposeCode: 'account-servicing' });
+		expect(servicing.ok && servicing.value.fields.find((f) => f.field === 'givenName')).toMatchObject({ value: null, withheld: { code: 'field.kept-for-hold-only' } });
+		const forTheHold = getCustomer(t.ctx, id, { purposeCode: 'identity-checks' });
+		expect(forTheHold.ok && forTheHold.value.fields.find((f) => f.field === 'givenName')).toMatchObject({ value: 'Ada', withheld: null });
+	});
+
+	it('Art 18(1)(c), Art 17(3): for any restrictions and holds, a run erases neither restricted nor held values, and its counts add up', () => {
+		const FIELDS = ['givenName', 'familyName', 'addressLine1', 'postcode', 'email', 'mobilePhone', 'nationalInsuranceNumber', 'preferredLanguage'] as const;
+		fc.assert(
+			fc.property(fc.subarray([...FIELDS]), fc.subarray([...FIELDS]), fc.integer({ min: 0, max: 10 }), (restricted, held, years) => {
+				const { t, record } = setUp();
+				const id = record('Lovelace');
+				endRelationship(t.ctx, id);
+				if (restricted.length > 0) restrictField(t.ctx, { customerId: id, fields: restricted, ground: 'legal-claims', reason: 'her claim' });
+				if (held.length > 0) applyLegalHold(t.ctx, { customerId: id, fields: held, reasonCode: 'legal-claims', reason: 'claim pending' });
+				const before = heldValues(t.ctx, id);
+				const asOf = `${2026 + years}-06-01`;
+				const due = before.filter((h) => h.retainUntil !== null && h.retainUntil < asOf && h.erasedAt === null && h.anonymisedAt === null);
+				const run = runDisposal(t.ctx, { asOf });
+				if (!run.ok) throw new Error(run.error.message);
+				for (const h of before) {
+					const after = findHeldValue(t.ctx, id, h.field)!;
+					if (h.restricted || h.legalHold) expect(after.value, h.field).toBe(h.value);
+					if (h.legalHold && due.includes(h)) expect(after.keptForHoldOnly, h.field).toBe(true);
+				}
+				const total = Object.values(run.value.counts).reduce((n, c) => n + c.erased + c.anonymised + c.held + (c.restricted ?? 0), 0);
+				expect(total).toBe(due.length);
+				const kept = Object.values(run.value.counts).reduce((n, c) => n + c.held + (c.restricted ?? 0), 0);
+				expect(kept).toBe(due.filter((h) => h.restricted || h.legalHold).length);
+				t.close();
+				open = open.filter((o) => o !== t);
+			}),
+			{ numRuns: 30 }
+		);
 	});
 });

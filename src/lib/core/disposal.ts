@@ -1,7 +1,9 @@
 /**
- * The disposal run (UK GDPR Art 5(1)(e) storage limitation; DOMAIN.md §5): everything whose
- * retain-until date has passed is erased or anonymised, as its retention rule says, unless a legal
- * hold applies. The run is logged by category and count, never by value.
+ * The disposal run (UK GDPR Art 5(1)(e) storage limitation): everything whose retain-until date has
+ * passed is erased or anonymised, as its retention rule says, unless a legal hold applies (kept from
+ * then on for the hold's purpose only) or processing is restricted (Art 18: restricted data is only
+ * stored; Art 18(1)(c): the person may need it kept for their legal claims). The run is logged by
+ * category and count, never by value: what it disposed of, and what it kept and why.
  */
 import { and, isNotNull, isNull, lt, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -52,8 +54,11 @@ export function runDisposal(ctx: CoreContext, input: RunDisposalInput): Result<D
 			if (!held) continue;
 			const rule = rules.get(held.retentionRuleId);
 			const action = rule?.action ?? 'erase';
-			const tally = (counts[held.category] ??= { erased: 0, anonymised: 0, held: 0 });
-			if (!disposeOfValue(ctx, held, action, `retention rule ${rule?.code ?? held.retentionRuleId} expired on ${held.retainUntil}`)) tally.held++;
+			const tally = (counts[held.category] ??= { erased: 0, anonymised: 0, held: 0, restricted: 0 });
+			// UK GDPR Art 18(1)(c), 18(2): a restricted value is only stored, never erased or anonymised by a run.
+			// A legal hold comes first: a held value is counted under its hold even if also restricted.
+			if (held.restricted && !held.legalHold) tally.restricted = (tally.restricted ?? 0) + 1;
+			else if (!disposeOfValue(ctx, held, action, `retention rule ${rule?.code ?? held.retentionRuleId} expired on ${held.retainUntil}`)) tally.held++;
 			else if (action === 'erase') tally.erased++;
 			else tally.anonymised++;
 		}
@@ -63,8 +68,30 @@ export function runDisposal(ctx: CoreContext, input: RunDisposalInput): Result<D
 			action: 'retention.disposal.run',
 			subjectType: 'disposal-run',
 			subject: row.id,
-			details: { disposalRunId: row.id, asOf, counts }
+			details: {
+				disposalRunId: row.id,
+				asOf,
+				counts,
+				kept: keptWithReasons(counts),
+				keptHeld: Object.values(counts).reduce((n, c) => n + c.held, 0),
+				keptRestricted: Object.values(counts).reduce((n, c) => n + (c.restricted ?? 0), 0)
+			}
 		});
 		return ok(row);
 	});
+}
+
+/** Why a disposal run kept a value it found past its retain-until date. */
+export const DISPOSAL_KEPT_REASONS = {
+	held: 'under a legal hold (UK GDPR Art 17(3)(b),(e)): kept for the hold’s purpose only',
+	restricted: 'processing restricted (UK GDPR Art 18(1)(c), 18(2)): only stored while restricted'
+} as const;
+
+/** What a run kept, by category, reason and count: never values. */
+export function keptWithReasons(counts: DisposalCounts): { category: string; reason: string; count: number }[] {
+	return Object.entries(counts).flatMap(([category, tally]) =>
+		(['held', 'restricted'] as const)
+			.map((kind) => ({ category, reason: DISPOSAL_KEPT_REASONS[kind], count: tally[kind] ?? 0 }))
+			.filter((k) => k.count > 0)
+	);
 }

@@ -72,11 +72,19 @@ export function generalise(field: string, category: string, value: string): stri
 
 /**
  * Erases or anonymises one held value inside the caller's transaction: the value and its search
- * form go, its history keeps who, when and what kind of change but no value. Returns false, and
- * changes nothing, when the value is under legal hold.
+ * form go, its history keeps who, when and what kind of change but no value. Returns false when the
+ * value is under legal hold: it is kept, but only for the hold's purpose from now on (MLR 2017
+ * reg 41; restricted for every other use), and erased when the hold is released.
  */
 export function disposeOfValue(ctx: CoreContext, held: HeldValue, action: DisposalAction, reason: string, requestId?: string): boolean {
-	if (held.legalHold) return false;
+	if (held.legalHold) {
+		if (!held.keptForHoldOnly) {
+			const version = held.version + 1;
+			updateHeldValue(ctx, held, { keptForHoldOnly: true, version, updatedAt: ctx.clock() });
+			writeHistory(ctx, { held, change: 'kept-for-hold-only', version, reason: `${action === 'erase' ? 'erasure' : 'anonymisation'} decided; kept under the legal hold only`, requestId });
+		}
+		return false;
+	}
 	const now = ctx.clock();
 	const version = held.version + 1;
 	scrubHistory(ctx, held);

@@ -12,7 +12,7 @@ import { disposeOfValue } from './erasure';
 import { heldValues, updateHeldValue, writeHistory, type HeldValue } from './held-values';
 import { parseInput } from './input';
 import { LEGAL_HOLD_REASONS } from './schema';
-import { FIELD_CATEGORIES } from './purposes';
+import { FIELD_CATEGORIES, findPurpose } from './purposes';
 import { err, ok, type Result } from './result';
 
 
@@ -25,7 +25,14 @@ const selection = {
 	categories: z.array(z.enum(FIELD_CATEGORIES)).optional(),
 	reason: z.string().trim().min(1, 'Give the reason for the hold, e.g. "MLR 2017 reg 40: 5 years after the relationship ends"')
 };
-const applyInput = z.object({ ...selection, reasonCode: z.enum(LEGAL_HOLD_REASONS) });
+const applyInput = z.object({
+	...selection,
+	reasonCode: z.enum(LEGAL_HOLD_REASONS),
+	/** The purpose the hold keeps the values for, e.g. the anti-money-laundering records' purpose. */
+	purposeCode: z.string().trim().min(1).optional(),
+	/** Until when (YYYY-MM-DD); without it, each value's retain-until date. */
+	until: z.iso.date('Give the date as YYYY-MM-DD').optional()
+});
 export type ApplyLegalHoldInput = z.input<typeof applyInput>;
 const releaseInput = z.object(selection);
 export type ReleaseLegalHoldInput = z.input<typeof releaseInput>;
@@ -54,11 +61,21 @@ export function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Re
 		if (!person.ok) return person;
 		const values = selected(ctx, parsed.value);
 		if (!values.ok) return values;
+		const { purposeCode, reasonCode, until } = parsed.value;
+		if (purposeCode !== undefined && !findPurpose(ctx, purposeCode)) return err('purpose.not-found', `No purpose "${purposeCode}"`, 'purposeCode');
 		const toHold = values.value.filter((h) => !h.legalHold);
 		if (toHold.length === 0) return err('legal-hold.nothing-to-hold', 'No value to hold: none selected, or all already held', 'fields');
 		for (const held of toHold) {
 			const version = held.version + 1;
-			updateHeldValue(ctx, held, { legalHold: true, legalHoldReason: parsed.value.reason, version, updatedAt: ctx.clock() });
+			updateHeldValue(ctx, held, {
+				legalHold: true,
+				legalHoldReason: parsed.value.reason,
+				legalHoldCode: reasonCode,
+				legalHoldPurposeCode: purposeCode ?? null,
+				legalHoldUntil: until ?? null,
+				version,
+				updatedAt: ctx.clock()
+			});
 			writeHistory(ctx, { held, change: 'legal-hold-applied', version, reason: parsed.value.reason });
 		}
 		appendAudit(ctx, {
@@ -66,15 +83,15 @@ export function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Re
 			subjectType: 'customer',
 			subject: parsed.value.customerId,
 			fields: toHold.map((h) => h.field),
-			details: { reasonCode: parsed.value.reasonCode }
+			details: { reasonCode, purposeCode: purposeCode ?? null, until: until ?? null }
 		});
 		return ok({ customerId: parsed.value.customerId, fields: toHold.map((h) => h.field), erasedFields: [] });
 	});
 }
 
 /**
- * Releases a hold. Where the person's data was erased while the hold kept these values, they are
- * erased now: the erasure was already decided and only the hold stood in its way.
+ * Releases a hold. Values kept only for the hold (their erasure or disposal was decided while it
+ * applied), or of a person whose data was erased, are erased now: only the hold stood in the way.
  */
 export function releaseLegalHold(ctx: CoreContext, input: ReleaseLegalHoldInput): Result<LegalHoldChange> {
 	const parsed = parseInput(releaseInput, input);
@@ -89,10 +106,11 @@ export function releaseLegalHold(ctx: CoreContext, input: ReleaseLegalHoldInput)
 		const erasedFields: string[] = [];
 		for (const held of toRelease) {
 			const version = held.version + 1;
-			updateHeldValue(ctx, held, { legalHold: false, legalHoldReason: '', version, updatedAt: ctx.clock() });
+			const released = { legalHold: false, legalHoldReason: '', legalHoldCode: null, legalHoldPurposeCode: null, legalHoldUntil: null } as const;
+			updateHeldValue(ctx, held, { ...released, version, updatedAt: ctx.clock() });
 			writeHistory(ctx, { held, change: 'legal-hold-released', version, reason: parsed.value.reason });
-			if (person.value.erasedAt !== null) {
-				disposeOfValue(ctx, { ...held, legalHold: false, version }, 'erase', 'erasure decided while the legal hold applied');
+			if (held.keptForHoldOnly || person.value.erasedAt !== null) {
+				disposeOfValue(ctx, { ...held, ...released, version }, 'erase', 'erasure decided while the legal hold applied');
 				erasedFields.push(held.field);
 			}
 		}

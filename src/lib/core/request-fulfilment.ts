@@ -19,6 +19,7 @@ import { recordMarketingObjection } from './consent';
 import { completeField, contestField, correctField } from './corrections';
 import { findCustomer } from './customers';
 import { disposeOfValue, eraseCustomerData } from './erasure';
+import { heldOnExplicitConsent } from './explicit-consent';
 import { heldValues, type HeldValue } from './held-values';
 import { parseInput } from './input';
 import { applyLegalHold } from './legal-hold';
@@ -154,7 +155,8 @@ export type FulfilErasureInput = z.input<typeof eraseInput>;
  * Erases on an Art 17(1) ground. What the ground reaches:
  * - no-longer-necessary: everything once the relationship has ended; while it lasts, only data on
  *   bases other than contract and legal obligation (the rest is still necessary, and kept);
- * - consent-withdrawn: data held on consent; objection-upheld: data of the purposes objected to;
+ * - consent-withdrawn: data held on consent, and special category data held on explicit consent;
+ *   objection-upheld: data of the purposes objected to;
  * - unlawfully-processed, legal-obligation-to-erase, child-online-service: everything.
  * Art 17(3)(b),(e): values under a legal hold, or under a retention rule citing a duty in law to
  * keep them (RETENTION_DUTIES, e.g. "MLR 2017 reg 40") that is still running, are kept: a hold is
@@ -169,6 +171,7 @@ export function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Resu
 		const person = findCustomer(ctx, customerId)!;
 		const today = ukDateOf(ctx.clock());
 		const values = heldValues(ctx, customerId).filter((h) => h.value !== null && h.erasedAt === null);
+		const onExplicitConsent = new Set(heldOnExplicitConsent(ctx, customerId).map((h) => h.id));
 		const objected = new Set(
 			v.purposeCodes ??
 				values
@@ -180,7 +183,8 @@ export function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Resu
 				case 'no-longer-necessary':
 					return person.relationshipEndedAt !== null || !STILL_NECESSARY_BASES.includes(h.lawfulBasis);
 				case 'consent-withdrawn':
-					return h.lawfulBasis === 'consent';
+					// Art 17(1)(b): consent under Art 6(1)(a), or explicit consent under Art 9(2)(a).
+					return h.lawfulBasis === 'consent' || onExplicitConsent.has(h.id);
 				case 'objection-upheld':
 					return objected.has(h.purposeCode);
 				default:
@@ -192,17 +196,19 @@ export function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Resu
 
 		// Legal retention duties still running become legal holds, with the law as the reason.
 		const rules = new Map(retentionRules(ctx).map((r) => [r.id, r]));
-		const dutyByAuthority = new Map<string, { reasonCode: (typeof RETENTION_DUTIES)[number]['reasonCode']; fields: string[] }>();
+		// Each hold keeps its values for the purpose the duty serves, until their retain-until date.
+		const holds = new Map<string, { authority: string; reasonCode: (typeof RETENTION_DUTIES)[number]['reasonCode']; purposeCode: string; until: string | null; fields: string[] }>();
 		for (const h of inScope) {
 			const rule = rules.get(h.retentionRuleId);
 			const duty = rule === undefined ? undefined : RETENTION_DUTIES.find((d) => d.pattern.test(rule.authority));
 			if (h.legalHold || !rule || !duty || (h.retainUntil !== null && h.retainUntil < today)) continue;
-			const entry = dutyByAuthority.get(rule.authority) ?? { reasonCode: duty.reasonCode, fields: [] };
+			const key = JSON.stringify([rule.authority, h.purposeCode, h.retainUntil]);
+			const entry = holds.get(key) ?? { authority: rule.authority, reasonCode: duty.reasonCode, purposeCode: h.purposeCode, until: h.retainUntil, fields: [] };
 			entry.fields.push(h.field);
-			dutyByAuthority.set(rule.authority, entry);
+			holds.set(key, entry);
 		}
-		for (const [authority, { reasonCode, fields }] of dutyByAuthority) {
-			const held = run(() => applyLegalHold(ctx, { customerId, fields, reason: authority, reasonCode }));
+		for (const { authority, reasonCode, purposeCode, until, fields } of holds.values()) {
+			const held = run(() => applyLegalHold(ctx, { customerId, fields, reason: authority, reasonCode, purposeCode, ...(until === null ? {} : { until }) }));
 			if (!held.ok) return held;
 		}
 
@@ -257,7 +263,9 @@ const objectionInput = z
 			.object({
 				purposeCode: z.string().min(1),
 				decision: z.enum(['stop', 'continue']),
-				/** Art 21(1): continuing needs compelling legitimate grounds that override the person's interests, or legal claims. */
+				/** Art 21(1): what continuing rests on: compelling legitimate grounds that override the person's interests, or legal claims. */
+				continueOn: z.enum(['compelling-legitimate-grounds', 'legal-claims']).default('compelling-legitimate-grounds'),
+				/** The grounds, or the legal claim, recorded in words. */
 				compellingGrounds: z.string().trim().optional()
 			})
 			.optional()
@@ -269,15 +277,19 @@ export type FulfilObjectionInput = z.input<typeof objectionInput>;
 const COMPELLING_GROUNDS_MIN = 20;
 
 /**
- * Acts on an objection. Direct marketing stops at once on the channel (or all). Other processing
- * stops (its values are restricted: only stored), unless compelling legitimate grounds are
- * recorded; an objection to processing on a basis Art 21(1) does not cover is refused with reasons.
+ * Acts on an objection. Direct marketing stops at once on the channel (or all), and an objection
+ * to a direct-marketing purpose is one too: absolute and immediate (Art 21(3)), no grounds, however
+ * compelling, override it. Other processing (Art 21(1), on public task or legitimate interests)
+ * stops (its values are restricted: only stored), unless compelling legitimate grounds that override
+ * the person's interests, or legal claims, are recorded; an objection to processing on a basis
+ * Art 21(1) does not cover is refused with reasons.
  */
 export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): Result<RightsRequest> {
 	const parsed = parseInput(objectionInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	const marketingOnly = v.processing === undefined;
+	const toMarketing = v.processing !== undefined && findPurpose(ctx, v.processing.purposeCode)?.directMarketing === true;
+	const marketingOnly = v.processing === undefined || toMarketing;
 	return fulfil(
 		ctx,
 		v.requestId,
@@ -299,7 +311,37 @@ export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): 
 					subject: customerId,
 					details: { purposeCode: p.purposeCode, lawfulBasis: purposeRow.lawfulBasis, requestId: req.id }
 				});
-				if (!OBJECTABLE_BASES.includes(purposeRow.lawfulBasis) && !purposeRow.directMarketing) {
+				if (purposeRow.directMarketing) {
+					if (p.decision === 'continue') {
+						// UK GDPR Art 21(3): compelling grounds belong to Art 21(1) only. Record mode keeps the finding,
+						// but direct marketing never continues after an objection, so both modes refuse.
+						const d = applyPolicy(ctx, {
+							code: 'objection.direct-marketing-absolute',
+							rule: 'UK GDPR Art 21(3)',
+							message: 'An objection to direct marketing is absolute: no grounds, however compelling, let the marketing continue',
+							field: 'processing.decision',
+							subjectType: 'customer',
+							subject: customerId,
+							details: { purposeCode: p.purposeCode, requestId: req.id }
+						});
+						if (!d.ok) return d;
+						return err('objection.direct-marketing-absolute', d.value.message, 'processing.decision');
+					}
+					if (!v.directMarketing) {
+						const done = run(() => recordMarketingObjection(ctx, { customerId, channel: 'all', requestId: req.id }));
+						if (!done.ok) return done;
+						outcome.marketingStopped = 'all';
+					}
+					appendAudit(ctx, {
+						action: 'objection.decided',
+						subjectType: 'customer',
+						subject: customerId,
+						details: { purposeCode: p.purposeCode, decision: 'stop', absolute: true, groundsRecorded: false, requestId: req.id }
+					});
+					outcome.processingDecision = 'stop';
+					return ok(outcome);
+				}
+				if (!OBJECTABLE_BASES.includes(purposeRow.lawfulBasis)) {
 					appendAudit(ctx, {
 						action: 'objection.decided',
 						subjectType: 'customer',
@@ -318,7 +360,7 @@ export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): 
 					const d = applyPolicy(ctx, {
 						code: 'objection.no-compelling-grounds',
 						rule: 'UK GDPR Art 21(1)',
-						message: 'Processing may continue after an objection only on recorded compelling legitimate grounds',
+						message: 'Processing may continue after an objection only on recorded compelling legitimate grounds that override the person’s interests, or for legal claims',
 						subjectType: 'customer',
 						subject: customerId,
 						details: { purposeCode: p.purposeCode, requestId: req.id }
@@ -341,11 +383,19 @@ export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): 
 					action: 'objection.decided',
 					subjectType: 'customer',
 					subject: customerId,
-					details: { purposeCode: p.purposeCode, decision, groundsRecorded: (p.compellingGrounds ?? '').length >= COMPELLING_GROUNDS_MIN, requestId: req.id }
+					details: {
+						purposeCode: p.purposeCode,
+						decision,
+						absolute: false,
+						...(decision === 'continue' ? { continueOn: p.continueOn } : {}),
+						groundsRecorded: (p.compellingGrounds ?? '').length >= COMPELLING_GROUNDS_MIN,
+						requestId: req.id
+					}
 				});
 				outcome.processingDecision = decision;
 				if (decision === 'continue') {
 					outcome.compellingGrounds = p.compellingGrounds ?? '';
+					outcome.continueOn = p.continueOn;
 					// Continuing is a refusal of the objection: the person is told why, and of the ICO and the courts.
 					if (v.directMarketing === undefined) {
 						outcome.refused = true;

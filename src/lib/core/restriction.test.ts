@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
+import fc from 'fast-check';
 import { findings } from './policy';
-import { recordCustomer } from './customers';
-import { liftRestriction, notifyRestrictionLift, restrictField } from './restriction';
+import { correctField } from './corrections';
+import { getCustomer, readBack, recordCustomer } from './customers';
+import { HOLD_USES, liftRestriction, notifyRestrictionLift, restrictField, servicingRefusal, type ServicingUse } from './restriction';
 import { findHeldValue } from './held-values';
 import { createTestContext, type TestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
@@ -74,5 +76,59 @@ describe('restriction (Art 18)', () => {
 		const { t, id } = setUp();
 		expect(notifyRestrictionLift(t.ctx, { customerId: id, fields: ['postcode'], channel: 'phone' })).toMatchObject({ ok: false, error: { code: 'field.not-restricted' } });
 		expect(liftRestriction(t.ctx, { customerId: id, fields: ['postcode'], reason: 'x' })).toMatchObject({ ok: false, error: { code: 'field.not-restricted' } });
+	});
+
+	it('Art 18(2): a restricted value is shown as restricted, not as its value, when the record is opened for servicing', () => {
+		const { t, id } = setUp();
+		restrictField(t.ctx, { customerId: id, fields: ['dateOfBirth'], ground: 'accuracy-contested', reason: 'disputed' });
+		const view = getCustomer(t.ctx, id, { purposeCode: 'account-servicing' });
+		expect(view.ok && view.value.fields.find((f) => f.field === 'dateOfBirth')).toMatchObject({
+			value: null,
+			restricted: true,
+			withheld: { code: 'field.restricted', rule: 'UK GDPR Art 18(2)', message: expect.stringContaining('only stored') }
+		});
+		expect(lastAudit(t)).toMatchObject({ action: 'customer.viewed', details: { restricted: ['dateOfBirth'] } });
+		expect(lastAudit(t).fields).not.toContain('dateOfBirth');
+	});
+
+	it('Art 18(2): refuses to correct a restricted value outside a rights request, or to read it back, naming the rule', () => {
+		const { t, id } = setUp('enforce');
+		restrictField(t.ctx, { customerId: id, fields: ['dateOfBirth'], ground: 'accuracy-contested', reason: 'disputed' });
+		expect(correctField(t.ctx, { customerId: id, field: 'dateOfBirth', newValue: '1985-12-11', reason: 'she says so' })).toMatchObject({
+			ok: false,
+			error: { code: 'field.restricted', field: 'field', message: expect.stringContaining('Art 18(2)') }
+		});
+		expect(readBack(t.ctx, id, ['dateOfBirth'])).toMatchObject({ ok: false, error: { code: 'field.restricted', field: 'fields' } });
+		expect(findHeldValue(t.ctx, id, 'dateOfBirth')?.value).toBe('1985-12-10');
+	});
+
+	it('Art 16, Art 18(1)(a): a rectification request may still correct the restricted value it checked', () => {
+		const { t, id } = setUp('enforce');
+		restrictField(t.ctx, { customerId: id, fields: ['dateOfBirth'], ground: 'accuracy-contested', reason: 'disputed' });
+		expect(correctField(t.ctx, { customerId: id, field: 'dateOfBirth', newValue: '1985-12-11', reason: 'passport seen', requestId: 'req-1' })).toMatchObject({ ok: true });
+	});
+
+	it('Art 18(2), MLR 2017 reg 41: for any value and any use, servicing is refused exactly when the value is restricted or kept only for a hold, and the use is not the hold’s', () => {
+		const uses: ServicingUse[] = ['view', 'disclosure', 'correction', 'read-back'];
+		const value = fc.record({
+			field: fc.constantFrom('dateOfBirth', 'postcode'),
+			restricted: fc.boolean(),
+			keptForHoldOnly: fc.boolean(),
+			legalHoldCode: fc.constantFrom(...(Object.keys(HOLD_USES) as (keyof typeof HOLD_USES)[])),
+			legalHoldPurposeCode: fc.constantFrom('identity-checks', null),
+			legalHoldReason: fc.constantFrom('MLR 2017 reg 40', '')
+		});
+		fc.assert(
+			fc.property(value, fc.constantFrom(...uses), fc.constantFrom('identity-checks', 'account-servicing'), fc.constantFrom('crime-and-taxation', 'legal-proceedings', 'legal-obligation'), (held, use, purposeCode, disclosureBasis) => {
+				const refusal = servicingRefusal(held, use, { purposeCode, disclosureBasis });
+				const forTheHold =
+					(use === 'view' && purposeCode === held.legalHoldPurposeCode) || (use === 'disclosure' && HOLD_USES[held.legalHoldCode].disclosureBases.includes(disclosureBasis));
+				const refused = held.restricted || (held.keptForHoldOnly && !forTheHold);
+				expect(refusal !== null).toBe(refused);
+				if (held.restricted) expect(refusal).toMatchObject({ code: 'field.restricted', rule: 'UK GDPR Art 18(2)', field: held.field });
+				else if (refusal) expect(refusal).toMatchObject({ code: 'field.kept-for-hold-only', rule: HOLD_USES[held.legalHoldCode].rule });
+			}),
+			{ numRuns: 300 }
+		);
 	});
 });

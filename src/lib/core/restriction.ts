@@ -1,7 +1,12 @@
 /**
  * Restriction of processing (UK GDPR Art 18). A restricted value is only stored: every other
- * operation that would use it (disclosure, marketing, reading it out) must check `restricted` on
- * the held value. Before a restriction is lifted the person must be told (Art 18(3)).
+ * operation that would use it (viewing it for servicing, disclosure, correction outside a rights
+ * request, reading it out) asks `servicingRefusal` first. Before a restriction is lifted the person
+ * must be told (Art 18(3)).
+ *
+ * A value kept under a legal hold after its erasure or disposal was decided is restricted the same
+ * way, except for the one use the hold is for (MLR 2017 reg 41: anti-money-laundering records may be
+ * used only to prevent money laundering and terrorist financing).
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
@@ -11,8 +16,8 @@ import { appendAudit } from './audit';
 import { requireHeldValue, updateHeldValue, writeHistory, type HeldValue } from './held-values';
 import { parseInput } from './input';
 import { applyPolicy } from './policy';
-import { err, ok, type Result } from './result';
-import { auditEntry } from './schema';
+import { err, ok, type CoreError, type Result } from './result';
+import { auditEntry, type LEGAL_HOLD_REASONS } from './schema';
 
 /** Art 18(1)(a)-(d): why processing is restricted. */
 export const RESTRICTION_GROUNDS = ['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending'] as const;
@@ -28,6 +33,77 @@ const notifyInput = z.object({ ...selection, channel: z.string().trim().min(1, '
 export type NotifyRestrictionLiftInput = z.input<typeof notifyInput>;
 const liftInput = z.object({ ...selection, reason: z.string().trim().min(1, 'Give the reason') });
 export type LiftRestrictionInput = z.input<typeof liftInput>;
+
+export type LegalHoldReason = (typeof LEGAL_HOLD_REASONS)[number];
+
+/**
+ * The one use left to a value kept only for its hold, by the hold's code: in words, the rule that
+ * limits it, and the disclosure bases that serve that use (DISCLOSURE_BASES).
+ */
+export const HOLD_USES: Record<LegalHoldReason, { use: string; rule: string; disclosureBases: readonly string[] }> = {
+	'money-laundering-records': {
+		use: 'to prevent money laundering and terrorist financing',
+		rule: 'MLR 2017 reg 41',
+		disclosureBases: ['crime-and-taxation', 'legal-obligation']
+	},
+	'tax-records': { use: 'to meet the tax record-keeping duty', rule: 'UK GDPR Art 17(3)(b)', disclosureBases: ['crime-and-taxation', 'legal-obligation'] },
+	'legal-obligation': { use: 'to meet the legal duty to keep it', rule: 'UK GDPR Art 17(3)(b)', disclosureBases: ['legal-obligation'] },
+	'legal-claims': { use: 'to establish, exercise or defend legal claims', rule: 'UK GDPR Art 17(3)(e)', disclosureBases: ['legal-proceedings'] },
+	'regulatory-investigation': { use: 'for the regulator’s investigation', rule: 'UK GDPR Art 17(3)(b)', disclosureBases: ['legal-obligation', 'crime-and-taxation'] }
+};
+
+/** What the hold of a value kept only for it allows, in words; a hold with no code is read as a duty in law. */
+export function holdUse(held: Pick<HeldValue, 'legalHoldCode'>): (typeof HOLD_USES)[LegalHoldReason] {
+	return HOLD_USES[held.legalHoldCode ?? 'legal-obligation'];
+}
+
+/** Ways of using a value in servicing a customer, each refused while the value is restricted. */
+export type ServicingUse = 'view' | 'disclosure' | 'correction' | 'read-back';
+const USE_WORDS: Record<ServicingUse, string> = {
+	view: 'shown',
+	disclosure: 'disclosed',
+	correction: 'corrected outside a rights request',
+	'read-back': 'read back'
+};
+
+/** The refusal of a servicing use of a value, naming the rule in its code and words. */
+export interface ServicingRefusal extends CoreError {
+	rule: string;
+}
+
+/**
+ * Why a value may not be used this way, or null when it may. Restricted (Art 18): only stored, for
+ * every use. Kept only for a legal hold: usable only for the hold's purpose (a view for that purpose,
+ * a disclosure on a basis that serves it), refused for everything else.
+ */
+export function servicingRefusal(
+	held: Pick<HeldValue, 'field' | 'restricted' | 'keptForHoldOnly' | 'legalHoldCode' | 'legalHoldPurposeCode' | 'legalHoldReason'>,
+	use: ServicingUse,
+	context: { purposeCode?: string; disclosureBasis?: string } = {}
+): ServicingRefusal | null {
+	if (held.restricted) {
+		return {
+			code: 'field.restricted',
+			field: held.field,
+			rule: 'UK GDPR Art 18(2)',
+			message: `${held.field} is restricted: only stored (UK GDPR Art 18(2)), so it cannot be ${USE_WORDS[use]} unless the person consents or an Art 18(2) ground applies`
+		};
+	}
+	if (held.keptForHoldOnly) {
+		const hold = holdUse(held);
+		const forTheHold =
+			(use === 'view' && context.purposeCode !== undefined && context.purposeCode === held.legalHoldPurposeCode) ||
+			(use === 'disclosure' && context.disclosureBasis !== undefined && hold.disclosureBases.includes(context.disclosureBasis));
+		if (forTheHold) return null;
+		return {
+			code: 'field.kept-for-hold-only',
+			field: held.field,
+			rule: hold.rule,
+			message: `${held.field} is kept under legal hold (${held.legalHoldReason || 'a legal duty'}) and may be used only ${hold.use} (${hold.rule}): it cannot be ${USE_WORDS[use]} for anything else`
+		};
+	}
+	return null;
+}
 
 export interface RestrictionChange {
 	customerId: string;

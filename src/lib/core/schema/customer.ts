@@ -202,6 +202,7 @@ export const FIELD_CHANGES = [
 	'legal-hold-applied',
 	'legal-hold-released',
 	'kept-for-hold-only', // erasure or disposal decided, the hold keeps it (MLR 2017 reg 41)
+	'condition-changed', // explicit consent withdrawn; another Art 9(2) condition keeps the value
 	'erased',
 	'anonymised'
 ] as const;
