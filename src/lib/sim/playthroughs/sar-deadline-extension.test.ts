@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('sar-deadline-extension');
 const s = loaded.scenario;
@@ -95,12 +95,15 @@ describe('sar-deadline-extension', () => {
 			'confirmed-understanding',
 			'call-logged'
 		]);
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-unauthorised-disclosure'] });
-		// Two unauthorised disclosures: his details read out before security, and his neighbour's name.
-		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual([
-			...eventIds(play, 'disclosure.made', 'callum'),
-			...eventIds(play, 'disclosure.made', 'fiona')
+		// 26 available: only the extension (3) and not questioning his motive (2) earned.
+		expectVerdict(result, { passed: false, score: 19.2, criticalMisses: ['no-unauthorised-disclosure'] });
+		// Two unauthorised disclosures: his details read out before security, and his neighbour's name; and the first critical choice.
+		const point = result.points.find((p) => p.id === 'no-unauthorised-disclosure')!;
+		expect(point.choices!.map((c) => [c.choice, c.quality])).toEqual([
+			['read-out-email', 'critical'],
+			['tell-him', 'critical']
 		]);
+		expect(point.evidence).toEqual([...eventIds(play, 'disclosure.made', 'callum'), ...eventIds(play, 'disclosure.made', 'fiona'), point.choices![0]!.eventId]);
 		expectFeedbackFromFile(s, result);
 		expectReplayIdentical(loaded, play);
 	});
@@ -122,7 +125,43 @@ describe('sar-deadline-extension', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(['deadline-worked-out', 'no-bad-reasons-or-panic', 'purpose-not-questioned']);
-		expect(result).toMatchObject({ passed: true });
+		const verdict = expectVerdict(result, { passed: false, score: 73.1 });
+		expect(verdict.reason).toBe(
+			'A score of 73.1 % is below the pass mark of 80 %. First point missed: UK GDPR Art 12(3): one month from receipt; ICO right of access guidance: You gave Mr Reid the wrong deadline.'
+		);
 		expectFeedbackFromFile(s, result);
+	});
+
+	/** The model answer up to the call back, then how he is told and what is written. */
+	const toTheCallBack = (tell: string, write: string): Step[] => [
+		{ say: 'security' },
+		findHim,
+		verify,
+		{ say: 'correct-date' },
+		{ say: 'honest-check' },
+		{ say: 'order-archive' },
+		{ say: 'extend-complex' },
+		extendForComplexity,
+		{ say: tell },
+		{ say: 'reassure-and-check' },
+		{ say: write },
+		logTheCall
+	];
+
+	it('mistake: extends for complexity but tells him without reasons; the email citing the law still gives them, so it passes with marks lost', () => {
+		const result = playthrough(loaded, toTheCallBack('no-reasons', 'cite-law')).end();
+		expect(missed(result)).toEqual(['told-with-reasons']);
+		expectVerdict(result, { passed: true, score: 84.6 });
+	});
+
+	it('mistake: extends for complexity but gives the reasons neither on the phone nor in writing: it does not pass', () => {
+		const play = playthrough(loaded, toTheCallBack('no-reasons', 'vague'));
+		expect(play).toMatchObject({ node: 'closing', ended: true });
+		const result = play.end();
+		expect(missed(result)).toEqual(['told-with-reasons', 'written-confirmation-cites-law']);
+		const verdict = expectVerdict(result, { passed: false, score: 76.9 });
+		expect(verdict.reason).toContain("First point missed: UK GDPR Art 12(3): tell the person, with the reasons, within one month: You didn't tell him");
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
 	});
 });
