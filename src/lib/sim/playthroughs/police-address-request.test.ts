@@ -1,11 +1,12 @@
 /**
  * police-address-request: a detective asks for a customer's new address. The written request, an
  * independent verification, a recorded prejudice test and the minimum disclosure, all judged by the
- * core's disclosure engine. Played through the runtime on the real core.
+ * core's disclosure engine. Played through the runtime on the real core; every mistake asserts the
+ * verdict under the pass rule (no critical miss and 80 % of 31 marks).
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('police-address-request');
 const s = loaded.scenario;
@@ -29,7 +30,7 @@ const verifyOfficer = (confirmedVia: string): Step => ({
 	as: 'officer'
 });
 const SWITCHBOARD = 'Called the Nene Valley Police switchboard on its published number and was put through to DC 4417 Okafor, who confirmed request 0883';
-const discloseAddress = (fields: string[] = ADDRESS): Step => ({
+const discloseAddress = (fields: string[] = ADDRESS, verified = true): Step => ({
 	do: 'disclose',
 	input: (r) => ({
 		customerId: lee(r),
@@ -42,7 +43,7 @@ const discloseAddress = (fields: string[] = ADDRESS): Step => ({
 		authorityEvidence: 'Nene Valley Police form DP1 NVP/DP/2025/0883, signed DC 4417 Okafor, authorised DS Hennessey',
 		channel: 'email',
 		approvedBy: 'Helen Marsh, Data Protection Officer',
-		verificationId: r.id('officer')
+		...(verified ? { verificationId: r.id('officer') } : {})
 	})
 });
 const logTheContact: Step = {
@@ -59,6 +60,13 @@ const logTheContact: Step = {
 };
 
 describe('police-address-request', () => {
+	it('is marked out of 31 with a pass mark of 80 %: an unauthorised disclosure and an officer not independently verified are critical', () => {
+		expect(s.passMark).toBe(80);
+		expect(s.marking.reduce((sum, p) => sum + (p.weight ?? 0), 0)).toBe(31);
+		expect(s.marking.filter((p) => p.critical).map((p) => p.id)).toEqual(['no-unauthorised-disclosure', 'verified-officer-independently']);
+		for (const p of s.marking) expect(p.feedback.rule, p.id).toBeTruthy();
+	});
+
 	it('model answer: written request, independent verification, DPO-approved prejudice test, the address only, by email, logged', () => {
 		const play = playthrough(loaded, [
 			{ say: 'explain-process' },
@@ -84,20 +92,26 @@ describe('police-address-request', () => {
 		expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: gives the address over the phone to the caller', () => {
+	it('mistake: gives the address over the phone to the caller, who rings off: 0 % and a critical error', () => {
 		const play = playthrough(loaded, [{ say: 'give-address' }]);
 		expect(play).toMatchObject({ node: 'officer-thanks', ended: true });
 		const result = play.end();
-		expect(missed(result)).toEqual(s.marking.map((p) => p.id).filter((id) => id !== 'no-tipping-off'));
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-unauthorised-disclosure'], earned: 2 });
+		expect(missed(result)).toEqual(s.marking.map((p) => p.id));
+		// The call ended early: points met only because nothing went wrong were not reached.
+		expect(result.endedEarly).toBe(true);
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['no-outright-refusal', 'verified-officer-independently', 'no-tipping-off']);
+		const verdict = expectVerdict(result, { passed: false, score: 0, criticalMisses: ['no-unauthorised-disclosure'] });
+		expect(verdict.reason).toMatch(/^DPA 2018 s170 and Sch 2 Pt 1 para 2: no disclosure until the exemption is established: You disclosed Mr Brannigan's data without the exemption being established/);
+		// The evidence is the disclosure and the line that made it, tagged critical.
 		const given = eventIds(play, 'disclosure.made', 'lee');
-		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual(given);
+		const said = play.events.filter((e) => e.name === 'choice.made' && e.details?.choice === 'give-address').map((e) => e.id);
+		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual([...given, ...said]);
 		expect(play.events.find((e) => e.name === 'disclosure.made')).toMatchObject({ fields: ADDRESS, details: { recipientType: 'police', authorised: false, route: 'none' } });
 		expectFeedbackFromFile(s, result);
 		expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: verifies on the number she gave, calls the exemption automatic, and adds the mobile and bank details', () => {
+	it('mistake: verifies on the number she gave, calls the exemption automatic, and adds the mobile and bank details: two critical errors', () => {
 		const play = playthrough(loaded, [
 			{ say: 'explain-process' },
 			{ say: 'hold-firm' },
@@ -128,10 +142,11 @@ describe('police-address-request', () => {
 		// The engine found the fields beyond the written request, so the exemption was not established.
 		expect(play.events.find((e) => e.name === 'disclosure.exemption.assessed')?.details).toMatchObject({ exemption: 'crime-and-taxation', outcome: 'not-established' });
 		expect(play.events.find((e) => e.name === 'customer.searched')?.details).toMatchObject({ resultCount: 2 });
+		expectVerdict(result, { passed: false, score: 19.4, criticalMisses: ['no-unauthorised-disclosure', 'verified-officer-independently'] });
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: refuses the police outright at first, suggests tipping the customer off, and does not confirm receipt', () => {
+	it('slips put right: refuses the police outright at first, suggests tipping the customer off, does not confirm receipt, and passes', () => {
 		const play = playthrough(loaded, [
 			{ say: 'refuse-outright' },
 			{ say: 'accept-form' },
@@ -148,8 +163,69 @@ describe('police-address-request', () => {
 			logTheContact
 		]);
 		const result = play.end();
-		expect(missed(result)).toEqual(['asked-for-written-request', 'no-tipping-off', 'confirmed-receipt']);
-		expect(result).toMatchObject({ passed: true });
+		expect(missed(result)).toEqual(['no-outright-refusal', 'no-tipping-off', 'confirmed-receipt']);
+		// Slips the DPO and the officer caught: 26 of 31 still reaches the pass mark.
+		expectVerdict(result, { passed: true, score: 83.9 });
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: refuses the police outright and stands by it, so the officer rings off: no critical error, but 0 %', () => {
+		const play = playthrough(loaded, [{ say: 'refuse-outright' }, { say: 'insist-court-order' }]);
+		expect(play).toMatchObject({ node: 'officer-rings-off', ended: true });
+		const result = play.end();
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['no-unauthorised-disclosure', 'verified-officer-independently', 'no-tipping-off']);
+		const verdict = expectVerdict(result, { passed: false, score: 0 });
+		expect(verdict.reason).toBe(
+			'A score of 0 % is below the pass mark of 80 %. First point missed: DPA 2018 Sch 2 Pt 1 para 2: the crime exemption: You told the police they would need a court order.'
+		);
+		expect(result.points.find((p) => p.id === 'no-outright-refusal')!.evidence).toEqual(eventIds(play, 'refused.police.outright'));
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: does everything right up to the DPO’s approval, then declines to disclose after all: not passed', () => {
+		const play = playthrough(loaded, [
+			{ say: 'explain-process' },
+			{ say: 'hold-firm' },
+			findByNameAndBirth,
+			openRecord,
+			{ say: 'call-switchboard' },
+			verifyOfficer(SWITCHBOARD),
+			{ say: 'minimum-only' },
+			{ say: 'prejudice-test' },
+			{ say: 'will-send' },
+			{ say: 'sent' },
+			{ say: 'decline-after-all' },
+			logTheContact
+		]);
+		expect(play).toMatchObject({ node: 'declined', ended: true });
+		const result = play.end();
+		expect(eventIds(play, 'disclosure.made')).toEqual([]);
+		expect(missed(result)).toEqual(
+			s.marking.map((p) => p.id).filter((id) => !['asked-for-written-request', 'found-the-right-customer', 'contact-logged'].includes(id))
+		);
+		const verdict = expectVerdict(result, { passed: false, score: 16.1 });
+		expect(verdict.reason).toContain('First point missed: DPA 2018 Sch 2 Pt 1 para 2: the prejudice test: You did not record a prejudice test');
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: takes the police email as proof, skips verifying the officer and sends the address: two critical errors', () => {
+		const play = playthrough(loaded, [
+			{ say: 'explain-process' },
+			{ say: 'hold-firm' },
+			findByNameAndBirth,
+			openRecord,
+			{ say: 'trust-the-email' },
+			{ say: 'prejudice-test' },
+			{ say: 'will-send' },
+			discloseAddress(ADDRESS, false),
+			{ say: 'sent' },
+			{ say: 'confirm-receipt' },
+			logTheContact
+		]);
+		const result = play.end();
+		// The core refused the disclosure as unverified: recorded, unauthorised, a breach.
+		expect(play.events.find((e) => e.name === 'disclosure.made')?.details).toMatchObject({ authorised: false, route: 'none', problems: ['disclosure.unverified'] });
+		expectVerdict(result, { passed: false, score: 32.3, criticalMisses: ['no-unauthorised-disclosure', 'verified-officer-independently'] });
 		expectFeedbackFromFile(s, result);
 	});
 });
