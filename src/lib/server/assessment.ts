@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { criterionByCode } from '$lib/criteria';
 import { writeTransaction, type Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
+import { verdictOf } from '$lib/sim/marking';
 import { attemptActions, getAttempt, type AttemptResult, type AttemptView, type TranscriptEntry } from '$lib/sim/runtime';
 import { reflection, user, type Reflection } from '$lib/server/db/schema';
 import {
@@ -482,7 +483,7 @@ export function assessorReview(db: Db, assessorId: string, attemptId: string) {
 			clockEnd: result.clock
 		},
 		learner: { id: view.ownerId, name: learner?.displayName ?? '' },
-		result: { score: result.score, earned: result.earned, possible: result.possible, passed: result.passed },
+		result: { score: result.score, earned: result.earned, possible: result.possible, passed: result.passed, verdict: verdictOf(result) },
 		transcript: view.transcript,
 		reflection: written ? { status: written.status, situation: written.situation, task: written.task, action: written.action, result: written.result, submittedAt: written.submittedAt, updatedAt: written.updatedAt } : null,
 		state: stateOf(written, latest),
@@ -779,6 +780,7 @@ export function learnerAttemptsForAssessor(db: Db, learnerId: string) {
 			startedAt: row.startedAt,
 			passed: row.result?.passed ?? null,
 			score: row.result?.score ?? null,
+			verdict: row.result ? verdictOf(row.result) : null,
 			reflection: reflections.get(row.id)?.status ?? null,
 			state: stateOf(reflections.get(row.id), decision),
 			latest: decision ? { outcome: decision.outcome, signedName: decision.signedName, signedAt: decision.signedAt, sequence: decision.sequence } : null

@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
 import { attempt } from '$lib/sim/schema';
+import { verdictOf, type Verdict } from '$lib/sim/marking';
 import {
 	applyAction,
 	endAttempt,
@@ -121,6 +122,8 @@ export interface AttemptSummary {
 	endedAt: string | null;
 	score: number | null;
 	passed: boolean | null;
+	/** The verdict as people read it: a score is never shown without it. */
+	verdict: Verdict | null;
 	criteriaEvidenced: string[];
 }
 
@@ -140,6 +143,7 @@ export function attemptsOf(db: Db, learnerId: string): AttemptSummary[] {
 			endedAt: row.endedAt,
 			score: result?.score ?? null,
 			passed: result?.passed ?? null,
+			verdict: result ? verdictOf(result) : null,
 			criteriaEvidenced: result ? [...result.criteriaEvidenced] : []
 		};
 	});

@@ -23,6 +23,8 @@ const base: AttemptSummary = {
 	endedAt: '2026-01-01T10:20:00Z',
 	score: 100,
 	passed: true,
+	// Coverage reads only whether it passed and what it evidenced.
+	verdict: null,
 	criteriaEvidenced: ['PC01', 'EMP03']
 };
 const criteria = new Map([['spouse-caller', ['PC01', 'EMP03', 'PC05']]]);

@@ -10,7 +10,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
-import { markAttempt, type PointResult } from '$lib/sim/marking';
+import { markAttempt, verdictOf, type PointResult, type Verdict } from '$lib/sim/marking';
 import { applyAction, attemptEvents, endAttempt, getAttempt, startAttempt, type ActionOutcome, type AttemptResult, type AttemptView, type LearnerAction, type LoadedScenario } from '$lib/sim/runtime';
 import { centreDraft, type Author, type AuthoringResult } from '$lib/server/authoring';
 import { checkSource, draftFile } from '$lib/server/scenario-source';
@@ -97,7 +97,7 @@ export function endPreview(db: Db, tutorId: string, scenarioId: string, attemptI
 }
 
 /** Which marking points the preview's actions meet so far: the marking as if it ended now. */
-export function pointsSoFar(db: Db, owned: OwnedPreview): { points: PointResult[]; score: number; passed: boolean } {
+export function pointsSoFar(db: Db, owned: OwnedPreview): { points: PointResult[]; score: number; passed: boolean; verdict: Verdict } {
 	const marking = markAttempt(owned.loaded.scenario, attemptEvents(db, owned.view.id), { seedIds: owned.view.seedIds });
-	return { points: marking.points, score: marking.score, passed: marking.passed };
+	return { points: marking.points, score: marking.score, passed: marking.passed, verdict: verdictOf(marking) };
 }

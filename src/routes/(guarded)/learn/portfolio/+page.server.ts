@@ -11,7 +11,7 @@ export const load = withRole('learner', (({ locals }) => {
 	return {
 		ended: attempts
 			.filter((a) => a.status === 'ended')
-			.map((a) => ({ id: a.id, title: a.title, endedAt: a.endedAt, passed: a.passed, score: a.score })),
+			.map((a) => ({ id: a.id, title: a.title, endedAt: a.endedAt, passed: a.passed, score: a.score, verdict: a.verdict })),
 		inProgress: attempts.filter((a) => a.status === 'in-progress').length,
 		documents: documentsOf(db, learnerId)
 	};

@@ -25,7 +25,8 @@ export const load = withRole('learner', (({ locals, params }) => {
 		},
 		marking: {
 			points: scenario.marking.length,
-			critical: scenario.marking.filter((p) => p.critical).length
+			critical: scenario.marking.filter((p) => p.critical).length,
+			passMark: scenario.passMark
 		},
 		// In the unit's order, whatever order the file lists them in.
 		criteria: CRITERIA.filter((c) => version.criteria.includes(c.code)).map((c) => ({

@@ -5,6 +5,7 @@ import { ownedAttempt, startLearnerAttempt } from '$lib/server/attempts';
 import { reflectionOf } from '$lib/server/reflections';
 import { OUTCOME_LABELS, decisionsForLearner } from '$lib/server/assessment';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
+import { choiceCommentsOf, debriefOf } from '$lib/components/learn/debrief';
 
 const NOT_FOUND = 'There is no attempt of yours at this address.';
 
@@ -12,7 +13,7 @@ export const load = withRole('learner', (({ locals, params }) => {
 	const db = getDb();
 	const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
 	if (!owned) error(404, { message: NOT_FOUND });
-	const { view, version } = owned;
+	const { view, version, loaded } = owned;
 	// An attempt under way has no debrief yet: back to it.
 	if (view.status !== 'ended' || !view.result) redirect(303, `/learn/attempts/${view.id}`);
 	return {
@@ -27,6 +28,7 @@ export const load = withRole('learner', (({ locals, params }) => {
 			clockEnd: view.result.clock
 		},
 		result: view.result,
+		debrief: debriefOf(view.result, view.transcript, choiceCommentsOf(loaded.scenario)),
 		transcript: view.transcript,
 		reflection: reflectionOf(db, locals.user!.id, view.id)?.status ?? null,
 		// Newest first; never the assessor's private note.

@@ -4,6 +4,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { getDb } from '$lib/server/db';
 import { ownedAttempt } from '$lib/server/attempts';
 import { resubmissionRequest } from '$lib/server/assessment';
+import { verdictOf } from '$lib/sim/marking';
 import {
 	REFLECTION_GUIDANCE,
 	REFLECTION_LABELS,
@@ -33,6 +34,7 @@ export const load = withRole('learner', (({ locals, params, url }) => {
 			? {
 					score: owned.view.result.score,
 					passed: owned.view.result.passed,
+					verdict: verdictOf(owned.view.result),
 					points: owned.view.result.points.map((p) => ({ id: p.id, description: p.description, met: p.met, critical: p.critical }))
 				}
 			: null,

@@ -22,8 +22,18 @@ export const load = withRole('tutor', (({ locals, params, url }) => {
 		preview: { scenarioId: params.scenarioId, startedAt: owned.preview.startedAt },
 		marking: {
 			score: marking.score,
-			passed: marking.passed,
-			points: marking.points.map((p) => ({ id: p.id, description: p.description, met: p.met, critical: p.critical, weight: p.weight, evidence: p.evidence.length, criteria: p.criteria }))
+			verdict: marking.verdict,
+			points: marking.points.map((p) => ({
+				id: p.id,
+				description: p.description,
+				met: p.met,
+				outcome: p.outcome ?? (p.met ? 'met' : 'missed'),
+				critical: p.critical,
+				weight: p.weight,
+				earned: p.earned ?? 0,
+				evidence: p.evidence.length,
+				criteria: p.criteria
+			}))
 		}
 	};
 }) satisfies PageServerLoad);
