@@ -16,7 +16,10 @@ export interface NodeView {
 	speaker: { key: string; name: string; role: string } | null;
 	text: string;
 	choices: { id: string; label: string }[];
-	/** What the learner must do in the system for the dialogue to move on, in plain words; null when nothing. */
+	/**
+	 * While the dialogue waits for something done in the system: a neutral line (the node's
+	 * waitingText, or "<speaker> is waiting while you work in the system"), never what to do; else null.
+	 */
 	waitingFor: string | null;
 	/** The dialogue has finished; the learner may still work in the system before ending the attempt. */
 	ended: boolean;

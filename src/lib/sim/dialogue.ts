@@ -11,7 +11,6 @@
  * reading details out to "check" them is how they are given away.
  */
 import {
-	AUDIT_ACTIONS,
 	disclose,
 	foldText,
 	thirdPartiesOf,
@@ -111,26 +110,9 @@ export function nodeView(scenario: Scenario, node: DialogueNode): NodeView {
 		speaker: speaker ? { key: speaker.key, name: speaker.name, role: speaker.role } : null,
 		text: node.text ?? '',
 		choices: node.end ? [] : (node.choices ?? []).map((c) => ({ id: c.id, label: c.label })),
-		waitingFor: node.end ? null : waitingFor(waitMatchers(node)),
+		waitingFor: node.end || node.waitFor === undefined ? null : (node.waitingText ?? `${speaker?.name ?? 'The conversation'} is waiting while you work in the system.`),
 		ended: node.end === true
 	};
-}
-
-/** The core's description of an event, without its list of details: "A caller’s claimed authority was checked against the file". */
-function eventWords(name: string): string {
-	const description: string = AUDIT_ACTIONS.find((a) => a.action === name)?.description ?? name;
-	return description.replace(/\s*\((?:details|fields):[^)]*\)/g, '').replace(/\.$/, '');
-}
-
-function waitingFor(matchers: EventMatcher[]): string | null {
-	if (matchers.length === 0) return null;
-	const phrases = matchers.map((m) => {
-		const words = eventWords(m.event);
-		const fields = [...(m.fields?.any ?? []), ...(m.fields?.all ?? [])];
-		const phrase = words.charAt(0).toLowerCase() + words.slice(1);
-		return fields.length > 0 ? `${phrase} (${fields.join(', ')})` : phrase;
-	});
-	return `In the system: ${phrases.join('; or ')}.`;
 }
 
 type Discloses = NonNullable<DialogueChoice['discloses']>;

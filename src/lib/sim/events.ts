@@ -34,7 +34,12 @@ export const BUILT_IN_DIALOGUE_EVENTS = {
 	/** The dialogue reached a terminal node (details: node). The learner may go on working in the system. */
 	'dialogue.ended': ['node'],
 	/** The learner picked a choice the scenario tags with a quality (details: node, choice, quality, credit, point). */
-	'choice.made': ['node', 'choice', 'quality', 'credit', 'point']
+	'choice.made': ['node', 'choice', 'quality', 'credit', 'point'],
+	/**
+	 * The learner gave data away by speaking, in a choice whose disclosure they must log themselves
+	 * (details: node, choice, customer, fields: the seeded customer's key and the field names).
+	 */
+	'disclosure.spoken': ['node', 'choice', 'customer', 'fields']
 } as const satisfies Record<string, readonly string[]>;
 
 /** Details keys of a dialogue event emitted by a choice: the node and the choice picked. */

@@ -65,8 +65,10 @@ import {
 	withdrawConsent,
 	withdrawRequest,
 	type CoreContext,
+	type DisclosureProblem,
 	type Result
 } from '../core';
+import { problemWords } from './reaction';
 
 export interface CoreOperation {
 	/** What the page calls it, e.g. "Check a third party's authority". */
@@ -292,8 +294,20 @@ export const CORE_OPERATIONS = {
 	disclose: {
 		label: 'Disclose data',
 		run: untrusted(disclose),
-		describe: (input) => parts(names(input, 'fields'), labelled('to', code(get(input, 'recipient'), 'type')), code(input, 'basisOrExemption'), labelled('by', code(input, 'channel'))),
-		outcome: () => 'disclosure logged'
+		describe: (input) =>
+			parts(
+				names(input, 'fields'),
+				labelled('to', code(get(input, 'recipient'), 'directoryCode') || code(get(input, 'recipient'), 'type')),
+				labelled('for', code(input, 'purposeCode')),
+				code(input, 'basisOrExemption'),
+				labelled('by', code(input, 'channel'))
+			),
+		outcome: (value) => {
+			const problems = get(value, 'problems');
+			if (!Array.isArray(problems) || problems.length === 0) return 'disclosure logged as authorised';
+			// Said at once, beside the form: what went wrong and the rule it breaks (UK GDPR Art 4(12)).
+			return `logged as UNAUTHORISED: ${problemWords(problems as DisclosureProblem[])}. It is a personal data breach, now in the breach register`;
+		}
 	},
 	logInteraction: {
 		label: 'Log the contact',

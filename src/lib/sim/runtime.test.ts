@@ -164,7 +164,7 @@ describe('applying a core operation', () => {
 	it('runs it as the learner on the scenario clock, and moves a waiting dialogue on', () => {
 		const { db, view } = start(spouse);
 		const [onHold] = apply(db, spouse, view.id, choose('bring-up-account'));
-		expect(onHold!.node).toMatchObject({ id: 'on-hold', waitingFor: 'In the system: a caller’s claimed authority was checked against the file.' });
+		expect(onHold!.node).toMatchObject({ id: 'on-hold', waitingFor: 'Sarah Hughes is waiting while you work in the system.' });
 		const [checked] = apply(db, spouse, view.id, core('checkAuthority', { customerId: view.seedIds.daniel, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' }));
 		expect(checked).toMatchObject({ actionSeq: 2, clock: '2025-03-07T15:42:00.000Z', core: { ok: true, value: { authorised: false, gaps: ['not-on-file'] } }, node: { id: 'authority-checked' } });
 		const entry = auditEntries(db, view.workspaceId).at(-1)!;

@@ -51,6 +51,7 @@ import {
 import { addMs, durationMs } from './clock';
 import { afterCoreAction, choiceAt, discloseBySpeaking, enterNode, nodeById, nodeView, type DialogueTurn } from './dialogue';
 import type { SimEvent } from './events';
+import { unauthorisedDisclosureLines } from './reaction';
 import { markAttempt } from './marking';
 import { describeAction, isCoreOperation, runOperation, type CoreOperationName } from './operations';
 import type { LoadedScenario } from './scenario-check';
@@ -256,12 +257,19 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 				const credit = choice.credit ?? DEFAULT_CREDIT[choice.quality];
 				eventIds.push(turn.emit('choice.made', { node: node.id, choice: choice.id, quality: choice.quality, credit, point: choice.point ?? null }));
 			}
-			if (choice.discloses) {
+			let written: Omit<SimEvent, 'seq'>[] = [];
+			if (choice.discloses?.logBy === 'learner') {
+				// The learner must record it in the system: only that they said it goes in the log now.
+				const { customer, fields } = choice.discloses;
+				eventIds.push(turn.emit('disclosure.spoken', { node: node.id, choice: choice.id, customer, fields }));
+			} else if (choice.discloses) {
 				const before = auditHead(db, row.workspaceId);
 				core = discloseBySpeaking(ctx, scenario, node, choice.discloses, row.seedIds);
-				eventIds.push(...auditEventsAfter(db, row.workspaceId, before).map((e) => e.id));
+				written = auditEventsAfter(db, row.workspaceId, before);
+				eventIds.push(...written.map((e) => e.id));
 			}
 			turn.say({ at, kind: 'learner', who: row.actor.name ?? 'Learner', text: choice.label, eventIds });
+			for (const line of unauthorisedDisclosureLines(scenario, written, core?.ok ? core.value : undefined, at)) turn.say(line);
 			turn.advance(durationMs(scenario.clock.dialogueStep));
 			node = enterNode(turn, choice.goto);
 		} else {
@@ -270,6 +278,7 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 			core = runOperation(operation, ctx, input);
 			const written = auditEventsAfter(db, row.workspaceId, before).map(({ auditSeq, ...e }) => ({ ...e, seq: auditSeq }));
 			turn.say({ at, kind: 'system', who: SYSTEM, text: describeAction(operation, input, core), eventIds: written.map((e) => e.id) });
+			for (const line of unauthorisedDisclosureLines(scenario, written, core.ok ? core.value : undefined, at)) turn.say(line);
 			turn.advance(durationMs(scenario.clock.coreAction));
 			if (node !== null) node = afterCoreAction(turn, node.id, written);
 		}

@@ -395,6 +395,35 @@ describe('other checks', () => {
 		]);
 	});
 
+	it('the directory of recipients: unique codes, seeded purposes, only fields the purpose needs', () => {
+		const team = (code: string, receives: unknown[] = []) => ({ code, name: 'Billing team', kind: 'team', receives });
+		expect(errorsAfter((s) => (s.organisation = { directory: [team('billing', [{ purpose: 'supply-and-billing', fields: ['balance'] }])] }))).toEqual([]);
+		expect(errorsAfter((s) => (s.organisation = { directory: [team('billing'), team('billing')] }))).toEqual([e('organisation.directory[1].code', 'duplicate directory code "billing"')]);
+		expect(errorsAfter((s) => (s.organisation = { directory: [team('billing', [{ purpose: 'supply-and-biling', fields: ['balance'] }])] }))).toEqual([
+			e('organisation.directory[0].receives[0].purpose', 'unknown purpose "supply-and-biling" (did you mean "supply-and-billing"?)')
+		]);
+		expect(errorsAfter((s) => (s.organisation = { directory: [team('billing', [{ purpose: 'supply-and-billing', fields: ['balance', 'email'] }])] }))).toEqual([
+			e('organisation.directory[0].receives[0].fields[1]', '"email" is not a field the purpose "supply-and-billing" needs: an entry may receive only what its purpose needs')
+		]);
+		expect(
+			errorsAfter((s) => (s.organisation = { directory: [team('billing', [{ purpose: 'supply-and-billing', fields: ['balance'] }, { purpose: 'supply-and-billing', fields: ['postcode'] }])] }))
+		).toEqual([e('organisation.directory[0].receives[1].purpose', 'purpose "supply-and-billing" is listed twice: give all its fields once')]);
+		expect(errorsAfter((s) => (s.organisation = { directory: [{ code: 'billing', name: 'Billing', kind: 'department' }] }))).toEqual([
+			expect.stringContaining('organisation.directory[0].kind')
+		]);
+	});
+
+	it('a supervisor has a name; a learner-logged disclosure says so with logBy; waitingText goes with a wait', () => {
+		expect(errorsAfter((s) => (s.organisation = { supervisor: { name: 'Sam Whitlock', onUnauthorisedDisclosure: 'Fill in the breach form now.' } }))).toEqual([]);
+		expect(errorsAfter((s) => (s.organisation = { supervisor: { onUnauthorisedDisclosure: 'Fill in the breach form now.' } }))).toEqual([expect.stringContaining('organisation.supervisor.name')]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].choices[2].discloses.logBy = 'learner'))).toEqual([]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].choices[2].discloses.logBy = 'agent'))).toEqual([expect.stringContaining('dialogue.nodes[0].choices[2].discloses.logBy')]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[1].waitingText = 'Daniel is holding while you look.'))).toEqual([]);
+		expect(errorsAfter((s) => (s.dialogue.nodes[0].waitingText = 'Daniel is holding.'))).toEqual([
+			e('dialogue.nodes[0].waitingText', '`waitingText` is shown while the node waits: it needs a `waitFor`')
+		]);
+	});
+
 	it('a training attempt is always in record mode', () => {
 		expect(errorsAfter((s) => (s.organisation = { policyMode: 'enforce' }))).toEqual([
 			e('organisation.policyMode', 'a training attempt always runs in "record" mode')

@@ -349,6 +349,7 @@ function semanticProblems(s: Scenario, file: string): Problem[] {
 	const suggestion = suggester(SUGGESTION_BUDGET);
 	checkCriteria(s, add);
 	const fields = checkSeed(s, add, suggestion);
+	checkDirectory(s, add, suggestion);
 	checkPersonas(s, add, fields, suggestion);
 	const declared = checkDeclaredEvents(s, add);
 	const context: MatcherContext = { declared, eventNames: [...CORE_EVENT_NAMES, ...declared], fields, seedKeys: seedKeys(s), suggestion };
@@ -356,6 +357,27 @@ function semanticProblems(s: Scenario, file: string): Problem[] {
 	s.marking.forEach((point, i) => checkRule(point.rule, ['marking', i, 'rule'], add, context));
 	checkChoiceQualities(s, add, suggestion);
 	return problems;
+}
+
+/** The directory's entries: unique codes, purposes the file seeds, and only fields the purpose needs (Art 5(1)(c)). */
+function checkDirectory(s: Scenario, add: Add, suggestion: Suggest): void {
+	const directory = s.organisation.directory ?? [];
+	duplicates(directory, (e) => e.code, (i, c) => add(['organisation', 'directory', i, 'code'], `duplicate directory code "${c}"`));
+	const purposes = new Map(s.seed.purposes.map((p) => [p.code, p]));
+	directory.forEach((entry, i) => {
+		duplicates(entry.receives, (r) => r.purpose, (j, c) => add(['organisation', 'directory', i, 'receives', j, 'purpose'], `purpose "${c}" is listed twice: give all its fields once`));
+		entry.receives.forEach((r, j) => {
+			const path = ['organisation', 'directory', i, 'receives', j];
+			const purpose = purposes.get(r.purpose);
+			if (!purpose) {
+				add([...path, 'purpose'], `unknown purpose "${r.purpose}"${suggestion(r.purpose, purposes.keys())}`);
+				return;
+			}
+			r.fields.forEach((f, k) => {
+				if (!purpose.fields.includes(f)) add([...path, 'fields', k], `"${f}" is not a field the purpose "${purpose.code}" needs: an entry may receive only what its purpose needs`);
+			});
+		});
+	});
 }
 
 /** A tagged choice names a marking point of the file; a critical choice, a critical point. */

@@ -17,6 +17,7 @@ import {
 	DEFAULT_WORKSPACE_SETTINGS,
 	FIELD_CATALOGUE,
 	addCustomerFields,
+	addDirectoryEntry,
 	applyLegalHold,
 	auditEntries,
 	assembleResponse,
@@ -202,6 +203,19 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 				automatedDecisionMaking: p.automatedDecisionMaking,
 				minimumAge: p.minimumAge ?? null,
 				retentionRuleCode: p.retention
+			})
+		)
+	);
+
+	// ── The directory of recipients: what each team or outside body may receive, per purpose ──
+	(scenario.organisation.directory ?? []).forEach((e, i) =>
+		add(origin, 1, `organisation.directory[${i}]`, (c) =>
+			addDirectoryEntry(c, {
+				code: e.code,
+				name: e.name,
+				kind: e.kind,
+				description: e.description,
+				receives: e.receives.map((r) => ({ purposeCode: r.purpose, fields: r.fields }))
 			})
 		)
 	);
