@@ -78,6 +78,18 @@ test('the model answer, played on the screen, meets every marking point', async 
 	for (const point of await points.all()) await expect(point).not.toContainText('Not met');
 });
 
+test('a colleague on the internal chat is a chat on the screen: no call, no line, no caller', async ({ page }) => {
+	const brief = new ScenarioBrief(page);
+	await brief.goto('colleague-requests');
+	await waitForHydration(page);
+	await brief.start();
+	await waitForHydration(page);
+	await expect(page.getByRole('heading', { level: 2, name: 'The chat' })).toBeVisible();
+	await expect(page.getByText('In the chat: Amira Haddad')).toBeVisible();
+	await expect(page.getByRole('navigation', { name: 'On this page' })).toHaveText(/The chat/);
+	await expect(page.getByRole('region', { name: 'The chat' })).not.toContainText(/\bcall\b|\bcaller\b|on the line/i);
+});
+
 test('disclosing the balance is a critical miss, with its feedback, and the breach it caused is in the register', async ({ page }) => {
 	// A whole call, step by step: longer than one page's test.
 	test.setTimeout(120_000);
@@ -273,7 +285,7 @@ test('a whole call can be played with the keyboard alone', async ({ page }) => {
 	await tabTo(page, sim.section('Identity & authority'));
 	await key('Enter');
 	const check = sim.form('Check a third party’s authority');
-	await typeToSelect(page, check.getByLabel('Who the caller says they are'), 'Someone not listed on the account');
+	await typeToSelect(page, check.getByLabel('Who the person says they are'), 'Someone not listed on the account');
 	await tabTo(page, check.getByRole('checkbox', { name: 'Financial' }));
 	await key('Space');
 	await typeToSelect(page, check.getByLabel('What they want to do'), 'Receive information');

@@ -26,6 +26,7 @@ import {
 	type SearchResult
 } from '$lib/core';
 import { attemptActions, type AttemptView, type LoadedScenario, type StoredAction } from '$lib/sim/runtime';
+import { conversationMedium } from '$lib/sim/conversation';
 import type { Db } from '$lib/core/database';
 import type { DeskOptions, EnumName, Option } from '$lib/components/sim/forms';
 import { deskDate, deskTime, londonLocalInput, words } from '$lib/components/sim/words';
@@ -122,6 +123,8 @@ export function deskData(db: Db, view: AttemptView, loaded: LoadedScenario, titl
 		objectionChannels: schema.OBJECTION_CHANNELS.map((value) => ({ value, label: value === 'all' ? 'Every channel' : words(value) })),
 		verificationMethods: options(schema.VERIFICATION_METHODS),
 		thirdPartyActions: options(schema.THIRD_PARTY_ACTIONS),
+		authorityTypes: options(schema.AUTHORITY_TYPES),
+		lpaTypes: options(schema.LPA_TYPES),
 		dataCategories: options(schema.DATA_CATEGORIES),
 		consentMethods: options([...schema.CONSENT_METHODS, 'verbal']),
 		consentGivers: options(schema.CONSENT_GIVERS),
@@ -147,7 +150,7 @@ export function deskData(db: Db, view: AttemptView, loaded: LoadedScenario, titl
 		customers: [...known].map(([id]) => ({ value: id, label: customerLabel(id) })),
 		openCustomerId: recordId,
 		recordFields: (record?.fields ?? []).map((f) => ({ value: f.field, label: words(f.field) })),
-		thirdParties: thirdParties.map((t) => ({ value: t.id, label: `${t.name} (${t.relationship}${t.revokedAt ? ', revoked' : ''})` })),
+		thirdParties: thirdParties.map((t) => ({ value: t.id, label: `${t.name} (${t.relationship}${t.lpaType ? `, ${words(t.lpaType)} LPA` : ''}${t.revokedAt ? ', revoked' : ''})` })),
 		verifications: verifications.map((v) => ({ value: v.id, label: `${deskTime(v.attemptedAt)} · ${words(v.requesterType)} · ${v.outcome}` })),
 		requests: rightsRequests.map((r) => ({ value: r.id, label: `${words(r.kind)} · received ${deskDate(r.receivedAt)} · due ${deskDate(r.dueDate)}` })),
 		catalogue: [...catalogue].map(([key, category]) => ({ key, label: words(key), category })),
@@ -163,7 +166,14 @@ export function deskData(db: Db, view: AttemptView, loaded: LoadedScenario, titl
 			node: view.node,
 			transcript: view.transcript
 		},
-		scenario: { id: scenario.id, title: version.title, brief: scenario.brief, organisation: scenario.organisation.name ?? 'Northwind Energy Ltd' },
+		scenario: {
+			id: scenario.id,
+			title: version.title,
+			brief: scenario.brief,
+			organisation: scenario.organisation.name ?? 'Northwind Energy Ltd',
+			// A call, a chat, correspondence or a conversation in person: the screen's words follow it.
+			medium: conversationMedium(scenario.personas, view.node?.speaker?.key, view.transcript)
+		},
 		desk,
 		search: lastSearch
 			? { at: lastSearch.outcome.clock, result: valueOf<SearchResult>(lastSearch)!, names: Object.fromEntries([...known].map(([id, c]) => [id, c.name ?? ''])) }

@@ -79,7 +79,7 @@ export class SimulationScreen {
 	async checkAuthority(ask: { person: string; about: string[]; act: string }) {
 		await this.open('Identity & authority');
 		const form = await this.task('Check a third party’s authority');
-		await form.getByLabel('Who the caller says they are').selectOption({ label: ask.person });
+		await form.getByLabel('Who the person says they are').selectOption({ label: ask.person });
 		for (const category of ask.about) await form.getByRole('checkbox', { name: category }).check();
 		await form.getByLabel('What they want to do').selectOption({ label: ask.act });
 		await form.getByRole('button', { name: 'Check the authority' }).click();

@@ -100,6 +100,8 @@ export type EnumName =
 	| 'objectionChannels'
 	| 'verificationMethods'
 	| 'thirdPartyActions'
+	| 'authorityTypes'
+	| 'lpaTypes'
 	| 'dataCategories'
 	| 'consentMethods'
 	| 'consentGivers'
@@ -279,14 +281,47 @@ export function deskForms(o: DeskOptions = NO_OPTIONS, id = '') {
 				{
 					kind: 'select',
 					name: 'thirdPartyId',
-					label: 'Who the caller says they are',
+					label: 'Who the person says they are',
 					hint: 'The people recorded on the account as able to act for the customer.',
 					options: [...o.thirdParties, { value: 'not-on-file', label: 'Someone not listed on the account' }],
 					placeholder: 'Choose a person',
-					missing: 'Choose who the caller says they are'
+					missing: 'Choose who the person says they are'
 				},
 				{ kind: 'checkboxes', name: 'categories', label: 'What they are asking about', options: o.enums.dataCategories },
-				{ kind: 'select', name: 'action', label: 'What they want to do', options: o.enums.thirdPartyActions, placeholder: 'Choose one', missing: 'Choose what the caller wants to do' }
+				{ kind: 'select', name: 'action', label: 'What they want to do', options: o.enums.thirdPartyActions, placeholder: 'Choose one', missing: 'Choose what the person wants to do' }
+			]
+		},
+		opgRegister: {
+			key: 'opgRegister',
+			submit: [{ operation: 'checkOpgRegister', label: 'Search the register' }],
+			items: [
+				{
+					kind: 'group',
+					legend: 'Search the OPG register by',
+					hint: 'The LPA’s reference (as the caller reads it from the document), or the donor’s full name. Spaces and hyphens in the reference do not matter.',
+					fields: [
+						{ kind: 'text', name: 'reference', label: 'LPA reference', blank: 'omit', autocomplete: 'off' },
+						{ kind: 'text', name: 'donorName', label: 'Donor’s full name', blank: 'omit', autocomplete: 'off' },
+						{ kind: 'text', name: 'attorneyName', label: 'Caller’s name, to check they are an attorney', blank: 'omit', autocomplete: 'off' }
+					]
+				},
+				customerSelect(o, 'omit')
+			]
+		},
+		authorise: {
+			key: 'authorise',
+			submit: [{ operation: 'authoriseThirdParty', label: 'Record the authority' }],
+			items: [
+				customerSelect(o),
+				{ kind: 'text', name: 'name', label: 'Their full name', autocomplete: 'off' },
+				{ kind: 'text', name: 'relationship', label: 'Relationship to the customer', hint: 'For example “son” or “solicitor”.', autocomplete: 'off' },
+				{ kind: 'select', name: 'authorityType', label: 'Kind of authority', options: o.enums.authorityTypes, placeholder: 'Choose one', missing: 'Choose the kind of authority' },
+				optionalSelect('lpaType', 'Type of LPA', o.enums.lpaTypes, 'Not an LPA', 'A lasting power of attorney is for property and financial affairs, or for health and welfare: each covers only its own kind of decision.'),
+				{ kind: 'text', name: 'evidenceRef', label: 'Evidence seen', hint: 'For an LPA, its OPG reference.', wide: true, autocomplete: 'off' },
+				{ kind: 'checkboxes', name: 'scopeCategories', label: 'What it covers', options: [...o.enums.dataCategories, { value: 'all', label: 'Everything' }] },
+				{ kind: 'checkboxes', name: 'scopeActions', label: 'What they may do', options: o.enums.thirdPartyActions },
+				{ kind: 'date', name: 'validFrom', label: 'Valid from', defaultValue: o.clockInput.slice(0, 10) },
+				{ kind: 'date', name: 'validTo', label: 'Valid until', hint: 'Leave blank if it runs until revoked.', blank: 'omit' }
 			]
 		},
 		verify: {
@@ -294,13 +329,13 @@ export function deskForms(o: DeskOptions = NO_OPTIONS, id = '') {
 			submit: [{ operation: 'verifyIdentity', label: 'Check identity' }],
 			items: [
 				customerSelect(o),
-				{ kind: 'select', name: 'requesterType', label: 'Who the caller says they are', options: o.enums.partyTypes, placeholder: 'Choose one', missing: 'Choose who the caller says they are' },
+				{ kind: 'select', name: 'requesterType', label: 'Who the person says they are', options: o.enums.partyTypes, placeholder: 'Choose one', missing: 'Choose who the person says they are' },
 				optionalSelect('thirdPartyId', 'Authorised person on file', o.thirdParties, 'Not an authorised person'),
 				{ kind: 'select', name: 'method', label: 'Method', options: o.enums.verificationMethods, placeholder: 'Choose a method', missing: 'Choose how you are checking identity' },
 				{
 					kind: 'keyed',
 					name: 'supplied',
-					label: 'What the caller told you',
+					label: 'What the person told you',
 					hint: 'Type exactly what they said. Leave blank anything they did not give.',
 					keys: [...IDENTITY_ITEMS, { key: 'thirdPartyName', label: 'Their own name (authorised person)' }],
 					columns: true

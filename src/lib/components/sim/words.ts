@@ -78,7 +78,7 @@ const WORDS: Record<string, string> = {
 	'web-form': 'Web form',
 	'social-media': 'Social media',
 	internal: 'Internal',
-	'knowledge-based': 'Knowledge-based (the caller answers questions)',
+	'knowledge-based': 'Knowledge-based (the person answers questions)',
 	'callback-to-number-on-file': 'Call back to the number on file',
 	'email-to-address-on-file': 'Email to the address on file',
 	'identity-document': 'Identity document seen',
