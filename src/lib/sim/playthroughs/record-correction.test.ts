@@ -1,10 +1,11 @@
 /**
  * record-correction: a misspelt name and a wrong flat number, corrected with the reason kept, read
- * back, and logged. Played through the runtime on the real core.
+ * back, and logged. Played through the runtime on the real core; every mistake asserts the verdict
+ * under the pass rule (no critical miss and 80 % of 31 marks).
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('record-correction');
 const s = loaded.scenario;
@@ -47,6 +48,13 @@ const logTheCall: Step = {
 };
 
 describe('record-correction', () => {
+	it('is marked out of 31 with a pass mark of 80 %: a disclosure before security, a change before security and the errors left uncorrected are critical', () => {
+		expect(s.passMark).toBe(80);
+		expect(s.marking.reduce((sum, p) => sum + (p.weight ?? 0), 0)).toBe(31);
+		expect(s.marking.filter((p) => p.critical).map((p) => p.id)).toEqual(['no-unauthorised-disclosure', 'verified-before-changing', 'name-and-address-corrected']);
+		for (const p of s.marking) expect(p.feedback.rule, p.id).toBeTruthy();
+	});
+
 	it('model answer: finds the account by reference, verifies on undisputed items, corrects, reads back, reports the bills, logs', () => {
 		const play = playthrough(loaded, [
 			{ say: 'take-security' },
@@ -69,7 +77,7 @@ describe('record-correction', () => {
 		expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: reads the record out, fails her on the address she says is wrong, and hangs up', () => {
+	it('mistake: reads the record out, fails her on the address she says is wrong, and hangs up: two critical errors, 0 %', () => {
 		const play = playthrough(loaded, [
 			{ say: 'read-out-to-check' },
 			{ say: 'apologise-take-security' },
@@ -89,19 +97,12 @@ describe('record-correction', () => {
 		expect(play.events.find((e) => e.name === 'identity.verification.failed')?.details).toMatchObject({ itemsMismatched: ['givenName', 'addressLine1'] });
 
 		const result = play.end();
-		expect(missed(result)).toEqual([
-			'no-unauthorised-disclosure',
-			'nothing-read-out',
-			'found-the-right-record',
-			'verified-before-changing',
-			'no-refusal-on-mismatch',
-			'name-and-address-corrected',
-			'quality-check-read-back',
-			'misdirected-bills-reported',
-			'call-logged-with-changes',
-			'confirmed-understanding'
-		]);
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-unauthorised-disclosure'] });
+		expect(missed(result)).toEqual(s.marking.map((p) => p.id));
+		// She hung up: what was met only because nothing went wrong yet was not reached.
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['verified-before-changing', 'corrected-not-replaced', 'no-self-service-brush-off']);
+		const verdict = expectVerdict(result, { passed: false, score: 0, criticalMisses: ['no-unauthorised-disclosure', 'name-and-address-corrected'] });
+		expect(verdict.headline).toBe('Not passed — 2 critical errors');
+		expect(verdict.reason).toBe('UK GDPR Art 5(1)(f): integrity and confidentiality: You disclosed details from the record before the caller had passed security.');
 		const readOut = play.events.find((e) => e.name === 'data.read.out')!;
 		expect(readOut).toMatchObject({ subject: play.seedIds.niamh, fields: ['givenName', 'familyName', 'addressLine1'] });
 		expect(result.points.find((p) => p.id === 'nothing-read-out')!.evidence).toEqual([readOut.id]);
@@ -109,7 +110,7 @@ describe('record-correction', () => {
 		expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: pushes her to the app, offers a new account, skips the read-back, shrugs off the bills and logs before changing anything', () => {
+	it('mistake: pushes her to the app, offers a new account, skips the read-back, shrugs off the bills and logs before changing anything: below the pass mark', () => {
 		const play = playthrough(loaded, [
 			{ say: 'send-to-app' },
 			{ say: 'take-security-after-app' },
@@ -135,13 +136,14 @@ describe('record-correction', () => {
 			'no-self-service-brush-off',
 			'confirmed-understanding'
 		]);
-		expect(result).toMatchObject({ passed: true, criticalMisses: [] });
+		// No critical error, but 18 of 31 is well below the pass mark.
+		expectVerdict(result, { passed: false, score: 58.1 });
 		// The name search found both Neves: that is why it does not count.
 		expect(play.events.find((e) => e.name === 'customer.searched')?.details).toMatchObject({ resultCount: 2 });
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: searches by name, skips security and corrects the other Neve’s record', () => {
+	it('mistake: searches by name, skips security and corrects the other Neve’s record: two critical errors', () => {
 		const play = playthrough(loaded, [
 			{ say: 'take-security' },
 			findByName,
@@ -160,6 +162,44 @@ describe('record-correction', () => {
 		expect(result.points.find((p) => p.id === 'found-the-right-record')!.evidence).toEqual(
 			expect.arrayContaining(eventIds(play, 'customer.field.corrected', 'neve-sullivan'))
 		);
+		// Mrs Sullivan's record was changed with nobody verified: that is the first critical error.
+		expect(result.points.find((p) => p.id === 'verified-before-changing')!.evidence).toEqual(eventIds(play, 'customer.field.corrected', 'neve-sullivan'));
+		expectVerdict(result, { passed: false, score: 45.2, criticalMisses: ['verified-before-changing', 'name-and-address-corrected'] });
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: refuses her because the name and address she gives do not match, and she hangs up: a critical error', () => {
+		const play = playthrough(loaded, [{ say: 'take-security' }, findByReference, openRecord, { say: 'refuse-on-mismatch' }, { say: 'rules-are-rules' }]);
+		expect(play).toMatchObject({ node: 'caller-hangs-up', ended: true });
+		const result = play.end();
+		expect(missed(result)).toEqual(s.marking.map((p) => p.id).filter((id) => id !== 'found-the-right-record'));
+		const verdict = expectVerdict(result, { passed: false, score: 6.5, criticalMisses: ['name-and-address-corrected'] });
+		expect(verdict.reason).toBe('UK GDPR Art 16 and Art 5(1)(d): rectification without undue delay: You did not correct both errors on her existing record.');
+		expect(result.points.find((p) => p.id === 'name-and-address-corrected')!.choices).toMatchObject([{ choice: 'rules-are-rules', quality: 'critical' }]);
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: does everything else right but corrects the record without taking security: not passed at 83.9 %', () => {
+		const play = playthrough(loaded, [
+			{ say: 'take-security' },
+			findByReference,
+			openRecord,
+			{ say: 'use-other-items' },
+			{ say: 'carry-on-unverified' },
+			{ say: 'correct-and-explain' },
+			...correctBoth(),
+			{ do: 'readBack', input: (r) => ({ customerId: niamh(r), fields: ['givenName', 'familyName', 'addressLine1', 'town', 'postcode'] }) },
+			{ say: 'move-on' },
+			{ say: 'report-it' },
+			{ say: 'explain-next-steps' },
+			{ say: 'goodbye' },
+			logTheCall
+		]);
+		expect(play).toMatchObject({ node: 'closing', ended: true });
+		const result = play.end();
+		expect(missed(result)).toEqual(['verified-before-changing']);
+		const verdict = expectVerdict(result, { passed: false, score: 83.9, criticalMisses: ['verified-before-changing'] });
+		expect(verdict.headline).toBe('Not passed — 1 critical error');
 		expectFeedbackFromFile(s, result);
 	});
 });
