@@ -313,7 +313,8 @@ describe('new-customer-signup', () => {
 			'call-logged',
 			'confirmed-next-steps'
 		]);
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['nothing-about-previous-occupant', 'no-consent-she-refused'] });
+		expect(result).toMatchObject({ earned: 14, possible: 43 });
+		expectVerdict(result, { passed: false, score: 32.6, criticalMisses: ['nothing-about-previous-occupant', 'no-consent-she-refused'] });
 		const refused = play.events.filter((e) => e.name === 'consent.given' && e.details?.channel !== 'email').map((e) => e.id);
 		expect(refused).toHaveLength(2);
 		expect(result.points.find((p) => p.id === 'no-consent-she-refused')!.evidence).toEqual(refused);
@@ -349,15 +350,20 @@ describe('new-customer-signup', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(['validated-at-collection']);
-		expect(result).toMatchObject({ passed: true, earned: 24, possible: 26, score: 92.3 });
+		expect(result).toMatchObject({ earned: 41, possible: 43 });
+		expectVerdict(result, { passed: true, score: 95.3 });
 		expect(result.criteriaEvidenced).toContain('EMP08');
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: leaves the wrong email for her to fix', () => {
+	it('mistake: leaves the wrong email for her to fix, which is a critical error', () => {
 		const play = playthrough(loaded, [...heardEmail(), { say: 'leave-it' }, logTheCall]);
 		const result = play.end();
-		expect(missed(result)).toEqual(['validated-at-collection', 'email-right-on-file', 'confirmed-next-steps']);
+		expect(missed(result)).toEqual(['validated-at-collection', 'email-right-on-file', 'correction-acted-on', 'confirmed-next-steps']);
+		const verdict = expectVerdict(result, { passed: false, score: 76.7, criticalMisses: ['correction-acted-on'] });
+		expect(verdict.reason).toBe(
+			"UK GDPR Art 5(1)(d) and Art 16: rectification without undue delay: You left an email address on file that Ms Shah had just told you was wrong."
+		);
 		expectFeedbackFromFile(s, result);
 	});
 
@@ -376,6 +382,9 @@ describe('new-customer-signup', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toContain('new-record-for-new-customer');
+		// Ended mid-call, nothing of hers recorded: nothing earned.
+		expect(result.endedEarly).toBe(true);
+		expectVerdict(result, { passed: false, score: 0 });
 		expect(result.points.find((p) => p.id === 'new-record-for-new-customer')!.evidence).toEqual(
 			play.events.filter((e) => e.name === 'reused.previous.occupants.account' || e.subject === play.seedIds.gareth).map((e) => e.id)
 		);

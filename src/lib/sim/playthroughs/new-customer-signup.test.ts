@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type Step } from '../testing';
-import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('new-customer-signup');
 const s = loaded.scenario;
@@ -100,7 +100,13 @@ describe('new-customer-signup', () => {
 		expect(play).toMatchObject({ node: 'closing', ended: true });
 		const result = play.end();
 		expect(missed(result)).toEqual(['no-unneeded-questions', 'details-read-back', 'consent-informed-and-unbundled', 'confirmed-next-steps']);
-		expect(result).toMatchObject({ passed: true });
+		// No critical point missed, but 33 of 43 is below the pass mark.
+		expect(result).toMatchObject({ earned: 33, possible: 43 });
+		const verdict = expectVerdict(result, { passed: false, score: 76.7 });
+		expect(verdict.reason).toContain("First point missed: UK GDPR Art 5(1)(c): data minimisation: You asked for, or accepted, details the account doesn't need");
+		expect(result.points.find((p) => p.id === 'consent-informed-and-unbundled')!.choices).toEqual([
+			expect.objectContaining({ choice: 'sign-up-to-everything', quality: 'poor', credit: 0 })
+		]);
 		expectFeedbackFromFile(s, result);
 		expectReplayIdentical(loaded, play);
 	});
