@@ -10,9 +10,9 @@
  *   receiving information and is valid today, verified as that third party;
  * - colleague-need-to-know: a colleague (or an outside body in the directory) whose stated purpose
  *   needs every field disclosed and who may receive them: by the entry chosen from the organisation's
- *   directory of recipients, which must list every field for that purpose; or, in a workspace
- *   without a directory, by a role among the purpose's recipient categories (colleagues are not
- *   automatically authorised);
+ *   directory of recipients, which must list every field for that purpose (where there is a
+ *   directory, nobody outside it is entitled); or, in a workspace without a directory, by a role
+ *   among the purpose's recipient categories (colleagues are not automatically authorised);
  * - exemption (DISCLOSURE_EXEMPTIONS): a verified recipient, the written request as evidence, a
  *   recorded prejudice test, and no field beyond those asked for;
  * - legal-obligation: a disclosure required by law, with the requirement as evidence.
@@ -32,7 +32,7 @@ import { heldValues, type HeldValue } from './held-values';
 import { parseInput } from './input';
 import { applyPolicy } from './policy';
 import { findPurpose } from './purposes';
-import { findDirectoryEntry, notAllowedFor, type DirectoryEntry } from './recipient-directory';
+import { directoryEntries, findDirectoryEntry, notAllowedFor, type DirectoryEntry } from './recipient-directory';
 import { servicingRefusal } from './restriction';
 import { err, ok, type Result } from './result';
 import { DISCLOSURE_MANNERS, INTERACTION_CHANNELS, PARTY_TYPES, disclosure, rightsRequest, verificationAttempt } from './schema';
@@ -439,6 +439,13 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 							: `${entry.name} may not receive ${notAllowed.join(', ')} for the purpose ${purpose.code}`
 					});
 				}
+			} else if (v.recipient.directoryCode === undefined && directoryEntries(ctx).length > 0) {
+				// Where the organisation keeps a directory, it alone entitles: a role typed in is not matched against anything.
+				problems.push({
+					code: 'disclosure.recipient-not-in-directory',
+					rule: 'UK GDPR Art 5(1)(f), Art 32',
+					message: 'The recipient is not in the directory: only a team or body listed there may receive customers’ data, and only what it lists'
+				});
 			} else if (v.recipient.directoryCode === undefined && (v.recipient.role === '' || !roles.includes(v.recipient.role.toLowerCase()))) {
 				problems.push({
 					code: 'disclosure.role-not-entitled',

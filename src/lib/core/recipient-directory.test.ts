@@ -108,10 +108,18 @@ describe('disclosure to a directory entry', () => {
 		expect(r).toMatchObject({ ok: true, value: { disclosure: { authorised: true, route: 'colleague-need-to-know', recipientOrganisation: 'Acme Debt Recovery' } } });
 	});
 
-	it('keeps the free-text role check where no directory entry is named (scenarios written before the directory)', () => {
+	it('keeps the free-text role check in a workspace with no directory (scenarios written before it)', () => {
+		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
+		expect(disclose(t.ctx, { ...toTeam(customer.id, 'x', ['phone']), recipient: { type: 'colleague', role: 'debt collection agencies' } })).toMatchObject({ ok: true });
+	});
+
+	it('entitles nobody outside the directory where there is one: a typed role matching a recipient category is not enough', () => {
 		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
 		addDirectoryEntry(t.ctx, COLLECTIONS);
-		expect(disclose(t.ctx, { ...toTeam(customer.id, 'x', ['phone']), recipient: { type: 'colleague', role: 'debt collection agencies' } })).toMatchObject({ ok: true });
+		expect(disclose(t.ctx, { ...toTeam(customer.id, 'x', ['phone']), recipient: { type: 'colleague', role: 'debt collection agencies' } })).toMatchObject({
+			ok: false,
+			error: { code: 'disclosure.recipient-not-in-directory' }
+		});
 	});
 
 	it('a disclosure to a directory entry is authorised iff the entry may receive every field disclosed for that purpose', () => {
