@@ -1,6 +1,7 @@
 /**
- * colleague-requests: one colleague's request matches a purpose and her role, the other's does not.
- * Played through the runtime on the real core, whose disclosure engine judges every supply.
+ * colleague-requests: one colleague's request matches a purpose and a team the directory lets
+ * receive it, the other's does not. Played through the runtime on the real core, whose disclosure
+ * engine judges every supply from the directory entry chosen.
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
@@ -12,12 +13,12 @@ const doreen = (r: PlayRefs) => r.id('doreen');
 
 const findByReference: Step = { do: 'searchCustomers', input: { reference: 'NWE-3306174', purposeCode: 'metering' } };
 const openForMetering: Step = { do: 'viewCustomer', input: (r) => ({ customerId: doreen(r), purposeCode: 'metering' }) };
-/** Amira's need, supplied through the system: her role, the metering purpose, the one field she asked for. */
-const supplyToAmira = (fields: string[] = ['mobilePhone']): Step => ({
+/** Amira's need, supplied through the system: her team from the directory, the metering purpose, the one field she asked for. */
+const supplyToAmira = (fields: string[] = ['mobilePhone'], directoryCode = 'field-services'): Step => ({
 	do: 'disclose',
 	input: (r) => ({
 		customerId: doreen(r),
-		recipient: { type: 'colleague', name: 'Amira Haddad', organisation: 'Northwind Energy, Field Services', role: 'field services' },
+		recipient: { type: 'colleague', name: 'Amira Haddad', directoryCode },
 		fields,
 		fieldsRequested: ['mobilePhone'],
 		purposeCode: 'metering',
@@ -38,7 +39,7 @@ const noteJadesRequest: Step = {
 };
 
 describe('colleague-requests', () => {
-	it('model answer: checks purpose and role, supplies one field through the system, asks the PSR team, declines the sales request and notes it', () => {
+	it('model answer: checks purpose and team, supplies one field through the system, asks the PSR team, declines the sales request and notes it', () => {
 		const play = playthrough(loaded, [
 			{ say: 'check-purpose' },
 			findByReference,
@@ -58,8 +59,118 @@ describe('colleague-requests', () => {
 		]);
 		expect(play).toMatchObject({ node: 'review-ends', ended: true });
 		// The core checked Amira's need against the purpose and her role.
-		expect(play.events.find((e) => e.name === 'disclosure.need.checked')?.details).toMatchObject({ recipientRole: 'field services', purposeCode: 'metering', outcome: 'needed' });
+		expect(play.events.find((e) => e.name === 'disclosure.need.checked')?.details).toMatchObject({
+			recipientRole: 'Field Services',
+			directoryCode: 'field-services',
+			purposeCode: 'metering',
+			outcome: 'needed'
+		});
+		expect(play.outcomes.flatMap((o) => o.transcript).filter((t) => t.who === 'Sam Whitlock' && t.text.startsWith('Stop there'))).toEqual([]);
 		expectModelAnswer(loaded, play);
+	});
+
+	it('model answer: tells Amira the number by secure message, then logs the disclosure herself', () => {
+		const play = playthrough(loaded, [
+			{ say: 'check-purpose' },
+			findByReference,
+			openForMetering,
+			{ say: 'ask-psr-team' },
+			{ say: 'secure-message' },
+			supplyToAmira(),
+			{ say: 'confirm-with-amira' },
+			{ say: 'next-chat' },
+			{ say: 'ask-jade-purpose' },
+			{ say: 'decline-and-explain' },
+			{ say: 'explain-route' },
+			noteJadesRequest,
+			{ say: 'purpose-limitation' },
+			{ say: 'minimisation' },
+			{ say: 'security' }
+		]);
+		// Saying it recorded nothing; the learner's own record is the one disclosure, and it moved the chat on.
+		const spoken = play.events.find((e) => e.name === 'disclosure.spoken')!;
+		expect(spoken.details).toMatchObject({ customer: 'doreen', fields: ['mobilePhone'], choice: 'secure-message' });
+		const made = play.events.filter((e) => e.name === 'disclosure.made');
+		expect(made.map((e) => [e.details?.authorised, e.seq > spoken.seq])).toEqual([[true, true]]);
+		expectModelAnswer(loaded, play);
+	});
+
+	it('mistake: tells Amira the number by secure message and never logs it', () => {
+		const play = playthrough(loaded, [
+			{ say: 'check-purpose' },
+			findByReference,
+			openForMetering,
+			{ say: 'ask-psr-team' },
+			{ say: 'secure-message' },
+			{ say: 'say-done' },
+			{ say: 'confirm-with-amira' },
+			{ say: 'next-chat' },
+			{ say: 'ask-jade-purpose' },
+			{ say: 'decline-and-explain' },
+			{ say: 'explain-route' },
+			noteJadesRequest,
+			{ say: 'purpose-limitation' },
+			{ say: 'minimisation' },
+			{ say: 'security' }
+		]);
+		expect(play.events.filter((e) => e.name === 'disclosure.made')).toEqual([]);
+		const result = play.end();
+		// With no disclosure recorded, nothing shows the purpose was checked before it either.
+		expect(missed(result)).toEqual(['checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel']);
+		expect(result.criticalMisses).toEqual([]);
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: records Amira’s number for a team the directory does not let receive it: the supervisor reacts at once and the breach is open', () => {
+		const play = playthrough(loaded, [
+			{ say: 'check-purpose' },
+			findByReference,
+			openForMetering,
+			{ say: 'ask-psr-team' },
+			{ say: 'use-work-order' },
+			supplyToAmira(['mobilePhone'], 'priority-services'),
+			// A role typed in, with no team chosen from the directory, entitles nobody either.
+			{
+				do: 'disclose',
+				input: (r) => ({
+					customerId: doreen(r),
+					recipient: { type: 'colleague', name: 'Amira Haddad', role: 'Field Services' },
+					fields: ['mobilePhone'],
+					fieldsRequested: ['mobilePhone'],
+					purposeCode: 'metering',
+					channel: 'internal'
+				})
+			},
+			supplyToAmira(),
+			{ say: 'confirm-with-amira' },
+			{ say: 'next-chat' },
+			{ say: 'ask-jade-purpose' },
+			{ say: 'decline-and-explain' },
+			{ say: 'explain-route' },
+			noteJadesRequest,
+			{ say: 'purpose-limitation' },
+			{ say: 'minimisation' },
+			{ say: 'security' }
+		]);
+		const [wrongTeam, typedRole] = play.outcomes.slice(5, 7);
+		// The form's outcome says what went wrong and which rule; the supervisor speaks up in the chat at once.
+		expect(wrongTeam!.transcript.map((t) => [t.kind, t.who])).toEqual([
+			['system', 'Record system'],
+			['persona', 'Sam Whitlock']
+		]);
+		expect(wrongTeam!.transcript[0]!.text).toContain('logged as UNAUTHORISED: Priority Services team may not receive customers’ data for the purpose metering (UK GDPR Art 5(1)(b), (f); Art 4(12))');
+		expect(wrongTeam!.transcript[1]!.text).toMatch(/^Stop there: that was an unauthorised disclosure\. mobilePhone went to Amira Haddad: Priority Services team may not receive customers’ data .*complete the breach form/);
+		expect(typedRole!.transcript[0]!.text).toContain('The recipient is not in the directory');
+		// Neither moved the chat on: Amira waits until the disclosure is one the directory allows.
+		expect([wrongTeam!.node?.id, typedRole!.node?.id]).toEqual(['sending', 'sending']);
+		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
+		const result = play.end();
+		expect(missed(result)).toEqual(['no-unauthorised-disclosure']);
+		expect(result.criticalMisses).toEqual(['no-unauthorised-disclosure']);
+		// The debrief's evidence is the moment of each disclosure: the record system's lines, with their times.
+		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual(eventIds(play, 'disclosure.made', 'doreen').slice(0, 2));
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
 	});
 
 	it('mistake: screenshots the whole record onto WhatsApp, guesses her needs, and gives the sales colleague the number', () => {
