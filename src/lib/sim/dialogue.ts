@@ -11,18 +11,21 @@
  * reading details out to "check" them is how they are given away.
  */
 import {
+	authorityCovers,
 	disclose,
 	foldText,
+	heldValues,
 	thirdPartiesOf,
 	verificationAttemptsOf,
 	verifyIdentity,
 	type CoreContext,
 	type Result
 } from '../core';
+import { ukDateOf } from '../core/uk-date';
 import type { NodeView, TranscriptEntry } from './attempts';
 import { durationMs } from './clock';
 import type { SimEvent } from './events';
-import { createEventLog, evaluateOn, matchesEvent } from './rules';
+import { createEventLog, evaluateOn, initialVariables, matchesEvent } from './rules';
 import type { DialogueChoice, DialogueNode, EventMatcher, Persona, Scenario } from './scenario-schema';
 
 /** What moving through the dialogue needs from the attempt it happens in. */
@@ -69,7 +72,7 @@ export function enterNode(turn: DialogueTurn, id: string): DialogueNode {
 		const node = nodeById(turn.scenario, current);
 		if (node.advance !== undefined) turn.advance(durationMs(node.advance));
 		if (node.branch) {
-			const log = createEventLog(turn.events(), { seedIds: turn.seedIds });
+			const log = createEventLog(turn.events(), { seedIds: turn.seedIds, variables: initialVariables(turn.scenario) });
 			current = node.branch.cases.find((c) => evaluateOn(c.when, log).met)?.goto ?? node.branch.otherwise;
 			continue;
 		}
@@ -118,6 +121,20 @@ export function nodeView(scenario: Scenario, node: DialogueNode): NodeView {
 type Discloses = NonNullable<DialogueChoice['discloses']>;
 
 /**
+ * The authority on file a speaker acts under when told these fields: of the authorities recorded
+ * in their name, the first that covers the fields today (an attorney with both kinds of LPA relies
+ * on the one for property and financial affairs to hear about the money), else the first at all,
+ * so that telling them what none covers is judged against what they have.
+ */
+function authorityRelied(ctx: CoreContext, customerId: string, name: string, fields: readonly string[]): string | undefined {
+	const theirs = thirdPartiesOf(ctx, customerId).filter((t) => foldText(t.name) === foldText(name));
+	const categories = [...new Set(heldValues(ctx, customerId).filter((h) => fields.includes(h.field)).map((h) => h.category))];
+	const on = ukDateOf(ctx.clock());
+	const covering = theirs.find((t) => authorityCovers(t, { customerId, thirdPartyId: t.id, categories, action: 'receive-information', on }).authorised);
+	return (covering ?? theirs[0])?.id;
+}
+
+/**
  * Records what a choice gives away as a disclosure to the node's speaker: the recipient's type is
  * the persona's, and the data subject only when the persona is the customer disclosed about. A
  * disclosure to the data subject or an authorised third party relies on their latest verification,
@@ -128,8 +145,7 @@ export function discloseBySpeaking(ctx: CoreContext, scenario: Scenario, node: D
 	const customerId = seedIds[discloses.customer];
 	// The checker makes sure a disclosing node has a speaker and the customer is seeded.
 	if (!speaker || customerId === undefined) throw new Error(`scenario ${scenario.id}: node "${node.id}" discloses without a speaker or customer`);
-	const thirdPartyId =
-		speaker.partyType === 'authorised-third-party' ? thirdPartiesOf(ctx, customerId).find((t) => foldText(t.name) === foldText(speaker.name))?.id : undefined;
+	const thirdPartyId = speaker.partyType === 'authorised-third-party' ? authorityRelied(ctx, customerId, speaker.name, discloses.fields) : undefined;
 	// Someone who says they act for the customer but is not on file has, in the core's terms, no authority.
 	const type =
 		(speaker.partyType === 'data-subject' && speaker.customer !== discloses.customer) || (speaker.partyType === 'authorised-third-party' && thirdPartyId === undefined)

@@ -33,6 +33,8 @@ export interface SimEvent {
 export const BUILT_IN_DIALOGUE_EVENTS = {
 	/** The dialogue reached a terminal node (details: node). The learner may go on working in the system. */
 	'dialogue.ended': ['node'],
+	/** A choice set a scenario variable (details: node, choice, name, value). Branches and marking read variables from these. */
+	'variable.set': ['node', 'choice', 'name', 'value'],
 	/** The learner picked a choice the scenario tags with a quality (details: node, choice, quality, credit, point). */
 	'choice.made': ['node', 'choice', 'quality', 'credit', 'point'],
 	/**

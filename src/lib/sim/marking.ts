@@ -20,7 +20,7 @@
  */
 import { CRITERIA, type CriterionCode } from '../criteria';
 import type { SimEvent } from './events';
-import { createEventLog, evaluateOn, type EvaluateOptions } from './rules';
+import { createEventLog, evaluateOn, initialVariables, type EvaluateOptions } from './rules';
 import { DEFAULT_PASS_MARK, type ChoiceQuality, type Scenario } from './scenario-schema';
 
 /** The version of the pass rule this module applies; stored with every result. */
@@ -115,7 +115,7 @@ export function endedEarly(scenario: Pick<Scenario, 'dialogue'>, events: readonl
 }
 
 export function markAttempt(scenario: Scenario, events: readonly SimEvent[], options: EvaluateOptions = {}): MarkingResult {
-	const log = createEventLog(events, options);
+	const log = createEventLog(events, { variables: initialVariables(scenario), ...options });
 	const weights = pointWeights(scenario);
 	const tagged = taggedChoices(events);
 	const early = endedEarly(scenario, events);

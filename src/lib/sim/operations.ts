@@ -61,6 +61,7 @@ import {
 	revokeThirdPartyAuthority,
 	runDisposal,
 	searchCustomers,
+	searchOpgRegister,
 	verifyIdentity,
 	withdrawConsent,
 	withdrawRequest,
@@ -279,10 +280,24 @@ export const CORE_OPERATIONS = {
 			return gaps.includes('not-on-file') ? 'no such authority on file' : `not covered (${gaps})`;
 		}
 	},
+	checkOpgRegister: {
+		label: 'Check the OPG register',
+		run: untrusted(searchOpgRegister),
+		// The reference and names are what was searched for: the summary says only which were given.
+		describe: (input) => labelled('by', ['reference', 'donorName', 'attorneyName'].filter((k) => typeof get(input, k) === 'string' && get(input, k) !== '').join(', ')),
+		outcome: (value) => {
+			const entries = get(value, 'entries');
+			if (!Array.isArray(entries) || entries.length === 0) return 'no LPA on the register matches';
+			const listed = get(value, 'attorneyListed');
+			const attorney = listed === true ? '; the caller is a listed attorney' : listed === false ? '; the caller is not among its attorneys' : '';
+			const found = entries.map((e) => parts(code(e, 'lpaType'), code(e, 'status'), labelled('since', code(e, 'registeredOn')))).join('; ');
+			return `${entries.length === 1 ? 'found' : `${entries.length} found`}: ${found}${attorney}`;
+		}
+	},
 	authoriseThirdParty: {
 		label: 'Record a third party’s authority',
 		run: untrusted(authoriseThirdParty),
-		describe: (input) => parts(code(input, 'relationship'), code(input, 'authorityType'), labelled('covering', names(input, 'scopeCategories'))),
+		describe: (input) => parts(code(input, 'relationship'), code(input, 'authorityType'), code(input, 'lpaType'), labelled('covering', names(input, 'scopeCategories'))),
 		outcome: () => 'authority recorded'
 	},
 	revokeThirdPartyAuthority: {

@@ -297,3 +297,49 @@ describe('the log', () => {
 		expect(evaluateRule(rule, call.events)).toEqual({ met: true, evidence: [call.declined.id, call.disclosed.id] });
 	});
 });
+
+describe('variables', () => {
+	const initial = { 'asked-about-lpa': false, 'caller-mood': 'calm' };
+	function call() {
+		const log = eventLog();
+		const first = log.dialogue('variable.set', { details: { node: 'opening', choice: 'ask', name: 'asked-about-lpa', value: true } });
+		const other = log.dialogue('variable.set', { details: { node: 'opening', choice: 'ask', name: 'caller-mood', value: 'cross' } });
+		const again = log.dialogue('variable.set', { details: { node: 'later', choice: 'take-back', name: 'asked-about-lpa', value: false } });
+		return { log, first, other, again };
+	}
+
+	it('hold their initial value until a choice sets them, with no evidence', () => {
+		const rule = r({ variable: { name: 'caller-mood', equals: 'calm' } });
+		expect(evaluateRule(rule, [], { variables: initial })).toEqual({ met: true, evidence: [] });
+		expect(evaluateRule(r({ variable: { name: 'asked-about-lpa', equals: true } }), [], { variables: initial })).toEqual({ met: false, evidence: [] });
+	});
+
+	it('take the value of the latest set, evidenced by that event, whatever order the log is given in', () => {
+		const { log, first, other, again } = call();
+		expect(evaluateRule(r({ variable: { name: 'caller-mood', equals: 'cross' } }), log.events, { variables: initial })).toEqual({ met: true, evidence: [other.id] });
+		expect(evaluateRule(r({ variable: { name: 'asked-about-lpa', equals: false } }), [...log.events].reverse(), { variables: initial })).toEqual({ met: true, evidence: [again.id] });
+		const upToFirst = log.events.filter((e) => e.seq <= first.seq);
+		expect(evaluateRule(r({ variable: { name: 'asked-about-lpa', equals: true } }), upToFirst, { variables: initial })).toEqual({ met: true, evidence: [first.id] });
+	});
+
+	it('compare strictly, and find an undeclared variable equal to nothing', () => {
+		const { log } = call();
+		expect(evaluateRule(r({ variable: { name: 'caller-mood', equals: 'Cross' } }), log.events, { variables: initial }).met).toBe(false);
+		expect(evaluateRule(r({ variable: { name: 'nobody-declared-me', equals: null } }), log.events, { variables: initial }).met).toBe(false);
+	});
+
+	it('ignore a core event that happens to carry the same name and details', () => {
+		const log = eventLog();
+		log.core('variable.set', { details: { name: 'asked-about-lpa', value: true } });
+		expect(evaluateRule(r({ variable: { name: 'asked-about-lpa', equals: false } }), log.events, { variables: initial }).met).toBe(true);
+	});
+
+	it('combine with the other operators: not(variable) is the variable’s complement', () => {
+		const { log } = call();
+		for (const equals of [true, false]) {
+			const plain = evaluateRule(r({ variable: { name: 'asked-about-lpa', equals } }), log.events, { variables: initial });
+			const negated = evaluateRule(r({ not: { variable: { name: 'asked-about-lpa', equals } } }), log.events, { variables: initial });
+			expect(negated).toEqual({ met: !plain.met, evidence: plain.evidence });
+		}
+	});
+});

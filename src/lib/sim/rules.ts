@@ -36,6 +36,9 @@
  *   changes the result.)
  * - not r: met iff r is not met. Evidence: r's evidence — the same events explain both outcomes,
  *   so not(not(r)) gives exactly r, absent is not(exists) and De Morgan's laws hold with evidence.
+ * - variable {name, equals}: met iff the variable's value is strictly equal to `equals`: the value
+ *   of the latest "variable.set" event for it, or its initial value when none has set it. Evidence:
+ *   that latest event, if any. Since every set is an event, the value is a function of the log.
  */
 import type { SimEvent } from './events';
 import type { EventMatcher, Rule } from './scenario-schema';
@@ -46,20 +49,34 @@ export interface RuleResult {
 	evidence: string[];
 }
 
+/** A scenario variable's value. */
+export type VariableValue = string | number | boolean | null;
+
+/** The dialogue event a choice writes for each variable it sets (details: node, choice, name, value). */
+export const VARIABLE_SET_EVENT = 'variable.set';
+
 export interface EvaluateOptions {
 	/** Seed key → id of the record the core created for it, for `subject` in matchers. */
 	seedIds?: Readonly<Record<string, string>>;
+	/** The scenario's variables with their initial values (see initialVariables). */
+	variables?: Readonly<Record<string, VariableValue>>;
 }
 
 /** The log prepared once for many rules: events in seq order. */
 export interface EventLog {
 	readonly events: readonly SimEvent[];
 	readonly seedIds: Readonly<Record<string, string>>;
+	readonly variables: Readonly<Record<string, VariableValue>>;
+}
+
+/** A scenario's variables with their initial values, for EvaluateOptions. */
+export function initialVariables(scenario: { variables: readonly { name: string; initial: VariableValue }[] }): Record<string, VariableValue> {
+	return Object.fromEntries(scenario.variables.map((v) => [v.name, v.initial]));
 }
 
 export function createEventLog(events: readonly SimEvent[], options: EvaluateOptions = {}): EventLog {
 	const sorted = [...events].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-	return { events: sorted, seedIds: options.seedIds ?? {} };
+	return { events: sorted, seedIds: options.seedIds ?? {}, variables: options.variables ?? {} };
 }
 
 export function evaluateRule(rule: Rule, events: readonly SimEvent[], options: EvaluateOptions = {}): RuleResult {
@@ -126,6 +143,15 @@ function evaluate(rule: Rule, log: EventLog): Outcome {
 		const outcomes = rule.any.map((r) => evaluate(r, log));
 		const met = outcomes.some((o) => o.met);
 		return { met, evidence: union(outcomes.filter((o) => !met || o.met).map((o) => o.evidence)) };
+	}
+	if ('variable' in rule) {
+		const { name, equals } = rule.variable;
+		let last: number | undefined;
+		log.events.forEach((e, i) => {
+			if (e.source === 'dialogue' && e.name === VARIABLE_SET_EVENT && e.details?.name === name) last = i;
+		});
+		const value = last === undefined ? (Object.hasOwn(log.variables, name) ? log.variables[name] : undefined) : log.events[last]!.details?.value;
+		return { met: value !== undefined && value === equals, evidence: last === undefined ? [] : [last] };
 	}
 	const inner = evaluate(rule.not, log);
 	return { met: !inner.met, evidence: inner.evidence };

@@ -53,6 +53,7 @@ import { afterCoreAction, choiceAt, discloseBySpeaking, enterNode, nodeById, nod
 import type { SimEvent } from './events';
 import { unauthorisedDisclosureLines } from './reaction';
 import { markAttempt } from './marking';
+import { VARIABLE_SET_EVENT } from './rules';
 import { describeAction, isCoreOperation, runOperation, type CoreOperationName } from './operations';
 import type { LoadedScenario } from './scenario-check';
 import { DEFAULT_CREDIT } from './scenario-schema';
@@ -256,6 +257,10 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 			if (choice.quality !== undefined) {
 				const credit = choice.credit ?? DEFAULT_CREDIT[choice.quality];
 				eventIds.push(turn.emit('choice.made', { node: node.id, choice: choice.id, quality: choice.quality, credit, point: choice.point ?? null }));
+			}
+			// Each variable set is an event, so branches and marking stay functions of the log and a replay sets the same.
+			for (const [name, value] of Object.entries(choice.set ?? {})) {
+				eventIds.push(turn.emit(VARIABLE_SET_EVENT, { node: node.id, choice: choice.id, name, value }));
 			}
 			let written: Omit<SimEvent, 'seq'>[] = [];
 			if (choice.discloses?.logBy === 'learner') {

@@ -141,7 +141,7 @@ describe('schema errors', () => {
 
 	it('name the rule that is not one, and the operator at fault inside one', () => {
 		expect(errorsAfter((s) => (s.marking[3].rule = { exist: { event: 'confirmed.caller.understood' } }))).toEqual([
-			e('marking[3].rule', 'expected a rule: an object with exactly one of exists, absent, before, count, fieldEquals, within, all, any, not; found "exist"')
+			e('marking[3].rule', 'expected a rule: an object with exactly one of exists, absent, before, count, fieldEquals, within, all, any, not, variable; found "exist"')
 		]);
 		expect(errorsAfter((s) => (s.marking[3].rule = { exists: { event: 'a.b' }, absent: { event: 'a.b' } }))).toEqual([
 			e('marking[3].rule', 'a rule has exactly one operator, found exists and absent: combine rules with `all` or `any`')
@@ -160,7 +160,7 @@ describe('schema errors', () => {
 			e('marking[0].rule.absent.where.authorised', 'expected a value, { in: [values] } or { contains: value }')
 		]);
 		expect(errorsAfter((s) => delete s.marking[3].rule)).toEqual([
-			e('marking[3].rule', 'missing (expected a rule: an object with exactly one of exists, absent, before, count, fieldEquals, within, all, any, not)')
+			e('marking[3].rule', 'missing (expected a rule: an object with exactly one of exists, absent, before, count, fieldEquals, within, all, any, not, variable)')
 		]);
 	});
 
@@ -305,7 +305,7 @@ describe('unknown references', () => {
 			e('seed.customers[0].fields.identity.dateOfBrith', 'unknown field "dateOfBrith" (did you mean "dateOfBirth"?)')
 		]);
 		expect(errorsAfter((s) => (s.personas[0].knows.mobile = '07700 900318'))).toEqual([
-			e('personas[0].knows.mobile', 'unknown field "mobile"')
+			e('personas[0].knows.mobile', '"mobile" is neither a field nor a declared fact: declare it under facts')
 		]);
 		expect(errorsAfter((s) => (s.marking[0].rule.absent.fields.any = ['balanse']))).toEqual([
 			e('marking[0].rule.absent.fields.any[0]', 'unknown field "balanse" (did you mean "balance"?)')
@@ -428,6 +428,99 @@ describe('other checks', () => {
 		expect(errorsAfter((s) => (s.organisation = { policyMode: 'enforce' }))).toEqual([
 			e('organisation.policyMode', 'a training attempt always runs in "record" mode')
 		]);
+	});
+});
+
+describe('facts, variables, the OPG register and the type of an LPA', () => {
+	/** The sample with a declared fact, a variable set by a choice and tested by a rule, and a register entry. */
+	const withDeclarations = (s: Editable) => {
+		s.facts = [{ key: 'lpaReference', description: 'The reference of the LPA she holds.' }];
+		s.personas[0].knows.lpaReference = '7000-4821-3366';
+		s.variables = [{ name: 'asked-about-lpa', initial: false }];
+		s.dialogue.nodes[0].choices[0].set = { 'asked-about-lpa': true };
+		s.marking[1].rule = { all: [s.marking[1].rule, { variable: { name: 'asked-about-lpa', equals: true } }] };
+		s.opgRegister = [{ reference: '7000-4821-3366', donor: 'Daniel Hughes', attorneys: ['Sarah Hughes'], lpaType: 'property-and-financial-affairs', registeredOn: '2023-05-10', status: 'registered' }];
+	};
+
+	it('accept a persona who knows a declared fact, a variable set and tested, and a register entry', () => {
+		expect(errorsAfter(withDeclarations)).toEqual([]);
+	});
+
+	it('let a persona know only a field or a declared fact, and every fact be known by someone', () => {
+		expect(
+			errorsAfter((s) => {
+				withDeclarations(s);
+				s.personas[0].knows.lpaRefernce = '7000';
+			})
+		).toEqual([e('personas[0].knows.lpaRefernce', '"lpaRefernce" is neither a field nor a declared fact: declare it under facts (did you mean "lpaReference"?)')]);
+		expect(
+			errorsAfter((s) => {
+				withDeclarations(s);
+				s.facts.push({ key: 'postcode', description: 'Her postcode.' }, { key: 'ownDateOfBirth', description: 'Her own date of birth.' }, { key: 'lpaReference', description: 'Again.' });
+			})
+		).toEqual([
+			e('facts[3].key', 'fact "lpaReference" is declared twice'),
+			e('facts[1].key', '"postcode" is a field of the record: a persona can know it without declaring it'),
+			e('facts[2].key', 'fact "ownDateOfBirth" is declared but no persona knows it')
+		]);
+	});
+
+	it('check that a variable set or tested is declared and given a value of its kind, and that a declared one is set', () => {
+		expect(
+			errorsAfter((s) => {
+				withDeclarations(s);
+				s.dialogue.nodes[0].choices[1].set = { 'asked-about-lap': true, 'asked-about-lpa': 'yes' };
+				s.marking[1].rule.all[1].variable.equals = 1;
+			})
+		).toEqual([
+			e('dialogue.nodes[0].choices[1].set.asked-about-lap', 'unknown variable "asked-about-lap": declare it under variables (did you mean "asked-about-lpa"?)'),
+			e('dialogue.nodes[0].choices[1].set.asked-about-lpa', 'variable "asked-about-lpa" holds true or false (its initial value), not "yes"'),
+			e('marking[1].rule.all[1].variable.equals', 'variable "asked-about-lpa" holds true or false (its initial value), not 1')
+		]);
+		expect(
+			errorsAfter((s) => {
+				withDeclarations(s);
+				s.variables.push({ name: 'never-set', initial: 0 }, { name: 'asked-about-lpa', initial: true });
+			})
+		).toEqual([e('variables[2].name', 'variable "asked-about-lpa" is declared twice'), e('variables[1].name', '"never-set" is declared but no choice sets it')]);
+		expect(errorsAfter((s) => (s.marking[1].rule = { variable: { name: 'Bad Name', equals: true } }))).toEqual([
+			e('marking[1].rule.variable.name', 'use lower-case letters, digits and hyphens, e.g. "asks-for-balance"')
+		]);
+	});
+
+	it('check the register: one entry a reference, registration dates as the status needs, none after the clock starts', () => {
+		expect(
+			errorsAfter((s) => {
+				withDeclarations(s);
+				s.opgRegister.push(
+					{ ...s.opgRegister[0], reference: '7000 4821 3366' },
+					{ reference: '7000-1', donor: 'A', attorneys: ['B'], lpaType: 'health-and-welfare', status: 'cancelled' },
+					{ reference: '7000-2', donor: 'A', attorneys: ['B'], lpaType: 'health-and-welfare', status: 'pending', registeredOn: '2024-01-01' },
+					{ reference: '7000-3', donor: 'A', attorneys: ['B'], lpaType: 'health-and-welfare', status: 'registered', registeredOn: '2025-04-01' }
+				);
+			})
+		).toEqual([
+			e('opgRegister[1].reference', 'reference "700048213366" is on the register twice'),
+			e('opgRegister[2].registeredOn', 'missing: the date the LPA was registered (it is cancelled)'),
+			e('opgRegister[3].registeredOn', 'a pending LPA is not registered yet: leave `registeredOn` out or change the status'),
+			e('opgRegister[4].registeredOn', '2025-04-01 is after the scenario clock starts (2025-03-07T15:40:00+00:00): the register is history')
+		]);
+		expect(errorsAfter((s) => (s.opgRegister = [{ reference: '7000-1', donor: 'A', attorneys: [], lpaType: 'financial', status: 'lost' }]))).toEqual([
+			e('opgRegister[0].attorneys', 'list at least one attorney'),
+			e('opgRegister[0].lpaType', 'expected one of "property-and-financial-affairs", "health-and-welfare", got "financial"'),
+			e('opgRegister[0].status', 'expected one of "registered", "pending", "cancelled", "revoked", got "lost"')
+		]);
+	});
+
+	it('ask a lasting power of attorney for its type, and no other authority', () => {
+		const party = { key: 'sarah-lpa', customer: 'daniel', name: 'Sarah Hughes', relationship: 'wife', evidenceRef: 'OPG 7000', scope: { categories: ['all'], actions: ['receive-information'] }, validFrom: '2024-01-01' };
+		expect(errorsAfter((s) => (s.seed.thirdParties = [{ ...party, authorityType: 'lasting-power-of-attorney' }]))).toEqual([
+			e('seed.thirdParties[0].lpaType', 'missing: say which kind of LPA it is: property-and-financial-affairs or health-and-welfare')
+		]);
+		expect(errorsAfter((s) => (s.seed.thirdParties = [{ ...party, authorityType: 'written-authority', lpaType: 'health-and-welfare' }]))).toEqual([
+			e('seed.thirdParties[0].lpaType', 'only a lasting power of attorney has a type; this is a written-authority')
+		]);
+		expect(errorsAfter((s) => (s.seed.thirdParties = [{ ...party, authorityType: 'lasting-power-of-attorney', lpaType: 'health-and-welfare' }]))).toEqual([]);
 	});
 });
 

@@ -18,10 +18,12 @@ import { basename, join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { AUDIT_ACTIONS, isAuditAction } from '../core/audit-actions';
+import { normaliseLpaReference } from '../core/opg-register';
 import { SPECIAL_CATEGORIES } from '../core/schema/customer';
 import { isBuiltInDialogueEvent, knownDetailsKeys } from './events';
 import { cataloguedCategory, CUSTOMER_FIELDS, SPECIAL_CATEGORY_FIELDS, type FieldCategory } from './fields';
 import { reachability } from './reachability';
+import type { VariableValue } from './rules';
 import { prescanScenario, scenarioSizeProblem } from './scenario-limits';
 import {
 	CONDITION_EXPECTED,
@@ -351,8 +353,10 @@ function semanticProblems(s: Scenario, file: string): Problem[] {
 	const fields = checkSeed(s, add, suggestion);
 	checkDirectory(s, add, suggestion);
 	checkPersonas(s, add, fields, suggestion);
+	checkOpgRegister(s, add);
 	const declared = checkDeclaredEvents(s, add);
-	const context: MatcherContext = { declared, eventNames: [...CORE_EVENT_NAMES, ...declared], fields, seedKeys: seedKeys(s), suggestion };
+	const variables = checkVariables(s, add);
+	const context: MatcherContext = { declared, eventNames: [...CORE_EVENT_NAMES, ...declared], fields, seedKeys: seedKeys(s), variables, suggestion };
 	checkDialogue(s, add, context);
 	s.marking.forEach((point, i) => checkRule(point.rule, ['marking', i, 'rule'], add, context));
 	checkChoiceQualities(s, add, suggestion);
@@ -566,7 +570,15 @@ function checkSeed(s: Scenario, add: Add, suggestion: Suggest): FieldIndex {
 		refThirdParty([...path, 'thirdParty'], c.thirdParty, c.customer);
 		if (c.givenBy === 'authorised-third-party' && c.thirdParty === undefined) add([...path, 'thirdParty'], 'missing: consent given by an authorised third party names the third party');
 	});
-	seed.thirdParties.forEach((t, i) => refCustomer(['seed', 'thirdParties', i, 'customer'], t.customer));
+	seed.thirdParties.forEach((t, i) => {
+		refCustomer(['seed', 'thirdParties', i, 'customer'], t.customer);
+		// MCA 2005 s9(1): an LPA is for property and financial affairs or for health and welfare.
+		if (t.authorityType === 'lasting-power-of-attorney' && t.lpaType === undefined) {
+			add(['seed', 'thirdParties', i, 'lpaType'], 'missing: say which kind of LPA it is: property-and-financial-affairs or health-and-welfare');
+		} else if (t.authorityType !== 'lasting-power-of-attorney' && t.lpaType !== undefined) {
+			add(['seed', 'thirdParties', i, 'lpaType'], `only a lasting power of attorney has a type; this is a ${t.authorityType}`);
+		}
+	});
 	seed.interactions.forEach((n, i) => {
 		refCustomer(['seed', 'interactions', i, 'customer'], n.customer);
 		refThirdParty(['seed', 'interactions', i, 'thirdParty'], n.thirdParty, n.customer);
@@ -638,17 +650,70 @@ interface MatcherContext {
 	eventNames: readonly string[];
 	fields: FieldIndex;
 	seedKeys: ReadonlySet<string>;
+	/** Declared variables and their initial values. */
+	variables: ReadonlyMap<string, VariableValue>;
 	suggestion: Suggest;
 }
 
+/** "a string", "a number", "true or false": a variable holds values of its initial value's kind (null: any). */
+function kindOf(value: VariableValue): string | null {
+	return value === null ? null : typeof value === 'boolean' ? 'true or false' : `a ${typeof value}`;
+}
+
+/** Variables: declared once, each set by some choice (else it is a constant). */
+function checkVariables(s: Scenario, add: Add): Map<string, VariableValue> {
+	duplicates(s.variables, (v) => v.name, (i, n) => add(['variables', i, 'name'], `variable "${n}" is declared twice`));
+	const set = new Set(s.dialogue.nodes.flatMap((n) => (n.choices ?? []).flatMap((c) => Object.keys(c.set ?? {}))));
+	s.variables.forEach((v, i) => {
+		if (!set.has(v.name)) add(['variables', i, 'name'], `"${v.name}" is declared but no choice sets it`);
+	});
+	return new Map(s.variables.map((v) => [v.name, v.initial]));
+}
+
+/** A variable a choice sets or a rule tests: declared, and given a value of its kind. */
+function checkVariableUse(path: PathSegment[], name: string, value: VariableValue, context: MatcherContext, add: Add, valuePath: PathSegment[]): void {
+	if (!context.variables.has(name)) {
+		add(path, `unknown variable "${name}": declare it under variables${context.suggestion(name, context.variables.keys())}`);
+		return;
+	}
+	const kind = kindOf(context.variables.get(name)!);
+	if (kind !== null && value !== null && kindOf(value) !== kind) add(valuePath, `variable "${name}" holds ${kind} (its initial value), not ${describe(value)}`);
+}
+
+/** The OPG register: one entry per reference; a registered, cancelled or revoked LPA has its registration date, a pending one none. */
+function checkOpgRegister(s: Scenario, add: Add): void {
+	duplicates(s.opgRegister, (e) => normaliseLpaReference(e.reference), (i, r) => add(['opgRegister', i, 'reference'], `reference "${r}" is on the register twice`));
+	const start = new Date(Date.parse(s.clock.start)).toISOString().slice(0, 10);
+	s.opgRegister.forEach((e, i) => {
+		const path = ['opgRegister', i];
+		if (e.status === 'pending' && e.registeredOn !== undefined) add([...path, 'registeredOn'], 'a pending LPA is not registered yet: leave `registeredOn` out or change the status');
+		if (e.status !== 'pending' && e.registeredOn === undefined) add([...path, 'registeredOn'], `missing: the date the LPA was registered (it is ${e.status})`);
+		if (e.registeredOn !== undefined && e.registeredOn > start) add([...path, 'registeredOn'], `${e.registeredOn} is after the scenario clock starts (${s.clock.start}): the register is history`);
+	});
+}
+
+/** Personas, and the facts they may know: a persona knows fields of the record or facts the file declares. */
 function checkPersonas(s: Scenario, add: Add, fields: FieldIndex, suggestion: Suggest): void {
 	duplicates(s.personas, (p) => p.key, (i, k) => add(['personas', i, 'key'], `duplicate persona key "${k}"`));
+	duplicates(s.facts, (f) => f.key, (i, k) => add(['facts', i, 'key'], `fact "${k}" is declared twice`));
+	s.facts.forEach((f, i) => {
+		if (fields.categoryOf(f.key) !== undefined) add(['facts', i, 'key'], `"${f.key}" is a field of the record: a persona can know it without declaring it`);
+	});
+	const facts = new Set(s.facts.map((f) => f.key));
+	const known = new Set<string>();
 	const customers = new Set(s.seed.customers.map((c) => c.key));
 	s.personas.forEach((p, i) => {
 		if (p.customer !== undefined && !customers.has(p.customer)) {
 			add(['personas', i, 'customer'], `unknown customer "${p.customer}"${suggestion(p.customer, customers)}`);
 		}
-		for (const field of Object.keys(p.knows)) fields.checkField(['personas', i, 'knows', field], field);
+		for (const item of Object.keys(p.knows)) {
+			known.add(item);
+			if (facts.has(item) || fields.categoryOf(item) !== undefined) continue;
+			add(['personas', i, 'knows', item], `"${item}" is neither a field nor a declared fact: declare it under facts${suggestion(item, [...facts, ...ALL_CATALOGUED])}`);
+		}
+	});
+	s.facts.forEach((f, i) => {
+		if (!known.has(f.key)) add(['facts', i, 'key'], `fact "${f.key}" is declared but no persona knows it`);
 	});
 }
 
@@ -686,6 +751,7 @@ function checkDialogue(s: Scenario, add: Add, context: MatcherContext): void {
 		(n.choices ?? []).forEach((c, j) => {
 			const choicePath = [...path, 'choices', j];
 			refNode([...choicePath, 'goto'], c.goto);
+			for (const [name, value] of Object.entries(c.set ?? {})) checkVariableUse([...choicePath, 'set', name], name, value, context, add, [...choicePath, 'set', name]);
 			if (c.event !== undefined && !context.declared.has(c.event)) {
 				const message = isAuditAction(c.event)
 					? `"${c.event}" is a core event: the core writes it, a choice cannot`
@@ -763,6 +829,8 @@ function checkRule(rule: Rule, path: PathSegment[], add: Add, context: MatcherCo
 	else if ('within' in rule) {
 		checkMatcher(rule.within.event, [...path, 'within', 'event'], add, context);
 		checkMatcher(rule.within.after, [...path, 'within', 'after'], add, context);
+	} else if ('variable' in rule) {
+		checkVariableUse([...path, 'variable', 'name'], rule.variable.name, rule.variable.equals, context, add, [...path, 'variable', 'equals']);
 	} else if ('all' in rule) rule.all.forEach((r, i) => checkRule(r, [...path, 'all', i], add, context));
 	else if ('any' in rule) rule.any.forEach((r, i) => checkRule(r, [...path, 'any', i], add, context));
 	else checkRule(rule.not, [...path, 'not'], add, context);

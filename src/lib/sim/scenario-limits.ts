@@ -15,6 +15,13 @@ export const MAX_CHOICES = 10_000;
 export const MAX_IDS = MAX_NODES + MAX_CHOICES;
 /** Nesting of mappings and lists: the library's deepest rule sits about 20 levels down. */
 export const MAX_DEPTH = 100;
+/** Facts a scenario declares for its personas to know. */
+export const MAX_FACTS = 200;
+/** Scenario variables. */
+export const MAX_VARIABLES = 200;
+/** Entries on a scenario's OPG register, and attorneys of one entry (the OPG allows any number; a story needs few). */
+export const MAX_OPG_REGISTER_ENTRIES = 200;
+export const MAX_ATTORNEYS = 20;
 
 export type LimitProblem = { limit: 'bytes' | 'ids' | 'depth'; message: string };
 

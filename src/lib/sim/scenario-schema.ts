@@ -15,7 +15,8 @@ import { CRITERIA, type CriterionCode } from '../criteria';
 import { DATA_CATEGORIES, LAWFUL_BASES } from '../core/schema/purpose';
 import { ACCURACY_STATUSES, ART9_CONDITIONS, DATA_SOURCES, SPECIAL_CATEGORIES } from '../core/schema/customer';
 import { CONSENT_GIVERS, CONSENT_METHODS, CONTACT_CHANNELS } from '../core/schema/consent';
-import { AUTHORITY_TYPES, THIRD_PARTY_ACTIONS } from '../core/schema/third-party';
+import { AUTHORITY_TYPES, LPA_TYPES, THIRD_PARTY_ACTIONS } from '../core/schema/third-party';
+import { OPG_REGISTER_STATUSES } from '../core/schema/opg-register';
 import { INTERACTION_CHANNELS, PARTY_TYPES } from '../core/schema/interaction';
 import { DISCLOSURE_MANNERS, DISCLOSURE_ROUTES } from '../core/schema/disclosure';
 import { DIRECTORY_KINDS } from '../core/schema/recipient-directory';
@@ -25,6 +26,7 @@ import { DISPOSAL_ACTIONS, RETENTION_TRIGGERS } from '../core/schema/retention';
 import { REGIONS } from '../core/schema/workspace';
 import { DURATION_HINT, isDuration } from './clock';
 import { FIELD_CATEGORIES } from './fields';
+import { MAX_ATTORNEYS, MAX_FACTS, MAX_OPG_REGISTER_ENTRIES, MAX_VARIABLES } from './scenario-limits';
 
 /** The pass mark of a scenario that does not give one, in per cent. */
 export const DEFAULT_PASS_MARK = 80;
@@ -103,7 +105,7 @@ const eventMatcher = z.strictObject({
 export type EventMatcher = z.infer<typeof eventMatcher>;
 
 /** The rule operators, in the order of the union below; an error names them in this order. */
-export const RULE_OPERATORS = ['exists', 'absent', 'before', 'count', 'fieldEquals', 'within', 'all', 'any', 'not'] as const;
+export const RULE_OPERATORS = ['exists', 'absent', 'before', 'count', 'fieldEquals', 'within', 'all', 'any', 'not', 'variable'] as const;
 
 /** Marks an invalid_union issue as "not a rule", so that errors can name the operator at fault. */
 export const RULE_EXPECTED = `expected a rule: an object with exactly one of ${RULE_OPERATORS.join(', ')}`;
@@ -151,7 +153,9 @@ const ruleOptions = [
 		get not(): typeof rule {
 			return rule;
 		}
-	})
+	}),
+	/** A scenario variable (declared under `variables`) has this value now: set by a choice, or its initial value. */
+	z.strictObject({ variable: z.strictObject({ name: key, equals: scalar }) })
 ] as const;
 
 /** A rule over the attempt's event log; all/any/not hold rules. Semantics: rules.ts. */
@@ -292,6 +296,8 @@ const thirdParty = z.strictObject({
 	/** E.g. "spouse", "son", "solicitor". Being related gives no authority by itself. */
 	relationship: text,
 	authorityType: z.enum(AUTHORITY_TYPES),
+	/** For a lasting power of attorney (and only then): which kind it is. It limits the scope, whatever `scope` says. */
+	lpaType: z.enum(LPA_TYPES).optional(),
 	evidenceRef: text,
 	scope: z.strictObject({
 		categories: z.array(z.enum([...FIELD_CATEGORIES, 'all'])).min(1, 'list the categories covered, or "all"'),
@@ -398,8 +404,36 @@ const persona = z.strictObject({
 	channel: z.enum(INTERACTION_CHANNELS).default('phone'),
 	/** For the author and the debrief: who they are, what they want, how they behave. */
 	description: text,
-	/** What they can say when asked, by field name: their answers to verification questions. */
+	/**
+	 * What they can say when asked: by field name (their answers to verification questions) or by
+	 * the key of a fact the scenario declares under `facts` (an LPA reference, their own date of birth).
+	 */
 	knows: z.record(fieldName, z.string({ error: 'expected a string (quote numbers and dates)' })).default({})
+});
+
+/** A fact of the story a persona may know, e.g. the reference of the LPA the caller holds. */
+const fact = z.strictObject({
+	key: fieldName,
+	description: text
+});
+
+const variable = z.strictObject({
+	name: key,
+	/** The value before any choice sets it. */
+	initial: scalar,
+	description: text.optional()
+});
+
+/** An entry on the OPG register of lasting powers of attorney. */
+const opgRegisterEntry = z.strictObject({
+	/** The OPG's reference, e.g. "7000-4821-3366" (searched without spaces or hyphens). */
+	reference: z.string().trim().min(1, 'must not be empty').max(40, 'an OPG reference is at most 40 characters'),
+	donor: text,
+	attorneys: z.array(text).min(1, 'list at least one attorney').max(MAX_ATTORNEYS, `list at most ${MAX_ATTORNEYS} attorneys`),
+	lpaType: z.enum(LPA_TYPES),
+	/** Absent while pending. */
+	registeredOn: plainDate.optional(),
+	status: z.enum(OPG_REGISTER_STATUSES)
 });
 
 const clock = z.strictObject({
@@ -423,6 +457,8 @@ const choice = z.strictObject({
 	label: text,
 	/** A dialogue event (declared under `events`) this choice puts in the log. */
 	event: eventName.optional(),
+	/** Scenario variables (declared under `variables`) this choice sets, by name: each set is a "variable.set" event. */
+	set: z.record(key, scalar).optional(),
 	goto: key,
 	/**
 	 * What the learner gives away by saying this: the runtime records it in the core as a
@@ -581,6 +617,12 @@ export const scenarioSchema = z.strictObject({
 	organisation: organisation.default({}),
 	seed: seed.default(seed.parse({})),
 	personas: z.array(persona).default([]),
+	/** Facts of the story a persona may know beyond the customer's record (keys in camelCase). */
+	facts: z.array(fact).max(MAX_FACTS, `declare at most ${MAX_FACTS} facts`).default([]),
+	/** Values the dialogue remembers: set by choices, tested by branches and marking rules. */
+	variables: z.array(variable).max(MAX_VARIABLES, `declare at most ${MAX_VARIABLES} variables`).default([]),
+	/** The Office of the Public Guardian's register as the learner can search it ("Check the OPG register"). */
+	opgRegister: z.array(opgRegisterEntry).max(MAX_OPG_REGISTER_ENTRIES, `list at most ${MAX_OPG_REGISTER_ENTRIES} register entries`).default([]),
 	clock,
 	/** The dialogue events this scenario's choices emit (core events need no declaring). */
 	events: z.array(declaredEvent).default([]),

@@ -14,6 +14,7 @@
  * customers, their further fields, their authorities, consents and interactions, …).
  */
 import {
+	addOpgRegisterEntry,
 	DEFAULT_WORKSPACE_SETTINGS,
 	FIELD_CATALOGUE,
 	addCustomerFields,
@@ -178,6 +179,13 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 		.map(seedInstant);
 	const origin = [start, ...times].reduce((a, b) => (b < a ? b : a));
 
+	// ── The OPG register the learner may search (not the organisation's records: nothing is audited) ──
+	scenario.opgRegister.forEach((e, i) =>
+		add(origin, 0, `opgRegister[${i}]`, (c) =>
+			addOpgRegisterEntry(c, { reference: e.reference, donorName: e.donor, attorneyNames: e.attorneys, lpaType: e.lpaType, registeredOn: e.registeredOn, status: e.status })
+		)
+	);
+
 	// ── The record of processing: retention rules and purposes ──
 	seed.retentionRules.forEach((r, i) =>
 		add(origin, 0, `seed.retentionRules[${i}]`, (c) =>
@@ -319,6 +327,7 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 				name: t.name,
 				relationship: t.relationship,
 				authorityType: t.authorityType,
+				lpaType: t.lpaType,
 				evidenceRef: t.evidenceRef,
 				scopeCategories: t.scope.categories,
 				scopeActions: t.scope.actions,
