@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { findings } from './policy';
 import { recordCustomer } from './customers';
 import { giveConsent, hasValidConsent, mayMarket, recordMarketingObjection, withdrawConsent, type GiveConsentInput } from './consent';
 import { eraseCustomerData } from './erasure';
+import { withdrawExplicitConsent } from './explicit-consent';
+import { applyLegalHold } from './legal-hold';
 import { findHeldValue } from './held-values';
 import { definePurpose } from './purposes';
 import { defineRetentionRule } from './retention';
@@ -162,5 +165,93 @@ describe('objection to direct marketing (Art 21(3))', () => {
 		expect(mayMarket(t.ctx, id, 'email')).toBe(false);
 		expect(hasValidConsent(t.ctx, id, 'marketing', 'email')).toBe(false);
 		expect(giveConsent(t.ctx, consentBy('sms'))).toMatchObject({ ok: false, error: { code: 'customer.erased' } });
+	});
+});
+
+describe('explicit consent for special category data (Art 7(3), Art 9(2)(a), Art 17(1)(b))', () => {
+	type Condition = 'explicit-consent' | 'vital-interests';
+	function withSpecialData(conditions: { healthCondition: Condition; vulnerabilityNote: Condition } = { healthCondition: 'explicit-consent', vulnerabilityNote: 'explicit-consent' }, policyMode: 'record' | 'enforce' = 'record') {
+		const t = createTestContext({ workspace: { policyMode } });
+		open.push(t);
+		defineStandardPurposes(t.ctx);
+		const result = recordCustomer(t.ctx, {
+			purposeCodes: ['account-servicing', 'vulnerability-support'],
+			fields: { givenName: 'Ada', familyName: 'Lovelace', addressLine1: '12 High Street', postcode: 'SW1A 1AA', healthCondition: 'Uses a home dialysis machine', vulnerabilityNote: 'Hard of hearing' },
+			conditions: { healthCondition: { art9Condition: conditions.healthCondition }, vulnerabilityNote: { art9Condition: conditions.vulnerabilityNote } }
+		});
+		if (!result.ok) throw new Error(result.error.message);
+		return { t, id: result.value.id };
+	}
+
+	it('Art 7(3), Art 9(2)(a), Art 17(1)(b): withdrawing explicit consent on its own erases the special category data held on it', () => {
+		const { t, id } = withSpecialData();
+		const result = withdrawExplicitConsent(t.ctx, { customerId: id, fields: ['healthCondition'], method: 'phone' });
+		expect(result).toMatchObject({ ok: true, value: { erasedFields: ['healthCondition'], keptFields: [], heldFields: [] } });
+		expect(findHeldValue(t.ctx, id, 'healthCondition')).toMatchObject({ value: null, erasedAt: expect.any(String) });
+		// Only what the withdrawal covered goes; the rest of the record stays.
+		expect(findHeldValue(t.ctx, id, 'vulnerabilityNote')?.value).toBe('Hard of hearing');
+		expect(findHeldValue(t.ctx, id, 'postcode')?.value).toBe('SW1A 1AA');
+		const entry = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		expect(entry).toMatchObject({ action: 'explicit-consent.withdrawn', fields: ['healthCondition'], details: { method: 'phone', erasedFields: ['healthCondition'] } });
+		expect(JSON.stringify(entry)).not.toContain('dialysis');
+	});
+
+	it('Art 7(3): withdrawal needs nothing but the person’s word: no fields means all, and the method defaults to the way it was given', () => {
+		const { t, id } = withSpecialData();
+		expect(withdrawExplicitConsent(t.ctx, { customerId: id })).toMatchObject({ ok: true, value: { erasedFields: ['healthCondition', 'vulnerabilityNote'] } });
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ details: { method: 'as given' } });
+	});
+
+	it('Art 9(2): data another recorded Art 9(2) condition covers is kept under it, and a condition needing a basis in law needs its Schedule 1 condition', () => {
+		const { t, id } = withSpecialData();
+		expect(
+			withdrawExplicitConsent(t.ctx, { customerId: id, otherConditions: { vulnerabilityNote: { art9Condition: 'substantial-public-interest', reason: 'safeguarding' } } })
+		).toMatchObject({ ok: false, error: { code: 'special-category.no-schedule1-condition', field: 'otherConditions' } });
+		const result = withdrawExplicitConsent(t.ctx, {
+			customerId: id,
+			otherConditions: { vulnerabilityNote: { art9Condition: 'substantial-public-interest', schedule1Condition: 'Sch 1 para 18 safeguarding of individuals at risk', reason: 'Engineers must knock loudly' } }
+		});
+		expect(result).toMatchObject({ ok: true, value: { erasedFields: ['healthCondition'], keptFields: [{ field: 'vulnerabilityNote', art9Condition: 'substantial-public-interest' }] } });
+		expect(findHeldValue(t.ctx, id, 'vulnerabilityNote')?.value).toBe('Hard of hearing');
+	});
+
+	it('Art 17(3): a legal hold keeps a value through the withdrawal, for the hold’s purpose only', () => {
+		const { t, id } = withSpecialData();
+		applyLegalHold(t.ctx, { customerId: id, fields: ['healthCondition'], reasonCode: 'legal-claims', reason: 'Claim over a missed priority visit' });
+		expect(withdrawExplicitConsent(t.ctx, { customerId: id })).toMatchObject({ ok: true, value: { erasedFields: ['vulnerabilityNote'], heldFields: ['healthCondition'] } });
+		expect(findHeldValue(t.ctx, id, 'healthCondition')).toMatchObject({ value: 'Uses a home dialysis machine', keptForHoldOnly: true });
+	});
+
+	it('refuses a withdrawal where nothing is held on explicit consent, or a field that is not, naming the field', () => {
+		const { t, id } = withSpecialData({ healthCondition: 'vital-interests', vulnerabilityNote: 'explicit-consent' });
+		expect(withdrawExplicitConsent(t.ctx, { customerId: id, fields: ['healthCondition'] })).toMatchObject({ ok: false, error: { code: 'explicit-consent.not-held', field: 'fields' } });
+		withdrawExplicitConsent(t.ctx, { customerId: id });
+		expect(withdrawExplicitConsent(t.ctx, { customerId: id })).toMatchObject({ ok: false, error: { code: 'explicit-consent.none', field: 'customerId' } });
+	});
+
+	it('Art 7(3), Art 9(2)(a), Art 17(1)(b): for any conditions and any fields withdrawn, exactly the values held only on explicit consent are erased', () => {
+		const condition = fc.constantFrom<Condition>('explicit-consent', 'vital-interests');
+		fc.assert(
+			fc.property(condition, condition, fc.subarray(['healthCondition', 'vulnerabilityNote'] as const), fc.boolean(), (health, vulnerability, chosen, keepOne) => {
+				const { t, id } = withSpecialData({ healthCondition: health, vulnerabilityNote: vulnerability });
+				const onConsent = (['healthCondition', 'vulnerabilityNote'] as const).filter((f) => (f === 'healthCondition' ? health : vulnerability) === 'explicit-consent');
+				const covered = chosen.length === 0 ? onConsent : chosen;
+				const kept = keepOne && covered.length > 0 && covered.every((f) => onConsent.includes(f)) ? [covered[0]!] : [];
+				const result = withdrawExplicitConsent(t.ctx, {
+					customerId: id,
+					...(chosen.length > 0 ? { fields: [...chosen] } : {}),
+					otherConditions: Object.fromEntries(kept.map((f) => [f, { art9Condition: 'vital-interests', reason: 'cannot consent in an emergency' }]))
+				});
+				const valid = onConsent.length > 0 && covered.every((f) => onConsent.includes(f));
+				expect(result.ok).toBe(valid);
+				for (const f of ['healthCondition', 'vulnerabilityNote'] as const) {
+					const erased = valid && covered.includes(f) && !kept.includes(f);
+					expect(findHeldValue(t.ctx, id, f)?.value === null, f).toBe(erased);
+				}
+				t.close();
+				open = open.filter((o) => o !== t);
+			}),
+			{ numRuns: 40 }
+		);
 	});
 });

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { giveConsent, mayMarket } from './consent';
-import { addCustomerFields, endRelationship, findCustomer } from './customers';
+import { addCustomerFields, endRelationship, findCustomer, getCustomer } from './customers';
 import { heldValues } from './held-values';
 import { applyLegalHold } from './legal-hold';
 import { logInteraction } from './interactions';
@@ -157,6 +158,42 @@ describe('erasure (Art 17)', () => {
 		expect(getRequest(t.ctx, r.id)).toMatchObject({ kind: 'erasure', description: '[erased]', state: 'response-ready' });
 	});
 
+	it('MLR 2017 reg 41: what an erasure keeps under a money-laundering hold is kept for that purpose only, until its date, and restricted for every other use', () => {
+		const { t, customer } = exCustomer();
+		const r = requestInProgress(t, customer.id, 'erasure');
+		unwrap(fulfilErasure(t.ctx, { requestId: r.id, ground: 'no-longer-necessary' }));
+		const kept = value(t, customer.id, 'dateOfBirth')!;
+		expect(kept).toMatchObject({ value: '1961-04-12', keptForHoldOnly: true, legalHoldCode: 'money-laundering-records', legalHoldPurposeCode: 'identity-checks', legalHoldUntil: kept.retainUntil });
+		const servicing = unwrap(getCustomer(t.ctx, customer.id, { purposeCode: 'account-servicing' }));
+		expect(servicing.fields.find((f) => f.field === 'dateOfBirth')).toMatchObject({
+			value: null,
+			withheld: { code: 'field.kept-for-hold-only', rule: 'MLR 2017 reg 41' },
+			holdUse: 'to prevent money laundering and terrorist financing',
+			legalHoldUntil: kept.retainUntil
+		});
+		expect(unwrap(getCustomer(t.ctx, customer.id, { purposeCode: 'identity-checks' })).fields.find((f) => f.field === 'dateOfBirth')?.value).toBe('1961-04-12');
+	});
+
+	it('Art 17(1)(b), Art 9(2)(a): an erasure on withdrawn consent reaches special category data held on explicit consent', () => {
+		const { t, customer } = setUp();
+		unwrap(
+			addCustomerFields(t.ctx, {
+				customerId: customer.id,
+				purposeCodes: ['vulnerability-support'],
+				fields: { healthCondition: 'Uses a home dialysis machine', vulnerabilityNote: 'Hard of hearing' },
+				conditions: {
+					healthCondition: { art9Condition: 'explicit-consent' },
+					vulnerabilityNote: { art9Condition: 'substantial-public-interest', schedule1Condition: 'Sch 1 para 18' }
+				}
+			})
+		);
+		const r = requestInProgress(t, customer.id, 'erasure');
+		unwrap(fulfilErasure(t.ctx, { requestId: r.id, ground: 'consent-withdrawn' }));
+		expect(value(t, customer.id, 'healthCondition')?.value).toBeNull();
+		expect(value(t, customer.id, 'vulnerabilityNote')?.value).toBe('Hard of hearing');
+		expect(value(t, customer.id, 'balance')?.value).toBe('142.50');
+	});
+
 	it('refuses an erasure ground the law does not know', () => {
 		const { t, customer } = setUp();
 		const r = requestInProgress(t, customer.id, 'erasure');
@@ -232,5 +269,75 @@ describe('objection (Art 21)', () => {
 		const done = unwrap(completeRequest(t.ctx, { requestId: r.id }));
 		expect(done).toMatchObject({ state: 'refused', refusalReason: expect.stringContaining('Article 21(1)') });
 		expect(value(t, customer.id, 'balance')?.restricted).toBe(false);
+	});
+
+	function withMarketingPurposeData(options: TestContextOptions = {}) {
+		const { t, customer } = setUp(options);
+		unwrap(giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-12' }));
+		unwrap(giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'sms', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-12' }));
+		return { t, customer };
+	}
+
+	it('Art 21(3): an objection to a direct-marketing purpose cannot be overridden by compelling grounds, in either mode', () => {
+		for (const policyMode of ['enforce', 'record'] as const) {
+			const { t, customer } = withMarketingPurposeData({ workspace: { policyMode } });
+			const r = requestInProgress(t, customer.id, 'objection');
+			const tried = fulfilObjection(t.ctx, {
+				requestId: r.id,
+				processing: { purposeCode: 'marketing', decision: 'continue', compellingGrounds: 'Our best customers always want to hear about our new tariffs.' }
+			});
+			expect(tried).toMatchObject({ ok: false, error: { code: 'objection.direct-marketing-absolute', field: 'processing.decision', message: expect.stringContaining('absolute') } });
+			expect(getRequest(t.ctx, r.id)?.state).toBe('in-progress');
+			if (policyMode === 'record') expect(findings(t.ctx).map((f) => f.code)).toContain('objection.direct-marketing-absolute');
+		}
+	});
+
+	it('Art 21(3): an objection to a direct-marketing purpose stops marketing on every channel at once, verified or not', () => {
+		const { t, customer } = withMarketingPurposeData({ workspace: { policyMode: 'enforce' } });
+		const r = unwrap(logRequest(t.ctx, { kind: 'objection', channel: 'phone', verbal: true, description: 'Stop the offers', customerId: customer.id }));
+		const ready = unwrap(fulfilObjection(t.ctx, { requestId: r.id, processing: { purposeCode: 'marketing', decision: 'stop' } }));
+		expect(ready).toMatchObject({ state: 'response-ready', particulars: { outcome: { marketingStopped: 'all', processingDecision: 'stop' } } });
+		expect(mayMarket(t.ctx, customer.id, 'email')).toBe(false);
+		expect(mayMarket(t.ctx, customer.id, 'sms')).toBe(false);
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'objection.decided')).toMatchObject({ details: { decision: 'stop', absolute: true } });
+	});
+
+	it('Art 21(1): processing objected to may continue for legal claims when the claim is recorded', () => {
+		const { t, customer } = withResearchPurpose({ workspace: { policyMode: 'enforce' } });
+		const r = requestInProgress(t, customer.id, 'objection');
+		unwrap(
+			fulfilObjection(t.ctx, {
+				requestId: r.id,
+				processing: { purposeCode: 'customer-research', decision: 'continue', continueOn: 'legal-claims', compellingGrounds: 'Needed to defend claim CL-2025-118 brought by the customer.' }
+			})
+		);
+		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'objection.decided')).toMatchObject({ details: { decision: 'continue', continueOn: 'legal-claims', absolute: false } });
+		expect(value(t, customer.id, 'preferredLanguage')?.restricted).toBe(false);
+	});
+
+	it('Art 21(3): whatever decision and grounds are given, after an objection to direct marketing no channel may be marketed to', () => {
+		fc.assert(
+			fc.property(
+				fc.constantFrom('enforce' as const, 'record' as const),
+				fc.constantFrom('stop' as const, 'continue' as const),
+				fc.constantFrom('', 'Our legitimate interest in growing the business is compelling.'),
+				fc.boolean(),
+				(policyMode, decision, grounds, alsoDirect) => {
+					const { t, customer } = withMarketingPurposeData({ workspace: { policyMode } });
+					const r = requestInProgress(t, customer.id, 'objection');
+					const result = fulfilObjection(t.ctx, {
+						requestId: r.id,
+						...(alsoDirect ? { directMarketing: { channel: 'all' as const } } : {}),
+						processing: { purposeCode: 'marketing', decision, compellingGrounds: grounds }
+					});
+					// Asking to continue is refused outright; otherwise marketing stops everywhere.
+					expect(result.ok).toBe(decision === 'stop');
+					if (result.ok) for (const channel of ['email', 'sms', 'phone', 'post'] as const) expect(mayMarket(t.ctx, customer.id, channel)).toBe(false);
+					t.close();
+					open = open.filter((o) => o !== t);
+				}
+			),
+			{ numRuns: 30 }
+		);
 	});
 });
