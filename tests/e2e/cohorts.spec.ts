@@ -101,7 +101,11 @@ test('a tutor makes a cohort, adds a learner and an assessor, assigns a scenario
 	await expectNoViolations(tutor);
 	const [download] = await Promise.all([tutor.waitForEvent('download'), tutor.getByRole('link', { name: 'Download the results as CSV' }).click()]);
 	const csv = readFileSync((await download.path())!, 'utf8');
-	expect(csv.split('\r\n')[0]).toBe('section,scenario,marking point or criterion,description,critical,attempts,met,met rate %,learners evidenced,learners in cohort');
+	expect(csv.split('\r\n')[0]).toBe(
+		'section,scenario,"marking point, criterion or learner",description,critical,attempts,met,met rate %,learners evidenced,learners in cohort,score %,pass mark %,verdict,verdict reason'
+	);
+	// The attempt's row: its score beside the pass mark, the verdict and its reason.
+	expect(csv).toMatch(/\r\nattempt,[^\r\n]+,[\d.]+,\d+,(Passed|Not passed — [^,]+),"?.{10,}/);
 	expect(csv).toMatch(/\r\nscenario,[^\r\n]+,,"?\d of 1 attempts passed"?,,1,/);
 
 	// Withdrawing, archiving.

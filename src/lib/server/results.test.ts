@@ -37,10 +37,10 @@ describe('cohort results', () => {
 		const amira = idOf(db, 'learner@custodian.test');
 		const tomas = idOf(db, 'learner2@custodian.test');
 		const ola = idOf(db, 'learner3@custodian.test');
-		// Amira discloses the balance after "security" twice; Tomás declines without checking.
+		// Amira discloses the balance after "security" twice; Tomás declines without checking and sees the call through.
 		play(db, amira, ['ask-his-security', 'security-passed-give-balance']);
 		play(db, amira, ['read-out-to-check', 'give-balance']);
-		play(db, tomas, ['refuse-straight-away']);
+		play(db, tomas, ['refuse-straight-away', 'empathise-and-explain', 'explain-authority-route', 'explain-address-needs-daniel', 'goodbye']);
 		// Not counted: an attempt still in progress, another cohort's learner, and a tutor's preview.
 		play(db, tomas, ['bring-up-account'], false);
 		play(db, ola, ['read-out-to-check', 'give-balance']);
@@ -98,7 +98,33 @@ describe('cohort results', () => {
 		const [header, ...rows] = parsed.rows.map((r) => r.cells);
 		expect(header![0]).toBe('section');
 		const points = results.scenarios.reduce((n, s) => n + s.points.length, 0);
-		expect(rows).toHaveLength(results.scenarios.length + points + results.criteria.length);
+		const attempts = results.scenarios.reduce((n, s) => n + s.verdicts.length, 0);
+		expect(attempts).toBe(3);
+		expect(rows).toHaveLength(results.scenarios.length + points + attempts + results.criteria.length);
 		expect(rows.find((r) => r[2] === 'no-account-information-disclosed')?.slice(5, 8)).toEqual(['3', '1', '33.3']);
+	});
+
+	it('never reports a score without the verdict, the pass mark and the reason beside it', () => {
+		const results = cohortResults(db, ORG, 'demo-cohort-january')!;
+		const spouse = results.scenarios.find((s) => s.scenarioId === 'spouse-caller')!;
+		expect(spouse.passMarks).toEqual([spouse.verdicts[0]!.passMark]);
+		expect(spouse.notPassedCritical + spouse.notPassedScore).toBe(spouse.attempts - spouse.passed);
+		// Amira's two disclosures of the balance: not passed, with the critical error as the reason.
+		expect(spouse.notPassedCritical).toBeGreaterThanOrEqual(2);
+		const parsed = parseCsv(resultsCsv(results));
+		if (!parsed.ok) throw new Error(parsed.message);
+		const [header, ...rows] = parsed.rows.map((r) => r.cells);
+		expect(header!.slice(10)).toEqual(['score %', 'pass mark %', 'verdict', 'verdict reason']);
+		const attempts = rows.filter((r) => r[0] === 'attempt');
+		expect(attempts.map((r) => r[2]).sort()).toEqual(['Amira Khan', 'Amira Khan', 'Tomás Ó Briain']);
+		for (const row of attempts) {
+			expect(row[11]).toMatch(/^\d+$/);
+			expect(row[12]).toMatch(/^(Passed|Not passed — .+)$/);
+			expect(row[13]!.length).toBeGreaterThan(10);
+		}
+		const amira = attempts.filter((r) => r[2] === 'Amira Khan');
+		for (const row of amira) expect(row[12]).toMatch(/^Not passed — 1 critical error$/);
+		const scenarioRow = rows.find((r) => r[0] === 'scenario' && r[1] === spouse.title)!;
+		expect(scenarioRow[13]).toMatch(/^Not passed: \d+ with a critical error/);
 	});
 });

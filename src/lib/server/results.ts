@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { CRITERIA } from '$lib/criteria';
 import { CORE_OPERATIONS } from '$lib/sim/runtime';
+import { verdictOf } from '$lib/sim/marking';
 import { attempt, attemptAction } from '$lib/sim/schema';
 import { cohortMember } from '$lib/server/db/cohorts';
 import { user } from '$lib/server/db/schema';
@@ -61,10 +62,31 @@ export interface ScenarioFigures {
 	learners: number;
 	passed: number;
 	passRate: number;
+	/** Attempts not passed with a critical error, and those not passed on the score alone. */
+	notPassedCritical: number;
+	notPassedScore: number;
+	/** Those two counts in words ("Not passed: 1 with a critical error; …"); '' when every attempt passed. */
+	notPassedReason: string;
 	/** Mean score of the ended attempts, one decimal place; null without attempts. */
 	meanScore: number | null;
+	/** The pass marks the attempts were marked against, lowest first (none for results from before the pass rule). */
+	passMarks: number[];
+	/** Each ended attempt's verdict, oldest first: a score is never reported without it. */
+	verdicts: AttemptVerdict[];
 	points: PointFigures[];
 	mistakes: MistakePath[];
+}
+
+export interface AttemptVerdict {
+	attemptId: string;
+	learner: string;
+	endedAt: string | null;
+	score: number;
+	/** Null for a result from before the pass rule. */
+	passMark: number | null;
+	passed: boolean;
+	headline: string;
+	reason: string;
 }
 
 export interface CriterionFigures {
@@ -150,6 +172,23 @@ export function cohortResults(db: Db, organisationId: string, cohortId: string):
 		}
 		for (const figures of points.values()) figures.metRate = rate(figures.met, figures.attempts);
 		const passed = mine.filter((a) => a.result!.passed).length;
+		const names = new Map(learners.map((l) => [l.id, l.displayName]));
+		const verdicts = [...mine]
+			.sort((x, y) => (x.endedAt ?? '').localeCompare(y.endedAt ?? ''))
+			.map((a): AttemptVerdict => {
+				const verdict = verdictOf(a.result!);
+				return {
+					attemptId: a.id,
+					learner: names.get(a.ownerId) ?? '',
+					endedAt: a.endedAt,
+					score: a.result!.score,
+					passMark: verdict.score?.passMark ?? null,
+					passed: verdict.passed,
+					headline: verdict.headline,
+					reason: verdict.reason
+				};
+			});
+		const notPassedCritical = mine.filter((a) => a.result!.criticalMisses.length > 0).length;
 
 		const stepsOf = (a: (typeof mine)[number]) => {
 			const labels = choiceLabels(db, a.scenarioId, a.scenarioVersion, labelCache);
@@ -207,7 +246,12 @@ export function cohortResults(db: Db, organisationId: string, cohortId: string):
 			learners: new Set(mine.map((a) => a.ownerId)).size,
 			passed,
 			passRate: rate(passed, mine.length),
+			notPassedCritical,
+			notPassedScore: mine.length - passed - notPassedCritical,
+			notPassedReason: notPassedReasons({ notPassedCritical, notPassedScore: mine.length - passed - notPassedCritical }),
 			meanScore: mine.length === 0 ? null : Math.round((mine.reduce((sum, a) => sum + a.result!.score, 0) / mine.length) * 10) / 10,
+			passMarks: [...new Set(verdicts.flatMap((v) => (v.passMark === null ? [] : [v.passMark])))].sort((x, y) => x - y),
+			verdicts,
 			points: pointOrder.map((id) => points.get(id)!),
 			mistakes
 		};
@@ -232,16 +276,76 @@ export function cohortResults(db: Db, organisationId: string, cohortId: string):
 	return { cohort: { id: found.id, name: found.name }, learners, attempts: attempts.length, scenarios, criteria, mostMissed };
 }
 
-/** The results as CSV: one row per scenario and marking point, then one per criterion. */
+/** Why a scenario's attempts did not pass, counted: "Not passed: 1 with a critical error; 2 with the score below the pass mark". */
+function notPassedReasons(s: Pick<ScenarioFigures, 'notPassedCritical' | 'notPassedScore'>): string {
+	const parts = [];
+	if (s.notPassedCritical > 0) parts.push(`${s.notPassedCritical} with a critical error`);
+	if (s.notPassedScore > 0) parts.push(`${s.notPassedScore} with the score below the pass mark`);
+	return parts.length === 0 ? '' : `Not passed: ${parts.join('; ')}`;
+}
+
+/**
+ * The results as CSV: one row per scenario, its marking points and its attempts (each with its
+ * score beside the pass mark, the verdict and its reason), then one per criterion.
+ */
 export function resultsCsv(results: CohortResults): string {
 	const rows: (string | number | null)[][] = [
-		['section', 'scenario', 'marking point or criterion', 'description', 'critical', 'attempts', 'met', 'met rate %', 'learners evidenced', 'learners in cohort']
+		[
+			'section',
+			'scenario',
+			'marking point, criterion or learner',
+			'description',
+			'critical',
+			'attempts',
+			'met',
+			'met rate %',
+			'learners evidenced',
+			'learners in cohort',
+			'score %',
+			'pass mark %',
+			'verdict',
+			'verdict reason'
+		]
 	];
+	const none = ['', '', '', ''];
 	for (const s of results.scenarios) {
-		rows.push(['scenario', s.title, '', `${s.passed} of ${s.attempts} attempts passed`, '', s.attempts, s.passed, s.passRate, '', results.learners.length]);
-		for (const p of s.points) rows.push(['marking point', s.title, p.id, p.description, p.critical ? 'yes' : 'no', p.attempts, p.met, p.metRate, '', results.learners.length]);
+		rows.push([
+			'scenario',
+			s.title,
+			'',
+			`${s.passed} of ${s.attempts} attempts passed`,
+			'',
+			s.attempts,
+			s.passed,
+			s.passRate,
+			'',
+			results.learners.length,
+			s.meanScore,
+			s.passMarks.join(' / '),
+			`${s.passed} of ${s.attempts} passed`,
+			s.notPassedReason
+		]);
+		for (const p of s.points) rows.push(['marking point', s.title, p.id, p.description, p.critical ? 'yes' : 'no', p.attempts, p.met, p.metRate, '', results.learners.length, ...none]);
+		for (const v of s.verdicts) {
+			rows.push([
+				'attempt',
+				s.title,
+				v.learner,
+				v.endedAt ? `ended ${v.endedAt}` : '',
+				'',
+				'',
+				'',
+				'',
+				'',
+				results.learners.length,
+				v.score,
+				v.passMark ?? 'none (earlier rule)',
+				v.headline,
+				v.reason
+			]);
+		}
 	}
-	for (const c of results.criteria) rows.push(['criterion', '', c.code, c.title, '', '', '', '', c.learners.length, results.learners.length]);
+	for (const c of results.criteria) rows.push(['criterion', '', c.code, c.title, '', '', '', '', c.learners.length, results.learners.length, ...none]);
 	return toCsv(rows);
 }
 

@@ -13,6 +13,7 @@ import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import { getAttempt, type AttemptView } from '$lib/sim/runtime';
 import { speakerOf } from '$lib/sim/conversation';
+import { formatPercent, verdictOf, type MarkingResult, type PointOutcome } from '$lib/sim/marking';
 import { organisation, reflection, user } from '$lib/server/db/schema';
 import { assessmentDecision, type PortfolioDocument } from '$lib/server/db/assessment';
 import { findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
@@ -34,7 +35,15 @@ export interface PortfolioPoint {
 	id: string;
 	description: string;
 	met: boolean;
+	/** Met, met in part, missed or not reached (results from before the pass rule: met or missed). */
+	outcome: PointOutcome;
 	critical: boolean;
+	weight: number;
+	/** Marks earned; null for results from before the pass rule. */
+	earned: number | null;
+	/** The rule a miss breaks, by name, and what to do instead; null when the scenario does not say. */
+	rule: string | null;
+	instead: string | null;
 	criteria: string[];
 	feedback: string;
 	/** The transcript lines that prove the outcome, in the order they happened. */
@@ -67,6 +76,8 @@ export interface PortfolioAttempt {
 	endedAt: string | null;
 	score: number;
 	passed: boolean;
+	/** The verdict as printed: headline, the two checks of the pass rule in words, and the reason. */
+	verdict: { headline: string; checks: string[]; reason: string };
 	transcript: TranscriptLine[];
 	points: PortfolioPoint[];
 	reflection: { situation: string; task: string; action: string; result: string; submittedAt: string | null } | null;
@@ -140,6 +151,20 @@ function lineOf(entry: AttemptView['transcript'][number], learnerName: string): 
 	return { seq: entry.seq, at: entry.at, who: speakerOf(entry, learnerName), text: entry.text };
 }
 
+/** The verdict in words a printed page can carry: each check with ✓ or ✗, never colour. */
+function printedVerdict(result: MarkingResult): PortfolioAttempt['verdict'] {
+	const verdict = verdictOf(result);
+	const mark = (ok: boolean) => (ok ? '✓' : '✗');
+	return {
+		headline: verdict.headline,
+		checks: [
+			`${verdict.critical.label} ${mark(verdict.critical.ok)}`,
+			verdict.score ? `${verdict.score.label} ${mark(verdict.score.ok)}` : `Score ${formatPercent(result.score)}: marked under the earlier rule (no pass mark)`
+		],
+		reason: verdict.reason
+	};
+}
+
 function attemptContent(db: Db, view: AttemptView, learnerName: string): PortfolioAttempt | undefined {
 	const result = view.result;
 	if (view.status !== 'ended' || !result) return undefined;
@@ -158,7 +183,12 @@ function attemptContent(db: Db, view: AttemptView, learnerName: string): Portfol
 			id: p.id,
 			description: p.description,
 			met: p.met,
+			outcome: p.outcome ?? (p.met ? 'met' : 'missed'),
 			critical: p.critical,
+			weight: p.weight,
+			earned: p.earned ?? null,
+			rule: p.rule ?? null,
+			instead: p.instead ?? null,
 			criteria: [...p.criteria],
 			feedback: p.feedback,
 			evidence: [...lines.values()].sort((a, b) => a.seq - b.seq)
@@ -196,6 +226,7 @@ function attemptContent(db: Db, view: AttemptView, learnerName: string): Portfol
 		endedAt: view.endedAt,
 		score: result.score,
 		passed: result.passed,
+		verdict: printedVerdict(result),
 		transcript: view.transcript.map((entry) => lineOf(entry, learnerName)),
 		points,
 		reflection:

@@ -184,6 +184,16 @@ describe('one attempt', () => {
 		expect(attempt!.points.flatMap((p) => p.evidence.map((e) => e.who))).not.toContain('Learner');
 	});
 
+	it('prints the verdict as verdictOf gives it: the headline, both checks and the reason', () => {
+		const [attempt] = single.prepared.content.attempts;
+		expect(attempt!.verdict.headline).toMatch(/^(Passed|Not passed — .+)$/);
+		expect(attempt!.verdict.checks).toHaveLength(2);
+		expect(attempt!.verdict.checks[1]).toMatch(/^Score [\d.]+ % \(pass mark \d+ %\) [✓✗]$/);
+		for (const words of [attempt!.verdict.headline, ...attempt!.verdict.checks, attempt!.verdict.reason]) expect(squash(single.text)).toContain(squash(words));
+		// Never "Not passed" with a score and no reason beside it.
+		expect(single.text).not.toMatch(/Not passed \(a critical point was missed\), score/);
+	});
+
 	it('is not issued for an attempt of someone else', async () => {
 		expect(await prepareDocument(fixture.db, { learnerId: fixture.assessorId, kind: 'attempt', attemptId: fixture.attemptIds[0] })).toBeUndefined();
 		expect(await prepareDocument(fixture.db, { learnerId: fixture.learnerId, kind: 'attempt', attemptId: 'not-a-real-id' })).toBeUndefined();

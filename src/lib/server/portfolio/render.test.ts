@@ -22,7 +22,12 @@ const attempt: PortfolioAttempt = {
 	startedAt: AT,
 	endedAt: AT,
 	score: 60,
-	passed: true,
+	passed: false,
+	verdict: {
+		headline: 'Not passed — 1 critical error',
+		checks: ['Critical points: 1 missed ✗', 'Score 60 % (pass mark 80 %) ✗'],
+		reason: 'UK GDPR Art 5(1)(f): You confirmed the balance to a caller with no authority.'
+	},
 	transcript: [
 		{ seq: 1, at: AT, who: 'Sarah Hughes', text: 'Hiya, I’m ringing about my husband’s account.' },
 		{ seq: 2, at: AT, who: LEARNER, text: '“I’m sorry, I can’t discuss the account with you.”' },
@@ -33,7 +38,12 @@ const attempt: PortfolioAttempt = {
 			id: 'ended-politely',
 			description: 'Ended the call politely.',
 			met: true,
+			outcome: 'met',
 			critical: false,
+			weight: 2,
+			earned: 2,
+			rule: null,
+			instead: null,
 			criteria: ['PC01'],
 			feedback: 'Well done.',
 			evidence: [
@@ -41,8 +51,22 @@ const attempt: PortfolioAttempt = {
 				{ seq: 3, at: AT, who: '', text: 'Sarah sighs and rings off.' }
 			]
 		},
-		{ id: 'no-disclosure', description: 'Gave the caller no information about the account.', met: true, critical: true, criteria: [], feedback: 'Nothing was disclosed.', evidence: [] },
-		{ id: 'explained', description: 'Explained how the account holder can add her.', met: false, critical: false, criteria: [], feedback: 'Explain the route.', evidence: [] }
+		{ id: 'no-disclosure', description: 'Gave the caller no information about the account.', met: true, outcome: 'met', critical: true, weight: 4, earned: 4, rule: null, instead: null, criteria: [], feedback: 'Nothing was disclosed.', evidence: [] },
+		{ id: 'explained', description: 'Explained how the account holder can add her.', met: false, outcome: 'missed', critical: false, weight: 2, earned: 0, rule: null, instead: null, criteria: [], feedback: 'Explain the route.', evidence: [] },
+		{
+			id: 'no-balance',
+			description: 'Kept the balance to the account holder.',
+			met: false,
+			outcome: 'missed',
+			critical: true,
+			weight: 2,
+			earned: 0,
+			rule: 'UK GDPR Art 5(1)(f)',
+			instead: 'Check the account for a recorded authority before saying anything about it.',
+			criteria: [],
+			feedback: 'You confirmed the balance to a caller with no authority. That is a personal data breach.',
+			evidence: [{ seq: 2, at: AT, who: LEARNER, text: '“I’m sorry, I can’t discuss the account with you.”' }]
+		}
 	],
 	reflection: null,
 	decisions: []
@@ -83,6 +107,21 @@ describe('an attempt read back with pdftotext', () => {
 
 	it('names the learner on their lines', () => {
 		expect(text).toContain(`${LEARNER}: “I’m sorry`);
+	});
+
+	it('prints the verdict, both checks with ✓ or ✗ in words, and the reason', () => {
+		expect(text).toContain('Automatic marking: Not passed — 1 critical error');
+		expect(text).toContain('Critical points: 1 missed ✗');
+		expect(text).toContain('Score 60 % (pass mark 80 %) ✗');
+		expect(text).toContain('Why: UK GDPR Art 5(1)(f): You confirmed the balance');
+	});
+
+	it('puts critical errors first in the marking points, with the rule named and what to do instead', () => {
+		const table = text.slice(text.indexOf('Marking points'));
+		expect(table.indexOf('Kept the balance')).toBeLessThan(table.indexOf('Ended the call politely'));
+		expect(table).toContain('Critical error, 0 of 2 marks');
+		expect(table).toContain('The rule: UK GDPR Art 5(1)(f).');
+		expect(table).toContain('What to do instead: Check the account');
 	});
 
 	it('says what a point without evidence means instead of "No event"', () => {

@@ -14,7 +14,7 @@
 import PDFDocument from 'pdfkit';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { PortfolioAttempt, PortfolioContent, PortfolioDecision } from './content';
+import type { PortfolioAttempt, PortfolioContent, PortfolioDecision, PortfolioPoint } from './content';
 
 /** Where the shipped fonts are: `fonts/` of the project (the server and the tests run from its root). */
 export function fontsDir(): string {
@@ -76,6 +76,21 @@ interface Column {
 }
 /** An empty cell prints "—", unless it is `blank`: nothing to say there (narration has no speaker). */
 type Cell = string | { text: string; bold?: boolean; blank?: boolean };
+
+const OUTCOME_WORDS: Record<PortfolioPoint['outcome'], string> = { met: 'Met', 'part-met': 'Met in part', missed: 'Not met', 'not-reached': 'Not reached' };
+
+/** "Critical error", "Met in part, 2 of 4 marks": the outcome in words, with the marks when the rule gave any. */
+function pointResult(p: PortfolioPoint): string {
+	const outcome = p.critical && p.outcome === 'missed' ? 'Critical error' : `${OUTCOME_WORDS[p.outcome]}${p.critical ? ', critical' : ''}`;
+	return p.earned === null ? outcome : `${outcome}, ${p.earned} of ${p.weight} ${p.weight === 1 ? 'mark' : 'marks'}`;
+}
+
+/** A point's feedback; for a miss, the rule broken first, by name, and what to do instead after it. */
+function pointFeedback(p: PortfolioPoint): string {
+	if (p.outcome === 'not-reached') return 'Not reached: the call ended before this could be shown.';
+	if (p.outcome !== 'missed') return p.feedback;
+	return [p.rule ? `The rule: ${p.rule}.` : '', p.feedback, p.instead ? `What to do instead: ${p.instead}` : ''].filter(Boolean).join('\n');
+}
 
 const defaultPause = () => new Promise<void>((done) => setImmediate(done));
 
@@ -303,7 +318,9 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 		heading(2, title);
 		labelled('Scenario', `${attempt.scenarioId}, version ${attempt.version}`);
 		labelled('Played', `${formatDateTime(attempt.startedAt)} to ${attempt.endedAt ? formatDateTime(attempt.endedAt) : '—'}`);
-		labelled('Automatic marking', `${attempt.passed ? 'Passed' : 'Not passed (a critical point was missed)'}, score ${attempt.score}%`);
+		labelled('Automatic marking', attempt.verdict.headline);
+		labelled('The two checks', attempt.verdict.checks.join('   ·   '));
+		labelled('Why', attempt.verdict.reason);
 		heading(3, 'Brief');
 		// The brief is written in Markdown for the screen: its emphasis marks are not printed.
 		paragraph(attempt.brief.replace(/\*\*(.+?)\*\*/gs, '$1').replace(/(^|\W)[*_](\S.*?\S|\S)[*_](?=\W|$)/gm, '$1$2'));
@@ -321,22 +338,24 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 			);
 		await pause();
 		heading(3, 'Marking points');
+		paragraph('Critical errors first: each fails the attempt on its own, whatever the score.', { size: SIZE.small, color: SOFT });
+		const criticalError = (p: PortfolioPoint) => p.critical && p.outcome === 'missed';
 		await table(
 			[
 				{ header: 'Marking point', width: 135 },
-				{ header: 'Result', width: 45 },
-				{ header: 'Evidence', width: 140 },
-				{ header: 'Feedback', width: 175 }
+				{ header: 'Result', width: 55 },
+				{ header: 'Evidence', width: 135 },
+				{ header: 'Feedback', width: 170 }
 			],
-			attempt.points.map((p) => [
+			[...attempt.points.filter(criticalError), ...attempt.points.filter((p) => !criticalError(p))].map((p) => [
 				`${p.description}${p.criteria.length ? ` (${p.criteria.join(', ')})` : ''}`,
-				{ text: `${p.met ? 'Met' : 'Not met'}${p.critical ? ', critical' : ''}`, bold: !p.met && p.critical },
+				{ text: pointResult(p), bold: criticalError(p) },
 				p.evidence.length === 0
 					? p.met
 						? 'Nothing to point to: met because something did not happen.'
 						: 'Nothing in the attempt shows this.'
 					: p.evidence.map((e) => `${clockFormat.format(new Date(e.at))} ${e.who === '' ? e.text : `${e.who}: ${e.text}`}`).join('\n'),
-				p.feedback
+				pointFeedback(p)
 			])
 		);
 		heading(3, 'Reflection');
