@@ -28,7 +28,8 @@ const REQUIRED_SCENARIOS: Record<string, string> = {
 	'police-address-request': 'a police request for an address (DOMAIN.md 6)',
 	'colleague-requests': "a colleague's request that matches a need and one that does not (DOMAIN.md 8)",
 	'retention-review-disposal': 'a retention review with disposal and a legal hold that survives it',
-	'record-correction': 'a record correction that must be logged'
+	'record-correction': 'a record correction that must be logged',
+	'lpa-attorney-caller': 'an attorney whose LPA type and OPG registration must be checked (issue 14)'
 };
 
 /** Criterion code → ids of the scenarios with a marking point that evidences it. */
