@@ -17,6 +17,7 @@ import {
 	SUBJECTS_NOT_TOLD_REASONS,
 	breachRegister,
 	categoryOfField,
+	directoryEntries,
 	purposes,
 	requests,
 	schema,
@@ -153,6 +154,12 @@ export function deskData(db: Db, view: AttemptView, loaded: LoadedScenario, titl
 		thirdParties: thirdParties.map((t) => ({ value: t.id, label: `${t.name} (${t.relationship}${t.lpaType ? `, ${words(t.lpaType)} LPA` : ''}${t.revokedAt ? ', revoked' : ''})` })),
 		verifications: verifications.map((v) => ({ value: v.id, label: `${deskTime(v.attemptedAt)} · ${words(v.requesterType)} · ${v.outcome}` })),
 		requests: rightsRequests.map((r) => ({ value: r.id, label: `${words(r.kind)} · received ${deskDate(r.receivedAt)} · due ${deskDate(r.dueDate)}` })),
+		directory: directoryEntries(ctx).map((e) => ({
+			value: e.code,
+			label: `${e.name} (${e.kind === 'team' ? 'team' : 'outside body'})`,
+			kind: e.kind,
+			receives: e.receives.map((r) => ({ purpose: activePurposes.find((p) => p.code === r.purposeCode)?.name ?? r.purposeCode, fields: r.fields.map((f) => words(f)) }))
+		})),
 		catalogue: [...catalogue].map(([key, category]) => ({ key, label: words(key), category })),
 		enums
 	};

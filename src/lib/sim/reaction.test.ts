@@ -97,7 +97,7 @@ describe('a disclosure the learner must log themselves', () => {
 	it('is not recorded by the runtime: a disclosure.spoken event says what was said, and the learner’s record follows', () => {
 		const loaded = load((s) => {
 			const opening = s.dialogue.nodes[0]!;
-			(opening.choices![2]!.discloses as Record<string, unknown>).logBy = 'learner';
+			(opening.choices![2] as unknown as { discloses: Record<string, unknown> }).discloses.logBy = 'learner';
 			s.organisation = { directory: [BILLING_TEAM] };
 		});
 		const { db, view } = start(loaded);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deskForms, inputFor, inputNames, parseFormId, readForm } from './forms';
+import { deskForms, fieldsOf, inputFor, inputNames, parseFormId, readForm, type DeskOptions, type FieldSpec, type FormSpec } from './forms';
 
 const post = (entries: [string, string][]) => {
 	const form = new FormData();
@@ -7,6 +7,21 @@ const post = (entries: [string, string][]) => {
 	return form;
 };
 const forms = deskForms();
+/** Every option empty, as the server reads forms: the shape the screen fills in. */
+const deskFormsOptions = (): DeskOptions => ({
+	clockInput: '',
+	purposes: [],
+	customers: [],
+	openCustomerId: '',
+	recordFields: [],
+	thirdParties: [],
+	verifications: [],
+	requests: [],
+	directory: [],
+	catalogue: [],
+	enums: new Proxy({} as DeskOptions['enums'], { get: () => [] })
+});
+const fieldsOfDisclose = (spec: FormSpec) => fieldsOf(spec) as (FieldSpec & { label?: string; placeholder?: string; value?: string })[];
 
 describe('reading a posted form', () => {
 	it('builds the operation’s input from dotted names, leaving out blanks the core defaults', () => {
@@ -26,6 +41,19 @@ describe('reading a posted form', () => {
 		);
 		expect(problems).toEqual([]);
 		expect(input).toEqual({ customerId: 'c1', fields: ['balance', 'recentPayments'], recipient: { type: 'unauthorised-third-party', name: 'Sarah Hughes' }, channel: 'phone' });
+	});
+
+	it('offers the directory as a list where there is one, never a typed role, and reads the team chosen', () => {
+		const options = { ...deskFormsOptions(), directory: [{ value: 'field-services', label: 'Field Services (team)', kind: 'team' as const, receives: [] }] };
+		const drawn = fieldsOfDisclose(deskForms(options).disclose);
+		expect(drawn.find((f) => f.name === 'recipient.directoryCode')).toMatchObject({ kind: 'select', label: 'Team or organisation', placeholder: 'Someone not in the directory' });
+		expect(drawn.find((f) => f.name === 'recipient.role')).toMatchObject({ kind: 'hidden', value: '' });
+		// Scenarios written before the directory keep the typed role.
+		const older = fieldsOfDisclose(deskForms({ ...options, directory: [] }).disclose);
+		expect(older.find((f) => f.name === 'recipient.role')).toMatchObject({ kind: 'text', label: 'Role' });
+		// The server reads the form knowing no directory, and takes the team posted.
+		const { input } = readForm(forms.disclose, post([['customerId', 'c1'], ['fields', 'mobilePhone'], ['recipient.type', 'colleague'], ['recipient.directoryCode', 'field-services'], ['recipient.role', ''], ['channel', 'internal']]));
+		expect(input.recipient).toEqual({ type: 'colleague', directoryCode: 'field-services' });
 	});
 
 	it('sends a blank text the core must judge, and refuses a choice not made before sending anything', () => {

@@ -89,8 +89,16 @@ export interface DeskOptions {
 	thirdParties: Option[];
 	verifications: Option[];
 	requests: Option[];
+	/** The organisation's directory of recipients: empty in scenarios written before it. */
+	directory: DirectoryOption[];
 	catalogue: { key: string; label: string; category: string }[];
 	enums: Record<EnumName, Option[]>;
+}
+
+/** A team or outside body of the directory, with what it may receive per purpose (purpose and field labels). */
+export interface DirectoryOption extends Option {
+	kind: 'team' | 'outside-body';
+	receives: { purpose: string; fields: string[] }[];
 }
 
 export type EnumName =
@@ -129,6 +137,7 @@ const NO_OPTIONS: DeskOptions = {
 	thirdParties: [],
 	verifications: [],
 	requests: [],
+	directory: [],
 	catalogue: [],
 	enums: new Proxy({} as Record<EnumName, Option[]>, { get: () => [] })
 };
@@ -361,7 +370,18 @@ export function deskForms(o: DeskOptions = NO_OPTIONS, id = '') {
 						{ kind: 'select', name: 'recipient.type', label: 'Recipient', options: o.enums.partyTypes, placeholder: 'Choose one', missing: 'Choose who the recipient is' },
 						{ kind: 'text', name: 'recipient.name', label: 'Name', blank: 'omit', autocomplete: 'off' },
 						{ kind: 'text', name: 'recipient.organisation', label: 'Organisation', blank: 'omit', autocomplete: 'off' },
-						{ kind: 'text', name: 'recipient.role', label: 'Role', hint: 'For a colleague.', blank: 'omit', autocomplete: 'off' },
+						// With a directory the learner picks the team or body from it, never types a role; without one (scenarios
+						// written before it) the role is typed. The other input is drawn hidden and empty, so that reading
+						// the form, which knows no directory, takes whichever was posted.
+						...(o.directory.length > 0
+							? [
+									optionalSelect('recipient.directoryCode', 'Team or organisation', o.directory, 'Someone not in the directory', 'From the organisation’s directory. A colleague is not entitled by being a colleague.'),
+									{ kind: 'hidden', name: 'recipient.role', value: '' } satisfies FieldSpec
+								]
+							: [
+									{ kind: 'text', name: 'recipient.role', label: 'Role', hint: 'For a colleague.', blank: 'omit', autocomplete: 'off' } satisfies FieldSpec,
+									{ kind: 'hidden', name: 'recipient.directoryCode', value: '' } satisfies FieldSpec
+								]),
 						optionalSelect('recipient.thirdPartyId', 'Authorised person on file', o.thirdParties, 'Not an authorised person'),
 						optionalSelect('verificationId', 'Their identity check', o.verifications, 'None')
 					]
