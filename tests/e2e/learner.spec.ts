@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { logInAs } from './support/accounts';
-import { AttemptActions, CoverageMap, DebriefPage, LearnerHome, ReflectionPage, ScenarioBrief } from './support/learner';
+import { AttemptActions, CoverageMap, DebriefPage, LearnerHome, ReflectionPage, ScenarioBrief, expectEveryFailGivesItsReason } from './support/learner';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -81,16 +81,18 @@ test('the debrief of an attempt with a disclosure shows the critical miss first,
 	const id = await attemptWithDisclosure(page);
 	const debrief = new DebriefPage(page);
 	await debrief.goto(id);
-	await expect(page.getByRole('heading', { level: 2, name: 'Not passed' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 2, name: 'Not passed — 1 critical error' })).toBeVisible();
+	await expect(debrief.checks()).toHaveText([/^Critical points: 1 missed ✗/, /^Score [\d.]+ % \(pass mark 80 %\) [✓✗]/]);
+	await expectEveryFailGivesItsReason(page);
 
-	// Critical misses come before every other marking point.
+	// The verdict, then the critical error before everything else: the choices, then every other marking point.
 	const sections = await page.locator('main section h2').allInnerTexts();
-	expect(sections.slice(0, 2).map((s) => s.trim())).toEqual(['Not passed', 'Critical misses']);
+	expect(sections.slice(0, 3).map((s) => s.trim())).toEqual(['Not passed — 1 critical error', 'Critical error', 'Your choices']);
 	const first = page.getByRole('article').first();
-	await expect(first).toContainText('Critical miss');
-	await expect(first).toContainText('Gave the caller no information about the account.');
+	await expect(first).toContainText('Critical error');
+	await expect(first.getByRole('heading', { level: 3 })).toContainText("You told Mrs Hughes about her husband's account.");
 	await expect(first).toContainText('breach register');
-	await expect(first).toContainText('EMP03');
+	await expect(debrief.choices()).toContainText('Knowing his answers does not make her him.');
 
 	// Its evidence is the line where the balance was given, linked to the transcript.
 	const evidence = first.getByRole('link', { name: /£182\.40/ });
@@ -107,6 +109,16 @@ test('the debrief of an attempt with a disclosure shows the critical miss first,
 	await page.getByRole('button', { name: 'Try again' }).click();
 	await expect(page).toHaveURL(/\/learn\/attempts\/[0-9a-f-]{36}$/);
 	expect(page.url()).not.toContain(id);
+
+	// Every list that shows the attempt gives the verdict's reason and the pass mark beside the score.
+	for (const path of ['/learn/history', '/learn', `/learn/scenarios/${SPOUSE}`, '/learn/portfolio']) {
+		await page.goto(path);
+		await expectEveryFailGivesItsReason(page);
+	}
+	await page.goto('/learn/history');
+	await expect(page.getByRole('listitem').filter({ has: page.locator(`a[href="/learn/attempts/${id}/debrief"]`) })).toContainText(
+		/Not passed — 1 critical error\s*Score [\d.]+ % \(pass mark 80 %\)/
+	);
 });
 
 test('a learner writes a reflection: a draft is saved, an empty part is refused next to it, then it is submitted and read-only', async ({ page }) => {

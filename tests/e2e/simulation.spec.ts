@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { PASSWORD, ACCOUNTS, logInAs, waitForHydration } from './support/accounts';
-import { ScenarioBrief } from './support/learner';
+import { DebriefPage, ScenarioBrief, expectEveryFailGivesItsReason } from './support/learner';
 import { SimulationScreen, tabTo, typeToSelect } from './support/simulation';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -46,7 +46,8 @@ test('the model answer, played on the screen, meets every marking point', async 
 	await findAndOpenDaniel(sim);
 	await sim.say(/Bear with me a moment/);
 	await expect(page.getByText('Sarah Hughes is waiting while you work in the system')).toBeVisible();
-	await expect(page.getByText("In the system: a caller’s claimed authority was checked against the file.")).toBeVisible();
+	// The waiting line never names what to do in the system.
+	await expect(page.getByRole('status').filter({ hasText: 'is waiting' })).not.toContainText(/authority|check/i);
 
 	await sim.open('Customer record');
 	await expect(page.getByRole('table').filter({ hasText: 'Financial' })).toContainText('Balance');
@@ -117,11 +118,29 @@ test('disclosing the balance is a critical miss, with its feedback, and the brea
 	await sim.say(/Bye now/);
 	await sim.end();
 
-	await expect(page.getByRole('heading', { level: 2, name: 'Not passed' })).toBeVisible();
+	// The verdict leads, with its reason and both checks side by side: the critical point failed it, whatever the score.
+	const debrief = new DebriefPage(page);
+	await expect(page.getByRole('heading', { level: 2, name: 'Not passed — 1 critical error' })).toBeVisible();
+	await expect(debrief.verdict()).toContainText('UK GDPR Art 5(1)(f): integrity and confidentiality; DPA 2018 s170: You told Mrs Hughes about her husband\'s account.');
+	await expect(debrief.checks()).toHaveText([/^Critical points: 1 missed ✗/, /^Score [\d.]+ % \(pass mark 80 %\) [✓✗]/]);
+	await expectEveryFailGivesItsReason(page);
+
+	// The critical-error card first, headed with what went wrong (never the point's praise), then the
+	// moment it happened, what happened, the rule by name and what to do instead.
 	const miss = page.getByRole('article').first();
-	await expect(miss).toContainText('Critical miss');
-	await expect(miss).toContainText('Gave the caller no information about the account.');
-	await expect(miss).toContainText('now in the breach register');
+	await expect(miss.getByRole('heading', { level: 3 })).toHaveText('UK GDPR Art 5(1)(f): integrity and confidentiality; DPA 2018 s170: You told Mrs Hughes about her husband\'s account.');
+	await expect(miss).toContainText('Critical error');
+	await expect(miss).not.toContainText('Gave the caller no information about the account.');
+	await expect(miss.getByRole('definition').nth(0)).toContainText(/15:\d\d\s*You:\s*“Thanks for holding\. The account's £182\.40 in credit at the moment\.”/);
+	await expect(miss.getByRole('definition').nth(1)).toContainText('now in the breach register');
+	await expect(miss.getByRole('definition').nth(2)).toHaveText('UK GDPR Art 5(1)(f): integrity and confidentiality; DPA 2018 s170');
+	await expect(miss.getByRole('definition').nth(3)).toContainText('Check the account for a recorded authority.');
+
+	// Then the timeline of choices: the disclosure tagged as a critical error, with the scenario's comment.
+	const said = debrief.choices().getByRole('listitem').filter({ hasText: '£182.40 in credit at the moment' });
+	await expect(said).toContainText('Critical error');
+	await expect(said).toContainText('The file shows no authority, and the balance goes to her anyway.');
+	await expectNoViolations(page);
 
 	// The ended attempt's screen is a record of it: the call and the register as they were, nothing more to do.
 	await page.goBack();

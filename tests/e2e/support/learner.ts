@@ -79,6 +79,29 @@ export class DebriefPage {
 	point(description: string): Locator {
 		return this.page.getByRole('article', { name: description });
 	}
+	/** The verdict at the top: named by its headline ("Passed", "Not passed — 1 critical error"). */
+	verdict(): Locator {
+		return this.page.getByRole('region', { name: /^(Passed|Not passed — )/ });
+	}
+	/** The two checks of the pass rule, side by side. */
+	checks(): Locator {
+		return this.page.getByRole('list', { name: 'The two checks of the pass rule' }).getByRole('listitem');
+	}
+	/** The timeline of the learner's choices. */
+	choices(): Locator {
+		return this.page.getByRole('region', { name: 'Your choices' });
+	}
+}
+
+/**
+ * Wherever the page says an attempt was not passed, it says why beside it ("Not passed — 1 critical
+ * error", "Not passed: 2 with a critical error"), and no score is shown without its pass mark (or the
+ * note that it was marked under the earlier rule, which had none).
+ */
+export async function expectEveryFailGivesItsReason(page: Page) {
+	const text = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+	expect(text).not.toMatch(/Not passed(?! — |: )/);
+	for (const score of text.matchAll(/Score [\d.]+ %(.{0,40})/g)) expect(score[1]).toMatch(/^ \(pass mark \d+ %\)|^:? ?(marked under|\(earlier rule)/);
 }
 
 export class ReflectionPage {
