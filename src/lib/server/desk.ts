@@ -151,7 +151,7 @@ export function deskData(db: Db, view: AttemptView, loaded: LoadedScenario, titl
 		customers: [...known].map(([id]) => ({ value: id, label: customerLabel(id) })),
 		openCustomerId: recordId,
 		recordFields: (record?.fields ?? []).map((f) => ({ value: f.field, label: words(f.field) })),
-		thirdParties: thirdParties.map((t) => ({ value: t.id, label: `${t.name} (${t.relationship}${t.lpaType ? `, ${words(t.lpaType)} LPA` : ''}${t.revokedAt ? ', revoked' : ''})` })),
+		thirdParties: thirdParties.map((t) => ({ value: t.id, label: `${t.name} (${t.relationship}${t.lpaType ? `, ${words(t.lpaType).toLowerCase()} LPA` : ''}${t.revokedAt ? ', revoked' : ''})` })),
 		verifications: verifications.map((v) => ({ value: v.id, label: `${deskTime(v.attemptedAt)} · ${words(v.requesterType)} · ${v.outcome}` })),
 		requests: rightsRequests.map((r) => ({ value: r.id, label: `${words(r.kind)} · received ${deskDate(r.receivedAt)} · due ${deskDate(r.dueDate)}` })),
 		directory: directoryEntries(ctx).map((e) => ({
