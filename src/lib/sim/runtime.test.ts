@@ -96,11 +96,20 @@ describe('applying a dialogue choice', () => {
 		const [outcome] = apply(db, spouse, view.id, choose('ask-his-security'));
 		expect(outcome).toMatchObject({ actionSeq: 1, clock: '2025-03-07T15:41:00.000Z', replayed: false, node: { id: 'answers-security' } });
 		const events = attemptEvents(db, view.id);
+		// The choice is tagged in the file: its quality, credit and marking point are logged with it.
 		expect(events).toEqual([
-			{ id: expect.any(String), seq: 1, at: '2025-03-07T15:40:00.000Z', source: 'dialogue', name: 'asked.caller.to.pass.security', details: { node: 'opening', choice: 'ask-his-security' } }
+			{ id: expect.any(String), seq: 1, at: '2025-03-07T15:40:00.000Z', source: 'dialogue', name: 'asked.caller.to.pass.security', details: { node: 'opening', choice: 'ask-his-security' } },
+			{
+				id: expect.any(String),
+				seq: 2,
+				at: '2025-03-07T15:40:00.000Z',
+				source: 'dialogue',
+				name: 'choice.made',
+				details: { node: 'opening', choice: 'ask-his-security', quality: 'poor', credit: 0, point: 'not-treated-as-account-holder' }
+			}
 		]);
 		expect(outcome!.transcript).toEqual([
-			{ seq: 2, at: '2025-03-07T15:40:00.000Z', kind: 'learner', who: 'Alex Learner', text: expect.stringContaining('take you through security'), eventIds: [events[0]!.id] },
+			{ seq: 2, at: '2025-03-07T15:40:00.000Z', kind: 'learner', who: 'Alex Learner', text: expect.stringContaining('take you through security'), eventIds: [events[0]!.id, events[1]!.id] },
 			{ seq: 3, at: '2025-03-07T15:41:00.000Z', kind: 'persona', who: 'Sarah Hughes', text: expect.stringContaining('18th of April'), eventIds: [] }
 		]);
 	});
@@ -119,7 +128,7 @@ describe('applying a dialogue choice', () => {
 	it('records details read out "to check them" as a read-out disclosure, through identity verification', () => {
 		const { db, view } = start(spouse);
 		apply(db, spouse, view.id, choose('read-out-to-check'));
-		expect(attemptEvents(db, view.id).map((e) => e.name)).toEqual(['finding.recorded', 'breach.registered', 'disclosure.made', 'data.read.out', 'identity.verification.attempted']);
+		expect(attemptEvents(db, view.id).map((e) => e.name)).toEqual(['choice.made', 'finding.recorded', 'breach.registered', 'disclosure.made', 'data.read.out', 'identity.verification.attempted']);
 		expect(attemptEvents(db, view.id).find((e) => e.name === 'disclosure.made')).toMatchObject({ details: { manner: 'read-out', authorised: false } });
 	});
 
@@ -253,7 +262,8 @@ describe('ending an attempt', () => {
 		apply(db, spouse, view.id, choose('refuse-straight-away'), choose('rules-are-rules'));
 		const ended = endAttempt(db, spouse, view.id, { now: () => '2026-01-05T10:00:00.000Z' });
 		if (!ended.ok) throw new Error(ended.error.message);
-		expect(ended.value).toMatchObject({ passed: true, endedAt: '2026-01-05T10:00:00.000Z', clock: '2025-03-07T15:42:00.000Z', scenarioVersion: spouse.version });
+		// A curt refusal and nothing else: she hangs up early, and it does not pass.
+		expect(ended.value).toMatchObject({ passed: false, score: 0, endedEarly: true, endedAt: '2026-01-05T10:00:00.000Z', clock: '2025-03-07T15:42:00.000Z', scenarioVersion: spouse.version });
 		expect(ended.value.points.find((p) => p.id === 'call-logged')).toMatchObject({ met: false });
 		expect(endAttempt(db, spouse, view.id)).toEqual(ended);
 		expect(getAttempt(db, view.id)).toMatchObject({ status: 'ended', endedAt: '2026-01-05T10:00:00.000Z', result: ended.value });
@@ -284,11 +294,13 @@ describe('the attempt’s event log', () => {
 		expect(after.slice(0, before.length)).toEqual(before);
 		expect(after.map((e) => [e.seq, e.source, e.name])).toEqual([
 			[1, 'dialogue', 'asked.caller.to.pass.security'],
-			[2, 'core', 'identity.verified'],
-			[3, 'core', 'finding.recorded'],
-			[4, 'core', 'breach.registered'],
-			[5, 'core', 'disclosure.made'],
-			[6, 'dialogue', 'explained.no.authority']
+			[2, 'dialogue', 'choice.made'],
+			[3, 'core', 'identity.verified'],
+			[4, 'dialogue', 'choice.made'],
+			[5, 'core', 'finding.recorded'],
+			[6, 'core', 'breach.registered'],
+			[7, 'core', 'disclosure.made'],
+			[8, 'dialogue', 'explained.no.authority']
 		]);
 	});
 });
