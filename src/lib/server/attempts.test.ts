@@ -6,7 +6,9 @@ import { openDatabase } from '$lib/core/database';
 import { organisation } from '$lib/server/db/schema';
 import { createUser } from '$lib/server/auth/user';
 import { syncBuiltInScenarios } from './scenarios';
-import { applyLearnerAction, attemptsOf, ownedAttempt, startLearnerAttempt } from './attempts';
+import { eq } from 'drizzle-orm';
+import { attempt } from '$lib/sim/schema';
+import { applyLearnerAction, attemptsOf, endLearnerAttempt, ownedAttempt, startLearnerAttempt } from './attempts';
 
 async function openCentre(path: string) {
 	const db = openDatabase(path);
@@ -55,6 +57,24 @@ describe("learners' attempts", () => {
 		expect(applyLearnerAction(db, other, started.value.id, { kind: 'choice', choiceId: 'x' }, 1)).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
 		expect(attemptsOf(db, other)).toEqual([]);
 		expect(attemptsOf(db, learner).map((a) => a.id)).toEqual([started.value.id]);
+	});
+
+	it('lists each ended attempt with its verdict, and one marked under the earlier rule as it was decided', async () => {
+		const { db, learner } = await openCentre(':memory:');
+		const started = startLearnerAttempt(db, learner, 'spouse-caller');
+		if (!started.ok) throw new Error(started.error.message);
+		const ended = endLearnerAttempt(db, learner, started.value.id);
+		if (!ended.ok) throw new Error(ended.error.message);
+		const [listed] = attemptsOf(db, learner);
+		expect(listed!.verdict).toMatchObject({ passed: ended.value.passed, score: { score: ended.value.score, passMark: ended.value.passMark } });
+		expect(listed!.verdict!.headline).toMatch(/^(Passed|Not passed — .+)$/);
+		expect(listed!.verdict!.reason.length).toBeGreaterThan(10);
+
+		// As stored before the pass rule's version 2: passed meant no critical point missed, and there was no pass mark.
+		const { ruleVersion, passMark, scorePassed, endedEarly, ...old } = ended.value;
+		expect([ruleVersion, typeof passMark, typeof scorePassed, typeof endedEarly]).toEqual([2, 'number', 'boolean', 'boolean']);
+		db.update(attempt).set({ result: { ...old, passed: true, criticalMisses: [] } }).where(eq(attempt.id, started.value.id)).run();
+		expect(attemptsOf(db, learner)[0]!.verdict).toMatchObject({ passed: true, headline: 'Passed', score: null, reason: 'No critical point missed.' });
 	});
 
 	it('refuses to start a scenario that does not exist', async () => {
