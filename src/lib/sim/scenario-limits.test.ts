@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { hostileScenario, HOSTILE_SHAPES } from './hostile-scenarios';
 import { checkScenario, MAX_REPORTED, parseScenario } from './scenario-check';
-import { MAX_CHOICES, MAX_DEPTH, MAX_IDS, MAX_NODES, MAX_SOURCE_BYTES, prescanScenario, scenarioSizeProblem } from './scenario-limits';
+import { stringify } from 'yaml';
+import {
+	MAX_ATTORNEYS,
+	MAX_CHOICES,
+	MAX_DEPTH,
+	MAX_FACTS,
+	MAX_IDS,
+	MAX_NODES,
+	MAX_OPG_REGISTER_ENTRIES,
+	MAX_SOURCE_BYTES,
+	MAX_VARIABLES,
+	prescanScenario,
+	scenarioSizeProblem
+} from './scenario-limits';
+import { sampleScenarioInput } from './testing';
 
 const file = (shape: string) => `scenarios/hostile-${shape}.yaml`;
 
@@ -84,3 +98,33 @@ describe('checking the hostile fixtures', () => {
 		if (!parsed.ok) expect(parsed.errors[0]!.message).toMatch(/alias/i);
 	});
 });
+
+describe('limits on the lists of facts, variables and the OPG register', () => {
+	const over = (edit: (s: ReturnType<typeof sampleScenarioInput> & Record<string, unknown>) => void) => {
+		const scenario = sampleScenarioInput() as ReturnType<typeof sampleScenarioInput> & Record<string, unknown>;
+		edit(scenario);
+		return checkScenario('scenarios/test-scenario.yaml', stringify(scenario)).map((e) => `${e.path}: ${e.message}`);
+	};
+	const entry = (i: number, attorneys = 1) => ({
+		reference: `7000-${i}`,
+		donor: 'Daniel Hughes',
+		attorneys: Array.from({ length: attorneys }, (_, j) => `Attorney ${j}`),
+		lpaType: 'health-and-welfare',
+		registeredOn: '2020-01-01',
+		status: 'registered'
+	});
+
+	it('refuse more facts, variables or register entries than the limit, naming the list and the limit', () => {
+		expect(over((s) => (s.facts = Array.from({ length: MAX_FACTS + 1 }, (_, i) => ({ key: `fact${i}`, description: 'A fact.' }))))).toEqual([`facts: declare at most ${MAX_FACTS} facts`]);
+		expect(over((s) => (s.variables = Array.from({ length: MAX_VARIABLES + 1 }, (_, i) => ({ name: `v-${i}`, initial: false }))))).toEqual([`variables: declare at most ${MAX_VARIABLES} variables`]);
+		expect(over((s) => (s.opgRegister = Array.from({ length: MAX_OPG_REGISTER_ENTRIES + 1 }, (_, i) => entry(i))))).toEqual([
+			`opgRegister: list at most ${MAX_OPG_REGISTER_ENTRIES} register entries`
+		]);
+		expect(over((s) => (s.opgRegister = [entry(1, MAX_ATTORNEYS + 1)]))).toEqual([`opgRegister[0].attorneys: list at most ${MAX_ATTORNEYS} attorneys`]);
+	});
+
+	it('admit a register of the largest size', () => {
+		expect(over((s) => (s.opgRegister = Array.from({ length: MAX_OPG_REGISTER_ENTRIES }, (_, i) => entry(i, MAX_ATTORNEYS))))).toEqual([]);
+	});
+});
+

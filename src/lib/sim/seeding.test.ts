@@ -10,6 +10,7 @@ import {
 	interactionsOf,
 	mayMarket,
 	openDatabase,
+	searchOpgRegister,
 	seededIds,
 	thirdPartiesOf,
 	verifyAuditChain,
@@ -518,5 +519,60 @@ describe('seed values', () => {
 		expect(normaliseSeedValue('arrears', '£1,250 owed')).toBe('-1250');
 		expect(normaliseSeedValue('recentPayments', '£96.00 on 1 Mar')).toBeUndefined();
 		expect(normaliseSeedValue('balance', 'nothing')).toBeUndefined();
+	});
+});
+
+describe('seeding an LPA and the OPG register', () => {
+	function lpaInput() {
+		const input = sampleScenarioInput() as ReturnType<typeof sampleScenarioInput> & Record<string, unknown>;
+		input.seed = {
+			...input.seed,
+			thirdParties: [
+				{
+					key: 'sarah-lpa',
+					customer: 'daniel',
+					name: 'Sarah Hughes',
+					relationship: 'spouse',
+					authorityType: 'lasting-power-of-attorney',
+					lpaType: 'health-and-welfare',
+					evidenceRef: 'OPG 7000-1190-2044',
+					scope: { categories: ['all'], actions: ['receive-information'] },
+					validFrom: '2024-06-01'
+				}
+			]
+		} as typeof input.seed;
+		input.opgRegister = [
+			{ reference: '7000-1190-2044', donor: 'Daniel Hughes', attorneys: ['Sarah Hughes'], lpaType: 'health-and-welfare', registeredOn: '2024-05-01', status: 'registered' },
+			{ reference: '7000-0000-0001', donor: 'Daniel Hughes', attorneys: ['Sarah Hughes'], lpaType: 'property-and-financial-affairs', status: 'pending' }
+		];
+		return input;
+	}
+
+	it('records the LPA with its type, and puts the register in the workspace without writing to its audit log', () => {
+		const db = openDatabase(':memory:');
+		const seeded = seedInto(db, load(lpaInput()));
+		if (!seeded.ok) throw new Error(seeded.error.message);
+		const { workspaceId, seedIds } = seeded.value;
+		const ctx = ctxOf(db, workspaceId);
+		expect(thirdPartiesOf(ctx, seedIds.daniel!)).toMatchObject([{ authorityType: 'lasting-power-of-attorney', lpaType: 'health-and-welfare' }]);
+		const audited = auditEntries(db, workspaceId).length;
+		const found = db.$client.transaction(() => searchOpgRegister(ctx, { donorName: 'daniel hughes' })).immediate();
+		expect(found).toMatchObject({ ok: true, value: { entries: [{ reference: '7000-0000-0001', status: 'pending', registeredOn: null }, { reference: '7000-1190-2044', status: 'registered' }] } });
+		// Seeding the register wrote nothing to the log; the learner's search is the first entry about it.
+		expect(auditEntries(db, workspaceId).slice(audited).map((e) => e.action)).toEqual(['authority.register.checked']);
+		expect(auditEntries(db, workspaceId).filter((e) => e.action === 'authority.register.checked')).toHaveLength(1);
+		db.$client.close();
+	});
+
+	it('keeps each attempt’s register to its own workspace', () => {
+		const db = openDatabase(':memory:');
+		const loaded = load(lpaInput());
+		const a = seedInto(db, loaded, 'a');
+		const b = seedInto(db, loaded, 'b');
+		if (!a.ok || !b.ok) throw new Error('seeding failed');
+		const search = (workspaceId: string) => db.$client.transaction(() => searchOpgRegister({ ...ctxOf(db, workspaceId), ids: seededIds(`read:${workspaceId}`) }, { reference: '7000 1190 2044' })).immediate();
+		expect(search(a.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: a.value.workspaceId }] } });
+		expect(search(b.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: b.value.workspaceId }] } });
+		db.$client.close();
 	});
 });
