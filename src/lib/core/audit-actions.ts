@@ -41,7 +41,11 @@ export const AUDIT_ACTIONS = [
 	{ action: 'customer.relationship.ended', description: 'The customer relationship ended (account closed): retention periods start.' },
 	{ action: 'customer.erased', description: 'A person’s data was erased (Art 17) outside legal holds (details: counts by category, held counts, requestId).' },
 	{ action: 'customer.suppressed', description: 'A minimal suppression entry was kept so the person is not contacted again.' },
-	{ action: 'legal-hold.applied', description: 'A legal hold was put on fields or categories (details: reasonCode, e.g. money-laundering-records; purposeCode it keeps them for; until).' },
+	{
+		action: 'legal-hold.applied',
+		description:
+			'A legal hold was put on fields or categories, e.g. for MLR 2017 reg 40 (details: reasonCode, purposeCode, until). Once their erasure is decided, held values are kept for the purpose named only.'
+	},
 	{ action: 'legal-hold.released', description: 'A legal hold was released; values kept only for it are erased now (details: erasedFields).' },
 	{ action: 'special-category.recorded', description: 'Special category data was recorded with its Art 9(2) condition (details: specialCategory, art9Condition, schedule1Condition).' },
 	{ action: 'special-category.corrected', description: 'Special category data was corrected; history kept.' },
@@ -111,7 +115,7 @@ export const AUDIT_ACTIONS = [
 	{
 		action: 'retention.disposal.run',
 		description:
-			'A disposal run erased or anonymised what passed retain-until, keeping what a legal hold or a restriction (Art 18) covers (details: disposalRunId, counts by category with held and restricted counts, kept: category, reason and count, keptHeld, keptRestricted).'
+			'A disposal run erased or anonymised what passed retain-until, keeping what a legal hold or a restriction (Art 18) covers (details: disposalRunId, asOf, counts, kept, keptHeld, keptRestricted). Counts are by category; kept lists category, reason and count: never values.'
 	},
 
 	// Breaches (Arts 33, 34)

@@ -1,7 +1,8 @@
 /**
  * retention-review-disposal: the monthly disposal run, with a letter before claim that needs a legal
- * hold first and an existing investigation hold that must survive. Played through the runtime on
- * the real core's retention rules, legal holds and disposal run.
+ * hold first, an existing investigation hold and a customer's restriction that must survive it
+ * (Art 18(1)(c)), and a withdrawal of explicit consent to act on (Art 7(3), Art 17(1)(b)). Played
+ * through the runtime on the real core's retention rules, legal holds, restrictions and disposal run.
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
@@ -34,6 +35,9 @@ const logTheLetter: Step = {
 	})
 };
 const runAsOf = (asOf: string): Step => ({ do: 'runDisposal', input: { asOf } });
+const findSunita: Step = { do: 'searchCustomers', input: { reference: 'NWE-3390012' } };
+const withdrawSunitasConsent: Step = { do: 'withdrawExplicitConsent', input: (r) => ({ customerId: r.id('sunita'), fields: ['healthCondition'], method: 'letter' }) };
+const actOnSunitasNote: Step[] = [findSunita, withdrawSunitasConsent];
 
 describe('retention-review-disposal', () => {
 	it('model answer: checks the post, holds the claim records, keeps the existing hold, runs as of today, reports counts', () => {
@@ -44,6 +48,7 @@ describe('retention-review-disposal', () => {
 			{ say: 'hold-it' },
 			holdForTheClaim,
 			logTheLetter,
+			...actOnSunitasNote,
 			{ say: 'not-yet' },
 			{ say: 'keep-hold' },
 			runAsOf('2025-06-02'),
@@ -53,11 +58,43 @@ describe('retention-review-disposal', () => {
 			{ say: 'minimisation' }
 		]);
 		expect(play).toMatchObject({ node: 'done', ended: true });
-		// The run held back the claim's records and the investigation's, and erased what was due.
-		const counts = play.events.find((e) => e.name === 'retention.disposal.run')?.details?.counts as Record<string, { erased: number; held: number }>;
-		expect(counts.financial).toMatchObject({ held: 4 });
+		// The run held back the claim's records and the investigation's, kept Mrs Ashby's restricted
+		// final account (Art 18(1)(c)) and said why, and erased what was due.
+		const run = play.events.find((e) => e.name === 'retention.disposal.run')!;
+		const counts = run.details?.counts as Record<string, { erased: number; held: number; restricted: number }>;
+		expect(counts.financial).toMatchObject({ held: 4, restricted: 1 });
+		expect(counts.account).toMatchObject({ restricted: 1 });
 		expect(counts.identity?.erased).toBeGreaterThan(0);
+		expect(run.details).toMatchObject({ keptRestricted: 2, kept: expect.arrayContaining([{ category: 'financial', count: 1, reason: expect.stringContaining('Art 18(1)(c)') }]) });
+		expect(play.events.find((e) => e.name === 'explicit-consent.withdrawn')).toMatchObject({ subject: play.seedIds.sunita, details: { erasedFields: ['healthCondition'] } });
 		expectModelAnswer(loaded, play);
+	});
+
+	it('mistake: acts on the claim letter but not on the withdrawal of consent, and lifts the restriction to tidy up the run', () => {
+		const play = playthrough(loaded, [
+			{ say: 'post-first' },
+			findGraham,
+			openGraham,
+			{ say: 'hold-it' },
+			holdForTheClaim,
+			logTheLetter,
+			{ say: 'not-yet' },
+			{ say: 'keep-hold' },
+			{ do: 'notifyRestrictionLift', input: (r) => ({ customerId: r.id('pauline'), fields: ['accountStatus', 'balance'], channel: 'letter' }) },
+			{ do: 'liftRestriction', input: (r) => ({ customerId: r.id('pauline'), fields: ['accountStatus', 'balance'], reason: 'Old flag, tidying up before the run' }) },
+			runAsOf('2025-06-02'),
+			{ say: 'counts-only' },
+			{ say: 'storage-limitation' },
+			{ say: 'accountability' },
+			{ say: 'minimisation' }
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['existing-hold-survived', 'post-checked-and-acted-on']);
+		expect(result.criticalMisses).toEqual(['existing-hold-survived']);
+		// Lifted, the restricted final account went with the rest; the health note is still held.
+		expect(play.events.find((e) => e.name === 'retention.disposal.run')?.details).toMatchObject({ keptRestricted: 0 });
+		expect(play.events.some((e) => e.name === 'explicit-consent.withdrawn')).toBe(false);
+		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: runs before reading the post, deletes the difficult customer early, releases the old hold and sends a list of names', () => {
@@ -71,6 +108,7 @@ describe('retention-review-disposal', () => {
 			{ do: 'fulfilErasure', input: (r) => ({ requestId: r.id('early'), ground: 'no-longer-necessary' }) },
 			{ say: 'release-hold' },
 			{ do: 'releaseLegalHold', input: (r) => ({ customerId: r.id('irene'), reason: 'Old hold, tidying up before the run' }) },
+			{ do: 'liftRestriction', input: (r) => ({ customerId: r.id('pauline'), fields: ['accountStatus', 'balance'], reason: 'Old flag, tidying up before the run' }) },
 			runAsOf('2025-06-02'),
 			{ say: 'send-names' },
 			{ say: 'space' },
@@ -90,6 +128,7 @@ describe('retention-review-disposal', () => {
 			{ say: 'post-first' },
 			{ say: 'hold-it' },
 			holdForTheClaim,
+			...actOnSunitasNote,
 			{ say: 'not-yet' },
 			{ say: 'keep-hold' },
 			runAsOf('2025-12-31'),
