@@ -64,6 +64,7 @@ import {
 	searchOpgRegister,
 	verifyIdentity,
 	withdrawConsent,
+	withdrawExplicitConsent,
 	withdrawRequest,
 	type CoreContext,
 	type DisclosureProblem,
@@ -343,6 +344,16 @@ export const CORE_OPERATIONS = {
 		run: untrusted(withdrawConsent),
 		describe: (input) => parts(code(input, 'purposeCode'), labelled('by', code(input, 'channel'))),
 		outcome: () => 'consent withdrawn'
+	},
+	withdrawExplicitConsent: {
+		label: 'Withdraw explicit consent for sensitive details',
+		run: untrusted(withdrawExplicitConsent),
+		describe: (input) => names(input, 'fields') || 'every detail held on explicit consent',
+		outcome: (value) => {
+			const kept = get(value, 'keptFields');
+			const keptNames = Array.isArray(kept) ? kept.map((k) => code(k, 'field')).filter(Boolean).join(', ') : '';
+			return parts(labelled('erased', names(value, 'erasedFields')), labelled('kept under another condition', keptNames), labelled('kept under legal hold', names(value, 'heldFields'))) || 'withdrawn';
+		}
 	},
 	recordMarketingObjection: {
 		label: 'Record an objection to marketing',
