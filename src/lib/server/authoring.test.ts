@@ -52,7 +52,7 @@ describe('duplicating a scenario', () => {
 		expect(draft.basedOn).toBe(currentVersionOf(db, 'spouse-caller')!.id);
 		expect(draft.draftSource).toMatch(/^id: spouse-caller-gas$/m);
 		expect(draft.draftSource).toMatch(/^title: "A spouse calls about the gas account"$/m);
-		expect(draft.draftSource).toContain('# DOMAIN.md training scenario 1');
+		expect(draft.draftSource).toContain('# For tutors. A caller says she is the account holder');
 		expect(await validateDraft('spouse-caller-gas', draft.draftSource)).toEqual([]);
 		const entry = libraryEntry(db, tutor, 'spouse-caller-gas')!;
 		expect(entry).toMatchObject({ origin: 'centre', state: 'draft', unpublishedChanges: true, versions: [] });
