@@ -52,9 +52,9 @@ test('the model answer, played on the screen, meets every marking point', async 
 	await sim.open('Customer record');
 	await expect(page.getByRole('table').filter({ hasText: 'Financial' })).toContainText('Balance');
 	// What a UK agent reads, not the stored canonical forms (182.40, 1979-04-18, +447700900318).
-	await expect(page.getByRole('table').filter({ hasText: 'Financial' })).toContainText('£182.40 in credit');
-	await expect(page.getByRole('table').filter({ hasText: 'Identity' })).toContainText('18 April 1979');
-	await expect(page.getByRole('table').filter({ hasText: 'Contact' })).toContainText('07700 900318');
+	await expect(page.getByRole('table', { name: 'Financial' })).toContainText('£182.40 in credit');
+	await expect(page.getByRole('table', { name: 'Identity' })).toContainText('18 April 1979');
+	await expect(page.getByRole('table', { name: 'Contact' })).toContainText('07700 900318');
 	await sim.checkAuthority(checkForHerAuthority);
 	await expect(sim.transcript()).toContainText('no such authority on file');
 	await expect(sim.lines().last()).toContainText('Are you still there?');
