@@ -56,6 +56,42 @@ describe('reading a posted form', () => {
 		expect(input.recipient).toEqual({ type: 'colleague', directoryCode: 'field-services' });
 	});
 
+	it('reads an OPG register search with only what was given, and an authority with its LPA type', () => {
+		const search = readForm(forms.opgRegister, post([['reference', '7000 4821 3366'], ['donorName', ''], ['attorneyName', 'Peter Ellis'], ['customerId', '']]));
+		expect(search.problems).toEqual([]);
+		expect(search.input).toEqual({ reference: '7000 4821 3366', attorneyName: 'Peter Ellis' });
+		const { input, problems } = readForm(
+			forms.authorise,
+			post([
+				['customerId', 'c1'],
+				['name', 'Peter Ellis'],
+				['relationship', 'son'],
+				['authorityType', 'lasting-power-of-attorney'],
+				['lpaType', 'property-and-financial-affairs'],
+				['evidenceRef', 'OPG 7000-4821-3366'],
+				['scopeCategories', 'all'],
+				['scopeActions', 'receive-information'],
+				['scopeActions', 'make-changes'],
+				['validFrom', '2025-06-12'],
+				['validTo', '']
+			])
+		);
+		expect(problems).toEqual([]);
+		expect(input).toEqual({
+			customerId: 'c1',
+			name: 'Peter Ellis',
+			relationship: 'son',
+			authorityType: 'lasting-power-of-attorney',
+			lpaType: 'property-and-financial-affairs',
+			evidenceRef: 'OPG 7000-4821-3366',
+			scopeCategories: ['all'],
+			scopeActions: ['receive-information', 'make-changes'],
+			validFrom: '2025-06-12'
+		});
+		// Not an LPA: the type is left out, and the core says whether one was needed.
+		expect(readForm(forms.authorise, post([['authorityType', 'written-authority'], ['lpaType', '']])).input).not.toHaveProperty('lpaType');
+	});
+
 	it('sends a blank text the core must judge, and refuses a choice not made before sending anything', () => {
 		const { input, problems, values } = readForm(forms.interaction, post([['channel', 'phone'], ['direction', 'inbound'], ['partyType', ''], ['nature', '  ']]));
 		expect(problems).toEqual([{ field: 'partyType', message: 'Choose who you dealt with' }]);
