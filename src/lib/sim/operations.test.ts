@@ -11,7 +11,7 @@ describe('the record system’s operations', () => {
 			expect.arrayContaining([
 				'searchCustomers', 'viewCustomer', 'recordCustomer', 'addCustomerFields', 'correctField', 'completeField', 'contestField',
 				'confirmAccuracy', 'restrictField', 'notifyRestrictionLift', 'liftRestriction', 'readBack', 'verifyIdentity', 'disclose',
-				'logInteraction', 'giveConsent', 'withdrawConsent', 'recordMarketingObjection', 'authoriseThirdParty', 'checkAuthority',
+				'logInteraction', 'giveConsent', 'withdrawConsent', 'recordMarketingObjection', 'authoriseThirdParty', 'checkAuthority', 'checkOpgRegister',
 				'logRequest', 'matchRequest', 'askForId', 'receiveId', 'askForClarification', 'receiveClarification', 'extendRequest',
 				'refuseRequest', 'withdrawRequest', 'collateRequestData', 'decideRedaction', 'assembleResponse', 'completeRequest',
 				'fulfilRectification', 'fulfilRestriction', 'fulfilErasure', 'fulfilObjection', 'notifyRecipients', 'registerBreach',
@@ -54,6 +54,17 @@ describe('the transcript’s words for an action', () => {
 			'Open a customer record (for billing): refused. No active purpose "billing"'
 		);
 		expect(describeAction('endRelationship', 42, { ok: true, value: null })).toBe('Close the account (end the relationship): relationship ended: retention periods start.');
+	});
+
+	it('say what the OPG register found and whether the caller is an attorney, never the reference or names searched', () => {
+		const input = { reference: '7000 4821 3366', attorneyName: 'Peter Ellis', donorName: '' };
+		const entry = { reference: '7000-4821-3366', donorName: 'Margaret Ellis', attorneyNames: ['Peter Ellis'], lpaType: 'property-and-financial-affairs', status: 'registered', registeredOn: '2023-05-10' };
+		const found = describeAction('checkOpgRegister', input, { ok: true, value: { entries: [entry], attorneyListed: true } });
+		expect(found).toBe('Check the OPG register (by reference, attorneyName): found: property-and-financial-affairs; registered; since 2023-05-10; the caller is a listed attorney.');
+		expect(found).not.toMatch(/4821|Ellis/);
+		expect(describeAction('checkOpgRegister', input, { ok: true, value: { entries: [], attorneyListed: null } })).toBe(
+			'Check the OPG register (by reference, attorneyName): no LPA on the register matches.'
+		);
 	});
 
 	it('never repeat a value the learner typed that could be personal (property)', () => {
