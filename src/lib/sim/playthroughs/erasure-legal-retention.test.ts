@@ -1,8 +1,9 @@
 /**
  * erasure-legal-retention: a former member asks for full erasure; the money laundering records are
- * held (MLR 2017 reg 40), everything else goes, a suppression entry stays, the accountants in the
- * disclosure log are told. Played through the runtime on the real core's erasure, legal holds,
- * request state machine and Art 19 notifications.
+ * held (MLR 2017 reg 40) for that purpose only (reg 41), everything else goes (her health note held
+ * on explicit consent too), marketing stops absolutely (Art 21(3)), a suppression entry stays, the
+ * accountants in the disclosure log are told. Played through the runtime on the real core's erasure,
+ * legal holds, objections, request state machine and Art 19 notifications.
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
@@ -81,6 +82,29 @@ describe('erasure-legal-retention', () => {
 		expectModelAnswer(loaded, play);
 	});
 
+	it('MLR 2017 reg 41: after the erasure the held records are withheld for servicing, saying why and until when, and shown for the anti-money-laundering purpose', () => {
+		const play = playthrough(loaded, [
+			{ say: 'security-first' },
+			findHer,
+			verify,
+			logTheRequest,
+			{ say: 'explain-split' },
+			{ say: 'explain-suppression' },
+			...eraseOn('no-longer-necessary'),
+			{ do: 'viewCustomer', input: (r) => ({ customerId: gemma(r), purposeCode: 'savings-account' }), as: 'servicing' },
+			{ do: 'viewCustomer', input: (r) => ({ customerId: gemma(r), purposeCode: 'customer-due-diligence' }), as: 'aml' }
+		]);
+		const hold = play.events.find((e) => e.name === 'legal-hold.applied')!;
+		expect(hold.details).toMatchObject({ reasonCode: 'money-laundering-records', purposeCode: 'customer-due-diligence', until: '2029-01-31' });
+		const viewed = play.events.filter((e) => e.name === 'customer.viewed');
+		// For servicing the held records are withheld; for the AML purpose they are shown.
+		expect(viewed[0]?.details?.keptForHoldOnly).toEqual(expect.arrayContaining(['givenName', 'dateOfBirth', 'postcode']));
+		expect(viewed[0]?.fields).toEqual([]);
+		expect(viewed[1]?.fields).toEqual(expect.arrayContaining(['identityDocumentRef', 'recentPayments']));
+		// Her health note, held on explicit consent, went with the rest.
+		expect(play.events.find((e) => e.name === 'customer.erased')?.details).toMatchObject({ categories: 'all', counts: { health: 1 } });
+	});
+
 	it('mistake: promises to wipe everything, then releases the money laundering hold so that "everything" goes', () => {
 		const play = playthrough(loaded, [
 			{ say: 'promise-everything' },
@@ -128,9 +152,47 @@ describe('erasure-legal-retention', () => {
 		const result = play.end();
 		expect(missed(result)).toEqual(['erased-what-is-not-needed', 'suppression-kept', 'explained-what-and-why']);
 		expect(result).toMatchObject({ passed: true });
-		// Only the consent-based value went; her account and contact details are still held.
-		expect(play.events.find((e) => e.name === 'customer.erased')?.details).toMatchObject({ categories: 'selected' });
+		// Only the values held on consent went: the marketing preference, and the health note held on
+		// explicit consent (Art 17(1)(b), Art 9(2)(a)); her account and contact details are still held.
+		expect(play.events.find((e) => e.name === 'customer.erased')?.details).toMatchObject({ categories: 'selected', counts: { preferences: 1, health: 1 } });
 		expect(eventIds(play, 'customer.suppressed')).toEqual([]);
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('Art 21(3) mistake: tries to carry on marketing on "compelling grounds" after her objection', () => {
+		const play = playthrough(loaded, [
+			{ say: 'security-first' },
+			findHer,
+			verify,
+			logTheRequest,
+			{
+				do: 'logRequest',
+				input: (r) => ({ kind: 'objection', channel: 'phone', verbal: true, description: 'No more marketing emails', customerId: gemma(r), verificationId: r.id('verification') }),
+				as: 'objection'
+			},
+			{ do: 'beginRequest', input: (r) => ({ requestId: r.id('objection') }) },
+			{
+				do: 'fulfilObjection',
+				input: (r) => ({
+					requestId: r.id('objection'),
+					processing: { purposeCode: 'marketing', decision: 'continue', compellingGrounds: 'Former members are our best source of new ISA savers, which outweighs her wish.' }
+				}),
+				expectError: 'objection.direct-marketing-absolute'
+			},
+			{ say: 'explain-split' },
+			{ say: 'explain-suppression' },
+			...eraseOn('no-longer-necessary'),
+			{ say: 'tell-recipients' },
+			...closeAndTell,
+			{ say: 'summarise' },
+			{ say: 'goodbye' },
+			logTheCall
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['marketing-stopped']);
+		// The core refused to let marketing continue, and recorded what was tried.
+		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toEqual(['objection.direct-marketing-absolute']);
+		expect(result.points.find((p) => p.id === 'marketing-stopped')?.feedback).toContain('Art 21(3)');
 		expectFeedbackFromFile(s, result);
 	});
 
