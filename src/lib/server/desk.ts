@@ -100,6 +100,8 @@ export function deskData(db: Db, view: AttemptView, loaded: LoadedScenario, titl
 
 	// A field's history, on request: a read of what the record holds, shown for a field the learner has opened.
 	const historyField = url.searchParams.get('history');
+	// A withheld value (restricted, Art 18; or kept only for a legal hold) is withheld from its history too.
+	const historyWithheld = record?.fields.find((f) => f.field === historyField)?.withheld != null;
 	const history =
 		record && historyField && record.fields.some((f) => f.field === historyField)
 			? db
@@ -114,7 +116,15 @@ export function deskData(db: Db, view: AttemptView, loaded: LoadedScenario, titl
 					)
 					.orderBy(asc(schema.customerFieldHistory.at))
 					.all()
-					.map((h) => ({ id: h.id, at: h.at, change: h.change, oldValue: h.oldValue, newValue: h.newValue, reason: h.reason, by: h.actorRole === 'system' ? 'System' : h.actorId === user.id ? 'You' : words(h.actorRole) }))
+					.map((h) => ({
+						id: h.id,
+						at: h.at,
+						change: h.change,
+						oldValue: historyWithheld ? null : h.oldValue,
+						newValue: historyWithheld ? null : h.newValue,
+						reason: h.reason,
+						by: h.actorRole === 'system' ? 'System' : h.actorId === user.id ? 'You' : words(h.actorRole)
+					}))
 			: null;
 
 	const enums: Record<EnumName, Option[]> = {
@@ -137,6 +147,7 @@ export function deskData(db: Db, view: AttemptView, loaded: LoadedScenario, titl
 		redactionDecisions: options(schema.REDACTION_DECISIONS),
 		art15Items: options(schema.ART15_ITEMS),
 		restrictionGrounds: options(RESTRICTION_GROUNDS),
+		legalHoldReasons: options(schema.LEGAL_HOLD_REASONS),
 		erasureGrounds: Object.entries(ERASURE_GROUNDS).map(([value, label]) => ({ value, label })),
 		disclosureBases: options(DISCLOSURE_BASES),
 		restrictedDisclosureGrounds: options(RESTRICTED_DISCLOSURE_GROUNDS),

@@ -121,6 +121,7 @@ export type EnumName =
 	| 'redactionDecisions'
 	| 'art15Items'
 	| 'restrictionGrounds'
+	| 'legalHoldReasons'
 	| 'erasureGrounds'
 	| 'disclosureBases'
 	| 'restrictedDisclosureGrounds'
@@ -260,6 +261,39 @@ export function deskForms(o: DeskOptions = NO_OPTIONS, id = '') {
 				{ kind: 'select', name: 'ground', label: 'Ground', options: o.enums.restrictionGrounds, placeholder: 'Choose a ground', missing: 'Choose the ground for the restriction' },
 				reason()
 			]
+		},
+		liftRestriction: {
+			key: 'liftRestriction',
+			submit: [
+				{ operation: 'notifyRestrictionLift', label: 'Record the person told' },
+				{ operation: 'liftRestriction', label: 'Lift the restriction', secondary: true }
+			],
+			items: [
+				{ kind: 'hidden', name: 'customerId', value: o.openCustomerId },
+				{ kind: 'checkboxes', name: 'fields', label: 'Restricted details', options: o.recordFields },
+				{ kind: 'text', name: 'channel', label: 'How you told the person', hint: 'Before a restriction is lifted, the person is told (Art 18(3)).', blank: 'omit', autocomplete: 'off' },
+				{ kind: 'text', name: 'reason', label: 'Why it is lifted', blank: 'omit', wide: true }
+			]
+		},
+		legalHold: {
+			key: 'legalHold',
+			submit: [
+				{ operation: 'applyLegalHold', label: 'Apply the hold' },
+				{ operation: 'releaseLegalHold', label: 'Release the hold', secondary: true }
+			],
+			items: [
+				customerSelect(o),
+				{ kind: 'checkboxes', name: 'fields', label: 'Details', hint: 'Leave all unticked for every detail held.', options: o.recordFields, blank: 'omit' },
+				optionalSelect('reasonCode', 'Why', o.enums.legalHoldReasons, 'Choose a reason'),
+				optionalSelect('purposeCode', 'The purpose it keeps them for', o.purposes, 'Not stated'),
+				{ kind: 'date', name: 'until', label: 'Until', hint: 'Leave blank to keep each detail to its retain-until date.', blank: 'omit' },
+				reason('The law, claim or investigation, in words')
+			]
+		},
+		disposal: {
+			key: 'disposal',
+			submit: [{ operation: 'runDisposal', label: 'Run disposal' }],
+			items: [{ kind: 'date', name: 'asOf', label: 'As of', hint: 'Everything kept until an earlier day is erased or anonymised, unless held or restricted.', defaultValue: o.clockInput.slice(0, 10) }]
 		},
 		readBack: {
 			key: 'readBack',
@@ -520,8 +554,19 @@ export function deskForms(o: DeskOptions = NO_OPTIONS, id = '') {
 					legend: 'Or, an objection to other processing',
 					fields: [
 						optionalSelect('processing.purposeCode', 'Purpose objected to', o.purposes, 'None'),
-						optionalSelect('processing.decision', 'Decision', [{ value: 'stop', label: 'Stop' }, { value: 'continue', label: 'Continue: compelling grounds' }], 'None'),
-						{ kind: 'textarea', name: 'processing.compellingGrounds', label: 'Compelling legitimate grounds', blank: 'omit' }
+						optionalSelect('processing.decision', 'Decision', [{ value: 'stop', label: 'Stop' }, { value: 'continue', label: 'Continue' }], 'None'),
+						optionalSelect(
+							'processing.continueOn',
+							'Continuing rests on',
+							[
+								{ value: 'compelling-legitimate-grounds', label: 'Compelling legitimate grounds that override the person’s interests' },
+								{ value: 'legal-claims', label: 'Establishing, exercising or defending legal claims' }
+							],
+							'Compelling legitimate grounds',
+							'Only an objection under Art 21(1), to processing on legitimate interests or a public task, can be outweighed.',
+							true
+						),
+						{ kind: 'textarea', name: 'processing.compellingGrounds', label: 'The grounds, or the legal claim, as recorded', blank: 'omit' }
 					]
 				}
 			]
@@ -564,6 +609,22 @@ export function deskForms(o: DeskOptions = NO_OPTIONS, id = '') {
 				customerSelect(o),
 				{ kind: 'select', name: 'purposeCode', label: 'Purpose', options: o.purposes, blank: 'pass', placeholder: 'Choose a purpose' },
 				{ kind: 'select', name: 'channel', label: 'Channel', options: o.enums.contactChannels, placeholder: 'Choose a channel', missing: 'Choose the channel' },
+				{ kind: 'text', name: 'method', label: 'How they withdrew it', blank: 'omit', autocomplete: 'off' }
+			]
+		},
+		withdrawExplicitConsent: {
+			key: 'withdrawExplicitConsent',
+			submit: [{ operation: 'withdrawExplicitConsent', label: 'Withdraw explicit consent' }],
+			items: [
+				customerSelect(o),
+				{
+					kind: 'checkboxes',
+					name: 'fields',
+					label: 'Sensitive details it covers',
+					hint: 'Health, vulnerability and other special category details held on the person’s explicit consent. Leave all unticked for every one.',
+					options: o.recordFields,
+					blank: 'omit'
+				},
 				{ kind: 'text', name: 'method', label: 'How they withdrew it', blank: 'omit', autocomplete: 'off' }
 			]
 		},
