@@ -1,7 +1,8 @@
 /**
  * disputed-accuracy-restriction: in one call a customer disputes her date of birth and an arrears
  * figure, asks for restriction while they are checked, and objects to marketing. Played through the
- * runtime on the real core (its verification policy, request state machine and restriction).
+ * runtime on the real core (its verification policy, request state machine, restriction (Art 18)
+ * and objections (Art 21(3))).
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
@@ -151,6 +152,48 @@ describe('disputed-accuracy-restriction', () => {
 			'rights-requests-logged',
 			'call-logged-after-changes'
 		]);
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('Art 18(2), Art 21(3) mistake: once restricted, the arrears cannot be changed or shown for servicing; asking to carry on marketing on "compelling grounds" is refused and missed', () => {
+		const play = playthrough(loaded, [
+			{ say: 'take-security' },
+			findByReference,
+			verifyOnUndisputedItems,
+			{ say: 'refer-to-payments' },
+			logRestrictionRequest,
+			{ say: 'explain-restriction' },
+			...restrictWhileChecked,
+			// Servicing cannot use a restricted value: the record shows it restricted, and a correction outside a request is refused.
+			{ do: 'viewCustomer', input: (r) => ({ customerId: lorraine(r), purposeCode: 'mobile-service' }) },
+			{
+				do: 'correctField',
+				input: (r) => ({ customerId: lorraine(r), field: 'arrears', newValue: '92.50', reason: 'Customer says she paid 95.00' }),
+				expectError: 'field.restricted'
+			},
+			{
+				do: 'logRequest',
+				input: (r) => ({ kind: 'objection', channel: 'phone', verbal: true, description: 'Stop all marketing', customerId: lorraine(r), verificationId: r.id('verification') }),
+				as: 'objection'
+			},
+			{
+				do: 'fulfilObjection',
+				input: (r) => ({ requestId: r.id('objection'), processing: { purposeCode: 'marketing', decision: 'continue', compellingGrounds: 'She is on our best tariff and our offers would save her money on it.' } }),
+				expectError: 'objection.direct-marketing-absolute'
+			},
+			objectToAllMarketing,
+			{ say: 'stop-all-now' },
+			{ say: 'summarise' },
+			{ say: 'goodbye' },
+			{ do: 'completeRequest', input: (r) => ({ requestId: r.id('request'), channel: 'phone' }) },
+			logTheCall
+		]);
+		const viewed = play.events.find((e) => e.name === 'customer.viewed')!;
+		expect(viewed.details?.restricted).toEqual(expect.arrayContaining(['arrears']));
+		expect(viewed.fields).not.toContain('arrears');
+		const result = play.end();
+		expect(missed(result)).toEqual(['marketing-stopped-at-once']);
+		expect(result.points.find((p) => p.id === 'nothing-changed-on-her-word')?.met).toBe(true);
 		expectFeedbackFromFile(s, result);
 	});
 });
