@@ -185,6 +185,73 @@ describe('lpa-attorney-caller', () => {
 		expectReplayIdentical(loaded, play);
 	});
 
+	it('mistake: refuses him straight away and again when he says he has the financial LPA, with no check, no explanation and no log: he hangs up', () => {
+		const play = playthrough(loaded, [{ say: 'refuse-straight-away' }, { say: 'refuse-again' }]);
+		expect(play).toMatchObject({ node: 'call-ends-refused', ended: true });
+		const result = play.end();
+		expect(result.endedEarly).toBe(true);
+		// Nothing disclosed, nothing relied on unchecked: proved only by no mistake in a call cut short, so not reached.
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['no-disclosure-beyond-authority', 'checked-opg-register', 'bills-only-on-financial-authority']);
+		expect(result.points.find((p) => p.id === 'helped-the-attorney')!.choices).toEqual([expect.objectContaining({ choice: 'refuse-again', quality: 'poor', credit: 0 })]);
+		expect(result.points.find((p) => p.id === 'checked-authority-on-file')!.choices).toEqual([expect.objectContaining({ choice: 'refuse-straight-away', quality: 'poor', credit: 0 })]);
+		const verdict = expectVerdict(result, { passed: false, score: 0 });
+		expect(verdict.headline).toBe('Not passed — score below the pass mark');
+		expect(verdict.reason).toContain("Northwind's policy: someone with the right authority is entitled to help: You didn't give Mr Ellis the help");
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: refuses before checking the file, then recovers: asks for the financial LPA, checks it and helps him', () => {
+		const play = playthrough(loaded, [
+			findTheAccount,
+			{ say: 'refuse-straight-away' },
+			{ say: 'ask-for-pfa' },
+			{ say: 'say-checking-register' },
+			checkTheRegister,
+			{ say: 'confirm-and-record' },
+			recordTheFinancialLpa,
+			verifyTheAttorney,
+			{ say: 'give-balance' },
+			{ say: 'agree-bills' },
+			{ say: 'check-understanding' },
+			logTheCall('pfa')
+		]);
+		expect(play).toMatchObject({ node: 'call-ends', ended: true });
+		const result = play.end();
+		expect(missed(result)).toEqual(['checked-authority-on-file', 'explained-lpa-types']);
+		// 25 of 29: the refusal cost the check of the file (2) and the explanation (2), and no more.
+		expectVerdict(result, { passed: true, score: 86.2 });
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: checks and records the financial LPA, then tells him the balance before verifying him', () => {
+		const play = playthrough(loaded, [
+			findTheAccount,
+			{ say: 'bring-up-account' },
+			openTheAccount,
+			checkTheLpaOnFile,
+			{ say: 'explain-welfare-lpa' },
+			{ say: 'say-checking-register' },
+			checkTheRegister,
+			{ say: 'confirm-and-record' },
+			recordTheFinancialLpa,
+			{ say: 'give-balance' },
+			{ say: 'agree-bills' },
+			{ say: 'check-understanding' },
+			logTheCall('pfa')
+		]);
+		expect(play).toMatchObject({ node: 'call-ends', ended: true });
+		const disclosure = play.events.find((e) => e.name === 'disclosure.made')!;
+		expect(disclosure.details).toMatchObject({ authorised: false });
+		const result = play.end();
+		expect(missed(result)).toEqual(['no-disclosure-beyond-authority', 'helped-the-attorney', 'verified-the-attorney']);
+		const verdict = expectVerdict(result, { passed: false, score: 58.6, criticalMisses: ['no-disclosure-beyond-authority'] });
+		expect(verdict.headline).toBe('Not passed — 1 critical error');
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
 	it('a refusal before asking reaches the financial LPA by another way: the branch on the variable, and no credit for explaining first', () => {
 		const play = playthrough(loaded, [
 			findTheAccount,
