@@ -87,7 +87,7 @@ function pointResult(p: PortfolioPoint): string {
 
 /** A point's feedback; for a miss, the rule broken first, by name, and what to do instead after it. */
 function pointFeedback(p: PortfolioPoint): string {
-	if (p.outcome === 'not-reached') return 'Not reached: the call ended before this could be shown.';
+	if (p.outcome === 'not-reached') return 'Not reached: the conversation ended before this could be shown.';
 	if (p.outcome !== 'missed') return p.feedback;
 	return [p.rule ? `The rule: ${p.rule}.` : '', p.feedback, p.instead ? `What to do instead: ${p.instead}` : ''].filter(Boolean).join('\n');
 }

@@ -6,6 +6,7 @@ import { reflectionOf } from '$lib/server/reflections';
 import { OUTCOME_LABELS, decisionsForLearner } from '$lib/server/assessment';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { choiceCommentsOf, debriefOf } from '$lib/components/learn/debrief';
+import { conversationMedium } from '$lib/sim/conversation';
 
 const NOT_FOUND = 'There is no attempt of yours at this address.';
 
@@ -30,6 +31,7 @@ export const load = withRole('learner', (({ locals, params }) => {
 		result: view.result,
 		debrief: debriefOf(view.result, view.transcript, choiceCommentsOf(loaded.scenario)),
 		transcript: view.transcript,
+		medium: conversationMedium(loaded.scenario.personas, null, view.transcript),
 		reflection: reflectionOf(db, locals.user!.id, view.id)?.status ?? null,
 		// Newest first; never the assessor's private note.
 		decisions: decisionsForLearner(db, locals.user!.id, view.id),
