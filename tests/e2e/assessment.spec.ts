@@ -1,9 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { ACCOUNTS, logInAs } from './support/accounts';
 import { ReviewPage, endedAttempt, newPageAs, submitReflection } from './support/assessor';
-import { CoverageMap, DebriefPage } from './support/learner';
+import { AttemptActions, CoverageMap, DebriefPage, ScenarioBrief } from './support/learner';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -134,6 +134,27 @@ test('a resubmission request reopens the learner’s reflection with the assesso
 
 	await assessor.goto(`/assess?state=awaiting`);
 	await expect(assessor.locator(`a[href="/assess/attempts/${attemptId}"]`)).toBeVisible();
+	await assessor.context().close();
+});
+
+test('the assessor’s transcript names the learner on their lines, where the learner’s own debrief says “You”', async ({ browser, page }) => {
+	await logInAs(page, 'learner');
+	const brief = new ScenarioBrief(page);
+	await brief.goto('spouse-caller');
+	const attemptId = await brief.start();
+	await new AttemptActions(page, attemptId).choose('bring-up-account');
+	await new AttemptActions(page, attemptId).end();
+	await submitReflection(page, attemptId);
+	const said = (region: Locator) => region.getByRole('listitem').filter({ hasText: 'Bear with me a moment' });
+
+	await new DebriefPage(page).goto(attemptId);
+	await expect(said(page.getByRole('region', { name: 'Transcript' }))).toContainText('You');
+
+	const assessor = await newPageAs(browser, ACCOUNTS.assessor.email, '/assess');
+	await new ReviewPage(assessor).goto(attemptId);
+	const line = said(assessor.getByRole('region', { name: 'Transcript' }));
+	await expect(line).toContainText('Amira Khan');
+	await expect(line).not.toContainText(/\bYou\b/);
 	await assessor.context().close();
 });
 
