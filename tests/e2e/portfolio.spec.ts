@@ -85,11 +85,18 @@ test('a learner downloads an attempt and the portfolio, and /verify recognises t
 	// The built server found the shipped fonts (it runs from a copy of build/, with the project as its working directory).
 	expect(spawnSync('pdffonts', [attempt.path], { encoding: 'utf8' }).stdout).toMatch(/DejaVuSans\s+CID TrueType\s+Identity-H\s+yes yes/);
 	await expect(row.getByRole('status')).toContainText(/Saved attempt-CUS-[0-9A-Z]{4}-[0-9A-Z]{4}\.pdf/);
+	// The list of documents issued shows the new one without a reload.
+	const issuedId = /custodian-document-id:(CUS-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(readFileSync(attempt.path).toString('latin1'))![1]!;
+	const issued = page.getByRole('table', { name: /Documents issued to you/ });
+	await expect(issued.getByRole('row', { name: new RegExp(issuedId) })).toContainText('One attempt');
 
 	const portfolio = await download(page, 'Download the whole portfolio (PDF)');
 	expect(portfolio.text).toContain('Portfolio of evidence');
 	expect(portfolio.text).toContain('Criteria coverage');
 	expect(portfolio.text).toContain('PC01');
+	const portfolioId = /custodian-document-id:(CUS-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(readFileSync(portfolio.path).toString('latin1'))![1]!;
+	await expect(issued.getByRole('row', { name: new RegExp(portfolioId) })).toContainText('Whole portfolio');
+	await expect(issued.getByRole('row')).toHaveCount(3);
 
 	const unchanged = await verifyUpload(page, attempt.path);
 	await expect(unchanged).toContainText('Issued by this centre and unchanged');
