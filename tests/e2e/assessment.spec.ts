@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { ACCOUNTS, logInAs } from './support/accounts';
 import { ReviewPage, endedAttempt, newPageAs, submitReflection } from './support/assessor';
-import { AttemptActions, CoverageMap, DebriefPage, ScenarioBrief } from './support/learner';
+import { AttemptActions, CoverageMap, DebriefPage, ScenarioBrief, expectEveryFailGivesItsReason } from './support/learner';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -33,6 +33,15 @@ test('an assessor reviews a submitted attempt, overrides a point with feedback a
 	await review.goto(attemptId);
 	await expect(assessor.getByRole('region', { name: 'The learner’s reflection' })).toContainText('I ended the call at once');
 	await expect(assessor.getByRole('region', { name: 'Transcript' }).locator('time').first()).toHaveText(/^\d\d:\d\d$/);
+
+	// The automatic marking's verdict, with its reason and both checks: never a bare "Not passed" beside a score.
+	const automatic = assessor.getByRole('region', { name: 'Automatic marking' });
+	await expect(automatic.getByRole('heading', { level: 2 })).toHaveText(/^\s*(Passed|Not passed — .+)$/);
+	await expect(automatic.getByRole('list', { name: 'The two checks of the pass rule' }).getByRole('listitem')).toHaveText([
+		/Critical points: (none|\d+) missed [✓✗]/,
+		/Score [\d.]+ % \(pass mark \d+ %\) [✓✗]/
+	]);
+	await expectEveryFailGivesItsReason(assessor);
 
 	// A second tab keeps the form as it is now: it will be stale once the first tab signs.
 	const staleTab = await assessor.context().newPage();
