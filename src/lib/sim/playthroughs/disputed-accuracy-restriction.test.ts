@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('disputed-accuracy-restriction');
 const s = loaded.scenario;
@@ -121,9 +121,54 @@ describe('disputed-accuracy-restriction', () => {
 			'call-logged-after-changes',
 			'confirmed-understanding'
 		]);
-		expect(result).toMatchObject({ passed: true, criticalMisses: [] });
+		// Taking £95 off on her word is critical: it fails whatever else was done.
+		const verdict = expectVerdict(result, { passed: false, score: 18.8, criticalMisses: ['nothing-changed-on-her-word'] });
+		expect(verdict.reason).toMatch(/^UK GDPR Art 5\(1\)\(d\) and Art 18\(1\)\(a\).*: You changed, deleted or wrote off a disputed value on her word/);
+		expect(result.points.find((p) => p.id === 'nothing-changed-on-her-word')?.choices?.map((c) => c.choice)).toEqual(['take-it-off', 'delete-them']);
 		expectFeedbackFromFile(s, result);
 		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: does everything else right but promises to take the £95 off on her word: critical, whatever the score', () => {
+		const play = playthrough(loaded, [
+			{ say: 'take-security' },
+			findByReference,
+			verifyOnUndisputedItems,
+			{ say: 'take-it-off' },
+			logRestrictionRequest,
+			{ say: 'explain-restriction' },
+			...restrictWhileChecked,
+			objectToAllMarketing,
+			{ say: 'stop-all-now' },
+			{ say: 'summarise' },
+			{ say: 'goodbye' },
+			{ do: 'completeRequest', input: (r) => ({ requestId: r.id('request'), channel: 'phone' }) },
+			logTheCall
+		]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['nothing-changed-on-her-word', 'sought-support-from-payments']);
+		// The promise replaced the referral to Payments, so that point goes too; the critical miss alone would fail it.
+		expectVerdict(result, { passed: false, score: 78.1, criticalMisses: ['nothing-changed-on-her-word'] });
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: asks for the date of birth she disputes, turns her away on the mismatch, and stops there', () => {
+		const play = playthrough(loaded, [
+			{ say: 'ask-dob' },
+			findByReference,
+			verifyWithHerDateOfBirth,
+			{ say: 'refuse-on-mismatch' }
+		]);
+		const result = play.end();
+		expect(result.endedEarly).toBe(true);
+		// What only the absence of a mistake would have earned was never reached: nothing earned.
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual([
+			'no-unauthorised-disclosure',
+			'dispute-taken-seriously',
+			'nothing-changed-on-her-word'
+		]);
+		expectVerdict(result, { passed: false, score: 0 });
+		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: argues first, flags the values but refuses to restrict, and stops only emails', () => {
@@ -152,10 +197,11 @@ describe('disputed-accuracy-restriction', () => {
 			'rights-requests-logged',
 			'call-logged-after-changes'
 		]);
+		expectVerdict(result, { passed: false, score: 59.4 });
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('Art 18(2), Art 21(3) mistake: once restricted, the arrears cannot be changed or shown for servicing; asking to carry on marketing on "compelling grounds" is refused and missed', () => {
+	it('mistake (Art 18(2), Art 21(3)): once restricted, the arrears cannot be changed or shown for servicing; asking to carry on marketing on "compelling grounds" is refused and missed', () => {
 		const play = playthrough(loaded, [
 			{ say: 'take-security' },
 			findByReference,
@@ -194,6 +240,8 @@ describe('disputed-accuracy-restriction', () => {
 		const result = play.end();
 		expect(missed(result)).toEqual(['marketing-stopped-at-once']);
 		expect(result.points.find((p) => p.id === 'nothing-changed-on-her-word')?.met).toBe(true);
+		// Missing the marketing point alone still reaches the pass mark.
+		expectVerdict(result, { passed: true, score: 90.6 });
 		expectFeedbackFromFile(s, result);
 	});
 });
