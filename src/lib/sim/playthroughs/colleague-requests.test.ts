@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('colleague-requests');
 const s = loaded.scenario;
@@ -117,7 +117,9 @@ describe('colleague-requests', () => {
 		const result = play.end();
 		// With no disclosure recorded, nothing shows the purpose was checked before it either.
 		expect(missed(result)).toEqual(['checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel']);
-		expect(result.criticalMisses).toEqual([]);
+		// 22 of 30: no critical miss, but below the pass mark.
+		const verdict = expectVerdict(result, { passed: false, score: 73.3 });
+		expect(verdict.headline).toBe('Not passed — score below the pass mark');
 		expectFeedbackFromFile(s, result);
 	});
 
@@ -166,7 +168,10 @@ describe('colleague-requests', () => {
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
 		const result = play.end();
 		expect(missed(result)).toEqual(['no-unauthorised-disclosure']);
-		expect(result.criticalMisses).toEqual(['no-unauthorised-disclosure']);
+		// 24 of 30 reaches the pass mark: the critical miss alone fails it.
+		const verdict = expectVerdict(result, { passed: false, score: 80, criticalMisses: ['no-unauthorised-disclosure'] });
+		expect(verdict.headline).toBe('Not passed — 1 critical error');
+		expect(verdict.reason).toMatch(/^UK GDPR Art 5\(1\)\(f\): integrity and confidentiality; DPA 2018 s170: You gave a colleague customer data that her team and a stated purpose did not cover\.$/);
 		// The debrief's evidence is the moment of each disclosure: the record system's lines, with their times.
 		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual(eventIds(play, 'disclosure.made', 'doreen').slice(0, 2));
 		expectFeedbackFromFile(s, result);
@@ -186,12 +191,19 @@ describe('colleague-requests', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(s.marking.map((p) => p.id));
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-unauthorised-disclosure'], score: 0 });
+		expectVerdict(result, { passed: false, score: 0, criticalMisses: ['no-unauthorised-disclosure'] });
+		// Each shortcut is on the debrief's timeline under the point it cost.
+		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.choices!.map((c) => [c.choice, c.quality])).toEqual([
+			['screenshot-whatsapp', 'critical'],
+			['give-jade-number', 'critical']
+		]);
 		// Both disclosures were judged unauthorised by the core, and each opened a breach.
 		const disclosures = eventIds(play, 'disclosure.made', 'doreen');
 		expect(disclosures).toHaveLength(2);
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false, false]);
-		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual(disclosures);
+		// The evidence: both disclosures, then the first critical choice.
+		const screenshot = play.events.find((e) => e.name === 'choice.made' && e.details?.choice === 'screenshot-whatsapp')!;
+		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual([...disclosures, screenshot.id]);
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
 		expectFeedbackFromFile(s, result);
 		expectReplayIdentical(loaded, play);
@@ -222,7 +234,8 @@ describe('colleague-requests', () => {
 			'declined-request-noted',
 			'three-principles'
 		]);
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['no-unauthorised-disclosure'] });
+		// 12 of 30.
+		expectVerdict(result, { passed: false, score: 40, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Amira's supply was authorised; Jade's was not.
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => [e.details?.route, e.details?.authorised])).toEqual([
 			['colleague-need-to-know', true],
@@ -252,9 +265,86 @@ describe('colleague-requests', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'only-what-matched', 'secure-internal-channel']);
+		// 16 of 30.
+		expectVerdict(result, { passed: false, score: 53.3, criticalMisses: ['no-unauthorised-disclosure'] });
 		// The engine refused the route: fields beyond the request, and fields the metering purpose does not need.
 		expect(play.events.find((e) => e.name === 'disclosure.made')?.details).toMatchObject({ authorised: false, route: 'none' });
 		expect(play.events.find((e) => e.name === 'disclosure.need.checked')?.details).toMatchObject({ outcome: 'not-needed' });
 		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake (over-cautious): checks Amira’s purpose, then refuses her the number her team may receive for it', () => {
+		const play = playthrough(loaded, [
+			{ say: 'check-purpose' },
+			findByReference,
+			openForMetering,
+			{ say: 'ask-psr-team' },
+			{ say: 'refuse-amira' },
+			{ say: 'close-amira' },
+			{ say: 'ask-jade-purpose' },
+			{ say: 'decline-and-explain' },
+			{ say: 'explain-route' },
+			noteJadesRequest,
+			{ say: 'purpose-limitation' },
+			{ say: 'minimisation' },
+			{ say: 'security' }
+		]);
+		expect(play).toMatchObject({ node: 'review-ends', ended: true });
+		expect(play.events.filter((e) => e.name === 'disclosure.made')).toEqual([]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel', 'confirmed-with-amira']);
+		expect(result.points.find((p) => p.id === 'supplied-what-amira-needed')!.choices).toEqual([expect.objectContaining({ choice: 'refuse-amira', quality: 'poor', credit: 0 })]);
+		// 21 of 30: refusing someone entitled to the data is no safe default.
+		expectVerdict(result, { passed: false, score: 70 });
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: tells Amira the number before asking what it is for, then handles the rest properly', () => {
+		const play = playthrough(loaded, [
+			{ say: 'just-send-number' },
+			{ say: 'ask-psr-team' },
+			{ say: 'confirm-with-amira' },
+			{ say: 'next-chat' },
+			{ say: 'ask-jade-purpose' },
+			{ say: 'decline-and-explain' },
+			{ say: 'explain-route' },
+			noteJadesRequest,
+			{ say: 'purpose-limitation' },
+			{ say: 'minimisation' },
+			{ say: 'security' }
+		]);
+		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false]);
+		const result = play.end();
+		expect(missed(result)).toEqual(['no-unauthorised-disclosure', 'found-by-reference', 'checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel']);
+		expectVerdict(result, { passed: false, score: 50, criticalMisses: ['no-unauthorised-disclosure'] });
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
+	});
+
+	it('mistake: checks the purpose, then sends the number to Amira’s personal phone on WhatsApp', () => {
+		const play = playthrough(loaded, [
+			{ say: 'check-purpose' },
+			findByReference,
+			openForMetering,
+			{ say: 'ask-psr-team' },
+			{ say: 'whatsapp-number' },
+			{ say: 'confirm-with-amira' },
+			{ say: 'next-chat' },
+			{ say: 'ask-jade-purpose' },
+			{ say: 'decline-and-explain' },
+			{ say: 'explain-route' },
+			noteJadesRequest,
+			{ say: 'purpose-limitation' },
+			{ say: 'minimisation' },
+			{ say: 'security' }
+		]);
+		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false]);
+		const result = play.end();
+		// She asked the purpose first (that point stands); the number still went where no record or control reaches it. 19 of 30.
+		expect(missed(result)).toEqual(['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'secure-internal-channel']);
+		expectVerdict(result, { passed: false, score: 63.3, criticalMisses: ['no-unauthorised-disclosure'] });
+		expectFeedbackFromFile(s, result);
+		expectReplayIdentical(loaded, play);
 	});
 });
