@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('erasure-legal-retention');
 const s = loaded.scenario;
@@ -125,7 +125,8 @@ describe('erasure-legal-retention', () => {
 		expect(released.details?.erasedFields).toEqual(expect.arrayContaining(['identityDocumentRef', 'recentPayments']));
 		const result = play.end();
 		expect(missed(result)).toEqual(['aml-records-kept', 'explained-what-and-why', 'told-in-writing-with-reasons', 'recipients-told', 'call-logged', 'confirmed-understanding']);
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['aml-records-kept'] });
+		const verdict = expectVerdict(result, { passed: false, score: 56.3, criticalMisses: ['aml-records-kept'] });
+		expect(verdict.reason).toMatch(/^MLR 2017 reg 40 and reg 41; UK GDPR Art 17\(3\)\(b\): Records the money laundering regulations require were erased/);
 		expect(result.points.find((p) => p.id === 'aml-records-kept')!.evidence).toEqual([released.id]);
 		expectFeedbackFromFile(s, result);
 		expectReplayIdentical(loaded, play);
@@ -151,7 +152,7 @@ describe('erasure-legal-retention', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(['erased-what-is-not-needed', 'suppression-kept', 'explained-what-and-why']);
-		expect(result).toMatchObject({ passed: true });
+		expectVerdict(result, { passed: false, score: 75 });
 		// Only the values held on consent went: the marketing preference, and the health note held on
 		// explicit consent (Art 17(1)(b), Art 9(2)(a)); her account and contact details are still held.
 		expect(play.events.find((e) => e.name === 'customer.erased')?.details).toMatchObject({ categories: 'selected', counts: { preferences: 1, health: 1 } });
@@ -159,7 +160,7 @@ describe('erasure-legal-retention', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('Art 21(3) mistake: tries to carry on marketing on "compelling grounds" after her objection', () => {
+	it('mistake (Art 21(3)): tries to carry on marketing on "compelling grounds" after her objection', () => {
 		const play = playthrough(loaded, [
 			{ say: 'security-first' },
 			findHer,
@@ -193,6 +194,8 @@ describe('erasure-legal-retention', () => {
 		// The core refused to let marketing continue, and recorded what was tried.
 		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toEqual(['objection.direct-marketing-absolute']);
 		expect(result.points.find((p) => p.id === 'marketing-stopped')?.feedback).toContain('Art 21(3)');
+		// The system refused; missing this point alone still reaches the pass mark.
+		expectVerdict(result, { passed: true, score: 93.8 });
 		expectFeedbackFromFile(s, result);
 	});
 
@@ -218,6 +221,23 @@ describe('erasure-legal-retention', () => {
 		expect(missed(result)).toEqual(['verified-before-acting', 'request-logged']);
 		// In record mode the core let the unverified erasure happen, and recorded a finding.
 		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toContain('request.requester.unverified');
+		// Erasing for an unverified caller is critical: it fails above the pass mark.
+		expectVerdict(result, { passed: false, score: 81.3, criticalMisses: ['verified-before-acting'] });
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: refuses everything ("we keep it all for six years") and stops there', () => {
+		const play = playthrough(loaded, [{ say: 'refuse-everything' }]);
+		const result = play.end();
+		expect(result.endedEarly).toBe(true);
+		// What only the absence of a mistake would have earned was never reached: nothing earned.
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual([
+			'no-unauthorised-disclosure',
+			'aml-records-kept',
+			'verified-before-acting'
+		]);
+		expect(result.points.find((p) => p.id === 'explained-what-and-why')?.choices?.map((c) => c.quality)).toEqual(['poor']);
+		expectVerdict(result, { passed: false, score: 0 });
 		expectFeedbackFromFile(s, result);
 	});
 });
