@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, loadedScenario, missed } from './support';
+import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('retention-review-disposal');
 const s = loaded.scenario;
@@ -90,7 +90,8 @@ describe('retention-review-disposal', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(['existing-hold-survived', 'post-checked-and-acted-on']);
-		expect(result.criticalMisses).toEqual(['existing-hold-survived']);
+		const verdict = expectVerdict(result, { passed: false, score: 74.1, criticalMisses: ['existing-hold-survived'] });
+		expect(verdict.reason).toMatch(/^UK GDPR Art 18\(1\)\(c\).*: You released a legal hold/);
 		// Lifted, the restricted final account went with the rest; the health note is still held.
 		expect(play.events.find((e) => e.name === 'retention.disposal.run')?.details).toMatchObject({ keptRestricted: 0 });
 		expect(play.events.some((e) => e.name === 'explicit-consent.withdrawn')).toBe(false);
@@ -118,7 +119,7 @@ describe('retention-review-disposal', () => {
 		expect(play).toMatchObject({ node: 'done', ended: true });
 		const result = play.end();
 		expect(missed(result)).toEqual(s.marking.map((p) => p.id).filter((id) => id !== 'run-as-of-today'));
-		expect(result).toMatchObject({ passed: false, criticalMisses: ['claim-records-held', 'existing-hold-survived'] });
+		expectVerdict(result, { passed: false, score: 11.1, criticalMisses: ['claim-records-held', 'existing-hold-survived'] });
 		expectFeedbackFromFile(s, result);
 		expectReplayIdentical(loaded, play);
 	});
@@ -139,7 +140,19 @@ describe('retention-review-disposal', () => {
 		]);
 		const result = play.end();
 		expect(missed(result)).toEqual(['run-as-of-today', 'letter-logged', 'three-principles']);
-		expect(result).toMatchObject({ passed: true });
+		// No critical miss, but running "as of" a later date costs enough to fall below the pass mark.
+		const verdict = expectVerdict(result, { passed: false, score: 74.1 });
+		expect(verdict.headline).toBe('Not passed — score below the pass mark');
+		expectFeedbackFromFile(s, result);
+	});
+
+	it('mistake: runs disposal before reading the post, and stops there', () => {
+		const play = playthrough(loaded, [{ say: 'run-straight-away' }, runAsOf('2025-06-02')]);
+		const result = play.end();
+		expect(result.endedEarly).toBe(true);
+		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['nothing-deleted-early']);
+		// The run got to Mr Oduya's records before anyone read the letter.
+		expectVerdict(result, { passed: false, score: 29.6, criticalMisses: ['claim-records-held'] });
 		expectFeedbackFromFile(s, result);
 	});
 });
