@@ -79,6 +79,9 @@ describe('the debrief', () => {
 		expect(critical.instead).toBe('Ask for the authority first.');
 		expect(debrief.missed[0]!.heading).toBe('Feedback missed.');
 		expect(debrief.met[0]!.heading).toBe('Point met');
+		// The heading says the first sentence: the card goes on from there.
+		expect(debrief.missed[0]!.detail).toBe('More about missed.');
+		expect(debrief.met[0]!.detail).toBe('Feedback met. More about met.');
 	});
 
 	it('leads with the verdict and its reason, both checks named', () => {

@@ -6,7 +6,7 @@
  * evidence for. Built on the server, where the scenario's comments on its choices are at hand.
  */
 import { criterionByCode } from '$lib/criteria';
-import { missLine, verdictOf, type PointOutcome, type Verdict } from '$lib/sim/marking';
+import { firstSentence, missLine, verdictOf, type PointOutcome, type Verdict } from '$lib/sim/marking';
 import type { AttemptResult, TranscriptEntry } from '$lib/sim/runtime';
 import type { ChoiceQuality, Scenario } from '$lib/sim/scenario-schema';
 
@@ -28,6 +28,8 @@ export interface DebriefPoint {
 	/** Marks earned; null on results from before the pass rule's version 2 (critical points carried none). */
 	earned: number | null;
 	feedback: string;
+	/** The feedback after what the heading already says: for a point missed, all but its first sentence; else all of it. */
+	detail: string;
 	/** The rule a miss breaks, by name, and what to do instead: null when the scenario does not say. */
 	rule: string | null;
 	instead: string | null;
@@ -91,6 +93,12 @@ export function choiceCommentsOf(scenario: Pick<Scenario, 'dialogue'>): ChoiceCo
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** What a feedback text says after its first sentence, whitespace folded. */
+function afterFirstSentence(text: string): string {
+	const folded = text.replace(/\s+/g, ' ').trim();
+	return folded.slice(firstSentence(folded).length).trim();
+}
+
 export function debriefOf(result: AttemptResult, transcript: readonly TranscriptEntry[], comments: ChoiceComments = {}): Debrief {
 	const lineOfEvent = new Map<string, TranscriptEntry>();
 	for (const entry of transcript) for (const id of entry.eventIds) lineOfEvent.set(id, entry);
@@ -115,6 +123,7 @@ export function debriefOf(result: AttemptResult, transcript: readonly Transcript
 			weight: point.weight,
 			earned: point.earned ?? null,
 			feedback: point.feedback,
+			detail: outcome === 'missed' ? afterFirstSentence(point.feedback) : point.feedback,
 			rule: point.rule ?? null,
 			instead: point.instead ?? null,
 			criteria: point.criteria.map((code) => ({ code, title: criterionByCode(code)?.title ?? code })),
