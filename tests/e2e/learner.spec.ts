@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { logInAs } from './support/accounts';
+import { logInAs, waitForHydration } from './support/accounts';
 import { AttemptActions, CoverageMap, DebriefPage, LearnerHome, ReflectionPage, ScenarioBrief, expectEveryFailGivesItsReason } from './support/learner';
+import { SimulationScreen } from './support/simulation';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -20,6 +21,47 @@ async function attemptWithDisclosure(page: Page): Promise<string> {
 	const actions = new AttemptActions(page, id);
 	await actions.choose('ask-his-security', 'security-passed-give-balance');
 	await actions.end();
+	return id;
+}
+
+/** colleague-requests played to its model answer and ended: an attempt that passes under the pass rule. */
+async function passedAttempt(page: Page): Promise<string> {
+	const brief = new ScenarioBrief(page);
+	await brief.goto('colleague-requests');
+	await waitForHydration(page);
+	const id = await brief.start();
+	await waitForHydration(page);
+	const sim = new SimulationScreen(page);
+	await sim.say(/Just so I send the right thing/);
+	await sim.open('Search');
+	const search = sim.form('Search');
+	await search.getByLabel('Account reference').fill('NWE-3306174');
+	await search.getByLabel('Why are you searching?').selectOption({ label: 'Metering and meter installations' });
+	await search.getByRole('button', { name: 'Search' }).click();
+	await expect(sim.outcome(search)).toContainText('1 found');
+	await sim.view('NWE-3306174', 'Metering and meter installations');
+	await sim.say(/I can see she's on the Priority Services Register/);
+	await sim.say(/add her mobile to the work order/);
+	await sim.open('Disclose');
+	const form = sim.form('Disclose');
+	await form.getByRole('group', { name: 'What you are disclosing' }).getByRole('checkbox', { name: 'Mobile phone' }).check();
+	await form.getByLabel('Recipient', { exact: true }).selectOption({ label: 'A colleague' });
+	await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Amira Haddad');
+	await form.getByLabel('Team or organisation').selectOption({ label: 'Field Services (team)' });
+	await form.getByLabel('How').selectOption({ label: 'Internal' });
+	await form.getByLabel('Purpose (for a colleague)').selectOption({ label: 'Metering and meter installations' });
+	await form.getByRole('button', { name: 'Disclose and log it' }).click();
+	await expect(sim.outcome(form)).toContainText('disclosure logged as authorised');
+	await sim.say(/Just to confirm: you have her mobile/);
+	await sim.say(/Close the chat/);
+	await sim.say(/What's it for\? I need to check the purpose/);
+	await sim.say(/Sorry, I can't\. Calling her to sell boiler cover/);
+	await sim.say(/No, it's fine to ask/);
+	await sim.logContact({ customer: /NWE-3306174/, who: 'A colleague', about: 'Home Services asked for her mobile for a sales call', notes: 'Declined: she has said no to marketing.' });
+	await sim.say(/Purpose limitation/);
+	await sim.say(/Data minimisation/);
+	await sim.say(/Integrity and confidentiality/);
+	await sim.end();
 	return id;
 }
 
@@ -223,7 +265,8 @@ test('the debrief of a failed and of a passed attempt, and the reflection form, 
 		await page.goto(path);
 		await expectNoViolations(page);
 	}
-	const passed = await endedAttempt(page, 'colleague-requests');
+	test.setTimeout(120_000);
+	const passed = await passedAttempt(page);
 	await page.goto(`/learn/attempts/${passed}/debrief`);
 	await expect(page.getByRole('heading', { level: 2, name: 'Passed' })).toBeVisible();
 	await expectNoViolations(page);
