@@ -265,7 +265,8 @@ test('the debrief of a failed and of a passed attempt, and the reflection form, 
 		await page.goto(path);
 		await expectNoViolations(page);
 	}
-	test.setTimeout(120_000);
+	// A whole model answer through the screen, then three accessibility scans: well over a page's test.
+	test.setTimeout(240_000);
 	const passed = await passedAttempt(page);
 	await page.goto(`/learn/attempts/${passed}/debrief`);
 	await expect(page.getByRole('heading', { level: 2, name: 'Passed' })).toBeVisible();
