@@ -37,7 +37,7 @@ export const AUDIT_ACTIONS = [
 	{ action: 'customer.field.restriction.lifted', description: 'A restriction on a field was lifted.' },
 	{ action: 'customer.details.read.back', description: 'Recorded details were read back to the verified person for accuracy (fields: names read back).' },
 	{ action: 'customer.searched', description: 'Customers were searched (fields: criteria names; details: purposeCode, resultCount).' },
-	{ action: 'customer.viewed', description: 'A customer record was opened (fields: names shown; details: purposeCode).' },
+	{ action: 'customer.viewed', description: 'A customer record was opened (fields: names shown; details: purposeCode, restricted, keptForHoldOnly). Restricted values, and values kept only for a legal hold opened for another purpose, are withheld.' },
 	{ action: 'customer.relationship.ended', description: 'The customer relationship ended (account closed): retention periods start.' },
 	{ action: 'customer.erased', description: 'A person’s data was erased (Art 17) outside legal holds (details: counts by category, held counts, requestId).' },
 	{ action: 'customer.suppressed', description: 'A minimal suppression entry was kept so the person is not contacted again.' },

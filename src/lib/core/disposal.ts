@@ -82,13 +82,13 @@ export function runDisposal(ctx: CoreContext, input: RunDisposalInput): Result<D
 }
 
 /** Why a disposal run kept a value it found past its retain-until date. */
-export const DISPOSAL_KEPT_REASONS = {
+const DISPOSAL_KEPT_REASONS = {
 	held: 'under a legal hold (UK GDPR Art 17(3)(b),(e)): kept for the hold’s purpose only',
 	restricted: 'processing restricted (UK GDPR Art 18(1)(c), 18(2)): only stored while restricted'
 } as const;
 
 /** What a run kept, by category, reason and count: never values. */
-export function keptWithReasons(counts: DisposalCounts): { category: string; reason: string; count: number }[] {
+function keptWithReasons(counts: DisposalCounts): { category: string; reason: string; count: number }[] {
 	return Object.entries(counts).flatMap(([category, tally]) =>
 		(['held', 'restricted'] as const)
 			.map((kind) => ({ category, reason: DISPOSAL_KEPT_REASONS[kind], count: tally[kind] ?? 0 }))

@@ -109,14 +109,10 @@ export {
 	notifyRestrictionLift,
 	liftRestriction,
 	RESTRICTION_GROUNDS,
-	HOLD_USES,
-	holdUse,
-	servicingRefusal,
 	type RestrictInput,
 	type NotifyRestrictionLiftInput,
 	type LiftRestrictionInput,
 	type RestrictionChange,
-	type ServicingUse,
 	type ServicingRefusal
 } from './restriction';
 export {
@@ -136,8 +132,8 @@ export {
 	type DisposalOutcome,
 	type HeldBack
 } from './erasure';
-export { runDisposal, keptWithReasons, DISPOSAL_KEPT_REASONS, type DisposalRun, type DisposalCounts, type RunDisposalInput } from './disposal';
-export { withdrawExplicitConsent, heldOnExplicitConsent, type WithdrawExplicitConsentInput, type ExplicitConsentWithdrawal } from './explicit-consent';
+export { runDisposal, type DisposalRun, type DisposalCounts, type RunDisposalInput } from './disposal';
+export { withdrawExplicitConsent, type WithdrawExplicitConsentInput, type ExplicitConsentWithdrawal } from './explicit-consent';
 export {
 	giveConsent,
 	withdrawConsent,

@@ -3,7 +3,9 @@
  * - no value of a customer field ever appears in the audit log (or in a finding);
  * - the audit chain always verifies;
  * - erasure leaves no personal value of the person anywhere in the database outside legal holds;
- * - search finds a customer by each of their identifiers in any accepted format.
+ * - search finds a customer by each of their identifiers in any accepted format;
+ * - no restricted value (Art 18(2)), and no value kept only for a legal hold (MLR 2017 reg 41), is
+ *   ever shown, read back or corrected in servicing.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -289,6 +291,32 @@ describe('properties of the record operations', () => {
 				open = open.filter((t) => t !== sim.t);
 			}),
 			{ numRuns: 40 }
+		);
+	});
+
+	it('Art 18(2), MLR 2017 reg 41: after any sequence of operations, no restricted value or value kept only for a hold is shown, read back or corrected in servicing', () => {
+		fc.assert(
+			fc.property(customerArb, fc.array(operation, { maxLength: 20 }), (first, ops) => {
+				const sim = new Simulation('record');
+				sim.record(first);
+				for (const op of ops) sim.run(op);
+				for (const id of sim.customers) {
+					const barred = heldValues(sim.t.ctx, id).filter((h) => h.value !== null && (h.restricted || h.keptForHoldOnly));
+					const view = getCustomer(sim.t.ctx, id, { purposeCode: 'account-servicing' });
+					if (!view.ok) throw new Error(view.error.message);
+					for (const h of barred) {
+						const code = h.restricted ? 'field.restricted' : 'field.kept-for-hold-only';
+						const shown = view.value.fields.find((f) => f.field === h.field);
+						if (shown) expect(shown, h.field).toMatchObject({ value: null, withheld: { code } });
+						expect(readBack(sim.t.ctx, id, [h.field]), h.field).toMatchObject({ ok: false, error: { code } });
+						expect(correctField(sim.t.ctx, { customerId: id, field: h.field, newValue: 'Qzz', reason: 'servicing' }), h.field).toMatchObject({ ok: false, error: { code } });
+						expect(findHeldValue(sim.t.ctx, id, h.field)?.value, h.field).toBe(h.value);
+					}
+				}
+				sim.t.close();
+				open = open.filter((t) => t !== sim.t);
+			}),
+			{ numRuns: 12 }
 		);
 	});
 
