@@ -96,8 +96,8 @@ export function endPreview(db: Db, tutorId: string, scenarioId: string, attemptI
 	return owned ? endAttempt(db, owned.loaded, attemptId) : NOT_FOUND;
 }
 
-/** Which marking points the preview's actions meet so far: the marking as if it ended now. */
+/** Which marking points the preview's actions meet so far (a mistake not yet made counts as avoided so far). */
 export function pointsSoFar(db: Db, owned: OwnedPreview): { points: PointResult[]; score: number; passed: boolean; verdict: Verdict } {
-	const marking = markAttempt(owned.loaded.scenario, attemptEvents(db, owned.view.id), { seedIds: owned.view.seedIds });
+	const marking = markAttempt(owned.loaded.scenario, attemptEvents(db, owned.view.id), { seedIds: owned.view.seedIds, inProgress: owned.view.status !== 'ended' });
 	return { points: marking.points, score: marking.score, passed: marking.passed, verdict: verdictOf(marking) };
 }

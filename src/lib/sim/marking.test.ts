@@ -92,6 +92,9 @@ describe('markAttempt: the pass rule (no critical miss and the score at the pass
 		ended.dialogue('dialogue.ended', { details: { node: 'thanks' } });
 		expect(markAttempt(early, ended.events).endedEarly).toBe(true);
 		expect(markAttempt(scenario, ended.events).endedEarly).toBe(false);
+
+		// "So far", for an attempt still under way, a mistake not yet made counts as avoided.
+		expect(markAttempt(scenario, log.events, { inProgress: true }).points.find((p) => p.id === 'no-disclosure')).toMatchObject({ outcome: 'met', met: true });
 	});
 
 	it('a tagged choice scales its point by its credit, the lowest counting; a critical one misses a critical point', () => {

@@ -114,11 +114,20 @@ export function endedEarly(scenario: Pick<Scenario, 'dialogue'>, events: readonl
 	return node?.early === true;
 }
 
-export function markAttempt(scenario: Scenario, events: readonly SimEvent[], options: EvaluateOptions = {}): MarkingResult {
-	const log = createEventLog(events, { variables: initialVariables(scenario), ...options });
+export interface MarkingOptions extends EvaluateOptions {
+	/**
+	 * The marking of an attempt still under way, "so far" (the author's preview panel): a point met
+	 * because nothing went wrong yet counts as met, not as not reached.
+	 */
+	inProgress?: boolean;
+}
+
+export function markAttempt(scenario: Scenario, events: readonly SimEvent[], options: MarkingOptions = {}): MarkingResult {
+	const { inProgress = false, ...evaluate } = options;
+	const log = createEventLog(events, { variables: initialVariables(scenario), ...evaluate });
 	const weights = pointWeights(scenario);
 	const tagged = taggedChoices(events);
-	const early = endedEarly(scenario, events);
+	const early = !inProgress && endedEarly(scenario, events);
 	const points = scenario.marking.map((point, i): PointResult => {
 		const rule = evaluateOn(point.rule, log);
 		const critical = point.critical === true;
