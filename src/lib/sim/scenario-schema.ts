@@ -195,7 +195,7 @@ const organisation = z.strictObject({
 	dpo: z.strictObject({ name: text, email: z.email('expected an email address'), phone: z.string().trim().optional() }).optional(),
 	settings: z.strictObject({ recognisedLegitimateInterests: z.boolean().optional() }).optional(),
 	/** The teams and outside bodies the organisation discloses to, and what each may receive per purpose. */
-	directory: z.array(directoryEntry).default([]),
+	directory: z.array(directoryEntry).optional(),
 	supervisor: supervisor.optional()
 });
 
