@@ -165,7 +165,7 @@ test('an attempt survives a reload, and a form sent again is not applied twice',
 	expect(await sim.lines().allInnerTexts()).toEqual(lines);
 	await expect(sim.clock()).toHaveText(clock);
 	await sim.open('Customer record');
-	await expect(page.getByText(`${DANIEL} · Daniel Hughes`)).toBeVisible();
+	await expect(page.getByRole('paragraph').filter({ hasText: `${DANIEL} · Daniel Hughes` })).toBeVisible();
 
 	// The reply and the search, sent again exactly as their forms sent them (a resubmitted reload, a double click).
 	const origin = new URL(page.url()).origin;
