@@ -9,10 +9,10 @@ const SHOWN_PER_SCENARIO = 3;
 
 /** A criterion's evidence, per scenario: its newest few attempts (attemptsOf gives newest first). */
 function byScenario(attempts: (AttemptSummary & { signedOff: boolean })[]) {
-	const groups = new Map<string, { scenarioId: string; title: string; attempts: (Pick<AttemptSummary, 'id' | 'status' | 'passed' | 'startedAt'> & { signedOff: boolean })[]; more: number }>();
+	const groups = new Map<string, { scenarioId: string; title: string; attempts: (Pick<AttemptSummary, 'id' | 'status' | 'passed' | 'startedAt' | 'verdict'> & { signedOff: boolean })[]; more: number }>();
 	for (const a of attempts) {
 		const group = groups.get(a.scenarioId) ?? { scenarioId: a.scenarioId, title: a.title, attempts: [], more: 0 };
-		if (group.attempts.length < SHOWN_PER_SCENARIO) group.attempts.push({ id: a.id, status: a.status, passed: a.passed, startedAt: a.startedAt, signedOff: a.signedOff });
+		if (group.attempts.length < SHOWN_PER_SCENARIO) group.attempts.push({ id: a.id, status: a.status, passed: a.passed, verdict: a.verdict, startedAt: a.startedAt, signedOff: a.signedOff });
 		else group.more++;
 		groups.set(a.scenarioId, group);
 	}
