@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { writeTransaction } from './database';
-import { AUDIT_ACTIONS, appendAudit, auditEntries, canonicalJson, verifyAuditChain, type AuditDetails, type AuditInput } from './audit';
-import { createTestContext, type TestContext } from './testing';
+import { AUDIT_ACTIONS, appendAudit, auditEntries, verifyAuditChain, type AuditDetails, type AuditInput } from './audit';
+import { closeTestContextsAfterEach, createTestContext, type TestContext } from './testing';
 
-let open: TestContext[] = [];
+closeTestContextsAfterEach();
 function setUp(): TestContext {
 	const t = createTestContext();
-	open.push(t);
 	return t;
 }
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
 
 function append(t: TestContext, inputs: AuditInput[]): void {
 	writeTransaction(t.ctx.db, () => {
@@ -58,7 +53,6 @@ describe('audit log', () => {
 		const a = setUp();
 		append(a, someEntries(3));
 		const b = createTestContext({ seed: 'other' });
-		open.push(b);
 		expect(verifyAuditChain(a.ctx.db, a.ctx.workspaceId)).toMatchObject({ ok: true, entries: 4 });
 		expect(verifyAuditChain(b.ctx.db, b.ctx.workspaceId)).toMatchObject({ ok: true, entries: 1 });
 	});
@@ -138,12 +132,6 @@ describe('audit log', () => {
 			expect(entry.action).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
 			expect(entry.description.length).toBeGreaterThan(10);
 		}
-	});
-});
-
-describe('canonicalJson', () => {
-	it('sorts keys at every depth and drops undefined', () => {
-		expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: null }], c: undefined } })).toBe('{"a":{"d":[2,{"y":null,"z":1}]},"b":1}');
 	});
 });
 

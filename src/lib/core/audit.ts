@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { CoreContext } from './context';
-import type { Db } from './database';
+import { preparedStatements, type Db } from './database';
 import { isAuditAction, type AuditAction, type AuditSubjectType } from './audit-actions';
+import { canonicalJson } from './canonical-json';
 
 export { AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES, isAuditAction, type AuditAction, type AuditSubjectType } from './audit-actions';
 
@@ -43,25 +44,6 @@ export type AuditVerification =
 /** The prev_hash of a workspace's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with object keys sorted at every depth and no whitespace: one text per value. */
-export function canonicalJson(value: unknown): string {
-	if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) throw new Error(`canonicalJson: ${value} is not a JSON number`);
-		return JSON.stringify(value);
-	}
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-	if (typeof value === 'object') {
-		const proto: unknown = Object.getPrototypeOf(value);
-		if (proto !== Object.prototype && proto !== null) throw new Error('canonicalJson: only plain objects are encoded');
-		const entries = Object.entries(value as Record<string, unknown>)
-			.filter(([, v]) => v !== undefined)
-			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-	}
-	throw new Error(`canonicalJson: cannot encode a ${typeof value}`);
-}
-
 interface StoredEntry {
 	seq: number;
 	id: string;
@@ -80,7 +62,7 @@ interface StoredEntry {
 
 /**
  * hash_n = SHA-256(hash_n-1 ‖ canonical form of entry n) (DOMAIN.md §7): the hex prev_hash, then
- * canonicalJson of every column but the hashes, with fields and details as JSON values. Stored
+ * the RFC 8785 canonical JSON (canonical-json.ts) of every column but the hashes, with fields and details as JSON values. Stored
  * fields and details must themselves be canonical text, so the stored bytes are what was hashed.
  */
 function entryHash(row: Omit<StoredEntry, 'hash' | 'fields' | 'details'>, fields: unknown, details: unknown): string {
@@ -106,24 +88,14 @@ interface Statements {
 	all: Database.Statement<[string], StoredEntry>;
 }
 
-const statementCache = new WeakMap<Database.Database, Statements>();
-
-function statements(db: Db): Statements {
-	const client = db.$client;
-	let cached = statementCache.get(client);
-	if (!cached) {
-		cached = {
-			head: client.prepare('select seq, hash from audit_entry where workspace_id = ? order by seq desc limit 1'),
-			insert: client.prepare(
-				`insert into audit_entry (seq, id, workspace_id, at, actor_id, actor_role, action, subject_type, subject, fields, details, prev_hash, hash)
-				 values (@seq, @id, @workspace_id, @at, @actor_id, @actor_role, @action, @subject_type, @subject, @fields, @details, @prev_hash, @hash)`
-			),
-			all: client.prepare('select * from audit_entry where workspace_id = ? order by seq')
-		};
-		statementCache.set(client, cached);
-	}
-	return cached;
-}
+const statements = preparedStatements<Statements>((client) => ({
+		head: client.prepare('select seq, hash from audit_entry where workspace_id = ? order by seq desc limit 1'),
+		insert: client.prepare(
+			`insert into audit_entry (seq, id, workspace_id, at, actor_id, actor_role, action, subject_type, subject, fields, details, prev_hash, hash)
+			 values (@seq, @id, @workspace_id, @at, @actor_id, @actor_role, @action, @subject_type, @subject, @fields, @details, @prev_hash, @hash)`
+		),
+		all: client.prepare('select * from audit_entry where workspace_id = ? order by seq')
+}));
 
 /**
  * Appends one entry to the workspace's chain. Call it inside the operation's write transaction,

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import {
 	assessBreachRisk,
@@ -14,17 +14,12 @@ import {
 	type RegisterBreachInput
 } from './breaches';
 import { findings } from './policy';
-import { createTestContext, type TestContext, type TestContextOptions } from './testing';
+import { closeTestContextsAfterEach, createTestContext, type TestContext, type TestContextOptions } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 function setUp(options: TestContextOptions = {}): TestContext {
 	// Monday 9 June 2025, 09:00 BST
 	const t = createTestContext({ now: '2025-06-09T08:00:00.000Z', ...options });
-	open.push(t);
 	return t;
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { findings } from './policy';
 import { recordCustomer } from './customers';
@@ -11,18 +11,13 @@ import { findHeldValue } from './held-values';
 import { definePurpose } from './purposes';
 import { defineRetentionRule } from './retention';
 import { consent } from './schema';
-import { createTestContext, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext, lastAudit } from './testing';
 import { defineStandardPurposes } from './testing-records';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 function setUp(policyMode: 'record' | 'enforce' = 'record') {
 	const t = createTestContext({ workspace: { policyMode } });
-	open.push(t);
 	defineStandardPurposes(t.ctx);
 	const result = recordCustomer(t.ctx, {
 		purposeCodes: ['account-servicing', 'marketing'],
@@ -42,7 +37,6 @@ function setUp(policyMode: 'record' | 'enforce' = 'record') {
 	return { t, id, consentBy };
 }
 
-const lastAudit = (t: TestContext) => auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
 
 describe('consent (Art 7)', () => {
 	it('records one consent per purpose and channel with who, when, how, notice and evidence', () => {
@@ -172,7 +166,6 @@ describe('explicit consent for special category data (Art 7(3), Art 9(2)(a), Art
 	type Condition = 'explicit-consent' | 'vital-interests';
 	function withSpecialData(conditions: { healthCondition: Condition; vulnerabilityNote: Condition } = { healthCondition: 'explicit-consent', vulnerabilityNote: 'explicit-consent' }, policyMode: 'record' | 'enforce' = 'record') {
 		const t = createTestContext({ workspace: { policyMode } });
-		open.push(t);
 		defineStandardPurposes(t.ctx);
 		const result = recordCustomer(t.ctx, {
 			purposeCodes: ['account-servicing', 'vulnerability-support'],
@@ -249,7 +242,6 @@ describe('explicit consent for special category data (Art 7(3), Art 9(2)(a), Art
 					expect(findHeldValue(t.ctx, id, f)?.value === null, f).toBe(erased);
 				}
 				t.close();
-				open = open.filter((o) => o !== t);
 			}),
 			{ numRuns: 40 }
 		);

@@ -1,30 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
-import { recordCustomer, getCustomer } from './customers';
+import { getCustomer } from './customers';
 import { completeField, confirmAccuracy, contestField, correctField, fieldHistory } from './corrections';
 import { findHeldValue } from './held-values';
-import { createTestContext, type TestContext } from './testing';
-import { defineStandardPurposes } from './testing-records';
+import { closeTestContextsAfterEach, lastAudit } from './testing';
+import { organisationWithAda } from './testing-people';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
-function setUp(policyMode: 'record' | 'enforce' = 'record') {
-	const t = createTestContext({ workspace: { policyMode } });
-	open.push(t);
-	defineStandardPurposes(t.ctx);
-	const result = recordCustomer(t.ctx, {
-		purposeCodes: ['account-servicing', 'identity-checks'],
-		fields: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', addressLine1: '12 High Street', postcode: 'SW1A 1AA', nationalInsuranceNumber: 'AB123456C' }
-	});
-	if (!result.ok) throw new Error(result.error.message);
-	return { t, id: result.value.id };
-}
+const setUp = organisationWithAda;
 
-const lastAudit = (t: TestContext) => auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
 
 describe('corrections (Art 16)', () => {
 	it('keeps the old value, who, when and why when a date of birth is corrected', () => {

@@ -129,28 +129,23 @@ export function completeField(ctx: CoreContext, input: CompleteFieldInput): Resu
 	});
 }
 
+/** The two moves of a value's accuracy status: the status it must have, the one it gets, how each is recorded. */
+const ACCURACY_MOVES = {
+	contest: { from: 'ok', to: 'contested', action: 'customer.field.contested', change: 'contested', refused: ['field.already-contested', 'is already contested'] },
+	confirm: { from: 'contested', to: 'ok', action: 'customer.field.accuracy.confirmed', change: 'accuracy-confirmed', refused: ['field.not-contested', 'is not contested'] }
+} as const;
+
 /** Flags a value the person disputes as contested (Art 5(1)(d); Art 18(1)(a) allows restricting it while checked). */
 export function contestField(ctx: CoreContext, input: AccuracyInput): Result<FieldChange> {
-	const parsed = parseInput(accuracyInput, input);
-	if (!parsed.ok) return parsed;
-	const { customerId, field, requestId: request } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const found = requireHeldValue(ctx, customerId, field);
-		if (!found.ok) return found;
-		const held = found.value;
-		if (held.accuracy === 'contested') return err('field.already-contested', `${field} is already contested`, 'field');
-		return ok(
-			recordChange(ctx, held, {
-				action: 'customer.field.contested',
-				updates: { accuracy: 'contested' },
-				history: { change: 'contested', reason: parsed.value.reason, requestId: request }
-			})
-		);
-	});
+	return moveAccuracy(ctx, input, ACCURACY_MOVES.contest);
 }
 
 /** Records that a contested value was checked and found accurate: the contest is settled without a change. */
 export function confirmAccuracy(ctx: CoreContext, input: AccuracyInput): Result<FieldChange> {
+	return moveAccuracy(ctx, input, ACCURACY_MOVES.confirm);
+}
+
+function moveAccuracy(ctx: CoreContext, input: AccuracyInput, move: (typeof ACCURACY_MOVES)[keyof typeof ACCURACY_MOVES]): Result<FieldChange> {
 	const parsed = parseInput(accuracyInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, field, requestId: request } = parsed.value;
@@ -158,12 +153,12 @@ export function confirmAccuracy(ctx: CoreContext, input: AccuracyInput): Result<
 		const found = requireHeldValue(ctx, customerId, field);
 		if (!found.ok) return found;
 		const held = found.value;
-		if (held.accuracy !== 'contested') return err('field.not-contested', `${field} is not contested`, 'field');
+		if (held.accuracy !== move.from) return err(move.refused[0], `${field} ${move.refused[1]}`, 'field');
 		return ok(
 			recordChange(ctx, held, {
-				action: 'customer.field.accuracy.confirmed',
-				updates: { accuracy: 'ok' },
-				history: { change: 'accuracy-confirmed', reason: parsed.value.reason, requestId: request }
+				action: move.action,
+				updates: { accuracy: move.to },
+				history: { change: move.change, reason: parsed.value.reason, requestId: request }
 			})
 		);
 	});
@@ -178,14 +173,7 @@ export function fieldHistory(ctx: CoreContext, customerId: string, field?: strin
 	return writeTransaction(ctx.db, () => {
 		const customerRow = requireCustomer(ctx, customerId);
 		if (!customerRow.ok) return customerRow;
-		const conditions = [eq(customerFieldHistory.workspaceId, ctx.workspaceId), eq(customerFieldHistory.customerId, customerId)];
-		if (field !== undefined) conditions.push(eq(customerFieldHistory.field, field));
-		const rows = ctx.db
-			.select()
-			.from(customerFieldHistory)
-			.where(and(...conditions))
-			.orderBy(asc(customerFieldHistory.at), sql`rowid`)
-			.all();
+		const rows = fieldHistoryOf(ctx, customerId, field);
 		appendAudit(ctx, {
 			action: 'customer.viewed',
 			subjectType: 'customer',
@@ -195,4 +183,20 @@ export function fieldHistory(ctx: CoreContext, customerId: string, field?: strin
 		});
 		return ok(rows);
 	});
+}
+
+/**
+ * The same history, read without an audit entry: for a screen showing a record already opened
+ * (and audited) through getCustomer — the training desk, whose audit chain must hold only what the
+ * learner's recorded actions did, so that an attempt replays to the same chain.
+ */
+export function fieldHistoryOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field?: string): FieldHistoryEntry[] {
+	const conditions = [eq(customerFieldHistory.workspaceId, ctx.workspaceId), eq(customerFieldHistory.customerId, customerId)];
+	if (field !== undefined) conditions.push(eq(customerFieldHistory.field, field));
+	return ctx.db
+		.select()
+		.from(customerFieldHistory)
+		.where(and(...conditions))
+		.orderBy(asc(customerFieldHistory.at), sql`rowid`)
+		.all();
 }

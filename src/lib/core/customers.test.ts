@@ -1,23 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { findings } from './policy';
 import { retirePurpose } from './purposes';
 import { addCustomerFields, endRelationship, findCustomer, getCustomer, readBack, recordCustomer, type RecordCustomerInput } from './customers';
 import { restrictField } from './restriction';
 import { findHeldValue, heldValues } from './held-values';
-import { createTestContext, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext, lastAudit, type TestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
 import { criminalOffenceValue, customerField, customerFieldHistory, disclosure, specialCategoryValue } from './schema';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 function setUp(policyMode: 'record' | 'enforce' = 'record'): TestContext {
 	const t = createTestContext({ workspace: { policyMode } });
-	open.push(t);
 	defineStandardPurposes(t.ctx);
 	return t;
 }
@@ -41,7 +36,6 @@ function recorded(t: TestContext, input: RecordCustomerInput = ada) {
 	return result.value;
 }
 
-const lastAudit = (t: TestContext) => auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
 
 describe('collecting and recording a customer', () => {
 	it('records each value with its category, purpose, lawful basis, source, collection time, retention rule and accuracy', () => {

@@ -435,6 +435,11 @@ export function findCustomerByReference(ctx: Pick<CoreContext, 'db' | 'workspace
 		.get();
 }
 
+/** Whether the workspace holds this customer (a check that reads no personal data). */
+export function customerExists(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): boolean {
+	return ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))).get() !== undefined;
+}
+
 /** Loads a customer inside an operation, as a typed error when there is none. */
 export function requireCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Result<Customer> {
 	const found = findCustomer(ctx, customerId);

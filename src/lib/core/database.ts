@@ -62,3 +62,20 @@ export function restrictToOwner(path: string): void {
 export function writeTransaction<T>(db: Db, fn: () => T): T {
 	return db.$client.transaction(fn).immediate();
 }
+
+/**
+ * Statements prepared once per connection: `const statements = preparedStatements((client) => ({ … }))`
+ * gives `statements(db)`, which prepares them on a connection's first use and keeps them for as long
+ * as the connection lives (hot paths skip the query builder and re-preparing).
+ */
+export function preparedStatements<S>(prepare: (client: Database.Database) => S): (db: Db) => S {
+	const cache = new WeakMap<Database.Database, S>();
+	return (db) => {
+		let cached = cache.get(db.$client);
+		if (cached === undefined) {
+			cached = prepare(db.$client);
+			cache.set(db.$client, cached);
+		}
+		return cached;
+	};
+}

@@ -6,10 +6,10 @@
  * throws a RangeError naming the value, rather than returning a typed error.
  */
 import { isPublicHoliday, type Region } from './holidays';
+import { MS_PER_DAY, dayNumber, dayNumberOf, daysInMonth, formatDay, parsePlainDate, weekday } from './plain-date';
 
 export type { Region } from './holidays';
 
-const MS_PER_DAY = 86_400_000;
 const MS_PER_MINUTE = 60_000;
 // UK GDPR Art 33(1): "not later than 72 hours after having become aware of it"
 const BREACH_REPORT_WINDOW_MS = 72 * 60 * MS_PER_MINUTE;
@@ -85,53 +85,6 @@ export function isWorkingDay(date: string, region: Region): boolean {
 	// Checked even at weekends so that an unknown region is always refused.
 	const holiday = isPublicHoliday(date, region);
 	return dow !== 0 && dow !== 6 && !holiday;
-}
-
-// Plain dates are handled as day numbers (days since 1970-01-01) computed in UTC, so that adding
-// a day is adding one and the server's local time zone never enters.
-
-const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function parsePlainDate(value: string): { year: number; month: number; day: number } {
-	const match = typeof value === 'string' ? PLAIN_DATE.exec(value) : null;
-	const year = Number(match?.[1]);
-	const month = Number(match?.[2]);
-	const day = Number(match?.[3]);
-	if (match === null || year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-		throw new RangeError(`Invalid date ${JSON.stringify(value)}: expected a real date as YYYY-MM-DD`);
-	}
-	return { year, month, day };
-}
-
-function dayNumberOf(value: string): number {
-	const { year, month, day } = parsePlainDate(value);
-	return dayNumber(year, month, day);
-}
-
-function dayNumber(year: number, month: number, day: number): number {
-	const date = new Date(0);
-	// setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999; day 0 is the last
-	// day of the month before, which daysInMonth relies on.
-	date.setUTCFullYear(year, month - 1, day);
-	return Math.round(date.getTime() / MS_PER_DAY);
-}
-
-function daysInMonth(year: number, month: number): number {
-	return dayNumber(year, month + 1, 0) - dayNumber(year, month, 0);
-}
-
-function formatDay(day: number): string {
-	const date = new Date(day * MS_PER_DAY);
-	return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
-}
-
-/** 0 = Sunday … 6 = Saturday; 1 January 1970 was a Thursday. */
-function weekday(day: number): number {
-	return (((day + 4) % 7) + 7) % 7;
-}
-
-function pad(value: number, width: number): string {
-	return String(value).padStart(width, '0');
 }
 
 // RFC 3339 profile of ISO 8601: seconds and fraction optional, offset (Z or ±HH:MM) required.

@@ -1,24 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { getBreach } from './breaches';
 import { disclose, disclosuresOf, type DiscloseInput } from './disclosure';
 import { findings } from './policy';
 import { restrictField } from './restriction';
 import { authoriseThirdParty, revokeThirdPartyAuthority } from './third-parties';
-import { createOrganisation, recordPerson } from './testing-people';
-import type { TestContext, TestContextOptions } from './testing';
+import { organisationWithMargaret, recordPerson } from './testing-people';
+import type { TestContext } from './testing';
 import { verifyIdentity, type VerifyIdentityInput } from './verification';
+import { closeTestContextsAfterEach } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function setUp(options: TestContextOptions = {}) {
-	const t = createOrganisation(options);
-	open.push(t);
-	return { t, customer: recordPerson(t.ctx) };
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
 function verify(t: TestContext, input: VerifyIdentityInput): string {
 	const r = verifyIdentity(t.ctx, input);
 	if (!r.ok || r.value.attempt.outcome !== 'verified') throw new Error('fixture: verification did not succeed');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { endRelationship, getCustomer, recordCustomer } from './customers';
 import { runDisposal } from './disposal';
@@ -7,20 +7,15 @@ import { applyLegalHold } from './legal-hold';
 import { findHeldValue, heldValues } from './held-values';
 import { restrictField } from './restriction';
 import { disposalRun } from './schema';
-import { createTestContext, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
 import { defineRetentionRule } from './retention';
 import { definePurpose } from './purposes';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 function setUp() {
 	const t = createTestContext();
-	open.push(t);
 	defineStandardPurposes(t.ctx);
 	defineRetentionRule(t.ctx, { code: 'notes', description: 'Preference notes', periodMonths: 12, trigger: 'collected', action: 'anonymise' });
 	definePurpose(t.ctx, { code: 'preferences', name: 'Preferences', description: 'Service preferences', lawfulBasis: 'legitimate-interests', fields: ['preferredLanguage'], retentionRuleCode: 'notes' });
@@ -141,7 +136,6 @@ describe('disposal runs (storage limitation, Art 5(1)(e))', () => {
 				const kept = Object.values(run.value.counts).reduce((n, c) => n + c.held + (c.restricted ?? 0), 0);
 				expect(kept).toBe(due.filter((h) => h.restricted || h.legalHold).length);
 				t.close();
-				open = open.filter((o) => o !== t);
 			}),
 			{ numRuns: 30 }
 		);

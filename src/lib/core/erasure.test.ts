@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { endRelationship, findCustomer, recordCustomer } from './customers';
 import { correctField } from './corrections';
@@ -7,18 +7,13 @@ import { applyLegalHold } from './legal-hold';
 import { findHeldValue, heldValues } from './held-values';
 import { searchCustomers } from './search';
 import { customerFieldHistory } from './schema';
-import { createTestContext, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 function setUp() {
 	const t = createTestContext();
-	open.push(t);
 	defineStandardPurposes(t.ctx);
 	const result = recordCustomer(t.ctx, {
 		purposeCodes: ['account-servicing', 'identity-checks', 'marketing', 'vulnerability-support'],

@@ -9,6 +9,7 @@
  * backwards, which is not how they were (no early May holiday, and before 1971 Whit Monday and the
  * first Monday in August), so a date before 1978 is only as good as that projection.
  */
+import { MS_PER_DAY, dayNumber, dayNumberOf, formatDay, pad, weekday } from './plain-date';
 
 /** The three holiday regions of the UK; the organisation's region is one of its settings. */
 export type Region = 'england-and-wales' | 'scotland' | 'northern-ireland';
@@ -22,7 +23,6 @@ export interface PublicHoliday {
 const REGIONS: readonly Region[] = ['england-and-wales', 'scotland', 'northern-ireland'];
 const EW_AND_NI: readonly Region[] = ['england-and-wales', 'northern-ireland'];
 
-const MS_PER_DAY = 86_400_000;
 const JANUARY = 1;
 const MARCH = 3;
 const MAY = 5;
@@ -203,49 +203,8 @@ function lastMonday(year: number, month: number): number {
 	return last - ((weekday(last) - MONDAY + 7) % 7);
 }
 
-// Dates are handled as day numbers (days since 1970-01-01) computed in UTC, so that adding a day
-// is adding one and the server's local time zone never enters.
-
-function dayNumber(year: number, month: number, day: number): number {
-	const date = new Date(0);
-	// setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999; day 0 is the last
-	// day of the month before, which lastMonday relies on.
-	date.setUTCFullYear(year, month - 1, day);
-	return Math.round(date.getTime() / MS_PER_DAY);
-}
-
-const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function dayNumberOf(date: string): number {
-	const match = typeof date === 'string' ? PLAIN_DATE.exec(date) : null;
-	const year = Number(match?.[1]);
-	const month = Number(match?.[2]);
-	const day = Number(match?.[3]);
-	const valid =
-		match !== null && year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-	if (!valid) throw new RangeError(`Invalid date ${JSON.stringify(date)}: expected a real date as YYYY-MM-DD`);
-	return dayNumber(year, month, day);
-}
-
-function daysInMonth(year: number, month: number): number {
-	return dayNumber(year, month + 1, 0) - dayNumber(year, month, 0);
-}
-
-function formatDay(day: number): string {
-	const date = new Date(day * MS_PER_DAY);
-	return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
-}
-
-/** 0 = Sunday … 6 = Saturday; 1 January 1970 was a Thursday. */
-function weekday(day: number): number {
-	return (((day + 4) % 7) + 7) % 7;
-}
-
 function isWeekend(day: number): boolean {
 	const dow = weekday(day);
 	return dow === 0 || dow === 6;
 }
 
-function pad(value: number, width: number): string {
-	return String(value).padStart(width, '0');
-}

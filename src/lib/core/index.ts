@@ -1,7 +1,24 @@
 // The record-processing core's public API. Pure TypeScript over a database handle: nothing here
 // knows of SvelteKit, scenarios or scoring.
-export { openDatabase, writeTransaction, DEFAULT_MIGRATIONS_FOLDER, type Db, type OpenOptions } from './database';
-export * as schema from './schema';
+export { openDatabase, writeTransaction, preparedStatements, DEFAULT_MIGRATIONS_FOLDER, type Db, type OpenOptions } from './database';
+// The schema's code lists the layers above offer as choices (the desk's forms); its tables stay inside the core.
+export {
+	ART15_ITEMS,
+	AUTHORITY_TYPES,
+	CONSENT_GIVERS,
+	CONSENT_METHODS,
+	CONTACT_CHANNELS,
+	DATA_CATEGORIES,
+	DATA_SOURCES,
+	INTERACTION_CHANNELS,
+	LPA_TYPES,
+	OBJECTION_CHANNELS,
+	PARTY_TYPES,
+	REDACTION_DECISIONS,
+	REQUEST_KINDS,
+	THIRD_PARTY_ACTIONS,
+	VERIFICATION_METHODS
+} from './schema';
 export { ok, err, type Result, type CoreError } from './result';
 export { systemClock, randomIds, seededIds, type Actor, type CoreContext, type SystemContext } from './context';
 export {
@@ -19,7 +36,6 @@ export {
 	appendAudit,
 	verifyAuditChain,
 	auditEntries,
-	canonicalJson,
 	GENESIS_HASH,
 	AUDIT_ACTIONS,
 	AUDIT_SUBJECT_TYPES,
@@ -32,6 +48,7 @@ export {
 	type AuditRecord,
 	type AuditVerification
 } from './audit';
+export { canonicalJson, canonicalHash, sha256Hex, CanonicalJsonError, CANONICAL_ENCODING } from './canonical-json';
 export { responseDueDate, breachReportDueAt, isWorkingDay, type Region } from './deadlines';
 export { parseInput } from './input';
 export {
@@ -99,6 +116,7 @@ export {
 	contestField,
 	confirmAccuracy,
 	fieldHistory,
+	fieldHistoryOf,
 	type CorrectFieldInput,
 	type CompleteFieldInput,
 	type AccuracyInput,

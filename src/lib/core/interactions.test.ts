@@ -1,23 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { interactionsOf, logInteraction } from './interactions';
-import { createOrganisation, recordPerson } from './testing-people';
+import { createOrganisation, organisationWithMargaret } from './testing-people';
 import { defineRetentionRule } from './retention';
 import { definePurpose } from './purposes';
 import { recordCustomer } from './customers';
 import { heldValues } from './held-values';
-import type { TestContext } from './testing';
+import { closeTestContextsAfterEach } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function setUp() {
-	const t = createOrganisation();
-	open.push(t);
-	return { t, customer: recordPerson(t.ctx) };
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
 
 describe('interactions', () => {
 	it('logs a contact with its date and time, channel, party, nature, notes, actions and who handled it', () => {
@@ -74,7 +66,6 @@ describe('interactions', () => {
 describe('interactions and retention', () => {
 	it('restarts a "years after last contact" retention clock when the person is in touch', () => {
 		const t = createOrganisation();
-		open.push(t);
 		const rule = defineRetentionRule(t.ctx, { code: 'enquiries-2y', description: 'Enquiry notes: 2 years after last contact', periodMonths: 24, trigger: 'last-contact', action: 'erase' });
 		expect(rule.ok).toBe(true);
 		const purpose = definePurpose(t.ctx, {

@@ -13,7 +13,7 @@
  * in a row can only have been copied there.
  */
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { auditEntries, verifyAuditChain } from './audit';
 import { assessBreachRisk, registerBreach } from './breaches';
@@ -32,12 +32,9 @@ import { searchCustomers } from './search';
 import { createOrganisation } from './testing-people';
 import type { TestContext } from './testing';
 import { verifyIdentity } from './verification';
+import { closeTestContextsAfterEach } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 // ── Unique, recognisable values ──
 
@@ -245,7 +242,6 @@ function apply(m: Model, o: Op): void {
 
 function runSequence(ops: Op[], run: number): Model {
 	const t = createOrganisation({ seed: `invariants-${run}` });
-	open.push(t);
 	const m: Model = { t, run, counter: 0, customers: [], everything: new Map(), erased: new Set(), latestVerification: new Map() };
 	recordOne(m);
 	recordOne(m);

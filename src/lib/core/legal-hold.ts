@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CoreContext } from './context';
 import { writeTransaction } from './database';
 import { appendAudit } from './audit';
-import { requireCustomer } from './customers';
+import { requireCustomer, type Customer } from './customers';
 import { disposeOfValue } from './erasure';
 import { heldValues, updateHeldValue, writeHistory, type HeldValue } from './held-values';
 import { parseInput } from './input';
@@ -53,17 +53,28 @@ function selected(ctx: CoreContext, input: z.output<typeof releaseInput>): Resul
 	return ok(all.filter((h) => input.fields?.includes(h.field) || (input.categories as readonly string[] | undefined)?.includes(h.category)));
 }
 
+/** In one transaction: the customer, who must exist, and their values the input selects, handed to `act`. */
+function onSelectedValues<T>(
+	ctx: CoreContext,
+	input: z.output<typeof releaseInput>,
+	act: (values: HeldValue[], person: Customer) => Result<T>
+): Result<T> {
+	return writeTransaction(ctx.db, () => {
+		const person = requireCustomer(ctx, input.customerId);
+		if (!person.ok) return person;
+		const values = selected(ctx, input);
+		if (!values.ok) return values;
+		return act(values.value, person.value);
+	});
+}
+
 export function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Result<LegalHoldChange> {
 	const parsed = parseInput(applyInput, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const person = requireCustomer(ctx, parsed.value.customerId);
-		if (!person.ok) return person;
-		const values = selected(ctx, parsed.value);
-		if (!values.ok) return values;
+	return onSelectedValues(ctx, parsed.value, (values) => {
 		const { purposeCode, reasonCode, until } = parsed.value;
 		if (purposeCode !== undefined && !findPurpose(ctx, purposeCode)) return err('purpose.not-found', `No purpose "${purposeCode}"`, 'purposeCode');
-		const toHold = values.value.filter((h) => !h.legalHold);
+		const toHold = values.filter((h) => !h.legalHold);
 		if (toHold.length === 0) return err('legal-hold.nothing-to-hold', 'No value to hold: none selected, or all already held', 'fields');
 		for (const held of toHold) {
 			const version = held.version + 1;
@@ -96,12 +107,8 @@ export function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Re
 export function releaseLegalHold(ctx: CoreContext, input: ReleaseLegalHoldInput): Result<LegalHoldChange> {
 	const parsed = parseInput(releaseInput, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const person = requireCustomer(ctx, parsed.value.customerId);
-		if (!person.ok) return person;
-		const values = selected(ctx, parsed.value);
-		if (!values.ok) return values;
-		const toRelease = values.value.filter((h) => h.legalHold);
+	return onSelectedValues(ctx, parsed.value, (values, person) => {
+		const toRelease = values.filter((h) => h.legalHold);
 		if (toRelease.length === 0) return err('legal-hold.none', 'None of the selected values is under legal hold', 'fields');
 		const erasedFields: string[] = [];
 		for (const held of toRelease) {
@@ -109,7 +116,7 @@ export function releaseLegalHold(ctx: CoreContext, input: ReleaseLegalHoldInput)
 			const released = { legalHold: false, legalHoldReason: '', legalHoldCode: null, legalHoldPurposeCode: null, legalHoldUntil: null } as const;
 			updateHeldValue(ctx, held, { ...released, version, updatedAt: ctx.clock() });
 			writeHistory(ctx, { held, change: 'legal-hold-released', version, reason: parsed.value.reason });
-			if (held.keptForHoldOnly || person.value.erasedAt !== null) {
+			if (held.keptForHoldOnly || person.erasedAt !== null) {
 				disposeOfValue(ctx, { ...held, ...released, version }, 'erase', 'erasure decided while the legal hold applied');
 				erasedFields.push(held.field);
 			}

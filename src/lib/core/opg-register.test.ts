@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { addOpgRegisterEntry, searchOpgRegister } from './opg-register';
 import { writeTransaction } from './database';
 import { createOrganisation, recordPerson } from './testing-people';
-import type { TestContext } from './testing';
+import { closeTestContextsAfterEach } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 function setUp() {
 	const t = createOrganisation();
-	open.push(t);
 	const customer = recordPerson(t.ctx);
 	const add = (entry: Parameters<typeof addOpgRegisterEntry>[1]) => {
 		const r = writeTransaction(t.ctx.db, () => addOpgRegisterEntry(t.ctx, entry));
@@ -77,7 +72,6 @@ describe('the OPG register', () => {
 	it('keeps only one workspace’s register in its searches', () => {
 		const { t } = setUp();
 		const other = createOrganisation();
-		open.push(other);
 		expect(searchOpgRegister(other.ctx, { reference: '7000-4821-3366' })).toMatchObject({ ok: true, value: { entries: [] } });
 		expect(searchOpgRegister(t.ctx, { reference: '7000-4821-3366' })).toMatchObject({ ok: true, value: { entries: [{ donorName: 'Margaret Ellis' }] } });
 	});

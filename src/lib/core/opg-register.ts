@@ -4,7 +4,7 @@
  * used only once registered (Mental Capacity Act 2005 Sch 1 para 1), and the register says which
  * kind it is and who the attorneys are. The check is audited, so the file shows it was made.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
 import { writeTransaction } from './database';
@@ -12,7 +12,8 @@ import { appendAudit } from './audit';
 import { foldText } from './collection';
 import { parseInput } from './input';
 import { err, ok, type Result } from './result';
-import { LPA_TYPES, OPG_REGISTER_STATUSES, customer, opgRegisterEntry } from './schema';
+import { LPA_TYPES, OPG_REGISTER_STATUSES, opgRegisterEntry } from './schema';
+import { customerExists } from './customers';
 
 export type OpgRegisterEntry = typeof opgRegisterEntry.$inferSelect;
 
@@ -106,14 +107,4 @@ export function searchOpgRegister(ctx: CoreContext, input: SearchOpgRegisterInpu
 		});
 		return ok({ entries, attorneyListed });
 	});
-}
-
-function customerExists(ctx: CoreContext, customerId: string): boolean {
-	return (
-		ctx.db
-			.select({ id: customer.id })
-			.from(customer)
-			.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId)))
-			.get() !== undefined
-	);
 }

@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { recordCustomer } from './customers';
 import { formatRecordOfProcessing, recordOfProcessing } from './processing-record';
 import { disclosure } from './schema';
-import { createTestContext, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext, type TestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 function setUp(): TestContext {
 	const t = createTestContext({ workspace: { dpoPhone: '0113 496 0000' } });
-	open.push(t);
 	defineStandardPurposes(t.ctx);
 	return t;
 }

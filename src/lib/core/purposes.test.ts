@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { auditEntries } from './audit';
+import { describe, expect, it } from 'vitest';
 import { changePurpose, definePurpose, findPurpose, purposes, retirePurpose, type PurposeInput } from './purposes';
 import { changeRetentionRule, defineRetentionRule, retainUntilDate } from './retention';
 import { changeWorkspaceSettings } from './workspace';
-import { createTestContext, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext, lastAudit, type TestContext } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 function setUp(): TestContext {
 	const t = createTestContext();
-	open.push(t);
 	defineRetentionRule(t.ctx, { code: 'account-records', description: 'Account records', periodMonths: 72, trigger: 'relationship-ended', action: 'erase' });
 	return t;
 }
@@ -28,7 +22,6 @@ const billing: PurposeInput = {
 	retentionRuleCode: 'account-records'
 };
 
-const lastAudit = (t: TestContext) => auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
 
 describe('purposes (Art 5(1)(b), Art 6, Art 30)', () => {
 	it('defines a purpose with one lawful basis, the fields it needs and categories derived from them', () => {

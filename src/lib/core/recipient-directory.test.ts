@@ -1,21 +1,13 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { disclose, type DiscloseInput } from './disclosure';
 import { addDirectoryEntry, directoryEntries, notAllowedFor } from './recipient-directory';
-import { MARGARET, createOrganisation, recordPerson } from './testing-people';
-import type { TestContext, TestContextOptions } from './testing';
+import { MARGARET, organisationWithMargaret } from './testing-people';
+import { closeTestContextsAfterEach } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function setUp(options: TestContextOptions = {}) {
-	const t = createOrganisation(options);
-	open.push(t);
-	return { t, customer: recordPerson(t.ctx) };
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
 
 const COLLECTIONS = { code: 'collections', name: 'Collections', kind: 'team' as const, receives: [{ purposeCode: 'account-servicing', fields: ['phone', 'arrears', 'balance'] }] };
 const SALES = { code: 'home-services-sales', name: 'Home Services sales', kind: 'team' as const, receives: [] };
@@ -143,7 +135,6 @@ describe('disclosure to a directory entry', () => {
 					expect(r.value.disclosure.authorised).toBe(mayReceiveAll);
 					expect(r.value.breach !== null).toBe(!mayReceiveAll);
 					t.close();
-					open = open.filter((o) => o !== t);
 				}
 			),
 			{ numRuns: 60 }

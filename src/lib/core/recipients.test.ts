@@ -1,29 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { endRelationship } from './customers';
 import { disclose } from './disclosure';
 import { notificationsOf, notifyRecipients, recipientsFor } from './recipients';
 import { fulfilErasure, fulfilRectification } from './request-fulfilment';
-import { beginRequest, logRequest, type RequestKind, type RightsRequest } from './requests';
-import { createOrganisation, recordPerson } from './testing-people';
+import { type RequestKind, type RightsRequest } from './requests';
+import { createOrganisation, MARGARET_KNOWS, recordPerson, startRequest } from './testing-people';
 import type { TestContext } from './testing';
 import { verifyIdentity } from './verification';
+import { closeTestContextsAfterEach, unwrap } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-	if (!r.ok) throw new Error(r.error.message);
-	return r.value;
-}
-const knows = { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', dateOfBirth: '1961-04-12' };
+closeTestContextsAfterEach();
 
 /** Margaret, whose data went to a debt collector (twice), HMRC, a colleague and herself. */
 function setUp() {
 	const t = createOrganisation();
-	open.push(t);
 	const customer = recordPerson(t.ctx);
 	const id = customer.id;
 	const debtCollector = { type: 'regulator' as const, name: 'Collections desk', organisation: 'Northway Debt Recovery Ltd' };
@@ -35,15 +26,12 @@ function setUp() {
 		disclose(t.ctx, { customerId: id, recipient: { type: 'regulator', name: 'HMRC' }, fields: ['balance'], basisOrExemption: 'legal-obligation', authorityEvidence: 'Notice 9', channel: 'letter' })
 	).disclosure;
 	unwrap(disclose(t.ctx, { customerId: id, recipient: { type: 'colleague', name: 'J', role: 'debt collection agencies' }, fields: ['phone'], purposeCode: 'account-servicing', channel: 'internal' }));
-	const verificationId = unwrap(verifyIdentity(t.ctx, { customerId: id, requesterType: 'data-subject', method: 'knowledge-based', supplied: knows })).attempt.id;
+	const verificationId = unwrap(verifyIdentity(t.ctx, { customerId: id, requesterType: 'data-subject', method: 'knowledge-based', supplied: MARGARET_KNOWS })).attempt.id;
 	unwrap(disclose(t.ctx, { customerId: id, recipient: { type: 'data-subject' }, fields: ['balance'], channel: 'phone', verificationId }));
 	return { t, customer, first, second, hmrc };
 }
-function requestInProgress(t: TestContext, customerId: string, kind: RequestKind): RightsRequest {
-	const r = unwrap(logRequest(t.ctx, { kind, channel: 'phone', verbal: true, description: kind, customerId }));
-	unwrap(verifyIdentity(t.ctx, { customerId, requesterType: 'data-subject', method: 'knowledge-based', supplied: knows, requestId: r.id }));
-	return unwrap(beginRequest(t.ctx, { requestId: r.id }));
-}
+const requestInProgress = (t: TestContext, customerId: string, kind: RequestKind): RightsRequest =>
+	startRequest(t.ctx, { kind, channel: 'phone', verbal: true, description: kind, customerId });
 
 describe('notifying recipients (Art 19)', () => {
 	it('counts as recipients those in the disclosure log, grouped, but not the person or colleagues', () => {

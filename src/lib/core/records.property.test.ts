@@ -8,7 +8,7 @@
  *   ever shown, read back or corrected in servicing.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from './audit';
 import { addCustomerFields, endRelationship, getCustomer, readBack, recordCustomer } from './customers';
 import { completeField, confirmAccuracy, contestField, correctField, fieldHistory } from './corrections';
@@ -20,14 +20,10 @@ import { applyLegalHold, releaseLegalHold } from './legal-hold';
 import { liftRestriction, notifyRestrictionLift, restrictField } from './restriction';
 import { searchCustomers } from './search';
 import { foldText } from './collection';
-import { createTestContext, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext, type TestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 // Names chosen to include accents, apostrophes and hyphens; random ones start with Q, which no
 // camelCase word of the audit vocabulary does, so a match in the log can only be a leaked value.
@@ -97,7 +93,6 @@ class Simulation {
 
 	constructor(policyMode: 'record' | 'enforce') {
 		this.t = createTestContext({ workspace: { policyMode } });
-		open.push(this.t);
 		defineStandardPurposes(this.t.ctx);
 	}
 
@@ -239,7 +234,6 @@ describe('properties of the record operations', () => {
 					expect(text.includes(value), `audit log contains "${value}"`).toBe(false);
 				}
 				sim.t.close();
-				open = open.filter((t) => t !== sim.t);
 			}),
 			{ numRuns: 40 }
 		);
@@ -253,7 +247,6 @@ describe('properties of the record operations', () => {
 				for (const op of ops) sim.run(op);
 				expect(verifyAuditChain(sim.t.ctx.db, sim.t.ctx.workspaceId)).toMatchObject({ ok: true });
 				sim.t.close();
-				open = open.filter((t) => t !== sim.t);
 			}),
 			{ numRuns: 40 }
 		);
@@ -288,7 +281,6 @@ describe('properties of the record operations', () => {
 					expect(found, `"${value}" is still in ${found?.table}`).toBeUndefined();
 				}
 				sim.t.close();
-				open = open.filter((t) => t !== sim.t);
 			}),
 			{ numRuns: 40 }
 		);
@@ -314,7 +306,6 @@ describe('properties of the record operations', () => {
 					}
 				}
 				sim.t.close();
-				open = open.filter((t) => t !== sim.t);
 			}),
 			{ numRuns: 12 }
 		);
@@ -364,7 +355,6 @@ describe('properties of the record operations', () => {
 					if (result.ok) expect(result.value.hits.map((h) => h.customerId), JSON.stringify(query)).toContain(id);
 				}
 				sim.t.close();
-				open = open.filter((t) => t !== sim.t);
 			}),
 			{ numRuns: 50 }
 		);

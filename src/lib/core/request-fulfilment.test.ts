@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { giveConsent, mayMarket } from './consent';
 import { addCustomerFields, endRelationship, findCustomer, getCustomer } from './customers';
@@ -10,31 +10,15 @@ import { findings } from './policy';
 import { definePurpose } from './purposes';
 import { completeRequest } from './request-response';
 import { fulfilErasure, fulfilObjection, fulfilRectification, fulfilRestriction } from './request-fulfilment';
-import { beginRequest, getRequest, logRequest, type RequestKind, type RightsRequest } from './requests';
-import { createOrganisation, recordPerson } from './testing-people';
+import { getRequest, logRequest, type RequestKind, type RightsRequest } from './requests';
+import { organisationWithMargaret, startRequest } from './testing-people';
 import type { TestContext, TestContextOptions } from './testing';
-import { verifyIdentity } from './verification';
+import { closeTestContextsAfterEach, unwrap } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-	if (!r.ok) throw new Error(r.error.message);
-	return r.value;
-}
-function setUp(options: TestContextOptions = {}) {
-	const t = createOrganisation(options);
-	open.push(t);
-	return { t, customer: recordPerson(t.ctx) };
-}
-const knows = { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', dateOfBirth: '1961-04-12' };
-function requestInProgress(t: TestContext, customerId: string, kind: RequestKind, verify = true): RightsRequest {
-	const r = unwrap(logRequest(t.ctx, { kind, channel: 'phone', verbal: true, description: `A ${kind} request`, customerId }));
-	if (verify) unwrap(verifyIdentity(t.ctx, { customerId, requesterType: 'data-subject', method: 'knowledge-based', supplied: knows, requestId: r.id }));
-	return unwrap(beginRequest(t.ctx, { requestId: r.id }));
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
+const requestInProgress = (t: TestContext, customerId: string, kind: RequestKind, verify = true): RightsRequest =>
+	startRequest(t.ctx, { kind, channel: 'phone', verbal: true, description: `A ${kind} request`, customerId }, verify && {});
 const value = (t: TestContext, customerId: string, field: string) => heldValues(t.ctx, customerId).find((h) => h.field === field);
 
 describe('rectification (Art 16)', () => {
@@ -334,7 +318,6 @@ describe('objection (Art 21)', () => {
 					expect(result.ok).toBe(decision === 'stop');
 					if (result.ok) for (const channel of ['email', 'sms', 'phone', 'post'] as const) expect(mayMarket(t.ctx, customer.id, channel)).toBe(false);
 					t.close();
-					open = open.filter((o) => o !== t);
 				}
 			),
 			{ numRuns: 30 }

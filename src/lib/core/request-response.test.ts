@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { giveConsent } from './consent';
 import { addCustomerFields } from './customers';
@@ -8,32 +8,16 @@ import { findings } from './policy';
 import { RIGHTS_STATEMENT, applyRedactions, assembleResponse, collateRequestData, completeRequest, decideRedaction, type CollatedData } from './request-response';
 import { beginRequest, getRequest, logRequest, type LogRequestInput, type RightsRequest } from './requests';
 import { ART15_ITEMS } from './schema';
-import { createOrganisation, recordPerson } from './testing-people';
-import type { TestContext, TestContextOptions } from './testing';
+import { MARGARET_KNOWS, organisationWithMargaret, startRequest } from './testing-people';
+import type { TestContext } from './testing';
 import { verifyIdentity } from './verification';
+import { closeTestContextsAfterEach, unwrap } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-	if (!r.ok) throw new Error(r.error.message);
-	return r.value;
-}
-function setUp(options: TestContextOptions = {}) {
-	const t = createOrganisation(options);
-	open.push(t);
-	return { t, customer: recordPerson(t.ctx) };
-}
-const knows = { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', dateOfBirth: '1961-04-12' };
-
-/** A SAR logged for Margaret, verified (unless told otherwise) and in progress. */
-function sarInProgress(t: TestContext, customerId: string, extra: Partial<LogRequestInput> = {}, verify = true): RightsRequest {
-	const r = unwrap(logRequest(t.ctx, { kind: 'access', channel: 'email', verbal: false, description: 'Please send me all my data', customerId, ...extra }));
-	if (verify) unwrap(verifyIdentity(t.ctx, { customerId, requesterType: 'data-subject', method: 'knowledge-based', supplied: knows, requestId: r.id, channel: 'email' }));
-	return unwrap(beginRequest(t.ctx, { requestId: r.id }));
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
+/** A SAR logged for Margaret by email, verified (unless told otherwise) and in progress. */
+const sarInProgress = (t: TestContext, customerId: string, extra: Partial<LogRequestInput> = {}, verify = true): RightsRequest =>
+	startRequest(t.ctx, { kind: 'access', channel: 'email', verbal: false, description: 'Please send me all my data', customerId, ...extra }, verify && { channel: 'email' });
 
 describe('collating everything held (Art 15)', () => {
 	it('gathers records with their history, interactions, disclosures with recipients, consents, verification attempts, requests and special category data', () => {
@@ -151,7 +135,7 @@ describe('assembling and completing a SAR response', () => {
 	it('assembles every Art 15 item from the record', () => {
 		const { t, customer } = setUp();
 		unwrap(giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-991' }));
-		const verificationId = unwrap(verifyIdentity(t.ctx, { customerId: customer.id, requesterType: 'data-subject', method: 'knowledge-based', supplied: knows })).attempt.id;
+		const verificationId = unwrap(verifyIdentity(t.ctx, { customerId: customer.id, requesterType: 'data-subject', method: 'knowledge-based', supplied: MARGARET_KNOWS })).attempt.id;
 		unwrap(disclose(t.ctx, { customerId: customer.id, recipient: { type: 'data-subject' }, fields: ['balance'], channel: 'phone', verificationId }));
 		unwrap(
 			disclose(t.ctx, {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { findings } from './policy';
 import { logInteraction } from './interactions';
@@ -21,22 +21,15 @@ import {
 	type LogRequestInput,
 	type RightsRequest
 } from './requests';
-import { createOrganisation, recordPerson } from './testing-people';
-import type { TestContext, TestContextOptions } from './testing';
+import { organisationWithMargaret } from './testing-people';
+import type { TestContext } from './testing';
 import { verifyIdentity } from './verification';
 import { authoriseThirdParty } from './third-parties';
 import { assembleResponse, completeRequest } from './request-response';
+import { closeTestContextsAfterEach, unwrap } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function setUp(options: TestContextOptions = {}) {
-	const t = createOrganisation(options);
-	open.push(t);
-	return { t, customer: recordPerson(t.ctx) };
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
 const verbalSar = (extra: Partial<LogRequestInput> = {}): LogRequestInput => ({
 	kind: 'access',
 	channel: 'phone',
@@ -44,10 +37,6 @@ const verbalSar = (extra: Partial<LogRequestInput> = {}): LogRequestInput => ({
 	description: 'Caller wants “everything you have on me”',
 	...extra
 });
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-	if (!r.ok) throw new Error(r.error.message);
-	return r.value;
-}
 function logged(t: TestContext, extra: Partial<LogRequestInput> = {}): RightsRequest {
 	return unwrap(logRequest(t.ctx, verbalSar(extra)));
 }

@@ -37,7 +37,6 @@ import {
 	REQUEST_KINDS,
 	REQUEST_STATES,
 	authorisedThirdParty,
-	customer,
 	interaction,
 	requestTransition,
 	rightsRequest,
@@ -45,6 +44,7 @@ import {
 	workspace
 } from './schema';
 import { daysBetween, toUtcInstant, ukDateOf } from './uk-date';
+import { customerExists } from './customers';
 
 export type RightsRequest = typeof rightsRequest.$inferSelect;
 export type RequestTransition = typeof requestTransition.$inferSelect;
@@ -114,7 +114,7 @@ export function logRequest(ctx: CoreContext, input: LogRequestInput): Result<Rig
 	const receivedAt = v.receivedAt === undefined ? now : toUtcInstant(v.receivedAt);
 	if (receivedAt > now) return err('request.received-in-future', 'A request cannot be received in the future', 'receivedAt');
 	return writeTransaction(ctx.db, () => {
-		if (v.customerId !== undefined && !customerInWorkspace(ctx, v.customerId)) {
+		if (v.customerId !== undefined && !customerExists(ctx, v.customerId)) {
 			return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
 		}
 		if (v.thirdPartyId !== undefined) {
@@ -198,7 +198,7 @@ export function matchRequest(ctx: CoreContext, input: MatchRequestInput): Result
 		if (req.customerId !== null && req.customerId !== v.customerId) {
 			return err('request.already-matched', 'This request is already matched to another customer', 'customerId');
 		}
-		if (!customerInWorkspace(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
+		if (!customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
 		if (req.thirdPartyId !== null) {
 			const checked = thirdPartyOfCustomer(ctx, req.thirdPartyId, v.customerId);
 			if (!checked.ok) return checked;
@@ -669,10 +669,6 @@ function regionOf(ctx: CoreContext) {
 	const row = ctx.db.select({ region: workspace.region }).from(workspace).where(eq(workspace.id, ctx.workspaceId)).get();
 	if (!row) throw new Error(`no workspace ${ctx.workspaceId}`);
 	return row.region;
-}
-
-function customerInWorkspace(ctx: CoreContext, id: string): boolean {
-	return ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, id))).get() !== undefined;
 }
 
 function interactionInWorkspace(ctx: CoreContext, id: string): boolean {

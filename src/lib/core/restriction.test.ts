@@ -1,33 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { auditEntries } from './audit';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { findings } from './policy';
 import { correctField } from './corrections';
-import { getCustomer, readBack, recordCustomer } from './customers';
+import { getCustomer, readBack } from './customers';
 import { HOLD_USES, liftRestriction, notifyRestrictionLift, restrictField, servicingRefusal, type ServicingUse } from './restriction';
 import { findHeldValue } from './held-values';
-import { createTestContext, type TestContext } from './testing';
-import { defineStandardPurposes } from './testing-records';
+import { closeTestContextsAfterEach, lastAudit } from './testing';
+import { organisationWithAda } from './testing-people';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
-function setUp(policyMode: 'record' | 'enforce' = 'record') {
-	const t = createTestContext({ workspace: { policyMode } });
-	open.push(t);
-	defineStandardPurposes(t.ctx);
-	const result = recordCustomer(t.ctx, {
-		purposeCodes: ['account-servicing', 'identity-checks'],
-		fields: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', addressLine1: '12 High Street', postcode: 'SW1A 1AA', nationalInsuranceNumber: 'AB123456C' }
-	});
-	if (!result.ok) throw new Error(result.error.message);
-	return { t, id: result.value.id };
-}
+const setUp = organisationWithAda;
 
-const lastAudit = (t: TestContext) => auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
 
 describe('restriction (Art 18)', () => {
 	it('restricts a field, keeping it stored but marked', () => {

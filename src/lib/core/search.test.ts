@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { recordCustomer } from './customers';
 import { correctField } from './corrections';
 import { editDistance, rebuildNameIndex, searchCustomers, type SearchInput } from './search';
 import { createWorkspace } from './workspace';
-import { createTestContext, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 
 const people = [
 	{ reference: 'ACC-1001', fields: { givenName: 'Zoë', familyName: 'Lovelace', dateOfBirth: '1985-12-10', postcode: 'SW1A 1AA', email: 'zoe@example.com', phone: '07700 900001' } },
@@ -24,7 +20,6 @@ const people = [
 
 function setUp() {
 	const t = createTestContext();
-	open.push(t);
 	defineStandardPurposes(t.ctx);
 	const ids: Record<string, string> = {};
 	for (const p of people) {

@@ -16,7 +16,7 @@ import type Database from 'better-sqlite3';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { preparedStatements, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { compactPostcode, e164, foldText, plainDate } from './collection';
 import { parseInput } from './input';
@@ -152,21 +152,12 @@ interface NameStatements {
 	document: Database.Statement<[number], { customerId: string }>;
 	terms: Database.Statement<[string, string], { term: string }>;
 }
-const nameStatements = new WeakMap<Database.Database, NameStatements>();
-
-function statementsFor(ctx: CoreContext): NameStatements {
-	const client = ctx.db.$client;
-	let cached = nameStatements.get(client);
-	if (!cached) {
-		cached = {
-			match: client.prepare('select rowid from customer_name_search where customer_name_search match ?'),
-			document: client.prepare('select customer_id as customerId from customer_name_search where rowid = ?'),
-			terms: client.prepare("select term from customer_name_terms where col = 'names' and term >= ? and term < ?")
-		};
-		nameStatements.set(client, cached);
-	}
-	return cached;
-}
+const nameStatements = preparedStatements<NameStatements>((client) => ({
+		match: client.prepare('select rowid from customer_name_search where customer_name_search match ?'),
+		document: client.prepare('select customer_id as customerId from customer_name_search where rowid = ?'),
+		terms: client.prepare("select term from customer_name_terms where col = 'names' and term >= ? and term < ?")
+}));
+const statementsFor = (ctx: CoreContext): NameStatements => nameStatements(ctx.db);
 
 /** Words in the index within a typing slip of the token, closest first. */
 function nearTerms(ctx: CoreContext, token: string): string[] {

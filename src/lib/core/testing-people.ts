@@ -5,8 +5,10 @@
  */
 import { recordCustomer, type RecordedCustomer } from './customers';
 import type { CoreContext } from './context';
-import { createTestContext, type TestContext, type TestContextOptions } from './testing';
+import { beginRequest, logRequest, type LogRequestInput, type RightsRequest } from './requests';
+import { createTestContext, unwrap, type TestContext, type TestContextOptions } from './testing';
 import { defineStandardPurposes } from './testing-records';
+import { verifyIdentity, type VerifyIdentityInput } from './verification';
 
 /** Margaret Okonkwo, an account holder: the values as she would say them. */
 export const MARGARET = {
@@ -22,6 +24,24 @@ export const MARGARET = {
 	tariff: 'Standard Variable',
 	balance: '142.50',
 	arrears: '38.20'
+} as const;
+
+/** What Margaret says to prove who she is: enough for knowledge-based verification. */
+export const MARGARET_KNOWS = {
+	givenName: MARGARET.givenName,
+	familyName: MARGARET.familyName,
+	postcode: MARGARET.postcode,
+	dateOfBirth: MARGARET.dateOfBirth
+};
+
+/** Ada Lovelace, a customer with identity data under the money-laundering rule: for tests of changes to a record. */
+export const ADA = {
+	givenName: 'Ada',
+	familyName: 'Lovelace',
+	dateOfBirth: '1985-12-10',
+	addressLine1: '12 High Street',
+	postcode: 'SW1A 1AA',
+	nationalInsuranceNumber: 'AB123456C'
 } as const;
 
 /** A test context with the standard retention rules and purposes defined. */
@@ -43,4 +63,28 @@ export function recordPerson(
 	const recorded = recordCustomer(ctx, { purposeCodes, fields });
 	if (!recorded.ok) throw new Error(`recordPerson: ${recorded.error.message}`);
 	return recorded.value;
+}
+
+/** An organisation with the standard purposes and Margaret recorded: where most tests of requests start. */
+export function organisationWithMargaret(options: TestContextOptions = {}): { t: TestContext; customer: RecordedCustomer } {
+	const t = createOrganisation(options);
+	return { t, customer: recordPerson(t.ctx) };
+}
+
+/** An organisation in the given policy mode with Ada recorded for account servicing and identity checks. */
+export function organisationWithAda(policyMode: 'record' | 'enforce' = 'record'): { t: TestContext; id: string } {
+	const t = createOrganisation({ workspace: { policyMode } });
+	return { t, id: recordPerson(t.ctx, ADA, ['account-servicing', 'identity-checks']).id };
+}
+
+/**
+ * Logs a rights request, verifies the requester as Margaret (unless `verification` is false; its
+ * fields override the knowledge-based check's) and begins work on it.
+ */
+export function startRequest(ctx: CoreContext, request: LogRequestInput, verification: Partial<VerifyIdentityInput> | false = {}): RightsRequest {
+	const logged = unwrap(logRequest(ctx, request));
+	if (verification !== false) {
+		unwrap(verifyIdentity(ctx, { customerId: request.customerId!, requesterType: 'data-subject', method: 'knowledge-based', supplied: MARGARET_KNOWS, requestId: logged.id, ...verification }));
+	}
+	return unwrap(beginRequest(ctx, { requestId: logged.id }));
 }

@@ -1,6 +1,11 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { auditEntries, type AuditRecord } from './audit';
 import type { Actor, CoreContext } from './context';
 import { seededIds } from './context';
-import { openDatabase } from './database';
+import { DEFAULT_MIGRATIONS_FOLDER, openDatabase, type Db } from './database';
 import { createWorkspace, type Workspace, type WorkspaceInput } from './workspace';
 
 /** A clock tests move by hand. */
@@ -50,6 +55,32 @@ export function fixedClock(start: string): TestClock {
 	};
 }
 
+/** Where test contexts are kept until their test ends, once a file asked for that. */
+let closing: TestContext[] | null = null;
+
+/**
+ * Call once at the top of a test file: every test context made from then on (by createTestContext
+ * or anything built on it) is closed when the test that made it ends.
+ */
+export function closeTestContextsAfterEach(): void {
+	const made: TestContext[] = [];
+	closing = made;
+	afterEach(() => {
+		for (const t of made.splice(0)) t.close();
+	});
+}
+
+/** The value of a result a fixture relies on; a refusal means the fixture is broken, so it throws. */
+export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+	if (!result.ok) throw new Error(result.error.message);
+	return result.value;
+}
+
+/** The newest entry in the test workspace's audit log. */
+export function lastAudit(t: TestContext): AuditRecord {
+	return auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+}
+
 /**
  * A fresh in-memory database with every migration, one workspace (record mode unless asked
  * otherwise), a clock that only moves when told, and seeded ids: the one set-up every core test uses.
@@ -72,11 +103,43 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 	);
 	if (!created.ok) throw new Error(`createTestContext: ${created.error.message}`);
 	const ctx: CoreContext = { db, workspaceId: created.value.id, actor, clock: clock.now, ids };
-	return {
+	const t: TestContext = {
 		ctx,
 		workspace: created.value,
 		clock,
 		as: (other) => ({ ...ctx, actor: other }),
-		close: () => db.$client.close()
+		close: () => {
+			if (db.$client.open) db.$client.close();
+			const kept = waiting?.indexOf(t) ?? -1;
+			if (kept >= 0) waiting!.splice(kept, 1);
+		}
 	};
+	const waiting = closing;
+	waiting?.push(t);
+	return t;
+}
+
+/**
+ * Runs `use` on a new in-memory database migrated up to, not including, the migration whose tag
+ * ends with `tagSuffix` (the schema as it was before it), for tests of what that migration does to
+ * rows written before it. The migrations folder is copied and its journal cut; both are removed after.
+ */
+export function withDatabaseBefore<T>(tagSuffix: string, use: (db: Db) => T): T {
+	const folder = mkdtempSync(join(tmpdir(), 'custodian-migrations-'));
+	try {
+		cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
+		const journalPath = join(folder, 'meta', '_journal.json');
+		const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number; tag: string }[] };
+		const cut = journal.entries.find((e) => e.tag.endsWith(tagSuffix));
+		if (!cut) throw new Error(`no migration tagged …${tagSuffix}`);
+		writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < cut.idx) }));
+		const db = openDatabase(':memory:', { migrationsFolder: folder });
+		try {
+			return use(db);
+		} finally {
+			if (db.$client.open) db.$client.close();
+		}
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
 }

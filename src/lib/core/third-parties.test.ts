@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { THIRD_PARTY_ACTIONS } from './schema';
 import {
@@ -11,20 +11,11 @@ import {
 	thirdPartiesOf,
 	type AuthoriseThirdPartyInput
 } from './third-parties';
-import { createOrganisation, recordPerson } from './testing-people';
-import type { TestContext } from './testing';
+import { organisationWithMargaret, recordPerson } from './testing-people';
+import { closeTestContextsAfterEach } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function setUp() {
-	const t = createOrganisation();
-	open.push(t);
-	const customer = recordPerson(t.ctx);
-	return { t, customer };
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
 
 const son = (customerId: string): AuthoriseThirdPartyInput => ({
 	customerId,

@@ -10,8 +10,9 @@ import { writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { parseInput } from './input';
 import { err, ok, type Result } from './result';
-import { AUTHORITY_TYPES, DATA_CATEGORIES, LPA_TYPES, SPECIAL_CATEGORIES, THIRD_PARTY_ACTIONS, authorisedThirdParty, customer, type LpaType } from './schema';
+import { AUTHORITY_TYPES, DATA_CATEGORIES, LPA_TYPES, SPECIAL_CATEGORIES, THIRD_PARTY_ACTIONS, authorisedThirdParty, type LpaType } from './schema';
 import { ukDateOf } from './uk-date';
+import { customerExists } from './customers';
 
 export type AuthorisedThirdParty = typeof authorisedThirdParty.$inferSelect;
 export type ThirdPartyAction = (typeof THIRD_PARTY_ACTIONS)[number];
@@ -234,14 +235,4 @@ export function thirdPartiesOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, cus
 		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.customerId, customerId)))
 		.orderBy(authorisedThirdParty.recordedAt)
 		.all();
-}
-
-function customerExists(ctx: CoreContext, customerId: string): boolean {
-	return (
-		ctx.db
-			.select({ id: customer.id })
-			.from(customer)
-			.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId)))
-			.get() !== undefined
-	);
 }

@@ -2,7 +2,7 @@
  * The DOMAIN.md training scenarios 1–6 and 8, each run end to end through the core on one
  * database, as the simulator will run them: what the learner does, and what the record then shows.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import {
 	assessBreachRisk,
@@ -27,24 +27,13 @@ import { askForId, beginRequest, getRequest, logRequest, matchRequest, receiveId
 import { liftRestriction, notifyRestrictionLift } from './restriction';
 import { ART15_ITEMS } from './schema';
 import { checkAuthority } from './third-parties';
-import { MARGARET, createOrganisation, recordPerson } from './testing-people';
-import type { TestContext, TestContextOptions } from './testing';
+import { MARGARET, organisationWithMargaret } from './testing-people';
+import type { TestContext } from './testing';
 import { verifyIdentity } from './verification';
+import { closeTestContextsAfterEach, unwrap } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-	if (!r.ok) throw new Error(r.error.message);
-	return r.value;
-}
-function setUp(options: TestContextOptions = {}) {
-	const t = createOrganisation(options);
-	open.push(t);
-	return { t, customer: recordPerson(t.ctx) };
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
 const actions = (t: TestContext) => auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action);
 
 describe('scenario 1: a caller says she is the account holder’s wife', () => {

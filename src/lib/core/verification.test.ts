@@ -1,25 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { breachRegister } from './breaches';
 import { disclosuresOf } from './disclosure';
 import { findings } from './policy';
 import { logRequest, getRequest } from './requests';
 import { authoriseThirdParty } from './third-parties';
-import { MARGARET, createOrganisation, recordPerson } from './testing-people';
-import type { TestContext, TestContextOptions } from './testing';
+import { MARGARET, organisationWithMargaret } from './testing-people';
+import type { TestContext } from './testing';
 import { verifyIdentity, type VerifyIdentityInput } from './verification';
 import { VERIFICATION_POLICY, itemOf, verificationOutcome } from './verification-policy';
+import { closeTestContextsAfterEach } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
-function setUp(options: TestContextOptions = {}) {
-	const t = createOrganisation(options);
-	open.push(t);
-	return { t, customer: recordPerson(t.ctx) };
-}
+closeTestContextsAfterEach();
+const setUp = organisationWithMargaret;
 const caller = (customerId: string, supplied: Record<string, string>, extra: Partial<VerifyIdentityInput> = {}): VerifyIdentityInput => ({
 	customerId,
 	requesterType: 'data-subject',

@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seededIds } from './context';
 import { openDatabase, writeTransaction } from './database';
 import { auditEntries, verifyAuditChain } from './audit';
 import { applyPolicy, findings } from './policy';
 import { changeWorkspaceSettings, createWorkspace, getWorkspace } from './workspace';
-import { createTestContext, fixedClock, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext, fixedClock, type TestContext } from './testing';
 
-let open: TestContext[] = [];
-afterEach(() => {
-	for (const t of open) t.close();
-	open = [];
-});
+closeTestContextsAfterEach();
 function setUp(options?: Parameters<typeof createTestContext>[0]): TestContext {
 	const t = createTestContext(options);
-	open.push(t);
 	return t;
 }
 

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
+import { workspaceRow } from './columns';
 
 /**
  * The audit log (DOMAIN.md §7): append-only (triggers refuse UPDATE and DELETE) and hash-chained
@@ -10,10 +10,7 @@ import { workspace } from './workspace';
 export const auditEntry = sqliteTable(
 	'audit_entry',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** 1..n per workspace, without gaps: a gap is a deleted entry. */
 		seq: integer('seq').notNull(),
 		at: text('at').notNull(),

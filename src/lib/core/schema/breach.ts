@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
+import { workspaceRow } from './columns';
 
 /** ICO breach guidance: no likely risk, a risk (report to the ICO), a high risk (tell people too). */
 export const BREACH_RISKS = ['unassessed', 'unlikely', 'risk', 'high-risk'] as const;
@@ -11,10 +11,7 @@ export const BREACH_RISKS = ['unassessed', 'unlikely', 'risk', 'high-risk'] as c
 export const breach = sqliteTable(
 	'breach',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		awareAt: text('aware_at').notNull(),
 		occurredAt: text('occurred_at'),
 		reportDueAt: text('report_due_at').notNull(),

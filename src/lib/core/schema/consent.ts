@@ -1,7 +1,7 @@
 import { index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
-import { workspace } from './workspace';
-import { customer } from './customer';
+import { workspaceRow } from './columns';
+import { aboutCustomer } from './customer';
 
 /** Channels a consent or a marketing objection is given for (PECR distinguishes them). */
 export const CONTACT_CHANNELS = ['email', 'sms', 'phone', 'post', 'online'] as const;
@@ -23,13 +23,8 @@ export const CONSENT_GIVERS = ['data-subject', 'authorised-third-party'] as cons
 export const consent = sqliteTable(
 	'consent',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...workspaceRow(),
+		...aboutCustomer(),
 		purposeCode: text('purpose_code').notNull(),
 		channel: text('channel', { enum: CONTACT_CHANNELS }).notNull(),
 		givenBy: text('given_by', { enum: CONSENT_GIVERS }).notNull(),
@@ -66,13 +61,8 @@ export const OBJECTION_CHANNELS = [...CONTACT_CHANNELS, 'all'] as const;
 export const marketingObjection = sqliteTable(
 	'marketing_objection',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...workspaceRow(),
+		...aboutCustomer(),
 		channel: text('channel', { enum: OBJECTION_CHANNELS }).notNull(),
 		receivedAt: text('received_at').notNull(),
 		recordedBy: text('recorded_by').notNull(),

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
 import { DATA_CATEGORIES, LAWFUL_BASES } from './purpose';
 import { retentionRule } from './retention';
+import { workspaceRow } from './columns';
 
 /** Where a value came from: Art 15(1)(g) requires the source when not the person themselves. */
 export const DATA_SOURCES = ['data-subject', 'authorised-third-party', 'third-party', 'public-source', 'derived', 'organisation'] as const;
@@ -26,10 +26,7 @@ export const ACCURACY_STATUSES = ['ok', 'contested'] as const;
 export const customer = sqliteTable(
 	'customer',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** The organisation's account reference, e.g. "ACC-104233". */
 		reference: text('reference').notNull(),
 		createdAt: text('created_at').notNull(),
@@ -43,6 +40,15 @@ export const customer = sqliteTable(
 	},
 	(t) => [uniqueIndex('customer_reference_unique').on(t.workspaceId, t.reference)]
 );
+
+/** The customer a row is about; every such row has one. Spread into the table's columns. */
+export function aboutCustomer() {
+	return {
+		customerId: text('customer_id')
+			.notNull()
+			.references(() => customer.id)
+	};
+}
 
 /** Per-value metadata shared by ordinary, special-category and criminal-offence data. */
 const heldValueColumns = () => ({
@@ -91,13 +97,8 @@ const heldValueColumns = () => ({
 export const customerField = sqliteTable(
 	'customer_field',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...workspaceRow(),
+		...aboutCustomer(),
 		field: text('field').notNull(),
 		category: text('category', { enum: DATA_CATEGORIES }).notNull(),
 		value: text('value'),
@@ -149,13 +150,8 @@ export const SPECIAL_CATEGORIES = [
 export const specialCategoryValue = sqliteTable(
 	'special_category_value',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...workspaceRow(),
+		...aboutCustomer(),
 		/** Field name, e.g. "healthCondition", "vulnerabilityNote". */
 		field: text('field').notNull(),
 		specialCategory: text('special_category', { enum: SPECIAL_CATEGORIES }).notNull(),
@@ -175,13 +171,8 @@ export const specialCategoryValue = sqliteTable(
 export const criminalOffenceValue = sqliteTable(
 	'criminal_offence_value',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...workspaceRow(),
+		...aboutCustomer(),
 		field: text('field').notNull(),
 		value: text('value'),
 		schedule1Condition: text('schedule1_condition').notNull(),
@@ -217,13 +208,8 @@ export const VALUE_KINDS = ['ordinary', 'special-category', 'criminal-offence'] 
 export const customerFieldHistory = sqliteTable(
 	'customer_field_history',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...workspaceRow(),
+		...aboutCustomer(),
 		valueKind: text('value_kind', { enum: VALUE_KINDS }).notNull(),
 		/** Id of the customer_field, special_category_value or criminal_offence_value row. */
 		valueId: text('value_id').notNull(),

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
-import { customer } from './customer';
 import { INTERACTION_CHANNELS, PARTY_TYPES } from './interaction';
+import { workspaceRow } from './columns';
+import { aboutCustomer } from './customer';
 
 /**
  * The route that made a disclosure lawful, or "none" for an unauthorised one (which is a
@@ -26,13 +26,8 @@ export const DISCLOSURE_MANNERS = ['supplied', 'read-out'] as const;
 export const disclosure = sqliteTable(
 	'disclosure',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...workspaceRow(),
+		...aboutCustomer(),
 		recipientType: text('recipient_type', { enum: PARTY_TYPES }).notNull(),
 		/** Recipient as identified, e.g. "PC 1234 Smith, Thames Valley Police"; the data subject's is "data subject". */
 		recipientName: text('recipient_name').notNull(),

@@ -1,5 +1,5 @@
 import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
+import { workspaceRow } from './columns';
 
 /**
  * A policy breach the core let happen because the workspace is in record mode: what rule, what
@@ -8,10 +8,7 @@ import { workspace } from './workspace';
 export const finding = sqliteTable(
 	'finding',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** The same code enforce mode would have refused with, e.g. "disclosure.unauthorised". */
 		code: text('code').notNull(),
 		/** The law or principle broken, e.g. "UK GDPR Art 5(1)(c)". */

@@ -1,6 +1,6 @@
 import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
 import { customer } from './customer';
+import { workspaceRow } from './columns';
 
 export const INTERACTION_CHANNELS = ['phone', 'email', 'letter', 'in-person', 'web-chat', 'web-form', 'social-media', 'internal'] as const;
 
@@ -22,10 +22,7 @@ export const PARTY_TYPES = [
 export const interaction = sqliteTable(
 	'interaction',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** Null while the caller is not matched to a record. */
 		customerId: text('customer_id').references(() => customer.id),
 		channel: text('channel', { enum: INTERACTION_CHANNELS }).notNull(),

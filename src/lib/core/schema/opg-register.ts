@@ -1,6 +1,6 @@
 import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
 import { LPA_TYPES } from './third-party';
+import { workspaceRow } from './columns';
 
 /** Where a lasting power of attorney stands on the Office of the Public Guardian's register. */
 export const OPG_REGISTER_STATUSES = ['registered', 'pending', 'cancelled', 'revoked'] as const;
@@ -15,10 +15,7 @@ export type OpgRegisterStatus = (typeof OPG_REGISTER_STATUSES)[number];
 export const opgRegisterEntry = sqliteTable(
 	'opg_register_entry',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** The OPG's reference, e.g. "7000-1234-5678"; searched without spaces or hyphens. */
 		reference: text('reference').notNull(),
 		donorName: text('donor_name').notNull(),

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
 import { retentionRule } from './retention';
+import { workspaceRow } from './columns';
 
 /**
  * UK GDPR Art 6(1)(a)-(f). "recognised-legitimate-interests" (Data (Use and Access) Act 2025) is
@@ -28,10 +28,7 @@ export const DATA_CATEGORIES = ['identity', 'contact', 'account', 'financial', '
 export const purpose = sqliteTable(
 	'purpose',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** Stable code, e.g. "account-servicing", "marketing". Used in audit details and consents. */
 		code: text('code').notNull(),
 		name: text('name').notNull(),

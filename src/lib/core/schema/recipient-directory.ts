@@ -1,5 +1,5 @@
 import { sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
+import { workspaceRow } from './columns';
 
 /** A team of the organisation, or an outside body it shares data with (a processor, a partner). */
 export const DIRECTORY_KINDS = ['team', 'outside-body'] as const;
@@ -19,10 +19,7 @@ export interface DirectoryAllowance {
 export const recipientDirectory = sqliteTable(
 	'recipient_directory',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** Stable code, e.g. "field-services". */
 		code: text('code').notNull(),
 		/** As people say it, e.g. "Field Services". */

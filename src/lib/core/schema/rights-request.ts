@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
-import { customer } from './customer';
+import { aboutCustomer, customer } from './customer';
 import { INTERACTION_CHANNELS, PARTY_TYPES } from './interaction';
+import { workspaceRow } from './columns';
 
 /** UK GDPR Arts 15, 16, 17, 18, 21. */
 export const REQUEST_KINDS = ['access', 'rectification', 'erasure', 'restriction', 'objection'] as const;
@@ -49,10 +49,7 @@ export type ResponseContents = Partial<Record<Art15Item, unknown>>;
 export const rightsRequest = sqliteTable(
 	'rights_request',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** Null until the requester is matched to a record. */
 		customerId: text('customer_id').references(() => customer.id),
 		kind: text('kind', { enum: REQUEST_KINDS }).notNull(),
@@ -102,10 +99,7 @@ export const rightsRequest = sqliteTable(
 export const requestTransition = sqliteTable(
 	'request_transition',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		requestId: text('request_id')
 			.notNull()
 			.references(() => rightsRequest.id),
@@ -128,10 +122,7 @@ export const REDACTION_DECISIONS = ['withheld', 'supplied-without-identifying', 
 export const redaction = sqliteTable(
 	'redaction',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		requestId: text('request_id')
 			.notNull()
 			.references(() => rightsRequest.id),
@@ -165,16 +156,11 @@ export const RECIPIENT_NOTIFICATION_OUTCOMES = ['notified', 'impossible', 'dispr
 export const recipientNotification = sqliteTable(
 	'recipient_notification',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		requestId: text('request_id')
 			.notNull()
 			.references(() => rightsRequest.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...aboutCustomer(),
 		/** The disclosures to this recipient the notification covers. */
 		disclosureIds: text('disclosure_ids', { mode: 'json' }).$type<string[]>().notNull(),
 		recipientType: text('recipient_type', { enum: PARTY_TYPES }).notNull(),

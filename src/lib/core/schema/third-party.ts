@@ -1,6 +1,6 @@
 import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
-import { customer } from './customer';
+import { workspaceRow } from './columns';
+import { aboutCustomer } from './customer';
 
 /**
  * Recorded authority to act for a customer (DOMAIN.md §3). A caller who says they are the spouse
@@ -29,13 +29,8 @@ export const THIRD_PARTY_ACTIONS = ['receive-information', 'make-changes', 'make
 export const authorisedThirdParty = sqliteTable(
 	'authorised_third_party',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customer.id),
+		...workspaceRow(),
+		...aboutCustomer(),
 		name: text('name').notNull(),
 		/** E.g. "spouse", "son", "solicitor". Being related gives no authority by itself. */
 		relationship: text('relationship').notNull(),

@@ -1,7 +1,7 @@
 import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { workspace } from './workspace';
 import { customer } from './customer';
 import { PARTY_TYPES } from './interaction';
+import { workspaceRow } from './columns';
 
 export const VERIFICATION_METHODS = [
 	'knowledge-based', // the requester states items held on the record
@@ -22,10 +22,7 @@ export const VERIFICATION_OUTCOMES = ['verified', 'failed', 'incomplete'] as con
 export const verificationAttempt = sqliteTable(
 	'verification_attempt',
 	{
-		id: text('id').primaryKey(),
-		workspaceId: text('workspace_id')
-			.notNull()
-			.references(() => workspace.id),
+		...workspaceRow(),
 		/** The record the requester claims to be (or to act for); null if none was found. */
 		customerId: text('customer_id').references(() => customer.id),
 		interactionId: text('interaction_id'),

@@ -1,0 +1,2 @@
+ALTER TABLE `assessment_decision` ADD `hash_encoding` text DEFAULT 'legacy-2025' NOT NULL;--> statement-breakpoint
+ALTER TABLE `portfolio_document` ADD `hash_encoding` text DEFAULT 'legacy-2025' NOT NULL;
