@@ -4,59 +4,10 @@
  * dialogue's events). Reading and writing only: what an action does is runtime.ts and dialogue.ts.
  */
 import type Database from 'better-sqlite3';
-import type { CoreError, Db } from '../core';
+import { preparedStatements, type Db } from '../core';
+import type { ActionOutcome, AttemptResult, NodeView, StoredAction, TranscriptEntry } from './attempt-record';
 import type { SimEvent } from './events';
-import type { MarkingResult } from './marking';
 import { attempt, type AttemptRow } from './schema';
-
-/** The dialogue node the attempt rests at, as the learner sees it. */
-export interface NodeView {
-	id: string;
-	/** Who speaks; null for narration. */
-	speaker: { key: string; name: string; role: string } | null;
-	text: string;
-	choices: { id: string; label: string }[];
-	/**
-	 * While the dialogue waits for something done in the system: a neutral line (the node's
-	 * waitingText, or "<speaker> is waiting while you work in the system"), never what to do; else null.
-	 */
-	waitingFor: string | null;
-	/** The dialogue has finished; the learner may still work in the system before ending the attempt. */
-	ended: boolean;
-}
-
-export interface TranscriptEntry {
-	seq: number;
-	/** On the scenario clock (ISO 8601 UTC). */
-	at: string;
-	/** 'system': a core action and its outcome in plain words. */
-	kind: 'persona' | 'narration' | 'learner' | 'system';
-	who: string;
-	text: string;
-	/** The events this line shows. */
-	eventIds: string[];
-}
-
-export interface ActionOutcome {
-	actionSeq: number;
-	/** The scenario clock after the action. */
-	clock: string;
-	/** A core operation's result, or the disclosure a choice made; an error is an outcome, not a failure. */
-	core?: { ok: true; value: unknown } | { ok: false; error: CoreError };
-	/** The transcript lines this action added. */
-	transcript: TranscriptEntry[];
-	node: NodeView | null;
-	/** True when the action had already been applied: this is its stored outcome, nothing was applied again. */
-	replayed: boolean;
-}
-
-export interface AttemptResult extends MarkingResult {
-	/** When the attempt was ended (wall clock, ISO 8601 UTC). */
-	endedAt: string;
-	/** The scenario clock when it was ended. */
-	clock: string;
-	scenarioVersion: string;
-}
 
 export interface AttemptView {
 	id: string;
@@ -70,7 +21,10 @@ export interface AttemptView {
 	/** The seq the next action must be sent with. */
 	nextActionSeq: number;
 	node: NodeView | null;
+	/** The transcript, whole or its last lines (TranscriptWindow). */
 	transcript: TranscriptEntry[];
+	/** How many lines come before the first of `transcript` (0 when it is whole). */
+	earlierLines: number;
 	/** Seed key → id of the record the core created for it. */
 	seedIds: Record<string, string>;
 	result: AttemptResult | null;
@@ -121,6 +75,15 @@ interface EventSqlRow {
 	details: string;
 }
 
+interface TranscriptSqlRow {
+	seq: number;
+	at: string;
+	kind: TranscriptEntry['kind'];
+	who: string;
+	text: string;
+	event_ids: string;
+}
+
 interface AuditSqlRow {
 	seq: number;
 	id: string;
@@ -153,8 +116,12 @@ function prepareStatements(client: Database.Database) {
 			 values (@attemptId, (select coalesce(max(seq), 0) + 1 from attempt_transcript where attempt_id = @attemptId), @actionSeq, @at, @kind, @who, @text, @eventIds)
 			 returning seq`
 		),
-		transcript: client.prepare<[string], { seq: number; at: string; kind: TranscriptEntry['kind']; who: string; text: string; event_ids: string }>(
-			'select seq, at, kind, who, text, event_ids from attempt_transcript where attempt_id = ? order by seq'
+		transcript: client.prepare<[string], TranscriptSqlRow>('select seq, at, kind, who, text, event_ids from attempt_transcript where attempt_id = ? order by seq'),
+		// Lines are numbered 1, 2, 3 … with no gaps, so the last n are those above max(seq) - n: a range of the key.
+		lastLines: client.prepare<{ attemptId: string; last: number }, TranscriptSqlRow>(
+			`select seq, at, kind, who, text, event_ids from attempt_transcript
+			 where attempt_id = @attemptId and seq > (select coalesce(max(seq), 0) from attempt_transcript where attempt_id = @attemptId) - @last
+			 order by seq`
 		),
 		// The core's audit log, read from where an attempt's part starts (the core reads whole workspaces).
 		auditAfter: client.prepare<[string, number], AuditSqlRow>(
@@ -164,16 +131,7 @@ function prepareStatements(client: Database.Database) {
 	};
 }
 
-const statementCache = new WeakMap<Database.Database, ReturnType<typeof prepareStatements>>();
-
-function statements(db: Db) {
-	let cached = statementCache.get(db.$client);
-	if (!cached) {
-		cached = prepareStatements(db.$client);
-		statementCache.set(db.$client, cached);
-	}
-	return cached;
-}
+const statements = preparedStatements(prepareStatements);
 
 const parseJson = <T>(text: string): T => JSON.parse(text) as T;
 
@@ -219,15 +177,6 @@ export function recordEnd(db: Db, attemptId: string, endedAt: string, result: At
 }
 
 // ── Actions ──────────────────────────────────────────────────────────────────────────────────
-
-export interface StoredAction {
-	seq: number;
-	kind: 'choice' | 'core';
-	name: string;
-	input: unknown;
-	outcome: ActionOutcome;
-	at: string;
-}
 
 const toAction = (row: ActionSqlRow): StoredAction => ({
 	seq: row.seq,
@@ -280,10 +229,17 @@ export function appendTranscript(db: Db, attemptId: string, actionSeq: number, l
 	return { seq: inserted!.seq, ...line };
 }
 
-export function transcriptOf(db: Db, attemptId: string): TranscriptEntry[] {
-	return statements(db)
-		.transcript.all(attemptId)
-		.map((row) => ({ seq: row.seq, at: row.at, kind: row.kind, who: row.who, text: row.text, eventIds: parseJson<string[]>(row.event_ids) }));
+/**
+ * How much of the transcript a view carries: all of it (the debrief, the assessor, the portfolio),
+ * or only its last lines (the simulation screen, whose render must not grow with the attempt).
+ */
+export type TranscriptWindow = 'whole' | { last: number };
+
+const toLine = (row: TranscriptSqlRow): TranscriptEntry => ({ seq: row.seq, at: row.at, kind: row.kind, who: row.who, text: row.text, eventIds: parseJson<string[]>(row.event_ids) });
+
+export function transcriptOf(db: Db, attemptId: string, window: TranscriptWindow = 'whole'): TranscriptEntry[] {
+	const rows = window === 'whole' ? statements(db).transcript.all(attemptId) : statements(db).lastLines.all({ attemptId, last: Math.max(1, Math.floor(window.last)) });
+	return rows.map(toLine);
 }
 
 /** The workspace's audit entries after `afterSeq`, as events (with their audit seq). */
@@ -323,7 +279,8 @@ export function eventsOf(db: Db, row: Pick<AttemptRow, 'id' | 'workspaceId' | 's
 	return keyed.map((k, i) => ({ ...k.event, seq: i + 1 }));
 }
 
-export function toView(db: Db, row: AttemptRow): AttemptView {
+export function toView(db: Db, row: AttemptRow, window: TranscriptWindow = 'whole'): AttemptView {
+	const transcript = transcriptOf(db, row.id, window);
 	return {
 		id: row.id,
 		ownerId: row.ownerId,
@@ -334,7 +291,8 @@ export function toView(db: Db, row: AttemptRow): AttemptView {
 		clock: row.clock,
 		nextActionSeq: row.nextActionSeq,
 		node: row.node ?? null,
-		transcript: transcriptOf(db, row.id),
+		transcript,
+		earlierLines: (transcript[0]?.seq ?? 1) - 1,
 		seedIds: row.seedIds,
 		result: row.result ?? null,
 		startedAt: row.startedAt,

@@ -3,7 +3,7 @@
  * is "You" to themselves and named to everyone else), and the words for its medium, which follow
  * the persona's channel: a phone call has a caller, a chat has messages, a letter is correspondence.
  */
-import type { TranscriptEntry } from './attempts';
+import type { TranscriptEntry } from './attempt-record';
 import type { Scenario } from './scenario-schema';
 
 /**

@@ -22,7 +22,7 @@ import {
 	type Result
 } from '../core';
 import { ukDateOf } from '../core/uk-date';
-import type { NodeView, TranscriptEntry } from './attempts';
+import type { NodeView, TranscriptEntry } from './attempt-record';
 import { durationMs } from './clock';
 import type { SimEvent } from './events';
 import { createEventLog, evaluateOn, initialVariables, matchesEvent } from './rules';

@@ -6,7 +6,7 @@
  * not at the debrief.
  */
 import type { DisclosureOutcome, DisclosureProblem } from '../core';
-import type { TranscriptEntry } from './attempts';
+import type { TranscriptEntry } from './attempt-record';
 import type { SimEvent } from './events';
 import type { Scenario } from './scenario-schema';
 

@@ -43,26 +43,27 @@ import {
 	recordEnd,
 	recordProgress,
 	toView,
-	type ActionOutcome,
-	type AttemptResult,
 	type AttemptView,
-	type TranscriptEntry
+	type TranscriptWindow
 } from './attempts';
+import type { ActionOutcome, AttemptResult, StoredAction, TranscriptEntry } from './attempt-record';
 import { addMs, durationMs } from './clock';
+import { keepDeskState, startDeskState } from './desk/kept';
 import { afterCoreAction, choiceAt, discloseBySpeaking, enterNode, nodeById, nodeView, type DialogueTurn } from './dialogue';
 import type { SimEvent } from './events';
 import { unauthorisedDisclosureLines } from './reaction';
 import { markAttempt } from './marking';
 import { VARIABLE_SET_EVENT } from './rules';
-import { describeAction, isCoreOperation, runOperation, type CoreOperationName } from './operations';
+import { describeAction, isCoreOperation, runOperation, type CoreOperationName } from './desk/registry';
 import type { LoadedScenario } from './scenario-check';
 import { DEFAULT_CREDIT } from './scenario-schema';
 import type { AttemptRow } from './schema';
 import { seedWorkspace } from './seeding';
 
 export type { LoadedScenario } from './scenario-check';
-export { CORE_OPERATIONS, type CoreOperation, type CoreOperationName } from './operations';
-export type { ActionOutcome, AttemptResult, AttemptView, NodeView, TranscriptEntry, StoredAction } from './attempts';
+export { CORE_OPERATIONS, type CoreOperation, type CoreOperationName } from './desk/registry';
+export type { ActionOutcome, AttemptResult, NodeView, TranscriptEntry, StoredAction } from './attempt-record';
+export type { AttemptView, TranscriptWindow } from './attempts';
 export { attemptActions } from './attempts';
 
 export type LearnerAction =
@@ -166,6 +167,7 @@ export function startAttempt(db: Db, loaded: LoadedScenario, options: StartOptio
 			result: null
 		};
 		insertAttempt(db, row);
+		startDeskState(db, row.id);
 		const turn = attemptTurn(db, row, loaded, 0, seededIds(`${seed}:0`));
 		const node = enterNode(turn, scenario.dialogue.start);
 		recordProgress(db, row.id, { currentNode: node.id, node: nodeView(scenario, node), clock: turn.now(), nextActionSeq: 1 });
@@ -299,7 +301,9 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 		});
 		recordProgress(db, row.id, { currentNode: node?.id ?? null, node: view, clock: turn.now(), nextActionSeq: seq + 1 });
 		// The stored outcome is what a repeat of this action returns.
-		storeAction(db, row.id, { seq, kind: a.kind, name, input, outcome, at });
+		const stored: StoredAction = { seq, kind: a.kind, name, input, outcome, at };
+		storeAction(db, row.id, stored);
+		keepDeskState(db, row.id, stored);
 		return outcome;
 	});
 }
@@ -318,9 +322,10 @@ export function endAttempt(db: Db, loaded: LoadedScenario, attemptId: string, op
 	});
 }
 
-export function getAttempt(db: Db, attemptId: string): AttemptView | undefined {
+/** The attempt as its pages read it; the screen asks for only the transcript's last lines. */
+export function getAttempt(db: Db, attemptId: string, options: { transcript?: TranscriptWindow } = {}): AttemptView | undefined {
 	const row = findAttempt(db, attemptId);
-	return row && toView(db, row);
+	return row && toView(db, row, options.transcript);
 }
 
 /** The marking log: the core's events after seeding and the dialogue's events, in one seq order. */

@@ -1,36 +1,17 @@
 /**
- * The scenario library: every file passes the checker and starts on the real core, and for each
- * scenario a model answer meets every marking point while common mistakes miss exactly the points
- * they should, with the feedback the file gives. Every playthrough runs through the runtime: the
- * learner's choices, and core operations with the input a learner would type.
+ * The scenario library: every file passes the checker and starts on the real core, and common
+ * mistakes in two scenarios miss exactly the points they should, with the feedback the file gives
+ * (their model answers are played in playthroughs/, one file per scenario). Every playthrough runs
+ * through the runtime: the learner's choices, and core operations with the input a learner would type.
  */
 import { describe, expect, it } from 'vitest';
 import { openDatabase, verifyAuditChain } from '../core';
-import { formatScenarioError, loadScenarios, type LoadedScenario } from './scenario-check';
-import type { MarkingResult } from './marking';
-import { expectVerdict } from './playthroughs/support';
-import { replayAttempt, startAttempt } from './runtime';
-import type { Scenario } from './scenario-schema';
+import { formatScenarioError, loadScenarios } from './scenario-check';
+import { expectFeedbackFromFile, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './playthroughs/support';
+import { startAttempt } from './runtime';
 import { playthrough, type Step } from './testing';
 
 const library = loadScenarios('scenarios');
-
-function loadedScenario(id: string): LoadedScenario {
-	const found = library.scenarios.find((s) => s.scenario.id === id);
-	if (!found) throw new Error(`no scenario ${id}`);
-	return found;
-}
-
-/** The ids of the points not met, in file order. */
-const missed = (result: MarkingResult) => result.points.filter((p) => !p.met).map((p) => p.id);
-
-/** Each missed point's feedback is the file's notMet text, each met point's the met text. */
-function expectFeedbackFromFile(s: Scenario, result: MarkingResult) {
-	for (const point of result.points) {
-		const inFile = s.marking.find((m) => m.id === point.id)!;
-		expect(point.feedback).toBe(point.met ? inFile.feedback.met : inFile.feedback.notMet);
-	}
-}
 
 describe('the scenario library', () => {
 	it('passes the checker, every file', () => {
@@ -51,12 +32,6 @@ describe('the scenario library', () => {
 	});
 });
 
-/** The playthrough replays identically: same records, events, audit chain and marking. */
-function expectReplayIdentical(loaded: LoadedScenario, play: { db: Parameters<typeof replayAttempt>[0]; attemptId: string }) {
-	const replay = replayAttempt(play.db, loaded, play.attemptId);
-	expect(replay).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
-}
-
 describe('spouse-caller', () => {
 	const loaded = loadedScenario('spouse-caller');
 	const s = loaded.scenario;
@@ -65,7 +40,6 @@ describe('spouse-caller', () => {
 		do: 'logInteraction',
 		input: (r) => ({ customerId: daniel(r), channel: 'phone', direction: 'inbound', partyType, nature: 'Balance enquiry and change of address' })
 	});
-	const findTheAccount: Step = { do: 'searchCustomers', input: { name: 'Hughes', postcode: 'NN15 7QA', purposeCode: 'supply-and-billing' } };
 	const openTheAccount: Step = { do: 'viewCustomer', input: (r) => ({ customerId: daniel(r), purposeCode: 'supply-and-billing' }) };
 	// No third party is on file: the learner checks for one the caller could be and finds none.
 	const checkHerAuthority: Step = {
@@ -74,30 +48,6 @@ describe('spouse-caller', () => {
 	};
 	/** Time passing while the learner works on other things in the record. */
 	const busy = (minutes: number): Step[] => Array.from({ length: minutes }, () => openTheAccount);
-
-	it('model answer: checks the file, declines kindly, offers the way forward, logs the call', () => {
-		const play = playthrough(loaded, [
-			findTheAccount,
-			{ say: 'bring-up-account' },
-			openTheAccount,
-			checkHerAuthority,
-			{ say: 'explain-after-check' },
-			{ say: 'empathise-and-explain' },
-			{ say: 'explain-authority-route' },
-			{ say: 'explain-address-needs-daniel' },
-			{ say: 'check-understanding' },
-			{ say: 'goodbye' },
-			logTheCall('unauthorised-third-party')
-		]);
-		expect(play).toMatchObject({ node: 'call-ends', ended: true });
-
-		const result = play.end();
-		expect(missed(result)).toEqual([]);
-		expect(result).toMatchObject({ score: 100, passed: true, criticalMisses: [] });
-		expect([...result.criteriaEvidenced].sort()).toEqual([...s.criteria].sort());
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
-	});
 
 	it('mistake: lets the wife through his security and does everything she asks', () => {
 		const play = playthrough(loaded, [
@@ -246,37 +196,6 @@ describe('new-customer-signup', () => {
 		do: 'logInteraction',
 		input: (r) => ({ customerId: r.id('priya'), channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'New account' })
 	};
-
-	it('model answer: collects what the account needs, validated, with consent for email only, read back and logged', () => {
-		const play = playthrough(loaded, [
-			{ say: 'start-properly' },
-			{ say: 'ask-address' },
-			{ say: 'look-up-address' },
-			{ do: 'searchCustomers', input: { postcode: 'NN14 6BE', purposeCode: 'supply-and-billing' } },
-			{ say: 'reassure-without-disclosing' },
-			{ say: 'ask-to-spell' },
-			{ say: 'thank' },
-			{ say: 'decline-partner' },
-			{ say: 'explain-payment' },
-			recordPriya(spelled),
-			{ say: 'explain-and-confirm' },
-			consent('email'),
-			{ say: 'noted' },
-			{ say: 'about-to-read-back' },
-			readBack,
-			{ say: 'explain-next-steps' },
-			{ say: 'goodbye' },
-			logTheCall
-		]);
-		expect(play).toMatchObject({ node: 'closing', ended: true });
-
-		const result = play.end();
-		expect(missed(result)).toEqual([]);
-		expect(result).toMatchObject({ score: 100, passed: true });
-		expect([...result.criteriaEvidenced].sort()).toEqual([...s.criteria].sort());
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
-	});
 
 	it('mistake: takes everything offered, tells her about the last tenant and signs her up to all marketing', () => {
 		const play = playthrough(loaded, [

@@ -1,7 +1,9 @@
 /**
  * The simulator's tables: one row per attempt at a scenario, the learner's actions in order, and the
  * attempt's own log: the dialogue events (the core's events stay in the workspace's audit log) and
- * the transcript lines. drizzle.config.ts reads this file beside the core's and the server's schema.
+ * the transcript lines; and what the desk knows, kept as the attempt goes. drizzle.config.ts reads
+ * this file beside the core's and the server's schema. The shapes of the JSON columns are in
+ * attempt-record.ts.
  *
  * An attempt owns one workspace: the sandbox the core seeded from the scenario. Attempts are never
  * deleted, because their workspace's audit log refuses deletes.
@@ -9,11 +11,8 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { Actor } from '../core/context';
 import { workspace } from '../core/schema/workspace';
-import type { ActionOutcome, AttemptResult, NodeView } from './attempts';
-
-export const ATTEMPT_STATUSES = ['in-progress', 'ended'] as const;
-export const ACTION_KINDS = ['choice', 'core'] as const;
-export const TRANSCRIPT_KINDS = ['persona', 'narration', 'learner', 'system'] as const;
+import { ACTION_KINDS, ATTEMPT_STATUSES, TRANSCRIPT_KINDS, type ActionOutcome, type AttemptResult, type NodeView } from './attempt-record';
+import type { DeskState } from './desk/state';
 
 export const attempt = sqliteTable(
 	'attempt',
@@ -115,6 +114,20 @@ export const attemptTranscript = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.attemptId, t.seq] })]
 );
+
+/**
+ * What the simulation desk knows after the attempt's latest action (desk/state.ts), kept as the
+ * attempt goes: written in the transaction that stores the action, so the screen reads one row
+ * instead of folding every action. A fold of the action log, so replay reproduces it exactly.
+ */
+export const attemptDesk = sqliteTable('attempt_desk', {
+	attemptId: text('attempt_id')
+		.primaryKey()
+		.references(() => attempt.id),
+	/** The seq of the last action folded in (0 before the first). */
+	throughSeq: integer('through_seq').notNull(),
+	state: text('state', { mode: 'json' }).$type<DeskState>().notNull()
+});
 
 export type AttemptRow = typeof attempt.$inferSelect;
 export type AttemptActionRow = typeof attemptAction.$inferSelect;

@@ -64,6 +64,7 @@ import {
 import { cataloguedCategory, type FieldCategory } from './fields';
 import type { LoadedScenario, ScenarioError } from './scenario-check';
 import type { Scenario } from './scenario-schema';
+import { ukNineAm } from '../dates';
 
 /** Who seeds: the organisation's system, never the learner. */
 export const SEEDING_ACTOR: Actor = { id: 'system', name: 'Scenario set-up', role: 'system' };
@@ -106,14 +107,8 @@ export interface SeedOptions {
 }
 
 /** A date in a file ("2024-11-02") means 09:00 UK time that day; an instant means itself. */
-const LONDON_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' });
-
 export function seedInstant(value: string): string {
-	if (value.length !== 10) return new Date(Date.parse(value)).toISOString();
-	const winter = `${value}T09:00:00.000Z`;
-	const ukHour = LONDON_HOUR.format(new Date(winter));
-	// British Summer Time: 09:00 in London is 08:00 UTC (the change happens at 01:00 UTC, so never ambiguous at 8 or 9).
-	return ukHour === '09' ? winter : `${value}T08:00:00.000Z`;
+	return value.length === 10 ? ukNineAm(value) : new Date(Date.parse(value)).toISOString();
 }
 
 const later = (a: string, b: string) => (a > b ? a : b);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('colleague-requests');
 const s = loaded.scenario;
@@ -38,24 +38,22 @@ const noteJadesRequest: Step = {
 	})
 };
 
+/** Amira's request taken up properly: the purpose asked, Doreen found by reference and opened for metering, the PSR team asked. */
+const amiraChecked: Step[] = [{ say: 'check-purpose' }, findByReference, openForMetering, { say: 'ask-psr-team' }];
+/** Jade's sales request: her purpose asked, declined with the reason and the proper route, and noted on the record. */
+const jadeDeclined: Step[] = [{ say: 'next-chat' }, { say: 'ask-jade-purpose' }, { say: 'decline-and-explain' }, { say: 'explain-route' }, noteJadesRequest];
+/** The review: the three principles the chats turned on. */
+const threePrinciples: Step[] = [{ say: 'purpose-limitation' }, { say: 'minimisation' }, { say: 'security' }];
+
 describe('colleague-requests', () => {
 	it('model answer: checks purpose and team, supplies one field through the system, asks the PSR team, declines the sales request and notes it', () => {
 		const play = playthrough(loaded, [
-			{ say: 'check-purpose' },
-			findByReference,
-			openForMetering,
-			{ say: 'ask-psr-team' },
+			...amiraChecked,
 			{ say: 'use-work-order' },
 			supplyToAmira(),
 			{ say: 'confirm-with-amira' },
-			{ say: 'next-chat' },
-			{ say: 'ask-jade-purpose' },
-			{ say: 'decline-and-explain' },
-			{ say: 'explain-route' },
-			noteJadesRequest,
-			{ say: 'purpose-limitation' },
-			{ say: 'minimisation' },
-			{ say: 'security' }
+			...jadeDeclined,
+			...threePrinciples
 		]);
 		expect(play).toMatchObject({ node: 'review-ends', ended: true });
 		// The core checked Amira's need against the purpose and her role.
@@ -71,21 +69,12 @@ describe('colleague-requests', () => {
 
 	it('model answer: tells Amira the number by secure message, then logs the disclosure herself', () => {
 		const play = playthrough(loaded, [
-			{ say: 'check-purpose' },
-			findByReference,
-			openForMetering,
-			{ say: 'ask-psr-team' },
+			...amiraChecked,
 			{ say: 'secure-message' },
 			supplyToAmira(),
 			{ say: 'confirm-with-amira' },
-			{ say: 'next-chat' },
-			{ say: 'ask-jade-purpose' },
-			{ say: 'decline-and-explain' },
-			{ say: 'explain-route' },
-			noteJadesRequest,
-			{ say: 'purpose-limitation' },
-			{ say: 'minimisation' },
-			{ say: 'security' }
+			...jadeDeclined,
+			...threePrinciples
 		]);
 		// Saying it recorded nothing; the learner's own record is the one disclosure, and it moved the chat on.
 		const spoken = play.events.find((e) => e.name === 'disclosure.spoken')!;
@@ -97,21 +86,12 @@ describe('colleague-requests', () => {
 
 	it('mistake: tells Amira the number by secure message and never logs it', () => {
 		const play = playthrough(loaded, [
-			{ say: 'check-purpose' },
-			findByReference,
-			openForMetering,
-			{ say: 'ask-psr-team' },
+			...amiraChecked,
 			{ say: 'secure-message' },
 			{ say: 'say-done' },
 			{ say: 'confirm-with-amira' },
-			{ say: 'next-chat' },
-			{ say: 'ask-jade-purpose' },
-			{ say: 'decline-and-explain' },
-			{ say: 'explain-route' },
-			noteJadesRequest,
-			{ say: 'purpose-limitation' },
-			{ say: 'minimisation' },
-			{ say: 'security' }
+			...jadeDeclined,
+			...threePrinciples
 		]);
 		expect(play.events.filter((e) => e.name === 'disclosure.made')).toEqual([]);
 		const result = play.end();
@@ -189,9 +169,7 @@ describe('colleague-requests', () => {
 			{ say: 'accuracy' },
 			{ say: 'speed' }
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(s.marking.map((p) => p.id));
-		expectVerdict(result, { passed: false, score: 0, criticalMisses: ['no-unauthorised-disclosure'] });
+		const result = expectMistake(loaded, play, s.marking.map((p) => p.id), { passed: false, score: 0, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Each shortcut is on the debrief's timeline under the point it cost.
 		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.choices!.map((c) => [c.choice, c.quality])).toEqual([
 			['screenshot-whatsapp', 'critical'],
@@ -205,8 +183,6 @@ describe('colleague-requests', () => {
 		const screenshot = play.events.find((e) => e.name === 'choice.made' && e.details?.choice === 'screenshot-whatsapp')!;
 		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual([...disclosures, screenshot.id]);
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
 	});
 
 	it('mistake: handles Amira properly but borrows a login, gives in to Jade, and names two principles of three', () => {
@@ -224,25 +200,14 @@ describe('colleague-requests', () => {
 			{ say: 'minimisation' },
 			{ say: 'speed' }
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual([
-			'no-unauthorised-disclosure',
-			'sought-support-for-psr',
-			'confirmed-with-amira',
-			'declined-jade',
-			'explained-the-route',
-			'declined-request-noted',
-			'three-principles'
-		]);
 		// 12 of 30.
-		expectVerdict(result, { passed: false, score: 40, criticalMisses: ['no-unauthorised-disclosure'] });
+		const result = expectMistake(loaded, play, ['no-unauthorised-disclosure', 'sought-support-for-psr', 'confirmed-with-amira', 'declined-jade', 'explained-the-route', 'declined-request-noted', 'three-principles'], { passed: false, score: 40, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Amira's supply was authorised; Jade's was not.
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => [e.details?.route, e.details?.authorised])).toEqual([
 			['colleague-need-to-know', true],
 			['none', false]
 		]);
 		expect(result.points.find((p) => p.id === 'three-principles')!.evidence).toHaveLength(2);
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: records the supply properly but sends more than Amira asked for', () => {
@@ -254,50 +219,32 @@ describe('colleague-requests', () => {
 			supplyToAmira(['mobilePhone', 'dateOfBirth', 'balance']),
 			{ say: 'say-done' },
 			{ say: 'confirm-with-amira' },
-			{ say: 'next-chat' },
-			{ say: 'ask-jade-purpose' },
-			{ say: 'decline-and-explain' },
-			{ say: 'explain-route' },
-			noteJadesRequest,
-			{ say: 'purpose-limitation' },
-			{ say: 'minimisation' },
-			{ say: 'security' }
+			...jadeDeclined,
+			...threePrinciples
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'only-what-matched', 'secure-internal-channel']);
 		// 16 of 30.
-		expectVerdict(result, { passed: false, score: 53.3, criticalMisses: ['no-unauthorised-disclosure'] });
+		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'only-what-matched', 'secure-internal-channel'], { passed: false, score: 53.3, criticalMisses: ['no-unauthorised-disclosure'] });
 		// The engine refused the route: fields beyond the request, and fields the metering purpose does not need.
 		expect(play.events.find((e) => e.name === 'disclosure.made')?.details).toMatchObject({ authorised: false, route: 'none' });
 		expect(play.events.find((e) => e.name === 'disclosure.need.checked')?.details).toMatchObject({ outcome: 'not-needed' });
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake (over-cautious): checks Amira’s purpose, then refuses her the number her team may receive for it', () => {
 		const play = playthrough(loaded, [
-			{ say: 'check-purpose' },
-			findByReference,
-			openForMetering,
-			{ say: 'ask-psr-team' },
+			...amiraChecked,
 			{ say: 'refuse-amira' },
 			{ say: 'close-amira' },
 			{ say: 'ask-jade-purpose' },
 			{ say: 'decline-and-explain' },
 			{ say: 'explain-route' },
 			noteJadesRequest,
-			{ say: 'purpose-limitation' },
-			{ say: 'minimisation' },
-			{ say: 'security' }
+			...threePrinciples
 		]);
 		expect(play).toMatchObject({ node: 'review-ends', ended: true });
 		expect(play.events.filter((e) => e.name === 'disclosure.made')).toEqual([]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel', 'confirmed-with-amira']);
-		expect(result.points.find((p) => p.id === 'supplied-what-amira-needed')!.choices).toEqual([expect.objectContaining({ choice: 'refuse-amira', quality: 'poor', credit: 0 })]);
 		// 21 of 30: refusing someone entitled to the data is no safe default.
-		expectVerdict(result, { passed: false, score: 70 });
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		const result = expectMistake(loaded, play, ['checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel', 'confirmed-with-amira'], { passed: false, score: 70 });
+		expect(result.points.find((p) => p.id === 'supplied-what-amira-needed')!.choices).toEqual([expect.objectContaining({ choice: 'refuse-amira', quality: 'poor', credit: 0 })]);
 	});
 
 	it('mistake: tells Amira the number before asking what it is for, then handles the rest properly', () => {
@@ -305,46 +252,23 @@ describe('colleague-requests', () => {
 			{ say: 'just-send-number' },
 			{ say: 'ask-psr-team' },
 			{ say: 'confirm-with-amira' },
-			{ say: 'next-chat' },
-			{ say: 'ask-jade-purpose' },
-			{ say: 'decline-and-explain' },
-			{ say: 'explain-route' },
-			noteJadesRequest,
-			{ say: 'purpose-limitation' },
-			{ say: 'minimisation' },
-			{ say: 'security' }
+			...jadeDeclined,
+			...threePrinciples
 		]);
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['no-unauthorised-disclosure', 'found-by-reference', 'checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel']);
-		expectVerdict(result, { passed: false, score: 50, criticalMisses: ['no-unauthorised-disclosure'] });
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'found-by-reference', 'checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel'], { passed: false, score: 50, criticalMisses: ['no-unauthorised-disclosure'] });
 	});
 
 	it('mistake: checks the purpose, then sends the number to Amira’s personal phone on WhatsApp', () => {
 		const play = playthrough(loaded, [
-			{ say: 'check-purpose' },
-			findByReference,
-			openForMetering,
-			{ say: 'ask-psr-team' },
+			...amiraChecked,
 			{ say: 'whatsapp-number' },
 			{ say: 'confirm-with-amira' },
-			{ say: 'next-chat' },
-			{ say: 'ask-jade-purpose' },
-			{ say: 'decline-and-explain' },
-			{ say: 'explain-route' },
-			noteJadesRequest,
-			{ say: 'purpose-limitation' },
-			{ say: 'minimisation' },
-			{ say: 'security' }
+			...jadeDeclined,
+			...threePrinciples
 		]);
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false]);
-		const result = play.end();
 		// She asked the purpose first (that point stands); the number still went where no record or control reaches it. 19 of 30.
-		expect(missed(result)).toEqual(['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'secure-internal-channel']);
-		expectVerdict(result, { passed: false, score: 63.3, criticalMisses: ['no-unauthorised-disclosure'] });
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'secure-internal-channel'], { passed: false, score: 63.3, criticalMisses: ['no-unauthorised-disclosure'] });
 	});
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('disputed-accuracy-restriction');
 const s = loaded.scenario;
@@ -145,11 +145,8 @@ describe('disputed-accuracy-restriction', () => {
 			{ do: 'completeRequest', input: (r) => ({ requestId: r.id('request'), channel: 'phone' }) },
 			logTheCall
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['nothing-changed-on-her-word', 'sought-support-from-payments']);
 		// The promise replaced the referral to Payments, so that point goes too; the critical miss alone would fail it.
-		expectVerdict(result, { passed: false, score: 78.1, criticalMisses: ['nothing-changed-on-her-word'] });
-		expectFeedbackFromFile(s, result);
+		expectMistake(loaded, play, ['nothing-changed-on-her-word', 'sought-support-from-payments'], { passed: false, score: 78.1, criticalMisses: ['nothing-changed-on-her-word'] });
 	});
 
 	it('mistake: asks for the date of birth she disputes, turns her away on the mismatch, and stops there', () => {
@@ -188,17 +185,7 @@ describe('disputed-accuracy-restriction', () => {
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual([
-			'dispute-taken-seriously',
-			'restricted-while-checked',
-			'rights-explained',
-			'marketing-stopped-at-once',
-			'rights-requests-logged',
-			'call-logged-after-changes'
-		]);
-		expectVerdict(result, { passed: false, score: 59.4 });
-		expectFeedbackFromFile(s, result);
+		expectMistake(loaded, play, ['dispute-taken-seriously', 'restricted-while-checked', 'rights-explained', 'marketing-stopped-at-once', 'rights-requests-logged', 'call-logged-after-changes'], { passed: false, score: 59.4 });
 	});
 
 	it('mistake (Art 18(2), Art 21(3)): once restricted, the arrears cannot be changed or shown for servicing; asking to carry on marketing on "compelling grounds" is refused and missed', () => {
@@ -237,11 +224,8 @@ describe('disputed-accuracy-restriction', () => {
 		const viewed = play.events.find((e) => e.name === 'customer.viewed')!;
 		expect(viewed.details?.restricted).toEqual(expect.arrayContaining(['arrears']));
 		expect(viewed.fields).not.toContain('arrears');
-		const result = play.end();
-		expect(missed(result)).toEqual(['marketing-stopped-at-once']);
-		expect(result.points.find((p) => p.id === 'nothing-changed-on-her-word')?.met).toBe(true);
 		// Missing the marketing point alone still reaches the pass mark.
-		expectVerdict(result, { passed: true, score: 90.6 });
-		expectFeedbackFromFile(s, result);
+		const result = expectMistake(loaded, play, ['marketing-stopped-at-once'], { passed: true, score: 90.6 });
+		expect(result.points.find((p) => p.id === 'nothing-changed-on-her-word')?.met).toBe(true);
 	});
 });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('erasure-legal-retention');
 const s = loaded.scenario;
@@ -150,14 +150,11 @@ describe('erasure-legal-retention', () => {
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['erased-what-is-not-needed', 'suppression-kept', 'explained-what-and-why']);
-		expectVerdict(result, { passed: false, score: 75 });
+		expectMistake(loaded, play, ['erased-what-is-not-needed', 'suppression-kept', 'explained-what-and-why'], { passed: false, score: 75 });
 		// Only the values held on consent went: the marketing preference, and the health note held on
 		// explicit consent (Art 17(1)(b), Art 9(2)(a)); her account and contact details are still held.
 		expect(play.events.find((e) => e.name === 'customer.erased')?.details).toMatchObject({ categories: 'selected', counts: { preferences: 1, health: 1 } });
 		expect(eventIds(play, 'customer.suppressed')).toEqual([]);
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake (Art 21(3)): tries to carry on marketing on "compelling grounds" after her objection', () => {
@@ -189,14 +186,11 @@ describe('erasure-legal-retention', () => {
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['marketing-stopped']);
+		// The system refused; missing this point alone still reaches the pass mark.
+		const result = expectMistake(loaded, play, ['marketing-stopped'], { passed: true, score: 93.8 });
 		// The core refused to let marketing continue, and recorded what was tried.
 		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toEqual(['objection.direct-marketing-absolute']);
 		expect(result.points.find((p) => p.id === 'marketing-stopped')?.feedback).toContain('Art 21(3)');
-		// The system refused; missing this point alone still reaches the pass mark.
-		expectVerdict(result, { passed: true, score: 93.8 });
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: erases properly but never logs the request, and acts before verifying her', () => {
@@ -217,13 +211,10 @@ describe('erasure-legal-retention', () => {
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['verified-before-acting', 'request-logged']);
+		// Erasing for an unverified caller is critical: it fails above the pass mark.
+		expectMistake(loaded, play, ['verified-before-acting', 'request-logged'], { passed: false, score: 81.3, criticalMisses: ['verified-before-acting'] });
 		// In record mode the core let the unverified erasure happen, and recorded a finding.
 		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toContain('request.requester.unverified');
-		// Erasing for an unverified caller is critical: it fails above the pass mark.
-		expectVerdict(result, { passed: false, score: 81.3, criticalMisses: ['verified-before-acting'] });
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: refuses everything ("we keep it all for six years") and stops there', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('lpa-attorney-caller');
 const s = loaded.scenario;
@@ -58,23 +58,21 @@ const logTheCall = (thirdParty?: string): Step => ({
 	})
 });
 
+/** The account found and opened, the welfare LPA on file checked and explained, and the OPG register checked. */
+const registerChecked: Step[] = [findTheAccount, { say: 'bring-up-account' }, openTheAccount, checkTheLpaOnFile, { say: 'explain-welfare-lpa' }, { say: 'say-checking-register' }, checkTheRegister];
+/** The account found and opened and the LPA on file checked. */
+const lpaOnFileChecked: Step[] = [findTheAccount, { say: 'bring-up-account' }, openTheAccount, checkTheLpaOnFile];
+/** Mr Ellis helped as his financial LPA allows, his understanding checked, the call logged. */
+const helpedAndLogged: Step[] = [{ say: 'give-balance' }, { say: 'agree-bills' }, { say: 'check-understanding' }, logTheCall('pfa')];
+
 describe('lpa-attorney-caller', () => {
 	it('model answer: checks the LPA on file, asks for the financial one, checks it on the register, records it, verifies him, then helps', () => {
 		const play = playthrough(loaded, [
-			findTheAccount,
-			{ say: 'bring-up-account' },
-			openTheAccount,
-			checkTheLpaOnFile,
-			{ say: 'explain-welfare-lpa' },
-			{ say: 'say-checking-register' },
-			checkTheRegister,
+			...registerChecked,
 			{ say: 'confirm-and-record' },
 			recordTheFinancialLpa,
 			verifyTheAttorney,
-			{ say: 'give-balance' },
-			{ say: 'agree-bills' },
-			{ say: 'check-understanding' },
-			logTheCall('pfa')
+			...helpedAndLogged
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 		// The health and welfare LPA on file reached nothing financial, whatever scope it was recorded with.
@@ -98,10 +96,7 @@ describe('lpa-attorney-caller', () => {
 
 	it('mistake: acts on the health and welfare LPA for her money, and agrees to redirect the bills', () => {
 		const play = playthrough(loaded, [
-			findTheAccount,
-			{ say: 'bring-up-account' },
-			openTheAccount,
-			checkTheLpaOnFile,
+			...lpaOnFileChecked,
 			{ say: 'give-balance-anyway' },
 			{ say: 'agree-bills' },
 			{ say: 'goodbye' },
@@ -133,18 +128,12 @@ describe('lpa-attorney-caller', () => {
 
 	it('mistake: takes the financial LPA on his word, records it and tells him the balance without checking the register', () => {
 		const play = playthrough(loaded, [
-			findTheAccount,
-			{ say: 'bring-up-account' },
-			openTheAccount,
-			checkTheLpaOnFile,
+			...lpaOnFileChecked,
 			{ say: 'explain-welfare-lpa' },
 			{ say: 'accept-without-checking' },
 			recordTheFinancialLpa,
 			verifyTheAttorney,
-			{ say: 'give-balance' },
-			{ say: 'agree-bills' },
-			{ say: 'check-understanding' },
-			logTheCall('pfa')
+			...helpedAndLogged
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 		expect(eventIds(play, 'authority.register.checked')).toEqual([]);
@@ -160,13 +149,7 @@ describe('lpa-attorney-caller', () => {
 
 	it('mistake (over-cautious): checks the register, finds his financial LPA registered, and still refuses him: he hangs up', () => {
 		const play = playthrough(loaded, [
-			findTheAccount,
-			{ say: 'bring-up-account' },
-			openTheAccount,
-			checkTheLpaOnFile,
-			{ say: 'explain-welfare-lpa' },
-			{ say: 'say-checking-register' },
-			checkTheRegister,
+			...registerChecked,
 			{ say: 'refuse-registered' },
 			logTheCall('peter-welfare-lpa')
 		]);
@@ -211,35 +194,19 @@ describe('lpa-attorney-caller', () => {
 			{ say: 'confirm-and-record' },
 			recordTheFinancialLpa,
 			verifyTheAttorney,
-			{ say: 'give-balance' },
-			{ say: 'agree-bills' },
-			{ say: 'check-understanding' },
-			logTheCall('pfa')
+			...helpedAndLogged
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
-		const result = play.end();
-		expect(missed(result)).toEqual(['checked-authority-on-file', 'explained-lpa-types']);
 		// 25 of 29: the refusal cost the check of the file (2) and the explanation (2), and no more.
-		expectVerdict(result, { passed: true, score: 86.2 });
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		expectMistake(loaded, play, ['checked-authority-on-file', 'explained-lpa-types'], { passed: true, score: 86.2 });
 	});
 
 	it('mistake: checks and records the financial LPA, then tells him the balance before verifying him', () => {
 		const play = playthrough(loaded, [
-			findTheAccount,
-			{ say: 'bring-up-account' },
-			openTheAccount,
-			checkTheLpaOnFile,
-			{ say: 'explain-welfare-lpa' },
-			{ say: 'say-checking-register' },
-			checkTheRegister,
+			...registerChecked,
 			{ say: 'confirm-and-record' },
 			recordTheFinancialLpa,
-			{ say: 'give-balance' },
-			{ say: 'agree-bills' },
-			{ say: 'check-understanding' },
-			logTheCall('pfa')
+			...helpedAndLogged
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 		const disclosure = play.events.find((e) => e.name === 'disclosure.made')!;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('misdirected-email-breach');
 const s = loaded.scenario;
@@ -145,10 +145,7 @@ describe('misdirected-email-breach', () => {
 			{ say: 'blame' }
 		]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
-		const result = play.end();
-		expect(missed(result)).toEqual(s.marking.map((p) => p.id));
-		expectVerdict(result, { passed: false, score: 0, criticalMisses: ['breach-registered', 'reported-to-ico-on-time', 'customer-told', 'no-personal-email'] });
-		expectFeedbackFromFile(s, result);
+		expectMistake(loaded, play, s.marking.map((p) => p.id), { passed: false, score: 0, criticalMisses: ['breach-registered', 'reported-to-ico-on-time', 'customer-told', 'no-personal-email'] });
 	});
 
 	it('mistake: records awareness when told, assesses the risk as ordinary and emails her about it: no critical error, but below the pass mark', () => {
@@ -190,13 +187,10 @@ describe('misdirected-email-breach', () => {
 
 	it('a slip put right at once: agrees to a quiet resend, takes it back straight away, then does everything right, and passes', () => {
 		const play = playthrough(loaded, [{ say: 'cover-up' }, { say: 'reconsider' }, ...fromTheFacts()]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['no-cover-up']);
-		expectVerdict(result, { passed: true, score: 92.1 });
+		const result = expectMistake(loaded, play, ['no-cover-up'], { passed: true, score: 92.1 });
 		expect(result.points.find((p) => p.id === 'no-cover-up')!.choices!.map((c) => [c.choice, c.quality])).toEqual([
 			['cover-up', 'poor'],
 			['reconsider', 'acceptable']
 		]);
-		expectFeedbackFromFile(s, result);
 	});
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('police-address-request');
 const s = loaded.scenario;
@@ -126,24 +126,10 @@ describe('police-address-request', () => {
 			{ say: 'sent' },
 			{ say: 'bye' }
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual([
-			'no-unauthorised-disclosure',
-			'found-the-right-customer',
-			'verified-officer-independently',
-			'prejudice-test-recorded',
-			'reasoned-in-writing',
-			'minimum-disclosed',
-			'logged-under-exemption',
-			'secure-reply',
-			'contact-logged',
-			'confirmed-receipt'
-		]);
+		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'found-the-right-customer', 'verified-officer-independently', 'prejudice-test-recorded', 'reasoned-in-writing', 'minimum-disclosed', 'logged-under-exemption', 'secure-reply', 'contact-logged', 'confirmed-receipt'], { passed: false, score: 19.4, criticalMisses: ['no-unauthorised-disclosure', 'verified-officer-independently'] });
 		// The engine found the fields beyond the written request, so the exemption was not established.
 		expect(play.events.find((e) => e.name === 'disclosure.exemption.assessed')?.details).toMatchObject({ exemption: 'crime-and-taxation', outcome: 'not-established' });
 		expect(play.events.find((e) => e.name === 'customer.searched')?.details).toMatchObject({ resultCount: 2 });
-		expectVerdict(result, { passed: false, score: 19.4, criticalMisses: ['no-unauthorised-disclosure', 'verified-officer-independently'] });
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('slips put right: refuses the police outright at first, suggests tipping the customer off, does not confirm receipt, and passes', () => {
@@ -162,11 +148,8 @@ describe('police-address-request', () => {
 			{ say: 'bye' },
 			logTheContact
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['no-outright-refusal', 'no-tipping-off', 'confirmed-receipt']);
 		// Slips the DPO and the officer caught: 26 of 31 still reaches the pass mark.
-		expectVerdict(result, { passed: true, score: 83.9 });
-		expectFeedbackFromFile(s, result);
+		expectMistake(loaded, play, ['no-outright-refusal', 'no-tipping-off', 'confirmed-receipt'], { passed: true, score: 83.9 });
 	});
 
 	it('mistake: refuses the police outright and stands by it, so the officer rings off: no critical error, but 0 %', () => {

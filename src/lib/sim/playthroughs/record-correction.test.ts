@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('record-correction');
 const s = loaded.scenario;
@@ -126,21 +126,10 @@ describe('record-correction', () => {
 			{ say: 'goodbye' }
 		]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
-		const result = play.end();
-		expect(missed(result)).toEqual([
-			'found-the-right-record',
-			'corrected-not-replaced',
-			'quality-check-read-back',
-			'misdirected-bills-reported',
-			'call-logged-with-changes',
-			'no-self-service-brush-off',
-			'confirmed-understanding'
-		]);
 		// No critical error, but 18 of 31 is well below the pass mark.
-		expectVerdict(result, { passed: false, score: 58.1 });
+		expectMistake(loaded, play, ['found-the-right-record', 'corrected-not-replaced', 'quality-check-read-back', 'misdirected-bills-reported', 'call-logged-with-changes', 'no-self-service-brush-off', 'confirmed-understanding'], { passed: false, score: 58.1 });
 		// The name search found both Neves: that is why it does not count.
 		expect(play.events.find((e) => e.name === 'customer.searched')?.details).toMatchObject({ resultCount: 2 });
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: searches by name, skips security and corrects the other Neve’s record: two critical errors', () => {
@@ -157,15 +146,12 @@ describe('record-correction', () => {
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['found-the-right-record', 'verified-before-changing', 'name-and-address-corrected', 'quality-check-read-back', 'call-logged-with-changes']);
+		const result = expectMistake(loaded, play, ['found-the-right-record', 'verified-before-changing', 'name-and-address-corrected', 'quality-check-read-back', 'call-logged-with-changes'], { passed: false, score: 45.2, criticalMisses: ['verified-before-changing', 'name-and-address-corrected'] });
 		expect(result.points.find((p) => p.id === 'found-the-right-record')!.evidence).toEqual(
 			expect.arrayContaining(eventIds(play, 'customer.field.corrected', 'neve-sullivan'))
 		);
 		// Mrs Sullivan's record was changed with nobody verified: that is the first critical error.
 		expect(result.points.find((p) => p.id === 'verified-before-changing')!.evidence).toEqual(eventIds(play, 'customer.field.corrected', 'neve-sullivan'));
-		expectVerdict(result, { passed: false, score: 45.2, criticalMisses: ['verified-before-changing', 'name-and-address-corrected'] });
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: refuses her because the name and address she gives do not match, and she hangs up: a critical error', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { expectFeedbackFromFile, expectMistake, expectModelAnswer, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('retention-review-disposal');
 const s = loaded.scenario;
@@ -117,11 +117,7 @@ describe('retention-review-disposal', () => {
 			{ say: 'tidier' }
 		]);
 		expect(play).toMatchObject({ node: 'done', ended: true });
-		const result = play.end();
-		expect(missed(result)).toEqual(s.marking.map((p) => p.id).filter((id) => id !== 'run-as-of-today'));
-		expectVerdict(result, { passed: false, score: 11.1, criticalMisses: ['claim-records-held', 'existing-hold-survived'] });
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		expectMistake(loaded, play, s.marking.map((p) => p.id).filter((id) => id !== 'run-as-of-today'), { passed: false, score: 11.1, criticalMisses: ['claim-records-held', 'existing-hold-survived'] });
 	});
 
 	it('mistake: holds the claim records but runs "as of" the end of the year, does not log the letter, and names two principles', () => {

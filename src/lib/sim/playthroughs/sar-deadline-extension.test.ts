@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('sar-deadline-extension');
 const s = loaded.scenario;
@@ -83,20 +83,8 @@ describe('sar-deadline-extension', () => {
 			{ say: 'tell-him' },
 			{ say: 'vague' }
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual([
-			'no-unauthorised-disclosure',
-			'verified-first',
-			'deadline-worked-out',
-			'no-bad-reasons-or-panic',
-			'sought-support-for-archive',
-			'told-with-reasons',
-			'written-confirmation-cites-law',
-			'confirmed-understanding',
-			'call-logged'
-		]);
 		// 26 available: only the extension (3) and not questioning his motive (2) earned.
-		expectVerdict(result, { passed: false, score: 19.2, criticalMisses: ['no-unauthorised-disclosure'] });
+		const result = expectMistake(loaded, play, ['no-unauthorised-disclosure', 'verified-first', 'deadline-worked-out', 'no-bad-reasons-or-panic', 'sought-support-for-archive', 'told-with-reasons', 'written-confirmation-cites-law', 'confirmed-understanding', 'call-logged'], { passed: false, score: 19.2, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Two unauthorised disclosures: his details read out before security, and his neighbour's name; and the first critical choice.
 		const point = result.points.find((p) => p.id === 'no-unauthorised-disclosure')!;
 		expect(point.choices!.map((c) => [c.choice, c.quality])).toEqual([
@@ -104,8 +92,6 @@ describe('sar-deadline-extension', () => {
 			['tell-him', 'critical']
 		]);
 		expect(point.evidence).toEqual([...eventIds(play, 'disclosure.made', 'callum'), ...eventIds(play, 'disclosure.made', 'fiona'), point.choices![0]!.eventId]);
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
 	});
 
 	it('mistake: gives the English date, questions why he wants it, and panics about sending a partial answer', () => {

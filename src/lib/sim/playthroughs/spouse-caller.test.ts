@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('spouse-caller');
 const s = loaded.scenario;
@@ -58,17 +58,13 @@ describe('spouse-caller', () => {
 			logTheCall('unauthorised-third-party')
 		]);
 		expect(play).toMatchObject({ node: 'call-ends-after-disclosure', ended: true });
-		const result = play.end();
-		expect(missed(result)).toEqual(['no-account-information-disclosed', 'checked-authority-before-declining', 'explained-and-offered-a-way-forward']);
 		// 28 available: the critical point (6), the check (2) and the way forward (3) lost.
-		expectVerdict(result, { passed: false, score: 60.7, criticalMisses: ['no-account-information-disclosed'] });
+		const result = expectMistake(loaded, play, ['no-account-information-disclosed', 'checked-authority-before-declining', 'explained-and-offered-a-way-forward'], { passed: false, score: 60.7, criticalMisses: ['no-account-information-disclosed'] });
 		// A hint is a disclosure: the core logged it as unauthorised, to an unauthorised third party.
 		const hint = play.events.find((e) => e.name === 'disclosure.made')!;
 		expect(hint).toMatchObject({ fields: ['balance', 'recentPayments'], details: { authorised: false, recipientType: 'unauthorised-third-party' } });
 		// The evidence: the disclosure the core logged, and the critical choice that made it.
 		expect(result.points.find((p) => p.id === 'no-account-information-disclosed')!.evidence).toEqual([...eventIds(play, 'disclosure.made'), play.events.find((e) => e.name === 'choice.made' && e.details?.choice === 'hint-at-it')!.id]);
-		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
 	});
 
 	it('mistake: declines without checking the file, then agrees to change the address on her say-so', () => {

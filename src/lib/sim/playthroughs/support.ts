@@ -68,3 +68,16 @@ export function expectVerdict(result: MarkingResult, expected: { passed: boolean
 	if (!result.passed) expect(verdict.reason, 'the first line of feedback names the rule').toMatch(NAMES_A_RULE);
 	return verdict;
 }
+
+/**
+ * A mistake playthrough ended and marked: exactly these points missed, this verdict, each point's
+ * feedback from the file, and the attempt replays identically.
+ */
+export function expectMistake(loaded: LoadedScenario, play: Playthrough, missedPoints: string[], verdict: { passed: boolean; score: number; criticalMisses?: string[] }): MarkingResult {
+	const result = play.end();
+	expect(missed(result)).toEqual(missedPoints);
+	expectVerdict(result, verdict);
+	expectFeedbackFromFile(loaded.scenario, result);
+	expectReplayIdentical(loaded, play);
+	return result;
+}

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { playthrough, type PlayRefs, type Step } from '../testing';
-import { eventIds, expectFeedbackFromFile, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
+import { eventIds, expectFeedbackFromFile, expectMistake, expectModelAnswer, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './support';
 
 const loaded = loadedScenario('verbal-sar-neighbour');
 const s = loaded.scenario;
@@ -160,19 +160,9 @@ describe('verbal-sar-neighbour', () => {
 			{ say: 'apologise-for-name' }
 		]);
 		expect(play).toMatchObject({ node: 'tanya-accepts', ended: true });
-		const result = play.end();
-		expect(missed(result)).toEqual([
-			'neighbour-not-identified',
-			'rules-explained-correctly',
-			'no-promise-of-names',
-			'redaction-recorded',
-			'secure-electronic-delivery',
-			'redaction-explained'
-		]);
 		// 37 available: the complainant (5), the rules (2), the promise (1), the redaction (3), the channel (2) and its explanation (2) lost.
-		expectVerdict(result, { passed: false, score: 59.5, criticalMisses: ['neighbour-not-identified'] });
+		const result = expectMistake(loaded, play, ['neighbour-not-identified', 'rules-explained-correctly', 'no-promise-of-names', 'redaction-recorded', 'secure-electronic-delivery', 'redaction-explained'], { passed: false, score: 59.5, criticalMisses: ['neighbour-not-identified'] });
 		expect(result.points.find((p) => p.id === 'neighbour-not-identified')!.evidence).toEqual(eventIds(play, 'request.completed', 'tanya'));
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: asks for a pile of documents, then sends the copy without checking them', () => {
@@ -189,13 +179,10 @@ describe('verbal-sar-neighbour', () => {
 			...respond(false, true),
 			{ say: 'explain-redaction' }
 		]);
-		const result = play.end();
-		expect(missed(result)).toEqual(['no-unauthorised-disclosure', 'proportionate-id', 'verified-before-sending']);
-		expectVerdict(result, { passed: false, score: 67.6, criticalMisses: ['no-unauthorised-disclosure'] });
+		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'proportionate-id', 'verified-before-sending'], { passed: false, score: 67.6, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Sent to a requester never verified: the core logged the copy as an unauthorised disclosure and opened a breach.
 		expect(play.events.find((e) => e.name === 'disclosure.made')?.details).toMatchObject({ authorised: false, recipientType: 'data-subject' });
 		expect(play.events.some((e) => e.name === 'breach.registered')).toBe(true);
-		expectFeedbackFromFile(s, result);
 	});
 
 	it('mistake: confirms on the phone that it was the neighbour at number 16', () => {

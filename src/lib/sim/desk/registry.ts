@@ -1,7 +1,10 @@
 /**
- * The record system as the learner works in it: every core operation a learner may perform, by
- * name, with a label for the page, a short non-personal summary of the input for the transcript
- * (field names, codes, counts; never values) and the outcome in plain words.
+ * The simulation desk's one registry of operations: every core operation a learner may perform,
+ * declared once, by name. An entry says what the page and the transcript call it (label), where the
+ * desk draws it (the panel, and the form of forms.ts whose button submits it), how it runs against
+ * the core, a short non-personal summary of its input for the transcript (field names, codes,
+ * counts; never values), its outcome in plain words, and whether it changes a customer's values
+ * (a record opened before it then shows old values: state.ts).
  *
  * Input comes from the learner's page and is untrusted: each operation checks its own input (the
  * core parses every input object with its schema; the few positional ones are parsed here), so a
@@ -69,12 +72,21 @@ import {
 	type CoreContext,
 	type DisclosureProblem,
 	type Result
-} from '../core';
-import { problemWords } from './reaction';
+} from '../../core';
+import { problemWords } from '../reaction';
+import { deskForms, parseFormId, type FormKey, type FormSpec } from './forms';
+import type { PanelKey } from './panels';
 
 export interface CoreOperation {
 	/** What the page calls it, e.g. "Check a third party's authority". */
 	label: string;
+	/**
+	 * Where the desk draws it: its panel, and the form whose button submits it. An operation
+	 * without one is not on the desk (scenarios' seeding and playthroughs still run it by name).
+	 */
+	shown?: { panel: PanelKey; form: FormKey };
+	/** It changes a customer's values: a record opened before it is out of date (state.ts). */
+	changesValues?: true;
 	run(ctx: CoreContext, input: unknown): Result<unknown>;
 	/** A short summary of the input for the transcript: names and codes, never personal values. */
 	describe(input: unknown): string;
@@ -156,6 +168,7 @@ export const CORE_OPERATIONS = {
 	// Customers and their data
 	searchCustomers: {
 		label: 'Search for a customer',
+		shown: { panel: 'search', form: 'search' },
 		run: untrusted(searchCustomers),
 		describe: (input) =>
 			parts(labelled('by', ['name', 'postcode', 'dateOfBirth', 'reference', 'email', 'phone'].filter((k) => get(input, k) !== undefined).join(', ')), labelled('for', code(input, 'purposeCode'))),
@@ -163,6 +176,7 @@ export const CORE_OPERATIONS = {
 	},
 	viewCustomer: {
 		label: 'Open a customer record',
+		shown: { panel: 'search', form: 'view' },
 		run: (ctx, input) => {
 			const parsed = parseInput(viewInput, input);
 			return parsed.ok ? getCustomer(ctx, parsed.value.customerId, { purposeCode: parsed.value.purposeCode }) : parsed;
@@ -172,60 +186,76 @@ export const CORE_OPERATIONS = {
 	},
 	recordCustomer: {
 		label: 'Record a new customer',
+		shown: { panel: 'new', form: 'newCustomer' },
 		run: untrusted(recordCustomer),
 		describe: (input) => parts(keys(input, 'fields'), labelled('for', names(input, 'purposeCodes'))),
 		outcome: (value) => labelled('recorded as', code(value, 'reference')) || 'recorded'
 	},
 	addCustomerFields: {
 		label: 'Add details to a customer record',
+		changesValues: true,
 		run: untrusted(addCustomerFields),
 		describe: (input) => parts(keys(input, 'fields'), labelled('for', names(input, 'purposeCodes'))),
 		outcome: (value) => labelled('recorded', names(value, 'recordedFields')) || 'recorded'
 	},
 	correctField: {
 		label: 'Correct a detail',
+		shown: { panel: 'record', form: 'correct' },
+		changesValues: true,
 		run: untrusted(correctField),
 		describe: (input) => code(input, 'field'),
 		outcome: () => 'corrected, with the old value kept in its history'
 	},
 	completeField: {
 		label: 'Add a supplementary statement',
+		shown: { panel: 'record', form: 'statement' },
+		changesValues: true,
 		run: untrusted(completeField),
 		describe: (input) => code(input, 'field'),
 		outcome: () => 'statement added'
 	},
 	contestField: {
 		label: 'Flag a detail as disputed',
+		shown: { panel: 'record', form: 'accuracy' },
+		changesValues: true,
 		run: untrusted(contestField),
 		describe: (input) => code(input, 'field'),
 		outcome: () => 'flagged as contested'
 	},
 	confirmAccuracy: {
 		label: 'Confirm a disputed detail is accurate',
+		shown: { panel: 'record', form: 'accuracy' },
+		changesValues: true,
 		run: untrusted(confirmAccuracy),
 		describe: (input) => code(input, 'field'),
 		outcome: () => 'accuracy confirmed'
 	},
 	restrictField: {
 		label: 'Restrict processing of details',
+		shown: { panel: 'record', form: 'restrict' },
+		changesValues: true,
 		run: untrusted(restrictField),
 		describe: (input) => parts(names(input, 'fields'), code(input, 'ground')),
 		outcome: (value) => labelled('restricted', names(value, 'fields')) || 'restricted'
 	},
 	notifyRestrictionLift: {
 		label: 'Tell the person a restriction will be lifted',
+		shown: { panel: 'record', form: 'liftRestriction' },
 		run: untrusted(notifyRestrictionLift),
 		describe: (input) => names(input, 'fields'),
 		outcome: () => 'person told'
 	},
 	liftRestriction: {
 		label: 'Lift a restriction',
+		shown: { panel: 'record', form: 'liftRestriction' },
+		changesValues: true,
 		run: untrusted(liftRestriction),
 		describe: (input) => names(input, 'fields'),
 		outcome: () => 'restriction lifted'
 	},
 	readBack: {
 		label: 'Read recorded details back',
+		shown: { panel: 'record', form: 'readBack' },
 		run: (ctx, input) => {
 			const parsed = parseInput(readBackInput, input);
 			if (!parsed.ok) return parsed;
@@ -246,18 +276,23 @@ export const CORE_OPERATIONS = {
 	},
 	applyLegalHold: {
 		label: 'Apply a legal hold',
+		shown: { panel: 'record', form: 'legalHold' },
+		changesValues: true,
 		run: untrusted(applyLegalHold),
 		describe: (input) => parts(names(input, 'fields') || names(input, 'categories') || 'all details', code(input, 'reasonCode')),
 		outcome: (value) => labelled('held', names(value, 'fields')) || 'held'
 	},
 	releaseLegalHold: {
 		label: 'Release a legal hold',
+		shown: { panel: 'record', form: 'legalHold' },
+		changesValues: true,
 		run: untrusted(releaseLegalHold),
 		describe: (input) => names(input, 'fields') || names(input, 'categories') || 'all details',
 		outcome: () => 'released'
 	},
 	runDisposal: {
 		label: 'Run a retention disposal',
+		shown: { panel: 'record', form: 'disposal' },
 		run: untrusted(runDisposal),
 		describe: (input) => labelled('as of', code(input, 'asOf')),
 		outcome: () => 'disposal run recorded'
@@ -266,6 +301,7 @@ export const CORE_OPERATIONS = {
 	// Identity, authority and disclosure
 	verifyIdentity: {
 		label: 'Verify identity',
+		shown: { panel: 'identity', form: 'verify' },
 		run: untrusted(verifyIdentity),
 		describe: (input) =>
 			parts(code(input, 'requesterType'), code(input, 'method'), labelled('items given:', keys(input, 'supplied')), labelled('read out:', names(input, 'readOut'))),
@@ -273,6 +309,7 @@ export const CORE_OPERATIONS = {
 	},
 	checkAuthority: {
 		label: "Check a third party's authority",
+		shown: { panel: 'identity', form: 'checkAuthority' },
 		run: untrusted(checkAuthority),
 		describe: (input) => parts(code(input, 'action'), labelled('of', names(input, 'categories'))),
 		outcome: (value) => {
@@ -283,6 +320,7 @@ export const CORE_OPERATIONS = {
 	},
 	checkOpgRegister: {
 		label: 'Check the OPG register',
+		shown: { panel: 'identity', form: 'opgRegister' },
 		run: untrusted(searchOpgRegister),
 		// The reference and names are what was searched for: the summary says only which were given.
 		describe: (input) => labelled('by', ['reference', 'donorName', 'attorneyName'].filter((k) => typeof get(input, k) === 'string' && get(input, k) !== '').join(', ')),
@@ -297,6 +335,7 @@ export const CORE_OPERATIONS = {
 	},
 	authoriseThirdParty: {
 		label: 'Record a third party’s authority',
+		shown: { panel: 'identity', form: 'authorise' },
 		run: untrusted(authoriseThirdParty),
 		describe: (input) => parts(code(input, 'relationship'), code(input, 'authorityType'), code(input, 'lpaType'), labelled('covering', names(input, 'scopeCategories'))),
 		outcome: () => 'authority recorded'
@@ -309,6 +348,7 @@ export const CORE_OPERATIONS = {
 	},
 	disclose: {
 		label: 'Disclose data',
+		shown: { panel: 'disclose', form: 'disclose' },
 		run: untrusted(disclose),
 		describe: (input) =>
 			parts(
@@ -327,6 +367,7 @@ export const CORE_OPERATIONS = {
 	},
 	logInteraction: {
 		label: 'Log the contact',
+		shown: { panel: 'contact', form: 'interaction' },
 		run: untrusted(logInteraction),
 		describe: (input) => parts(code(input, 'direction'), code(input, 'channel'), code(input, 'partyType')),
 		outcome: () => 'logged'
@@ -335,18 +376,21 @@ export const CORE_OPERATIONS = {
 	// Consent and objection
 	giveConsent: {
 		label: 'Record consent',
+		shown: { panel: 'consent', form: 'consent' },
 		run: untrusted(giveConsent),
 		describe: (input) => parts(code(input, 'purposeCode'), labelled('by', code(input, 'channel')), code(input, 'method')),
 		outcome: () => 'consent recorded'
 	},
 	withdrawConsent: {
 		label: 'Withdraw consent',
+		shown: { panel: 'consent', form: 'withdrawConsent' },
 		run: untrusted(withdrawConsent),
 		describe: (input) => parts(code(input, 'purposeCode'), labelled('by', code(input, 'channel'))),
 		outcome: () => 'consent withdrawn'
 	},
 	withdrawExplicitConsent: {
 		label: 'Withdraw explicit consent for sensitive details',
+		shown: { panel: 'consent', form: 'withdrawExplicitConsent' },
 		run: untrusted(withdrawExplicitConsent),
 		describe: (input) => names(input, 'fields') || 'every detail held on explicit consent',
 		outcome: (value) => {
@@ -357,6 +401,7 @@ export const CORE_OPERATIONS = {
 	},
 	recordMarketingObjection: {
 		label: 'Record an objection to marketing',
+		shown: { panel: 'consent', form: 'objection' },
 		run: untrusted(recordMarketingObjection),
 		describe: (input) => labelled('by', code(input, 'channel')),
 		outcome: () => 'objection recorded: marketing stops'
@@ -365,42 +410,49 @@ export const CORE_OPERATIONS = {
 	// Rights requests
 	logRequest: {
 		label: 'Log a rights request',
+		shown: { panel: 'requests', form: 'logRequest' },
 		run: untrusted(logRequest),
 		describe: (input) => parts(code(input, 'kind'), get(input, 'verbal') === true ? 'verbal' : get(input, 'verbal') === false ? 'written' : '', labelled('by', code(input, 'channel'))),
 		outcome: requestState
 	},
 	matchRequest: {
 		label: 'Match a request to a customer',
+		shown: { panel: 'requests', form: 'req-match' },
 		run: untrusted(matchRequest),
 		describe: () => '',
 		outcome: () => 'matched'
 	},
 	beginRequest: {
 		label: 'Start work on a request',
+		shown: { panel: 'requests', form: 'req-begin' },
 		run: untrusted(beginRequest),
 		describe: () => '',
 		outcome: requestState
 	},
 	askForId: {
 		label: 'Ask for ID',
+		shown: { panel: 'requests', form: 'req-askId' },
 		run: untrusted(askForId),
 		describe: () => '',
 		outcome: requestState
 	},
 	receiveId: {
 		label: 'Record ID received',
+		shown: { panel: 'requests', form: 'req-receiveId' },
 		run: untrusted(receiveId),
 		describe: () => '',
 		outcome: requestState
 	},
 	askForClarification: {
 		label: 'Ask for clarification',
+		shown: { panel: 'requests', form: 'req-askClarification' },
 		run: untrusted(askForClarification),
 		describe: () => '',
 		outcome: requestState
 	},
 	receiveClarification: {
 		label: 'Record clarification received',
+		shown: { panel: 'requests', form: 'req-receiveClarification' },
 		run: untrusted(receiveClarification),
 		describe: () => '',
 		outcome: requestState
@@ -419,48 +471,57 @@ export const CORE_OPERATIONS = {
 	},
 	extendRequest: {
 		label: 'Extend the deadline',
+		shown: { panel: 'requests', form: 'req-extend' },
 		run: untrusted(extendRequest),
 		describe: (input) => code(input, 'reason'),
 		outcome: requestState
 	},
 	refuseRequest: {
 		label: 'Refuse a request',
+		shown: { panel: 'requests', form: 'req-refuse' },
 		run: untrusted(refuseRequest),
 		describe: (input) => code(input, 'grounds'),
 		outcome: requestState
 	},
 	withdrawRequest: {
 		label: 'Record a request withdrawn',
+		shown: { panel: 'requests', form: 'req-withdraw' },
 		run: untrusted(withdrawRequest),
 		describe: () => '',
 		outcome: requestState
 	},
 	collateRequestData: {
 		label: 'Gather everything held on the person',
+		shown: { panel: 'requests', form: 'req-collate' },
 		run: untrusted(collateRequestData),
 		describe: () => '',
 		outcome: (value) => `${count(value, 'values') ?? 0} values, ${count(value, 'interactions') ?? 0} interactions, ${count(value, 'disclosures') ?? 0} disclosures gathered`
 	},
 	decideRedaction: {
 		label: 'Decide about another person’s information',
+		shown: { panel: 'requests', form: 'req-redaction' },
 		run: untrusted(decideRedaction),
 		describe: (input) => parts(code(input, 'decision'), [code(input, 'sourceTable'), code(input, 'sourceField')].filter(Boolean).join('.')),
 		outcome: () => 'decision recorded'
 	},
 	assembleResponse: {
 		label: 'Assemble the response',
+		shown: { panel: 'requests', form: 'req-assemble' },
 		run: untrusted(assembleResponse),
 		describe: (input) => (get(input, 'items') === undefined ? 'every Art 15 item' : labelled('items:', names(input, 'items'))),
 		outcome: requestState
 	},
 	completeRequest: {
 		label: 'Send the response and close the request',
+		shown: { panel: 'requests', form: 'req-complete' },
 		run: untrusted(completeRequest),
 		describe: (input) => labelled('by', code(input, 'channel')),
 		outcome: requestState
 	},
 	fulfilRectification: {
 		label: 'Carry out a rectification',
+		shown: { panel: 'requests', form: 'req-rectify' },
+		changesValues: true,
 		run: untrusted(fulfilRectification),
 		describe: (input) => {
 			const fields = (list: unknown) => (Array.isArray(list) ? list.map((c) => code(c, 'field')).filter(Boolean) : []);
@@ -470,24 +531,30 @@ export const CORE_OPERATIONS = {
 	},
 	fulfilRestriction: {
 		label: 'Carry out a restriction',
+		shown: { panel: 'requests', form: 'req-restrict' },
+		changesValues: true,
 		run: untrusted(fulfilRestriction),
 		describe: (input) => parts(names(input, 'fields'), code(input, 'ground')),
 		outcome: requestState
 	},
 	fulfilErasure: {
 		label: 'Carry out an erasure',
+		shown: { panel: 'requests', form: 'req-erase' },
+		changesValues: true,
 		run: untrusted(fulfilErasure),
 		describe: (input) => code(input, 'ground'),
 		outcome: requestState
 	},
 	fulfilObjection: {
 		label: 'Act on an objection',
+		shown: { panel: 'requests', form: 'req-objection' },
 		run: untrusted(fulfilObjection),
 		describe: (input) => (get(input, 'directMarketing') !== undefined ? 'direct marketing' : code(get(input, 'processing'), 'purposeCode')),
 		outcome: requestState
 	},
 	notifyRecipients: {
 		label: 'Tell the recipients (Art 19)',
+		shown: { panel: 'requests', form: 'req-notify' },
 		run: untrusted(notifyRecipients),
 		describe: (input) => labelled('by', code(input, 'channel')),
 		outcome: (value) => `${Array.isArray(value) ? value.length : 0} recipients`
@@ -496,48 +563,56 @@ export const CORE_OPERATIONS = {
 	// Breaches
 	registerBreach: {
 		label: 'Register a breach',
+		shown: { panel: 'breaches', form: 'breach' },
 		run: untrusted(registerBreach),
 		describe: (input) => parts(names(input, 'dataCategories'), typeof get(input, 'approxSubjects') === 'number' ? `about ${String(get(input, 'approxSubjects'))} people` : ''),
 		outcome: (value) => labelled('report to the ICO due by', code(value, 'reportDueAt')) || 'registered'
 	},
 	containBreach: {
 		label: 'Record containment measures',
+		shown: { panel: 'breaches', form: 'br-contain' },
 		run: untrusted(containBreach),
 		describe: () => '',
 		outcome: breachState
 	},
 	assessBreachRisk: {
 		label: 'Assess the risk of a breach',
+		shown: { panel: 'breaches', form: 'br-assess' },
 		run: untrusted(assessBreachRisk),
 		describe: (input) => code(input, 'risk'),
 		outcome: breachState
 	},
 	recordIcoNotification: {
 		label: 'Record the report to the ICO',
+		shown: { panel: 'breaches', form: 'br-ico' },
 		run: untrusted(recordIcoNotification),
 		describe: () => '',
 		outcome: breachState
 	},
 	recordIcoNotNotified: {
 		label: 'Record the decision not to report',
+		shown: { panel: 'breaches', form: 'br-noIco' },
 		run: untrusted(recordIcoNotNotified),
 		describe: () => '',
 		outcome: breachState
 	},
 	recordSubjectsTold: {
 		label: 'Record the people affected told',
+		shown: { panel: 'breaches', form: 'br-told' },
 		run: untrusted(recordSubjectsTold),
 		describe: (input) => (typeof get(input, 'count') === 'number' ? `${String(get(input, 'count'))} people` : ''),
 		outcome: breachState
 	},
 	recordSubjectsNotTold: {
 		label: 'Record the decision not to tell the people affected',
+		shown: { panel: 'breaches', form: 'br-notTold' },
 		run: untrusted(recordSubjectsNotTold),
 		describe: (input) => code(input, 'reason'),
 		outcome: breachState
 	},
 	closeBreach: {
 		label: 'Close the breach',
+		shown: { panel: 'breaches', form: 'br-close' },
 		run: untrusted(closeBreach),
 		describe: () => '',
 		outcome: breachState
@@ -548,6 +623,34 @@ export type CoreOperationName = keyof typeof CORE_OPERATIONS;
 
 export function isCoreOperation(name: unknown): name is CoreOperationName {
 	return typeof name === 'string' && Object.hasOwn(CORE_OPERATIONS, name);
+}
+
+/** An entry of the registry, with its name. */
+export type DeskOperation = CoreOperation & { name: CoreOperationName };
+
+const ENTRIES: ReadonlyMap<string, DeskOperation> = new Map(
+	Object.entries(CORE_OPERATIONS).map(([name, op]: [string, CoreOperation]) => [name, { ...op, name: name as CoreOperationName }])
+);
+
+/** The registry's entry for a name, or undefined: a name from outside is checked here and only here. */
+export function deskOperation(name: unknown): DeskOperation | undefined {
+	return typeof name === 'string' ? ENTRIES.get(name) : undefined;
+}
+
+/** What the screen says of a form it did not draw: an unknown form, or a button the form does not have. */
+export const UNKNOWN_FORM = 'The record system does not know this form. Reload the page and try again.';
+
+/**
+ * The operation a posted form asks for, and the form to read it with: the operation must be in the
+ * registry and drawn by that form ("view:<customerId>" is the view form drawn for one customer).
+ * The entry found here is the one the action is read, run and worded with.
+ */
+export function postedOperation(formId: string, operation: string): Result<{ operation: DeskOperation; form: FormSpec }> {
+	const entry = deskOperation(operation);
+	const id = parseFormId(formId);
+	if (!entry || !id || entry.shown?.form !== id.key) return { ok: false, error: { code: 'desk.unknown-form', message: UNKNOWN_FORM } };
+	// registry.test: every entry's form has a button that submits it.
+	return { ok: true, value: { operation: entry, form: deskForms(undefined, id.instance)[id.key] } };
 }
 
 /** Runs an operation on untrusted input: an exception (a shape the core did not expect) becomes a typed error. */

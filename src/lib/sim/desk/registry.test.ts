@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTestContext } from '../core/testing';
-import { CORE_OPERATIONS, describeAction, isCoreOperation, runOperation, type CoreOperationName } from './operations';
+import { createTestContext } from '../../core/testing';
+import { deskForms, parseFormId } from './forms';
+import { PANELS } from './panels';
+import { CORE_OPERATIONS, UNKNOWN_FORM, deskOperation, describeAction, isCoreOperation, postedOperation, runOperation, type CoreOperation, type CoreOperationName } from './registry';
+import * as core from '../../core';
 
 const names = Object.keys(CORE_OPERATIONS) as CoreOperationName[];
 
@@ -76,5 +79,74 @@ describe('the transcript’s words for an action', () => {
 			}),
 			{ numRuns: 300 }
 		);
+	});
+});
+
+describe('the desk’s registry', () => {
+	const entries = Object.entries(CORE_OPERATIONS as Record<string, CoreOperation>);
+	const forms = deskForms();
+
+	it('declares each operation with a label and a core call that exists', () => {
+		for (const [name, entry] of entries) {
+			expect(entry.label, name).not.toBe('');
+			expect(typeof entry.run, name).toBe('function');
+		}
+		// The registry uses the core's own names, but for two the learner knows by what they do at the desk.
+		const coreName: Record<string, string> = { viewCustomer: 'getCustomer', checkOpgRegister: 'searchOpgRegister' };
+		for (const [name] of entries) expect(typeof (core as Record<string, unknown>)[coreName[name] ?? name], name).toBe('function');
+	});
+
+	it('draws each desk operation in a panel that exists, on a form whose button submits it', () => {
+		const panels = new Set<string>(PANELS.map((p) => p.key));
+		for (const [name, entry] of entries) {
+			if (!entry.shown) continue;
+			expect(panels.has(entry.shown.panel), `${name}: panel ${entry.shown.panel}`).toBe(true);
+			expect(forms[entry.shown.form].submit.map((s) => s.operation), name).toContain(name);
+		}
+	});
+
+	it('has an entry, drawn on that very form, for every button of every form', () => {
+		for (const [key, form] of Object.entries(forms)) {
+			for (const button of form.submit) expect(deskOperation(button.operation)?.shown?.form, `${key}: ${button.operation}`).toBe(key);
+		}
+	});
+
+	it('leaves off the desk only the operations seeding and playthroughs run', () => {
+		const offDesk = entries.filter(([, entry]) => !entry.shown).map(([name]) => name);
+		expect(offDesk.sort()).toEqual(['addCustomerFields', 'endRelationship', 'receiveFee', 'requestFee', 'revokeThirdPartyAuthority']);
+	});
+
+	it('marks the operations that change a customer’s values', () => {
+		const changing = entries.filter(([, entry]) => entry.changesValues).map(([name]) => name);
+		expect(changing).toEqual(expect.arrayContaining(['correctField', 'restrictField', 'fulfilErasure', 'applyLegalHold', 'releaseLegalHold']));
+		expect(changing).not.toContain('viewCustomer');
+		expect(changing).not.toContain('searchCustomers');
+	});
+
+	it('finds a posted form’s entry and form once, by the operation’s name and the form’s id', () => {
+		const posted = postedOperation('view:c-42', 'viewCustomer');
+		expect(posted.ok).toBe(true);
+		if (!posted.ok) return;
+		expect(posted.value.operation.name).toBe('viewCustomer');
+		expect(posted.value.operation.label).toBe('Open a customer record');
+		// The form is the instance drawn for that customer: its hidden input carries the id.
+		expect(posted.value.form.items).toContainEqual({ kind: 'hidden', name: 'customerId', value: 'c-42' });
+		expect(parseFormId('view:c-42')).toEqual({ key: 'view', instance: 'c-42' });
+	});
+
+	it('refuses an unknown operation, a form it does not know and a button another form has, with the message the screen shows', () => {
+		for (const [formId, operation] of [
+			['search', 'dropTables'],
+			['search', 'toString'],
+			['nonsense', 'searchCustomers'],
+			['search', 'disclose'],
+			['accuracy', 'correctField'],
+			['', '']
+		]) {
+			expect(postedOperation(formId!, operation!), `${formId} ${operation}`).toEqual({ ok: false, error: { code: 'desk.unknown-form', message: UNKNOWN_FORM } });
+		}
+		expect(UNKNOWN_FORM).toBe('The record system does not know this form. Reload the page and try again.');
+		expect(deskOperation('toString')).toBeUndefined();
+		expect(deskOperation(42)).toBeUndefined();
 	});
 });

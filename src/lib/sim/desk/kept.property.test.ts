@@ -1,0 +1,288 @@
+/**
+ * The kept desk state (kept.ts) against the fold it keeps (state.ts): whatever the learner does —
+ * choices, desk operations that work or fail, actions the runtime refuses, an attempt ended midway,
+ * a kept row lost or left behind — the one row read says what folding the stored log says, and
+ * what a fresh replay of the attempt keeps. Real runtime, real core, real SQLite.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../core';
+import { loadedScenario } from '../playthroughs/support';
+import { applyAction, attemptActions, endAttempt, getAttempt, replayAttempt, startAttempt, type LearnerAction } from '../runtime';
+import { keptDeskState } from './kept';
+import { deskStateOf, EMPTY_DESK_STATE } from './state';
+
+const spouse = loadedScenario('spouse-caller');
+
+function start(seed: string): { db: Db; attemptId: string; daniel: string } {
+	const db = openDatabase(':memory:');
+	const started = startAttempt(db, spouse, { ownerId: 'learner-1', seed, actor: { id: 'learner-1', name: 'Learner', role: 'agent' } });
+	if (!started.ok) throw new Error(started.error.message);
+	return { db, attemptId: started.value.id, daniel: started.value.seedIds.daniel! };
+}
+
+interface RawKept {
+	through_seq: number;
+	state: string;
+}
+
+/** The attempt_desk row as stored, or undefined when there is none. */
+const keptRow = (db: Db, attemptId: string) =>
+	db.$client.prepare<[string], RawKept>('select through_seq, state from attempt_desk where attempt_id = ?').get(attemptId);
+
+/** Rows changed by this connection so far: equal before and after means nothing was written. */
+const totalChanges = (db: Db) => db.$client.prepare<[], { n: number }>('select total_changes() as n').get()!.n;
+
+// ── What a learner may do, drawn as data and turned into an action against the attempt as it is ──
+
+const NEW_CUSTOMERS = [
+	{ givenName: 'Priya', familyName: 'Shah', postcode: 'NN14 6BE' },
+	{ givenName: 'Tom', familyName: 'Hughes', postcode: 'NN15 7QA' }
+] as const;
+const PURPOSES = ['supply-and-billing', 'marketing', 'no-such-purpose'] as const;
+const SEARCHES = [
+	{ name: 'Hughes', postcode: 'NN15 7QA', purposeCode: 'supply-and-billing' },
+	{ name: 'Hughes', purposeCode: 'supply-and-billing' },
+	{ name: 'Shah', purposeCode: 'supply-and-billing' },
+	{ postcode: 'NN15 7QA', purposeCode: 'marketing' },
+	{ name: 'Nobody', purposeCode: 'supply-and-billing' },
+	// No purpose: the core refuses the search, a failed outcome stored like any other.
+	{ name: 'Hughes' }
+] as const;
+const FIELDS = ['givenName', 'familyName', 'postcode', 'balance'] as const;
+
+type Move =
+	| { t: 'choice'; pick: number }
+	| { t: 'search'; query: number }
+	| { t: 'view'; who: number; purpose: number }
+	| { t: 'record'; customer: number; complete: boolean }
+	| { t: 'correct'; who: number; field: number }
+	| { t: 'contest'; who: number; field: number }
+	| { t: 'log'; who: number }
+	// Refused by the runtime: nothing may change.
+	| { t: 'notAChoice' }
+	| { t: 'unknownOperation' }
+	| { t: 'aheadOfSeq' }
+	| { t: 'staleSeq' }
+	// Sent again with its own seq: the stored outcome comes back, nothing is applied twice.
+	| { t: 'repeatLast' }
+	| { t: 'end' }
+	// The kept row as an attempt stored before it existed, or one left behind, would have it.
+	| { t: 'loseRow' }
+	| { t: 'rowBehind' };
+
+const moveArb: fc.Arbitrary<Move> = fc.oneof(
+	{ weight: 5, arbitrary: fc.record({ t: fc.constant('choice' as const), pick: fc.nat(5) }) },
+	{ weight: 3, arbitrary: fc.record({ t: fc.constant('search' as const), query: fc.nat(SEARCHES.length - 1) }) },
+	{ weight: 3, arbitrary: fc.record({ t: fc.constant('view' as const), who: fc.nat(3), purpose: fc.nat(PURPOSES.length - 1) }) },
+	{ weight: 2, arbitrary: fc.record({ t: fc.constant('record' as const), customer: fc.nat(NEW_CUSTOMERS.length - 1), complete: fc.boolean() }) },
+	{ weight: 2, arbitrary: fc.record({ t: fc.constant('correct' as const), who: fc.nat(3), field: fc.nat(FIELDS.length - 1) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('contest' as const), who: fc.nat(3), field: fc.nat(FIELDS.length - 1) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('log' as const), who: fc.nat(3) }) },
+	{ weight: 2, arbitrary: fc.constantFrom<Move>({ t: 'notAChoice' }, { t: 'unknownOperation' }, { t: 'aheadOfSeq' }, { t: 'staleSeq' }, { t: 'repeatLast' }) },
+	{ weight: 1, arbitrary: fc.constantFrom<Move>({ t: 'loseRow' }, { t: 'rowBehind' }, { t: 'end' }) }
+);
+
+interface Attempt {
+	db: Db;
+	attemptId: string;
+	/** Customers the learner could name: the seeded one, those they recorded, and one that does not exist. */
+	customers: string[];
+}
+
+const customer = (a: Attempt, who: number) => (who === 0 ? 'no-such-customer' : a.customers[(who - 1) % a.customers.length]!);
+
+/** The action a move sends, and the seq it sends it as; undefined for a move that is not an action. */
+function actionOf(a: Attempt, move: Move): { action: LearnerAction; seq: number } | undefined {
+	const view = getAttempt(a.db, a.attemptId)!;
+	const next = view.nextActionSeq;
+	const coreAction = (operation: Extract<LearnerAction, { kind: 'core' }>['operation'], input: unknown): { action: LearnerAction; seq: number } => ({
+		action: { kind: 'core', operation, input },
+		seq: next
+	});
+	switch (move.t) {
+		case 'choice': {
+			const choices = view.node?.choices ?? [];
+			// At the end of the conversation there is nothing to say: the runtime refuses any choice.
+			const choiceId = choices.length === 0 ? 'goodbye' : choices[move.pick % choices.length]!.id;
+			return { action: { kind: 'choice', choiceId }, seq: next };
+		}
+		case 'search':
+			return coreAction('searchCustomers', SEARCHES[move.query]);
+		case 'view':
+			return coreAction('viewCustomer', { customerId: customer(a, move.who), purposeCode: PURPOSES[move.purpose] });
+		case 'record': {
+			const c = NEW_CUSTOMERS[move.customer]!;
+			const fields = move.complete
+				? { ...c, addressLine1: '1 Mill Lane', town: 'Rothwell', tariff: 'Standard Variable (dual fuel)', paymentMethod: 'Monthly Direct Debit', dateOfBirth: '23/11/1996' }
+				: { givenName: c.givenName };
+			return coreAction('recordCustomer', { purposeCodes: ['supply-and-billing'], fields });
+		}
+		case 'correct':
+			return coreAction('correctField', { customerId: customer(a, move.who), field: FIELDS[move.field], newValue: 'Changed', reason: 'The customer told us' });
+		case 'contest':
+			return coreAction('contestField', { customerId: customer(a, move.who), field: FIELDS[move.field], reason: 'The customer disputes it' });
+		case 'log':
+			return coreAction('logInteraction', { customerId: customer(a, move.who), channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: 'A call', actionsTaken: [] });
+		case 'notAChoice':
+			return { action: { kind: 'choice', choiceId: 'not-a-choice' }, seq: next };
+		case 'unknownOperation':
+			return { action: { kind: 'core', operation: 'dropEverything' as never, input: {} }, seq: next };
+		case 'aheadOfSeq':
+			return { action: { kind: 'choice', choiceId: view.node?.choices[0]?.id ?? 'goodbye' }, seq: next + 1 };
+		case 'staleSeq':
+			// Action 1 again, but not what action 1 was: refused as stale (or, before any action, applied as action 1).
+			return next === 1 ? undefined : { action: { kind: 'core', operation: 'searchCustomers', input: { name: 'A different search' } }, seq: 1 };
+		case 'repeatLast': {
+			const last = attemptActions(a.db, a.attemptId).at(-1);
+			if (!last) return undefined;
+			const action: LearnerAction = last.kind === 'choice' ? { kind: 'choice', choiceId: last.name } : { kind: 'core', operation: last.name as never, input: last.input };
+			return { action, seq: last.seq };
+		}
+		default:
+			return undefined;
+	}
+}
+
+/** Plays one move and checks the kept row against the log after it. */
+function play(a: Attempt, move: Move): void {
+	const { db, attemptId } = a;
+	switch (move.t) {
+		case 'end':
+			expect(endAttempt(db, spouse, attemptId).ok).toBe(true);
+			break;
+		case 'loseRow':
+			db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
+			break;
+		case 'rowBehind':
+			// As if the last action's fold had never been stored: the state of the log without it.
+			db.$client
+				.prepare('update attempt_desk set through_seq = ?, state = ? where attempt_id = ?')
+				.run(Math.max(0, getAttempt(db, attemptId)!.nextActionSeq - 2), JSON.stringify(deskStateOf(attemptActions(db, attemptId).slice(0, -1))), attemptId);
+			break;
+		default: {
+			const sent = actionOf(a, move);
+			if (!sent) break;
+			const logBefore = attemptActions(db, attemptId);
+			const rowBefore = keptRow(db, attemptId);
+			const applied = applyAction(db, spouse, attemptId, sent.action, { expectedActionSeq: sent.seq });
+			const logAfter = attemptActions(db, attemptId);
+			if (applied.ok && !applied.value.replayed) {
+				expect(logAfter).toHaveLength(logBefore.length + 1);
+				const made = applied.value.core?.ok ? (applied.value.core.value as { id?: unknown } | null) : null;
+				if (sent.action.kind === 'core' && sent.action.operation === 'recordCustomer' && typeof made?.id === 'string') a.customers.push(made.id);
+				// The runtime kept the new action in the same transaction: the row reaches it.
+				expect(keptRow(db, attemptId)?.through_seq).toBe(logAfter.at(-1)!.seq);
+			} else {
+				// Refused or repeated: the log and the kept row are as they were, byte for byte.
+				expect(logAfter).toEqual(logBefore);
+				expect(keptRow(db, attemptId)).toEqual(rowBefore);
+			}
+		}
+	}
+	expect(keptDeskState(db, attemptId)).toEqual(deskStateOf(attemptActions(db, attemptId)));
+}
+
+describe('the kept desk state', () => {
+	it('is the fold of the stored log after any sequence of actions, refused ones included, and what a replay keeps', () => {
+		let run = 0;
+		fc.assert(
+			fc.property(fc.array(moveArb, { minLength: 1, maxLength: 14 }), (moves) => {
+				const { db, attemptId, daniel } = start(`kept-property-${run++}`);
+				const a: Attempt = { db, attemptId, customers: [daniel] };
+				try {
+					for (const move of moves) play(a, move);
+					const kept = keptDeskState(db, attemptId);
+					const fresh = openDatabase(':memory:');
+					try {
+						expect(replayAttempt(db, spouse, attemptId, { into: fresh })).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
+						expect(keptDeskState(fresh, attemptId)).toEqual(kept);
+					} finally {
+						fresh.$client.close();
+					}
+				} finally {
+					db.$client.close();
+				}
+			}),
+			{ numRuns: 30 }
+		);
+	});
+
+	it('comes to know what a search found, a record opened and a value changed since', () => {
+		// A fixed sequence that reaches each branch of the fold, so the property above is not vacuous.
+		const { db, attemptId, daniel } = start('kept-known');
+		const a: Attempt = { db, attemptId, customers: [daniel] };
+		play(a, { t: 'search', query: 0 });
+		play(a, { t: 'view', who: 1, purpose: 0 });
+		play(a, { t: 'correct', who: 1, field: 0 });
+		const state = keptDeskState(db, attemptId);
+		expect(state.known).toEqual([{ id: daniel, reference: 'NWE-2048817', name: 'Daniel Hughes' }]);
+		expect(state.lastSearch?.result.hits.map((h) => h.customerId)).toEqual([daniel]);
+		expect(state.lastView?.view.customer.id).toBe(daniel);
+		expect(state.changedSince).toBe(true);
+	});
+});
+
+describe('reading the kept desk state', () => {
+	/** An attempt with a search and a record opened, its row then altered by `alter`. */
+	function played(seed: string) {
+		const { db, attemptId, daniel } = start(seed);
+		const a: Attempt = { db, attemptId, customers: [daniel] };
+		for (const move of [{ t: 'search', query: 0 }, { t: 'view', who: 1, purpose: 0 }, { t: 'choice', pick: 0 }] satisfies Move[]) play(a, move);
+		return { db, attemptId, replayed: deskStateOf(attemptActions(db, attemptId)) };
+	}
+
+	it('of an attempt whose row is missing gives what replay gives, and keeps it once', () => {
+		const { db, attemptId, replayed } = played('kept-missing');
+		expect(replayed.lastView).not.toBeNull();
+		db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
+		expect(keptDeskState(db, attemptId)).toEqual(replayed);
+		expect(keptRow(db, attemptId)).toEqual({ through_seq: 3, state: JSON.stringify(replayed) });
+		const changes = totalChanges(db);
+		expect(keptDeskState(db, attemptId)).toEqual(replayed);
+		expect(totalChanges(db)).toBe(changes);
+	});
+
+	it('of an attempt whose row is behind its last action gives what replay gives', () => {
+		const { db, attemptId, replayed } = played('kept-behind');
+		db.$client.prepare('update attempt_desk set through_seq = 1, state = ? where attempt_id = ?').run(JSON.stringify(EMPTY_DESK_STATE), attemptId);
+		expect(keptDeskState(db, attemptId)).toEqual(replayed);
+		expect(keptRow(db, attemptId)?.through_seq).toBe(3);
+	});
+
+	it('of an attempt whose row is behind is caught up by the next action too', () => {
+		const { db, attemptId } = played('kept-behind-then-act');
+		db.$client.prepare('update attempt_desk set through_seq = 0, state = ? where attempt_id = ?').run(JSON.stringify(EMPTY_DESK_STATE), attemptId);
+		const applied = applyAction(db, spouse, attemptId, { kind: 'core', operation: 'searchCustomers', input: { name: 'Nobody', purposeCode: 'supply-and-billing' } }, { expectedActionSeq: 4 });
+		expect(applied.ok).toBe(true);
+		const log = attemptActions(db, attemptId);
+		expect(keptRow(db, attemptId)).toEqual({ through_seq: 4, state: JSON.stringify(deskStateOf(log)) });
+		expect(deskStateOf(log).lastView).not.toBeNull();
+	});
+
+	it('of a freshly started attempt writes nothing and leaves its row as it was', () => {
+		const { db, attemptId } = start('kept-fresh');
+		const row = keptRow(db, attemptId);
+		expect(row).toEqual({ through_seq: 0, state: JSON.stringify(EMPTY_DESK_STATE) });
+		const changes = totalChanges(db);
+		expect(keptDeskState(db, attemptId)).toEqual(EMPTY_DESK_STATE);
+		expect(totalChanges(db)).toBe(changes);
+		expect(keptRow(db, attemptId)).toEqual(row);
+	});
+
+	it('of a fresh attempt stored before rows were kept writes nothing either', () => {
+		const { db, attemptId } = start('kept-fresh-no-row');
+		db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
+		const changes = totalChanges(db);
+		expect(keptDeskState(db, attemptId)).toEqual(EMPTY_DESK_STATE);
+		expect(totalChanges(db)).toBe(changes);
+		expect(keptRow(db, attemptId)).toBeUndefined();
+	});
+
+	it('of an unknown attempt knows nothing and writes nothing', () => {
+		const { db } = start('kept-unknown');
+		const changes = totalChanges(db);
+		expect(keptDeskState(db, 'no-such-attempt')).toEqual(EMPTY_DESK_STATE);
+		expect(totalChanges(db)).toBe(changes);
+	});
+});
