@@ -2,7 +2,8 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
 import { attempt } from '$lib/sim/schema';
-import { verdictOf, type Verdict } from '$lib/sim/marking';
+import { verdictOf } from '$lib/sim/marking';
+import type { AttemptSummary } from '$lib/views/learning';
 import {
 	applyAction,
 	endAttempt,
@@ -12,7 +13,8 @@ import {
 	type AttemptResult,
 	type AttemptView,
 	type LearnerAction,
-	type LoadedScenario
+	type LoadedScenario,
+	type TranscriptWindow
 } from '$lib/sim/runtime';
 import { parseDocument } from 'yaml';
 import { parseScenario } from '$lib/sim/scenario-check';
@@ -71,8 +73,20 @@ export function withCentreRetentionRules(db: Db, learnerId: string, version: Sce
 	return findScenarioVersion(db, id) ?? row;
 }
 
-export function ownedAttempt(db: Db, learnerId: string, attemptId: string): OwnedAttempt | null {
-	const view = getAttempt(db, attemptId);
+/** Lines of the conversation the simulation screen shows unless the learner asks for the earlier ones. */
+export const SCREEN_TRANSCRIPT_LINES = 200;
+
+/**
+ * The transcript the simulation screen loads: its last SCREEN_TRANSCRIPT_LINES lines, so a render
+ * costs the same at action 5 and action 500; the whole of it when the learner asks for the earlier
+ * part (`?transcript=all`). The debrief, the assessor and the portfolio always read it whole.
+ */
+export function screenTranscript(url: URL): TranscriptWindow {
+	return url.searchParams.get('transcript') === 'all' ? 'whole' : { last: SCREEN_TRANSCRIPT_LINES };
+}
+
+export function ownedAttempt(db: Db, learnerId: string, attemptId: string, options: { transcript?: TranscriptWindow } = {}): OwnedAttempt | null {
+	const view = getAttempt(db, attemptId, options);
 	if (!view || view.ownerId !== learnerId) return null;
 	const version = findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
 	if (!version) return null;
@@ -110,21 +124,6 @@ export function applyLearnerAction(
 export function endLearnerAttempt(db: Db, learnerId: string, attemptId: string): Result<AttemptResult> {
 	const loaded = ownedScenario(db, learnerId, attemptId);
 	return loaded ? endAttempt(db, loaded, attemptId) : NOT_FOUND;
-}
-
-export interface AttemptSummary {
-	id: string;
-	scenarioId: string;
-	scenarioVersion: string;
-	title: string;
-	status: 'in-progress' | 'ended';
-	startedAt: string;
-	endedAt: string | null;
-	score: number | null;
-	passed: boolean | null;
-	/** The verdict as people read it: a score is never shown without it. */
-	verdict: Verdict | null;
-	criteriaEvidenced: string[];
 }
 
 /** Every attempt of a learner, newest first. */

@@ -4,7 +4,7 @@
  * published versions. A published version is an immutable row of scenario_version (origin
  * 'centre'); attempts pin the version they were played on, so publishing never changes evidence.
  *
- * A draft is checked as scenario-source.ts describes, in a worker thread with a time budget
+ * A draft is checked as sim/scenario-source.ts describes, in a worker thread with a time budget
  * (workers/scenario-checks.ts): a file that would take too long is cut off, and nothing saved is lost.
  */
 import { and, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
@@ -16,7 +16,7 @@ import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import type { ScenarioError } from '$lib/sim/scenario-check';
 import { MAX_SOURCE_BYTES } from '$lib/sim/scenario-limits';
-import { draftFile, titleOfSource, type DraftInspection, type GraphQuery } from '$lib/server/scenario-source';
+import { draftFile, titleOfSource, type DraftInspection, type GraphQuery } from '$lib/sim/scenario-source';
 import { runScenarioJob } from '$lib/server/workers/scenario-checks';
 import { centreScenario, scenarioArchive, type CentreScenario } from '$lib/server/db/authoring';
 import { scenarioVersion, type ScenarioVersion } from '$lib/server/db/schema';
@@ -264,24 +264,19 @@ export function duplicateScenario(db: Db, author: Author, fromScenarioId: string
 	return db.$client
 		.transaction((): AuthoringResult<CentreScenario> => {
 			if (idTaken(db, id)) return ID_TAKEN(id);
-			const at = now.toISOString();
-			const row = db
-				.insert(centreScenario)
-				.values({
-					scenarioId: id,
-					organisationId: author.organisationId,
-					draftSource: renameSource(from.source, id, title),
-					basedOn: from.basedOn,
-					createdBy: author.id,
-					createdAt: at,
-					updatedBy: author.id,
-					updatedAt: at
-				})
-				.returning()
-				.get();
-			return { ok: true, value: row };
+			return { ok: true, value: insertDraft(db, author, id, renameSource(from.source, id, title), from.basedOn, now) };
 		})
 		.immediate();
+}
+
+/** A new centre draft of `id`, created and last changed by the author now. */
+function insertDraft(db: Db, author: Author, id: string, source: string, basedOn: CentreScenario['basedOn'], now: Date): CentreScenario {
+	const at = now.toISOString();
+	return db
+		.insert(centreScenario)
+		.values({ scenarioId: id, organisationId: author.organisationId, draftSource: source, basedOn, createdBy: author.id, createdAt: at, updatedBy: author.id, updatedAt: at })
+		.returning()
+		.get();
 }
 
 export interface ImportOutcome {
@@ -317,22 +312,7 @@ export async function importScenario(db: Db, author: Author, fileName: string, s
 			if (idTaken(db, id)) {
 				return failure('scenario.id-taken', `There is already a scenario with the id "${id}". Change the file's \`id:\` (and its name) and upload it again, or duplicate the existing scenario instead.`, { field: 'file' });
 			}
-			const at = now.toISOString();
-			const draft = db
-				.insert(centreScenario)
-				.values({
-					scenarioId: id,
-					organisationId: author.organisationId,
-					draftSource: source,
-					basedOn: null,
-					createdBy: author.id,
-					createdAt: at,
-					updatedBy: author.id,
-					updatedAt: at
-				})
-				.returning()
-				.get();
-			return { ok: true, value: { draft, errors } };
+			return { ok: true, value: { draft: insertDraft(db, author, id, source, null, now), errors } };
 		})
 		.immediate();
 }

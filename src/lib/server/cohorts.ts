@@ -2,7 +2,9 @@ import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '$lib/core/database';
 import type { CoreError } from '$lib/core/result';
-import { daysBetween, ukDateOf } from '$lib/core/uk-date';
+import { daysBetween } from '$lib/core/uk-date';
+import { ukToday } from '$lib/dates';
+import type { AssignmentStatus, LearnerAssignment } from '$lib/views/cohorts';
 import { assignment, cohort, cohortMember, type Assignment, type Cohort, type CohortMemberRole } from '$lib/server/db/cohorts';
 import { user, userRole } from '$lib/server/db/schema';
 import { attempt } from '$lib/sim/schema';
@@ -33,11 +35,6 @@ function invalid(issues: z.ZodError["issues"]): { ok: false; error: CoreError; e
 }
 
 const NOT_FOUND = failure('cohort.not-found', 'That cohort was not found.');
-
-/** Today's date in the UK (YYYY-MM-DD): due dates are UK calendar dates. */
-export function ukToday(now = new Date()): string {
-	return ukDateOf(now.toISOString());
-}
 
 /** A real calendar date written YYYY-MM-DD (no 31 February). */
 export function isCalendarDate(value: string): boolean {
@@ -324,20 +321,6 @@ export function unassign(db: Db, organisationId: string, cohortId: string, assig
 	const removed = db.delete(assignment).where(and(eq(assignment.id, assignmentId), eq(assignment.cohortId, cohortId))).run();
 	if (removed.changes === 0) return failure('assignment.not-found', 'That assignment was not found.');
 	return { ok: true, value: { removed: true } };
-}
-
-export type AssignmentStatus = 'not-started' | 'in-progress' | 'done';
-
-export interface LearnerAssignment {
-	id: string;
-	cohortName: string;
-	scenarioId: string;
-	title: string;
-	dueOn: string;
-	note: string;
-	/** Days from today to the due date: negative when overdue. */
-	daysLeft: number;
-	status: AssignmentStatus;
 }
 
 /**

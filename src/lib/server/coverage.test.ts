@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CRITERIA } from '$lib/criteria';
-import type { AttemptSummary } from './attempts';
-import { coverageOf, learnerCoverage } from './coverage';
+import type { AttemptSummary } from '$lib/views/learning';
+import { attemptsByScenario, coverageCounts, coverageOf, learnerCoverage, SHOWN_PER_SCENARIO } from './coverage';
 import { openDatabase } from '$lib/core/database';
 import { seedDemoData } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
@@ -52,6 +52,28 @@ describe('the coverage map', () => {
 		const rows = coverageOf([running, base], criteria);
 		expect(rows.find((r) => r.code === 'PC05')).toMatchObject({ state: 'in-progress', attempts: [{ id: 'a2' }] });
 		expect(rows.find((r) => r.code === 'PC01')?.state).toBe('met');
+	});
+});
+
+describe('the coverage page', () => {
+	it('counts the criteria in every state, listing a state with none at 0', () => {
+		const counts = coverageCounts(coverageOf([base], criteria));
+		expect(counts.map((c) => c.state)).toEqual(['none', 'in-progress', 'met', 'signed-off']);
+		expect(counts.find((c) => c.state === 'met')).toEqual({ state: 'met', label: 'Met in the simulator', count: 2 });
+		expect(counts.find((c) => c.state === 'signed-off')?.count).toBe(0);
+		expect(counts.reduce((sum, c) => sum + c.count, 0)).toBe(CRITERIA.length);
+	});
+
+	it('groups a criterion’s attempts by scenario, showing the newest few of each and counting the rest', () => {
+		const attempts = Array.from({ length: SHOWN_PER_SCENARIO + 2 }, (_, i) => ({ ...base, id: `s${i}`, signedOff: i === 0 }));
+		const other = { ...base, id: 'o1', scenarioId: 'police-request', title: 'The police request', signedOff: false };
+		const groups = attemptsByScenario([...attempts, other]);
+		expect(groups.map((g) => [g.scenarioId, g.attempts.length, g.more])).toEqual([
+			['spouse-caller', SHOWN_PER_SCENARIO, 2],
+			['police-request', 1, 0]
+		]);
+		expect(groups[0]!.attempts.map((a) => a.id)).toEqual(['s0', 's1', 's2']);
+		expect(groups[0]!.attempts[0]).toMatchObject({ signedOff: true, status: 'ended', passed: true });
 	});
 });
 

@@ -1,6 +1,7 @@
-import { CRITERIA, type CriterionKind } from '$lib/criteria';
+import { CRITERIA, CRITERION_KINDS, criterionByCode, type CriterionKind } from '$lib/criteria';
 import type { Db } from '$lib/core/database';
-import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
+import { attemptsOf } from '$lib/server/attempts';
+import type { AttemptSummary, CoverageCount, CoverageState } from '$lib/views/learning';
 import { currentScenarios } from '$lib/server/scenarios';
 import { decisionsInForce } from '$lib/server/assessment';
 import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
@@ -14,7 +15,6 @@ import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
  *   but failed on a critical point (evidence, but not yet good evidence);
  * - none: nothing yet.
  */
-export type CoverageState = 'none' | 'in-progress' | 'met' | 'signed-off';
 
 /** Who signed a criterion off, and when. */
 export interface Signature {
@@ -139,3 +139,56 @@ export const COVERAGE_LABELS: Record<CoverageState, string> = {
 	met: 'Met in the simulator',
 	'signed-off': 'Signed off'
 };
+
+/** How many criteria are in each state, every state listed (in order of COVERAGE_LABELS) even at 0. */
+export function coverageCounts(rows: readonly Pick<CoverageRow, 'state'>[]): CoverageCount[] {
+	return (Object.keys(COVERAGE_LABELS) as CoverageState[]).map((state) => ({
+		state,
+		label: COVERAGE_LABELS[state],
+		count: rows.filter((row) => row.state === state).length
+	}));
+}
+
+/** Attempts shown per scenario under a criterion on the coverage page; the rest are counted. */
+export const SHOWN_PER_SCENARIO = 3;
+
+type ListedAttempt = Pick<AttemptSummary, 'id' | 'status' | 'passed' | 'startedAt' | 'verdict'> & { signedOff: boolean };
+
+/** A criterion's attempts grouped by scenario, each group its newest few (attempts come newest first). */
+export function attemptsByScenario(attempts: readonly (AttemptSummary & { signedOff: boolean })[]): { scenarioId: string; title: string; attempts: ListedAttempt[]; more: number }[] {
+	const groups = new Map<string, { scenarioId: string; title: string; attempts: ListedAttempt[]; more: number }>();
+	for (const a of attempts) {
+		const group = groups.get(a.scenarioId) ?? { scenarioId: a.scenarioId, title: a.title, attempts: [], more: 0 };
+		if (group.attempts.length < SHOWN_PER_SCENARIO) group.attempts.push({ id: a.id, status: a.status, passed: a.passed, verdict: a.verdict, startedAt: a.startedAt, signedOff: a.signedOff });
+		else group.more++;
+		groups.set(a.scenarioId, group);
+	}
+	return [...groups.values()];
+}
+
+/** The learner's coverage page: counts per state, and every criterion by kind with its evidence. */
+export function coveragePage(db: Db, learnerId: string) {
+	const attempts = attemptsOf(db, learnerId);
+	const byId = new Map(attempts.map((a) => [a.id, a]));
+	const rows = coverageOf(attempts, new Map(currentScenarios(db).map((s) => [s.scenarioId, s.criteria])), signedOffEvidence(db, learnerId, attempts));
+	return {
+		labels: COVERAGE_LABELS,
+		counts: coverageCounts(rows),
+		kinds: CRITERION_KINDS.map((kind) => ({
+			kind: kind.kind,
+			heading: kind.plural,
+			stem: kind.stem,
+			criteria: rows
+				.filter((row) => row.kind === kind.kind)
+				.map((row) => ({
+					code: row.code,
+					title: row.title,
+					text: criterionByCode(row.code)?.text ?? '',
+					state: row.state,
+					signedBy: row.signedBy ?? null,
+					evidence: attemptsByScenario(row.attempts.map((e) => ({ ...byId.get(e.id)!, signedOff: e.state === 'signed-off' }))),
+					other: row.evidence.filter((e) => e.kind !== 'attempt').map((e) => ({ kind: e.kind, id: e.id, title: e.title, signedBy: e.signedBy ?? null }))
+				}))
+		}))
+	};
+}

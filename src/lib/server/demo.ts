@@ -6,7 +6,7 @@ import { oneTimePasswordExpiry, oneTimePasswordState } from '$lib/server/auth/on
 import { hashPassword } from '$lib/server/auth/password';
 import { assignment, cohort, cohortMember, type CohortMemberRole } from '$lib/server/db/cohorts';
 import { createUser, findUserByEmail } from '$lib/server/auth/user';
-import { mfaRequiredFor } from '$lib/server/auth/mfa';
+import { mfaRequiredFor } from '$lib/server/auth/mfa-policy';
 
 export const DEMO_ORGANISATION_ID = 'demo-centre';
 /**

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '$lib/core/database';
 import { seedDemoData } from '$lib/server/demo';
 import { user } from '$lib/server/db/schema';
-import { mapTestimony, observationsOf, recordObservation, recordTestimony, testimoniesOf, ukToday, type TestimonyInput } from './other-evidence';
+import { mapTestimony, observationsOf, recordObservation, recordTestimony, testimoniesOf, type TestimonyInput } from './other-evidence';
 
 let db: Db;
 let amira: string, ola: string, gareth: string;
@@ -91,12 +91,5 @@ describe('observation records', () => {
 		expect(recordObservation(db, gareth, amira, { ...input, observedOn: '2027-01-01' }, NOW)).toMatchObject({ ok: false, error: { fields: { observedOn: expect.stringMatching(/future/) } } });
 		expect(recordObservation(db, gareth, ola, input, NOW)).toMatchObject({ ok: false, error: { code: 'evidence.not-found' } });
 		expect(observationsOf(db, amira)).toMatchObject([{ setting: 'Front desk, Monday morning', assessorName: 'Gareth Llewellyn' }]);
-	});
-});
-
-describe('the centre’s day', () => {
-	it('is the date in the UK, not in UTC', () => {
-		expect(ukToday(new Date('2026-07-01T23:30:00Z'))).toBe('2026-07-02');
-		expect(ukToday(new Date('2026-01-01T23:30:00Z'))).toBe('2026-01-01');
 	});
 });

@@ -2,6 +2,8 @@ import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { criterionByCode } from '$lib/criteria';
+import { ukToday } from '$lib/dates';
+import { all, text } from '$lib/form-data';
 import type { Db } from '$lib/core/database';
 import { user } from '$lib/server/db/schema';
 import { observationRecord, witnessTestimony, type ObservationRecord, type WitnessTestimony } from '$lib/server/db/assessment';
@@ -24,10 +26,6 @@ export type OtherEvidenceResult<T> = { ok: true; value: T } | { ok: false; error
 
 export const EVIDENCE_LIMITS = { name: 120, role: 120, relationship: 120, statement: 6000, setting: 200, description: 6000 } as const;
 
-/** Today's date in the UK (the centre's day), as YYYY-MM-DD. */
-export function ukToday(now: Date): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 function isCalendarDate(value: string): boolean {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -78,6 +76,34 @@ export interface TestimonyInput {
 	statement: unknown;
 	witnessedOn: unknown;
 	declaredCriteria: unknown;
+}
+
+/** Room for over-long text to reach validation, which names the limit, instead of being cut silently. */
+const POSTED_MAX = 20_000;
+
+/** Criterion codes posted as repeated fields (checkboxes). */
+export const criteriaFromForm = (form: FormData, name: string): string[] => all(form, name, { count: 201, max: 100 });
+
+/** A testimony as the learner's and the assessor's forms post it. */
+export function testimonyFromForm(form: FormData): { witnessName: string; witnessRole: string; relationship: string; statement: string; witnessedOn: string; declaredCriteria: string[] } {
+	return {
+		witnessName: text(form, 'witnessName', { max: POSTED_MAX }),
+		witnessRole: text(form, 'witnessRole', { max: POSTED_MAX }),
+		relationship: text(form, 'relationship', { max: POSTED_MAX }),
+		statement: text(form, 'statement', { max: POSTED_MAX }),
+		witnessedOn: text(form, 'witnessedOn', { max: 40 }),
+		declaredCriteria: criteriaFromForm(form, 'declaredCriteria')
+	};
+}
+
+/** An observation as the assessor's form posts it. */
+export function observationFromForm(form: FormData): { observedOn: string; setting: string; description: string; criteria: string[] } {
+	return {
+		observedOn: text(form, 'observedOn', { max: 40 }),
+		setting: text(form, 'setting', { max: POSTED_MAX }),
+		description: text(form, 'description', { max: POSTED_MAX }),
+		criteria: criteriaFromForm(form, 'criteria')
+	};
 }
 
 const testimonyFields = (now: Date) =>
@@ -190,10 +216,3 @@ export function observationsOf(db: Db, learnerId: string): ObservationView[] {
 		.map((r) => ({ ...r.o, assessorName: r.assessorName }));
 }
 
-/** Criterion codes posted as repeated form fields (checkboxes). */
-export function criteriaFromForm(form: FormData, name: string): string[] {
-	return form
-		.getAll(name)
-		.filter((v): v is string => typeof v === 'string')
-		.slice(0, 201);
-}

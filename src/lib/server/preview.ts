@@ -11,9 +11,9 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
 import { markAttempt, verdictOf, type PointResult, type Verdict } from '$lib/sim/marking';
-import { applyAction, attemptEvents, endAttempt, getAttempt, startAttempt, type ActionOutcome, type AttemptResult, type AttemptView, type LearnerAction, type LoadedScenario } from '$lib/sim/runtime';
+import { applyAction, attemptEvents, endAttempt, getAttempt, startAttempt, type ActionOutcome, type AttemptResult, type AttemptView, type LearnerAction, type LoadedScenario, type TranscriptWindow } from '$lib/sim/runtime';
 import { centreDraft, type Author, type AuthoringResult } from '$lib/server/authoring';
-import { checkSource, draftFile } from '$lib/server/scenario-source';
+import { checkSource, draftFile } from '$lib/sim/scenario-source';
 import { scenarioPreview, type ScenarioPreview } from '$lib/server/db/authoring';
 
 export interface PreviewTutor extends Author {
@@ -60,14 +60,15 @@ export interface OwnedPreview {
 }
 
 /** A preview of this scenario started by this tutor, or null (another tutor's is answered the same). */
-export function ownedPreview(db: Db, tutorId: string, scenarioId: string, attemptId: string): OwnedPreview | null {
+/** `transcript`: the lines of the conversation to read (the screen's window); the whole by default. */
+export function ownedPreview(db: Db, tutorId: string, scenarioId: string, attemptId: string, options: { transcript?: TranscriptWindow } = {}): OwnedPreview | null {
 	const preview = db
 		.select()
 		.from(scenarioPreview)
 		.where(and(eq(scenarioPreview.attemptId, attemptId), eq(scenarioPreview.tutorId, tutorId), eq(scenarioPreview.scenarioId, scenarioId)))
 		.get();
 	if (!preview) return null;
-	const view = getAttempt(db, attemptId);
+	const view = getAttempt(db, attemptId, options);
 	const loaded = loadedOf(preview);
 	if (!view || !loaded || view.ownerId !== previewOwner(tutorId)) return null;
 	return { preview, view, loaded };

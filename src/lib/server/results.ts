@@ -9,6 +9,7 @@ import { user } from '$lib/server/db/schema';
 import { assignmentsOfCohort, findCohort, scenarioTitle } from '$lib/server/cohorts';
 import { findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
 import { toCsv } from '$lib/server/csv';
+import type { ActionFrequency, MistakePath } from '$lib/views/results';
 
 /**
  * A cohort's results, as a tutor reads them: per scenario and marking point, how many ended
@@ -26,31 +27,6 @@ export interface PointFigures {
 	met: number;
 	/** Share of attempts that met it, 0–100, one decimal place. */
 	metRate: number;
-}
-
-export interface ActionFrequency {
-	/** The dialogue choice's words, or the system operation's name. */
-	label: string;
-	kind: 'choice' | 'core';
-	/** Attempts that missed the point and took this action. */
-	inMissed: number;
-	/** Attempts that met the point and took this action. */
-	inMet: number;
-}
-
-export interface MistakePath {
-	pointId: string;
-	description: string;
-	missed: number;
-	met: number;
-	/**
-	 * The actions taken in more of the attempts that missed the point than of those that met it
-	 * (by share), most frequent first, at most five: what the learners who missed it did differently.
-	 * Empty when no attempt met the point (nothing to compare with).
-	 */
-	actions: ActionFrequency[];
-	/** The most common whole sequence of dialogue choices among the attempts that missed it. */
-	commonChoices: { labels: string[]; attempts: number } | null;
 }
 
 export interface ScenarioFigures {

@@ -10,6 +10,10 @@ import { recordActorEvent, recordSecurityEvent, type RequestContext } from '$lib
 import { invalidateUserSessions } from '$lib/server/auth/session';
 import { normaliseEmail } from '$lib/server/auth/user';
 import { parseCsv } from '$lib/server/csv';
+import type { ImportedAccount, ImportProblem, ImportReport, UserListEntry as ListedUser } from '$lib/views/admin';
+
+/** A user in the centre's list, with the server's role names. */
+type UserListEntry = ListedUser<Role>;
 
 /**
  * Administering a centre's users: accounts made with a one-time password that must be changed at
@@ -74,18 +78,6 @@ const roles = z
 	.array(z.enum(ROLES, { error: 'Choose roles from the list.' }))
 	.min(1, 'Choose at least one role.')
 	.max(ROLES.length, 'Choose roles from the list.');
-
-export interface UserListEntry {
-	id: string;
-	email: string;
-	displayName: string;
-	active: boolean;
-	mustChangePassword: boolean;
-	/** While the password is a one-time password: when it stops working (see auth/one-time-password.ts). */
-	oneTimePasswordExpiresAt: number | null;
-	roles: Role[];
-	createdAt: string;
-}
 
 function rolesByUser(db: Db, ids: string[]): Map<string, Role[]> {
 	const map = new Map<string, Role[]>();
@@ -280,28 +272,6 @@ export function setUserRoles(db: Db, organisationId: string, by: AdminActor, use
 /** Limits of one import: each account costs a password hash (about 25 ms of CPU). */
 export const IMPORT_MAX_BYTES = 100_000;
 export const IMPORT_MAX_ROWS = 200;
-
-export interface ImportProblem {
-	/** The file's line, the header being line 1 (as a spreadsheet numbers rows); 0 for the whole file. */
-	row: number;
-	column: 'email' | 'name' | 'cohort' | 'file';
-	message: string;
-}
-
-export interface ImportedAccount {
-	row: number;
-	email: string;
-	displayName: string;
-	cohort: string;
-	oneTimePassword: string;
-}
-
-export interface ImportReport {
-	/** Data rows read (blank lines skipped). */
-	rows: number;
-	imported: ImportedAccount[];
-	problems: ImportProblem[];
-}
 
 export interface ImportOptions {
 	now?: Date;

@@ -13,7 +13,6 @@ import {
 	confirmEnrolment,
 	generateTotpKey,
 	matchTotpStep,
-	mfaRequiredFor,
 	mfaStatus,
 	normaliseRecoveryCode,
 	regenerateRecoveryCodes,
@@ -72,11 +71,17 @@ describe('TOTP codes (RFC 6238)', () => {
 
 	it('accepts the codes of the previous, current and next step and no other', () => {
 		fc.assert(
-			fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.integer({ min: 2, max: 2 ** 31 }), fc.integer({ min: -4, max: 4 }), (k, step, offset) => {
+			// Steps from 5, so that step + offset is never before the epoch.
+			fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.integer({ min: 5, max: 2 ** 31 }), fc.integer({ min: -4, max: 4 }), (k, step, offset) => {
 				const code = totpCodeFor(k, step + offset);
 				const nowMs = step * TOTP_PERIOD_SECONDS * 1000 + 1;
 				const matched = matchTotpStep(k, code, nowMs, null);
-				if (Math.abs(offset) <= 1) expect(matched).toBe(step + offset);
+				// Within the window the code matches its own step, or an earlier step of the window that
+				// happens to have the same six digits (one chance in a million per pair).
+				if (Math.abs(offset) <= 1) {
+					expect(matched).not.toBeNull();
+					if (matched !== step + offset) expect([matched! < step + offset, totpCodeFor(k, matched!)]).toEqual([true, code]);
+				}
 				// A code of a step further away only matches if it happens to equal a nearer step's.
 				else if (matched !== null) expect(totpCodeFor(k, matched)).toBe(code);
 			})
@@ -111,18 +116,6 @@ describe('TOTP codes (RFC 6238)', () => {
 });
 
 describe('who must use MFA', () => {
-	it('requires it of assessors, tutors and admins whatever the centre says', () => {
-		for (const role of ['assessor', 'tutor', 'admin'] as const) {
-			expect(mfaRequiredFor([role], false)).toBe(true);
-			expect(mfaRequiredFor(['learner', role], false)).toBe(true);
-		}
-	});
-
-	it('requires it of learners only when the centre asks for it', () => {
-		expect(mfaRequiredFor(['learner'], false)).toBe(false);
-		expect(mfaRequiredFor(['learner'], true)).toBe(true);
-	});
-
 	it('puts the second factor first, then the password change, then enrolment', () => {
 		const base = { id: 'u', email: 'u@example.org', displayName: 'U', organisationId: 'centre-1', roles: ['admin'] as Role[] };
 		const fresh = { id: 's', userId: 'u', expiresAt: 0, absoluteExpiresAt: 0, lastSeenAt: 0, createdAt: 0, mfaVerified: false };

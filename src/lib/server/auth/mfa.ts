@@ -5,7 +5,7 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { renderSVG } from 'uqr';
 import type { Db } from '$lib/core/database';
-import { recoveryCode, user, type Role } from '$lib/server/db/schema';
+import { recoveryCode, user } from '$lib/server/db/schema';
 import { recordActorEvent, recordSecurityEvent, type Actor, type RequestContext } from '$lib/server/security/events';
 import { invalidateUserSessions } from './session';
 import { clearFailures, mfaKey, reserveAttempt, settleAttempt, throttleMessage } from './throttle';
@@ -28,13 +28,6 @@ const TOTP_KEY_BYTES = 20;
  * (ASVS 5.0 §6.5.2), so SHA-256 is enough and no password hash is needed.
  */
 const RECOVERY_CODE_BYTES = 15;
-
-// ── Who must use it ─────────────────────────────────────────────────────────────────────────
-
-/** Staff always (ASVS 5.0 §6.3.3, L2); learners when their centre asks for it. */
-export function mfaRequiredFor(roles: readonly Role[], requireMfaForLearners: boolean): boolean {
-	return roles.some((r) => r !== 'learner') || (requireMfaForLearners && roles.includes('learner'));
-}
 
 // ── TOTP ────────────────────────────────────────────────────────────────────────────────────
 

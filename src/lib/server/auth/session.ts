@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Statement } from 'better-sqlite3';
 import { ROLES, session, type Role, type Session } from '$lib/server/db/schema';
-import { mfaRequiredFor } from './mfa';
+import { mfaRequiredFor } from './mfa-policy';
 
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;

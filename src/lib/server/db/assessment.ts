@@ -7,8 +7,25 @@
  * signed.
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { CANONICAL_ENCODING } from '../../core/canonical-json';
 import { attempt } from '../../sim/schema';
 import { organisation, user } from './schema';
+
+/**
+ * The canonical JSON a stored hash was made with, so a verifier recomputes it the same way.
+ * 'legacy-2025': the lenient encoder decisions and documents were hashed with before RFC 8785
+ * (assessment/hashing.ts legacyCanonicalJson, kept only to verify them); CANONICAL_ENCODING
+ * ('jcs-2026'): core/canonical-json.ts, which every new hash uses.
+ */
+export const HASH_ENCODINGS = ['legacy-2025', CANONICAL_ENCODING] as const;
+export type HashEncoding = (typeof HASH_ENCODINGS)[number];
+
+/**
+ * The column naming a row's hash encoding. The default is for the rows that existed before the
+ * column (ADD COLUMN fills them without an UPDATE, which the tables' triggers refuse); every row
+ * written since names its encoding itself.
+ */
+const hashEncoding = () => text('hash_encoding', { enum: HASH_ENCODINGS }).notNull().default('legacy-2025');
 
 /** The overall decision on a piece of evidence (DESIGN.md, Assessor). */
 export const DECISION_OUTCOMES = ['met', 'not-yet-met', 'resubmission-requested'] as const;
@@ -61,14 +78,16 @@ export const assessmentDecision = sqliteTable(
 		evidenceHash: text('evidence_hash').notNull(),
 		/**
 		 * The evidence judged, exactly as hashed: kept with the decision so it verifies for ever, even
-		 * after the learner rewrites their reflection for a resubmission (assessment.ts JudgedEvidence).
+		 * after the learner rewrites their reflection for a resubmission (assessment/hashing.ts JudgedEvidence).
 		 */
 		evidence: text('evidence', { mode: 'json' }).$type<unknown>(),
 		/** The name the assessor typed to sign. */
 		signedName: text('signed_name').notNull(),
 		signedAt: text('signed_at').notNull(),
 		/** SHA-256 (hex) of the canonical decision and evidence hash, signer and time: what was signed. */
-		signatureHash: text('signature_hash').notNull()
+		signatureHash: text('signature_hash').notNull(),
+		/** The canonical JSON both hashes were made with. */
+		hashEncoding: hashEncoding()
 	},
 	(t) => [
 		uniqueIndex('assessment_decision_attempt_seq_unique').on(t.attemptId, t.sequence),
@@ -187,7 +206,9 @@ export const portfolioDocument = sqliteTable(
 		issuedAt: text('issued_at').notNull(),
 		issuedBy: text('issued_by')
 			.notNull()
-			.references(() => user.id)
+			.references(() => user.id),
+		/** The canonical JSON the content hash was made with. */
+		hashEncoding: hashEncoding()
 	},
 	(t) => [index('portfolio_document_file_hash_idx').on(t.fileHash), index('portfolio_document_learner_idx').on(t.learnerId)]
 );

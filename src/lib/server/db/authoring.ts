@@ -5,9 +5,9 @@
  * A centre scenario's draft is edited here; publishing stores a new immutable row in
  * scenario_version (origin 'centre'), so attempts keep the version they were played on.
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { attempt } from '../../sim/schema';
-import { DISPOSAL_ACTIONS, RETENTION_TRIGGERS } from '../../core/schema/retention';
+import { retentionRuleColumns } from '../../core/schema/retention';
 import { organisation, user } from './schema';
 
 export const centreScenario = sqliteTable('centre_scenario', {
@@ -67,12 +67,7 @@ export const centreRetentionRule = sqliteTable(
 		organisationId: text('organisation_id')
 			.notNull()
 			.references(() => organisation.id),
-		code: text('code').notNull(),
-		description: text('description').notNull(),
-		periodMonths: integer('period_months').notNull(),
-		trigger: text('trigger', { enum: RETENTION_TRIGGERS }).notNull(),
-		action: text('action', { enum: DISPOSAL_ACTIONS }).notNull(),
-		authority: text('authority').notNull().default(''),
+		...retentionRuleColumns(),
 		updatedAt: text('updated_at').notNull()
 	},
 	(t) => [uniqueIndex('centre_retention_rule_code_unique').on(t.organisationId, t.code)]

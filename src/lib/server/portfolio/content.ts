@@ -9,6 +9,7 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import { UNIT, criterionByCode } from '$lib/criteria';
+import { canonicalHash } from '$lib/core';
 import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import { getAttempt, type AttemptView } from '$lib/sim/runtime';
@@ -18,7 +19,7 @@ import { organisation, reflection, user } from '$lib/server/db/schema';
 import { assessmentDecision, type PortfolioDocument } from '$lib/server/db/assessment';
 import { findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
 import { COVERAGE_LABELS, learnerCoverage, type CoverageRow } from '$lib/server/coverage';
-import { OUTCOME_LABELS, canonicalJson, sha256Hex } from '$lib/server/assessment';
+import { OUTCOME_LABELS } from '$lib/server/assessment';
 import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
 
 export type PortfolioKind = PortfolioDocument['kind'];
@@ -141,9 +142,12 @@ export interface ContentRequest {
 	issuedAt: string;
 }
 
-/** The SHA-256 (hex) of a content object's canonical JSON: what the document's footer prints. */
+/**
+ * The SHA-256 (hex) of a content object's RFC 8785 canonical JSON (CANONICAL_ENCODING): what the
+ * document's footer prints. Throws a CanonicalJsonError naming a value that is not JSON.
+ */
 export function contentHashOf(content: PortfolioContent): string {
-	return sha256Hex(canonicalJson(content));
+	return canonicalHash(content, 'content');
 }
 
 /** A transcript line with its speaker as a reader of the document knows them: the learner by name, narration by no one (''). */

@@ -1,11 +1,18 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { eq } from 'drizzle-orm';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { CANONICAL_ENCODING, canonicalHash, sha256Hex } from '$lib/core';
+import { DEFAULT_MIGRATIONS_FOLDER } from '$lib/core/database';
+import { withDatabaseBefore } from '$lib/core/testing';
 import { CRITERIA } from '$lib/criteria';
-import { portfolioDocument } from '$lib/server/db/assessment';
+import { legacyCanonicalJson } from '$lib/server/assessment/hashing';
+import { portfolioDocument, type PortfolioDocument } from '$lib/server/db/assessment';
 import { ASSESSOR_NOTE, FIXTURE_LEARNER_NAME, portfolioFixture, type PortfolioFixture } from './testing';
 import {
 	DOCUMENT_ID_PATTERN,
@@ -167,6 +174,13 @@ describe('the whole portfolio, read back with pdftotext', () => {
 		const row = fixture.db.select().from(portfolioDocument).all().find((r) => r.id === portfolio.prepared.content.documentId);
 		expect(row).toMatchObject({ kind: 'portfolio', learnerId: fixture.learnerId, contentHash: portfolio.prepared.contentHash, pageCount: portfolio.pageCount, byteLength: portfolio.bytes.length });
 	});
+
+	it('records that its content hash is RFC 8785 (jcs-2026): the canonical JSON of the content', () => {
+		const row = fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, portfolio.prepared.content.documentId)).get()!;
+		expect(row.hashEncoding).toBe(CANONICAL_ENCODING);
+		expect(row.contentHash).toBe(canonicalHash(portfolio.prepared.content));
+		expect(verifyIdAndHash(fixture.db, row.id, row.contentHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', claimedId: row.id } });
+	});
 });
 
 describe('one attempt', () => {
@@ -253,6 +267,66 @@ describe('verify', () => {
 			const result = verifyIdAndHash(fixture.db, id, hash);
 			expect(result.ok === false || result.value.outcome === 'not-issued').toBe(true);
 		}));
+	});
+});
+
+/** A file as the code before RFC 8785 issued it: what matters here is its bytes and the id they claim. */
+const fileNaming = (id: string) => Buffer.from(`%PDF-1.7\n1 0 obj << /Keywords (custodian-document-id:${id}) >> endobj\n%%EOF\n`, 'latin1');
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** The row the code before RFC 8785 wrote for a document: its content hashed with the lenient encoder, no encoding recorded. */
+function issuedTheOldWay(id: string, bytes: Buffer): Omit<PortfolioDocument, 'hashEncoding'> {
+	return {
+		id,
+		organisationId: fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, portfolio.prepared.content.documentId)).get()!.organisationId,
+		learnerId: fixture.learnerId,
+		kind: 'attempt',
+		attemptId: fixture.attemptIds[2]!,
+		contentHash: sha256Hex(legacyCanonicalJson({ ...single.prepared.content, documentId: id, issuedAt: '2025-10-01T09:00:00.000Z' })),
+		fileHash: sha256(bytes),
+		pageCount: 3,
+		byteLength: bytes.length,
+		issuedAt: '2025-10-01T09:00:00.000Z',
+		issuedBy: fixture.learnerId
+	};
+}
+
+describe('a document issued before RFC 8785 (legacy-2025)', () => {
+	it('still verifies by the content hash it printed, and as the file issued, without recomputing anything', () => {
+		const id = 'CUS-2025-0001';
+		const bytes = fileNaming(id);
+		const old = issuedTheOldWay(id, bytes);
+		fixture.db.insert(portfolioDocument).values({ ...old, hashEncoding: 'legacy-2025' }).run();
+		expect(fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, id)).get()?.hashEncoding).toBe('legacy-2025');
+		const facts = { id, centre: single.prepared.content.centre, kind: 'attempt', issuedAt: old.issuedAt, pageCount: 3 };
+		expect(verifyIdAndHash(fixture.db, id, old.contentHash)).toEqual({ ok: true, value: { outcome: 'unchanged', claimedId: id, document: facts } });
+		expect(verifyFile(fixture.db, bytes)).toEqual({ outcome: 'unchanged', claimedId: id, document: facts });
+		// Changed, it is not matching, and the page names the document it claims to be (and nothing else about it).
+		const changed = Buffer.from(bytes);
+		changed[3] = changed[3]! ^ 1;
+		expect(verifyFile(fixture.db, changed)).toEqual({ outcome: 'not-matching', claimedId: id, document: null });
+		const otherHash = sha256Hex(legacyCanonicalJson({ ...single.prepared.content, documentId: id, issuedAt: '2025-10-02T09:00:00.000Z' }));
+		expect(verifyIdAndHash(fixture.db, id, otherHash)).toEqual({ ok: true, value: { outcome: 'not-matching', claimedId: id, document: null } });
+	});
+
+	it('is labelled legacy-2025 by the migration that adds the column, and verifies after it', () => {
+		withDatabaseBefore('_hash_encoding', (db) => {
+			const id = 'CUS-2025-0002';
+			const bytes = fileNaming(id);
+			const old = issuedTheOldWay(id, bytes);
+			// The table as it was, with foreign keys off: only the document row is needed here.
+			db.$client.pragma('foreign_keys = OFF');
+			db.$client
+				.prepare(
+					`INSERT INTO portfolio_document (id, organisation_id, learner_id, kind, attempt_id, content_hash, file_hash, page_count, byte_length, issued_at, issued_by)
+					 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+				)
+				.run(old.id, old.organisationId, old.learnerId, old.kind, old.attemptId, old.contentHash, old.fileHash, old.pageCount, old.byteLength, old.issuedAt, old.issuedBy);
+			migrate(db, { migrationsFolder: DEFAULT_MIGRATIONS_FOLDER });
+			expect(db.select().from(portfolioDocument).where(eq(portfolioDocument.id, id)).get()).toEqual({ ...old, hashEncoding: 'legacy-2025' });
+			expect(verifyIdAndHash(db, id, old.contentHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', claimedId: id } });
+			expect(verifyFile(db, bytes)).toMatchObject({ outcome: 'unchanged', claimedId: id });
+		});
 	});
 });
 

@@ -6,6 +6,10 @@
  * and length of the exact file. The row is written before the file's last chunk leaves the server,
  * so a downloaded file can always be checked. Rows are immutable (database trigger).
  *
+ * Each row names the canonical JSON its content hash was made with (hash_encoding): documents
+ * issued before RFC 8785 say 'legacy-2025'. Verifying never recomputes a content hash (the content
+ * is not kept, only its hash), so a document of either encoding verifies by the hash it printed.
+ *
  * The public verify page (no login) answers from these rows only. What it shows about a matching
  * document is deliberately the centre, the kind of document, the issue date and the page count, and
  * no personal data: whoever holds the document already reads the learner's name in it, and whoever
@@ -13,6 +17,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
+import { CANONICAL_ENCODING } from '$lib/core';
 import { writeTransaction, type Db } from '$lib/core/database';
 import { organisation, user } from '$lib/server/db/schema';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
@@ -107,7 +112,8 @@ export async function issueDocument(db: Db, prepared: PreparedDocument, options:
 		pageCount: summary.pageCount,
 		byteLength: length,
 		issuedAt: prepared.content.issuedAt,
-		issuedBy: options.issuedBy
+		issuedBy: options.issuedBy,
+		hashEncoding: CANONICAL_ENCODING
 	};
 	writeTransaction(db, () => {
 		db.insert(portfolioDocument).values(row).run();

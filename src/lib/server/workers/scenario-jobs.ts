@@ -3,7 +3,7 @@
  * started). Reach it only through scenario-checks.ts, which imports it dynamically: a static
  * import would fold it into another chunk and its URL would no longer start a worker.
  */
-import { checkSource, declaredId, inspectDraft, type GraphQuery } from '../scenario-source';
+import { checkSource, declaredId, inspectDraft, type GraphQuery } from '../../sim/scenario-source';
 import { serveJobs } from './pool';
 
 export const SCENARIO_JOBS_URL = import.meta.url;

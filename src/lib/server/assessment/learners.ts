@@ -1,0 +1,54 @@
+/** The assessor's learners: who they assess, and each learner's attempts as the assessor lists them. */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '$lib/core/database';
+import { attempt } from '$lib/sim/schema';
+import { verdictOf } from '$lib/sim/marking';
+import { reflection, user } from '$lib/server/db/schema';
+import { assesses, learnersAssessedBy } from '$lib/server/cohort-membership';
+import { findScenarioVersion } from '$lib/server/scenarios';
+import { latestDecisions } from './decisions';
+import { assessmentQueue, stateOf } from './queue';
+
+/** The learners this assessor assesses (never themselves), with their ended attempts and what awaits a decision. */
+export function assessedLearners(db: Db, assessorId: string) {
+	const queue = assessmentQueue(db, assessorId);
+	return learnersAssessedBy(db, assessorId)
+		.filter((l) => l.id !== assessorId)
+		.map((l) => ({
+			id: l.id,
+			name: l.displayName,
+			email: l.email,
+			ended: db.select({ id: attempt.id }).from(attempt).where(and(eq(attempt.ownerId, l.id), eq(attempt.status, 'ended'))).all().length,
+			awaiting: queue.items.filter((i) => i.learnerId === l.id && i.state === 'awaiting').length
+		}));
+}
+
+/** A learner this assessor assesses, or undefined (answered as "not found"). */
+export function assessedLearner(db: Db, assessorId: string, learnerId: string): { id: string; name: string; email: string } | undefined {
+	if (typeof learnerId !== 'string' || learnerId.length > 100 || learnerId === assessorId || !assesses(db, assessorId, learnerId)) return undefined;
+	const row = db.select({ id: user.id, name: user.displayName, email: user.email }).from(user).where(eq(user.id, learnerId)).get();
+	return row;
+}
+
+/** A learner's attempts as their assessor lists them: each with its reflection and the decision in force. */
+export function learnerAttemptsForAssessor(db: Db, learnerId: string) {
+	const rows = db.select().from(attempt).where(eq(attempt.ownerId, learnerId)).orderBy(desc(attempt.startedAt)).all();
+	const ids = rows.map((r) => r.id);
+	const reflections = new Map((ids.length === 0 ? [] : db.select().from(reflection).where(inArray(reflection.attemptId, ids)).all()).map((r) => [r.attemptId, r]));
+	const latest = latestDecisions(db, ids);
+	return rows.map((row) => {
+		const decision = latest.get(row.id);
+		return {
+			id: row.id,
+			title: findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`)?.title ?? row.scenarioId,
+			status: row.status,
+			startedAt: row.startedAt,
+			passed: row.result?.passed ?? null,
+			score: row.result?.score ?? null,
+			verdict: row.result ? verdictOf(row.result) : null,
+			reflection: reflections.get(row.id)?.status ?? null,
+			state: stateOf(reflections.get(row.id), decision),
+			latest: decision ? { outcome: decision.outcome, signedName: decision.signedName, signedAt: decision.signedAt, sequence: decision.sequence } : null
+		};
+	});
+}

@@ -1,0 +1,106 @@
+/**
+ * Signing a decision. A signed decision is immutable (database triggers refuse UPDATE and DELETE);
+ * a later judgement is a new signed row that names the one it supersedes.
+ */
+import { and, eq } from 'drizzle-orm';
+import { CANONICAL_ENCODING, CanonicalJsonError } from '$lib/core';
+import { writeTransaction, type Db } from '$lib/core/database';
+import { reflection } from '$lib/server/db/schema';
+import { assessmentDecision, assessmentDraft, type AssessmentDecision } from '$lib/server/db/assessment';
+import { reopenReflection } from '$lib/server/reflections';
+import { OUTCOME_LABELS, decisionsOf } from './decisions';
+import { NOT_FOUND, type AssessmentResult } from './errors';
+import { judgementErrors, overall, type DecisionValues } from './forms';
+import { evidenceHashOf, judgedEvidence, signatureHashOf } from './hashing';
+import { reviewCriteria, reviewPoints, reviewable } from './review';
+
+function normaliseName(name: string): string {
+	return name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLocaleLowerCase('en-GB');
+}
+
+export interface Signer {
+	id: string;
+	displayName: string;
+}
+
+/**
+ * Signs the decision: validates it, checks the typed name, computes the evidence and signature
+ * hashes and stores the immutable row. When a decision is already in force the form must name it
+ * (`supersedes`), and the new row supersedes it; a form drawn before someone signed, or naming an
+ * older decision, is refused and nothing is signed. "Resubmission requested" reopens the learner's
+ * reflection. The assessor's draft is discarded once signed.
+ */
+export function signDecision(db: Db, signer: Signer, attemptId: string, values: DecisionValues, now = new Date()): AssessmentResult<AssessmentDecision> {
+	const found = reviewable(db, signer.id, attemptId);
+	if (!found) return NOT_FOUND;
+	const review = { points: reviewPoints(found.view), criteria: reviewCriteria(found.view.result!, found.criteria) };
+	const errors: Record<string, string> = {};
+	const parsed = overall.safeParse(values);
+	if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'outcome')] ??= issue.message;
+	const judgements = judgementErrors(values, review, errors);
+	if (values.signedName.trim() === '') errors.signedName = 'Type your name to sign.';
+	else if (normaliseName(values.signedName) !== normaliseName(signer.displayName)) {
+		errors.signedName = `The name you type to sign must be your name as the centre holds it: ${signer.displayName}.`;
+	}
+	if (Object.keys(errors).length > 0 || !parsed.success) {
+		return { ok: false, error: { code: 'decision.invalid', message: 'The decision was not signed: correct what is marked below. Nothing you typed is lost.', fields: errors } };
+	}
+	return writeTransaction(db, (): AssessmentResult<AssessmentDecision> => {
+		const latest = decisionsOf(db, attemptId)[0];
+		if (latest && values.supersedes !== latest.id) {
+			const named = values.supersedes === '' ? undefined : db.select().from(assessmentDecision).where(eq(assessmentDecision.id, values.supersedes)).get();
+			const when = `${latest.signedName} signed a decision (${OUTCOME_LABELS[latest.outcome].toLowerCase()}) on ${latest.signedAt.slice(0, 16).replace('T', ' ')} UTC`;
+			return {
+				ok: false,
+				error: named
+					? { code: 'decision.superseded', message: `That decision has already been superseded and cannot be changed: ${when}. Read it, then supersede it with a new decision if you need to.` }
+					: { code: 'decision.already-signed', message: `A signed decision cannot be edited: ${when}. Read it, then supersede it with a new decision if you need to.` }
+			};
+		}
+		if (!latest && values.supersedes !== '') {
+			return { ok: false, error: { code: 'decision.superseded', message: 'The decision your form names is not one of this attempt’s. Reload the page and try again.' } };
+		}
+		const written = db.select().from(reflection).where(eq(reflection.attemptId, attemptId)).get();
+		if (written?.status !== 'submitted') {
+			return { ok: false, error: { code: 'reflection.not-submitted', message: 'The learner has not submitted their reflection on this attempt yet: it can be judged once they have.' } };
+		}
+		const evidence = judgedEvidence(db, attemptId)!;
+		let decision: AssessmentDecision;
+		try {
+			const row: Omit<AssessmentDecision, 'signatureHash'> = {
+				id: crypto.randomUUID(),
+				attemptId,
+				learnerId: found.view.ownerId,
+				assessorId: signer.id,
+				sequence: (latest?.sequence ?? 0) + 1,
+				supersedesId: latest?.id ?? null,
+				outcome: parsed.data.outcome,
+				feedback: parsed.data.feedback.trim(),
+				nextSteps: parsed.data.outcome === 'met' && parsed.data.nextSteps.trim() === '' ? '' : parsed.data.nextSteps.trim(),
+				points: judgements.points,
+				criteria: judgements.criteria,
+				assessorNote: parsed.data.assessorNote.trim(),
+				evidenceHash: evidenceHashOf(evidence, CANONICAL_ENCODING),
+				evidence,
+				signedName: values.signedName.trim().replace(/\s+/gu, ' '),
+				signedAt: now.toISOString(),
+				hashEncoding: CANONICAL_ENCODING
+			};
+			decision = { ...row, signatureHash: signatureHashOf(row) };
+		} catch (e) {
+			if (!(e instanceof CanonicalJsonError)) throw e;
+			// Never a silently signed null: what cannot be hashed exactly is not signed at all.
+			return {
+				ok: false,
+				error: {
+					code: 'evidence.not-json',
+					message: `The decision was not signed: it holds a value that cannot be hashed exactly (${e.message}). Nothing was recorded; tell your administrator.`
+				}
+			};
+		}
+		db.insert(assessmentDecision).values(decision).run();
+		db.delete(assessmentDraft).where(and(eq(assessmentDraft.attemptId, attemptId), eq(assessmentDraft.assessorId, signer.id))).run();
+		if (decision.outcome === 'resubmission-requested') reopenReflection(db, attemptId, now);
+		return { ok: true, value: decision };
+	});
+}
