@@ -1,5 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { homeFor, safeRedirectTarget } from '$lib/server/auth/access';
 import { createSession, generateSessionToken, validateSessionToken } from '$lib/server/auth/session';
@@ -16,10 +18,10 @@ export const load = (({ locals, url }) => {
 
 export const actions = {
 	default: async ({ request, cookies, getClientAddress, route, locals, url }) => {
-		const form = await request.formData();
-		const email = String(form.get('email') ?? '').slice(0, 254);
-		const password = String(form.get('password') ?? '').slice(0, 256);
-		const redirectTo = safeRedirectTarget(String(form.get('redirectTo') ?? '') || url.searchParams.get('redirectTo'));
+		const form = await postedForm(request);
+		const email = text(form, 'email', { max: 254 });
+		const password = text(form, 'password', { max: 256 });
+		const redirectTo = safeRedirectTarget(text(form, 'redirectTo') || url.searchParams.get('redirectTo'));
 		const errors: { email?: string; password?: string } = {};
 		const noErrors: { email?: string; password?: string } = {};
 		if (!email.trim()) errors.email = 'Enter your email address.';

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import type { Actions, PageServerLoad } from './$types';
+import { file as fileOf, readForm, text } from '$lib/form-data';
 import { getDb } from '$lib/server/db';
 import { uploadLimitBytes, verifyFile, verifyIdAndHash } from '$lib/server/portfolio/documents';
 
@@ -10,26 +11,16 @@ export const load = (() => {
 	return { uploadLimit: Number.isFinite(limit) ? limit : null };
 }) satisfies PageServerLoad;
 
-const text = (value: FormDataEntryValue | null, max: number) => (typeof value === 'string' ? value.slice(0, max) : '');
-
-async function formOf(request: Request): Promise<FormData | null> {
-	try {
-		return await request.formData();
-	} catch {
-		return null;
-	}
-}
-
 export const actions = {
 	upload: async ({ request }) => {
-		const form = await formOf(request);
+		const form = await readForm(request);
 		const limit = uploadLimitBytes(env.BODY_SIZE_LIMIT);
 		if (!form) {
 			// A body over the server's limit (BODY_SIZE_LIMIT) is cut off while it is read.
 			return fail(413, { mode: 'upload' as const, errors: { file: `The file could not be read. If it is larger than ${Math.round(limit / 1024)} KB, enter the document id and content SHA-256 printed on it instead.` } });
 		}
-		const file = form.get('file');
-		if (!(file instanceof File) || file.size === 0) {
+		const file = fileOf(form, 'file');
+		if (!file || file.size === 0) {
 			return fail(400, { mode: 'upload' as const, errors: { file: 'Choose the PDF file you were given.' } });
 		}
 		if (file.size > limit) {
@@ -39,8 +30,8 @@ export const actions = {
 		return { mode: 'upload' as const, fileName: file.name.slice(0, 200), result };
 	},
 	lookup: async ({ request }) => {
-		const form = await formOf(request);
-		const values = { id: text(form?.get('id') ?? null, 100), hash: text(form?.get('hash') ?? null, 200) };
+		const form = (await readForm(request)) ?? new FormData();
+		const values = { id: text(form, 'id', { max: 100 }), hash: text(form, 'hash', { max: 200 }) };
 		const checked = verifyIdAndHash(getDb(), values.id, values.hash);
 		if (!checked.ok) return fail(400, { mode: 'lookup' as const, values, errors: { [checked.error.field]: checked.error.message } });
 		return { mode: 'lookup' as const, values, result: checked.value };

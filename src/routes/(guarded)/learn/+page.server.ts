@@ -1,7 +1,8 @@
 import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
-import { attemptsOf, type AttemptSummary } from '$lib/server/attempts';
-import { COVERAGE_LABELS, learnerCoverage, type CoverageState } from '$lib/server/coverage';
+import { attemptsOf } from '$lib/server/attempts';
+import { coverageCounts, learnerCoverage } from '$lib/server/coverage';
+import type { AttemptSummary } from '$lib/views/learning';
 import { currentScenarios } from '$lib/server/scenarios';
 import { assignmentsOfLearner } from '$lib/server/cohorts';
 import { withRole } from '$lib/server/auth/access';
@@ -34,11 +35,7 @@ export const load = withRole('learner', (({ locals }) => {
 			};
 		}),
 		inProgress: attempts.filter((a) => a.status === 'in-progress'),
-		coverage: (Object.keys(COVERAGE_LABELS) as CoverageState[]).map((state) => ({
-			state,
-			label: COVERAGE_LABELS[state],
-			count: coverage.filter((row) => row.state === state).length
-		})),
+		coverage: coverageCounts(coverage),
 		criteriaTotal: coverage.length
 	};
 }) satisfies PageServerLoad);

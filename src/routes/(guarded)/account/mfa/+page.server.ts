@@ -1,5 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { decodeHex, encodeHexLowerCase } from '@oslojs/encoding';
 import { getDb } from '$lib/server/db';
 import { actionsWithUser, homeFor, safeRedirectTarget, withUser } from '$lib/server/auth/access';
@@ -37,8 +39,8 @@ export const load = withUser((({ locals, url }) => {
 }) satisfies PageServerLoad);
 
 async function codeFrom(request: Request): Promise<{ code: string; form: FormData }> {
-	const form = await request.formData();
-	return { code: String(form.get('code') ?? '').trim().slice(0, 64), form };
+	const form = await postedForm(request);
+	return { code: text(form, 'code', { max: 64, trim: true }), form };
 }
 
 const ENTER_CODE = 'Enter the 6-digit code your authenticator app shows now.';
@@ -47,7 +49,7 @@ export const actions = actionsWithUser({
 	enrol: async (event) => {
 		const user = event.locals.user!;
 		const { code, form } = await codeFrom(event.request);
-		const keyHex = String(form.get('key') ?? '').slice(0, 64);
+		const keyHex = text(form, 'key', { max: 64 });
 		// The same key again, so a user who mistyped does not have to scan a new QR code.
 		const enrolment = /^[0-9a-f]{40}$/.test(keyHex) ? enrolmentFor(keyHex, user.email) : null;
 		if (!code) return fail(400, { action: 'enrol' as const, enrolment, errors: { code: ENTER_CODE } });

@@ -1,5 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { homeFor, safeRedirectTarget, withUser, actionsWithUser } from '$lib/server/auth/access';
 import { createSession, generateSessionToken, markSessionMfaVerified } from '$lib/server/auth/session';
@@ -21,11 +23,11 @@ export const actions = actionsWithUser({
 	default: async ({ request, locals, cookies, url, getClientAddress, route }) => {
 		const user = locals.user;
 		if (!user) redirect(303, '/login');
-		const form = await request.formData();
+		const form = await postedForm(request);
 		const input = {
-			currentPassword: String(form.get('currentPassword') ?? '').slice(0, 256),
-			newPassword: String(form.get('newPassword') ?? '').slice(0, 256),
-			confirmPassword: String(form.get('confirmPassword') ?? '').slice(0, 256)
+			currentPassword: text(form, 'currentPassword', { max: 256 }),
+			newPassword: text(form, 'newPassword', { max: 256 }),
+			confirmPassword: text(form, 'confirmPassword', { max: 256 })
 		};
 		const db = getDb();
 		const result = await changePassword(db, user.id, input, requestContext({ getClientAddress, route, locals }));

@@ -1,5 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { checkbox, text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { getOrganisation, REGIONS, updateOrganisationSettings } from '$lib/server/organisation';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
@@ -28,15 +30,15 @@ export const load = withRole('admin', (({ locals }) => {
 export const actions = actionsWithRole('admin', {
 	default: async (event) => {
 		const { request, locals } = event;
-		const form = await request.formData();
+		const form = await postedForm(request);
 		const values = {
-			name: String(form.get('name') ?? ''),
-			region: String(form.get('region') ?? ''),
-			dpoName: String(form.get('dpoName') ?? ''),
-			dpoEmail: String(form.get('dpoEmail') ?? ''),
-			dpoPhone: String(form.get('dpoPhone') ?? ''),
-			securityLogRetentionDays: String(form.get('securityLogRetentionDays') ?? '').slice(0, 20),
-			requireMfaForLearners: form.get('requireMfaForLearners') === 'yes'
+			name: text(form, 'name'),
+			region: text(form, 'region'),
+			dpoName: text(form, 'dpoName'),
+			dpoEmail: text(form, 'dpoEmail'),
+			dpoPhone: text(form, 'dpoPhone'),
+			securityLogRetentionDays: text(form, 'securityLogRetentionDays', { max: 20 }),
+			requireMfaForLearners: checkbox(form, 'requireMfaForLearners', 'yes')
 		};
 		const result = updateOrganisationSettings(getDb(), locals.user!.organisationId, values, actorOf(event));
 		if (!result.ok) return fail(400, { values, errors: result.errors });

@@ -1,5 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { scenarioLibrary, setArchived } from '$lib/server/authoring';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
@@ -10,8 +12,7 @@ export const load = withRole('tutor', (({ locals, url }) => ({
 })) satisfies PageServerLoad);
 
 async function archive(request: Request, locals: App.Locals, archived: boolean) {
-	const form = await request.formData();
-	const scenarioId = String(form.get('scenarioId') ?? '').slice(0, 100);
+	const scenarioId = text(await postedForm(request), 'scenarioId', { max: 100 });
 	const result = setArchived(getDb(), locals.user!, scenarioId, archived);
 	if (!result.ok) return fail(404, { ok: false, scenarioId, message: 'That scenario was not found. Reload the page and try again.' });
 	return { ok: true, scenarioId, message: archived ? 'Archived: learners no longer see it. Its versions and attempts are kept.' : 'Back in learners’ lists.' };

@@ -1,5 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { actionsWithUser, homeFor, safeRedirectTarget, withUser } from '$lib/server/auth/access';
 import { verifySecondFactor } from '$lib/server/auth/mfa';
@@ -25,8 +27,7 @@ export const actions = actionsWithUser({
 		const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
 		// Nothing to verify: no code is checked (or spent) for a session that has passed the step.
 		if (!user.mfaEnrolled || current.mfaVerified) redirect(303, redirectTo ?? homeFor(user.roles));
-		const form = await request.formData();
-		const code = String(form.get('code') ?? '').slice(0, 64);
+		const code = text(await postedForm(request), 'code', { max: 64 });
 		if (!code.trim()) return fail(400, { errors: { code: 'Enter the 6-digit code from your authenticator app, or a recovery code.' } });
 		const db = getDb();
 		const result = verifySecondFactor(db, user.id, code, requestContext(event));

@@ -1,5 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { optional, text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { ACTION_LABELS, TRIGGER_LABELS, deleteRetentionRule, retentionRulesOf, saveRetentionRule } from '$lib/server/organisation';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
@@ -12,27 +14,25 @@ export const load = withRole('admin', (({ locals, url }) => {
 	return { rules, editing, triggers: TRIGGER_LABELS, actions: ACTION_LABELS };
 }) satisfies PageServerLoad);
 
-const text = (form: FormData, name: string, max = 1000) => String(form.get(name) ?? '').slice(0, max);
-
 export const actions = actionsWithRole('admin', {
 	save: async ({ request, locals }) => {
-		const form = await request.formData();
-		const ruleId = text(form, 'ruleId', 100) || null;
+		const form = await postedForm(request);
+		const ruleId = optional(form, 'ruleId', { max: 100 });
 		const values = {
 			code: text(form, 'code'),
-			description: text(form, 'description', 2000),
-			periodMonths: text(form, 'periodMonths', 50),
-			trigger: text(form, 'trigger', 50),
-			action: text(form, 'action', 50),
-			authority: text(form, 'authority', 2000)
+			description: text(form, 'description', { max: 2000 }),
+			periodMonths: text(form, 'periodMonths', { max: 50 }),
+			trigger: text(form, 'trigger', { max: 50 }),
+			action: text(form, 'action', { max: 50 }),
+			authority: text(form, 'authority', { max: 2000 })
 		};
 		const result = saveRetentionRule(getDb(), locals.user!.organisationId, ruleId, values as Parameters<typeof saveRetentionRule>[3]);
 		if (!result.ok) return fail(400, { ruleId, values, errors: result.errors as Partial<Record<string, string>>, message: null });
 		return { ruleId: null, values: null, errors: null, message: `The rule “${result.rule.code}” is saved. New attempt workspaces get it.` };
 	},
 	delete: async ({ request, locals }) => {
-		const form = await request.formData();
-		const removed = deleteRetentionRule(getDb(), locals.user!.organisationId, text(form, 'ruleId', 100));
+		const form = await postedForm(request);
+		const removed = deleteRetentionRule(getDb(), locals.user!.organisationId, text(form, 'ruleId', { max: 100 }));
 		if (!removed) return fail(400, { ruleId: null, values: null, errors: { form: 'That rule was not found: it may already have been deleted.' } as Partial<Record<string, string>>, message: null });
 		return { ruleId: null, values: null, errors: null, message: 'The rule is deleted. Workspaces already made keep it.' };
 	}

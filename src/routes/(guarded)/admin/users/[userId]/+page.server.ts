@@ -1,5 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { all, checkbox } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { ROLES } from '$lib/server/db/schema';
 import { oneTimePasswordLifetimeMs, oneTimePasswordState } from '$lib/server/auth/one-time-password';
@@ -33,8 +35,7 @@ function answer<T>(action: string, result: AdminResult<T>, done: string, extra: 
 
 export const actions = actionsWithRole('admin', {
 	roles: async (event) => {
-		const form = await event.request.formData();
-		const roles = form.getAll('roles').slice(0, 10).map((r) => String(r).slice(0, 50));
+		const roles = all(await postedForm(event.request), 'roles', { count: 10, max: 50 });
 		return answer('roles', setUserRoles(getDb(), event.locals.user!.organisationId, actorOf(event), event.params.userId, roles), 'The roles are saved. They apply from the user’s next page.');
 	},
 	deactivate: async (event) => {
@@ -50,7 +51,7 @@ export const actions = actionsWithRole('admin', {
 	},
 	resetMfa: async (event) => {
 		const { request, locals, params } = event;
-		const form = await request.formData();
+		const form = await postedForm(request);
 		const db = getDb();
 		const found = findCentreUser(db, locals.user!.organisationId, params.userId);
 		if (!found) error(404, { message: NOT_FOUND });
@@ -58,7 +59,7 @@ export const actions = actionsWithRole('admin', {
 			return fail(400, { action: 'resetMfa', errors: { confirm: 'Your own MFA is managed on your account page.' } });
 		}
 		// Removing someone's second factor is done deliberately: the box says whose, and that it is theirs.
-		if (form.get('confirm') !== 'yes') {
+		if (!checkbox(form, 'confirm', 'yes')) {
 			return fail(400, { action: 'resetMfa', errors: { confirm: `Tick the box to confirm you have checked this request really comes from ${found.displayName}.` } });
 		}
 		resetMfa(db, found.id, { id: locals.user!.id, ...requestContext(event) });

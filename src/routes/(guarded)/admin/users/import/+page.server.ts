@@ -1,5 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { file as fileOf, text as textOf } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { listCohorts } from '$lib/server/cohorts';
 import { toCsv } from '$lib/server/csv';
@@ -19,11 +21,11 @@ export const load = withRole('admin', (({ locals }) => ({
 
 export const actions = actionsWithRole('admin', {
 	default: async ({ request, locals, getClientAddress, route }) => {
-		const form = await request.formData();
-		const file = form.get('file');
-		const pasted = String(form.get('csv') ?? '');
+		const form = await postedForm(request);
+		const file = fileOf(form, 'file');
+		const pasted = textOf(form, 'csv', { max: IMPORT_MAX_BYTES + 1 });
 		let text = pasted;
-		if (file instanceof File && file.size > 0) {
+		if (file && file.size > 0) {
 			if (file.size > IMPORT_MAX_BYTES) {
 				return fail(400, { csv: '', report: null, passwords: null, error: `The file is larger than ${IMPORT_MAX_BYTES / 1000} KB: split it into smaller files.` });
 			}

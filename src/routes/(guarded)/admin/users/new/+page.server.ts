@@ -1,5 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { all, text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { ROLES } from '$lib/server/db/schema';
 import { createUserAccount } from '$lib/server/user-admin';
@@ -11,12 +13,8 @@ export const load = withRole('admin', (() => ({ roles: ROLES, oneTimePasswordHou
 
 export const actions = actionsWithRole('admin', {
 	default: async ({ request, locals, getClientAddress, route }) => {
-		const form = await request.formData();
-		const values = {
-			displayName: String(form.get('displayName') ?? '').slice(0, 1000),
-			email: String(form.get('email') ?? '').slice(0, 1000),
-			roles: form.getAll('roles').slice(0, 10).map((r) => String(r).slice(0, 50))
-		};
+		const form = await postedForm(request);
+		const values = { displayName: text(form, 'displayName'), email: text(form, 'email'), roles: all(form, 'roles', { count: 10, max: 50 }) };
 		const by = { id: locals.user!.id, ...requestContext({ getClientAddress, route, locals }) };
 		const result = await createUserAccount(getDb(), locals.user!.organisationId, values, by);
 		if (!result.ok) return fail(400, { values, errors: result.errors, created: null });

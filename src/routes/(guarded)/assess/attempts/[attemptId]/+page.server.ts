@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm, text } from '$lib/form-data';
 import { CRITERIA } from '$lib/criteria';
 import { getDb } from '$lib/server/db';
 import {
@@ -46,12 +47,8 @@ async function posted(event: RequestEvent): Promise<{ values: DecisionValues; fo
 	const db = getDb();
 	const review = assessorReview(db, event.locals.user!.id, event.params.attemptId);
 	if (!review) error(404, { message: NOT_FOUND });
-	let form: FormData;
-	try {
-		form = await event.request.formData();
-	} catch {
-		error(413, { message: 'What you sent is far too long to be read. Shorten your feedback and try again.' });
-	}
+	const form = await readForm(event.request);
+	if (!form) error(413, { message: 'What you sent is far too long to be read. Shorten your feedback and try again.' });
 	return { values: decisionValuesFromForm(form, review, commentBank(db, event.locals.user!.organisationId)), form };
 }
 
@@ -77,7 +74,7 @@ export const actions = actionsWithRole('assessor', {
 		const user = event.locals.user!;
 		// Keep the judgement being written: adding to the bank saves it as a draft first.
 		saveDecisionDraft(db, user.id, event.params.attemptId, values);
-		const commentValues = { text: String(form.get('newComment') ?? '').slice(0, 5000), criterion: String(form.get('newCommentCriterion') ?? '').slice(0, 20) };
+		const commentValues = { text: text(form, 'newComment', { max: 5000 }), criterion: text(form, 'newCommentCriterion', { max: 20 }) };
 		const added = addComment(db, user, commentValues);
 		if (!added.ok) return fail(400, { values, commentValues, commentError: added.error.message, errors: {} as Record<string, string> });
 		return { values, commentAdded: added.value.text };

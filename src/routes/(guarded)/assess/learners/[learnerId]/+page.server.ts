@@ -3,7 +3,9 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { getDb } from '$lib/server/db';
 import { OUTCOME_LABELS, QUEUE_STATE_LABELS, assessedLearner, learnerAttemptsForAssessor } from '$lib/server/assessment';
 import { COVERAGE_LABELS, learnerCoverage } from '$lib/server/coverage';
-import { EVIDENCE_LIMITS, criteriaFromForm, mapTestimony, observationsOf, recordObservation, recordTestimony, testimoniesOf, ukToday } from '$lib/server/other-evidence';
+import { ukToday } from '$lib/dates';
+import { readForm, text } from '$lib/form-data';
+import { EVIDENCE_LIMITS, criteriaFromForm, mapTestimony, observationFromForm, observationsOf, recordObservation, recordTestimony, testimoniesOf, testimonyFromForm } from '$lib/server/other-evidence';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'There is no learner you assess at this address.';
@@ -29,36 +31,22 @@ export const load = withRole('assessor', (({ locals, params }) => {
 async function read(event: RequestEvent) {
 	const learner = assessedLearner(getDb(), event.locals.user!.id, event.params.learnerId);
 	if (!learner) error(404, { message: NOT_FOUND });
-	try {
-		return { learner, form: await event.request.formData() };
-	} catch {
-		error(413, { message: 'What you sent is far too long to be read. Shorten it and try again.' });
-	}
+	const form = await readForm(event.request);
+	if (!form) error(413, { message: 'What you sent is far too long to be read. Shorten it and try again.' });
+	return { learner, form };
 }
-
-const str = (form: FormData, name: string, max = 20_000) => {
-	const value = form.get(name);
-	return typeof value === 'string' ? value.slice(0, max) : '';
-};
 
 export const actions = actionsWithRole('assessor', {
 	testimony: async (event) => {
 		const { learner, form } = await read(event);
-		const values = {
-			witnessName: str(form, 'witnessName'),
-			witnessRole: str(form, 'witnessRole'),
-			relationship: str(form, 'relationship'),
-			statement: str(form, 'statement'),
-			witnessedOn: str(form, 'witnessedOn', 40),
-			declaredCriteria: criteriaFromForm(form, 'declaredCriteria')
-		};
+		const values = testimonyFromForm(form);
 		const recorded = recordTestimony(getDb(), event.locals.user!.id, learner.id, values);
 		if (!recorded.ok) return fail(400, { testimony: { values, errors: recorded.error.fields ?? {}, message: recorded.error.message } });
 		return { done: `Witness testimony from ${recorded.value.witnessName} recorded. Map it to the criteria it evidences below.` };
 	},
 	map: async (event) => {
 		const { form } = await read(event);
-		const testimonyId = str(form, 'testimonyId', 100);
+		const testimonyId = text(form, 'testimonyId', { max: 100 });
 		const criteria = criteriaFromForm(form, 'criteria');
 		const mapped = mapTestimony(getDb(), event.locals.user!.id, testimonyId, criteria);
 		if (!mapped.ok) {
@@ -69,12 +57,7 @@ export const actions = actionsWithRole('assessor', {
 	},
 	observation: async (event) => {
 		const { learner, form } = await read(event);
-		const values = {
-			observedOn: str(form, 'observedOn', 40),
-			setting: str(form, 'setting'),
-			description: str(form, 'description'),
-			criteria: criteriaFromForm(form, 'criteria')
-		};
+		const values = observationFromForm(form);
 		const recorded = recordObservation(getDb(), event.locals.user!.id, learner.id, values);
 		if (!recorded.ok) {
 			if (recorded.error.code === 'evidence.not-found') error(404, { message: NOT_FOUND });

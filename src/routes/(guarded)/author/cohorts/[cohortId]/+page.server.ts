@@ -9,19 +9,19 @@ import {
 	cohortDetail,
 	removeMember,
 	setCohortArchived,
-	ukToday,
 	unassign,
 	updateCohort,
 	type FormResult
 } from '$lib/server/cohorts';
+import { ukToday } from '$lib/dates';
+import { text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 
 export const load = withRole('tutor', (({ locals, params }) => {
 	const detail = cohortDetail(getDb(), locals.user!.organisationId, params.cohortId);
 	if (!detail) error(404, { message: 'That cohort was not found.' });
 	return { ...detail, today: ukToday() };
 }) satisfies PageServerLoad);
-
-const text = (form: FormData, name: string, max = 1000) => String(form.get(name) ?? '').slice(0, max);
 
 /** A result as the page shows it: which form it came from, and its message or errors. */
 function answer<T>(action: string, result: FormResult<T>, values: Record<string, string>, done: string) {
@@ -32,8 +32,8 @@ function answer<T>(action: string, result: FormResult<T>, values: Record<string,
 
 export const actions = actionsWithRole('tutor', {
 	rename: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const values = { name: text(form, 'name'), description: text(form, 'description', 2000) };
+		const form = await postedForm(request);
+		const values = { name: text(form, 'name'), description: text(form, 'description', { max: 2000 }) };
 		return answer('rename', updateCohort(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'The cohort’s name and description are saved.');
 	},
 	archive: async ({ locals, params }) => {
@@ -43,36 +43,36 @@ export const actions = actionsWithRole('tutor', {
 		return answer('archive', setCohortArchived(getDb(), locals.user!.organisationId, params.cohortId, false), {}, 'The cohort is active again.');
 	},
 	addLearner: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const values = { learnerId: text(form, 'learnerId', 100) };
+		const form = await postedForm(request);
+		const values = { learnerId: text(form, 'learnerId', { max: 100 }) };
 		const result = addMember(getDb(), locals.user!.organisationId, params.cohortId, { userId: values.learnerId, role: 'learner' });
 		return answer('addLearner', result, values, result.ok ? `${result.value.displayName} is now a learner in this cohort.` : '');
 	},
 	addAssessor: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const values = { assessorId: text(form, 'assessorId', 100) };
+		const form = await postedForm(request);
+		const values = { assessorId: text(form, 'assessorId', { max: 100 }) };
 		const result = addMember(getDb(), locals.user!.organisationId, params.cohortId, { userId: values.assessorId, role: 'assessor' });
 		return answer('addAssessor', result, values, result.ok ? `${result.value.displayName} now assesses this cohort.` : '');
 	},
 	removeMember: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const values = { userId: text(form, 'userId', 100), role: text(form, 'role', 20) };
+		const form = await postedForm(request);
+		const values = { userId: text(form, 'userId', { max: 100 }), role: text(form, 'role', { max: 20 }) };
 		return answer('removeMember', removeMember(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'Removed from the cohort. Their attempts stay in their portfolio.');
 	},
 	assign: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const values = { scenarioId: text(form, 'scenarioId', 300), dueOn: text(form, 'dueOn', 40), note: text(form, 'note', 2000) };
+		const form = await postedForm(request);
+		const values = { scenarioId: text(form, 'scenarioId', { max: 300 }), dueOn: text(form, 'dueOn', { max: 40 }), note: text(form, 'note', { max: 2000 }) };
 		const result = assignScenario(getDb(), locals.user!.organisationId, params.cohortId, locals.user!.id, values);
 		return answer('assign', result, values, 'The scenario is assigned: the cohort’s learners see it on their home page.');
 	},
 	changeDue: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const values = { assignmentId: text(form, 'assignmentId', 100), dueOn: text(form, 'dueOn', 40) };
+		const form = await postedForm(request);
+		const values = { assignmentId: text(form, 'assignmentId', { max: 100 }), dueOn: text(form, 'dueOn', { max: 40 }) };
 		return answer('changeDue', changeDueDate(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'The due date is changed.');
 	},
 	unassign: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const values = { assignmentId: text(form, 'assignmentId', 100) };
+		const form = await postedForm(request);
+		const values = { assignmentId: text(form, 'assignmentId', { max: 100 }) };
 		return answer('unassign', unassign(getDb(), locals.user!.organisationId, params.cohortId, values.assignmentId), values, 'The assignment is withdrawn. Attempts already made stay in the learners’ portfolios.');
 	}
 } satisfies Actions);

@@ -1,5 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { file as fileOf } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { importScenario, MAX_SOURCE_BYTES } from '$lib/server/authoring';
 import type { ScenarioError } from '$lib/sim/scenario-check';
@@ -9,9 +11,8 @@ export const load = withRole('tutor', (() => ({ maxKb: Math.round(MAX_SOURCE_BYT
 
 export const actions = actionsWithRole('tutor', {
 	default: async ({ request, locals }) => {
-		const form = await request.formData();
-		const file = form.get('file');
-		if (!(file instanceof File) || (file.size === 0 && file.name === '')) {
+		const file = fileOf(await postedForm(request), 'file');
+		if (!file) {
 			return fail(400, { message: 'Choose a scenario file (.yaml) to import.', errors: [] as ScenarioError[] });
 		}
 		// Refused before reading it whole: the size says enough.

@@ -1,19 +1,18 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
-import { deskData } from '$lib/server/desk';
-import { applyLearnerAction, endLearnerAttempt, ownedAttempt } from '$lib/server/attempts';
-import { chooseReply, submitDeskForm, type DeskActionTarget } from '$lib/server/desk-actions';
-import type { DeskResult } from '$lib/components/sim/forms';
+import { applyLearnerAction, endLearnerAttempt, ownedAttempt, screenTranscript } from '$lib/server/attempts';
+import { chooseReply, simulationScreen, submitDeskForm, type SimulationTarget } from '$lib/server/simulation-screen';
+import type { DeskResult } from '$lib/sim/desk/forms';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 export const load = withRole('learner', (({ locals, params, url }) => {
 	const user = locals.user;
 	if (!user) redirect(303, '/login');
 	const db = getDb();
-	const owned = ownedAttempt(db, user.id, params.attemptId);
+	const owned = ownedAttempt(db, user.id, params.attemptId, { transcript: screenTranscript(url) });
 	if (!owned) error(404, { message: 'That attempt was not found. It may belong to someone else, or the link may be wrong.' });
-	return deskData(db, owned.view, owned.loaded, owned.version.title, user.id, url);
+	return simulationScreen(db, owned, owned.version.title, url);
 }) satisfies PageServerLoad);
 
 // ── Actions: read the form, apply one action through the runtime, answer with data or fail() ──
@@ -23,7 +22,7 @@ function learnerId(locals: App.Locals): string {
 	return locals.user.id;
 }
 
-function asLearner(locals: App.Locals, attemptId: string): DeskActionTarget {
+function asLearner(locals: App.Locals, attemptId: string): SimulationTarget {
 	const id = learnerId(locals);
 	return {
 		apply: (action, seq) => applyLearnerAction(getDb(), id, attemptId, action, seq),

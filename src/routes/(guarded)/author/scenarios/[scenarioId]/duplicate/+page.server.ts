@@ -1,5 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { duplicateScenario, libraryEntry } from '$lib/server/authoring';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
@@ -10,15 +12,10 @@ export const load = withRole('tutor', (({ locals, params }) => {
 	return { from: { scenarioId: entry.scenarioId, title: entry.title }, values: { scenarioId: `${entry.scenarioId}-copy`.slice(0, 60), title: `${entry.title} (copy)`.slice(0, 140) } };
 }) satisfies PageServerLoad);
 
-const text = (form: FormData, name: string, max: number) => {
-	const value = form.get(name);
-	return typeof value === 'string' ? value.slice(0, max) : '';
-};
-
 export const actions = actionsWithRole('tutor', {
 	default: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const values = { scenarioId: text(form, 'scenarioId', 200), title: text(form, 'title', 500) };
+		const form = await postedForm(request);
+		const values = { scenarioId: text(form, 'scenarioId', { max: 200 }), title: text(form, 'title', { max: 500 }) };
 		const result = duplicateScenario(getDb(), locals.user!, params.scenarioId, values);
 		if (!result.ok) {
 			if (result.error.code === 'scenario.not-found') error(404, { message: 'That scenario was not found.' });

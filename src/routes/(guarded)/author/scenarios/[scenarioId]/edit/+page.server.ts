@@ -1,8 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { file as fileOf, text } from '$lib/form-data';
+import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { centreDraft, draftView, libraryEntry, MAX_SOURCE_BYTES, publishDraft, saveDraft, validateDraft } from '$lib/server/authoring';
-import type { GraphQuery } from '$lib/server/scenario-source';
+import type { GraphQuery } from '$lib/sim/scenario-source';
 import { criterionByCode } from '$lib/criteria';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
@@ -61,9 +63,9 @@ export const load = withRole('tutor', (async ({ locals, params, url }) => {
  * saving that would empty the draft.
  */
 async function sourceOf(request: Request): Promise<{ source: string | null; form: FormData }> {
-	const form = await request.formData();
-	const value = form.get('source');
-	return { source: typeof value === 'string' ? value.replace(/\r\n/g, '\n') : null, form };
+	const form = await postedForm(request);
+	// A file posted as the source is no source either.
+	return { source: form.has('source') && !fileOf(form, 'source') ? text(form, 'source', { max: Number.MAX_SAFE_INTEGER }).replace(/\r\n/g, '\n') : null, form };
 }
 
 const NO_SOURCE = 'The draft was not sent (the editor had not finished loading it), so nothing was changed. Wait for the draft to appear and try again.';

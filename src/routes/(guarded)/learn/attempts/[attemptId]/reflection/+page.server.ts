@@ -1,6 +1,7 @@
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm, text } from '$lib/form-data';
 import { getDb } from '$lib/server/db';
 import { ownedAttempt } from '$lib/server/attempts';
 import { resubmissionRequest } from '$lib/server/assessment';
@@ -52,15 +53,13 @@ export const load = withRole('learner', (({ locals, params, url }) => {
 
 /** Runs a save or a submission and turns its refusal into what the form shows, with everything typed. */
 async function write(event: RequestEvent, run: (text: ReflectionText) => ReflectionResult, done: string) {
-	let form: FormData;
-	try {
-		form = await event.request.formData();
-	} catch {
+	const form = await readForm(event.request);
+	if (!form) {
 		// A body over the server's size limit: nothing of it can be read back. No values are sent, so an
 		// enhanced form keeps what is in its boxes rather than being reset to the saved draft.
 		return fail(413, { errors: {}, message: 'Your reflection is far too long to be sent. Shorten it and try again.' });
 	}
-	const values = reflectionText(Object.fromEntries(REFLECTION_PARTS.map((part) => [part, form.get(part)])));
+	const values = reflectionText(Object.fromEntries(REFLECTION_PARTS.map((part) => [part, text(form, part, { max: 100_000 })])));
 	const result = run(values);
 	if (result.ok) redirect(303, done);
 	const { code, message, fields } = result.error;

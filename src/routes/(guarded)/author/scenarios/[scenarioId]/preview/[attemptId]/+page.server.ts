@@ -1,11 +1,11 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
-import { titleOfSource } from '$lib/server/scenario-source';
+import { titleOfSource } from '$lib/sim/scenario-source';
 import { applyPreviewAction, endPreview, ownedPreview, pointsSoFar } from '$lib/server/preview';
-import { chooseReply, submitDeskForm, type DeskActionTarget } from '$lib/server/desk-actions';
-import type { DeskResult } from '$lib/components/sim/forms';
-import { deskData } from '$lib/server/desk';
+import { screenTranscript } from '$lib/server/attempts';
+import { chooseReply, simulationScreen, submitDeskForm, type SimulationTarget } from '$lib/server/simulation-screen';
+import type { DeskResult } from '$lib/sim/desk/forms';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'That preview was not found. Only the tutor who started a preview can open it.';
@@ -13,12 +13,12 @@ const NOT_FOUND = 'That preview was not found. Only the tutor who started a prev
 export const load = withRole('tutor', (({ locals, params, url }) => {
 	const user = locals.user!;
 	const db = getDb();
-	const owned = ownedPreview(db, user.id, params.scenarioId, params.attemptId);
+	const owned = ownedPreview(db, user.id, params.scenarioId, params.attemptId, { transcript: screenTranscript(url) });
 	if (!owned) error(404, { message: NOT_FOUND });
 	const title = titleOfSource(owned.preview.source) ?? owned.loaded.scenario.title;
 	const marking = pointsSoFar(db, owned);
 	return {
-		...deskData(db, owned.view, owned.loaded, title, owned.view.ownerId, url),
+		...simulationScreen(db, owned, title, url),
 		preview: { scenarioId: params.scenarioId, startedAt: owned.preview.startedAt },
 		marking: {
 			score: marking.score,
@@ -40,7 +40,7 @@ export const load = withRole('tutor', (({ locals, params, url }) => {
 
 // ── Actions: as on the learner's attempt page, through the preview's own ownership check ──
 
-function asTutor(locals: App.Locals, params: { scenarioId: string; attemptId: string }): DeskActionTarget {
+function asTutor(locals: App.Locals, params: { scenarioId: string; attemptId: string }): SimulationTarget {
 	const tutorId = locals.user!.id;
 	return {
 		apply: (action, seq) => applyPreviewAction(getDb(), tutorId, params.scenarioId, params.attemptId, action, seq),
