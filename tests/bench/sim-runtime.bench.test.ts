@@ -13,15 +13,16 @@
  *
  * No timed assertions: figures only (npm run bench).
  */
-import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, seededIds, type CoreContext, type Db } from '../../src/lib/core';
 import { markAttempt } from '../../src/lib/sim/marking';
-import { CORE_OPERATIONS, type CoreOperationName } from '../../src/lib/sim/operations';
+import { CORE_OPERATIONS } from '../../src/lib/sim/desk/registry';
 import { applyAction, attemptEvents, startAttempt, type LearnerAction } from '../../src/lib/sim/runtime';
 import { loadScenarios, type LoadedScenario } from '../../src/lib/sim/scenario-check';
 import { seedWorkspace } from '../../src/lib/sim/seeding';
+import { deskWork } from './desk-work';
+import { freshDatabaseFile } from './load-support';
 import { percentiles, recordFigure } from './report';
 
 const ACTIONS = Number(process.env.BENCH_ACTIONS ?? 2_000);
@@ -34,25 +35,6 @@ const DATABASE = 'tests/.artifacts/sim-runtime-bench.db';
 const library = loadScenarios('scenarios');
 const spouse = library.scenarios.find((s) => s.scenario.id === 'spouse-caller')!;
 
-function openFresh(path: string): Db {
-	for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-	return openDatabase(path);
-}
-
-/** The work: four ordinary things an agent does in the record, each one audit entry or more. */
-function work(customerId: string, n: number): { operation: CoreOperationName; input: unknown } {
-	switch (n % 4) {
-		case 0:
-			return { operation: 'viewCustomer', input: { customerId, purposeCode: 'supply-and-billing' } };
-		case 1:
-			return { operation: 'checkAuthority', input: { customerId, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' } };
-		case 2:
-			return { operation: 'searchCustomers', input: { name: 'Hughes', postcode: 'NN15', purposeCode: 'supply-and-billing' } };
-		default:
-			return { operation: 'logInteraction', input: { customerId, channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: 'Balance enquiry' } };
-	}
-}
-
 /** Runs attempts of PER_ATTEMPT actions until `total` actions are applied; returns the seconds spent applying. */
 function throughRuntime(db: Db, total: number, tag: string): number {
 	let seconds = 0;
@@ -63,7 +45,7 @@ function throughRuntime(db: Db, total: number, tag: string): number {
 		// Rest at a node that waits for a core event, so every action re-checks the wait.
 		const held = applyAction(db, spouse, id, { kind: 'choice', choiceId: 'bring-up-account' }, { expectedActionSeq: 1 });
 		if (!held.ok) throw new Error(held.error.message);
-		const actions: LearnerAction[] = Array.from({ length: Math.min(PER_ATTEMPT, total - a * PER_ATTEMPT) }, (_, n) => ({ kind: 'core', ...work(seedIds.daniel!, n) }) as LearnerAction);
+		const actions: LearnerAction[] = Array.from({ length: Math.min(PER_ATTEMPT, total - a * PER_ATTEMPT) }, (_, n) => ({ kind: 'core', ...deskWork(seedIds.daniel!, n) }) as LearnerAction);
 		const t0 = performance.now();
 		actions.forEach((action, n) => {
 			const applied = applyAction(db, spouse, id, action, { expectedActionSeq: n + 2 });
@@ -86,7 +68,7 @@ function direct(db: Db, total: number, tag: string): number {
 		const count = Math.min(PER_ATTEMPT, total - a * PER_ATTEMPT);
 		const t0 = performance.now();
 		for (let n = 0; n < count; n++) {
-			const { operation, input } = work(seeded.value.seedIds.daniel!, n);
+			const { operation, input } = deskWork(seeded.value.seedIds.daniel!, n);
 			const result = CORE_OPERATIONS[operation].run(ctx, input);
 			if (!result.ok) throw new Error(`bench: direct ${operation} failed: ${result.error.message}`);
 			now += 60_000;
@@ -102,7 +84,7 @@ function median(samples: number[]): number {
 
 describe('simulation runtime benchmark', () => {
 	it(`applies ${ACTIONS} learner actions through the runtime, beside the same core operations called directly`, () => {
-		const db = openFresh(DATABASE);
+		const db = openDatabase(freshDatabaseFile(DATABASE));
 		throughRuntime(db, 200, 'warm-runtime');
 		direct(db, 200, 'warm-direct');
 		// Interleaved halves, so neither side has the warmer cache or the bigger file throughout.
@@ -125,7 +107,7 @@ describe('simulation runtime benchmark', () => {
 	});
 
 	it('marks an attempt of about 200 events, beside reading its event log', () => {
-		const db = openFresh(DATABASE);
+		const db = openDatabase(freshDatabaseFile(DATABASE));
 		const started = startAttempt(db, spouse, { ownerId: 'bench', seed: 'marking' });
 		if (!started.ok) throw new Error(started.error.message);
 		const { id, seedIds } = started.value;
@@ -136,7 +118,7 @@ describe('simulation runtime benchmark', () => {
 		};
 		// A long, messy attempt: the wrong turns of the dialogue, then a lot of work in the record.
 		for (const choiceId of ['ask-his-security', 'security-passed-give-balance', 'give-payments', 'agree-to-change', 'goodbye']) act({ kind: 'choice', choiceId });
-		for (let n = 0; attemptEvents(db, id).length < 200; n++) act({ kind: 'core', ...work(seedIds.daniel!, n) } as LearnerAction);
+		for (let n = 0; attemptEvents(db, id).length < 200; n++) act({ kind: 'core', ...deskWork(seedIds.daniel!, n) } as LearnerAction);
 		const events = attemptEvents(db, id);
 
 		const marking: number[] = [];
@@ -168,7 +150,7 @@ describe('simulation runtime benchmark', () => {
 			return fields + [s.retentionRules, s.purposes, s.consents, s.thirdParties, s.interactions, s.disclosures, s.requests, s.breaches].reduce((n, list) => n + list.length, 0);
 		};
 		const largest = [...library.scenarios].sort((a, b) => size(b) - size(a))[0]!;
-		const db = openFresh(DATABASE);
+		const db = openDatabase(freshDatabaseFile(DATABASE));
 		const starting: number[] = [];
 		const seeding: number[] = [];
 		let entries = 0;

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
-import { ACCOUNTS, logInAs, type RoleName } from './support/accounts';
+import type { Role } from '../../src/lib/server/db/schema';
+import { createOwnCentre, createOwnUser, expect, logInAsOwn, test } from './support/fixtures';
 
-const AREAS: Record<RoleName, string[]> = {
+const AREAS: Record<Role, string[]> = {
 	learner: ['/learn'],
 	assessor: ['/assess'],
 	tutor: ['/author'],
@@ -9,9 +9,9 @@ const AREAS: Record<RoleName, string[]> = {
 };
 
 test.describe('role guards', () => {
-	for (const role of Object.keys(ACCOUNTS) as RoleName[]) {
+	for (const role of Object.keys(AREAS) as Role[]) {
 		test(`the ${role} gets 403 on every other role's pages and only sees their own area in the menu`, async ({ page }) => {
-			await logInAs(page, role);
+			await logInAsOwn(page, await createOwnUser([role]));
 			const nav = page.getByRole('navigation', { name: 'Your areas' });
 			await expect(nav.getByRole('link')).toHaveCount(1);
 			for (const [other, paths] of Object.entries(AREAS)) {
@@ -30,8 +30,8 @@ test.describe('role guards', () => {
 		});
 	}
 
-	test('a form post to another role’s action is refused', async ({ page }) => {
-		await logInAs(page, 'learner');
+	test('a form post to another role’s action is refused', async ({ page, learner }) => {
+		await logInAsOwn(page, learner);
 		const response = await page.request.post('/admin/settings', {
 			form: { name: 'Hijacked', region: 'scotland', dpoName: 'X Y', dpoEmail: 'x@y.org' },
 			headers: { origin: `http://localhost:${process.env.E2E_PORT}` }
@@ -40,7 +40,8 @@ test.describe('role guards', () => {
 	});
 
 	test('a form post from another origin is refused', async ({ page }) => {
-		await logInAs(page, 'admin');
+		// An administrator of a centre of the test's own: were the post taken, no other test would see it.
+		await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: createOwnCentre() }));
 		const response = await page.request.post('/admin/settings', {
 			form: { name: 'Cross-site', region: 'scotland', dpoName: 'X Y', dpoEmail: 'x@y.org' },
 			headers: { origin: 'https://evil.example' }
@@ -65,7 +66,8 @@ test.describe('role guards', () => {
 
 test.describe('centre settings', () => {
 	test('an administrator changes the region; an invalid email is shown next to its field and nothing is lost', async ({ page }) => {
-		await logInAs(page, 'admin');
+		// A centre of the test's own: the settings it saves are seen by no other test.
+		await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: createOwnCentre() }));
 		await page.goto('/admin/settings');
 		await page.getByLabel('Centre name').fill('Northgate Skills Centre (Leeds)');
 		await page.getByLabel('Data protection officer’s email').fill('not-an-email');

@@ -1,8 +1,9 @@
-import { expect, test } from '@playwright/test';
-import { LoginPage, logInAs, waitForHydration } from './support/accounts';
+import { LoginPage, waitForHydration } from './support/accounts';
 import Database from 'better-sqlite3';
-import { createAccount, expectNoViolations, firstLogIn, uniquePerson } from './support/admin';
+import { createAccount, firstLogIn, uniquePerson } from './support/admin';
+import { expectNoViolations } from './support/accessibility';
 import { e2eDatabasePath } from './support/fingerprint';
+import { addressHeaders, expect, logInAsOwn, test } from './support/fixtures';
 import { enrolMfa } from './support/mfa';
 
 const OWN_PASSWORD = 'my own long passphrase';
@@ -18,8 +19,8 @@ function expireOneTimePassword(email: string) {
 	}
 }
 
-test('an admin creates a user, who logs in with the one-time password and must change it first', async ({ page, browser }) => {
-	await logInAs(page, 'admin');
+test('an admin creates a user, who logs in with the one-time password and must change it first', async ({ page, browser, admin }) => {
+	await logInAsOwn(page, admin);
 	await page.goto('/admin/users/new');
 	await waitForHydration(page);
 	// Errors first: nothing typed is lost.
@@ -40,7 +41,7 @@ test('an admin creates a user, who logs in with the one-time password and must c
 	await expect(row).toContainText('Has not yet changed the one-time password');
 	await expectNoViolations(page);
 
-	const context = await browser.newContext();
+	const context = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
 	const theirs = await context.newPage();
 	await firstLogIn(theirs, person.email, password, OWN_PASSWORD);
 	// A tutor must use MFA: set up right after choosing a password, before any page of the area.
@@ -55,8 +56,8 @@ test('an admin creates a user, who logs in with the one-time password and must c
 	await context.close();
 });
 
-test('a CSV import reports every bad row by row and column and imports the good ones with one-time passwords', async ({ page }) => {
-	await logInAs(page, 'admin');
+test('a CSV import reports every bad row by row and column and imports the good ones with one-time passwords', async ({ page, admin, learner, cohort }) => {
+	await logInAsOwn(page, admin);
 	await page.goto('/admin/users/import');
 	await waitForHydration(page);
 	await expectNoViolations(page);
@@ -64,11 +65,11 @@ test('a CSV import reports every bad row by row and column and imports the good 
 	const other = uniquePerson('Imported Two');
 	const csv = [
 		'email,name,cohort',
-		`${good.email},${good.name},"Level 2 Customer Service, January intake"`,
+		`${good.email},${good.name},"${cohort.name}"`,
 		'not-an-email,Someone,',
 		`${good.email},Twice Listed,`,
 		`${other.email},,`,
-		`learner@custodian.test,Amira Again,`,
+		`${learner.email},Someone Again,`,
 		`${other.email.replace('@', '.x@')},${other.name},No Such Cohort`
 	].join('\n');
 	await page.getByLabel('Or paste the rows').fill(csv);
@@ -92,12 +93,12 @@ test('a CSV import reports every bad row by row and column and imports the good 
 	await expect(page.getByRole('row', { name: new RegExp(good.name) })).toContainText('learner');
 });
 
-test('deactivating a logged-in user ends their session at once; reactivating lets them back in', async ({ page, browser }) => {
-	await logInAs(page, 'admin');
+test('deactivating a logged-in user ends their session at once; reactivating lets them back in', async ({ page, browser, admin }) => {
+	await logInAsOwn(page, admin);
 	const person = uniquePerson('Leaving Learner');
 	const password = await createAccount(page, person, ['learner']);
 
-	const context = await browser.newContext();
+	const context = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
 	const theirs = await context.newPage();
 	await firstLogIn(theirs, person.email, password, OWN_PASSWORD);
 	await expect(theirs).toHaveURL('/learn');
@@ -124,10 +125,10 @@ test('deactivating a logged-in user ends their session at once; reactivating let
 	await context.close();
 });
 
-test('an admin cannot deactivate themselves or drop their own admin role', async ({ page }) => {
-	await logInAs(page, 'admin');
+test('an admin cannot deactivate themselves or drop their own admin role', async ({ page, admin }) => {
+	await logInAsOwn(page, admin);
 	await page.goto('/admin/users');
-	await page.getByRole('main').getByRole('link', { name: 'Morag Campbell' }).click();
+	await page.getByRole('main').getByRole('link', { name: admin.name }).click();
 	await waitForHydration(page);
 	await expect(page.getByRole('button', { name: 'Deactivate account' })).toHaveCount(0);
 	await page.getByRole('checkbox', { name: 'admin' }).uncheck();
@@ -142,8 +143,8 @@ test('an admin cannot deactivate themselves or drop their own admin role', async
 	await expect(page.getByRole('checkbox', { name: 'tutor' })).not.toBeChecked();
 });
 
-test('the admin pages and the retention rules form have no WCAG 2.2 A/AA violations, also with errors shown', async ({ page }) => {
-	await logInAs(page, 'admin');
+test('the admin pages and the retention rules form have no WCAG 2.2 A/AA violations, also with errors shown', async ({ page, admin }) => {
+	await logInAsOwn(page, admin);
 	await expectNoViolations(page);
 	await page.goto('/admin/settings/retention');
 	await waitForHydration(page);
@@ -156,14 +157,14 @@ test('the admin pages and the retention rules form have no WCAG 2.2 A/AA violati
 	await expectNoViolations(page);
 });
 
-test('unknown users and rules answer 404', async ({ page }) => {
-	await logInAs(page, 'admin');
+test('unknown users and rules answer 404', async ({ page, admin }) => {
+	await logInAsOwn(page, admin);
 	expect((await page.goto('/admin/users/not-a-real-id'))?.status()).toBe(404);
 	expect((await page.goto('/admin/settings/retention?edit=not-a-real-id'))?.status()).toBe(404);
 });
 
-test('a user page says when the one-time password has expired and issues a new one that logs in', async ({ page, browser }) => {
-	await logInAs(page, 'admin');
+test('a user page says when the one-time password has expired and issues a new one that logs in', async ({ page, browser, admin }) => {
+	await logInAsOwn(page, admin);
 	const person = uniquePerson('Late Starter');
 	const expired = await createAccount(page, person, ['learner']);
 	const id = await page.getByRole('link', { name: `See ${person.name}’s account` }).getAttribute('href');
@@ -180,7 +181,7 @@ test('a user page says when the one-time password has expired and issues a new o
 	expect(fresh).not.toBe(expired);
 	await expect(page.locator('#one-time-password-expired')).toHaveCount(0);
 
-	const context = await browser.newContext();
+	const context = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
 	const theirs = await context.newPage();
 	await firstLogIn(theirs, person.email, fresh, OWN_PASSWORD);
 	await expect(theirs).toHaveURL('/learn');

@@ -1,31 +1,24 @@
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { ACCOUNTS, logInAs } from './support/accounts';
-import { ReviewPage, endedAttempt, newPageAs, submitReflection } from './support/assessor';
+import type { Locator } from '@playwright/test';
+import { expectNoViolations } from './support/accessibility';
+import { ReviewPage, endedAttempt, submitReflection } from './support/assessor';
+import { createOwnCohort, createOwnUser, expect, logInAsOwn, newPageAsOwn, test } from './support/fixtures';
 import { AttemptActions, CoverageMap, DebriefPage, ScenarioBrief, expectEveryFailGivesItsReason } from './support/learner';
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
-
-test('an assessor reviews a submitted attempt, overrides a point with feedback and signs; the learner sees the decision and “signed off”; an edit after signing is refused', async ({ browser, page }) => {
+test('an assessor reviews a submitted attempt, overrides a point with feedback and signs; the learner sees the decision and “signed off”; an edit after signing is refused', async ({ browser, page, learner, assessor: assessorAccount, cohort }) => {
 	// The learner ends a fresh attempt and submits their reflection on it.
-	await logInAs(page, 'learner');
+	await logInAsOwn(page, learner);
 	const attemptId = await endedAttempt(page);
 	await submitReflection(page, attemptId);
 
 	// The assessor finds it in the queue.
-	const assessor = await newPageAs(browser, ACCOUNTS.assessor.email, '/assess');
+	const assessor = await newPageAsOwn(browser, assessorAccount);
 	await expect(assessor.getByRole('heading', { level: 1, name: 'Assessment queue' })).toBeVisible();
 	await assessor.getByLabel('State').selectOption({ label: 'Awaiting decision' });
 	await assessor.getByRole('button', { name: 'Filter' }).click();
 	await expect(assessor).toHaveURL(/state=awaiting/);
 	const row = assessor.locator(`a[href="/assess/attempts/${attemptId}"]`);
-	await expect(row).toContainText('by Amira Khan');
+	await expect(row).toContainText(`by ${learner.name}`);
 	await expectNoViolations(assessor);
 	await row.click();
 	await expect(assessor).toHaveURL(`/assess/attempts/${attemptId}`);
@@ -60,13 +53,13 @@ test('an assessor reviews a submitted attempt, overrides a point with feedback a
 	await review.decide('Met', 'A careful call: nothing was disclosed.');
 	await assessor.getByLabel('Note for assessors').fill('Private: sample this one at standardisation.');
 	await review.sign('Sam Okafor');
-	await expect(assessor.locator('#signedName-error')).toContainText('Gareth Llewellyn');
+	await expect(assessor.locator('#signedName-error')).toContainText(assessorAccount.name);
 	await expect(assessor.getByLabel('Feedback to the learner', { exact: true })).toHaveValue('A careful call: nothing was disclosed.');
 	await expect(review.judgement(pointTitle).getByRole('textbox')).toHaveValue(/I judge this point differently/);
 	await expectNoViolations(assessor);
 
-	await review.sign('gareth llewellyn');
-	await expect(assessor.getByRole('status')).toContainText('Decision 1 signed: met, by gareth llewellyn');
+	await review.sign(assessorAccount.name.toLowerCase());
+	await expect(assessor.getByRole('status')).toContainText(`Decision 1 signed: met, by ${assessorAccount.name.toLowerCase()}`);
 	const decision = assessor.getByRole('article', { name: /Decision 1/ });
 	await expect(decision).toContainText('A careful call');
 	await expect(decision).toContainText('Private: sample this one');
@@ -76,7 +69,7 @@ test('an assessor reviews a submitted attempt, overrides a point with feedback a
 	// The stale tab's form, posted after the signing, is refused: a signed decision cannot be edited.
 	const stale = new ReviewPage(staleTab);
 	await stale.decide('Not yet met', 'Changed my mind.', 'Try it again.');
-	await stale.sign('Gareth Llewellyn');
+	await stale.sign(assessorAccount.name);
 	await expect(staleTab.getByRole('alert')).toContainText('A signed decision cannot be edited');
 	await expect(staleTab.getByLabel('Feedback to the learner', { exact: true })).toHaveValue('Changed my mind.');
 	await staleTab.goto(`/assess/attempts/${attemptId}`);
@@ -92,13 +85,13 @@ test('an assessor reviews a submitted attempt, overrides a point with feedback a
 	await expect(seen).toContainText('Met');
 	await expect(seen).toContainText('A careful call: nothing was disclosed.');
 	await expect(seen).toContainText('I judge this point differently');
-	await expect(seen).toContainText(/Gareth Llewellyn/i);
+	await expect(seen).toContainText(new RegExp(assessorAccount.name, 'i'));
 	await expect(page.locator('main')).not.toContainText('Private: sample this one');
 	await expectNoViolations(page);
 	const map = new CoverageMap(page);
 	await map.goto();
 	await expect(map.criterion(criterionCode).locator('.state')).toContainText('Signed off');
-	await expect(map.criterion(criterionCode).locator('.state')).toContainText('by gareth llewellyn');
+	await expect(map.criterion(criterionCode).locator('.state')).toContainText(`by ${assessorAccount.name.toLowerCase()}`);
 	await expectNoViolations(page);
 
 	// Helper B's portfolio download, when it exists.
@@ -109,12 +102,12 @@ test('an assessor reviews a submitted attempt, overrides a point with feedback a
 	await assessor.context().close();
 });
 
-test('a resubmission request reopens the learner’s reflection with the assessor’s words, and the resubmission returns to the queue', async ({ browser, page }) => {
-	await logInAs(page, 'learner');
+test('a resubmission request reopens the learner’s reflection with the assessor’s words, and the resubmission returns to the queue', async ({ browser, page, learner, assessor: assessorAccount, cohort }) => {
+	await logInAsOwn(page, learner);
 	const attemptId = await endedAttempt(page);
 	await submitReflection(page, attemptId);
 
-	const assessor = await newPageAs(browser, ACCOUNTS.assessor.email, '/assess');
+	const assessor = await newPageAsOwn(browser, assessorAccount);
 	const review = new ReviewPage(assessor);
 	await review.goto(attemptId);
 	// A reusable comment goes in the bank…
@@ -125,13 +118,13 @@ test('a resubmission request reopens the learner’s reflection with the assesso
 	await expect(assessor.getByRole('status')).toContainText('Added to the comment bank');
 
 	await review.decide('Resubmission requested', 'Your Action part does not say what the procedure required.');
-	await review.sign('Gareth Llewellyn');
+	await review.sign(assessorAccount.name);
 	await expect(assessor.locator('#nextSteps-error')).toContainText('resubmission');
 	// …and is inserted where it is needed.
 	await assessor.getByLabel('Comment bank for What to do next').selectOption({ label: tip });
 	await assessor.getByRole('button', { name: 'Insert the comment into What to do next' }).click();
 	await expect(assessor.getByLabel('What to do next', { exact: true })).toHaveValue(tip);
-	await review.sign('Gareth Llewellyn');
+	await review.sign(assessorAccount.name);
 	await expect(assessor.getByRole('status')).toContainText('Decision 1 signed: resubmission requested');
 
 	await page.goto(`/learn/attempts/${attemptId}/reflection`);
@@ -146,8 +139,8 @@ test('a resubmission request reopens the learner’s reflection with the assesso
 	await assessor.context().close();
 });
 
-test('the assessor’s transcript names the learner on their lines, where the learner’s own debrief says “You”', async ({ browser, page }) => {
-	await logInAs(page, 'learner');
+test('the assessor’s transcript names the learner on their lines, where the learner’s own debrief says “You”', async ({ browser, page, learner, assessor: assessorAccount, cohort }) => {
+	await logInAsOwn(page, learner);
 	const brief = new ScenarioBrief(page);
 	await brief.goto('spouse-caller');
 	const attemptId = await brief.start();
@@ -159,33 +152,36 @@ test('the assessor’s transcript names the learner on their lines, where the le
 	await new DebriefPage(page).goto(attemptId);
 	await expect(said(page.getByRole('region', { name: 'Transcript' }))).toContainText('You');
 
-	const assessor = await newPageAs(browser, ACCOUNTS.assessor.email, '/assess');
+	const assessor = await newPageAsOwn(browser, assessorAccount);
 	await new ReviewPage(assessor).goto(attemptId);
 	const line = said(assessor.getByRole('region', { name: 'Transcript' }));
-	await expect(line).toContainText('Amira Khan');
+	await expect(line).toContainText(learner.name);
 	await expect(line).not.toContainText(/\bYou\b/);
 	await assessor.context().close();
 });
 
-test('an assessor cannot open an attempt of a learner they do not assess (404), while that learner’s assessor can', async ({ browser }) => {
-	const ola = await newPageAs(browser, 'learner3@custodian.test', '/learn');
+test('an assessor cannot open an attempt of a learner they do not assess (404), while that learner’s assessor can', async ({ browser, learner, assessor, tutor }) => {
+	// The learner is in a cohort the test's assessor does not assess; a second assessor assesses it.
+	const theirAssessor = await createOwnUser(['assessor']);
+	createOwnCohort(tutor, { learners: [learner], assessors: [theirAssessor] });
+	const ola = await newPageAsOwn(browser, learner);
 	const olasAttempt = await endedAttempt(ola);
 
-	const gareth = await newPageAs(browser, ACCOUNTS.assessor.email, '/assess');
+	const gareth = await newPageAsOwn(browser, assessor);
 	expect((await gareth.goto(`/assess/attempts/${olasAttempt}`))?.status()).toBe(404);
 	const refused = await gareth.request.post(`/assess/attempts/${olasAttempt}?/save`, { form: { feedback: 'x' }, headers: { origin: new URL(gareth.url()).origin }, maxRedirects: 0 });
 	expect(refused.status()).toBe(404);
-	await expect(gareth.getByText('Ola Nowak-Fitzgerald')).toHaveCount(0);
+	await expect(gareth.getByText(learner.name)).toHaveCount(0);
 
-	const sam = await newPageAs(browser, 'lead@custodian.test', '/assess');
+	const sam = await newPageAsOwn(browser, theirAssessor);
 	expect((await sam.goto(`/assess/attempts/${olasAttempt}`))?.status()).toBe(200);
 	await expect(sam.getByRole('heading', { level: 1 })).toBeVisible();
-	await expect(sam.getByText('By Ola Nowak-Fitzgerald')).toBeVisible();
+	await expect(sam.getByText(`By ${learner.name}`)).toBeVisible();
 	for (const p of [ola, gareth, sam]) await p.context().close();
 });
 
-test('a learner records witness testimony; the assessor maps it and records an observation; both are signed off on the coverage map', async ({ browser, page }) => {
-	await logInAs(page, 'learner');
+test('a learner records witness testimony; the assessor maps it and records an observation; both are signed off on the coverage map', async ({ browser, page, learner, assessor: assessorAccount, cohort }) => {
+	await logInAsOwn(page, learner);
 	await page.goto('/learn/evidence');
 	await expect(page.getByRole('heading', { level: 1, name: 'Other evidence' })).toBeVisible();
 	const witness = `Dafydd Ap Rhys ${Date.now()}`;
@@ -206,16 +202,16 @@ test('a learner records witness testimony; the assessor maps it and records an o
 	await expect(page.getByRole('status')).toContainText(`Witness testimony from ${witness} recorded`);
 	await expect(page.getByRole('article', { name: new RegExp(witness) })).toContainText('Not mapped yet');
 
-	const assessor = await newPageAs(browser, ACCOUNTS.assessor.email, '/assess');
+	const assessor = await newPageAsOwn(browser, assessorAccount);
 	await assessor.goto('/assess/learners');
 	await expectNoViolations(assessor);
-	await assessor.getByRole('link', { name: 'Amira Khan' }).click();
-	await expect(assessor.getByRole('heading', { level: 1, name: 'Amira Khan' })).toBeVisible();
+	await assessor.getByRole('link', { name: learner.name }).click();
+	await expect(assessor.getByRole('heading', { level: 1, name: learner.name })).toBeVisible();
 	const card = assessor.getByRole('article', { name: new RegExp(witness) });
 	await card.getByRole('checkbox', { name: /PC02/ }).check();
 	await card.getByRole('button', { name: /Save the mapping/ }).click();
 	await expect(assessor.getByRole('status')).toContainText(`mapped to`);
-	await expect(assessor.getByRole('article', { name: new RegExp(witness) })).toContainText('signed off by Gareth Llewellyn');
+	await expect(assessor.getByRole('article', { name: new RegExp(witness) })).toContainText(`signed off by ${assessorAccount.name}`);
 
 	await assessor.getByText('Record an observation').click();
 	await assessor.getByLabel('Date observed').fill('2026-01-20');
@@ -238,16 +234,12 @@ test('a learner records witness testimony; the assessor maps it and records an o
 	await assessor.context().close();
 });
 
-test('the comment bank works without JavaScript: a new comment is added and a chosen one is appended to its feedback box', async ({ browser }) => {
-	const learnerContext = await browser.newContext();
-	const learner = await learnerContext.newPage();
-	await logInAs(learner, 'learner');
+test('the comment bank works without JavaScript: a new comment is added and a chosen one is appended to its feedback box', async ({ browser, learner: learnerAccount, assessor, cohort }) => {
+	const learner = await newPageAsOwn(browser, learnerAccount);
 	const attemptId = await endedAttempt(learner);
 	await submitReflection(learner, attemptId);
 
-	const context = await browser.newContext({ javaScriptEnabled: false });
-	const page = await context.newPage();
-	await logInAs(page, 'assessor');
+	const page = await newPageAsOwn(browser, assessor, assessor.home, { javaScript: false });
 	await page.goto(`/assess/attempts/${attemptId}`);
 	const comment = `Refer to the organisation’s procedure by name (${Date.now()}).`;
 	await page.getByLabel('Feedback to the learner', { exact: true }).fill('Good start.');
@@ -263,6 +255,6 @@ test('the comment bank works without JavaScript: a new comment is added and a ch
 	await expect(page.getByLabel('Feedback to the learner', { exact: true })).toHaveValue(`Good start.\n${comment}`);
 	await page.goto(`/assess/attempts/${attemptId}`);
 	await expect(page.getByLabel('Feedback to the learner', { exact: true })).toHaveValue(`Good start.\n${comment}`);
-	await context.close();
-	await learnerContext.close();
+	await page.context().close();
+	await learner.context().close();
 });

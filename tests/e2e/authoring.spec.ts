@@ -1,15 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { logInAs, waitForHydration } from './support/accounts';
-import { ScenarioEditor, duplicateScenario, logInAsLead, publish, uniqueScenarioId } from './support/author';
+import { expectNoViolations } from './support/accessibility';
+import { waitForHydration } from './support/accounts';
+import { ScenarioEditor, duplicateScenario, publish, uniqueScenarioId } from './support/author';
+import { addressHeaders, createOwnUser, expect, logInAsOwn, newPageAsOwn, test } from './support/fixtures';
 import { SimulationScreen } from './support/simulation';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
 
 /** The story's way of breaking a scenario: an unknown event in a marking rule. */
 const BROKEN_PATH = 'marking[0].rule.all[1].absent.event';
@@ -21,15 +14,16 @@ function dueDate(): string {
 	return d.toISOString().slice(0, 10);
 }
 
-test('a tutor duplicates a scenario, breaks and fixes it, previews and publishes it; a learner plays it and the tutor sees the attempt', async ({ page, browser }) => {
+test('a tutor duplicates a scenario, breaks and fixes it, previews and publishes it; a learner plays it and the tutor sees the attempt', async ({ page, browser, tutor, learner: learnerAccount, cohort }) => {
 	test.setTimeout(180_000);
 	const id = uniqueScenarioId('spouse-gas');
 	const title = `A spouse calls about the gas account ${id}`;
-	await logInAs(page, 'tutor');
+	await logInAsOwn(page, tutor);
 
 	// Duplicate a built-in scenario from the library.
 	await page.goto('/author/scenarios');
-	await page.getByRole('row', { name: /I'm his wife/ }).getByRole('link', { name: /^Duplicate/ }).click();
+	// By its id: other tests import copies of it under the same title.
+	await page.locator('a[href="/author/scenarios/spouse-caller/duplicate"]').click();
 	await expect(page.getByRole('heading', { name: 'Duplicate a scenario' })).toBeVisible();
 	await duplicateScenario(page, 'spouse-caller', id, title);
 
@@ -81,8 +75,8 @@ test('a tutor duplicates a scenario, breaks and fixes it, previews and publishes
 	await expect(page.getByRole('status')).toContainText('Published as version');
 	await expect(page.getByRole('row', { name: /Current/ })).toHaveCount(1);
 
-	// Assign it to the January cohort (helper D's page).
-	await page.goto('/author/cohorts/demo-cohort-january');
+	// Assign it to the test's own cohort.
+	await page.goto(`/author/cohorts/${cohort.id}`);
 	await waitForHydration(page);
 	await page.getByLabel('Scenario', { exact: true }).selectOption({ label: title });
 	await page.getByLabel('Due date').fill(dueDate());
@@ -90,9 +84,7 @@ test('a tutor duplicates a scenario, breaks and fixes it, previews and publishes
 	await expect(page.getByRole('table').filter({ hasText: title })).toBeVisible();
 
 	// A learner of that cohort sees and plays it.
-	const learnerContext = await browser.newContext();
-	const learner = await learnerContext.newPage();
-	await logInAs(learner, 'learner');
+	const learner = await newPageAsOwn(browser, learnerAccount);
 	const assignments = learner.getByRole('region', { name: 'Your assignments' });
 	await expect(assignments).toContainText(title);
 	await learner.goto(`/learn/scenarios/${id}`);
@@ -102,10 +94,10 @@ test('a tutor duplicates a scenario, breaks and fixes it, previews and publishes
 	const learnerSim = new SimulationScreen(learner);
 	await learnerSim.say(/I can only discuss an account with the account holder/);
 	await learnerSim.end();
-	await learnerContext.close();
+	await learner.context().close();
 
 	// The tutor sees the attempt in the results.
-	await page.goto('/author/results/demo-cohort-january');
+	await page.goto(`/author/results/${cohort.id}`);
 	await expect(page.getByRole('heading', { name: title })).toBeVisible();
 
 	// And in the library: one attempt on the current version; the preview is not counted.
@@ -113,18 +105,16 @@ test('a tutor duplicates a scenario, breaks and fixes it, previews and publishes
 	await expect(page.getByRole('row', { name: /Current/ }).getByRole('cell').nth(2)).toHaveText('1');
 });
 
-test('a preview can be opened only by the tutor who started it; another tutor is told it was not found', async ({ page, browser }) => {
+test('a preview can be opened only by the tutor who started it; another tutor is told it was not found', async ({ page, browser, tutor }) => {
 	const id = uniqueScenarioId('preview-owner');
-	await logInAs(page, 'tutor');
+	await logInAsOwn(page, tutor);
 	await duplicateScenario(page, 'spouse-caller', id, `Preview owner ${id}`);
 	await page.goto(`/author/scenarios/${id}/preview`);
 	await page.getByRole('button', { name: 'Start a preview' }).click();
 	await expect(page).toHaveURL(/\/preview\/[0-9a-f-]{36}$/);
 	const url = new URL(page.url()).pathname;
 
-	const other = await browser.newContext();
-	const lead = await other.newPage();
-	await logInAsLead(lead);
+	const lead = await newPageAsOwn(browser, await createOwnUser(['tutor'], 'other tutor'));
 	const response = await lead.goto(url);
 	expect(response?.status()).toBe(404);
 	await expect(lead.getByText('That preview was not found')).toBeVisible();
@@ -134,11 +124,11 @@ test('a preview can be opened only by the tutor who started it; another tutor is
 		headers: { origin: new URL(page.url()).origin, 'x-sveltekit-action': 'true', accept: 'application/json' }
 	});
 	expect(post.status()).toBe(404);
-	await other.close();
+	await lead.context().close();
 });
 
-test('a file is imported as a draft with the checker’s errors; an id clash and a non-YAML file are refused', async ({ page }) => {
-	await logInAs(page, 'tutor');
+test('a file is imported as a draft with the checker’s errors; an id clash and a non-YAML file are refused', async ({ page, tutor }) => {
+	await logInAsOwn(page, tutor);
 	const base = await (await page.request.get('/author/scenarios/spouse-caller/export')).text();
 	expect(base).toMatch(/^id: spouse-caller$/m);
 
@@ -166,8 +156,8 @@ test('a file is imported as a draft with the checker’s errors; an id clash and
 	await expect(editor.problem(BROKEN_PATH)).toBeVisible();
 });
 
-test('a version and a draft download as YAML files; an unknown version is not found', async ({ page }) => {
-	await logInAs(page, 'tutor');
+test('a version and a draft download as YAML files; an unknown version is not found', async ({ page, tutor }) => {
+	await logInAsOwn(page, tutor);
 	const id = uniqueScenarioId('export');
 	await duplicateScenario(page, 'record-correction', id, `Export ${id}`);
 	const draft = await page.request.get(`/author/scenarios/${id}/export?version=draft`);
@@ -179,16 +169,14 @@ test('a version and a draft download as YAML files; an unknown version is not fo
 	expect((await page.request.get(`/author/scenarios/not-a-real-id/export`)).status()).toBe(404);
 });
 
-test('archiving a published scenario takes it out of learners’ lists, and unarchiving brings it back', async ({ page, browser }) => {
+test('archiving a published scenario takes it out of learners’ lists, and unarchiving brings it back', async ({ page, browser, tutor, learner: learnerAccount }) => {
 	const id = uniqueScenarioId('archive');
 	const title = `Archive me ${id}`;
-	await logInAs(page, 'tutor');
+	await logInAsOwn(page, tutor);
 	await duplicateScenario(page, 'record-correction', id, title);
 	await publish(page, id);
 
-	const context = await browser.newContext();
-	const learner = await context.newPage();
-	await logInAs(learner, 'learner');
+	const learner = await newPageAsOwn(browser, learnerAccount);
 	await expect(learner.getByRole('heading', { level: 3, name: title })).toBeVisible();
 
 	await page.getByRole('button', { name: 'Archive' }).click();
@@ -201,11 +189,11 @@ test('archiving a published scenario takes it out of learners’ lists, and unar
 	await expect(page.getByText('Archived: learners no longer see this scenario')).toHaveCount(0);
 	await learner.reload();
 	await expect(learner.getByRole('heading', { level: 3, name: title })).toBeVisible();
-	await context.close();
+	await learner.context().close();
 });
 
-test('a duplicate refuses an id in use, keeping what was typed', async ({ page }) => {
-	await logInAs(page, 'tutor');
+test('a duplicate refuses an id in use, keeping what was typed', async ({ page, tutor }) => {
+	await logInAsOwn(page, tutor);
 	await page.goto('/author/scenarios/spouse-caller/duplicate');
 	await waitForHydration(page);
 	await page.getByLabel('New id').fill('record-correction');
@@ -217,11 +205,11 @@ test('a duplicate refuses an id in use, keeping what was typed', async ({ page }
 	await expectNoViolations(page);
 });
 
-test('without JavaScript, the editor saves a broken draft and shows its errors after the reload', async ({ page, browser }) => {
-	await logInAs(page, 'tutor');
+test('without JavaScript, the editor saves a broken draft and shows its errors after the reload', async ({ page, browser, tutor }) => {
+	await logInAsOwn(page, tutor);
 	const id = uniqueScenarioId('nojs');
 	await duplicateScenario(page, 'spouse-caller', id, `No script ${id}`);
-	const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+	const context = await browser.newContext({ extraHTTPHeaders: addressHeaders(), javaScriptEnabled: false, storageState: await page.context().storageState() });
 	const plain = await context.newPage();
 	await plain.goto(`/author/scenarios/${id}/edit`);
 	const editor = new ScenarioEditor(plain);
@@ -234,9 +222,9 @@ test('without JavaScript, the editor saves a broken draft and shows its errors a
 	await context.close();
 });
 
-test('the library, a scenario, the editor with errors and the previews have no WCAG 2.2 A/AA violations', async ({ page }) => {
+test('the library, a scenario, the editor with errors and the previews have no WCAG 2.2 A/AA violations', async ({ page, tutor }) => {
 	test.setTimeout(120_000);
-	await logInAs(page, 'tutor');
+	await logInAsOwn(page, tutor);
 	await page.goto('/author');
 	await expectNoViolations(page);
 	await page.goto('/author/scenarios');

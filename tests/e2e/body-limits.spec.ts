@@ -1,8 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { expect, test } from '@playwright/test';
-import { LoginPage, PASSWORD, waitForHydration } from './support/accounts';
+import { LoginPage, waitForHydration } from './support/accounts';
 import { endedAttempt } from './support/assessor';
-import { createOwnAccounts } from './support/fingerprint';
+import { expect, newPageAsOwn, test } from './support/fixtures';
 import { ReflectionPage } from './support/learner';
 
 /**
@@ -92,17 +91,11 @@ test('10 MB bodies to log-in and to the verify upload, and a 2 MB chunked one, a
 	await expect(page.getByLabel('Email address')).toBeVisible();
 });
 
-test('a form sent over its page’s limit is refused with a clear message, with and without JavaScript', async ({ browser }) => {
-	const [account] = createOwnAccounts('body-limit', ['learner']);
+test('a form sent over its page’s limit is refused with a clear message, with and without JavaScript', async ({ browser, learner }) => {
 	// The four parts of a reflection together may take 256 KB; each here is 80 KB.
 	const long = 'word '.repeat(16 * 1024);
 	for (const javaScriptEnabled of [true, false]) {
-		const context = await browser.newContext({ javaScriptEnabled });
-		const page = await context.newPage();
-		await page.goto('/login');
-		if (javaScriptEnabled) await waitForHydration(page);
-		await new LoginPage(page).logIn(account!.email, PASSWORD);
-		await expect(page).toHaveURL('/learn');
+		const page = await newPageAsOwn(browser, learner, learner.home, { javaScript: javaScriptEnabled });
 		const attemptId = await endedAttempt(page);
 		const reflection = new ReflectionPage(page);
 		await reflection.goto(attemptId);
@@ -111,6 +104,6 @@ test('a form sent over its page’s limit is refused with a clear message, with 
 		await reflection.saveDraft();
 		await expect(page.getByRole('heading', { level: 1, name: 'Too much sent at once' })).toBeVisible();
 		await expect(page.getByText('What you sent is larger than this page accepts (at most 256 KB)')).toBeVisible();
-		await context.close();
+		await page.context().close();
 	}
 });

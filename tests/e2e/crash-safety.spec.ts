@@ -35,16 +35,22 @@ test('killing the server with SIGKILL during load loses no acknowledged action a
 	let server: ChildProcess | undefined;
 
 	async function start() {
-		server = spawn(process.execPath, [serverDir], {
+		const started = spawn(process.execPath, [serverDir], {
 			env: { ...process.env, PORT: String(port), ORIGIN: base, DATABASE_PATH: dbPath, LOG_REQUESTS: 'false' },
-			stdio: 'ignore'
+			stdio: ['ignore', 'ignore', 'pipe']
 		});
-		for (let i = 0; i < 100; i++) {
+		server = started;
+		let stderr = '';
+		started.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+		// A fresh database is migrated and seeded before the server listens: on a loaded machine that
+		// takes a while, so wait for it (up to a minute), but stop at once if the process ends.
+		for (let i = 0; i < 600; i++) {
+			if (started.exitCode !== null) throw new Error(`the server exited with ${started.exitCode} before listening: ${stderr}`);
 			const up = await fetch(`${base}/login`).then((r) => r.ok, () => false);
 			if (up) return;
 			await new Promise((r) => setTimeout(r, 100));
 		}
-		throw new Error('the server did not start');
+		throw new Error(`the server did not start within a minute: ${stderr}`);
 	}
 	function kill() {
 		server?.kill('SIGKILL');

@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import { logInAs, waitForHydration } from './support/accounts';
+import type { Page } from '@playwright/test';
+import { waitForHydration } from './support/accounts';
+import { expect, logInAsOwn, test } from './support/fixtures';
 import { ScenarioBrief } from './support/learner';
 import { SimulationScreen } from './support/simulation';
 
@@ -41,8 +42,8 @@ async function discloseToAmira(sim: SimulationScreen, team: string) {
 	return sim.outcome(form);
 }
 
-test.beforeEach(async ({ page }) => {
-	await logInAs(page, 'learner');
+test.beforeEach(async ({ page, learner }) => {
+	await logInAsOwn(page, learner);
 });
 
 test('the recipient is chosen from the directory; the wrong team draws the supervisor at once and opens a breach; the right one moves the chat on', async ({ page }) => {

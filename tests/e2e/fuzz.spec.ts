@@ -1,7 +1,8 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { ACCOUNTS, PASSWORD, type RoleName } from './support/accounts';
-import { createOwnAccounts, e2eDatabasePath, fingerprint } from './support/fingerprint';
+import { ACCOUNTS, type RoleName } from './support/accounts';
+import { e2eDatabasePath, fingerprint } from './support/fingerprint';
+import { addressHeaders, createOwnCohort, createOwnUser, expect, newClientAddress, test, type OwnUser } from './support/fixtures';
 import { logInClient } from './support/probes';
 import { discoverRoutes, requiredRole } from './support/routes';
 
@@ -54,15 +55,21 @@ test.describe('hostile input to every form action', () => {
 	let db: Database.Database;
 
 	test.beforeAll(async ({ baseURL }) => {
-		// The test's own accounts (one per role), so no other spec running beside it touches their rows.
-		const own = createOwnAccounts('fuzz', Object.keys(ACCOUNTS));
-		watched.push(...own.map((a) => a.id));
+		// The test's own accounts (one per role), so no other spec running beside it touches their rows;
+		// its assessor assesses its learner, in a cohort of its own.
+		const own = new Map<RoleName, OwnUser>();
+		for (const role of Object.keys(ACCOUNTS) as RoleName[]) own.set(role, await createOwnUser([role], `fuzz ${role}`));
+		const cohort = createOwnCohort(own.get('tutor')!, { learners: [own.get('learner')!], assessors: [own.get('assessor')!] }, ['spouse-caller']);
+		watched.push(...[...own.values()].map((a) => a.id), cohort.id);
+		// An address of its own: the wrong passwords it posts count against it alone.
+		const address = newClientAddress();
 		for (const visitor of ['anonymous', ...(Object.keys(ACCOUNTS) as RoleName[])] as const) {
 			// A connection per request: actions that answer without reading a large body (e.g. ?/end)
 			// leave a kept-alive connection unusable, which says nothing about the app.
-			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html', connection: 'close' } });
+			const client = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html', connection: 'close', ...addressHeaders(address) } });
 			if (visitor !== 'anonymous') {
-				await logInClient(client, own.find((a) => a.role === visitor)!, PASSWORD);
+				const person = own.get(visitor)!;
+				await logInClient(client, person, person.password);
 			}
 			clients.set(visitor, client);
 		}

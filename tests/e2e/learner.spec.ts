@@ -1,15 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { logInAs, waitForHydration } from './support/accounts';
+import type { Page } from '@playwright/test';
+import { expectNoViolations } from './support/accessibility';
+import { waitForHydration } from './support/accounts';
+import { endedAttempt } from './support/assessor';
+import { expect, logInAsOwn, test } from './support/fixtures';
 import { AttemptActions, CoverageMap, DebriefPage, LearnerHome, ReflectionPage, ScenarioBrief, expectEveryFailGivesItsReason } from './support/learner';
 import { SimulationScreen } from './support/simulation';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 const SPOUSE = 'spouse-caller';
 const SPOUSE_TITLE = /I'm his wife/;
@@ -65,22 +60,15 @@ async function passedAttempt(page: Page): Promise<string> {
 	return id;
 }
 
-/** An attempt ended at once, for the pages that need an ended attempt and no more. */
-async function endedAttempt(page: Page, scenarioId = SPOUSE): Promise<string> {
-	await new ScenarioBrief(page).goto(scenarioId);
-	const id = await new ScenarioBrief(page).start();
-	await new AttemptActions(page, id).end();
-	return id;
-}
-
-test.beforeEach(async ({ page }) => {
-	await logInAs(page, 'learner');
+// Each test is a learner of its own, who has done nothing but what the test does.
+test.beforeEach(async ({ page, learner }) => {
+	await logInAsOwn(page, learner);
 });
 
-test('the home lists every scenario with its difficulty and the criteria it covers', async ({ page }) => {
+test('the home lists every scenario with its difficulty and the criteria it covers', async ({ page, learner }) => {
 	const home = new LearnerHome(page);
 	await home.goto();
-	await expect(page.getByRole('heading', { level: 1, name: /Welcome, Amira Khan/ })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1, name: `Welcome, ${learner.name}` })).toBeVisible();
 	expect(await home.scenarios().count()).toBeGreaterThanOrEqual(5);
 	const spouse = home.scenario(SPOUSE_TITLE);
 	await expect(spouse.getByText('Foundation', { exact: true })).toBeVisible();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Locator } from '@playwright/test';
-import { logInAs, waitForHydration } from './support/accounts';
+import type { Locator } from '@playwright/test';
+import { waitForHydration } from './support/accounts';
+import { expect, logInAsOwn, test } from './support/fixtures';
 import { ScenarioEditor, uniqueScenarioId } from './support/author';
 import { SimulationScreen } from './support/simulation';
 
@@ -17,11 +18,11 @@ async function choose(select: Locator, text: RegExp) {
 	await select.selectOption(value!);
 }
 
-test('a tutor writes the LPA case in the editor: it checks, and in the preview it plays and marks as written', async ({ page }) => {
+test('a tutor writes the LPA case in the editor: it checks, and in the preview it plays and marks as written', async ({ page, tutor }) => {
 	test.setTimeout(240_000);
 	const id = uniqueScenarioId('lpa-case');
 	const title = `An attorney calls about his mother's account ${id}`;
-	await logInAs(page, 'tutor');
+	await logInAsOwn(page, tutor);
 	// A tutor starts from a copy of a scenario in the library (slow on a loaded machine: it checks and stores the copy).
 	await page.goto('/author/scenarios/spouse-caller/duplicate');
 	await waitForHydration(page);

@@ -1,10 +1,11 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { generateHOTP } from '@oslojs/otp';
-import { LoginPage, PASSWORD, logInAs, waitForHydration } from './support/accounts';
-import { expectNoViolations } from './support/admin';
+import { LoginPage, PASSWORD, waitForHydration } from './support/accounts';
+import { expectNoViolations } from './support/accessibility';
 import { e2eDatabasePath } from './support/fingerprint';
+import { addressHeaders, expect, logInAsOwn, test } from './support/fixtures';
 import { codeForManualKey, enrolMfa, nextCodeForManualKey } from './support/mfa';
 import { createProbeAccounts } from './support/probes';
 
@@ -138,18 +139,17 @@ test('the account page shows MFA is on and makes new recovery codes only with a 
 	expect(fresh.map((c) => c.trim())).not.toContain(recoveryCodes[0]);
 });
 
-test('an administrator resets a user’s MFA: their sessions end, the reset is logged, and they enrol again', async ({ page, browser }) => {
+test('an administrator resets a user’s MFA: their sessions end, the reset is logged, and they enrol again', async ({ page, browser, admin }) => {
 	const [user] = createProbeAccounts('mfa-reset', [{ roles: ['tutor'] }]);
 	const key = user!.totpKey!;
 
 	// The user is logged in elsewhere.
-	const theirs = await (await browser.newContext()).newPage();
+	const theirs = await (await browser.newContext({ extraHTTPHeaders: addressHeaders() })).newPage();
 	await logInWithPassword(theirs, user!.email);
 	await enterCode(theirs, generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000)), 6));
 	await expect(theirs).toHaveURL('/author');
 
-	await logInAs(page, 'admin');
-	await page.goto(`/admin/users/${user!.id}`);
+	await logInAsOwn(page, admin, `/admin/users/${user!.id}`);
 	await waitForHydration(page);
 	const section = page.getByRole('region', { name: 'Two-step log-in (MFA)' });
 	await expect(section).toContainText('On since');
@@ -161,15 +161,7 @@ test('an administrator resets a user’s MFA: their sessions end, the reset is l
 	await expect(section).toContainText('Not set up');
 
 	const reset = securityEventsOf(user!.id).find((e) => e.type === 'mfa.reset');
-	const adminId = (() => {
-		const db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
-		try {
-			return (db.prepare(`SELECT id FROM user WHERE email = 'admin@custodian.test'`).get() as { id: string }).id;
-		} finally {
-			db.close();
-		}
-	})();
-	expect(reset?.actorId).toBe(adminId);
+	expect(reset?.actorId).toBe(admin.id);
 
 	// Their session has ended; at the next log-in they set MFA up again before anything else.
 	await theirs.goto('/author');

@@ -1,14 +1,16 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { ACCOUNTS, PASSWORD, requestContextAs, type RoleName } from './support/accounts';
+import type { Role } from '../../src/lib/server/db/schema';
 import { e2eDatabasePath, fingerprint } from './support/fingerprint';
+import { createOwnCohort, createOwnUser, expect, requestContextAsOwn, test, type OwnUser } from './support/fixtures';
 import { discoverRoutes, requiredRole } from './support/routes';
 
 /**
  * No insecure direct object references, generated like the role matrix: every route with an id in its
  * path is tried, by every role allowed into its area, with real ids of objects that role may not see —
- * an attempt of Ola's (learner3@, in the March cohort, which Gareth does not assess and which no
- * other learner owns), Ola herself, and a cohort of another centre. A page answers 404 exactly as for
+ * an attempt of Ola's (a learner of the test's own, in a cohort the test's assessor does not assess
+ * and which no other learner owns), Ola herself, and a cohort of another centre. Every account is the
+ * test's own, made in each worker's beforeAll. A page answers 404 exactly as for
  * an id that does not exist; an action is refused and changes nothing of Ola's or the other centre's.
  *
  * Each route parameter name maps to the foreign object used for it; a new parameter name fails the
@@ -36,42 +38,42 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 }
 
 /** Whether a role may legitimately see this foreign object in this area (and so is not expected to be refused). */
-function mayLegitimatelySee(role: RoleName, path: string, param: string): boolean {
+function mayLegitimatelySee(role: Role, path: string, param: string): boolean {
 	// The centre's administrator manages every user of the centre, Ola included.
 	if (role === 'admin' && (param === 'userId' || param === 'learnerId') && path.startsWith('/admin')) return true;
 	return false;
 }
 
+const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin'];
 const ROUTES = discoverRoutes().filter((r) => /\[[^\]]+\]/.test(r.id));
 const params = (id: string) => [...id.matchAll(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g)].map((m) => m[1]!);
 
 test.describe('object access: ids of what a user may not see are refused', () => {
 	let foreign: Foreign;
 	let db: Database.Database;
-	const clients = new Map<RoleName, APIRequestContext>();
+	const clients = new Map<Role, APIRequestContext>();
 
-	test.beforeAll(async ({ baseURL }) => {
+	test.beforeAll(async () => {
+		// One account per role; Ola is in a cohort of her own, assessed by an assessor who is not among them.
+		const people = new Map<Role, OwnUser>();
+		for (const role of ROLES) people.set(role, await createOwnUser([role], `idor ${role}`));
+		const ola = await createOwnUser(['learner'], 'idor ola');
+		createOwnCohort(people.get('tutor')!, { learners: [ola], assessors: [await createOwnUser(['assessor'], 'idor her assessor')] });
 		// Ola's attempt, made through the app.
-		const ola = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html' } });
-		expect((await ola.post('/login', { form: { email: 'learner3@custodian.test', password: PASSWORD }, maxRedirects: 0 })).status()).toBe(303);
-		const started = await ola.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });
+		const olaClient = await requestContextAsOwn(ola);
+		const started = await olaClient.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });
 		expect(started.status()).toBe(303);
-		await ola.dispose();
+		await olaClient.dispose();
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id };
+		// Another centre with a cohort of its own: nobody here may open it.
 		const rw = new Database(e2eDatabasePath(), { fileMustExist: true });
 		rw.pragma('busy_timeout = 5000');
-		const learner = rw.prepare(`SELECT id FROM user WHERE email = 'learner3@custodian.test'`).get() as { id: string };
-		const attempt = rw.prepare(`SELECT id FROM attempt WHERE owner_id = ? ORDER BY started_at DESC`).get(learner.id) as { id: string };
-		foreign = { attemptId: attempt.id, learnerId: learner.id };
-		// Another centre with a cohort of its own: nobody here may open it.
 		const now = new Date().toISOString();
-		const tutor = rw.prepare(`SELECT id FROM user WHERE email = 'tutor@custodian.test'`).get() as { id: string };
 		rw.prepare(`INSERT OR IGNORE INTO organisation (id, name, updated_at) VALUES (?, 'Elsewhere College', ?)`).run(OTHER_CENTRE, now);
-		rw.prepare(`INSERT OR IGNORE INTO cohort (id, organisation_id, name, description, created_by, created_at) VALUES (?, ?, 'Elsewhere cohort', '', ?, ?)`).run(OTHER_COHORT, OTHER_CENTRE, tutor.id, now);
+		rw.prepare(`INSERT OR IGNORE INTO cohort (id, organisation_id, name, description, created_by, created_at) VALUES (?, ?, 'Elsewhere cohort', '', ?, ?)`).run(OTHER_COHORT, OTHER_CENTRE, people.get('tutor')!.id, now);
 		rw.close();
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
-		for (const role of Object.keys(ACCOUNTS) as RoleName[]) {
-			clients.set(role, await requestContextAs(ACCOUNTS[role].email, { connection: 'close' }));
-		}
+		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
 
 	test.afterAll(async () => {
@@ -88,7 +90,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const label = `${route.method} ${route.id}${route.action ? `?/${route.action}` : ''}`;
 		test(`${label}: another person's or centre's id is refused like a missing one`, async () => {
 			const needed = requiredRole(route.path);
-			const roles = (Object.keys(ACCOUNTS) as RoleName[]).filter((role) => needed === 'signed-in' || needed === role);
+			const roles = ROLES.filter((role) => needed === 'signed-in' || needed === role);
 			for (const role of roles) {
 				for (const param of params(route.id)) {
 					const value = foreignValue(param, foreign);

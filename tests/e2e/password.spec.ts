@@ -1,24 +1,24 @@
-import { expect, test } from '@playwright/test';
-import { LoginPage, PASSWORD, waitForHydration } from './support/accounts';
-import { createOwnAccounts } from './support/fingerprint';
+import { LoginPage, waitForHydration } from './support/accounts';
+import { addressHeaders, expect, test } from './support/fixtures';
 
-// Uses the second demo learner, whom no other test logs in as, so the change does not disturb them.
-const EMAIL = 'learner2@custodian.test';
+// Each test changes the password of a learner of its own, so no other test is disturbed.
 const NEW_PASSWORD = 'a brand new passphrase';
 
-test('a learner changes their password: errors sit next to their fields, other sessions end, the new password works', async ({ browser }) => {
-	const elsewhere = await browser.newContext();
+test('a learner changes their password: errors sit next to their fields, other sessions end, the new password works', async ({ browser, learner }) => {
+	const EMAIL = learner.email;
+	const PASSWORD = learner.password;
+	const elsewhere = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
 	const other = await elsewhere.newPage();
 	await new LoginPage(other).goto();
 	await new LoginPage(other).logIn(EMAIL, PASSWORD);
 	await expect(other).toHaveURL('/learn');
 
-	const context = await browser.newContext();
+	const context = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
 	const page = await context.newPage();
 	const login = new LoginPage(page);
 	await login.goto();
 	await login.logIn(EMAIL, PASSWORD);
-	await page.getByRole('link', { name: 'Tomás Ó Briain' }).click();
+	await page.getByRole('link', { name: learner.name }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Change your password');
 
 	await page.getByLabel('Current password').fill('not my password');
@@ -53,11 +53,11 @@ test('a learner changes their password: errors sit next to their fields, other s
 	await elsewhere.close();
 });
 
-test('a common password is refused with the reason next to the new password field', async ({ page }) => {
-	const [own] = createOwnAccounts('refusal', ['learner']);
+test('a common password is refused with the reason next to the new password field', async ({ page, learner: own }) => {
+	const PASSWORD = own.password;
 	const login = new LoginPage(page);
 	await login.goto();
-	await login.logIn(own!.email, PASSWORD);
+	await login.logIn(own.email, PASSWORD);
 	await expect(page).toHaveURL('/learn');
 	await page.goto('/account/password');
 	await waitForHydration(page);
@@ -68,10 +68,10 @@ test('a common password is refused with the reason next to the new password fiel
 	await expect(page.locator('#newPassword-error')).toHaveText(/on a list of common and breached passwords/);
 	await expect(page.getByLabel('New password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
 	// Nothing changed: the old password still logs in elsewhere.
-	const elsewhere = await page.context().browser()!.newContext();
+	const elsewhere = await page.context().browser()!.newContext({ extraHTTPHeaders: addressHeaders() });
 	const other = await elsewhere.newPage();
 	await new LoginPage(other).goto();
-	await new LoginPage(other).logIn(own!.email, PASSWORD);
+	await new LoginPage(other).logIn(own.email, PASSWORD);
 	await expect(other).toHaveURL('/learn');
 	await elsewhere.close();
 });

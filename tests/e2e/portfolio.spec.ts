@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { LoginPage, PASSWORD, waitForHydration } from './support/accounts';
-import { endedAttempt, logInWith, newPageAs, submitReflection } from './support/assessor';
-import { createOwnAccounts, e2eDatabasePath } from './support/fingerprint';
+import type { Browser, Page } from '@playwright/test';
+import { expectNoViolations } from './support/accessibility';
+import { waitForHydration } from './support/accounts';
+import { endedAttempt, submitReflection } from './support/assessor';
+import { e2eDatabasePath } from './support/fingerprint';
+import { createOwnCohort, createOwnUser, expect, newPageAsOwn, test } from './support/fixtures';
 
 /**
  * Portfolio PDFs (issue 6): the learner downloads an attempt and the whole portfolio, the files say
@@ -34,20 +35,11 @@ function askFor(page: Page, path: string, origin = new URL(page.url()).origin) {
 	return page.request.post(path, { form: {}, headers: { origin, accept: 'application/pdf, application/json' }, maxRedirects: 0 });
 }
 
-/** createOwnAccounts names its accounts "<prefix> <role>". */
-const OWN_LEARNER_NAME = 'portfolio learner';
-
-/** A learner of the test's own (no other test downloads as them), logged in. */
-async function ownLearner(browser: Browser, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; id: string }> {
-	const [account] = createOwnAccounts('portfolio', ['learner']);
-	const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
-	const page = await context.newPage();
-	const login = new LoginPage(page);
-	await page.goto('/login');
-	if (options.javaScriptEnabled !== false) await waitForHydration(page);
-	await login.logIn(account!.email, PASSWORD);
-	await expect(page).toHaveURL('/learn');
-	return { page, id: account!.id };
+/** A learner of the test's own (no other test downloads as them), logged in on a page of their own. */
+async function ownLearner(browser: Browser, options: { javaScript?: boolean } = {}): Promise<{ page: Page; id: string; name: string }> {
+	const account = await createOwnUser(['learner'], 'portfolio learner');
+	const page = await newPageAsOwn(browser, account, account.home, options);
+	return { page, id: account.id, name: account.name };
 }
 
 function documentsIssuedTo(learnerId: string): number {
@@ -69,7 +61,7 @@ async function verifyUpload(page: Page, path: string) {
 
 test('a learner downloads an attempt and the portfolio, and /verify recognises them and refuses a changed copy', async ({ browser }) => {
 	// A learner of the test's own: one user has one document made at a time, and other tests download too.
-	const { page } = await ownLearner(browser);
+	const { page, name } = await ownLearner(browser);
 	const attemptId = await endedAttempt(page);
 	await submitReflection(page, attemptId);
 
@@ -79,7 +71,7 @@ test('a learner downloads an attempt and the portfolio, and /verify recognises t
 	const row = page.getByRole('listitem').filter({ has: page.locator(`form[action="/learn/portfolio/attempts/${attemptId}/download"]`) });
 	const attempt = await download(page, 'Download attempt (PDF)', row);
 	expect(attempt.text).toContain('Attempt evidence');
-	expect(attempt.text).toContain(OWN_LEARNER_NAME);
+	expect(attempt.text).toContain(name);
 	expect(attempt.text).toContain('I ended the call at once');
 	expect(attempt.text).toMatch(/Page 1 of \d+/);
 	// The built server found the shipped fonts (it runs from a copy of build/, with the project as its working directory).
@@ -100,7 +92,7 @@ test('a learner downloads an attempt and the portfolio, and /verify recognises t
 
 	const unchanged = await verifyUpload(page, attempt.path);
 	await expect(unchanged).toContainText('Issued by this centre and unchanged');
-	await expect(unchanged).not.toContainText(OWN_LEARNER_NAME);
+	await expect(unchanged).not.toContainText(name);
 
 	const bytes = readFileSync(attempt.path);
 	const id = /custodian-document-id:(CUS-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(bytes.toString('latin1'))![1]!;
@@ -138,28 +130,28 @@ test('the id and content hash printed on a document are accepted on /verify, and
 	await expect(page.getByLabel('Document id')).toHaveValue('not an id');
 });
 
-test('an assessor downloads only the portfolios of learners they assess; a learner only their own attempts', async ({ browser }) => {
-	const ola = await newPageAs(browser, 'learner3@custodian.test', '/learn');
+test('an assessor downloads only the portfolios of learners they assess; a learner only their own attempts', async ({ browser, learner, assessor, tutor }) => {
+	// The learner is in a cohort `assessor` assesses; another assessor of the test's own assesses none.
+	createOwnCohort(tutor, { learners: [learner], assessors: [assessor] });
+	const ola = await newPageAsOwn(browser, learner);
 	const olaAttempt = await endedAttempt(ola);
 
-	const sam = await newPageAs(browser, 'lead@custodian.test', '/assess');
-	await sam.goto('/assess/learners');
-	await sam.getByRole('link', { name: 'Ola Nowak-Fitzgerald' }).first().click();
-	await expect(sam).toHaveURL(/\/assess\/learners\/[^/]+$/);
-	const olaId = /\/assess\/learners\/([^/]+)$/.exec(new URL(sam.url()).pathname)![1]!;
-	await sam.goto(`/assess/learners/${olaId}/portfolio`);
+	const sam = await newPageAsOwn(browser, assessor, '/assess/learners');
+	await sam.getByRole('link', { name: learner.name }).click();
+	await expect(sam).toHaveURL(`/assess/learners/${learner.id}`);
+	await sam.goto(`/assess/learners/${learner.id}/portfolio`);
 	await waitForHydration(sam);
 	const fromSam = await download(sam, 'Download the portfolio (PDF)');
-	expect(fromSam.text).toContain('Ola Nowak-Fitzgerald');
+	expect(fromSam.text).toContain(learner.name);
 
-	const gareth = await newPageAs(browser, 'assessor@custodian.test', '/assess');
-	expect((await askFor(gareth, `/assess/learners/${olaId}/portfolio/download`)).status()).toBe(404);
-	expect((await gareth.goto(`/assess/learners/${olaId}/portfolio`))!.status()).toBe(404);
+	const gareth = await newPageAsOwn(browser, await createOwnUser(['assessor'], 'other assessor'));
+	expect((await askFor(gareth, `/assess/learners/${learner.id}/portfolio/download`)).status()).toBe(404);
+	expect((await gareth.goto(`/assess/learners/${learner.id}/portfolio`))!.status()).toBe(404);
 
-	const amira = await browser.newPage();
-	await logInWith(amira, 'learner@custodian.test', '/learn');
+	const amira = await newPageAsOwn(browser, await createOwnUser(['learner'], 'other learner'));
 	expect((await askFor(amira, `/learn/portfolio/attempts/${olaAttempt}/download`)).status()).toBe(404);
 	expect((await askFor(amira, `/learn/portfolio/attempts/not-a-real-id/download`)).status()).toBe(404);
+	for (const p of [ola, sam, gareth, amira]) await p.context().close();
 });
 
 test('a file over the upload limit is refused with a message, with or without JavaScript', async ({ page }) => {
@@ -181,11 +173,6 @@ test('a file over the upload limit is refused with a message, with or without Ja
 	expect(direct).toBeLessThan(500);
 });
 
-async function expectNoViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
-
 test('the portfolio and verify pages have no WCAG 2.2 A/AA violations, also with results and errors shown', async ({ browser }) => {
 	const { page } = await ownLearner(browser);
 	const attemptId = await endedAttempt(page);
@@ -205,7 +192,7 @@ test('the portfolio and verify pages have no WCAG 2.2 A/AA violations, also with
 });
 
 test('without JavaScript the download button still downloads the portfolio, which is then listed', async ({ browser }) => {
-	const { page, id } = await ownLearner(browser, { javaScriptEnabled: false });
+	const { page, id } = await ownLearner(browser, { javaScript: false });
 	await page.goto('/learn/portfolio');
 	const portfolio = await download(page, 'Download the whole portfolio (PDF)');
 	expect(portfolio.text).toContain('Portfolio of evidence');

@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { hostileScenario } from '../../src/lib/sim/hostile-scenarios';
-import { logInAs } from './support/accounts';
+import { expect, logInAsOwn, test } from './support/fixtures';
 import { importScenarioFile, ScenarioEditor, uniqueScenarioId } from './support/author';
 
 /**
@@ -9,9 +8,9 @@ import { importScenarioFile, ScenarioEditor, uniqueScenarioId } from './support/
  * editor shows such a dialogue a page at a time instead of sending megabytes.
  */
 
-test('a tutor imports, checks and opens a 250 kB scenario of thousands of nodes while another client is served', async ({ page, playwright, baseURL }) => {
+test('a tutor imports, checks and opens a 250 kB scenario of thousands of nodes while another client is served', async ({ page, playwright, baseURL, tutor }) => {
 	test.setTimeout(180_000);
-	await logInAs(page, 'tutor');
+	await logInAsOwn(page, tutor);
 	const id = uniqueScenarioId('big');
 	const text = hostileScenario('chain').source.replace(/^id: hostile-chain$/m, `id: ${id}`);
 	expect(Buffer.byteLength(text)).toBeGreaterThan(230 * 1024);
@@ -70,9 +69,9 @@ test('a tutor imports, checks and opens a 250 kB scenario of thousands of nodes 
 	await expect(page.getByText(/Page 51 of 58/).first()).toBeVisible();
 });
 
-test('a scenario file over the limit on entries is refused with the limit named', async ({ page }) => {
+test('a scenario file over the limit on entries is refused with the limit named', async ({ page, tutor }) => {
 	test.setTimeout(120_000);
-	await logInAs(page, 'tutor');
+	await logInAsOwn(page, tutor);
 	const id = uniqueScenarioId('ids');
 	await importScenarioFile(page, `${id}.yaml`, `id: ${id}\nnodes:\n${'  - id: a\n'.repeat(15_001)}`);
 	await expect(page.getByRole('alert')).toContainText('cannot become a draft');

@@ -1,15 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { PASSWORD, ACCOUNTS, logInAs, waitForHydration } from './support/accounts';
+import type { Page } from '@playwright/test';
+import { expectNoViolations } from './support/accessibility';
+import { waitForHydration } from './support/accounts';
+import { addressHeaders, expect, logInAsOwn, test } from './support/fixtures';
 import { DebriefPage, ScenarioBrief, expectEveryFailGivesItsReason } from './support/learner';
 import { SimulationScreen, tabTo, typeToSelect } from './support/simulation';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 const SUPPLY = 'Energy supply and billing';
 const DANIEL = 'NWE-2048817';
@@ -32,8 +26,9 @@ async function findAndOpenDaniel(sim: SimulationScreen) {
 
 const checkForHerAuthority = { person: 'Someone not listed on the account', about: ['Financial'], act: 'Receive information' };
 
-test.beforeEach(async ({ page }) => {
-	await logInAs(page, 'learner');
+// Each test is a learner of its own, whose attempts no other test sees.
+test.beforeEach(async ({ page, learner }) => {
+	await logInAsOwn(page, learner);
 });
 
 test('the model answer, played on the screen, meets every marking point', async ({ page }) => {
@@ -236,12 +231,12 @@ test('a core validation error is shown next to its field, and what was typed is 
 	await expect(sim.transcript()).toContainText('Record a new customer');
 });
 
-test('the forms work without JavaScript, and a reloaded post is not applied twice', async ({ browser }) => {
-	const context = await browser.newContext({ javaScriptEnabled: false });
+test('the forms work without JavaScript, and a reloaded post is not applied twice', async ({ browser, learner }) => {
+	const context = await browser.newContext({ extraHTTPHeaders: addressHeaders(), javaScriptEnabled: false });
 	const page = await context.newPage();
 	await page.goto('/login');
-	await page.getByLabel('Email address').fill(ACCOUNTS.learner.email);
-	await page.getByLabel('Password').fill(PASSWORD);
+	await page.getByLabel('Email address').fill(learner.email);
+	await page.getByLabel('Password').fill(learner.password);
 	await page.getByRole('button', { name: 'Log in' }).click();
 	await expect(page).toHaveURL('/learn');
 	await page.goto('/learn/scenarios/spouse-caller');

@@ -1,7 +1,10 @@
-import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
-import { baseURL, demoSessionToken, unusedCode, withLock } from './mfa';
+import { expect, type Page } from '@playwright/test';
+import { unusedCode, withLock } from './mfa';
 
-/** The demo accounts the server creates on an empty database (src/lib/server/demo.ts, README). */
+/**
+ * The demo accounts the server creates on an empty database (src/lib/server/demo.ts, README), for
+ * the tests of the demo itself (auth.spec); every other test uses accounts of its own (fixtures.ts).
+ */
 export const PASSWORD = 'custodian-demo-2026';
 export const ACCOUNTS = {
 	learner: { email: 'learner@custodian.test', name: 'Amira Khan', home: '/learn', heading: /Welcome, Amira Khan/ },
@@ -61,42 +64,4 @@ export async function passMfaStep(page: Page, email: string) {
 export async function logInThroughForm(page: Page, email: string, password = PASSWORD) {
 	await new LoginPage(page).logIn(email, password);
 	if (email in STAFF_HOMES) await passMfaStep(page, email);
-}
-
-/**
- * Signs the page in as a demo account and opens its home page. A learner logs in through the form;
- * a staff account reuses the session made once for it (support/mfa.ts), since each log-in spends
- * one of its codes and every code works once.
- */
-export async function logInWithEmail(page: Page, email: string, home: string) {
-	if (email in STAFF_HOMES) {
-		const token = await demoSessionToken(email, PASSWORD);
-		await page.context().addCookies([{ name: 'session', value: token, url: baseURL(), httpOnly: true, sameSite: 'Lax' }]);
-		await page.goto(home);
-	} else {
-		const login = new LoginPage(page);
-		await login.goto();
-		await login.logIn(email, PASSWORD);
-	}
-	await expect(page).toHaveURL(home);
-}
-
-/**
- * An HTTP client signed in as a demo account: a learner logs in with the password, a staff account
- * carries the session shared by the tests (support/mfa.ts).
- */
-export async function requestContextAs(email: string, extraHTTPHeaders: Record<string, string> = {}): Promise<APIRequestContext> {
-	const headers = { origin: baseURL(), accept: 'text/html', ...extraHTTPHeaders };
-	if (email in STAFF_HOMES) {
-		const token = await demoSessionToken(email, PASSWORD);
-		const cookie = { name: 'session', value: token, domain: 'localhost', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' as const };
-		return playwrightRequest.newContext({ baseURL: baseURL(), extraHTTPHeaders: headers, storageState: { cookies: [cookie], origins: [] } });
-	}
-	const client = await playwrightRequest.newContext({ baseURL: baseURL(), extraHTTPHeaders: headers });
-	expect((await client.post('/login', { form: { email, password: PASSWORD }, maxRedirects: 0 })).status(), `log-in of ${email}`).toBe(303);
-	return client;
-}
-
-export async function logInAs(page: Page, role: RoleName) {
-	await logInWithEmail(page, ACCOUNTS[role].email, ACCOUNTS[role].home);
 }

@@ -1,13 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
-import { LoginPage, logInAs, waitForHydration } from './accounts';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-export async function expectNoViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
+import { LoginPage, waitForHydration } from './accounts';
+import { logInAsOwn, type OwnUser } from './fixtures';
 
 /** A name and email no other run or test uses. */
 export function uniquePerson(label: string) {
@@ -28,9 +21,9 @@ export async function createAccount(page: Page, person: { name: string; email: s
 	return (await shown.textContent())!.trim();
 }
 
-/** Creates accounts as the admin in a context of its own, returning each one-time password. */
-export async function createAccountsAsAdmin(page: Page, people: { person: { name: string; email: string }; roles: string[] }[]): Promise<string[]> {
-	await logInAs(page, 'admin');
+/** Creates accounts as `admin` on a page of its own, returning each one-time password. */
+export async function createAccountsAsAdmin(page: Page, admin: OwnUser, people: { person: { name: string; email: string }; roles: string[] }[]): Promise<string[]> {
+	await logInAsOwn(page, admin);
 	const passwords: string[] = [];
 	for (const { person, roles } of people) passwords.push(await createAccount(page, person, roles));
 	return passwords;

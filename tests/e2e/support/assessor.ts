@@ -1,24 +1,11 @@
-import { expect, type Browser, type Locator, type Page } from '@playwright/test';
-import { logInWithEmail, waitForHydration } from './accounts';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { waitForHydration } from './accounts';
 import { AttemptActions, ReflectionPage, ScenarioBrief } from './learner';
 
 /**
  * The assessor's pages, as an assessor meets them, and the learner's steps that put an attempt in
- * their queue. Tests run in parallel on the same demo learners, so every helper works on the attempt
- * it is given, never on "the first in the queue".
+ * their queue. Every helper works on the attempt it is given, never on "the first in the queue".
  */
-
-/** Logs in with any demo email (lead@ is not among the role accounts) and waits for the home page. */
-export async function logInWith(page: Page, email: string, home: string) {
-	await logInWithEmail(page, email, home);
-}
-
-export async function newPageAs(browser: Browser, email: string, home: string): Promise<Page> {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await logInWith(page, email, home);
-	return page;
-}
 
 /** A fresh attempt of the learner's, ended at once (its marking proposes most points not met). */
 export async function endedAttempt(page: Page, scenarioId = 'spouse-caller'): Promise<string> {

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { logInWithEmail, waitForHydration } from './accounts';
+import { waitForHydration } from './accounts';
 
 /**
  * The tutor's authoring pages (/author/scenarios), as a tutor meets them. Tests run in parallel on
@@ -11,10 +11,6 @@ let counter = 0;
 export function uniqueScenarioId(prefix = 'e2e'): string {
 	counter += 1;
 	return `${prefix}-${Date.now().toString(36)}-${process.pid.toString(36)}-${counter}`;
-}
-
-export async function logInAsLead(page: Page) {
-	await logInWithEmail(page, 'lead@custodian.test', '/assess');
 }
 
 export class ScenarioEditor {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
  * Direct, read-mostly access to the database of the server the end-to-end tests run against
@@ -37,49 +37,4 @@ export function fingerprint(db: Database.Database, ids: readonly string[]): stri
 		hash.update(`${name}:${JSON.stringify(rows)}\n`);
 	}
 	return hash.digest('hex');
-}
-
-/**
- * Accounts of the test's own, written straight into the server's database with the demo password's
- * hash (a copy of a demo account's), put in the January cohort where the role has a place in one.
- * Nothing else uses them, so a fingerprint of their rows is the test's alone. Staff accounts are
- * enrolled in MFA with a key of their own (`totpKey`), as staff must be; log in with logInClient.
- */
-export function createOwnAccounts(prefix: string, roles: readonly string[]): { role: string; id: string; email: string; totpKey: Uint8Array | null }[] {
-	const db = new Database(e2eDatabasePath(), { fileMustExist: true });
-	try {
-		db.pragma('busy_timeout = 5000');
-		const demo = db.prepare(`SELECT organisation_id AS org, password_hash AS hash FROM user WHERE email = 'tutor@custodian.test'`).get() as { org: string; hash: string };
-		const now = new Date().toISOString();
-		const made = roles.map((role) => ({
-			role,
-			id: randomUUID(),
-			email: `${prefix}-${role}-${randomUUID().slice(0, 8)}@custodian.test`,
-			totpKey: role === 'learner' ? null : new Uint8Array(randomBytes(20))
-		}));
-		db.transaction(() => {
-			for (const account of made) {
-				db.prepare(
-					`INSERT INTO user (id, organisation_id, email, display_name, password_hash, must_change_password, active, created_at, totp_key, mfa_enrolled_at)
-					 VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, ?)`
-				).run(
-					account.id,
-					demo.org,
-					account.email,
-					`${prefix} ${account.role}`,
-					demo.hash,
-					now,
-					account.totpKey ? Buffer.from(account.totpKey).toString('hex') : null,
-					account.totpKey ? now : null
-				);
-				db.prepare(`INSERT INTO user_role (user_id, role) VALUES (?, ?)`).run(account.id, account.role);
-				if (account.role === 'learner' || account.role === 'assessor') {
-					db.prepare(`INSERT INTO cohort_member (cohort_id, user_id, role, added_at) VALUES ('demo-cohort-january', ?, ?, ?)`).run(account.id, account.role, now);
-				}
-			}
-		}).immediate();
-		return made;
-	} finally {
-		db.close();
-	}
 }

@@ -1,8 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /**
- * The learner's pages, as a learner meets them. Tests run in parallel on the same demo learner, so
- * every helper works on the attempt it is given, never on "the latest" or "the only" one.
+ * The learner's pages, as a learner meets them. Every helper works on the attempt it is given,
+ * never on "the latest" or "the only" one.
  */
 
 const ATTEMPT_URL = /\/learn\/attempts\/([0-9a-f-]{36})$/;

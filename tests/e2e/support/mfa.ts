@@ -1,15 +1,15 @@
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request as playwrightRequest, expect, type Page } from '@playwright/test';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding, decodeHex } from '@oslojs/encoding';
 import { e2eDatabasePath } from './fingerprint';
 
 /**
  * TOTP codes for the end-to-end tests. The server accepts a code once: a step at or before the
- * last one accepted for an account is refused (src/lib/server/auth/mfa.ts). Tests run in parallel
- * and several log in as the same demo account, so codes are never computed from the clock alone:
+ * last one accepted for an account is refused (src/lib/server/auth/mfa.ts). A test may log in as
+ * one account more than once, and tests of the demo log in as its accounts in parallel, so codes are
+ * never computed from the clock alone:
  * each is for a step after the one the server last accepted (read from its database), and one
  * test at a time per account holds a lock from choosing the code until the server has answered.
  */
@@ -108,41 +108,4 @@ export async function enrolMfa(page: Page): Promise<{ manualKey: string; recover
 	await page.getByRole('link', { name: /I have stored them/ }).click();
 	await expect(page).not.toHaveURL(/\/account\/mfa/);
 	return { manualKey, recoveryCodes };
-}
-
-function sessionValid(token: string): boolean {
-	const id = createHash('sha256').update(token).digest('hex');
-	return readDb((db) => db.prepare('SELECT 1 FROM session WHERE id = ? AND mfa_verified = 1').get(id)) !== undefined;
-}
-
-/**
- * A signed-in session of a demo account that must use MFA, made once by logging in with the
- * password and a code (through the forms, as a browser does) and shared by every test that needs
- * the account: one log-in per account and run, so codes are not spent by the dozen. Made again if
- * it has ended. Tests that log out or change the password use accounts of their own.
- */
-export async function demoSessionToken(email: string, password: string): Promise<string> {
-	return withLock(`session-${email}`, async () => {
-		const file = `${artifacts()}/session-${email}.txt`;
-		if (existsSync(file)) {
-			const token = readFileSync(file, 'utf8').trim();
-			if (sessionValid(token)) return token;
-		}
-		const client = await playwrightRequest.newContext({ baseURL: baseURL(), extraHTTPHeaders: { origin: baseURL(), accept: 'text/html' } });
-		try {
-			const login = await client.post('/login', { form: { email, password }, maxRedirects: 0 });
-			expect(login.status(), `log-in of ${email}`).toBe(303);
-			expect(login.headers()['location'], `${email} is asked for a code`).toMatch(/^\/account\/mfa\/verify/);
-			await withLock(email, async () => {
-				const verified = await client.post('/account/mfa/verify', { form: { code: await unusedCode(email) }, maxRedirects: 0 });
-				expect(verified.status(), `MFA step of ${email}`).toBe(303);
-			});
-			const token = (await client.storageState()).cookies.find((c) => c.name === 'session')?.value;
-			if (!token) throw new Error(`no session cookie for ${email}`);
-			writeFileSync(file, token);
-			return token;
-		} finally {
-			await client.dispose();
-		}
-	});
 }
