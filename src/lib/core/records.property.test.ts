@@ -298,10 +298,13 @@ describe('properties of the record operations', () => {
 					if (!view.ok) throw new Error(view.error.message);
 					for (const h of barred) {
 						const code = h.restricted ? 'field.restricted' : 'field.kept-for-hold-only';
+						// What an anonymisation left of a restricted value (a postcode's district) is refused
+						// as anonymised by the operations that name the field; still never shown or changed.
+						const refusedAs = h.anonymisedAt !== null ? expect.stringMatching(`^(${code}|field.erased)$`) : code;
 						const shown = view.value.fields.find((f) => f.field === h.field);
 						if (shown) expect(shown, h.field).toMatchObject({ value: null, withheld: { code } });
-						expect(readBack(sim.t.ctx, id, [h.field]), h.field).toMatchObject({ ok: false, error: { code } });
-						expect(correctField(sim.t.ctx, { customerId: id, field: h.field, newValue: 'Qzz', reason: 'servicing' }), h.field).toMatchObject({ ok: false, error: { code } });
+						expect(readBack(sim.t.ctx, id, [h.field]), h.field).toMatchObject({ ok: false, error: { code: refusedAs } });
+						expect(correctField(sim.t.ctx, { customerId: id, field: h.field, newValue: 'Qzz', reason: 'servicing' }), h.field).toMatchObject({ ok: false, error: { code: refusedAs } });
 						expect(findHeldValue(sim.t.ctx, id, h.field)?.value, h.field).toBe(h.value);
 					}
 				}
