@@ -108,6 +108,10 @@ describe('disclosure to third parties', () => {
 		expect(breach).toMatchObject({ sourceDisclosureId: disclosure.id, affectedCustomerIds: [customer.id], dataCategories: ['financial'], awareAt: disclosure.disclosedAt });
 		expect(breach?.description).toContain('Art 4(12)');
 		expect(breach?.description).toContain('DPA 2018 s170');
+		// Written for people: the recipient and the problem in words, no id, no internal code.
+		expect(breach?.description).toContain('to an unauthorised third party without lawful authority: no authority is on file for an unauthorised third party to receive this (');
+		expect(breach?.description).not.toContain(disclosure.id);
+		expect(breach?.description).not.toMatch(/disclosure\.[a-z-]+|[a-z][A-Z]/);
 		expect(getBreach(t.ctx, breach!.id)?.sourceDisclosureId).toBe(disclosure.id);
 		expect(disclosuresOf(t.ctx, customer.id)[0]?.breachId).toBe(breach!.id);
 		expect(findings(t.ctx).map((f) => f.code)).toEqual(['disclosure.no-authority']);

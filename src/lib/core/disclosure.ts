@@ -457,7 +457,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 	} else {
 		// A caller who says they are the spouse has no authority unless it is on file (DOMAIN.md §3).
 		decision.route = 'authorised-third-party';
-		problems.push({ code: 'disclosure.no-authority', rule: UNAUTHORISED_RULE, message: `No authority is on file for a ${v.recipient.type} to receive this` });
+		problems.push({ code: 'disclosure.no-authority', rule: UNAUTHORISED_RULE, message: `No authority is on file for ${article(inWords(v.recipient.type))} to receive this` });
 	}
 
 	const restricted = values.filter((h) => h.restricted).map((h) => h.field);
@@ -522,12 +522,32 @@ function citationOf(basis: (typeof DISCLOSURE_BASES)[number]): string {
 }
 
 function unauthorisedDescription(row: Disclosure, problems: DisclosureProblem[]): string {
+	// The register is read by people (the learner, the DPO, the ICO): field names and the recipient in
+	// words, the problems as their messages with the rule, and no internal codes or ids (the entry links
+	// to its disclosure through sourceDisclosureId).
+	const fields = row.fields.map(inWords);
+	const reasons = problems.map((p) => `${p.message.charAt(0).toLowerCase()}${p.message.slice(1)} (${p.rule})`);
 	return (
-		`Unauthorised disclosure (UK GDPR Art 4(12)): ${row.fields.length} field(s) (${row.fields.join(', ')}; categories ${row.categories.join(', ')}) ` +
-		`of one customer ${row.manner === 'read-out' ? 'read out' : 'supplied'} by ${row.channel} to a recipient of type ${row.recipientType} ` +
-		`without lawful authority (${problems.map((p) => p.code).join(', ')}). Disclosure log entry ${row.id}. ` +
+		`Unauthorised disclosure (UK GDPR Art 4(12)): ${listed(fields)} of one customer ${row.manner === 'read-out' ? 'read out' : 'supplied'} ` +
+		`by ${inWords(row.channel)} to ${article(inWords(row.recipientType))} without lawful authority: ${reasons.join('; ')}. ` +
 		'Knowingly or recklessly disclosing personal data without the consent of the controller may be an offence under DPA 2018 s170.'
 	);
+}
+
+/** 'dateOfBirth' → 'date of birth', 'third-party' → 'third party'. */
+function inWords(code: string): string {
+	return code
+		.replace(/([a-z])([A-Z])/g, '$1 $2')
+		.replace(/[-_]/g, ' ')
+		.toLowerCase();
+}
+
+function listed(items: string[]): string {
+	return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+function article(noun: string): string {
+	return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 /** A customer's disclosure log, oldest first: feeds a SAR's recipients and Art 19 notifications. */

@@ -51,7 +51,7 @@ describe('an unauthorised disclosure by a dialogue choice', () => {
 		expect(said).toMatchObject({ kind: 'learner', text: 'It’s £182.40 in credit.' });
 		expect(supervisor).toMatchObject({ kind: 'persona', who: DEFAULT_SUPERVISOR, at: said!.at });
 		expect(supervisor!.text).toBe(
-			`Stop there: that was an unauthorised disclosure. balance went to Sarah Hughes: No authority is on file for a unauthorised-third-party to receive this (UK GDPR Art 5(1)(f), Art 4(12); DPA 2018 s170). ${DEFAULT_SUPERVISOR_WORDS}`
+			`Stop there: that was an unauthorised disclosure. balance went to Sarah Hughes: No authority is on file for an unauthorised third party to receive this (UK GDPR Art 5(1)(f), Art 4(12); DPA 2018 s170). ${DEFAULT_SUPERVISOR_WORDS}`
 		);
 		expect(DEFAULT_SUPERVISOR_WORDS).toMatch(/Art 5\(1\)\(f\).*Art 4\(12\).*breach form/);
 		const breach = attemptEvents(db, view.id).find((e) => e.name === 'breach.registered')!;
