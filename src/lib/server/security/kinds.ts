@@ -65,6 +65,9 @@ const SETTING_LABELS: Record<string, string> = {
 	requireMfaForLearners: 'two-step verification for learners'
 };
 
+/** Fields of an account as the user page labels them, for `account.updated`. */
+const ACCOUNT_FIELD_LABELS: Record<string, string> = { displayName: 'name', email: 'email' };
+
 type Detail = NonNullable<SecurityEvent['detail']>;
 
 function words(value: Detail[string]): string {
@@ -102,6 +105,15 @@ export function summariseDetail(type: SecurityEventType, detail: SecurityEvent['
 			parts.push(`security log kept ${rest.retentionDaysBefore} → ${rest.retentionDaysAfter} days`);
 			delete rest.retentionDaysBefore;
 			delete rest.retentionDaysAfter;
+		}
+	}
+	if (type === 'account.updated' && Array.isArray(rest.fields)) {
+		parts.push(`Changed: ${rest.fields.map((key) => ACCOUNT_FIELD_LABELS[key] ?? keyWords(key)).join(', ')}`);
+		delete rest.fields;
+		if (typeof rest.emailBefore === 'string' && typeof rest.emailAfter === 'string') {
+			parts.push(`email ${rest.emailBefore} → ${rest.emailAfter}`);
+			delete rest.emailBefore;
+			delete rest.emailAfter;
 		}
 	}
 	for (const [key, value] of Object.entries(rest)) parts.push(`${keyWords(key)}: ${words(value)}`);
