@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { LoginPage, waitForHydration } from './support/accounts';
-import { expect, logInAsOwn, test, uniqueSuffix } from './support/fixtures';
+import { expectNoViolations } from './support/accessibility';
+import { createOwnCentre, createOwnUser, expect, logInAsOwn, requestContextAsOwn, test, uniqueSuffix } from './support/fixtures';
 import { mailTo, resetPathIn } from './support/mail';
 
 /**
@@ -14,6 +15,7 @@ async function askForLink(page: Page, email: string): Promise<string> {
 	await page.getByRole('link', { name: 'Forgot your password?' }).click();
 	await expect(page).toHaveURL('/login/forgot');
 	await waitForHydration(page);
+	await expectNoViolations(page);
 	await page.getByLabel('Email address').fill(email);
 	await page.getByRole('button', { name: 'Email me a link' }).click();
 	const answer = page.getByRole('status');
@@ -37,6 +39,7 @@ test('a learner who forgot their password gets a link by email, chooses a new pa
 	await page.getByRole('button', { name: 'Save the new password' }).click();
 	await expect(page.locator('#newPassword-error')).toContainText('common and breached passwords');
 	await expect(page.getByLabel('New password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+	await expectNoViolations(page);
 
 	const newPassword = 'nine kettles by the harbour at dawn';
 	await page.getByLabel('New password', { exact: true }).fill(newPassword);
@@ -90,6 +93,7 @@ test('an administrator changes a user’s name and email, with each refusal next
 	await expect(page.locator('#displayName-error')).toHaveText('Enter the person’s name.');
 	await expect(page.locator('#email-error')).toHaveText('Enter an email address like name@example.org.');
 	await expect(email).toHaveAttribute('aria-invalid', 'true');
+	await expectNoViolations(page);
 
 	// Another account's email, in other capitals.
 	await name.fill(learner.name);
@@ -114,4 +118,17 @@ test('an administrator changes a user’s name and email, with each refusal next
 	await expect(row).toHaveCount(1);
 	await expect(row).toContainText(admin.name);
 	await expect(row).toContainText(`email ${learner.email} → ${newEmail}`);
+});
+
+test('an administrator of another centre cannot see or change a user of this one', async ({ learner }) => {
+	const elsewhere = await createOwnUser(['admin'], 'elsewhere admin', { organisationId: createOwnCentre() });
+	const client = await requestContextAsOwn(elsewhere);
+	expect((await client.get(`/admin/users/${learner.id}`, { maxRedirects: 0 })).status()).toBe(404);
+	const posted = await client.post(`/admin/users/${learner.id}?/account`, { form: { displayName: 'Taken Over', email: `taken.${uniqueSuffix()}@custodian.test` }, maxRedirects: 0 });
+	expect(posted.status()).toBe(404);
+	await client.dispose();
+	// Still as it was: the learner logs in with their own email.
+	const own = await requestContextAsOwn(learner);
+	expect((await own.get('/learn', { maxRedirects: 0 })).status()).toBe(200);
+	await own.dispose();
 });
