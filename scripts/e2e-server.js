@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { buildIfStale } from './build.js';
+import { startMailSink } from './mail-sink.js';
 
 const port = process.env.E2E_PORT ?? '4173';
 const dir = 'tests/.artifacts';
@@ -12,6 +13,8 @@ for (const suffix of ['', '-wal', '-shm']) rmSync(`${dir}/e2e-${port}.db${suffix
 buildIfStale();
 rmSync(serverDir, { recursive: true, force: true });
 cpSync('build', serverDir, { recursive: true });
+// Password-reset mail goes to a sink of the tests' own: tests/.artifacts/mail-<port>/<n>.eml.
+const mail = await startMailSink(`${dir}/mail-${port}`);
 const server = spawn(process.execPath, [serverDir], {
 	stdio: 'inherit',
 	env: {
@@ -24,8 +27,13 @@ const server = spawn(process.execPath, [serverDir], {
 		// as a centre behind a proxy would: one test's failed log-ins never throttle another's.
 		ADDRESS_HEADER: 'x-forwarded-for',
 		XFF_DEPTH: '1',
-		LOG_REQUESTS: 'false'
+		LOG_REQUESTS: 'false',
+		SMTP_URL: mail.url,
+		MAIL_FROM: 'Custodian <custodian@custodian.test>'
 	}
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code) => process.exit(code ?? 0));
+server.on('exit', (code) => {
+	mail.close();
+	process.exit(code ?? 0);
+});

@@ -32,7 +32,9 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		userId: foreign.learnerId,
 		cohortId: OTHER_COHORT,
 		// Scenarios are the centre's library: every learner and tutor may open any of them.
-		scenarioId: null
+		scenarioId: null,
+		// A password-reset link is public: whoever holds the token may use it (password-reset.spec.ts).
+		token: null
 	};
 	return param in values ? values[param] : undefined;
 }

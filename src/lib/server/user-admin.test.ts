@@ -4,9 +4,10 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { openDatabase } from '$lib/core/database';
 import { cohortMember } from '$lib/server/db/cohorts';
-import { securityEvent, user } from '$lib/server/db/schema';
+import { organisation, securityEvent, user } from '$lib/server/db/schema';
+import { createServerTestDb } from '$lib/server/testing';
 import { createSession, generateSessionToken, validateSessionToken } from '$lib/server/auth/session';
-import { changePassword, logIn, rolesOf } from '$lib/server/auth/user';
+import { changePassword, createUser, logIn, rolesOf } from '$lib/server/auth/user';
 import { DEMO_ORGANISATION_ID, seedDemoData } from './demo';
 import {
 	IMPORT_MAX_ROWS,
@@ -16,7 +17,8 @@ import {
 	listUsers,
 	resetToOneTimePassword,
 	setUserActive,
-	setUserRoles
+	setUserRoles,
+	updateUserAccount
 } from './user-admin';
 
 const ORG = DEMO_ORGANISATION_ID;
@@ -255,5 +257,64 @@ describe('importing learners from CSV', () => {
 			}),
 			{ numRuns: 60 }
 		);
+	});
+});
+
+describe('an administrator changes a user’s name and email', () => {
+	let db: Db;
+	let admin: string;
+	let rhian: string;
+	const other = { id: 'centre-2', name: 'Elsewhere College', updatedAt: new Date(0).toISOString() };
+	beforeEach(async () => {
+		db = createServerTestDb();
+		db.insert(organisation).values(other).run();
+		admin = (await createUser(db, { organisationId: 'centre-1', email: 'admin@example.org', displayName: 'Ada Admin', password: 'x', roles: ['admin'] })).id;
+		rhian = (await createUser(db, { organisationId: 'centre-1', email: 'rhian@example.org', displayName: 'Rhian Jones', password: 'x', roles: ['learner'] })).id;
+		await createUser(db, { organisationId: 'centre-2', email: 'taken.elsewhere@example.org', displayName: 'Elsewhere Person', password: 'x', roles: ['learner'] });
+	});
+	const actor = () => ({ id: admin, address: '198.51.100.200', routeId: '/(guarded)/admin/users/[userId]', requestId: null });
+
+	it('saves both, stores the email lower-cased and logs what changed with the administrator as actor', () => {
+		const result = updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: '  Rhian Prys-Jones ', email: ' Rhian.PJ@Example.org ' });
+		expect(result).toMatchObject({ ok: true, value: { displayName: 'Rhian Prys-Jones', email: 'rhian.pj@example.org' } });
+		expect(db.select().from(user).where(eq(user.id, rhian)).get()).toMatchObject({ displayName: 'Rhian Prys-Jones', email: 'rhian.pj@example.org' });
+		const events = db.select().from(securityEvent).all().filter((e) => e.type === 'account.updated');
+		expect(events).toHaveLength(1);
+		expect(events[0]).toMatchObject({
+			userId: rhian,
+			actorId: admin,
+			address: '198.51.100.200',
+			routeId: '/(guarded)/admin/users/[userId]',
+			detail: { fields: ['displayName', 'email'], emailBefore: 'rhian@example.org', emailAfter: 'rhian.pj@example.org' }
+		});
+	});
+
+	it('logs only the name when only the name changed, and nothing when nothing changed', () => {
+		updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian Jones-Evans', email: 'RHIAN@example.org' });
+		updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian Jones-Evans', email: 'rhian@example.org' });
+		const events = db.select().from(securityEvent).all().filter((e) => e.type === 'account.updated');
+		expect(events.map((e) => e.detail)).toEqual([{ fields: ['displayName'] }]);
+	});
+
+	it('refuses an empty name, a text that is not an email, and an email another account has in any case, naming the field', () => {
+		expect(updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: '   ', email: 'not an email' })).toMatchObject({
+			ok: false,
+			errors: { displayName: 'Enter the person’s name.', email: 'Enter an email address like name@example.org.' }
+		});
+		expect(updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian', email: 'ADMIN@example.org' })).toMatchObject({
+			ok: false,
+			errors: { email: 'There is already an account with this email address.' }
+		});
+		// Emails are unique across the installation: another centre's account holds it too.
+		expect(updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian', email: 'Taken.Elsewhere@example.org' })).toMatchObject({ ok: false, errors: { email: expect.any(String) } });
+		expect(db.select().from(user).where(eq(user.id, rhian)).get()).toMatchObject({ displayName: 'Rhian Jones', email: 'rhian@example.org' });
+		expect(db.select().from(securityEvent).all().filter((e) => e.type === 'account.updated')).toEqual([]);
+	});
+
+	it('answers another centre’s user like a missing one, and changes nothing of theirs', () => {
+		const elsewhere = db.select().from(user).where(eq(user.email, 'taken.elsewhere@example.org')).get()!;
+		expect(updateUserAccount(db, 'centre-1', actor(), elsewhere.id, { displayName: 'Changed', email: 'changed@example.org' })).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(updateUserAccount(db, 'centre-1', actor(), 'no-such-user', { displayName: 'Changed', email: 'changed@example.org' })).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(db.select().from(user).where(eq(user.id, elsewhere.id)).get()).toMatchObject({ displayName: 'Elsewhere Person', email: 'taken.elsewhere@example.org' });
 	});
 });

@@ -267,6 +267,46 @@ export function setUserRoles(db: Db, organisationId: string, by: AdminActor, use
 		.immediate();
 }
 
+const accountFields = z.object({ displayName, email });
+
+/**
+ * Changes a user's name and email. The email stays unique across the installation, whatever its
+ * case; the change is logged as `account.updated` with the fields changed and the email before and
+ * after (the name is not repeated in the log), and the administrator as actor.
+ */
+export function updateUserAccount(
+	db: Db,
+	organisationId: string,
+	by: AdminActor,
+	userId: string,
+	input: { displayName: string; email: string }
+): AdminResult<UserListEntry> {
+	const parsed = accountFields.safeParse(input);
+	if (!parsed.success) {
+		const errors: Partial<Record<string, string>> = {};
+		for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+		const [field, message] = Object.entries(errors)[0]!;
+		return { ok: false, error: { code: 'invalid', field, message: message! }, errors };
+	}
+	const next = { displayName: parsed.data.displayName, email: normaliseEmail(parsed.data.email) };
+	return db.$client
+		.transaction((): AdminResult<UserListEntry> => {
+			const target = findCentreUser(db, organisationId, userId);
+			if (!target) return NOT_FOUND;
+			const other = db.select({ id: user.id }).from(user).where(eq(user.email, next.email)).get();
+			if (other && other.id !== userId) return failure('user.email-taken', 'There is already an account with this email address.', 'email');
+			const fields = (['displayName', 'email'] as const).filter((f) => target[f] !== next[f]);
+			// Saving the form unchanged changes nothing, and logs nothing.
+			if (fields.length === 0) return { ok: true, value: target };
+			db.update(user).set(next).where(eq(user.id, userId)).run();
+			const detail: Record<string, string | string[]> = { fields: [...fields] };
+			if (fields.includes('email')) Object.assign(detail, { emailBefore: target.email, emailAfter: next.email });
+			recordActorEvent(db, by, { type: 'account.updated', userId, detail });
+			return { ok: true, value: { ...target, ...next } };
+		})
+		.immediate();
+}
+
 // ── Import ──────────────────────────────────────────────────────────────────────────────────
 
 /** Limits of one import: each account costs a password hash (about 25 ms of CPU). */

@@ -13,7 +13,8 @@ import { requestContext } from '$lib/server/security/events';
 export const load = (({ locals, url }) => {
 	const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
 	if (locals.user) redirect(303, redirectTo ?? homeFor(locals.user.roles));
-	return { redirectTo };
+	// After a password reset by email: the new password works now (staff still give their second factor).
+	return { redirectTo, passwordReset: url.searchParams.get('reset') === 'done' };
 }) satisfies PageServerLoad;
 
 export const actions = {

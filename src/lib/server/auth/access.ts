@@ -20,7 +20,7 @@ export type AccessRequirement =
  * Routes anyone may use, by route id. Every other route needs a rule below, or it is refused: a new
  * route is denied until someone decides who may use it (ASVS 5.0 §8.2.1, deny by default).
  */
-const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/', '/login', '/logout', '/verify']);
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/', '/login', '/login/forgot', '/login/reset/[token]', '/logout', '/verify']);
 
 /** Routes of a signed-in user's own account, whatever their roles. */
 const SIGNED_IN_PREFIXES = ['/(guarded)/account'];

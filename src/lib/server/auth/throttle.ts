@@ -64,6 +64,22 @@ export const ADDRESS_POLICY: ThrottlePolicy = {
  * the password far from brute-forcing it (ASVS 5.0 §6.3.1, RFC 6238 §5.2 asks for throttling).
  */
 export const MFA_POLICY: ThrottlePolicy = { ...ACCOUNT_POLICY };
+/**
+ * Asking for a password-reset link checks no secret, but each request sends an email: a few per
+ * typed address, then a wait, then a lock, so nobody can flood a mailbox or the centre's mail
+ * server. Nothing is given back on success (every request sends). The client's address has an
+ * allowance of its own (`resetAddressKey`), apart from the log-in's, so asking for links never slows
+ * down a log-in from the same centre.
+ */
+export const RESET_POLICY: ThrottlePolicy = {
+	freeFailures: 3,
+	lockAfterFailures: 6,
+	maxDelayMs: MINUTE,
+	lockMs: 15 * MINUTE,
+	windowMs: 15 * MINUTE,
+	clearOnSuccess: false
+};
+export const RESET_ADDRESS_POLICY: ThrottlePolicy = { ...ADDRESS_POLICY };
 
 export type ThrottleDecision =
 	| { allowed: true }
@@ -78,10 +94,19 @@ export function addressKey(address: string): string {
 export function mfaKey(userId: string): string {
 	return `mfa:${userId}`;
 }
+/** Password-reset requests for a typed email (whether or not an account has it), and from an address. */
+export function resetKey(email: string): string {
+	return `reset:${email.trim().toLowerCase()}`;
+}
+export function resetAddressKey(address: string): string {
+	return `reset-address:${address}`;
+}
 
 function policyFor(key: string): ThrottlePolicy {
 	if (key.startsWith('address:')) return ADDRESS_POLICY;
 	if (key.startsWith('mfa:')) return MFA_POLICY;
+	if (key.startsWith('reset-address:')) return RESET_ADDRESS_POLICY;
+	if (key.startsWith('reset:')) return RESET_POLICY;
 	return ACCOUNT_POLICY;
 }
 
@@ -241,7 +266,7 @@ export function clearFailures(db: Db, key: string): void {
 
 /** Forgets rows that can no longer affect a decision, so the table does not grow without bound. */
 export function pruneThrottle(db: Db, now = Date.now()): void {
-	const horizon = now - Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs, ADDRESS_POLICY.lockMs);
+	const horizon = now - Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs, ADDRESS_POLICY.lockMs, RESET_POLICY.windowMs, RESET_POLICY.lockMs);
 	db.delete(loginThrottle).where(lt(loginThrottle.lastFailureAt, horizon)).run();
 }
 
@@ -249,7 +274,8 @@ export function pruneThrottle(db: Db, now = Date.now()): void {
 const ATTEMPTS = {
 	'log-in': { failures: 'failed log-in attempts', locked: 'Log-in' },
 	password: { failures: 'wrong passwords', locked: 'Checking your password' },
-	code: { failures: 'wrong codes', locked: 'Checking codes' }
+	code: { failures: 'wrong codes', locked: 'Checking codes' },
+	reset: { failures: 'requests for a reset link', locked: 'Asking for a link' }
 } as const;
 
 export function throttleMessage(decision: Refusal, kind: keyof typeof ATTEMPTS = 'log-in'): string {

@@ -105,6 +105,9 @@ export const SECURITY_EVENT_TYPES = [
 	'password.changed',
 	'password.change-failed',
 	'password.change-throttled',
+	'password.reset.requested',
+	'password.reset.completed',
+	'password.reset.refused',
 	'one-time-password.issued',
 	'one-time-password.expired',
 	'mfa.enrolled',
@@ -168,6 +171,29 @@ export const loginThrottle = sqliteTable('login_throttle', {
 	lastFailureAt: integer('last_failure_at').notNull(),
 	lockedUntil: integer('locked_until')
 });
+
+/**
+ * Self-service password reset links (ASVS 5.0 §6.4.1): only the SHA-256 of the token is kept, the
+ * link works once, for 30 minutes, and a newer request for the same user retires the older ones.
+ */
+export const passwordReset = sqliteTable(
+	'password_reset',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		/** SHA-256 of the token, hex: a copy of the database cannot be turned back into a link. */
+		tokenHash: text('token_hash').notNull().unique(),
+		/** Epoch milliseconds. */
+		createdAt: integer('created_at').notNull(),
+		expiresAt: integer('expires_at').notNull(),
+		/** When the link was used, or retired by a newer request (epoch milliseconds); null while it works. */
+		usedAt: integer('used_at')
+	},
+	(t) => [index('password_reset_user_idx').on(t.userId)]
+);
+export type PasswordReset = typeof passwordReset.$inferSelect;
 
 export type User = typeof user.$inferSelect;
 export type Session = typeof session.$inferSelect;

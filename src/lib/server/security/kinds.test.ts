@@ -23,6 +23,13 @@ describe('security event kinds', () => {
 		expect(summariseDetail('roles.changed', { before: ['admin'], after: [] })).toBe('Roles admin → none');
 	});
 
+	it('says which fields of an account changed, and the email before and after', () => {
+		expect(summariseDetail('account.updated', { fields: ['displayName', 'email'], emailBefore: 'a@example.org', emailAfter: 'b@example.org' })).toBe(
+			'Changed: name, email; email a@example.org → b@example.org'
+		);
+		expect(summariseDetail('account.updated', { fields: ['displayName'] })).toBe('Changed: name');
+	});
+
 	it('lists any other detail key by key in words, so nothing recorded is hidden', () => {
 		expect(summariseDetail('login.failed', { reason: 'wrong-password', attemptsLeft: 3, locked: false, roles: ['a', 'b'], note: null })).toBe(
 			'Reason: wrong-password; attempts left: 3; locked: no; roles: a, b; note: none'

@@ -25,6 +25,9 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'password.changed': { label: 'Password changed', group: 'passwords' },
 	'password.change-failed': { label: 'Password change refused', group: 'passwords' },
 	'password.change-throttled': { label: 'Password change slowed down after repeated failures', group: 'passwords' },
+	'password.reset.requested': { label: 'Password reset asked for', group: 'passwords' },
+	'password.reset.completed': { label: 'Password reset with an emailed link', group: 'passwords' },
+	'password.reset.refused': { label: 'Password reset link refused (expired, used or unknown)', group: 'passwords' },
 	'one-time-password.issued': { label: 'One-time password issued', group: 'passwords' },
 	'one-time-password.expired': { label: 'Expired one-time password tried', group: 'passwords' },
 	'mfa.enrolled': { label: 'Two-step verification set up', group: 'mfa' },
@@ -61,6 +64,9 @@ const SETTING_LABELS: Record<string, string> = {
 	securityLogRetentionDays: 'security log retention',
 	requireMfaForLearners: 'two-step verification for learners'
 };
+
+/** Fields of an account as the user page labels them, for `account.updated`. */
+const ACCOUNT_FIELD_LABELS: Record<string, string> = { displayName: 'name', email: 'email' };
 
 type Detail = NonNullable<SecurityEvent['detail']>;
 
@@ -99,6 +105,15 @@ export function summariseDetail(type: SecurityEventType, detail: SecurityEvent['
 			parts.push(`security log kept ${rest.retentionDaysBefore} → ${rest.retentionDaysAfter} days`);
 			delete rest.retentionDaysBefore;
 			delete rest.retentionDaysAfter;
+		}
+	}
+	if (type === 'account.updated' && Array.isArray(rest.fields)) {
+		parts.push(`Changed: ${rest.fields.map((key) => ACCOUNT_FIELD_LABELS[key] ?? keyWords(key)).join(', ')}`);
+		delete rest.fields;
+		if (typeof rest.emailBefore === 'string' && typeof rest.emailAfter === 'string') {
+			parts.push(`email ${rest.emailBefore} → ${rest.emailAfter}`);
+			delete rest.emailBefore;
+			delete rest.emailAfter;
 		}
 	}
 	for (const [key, value] of Object.entries(rest)) parts.push(`${keyWords(key)}: ${words(value)}`);

@@ -1,11 +1,11 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { all, checkbox } from '$lib/form-data';
+import { all, checkbox, text } from '$lib/form-data';
 import { postedForm } from '$lib/server/posted-form';
 import { getDb } from '$lib/server/db';
 import { ROLES } from '$lib/server/db/schema';
 import { oneTimePasswordLifetimeMs, oneTimePasswordState } from '$lib/server/auth/one-time-password';
-import { cohortsOfUser, findCentreUser, resetToOneTimePassword, setUserActive, setUserRoles, type AdminResult } from '$lib/server/user-admin';
+import { cohortsOfUser, findCentreUser, resetToOneTimePassword, setUserActive, setUserRoles, updateUserAccount, type AdminResult } from '$lib/server/user-admin';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { actorOf, requestContext } from '$lib/server/security/events';
 import { mfaStatus, resetMfa } from '$lib/server/auth/mfa';
@@ -34,6 +34,14 @@ function answer<T>(action: string, result: AdminResult<T>, done: string, extra: 
 }
 
 export const actions = actionsWithRole('admin', {
+	account: async (event) => {
+		const form = await postedForm(event.request);
+		const values = { displayName: text(form, 'displayName', { max: 500 }), email: text(form, 'email', { max: 500 }) };
+		const result = updateUserAccount(getDb(), event.locals.user!.organisationId, actorOf(event), event.params.userId, values);
+		if (result.ok) return { action: 'account', message: 'The name and email are saved. They log in with the new email from now on.' };
+		if (result.error.code === 'user.not-found') error(404, { message: NOT_FOUND });
+		return fail(400, { action: 'account', values, errors: result.errors });
+	},
 	roles: async (event) => {
 		const roles = all(await postedForm(event.request), 'roles', { count: 10, max: 50 });
 		return answer('roles', setUserRoles(getDb(), event.locals.user!.organisationId, actorOf(event), event.params.userId, roles), 'The roles are saved. They apply from the user’s next page.');
