@@ -132,6 +132,7 @@ test('a resubmission request reopens the learner’s reflection with the assesso
 	await expect(request).toContainText('Name the procedure and the law');
 	await page.getByRole('textbox', { name: 'Task', exact: true }).fill('Follow the data protection procedure: under UK GDPR nothing is disclosed without authority.');
 	await page.getByRole('button', { name: 'Submit for assessment' }).click();
+	await page.getByRole('button', { name: 'Confirm and submit' }).click();
 	await expect(page.getByRole('status')).toContainText('Submitted for assessment on');
 
 	await assessor.goto(`/assess?state=awaiting`);
