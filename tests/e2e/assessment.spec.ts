@@ -17,7 +17,7 @@ test('an assessor reviews a submitted attempt, overrides a point with feedback a
 	await assessor.getByLabel('State').selectOption({ label: 'Awaiting decision' });
 	await assessor.getByRole('button', { name: 'Filter' }).click();
 	await expect(assessor).toHaveURL(/state=awaiting/);
-	const row = assessor.locator(`a[href="/assess/attempts/${attemptId}"]`);
+	const row = assessor.locator(`th a[href="/assess/attempts/${attemptId}"]`);
 	await expect(row).toContainText(`by ${learner.name}`);
 	await expectNoViolations(assessor);
 	await row.click();
@@ -77,7 +77,7 @@ test('an assessor reviews a submitted attempt, overrides a point with feedback a
 
 	// The queue lists it as decided.
 	await assessor.goto(`/assess?state=decided`);
-	await expect(assessor.locator(`a[href="/assess/attempts/${attemptId}"]`)).toBeVisible();
+	await expect(assessor.locator(`th a[href="/assess/attempts/${attemptId}"]`)).toBeVisible();
 
 	// The learner sees the decision and feedback, never the private note, and the criterion signed off.
 	await new DebriefPage(page).goto(attemptId);
@@ -132,10 +132,13 @@ test('a resubmission request reopens the learner’s reflection with the assesso
 	await expect(request).toContainText('Name the procedure and the law');
 	await page.getByRole('textbox', { name: 'Task', exact: true }).fill('Follow the data protection procedure: under UK GDPR nothing is disclosed without authority.');
 	await page.getByRole('button', { name: 'Submit for assessment' }).click();
+	await page.getByRole('button', { name: 'Confirm and submit' }).click();
 	await expect(page.getByRole('status')).toContainText('Submitted for assessment on');
 
 	await assessor.goto(`/assess?state=awaiting`);
-	await expect(assessor.locator(`a[href="/assess/attempts/${attemptId}"]`)).toBeVisible();
+	await expect(assessor.locator(`th a[href="/assess/attempts/${attemptId}"]`)).toBeVisible();
+	// Resubmitted, it is the assessor's to mark again.
+	await expect(assessor.getByRole('row').filter({ has: assessor.locator(`th a[href="/assess/attempts/${attemptId}"]`) })).toContainText('Mark this attempt');
 	await assessor.context().close();
 });
 

@@ -184,6 +184,10 @@ test('a learner writes a reflection: a draft is saved, an empty part is refused 
 
 	await reflection.part('Result').fill('Nothing was disclosed and the call was logged on the account holder’s record.');
 	await reflection.submit();
+	// Read over before it goes: what happens next, and the text as it will be submitted.
+	await expect(page.getByRole('region', { name: 'Result' })).toContainText('Nothing was disclosed');
+	await expectNoViolations(page);
+	await reflection.confirm();
 	await expect(page.getByRole('status')).toContainText('Submitted for assessment on');
 	await expect(page.getByRole('textbox')).toHaveCount(0);
 	await expect(page.getByRole('region', { name: 'Result' })).toContainText('Nothing was disclosed');

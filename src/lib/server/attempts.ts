@@ -21,6 +21,7 @@ import { parseScenario } from '$lib/sim/scenario-check';
 import { currentVersionOf, findScenarioVersion, isArchived, loadScenarioVersion } from '$lib/server/scenarios';
 import { scenarioVersion, user, type ScenarioVersion } from '$lib/server/db/schema';
 import { retentionRulesOf } from '$lib/server/organisation';
+import { attemptStatuses } from '$lib/server/attempt-status';
 
 /**
  * The learner's attempts: the simulator's runtime, with ownership. An attempt is only ever found
@@ -129,6 +130,7 @@ export function endLearnerAttempt(db: Db, learnerId: string, attemptId: string):
 /** Every attempt of a learner, newest first. */
 export function attemptsOf(db: Db, learnerId: string): AttemptSummary[] {
 	const rows = db.select().from(attempt).where(eq(attempt.ownerId, learnerId)).orderBy(desc(attempt.startedAt)).all();
+	const standings = attemptStatuses(db, rows.map((r) => r.id), 'learner');
 	return rows.map((row) => {
 		const version = findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`);
 		const result = row.result;
@@ -143,7 +145,8 @@ export function attemptsOf(db: Db, learnerId: string): AttemptSummary[] {
 			score: result?.score ?? null,
 			passed: result?.passed ?? null,
 			verdict: result ? verdictOf(result) : null,
-			criteriaEvidenced: result ? [...result.criteriaEvidenced] : []
+			criteriaEvidenced: result ? [...result.criteriaEvidenced] : [],
+			standing: standings.get(row.id)!
 		};
 	});
 }

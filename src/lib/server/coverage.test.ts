@@ -25,7 +25,8 @@ const base: AttemptSummary = {
 	passed: true,
 	// Coverage reads only whether it passed and what it evidenced.
 	verdict: null,
-	criteriaEvidenced: ['PC01', 'EMP03']
+	criteriaEvidenced: ['PC01', 'EMP03'],
+	standing: { state: 'reflecting', label: 'Reflection not submitted', next: 'Write your reflection', tone: 'red', href: '/learn/attempts/a1/reflection' }
 };
 const criteria = new Map([['spouse-caller', ['PC01', 'EMP03', 'PC05']]]);
 

@@ -5,6 +5,8 @@ import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
 import { user } from '$lib/server/db/schema';
 import {
 	REFLECTION_MAX_CHARS,
+	confirmReflection,
+	prepareReflection,
 	reflectionOf,
 	reflectionText,
 	saveReflectionDraft,
@@ -111,5 +113,47 @@ describe('a learner’s reflection on an attempt', () => {
 		expect(reflectionOf(db, 'amira', attemptId)).toMatchObject({ status: 'draft', submittedAt: null, situation: written.situation });
 		expect(saveReflectionDraft(db, 'amira', attemptId, { ...written, task: 'Rewritten with the law named: UK GDPR Art 5.' }).ok).toBe(true);
 		expect(submitReflection(db, 'amira', attemptId, written, new Date('2026-03-03T10:00:00Z'))).toMatchObject({ ok: true, value: { status: 'submitted', submittedAt: '2026-03-03T10:00:00.000Z' } });
+	});
+});
+
+describe('submitting a reflection in two steps: checked and saved, then confirmed', () => {
+	it('saves the account as a draft on the first step, and submits it only when the learner confirms', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		const prepared = prepareReflection(db, 'amira', attemptId, written, new Date('2026-03-01T10:00:00Z'));
+		expect(prepared).toMatchObject({ ok: true, value: { status: 'draft', updatedAt: '2026-03-01T10:00:00.000Z', action: written.action } });
+		expect(reflectionOf(db, 'amira', attemptId)?.status).toBe('draft');
+		const confirmed = confirmReflection(db, 'amira', attemptId, '2026-03-01T10:00:00.000Z', new Date('2026-03-01T10:02:00Z'));
+		expect(confirmed).toMatchObject({ ok: true, value: { status: 'submitted', submittedAt: '2026-03-01T10:02:00.000Z', action: written.action } });
+		expect(confirmReflection(db, 'amira', attemptId, '2026-03-01T10:02:00.000Z')).toMatchObject({ ok: false, error: { code: 'reflection.submitted' } });
+	});
+
+	it('refuses an unfinished account on the first step but keeps what was typed as a draft', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		const refused = prepareReflection(db, 'amira', attemptId, { ...written, result: 'Too short' });
+		expect(refused).toMatchObject({ ok: false, error: { code: 'reflection.invalid', fields: { result: expect.stringContaining('at least 3 words') } } });
+		expect(reflectionOf(db, 'amira', attemptId)).toMatchObject({ status: 'draft', situation: written.situation, result: 'Too short' });
+	});
+
+	it('does not save an account with a part over the limit, nor submit it', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		const refused = prepareReflection(db, 'amira', attemptId, { ...written, action: 'x'.repeat(REFLECTION_MAX_CHARS + 1) });
+		expect(refused).toMatchObject({ ok: false, error: { code: 'reflection.invalid', fields: { action: expect.stringContaining('Shorten it by 1 character') } } });
+		expect(reflectionOf(db, 'amira', attemptId)).toBeUndefined();
+	});
+
+	it('submits nothing when the draft changed after the learner read it over (another tab saved)', () => {
+		const { db, attemptId, end } = setUp();
+		end();
+		const prepared = prepareReflection(db, 'amira', attemptId, written, new Date('2026-03-01T10:00:00Z'));
+		if (!prepared.ok) throw new Error(prepared.error.message);
+		saveReflectionDraft(db, 'amira', attemptId, { ...written, result: '' }, new Date('2026-03-01T10:01:00Z'));
+		expect(confirmReflection(db, 'amira', attemptId, prepared.value.updatedAt)).toMatchObject({ ok: false, error: { code: 'reflection.changed' } });
+		expect(reflectionOf(db, 'amira', attemptId)?.status).toBe('draft');
+		// Read over again, the new draft is refused for what is missing, not submitted.
+		expect(confirmReflection(db, 'amira', attemptId, '2026-03-01T10:01:00.000Z')).toMatchObject({ ok: false, error: { code: 'reflection.invalid', fields: { result: expect.any(String) } } });
+		expect(confirmReflection(db, 'tomas', attemptId, '2026-03-01T10:01:00.000Z')).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
 	});
 });

@@ -42,7 +42,7 @@ export const REFLECTION_MAX_CHARS = 6000;
 /** A part of a submitted account says something: a few words at least, not a placeholder. */
 export const REFLECTION_MIN_WORDS = 3;
 
-export type ReflectionErrorCode = 'attempt.not-found' | 'attempt.in-progress' | 'reflection.submitted' | 'reflection.invalid';
+export type ReflectionErrorCode = 'attempt.not-found' | 'attempt.in-progress' | 'reflection.submitted' | 'reflection.invalid' | 'reflection.changed';
 
 export interface ReflectionError {
 	code: ReflectionErrorCode;
@@ -147,6 +147,49 @@ export function submitReflection(db: Db, learnerId: string, attemptId: string, t
 	return writeTransaction(db, (): ReflectionResult => {
 		const refused = writable(db, learnerId, attemptId);
 		if (refused) return { ok: false, error: refused };
+		if (Object.keys(fields).length > 0) {
+			return { ok: false, error: { code: 'reflection.invalid', message: 'Your reflection was not submitted: every part needs writing, within the length limit.', fields } };
+		}
+		return { ok: true, value: store(db, learnerId, attemptId, text, true, now) };
+	});
+}
+
+/**
+ * The first of the two steps of a submission: the account is checked as a submission would be and
+ * saved as a draft, so the learner can read it over and confirm (confirmReflection). Whatever the
+ * check finds, a draft within the length limit is saved: what was typed is never lost, even if the
+ * learner leaves the page to fix it later.
+ */
+export function prepareReflection(db: Db, learnerId: string, attemptId: string, text: ReflectionText, now = new Date()): ReflectionResult {
+	const fields = check(text, [tooLong, tooShort]);
+	return writeTransaction(db, (): ReflectionResult => {
+		const refused = writable(db, learnerId, attemptId);
+		if (refused) return { ok: false, error: refused };
+		const tooLongSomewhere = REFLECTION_PARTS.some((part) => tooLong(part, text[part]));
+		if (!tooLongSomewhere) store(db, learnerId, attemptId, text, false, now);
+		if (Object.keys(fields).length > 0) {
+			const saved = tooLongSomewhere ? '' : ' Your draft is saved.';
+			return { ok: false, error: { code: 'reflection.invalid', message: `Your reflection was not submitted: every part needs writing, within the length limit.${saved}`, fields } };
+		}
+		return { ok: true, value: reflectionOf(db, learnerId, attemptId)! };
+	});
+}
+
+/**
+ * The second step: submits the draft the learner read over, the one saved at `savedAt`. If the draft
+ * changed since (another tab saved), nothing is submitted and the learner is shown the new text to
+ * confirm: they submit only what they have read.
+ */
+export function confirmReflection(db: Db, learnerId: string, attemptId: string, savedAt: string, now = new Date()): ReflectionResult {
+	return writeTransaction(db, (): ReflectionResult => {
+		const refused = writable(db, learnerId, attemptId);
+		if (refused) return { ok: false, error: refused };
+		const draft = reflectionOf(db, learnerId, attemptId);
+		if (!draft || draft.updatedAt !== savedAt) {
+			return { ok: false, error: { code: 'reflection.changed', message: 'Your reflection changed after you checked it (in another tab or window). Read it again, then confirm.' } };
+		}
+		const text = reflectionText(draft);
+		const fields = check(text, [tooLong, tooShort]);
 		if (Object.keys(fields).length > 0) {
 			return { ok: false, error: { code: 'reflection.invalid', message: 'Your reflection was not submitted: every part needs writing, within the length limit.', fields } };
 		}

@@ -4,6 +4,7 @@
  * takes them as props.
  */
 import type { Verdict } from '$lib/sim/marking';
+import type { AttemptStatus } from './attempt-status';
 
 /** One attempt as a list shows it. */
 export interface AttemptSummary {
@@ -19,6 +20,8 @@ export interface AttemptSummary {
 	/** The verdict as people read it: a score is never shown without it. */
 	verdict: Verdict | null;
 	criteriaEvidenced: string[];
+	/** Where it stands and the learner's next step. */
+	standing: AttemptStatus;
 }
 
 /**

@@ -24,6 +24,7 @@ export async function submitReflection(page: Page, attemptId: string) {
 	await reflection.part('Action').fill('I ended the call at once, before checking any authority on the account.');
 	await reflection.part('Result').fill('Nothing was disclosed, but I did not log the call or explain the procedure.');
 	await reflection.submit();
+	await reflection.confirm();
 	await expect(page.getByRole('status')).toContainText('Submitted for assessment on');
 }
 

@@ -115,8 +115,14 @@ export class ReflectionPage {
 	async saveDraft() {
 		await this.page.getByRole('button', { name: 'Save draft' }).click();
 	}
+	/** The first step of a submission: checked and saved, then shown to read over (or refused, next to each part). */
 	async submit() {
 		await this.page.getByRole('button', { name: 'Submit for assessment' }).click();
+	}
+	/** The second step: the learner read it over and submits it for good. */
+	async confirm() {
+		await expect(this.page.getByRole('region', { name: 'Check your reflection, then submit it' })).toContainText('you cannot change it after submitting');
+		await this.page.getByRole('button', { name: 'Confirm and submit' }).click();
 	}
 }
 

@@ -6,6 +6,7 @@ import { verdictOf } from '$lib/sim/marking';
 import { reflection, user } from '$lib/server/db/schema';
 import { assesses, learnersAssessedBy } from '$lib/server/cohort-membership';
 import { findScenarioVersion } from '$lib/server/scenarios';
+import { attemptStatuses } from '$lib/server/attempt-status';
 import { latestDecisions } from './decisions';
 import { assessmentQueue, stateOf } from './queue';
 
@@ -36,6 +37,7 @@ export function learnerAttemptsForAssessor(db: Db, learnerId: string) {
 	const ids = rows.map((r) => r.id);
 	const reflections = new Map((ids.length === 0 ? [] : db.select().from(reflection).where(inArray(reflection.attemptId, ids)).all()).map((r) => [r.attemptId, r]));
 	const latest = latestDecisions(db, ids);
+	const standings = attemptStatuses(db, ids, 'assessor');
 	return rows.map((row) => {
 		const decision = latest.get(row.id);
 		return {
@@ -46,8 +48,8 @@ export function learnerAttemptsForAssessor(db: Db, learnerId: string) {
 			passed: row.result?.passed ?? null,
 			score: row.result?.score ?? null,
 			verdict: row.result ? verdictOf(row.result) : null,
-			reflection: reflections.get(row.id)?.status ?? null,
 			state: stateOf(reflections.get(row.id), decision),
+			standing: standings.get(row.id)!,
 			latest: decision ? { outcome: decision.outcome, signedName: decision.signedName, signedAt: decision.signedAt, sequence: decision.sequence } : null
 		};
 	});

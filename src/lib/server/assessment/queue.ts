@@ -10,6 +10,8 @@ import { reflection, type Reflection } from '$lib/server/db/schema';
 import type { AssessmentDecision, DecisionOutcome } from '$lib/server/db/assessment';
 import { learnersAssessedBy } from '$lib/server/cohort-membership';
 import { findScenarioVersion } from '$lib/server/scenarios';
+import { attemptStateOf, attemptStatuses } from '$lib/server/attempt-status';
+import type { AttemptStatus } from '$lib/views/attempt-status';
 import { latestDecisions } from './decisions';
 
 export const QUEUE_STATES = ['awaiting', 'resubmission-requested', 'decided'] as const;
@@ -30,6 +32,8 @@ export interface QueueItem {
 	/** When the reflection was (last) submitted; null while a resubmission is being written. */
 	submittedAt: string | null;
 	state: QueueState;
+	/** Where it stands and the assessor's next step. */
+	standing: AttemptStatus;
 	/** The decision in force, if any. */
 	latest: { outcome: DecisionOutcome; signedName: string; signedAt: string } | null;
 }
@@ -40,12 +44,21 @@ export interface QueueFilters {
 	state?: QueueState;
 }
 
+/** The queue's coarser view of where an attempt stands (server/attempt-status.ts decides it); null: not in the queue. */
 export function stateOf(written: Pick<Reflection, 'status' | 'submittedAt'> | undefined, latest: Pick<AssessmentDecision, 'outcome' | 'signedAt'> | undefined): QueueState | null {
-	const submitted = written?.status === 'submitted';
-	if (!latest) return submitted ? 'awaiting' : null;
-	if (latest.outcome !== 'resubmission-requested') return 'decided';
-	// Resubmitted after the request: it is back in the queue.
-	return submitted && (written?.submittedAt ?? '') > latest.signedAt ? 'awaiting' : 'resubmission-requested';
+	const state = attemptStateOf({ id: '', status: 'ended', reflection: written, decision: latest });
+	switch (state) {
+		case 'submitted':
+		case 'being-assessed':
+			return 'awaiting';
+		case 'resubmission-asked':
+			return 'resubmission-requested';
+		case 'signed-off':
+		case 'not-yet-met':
+			return 'decided';
+		default:
+			return null;
+	}
 }
 
 /**
@@ -67,6 +80,7 @@ export function assessmentQueue(db: Db, assessorId: string, filters: QueueFilter
 			(ids.length === 0 ? [] : db.select().from(reflection).where(inArray(reflection.attemptId, ids)).all()).map((r) => [r.attemptId, r])
 		);
 		const latest = latestDecisions(db, ids);
+		const standings = attemptStatuses(db, ids, 'assessor');
 		const titles = new Map<string, string>();
 		for (const row of rows) {
 			const written = reflections.get(row.id);
@@ -84,6 +98,7 @@ export function assessmentQueue(db: Db, assessorId: string, filters: QueueFilter
 				endedAt: row.endedAt,
 				submittedAt: written?.status === 'submitted' ? written.submittedAt : null,
 				state,
+				standing: standings.get(row.id)!,
 				latest: decision ? { outcome: decision.outcome, signedName: decision.signedName, signedAt: decision.signedAt } : null
 			});
 		}

@@ -2,11 +2,15 @@ import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { QUEUE_STATE_LABELS, OUTCOME_LABELS, QUEUE_STATES, assessmentQueue, queueFilters } from '$lib/server/assessment';
 import { withRole } from '$lib/server/auth/access';
+import { assessorCounts } from '$lib/server/attempt-counts';
 
 export const load = withRole('assessor', (({ locals, url }) => {
 	const filters = queueFilters(url.searchParams);
-	const queue = assessmentQueue(getDb(), locals.user!.id, filters);
+	const db = getDb();
+	const queue = assessmentQueue(db, locals.user!.id, filters);
+	const home = assessorCounts(db, locals.user!.id);
 	return {
+		home,
 		name: locals.user!.displayName,
 		filters: { learner: filters.learnerId ?? '', scenario: filters.scenarioId ?? '', state: filters.state ?? '' },
 		filtered: Boolean(filters.learnerId || filters.scenarioId || filters.state),

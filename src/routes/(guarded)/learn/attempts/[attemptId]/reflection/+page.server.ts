@@ -14,8 +14,9 @@ import {
 	REFLECTION_PARTS,
 	reflectionOf,
 	reflectionText,
+	confirmReflection,
+	prepareReflection,
 	saveReflectionDraft,
-	submitReflection,
 	type ReflectionResult,
 	type ReflectionText
 } from '$lib/server/reflections';
@@ -46,6 +47,8 @@ export const load = withRole('learner', (({ locals, params, url }) => {
 		updatedAt: saved?.updatedAt ?? null,
 		submittedAt: saved?.submittedAt ?? null,
 		justSaved: url.searchParams.get('saved') === 'draft' && saved?.status === 'draft',
+		// The second step of a submission: the saved draft, read over before it is submitted for good.
+		confirming: url.searchParams.has('confirm') && saved?.status === 'draft',
 		// The assessor's request when they reopened it for a resubmission.
 		resubmission: saved?.status === 'draft' ? (resubmissionRequest(db, locals.user!.id, owned.view.id) ?? null) : null
 	};
@@ -62,15 +65,29 @@ async function write(event: RequestEvent, run: (text: ReflectionText) => Reflect
 	const values = reflectionText(Object.fromEntries(REFLECTION_PARTS.map((part) => [part, text(form, part, { max: 100_000 })])));
 	const result = run(values);
 	if (result.ok) redirect(303, done);
+	return refused(event, result, values);
+}
+
+function refused(event: RequestEvent, result: ReflectionResult & { ok: false }, values?: ReflectionText) {
 	const { code, message, fields } = result.error;
 	if (code === 'attempt.not-found') error(404, { message: NOT_FOUND });
 	if (code === 'attempt.in-progress') redirect(303, `/learn/attempts/${event.params.attemptId}`);
-	return fail(code === 'reflection.submitted' ? 409 : 400, { values, errors: fields ?? {}, message });
+	if (code === 'reflection.changed') return fail(409, { errors: {}, message, confirm: true });
+	return fail(code === 'reflection.submitted' ? 409 : 400, { ...(values ? { values } : {}), errors: fields ?? {}, message });
 }
 
 export const actions = actionsWithRole('learner', {
 	save: (event) =>
 		write(event, (text) => saveReflectionDraft(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection?saved=draft`),
+	// Step one of a submission: checked and saved, then read over on the confirmation step.
 	submit: (event) =>
-		write(event, (text) => submitReflection(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection`)
+		write(event, (text) => prepareReflection(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection?confirm`),
+	// Step two: the draft the learner read over (saved at `savedAt`) is submitted for good.
+	confirm: async (event) => {
+		const form = await readForm(event.request);
+		if (!form) return fail(413, { errors: {}, message: 'What you sent could not be read. Try again.' });
+		const result = confirmReflection(getDb(), event.locals.user!.id, event.params.attemptId, text(form, 'savedAt', { max: 100 }));
+		if (result.ok) redirect(303, `/learn/attempts/${event.params.attemptId}/reflection`);
+		return refused(event, result);
+	}
 } satisfies Actions);
