@@ -128,12 +128,15 @@ describe('submitting a reflection in two steps: checked and saved, then confirme
 		expect(confirmReflection(db, 'amira', attemptId, '2026-03-01T10:02:00.000Z')).toMatchObject({ ok: false, error: { code: 'reflection.submitted' } });
 	});
 
-	it('refuses an unfinished account on the first step but keeps what was typed as a draft', () => {
+	it('refuses an unfinished account on the first step and stores nothing: the saved draft stays as it was', () => {
 		const { db, attemptId, end } = setUp();
 		end();
 		const refused = prepareReflection(db, 'amira', attemptId, { ...written, result: 'Too short' });
 		expect(refused).toMatchObject({ ok: false, error: { code: 'reflection.invalid', fields: { result: expect.stringContaining('at least 3 words') } } });
-		expect(reflectionOf(db, 'amira', attemptId)).toMatchObject({ status: 'draft', situation: written.situation, result: 'Too short' });
+		expect(reflectionOf(db, 'amira', attemptId)).toBeUndefined();
+		saveReflectionDraft(db, 'amira', attemptId, written, new Date('2026-03-01T09:00:00Z'));
+		prepareReflection(db, 'amira', attemptId, { ...written, result: '' });
+		expect(reflectionOf(db, 'amira', attemptId)).toMatchObject({ status: 'draft', result: written.result, updatedAt: '2026-03-01T09:00:00.000Z' });
 	});
 
 	it('does not save an account with a part over the limit, nor submit it', () => {

@@ -165,12 +165,14 @@ export function prepareReflection(db: Db, learnerId: string, attemptId: string, 
 	return writeTransaction(db, (): ReflectionResult => {
 		const refused = writable(db, learnerId, attemptId);
 		if (refused) return { ok: false, error: refused };
-		const tooLongSomewhere = REFLECTION_PARTS.some((part) => tooLong(part, text[part]));
-		if (!tooLongSomewhere) store(db, learnerId, attemptId, text, false, now);
+		// A refused request stores nothing (what was typed goes back to the form with the refusal).
 		if (Object.keys(fields).length > 0) {
-			const saved = tooLongSomewhere ? '' : ' Your draft is saved.';
-			return { ok: false, error: { code: 'reflection.invalid', message: `Your reflection was not submitted: every part needs writing, within the length limit.${saved}`, fields } };
+			return {
+				ok: false,
+				error: { code: 'reflection.invalid', message: 'Your reflection was not submitted: every part needs writing, within the length limit. What you typed is still here: finish it, or save it as a draft.', fields }
+			};
 		}
+		store(db, learnerId, attemptId, text, false, now);
 		return { ok: true, value: reflectionOf(db, learnerId, attemptId)! };
 	});
 }
