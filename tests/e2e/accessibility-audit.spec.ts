@@ -58,6 +58,7 @@ test('tables that scroll sideways on a phone are regions a keyboard user can tab
 	// Each table's region is reached with Tab.
 	const region = page.getByRole('region', { name: 'Identity', exact: true });
 	await page.getByRole('heading', { name: 'Customer record' }).focus();
+	await expect(region).toBeVisible();
 	await tabTo(page, region);
 	await expect(region).toBeFocused();
 
@@ -171,9 +172,10 @@ test('at 200 % text the record system clips none of its inputs, hints or selects
 		// Text at 200 %, as a browser's text-size setting makes it (the page's CSP allows no inline style sheet).
 		await page.evaluate(() => document.documentElement.style.setProperty('font-size', '200%', 'important'));
 		// Open every task of the panel, so its inputs are laid out.
-		await page.evaluate(() => document.querySelectorAll<HTMLDetailsElement>('.system details').forEach((fold) => (fold.open = true)));
+		await page.evaluate(() => document.querySelectorAll<HTMLDetailsElement>('section[aria-labelledby="system-heading"] details').forEach((fold) => (fold.open = true)));
 		const problems = await page.evaluate(() => {
-			const system = document.querySelector<HTMLElement>('.system')!;
+			// The record system's section (a transcript line of the system's is a .system too).
+			const system = document.querySelector<HTMLElement>('section[aria-labelledby="system-heading"]')!;
 			const found: string[] = [];
 			for (let el: HTMLElement | null = system; el; el = el.parentElement) {
 				if (getComputedStyle(el).overflowX === 'hidden' || getComputedStyle(el).overflowX === 'clip') found.push(`${el.tagName.toLowerCase()}.${el.className} clips`);
