@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
 import { submitReflection } from './support/assessor';
-import { duplicateScenario, uniqueScenarioId } from './support/author';
+import { duplicateScenario, publish, uniqueScenarioId } from './support/author';
 import { addressHeaders, createOwnCohort, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
 import { AttemptActions, ScenarioBrief } from './support/learner';
 import { discoverRoutes, requiredRole } from './support/routes';
@@ -31,7 +31,7 @@ interface Made {
 	openAttempt: string;
 	/** An ended attempt with its reflection submitted: debrief, reflection, the assessor's review. */
 	submittedAttempt: string;
-	/** A scenario of the tutor's centre (a duplicate of a built-in one), so its editor opens. */
+	/** A scenario of the tutor's centre (a published duplicate of a built-in one), so its editor opens. */
 	ownScenario: string;
 	/** The tutor's preview attempt at it. */
 	previewAttempt: string;
@@ -100,6 +100,8 @@ test.describe('every page at desktop and phone widths', () => {
 		const tutorPage = pages.get('tutor')!;
 		const ownScenario = uniqueScenarioId('responsive');
 		await duplicateScenario(tutorPage, 'spouse-caller', ownScenario, `Responsive check ${ownScenario}`);
+		// Published, so its page lists a version (a table with hidden labels that once pushed the page wide).
+		await publish(tutorPage, ownScenario);
 		await tutorPage.goto(`/author/scenarios/${ownScenario}/preview`);
 		await tutorPage.getByRole('button', { name: /^Start/ }).click();
 		await expect(tutorPage).toHaveURL(new RegExp(`/author/scenarios/${ownScenario}/preview/[^/]+$`));
