@@ -141,7 +141,7 @@ export function recordDisclosure(
 	const held = new Map(heldValues(ctx, v.customerId).filter((h) => h.value !== null).map((h) => [h.field, h]));
 	const notHeld = fields.filter((f) => !held.has(f));
 	if (notHeld.length > 0) {
-		return err('disclosure.field-not-held', `No value is held for ${notHeld.join(', ')}: nothing to disclose`, 'fields');
+		return err('disclosure.field-not-held', `No value is held for ${listed(notHeld.map(inWords))}: nothing to disclose`, 'fields');
 	}
 	const values = fields.map((f) => held.get(f)!);
 	const categories = [...new Set(values.map((h) => h.category))];
@@ -349,7 +349,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 		problems.push({
 			code: 'disclosure.beyond-request',
 			rule: 'UK GDPR Art 5(1)(c)',
-			message: `${beyondRequest.join(', ')} ${beyondRequest.length === 1 ? 'was' : 'were'} not asked for`
+			message: `${upperFirst(listed(beyondRequest.map(inWords)))} ${beyondRequest.length === 1 ? 'was' : 'were'} not asked for`
 		});
 	}
 

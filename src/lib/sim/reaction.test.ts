@@ -77,7 +77,7 @@ describe('the disclosure operation on a directory entry', () => {
 		const outcome = act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'sales'));
 		const [system, supervisor] = outcome.transcript;
 		expect(system!.text).toBe(
-			'Disclose data (balance; to Home Services sales; for Supply and billing; by internal): logged as UNAUTHORISED: Home Services sales may not receive customers’ data for the purpose “Supply and billing” (UK GDPR Art 5(1)(b), (f); Art 4(12)). It is a personal data breach, now in the breach register.'
+			'Disclose data (balance; to Home Services sales; for Supply and billing; internally): logged as UNAUTHORISED: Home Services sales may not receive customers’ data for the purpose “Supply and billing” (UK GDPR Art 5(1)(b), (f); Art 4(12)). It is a personal data breach, now in the breach register.'
 		);
 		expect(supervisor).toMatchObject({ who: 'Sam Whitlock', kind: 'persona' });
 		expect(supervisor!.text).toContain('Home Services sales may not receive customers’ data for the purpose “Supply and billing”');
@@ -88,7 +88,7 @@ describe('the disclosure operation on a directory entry', () => {
 		const loaded = load(withDirectory);
 		const { db, view } = start(loaded);
 		const outcome = act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'billing'));
-		expect(outcome.transcript.map((t) => t.text)).toEqual(['Disclose data (balance; to Billing team; for Supply and billing; by internal): disclosure logged as authorised.']);
+		expect(outcome.transcript.map((t) => t.text)).toEqual(['Disclose data (balance; to Billing team; for Supply and billing; internally): disclosure logged as authorised.']);
 		expect(breachRegister({ db, workspaceId: view.workspaceId, clock: () => view.clock })).toEqual([]);
 	});
 });

@@ -63,7 +63,7 @@ describe('the transcript’s words for an action', () => {
 		const named = { purposes: new Map([['supply-and-billing', 'Energy supply and billing']]), recipients: new Map([['billing', 'Billing team']]) };
 		const input = { customerId: 'c1', fields: ['dateOfBirth', 'balance'], recipient: { type: 'colleague', directoryCode: 'billing' }, purposeCode: 'supply-and-billing', channel: 'in-person' };
 		expect(describeAction('disclose', input, { ok: true, value: { problems: [] } }, named)).toBe(
-			'Disclose data (date of birth, balance; to Billing team; for Energy supply and billing; by in person): disclosure logged as authorised.'
+			'Disclose data (date of birth, balance; to Billing team; for Energy supply and billing; in person): disclosure logged as authorised.'
 		);
 		expect(describeAction('viewCustomer', { customerId: 'c1', purposeCode: 'supply-and-billing' }, { ok: true, value: { fields: [1, 2] } }, named)).toBe(
 			'Open a customer record (for Energy supply and billing): 2 fields shown.'

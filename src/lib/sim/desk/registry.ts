@@ -147,6 +147,16 @@ function choice(input: unknown, key: string): string {
 	return term(code(input, key));
 }
 
+/** How something was done, as a phrase: "by phone", "in person", "internally", "on every channel". */
+function by(input: unknown): string {
+	const channel = code(input, 'channel');
+	if (channel === '') return '';
+	if (channel === 'in-person') return 'in person';
+	if (channel === 'internal') return 'internally';
+	if (channel === 'all') return 'on every channel';
+	return `by ${term(channel)}`;
+}
+
 /** A field, as the record labels it. */
 function field(input: unknown, key: string): string {
 	const value = code(input, key);
@@ -401,7 +411,7 @@ export const CORE_OPERATIONS = {
 				labelled('to', team === '' ? choice(recipient, 'type') : (named.recipients.get(team) ?? term(team))),
 				labelled('for', purpose(input, 'purposeCode', named)),
 				choice(input, 'basisOrExemption'),
-				labelled('by', choice(input, 'channel'))
+				by(input)
 			);
 		},
 		outcome: (value) => {
@@ -424,14 +434,14 @@ export const CORE_OPERATIONS = {
 		label: 'Record consent',
 		shown: { panel: 'consent', form: 'consent' },
 		run: untrusted(giveConsent),
-		describe: (input, named) => parts(purpose(input, 'purposeCode', named), labelled('by', choice(input, 'channel')), choice(input, 'method')),
+		describe: (input, named) => parts(purpose(input, 'purposeCode', named), by(input), choice(input, 'method')),
 		outcome: () => 'consent recorded'
 	},
 	withdrawConsent: {
 		label: 'Withdraw consent',
 		shown: { panel: 'consent', form: 'withdrawConsent' },
 		run: untrusted(withdrawConsent),
-		describe: (input, named) => parts(purpose(input, 'purposeCode', named), labelled('by', choice(input, 'channel'))),
+		describe: (input, named) => parts(purpose(input, 'purposeCode', named), by(input)),
 		outcome: () => 'consent withdrawn'
 	},
 	withdrawExplicitConsent: {
@@ -449,7 +459,7 @@ export const CORE_OPERATIONS = {
 		label: 'Record an objection to marketing',
 		shown: { panel: 'consent', form: 'objection' },
 		run: untrusted(recordMarketingObjection),
-		describe: (input) => labelled('by', choice(input, 'channel')),
+		describe: (input) => by(input),
 		outcome: () => 'objection recorded: marketing stops'
 	},
 
@@ -458,7 +468,7 @@ export const CORE_OPERATIONS = {
 		label: 'Log a rights request',
 		shown: { panel: 'requests', form: 'logRequest' },
 		run: untrusted(logRequest),
-		describe: (input) => parts(choice(input, 'kind'), get(input, 'verbal') === true ? 'verbal' : get(input, 'verbal') === false ? 'written' : '', labelled('by', choice(input, 'channel'))),
+		describe: (input) => parts(choice(input, 'kind'), get(input, 'verbal') === true ? 'verbal' : get(input, 'verbal') === false ? 'written' : '', by(input)),
 		outcome: requestState
 	},
 	matchRequest: {
@@ -561,7 +571,7 @@ export const CORE_OPERATIONS = {
 		label: 'Send the response and close the request',
 		shown: { panel: 'requests', form: 'req-complete' },
 		run: untrusted(completeRequest),
-		describe: (input) => labelled('by', choice(input, 'channel')),
+		describe: (input) => by(input),
 		outcome: requestState
 	},
 	fulfilRectification: {
@@ -602,7 +612,7 @@ export const CORE_OPERATIONS = {
 		label: 'Tell the recipients (Art 19)',
 		shown: { panel: 'requests', form: 'req-notify' },
 		run: untrusted(notifyRecipients),
-		describe: (input) => labelled('by', choice(input, 'channel')),
+		describe: (input) => by(input),
 		outcome: (value) => `${Array.isArray(value) ? value.length : 0} recipients`
 	},
 

@@ -14,6 +14,7 @@ const WORDS: Record<string, string> = {
 	unknown: 'Not known',
 	'in-person': 'In person',
 	'web-chat': 'Web chat',
+	sms: 'SMS',
 	'web-form': 'Web form',
 	'social-media': 'Social media',
 	internal: 'Internal',

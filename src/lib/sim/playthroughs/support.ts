@@ -40,9 +40,12 @@ export function expectReplayIdentical(loaded: LoadedScenario, play: Pick<Playthr
  * A token of the record system's own vocabulary that a learner should never read: a kebab-case code
  * ("supply-and-billing"), a camelCase field name ("dateOfBirth") or an id (a UUID).
  */
-export const CODE_LIKE = /\b[a-z]+(?:-[a-z]+)+\b|\b[a-z]+[A-Z][A-Za-z]*\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const CODE_LIKE = /(?<![\w-])[a-z]+(?:-[a-z]+)+(?![\w-])|\b[a-z]+[A-Z][A-Za-z]*\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
 
-/** English words written with a hyphen, which look like kebab-case codes but are words. */
+/**
+ * English words written with a hyphen, which look like kebab-case codes but are words. (A name that
+ * starts with a capital, "Anti-money-laundering checks", is not taken for a code.)
+ */
 const HYPHENATED_WORDS = new Set(['knowledge-based']);
 
 /** The code-like tokens in the record system's lines of a playthrough's conversation. */
