@@ -70,7 +70,7 @@ describe('the transcript’s words for an action', () => {
 		);
 		// A code the organisation does not name is still said in words.
 		expect(describeAction('checkAuthority', { action: 'receive-information', categories: ['financial'] }, { ok: true, value: { authorised: false, gaps: ['category-not-in-scope'] } })).toBe(
-			"Check a third party's authority (receive information; of financial): not covered (category not in scope)."
+			"Check a third party's authority (receive information; of financial): not covered (details outside its scope)."
 		);
 	});
 
