@@ -3,8 +3,9 @@
  * declared once, by name. An entry says what the page and the transcript call it (label), where the
  * desk draws it (the panel, and the form of forms.ts whose button submits it), how it runs against
  * the core, a short non-personal summary of its input for the transcript (fields, purposes, choices
- * and counts, in the words the record shows them with; never values), its outcome in plain words, and whether it changes a customer's values
- * (a record opened before it then shows old values: state.ts).
+ * and counts, in the words the record shows them with; never values), its outcome in plain words,
+ * and whether it changes a customer's values (a record opened before it then shows old values:
+ * state.ts).
  *
  * Input comes from the learner's page and is untrusted: each operation checks its own input (the
  * core parses every input object with its schema; the few positional ones are parsed here), so a
