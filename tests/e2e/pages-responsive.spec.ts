@@ -5,6 +5,8 @@ import { submitReflection } from './support/assessor';
 import { duplicateScenario, publish, uniqueScenarioId } from './support/author';
 import { addressHeaders, createOwnCohort, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
 import { AttemptActions, ScenarioBrief } from './support/learner';
+import { mailTo, resetPathIn } from './support/mail';
+import { baseURL } from './support/mfa';
 import { discoverRoutes, requiredRole } from './support/routes';
 
 /**
@@ -35,6 +37,8 @@ interface Made {
 	ownScenario: string;
 	/** The tutor's preview attempt at it. */
 	previewAttempt: string;
+	/** A password-reset link's token, from the mail the stand-in mail server received. */
+	resetToken: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -51,6 +55,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return made.cohortId;
 		case 'scenarioId':
 			return routeId.includes('/author/') ? made.ownScenario : 'spouse-caller';
+		case 'token':
+			return made.resetToken;
 		default:
 			return undefined;
 	}
@@ -107,7 +113,14 @@ test.describe('every page at desktop and phone widths', () => {
 		await expect(tutorPage).toHaveURL(new RegExp(`/author/scenarios/${ownScenario}/preview/[^/]+$`));
 		const previewAttempt = tutorPage.url().split('/').pop()!;
 
-		made = { learner: people.learner, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt };
+		// A live password-reset link, so its page shows the form (a user of its own asks for it).
+		const forgetful = await createOwnUser(['learner']);
+		const asked = await pages.get('anonymous')!.request.post('/login/forgot', { form: { email: forgetful.email }, headers: { origin: baseURL() }, maxRedirects: 0 });
+		expect(asked.status()).toBeLessThan(400);
+		await expect.poll(() => mailTo(forgetful.email).length).toBe(1);
+		const resetToken = resetPathIn(mailTo(forgetful.email)[0]!).split('/').pop()!;
+
+		made = { learner: people.learner, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken };
 	});
 
 	test.afterAll(async () => {
@@ -115,7 +128,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});
