@@ -1,0 +1,140 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { expectNoViolations } from './support/accessibility';
+import { waitForHydration } from './support/accounts';
+import { submitReflection } from './support/assessor';
+import { duplicateScenario, publish, uniqueScenarioId } from './support/author';
+import { addressHeaders, createOwnCohort, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
+import { AttemptActions, ScenarioBrief } from './support/learner';
+import { discoverRoutes, requiredRole } from './support/routes';
+
+/**
+ * Every page a role can reach, generated from src/routes like the route matrix: each is loaded once at
+ * a desktop width and once at a phone's (390 px), with real ids of the test's own data in its address,
+ * and must have no WCAG 2.2 A/AA violation axe finds and no sideways scrolling of the whole page
+ * (WCAG 1.4.10 reflow). Downloads and other endpoints are not pages and are left out.
+ *
+ * Each route parameter maps to an object made here; a new parameter fails the first test until it is
+ * given one, so no page escapes the check.
+ */
+const WIDTHS = [
+	{ width: 1280, height: 800 },
+	{ width: 390, height: 844 }
+] as const;
+
+const PAGES = discoverRoutes().filter((route) => route.method === 'GET' && !route.endpoint);
+const params = (id: string) => [...id.matchAll(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g)].map((m) => m[1]!);
+
+interface Made {
+	learner: OwnUser;
+	cohortId: string;
+	/** An attempt still in progress: the simulation screen as a learner works on it. */
+	openAttempt: string;
+	/** An ended attempt with its reflection submitted: debrief, reflection, the assessor's review. */
+	submittedAttempt: string;
+	/** A scenario of the tutor's centre (a published duplicate of a built-in one), so its editor opens. */
+	ownScenario: string;
+	/** The tutor's preview attempt at it. */
+	previewAttempt: string;
+}
+
+/** The value of a route parameter on a route, from the objects made for the test. */
+function valueFor(routeId: string, param: string, made: Made): string | undefined {
+	switch (param) {
+		case 'attemptId':
+			if (routeId.includes('/preview/')) return made.previewAttempt;
+			if (routeId.endsWith('/learn/attempts/[attemptId]')) return made.openAttempt;
+			return made.submittedAttempt;
+		case 'learnerId':
+		case 'userId':
+			return made.learner.id;
+		case 'cohortId':
+			return made.cohortId;
+		case 'scenarioId':
+			return routeId.includes('/author/') ? made.ownScenario : 'spouse-caller';
+		default:
+			return undefined;
+	}
+}
+
+function pathOf(routeId: string, made: Made): string {
+	const path = routeId
+		.split('/')
+		.filter((segment) => !/^\(.*\)$/.test(segment))
+		.map((segment) => segment.replace(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g, (_, name: string) => encodeURIComponent(valueFor(routeId, name, made) ?? name)))
+		.join('/');
+	return path === '' ? '/' : path;
+}
+
+test.describe('every page at desktop and phone widths', () => {
+	let made: Made;
+	/** One signed-in page per role (the learner's also for /account), and one anonymous. */
+	const pages = new Map<string, Page>();
+	const contexts: BrowserContext[] = [];
+
+	test.beforeAll(async ({ browser }) => {
+		// Users, a cohort, attempts and a scenario of the test's own: a few journeys before the pages.
+		test.setTimeout(120_000);
+		const people = {
+			learner: await createOwnUser(['learner']),
+			assessor: await createOwnUser(['assessor']),
+			tutor: await createOwnUser(['tutor']),
+			admin: await createOwnUser(['admin'])
+		};
+		const cohort = createOwnCohort(people.tutor, { learners: [people.learner], assessors: [people.assessor] }, ['spouse-caller', 'new-customer-signup']);
+		for (const role of ['learner', 'assessor', 'tutor', 'admin', 'anonymous'] as const) {
+			const context = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
+			contexts.push(context);
+			const page = await context.newPage();
+			if (role !== 'anonymous') await logInAsOwn(page, people[role]);
+			pages.set(role, page);
+		}
+		const learnerPage = pages.get('learner')!;
+		const brief = new ScenarioBrief(learnerPage);
+		await brief.goto('spouse-caller');
+		const submittedAttempt = await brief.start();
+		await new AttemptActions(learnerPage, submittedAttempt).end();
+		await submitReflection(learnerPage, submittedAttempt);
+		await brief.goto('new-customer-signup');
+		const openAttempt = await brief.start();
+
+		const tutorPage = pages.get('tutor')!;
+		const ownScenario = uniqueScenarioId('responsive');
+		await duplicateScenario(tutorPage, 'spouse-caller', ownScenario, `Responsive check ${ownScenario}`);
+		// Published, so its page lists a version (a table with hidden labels that once pushed the page wide).
+		await publish(tutorPage, ownScenario);
+		await tutorPage.goto(`/author/scenarios/${ownScenario}/preview`);
+		await tutorPage.getByRole('button', { name: /^Start/ }).click();
+		await expect(tutorPage).toHaveURL(new RegExp(`/author/scenarios/${ownScenario}/preview/[^/]+$`));
+		const previewAttempt = tutorPage.url().split('/').pop()!;
+
+		made = { learner: people.learner, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt };
+	});
+
+	test.afterAll(async () => {
+		for (const context of contexts) await context.close();
+	});
+
+	test('every page parameter has an object of the test’s own to show', () => {
+		const fake: Made = { learner: { id: 'l' } as OwnUser, cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p' };
+		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
+		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
+	});
+
+	for (const route of PAGES) {
+		test(`${route.id}: no accessibility violations and no sideways scrolling at ${WIDTHS.map((w) => `${w.width} px`).join(' and ')}`, async () => {
+			const needed = requiredRole(route.path);
+			const page = pages.get(needed === null ? 'anonymous' : needed === 'signed-in' ? 'learner' : needed)!;
+			const path = pathOf(route.id, made);
+			for (const size of WIDTHS) {
+				await page.setViewportSize(size);
+				const response = await page.goto(path);
+				expect(response?.status(), `${path} answers`).toBe(200);
+				// Measured once the page has hydrated: what its scripts draw counts too.
+				await waitForHydration(page);
+				const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+				expect.soft(overflow.scroll, `${path} at ${size.width} px scrolls sideways`).toBeLessThanOrEqual(overflow.client);
+				await test.step(`axe at ${size.width} px`, () => expectNoViolations(page));
+			}
+		});
+	}
+});
