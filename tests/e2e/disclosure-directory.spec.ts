@@ -60,7 +60,7 @@ test('the recipient is chosen from the directory; the wrong team draws the super
 	await expect(page.getByRole('row', { name: /Home Services sales \(team\)/ })).toContainText('Nothing');
 
 	const wrong = await discloseToAmira(sim, 'Priority Services team (team)');
-	await expect(wrong).toContainText('logged as UNAUTHORISED: Priority Services team may not receive customers’ data for the purpose metering (UK GDPR Art 5(1)(b), (f); Art 4(12))');
+	await expect(wrong).toContainText('logged as UNAUTHORISED: Priority Services team may not receive customers’ data for the purpose “Metering and meter installations” (UK GDPR Art 5(1)(b), (f); Art 4(12))');
 	await expect(sim.lines().last()).toContainText('Sam Whitlock');
 	await expect(sim.lines().last()).toContainText('Stop there: that was an unauthorised disclosure.');
 	await expect(sim.lines().last()).toContainText('complete the breach form');

@@ -70,7 +70,7 @@ test('a tutor writes the LPA case in the editor: it checks, and in the preview i
 	await check.getByRole('checkbox', { name: 'Financial' }).check();
 	await check.getByLabel('What they want to do').selectOption({ label: 'Receive information' });
 	await check.getByRole('button', { name: 'Check the authority' }).click();
-	await expect(sim.outcome(check)).toContainText('lpa-type-not-in-scope');
+	await expect(sim.outcome(check)).toContainText('not covered (the LPA is of another type)');
 	await expect(point('checked-authority-on-file')).toHaveText('Met');
 
 	// Explaining and asking sets a variable: the point that tests it is met, and the branch on it goes his calm way.
@@ -85,7 +85,7 @@ test('a tutor writes the LPA case in the editor: it checks, and in the preview i
 	await register.getByLabel('LPA reference').fill('7000 4821 3366');
 	await register.getByLabel('Caller’s name, to check they are an attorney').fill('Peter Ellis');
 	await register.getByRole('button', { name: 'Search the register' }).click();
-	await expect(sim.outcome(register)).toContainText('found: property-and-financial-affairs; registered');
+	await expect(sim.outcome(register)).toContainText('found: property and financial affairs; registered');
 	await expect(sim.outcome(register)).toContainText('the caller is a listed attorney');
 	await expect(sim.transcript()).toContainText('Is it there?');
 	await sim.say(/it's registered, it's for property and financial affairs/);

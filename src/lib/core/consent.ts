@@ -66,7 +66,7 @@ export function giveConsent(ctx: CoreContext, input: GiveConsentInput): Result<C
 		// ICO consent guidance: consent is only the basis where the purpose relies on it; asking for it
 		// for a purpose that rests on contract or law bundles it with things the person cannot refuse.
 		if (p.lawfulBasis !== 'consent') {
-			return err('consent.not-the-basis', `The purpose "${p.code}" relies on ${p.lawfulBasis}, not consent`, 'purposeCode');
+			return err('consent.not-the-basis', `The purpose “${p.name}” relies on ${p.lawfulBasis}, not consent`, 'purposeCode');
 		}
 		if (given.givenBy === 'authorised-third-party') {
 			const authority = given.thirdPartyId

@@ -124,7 +124,7 @@ function stated(ctx: CoreContext, codes: string[]): Result<Purpose[]> {
 		const p = findPurpose(ctx, code);
 		if (!p) return err('purpose.not-found', `No purpose "${code}"`, `purposeCodes.${index}`);
 		// A retired purpose is no longer a purpose the organisation collects for (Art 5(1)(b)).
-		if (!p.active) return err('purpose.retired', `The purpose "${code}" is retired`, `purposeCodes.${index}`);
+		if (!p.active) return err('purpose.retired', `The purpose “${p.name}” is retired`, `purposeCodes.${index}`);
 		if (!found.some((f) => f.id === p.id)) found.push(p);
 	}
 	return ok(found);
@@ -175,7 +175,7 @@ function planCollection(
 	for (const p of statedPurposes) {
 		for (const field of p.requiredFields) {
 			if (!(field in input.fields) && !existingFields.has(field) && !issues.some((i) => i.field === field)) {
-				issues.push({ code: 'required', field, message: `Enter ${field}: the purpose "${p.code}" needs it` });
+				issues.push({ code: 'required', field, message: `Enter ${field}: the purpose “${p.name}” needs it` });
 			}
 		}
 	}

@@ -136,7 +136,7 @@ describe('disclosure to third parties', () => {
 		const verificationId = verifySon(t, customer.id, tp.id);
 		expect(disclose(t.ctx, { customerId: customer.id, recipient: { type: 'authorised-third-party', thirdPartyId: tp.id }, fields: ['balance'], channel: 'phone', verificationId })).toMatchObject({
 			ok: false,
-			error: { code: 'disclosure.no-authority', message: expect.stringContaining('category-not-in-scope') }
+			error: { code: 'disclosure.no-authority', message: expect.stringContaining('category not in scope') }
 		});
 	});
 

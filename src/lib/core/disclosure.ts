@@ -141,7 +141,7 @@ export function recordDisclosure(
 	const held = new Map(heldValues(ctx, v.customerId).filter((h) => h.value !== null).map((h) => [h.field, h]));
 	const notHeld = fields.filter((f) => !held.has(f));
 	if (notHeld.length > 0) {
-		return err('disclosure.field-not-held', `No value is held for ${notHeld.join(', ')}: nothing to disclose`, 'fields');
+		return err('disclosure.field-not-held', `No value is held for ${listed(notHeld.map(inWords))}: nothing to disclose`, 'fields');
 	}
 	const values = fields.map((f) => held.get(f)!);
 	const categories = [...new Set(values.map((h) => h.category))];
@@ -349,7 +349,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 		problems.push({
 			code: 'disclosure.beyond-request',
 			rule: 'UK GDPR Art 5(1)(c)',
-			message: `${beyondRequest.join(', ')} ${beyondRequest.length === 1 ? 'was' : 'were'} not asked for`
+			message: `${upperFirst(listed(beyondRequest.map(inWords)))} ${beyondRequest.length === 1 ? 'was' : 'were'} not asked for`
 		});
 	}
 
@@ -403,7 +403,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 				if (decision.authorityEvidence === '') decision.authorityEvidence = `${row.authorityType}: ${row.evidenceRef}`;
 			}
 			if (!check.authorised) {
-				problems.push({ code: 'disclosure.no-authority', rule: UNAUTHORISED_RULE, message: `The authority on file does not cover this (${check.gaps.join(', ')})` });
+				problems.push({ code: 'disclosure.no-authority', rule: UNAUTHORISED_RULE, message: `The authority on file does not cover this (${check.gaps.map(inWords).join(', ')})` });
 			}
 			requireVerified('authorised-third-party', v.recipient.thirdPartyId);
 		}
@@ -423,7 +423,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 				decision.authorityEvidence || (entry ? `directory entry ${entry.code}; purpose ${purpose.code}` : `role ${v.recipient.role || 'not stated'}; purpose ${purpose.code}`);
 			const notNeeded = fields.filter((f) => !purpose.fields.includes(f));
 			if (notNeeded.length > 0) {
-				problems.push({ code: 'disclosure.not-needed', rule: 'UK GDPR Art 5(1)(c)', message: `The purpose ${purpose.code} does not need ${notNeeded.join(', ')}` });
+				problems.push({ code: 'disclosure.not-needed', rule: 'UK GDPR Art 5(1)(c)', message: `The purpose “${purpose.name}” does not need ${listed(notNeeded.map(inWords))}` });
 			}
 			const roles = purpose.recipientCategories.map((r) => r.toLowerCase());
 			if (entry) {
@@ -435,8 +435,8 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 						code: 'disclosure.recipient-not-entitled',
 						rule: 'UK GDPR Art 5(1)(b), (f); Art 4(12)',
 						message: receivesNothing
-							? `${entry.name} may not receive customers’ data for the purpose ${purpose.code}`
-							: `${entry.name} may not receive ${notAllowed.join(', ')} for the purpose ${purpose.code}`
+							? `${entry.name} may not receive customers’ data for the purpose “${purpose.name}”`
+							: `${entry.name} may not receive ${listed(notAllowed.map(inWords))} for the purpose “${purpose.name}”`
 					});
 				}
 			} else if (v.recipient.directoryCode === undefined && directoryEntries(ctx).length > 0) {
@@ -450,7 +450,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 				problems.push({
 					code: 'disclosure.role-not-entitled',
 					rule: 'UK GDPR Art 5(1)(f), Art 32',
-					message: `The role “${v.recipient.role || 'not stated'}” is not among those the purpose ${purpose.code} discloses to`
+					message: `The role “${v.recipient.role || 'not stated'}” is not among those the purpose “${purpose.name}” discloses to`
 				});
 			}
 		}
@@ -465,7 +465,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 		problems.push({
 			code: 'disclosure.restricted',
 			rule: 'UK GDPR Art 18(2)',
-			message: `${restricted.join(', ')} ${restricted.length === 1 ? 'is' : 'are'} restricted: only stored, unless the person consents or an Art 18(2) ground applies`
+			message: `${upperFirst(listed(restricted.map(inWords)))} ${restricted.length === 1 ? 'is' : 'are'} restricted: only stored, unless the person consents or an Art 18(2) ground applies`
 		});
 	}
 	// MLR 2017 reg 41 (and Art 17(3)): a value kept only for its legal hold goes to the person (their
@@ -544,6 +544,10 @@ function inWords(code: string): string {
 
 function listed(items: string[]): string {
 	return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+function upperFirst(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function article(noun: string): string {

@@ -75,7 +75,7 @@ describe('disclosure to a directory entry', () => {
 			value: {
 				disclosure: { authorised: false, route: 'none', recipientRole: 'Home Services sales' },
 				breach: { sourceDisclosureId: expect.any(String) },
-				problems: [{ code: 'disclosure.recipient-not-entitled', message: 'Home Services sales may not receive customers’ data for the purpose account-servicing' }]
+				problems: [{ code: 'disclosure.recipient-not-entitled', message: 'Home Services sales may not receive customers’ data for the purpose “Account servicing”' }]
 			}
 		});
 	});
@@ -84,7 +84,7 @@ describe('disclosure to a directory entry', () => {
 		const { t, customer } = setUp();
 		addDirectoryEntry(t.ctx, COLLECTIONS);
 		const r = disclose(t.ctx, toTeam(customer.id, 'collections', ['phone', 'dateOfBirth']));
-		expect(r).toMatchObject({ ok: true, value: { disclosure: { authorised: false }, problems: [{ code: 'disclosure.recipient-not-entitled', message: 'Collections may not receive dateOfBirth for the purpose account-servicing' }] } });
+		expect(r).toMatchObject({ ok: true, value: { disclosure: { authorised: false }, problems: [{ code: 'disclosure.recipient-not-entitled', message: 'Collections may not receive date of birth for the purpose “Account servicing”' }] } });
 	});
 
 	it('refuses an entry not in the directory, whatever role is typed', () => {

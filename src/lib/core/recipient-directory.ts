@@ -48,7 +48,7 @@ export function addDirectoryEntry(ctx: CoreContext, input: DirectoryEntryInput):
 			// Art 5(1)(c): a recipient may not be given, for a purpose, more than the purpose needs.
 			const beyond = allowance.fields.filter((f) => !purpose.fields.includes(f));
 			if (beyond.length > 0) {
-				return err('invalid', `The purpose "${purpose.code}" does not need ${beyond.join(', ')}: a recipient may receive only fields the purpose needs`, `receives.${i}.fields`);
+				return err('invalid', `The purpose “${purpose.name}” does not need ${beyond.join(', ')}: a recipient may receive only fields the purpose needs`, `receives.${i}.fields`);
 			}
 			receives.push({ purposeCode: purpose.code, fields: [...new Set(allowance.fields)] });
 		}

@@ -373,7 +373,7 @@ export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): 
 						.map((h) => h.field);
 					if (fields.length > 0) {
 						const done = run(() =>
-							restrictField(ctx, { customerId, fields, ground: 'objection-pending', reason: `objection upheld: processing for ${p.purposeCode} stopped`, requestId: req.id })
+							restrictField(ctx, { customerId, fields, ground: 'objection-pending', reason: `objection upheld: processing for “${purposeRow.name}” stopped`, requestId: req.id })
 						);
 						if (!done.ok) return done;
 						outcome.fields = fields;

@@ -7,9 +7,10 @@
  * A criterion counts as evidenced only when a marking point lists it: listing it in a scenario's
  * `criteria` is not enough (the checker already insists each listed criterion has a point).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { criteriaOfKind } from '../criteria';
+import { codesInSystemLines } from './playthroughs/support';
 import { formatScenarioError, loadScenarios } from './scenario-check';
 import type { Scenario } from './scenario-schema';
 
@@ -97,6 +98,23 @@ describe('the scenario library', () => {
 	it('has a playthrough file for every scenario (model answer and common mistakes, through the runtime)', () => {
 		const without = scenarios.map((s) => s.id).filter((id) => !existsSync(`src/lib/sim/playthroughs/${id}.test.ts`));
 		expect(without).toEqual([]);
+	});
+
+	it('checks every scenario’s model answer with expectModelAnswer, so its record-system lines are checked for codes', () => {
+		const unchecked = scenarios.map((s) => s.id).filter((id) => !readFileSync(`src/lib/sim/playthroughs/${id}.test.ts`, 'utf8').includes('expectModelAnswer(loaded'));
+		expect(unchecked).toEqual([]);
+	});
+
+	it('finds codes, field names and ids in the record system’s lines, and not words', () => {
+		const line = (kind: 'system' | 'persona', text: string) => ({ seq: 1, at: '2026-01-01T09:00:00Z', kind, who: 'System', text, eventIds: [] });
+		const play = {
+			outcomes: [
+				{ transcript: [line('system', 'Open a customer record (for supply-and-billing): 3 fields shown.'), line('system', 'Correct a detail (dateOfBirth): corrected.')] },
+				{ transcript: [line('system', 'Match a request (3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6b): matched.'), line('persona', 'My account-number is here.')] },
+				{ transcript: [line('system', 'Open a customer record (for Anti-money-laundering checks): 8 fields shown.'), line('system', 'Verify identity (knowledge-based): verified.')] }
+			]
+		} as unknown as Parameters<typeof codesInSystemLines>[0];
+		expect(codesInSystemLines(play).map((found) => found.split(' in ')[0])).toEqual(['supply-and-billing', 'dateOfBirth', '3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6b']);
 	});
 
 	it('gives feedback that differs for met and not met on every point', () => {

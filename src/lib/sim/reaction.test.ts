@@ -51,7 +51,7 @@ describe('an unauthorised disclosure by a dialogue choice', () => {
 		expect(said).toMatchObject({ kind: 'learner', text: 'It’s £182.40 in credit.' });
 		expect(supervisor).toMatchObject({ kind: 'persona', who: DEFAULT_SUPERVISOR, at: said!.at });
 		expect(supervisor!.text).toBe(
-			`Stop there: that was an unauthorised disclosure. balance went to Sarah Hughes: No authority is on file for an unauthorised third party to receive this (UK GDPR Art 5(1)(f), Art 4(12); DPA 2018 s170). ${DEFAULT_SUPERVISOR_WORDS}`
+			`Stop there: that was an unauthorised disclosure. Balance went to Sarah Hughes: No authority is on file for an unauthorised third party to receive this (UK GDPR Art 5(1)(f), Art 4(12); DPA 2018 s170). ${DEFAULT_SUPERVISOR_WORDS}`
 		);
 		expect(DEFAULT_SUPERVISOR_WORDS).toMatch(/Art 5\(1\)\(f\).*Art 4\(12\).*breach form/);
 		const breach = attemptEvents(db, view.id).find((e) => e.name === 'breach.registered')!;
@@ -77,10 +77,10 @@ describe('the disclosure operation on a directory entry', () => {
 		const outcome = act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'sales'));
 		const [system, supervisor] = outcome.transcript;
 		expect(system!.text).toBe(
-			'Disclose data (balance; to sales; for supply-and-billing; by internal): logged as UNAUTHORISED: Home Services sales may not receive customers’ data for the purpose supply-and-billing (UK GDPR Art 5(1)(b), (f); Art 4(12)). It is a personal data breach, now in the breach register.'
+			'Disclose data (balance; to Home Services sales; for Supply and billing; internally): logged as UNAUTHORISED: Home Services sales may not receive customers’ data for the purpose “Supply and billing” (UK GDPR Art 5(1)(b), (f); Art 4(12)). It is a personal data breach, now in the breach register.'
 		);
 		expect(supervisor).toMatchObject({ who: 'Sam Whitlock', kind: 'persona' });
-		expect(supervisor!.text).toContain('Home Services sales may not receive customers’ data for the purpose supply-and-billing');
+		expect(supervisor!.text).toContain('Home Services sales may not receive customers’ data for the purpose “Supply and billing”');
 		expect(outcome.core).toMatchObject({ ok: true, value: { disclosure: { authorised: false, recipientRole: 'Home Services sales' }, breach: { id: expect.any(String) } } });
 	});
 
@@ -88,7 +88,7 @@ describe('the disclosure operation on a directory entry', () => {
 		const loaded = load(withDirectory);
 		const { db, view } = start(loaded);
 		const outcome = act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'billing'));
-		expect(outcome.transcript.map((t) => t.text)).toEqual(['Disclose data (balance; to billing; for supply-and-billing; by internal): disclosure logged as authorised.']);
+		expect(outcome.transcript.map((t) => t.text)).toEqual(['Disclose data (balance; to Billing team; for Supply and billing; internally): disclosure logged as authorised.']);
 		expect(breachRegister({ db, workspaceId: view.workspaceId, clock: () => view.clock })).toEqual([]);
 	});
 });

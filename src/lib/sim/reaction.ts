@@ -7,6 +7,7 @@
  */
 import type { DisclosureOutcome, DisclosureProblem } from '../core';
 import type { TranscriptEntry } from './attempt-record';
+import { fieldWords } from './desk/words';
 import type { SimEvent } from './events';
 import type { Scenario } from './scenario-schema';
 
@@ -48,12 +49,12 @@ export function unauthorisedDisclosureLines(scenario: Scenario, written: readonl
 			const codes = Array.isArray(e.details?.problems) ? (e.details.problems as string[]) : [];
 			const why = outcome && outcome.problems.length > 0 ? problemWords(outcome.problems) : codes.join(', ');
 			const to = outcome?.disclosure.recipientName ?? 'someone without authority';
-			const what = (e.fields ?? []).join(', ');
+			const what = (e.fields ?? []).map(fieldWords).join(', ');
 			return {
 				at,
 				kind: 'persona' as const,
 				who: supervisor?.name ?? DEFAULT_SUPERVISOR,
-				text: `Stop there: that was an unauthorised disclosure. ${what === '' ? 'Customer data' : what} went to ${to}: ${why}. ${supervisor?.onUnauthorisedDisclosure ?? DEFAULT_SUPERVISOR_WORDS}`,
+				text: `Stop there: that was an unauthorised disclosure. ${what === '' ? 'Customer data' : what.charAt(0).toUpperCase() + what.slice(1)} went to ${to}: ${why}. ${supervisor?.onUnauthorisedDisclosure ?? DEFAULT_SUPERVISOR_WORDS}`,
 				eventIds: breachEvents.map((b) => b.id)
 			};
 		});

@@ -179,7 +179,7 @@ describe('applying a core operation', () => {
 		const entry = auditEntries(db, view.workspaceId).at(-1)!;
 		expect(entry).toMatchObject({ action: 'third-party.authority.checked', actorId: 'user-42', actorRole: 'agent', at: '2025-03-07T15:41:00.000Z' });
 		expect(checked!.transcript).toEqual([
-			{ seq: 4, at: '2025-03-07T15:41:00.000Z', kind: 'system', who: 'Record system', text: 'Check a third party\'s authority (receive-information; of financial): no such authority on file.', eventIds: [entry.id] },
+			{ seq: 4, at: '2025-03-07T15:41:00.000Z', kind: 'system', who: 'Record system', text: 'Check a third party\'s authority (receive information; of financial): no such authority on file.', eventIds: [entry.id] },
 			{ seq: 5, at: '2025-03-07T15:42:00.000Z', kind: 'persona', who: 'Sarah Hughes', text: 'Hello? Are you still there? So what\'s the balance?', eventIds: [] }
 		]);
 	});
@@ -189,7 +189,7 @@ describe('applying a core operation', () => {
 		const [missing] = apply(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }));
 		expect(missing).toMatchObject({ actionSeq: 1, clock: '2025-03-07T15:41:00.000Z', core: { ok: false, error: { code: 'customer.not-found' } } });
 		expect(getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2, clock: '2025-03-07T15:41:00.000Z' });
-		expect(getAttempt(db, view.id)!.transcript.at(-1)!.text).toBe('Open a customer record (for supply-and-billing): refused. No customer nobody');
+		expect(getAttempt(db, view.id)!.transcript.at(-1)!.text).toBe('Open a customer record (for Energy supply and billing): refused. No customer nobody');
 		// The stored outcome is what the page gets back on a reload.
 		expect(applyAction(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }), { expectedActionSeq: 1 })).toEqual({
 			ok: true,

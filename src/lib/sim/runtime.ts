@@ -18,8 +18,10 @@ import { z } from 'zod';
 import {
 	DEFAULT_MIGRATIONS_FOLDER,
 	canonicalJson,
+	directoryEntries,
 	getWorkspace,
 	openDatabase,
+	purposes,
 	seededIds,
 	verifyAuditChain,
 	writeTransaction,
@@ -54,7 +56,7 @@ import type { SimEvent } from './events';
 import { unauthorisedDisclosureLines } from './reaction';
 import { markAttempt } from './marking';
 import { VARIABLE_SET_EVENT } from './rules';
-import { describeAction, isCoreOperation, runOperation, type CoreOperationName } from './desk/registry';
+import { describeAction, isCoreOperation, runOperation, type ActionNames, type CoreOperationName } from './desk/registry';
 import type { LoadedScenario } from './scenario-check';
 import { DEFAULT_CREDIT } from './scenario-schema';
 import type { AttemptRow } from './schema';
@@ -284,7 +286,7 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 			const before = auditHead(db, row.workspaceId);
 			core = runOperation(operation, ctx, input);
 			const written = auditEventsAfter(db, row.workspaceId, before).map(({ auditSeq, ...e }) => ({ ...e, seq: auditSeq }));
-			turn.say({ at, kind: 'system', who: SYSTEM, text: describeAction(operation, input, core), eventIds: written.map((e) => e.id) });
+			turn.say({ at, kind: 'system', who: SYSTEM, text: describeAction(operation, input, core, organisationNames(ctx)), eventIds: written.map((e) => e.id) });
 			for (const line of unauthorisedDisclosureLines(scenario, written, core.ok ? core.value : undefined, at)) turn.say(line);
 			turn.advance(durationMs(scenario.clock.coreAction));
 			if (node !== null) node = afterCoreAction(turn, node.id, written);
@@ -306,6 +308,18 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 		keepDeskState(db, row.id, stored);
 		return outcome;
 	});
+}
+
+/**
+ * What the attempt's organisation calls its purposes and directory entries: the transcript's line
+ * for an action names them as the learner's screen does, never by code (retired purposes too, so a
+ * refusal for one still names it).
+ */
+function organisationNames(ctx: CoreContext): ActionNames {
+	return {
+		purposes: new Map(purposes(ctx).map((p) => [p.code, p.name])),
+		recipients: new Map(directoryEntries(ctx).map((e) => [e.code, e.name]))
+	};
 }
 
 /** Ends the attempt and marks it; ending again returns the same result. */

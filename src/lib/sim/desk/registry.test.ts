@@ -51,7 +51,7 @@ describe('the record system’s operations', () => {
 describe('the transcript’s words for an action', () => {
 	it('name the operation, what it was about and how it came out', () => {
 		expect(describeAction('giveConsent', { customerId: 'c1', purposeCode: 'marketing', channel: 'email', method: 'verbal-documented' }, { ok: true, value: {} })).toBe(
-			'Record consent (marketing; by email; verbal-documented): consent recorded.'
+			'Record consent (marketing; by email; verbal, documented): consent recorded.'
 		);
 		expect(describeAction('viewCustomer', { customerId: 'c1', purposeCode: 'billing' }, { ok: false, error: { code: 'purpose.not-found', message: 'No active purpose "billing"' } })).toBe(
 			'Open a customer record (for billing): refused. No active purpose "billing"'
@@ -59,14 +59,29 @@ describe('the transcript’s words for an action', () => {
 		expect(describeAction('endRelationship', 42, { ok: true, value: null })).toBe('Close the account (end the relationship): relationship ended: retention periods start.');
 	});
 
+	it('name purposes and teams as the organisation does, fields as the record labels them, and choices in words, never by code', () => {
+		const named = { purposes: new Map([['supply-and-billing', 'Energy supply and billing']]), recipients: new Map([['billing', 'Billing team']]) };
+		const input = { customerId: 'c1', fields: ['dateOfBirth', 'balance'], recipient: { type: 'colleague', directoryCode: 'billing' }, purposeCode: 'supply-and-billing', channel: 'in-person' };
+		expect(describeAction('disclose', input, { ok: true, value: { problems: [] } }, named)).toBe(
+			'Disclose data (date of birth, balance; to Billing team; for Energy supply and billing; in person): disclosure logged as authorised.'
+		);
+		expect(describeAction('viewCustomer', { customerId: 'c1', purposeCode: 'supply-and-billing' }, { ok: true, value: { fields: [1, 2] } }, named)).toBe(
+			'Open a customer record (for Energy supply and billing): 2 fields shown.'
+		);
+		// A code the organisation does not name is still said in words.
+		expect(describeAction('checkAuthority', { action: 'receive-information', categories: ['financial'] }, { ok: true, value: { authorised: false, gaps: ['category-not-in-scope'] } })).toBe(
+			"Check a third party's authority (receive information; of financial): not covered (details outside its scope)."
+		);
+	});
+
 	it('say what the OPG register found and whether the caller is an attorney, never the reference or names searched', () => {
 		const input = { reference: '7000 4821 3366', attorneyName: 'Peter Ellis', donorName: '' };
 		const entry = { reference: '7000-4821-3366', donorName: 'Margaret Ellis', attorneyNames: ['Peter Ellis'], lpaType: 'property-and-financial-affairs', status: 'registered', registeredOn: '2023-05-10' };
 		const found = describeAction('checkOpgRegister', input, { ok: true, value: { entries: [entry], attorneyListed: true } });
-		expect(found).toBe('Check the OPG register (by reference, attorneyName): found: property-and-financial-affairs; registered; since 2023-05-10; the caller is a listed attorney.');
+		expect(found).toBe('Check the OPG register (by reference, attorney name): found: property and financial affairs; registered; since 2023-05-10; the caller is a listed attorney.');
 		expect(found).not.toMatch(/4821|Ellis/);
 		expect(describeAction('checkOpgRegister', input, { ok: true, value: { entries: [], attorneyListed: null } })).toBe(
-			'Check the OPG register (by reference, attorneyName): no LPA on the register matches.'
+			'Check the OPG register (by reference, attorney name): no LPA on the register matches.'
 		);
 	});
 

@@ -2,9 +2,10 @@
  * The simulation desk's one registry of operations: every core operation a learner may perform,
  * declared once, by name. An entry says what the page and the transcript call it (label), where the
  * desk draws it (the panel, and the form of forms.ts whose button submits it), how it runs against
- * the core, a short non-personal summary of its input for the transcript (field names, codes,
- * counts; never values), its outcome in plain words, and whether it changes a customer's values
- * (a record opened before it then shows old values: state.ts).
+ * the core, a short non-personal summary of its input for the transcript (fields, purposes, choices
+ * and counts, in the words the record shows them with; never values), its outcome in plain words,
+ * and whether it changes a customer's values (a record opened before it then shows old values:
+ * state.ts).
  *
  * Input comes from the learner's page and is untrusted: each operation checks its own input (the
  * core parses every input object with its schema; the few positional ones are parsed here), so a
@@ -76,6 +77,7 @@ import {
 import { problemWords } from '../reaction';
 import { deskForms, parseFormId, type FormKey, type FormSpec } from './forms';
 import type { PanelKey } from './panels';
+import { fieldWords, words } from './words';
 
 export interface CoreOperation {
 	/** What the page calls it, e.g. "Check a third party's authority". */
@@ -88,11 +90,25 @@ export interface CoreOperation {
 	/** It changes a customer's values: a record opened before it is out of date (state.ts). */
 	changesValues?: true;
 	run(ctx: CoreContext, input: unknown): Result<unknown>;
-	/** A short summary of the input for the transcript: names and codes, never personal values. */
-	describe(input: unknown): string;
+	/**
+	 * A short summary of the input for the transcript: what was chosen, in words (the organisation's
+	 * names for its purposes and teams, the record's labels for fields), never personal values.
+	 */
+	describe(input: unknown, names: ActionNames): string;
 	/** The successful outcome in plain words. */
 	outcome(value: unknown): string;
 }
+
+/**
+ * What the organisation of an attempt calls its codes: its purposes and its directory's teams and
+ * bodies, by code. The transcript names them so; a code it does not know is spelled out in words.
+ */
+export interface ActionNames {
+	purposes: ReadonlyMap<string, string>;
+	recipients: ReadonlyMap<string, string>;
+}
+
+const NO_NAMES: ActionNames = { purposes: new Map(), recipients: new Map() };
 
 // ── Reading untrusted input for summaries ────────────────────────────────────────────────────
 
@@ -119,16 +135,54 @@ function code(input: unknown, key: string): string {
 	return isCode(value) ? value : '';
 }
 
-/** A list of codes (fields, categories), joined. */
-function names(input: unknown, key: string): string {
-	const value = get(input, key);
-	return Array.isArray(value) ? value.filter(isCode).join(', ') : '';
+/** A code of a fixed list (a channel, a method, a state) in a sentence: "in person", "knowledge-based …". */
+function term(value: string): string {
+	if (value === '') return '';
+	const said = words(value);
+	// An abbreviation or a proper name keeps its capitals ("SAR", "ICO"); a common word is lower-case.
+	return /^[A-Z][a-z]/.test(said) ? said.charAt(0).toLowerCase() + said.slice(1) : said;
 }
 
-/** The keys of an object (the fields offered, the items supplied): names, not values. */
+/** A code of a fixed list, in words. */
+function choice(input: unknown, key: string): string {
+	return term(code(input, key));
+}
+
+/** How something was done, as a phrase: "by phone", "in person", "internally", "on every channel". */
+function by(input: unknown): string {
+	const channel = code(input, 'channel');
+	if (channel === '') return '';
+	if (channel === 'in-person') return 'in person';
+	if (channel === 'internal') return 'internally';
+	if (channel === 'all') return 'on every channel';
+	return `by ${term(channel)}`;
+}
+
+/** A field, as the record labels it. */
+function field(input: unknown, key: string): string {
+	const value = code(input, key);
+	return value === '' ? '' : fieldWords(value);
+}
+
+/** A purpose, by the name the organisation gives it. */
+function purpose(input: unknown, key: string, named: ActionNames): string {
+	const value = code(input, key);
+	return value === '' ? '' : (named.purposes.get(value) ?? term(value));
+}
+
+/** The codes of a list (fields, categories), each in words. */
+function list(input: unknown, key: string, say: (code: string) => string = term): string {
+	const value = get(input, key);
+	return Array.isArray(value) ? value.filter(isCode).map(say).join(', ') : '';
+}
+
+/** A list of fields, as the record labels them. */
+const fields = (input: unknown, key: string) => list(input, key, fieldWords);
+
+/** The keys of an object (the fields offered, the items supplied): field labels, not values. */
 function keys(input: unknown, key: string): string {
 	const value = get(input, key);
-	return value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).filter(isCode).join(', ') : '';
+	return value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).filter(isCode).map(fieldWords).join(', ') : '';
 }
 
 const parts = (...items: (string | false | undefined)[]) => items.filter((i): i is string => typeof i === 'string' && i !== '').join('; ');
@@ -141,7 +195,7 @@ function count(value: unknown, key: string): number | undefined {
 
 /** A request after a transition: its state and due date. */
 function requestState(value: unknown): string {
-	const state = code(value, 'state');
+	const state = choice(value, 'state');
 	const due = code(value, 'dueDate');
 	return parts(state && `now ${state}`, due && `response due ${due}`) || 'done';
 }
@@ -149,7 +203,7 @@ function requestState(value: unknown): string {
 /** A breach after an update: its risk and whether it is still open. */
 function breachState(value: unknown): string {
 	const risk = code(value, 'risk');
-	return parts(risk && risk !== 'unassessed' && `risk ${risk}`, get(value, 'closedAt') ? 'closed' : 'open');
+	return parts(risk && risk !== 'unassessed' && `risk: ${term(risk)}`, get(value, 'closedAt') ? 'closed' : 'open');
 }
 
 // ── Positional core functions, given an object input ─────────────────────────────────────────
@@ -170,8 +224,8 @@ export const CORE_OPERATIONS = {
 		label: 'Search for a customer',
 		shown: { panel: 'search', form: 'search' },
 		run: untrusted(searchCustomers),
-		describe: (input) =>
-			parts(labelled('by', ['name', 'postcode', 'dateOfBirth', 'reference', 'email', 'phone'].filter((k) => get(input, k) !== undefined).join(', ')), labelled('for', code(input, 'purposeCode'))),
+		describe: (input, named) =>
+			parts(labelled('by', ['name', 'postcode', 'dateOfBirth', 'reference', 'email', 'phone'].filter((k) => get(input, k) !== undefined).map(fieldWords).join(', ')), labelled('for', purpose(input, 'purposeCode', named))),
 		outcome: (value) => `${count(value, 'total') ?? 0} found`
 	},
 	viewCustomer: {
@@ -181,29 +235,29 @@ export const CORE_OPERATIONS = {
 			const parsed = parseInput(viewInput, input);
 			return parsed.ok ? getCustomer(ctx, parsed.value.customerId, { purposeCode: parsed.value.purposeCode }) : parsed;
 		},
-		describe: (input) => labelled('for', code(input, 'purposeCode')),
+		describe: (input, named) => labelled('for', purpose(input, 'purposeCode', named)),
 		outcome: (value) => `${count(value, 'fields') ?? 0} fields shown`
 	},
 	recordCustomer: {
 		label: 'Record a new customer',
 		shown: { panel: 'new', form: 'newCustomer' },
 		run: untrusted(recordCustomer),
-		describe: (input) => parts(keys(input, 'fields'), labelled('for', names(input, 'purposeCodes'))),
+		describe: (input, named) => parts(keys(input, 'fields'), labelled('for', list(input, 'purposeCodes', (c) => named.purposes.get(c) ?? term(c)))),
 		outcome: (value) => labelled('recorded as', code(value, 'reference')) || 'recorded'
 	},
 	addCustomerFields: {
 		label: 'Add details to a customer record',
 		changesValues: true,
 		run: untrusted(addCustomerFields),
-		describe: (input) => parts(keys(input, 'fields'), labelled('for', names(input, 'purposeCodes'))),
-		outcome: (value) => labelled('recorded', names(value, 'recordedFields')) || 'recorded'
+		describe: (input, named) => parts(keys(input, 'fields'), labelled('for', list(input, 'purposeCodes', (c) => named.purposes.get(c) ?? term(c)))),
+		outcome: (value) => labelled('recorded', fields(value, 'recordedFields')) || 'recorded'
 	},
 	correctField: {
 		label: 'Correct a detail',
 		shown: { panel: 'record', form: 'correct' },
 		changesValues: true,
 		run: untrusted(correctField),
-		describe: (input) => code(input, 'field'),
+		describe: (input) => field(input, 'field'),
 		outcome: () => 'corrected, with the old value kept in its history'
 	},
 	completeField: {
@@ -211,7 +265,7 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'record', form: 'statement' },
 		changesValues: true,
 		run: untrusted(completeField),
-		describe: (input) => code(input, 'field'),
+		describe: (input) => field(input, 'field'),
 		outcome: () => 'statement added'
 	},
 	contestField: {
@@ -219,7 +273,7 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'record', form: 'accuracy' },
 		changesValues: true,
 		run: untrusted(contestField),
-		describe: (input) => code(input, 'field'),
+		describe: (input) => field(input, 'field'),
 		outcome: () => 'flagged as contested'
 	},
 	confirmAccuracy: {
@@ -227,7 +281,7 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'record', form: 'accuracy' },
 		changesValues: true,
 		run: untrusted(confirmAccuracy),
-		describe: (input) => code(input, 'field'),
+		describe: (input) => field(input, 'field'),
 		outcome: () => 'accuracy confirmed'
 	},
 	restrictField: {
@@ -235,14 +289,14 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'record', form: 'restrict' },
 		changesValues: true,
 		run: untrusted(restrictField),
-		describe: (input) => parts(names(input, 'fields'), code(input, 'ground')),
-		outcome: (value) => labelled('restricted', names(value, 'fields')) || 'restricted'
+		describe: (input) => parts(fields(input, 'fields'), choice(input, 'ground')),
+		outcome: (value) => labelled('restricted', fields(value, 'fields')) || 'restricted'
 	},
 	notifyRestrictionLift: {
 		label: 'Tell the person a restriction will be lifted',
 		shown: { panel: 'record', form: 'liftRestriction' },
 		run: untrusted(notifyRestrictionLift),
-		describe: (input) => names(input, 'fields'),
+		describe: (input) => fields(input, 'fields'),
 		outcome: () => 'person told'
 	},
 	liftRestriction: {
@@ -250,7 +304,7 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'record', form: 'liftRestriction' },
 		changesValues: true,
 		run: untrusted(liftRestriction),
-		describe: (input) => names(input, 'fields'),
+		describe: (input) => fields(input, 'fields'),
 		outcome: () => 'restriction lifted'
 	},
 	readBack: {
@@ -262,7 +316,7 @@ export const CORE_OPERATIONS = {
 			const { customerId, fields, verificationId, interactionId } = parsed.value;
 			return readBack(ctx, customerId, fields, { verificationId, interactionId });
 		},
-		describe: (input) => names(input, 'fields'),
+		describe: (input) => fields(input, 'fields'),
 		outcome: () => 'read back'
 	},
 	endRelationship: {
@@ -279,15 +333,15 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'record', form: 'legalHold' },
 		changesValues: true,
 		run: untrusted(applyLegalHold),
-		describe: (input) => parts(names(input, 'fields') || names(input, 'categories') || 'all details', code(input, 'reasonCode')),
-		outcome: (value) => labelled('held', names(value, 'fields')) || 'held'
+		describe: (input) => parts(fields(input, 'fields') || list(input, 'categories') || 'all details', choice(input, 'reasonCode')),
+		outcome: (value) => labelled('held', fields(value, 'fields')) || 'held'
 	},
 	releaseLegalHold: {
 		label: 'Release a legal hold',
 		shown: { panel: 'record', form: 'legalHold' },
 		changesValues: true,
 		run: untrusted(releaseLegalHold),
-		describe: (input) => names(input, 'fields') || names(input, 'categories') || 'all details',
+		describe: (input) => fields(input, 'fields') || list(input, 'categories') || 'all details',
 		outcome: () => 'released'
 	},
 	runDisposal: {
@@ -304,18 +358,18 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'identity', form: 'verify' },
 		run: untrusted(verifyIdentity),
 		describe: (input) =>
-			parts(code(input, 'requesterType'), code(input, 'method'), labelled('items given:', keys(input, 'supplied')), labelled('read out:', names(input, 'readOut'))),
-		outcome: (value) => code(get(value, 'attempt'), 'outcome') || 'recorded'
+			parts(choice(input, 'requesterType'), choice(input, 'method'), labelled('items given:', keys(input, 'supplied')), labelled('read out:', fields(input, 'readOut'))),
+		outcome: (value) => choice(get(value, 'attempt'), 'outcome') || 'recorded'
 	},
 	checkAuthority: {
 		label: "Check a third party's authority",
 		shown: { panel: 'identity', form: 'checkAuthority' },
 		run: untrusted(checkAuthority),
-		describe: (input) => parts(code(input, 'action'), labelled('of', names(input, 'categories'))),
+		describe: (input) => parts(choice(input, 'action'), labelled('of', list(input, 'categories'))),
 		outcome: (value) => {
 			if (get(value, 'authorised') === true) return 'the authority on file covers this';
-			const gaps = names(value, 'gaps');
-			return gaps.includes('not-on-file') ? 'no such authority on file' : `not covered (${gaps})`;
+			const gaps = get(value, 'gaps');
+			return Array.isArray(gaps) && gaps.includes('not-on-file') ? 'no such authority on file' : `not covered (${list(value, 'gaps')})`;
 		}
 	},
 	checkOpgRegister: {
@@ -323,13 +377,13 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'identity', form: 'opgRegister' },
 		run: untrusted(searchOpgRegister),
 		// The reference and names are what was searched for: the summary says only which were given.
-		describe: (input) => labelled('by', ['reference', 'donorName', 'attorneyName'].filter((k) => typeof get(input, k) === 'string' && get(input, k) !== '').join(', ')),
+		describe: (input) => labelled('by', ['reference', 'donorName', 'attorneyName'].filter((k) => typeof get(input, k) === 'string' && get(input, k) !== '').map(fieldWords).join(', ')),
 		outcome: (value) => {
 			const entries = get(value, 'entries');
 			if (!Array.isArray(entries) || entries.length === 0) return 'no LPA on the register matches';
 			const listed = get(value, 'attorneyListed');
 			const attorney = listed === true ? '; the caller is a listed attorney' : listed === false ? '; the caller is not among its attorneys' : '';
-			const found = entries.map((e) => parts(code(e, 'lpaType'), code(e, 'status'), labelled('since', code(e, 'registeredOn')))).join('; ');
+			const found = entries.map((e) => parts(choice(e, 'lpaType'), choice(e, 'status'), labelled('since', code(e, 'registeredOn')))).join('; ');
 			return `${entries.length === 1 ? 'found' : `${entries.length} found`}: ${found}${attorney}`;
 		}
 	},
@@ -337,27 +391,30 @@ export const CORE_OPERATIONS = {
 		label: 'Record a third party’s authority',
 		shown: { panel: 'identity', form: 'authorise' },
 		run: untrusted(authoriseThirdParty),
-		describe: (input) => parts(code(input, 'relationship'), code(input, 'authorityType'), code(input, 'lpaType'), labelled('covering', names(input, 'scopeCategories'))),
+		describe: (input) => parts(choice(input, 'relationship'), choice(input, 'authorityType'), choice(input, 'lpaType'), labelled('covering', list(input, 'scopeCategories'))),
 		outcome: () => 'authority recorded'
 	},
 	revokeThirdPartyAuthority: {
 		label: 'Revoke a third party’s authority',
 		run: untrusted(revokeThirdPartyAuthority),
-		describe: (input) => code(input, 'reason'),
+		describe: (input) => choice(input, 'reason'),
 		outcome: () => 'authority revoked'
 	},
 	disclose: {
 		label: 'Disclose data',
 		shown: { panel: 'disclose', form: 'disclose' },
 		run: untrusted(disclose),
-		describe: (input) =>
-			parts(
-				names(input, 'fields'),
-				labelled('to', code(get(input, 'recipient'), 'directoryCode') || code(get(input, 'recipient'), 'type')),
-				labelled('for', code(input, 'purposeCode')),
-				code(input, 'basisOrExemption'),
-				labelled('by', code(input, 'channel'))
-			),
+		describe: (input, named) => {
+			const recipient = get(input, 'recipient');
+			const team = code(recipient, 'directoryCode');
+			return parts(
+				fields(input, 'fields'),
+				labelled('to', team === '' ? choice(recipient, 'type') : (named.recipients.get(team) ?? term(team))),
+				labelled('for', purpose(input, 'purposeCode', named)),
+				choice(input, 'basisOrExemption'),
+				by(input)
+			);
+		},
 		outcome: (value) => {
 			const problems = get(value, 'problems');
 			if (!Array.isArray(problems) || problems.length === 0) return 'disclosure logged as authorised';
@@ -369,7 +426,7 @@ export const CORE_OPERATIONS = {
 		label: 'Log the contact',
 		shown: { panel: 'contact', form: 'interaction' },
 		run: untrusted(logInteraction),
-		describe: (input) => parts(code(input, 'direction'), code(input, 'channel'), code(input, 'partyType')),
+		describe: (input) => parts(choice(input, 'direction'), choice(input, 'channel'), choice(input, 'partyType')),
 		outcome: () => 'logged'
 	},
 
@@ -378,32 +435,32 @@ export const CORE_OPERATIONS = {
 		label: 'Record consent',
 		shown: { panel: 'consent', form: 'consent' },
 		run: untrusted(giveConsent),
-		describe: (input) => parts(code(input, 'purposeCode'), labelled('by', code(input, 'channel')), code(input, 'method')),
+		describe: (input, named) => parts(purpose(input, 'purposeCode', named), by(input), choice(input, 'method')),
 		outcome: () => 'consent recorded'
 	},
 	withdrawConsent: {
 		label: 'Withdraw consent',
 		shown: { panel: 'consent', form: 'withdrawConsent' },
 		run: untrusted(withdrawConsent),
-		describe: (input) => parts(code(input, 'purposeCode'), labelled('by', code(input, 'channel'))),
+		describe: (input, named) => parts(purpose(input, 'purposeCode', named), by(input)),
 		outcome: () => 'consent withdrawn'
 	},
 	withdrawExplicitConsent: {
 		label: 'Withdraw explicit consent for sensitive details',
 		shown: { panel: 'consent', form: 'withdrawExplicitConsent' },
 		run: untrusted(withdrawExplicitConsent),
-		describe: (input) => names(input, 'fields') || 'every detail held on explicit consent',
+		describe: (input) => fields(input, 'fields') || 'every detail held on explicit consent',
 		outcome: (value) => {
 			const kept = get(value, 'keptFields');
-			const keptNames = Array.isArray(kept) ? kept.map((k) => code(k, 'field')).filter(Boolean).join(', ') : '';
-			return parts(labelled('erased', names(value, 'erasedFields')), labelled('kept under another condition', keptNames), labelled('kept under legal hold', names(value, 'heldFields'))) || 'withdrawn';
+			const keptNames = Array.isArray(kept) ? kept.map((k) => field(k, 'field')).filter(Boolean).join(', ') : '';
+			return parts(labelled('erased', fields(value, 'erasedFields')), labelled('kept under another condition', keptNames), labelled('kept under legal hold', fields(value, 'heldFields'))) || 'withdrawn';
 		}
 	},
 	recordMarketingObjection: {
 		label: 'Record an objection to marketing',
 		shown: { panel: 'consent', form: 'objection' },
 		run: untrusted(recordMarketingObjection),
-		describe: (input) => labelled('by', code(input, 'channel')),
+		describe: (input) => by(input),
 		outcome: () => 'objection recorded: marketing stops'
 	},
 
@@ -412,7 +469,7 @@ export const CORE_OPERATIONS = {
 		label: 'Log a rights request',
 		shown: { panel: 'requests', form: 'logRequest' },
 		run: untrusted(logRequest),
-		describe: (input) => parts(code(input, 'kind'), get(input, 'verbal') === true ? 'verbal' : get(input, 'verbal') === false ? 'written' : '', labelled('by', code(input, 'channel'))),
+		describe: (input) => parts(choice(input, 'kind'), get(input, 'verbal') === true ? 'verbal' : get(input, 'verbal') === false ? 'written' : '', by(input)),
 		outcome: requestState
 	},
 	matchRequest: {
@@ -460,7 +517,7 @@ export const CORE_OPERATIONS = {
 	requestFee: {
 		label: 'Ask for a fee',
 		run: untrusted(requestFee),
-		describe: (input) => code(input, 'grounds'),
+		describe: (input) => choice(input, 'grounds'),
 		outcome: requestState
 	},
 	receiveFee: {
@@ -473,14 +530,14 @@ export const CORE_OPERATIONS = {
 		label: 'Extend the deadline',
 		shown: { panel: 'requests', form: 'req-extend' },
 		run: untrusted(extendRequest),
-		describe: (input) => code(input, 'reason'),
+		describe: (input) => choice(input, 'reason'),
 		outcome: requestState
 	},
 	refuseRequest: {
 		label: 'Refuse a request',
 		shown: { panel: 'requests', form: 'req-refuse' },
 		run: untrusted(refuseRequest),
-		describe: (input) => code(input, 'grounds'),
+		describe: (input) => choice(input, 'grounds'),
 		outcome: requestState
 	},
 	withdrawRequest: {
@@ -501,21 +558,21 @@ export const CORE_OPERATIONS = {
 		label: 'Decide about another person’s information',
 		shown: { panel: 'requests', form: 'req-redaction' },
 		run: untrusted(decideRedaction),
-		describe: (input) => parts(code(input, 'decision'), [code(input, 'sourceTable'), code(input, 'sourceField')].filter(Boolean).join('.')),
+		describe: (input) => parts(choice(input, 'decision'), labelled('about', [choice(input, 'sourceTable'), field(input, 'sourceField')].filter(Boolean).join(': '))),
 		outcome: () => 'decision recorded'
 	},
 	assembleResponse: {
 		label: 'Assemble the response',
 		shown: { panel: 'requests', form: 'req-assemble' },
 		run: untrusted(assembleResponse),
-		describe: (input) => (get(input, 'items') === undefined ? 'every Art 15 item' : labelled('items:', names(input, 'items'))),
+		describe: (input) => (get(input, 'items') === undefined ? 'every Art 15 item' : labelled('items:', list(input, 'items'))),
 		outcome: requestState
 	},
 	completeRequest: {
 		label: 'Send the response and close the request',
 		shown: { panel: 'requests', form: 'req-complete' },
 		run: untrusted(completeRequest),
-		describe: (input) => labelled('by', code(input, 'channel')),
+		describe: (input) => by(input),
 		outcome: requestState
 	},
 	fulfilRectification: {
@@ -524,8 +581,8 @@ export const CORE_OPERATIONS = {
 		changesValues: true,
 		run: untrusted(fulfilRectification),
 		describe: (input) => {
-			const fields = (list: unknown) => (Array.isArray(list) ? list.map((c) => code(c, 'field')).filter(Boolean) : []);
-			return [...fields(get(input, 'corrections')), ...fields(get(input, 'statements'))].join(', ');
+			const named = (changes: unknown) => (Array.isArray(changes) ? changes.map((c) => field(c, 'field')).filter(Boolean) : []);
+			return [...named(get(input, 'corrections')), ...named(get(input, 'statements'))].join(', ');
 		},
 		outcome: requestState
 	},
@@ -534,7 +591,7 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'requests', form: 'req-restrict' },
 		changesValues: true,
 		run: untrusted(fulfilRestriction),
-		describe: (input) => parts(names(input, 'fields'), code(input, 'ground')),
+		describe: (input) => parts(fields(input, 'fields'), choice(input, 'ground')),
 		outcome: requestState
 	},
 	fulfilErasure: {
@@ -542,21 +599,21 @@ export const CORE_OPERATIONS = {
 		shown: { panel: 'requests', form: 'req-erase' },
 		changesValues: true,
 		run: untrusted(fulfilErasure),
-		describe: (input) => code(input, 'ground'),
+		describe: (input) => choice(input, 'ground'),
 		outcome: requestState
 	},
 	fulfilObjection: {
 		label: 'Act on an objection',
 		shown: { panel: 'requests', form: 'req-objection' },
 		run: untrusted(fulfilObjection),
-		describe: (input) => (get(input, 'directMarketing') !== undefined ? 'direct marketing' : code(get(input, 'processing'), 'purposeCode')),
+		describe: (input, named) => (get(input, 'directMarketing') !== undefined ? 'direct marketing' : purpose(get(input, 'processing'), 'purposeCode', named)),
 		outcome: requestState
 	},
 	notifyRecipients: {
 		label: 'Tell the recipients (Art 19)',
 		shown: { panel: 'requests', form: 'req-notify' },
 		run: untrusted(notifyRecipients),
-		describe: (input) => labelled('by', code(input, 'channel')),
+		describe: (input) => by(input),
 		outcome: (value) => `${Array.isArray(value) ? value.length : 0} recipients`
 	},
 
@@ -565,7 +622,7 @@ export const CORE_OPERATIONS = {
 		label: 'Register a breach',
 		shown: { panel: 'breaches', form: 'breach' },
 		run: untrusted(registerBreach),
-		describe: (input) => parts(names(input, 'dataCategories'), typeof get(input, 'approxSubjects') === 'number' ? `about ${String(get(input, 'approxSubjects'))} people` : ''),
+		describe: (input) => parts(list(input, 'dataCategories'), typeof get(input, 'approxSubjects') === 'number' ? `about ${String(get(input, 'approxSubjects'))} people` : ''),
 		outcome: (value) => labelled('report to the ICO due by', code(value, 'reportDueAt')) || 'registered'
 	},
 	containBreach: {
@@ -579,7 +636,7 @@ export const CORE_OPERATIONS = {
 		label: 'Assess the risk of a breach',
 		shown: { panel: 'breaches', form: 'br-assess' },
 		run: untrusted(assessBreachRisk),
-		describe: (input) => code(input, 'risk'),
+		describe: (input) => choice(input, 'risk'),
 		outcome: breachState
 	},
 	recordIcoNotification: {
@@ -607,7 +664,7 @@ export const CORE_OPERATIONS = {
 		label: 'Record the decision not to tell the people affected',
 		shown: { panel: 'breaches', form: 'br-notTold' },
 		run: untrusted(recordSubjectsNotTold),
-		describe: (input) => code(input, 'reason'),
+		describe: (input) => choice(input, 'reason'),
 		outcome: breachState
 	},
 	closeBreach: {
@@ -666,11 +723,11 @@ export function runOperation(name: CoreOperationName, ctx: CoreContext, input: u
 }
 
 /** The transcript's words for an action: what was done, and how it came out. */
-export function describeAction(name: CoreOperationName, input: unknown, result: Result<unknown>): string {
+export function describeAction(name: CoreOperationName, input: unknown, result: Result<unknown>, named: ActionNames = NO_NAMES): string {
 	const op: CoreOperation = CORE_OPERATIONS[name];
 	let summary = '';
 	try {
-		summary = op.describe(input);
+		summary = op.describe(input, named);
 	} catch {
 		summary = '';
 	}

@@ -14,6 +14,7 @@ const WORDS: Record<string, string> = {
 	unknown: 'Not known',
 	'in-person': 'In person',
 	'web-chat': 'Web chat',
+	sms: 'SMS',
 	'web-form': 'Web form',
 	'social-media': 'Social media',
 	internal: 'Internal',
@@ -45,7 +46,13 @@ const WORDS: Record<string, string> = {
 	'in-progress': 'In progress',
 	'response-ready': 'Response ready',
 	'partly-refused': 'Partly refused',
-	access: 'Access (SAR)'
+	access: 'Access (SAR)',
+	// Why a third party's authority does not cover what they ask (core/third-parties.ts).
+	'other-customer': 'It is for another customer',
+	'not-yet-valid': 'Not valid yet',
+	'action-not-in-scope': 'An action outside its scope',
+	'category-not-in-scope': 'Details outside its scope',
+	'lpa-type-not-in-scope': 'The LPA is of another type'
 };
 
 /** "addressLine1" → "Address line 1"; "unauthorised-third-party" → its words. */

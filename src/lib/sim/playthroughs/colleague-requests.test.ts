@@ -140,8 +140,8 @@ describe('colleague-requests', () => {
 			['system', 'Record system'],
 			['persona', 'Sam Whitlock']
 		]);
-		expect(wrongTeam!.transcript[0]!.text).toContain('logged as UNAUTHORISED: Priority Services team may not receive customers’ data for the purpose metering (UK GDPR Art 5(1)(b), (f); Art 4(12))');
-		expect(wrongTeam!.transcript[1]!.text).toMatch(/^Stop there: that was an unauthorised disclosure\. mobilePhone went to Amira Haddad: Priority Services team may not receive customers’ data .*complete the breach form/);
+		expect(wrongTeam!.transcript[0]!.text).toContain('logged as UNAUTHORISED: Priority Services team may not receive customers’ data for the purpose “Metering and meter installations” (UK GDPR Art 5(1)(b), (f); Art 4(12))');
+		expect(wrongTeam!.transcript[1]!.text).toMatch(/^Stop there: that was an unauthorised disclosure\. Mobile phone went to Amira Haddad: Priority Services team may not receive customers’ data .*complete the breach form/);
 		expect(typedRole!.transcript[0]!.text).toContain('The recipient is not in the directory');
 		// Neither moved the chat on: Amira waits until the disclosure is one the directory allows.
 		expect([wrongTeam!.node?.id, typedRole!.node?.id]).toEqual(['sending', 'sending']);

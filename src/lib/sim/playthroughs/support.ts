@@ -36,8 +36,32 @@ export function expectReplayIdentical(loaded: LoadedScenario, play: Pick<Playthr
 	expect(replayAttempt(play.db, loaded, play.attemptId)).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
 }
 
-/** A model answer: every point met, full marks, every criterion of the scenario evidenced, replayable. */
+/**
+ * A token of the record system's own vocabulary that a learner should never read: a kebab-case code
+ * ("supply-and-billing"), a camelCase field name ("dateOfBirth") or an id (a UUID).
+ */
+const CODE_LIKE = /(?<![\w-])[a-z]+(?:-[a-z]+)+(?![\w-])|\b[a-z]+[A-Z][A-Za-z]*\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+
+/**
+ * English words written with a hyphen, which look like kebab-case codes but are words. (A name that
+ * starts with a capital, "Anti-money-laundering checks", is not taken for a code.)
+ */
+const HYPHENATED_WORDS = new Set(['knowledge-based']);
+
+/** The code-like tokens in the record system's lines of a playthrough's conversation. */
+export function codesInSystemLines(play: Pick<Playthrough, 'outcomes'>): string[] {
+	return play.outcomes
+		.flatMap((o) => o.transcript)
+		.filter((line) => line.kind === 'system')
+		.flatMap((line) => [...line.text.matchAll(CODE_LIKE)].map((m) => m[0]).filter((token) => !HYPHENATED_WORDS.has(token.toLowerCase())).map((token) => `${token} in “${line.text}”`));
+}
+
+/**
+ * A model answer: every point met, full marks, every criterion of the scenario evidenced, replayable,
+ * and the record system's lines in words (no code, field name or id).
+ */
 export function expectModelAnswer(loaded: LoadedScenario, play: Playthrough): MarkingResult {
+	expect(codesInSystemLines(play)).toEqual([]);
 	const result = play.end();
 	expect(missed(result)).toEqual([]);
 	expect(result).toMatchObject({ score: 100, passed: true, criticalMisses: [] });
