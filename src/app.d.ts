@@ -8,6 +8,10 @@ declare global {
 			session: Session | null;
 			requestId: string;
 		}
+		interface PageState {
+			/** The assessor's review: the point or criterion chosen without a page load (shallow routing). */
+			review?: import('$lib/components/assess/review-selection').ReviewSelection;
+		}
 		interface Error {
 			message: string;
 			requestId?: string;

@@ -55,6 +55,8 @@ test('an assessor reviews a submitted attempt, overrides a point with feedback a
 	await review.sign('Sam Okafor');
 	await expect(assessor.locator('#signedName-error')).toContainText(assessorAccount.name);
 	await expect(assessor.getByLabel('Feedback to the learner', { exact: true })).toHaveValue('A careful call: nothing was disclosed.');
+	// The review shows one judgement at a time: back on the point, what was typed is there.
+	await review.select(pointTitle);
 	await expect(review.judgement(pointTitle).getByRole('textbox')).toHaveValue(/I judge this point differently/);
 	await expectNoViolations(assessor);
 

@@ -38,7 +38,13 @@ export class ReviewPage {
 	judgement(title: string | RegExp): Locator {
 		return this.page.getByRole('group', { name: title }).filter({ has: this.page.getByRole('radio', { name: 'Met', exact: true }) }).first();
 	}
+	/** The review shows one point or criterion's judgement at a time: choose it in the panel's list. */
+	async select(title: string | RegExp) {
+		await this.page.getByRole('navigation', { name: 'Points and criteria' }).getByRole('link', { name: title }).click();
+		await expect(this.judgement(title)).toBeVisible();
+	}
 	async judge(title: string | RegExp, met: boolean, feedback: string) {
+		await this.select(title);
 		const group = this.judgement(title);
 		await group.getByRole('radio', { name: met ? 'Met' : 'Not met', exact: true }).check();
 		await group.getByRole('textbox').fill(feedback);
