@@ -209,9 +209,10 @@ test('a core validation error is shown next to its field, and what was typed is 
 	await form.getByLabel('Address line 1').fill('27 Mill Lane');
 	await form.getByRole('button', { name: 'Record the customer' }).click();
 
-	// Focus goes to the list of problems; each links to its field, where the core's message is shown again.
+	// Focus goes to the first field with a problem; the list of problems, read out through the live region, links to each field, where the core's message is shown again.
 	const problems = form.getByRole('alert');
-	await expect(problems).toBeFocused();
+	await expect(form.locator('[aria-invalid="true"]').first()).toBeFocused();
+	await expect(sim.announcer()).toContainText('Enter a real UK postcode, like SW1A 1AA');
 	await expect(problems).toContainText('Enter a real UK postcode, like SW1A 1AA');
 	const postcode = form.getByLabel('Postcode');
 	await expect(postcode).toHaveAttribute('aria-invalid', 'true');
@@ -295,7 +296,10 @@ test('a whole call can be played with the keyboard alone', async ({ page }) => {
 	await typeToSelect(page, view.getByLabel('Purpose for opening it'), SUPPLY);
 	await tabTo(page, view.getByRole('button', { name: 'View record' }));
 	await key('Space');
-	await expect(sim.outcome(view)).toBeFocused();
+	// The record opens in its own section, and focus goes to its heading.
+	await expect(sim.section('Customer record')).toHaveAttribute('aria-current', 'page');
+	await expect(sim.panelHeading()).toBeFocused();
+	await expect(sim.announcer()).toContainText('fields shown');
 
 	await tabTo(page, sim.section('Identity & authority'));
 	await key('Enter');

@@ -21,6 +21,14 @@ export class SimulationScreen {
 	lines(): Locator {
 		return this.transcript().getByRole('listitem');
 	}
+	/** The desk's one live region: in the page from the start, written to after each change. */
+	announcer(): Locator {
+		return this.page.locator('#desk-announcer');
+	}
+	/** The open section's heading, where focus goes when a section opens. */
+	panelHeading(): Locator {
+		return this.page.locator('#panel-heading');
+	}
 	clock(): Locator {
 		return this.page.locator('.sim-header time');
 	}
@@ -74,7 +82,10 @@ export class SimulationScreen {
 		const form = this.form(`View ${reference}`);
 		await form.getByLabel('Purpose for opening it').selectOption({ label: purpose });
 		await form.getByRole('button', { name: 'View record' }).click();
-		await expect(this.outcome(form)).toContainText('fields shown');
+		// With scripts, the record opens in the Customer record section, and the live region says what was shown.
+		await expect(this.section('Customer record')).toHaveAttribute('aria-current', 'page');
+		await expect(this.page.getByRole('heading', { name: 'Customer record' })).toBeFocused();
+		await expect(this.announcer()).toContainText('fields shown');
 	}
 	async checkAuthority(ask: { person: string; about: string[]; act: string }) {
 		await this.open('Identity & authority');
