@@ -60,7 +60,7 @@ test('the model answer, played on the screen, meets every marking point', async 
 	await sim.say(/can't change the address on your say-so/);
 	await sim.say(/Does that all make sense/);
 	await sim.say(/Have a good weekend/);
-	await expect(page.getByText('The call has ended.')).toBeVisible();
+	await expect(page.getByText('The call has ended.', { exact: true })).toBeVisible();
 	await expect(page.getByText('Finish your work in the system, then end the attempt.')).toBeVisible();
 	await expect(sim.replies()).toHaveCount(0);
 
@@ -319,7 +319,7 @@ test('a whole call can be played with the keyboard alone', async ({ page }) => {
 	await say(/can't change the address on your say-so/);
 	await say(/Does that all make sense/);
 	await say(/Have a good weekend/);
-	await expect(page.getByText('The call has ended.')).toBeVisible();
+	await expect(page.getByText('The call has ended.', { exact: true })).toBeVisible();
 
 	await tabTo(page, sim.section('Log contact'));
 	await key('Enter');
@@ -377,7 +377,7 @@ test('the simulation screen has no WCAG 2.2 A/AA violations in its main states',
 	await sim.say(/Daniel can call us/);
 	await sim.say(/can't change the address on your say-so/);
 	await sim.say(/Bye now/);
-	await expect(page.getByText('The call has ended.')).toBeVisible();
+	await expect(page.getByText('The call has ended.', { exact: true })).toBeVisible();
 	await expectNoViolations(page);
 });
 
