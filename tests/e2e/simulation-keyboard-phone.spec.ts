@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { waitForHydration } from './support/accounts';
-import { expect, logInAsOwn, test } from './support/fixtures';
+import { addressHeaders, expect, logInAsOwn, test } from './support/fixtures';
 import { SimulationScreen, tabTo, typeToSelect } from './support/simulation';
 
 /**
@@ -168,4 +168,45 @@ test('at 390 px, after the skip link, the model answer is played by keyboard alo
 	await key('Enter');
 	await expect(page).toHaveURL(/\/debrief$/);
 	await expect(page.getByRole('heading', { level: 2, name: 'Passed' })).toBeVisible();
+});
+
+test('on a wide screen the conversation scrolls as a named region a keyboard reaches, with its newest line in view', async ({ page, learner }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await logInAsOwn(page, learner);
+	await page.goto('/learn/scenarios/spouse-caller');
+	await waitForHydration(page);
+	await page.getByRole('button', { name: /^(Start|Start a new attempt)$/ }).click();
+	await expect(page).toHaveURL(/\/learn\/attempts\/[0-9a-f-]{36}$/);
+	await waitForHydration(page);
+	const sim = new SimulationScreen(page);
+	await sim.say(/Bear with me a moment/);
+	const transcript = sim.transcript();
+	await expect(transcript).toHaveAttribute('tabindex', '0');
+	await tabTo(page, transcript);
+	await expect(transcript).toBeFocused();
+	await expect(sim.lines().last()).toBeInViewport();
+});
+
+test('without JavaScript the record system’s sections are ordinary links', async ({ browser, learner }) => {
+	const context = await browser.newContext({ extraHTTPHeaders: addressHeaders(), javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto('/login');
+	await page.getByLabel('Email address').fill(learner.email);
+	await page.getByLabel('Password').fill(learner.password);
+	await page.getByRole('button', { name: 'Log in' }).click();
+	await expect(page).toHaveURL('/learn');
+	await page.goto('/learn/scenarios/spouse-caller');
+	await page.getByRole('button', { name: /^(Start|Start a new attempt)$/ }).click();
+	await expect(page).toHaveURL(/\/learn\/attempts\/[0-9a-f-]{36}$/);
+	const sim = new SimulationScreen(page);
+	await sim.section('Identity & authority').click();
+	await expect(page).toHaveURL(/\?panel=identity$/);
+	await expect(sim.section('Identity & authority')).toHaveAttribute('aria-current', 'page');
+	await expect(sim.panelHeading()).toHaveText('Identity and authority');
+	// Back on Search, a search is a plain post that comes back to the same section.
+	await sim.section('Search').click();
+	await sim.form('Search').getByLabel('Name').fill('Hughes');
+	await sim.form('Search').getByRole('button', { name: 'Search' }).click();
+	await expect(sim.outcome(sim.form('Search'))).toContainText('1 found');
+	await context.close();
 });
