@@ -191,7 +191,7 @@ test('a second tab that fell behind shows where the attempt is now, and applies 
 
 	await sim.say(/Bear with me a moment/);
 	await behind.reply(/I can only discuss an account with the account holder/).click();
-	await expect(other.getByText('This attempt moved on in another tab: here is where it is now.')).toBeVisible();
+	await expect(other.locator('#desk-notice')).toHaveText('This attempt moved on in another tab: here is where it is now.');
 	await expect(behind.transcript()).toContainText('Bear with me a moment');
 	await expect(behind.transcript()).not.toContainText('I can only discuss an account with the account holder');
 	await expect(behind.lines()).toHaveCount(3);

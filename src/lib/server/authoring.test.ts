@@ -113,6 +113,20 @@ describe('drafts and their validation', () => {
 		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(draft.draftSource);
 	});
 
+	it('does not overwrite a draft changed since the editor loaded it, and saves on the draft it expected', async () => {
+		const { db, tutor } = await centre();
+		const opened = duplicate(db, tutor);
+		const elsewhere = opened.draftSource.replace(/^title: .*$/m, 'title: Changed in another tab');
+		const later = saveDraft(db, tutor, 'spouse-caller-gas', elsewhere, new Date(Date.parse(opened.updatedAt) + 60_000));
+		expect(later).toMatchObject({ ok: true });
+		const stale = saveDraft(db, tutor, 'spouse-caller-gas', opened.draftSource + '\n# mine', new Date(), opened.updatedAt);
+		expect(stale).toMatchObject({ ok: false, error: { code: 'draft.stale' } });
+		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(elsewhere);
+		const current = centreDraft(db, tutor, 'spouse-caller-gas')!;
+		expect(saveDraft(db, tutor, 'spouse-caller-gas', elsewhere + '\n# mine', new Date(), current.updatedAt)).toMatchObject({ ok: true });
+		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(elsewhere + '\n# mine');
+	});
+
 	it('cannot save a built-in scenario as a draft', async () => {
 		const { db, tutor } = await centre();
 		expect(saveDraft(db, tutor, 'spouse-caller', SPOUSE)).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });

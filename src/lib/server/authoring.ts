@@ -319,9 +319,25 @@ export async function importScenario(db: Db, author: Author, fileName: string, s
 
 // ── Drafts and publishing ────────────────────────────────────────────────────────────────────
 
-/** Saves a draft whatever its state (an invalid draft is still the tutor's work); only its size is limited. */
-export function saveDraft(db: Db, author: Author, scenarioId: string, source: string, now = new Date()): AuthoringResult<CentreScenario> {
-	if (!centreRow(db, author, scenarioId)) return NOT_FOUND;
+export const STALE_DRAFT_MESSAGE =
+	'This draft was changed somewhere else (another tab, or another tutor) after you opened it, so your change was not saved. Here is the draft as it is now: make your change again.';
+
+/**
+ * Saves a draft whatever its state (an invalid draft is still the tutor's work); only its size is
+ * limited. With `expectedUpdatedAt` (when the editor that made the change loaded the draft), a draft
+ * changed since then is not overwritten: 'draft.stale'.
+ */
+export function saveDraft(
+	db: Db,
+	author: Author,
+	scenarioId: string,
+	source: string,
+	now = new Date(),
+	expectedUpdatedAt?: string
+): AuthoringResult<CentreScenario> {
+	const current = centreRow(db, author, scenarioId);
+	if (!current) return NOT_FOUND;
+	if (expectedUpdatedAt !== undefined && current.updatedAt !== expectedUpdatedAt) return failure('draft.stale', STALE_DRAFT_MESSAGE);
 	if (byteLength(source) > MAX_SOURCE_BYTES) {
 		return failure('draft.too-large', `The draft is ${Math.ceil(byteLength(source) / 1024)} kB; a scenario may be at most ${MAX_SOURCE_LABEL}. It was not saved: shorten it first.`, { field: 'source' });
 	}
