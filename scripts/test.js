@@ -9,6 +9,9 @@ const ARTIFACTS = 'tests/.artifacts';
 mkdirSync(ARTIFACTS, { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
+/** Every failed test, named again just above the summary, so a run's tail says what failed. */
+const failures = [];
+const firstLine = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().split('\n')[0]?.slice(0, 300) ?? '';
 
 function step(title, cmd, args, env = {}) {
 	console.log(`\n=== ${title} ===`);
@@ -48,6 +51,11 @@ if (vitest) {
 	totals.passed += vitest.numPassedTests;
 	totals.failed += vitest.numFailedTests;
 	totals.skipped += vitest.numPendingTests + vitest.numTodoTests;
+	for (const file of vitest.testResults ?? []) {
+		for (const test of file.assertionResults ?? []) {
+			if (test.status === 'failed') failures.push(`vitest ${file.name.replace(`${process.cwd()}/`, '')} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+		}
+	}
 }
 if (!vitestOk && (!vitest || vitest.numFailedTests === 0)) problems.push('vitest did not complete');
 
@@ -68,6 +76,17 @@ try {
 		totals.passed += report.stats.expected + report.stats.flaky;
 		totals.failed += report.stats.unexpected;
 		totals.skipped += report.stats.skipped;
+		const walk = (suite) => {
+			for (const spec of suite.specs ?? []) {
+				for (const test of spec.tests ?? []) {
+					if (test.status !== 'unexpected') continue;
+					const last = test.results?.at(-1);
+					failures.push(`playwright ${spec.file}:${spec.line} › ${spec.title}: ${firstLine(last?.error?.message)}`);
+				}
+			}
+			for (const child of suite.suites ?? []) walk(child);
+		};
+		for (const suite of report.suites ?? []) walk(suite);
 	}
 	if (!e2eOk && (!report || report.stats.unexpected === 0)) problems.push('Playwright did not complete');
 } catch (error) {
@@ -75,6 +94,10 @@ try {
 }
 
 console.log('');
+if (failures.length > 0) {
+	console.log('Failed tests:');
+	for (const failure of failures) console.log(`  ${failure}`);
+}
 for (const problem of problems) console.log(`Problem: ${problem}`);
 const ok = problems.length === 0 && totals.failed === 0 && vitestOk && e2eOk;
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
