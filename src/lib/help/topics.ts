@@ -159,7 +159,7 @@ Each record has a **key**, a short name the rest of the scenario uses for it (th
 **Authorities.** A relative or friend may act for a customer only with an authority on file: a signed third-party authority, or a lasting power of attorney. An LPA says its type, \`property-and-financial-affairs\` or \`health-and-welfare\`, and the type limits what it covers whatever its scope says: a health and welfare attorney cannot be told the balance. The learner checks an LPA with **Check the OPG register**, which searches the register you give under \`opgRegister\` (reference, donor, attorneys, type, date registered and status: registered, pending, cancelled or revoked). The built-in scenario "lpa-attorney-caller" shows authorities and the register: duplicate it to start from one that works.`,
 		whereToEdit: 'In **Details and marking**, the section "Customer record": customers and their values, purposes and retention rules. Authorities, consents, requests and breaches are in the YAML view, under `seed`.',
 		mistakes: [
-			'Writing a date of birth or a number without quotes: values of the record are text, so write "1958-09-23".',
+			'Writing a number without quotes (a day of the month, a phone number with no spaces): values of the record are text, so write "1" or "07700900512". Quoting dates too does no harm.',
 			'A field under the wrong category (a postcode under identity): the check says which category it belongs to.',
 			'A purpose that lists more fields than it needs: the learner is marked on minimising data, so the seed should model it.'
 		],
@@ -441,14 +441,14 @@ The built-in scenario "colleague-requests" uses a directory with several teams, 
 A few rules of the format:
 
 - **Indentation is meaning**: two spaces per level, never tabs. A list item starts with a hyphen.
-- **Quote values that look like numbers or dates** when they are text: \`dateOfBirth: "1958-09-23"\`, \`directDebitDay: "1"\`.
+- **Quote values that look like numbers** when they are text: \`directDebitDay: "1"\`. Quoting dates does no harm either: \`dateOfBirth: "1958-09-23"\`.
 - **Long text**: after \`>-\` the indented lines are joined into one paragraph; after \`|\` the line breaks are kept (use it for the brief).
 - **Comments**: anything after \`#\` is a note for authors; the app ignores it, and the forms keep your comments.
 - A value with a colon followed by a space, or starting with a quote mark, needs quotes around it.`,
 		whereToEdit: 'The **YAML** tab of the draft. You can also download the draft or any version as a file, and import a file from the Scenario library.',
 		mistakes: [
 			'Mixing tabs and spaces, or indenting one line by three spaces: the check shows the line.',
-			'A date of birth without quotes: it is read as a date, not text, and refused.',
+			'A number without quotes where text is expected (\`directDebitDay: 1\`): the check says "expected a string (quote numbers and dates)".',
 			'Pasting curly quotes around a value: use straight quotes "like this" for YAML; curly quotes are fine inside the text.'
 		],
 		example: {

@@ -63,4 +63,23 @@ describe('help topics', () => {
 			expect(checkSource('scenarios/balance-enquiry.yaml', stringify(whole)).ok, left).toBe(false);
 		}
 	});
+
+	it('refuses the mistakes the help warns of, as the help says', () => {
+		const whole = assembled();
+		const problems = (source: string) => {
+			const result = checkSource('scenarios/balance-enquiry.yaml', source);
+			return result.ok ? '' : result.errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+		};
+		const slips: [string, string, string, RegExp][] = [
+			['a number without quotes', 'mobilePhone: 07700 900512', 'mobilePhone: 7700900512', /quote numbers/],
+			['a critical choice under a point that is not critical', 'point: no-disclosure-before-verifying', 'point: asked-security-questions', /critical/],
+			['a start time without its offset', 'start: 2025-03-07T15:40:00+00:00', 'start: 2025-03-07T15:40:00', /offset/],
+			['a choice and a rule naming an event nobody declared', 'name: asked.security.questions', 'name: asked.security.question', /unknown event "asked\.security\.questions"/],
+			['a tab in the indentation', '\n  start: opening', '\n\tstart: opening', /[Tt]ab/]
+		];
+		for (const [slip, from, to, message] of slips) {
+			expect(whole, slip).toContain(from);
+			expect(problems(whole.replace(from, to)), slip).toMatch(message);
+		}
+	});
 });
