@@ -247,7 +247,7 @@ Every node must be reachable from the start, and every choice must lead somewher
 		mistakes: [
 			'A choice that is obviously wrong: make the tempting mistake sound helpful ("Let me just check: is your postcode LE3 8PT?").',
 			'Tagging a quality without a marking point, or a critical choice under a point that is not critical: the check names both.',
-			'Reading details out for the caller to confirm as if it were a check: it is a disclosure. Model it with "discloses" and manner "read-out".'
+			'Reading details out for the caller to confirm as if it were a check: it is a disclosure. Model it with \`discloses\` and \`manner: read-out\`.'
 		],
 		example: {
 			intro: 'The opening node: one best choice, one critical one, and a variable the first sets.',
