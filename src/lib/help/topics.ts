@@ -247,7 +247,7 @@ Every node must be reachable from the start, and every choice must lead somewher
 		mistakes: [
 			'A choice that is obviously wrong: make the tempting mistake sound helpful ("Let me just check: is your postcode LE3 8PT?").',
 			'Tagging a quality without a marking point, or a critical choice under a point that is not critical: the check names both.',
-			'Reading details out for the caller to confirm as if it were a check: it is a disclosure. Model it with \`discloses\` and \`manner: read-out\`.'
+			'Reading details out for the caller to confirm as if it were a check: it is a disclosure. Model it with `discloses` and `manner: read-out`.'
 		],
 		example: {
 			intro: 'The opening node: one best choice, one critical one, and a variable the first sets.',
@@ -448,7 +448,7 @@ A few rules of the format:
 		whereToEdit: 'The **YAML** tab of the draft. You can also download the draft or any version as a file, and import a file from the Scenario library.',
 		mistakes: [
 			'Mixing tabs and spaces, or indenting one line by three spaces: the check shows the line.',
-			'A number without quotes where text is expected (\`directDebitDay: 1\`): the check says "expected a string (quote numbers and dates)".',
+			'A number without quotes where text is expected (`directDebitDay: 1`): the check says "expected a string (quote numbers and dates)".',
 			'Pasting curly quotes around a value: use straight quotes "like this" for YAML; curly quotes are fine inside the text.'
 		],
 		example: {
