@@ -47,9 +47,8 @@ test('a tutor writes the LPA case in the editor: it checks, and in the preview i
 	await expect(editor.status()).toContainText('No problems');
 	await editor.save();
 
-	// The format help beside the editor shows the new parts, each with an example.
-	await page.getByText('Format help: facts, variables, LPAs and the OPG register').click();
-	await expect(page.locator('.format-help')).toContainText('lpaType: health-and-welfare');
+	// The help beside the editor links to the topic that explains authorities and the register.
+	await expect(page.locator('.format-help').getByRole('link', { name: 'Customer record' })).toHaveAttribute('href', '/author/help/customers');
 
 	// Preview it and play the model answer through the record system.
 	await page.getByRole('link', { name: 'Preview', exact: true }).click();

@@ -34,7 +34,9 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		// Scenarios are the centre's library: every learner and tutor may open any of them.
 		scenarioId: null,
 		// A password-reset link is public: whoever holds the token may use it (password-reset.spec.ts).
-		token: null
+		token: null,
+		// Help topics are the same for every tutor.
+		topic: null
 	};
 	return param in values ? values[param] : undefined;
 }

@@ -85,6 +85,9 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return routeId.includes('/author/') ? made.ownScenario : 'spouse-caller';
 		case 'token':
 			return made.resetToken;
+		case 'topic':
+			// The help topic with the widest example (a list of fields on one line).
+			return 'customers';
 		default:
 			return undefined;
 	}
