@@ -37,6 +37,7 @@ describe('editing YAML text in place', () => {
 		const added = setValue(SOURCE, ['list', 0, 'role'], 'caller');
 		expect(parse(added).list[0]).toEqual({ key: 'a', name: 'First', tags: ['x', 'y'], role: 'caller' });
 		expect(added).toBe(SOURCE.replace('    tags: [x, y]\n', '    tags: [x, y]\n    role: caller\n'));
+		for (const text of ['12', '0.00', 'true', 'null', '2024-01-01', '- x', '# y']) expect(parse(setValue(SOURCE, ['top'], text)).top).toBe(text);
 		const folded = setValue(SOURCE, ['folded'], 'new paragraph');
 		expect(parse(folded).folded).toBe('new paragraph');
 	});

@@ -40,7 +40,8 @@ function valueText(value: unknown, indent: number, like?: Node | null): string {
 		const block = like.type === Scalar.BLOCK_LITERAL || like.type === Scalar.BLOCK_FOLDED;
 		// Keep the author's style where it can hold the value; text with line breaks becomes a literal block.
 		if (multiline) node.type = like.type === Scalar.BLOCK_FOLDED ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL;
-		else if (!block && like.type) node.type = like.type;
+		// Quotes are kept; plain is left to the library, which quotes what would otherwise read as a number or a date.
+		else if (like.type === Scalar.QUOTE_DOUBLE || like.type === Scalar.QUOTE_SINGLE) node.type = like.type;
 	} else if (isScalar(node) && typeof value === 'string' && value.includes('\n')) {
 		node.type = Scalar.BLOCK_LITERAL;
 	}
