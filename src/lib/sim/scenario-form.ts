@@ -232,7 +232,7 @@ const refuse = (field: string, message: string): never => {
 function required(field: string, value: string, what: string, max = MAX_SHORT): string {
 	const v = value.trim();
 	if (v === '') refuse(field, `Enter ${what}.`);
-	if (v.length > max) refuse(field, `Use at most ${max.toLocaleString('en-GB')} characters (this has ${v.length.toLocaleString('en-GB')}).`);
+	if (v.length > max) refuse(field, `Use at most ${max.toLocaleString('en-GB')} characters: this is longer.`);
 	return v;
 }
 
