@@ -2,7 +2,7 @@ import type { Locator, Page } from '@playwright/test';
 import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
 import { uniqueScenarioId } from './support/author';
-import { createOwnCentre, createOwnUser, expect, logInAsOwn, requestContextAsOwn, test } from './support/fixtures';
+import { createOwnCentre, createOwnUser, expect, logInAsOwn, newPageAsOwn, requestContextAsOwn, test } from './support/fixtures';
 import { SimulationScreen } from './support/simulation';
 
 /**
@@ -177,4 +177,20 @@ test('another centre’s tutor is told the form editor’s scenario was not foun
 	expect((await page.request.get('/author/scenarios/spouse-caller/form', { maxRedirects: 0 })).status()).toBe(404);
 	await page.reload();
 	await expect(page.getByRole('region', { name: 'Details' }).getByLabel('Title')).toHaveValue(`E2E form idor ${id}`);
+});
+
+test('the form editor works without JavaScript', async ({ page, browser, tutor }) => {
+	const id = uniqueScenarioId('form-nojs');
+	await logInAsOwn(page, tutor);
+	await newScenario(page, id, `E2E form no script ${id}`);
+	const plain = await newPageAsOwn(browser, tutor, `/author/scenarios/${id}/form`, { javaScript: false });
+	const caller = persona(plain, 'caller');
+	await caller.getByLabel('Name').fill('Amira Haddad-Khan');
+	await caller.getByRole('button', { name: /^Save/ }).click();
+	await expect(plain.locator('#persona-caller-status')).toHaveText('Amira Haddad-Khan: saved.');
+	await plain.getByRole('region', { name: 'Details' }).getByLabel('Title').fill('');
+	await plain.getByRole('button', { name: 'Save details' }).click();
+	await expect(plain.locator('#details-title-error')).toHaveText('Enter a title.');
+	await expect(persona(plain, 'caller').getByLabel('Name')).toHaveValue('Amira Haddad-Khan');
+	await plain.context().close();
 });
