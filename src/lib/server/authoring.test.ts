@@ -9,7 +9,9 @@ import { attemptsOf, ownedAttempt, startLearnerAttempt, applyLearnerAction } fro
 import { currentScenarios, currentVersionOf, findScenarioVersion, isArchived, loadScenarioVersion, syncBuiltInScenarios } from '$lib/server/scenarios';
 import {
 	centreDraft,
+	createScenario,
 	duplicateScenario,
+	suggestedId,
 	exportSource,
 	importScenario,
 	libraryEntry,
@@ -247,5 +249,37 @@ describe('import and export', () => {
 		expect(await importScenario(db, tutor, 'x.yaml', '')).toMatchObject({ ok: false, error: { code: 'import.empty' } });
 		expect(await importScenario(db, tutor, 'x.yaml', '#'.repeat(MAX_SOURCE_BYTES + 1))).toMatchObject({ ok: false, error: { code: 'import.too-large' } });
 		expect(await importScenario(db, tutor, 'x.txt', SPOUSE)).toMatchObject({ ok: false, error: { code: 'import.not-yaml' } });
+	});
+});
+
+describe('a new scenario from nothing', () => {
+	it('starts a draft from the starter scenario with the id, title and difficulty given, with no problems', async () => {
+		const { db, tutor } = await centre();
+		const result = createScenario(db, tutor, { scenarioId: 'checking-an-email', title: 'Checking an email: “quick”', difficulty: 'advanced' });
+		if (!result.ok) throw new Error(result.error.message);
+		expect(result.value).toMatchObject({ scenarioId: 'checking-an-email', basedOn: null, createdBy: tutor.id });
+		expect(result.value.draftSource).toMatch(/^difficulty: advanced$/m);
+		expect(result.value.draftSource).toContain('# For tutors');
+		expect(await validateDraft('checking-an-email', result.value.draftSource)).toEqual([]);
+		expect(libraryEntry(db, tutor, 'checking-an-email')).toMatchObject({ origin: 'centre', state: 'draft', title: 'Checking an email: “quick”' });
+	});
+
+	it('refuses a taken id, a reserved one, a bad title or difficulty, naming the field, and stores nothing', async () => {
+		const { db, tutor } = await centre();
+		const good = { scenarioId: 'fresh-one', title: 'A fresh one', difficulty: 'foundation' };
+		expect(createScenario(db, tutor, { ...good, scenarioId: 'spouse-caller' })).toMatchObject({ ok: false, error: { code: 'scenario.id-taken', field: 'scenarioId' } });
+		for (const id of ['new', 'import']) expect(createScenario(db, tutor, { ...good, scenarioId: id })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
+		expect(duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'new', title: 'A copy' })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
+		expect(createScenario(db, tutor, { ...good, title: '  ' })).toMatchObject({ ok: false, error: { field: 'title' } });
+		expect(createScenario(db, tutor, { ...good, difficulty: 'expert' })).toMatchObject({ ok: false, error: { field: 'difficulty' } });
+		expect(centreDraft(db, tutor, 'fresh-one')).toBeUndefined();
+		expect(createScenario(db, tutor, good).ok).toBe(true);
+		expect(createScenario(db, tutor, good)).toMatchObject({ ok: false, error: { code: 'scenario.id-taken' } });
+	});
+
+	it('suggests an id from a title', () => {
+		expect(suggestedId('Zoë’s “new” account: a check!')).toBe('zoe-s-new-account-a-check');
+		expect(suggestedId('New')).toBe('new-scenario');
+		expect(suggestedId('x'.repeat(70) + ' y').length).toBeLessThanOrEqual(60);
 	});
 });

@@ -16,6 +16,7 @@ import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import type { ScenarioError } from '$lib/sim/scenario-check';
 import { MAX_SOURCE_BYTES } from '$lib/sim/scenario-limits';
+import { DIFFICULTIES, starterScenario } from '$lib/sim/starter-scenario';
 import { draftFile, titleOfSource, type DraftInspection, type GraphQuery } from '$lib/sim/scenario-source';
 import { runScenarioJob } from '$lib/server/workers/scenario-checks';
 import { centreScenario, scenarioArchive, type CentreScenario } from '$lib/server/db/authoring';
@@ -196,12 +197,17 @@ export function centreDraft(db: Db, author: Author, scenarioId: string): CentreS
 
 // ── New scenarios: duplicate and import ──────────────────────────────────────────────────────
 
+/** The static pages under /author/scenarios: an id equal to one would be unreachable. */
+const RESERVED_IDS: readonly string[] = ['new', 'import'];
+
 const scenarioId = z
 	.string()
 	.trim()
 	.min(3, 'Enter an id of at least 3 characters, e.g. "spouse-caller-gas".')
 	.max(60, 'Use at most 60 characters.')
-	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lower-case letters, digits and single hyphens, e.g. "spouse-caller-gas".');
+	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lower-case letters, digits and single hyphens, e.g. "spouse-caller-gas".')
+	// A scenario under one of these ids could never be opened: /author/scenarios/new is the form, not the scenario.
+	.refine((id) => !RESERVED_IDS.includes(id), '"new" and "import" are names of pages of the library: choose another id.');
 
 export const duplicateInput = z.object({
 	scenarioId,
@@ -267,6 +273,49 @@ export function duplicateScenario(db: Db, author: Author, fromScenarioId: string
 			return { ok: true, value: insertDraft(db, author, id, renameSource(from.source, id, title), from.basedOn, now) };
 		})
 		.immediate();
+}
+
+export const newScenarioInput = duplicateInput.extend({
+	difficulty: z.enum(DIFFICULTIES, { error: 'Choose a difficulty: foundation, intermediate or advanced.' })
+});
+export type NewScenarioInput = z.infer<typeof newScenarioInput>;
+
+/**
+ * Starts a new centre scenario from nothing: the starter scenario (sim/starter-scenario.ts) under
+ * the tutor's id, title and difficulty, a draft that passes every check as it is.
+ */
+export function createScenario(db: Db, author: Author, input: unknown, now = new Date()): AuthoringResult<CentreScenario> {
+	const parsed = newScenarioInput.safeParse(input);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		return failure('invalid', issue.message, { field: String(issue.path[0] ?? 'scenarioId') });
+	}
+	const { scenarioId: id, title, difficulty } = parsed.data;
+	return db.$client
+		.transaction((): AuthoringResult<CentreScenario> => {
+			if (idTaken(db, id)) return ID_TAKEN(id);
+			return { ok: true, value: insertDraft(db, author, id, starterScenario({ scenarioId: id, title, difficulty }), null, now) };
+		})
+		.immediate();
+}
+
+/** An id suggested from a title: its words in lower case, joined by hyphens (the tutor may change it). */
+export function suggestedId(title: string): string {
+	const words = title
+		.normalize('NFD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, ' ')
+		.trim()
+		.split(' ')
+		.filter(Boolean);
+	let id = '';
+	for (const word of words) {
+		const next = id === '' ? word : `${id}-${word}`;
+		if (next.length > 60) break;
+		id = next;
+	}
+	return RESERVED_IDS.includes(id) ? `${id}-scenario` : id;
 }
 
 /** A new centre draft of `id`, created and last changed by the author now. */

@@ -3,7 +3,8 @@
  * started). Reach it only through scenario-checks.ts, which imports it dynamically: a static
  * import would fold it into another chunk and its URL would no longer start a worker.
  */
-import { checkSource, declaredId, inspectDraft, type GraphQuery } from '../../sim/scenario-source';
+import { checkSource, declaredId, draftFile, inspectDraft, type GraphQuery } from '../../sim/scenario-source';
+import { applyFormEdit, formView, type FormEdit } from '../../sim/scenario-form';
 import { serveJobs } from './pool';
 
 export const SCENARIO_JOBS_URL = import.meta.url;
@@ -15,7 +16,13 @@ export const scenarioJobs = {
 		const checked = checkSource(input.file, input.source);
 		return { errors: checked.ok ? [] : checked.errors, declaredId: declaredId(input.source) };
 	},
-	inspectDraft: (input: { scenarioId: string; source: string; query: GraphQuery }) => inspectDraft(input.scenarioId, input.source, input.query)
+	inspectDraft: (input: { scenarioId: string; source: string; query: GraphQuery }) => inspectDraft(input.scenarioId, input.source, input.query),
+	// The form editor (sim/scenario-form.ts): what its forms show, with the draft's problems; and one edit of the draft.
+	formView: (input: { scenarioId: string; source: string }) => {
+		const checked = checkSource(draftFile(input.scenarioId), input.source);
+		return { form: formView(input.source), errors: checked.ok ? [] : checked.errors };
+	},
+	applyFormEdit: (input: { source: string; edit: FormEdit }) => applyFormEdit(input.source, input.edit)
 };
 
 serveJobs(import.meta.url, scenarioJobs);
