@@ -71,6 +71,15 @@ describe('duplicating a scenario', () => {
 		expect(duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'fine-id', title: '' })).toMatchObject({ ok: false, error: { field: 'title' } });
 	});
 
+	it('writes an id that YAML would read as a number or a boolean in quotes, so the copy keeps it as text', async () => {
+		const { db, tutor } = await centre();
+		for (const scenarioId of ['000', '1e5', 'true', '0x1f']) {
+			const result = duplicateScenario(db, tutor, 'spouse-caller', { scenarioId, title: 'A copy with an odd id' });
+			if (!result.ok) throw new Error(result.error.message);
+			expect(await validateDraft(scenarioId, result.value.draftSource)).toEqual([]);
+		}
+	});
+
 	it('answers an unknown scenario, or another centre’s, as not found', async () => {
 		const { db, tutor, other } = await centre();
 		duplicate(db, tutor);

@@ -10,7 +10,7 @@
 import { and, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, parseDocument } from 'yaml';
+import { isMap, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
@@ -243,7 +243,7 @@ export function renameSource(source: string, id: string, title: string): string 
 	const replacements: { from: number; to: number; text: string }[] = [];
 	const additions: string[] = [];
 	for (const [key, text] of [
-		['id', id],
+		['id', stringify(id).trim()],
 		['title', JSON.stringify(title)],
 		['version', '1.0.0']
 	] as const) {
