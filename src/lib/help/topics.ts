@@ -54,10 +54,10 @@ A scenario is made of these parts, each with a help page of its own:
 - the marking points: what earns credit, what fails the attempt, and the feedback;
 - the directory: the teams and outside bodies the organisation may share data with.
 
-Start from a working scenario: in the **Scenario library**, duplicate the built-in scenario closest to yours and change it. A draft may have problems while you work; **Save draft** always keeps it. Only a draft without problems can be previewed and published, and publishing makes a new version: attempts already made keep the version they were played on.`,
+Start from a working scenario: in the **Scenario library**, choose **New scenario** for a small one that already works (a caller, a customer record, a short dialogue and three marking points) and change it in the forms, or duplicate the built-in scenario closest to yours. A draft may have problems while you work; **Save draft** always keeps it. Only a draft without problems can be previewed and published, and publishing makes a new version: attempts already made keep the version they were played on.`,
 		whereToEdit: `Every draft has four tabs: **Details and marking** (the form, with the sections "Details", "People", "Customer record" and "Marking points"), **Dialogue** (the conversation as a graph you can select, edit, link and check), **YAML** (the whole file, for those who prefer it) and **Preview** (play it as a learner). All four edit the same draft.`,
 		mistakes: [
-			'Starting from an empty file: duplicate a built-in scenario instead, so every part already works.',
+			'Starting from an empty file: choose **New scenario** or duplicate a built-in scenario instead, so every part already works from the start.',
 			'Publishing without previewing: play the draft through once as a good learner and once making the mistake it is about.',
 			'A scenario with no trap: a good scenario tempts the learner into the mistakes the unit warns about (disclosing to someone without authority, reading details out, not logging a call).'
 		],
