@@ -23,7 +23,7 @@ describe('a forgotten password where the centre sends no mail', () => {
 	});
 
 	it('tells the user to ask their centre’s administrator for a one-time password, with no form to send a link', () => {
-		const data = load({} as Parameters<typeof load>[0]);
+		const data = load();
 		expect(data).toEqual({ mailConfigured: false });
 		const { body } = render(ForgotPage, { props: { data: { ...data, user: null } as never, form: null, params: {} as never } });
 		expect(body).toContain('Ask your centre’s administrator to set a new one-time password for you');
