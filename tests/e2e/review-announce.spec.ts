@@ -17,7 +17,7 @@ test('choosing a point or criterion on the review announces what is now shown th
 	await new ReviewPage(assessor).goto(attemptId);
 	const live = assessor.locator('#review-announcer');
 	// In the page from the start, silent until something is chosen.
-	await expect(live).toHaveAttribute('role', 'status');
+	await expect(live).toHaveAttribute('aria-live', 'polite');
 	await expect(live).toHaveText('');
 
 	const items = assessor.getByRole('navigation', { name: 'Points and criteria' });
