@@ -99,5 +99,6 @@ export async function submitDeskForm(request: Request, target: SimulationTarget)
 		};
 		return fail(422, { kind: 'op', formId, values, error: e, said, replayed: outcome.replayed } satisfies DeskResult);
 	}
-	return { kind: 'op', formId, said, replayed: outcome.replayed } satisfies DeskResult;
+	// What was typed goes back too: a form that keeps it (a search) shows it again after a plain post, without JavaScript.
+	return { kind: 'op', formId, values, said, replayed: outcome.replayed } satisfies DeskResult;
 }

@@ -51,6 +51,7 @@ import type { DeskOptions, EnumName, Option } from './forms';
 import { keptDeskState } from './kept';
 import { formatClock, formatDate, ukLocalInput } from '../../dates';
 import { words } from './words';
+import { deskNames, inPlainWords } from './plain';
 
 const options = (codes: readonly string[]): Option[] => codes.map((value) => ({ value, label: words(value) }));
 
@@ -158,6 +159,7 @@ export function deskScreen(db: Db, view: AttemptView, loaded: LoadedScenario, re
 		enums: codeLists()
 	};
 
+	const names = deskNames(desk);
 	return {
 		attempt: {
 			id: view.id,
@@ -165,7 +167,8 @@ export function deskScreen(db: Db, view: AttemptView, loaded: LoadedScenario, re
 			clock: view.clock,
 			nextActionSeq: view.nextActionSeq,
 			node: view.node,
-			transcript: view.transcript,
+			// The record system's lines in the desk's words: stored as the core said them, shown without its codes.
+			transcript: view.transcript.map((line) => (line.kind === 'system' ? { ...line, text: inPlainWords(line.text, names) } : line)),
 			/** Lines of the conversation before the first shown: the screen links to the whole (`?transcript=all`). */
 			earlierLines: view.earlierLines
 		},

@@ -5,6 +5,7 @@
  * real core (testing.ts, playthrough).
  */
 import { expect } from 'vitest';
+import { codesIn } from '../desk/plain';
 import { verdictOf, type MarkingResult } from '../marking';
 import { replayAttempt } from '../runtime';
 import { loadScenarios, type LoadedScenario } from '../scenario-check';
@@ -36,24 +37,12 @@ export function expectReplayIdentical(loaded: LoadedScenario, play: Pick<Playthr
 	expect(replayAttempt(play.db, loaded, play.attemptId)).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
 }
 
-/**
- * A token of the record system's own vocabulary that a learner should never read: a kebab-case code
- * ("supply-and-billing"), a camelCase field name ("dateOfBirth") or an id (a UUID).
- */
-const CODE_LIKE = /(?<![\w-])[a-z]+(?:-[a-z]+)+(?![\w-])|\b[a-z]+[A-Z][A-Za-z]*\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
-
-/**
- * English words written with a hyphen, which look like kebab-case codes but are words. (A name that
- * starts with a capital, "Anti-money-laundering checks", is not taken for a code.)
- */
-const HYPHENATED_WORDS = new Set(['knowledge-based']);
-
 /** The code-like tokens in the record system's lines of a playthrough's conversation. */
 export function codesInSystemLines(play: Pick<Playthrough, 'outcomes'>): string[] {
 	return play.outcomes
 		.flatMap((o) => o.transcript)
 		.filter((line) => line.kind === 'system')
-		.flatMap((line) => [...line.text.matchAll(CODE_LIKE)].map((m) => m[0]).filter((token) => !HYPHENATED_WORDS.has(token.toLowerCase())).map((token) => `${token} in “${line.text}”`));
+		.flatMap((line) => codesIn(line.text).map((token) => `${token} in “${line.text}”`));
 }
 
 /**

@@ -6,7 +6,7 @@ import type { AttemptSummary } from '$lib/views/learning';
 import { currentScenarios } from '$lib/server/scenarios';
 import { assignmentsOfLearner } from '$lib/server/cohorts';
 import { withRole } from '$lib/server/auth/access';
-import { learnerCounts } from '$lib/server/attempt-counts';
+import { learnerCounts, overdueAssignments } from '$lib/server/attempt-counts';
 
 /** The learner's best ended attempt at a scenario: a pass before a fail, then the higher score. */
 function best(attempts: readonly AttemptSummary[]): AttemptSummary | undefined {
@@ -24,6 +24,8 @@ export const load = withRole('learner', (({ locals }) => {
 		name: user.displayName,
 		counts: learnerCounts(db, { id: user.id, name: user.displayName }, attempts),
 		assignments: assignmentsOfLearner(db, user.id),
+		/** The assignments the counts call overdue, marked so in the list. */
+		overdue: overdueAssignments(db, { id: user.id, name: user.displayName }).map((o) => o.scenarioId),
 		scenarios: scenarios.map((s) => {
 			const mine = attempts.filter((a) => a.scenarioId === s.scenarioId);
 			return {
