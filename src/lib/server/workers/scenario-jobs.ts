@@ -4,6 +4,8 @@
  * import would fold it into another chunk and its URL would no longer start a worker.
  */
 import { checkSource, declaredId, inspectDraft, type GraphQuery } from '../../sim/scenario-source';
+import { applyDialogueEdit, type DialogueEdit } from '../../sim/dialogue-edit';
+import { dialogueView, type DialogueQuery } from '../../sim/dialogue-view';
 import { serveJobs } from './pool';
 
 export const SCENARIO_JOBS_URL = import.meta.url;
@@ -15,7 +17,11 @@ export const scenarioJobs = {
 		const checked = checkSource(input.file, input.source);
 		return { errors: checked.ok ? [] : checked.errors, declaredId: declaredId(input.source) };
 	},
-	inspectDraft: (input: { scenarioId: string; source: string; query: GraphQuery }) => inspectDraft(input.scenarioId, input.source, input.query)
+	inspectDraft: (input: { scenarioId: string; source: string; query: GraphQuery }) => inspectDraft(input.scenarioId, input.source, input.query),
+	/** The dialogue page: the graph laid out, the node list and the selected node (dialogue-view.ts). */
+	dialogueView: (input: { scenarioId: string; source: string; query: DialogueQuery }) => dialogueView(input.scenarioId, input.source, input.query),
+	/** One edit of the dialogue page's forms, written into the YAML (dialogue-edit.ts). */
+	dialogueEdit: (input: { source: string; edit: DialogueEdit }) => applyDialogueEdit(input.source, input.edit)
 };
 
 serveJobs(import.meta.url, scenarioJobs);
