@@ -84,7 +84,7 @@ function lineStart(source: string, offset: number): number {
 function print(node: YamlNode, indent: number): string {
 	const doc = new Document();
 	doc.contents = node;
-	const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+	const text = doc.toString({ lineWidth: 0 });
 	const pad = ' '.repeat(indent);
 	return text
 		.replace(/\n$/, '')
@@ -93,13 +93,46 @@ function print(node: YamlNode, indent: number): string {
 		.join('\n');
 }
 
+/** A line as the printer might write it differently: spacing inside flow collections and before a comment. */
+const spacing = (line: string) =>
+	line
+		.replace(/\s+#/, ' #')
+		.replace(/([{[,])\s+/g, '$1')
+		.replace(/\s+([}\]])/g, '$1')
+		.trimEnd();
+
+/**
+ * The printed item with each line that only differs from a line of the old text in spacing written
+ * as it was, so re-printing a node does not restyle its untouched lines. Kept only when it reads as
+ * the same data as the printed text (a quoted value whose spaces changed is never undone).
+ */
+function keepOldLines(old: string, printed: string, indent: number): string {
+	const pool = new Map<string, string[]>();
+	for (const line of old.split('\n')) {
+		const key = spacing(line);
+		if (!pool.has(key)) pool.set(key, []);
+		pool.get(key)!.push(line);
+	}
+	const candidate = printed
+		.split('\n')
+		.map((line) => pool.get(spacing(line))?.shift() ?? line)
+		.join('\n');
+	if (candidate === printed) return printed;
+	const asItem = (text: string) => JSON.stringify(parseDocument(`${' '.repeat(Math.max(0, indent - 2))}- ${text}`).toJS());
+	try {
+		return asItem(candidate) === asItem(printed) ? candidate : printed;
+	} catch {
+		return printed;
+	}
+}
+
 /** The source with the item `item` of a block sequence (its text after "- ") printed again. */
 function reprintItem(source: string, item: YAMLMap): string {
 	const [start, , end] = rangeOf(item)!;
 	const indent = start - lineStart(source, start);
 	const old = source.slice(start, end);
 	const trailing = /\n*$/.exec(old)![0];
-	return source.slice(0, start) + print(item, indent) + (trailing === '' ? '' : '\n') + source.slice(end);
+	return source.slice(0, start) + keepOldLines(old, print(item, indent), indent) + (trailing === '' ? '' : '\n') + source.slice(end);
 }
 
 /** The source with `value` appended to the block sequence `seq` (which has at least one item). */

@@ -76,11 +76,14 @@ export function layoutDialogue(nodes: readonly LayoutInputNode[], roots: readonl
 
 	const layer = new Map<string, number>();
 	const group = new Map<string, 'reached' | 'other'>();
+	/** Nodes in the order the search found them: a layer starts in the order of its parents' choices. */
+	const found: string[] = [];
 	const bfs = (from: string[], g: 'reached' | 'other') => {
 		let frontier = from.filter((id) => !layer.has(id));
 		for (const id of frontier) {
 			layer.set(id, 0);
 			group.set(id, g);
+			found.push(id);
 		}
 		let depth = 0;
 		while (frontier.length > 0) {
@@ -91,6 +94,7 @@ export function layoutDialogue(nodes: readonly LayoutInputNode[], roots: readonl
 					if (layer.has(to)) continue;
 					layer.set(to, depth);
 					group.set(to, g);
+					found.push(to);
 					next.push(to);
 				}
 			}
@@ -110,10 +114,10 @@ export function layoutDialogue(nodes: readonly LayoutInputNode[], roots: readonl
 		for (const id of unplaced) if (!layer.has(id)) bfs([id], 'other');
 	}
 
-	// Rows per group and layer, first in file order, then by barycentre sweeps.
+	// Rows per group and layer, first in the order found, then by barycentre sweeps.
 	const rows = new Map<string, string[]>();
 	const rowKey = (id: string) => `${group.get(id)}:${layer.get(id)}`;
-	for (const id of ids) {
+	for (const id of found) {
 		const key = rowKey(id);
 		if (!rows.has(key)) rows.set(key, []);
 		rows.get(key)!.push(id);
