@@ -1,7 +1,8 @@
 import type { Page } from '@playwright/test';
 import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
-import { ScenarioEditor, duplicateScenario, uniqueScenarioId } from './support/author';
+import { hostileScenario } from '../../src/lib/sim/hostile-scenarios';
+import { ScenarioEditor, duplicateScenario, importScenarioFile, uniqueScenarioId } from './support/author';
 import { addressHeaders, createOwnCentre, createOwnUser, expect, logInAsOwn, newPageAsOwn, test } from './support/fixtures';
 
 /**
@@ -186,4 +187,34 @@ test('the dialogue page has no WCAG 2.2 A/AA violations, with a node with proble
 	await openDialogue(page, id, 'on-hold-next');
 	await expect(page.locator('#node-problems')).toContainText('No end can be reached');
 	await expectNoViolations(page);
+});
+
+test('a 250 kB dialogue of 2,300 nodes shows the selected node’s neighbourhood and a paged list, and its choices can be edited', async ({ page, tutor }) => {
+	test.setTimeout(180_000);
+	await logInAsOwn(page, tutor);
+	const id = uniqueScenarioId('dialogue-big');
+	await importScenarioFile(page, `${id}.yaml`, hostileScenario('chain').source.replace(/^id: hostile-chain$/m, `id: ${id}`));
+	await expect(page).toHaveURL(new RegExp(`/author/scenarios/${id}/edit\\?imported=1`), { timeout: 60_000 });
+
+	await openDialogue(page, id, 'n-2000');
+	await expect(page.getByText('This dialogue has 2301 nodes: the graph shows the selected node and the nodes up to two steps before and after it.')).toBeVisible();
+	await expect(graph(page).getByRole('link')).toHaveCount(5);
+	await expect(page.getByText('2301 nodes, page 51 of 58.')).toBeVisible();
+	const html = await (await page.request.get(`/author/scenarios/${id}/dialogue?node=n-2000`)).text();
+	expect(html.length).toBeLessThan(150_000);
+
+	// With this many nodes a choice's target is typed.
+	const on = page.getByRole('form', { name: 'Choice “On.”' });
+	await on.getByLabel('Goes to').fill('n-5');
+	await on.getByRole('button', { name: 'Save choice' }).click();
+	await expect(page.locator('#choice-on-status')).toHaveText('Choice saved.');
+	await expect(page.locator('#node-problems')).toContainText('No end can be reached from here');
+
+	// Finding a node by its id.
+	await page.getByLabel('Find a node (by id, speaker or words)').fill('n-2299');
+	await page.getByRole('button', { name: 'Find' }).click();
+	await expect(page).toHaveURL(/q=n-2299/);
+	await expect(page.getByText('1 node.', { exact: true })).toBeVisible();
+	await page.getByRole('listitem').filter({ hasText: 'n-2299' }).getByRole('link').click();
+	await expect(page.getByRole('heading', { name: 'Node n-2299' })).toBeVisible();
 });

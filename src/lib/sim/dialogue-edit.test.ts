@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { applyDialogueEdit, NEW_EVENT, NEW_NODE, type ChoiceFields, type DialogueEdit } from './dialogue-edit';
 import { dialogueView } from './dialogue-view';
+import { hostileScenario } from './hostile-scenarios';
 
 const SMALL = `# A small scenario for the edit tests.
 id: small
@@ -242,5 +243,22 @@ describe('the dialogue page’s view', () => {
 	it('lists the parts of a choice the form does not show', () => {
 		const view = dialogueView('small', SMALL, {});
 		expect(view.selected?.choices.find((c) => c.id === 'share')?.kept).toEqual(['discloses']);
+	});
+
+	it('shows a 2,300-node dialogue around the selected node, with the list paged and targets typed (figures printed)', () => {
+		const { source } = hostileScenario('chain');
+		let started = performance.now();
+		const view = dialogueView('hostile-chain', source, { node: 'n-2000' });
+		const viewMs = performance.now() - started;
+		expect(view.total).toBe(2_301);
+		expect(view.drawing?.partial).toBe(true);
+		expect(view.drawing?.nodes.map((n) => n.id).sort()).toEqual(['n-1998', 'n-1999', 'n-2000', 'n-2001', 'n-2002']);
+		expect(view.list.nodes.map((n) => n.id)).toContain('n-2000');
+		expect(view.targets).toBeNull();
+		started = performance.now();
+		const edited = applyDialogueEdit(source, { kind: 'choice', node: 'n-2000', choice: 'on', ...choice({ label: 'On.', goto: 'n-5' }) });
+		const editMs = performance.now() - started;
+		expect(edited.ok).toBe(true);
+		console.info(`dialogueView ${viewMs.toFixed(0)} ms, applyDialogueEdit ${editMs.toFixed(0)} ms on ${Buffer.byteLength(source)} bytes`);
 	});
 });
