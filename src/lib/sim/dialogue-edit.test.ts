@@ -183,6 +183,20 @@ describe('dialogue edits', () => {
 		expect(added).toEqual(['      text: Hello? Still there?']);
 	});
 
+	it('keeps the folded text of a node as written when one of its choices is edited', () => {
+		const source = readFileSync('scenarios/spouse-caller.yaml', 'utf8');
+		const out = ok(source, {
+			kind: 'choice',
+			node: 'opening',
+			choice: 'bring-up-account',
+			...choice({ label: '“Of course. One moment.”', goto: 'on-hold' })
+		});
+		expect(changedLines(source, out)).toEqual({
+			removed: ['          label: "“Of course. Bear with me a moment while I bring the account up.”"'],
+			added: ['          label: "“Of course. One moment.”"']
+		});
+	});
+
 	it('refuses a source whose YAML cannot be read', () => {
 		expect(applyDialogueEdit('dialogue: [unclosed', { kind: 'start', node: 'x' })).toMatchObject({ ok: false, error: { code: 'source.unreadable' } });
 	});

@@ -6,7 +6,7 @@
  *
  * Pure (text in, text out); run in a worker (server/workers/scenario-jobs.ts), never on the event loop.
  */
-import { Document, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { CHOICE_QUALITIES } from './scenario-schema';
 import { prescanScenario } from './scenario-limits';
 
@@ -126,13 +126,47 @@ function keepOldLines(old: string, printed: string, indent: number): string {
 	}
 }
 
-/** The source with the item `item` of a block sequence (its text after "- ") printed again. */
-function reprintItem(source: string, item: YAMLMap): string {
+/** The scalars of a node as parsed, with their values, to tell later which ones an edit left alone. */
+function snapshot(item: YAMLMap): Map<Scalar, unknown> {
+	const values = new Map<Scalar, unknown>();
+	visit(item, {
+		Scalar(_, scalar) {
+			values.set(scalar, scalar.value);
+		}
+	});
+	return values;
+}
+
+/**
+ * The source with the item `item` of a block sequence (its text after "- ") printed again. A
+ * multi-line value the edit left alone (a folded text, say) is put back exactly as written: the
+ * printer would fold it differently.
+ */
+function reprintItem(source: string, item: YAMLMap, untouched: Map<Scalar, unknown>): string {
 	const [start, , end] = rangeOf(item)!;
 	const indent = start - lineStart(source, start);
 	const old = source.slice(start, end);
 	const trailing = /\n*$/.exec(old)![0];
-	return source.slice(0, start) + keepOldLines(old, print(item, indent), indent) + (trailing === '' ? '' : '\n') + source.slice(end);
+	const kept: { token: string; text: string; scalar: Scalar; value: unknown; type: Scalar['type'] }[] = [];
+	visit(item, {
+		Scalar(_, scalar) {
+			const range = rangeOf(scalar);
+			if (!range || !untouched.has(scalar) || untouched.get(scalar) !== scalar.value) return;
+			const text = source.slice(range[0], range[1]).replace(/\n$/, '');
+			if (!text.includes('\n')) return;
+			const token = `keep-as-written-${kept.length}-${source.length}`;
+			kept.push({ token, text, scalar, value: scalar.value, type: scalar.type });
+			scalar.value = token;
+			scalar.type = 'PLAIN';
+		}
+	});
+	let printed = keepOldLines(old, print(item, indent), indent);
+	for (const k of kept) {
+		k.scalar.value = k.value;
+		k.scalar.type = k.type;
+		printed = printed.replace(k.token, () => k.text);
+	}
+	return source.slice(0, start) + printed + (trailing === '' ? '' : '\n') + source.slice(end);
 }
 
 /** The source with `value` appended to the block sequence `seq` (which has at least one item). */
@@ -273,6 +307,7 @@ export function applyDialogueEdit(source: string, edit: DialogueEdit): DialogueE
 	if (index < 0) return refuse('node.not-found', `There is no node “${edit.node.slice(0, 80)}” in this dialogue (it may have been removed): choose a node on the graph.`, 'node');
 	const node = parsed.nodes.items[index] as YAMLMap;
 	const { doc } = parsed;
+	const asParsed = snapshot(node);
 
 	switch (edit.kind) {
 		case 'node': {
@@ -293,7 +328,7 @@ export function applyDialogueEdit(source: string, edit: DialogueEdit): DialogueE
 			if (edit.end) node.set('end', true);
 			else node.delete('end');
 			if (!edit.end) node.delete('early');
-			return { ok: true, source: reprintItem(source, node), node: edit.node };
+			return { ok: true, source: reprintItem(source, node, asParsed), node: edit.node };
 		}
 		case 'choice':
 		case 'add-choice': {
@@ -319,7 +354,7 @@ export function applyDialogueEdit(source: string, edit: DialogueEdit): DialogueE
 			}
 			const goto = edit.goto === NEW_NODE ? idFrom(`${edit.node} next`, new Set(parsed.ids), 'new-node') : edit.goto;
 			writeChoice(doc, choice, edit, goto);
-			let out = reprintItem(source, node);
+			let out = reprintItem(source, node, asParsed);
 			if (edit.goto === NEW_NODE) {
 				const reparsed = parse(out) as Parsed;
 				const speaker = str(node.get('speaker'));
@@ -335,7 +370,7 @@ export function applyDialogueEdit(source: string, edit: DialogueEdit): DialogueE
 			if (!isSeq(choices) || at < 0) return refuse('choice.not-found', `Node ${edit.node} has no choice “${edit.choice.slice(0, 80)}” (it may have been removed).`, 'choice');
 			choices.items.splice(at, 1);
 			if (choices.items.length === 0) node.delete('choices');
-			return { ok: true, source: reprintItem(source, node), node: edit.node };
+			return { ok: true, source: reprintItem(source, node, asParsed), node: edit.node };
 		}
 		case 'remove-node': {
 			const leading = linksTo(parsed, edit.node).filter((l) => !l.endsWith(`of node ${edit.node}`) && !l.endsWith(`of node ${edit.node} (otherwise)`));
