@@ -95,6 +95,9 @@ test('a node something leads to is not removed, and the page says what leads to 
 	const context = await browser.newContext({ extraHTTPHeaders: addressHeaders(), javaScriptEnabled: false, storageState: await page.context().storageState() });
 	const plain = await context.newPage();
 	await plain.goto(`/author/scenarios/${id}/dialogue?node=on-hold`);
+	// What the forms do not edit is shown as written, and kept.
+	await expect(plain.getByRole('definition').filter({ hasText: 'event: third-party.authority.checked' })).toBeVisible();
+	await expect(plain.getByRole('term').filter({ hasText: 'Waits for' })).toBeVisible();
 	await plain.getByRole('button', { name: 'Remove this node' }).click();
 	await expect(plain.locator('#node-actions-status')).toContainText('Node on-hold cannot be removed while something leads to it: choice “Of course. Bear with me a moment while I bring the account up.” of node opening');
 

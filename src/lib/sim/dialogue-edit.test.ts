@@ -256,7 +256,7 @@ describe('the dialogue page’s view', () => {
 
 	it('lists the parts of a choice the form does not show', () => {
 		const view = dialogueView('small', SMALL, {});
-		expect(view.selected?.choices.find((c) => c.id === 'share')?.kept).toEqual(['discloses']);
+		expect(view.selected?.choices.find((c) => c.id === 'share')?.kept).toEqual([{ key: 'discloses', name: 'Discloses', yaml: 'customer: sam\nfields:\n  - balance' }]);
 	});
 
 	it('shows a 2,300-node dialogue around the selected node, with the list paged and targets typed (figures printed)', () => {

@@ -4,7 +4,7 @@
  * node as its editor shows it (with its problems in words). Pure; run in a worker
  * (server/workers/scenario-jobs.ts) like every read of a tutor's YAML.
  */
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import type { ScenarioError } from './scenario-check';
 import { layoutDialogue, neighbourhood, NODE_HEIGHT, NODE_WIDTH, type LayoutInputNode } from './dialogue-layout';
 import { checkSource, draftFile, draftGraph, type GraphNode } from './scenario-source';
@@ -70,6 +70,35 @@ export interface ListedNode {
 	end: boolean;
 }
 
+/** A part of a node or choice the forms do not edit: its key, what it is in words, and its YAML (cut short). */
+export interface KeptPart {
+	key: string;
+	name: string;
+	yaml: string;
+}
+
+const PART_NAMES: Record<string, string> = {
+	waitFor: 'Waits for',
+	then: 'Then goes to',
+	waitingText: 'Shown while waiting',
+	advance: 'Time that passes first',
+	early: 'Ends early',
+	branch: 'Goes on by rules',
+	discloses: 'Discloses',
+	set: 'Sets',
+	credit: 'Credit (per cent)'
+};
+const KEPT_CHARACTERS = 300;
+
+function keptParts(value: Record<string, unknown>, shown: ReadonlySet<string>): KeptPart[] {
+	return Object.keys(value)
+		.filter((key) => !shown.has(key))
+		.map((key) => {
+			const yaml = stringify(value[key], { lineWidth: 0 }).trimEnd();
+			return { key, name: PART_NAMES[key] ?? key, yaml: yaml.length > KEPT_CHARACTERS ? `${yaml.slice(0, KEPT_CHARACTERS)}…` : yaml };
+		});
+}
+
 export interface ChoiceView {
 	id: string;
 	label: string;
@@ -78,8 +107,8 @@ export interface ChoiceView {
 	point: string;
 	comment: string;
 	event: string;
-	/** Keys the form does not show (kept as they are), e.g. "discloses", "set", "credit". */
-	kept: string[];
+	/** Parts the form does not show (discloses, set, credit), kept as they are. */
+	kept: KeptPart[];
 }
 
 export interface SelectedNode {
@@ -92,8 +121,8 @@ export interface SelectedNode {
 	line?: number;
 	problems: string[];
 	choices: ChoiceView[];
-	/** Parts of the node the form does not show, as "waitFor", "then"…, kept as they are. */
-	kept: string[];
+	/** Parts of the node the form does not show (waitFor, then, branch…), kept as they are. */
+	kept: KeptPart[];
 	/** What leads to this node, in words. */
 	leadsHere: string[];
 }
@@ -286,9 +315,9 @@ export function dialogueView(scenarioId: string, source: string, query: Dialogue
 				point: str(c.point) ?? '',
 				comment: str(c.comment)?.trim() ?? '',
 				event: str(c.event) ?? '',
-				kept: Object.keys(c).filter((k) => !SHOWN_CHOICE_KEYS.has(k))
+				kept: keptParts(c, SHOWN_CHOICE_KEYS)
 			})),
-		kept: Object.keys(raw).filter((k) => !SHOWN_NODE_KEYS.has(k)),
+		kept: keptParts(raw, SHOWN_NODE_KEYS),
 		leadsHere: graph.nodes.flatMap((n) => [
 			...n.choices.filter((c) => c.goto === g.id).map((c) => `${n.id}: “${firstWords(c.label.replace(/^[“"]|[”"]$/g, ''))}”`),
 			...n.next.filter((x) => x.goto === g.id).map((x) => `${n.id}: ${x.label}`)
