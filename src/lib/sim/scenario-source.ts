@@ -162,6 +162,11 @@ function readDraft(source: string): { graph?: { start: string; nodes: GraphNode[
 	return { graph: graphOf(rec(rec(data).dialogue), lines), points: pointsOf(rec(data).marking, rec(data).dialogue), passMark: passMarkOf(rec(data).passMark) };
 }
 
+/** The whole dialogue of a draft, each node flagged (reachability, dead ends, broken links); undefined when it cannot be read. */
+export function draftGraph(source: string): { start: string; nodes: GraphNode[] } | undefined {
+	return readDraft(source).graph;
+}
+
 function graphOf(dialogue: Record<string, unknown>, lines: ReadonlyMap<number, number>): { start: string; nodes: GraphNode[] } | undefined {
 	const raw = list(dialogue.nodes).map(rec);
 	if (raw.length === 0) return undefined;

@@ -5,6 +5,8 @@
  */
 import { checkSource, declaredId, draftFile, inspectDraft, type GraphQuery } from '../../sim/scenario-source';
 import { applyFormEdit, formView, type FormEdit } from '../../sim/scenario-form';
+import { applyDialogueEdit, type DialogueEdit } from '../../sim/dialogue-edit';
+import { dialogueView, type DialogueQuery } from '../../sim/dialogue-view';
 import { serveJobs } from './pool';
 
 export const SCENARIO_JOBS_URL = import.meta.url;
@@ -22,7 +24,11 @@ export const scenarioJobs = {
 		const checked = checkSource(draftFile(input.scenarioId), input.source);
 		return { form: formView(input.source), errors: checked.ok ? [] : checked.errors };
 	},
-	applyFormEdit: (input: { source: string; edit: FormEdit }) => applyFormEdit(input.source, input.edit)
+	applyFormEdit: (input: { source: string; edit: FormEdit }) => applyFormEdit(input.source, input.edit),
+	/** The dialogue page: the graph laid out, the node list and the selected node (dialogue-view.ts). */
+	dialogueView: (input: { scenarioId: string; source: string; query: DialogueQuery }) => dialogueView(input.scenarioId, input.source, input.query),
+	/** One edit of the dialogue page's forms, written into the YAML (dialogue-edit.ts). */
+	dialogueEdit: (input: { source: string; edit: DialogueEdit }) => applyDialogueEdit(input.source, input.edit)
 };
 
 serveJobs(import.meta.url, scenarioJobs);
