@@ -1,5 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import type { Role } from '../../src/lib/server/db/schema';
 import { e2eDatabasePath, fingerprint } from './support/fingerprint';
 import { createOwnCohort, createOwnUser, expect, requestContextAsOwn, test, type OwnUser } from './support/fixtures';
@@ -9,7 +10,7 @@ import { discoverRoutes, requiredRole } from './support/routes';
  * No insecure direct object references, generated like the role matrix: every route with an id in its
  * path is tried, by every role allowed into its area, with real ids of objects that role may not see —
  * an attempt of Ola's (a learner of the test's own, in a cohort the test's assessor does not assess
- * and which no other learner owns), Ola herself, and a cohort of another centre. Every account is the
+ * and which no other learner owns), Ola herself, and a cohort and a draft scenario of another centre. Every account is the
  * test's own, made in each worker's beforeAll. A page answers 404 exactly as for
  * an id that does not exist; an action is refused and changes nothing of Ola's or the other centre's.
  *
@@ -18,6 +19,8 @@ import { discoverRoutes, requiredRole } from './support/routes';
  */
 const OTHER_CENTRE = 'idor-other-centre';
 const OTHER_COHORT = 'idor-other-cohort';
+/** A draft scenario of the other centre: its tutors' work, which nobody here may open, play or change. */
+const OTHER_SCENARIO = 'idor-other-scenario';
 
 interface Foreign {
 	attemptId: string;
@@ -31,8 +34,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		learnerId: foreign.learnerId,
 		userId: foreign.learnerId,
 		cohortId: OTHER_COHORT,
-		// Scenarios are the centre's library: every learner and tutor may open any of them.
-		scenarioId: null,
+		// The library's built-in scenarios are everyone's; another centre's draft is nobody's here.
+		scenarioId: OTHER_SCENARIO,
 		// A password-reset link is public: whoever holds the token may use it (password-reset.spec.ts).
 		token: null,
 		// Help topics are the same for every tutor.
@@ -75,6 +78,10 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const now = new Date().toISOString();
 		rw.prepare(`INSERT OR IGNORE INTO organisation (id, name, updated_at) VALUES (?, 'Elsewhere College', ?)`).run(OTHER_CENTRE, now);
 		rw.prepare(`INSERT OR IGNORE INTO cohort (id, organisation_id, name, description, created_by, created_at) VALUES (?, ?, 'Elsewhere cohort', '', ?, ?)`).run(OTHER_COHORT, OTHER_CENTRE, people.get('tutor')!.id, now);
+		const draft = readFileSync('scenarios/spouse-caller.yaml', 'utf8').replace(/^id: spouse-caller$/m, `id: ${OTHER_SCENARIO}`);
+		rw.prepare(
+			`INSERT OR IGNORE INTO centre_scenario (scenario_id, organisation_id, draft_source, based_on, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`
+		).run(OTHER_SCENARIO, OTHER_CENTRE, draft, people.get('tutor')!.id, now, people.get('tutor')!.id, now);
 		rw.close();
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
@@ -122,11 +129,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}
