@@ -22,6 +22,8 @@ const OTHER_COHORT = 'idor-other-cohort';
 interface Foreign {
 	attemptId: string;
 	learnerId: string;
+	/** An assessor of another centre. */
+	assessorId: string;
 }
 
 /** Which foreign id goes in which parameter; `null`: the parameter names something every holder of the area's role may see. */
@@ -30,6 +32,7 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		attemptId: foreign.attemptId,
 		learnerId: foreign.learnerId,
 		userId: foreign.learnerId,
+		assessorId: foreign.assessorId,
 		cohortId: OTHER_COHORT,
 		// Scenarios are the centre's library: every learner and tutor may open any of them.
 		scenarioId: null,
@@ -48,7 +51,7 @@ function mayLegitimatelySee(role: Role, path: string, param: string): boolean {
 	return false;
 }
 
-const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin'];
+const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin', 'iqa'];
 const ROUTES = discoverRoutes().filter((r) => /\[[^\]]+\]/.test(r.id));
 const params = (id: string) => [...id.matchAll(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g)].map((m) => m[1]!);
 
@@ -68,14 +71,15 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const started = await olaClient.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });
 		expect(started.status()).toBe(303);
 		await olaClient.dispose();
-		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id };
-		// Another centre with a cohort of its own: nobody here may open it.
+		// Another centre with a cohort and an assessor of its own: nobody here may open them.
 		const rw = new Database(e2eDatabasePath(), { fileMustExist: true });
 		rw.pragma('busy_timeout = 5000');
 		const now = new Date().toISOString();
 		rw.prepare(`INSERT OR IGNORE INTO organisation (id, name, updated_at) VALUES (?, 'Elsewhere College', ?)`).run(OTHER_CENTRE, now);
 		rw.prepare(`INSERT OR IGNORE INTO cohort (id, organisation_id, name, description, created_by, created_at) VALUES (?, ?, 'Elsewhere cohort', '', ?, ?)`).run(OTHER_COHORT, OTHER_CENTRE, people.get('tutor')!.id, now);
 		rw.close();
+		const elsewhere = await createOwnUser(['assessor'], 'idor elsewhere assessor', { organisationId: OTHER_CENTRE });
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
@@ -86,7 +90,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 	});
 
 	test('every route parameter has a foreign object to try', () => {
-		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l' }) === undefined))];
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's' }) === undefined))];
 		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
 	});
 
@@ -122,11 +126,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}
