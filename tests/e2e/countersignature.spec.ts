@@ -121,3 +121,20 @@ test('an assessor sees their own profile, read-only: qualified with risk “new�
 	await expect(page.getByRole('combobox')).toHaveCount(0);
 	await page.context().close();
 });
+
+test('an administrator marks an assessor as a trainee on the user’s page; a missing reason is shown next to its field', async ({ browser, admin, assessor }) => {
+	const page = await newPageAsOwn(browser, admin, `/admin/users/${assessor.id}`);
+	const section = page.getByRole('region', { name: 'Assessor status' });
+	await expect(section).toContainText('Qualified');
+	await section.getByLabel('Status', { exact: true }).selectOption('trainee');
+	await section.getByRole('button', { name: 'Save the status' }).click();
+	await expect(page.locator('#qualification-reason-error')).toContainText('Say why the status changes.');
+	await section.getByLabel('Reason', { exact: true }).fill('Starting the assessor award this term.');
+	await section.getByRole('button', { name: 'Save the status' }).click();
+	await expect(page.getByRole('status')).toContainText('The assessor’s status is saved.');
+	await expect(section).toContainText('Trainee since');
+	await page.context().close();
+	const own = await newPageAsOwn(browser, assessor, '/assess/profile');
+	await expect(own.locator('#profile-status')).toContainText('Trainee since');
+	await own.context().close();
+});
