@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { securityEvent, user } from '$lib/server/db/schema';
 import { decisionCountersignature } from '$lib/server/db/assessment';
 import { attemptStatuses } from '$lib/server/attempt-status';
+import { learnerGroupOf } from '$lib/server/attempt-counts';
 import { learnerCoverage } from '$lib/server/coverage';
 import { countersignDecision, countersignaturesToGive, verifyCountersignature } from './countersigning';
 import { decisionsInForce } from './decisions';
@@ -110,5 +111,12 @@ describe('a countersignature', () => {
 		expect(() => f.db.update(decisionCountersignature).set({ outcome: 'sent-back' }).run()).toThrow(/cannot be changed/);
 		expect(() => f.db.delete(decisionCountersignature).run()).toThrow(/cannot be deleted/);
 		expect(f.db.select().from(decisionCountersignature).all()).toHaveLength(1);
+	});
+});
+
+describe('the learner’s counts', () => {
+	it('count a decision awaiting countersignature as awaiting assessment', () => {
+		const { attemptId } = traineeDecision();
+		expect(learnerGroupOf(attemptStatuses(f.db, [attemptId], 'learner').get(attemptId)!)).toBe('awaiting');
 	});
 });

@@ -5,7 +5,7 @@
  * to the decision's signature hash (SHA-256 of RFC 8785 canonical JSON, like signing) and the
  * database refuses to change or delete it (triggers in the migration).
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { CANONICAL_ENCODING, canonicalHash } from '$lib/core';
 import { writeTransaction, type Db } from '$lib/core/database';
 import { user } from '$lib/server/db/schema';
@@ -138,9 +138,9 @@ export function countersignaturesToGive(db: Db, assessorId: string): Countersign
 		.select({ decision: assessmentDecision, traineeName: user.displayName })
 		.from(assessmentDecision)
 		.innerJoin(user, eq(user.id, assessmentDecision.assessorId))
-		.where(eq(assessmentDecision.requiresCountersignature, true))
+		.where(and(eq(assessmentDecision.requiresCountersignature, true), inArray(assessmentDecision.learnerId, [...learners.keys()])))
 		.all()
-		.filter(({ decision }) => learners.has(decision.learnerId) && decision.assessorId !== assessorId);
+		.filter(({ decision }) => decision.assessorId !== assessorId);
 	const answered = countersignaturesOf(db, waiting.map((w) => w.decision.id));
 	return waiting
 		.filter(({ decision }) => !answered.has(decision.id) && decisionsOf(db, decision.attemptId)[0]?.id === decision.id)
