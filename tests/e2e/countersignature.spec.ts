@@ -138,3 +138,49 @@ test('an administrator marks an assessor as a trainee on the user’s page; a mi
 	await expect(own.locator('#profile-status')).toContainText('Trainee since');
 	await own.context().close();
 });
+
+test('a qualified assessor sends a trainee’s decision back with a comment; the trainee then signs a new one', async ({ browser, page, learner, tutor, admin }) => {
+	const trainee = await createOwnUser(['assessor'], 'trainee assessor');
+	const qualified = await createOwnUser(['assessor'], 'qualified assessor');
+	createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] }, ['spouse-caller']);
+	const adminPage = await newPageAsOwn(browser, admin, `/admin/users/${trainee.id}`);
+	const status = adminPage.getByRole('region', { name: 'Assessor status' });
+	await status.getByLabel('Status', { exact: true }).selectOption('trainee');
+	await status.getByLabel('Reason', { exact: true }).fill('New assessor, not yet qualified.');
+	await status.getByRole('button', { name: 'Save the status' }).click();
+	await expect(adminPage.getByRole('status')).toContainText('The assessor’s status is saved.');
+	await adminPage.context().close();
+
+	await logInAsOwn(page, learner);
+	const attemptId = await endedAttempt(page);
+	await submitReflection(page, attemptId);
+	const traineePage = await newPageAsOwn(browser, trainee);
+	const review = new ReviewPage(traineePage);
+	await review.goto(attemptId);
+	await review.decide('Not yet met', 'Check for an authority before declining.', 'Play it again and check the file first.');
+	await review.sign(trainee.name);
+	await expect(traineePage.getByRole('status')).toContainText('Decision 1 signed');
+
+	const qualifiedPage = await newPageAsOwn(browser, qualified, `/assess/attempts/${attemptId}`);
+	const block = qualifiedPage.getByRole('region', { name: 'Countersignature' });
+	await block.getByLabel('Send back with a comment').check();
+	await block.getByLabel('Your full name, to sign').fill(qualified.name);
+	await block.getByRole('button', { name: 'Sign my answer' }).click();
+	await expect(qualifiedPage.locator('#countersignComment-error')).toContainText('Say what the assessor should look at again.');
+	await qualifiedPage.getByRole('region', { name: 'Countersignature' }).getByLabel('Comment to the assessor').fill('The reflection shows the call was ended early: judge point 1 again.');
+	await qualifiedPage.getByRole('region', { name: 'Countersignature' }).getByRole('button', { name: 'Sign my answer' }).click();
+	await expect(qualifiedPage.getByRole('region', { name: 'Countersignature' })).toContainText('You sent the decision back to the assessor with your comment.');
+	await qualifiedPage.context().close();
+
+	await review.goto(attemptId);
+	await expect(traineePage.getByRole('region', { name: 'Countersignature' })).toContainText(`Sent back by ${qualified.name}`);
+	await expect(traineePage.getByRole('region', { name: 'Countersignature' })).toContainText('judge point 1 again');
+	await traineePage.getByRole('link', { name: 'Supersede with a new decision' }).click();
+	await waitForHydration(traineePage);
+	await review.decide('Not yet met', 'Judged again: check for an authority before declining.', 'Play it again and check the file first.');
+	await review.sign(trainee.name);
+	await expect(traineePage.getByRole('status')).toContainText('Decision 2 signed');
+	await expect(traineePage.getByRole('region', { name: 'Countersignature' })).toContainText('Waiting for a qualified assessor');
+	await expect(await standing(page, attemptId)).toHaveText(/Awaiting countersignature/);
+	await traineePage.context().close();
+});
