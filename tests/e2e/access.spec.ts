@@ -5,7 +5,8 @@ const AREAS: Record<Role, string[]> = {
 	learner: ['/learn'],
 	assessor: ['/assess'],
 	tutor: ['/author'],
-	admin: ['/admin', '/admin/settings']
+	admin: ['/admin', '/admin/settings'],
+	iqa: ['/iqa', '/iqa/assessors']
 };
 
 test.describe('role guards', () => {

@@ -25,6 +25,8 @@ const OTHER_SCENARIO = 'idor-other-scenario';
 interface Foreign {
 	attemptId: string;
 	learnerId: string;
+	/** An assessor of another centre. */
+	assessorId: string;
 }
 
 /** Which foreign id goes in which parameter; `null`: the parameter names something every holder of the area's role may see. */
@@ -33,6 +35,7 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		attemptId: foreign.attemptId,
 		learnerId: foreign.learnerId,
 		userId: foreign.learnerId,
+		assessorId: foreign.assessorId,
 		cohortId: OTHER_COHORT,
 		// The library's built-in scenarios are everyone's; another centre's draft is nobody's here.
 		scenarioId: OTHER_SCENARIO,
@@ -51,7 +54,7 @@ function mayLegitimatelySee(role: Role, path: string, param: string): boolean {
 	return false;
 }
 
-const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin'];
+const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin', 'iqa'];
 const ROUTES = discoverRoutes().filter((r) => /\[[^\]]+\]/.test(r.id));
 const params = (id: string) => [...id.matchAll(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g)].map((m) => m[1]!);
 
@@ -71,8 +74,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const started = await olaClient.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });
 		expect(started.status()).toBe(303);
 		await olaClient.dispose();
-		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id };
-		// Another centre with a cohort of its own: nobody here may open it.
+		// Another centre with a cohort and an assessor of its own: nobody here may open them.
 		const rw = new Database(e2eDatabasePath(), { fileMustExist: true });
 		rw.pragma('busy_timeout = 5000');
 		const now = new Date().toISOString();
@@ -83,6 +85,8 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 			`INSERT OR IGNORE INTO centre_scenario (scenario_id, organisation_id, draft_source, based_on, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`
 		).run(OTHER_SCENARIO, OTHER_CENTRE, draft, people.get('tutor')!.id, now, people.get('tutor')!.id, now);
 		rw.close();
+		const elsewhere = await createOwnUser(['assessor'], 'idor elsewhere assessor', { organisationId: OTHER_CENTRE });
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
@@ -93,7 +97,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 	});
 
 	test('every route parameter has a foreign object to try', () => {
-		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l' }) === undefined))];
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's' }) === undefined))];
 		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
 	});
 
@@ -129,11 +133,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}

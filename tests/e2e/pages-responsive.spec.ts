@@ -56,6 +56,8 @@ const params = (id: string) => [...id.matchAll(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g
 
 interface Made {
 	learner: OwnUser;
+	/** An assessor of the centre: the IQA's profile page shows theirs. */
+	assessorId: string;
 	cohortId: string;
 	/** An attempt still in progress: the simulation screen as a learner works on it. */
 	openAttempt: string;
@@ -79,6 +81,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 		case 'learnerId':
 		case 'userId':
 			return made.learner.id;
+		case 'assessorId':
+			return made.assessorId;
 		case 'cohortId':
 			return made.cohortId;
 		case 'scenarioId':
@@ -115,10 +119,11 @@ test.describe('every page at desktop and phone widths', () => {
 			learner: await createOwnUser(['learner']),
 			assessor: await createOwnUser(['assessor']),
 			tutor: await createOwnUser(['tutor']),
-			admin: await createOwnUser(['admin'])
+			admin: await createOwnUser(['admin']),
+			iqa: await createOwnUser(['iqa'])
 		};
 		const cohort = createOwnCohort(people.tutor, { learners: [people.learner], assessors: [people.assessor] }, ['spouse-caller', 'new-customer-signup']);
-		for (const role of ['learner', 'assessor', 'tutor', 'admin', 'anonymous'] as const) {
+		for (const role of ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'anonymous'] as const) {
 			const context = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
 			contexts.push(context);
 			const page = await context.newPage();
@@ -151,7 +156,7 @@ test.describe('every page at desktop and phone widths', () => {
 		await expect.poll(() => mailTo(forgetful.email).length).toBe(1);
 		const resetToken = resetPathIn(mailTo(forgetful.email)[0]!).split('/').pop()!;
 
-		made = { learner: people.learner, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken };
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken };
 	});
 
 	test.afterAll(async () => {
@@ -159,7 +164,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});

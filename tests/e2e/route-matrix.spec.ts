@@ -15,7 +15,7 @@ import { discoverRoutes, requiredRole, type Route } from './support/routes';
 const SESSION_ACTIONS = new Set(['POST /login', 'POST /logout']);
 const ROUTES = discoverRoutes().filter((r) => !SESSION_ACTIONS.has(`${r.method} ${r.path}`));
 
-const ROLE_VISITORS = ['learner', 'assessor', 'tutor', 'admin'] as const;
+const ROLE_VISITORS = ['learner', 'assessor', 'tutor', 'admin', 'iqa'] as const;
 /** Visitors who must be treated as anonymous: no cookie, a logged-out session's cookie, a planted token. */
 const ANONYMOUS_VISITORS = ['anonymous', 'logged-out', 'planted'] as const;
 /** Visitors with a session that must finish a step before anything else. */
@@ -99,20 +99,22 @@ test.describe('role × route matrix', () => {
 
 	test.beforeAll(async ({ baseURL }) => {
 		const base = baseURL!;
-		const [learner, assessor, tutor, admin, mustChange, pending, leaving] = createProbeAccounts('matrix', [
+		const [learner, assessor, tutor, admin, iqa, mustChange, pending, leaving] = createProbeAccounts('matrix', [
 			{ roles: ['learner'] },
 			{ roles: ['assessor'] },
 			{ roles: ['tutor'] },
 			{ roles: ['admin'] },
+			{ roles: ['iqa'] },
 			{ roles: ['learner'], mustChangePassword: true },
 			{ roles: ['admin'] },
 			{ roles: ['learner'] }
-		]) as [ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount];
+		]) as [ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount];
 		for (const [visitor, account] of [
 			['learner', learner],
 			['assessor', assessor],
 			['tutor', tutor],
 			['admin', admin],
+			['iqa', iqa],
 			['must-change-password', mustChange]
 		] as const) {
 			cookies.set(visitor, { cookie: await logInRaw(base, account, PASSWORD) });

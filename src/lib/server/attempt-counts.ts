@@ -23,7 +23,7 @@ export const LEARNER_GROUP_LABELS: Record<LearnerGroup, string> = {
 };
 
 /** States in which the attempt has been handed in: an assignment with one is not overdue. */
-const HANDED_IN: readonly AttemptState[] = ['submitted', 'being-assessed', 'signed-off', 'not-yet-met', 'resubmission-asked'];
+const HANDED_IN: readonly AttemptState[] = ['submitted', 'being-assessed', 'awaiting-countersignature', 'sent-back', 'signed-off', 'not-yet-met', 'resubmission-asked'];
 
 export function learnerGroupOf(status: AttemptStatus): LearnerGroup | null {
 	switch (status.state) {
@@ -32,6 +32,9 @@ export function learnerGroupOf(status: AttemptStatus): LearnerGroup | null {
 			return 'in-progress';
 		case 'submitted':
 		case 'being-assessed':
+		// A trainee's decision not yet countersigned is still, for the learner, awaiting assessment.
+		case 'awaiting-countersignature':
+		case 'sent-back':
 			return 'awaiting';
 		case 'resubmission-asked':
 			return 'resubmission';

@@ -9,7 +9,7 @@ import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import { reflection, type Reflection } from '$lib/server/db/schema';
 import { assessmentDraft, type AssessmentDecision } from '$lib/server/db/assessment';
-import { latestDecisions } from '$lib/server/assessment/decisions';
+import { countersignStanding, countersignaturesOf, latestDecisions, type CountersignStanding } from '$lib/server/assessment/decisions';
 import type { AttemptState, AttemptStatus, AttemptTone, AttemptViewer } from '$lib/views/attempt-status';
 
 /** What the state of one attempt is decided from. */
@@ -19,6 +19,8 @@ export interface AttemptFacts {
 	reflection?: Pick<Reflection, 'status' | 'submittedAt'>;
 	/** The decision in force (the newest signed one). */
 	decision?: Pick<AssessmentDecision, 'outcome' | 'signedAt'>;
+	/** Whether the decision in force counts, or waits on a qualified assessor's countersignature (absent: it counts). */
+	countersign?: CountersignStanding;
 	/** When an assessor last saved a draft decision on it, if one is saved. */
 	draftAt?: string;
 	/** The learner has started a later attempt at the same scenario. */
@@ -30,6 +32,8 @@ export const ATTEMPT_STATE_LABELS: Record<AttemptState, string> = {
 	reflecting: 'Reflection not submitted',
 	submitted: 'Submitted',
 	'being-assessed': 'Being assessed',
+	'awaiting-countersignature': 'Awaiting countersignature',
+	'sent-back': 'Sent back to the assessor',
 	'signed-off': 'Signed off',
 	'not-yet-met': 'Not yet competent',
 	'resubmission-asked': 'Resubmission asked'
@@ -43,6 +47,8 @@ export function attemptStateOf(facts: AttemptFacts): AttemptState {
 	// A reflection rewritten and submitted again after a resubmission request is back for assessment.
 	const resubmitted = decision?.outcome === 'resubmission-requested' && submitted && submittedAt > decision.signedAt;
 	if (decision && !resubmitted) {
+		if (facts.countersign === 'awaiting') return 'awaiting-countersignature';
+		if (facts.countersign === 'sent-back') return 'sent-back';
 		if (decision.outcome === 'met') return 'signed-off';
 		return decision.outcome === 'not-yet-met' ? 'not-yet-met' : 'resubmission-asked';
 	}
@@ -62,7 +68,10 @@ function nextStep(state: AttemptState, facts: AttemptFacts, viewer: AttemptViewe
 				return { next: 'Write your reflection', tone: 'red', href: `${learn}/reflection` };
 			case 'submitted':
 			case 'being-assessed':
+			case 'sent-back':
 				return { next: 'Waiting for your assessor', tone: 'amber', href: `${learn}/debrief` };
+			case 'awaiting-countersignature':
+				return { next: 'Waiting for a qualified assessor to countersign', tone: 'amber', href: `${learn}/debrief` };
 			case 'signed-off':
 				return { next: 'Done: read the feedback', tone: 'green', href: `${learn}/debrief` };
 			case 'not-yet-met':
@@ -83,6 +92,10 @@ function nextStep(state: AttemptState, facts: AttemptFacts, viewer: AttemptViewe
 			return { next: 'Mark this attempt', tone: 'red', href: assess };
 		case 'being-assessed':
 			return { next: 'Finish marking this attempt', tone: 'red', href: assess };
+		case 'awaiting-countersignature':
+			return { next: 'Waiting for a qualified assessor’s countersignature', tone: 'amber', href: assess };
+		case 'sent-back':
+			return { next: 'Sent back: sign a new decision', tone: 'red', href: assess };
 		case 'signed-off':
 		case 'not-yet-met':
 			return { next: 'Nothing to do: decided', tone: 'green', href: assess };
@@ -115,6 +128,7 @@ export function attemptStatuses(db: Db, attemptIds: readonly string[], viewer: A
 		.all();
 	const reflections = new Map(db.select().from(reflection).where(inArray(reflection.attemptId, ids)).all().map((r) => [r.attemptId, r]));
 	const decisions = latestDecisions(db, ids);
+	const countersignatures = countersignaturesOf(db, [...decisions.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
 	const drafts = new Map<string, string>();
 	for (const d of db.select({ attemptId: assessmentDraft.attemptId, updatedAt: assessmentDraft.updatedAt }).from(assessmentDraft).where(inArray(assessmentDraft.attemptId, ids)).all()) {
 		if ((drafts.get(d.attemptId) ?? '') < d.updatedAt) drafts.set(d.attemptId, d.updatedAt);
@@ -125,6 +139,7 @@ export function attemptStatuses(db: Db, attemptIds: readonly string[], viewer: A
 			status: row.status,
 			reflection: reflections.get(row.id),
 			decision: decisions.get(row.id),
+			countersign: ((d) => (d ? countersignStanding(d, countersignatures.get(d.id)) : undefined))(decisions.get(row.id)),
 			draftAt: drafts.get(row.id),
 			triedAgain: siblings.some((s) => s.ownerId === row.ownerId && s.scenarioId === row.scenarioId && s.startedAt > row.startedAt)
 		};

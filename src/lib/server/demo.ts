@@ -5,6 +5,7 @@ import { recordSecurityEvent } from '$lib/server/security/events';
 import { oneTimePasswordExpiry, oneTimePasswordState } from '$lib/server/auth/one-time-password';
 import { hashPassword } from '$lib/server/auth/password';
 import { assignment, cohort, cohortMember, type CohortMemberRole } from '$lib/server/db/cohorts';
+import { assessorProfile, assessorProfileChange } from '$lib/server/db/assessment';
 import { createUser, findUserByEmail } from '$lib/server/auth/user';
 import { mfaRequiredFor } from '$lib/server/auth/mfa-policy';
 
@@ -31,7 +32,9 @@ export const DEMO_ACCOUNTS: readonly { email: string; displayName: string; roles
 	{ email: 'assessor@custodian.test', displayName: 'Gareth Llewellyn', roles: ['assessor'] },
 	{ email: 'tutor@custodian.test', displayName: 'Priya Raman', roles: ['tutor'] },
 	{ email: 'admin@custodian.test', displayName: 'Morag Campbell', roles: ['admin'] },
-	{ email: 'lead@custodian.test', displayName: 'Sam Okafor', roles: ['assessor', 'tutor'] }
+	{ email: 'lead@custodian.test', displayName: 'Sam Okafor', roles: ['assessor', 'tutor'] },
+	{ email: 'iqa@custodian.test', displayName: 'Helen Achterberg', roles: ['iqa'] },
+	{ email: 'trainee@custodian.test', displayName: 'Dafydd Morgan', roles: ['assessor'] }
 ];
 
 /** Creates the demo centre and accounts if the database has no organisation yet. */
@@ -58,8 +61,26 @@ export async function seedDemoData(db: Db): Promise<boolean> {
 			}
 		}
 		seedDemoCohorts(db, new Date());
+		seedDemoTrainee(db, new Date());
 	}
 	return true;
+}
+
+/** Dafydd (trainee@) is a trainee assessor: his decisions count once Gareth or Sam countersigns them. */
+function seedDemoTrainee(db: Db, now: Date): void {
+	const trainee = db.select({ id: user.id }).from(user).where(eq(user.email, 'trainee@custodian.test')).get();
+	const iqa = db.select({ id: user.id }).from(user).where(eq(user.email, 'iqa@custodian.test')).get();
+	if (!trainee || !iqa) return;
+	const at = now.toISOString();
+	const since = at.slice(0, 10);
+	const reason = 'Working towards the assessor qualification (CAVA); every decision countersigned until qualified.';
+	db.insert(assessorProfile).values({ assessorId: trainee.id, status: 'trainee', statusSince: since, risk: 'trainee', riskReason: reason, updatedAt: at, updatedBy: iqa.id }).run();
+	db.insert(assessorProfileChange)
+		.values([
+			{ id: crypto.randomUUID(), assessorId: trainee.id, kind: 'status', value: 'trainee', onDate: since, text: reason, changedBy: iqa.id, changedAt: at },
+			{ id: crypto.randomUUID(), assessorId: trainee.id, kind: 'risk', value: 'trainee', text: reason, changedBy: iqa.id, changedAt: at }
+		])
+		.run();
 }
 
 /**
@@ -81,7 +102,8 @@ export const DEMO_COHORTS: readonly {
 			{ email: 'learner@custodian.test', role: 'learner' },
 			{ email: 'learner2@custodian.test', role: 'learner' },
 			{ email: 'assessor@custodian.test', role: 'assessor' },
-			{ email: 'lead@custodian.test', role: 'assessor' }
+			{ email: 'lead@custodian.test', role: 'assessor' },
+			{ email: 'trainee@custodian.test', role: 'assessor' }
 		],
 		assignments: [
 			{ scenarioId: 'spouse-caller', dueInDays: 14 },

@@ -7,9 +7,20 @@
  * in-progress: the call is under way; reflecting: the call ended, the reflection is not yet
  * submitted; submitted: awaiting assessment; being-assessed: an assessor has saved a draft decision;
  * signed-off: met (competent); not-yet-met: decided not yet competent; resubmission-asked: the
- * assessor reopened the reflection for the learner to rewrite.
+ * assessor reopened the reflection for the learner to rewrite; awaiting-countersignature: a trainee
+ * assessor decided and a qualified assessor has not countersigned yet (it does not count until
+ * then); sent-back: the qualified assessor sent the trainee's decision back for a new one.
  */
-export type AttemptState = 'in-progress' | 'reflecting' | 'submitted' | 'being-assessed' | 'signed-off' | 'not-yet-met' | 'resubmission-asked';
+export type AttemptState =
+	| 'in-progress'
+	| 'reflecting'
+	| 'submitted'
+	| 'being-assessed'
+	| 'awaiting-countersignature'
+	| 'sent-back'
+	| 'signed-off'
+	| 'not-yet-met'
+	| 'resubmission-asked';
 
 /** Red: the viewer must act (or it is overdue); amber: waiting on someone else; green: done. */
 export type AttemptTone = 'red' | 'amber' | 'green';

@@ -10,7 +10,8 @@ export const ACCOUNTS = {
 	learner: { email: 'learner@custodian.test', name: 'Amira Khan', home: '/learn', heading: /Welcome, Amira Khan/ },
 	assessor: { email: 'assessor@custodian.test', name: 'Gareth Llewellyn', home: '/assess', heading: /Assessment/ },
 	tutor: { email: 'tutor@custodian.test', name: 'Priya Raman', home: '/author', heading: /Authoring/ },
-	admin: { email: 'admin@custodian.test', name: 'Morag Campbell', home: '/admin', heading: /Centre administration/ }
+	admin: { email: 'admin@custodian.test', name: 'Morag Campbell', home: '/admin', heading: /Centre administration/ },
+	iqa: { email: 'iqa@custodian.test', name: 'Helen Achterberg', home: '/iqa', heading: /Quality assurance/ }
 } as const;
 export type RoleName = keyof typeof ACCOUNTS;
 
@@ -22,7 +23,8 @@ export const STAFF_HOMES: Readonly<Record<string, string>> = {
 	'assessor@custodian.test': '/assess',
 	'tutor@custodian.test': '/author',
 	'admin@custodian.test': '/admin',
-	'lead@custodian.test': '/assess'
+	'lead@custodian.test': '/assess',
+	'iqa@custodian.test': '/iqa'
 };
 
 /**

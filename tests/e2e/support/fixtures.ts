@@ -40,8 +40,8 @@ export interface OwnCohort {
 	assignments: Record<string, string>;
 }
 
-const STAFF: readonly Role[] = ['assessor', 'tutor', 'admin'];
-const HOME: Record<Role, string> = { learner: '/learn', assessor: '/assess', tutor: '/author', admin: '/admin' };
+const STAFF: readonly Role[] = ['assessor', 'tutor', 'admin', 'iqa'];
+const HOME: Record<Role, string> = { learner: '/learn', assessor: '/assess', tutor: '/author', admin: '/admin', iqa: '/iqa' };
 
 /** A short random part for names, emails and ids: unique per test, run and worker. */
 export function uniqueSuffix(): string {

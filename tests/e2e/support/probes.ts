@@ -17,7 +17,7 @@ export interface ProbeAccount {
 	totpKey: Uint8Array | null;
 }
 
-const STAFF = new Set(['assessor', 'tutor', 'admin']);
+const STAFF = new Set(['assessor', 'tutor', 'admin', 'iqa']);
 
 export function createProbeAccounts(
 	prefix: string,

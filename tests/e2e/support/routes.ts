@@ -13,7 +13,7 @@ export interface Route {
 }
 
 const ROUTES_DIR = 'src/routes';
-const AREA_ROLE: Record<string, RoleName> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin' };
+const AREA_ROLE: Record<string, RoleName> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin', iqa: 'iqa' };
 
 function walk(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {

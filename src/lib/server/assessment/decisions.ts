@@ -6,7 +6,15 @@ import { asc, desc, eq, inArray } from 'drizzle-orm';
 import { criterionByCode } from '$lib/criteria';
 import type { Db } from '$lib/core/database';
 import { getAttempt } from '$lib/sim/runtime';
-import { assessmentDecision, type AssessmentDecision, type CriterionJudgement, type DecisionOutcome, type PointJudgement } from '$lib/server/db/assessment';
+import {
+	assessmentDecision,
+	decisionCountersignature,
+	type AssessmentDecision,
+	type CriterionJudgement,
+	type DecisionCountersignature,
+	type DecisionOutcome,
+	type PointJudgement
+} from '$lib/server/db/assessment';
 import type { DecisionVerification } from './hashing';
 
 export const OUTCOME_LABELS: Record<DecisionOutcome, string> = {
@@ -31,10 +39,48 @@ export interface DecisionHistoryEntry {
 	/** Only in what assessors see. */
 	assessorNote?: string;
 	verified?: DecisionVerification;
+	/** Signed by a trainee: it counts only once countersigned. */
+	requiresCountersignature: boolean;
+	/** A qualified assessor's answer to a trainee's decision, if given. */
+	countersignature: CountersignatureEntry | null;
 }
 
-export function historyEntry(d: AssessmentDecision, descriptions: Map<string, string>, withNote: boolean): DecisionHistoryEntry {
+export interface CountersignatureEntry {
+	outcome: DecisionCountersignature['outcome'];
+	comment: string;
+	signedName: string;
+	signedAt: string;
+	signatureHash: string;
+	/** Only in what assessors see: the countersignature reproduces its hash and binds to this decision's. */
+	verified?: boolean;
+}
+
+/**
+ * Whether a decision counts (issue 17): one a trainee signed counts only once a qualified assessor
+ * has countersigned it; until then it is awaiting countersignature, or sent back for a new decision.
+ */
+export type CountersignStanding = 'counts' | 'awaiting' | 'sent-back';
+
+export function countersignStanding(d: Pick<AssessmentDecision, 'requiresCountersignature'>, countersignature: Pick<DecisionCountersignature, 'outcome'> | undefined): CountersignStanding {
+	if (!d.requiresCountersignature) return 'counts';
+	if (!countersignature) return 'awaiting';
+	return countersignature.outcome === 'countersigned' ? 'counts' : 'sent-back';
+}
+
+/** The countersignature (or sending back) of each decision given that has one. */
+export function countersignaturesOf(db: Db, decisionIds: readonly string[]): Map<string, DecisionCountersignature> {
+	if (decisionIds.length === 0) return new Map();
+	return new Map(db.select().from(decisionCountersignature).where(inArray(decisionCountersignature.decisionId, [...decisionIds])).all().map((c) => [c.decisionId, c]));
+}
+
+export function countersignatureEntry(c: DecisionCountersignature | undefined): CountersignatureEntry | null {
+	return c ? { outcome: c.outcome, comment: c.comment, signedName: c.signedName, signedAt: c.signedAt, signatureHash: c.signatureHash } : null;
+}
+
+export function historyEntry(d: AssessmentDecision, descriptions: Map<string, string>, withNote: boolean, countersignature?: DecisionCountersignature): DecisionHistoryEntry {
 	return {
+		requiresCountersignature: d.requiresCountersignature,
+		countersignature: countersignatureEntry(countersignature),
 		id: d.id,
 		sequence: d.sequence,
 		supersedesId: d.supersedesId,
@@ -70,17 +116,22 @@ export function decisionsForLearner(db: Db, learnerId: string, attemptId: string
 	const view = getAttempt(db, attemptId);
 	if (!view || view.ownerId !== learnerId) return [];
 	const descriptions = new Map((view.result?.points ?? []).map((p) => [p.id, p.description]));
-	return decisionsOf(db, attemptId)
-		.filter((d) => d.learnerId === learnerId)
-		.map((d) => historyEntry(d, descriptions, false));
+	const decisions = decisionsOf(db, attemptId).filter((d) => d.learnerId === learnerId);
+	const countersignatures = countersignaturesOf(db, decisions.map((d) => d.id));
+	return decisions.map((d) => historyEntry(d, descriptions, false, countersignatures.get(d.id)));
 }
 
-/** The decision in force on each attempt of a learner (for the coverage map and lists). */
+/**
+ * The decision in force on each attempt of a learner (for the coverage map and lists), leaving out
+ * an attempt whose newest decision a trainee signed and no qualified assessor has countersigned:
+ * it does not count yet.
+ */
 export function decisionsInForce(db: Db, learnerId: string): AssessmentDecision[] {
 	const all = db.select().from(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)).orderBy(asc(assessmentDecision.sequence)).all();
 	const latest = new Map<string, AssessmentDecision>();
 	for (const d of all) latest.set(d.attemptId, d);
-	return [...latest.values()];
+	const countersignatures = countersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
+	return [...latest.values()].filter((d) => countersignStanding(d, countersignatures.get(d.id)) === 'counts');
 }
 
 /** The latest assessor feedback on an attempt whose reflection was reopened for resubmission. */

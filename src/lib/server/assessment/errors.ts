@@ -7,7 +7,9 @@ export type AssessmentErrorCode =
 	| 'decision.already-signed'
 	| 'decision.superseded'
 	| 'evidence.not-json'
-	| 'comment.invalid';
+	| 'comment.invalid'
+	| 'countersignature.invalid'
+	| 'countersignature.refused';
 
 export interface AssessmentError {
 	code: AssessmentErrorCode;

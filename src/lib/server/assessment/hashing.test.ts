@@ -13,7 +13,7 @@ import { assessmentFixture } from './testing';
 const f = assessmentFixture();
 
 /** What the code before RFC 8785 signed, verbatim: the decision, the evidence hash, the signer and the time. */
-function signedBefore2026(d: Omit<AssessmentDecision, 'signatureHash' | 'hashEncoding'>) {
+function signedBefore2026(d: Omit<AssessmentDecision, 'signatureHash' | 'hashEncoding' | 'requiresCountersignature'>) {
 	return {
 		decision: {
 			id: d.id,
@@ -40,7 +40,7 @@ function halfAnEmojiInTheLog(attemptId: string) {
 }
 
 /** A decision made and stored exactly as the code before RFC 8785 made it: the lenient encoder, no encoding recorded. */
-function signedTheOldWay(attemptId: string): Omit<AssessmentDecision, 'hashEncoding'> {
+function signedTheOldWay(attemptId: string): Omit<AssessmentDecision, 'hashEncoding' | 'requiresCountersignature'> {
 	const evidence = judgedEvidence(f.db, attemptId)!;
 	const r = f.review(attemptId);
 	const unsigned = {
@@ -148,7 +148,7 @@ describe('a decision signed before RFC 8785 (legacy-2025)', () => {
 				.run(old.id, old.attemptId, old.learnerId, old.assessorId, old.sequence, null, old.outcome, old.feedback, old.nextSteps, JSON.stringify(old.points), JSON.stringify(old.criteria), '', old.evidenceHash, JSON.stringify(old.evidence), old.signedName, old.signedAt, old.signatureHash);
 			migrate(db, { migrationsFolder: DEFAULT_MIGRATIONS_FOLDER });
 			const stored = db.select().from(assessmentDecision).where(eq(assessmentDecision.id, old.id)).get()!;
-			expect(stored).toEqual({ ...old, hashEncoding: 'legacy-2025' });
+			expect(stored).toEqual({ ...old, hashEncoding: 'legacy-2025', requiresCountersignature: false });
 			expect(verifyDecision(db, stored)).toMatchObject({ signatureMatches: true, evidenceMatches: true, matches: true });
 		});
 	});

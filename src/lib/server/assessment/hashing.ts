@@ -66,11 +66,16 @@ export function judgedEvidence(db: Db, attemptId: string): JudgedEvidence | unde
 	};
 }
 
+/** A decision as it is signed; rows from before countersignatures have no `requiresCountersignature`. */
+type UnsignedDecision = Omit<AssessmentDecision, 'signatureHash' | 'requiresCountersignature'> & { requiresCountersignature?: boolean };
+
 /**
  * What a signature covers: the decision as stored, the evidence hash, who signed and when, and
  * (since RFC 8785) the encoding, so a row relabelled with the other encoding no longer verifies.
+ * A trainee's decision also signs that it needs a countersignature, so the flag cannot be cleared
+ * without breaking the signature (issue 17); other decisions hash as they always did.
  */
-function signedContent(d: Omit<AssessmentDecision, 'signatureHash'>) {
+function signedContent(d: UnsignedDecision) {
 	const content = {
 		decision: {
 			id: d.id,
@@ -89,11 +94,12 @@ function signedContent(d: Omit<AssessmentDecision, 'signatureHash'>) {
 		signer: { id: d.assessorId, name: d.signedName },
 		signedAt: d.signedAt
 	};
-	return d.hashEncoding === 'legacy-2025' ? content : { ...content, hashEncoding: d.hashEncoding };
+	const encoded = d.hashEncoding === 'legacy-2025' ? content : { ...content, hashEncoding: d.hashEncoding };
+	return d.requiresCountersignature ? { ...encoded, requiresCountersignature: true } : encoded;
 }
 
 /** The signature hash of a decision, in the encoding it names. Throws a CanonicalJsonError for what the canonical encoder refuses. */
-export function signatureHashOf(d: Omit<AssessmentDecision, 'signatureHash'>): string {
+export function signatureHashOf(d: UnsignedDecision): string {
 	return hashWith(d.hashEncoding, signedContent(d), 'decision');
 }
 

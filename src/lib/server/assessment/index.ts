@@ -15,3 +15,4 @@ export { QUEUE_STATES, QUEUE_STATE_LABELS, assessmentQueue, queueFilters } from 
 export { assessorReview } from './review';
 export { saveDecisionDraft } from './drafts';
 export { signDecision } from './signing';
+export { COUNTERSIGN_LIMITS, countersignBlock, countersignDecision, countersignaturesToGive } from './countersigning';

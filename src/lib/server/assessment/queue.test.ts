@@ -16,7 +16,7 @@ describe('the assessor’s queue', () => {
 		const queue = assessmentQueue(f.db, f.ids.gareth);
 		expect(queue.items.map((i) => i.attemptId)).toEqual([earlier, later]);
 		expect(queue.items[0]).toMatchObject({ learnerName: 'Tomás Ó Briain', state: 'awaiting', submittedAt: '2026-03-01T09:00:00.000Z' });
-		expect(queue.counts).toEqual({ awaiting: 2, 'resubmission-requested': 0, decided: 0 });
+		expect(queue.counts).toEqual({ awaiting: 2, countersignature: 0, 'resubmission-requested': 0, decided: 0 });
 	});
 
 	it('shows an assessor only the learners they assess', () => {

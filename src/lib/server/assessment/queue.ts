@@ -12,12 +12,13 @@ import { learnersAssessedBy } from '$lib/server/cohort-membership';
 import { findScenarioVersion } from '$lib/server/scenarios';
 import { attemptStateOf, attemptStatuses } from '$lib/server/attempt-status';
 import type { AttemptStatus } from '$lib/views/attempt-status';
-import { latestDecisions } from './decisions';
+import { countersignStanding, countersignaturesOf, latestDecisions, type CountersignStanding } from './decisions';
 
-export const QUEUE_STATES = ['awaiting', 'resubmission-requested', 'decided'] as const;
+export const QUEUE_STATES = ['awaiting', 'countersignature', 'resubmission-requested', 'decided'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
 export const QUEUE_STATE_LABELS: Record<QueueState, string> = {
 	awaiting: 'Awaiting decision',
+	countersignature: 'Awaiting countersignature',
 	'resubmission-requested': 'Resubmission requested',
 	decided: 'Decided'
 };
@@ -45,12 +46,19 @@ export interface QueueFilters {
 }
 
 /** The queue's coarser view of where an attempt stands (server/attempt-status.ts decides it); null: not in the queue. */
-export function stateOf(written: Pick<Reflection, 'status' | 'submittedAt'> | undefined, latest: Pick<AssessmentDecision, 'outcome' | 'signedAt'> | undefined): QueueState | null {
-	const state = attemptStateOf({ id: '', status: 'ended', reflection: written, decision: latest });
+export function stateOf(
+	written: Pick<Reflection, 'status' | 'submittedAt'> | undefined,
+	latest: Pick<AssessmentDecision, 'outcome' | 'signedAt'> | undefined,
+	countersign?: CountersignStanding
+): QueueState | null {
+	const state = attemptStateOf({ id: '', status: 'ended', reflection: written, decision: latest, countersign });
 	switch (state) {
 		case 'submitted':
 		case 'being-assessed':
+		case 'sent-back':
 			return 'awaiting';
+		case 'awaiting-countersignature':
+			return 'countersignature';
 		case 'resubmission-asked':
 			return 'resubmission-requested';
 		case 'signed-off':
@@ -80,12 +88,13 @@ export function assessmentQueue(db: Db, assessorId: string, filters: QueueFilter
 			(ids.length === 0 ? [] : db.select().from(reflection).where(inArray(reflection.attemptId, ids)).all()).map((r) => [r.attemptId, r])
 		);
 		const latest = latestDecisions(db, ids);
+		const countersignatures = countersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
 		const standings = attemptStatuses(db, ids, 'assessor');
 		const titles = new Map<string, string>();
 		for (const row of rows) {
 			const written = reflections.get(row.id);
 			const decision = latest.get(row.id);
-			const state = stateOf(written, decision);
+			const state = stateOf(written, decision, decision ? countersignStanding(decision, countersignatures.get(decision.id)) : undefined);
 			if (!state) continue;
 			const versionId = `${row.scenarioId}@${row.scenarioVersion}`;
 			if (!titles.has(versionId)) titles.set(versionId, findScenarioVersion(db, versionId)?.title ?? row.scenarioId);

@@ -12,7 +12,8 @@ import { reflection, user } from '$lib/server/db/schema';
 import { assessmentDraft, type AssessmentDecision } from '$lib/server/db/assessment';
 import { assesses } from '$lib/server/cohort-membership';
 import { findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
-import { decisionsOf, historyEntry } from './decisions';
+import { countersignStanding, countersignaturesOf, decisionsOf, historyEntry } from './decisions';
+import { countersignBlock, verifyCountersignature } from './countersigning';
 import { draftValues, type DecisionValues } from './forms';
 import { verifyDecision } from './hashing';
 import { stateOf } from './queue';
@@ -116,6 +117,7 @@ export function assessorReview(db: Db, assessorId: string, attemptId: string) {
 	const written = db.select().from(reflection).where(eq(reflection.attemptId, view.id)).get();
 	const decisions = decisionsOf(db, view.id);
 	const latest = decisions[0];
+	const countersignatures = countersignaturesOf(db, decisions.map((d) => d.id));
 	const points = reviewPoints(view);
 	const criteria = reviewCriteria(result, found.criteria);
 	const descriptions = new Map(points.map((p) => [p.id, p.description]));
@@ -141,10 +143,16 @@ export function assessorReview(db: Db, assessorId: string, attemptId: string) {
 		result: { score: result.score, earned: result.earned, possible: result.possible, passed: result.passed, verdict: verdictOf(result) },
 		transcript: view.transcript,
 		reflection: written ? { status: written.status, situation: written.situation, task: written.task, action: written.action, result: written.result, submittedAt: written.submittedAt, updatedAt: written.updatedAt } : null,
-		state: stateOf(written, latest),
+		state: stateOf(written, latest, latest ? countersignStanding(latest, countersignatures.get(latest.id)) : undefined),
 		points,
 		criteria,
-		decisions: decisions.map((d) => ({ ...historyEntry(d, descriptions, true), verified: verifyDecision(db, d) })),
+		decisions: decisions.map((d) => {
+			const entry = historyEntry(d, descriptions, true, countersignatures.get(d.id));
+			const c = countersignatures.get(d.id);
+			return { ...entry, verified: verifyDecision(db, d), countersignature: entry.countersignature && c ? { ...entry.countersignature, verified: verifyCountersignature(c, d) } : null };
+		}),
+		/** A trainee's decision waiting for a qualified assessor's countersignature, and whether this assessor may give it. */
+		countersign: countersignBlock(db, assessorId, latest),
 		values: draft ? draftValues(draft.content, base) : base,
 		draftSavedAt: draft?.updatedAt ?? null,
 		/** Signing needs the learner's submitted reflection (a resubmission being written cannot be judged yet). */

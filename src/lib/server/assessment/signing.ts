@@ -8,6 +8,7 @@ import { writeTransaction, type Db } from '$lib/core/database';
 import { reflection } from '$lib/server/db/schema';
 import { assessmentDecision, assessmentDraft, type AssessmentDecision } from '$lib/server/db/assessment';
 import { reopenReflection } from '$lib/server/reflections';
+import { qualificationOf } from '$lib/server/assessor-profiles';
 import { OUTCOME_LABELS, decisionsOf } from './decisions';
 import { NOT_FOUND, type AssessmentResult } from './errors';
 import { judgementErrors, overall, type DecisionValues } from './forms';
@@ -28,7 +29,8 @@ export interface Signer {
  * hashes and stores the immutable row. When a decision is already in force the form must name it
  * (`supersedes`), and the new row supersedes it; a form drawn before someone signed, or naming an
  * older decision, is refused and nothing is signed. "Resubmission requested" reopens the learner's
- * reflection. The assessor's draft is discarded once signed.
+ * reflection. The assessor's draft is discarded once signed. A trainee's met or not-yet-met decision
+ * is marked as needing a qualified assessor's countersignature (countersigning.ts).
  */
 export function signDecision(db: Db, signer: Signer, attemptId: string, values: DecisionValues, now = new Date()): AssessmentResult<AssessmentDecision> {
 	const found = reviewable(db, signer.id, attemptId);
@@ -84,7 +86,10 @@ export function signDecision(db: Db, signer: Signer, attemptId: string, values: 
 				evidence,
 				signedName: values.signedName.trim().replace(/\s+/gu, ' '),
 				signedAt: now.toISOString(),
-				hashEncoding: CANONICAL_ENCODING
+				hashEncoding: CANONICAL_ENCODING,
+				// A trainee's judgement needs a qualified assessor's countersignature before it counts
+				// (issue 17); a request for a resubmission only asks the learner for more and counts at once.
+				requiresCountersignature: parsed.data.outcome !== 'resubmission-requested' && qualificationOf(db, signer.id).status === 'trainee'
 			};
 			decision = { ...row, signatureHash: signatureHashOf(row) };
 		} catch (e) {

@@ -6,7 +6,7 @@ import { actionsWithRole, requireRole, requirementFor, safeRedirectTarget, withR
 import type { SessionUser } from './session';
 
 const ROUTES_DIR = 'src/routes';
-const AREA_ROLE: Record<string, string> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin' };
+const AREA_ROLE: Record<string, string> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin', iqa: 'iqa' };
 
 function walk(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {

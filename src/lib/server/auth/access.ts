@@ -7,7 +7,8 @@ export const AREAS: readonly { prefix: string; role: Role; label: string }[] = [
 	{ prefix: '/learn', role: 'learner', label: 'Learn' },
 	{ prefix: '/assess', role: 'assessor', label: 'Assess' },
 	{ prefix: '/author', role: 'tutor', label: 'Author' },
-	{ prefix: '/admin', role: 'admin', label: 'Admin' }
+	{ prefix: '/admin', role: 'admin', label: 'Admin' },
+	{ prefix: '/iqa', role: 'iqa', label: 'Quality' }
 ];
 
 export type AccessRequirement =
@@ -42,7 +43,7 @@ export function requirementFor(routeId: string | null): AccessRequirement {
 	return { kind: 'denied' };
 }
 
-/** The home of a user: their first role's area, in the order learner, assessor, tutor, admin. */
+/** The home of a user: their first role's area, in the order learner, assessor, tutor, admin, iqa. */
 export function homeFor(roles: readonly Role[]): string {
 	return AREAS.find((a) => roles.includes(a.role))?.prefix ?? '/account';
 }
@@ -87,7 +88,7 @@ export function requireUser(locals: App.Locals): SessionUser {
 
 /**
  * A load, action or endpoint of an area, with the area's role checked before it runs. Every
- * server file under /learn, /assess, /author and /admin wraps its exports in these (a test reads
+ * server file under /learn, /assess, /author, /admin and /iqa wraps its exports in these (a test reads
  * them all), so a route whose rule was forgotten in the hook still cannot leak.
  */
 export function withRole<E extends { locals: App.Locals }, R>(role: Role, handler: (event: E) => R): (event: E) => R {

@@ -87,7 +87,12 @@ export const assessmentDecision = sqliteTable(
 		/** SHA-256 (hex) of the canonical decision and evidence hash, signer and time: what was signed. */
 		signatureHash: text('signature_hash').notNull(),
 		/** The canonical JSON both hashes were made with. */
-		hashEncoding: hashEncoding()
+		hashEncoding: hashEncoding(),
+		/**
+		 * The signer was a trainee assessor when they signed: the decision counts only once a qualified
+		 * assessor countersigns it (decisionCountersignature). Part of what is signed when true.
+		 */
+		requiresCountersignature: integer('requires_countersignature', { mode: 'boolean' }).notNull().default(false)
 	},
 	(t) => [
 		uniqueIndex('assessment_decision_attempt_seq_unique').on(t.attemptId, t.sequence),
@@ -180,6 +185,89 @@ export const observationRecord = sqliteTable(
 	(t) => [index('observation_record_learner_idx').on(t.learnerId)]
 );
 
+export const COUNTERSIGNATURE_OUTCOMES = ['countersigned', 'sent-back'] as const;
+export type CountersignatureOutcome = (typeof COUNTERSIGNATURE_OUTCOMES)[number];
+
+/**
+ * A qualified assessor's answer to a trainee's decision (issue 17): countersigned (the decision now
+ * counts) or sent back with a comment (the trainee signs a new decision that supersedes it). Bound
+ * to the decision's signature hash and immutable (triggers in the migration), like the decision.
+ */
+export const decisionCountersignature = sqliteTable(
+	'decision_countersignature',
+	{
+		id: text('id').primaryKey(),
+		decisionId: text('decision_id')
+			.notNull()
+			.unique()
+			.references(() => assessmentDecision.id),
+		countersignerId: text('countersigner_id')
+			.notNull()
+			.references(() => user.id),
+		outcome: text('outcome', { enum: COUNTERSIGNATURE_OUTCOMES }).notNull(),
+		/** Why it was sent back (required then); optional with a countersignature. */
+		comment: text('comment').notNull().default(''),
+		/** The decision's signature hash as countersigned: what the countersignature binds to. */
+		decisionSignatureHash: text('decision_signature_hash').notNull(),
+		signedName: text('signed_name').notNull(),
+		signedAt: text('signed_at').notNull(),
+		/** SHA-256 (hex) of the canonical countersignature, decision hash, signer and time. */
+		signatureHash: text('signature_hash').notNull(),
+		hashEncoding: text('hash_encoding', { enum: HASH_ENCODINGS }).notNull()
+	}
+);
+
+export const QUALIFICATION_STATUSES = ['qualified', 'trainee'] as const;
+export type QualificationStatus = (typeof QUALIFICATION_STATUSES)[number];
+export const RISK_RATINGS = ['new', 'trainee', 'low', 'medium', 'high'] as const;
+export type RiskRating = (typeof RISK_RATINGS)[number];
+
+/**
+ * An assessor's profile as it stands, kept by the IQA (issue 17). An assessor without a row is
+ * qualified with risk "new". Every change is also an assessorProfileChange row.
+ */
+export const assessorProfile = sqliteTable('assessor_profile', {
+	assessorId: text('assessor_id')
+		.primaryKey()
+		.references(() => user.id),
+	status: text('status', { enum: QUALIFICATION_STATUSES }).notNull().default('qualified'),
+	/** When the current status started (YYYY-MM-DD). */
+	statusSince: text('status_since'),
+	competenceNotes: text('competence_notes').notNull().default(''),
+	risk: text('risk', { enum: RISK_RATINGS }).notNull().default('new'),
+	riskReason: text('risk_reason').notNull().default(''),
+	updatedAt: text('updated_at').notNull(),
+	updatedBy: text('updated_by')
+		.notNull()
+		.references(() => user.id)
+});
+
+export const PROFILE_CHANGE_KINDS = ['status', 'risk', 'competence', 'cpd'] as const;
+export type ProfileChangeKind = (typeof PROFILE_CHANGE_KINDS)[number];
+
+/** Every change to an assessor's profile, and every CPD entry: who, when, what and why. Append-only (triggers). */
+export const assessorProfileChange = sqliteTable(
+	'assessor_profile_change',
+	{
+		id: text('id').primaryKey(),
+		assessorId: text('assessor_id')
+			.notNull()
+			.references(() => user.id),
+		kind: text('kind', { enum: PROFILE_CHANGE_KINDS }).notNull(),
+		/** The new status or risk rating; empty for notes. */
+		value: text('value').notNull().default(''),
+		/** The date it applies from (status) or of the CPD activity (YYYY-MM-DD). */
+		onDate: text('on_date'),
+		/** The reason, or the note itself (competence, CPD). */
+		text: text('text').notNull(),
+		changedBy: text('changed_by')
+			.notNull()
+			.references(() => user.id),
+		changedAt: text('changed_at').notNull()
+	},
+	(t) => [index('assessor_profile_change_assessor_idx').on(t.assessorId, t.changedAt)]
+);
+
 export const PORTFOLIO_DOCUMENT_KINDS = ['portfolio', 'attempt'] as const;
 
 /**
@@ -214,6 +302,9 @@ export const portfolioDocument = sqliteTable(
 );
 
 export type AssessmentDecision = typeof assessmentDecision.$inferSelect;
+export type DecisionCountersignature = typeof decisionCountersignature.$inferSelect;
+export type AssessorProfile = typeof assessorProfile.$inferSelect;
+export type AssessorProfileChange = typeof assessorProfileChange.$inferSelect;
 export type WitnessTestimony = typeof witnessTestimony.$inferSelect;
 export type ObservationRecord = typeof observationRecord.$inferSelect;
 export type PortfolioDocument = typeof portfolioDocument.$inferSelect;

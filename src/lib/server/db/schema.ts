@@ -48,7 +48,8 @@ export const user = sqliteTable(
 	(t) => [index('user_organisation_idx').on(t.organisationId)]
 );
 
-export const ROLES = ['learner', 'assessor', 'tutor', 'admin'] as const;
+/** iqa: the centre's internal quality assurer (assessor profiles, risk; issue 17). */
+export const ROLES = ['learner', 'assessor', 'tutor', 'admin', 'iqa'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const userRole = sqliteTable(
@@ -123,6 +124,9 @@ export const SECURITY_EVENT_TYPES = [
 	'account.reactivated',
 	'roles.changed',
 	'settings.changed',
+	'assessor-profile.changed',
+	'decision.countersigned',
+	'decision.sent-back',
 	'export.portfolio',
 	'export.results-csv',
 	'export.scenario',

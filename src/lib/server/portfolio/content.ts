@@ -16,10 +16,15 @@ import { getAttempt, type AttemptView } from '$lib/sim/runtime';
 import { speakerOf } from '$lib/sim/conversation';
 import { formatPercent, verdictOf, type MarkingResult, type PointOutcome } from '$lib/sim/marking';
 import { organisation, reflection, user } from '$lib/server/db/schema';
-import { assessmentDecision, type PortfolioDocument } from '$lib/server/db/assessment';
+import { assessmentDecision, type DecisionCountersignature, type PortfolioDocument } from '$lib/server/db/assessment';
+
+function countersignatureOf(c: DecisionCountersignature | undefined): PortfolioDecision['countersignature'] {
+	return c ? { outcome: c.outcome, signedName: c.signedName, signedAt: c.signedAt, signatureHash: c.signatureHash, comment: c.comment } : null;
+}
 import { findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
 import { COVERAGE_LABELS, learnerCoverage, type CoverageRow } from '$lib/server/coverage';
 import { OUTCOME_LABELS } from '$lib/server/assessment';
+import { countersignaturesOf } from '$lib/server/assessment/decisions';
 import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
 
 export type PortfolioKind = PortfolioDocument['kind'];
@@ -65,6 +70,11 @@ export interface PortfolioDecision {
 	signedAt: string;
 	evidenceHash: string;
 	signatureHash: string;
+	/**
+	 * For a trainee assessor's decision (issue 17): the qualified assessor's countersignature, or
+	 * their sending it back, or null while it waits (then it does not count). Absent otherwise.
+	 */
+	countersignature?: { outcome: 'countersigned' | 'sent-back'; signedName: string; signedAt: string; signatureHash: string; comment: string } | null;
 }
 
 export interface PortfolioAttempt {
@@ -202,6 +212,7 @@ function attemptContent(db: Db, view: AttemptView, learnerName: string): Portfol
 	const descriptions = new Map(result.points.map((p) => [p.id, p.description]));
 	const signed = db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, view.id)).orderBy(asc(assessmentDecision.sequence)).all();
 	const newest = signed.at(-1);
+	const countersignatures = countersignaturesOf(db, signed.filter((d) => d.requiresCountersignature).map((d) => d.id));
 	const decisions: PortfolioDecision[] = signed
 		.filter((d) => d.learnerId === view.ownerId)
 		.reverse()
@@ -218,7 +229,8 @@ function attemptContent(db: Db, view: AttemptView, learnerName: string): Portfol
 			signedName: d.signedName,
 			signedAt: d.signedAt,
 			evidenceHash: d.evidenceHash,
-			signatureHash: d.signatureHash
+			signatureHash: d.signatureHash,
+			...(d.requiresCountersignature ? { countersignature: countersignatureOf(countersignatures.get(d.id)) } : {})
 		}));
 	return {
 		id: view.id,

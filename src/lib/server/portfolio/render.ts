@@ -390,6 +390,14 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 		labelled('Signed', `${d.signedName}, ${formatDateTime(d.signedAt)}`);
 		labelled('Signature SHA-256', d.signatureHash);
 		labelled('Evidence SHA-256', d.evidenceHash);
+		if (d.countersignature !== undefined) {
+			const c = d.countersignature;
+			if (c === null) labelled('Countersignature', 'Awaiting countersignature by a qualified assessor: signed by a trainee assessor, this decision does not count yet.');
+			else {
+				labelled(c.outcome === 'countersigned' ? 'Countersigned' : 'Sent back', `${c.signedName}, ${formatDateTime(c.signedAt)}${c.comment ? `. ${c.comment}` : ''}`);
+				labelled('Countersignature SHA-256', c.signatureHash);
+			}
+		}
 		doc.moveDown(0.5);
 	}
 

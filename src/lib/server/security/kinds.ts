@@ -11,6 +11,7 @@ export const SECURITY_EVENT_GROUPS = {
 	mfa: 'Two-step verification',
 	accounts: 'Accounts and roles',
 	settings: 'Centre settings',
+	quality: 'Quality assurance',
 	exports: 'Exports',
 	refusals: 'Refused requests'
 } as const;
@@ -43,6 +44,9 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'account.reactivated': { label: 'Account reactivated', group: 'accounts' },
 	'roles.changed': { label: 'Roles changed', group: 'accounts' },
 	'settings.changed': { label: 'Centre settings changed', group: 'settings' },
+	'assessor-profile.changed': { label: 'Assessor profile changed (status, risk, notes)', group: 'quality' },
+	'decision.countersigned': { label: 'Trainee assessor’s decision countersigned', group: 'quality' },
+	'decision.sent-back': { label: 'Trainee assessor’s decision sent back', group: 'quality' },
 	'export.portfolio': { label: 'Portfolio PDF issued', group: 'exports' },
 	'export.results-csv': { label: 'Cohort results downloaded (CSV)', group: 'exports' },
 	'export.scenario': { label: 'Scenario file downloaded', group: 'exports' },

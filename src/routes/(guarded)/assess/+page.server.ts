@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
-import { QUEUE_STATE_LABELS, OUTCOME_LABELS, QUEUE_STATES, assessmentQueue, queueFilters } from '$lib/server/assessment';
+import { QUEUE_STATE_LABELS, OUTCOME_LABELS, QUEUE_STATES, assessmentQueue, countersignaturesToGive, queueFilters } from '$lib/server/assessment';
 import { withRole } from '$lib/server/auth/access';
 import { assessorCounts } from '$lib/server/attempt-counts';
 
@@ -16,6 +16,8 @@ export const load = withRole('assessor', (({ locals, url }) => {
 		filtered: Boolean(filters.learnerId || filters.scenarioId || filters.state),
 		states: QUEUE_STATES.map((state) => ({ state, label: QUEUE_STATE_LABELS[state], count: queue.counts[state] })),
 		outcomeLabels: OUTCOME_LABELS,
+		/** Trainees' decisions this (qualified) assessor may countersign. */
+		toCountersign: countersignaturesToGive(db, locals.user!.id),
 		...queue
 	};
 }) satisfies PageServerLoad);

@@ -9,6 +9,8 @@ import { cohortsOfUser, findCentreUser, resetToOneTimePassword, setUserActive, s
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { actorOf, requestContext } from '$lib/server/security/events';
 import { mfaStatus, resetMfa } from '$lib/server/auth/mfa';
+import { QUALIFICATION_LABELS, changeAssessorProfile, qualificationOf } from '$lib/server/assessor-profiles';
+import { ukToday } from '$lib/dates';
 
 const NOT_FOUND = 'That user was not found.';
 
@@ -23,7 +25,9 @@ export const load = withRole('admin', (({ locals, params }) => {
 		cohorts: cohortsOfUser(db, found.id),
 		mfa: mfaStatus(db, found.id),
 		roles: ROLES,
-		isMe: found.id === locals.user!.id
+		isMe: found.id === locals.user!.id,
+		/** An assessor's qualification status, which an administrator may also set (issue 17). */
+		qualification: found.roles.includes('assessor') ? { ...qualificationOf(db, found.id), labels: QUALIFICATION_LABELS, today: ukToday(new Date()) } : null
 	};
 }) satisfies PageServerLoad);
 
@@ -56,6 +60,15 @@ export const actions = actionsWithRole('admin', {
 		const by = { id: locals.user!.id, ...requestContext({ getClientAddress, route, locals }) };
 		const result = await resetToOneTimePassword(getDb(), locals.user!.organisationId, params.userId, by);
 		return answer('resetPassword', result, 'A new one-time password is set, and every session of the account has ended.', result.ok ? { password: result.value.oneTimePassword } : {});
+	},
+	qualification: async (event) => {
+		const form = await postedForm(event.request);
+		const user = event.locals.user!;
+		const values = { status: text(form, 'status', { max: 20 }), since: text(form, 'since', { max: 20, trim: true }), reason: text(form, 'reason', { max: 2000 }) };
+		const result = changeAssessorProfile(getDb(), { ...actorOf(event), organisationId: user.organisationId, roles: user.roles }, event.params.userId, { kind: 'status', ...values });
+		if (result.ok) return { action: 'qualification', message: 'The assessor’s status is saved.' };
+		if (result.error.code === 'assessor.not-found') error(404, { message: NOT_FOUND });
+		return fail(400, { action: 'qualification', qualificationValues: values, errors: result.error.fields ?? {} });
 	},
 	resetMfa: async (event) => {
 		const { request, locals, params } = event;

@@ -10,6 +10,7 @@ import {
 	addComment,
 	assessorReview,
 	commentBank,
+	countersignDecision,
 	decisionValuesFromForm,
 	saveDecisionDraft,
 	signDecision,
@@ -18,6 +19,7 @@ import {
 import { COVERAGE_LABELS, learnerCoverage } from '$lib/server/coverage';
 import { REFLECTION_LABELS, REFLECTION_PARTS } from '$lib/server/reflections';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
+import { requestContext } from '$lib/server/security/events';
 
 const NOT_FOUND = 'There is no attempt at this address that you assess.';
 
@@ -38,7 +40,8 @@ export const load = withRole('assessor', (({ locals, params, url }) => {
 		criteriaChoices: CRITERIA.map((c) => ({ code: c.code, title: c.title })),
 		limits: LIMITS,
 		superseding: url.searchParams.has('supersede'),
-		justSigned: url.searchParams.get('signed') === '1'
+		justSigned: url.searchParams.get('signed') === '1',
+		justCountersigned: url.searchParams.get('countersigned')
 	};
 }) satisfies PageServerLoad);
 
@@ -67,6 +70,20 @@ export const actions = actionsWithRole('assessor', {
 		const { code, message, fields } = signed.error;
 		if (code === 'attempt.not-found') error(404, { message: NOT_FOUND });
 		return fail(code === 'decision.invalid' ? 400 : 409, { values, errors: fields ?? {}, message, refused: code !== 'decision.invalid' });
+	},
+	countersign: async (event) => {
+		const db = getDb();
+		const user = event.locals.user!;
+		const review = assessorReview(db, user.id, event.params.attemptId);
+		if (!review) error(404, { message: NOT_FOUND });
+		const form = await readForm(event.request);
+		if (!form) error(413, { message: 'What you sent is far too long to be read. Shorten your comment and try again.' });
+		const values = { answer: text(form, 'answer', { max: 20 }), comment: text(form, 'countersignComment', { max: 5000 }), signedName: text(form, 'countersignName', { max: 200 }) };
+		const decisionId = review.countersign?.decisionId ?? '';
+		const answered = countersignDecision(db, { id: user.id, displayName: user.displayName, ...requestContext(event) }, decisionId, values);
+		if (answered.ok) redirect(303, `/assess/attempts/${event.params.attemptId}?countersigned=${answered.value.outcome}#countersign`);
+		if (answered.error.code === 'attempt.not-found') error(404, { message: NOT_FOUND });
+		return fail(answered.error.code === 'countersignature.invalid' ? 400 : 409, { countersign: { values, errors: answered.error.fields ?? {}, message: answered.error.message } });
 	},
 	comment: async (event) => {
 		const { values, form } = await posted(event);
