@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Locator } from '@playwright/test';
 import { expectNoViolations } from './support/accessibility';
 import { ReviewPage, endedAttempt, submitReflection } from './support/assessor';
+import { waitForHydration } from './support/accounts';
 import { createOwnCohort, createOwnUser, expect, logInAsOwn, newPageAsOwn, test } from './support/fixtures';
 import { AttemptActions, CoverageMap, DebriefPage, ScenarioBrief, expectEveryFailGivesItsReason } from './support/learner';
 
@@ -189,6 +190,8 @@ test('a learner records witness testimony; the assessor maps it and records an o
 	await logInAsOwn(page, learner);
 	await page.goto('/learn/evidence');
 	await expect(page.getByRole('heading', { level: 1, name: 'Other evidence' })).toBeVisible();
+	// Typed before the page hydrates, a field can be reset by hydration (seen in CI: name and role sent empty).
+	await waitForHydration(page);
 	const witness = `Dafydd Ap Rhys ${Date.now()}`;
 	// A date in the future is refused next to its field, and the rest is kept.
 	await page.getByLabel('Witness’s name').fill(witness);
