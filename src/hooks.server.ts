@@ -13,12 +13,15 @@ import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/s
 import { logError, logRequest } from '$lib/server/log';
 import { bodyLimit } from './hooks/body-limit';
 import { pruneSecurityEvents, scheduleSecurityLogPruning } from '$lib/server/security/retention';
+import { scheduleReminders } from '$lib/server/notifications/reminders';
 
 export const init: ServerInit = async () => {
 	const db = getDb(); // opens the database and applies pending migrations
 	// Security events older than the centre's retention period go now and once a day after.
 	pruneSecurityEvents(db);
 	scheduleSecurityLogPruning(db);
+	// Assignment reminders every 15 minutes (and now); pending notification e-mail goes with them.
+	scheduleReminders(db);
 	const scenarios = syncBuiltInScenarios(db);
 	for (const problem of scenarios.errors) {
 		console.error(`Scenario not published: ${problem.file}: ${problem.path}: ${problem.message}`);

@@ -12,6 +12,7 @@ import { user } from '$lib/server/db/schema';
 import { assessmentDecision, decisionCountersignature, type AssessmentDecision, type DecisionCountersignature } from '$lib/server/db/assessment';
 import { assesses, learnersAssessedBy } from '$lib/server/cohort-membership';
 import { qualificationOf } from '$lib/server/assessor-profiles';
+import { decisionCountersigned } from '$lib/server/notifications/assessment';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
 import { attempt } from '$lib/sim/schema';
 import { findScenarioVersion } from '$lib/server/scenarios';
@@ -112,6 +113,7 @@ export function countersignDecision(db: Db, signer: Countersigner, decisionId: s
 			{ type: row.outcome === 'countersigned' ? 'decision.countersigned' : 'decision.sent-back', userId: decision.assessorId, detail: { decisionId: decision.id, attemptId: decision.attemptId } },
 			now
 		);
+		decisionCountersigned(db, decision, countersignature, now);
 		return { ok: true, value: countersignature };
 	});
 }

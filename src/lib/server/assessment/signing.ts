@@ -9,6 +9,7 @@ import { reflection } from '$lib/server/db/schema';
 import { assessmentDecision, assessmentDraft, type AssessmentDecision } from '$lib/server/db/assessment';
 import { reopenReflection } from '$lib/server/reflections';
 import { qualificationOf } from '$lib/server/assessor-profiles';
+import { decisionSigned } from '$lib/server/notifications/assessment';
 import { OUTCOME_LABELS, decisionsOf } from './decisions';
 import { NOT_FOUND, type AssessmentResult } from './errors';
 import { judgementErrors, overall, type DecisionValues } from './forms';
@@ -30,7 +31,8 @@ export interface Signer {
  * (`supersedes`), and the new row supersedes it; a form drawn before someone signed, or naming an
  * older decision, is refused and nothing is signed. "Resubmission requested" reopens the learner's
  * reflection. The assessor's draft is discarded once signed. A trainee's met or not-yet-met decision
- * is marked as needing a qualified assessor's countersignature (countersigning.ts).
+ * is marked as needing a qualified assessor's countersignature (countersigning.ts). Whoever must hear
+ * of it is notified in the same transaction (server/notifications/assessment.ts).
  */
 export function signDecision(db: Db, signer: Signer, attemptId: string, values: DecisionValues, now = new Date()): AssessmentResult<AssessmentDecision> {
 	const found = reviewable(db, signer.id, attemptId);
@@ -106,6 +108,7 @@ export function signDecision(db: Db, signer: Signer, attemptId: string, values: 
 		db.insert(assessmentDecision).values(decision).run();
 		db.delete(assessmentDraft).where(and(eq(assessmentDraft.attemptId, attemptId), eq(assessmentDraft.assessorId, signer.id))).run();
 		if (decision.outcome === 'resubmission-requested') reopenReflection(db, attemptId, now);
+		decisionSigned(db, decision, now);
 		return { ok: true, value: decision };
 	});
 }

@@ -23,8 +23,8 @@ export type AccessRequirement =
  */
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/', '/login', '/login/forgot', '/login/reset/[token]', '/logout', '/verify']);
 
-/** Routes of a signed-in user's own account, whatever their roles. */
-const SIGNED_IN_PREFIXES = ['/(guarded)/account'];
+/** Routes of a signed-in user's own account and notifications, whatever their roles. */
+const SIGNED_IN_PREFIXES = ['/(guarded)/account', '/(guarded)/notifications'];
 
 function within(routeId: string, prefix: string): boolean {
 	return routeId === prefix || routeId.startsWith(prefix + '/');

@@ -1,0 +1,76 @@
+/**
+ * Who is told what when a decision is signed, countersigned or sent back. Called by
+ * assessment/signing.ts and countersigning.ts inside the transaction that records the event.
+ */
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import type { Db } from '$lib/core/database';
+import { cohort, cohortMember } from '$lib/server/db/cohorts';
+import type { AssessmentDecision, DecisionCountersignature } from '$lib/server/db/assessment';
+import { qualificationsOf } from '$lib/server/assessor-profiles';
+import { findScenarioVersion } from '$lib/server/scenarios';
+import { attempt } from '$lib/sim/schema';
+import { notify } from './store';
+
+/** The scenario's title, the only thing about the work a notification names. */
+function workTitle(db: Db, attemptId: string): string {
+	const row = db.select({ scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion }).from(attempt).where(eq(attempt.id, attemptId)).get();
+	if (!row) return 'your work';
+	return `“${findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`)?.title ?? row.scenarioId}”`;
+}
+
+/** The qualified assessors of the learner's active cohorts, other than the one named. */
+export function qualifiedAssessorsOf(db: Db, learnerId: string, except: string): string[] {
+	const cohorts = db
+		.select({ id: cohortMember.cohortId })
+		.from(cohortMember)
+		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
+		.where(and(eq(cohortMember.userId, learnerId), eq(cohortMember.role, 'learner'), isNull(cohort.archivedAt)))
+		.all()
+		.map((c) => c.id);
+	if (cohorts.length === 0) return [];
+	const assessors = db
+		.selectDistinct({ id: cohortMember.userId })
+		.from(cohortMember)
+		.where(and(inArray(cohortMember.cohortId, cohorts), eq(cohortMember.role, 'assessor'), ne(cohortMember.userId, except)))
+		.all()
+		.map((a) => a.id);
+	const qualifications = qualificationsOf(db, assessors);
+	return assessors.filter((id) => qualifications.get(id)?.status === 'qualified');
+}
+
+/**
+ * A decision was signed. Resubmission requested: the learner is asked. A decision that counts at
+ * once: the learner is told. A trainee's decision: the qualified assessors of the learner's cohorts
+ * are asked to countersign, and the learner hears once it counts.
+ */
+export function decisionSigned(db: Db, decision: AssessmentDecision, now: Date): void {
+	const work = workTitle(db, decision.attemptId);
+	if (decision.outcome === 'resubmission-requested') {
+		notify(db, [decision.learnerId], { kind: 'resubmission-requested', subject: decision.id, title: `Your assessor asks you to resubmit your work on ${work}`, link: `/learn/attempts/${decision.attemptId}/reflection` }, now);
+	} else if (decision.requiresCountersignature) {
+		notify(
+			db,
+			qualifiedAssessorsOf(db, decision.learnerId, decision.assessorId),
+			{ kind: 'countersignature-requested', subject: decision.id, title: `A trainee assessor’s decision on ${work} needs your countersignature`, link: `/assess/attempts/${decision.attemptId}` },
+			now
+		);
+	} else {
+		learnerToldOfDecision(db, decision, work, now);
+	}
+}
+
+function learnerToldOfDecision(db: Db, decision: AssessmentDecision, work: string, now: Date): void {
+	notify(db, [decision.learnerId], { kind: 'decision', subject: decision.id, title: `Your work on ${work} has been assessed`, link: `/learn/attempts/${decision.attemptId}/debrief` }, now);
+}
+
+/** A trainee's decision was countersigned (the trainee is told, and the learner: it counts now) or sent back (the trainee is told). */
+export function decisionCountersigned(db: Db, decision: AssessmentDecision, countersignature: Pick<DecisionCountersignature, 'id' | 'outcome'>, now: Date): void {
+	const work = workTitle(db, decision.attemptId);
+	const link = `/assess/attempts/${decision.attemptId}`;
+	if (countersignature.outcome === 'countersigned') {
+		notify(db, [decision.assessorId], { kind: 'decision-countersigned', subject: countersignature.id, title: `Your decision on ${work} was countersigned`, link }, now);
+		learnerToldOfDecision(db, decision, work, now);
+	} else {
+		notify(db, [decision.assessorId], { kind: 'decision-sent-back', subject: countersignature.id, title: `Your decision on ${work} was sent back: read the comment`, link }, now);
+	}
+}
