@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { notification } from '$lib/server/db/notifications';
+import { assessmentFixture } from '$lib/server/assessment/testing';
+import { remindAssignments } from './reminders';
+
+const f = assessmentFixture();
+const now = new Date('2026-05-10T09:00:00Z');
+
+/** Due dates around `now`: spouse-caller in 2 days and new-customer-signup 5 days ago (January), misdirected-email-breach in 3 days (March). */
+function setDueDates() {
+	const set = f.db.$client.prepare(`UPDATE assignment SET due_on = ?, assigned_at = ? WHERE id = ?`);
+	set.run('2026-05-12', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-spouse-caller');
+	set.run('2026-05-05', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-new-customer-signup');
+	set.run('2026-06-30', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-verbal-sar-neighbour');
+	set.run('2026-05-13', '2026-04-01T00:00:00.000Z', 'demo-cohort-march-misdirected-email-breach');
+}
+
+describe('assignment reminders', () => {
+	it('reminds each learner of work due within 3 days and of overdue work, and a second run inserts nothing', () => {
+		setDueDates();
+		expect(remindAssignments(f.db, now)).toBe(5);
+		const rows = f.db.select().from(notification).all();
+		const summary = rows.map((n) => [n.userId, n.kind, n.subject]).sort();
+		expect(summary).toEqual(
+			[
+				[f.ids.amira, 'assignment-due', 'spouse-caller@2026-05-12'],
+				[f.ids.amira, 'assignment-overdue', 'new-customer-signup@2026-05-05'],
+				[f.ids.tomas, 'assignment-due', 'spouse-caller@2026-05-12'],
+				[f.ids.tomas, 'assignment-overdue', 'new-customer-signup@2026-05-05'],
+				[f.ids.ola, 'assignment-due', 'misdirected-email-breach@2026-05-13']
+			].sort()
+		);
+		expect(rows.find((n) => n.subject === 'spouse-caller@2026-05-12')).toMatchObject({ title: expect.stringContaining('is due in 2 days'), link: '/learn/scenarios/spouse-caller' });
+		// The job again, or after a restart, a quarter of an hour later: nothing new.
+		expect(remindAssignments(f.db, new Date(now.getTime() + 15 * 60_000))).toBe(0);
+		expect(f.db.select().from(notification).all()).toHaveLength(5);
+	});
+
+	it('reminds again when the due date moves, and not of work already handed in', () => {
+		setDueDates();
+		remindAssignments(f.db, now);
+		f.db.$client.prepare(`UPDATE assignment SET due_on = '2026-05-11' WHERE id = 'demo-cohort-january-spouse-caller'`).run();
+		expect(remindAssignments(f.db, now)).toBe(2);
+		f.db.delete(notification).run();
+		f.submittedAttempt(f.ids.amira, '2026-05-09T09:00:00Z', 'new-customer-signup');
+		remindAssignments(f.db, now);
+		const amira = f.db.select().from(notification).all().filter((n) => n.userId === f.ids.amira);
+		expect(amira.map((n) => n.kind)).toEqual(['assignment-due']);
+	});
+});
