@@ -14,10 +14,21 @@ export interface SentMail {
 	text: string;
 }
 
-/** A header's value, unfolded. */
+/** RFC 2047 encoded words (=?UTF-8?Q?…?= or =?UTF-8?B?…?=, as nodemailer writes a non-ASCII subject), decoded. */
+function decodeWords(value: string): string {
+	return value
+		.replace(/\?=\s+=\?/g, '?==?')
+		.replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, how: string, text: string) =>
+			how.toUpperCase() === 'B'
+				? Buffer.from(text, 'base64').toString('utf8')
+				: Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8')
+		);
+}
+
+/** A header's value, unfolded and decoded. */
 function header(head: string, name: string): string {
 	const match = new RegExp(`^${name}:(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head);
-	return (match?.[1] ?? '').replace(/\r?\n[ \t]/g, ' ').trim();
+	return decodeWords((match?.[1] ?? '').replace(/\r?\n[ \t]/g, ' ').trim());
 }
 
 function decode(head: string, body: string): string {

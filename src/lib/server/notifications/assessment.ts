@@ -14,8 +14,8 @@ import { notify } from './store';
 /** The scenario's title, the only thing about the work a notification names. */
 function workTitle(db: Db, attemptId: string): string {
 	const row = db.select({ scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion }).from(attempt).where(eq(attempt.id, attemptId)).get();
-	if (!row) return 'your work';
-	return `“${findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`)?.title ?? row.scenarioId}”`;
+	if (!row) return attemptId;
+	return findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`)?.title ?? row.scenarioId;
 }
 
 /** The qualified assessors of the learner's active cohorts, other than the one named. */
@@ -46,12 +46,12 @@ export function qualifiedAssessorsOf(db: Db, learnerId: string, except: string):
 export function decisionSigned(db: Db, decision: AssessmentDecision, now: Date): void {
 	const work = workTitle(db, decision.attemptId);
 	if (decision.outcome === 'resubmission-requested') {
-		notify(db, [decision.learnerId], { kind: 'resubmission-requested', subject: decision.id, title: `Your assessor asks you to resubmit your work on ${work}`, link: `/learn/attempts/${decision.attemptId}/reflection` }, now);
+		notify(db, [decision.learnerId], { kind: 'resubmission-requested', subject: decision.id, title: `Your assessor asks you to resubmit: ${work}`, link: `/learn/attempts/${decision.attemptId}/reflection` }, now);
 	} else if (decision.requiresCountersignature) {
 		notify(
 			db,
 			qualifiedAssessorsOf(db, decision.learnerId, decision.assessorId),
-			{ kind: 'countersignature-requested', subject: decision.id, title: `A trainee assessor’s decision on ${work} needs your countersignature`, link: `/assess/attempts/${decision.attemptId}` },
+			{ kind: 'countersignature-requested', subject: decision.id, title: `A trainee assessor’s decision needs your countersignature: ${work}`, link: `/assess/attempts/${decision.attemptId}` },
 			now
 		);
 	} else {
@@ -60,7 +60,7 @@ export function decisionSigned(db: Db, decision: AssessmentDecision, now: Date):
 }
 
 function learnerToldOfDecision(db: Db, decision: AssessmentDecision, work: string, now: Date): void {
-	notify(db, [decision.learnerId], { kind: 'decision', subject: decision.id, title: `Your work on ${work} has been assessed`, link: `/learn/attempts/${decision.attemptId}/debrief` }, now);
+	notify(db, [decision.learnerId], { kind: 'decision', subject: decision.id, title: `Your work has been assessed: ${work}`, link: `/learn/attempts/${decision.attemptId}/debrief` }, now);
 }
 
 /** A trainee's decision was countersigned (the trainee is told, and the learner: it counts now) or sent back (the trainee is told). */
@@ -68,9 +68,9 @@ export function decisionCountersigned(db: Db, decision: AssessmentDecision, coun
 	const work = workTitle(db, decision.attemptId);
 	const link = `/assess/attempts/${decision.attemptId}`;
 	if (countersignature.outcome === 'countersigned') {
-		notify(db, [decision.assessorId], { kind: 'decision-countersigned', subject: countersignature.id, title: `Your decision on ${work} was countersigned`, link }, now);
+		notify(db, [decision.assessorId], { kind: 'decision-countersigned', subject: countersignature.id, title: `Your decision was countersigned: ${work}`, link }, now);
 		learnerToldOfDecision(db, decision, work, now);
 	} else {
-		notify(db, [decision.assessorId], { kind: 'decision-sent-back', subject: countersignature.id, title: `Your decision on ${work} was sent back: read the comment`, link }, now);
+		notify(db, [decision.assessorId], { kind: 'decision-sent-back', subject: countersignature.id, title: `Your decision was sent back, with a comment: ${work}`, link }, now);
 	}
 }

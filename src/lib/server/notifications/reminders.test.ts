@@ -30,7 +30,7 @@ describe('assignment reminders', () => {
 				[f.ids.ola, 'assignment-due', 'misdirected-email-breach@2026-05-13']
 			].sort()
 		);
-		expect(rows.find((n) => n.subject === 'spouse-caller@2026-05-12')).toMatchObject({ title: expect.stringContaining('is due in 2 days'), link: '/learn/scenarios/spouse-caller' });
+		expect(rows.find((n) => n.subject === 'spouse-caller@2026-05-12')).toMatchObject({ title: expect.stringContaining('Due in 2 days (2026-05-12): '), link: '/learn/scenarios/spouse-caller' });
 		// The job again, or after a restart, a quarter of an hour later: nothing new.
 		expect(remindAssignments(f.db, new Date(now.getTime() + 15 * 60_000))).toBe(0);
 		expect(f.db.select().from(notification).all()).toHaveLength(5);

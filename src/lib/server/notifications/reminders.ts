@@ -35,10 +35,10 @@ export function remindAssignments(db: Db, now = new Date()): number {
 			for (const a of assignmentsOfLearner(db, learner.id, now)) {
 				if (a.status === 'done' || a.daysLeft < 0 || a.daysLeft > DUE_SOON_DAYS) continue;
 				const when = a.daysLeft === 0 ? 'today' : a.daysLeft === 1 ? 'tomorrow' : `in ${a.daysLeft} days`;
-				added += notify(db, [learner.id], { kind: 'assignment-due', subject: `${a.scenarioId}@${a.dueOn}`, title: `“${a.title}” is due ${when} (${a.dueOn})`, link: `/learn/scenarios/${a.scenarioId}` }, now);
+				added += notify(db, [learner.id], { kind: 'assignment-due', subject: `${a.scenarioId}@${a.dueOn}`, title: `Due ${when} (${a.dueOn}): ${a.title}`, link: `/learn/scenarios/${a.scenarioId}` }, now);
 			}
 			for (const a of overdueAssignments(db, learner, now)) {
-				added += notify(db, [learner.id], { kind: 'assignment-overdue', subject: `${a.scenarioId}@${a.dueOn}`, title: `“${a.title}” is overdue: it was due on ${a.dueOn}`, link: `/learn/scenarios/${a.scenarioId}` }, now);
+				added += notify(db, [learner.id], { kind: 'assignment-overdue', subject: `${a.scenarioId}@${a.dueOn}`, title: `Overdue since ${a.dueOn}: ${a.title}`, link: `/learn/scenarios/${a.scenarioId}` }, now);
 			}
 		});
 	}
