@@ -49,6 +49,12 @@ describe('notifications of assessment events', () => {
 		expect(all().map((n) => n.userId)).toEqual([f.ids.gareth]);
 	});
 
+	it('does not ask a deactivated assessor', () => {
+		f.db.update(user).set({ active: false }).where(eq(user.id, f.ids.sam)).run();
+		signedBy(dafydd());
+		expect(all().map((n) => n.userId)).toEqual([f.ids.gareth]);
+	});
+
 	it('tells the trainee their decision was countersigned, and the learner that it now counts', () => {
 		const { decision } = signedBy(dafydd());
 		const given = countersignDecision(f.db, f.gareth(), decision.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' });

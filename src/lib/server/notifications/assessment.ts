@@ -5,6 +5,7 @@
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
+import { user } from '$lib/server/db/schema';
 import type { AssessmentDecision, DecisionCountersignature } from '$lib/server/db/assessment';
 import { qualificationsOf } from '$lib/server/assessor-profiles';
 import { findScenarioVersion } from '$lib/server/scenarios';
@@ -18,7 +19,7 @@ function workTitle(db: Db, attemptId: string): string {
 	return findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`)?.title ?? row.scenarioId;
 }
 
-/** The qualified assessors of the learner's active cohorts, other than the one named. */
+/** The active, qualified assessors of the learner's active cohorts, other than the one named. */
 export function qualifiedAssessorsOf(db: Db, learnerId: string, except: string): string[] {
 	const cohorts = db
 		.select({ id: cohortMember.cohortId })
@@ -28,10 +29,12 @@ export function qualifiedAssessorsOf(db: Db, learnerId: string, except: string):
 		.all()
 		.map((c) => c.id);
 	if (cohorts.length === 0) return [];
+	// A deactivated account is told nothing: it cannot log in to act on it.
 	const assessors = db
 		.selectDistinct({ id: cohortMember.userId })
 		.from(cohortMember)
-		.where(and(inArray(cohortMember.cohortId, cohorts), eq(cohortMember.role, 'assessor'), ne(cohortMember.userId, except)))
+		.innerJoin(user, eq(user.id, cohortMember.userId))
+		.where(and(inArray(cohortMember.cohortId, cohorts), eq(cohortMember.role, 'assessor'), ne(cohortMember.userId, except), eq(user.active, true)))
 		.all()
 		.map((a) => a.id);
 	const qualifications = qualificationsOf(db, assessors);

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { notification } from '$lib/server/db/notifications';
 import { assessmentFixture } from '$lib/server/assessment/testing';
-import { remindAssignments } from './reminders';
+import { REMINDER_SCHEDULE, remindAssignments, scheduleReminders } from './reminders';
 
 const f = assessmentFixture();
 const now = new Date('2026-05-10T09:00:00Z');
@@ -46,5 +46,15 @@ describe('assignment reminders', () => {
 		remindAssignments(f.db, now);
 		const amira = f.db.select().from(notification).all().filter((n) => n.userId === f.ids.amira);
 		expect(amira.map((n) => n.kind)).toEqual(['assignment-due']);
+	});
+});
+
+describe('the reminder job', () => {
+	it('runs every 15 minutes and once at start, and stops when asked', async () => {
+		expect(REMINDER_SCHEDULE).toBe('*/15 * * * *');
+		f.db.$client.prepare(`UPDATE assignment SET due_on = '2000-01-01', assigned_at = '1999-12-01T00:00:00.000Z' WHERE id = 'demo-cohort-march-misdirected-email-breach'`).run();
+		const stop = scheduleReminders(f.db);
+		await vi.waitFor(() => expect(f.db.select().from(notification).all().map((n) => [n.userId, n.kind])).toContainEqual([f.ids.ola, 'assignment-overdue']));
+		stop();
 	});
 });
