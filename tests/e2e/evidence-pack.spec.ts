@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { waitForHydration } from './support/accounts';
 import { ReviewPage, endedAttempt, submitReflection } from './support/assessor';
 import { e2eDatabasePath } from './support/fingerprint';
-import { createOwnCohort, createOwnUser, expect, newPageAsOwn, test } from './support/fixtures';
+import { createOwnCentre, createOwnCohort, createOwnUser, expect, newPageAsOwn, test } from './support/fixtures';
 
 /**
  * The evidence pack (issue 17, item 6): a learner with a signed-off attempt and a witness testimony
@@ -160,4 +160,28 @@ test('a learner downloads their evidence pack; its files match the manifest; /ve
 	const get = await page.request.get('/learn/portfolio/pack', { maxRedirects: 0 });
 	expect(get.status()).toBe(303);
 	for (const p of [page, assessorPage, other]) await p.context().close();
+});
+
+test('the centre’s administrator and IQA may download a learner’s pack; another centre’s, or for a non-learner, is not found', async ({ browser }) => {
+	const learner = await createOwnUser(['learner'], 'pack learner');
+	const tutor = await createOwnUser(['tutor'], 'pack tutor');
+	const admin = await newPageAsOwn(browser, await createOwnUser(['admin'], 'pack admin'), `/admin/users/${learner.id}`);
+	await waitForHydration(admin);
+	const saved = admin.waitForEvent('download');
+	await admin.getByRole('button', { name: 'Download the evidence pack (ZIP)' }).click();
+	const files = unzipSync(new Uint8Array(readFileSync(await (await saved).path())));
+	expect(Object.keys(files)).toContain('manifest.json');
+	expect((await askFor(admin, `/admin/users/${tutor.id}/pack`)).status()).toBe(404);
+
+	const iqa = await newPageAsOwn(browser, await createOwnUser(['iqa'], 'pack iqa'));
+	const fromIqa = await askFor(iqa, `/iqa/learners/${learner.id}/pack`);
+	expect(fromIqa.status()).toBe(200);
+	expect(fromIqa.headers()['content-type']).toBe('application/zip');
+
+	const elsewhere = createOwnCentre();
+	const otherAdmin = await newPageAsOwn(browser, await createOwnUser(['admin'], 'other centre admin', { organisationId: elsewhere }));
+	expect((await askFor(otherAdmin, `/admin/users/${learner.id}/pack`)).status()).toBe(404);
+	const otherIqa = await newPageAsOwn(browser, await createOwnUser(['iqa'], 'other centre iqa', { organisationId: elsewhere }));
+	expect((await askFor(otherIqa, `/iqa/learners/${learner.id}/pack`)).status()).toBe(404);
+	for (const p of [admin, iqa, otherAdmin, otherIqa]) await p.context().close();
 });

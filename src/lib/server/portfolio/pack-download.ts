@@ -3,13 +3,30 @@
  * site's own page (Origin checked), one render per user and PORTFOLIO_RENDERS across the server.
  */
 import type { RequestEvent } from '@sveltejs/kit';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
+import { user, userRole } from '$lib/server/db/schema';
 import { refusal } from '$lib/server/auth/refusal';
 import { recordSecurityEvent, requestContext } from '$lib/server/security/events';
 import type { RenderCapacity } from './capacity';
 import { portfolioRenders } from './download';
 import { issueEvidencePack, packResponse, type IssuePackOptions } from './evidence-pack';
 import { renderOffThread } from './render-off-thread';
+
+/**
+ * Whether `learnerId` is a learner of the centre `organisationId`: whom a centre's IQA and
+ * administrator may issue a pack for. Never themselves.
+ */
+export function learnerOfCentre(db: Db, organisationId: string, staffId: string, learnerId: string): boolean {
+	if (learnerId === staffId) return false;
+	const found = db
+		.select({ id: user.id })
+		.from(user)
+		.innerJoin(userRole, and(eq(userRole.userId, user.id), eq(userRole.role, 'learner')))
+		.where(and(eq(user.id, learnerId), eq(user.organisationId, organisationId)))
+		.get();
+	return found !== undefined;
+}
 
 export interface PackRequest {
 	/** The learner whose pack it is, or undefined when the asker may not have it (answered as not found). */
