@@ -30,7 +30,7 @@ export const actions = {
 		const bytes = new Uint8Array(await file.arrayBuffer());
 		// An evidence pack (a ZIP) is checked by its manifest and every file in it.
 		if (looksLikeZip(bytes)) {
-			const pack = verifyPack(getDb(), bytes);
+			const pack = await verifyPack(getDb(), bytes);
 			if (pack.outcome === 'refused') return fail(422, { mode: 'upload' as const, errors: { file: pack.message }, limit: pack.limit });
 			return { mode: 'upload' as const, fileName: file.name.slice(0, 200), pack };
 		}

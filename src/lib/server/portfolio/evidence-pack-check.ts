@@ -8,25 +8,18 @@
  * Zip bombs are refused before anything is inflated, from the sizes the archive declares: too many
  * entries, too much in total, or an entry that would inflate more than MAX_RATIO times. An entry
  * that inflates to more than it declared is refused too. Archives inside the pack are hashed as
- * bytes and never opened.
+ * bytes and never opened. The archive is inflated in a worker (archive.ts through pack-jobs.ts).
  */
 import { and, eq } from 'drizzle-orm';
-import { unzipSync } from 'fflate';
 import type { Db } from '$lib/core';
+import { runInWorker } from '$lib/server/workers/pool';
 import { organisation } from '$lib/server/db/schema';
 import { portfolioDocument } from '$lib/server/db/assessment';
 import { MANIFEST_PATH, manifestHashOf, sha256OfBytes, type Manifest } from './evidence-pack';
+import { openArchive, type ArchiveOpening, type PackLimit } from './archive';
+import type { packJobs } from './pack-jobs';
 
-export const PACK_LIMITS = {
-	/** Entries in one archive. */
-	entries: 500,
-	/** Bytes once inflated, all entries together. */
-	totalBytes: 64 * 1024 * 1024,
-	/** Inflated size over compressed size, for entries over 64 KB inflated. */
-	ratio: 100
-} as const;
-
-export type PackLimit = 'entries' | 'total-size' | 'ratio' | 'declared-size' | 'unreadable';
+export { PACK_LIMITS, openArchive, type PackLimit } from './archive';
 
 export interface PackFacts {
 	id: string;
@@ -43,51 +36,16 @@ export type PackVerification =
 	| { outcome: 'not-ours'; claimedId: string | null; reason: string }
 	| { outcome: 'refused'; limit: PackLimit; message: string };
 
+/** Inflating a few MB takes milliseconds, but never on the event loop of a public page: in a worker. */
+export async function openArchiveOffThread(bytes: Uint8Array): Promise<ArchiveOpening> {
+	const { PACK_JOBS_URL } = await import('./pack-jobs');
+	const outcome = await runInWorker<typeof packJobs, 'openArchive'>(PACK_JOBS_URL, 'openArchive', bytes, { budgetMs: 10_000, timeoutMessage: 'Opening this archive took too long.' });
+	if (!outcome.ok) return { ok: false, limit: 'unreadable', message: 'The archive could not be opened in time. It was not checked.' };
+	return outcome.value;
+}
+
 export function looksLikeZip(bytes: Uint8Array): boolean {
 	return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-}
-
-class LimitHit extends Error {
-	constructor(
-		readonly limit: PackLimit,
-		message: string
-	) {
-		super(message);
-	}
-}
-
-const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
-
-/** The archive's entries, inflated, or the limit it breaks. */
-export function openArchive(bytes: Uint8Array): { ok: true; entries: Map<string, Uint8Array> } | { ok: false; limit: PackLimit; message: string } {
-	let count = 0;
-	let total = 0;
-	const declared = new Map<string, number>();
-	let unzipped: Record<string, Uint8Array>;
-	try {
-		unzipped = unzipSync(bytes, {
-			filter: (file) => {
-				count++;
-				if (count > PACK_LIMITS.entries) throw new LimitHit('entries', `The archive has more than ${PACK_LIMITS.entries} files, more than any pack this centre issues. It was not opened.`);
-				total += file.originalSize;
-				if (total > PACK_LIMITS.totalBytes) throw new LimitHit('total-size', `The archive would inflate to more than ${mb(PACK_LIMITS.totalBytes)}. It was not opened.`);
-				if (file.originalSize > 64 * 1024 && file.originalSize > PACK_LIMITS.ratio * Math.max(1, file.size)) {
-					throw new LimitHit('ratio', `“${file.name.slice(0, 120)}” would inflate more than ${PACK_LIMITS.ratio} times its size (a zip bomb). The archive was not opened.`);
-				}
-				declared.set(file.name, file.originalSize);
-				return true;
-			}
-		});
-	} catch (e) {
-		if (e instanceof LimitHit) return { ok: false, limit: e.limit, message: e.message };
-		return { ok: false, limit: 'unreadable', message: 'The file starts like a ZIP archive but could not be read as one.' };
-	}
-	const entries = new Map<string, Uint8Array>();
-	for (const [name, data] of Object.entries(unzipped)) {
-		if (data.byteLength !== declared.get(name)) return { ok: false, limit: 'declared-size', message: `“${name.slice(0, 120)}” inflates to a size other than the archive declares. It was not read.` };
-		if (!name.endsWith('/')) entries.set(name, data);
-	}
-	return { ok: true, entries };
 }
 
 function parseManifest(bytes: Uint8Array | undefined): Manifest | null {
@@ -105,10 +63,10 @@ function parseManifest(bytes: Uint8Array | undefined): Manifest | null {
 }
 
 /** An uploaded ZIP: the exact pack, the same pack repacked, a pack with changed files, or not ours. */
-export function verifyPack(db: Db, bytes: Uint8Array): PackVerification {
+export async function verifyPack(db: Db, bytes: Uint8Array, open: (bytes: Uint8Array) => ArchiveOpening | Promise<ArchiveOpening> = openArchiveOffThread): Promise<PackVerification> {
 	const fileHash = sha256OfBytes(bytes);
 	const exact = db.select().from(portfolioDocument).where(and(eq(portfolioDocument.fileHash, fileHash), eq(portfolioDocument.kind, 'evidence-pack'))).get();
-	const opened = openArchive(bytes);
+	const opened = await open(bytes);
 	if (!opened.ok) return { outcome: 'refused', limit: opened.limit, message: opened.message };
 	const manifest = parseManifest(opened.entries.get(MANIFEST_PATH));
 	if (!manifest) return { outcome: 'not-ours', claimedId: null, reason: 'It has no manifest.json this centre could read.' };
