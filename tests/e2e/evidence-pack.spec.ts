@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { Page } from '@playwright/test';
+import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
 import { ReviewPage, endedAttempt, submitReflection } from './support/assessor';
 import { e2eDatabasePath } from './support/fingerprint';
@@ -126,6 +127,7 @@ test('a learner downloads their evidence pack; its files match the manifest; /ve
 	await expect(recognised).toContainText('An evidence pack issued by this centre, unchanged');
 	await expect(recognised).toContainText(learner.name);
 	await expect(recognised).toContainText(testimonyPath);
+	await expectNoViolations(page);
 
 	// A copy with the testimony swapped is refused, naming the file.
 	const tampered = zipSync({ ...files, [testimonyPath]: strToU8('I saw nothing at all.') });
@@ -134,6 +136,7 @@ test('a learner downloads their evidence pack; its files match the manifest; /ve
 	const refused = await verifyUpload(page, tamperedPath);
 	await expect(refused).toContainText('Files in this pack have been changed');
 	await expect(refused).toContainText(testimonyPath);
+	await expectNoViolations(page);
 
 	// A copy whose manifest was edited is not ours.
 	const edited = zipSync({ ...files, 'manifest.json': strToU8(JSON.stringify({ ...manifest, learner: { name: 'Someone Else' } })) });
@@ -146,6 +149,7 @@ test('a learner downloads their evidence pack; its files match the manifest; /ve
 	writeFileSync(bombPath, zipSync({ 'zeros.bin': new Uint8Array(32 * 1024 * 1024) }));
 	await verifyUpload(page, bombPath);
 	await expect(page.locator('#file-error')).toContainText('zip bomb');
+	await expectNoViolations(page);
 
 	// Their assessor may download it; an assessor of another cohort is told there is no such learner.
 	await assessorPage.goto(`/assess/learners/${learner.id}`);
@@ -168,6 +172,7 @@ test('the centre’s administrator and IQA may download a learner’s pack; anot
 	const admin = await newPageAsOwn(browser, await createOwnUser(['admin'], 'pack admin'), `/admin/users/${learner.id}`);
 	await waitForHydration(admin);
 	const saved = admin.waitForEvent('download');
+	await expectNoViolations(admin);
 	await admin.getByRole('button', { name: 'Download the evidence pack (ZIP)' }).click();
 	const files = unzipSync(new Uint8Array(readFileSync(await (await saved).path())));
 	expect(Object.keys(files)).toContain('manifest.json');
