@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { portfolioDocument } from '$lib/server/db/assessment';
+import { securityEvent } from '$lib/server/db/schema';
 import { FIXTURE_LEARNER_NAME, portfolioFixture, type PortfolioFixture } from './testing';
 import { verifyFile, verifyIdAndHash } from './documents';
 import { MAX_NAME_LENGTH, manifestHashOf, issueEvidencePack, packFiles, safeFileName, sha256OfBytes, uniqueNamer, type IssuedPack, type Manifest } from './evidence-pack';
@@ -77,6 +78,9 @@ describe('the evidence pack', () => {
 		expect(pdf.fileHash).toBe(sha256OfBytes(files['portfolio.pdf']!));
 		expect(row.pageCount).toBe(pdf.pageCount);
 		expect(verifyFile(fixture.db, pack.bytes).outcome).toBe('unchanged');
+		// Who exported whose evidence: identifiers only.
+		const logged = fixture.db.select().from(securityEvent).where(eq(securityEvent.type, 'export.evidence-pack')).all();
+		expect(logged.map((e) => [e.userId, e.actorId])).toEqual([[fixture.learnerId, fixture.learnerId]]);
 		// The id and the manifest hash, typed in, are recognised as for a PDF.
 		expect(verifyIdAndHash(fixture.db, pack.row.id, pack.manifest.manifestHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', document: { kind: 'evidence-pack' } } });
 	});

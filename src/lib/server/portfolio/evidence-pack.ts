@@ -326,7 +326,7 @@ export async function issueEvidencePack(db: Db, learnerId: string, options: Issu
 	};
 	writeTransaction(db, () => {
 		db.insert(portfolioDocument).values(row).run();
-		recordSecurityEvent(db, { type: 'export.portfolio', userId: learnerId, actorId: options.issuedBy, ...options.request, detail: { documentId: row.id, kind: row.kind } });
+		recordSecurityEvent(db, { type: 'export.evidence-pack', userId: learnerId, actorId: options.issuedBy, ...options.request, detail: { documentId: row.id, kind: row.kind } });
 	});
 	return { row, bytes, manifest };
 }
