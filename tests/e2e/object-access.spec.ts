@@ -54,6 +54,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 function mayLegitimatelySee(role: Role, path: string, param: string): boolean {
 	// The centre's administrator manages every user of the centre, Ola included.
 	if (role === 'admin' && (param === 'userId' || param === 'learnerId') && path.startsWith('/admin')) return true;
+	// The centre's IQA may have the evidence pack of every learner of the centre (issue 17, item 6), Ola included.
+	if (role === 'iqa' && param === 'learnerId' && path.startsWith('/iqa/learners/')) return true;
 	return false;
 }
 

@@ -4,6 +4,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { file as fileOf, readForm, text } from '$lib/form-data';
 import { getDb } from '$lib/server/db';
 import { uploadLimitBytes, verifyFile, verifyIdAndHash } from '$lib/server/portfolio/documents';
+import { looksLikeZip, verifyPack } from '$lib/server/portfolio/evidence-pack-check';
 
 /** The public check of a portfolio document: no login (hooks: not under a guarded area). */
 export const load = (() => {
@@ -21,12 +22,19 @@ export const actions = {
 		}
 		const file = fileOf(form, 'file');
 		if (!file || file.size === 0) {
-			return fail(400, { mode: 'upload' as const, errors: { file: 'Choose the PDF file you were given.' } });
+			return fail(400, { mode: 'upload' as const, errors: { file: 'Choose the PDF or evidence pack (ZIP) you were given.' } });
 		}
 		if (file.size > limit) {
 			return fail(413, { mode: 'upload' as const, errors: { file: `That file is larger than this server accepts (${Math.round(limit / 1024)} KB): enter the document id and content SHA-256 printed on it instead.` } });
 		}
-		const result = verifyFile(getDb(), new Uint8Array(await file.arrayBuffer()));
+		const bytes = new Uint8Array(await file.arrayBuffer());
+		// An evidence pack (a ZIP) is checked by its manifest and every file in it.
+		if (looksLikeZip(bytes)) {
+			const pack = await verifyPack(getDb(), bytes);
+			if (pack.outcome === 'refused') return fail(422, { mode: 'upload' as const, errors: { file: pack.message }, limit: pack.limit });
+			return { mode: 'upload' as const, fileName: file.name.slice(0, 200), pack };
+		}
+		const result = verifyFile(getDb(), bytes);
 		return { mode: 'upload' as const, fileName: file.name.slice(0, 200), result };
 	},
 	lookup: async ({ request }) => {

@@ -268,7 +268,8 @@ export const assessorProfileChange = sqliteTable(
 	(t) => [index('assessor_profile_change_assessor_idx').on(t.assessorId, t.changedAt)]
 );
 
-export const PORTFOLIO_DOCUMENT_KINDS = ['portfolio', 'attempt'] as const;
+/** 'evidence-pack' (issue 17, item 6): a ZIP of the portfolio PDF and the other evidence; its content hash is the manifest's. */
+export const PORTFOLIO_DOCUMENT_KINDS = ['portfolio', 'attempt', 'evidence-pack'] as const;
 
 /**
  * Every PDF the centre issued: its id (printed on every page), the SHA-256 of its canonical content

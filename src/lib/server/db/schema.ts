@@ -128,6 +128,7 @@ export const SECURITY_EVENT_TYPES = [
 	'decision.countersigned',
 	'decision.sent-back',
 	'export.portfolio',
+	'export.evidence-pack',
 	'export.results-csv',
 	'export.scenario',
 	'access.refused'

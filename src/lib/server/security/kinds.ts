@@ -48,6 +48,7 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'decision.countersigned': { label: 'Trainee assessor’s decision countersigned', group: 'quality' },
 	'decision.sent-back': { label: 'Trainee assessor’s decision sent back', group: 'quality' },
 	'export.portfolio': { label: 'Portfolio PDF issued', group: 'exports' },
+	'export.evidence-pack': { label: 'Evidence pack issued (ZIP)', group: 'exports' },
 	'export.results-csv': { label: 'Cohort results downloaded (CSV)', group: 'exports' },
 	'export.scenario': { label: 'Scenario file downloaded', group: 'exports' },
 	'access.refused': { label: 'Request refused (no permission)', group: 'refusals' }
