@@ -5,6 +5,7 @@ import type { Mailer, MailMessage } from '$lib/server/mail';
 import { assessmentFixture } from '$lib/server/assessment/testing';
 import { signDecision } from '$lib/server/assessment/signing';
 import { deliverPendingMail } from './mail';
+import { kindsFor } from './kinds';
 import { PAGE_SIZE, emailKindsOf, markAllRead, notificationsOf, notify, openNotification, setEmailKinds, unreadCount } from './store';
 
 const f = assessmentFixture();
@@ -72,6 +73,15 @@ describe('e-mail preferences', () => {
 		setEmailKinds(f.db, f.ids.amira, []);
 		expect(emailKindsOf(f.db, f.ids.amira).size).toBe(0);
 		expect(emailKindsOf(f.db, f.ids.tomas).has('resubmission-requested')).toBe(true);
+	});
+
+	it('offers each person the kinds their roles receive, and a save leaves the kinds not offered at their default', () => {
+		expect(kindsFor(['learner'])).toEqual(['decision', 'resubmission-requested', 'assignment-due', 'assignment-overdue']);
+		expect(kindsFor(['assessor'])).toEqual(['countersignature-requested', 'decision-countersigned', 'decision-sent-back']);
+		expect(kindsFor(['admin'])).toEqual([]);
+		setEmailKinds(f.db, f.ids.tomas, [], new Date(), kindsFor(['learner']));
+		// The learner's choices are cleared; an assessor's kind they were not shown keeps its default.
+		expect([...emailKindsOf(f.db, f.ids.tomas)].sort()).toEqual(['countersignature-requested', 'decision-sent-back']);
 	});
 });
 

@@ -25,10 +25,11 @@ export function emailKindsOf(db: Db, userId: string): Set<NotificationKind> {
 }
 
 /** Sets which kinds come by e-mail: every kind not named is off. */
-export function setEmailKinds(db: Db, userId: string, kinds: readonly string[], now = new Date()): void {
+export function setEmailKinds(db: Db, userId: string, kinds: readonly string[], now = new Date(), among: readonly NotificationKind[] = KIND_NAMES): void {
 	const wanted = new Set(kinds);
 	db.transaction((tx) => {
-		for (const kind of KIND_NAMES) {
+		// Only the kinds the form offered: a choice the person was not shown keeps its default.
+		for (const kind of among) {
 			const byEmail = wanted.has(kind);
 			tx.insert(notificationPreference)
 				.values({ userId, kind, byEmail, updatedAt: now.toISOString() })
