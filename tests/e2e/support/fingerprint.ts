@@ -13,11 +13,7 @@ export function e2eDatabasePath(): string {
  * Tables whose rows change on every request or log-in, whatever the request asked. The security log
  * is one of them: a refused request is exactly what it records (a wrong current password, a 403).
  */
-// `notification`: the reminder job writes it on its own clock (every 15 minutes, for anyone with an
-// assignment due), so a digest taken across a tick would differ without any request having stored
-// anything. A notification that a request makes comes with its event's own rows (a decision, a
-// countersignature), which the digest still sees.
-const VOLATILE = new Set(['session', 'login_throttle', 'security_event', '__drizzle_migrations', 'notification']);
+const VOLATILE = new Set(['session', 'login_throttle', 'security_event', '__drizzle_migrations']);
 
 /**
  * A digest of every row, in every table, that mentions one of `ids` (a user id, a workspace id…) in
