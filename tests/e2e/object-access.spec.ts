@@ -17,10 +17,16 @@ import { discoverRoutes, requiredRole } from './support/routes';
  * Each route parameter name maps to the foreign object used for it; a new parameter name fails the
  * first test until it is given one, so no route escapes the check.
  */
-const OTHER_CENTRE = 'idor-other-centre';
-const OTHER_COHORT = 'idor-other-cohort';
+/**
+ * Each worker's own: the digest below covers every row that mentions these ids, so a centre shared
+ * between workers would change under one worker's check while the other's set-up adds its people
+ * (seen in CI as "changed nothing" failing on refused posts).
+ */
+const WORKER = Math.random().toString(36).slice(2, 8);
+const OTHER_CENTRE = `idor-other-centre-${WORKER}`;
+const OTHER_COHORT = `idor-other-cohort-${WORKER}`;
 /** A draft scenario of the other centre: its tutors' work, which nobody here may open, play or change. */
-const OTHER_SCENARIO = 'idor-other-scenario';
+const OTHER_SCENARIO = `idor-other-scenario-${WORKER}`;
 
 interface Foreign {
 	attemptId: string;
