@@ -13,6 +13,7 @@ import { assignmentsOfLearner } from '$lib/server/cohorts';
 import { overdueAssignments } from '$lib/server/attempt-counts';
 import { notify } from './store';
 import { deliverPendingMail } from './mail';
+import { pickSamplesForAllPlans } from '$lib/server/iqa/sampling';
 
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
@@ -50,6 +51,8 @@ export function scheduleReminders(db: Db): () => void {
 	const run = async () => {
 		try {
 			remindAssignments(db);
+			// The sampling plans' rule picks: here, on the job's clock, never on reading a page.
+			pickSamplesForAllPlans(db);
 			await deliverPendingMail(db);
 		} catch (error) {
 			process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: 'notification-reminders', error: error instanceof Error ? error.message : String(error) }) + '\n');
