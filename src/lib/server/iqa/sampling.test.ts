@@ -163,7 +163,8 @@ describe('the coverage grid', () => {
 		expect(before.gaps).toContain('Gareth Llewellyn (risk new): 0 of 1 interim decisions sampled (0 %), 100 % required — 1 more to sample.');
 		expect(before.gaps).toContain(`${before.criteria[0]!.code} ${before.criteria[0]!.title}: no interim sample covers it.`);
 		expect(before.gaps).toContain('Simulation: no interim sample uses this method.');
-		expect(coverageGrid(before, null)[0]!.gapStages).toEqual(['interim']);
+		expect(coverageGrid(before, null).rows[0]!.gapStages).toEqual(['interim']);
+		expect(coverageGrid(before, null).columns.every((c) => c.gap)).toBe(true);
 		expect(before.camera.map((c) => c.heading)).toEqual(['Candidates', 'Assessors', 'Methods', 'Evidence and criteria', 'Records', 'Assessment locations']);
 
 		pickRuleSamples(f.db, p.id);
@@ -172,13 +173,14 @@ describe('the coverage grid', () => {
 		expect(after.compliant).toBe(true);
 		expect(after.assessors.find((a) => a.assessorId === f.ids.gareth)!.stages).toEqual([{ stage: 'interim', decisions: 1, sampled: 1, required: 1, achieved: 100, met: true }]);
 		expect(after.cells).toContainEqual({ assessorId: f.ids.gareth, criterion: after.criteria[0]!.code, method: 'simulation', stage: 'interim', samples: 1 });
-		const row = coverageGrid(after, f.ids.gareth)[0]!;
-		expect(row.gapStages).toEqual([]);
-		expect(row.counts).toEqual([
-			{ method: 'simulation', stage: 'interim', samples: 1 },
-			{ method: 'reflection', stage: 'interim', samples: 1 }
+		const grid = coverageGrid(after, f.ids.gareth);
+		expect(grid.rows[0]!.gapStages).toEqual([]);
+		expect(grid.rows[0]!.counts).toEqual([1, 1]);
+		expect(grid.columns).toEqual([
+			{ method: 'simulation', stage: 'interim', gap: false },
+			{ method: 'reflection', stage: 'interim', gap: false }
 		]);
-		expect(coverageGrid(after, 'someone-else')[0]!.gapStages).toEqual(['interim']);
+		expect(coverageGrid(after, 'someone-else').rows[0]!.gapStages).toEqual(['interim']);
 	});
 
 	it('keeps a method no decision uses as a gap, and counts only decisions that count', () => {

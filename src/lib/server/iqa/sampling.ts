@@ -605,20 +605,30 @@ export function planCoverage(db: Db, planId: string): PlanCoverage | undefined {
 export interface GridRow {
 	code: string;
 	title: string;
-	/** One count per method × stage, in the order of the grid's columns. */
-	counts: { method: SampleMethod; stage: SampleStage; samples: number }[];
-	/** The required stages at which no sample covers this criterion (by any method). */
+	/** One count per column (method × stage), in the columns' order. */
+	counts: number[];
+	/** The required stages at which no sample covers this criterion (by any method of the plan). */
 	gapStages: SampleStage[];
 }
 
-/** The grid's rows (criteria) and columns (method × stage), for every assessor or the one named. */
-export function coverageGrid(coverage: PlanCoverage, assessorId: string | null): GridRow[] {
+export interface GridColumn {
+	method: SampleMethod;
+	stage: SampleStage;
+	/** No sample in this column covers any of the plan's criteria. */
+	gap: boolean;
+}
+
+/** The grid (criteria × method × stage) for every assessor, or for the one named. */
+export function coverageGrid(coverage: PlanCoverage, assessorId: string | null): { columns: GridColumn[]; rows: GridRow[] } {
 	const cells = assessorId ? coverage.cells.filter((c) => c.assessorId === assessorId) : coverage.cells;
-	return coverage.criteria.map((c) => {
-		const counts = coverage.methods.flatMap(({ method }) =>
-			coverage.stages.map((stage) => ({ method, stage, samples: cells.filter((cell) => cell.criterion === c.code && cell.method === method && cell.stage === stage).reduce((n, cell) => n + cell.samples, 0) }))
-		);
-		const gapStages = coverage.stages.filter((stage) => !counts.some((n) => n.stage === stage && n.samples > 0));
+	const slots = coverage.methods.flatMap(({ method }) => coverage.stages.map((stage) => ({ method, stage })));
+	const count = (code: string | null, method: SampleMethod, stage: SampleStage) =>
+		cells.filter((cell) => (code === null || cell.criterion === code) && cell.method === method && cell.stage === stage).reduce((n, cell) => n + cell.samples, 0);
+	const rows = coverage.criteria.map((c) => {
+		const counts = slots.map(({ method, stage }) => count(c.code, method, stage));
+		const gapStages = coverage.stages.filter((stage) => !slots.some((slot, i) => slot.stage === stage && counts[i]! > 0));
 		return { code: c.code, title: c.title, counts, gapStages };
 	});
+	const columns = slots.map(({ method, stage }) => ({ method, stage, gap: count(null, method, stage) === 0 }));
+	return { columns, rows };
 }
