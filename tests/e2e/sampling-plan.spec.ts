@@ -21,8 +21,8 @@ test('an IQA plans the sample for a cohort, sees the gap, picks a signed decisio
 	// A plan needs a cohort: refused next to the field, then made.
 	await quality.getByRole('button', { name: 'Make the plan' }).click();
 	await expect(quality.locator('#cohortId-error')).toContainText('Choose one of the centre’s cohorts');
-	await quality.getByLabel('Cohort').selectOption({ label: cohort.name });
-	await expect(quality.getByLabel('Qualification')).toHaveValue('Process information about customers');
+	await quality.getByLabel('Cohort', { exact: true }).selectOption({ label: cohort.name });
+	await expect(quality.getByLabel('Qualification', { exact: true })).toHaveValue('Process information about customers');
 	await quality.getByRole('button', { name: 'Make the plan' }).click();
 	await expect(quality.getByRole('heading', { level: 1 })).toHaveText('Process information about customers');
 	await expect(quality.getByText(`Sampling plan · ${cohort.name}`)).toBeVisible();
@@ -31,10 +31,10 @@ test('an IQA plans the sample for a cohort, sees the gap, picks a signed decisio
 
 	// Settings: a rate out of range is refused next to its field; then one criterion, simulation, interim only.
 	const settings = quality.getByRole('form', { name: 'Settings' });
-	await settings.getByLabel('High').fill('140');
+	await settings.getByLabel('High', { exact: true }).fill('140');
 	await settings.getByRole('button', { name: 'Save the settings' }).click();
 	await expect(quality.locator('#rate-high-error')).toContainText('0 to 100');
-	await settings.getByLabel('High').fill('50');
+	await settings.getByLabel('High', { exact: true }).fill('50');
 	for (const method of ['Observation', 'Witness testimony', 'Workplace evidence', 'Reflection']) await settings.getByRole('checkbox', { name: method }).uncheck();
 	await settings.getByRole('checkbox', { name: /^Summative samples/ }).uncheck();
 	for (const summary of await settings.locator('summary').all()) await summary.click();
@@ -76,7 +76,7 @@ test('an IQA plans the sample for a cohort, sees the gap, picks a signed decisio
 	await expect(quality.getByRole('region', { name: 'Sample rates per assessor' }).getByRole('row', { name: new RegExp(assessor.name) })).toContainText('1 of 1 sampled (100 %)');
 
 	// A manual pick of the same decision at the same stage is refused next to the field.
-	await expect(quality.getByLabel('Decision')).not.toContainText(learner.name);
+	await expect(quality.getByLabel('Decision', { exact: true })).not.toContainText(learner.name);
 
 	// A standardisation meeting, recorded against the plan.
 	await quality.getByRole('link', { name: 'Standardisation meetings' }).click();
