@@ -10,7 +10,7 @@ import { createOwnCentre, createOwnCohort, createOwnUser, expect, logInAsOwn, ne
  * coverage and the plan compliant. Standardisation meetings are recorded against the plan. Another
  * centre's plan is answered like a missing one.
  */
-test('an IQA plans the sample for a cohort, sees the gap, picks a signed decision and sees it covered', async ({ browser, page, learner, assessor, tutor }) => {
+test('an IQA plans the sample for a cohort, sees the gap, picks a signed decision and sees it covered', async ({ browser, page, learner, assessor, tutor, admin }) => {
 	const cohort = createOwnCohort(tutor, { learners: [learner], assessors: [assessor] }, ['spouse-caller']);
 	const iqa = await createOwnUser(['iqa'], 'plan quality assurer');
 	const quality = await newPageAsOwn(browser, iqa);
@@ -91,6 +91,17 @@ test('an IQA plans the sample for a cohort, sees the gap, picks a signed decisio
 	await expect(quality.getByRole('status')).toContainText('The meeting is recorded.');
 	await expect(quality.getByRole('listitem').filter({ hasText: 'Jo Bloggs, EQA' })).toContainText('Add feedback on PC11.');
 	await expectNoViolations(quality);
+
+	// The centre's administrator reads the plan, its coverage and its meetings, and can change nothing there.
+	const adminPage = await newPageAsOwn(browser, admin);
+	await adminPage.getByRole('link', { name: 'View the sampling plans' }).click();
+	await adminPage.getByRole('link', { name: cohort.name }).click();
+	await expect(adminPage.getByRole('heading', { level: 1 })).toHaveText('Process information about customers');
+	await expect(adminPage.getByText('✓ Compliant')).toBeVisible();
+	await expect(adminPage.getByRole('region', { name: 'Samples picked under this plan' })).toContainText(learner.name);
+	await expect(adminPage.getByRole('listitem').filter({ hasText: 'Jo Bloggs, EQA' })).toContainText('Add feedback on PC11.');
+	for (const name of ['Pick samples now', 'Save the settings', 'Add to the sample']) await expect(adminPage.getByRole('button', { name })).toHaveCount(0);
+	await expectNoViolations(adminPage);
 });
 
 test('another centre’s plan is answered like a missing one, to its pages and its forms', async () => {
@@ -116,4 +127,8 @@ test('another centre’s plan is answered like a missing one, to its pages and i
 	}
 	expect(await (await ours.get('/iqa/plans')).text()).not.toContain('Elsewhere diploma');
 	await ours.dispose();
+	const ourAdmin = await requestContextAsOwn(await createOwnUser(['admin'], 'our admin'));
+	expect((await ourAdmin.get(planPath.replace('/iqa/', '/admin/'))).status()).toBe(404);
+	expect(await (await ourAdmin.get('/admin/plans')).text()).not.toContain('Elsewhere diploma');
+	await ourAdmin.dispose();
 });
