@@ -27,6 +27,8 @@ const OTHER_CENTRE = `idor-other-centre-${WORKER}`;
 const OTHER_COHORT = `idor-other-cohort-${WORKER}`;
 /** A draft scenario of the other centre: its tutors' work, which nobody here may open, play or change. */
 const OTHER_SCENARIO = `idor-other-scenario-${WORKER}`;
+/** A sampling plan of the other centre's cohort: no IQA here may open or change it. */
+const OTHER_PLAN = `idor-other-plan-${WORKER}`;
 
 interface Foreign {
 	attemptId: string;
@@ -51,7 +53,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		token: null,
 		// Help topics are the same for every tutor.
 		topic: null,
-		notificationId: foreign.notificationId
+		notificationId: foreign.notificationId,
+		planId: OTHER_PLAN
 	};
 	return param in values ? values[param] : undefined;
 }
@@ -95,6 +98,9 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		rw.prepare(
 			`INSERT OR IGNORE INTO centre_scenario (scenario_id, organisation_id, draft_source, based_on, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`
 		).run(OTHER_SCENARIO, OTHER_CENTRE, draft, people.get('tutor')!.id, now, people.get('tutor')!.id, now);
+		rw.prepare(
+			`INSERT OR IGNORE INTO sampling_plan (id, organisation_id, cohort_id, qualification_title, rates, methods, criteria, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, 'Elsewhere qualification', '{"new":100,"trainee":100,"low":10,"medium":25,"high":50}', '["simulation"]', '["PC01"]', ?, ?, ?, ?)`
+		).run(OTHER_PLAN, OTHER_CENTRE, OTHER_COHORT, people.get('tutor')!.id, now, people.get('tutor')!.id, now);
 		// A notification of Ola's: nobody else may open it (or mark it read).
 		const notificationId = `idor-notification-${ola.id}`;
 		rw.prepare(`INSERT INTO notification (id, user_id, kind, subject, title, link, created_at) VALUES (?, ?, 'decision', ?, 'Your work has been assessed', '/learn', ?)`).run(notificationId, ola.id, notificationId, now);
@@ -147,11 +153,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}

@@ -69,6 +69,8 @@ interface Made {
 	previewAttempt: string;
 	/** A password-reset link's token, from the mail the stand-in mail server received. */
 	resetToken: string;
+	/** The IQA's sampling plan for the cohort, with every criterion and method (the widest grid). */
+	planId: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -89,6 +91,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return routeId.includes('/author/') ? made.ownScenario : 'spouse-caller';
 		case 'token':
 			return made.resetToken;
+		case 'planId':
+			return made.planId;
 		case 'topic':
 			// The help topic with the widest example (a list of fields on one line).
 			return 'customers';
@@ -156,7 +160,11 @@ test.describe('every page at desktop and phone widths', () => {
 		await expect.poll(() => mailTo(forgetful.email).length).toBe(1);
 		const resetToken = resetPathIn(mailTo(forgetful.email)[0]!).split('/').pop()!;
 
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken };
+		const planned = await pages.get('iqa')!.request.post('/iqa/plans?/create', { form: { cohortId: cohort.id, qualificationTitle: 'Process information about customers' }, headers: { origin: baseURL(), accept: 'text/html' }, maxRedirects: 0 });
+		expect(planned.status()).toBe(303);
+		const planId = planned.headers()['location']!.split('/').pop()!;
+
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId };
 	});
 
 	test.afterAll(async () => {
@@ -164,7 +172,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});

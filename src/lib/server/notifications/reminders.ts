@@ -14,6 +14,7 @@ import { assignmentsOfLearner } from '$lib/server/cohorts';
 import { overdueAssignments } from '$lib/server/attempt-counts';
 import { notify } from './store';
 import { deliverPendingMail } from './mail';
+import { pickSamplesForAllPlans } from '$lib/server/iqa/sampling';
 
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
@@ -51,6 +52,8 @@ export function scheduleReminders(db: Db): () => void {
 	const run = async () => {
 		try {
 			remindAssignments(db);
+			// The sampling plans' rule picks: here, on the job's clock, never on reading a page.
+			pickSamplesForAllPlans(db);
 			await deliverPendingMail(db);
 			// The centre's records past their retention period (issue 17 item 7); idempotent.
 			await disposeDueRecords(db, null, null);

@@ -67,7 +67,7 @@ describe('the notification list', () => {
 
 describe('e-mail preferences', () => {
 	it('starts with the kinds that ask for action, and keeps exactly what the user ticks', () => {
-		expect([...emailKindsOf(f.db, f.ids.amira)].sort()).toEqual(['countersignature-requested', 'decision-sent-back', 'resubmission-requested']);
+		expect([...emailKindsOf(f.db, f.ids.amira)].sort()).toEqual(['countersignature-requested', 'decision-sent-back', 'resubmission-requested', 'work-ready-for-iqa']);
 		setEmailKinds(f.db, f.ids.amira, ['decision', 'assignment-due']);
 		expect([...emailKindsOf(f.db, f.ids.amira)].sort()).toEqual(['assignment-due', 'decision']);
 		setEmailKinds(f.db, f.ids.amira, []);
@@ -81,7 +81,7 @@ describe('e-mail preferences', () => {
 		expect(kindsFor(['admin'])).toEqual([]);
 		setEmailKinds(f.db, f.ids.tomas, [], new Date(), kindsFor(['learner']));
 		// The learner's choices are cleared; an assessor's kind they were not shown keeps its default.
-		expect([...emailKindsOf(f.db, f.ids.tomas)].sort()).toEqual(['countersignature-requested', 'decision-sent-back']);
+		expect([...emailKindsOf(f.db, f.ids.tomas)].sort()).toEqual(['countersignature-requested', 'decision-sent-back', 'work-ready-for-iqa']);
 	});
 });
 
