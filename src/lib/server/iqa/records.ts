@@ -1,0 +1,51 @@
+/**
+ * The IQA's signed records of a learner's samples, with their actions and lock history: what an EQA
+ * (issue 17, item 4) and the portfolio see. Drafts and unsigned work are never here.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '$lib/core/database';
+import { iqaSample, type IqaSample } from '$lib/server/db/quality';
+import { iqaAction, iqaSampleRound, iqaSampleSnapshot } from '$lib/server/db/iqa-records';
+import { isWorkLocked, lockHistory, type LockHistoryEntry } from './locks';
+import { actionViews, type ActionView, type RoundView } from './samples';
+import { verifyRound } from './signing';
+import type { SampleSnapshot } from './snapshots';
+
+export interface SampleRecord {
+	sample: IqaSample;
+	snapshotHash: string;
+	snapshotTakenAt: string;
+	snapshot: SampleSnapshot;
+	/** Signed rounds, oldest first, each checked against its hash and the snapshot's. */
+	rounds: RoundView[];
+	actions: ActionView[];
+	locked: boolean;
+	lockHistory: LockHistoryEntry[];
+}
+
+/** The learner's samples with at least one signed round, oldest first. */
+export function sampleRecordsFor(db: Db, { learnerId }: { learnerId: string }): SampleRecord[] {
+	const samples = db.select().from(iqaSample).where(eq(iqaSample.learnerId, learnerId)).orderBy(iqaSample.pickedAt).all();
+	if (samples.length === 0) return [];
+	const ids = samples.map((s) => s.id);
+	const snapshots = new Map(db.select().from(iqaSampleSnapshot).where(inArray(iqaSampleSnapshot.sampleId, ids)).all().map((s) => [s.sampleId, s]));
+	const rounds = db.select().from(iqaSampleRound).where(inArray(iqaSampleRound.sampleId, ids)).orderBy(iqaSampleRound.round).all();
+	const actions = actionViews(db, db.select().from(iqaAction).where(inArray(iqaAction.sampleId, ids)).orderBy(iqaAction.createdAt).all());
+	const records: SampleRecord[] = [];
+	for (const sample of samples) {
+		const snapshot = snapshots.get(sample.id);
+		const signed = rounds.filter((r) => r.sampleId === sample.id);
+		if (!snapshot || signed.length === 0) continue;
+		records.push({
+			sample,
+			snapshotHash: snapshot.snapshotHash,
+			snapshotTakenAt: snapshot.takenAt,
+			snapshot: snapshot.snapshot as SampleSnapshot,
+			rounds: signed.map((r) => ({ ...r, verified: verifyRound(r, snapshot.snapshotHash) })),
+			actions: actions.filter((a) => a.sampleId === sample.id),
+			locked: isWorkLocked(db, sample.decisionKind, sample.decisionId),
+			lockHistory: lockHistory(db, sample.decisionKind, sample.decisionId)
+		});
+	}
+	return records;
+}
