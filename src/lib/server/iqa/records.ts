@@ -2,7 +2,7 @@
  * The IQA's signed records of a learner's samples, with their actions and lock history: what an EQA
  * (issue 17, item 4) and the portfolio see. Drafts and unsigned work are never here.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { iqaSample, type IqaSample } from '$lib/server/db/quality';
 import { iqaAction, iqaSampleRound, iqaSampleSnapshot } from '$lib/server/db/iqa-records';
@@ -48,4 +48,33 @@ export function sampleRecordsFor(db: Db, { learnerId }: { learnerId: string }): 
 		});
 	}
 	return records;
+}
+
+/** An IQA's signed round on a sampled decision as the learner's portfolio shows it: never the feedback to the assessor. */
+export interface SignedIqaOutcome {
+	stage: IqaSample['stage'];
+	round: number;
+	/** Agreed on every criterion, or set the assessor actions. */
+	agreed: boolean;
+	signedName: string;
+	signedAt: string;
+	signatureHash: string;
+}
+
+/** The signed IQA rounds on each of these decisions, oldest first. */
+export function signedIqaOutcomes(db: Db, kind: IqaSample['decisionKind'], decisionIds: readonly string[]): Map<string, SignedIqaOutcome[]> {
+	const outcomes = new Map<string, SignedIqaOutcome[]>();
+	if (decisionIds.length === 0) return outcomes;
+	const rows = db
+		.select({ sample: iqaSample, round: iqaSampleRound })
+		.from(iqaSampleRound)
+		.innerJoin(iqaSample, eq(iqaSample.id, iqaSampleRound.sampleId))
+		.where(and(eq(iqaSample.decisionKind, kind), inArray(iqaSample.decisionId, [...decisionIds])))
+		.orderBy(iqaSampleRound.signedAt, iqaSampleRound.round)
+		.all();
+	for (const { sample, round } of rows) {
+		const outcome: SignedIqaOutcome = { stage: sample.stage, round: round.round, agreed: round.criteria.every((c) => c.verdict === 'agree'), signedName: round.signedName, signedAt: round.signedAt, signatureHash: round.signatureHash };
+		outcomes.set(sample.decisionId, [...(outcomes.get(sample.decisionId) ?? []), outcome]);
+	}
+	return outcomes;
 }

@@ -15,6 +15,7 @@ import { emptyRoundValues, samplesForIqa, sampleView, saveRoundDraft, signRound,
 import { verifyRound } from './signing';
 import { snapshotHashOf, type SampleSnapshot } from './snapshots';
 import { actorFor, insertSample } from './testing';
+import { portfolioContent } from '$lib/server/portfolio/content';
 
 const f = assessmentFixture();
 
@@ -234,5 +235,16 @@ describe('sample records', () => {
 		expect(records).toHaveLength(1);
 		expect(records[0]).toMatchObject({ locked: false, rounds: [{ round: 1, verified: true }], actions: [{ state: 'open' }] });
 		expect(sampleRecordsFor(f.db, { learnerId: f.ids.tomas })).toEqual([]);
+	});
+});
+
+describe('the learner’s portfolio', () => {
+	it('shows the IQA’s signed outcome under the sampled decision, never the IQA’s feedback to the assessor', async () => {
+		const { decision, sample, codes } = started();
+		signRound(f.db, helen(), sample.id, { ...roundValues(codes), feedback: 'Private word for Gareth only.' }, now);
+		const content = await portfolioContent(f.db, { documentId: 'doc-1', learnerId: f.ids.amira, kind: 'attempt', attemptId: decision.attemptId, issuedAt: now.toISOString() });
+		const printed = content?.attempts.flatMap((a) => a.decisions) ?? [];
+		expect(printed[0]?.iqa).toEqual([{ stage: 'interim', round: 1, agreed: true, signedName: 'Helen Achterberg', signedAt: now.toISOString(), signatureHash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+		expect(JSON.stringify(content)).not.toContain('Private word for Gareth');
 	});
 });
