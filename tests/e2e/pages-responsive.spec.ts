@@ -3,7 +3,7 @@ import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
 import { submitReflection } from './support/assessor';
 import { duplicateScenario, publish, uniqueScenarioId } from './support/author';
-import { addressHeaders, createOwnCohort, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
+import { addressHeaders, createOwnCohort, createOwnSample, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
 import { AttemptActions, ScenarioBrief } from './support/learner';
 import { mailTo, resetPathIn } from './support/mail';
 import { baseURL } from './support/mfa';
@@ -69,6 +69,8 @@ interface Made {
 	previewAttempt: string;
 	/** A password-reset link's token, from the mail the stand-in mail server received. */
 	resetToken: string;
+	/** A sample of the centre's for the IQA (not started: its page offers to start). */
+	sampleId: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -89,6 +91,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return routeId.includes('/author/') ? made.ownScenario : 'spouse-caller';
 		case 'token':
 			return made.resetToken;
+		case 'sampleId':
+			return made.sampleId;
 		case 'topic':
 			// The help topic with the widest example (a list of fields on one line).
 			return 'customers';
@@ -156,7 +160,8 @@ test.describe('every page at desktop and phone widths', () => {
 		await expect.poll(() => mailTo(forgetful.email).length).toBe(1);
 		const resetToken = resetPathIn(mailTo(forgetful.email)[0]!).split('/').pop()!;
 
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken };
+		const sampleId = createOwnSample({ decisionId: `responsive-decision-${submittedAttempt}`, learner: people.learner, assessor: people.assessor });
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, sampleId };
 	});
 
 	test.afterAll(async () => {
@@ -164,7 +169,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', sampleId: 'x' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});
