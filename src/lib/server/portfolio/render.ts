@@ -399,10 +399,8 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 			}
 		}
 		for (const q of d.iqa ?? []) {
-			labelled(
-				`IQA sample (${q.stage}), round ${q.round}`,
-				`${q.agreed ? 'Agreed on every criterion' : 'Actions set for the assessor'}. Signed ${q.signedName}, ${formatDateTime(q.signedAt)}`
-			);
+			labelled(`IQA sample (${q.stage}), round ${q.round}`, q.agreed ? 'Agreed on every criterion' : 'Actions set for the assessor');
+			labelled('IQA signed', `${q.signedName}, ${formatDateTime(q.signedAt)}`);
 			labelled('IQA signature SHA-256', q.signatureHash);
 		}
 		doc.moveDown(0.5);
