@@ -45,10 +45,10 @@ export function answerAction(db: Db, by: { id: string }, actionId: string, answe
 	});
 }
 
-/** The IQA confirms an answered action closed, or sends it back with a comment for the assessor. */
-export function reviewAction(db: Db, by: Quality, actionId: string, answer: 'closed' | 'sent-back', comment: string, now = new Date()): IqaResult<IqaActionEvent> {
+/** The IQA confirms an answered action of the sample closed, or sends it back with a comment for the assessor. */
+export function reviewAction(db: Db, by: Quality, sampleId: string, actionId: string, answer: 'closed' | 'sent-back', comment: string, now = new Date()): IqaResult<IqaActionEvent> {
 	const action = actionOf(db, actionId);
-	const sample = action && db.select().from(iqaSample).where(and(eq(iqaSample.id, action.sampleId), eq(iqaSample.organisationId, by.organisationId))).get();
+	const sample = action && action.sampleId === sampleId && db.select().from(iqaSample).where(and(eq(iqaSample.id, action.sampleId), eq(iqaSample.organisationId, by.organisationId))).get();
 	if (!action || !sample) return ACTION_NOT_FOUND;
 	if (!by.roles.includes('iqa')) return refused('sample.not-iqa', 'Only an internal quality assurer may close an action.');
 	const own = ownWorkRefusal(db, by.id, sample);

@@ -120,7 +120,7 @@ describe('signing a round', () => {
 		if (!first.ok) throw new Error(first.error.message);
 		const action = first.value.actions[0]!;
 		expect(answerAction(f.db, { id: f.ids.gareth }, action.id, 'Explained.', now).ok).toBe(true);
-		expect(reviewAction(f.db, helen(), action.id, 'closed', '', now).ok).toBe(true);
+		expect(reviewAction(f.db, helen(), sample.id, action.id, 'closed', '', now).ok).toBe(true);
 		expect(signRound(f.db, helen(), sample.id, roundValues(codes), now).ok).toBe(true);
 		expect(() => f.db.update(iqaSampleRound).set({ feedback: 'changed' }).run()).toThrow(/cannot be changed/);
 		expect(() => f.db.delete(iqaSampleRound).run()).toThrow(/cannot be deleted/);
@@ -147,13 +147,14 @@ describe('actions', () => {
 
 		expect(answerAction(f.db, { id: f.ids.sam }, action.id, 'Not mine', now)).toMatchObject({ ok: false, error: { code: 'action.not-found' } });
 		expect(answerAction(f.db, { id: f.ids.gareth }, action.id, '  ', now)).toMatchObject({ ok: false, error: { fields: { answer: expect.any(String) } } });
-		expect(reviewAction(f.db, helen(), action.id, 'closed', '', now)).toMatchObject({ ok: false, error: { code: 'action.refused' } });
+		expect(reviewAction(f.db, helen(), sample.id, action.id, 'closed', '', now)).toMatchObject({ ok: false, error: { code: 'action.refused' } });
+		expect(reviewAction(f.db, helen(), 'another-sample', action.id, 'closed', '', now)).toMatchObject({ ok: false, error: { code: 'action.not-found' } });
 		expect(answerAction(f.db, { id: f.ids.gareth }, action.id, 'Added it.', now).ok).toBe(true);
 		expect(f.db.select().from(notification).where(and(eq(notification.userId, helen().id), eq(notification.kind, 'iqa-action-answered'))).all()).toHaveLength(1);
-		expect(reviewAction(f.db, helen(), action.id, 'sent-back', '', now)).toMatchObject({ ok: false, error: { fields: { comment: expect.any(String) } } });
-		expect(reviewAction(f.db, helen(), action.id, 'sent-back', 'Say why, too.', now).ok).toBe(true);
+		expect(reviewAction(f.db, helen(), sample.id, action.id, 'sent-back', '', now)).toMatchObject({ ok: false, error: { fields: { comment: expect.any(String) } } });
+		expect(reviewAction(f.db, helen(), sample.id, action.id, 'sent-back', 'Say why, too.', now).ok).toBe(true);
 		expect(answerAction(f.db, { id: f.ids.gareth }, action.id, 'Added the reason.', now).ok).toBe(true);
-		expect(reviewAction(f.db, helen(), action.id, 'closed', '', now).ok).toBe(true);
+		expect(reviewAction(f.db, helen(), sample.id, action.id, 'closed', '', now).ok).toBe(true);
 		expect(answerAction(f.db, { id: f.ids.gareth }, action.id, 'Again', now)).toMatchObject({ ok: false, error: { code: 'action.refused' } });
 
 		const mine = actionsForAssessor(f.db, f.ids.gareth, now);
@@ -193,7 +194,7 @@ describe('locks', () => {
 		const second = signRound(f.db, helen(), sample.id, roundValues(codes), now);
 		expect(second.ok && second.value.locked).toBe(false);
 		answerAction(f.db, { id: f.ids.gareth }, action.id, 'Fixed.', now);
-		reviewAction(f.db, helen(), action.id, 'closed', '', now);
+		reviewAction(f.db, helen(), sample.id, action.id, 'closed', '', now);
 		const third = signRound(f.db, helen(), sample.id, roundValues(codes), now);
 		expect(third.ok && third.value.locked).toBe(true);
 		expect(isWorkLocked(f.db, 'simulation', decision.id)).toBe(true);

@@ -89,13 +89,13 @@ export const actions = actionsWithRole('iqa', {
 	close: async (event) => {
 		const form = await posted(event);
 		const actionId = text(form, 'actionId', { max: 100 });
-		const closed = reviewAction(getDb(), quality(event), actionId, 'closed', text(form, 'comment', { max: ACTION_LIMITS.comment + 1 }));
+		const closed = reviewAction(getDb(), quality(event), event.params.sampleId, actionId, 'closed', text(form, 'comment', { max: ACTION_LIMITS.comment + 1 }));
 		return closed.ok ? { done: 'Action confirmed closed.' } : refusal(closed.error, `action-${actionId}`);
 	},
 	sendBack: async (event) => {
 		const form = await posted(event);
 		const actionId = text(form, 'actionId', { max: 100 });
-		const sent = reviewAction(getDb(), quality(event), actionId, 'sent-back', text(form, 'comment', { max: ACTION_LIMITS.comment + 1 }));
+		const sent = reviewAction(getDb(), quality(event), event.params.sampleId, actionId, 'sent-back', text(form, 'comment', { max: ACTION_LIMITS.comment + 1 }));
 		return sent.ok ? { done: 'Action sent back to the assessor.' } : refusal(sent.error, `action-${actionId}`);
 	}
 } satisfies Actions);
