@@ -5,7 +5,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { iqaSample, type IqaSample } from '$lib/server/db/quality';
-import { iqaAction, iqaSampleRound, iqaSampleSnapshot } from '$lib/server/db/iqa-records';
+import { iqaAction, iqaActionEvent, iqaSampleDraft, iqaSampleRound, iqaSampleSnapshot, workLockEvent } from '$lib/server/db/iqa-records';
 import { isWorkLocked, lockHistory, type LockHistoryEntry } from './locks';
 import { actionViews, type ActionView, type RoundView } from './samples';
 import { verifyRound } from './signing';
@@ -77,4 +77,24 @@ export function signedIqaOutcomes(db: Db, kind: IqaSample['decisionKind'], decis
 		outcomes.set(sample.decisionId, [...(outcomes.get(sample.decisionId) ?? []), outcome]);
 	}
 	return outcomes;
+}
+
+/**
+ * Deletes the IQA's records of a learner's samples (drafts, snapshots, signed rounds, actions and their
+ * history, lock history), children first, inside a disposal of the learner's decisions
+ * (retention/records.ts): the triggers refuse these deletes unless that transaction holds the
+ * learner's disposal permit. Returns how many rows of each kind went.
+ */
+export function disposeSampleRecords(db: Db, learnerId: string): Record<'IQA sample rounds' | 'IQA actions' | 'IQA action history' | 'IQA locks and unlocks', number> {
+	const sampleIds = db.select({ id: iqaSample.id }).from(iqaSample).where(eq(iqaSample.learnerId, learnerId)).all().map((s) => s.id);
+	const counts = { 'IQA sample rounds': 0, 'IQA actions': 0, 'IQA action history': 0, 'IQA locks and unlocks': 0 };
+	if (sampleIds.length === 0) return counts;
+	const actionIds = db.select({ id: iqaAction.id }).from(iqaAction).where(inArray(iqaAction.sampleId, sampleIds)).all().map((a) => a.id);
+	if (actionIds.length > 0) counts['IQA action history'] = db.delete(iqaActionEvent).where(inArray(iqaActionEvent.actionId, actionIds)).run().changes;
+	counts['IQA actions'] = db.delete(iqaAction).where(inArray(iqaAction.sampleId, sampleIds)).run().changes;
+	counts['IQA locks and unlocks'] = db.delete(workLockEvent).where(inArray(workLockEvent.sampleId, sampleIds)).run().changes;
+	db.delete(iqaSampleDraft).where(inArray(iqaSampleDraft.sampleId, sampleIds)).run();
+	counts['IQA sample rounds'] = db.delete(iqaSampleRound).where(inArray(iqaSampleRound.sampleId, sampleIds)).run().changes;
+	db.delete(iqaSampleSnapshot).where(inArray(iqaSampleSnapshot.sampleId, sampleIds)).run();
+	return counts;
 }

@@ -16,6 +16,8 @@ import { verifyRound } from './signing';
 import { snapshotHashOf, type SampleSnapshot } from './snapshots';
 import { actorFor, insertSample } from './testing';
 import { portfolioContent } from '$lib/server/portfolio/content';
+import { disposeLearnerRecords, setLearnerStanding } from '$lib/server/retention/records';
+import { iqaSample } from '$lib/server/db/quality';
 
 const f = assessmentFixture();
 
@@ -247,5 +249,25 @@ describe('the learner’s portfolio', () => {
 		const printed = content?.attempts.flatMap((a) => a.decisions) ?? [];
 		expect(printed[0]?.iqa).toEqual([{ stage: 'interim', round: 1, agreed: true, signedName: 'Helen Achterberg', signedAt: now.toISOString(), signatureHash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
 		expect(JSON.stringify(content)).not.toContain('Private word for Gareth');
+	});
+});
+
+describe('disposal of a learner’s decisions (retention)', () => {
+	it('takes the IQA’s records of their samples with it, which nothing else may delete', async () => {
+		const { decision, sample, codes } = started(signedDecision('2022-06-02T10:00:00Z'));
+		const first = signRound(f.db, helen(), sample.id, roundValues(codes, { [codes[0]!]: 'Fix it' }), now);
+		if (!first.ok) throw new Error(first.error.message);
+		answerAction(f.db, { id: f.ids.gareth }, first.value.actions[0]!.id, 'Fixed.', now);
+		reviewAction(f.db, helen(), sample.id, first.value.actions[0]!.id, 'closed', '', now);
+		signRound(f.db, helen(), sample.id, roundValues(codes), now);
+		expect(isWorkLocked(f.db, 'simulation', decision.id)).toBe(true);
+		expect(() => f.db.delete(iqaSampleRound).run()).toThrow(/cannot be deleted/);
+
+		const standing = setLearnerStanding(f.db, morag().organisationId, f.ids.amira, { status: 'completed', statusOn: '2022-06-30', certifiedOn: '2022-07-15', note: '' }, { id: f.ids.sam }, new Date('2022-08-01T09:00:00Z'));
+		expect(standing.ok).toBe(true);
+		const disposed = await disposeLearnerRecords(f.db, morag().organisationId, f.ids.amira, 'decisions', null, new Date('2026-03-10T09:00:00Z'));
+		expect(disposed).toMatchObject({ ok: true, outcome: { counts: { 'IQA sample rounds': 2, 'IQA actions': 1, 'IQA action history': 2, 'IQA locks and unlocks': 1 } } });
+		for (const table of [iqaSampleSnapshot, iqaSampleRound, iqaAction, iqaActionEvent, workLockEvent, iqaSample]) expect(f.db.select().from(table).all()).toEqual([]);
+		expect(isWorkLocked(f.db, 'simulation', decision.id)).toBe(false);
 	});
 });

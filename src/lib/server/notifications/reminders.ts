@@ -5,6 +5,7 @@
  * A new due date is a new subject, so a learner whose deadline moved hears again.
  */
 import { Cron } from 'croner';
+import { disposeDueRecords } from '$lib/server/retention/records';
 import { and, eq, isNull } from 'drizzle-orm';
 import { writeTransaction, type Db } from '$lib/core/database';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
@@ -53,6 +54,8 @@ export function scheduleReminders(db: Db): () => void {
 			remindAssignments(db);
 			remindIqaActions(db);
 			await deliverPendingMail(db);
+			// The centre's records past their retention period (issue 17 item 7); idempotent.
+			await disposeDueRecords(db, null, null);
 		} catch (error) {
 			process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: 'notification-reminders', error: error instanceof Error ? error.message : String(error) }) + '\n');
 		}

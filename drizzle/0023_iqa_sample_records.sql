@@ -83,14 +83,18 @@ CREATE TABLE `work_lock_event` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `work_lock_event_decision_seq_unique` ON `work_lock_event` (`decision_kind`,`decision_id`,`seq`);--> statement-breakpoint
-CREATE INDEX `work_lock_event_org_idx` ON `work_lock_event` (`organisation_id`,`at`);--> statement-breakpoint
+CREATE INDEX `work_lock_event_org_idx` ON `work_lock_event` (`organisation_id`,`at`);
+--> statement-breakpoint
 -- hand-written: sample
+-- The IQA's signed records are immutable and undeletable, except inside a disposal of the sample's
+-- learner's records (a row in record_disposal_permit, present only within the disposal's transaction).
 CREATE TRIGGER `iqa_sample_snapshot_no_update` BEFORE UPDATE ON `iqa_sample_snapshot`
 BEGIN
 	SELECT RAISE(ABORT, 'a sample''s snapshot cannot be changed');
 END;
 --> statement-breakpoint
 CREATE TRIGGER `iqa_sample_snapshot_no_delete` BEFORE DELETE ON `iqa_sample_snapshot`
+WHEN NOT EXISTS (SELECT 1 FROM `record_disposal_permit` p JOIN `iqa_sample` s ON s.`learner_id` = p.`learner_id` WHERE s.`id` = OLD.`sample_id`)
 BEGIN
 	SELECT RAISE(ABORT, 'a sample''s snapshot cannot be deleted');
 END;
@@ -101,6 +105,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `iqa_sample_round_no_delete` BEFORE DELETE ON `iqa_sample_round`
+WHEN NOT EXISTS (SELECT 1 FROM `record_disposal_permit` p JOIN `iqa_sample` s ON s.`learner_id` = p.`learner_id` WHERE s.`id` = OLD.`sample_id`)
 BEGIN
 	SELECT RAISE(ABORT, 'a signed IQA round cannot be deleted');
 END;
@@ -111,6 +116,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `iqa_action_no_delete` BEFORE DELETE ON `iqa_action`
+WHEN NOT EXISTS (SELECT 1 FROM `record_disposal_permit` p JOIN `iqa_sample` s ON s.`learner_id` = p.`learner_id` WHERE s.`id` = OLD.`sample_id`)
 BEGIN
 	SELECT RAISE(ABORT, 'an IQA action cannot be deleted');
 END;
@@ -121,6 +127,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `iqa_action_event_no_delete` BEFORE DELETE ON `iqa_action_event`
+WHEN NOT EXISTS (SELECT 1 FROM `record_disposal_permit` p JOIN `iqa_sample` s ON s.`learner_id` = p.`learner_id` JOIN `iqa_action` a ON a.`sample_id` = s.`id` WHERE a.`id` = OLD.`action_id`)
 BEGIN
 	SELECT RAISE(ABORT, 'an IQA action''s history cannot be deleted');
 END;
@@ -131,6 +138,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `work_lock_event_no_delete` BEFORE DELETE ON `work_lock_event`
+WHEN NOT EXISTS (SELECT 1 FROM `record_disposal_permit` p JOIN `iqa_sample` s ON s.`learner_id` = p.`learner_id` WHERE s.`id` = OLD.`sample_id`)
 BEGIN
 	SELECT RAISE(ABORT, 'the lock history cannot be deleted');
 END;
