@@ -37,6 +37,8 @@ interface Foreign {
 	assessorId: string;
 	/** A notification of Ola's. */
 	notificationId: string;
+	/** An IQA sample of the other centre's. */
+	sampleId: string;
 }
 
 /** Which foreign id goes in which parameter; `null`: the parameter names something every holder of the area's role may see. */
@@ -54,7 +56,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		// Help topics are the same for every tutor.
 		topic: null,
 		notificationId: foreign.notificationId,
-		planId: OTHER_PLAN
+		planId: OTHER_PLAN,
+		sampleId: foreign.sampleId
 	};
 	return param in values ? values[param] : undefined;
 }
@@ -106,7 +109,15 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		rw.prepare(`INSERT INTO notification (id, user_id, kind, subject, title, link, created_at) VALUES (?, ?, 'decision', ?, 'Your work has been assessed', '/learn', ?)`).run(notificationId, ola.id, notificationId, now);
 		rw.close();
 		const elsewhere = await createOwnUser(['assessor'], 'idor elsewhere assessor', { organisationId: OTHER_CENTRE });
-		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId };
+		// A sample of the other centre's (its assessor's decision on Ola's work): no IQA here may open or judge it.
+		const sampleId = `idor-sample-${WORKER}`;
+		const writer = new Database(e2eDatabasePath(), { fileMustExist: true });
+		writer.pragma('busy_timeout = 5000');
+		writer
+			.prepare(`INSERT OR IGNORE INTO iqa_sample (id, organisation_id, plan_id, decision_kind, decision_id, learner_id, assessor_id, stage, pick, reason, picked_by, picked_at) VALUES (?, ?, NULL, 'simulation', ?, ?, ?, 'interim', 'manual', 'Elsewhere', NULL, ?)`)
+			.run(sampleId, OTHER_CENTRE, `idor-decision-${WORKER}`, ola.id, elsewhere.id, now);
+		writer.close();
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
@@ -117,7 +128,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 	});
 
 	test('every route parameter has a foreign object to try', () => {
-		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n' }) === undefined))];
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', sampleId: 'x' }) === undefined))];
 		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
 	});
 
@@ -153,11 +164,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}

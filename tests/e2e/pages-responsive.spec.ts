@@ -3,7 +3,7 @@ import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
 import { submitReflection } from './support/assessor';
 import { duplicateScenario, publish, uniqueScenarioId } from './support/author';
-import { addressHeaders, createOwnCohort, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
+import { addressHeaders, createOwnCohort, createOwnSample, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
 import { AttemptActions, ScenarioBrief } from './support/learner';
 import { mailTo, resetPathIn } from './support/mail';
 import { baseURL } from './support/mfa';
@@ -71,6 +71,8 @@ interface Made {
 	resetToken: string;
 	/** The IQA's sampling plan for the cohort, with every criterion and method (the widest grid). */
 	planId: string;
+	/** A sample of the centre's for the IQA (not started: its page offers to start). */
+	sampleId: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -93,6 +95,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return made.resetToken;
 		case 'planId':
 			return made.planId;
+		case 'sampleId':
+			return made.sampleId;
 		case 'topic':
 			// The help topic with the widest example (a list of fields on one line).
 			return 'customers';
@@ -164,7 +168,8 @@ test.describe('every page at desktop and phone widths', () => {
 		expect(planned.status()).toBe(303);
 		const planId = planned.headers()['location']!.split('/').pop()!;
 
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId };
+		const sampleId = createOwnSample({ decisionId: `responsive-decision-${submittedAttempt}`, learner: people.learner, assessor: people.assessor });
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId, sampleId };
 	});
 
 	test.afterAll(async () => {
@@ -172,7 +177,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p', sampleId: 'x' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});

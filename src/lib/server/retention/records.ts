@@ -20,6 +20,7 @@ import { env } from '$env/dynamic/private';
 import { writeTransaction, type Db } from '$lib/core/database';
 import { organisation, reflection, user } from '$lib/server/db/schema';
 import { assessmentDecision, assessmentDraft, decisionCountersignature, observationRecord, portfolioDocument, witnessTestimony } from '$lib/server/db/assessment';
+import { disposeSampleRecords } from '$lib/server/iqa/records';
 import { iqaSample, learnerStanding, LEARNER_STATUSES, type LearnerStatus } from '$lib/server/db/quality';
 import { upload, workplaceEvidence, workplaceEvidenceFile } from '$lib/server/db/evidence';
 import { legalHold, recordDisposal, recordDisposalPermit, RECORD_CLASSES, type RecordClass } from '$lib/server/db/records';
@@ -395,6 +396,7 @@ function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, other
 	} else {
 		const decisionIds = db.select({ id: assessmentDecision.id }).from(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)).all().map((d) => d.id);
 		if (decisionIds.length > 0) count(counts, 'countersignatures', db.delete(decisionCountersignature).where(inArray(decisionCountersignature.decisionId, decisionIds)).run().changes);
+		for (const [key, n] of Object.entries(disposeSampleRecords(db, learnerId))) count(counts, key, n);
 		count(counts, 'IQA samples', db.delete(iqaSample).where(eq(iqaSample.learnerId, learnerId)).run().changes);
 		count(counts, 'signed decisions', db.delete(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)).run().changes);
 		count(counts, 'issued documents', db.delete(portfolioDocument).where(eq(portfolioDocument.learnerId, learnerId)).run().changes);
