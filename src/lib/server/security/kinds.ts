@@ -51,7 +51,13 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'export.evidence-pack': { label: 'Evidence pack issued (ZIP)', group: 'exports' },
 	'export.results-csv': { label: 'Cohort results downloaded (CSV)', group: 'exports' },
 	'export.scenario': { label: 'Scenario file downloaded', group: 'exports' },
-	'access.refused': { label: 'Request refused (no permission)', group: 'refusals' }
+	'access.refused': { label: 'Request refused (no permission)', group: 'refusals' },
+	'eqa.invited': { label: 'External quality assurer given access', group: 'quality' },
+	'eqa.revoked': { label: 'External quality assurer’s access revoked', group: 'quality' },
+	'eqa.viewed': { label: 'External quality assurer viewed a learner’s work', group: 'quality' },
+	'eqa.refused': { label: 'External quality assurer refused (outside the sample or the dates)', group: 'quality' },
+	'eqa.report-submitted': { label: 'External quality assurer’s report submitted', group: 'quality' },
+	'eqa.report-answered': { label: 'Centre answered the external quality assurer’s report', group: 'quality' }
 };
 
 /** The types of a group, in the table's order. */
