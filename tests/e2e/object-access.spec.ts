@@ -27,6 +27,8 @@ const OTHER_CENTRE = `idor-other-centre-${WORKER}`;
 const OTHER_COHORT = `idor-other-cohort-${WORKER}`;
 /** A draft scenario of the other centre: its tutors' work, which nobody here may open, play or change. */
 const OTHER_SCENARIO = `idor-other-scenario-${WORKER}`;
+/** An external quality assurer's access to the other centre's cohort: no EQA, IQA or administrator here may open it. */
+const OTHER_GRANT = `idor-other-grant-${WORKER}`;
 
 interface Foreign {
 	attemptId: string;
@@ -51,7 +53,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		token: null,
 		// Help topics are the same for every tutor.
 		topic: null,
-		notificationId: foreign.notificationId
+		notificationId: foreign.notificationId,
+		accessId: OTHER_GRANT
 	};
 	return param in values ? values[param] : undefined;
 }
@@ -65,7 +68,7 @@ function mayLegitimatelySee(role: Role, path: string, param: string): boolean {
 	return false;
 }
 
-const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin', 'iqa'];
+const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'eqa'];
 const ROUTES = discoverRoutes().filter((r) => /\[[^\]]+\]/.test(r.id));
 const params = (id: string) => [...id.matchAll(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g)].map((m) => m[1]!);
 
@@ -100,6 +103,14 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		rw.prepare(`INSERT INTO notification (id, user_id, kind, subject, title, link, created_at) VALUES (?, ?, 'decision', ?, 'Your work has been assessed', '/learn', ?)`).run(notificationId, ola.id, notificationId, now);
 		rw.close();
 		const elsewhere = await createOwnUser(['assessor'], 'idor elsewhere assessor', { organisationId: OTHER_CENTRE });
+		const elsewhereEqa = await createOwnUser(['eqa'], 'idor elsewhere eqa', { organisationId: OTHER_CENTRE });
+		const grants = new Database(e2eDatabasePath(), { fileMustExist: true });
+		grants.pragma('busy_timeout = 5000');
+		const today = now.slice(0, 10);
+		grants
+			.prepare(`INSERT OR IGNORE INTO eqa_access (id, organisation_id, eqa_user_id, cohort_id, starts_on, ends_on, invited_by, invited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+			.run(OTHER_GRANT, OTHER_CENTRE, elsewhereEqa.id, OTHER_COHORT, today, '2099-12-31', elsewhere.id, now);
+		grants.close();
 		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
@@ -119,7 +130,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const label = `${route.method} ${route.id}${route.action ? `?/${route.action}` : ''}`;
 		test(`${label}: another person's or centre's id is refused like a missing one`, async () => {
 			const needed = requiredRole(route.path);
-			const roles = ROLES.filter((role) => needed === 'signed-in' || needed === role);
+			const roles = ROLES.filter((role) => needed === 'signed-in' || needed === role || (typeof needed === 'object' && needed?.includes(role)));
 			for (const role of roles) {
 				for (const param of params(route.id)) {
 					const value = foreignValue(param, foreign);
@@ -147,11 +158,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_GRANT]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_GRANT]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}

@@ -7,7 +7,7 @@ import { addressHeaders, createOwnCohort, createOwnUser, expect, logInAsOwn, tes
 import { AttemptActions, ScenarioBrief } from './support/learner';
 import { mailTo, resetPathIn } from './support/mail';
 import { baseURL } from './support/mfa';
-import { discoverRoutes, requiredRole } from './support/routes';
+import { discoverRoutes, oneRoleFor } from './support/routes';
 
 /**
  * Every page a role can reach, generated from src/routes like the route matrix: each is loaded once at
@@ -171,7 +171,7 @@ test.describe('every page at desktop and phone widths', () => {
 
 	for (const route of PAGES) {
 		test(`${route.id}: no accessibility violations and no sideways scrolling at ${WIDTHS.map((w) => `${w.width} px`).join(', ')}, nor with 200 % text`, async () => {
-			const needed = requiredRole(route.path);
+			const needed = oneRoleFor(route.path);
 			const page = pages.get(needed === null ? 'anonymous' : needed === 'signed-in' ? 'learner' : needed)!;
 			const path = pathOf(route.id, made);
 			for (const size of WIDTHS) {

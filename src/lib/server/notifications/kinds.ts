@@ -13,7 +13,9 @@ export const NOTIFICATION_KINDS = {
 	'assignment-overdue': { label: 'An assignment is overdue', byEmail: false, for: ['learner'] },
 	'countersignature-requested': { label: 'A trainee assessor’s decision needs your countersignature', byEmail: true, for: ['assessor'] },
 	'decision-countersigned': { label: 'Your decision was countersigned', byEmail: false, for: ['assessor'] },
-	'decision-sent-back': { label: 'Your decision was sent back', byEmail: true, for: ['assessor'] }
+	'decision-sent-back': { label: 'Your decision was sent back', byEmail: true, for: ['assessor'] },
+	'eqa-access-granted': { label: 'An external quality assurer was given access', byEmail: true, for: ['eqa', 'iqa', 'admin'] },
+	'eqa-access-ending': { label: 'An external quality assurer’s access ends in 2 days', byEmail: true, for: ['eqa', 'iqa', 'admin'] }
 } as const satisfies Record<string, { label: string; byEmail: boolean; for: readonly Role[] }>;
 
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -13,6 +13,7 @@ import { assignmentsOfLearner } from '$lib/server/cohorts';
 import { overdueAssignments } from '$lib/server/attempt-counts';
 import { notify } from './store';
 import { deliverPendingMail } from './mail';
+import { remindEqaAccessEnding } from '$lib/server/eqa/grants';
 
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
@@ -50,6 +51,7 @@ export function scheduleReminders(db: Db): () => void {
 	const run = async () => {
 		try {
 			remindAssignments(db);
+			remindEqaAccessEnding(db);
 			await deliverPendingMail(db);
 		} catch (error) {
 			process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: 'notification-reminders', error: error instanceof Error ? error.message : String(error) }) + '\n');
