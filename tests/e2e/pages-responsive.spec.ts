@@ -1,4 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { e2eDatabasePath } from './support/fingerprint';
 import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
 import { submitReflection } from './support/assessor';
@@ -69,6 +71,8 @@ interface Made {
 	previewAttempt: string;
 	/** A password-reset link's token, from the mail the stand-in mail server received. */
 	resetToken: string;
+	/** The EQA's open access to a sample holding `learner`. */
+	accessId: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -89,6 +93,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return routeId.includes('/author/') ? made.ownScenario : 'spouse-caller';
 		case 'token':
 			return made.resetToken;
+		case 'accessId':
+			return made.accessId;
 		case 'topic':
 			// The help topic with the widest example (a list of fields on one line).
 			return 'customers';
@@ -120,10 +126,21 @@ test.describe('every page at desktop and phone widths', () => {
 			assessor: await createOwnUser(['assessor']),
 			tutor: await createOwnUser(['tutor']),
 			admin: await createOwnUser(['admin']),
-			iqa: await createOwnUser(['iqa'])
+			iqa: await createOwnUser(['iqa']),
+			eqa: await createOwnUser(['eqa'])
 		};
 		const cohort = createOwnCohort(people.tutor, { learners: [people.learner], assessors: [people.assessor] }, ['spouse-caller', 'new-customer-signup']);
-		for (const role of ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'anonymous'] as const) {
+		// The EQA's access to the learner (as the invite form writes it), for the /eqa pages.
+		const grants = new Database(e2eDatabasePath(), { fileMustExist: true });
+		grants.pragma('busy_timeout = 5000');
+		const accessId = `responsive-grant-${people.eqa.id}`;
+		const day = (offset: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(Date.now() + offset * 86_400_000));
+		grants
+			.prepare('INSERT INTO eqa_access (id, organisation_id, eqa_user_id, cohort_id, starts_on, ends_on, invited_by, invited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+			.run(accessId, people.admin.organisationId, people.eqa.id, cohort.id, day(-1), day(13), people.admin.id, new Date().toISOString());
+		grants.prepare('INSERT INTO eqa_access_learner (access_id, learner_id) VALUES (?, ?)').run(accessId, people.learner.id);
+		grants.close();
+		for (const role of ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'eqa', 'anonymous'] as const) {
 			const context = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
 			contexts.push(context);
 			const page = await context.newPage();
@@ -156,7 +173,7 @@ test.describe('every page at desktop and phone widths', () => {
 		await expect.poll(() => mailTo(forgetful.email).length).toBe(1);
 		const resetToken = resetPathIn(mailTo(forgetful.email)[0]!).split('/').pop()!;
 
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken };
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, accessId };
 	});
 
 	test.afterAll(async () => {
@@ -164,7 +181,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', accessId: 'g' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});
