@@ -12,6 +12,7 @@ export default defineConfig({
 		'./src/lib/server/db/records.ts',
 		'./src/lib/server/db/sampling.ts',
 		'./src/lib/server/db/iqa-records.ts',
+		'./src/lib/server/db/eqa.ts',
 		'./src/lib/core/schema.ts',
 		'./src/lib/sim/schema.ts'
 	],

@@ -117,6 +117,10 @@ const authorise: Handle = async ({ event, resolve }) => {
 		refused(event, requirement.role);
 		return refusal(event, 403, `This page is for users with the ${requirement.role} role, which your account does not have.`);
 	}
+	if (requirement.kind === 'any-role' && !requirement.roles.some((role) => user.roles.includes(role))) {
+		refused(event, requirement.roles.join('|'));
+		return refusal(event, 403, `This page is for users with the ${requirement.roles.join(' or ')} role, which your account does not have.`);
+	}
 	return resolve(event);
 };
 

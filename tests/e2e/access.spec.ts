@@ -6,7 +6,8 @@ const AREAS: Record<Role, string[]> = {
 	assessor: ['/assess'],
 	tutor: ['/author'],
 	admin: ['/admin', '/admin/settings'],
-	iqa: ['/iqa', '/iqa/assessors']
+	iqa: ['/iqa', '/iqa/assessors'],
+	eqa: ['/eqa']
 };
 
 test.describe('role guards', () => {

@@ -4,7 +4,7 @@ import { ACCOUNTS, type RoleName } from './support/accounts';
 import { e2eDatabasePath, fingerprint } from './support/fingerprint';
 import { addressHeaders, createOwnCohort, createOwnUser, expect, newClientAddress, test, type OwnUser } from './support/fixtures';
 import { logInClient } from './support/probes';
-import { discoverRoutes, requiredRole } from './support/routes';
+import { discoverRoutes, oneRoleFor } from './support/routes';
 
 /**
  * Hostile input to every form action and endpoint of the app, sent by a user allowed to reach it:
@@ -90,7 +90,7 @@ test.describe('hostile input to every form action', () => {
 	for (const route of ACTIONS) {
 		const label = `POST ${route.path}${route.action ? `?/${route.action}` : ''}`;
 		test(`${label} answers hostile input with a clear refusal, never a server error or unescaped markup`, async () => {
-			const needed = requiredRole(route.path);
+			const needed = oneRoleFor(route.path);
 			const client = clients.get(needed === null ? 'anonymous' : needed === 'signed-in' ? 'learner' : needed)!;
 			const url = (route.action ? `${route.path}?/${route.action}` : route.path).replace('not-a-real-id', attemptId);
 			for (const [name, value] of Object.entries(PAYLOADS)) {

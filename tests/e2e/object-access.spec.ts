@@ -29,6 +29,8 @@ const OTHER_COHORT = `idor-other-cohort-${WORKER}`;
 const OTHER_SCENARIO = `idor-other-scenario-${WORKER}`;
 /** A sampling plan of the other centre's cohort: no IQA here may open or change it. */
 const OTHER_PLAN = `idor-other-plan-${WORKER}`;
+/** An external quality assurer's access to the other centre's cohort: no EQA, IQA or administrator here may open it. */
+const OTHER_GRANT = `idor-other-grant-${WORKER}`;
 
 interface Foreign {
 	attemptId: string;
@@ -57,7 +59,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		topic: null,
 		notificationId: foreign.notificationId,
 		planId: OTHER_PLAN,
-		sampleId: foreign.sampleId
+		sampleId: foreign.sampleId,
+		accessId: OTHER_GRANT
 	};
 	return param in values ? values[param] : undefined;
 }
@@ -71,7 +74,7 @@ function mayLegitimatelySee(role: Role, path: string, param: string): boolean {
 	return false;
 }
 
-const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin', 'iqa'];
+const ROLES: readonly Role[] = ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'eqa'];
 const ROUTES = discoverRoutes().filter((r) => /\[[^\]]+\]/.test(r.id));
 const params = (id: string) => [...id.matchAll(/\[\[?(?:\.\.\.)?([^\]]+?)\]?\]/g)].map((m) => m[1]!);
 
@@ -117,6 +120,14 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 			.prepare(`INSERT OR IGNORE INTO iqa_sample (id, organisation_id, plan_id, decision_kind, decision_id, learner_id, assessor_id, stage, pick, reason, picked_by, picked_at) VALUES (?, ?, NULL, 'simulation', ?, ?, ?, 'interim', 'manual', 'Elsewhere', NULL, ?)`)
 			.run(sampleId, OTHER_CENTRE, `idor-decision-${WORKER}`, ola.id, elsewhere.id, now);
 		writer.close();
+		const elsewhereEqa = await createOwnUser(['eqa'], 'idor elsewhere eqa', { organisationId: OTHER_CENTRE });
+		const grants = new Database(e2eDatabasePath(), { fileMustExist: true });
+		grants.pragma('busy_timeout = 5000');
+		const today = now.slice(0, 10);
+		grants
+			.prepare(`INSERT OR IGNORE INTO eqa_access (id, organisation_id, eqa_user_id, cohort_id, starts_on, ends_on, invited_by, invited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+			.run(OTHER_GRANT, OTHER_CENTRE, elsewhereEqa.id, OTHER_COHORT, today, '2099-12-31', elsewhere.id, now);
+		grants.close();
 		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
@@ -136,7 +147,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const label = `${route.method} ${route.id}${route.action ? `?/${route.action}` : ''}`;
 		test(`${label}: another person's or centre's id is refused like a missing one`, async () => {
 			const needed = requiredRole(route.path);
-			const roles = ROLES.filter((role) => needed === 'signed-in' || needed === role);
+			const roles = ROLES.filter((role) => needed === 'signed-in' || needed === role || (typeof needed === 'object' && needed?.includes(role)));
 			for (const role of roles) {
 				for (const param of params(route.id)) {
 					const value = foreignValue(param, foreign);
@@ -164,11 +175,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId, OTHER_GRANT]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId, OTHER_GRANT]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}

@@ -1,4 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { e2eDatabasePath } from './support/fingerprint';
 import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
 import { submitReflection } from './support/assessor';
@@ -7,7 +9,7 @@ import { addressHeaders, createOwnCohort, createOwnSample, createOwnUser, expect
 import { AttemptActions, ScenarioBrief } from './support/learner';
 import { mailTo, resetPathIn } from './support/mail';
 import { baseURL } from './support/mfa';
-import { discoverRoutes, requiredRole } from './support/routes';
+import { discoverRoutes, oneRoleFor } from './support/routes';
 
 /**
  * Every page a role can reach, generated from src/routes like the route matrix: each is loaded once at
@@ -73,6 +75,8 @@ interface Made {
 	planId: string;
 	/** A sample of the centre's for the IQA (not started: its page offers to start). */
 	sampleId: string;
+	/** The EQA's open access to a sample holding `learner`. */
+	accessId: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -97,6 +101,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return made.planId;
 		case 'sampleId':
 			return made.sampleId;
+		case 'accessId':
+			return made.accessId;
 		case 'topic':
 			// The help topic with the widest example (a list of fields on one line).
 			return 'customers';
@@ -128,10 +134,21 @@ test.describe('every page at desktop and phone widths', () => {
 			assessor: await createOwnUser(['assessor']),
 			tutor: await createOwnUser(['tutor']),
 			admin: await createOwnUser(['admin']),
-			iqa: await createOwnUser(['iqa'])
+			iqa: await createOwnUser(['iqa']),
+			eqa: await createOwnUser(['eqa'])
 		};
 		const cohort = createOwnCohort(people.tutor, { learners: [people.learner], assessors: [people.assessor] }, ['spouse-caller', 'new-customer-signup']);
-		for (const role of ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'anonymous'] as const) {
+		// The EQA's access to the learner (as the invite form writes it), for the /eqa pages.
+		const grants = new Database(e2eDatabasePath(), { fileMustExist: true });
+		grants.pragma('busy_timeout = 5000');
+		const accessId = `responsive-grant-${people.eqa.id}`;
+		const day = (offset: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(Date.now() + offset * 86_400_000));
+		grants
+			.prepare('INSERT INTO eqa_access (id, organisation_id, eqa_user_id, cohort_id, starts_on, ends_on, invited_by, invited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+			.run(accessId, people.admin.organisationId, people.eqa.id, cohort.id, day(-1), day(13), people.admin.id, new Date().toISOString());
+		grants.prepare('INSERT INTO eqa_access_learner (access_id, learner_id) VALUES (?, ?)').run(accessId, people.learner.id);
+		grants.close();
+		for (const role of ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'eqa', 'anonymous'] as const) {
 			const context = await browser.newContext({ extraHTTPHeaders: addressHeaders() });
 			contexts.push(context);
 			const page = await context.newPage();
@@ -169,7 +186,7 @@ test.describe('every page at desktop and phone widths', () => {
 		const planId = planned.headers()['location']!.split('/').pop()!;
 
 		const sampleId = createOwnSample({ decisionId: `responsive-decision-${submittedAttempt}`, learner: people.learner, assessor: people.assessor });
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId, sampleId };
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId, sampleId, accessId };
 	});
 
 	test.afterAll(async () => {
@@ -177,14 +194,14 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p', sampleId: 'x' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p', sampleId: 'x', accessId: 'g' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});
 
 	for (const route of PAGES) {
 		test(`${route.id}: no accessibility violations and no sideways scrolling at ${WIDTHS.map((w) => `${w.width} px`).join(', ')}, nor with 200 % text`, async () => {
-			const needed = requiredRole(route.path);
+			const needed = oneRoleFor(route.path);
 			const page = pages.get(needed === null ? 'anonymous' : needed === 'signed-in' ? 'learner' : needed)!;
 			const path = pathOf(route.id, made);
 			for (const size of WIDTHS) {

@@ -15,7 +15,7 @@ import { discoverRoutes, requiredRole, type Route } from './support/routes';
 const SESSION_ACTIONS = new Set(['POST /login', 'POST /logout']);
 const ROUTES = discoverRoutes().filter((r) => !SESSION_ACTIONS.has(`${r.method} ${r.path}`));
 
-const ROLE_VISITORS = ['learner', 'assessor', 'tutor', 'admin', 'iqa'] as const;
+const ROLE_VISITORS = ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'eqa'] as const;
 /** Visitors who must be treated as anonymous: no cookie, a logged-out session's cookie, a planted token. */
 const ANONYMOUS_VISITORS = ['anonymous', 'logged-out', 'planted'] as const;
 /** Visitors with a session that must finish a step before anything else. */
@@ -99,22 +99,24 @@ test.describe('role × route matrix', () => {
 
 	test.beforeAll(async ({ baseURL }) => {
 		const base = baseURL!;
-		const [learner, assessor, tutor, admin, iqa, mustChange, pending, leaving] = createProbeAccounts('matrix', [
+		const [learner, assessor, tutor, admin, iqa, eqa, mustChange, pending, leaving] = createProbeAccounts('matrix', [
 			{ roles: ['learner'] },
 			{ roles: ['assessor'] },
 			{ roles: ['tutor'] },
 			{ roles: ['admin'] },
 			{ roles: ['iqa'] },
+			{ roles: ['eqa'] },
 			{ roles: ['learner'], mustChangePassword: true },
 			{ roles: ['admin'] },
 			{ roles: ['learner'] }
-		]) as [ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount];
+		]) as [ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount, ProbeAccount];
 		for (const [visitor, account] of [
 			['learner', learner],
 			['assessor', assessor],
 			['tutor', tutor],
 			['admin', admin],
 			['iqa', iqa],
+			['eqa', eqa],
 			['must-change-password', mustChange]
 		] as const) {
 			cookies.set(visitor, { cookie: await logInRaw(base, account, PASSWORD) });
@@ -149,7 +151,7 @@ test.describe('role × route matrix', () => {
 				const stepPath = (STEP_VISITORS as readonly string[]).includes(visitor) ? STEP_PATH[visitor as (typeof STEP_VISITORS)[number]] : null;
 				const allowed =
 					needed === null ||
-					((ROLE_VISITORS as readonly string[]).includes(visitor) && (needed === 'signed-in' || needed === visitor)) ||
+					((ROLE_VISITORS as readonly string[]).includes(visitor) && (needed === 'signed-in' || needed === visitor || (Array.isArray(needed) && needed.includes(visitor)))) ||
 					route.path === stepPath;
 				for (const variant of variants(route)) {
 					// A user who may use the route tries only the spellings that reach it, so that the

@@ -8,6 +8,9 @@ import { assignment, cohort, cohortMember, type CohortMemberRole } from '$lib/se
 import { assessorProfile, assessorProfileChange } from '$lib/server/db/assessment';
 import { createUser, findUserByEmail } from '$lib/server/auth/user';
 import { mfaRequiredFor } from '$lib/server/auth/mfa-policy';
+import { eqaAccess, eqaAccessLearner } from '$lib/server/db/eqa';
+import { addDays } from '$lib/server/eqa/grants';
+import { ukToday } from '$lib/dates';
 
 export const DEMO_ORGANISATION_ID = 'demo-centre';
 /**
@@ -34,8 +37,12 @@ export const DEMO_ACCOUNTS: readonly { email: string; displayName: string; roles
 	{ email: 'admin@custodian.test', displayName: 'Morag Campbell', roles: ['admin'] },
 	{ email: 'lead@custodian.test', displayName: 'Sam Okafor', roles: ['assessor', 'tutor'] },
 	{ email: 'iqa@custodian.test', displayName: 'Helen Achterberg', roles: ['iqa'] },
-	{ email: 'trainee@custodian.test', displayName: 'Dafydd Morgan', roles: ['assessor'] }
+	{ email: 'trainee@custodian.test', displayName: 'Dafydd Morgan', roles: ['assessor'] },
+	{ email: 'eqa@custodian.test', displayName: 'Nkechi Adeyemi', roles: ['eqa'] }
 ];
+
+/** The demo EQA's access lasts longer than an invitation's default, so a demo database stays useful. */
+export const DEMO_EQA_ACCESS_DAYS = 90;
 
 /** Creates the demo centre and accounts if the database has no organisation yet. */
 export async function seedDemoData(db: Db): Promise<boolean> {
@@ -62,8 +69,24 @@ export async function seedDemoData(db: Db): Promise<boolean> {
 		}
 		seedDemoCohorts(db, new Date());
 		seedDemoTrainee(db, new Date());
+		seedDemoEqa(db, new Date());
 	}
 	return true;
+}
+
+/** Nkechi (eqa@), the awarding body's EQA, has open access to a sample of the January intake: Amira and Tomás. */
+function seedDemoEqa(db: Db, now: Date): void {
+	const find = (email: string) => db.select({ id: user.id }).from(user).where(eq(user.email, email)).get();
+	const eqa = find('eqa@custodian.test');
+	const iqa = find('iqa@custodian.test');
+	const sample = ['learner@custodian.test', 'learner2@custodian.test'].map(find);
+	if (!eqa || !iqa || sample.some((l) => !l)) return;
+	const id = 'demo-eqa-access';
+	const today = ukToday(now);
+	db.insert(eqaAccess)
+		.values({ id, organisationId: DEMO_ORGANISATION_ID, eqaUserId: eqa.id, cohortId: 'demo-cohort-january', startsOn: today, endsOn: addDays(today, DEMO_EQA_ACCESS_DAYS), invitedBy: iqa.id, invitedAt: now.toISOString() })
+		.run();
+	for (const learner of sample) db.insert(eqaAccessLearner).values({ accessId: id, learnerId: learner!.id }).run();
 }
 
 /** Dafydd (trainee@) is a trainee assessor: his decisions count once Gareth or Sam countersigns them. */

@@ -11,7 +11,8 @@ export const ACCOUNTS = {
 	assessor: { email: 'assessor@custodian.test', name: 'Gareth Llewellyn', home: '/assess', heading: /Assessment/ },
 	tutor: { email: 'tutor@custodian.test', name: 'Priya Raman', home: '/author', heading: /Authoring/ },
 	admin: { email: 'admin@custodian.test', name: 'Morag Campbell', home: '/admin', heading: /Centre administration/ },
-	iqa: { email: 'iqa@custodian.test', name: 'Helen Achterberg', home: '/iqa', heading: /Quality assurance/ }
+	iqa: { email: 'iqa@custodian.test', name: 'Helen Achterberg', home: '/iqa', heading: /Quality assurance/ },
+	eqa: { email: 'eqa@custodian.test', name: 'Nkechi Adeyemi', home: '/eqa', heading: /External quality assurance/ }
 } as const;
 export type RoleName = keyof typeof ACCOUNTS;
 
@@ -24,7 +25,8 @@ export const STAFF_HOMES: Readonly<Record<string, string>> = {
 	'tutor@custodian.test': '/author',
 	'admin@custodian.test': '/admin',
 	'lead@custodian.test': '/assess',
-	'iqa@custodian.test': '/iqa'
+	'iqa@custodian.test': '/iqa',
+	'eqa@custodian.test': '/eqa'
 };
 
 /**

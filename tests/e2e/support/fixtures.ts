@@ -42,8 +42,8 @@ export interface OwnCohort {
 	assignments: Record<string, string>;
 }
 
-const STAFF: readonly Role[] = ['assessor', 'tutor', 'admin', 'iqa'];
-const HOME: Record<Role, string> = { learner: '/learn', assessor: '/assess', tutor: '/author', admin: '/admin', iqa: '/iqa' };
+const STAFF: readonly Role[] = ['assessor', 'tutor', 'admin', 'iqa', 'eqa'];
+const HOME: Record<Role, string> = { learner: '/learn', assessor: '/assess', tutor: '/author', admin: '/admin', iqa: '/iqa', eqa: '/eqa' };
 
 /** A short random part for names, emails and ids: unique per test, run and worker. */
 export function uniqueSuffix(): string {

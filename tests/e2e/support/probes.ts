@@ -17,7 +17,7 @@ export interface ProbeAccount {
 	totpKey: Uint8Array | null;
 }
 
-const STAFF = new Set(['assessor', 'tutor', 'admin', 'iqa']);
+const STAFF = new Set(['assessor', 'tutor', 'admin', 'iqa', 'eqa']);
 
 export function createProbeAccounts(
 	prefix: string,

@@ -13,7 +13,10 @@ export interface Route {
 }
 
 const ROUTES_DIR = 'src/routes';
-const AREA_ROLE: Record<string, RoleName> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin', iqa: 'iqa' };
+const AREA_ROLE: Record<string, RoleName> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin', iqa: 'iqa', eqa: 'eqa' };
+
+/** Routes inside an area that several roles share (access.ts SHARED_ROUTES). */
+const SHARED: readonly { prefix: string; roles: readonly RoleName[] }[] = [{ prefix: '/iqa/eqa', roles: ['iqa', 'admin'] }];
 
 function walk(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
@@ -59,7 +62,15 @@ export function discoverRoutes(): Route[] {
 	return routes;
 }
 
-export function requiredRole(path: string): RoleName | 'signed-in' | null {
+/** One role that may use the path: the first of a shared route's roles. */
+export function oneRoleFor(path: string): RoleName | 'signed-in' | null {
+	const needed = requiredRole(path);
+	return typeof needed === 'object' && needed !== null ? needed[0]! : needed;
+}
+
+export function requiredRole(path: string): RoleName | readonly RoleName[] | 'signed-in' | null {
+	const shared = SHARED.find((s) => path === s.prefix || path.startsWith(s.prefix + '/'));
+	if (shared) return shared.roles;
 	const first = path.split('/')[1] ?? '';
 	if (first in AREA_ROLE) return AREA_ROLE[first]!;
 	if (first === 'account' || first === 'notifications') return 'signed-in';

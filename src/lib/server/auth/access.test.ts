@@ -6,7 +6,10 @@ import { actionsWithRole, requireRole, requirementFor, safeRedirectTarget, withR
 import type { SessionUser } from './session';
 
 const ROUTES_DIR = 'src/routes';
-const AREA_ROLE: Record<string, string> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin', iqa: 'iqa' };
+const AREA_ROLE: Record<string, string> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin', iqa: 'iqa', eqa: 'eqa' };
+/** Routes several roles share (access.ts SHARED_ROUTES), by route id prefix. */
+const SHARED_ROLES: Record<string, string[]> = { '/(guarded)/iqa/eqa': ['iqa', 'admin'] };
+const sharedRoles = (id: string) => Object.entries(SHARED_ROLES).find(([prefix]) => id === prefix || id.startsWith(prefix + '/'))?.[1];
 
 function walk(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
@@ -37,7 +40,9 @@ describe('access decided from the matched route', () => {
 		for (const id of ids) {
 			const requirement = requirementFor(id);
 			const area = /^\/\(guarded\)\/(\w+)/.exec(id)?.[1];
-			if (area && area in AREA_ROLE) expect(requirement, id).toEqual({ kind: 'role', role: AREA_ROLE[area] });
+			const shared = sharedRoles(id);
+			if (shared) expect(requirement, id).toEqual({ kind: 'any-role', roles: shared });
+			else if (area && area in AREA_ROLE) expect(requirement, id).toEqual({ kind: 'role', role: AREA_ROLE[area] });
 			else if (area === 'account' || area === 'notifications') expect(requirement, id).toEqual({ kind: 'signed-in' });
 			else if (id === '/(guarded)') continue; // the group's own layout, never a route of its own
 			else expect(requirement.kind, id).toBe('public');
@@ -75,11 +80,15 @@ describe('each area checks its role again in its own server code', () => {
 			const exports = [...source.matchAll(/^export (?:const|async function|function) (\w+)/gm)].map((m) => m[1]!);
 			for (const name of exports) {
 				if (name === 'prerender' || name === 'ssr' || name === 'csr' || name === 'config') continue;
-				const line = new RegExp(`^export const ${name}(?::\\s*\\w+)?\\s*=\\s*(\\w+)\\(\\s*(?:'(\\w+)')?`, 'm').exec(source);
+				const line = new RegExp(`^export const ${name}(?::\\s*\\w+)?\\s*=\\s*(\\w+)\\(\\s*(?:'(\\w+)'|(\\[[^\\]]*\\]))?`, 'm').exec(source);
 				const where = `${file}: export ${name}`;
 				expect(line, `${where} is wrapped`).not.toBeNull();
-				const [, wrapper, wrappedRole] = line!;
-				if (role) {
+				const [, wrapper, wrappedRole, wrappedRoles] = line!;
+				const shared = sharedRoles(id);
+				if (shared) {
+					expect(wrapper === 'withAnyRole' || wrapper === 'actionsWithAnyRole', where).toBe(true);
+					expect(wrappedRoles?.replace(/[\s[\]']/g, '').split(','), where).toEqual(shared);
+				} else if (role) {
 					expect(wrapper === 'withRole' || wrapper === 'actionsWithRole', where).toBe(true);
 					expect(wrappedRole, where).toBe(role);
 				} else {

@@ -8,13 +8,21 @@ export const AREAS: readonly { prefix: string; role: Role; label: string }[] = [
 	{ prefix: '/assess', role: 'assessor', label: 'Assess' },
 	{ prefix: '/author', role: 'tutor', label: 'Author' },
 	{ prefix: '/admin', role: 'admin', label: 'Admin' },
-	{ prefix: '/iqa', role: 'iqa', label: 'Quality' }
+	{ prefix: '/iqa', role: 'iqa', label: 'Quality' },
+	{ prefix: '/eqa', role: 'eqa', label: 'External QA' }
 ];
+
+/**
+ * Routes inside an area that more than one role uses, checked before the areas: the centre's
+ * administrator manages external quality assurers' access beside the IQA (issue 17).
+ */
+export const SHARED_ROUTES: readonly { prefix: string; roles: readonly Role[] }[] = [{ prefix: '/iqa/eqa', roles: ['iqa', 'admin'] }];
 
 export type AccessRequirement =
 	| { kind: 'public' }
 	| { kind: 'signed-in' }
 	| { kind: 'role'; role: Role }
+	| { kind: 'any-role'; roles: readonly Role[] }
 	| { kind: 'denied' };
 
 /**
@@ -37,13 +45,14 @@ function within(routeId: string, prefix: string): boolean {
  */
 export function requirementFor(routeId: string | null): AccessRequirement {
 	if (routeId === null) return { kind: 'public' };
+	for (const shared of SHARED_ROUTES) if (within(routeId, `/(guarded)${shared.prefix}`)) return { kind: 'any-role', roles: shared.roles };
 	for (const area of AREAS) if (within(routeId, `/(guarded)${area.prefix}`)) return { kind: 'role', role: area.role };
 	if (SIGNED_IN_PREFIXES.some((prefix) => within(routeId, prefix))) return { kind: 'signed-in' };
 	if (PUBLIC_ROUTES.has(routeId)) return { kind: 'public' };
 	return { kind: 'denied' };
 }
 
-/** The home of a user: their first role's area, in the order learner, assessor, tutor, admin, iqa. */
+/** The home of a user: their first role's area, in the order learner, assessor, tutor, admin, iqa, eqa. */
 export function homeFor(roles: readonly Role[]): string {
 	return AREAS.find((a) => roles.includes(a.role))?.prefix ?? '/account';
 }
@@ -78,6 +87,34 @@ export function requireRole(locals: App.Locals, role: Role): SessionUser {
 		error(403, { message: `This page is for users with the ${role} role, which your account does not have.` });
 	}
 	return user;
+}
+
+/** The second check for a route several roles share (SHARED_ROUTES): any one of them will do. */
+export function requireAnyRole(locals: App.Locals, roles: readonly Role[]): SessionUser {
+	const user = locals.user;
+	if (!user) error(401, { message: 'Log in to continue.' });
+	if (!roles.some((role) => user.roles.includes(role))) {
+		error(403, { message: `This page is for users with the ${roles.join(' or ')} role, which your account does not have.` });
+	}
+	return user;
+}
+
+export function withAnyRole<E extends { locals: App.Locals }, R>(roles: readonly Role[], handler: (event: E) => R): (event: E) => R {
+	return (event) => {
+		requireAnyRole(event.locals, roles);
+		return handler(event);
+	};
+}
+
+export function actionsWithAnyRole<A extends Record<string, (event: never) => unknown>>(roles: readonly Role[], actions: A): A {
+	const guarded: Record<string, unknown> = {};
+	for (const [name, action] of Object.entries(actions)) {
+		guarded[name] = (event: { locals: App.Locals }) => {
+			requireAnyRole(event.locals, roles);
+			return (action as (event: unknown) => unknown)(event);
+		};
+	}
+	return guarded as A;
 }
 
 /** The second check for pages any signed-in user may use (their own account). */

@@ -56,8 +56,11 @@ export const user = sqliteTable(
 	(t) => [index('user_organisation_idx').on(t.organisationId)]
 );
 
-/** iqa: the centre's internal quality assurer (assessor profiles, risk; issue 17). */
-export const ROLES = ['learner', 'assessor', 'tutor', 'admin', 'iqa'] as const;
+/**
+ * iqa: the centre's internal quality assurer (assessor profiles, risk; issue 17). eqa: an external
+ * quality assurer the centre lets in, read-only, to a sample for a while (db/eqa.ts).
+ */
+export const ROLES = ['learner', 'assessor', 'tutor', 'admin', 'iqa', 'eqa'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const userRole = sqliteTable(
@@ -146,7 +149,13 @@ export const SECURITY_EVENT_TYPES = [
 	'learner-standing.changed',
 	'legal-hold.placed',
 	'legal-hold.released',
-	'records.disposed'
+	'records.disposed',
+	'eqa.invited',
+	'eqa.revoked',
+	'eqa.viewed',
+	'eqa.refused',
+	'eqa.report-submitted',
+	'eqa.report-answered'
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

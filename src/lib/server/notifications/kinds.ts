@@ -18,7 +18,9 @@ export const NOTIFICATION_KINDS = {
 	'iqa-action-set': { label: 'The IQA set you an action', byEmail: true, for: ['assessor'] },
 	'iqa-action-due': { label: 'An IQA action is due in 7 days', byEmail: false, for: ['assessor'] },
 	'iqa-action-overdue': { label: 'An IQA action is overdue', byEmail: true, for: ['assessor'] },
-	'iqa-action-answered': { label: 'An assessor answered your action', byEmail: false, for: ['iqa'] }
+	'iqa-action-answered': { label: 'An assessor answered your action', byEmail: false, for: ['iqa'] },
+	'eqa-access-granted': { label: 'An external quality assurer was given access', byEmail: true, for: ['eqa', 'iqa', 'admin'] },
+	'eqa-access-ending': { label: 'An external quality assurer’s access ends in 2 days', byEmail: true, for: ['eqa', 'iqa', 'admin'] }
 } as const satisfies Record<string, { label: string; byEmail: boolean; for: readonly Role[] }>;
 
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -16,6 +16,7 @@ import { notify } from './store';
 import { deliverPendingMail } from './mail';
 import { pickSamplesForAllPlans } from '$lib/server/iqa/sampling';
 import { remindIqaActions } from './iqa';
+import { remindEqaAccessEnding } from '$lib/server/eqa/grants';
 
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
@@ -56,6 +57,7 @@ export function scheduleReminders(db: Db): () => void {
 			// The sampling plans' rule picks: here, on the job's clock, never on reading a page.
 			pickSamplesForAllPlans(db);
 			remindIqaActions(db);
+			remindEqaAccessEnding(db);
 			await deliverPendingMail(db);
 			// The centre's records past their retention period (issue 17 item 7); idempotent.
 			await disposeDueRecords(db, null, null);

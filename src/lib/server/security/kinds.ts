@@ -59,7 +59,13 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'learner-standing.changed': { label: 'Learner’s programme standing changed', group: 'records' },
 	'legal-hold.placed': { label: 'Legal hold placed on a learner’s records', group: 'records' },
 	'legal-hold.released': { label: 'Legal hold released', group: 'records' },
-	'records.disposed': { label: 'Learner’s records disposed of after their retention period', group: 'records' }
+	'records.disposed': { label: 'Learner’s records disposed of after their retention period', group: 'records' },
+	'eqa.invited': { label: 'External quality assurer given access', group: 'quality' },
+	'eqa.revoked': { label: 'External quality assurer’s access revoked', group: 'quality' },
+	'eqa.viewed': { label: 'External quality assurer viewed a learner’s work', group: 'quality' },
+	'eqa.refused': { label: 'External quality assurer refused (outside the sample or the dates)', group: 'quality' },
+	'eqa.report-submitted': { label: 'External quality assurer’s report submitted', group: 'quality' },
+	'eqa.report-answered': { label: 'Centre answered the external quality assurer’s report', group: 'quality' }
 };
 
 /** The types of a group, in the table's order. */
