@@ -1,7 +1,7 @@
 import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
-	schema: ['./src/lib/server/db/schema.ts', './src/lib/server/db/assessment.ts', './src/lib/server/db/cohorts.ts', './src/lib/server/db/authoring.ts', './src/lib/server/db/notifications.ts', './src/lib/server/db/quality.ts', './src/lib/server/db/evidence.ts', './src/lib/core/schema.ts', './src/lib/sim/schema.ts'],
+	schema: ['./src/lib/server/db/schema.ts', './src/lib/server/db/assessment.ts', './src/lib/server/db/cohorts.ts', './src/lib/server/db/authoring.ts', './src/lib/server/db/notifications.ts', './src/lib/server/db/quality.ts', './src/lib/server/db/evidence.ts', './src/lib/server/db/workplace-decisions.ts', './src/lib/core/schema.ts', './src/lib/sim/schema.ts'],
 	out: './drizzle',
 	dialect: 'sqlite',
 	dbCredentials: { url: process.env.DATABASE_PATH ?? 'data/custodian.db' },
