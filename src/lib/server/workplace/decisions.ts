@@ -27,7 +27,7 @@ export function judgedWorkplaceEvidence(db: Db, evidenceId: string): JudgedWorkp
 		.from(workplaceEvidenceFile)
 		.innerJoin(upload, eq(upload.id, workplaceEvidenceFile.uploadId))
 		.where(eq(workplaceEvidenceFile.evidenceId, evidenceId))
-		.orderBy(asc(workplaceEvidenceFile.addedAt), asc(upload.id))
+		.orderBy(asc(workplaceEvidenceFile.addedAt), asc(upload.fileName), asc(upload.id))
 		.all();
 	return {
 		evidenceId: row.id,

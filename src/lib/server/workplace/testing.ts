@@ -4,6 +4,7 @@
  * in the app; the vitest and Playwright tests of judging need it without them.
  */
 import { createHash } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Db } from '$lib/core/database';
@@ -73,8 +74,39 @@ export function submittedWorkplaceEvidence(
 				completedAt: at
 			})
 			.run();
-		db.insert(workplaceEvidenceFile).values({ evidenceId, uploadId: id, addedAt: at }).run();
+		// Each file added a moment after the last, as a learner adds them one by one.
+		db.insert(workplaceEvidenceFile).values({ evidenceId, uploadId: id, addedAt: new Date(Date.parse(at) + uploadIds.length).toISOString() }).run();
 		uploadIds.push(id);
 	}
 	return { evidenceId, uploadIds };
+}
+
+/**
+ * A real PNG of the size given: a red left half and a blue right half inside a black border, the way
+ * a photo of a form would be stored, so a page drawn from it can be checked by its colours.
+ */
+export function testPng(width = 240, height = 160): Uint8Array {
+	const row = 1 + width * 3;
+	const raw = Buffer.alloc(row * height);
+	for (let y = 0; y < height; y++) {
+		raw[y * row] = 0; // filter: none
+		for (let x = 0; x < width; x++) {
+			const border = x < 6 || y < 6 || x >= width - 6 || y >= height - 6;
+			const [r, g, b] = border ? [0, 0, 0] : x < width / 2 ? [220, 30, 30] : [30, 60, 220];
+			raw.set([r, g, b], y * row + 1 + x * 3);
+		}
+	}
+	const chunk = (type: string, data: Buffer) => {
+		const length = Buffer.alloc(4);
+		length.writeUInt32BE(data.length);
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(body));
+		return Buffer.concat([length, body, crc]);
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+	return new Uint8Array(Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
 }
