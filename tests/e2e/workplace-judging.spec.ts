@@ -39,9 +39,9 @@ test('a trainee marks workplace evidence met, a qualified assessor countersigns 
 
 	// The trainee finds it in the queue, beside the attempts, in the same words.
 	const traineePage = await newPageAsOwn(browser, trainee);
-	const queue = traineePage.getByRole('region', { name: 'Workplace evidence' });
+	const queue = traineePage.getByRole('region', { name: 'Workplace evidence', exact: true });
 	await expect(queue.getByRole('row', { name: new RegExp(title) })).toContainText('Submitted');
-	await queue.getByRole('link', { name: new RegExp(title) }).click();
+	await queue.getByRole('link', { name: new RegExp(`^${title}`) }).click();
 	await expect(traineePage.getByRole('heading', { level: 1 })).toHaveText(title);
 	await waitForHydration(traineePage);
 	await expect(traineePage.getByRole('region', { name: 'The learner’s account (STAR)' })).toContainText('A customer rang asking for their account balance.');
@@ -83,7 +83,7 @@ test('a trainee marks workplace evidence met, a qualified assessor countersigns 
 	await expect(qualifiedPage.getByRole('region', { name: 'Countersignature' })).toContainText('You countersigned the decision: it now counts.');
 	await expect(qualifiedPage.getByRole('article', { name: /^Decision 1: Met/ })).toContainText(`Countersigned by ${qualified.name}`);
 	await qualifiedPage.goto('/assess');
-	await expect(qualifiedPage.getByRole('region', { name: 'Workplace evidence' }).getByRole('row', { name: new RegExp(title) })).toContainText('Signed off');
+	await expect(qualifiedPage.getByRole('region', { name: 'Workplace evidence', exact: true }).getByRole('row', { name: new RegExp(title) })).toContainText('Signed off');
 
 	// The learner's portfolio PDF lists the file with its hash, the decision and the countersignature; /verify knows it.
 	await logInAsOwn(page, learner, '/learn/portfolio');
@@ -130,7 +130,7 @@ test('workplace evidence of a learner outside the assessor’s cohorts, or of an
 		expect(posted.status(), `${id}: sign`).toBe(404);
 	}
 	await page.goto('/assess');
-	const queue = page.getByRole('region', { name: 'Workplace evidence' });
+	const queue = page.getByRole('region', { name: 'Workplace evidence', exact: true });
 	await expect(queue).toContainText('Mine to judge');
 	await expect(queue).not.toContainText('Not in my cohorts');
 	await page.context().close();
@@ -141,6 +141,7 @@ test('a relative is refused as a witness; the witness status list shows each wit
 	const page = await newPageAsOwn(browser, assessor, `/assess/learners/${learner.id}`);
 	await waitForHydration(page);
 	const witness = `Bethan Hughes ${Date.now()}`;
+	await page.locator('summary', { hasText: 'Record witness testimony' }).click();
 	await page.getByLabel('Witness’s name').fill(witness);
 	await page.getByLabel('Witness’s job title or role').fill('Customer service team leader');
 	await page.getByLabel('How they know the learner').fill('Mother');
@@ -154,6 +155,7 @@ test('a relative is refused as a witness; the witness status list shows each wit
 	await expect(page.locator('#t-notRelative-error')).toContainText('Confirm that the witness is not a relative');
 	await expect(page.getByLabel('The witness’s statement')).toHaveValue(/check a caller/);
 
+	await expect(page.getByLabel('How they know the learner')).toHaveValue('Mother');
 	await page.getByLabel('How they know the learner').fill('Line manager');
 	await page.getByLabel('The witness is not a relative or partner of the learner').check();
 	await page.getByRole('button', { name: 'Record the testimony' }).click();
