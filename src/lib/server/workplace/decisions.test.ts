@@ -6,7 +6,7 @@ import { DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { learnerCoverage } from '$lib/server/coverage';
 import { assessmentFixture } from '$lib/server/assessment/testing';
 import { verifyCountersignature } from '$lib/server/assessment/countersigning';
-import { verifyWorkplaceDecision, workplaceDecisionInForce, workplaceDecisionSnapshot, workplaceDecisionsCounting } from './decisions';
+import { verifyWorkplaceDecision, workplaceDecisionInForce, workplaceDecisionSnapshot, workplaceDecisionsCounting, workplaceDecisionsForLearner } from './decisions';
 import { countersignWorkplaceDecision, signWorkplaceDecision, type WorkplaceDecisionValues } from './signing';
 import { workplaceCountersignaturesToGive, workplaceQueue, workplaceReview } from './review';
 import { submittedWorkplaceEvidence } from './testing';
@@ -126,6 +126,10 @@ describe('a trainee assessor’s workplace decision', () => {
 		expect(workplaceDecisionsCounting(f.db, f.ids.amira).map((d) => d.id)).toEqual([signed.value.id]);
 		expect(learnerCoverage(f.db, f.ids.amira).find((r) => r.code === 'PC01')!.state).toBe('signed-off');
 		expect(workplaceDecisionSnapshot(f.db, signed.value.id)?.countersignature).toMatchObject({ outcome: 'countersigned', verified: true });
+		const learnerSees = workplaceDecisionsForLearner(f.db, f.ids.amira, evidenceId);
+		expect(learnerSees).toMatchObject([{ outcome: 'met', standing: 'counts', countersignature: { signedName: 'Gareth Llewellyn' } }]);
+		expect(JSON.stringify(learnerSees)).not.toContain('Photo legible.');
+		expect(workplaceDecisionsForLearner(f.db, f.ids.tomas, evidenceId)).toEqual([]);
 		expect(() => f.db.$client.prepare('DELETE FROM workplace_decision_countersignature').run()).toThrow(/cannot be deleted/);
 		expect(countersignWorkplaceDecision(f.db, { ...gareth(), address: null }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' })).toMatchObject({
 			ok: false,

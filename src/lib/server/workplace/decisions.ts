@@ -131,8 +131,30 @@ export function workplaceCountersignaturesOf(db: Db, decisionIds: readonly strin
 	);
 }
 
-export function workplaceStanding(db: Db, d: WorkplaceDecision): CountersignStanding {
-	return countersignStanding(d, workplaceCountersignaturesOf(db, [d.id]).get(d.id));
+/**
+ * The decisions on a learner's own piece of evidence, newest first, as the learner reads them: the
+ * feedback, next steps and criteria judged, who signed and countersigned, never the assessor's note.
+ * Empty for evidence that is not theirs.
+ */
+export function workplaceDecisionsForLearner(db: Db, learnerId: string, evidenceId: string) {
+	const decisions = workplaceDecisionsOf(db, evidenceId).filter((d) => d.learnerId === learnerId);
+	const countersignatures = workplaceCountersignaturesOf(db, decisions.map((d) => d.id));
+	return decisions.map((d) => {
+		const c = countersignatures.get(d.id);
+		return {
+			id: d.id,
+			sequence: d.sequence,
+			outcome: d.outcome,
+			feedback: d.feedback,
+			nextSteps: d.nextSteps,
+			criteria: d.criteria.map((j) => ({ ...j })),
+			signedName: d.signedName,
+			signedAt: d.signedAt,
+			signatureHash: d.signatureHash,
+			standing: countersignStanding(d, c),
+			countersignature: c ? { outcome: c.outcome, comment: c.comment, signedName: c.signedName, signedAt: c.signedAt } : null
+		};
+	});
 }
 
 /** A learner's workplace decisions in force that count (signed by a qualified assessor, or countersigned). */
