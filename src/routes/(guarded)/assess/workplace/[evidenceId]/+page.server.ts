@@ -3,7 +3,6 @@ import type { Actions, PageServerLoad } from './$types';
 import { readForm, text } from '$lib/form-data';
 import { getDb } from '$lib/server/db';
 import { LIMITS, OUTCOME_LABELS } from '$lib/server/assessment';
-import { COUNTERSIGN_LIMITS } from '$lib/server/assessment';
 import { workplaceReview } from '$lib/server/workplace/review';
 import { countersignWorkplaceDecision, signWorkplaceDecision, workplaceField, type WorkplaceDecisionValues } from '$lib/server/workplace/signing';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
@@ -19,7 +18,7 @@ export const load = withRole('assessor', (({ locals, params, url }) => {
 		...review,
 		you: locals.user!.displayName,
 		outcomeLabels: OUTCOME_LABELS,
-		limits: { ...LIMITS, countersignComment: COUNTERSIGN_LIMITS.comment },
+		limits: LIMITS,
 		justSigned: url.searchParams.get('signed') === '1',
 		justCountersigned: url.searchParams.get('countersigned')
 	};
