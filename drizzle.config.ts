@@ -13,6 +13,7 @@ export default defineConfig({
 		'./src/lib/server/db/sampling.ts',
 		'./src/lib/server/db/iqa-records.ts',
 		'./src/lib/server/db/eqa.ts',
+		'./src/lib/server/db/workplace-decisions.ts',
 		'./src/lib/core/schema.ts',
 		'./src/lib/sim/schema.ts'
 	],

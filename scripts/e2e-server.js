@@ -22,6 +22,8 @@ const server = spawn(process.execPath, [serverDir], {
 		PORT: port,
 		ORIGIN: `http://localhost:${port}`,
 		DATABASE_PATH: `${dir}/e2e-${port}.db`,
+		// Uploaded evidence files: tests write workplace evidence here directly (tests/e2e/support/workplace.ts).
+		UPLOAD_DIR: `${dir}/uploads-${port}`,
 		BODY_SIZE_LIMIT: '4M',
 		// Each test presents a client address of its own (tests/e2e/support/fixtures.ts, newClientAddress),
 		// as a centre behind a proxy would: one test's failed log-ins never throttle another's.

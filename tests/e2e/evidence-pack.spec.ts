@@ -61,6 +61,10 @@ test('a learner downloads their evidence pack; its files match the manifest; /ve
 	await page.getByLabel('Witness’s name').fill(witness);
 	await page.getByLabel('Witness’s job title or role').fill('Customer service team leader');
 	await page.getByLabel('How they know the learner').fill('Line manager');
+	await page.getByLabel('Witness’s telephone or e-mail').fill('01632 960 001');
+	await page.getByLabel('Name the witness signed with').fill('Dafydd Ap Rhys');
+	await page.getByLabel('Date the witness signed').fill('2026-01-16');
+	await page.getByLabel('The witness is not a relative or partner of the learner').check();
 	await page.getByLabel('Date of the work witnessed').fill('2026-01-15');
 	await page.getByLabel('The witness’s statement').fill('I saw the learner refuse to confirm a customer’s details to a caller who could not pass security.');
 	await page.getByRole('checkbox', { name: /PC02/ }).check();

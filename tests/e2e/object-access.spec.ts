@@ -41,6 +41,8 @@ interface Foreign {
 	notificationId: string;
 	/** An IQA sample of the other centre's. */
 	sampleId: string;
+	/** Ola's submitted workplace evidence: only her own cohort's assessor may judge it. */
+	evidenceId: string;
 }
 
 /** Which foreign id goes in which parameter; `null`: the parameter names something every holder of the area's role may see. */
@@ -60,7 +62,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		notificationId: foreign.notificationId,
 		planId: OTHER_PLAN,
 		sampleId: foreign.sampleId,
-		accessId: OTHER_GRANT
+		accessId: OTHER_GRANT,
+		evidenceId: foreign.evidenceId
 	};
 	return param in values ? values[param] : undefined;
 }
@@ -110,6 +113,12 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		// A notification of Ola's: nobody else may open it (or mark it read).
 		const notificationId = `idor-notification-${ola.id}`;
 		rw.prepare(`INSERT INTO notification (id, user_id, kind, subject, title, link, created_at) VALUES (?, ?, 'decision', ?, 'Your work has been assessed', '/learn', ?)`).run(notificationId, ola.id, notificationId, now);
+		// Ola's workplace evidence, submitted for her own assessor to judge.
+		const evidenceId = `idor-evidence-${ola.id}`;
+		rw.prepare(
+			`INSERT INTO workplace_evidence (id, organisation_id, learner_id, title, situation, task, action, result, criteria, declaration, declared_at, state, created_at, updated_at, submitted_at)
+			 VALUES (?, ?, ?, 'Ola''s evidence', 's', 't', 'a', 'r', '["PC01"]', 'This is my own work.', ?, 'submitted', ?, ?, ?)`
+		).run(evidenceId, ola.organisationId, ola.id, now, now, now, now);
 		rw.close();
 		const elsewhere = await createOwnUser(['assessor'], 'idor elsewhere assessor', { organisationId: OTHER_CENTRE });
 		// A sample of the other centre's (its assessor's decision on Ola's work): no IQA here may open or judge it.
@@ -128,7 +137,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 			.prepare(`INSERT OR IGNORE INTO eqa_access (id, organisation_id, eqa_user_id, cohort_id, starts_on, ends_on, invited_by, invited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 			.run(OTHER_GRANT, OTHER_CENTRE, elsewhereEqa.id, OTHER_COHORT, today, '2099-12-31', elsewhere.id, now);
 		grants.close();
-		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId };
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId, evidenceId };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
@@ -139,7 +148,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 	});
 
 	test('every route parameter has a foreign object to try', () => {
-		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', sampleId: 'x' }) === undefined))];
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', sampleId: 'x', evidenceId: 'e' }) === undefined))];
 		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
 	});
 

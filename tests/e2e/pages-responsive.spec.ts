@@ -10,6 +10,8 @@ import { AttemptActions, ScenarioBrief } from './support/learner';
 import { mailTo, resetPathIn } from './support/mail';
 import { baseURL } from './support/mfa';
 import { discoverRoutes, oneRoleFor } from './support/routes';
+import { submittedEvidence } from './support/workplace';
+import { testPng } from '../../src/lib/server/workplace/testing';
 
 /**
  * Every page a role can reach, generated from src/routes like the route matrix: each is loaded once at
@@ -77,6 +79,8 @@ interface Made {
 	sampleId: string;
 	/** The EQA's open access to a sample holding `learner`. */
 	accessId: string;
+	/** The learner's submitted workplace evidence with a photo: the assessor's review of it. */
+	evidenceId: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -103,6 +107,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return made.sampleId;
 		case 'accessId':
 			return made.accessId;
+		case 'evidenceId':
+			return made.evidenceId;
 		case 'topic':
 			// The help topic with the widest example (a list of fields on one line).
 			return 'customers';
@@ -186,7 +192,14 @@ test.describe('every page at desktop and phone widths', () => {
 		const planId = planned.headers()['location']!.split('/').pop()!;
 
 		const sampleId = createOwnSample({ decisionId: `responsive-decision-${submittedAttempt}`, learner: people.learner, assessor: people.assessor });
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId, sampleId, accessId };
+		// Workplace evidence with a long title and a photo, as the uploads pages store it.
+		const { evidenceId } = submittedEvidence(people.learner, {
+			title: 'Checking a caller’s identity against the completed security questionnaire at the front desk',
+			criteria: ['PC01', 'PC02'],
+			files: [{ name: 'a-rather-long-file-name-for-the-photo-of-the-completed-identity-form.png', mediaType: 'image/png', bytes: testPng(900, 600) }]
+		});
+
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId, sampleId, accessId, evidenceId };
 	});
 
 	test.afterAll(async () => {
@@ -194,7 +207,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p', sampleId: 'x', accessId: 'g' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p', sampleId: 'x', accessId: 'g', evidenceId: 'e' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});

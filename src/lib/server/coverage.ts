@@ -5,11 +5,13 @@ import type { AttemptSummary, CoverageCount, CoverageState } from '$lib/views/le
 import { currentScenarios } from '$lib/server/scenarios';
 import { decisionsInForce } from '$lib/server/assessment';
 import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
+import { workplaceDecisionsCounting } from '$lib/server/workplace/decisions';
 
 /**
  * The learner's coverage map: every criterion of the unit and the evidence for it.
- * - signed-off: an assessor's signed decision in force judged it met ("met" overall), or an
- *   assessor mapped a witness testimony or an observation record to it;
+ * - signed-off: an assessor's signed decision in force judged it met ("met" overall) on an attempt
+ *   or on workplace evidence (once countersigned, if a trainee signed it), or an assessor mapped a
+ *   witness testimony or an observation record to it;
  * - met: an ended, passed attempt met a marking point that evidences it;
  * - in-progress: an attempt under way is on a scenario covering it, or an attempt met a point for it
  *   but failed on a critical point (evidence, but not yet good evidence);
@@ -22,7 +24,7 @@ export interface Signature {
 	at: string;
 }
 
-export type CoverageEvidenceKind = 'attempt' | 'testimony' | 'observation';
+export type CoverageEvidenceKind = 'attempt' | 'testimony' | 'observation' | 'workplace';
 
 /** One piece of evidence for a criterion: an attempt, a witness testimony or an observation record. */
 export interface CoverageEvidence {
@@ -95,7 +97,7 @@ export function coverageOf(
 	});
 }
 
-/** Everything an assessor has signed off for a learner: met decisions in force, mapped testimony, observations. */
+/** Everything an assessor has signed off for a learner: met decisions in force (attempts, workplace evidence), mapped testimony, observations. */
 export function signedOffEvidence(db: Db, learnerId: string, attempts: readonly AttemptSummary[]): SignedOffEvidence[] {
 	const titles = new Map(attempts.map((a) => [a.id, a.title]));
 	const decisions = decisionsInForce(db, learnerId)
@@ -123,7 +125,16 @@ export function signedOffEvidence(db: Db, learnerId: string, attempts: readonly 
 		criteria: o.criteria,
 		signedBy: { name: o.assessorName, at: o.recordedAt }
 	}));
-	return [...decisions, ...testimony, ...observations];
+	const workplace = workplaceDecisionsCounting(db, learnerId)
+		.filter((d) => d.outcome === 'met')
+		.map((d): SignedOffEvidence => ({
+			kind: 'workplace',
+			id: d.evidenceId,
+			title: `Workplace evidence: ${d.evidence.title}`,
+			criteria: d.criteria.filter((c) => c.met).map((c) => c.code),
+			signedBy: { name: d.signedName, at: d.signedAt }
+		}));
+	return [...decisions, ...testimony, ...observations, ...workplace];
 }
 
 /** A learner's coverage map from everything stored: the one entry point pages and the PDF use. */

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '$lib/core/database';
 import { seedDemoData } from '$lib/server/demo';
 import { user } from '$lib/server/db/schema';
-import { mapTestimony, observationsOf, recordObservation, recordTestimony, testimoniesOf, type TestimonyInput } from './other-evidence';
+import { mapTestimony, namesARelative, observationsOf, recordObservation, recordTestimony, testimoniesOf, type TestimonyInput } from './other-evidence';
 
 let db: Db;
 let amira: string, ola: string, gareth: string;
@@ -14,8 +14,12 @@ const testimony: TestimonyInput = {
 	witnessName: 'Dafydd Ap Rhys',
 	witnessRole: 'Customer service team leader',
 	relationship: 'Line manager',
+	witnessContact: '01632 960 001',
 	statement: 'I watched Amira check a caller’s identity before discussing the account, as our procedure requires.',
 	witnessedOn: '2026-03-02',
+	witnessSignedName: 'Dafydd Ap Rhys',
+	witnessSignedOn: '2026-03-03',
+	notRelative: 'yes',
 	declaredCriteria: ['PC01']
 };
 
@@ -57,8 +61,29 @@ describe('witness testimony', () => {
 			}
 		});
 		expect(recordTestimony(db, amira, amira, { ...testimony, witnessedOn: '2026-02-30' }, NOW)).toMatchObject({ ok: false, error: { fields: { witnessedOn: expect.stringMatching(/real date/) } } });
-		expect(recordTestimony(db, amira, amira, { ...testimony, witnessedOn: '2026-03-10' }, NOW).ok).toBe(true);
+		expect(recordTestimony(db, amira, amira, { ...testimony, witnessedOn: '2026-03-10', witnessSignedOn: '2026-03-10' }, NOW).ok).toBe(true);
 		expect(testimoniesOf(db, amira)).toHaveLength(1);
+	});
+
+	it('keeps the witness’s contact details and signature, and the confirmation that they are not a relative', () => {
+		const recorded = recordTestimony(db, amira, amira, testimony, NOW);
+		expect(recorded).toMatchObject({ ok: true, value: { witnessContact: '01632 960 001', witnessSignedName: 'Dafydd Ap Rhys', witnessSignedOn: '2026-03-03', notRelative: true } });
+		const unconfirmed = recordTestimony(db, amira, amira, { ...testimony, notRelative: '', witnessContact: ' ', witnessSignedName: '', witnessSignedOn: '2026-03-01' }, NOW);
+		expect(unconfirmed).toMatchObject({
+			ok: false,
+			error: { fields: { notRelative: expect.stringMatching(/not a relative/), witnessContact: expect.stringMatching(/telephone/), witnessSignedName: expect.stringMatching(/signed/) } }
+		});
+	});
+
+	it('refuses a relative as a witness, with a clear message', () => {
+		for (const relationship of ['Mother', 'my partner', 'Brother', 'brother-in-law', 'Step-father', 'Wife', 'Fiancée', 'cousin']) {
+			const refused = recordTestimony(db, amira, amira, { ...testimony, relationship }, NOW);
+			expect(refused, relationship).toMatchObject({ ok: false, error: { fields: { relationship: expect.stringMatching(/must not be a relative or partner/) } } });
+		}
+		for (const relationship of ['Line manager', 'Supervisor', 'Colleague on the same shift', 'Team leader']) {
+			expect(recordTestimony(db, amira, amira, { ...testimony, relationship }, NOW).ok, relationship).toBe(true);
+		}
+		expect(namesARelative('Partnership manager')).toBe(false);
 	});
 
 	it('lets only the learner’s own assessor map it: another assessor gets “not found”', () => {
@@ -72,7 +97,13 @@ describe('witness testimony', () => {
 	it('answers any hostile input with a typed result', () => {
 		fc.assert(
 			fc.property(fc.anything(), fc.anything(), fc.anything(), (a, b, c) => {
-				const result = recordTestimony(db, amira, amira, { witnessName: a, witnessRole: b, relationship: c, statement: a, witnessedOn: b, declaredCriteria: c }, NOW);
+				const result = recordTestimony(
+					db,
+					amira,
+					amira,
+					{ witnessName: a, witnessRole: b, relationship: c, witnessContact: a, statement: a, witnessedOn: b, witnessSignedName: c, witnessSignedOn: a, notRelative: b, declaredCriteria: c },
+					NOW
+				);
 				expect(typeof result.ok).toBe('boolean');
 				// An id that is no testimony of Amira's (String(a) would itself throw for an object like { toString: {} }).
 				const mapped = mapTestimony(db, gareth, typeof a === 'string' ? a : 'no-such-testimony', c);

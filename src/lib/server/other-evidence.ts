@@ -24,7 +24,25 @@ export interface OtherEvidenceError {
 }
 export type OtherEvidenceResult<T> = { ok: true; value: T } | { ok: false; error: OtherEvidenceError };
 
-export const EVIDENCE_LIMITS = { name: 120, role: 120, relationship: 120, statement: 6000, setting: 200, description: 6000 } as const;
+export const EVIDENCE_LIMITS = { name: 120, role: 120, relationship: 120, contact: 200, statement: 6000, setting: 200, description: 6000 } as const;
+
+/**
+ * Words that name a family or personal relationship. A witness must not be a relative of the learner
+ * (awarding bodies' witness testimony guidance: the witness is independent, usually a line manager or
+ * colleague); a relationship naming one of these is refused, whatever the confirmation says.
+ */
+const RELATIVE_WORDS = [
+	'mother', 'mum', 'mom', 'mam', 'father', 'dad', 'parent', 'son', 'daughter', 'child', 'brother', 'sister', 'sibling', 'twin',
+	'wife', 'husband', 'spouse', 'partner', 'fiance', 'fiancee', 'girlfriend', 'boyfriend', 'grandmother', 'grandfather', 'grandparent',
+	'grandma', 'grandad', 'granddad', 'grandson', 'granddaughter', 'grandchild', 'aunt', 'auntie', 'uncle', 'niece', 'nephew', 'cousin',
+	'relative', 'stepmother', 'stepfather', 'stepson', 'stepdaughter', 'stepbrother', 'stepsister', 'in-law'
+];
+const RELATIVE = new RegExp(`(^|[^\\p{L}])(step-?)?(${RELATIVE_WORDS.join('|')})s?($|[^\\p{L}])`, 'iu');
+
+/** Whether a relationship, as typed, names a relative ("Mother", "my partner", "brother-in-law"). */
+export function namesARelative(relationship: string): boolean {
+	return RELATIVE.test(relationship.normalize('NFD').replace(/\p{M}/gu, ''));
+}
 
 
 function isCalendarDate(value: string): boolean {
@@ -73,8 +91,15 @@ export interface TestimonyInput {
 	witnessName: unknown;
 	witnessRole: unknown;
 	relationship: unknown;
+	/** How to reach the witness: a telephone number or e-mail address. */
+	witnessContact: unknown;
 	statement: unknown;
 	witnessedOn: unknown;
+	/** The witness's signature: the name they typed to sign, and the date they signed. */
+	witnessSignedName: unknown;
+	witnessSignedOn: unknown;
+	/** 'yes' when whoever records it confirms the witness is not a relative of the learner. */
+	notRelative: unknown;
 	declaredCriteria: unknown;
 }
 
@@ -85,13 +110,28 @@ const POSTED_MAX = 20_000;
 export const criteriaFromForm = (form: FormData, name: string): string[] => all(form, name, { count: 201, max: 100 });
 
 /** A testimony as the learner's and the assessor's forms post it. */
-export function testimonyFromForm(form: FormData): { witnessName: string; witnessRole: string; relationship: string; statement: string; witnessedOn: string; declaredCriteria: string[] } {
+export function testimonyFromForm(form: FormData): {
+	witnessName: string;
+	witnessRole: string;
+	relationship: string;
+	witnessContact: string;
+	statement: string;
+	witnessedOn: string;
+	witnessSignedName: string;
+	witnessSignedOn: string;
+	notRelative: string;
+	declaredCriteria: string[];
+} {
 	return {
 		witnessName: text(form, 'witnessName', { max: POSTED_MAX }),
 		witnessRole: text(form, 'witnessRole', { max: POSTED_MAX }),
 		relationship: text(form, 'relationship', { max: POSTED_MAX }),
+		witnessContact: text(form, 'witnessContact', { max: POSTED_MAX }),
 		statement: text(form, 'statement', { max: POSTED_MAX }),
 		witnessedOn: text(form, 'witnessedOn', { max: 40 }),
+		witnessSignedName: text(form, 'witnessSignedName', { max: POSTED_MAX }),
+		witnessSignedOn: text(form, 'witnessSignedOn', { max: 40 }),
+		notRelative: text(form, 'notRelative', { max: 10 }),
 		declaredCriteria: criteriaFromForm(form, 'declaredCriteria')
 	};
 }
@@ -107,14 +147,25 @@ export function observationFromForm(form: FormData): { observedOn: string; setti
 }
 
 const testimonyFields = (now: Date) =>
-	z.object({
-		witnessName: required(EVIDENCE_LIMITS.name, 'the witness’s name'),
-		witnessRole: required(EVIDENCE_LIMITS.role, 'the witness’s job title or role'),
-		relationship: required(EVIDENCE_LIMITS.relationship, 'how the witness knows the learner'),
-		statement: required(EVIDENCE_LIMITS.statement, 'the witness’s statement'),
-		witnessedOn: pastDate(now, 'the date of the work witnessed'),
-		declaredCriteria: criterionCodes
-	});
+	z
+		.object({
+			witnessName: required(EVIDENCE_LIMITS.name, 'the witness’s name'),
+			witnessRole: required(EVIDENCE_LIMITS.role, 'the witness’s job title or role'),
+			relationship: required(EVIDENCE_LIMITS.relationship, 'how the witness knows the learner').refine(
+				(r) => !namesARelative(r),
+				'A witness must not be a relative or partner of the learner: ask a line manager, supervisor or colleague who saw the work.'
+			),
+			witnessContact: required(EVIDENCE_LIMITS.contact, 'a telephone number or e-mail address for the witness'),
+			statement: required(EVIDENCE_LIMITS.statement, 'the witness’s statement'),
+			witnessedOn: pastDate(now, 'the date of the work witnessed'),
+			witnessSignedName: required(EVIDENCE_LIMITS.name, 'the name the witness signed with'),
+			witnessSignedOn: pastDate(now, 'the date the witness signed'),
+			notRelative: z.literal('yes', { error: 'Confirm that the witness is not a relative of the learner.' }),
+			declaredCriteria: criterionCodes
+		})
+		.superRefine((v, ctx) => {
+			if (v.witnessSignedOn < v.witnessedOn) ctx.addIssue({ code: 'custom', path: ['witnessSignedOn'], message: 'The witness signs after the work they saw: check the dates.' });
+		});
 
 /**
  * Records a witness's testimony for a learner. `recordedBy` is the learner themselves or an assessor
@@ -123,10 +174,12 @@ const testimonyFields = (now: Date) =>
 export function recordTestimony(db: Db, recordedBy: string, learnerId: string, input: TestimonyInput, now = new Date()): OtherEvidenceResult<WitnessTestimony> {
 	const parsed = testimonyFields(now).safeParse({ ...input, statement: typeof input.statement === 'string' ? input.statement.replace(/\r\n?/g, '\n') : input.statement });
 	if (!parsed.success) return invalid(parsed.error, 'testimony');
+	const { notRelative: _confirmed, ...fields } = parsed.data;
 	const row: WitnessTestimony = {
 		id: crypto.randomUUID(),
 		learnerId,
-		...parsed.data,
+		...fields,
+		notRelative: true,
 		criteria: null,
 		mappedBy: null,
 		mappedAt: null,

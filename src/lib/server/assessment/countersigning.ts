@@ -32,7 +32,8 @@ export interface CountersignValues {
 	signedName: string;
 }
 
-function normaliseName(name: string): string {
+/** A typed signature compared with the name the centre holds: case, spacing and Unicode form aside. */
+export function normaliseName(name: string): string {
 	return name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLocaleLowerCase('en-GB');
 }
 
@@ -60,11 +61,25 @@ export function verifyCountersignature(c: DecisionCountersignature, decision: Pi
 	}
 }
 
-/** Why this assessor may not countersign this decision, or null when they may. */
-function refusal(db: Db, assessorId: string, decision: AssessmentDecision): string | null {
+/** Why this assessor may not countersign this decision (a simulation or a workplace one), or null when they may. */
+export function countersignRefusal(db: Db, assessorId: string, decision: Pick<AssessmentDecision, 'assessorId'>): string | null {
 	if (decision.assessorId === assessorId) return 'You signed this decision: a different, qualified assessor must countersign it.';
 	if (qualificationOf(db, assessorId).status !== 'qualified') return 'Only a qualified assessor may countersign; your profile says you are a trainee.';
 	return null;
+}
+
+/** What is wrong with a countersignature form, per field (empty: nothing). Shared by simulation and workplace decisions. */
+export function countersignErrors(values: CountersignValues, signer: Pick<Countersigner, 'displayName'>): Record<string, string> {
+	const errors: Record<string, string> = {};
+	if (values.answer !== 'countersign' && values.answer !== 'send-back') errors.answer = 'Choose to countersign or to send it back.';
+	const comment = values.comment.trim();
+	if (values.answer === 'send-back' && comment === '') errors.comment = 'Say what the assessor should look at again.';
+	if (comment.length > COUNTERSIGN_LIMITS.comment) errors.comment = `Keep the comment to ${COUNTERSIGN_LIMITS.comment} characters.`;
+	if (values.signedName.trim() === '') errors.signedName = 'Type your name to sign.';
+	else if (normaliseName(values.signedName) !== normaliseName(signer.displayName)) {
+		errors.signedName = `The name you type to sign must be your name as the centre holds it: ${signer.displayName}.`;
+	}
+	return errors;
 }
 
 /**
@@ -76,17 +91,10 @@ export function countersignDecision(db: Db, signer: Countersigner, decisionId: s
 	if (typeof decisionId !== 'string' || decisionId.length > 100) return NOT_FOUND;
 	const decision = db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decisionId)).get();
 	if (!decision || !assesses(db, signer.id, decision.learnerId)) return NOT_FOUND;
-	const refused = refusal(db, signer.id, decision);
+	const refused = countersignRefusal(db, signer.id, decision);
 	if (refused) return { ok: false, error: { code: 'countersignature.refused', message: refused } };
-	const errors: Record<string, string> = {};
-	if (values.answer !== 'countersign' && values.answer !== 'send-back') errors.answer = 'Choose to countersign or to send it back.';
+	const errors = countersignErrors(values, signer);
 	const comment = values.comment.trim();
-	if (values.answer === 'send-back' && comment === '') errors.comment = 'Say what the assessor should look at again.';
-	if (comment.length > COUNTERSIGN_LIMITS.comment) errors.comment = `Keep the comment to ${COUNTERSIGN_LIMITS.comment} characters.`;
-	if (values.signedName.trim() === '') errors.signedName = 'Type your name to sign.';
-	else if (normaliseName(values.signedName) !== normaliseName(signer.displayName)) {
-		errors.signedName = `The name you type to sign must be your name as the centre holds it: ${signer.displayName}.`;
-	}
 	if (Object.keys(errors).length > 0) {
 		return { ok: false, error: { code: 'countersignature.invalid', message: 'Nothing was signed: correct what is marked.', fields: errors } };
 	}
@@ -174,6 +182,6 @@ export function countersignBlock(db: Db, assessorId: string, latest: AssessmentD
 		answered: answer ? { outcome: answer.outcome, signedName: answer.signedName, signedAt: answer.signedAt, comment: answer.comment } : null,
 		mine: latest.assessorId === assessorId,
 		/** Why this assessor may not answer it (null: they may). */
-		refusal: answer ? null : refusal(db, assessorId, latest)
+		refusal: answer ? null : countersignRefusal(db, assessorId, latest)
 	};
 }

@@ -148,6 +148,13 @@ export const witnessTestimony = sqliteTable(
 		/** The witness's relationship to the learner (line manager, colleague …). */
 		relationship: text('relationship').notNull(),
 		statement: text('statement').notNull(),
+		/** How to reach the witness, so the assessor or IQA can check (issue 17): a telephone number or e-mail address. */
+		witnessContact: text('witness_contact').notNull().default(''),
+		/** The witness's signature: the name they typed and the date they signed (YYYY-MM-DD); null for testimony recorded before issue 17. */
+		witnessSignedName: text('witness_signed_name'),
+		witnessSignedOn: text('witness_signed_on'),
+		/** Whoever recorded it confirmed the witness is not a relative of the learner. */
+		notRelative: integer('not_relative', { mode: 'boolean' }).notNull().default(false),
 		/** When the witnessed work took place (YYYY-MM-DD). */
 		witnessedOn: text('witnessed_on').notNull(),
 		/** Criteria the learner claims it shows (optional). */

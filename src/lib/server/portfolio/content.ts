@@ -27,6 +27,7 @@ import { OUTCOME_LABELS } from '$lib/server/assessment';
 import { countersignaturesOf } from '$lib/server/assessment/decisions';
 import { signedIqaOutcomes, type SignedIqaOutcome } from '$lib/server/iqa/records';
 import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
+import { workplacePortfolio, type PortfolioWorkplace } from '$lib/server/workplace/portfolio';
 
 export type PortfolioKind = PortfolioDocument['kind'];
 
@@ -117,6 +118,10 @@ export interface PortfolioTestimony {
 	relationship: string;
 	witnessedOn: string;
 	statement: string;
+	/** The witness's signature (typed name, date); null for testimony recorded before it was asked for. */
+	witnessSigned: { name: string; on: string } | null;
+	/** Whoever recorded it confirmed the witness is not a relative of the learner. */
+	notRelative: boolean;
 	declaredCriteria: string[];
 	/** Criteria the assessor accepted it for; null until mapped. */
 	criteria: string[] | null;
@@ -147,6 +152,8 @@ export interface PortfolioContent {
 	attempts: PortfolioAttempt[];
 	testimony: PortfolioTestimony[];
 	observations: PortfolioObservation[];
+	/** Workplace evidence (issue 17), in the whole portfolio only. */
+	workplace: PortfolioWorkplace[];
 }
 
 export interface ContentRequest {
@@ -331,6 +338,8 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 				relationship: t.relationship,
 				witnessedOn: t.witnessedOn,
 				statement: t.statement,
+				witnessSigned: t.witnessSignedName && t.witnessSignedOn ? { name: t.witnessSignedName, on: t.witnessSignedOn } : null,
+				notRelative: t.notRelative,
 				declaredCriteria: [...t.declaredCriteria],
 				criteria: t.criteria === null ? null : [...t.criteria],
 				mappedBy: t.mappedByName,
@@ -348,11 +357,14 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 			}))
 		: [];
 
+	const workplace: PortfolioWorkplace[] = whole ? workplacePortfolio(db, request.learnerId) : [];
+
 	await pause();
 	const instants = [
 		...attempts.flatMap((a) => [a.startedAt, a.endedAt ?? a.startedAt]),
 		...testimony.map((t) => t.witnessedOn),
-		...observations.map((o) => o.observedOn)
+		...observations.map((o) => o.observedOn),
+		...workplace.flatMap((w) => (w.submittedAt ? [w.submittedAt] : []))
 	].sort();
 
 	return {
@@ -367,6 +379,7 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 		coverage: coverageContent(learnerCoverage(db, request.learnerId), whole ? undefined : request.attemptId),
 		attempts,
 		testimony,
-		observations
+		observations,
+		workplace
 	};
 }

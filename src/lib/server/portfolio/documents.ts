@@ -24,6 +24,7 @@ import { recordSecurityEvent, type RequestContext } from '$lib/server/security/e
 import { portfolioDocument, type PortfolioDocument } from '$lib/server/db/assessment';
 import { contentHashOf, portfolioContent, type PortfolioContent, type PortfolioKind } from './content';
 import { renderPortfolio, type RenderOptions, type RenderSummary } from './render';
+import { workplaceImages } from '$lib/server/workplace/portfolio';
 
 // Crockford's base 32: no I, L, O or U, so an id read aloud or retyped is not misread.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -93,6 +94,7 @@ export async function issueDocument(db: Db, prepared: PreparedDocument, options:
 	const summary = await render(prepared.content, {
 		origin: options.origin,
 		contentHash: prepared.contentHash,
+		images: workplaceImages(db, prepared.content.workplace),
 		pause: options.pause,
 		onData: (chunk) => {
 			hash.update(chunk);

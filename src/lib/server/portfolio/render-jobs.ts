@@ -12,11 +12,12 @@ export const RENDER_JOBS_URL = import.meta.url;
 
 export const renderJobs = {
 	/** The whole file: a worker has no one to stream to but the main thread, so it hands it over once. */
-	renderPortfolio: async (input: { content: PortfolioContent; origin: string; contentHash: string }) => {
+	renderPortfolio: async (input: { content: PortfolioContent; origin: string; contentHash: string; images?: Record<string, Uint8Array> }) => {
 		const chunks: Buffer[] = [];
 		const summary = await renderPortfolio(input.content, {
 			origin: input.origin,
 			contentHash: input.contentHash,
+			images: input.images,
 			onData: (chunk) => chunks.push(chunk),
 			// Alone on its thread, the render has nothing to yield to.
 			pause: () => Promise.resolve()

@@ -23,7 +23,7 @@ export async function renderOffThread(content: PortfolioContent, options: Render
 	const outcome = await runInWorker<RenderJobs, 'renderPortfolio'>(
 		RENDER_JOBS_URL,
 		'renderPortfolio',
-		{ content, origin: options.origin, contentHash: options.contentHash },
+		{ content, origin: options.origin, contentHash: options.contentHash, images: options.images ?? {} },
 		{ budgetMs: RENDER_BUDGET_MS, timeoutMessage: 'Making this document took too long, so it was stopped. Please try again later.' }
 	);
 	if (!outcome.ok) throw new Error(outcome.error.message);

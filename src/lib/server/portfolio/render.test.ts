@@ -84,7 +84,8 @@ const content: PortfolioContent = {
 	coverage: [],
 	attempts: [attempt],
 	testimony: [],
-	observations: []
+	observations: [],
+	workplace: []
 };
 
 let text = '';

@@ -15,6 +15,7 @@ import PDFDocument from 'pdfkit';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PortfolioAttempt, PortfolioContent, PortfolioDecision, PortfolioPoint } from './content';
+import { fileSize, isShownImage } from '../../evidence-files';
 
 /** Where the shipped fonts are: `fonts/` of the project (the server and the tests run from its root). */
 export function fontsDir(): string {
@@ -39,6 +40,11 @@ export interface RenderOptions {
 	onData: (chunk: Buffer) => void;
 	/** Called between sections; the default yields to the event loop. */
 	pause?: () => Promise<void>;
+	/**
+	 * The JPEG and PNG files of the workplace evidence, by SHA-256, already checked against it
+	 * (workplace/portfolio.ts workplaceImages). A listed image without bytes here is named, not drawn.
+	 */
+	images?: Readonly<Record<string, Uint8Array>>;
 }
 
 export interface RenderSummary {
@@ -261,6 +267,35 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 		return parts;
 	};
 
+	/**
+	 * An image scaled to the text width and at most a third of a page high, on a new page if it does
+	 * not fit, tagged as a figure with its alternative text. False when pdfkit cannot read it.
+	 */
+	const drawImage = (bytes: Uint8Array, alt: string): boolean => {
+		type Opened = { width: number; height: number; orientation?: number };
+		let image: Opened;
+		try {
+			image = (doc as unknown as { openImage: (src: Buffer) => Opened }).openImage(Buffer.from(bytes));
+		} catch {
+			return false;
+		}
+		// pdfkit turns an image by its EXIF orientation: 5 to 8 are a quarter turn, width and height swapped.
+		const turned = (image.orientation ?? 1) > 4;
+		const [w, h] = turned ? [image.height, image.width] : [image.width, image.height];
+		const maxHeight = (bottom() - MARGIN.top) / 3;
+		const scale = Math.min(1, width / w, maxHeight / h);
+		ensure(h * scale + 20);
+		const top = doc.y;
+		root.add(
+			doc.struct('Figure', { alt }, () => {
+				doc.image(image as unknown as Buffer, MARGIN.left, top, { fit: [w * scale, h * scale] });
+			})
+		);
+		doc.x = MARGIN.left;
+		doc.y = top + h * scale + 4;
+		return true;
+	};
+
 	// ── Cover ──────────────────────────────────────────────────────────────────────────────
 	doc.y = MARGIN.top + 60;
 	paragraph(content.centre, { size: SIZE.h3, color: SOFT });
@@ -277,7 +312,7 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 	labelled('Document id', content.documentId);
 	labelled('Content SHA-256', options.contentHash);
 	if (content.kind === 'portfolio') {
-		labelled('Contents', `${content.attempts.length} simulator attempt${content.attempts.length === 1 ? '' : 's'}, ${content.testimony.length} witness testimon${content.testimony.length === 1 ? 'y' : 'ies'}, ${content.observations.length} observation record${content.observations.length === 1 ? '' : 's'}`);
+		labelled('Contents', `${content.attempts.length} simulator attempt${content.attempts.length === 1 ? '' : 's'}, ${content.testimony.length} witness testimon${content.testimony.length === 1 ? 'y' : 'ies'}, ${content.observations.length} observation record${content.observations.length === 1 ? '' : 's'}, ${content.workplace.length} item${content.workplace.length === 1 ? '' : 's'} of workplace evidence`);
 	}
 	doc.moveDown(1);
 	paragraph(
@@ -416,6 +451,8 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 			labelled('Relationship to the learner', t.relationship);
 			labelled('Date witnessed', formatDate(t.witnessedOn));
 			labelled('Statement', t.statement);
+			labelled('Signed by the witness', t.witnessSigned ? `${t.witnessSigned.name}, ${formatDate(t.witnessSigned.on)}` : 'Not signed');
+			labelled('Not a relative of the learner', t.notRelative ? 'Confirmed' : 'Not confirmed');
 			labelled('Criteria the learner declared', t.declaredCriteria.join(', ') || 'None');
 			labelled(
 				'Criteria accepted by the assessor',
@@ -429,6 +466,58 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 			labelled('Observed by', `${o.assessorName} (recorded ${formatDateTime(o.recordedAt)})`);
 			labelled('What was observed', o.description);
 			labelled('Criteria', o.criteria.join(', ') || 'None');
+		}
+
+		// ── Workplace evidence (issue 17) ─────────────────────────────────────────────────────
+		newPage();
+		heading(2, 'Workplace evidence');
+		if (content.workplace.length === 0) paragraph('No workplace evidence submitted.');
+		for (const w of content.workplace) {
+			await pause();
+			heading(3, w.title);
+			if (w.submittedAt) labelled('Submitted', formatDateTime(w.submittedAt));
+			labelled('Situation', w.situation);
+			labelled('Task', w.task);
+			labelled('Action', w.action);
+			labelled('Result', w.result);
+			labelled('Authenticity declaration', w.declaredAt ? `“${w.declaration}” (declared ${formatDateTime(w.declaredAt)})` : 'Not declared');
+			labelled('Criteria claimed', w.criteriaClaimed.join(', ') || 'None');
+			// One file to a pair of lines, so that a SHA-256 is never broken across lines of a narrow column.
+			if (w.files.length === 0) labelled('Files', 'None');
+			for (const f of w.files) {
+				ensure(doc.currentLineHeight(true) * 4);
+				labelled('File', `${f.name} (${f.mediaType ?? 'type unknown'}, ${fileSize(f.byteLength)})`);
+				labelled('SHA-256', f.sha256 ?? 'not recorded');
+			}
+			for (const f of w.files.filter((file) => isShownImage(file.mediaType))) {
+				const bytes = f.sha256 ? options.images?.[f.sha256] : undefined;
+				if (!bytes) {
+					paragraph(`${f.name}: the image is not shown here (not available, too large, or no longer matching its SHA-256).`, { size: SIZE.small, color: SOFT });
+					continue;
+				}
+				const drawn = drawImage(bytes, `Image from the workplace evidence: ${f.name}`);
+				if (drawn) paragraph(`${f.name} (SHA-256 ${f.sha256})`, { size: SIZE.small, color: SOFT });
+				else paragraph(`${f.name}: the image could not be drawn.`, { size: SIZE.small, color: SOFT });
+			}
+			if (w.decisions.length === 0) paragraph('Not yet judged by an assessor.');
+			for (const d of w.decisions) {
+				ensure(60);
+				paragraph(`Decision ${d.sequence}: ${d.outcomeLabel}${d.superseded ? ' (superseded by a later decision)' : ''}`, { bold: true });
+				labelled('Feedback', d.feedback);
+				if (d.nextSteps) labelled('Next steps', d.nextSteps);
+				labelled('Criteria judged', d.criteria.map((c) => `${c.code} ${c.met ? 'met' : 'not yet met'}${c.feedback ? ` (${c.feedback})` : ''}`).join('; ') || 'None');
+				labelled('Signed', `${d.signedName}, ${formatDateTime(d.signedAt)}`);
+				labelled('Evidence SHA-256', d.evidenceHash);
+				labelled('Signature SHA-256', d.signatureHash);
+				if (d.countersignature !== undefined) {
+					const c = d.countersignature;
+					if (c === null) labelled('Countersignature', 'Awaiting countersignature by a qualified assessor: signed by a trainee assessor, this decision does not count yet.');
+					else {
+						labelled(c.outcome === 'countersigned' ? 'Countersigned' : 'Sent back', `${c.signedName}, ${formatDateTime(c.signedAt)}${c.comment ? `. ${c.comment}` : ''}`);
+						labelled('Countersignature SHA-256', c.signatureHash);
+					}
+				}
+			}
 		}
 	}
 	root.end();

@@ -98,8 +98,12 @@ export async function portfolioFixture(options: { attempts: number; actionsPerAt
 			witnessName: 'Tomás Ó Briain',
 			witnessRole: 'Customer service team leader',
 			relationship: 'Line manager',
+			witnessContact: 'tomas.obriain@employer.example',
 			statement: 'I watched Zoë handle a caller asking about a £250 refund. She checked the record, confirmed identity and logged the call correctly.',
 			witnessedOn: '2026-01-12',
+			witnessSignedName: 'Tomás Ó Briain',
+			witnessSignedOn: '2026-01-13',
+			notRelative: 'yes',
 			declaredCriteria: ['PC01', 'PC02']
 		})
 	);

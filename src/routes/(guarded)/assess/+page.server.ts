@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { QUEUE_STATE_LABELS, OUTCOME_LABELS, QUEUE_STATES, assessmentQueue, countersignaturesToGive, queueFilters } from '$lib/server/assessment';
 import { withRole } from '$lib/server/auth/access';
 import { assessorCounts } from '$lib/server/attempt-counts';
+import { workplaceCountersignaturesToGive, workplaceQueue } from '$lib/server/workplace/review';
 
 export const load = withRole('assessor', (({ locals, url }) => {
 	const filters = queueFilters(url.searchParams);
@@ -18,6 +19,9 @@ export const load = withRole('assessor', (({ locals, url }) => {
 		outcomeLabels: OUTCOME_LABELS,
 		/** Trainees' decisions this (qualified) assessor may countersign. */
 		toCountersign: countersignaturesToGive(db, locals.user!.id),
+		/** Workplace evidence of the assessor's learners, beside the attempts (issue 17). */
+		workplace: workplaceQueue(db, locals.user!.id),
+		workplaceToCountersign: workplaceCountersignaturesToGive(db, locals.user!.id),
 		...queue
 	};
 }) satisfies PageServerLoad);

@@ -1,0 +1,8 @@
+import type { PageServerLoad } from './$types';
+import { getDb } from '$lib/server/db';
+import { withRole } from '$lib/server/auth/access';
+import { witnessesForAssessor } from '$lib/server/witnesses';
+
+export const load = withRole('assessor', (({ locals }) => {
+	return { witnesses: witnessesForAssessor(getDb(), locals.user!.id) };
+}) satisfies PageServerLoad);

@@ -1,0 +1,174 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { testPng } from '../../src/lib/server/workplace/testing';
+import { expectNoViolations } from './support/accessibility';
+import { waitForHydration } from './support/accounts';
+import { createOwnCentre, createOwnCohort, createOwnUser, expect, logInAsOwn, newPageAsOwn, test } from './support/fixtures';
+import { makeTrainee, submittedEvidence } from './support/workplace';
+
+/**
+ * Issue 17 item 5: the assessor judges a learner's workplace evidence. A trainee marks it met, a
+ * qualified assessor countersigns it, and the learner's portfolio PDF lists the file with its
+ * SHA-256, the decision and the countersignature; /verify still recognises the PDF. Evidence of a
+ * learner outside the assessor's cohorts, or of another centre, is not found.
+ */
+
+const photo = testPng(320, 200);
+const photoHash = createHash('sha256').update(photo).digest('hex');
+
+function pdfText(path: string): string {
+	const run = spawnSync('pdftotext', [path, '-'], { encoding: 'utf8' });
+	expect(run.status).toBe(0);
+	return run.stdout.replace(/\s+/g, ' ');
+}
+
+async function openReview(page: Page, evidenceId: string) {
+	await page.goto(`/assess/workplace/${evidenceId}`);
+	await waitForHydration(page);
+}
+
+test('a trainee marks workplace evidence met, a qualified assessor countersigns it, and the learner’s PDF lists the file with its hash', async ({ browser, page, learner, tutor }) => {
+	const trainee = await createOwnUser(['assessor'], 'trainee judge');
+	const qualified = await createOwnUser(['assessor'], 'qualified judge');
+	const iqa = await createOwnUser(['iqa'], 'judge iqa');
+	createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] });
+	makeTrainee(trainee, iqa);
+	const title = `Identity check form ${Date.now()}`;
+	const { evidenceId } = submittedEvidence(learner, { title, criteria: ['PC01', 'PC02'], files: [{ name: 'identity-form.png', mediaType: 'image/png', bytes: photo }] });
+
+	// The trainee finds it in the queue, beside the attempts, in the same words.
+	const traineePage = await newPageAsOwn(browser, trainee);
+	const queue = traineePage.getByRole('region', { name: 'Workplace evidence', exact: true });
+	await expect(queue.getByRole('row', { name: new RegExp(title) })).toContainText('Submitted');
+	await queue.getByRole('link', { name: new RegExp(`^${title}`) }).click();
+	await expect(traineePage.getByRole('heading', { level: 1 })).toHaveText(title);
+	await waitForHydration(traineePage);
+	await expect(traineePage.getByRole('region', { name: 'The learner’s account (STAR)' })).toContainText('A customer rang asking for their account balance.');
+	await expect(traineePage.getByRole('region', { name: 'Authenticity declaration' })).toContainText('This is my own work');
+	const files = traineePage.getByRole('region', { name: 'Files' });
+	await expect(files.getByRole('row', { name: /identity-form\.png/ })).toContainText(photoHash);
+	await expect(files.getByRole('link', { name: 'identity-form.png' })).toHaveAttribute('href', /^\/uploads\/[^/]+\/file$/);
+	await expect(files.getByRole('img', { name: /identity-form\.png/ })).toHaveCount(1);
+	await expectNoViolations(traineePage);
+
+	// Signed with nothing chosen: each problem is shown next to its field, and nothing is signed.
+	await traineePage.getByRole('button', { name: 'Sign the decision' }).click();
+	await expect(traineePage.locator('#criterion-0-met-error')).toContainText('Choose met or not yet met for PC01');
+	await expect(traineePage.locator('#outcome-error')).toBeVisible();
+	await expect(traineePage.locator('#signedName-error')).toContainText('Type your name');
+
+	const form = traineePage.getByRole('region', { name: 'Your decision' });
+	await form.getByRole('group', { name: /PC01/ }).getByLabel('Met', { exact: true }).check();
+	await form.getByRole('group', { name: /PC02/ }).getByLabel('Not yet met').check();
+	await form.getByRole('group', { name: /PC02/ }).getByLabel('Feedback on PC02 (optional)').fill('This call does not show it.');
+	await form.getByRole('group', { name: 'Overall decision' }).getByLabel('Met', { exact: true }).check();
+	await form.getByLabel('Feedback to the learner').fill('The form shows every identity check.');
+	await form.getByLabel('Your name, to sign').fill(trainee.name);
+	await form.getByRole('button', { name: 'Sign the decision' }).click();
+	await expect(traineePage.getByRole('status')).toContainText('Your decision is signed.');
+	await expect(traineePage.getByRole('region', { name: 'Countersignature' })).toContainText('Waiting for a qualified assessor');
+	await expect(traineePage.getByRole('article', { name: /^Decision 1: Met/ })).toContainText('counts once a qualified assessor countersigns it');
+
+	// The qualified assessor finds it among the countersignatures to give and countersigns it.
+	const qualifiedPage = await newPageAsOwn(browser, qualified);
+	const toGive = qualifiedPage.getByRole('region', { name: 'Countersignatures to give' });
+	await expect(toGive).toContainText(`signed by ${trainee.name}`);
+	await toGive.getByRole('link', { name: new RegExp(title) }).click();
+	await waitForHydration(qualifiedPage);
+	const block = qualifiedPage.getByRole('region', { name: 'Countersignature' });
+	await expect(block).toContainText(`signed by ${trainee.name}, a trainee assessor`);
+	await block.getByLabel('Your full name, to sign').fill(qualified.name);
+	await block.getByRole('button', { name: 'Sign my answer' }).click();
+	await expect(qualifiedPage.getByRole('region', { name: 'Countersignature' })).toContainText('You countersigned the decision: it now counts.');
+	await expect(qualifiedPage.getByRole('article', { name: /^Decision 1: Met/ })).toContainText(`Countersigned by ${qualified.name}`);
+	await qualifiedPage.goto('/assess');
+	await expect(qualifiedPage.getByRole('region', { name: 'Workplace evidence', exact: true }).getByRole('row', { name: new RegExp(title) })).toContainText('Signed off');
+
+	// The learner's portfolio PDF lists the file with its hash, the decision and the countersignature; /verify knows it.
+	await logInAsOwn(page, learner, '/learn/portfolio');
+	await waitForHydration(page);
+	const saved = page.waitForEvent('download');
+	await page.locator('main').getByRole('button', { name: 'Download the whole portfolio (PDF)' }).click();
+	const file = await saved;
+	const path = test.info().outputPath(file.suggestedFilename());
+	await file.saveAs(path);
+	const text = pdfText(path);
+	expect(text).toContain('Workplace evidence');
+	expect(text).toContain(title);
+	expect(text).toContain('identity-form.png (image/png');
+	expect(text).toContain(photoHash);
+	expect(text).toContain(`Signed: ${trainee.name}`);
+	expect(text).toContain(`Countersigned: ${qualified.name}`);
+	const images = spawnSync('pdfimages', ['-list', path], { encoding: 'utf8' }).stdout;
+	expect(images).toMatch(/\b320\s+200\b/);
+	await page.goto('/verify');
+	await waitForHydration(page);
+	await page.getByLabel('PDF file').setInputFiles(path);
+	await page.getByRole('button', { name: 'Check the file' }).click();
+	await expect(page.locator('#verify-result')).toContainText('Issued by this centre and unchanged');
+
+	for (const other of [traineePage, qualifiedPage]) await other.context().close();
+});
+
+test('workplace evidence of a learner outside the assessor’s cohorts, or of another centre, is not found', async ({ browser, learner, assessor, cohort }) => {
+	void cohort; // the test's assessor assesses the test's learner
+	const outsider = await createOwnUser(['learner'], 'outside learner');
+	const elsewhere = await createOwnUser(['learner'], 'elsewhere learner', { organisationId: createOwnCentre() });
+	const mine = submittedEvidence(learner, { title: 'Mine to judge', criteria: ['PC01'], files: [] });
+	const theirs = submittedEvidence(outsider, { title: 'Not in my cohorts', criteria: ['PC01'], files: [] });
+	const foreign = submittedEvidence(elsewhere, { title: 'Another centre’s', criteria: ['PC01'], files: [] });
+	const page = await newPageAsOwn(browser, assessor);
+	await openReview(page, mine.evidenceId);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mine to judge');
+	for (const id of [theirs.evidenceId, foreign.evidenceId]) {
+		const response = await page.goto(`/assess/workplace/${id}`);
+		expect(response?.status(), id).toBe(404);
+		await expect(page.locator('main')).not.toContainText('Not in my cohorts');
+		await expect(page.locator('main')).not.toContainText('Another centre’s');
+		const posted = await page.request.post(`/assess/workplace/${id}?/sign`, { form: { outcome: 'met' }, headers: { origin: new URL(page.url()).origin }, maxRedirects: 0 });
+		expect(posted.status(), `${id}: sign`).toBe(404);
+	}
+	await page.goto('/assess');
+	const queue = page.getByRole('region', { name: 'Workplace evidence', exact: true });
+	await expect(queue).toContainText('Mine to judge');
+	await expect(queue).not.toContainText('Not in my cohorts');
+	await page.context().close();
+});
+
+test('a relative is refused as a witness; the witness status list shows each witness’s role, relationship, contact and signature', async ({ browser, learner, assessor, cohort }) => {
+	void cohort;
+	const page = await newPageAsOwn(browser, assessor, `/assess/learners/${learner.id}`);
+	await waitForHydration(page);
+	const witness = `Bethan Hughes ${Date.now()}`;
+	await page.locator('summary', { hasText: 'Record witness testimony' }).click();
+	await page.getByLabel('Witness’s name').fill(witness);
+	await page.getByLabel('Witness’s job title or role').fill('Customer service team leader');
+	await page.getByLabel('How they know the learner').fill('Mother');
+	await page.getByLabel('Witness’s telephone or e-mail').fill('bethan@employer.example');
+	await page.getByLabel('Date of the work witnessed').fill('2026-01-15');
+	await page.getByLabel('The witness’s statement').fill('I saw the learner check a caller’s identity before discussing the account.');
+	await page.getByLabel('Name the witness signed with').fill(witness);
+	await page.getByLabel('Date the witness signed').fill('2026-01-16');
+	await page.getByRole('button', { name: 'Record the testimony' }).click();
+	await expect(page.locator('#t-relationship-error')).toContainText('must not be a relative or partner');
+	await expect(page.locator('#t-notRelative-error')).toContainText('Confirm that the witness is not a relative');
+	await expect(page.getByLabel('The witness’s statement')).toHaveValue(/check a caller/);
+
+	await expect(page.getByLabel('How they know the learner')).toHaveValue('Mother');
+	await page.getByLabel('How they know the learner').fill('Line manager');
+	await page.getByLabel('The witness is not a relative or partner of the learner').check();
+	await page.getByRole('button', { name: 'Record the testimony' }).click();
+	await expect(page.getByRole('status')).toContainText(`Witness testimony from ${witness} recorded`);
+
+	await page.goto('/assess/witnesses');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Witnesses');
+	const row = page.getByRole('row', { name: new RegExp(witness) });
+	await expect(row).toContainText('Customer service team leader');
+	await expect(row).toContainText('Line manager');
+	await expect(row).toContainText('bethan@employer.example');
+	await expect(row).toContainText('Signed');
+	await expect(row).toContainText(learner.name);
+	await expectNoViolations(page);
+	await page.context().close();
+});
