@@ -10,6 +10,8 @@ const dir = 'tests/.artifacts';
 const serverDir = `${dir}/server-${port}`;
 mkdirSync(dir, { recursive: true });
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${dir}/e2e-${port}.db${suffix}`, { force: true });
+// Uploaded evidence files of this run (tests/e2e/workplace-evidence.spec.ts reads them back).
+rmSync(`${dir}/uploads-${port}`, { recursive: true, force: true });
 buildIfStale();
 rmSync(serverDir, { recursive: true, force: true });
 cpSync('build', serverDir, { recursive: true });
@@ -22,6 +24,7 @@ const server = spawn(process.execPath, [serverDir], {
 		PORT: port,
 		ORIGIN: `http://localhost:${port}`,
 		DATABASE_PATH: `${dir}/e2e-${port}.db`,
+		UPLOAD_DIR: `${dir}/uploads-${port}`,
 		BODY_SIZE_LIMIT: '4M',
 		// Each test presents a client address of its own (tests/e2e/support/fixtures.ts, newClientAddress),
 		// as a centre behind a proxy would: one test's failed log-ins never throttle another's.

@@ -35,6 +35,9 @@ interface Foreign {
 	assessorId: string;
 	/** A notification of Ola's. */
 	notificationId: string;
+	/** A draft of Ola's workplace evidence, and a file stored on it. */
+	evidenceId: string;
+	uploadId: string;
 }
 
 /** Which foreign id goes in which parameter; `null`: the parameter names something every holder of the area's role may see. */
@@ -51,7 +54,9 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		token: null,
 		// Help topics are the same for every tutor.
 		topic: null,
-		notificationId: foreign.notificationId
+		notificationId: foreign.notificationId,
+		evidenceId: foreign.evidenceId,
+		uploadId: foreign.uploadId
 	};
 	return param in values ? values[param] : undefined;
 }
@@ -62,6 +67,8 @@ function mayLegitimatelySee(role: Role, path: string, param: string): boolean {
 	if (role === 'admin' && (param === 'userId' || param === 'learnerId') && path.startsWith('/admin')) return true;
 	// The centre's IQA may have the evidence pack of every learner of the centre (issue 17, item 6), Ola included.
 	if (role === 'iqa' && param === 'learnerId' && path.startsWith('/iqa/learners/')) return true;
+	// A stored upload is for the centre's IQAs and administrators too (uploads/access.ts), Ola's included.
+	if ((role === 'iqa' || role === 'admin') && param === 'uploadId' && path.startsWith('/uploads/')) return true;
 	return false;
 }
 
@@ -84,6 +91,20 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const olaClient = await requestContextAsOwn(ola);
 		const started = await olaClient.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });
 		expect(started.status()).toBe(303);
+		// A draft of Ola's workplace evidence with a file on it, sent as the browser sends one (tus).
+		const evidence = await olaClient.post('/learn/evidence/new', { form: { title: 'Ola’s call notes' }, maxRedirects: 0 });
+		expect(evidence.status()).toBe(303);
+		const evidenceId = evidence.headers()['location']!.split('/').pop()!;
+		const file = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
+		const tus = { 'Tus-Resumable': '1.0.0' };
+		const created = await olaClient.post('/learn/uploads', {
+			headers: { ...tus, 'Upload-Length': String(file.byteLength), 'Upload-Metadata': `filename ${btoa('notes.pdf')},evidence ${btoa(evidenceId)}` },
+			maxRedirects: 0
+		});
+		expect(created.status()).toBe(201);
+		const uploadId = created.headers()['location']!.split('/').pop()!;
+		const sent = await olaClient.patch(`/learn/uploads/${uploadId}`, { headers: { ...tus, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, data: file });
+		expect(sent.status()).toBe(204);
 		await olaClient.dispose();
 		// Another centre with a cohort and an assessor of its own: nobody here may open them.
 		const rw = new Database(e2eDatabasePath(), { fileMustExist: true });
@@ -100,7 +121,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		rw.prepare(`INSERT INTO notification (id, user_id, kind, subject, title, link, created_at) VALUES (?, ?, 'decision', ?, 'Your work has been assessed', '/learn', ?)`).run(notificationId, ola.id, notificationId, now);
 		rw.close();
 		const elsewhere = await createOwnUser(['assessor'], 'idor elsewhere assessor', { organisationId: OTHER_CENTRE });
-		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId };
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, evidenceId, uploadId };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
@@ -111,7 +132,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 	});
 
 	test('every route parameter has a foreign object to try', () => {
-		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n' }) === undefined))];
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', evidenceId: 'e', uploadId: 'u' }) === undefined))];
 		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
 	});
 
@@ -147,11 +168,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, foreign.evidenceId, foreign.uploadId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, foreign.evidenceId, foreign.uploadId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}

@@ -62,7 +62,7 @@ export function discoverRoutes(): Route[] {
 export function requiredRole(path: string): RoleName | 'signed-in' | null {
 	const first = path.split('/')[1] ?? '';
 	if (first in AREA_ROLE) return AREA_ROLE[first]!;
-	if (first === 'account' || first === 'notifications') return 'signed-in';
+	if (first === 'account' || first === 'notifications' || first === 'uploads') return 'signed-in';
 	return null;
 }
 
