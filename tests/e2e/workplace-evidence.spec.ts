@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import exifr from 'exifr';
 import type { Page } from '@playwright/test';
 import { docxWithNestedArchive, jpegWithGps, pdfOf, windowsProgram } from '../../src/lib/server/uploads/testing';
+import { expectNoViolations } from './support/accessibility';
+import { waitForHydration } from './support/accounts';
 import { e2eDatabasePath } from './support/fingerprint';
 import { createOwnCentre, createOwnUser, expect, logInAsOwn, newPageAsOwn, requestContextAsOwn, test } from './support/fixtures';
 
@@ -40,10 +42,15 @@ function uploadsOf(ownerId: string): StoredRow[] {
 /** Starts a piece of evidence from the list and lands on its page. */
 async function startEvidence(page: Page, title: string): Promise<string> {
 	await page.goto('/learn/evidence');
+	await waitForHydration(page);
 	await page.getByRole('link', { name: 'Add workplace evidence' }).click();
+	await expect(page).toHaveURL(/\/learn\/evidence\/new$/);
+	// Typed before the page hydrates, a field can be reset by hydration.
+	await waitForHydration(page);
 	await page.getByLabel('Title').fill(title);
 	await page.getByRole('button', { name: 'Start' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	await waitForHydration(page);
 	return page.url().split('/').pop()!;
 }
 
@@ -67,6 +74,7 @@ test('a learner submits a photo of a form with a STAR account and the declaratio
 	await addFile(page, 'address-form.jpg', 'image/jpeg', photo);
 	await expect(page.getByRole('link', { name: 'address-form.jpg' })).toBeVisible();
 	await expect(page.getByText('Removed before it was kept: GPS location')).toBeVisible();
+	await expectNoViolations(page);
 
 	// Submitting without the declaration is refused, next to the checkbox, and keeps what was typed.
 	await page.getByRole('button', { name: 'Submit', exact: true }).click();
@@ -79,6 +87,7 @@ test('a learner submits a photo of a form with a STAR account and the declaratio
 	await expect(page.getByRole('textbox')).toHaveCount(0);
 	await expect(page.getByRole('button', { name: /Remove/ })).toHaveCount(0);
 	await expect(page.getByText('“This is my own work.')).toBeVisible();
+	await expectNoViolations(page);
 
 	const [stored] = uploadsOf(learner.id);
 	expect(stored).toMatchObject({ state: 'stored', file_name: 'address-form.jpg' });
@@ -98,6 +107,7 @@ test('a learner submits a photo of a form with a STAR account and the declaratio
 
 	await page.goto('/learn/evidence');
 	await expect(page.getByRole('listitem').filter({ hasText: 'Updating a customer’s address' })).toContainText('Submitted');
+	await expectNoViolations(page);
 });
 
 test('an upload whose connection drops half-way carries on from where it stopped', async ({ page, learner }) => {
