@@ -186,4 +186,16 @@ test('a stored file is for its owner, their assessor and the centre’s IQA, and
 		if (status === 200) expect(response.headers()['content-disposition'], who).toMatch(/^inline; filename="call-notes.pdf"/);
 		await client.dispose();
 	}
+
+	// Another learner can neither learn how far it got, add to it, nor delete it.
+	const other = await requestContextAsOwn(otherLearner);
+	const tus = { 'Tus-Resumable': '1.0.0' };
+	expect((await other.head(`/learn/uploads/${stored!.id}`, { headers: tus })).status()).toBe(404);
+	expect((await other.get(`/learn/uploads/${stored!.id}`, { headers: tus })).status()).toBe(404);
+	const patched = await other.patch(`/learn/uploads/${stored!.id}`, { headers: { ...tus, 'Upload-Offset': '4000', 'Content-Type': 'application/offset+octet-stream' }, data: Buffer.from('more') });
+	expect(patched.status()).toBe(404);
+	expect((await other.delete(`/learn/uploads/${stored!.id}`, { headers: tus })).status()).toBe(404);
+	await other.dispose();
+	expect(uploadsOf(learner.id)).toMatchObject([{ id: stored!.id, state: 'stored', sha256: stored!.sha256 }]);
+	expect(readFileSync(join(uploadDir(), stored!.storage_key)).byteLength).toBe(4000);
 });

@@ -201,11 +201,15 @@ async function removeFile(db: Db, evidenceId: string, file: Upload): Promise<voi
 	await discardUpload(db, file);
 }
 
-/** Takes a file off a draft (and deletes it): the learner's own, while the evidence is a draft. */
-export async function removeEvidenceFile(db: Db, learner: Uploader, uploadId: string): Promise<WorkplaceResult<{ fileName: string }>> {
+/**
+ * Takes a file off a draft (and deletes it): the learner's own, while the evidence is a draft. With
+ * `evidenceId` (the evidence page's form), the file must be one of that item's.
+ */
+export async function removeEvidenceFile(db: Db, learner: Uploader, uploadId: string, evidenceId?: string): Promise<WorkplaceResult<{ fileName: string }>> {
 	const file = ownUpload(db, learner, uploadId);
 	if (!file) return notFound();
 	const links = db.select().from(workplaceEvidenceFile).where(eq(workplaceEvidenceFile.uploadId, file.id)).all();
+	if (evidenceId !== undefined && !links.some((l) => l.evidenceId === evidenceId)) return notFound();
 	const items = links.length === 0 ? [] : db.select().from(workplaceEvidence).where(inArray(workplaceEvidence.id, links.map((l) => l.evidenceId))).all();
 	if (items.some((i) => i.state !== 'draft')) return submitted();
 	db.delete(workplaceEvidenceFile).where(eq(workplaceEvidenceFile.uploadId, file.id)).run();

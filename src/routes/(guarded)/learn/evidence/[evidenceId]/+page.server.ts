@@ -101,7 +101,7 @@ export const actions = actionsWithRole('learner', {
 	removeFile: async (event) => {
 		const form = await readForm(event.request);
 		if (!form) return unreadable();
-		const removed = await removeEvidenceFile(getDb(), event.locals.user!, text(form, 'uploadId', { max: 100 }));
+		const removed = await removeEvidenceFile(getDb(), event.locals.user!, text(form, 'uploadId', { max: 100 }), event.params.evidenceId);
 		if (!removed.ok) return fail(removed.error.code === 'workplace.not-found' ? 404 : 409, { errors: {} as Record<string, string>, message: removed.error.message });
 		return { removed: `${removed.value.fileName} was removed.` };
 	}
