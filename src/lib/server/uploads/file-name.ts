@@ -6,7 +6,7 @@
  */
 import { UPLOAD_KINDS, type UploadKind } from './kinds';
 
-export const MAX_NAME_LENGTH = 120;
+const MAX_NAME_LENGTH = 120;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069<>:"|?*]/g;

@@ -28,7 +28,7 @@ import type { uploadJobs } from './upload-jobs';
 
 const MB = 1024 * 1024;
 /** Office documents and photos are read whole to be checked (in a worker): at most this large. */
-export const CHECKED_WHOLE_MAX_BYTES = 64 * MB;
+const CHECKED_WHOLE_MAX_BYTES = 64 * MB;
 /** The longest file name kept as the browser sent it (it is shown, never used as a path). */
 const ORIGINAL_NAME_MAX = 255;
 
@@ -279,7 +279,7 @@ async function jobs() {
 
 type Checked = { ok: true; kind: UploadKind; sha256: string | null; removed: string[] } | { ok: false; message: string };
 
-/** What the finished file is, and what was done to it; `replaceWith` writes a cleaned image over it. */
+/** What the finished file is, and what was done to it (a cleaned photo is written over the original). */
 async function check(row: Upload, path: string): Promise<Checked> {
 	const look = firstLook(await readHead(path));
 	if (!look.ok) return { ok: false, message: `${look.message} Accepted: ${ALLOWED_DESCRIPTION}.` };

@@ -11,8 +11,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 const MB = 1024 * 1024;
 
 /** Defaults: a 500 MB video fits; a learner's whole portfolio of files up to 2 GB. */
-export const DEFAULT_UPLOAD_MAX_FILE_BYTES = 512 * MB;
-export const DEFAULT_UPLOAD_MAX_LEARNER_BYTES = 2048 * MB;
+const DEFAULT_UPLOAD_MAX_FILE_BYTES = 512 * MB;
+const DEFAULT_UPLOAD_MAX_LEARNER_BYTES = 2048 * MB;
 /** The most one PATCH may carry (under adapter-node's BODY_SIZE_LIMIT of 4M). The browser sends this much. */
 export const UPLOAD_CHUNK_BYTES = 2 * MB;
 

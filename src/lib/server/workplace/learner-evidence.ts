@@ -25,7 +25,6 @@ export const STAR_PARTS = [
 	{ name: 'action', label: 'Action', hint: 'What you did, step by step, in your own words (“I checked…”, “I asked…”).' },
 	{ name: 'result', label: 'Result', hint: 'What happened in the end, and what you would do the same or differently next time.' }
 ] as const;
-export type StarPart = (typeof STAR_PARTS)[number]['name'];
 
 export type WorkplaceErrorCode = 'workplace.invalid' | 'workplace.not-found' | 'workplace.submitted';
 export interface WorkplaceError {
