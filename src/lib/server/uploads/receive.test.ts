@@ -135,6 +135,12 @@ describe('receiving an upload in pieces', () => {
 		expect((await createUpload(db, tomas, { name: 'c.mp4', length: 15 * 1024 * 1024 }, limits)).ok).toBe(true);
 	});
 
+	it('lets only one of two uploads started at once take the last room in a learner’s total', async () => {
+		const { db, amira } = setUp();
+		const both = await Promise.all([1, 2].map((n) => createUpload(db, amira, { name: `${n}.mp4`, length: 15 * 1024 * 1024 }, { ...limits, maxLearnerBytes: 20 * 1024 * 1024 })));
+		expect(both.map((r) => r.ok).sort()).toEqual([false, true]);
+	});
+
 	it('does not let another user append to, or learn of, someone’s upload', async () => {
 		const { db, amira, tomas } = setUp();
 		const created = await createUpload(db, amira, { name: 'log.pdf', length: 100 }, limits);

@@ -135,7 +135,6 @@ export async function createUpload(db: Db, owner: Uploader, input: NewUpload, li
 	const original = input.name.slice(0, ORIGINAL_NAME_MAX) || 'file';
 	const id = crypto.randomUUID();
 	const storageKey = `${id}.bin`;
-	await writeFile(storedPath(storageKey), new Uint8Array(0), { flag: 'wx', mode: 0o600 });
 	const row: Upload = {
 		id,
 		organisationId: owner.organisationId,
@@ -154,7 +153,14 @@ export async function createUpload(db: Db, owner: Uploader, input: NewUpload, li
 		createdAt: now.toISOString(),
 		completedAt: null
 	};
+	// Recorded before anything is awaited, so two uploads started at once cannot both pass the learner's limit.
 	db.insert(upload).values(row).run();
+	try {
+		await writeFile(storedPath(storageKey), new Uint8Array(0), { flag: 'wx', mode: 0o600 });
+	} catch (error) {
+		db.delete(upload).where(eq(upload.id, id)).run();
+		throw error;
+	}
 	return { ok: true, value: row };
 }
 
