@@ -133,6 +133,38 @@ test('an upload whose connection drops half-way carries on from where it stopped
 	expect(sha256(readFileSync(join(uploadDir(), stored!.storage_key)))).toBe(sha256(log));
 });
 
+test('an upload is paused while a piece is on its way, and resumed from where the server says it is', async ({ page, learner }) => {
+	await logInAsOwn(page, learner, '/learn/evidence');
+	await startEvidence(page, 'Team meeting recording');
+	const recording = pdfOf(4 * 1024 * 1024 + 777);
+	// The second piece is held on its way until the learner has pressed Pause.
+	let held: () => void = () => {};
+	const holding = new Promise<void>((resolve) => (held = resolve));
+	let pausedOnce = false;
+	let release: () => void = () => {};
+	const released = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/learn/uploads/*', async (route) => {
+		const request = route.request();
+		if (request.method() === 'PATCH' && request.headers()['upload-offset'] !== '0' && !pausedOnce) {
+			pausedOnce = true;
+			held();
+			await released;
+			await route.abort('aborted').catch(() => undefined);
+			return;
+		}
+		await route.continue();
+	});
+	await addFile(page, 'meeting.pdf', 'application/pdf', recording);
+	await holding;
+	await page.getByRole('button', { name: 'Pause' }).click();
+	await expect(page.getByText(/^Paused: /)).toBeVisible();
+	release();
+	await page.getByRole('button', { name: 'Resume' }).click();
+	await expect(page.getByRole('link', { name: 'meeting.pdf' })).toBeVisible();
+	const [stored] = uploadsOf(learner.id);
+	expect(stored).toMatchObject({ state: 'stored', sha256: sha256(recording) });
+});
+
 test('a file that is not what its name says, or holds another archive, is refused in words and nothing of it is kept', async ({ page, learner }) => {
 	await logInAsOwn(page, learner, '/learn/evidence');
 	await startEvidence(page, 'Holiday cover');
