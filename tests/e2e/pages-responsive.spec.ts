@@ -8,6 +8,7 @@ import { AttemptActions, ScenarioBrief } from './support/learner';
 import { mailTo, resetPathIn } from './support/mail';
 import { baseURL } from './support/mfa';
 import { discoverRoutes, requiredRole } from './support/routes';
+import { jpegWithGps } from '../../src/lib/server/uploads/testing';
 
 /**
  * Every page a role can reach, generated from src/routes like the route matrix: each is loaded once at
@@ -69,6 +70,8 @@ interface Made {
 	previewAttempt: string;
 	/** A password-reset link's token, from the mail the stand-in mail server received. */
 	resetToken: string;
+	/** A draft of the learner's workplace evidence with a stored file (its name and SHA-256 shown). */
+	evidenceId: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -89,6 +92,8 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return routeId.includes('/author/') ? made.ownScenario : 'spouse-caller';
 		case 'token':
 			return made.resetToken;
+		case 'evidenceId':
+			return made.evidenceId;
 		case 'topic':
 			// The help topic with the widest example (a list of fields on one line).
 			return 'customers';
@@ -156,7 +161,21 @@ test.describe('every page at desktop and phone widths', () => {
 		await expect.poll(() => mailTo(forgetful.email).length).toBe(1);
 		const resetToken = resetPathIn(mailTo(forgetful.email)[0]!).split('/').pop()!;
 
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken };
+		// A draft of workplace evidence with a file on it, sent as the page's upload component sends one (tus).
+		const started = await learnerPage.request.post('/learn/evidence/new', { form: { title: 'Responsive check: a long title for a photo of the address change form' }, headers: { origin: baseURL(), accept: 'text/html' }, maxRedirects: 0 });
+		expect(started.status()).toBe(303);
+		const evidenceId = started.headers()['location']!.split('/').pop()!;
+		const photo = Buffer.from(jpegWithGps());
+		const tus = { 'Tus-Resumable': '1.0.0' };
+		const created = await learnerPage.request.post('/learn/uploads', {
+			headers: { ...tus, 'Upload-Length': String(photo.byteLength), 'Upload-Metadata': `filename ${btoa('a-photo-with-a-rather-long-file-name-of-the-address-change-form.jpg')},evidence ${btoa(evidenceId)}` },
+			maxRedirects: 0
+		});
+		expect(created.status()).toBe(201);
+		const sent = await learnerPage.request.patch(created.headers()['location']!, { headers: { ...tus, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, data: photo });
+		expect(sent.status()).toBe(204);
+
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, evidenceId };
 	});
 
 	test.afterAll(async () => {
@@ -164,7 +183,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', evidenceId: 'e' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});
