@@ -133,6 +133,32 @@ test('an upload whose connection drops half-way carries on from where it stopped
 	expect(sha256(readFileSync(join(uploadDir(), stored!.storage_key)))).toBe(sha256(log));
 });
 
+test('an upload that keeps losing its connection stops and asks for Retry, which carries on from where it stopped', async ({ page, learner }) => {
+	await logInAsOwn(page, learner, '/learn/evidence');
+	await startEvidence(page, 'Night shift handover');
+	const notes = pdfOf(3 * 1024 * 1024);
+	// Every piece after the first is cut off until the learner is asked to retry.
+	let offline = true;
+	let cut = 0;
+	await page.route('**/learn/uploads/*', async (route) => {
+		const request = route.request();
+		if (offline && request.method() === 'PATCH' && request.headers()['upload-offset'] !== '0') {
+			cut++;
+			await route.abort('internetdisconnected');
+			return;
+		}
+		await route.continue();
+	});
+	await addFile(page, 'handover.pdf', 'application/pdf', notes);
+	await expect(page.getByText(/The connection dropped and the upload stopped/)).toBeVisible({ timeout: 15_000 });
+	expect(cut).toBe(5);
+	offline = false;
+	await page.getByRole('button', { name: 'Retry' }).click();
+	await expect(page.getByRole('link', { name: 'handover.pdf' })).toBeVisible();
+	const [stored] = uploadsOf(learner.id);
+	expect(stored).toMatchObject({ state: 'stored', sha256: sha256(notes) });
+});
+
 test('an upload is paused while a piece is on its way, and resumed from where the server says it is', async ({ page, learner }) => {
 	await logInAsOwn(page, learner, '/learn/evidence');
 	await startEvidence(page, 'Team meeting recording');
