@@ -1,7 +1,20 @@
 import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
-	schema: ['./src/lib/server/db/schema.ts', './src/lib/server/db/assessment.ts', './src/lib/server/db/cohorts.ts', './src/lib/server/db/authoring.ts', './src/lib/server/db/notifications.ts', './src/lib/server/db/quality.ts', './src/lib/server/db/evidence.ts', './src/lib/core/schema.ts', './src/lib/sim/schema.ts'],
+	schema: [
+		'./src/lib/server/db/schema.ts',
+		'./src/lib/server/db/assessment.ts',
+		'./src/lib/server/db/cohorts.ts',
+		'./src/lib/server/db/authoring.ts',
+		'./src/lib/server/db/notifications.ts',
+		'./src/lib/server/db/quality.ts',
+		'./src/lib/server/db/evidence.ts',
+		'./src/lib/server/db/records.ts',
+		'./src/lib/server/db/sampling.ts',
+		'./src/lib/server/db/iqa-records.ts',
+		'./src/lib/core/schema.ts',
+		'./src/lib/sim/schema.ts'
+	],
 	out: './drizzle',
 	dialect: 'sqlite',
 	dbCredentials: { url: process.env.DATABASE_PATH ?? 'data/custodian.db' },

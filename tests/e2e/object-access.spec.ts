@@ -27,6 +27,8 @@ const OTHER_CENTRE = `idor-other-centre-${WORKER}`;
 const OTHER_COHORT = `idor-other-cohort-${WORKER}`;
 /** A draft scenario of the other centre: its tutors' work, which nobody here may open, play or change. */
 const OTHER_SCENARIO = `idor-other-scenario-${WORKER}`;
+/** A sampling plan of the other centre's cohort: no IQA here may open or change it. */
+const OTHER_PLAN = `idor-other-plan-${WORKER}`;
 
 interface Foreign {
 	attemptId: string;
@@ -35,6 +37,8 @@ interface Foreign {
 	assessorId: string;
 	/** A notification of Ola's. */
 	notificationId: string;
+	/** An IQA sample of the other centre's. */
+	sampleId: string;
 	/** A draft of Ola's workplace evidence, and a file stored on it. */
 	evidenceId: string;
 	uploadId: string;
@@ -55,6 +59,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		// Help topics are the same for every tutor.
 		topic: null,
 		notificationId: foreign.notificationId,
+		planId: OTHER_PLAN,
+		sampleId: foreign.sampleId,
 		evidenceId: foreign.evidenceId,
 		uploadId: foreign.uploadId
 	};
@@ -116,12 +122,23 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		rw.prepare(
 			`INSERT OR IGNORE INTO centre_scenario (scenario_id, organisation_id, draft_source, based_on, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`
 		).run(OTHER_SCENARIO, OTHER_CENTRE, draft, people.get('tutor')!.id, now, people.get('tutor')!.id, now);
+		rw.prepare(
+			`INSERT OR IGNORE INTO sampling_plan (id, organisation_id, cohort_id, qualification_title, rates, methods, criteria, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, 'Elsewhere qualification', '{"new":100,"trainee":100,"low":10,"medium":25,"high":50}', '["simulation"]', '["PC01"]', ?, ?, ?, ?)`
+		).run(OTHER_PLAN, OTHER_CENTRE, OTHER_COHORT, people.get('tutor')!.id, now, people.get('tutor')!.id, now);
 		// A notification of Ola's: nobody else may open it (or mark it read).
 		const notificationId = `idor-notification-${ola.id}`;
 		rw.prepare(`INSERT INTO notification (id, user_id, kind, subject, title, link, created_at) VALUES (?, ?, 'decision', ?, 'Your work has been assessed', '/learn', ?)`).run(notificationId, ola.id, notificationId, now);
 		rw.close();
 		const elsewhere = await createOwnUser(['assessor'], 'idor elsewhere assessor', { organisationId: OTHER_CENTRE });
-		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, evidenceId, uploadId };
+		// A sample of the other centre's (its assessor's decision on Ola's work): no IQA here may open or judge it.
+		const sampleId = `idor-sample-${WORKER}`;
+		const writer = new Database(e2eDatabasePath(), { fileMustExist: true });
+		writer.pragma('busy_timeout = 5000');
+		writer
+			.prepare(`INSERT OR IGNORE INTO iqa_sample (id, organisation_id, plan_id, decision_kind, decision_id, learner_id, assessor_id, stage, pick, reason, picked_by, picked_at) VALUES (?, ?, NULL, 'simulation', ?, ?, ?, 'interim', 'manual', 'Elsewhere', NULL, ?)`)
+			.run(sampleId, OTHER_CENTRE, `idor-decision-${WORKER}`, ola.id, elsewhere.id, now);
+		writer.close();
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId, evidenceId, uploadId };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
@@ -132,7 +149,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 	});
 
 	test('every route parameter has a foreign object to try', () => {
-		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', evidenceId: 'e', uploadId: 'u' }) === undefined))];
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', sampleId: 'x', evidenceId: 'e', uploadId: 'u' }) === undefined))];
 		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
 	});
 
@@ -168,11 +185,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, foreign.evidenceId, foreign.uploadId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId, foreign.evidenceId, foreign.uploadId]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, foreign.evidenceId, foreign.uploadId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId, foreign.evidenceId, foreign.uploadId]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}

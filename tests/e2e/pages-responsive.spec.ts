@@ -3,7 +3,7 @@ import { expectNoViolations } from './support/accessibility';
 import { waitForHydration } from './support/accounts';
 import { submitReflection } from './support/assessor';
 import { duplicateScenario, publish, uniqueScenarioId } from './support/author';
-import { addressHeaders, createOwnCohort, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
+import { addressHeaders, createOwnCohort, createOwnSample, createOwnUser, expect, logInAsOwn, test, type OwnUser } from './support/fixtures';
 import { AttemptActions, ScenarioBrief } from './support/learner';
 import { mailTo, resetPathIn } from './support/mail';
 import { baseURL } from './support/mfa';
@@ -70,6 +70,10 @@ interface Made {
 	previewAttempt: string;
 	/** A password-reset link's token, from the mail the stand-in mail server received. */
 	resetToken: string;
+	/** The IQA's sampling plan for the cohort, with every criterion and method (the widest grid). */
+	planId: string;
+	/** A sample of the centre's for the IQA (not started: its page offers to start). */
+	sampleId: string;
 	/** A draft of the learner's workplace evidence with a stored file (its name and SHA-256 shown). */
 	evidenceId: string;
 }
@@ -92,6 +96,10 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 			return routeId.includes('/author/') ? made.ownScenario : 'spouse-caller';
 		case 'token':
 			return made.resetToken;
+		case 'planId':
+			return made.planId;
+		case 'sampleId':
+			return made.sampleId;
 		case 'evidenceId':
 			return made.evidenceId;
 		case 'topic':
@@ -175,7 +183,12 @@ test.describe('every page at desktop and phone widths', () => {
 		const sent = await learnerPage.request.patch(created.headers()['location']!, { headers: { ...tus, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, data: photo });
 		expect(sent.status()).toBe(204);
 
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, evidenceId };
+		const planned = await pages.get('iqa')!.request.post('/iqa/plans?/create', { form: { cohortId: cohort.id, qualificationTitle: 'Process information about customers' }, headers: { origin: baseURL(), accept: 'text/html' }, maxRedirects: 0 });
+		expect(planned.status()).toBe(303);
+		const planId = planned.headers()['location']!.split('/').pop()!;
+
+		const sampleId = createOwnSample({ decisionId: `responsive-decision-${submittedAttempt}`, learner: people.learner, assessor: people.assessor });
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId, sampleId, evidenceId };
 	});
 
 	test.afterAll(async () => {
@@ -183,7 +196,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', evidenceId: 'e' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p', sampleId: 'x', evidenceId: 'e' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { test as base, expect, request as playwrightRequest, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { openDatabase, type Db } from '../../../src/lib/core/database';
 import { createUser } from '../../../src/lib/server/auth/user';
@@ -7,6 +7,8 @@ import { addMember, assignScenario, createCohort } from '../../../src/lib/server
 import { ukToday } from '../../../src/lib/dates';
 import { organisation, user as userTable, type Role } from '../../../src/lib/server/db/schema';
 import { DEMO_ORGANISATION_ID } from '../../../src/lib/server/demo';
+import { assessmentDecision } from '../../../src/lib/server/db/assessment';
+import { iqaSample, type SampleStage } from '../../../src/lib/server/db/quality';
 import { waitForHydration } from './accounts';
 import { e2eDatabasePath } from './fingerprint';
 import { baseURL, unusedCode, withLock } from './mfa';
@@ -120,6 +122,25 @@ export function createOwnCohort(
 		assignments[scenarioId] = assigned.value.id;
 	}
 	return { id: cohortId, name: made.value.name, assignments };
+}
+
+/** The id of the newest signed decision on an attempt (the one in force). */
+export function newestDecisionOf(attemptId: string): string {
+	const found = db().select({ id: assessmentDecision.id }).from(assessmentDecision).where(eq(assessmentDecision.attemptId, attemptId)).orderBy(desc(assessmentDecision.sequence)).limit(1).get();
+	if (!found) throw new Error(`no decision on ${attemptId}`);
+	return found.id;
+}
+
+/**
+ * A sample of a signed simulation decision for the IQA, written as the sampling plan's manual pick
+ * would write it (the plan's own page is another module's): the test's own row in iqa_sample.
+ */
+export function createOwnSample(sample: { decisionId: string; learner: OwnUser; assessor: OwnUser }, stage: SampleStage = 'interim'): string {
+	const id = `own-sample-${uniqueSuffix()}`;
+	db().insert(iqaSample)
+		.values({ id, organisationId: sample.learner.organisationId, planId: null, decisionKind: 'simulation', decisionId: sample.decisionId, learnerId: sample.learner.id, assessorId: sample.assessor.id, stage, pick: 'manual', reason: 'Picked by an end-to-end test', pickedBy: null, pickedAt: new Date().toISOString() })
+		.run();
+	return id;
 }
 
 /**

@@ -6,6 +6,7 @@ export type AssessmentErrorCode =
 	| 'decision.invalid'
 	| 'decision.already-signed'
 	| 'decision.superseded'
+	| 'decision.locked'
 	| 'evidence.not-json'
 	| 'comment.invalid'
 	| 'countersignature.invalid'

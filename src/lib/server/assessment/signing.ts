@@ -10,6 +10,7 @@ import { assessmentDecision, assessmentDraft, type AssessmentDecision } from '$l
 import { reopenReflection } from '$lib/server/reflections';
 import { qualificationOf } from '$lib/server/assessor-profiles';
 import { decisionSigned } from '$lib/server/notifications/assessment';
+import { isWorkLocked } from '$lib/server/iqa/locks';
 import { OUTCOME_LABELS, decisionsOf } from './decisions';
 import { NOT_FOUND, type AssessmentResult } from './errors';
 import { judgementErrors, overall, type DecisionValues } from './forms';
@@ -51,6 +52,13 @@ export function signDecision(db: Db, signer: Signer, attemptId: string, values: 
 	}
 	return writeTransaction(db, (): AssessmentResult<AssessmentDecision> => {
 		const latest = decisionsOf(db, attemptId)[0];
+		// Work the IQA agreed and signed is locked (issue 17): only a centre admin may unlock it.
+		if (latest && isWorkLocked(db, 'simulation', latest.id)) {
+			return {
+				ok: false,
+				error: { code: 'decision.locked', message: 'This decision is locked: the IQA sampled it and agreed. A new decision cannot supersede it unless a centre administrator unlocks it.' }
+			};
+		}
 		if (latest && values.supersedes !== latest.id) {
 			const named = values.supersedes === '' ? undefined : db.select().from(assessmentDecision).where(eq(assessmentDecision.id, values.supersedes)).get();
 			const when = `${latest.signedName} signed a decision (${OUTCOME_LABELS[latest.outcome].toLowerCase()}) on ${latest.signedAt.slice(0, 16).replace('T', ' ')} UTC`;

@@ -15,6 +15,14 @@ export const organisation = sqliteTable('organisation', {
 	requireMfaForLearners: integer('require_mfa_for_learners', { mode: 'boolean' }).notNull().default(false),
 	/** How long the security event log keeps an event (days); older events may be pruned. */
 	securityLogRetentionDays: integer('security_log_retention_days').notNull().default(365),
+	/**
+	 * How long the centre keeps its own records about a learner after certification (issue 17 item 7),
+	 * in years: learner evidence (attempts, reflections, testimony, observations, workplace evidence)
+	 * and assessment and IQA decisions. Three years by default (awarding bodies' minimum); six is usual
+	 * for funded programmes.
+	 */
+	evidenceRetentionYears: integer('evidence_retention_years').notNull().default(3),
+	decisionRetentionYears: integer('decision_retention_years').notNull().default(3),
 	updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
 });
 
@@ -127,11 +135,18 @@ export const SECURITY_EVENT_TYPES = [
 	'assessor-profile.changed',
 	'decision.countersigned',
 	'decision.sent-back',
+	'iqa-sample.signed',
+	'work.locked',
+	'work.unlocked',
 	'export.portfolio',
 	'export.evidence-pack',
 	'export.results-csv',
 	'export.scenario',
-	'access.refused'
+	'access.refused',
+	'learner-standing.changed',
+	'legal-hold.placed',
+	'legal-hold.released',
+	'records.disposed'
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -13,7 +13,12 @@ export const NOTIFICATION_KINDS = {
 	'assignment-overdue': { label: 'An assignment is overdue', byEmail: false, for: ['learner'] },
 	'countersignature-requested': { label: 'A trainee assessor’s decision needs your countersignature', byEmail: true, for: ['assessor'] },
 	'decision-countersigned': { label: 'Your decision was countersigned', byEmail: false, for: ['assessor'] },
-	'decision-sent-back': { label: 'Your decision was sent back', byEmail: true, for: ['assessor'] }
+	'decision-sent-back': { label: 'Your decision was sent back', byEmail: true, for: ['assessor'] },
+	'work-ready-for-iqa': { label: 'Work is ready for IQA: the sampling plan picked decisions', byEmail: true, for: ['iqa'] },
+	'iqa-action-set': { label: 'The IQA set you an action', byEmail: true, for: ['assessor'] },
+	'iqa-action-due': { label: 'An IQA action is due in 7 days', byEmail: false, for: ['assessor'] },
+	'iqa-action-overdue': { label: 'An IQA action is overdue', byEmail: true, for: ['assessor'] },
+	'iqa-action-answered': { label: 'An assessor answered your action', byEmail: false, for: ['iqa'] }
 } as const satisfies Record<string, { label: string; byEmail: boolean; for: readonly Role[] }>;
 
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -5,6 +5,7 @@
  * A new due date is a new subject, so a learner whose deadline moved hears again.
  */
 import { Cron } from 'croner';
+import { disposeDueRecords } from '$lib/server/retention/records';
 import { and, eq, isNull } from 'drizzle-orm';
 import { writeTransaction, type Db } from '$lib/core/database';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
@@ -13,6 +14,8 @@ import { assignmentsOfLearner } from '$lib/server/cohorts';
 import { overdueAssignments } from '$lib/server/attempt-counts';
 import { notify } from './store';
 import { deliverPendingMail } from './mail';
+import { pickSamplesForAllPlans } from '$lib/server/iqa/sampling';
+import { remindIqaActions } from './iqa';
 
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
@@ -50,7 +53,12 @@ export function scheduleReminders(db: Db): () => void {
 	const run = async () => {
 		try {
 			remindAssignments(db);
+			// The sampling plans' rule picks: here, on the job's clock, never on reading a page.
+			pickSamplesForAllPlans(db);
+			remindIqaActions(db);
 			await deliverPendingMail(db);
+			// The centre's records past their retention period (issue 17 item 7); idempotent.
+			await disposeDueRecords(db, null, null);
 		} catch (error) {
 			process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: 'notification-reminders', error: error instanceof Error ? error.message : String(error) }) + '\n');
 		}

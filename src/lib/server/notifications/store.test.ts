@@ -67,7 +67,7 @@ describe('the notification list', () => {
 
 describe('e-mail preferences', () => {
 	it('starts with the kinds that ask for action, and keeps exactly what the user ticks', () => {
-		expect([...emailKindsOf(f.db, f.ids.amira)].sort()).toEqual(['countersignature-requested', 'decision-sent-back', 'resubmission-requested']);
+		expect([...emailKindsOf(f.db, f.ids.amira)].sort()).toEqual(['countersignature-requested', 'decision-sent-back', 'iqa-action-overdue', 'iqa-action-set', 'resubmission-requested', 'work-ready-for-iqa']);
 		setEmailKinds(f.db, f.ids.amira, ['decision', 'assignment-due']);
 		expect([...emailKindsOf(f.db, f.ids.amira)].sort()).toEqual(['assignment-due', 'decision']);
 		setEmailKinds(f.db, f.ids.amira, []);
@@ -77,11 +77,11 @@ describe('e-mail preferences', () => {
 
 	it('offers each person the kinds their roles receive, and a save leaves the kinds not offered at their default', () => {
 		expect(kindsFor(['learner'])).toEqual(['decision', 'resubmission-requested', 'assignment-due', 'assignment-overdue']);
-		expect(kindsFor(['assessor'])).toEqual(['countersignature-requested', 'decision-countersigned', 'decision-sent-back']);
+		expect(kindsFor(['assessor'])).toEqual(['countersignature-requested', 'decision-countersigned', 'decision-sent-back', 'iqa-action-set', 'iqa-action-due', 'iqa-action-overdue']);
 		expect(kindsFor(['admin'])).toEqual([]);
 		setEmailKinds(f.db, f.ids.tomas, [], new Date(), kindsFor(['learner']));
 		// The learner's choices are cleared; an assessor's kind they were not shown keeps its default.
-		expect([...emailKindsOf(f.db, f.ids.tomas)].sort()).toEqual(['countersignature-requested', 'decision-sent-back']);
+		expect([...emailKindsOf(f.db, f.ids.tomas)].sort()).toEqual(['countersignature-requested', 'decision-sent-back', 'iqa-action-overdue', 'iqa-action-set', 'work-ready-for-iqa']);
 	});
 });
 

@@ -25,6 +25,7 @@ import { findScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios'
 import { COVERAGE_LABELS, learnerCoverage, type CoverageRow } from '$lib/server/coverage';
 import { OUTCOME_LABELS } from '$lib/server/assessment';
 import { countersignaturesOf } from '$lib/server/assessment/decisions';
+import { signedIqaOutcomes, type SignedIqaOutcome } from '$lib/server/iqa/records';
 import { observationsOf, testimoniesOf } from '$lib/server/other-evidence';
 
 export type PortfolioKind = PortfolioDocument['kind'];
@@ -75,6 +76,11 @@ export interface PortfolioDecision {
 	 * their sending it back, or null while it waits (then it does not count). Absent otherwise.
 	 */
 	countersignature?: { outcome: 'countersigned' | 'sent-back'; signedName: string; signedAt: string; signatureHash: string; comment: string } | null;
+	/**
+	 * The IQA's signed rounds on this decision when it was sampled (issue 17): outcome, signer, time and
+	 * hash only — the IQA's feedback to the assessor never reaches the learner. Absent when not sampled.
+	 */
+	iqa?: SignedIqaOutcome[];
 }
 
 export interface PortfolioAttempt {
@@ -213,6 +219,7 @@ function attemptContent(db: Db, view: AttemptView, learnerName: string): Portfol
 	const signed = db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, view.id)).orderBy(asc(assessmentDecision.sequence)).all();
 	const newest = signed.at(-1);
 	const countersignatures = countersignaturesOf(db, signed.filter((d) => d.requiresCountersignature).map((d) => d.id));
+	const sampled = signedIqaOutcomes(db, 'simulation', signed.map((d) => d.id));
 	const decisions: PortfolioDecision[] = signed
 		.filter((d) => d.learnerId === view.ownerId)
 		.reverse()
@@ -230,7 +237,8 @@ function attemptContent(db: Db, view: AttemptView, learnerName: string): Portfol
 			signedAt: d.signedAt,
 			evidenceHash: d.evidenceHash,
 			signatureHash: d.signatureHash,
-			...(d.requiresCountersignature ? { countersignature: countersignatureOf(countersignatures.get(d.id)) } : {})
+			...(d.requiresCountersignature ? { countersignature: countersignatureOf(countersignatures.get(d.id)) } : {}),
+			...(sampled.has(d.id) ? { iqa: sampled.get(d.id) } : {})
 		}));
 	return {
 		id: view.id,

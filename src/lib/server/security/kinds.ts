@@ -13,6 +13,7 @@ export const SECURITY_EVENT_GROUPS = {
 	settings: 'Centre settings',
 	quality: 'Quality assurance',
 	exports: 'Exports',
+	records: 'Records and retention',
 	refusals: 'Refused requests'
 } as const;
 export type SecurityEventGroup = keyof typeof SECURITY_EVENT_GROUPS;
@@ -47,11 +48,18 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'assessor-profile.changed': { label: 'Assessor profile changed (status, risk, notes)', group: 'quality' },
 	'decision.countersigned': { label: 'Trainee assessor’s decision countersigned', group: 'quality' },
 	'decision.sent-back': { label: 'Trainee assessor’s decision sent back', group: 'quality' },
+	'iqa-sample.signed': { label: 'IQA sample round signed', group: 'quality' },
+	'work.locked': { label: 'Sampled work locked after the IQA agreed', group: 'quality' },
+	'work.unlocked': { label: 'Locked work unlocked by an administrator', group: 'quality' },
 	'export.portfolio': { label: 'Portfolio PDF issued', group: 'exports' },
 	'export.evidence-pack': { label: 'Evidence pack issued (ZIP)', group: 'exports' },
 	'export.results-csv': { label: 'Cohort results downloaded (CSV)', group: 'exports' },
 	'export.scenario': { label: 'Scenario file downloaded', group: 'exports' },
-	'access.refused': { label: 'Request refused (no permission)', group: 'refusals' }
+	'access.refused': { label: 'Request refused (no permission)', group: 'refusals' },
+	'learner-standing.changed': { label: 'Learner’s programme standing changed', group: 'records' },
+	'legal-hold.placed': { label: 'Legal hold placed on a learner’s records', group: 'records' },
+	'legal-hold.released': { label: 'Legal hold released', group: 'records' },
+	'records.disposed': { label: 'Learner’s records disposed of after their retention period', group: 'records' }
 };
 
 /** The types of a group, in the table's order. */

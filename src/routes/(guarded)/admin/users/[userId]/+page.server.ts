@@ -11,6 +11,7 @@ import { actorOf, requestContext } from '$lib/server/security/events';
 import { mfaStatus, resetMfa } from '$lib/server/auth/mfa';
 import { QUALIFICATION_LABELS, changeAssessorProfile, qualificationOf } from '$lib/server/assessor-profiles';
 import { ukToday } from '$lib/dates';
+import { LEARNER_STATUS_LABELS, learnerStandingOf, setLearnerStanding } from '$lib/server/retention/records';
 
 const NOT_FOUND = 'That user was not found.';
 
@@ -27,7 +28,9 @@ export const load = withRole('admin', (({ locals, params }) => {
 		roles: ROLES,
 		isMe: found.id === locals.user!.id,
 		/** An assessor's qualification status, which an administrator may also set (issue 17). */
-		qualification: found.roles.includes('assessor') ? { ...qualificationOf(db, found.id), labels: QUALIFICATION_LABELS, today: ukToday(new Date()) } : null
+		qualification: found.roles.includes('assessor') ? { ...qualificationOf(db, found.id), labels: QUALIFICATION_LABELS, today: ukToday(new Date()) } : null,
+		/** Where a learner stands in their programme: certification starts the records' retention clock. */
+		standing: found.roles.includes('learner') ? { ...learnerStandingOf(db, found.id), labels: LEARNER_STATUS_LABELS, today: ukToday(new Date()) } : null
 	};
 }) satisfies PageServerLoad);
 
@@ -69,6 +72,22 @@ export const actions = actionsWithRole('admin', {
 		if (result.ok) return { action: 'qualification', message: 'The assessor’s status is saved.' };
 		if (result.error.code === 'assessor.not-found') error(404, { message: NOT_FOUND });
 		return fail(400, { action: 'qualification', qualificationValues: values, errors: result.error.fields ?? {} });
+	},
+	standing: async (event) => {
+		const form = await postedForm(event.request);
+		const values = {
+			status: text(form, 'status', { max: 20 }),
+			statusOn: text(form, 'statusOn', { max: 20, trim: true }),
+			certifiedOn: text(form, 'certifiedOn', { max: 20, trim: true }),
+			note: text(form, 'note', { max: 4000 })
+		};
+		const db = getDb();
+		const found = findCentreUser(db, event.locals.user!.organisationId, event.params.userId);
+		if (!found) error(404, { message: NOT_FOUND });
+		if (!found.roles.includes('learner')) return fail(400, { action: 'standing', standingValues: values, errors: { status: 'Only a learner has a programme standing.' } as Partial<Record<string, string>> });
+		const result = setLearnerStanding(db, event.locals.user!.organisationId, found.id, values, actorOf(event));
+		if (result.ok) return { action: 'standing', message: 'The learner’s standing is saved.' };
+		return fail(400, { action: 'standing', standingValues: values, errors: result.errors as Partial<Record<string, string>> });
 	},
 	resetMfa: async (event) => {
 		const { request, locals, params } = event;
