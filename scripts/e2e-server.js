@@ -10,6 +10,8 @@ const dir = 'tests/.artifacts';
 const serverDir = `${dir}/server-${port}`;
 mkdirSync(dir, { recursive: true });
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${dir}/e2e-${port}.db${suffix}`, { force: true });
+// Uploaded evidence files of this run (tests/e2e/workplace-evidence.spec.ts reads them back).
+rmSync(`${dir}/uploads-${port}`, { recursive: true, force: true });
 buildIfStale();
 rmSync(serverDir, { recursive: true, force: true });
 cpSync('build', serverDir, { recursive: true });

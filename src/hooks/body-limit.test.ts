@@ -66,6 +66,13 @@ describe('bodyLimitFor', () => {
 		expect(bodyLimitFor('/(guarded)/admin/users/import', FORM, 4 * MB)).toBeGreaterThan(250_000);
 	});
 
+	it('takes one piece of a resumable upload (2 MB of raw bytes) only on its own route', () => {
+		const PIECE = 'application/offset+octet-stream';
+		expect(bodyLimitFor('/(guarded)/learn/uploads/[uploadId]', PIECE, 4 * MB)).toBe(2 * MB);
+		expect(bodyLimitFor('/(guarded)/learn/uploads', PIECE, 4 * MB)).toBe(DEFAULT_BODY_LIMIT);
+		expect(bodyLimitFor('/(guarded)/learn/evidence/[evidenceId]', FORM, 4 * MB)).toBe(256 * 1024);
+	});
+
 	it('never allows more than the server-wide bound', () => {
 		expect(bodyLimitFor('/(guarded)/author/scenarios/[scenarioId]/edit', FORM, 100 * 1024)).toBe(100 * 1024);
 	});

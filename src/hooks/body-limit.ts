@@ -19,6 +19,7 @@ import { MAX_SOURCE_BYTES } from '$lib/server/authoring';
 import { IMPORT_MAX_BYTES } from '$lib/server/user-admin';
 import { uploadLimitBytes } from '$lib/server/portfolio/documents';
 import { refusal } from '$lib/server/auth/refusal';
+import { UPLOAD_CHUNK_BYTES } from '$lib/server/uploads/storage';
 
 const KB = 1024;
 
@@ -56,7 +57,10 @@ function routeLimits(outerBound: number): Record<string, RouteLimit> {
 		'/(guarded)/assess/attempts/[attemptId]': { form: LONG_TEXT_LIMIT },
 		'/(guarded)/assess/learners/[learnerId]': { form: LONG_TEXT_LIMIT },
 		'/(guarded)/learn/attempts/[attemptId]/reflection': { form: LONG_TEXT_LIMIT },
-		'/(guarded)/learn/evidence': { form: LONG_TEXT_LIMIT }
+		'/(guarded)/learn/evidence': { form: LONG_TEXT_LIMIT },
+		'/(guarded)/learn/evidence/[evidenceId]': { form: LONG_TEXT_LIMIT },
+		// One piece of a resumable upload (tus PATCH, raw bytes): the file arrives in pieces of at most this.
+		'/(guarded)/learn/uploads/[uploadId]': { form: UPLOAD_CHUNK_BYTES }
 	};
 }
 

@@ -43,6 +43,8 @@ interface Foreign {
 	sampleId: string;
 	/** Ola's submitted workplace evidence: only her own cohort's assessor may judge it. */
 	evidenceId: string;
+	/** A file stored on a draft of Ola's workplace evidence. */
+	uploadId: string;
 }
 
 /** Which foreign id goes in which parameter; `null`: the parameter names something every holder of the area's role may see. */
@@ -63,7 +65,8 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		planId: OTHER_PLAN,
 		sampleId: foreign.sampleId,
 		accessId: OTHER_GRANT,
-		evidenceId: foreign.evidenceId
+		evidenceId: foreign.evidenceId,
+	uploadId: foreign.uploadId
 	};
 	return param in values ? values[param] : undefined;
 }
@@ -74,6 +77,8 @@ function mayLegitimatelySee(role: Role, path: string, param: string): boolean {
 	if (role === 'admin' && (param === 'userId' || param === 'learnerId') && path.startsWith('/admin')) return true;
 	// The centre's IQA may have the evidence pack of every learner of the centre (issue 17, item 6), Ola included.
 	if (role === 'iqa' && param === 'learnerId' && path.startsWith('/iqa/learners/')) return true;
+	// A stored upload is for the centre's IQAs and administrators too (uploads/access.ts), Ola's included.
+	if ((role === 'iqa' || role === 'admin') && param === 'uploadId' && path.startsWith('/uploads/')) return true;
 	return false;
 }
 
@@ -96,6 +101,20 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const olaClient = await requestContextAsOwn(ola);
 		const started = await olaClient.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });
 		expect(started.status()).toBe(303);
+		// A draft of Ola's workplace evidence with a file on it, sent as the browser sends one (tus).
+		const evidence = await olaClient.post('/learn/evidence/new', { form: { title: 'Ola’s call notes' }, maxRedirects: 0 });
+		expect(evidence.status()).toBe(303);
+		const draftEvidenceId = evidence.headers()['location']!.split('/').pop()!;
+		const file = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
+		const tus = { 'Tus-Resumable': '1.0.0' };
+		const created = await olaClient.post('/learn/uploads', {
+			headers: { ...tus, 'Upload-Length': String(file.byteLength), 'Upload-Metadata': `filename ${btoa('notes.pdf')},evidence ${btoa(draftEvidenceId)}` },
+			maxRedirects: 0
+		});
+		expect(created.status()).toBe(201);
+		const uploadId = created.headers()['location']!.split('/').pop()!;
+		const sent = await olaClient.patch(`/learn/uploads/${uploadId}`, { headers: { ...tus, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, data: file });
+		expect(sent.status()).toBe(204);
 		await olaClient.dispose();
 		// Another centre with a cohort and an assessor of its own: nobody here may open them.
 		const rw = new Database(e2eDatabasePath(), { fileMustExist: true });
@@ -137,7 +156,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 			.prepare(`INSERT OR IGNORE INTO eqa_access (id, organisation_id, eqa_user_id, cohort_id, starts_on, ends_on, invited_by, invited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 			.run(OTHER_GRANT, OTHER_CENTRE, elsewhereEqa.id, OTHER_COHORT, today, '2099-12-31', elsewhere.id, now);
 		grants.close();
-		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId, evidenceId };
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId, evidenceId, uploadId };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
@@ -148,7 +167,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 	});
 
 	test('every route parameter has a foreign object to try', () => {
-		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', sampleId: 'x', evidenceId: 'e' }) === undefined))];
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', sampleId: 'x', evidenceId: 'e', uploadId: 'u' }) === undefined))];
 		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
 	});
 
@@ -184,11 +203,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 						expect(response.status(), where).toBe(404);
 						expect(await response.text(), `${where}: nothing of it shown`).not.toContain(value);
 					} else {
-						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId, OTHER_GRANT]);
+						const before = fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId, foreign.evidenceId, foreign.uploadId, OTHER_GRANT]);
 						const response = await client.post(url, { form: { probe: 'object-access', expectedActionSeq: '1', name: 'x', dueOn: '2099-01-01' }, maxRedirects: 0 });
 						expect(response.status(), where).toBeGreaterThanOrEqual(400);
 						expect(response.status(), `${where}: no server error`).toBeLessThan(500);
-						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId, OTHER_GRANT]), `${where}: changed nothing`).toBe(before);
+						expect(fingerprint(db, [foreign.attemptId, foreign.learnerId, foreign.assessorId, OTHER_CENTRE, OTHER_COHORT, OTHER_SCENARIO, OTHER_PLAN, foreign.sampleId, foreign.evidenceId, foreign.uploadId, OTHER_GRANT]), `${where}: changed nothing`).toBe(before);
 					}
 				}
 			}

@@ -12,6 +12,7 @@ import { baseURL } from './support/mfa';
 import { discoverRoutes, oneRoleFor } from './support/routes';
 import { submittedEvidence } from './support/workplace';
 import { testPng } from '../../src/lib/server/workplace/testing';
+import { jpegWithGps } from '../../src/lib/server/uploads/testing';
 
 /**
  * Every page a role can reach, generated from src/routes like the route matrix: each is loaded once at
@@ -81,6 +82,8 @@ interface Made {
 	accessId: string;
 	/** The learner's submitted workplace evidence with a photo: the assessor's review of it. */
 	evidenceId: string;
+	/** A draft of the learner's workplace evidence with a stored photo: their own page, with the upload component. */
+	draftEvidenceId: string;
 }
 
 /** The value of a route parameter on a route, from the objects made for the test. */
@@ -108,7 +111,7 @@ function valueFor(routeId: string, param: string, made: Made): string | undefine
 		case 'accessId':
 			return made.accessId;
 		case 'evidenceId':
-			return made.evidenceId;
+			return routeId.includes('/learn/') ? made.draftEvidenceId : made.evidenceId;
 		case 'topic':
 			// The help topic with the widest example (a list of fields on one line).
 			return 'customers';
@@ -187,6 +190,20 @@ test.describe('every page at desktop and phone widths', () => {
 		await expect.poll(() => mailTo(forgetful.email).length).toBe(1);
 		const resetToken = resetPathIn(mailTo(forgetful.email)[0]!).split('/').pop()!;
 
+		// A draft of workplace evidence with a file on it, sent as the page's upload component sends one (tus).
+		const started = await learnerPage.request.post('/learn/evidence/new', { form: { title: 'Responsive check: a long title for a photo of the address change form' }, headers: { origin: baseURL(), accept: 'text/html' }, maxRedirects: 0 });
+		expect(started.status()).toBe(303);
+		const draftEvidenceId = started.headers()['location']!.split('/').pop()!;
+		const photo = Buffer.from(jpegWithGps());
+		const tus = { 'Tus-Resumable': '1.0.0' };
+		const created = await learnerPage.request.post('/learn/uploads', {
+			headers: { ...tus, 'Upload-Length': String(photo.byteLength), 'Upload-Metadata': `filename ${btoa('a-photo-with-a-rather-long-file-name-of-the-address-change-form.jpg')},evidence ${btoa(draftEvidenceId)}` },
+			maxRedirects: 0
+		});
+		expect(created.status()).toBe(201);
+		const sent = await learnerPage.request.patch(created.headers()['location']!, { headers: { ...tus, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, data: photo });
+		expect(sent.status()).toBe(204);
+
 		const planned = await pages.get('iqa')!.request.post('/iqa/plans?/create', { form: { cohortId: cohort.id, qualificationTitle: 'Process information about customers' }, headers: { origin: baseURL(), accept: 'text/html' }, maxRedirects: 0 });
 		expect(planned.status()).toBe(303);
 		const planId = planned.headers()['location']!.split('/').pop()!;
@@ -199,7 +216,7 @@ test.describe('every page at desktop and phone widths', () => {
 			files: [{ name: 'a-rather-long-file-name-for-the-photo-of-the-completed-identity-form.png', mediaType: 'image/png', bytes: testPng(900, 600) }]
 		});
 
-		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId, sampleId, accessId, evidenceId };
+		made = { learner: people.learner, assessorId: people.assessor.id, cohortId: cohort.id, openAttempt, submittedAttempt, ownScenario, previewAttempt, resetToken, planId, sampleId, accessId, evidenceId, draftEvidenceId };
 	});
 
 	test.afterAll(async () => {
@@ -207,7 +224,7 @@ test.describe('every page at desktop and phone widths', () => {
 	});
 
 	test('every page parameter has an object of the test’s own to show', () => {
-		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p', sampleId: 'x', accessId: 'g', evidenceId: 'e' };
+		const fake: Made = { learner: { id: 'l' } as OwnUser, assessorId: 's', cohortId: 'c', openAttempt: 'a', submittedAttempt: 'a', ownScenario: 's', previewAttempt: 'p', resetToken: 't', planId: 'p', sampleId: 'x', accessId: 'g', evidenceId: 'e', draftEvidenceId: 'd' };
 		const unknown = [...new Set(PAGES.flatMap((r) => params(r.id).filter((p) => valueFor(r.id, p, fake) === undefined)))];
 		expect(unknown, 'route parameters with no object in pages-responsive.spec.ts').toEqual([]);
 	});

@@ -73,7 +73,7 @@ export function requiredRole(path: string): RoleName | readonly RoleName[] | 'si
 	if (shared) return shared.roles;
 	const first = path.split('/')[1] ?? '';
 	if (first in AREA_ROLE) return AREA_ROLE[first]!;
-	if (first === 'account' || first === 'notifications') return 'signed-in';
+	if (first === 'account' || first === 'notifications' || first === 'uploads') return 'signed-in';
 	return null;
 }
 

@@ -43,7 +43,7 @@ describe('access decided from the matched route', () => {
 			const shared = sharedRoles(id);
 			if (shared) expect(requirement, id).toEqual({ kind: 'any-role', roles: shared });
 			else if (area && area in AREA_ROLE) expect(requirement, id).toEqual({ kind: 'role', role: AREA_ROLE[area] });
-			else if (area === 'account' || area === 'notifications') expect(requirement, id).toEqual({ kind: 'signed-in' });
+			else if (area === 'account' || area === 'notifications' || area === 'uploads') expect(requirement, id).toEqual({ kind: 'signed-in' });
 			else if (id === '/(guarded)') continue; // the group's own layout, never a route of its own
 			else expect(requirement.kind, id).toBe('public');
 		}

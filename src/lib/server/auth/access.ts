@@ -31,8 +31,11 @@ export type AccessRequirement =
  */
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/', '/login', '/login/forgot', '/login/reset/[token]', '/logout', '/verify']);
 
-/** Routes of a signed-in user's own account and notifications, whatever their roles. */
-const SIGNED_IN_PREFIXES = ['/(guarded)/account', '/(guarded)/notifications'];
+/**
+ * Routes of a signed-in user's own account and notifications, whatever their roles; and uploaded
+ * files, which each file's own rule decides (uploads/access.ts, canReadUpload).
+ */
+const SIGNED_IN_PREFIXES = ['/(guarded)/account', '/(guarded)/notifications', '/(guarded)/uploads'];
 
 function within(routeId: string, prefix: string): boolean {
 	return routeId === prefix || routeId.startsWith(prefix + '/');

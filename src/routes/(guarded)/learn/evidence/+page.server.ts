@@ -5,10 +5,20 @@ import { ukToday } from '$lib/dates';
 import { readForm } from '$lib/form-data';
 import { EVIDENCE_LIMITS, observationsOf, recordTestimony, testimoniesOf, testimonyFromForm } from '$lib/server/other-evidence';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
+import { workplaceEvidenceList } from '$lib/server/workplace/learner-evidence';
 
 export const load = withRole('learner', (({ locals }) => {
 	const db = getDb();
 	return {
+		workplace: workplaceEvidenceList(db, locals.user!.id).map((item) => ({
+			id: item.id,
+			title: item.title,
+			state: item.state,
+			criteria: item.criteria,
+			files: item.files.filter((f) => f.state === 'stored').length,
+			updatedAt: item.updatedAt,
+			submittedAt: item.submittedAt
+		})),
 		testimonies: testimoniesOf(db, locals.user!.id),
 		observations: observationsOf(db, locals.user!.id),
 		limits: EVIDENCE_LIMITS,

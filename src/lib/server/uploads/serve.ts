@@ -1,0 +1,44 @@
+/**
+ * Serving a stored upload. Never with a type the browser could run: the media type found in the
+ * content (kinds.ts), `nosniff`, a sandbox CSP (a PDF's scripts or an SVG-in-disguise cannot run
+ * with the site's rights), and `attachment` for everything except photos and PDFs.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import type { Db } from '$lib/core/database';
+import { upload, type Upload } from '$lib/server/db/evidence';
+import { canReadUpload, type UploadReader } from './access';
+import { kindOfMediaType, UPLOAD_KINDS } from './kinds';
+import { storedPath } from './storage';
+
+/** The upload if it is stored and the user may read it. */
+export function storedUploadFor(db: Db, user: UploadReader, uploadId: string): Upload | undefined {
+	const row = db.select().from(upload).where(eq(upload.id, uploadId)).get();
+	return row && canReadUpload(db, user, row) ? row : undefined;
+}
+
+/** RFC 6266 / RFC 8187: an ASCII fallback and the real name, percent-encoded. */
+export function contentDisposition(kind: 'inline' | 'attachment', fileName: string): string {
+	const fallback = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+	return `${kind}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export function uploadResponse(file: Upload): Response {
+	const kind = kindOfMediaType(file.mediaType);
+	const inline = kind !== undefined && UPLOAD_KINDS[kind].inline;
+	const path = storedPath(file.storageKey);
+	const size = statSync(path).size;
+	const stream = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+	return new Response(stream, {
+		headers: {
+			'Content-Length': String(size),
+			'Content-Type': kind ? UPLOAD_KINDS[kind].mediaType : 'application/octet-stream',
+			'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', file.fileName),
+			'X-Content-Type-Options': 'nosniff',
+			'Content-Security-Policy': 'sandbox',
+			'Cross-Origin-Resource-Policy': 'same-origin',
+			'Cache-Control': 'private, no-store'
+		}
+	});
+}
