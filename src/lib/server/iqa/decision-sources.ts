@@ -7,6 +7,7 @@ import type { Db } from '$lib/core/database';
 import type { SampleDecisionKind } from '$lib/server/db/quality';
 import type { SampleMethod } from '$lib/server/db/sampling';
 import { decisionsInForce } from '$lib/server/assessment';
+import { workplaceDecisionsCounting } from '$lib/server/workplace/decisions';
 
 /** A decision that counts, as the sampling plan sees it. */
 export interface ListedDecision {
@@ -42,8 +43,24 @@ export const simulationDecisions: DecisionSource = (db, learnerIds) =>
 		)
 	);
 
-/** Every source of decisions; workplace decisions (their own table) join here. */
-export const DECISION_SOURCES: readonly DecisionSource[] = [simulationDecisions];
+/** Decisions on workplace evidence (their own table): the learner's files and STAR account. */
+export const workplaceDecisions: DecisionSource = (db, learnerIds) =>
+	learnerIds.flatMap((learnerId) =>
+		workplaceDecisionsCounting(db, learnerId).map(
+			(d): ListedDecision => ({
+				kind: 'workplace',
+				decisionId: d.id,
+				learnerId: d.learnerId,
+				assessorId: d.assessorId,
+				signedAt: d.signedAt,
+				criteria: d.criteria.map((c) => c.code),
+				methods: ['workplace-evidence']
+			})
+		)
+	);
+
+/** Every source of decisions. */
+export const DECISION_SOURCES: readonly DecisionSource[] = [simulationDecisions, workplaceDecisions];
 
 /** The decisions that count of the learners given, from every source, oldest first. */
 export function countedDecisions(db: Db, learnerIds: readonly string[], sources: readonly DecisionSource[] = DECISION_SOURCES): ListedDecision[] {

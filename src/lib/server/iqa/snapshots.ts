@@ -9,6 +9,8 @@ import type { Db } from '$lib/core/database';
 import { assessmentDecision } from '$lib/server/db/assessment';
 import type { IqaSample, SampleDecisionKind } from '$lib/server/db/quality';
 import { countersignaturesOf } from '$lib/server/assessment/decisions';
+import { workplaceDecision } from '$lib/server/db/workplace-decisions';
+import { workplaceCountersignaturesOf } from '$lib/server/workplace/decisions';
 import { refused, type IqaResult } from './results';
 
 /** One criterion as the assessor judged it. */
@@ -75,14 +77,38 @@ function simulationSnapshot(db: Db, decisionId: string): IqaResult<SampleSnapsho
 	};
 }
 
-/**
- * WIRE AT MERGE (issue 17, judge helper): a workplace decision's snapshot comes from
- * `workplaceDecisionSnapshot(db, decisionId)` in src/lib/server/workplace/decisions.ts, mapped into
- * a SampleSnapshot (kind 'workplace', its assessor, countersigner, outcome, criteria; the rest as
- * `detail`). Until then sampling one is refused with this message and nothing is recorded.
- */
-function workplaceSnapshot(_db: Db, _decisionId: string): IqaResult<SampleSnapshot> {
-	return refused('sample.snapshot-unavailable', 'Workplace evidence decisions cannot be sampled yet: this centre’s version does not record them. Nothing was recorded.');
+/** A workplace evidence decision: the decision row, the evidence as judged (STAR, files and hashes), the countersignature. */
+function workplaceSnapshot(db: Db, decisionId: string): IqaResult<SampleSnapshot> {
+	const d = db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)).get();
+	if (!d) return refused('sample.snapshot-unavailable', 'The sampled decision is no longer on record: nothing can be sampled.');
+	const c = workplaceCountersignaturesOf(db, [d.id]).get(d.id);
+	return {
+		ok: true,
+		value: {
+			kind: 'workplace',
+			decisionId: d.id,
+			learnerId: d.learnerId,
+			assessor: { id: d.assessorId, name: d.signedName },
+			countersigner: c ? { id: c.countersignerId, name: c.signedName, outcome: c.outcome, signedAt: c.signedAt, signatureHash: c.signatureHash } : null,
+			outcome: d.outcome,
+			feedback: d.feedback,
+			signedAt: d.signedAt,
+			signatureHash: d.signatureHash,
+			criteria: d.criteria.map((j) => ({ code: j.code, met: j.met, feedback: j.feedback })),
+			detail: {
+				evidenceId: d.evidenceId,
+				sequence: d.sequence,
+				supersedesId: d.supersedesId,
+				nextSteps: d.nextSteps,
+				assessorNote: d.assessorNote,
+				evidenceHash: d.evidenceHash,
+				evidence: d.evidence ?? null,
+				hashEncoding: d.hashEncoding,
+				requiresCountersignature: d.requiresCountersignature,
+				countersignature: c ? { id: c.id, outcome: c.outcome, comment: c.comment, decisionSignatureHash: c.decisionSignatureHash } : null
+			}
+		}
+	};
 }
 
 /** The snapshot of the sampled decision as it stands now. */
@@ -92,6 +118,6 @@ export function takeSnapshot(db: Db, sample: Pick<IqaSample, 'decisionKind' | 'd
 
 /** Who countersigned the sampled decision, without taking a snapshot (the own-work rule before sampling starts). */
 export function countersignerOf(db: Db, sample: Pick<IqaSample, 'decisionKind' | 'decisionId'>): string | null {
-	if (sample.decisionKind !== 'simulation') return null;
+	if (sample.decisionKind === 'workplace') return workplaceCountersignaturesOf(db, [sample.decisionId]).get(sample.decisionId)?.countersignerId ?? null;
 	return countersignaturesOf(db, [sample.decisionId]).get(sample.decisionId)?.countersignerId ?? null;
 }

@@ -5,6 +5,7 @@
  * refused, a trainee's met or not-yet-met decision counts only once countersigned, and a request for
  * a resubmission returns the evidence to the learner as a draft.
  */
+import { isWorkLocked } from '$lib/server/iqa/locks';
 import { eq } from 'drizzle-orm';
 import { CANONICAL_ENCODING, CanonicalJsonError } from '$lib/core';
 import { writeTransaction, type Db } from '$lib/core/database';
@@ -25,7 +26,7 @@ import { countersignErrors, countersignRefusal, countersignatureHashOf, normalis
 import type { Signer } from '$lib/server/assessment/signing';
 import { judgedWorkplaceEvidence, workplaceCountersignaturesOf, workplaceDecisionsOf, workplaceEvidenceHashOf, workplaceSignatureHashOf } from './decisions';
 
-export type WorkplaceErrorCode = 'evidence.not-found' | 'decision.invalid' | 'decision.already-signed' | 'decision.superseded' | 'evidence.not-submitted' | 'evidence.not-json' | 'countersignature.invalid' | 'countersignature.refused';
+export type WorkplaceErrorCode = 'evidence.not-found' | 'decision.locked' | 'decision.invalid' | 'decision.already-signed' | 'decision.superseded' | 'evidence.not-submitted' | 'evidence.not-json' | 'countersignature.invalid' | 'countersignature.refused';
 export type WorkplaceResult<T> = { ok: true; value: T } | { ok: false; error: { code: WorkplaceErrorCode; message: string; fields?: Record<string, string> } };
 
 export const WORKPLACE_NOT_FOUND = { ok: false, error: { code: 'evidence.not-found', message: 'That workplace evidence was not found.' } } as const satisfies WorkplaceResult<never>;
@@ -88,6 +89,12 @@ export function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: string
 		if (latest && values.supersedes !== latest.id) {
 			const when = `${latest.signedName} signed a decision (${OUTCOME_LABELS[latest.outcome].toLowerCase()}) on ${latest.signedAt.slice(0, 16).replace('T', ' ')} UTC`;
 			return { ok: false, error: { code: values.supersedes === '' ? 'decision.already-signed' : 'decision.superseded', message: `A signed decision cannot be edited: ${when}. Reload the page to read it.` } };
+		}
+		if (latest && isWorkLocked(db, 'workplace', latest.id)) {
+			return {
+				ok: false,
+				error: { code: 'decision.locked', message: 'This decision is locked: the IQA sampled it and agreed. A new decision cannot supersede it unless a centre administrator unlocks it.' }
+			};
 		}
 		if (!latest && values.supersedes !== '') return { ok: false, error: { code: 'decision.superseded', message: 'The decision your form names is not one of this evidence’s. Reload the page and try again.' } };
 		const current = db.select({ state: workplaceEvidence.state }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)).get();
