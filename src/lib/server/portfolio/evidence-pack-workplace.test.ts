@@ -14,6 +14,7 @@ import { actorFor } from '$lib/server/iqa/testing';
 import type { SampleSnapshot } from '$lib/server/iqa/snapshots';
 import { countersignWorkplaceDecision, signWorkplaceDecision } from '$lib/server/workplace/signing';
 import { submittedWorkplaceEvidence, testPng } from '$lib/server/workplace/testing';
+import { verifyPack as verifyPackOffThread } from './evidence-pack-check';
 import { issueEvidencePack, manifestHashOf, type Manifest, type PackFile } from './evidence-pack';
 import { openArchive, verifyPack } from './evidence-pack-check';
 
@@ -39,7 +40,7 @@ const idOf = (email: string) => f.db.select({ id: user.id }).from(user).where(eq
 const zip = async (files: PackFile[]) => zipSync(Object.fromEntries(files.map((file) => [file.path, file.bytes])));
 
 /** Amira's evidence, met by Dafydd (a trainee), countersigned by Gareth, sampled by Helen who set an action. */
-function sampledEvidence(title = TITLE) {
+function sampledEvidence(title = TITLE, submittedAt = '2026-03-01T09:00:00.000Z') {
 	const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, {
 		organisationId: DEMO_ORGANISATION_ID,
 		learnerId: f.ids.amira,
@@ -51,7 +52,7 @@ function sampledEvidence(title = TITLE) {
 			{ name: 'identity-form.png', mediaType: 'image/png', bytes: testPng(60, 40) }
 		],
 		uploadDir: uploads,
-		submittedAt: '2026-03-01T09:00:00.000Z'
+		submittedAt
 	});
 	const signed = signWorkplaceDecision(f.db, { id: idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' }, evidenceId, {
 		outcome: 'met',
@@ -90,7 +91,7 @@ async function pack() {
 describe('workplace evidence in the evidence pack', () => {
 	it('packs every file under workplace/<item title>/<file name>, sanitised and unique, with the bytes uploaded', async () => {
 		const { uploadIds } = sampledEvidence();
-		sampledEvidence(TITLE); // the same title again: its own folder
+		sampledEvidence(TITLE, '2026-03-02T09:00:00.000Z'); // the same title again, a day later: its own folder
 		const { files, manifest } = await pack();
 		const workplace = Object.keys(files).filter((p) => p.startsWith('workplace/')).sort();
 		expect(workplace).toEqual(
@@ -164,4 +165,19 @@ describe('workplace evidence in the evidence pack', () => {
 		const swapped = zipSync({ ...files, [path]: testPng(30, 30) });
 		expect(await verifyPack(f.db, swapped, openArchive)).toMatchObject({ outcome: 'files-changed', changed: [path], missing: [], added: [] });
 	});
+
+	it('stores workplace files as uploaded, so a highly compressible one never looks like a zip bomb to /verify', async () => {
+		submittedWorkplaceEvidence(f.db, {
+			organisationId: DEMO_ORGANISATION_ID,
+			learnerId: f.ids.amira,
+			title: 'Shift rota',
+			criteria: ['PC01'],
+			files: [{ name: 'rota.txt', mediaType: 'text/plain', bytes: new Uint8Array(400_000).fill(0x61) }],
+			uploadDir: uploads
+		});
+		// Zipped in the worker, as a download is.
+		const issued = (await issueEvidencePack(f.db, f.ids.amira, { origin: 'https://custodian.example', issuedBy: f.ids.amira }))!;
+		expect(Object.keys(unzipSync(issued.bytes))).toContain('workplace/Shift rota/rota.txt');
+		expect(await verifyPackOffThread(f.db, issued.bytes)).toMatchObject({ outcome: 'unchanged', repacked: false });
+	}, 60_000);
 });
