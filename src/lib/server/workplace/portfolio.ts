@@ -4,6 +4,7 @@
  * their countersignatures; and the bytes of its JPEG and PNG files, read from storage and checked
  * against their SHA-256, for the PDF to embed. Never the assessor's private note.
  */
+import { uploadDir } from '$lib/server/uploads/storage';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -98,7 +99,7 @@ export function workplacePortfolio(db: Db, learnerId: string): PortfolioWorkplac
  * (uploads/storage.ts uploadDir) decides it.
  */
 function uploadRoot(): string {
-	return resolve(process.env.UPLOAD_DIR ?? 'data/uploads');
+	return uploadDir();
 }
 
 /** Images larger than this are listed with their hash but not drawn: the PDF is not a copy of the media. */
