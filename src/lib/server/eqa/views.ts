@@ -4,6 +4,8 @@
  * evidence, the decisions with their signatures and countersignatures, witness testimony and
  * observations. Read-only; the caller has checked the grant (grants.ts, openGrant) and logs the view.
  */
+import { workplaceEvidenceList } from '$lib/server/workplace/learner-evidence';
+import { workplaceDecisionsForLearner } from '$lib/server/workplace/decisions';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { getAttempt } from '$lib/sim/runtime';
@@ -91,6 +93,26 @@ export interface SampledLearnerView {
 	testimonies: TestimonyView[];
 	observations: ObservationView[];
 	documents: ReturnType<typeof documentsOf>;
+	/** Workplace evidence the learner submitted (or that was judged), with its files and decisions. */
+	workplace: ReturnType<typeof workplaceForEqa>;
+}
+
+/** The learner's submitted workplace evidence as the EQA reads it: STAR, declaration, files with hashes, decisions. */
+function workplaceForEqa(db: Db, learnerId: string) {
+	return workplaceEvidenceList(db, learnerId)
+		.map((item) => ({ item, decisions: workplaceDecisionsForLearner(db, learnerId, item.id) }))
+		.filter(({ item, decisions }) => item.state === 'submitted' || decisions.length > 0)
+		.map(({ item, decisions }) => ({
+			id: item.id,
+			title: item.title,
+			star: { situation: item.situation, task: item.task, action: item.action, result: item.result },
+			criteria: item.criteria,
+			declaration: item.declaration,
+			declaredAt: item.declaredAt,
+			submittedAt: item.submittedAt,
+			files: item.files.filter((f) => f.state === 'stored').map((f) => ({ id: f.id, fileName: f.fileName, mediaType: f.mediaType, byteLength: f.byteLength, sha256: f.sha256 })),
+			decisions
+		}));
 }
 
 /** One learner of the sample as the EQA sees them; undefined when the learner is not in it. */
@@ -112,7 +134,7 @@ export function sampledLearnerView(db: Db, grant: EqaAccess, learnerId: string):
 				decisions: decisions.map((d) => historyEntry(d, descriptions, false, countersignatures.get(d.id)))
 			};
 		});
-	return { learner, attempts, testimonies: testimoniesOf(db, learnerId), observations: observationsOf(db, learnerId), documents: documentsOf(db, learnerId) };
+	return { learner, attempts, testimonies: testimoniesOf(db, learnerId), observations: observationsOf(db, learnerId), documents: documentsOf(db, learnerId), workplace: workplaceForEqa(db, learnerId) };
 }
 
 /** A grant as the centre sees it: who, what, when, the sample, the report and the centre's answers. */

@@ -1,4 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { upload, workplaceEvidence } from '$lib/server/db/evidence';
+import { workplaceDecision } from '$lib/server/db/workplace-decisions';
+import { signWorkplaceDecision } from '$lib/server/workplace/signing';
+import { verifyWorkplaceDecision } from '$lib/server/workplace/decisions';
+import { submittedWorkplaceEvidence, testPng } from '$lib/server/workplace/testing';
 import { eq } from 'drizzle-orm';
 import { organisation, securityEvent } from '$lib/server/db/schema';
 import { assessmentDecision } from '$lib/server/db/assessment';
@@ -162,5 +170,42 @@ describe('retention of the centre’s records', () => {
 		expect(order.indexOf('customer_field')).toBeLessThan(order.indexOf('customer'));
 		expect(order.indexOf('redaction')).toBeLessThan(order.indexOf('rights_request'));
 		expect(order.indexOf('audit_entry')).toBeGreaterThanOrEqual(0);
+	});
+
+	it('empties workplace evidence a decision still names and deletes its files, then removes the item with the decisions', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'custodian-retention-'));
+		process.env.UPLOAD_DIR = dir;
+		try {
+			const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, { organisationId: orgOf(), learnerId: f.ids.amira, criteria: ['PC01'], files: [{ name: 'form.png', mediaType: 'image/png', bytes: testPng() }], uploadDir: dir, submittedAt: '2022-05-01T09:00:00.000Z' });
+			const key = f.db.select({ key: upload.storageKey }).from(upload).where(eq(upload.id, uploadIds[0]!)).get()!.key;
+			expect(existsSync(join(dir, key))).toBe(true);
+			const signed = signWorkplaceDecision(
+				f.db,
+				f.gareth(),
+				evidenceId,
+				{ outcome: 'met', feedback: 'Clear.', nextSteps: '', assessorNote: '', criteria: { PC01: { met: 'met', feedback: '' } }, signedName: 'Gareth Llewellyn', supersedes: '' },
+				new Date('2022-05-02T10:00:00Z')
+			);
+			if (!signed.ok) throw new Error(signed.error.message);
+			setLearnerStanding(f.db, orgOf(), f.ids.amira, { status: 'completed', statusOn: '2022-06-30', certifiedOn: '2022-07-15', note: '' }, admin(), new Date('2022-08-01T09:00:00Z'));
+			saveRetentionSettings(f.db, orgOf(), { evidenceYears: '3', decisionYears: '6' }, admin());
+
+			const first = await disposeDueRecords(f.db, orgOf(), null, new Date('2025-07-15T12:00:00Z'));
+			expect(first.map((o) => o.recordClass)).toEqual(['evidence']);
+			expect(first[0]?.counts).toMatchObject({ 'workplace evidence items': 1, 'uploaded files': 1 });
+			expect(existsSync(join(dir, key))).toBe(false);
+			expect(f.db.select().from(upload).where(eq(upload.ownerId, f.ids.amira)).all()).toEqual([]);
+			expect(f.db.select({ title: workplaceEvidence.title, action: workplaceEvidence.action }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)).get()).toEqual({ title: 'Disposed of', action: '' });
+			// The decision keeps its own copy of what it judged, and still verifies.
+			const decision = f.db.select().from(workplaceDecision).where(eq(workplaceDecision.id, signed.value.id)).get()!;
+			expect(verifyWorkplaceDecision(f.db, decision)).toMatchObject({ matches: true, evidenceCurrent: false });
+
+			const second = await disposeDueRecords(f.db, orgOf(), null, new Date('2028-07-15T12:00:00Z'));
+			expect(second.map((o) => o.recordClass)).toEqual(['decisions']);
+			expect(f.db.select().from(workplaceDecision).where(eq(workplaceDecision.learnerId, f.ids.amira)).all()).toEqual([]);
+			expect(f.db.select().from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, f.ids.amira)).all()).toEqual([]);
+		} finally {
+			delete process.env.UPLOAD_DIR;
+		}
 	});
 });

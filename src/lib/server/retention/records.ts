@@ -16,13 +16,14 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { env } from '$env/dynamic/private';
 import { writeTransaction, type Db } from '$lib/core/database';
 import { organisation, reflection, user } from '$lib/server/db/schema';
 import { assessmentDecision, assessmentDraft, decisionCountersignature, observationRecord, portfolioDocument, witnessTestimony } from '$lib/server/db/assessment';
 import { disposeSampleRecords } from '$lib/server/iqa/records';
 import { iqaSample, learnerStanding, LEARNER_STATUSES, type LearnerStatus } from '$lib/server/db/quality';
 import { upload, workplaceEvidence, workplaceEvidenceFile } from '$lib/server/db/evidence';
+import { workplaceDecision, workplaceDecisionCountersignature } from '$lib/server/db/workplace-decisions';
+import { uploadDir } from '$lib/server/uploads/storage';
 import { legalHold, recordDisposal, recordDisposalPermit, RECORD_CLASSES, type RecordClass } from '$lib/server/db/records';
 import { attempt, attemptAction, attemptDesk, attemptEvent, attemptTranscript } from '$lib/sim/schema';
 import { recordActorEvent, recordSecurityEvent, type Actor } from '$lib/server/security/events';
@@ -332,11 +333,6 @@ export function workspaceTablesInDeleteOrder(sqlite: Sqlite): string[] {
 	return order;
 }
 
-/** Where uploaded files are kept (UPLOAD_DIR, default data/uploads). */
-function uploadRoot(): string {
-	return resolve(env.UPLOAD_DIR || 'data/uploads');
-}
-
 export interface DisposalOutcome {
 	learnerId: string;
 	recordClass: RecordClass;
@@ -382,11 +378,25 @@ function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, other
 		count(counts, 'witness testimonies', db.delete(witnessTestimony).where(eq(witnessTestimony.learnerId, learnerId)).run().changes);
 		count(counts, 'observations', db.delete(observationRecord).where(eq(observationRecord.learnerId, learnerId)).run().changes);
 		const evidenceIds = db.select({ id: workplaceEvidence.id }).from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).all().map((e) => e.id);
-		if (evidenceIds.length > 0) db.delete(workplaceEvidenceFile).where(inArray(workplaceEvidenceFile.evidenceId, evidenceIds)).run();
-		count(counts, 'workplace evidence items', db.delete(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).run().changes);
+		if (evidenceIds.length > 0) {
+			db.delete(workplaceEvidenceFile).where(inArray(workplaceEvidenceFile.evidenceId, evidenceIds)).run();
+			// An item a signed decision still names keeps its row, emptied (the decision keeps its own
+			// copy of what it judged); the row goes with the decisions.
+			const judged = new Set(db.select({ id: workplaceDecision.evidenceId }).from(workplaceDecision).where(inArray(workplaceDecision.evidenceId, evidenceIds)).all().map((d) => d.id));
+			const free = evidenceIds.filter((id) => !judged.has(id));
+			if (free.length > 0) count(counts, 'workplace evidence items', db.delete(workplaceEvidence).where(inArray(workplaceEvidence.id, free)).run().changes);
+			if (judged.size > 0) {
+				const emptied = db
+					.update(workplaceEvidence)
+					.set({ title: 'Disposed of', situation: '', task: '', action: '', result: '', declaration: '' })
+					.where(inArray(workplaceEvidence.id, [...judged]))
+					.run().changes;
+				count(counts, 'workplace evidence items', emptied);
+			}
+		}
 		const uploads = db.select({ id: upload.id, storageKey: upload.storageKey }).from(upload).where(eq(upload.ownerId, learnerId)).all();
 		if (uploads.length > 0) {
-			const root = uploadRoot();
+			const root = uploadDir();
 			for (const u of uploads) {
 				const path = resolve(join(root, u.storageKey));
 				if (path.startsWith(root + sep)) files.push(path);
@@ -399,6 +409,13 @@ function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, other
 		for (const [key, n] of Object.entries(disposeSampleRecords(db, learnerId))) count(counts, key, n);
 		count(counts, 'IQA samples', db.delete(iqaSample).where(eq(iqaSample.learnerId, learnerId)).run().changes);
 		count(counts, 'signed decisions', db.delete(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)).run().changes);
+		const workplaceIds = db.select({ id: workplaceDecision.id }).from(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)).all().map((d) => d.id);
+		if (workplaceIds.length > 0) {
+			count(counts, 'countersignatures', db.delete(workplaceDecisionCountersignature).where(inArray(workplaceDecisionCountersignature.decisionId, workplaceIds)).run().changes);
+			count(counts, 'signed decisions', db.delete(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)).run().changes);
+		}
+		// Workplace evidence emptied when its class went first: its row goes now no decision names it.
+		if (otherDone) count(counts, 'workplace evidence items', db.delete(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).run().changes);
 		count(counts, 'issued documents', db.delete(portfolioDocument).where(eq(portfolioDocument.learnerId, learnerId)).run().changes);
 	}
 

@@ -1,12 +1,13 @@
 /**
  * Who may read a stored upload (GET /uploads/[uploadId]/file): its owner; an assessor of one of
  * the owner's cohorts; the centre's IQAs and admins. Another centre's upload is never readable,
- * whoever asks. (The EQA's sampled access is added where EQA access is decided.)
+ * whoever asks; an external quality assurer while one of their open grants samples the owner.
  */
 import type { Db } from '$lib/core/database';
 import type { Upload } from '$lib/server/db/evidence';
 import type { Role } from '$lib/server/db/schema';
 import { assesses } from '$lib/server/cohort-membership';
+import { eqaMayReadLearner } from '$lib/server/eqa/grants';
 
 export interface UploadReader {
 	id: string;
@@ -18,5 +19,6 @@ export function canReadUpload(db: Db, user: UploadReader, file: Pick<Upload, 'ow
 	if (file.state !== 'stored' || file.organisationId !== user.organisationId) return false;
 	if (file.ownerId === user.id) return true;
 	if (user.roles.includes('iqa') || user.roles.includes('admin')) return true;
-	return user.roles.includes('assessor') && assesses(db, user.id, file.ownerId);
+	if (user.roles.includes('assessor') && assesses(db, user.id, file.ownerId)) return true;
+	return user.roles.includes('eqa') && eqaMayReadLearner(db, user.id, file.ownerId);
 }

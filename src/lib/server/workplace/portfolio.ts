@@ -4,6 +4,7 @@
  * their countersignatures; and the bytes of its JPEG and PNG files, read from storage and checked
  * against their SHA-256, for the PDF to embed. Never the assessor's private note.
  */
+import { uploadDir } from '$lib/server/uploads/storage';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,6 @@ import { upload, workplaceEvidence } from '$lib/server/db/evidence';
 import type { JudgedFile } from '$lib/server/db/workplace-decisions';
 import { OUTCOME_LABELS } from '$lib/server/assessment/decisions';
 import { signedIqaOutcomes, type SignedIqaOutcome } from '$lib/server/iqa/records';
-import { uploadDir } from '$lib/server/uploads/storage';
 import { judgedWorkplaceEvidence, workplaceCountersignaturesOf, workplaceDecisionsOf } from './decisions';
 
 export interface PortfolioWorkplaceDecision {
@@ -109,6 +109,7 @@ export function workplacePortfolio(db: Db, learnerId: string): PortfolioWorkplac
  * (uploads/storage.ts uploadDir) decides it.
  */
 function uploadRoot(): string {
+	// Normalised, so that the containment check below compares like with like (a trailing slash, `..`).
 	return resolve(uploadDir());
 }
 

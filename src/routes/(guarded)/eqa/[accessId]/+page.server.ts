@@ -6,18 +6,23 @@ import { STANDING_LABELS, recordEqaView } from '$lib/server/eqa/grants';
 import { requireOpenGrant } from '$lib/server/eqa/guard';
 import { sampleAssessors, sampledLearners } from '$lib/server/eqa/views';
 import { reportOf } from '$lib/server/eqa/reports';
+import { METHOD_LABELS, STAGE_LABELS, coverageGrid, planCoverage, plansForCohort } from '$lib/server/iqa/sampling';
 
 export const load = withRole('eqa', ((event) => {
 	const db = getDb();
 	const opened = requireOpenGrant(db, event);
 	recordEqaView(db, opened.visitor, opened.grant, 'sample');
 	const report = reportOf(db, opened.grant.id);
+	// The cohort's newest sampling plan and its coverage, as the centre's IQA sees it (read-only).
+	const plan = plansForCohort(db, opened.grant.cohortId).at(-1);
+	const coverage = plan ? planCoverage(db, plan.id) : undefined;
 	return {
 		access: { id: opened.grant.id, centreName: opened.centreName, cohortName: opened.cohortName, startsOn: opened.grant.startsOn, endsOn: opened.grant.endsOn },
 		learners: sampledLearners(db, opened.grant),
 		assessors: sampleAssessors(db, opened.grant),
-		// issue 17: the sampling plan's coverage (planCoverage in src/lib/server/iqa/sampling.ts, the plan helper's) is wired here at merge.
-		planCoverage: null,
+		planCoverage: plan && coverage ? { title: plan.qualificationTitle, updatedAt: plan.updatedAt, coverage, grid: coverageGrid(coverage, null) } : null,
+		methodLabels: METHOD_LABELS,
+		stageLabels: STAGE_LABELS,
 		report: report ? { submittedAt: report.submittedAt } : null,
 		standingLabels: STANDING_LABELS,
 		statusLabels: QUALIFICATION_LABELS,

@@ -3,10 +3,18 @@ import type { RequestHandler } from './$types';
 import { getDb } from '$lib/server/db';
 import { withUser } from '$lib/server/auth/access';
 import { storedUploadFor, uploadResponse } from '$lib/server/uploads/serve';
+import { recordSecurityEvent, requestContext } from '$lib/server/security/events';
 
 /** A stored upload's file, for whoever may read it (uploads/access.ts); anyone else is told there is none. */
-export const GET = withUser((async ({ locals, params }) => {
-	const file = storedUploadFor(getDb(), locals.user!, params.uploadId);
+export const GET = withUser((async (event) => {
+	const { locals, params } = event;
+	const db = getDb();
+	const user = locals.user!;
+	const file = storedUploadFor(db, user, params.uploadId);
 	if (!file) error(404, { message: 'There is no such file, or it is not yours to see.' });
+	// Every view an external quality assurer makes is logged (issue 17 item 4).
+	if (user.roles.includes('eqa') && file.ownerId !== user.id) {
+		recordSecurityEvent(db, { type: 'eqa.viewed', userId: user.id, ...requestContext(event), detail: { learnerId: file.ownerId, what: 'upload', uploadId: file.id } });
+	}
 	return uploadResponse(file);
 }) satisfies RequestHandler);

@@ -6,6 +6,10 @@ import { OUTCOME_LABELS } from '$lib/server/assessment';
 import { LEARNER_NOT_FOUND, STANDING_LABELS, recordEqaView } from '$lib/server/eqa/grants';
 import { requireOpenGrant, requireSampledLearner } from '$lib/server/eqa/guard';
 import { sampledLearnerView } from '$lib/server/eqa/views';
+import { sampleRecordsFor } from '$lib/server/iqa/records';
+import { STAGE_LABELS } from '$lib/server/iqa/sampling';
+import { VACS_LABELS } from '$lib/server/iqa/samples';
+import { ACTION_STATE_LABELS } from '$lib/server/iqa/action-state';
 
 export const load = withRole('eqa', ((event) => {
 	const db = getDb();
@@ -17,8 +21,41 @@ export const load = withRole('eqa', ((event) => {
 	return {
 		access: { id: opened.grant.id, centreName: opened.centreName, cohortName: opened.cohortName },
 		...view,
-		// issue 17: the IQA's signed records of this learner (sampleRecordsFor in src/lib/server/iqa/records.ts, the sample helper's) are wired here at merge.
-		iqaRecords: null,
+		// The IQA's signed records of this learner's sampled decisions: rounds, actions and their history, locks.
+		iqaRecords: sampleRecordsFor(db, { learnerId: view.learner.id }).map((r) => ({
+			id: r.sample.id,
+			stage: r.sample.stage,
+			kind: r.sample.decisionKind,
+			snapshotHash: r.snapshotHash,
+			snapshotTakenAt: r.snapshotTakenAt,
+			assessorName: r.snapshot.assessor.name,
+			countersignerName: r.snapshot.countersigner?.name ?? null,
+			outcome: r.snapshot.outcome,
+			decisionSignedAt: r.snapshot.signedAt,
+			locked: r.locked,
+			rounds: r.rounds.map((round) => ({
+				round: round.round,
+				vacs: round.vacs,
+				criteria: round.criteria,
+				feedback: round.feedback,
+				signedName: round.signedName,
+				signedAt: round.signedAt,
+				signatureHash: round.signatureHash,
+				verified: round.verified
+			})),
+			actions: r.actions.map((a) => ({
+				id: a.id,
+				criterion: a.criterion,
+				criterionTitle: a.criterionTitle,
+				action: a.action,
+				targetDate: a.targetDate,
+				state: a.state,
+				history: a.history.map((h) => ({ id: h.id, kind: h.kind, text: h.text, at: h.at, byName: h.byName }))
+			}))
+		})),
+		stageLabels: STAGE_LABELS,
+		vacsLabels: VACS_LABELS,
+		actionStateLabels: ACTION_STATE_LABELS,
 		standingLabels: STANDING_LABELS,
 		outcomeLabels: OUTCOME_LABELS
 	};
