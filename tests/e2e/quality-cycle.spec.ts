@@ -222,10 +222,35 @@ test('the whole quality cycle: workplace evidence judged, countersigned, sampled
 	await expect(eqaPage).toHaveURL(`/eqa/${accessId}`);
 	await expect(eqaPage.getByRole('link', { name: learner.name })).toBeVisible();
 	await expect(eqaPage.getByText(outside.name)).toHaveCount(0);
+	const coverage = eqaPage.locator('#plan-coverage');
+	await expect(coverage).toContainText('Process information about customers: the centre’s internal quality assurance plan for this cohort');
+	const rate = coverage.getByRole('region', { name: 'Sample rates per assessor' }).getByRole('row', { name: new RegExp(trainee.name) });
+	await expect(rate).toContainText('1 of 1 sampled (100 %)');
+	await expect(rate).toContainText('Meets the rate');
+	await expect(coverage.getByRole('table', { name: 'Samples by criterion, method and stage' })).toBeVisible();
+	// The cohort's learner outside the EQA's sample is counted, never named.
+	await expect(coverage).toContainText('1 of 2 learners have work in the sample.');
 	expect((await eqaPage.goto(`/eqa/${accessId}/learners/${outside.id}`))?.status()).toBe(404);
-	await eqaPage.goto(`/eqa/${accessId}/learners/${learner.id}`);
+	await eqaPage.goto(`/eqa/${accessId}`);
+	await eqaPage.getByRole('link', { name: learner.name }).click();
+	await expect(eqaPage).toHaveURL(`/eqa/${accessId}/learners/${learner.id}`);
 	await waitForHydration(eqaPage);
 	await expect(eqaPage.getByRole('heading', { level: 1 })).toHaveText(learner.name);
+	// The learner's workplace evidence with its photo and its signed, countersigned decision …
+	const evidence = eqaPage.getByRole('region', { name: title });
+	await expect(evidence.getByRole('link', { name: 'identity-form.jpg' })).toBeVisible();
+	await expect(evidence).toContainText(`signed by ${trainee.name}`);
+	await expect(evidence).toContainText(`countersigned by ${qualified.name}`);
+	// … and exactly the sample of it: the IQA's record, both rounds signed and verified, the action's history, the lock.
+	const records = eqaPage.locator('#iqa-records').getByRole('region');
+	await expect(records).toHaveCount(1);
+	await expect(records).toContainText('Interim sample of a workplace evidence decision');
+	await expect(records).toContainText(`Decision by ${trainee.name}`);
+	await expect(records).toContainText(`countersigned by ${qualified.name}`);
+	await expect(records).toContainText('Locked: the IQA agreed with it.');
+	await expect(records.getByRole('heading', { level: 4 })).toHaveText([new RegExp(`^Round 1: signed by ${iqa.name}`), new RegExp(`^Round 2: signed by ${iqa.name}`)]);
+	await expect(records.getByText('Signature verified.')).toHaveCount(2);
+	await expect(records).toContainText('Added to my feedback: the ticks in section 2 of the form.');
 
 	// … downloads the evidence pack: the photo is in it, as stored, and /verify confirms the pack.
 	const savedPack = eqaPage.waitForEvent('download');
