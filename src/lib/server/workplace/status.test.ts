@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { user } from '$lib/server/db/schema';
 import { notification } from '$lib/server/db/notifications';
+import { upload } from '$lib/server/db/evidence';
 import { DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { assessmentFixture } from '$lib/server/assessment/testing';
 import { workplaceDecisionsForLearner } from './decisions';
-import { saveWorkplaceEvidence, submitWorkplaceEvidence, workplaceEvidenceOf } from './learner-evidence';
+import { removeEvidenceFile, saveWorkplaceEvidence, submitWorkplaceEvidence, workplaceEvidenceOf } from './learner-evidence';
 import { countersignWorkplaceDecision, signWorkplaceDecision, type WorkplaceDecisionValues } from './signing';
 import { workplaceStateOf, workplaceStatuses } from './status';
 import { submittedWorkplaceEvidence } from './testing';
@@ -107,5 +108,17 @@ describe('a resubmission, there and back', () => {
 		expect(statusOf(evidenceId).state).toBe('signed-off');
 		const told = f.db.select().from(notification).where(eq(notification.userId, f.ids.amira)).all();
 		expect(told.map((n) => n.kind).sort()).toEqual(['decision', 'resubmission-requested']);
+	});
+
+	it('keeps a file the asking decision judged when the learner takes it off the draft: the decision rests on it', async () => {
+		const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, { organisationId: DEMO_ORGANISATION_ID, learnerId: f.ids.amira, criteria: ['PC01'], files: [photo] });
+		sign(evidenceId, f.gareth(), 'resubmission-requested', '2026-03-02T10:00:00Z');
+		const removed = await removeEvidenceFile(f.db, amira(), uploadIds[0]!, evidenceId);
+		expect(removed).toMatchObject({ ok: true, value: { fileName: 'call-log.png' } });
+		expect(workplaceEvidenceOf(f.db, amira(), evidenceId)!.files).toEqual([]);
+		expect(f.db.select().from(upload).where(eq(upload.id, uploadIds[0]!)).get()).toMatchObject({ state: 'stored', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+		// Nor can it be deleted on its own afterwards.
+		expect(await removeEvidenceFile(f.db, amira(), uploadIds[0]!)).toMatchObject({ ok: false, error: { code: 'workplace.not-found' } });
+		expect(f.db.select().from(upload).where(eq(upload.id, uploadIds[0]!)).get()).toBeDefined();
 	});
 });
