@@ -70,8 +70,13 @@ test('a trainee marks workplace evidence met, a qualified assessor countersigns 
 	await expect(traineePage.getByRole('region', { name: 'Countersignature' })).toContainText('Waiting for a qualified assessor');
 	await expect(traineePage.getByRole('article', { name: /^Decision 1: Met/ })).toContainText('counts once a qualified assessor countersigns it');
 
+	// The qualified assessor is asked to countersign, and the link leads to the evidence.
+	const qualifiedPage = await newPageAsOwn(browser, qualified, '/notifications');
+	await qualifiedPage.getByRole('link', { name: /decision on workplace evidence needs your countersignature/ }).click();
+	await expect(qualifiedPage).toHaveURL(`/assess/workplace/${evidenceId}`);
+
 	// The qualified assessor finds it among the countersignatures to give and countersigns it.
-	const qualifiedPage = await newPageAsOwn(browser, qualified);
+	await qualifiedPage.goto('/assess');
 	const toGive = qualifiedPage.getByRole('region', { name: 'Countersignatures to give' });
 	await expect(toGive).toContainText(`signed by ${trainee.name}`);
 	await toGive.getByRole('link', { name: new RegExp(title) }).click();
@@ -82,6 +87,8 @@ test('a trainee marks workplace evidence met, a qualified assessor countersigns 
 	await block.getByRole('button', { name: 'Sign my answer' }).click();
 	await expect(qualifiedPage.getByRole('region', { name: 'Countersignature' })).toContainText('You countersigned the decision: it now counts.');
 	await expect(qualifiedPage.getByRole('article', { name: /^Decision 1: Met/ })).toContainText(`Countersigned by ${qualified.name}`);
+	await traineePage.goto('/notifications');
+	await expect(traineePage.getByRole('link', { name: /Your decision on workplace evidence was countersigned/ })).toHaveCount(1);
 	await qualifiedPage.goto('/assess');
 	await expect(qualifiedPage.getByRole('region', { name: 'Workplace evidence', exact: true }).getByRole('row', { name: new RegExp(title) })).toContainText('Signed off');
 
@@ -196,6 +203,8 @@ test('the learner reads the decision on their workplace evidence, and after a re
 	const told = page.getByRole('link', { name: /asks you to change and resubmit your workplace evidence/ });
 	await expect(told).toHaveCount(1);
 	await expect(page.locator('main')).not.toContainText(title);
+	await told.click();
+	await expect(page).toHaveURL(`/learn/evidence/${evidenceId}`);
 	await page.goto('/learn/evidence');
 	const listed = page.getByRole('listitem').filter({ hasText: title });
 	await expect(listed).toContainText('Resubmission asked');
