@@ -70,8 +70,13 @@ test('a trainee marks workplace evidence met, a qualified assessor countersigns 
 	await expect(traineePage.getByRole('region', { name: 'Countersignature' })).toContainText('Waiting for a qualified assessor');
 	await expect(traineePage.getByRole('article', { name: /^Decision 1: Met/ })).toContainText('counts once a qualified assessor countersigns it');
 
+	// The qualified assessor is asked to countersign, and the link leads to the evidence.
+	const qualifiedPage = await newPageAsOwn(browser, qualified, '/notifications');
+	await qualifiedPage.getByRole('link', { name: /decision on workplace evidence needs your countersignature/ }).click();
+	await expect(qualifiedPage).toHaveURL(`/assess/workplace/${evidenceId}`);
+
 	// The qualified assessor finds it among the countersignatures to give and countersigns it.
-	const qualifiedPage = await newPageAsOwn(browser, qualified);
+	await qualifiedPage.goto('/assess');
 	const toGive = qualifiedPage.getByRole('region', { name: 'Countersignatures to give' });
 	await expect(toGive).toContainText(`signed by ${trainee.name}`);
 	await toGive.getByRole('link', { name: new RegExp(title) }).click();
@@ -82,6 +87,8 @@ test('a trainee marks workplace evidence met, a qualified assessor countersigns 
 	await block.getByRole('button', { name: 'Sign my answer' }).click();
 	await expect(qualifiedPage.getByRole('region', { name: 'Countersignature' })).toContainText('You countersigned the decision: it now counts.');
 	await expect(qualifiedPage.getByRole('article', { name: /^Decision 1: Met/ })).toContainText(`Countersigned by ${qualified.name}`);
+	await traineePage.goto('/notifications');
+	await expect(traineePage.getByRole('link', { name: /Your decision on workplace evidence was countersigned/ })).toHaveCount(1);
 	await qualifiedPage.goto('/assess');
 	await expect(qualifiedPage.getByRole('region', { name: 'Workplace evidence', exact: true }).getByRole('row', { name: new RegExp(title) })).toContainText('Signed off');
 
@@ -171,4 +178,81 @@ test('a relative is refused as a witness; the witness status list shows each wit
 	await expect(row).toContainText(learner.name);
 	await expectNoViolations(page);
 	await page.context().close();
+});
+
+test('the learner reads the decision on their workplace evidence, and after a resubmission request changes it, submits it again and is told', async ({ browser, page, learner, assessor, cohort }) => {
+	void cohort; // the test's assessor, qualified, assesses the test's learner
+	const title = `Address change ${Date.now()}`;
+	const { evidenceId } = submittedEvidence(learner, { title, criteria: ['PC01'], files: [{ name: 'address-form.png', mediaType: 'image/png', bytes: photo }] });
+
+	// The assessor asks for a resubmission.
+	const assessorPage = await newPageAsOwn(browser, assessor);
+	await openReview(assessorPage, evidenceId);
+	let form = assessorPage.getByRole('region', { name: 'Your decision' });
+	await form.getByRole('group', { name: /PC01/ }).getByLabel('Not yet met').check();
+	await form.getByRole('group', { name: 'Overall decision' }).getByLabel('Resubmission requested').check();
+	await form.getByLabel('Feedback to the learner').fill('The photo of the form is too dark to read.');
+	await form.getByLabel('What to do next').fill('Photograph the form again in good light and say who checked it.');
+	await form.getByLabel('Note for assessors (optional)').fill('Private: compare with last month’s form.');
+	await form.getByLabel('Your name, to sign').fill(assessor.name);
+	await form.getByRole('button', { name: 'Sign the decision' }).click();
+	await expect(assessorPage.getByRole('status')).toContainText('Your decision is signed.');
+
+	// The learner is told, and finds the evidence a draft again with the request to read.
+	await logInAsOwn(page, learner, '/notifications');
+	const told = page.getByRole('link', { name: /asks you to change and resubmit your workplace evidence/ });
+	await expect(told).toHaveCount(1);
+	await expect(page.locator('main')).not.toContainText(title);
+	await told.click();
+	await expect(page).toHaveURL(`/learn/evidence/${evidenceId}`);
+	await page.goto('/learn/evidence');
+	const listed = page.getByRole('listitem').filter({ hasText: title });
+	await expect(listed).toContainText('Resubmission asked');
+	await expect(listed).toContainText('Read the feedback, change it and submit it again');
+	await listed.getByRole('link', { name: title, exact: true }).click();
+	await waitForHydration(page);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+	await expect(page.getByText('Your assessor asks you to change this evidence and submit it again')).toBeVisible();
+	const asked = page.getByRole('article', { name: /^Decision 1: Resubmission requested/ });
+	await expect(asked).toContainText('The photo of the form is too dark to read.');
+	await expect(asked).toContainText('Photograph the form again in good light');
+	await expect(asked).toContainText(`Signed by ${assessor.name}`);
+	await expect(asked).toContainText('Not yet met');
+	await expect(page.locator('main')).not.toContainText('Private: compare');
+	await expectNoViolations(page);
+
+	// The learner changes the account and submits it again.
+	await page.getByRole('textbox', { name: 'Action' }).fill('I checked the caller’s identity, photographed the form by the window, and my team leader checked it.');
+	await page.getByRole('checkbox', { name: /This is my own work/ }).check();
+	await page.getByRole('button', { name: 'Submit', exact: true }).click();
+	await expect(page.getByText(/Submitted on/)).toBeVisible();
+	await expect(page.getByText(/your assessor will judge it/)).toBeVisible();
+	await expect(page.getByRole('textbox')).toHaveCount(0);
+	await expect(page.locator('main')).toContainText('my team leader checked it');
+
+	// The assessor judges the new version; the learner reads the decision and its criteria.
+	await openReview(assessorPage, evidenceId);
+	await expect(assessorPage.locator('main')).toContainText('my team leader checked it');
+	form = assessorPage.getByRole('region', { name: /Sign a new decision/ });
+	await form.getByRole('group', { name: /PC01/ }).getByLabel('Met', { exact: true }).check();
+	await form.getByRole('group', { name: /PC01/ }).getByLabel('Feedback on PC01 (optional)').fill('The form now shows both checks.');
+	await form.getByRole('group', { name: 'Overall decision' }).getByLabel('Met', { exact: true }).check();
+	await form.getByLabel('Feedback to the learner').fill('Clear now: the checks are all there.');
+	await form.getByLabel('Your name, to sign').fill(assessor.name);
+	await form.getByRole('button', { name: 'Sign the decision' }).click();
+	await expect(assessorPage.getByRole('status')).toContainText('Your decision is signed.');
+
+	await page.goto(`/learn/evidence/${evidenceId}`);
+	await expect(page.getByText('Workplace evidence · Signed off')).toBeVisible();
+	const met = page.getByRole('article', { name: /^Decision 2: Met/ });
+	await expect(met).toContainText('Clear now: the checks are all there.');
+	await expect(met).toContainText('PC01');
+	await expect(met).toContainText('The form now shows both checks.');
+	await expect(page.getByRole('article', { name: /^Decision 1: Resubmission requested \(superseded\)/ })).toBeVisible();
+	await expect(page.locator('main')).not.toContainText('Private: compare');
+	await page.goto('/notifications');
+	await expect(page.getByRole('link', { name: /Your workplace evidence has been assessed/ })).toHaveCount(1);
+	await page.goto('/learn/evidence');
+	await expect(page.getByRole('listitem').filter({ hasText: title })).toContainText('Signed off');
+	await assessorPage.context().close();
 });

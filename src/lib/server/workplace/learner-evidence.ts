@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { criterionByCode } from '$lib/criteria';
 import type { Db } from '$lib/core/database';
 import { upload, workplaceEvidence, workplaceEvidenceFile, type Upload, type WorkplaceEvidence } from '$lib/server/db/evidence';
+import { workplaceDecision } from '$lib/server/db/workplace-decisions';
 import { createUpload, discardUpload, ownUpload, type NewUpload, type Uploader, type UploadResult } from '$lib/server/uploads/receive';
 import { uploadLimits, type UploadLimits } from '$lib/server/uploads/storage';
 
@@ -201,7 +202,7 @@ async function removeFile(db: Db, evidenceId: string, file: Upload): Promise<voi
 }
 
 /**
- * Takes a file off a draft (and deletes it): the learner's own, while the evidence is a draft. With
+ * Takes a file off a draft (and deletes it, unless a signed decision judged it): the learner's own, while the evidence is a draft. With
  * `evidenceId` (the evidence page's form), the file must be one of that item's.
  */
 export async function removeEvidenceFile(db: Db, learner: Uploader, uploadId: string, evidenceId?: string): Promise<WorkplaceResult<{ fileName: string }>> {
@@ -209,9 +210,22 @@ export async function removeEvidenceFile(db: Db, learner: Uploader, uploadId: st
 	if (!file) return notFound();
 	const links = db.select().from(workplaceEvidenceFile).where(eq(workplaceEvidenceFile.uploadId, file.id)).all();
 	if (evidenceId !== undefined && !links.some((l) => l.evidenceId === evidenceId)) return notFound();
+	// A file a signed decision judged (before it asked for a resubmission) is what that decision rests on:
+	// it may leave the draft, but its bytes are kept for the assessors and the IQA who read that decision.
+	const judged = judgedInADecision(db, file.ownerId, file.id);
+	if (judged && links.length === 0) return notFound();
 	const items = links.length === 0 ? [] : db.select().from(workplaceEvidence).where(inArray(workplaceEvidence.id, links.map((l) => l.evidenceId))).all();
 	if (items.some((i) => i.state !== 'draft')) return submitted();
 	db.delete(workplaceEvidenceFile).where(eq(workplaceEvidenceFile.uploadId, file.id)).run();
-	await discardUpload(db, file);
+	if (!judged) await discardUpload(db, file);
 	return { ok: true, value: { fileName: file.state === 'stored' ? file.fileName : file.originalName } };
+}
+
+function judgedInADecision(db: Db, learnerId: string, uploadId: string): boolean {
+	return db
+		.select({ evidence: workplaceDecision.evidence })
+		.from(workplaceDecision)
+		.where(eq(workplaceDecision.learnerId, learnerId))
+		.all()
+		.some((d) => d.evidence.files.some((f) => f.uploadId === uploadId));
 }

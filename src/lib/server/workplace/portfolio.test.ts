@@ -123,7 +123,7 @@ describe('workplace evidence in the portfolio PDF', () => {
 		expect(Object.keys(workplaceImages(f.db, items))).toEqual([pngHash]);
 		const key = items[0]!.files[0]!.uploadId;
 		expect(key).toBe(uploadIds[0]);
-		writeFileSync(join(uploads, `${f.ids.amira}/${key}`), testPng(10, 10));
+		writeFileSync(join(uploads, `${key}.bin`), testPng(10, 10));
 		expect(workplaceImages(f.db, items)).toEqual({});
 	});
 });

@@ -24,6 +24,7 @@ import { LIMITS, overall } from '$lib/server/assessment/forms';
 import { OUTCOME_LABELS } from '$lib/server/assessment/decisions';
 import { countersignErrors, countersignRefusal, countersignatureHashOf, normaliseName, type Countersigner, type CountersignValues } from '$lib/server/assessment/countersigning';
 import type { Signer } from '$lib/server/assessment/signing';
+import { workplaceDecisionCountersigned, workplaceDecisionSigned } from '$lib/server/notifications/workplace';
 import { judgedWorkplaceEvidence, workplaceCountersignaturesOf, workplaceDecisionsOf, workplaceEvidenceHashOf, workplaceSignatureHashOf } from './decisions';
 
 export type WorkplaceErrorCode = 'evidence.not-found' | 'decision.locked' | 'decision.invalid' | 'decision.already-signed' | 'decision.superseded' | 'evidence.not-submitted' | 'evidence.not-json' | 'countersignature.invalid' | 'countersignature.refused';
@@ -135,6 +136,7 @@ export function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: string
 		if (decision.outcome === 'resubmission-requested') {
 			db.update(workplaceEvidence).set({ state: 'draft', updatedAt: now.toISOString() }).where(eq(workplaceEvidence.id, evidenceId)).run();
 		}
+		workplaceDecisionSigned(db, decision, now);
 		return { ok: true, value: decision };
 	});
 }
@@ -176,6 +178,7 @@ export function countersignWorkplaceDecision(db: Db, signer: Countersigner, deci
 			{ type: row.outcome === 'countersigned' ? 'decision.countersigned' : 'decision.sent-back', userId: decision.assessorId, detail: { workplaceDecisionId: decision.id, evidenceId: decision.evidenceId } },
 			now
 		);
+		workplaceDecisionCountersigned(db, decision, countersignature, now);
 		return { ok: true, value: countersignature };
 	});
 }

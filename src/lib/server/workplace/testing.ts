@@ -51,7 +51,8 @@ export function submittedWorkplaceEvidence(
 	const uploadIds: string[] = [];
 	for (const file of input.files ?? []) {
 		const id = crypto.randomUUID();
-		const storageKey = `${input.learnerId}/${id}`;
+		// The uploads' own naming (uploads/storage.ts storedPath): serving refuses any other key.
+		const storageKey = `${id}.bin`;
 		if (input.uploadDir) {
 			const path = join(input.uploadDir, storageKey);
 			mkdirSync(dirname(path), { recursive: true });

@@ -6,18 +6,22 @@ import { readForm } from '$lib/form-data';
 import { EVIDENCE_LIMITS, observationsOf, recordTestimony, testimoniesOf, testimonyFromForm } from '$lib/server/other-evidence';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { workplaceEvidenceList } from '$lib/server/workplace/learner-evidence';
+import { workplaceStatuses } from '$lib/server/workplace/status';
 
 export const load = withRole('learner', (({ locals }) => {
 	const db = getDb();
+	const items = workplaceEvidenceList(db, locals.user!.id);
+	const statuses = workplaceStatuses(db, locals.user!.id, items);
 	return {
-		workplace: workplaceEvidenceList(db, locals.user!.id).map((item) => ({
+		workplace: items.map((item) => ({
 			id: item.id,
 			title: item.title,
 			state: item.state,
 			criteria: item.criteria,
 			files: item.files.filter((f) => f.state === 'stored').length,
 			updatedAt: item.updatedAt,
-			submittedAt: item.submittedAt
+			submittedAt: item.submittedAt,
+			status: statuses.get(item.id)!
 		})),
 		testimonies: testimoniesOf(db, locals.user!.id),
 		observations: observationsOf(db, locals.user!.id),

@@ -18,13 +18,28 @@ import {
 	type WorkplaceResult
 } from '$lib/server/workplace/learner-evidence';
 
+import { criterionByCode } from '$lib/criteria';
+import { OUTCOME_LABELS } from '$lib/server/assessment/decisions';
+import { workplaceDecisionsForLearner } from '$lib/server/workplace/decisions';
+import { workplaceStatuses } from '$lib/server/workplace/status';
+
 const NOT_FOUND = 'There is no evidence of yours at this address.';
 
 export const load = withRole('learner', (({ locals, params, url }) => {
 	const item = workplaceEvidenceOf(getDb(), locals.user!, params.evidenceId);
 	if (!item) error(404, { message: NOT_FOUND });
 	const limits = uploadLimits();
+	const db = getDb();
+	// What the learner reads of each decision: never the assessor's note, nor the comment a countersigner left for the trainee.
+	const decisions = workplaceDecisionsForLearner(db, locals.user!.id, item.id).map(({ countersignature, criteria, ...d }) => ({
+		...d,
+		outcomeLabel: OUTCOME_LABELS[d.outcome],
+		criteria: criteria.map((c) => ({ ...c, title: criterionByCode(c.code)?.title ?? '' })),
+		countersignature: countersignature && { outcome: countersignature.outcome, signedName: countersignature.signedName, signedAt: countersignature.signedAt }
+	}));
 	return {
+		status: workplaceStatuses(db, locals.user!.id, [item]).get(item.id)!,
+		decisions,
 		evidence: {
 			id: item.id,
 			title: item.title,
