@@ -140,8 +140,8 @@ describe('workplace evidence in the evidence pack', () => {
 
 	it('never packs a file that is missing or no longer matches its SHA-256, and says so in the manifest and the sheet', async () => {
 		const { uploadIds } = sampledEvidence();
-		writeFileSync(join(uploads, `${f.ids.amira}/${uploadIds[0]}`), strToU8('not the photo that was uploaded'));
-		unlinkSync(join(uploads, `${f.ids.amira}/${uploadIds[1]}`));
+		writeFileSync(join(uploads, `${uploadIds[0]}.bin`), strToU8('not the photo that was uploaded'));
+		unlinkSync(join(uploads, `${uploadIds[1]}.bin`));
 		const { files, manifest, sheet } = await pack();
 		expect(Object.keys(files).filter((p) => p.startsWith('workplace/'))).toEqual([`workplace/${TITLE}/identity-form.png`]);
 		// The one packed is the third file (the second of that name, first packed), with its own bytes.
