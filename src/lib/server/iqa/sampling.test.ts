@@ -166,6 +166,9 @@ describe('the coverage grid', () => {
 		expect(coverageGrid(before, null).rows[0]!.gapStages).toEqual(['interim']);
 		expect(coverageGrid(before, null).columns.every((c) => c.gap)).toBe(true);
 		expect(before.camera.map((c) => c.heading)).toEqual(['Candidates', 'Assessors', 'Methods', 'Evidence and criteria', 'Records', 'Assessment locations']);
+		// The IQA's view names the learners not yet sampled; the EQA's counts them only.
+		expect(before.camera[0]!.summary).toMatch(/; not yet: .+\.$/);
+		expect(planCoverage(f.db, p.id, { nameLearners: false })!.camera[0]!.summary).toMatch(/^0 of \d+ learners have work in the sample\.$/);
 
 		pickRuleSamples(f.db, p.id);
 		const after = planCoverage(f.db, p.id)!;

@@ -493,9 +493,10 @@ const percent = (part: number, whole: number) => (whole === 0 ? 100 : Math.floor
  * The plan's coverage as plain data (the page's grid, and the EQA's view): the assessor × criterion ×
  * method × stage counts of the samples of the cohort's counted decisions, each assessor's rate
  * achieved against the rate required, the gaps in words, the CAMERA summary and the compliant state.
- * Undefined for a plan that does not exist. Reads only.
+ * Undefined for a plan that does not exist. Reads only. `nameLearners: false` (the EQA's view) leaves
+ * the names of the cohort's learners not yet sampled out of the CAMERA summary: they are counted only.
  */
-export function planCoverage(db: Db, planId: string): PlanCoverage | undefined {
+export function planCoverage(db: Db, planId: string, { nameLearners = true }: { nameLearners?: boolean } = {}): PlanCoverage | undefined {
 	const plan = typeof planId === 'string' ? db.select().from(samplingPlan).where(eq(samplingPlan.id, planId)).get() : undefined;
 	if (!plan) return undefined;
 	const state = planState(db, plan);
@@ -573,7 +574,7 @@ export function planCoverage(db: Db, planId: string): PlanCoverage | undefined {
 	const camera: CameraHeading[] = [
 		{
 			heading: 'Candidates',
-			summary: `${sampledLearners.size} of ${state.learners.length} learners have work in the sample${unsampled.length > 0 ? `; not yet: ${unsampled.map((l) => l.name).join(', ')}` : ''}.`,
+			summary: `${sampledLearners.size} of ${state.learners.length} learners have work in the sample${nameLearners && unsampled.length > 0 ? `; not yet: ${unsampled.map((l) => l.name).join(', ')}` : ''}.`,
 			gap: false
 		},
 		{ heading: 'Assessors', summary: `${assessorsMet} of ${assessors.length} assessors sampled at the rate their risk band requires.`, gap: assessorsMet < assessors.length },

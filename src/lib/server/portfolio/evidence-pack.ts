@@ -3,9 +3,14 @@
  * external quality assurer. A ZIP holding
  *   - portfolio.pdf: the learner's whole portfolio, issued and recorded exactly as its own download;
  *   - evidence/NN …: each other item of evidence (witness testimony, observation) as a text file;
+ *   - workplace/<item title>/<file name>: each file of the learner's workplace evidence, its bytes
+ *     read from the upload directory and checked against the SHA-256 recorded when it was uploaded.
+ *     A file missing from storage or no longer matching is NOT packed: the manifest says so (its
+ *     `status`), and so does the location sheet;
  *   - evidence-location.csv: criterion → the items that evidence it and where each is in the pack;
  *   - manifest.json: every file's path, SHA-256 and length, the criteria each evidences, the signed
- *     decisions' signature (and countersignature) hashes, the learner, the centre, who issued it and
+ *     decisions' signature (and countersignature) hashes, the workplace items with their files and
+ *     their decisions' signatures, countersignatures and IQA signatures, the learner, the centre, who issued it and
  *     when, and `manifestHash`, the SHA-256 of the canonical JSON (RFC 8785) of all the rest.
  * The pack is recorded as a portfolio_document of kind 'evidence-pack': content hash = manifestHash,
  * file hash = the ZIP's SHA-256, page count = the PDF's, byte length = the ZIP's. So /verify knows
@@ -14,8 +19,9 @@
  * File names are built from user text (a witness's name), so they are sanitised: no path characters,
  * no `..`, no control characters, bounded length, unique within the pack.
  *
- * Memory: the pack is built whole (the PDF is a few hundred KB for 20 attempts; testimony is text);
- * it is zipped in a worker thread (pack-jobs.ts) so the event loop is never held.
+ * Memory: the pack is built whole (the PDF is a few hundred KB for 20 attempts; testimony is text;
+ * workplace files are bounded by the learner's upload quota, uploads/storage.ts uploadLimits); it is
+ * zipped in a worker thread (pack-jobs.ts) so the event loop is never held.
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -24,6 +30,7 @@ import { user } from '$lib/server/db/schema';
 import { portfolioDocument, type PortfolioDocument } from '$lib/server/db/assessment';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import { runInWorker } from '$lib/server/workers/pool';
+import { workplaceFileBytes } from '$lib/server/workplace/portfolio';
 import type { PortfolioContent } from './content';
 import { issueDocument, newDocumentId, prepareDocument } from './documents';
 import type { RenderOptions, RenderSummary } from './render';
@@ -56,6 +63,48 @@ export interface ManifestDecision {
 	countersignatureHash: string | null;
 }
 
+/** One file of a workplace item: where it is in the pack, or why it is not there. */
+export interface ManifestWorkplaceFile {
+	uploadId: string;
+	name: string;
+	mediaType: string | null;
+	/** The SHA-256 and length recorded when the file was uploaded. */
+	sha256: string | null;
+	bytes: number;
+	/**
+	 * packed: at `path`, its bytes matching `sha256`. missing: not in storage. changed: in storage but
+	 * no longer matching `sha256`. unhashed: no SHA-256 was recorded, so it cannot be vouched for.
+	 * Only a packed file is in the pack.
+	 */
+	status: 'packed' | 'missing' | 'changed' | 'unhashed';
+	path: string | null;
+}
+
+export interface ManifestWorkplaceItem {
+	evidenceId: string;
+	title: string;
+	submittedAt: string | null;
+	/** Criterion codes it evidences: those the learner claimed and those its decisions judged. */
+	criteria: string[];
+	files: ManifestWorkplaceFile[];
+}
+
+export interface ManifestWorkplaceDecision {
+	evidenceId: string;
+	evidenceTitle: string;
+	sequence: number;
+	outcomeLabel: string;
+	superseded: boolean;
+	signedName: string;
+	signedAt: string;
+	evidenceHash: string;
+	signatureHash: string;
+	/** A trainee's decision: the qualified assessor's countersignature (or sending back); null when none was needed or given. */
+	countersignatureHash: string | null;
+	/** The IQA's signed rounds on it, when it was sampled, oldest first. */
+	iqa: { stage: string; round: number; agreed: boolean; signedName: string; signedAt: string; signatureHash: string }[];
+}
+
 export interface ManifestBody {
 	format: typeof PACK_FORMAT;
 	packId: string;
@@ -68,6 +117,8 @@ export interface ManifestBody {
 	portfolioDocument: { id: string; contentHash: string; pageCount: number };
 	files: ManifestFile[];
 	decisions: ManifestDecision[];
+	workplace: ManifestWorkplaceItem[];
+	workplaceDecisions: ManifestWorkplaceDecision[];
 }
 
 export interface Manifest extends ManifestBody {
@@ -196,7 +247,20 @@ export interface PackInput {
 	issuedBy: { id: string; name: string };
 	learner: { id: string; name: string };
 	centre: { id: string; name: string };
+	/** The stored bytes of the workplace evidence's files by upload id (null: missing), unchecked: packFiles checks them. */
+	workplaceFiles?: ReadonlyMap<string, Uint8Array | null>;
 }
+
+/** Every workplace item's evidenced criteria: those claimed and those its decisions judged. */
+function workplaceCriteria(w: PortfolioContent['workplace'][number]): string[] {
+	return [...new Set([...w.criteriaClaimed, ...w.decisions.flatMap((d) => d.criteria.map((c) => c.code))])].sort();
+}
+
+const NOT_PACKED: Record<Exclude<ManifestWorkplaceFile['status'], 'packed'>, string> = {
+	missing: 'not packed: missing from storage',
+	changed: 'not packed: no longer matches its recorded SHA-256',
+	unhashed: 'not packed: no SHA-256 was recorded'
+};
 
 /** The pack's files (manifest.json last) and its manifest: pure, so it can be tested without a render. */
 export function packFiles(input: PackInput): { files: PackFile[]; manifest: Manifest } {
@@ -229,6 +293,38 @@ export function packFiles(input: PackInput): { files: PackFile[]; manifest: Mani
 	};
 	for (const t of content.testimony) evidenceFile('Witness testimony', t.witnessName, t.witnessedOn, testimonyText(t, content.learner.name), [...(t.criteria ?? t.declaredCriteria)].sort());
 	for (const o of content.observations) evidenceFile('Observation', o.assessorName, o.observedOn, observationText(o, content.learner.name), [...o.criteria].sort());
+
+	const folder = uniqueNamer();
+	const workplace: ManifestWorkplaceItem[] = content.workplace.map((w) => {
+		const dir = `workplace/${folder(safeFileName(w.title))}`;
+		const fileName = uniqueNamer();
+		const criteria = workplaceCriteria(w);
+		const listed: ManifestWorkplaceFile[] = w.files.map((f) => {
+			const stored = input.workplaceFiles?.get(f.uploadId) ?? null;
+			const status: ManifestWorkplaceFile['status'] = f.sha256 === null ? 'unhashed' : stored === null ? 'missing' : sha256OfBytes(stored) !== f.sha256 ? 'changed' : 'packed';
+			let path: string | null = null;
+			if (status === 'packed') {
+				path = `${dir}/${fileName(safeFileName(f.name))}`;
+				files.push({ file: { path, bytes: stored! }, criteria });
+			}
+			return { uploadId: f.uploadId, name: f.name, mediaType: f.mediaType, sha256: f.sha256, bytes: f.byteLength, status, path };
+		});
+		items.push({
+			kind: 'Workplace evidence',
+			title: w.title,
+			location: listed.map((f) => (f.path ?? `${f.name} (${NOT_PACKED[f.status as keyof typeof NOT_PACKED]})`)).join('; ') || `${PDF_PATH}, workplace evidence (no files)`,
+			criteria,
+			signatures: w.decisions
+				.map(
+					(d) =>
+						`#${d.sequence} ${d.outcomeLabel}${d.superseded ? ' (superseded)' : ''}: ${d.signatureHash}` +
+						(d.countersignature ? `; countersigned ${d.countersignature.signatureHash}` : '') +
+						(d.iqa ?? []).map((q) => `; IQA round ${q.round} ${q.signatureHash}`).join('')
+				)
+				.join(' | ')
+		});
+		return { evidenceId: w.evidenceId, title: w.title, submittedAt: w.submittedAt, criteria, files: listed };
+	});
 	files.splice(1, 0, { file: { path: LOCATION_PATH, bytes: encoder.encode(locationSheet(content, items)) }, criteria: [] });
 
 	const body: ManifestBody = {
@@ -252,6 +348,22 @@ export function packFiles(input: PackInput): { files: PackFile[]; manifest: Mani
 				signedAt: d.signedAt,
 				signatureHash: d.signatureHash,
 				countersignatureHash: d.countersignature?.signatureHash ?? null
+			}))
+		),
+		workplace,
+		workplaceDecisions: content.workplace.flatMap((w) =>
+			w.decisions.map((d) => ({
+				evidenceId: w.evidenceId,
+				evidenceTitle: w.title,
+				sequence: d.sequence,
+				outcomeLabel: d.outcomeLabel,
+				superseded: d.superseded,
+				signedName: d.signedName,
+				signedAt: d.signedAt,
+				evidenceHash: d.evidenceHash,
+				signatureHash: d.signatureHash,
+				countersignatureHash: d.countersignature?.signatureHash ?? null,
+				iqa: (d.iqa ?? []).map((q) => ({ stage: q.stage, round: q.round, agreed: q.agreed, signedName: q.signedName, signedAt: q.signedAt, signatureHash: q.signatureHash }))
 			}))
 		)
 	};
@@ -307,7 +419,8 @@ export async function issueEvidencePack(db: Db, learnerId: string, options: Issu
 		issuedAt,
 		issuedBy: { id: options.issuedBy, name: nameOf(options.issuedBy) },
 		learner: { id: learnerId, name: prepared.content.learner.name },
-		centre: { id: prepared.organisationId, name: prepared.content.centre }
+		centre: { id: prepared.organisationId, name: prepared.content.centre },
+		workplaceFiles: workplaceFileBytes(db, prepared.content.workplace)
 	});
 	const bytes = await (options.zip ?? zipOffThread)(files, issuedAt);
 	const row: PortfolioDocument = {

@@ -517,6 +517,11 @@ export async function renderPortfolio(content: PortfolioContent, options: Render
 						labelled('Countersignature SHA-256', c.signatureHash);
 					}
 				}
+				for (const q of d.iqa ?? []) {
+					labelled(`IQA sample (${q.stage}), round ${q.round}`, q.agreed ? 'Agreed on every criterion' : 'Actions set for the assessor');
+					labelled('IQA signed', `${q.signedName}, ${formatDateTime(q.signedAt)}`);
+					labelled('IQA signature SHA-256', q.signatureHash);
+				}
 			}
 		}
 	}

@@ -13,6 +13,10 @@ import { issueDocument, prepareDocument, verifyFile } from '$lib/server/portfoli
 import { countersignWorkplaceDecision, signWorkplaceDecision } from './signing';
 import { workplaceImages, workplacePortfolio } from './portfolio';
 import { submittedWorkplaceEvidence, testPng } from './testing';
+import { iqaSample } from '$lib/server/db/quality';
+import { emptyRoundValues, signRound, startSampling, type RoundValues } from '$lib/server/iqa/samples';
+import { actorFor } from '$lib/server/iqa/testing';
+import type { SampleSnapshot } from '$lib/server/iqa/snapshots';
 
 const f = assessmentFixture();
 const dir = mkdtempSync(join(tmpdir(), 'custodian-workplace-pdf-'));
@@ -121,6 +125,44 @@ describe('workplace evidence in the portfolio PDF', () => {
 		expect(key).toBe(uploadIds[0]);
 		writeFileSync(join(uploads, `${key}.bin`), testPng(10, 10));
 		expect(workplaceImages(f.db, items)).toEqual({});
+	});
+});
+
+describe('a sampled workplace decision in the portfolio PDF', () => {
+	const helen = () => actorFor(f.db, 'iqa@custodian.test');
+	function round(codes: string[], actions: Record<string, string>): RoundValues {
+		const values = emptyRoundValues(codes);
+		for (const check of Object.keys(values.vacs) as (keyof RoundValues['vacs'])[]) values.vacs[check] = { confirmed: 'yes', note: '' };
+		for (const code of codes) values.criteria[code] = actions[code] ? { verdict: 'action', action: actions[code], targetDate: '2026-03-20' } : { verdict: 'agree', action: '', targetDate: '' };
+		return { ...values, feedback: 'PRIVATE-IQA-FEEDBACK to the assessor.', signedName: 'Helen Achterberg' };
+	}
+
+	it('shows each IQA round signed on it (outcome, signer, time, hash) and never the IQA’s feedback to the assessor', async () => {
+		const { evidenceId, decision } = judgedEvidence();
+		const sampleId = crypto.randomUUID();
+		f.db.insert(iqaSample)
+			.values({ id: sampleId, organisationId: DEMO_ORGANISATION_ID, planId: null, decisionKind: 'workplace', decisionId: decision.id, learnerId: f.ids.amira, assessorId: decision.assessorId, stage: 'interim', pick: 'manual', reason: 'Picked by hand for a test', pickedBy: null, pickedAt: '2026-03-09T10:00:00.000Z' })
+			.run();
+		const started = startSampling(f.db, helen(), sampleId, new Date('2026-03-10T10:00:00Z'));
+		if (!started.ok) throw new Error(started.error.message);
+		const codes = (started.value.snapshot as SampleSnapshot).criteria.map((c) => c.code);
+		const first = signRound(f.db, helen(), sampleId, round(codes, { [codes[0]!]: 'Say which line of the form shows the check.' }), new Date('2026-03-10T11:00:00Z'));
+		if (!first.ok) throw new Error(first.error.message);
+
+		const item = workplacePortfolio(f.db, f.ids.amira).find((w) => w.evidenceId === evidenceId)!;
+		expect(item.decisions[0]!.iqa).toEqual([{ stage: 'interim', round: 1, agreed: false, signedName: 'Helen Achterberg', signedAt: '2026-03-10T11:00:00.000Z', signatureHash: first.value.round.signatureHash }]);
+		// An unsampled workplace decision has no IQA lines at all.
+		expect(workplacePortfolio(f.db, f.ids.amira).filter((w) => w.evidenceId !== evidenceId).every((w) => w.decisions.every((d) => d.iqa === undefined))).toBe(true);
+
+		const { prepared, bytes } = await issued();
+		expect(JSON.stringify(prepared.content)).not.toContain('PRIVATE-IQA-FEEDBACK');
+		const file = join(dir, 'sampled.pdf');
+		writeFileSync(file, bytes);
+		const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+		expect(text).toContain('IQA sample (interim), round 1: Actions set for the assessor');
+		expect(text).toContain('IQA signed: Helen Achterberg');
+		expect(text).toContain(`IQA signature SHA-256: ${first.value.round.signatureHash}`);
+		expect(text).not.toContain('PRIVATE-IQA-FEEDBACK');
 	});
 });
 

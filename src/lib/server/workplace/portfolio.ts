@@ -15,6 +15,7 @@ import type { Db } from '$lib/core/database';
 import { upload, workplaceEvidence } from '$lib/server/db/evidence';
 import type { JudgedFile } from '$lib/server/db/workplace-decisions';
 import { OUTCOME_LABELS } from '$lib/server/assessment/decisions';
+import { signedIqaOutcomes, type SignedIqaOutcome } from '$lib/server/iqa/records';
 import { judgedWorkplaceEvidence, workplaceCountersignaturesOf, workplaceDecisionsOf } from './decisions';
 
 export interface PortfolioWorkplaceDecision {
@@ -30,9 +31,15 @@ export interface PortfolioWorkplaceDecision {
 	signatureHash: string;
 	/** For a trainee's decision: the countersignature, or null while it waits. Absent otherwise. */
 	countersignature?: { outcome: 'countersigned' | 'sent-back'; signedName: string; signedAt: string; signatureHash: string; comment: string } | null;
+	/**
+	 * The IQA's signed rounds on this decision when it was sampled: outcome, signer, time and hash only
+	 * (the IQA's feedback to the assessor never reaches the learner). Absent when not sampled.
+	 */
+	iqa?: SignedIqaOutcome[];
 }
 
 export interface PortfolioWorkplace {
+	evidenceId: string;
 	title: string;
 	situation: string;
 	task: string;
@@ -59,7 +66,9 @@ export function workplacePortfolio(db: Db, learnerId: string): PortfolioWorkplac
 		if (row.state !== 'submitted' && decisions.length === 0) continue;
 		const shown = row.state === 'submitted' ? judgedWorkplaceEvidence(db, row.id)! : decisions[0]!.evidence;
 		const countersignatures = workplaceCountersignaturesOf(db, decisions.filter((d) => d.requiresCountersignature).map((d) => d.id));
+		const sampled = signedIqaOutcomes(db, 'workplace', decisions.map((d) => d.id));
 		out.push({
+			evidenceId: row.id,
 			title: shown.title,
 			situation: shown.situation,
 			task: shown.task,
@@ -86,7 +95,8 @@ export function workplacePortfolio(db: Db, learnerId: string): PortfolioWorkplac
 					signatureHash: d.signatureHash,
 					...(d.requiresCountersignature
 						? { countersignature: c ? { outcome: c.outcome, signedName: c.signedName, signedAt: c.signedAt, signatureHash: c.signatureHash, comment: c.comment } : null }
-						: {})
+						: {}),
+					...(sampled.has(d.id) ? { iqa: sampled.get(d.id) } : {})
 				};
 			})
 		});
@@ -99,7 +109,8 @@ export function workplacePortfolio(db: Db, learnerId: string): PortfolioWorkplac
  * (uploads/storage.ts uploadDir) decides it.
  */
 function uploadRoot(): string {
-	return uploadDir();
+	// Normalised, so that the containment check below compares like with like (a trailing slash, `..`).
+	return resolve(uploadDir());
 }
 
 /** Images larger than this are listed with their hash but not drawn: the PDF is not a copy of the media. */
@@ -125,11 +136,37 @@ export function workplaceImages(db: Db, items: readonly PortfolioWorkplace[]): R
 	for (const file of wanted) {
 		const row = stored.get(file.uploadId);
 		if (!row || images[file.sha256!]) continue;
-		const path = resolve(join(root, row.storageKey));
-		// The storage key comes from the database, but a path outside the upload directory is never read.
-		if (!path.startsWith(root + '/') || !existsSync(path) || statSync(path).size > EMBEDDED_IMAGE_MAX_BYTES) continue;
+		const path = storedFilePath(root, row.storageKey);
+		if (!path || statSync(path).size > EMBEDDED_IMAGE_MAX_BYTES) continue;
 		const bytes = new Uint8Array(readFileSync(path));
 		if (createHash('sha256').update(bytes).digest('hex') === file.sha256) images[file.sha256!] = bytes;
 	}
 	return images;
+}
+
+/** A stored file's path, or null when it is missing or would lie outside the upload directory. */
+function storedFilePath(root: string, storageKey: string): string | null {
+	const path = resolve(join(root, storageKey));
+	// The storage key comes from the database, but a path outside the upload directory is never read.
+	if (!path.startsWith(root + '/') || !existsSync(path) || !statSync(path).isFile()) return null;
+	return path;
+}
+
+/**
+ * The stored bytes of every file the content lists, by upload id, as they are on disk now (null when
+ * the file is missing): for the evidence pack, which checks each against its recorded SHA-256 and
+ * never packs one that no longer matches (portfolio/evidence-pack.ts packFiles).
+ */
+export function workplaceFileBytes(db: Db, items: readonly PortfolioWorkplace[]): Map<string, Uint8Array | null> {
+	const ids = [...new Set(items.flatMap((item) => item.files.map((f) => f.uploadId)))];
+	const out = new Map<string, Uint8Array | null>();
+	if (ids.length === 0) return out;
+	const keys = new Map(db.select({ id: upload.id, storageKey: upload.storageKey }).from(upload).where(inArray(upload.id, ids)).all().map((u) => [u.id, u.storageKey]));
+	const root = uploadRoot();
+	for (const id of ids) {
+		const key = keys.get(id);
+		const path = key ? storedFilePath(root, key) : null;
+		out.set(id, path ? new Uint8Array(readFileSync(path)) : null);
+	}
+	return out;
 }

@@ -13,9 +13,10 @@ export const load = withRole('eqa', ((event) => {
 	const opened = requireOpenGrant(db, event);
 	recordEqaView(db, opened.visitor, opened.grant, 'sample');
 	const report = reportOf(db, opened.grant.id);
-	// The cohort's newest sampling plan and its coverage, as the centre's IQA sees it (read-only).
+	// The cohort's newest sampling plan and its coverage, as the centre's IQA sees it (read-only), but
+	// naming no learner: the cohort's learners outside the EQA's sample are counted, never named.
 	const plan = plansForCohort(db, opened.grant.cohortId).at(-1);
-	const coverage = plan ? planCoverage(db, plan.id) : undefined;
+	const coverage = plan ? planCoverage(db, plan.id, { nameLearners: false }) : undefined;
 	return {
 		access: { id: opened.grant.id, centreName: opened.centreName, cohortName: opened.cohortName, startsOn: opened.grant.startsOn, endsOn: opened.grant.endsOn },
 		learners: sampledLearners(db, opened.grant),
