@@ -43,72 +43,78 @@ export function snapshotHashOf(snapshot: SampleSnapshot): string {
 	return canonicalHash(snapshot, 'snapshot');
 }
 
-function simulationSnapshot(db: Db, decisionId: string): IqaResult<SampleSnapshot> {
-	const d = db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decisionId)).get();
-	if (!d) return refused('sample.snapshot-unavailable', 'The sampled decision is no longer on record: nothing can be sampled.');
-	const c = countersignaturesOf(db, [d.id]).get(d.id);
+/** The fields both kinds of signed decision and countersignature share. */
+interface SignedDecision {
+	id: string;
+	learnerId: string;
+	assessorId: string;
+	sequence: number;
+	supersedesId: string | null;
+	outcome: string;
+	feedback: string;
+	nextSteps: string;
+	criteria: { code: string; met: boolean; feedback: string }[];
+	assessorNote: string;
+	evidenceHash: string;
+	evidence: unknown;
+	signedName: string;
+	signedAt: string;
+	signatureHash: string;
+	hashEncoding: string;
+	requiresCountersignature: boolean;
+}
+interface GivenCountersignature {
+	id: string;
+	countersignerId: string;
+	outcome: string;
+	comment: string;
+	decisionSignatureHash: string;
+	signedName: string;
+	signedAt: string;
+	signatureHash: string;
+}
+
+/** The snapshot of a signed decision of either kind; `own` is what only that kind has (its attempt or evidence item). */
+function snapshotOf(kind: SampleDecisionKind, d: SignedDecision, c: GivenCountersignature | undefined, own: Record<string, unknown>): SampleSnapshot {
 	return {
-		ok: true,
-		value: {
-			kind: 'simulation',
-			decisionId: d.id,
-			learnerId: d.learnerId,
-			assessor: { id: d.assessorId, name: d.signedName },
-			countersigner: c ? { id: c.countersignerId, name: c.signedName, outcome: c.outcome, signedAt: c.signedAt, signatureHash: c.signatureHash } : null,
-			outcome: d.outcome,
-			feedback: d.feedback,
-			signedAt: d.signedAt,
-			signatureHash: d.signatureHash,
-			criteria: d.criteria.map((j) => ({ code: j.code, met: j.met, feedback: j.feedback })),
-			detail: {
-				attemptId: d.attemptId,
-				sequence: d.sequence,
-				supersedesId: d.supersedesId,
-				nextSteps: d.nextSteps,
-				points: d.points,
-				assessorNote: d.assessorNote,
-				evidenceHash: d.evidenceHash,
-				evidence: d.evidence ?? null,
-				hashEncoding: d.hashEncoding,
-				requiresCountersignature: d.requiresCountersignature,
-				countersignature: c ? { id: c.id, outcome: c.outcome, comment: c.comment, decisionSignatureHash: c.decisionSignatureHash } : null
-			}
+		kind,
+		decisionId: d.id,
+		learnerId: d.learnerId,
+		assessor: { id: d.assessorId, name: d.signedName },
+		countersigner: c ? { id: c.countersignerId, name: c.signedName, outcome: c.outcome, signedAt: c.signedAt, signatureHash: c.signatureHash } : null,
+		outcome: d.outcome,
+		feedback: d.feedback,
+		signedAt: d.signedAt,
+		signatureHash: d.signatureHash,
+		criteria: d.criteria.map((j) => ({ code: j.code, met: j.met, feedback: j.feedback })),
+		detail: {
+			...own,
+			sequence: d.sequence,
+			supersedesId: d.supersedesId,
+			nextSteps: d.nextSteps,
+			assessorNote: d.assessorNote,
+			evidenceHash: d.evidenceHash,
+			evidence: d.evidence ?? null,
+			hashEncoding: d.hashEncoding,
+			requiresCountersignature: d.requiresCountersignature,
+			countersignature: c ? { id: c.id, outcome: c.outcome, comment: c.comment, decisionSignatureHash: c.decisionSignatureHash } : null
 		}
 	};
+}
+
+const GONE = 'The sampled decision is no longer on record: nothing can be sampled.';
+
+function simulationSnapshot(db: Db, decisionId: string): IqaResult<SampleSnapshot> {
+	const d = db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decisionId)).get();
+	if (!d) return refused('sample.snapshot-unavailable', GONE);
+	return { ok: true, value: snapshotOf('simulation', d, countersignaturesOf(db, [d.id]).get(d.id), { attemptId: d.attemptId, points: d.points }) };
 }
 
 /** A workplace evidence decision: the decision row, the evidence as judged (STAR, files and hashes), the countersignature. */
 function workplaceSnapshot(db: Db, decisionId: string): IqaResult<SampleSnapshot> {
 	const d = db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)).get();
-	if (!d) return refused('sample.snapshot-unavailable', 'The sampled decision is no longer on record: nothing can be sampled.');
-	const c = workplaceCountersignaturesOf(db, [d.id]).get(d.id);
-	return {
-		ok: true,
-		value: {
-			kind: 'workplace',
-			decisionId: d.id,
-			learnerId: d.learnerId,
-			assessor: { id: d.assessorId, name: d.signedName },
-			countersigner: c ? { id: c.countersignerId, name: c.signedName, outcome: c.outcome, signedAt: c.signedAt, signatureHash: c.signatureHash } : null,
-			outcome: d.outcome,
-			feedback: d.feedback,
-			signedAt: d.signedAt,
-			signatureHash: d.signatureHash,
-			criteria: d.criteria.map((j) => ({ code: j.code, met: j.met, feedback: j.feedback })),
-			detail: {
-				evidenceId: d.evidenceId,
-				sequence: d.sequence,
-				supersedesId: d.supersedesId,
-				nextSteps: d.nextSteps,
-				assessorNote: d.assessorNote,
-				evidenceHash: d.evidenceHash,
-				evidence: d.evidence ?? null,
-				hashEncoding: d.hashEncoding,
-				requiresCountersignature: d.requiresCountersignature,
-				countersignature: c ? { id: c.id, outcome: c.outcome, comment: c.comment, decisionSignatureHash: c.decisionSignatureHash } : null
-			}
-		}
-	};
+	if (!d) return refused('sample.snapshot-unavailable', GONE);
+	return { ok: true, value: snapshotOf('workplace', d, workplaceCountersignaturesOf(db, [d.id]).get(d.id), { evidenceId: d.evidenceId }) };
 }
 
 /** The snapshot of the sampled decision as it stands now. */
