@@ -1,3 +1,4 @@
+import { PACK_FILE_MAX_BYTES } from '$lib/server/workplace/portfolio';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,6 +156,17 @@ describe('workplace evidence in the evidence pack', () => {
 		expect(manifest.files.map((m) => m.path)).not.toContain(`workplace/${TITLE}/etc call notes.pdf`);
 		expect(sheet).toContain('identity-form.png (not packed: no longer matches its recorded SHA-256)');
 		expect(sheet).toContain('../../etc/call notes.pdf (not packed: missing from storage)');
+	});
+
+	it('leaves out a file larger than a pack takes, read or not, and lists it with its SHA-256 to check it by', async () => {
+		const { uploadIds } = sampledEvidence();
+		// The first file grows past the per-file limit on disk: it is not even read.
+		writeFileSync(join(uploads, `${uploadIds[0]}.bin`), new Uint8Array(PACK_FILE_MAX_BYTES + 1));
+		const { files, manifest, sheet } = await pack();
+		expect(manifest.workplace[0]!.files.map((x) => x.status)).toEqual(['too-large', 'packed', 'packed']);
+		expect(manifest.workplace[0]!.files[0]!).toMatchObject({ path: null, sha256: sha(png) });
+		expect(Object.keys(files).filter((p) => p.startsWith('workplace/'))).toHaveLength(2);
+		expect(sheet).toContain('identity-form.png (not packed: larger than a pack takes');
 	});
 
 	it('is still a pack /verify recognises, and a swapped workplace file is named', async () => {

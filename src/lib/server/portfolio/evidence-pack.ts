@@ -74,9 +74,10 @@ export interface ManifestWorkplaceFile {
 	/**
 	 * packed: at `path`, its bytes matching `sha256`. missing: not in storage. changed: in storage but
 	 * no longer matching `sha256`. unhashed: no SHA-256 was recorded, so it cannot be vouched for.
-	 * Only a packed file is in the pack.
+	 * too-large: larger than a pack takes (32 MB a file, 128 MB in all): fetched on its own from the
+	 * learner's evidence, its hash here to check it against. Only a packed file is in the pack.
 	 */
-	status: 'packed' | 'missing' | 'changed' | 'unhashed';
+	status: 'packed' | 'missing' | 'changed' | 'unhashed' | 'too-large';
 	path: string | null;
 }
 
@@ -248,7 +249,7 @@ export interface PackInput {
 	learner: { id: string; name: string };
 	centre: { id: string; name: string };
 	/** The stored bytes of the workplace evidence's files by upload id (null: missing), unchecked: packFiles checks them. */
-	workplaceFiles?: ReadonlyMap<string, Uint8Array | null>;
+	workplaceFiles?: ReadonlyMap<string, Uint8Array | null | 'too-large'>;
 }
 
 /** Every workplace item's evidenced criteria: those claimed and those its decisions judged. */
@@ -259,7 +260,8 @@ function workplaceCriteria(w: PortfolioContent['workplace'][number]): string[] {
 const NOT_PACKED: Record<Exclude<ManifestWorkplaceFile['status'], 'packed'>, string> = {
 	missing: 'not packed: missing from storage',
 	changed: 'not packed: no longer matches its recorded SHA-256',
-	unhashed: 'not packed: no SHA-256 was recorded'
+	unhashed: 'not packed: no SHA-256 was recorded',
+	'too-large': 'not packed: larger than a pack takes (32 MB a file, 128 MB in all); check the file from the learner’s evidence against this SHA-256'
 };
 
 /** The pack's files (manifest.json last) and its manifest: pure, so it can be tested without a render. */
@@ -301,11 +303,12 @@ export function packFiles(input: PackInput): { files: PackFile[]; manifest: Mani
 		const criteria = workplaceCriteria(w);
 		const listed: ManifestWorkplaceFile[] = w.files.map((f) => {
 			const stored = input.workplaceFiles?.get(f.uploadId) ?? null;
-			const status: ManifestWorkplaceFile['status'] = f.sha256 === null ? 'unhashed' : stored === null ? 'missing' : sha256OfBytes(stored) !== f.sha256 ? 'changed' : 'packed';
+			const status: ManifestWorkplaceFile['status'] =
+				f.sha256 === null ? 'unhashed' : stored === null ? 'missing' : stored === 'too-large' ? 'too-large' : sha256OfBytes(stored) !== f.sha256 ? 'changed' : 'packed';
 			let path: string | null = null;
 			if (status === 'packed') {
 				path = `${dir}/${fileName(safeFileName(f.name))}`;
-				files.push({ file: { path, bytes: stored! }, criteria });
+				files.push({ file: { path, bytes: stored as Uint8Array }, criteria });
 			}
 			return { uploadId: f.uploadId, name: f.name, mediaType: f.mediaType, sha256: f.sha256, bytes: f.byteLength, status, path };
 		});
@@ -420,7 +423,7 @@ export async function issueEvidencePack(db: Db, learnerId: string, options: Issu
 		issuedBy: { id: options.issuedBy, name: nameOf(options.issuedBy) },
 		learner: { id: learnerId, name: prepared.content.learner.name },
 		centre: { id: prepared.organisationId, name: prepared.content.centre },
-		workplaceFiles: workplaceFileBytes(db, prepared.content.workplace)
+		workplaceFiles: await workplaceFileBytes(db, prepared.content.workplace)
 	});
 	const bytes = await (options.zip ?? zipOffThread)(files, issuedAt);
 	const row: PortfolioDocument = {

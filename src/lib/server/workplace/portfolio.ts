@@ -7,6 +7,7 @@
 import { uploadDir } from '$lib/server/uploads/storage';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { criterionByCode } from '$lib/criteria';
@@ -157,16 +158,36 @@ function storedFilePath(root: string, storageKey: string): string | null {
  * the file is missing): for the evidence pack, which checks each against its recorded SHA-256 and
  * never packs one that no longer matches (portfolio/evidence-pack.ts packFiles).
  */
-export function workplaceFileBytes(db: Db, items: readonly PortfolioWorkplace[]): Map<string, Uint8Array | null> {
+/** What an evidence pack takes of workplace files: they are read whole and hashed, so large media stay out. */
+export const PACK_FILE_MAX_BYTES = 32 * 1024 * 1024;
+export const PACK_FILES_MAX_BYTES = 128 * 1024 * 1024;
+
+/**
+ * The stored bytes of these items' files for the evidence pack, by upload id: null when missing,
+ * 'too-large' when the file (or the files before it together) pass what a pack takes. Read
+ * asynchronously, never more than PACK_FILES_MAX_BYTES in all.
+ */
+export async function workplaceFileBytes(db: Db, items: readonly PortfolioWorkplace[]): Promise<Map<string, Uint8Array | null | 'too-large'>> {
 	const ids = [...new Set(items.flatMap((item) => item.files.map((f) => f.uploadId)))];
-	const out = new Map<string, Uint8Array | null>();
+	const out = new Map<string, Uint8Array | null | 'too-large'>();
 	if (ids.length === 0) return out;
 	const keys = new Map(db.select({ id: upload.id, storageKey: upload.storageKey }).from(upload).where(inArray(upload.id, ids)).all().map((u) => [u.id, u.storageKey]));
 	const root = uploadRoot();
+	let total = 0;
 	for (const id of ids) {
 		const key = keys.get(id);
 		const path = key ? storedFilePath(root, key) : null;
-		out.set(id, path ? new Uint8Array(readFileSync(path)) : null);
+		if (!path) {
+			out.set(id, null);
+			continue;
+		}
+		const size = statSync(path).size;
+		if (size > PACK_FILE_MAX_BYTES || total + size > PACK_FILES_MAX_BYTES) {
+			out.set(id, 'too-large');
+			continue;
+		}
+		total += size;
+		out.set(id, new Uint8Array(await readFile(path)));
 	}
 	return out;
 }
