@@ -98,6 +98,17 @@ describe('rule-based picks', () => {
 		expect(picked[0]!.reason).toContain('Risk band low: 10 %');
 	});
 
+	it('sample an assessor rated low at the trainee band’s rate once they are a trainee', () => {
+		const p = plan();
+		// Signed while qualified (so they count without a countersignature); then marked trainee.
+		for (const day of [2, 3, 4]) decision(f.ids.amira, day);
+		setRisk(f.ids.gareth, 'low');
+		f.db.$client.prepare(`UPDATE assessor_profile SET status = 'trainee' WHERE assessor_id = ?`).run(f.ids.gareth);
+		const picked = pickRuleSamples(f.db, p.id, new Date('2026-03-10T00:00:00Z')).picked;
+		expect(picked).toHaveLength(3);
+		expect(picked[0]!.reason).toContain('Risk band trainee: 100 %');
+	});
+
 	it('pick the same decisions from the same data, and nothing new when run again', () => {
 		setRisk(f.ids.gareth, 'medium');
 		const p = plan();

@@ -247,6 +247,14 @@ export interface RulePicks {
 }
 
 /**
+ * The risk band an assessor is sampled by: their rating, or the trainee band while their status is
+ * trainee if that band's rate is higher (an IQA may not have rated a new trainee yet).
+ */
+function bandOf(q: { status: string; risk: RiskRating }, rates: SampleRates): RiskRating {
+	return q.status === 'trainee' && rates.trainee > rates[q.risk] ? 'trainee' : q.risk;
+}
+
+/**
  * Picks by the plan's rules: for each assessor and each stage the plan requires, enough of the
  * assessor's counted decisions at that stage that the share sampled reaches their risk band's rate
  * (rounded up), in pickOrder. Samples already picked count toward it and are never undone, so a
@@ -266,7 +274,7 @@ export function pickRuleSamples(db: Db, planId: string, at = new Date(), by?: st
 			for (const assessorId of state.assessorIds) {
 				const population = state.decisions.filter((d) => d.assessorId === assessorId && state.stages.get(d.learnerId) === stage);
 				if (population.length === 0) continue;
-				const risk = state.qualifications.get(assessorId)!.risk;
+				const risk = bandOf(state.qualifications.get(assessorId)!, plan.rates);
 				const rate = plan.rates[risk];
 				const { required, picks } = rulePicksOf(
 					population,
@@ -508,7 +516,7 @@ export function planCoverage(db: Db, planId: string, { nameLearners = true }: { 
 
 	const assessors: AssessorRate[] = state.assessorIds
 		.map((assessorId) => {
-			const risk = state.qualifications.get(assessorId)!.risk;
+			const risk = bandOf(state.qualifications.get(assessorId)!, plan.rates);
 			const rate = plan.rates[risk];
 			return {
 				assessorId,
