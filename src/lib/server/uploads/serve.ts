@@ -24,11 +24,18 @@ export function contentDisposition(kind: 'inline' | 'attachment', fileName: stri
 	return `${kind}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-export function uploadResponse(file: Upload): Response {
+/** The file as a response; undefined when its bytes are no longer in storage (or its row names no stored file). */
+export function uploadResponse(file: Upload): Response | undefined {
 	const kind = kindOfMediaType(file.mediaType);
 	const inline = kind !== undefined && UPLOAD_KINDS[kind].inline;
-	const path = storedPath(file.storageKey);
-	const size = statSync(path).size;
+	let path: string;
+	let size: number;
+	try {
+		path = storedPath(file.storageKey);
+		size = statSync(path).size;
+	} catch {
+		return undefined;
+	}
 	const stream = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
 	return new Response(stream, {
 		headers: {
