@@ -590,7 +590,7 @@ export function planCoverage(db: Db, planId: string, { nameLearners = true }: { 
 		{ heading: 'Evidence and criteria', summary: `${criteriaCovered} of ${criteria.length} criteria covered by a sample at every required stage.`, gap: criteriaCovered < criteria.length },
 		{
 			heading: 'Records',
-			summary: `${allPlanSamples.length} samples picked under this plan (${allPlanSamples.filter((s) => s.pick === 'rule').length} by rule, ${allPlanSamples.filter((s) => s.pick === 'manual').length} by hand); ${meetings} standardisation ${meetings === 1 ? 'meeting' : 'meetings'} recorded.`,
+			summary: `${allPlanSamples.length} ${allPlanSamples.length === 1 ? 'sample' : 'samples'} picked under this plan (${allPlanSamples.filter((s) => s.pick === 'rule').length} by rule, ${allPlanSamples.filter((s) => s.pick === 'manual').length} by hand); ${meetings} standardisation ${meetings === 1 ? 'meeting' : 'meetings'} recorded.`,
 			gap: false
 		},
 		{ heading: 'Assessment locations', summary: `In the simulator: ${simulator} sampled decisions; in the workplace: ${samples.length - simulator}.`, gap: false }
