@@ -194,3 +194,25 @@ test('the centre’s administrator and IQA may download a learner’s pack; anot
 	expect((await askFor(otherIqa, `/iqa/learners/${learner.id}/pack`)).status()).toBe(404);
 	for (const p of [admin, iqa, otherAdmin, otherIqa]) await p.context().close();
 });
+
+test('the IQA lists the centre’s learners with their cohorts and standing, and downloads a learner’s pack from the list', async ({ browser }) => {
+	// A centre of its own, so the list holds exactly the learners this test makes.
+	const centre = createOwnCentre();
+	const tutor = await createOwnUser(['tutor'], 'list tutor', { organisationId: centre });
+	const learner = await createOwnUser(['learner'], 'listed learner', { organisationId: centre });
+	const cohort = createOwnCohort(tutor, { learners: [learner] });
+	const iqa = await newPageAsOwn(browser, await createOwnUser(['iqa'], 'list iqa', { organisationId: centre }), '/iqa/learners');
+	await waitForHydration(iqa);
+	await expect(iqa.getByRole('heading', { level: 1 })).toHaveText('Learners');
+	const rows = iqa.getByRole('region', { name: 'The centre’s learners' }).locator('tbody tr');
+	await expect(rows).toHaveCount(1);
+	await expect(rows.first()).toContainText(learner.name);
+	await expect(rows.first()).toContainText(cohort.name);
+	await expect(rows.first()).toContainText('In training');
+	await expectNoViolations(iqa);
+	const saved = iqa.waitForEvent('download');
+	await iqa.getByRole('button', { name: `Download ${learner.name}’s evidence pack (ZIP)` }).click();
+	const files = unzipSync(new Uint8Array(readFileSync(await (await saved).path())));
+	expect(Object.keys(files)).toContain('manifest.json');
+	await iqa.context().close();
+});
