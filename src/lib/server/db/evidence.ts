@@ -13,6 +13,13 @@ import { organisation, user } from './schema';
 export const UPLOAD_STATES = ['receiving', 'stored', 'refused'] as const;
 export type UploadState = (typeof UPLOAD_STATES)[number];
 
+/**
+ * Where an upload's bytes are (uploads/storage.ts): a file under UPLOAD_DIR, or pieces in the
+ * database (`upload_piece`). Each row keeps its own, so changing UPLOAD_STORAGE moves only new uploads.
+ */
+export const UPLOAD_STORAGE_KINDS = ['directory', 'database'] as const;
+export type UploadStorageKind = (typeof UPLOAD_STORAGE_KINDS)[number];
+
 export const upload = sqliteTable(
 	'upload',
 	{
@@ -36,6 +43,14 @@ export const upload = sqliteTable(
 		sha256: text('sha256'),
 		/** Where the bytes are, relative to the upload directory. */
 		storageKey: text('storage_key').notNull(),
+		/** Which storage holds the bytes (UPLOAD_STORAGE when the upload began). */
+		storage: text('storage', { enum: UPLOAD_STORAGE_KINDS }).notNull().default('directory'),
+		/**
+		 * The request appending now (uploads/lease.ts): a random token, and when its claim lapses unless
+		 * renewed, so a request on any instance that crashed mid-piece frees the upload. Both null when none.
+		 */
+		appendLease: text('append_lease'),
+		appendLeaseUntil: text('append_lease_until'),
 		state: text('state', { enum: UPLOAD_STATES }).notNull().default('receiving'),
 		/** Why a file was refused, in words. */
 		refusal: text('refusal').notNull().default(''),

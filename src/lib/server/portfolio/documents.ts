@@ -94,7 +94,7 @@ export async function issueDocument(db: Db, prepared: PreparedDocument, options:
 	const summary = await render(prepared.content, {
 		origin: options.origin,
 		contentHash: prepared.contentHash,
-		images: workplaceImages(db, prepared.content.workplace),
+		images: await workplaceImages(db, prepared.content.workplace),
 		pause: options.pause,
 		onData: (chunk) => {
 			hash.update(chunk);

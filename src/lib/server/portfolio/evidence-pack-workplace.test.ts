@@ -1,12 +1,14 @@
 import { PACK_FILE_MAX_BYTES } from '$lib/server/workplace/portfolio';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { user } from '$lib/server/db/schema';
+import { upload, UPLOAD_STORAGE_KINDS, type UploadStorageKind } from '$lib/server/db/evidence';
+import { storageOf } from '$lib/server/uploads/storage';
 import { iqaSample } from '$lib/server/db/quality';
 import { DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { assessmentFixture } from '$lib/server/assessment/testing';
@@ -40,8 +42,15 @@ const idOf = (email: string) => f.db.select({ id: user.id }).from(user).where(eq
 /** Zipped on this thread: the worker's own path is the evidence pack's other test. */
 const zip = async (files: PackFile[]) => zipSync(Object.fromEntries(files.map((file) => [file.path, file.bytes])));
 
+/** What the storage holds of an upload: replaced by other bytes, or removed (`null`). */
+async function tamper(uploadId: string, bytes: Uint8Array | null) {
+	const row = f.db.select().from(upload).where(eq(upload.id, uploadId)).get()!;
+	if (bytes) await storageOf(row).replace(f.db, row, bytes);
+	else await storageOf(row).remove(f.db, row);
+}
+
 /** Amira's evidence, met by Dafydd (a trainee), countersigned by Gareth, sampled by Helen who set an action. */
-function sampledEvidence(title = TITLE, submittedAt = '2026-03-01T09:00:00.000Z') {
+function sampledEvidence(title = TITLE, submittedAt = '2026-03-01T09:00:00.000Z', storage: UploadStorageKind = 'directory') {
 	const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, {
 		organisationId: DEMO_ORGANISATION_ID,
 		learnerId: f.ids.amira,
@@ -53,6 +62,7 @@ function sampledEvidence(title = TITLE, submittedAt = '2026-03-01T09:00:00.000Z'
 			{ name: 'identity-form.png', mediaType: 'image/png', bytes: testPng(60, 40) }
 		],
 		uploadDir: uploads,
+		storage,
 		submittedAt
 	});
 	const signed = signWorkplaceDecision(f.db, { id: idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' }, evidenceId, {
@@ -90,9 +100,9 @@ async function pack() {
 }
 
 describe('workplace evidence in the evidence pack', () => {
-	it('packs every file under workplace/<item title>/<file name>, sanitised and unique, with the bytes uploaded', async () => {
-		const { uploadIds } = sampledEvidence();
-		sampledEvidence(TITLE, '2026-03-02T09:00:00.000Z'); // the same title again, a day later: its own folder
+	it.each(UPLOAD_STORAGE_KINDS)('packs every file under workplace/<item title>/<file name>, sanitised and unique, with the bytes uploaded (UPLOAD_STORAGE=%s)', async (storage) => {
+		const { uploadIds } = sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
+		sampledEvidence(TITLE, '2026-03-02T09:00:00.000Z', storage); // the same title again, a day later: its own folder
 		const { files, manifest } = await pack();
 		const workplace = Object.keys(files).filter((p) => p.startsWith('workplace/')).sort();
 		expect(workplace).toEqual(
@@ -139,10 +149,10 @@ describe('workplace evidence in the evidence pack', () => {
 		]);
 	});
 
-	it('never packs a file that is missing or no longer matches its SHA-256, and says so in the manifest and the sheet', async () => {
-		const { uploadIds } = sampledEvidence();
-		writeFileSync(join(uploads, `${uploadIds[0]}.bin`), strToU8('not the photo that was uploaded'));
-		unlinkSync(join(uploads, `${uploadIds[1]}.bin`));
+	it.each(UPLOAD_STORAGE_KINDS)('never packs a file that is missing or no longer matches its SHA-256, and says so in the manifest and the sheet (UPLOAD_STORAGE=%s)', async (storage) => {
+		const { uploadIds } = sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
+		await tamper(uploadIds[0]!, strToU8('not the photo that was uploaded'));
+		await tamper(uploadIds[1]!, null);
 		const { files, manifest, sheet } = await pack();
 		expect(Object.keys(files).filter((p) => p.startsWith('workplace/'))).toEqual([`workplace/${TITLE}/identity-form.png`]);
 		// The one packed is the third file (the second of that name, first packed), with its own bytes.
@@ -158,10 +168,10 @@ describe('workplace evidence in the evidence pack', () => {
 		expect(sheet).toContain('../../etc/call notes.pdf (not packed: missing from storage)');
 	});
 
-	it('leaves out a file larger than a pack takes, read or not, and lists it with its SHA-256 to check it by', async () => {
-		const { uploadIds } = sampledEvidence();
-		// The first file grows past the per-file limit on disk: it is not even read.
-		writeFileSync(join(uploads, `${uploadIds[0]}.bin`), new Uint8Array(PACK_FILE_MAX_BYTES + 1));
+	it.each(UPLOAD_STORAGE_KINDS)('leaves out a file larger than a pack takes, read or not, and lists it with its SHA-256 to check it by (UPLOAD_STORAGE=%s)', async (storage) => {
+		const { uploadIds } = sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
+		// The first file grows past the per-file limit in storage: it is not even read.
+		await tamper(uploadIds[0]!, new Uint8Array(PACK_FILE_MAX_BYTES + 1));
 		const { files, manifest, sheet } = await pack();
 		expect(manifest.workplace[0]!.files.map((x) => x.status)).toEqual(['too-large', 'packed', 'packed']);
 		expect(manifest.workplace[0]!.files[0]!).toMatchObject({ path: null, sha256: sha(png) });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { upload, workplaceEvidence } from '$lib/server/db/evidence';
+import { upload, UPLOAD_STORAGE_KINDS, workplaceEvidence } from '$lib/server/db/evidence';
+import { uploadPiece } from '$lib/server/db/upload-pieces';
+import { storageOf } from '$lib/server/uploads/storage';
 import { workplaceDecision } from '$lib/server/db/workplace-decisions';
 import { signWorkplaceDecision } from '$lib/server/workplace/signing';
 import { verifyWorkplaceDecision } from '$lib/server/workplace/decisions';
@@ -172,13 +174,14 @@ describe('retention of the centre’s records', () => {
 		expect(order.indexOf('audit_entry')).toBeGreaterThanOrEqual(0);
 	});
 
-	it('empties workplace evidence a decision still names and deletes its files, then removes the item with the decisions', async () => {
+	it.each(UPLOAD_STORAGE_KINDS)('empties workplace evidence a decision still names and deletes its files, then removes the item with the decisions (UPLOAD_STORAGE=%s)', async (storage) => {
 		const dir = mkdtempSync(join(tmpdir(), 'custodian-retention-'));
 		process.env.UPLOAD_DIR = dir;
 		try {
-			const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, { organisationId: orgOf(), learnerId: f.ids.amira, criteria: ['PC01'], files: [{ name: 'form.png', mediaType: 'image/png', bytes: testPng() }], uploadDir: dir, submittedAt: '2022-05-01T09:00:00.000Z' });
-			const key = f.db.select({ key: upload.storageKey }).from(upload).where(eq(upload.id, uploadIds[0]!)).get()!.key;
-			expect(existsSync(join(dir, key))).toBe(true);
+			const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, { organisationId: orgOf(), learnerId: f.ids.amira, criteria: ['PC01'], files: [{ name: 'form.png', mediaType: 'image/png', bytes: testPng() }], uploadDir: dir, storage, submittedAt: '2022-05-01T09:00:00.000Z' });
+			const stored = f.db.select().from(upload).where(eq(upload.id, uploadIds[0]!)).get()!;
+			expect(await storageOf(stored).size(f.db, stored)).toBe(testPng().byteLength);
+			expect(existsSync(join(dir, stored.storageKey))).toBe(storage === 'directory');
 			const signed = signWorkplaceDecision(
 				f.db,
 				f.gareth(),
@@ -193,7 +196,9 @@ describe('retention of the centre’s records', () => {
 			const first = await disposeDueRecords(f.db, orgOf(), null, new Date('2025-07-15T12:00:00Z'));
 			expect(first.map((o) => o.recordClass)).toEqual(['evidence']);
 			expect(first[0]?.counts).toMatchObject({ 'workplace evidence items': 1, 'uploaded files': 1 });
-			expect(existsSync(join(dir, key))).toBe(false);
+			expect(await storageOf(stored).size(f.db, stored)).toBeNull();
+			expect(existsSync(join(dir, stored.storageKey))).toBe(false);
+			expect(f.db.select().from(uploadPiece).all()).toEqual([]);
 			expect(f.db.select().from(upload).where(eq(upload.ownerId, f.ids.amira)).all()).toEqual([]);
 			expect(f.db.select({ title: workplaceEvidence.title, action: workplaceEvidence.action }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)).get()).toEqual({ title: 'Disposed of', action: '' });
 			// The decision keeps its own copy of what it judged, and still verifies.

@@ -14,8 +14,6 @@
  * (scenario, dates) stays while a decision or document names it, and goes with the second class.
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import { unlink } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
 import { writeTransaction, type Db } from '$lib/core/database';
 import { organisation, reflection, user } from '$lib/server/db/schema';
 import { assessmentDecision, assessmentDraft, decisionCountersignature, observationRecord, portfolioDocument, witnessTestimony } from '$lib/server/db/assessment';
@@ -23,7 +21,7 @@ import { disposeSampleRecords } from '$lib/server/iqa/records';
 import { iqaSample, learnerStanding, LEARNER_STATUSES, type LearnerStatus } from '$lib/server/db/quality';
 import { upload, workplaceEvidence, workplaceEvidenceFile } from '$lib/server/db/evidence';
 import { workplaceDecision, workplaceDecisionCountersignature } from '$lib/server/db/workplace-decisions';
-import { uploadDir } from '$lib/server/uploads/storage';
+import { storageOf, type StoredFile } from '$lib/server/uploads/storage';
 import { legalHold, recordDisposal, recordDisposalPermit, RECORD_CLASSES, type RecordClass } from '$lib/server/db/records';
 import { attempt, attemptAction, attemptDesk, attemptEvent, attemptTranscript } from '$lib/sim/schema';
 import { recordActorEvent, recordSecurityEvent, type Actor } from '$lib/server/security/events';
@@ -347,11 +345,15 @@ function count(counts: Record<string, number>, key: string, changes: number): vo
 	if (changes > 0) counts[key] = (counts[key] ?? 0) + changes;
 }
 
-/** Deletes one class of one learner's records inside the caller's transaction; returns what went and the files to delete after commit. */
-function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, otherDone: boolean): { counts: Record<string, number>; files: string[] } {
+/**
+ * Deletes one class of one learner's records inside the caller's transaction; returns what went and
+ * the uploaded files whose bytes to remove after commit (bytes kept in the database go with their
+ * rows, in this transaction).
+ */
+function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, otherDone: boolean): { counts: Record<string, number>; files: StoredFile[] } {
 	const sqlite = db.$client;
 	const counts: Record<string, number> = {};
-	const files: string[] = [];
+	const files: StoredFile[] = [];
 	const attempts = db.select({ id: attempt.id, workspaceId: attempt.workspaceId }).from(attempt).where(eq(attempt.ownerId, learnerId)).all();
 	const attemptIds = attempts.map((a) => a.id);
 	const workspaceIds = attempts.map((a) => a.workspaceId);
@@ -394,13 +396,9 @@ function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, other
 				count(counts, 'workplace evidence items', emptied);
 			}
 		}
-		const uploads = db.select({ id: upload.id, storageKey: upload.storageKey }).from(upload).where(eq(upload.ownerId, learnerId)).all();
+		const uploads = db.select({ id: upload.id, storageKey: upload.storageKey, storage: upload.storage }).from(upload).where(eq(upload.ownerId, learnerId)).all();
 		if (uploads.length > 0) {
-			const root = uploadDir();
-			for (const u of uploads) {
-				const path = resolve(join(root, u.storageKey));
-				if (path.startsWith(root + sep)) files.push(path);
-			}
+			files.push(...uploads);
 			count(counts, 'uploaded files', db.delete(upload).where(eq(upload.ownerId, learnerId)).run().changes);
 		}
 	} else {
@@ -445,7 +443,7 @@ export async function disposeLearnerRecords(
 	const item = dueForDisposal(db, organisationId, today).find((d) => d.learnerId === learnerId && d.recordClass === recordClass);
 	if (!item) return { ok: false, message: 'Those records are not due for disposal (not certificated long enough ago, or disposed of already).' };
 	if (item.held) return { ok: false, message: 'A legal hold keeps this learner’s records: release it first.' };
-	let files: string[] = [];
+	let files: StoredFile[] = [];
 	let counts: Record<string, number> = {};
 	try {
 		writeTransaction(db, () => {
@@ -478,9 +476,10 @@ export async function disposeLearnerRecords(
 		if (error instanceof AlreadyDisposed) return { ok: false, message: 'Those records have been disposed of already.' };
 		throw error;
 	}
-	// The rows are gone; the files follow. A crash between the two leaves files that no row names
-	// (never served: a file is reached only through its row); the README says how to find them.
-	await Promise.all(files.map((path) => unlink(path).catch(() => undefined)));
+	// The rows are gone; the files follow. A crash between the two leaves files in the upload
+	// directory that no row names (never served: a file is reached only through its row); the README
+	// says how to find them. Bytes in the database went with their rows.
+	await Promise.all(files.map((file) => storageOf(file).remove(db, file).catch(() => undefined)));
 	return { ok: true, outcome: { learnerId, recordClass, counts } };
 }
 

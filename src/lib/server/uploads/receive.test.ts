@@ -1,28 +1,30 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import exifr from 'exifr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '$lib/core/database';
-import { upload } from '$lib/server/db/evidence';
+import { upload, UPLOAD_STORAGE_KINDS, type Upload } from '$lib/server/db/evidence';
 import { user } from '$lib/server/db/schema';
 import { createServerTestDb } from '$lib/server/testing';
 import { eq } from 'drizzle-orm';
 import { appendChunk, createUpload, type Uploader } from './receive';
 import { safeFileName } from './file-name';
-import { storedPath, uploadDir, type UploadLimits } from './storage';
+import { storageOf, storedPath, uploadDir, type UploadLimits } from './storage';
 import { docx, docxWithNestedArchive, docxZipBomb, jpegWithGps, pdfOf, PNG_BYTES, windowsProgram } from './testing';
 
 const limits: UploadLimits = { maxFileBytes: 20 * 1024 * 1024, maxLearnerBytes: 40 * 1024 * 1024, chunkBytes: 1024 * 1024 };
 let dir: string;
-const previousDir = process.env.UPLOAD_DIR;
+const previous = { dir: process.env.UPLOAD_DIR, storage: process.env.UPLOAD_STORAGE };
 
 beforeAll(() => {
 	dir = mkdtempSync(join(tmpdir(), 'custodian-uploads-'));
 	process.env.UPLOAD_DIR = dir;
 });
 afterAll(() => {
-	process.env.UPLOAD_DIR = previousDir;
+	process.env.UPLOAD_DIR = previous.dir;
+	process.env.UPLOAD_STORAGE = previous.storage;
 	rmSync(dir, { recursive: true, force: true });
 });
 
@@ -60,21 +62,29 @@ async function uploadWhole(db: Db, owner: Uploader, name: string, bytes: Uint8Ar
 }
 
 const rowOf = (db: Db, id: string) => db.select().from(upload).where(eq(upload.id, id)).get()!;
-const filesLeft = () => readdirSync(dir);
+/** The bytes the upload's storage holds (null when none). */
+const storedOf = (db: Db, row: Upload) => storageOf(row).read(db, row);
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-describe('receiving an upload in pieces', () => {
-	it('stores a PDF sent in pieces, with its SHA-256, in a file only the server may read', async () => {
+describe.each(UPLOAD_STORAGE_KINDS)('receiving an upload in pieces (UPLOAD_STORAGE=%s)', (storage) => {
+	beforeAll(() => {
+		process.env.UPLOAD_STORAGE = storage;
+	});
+
+	it('stores a PDF sent in pieces, with its SHA-256, where only the server may read it', async () => {
 		const { db, amira } = setUp();
 		const bytes = pdfOf(2.5 * 1024 * 1024);
 		const { id, result } = await uploadWhole(db, amira, 'call log.pdf', bytes);
 		expect(result).toMatchObject({ ok: true, value: { state: 'stored', mediaType: 'application/pdf', fileName: 'call log.pdf', offset: bytes.byteLength } });
 		const row = rowOf(db, id);
-		const { createHash } = await import('node:crypto');
-		expect(row.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-		const path = storedPath(row.storageKey);
-		expect(path.startsWith(uploadDir())).toBe(true);
-		expect(statSync(path).mode & 0o777).toBe(0o600);
-		expect(Buffer.compare(readFileSync(path), bytes)).toBe(0);
+		expect(row.storage).toBe(storage);
+		expect(row.sha256).toBe(sha256(bytes));
+		expect(Buffer.compare(Buffer.from((await storedOf(db, row))!), bytes)).toBe(0);
+		if (storage === 'directory') {
+			const path = storedPath(row.storageKey);
+			expect(path.startsWith(uploadDir())).toBe(true);
+			expect(statSync(path).mode & 0o777).toBe(0o600);
+		}
 	});
 
 	it('resumes after a dropped connection from the offset it reports, and refuses a piece for the wrong offset', async () => {
@@ -96,13 +106,12 @@ describe('receiving an upload in pieces', () => {
 		}
 		const row = rowOf(db, id);
 		expect(row.state).toBe('stored');
-		const { createHash } = await import('node:crypto');
-		expect(row.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+		expect(row.sha256).toBe(sha256(bytes));
+		expect(Buffer.compare(Buffer.from((await storedOf(db, row))!), bytes)).toBe(0);
 	});
 
 	it('refuses a file announced over the limit, and one that turns out larger than announced, leaving no bytes', async () => {
 		const { db, amira } = setUp();
-		const before = filesLeft().length;
 		const declared = await createUpload(db, amira, { name: 'shift.mp4', length: limits.maxFileBytes + 1 }, limits);
 		expect(declared).toMatchObject({ ok: false, error: { code: 'upload.too-large' } });
 		expect(!declared.ok && declared.error.message).toMatch(/at most 20 MB/);
@@ -111,7 +120,7 @@ describe('receiving an upload in pieces', () => {
 		const over = await appendChunk(db, amira, created.value.id, 0, pieces(pdfOf(1500)), limits);
 		expect(over).toMatchObject({ ok: false, error: { code: 'upload.too-large' } });
 		expect(rowOf(db, created.value.id)).toMatchObject({ state: 'refused' });
-		expect(filesLeft().length).toBe(before);
+		expect(await storageOf(rowOf(db, created.value.id)).size(db, rowOf(db, created.value.id))).toBeNull();
 	});
 
 	it('refuses a piece over the per-request limit without counting any of it', async () => {
@@ -151,7 +160,11 @@ describe('receiving an upload in pieces', () => {
 	});
 });
 
-describe('judging a finished upload by its content', () => {
+describe.each(UPLOAD_STORAGE_KINDS)('judging a finished upload by its content (UPLOAD_STORAGE=%s)', (storage) => {
+	beforeAll(() => {
+		process.env.UPLOAD_STORAGE = storage;
+	});
+
 	it('judges a PNG called .pdf as a PNG and names it so', async () => {
 		const { db, amira } = setUp();
 		const { result } = await uploadWhole(db, amira, 'scan.pdf', PNG_BYTES);
@@ -160,12 +173,11 @@ describe('judging a finished upload by its content', () => {
 
 	it('refuses a program called .jpg, in words, and keeps none of it', async () => {
 		const { db, amira } = setUp();
-		const before = filesLeft().length;
 		const { id, result } = await uploadWhole(db, amira, 'holiday.jpg', windowsProgram());
 		expect(result).toMatchObject({ ok: false, error: { code: 'upload.refused' } });
 		expect(!result.ok && result.error.message).toMatch(/program or a script/);
 		expect(rowOf(db, id)).toMatchObject({ state: 'refused', sha256: null });
-		expect(filesLeft().length).toBe(before);
+		expect(await storedOf(db, rowOf(db, id))).toBeNull();
 	});
 
 	it('removes the GPS location and camera details from a JPEG, keeping its orientation, and says what went', async () => {
@@ -176,13 +188,12 @@ describe('judging a finished upload by its content', () => {
 		expect(result).toMatchObject({ ok: true, value: { mediaType: 'image/jpeg', fileName: 'form.jpeg' } });
 		const row = rowOf(db, id);
 		expect(row.metadataRemoved).toContain('GPS location');
-		const stored = readFileSync(storedPath(row.storageKey));
+		const stored = Buffer.from((await storedOf(db, row))!);
 		expect(await exifr.gps(stored)).toBeUndefined();
 		const left = await exifr.parse(stored, { xmp: true, gps: true, tiff: true });
 		expect(left?.GPSLatitude).toBeUndefined();
 		expect(left?.Orientation).toBe('Rotate 90 CW');
-		const { createHash } = await import('node:crypto');
-		expect(row.sha256).toBe(createHash('sha256').update(stored).digest('hex'));
+		expect(row.sha256).toBe(sha256(stored));
 	});
 
 	it('accepts a Word document and refuses a zip bomb and a nested archive inside one', async () => {

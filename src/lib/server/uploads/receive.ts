@@ -2,20 +2,20 @@
  * Receiving a file in pieces, resumably (the core of the tus 1.0 protocol: creation, the offset a
  * HEAD reports, PATCH appending at that offset), then checking it once the last byte is in.
  *
- * Bytes are streamed to the upload's own file as they arrive (a 500 MB video never holds more than
- * one network chunk in memory); an interrupted request keeps what was written, and the browser asks
- * for the offset and goes on from there. A piece sent for the wrong offset is refused (409), as is
- * one while another piece of the same upload is still arriving. The SHA-256 is computed as the bytes
- * arrive when they arrive in one unbroken run of this process, and by streaming the file otherwise.
+ * Bytes go to the upload's storage (storage.ts: a file in a shared directory, or pieces in the
+ * database) as they arrive, never more than one request's piece in memory; an interrupted request
+ * keeps what arrived, and the browser asks for the offset and goes on from there. Each piece may
+ * come to a different instance: a piece sent for the wrong offset is refused (409), as is one while
+ * another piece of the same upload is still arriving on any instance (the claim in lease.ts). The
+ * SHA-256 is computed as the bytes arrive when they arrive in one unbroken run on this instance,
+ * and from the stored bytes otherwise.
  *
  * On the last byte the content decides what the file is (detect.ts, kinds.ts): office documents are
  * opened within the archive limits (office.ts), photos lose their location and camera metadata
- * (strip.ts), both in a worker thread. A refused file leaves no bytes behind: its file is deleted,
- * and its row says why, in words.
+ * (strip.ts), both in a worker thread. A refused file leaves no bytes behind: its bytes are
+ * removed, and its row says why, in words.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { upload, type Upload } from '$lib/server/db/evidence';
@@ -23,7 +23,8 @@ import { runInWorker } from '$lib/server/workers/pool';
 import { firstLook, SNIFF_BYTES } from './detect';
 import { safeFileName } from './file-name';
 import { ALLOWED_DESCRIPTION, STRIPPED_IMAGES, UPLOAD_KINDS, type StrippedImage, type UploadKind } from './kinds';
-import { storedPath, uploadLimits, type UploadLimits } from './storage';
+import { claimAppend, heldBy, releaseAppend, renewAppend, type AppendLease } from './lease';
+import { storageOf, uploadLimits, uploadStorageKind, type UploadLimits } from './storage';
 import type { uploadJobs } from './upload-jobs';
 
 const MB = 1024 * 1024;
@@ -101,6 +102,8 @@ export function bytesHeldBy(db: Db, ownerId: string): number {
 	return Number(row?.total ?? 0);
 }
 
+const uploadRow = (db: Db, uploadId: string): Upload | undefined => db.select().from(upload).where(eq(upload.id, uploadId)).get();
+
 /** The owner's upload, or undefined: another user's upload is as absent as one that never was. */
 export function ownUpload(db: Db, owner: Uploader, uploadId: string): Upload | undefined {
 	return db
@@ -147,6 +150,9 @@ export async function createUpload(db: Db, owner: Uploader, input: NewUpload, li
 		receivedBytes: 0,
 		sha256: null,
 		storageKey,
+		storage: uploadStorageKind(),
+		appendLease: null,
+		appendLeaseUntil: null,
 		state: 'receiving',
 		refusal: '',
 		metadataRemoved: '',
@@ -156,7 +162,7 @@ export async function createUpload(db: Db, owner: Uploader, input: NewUpload, li
 	// Recorded before anything is awaited, so two uploads started at once cannot both pass the learner's limit.
 	db.insert(upload).values(row).run();
 	try {
-		await writeFile(storedPath(storageKey), new Uint8Array(0), { flag: 'wx', mode: 0o600 });
+		await storageOf(row).create(db, row);
 	} catch (error) {
 		db.delete(upload).where(eq(upload.id, id)).run();
 		throw error;
@@ -164,10 +170,23 @@ export async function createUpload(db: Db, owner: Uploader, input: NewUpload, li
 	return { ok: true, value: row };
 }
 
-/** Uploads with a request appending to them now (one at a time per upload). */
-const appending = new Set<string>();
-/** The running SHA-256 of uploads received in one unbroken run by this process. */
-const runningHashes = new Map<string, { offset: number; hash: Hash }>();
+/** A running SHA-256: of the bytes before `offset`, as this process received them in one unbroken run. */
+interface RunningHash {
+	offset: number;
+	hash: Hash;
+}
+/**
+ * Running hashes by database connection (an instance holds one), then by upload. Only a saving: a
+ * piece that another instance received breaks the run, and the hash is then computed from the
+ * stored bytes once the last one is in.
+ */
+const runningHashes = new WeakMap<Db, Map<string, RunningHash>>();
+
+function runningHashesOf(db: Db): Map<string, RunningHash> {
+	let hashes = runningHashes.get(db);
+	if (!hashes) runningHashes.set(db, (hashes = new Map()));
+	return hashes;
+}
 
 type Body = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 
@@ -188,9 +207,12 @@ async function* chunksOf(body: Body): AsyncGenerator<Uint8Array> {
 	}
 }
 
+const stillArriving = (offset: number) => fail('upload.busy', 'Another piece of this file is still arriving. Wait for it, then carry on.', offset);
+
 /**
- * Appends one piece at `offset` (tus PATCH). The piece is written as it arrives; at the last byte
- * the file is checked and kept or refused.
+ * Appends one piece at `offset` (tus PATCH). The piece goes to storage as it arrives; at the last
+ * byte the file is checked and kept or refused. One request at a time per upload, on whichever
+ * instance it arrives (lease.ts).
  */
 export async function appendChunk(db: Db, owner: Uploader, uploadId: string, offset: number, body: Body, limits: UploadLimits = uploadLimits(), now = new Date()): Promise<UploadResult<UploadStatus>> {
 	const row = ownUpload(db, owner, uploadId);
@@ -200,41 +222,64 @@ export async function appendChunk(db: Db, owner: Uploader, uploadId: string, off
 	if (!Number.isSafeInteger(offset) || offset !== row.receivedBytes) {
 		return fail('upload.offset', `This piece starts at byte ${offset}, but the upload has ${row.receivedBytes} bytes: carry on from there.`, row.receivedBytes);
 	}
-	if (appending.has(row.id)) return fail('upload.busy', 'Another piece of this file is still arriving. Wait for it, then carry on.', row.receivedBytes);
-	appending.add(row.id);
+	const lease = claimAppend(db, row.id, offset, now);
+	if (!lease) {
+		// Another request holds it, or one just ended and moved it on: say which.
+		const current = ownUpload(db, owner, uploadId) ?? row;
+		if (current.state === 'receiving' && current.receivedBytes !== offset) {
+			return fail('upload.offset', `This piece starts at byte ${offset}, but the upload has ${current.receivedBytes} bytes: carry on from there.`, current.receivedBytes);
+		}
+		if (current.state !== 'receiving') return current.state === 'stored' ? fail('upload.complete', 'This file has already arrived in full.', current.receivedBytes) : fail('upload.refused', current.refusal);
+		return stillArriving(current.receivedBytes);
+	}
 	try {
-		return await receive(db, row, offset, body, limits, now);
+		return await receive(db, row, lease, offset, body, limits, now);
 	} finally {
-		appending.delete(row.id);
+		releaseAppend(db, lease);
 	}
 }
 
-async function receive(db: Db, row: Upload, offset: number, body: Body, limits: UploadLimits, now: Date): Promise<UploadResult<UploadStatus>> {
-	const running = runningHashes.get(row.id);
+async function receive(db: Db, row: Upload, lease: AppendLease, offset: number, body: Body, limits: UploadLimits, now: Date): Promise<UploadResult<UploadStatus>> {
+	const hashes = runningHashesOf(db);
+	const running = hashes.get(row.id);
 	const hash = running && running.offset === offset ? running.hash : offset === 0 ? createHash('sha256') : null;
-	runningHashes.delete(row.id);
-	const file = await open(storedPath(row.storageKey), 'r+');
+	hashes.delete(row.id);
+	const storage = storageOf(row);
+	const appending = await storage.append(db, row, offset);
 	let position = offset;
-	let problem: 'overflow' | 'piece' | 'dropped' | null = null;
+	let problem: 'overflow' | 'piece' | 'dropped' | 'taken-over' | null = null;
+	let kept = false;
 	try {
-		for await (const chunk of chunksOf(body)) {
-			if (position + chunk.byteLength > row.byteLength) {
-				problem = 'overflow';
-				break;
+		try {
+			for await (const chunk of chunksOf(body)) {
+				if (position + chunk.byteLength > row.byteLength) {
+					problem = 'overflow';
+					break;
+				}
+				if (position + chunk.byteLength - offset > limits.chunkBytes) {
+					problem = 'piece';
+					break;
+				}
+				// A request that stalled past its claim writes nothing more once another has taken over.
+				if (!renewAppend(db, lease)) {
+					problem = 'taken-over';
+					break;
+				}
+				await appending.write(chunk);
+				hash?.update(chunk);
+				position += chunk.byteLength;
 			}
-			if (position + chunk.byteLength - offset > limits.chunkBytes) {
-				problem = 'piece';
-				break;
-			}
-			let written = 0;
-			while (written < chunk.byteLength) written += (await file.write(chunk, written, chunk.byteLength - written, position + written)).bytesWritten;
-			hash?.update(chunk);
-			position += chunk.byteLength;
+		} catch {
+			problem = 'dropped';
 		}
-	} catch {
-		problem = 'dropped';
+		// What arrived counts (the connection may have dropped: HEAD then reports it), unless the piece
+		// broke a limit or the upload is no longer this request's.
+		if ((problem === null || problem === 'dropped') && position > offset) {
+			kept = await appending.keep(() => db.update(upload).set({ receivedBytes: position }).where(heldBy(lease)).run().changes === 1);
+			if (!kept) problem = 'taken-over';
+		}
 	} finally {
-		await file.close();
+		await appending.close();
 	}
 	if (problem === 'overflow') {
 		const message = `This file is larger than the ${sizeInWords(row.byteLength)} announced when it began, so it was refused. Choose the file again.`;
@@ -243,8 +288,8 @@ async function receive(db: Db, row: Upload, offset: number, body: Body, limits: 
 	}
 	// A piece over the per-request limit counts for nothing: the offset stays where it was.
 	if (problem === 'piece') return fail('upload.too-large', `One piece may be at most ${sizeInWords(limits.chunkBytes)}: send it in smaller pieces.`, offset);
-	db.update(upload).set({ receivedBytes: position }).where(eq(upload.id, row.id)).run();
-	if (hash && position < row.byteLength) runningHashes.set(row.id, { offset: position, hash });
+	if (problem === 'taken-over') return stillArriving(uploadRow(db, row.id)?.receivedBytes ?? offset);
+	if (hash && position < row.byteLength) hashes.set(row.id, { offset: position, hash });
 	// The connection dropped: what was written stays, and HEAD reports it.
 	if (problem === 'dropped') return fail('upload.interrupted', 'The connection dropped before the piece arrived in full. Carry on from where it stopped.', position);
 	if (position < row.byteLength) return { ok: true, value: statusOf({ ...row, receivedBytes: position }) };
@@ -253,26 +298,9 @@ async function receive(db: Db, row: Upload, offset: number, body: Body, limits: 
 
 /** Refuses an upload: its bytes go, its row says why. */
 async function refuse(db: Db, row: Upload, message: string, received = row.receivedBytes): Promise<void> {
-	runningHashes.delete(row.id);
-	await rm(storedPath(row.storageKey), { force: true });
+	runningHashesOf(db).delete(row.id);
+	await storageOf(row).remove(db, row);
 	db.update(upload).set({ state: 'refused', refusal: message, receivedBytes: received }).where(eq(upload.id, row.id)).run();
-}
-
-async function readHead(path: string): Promise<Uint8Array> {
-	const file = await open(path, 'r');
-	try {
-		const head = new Uint8Array(SNIFF_BYTES);
-		const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
-		return head.subarray(0, bytesRead);
-	} finally {
-		await file.close();
-	}
-}
-
-async function hashFile(path: string): Promise<string> {
-	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-	return hash.digest('hex');
 }
 
 async function jobs() {
@@ -285,16 +313,23 @@ async function jobs() {
 
 type Checked = { ok: true; kind: UploadKind; sha256: string | null; removed: string[] } | { ok: false; message: string };
 
+/** The stored bytes (whole, or a range), which must be there: the upload's row says they are. */
+async function storedBytes(db: Db, row: Upload, range?: { start: number; end: number }): Promise<Uint8Array> {
+	const bytes = await storageOf(row).read(db, row, range);
+	if (!bytes) throw new Error(`Upload ${row.id}: its bytes are missing from storage.`);
+	return bytes;
+}
+
 /** What the finished file is, and what was done to it (a cleaned photo is written over the original). */
-async function check(row: Upload, path: string): Promise<Checked> {
-	const look = firstLook(await readHead(path));
+async function check(db: Db, row: Upload): Promise<Checked> {
+	const look = firstLook(await storedBytes(db, row, { start: 0, end: SNIFF_BYTES }));
 	if (!look.ok) return { ok: false, message: `${look.message} Accepted: ${ALLOWED_DESCRIPTION}.` };
 	const whole = look.kind === 'zip' || look.kind === 'cfb' || look.kind === 'heic' || (STRIPPED_IMAGES as readonly string[]).includes(look.kind);
 	if (!whole) return { ok: true, kind: look.kind as UploadKind, sha256: null, removed: [] };
 	if (row.byteLength > CHECKED_WHOLE_MAX_BYTES) {
 		return { ok: false, message: `Photos and office documents may be at most ${sizeInWords(CHECKED_WHOLE_MAX_BYTES)} (this one is ${sizeInWords(row.byteLength)}). Save a smaller copy and upload that.` };
 	}
-	const bytes = new Uint8Array(await readFile(path));
+	const bytes = await storedBytes(db, row);
 	const { run } = await jobs();
 	if (look.kind === 'zip' || look.kind === 'cfb') {
 		const outcome = look.kind === 'zip' ? await run('inspectOffice', bytes) : await run('compoundKind', bytes);
@@ -313,19 +348,14 @@ async function check(row: Upload, path: string): Promise<Checked> {
 	const outcome = await run('stripImage', { kind: look.kind as StrippedImage, bytes });
 	if (!outcome.ok) return { ok: false, message: outcome.error.message };
 	if (!outcome.value.ok) return { ok: false, message: outcome.value.message };
-	if (outcome.value.removed.length > 0) {
-		const temporary = `${path}.clean`;
-		await writeFile(temporary, outcome.value.bytes, { mode: 0o600 });
-		await rename(temporary, path);
-	}
+	if (outcome.value.removed.length > 0) await storageOf(row).replace(db, row, outcome.value.bytes);
 	return { ok: true, kind: look.kind as UploadKind, sha256: outcome.value.sha256, removed: outcome.value.removed };
 }
 
 async function finish(db: Db, row: Upload, streamedSha: string | null, now: Date): Promise<UploadResult<UploadStatus>> {
-	const path = storedPath(row.storageKey);
 	let checked: Checked;
 	try {
-		checked = await check(row, path);
+		checked = await check(db, row);
 	} catch (error) {
 		await refuse(db, row, 'This file could not be checked, so it was not kept. Try again.');
 		throw error;
@@ -334,7 +364,9 @@ async function finish(db: Db, row: Upload, streamedSha: string | null, now: Date
 		await refuse(db, row, checked.message);
 		return fail('upload.refused', checked.message);
 	}
-	const sha256 = checked.sha256 ?? streamedSha ?? (await hashFile(path));
+	// Without a running hash of every byte (pieces came to other instances), the stored bytes are hashed.
+	const sha256 = checked.sha256 ?? streamedSha ?? (await storageOf(row).hash(db, row));
+	if (!sha256) throw new Error(`Upload ${row.id}: its bytes are missing from storage.`);
 	const stored: Upload = {
 		...row,
 		state: 'stored',
@@ -353,7 +385,7 @@ async function finish(db: Db, row: Upload, streamedSha: string | null, now: Date
 
 /** An upload removed with its bytes (a draft's file the learner took off, or one abandoned). */
 export async function discardUpload(db: Db, row: Upload): Promise<void> {
-	runningHashes.delete(row.id);
-	await rm(storedPath(row.storageKey), { force: true });
+	runningHashesOf(db).delete(row.id);
+	await storageOf(row).remove(db, row);
 	db.delete(upload).where(eq(upload.id, row.id)).run();
 }

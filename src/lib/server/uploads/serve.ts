@@ -3,14 +3,12 @@
  * content (kinds.ts), `nosniff`, a sandbox CSP (a PDF's scripts or an SVG-in-disguise cannot run
  * with the site's rights), and `attachment` for everything except photos and PDFs.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { upload, type Upload } from '$lib/server/db/evidence';
 import { canReadUpload, type UploadReader } from './access';
 import { kindOfMediaType, UPLOAD_KINDS } from './kinds';
-import { storedPath } from './storage';
+import { storageOf } from './storage';
 
 /** The upload if it is stored and the user may read it. */
 export function storedUploadFor(db: Db, user: UploadReader, uploadId: string): Upload | undefined {
@@ -24,22 +22,18 @@ export function contentDisposition(kind: 'inline' | 'attachment', fileName: stri
 	return `${kind}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-/** The file as a response; undefined when its bytes are no longer in storage (or its row names no stored file). */
-export function uploadResponse(file: Upload): Response | undefined {
+/**
+ * The file as a response, streamed from its storage (never whole in memory); undefined when its
+ * bytes are no longer in storage (or its row names no stored file).
+ */
+export async function uploadResponse(db: Db, file: Upload): Promise<Response | undefined> {
 	const kind = kindOfMediaType(file.mediaType);
 	const inline = kind !== undefined && UPLOAD_KINDS[kind].inline;
-	let path: string;
-	let size: number;
-	try {
-		path = storedPath(file.storageKey);
-		size = statSync(path).size;
-	} catch {
-		return undefined;
-	}
-	const stream = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-	return new Response(stream, {
+	const opened = await storageOf(file).open(db, file);
+	if (!opened) return undefined;
+	return new Response(opened.stream, {
 		headers: {
-			'Content-Length': String(size),
+			'Content-Length': String(opened.size),
 			'Content-Type': kind ? UPLOAD_KINDS[kind].mediaType : 'application/octet-stream',
 			'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', file.fileName),
 			'X-Content-Type-Options': 'nosniff',

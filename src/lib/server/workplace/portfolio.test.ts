@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { inflateSync } from 'node:zlib';
 import { user } from '$lib/server/db/schema';
+import { upload, UPLOAD_STORAGE_KINDS, type UploadStorageKind } from '$lib/server/db/evidence';
+import { storageOf } from '$lib/server/uploads/storage';
 import { DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { assessmentFixture } from '$lib/server/assessment/testing';
 import { issueDocument, prepareDocument, verifyFile } from '$lib/server/portfolio/documents';
@@ -37,7 +39,7 @@ const pngHash = createHash('sha256').update(png).digest('hex');
 const pdfBytes = new TextEncoder().encode('%PDF-1.4 not really a document');
 
 /** Amira's evidence: a photo and a PDF, met by Dafydd (a trainee) and countersigned by Gareth. */
-function judgedEvidence() {
+function judgedEvidence(storage: UploadStorageKind = 'directory') {
 	const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, {
 		organisationId: DEMO_ORGANISATION_ID,
 		learnerId: f.ids.amira,
@@ -48,6 +50,7 @@ function judgedEvidence() {
 			{ name: 'call-notes.pdf', mediaType: 'application/pdf', bytes: pdfBytes }
 		],
 		uploadDir: uploads,
+		storage,
 		submittedAt: '2026-03-01T09:00:00.000Z'
 	});
 	const signed = signWorkplaceDecision(f.db, { id: idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' }, evidenceId, {
@@ -99,8 +102,8 @@ describe('workplace evidence in the portfolio PDF', () => {
 		expect(verifyFile(f.db, bytes).outcome).toBe('unchanged');
 	});
 
-	it('embeds the photo, scaled, where the page shows its red and blue halves', async () => {
-		judgedEvidence();
+	it.each(UPLOAD_STORAGE_KINDS)('embeds the photo, scaled, where the page shows its red and blue halves (UPLOAD_STORAGE=%s)', async (storage) => {
+		judgedEvidence(storage);
 		const { bytes } = await issued();
 		const file = join(dir, 'embedded.pdf');
 		writeFileSync(file, bytes);
@@ -117,14 +120,15 @@ describe('workplace evidence in the portfolio PDF', () => {
 		expect(blue).toBeGreaterThan(500);
 	});
 
-	it('does not embed an image whose stored bytes no longer match its SHA-256', () => {
-		const { uploadIds } = judgedEvidence();
+	it.each(UPLOAD_STORAGE_KINDS)('does not embed an image whose stored bytes no longer match its SHA-256 (UPLOAD_STORAGE=%s)', async (storage) => {
+		const { uploadIds } = judgedEvidence(storage);
 		const items = workplacePortfolio(f.db, f.ids.amira);
-		expect(Object.keys(workplaceImages(f.db, items))).toEqual([pngHash]);
-		const key = items[0]!.files[0]!.uploadId;
-		expect(key).toBe(uploadIds[0]);
-		writeFileSync(join(uploads, `${key}.bin`), testPng(10, 10));
-		expect(workplaceImages(f.db, items)).toEqual({});
+		expect(Object.keys(await workplaceImages(f.db, items))).toEqual([pngHash]);
+		const id = items[0]!.files[0]!.uploadId;
+		expect(id).toBe(uploadIds[0]);
+		const row = f.db.select().from(upload).where(eq(upload.id, id)).get()!;
+		await storageOf(row).replace(f.db, row, testPng(10, 10));
+		expect(await workplaceImages(f.db, items)).toEqual({});
 	});
 });
 

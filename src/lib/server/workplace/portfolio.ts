@@ -4,11 +4,8 @@
  * their countersignatures; and the bytes of its JPEG and PNG files, read from storage and checked
  * against their SHA-256, for the PDF to embed. Never the assessor's private note.
  */
-import { uploadDir } from '$lib/server/uploads/storage';
+import { storageOf } from '$lib/server/uploads/storage';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { criterionByCode } from '$lib/criteria';
 import { isShownImage } from '$lib/evidence-files';
@@ -105,89 +102,67 @@ export function workplacePortfolio(db: Db, learnerId: string): PortfolioWorkplac
 	return out;
 }
 
-/**
- * Where uploaded files are stored: UPLOAD_DIR, by default data/uploads, as the uploads module
- * (uploads/storage.ts uploadDir) decides it.
- */
-function uploadRoot(): string {
-	// Normalised, so that the containment check below compares like with like (a trailing slash, `..`).
-	return resolve(uploadDir());
-}
-
 /** Images larger than this are listed with their hash but not drawn: the PDF is not a copy of the media. */
 export const EMBEDDED_IMAGE_MAX_BYTES = 15 * 1024 * 1024;
 
 /**
  * The bytes of each JPEG and PNG the content lists, by SHA-256, read from storage and kept only when
- * they still hash to the SHA-256 recorded: a file changed on disk is never drawn as if it were the evidence.
+ * they still hash to the SHA-256 recorded: a file changed in storage is never drawn as if it were the evidence.
  */
-export function workplaceImages(db: Db, items: readonly PortfolioWorkplace[]): Record<string, Uint8Array> {
+export async function workplaceImages(db: Db, items: readonly PortfolioWorkplace[]): Promise<Record<string, Uint8Array>> {
 	const wanted = items.flatMap((item) => item.files).filter((f) => isShownImage(f.mediaType) && f.sha256 !== null && f.byteLength <= EMBEDDED_IMAGE_MAX_BYTES);
 	if (wanted.length === 0) return {};
 	const stored = new Map(
 		db
-			.select({ id: upload.id, storageKey: upload.storageKey, sha256: upload.sha256 })
+			.select({ id: upload.id, storageKey: upload.storageKey, storage: upload.storage, sha256: upload.sha256 })
 			.from(upload)
 			.where(inArray(upload.id, [...new Set(wanted.map((f) => f.uploadId))]))
 			.all()
 			.map((u) => [u.id, u])
 	);
-	const root = uploadRoot();
 	const images: Record<string, Uint8Array> = {};
 	for (const file of wanted) {
 		const row = stored.get(file.uploadId);
 		if (!row || images[file.sha256!]) continue;
-		const path = storedFilePath(root, row.storageKey);
-		if (!path || statSync(path).size > EMBEDDED_IMAGE_MAX_BYTES) continue;
-		const bytes = new Uint8Array(readFileSync(path));
-		if (createHash('sha256').update(bytes).digest('hex') === file.sha256) images[file.sha256!] = bytes;
+		const storage = storageOf(row);
+		const size = await storage.size(db, row);
+		if (size === null || size > EMBEDDED_IMAGE_MAX_BYTES) continue;
+		const bytes = await storage.read(db, row);
+		if (bytes && createHash('sha256').update(bytes).digest('hex') === file.sha256) images[file.sha256!] = bytes;
 	}
 	return images;
 }
 
-/** A stored file's path, or null when it is missing or would lie outside the upload directory. */
-function storedFilePath(root: string, storageKey: string): string | null {
-	const path = resolve(join(root, storageKey));
-	// The storage key comes from the database, but a path outside the upload directory is never read.
-	if (!path.startsWith(root + '/') || !existsSync(path) || !statSync(path).isFile()) return null;
-	return path;
-}
-
-/**
- * The stored bytes of every file the content lists, by upload id, as they are on disk now (null when
- * the file is missing): for the evidence pack, which checks each against its recorded SHA-256 and
- * never packs one that no longer matches (portfolio/evidence-pack.ts packFiles).
- */
 /** What an evidence pack takes of workplace files: they are read whole and hashed, so large media stay out. */
 export const PACK_FILE_MAX_BYTES = 32 * 1024 * 1024;
 export const PACK_FILES_MAX_BYTES = 128 * 1024 * 1024;
 
 /**
- * The stored bytes of these items' files for the evidence pack, by upload id: null when missing,
- * 'too-large' when the file (or the files before it together) pass what a pack takes. Read
- * asynchronously, never more than PACK_FILES_MAX_BYTES in all.
+ * The stored bytes of these items' files for the evidence pack, by upload id, as they are in storage
+ * now: null when missing, 'too-large' when the file (or the files before it together) pass what a
+ * pack takes. Read asynchronously, never more than PACK_FILES_MAX_BYTES in all. The pack checks
+ * each against its recorded SHA-256 and never packs one that no longer matches
+ * (portfolio/evidence-pack.ts packFiles).
  */
 export async function workplaceFileBytes(db: Db, items: readonly PortfolioWorkplace[]): Promise<Map<string, Uint8Array | null | 'too-large'>> {
 	const ids = [...new Set(items.flatMap((item) => item.files.map((f) => f.uploadId)))];
 	const out = new Map<string, Uint8Array | null | 'too-large'>();
 	if (ids.length === 0) return out;
-	const keys = new Map(db.select({ id: upload.id, storageKey: upload.storageKey }).from(upload).where(inArray(upload.id, ids)).all().map((u) => [u.id, u.storageKey]));
-	const root = uploadRoot();
+	const rows = new Map(db.select({ id: upload.id, storageKey: upload.storageKey, storage: upload.storage }).from(upload).where(inArray(upload.id, ids)).all().map((u) => [u.id, u]));
 	let total = 0;
 	for (const id of ids) {
-		const key = keys.get(id);
-		const path = key ? storedFilePath(root, key) : null;
-		if (!path) {
+		const row = rows.get(id);
+		const size = row ? await storageOf(row).size(db, row) : null;
+		if (!row || size === null) {
 			out.set(id, null);
 			continue;
 		}
-		const size = statSync(path).size;
 		if (size > PACK_FILE_MAX_BYTES || total + size > PACK_FILES_MAX_BYTES) {
 			out.set(id, 'too-large');
 			continue;
 		}
 		total += size;
-		out.set(id, new Uint8Array(await readFile(path)));
+		out.set(id, await storageOf(row).read(db, row));
 	}
 	return out;
 }

@@ -8,7 +8,8 @@ import { crc32, deflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Db } from '$lib/core/database';
-import { upload, workplaceEvidence, workplaceEvidenceFile } from '$lib/server/db/evidence';
+import { upload, workplaceEvidence, workplaceEvidenceFile, type UploadStorageKind } from '$lib/server/db/evidence';
+import { putPieces } from '$lib/server/uploads/database-store';
 
 export interface TestFile {
 	name: string;
@@ -21,11 +22,12 @@ export const TEST_DECLARATION = 'This is my own work: the account and the files 
 
 /**
  * A learner's submitted workplace evidence with its files; each file's bytes are written to
- * join(uploadDir, storageKey) when an upload directory is given. Returns the evidence id and the upload ids.
+ * join(uploadDir, storageKey) when an upload directory is given, or into the database when `storage`
+ * is 'database' (uploads/storage.ts). Returns the evidence id and the upload ids.
  */
 export function submittedWorkplaceEvidence(
 	db: Db,
-	input: { organisationId: string; learnerId: string; title?: string; criteria: string[]; files?: TestFile[]; uploadDir?: string; submittedAt?: string }
+	input: { organisationId: string; learnerId: string; title?: string; criteria: string[]; files?: TestFile[]; uploadDir?: string; storage?: UploadStorageKind; submittedAt?: string }
 ): { evidenceId: string; uploadIds: string[] } {
 	const at = input.submittedAt ?? new Date().toISOString();
 	const evidenceId = crypto.randomUUID();
@@ -53,7 +55,8 @@ export function submittedWorkplaceEvidence(
 		const id = crypto.randomUUID();
 		// The uploads' own naming (uploads/storage.ts storedPath): serving refuses any other key.
 		const storageKey = `${id}.bin`;
-		if (input.uploadDir) {
+		const storage = input.storage ?? 'directory';
+		if (storage === 'directory' && input.uploadDir) {
 			const path = join(input.uploadDir, storageKey);
 			mkdirSync(dirname(path), { recursive: true });
 			writeFileSync(path, file.bytes);
@@ -70,11 +73,13 @@ export function submittedWorkplaceEvidence(
 				receivedBytes: file.bytes.byteLength,
 				sha256: createHash('sha256').update(file.bytes).digest('hex'),
 				storageKey,
+				storage,
 				state: 'stored',
 				createdAt: at,
 				completedAt: at
 			})
 			.run();
+		if (storage === 'database') putPieces(db, id, file.bytes);
 		// Each file added a moment after the last, as a learner adds them one by one.
 		db.insert(workplaceEvidenceFile).values({ evidenceId, uploadId: id, addedAt: new Date(Date.parse(at) + uploadIds.length).toISOString() }).run();
 		uploadIds.push(id);

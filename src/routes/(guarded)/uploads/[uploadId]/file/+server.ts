@@ -16,7 +16,7 @@ export const GET = withUser((async (event) => {
 	if (user.roles.includes('eqa') && file.ownerId !== user.id) {
 		recordSecurityEvent(db, { type: 'eqa.viewed', userId: user.id, ...requestContext(event), detail: { learnerId: file.ownerId, what: 'upload', uploadId: file.id } });
 	}
-	const response = uploadResponse(file);
+	const response = await uploadResponse(db, file);
 	if (!response) error(404, { message: 'That file is no longer in storage: ask the centre, which keeps its SHA-256 to check a copy against.' });
 	return response;
 }) satisfies RequestHandler);
