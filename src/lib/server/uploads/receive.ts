@@ -207,7 +207,17 @@ async function* chunksOf(body: Body): AsyncGenerator<Uint8Array> {
 	}
 }
 
-const stillArriving = (offset: number) => fail('upload.busy', 'Another piece of this file is still arriving. Wait for it, then carry on.', offset);
+/** Why a request could not append, or went on no further: as the upload stands now. */
+function notClaimed(db: Db, row: Upload, offset: number): { ok: false; error: UploadError } {
+	const current = uploadRow(db, row.id) ?? row;
+	if (current.state === 'stored') return fail('upload.complete', 'This file has already arrived in full.', current.receivedBytes);
+	if (current.state === 'refused') return fail('upload.refused', current.refusal);
+	// Another request ended meanwhile and moved the upload on: carry on from there.
+	if (current.receivedBytes !== offset) {
+		return fail('upload.offset', `This piece starts at byte ${offset}, but the upload has ${current.receivedBytes} bytes: carry on from there.`, current.receivedBytes);
+	}
+	return fail('upload.busy', 'Another piece of this file is still arriving. Wait for it, then carry on.', current.receivedBytes);
+}
 
 /**
  * Appends one piece at `offset` (tus PATCH). The piece goes to storage as it arrives; at the last
@@ -223,15 +233,7 @@ export async function appendChunk(db: Db, owner: Uploader, uploadId: string, off
 		return fail('upload.offset', `This piece starts at byte ${offset}, but the upload has ${row.receivedBytes} bytes: carry on from there.`, row.receivedBytes);
 	}
 	const lease = claimAppend(db, row.id, offset, now);
-	if (!lease) {
-		// Another request holds it, or one just ended and moved it on: say which.
-		const current = ownUpload(db, owner, uploadId) ?? row;
-		if (current.state === 'receiving' && current.receivedBytes !== offset) {
-			return fail('upload.offset', `This piece starts at byte ${offset}, but the upload has ${current.receivedBytes} bytes: carry on from there.`, current.receivedBytes);
-		}
-		if (current.state !== 'receiving') return current.state === 'stored' ? fail('upload.complete', 'This file has already arrived in full.', current.receivedBytes) : fail('upload.refused', current.refusal);
-		return stillArriving(current.receivedBytes);
-	}
+	if (!lease) return notClaimed(db, row, offset);
 	try {
 		return await receive(db, row, lease, offset, body, limits, now);
 	} finally {
@@ -288,7 +290,8 @@ async function receive(db: Db, row: Upload, lease: AppendLease, offset: number, 
 	}
 	// A piece over the per-request limit counts for nothing: the offset stays where it was.
 	if (problem === 'piece') return fail('upload.too-large', `One piece may be at most ${sizeInWords(limits.chunkBytes)}: send it in smaller pieces.`, offset);
-	if (problem === 'taken-over') return stillArriving(uploadRow(db, row.id)?.receivedBytes ?? offset);
+	// Another request took the upload over (this one stalled past its claim): what stands is its.
+	if (problem === 'taken-over') return notClaimed(db, row, offset);
 	if (hash && position < row.byteLength) hashes.set(row.id, { offset: position, hash });
 	// The connection dropped: what was written stays, and HEAD reports it.
 	if (problem === 'dropped') return fail('upload.interrupted', 'The connection dropped before the piece arrived in full. Carry on from where it stopped.', position);
