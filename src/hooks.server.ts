@@ -14,8 +14,10 @@ import { logError, logRequest } from '$lib/server/log';
 import { bodyLimit } from './hooks/body-limit';
 import { pruneSecurityEvents, scheduleSecurityLogPruning } from '$lib/server/security/retention';
 import { scheduleReminders } from '$lib/server/notifications/reminders';
+import { uploadStorageKind } from '$lib/server/uploads/storage';
 
 export const init: ServerInit = async () => {
+	uploadStorageKind(); // a mistyped UPLOAD_STORAGE stops the start, not a learner's upload
 	const db = getDb(); // opens the database and applies pending migrations
 	// Security events older than the centre's retention period go now and once a day after.
 	pruneSecurityEvents(db);

@@ -41,7 +41,7 @@ export const upload = sqliteTable(
 		receivedBytes: integer('received_bytes').notNull().default(0),
 		/** SHA-256 (hex) of the stored file (after location metadata was removed). */
 		sha256: text('sha256'),
-		/** Where the bytes are, relative to the upload directory. */
+		/** The file's name in the upload directory (directory storage). */
 		storageKey: text('storage_key').notNull(),
 		/** Which storage holds the bytes (UPLOAD_STORAGE when the upload began). */
 		storage: text('storage', { enum: UPLOAD_STORAGE_KINDS }).notNull().default('directory'),

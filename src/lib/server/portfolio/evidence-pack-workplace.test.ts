@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { user } from '$lib/server/db/schema';
 import { upload, UPLOAD_STORAGE_KINDS, type UploadStorageKind } from '$lib/server/db/evidence';
-import { storageOf } from '$lib/server/uploads/storage';
+import { storageOf } from '$lib/server/uploads/stores';
 import { iqaSample } from '$lib/server/db/quality';
 import { DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { assessmentFixture } from '$lib/server/assessment/testing';

@@ -4,7 +4,7 @@
  *   - portfolio.pdf: the learner's whole portfolio, issued and recorded exactly as its own download;
  *   - evidence/NN …: each other item of evidence (witness testimony, observation) as a text file;
  *   - workplace/<item title>/<file name>: each file of the learner's workplace evidence, its bytes
- *     read from the upload directory and checked against the SHA-256 recorded when it was uploaded.
+ *     read from storage (uploads/storage.ts) and checked against the SHA-256 recorded on upload.
  *     A file missing from storage or no longer matching is NOT packed: the manifest says so (its
  *     `status`), and so does the location sheet;
  *   - evidence-location.csv: criterion → the items that evidence it and where each is in the pack;

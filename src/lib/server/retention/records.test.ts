@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { upload, UPLOAD_STORAGE_KINDS, workplaceEvidence } from '$lib/server/db/evidence';
 import { uploadPiece } from '$lib/server/db/upload-pieces';
-import { storageOf } from '$lib/server/uploads/storage';
+import { storageOf } from '$lib/server/uploads/stores';
 import { workplaceDecision } from '$lib/server/db/workplace-decisions';
 import { signWorkplaceDecision } from '$lib/server/workplace/signing';
 import { verifyWorkplaceDecision } from '$lib/server/workplace/decisions';

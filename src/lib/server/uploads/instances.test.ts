@@ -15,7 +15,8 @@ import { organisation, user } from '$lib/server/db/schema';
 import { APPEND_LEASE_MS } from './lease';
 import { appendChunk, createUpload, type Uploader } from './receive';
 import { uploadResponse } from './serve';
-import { storageOf, type UploadLimits } from './storage';
+import type { UploadLimits } from './storage';
+import { storageOf } from './stores';
 import { pdfOf } from './testing';
 
 const KB = 1024;

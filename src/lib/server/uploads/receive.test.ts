@@ -11,7 +11,8 @@ import { createServerTestDb } from '$lib/server/testing';
 import { eq } from 'drizzle-orm';
 import { appendChunk, createUpload, type Uploader } from './receive';
 import { safeFileName } from './file-name';
-import { storageOf, storedPath, uploadDir, type UploadLimits } from './storage';
+import { storedPath, uploadDir, type UploadLimits } from './storage';
+import { storageOf } from './stores';
 import { docx, docxWithNestedArchive, docxZipBomb, jpegWithGps, pdfOf, PNG_BYTES, windowsProgram } from './testing';
 
 const limits: UploadLimits = { maxFileBytes: 20 * 1024 * 1024, maxLearnerBytes: 40 * 1024 * 1024, chunkBytes: 1024 * 1024 };

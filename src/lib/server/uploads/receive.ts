@@ -24,7 +24,8 @@ import { firstLook, SNIFF_BYTES } from './detect';
 import { safeFileName } from './file-name';
 import { ALLOWED_DESCRIPTION, STRIPPED_IMAGES, UPLOAD_KINDS, type StrippedImage, type UploadKind } from './kinds';
 import { claimAppend, heldBy, releaseAppend, renewAppend, type AppendLease } from './lease';
-import { storageOf, uploadLimits, uploadStorageKind, type UploadLimits } from './storage';
+import { uploadLimits, uploadStorageKind, type UploadLimits } from './storage';
+import { storageOf } from './stores';
 import type { uploadJobs } from './upload-jobs';
 
 const MB = 1024 * 1024;

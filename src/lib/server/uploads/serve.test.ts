@@ -8,7 +8,8 @@ import { uploadPiece } from '$lib/server/db/upload-pieces';
 import { user } from '$lib/server/db/schema';
 import { createServerTestDb } from '$lib/server/testing';
 import { uploadResponse } from './serve';
-import { storageOf, UPLOAD_CHUNK_BYTES } from './storage';
+import { UPLOAD_CHUNK_BYTES } from './storage';
+import { storageOf } from './stores';
 
 const dir = mkdtempSync(join(tmpdir(), 'custodian-serve-'));
 const previous = process.env.UPLOAD_DIR;

@@ -8,7 +8,7 @@ import type { Db } from '$lib/core/database';
 import { upload, type Upload } from '$lib/server/db/evidence';
 import { canReadUpload, type UploadReader } from './access';
 import { kindOfMediaType, UPLOAD_KINDS } from './kinds';
-import { storageOf } from './storage';
+import { storageOf } from './stores';
 
 /** The upload if it is stored and the user may read it. */
 export function storedUploadFor(db: Db, user: UploadReader, uploadId: string): Upload | undefined {

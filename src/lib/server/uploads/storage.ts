@@ -12,6 +12,8 @@
  * - `database` (database-store.ts): the bytes in the database as pieces of at most 2 MB, written in
  *   the transaction that advances the upload's offset; the database's backup carries them.
  *
+ * Which store holds an upload's bytes: stores.ts storageOf(row).
+ *
  * Nothing there is ever served by path or by key: GET /uploads/[uploadId]/file reads the database
  * row, checks access (access.ts) and streams what the row's storage holds.
  */
@@ -19,8 +21,6 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Db } from '$lib/core/database';
 import { UPLOAD_STORAGE_KINDS, type Upload, type UploadStorageKind } from '$lib/server/db/evidence';
-import { databaseStore } from './database-store';
-import { directoryStore } from './directory-store';
 
 const MB = 1024 * 1024;
 
@@ -120,10 +120,4 @@ export interface UploadStorage {
 	remove(db: Db, file: StoredFile): Promise<void>;
 	/** The SHA-256 (hex) of the stored bytes, streamed; null when nothing is stored. */
 	hash(db: Db, file: StoredFile): Promise<string | null>;
-}
-
-/** The storage holding this upload's bytes. */
-export function storageOf(file: Pick<StoredFile, 'storage'>): UploadStorage {
-	// Chosen at call time: the stores import this module's paths and types.
-	return file.storage === 'database' ? databaseStore : directoryStore;
 }

@@ -4,7 +4,7 @@
  * their countersignatures; and the bytes of its JPEG and PNG files, read from storage and checked
  * against their SHA-256, for the PDF to embed. Never the assessor's private note.
  */
-import { storageOf } from '$lib/server/uploads/storage';
+import { storageOf } from '$lib/server/uploads/stores';
 import { createHash } from 'node:crypto';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { criterionByCode } from '$lib/criteria';
