@@ -13,7 +13,7 @@ import { openDatabase, type Db } from '$lib/core/database';
 import { upload, UPLOAD_STORAGE_KINDS } from '$lib/server/db/evidence';
 import { organisation, user } from '$lib/server/db/schema';
 import { APPEND_LEASE_MS } from './lease';
-import { appendChunk, createUpload, type Uploader } from './receive';
+import { appendChunk, createUpload, discardUpload, type Uploader } from './receive';
 import { uploadResponse } from './serve';
 import type { UploadLimits } from './storage';
 import { storageOf } from './stores';
@@ -146,5 +146,20 @@ describe.each(UPLOAD_STORAGE_KINDS)('an upload across several instances (UPLOAD_
 		const row = rowOf(one, id);
 		expect(row).toMatchObject({ state: 'stored', receivedBytes: bytes.byteLength, sha256: sha256(bytes) });
 		expect(Buffer.compare(Buffer.from((await storageOf(row).read(one, row))!), bytes)).toBe(0);
+	});
+
+	it('keeps nothing of a piece still arriving when the learner takes the file off on another instance', async () => {
+		const [one, two] = instances();
+		const bytes = pdfOf(900 * KB);
+		const id = await started(one, bytes);
+		const slow = stalling(bytes);
+		const first = appendChunk(one, amira, id, 0, slow.body, limits);
+		await slow.firstSent;
+		const row = rowOf(two, id);
+		await discardUpload(two, row);
+		slow.go();
+		expect(await first).toMatchObject({ ok: false, error: { code: 'upload.not-found' } });
+		expect(two.select().from(upload).where(eq(upload.id, id)).get()).toBeUndefined();
+		expect(await storageOf(row).size(two, row)).toBeNull();
 	});
 });

@@ -210,7 +210,9 @@ async function* chunksOf(body: Body): AsyncGenerator<Uint8Array> {
 
 /** Why a request could not append, or went on no further: as the upload stands now. */
 function notClaimed(db: Db, row: Upload, offset: number): { ok: false; error: UploadError } {
-	const current = uploadRow(db, row.id) ?? row;
+	const current = uploadRow(db, row.id);
+	// Taken off meanwhile (the learner removed it from their draft).
+	if (!current) return fail('upload.not-found', 'There is no such upload. Choose the file again.');
 	if (current.state === 'stored') return fail('upload.complete', 'This file has already arrived in full.', current.receivedBytes);
 	if (current.state === 'refused') return fail('upload.refused', current.refusal);
 	// Another request ended meanwhile and moved the upload on: carry on from there.
@@ -251,7 +253,6 @@ async function receive(db: Db, row: Upload, lease: AppendLease, offset: number, 
 	const appending = await storage.append(db, row, offset);
 	let position = offset;
 	let problem: 'overflow' | 'piece' | 'dropped' | 'taken-over' | null = null;
-	let kept = false;
 	try {
 		try {
 			for await (const chunk of chunksOf(body)) {
@@ -278,7 +279,7 @@ async function receive(db: Db, row: Upload, lease: AppendLease, offset: number, 
 		// What arrived counts (the connection may have dropped: HEAD then reports it), unless the piece
 		// broke a limit or the upload is no longer this request's.
 		if ((problem === null || problem === 'dropped') && position > offset) {
-			kept = await appending.keep(() => db.update(upload).set({ receivedBytes: position }).where(heldBy(lease)).run().changes === 1);
+			const kept = await appending.keep(() => db.update(upload).set({ receivedBytes: position }).where(heldBy(lease)).run().changes === 1);
 			if (!kept) problem = 'taken-over';
 		}
 	} finally {
