@@ -14,6 +14,7 @@ export default defineConfig({
 		'./src/lib/server/db/iqa-records.ts',
 		'./src/lib/server/db/eqa.ts',
 		'./src/lib/server/db/workplace-decisions.ts',
+		'./src/lib/server/db/jobs.ts',
 		'./src/lib/core/schema.ts',
 		'./src/lib/sim/schema.ts'
 	],
