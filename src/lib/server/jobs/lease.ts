@@ -99,18 +99,27 @@ export function periodOf(pattern: string, from: Date = new Date()): number {
 	return shortest;
 }
 
+/** A job the schedule runs: its lease, its name in words for the administrator, and the work. */
+export interface ScheduledJob extends LeasedJob {
+	label: string;
+	run: (db: Db) => unknown;
+}
+
 /**
- * Ticks on `pattern` (and once now) in every instance, running `run` wherever the claim wins. The
- * timer never keeps the process alive, and a run still going here is not overlapped. Returns the stop.
+ * Ticks on `pattern` (and once now) in every instance; at each tick runs the jobs in order, each
+ * where its own claim wins, so one failing job never stops the next. The timer never keeps the
+ * process alive, and a tick still going here is not overlapped. Returns the stop.
  */
-export function scheduleLeased(db: Db, job: LeasedJob, pattern: string, run: () => unknown, options: RunOptions = {}): () => void {
+export function scheduleLeased(db: Db, pattern: string, jobs: readonly ScheduledJob[], options: RunOptions = {}): () => void {
 	const tick = async () => {
-		try {
-			await runLeased(db, job, run, options);
-		} catch (error) {
-			// The claim or the record of the finish failed (the database is gone or locked for too long):
-			// the next tick tries again; an unreleased lease expires.
-			process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: job.name, error: error instanceof Error ? error.message : String(error) }) + '\n');
+		for (const job of jobs) {
+			try {
+				await runLeased(db, job, () => job.run(db), options);
+			} catch (error) {
+				// The claim or the record of the finish failed (the database is gone or locked for too long):
+				// the next tick tries again; an unreleased lease expires.
+				process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: job.name, error: error instanceof Error ? error.message : String(error) }) + '\n');
+			}
 		}
 	};
 	const timer = new Cron(pattern, { protect: true, unref: true, timezone: 'UTC' }, tick);
