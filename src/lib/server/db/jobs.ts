@@ -1,6 +1,6 @@
 /**
- * Work shared by several app instances on one database (issue 18 item 3). Nothing here holds
- * personal data: job names, instance ids, times and user ids of renders under way.
+ * Work shared by several app instances on one database (issue 18 item 3): job names, instance ids,
+ * times, and the user ids of renders under way.
  */
 import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
@@ -22,7 +22,7 @@ export const jobLease = sqliteTable('job_lease', {
 	lastStartedBy: text('last_started_by').notNull(),
 	lastFinishedAt: text('last_finished_at'),
 	lastOutcome: text('last_outcome', { enum: JOB_OUTCOMES }),
-	/** The error of a failed run, as its message (never personal data: the jobs' errors name ids). */
+	/** The error of a failed run: its message, at most 500 characters, shown to administrators (a job's own failures, such as one e-mail not sent, are handled inside it). */
 	lastError: text('last_error')
 });
 export type JobLease = typeof jobLease.$inferSelect;

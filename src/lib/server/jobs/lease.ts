@@ -80,7 +80,7 @@ export async function runLeased(db: Db, job: LeasedJob, run: () => unknown, { ho
 		await run();
 		outcome = { ok: true };
 	} catch (error) {
-		outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
+		outcome = { ok: false, error: (error instanceof Error ? error.message : String(error)).slice(0, 500) };
 		process.stderr.write(JSON.stringify({ t: clock().toISOString(), task: job.name, instance: holder, error: outcome.error }) + '\n');
 	}
 	finishJob(db, job.name, holder, outcome, clock());
