@@ -16,7 +16,23 @@ async function freePort(): Promise<number> {
 
 process.env.E2E_PORT ??= String(await freePort());
 const port = Number(process.env.E2E_PORT);
+// Two more instances of the app on a database of their own, for tests/e2e/two-instances.spec.ts.
+if (!process.env.E2E_PAIR_PORTS) {
+	const taken = new Set([String(port)]);
+	while (taken.size < 3) taken.add(String(await freePort()));
+	process.env.E2E_PAIR_PORTS = [...taken].slice(1).join(',');
+}
+const pairPorts = process.env.E2E_PAIR_PORTS.split(',');
 const executablePath = (await findChromium()) ?? undefined;
+
+const chromium = {
+	...devices['Desktop Chrome'],
+	viewport: { width: 1280, height: 800 },
+	launchOptions: {
+		executablePath,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run']
+	}
+};
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -36,29 +52,32 @@ export default defineConfig({
 	projects: [
 		{
 			name: 'chromium',
-			use: {
-				...devices['Desktop Chrome'],
-				viewport: { width: 1280, height: 800 },
-				launchOptions: {
-					executablePath,
-					args: [
-						'--no-sandbox',
-						'--disable-gpu',
-						'--disable-background-networking',
-						'--disable-component-update',
-						'--disable-sync',
-						'--disable-quic',
-						'--no-first-run'
-					]
-				}
-			}
+			testIgnore: /two-instances\.spec\.ts$/,
+			use: chromium
+		},
+		{
+			// Two app instances on one database: its worker points the fixtures at the pair's database.
+			name: 'two-instances',
+			testMatch: /two-instances\.spec\.ts$/,
+			use: { ...chromium, baseURL: `http://localhost:${pairPorts[0]}` }
 		}
 	],
-	webServer: {
-		command: 'node scripts/e2e-server.js',
-		url: `http://localhost:${port}/login`,
-		reuseExistingServer: false,
-		timeout: 180_000,
-		env: { E2E_PORT: String(port) }
-	}
+	webServer: [
+		{
+			command: 'node scripts/e2e-server.js',
+			url: `http://localhost:${port}/login`,
+			reuseExistingServer: false,
+			timeout: 180_000,
+			env: { E2E_PORT: String(port) }
+		},
+		{
+			// Started after the main server (which builds the app), one instance after the other. Scheduled
+			// work every 5 seconds, so a test sees it happen; the main server keeps the 15-minute default.
+			command: 'node scripts/e2e-server.js',
+			url: `http://localhost:${pairPorts[1]}/login`,
+			reuseExistingServer: false,
+			timeout: 180_000,
+			env: { E2E_PORTS: process.env.E2E_PAIR_PORTS, JOBS_SCHEDULE: '*/5 * * * * *' }
+		}
+	]
 });

@@ -1,11 +1,17 @@
 // The server the end-to-end tests run against: the built app on a fresh database. It runs from its own
 // copy of build/, so a rebuild by another test run on the same machine cannot change it under it.
+//
+// E2E_PORT=4173 serves one instance. E2E_PORTS=4174,4175 serves several instances of the app on one
+// database, one UPLOAD_DIR and one mail sink, as behind a load balancer (tests/e2e/two-instances.spec.ts);
+// the first port names the database and folders. Each instance starts once the one before it answers,
+// as a deployment starts the first instance alone on an empty database (it migrates and seeds it).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { buildIfStale } from './build.js';
 import { startMailSink } from './mail-sink.js';
 
-const port = process.env.E2E_PORT ?? '4173';
+const ports = (process.env.E2E_PORTS ?? process.env.E2E_PORT ?? '4173').split(',').map((p) => p.trim());
+const port = ports[0];
 const dir = 'tests/.artifacts';
 const serverDir = `${dir}/server-${port}`;
 mkdirSync(dir, { recursive: true });
@@ -17,27 +23,54 @@ rmSync(serverDir, { recursive: true, force: true });
 cpSync('build', serverDir, { recursive: true });
 // Password-reset mail goes to a sink of the tests' own: tests/.artifacts/mail-<port>/<n>.eml.
 const mail = await startMailSink(`${dir}/mail-${port}`);
-const server = spawn(process.execPath, [serverDir], {
-	stdio: 'inherit',
-	env: {
-		...process.env,
-		PORT: port,
-		ORIGIN: `http://localhost:${port}`,
-		DATABASE_PATH: `${dir}/e2e-${port}.db`,
-		// Uploaded evidence files: tests write workplace evidence here directly (tests/e2e/support/workplace.ts).
-		UPLOAD_DIR: `${dir}/uploads-${port}`,
-		BODY_SIZE_LIMIT: '4M',
-		// Each test presents a client address of its own (tests/e2e/support/fixtures.ts, newClientAddress),
-		// as a centre behind a proxy would: one test's failed log-ins never throttle another's.
-		ADDRESS_HEADER: 'x-forwarded-for',
-		XFF_DEPTH: '1',
-		LOG_REQUESTS: 'false',
-		SMTP_URL: mail.url,
-		MAIL_FROM: 'Custodian <custodian@custodian.test>'
+
+/** Resolves once the instance on `at` answers its log-in page. */
+async function answering(at, instance) {
+	for (;;) {
+		if (instance.exitCode !== null) throw new Error(`The instance on port ${at} stopped (${instance.exitCode}).`);
+		try {
+			if ((await fetch(`http://localhost:${at}/login`)).ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code) => {
+}
+
+const instances = [];
+let stopping = false;
+function stop(code) {
+	if (stopping) return;
+	stopping = true;
+	for (const instance of instances) if (instance.exitCode === null) instance.kill('SIGTERM');
 	mail.close();
 	process.exit(code ?? 0);
-});
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(0));
+
+for (const [n, at] of ports.entries()) {
+	const instance = spawn(process.execPath, [serverDir], {
+		stdio: 'inherit',
+		env: {
+			...process.env,
+			PORT: at,
+			// Each instance is reached on its own port here; behind a real load balancer all share one ORIGIN.
+			ORIGIN: `http://localhost:${at}`,
+			DATABASE_PATH: `${dir}/e2e-${port}.db`,
+			// Uploaded evidence files: tests write workplace evidence here directly (tests/e2e/support/workplace.ts).
+			UPLOAD_DIR: `${dir}/uploads-${port}`,
+			BODY_SIZE_LIMIT: '4M',
+			// Each test presents a client address of its own (tests/e2e/support/fixtures.ts, newClientAddress),
+			// as a centre behind a proxy would: one test's failed log-ins never throttle another's.
+			ADDRESS_HEADER: 'x-forwarded-for',
+			XFF_DEPTH: '1',
+			LOG_REQUESTS: 'false',
+			SMTP_URL: mail.url,
+			MAIL_FROM: 'Custodian <custodian@custodian.test>',
+			...(ports.length > 1 ? { INSTANCE_ID: `instance-${n + 1}` } : {})
+		}
+	});
+	instances.push(instance);
+	instance.on('exit', (code) => stop(code));
+	if (n < ports.length - 1) await answering(at, instance);
+}

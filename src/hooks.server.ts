@@ -12,18 +12,18 @@ import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
 import { logError, logRequest } from '$lib/server/log';
 import { bodyLimit } from './hooks/body-limit';
-import { pruneSecurityEvents, scheduleSecurityLogPruning } from '$lib/server/security/retention';
-import { scheduleReminders } from '$lib/server/notifications/reminders';
+import { scheduleSecurityLogPruning } from '$lib/server/security/retention';
+import { jobsSchedule, scheduleReminders } from '$lib/server/notifications/reminders';
 import { uploadStorageKind } from '$lib/server/uploads/storage';
 
 export const init: ServerInit = async () => {
 	uploadStorageKind(); // a mistyped UPLOAD_STORAGE stops the start, not a learner's upload
 	const db = getDb(); // opens the database and applies pending migrations
-	// Security events older than the centre's retention period go now and once a day after.
-	pruneSecurityEvents(db);
+	// Scheduled work, now and on its schedule, each job once across the instances on this database
+	// (server/jobs/lease.ts): security events older than the centre's period go once a day; reminders,
+	// sampling picks, pending e-mail and disposal every 15 minutes (JOBS_SCHEDULE).
 	scheduleSecurityLogPruning(db);
-	// Assignment reminders every 15 minutes (and now); pending notification e-mail goes with them.
-	scheduleReminders(db);
+	scheduleReminders(db, jobsSchedule(env.JOBS_SCHEDULE));
 	const scenarios = syncBuiltInScenarios(db);
 	for (const problem of scenarios.errors) {
 		console.error(`Scenario not published: ${problem.file}: ${problem.path}: ${problem.message}`);

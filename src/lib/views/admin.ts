@@ -38,3 +38,16 @@ export interface ImportReport {
 	imported: ImportedAccount[];
 	problems: ImportProblem[];
 }
+
+/** One job of the scheduled work (server/jobs/scheduled-work.ts) and where it stands. */
+export interface ScheduledWorkEntry {
+	job: string;
+	label: string;
+	/** running: an instance holds it now; stalled: its holder stopped mid-run and another will take it over. */
+	state: 'not-run' | 'running' | 'stalled' | 'ok' | 'failed';
+	lastStartedAt: string | null;
+	/** The instance that last ran it (INSTANCE_ID, or host:pid:random). */
+	lastStartedBy: string | null;
+	lastFinishedAt: string | null;
+	error: string | null;
+}

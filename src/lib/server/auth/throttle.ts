@@ -174,6 +174,9 @@ export function recordFailure(db: Db, keys: string[], now = Date.now()): void {
 		.immediate();
 }
 
+// Several app instances share the throttle through the database: every decision re-reads the rows in
+// its own IMMEDIATE transaction. Only this pruning clock is per process, and it decides nothing: each
+// instance prunes stale rows at most every 10 minutes.
 const PRUNE_EVERY_MS = 10 * MINUTE;
 let lastPrunedAt = Number.NEGATIVE_INFINITY;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { notification } from '$lib/server/db/notifications';
 import { assessmentFixture } from '$lib/server/assessment/testing';
-import { REMINDER_SCHEDULE, remindAssignments, scheduleReminders } from './reminders';
+import { REMINDER_SCHEDULE, jobsSchedule, remindAssignments, scheduleReminders } from './reminders';
+import { scheduledWork } from '$lib/server/jobs/lease';
 
 const f = assessmentFixture();
 const now = new Date('2026-05-10T09:00:00Z');
@@ -55,6 +56,24 @@ describe('the reminder job', () => {
 		f.db.$client.prepare(`UPDATE assignment SET due_on = '2000-01-01', assigned_at = '1999-12-01T00:00:00.000Z' WHERE id = 'demo-cohort-march-misdirected-email-breach'`).run();
 		const stop = scheduleReminders(f.db);
 		await vi.waitFor(() => expect(f.db.select().from(notification).all().map((n) => [n.userId, n.kind])).toContainEqual([f.ids.ola, 'assignment-overdue']));
+		// Each part of the work is claimed and recorded on its own (server/jobs/lease.ts).
+		await vi.waitFor(() => expect(scheduledWork(f.db).map((row) => [row.job, row.lastOutcome])).toEqual([
+			['assignment-reminders', 'ok'],
+			['eqa-access-reminders', 'ok'],
+			['iqa-action-reminders', 'ok'],
+			['notification-mail', 'ok'],
+			['records-disposal', 'ok'],
+			['sampling-picks', 'ok']
+		]));
 		stop();
+	});
+});
+
+describe('JOBS_SCHEDULE', () => {
+	it('defaults to every 15 minutes, takes any croner pattern, seconds included, and names itself when unreadable', () => {
+		expect(jobsSchedule(undefined)).toBe('*/15 * * * *');
+		expect(jobsSchedule(' ')).toBe('*/15 * * * *');
+		expect(jobsSchedule('*/5 * * * * *')).toBe('*/5 * * * * *');
+		expect(() => jobsSchedule('every 5 minutes')).toThrow(/^JOBS_SCHEDULE "every 5 minutes" is not a croner pattern/);
 	});
 });

@@ -1,10 +1,11 @@
 /**
- * Assignment reminders: due in 3 days, and overdue. A scheduled job (croner, in-process) runs every
- * 15 minutes and at start-up; each reminder is one notification per learner, kind and assignment
+ * Assignment reminders: due in 3 days, and overdue. The scheduled work (croner, in every instance)
+ * ticks every 15 minutes (JOBS_SCHEDULE) and at start-up, and each job runs once across instances
+ * (server/jobs/lease.ts). Each reminder is also one notification per learner, kind and assignment
  * due date (store.ts's unique key), so a second run — or a run after a restart — inserts nothing.
  * A new due date is a new subject, so a learner whose deadline moved hears again.
  */
-import { Cron } from 'croner';
+import { scheduleLeased, periodOf, type ScheduledJob } from '$lib/server/jobs/lease';
 import { disposeDueRecords } from '$lib/server/retention/records';
 import { and, eq, isNull } from 'drizzle-orm';
 import { writeTransaction, type Db } from '$lib/core/database';
@@ -21,8 +22,29 @@ import { remindEqaAccessEnding } from '$lib/server/eqa/grants';
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
 
-/** Every 15 minutes, on the quarter hour. */
+/** Every 15 minutes, on the quarter hour (JOBS_SCHEDULE changes it). */
 export const REMINDER_SCHEDULE = '*/15 * * * *';
+
+/** A run that takes longer than this counts as dead (its instance stopped), and another instance takes the job over. */
+const LEASE_MS = 10 * 60_000;
+
+/**
+ * The work of each tick, in order: reminders and picks first, so the e-mail they ask for goes out on
+ * the same tick. Each job is claimed on its own, so one that fails never stops the others.
+ */
+export function reminderJobs(periodMs: number): ScheduledJob[] {
+	const job = (name: string, label: string, run: (db: Db) => unknown): ScheduledJob => ({ name, label, periodMs, leaseMs: LEASE_MS, run });
+	return [
+		job('assignment-reminders', 'Assignment reminders (due soon, overdue)', (db) => remindAssignments(db)),
+		// The sampling plans' rule picks: here, on the job's clock, never on reading a page.
+		job('sampling-picks', 'Sampling plans’ rule picks', (db) => pickSamplesForAllPlans(db)),
+		job('iqa-action-reminders', 'IQA actions due and overdue', (db) => remindIqaActions(db)),
+		job('eqa-access-reminders', 'EQA access ending', (db) => remindEqaAccessEnding(db)),
+		job('notification-mail', 'Notification e-mail still to send', (db) => deliverPendingMail(db)),
+		// The centre's records past their retention period (issue 17 item 7); idempotent.
+		job('records-disposal', 'Disposal of records past their retention period', (db) => disposeDueRecords(db, null, null))
+	];
+}
 
 /** Creates the reminders due now; returns how many notifications were new. */
 export function remindAssignments(db: Db, now = new Date()): number {
@@ -49,24 +71,21 @@ export function remindAssignments(db: Db, now = new Date()): number {
 	return added;
 }
 
-/** Starts the reminder job (and runs it once now); returns a function that stops it. */
-export function scheduleReminders(db: Db): () => void {
-	const run = async () => {
-		try {
-			remindAssignments(db);
-			// The sampling plans' rule picks: here, on the job's clock, never on reading a page.
-			pickSamplesForAllPlans(db);
-			remindIqaActions(db);
-			remindEqaAccessEnding(db);
-			await deliverPendingMail(db);
-			// The centre's records past their retention period (issue 17 item 7); idempotent.
-			await disposeDueRecords(db, null, null);
-		} catch (error) {
-			process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: 'notification-reminders', error: error instanceof Error ? error.message : String(error) }) + '\n');
-		}
-	};
-	// protect: a run still going when the next is due is not overlapped; unref: never keeps the process alive.
-	const job = new Cron(REMINDER_SCHEDULE, { protect: true, unref: true, timezone: 'UTC' }, run);
-	void run();
-	return () => job.stop();
+/** JOBS_SCHEDULE as set, or every 15 minutes; a pattern croner cannot read stops the start, naming the setting. */
+export function jobsSchedule(setting: string | undefined): string {
+	const pattern = setting?.trim() || REMINDER_SCHEDULE;
+	try {
+		periodOf(pattern);
+	} catch (error) {
+		throw new Error(`JOBS_SCHEDULE "${pattern}" is not a croner pattern: ${error instanceof Error ? error.message : String(error)}`);
+	}
+	return pattern;
+}
+
+/**
+ * Starts the reminder jobs on `schedule` (a croner pattern; six fields give seconds) in this instance,
+ * and runs them once now; returns a function that stops them. A pattern croner cannot read throws.
+ */
+export function scheduleReminders(db: Db, schedule: string = REMINDER_SCHEDULE): () => void {
+	return scheduleLeased(db, schedule, reminderJobs(periodOf(schedule)));
 }

@@ -32,7 +32,7 @@ const documentsOfLearner = () => fixture.db.select().from(portfolioDocument).whe
 describe('asking for a portfolio document', () => {
 	it('issues the document, records it once, and logs the export with who asked and from where', async () => {
 		const before = documentsOfLearner().length;
-		const response = await downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.assessorId, notFound: 'none' }, renderCapacity(2));
+		const response = await downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.assessorId, notFound: 'none' }, renderCapacity(2, fixture.db));
 		expect(response.status).toBe(200);
 		const id = response.headers.get('X-Document-Id')!;
 		await response.arrayBuffer();
@@ -51,14 +51,14 @@ describe('asking for a portfolio document', () => {
 	it('refuses a request from another origin, or with none, and issues nothing', async () => {
 		const before = documentsOfLearner().length;
 		for (const origin of ['https://evil.example', null]) {
-			const response = await downloadDocument(fixture.db, post(origin), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, renderCapacity(2));
+			const response = await downloadDocument(fixture.db, post(origin), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, renderCapacity(2, fixture.db));
 			expect(response.status).toBe(403);
 		}
 		expect(documentsOfLearner().length).toBe(before);
 	});
 
 	it('refuses a second render for the same user while the first is under way, with a message', async () => {
-		const capacity = renderCapacity(2);
+		const capacity = renderCapacity(2, fixture.db);
 		const ask = () => downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, capacity);
 		// Asked at once: the second comes while the first is still gathering its content.
 		const [first, second] = await Promise.all([ask(), ask()]);
@@ -72,7 +72,7 @@ describe('asking for a portfolio document', () => {
 	});
 
 	it('tells a user beyond the centre-wide cap when to try again', async () => {
-		const capacity = renderCapacity(1);
+		const capacity = renderCapacity(1, fixture.db);
 		const [first, other] = await Promise.all([
 			downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, capacity),
 			downloadDocument(fixture.db, post(ORIGIN, 'text/html'), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.assessorId, notFound: 'none' }, capacity)
@@ -84,7 +84,7 @@ describe('asking for a portfolio document', () => {
 	});
 
 	it('frees the slot when the client gives up on the download', async () => {
-		const capacity = renderCapacity(1);
+		const capacity = renderCapacity(1, fixture.db);
 		const response = await downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, capacity);
 		const reader = response.body!.getReader();
 		await reader.read();
@@ -93,7 +93,7 @@ describe('asking for a portfolio document', () => {
 	});
 
 	it('answers not found, and frees the slot, when there is nothing of the asker’s to issue', async () => {
-		const capacity = renderCapacity(1);
+		const capacity = renderCapacity(1, fixture.db);
 		const response = await downloadDocument(fixture.db, post(ORIGIN), { issue: undefined, issuedBy: fixture.learnerId, notFound: 'There is no learner of yours at this address.' }, capacity);
 		expect(response.status).toBe(404);
 		expect(capacity.active()).toBe(0);

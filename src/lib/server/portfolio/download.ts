@@ -17,9 +17,9 @@ import { renderOffThread } from './render-off-thread';
 
 let renders: RenderCapacity | undefined;
 
-/** The server's one capacity, sized by PORTFOLIO_RENDERS when first used. */
-export function portfolioRenders(): RenderCapacity {
-	renders ??= renderCapacity(centreWideRenders(env.PORTFOLIO_RENDERS));
+/** This instance's one capacity, sized by PORTFOLIO_RENDERS when first used (the app has one database). */
+export function portfolioRenders(db: Db): RenderCapacity {
+	renders ??= renderCapacity(centreWideRenders(env.PORTFOLIO_RENDERS), db);
 	return renders;
 }
 
@@ -36,7 +36,7 @@ export interface DownloadRequest {
 type DownloadEvent = Pick<RequestEvent, 'request' | 'url' | 'isDataRequest' | 'getClientAddress' | 'route' | 'locals'>;
 
 /** The slot is taken before the first await, so two requests at once can never both get one. */
-export async function downloadDocument(db: Db, event: DownloadEvent, download: DownloadRequest, capacity: RenderCapacity = portfolioRenders()): Promise<Response> {
+export async function downloadDocument(db: Db, event: DownloadEvent, download: DownloadRequest, capacity: RenderCapacity = portfolioRenders(db)): Promise<Response> {
 	const context = requestContext(event);
 	if (event.request.headers.get('origin') !== event.url.origin) {
 		recordSecurityEvent(db, { type: 'access.refused', userId: download.issuedBy, ...context, detail: { reason: 'cross-origin-download' } });

@@ -39,7 +39,7 @@ export interface PackRequest {
 
 type DownloadEvent = Pick<RequestEvent, 'request' | 'url' | 'isDataRequest' | 'getClientAddress' | 'route' | 'locals'>;
 
-export async function downloadEvidencePack(db: Db, event: DownloadEvent, request: PackRequest, capacity: RenderCapacity = portfolioRenders()): Promise<Response> {
+export async function downloadEvidencePack(db: Db, event: DownloadEvent, request: PackRequest, capacity: RenderCapacity = portfolioRenders(db)): Promise<Response> {
 	const context = requestContext(event);
 	if (event.request.headers.get('origin') !== event.url.origin) {
 		recordSecurityEvent(db, { type: 'access.refused', userId: request.issuedBy, ...context, detail: { reason: 'cross-origin-download' } });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { organisation, securityEvent } from '$lib/server/db/schema';
+import { jobLease } from '$lib/server/db/jobs';
 import { createServerTestDb } from '$lib/server/testing';
 import { recordSecurityEvent } from './events';
 import { pruneSecurityEvents, scheduleSecurityLogPruning, securityLogRetentionDays } from './retention';
@@ -70,31 +71,37 @@ describe('scheduled pruning', () => {
 		vi.useRealTimers();
 	});
 
-	it('prunes once a day until stopped, on a timer that does not keep the process alive', () => {
-		vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+	it('prunes at start and then once a day, checking every hour, until stopped', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+		vi.setSystemTime(new Date('2026-06-01T09:00:00.000Z'));
 		const db = createServerTestDb();
 		db.update(organisation).set({ securityLogRetentionDays: 30 }).run();
 		const stop = scheduleSecurityLogPruning(db);
+		await vi.advanceTimersByTimeAsync(1);
 		recordSecurityEvent(db, { type: 'logout', userId: 'a' }, daysAgo(40));
-		vi.advanceTimersByTime(DAY - 1);
+		// The hourly checks of the day find the job done.
+		await vi.advanceTimersByTimeAsync(DAY - 60_000);
 		expect(types(db)).toHaveLength(1);
-		vi.advanceTimersByTime(1);
+		await vi.advanceTimersByTimeAsync(60_000);
 		expect(types(db)).toHaveLength(0);
+		expect(db.select().from(jobLease).all()).toEqual([expect.objectContaining({ job: 'security-log-pruning', lastOutcome: 'ok', lastStartedAt: '2026-06-02T09:00:00.000Z' })]);
 		stop();
 		recordSecurityEvent(db, { type: 'logout', userId: 'a' }, daysAgo(40));
-		vi.advanceTimersByTime(2 * DAY);
+		await vi.advanceTimersByTimeAsync(2 * DAY);
 		expect(types(db)).toHaveLength(1);
 	});
 
-	it('carries on after a prune that fails, reporting it on one line', () => {
-		vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+	it('carries on after a prune that fails, reporting it on one line', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
 		const db = createServerTestDb();
 		const written = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 		const stop = scheduleSecurityLogPruning(db);
+		await vi.advanceTimersByTimeAsync(1);
 		db.$client.close();
-		expect(() => vi.advanceTimersByTime(DAY)).not.toThrow();
-		expect(String(written.mock.calls[0]?.[0])).toMatch(/"task":"security-log-pruning"/);
+		await vi.advanceTimersByTimeAsync(DAY);
+		const logged = String(written.mock.calls[0]?.[0]);
 		written.mockRestore();
+		expect(logged).toMatch(/"task":"security-log-pruning"/);
 		stop();
 	});
 });

@@ -1,6 +1,7 @@
 import { lt, max } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '$lib/core/database';
+import { scheduleLeased, type ScheduledJob } from '$lib/server/jobs/lease';
 import { organisation, securityEvent } from '$lib/server/db/schema';
 
 /**
@@ -42,18 +43,20 @@ export function pruneSecurityEvents(db: Db, now = new Date()): number {
 	return db.delete(securityEvent).where(lt(securityEvent.at, cutoff)).run().changes;
 }
 
-/** Prunes once a day while the server runs; the timer never keeps the process alive. Returns the stop. */
-export function scheduleSecurityLogPruning(db: Db, everyMs = MS_PER_DAY): () => void {
-	const timer = setInterval(() => {
-		try {
-			pruneSecurityEvents(db);
-		} catch (error) {
-			// A failed prune only leaves old events for a day longer; the server carries on.
-			process.stderr.write(
-				JSON.stringify({ t: new Date().toISOString(), task: 'security-log-pruning', error: error instanceof Error ? error.message : String(error) }) + '\n'
-			);
-		}
-	}, everyMs);
-	timer.unref();
-	return () => clearInterval(timer);
+/**
+ * Once a day across the instances on this database: every instance checks each hour (and at start)
+ * and the one whose claim wins prunes (server/jobs/lease.ts), so an instance that stopped is covered
+ * by the others within the hour.
+ */
+export const SECURITY_LOG_PRUNING: ScheduledJob = {
+	name: 'security-log-pruning',
+	label: 'Pruning of the security log',
+	periodMs: MS_PER_DAY,
+	leaseMs: 10 * 60_000,
+	run: (db) => pruneSecurityEvents(db)
+};
+
+/** Checks every hour on the hour; the timer never keeps the process alive. Returns the stop. */
+export function scheduleSecurityLogPruning(db: Db, schedule = '0 * * * *'): () => void {
+	return scheduleLeased(db, schedule, [SECURITY_LOG_PRUNING]);
 }

@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { getOrganisation, REGIONS, retentionRulesOf } from '$lib/server/organisation';
 import { listUsers } from '$lib/server/user-admin';
 import { withRole } from '$lib/server/auth/access';
+import { scheduledWorkView } from '$lib/server/jobs/scheduled-work';
 
 export const load = withRole('admin', (({ locals }) => {
 	const db = getDb();
@@ -14,6 +15,7 @@ export const load = withRole('admin', (({ locals }) => {
 			: null,
 		retentionRules: retentionRulesOf(db, organisationId).length,
 		users: listUsers(db, organisationId),
-		me: locals.user!.id
+		me: locals.user!.id,
+		scheduledWork: scheduledWorkView(db)
 	};
 }) satisfies PageServerLoad);
