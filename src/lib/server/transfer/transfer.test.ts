@@ -10,7 +10,6 @@ import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
 import { submitReflection } from '$lib/server/reflections';
 import { organisation, securityEvent, session, user, userRole } from '$lib/server/db/schema';
-import { assessmentDecision } from '$lib/server/db/assessment';
 import { signDecision } from '$lib/server/assessment/signing';
 import { countersignDecision } from '$lib/server/assessment/countersigning';
 import { assessorReview } from '$lib/server/assessment/review';
@@ -21,7 +20,11 @@ import { insertSample, actorFor } from '$lib/server/iqa/testing';
 import { emptyRoundValues, signRound, startSampling } from '$lib/server/iqa/samples';
 import type { SampleSnapshot } from '$lib/server/iqa/snapshots';
 import { attempt } from '$lib/sim/schema';
-import { loadCatalogue } from './catalogue';
+import { spawnSync } from 'node:child_process';
+import { getTableConfig, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { catalogueOf, loadCatalogue } from './catalogue';
+import { centreRows, unplacedTables } from './centre-scope';
+import { exportCommand, importCommand } from './cli';
 import { exportArchive } from './export';
 import { importArchive } from './import';
 import { TransferError } from './errors';
@@ -328,18 +331,94 @@ describe('refusing an archive', () => {
 });
 
 describe('finding the centre', () => {
-	it('refuses a centre that does not exist, and one whose name is ambiguous', async () => {
+	it('refuses a centre that does not exist, and a name two centres share', async () => {
 		expect(await refusal(exportArchive(source, fresh('x.gz'), { centre: 'Nowhere College' }))).toBe('No centre has the id or the name "Nowhere College".');
+		const twins = freshDb();
+		for (const id of ['north-1', 'north-2']) twins.insert(organisation).values({ id, name: 'North College', updatedAt: '2026-01-01T00:00:00.000Z' }).run();
+		expect(await refusal(exportArchive(twins, fresh('x.gz'), { centre: 'North College' }))).toBe('2 centres are named "North College": give the organisation id instead (north-1, north-2).');
+		await exportArchive(twins, fresh('x.gz'), { centre: 'north-2' });
+		twins.$client.close();
 	});
 
-	it('finds an attempt’s workspace through the attempt, so the records in it travel with the centre', async () => {
+	it('carries each attempt’s workspace, found through the attempt, with the records in it', async () => {
 		const archive = fresh('centre.ndjson.gz');
 		await exportArchive(source, archive, { centre: DEMO_ORGANISATION_ID });
-		const workspaces = new Set(source.select({ w: attempt.workspaceId }).from(attempt).all().map((r) => r.w));
-		const exported = rowLines(archive)
-			.filter((l) => l.startsWith('{"table":"workspace"'))
-			.map((l) => (JSON.parse(l) as { row: { id: string } }).row.id);
-		expect(exported.length).toBe(workspaces.size - 1);
-		expect(source.select().from(assessmentDecision).all().length).toBe(2);
+		const rowsOf = (table: string) => rowLines(archive).filter((l) => l.startsWith(`{"table":"${table}"`)).map((l) => (JSON.parse(l) as { row: Record<string, unknown> }).row);
+		const demoWorkspaces = source
+			.select({ w: attempt.workspaceId, owner: attempt.ownerId })
+			.from(attempt)
+			.all()
+			.filter((a) => a.owner !== 'riverside-learner')
+			.map((a) => a.w);
+		expect(rowsOf('workspace').map((w) => w.id).sort()).toEqual(demoWorkspaces.sort());
+		expect(new Set(rowsOf('audit_entry').map((e) => e.workspace_id))).toEqual(new Set(demoWorkspaces));
+		expect(rowsOf('customer').length).toBeGreaterThan(0);
 	});
+});
+
+describe('the schema as db:export sees it', () => {
+	it('knows every table the migrations create: carried, or named as never carried', async () => {
+		const catalogue = await loadCatalogue();
+		const created = (source.$client.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'`).all() as { name: string }[])
+			.map((t) => t.name)
+			// FTS5's shadow tables belong to the search index its triggers keep (customer_name_search).
+			.filter((name) => !/^customer_name_search_/.test(name));
+		expect([...catalogue.tables.map((t) => t.name), ...catalogue.transient].sort()).toEqual(created.sort());
+		expect(catalogue.transient).toEqual(['login_throttle', 'password_reset', 'record_disposal_permit', 'session']);
+		// Parents first: every foreign key names a table earlier in the order.
+		const position = new Map(catalogue.tables.map((t, i) => [t.name, i]));
+		for (const t of catalogue.tables) for (const fk of t.foreignKeys) if (fk.parent !== t.name) expect(position.get(fk.parent)).toBeLessThan(position.get(t.name)!);
+	});
+
+	it('places a table added later through its foreign key, and refuses a centre export while a table cannot be placed', async () => {
+		const catalogue = await loadCatalogue();
+		const badge = sqliteTable('centre_badge', { id: text('id').primaryKey(), userId: text('user_id').notNull().references(() => user.id) });
+		const lease = sqliteTable('job_lease', { name: text('name').primaryKey(), holder: text('holder') });
+		const grown = catalogueOf([...catalogue.tables.map((t) => t.table), badge, lease]);
+		expect(grown.byName.get('centre_badge')!.foreignKeys).toEqual([{ columns: ['user_id'], parent: 'user', parentColumns: ['id'] }]);
+		expect(unplacedTables(grown)).toEqual(['job_lease']);
+		expect(() => centreRows(source, grown, DEMO_ORGANISATION_ID)).toThrow(/does not know which centre the rows of job_lease belong to/);
+		expect(getTableConfig(lease).name).toBe('job_lease');
+	});
+});
+
+describe('the commands', () => {
+	const io = (env: Record<string, string>) => {
+		const out: string[] = [];
+		const err: string[] = [];
+		return { out, err, io: { env, out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
+	};
+
+	it('prints counts per table and the verification, and a refusal as one line without a stack trace', async () => {
+		const sourceFile = join(dir, 'source.db');
+		const archive = fresh('cli.ndjson.gz');
+		const exported = io({ DATABASE_PATH: sourceFile });
+		expect(await exportCommand(['--out', archive, '--centre', DEMO_ORGANISATION_ID], exported.io)).toBe(0);
+		expect(exported.out[0]).toBe(`Exported centre Northgate Skills Centre (demo-centre) from ${sourceFile} to ${archive}, schema ${JSON.parse(gunzipSync(readFileSync(archive)).toString().split('\n')[0]!).schema}:`);
+		expect(exported.out).toContain('  organisation: 1');
+
+		const target = fresh('cli-target.db');
+		const imported = io({ DATABASE_PATH: target });
+		expect(await importCommand(['--in', archive], imported.io)).toBe(0);
+		expect(imported.out).toContain('  organisation: 1 inserted');
+		expect(imported.out.at(-1)).toMatch(/^\d+ audit chains verified, 5 signatures verified\.$/);
+
+		const bad = fresh('bad.gz');
+		writeFileSync(bad, 'not an archive');
+		const refused = io({ DATABASE_PATH: target });
+		expect(await importCommand(['--in', bad], refused.io)).toBe(1);
+		expect(refused.err).toEqual([`${bad} is not a gzip'd archive (incorrect header check).`]);
+
+		const usage = io({ DATABASE_PATH: target });
+		expect(await importCommand(['--file', bad], usage.io)).toBe(2);
+		expect(usage.err[0]).toMatch(/^Usage: npm run db:import -- --in FILE/);
+	});
+
+	it('runs as an npm script through tsx', () => {
+		const bad = fresh('bad.gz');
+		writeFileSync(bad, 'not an archive');
+		const run = spawnSync('npx', ['tsx', 'scripts/db-import.ts', '--in', bad], { env: { ...process.env, DATABASE_PATH: fresh('tsx-target.db') }, encoding: 'utf8' });
+		expect(run.status).toBe(1);
+		expect(run.stderr.trim()).toBe(`${bad} is not a gzip'd archive (incorrect header check).`);
+	}, 30_000);
 });
