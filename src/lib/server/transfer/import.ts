@@ -12,6 +12,7 @@ import type { Db } from '$lib/core/database';
 import { loadCatalogue, schemaTag, type Catalogue, type TableInfo } from './catalogue';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, MAX_LINE_BYTES, archiveLines, decodeValue, encodeValue, parseLine, type ArchiveHeader } from './archive';
 import { TransferError } from './errors';
+import { INSTALLATION_COLUMNS } from './links';
 import { sqliteTarget, type ImportTarget } from './sqlite-target';
 import { VERIFIED_TABLES, verifyImported, type VerifiedTable } from './verify';
 
@@ -109,13 +110,20 @@ function putRow(target: ImportTarget, table: TableInfo, row: Record<string, unkn
 	const names = Object.keys(row);
 	if (names.length !== table.columns.length || table.columns.some((c) => !(c.name in row))) throw new TransferError(`${where}: the row's columns are not the table's.`);
 	const values = Object.fromEntries(table.columns.map((c) => [c.key, decodeValue(c, row[c.name], where)]));
+	/** Database column names to drizzle's property names, for a lookup. */
+	const match = (byName: Record<string, unknown>) => Object.fromEntries(table.columns.filter((c) => c.name in byName).map((c) => [c.key, byName[c.name]]));
 	const key = `${table.name} ${table.primaryKey.map((c) => `${c}=${JSON.stringify(row[c])}`).join(', ')}`;
-	const existing = target.find(table, values);
+	const local = INSTALLATION_COLUMNS.find((l) => l.table === table.name && l.applies(row));
+	const existing = target.find(table, match(Object.fromEntries(table.primaryKey.map((c) => [c, values[table.columns.find((col) => col.name === c)!.key]]))));
 	if (existing) {
 		const stored = Object.fromEntries(table.columns.map((c) => [c.name, encodeValue(c, existing[c.key])]));
-		if (canonicalJson(stored) === canonicalJson(Object.fromEntries(table.columns.map((c) => [c.name, row[c.name]])))) return 'present';
+		const ignored = local && local.applies(stored) ? local.columns : [];
+		const compared = (r: Record<string, unknown>) => canonicalJson(Object.fromEntries(table.columns.filter((c) => !ignored.includes(c.name)).map((c) => [c.name, r[c.name]])));
+		if (compared(stored) === compared(row)) return 'present';
 		throw new TransferError(`${where}: the database already holds ${key} with different content; nothing was imported.`);
 	}
+	// The installation's own values stand when it already records rows like this one.
+	if (local && target.find(table, match(local.siblings(row)))) Object.assign(values, match(local.asSibling));
 	try {
 		target.insert(table, values);
 	} catch (e) {

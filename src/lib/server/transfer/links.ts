@@ -90,3 +90,29 @@ export const SOFT_LINKS: readonly SoftLink[] = [
 	{ table: 'security_event', columns: ['user_id'], parent: 'user', parentColumns: ['id'], value: (row) => one(row.user_id), kind: 'owned' },
 	{ table: 'security_event', columns: ['actor_id'], parent: 'user', parentColumns: ['id'], value: (row) => one(row.actor_id), kind: 'owned' }
 ];
+
+/**
+ * Columns whose value is each installation's own, in rows every installation records for itself.
+ * When such a row is already in the database it is compared without them (its key says it is the
+ * same row); a new one takes `asSibling` when the database already records rows like it (`siblings`).
+ */
+export interface InstallationColumns {
+	table: string;
+	columns: string[];
+	applies(row: RowValues): boolean;
+	siblings(row: RowValues): RowValues;
+	asSibling: RowValues;
+}
+
+export const INSTALLATION_COLUMNS: readonly InstallationColumns[] = [
+	{
+		// A built-in scenario version is recorded by each installation from its own scenario files, when it
+		// first starts with them (published_at), and the files decide which version is current, again at
+		// every start (server/scenarios.ts syncBuiltInScenarios). Its id holds its content hash.
+		table: 'scenario_version',
+		columns: ['published_at', 'current'],
+		applies: (row) => row.origin === 'built-in',
+		siblings: (row) => ({ scenario_id: row.scenario_id, origin: 'built-in' }),
+		asSibling: { current: false }
+	}
+];

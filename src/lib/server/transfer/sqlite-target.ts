@@ -14,8 +14,8 @@ export interface ImportTarget {
 	begin(): void;
 	commit(): void;
 	rollback(): void;
-	/** The row with this primary key (drizzle property names), if the database has one. */
-	find(table: TableInfo, values: Record<string, unknown>): Record<string, unknown> | undefined;
+	/** A row whose columns (drizzle property names) hold these values, if the database has one. */
+	find(table: TableInfo, match: Record<string, unknown>): Record<string, unknown> | undefined;
 	insert(table: TableInfo, values: Record<string, unknown>): void;
 	/** What a refused insert means, in words; undefined for an error that is not the data's fault. */
 	explain(error: unknown): string | undefined;
@@ -35,12 +35,12 @@ export function sqliteTarget(db: Db): ImportTarget {
 		rollback() {
 			if (db.$client.inTransaction) db.run(sql`ROLLBACK`);
 		},
-		find(table, values) {
-			const key = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);
+		find(table, match) {
+			const columns = table.columns.filter((c) => c.key in match);
 			return db
 				.select()
 				.from(table.table)
-				.where(and(...key.map((c) => eq(c.column, values[c.key]))))
+				.where(and(...columns.map((c) => eq(c.column, match[c.key]))))
 				.get() as Record<string, unknown> | undefined;
 		},
 		insert(table, values) {

@@ -9,7 +9,7 @@ import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
 import { submitReflection } from '$lib/server/reflections';
-import { organisation, securityEvent, session, user, userRole } from '$lib/server/db/schema';
+import { organisation, scenarioVersion, securityEvent, session, user, userRole } from '$lib/server/db/schema';
 import { signDecision } from '$lib/server/assessment/signing';
 import { countersignDecision } from '$lib/server/assessment/countersigning';
 import { assessorReview } from '$lib/server/assessment/review';
@@ -215,6 +215,34 @@ describe('moving a centre between databases', () => {
 		expect(again.tables.every((t) => t.inserted === 0)).toBe(true);
 		expect(again.chains).toBeGreaterThan(0);
 		expect(await contents(target)).toBe(before);
+		target.$client.close();
+	});
+});
+
+describe('built-in scenario versions, which every installation records for itself', () => {
+	it('finds them present in an installation that recorded them at another time, and leaves its choice of current version', async () => {
+		const archive = fresh('centre.ndjson.gz');
+		await exportArchive(source, archive, { centre: DEMO_ORGANISATION_ID });
+		const target = freshDb();
+		syncBuiltInScenarios(target, undefined, new Date('2030-01-01T00:00:00Z'));
+		const before = target.select().from(scenarioVersion).all();
+		const summary = await importArchive(target, archive);
+		expect(summary.tables.find((t) => t.name === 'scenario_version')).toMatchObject({ inserted: 0, present: expect.any(Number) });
+		expect(target.select().from(scenarioVersion).all()).toEqual(before);
+		target.$client.close();
+	});
+
+	it('adds a version the installation lacks as not current when it records its own versions of that scenario', async () => {
+		const archive = fresh('centre.ndjson.gz');
+		await exportArchive(source, archive, { centre: DEMO_ORGANISATION_ID });
+		const played = source.select().from(scenarioVersion).where(eq(scenarioVersion.scenarioId, 'spouse-caller')).get()!;
+		const target = freshDb();
+		target.insert(scenarioVersion).values({ ...played, id: 'spouse-caller@0.0.1+000000000000', version: '0.0.1+000000000000', current: true }).run();
+		await importArchive(target, archive);
+		expect(target.select({ id: scenarioVersion.id, current: scenarioVersion.current }).from(scenarioVersion).where(eq(scenarioVersion.scenarioId, 'spouse-caller')).all().sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+			{ id: 'spouse-caller@0.0.1+000000000000', current: true },
+			{ id: played.id, current: false }
+		]);
 		target.$client.close();
 	});
 });
