@@ -20,6 +20,8 @@ import { insertSample, actorFor } from '$lib/server/iqa/testing';
 import { emptyRoundValues, signRound, startSampling } from '$lib/server/iqa/samples';
 import type { SampleSnapshot } from '$lib/server/iqa/snapshots';
 import { attempt } from '$lib/sim/schema';
+import { createScenario, publishDraft } from '$lib/server/authoring';
+import { startPreview } from '$lib/server/preview';
 import { spawnSync } from 'node:child_process';
 import { getTableConfig, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { catalogueOf, loadCatalogue } from './catalogue';
@@ -100,6 +102,18 @@ beforeAll(async () => {
 	if (!signed.ok) throw new Error(signed.error.message);
 	ids.decision = decision.id;
 	ids.evidence = evidenceId;
+	// A centre scenario, published and played, and a tutor's preview of it: rows reached through
+	// links without a foreign key (a centre version's scenario id, a preview's owner).
+	const tutor = { ...signer('tutor@custodian.test'), organisationId: DEMO_ORGANISATION_ID };
+	const created = createScenario(source, tutor, { scenarioId: 'northgate-welcome', title: 'Northgate welcome call', difficulty: 'foundation' }, new Date('2026-02-01T09:00:00Z'));
+	if (!created.ok) throw new Error(created.error.message);
+	const published = await publishDraft(source, tutor, 'northgate-welcome', new Date('2026-02-01T10:00:00Z'));
+	if (!published.ok) throw new Error(published.error.message);
+	const preview = startPreview(source, tutor, 'northgate-welcome', new Date('2026-02-01T11:00:00Z'));
+	if (!preview.ok) throw new Error(preview.error.message);
+	ids.preview = preview.value.id;
+	const played = startLearnerAttempt(source, ids.amira!, 'northgate-welcome');
+	if (!played.ok) throw new Error(played.error.message);
 	// A session, never exported.
 	source.insert(session).values({ id: 'session-hash', userId: ids.amira!, expiresAt: 1, absoluteExpiresAt: 1, lastSeenAt: 1, createdAt: 1 }).run();
 
@@ -157,6 +171,7 @@ describe('moving a centre between databases', () => {
 		expect(rows).toMatchObject({ organisation: 1, assessment_decision: 2, decision_countersignature: 1, workplace_decision: 1, iqa_sample_round: 1, workplace_evidence: 1 });
 		expect(rows.attempt).toBe(rows.workspace);
 		expect(rows.audit_entry).toBeGreaterThan(0);
+		expect(rows).toMatchObject({ centre_scenario: 1, scenario_preview: 1 });
 		expect(header.tables.map((t) => t.name)).not.toContain('session');
 
 		const target = freshDb();
@@ -180,11 +195,13 @@ describe('moving a centre between databases', () => {
 		expect(text).not.toContain('riverside');
 		expect(text).not.toContain(ids.riversideAttempt);
 		expect(text).not.toContain('session-hash');
+		expect(text).toContain(ids.preview);
 
 		const riverside = fresh('riverside.ndjson.gz');
 		const header = await exportArchive(source, riverside, { centre: 'Riverside College' });
 		const riversideText = rowLines(riverside).join('\n');
 		expect(riversideText).not.toContain(DEMO_ORGANISATION_ID);
+		expect(riversideText).not.toContain('northgate-welcome');
 		expect(riversideText).not.toContain(ids.amira);
 		expect(Object.fromEntries(header.tables.map((t) => [t.name, t.rows]))).toMatchObject({ organisation: 1, user: 1, attempt: 1, security_event: 1, workplace_evidence: 1 });
 		// The built-in scenario version its attempt was played on travels with it.
@@ -225,10 +242,13 @@ describe('built-in scenario versions, which every installation records for itsel
 		await exportArchive(source, archive, { centre: DEMO_ORGANISATION_ID });
 		const target = freshDb();
 		syncBuiltInScenarios(target, undefined, new Date('2030-01-01T00:00:00Z'));
-		const before = target.select().from(scenarioVersion).all();
+		const builtIn = () => target.select().from(scenarioVersion).where(eq(scenarioVersion.origin, 'built-in')).all();
+		const before = builtIn();
 		const summary = await importArchive(target, archive);
-		expect(summary.tables.find((t) => t.name === 'scenario_version')).toMatchObject({ inserted: 0, present: expect.any(Number) });
-		expect(target.select().from(scenarioVersion).all()).toEqual(before);
+		// The centre's own scenario is new here; the built-in versions its attempts were played on are not.
+		expect(summary.tables.find((t) => t.name === 'scenario_version')).toMatchObject({ inserted: 1, present: expect.any(Number) });
+		expect(summary.tables.find((t) => t.name === 'scenario_version')!.present).toBeGreaterThan(0);
+		expect(builtIn()).toEqual(before);
 		target.$client.close();
 	});
 
