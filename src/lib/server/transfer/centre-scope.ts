@@ -11,10 +11,8 @@
  *
  * Ownership is worked out for every centre at once, so a row two centres both reach is named.
  */
-import { eq, or } from 'drizzle-orm';
-import type { Db } from '$lib/core/database';
-import { organisation } from '$lib/server/db/schema';
 import type { Catalogue, TableInfo } from './catalogue';
+import type { ExportSource } from './sqlite-source';
 import { SOFT_LINKS, type RowValues } from './links';
 import { TransferError } from './errors';
 
@@ -81,8 +79,11 @@ export function unplacedTables(catalogue: Catalogue): string[] {
 }
 
 /** The organisation an export names, by id or by exact name; refused when none or several match. */
-export function findCentre(db: Db, centre: string): { id: string; name: string } {
-	const found = db.select({ id: organisation.id, name: organisation.name }).from(organisation).where(or(eq(organisation.id, centre), eq(organisation.name, centre))).all();
+export function findCentre(source: ExportSource, catalogue: Catalogue, centre: string): { id: string; name: string } {
+	const organisations = catalogue.byName.get('organisation')!;
+	const found = [...source.rows(organisations, organisations.columns.filter((c) => c.name === 'name'))]
+		.map((o) => ({ id: o.id as string, name: o.name as string }))
+		.filter((o) => o.id === centre || o.name === centre);
 	if (found.length === 0) throw new TransferError(`No centre has the id or the name "${centre}".`);
 	const byId = found.find((o) => o.id === centre);
 	if (byId) return byId;
@@ -91,7 +92,7 @@ export function findCentre(db: Db, centre: string): { id: string; name: string }
 }
 
 /** The keys of the rows one centre's export carries, per table. */
-export function centreRows(db: Db, catalogue: Catalogue, organisationId: string): Map<string, Set<string>> {
+export function centreRows(source: ExportSource, catalogue: Catalogue, organisationId: string): Map<string, Set<string>> {
 	const unplaced = unplacedTables(catalogue);
 	if (unplaced.length > 0) {
 		throw new TransferError(
@@ -109,8 +110,7 @@ export function centreRows(db: Db, catalogue: Catalogue, organisationId: string)
 
 	const rows = new Map<string, RowValues[]>();
 	for (const table of catalogue.tables) {
-		const fields = Object.fromEntries(table.columns.filter((c) => needed.get(table.name)!.has(c.name)).map((c) => [c.name, c.column]));
-		rows.set(table.name, db.select(fields).from(table.table).all() as RowValues[]);
+		rows.set(table.name, [...source.rows(table, table.columns.filter((c) => needed.get(table.name)!.has(c.name)))]);
 	}
 	const index = (table: string, columns: (row: RowValues) => unknown[] | null) => {
 		const map = new Map<string, number[]>();

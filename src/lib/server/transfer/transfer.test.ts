@@ -27,6 +27,7 @@ import { getTableConfig, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { catalogueOf, loadCatalogue } from './catalogue';
 import { centreRows, unplacedTables } from './centre-scope';
 import { exportCommand, importCommand } from './cli';
+import { sqliteSource } from './sqlite-source';
 import { exportArchive } from './export';
 import { importArchive } from './import';
 import { TransferError } from './errors';
@@ -425,7 +426,7 @@ describe('the schema as db:export sees it', () => {
 		const grown = catalogueOf([...catalogue.tables.map((t) => t.table), badge, lease]);
 		expect(grown.byName.get('centre_badge')!.foreignKeys).toEqual([{ columns: ['user_id'], parent: 'user', parentColumns: ['id'] }]);
 		expect(unplacedTables(grown)).toEqual(['job_lease']);
-		expect(() => centreRows(source, grown, DEMO_ORGANISATION_ID)).toThrow(/does not know which centre the rows of job_lease belong to/);
+		expect(() => centreRows(sqliteSource(source), grown, DEMO_ORGANISATION_ID)).toThrow(/does not know which centre the rows of job_lease belong to/);
 		expect(getTableConfig(lease).name).toBe('job_lease');
 	});
 });
