@@ -4,7 +4,8 @@
  * final name and renamed when complete, readable by its owner only: it holds everything the centre's
  * database does, password hashes included.
  */
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -13,6 +14,7 @@ import { loadCatalogue, schemaTag, type Catalogue } from './catalogue';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, encodeValue, type ArchiveHeader, type ArchiveScope } from './archive';
 import { centreRows, findCentre, rowKey } from './centre-scope';
 import { sqliteSource, type ExportSource } from './sqlite-source';
+import { TransferError } from './errors';
 
 export interface ExportOptions {
 	/** An organisation's id or exact name; the whole installation when absent. */
@@ -44,6 +46,10 @@ export async function exportArchive(db: Db, out: string, options: ExportOptions 
 	const source = options.source ?? sqliteSource(db);
 	// One snapshot for the counts and the rows.
 	return source.snapshot(async () => {
+		const unknown = source.tableNames().filter((name) => !catalogue.byName.has(name) && !catalogue.transient.includes(name));
+		if (unknown.length > 0) {
+			throw new TransferError(`The database holds ${unknown.join(', ')}, which the drizzle schema (drizzle.config.ts) does not declare: db:export would leave its rows behind, so it stops.`);
+		}
 		let scope: ArchiveScope = { kind: 'installation' };
 		let keep: Map<string, Set<string>> | undefined;
 		if (options.centre !== undefined) {
@@ -65,6 +71,7 @@ export async function exportArchive(db: Db, out: string, options: ExportOptions 
 				rows: keep ? keep.get(t.name)!.size : source.count(t)
 			}))
 		};
+		mkdirSync(dirname(resolve(out)), { recursive: true, mode: 0o700 });
 		const partial = `${out}.partial-${process.pid}`;
 		try {
 			await pipeline(Readable.from(archiveText(source, catalogue, header, keep)), createGzip(), createWriteStream(partial, { mode: 0o600 }));

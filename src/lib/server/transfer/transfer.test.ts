@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { openDatabase, type Db } from '$lib/core/database';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
@@ -428,6 +428,17 @@ describe('the schema as db:export sees it', () => {
 		expect(unplacedTables(grown)).toEqual(['job_lease']);
 		expect(() => centreRows(sqliteSource(source), grown, DEMO_ORGANISATION_ID)).toThrow(/does not know which centre the rows of job_lease belong to/);
 		expect(getTableConfig(lease).name).toBe('job_lease');
+	});
+});
+
+describe('a table the schema does not declare', () => {
+	it('stops an export rather than leave its rows behind', async () => {
+		const db = freshDb();
+		db.run(sql`CREATE TABLE hand_made (id TEXT PRIMARY KEY)`);
+		const out = fresh('x.gz');
+		expect(await refusal(exportArchive(db, out))).toBe('The database holds hand_made, which the drizzle schema (drizzle.config.ts) does not declare: db:export would leave its rows behind, so it stops.');
+		expect(existsSync(out)).toBe(false);
+		db.$client.close();
 	});
 });
 
