@@ -7,7 +7,6 @@
  * before committing, every audit chain and signature the archive carried is verified (verify.ts);
  * any refusal or failure rolls everything back.
  */
-import { canonicalJson } from '$lib/core/canonical-json';
 import type { Db } from '$lib/core/database';
 import { loadCatalogue, schemaTag, type Catalogue, type TableInfo } from './catalogue';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, MAX_LINE_BYTES, archiveLines, decodeValue, encodeValue, parseLine, type ArchiveHeader } from './archive';
@@ -92,7 +91,10 @@ export async function importArchive(db: Db, path: string, options: ImportOptions
 				if (c.inserted + c.present !== t.rows) throw new TransferError(`The archive's header says ${t.name} has ${t.rows} rows, but it holds ${c.inserted + c.present}: it is truncated or was altered.`);
 			}
 			const verified = verifyImported(db, ids);
-			if (verified.failures.length > 0) throw new TransferError(`Verification failed, nothing was imported:\n  ${verified.failures.join('\n  ')}`);
+			if (verified.failures.length > 0) {
+				const more = verified.failures.length > 20 ? [`and ${verified.failures.length - 20} more`] : [];
+				throw new TransferError(`Verification failed, nothing was imported:\n  ${[...verified.failures.slice(0, 20), ...more].join('\n  ')}`);
+			}
 			target.commit();
 			return { header, tables: [...counts.values()], chains: verified.chains, signatures: verified.signatures };
 		} catch (e) {
@@ -102,6 +104,13 @@ export async function importArchive(db: Db, path: string, options: ImportOptions
 	} finally {
 		await lines.return(undefined);
 	}
+}
+
+/** The value with every object's keys in order, so two JSON values compare by content. */
+function sortedKeys(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(sortedKeys);
+	if (value === null || typeof value !== 'object') return value;
+	return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]));
 }
 
 /** Inserts one archive row, or finds it present and identical; anything else refuses the import. */
@@ -114,11 +123,12 @@ function putRow(target: ImportTarget, table: TableInfo, row: Record<string, unkn
 	const match = (byName: Record<string, unknown>) => Object.fromEntries(table.columns.filter((c) => c.name in byName).map((c) => [c.key, byName[c.name]]));
 	const key = `${table.name} ${table.primaryKey.map((c) => `${c}=${JSON.stringify(row[c])}`).join(', ')}`;
 	const local = INSTALLATION_COLUMNS.find((l) => l.table === table.name && l.applies(row));
-	const existing = target.find(table, match(Object.fromEntries(table.primaryKey.map((c) => [c, values[table.columns.find((col) => col.name === c)!.key]]))));
+	const existing = target.find(table, Object.fromEntries(table.columns.filter((c) => table.primaryKey.includes(c.name)).map((c) => [c.key, values[c.key]])));
 	if (existing) {
 		const stored = Object.fromEntries(table.columns.map((c) => [c.name, encodeValue(c, existing[c.key])]));
 		const ignored = local && local.applies(stored) ? local.columns : [];
-		const compared = (r: Record<string, unknown>) => canonicalJson(Object.fromEntries(table.columns.filter((c) => !ignored.includes(c.name)).map((c) => [c.name, r[c.name]])));
+		// JSON.stringify, not the canonical encoder: a value it refuses (a number too large) is still compared, and refused as different.
+		const compared = (r: Record<string, unknown>) => JSON.stringify(sortedKeys(Object.fromEntries(table.columns.filter((c) => !ignored.includes(c.name)).map((c) => [c.name, r[c.name]]))));
 		if (compared(stored) === compared(row)) return 'present';
 		throw new TransferError(`${where}: the database already holds ${key} with different content; nothing was imported.`);
 	}

@@ -215,6 +215,9 @@ describe('moving a centre between databases', () => {
 		await importArchive(target, whole);
 		expect(target.select().from(organisation).all().map((o) => o.id).sort()).toEqual([DEMO_ORGANISATION_ID, SECOND_CENTRE]);
 		expect(target.select().from(session).all()).toEqual([]);
+		const again = fresh('whole-again.ndjson.gz');
+		await exportArchive(target, again);
+		expect(rowLines(again)).toEqual(rowLines(whole));
 		target.$client.close();
 	});
 
