@@ -314,6 +314,23 @@ describe('refusing an archive', () => {
 		expect(await refusedLeavingTargetUnchanged(tampered)).toMatch(/workspace \S+: audit chain broken at entry \d+/);
 	});
 
+	it.each([
+		['workplace_decision', 'feedback', 'Unclear.', /workplace_decision \S+: the decision does not match its signature/],
+		['decision_countersignature', 'comment', 'Looked at it twice.', /decision_countersignature \S+: does not match its signature/],
+		['iqa_sample_round', 'feedback', 'Unsound.', /iqa_sample_round \S+: does not match its signature/],
+		['iqa_sample_snapshot', 'snapshot', { outcome: 'not-yet-met' }, /iqa_sample_round \S+: the snapshot it judged does not match its hash/]
+	] as const)('refuses an archive whose %s.%s was changed', async (table, column, value, expected) => {
+		const tampered = rewrite(archive, (lines) =>
+			lines.map((line) => {
+				if (!line.startsWith(`{"table":"${table}"`)) return line;
+				const parsed = JSON.parse(line) as { row: Record<string, unknown> };
+				parsed.row[column] = typeof value === 'string' ? value : { ...(parsed.row[column] as object), ...value };
+				return JSON.stringify(parsed);
+			})
+		);
+		expect(await refusedLeavingTargetUnchanged(tampered)).toMatch(expected);
+	});
+
 	it('refuses an archive with a row dropped, by the header’s count and, with the count altered too, by the chain', async () => {
 		const audit = rowLines(archive).filter((l) => l.startsWith('{"table":"audit_entry"'));
 		const dropped = audit.find((l) => (JSON.parse(l) as { row: { seq: number } }).row.seq === 2)!;
