@@ -99,7 +99,8 @@ export async function sqliteTables(): Promise<SourceTable[]> {
 	const names = new Set<string>();
 	for (const module of await sqliteSchemaModules()) {
 		const exports = await import(pathToFileURL(module).href);
-		for (const [exportName, value] of Object.entries(exports)) {
+		// Sorted: the order of a module namespace's keys differs between loaders (tsx, vitest).
+		for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
 			if (!is(value, SQLiteTable) || seen.has(value)) continue;
 			if (names.has(exportName)) throw new Error(`two tables are exported as ${exportName}`);
 			names.add(exportName);
