@@ -1321,3 +1321,299 @@ CREATE INDEX "work_lock_event_org_idx" ON "work_lock_event" USING btree ("organi
 CREATE UNIQUE INDEX "workplace_decision_evidence_seq_unique" ON "workplace_decision" USING btree ("evidence_id","sequence");--> statement-breakpoint
 CREATE INDEX "workplace_decision_learner_idx" ON "workplace_decision" USING btree ("learner_id","signed_at");--> statement-breakpoint
 CREATE INDEX "workplace_evidence_learner_idx" ON "workplace_evidence" USING btree ("learner_id","state");
+--> statement-breakpoint
+-- hand-written: pg
+-- Everything drizzle-kit cannot declare, the PostgreSQL equivalents of the SQLite migrations'
+-- hand-written triggers and FTS5 index (docs/postgresql.md). Messages are SQLite's, word for word.
+-- Each append-only table also refuses TRUNCATE, which skips row triggers (SQLite has none).
+CREATE EXTENSION IF NOT EXISTS pg_trgm
+--> statement-breakpoint
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch
+--> statement-breakpoint
+-- A row trigger's refusal: the message is the trigger's first argument.
+CREATE FUNCTION custodian_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation';
+END
+$$
+--> statement-breakpoint
+-- True while the disposing transaction holds a permit for the learner (server/retention/records.ts: the row
+-- is inserted and deleted inside the disposal's own transaction, so no other session ever sees it).
+CREATE FUNCTION custodian_disposal_permitted(learner text) RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM record_disposal_permit p WHERE p.learner_id = learner)
+$$
+--> statement-breakpoint
+-- Append-only: no change at all.
+--> statement-breakpoint
+CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry FOR EACH ROW EXECUTE FUNCTION custodian_refuse('audit log is append-only')
+--> statement-breakpoint
+CREATE TRIGGER assessment_decision_no_update BEFORE UPDATE ON assessment_decision FOR EACH ROW EXECUTE FUNCTION custodian_refuse('a signed decision cannot be changed; sign a new one that supersedes it')
+--> statement-breakpoint
+CREATE TRIGGER portfolio_document_no_update BEFORE UPDATE ON portfolio_document FOR EACH ROW EXECUTE FUNCTION custodian_refuse('an issued document record cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER security_event_no_update BEFORE UPDATE ON security_event FOR EACH ROW EXECUTE FUNCTION custodian_refuse('security log is append-only')
+--> statement-breakpoint
+CREATE TRIGGER decision_countersignature_no_update BEFORE UPDATE ON decision_countersignature FOR EACH ROW EXECUTE FUNCTION custodian_refuse('a countersignature cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER assessor_profile_change_no_update BEFORE UPDATE ON assessor_profile_change FOR EACH ROW EXECUTE FUNCTION custodian_refuse('an assessor profile''s history cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER record_disposal_no_update BEFORE UPDATE ON record_disposal FOR EACH ROW EXECUTE FUNCTION custodian_refuse('the disposal log cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER iqa_sample_snapshot_no_update BEFORE UPDATE ON iqa_sample_snapshot FOR EACH ROW EXECUTE FUNCTION custodian_refuse('a sample''s snapshot cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER iqa_sample_round_no_update BEFORE UPDATE ON iqa_sample_round FOR EACH ROW EXECUTE FUNCTION custodian_refuse('a signed IQA round cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER iqa_action_no_update BEFORE UPDATE ON iqa_action FOR EACH ROW EXECUTE FUNCTION custodian_refuse('an IQA action cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER iqa_action_event_no_update BEFORE UPDATE ON iqa_action_event FOR EACH ROW EXECUTE FUNCTION custodian_refuse('an IQA action''s history cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER work_lock_event_no_update BEFORE UPDATE ON work_lock_event FOR EACH ROW EXECUTE FUNCTION custodian_refuse('the lock history cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER eqa_answer_no_update BEFORE UPDATE ON eqa_answer FOR EACH ROW EXECUTE FUNCTION custodian_refuse('an answer to an EQA report is kept as given; give a new one')
+--> statement-breakpoint
+CREATE TRIGGER workplace_decision_no_update BEFORE UPDATE ON workplace_decision FOR EACH ROW EXECUTE FUNCTION custodian_refuse('a signed workplace decision cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER workplace_decision_countersignature_no_update BEFORE UPDATE ON workplace_decision_countersignature FOR EACH ROW EXECUTE FUNCTION custodian_refuse('a countersignature cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER assessor_profile_change_no_delete BEFORE DELETE ON assessor_profile_change FOR EACH ROW EXECUTE FUNCTION custodian_refuse('an assessor profile''s history cannot be deleted')
+--> statement-breakpoint
+CREATE TRIGGER record_disposal_no_delete BEFORE DELETE ON record_disposal FOR EACH ROW EXECUTE FUNCTION custodian_refuse('the disposal log cannot be deleted')
+--> statement-breakpoint
+CREATE TRIGGER eqa_answer_no_delete BEFORE DELETE ON eqa_answer FOR EACH ROW EXECUTE FUNCTION custodian_refuse('an answer to an EQA report is kept as given; give a new one')
+--> statement-breakpoint
+CREATE TRIGGER eqa_access_no_delete BEFORE DELETE ON eqa_access FOR EACH ROW EXECUTE FUNCTION custodian_refuse('an EQA access is kept; revoke it instead')
+--> statement-breakpoint
+-- Kept once final: a submitted EQA report, a revoked EQA access.
+--> statement-breakpoint
+CREATE TRIGGER eqa_report_submitted_no_update BEFORE UPDATE ON eqa_report FOR EACH ROW WHEN (OLD.submitted_at IS NOT NULL) EXECUTE FUNCTION custodian_refuse('a submitted EQA report cannot be changed')
+--> statement-breakpoint
+CREATE TRIGGER eqa_report_submitted_no_delete BEFORE DELETE ON eqa_report FOR EACH ROW WHEN (OLD.submitted_at IS NOT NULL) EXECUTE FUNCTION custodian_refuse('a submitted EQA report cannot be deleted')
+--> statement-breakpoint
+CREATE TRIGGER eqa_access_revoked_no_update BEFORE UPDATE ON eqa_access FOR EACH ROW WHEN (OLD.revoked_at IS NOT NULL) EXECUTE FUNCTION custodian_refuse('a revoked EQA access cannot be changed')
+--> statement-breakpoint
+-- Signed and audited records are deleted only inside a disposal of their learner's records: the
+-- condition reads record_disposal_permit, whose row exists only within the disposal's transaction.
+--> statement-breakpoint
+CREATE FUNCTION audit_entry_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM record_disposal_permit p JOIN attempt a ON a.owner_id = p.learner_id WHERE a.workspace_id = OLD.workspace_id) THEN
+		RAISE EXCEPTION 'audit log is append-only' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry FOR EACH ROW EXECUTE FUNCTION audit_entry_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION assessment_decision_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT custodian_disposal_permitted(OLD.learner_id) THEN
+		RAISE EXCEPTION 'a signed decision cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER assessment_decision_no_delete BEFORE DELETE ON assessment_decision FOR EACH ROW EXECUTE FUNCTION assessment_decision_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION decision_countersignature_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM record_disposal_permit p JOIN assessment_decision d ON d.learner_id = p.learner_id WHERE d.id = OLD.decision_id) THEN
+		RAISE EXCEPTION 'a countersignature cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER decision_countersignature_no_delete BEFORE DELETE ON decision_countersignature FOR EACH ROW EXECUTE FUNCTION decision_countersignature_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION portfolio_document_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT custodian_disposal_permitted(OLD.learner_id) THEN
+		RAISE EXCEPTION 'an issued document record cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER portfolio_document_no_delete BEFORE DELETE ON portfolio_document FOR EACH ROW EXECUTE FUNCTION portfolio_document_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION iqa_sample_snapshot_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM record_disposal_permit p JOIN iqa_sample s ON s.learner_id = p.learner_id WHERE s.id = OLD.sample_id) THEN
+		RAISE EXCEPTION 'a sample''s snapshot cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER iqa_sample_snapshot_no_delete BEFORE DELETE ON iqa_sample_snapshot FOR EACH ROW EXECUTE FUNCTION iqa_sample_snapshot_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION iqa_sample_round_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM record_disposal_permit p JOIN iqa_sample s ON s.learner_id = p.learner_id WHERE s.id = OLD.sample_id) THEN
+		RAISE EXCEPTION 'a signed IQA round cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER iqa_sample_round_no_delete BEFORE DELETE ON iqa_sample_round FOR EACH ROW EXECUTE FUNCTION iqa_sample_round_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION iqa_action_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM record_disposal_permit p JOIN iqa_sample s ON s.learner_id = p.learner_id WHERE s.id = OLD.sample_id) THEN
+		RAISE EXCEPTION 'an IQA action cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER iqa_action_no_delete BEFORE DELETE ON iqa_action FOR EACH ROW EXECUTE FUNCTION iqa_action_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION iqa_action_event_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM record_disposal_permit p JOIN iqa_sample s ON s.learner_id = p.learner_id JOIN iqa_action a ON a.sample_id = s.id WHERE a.id = OLD.action_id) THEN
+		RAISE EXCEPTION 'an IQA action''s history cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER iqa_action_event_no_delete BEFORE DELETE ON iqa_action_event FOR EACH ROW EXECUTE FUNCTION iqa_action_event_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION work_lock_event_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM record_disposal_permit p JOIN iqa_sample s ON s.learner_id = p.learner_id WHERE s.id = OLD.sample_id) THEN
+		RAISE EXCEPTION 'the lock history cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER work_lock_event_no_delete BEFORE DELETE ON work_lock_event FOR EACH ROW EXECUTE FUNCTION work_lock_event_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION workplace_decision_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT custodian_disposal_permitted(OLD.learner_id) THEN
+		RAISE EXCEPTION 'a signed workplace decision cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER workplace_decision_no_delete BEFORE DELETE ON workplace_decision FOR EACH ROW EXECUTE FUNCTION workplace_decision_delete_guard()
+--> statement-breakpoint
+CREATE FUNCTION workplace_decision_countersignature_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM record_disposal_permit p JOIN workplace_decision d ON d.learner_id = p.learner_id WHERE d.id = OLD.decision_id) THEN
+		RAISE EXCEPTION 'a countersignature cannot be deleted' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER workplace_decision_countersignature_no_delete BEFORE DELETE ON workplace_decision_countersignature FOR EACH ROW EXECUTE FUNCTION workplace_decision_countersignature_delete_guard()
+--> statement-breakpoint
+-- The security event log (ASVS 5.0 §16.4): nothing is removed before the centre's retention period
+-- has passed. `at` is ISO text in UTC with milliseconds, compared as text as on SQLite.
+CREATE FUNCTION security_event_retention_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF OLD.at >= to_char(
+		(now() AT TIME ZONE 'UTC') - make_interval(days => (SELECT COALESCE(MAX(security_log_retention_days), 365) FROM organisation)::int),
+		'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+	) THEN
+		RAISE EXCEPTION 'security events are kept for the retention period' USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN OLD;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER security_event_kept_for_retention BEFORE DELETE ON security_event FOR EACH ROW EXECUTE FUNCTION security_event_retention_guard()
+--> statement-breakpoint
+-- TRUNCATE skips row triggers: refused outright on every append-only table.
+--> statement-breakpoint
+CREATE TRIGGER assessment_decision_no_truncate BEFORE TRUNCATE ON assessment_decision FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('assessment_decision cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER assessor_profile_change_no_truncate BEFORE TRUNCATE ON assessor_profile_change FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('assessor_profile_change cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('audit_entry cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER decision_countersignature_no_truncate BEFORE TRUNCATE ON decision_countersignature FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('decision_countersignature cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER eqa_access_no_truncate BEFORE TRUNCATE ON eqa_access FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('eqa_access cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER eqa_answer_no_truncate BEFORE TRUNCATE ON eqa_answer FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('eqa_answer cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER eqa_report_no_truncate BEFORE TRUNCATE ON eqa_report FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('eqa_report cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER iqa_action_no_truncate BEFORE TRUNCATE ON iqa_action FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('iqa_action cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER iqa_action_event_no_truncate BEFORE TRUNCATE ON iqa_action_event FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('iqa_action_event cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER iqa_sample_round_no_truncate BEFORE TRUNCATE ON iqa_sample_round FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('iqa_sample_round cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER iqa_sample_snapshot_no_truncate BEFORE TRUNCATE ON iqa_sample_snapshot FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('iqa_sample_snapshot cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER portfolio_document_no_truncate BEFORE TRUNCATE ON portfolio_document FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('portfolio_document cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER record_disposal_no_truncate BEFORE TRUNCATE ON record_disposal FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('record_disposal cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER security_event_no_truncate BEFORE TRUNCATE ON security_event FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('security_event cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER work_lock_event_no_truncate BEFORE TRUNCATE ON work_lock_event FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('work_lock_event cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER workplace_decision_no_truncate BEFORE TRUNCATE ON workplace_decision FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('workplace_decision cannot be truncated')
+--> statement-breakpoint
+CREATE TRIGGER workplace_decision_countersignature_no_truncate BEFORE TRUNCATE ON workplace_decision_countersignature FOR EACH STATEMENT EXECUTE FUNCTION custodian_refuse('workplace_decision_countersignature cannot be truncated')
+--> statement-breakpoint
+-- Customer name search (core/search-pg.ts), the counterpart of SQLite's FTS5 index (0005): one row
+-- per customer, made when the customer is, holding the folded form of all their names. `position`
+-- is the customer's creation order (SQLite ranks ties by rowid); `document` serves exact and prefix
+-- words through a GIN index, and the trigram index on `names` partial and misspelt ones.
+CREATE TABLE customer_name_search (
+	customer_id text PRIMARY KEY REFERENCES customer (id) ON DELETE CASCADE,
+	workspace_id text NOT NULL,
+	position bigint GENERATED ALWAYS AS IDENTITY,
+	names text NOT NULL DEFAULT '',
+	document tsvector GENERATED ALWAYS AS (to_tsvector('simple', names)) STORED
+)
+--> statement-breakpoint
+CREATE INDEX customer_name_search_workspace_idx ON customer_name_search (workspace_id, position)
+--> statement-breakpoint
+CREATE INDEX customer_name_search_document_idx ON customer_name_search USING gin (document)
+--> statement-breakpoint
+CREATE INDEX customer_name_search_names_trgm_idx ON customer_name_search USING gin (names gin_trgm_ops)
+--> statement-breakpoint
+CREATE FUNCTION customer_name_search_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO customer_name_search (customer_id, workspace_id) VALUES (NEW.id, NEW.workspace_id);
+	RETURN NULL;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER customer_name_search_add AFTER INSERT ON customer FOR EACH ROW EXECUTE FUNCTION customer_name_search_add()
+--> statement-breakpoint
+-- Rebuilds one customer's names from customer_field, so a corrected or erased name leaves the index.
+CREATE FUNCTION customer_name_search_refresh(target text) RETURNS void LANGUAGE sql AS $$
+	UPDATE customer_name_search s SET names = COALESCE((
+		SELECT string_agg(f.normalised, ' ' ORDER BY f.field, f.id) FROM customer_field f
+		WHERE f.customer_id = target AND f.field IN ('givenName', 'middleNames', 'familyName', 'preferredName') AND f.normalised IS NOT NULL
+	), '')
+	WHERE s.customer_id = target
+$$
+--> statement-breakpoint
+CREATE FUNCTION customer_name_search_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP <> 'INSERT' AND OLD.field IN ('givenName', 'middleNames', 'familyName', 'preferredName') THEN
+		PERFORM customer_name_search_refresh(OLD.customer_id);
+	END IF;
+	IF TG_OP <> 'DELETE' AND NEW.field IN ('givenName', 'middleNames', 'familyName', 'preferredName')
+		AND (TG_OP = 'INSERT' OR NEW.customer_id IS DISTINCT FROM OLD.customer_id OR NEW.field IS DISTINCT FROM OLD.field OR NEW.normalised IS DISTINCT FROM OLD.normalised) THEN
+		PERFORM customer_name_search_refresh(NEW.customer_id);
+	END IF;
+	RETURN NULL;
+END
+$$
+--> statement-breakpoint
+CREATE TRIGGER customer_name_search_follow AFTER INSERT OR UPDATE OR DELETE ON customer_field FOR EACH ROW EXECUTE FUNCTION customer_name_search_follow()
