@@ -94,6 +94,14 @@ export async function startTestPostgres(options: { migrate?: boolean } = {}): Pr
 	await admin.end();
 	const url = withDatabase(server.url, database);
 	const pool = new pg.Pool({ connectionString: url, max: 4 });
+	// pool.end() resolves before its connections have closed; stopping the server under one that is
+	// still closing would make it fail. Count them, and wait for the last.
+	let open = 0;
+	let allClosed: (() => void) | undefined;
+	pool.on('connect', () => open++);
+	pool.on('remove', () => {
+		if (--open === 0) allClosed?.();
+	});
 	const db = drizzle(pool);
 	if (options.migrate !== false) await migrate(db, { migrationsFolder: PG_MIGRATIONS_FOLDER });
 	return {
@@ -106,7 +114,9 @@ export async function startTestPostgres(options: { migrate?: boolean } = {}): Pr
 			return client;
 		},
 		async close() {
+			const closed = open === 0 ? Promise.resolve() : new Promise<void>((done) => (allClosed = done));
 			await pool.end();
+			await closed;
 			if (given) {
 				const client = new pg.Client({ connectionString: server.url });
 				await client.connect();
