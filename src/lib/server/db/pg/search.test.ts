@@ -4,6 +4,7 @@
  * with the cases of core/search.test.ts that are about names.
  */
 import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCustomer } from '$lib/core/customers';
 import { correctField } from '$lib/core/corrections';
@@ -25,6 +26,7 @@ const people = [
 	{ reference: 'BCC-3006', fields: { givenName: 'Ada', familyName: 'Lovelase', dateOfBirth: '1999-09-09', postcode: 'EC1A 1BB', email: 'al@example.com', phone: '020 7946 0006' } }
 ];
 const TIERS = ['exact', 'prefix', 'fuzzy'] as const;
+const dialect = new PgDialect();
 
 let postgres: TestPostgres;
 let t: TestContext;
@@ -59,15 +61,15 @@ afterAll(async () => {
 
 /** [reference, match] of a name search on PostgreSQL, and the total. */
 async function onPostgres(name: string, options: NameSearchOptions & { workspaceId?: string } = {}) {
+	const tokens = nameQueryTokens(name);
+	if (tokens.length === 0) return { hits: [], total: 0 };
 	const client = await postgres.pool.connect();
 	try {
 		await client.query('begin');
-		const setup = postgres.db.dialect.sqlToQuery(NAME_SEARCH_SETUP);
+		const setup = dialect.sqlToQuery(NAME_SEARCH_SETUP);
 		await client.query(setup.sql, setup.params);
-		const tokens = nameQueryTokens(name);
-		if (tokens.length === 0) return { hits: [], total: 0 };
-		const query = postgres.db.dialect.sqlToQuery(nameSearchQuery(options.workspaceId ?? t.ctx.workspaceId, tokens, options));
-		const rows = (await client.query(query.sql, query.params)).rows as { customer_id: string; tier: number; total: number }[];
+		const query = dialect.sqlToQuery(nameSearchQuery(options.workspaceId ?? t.ctx.workspaceId, tokens, options));
+		const rows = (await client.query<{ customer_id: string; tier: number; total: number }>(query.sql, query.params)).rows;
 		await client.query('commit');
 		return { hits: rows.map((r) => [references.get(r.customer_id), TIERS[r.tier]]), total: rows[0]?.total ?? 0 };
 	} finally {
