@@ -2,9 +2,12 @@ import { is, SQL, Column } from 'drizzle-orm';
 import { getTableConfig as pgTableConfig, PgTable, type PgColumn } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as pgSchema from '../src/lib/server/db/pg/schema';
-import { generatePgSchema, pgDataType, pgDefault, pgIdentifier, PG_SCHEMA_FILE, sqliteTables } from './pg-schema';
+import * as corePg from '../src/lib/core/schema-pg';
+import * as simPg from '../src/lib/sim/schema-pg';
+import * as serverPg from '../src/lib/server/db/pg/schema';
+import { generatePgSchema, pgDataType, pgDefault, pgIdentifier, PROJECT_ROOT, sqliteTables } from './pg-schema';
 
 /** A table as both engines must agree on it, in the PostgreSQL terms of the mapping. */
 interface Shape {
@@ -64,13 +67,15 @@ function pgShape(table: PgTable): Shape {
 
 describe('the PostgreSQL schema', () => {
 	it('is what scripts/pg-schema.ts generates from the SQLite schema today (run npm run db:schema:pg)', async () => {
-		expect(readFileSync(PG_SCHEMA_FILE, 'utf8')).toBe(await generatePgSchema());
+		const generated = await generatePgSchema();
+		expect([...generated.keys()].sort()).toEqual(['src/lib/core/schema-pg.ts', 'src/lib/server/db/pg/schema.ts', 'src/lib/sim/schema-pg.ts']);
+		for (const [file, text] of generated) expect(readFileSync(resolve(PROJECT_ROOT, file), 'utf8'), file).toBe(text);
 	});
 
 	it('declares the same tables, columns, keys and indexes as the SQLite schema', async () => {
 		const sqlite = new Map((await sqliteTables()).map(({ table }) => [sqliteTableConfig(table).name, sqliteShape(table)]));
 		const pg = new Map(
-			Object.values(pgSchema)
+			[...Object.values(corePg), ...Object.values(simPg), ...Object.values(serverPg)]
 				.filter((value): value is PgTable => is(value, PgTable))
 				.map((table) => [pgTableConfig(table).name, pgShape(table)])
 		);

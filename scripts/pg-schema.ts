@@ -1,8 +1,9 @@
 /**
- * Writes the PostgreSQL declaration of every table (src/lib/server/db/pg/schema.ts) from the SQLite
- * one, so the schema is designed once: `npm run db:schema:pg` after changing a SQLite schema file,
- * then `npm run db:generate:pg` for the migration. scripts/pg-schema.test.ts fails when the file is
- * out of date.
+ * Writes the PostgreSQL declaration of every table from the SQLite one, one file per layer
+ * (src/lib/core/schema-pg.ts, src/lib/sim/schema-pg.ts, src/lib/server/db/pg/schema.ts), so the
+ * schema is designed once: `npm run db:schema:pg` after changing a SQLite schema file, then
+ * `npm run db:generate:pg` for the migration. scripts/pg-schema.test.ts fails when a generated file
+ * is out of date.
  *
  * Types map so that the same JavaScript values go in and come out on both engines
  * (docs/postgresql.md): text stays text (ISO timestamps compare the same way), JSON stays the exact
@@ -17,7 +18,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const PG_SCHEMA_FILE = resolve(root, 'src/lib/server/db/pg/schema.ts');
+export const PROJECT_ROOT = root;
 
 /** PostgreSQL truncates identifiers at 63 bytes; a longer name is shortened with a hash of the whole. */
 export function pgIdentifier(name: string): string {
@@ -164,83 +165,111 @@ function columnCode(column: SQLiteColumn, typeRef: string, used: Set<string>): s
 	return code;
 }
 
-/** The generated TypeScript module declaring every table with drizzle pg-core. */
-export async function generatePgSchema(): Promise<string> {
+/** The file, relative to the project, that declares a SQLite schema module's tables for PostgreSQL. */
+function pgFileFor(module: string): string {
+	const path = relative(root, module).replaceAll('\\', '/');
+	if (path.startsWith('src/lib/core/')) return 'src/lib/core/schema-pg.ts';
+	if (path.startsWith('src/lib/sim/')) return 'src/lib/sim/schema-pg.ts';
+	return 'src/lib/server/db/pg/schema.ts';
+}
+
+/** A relative import specifier from one project file to another. */
+function importPath(from: string, to: string): string {
+	const path = relative(dirname(resolve(root, from)), resolve(root, to)).replaceAll('\\', '/').replace(/\.ts$/, '');
+	return path.startsWith('.') ? path : `./${path}`;
+}
+
+/**
+ * The generated TypeScript modules declaring every table with drizzle pg-core, by file: one per
+ * layer (core, sim, server), so each layer's code can import its own tables as it does on SQLite.
+ */
+export async function generatePgSchema(): Promise<Map<string, string>> {
 	const sources = await sqliteTables();
 	const byTable = new Map(sources.map((s) => [s.table, s]));
-	const modules = [...new Set(sources.map((s) => s.module))];
-	const alias = (module: string) => `sqlite${modules.indexOf(module)}`;
-	const out: string[] = [];
-	const used = new Set<string>(['pgTable']);
-	for (const module of modules) {
-		let path = relative(dirname(PG_SCHEMA_FILE), module).replaceAll('\\', '/').replace(/\.ts$/, '');
-		if (!path.startsWith('.')) path = './' + path;
-		out.push(`import type * as ${alias(module)} from ${q(path)};`);
+	const files = [...new Set(sources.map((s) => pgFileFor(s.module)))];
+	const result = new Map<string, string>();
+	for (const file of files) {
+		const mine = sources.filter((s) => pgFileFor(s.module) === file);
+		const modules = [...new Set(mine.map((s) => s.module))];
+		const alias = (module: string) => `sqlite${modules.indexOf(module)}`;
+		const out: string[] = [];
+		const used = new Set<string>(['pgTable']);
+		/** Tables of other generated files that this one's foreign keys name, by file. */
+		const imported = new Map<string, Set<string>>();
+		for (const { exportName, module, table } of mine) {
+			const config = getTableConfig(table);
+			const keys = new Map<Column, string>();
+			for (const [key, column] of Object.entries(table)) if (is(column, Column)) keys.set(column, key);
+			const keyOf = (column: Column) => {
+				const key = keys.get(column);
+				if (key === undefined) throw new Error(`${config.name}: column ${column.name} not found`);
+				return key;
+			};
+			const columns = config.columns.map(
+				(column) => `\t${keyOf(column)}: ${columnCode(column, `(typeof ${alias(module)}.${exportName}.$inferSelect)[${q(keyOf(column))}]`, used)}`
+			);
+			const extras: string[] = [];
+			if (config.primaryKeys.length) used.add('primaryKey');
+			if (config.uniqueConstraints.length) used.add('unique');
+			if (config.foreignKeys.length) used.add('foreignKey');
+			for (const pk of config.primaryKeys) {
+				extras.push(`primaryKey({ name: ${q(pgIdentifier(pk.getName()))}, columns: [${pk.columns.map((c) => `t.${keyOf(c)}`).join(', ')}] })`);
+			}
+			for (const u of config.uniqueConstraints) {
+				extras.push(`unique(${q(pgIdentifier(u.getName()))}).on(${u.columns.map((c) => `t.${keyOf(c)}`).join(', ')})`);
+			}
+			for (const i of config.indexes) {
+				const on = i.config.columns.map((c) => {
+					if (!is(c, Column)) throw new Error(`${config.name}: index ${i.config.name} on an expression`);
+					return `t.${keyOf(c)}`;
+				});
+				let code = `${i.config.unique ? 'uniqueIndex' : 'index'}(${q(pgIdentifier(i.config.name))}).on(${on.join(', ')})`;
+				used.add(i.config.unique ? 'uniqueIndex' : 'index');
+				if (i.config.where) {
+					used.add('sql');
+					code += `.where(sql\`${fragment(i.config.where, keyOf)}\`)`;
+				}
+				extras.push(code);
+			}
+			for (const fk of config.foreignKeys) {
+				const reference = fk.reference();
+				const target = byTable.get(reference.foreignTable as SQLiteTable);
+				if (!target) throw new Error(`${config.name}: foreign key to a table no schema module exports`);
+				const targetFile = pgFileFor(target.module);
+				if (targetFile !== file) imported.set(targetFile, (imported.get(targetFile) ?? new Set()).add(target.exportName));
+				const targetKeys = new Map<Column, string>();
+				for (const [key, column] of Object.entries(target.table)) if (is(column, Column)) targetKeys.set(column, key);
+				let code = `foreignKey({ name: ${q(pgIdentifier(fk.getName()))}, columns: [${reference.columns.map((c) => `t.${keyOf(c)}`).join(', ')}], foreignColumns: [${reference.foreignColumns
+					.map((c) => `${target.exportName}.${targetKeys.get(c)}`)
+					.join(', ')}] })`;
+				if (fk.onDelete && fk.onDelete !== 'no action') code += `.onDelete(${q(fk.onDelete)})`;
+				if (fk.onUpdate && fk.onUpdate !== 'no action') code += `.onUpdate(${q(fk.onUpdate)})`;
+				extras.push(code);
+			}
+			out.push('');
+			const tail = extras.length ? `,\n\t(t) => [\n\t\t${extras.join(',\n\t\t')}\n\t]` : '';
+			out.push(`export const ${exportName} = pgTable(\n\t${q(config.name)},\n\t{\n${columns.map((c) => '\t' + c).join(',\n')}\n\t}${tail}\n);`);
+		}
+		const own = ['bytea', 'jsonText'].filter((b) => used.has(b));
+		const builders = [...used].filter((b) => b !== 'sql' && !own.includes(b)).sort();
+		const head = [
+			'// Generated by scripts/pg-schema.ts from the SQLite schema (drizzle.config.ts): do not edit.',
+			'// Run `npm run db:schema:pg` after changing a SQLite table, then `npm run db:generate:pg`.',
+			'// docs/postgresql.md explains the type mapping.',
+			...(used.has('sql') ? ["import { sql } from 'drizzle-orm';"] : []),
+			`import { ${builders.join(', ')} } from 'drizzle-orm/pg-core';`,
+			...(own.length ? [`import { ${own.join(', ')} } from ${q(importPath(file, 'src/lib/core/pg-columns.ts'))};`] : []),
+			...[...imported].sort(([a], [b]) => (a < b ? -1 : 1)).map(([from, names]) => `import { ${[...names].sort().join(', ')} } from ${q(importPath(file, from))};`),
+			...modules.map((module) => `import type * as ${alias(module)} from ${q(importPath(file, relative(root, module)))};`)
+		];
+		result.set(file, [...head, ...out].join('\n') + '\n');
 	}
-	for (const { exportName, module, table } of sources) {
-		const config = getTableConfig(table);
-		const keys = new Map<Column, string>();
-		for (const [key, column] of Object.entries(table)) if (is(column, Column)) keys.set(column, key);
-		const keyOf = (column: Column) => {
-			const key = keys.get(column);
-			if (key === undefined) throw new Error(`${config.name}: column ${column.name} not found`);
-			return key;
-		};
-		const columns = config.columns.map(
-			(column) => `\t${keyOf(column)}: ${columnCode(column, `(typeof ${alias(module)}.${exportName}.$inferSelect)[${q(keyOf(column))}]`, used)}`
-		);
-		const extras: string[] = [];
-		if (config.primaryKeys.length) used.add('primaryKey');
-		if (config.uniqueConstraints.length) used.add('unique');
-		if (config.foreignKeys.length) used.add('foreignKey');
-		for (const pk of config.primaryKeys) {
-			extras.push(`primaryKey({ name: ${q(pgIdentifier(pk.getName()))}, columns: [${pk.columns.map((c) => `t.${keyOf(c)}`).join(', ')}] })`);
-		}
-		for (const u of config.uniqueConstraints) {
-			extras.push(`unique(${q(pgIdentifier(u.getName()))}).on(${u.columns.map((c) => `t.${keyOf(c)}`).join(', ')})`);
-		}
-		for (const i of config.indexes) {
-			const on = i.config.columns.map((c) => {
-				if (!is(c, Column)) throw new Error(`${config.name}: index ${i.config.name} on an expression`);
-				return `t.${keyOf(c)}`;
-			});
-			let code = `${i.config.unique ? 'uniqueIndex' : 'index'}(${q(pgIdentifier(i.config.name))}).on(${on.join(', ')})`;
-			used.add(i.config.unique ? 'uniqueIndex' : 'index');
-			if (i.config.where) used.add('sql');
-			if (i.config.where) code += `.where(sql\`${fragment(i.config.where, keyOf)}\`)`;
-			extras.push(code);
-		}
-		for (const fk of config.foreignKeys) {
-			const reference = fk.reference();
-			const target = byTable.get(reference.foreignTable as SQLiteTable);
-			if (!target) throw new Error(`${config.name}: foreign key to a table no schema module exports`);
-			const targetKeys = new Map<Column, string>();
-			for (const [key, column] of Object.entries(target.table)) if (is(column, Column)) targetKeys.set(column, key);
-			let code = `foreignKey({ name: ${q(pgIdentifier(fk.getName()))}, columns: [${reference.columns.map((c) => `t.${keyOf(c)}`).join(', ')}], foreignColumns: [${reference.foreignColumns
-				.map((c) => `${target.exportName}.${targetKeys.get(c)}`)
-				.join(', ')}] })`;
-			if (fk.onDelete && fk.onDelete !== 'no action') code += `.onDelete(${q(fk.onDelete)})`;
-			if (fk.onUpdate && fk.onUpdate !== 'no action') code += `.onUpdate(${q(fk.onUpdate)})`;
-			extras.push(code);
-		}
-		out.push('');
-		const tail = extras.length ? `,\n\t(t) => [\n\t\t${extras.join(',\n\t\t')}\n\t]` : '';
-		out.push(`export const ${exportName} = pgTable(\n\t${q(config.name)},\n\t{\n${columns.map((c) => '\t' + c).join(',\n')}\n\t}${tail}\n);`);
-	}
-	const own = ['bytea', 'jsonText'].filter((b) => used.has(b));
-	const core = [...used].filter((b) => b !== 'sql' && !own.includes(b)).sort();
-	const head = [
-		'// Generated by scripts/pg-schema.ts from the SQLite schema (drizzle.config.ts): do not edit.',
-		'// Run `npm run db:schema:pg` after changing a SQLite table, then `npm run db:generate:pg`.',
-		'// docs/postgresql.md explains the type mapping.',
-		...(used.has('sql') ? ["import { sql } from 'drizzle-orm';"] : []),
-		`import { ${core.join(', ')} } from 'drizzle-orm/pg-core';`,
-		...(own.length ? [`import { ${own.join(', ')} } from './columns';`] : [])
-	];
-	return [...head, ...out].join('\n') + '\n';
+	return result;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-	writeFileSync(PG_SCHEMA_FILE, await generatePgSchema());
-	console.log(`wrote ${relative(root, PG_SCHEMA_FILE)}`);
+	for (const [file, text] of await generatePgSchema()) {
+		writeFileSync(resolve(root, file), text);
+		console.log(`wrote ${file}`);
+	}
 }

@@ -14,7 +14,7 @@ import { NAME_SEARCH_SETUP, nameQueryTokens, nameSearchQuery, type NameSearchOpt
 import { createTestContext, type TestContext } from '$lib/core/testing';
 import { defineStandardPurposes } from '$lib/core/testing-records';
 import { startTestPostgres, type TestPostgres } from '$lib/core/testing-postgres';
-import * as pgSchema from './schema';
+import * as pgSchema from '$lib/core/schema-pg';
 
 // The people of core/search.test.ts.
 const people = [
