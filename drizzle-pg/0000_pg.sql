@@ -1326,8 +1326,6 @@ CREATE INDEX "workplace_evidence_learner_idx" ON "workplace_evidence" USING btre
 -- Everything drizzle-kit cannot declare, the PostgreSQL equivalents of the SQLite migrations'
 -- hand-written triggers and FTS5 index (docs/postgresql.md). Messages are SQLite's, word for word.
 -- Each append-only table also refuses TRUNCATE, which skips row triggers (SQLite has none).
-CREATE EXTENSION IF NOT EXISTS pg_trgm
---> statement-breakpoint
 CREATE EXTENSION IF NOT EXISTS fuzzystrmatch
 --> statement-breakpoint
 -- A row trigger's refusal: the message is the trigger's first argument.
@@ -1569,8 +1567,8 @@ CREATE TRIGGER workplace_decision_countersignature_no_truncate BEFORE TRUNCATE O
 --> statement-breakpoint
 -- Customer name search (core/search-pg.ts), the counterpart of SQLite's FTS5 index (0005): one row
 -- per customer, made when the customer is, holding the folded form of all their names. `position`
--- is the customer's creation order (SQLite ranks ties by rowid); `document` serves exact and prefix
--- words through a GIN index, and the trigram index on `names` partial and misspelt ones.
+-- is the customer's creation order (SQLite ranks ties by rowid); `document`'s GIN index finds
+-- exact, partial (prefix) and, by first letter, misspelt words' candidates (docs/postgresql.md).
 CREATE TABLE customer_name_search (
 	customer_id text PRIMARY KEY REFERENCES customer (id) ON DELETE CASCADE,
 	workspace_id text NOT NULL,
@@ -1582,8 +1580,7 @@ CREATE TABLE customer_name_search (
 CREATE INDEX customer_name_search_workspace_idx ON customer_name_search (workspace_id, position)
 --> statement-breakpoint
 CREATE INDEX customer_name_search_document_idx ON customer_name_search USING gin (document)
---> statement-breakpoint
-CREATE INDEX customer_name_search_names_trgm_idx ON customer_name_search USING gin (names gin_trgm_ops)
+
 --> statement-breakpoint
 CREATE FUNCTION customer_name_search_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -6,8 +6,10 @@
  * The same rule as on SQLite: every word of the query must match a word of the customer's names
  * exactly (tier 0), as its start (tier 1) or within a typing slip with the first letter right
  * (tier 2, fuzzFor); a customer's tier is its weakest word's; ranked by tier, then creation order.
- * Candidates come from the indexes (GIN on the tsvector for exact and prefix words, trigram GIN on
- * the names for misspelt ones); the tier is then decided exactly with levenshtein_less_equal.
+ * Candidates come from the tsvector's GIN index: names with a word that starts with the query word,
+ * or, for a word long enough to forgive a slip, with its first letter (SQLite likewise looks for
+ * near words among its vocabulary's words of that letter). Each candidate's tier is then decided
+ * exactly, with levenshtein_less_equal (fuzzystrmatch).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { foldText } from './collection';
@@ -19,12 +21,6 @@ export const fuzzFor = (token: string): number => (token.length < 3 ? 0 : token.
 export function nameQueryTokens(text: string): string[] {
 	return [...new Set(foldText(text).split(' ').map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean))];
 }
-
-/**
- * The lowest trigram word similarity that still lets a word within the forgiven slips through
- * the trigram index. Run NAME_SEARCH_SETUP in the same transaction before the search.
- */
-export const NAME_SEARCH_SETUP: SQL = sql`select set_config('pg_trgm.word_similarity_threshold', '0.3', true)`;
 
 export interface NameSearchOptions {
 	/** Only among these customers (a search by name and other criteria). */
@@ -41,20 +37,19 @@ export interface NameSearchOptions {
 export function nameSearchQuery(workspaceId: string, tokens: string[], options: NameSearchOptions = {}): SQL {
 	if (tokens.length === 0) throw new Error('a name search needs at least one word');
 	const allowed = tokens.map(fuzzFor);
-	// Candidates: a word starts with some token, or some token's trigrams are near a word of the names.
-	const prefixAny = sql.join(
-		tokens.map((t) => sql`to_tsquery('simple', quote_literal(${t}) || ':*')`),
+	// Candidates: a word that starts with a query word, or with its first letter where a slip is forgiven.
+	const starts = [...new Set(tokens.map((t, i) => (allowed[i]! > 0 ? String.fromCodePoint(t.codePointAt(0)!) : t)))];
+	const candidate = sql.join(
+		starts.map((start) => sql`to_tsquery('simple', quote_literal(${start}) || ':*')`),
 		sql` || `
 	);
-	const fuzzy = tokens.filter((_, i) => allowed[i]! > 0).map((t) => sql`s.names %> ${t}`);
-	const candidate = sql.join([sql`s.document @@ (${prefixAny})`, ...fuzzy], sql` or `);
 	const among = options.customerIds ? sql`and s.customer_id = any(${sql.param(options.customerIds)}::text[])` : sql``;
 	return sql`
 		with tokens(token, allowed) as (select * from unnest(${sql.param(tokens)}::text[], ${sql.param(allowed)}::int[])),
 		candidates as (
 			select s.customer_id, s.position, tsvector_to_array(s.document) as words
 			from customer_name_search s
-			where s.workspace_id = ${workspaceId} ${among} and (${candidate})
+			where s.workspace_id = ${workspaceId} ${among} and s.document @@ (${candidate})
 		),
 		tiers as (
 			select c.customer_id, c.position, (

@@ -45,11 +45,11 @@ function sqliteDatabase() {
 const SEARCH_TABLES = /^customer_name_(search|terms)/;
 
 describe('PostgreSQL migrations', () => {
-	it('apply on an empty database, with the extensions search needs', async () => {
+	it('apply on an empty database, with the extension search needs', async () => {
 		const migrations = await postgres.pool.query('select count(*)::int as n from drizzle.__drizzle_migrations');
 		expect(migrations.rows[0].n).toBeGreaterThan(0);
-		const extensions = await postgres.pool.query("select extname from pg_extension where extname in ('pg_trgm', 'fuzzystrmatch') order by extname");
-		expect(extensions.rows.map((r) => r.extname)).toEqual(['fuzzystrmatch', 'pg_trgm']);
+		const extensions = await postgres.pool.query("select extname from pg_extension where extname = 'fuzzystrmatch'");
+		expect(extensions.rowCount).toBe(1);
 	});
 
 	it('give the same tables, columns, nullability and indexes as SQLite’s migrations', async () => {

@@ -10,7 +10,7 @@ import { recordCustomer } from '$lib/core/customers';
 import { correctField } from '$lib/core/corrections';
 import { customer, customerField, retentionRule, workspace } from '$lib/core/schema';
 import { searchCustomers } from '$lib/core/search';
-import { NAME_SEARCH_SETUP, nameQueryTokens, nameSearchQuery, type NameSearchOptions } from '$lib/core/search-pg';
+import { nameQueryTokens, nameSearchQuery, type NameSearchOptions } from '$lib/core/search-pg';
 import { createTestContext, type TestContext } from '$lib/core/testing';
 import { defineStandardPurposes } from '$lib/core/testing-records';
 import { startTestPostgres, type TestPostgres } from '$lib/core/testing-postgres';
@@ -63,18 +63,9 @@ afterAll(async () => {
 async function onPostgres(name: string, options: NameSearchOptions & { workspaceId?: string } = {}) {
 	const tokens = nameQueryTokens(name);
 	if (tokens.length === 0) return { hits: [], total: 0 };
-	const client = await postgres.pool.connect();
-	try {
-		await client.query('begin');
-		const setup = dialect.sqlToQuery(NAME_SEARCH_SETUP);
-		await client.query(setup.sql, setup.params);
-		const query = dialect.sqlToQuery(nameSearchQuery(options.workspaceId ?? t.ctx.workspaceId, tokens, options));
-		const rows = (await client.query<{ customer_id: string; tier: number; total: number }>(query.sql, query.params)).rows;
-		await client.query('commit');
-		return { hits: rows.map((r) => [references.get(r.customer_id), TIERS[r.tier]]), total: rows[0]?.total ?? 0 };
-	} finally {
-		client.release();
-	}
+	const query = dialect.sqlToQuery(nameSearchQuery(options.workspaceId ?? t.ctx.workspaceId, tokens, options));
+	const rows = (await postgres.pool.query<{ customer_id: string; tier: number; total: number }>(query.sql, query.params)).rows;
+	return { hits: rows.map((r) => [references.get(r.customer_id), TIERS[r.tier]]), total: rows[0]?.total ?? 0 };
 }
 
 /** The same search through the core on SQLite. */
@@ -99,7 +90,10 @@ describe('name search on PostgreSQL', () => {
 		['ada lovelace', [['BCC-3006', 'fuzzy']]],
 		['xyzzy', []],
 		['"lovelace" OR NEAR(', []],
-		['lovelace*', [['ACC-1001', 'exact'], ['ACC-2005', 'exact'], ['BCC-3006', 'fuzzy']]]
+		['lovelace*', [['ACC-1001', 'exact'], ['ACC-2005', 'exact'], ['BCC-3006', 'fuzzy']]],
+		// Slips that leave few trigrams in common: found by the rule all the same, as on SQLite.
+		['aba', [['BCC-3006', 'fuzzy']]],
+		['lvoelace', [['ACC-1001', 'fuzzy'], ['ACC-2005', 'fuzzy']]]
 	])('finds and ranks “%s” as SQLite does', async (name, expected) => {
 		const pg = await onPostgres(name);
 		expect(pg.hits).toEqual(expected);
@@ -134,15 +128,15 @@ describe('name search on PostgreSQL', () => {
 		expect((await onPostgres('maria')).hits).toEqual([['ACC-1003', 'exact']]);
 	});
 
-	it('uses the GIN indexes for exact, prefix and misspelt words', async () => {
+	it('has a GIN index that serves the candidates’ condition', async () => {
 		const client = await postgres.connect();
-		// Six customers are cheaper to scan: the plan shows the indexes serve the conditions.
+		// Six customers are cheaper to scan; with scans off, the plan shows what the index can serve.
+		// (In a small workspace the planner rightly prefers the workspace's own B-tree index.)
 		await client.query('set enable_seqscan = off');
 		const plan = JSON.stringify(
-			(await client.query(`explain (format json) select customer_id from customer_name_search where document @@ to_tsquery('simple', 'lov:*') or names %> 'lovelase'`)).rows[0]['QUERY PLAN']
+			(await client.query(`explain (format json) select customer_id from customer_name_search where document @@ (to_tsquery('simple', 'l:*') || to_tsquery('simple', 'zo:*'))`)).rows[0]['QUERY PLAN']
 		);
 		await client.end();
 		expect(plan).toContain('customer_name_search_document_idx');
-		expect(plan).toContain('customer_name_search_names_trgm_idx');
 	});
 });
