@@ -32,7 +32,7 @@ function sqliteShape(table: SQLiteTable): Shape {
 		primaryKey: pk.length ? pk : (config.primaryKeys[0]?.columns.map((c) => c.name) ?? []),
 		unique: [
 			...config.columns.filter((c) => c.isUnique).map((c) => `${pgIdentifier(c.uniqueName!)}:${c.name}`),
-			...config.uniqueConstraints.map((u) => `${pgIdentifier(u.getName())}:${names(u.columns)}`)
+			...config.uniqueConstraints.map((u) => `${pgIdentifier(u.getName() ?? '')}:${names(u.columns)}`)
 		].sort(),
 		indexes: config.indexes.map((i) => `${i.config.unique ? 'unique ' : ''}${pgIdentifier(i.config.name)}(${names(i.config.columns as Column[])}) ${fragmentText(i.config.where)}`).sort(),
 		foreignKeys: config.foreignKeys
@@ -75,7 +75,7 @@ describe('the PostgreSQL schema', () => {
 	it('declares the same tables, columns, keys and indexes as the SQLite schema', async () => {
 		const sqlite = new Map((await sqliteTables()).map(({ table }) => [sqliteTableConfig(table).name, sqliteShape(table)]));
 		const pg = new Map(
-			[...Object.values(corePg), ...Object.values(simPg), ...Object.values(serverPg)]
+			([...Object.values(corePg), ...Object.values(simPg), ...Object.values(serverPg)] as unknown[])
 				.filter((value): value is PgTable => is(value, PgTable))
 				.map((table) => [pgTableConfig(table).name, pgShape(table)])
 		);

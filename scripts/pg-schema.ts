@@ -216,7 +216,9 @@ export async function generatePgSchema(): Promise<Map<string, string>> {
 				extras.push(`primaryKey({ name: ${q(pgIdentifier(pk.getName()))}, columns: [${pk.columns.map((c) => `t.${keyOf(c)}`).join(', ')}] })`);
 			}
 			for (const u of config.uniqueConstraints) {
-				extras.push(`unique(${q(pgIdentifier(u.getName()))}).on(${u.columns.map((c) => `t.${keyOf(c)}`).join(', ')})`);
+				const name = u.getName();
+				if (name === undefined) throw new Error(`${config.name}: a unique constraint without a name`);
+				extras.push(`unique(${q(pgIdentifier(name))}).on(${u.columns.map((c) => `t.${keyOf(c)}`).join(', ')})`);
 			}
 			for (const i of config.indexes) {
 				const on = i.config.columns.map((c) => {
