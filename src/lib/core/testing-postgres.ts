@@ -17,7 +17,7 @@ import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,11 +49,13 @@ function freePort(): Promise<number> {
 async function embeddedServer(): Promise<{ url: string; stop: () => Promise<void> }> {
 	const password = randomBytes(12).toString('hex');
 	let lastError: unknown;
-	// A port found free may be taken by another test file's server before ours binds it: try again.
+	// A port found free may be taken by another test file's server before ours binds it, and two
+	// files may race to create the postgres user: try again.
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const port = await freePort();
+		const databaseDir = mkdtempSync(join(tmpdir(), 'custodian-pg-'));
 		const server = new EmbeddedPostgres({
-			databaseDir: mkdtempSync(join(tmpdir(), 'custodian-pg-')),
+			databaseDir,
 			port,
 			user: 'postgres',
 			password,
@@ -72,6 +74,7 @@ async function embeddedServer(): Promise<{ url: string; stop: () => Promise<void
 		} catch (error) {
 			lastError = error;
 			await server.stop().catch(() => {});
+			rmSync(databaseDir, { recursive: true, force: true });
 		}
 	}
 	throw lastError;
