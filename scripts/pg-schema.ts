@@ -83,12 +83,12 @@ export function pgDefault(column: SQLiteColumn): string | undefined {
 }
 
 /** The schema modules drizzle-kit reads for SQLite, in drizzle.config.ts's order. */
-export async function sqliteSchemaModules(): Promise<string[]> {
+async function sqliteSchemaModules(): Promise<string[]> {
 	const config = (await import(pathToFileURL(resolve(root, 'drizzle.config.ts')).href)).default as { schema: string[] };
 	return config.schema.map((path) => resolve(root, path));
 }
 
-export interface SourceTable {
+interface SourceTable {
 	exportName: string;
 	module: string;
 	table: SQLiteTable;

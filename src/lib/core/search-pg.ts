@@ -15,7 +15,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { foldText } from './collection';
 
 /** Typing slips forgiven, as on SQLite (search.ts): one for three to six letters, two from seven. */
-export const fuzzFor = (token: string): number => (token.length < 3 ? 0 : token.length < 7 ? 1 : 2);
+const fuzzFor = (token: string): number => (token.length < 3 ? 0 : token.length < 7 ? 1 : 2);
 
 /** The words of a name query, folded as names are stored, letters and digits only (as search.ts). */
 export function nameQueryTokens(text: string): string[] {

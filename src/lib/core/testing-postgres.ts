@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const PG_MIGRATIONS_FOLDER = resolve(process.cwd(), 'drizzle-pg');
+const PG_MIGRATIONS_FOLDER = resolve(process.cwd(), 'drizzle-pg');
 
 export interface TestPostgres {
 	/** Connection string of the test's own database. */

@@ -1,14 +1,15 @@
 /**
  * Name search on a real PostgreSQL (core/search-pg.ts) against SQLite's (core/search.ts): the same
- * customers, recorded by the core on SQLite and copied row for row, found and ranked the same way,
- * with the cases of core/search.test.ts that are about names.
+ * customers, recorded by the core on SQLite and copied row for row through the generated schema
+ * (which is also a check that the type mapping round-trips), found and ranked the same way, with
+ * the cases of core/search.test.ts that are about names.
  */
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCustomer } from '$lib/core/customers';
 import { correctField } from '$lib/core/corrections';
-import { customer, customerField, retentionRule, workspace } from '$lib/core/schema';
+import { auditEntry, customer, customerField, retentionRule, workspace } from '$lib/core/schema';
 import { searchCustomers } from '$lib/core/search';
 import { nameQueryTokens, nameSearchQuery, type NameSearchOptions } from '$lib/core/search-pg';
 import { createTestContext, type TestContext } from '$lib/core/testing';
@@ -40,6 +41,7 @@ async function copyToPostgres(): Promise<void> {
 	await postgres.db.insert(pgSchema.retentionRule).values(db.select().from(retentionRule).all());
 	await postgres.db.insert(pgSchema.customer).values(db.select().from(customer).orderBy(sql`rowid`).all());
 	await postgres.db.insert(pgSchema.customerField).values(db.select().from(customerField).all());
+	await postgres.db.insert(pgSchema.auditEntry).values(db.select().from(auditEntry).all());
 }
 
 beforeAll(async () => {
@@ -74,6 +76,16 @@ function onSqlite(name: string) {
 	if (!result.ok) throw new Error(result.error.message);
 	return { hits: result.value.hits.map((h) => [h.reference, h.match]), total: result.value.total };
 }
+
+describe('rows copied from SQLite to PostgreSQL', () => {
+	it('come back as the same JavaScript values: JSON settings, booleans, and audit entries’ canonical text and hashes', async () => {
+		const db = t.ctx.db;
+		const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : 1));
+		expect(await postgres.db.select().from(pgSchema.workspace)).toEqual(db.select().from(workspace).all());
+		expect(byId(await postgres.db.select().from(pgSchema.customer))).toEqual(byId(db.select().from(customer).all()));
+		expect(byId(await postgres.db.select().from(pgSchema.auditEntry))).toEqual(byId(db.select().from(auditEntry).all()));
+	});
+});
 
 describe('name search on PostgreSQL', () => {
 	it.each([
