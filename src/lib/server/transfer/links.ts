@@ -15,8 +15,10 @@
  * - login_throttle: counts of recent failed log-ins, minutes long.
  * - password_reset: reset links already e-mailed, valid for 30 minutes.
  * - record_disposal_permit: exists only inside a disposal's own transaction, so always empty.
+ * - job_lease: which instance runs which scheduled job now; the new installation runs its own.
+ * - render_slot: a portfolio render in progress on this installation, minutes long.
  */
-export const TRANSIENT_TABLES = ['session', 'login_throttle', 'password_reset', 'record_disposal_permit'] as const;
+export const TRANSIENT_TABLES = ['session', 'login_throttle', 'password_reset', 'record_disposal_permit', 'job_lease', 'render_slot'] as const;
 
 /** A row as read for an archive: database column names to values. */
 export type RowValues = Record<string, unknown>;

@@ -3,7 +3,7 @@
 // docs/postgresql.md explains the type mapping.
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, foreignKey, index, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { jsonText } from '../../../core/pg-columns';
+import { bytea, jsonText } from '../../../core/pg-columns';
 import { attempt } from '../../../sim/schema-pg';
 import type * as sqlite0 from '../schema';
 import type * as sqlite1 from '../assessment';
@@ -17,6 +17,8 @@ import type * as sqlite8 from '../sampling';
 import type * as sqlite9 from '../iqa-records';
 import type * as sqlite10 from '../eqa';
 import type * as sqlite11 from '../workplace-decisions';
+import type * as sqlite12 from '../upload-pieces';
+import type * as sqlite13 from '../jobs';
 
 export const loginThrottle = pgTable(
 	'login_throttle',
@@ -593,6 +595,9 @@ export const upload = pgTable(
 		receivedBytes: bigint('received_bytes', { mode: 'number' }).notNull().default(0),
 		sha256: text('sha256'),
 		storageKey: text('storage_key').notNull(),
+		storage: text('storage', { enum: ['directory', 'database'] }).notNull().default('directory'),
+		appendLease: text('append_lease'),
+		appendLeaseUntil: text('append_lease_until'),
 		state: text('state', { enum: ['receiving', 'stored', 'refused'] }).notNull().default('receiving'),
 		refusal: text('refusal').notNull().default(''),
 		metadataRemoved: text('metadata_removed').notNull().default(''),
@@ -987,4 +992,42 @@ export const workplaceDecisionCountersignature = pgTable(
 		foreignKey({ name: 'workplace_decision_countersignature_decision_id_workpl_ae67d2cc', columns: [t.decisionId], foreignColumns: [workplaceDecision.id] }),
 		foreignKey({ name: 'workplace_decision_countersignature_countersigner_id_user_id_fk', columns: [t.countersignerId], foreignColumns: [user.id] })
 	]
+);
+
+export const uploadPiece = pgTable(
+	'upload_piece',
+	{
+		uploadId: text('upload_id').notNull(),
+		startByte: bigint('start_byte', { mode: 'number' }).notNull(),
+		byteLength: bigint('byte_length', { mode: 'number' }).notNull(),
+		bytes: bytea('bytes').notNull()
+	},
+	(t) => [
+		primaryKey({ name: 'upload_piece_upload_id_start_byte_pk', columns: [t.uploadId, t.startByte] }),
+		foreignKey({ name: 'upload_piece_upload_id_upload_id_fk', columns: [t.uploadId], foreignColumns: [upload.id] }).onDelete('cascade')
+	]
+);
+
+export const jobLease = pgTable(
+	'job_lease',
+	{
+		job: text('job').primaryKey(),
+		holder: text('holder'),
+		leaseExpiresAt: text('lease_expires_at'),
+		lastStartedAt: text('last_started_at').notNull(),
+		lastStartedBy: text('last_started_by').notNull(),
+		lastFinishedAt: text('last_finished_at'),
+		lastOutcome: text('last_outcome', { enum: ['ok', 'failed'] }),
+		lastError: text('last_error')
+	}
+);
+
+export const renderSlot = pgTable(
+	'render_slot',
+	{
+		userId: text('user_id').primaryKey(),
+		token: text('token').notNull(),
+		holder: text('holder').notNull(),
+		expiresAt: text('expires_at').notNull()
+	}
 );
