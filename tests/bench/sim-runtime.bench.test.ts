@@ -13,6 +13,7 @@
  *
  * No timed assertions: figures only (npm run bench).
  */
+import { writeTransaction } from '$lib/core/database';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, seededIds, type CoreContext, type Db } from '../../src/lib/core';
@@ -61,7 +62,7 @@ function direct(db: Db, total: number, tag: string): number {
 	let seconds = 0;
 	for (let a = 0; a * PER_ATTEMPT < total; a++) {
 		const seed = `${tag}-${a}`;
-		const seeded = db.$client.transaction(() => seedWorkspace(db, spouse.scenario, { workspaceId: `direct-${seed}`, ids: seededIds(`${seed}:seed`) })).immediate();
+		const seeded = writeTransaction(db, () => seedWorkspace(db, spouse.scenario, { workspaceId: `direct-${seed}`, ids: seededIds(`${seed}:seed`) }));
 		if (!seeded.ok) throw new Error(seeded.error.message);
 		let now = Date.parse(spouse.scenario.clock.start);
 		const ctx: CoreContext = { db, workspaceId: seeded.value.workspaceId, actor: { id: 'bench', role: 'agent' }, clock: () => new Date(now).toISOString(), ids: seededIds(`${seed}:direct`) };
@@ -160,7 +161,7 @@ describe('simulation runtime benchmark', () => {
 			const startMs = performance.now() - t0;
 			if (!started.ok) throw new Error(started.error.message);
 			t0 = performance.now();
-			const seeded = db.$client.transaction(() => seedWorkspace(db, largest.scenario, { workspaceId: `seed-only-${run}`, ids: seededIds(`seed-only-${run}`) })).immediate();
+			const seeded = writeTransaction(db, () => seedWorkspace(db, largest.scenario, { workspaceId: `seed-only-${run}`, ids: seededIds(`seed-only-${run}`) }));
 			const seedMs = performance.now() - t0;
 			if (!seeded.ok) throw new Error(seeded.error.message);
 			entries = seeded.value.auditSeq;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -56,11 +57,120 @@ export function restrictToOwner(path: string): void {
 }
 
 /**
- * Runs fn in one write transaction started with BEGIN IMMEDIATE, so a writer waits for the lock
- * (busy_timeout) instead of failing with SQLITE_BUSY half-way through.
+ * One write transaction at a time per process, and nobody outside it sees its writes before it commits.
+ *
+ * A transaction's body is async (the same code runs on PostgreSQL, whose driver is asynchronous), so
+ * between two of its statements other requests' continuations may run. better-sqlite3 has one
+ * connection: a statement they ran there would read the open transaction's uncommitted rows, or
+ * worse, a write of theirs would join it. So the connection is gated: a transaction holds the gate
+ * from BEGIN IMMEDIATE to COMMIT; a statement outside any transaction (dbAll, dbGet, dbRun,
+ * dbValues) waits while another request's transaction is open; a write outside a transaction takes
+ * the gate for itself (an autocommit write, serialised with the transactions). A transaction knows its
+ * own statements by an AsyncLocalStorage scope, so they never wait on the gate they hold, and a
+ * transaction begun inside another becomes a savepoint, as better-sqlite3's nested transactions were.
  */
-export function writeTransaction<T>(db: Db, fn: () => T): T {
-	return db.$client.transaction(fn).immediate();
+const scope = new AsyncLocalStorage<Map<Database.Database, number>>();
+let gateHeld = false;
+const waitingWriters: (() => void)[] = [];
+let waitingReaders: (() => void)[] = [];
+
+function takeGate(): Promise<void> | undefined {
+	if (!gateHeld) {
+		gateHeld = true;
+		return undefined;
+	}
+	return new Promise((resolve) => waitingWriters.push(resolve));
+}
+
+function releaseGate(): void {
+	// Statements that waited run first (they read what was just committed), then the next writer.
+	const readers = waitingReaders;
+	waitingReaders = [];
+	for (const wake of readers) wake();
+	const next = waitingWriters.shift();
+	if (next) next();
+	else gateHeld = false;
+}
+
+/** Whether this code runs inside a write transaction (of any connection). */
+export function inTransaction(): boolean {
+	return (scope.getStore()?.size ?? 0) > 0;
+}
+
+/** Resolves when no other request's transaction is open (at once, without waiting, when none is). */
+function settled(): Promise<void> | undefined {
+	if (!gateHeld || inTransaction()) return undefined;
+	return new Promise((resolve) => waitingReaders.push(resolve));
+}
+
+/**
+ * Runs fn in one write transaction started with BEGIN IMMEDIATE, so a writer waits for the lock
+ * (busy_timeout) instead of failing with SQLITE_BUSY half-way through. A throw rolls it back.
+ */
+export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
+	const client = db.$client;
+	const open = scope.getStore();
+	const depth = open?.get(client);
+	if (depth !== undefined) {
+		const name = `nested_${depth}`;
+		client.exec(`SAVEPOINT ${name}`);
+		try {
+			const result = await scope.run(new Map(open).set(client, depth + 1), fn);
+			client.exec(`RELEASE ${name}`);
+			return result;
+		} catch (error) {
+			client.exec(`ROLLBACK TO ${name}`);
+			client.exec(`RELEASE ${name}`);
+			throw error;
+		}
+	}
+	if (!open || open.size === 0) await takeGate();
+	try {
+		client.exec('BEGIN IMMEDIATE');
+		try {
+			const result = await scope.run(new Map(open).set(client, 1), fn);
+			client.exec('COMMIT');
+			return result;
+		} catch (error) {
+			if (client.inTransaction) client.exec('ROLLBACK');
+			throw error;
+		}
+	} finally {
+		if (!open || open.size === 0) releaseGate();
+	}
+}
+
+/** The rows of a select (drizzle's `.all()`), once no other request's transaction is open. */
+export async function dbAll<Q extends { all(): unknown }>(query: Q): Promise<ReturnType<Q['all']>> {
+	const wait = settled();
+	if (wait) await wait;
+	return query.all() as ReturnType<Q['all']>;
+}
+
+/** The first row of a select, or undefined (drizzle's `.get()`). */
+export async function dbGet<Q extends { get(): unknown }>(query: Q): Promise<ReturnType<Q['get']>> {
+	const wait = settled();
+	if (wait) await wait;
+	return query.get() as ReturnType<Q['get']>;
+}
+
+/** A select's rows as arrays of values (drizzle's `.values()`). */
+export async function dbValues<Q extends { values(): unknown }>(query: Q): Promise<ReturnType<Q['values']>> {
+	const wait = settled();
+	if (wait) await wait;
+	return query.values() as ReturnType<Q['values']>;
+}
+
+/** Runs an insert, update or delete; outside a transaction it takes the gate for itself. */
+export async function dbRun<Q extends { run(): unknown }>(query: Q): Promise<ReturnType<Q['run']>> {
+	if (inTransaction()) return query.run() as ReturnType<Q['run']>;
+	const wait = takeGate();
+	if (wait) await wait;
+	try {
+		return query.run() as ReturnType<Q['run']>;
+	} finally {
+		releaseGate();
+	}
 }
 
 /**

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import type { ScenarioError } from '$lib/sim/scenario-check';
 import { MAX_SOURCE_BYTES } from '$lib/sim/scenario-limits';
@@ -267,12 +267,10 @@ export function duplicateScenario(db: Db, author: Author, fromScenarioId: string
 		return failure('invalid', issue.message, { field: String(issue.path[0] ?? 'scenarioId') });
 	}
 	const { scenarioId: id, title } = parsed.data;
-	return db.$client
-		.transaction((): AuthoringResult<CentreScenario> => {
+	return writeTransaction(db, (): AuthoringResult<CentreScenario> => {
 			if (idTaken(db, id)) return ID_TAKEN(id);
 			return { ok: true, value: insertDraft(db, author, id, renameSource(from.source, id, title), from.basedOn, now) };
-		})
-		.immediate();
+		});
 }
 
 export const newScenarioInput = duplicateInput.extend({
@@ -291,12 +289,10 @@ export function createScenario(db: Db, author: Author, input: unknown, now = new
 		return failure('invalid', issue.message, { field: String(issue.path[0] ?? 'scenarioId') });
 	}
 	const { scenarioId: id, title, difficulty } = parsed.data;
-	return db.$client
-		.transaction((): AuthoringResult<CentreScenario> => {
+	return writeTransaction(db, (): AuthoringResult<CentreScenario> => {
 			if (idTaken(db, id)) return ID_TAKEN(id);
 			return { ok: true, value: insertDraft(db, author, id, starterScenario({ scenarioId: id, title, difficulty }), null, now) };
-		})
-		.immediate();
+		});
 }
 
 /** An id suggested from a title: its words in lower case, joined by hyphens (the tutor may change it). */
@@ -356,14 +352,12 @@ export async function importScenario(db: Db, author: Author, fileName: string, s
 			errors: errors.length > 0 ? errors : [{ file, path: 'id', message: 'missing: the scenario id, e.g. "spouse-caller-gas"' }]
 		});
 	}
-	return db.$client
-		.transaction((): AuthoringResult<ImportOutcome> => {
+	return writeTransaction(db, (): AuthoringResult<ImportOutcome> => {
 			if (idTaken(db, id)) {
 				return failure('scenario.id-taken', `There is already a scenario with the id "${id}". Change the file's \`id:\` (and its name) and upload it again, or duplicate the existing scenario instead.`, { field: 'file' });
 			}
 			return { ok: true, value: { draft: insertDraft(db, author, id, source, null, now), errors } };
-		})
-		.immediate();
+		});
 }
 
 // ── Drafts and publishing ────────────────────────────────────────────────────────────────────
@@ -418,8 +412,7 @@ export async function publishDraft(db: Db, author: Author, scenarioId: string, n
 	}
 	const { loaded } = checked;
 	const id = `${scenarioId}@${loaded.version}`;
-	return db.$client
-		.transaction((): AuthoringResult<ScenarioVersion> => {
+	return writeTransaction(db, (): AuthoringResult<ScenarioVersion> => {
 			// Never mix origins under one id: a built-in file with this id would make two current versions.
 			const clash = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), ne(scenarioVersion.origin, 'centre'))).get();
 			if (clash) return failure('scenario.built-in', `"${scenarioId}" is also a built-in scenario's id: duplicate this draft under another id to publish it.`);
@@ -450,8 +443,7 @@ export async function publishDraft(db: Db, author: Author, scenarioId: string, n
 				.returning()
 				.get();
 			return { ok: true, value: row };
-		})
-		.immediate();
+		});
 }
 
 // ── Archive ──────────────────────────────────────────────────────────────────────────────────

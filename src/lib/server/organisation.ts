@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { DISPOSAL_ACTIONS, RETENTION_TRIGGERS } from '$lib/core/schema/retention';
 import { centreRetentionRule, type CentreRetentionRule } from '$lib/server/db/authoring';
 import { organisation, type Organisation } from '$lib/server/db/schema';
@@ -54,8 +54,7 @@ export function updateOrganisationSettings(db: Db, id: string, input: unknown, b
 		}
 		return { ok: false, errors };
 	}
-	return db.$client
-		.transaction((): SettingsResult => {
+	return writeTransaction(db, (): SettingsResult => {
 			const before = getOrganisation(db, id);
 			if (!before) return { ok: false, errors: { name: 'This centre no longer exists.' } };
 			const updated = db
@@ -74,8 +73,7 @@ export function updateOrganisationSettings(db: Db, id: string, input: unknown, b
 				recordActorEvent(db, by, { type: 'settings.changed', detail }, now);
 			}
 			return { ok: true, organisation: updated };
-		})
-		.immediate();
+		});
 }
 
 // ── Retention rules ─────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 import { and, eq, notExists } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { loadScenarios, parseScenario, type LoadedScenario, type ScenarioError } from '$lib/sim/scenario-check';
 import { checkSeed } from '$lib/sim/seeding';
 import { centreScenario, scenarioArchive } from '$lib/server/db/authoring';
@@ -33,8 +33,7 @@ export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Dat
 		return seeded.errors.length === 0;
 	});
 	const published: string[] = [];
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			for (const loaded of scenarios) {
 				const id = `${loaded.scenario.id}@${loaded.version}`;
 				const existing = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(eq(scenarioVersion.id, id)).get();
@@ -63,8 +62,7 @@ export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Dat
 					.run();
 				published.push(id);
 			}
-		})
-		.immediate();
+		});
 	return { published, errors };
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import type { CoreError } from '$lib/core/result';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { ROLES, user, userRole, type Role, type User } from '$lib/server/db/schema';
@@ -167,14 +167,12 @@ export async function createUserAccount(
 		createdAt: now.toISOString()
 	};
 	try {
-		db.$client
-			.transaction(() => {
+		writeTransaction(db, () => {
 				db.insert(user).values(row).run();
 				for (const role of new Set(parsed.data.roles)) db.insert(userRole).values({ userId: row.id, role }).run();
 				recordActorEvent(db, by, { type: 'account.created', userId: row.id, detail: { roles: ROLES.filter((r) => parsed.data.roles.includes(r)) } }, now);
 				recordIssued(db, by, row.id, 'created', now);
-			})
-			.immediate();
+			});
 	} catch (error) {
 		// Another administrator made the same account while the password was being hashed.
 		if (error instanceof Error && /UNIQUE/.test(error.message)) return failure('user.email-taken', 'There is already an account with this email address.', 'email');
@@ -197,16 +195,14 @@ export async function resetToOneTimePassword(
 	if (!findCentreUser(db, organisationId, userId)) return NOT_FOUND;
 	const oneTimePassword = generateOneTimePassword();
 	const passwordHash = await hashPassword(oneTimePassword);
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			db.update(user)
 				.set({ passwordHash, mustChangePassword: true, oneTimePasswordExpiresAt: oneTimePasswordExpiry(now.getTime()) })
 				.where(eq(user.id, userId))
 				.run();
 			invalidateUserSessions(db, userId);
 			recordIssued(db, by, userId, 'reset', now);
-		})
-		.immediate();
+		});
 	return { ok: true, value: { oneTimePassword } };
 }
 
@@ -226,8 +222,7 @@ function activeAdminIds(db: Db, organisationId: string): string[] {
  * deactivate themselves, and the centre's last active administrator stays.
  */
 export function setUserActive(db: Db, organisationId: string, by: AdminActor, userId: string, active: boolean): AdminResult<UserListEntry> {
-	return db.$client
-		.transaction((): AdminResult<UserListEntry> => {
+	return writeTransaction(db, (): AdminResult<UserListEntry> => {
 			const target = findCentreUser(db, organisationId, userId);
 			if (!target) return NOT_FOUND;
 			if (!active) {
@@ -240,8 +235,7 @@ export function setUserActive(db: Db, organisationId: string, by: AdminActor, us
 			// Asking again for the state an account is already in changes nothing, and logs nothing.
 			if (target.active !== active) recordActorEvent(db, by, { type: active ? 'account.reactivated' : 'account.deactivated', userId });
 			return { ok: true, value: { ...target, active } };
-		})
-		.immediate();
+		});
 }
 
 /** Replaces a user's roles. An administrator keeps their own admin role; the last active admin stays. */
@@ -249,8 +243,7 @@ export function setUserRoles(db: Db, organisationId: string, by: AdminActor, use
 	const parsed = roles.safeParse(input);
 	if (!parsed.success) return failure('invalid', parsed.error.issues[0]!.message, 'roles');
 	const next = ROLES.filter((r) => parsed.data.includes(r));
-	return db.$client
-		.transaction((): AdminResult<UserListEntry> => {
+	return writeTransaction(db, (): AdminResult<UserListEntry> => {
 			const target = findCentreUser(db, organisationId, userId);
 			if (!target) return NOT_FOUND;
 			const losesAdmin = target.roles.includes('admin') && !next.includes('admin');
@@ -263,8 +256,7 @@ export function setUserRoles(db: Db, organisationId: string, by: AdminActor, use
 			for (const role of next) db.insert(userRole).values({ userId, role }).run();
 			if (target.roles.join() !== next.join()) recordActorEvent(db, by, { type: 'roles.changed', userId, detail: { before: target.roles, after: next } });
 			return { ok: true, value: { ...target, roles: next } };
-		})
-		.immediate();
+		});
 }
 
 const accountFields = z.object({ displayName, email });
@@ -289,8 +281,7 @@ export function updateUserAccount(
 		return { ok: false, error: { code: 'invalid', field, message: message! }, errors };
 	}
 	const next = { displayName: parsed.data.displayName, email: normaliseEmail(parsed.data.email) };
-	return db.$client
-		.transaction((): AdminResult<UserListEntry> => {
+	return writeTransaction(db, (): AdminResult<UserListEntry> => {
 			const target = findCentreUser(db, organisationId, userId);
 			if (!target) return NOT_FOUND;
 			const other = db.select({ id: user.id }).from(user).where(eq(user.email, next.email)).get();
@@ -303,8 +294,7 @@ export function updateUserAccount(
 			if (fields.includes('email')) Object.assign(detail, { emailBefore: target.email, emailAfter: next.email });
 			recordActorEvent(db, by, { type: 'account.updated', userId, detail });
 			return { ok: true, value: { ...target, ...next } };
-		})
-		.immediate();
+		});
 }
 
 // ── Import ──────────────────────────────────────────────────────────────────────────────────
@@ -394,8 +384,7 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 	);
 	const imported: ImportedAccount[] = [];
 	const at = now.toISOString();
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			for (const entry of prepared) {
 				// Checked again inside the write: another import may have made the account meanwhile.
 				if (emailTaken(db, entry.email)) {
@@ -422,8 +411,7 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 				if (entry.cohort) db.insert(cohortMember).values({ cohortId: entry.cohort.id, userId: id, role: 'learner', addedAt: at }).run();
 				imported.push({ row: entry.row, email: entry.email, displayName: entry.displayName, cohort: entry.cohort?.name ?? '', oneTimePassword: entry.oneTimePassword });
 			}
-		})
-		.immediate();
+		});
 	problems.sort((a, b) => a.row - b.row);
 	return { rows: data.length, imported, problems };
 }

@@ -1,3 +1,4 @@
+import { writeTransaction } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
@@ -290,14 +291,12 @@ function load(input: unknown): LoadedScenario {
 function seedInto(db: Db, loaded: LoadedScenario, seed = 's'): ReturnType<typeof seedWorkspace> {
 	let failed: ReturnType<typeof seedWorkspace> | undefined;
 	try {
-		return db.$client
-			.transaction(() => {
+		return writeTransaction(db, () => {
 				const seeded = seedWorkspace(db, loaded.scenario, { workspaceId: `ws-${seed}`, ids: seededIds(seed) });
 				if (seeded.ok) return seeded;
 				failed = seeded;
 				throw new Error('roll back');
-			})
-			.immediate();
+			});
 	} catch (error) {
 		if (failed) return failed;
 		throw error;
@@ -556,7 +555,7 @@ describe('seeding an LPA and the OPG register', () => {
 		const ctx = ctxOf(db, workspaceId);
 		expect(thirdPartiesOf(ctx, seedIds.daniel!)).toMatchObject([{ authorityType: 'lasting-power-of-attorney', lpaType: 'health-and-welfare' }]);
 		const audited = auditEntries(db, workspaceId).length;
-		const found = db.$client.transaction(() => searchOpgRegister(ctx, { donorName: 'daniel hughes' })).immediate();
+		const found = writeTransaction(db, () => searchOpgRegister(ctx, { donorName: 'daniel hughes' }));
 		expect(found).toMatchObject({ ok: true, value: { entries: [{ reference: '7000-0000-0001', status: 'pending', registeredOn: null }, { reference: '7000-1190-2044', status: 'registered' }] } });
 		// Seeding the register wrote nothing to the log; the learner's search is the first entry about it.
 		expect(auditEntries(db, workspaceId).slice(audited).map((e) => e.action)).toEqual(['authority.register.checked']);
@@ -570,7 +569,7 @@ describe('seeding an LPA and the OPG register', () => {
 		const a = seedInto(db, loaded, 'a');
 		const b = seedInto(db, loaded, 'b');
 		if (!a.ok || !b.ok) throw new Error('seeding failed');
-		const search = (workspaceId: string) => db.$client.transaction(() => searchOpgRegister({ ...ctxOf(db, workspaceId), ids: seededIds(`read:${workspaceId}`) }, { reference: '7000 1190 2044' })).immediate();
+		const search = (workspaceId: string) => writeTransaction(db, () => searchOpgRegister({ ...ctxOf(db, workspaceId), ids: seededIds(`read:${workspaceId}`) }, { reference: '7000 1190 2044' }));
 		expect(search(a.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: a.value.workspaceId }] } });
 		expect(search(b.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: b.value.workspaceId }] } });
 		db.$client.close();

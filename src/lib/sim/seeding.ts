@@ -13,6 +13,7 @@
  * Records are created in time order; on a tie, in the order of the kinds below (rules and purposes,
  * customers, their further fields, their authorities, consents and interactions, …).
  */
+import { writeTransaction } from '$lib/core/database';
 import {
 	addOpgRegisterEntry,
 	DEFAULT_WORKSPACE_SETTINGS,
@@ -488,7 +489,7 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 export function checkSeed(loaded: LoadedScenario, migrationsFolder?: string): { errors: ScenarioError[]; adjustments: SeedAdjustment[] } {
 	const db = openDatabase(':memory:', migrationsFolder === undefined ? {} : { migrationsFolder });
 	try {
-		const seeded = db.$client.transaction(() => seedWorkspace(db, loaded.scenario, { workspaceId: 'seed-check', ids: seededIds('seed-check') })).immediate();
+		const seeded = writeTransaction(db, () => seedWorkspace(db, loaded.scenario, { workspaceId: 'seed-check', ids: seededIds('seed-check') }));
 		return seeded.ok
 			? { errors: [], adjustments: seeded.value.adjustments }
 			: { errors: [{ file: loaded.file, path: seeded.error.path, message: seeded.error.message }], adjustments: [] };

@@ -4,7 +4,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { renderSVG } from 'uqr';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { recoveryCode, user } from '$lib/server/db/schema';
 import { recordActorEvent, recordSecurityEvent, type Actor, type RequestContext } from '$lib/server/security/events';
 import { invalidateUserSessions } from './session';
@@ -232,15 +232,13 @@ export function confirmEnrolment(
 	return throttledCheck<{ recoveryCodes: string[] }>(db, userId, context, () => {
 		const step = matchTotpStep(decodeHex(input.keyHex), input.code.trim(), now, null);
 		if (step === null) return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
-		const recoveryCodes = db.$client
-			.transaction(() => {
+		const recoveryCodes = writeTransaction(db, () => {
 				db.update(user)
 					.set({ totpKey: input.keyHex, mfaEnrolledAt: new Date(now).toISOString(), totpLastStep: step })
 					.where(eq(user.id, userId))
 					.run();
 				return replaceRecoveryCodes(db, userId);
-			})
-			.immediate();
+			});
 		recordSecurityEvent(db, { type: 'mfa.enrolled', userId, actorId: userId, email: current.email, ...context });
 		return { ok: true, recoveryCodes };
 	}, now);
@@ -290,7 +288,7 @@ export function regenerateRecoveryCodes(
 		if (!acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
 			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		}
-		const recoveryCodes = db.$client.transaction(() => replaceRecoveryCodes(db, userId)).immediate();
+		const recoveryCodes = writeTransaction(db, () => replaceRecoveryCodes(db, userId));
 		recordSecurityEvent(db, { type: 'mfa.recovery-codes-regenerated', userId, actorId: userId, email: current.email, ...context });
 		return { ok: true, recoveryCodes };
 	}, now);
@@ -312,7 +310,7 @@ export function turnOffMfa(db: Db, userId: string, code: string, context: Reques
 		if (!acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
 			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		}
-		db.$client.transaction(() => clearMfa(db, userId)).immediate();
+		writeTransaction(db, () => clearMfa(db, userId));
 		recordSecurityEvent(db, { type: 'mfa.reset', userId, actorId: userId, email: current.email, ...context, detail: { by: 'self' } });
 		return { ok: true };
 	}, now);
@@ -325,12 +323,10 @@ export function turnOffMfa(db: Db, userId: string, code: string, context: Reques
 export function resetMfa(db: Db, userId: string, by: Actor): boolean {
 	const current = enrolledKey(db, userId);
 	if (!current) return false;
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			clearMfa(db, userId);
 			invalidateUserSessions(db, userId);
-		})
-		.immediate();
+		});
 	clearFailures(db, mfaKey(userId));
 	recordActorEvent(db, by, { type: 'mfa.reset', userId, email: current.email, detail: { by: 'admin' } });
 	return true;

@@ -1,7 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { passwordReset, user, type User } from '$lib/server/db/schema';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import type { Mailer } from '$lib/server/mail';
@@ -75,16 +75,14 @@ export function requestPasswordReset(
 		return { ok: true, delivery: Promise.resolve() };
 	}
 	const token = generateResetToken();
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			// A newer link retires the older ones: only the last mail received works.
 			db.update(passwordReset).set({ usedAt: now }).where(and(eq(passwordReset.userId, found.id), isNull(passwordReset.usedAt))).run();
 			db.insert(passwordReset)
 				.values({ id: crypto.randomUUID(), userId: found.id, tokenHash: tokenHash(token), createdAt: now, expiresAt: now + RESET_LINK_LIFETIME_MS, usedAt: null })
 				.run();
 			recordSecurityEvent(db, { type: 'password.reset.requested', userId: found.id, ...request, detail: { sent: true } }, at);
-		})
-		.immediate();
+		});
 	const link = `${input.origin}/login/reset/${token}`;
 	const delivery = mailer.send({ to: found.email, subject: 'Choose a new password for Custodian', text: resetMailText(found, link) }).catch((error: unknown) => {
 		// The user sees the same answer either way; the operator sees why no mail went.
@@ -100,12 +98,10 @@ export function requestPasswordReset(
  */
 export function issueSetPasswordLink(db: Db, userId: string, lifetimeMs: number, now = Date.now()): string {
 	const token = generateResetToken();
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			db.update(passwordReset).set({ usedAt: now }).where(and(eq(passwordReset.userId, userId), isNull(passwordReset.usedAt))).run();
 			db.insert(passwordReset).values({ id: crypto.randomUUID(), userId, tokenHash: tokenHash(token), createdAt: now, expiresAt: now + lifetimeMs, usedAt: null }).run();
-		})
-		.immediate();
+		});
 	return token;
 }
 
@@ -167,8 +163,7 @@ export async function completePasswordReset(
 	if (problem) return { ok: false, reason: 'invalid', errors: { newPassword: problem } };
 	if (input.newPassword !== input.confirmPassword) return { ok: false, reason: 'invalid', errors: { confirmPassword: 'The two new passwords are not the same.' } };
 	const passwordHash = await hashPassword(input.newPassword);
-	const done = db.$client
-		.transaction(() => {
+	const done = writeTransaction(db, () => {
 			const used = db
 				.update(passwordReset)
 				.set({ usedAt: now })
@@ -183,8 +178,7 @@ export async function completePasswordReset(
 			clearFailures(db, accountKey(found.email));
 			recordSecurityEvent(db, { type: 'password.reset.completed', userId: found.id, ...request, detail: { fromOneTimePassword: found.mustChangePassword } }, at);
 			return true;
-		})
-		.immediate();
+		});
 	if (!done) return refused(found.id);
 	return { ok: true, user: found };
 }

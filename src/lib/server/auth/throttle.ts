@@ -1,5 +1,5 @@
 import { eq, inArray, lt } from 'drizzle-orm';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { loginThrottle } from '$lib/server/db/schema';
 
 /**
@@ -166,12 +166,10 @@ export function checkThrottle(db: Db, keys: string[], now = Date.now()): Throttl
 }
 
 export function recordFailure(db: Db, keys: string[], now = Date.now()): void {
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			const rows = new Map(readRows(db, keys).map((r) => [r.key, r]));
 			for (const key of new Set(keys)) writeRow(db, withFailure(key, rows.get(key), now));
-		})
-		.immediate();
+		});
 }
 
 // Several app instances share the throttle through the database: every decision re-reads the rows in
@@ -200,8 +198,7 @@ export function reserveAttempt(db: Db, keys: string[], now = Date.now()): Reserv
 		pruneThrottle(db, now);
 		lastPrunedAt = now;
 	}
-	return db.$client
-		.transaction((): ReservedAttempt => {
+	return writeTransaction(db, (): ReservedAttempt => {
 			const rows = readRows(db, keys);
 			const decision = decide(rows, now);
 			if (!decision.allowed) return decision;
@@ -213,8 +210,7 @@ export function reserveAttempt(db: Db, keys: string[], now = Date.now()): Reserv
 				return { key, before, after };
 			});
 			return { allowed: true, reservation: { at: now, entries } };
-		})
-		.immediate();
+		});
 }
 
 export interface SettledAttempt {
@@ -235,8 +231,7 @@ export function settleAttempt(db: Db, reservation: Reservation, outcome: 'succes
 			.map(({ key }) => key);
 		return { lockedKeys };
 	}
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			for (const { key, before, after } of reservation.entries) {
 				const policy = policyFor(key);
 				if (policy.clearOnSuccess) {
@@ -257,8 +252,7 @@ export function settleAttempt(db: Db, reservation: Reservation, outcome: 'succes
 				const lockedUntil = lockedByThis && failures < policy.lockAfterFailures ? null : row.lockedUntil;
 				writeRow(db, { ...row, failures, lockedUntil });
 			}
-		})
-		.immediate();
+		});
 	return { lockedKeys: [] };
 }
 

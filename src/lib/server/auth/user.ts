@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { user, userRole, type Role, type User } from '$lib/server/db/schema';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import { oneTimePasswordExpiry } from './one-time-password';
@@ -42,12 +42,10 @@ export async function createUser(db: Db, input: NewUser, now = new Date()): Prom
 		active: true,
 		createdAt: now.toISOString()
 	};
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			db.insert(user).values(row).run();
 			for (const role of new Set(input.roles)) db.insert(userRole).values({ userId: row.id, role }).run();
-		})
-		.immediate();
+		});
 	return row;
 }
 
@@ -196,15 +194,13 @@ export async function changePassword(
 		return refused('confirmation-differs', { confirmPassword: 'The two new passwords are not the same.' });
 	}
 	const passwordHash = await hashPassword(input.newPassword);
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			db.update(user)
 				.set({ passwordHash, mustChangePassword: false, oneTimePasswordExpiresAt: null })
 				.where(eq(user.id, userId))
 				.run();
 			invalidateUserSessions(db, userId);
 			recordSecurityEvent(db, { type: 'password.changed', userId, ...request, detail: { fromOneTimePassword: found.mustChangePassword } }, at);
-		})
-		.immediate();
+		});
 	return { ok: true };
 }

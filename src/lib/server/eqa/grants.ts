@@ -5,7 +5,7 @@
  * view are security events, so the centre can see exactly what the EQA looked at.
  */
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import type { CoreError } from '$lib/core/result';
 import { formatLongDate, ukToday } from '$lib/dates';
 import { eqaAccess, eqaAccessLearner, eqaReport, type EqaAccess } from '$lib/server/db/eqa';
@@ -170,16 +170,14 @@ export async function inviteEqa(
 		revokedBy: null,
 		revokedReason: null
 	};
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			db.insert(eqaAccess).values(access).run();
 			for (const learnerId of picked) db.insert(eqaAccessLearner).values({ accessId: access.id, learnerId }).run();
 			recordActorEvent(db, by, { type: 'eqa.invited', userId: eqa.id, detail: { accessId: access.id, cohortId: access.cohortId, learners: picked.length, startsOn: access.startsOn, endsOn: access.endsOn, newAccount: eqa.created } }, now);
 			const title = `EQA access granted: ${found!.name}, ${formatLongDate(access.startsOn)} to ${formatLongDate(access.endsOn)}`;
 			notify(db, [eqa.id], { kind: 'eqa-access-granted', subject: access.id, title, link: `/eqa/${access.id}` }, now);
 			notify(db, [by.id], { kind: 'eqa-access-granted', subject: access.id, title, link: `/iqa/eqa/${access.id}` }, now);
-		})
-		.immediate();
+		});
 
 	let emailed = false;
 	let delivery: Promise<void> = Promise.resolve();
@@ -223,12 +221,10 @@ export function revokeEqaAccess(db: Db, organisationId: string, by: Actor, acces
 	if (why === '') return failure('invalid', 'Say why the access is revoked.', 'reason');
 	if (why.length > GRANT_LIMITS.reason) return failure('invalid', `Use at most ${GRANT_LIMITS.reason} characters.`, 'reason');
 	const revoked = { ...grant, revokedAt: now.toISOString(), revokedBy: by.id, revokedReason: why };
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			db.update(eqaAccess).set({ revokedAt: revoked.revokedAt, revokedBy: by.id, revokedReason: why }).where(eq(eqaAccess.id, grant.id)).run();
 			recordActorEvent(db, by, { type: 'eqa.revoked', userId: grant.eqaUserId, detail: { accessId: grant.id } }, now);
-		})
-		.immediate();
+		});
 	return { ok: true, value: revoked };
 }
 

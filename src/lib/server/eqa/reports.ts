@@ -5,7 +5,7 @@
  * each action — in answers of its own, every one kept.
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import type { CoreError } from '$lib/core/result';
 import { CRITERIA, criterionByCode } from '$lib/criteria';
 import { all, text } from '$lib/form-data';
@@ -89,8 +89,7 @@ export function saveReport(db: Db, visitor: EqaVisitor, grant: EqaAccess, input:
 		submittedAt: submit ? now.toISOString() : null
 	};
 	let saved: EqaReport | undefined;
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			if (existing) db.update(eqaReport).set(values).where(and(eq(eqaReport.id, existing.id), isNull(eqaReport.submittedAt))).run();
 			else db.insert(eqaReport).values({ id: crypto.randomUUID(), accessId: grant.id, authorId: visitor.id, ...values }).run();
 			saved = reportOf(db, grant.id);
@@ -101,8 +100,7 @@ export function saveReport(db: Db, visitor: EqaVisitor, grant: EqaAccess, input:
 					now
 				);
 			}
-		})
-		.immediate();
+		});
 	return { ok: true, value: saved! };
 }
 
@@ -131,11 +129,9 @@ export function answerReport(db: Db, by: Actor, grant: EqaAccess, actionId: stri
 	if (text === '') return invalid({ [field]: 'Write your answer.' });
 	if (text.length > REPORT_LIMITS.answer) return invalid({ [field]: `Use at most ${REPORT_LIMITS.answer} characters.` });
 	const row: EqaAnswer = { id: crypto.randomUUID(), reportId: report.id, actionId, answer: text, answeredBy: by.id, answeredAt: now.toISOString() };
-	db.$client
-		.transaction(() => {
+	writeTransaction(db, () => {
 			db.insert(eqaAnswer).values(row).run();
 			recordActorEvent(db, by, { type: 'eqa.report-answered', userId: grant.eqaUserId, detail: { accessId: grant.id, reportId: report.id, actionId } }, now);
-		})
-		.immediate();
+		});
 	return { ok: true, value: row };
 }

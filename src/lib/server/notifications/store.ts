@@ -4,7 +4,7 @@
  * sent after the transaction, never inside it (mail.ts).
  */
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '$lib/core/database';
+import { writeTransaction, type Db } from '$lib/core/database';
 import { mailConfig } from '$lib/server/mail';
 import { notification, notificationPreference, type Notification } from '$lib/server/db/notifications';
 import { KIND_NAMES, NOTIFICATION_KINDS, type NotificationKind } from './kinds';
@@ -27,11 +27,11 @@ export function emailKindsOf(db: Db, userId: string): Set<NotificationKind> {
 /** Sets which kinds come by e-mail: every kind not named is off. */
 export function setEmailKinds(db: Db, userId: string, kinds: readonly string[], now = new Date(), among: readonly NotificationKind[] = KIND_NAMES): void {
 	const wanted = new Set(kinds);
-	db.transaction((tx) => {
+	writeTransaction(db, () => {
 		// Only the kinds the form offered: a choice the person was not shown keeps its default.
 		for (const kind of among) {
 			const byEmail = wanted.has(kind);
-			tx.insert(notificationPreference)
+			db.insert(notificationPreference)
 				.values({ userId, kind, byEmail, updatedAt: now.toISOString() })
 				.onConflictDoUpdate({ target: [notificationPreference.userId, notificationPreference.kind], set: { byEmail, updatedAt: now.toISOString() } })
 				.run();
