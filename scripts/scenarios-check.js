@@ -29,11 +29,12 @@ try {
 	const errors = [...loaded.errors];
 	// A file can be well formed and still hold records the core refuses (an invalid postcode, a
 	// disclosure said to be unauthorised that the core finds authorised): seed each one to find out.
-	const scenarios = loaded.scenarios.filter((scenario) => {
-		const seeded = seeding.checkSeed(scenario);
+	const scenarios = [];
+	for (const scenario of loaded.scenarios) {
+		const seeded = await seeding.checkSeed(scenario);
 		errors.push(...seeded.errors);
-		return seeded.errors.length === 0;
-	});
+		if (seeded.errors.length === 0) scenarios.push(scenario);
+	}
 	for (const error of errors) console.log(checker.formatScenarioError(error));
 	if (scenarios.length === 0 && errors.length === 0) console.log(`${DIR}: no scenario files (*.yaml) found`);
 	failed = errors.length > 0 || scenarios.length === 0;

@@ -24,7 +24,7 @@ export const init: ServerInit = async () => {
 	// sampling picks, pending e-mail and disposal every 15 minutes (JOBS_SCHEDULE).
 	scheduleSecurityLogPruning(db);
 	scheduleReminders(db, jobsSchedule(env.JOBS_SCHEDULE));
-	const scenarios = syncBuiltInScenarios(db);
+	const scenarios = await syncBuiltInScenarios(db);
 	for (const problem of scenarios.errors) {
 		console.error(`Scenario not published: ${problem.file}: ${problem.path}: ${problem.message}`);
 	}
@@ -80,7 +80,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	if (token) {
-		const result = validateSessionToken(getDb(), token);
+		const result = await validateSessionToken(getDb(), token);
 		if (result.session) {
 			event.locals.user = result.user;
 			event.locals.session = result.session;
@@ -103,7 +103,7 @@ const authorise: Handle = async ({ event, resolve }) => {
 	if (requirement.kind === 'public') return resolve(event);
 	const user = event.locals.user;
 	if (requirement.kind === 'denied') {
-		refused(event, 'no-rule');
+		await refused(event, 'no-rule');
 		return refusal(event, 404, 'There is no page at this address.');
 	}
 	if (!user || !event.locals.session) {
@@ -116,11 +116,11 @@ const authorise: Handle = async ({ event, resolve }) => {
 		redirect(303, back ? `${step.path}?redirectTo=${encodeURIComponent(back)}` : step.path);
 	}
 	if (requirement.kind === 'role' && !user.roles.includes(requirement.role)) {
-		refused(event, requirement.role);
+		await refused(event, requirement.role);
 		return refusal(event, 403, `This page is for users with the ${requirement.role} role, which your account does not have.`);
 	}
 	if (requirement.kind === 'any-role' && !requirement.roles.some((role) => user.roles.includes(role))) {
-		refused(event, requirement.roles.join('|'));
+		await refused(event, requirement.roles.join('|'));
 		return refusal(event, 403, `This page is for users with the ${requirement.roles.join(' or ')} role, which your account does not have.`);
 	}
 	return resolve(event);
@@ -142,8 +142,8 @@ const reservedActionName: Handle = async ({ event, resolve }) => {
 };
 
 /** A refused request is a security event (ASVS 5.0 §16.3.2): who, which route, from where. */
-function refused(event: RequestEvent, needed: string): void {
-	recordSecurityEvent(getDb(), {
+async function refused(event: RequestEvent, needed: string): Promise<void> {
+	await recordSecurityEvent(getDb(), {
 		type: 'access.refused',
 		userId: event.locals.user?.id ?? null,
 		...requestContext(event),

@@ -4,7 +4,7 @@ import { MFA_VERIFY_STEP, pendingStepFor } from '$lib/server/auth/steps';
 import { getDb } from '$lib/server/db';
 import { unreadCount } from '$lib/server/notifications/store';
 
-export const load = (({ locals, url }) => {
+export const load = (async ({ locals, url }) => {
 	// Read so that this load runs again on every navigation: the bell's count stays current.
 	void url.pathname;
 	// Someone who has given only the password is not yet anyone: no name, no areas (ASVS 5.0 §6.3.3).
@@ -16,7 +16,7 @@ export const load = (({ locals, url }) => {
 					displayName: user.displayName,
 					email: user.email,
 					roles: user.roles,
-					unread: unreadCount(getDb(), user.id),
+					unread: await unreadCount(getDb(), user.id),
 					areas: AREAS.filter((a) => user.roles.includes(a.role)).map(({ prefix, label }) => ({ href: prefix, label }))
 				}
 			: null

@@ -17,13 +17,13 @@ const BATCH = 10_000;
 const DATABASE = 'tests/.artifacts/core-audit-bench.db';
 
 describe('core audit benchmark', () => {
-	it(`verifies a chain of ${ENTRIES.toLocaleString('en-GB')} entries`, () => {
+	it(`verifies a chain of ${ENTRIES.toLocaleString('en-GB')} entries`, async () => {
 		for (const suffix of ['', '-wal', '-shm']) rmSync(DATABASE + suffix, { force: true });
 		const db = openDatabase(DATABASE);
 		let now = Date.parse('2025-03-03T09:00:00.000Z');
 		const clock = () => new Date(now).toISOString();
 		const ids = seededIds('core-audit-bench');
-		const workspace = createWorkspace(
+		const workspace = await createWorkspace(
 			{ db, actor: { id: 'bench', role: 'system' }, clock, ids },
 			{ organisationName: 'Bench Ltd', region: 'england-and-wales', policyMode: 'enforce', dpoName: 'D', dpoEmail: 'dpo@bench.example' }
 		);
@@ -32,7 +32,7 @@ describe('core audit benchmark', () => {
 
 		const appendStart = performance.now();
 		for (let done = 1; done < ENTRIES; done += BATCH) {
-			writeTransaction(db, () => {
+			await writeTransaction(db, () => {
 				for (let i = done; i < Math.min(done + BATCH, ENTRIES); i++) {
 					now += 1000;
 					appendAudit(ctx, {

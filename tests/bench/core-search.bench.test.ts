@@ -74,9 +74,9 @@ function people(count: number): Person[] {
 }
 
 /** Seeds by direct inserts (the same rows recordCustomer writes, without its per-customer checks and audit). */
-function seed(ctx: CoreContext, everyone: Person[]): void {
+async function seed(ctx: CoreContext, everyone: Person[]): Promise<void> {
 	const client = ctx.db.$client;
-	const purpose = findPurpose(ctx, 'account-servicing')!;
+	const purpose = (await findPurpose(ctx, 'account-servicing'))!;
 	const insertCustomer = client.prepare('insert into customer (id, workspace_id, reference, created_at, suppressed) values (?, ?, ?, ?, 0)');
 	const insertField = client.prepare(
 		`insert into customer_field (id, workspace_id, customer_id, field, category, value, normalised, purpose_code, lawful_basis, source, collected_at, retention_rule_id, updated_at)
@@ -85,7 +85,7 @@ function seed(ctx: CoreContext, everyone: Person[]): void {
 	const now = ctx.clock();
 	const categories: Record<string, string> = { givenName: 'identity', familyName: 'identity', dateOfBirth: 'identity', postcode: 'contact', email: 'contact', phone: 'contact' };
 	for (let start = 0; start < everyone.length; start += 10_000) {
-		writeTransaction(ctx.db, () => {
+		await writeTransaction(ctx.db, () => {
 			for (const person of everyone.slice(start, start + 10_000)) {
 				const id = ctx.ids();
 				insertCustomer.run(id, ctx.workspaceId, person.reference, now);
@@ -102,6 +102,12 @@ function seed(ctx: CoreContext, everyone: Person[]): void {
 function time(run: () => void): number {
 	const start = performance.now();
 	run();
+	return performance.now() - start;
+}
+
+async function timeAsync(run: () => Promise<unknown>): Promise<number> {
+	const start = performance.now();
+	await run();
 	return performance.now() - start;
 }
 
@@ -190,22 +196,22 @@ function trigramNameSearch(db: Db, workspaceId: string, text: string, fuzzy: boo
 }
 
 describe('core search benchmark', () => {
-	it(`searches ${CUSTOMERS.toLocaleString('en-GB')} customers by each kind of query`, () => {
+	it(`searches ${CUSTOMERS.toLocaleString('en-GB')} customers by each kind of query`, async () => {
 		rmSync(DATABASE, { force: true });
 		rmSync(`${DATABASE}-wal`, { force: true });
 		rmSync(`${DATABASE}-shm`, { force: true });
 		const db = openDatabase(DATABASE);
 		const clock = () => '2025-03-03T09:00:00.000Z';
 		const ids = seededIds('core-search-bench');
-		const workspace = createWorkspace(
+		const workspace = await createWorkspace(
 			{ db, actor: { id: 'bench', role: 'system' }, clock, ids },
 			{ organisationName: 'Bench Ltd', region: 'england-and-wales', policyMode: 'enforce', dpoName: 'D', dpoEmail: 'dpo@bench.example' }
 		);
 		if (!workspace.ok) throw new Error(workspace.error.message);
 		const ctx: CoreContext = { db, workspaceId: workspace.value.id, actor: { id: 'agent', role: 'agent' }, clock, ids };
-		defineStandardPurposes(ctx);
+		await defineStandardPurposes(ctx);
 		const everyone = people(CUSTOMERS);
-		const seeding = time(() => seed(ctx, everyone));
+		const seeding = await timeAsync(async () => await seed(ctx, everyone));
 		recordFigure({ name: `core: seed ${CUSTOMERS.toLocaleString('en-GB')} customers (direct inserts, FTS5 triggers on)`, value: seeding / 1000, unit: 's' });
 
 		const r = random(7);
@@ -234,8 +240,8 @@ describe('core search benchmark', () => {
 				const { query, person } = make();
 				let hits: string[] = [];
 				samples.push(
-					time(() => {
-						const result = searchCustomers(ctx, query);
+					await timeAsync(async () => {
+						const result = await searchCustomers(ctx, query);
 						if (!result.ok) throw new Error(`${kind}: ${result.error.message}`);
 						results += result.value.total;
 						hits = result.value.hits.map((h) => h.reference);

@@ -48,8 +48,8 @@ function openFresh(path: string): Db {
 	return openDatabase(path);
 }
 
-function coreContext(db: Db): CoreContext {
-	const created = createWorkspace({ db, actor: AGENT, clock: systemClock, ids: randomIds() }, {
+async function coreContext(db: Db): Promise<CoreContext> {
+	const created = await createWorkspace({ db, actor: AGENT, clock: systemClock, ids: randomIds() }, {
 		organisationName: 'Bench Utilities Ltd',
 		region: 'england-and-wales',
 		policyMode: 'enforce',
@@ -58,15 +58,15 @@ function coreContext(db: Db): CoreContext {
 	});
 	if (!created.ok) throw new Error(created.error.message);
 	const ctx: CoreContext = { db, workspaceId: created.value.id, actor: AGENT, clock: systemClock, ids: randomIds() };
-	defineStandardPurposes(ctx);
+	await defineStandardPurposes(ctx);
 	return ctx;
 }
 
 /** One record + disclose pair through the core. */
-function corePair(ctx: CoreContext, n: number): void {
-	const recorded = recordCustomer(ctx, { purposeCodes: ['account-servicing'], fields: person(n) });
+async function corePair(ctx: CoreContext, n: number): Promise<void> {
+	const recorded = await recordCustomer(ctx, { purposeCodes: ['account-servicing'], fields: person(n) });
 	if (!recorded.ok) throw new Error(recorded.error.message);
-	const disclosed = disclose(ctx, {
+	const disclosed = await disclose(ctx, {
 		customerId: recorded.value.id,
 		recipient: { type: 'colleague', name: 'Collections colleague', role: 'debt collection agencies' },
 		fields: ['phone'],
@@ -78,9 +78,9 @@ function corePair(ctx: CoreContext, n: number): void {
 }
 
 /** The same domain rows with bare prepared INSERTs: a customer with its fields, then a disclosure. */
-function bareInserter(db: Db, workspaceId: string) {
+async function bareInserter(db: Db, workspaceId: string) {
 	const client = db.$client;
-	const purpose = findPurpose({ db, workspaceId }, 'account-servicing');
+	const purpose = await findPurpose({ db, workspaceId }, 'account-servicing');
 	if (!purpose) throw new Error('bench: no purpose');
 	const insertCustomer = client.prepare('insert into customer (id, workspace_id, reference, created_at) values (?, ?, ?, ?)');
 	const insertField = client.prepare(
@@ -114,19 +114,19 @@ function bareInserter(db: Db, workspaceId: string) {
 }
 
 describe('core transactions benchmark', () => {
-	it(`records and discloses ${PAIRS} customers through the core, beside bare inserts of the same rows`, () => {
+	it(`records and discloses ${PAIRS} customers through the core, beside bare inserts of the same rows`, async () => {
 		const coreDb = openFresh(CORE_DATABASE);
-		const ctx = coreContext(coreDb);
-		for (let n = 0; n < WARM_UP; n++) corePair(ctx, 1_000_000 + n);
+		const ctx = await coreContext(coreDb);
+		for (let n = 0; n < WARM_UP; n++) await corePair(ctx, 1_000_000 + n);
 		let started = performance.now();
-		for (let n = 0; n < PAIRS; n++) corePair(ctx, n);
+		for (let n = 0; n < PAIRS; n++) await corePair(ctx, n);
 		const coreSeconds = (performance.now() - started) / 1000;
 		const coreRows = coreDb.$client.prepare('select (select count(*) from customer) c, (select count(*) from disclosure) d, (select count(*) from audit_entry) a').get() as { c: number; d: number; a: number };
 		coreDb.$client.close();
 
 		const bareDb = openFresh(BARE_DATABASE);
-		const bareCtx = coreContext(bareDb);
-		const bare = bareInserter(bareDb, bareCtx.workspaceId);
+		const bareCtx = await coreContext(bareDb);
+		const bare = await bareInserter(bareDb, bareCtx.workspaceId);
 		const inputs = Array.from({ length: PAIRS + WARM_UP }, (_, i) => bare.prepared(i));
 		for (let n = 0; n < WARM_UP; n++) bare.pair(1_000_000 + n, inputs[PAIRS + n]!);
 		started = performance.now();

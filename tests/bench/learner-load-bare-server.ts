@@ -24,7 +24,7 @@ const spouse = loadScenarios('scenarios').scenarios.find((s) => s.scenario.id ==
 
 const attempts: { id: string; seq: number }[] = [];
 for (let i = 0; i < Number(learnersText ?? 200); i++) {
-	const started = startAttempt(db, spouse, { ownerId: `bare-learner-${i}`, actor: { id: `bare-learner-${i}`, role: 'agent' } });
+	const started = await startAttempt(db, spouse, { ownerId: `bare-learner-${i}`, actor: { id: `bare-learner-${i}`, role: 'agent' } });
 	if (!started.ok) throw new Error(started.error.message);
 	attempts.push({ id: started.value.id, seq: started.value.nextActionSeq });
 }
@@ -48,14 +48,15 @@ const server = createServer((req, res) => {
 	}
 	const chunks: Buffer[] = [];
 	req.on('data', (c: Buffer) => chunks.push(c));
-	req.on('end', () => {
+	req.on('end', () => void answer().catch((error: unknown) => res.writeHead(500).end(String(error))));
+	const answer = async () => {
 		const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 		const input: Record<string, string> = {};
 		for (const name of ['name', 'postcode', 'purposeCode']) {
 			const value = form.get(name);
 			if (value) input[name] = value;
 		}
-		const result = applyAction(db, spouse, decodeURIComponent(match[1]!), { kind: 'core', operation: 'searchCustomers', input }, { expectedActionSeq: Number(form.get('expectedActionSeq')) });
+		const result = await applyAction(db, spouse, decodeURIComponent(match[1]!), { kind: 'core', operation: 'searchCustomers', input }, { expectedActionSeq: Number(form.get('expectedActionSeq')) });
 		if (!result.ok) {
 			res.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ refused: result.error }));
 		} else if (result.value.core && !result.value.core.ok) {
@@ -64,7 +65,7 @@ const server = createServer((req, res) => {
 			const said = result.value.transcript.find((line) => line.kind === 'system')?.text;
 			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ said, replayed: result.value.replayed }));
 		}
-	});
+	};
 });
 server.listen(Number(portText), '127.0.0.1', () => console.log(`bare server ready on ${portText}`));
 const stop = () => server.close(() => {

@@ -13,6 +13,7 @@
  *
  * No timed assertions: figures only (npm run bench).
  */
+import { forEachInOrder } from '$lib/core/in-order';
 import { writeTransaction } from '$lib/core/database';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
@@ -37,19 +38,19 @@ const library = loadScenarios('scenarios');
 const spouse = library.scenarios.find((s) => s.scenario.id === 'spouse-caller')!;
 
 /** Runs attempts of PER_ATTEMPT actions until `total` actions are applied; returns the seconds spent applying. */
-function throughRuntime(db: Db, total: number, tag: string): number {
+async function throughRuntime(db: Db, total: number, tag: string): Promise<number> {
 	let seconds = 0;
 	for (let a = 0; a * PER_ATTEMPT < total; a++) {
-		const started = startAttempt(db, spouse, { ownerId: 'bench', seed: `${tag}-${a}` });
+		const started = await startAttempt(db, spouse, { ownerId: 'bench', seed: `${tag}-${a}` });
 		if (!started.ok) throw new Error(started.error.message);
 		const { id, seedIds } = started.value;
 		// Rest at a node that waits for a core event, so every action re-checks the wait.
-		const held = applyAction(db, spouse, id, { kind: 'choice', choiceId: 'bring-up-account' }, { expectedActionSeq: 1 });
+		const held = await applyAction(db, spouse, id, { kind: 'choice', choiceId: 'bring-up-account' }, { expectedActionSeq: 1 });
 		if (!held.ok) throw new Error(held.error.message);
 		const actions: LearnerAction[] = Array.from({ length: Math.min(PER_ATTEMPT, total - a * PER_ATTEMPT) }, (_, n) => ({ kind: 'core', ...deskWork(seedIds.daniel!, n) }) as LearnerAction);
 		const t0 = performance.now();
-		actions.forEach((action, n) => {
-			const applied = applyAction(db, spouse, id, action, { expectedActionSeq: n + 2 });
+		await forEachInOrder(actions, async (action, n) => {
+			const applied = await applyAction(db, spouse, id, action, { expectedActionSeq: n + 2 });
 			if (!applied.ok || applied.value.core?.ok === false) throw new Error(`bench: action ${n} failed`);
 		});
 		seconds += (performance.now() - t0) / 1000;
@@ -58,11 +59,11 @@ function throughRuntime(db: Db, total: number, tag: string): number {
 }
 
 /** The same operations with the same inputs, straight into the core, on workspaces seeded the same way. */
-function direct(db: Db, total: number, tag: string): number {
+async function direct(db: Db, total: number, tag: string): Promise<number> {
 	let seconds = 0;
 	for (let a = 0; a * PER_ATTEMPT < total; a++) {
 		const seed = `${tag}-${a}`;
-		const seeded = writeTransaction(db, () => seedWorkspace(db, spouse.scenario, { workspaceId: `direct-${seed}`, ids: seededIds(`${seed}:seed`) }));
+		const seeded = await writeTransaction(db, async () => await seedWorkspace(db, spouse.scenario, { workspaceId: `direct-${seed}`, ids: seededIds(`${seed}:seed`) }));
 		if (!seeded.ok) throw new Error(seeded.error.message);
 		let now = Date.parse(spouse.scenario.clock.start);
 		const ctx: CoreContext = { db, workspaceId: seeded.value.workspaceId, actor: { id: 'bench', role: 'agent' }, clock: () => new Date(now).toISOString(), ids: seededIds(`${seed}:direct`) };
@@ -70,7 +71,7 @@ function direct(db: Db, total: number, tag: string): number {
 		const t0 = performance.now();
 		for (let n = 0; n < count; n++) {
 			const { operation, input } = deskWork(seeded.value.seedIds.daniel!, n);
-			const result = CORE_OPERATIONS[operation].run(ctx, input);
+			const result = await CORE_OPERATIONS[operation].run(ctx, input);
 			if (!result.ok) throw new Error(`bench: direct ${operation} failed: ${result.error.message}`);
 			now += 60_000;
 		}
@@ -84,13 +85,13 @@ function median(samples: number[]): number {
 }
 
 describe('simulation runtime benchmark', () => {
-	it(`applies ${ACTIONS} learner actions through the runtime, beside the same core operations called directly`, () => {
+	it(`applies ${ACTIONS} learner actions through the runtime, beside the same core operations called directly`, async () => {
 		const db = openDatabase(freshDatabaseFile(DATABASE));
-		throughRuntime(db, 200, 'warm-runtime');
-		direct(db, 200, 'warm-direct');
+		await throughRuntime(db, 200, 'warm-runtime');
+		await direct(db, 200, 'warm-direct');
 		// Interleaved halves, so neither side has the warmer cache or the bigger file throughout.
-		const runtimeSeconds = throughRuntime(db, ACTIONS / 2, 'runtime-a') + throughRuntime(db, ACTIONS / 2, 'runtime-b');
-		const directSeconds = direct(db, ACTIONS / 2, 'direct-a') + direct(db, ACTIONS / 2, 'direct-b');
+		const runtimeSeconds = await throughRuntime(db, ACTIONS / 2, 'runtime-a') + await throughRuntime(db, ACTIONS / 2, 'runtime-b');
+		const directSeconds = await direct(db, ACTIONS / 2, 'direct-a') + await direct(db, ACTIONS / 2, 'direct-b');
 		const stored = db.$client.prepare('select count(*) as n from attempt_action').get() as { n: number };
 		db.$client.close();
 		expect(stored.n).toBeGreaterThanOrEqual(ACTIONS);
@@ -107,19 +108,19 @@ describe('simulation runtime benchmark', () => {
 		});
 	});
 
-	it('marks an attempt of about 200 events, beside reading its event log', () => {
+	it('marks an attempt of about 200 events, beside reading its event log', async () => {
 		const db = openDatabase(freshDatabaseFile(DATABASE));
-		const started = startAttempt(db, spouse, { ownerId: 'bench', seed: 'marking' });
+		const started = await startAttempt(db, spouse, { ownerId: 'bench', seed: 'marking' });
 		if (!started.ok) throw new Error(started.error.message);
 		const { id, seedIds } = started.value;
 		let seq = 1;
-		const act = (action: LearnerAction) => {
-			const applied = applyAction(db, spouse, id, action, { expectedActionSeq: seq++ });
+		const act = async (action: LearnerAction) => {
+			const applied = await applyAction(db, spouse, id, action, { expectedActionSeq: seq++ });
 			if (!applied.ok) throw new Error(applied.error.message);
 		};
 		// A long, messy attempt: the wrong turns of the dialogue, then a lot of work in the record.
-		for (const choiceId of ['ask-his-security', 'security-passed-give-balance', 'give-payments', 'agree-to-change', 'goodbye']) act({ kind: 'choice', choiceId });
-		for (let n = 0; attemptEvents(db, id).length < 200; n++) act({ kind: 'core', ...deskWork(seedIds.daniel!, n) } as LearnerAction);
+		for (const choiceId of ['ask-his-security', 'security-passed-give-balance', 'give-payments', 'agree-to-change', 'goodbye']) await act({ kind: 'choice', choiceId });
+		for (let n = 0; attemptEvents(db, id).length < 200; n++) await act({ kind: 'core', ...deskWork(seedIds.daniel!, n) } as LearnerAction);
 		const events = attemptEvents(db, id);
 
 		const marking: number[] = [];
@@ -144,7 +145,7 @@ describe('simulation runtime benchmark', () => {
 		});
 	});
 
-	it('starts an attempt at the largest scenario, beside seeding the same records with no attempt', () => {
+	it('starts an attempt at the largest scenario, beside seeding the same records with no attempt', async () => {
 		const size = (l: LoadedScenario) => {
 			const s = l.scenario.seed;
 			const fields = s.customers.reduce((n, c) => n + Object.values(c.fields).reduce((m, v) => m + Object.keys(v ?? {}).length, 0) + c.specialCategory.length, 0);
@@ -157,11 +158,11 @@ describe('simulation runtime benchmark', () => {
 		let entries = 0;
 		for (let run = -5; run < START_RUNS; run++) {
 			let t0 = performance.now();
-			const started = startAttempt(db, largest, { ownerId: 'bench', seed: `start-${run}` });
+			const started = await startAttempt(db, largest, { ownerId: 'bench', seed: `start-${run}` });
 			const startMs = performance.now() - t0;
 			if (!started.ok) throw new Error(started.error.message);
 			t0 = performance.now();
-			const seeded = writeTransaction(db, () => seedWorkspace(db, largest.scenario, { workspaceId: `seed-only-${run}`, ids: seededIds(`seed-only-${run}`) }));
+			const seeded = await writeTransaction(db, async () => await seedWorkspace(db, largest.scenario, { workspaceId: `seed-only-${run}`, ids: seededIds(`seed-only-${run}`) }));
 			const seedMs = performance.now() - t0;
 			if (!seeded.ok) throw new Error(seeded.error.message);
 			entries = seeded.value.auditSeq;

@@ -9,6 +9,7 @@
  *
  * No timed assertions: figures only (npm run bench).
  */
+import { dbRun } from '$lib/core/database';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/core';
@@ -27,25 +28,25 @@ const WARM_UP = 20;
 const DATABASE = 'tests/.artifacts/sim-screen-bench.db';
 
 /** A learner's spouse-caller attempt of `actions` actions: the account brought up, then desk work. */
-function attemptOf(db: Db, learnerId: string, actions: number): string {
-	const started = startLearnerAttempt(db, learnerId, 'spouse-caller');
+async function attemptOf(db: Db, learnerId: string, actions: number): Promise<string> {
+	const started = await startLearnerAttempt(db, learnerId, 'spouse-caller');
 	if (!started.ok) throw new Error(started.error.message);
 	const { id, seedIds } = started.value;
 	let seq = started.value.nextActionSeq;
-	const act = (action: LearnerAction) => {
-		const applied = applyLearnerAction(db, learnerId, id, action, seq++);
+	const act = async (action: LearnerAction) => {
+		const applied = await applyLearnerAction(db, learnerId, id, action, seq++);
 		if (!applied.ok || applied.value.core?.ok === false) throw new Error(`bench: action ${seq - 1} failed`);
 	};
-	act({ kind: 'choice', choiceId: 'bring-up-account' });
-	for (let n = 0; n < actions - 1; n++) act({ kind: 'core', ...deskWork(seedIds.daniel!, n) } as LearnerAction);
+	await act({ kind: 'choice', choiceId: 'bring-up-account' });
+	for (let n = 0; n < actions - 1; n++) await act({ kind: 'core', ...deskWork(seedIds.daniel!, n) } as LearnerAction);
 	return id;
 }
 
 /** The attempt page's load, without HTTP: the owned attempt in the URL's window, then the screen's data. */
-function render(db: Db, learnerId: string, attemptId: string, url: URL) {
-	const owned = ownedAttempt(db, learnerId, attemptId, { transcript: screenTranscript(url) });
+async function render(db: Db, learnerId: string, attemptId: string, url: URL) {
+	const owned = await ownedAttempt(db, learnerId, attemptId, { transcript: screenTranscript(url) });
 	if (!owned) throw new Error('bench: attempt not found');
-	return simulationScreen(db, owned, owned.version.title, url);
+	return await simulationScreen(db, owned, owned.version.title, url);
 }
 
 const median = (samples: number[]) => percentiles(samples, [50]).p50!;
@@ -54,32 +55,32 @@ const p95 = (samples: number[]) => percentiles(samples, [95]).p95!;
 describe('simulation screen benchmark', () => {
 	it(`builds the attempt page's data at 10 and at 1,000 actions, ${RENDERS} renders each`, async () => {
 		const db = openDatabase(freshDatabaseFile(DATABASE));
-		db.insert(organisation).values({ id: 'centre-1', name: 'Bench Centre', updatedAt: new Date(0).toISOString() }).run();
-		syncBuiltInScenarios(db);
+		await dbRun(db.insert(organisation).values({ id: 'centre-1', name: 'Bench Centre', updatedAt: new Date(0).toISOString() }));
+		await syncBuiltInScenarios(db);
 		const learner = (await createUser(db, { organisationId: 'centre-1', email: 'bench@example.org', displayName: 'Bench', password: 'a long enough password', roles: ['learner'] })).id;
-		const short = attemptOf(db, learner, 10);
-		const long = attemptOf(db, learner, 1_000);
+		const short = await attemptOf(db, learner, 10);
+		const long = await attemptOf(db, learner, 1_000);
 		const screenUrl = (id: string) => new URL(`http://localhost/learn/attempts/${id}`);
 		const wholeUrl = (id: string) => new URL(`http://localhost/learn/attempts/${id}?transcript=all`);
 
-		const lines = (id: string) => render(db, learner, id, wholeUrl(id)).attempt.transcript.length;
-		const shortLines = lines(short);
-		const longLines = lines(long);
-		expect(render(db, learner, long, screenUrl(long)).attempt).toMatchObject({ earlierLines: longLines - SCREEN_TRANSCRIPT_LINES });
-		expect(render(db, learner, long, screenUrl(long)).attempt.transcript).toHaveLength(SCREEN_TRANSCRIPT_LINES);
+		const lines = async (id: string) => (await render(db, learner, id, wholeUrl(id))).attempt.transcript.length;
+		const shortLines = await lines(short);
+		const longLines = await lines(long);
+		expect((await render(db, learner, long, screenUrl(long))).attempt).toMatchObject({ earlierLines: longLines - SCREEN_TRANSCRIPT_LINES });
+		expect((await render(db, learner, long, screenUrl(long))).attempt.transcript).toHaveLength(SCREEN_TRANSCRIPT_LINES);
 
 		const cases = { shortScreen: [] as number[], longScreen: [] as number[], shortWhole: [] as number[], longWhole: [] as number[] };
-		const timed = (samples: number[], id: string, url: URL, run: number) => {
+		const timed = async (samples: number[], id: string, url: URL, run: number) => {
 			const t0 = performance.now();
-			render(db, learner, id, url);
+			await render(db, learner, id, url);
 			if (run >= 0) samples.push(performance.now() - t0);
 		};
 		// Interleaved, so no case has the warmer cache throughout.
 		for (let run = -WARM_UP; run < RENDERS; run++) {
-			timed(cases.shortScreen, short, screenUrl(short), run);
-			timed(cases.longScreen, long, screenUrl(long), run);
-			timed(cases.shortWhole, short, wholeUrl(short), run);
-			timed(cases.longWhole, long, wholeUrl(long), run);
+			await timed(cases.shortScreen, short, screenUrl(short), run);
+			await timed(cases.longScreen, long, screenUrl(long), run);
+			await timed(cases.shortWhole, short, wholeUrl(short), run);
+			await timed(cases.longWhole, long, wholeUrl(long), run);
 		}
 		db.$client.close();
 

@@ -43,7 +43,7 @@ test.describe('role guards', () => {
 
 	test('a form post from another origin is refused', async ({ page }) => {
 		// An administrator of a centre of the test's own: were the post taken, no other test would see it.
-		await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: createOwnCentre() }));
+		await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: await createOwnCentre() }));
 		const response = await page.request.post('/admin/settings', {
 			form: { name: 'Cross-site', region: 'scotland', dpoName: 'X Y', dpoEmail: 'x@y.org' },
 			headers: { origin: 'https://evil.example' }
@@ -69,7 +69,7 @@ test.describe('role guards', () => {
 test.describe('centre settings', () => {
 	test('an administrator changes the region; an invalid email is shown next to its field and nothing is lost', async ({ page }) => {
 		// A centre of the test's own: the settings it saves are seen by no other test.
-		await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: createOwnCentre() }));
+		await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: await createOwnCentre() }));
 		await page.goto('/admin/settings');
 		await page.getByLabel('Centre name').fill('Northgate Skills Centre (Leeds)');
 		await page.getByLabel('Data protection officer’s email').fill('not-an-email');

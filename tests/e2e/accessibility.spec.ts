@@ -27,7 +27,7 @@ for (const role of ['learner', 'assessor', 'tutor', 'admin'] as const satisfies 
 
 test('the settings form and the 403 page have no WCAG 2.2 A/AA violations', async ({ page }) => {
 	// A centre of the test's own, in case the empty name were ever taken.
-	await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: createOwnCentre() }), '/admin/settings');
+	await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: await createOwnCentre() }), '/admin/settings');
 	await page.getByLabel('Centre name').fill('');
 	await page.getByRole('button', { name: 'Save settings' }).click();
 	await expect(page.locator('#name-error')).toBeVisible();

@@ -169,7 +169,7 @@ test('the assessor’s transcript names the learner on their lines, where the le
 test('an assessor cannot open an attempt of a learner they do not assess (404), while that learner’s assessor can', async ({ browser, learner, assessor, tutor }) => {
 	// The learner is in a cohort the test's assessor does not assess; a second assessor assesses it.
 	const theirAssessor = await createOwnUser(['assessor']);
-	createOwnCohort(tutor, { learners: [learner], assessors: [theirAssessor] });
+	await createOwnCohort(tutor, { learners: [learner], assessors: [theirAssessor] });
 	const ola = await newPageAsOwn(browser, learner);
 	const olasAttempt = await endedAttempt(ola);
 

@@ -109,7 +109,7 @@ test('the reflection’s confirmation step works without JavaScript', async ({ b
 test('an assignment past its due date with nothing submitted is counted overdue on the learner’s and the assessor’s homes', async ({ browser, page, learner, assessor, tutor, cohort }) => {
 	const db = openDatabase(e2eDatabasePath(), { migrate: false });
 	const yesterday = ukToday(new Date(Date.now() - 86_400_000));
-	const changed = changeDueDate(db, tutor.organisationId, cohort.id, { assignmentId: cohort.assignments['new-customer-signup']!, dueOn: yesterday });
+	const changed = await changeDueDate(db, tutor.organisationId, cohort.id, { assignmentId: cohort.assignments['new-customer-signup']!, dueOn: yesterday });
 	expect(changed.ok).toBe(true);
 	db.$client.close();
 

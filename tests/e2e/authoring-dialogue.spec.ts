@@ -163,7 +163,7 @@ test('another centre’s tutor, and a built-in scenario, get “not found” fro
 	const updatedAt = await page.locator('input[name="updatedAt"]').first().inputValue();
 	const before = await (await page.request.get(`/author/scenarios/${id}/export?version=draft`)).text();
 
-	const stranger = await newPageAsOwn(browser, await createOwnUser(['tutor'], 'other centre tutor', { organisationId: createOwnCentre() }));
+	const stranger = await newPageAsOwn(browser, await createOwnUser(['tutor'], 'other centre tutor', { organisationId: await createOwnCentre() }));
 	expect((await stranger.goto(`/author/scenarios/${id}/dialogue`))?.status()).toBe(404);
 	const origin = new URL(page.url()).origin;
 	for (const action of ['node', 'choice', 'addChoice', 'removeChoice', 'removeNode', 'start']) {

@@ -165,7 +165,7 @@ test('another centre’s tutor is told the form editor’s scenario was not foun
 	const id = uniqueScenarioId('form-idor');
 	await logInAsOwn(page, tutor);
 	await newScenario(page, id, `E2E form idor ${id}`);
-	const elsewhere = await createOwnUser(['tutor'], 'form elsewhere tutor', { organisationId: createOwnCentre() });
+	const elsewhere = await createOwnUser(['tutor'], 'form elsewhere tutor', { organisationId: await createOwnCentre() });
 	const client = await requestContextAsOwn(elsewhere);
 	expect((await client.get(`/author/scenarios/${id}/form`, { maxRedirects: 0 })).status()).toBe(404);
 	for (const action of ['details', 'persona', 'addPersona', 'removePersona', 'customer', 'addField', 'removeField', 'addCustomer', 'point', 'addPoint', 'removePoint', 'publish']) {

@@ -28,7 +28,7 @@ test('a trainee’s decision waits for a qualified assessor’s countersignature
 	const trainee = await createOwnUser(['assessor'], 'trainee assessor');
 	const qualified = await createOwnUser(['assessor'], 'qualified assessor');
 	const iqa = await createOwnUser(['iqa'], 'quality assurer');
-	createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] }, ['spouse-caller']);
+	await createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] }, ['spouse-caller']);
 
 	// The IQA marks the new assessor as a trainee, with a reason; a rating without a reason is refused next to its field.
 	const quality = await newPageAsOwn(browser, iqa);
@@ -142,7 +142,7 @@ test('an administrator marks an assessor as a trainee on the user’s page; a mi
 test('a qualified assessor sends a trainee’s decision back with a comment; the trainee then signs a new one', async ({ browser, page, learner, tutor, admin }) => {
 	const trainee = await createOwnUser(['assessor'], 'trainee assessor');
 	const qualified = await createOwnUser(['assessor'], 'qualified assessor');
-	createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] }, ['spouse-caller']);
+	await createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] }, ['spouse-caller']);
 	const adminPage = await newPageAsOwn(browser, admin, `/admin/users/${trainee.id}`);
 	const status = adminPage.getByRole('region', { name: 'Assessor status' });
 	await status.getByLabel('Status', { exact: true }).selectOption('trainee');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { openDatabase } from '../../src/lib/core/database';
+import { dbGet, dbRun, openDatabase } from '../../src/lib/core/database';
 import { assessmentDecision } from '../../src/lib/server/db/assessment';
 import { expectNoViolations } from './support/accessibility';
 import { ReviewPage, endedAttempt, submitReflection } from './support/assessor';
@@ -27,8 +27,8 @@ test('a decision that no longer matches its signature is shown as not verifying,
 	// a tampered row can only be one written around the signing code).
 	const db = openDatabase(e2eDatabasePath(), { migrate: false });
 	try {
-		const signed = db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, attemptId)).get()!;
-		db.insert(assessmentDecision).values({ ...signed, id: randomUUID(), sequence: 2, supersedesId: signed.id, feedback: 'Met after all.' }).run();
+		const signed = (await dbGet(db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, attemptId))))!;
+		await dbRun(db.insert(assessmentDecision).values({ ...signed, id: randomUUID(), sequence: 2, supersedesId: signed.id, feedback: 'Met after all.' }));
 	} finally {
 		db.$client.close();
 	}

@@ -78,7 +78,7 @@ test('an administrator invites an EQA for 14 days; the EQA sets up MFA, sees exa
 	test.slow(); // a signed decision, an invitation, a first log-in with MFA set-up and a pack
 	// The cohort has a second learner, whom the administrator leaves out of the sample.
 	const outside = await createOwnUser(['learner'], 'eqa outside');
-	const cohort = createOwnCohort(tutor, { learners: [learner, outside], assessors: [assessor] }, ['spouse-caller']);
+	const cohort = await createOwnCohort(tutor, { learners: [learner, outside], assessors: [assessor] }, ['spouse-caller']);
 
 	const learnerPage = await newPageAsOwn(browser, learner);
 	const assessorPage = await newPageAsOwn(browser, assessor);
@@ -226,7 +226,7 @@ test('a grant past its last day is refused with the day it ended, and a revoked 
 });
 
 test('another centre’s grant is not found, for its EQA’s peers, the IQA and the administrator here', async ({ page, browser, admin, learner, cohort }) => {
-	const elsewhere = createOwnCentre();
+	const elsewhere = await createOwnCentre();
 	const theirAdmin = await createOwnUser(['admin'], 'elsewhere admin', { organisationId: elsewhere });
 	const theirEqa = await createOwnUser(['eqa'], 'elsewhere eqa', { organisationId: elsewhere });
 	const theirs = insertGrant({ organisationId: elsewhere, eqaId: theirEqa.id, cohortId: insertCohort(elsewhere, theirAdmin.id), invitedBy: theirAdmin.id, startsOn: ukDay(), endsOn: ukDay(13), learnerIds: [] });

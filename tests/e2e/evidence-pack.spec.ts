@@ -41,7 +41,7 @@ interface ManifestFile {
 test('a learner downloads their evidence pack; its files match the manifest; /verify recognises it and names a swapped file', async ({ browser, tutor }) => {
 	const learner = await createOwnUser(['learner'], 'pack learner');
 	const assessor = await createOwnUser(['assessor'], 'pack assessor');
-	createOwnCohort(tutor, { learners: [learner], assessors: [assessor] }, ['spouse-caller']);
+	await createOwnCohort(tutor, { learners: [learner], assessors: [assessor] }, ['spouse-caller']);
 
 	// A signed-off attempt.
 	const page = await newPageAsOwn(browser, learner);
@@ -187,7 +187,7 @@ test('the centre’s administrator and IQA may download a learner’s pack; anot
 	expect(fromIqa.status()).toBe(200);
 	expect(fromIqa.headers()['content-type']).toBe('application/zip');
 
-	const elsewhere = createOwnCentre();
+	const elsewhere = await createOwnCentre();
 	const otherAdmin = await newPageAsOwn(browser, await createOwnUser(['admin'], 'other centre admin', { organisationId: elsewhere }));
 	expect((await askFor(otherAdmin, `/admin/users/${learner.id}/pack`)).status()).toBe(404);
 	const otherIqa = await newPageAsOwn(browser, await createOwnUser(['iqa'], 'other centre iqa', { organisationId: elsewhere }));
@@ -197,10 +197,10 @@ test('the centre’s administrator and IQA may download a learner’s pack; anot
 
 test('the IQA lists the centre’s learners with their cohorts and standing, and downloads a learner’s pack from the list', async ({ browser }) => {
 	// A centre of its own, so the list holds exactly the learners this test makes.
-	const centre = createOwnCentre();
+	const centre = await createOwnCentre();
 	const tutor = await createOwnUser(['tutor'], 'list tutor', { organisationId: centre });
 	const learner = await createOwnUser(['learner'], 'listed learner', { organisationId: centre });
-	const cohort = createOwnCohort(tutor, { learners: [learner] });
+	const cohort = await createOwnCohort(tutor, { learners: [learner] });
 	const iqa = await newPageAsOwn(browser, await createOwnUser(['iqa'], 'list iqa', { organisationId: centre }), '/iqa/learners');
 	await waitForHydration(iqa);
 	await expect(iqa.getByRole('heading', { level: 1 })).toHaveText('Learners');

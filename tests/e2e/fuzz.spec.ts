@@ -59,7 +59,7 @@ test.describe('hostile input to every form action', () => {
 		// its assessor assesses its learner, in a cohort of its own.
 		const own = new Map<RoleName, OwnUser>();
 		for (const role of Object.keys(ACCOUNTS) as RoleName[]) own.set(role, await createOwnUser([role], `fuzz ${role}`));
-		const cohort = createOwnCohort(own.get('tutor')!, { learners: [own.get('learner')!], assessors: [own.get('assessor')!] }, ['spouse-caller']);
+		const cohort = await createOwnCohort(own.get('tutor')!, { learners: [own.get('learner')!], assessors: [own.get('assessor')!] }, ['spouse-caller']);
 		watched.push(...[...own.values()].map((a) => a.id), cohort.id);
 		// An address of its own: the wrong passwords it posts count against it alone.
 		const address = newClientAddress();

@@ -59,10 +59,10 @@ test('the IQA samples a decision, sets an action the assessor answers, agrees an
 	await review.decide('Met', 'Nothing was disclosed: a lawful call.');
 	await review.sign(assessor.name);
 	await expect(assessorPage.getByRole('status')).toContainText('Decision 1 signed');
-	const decisionId = newestDecisionOf(attemptId);
+	const decisionId = await newestDecisionOf(attemptId);
 
 	// It falls in the sample (written as the plan's manual pick would write it).
-	const sampleId = createOwnSample({ decisionId, learner, assessor });
+	const sampleId = await createOwnSample({ decisionId, learner, assessor });
 
 	// The IQA finds it not started, starts sampling: the snapshot shows the assessor's decision.
 	const quality = await newPageAsOwn(browser, iqa, '/iqa/samples?status=not-started');
@@ -179,7 +179,7 @@ test('the IQA samples a decision, sets an action the assessor answers, agrees an
 test('an IQA cannot sample their own decision: the page says so and starting is refused', async ({ browser, page, learner, tutor }) => {
 	// An assessor who is also the centre's IQA signs a decision; the sample of it is theirs to refuse.
 	const both = await createOwnUser(['assessor', 'iqa'], 'assessor and iqa');
-	createOwnCohort(tutor, { learners: [learner], assessors: [both] }, ['spouse-caller']);
+	await createOwnCohort(tutor, { learners: [learner], assessors: [both] }, ['spouse-caller']);
 	await logInAsOwn(page, learner);
 	const attemptId = await endedAttempt(page);
 	await submitReflection(page, attemptId);
@@ -189,7 +189,7 @@ test('an IQA cannot sample their own decision: the page says so and starting is 
 	await review.decide('Met', 'A lawful call.');
 	await review.sign(both.name);
 	await expect(own.getByRole('status')).toContainText('Decision 1 signed');
-	const sampleId = createOwnSample({ decisionId: newestDecisionOf(attemptId), learner, assessor: both });
+	const sampleId = await createOwnSample({ decisionId: await newestDecisionOf(attemptId), learner, assessor: both });
 	await own.goto(`/iqa/samples/${sampleId}`);
 	await expect(own.getByRole('alert')).toContainText('an IQA never samples their own decisions');
 	await expect(own.getByRole('button', { name: 'Start sampling' })).toHaveCount(0);

@@ -81,8 +81,8 @@ test('a trainee’s decision asks the qualified assessors of the cohort to count
 	const trainee = await createOwnUser(['assessor'], 'trainee assessor');
 	const qualified = await createOwnUser(['assessor'], 'qualified assessor');
 	const elsewhere = await createOwnUser(['assessor'], 'assessor of another cohort');
-	createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] }, ['spouse-caller']);
-	createOwnCohort(tutor, { assessors: [elsewhere] });
+	await createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] }, ['spouse-caller']);
+	await createOwnCohort(tutor, { assessors: [elsewhere] });
 	makeTrainee(trainee);
 
 	await logInAsOwn(page, learner);

@@ -96,7 +96,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 		const people = new Map<Role, OwnUser>();
 		for (const role of ROLES) people.set(role, await createOwnUser([role], `idor ${role}`));
 		const ola = await createOwnUser(['learner'], 'idor ola');
-		createOwnCohort(people.get('tutor')!, { learners: [ola], assessors: [await createOwnUser(['assessor'], 'idor her assessor')] });
+		await createOwnCohort(people.get('tutor')!, { learners: [ola], assessors: [await createOwnUser(['assessor'], 'idor her assessor')] });
 		// Ola's attempt, made through the app.
 		const olaClient = await requestContextAsOwn(ola);
 		const started = await olaClient.post('/learn/scenarios/spouse-caller?/start', { form: {}, maxRedirects: 0 });

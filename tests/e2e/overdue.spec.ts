@@ -12,7 +12,7 @@ const assignment = (page: Page, title: string) => page.getByRole('region', { nam
 test('an assignment past its due date whose attempt ended but was not submitted is marked overdue in words, as the home count says', async ({ page, learner, tutor, cohort }) => {
 	const db = openDatabase(e2eDatabasePath(), { migrate: false });
 	const yesterday = ukToday(new Date(Date.now() - 86_400_000));
-	expect(changeDueDate(db, tutor.organisationId, cohort.id, { assignmentId: cohort.assignments['new-customer-signup']!, dueOn: yesterday }).ok).toBe(true);
+	expect((await changeDueDate(db, tutor.organisationId, cohort.id, { assignmentId: cohort.assignments['new-customer-signup']!, dueOn: yesterday })).ok).toBe(true);
 	db.$client.close();
 
 	// The learner played it and ended the call, but has not submitted the attempt for assessment.

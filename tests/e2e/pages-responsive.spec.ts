@@ -146,7 +146,7 @@ test.describe('every page at desktop and phone widths', () => {
 			iqa: await createOwnUser(['iqa']),
 			eqa: await createOwnUser(['eqa'])
 		};
-		const cohort = createOwnCohort(people.tutor, { learners: [people.learner], assessors: [people.assessor] }, ['spouse-caller', 'new-customer-signup']);
+		const cohort = await createOwnCohort(people.tutor, { learners: [people.learner], assessors: [people.assessor] }, ['spouse-caller', 'new-customer-signup']);
 		// The EQA's access to the learner (as the invite form writes it), for the /eqa pages.
 		const grants = new Database(e2eDatabasePath(), { fileMustExist: true });
 		grants.pragma('busy_timeout = 5000');
@@ -208,9 +208,9 @@ test.describe('every page at desktop and phone widths', () => {
 		expect(planned.status()).toBe(303);
 		const planId = planned.headers()['location']!.split('/').pop()!;
 
-		const sampleId = createOwnSample({ decisionId: `responsive-decision-${submittedAttempt}`, learner: people.learner, assessor: people.assessor });
+		const sampleId = await createOwnSample({ decisionId: `responsive-decision-${submittedAttempt}`, learner: people.learner, assessor: people.assessor });
 		// Workplace evidence with a long title and a photo, as the uploads pages store it.
-		const { evidenceId } = submittedEvidence(people.learner, {
+		const { evidenceId } = await submittedEvidence(people.learner, {
 			title: 'Checking a caller’s identity against the completed security questionnaire at the front desk',
 			criteria: ['PC01', 'PC02'],
 			files: [{ name: 'a-rather-long-file-name-for-the-photo-of-the-completed-identity-form.png', mediaType: 'image/png', bytes: testPng(900, 600) }]

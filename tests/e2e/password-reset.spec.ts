@@ -121,7 +121,7 @@ test('an administrator changes a user’s name and email, with each refusal next
 });
 
 test('an administrator of another centre cannot see or change a user of this one', async ({ learner }) => {
-	const elsewhere = await createOwnUser(['admin'], 'elsewhere admin', { organisationId: createOwnCentre() });
+	const elsewhere = await createOwnUser(['admin'], 'elsewhere admin', { organisationId: await createOwnCentre() });
 	const client = await requestContextAsOwn(elsewhere);
 	expect((await client.get(`/admin/users/${learner.id}`, { maxRedirects: 0 })).status()).toBe(404);
 	const posted = await client.post(`/admin/users/${learner.id}?/account`, { form: { displayName: 'Taken Over', email: `taken.${uniqueSuffix()}@custodian.test` }, maxRedirects: 0 });

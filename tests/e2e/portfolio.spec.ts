@@ -132,7 +132,7 @@ test('the id and content hash printed on a document are accepted on /verify, and
 
 test('an assessor downloads only the portfolios of learners they assess; a learner only their own attempts', async ({ browser, learner, assessor, tutor }) => {
 	// The learner is in a cohort `assessor` assesses; another assessor of the test's own assesses none.
-	createOwnCohort(tutor, { learners: [learner], assessors: [assessor] });
+	await createOwnCohort(tutor, { learners: [learner], assessors: [assessor] });
 	const ola = await newPageAsOwn(browser, learner);
 	const olaAttempt = await endedAttempt(ola);
 

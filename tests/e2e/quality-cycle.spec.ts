@@ -53,7 +53,7 @@ test('the whole quality cycle: workplace evidence judged, countersigned, sampled
 	const iqa = await createOwnUser(['iqa'], 'cycle iqa');
 	// A second learner of the cohort, left out of the EQA's sample.
 	const outside = await createOwnUser(['learner'], 'cycle outside');
-	const cohort = createOwnCohort(tutor, { learners: [learner, outside], assessors: [trainee, qualified] });
+	const cohort = await createOwnCohort(tutor, { learners: [learner, outside], assessors: [trainee, qualified] });
 
 	// The IQA marks the new assessor as a trainee.
 	const quality = await newPageAsOwn(browser, iqa);

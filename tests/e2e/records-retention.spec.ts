@@ -14,7 +14,7 @@ async function saveStanding(page: Page, values: { standing: string; since: strin
 
 test('an administrator certificates a learner, holds their records, releases the hold and disposes of them once due, all logged', async ({ page }) => {
 	// A centre of the test's own: disposal acts on a whole centre's due records.
-	const centre = createOwnCentre();
+	const centre = await createOwnCentre();
 	const admin = await createOwnUser(['admin'], 'records admin', { organisationId: centre });
 	const learner = await createOwnUser(['learner'], 'certified learner', { organisationId: centre });
 	await logInAsOwn(page, admin);
@@ -80,7 +80,7 @@ test('an administrator certificates a learner, holds their records, releases the
 });
 
 test('the retention periods are settable within limits, with the reason next to the field', async ({ page }) => {
-	const centre = createOwnCentre();
+	const centre = await createOwnCentre();
 	const admin = await createOwnUser(['admin'], 'periods admin', { organisationId: centre });
 	await logInAsOwn(page, admin, '/admin/records');
 	await waitForHydration(page);

@@ -11,7 +11,7 @@ import { createOwnCentre, createOwnCohort, createOwnUser, expect, logInAsOwn, ne
  * centre's plan is answered like a missing one.
  */
 test('an IQA plans the sample for a cohort, sees the gap, picks a signed decision and sees it covered', async ({ browser, page, learner, assessor, tutor, admin }) => {
-	const cohort = createOwnCohort(tutor, { learners: [learner], assessors: [assessor] }, ['spouse-caller']);
+	const cohort = await createOwnCohort(tutor, { learners: [learner], assessors: [assessor] }, ['spouse-caller']);
 	const iqa = await createOwnUser(['iqa'], 'plan quality assurer');
 	const quality = await newPageAsOwn(browser, iqa);
 	await quality.getByRole('navigation', { name: 'Quality assurance' }).getByRole('link', { name: 'Sampling plans' }).click();
@@ -105,10 +105,10 @@ test('an IQA plans the sample for a cohort, sees the gap, picks a signed decisio
 });
 
 test('another centre’s plan is answered like a missing one, to its pages and its forms', async () => {
-	const elsewhere = createOwnCentre();
+	const elsewhere = await createOwnCentre();
 	const theirTutor = await createOwnUser(['tutor'], 'elsewhere tutor', { organisationId: elsewhere });
 	const theirIqa = await createOwnUser(['iqa'], 'elsewhere iqa', { organisationId: elsewhere });
-	const theirCohort = createOwnCohort(theirTutor, {});
+	const theirCohort = await createOwnCohort(theirTutor, {});
 	const theirs = await requestContextAsOwn(theirIqa);
 	const made = await theirs.post('/iqa/plans?/create', { form: { cohortId: theirCohort.id, qualificationTitle: 'Elsewhere diploma' }, maxRedirects: 0 });
 	expect(made.status()).toBe(303);

@@ -147,7 +147,7 @@ test('filters that cannot be used are explained next to their field, and a searc
 
 test('the security log keeps events for the period set in the centre settings, whose field explains a wrong value', async ({ page }) => {
 	// A centre of the test's own: its settings are saved, and no other test's centre changes.
-	await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: createOwnCentre() }));
+	await logInAsOwn(page, await createOwnUser(['admin'], 'admin', { organisationId: await createOwnCentre() }));
 	await page.goto('/admin/settings');
 	await waitForHydration(page);
 	const field = page.getByLabel('Keep security log events for (days)');

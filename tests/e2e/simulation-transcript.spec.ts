@@ -18,24 +18,24 @@ const db = () => (connection ??= openDatabase(e2eDatabasePath(), { migrate: fals
 const SEARCH: LearnerAction = { kind: 'core', operation: 'searchCustomers', input: { name: 'Hughes', postcode: 'NN15', purposeCode: 'supply-and-billing' } };
 
 /** A spouse-caller attempt of the learner's with more lines than the screen loads; its id and line count. */
-function longAttempt(learner: OwnUser): { id: string; lines: number } {
-	const started = startLearnerAttempt(db(), learner.id, 'spouse-caller');
+async function longAttempt(learner: OwnUser): Promise<{ id: string; lines: number }> {
+	const started = await startLearnerAttempt(db(), learner.id, 'spouse-caller');
 	if (!started.ok) throw new Error(started.error.message);
 	const id = started.value.id;
 	let seq = started.value.nextActionSeq;
 	let lines = started.value.transcript.length;
-	const act = (action: LearnerAction) => {
-		const applied = applyLearnerAction(db(), learner.id, id, action, seq++);
+	const act = async (action: LearnerAction) => {
+		const applied = await applyLearnerAction(db(), learner.id, id, action, seq++);
 		if (!applied.ok) throw new Error(applied.error.message);
 		lines += applied.value.transcript.length;
 	};
-	act({ kind: 'choice', choiceId: 'bring-up-account' });
-	while (lines <= SCREEN_TRANSCRIPT_LINES + 10) act(SEARCH);
+	await act({ kind: 'choice', choiceId: 'bring-up-account' });
+	while (lines <= SCREEN_TRANSCRIPT_LINES + 10) await act(SEARCH);
 	return { id, lines };
 }
 
 test('a long conversation shows its last lines, and the link above it opens the whole; the desk still works', async ({ page, learner }) => {
-	const { id, lines } = longAttempt(learner);
+	const { id, lines } = await longAttempt(learner);
 	await logInAsOwn(page, learner, `/learn/attempts/${id}`);
 	const sim = new SimulationScreen(page);
 
@@ -69,7 +69,7 @@ test('a long conversation shows its last lines, and the link above it opens the 
 });
 
 test('without JavaScript, the link to the earlier lines is an ordinary page load', async ({ browser, learner }) => {
-	const { id, lines } = longAttempt(learner);
+	const { id, lines } = await longAttempt(learner);
 	const page = await newPageAsOwn(browser, learner, `/learn/attempts/${id}`, { javaScript: false });
 	const sim = new SimulationScreen(page);
 
@@ -93,7 +93,7 @@ test('without JavaScript, the link to the earlier lines is an ordinary page load
 });
 
 test('a short conversation has no link to earlier lines', async ({ page, learner }) => {
-	const started = startLearnerAttempt(db(), learner.id, 'spouse-caller');
+	const started = await startLearnerAttempt(db(), learner.id, 'spouse-caller');
 	if (!started.ok) throw new Error(started.error.message);
 	await logInAsOwn(page, learner, `/learn/attempts/${started.value.id}`);
 	await expect(new SimulationScreen(page).lines()).toHaveCount(started.value.transcript.length);

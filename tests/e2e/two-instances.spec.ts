@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { request as playwrightRequest, type Browser, type Page } from '@playwright/test';
-import { openDatabase, type Db } from '../../src/lib/core/database';
+import { dbGet, dbAll, openDatabase, type Db } from '../../src/lib/core/database';
 import { notification } from '../../src/lib/server/db/notifications';
 import { jobLease } from '../../src/lib/server/db/jobs';
 import { loginThrottle } from '../../src/lib/server/db/schema';
@@ -104,7 +104,7 @@ test('failed log-ins on instance 1 and 2 count together, and throttle the accoun
 		expect(body).toContain('do not match');
 		counted++;
 	}
-	const row = pairDb().select().from(loginThrottle).where(eq(loginThrottle.key, `account:${learner.email.toLowerCase()}`)).get();
+	const row = await dbGet(pairDb().select().from(loginThrottle).where(eq(loginThrottle.key, `account:${learner.email.toLowerCase()}`)));
 	expect(row?.failures).toBe(7);
 
 	// The right password, on the instance that did not see the last failure, is not even checked.
@@ -125,26 +125,25 @@ test('an assignment due soon gets one reminder and one e-mail, though both insta
 	await expect(page.getByRole('status')).toContainText('Your choice has been saved.');
 
 	// Then the assignment: due tomorrow.
-	const cohort = createOwnCohort(tutor, { learners: [learner] }, ['spouse-caller'], 1);
+	const cohort = await createOwnCohort(tutor, { learners: [learner] }, ['spouse-caller'], 1);
 	expect(cohort.assignments['spouse-caller']).toBeTruthy();
-	const reminders = () =>
-		pairDb()
+	const reminders = async () =>
+		await dbAll(pairDb()
 			.select({ id: notification.id, emailStatus: notification.emailStatus })
 			.from(notification)
-			.where(and(eq(notification.userId, learner.id), eq(notification.kind, 'assignment-due')))
-			.all();
-	const lastRun = () => pairDb().select().from(jobLease).where(eq(jobLease.job, 'assignment-reminders')).get();
-	await expect.poll(() => reminders().length, { timeout: 30_000 }).toBe(1);
+			.where(and(eq(notification.userId, learner.id), eq(notification.kind, 'assignment-due'))));
+	const lastRun = async () => await dbGet(pairDb().select().from(jobLease).where(eq(jobLease.job, 'assignment-reminders')));
+	await expect.poll(async () => (await reminders()).length, { timeout: 30_000 }).toBe(1);
 	await expect.poll(() => mailTo(learner.email).length, { timeout: 30_000 }).toBe(1);
 
 	// Two more runs of the job after it, whichever instance won each: still one of each.
-	const seen = lastRun()!.lastStartedAt;
-	await expect.poll(() => lastRun()!.lastStartedAt > seen, { timeout: 30_000 }).toBe(true);
-	const next = lastRun()!.lastStartedAt;
-	await expect.poll(() => lastRun()!.lastStartedAt > next && lastRun()!.holder === null, { timeout: 30_000 }).toBe(true);
-	expect(reminders()).toEqual([expect.objectContaining({ emailStatus: 'sent' })]);
+	const seen = (await lastRun())!.lastStartedAt;
+	await expect.poll(async () => (await lastRun())!.lastStartedAt > seen, { timeout: 30_000 }).toBe(true);
+	const next = (await lastRun())!.lastStartedAt;
+	await expect.poll(async () => (await lastRun())!.lastStartedAt > next && (await lastRun())!.holder === null, { timeout: 30_000 }).toBe(true);
+	expect(await reminders()).toEqual([expect.objectContaining({ emailStatus: 'sent' })]);
 	expect(mailTo(learner.email)).toEqual([expect.objectContaining({ subject: expect.stringMatching(/^Due tomorrow/) })]);
-	expect(['instance-1', 'instance-2']).toContain(lastRun()!.lastStartedBy);
+	expect(['instance-1', 'instance-2']).toContain((await lastRun())!.lastStartedBy);
 
 	// The bell says it on instance 2 as on instance 1.
 	await page.goto(`${instanceURL(2)}/learn`);

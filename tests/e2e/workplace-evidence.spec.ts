@@ -230,7 +230,7 @@ test('a stored file is for its owner, their assessor and the centre’s IQA, and
 	const iqa = await createOwnUser(['iqa'], 'upload iqa');
 	const otherLearner = await createOwnUser(['learner'], 'upload other learner');
 	const otherAssessor = await createOwnUser(['assessor'], 'upload other assessor');
-	const elsewhere = await createOwnUser(['admin'], 'upload elsewhere admin', { organisationId: createOwnCentre() });
+	const elsewhere = await createOwnUser(['admin'], 'upload elsewhere admin', { organisationId: await createOwnCentre() });
 	for (const [who, person, status] of [
 		['their assessor', assessor, 200],
 		['the centre’s IQA', iqa, 200],

@@ -32,10 +32,10 @@ test('a trainee marks workplace evidence met, a qualified assessor countersigns 
 	const trainee = await createOwnUser(['assessor'], 'trainee judge');
 	const qualified = await createOwnUser(['assessor'], 'qualified judge');
 	const iqa = await createOwnUser(['iqa'], 'judge iqa');
-	createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] });
-	makeTrainee(trainee, iqa);
+	await createOwnCohort(tutor, { learners: [learner], assessors: [trainee, qualified] });
+	await makeTrainee(trainee, iqa);
 	const title = `Identity check form ${Date.now()}`;
-	const { evidenceId } = submittedEvidence(learner, { title, criteria: ['PC01', 'PC02'], files: [{ name: 'identity-form.png', mediaType: 'image/png', bytes: photo }] });
+	const { evidenceId } = await submittedEvidence(learner, { title, criteria: ['PC01', 'PC02'], files: [{ name: 'identity-form.png', mediaType: 'image/png', bytes: photo }] });
 
 	// The trainee finds it in the queue, beside the attempts, in the same words.
 	const traineePage = await newPageAsOwn(browser, trainee);
@@ -121,10 +121,10 @@ test('a trainee marks workplace evidence met, a qualified assessor countersigns 
 test('workplace evidence of a learner outside the assessor’s cohorts, or of another centre, is not found', async ({ browser, learner, assessor, cohort }) => {
 	void cohort; // the test's assessor assesses the test's learner
 	const outsider = await createOwnUser(['learner'], 'outside learner');
-	const elsewhere = await createOwnUser(['learner'], 'elsewhere learner', { organisationId: createOwnCentre() });
-	const mine = submittedEvidence(learner, { title: 'Mine to judge', criteria: ['PC01'], files: [] });
-	const theirs = submittedEvidence(outsider, { title: 'Not in my cohorts', criteria: ['PC01'], files: [] });
-	const foreign = submittedEvidence(elsewhere, { title: 'Another centre’s', criteria: ['PC01'], files: [] });
+	const elsewhere = await createOwnUser(['learner'], 'elsewhere learner', { organisationId: await createOwnCentre() });
+	const mine = await submittedEvidence(learner, { title: 'Mine to judge', criteria: ['PC01'], files: [] });
+	const theirs = await submittedEvidence(outsider, { title: 'Not in my cohorts', criteria: ['PC01'], files: [] });
+	const foreign = await submittedEvidence(elsewhere, { title: 'Another centre’s', criteria: ['PC01'], files: [] });
 	const page = await newPageAsOwn(browser, assessor);
 	await openReview(page, mine.evidenceId);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mine to judge');
@@ -183,7 +183,7 @@ test('a relative is refused as a witness; the witness status list shows each wit
 test('the learner reads the decision on their workplace evidence, and after a resubmission request changes it, submits it again and is told', async ({ browser, page, learner, assessor, cohort }) => {
 	void cohort; // the test's assessor, qualified, assesses the test's learner
 	const title = `Address change ${Date.now()}`;
-	const { evidenceId } = submittedEvidence(learner, { title, criteria: ['PC01'], files: [{ name: 'address-form.png', mediaType: 'image/png', bytes: photo }] });
+	const { evidenceId } = await submittedEvidence(learner, { title, criteria: ['PC01'], files: [{ name: 'address-form.png', mediaType: 'image/png', bytes: photo }] });
 
 	// The assessor asks for a resubmission.
 	const assessorPage = await newPageAsOwn(browser, assessor);

@@ -5,13 +5,13 @@ import { AUDIT_ACTIONS, appendAudit, auditEntries, verifyAuditChain, type AuditD
 import { closeTestContextsAfterEach, createTestContext, type TestContext } from './testing';
 
 closeTestContextsAfterEach();
-function setUp(): TestContext {
-	const t = createTestContext();
+async function setUp(): Promise<TestContext> {
+	const t = await createTestContext();
 	return t;
 }
 
-function append(t: TestContext, inputs: AuditInput[]): void {
-	writeTransaction(t.ctx.db, () => {
+async function append(t: TestContext, inputs: AuditInput[]): Promise<void> {
+	await writeTransaction(t.ctx.db, () => {
 		for (const input of inputs) {
 			appendAudit(t.ctx, input);
 			t.clock.advance(1000);
@@ -37,9 +37,9 @@ function dropTriggers(t: TestContext): void {
 const sqlite = (t: TestContext) => t.ctx.db.$client;
 
 describe('audit log', () => {
-	it('verifies a chain of appended entries, starting with the workspace being created', () => {
-		const t = setUp();
-		append(t, someEntries(10));
+	it('verifies a chain of appended entries, starting with the workspace being created', async () => {
+		const t = await setUp();
+		await append(t, someEntries(10));
 		const result = verifyAuditChain(t.ctx.db, t.ctx.workspaceId);
 		expect(result).toMatchObject({ ok: true, entries: 11 });
 		const entries = auditEntries(t.ctx.db, t.ctx.workspaceId);
@@ -49,17 +49,17 @@ describe('audit log', () => {
 		expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
 	});
 
-	it('keeps a separate chain per workspace', () => {
-		const a = setUp();
-		append(a, someEntries(3));
-		const b = createTestContext({ seed: 'other' });
+	it('keeps a separate chain per workspace', async () => {
+		const a = await setUp();
+		await append(a, someEntries(3));
+		const b = await createTestContext({ seed: 'other' });
 		expect(verifyAuditChain(a.ctx.db, a.ctx.workspaceId)).toMatchObject({ ok: true, entries: 4 });
 		expect(verifyAuditChain(b.ctx.db, b.ctx.workspaceId)).toMatchObject({ ok: true, entries: 1 });
 	});
 
-	it('is refused by the database when an entry is updated or deleted', () => {
-		const t = setUp();
-		append(t, someEntries(2));
+	it('is refused by the database when an entry is updated or deleted', async () => {
+		const t = await setUp();
+		await append(t, someEntries(2));
 		expect(() => sqlite(t).prepare("update audit_entry set action = 'customer.searched' where seq = 2").run()).toThrow(
 			'audit log is append-only'
 		);
@@ -68,12 +68,12 @@ describe('audit log', () => {
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: true, entries: 3 });
 	});
 
-	it('refuses to append outside a transaction or with an event name not in the catalogue', () => {
-		const t = setUp();
+	it('refuses to append outside a transaction or with an event name not in the catalogue', async () => {
+		const t = await setUp();
 		expect(() => appendAudit(t.ctx, { action: 'customer.viewed' })).toThrow('inside a write transaction');
-		expect(() =>
-			writeTransaction(t.ctx.db, () => appendAudit(t.ctx, { action: 'customer.deleted' as never }))
-		).toThrow('unknown audit action');
+		await expect((async () =>
+			await writeTransaction(t.ctx.db, () => appendAudit(t.ctx, { action: 'customer.deleted' as never })))()
+		).rejects.toThrow('unknown audit action');
 	});
 
 	it.each([
@@ -83,41 +83,41 @@ describe('audit log', () => {
 		['the field names', `update audit_entry set fields = '["givenName"]' where seq = 4`],
 		['the details', `update audit_entry set details = '{"count":99,"purposeCode":"account-servicing"}' where seq = 4`],
 		['the hash, recomputed by hand without the key', "update audit_entry set hash = lower(hex(randomblob(32))) where seq = 4"]
-	])('names the entry when %s of an entry is changed behind the triggers', (_what, tamper) => {
-		const t = setUp();
-		append(t, someEntries(6));
+	])('names the entry when %s of an entry is changed behind the triggers', async (_what, tamper) => {
+		const t = await setUp();
+		await append(t, someEntries(6));
 		dropTriggers(t);
 		sqlite(t).prepare(tamper).run();
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
 	});
 
-	it('names a deleted entry by its seq', () => {
-		const t = setUp();
-		append(t, someEntries(6));
+	it('names a deleted entry by its seq', async () => {
+		const t = await setUp();
+		await append(t, someEntries(6));
 		dropTriggers(t);
 		sqlite(t).prepare('delete from audit_entry where seq = 4').run();
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('missing') });
 	});
 
-	it('names the first entry out of place when two entries are swapped', () => {
-		const t = setUp();
-		append(t, someEntries(6));
+	it('names the first entry out of place when two entries are swapped', async () => {
+		const t = await setUp();
+		await append(t, someEntries(6));
 		dropTriggers(t);
 		sqlite(t).exec('update audit_entry set seq = -1 where seq = 4; update audit_entry set seq = 4 where seq = 5; update audit_entry set seq = 5 where seq = -1;');
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
 	});
 
-	it('names an entry whose link to the previous entry was rewritten', () => {
-		const t = setUp();
-		append(t, someEntries(6));
+	it('names an entry whose link to the previous entry was rewritten', async () => {
+		const t = await setUp();
+		await append(t, someEntries(6));
 		dropTriggers(t);
 		sqlite(t).exec('update audit_entry set prev_hash = (select hash from audit_entry where seq = 2) where seq = 4');
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('link') });
 	});
 
-	it('stores field names and facts, never more than the operation gave it', () => {
-		const t = setUp();
-		writeTransaction(t.ctx.db, () =>
+	it('stores field names and facts, never more than the operation gave it', async () => {
+		const t = await setUp();
+		await writeTransaction(t.ctx.db, () =>
 			appendAudit(t.ctx, { action: 'identity.verified', subjectType: 'customer', subject: 'c1', fields: ['dateOfBirth'], details: { method: 'knowledge-based', b: undefined as never } })
 		);
 		const last = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
@@ -149,12 +149,12 @@ const inputArbitrary: fc.Arbitrary<AuditInput> = fc.record({
 });
 
 describe('audit chain properties', () => {
-	it('any sequence of appends verifies', () => {
-		fc.assert(
-			fc.property(fc.array(inputArbitrary, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 10_000_000 }), (inputs, step) => {
-				const t = createTestContext();
+	it('any sequence of appends verifies', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(inputArbitrary, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 10_000_000 }), async (inputs, step) => {
+				const t = await createTestContext();
 				try {
-					writeTransaction(t.ctx.db, () => {
+					await writeTransaction(t.ctx.db, () => {
 						for (const input of inputs) {
 							appendAudit(t.ctx, input);
 							t.clock.advance(step);
@@ -170,17 +170,17 @@ describe('audit chain properties', () => {
 		);
 	});
 
-	it('changing any one character of any one entry’s details is detected at that entry', () => {
-		fc.assert(
-			fc.property(
+	it('changing any one character of any one entry’s details is detected at that entry', async () => {
+		await fc.assert(
+			fc.asyncProperty(
 				fc.array(inputArbitrary, { minLength: 1, maxLength: 12 }),
 				fc.nat(),
 				fc.nat(),
 				fc.integer({ min: 1, max: 0xffff }),
-				(inputs, entryPick, charPick, delta) => {
-					const t = createTestContext();
+				async (inputs, entryPick, charPick, delta) => {
+					const t = await createTestContext();
 					try {
-						writeTransaction(t.ctx.db, () => inputs.forEach((input) => appendAudit(t.ctx, input)));
+						await writeTransaction(t.ctx.db, () => inputs.forEach((input) => appendAudit(t.ctx, input)));
 						const total = inputs.length + 1;
 						const seq = (entryPick % total) + 1;
 						const details = sqlite(t).prepare('select details from audit_entry where seq = ?').pluck().get(seq) as string;

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from './database';
+import { dbAll, openDatabase } from './database';
 import { verifyAuditChain } from './audit';
 import { createWorkspace } from './workspace';
 import { fixedClock } from './testing';
@@ -14,7 +14,7 @@ import { MARGARET } from './testing-people';
 import { workspace } from './schema';
 
 describe('backup and restore', () => {
-	it('backs up a live database with npm run backup and the restored copy verifies every audit chain', () => {
+	it('backs up a live database with npm run backup and the restored copy verifies every audit chain', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'custodian-backup-'));
 		try {
 			const path = join(dir, 'live.db');
@@ -22,12 +22,12 @@ describe('backup and restore', () => {
 			const clock = fixedClock('2025-03-03T09:00:00.000Z');
 			for (const n of [1, 2]) {
 				const system = { db, actor: { id: 'admin', role: 'admin' }, clock: clock.now, ids: seededIds(`ws-${n}`) };
-				const created = createWorkspace(system, { organisationName: `Centre ${n}`, region: 'england-and-wales', policyMode: 'record', dpoName: 'D P O', dpoEmail: 'dpo@example.org' });
+				const created = await createWorkspace(system, { organisationName: `Centre ${n}`, region: 'england-and-wales', policyMode: 'record', dpoName: 'D P O', dpoEmail: 'dpo@example.org' });
 				if (!created.ok) throw new Error(created.error.message);
 				const ctx = { ...system, workspaceId: created.value.id };
-				defineStandardPurposes(ctx);
+				await defineStandardPurposes(ctx);
 				for (let i = 0; i < 5; i++) {
-					const r = recordCustomer(ctx, { purposeCodes: ['identity-checks', 'account-servicing'], fields: { ...MARGARET, familyName: `Okonkwo${'-Smith'.repeat(i)}` } });
+					const r = await recordCustomer(ctx, { purposeCodes: ['identity-checks', 'account-servicing'], fields: { ...MARGARET, familyName: `Okonkwo${'-Smith'.repeat(i)}` } });
 					expect(r).toMatchObject({ ok: true });
 				}
 			}
@@ -40,7 +40,7 @@ describe('backup and restore', () => {
 			db.$client.close();
 
 			const restored = openDatabase(backup);
-			const workspaces = restored.select({ id: workspace.id }).from(workspace).all();
+			const workspaces = await dbAll(restored.select({ id: workspace.id }).from(workspace));
 			expect(workspaces).toHaveLength(2);
 			for (const w of workspaces) expect(verifyAuditChain(restored, w.id)).toMatchObject({ ok: true });
 			restored.$client.close();

@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbAll, dbGet, writeTransaction } from './database';
 import { appendAudit, type AuditDetails } from './audit';
 import { breachReportDueAt } from './deadlines';
 import { parseInput } from './input';
@@ -50,7 +50,7 @@ const registerInput = z.object({
 export type RegisterBreachInput = z.input<typeof registerInput>;
 
 /** Enters a breach in the register; its report-by time is 72 calendar hours after awareness. */
-export function registerBreach(ctx: CoreContext, input: RegisterBreachInput): Result<Breach> {
+export async function registerBreach(ctx: CoreContext, input: RegisterBreachInput): Promise<Result<Breach>> {
 	const parsed = parseInput(registerInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
@@ -59,14 +59,14 @@ export function registerBreach(ctx: CoreContext, input: RegisterBreachInput): Re
 	if (v.occurredAt !== undefined && toUtcInstant(v.occurredAt) > awareAt) {
 		return err('breach.occurred-after-awareness', 'A breach cannot happen after the organisation became aware of it', 'occurredAt');
 	}
-	return writeTransaction(ctx.db, () => ok(insertBreach(ctx, { ...v, awareAt, occurredAt: v.occurredAt === undefined ? null : toUtcInstant(v.occurredAt) })));
+	return await writeTransaction(ctx.db, async () => ok(await insertBreach(ctx, { ...v, awareAt, occurredAt: v.occurredAt === undefined ? null : toUtcInstant(v.occurredAt) })));
 }
 
 /**
  * Inserts a register entry and audits "breach.registered". For operations already inside their
  * write transaction (a disclosure found unauthorised opens one); input already validated.
  */
-export function insertBreach(
+export async function insertBreach(
 	ctx: CoreContext,
 	v: {
 		awareAt: string;
@@ -81,7 +81,7 @@ export function insertBreach(
 		measuresTaken: string;
 		sourceDisclosureId?: string;
 	}
-): Breach {
+): Promise<Breach> {
 	const row: Breach = {
 		id: ctx.ids(),
 		workspaceId: ctx.workspaceId,
@@ -111,7 +111,7 @@ export function insertBreach(
 		recordedAt: ctx.clock(),
 		closedAt: null
 	};
-	ctx.db.insert(breach).values(row).run();
+	await dbRun(ctx.db.insert(breach).values(row));
 	appendAudit(ctx, {
 		action: 'breach.registered',
 		subjectType: 'breach',
@@ -134,8 +134,8 @@ const containInput = z.object({ breachId, measures: z.string().trim().min(1, 'Sa
 export type ContainBreachInput = z.input<typeof containInput>;
 
 /** Records measures taken to contain the breach or limit its effects (added to those already recorded). */
-export function containBreach(ctx: CoreContext, input: ContainBreachInput): Result<Breach> {
-	return openBreachUpdate(ctx, containInput, input, (row, v) => {
+export async function containBreach(ctx: CoreContext, input: ContainBreachInput): Promise<Result<Breach>> {
+	return await openBreachUpdate(ctx, containInput, input, (row, v) => {
 		const measuresTaken = row.measuresTaken === '' ? v.measures : `${row.measuresTaken}\n${v.measures}`;
 		return { changes: { measuresTaken }, action: 'breach.contained', details: {} };
 	});
@@ -154,8 +154,8 @@ export type AssessBreachInput = z.input<typeof assessInput>;
  * "unlikely" need not be reported, "risk" must be reported to the ICO, "high-risk" must also be
  * told to the people affected. A reassessment replaces the earlier one; the audit log keeps both.
  */
-export function assessBreachRisk(ctx: CoreContext, input: AssessBreachInput): Result<Breach> {
-	return openBreachUpdate(ctx, assessInput, input, (row, v) => ({
+export async function assessBreachRisk(ctx: CoreContext, input: AssessBreachInput): Promise<Result<Breach>> {
+	return await openBreachUpdate(ctx, assessInput, input, (row, v) => ({
 		changes: {
 			risk: v.risk,
 			riskAssessment: v.reasoning,
@@ -177,8 +177,8 @@ const notifyIcoInput = z.object({
 export type NotifyIcoInput = z.input<typeof notifyIcoInput>;
 
 /** Records the report to the ICO. A report after the 72 hours must give reasons for the delay (Art 33(1)). */
-export function recordIcoNotification(ctx: CoreContext, input: NotifyIcoInput): Result<Breach> {
-	return openBreachUpdate(ctx, notifyIcoInput, input, (row, v) => {
+export async function recordIcoNotification(ctx: CoreContext, input: NotifyIcoInput): Promise<Result<Breach>> {
+	return await openBreachUpdate(ctx, notifyIcoInput, input, (row, v) => {
 		if (row.icoNotifiedAt !== null) return err('breach.ico.already-notified', 'The ICO has already been notified of this breach');
 		const notifiedAt = v.notifiedAt === undefined ? ctx.clock() : toUtcInstant(v.notifiedAt);
 		if (notifiedAt > ctx.clock()) return err('breach.notified-in-future', 'The report cannot be recorded before it is made', 'notifiedAt');
@@ -204,11 +204,11 @@ export type RecordIcoNotNotifiedInput = z.input<typeof notNotifyInput>;
  * to result in a risk may go unreported: otherwise it is a policy violation (refused in enforce
  * mode, a finding in record mode).
  */
-export function recordIcoNotNotified(ctx: CoreContext, input: RecordIcoNotNotifiedInput): Result<Breach> {
-	return openBreachUpdate(ctx, notNotifyInput, input, (row, v) => {
+export async function recordIcoNotNotified(ctx: CoreContext, input: RecordIcoNotNotifiedInput): Promise<Result<Breach>> {
+	return await openBreachUpdate(ctx, notNotifyInput, input, async (row, v) => {
 		if (row.icoNotifiedAt !== null) return err('breach.ico.already-notified', 'The ICO has already been notified of this breach');
 		if (row.risk !== 'unlikely') {
-			const d = applyPolicy(ctx, {
+			const d = await applyPolicy(ctx, {
 				code: 'breach.report.required',
 				rule: 'UK GDPR Art 33(1)',
 				message:
@@ -234,8 +234,8 @@ const toldInput = z.object({
 export type RecordSubjectsToldInput = z.input<typeof toldInput>;
 
 /** Records that the people affected were told (Art 34(1): without undue delay when the risk is high). */
-export function recordSubjectsTold(ctx: CoreContext, input: RecordSubjectsToldInput): Result<Breach> {
-	return openBreachUpdate(ctx, toldInput, input, (row, v) => {
+export async function recordSubjectsTold(ctx: CoreContext, input: RecordSubjectsToldInput): Promise<Result<Breach>> {
+	return await openBreachUpdate(ctx, toldInput, input, (row, v) => {
 		const toldAt = v.toldAt === undefined ? ctx.clock() : toUtcInstant(v.toldAt);
 		if (toldAt > ctx.clock()) return err('breach.told-in-future', 'People cannot be recorded as told before they are', 'toldAt');
 		if (toldAt < row.awareAt) return err('breach.told-before-aware', 'People cannot be told before the organisation was aware', 'toldAt');
@@ -258,12 +258,12 @@ export type RecordSubjectsNotToldInput = z.input<typeof notToldInput>;
  * Records a decision not to tell the people affected. "not-high-risk" is only open to a breach
  * assessed below high risk; a high-risk breach needs an Art 34(3) exception.
  */
-export function recordSubjectsNotTold(ctx: CoreContext, input: RecordSubjectsNotToldInput): Result<Breach> {
-	return openBreachUpdate(ctx, notToldInput, input, (row, v) => {
+export async function recordSubjectsNotTold(ctx: CoreContext, input: RecordSubjectsNotToldInput): Promise<Result<Breach>> {
+	return await openBreachUpdate(ctx, notToldInput, input, async (row, v) => {
 		if (row.subjectsToldAt !== null) return err('breach.subjects.already-told', 'The people affected have already been told');
 		if (row.risk === 'unassessed') return err('breach.unassessed', 'Assess the risk before deciding not to tell people', 'breachId');
 		if (row.risk === 'high-risk' && v.reason === 'not-high-risk') {
-			const d = applyPolicy(ctx, {
+			const d = await applyPolicy(ctx, {
 				code: 'breach.subjects.must-be-told',
 				rule: 'UK GDPR Art 34(1)',
 				message: 'A breach likely to result in a high risk must be told to the people affected without undue delay',
@@ -297,8 +297,8 @@ const closeInput = z.object({ breachId });
 export type CloseBreachInput = z.input<typeof closeInput>;
 
 /** Closes a breach once its register entry is complete (both modes: an incomplete entry is not a record). */
-export function closeBreach(ctx: CoreContext, input: CloseBreachInput): Result<Breach> {
-	return openBreachUpdate(ctx, closeInput, input, (row) => {
+export async function closeBreach(ctx: CoreContext, input: CloseBreachInput): Promise<Result<Breach>> {
+	return await openBreachUpdate(ctx, closeInput, input, (row) => {
 		const missing = breachOutstanding(row);
 		if (missing.length > 0) return err('breach.incomplete', `The register entry still needs: ${missing.join('; ')}`, 'breachId');
 		return { changes: { closedAt: ctx.clock() }, action: 'breach.closed', details: { risk: row.risk, reported: row.icoNotifiedAt !== null } };
@@ -312,24 +312,22 @@ export interface BreachEntry extends Breach {
 }
 
 /** The whole register, reported or not, by awareness time. */
-export function breachRegister(ctx: Pick<CoreContext, 'db' | 'workspaceId' | 'clock'>): BreachEntry[] {
+export async function breachRegister(ctx: Pick<CoreContext, 'db' | 'workspaceId' | 'clock'>): Promise<BreachEntry[]> {
 	const now = ctx.clock();
-	return ctx.db
+	return (await dbAll(ctx.db
 		.select()
 		.from(breach)
 		.where(eq(breach.workspaceId, ctx.workspaceId))
-		.orderBy(breach.awareAt, sql`rowid`)
-		.all()
+		.orderBy(breach.awareAt, sql`rowid`)))
 		.map((row) => ({ ...row, reportOverdue: row.icoNotifiedAt === null && row.notNotifiedReason === null && now > row.reportDueAt }));
 }
 
 /** One breach in the context's workspace. */
-export function getBreach(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, id: string): Breach | undefined {
-	return ctx.db
+export async function getBreach(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, id: string): Promise<Breach | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(breach)
-		.where(and(eq(breach.workspaceId, ctx.workspaceId), eq(breach.id, id)))
-		.get();
+		.where(and(eq(breach.workspaceId, ctx.workspaceId), eq(breach.id, id))));
 }
 
 type BreachAction =
@@ -342,28 +340,29 @@ type BreachAction =
 	| 'breach.closed';
 
 /** Validates, loads an open breach, applies the step's changes and audits them, in one transaction. */
-function openBreachUpdate<S extends z.ZodType<{ breachId: string }>>(
+type BreachStep = { changes: Partial<Breach>; action: BreachAction; details: AuditDetails } | { ok: false; error: { code: string; field?: string; message: string } };
+
+async function openBreachUpdate<S extends z.ZodType<{ breachId: string }>>(
 	ctx: CoreContext,
 	schema: S,
 	input: unknown,
 	step: (
 		row: Breach,
 		v: z.output<S>
-	) => { changes: Partial<Breach>; action: BreachAction; details: AuditDetails } | { ok: false; error: { code: string; field?: string; message: string } }
-): Result<Breach> {
+	) => BreachStep | Promise<BreachStep>
+): Promise<Result<Breach>> {
 	const parsed = parseInput(schema, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const row = getBreach(ctx, parsed.value.breachId);
+	return await writeTransaction(ctx.db, async () => {
+		const row = await getBreach(ctx, parsed.value.breachId);
 		if (!row) return err('breach.not-found', `No breach ${parsed.value.breachId}`, 'breachId');
 		if (row.closedAt !== null) return err('breach.closed', 'This breach is closed', 'breachId');
-		const outcome = step(row, parsed.value);
+		const outcome = await step(row, parsed.value);
 		if ('ok' in outcome) return outcome;
-		ctx.db
+		await dbRun(ctx.db
 			.update(breach)
 			.set(outcome.changes)
-			.where(and(eq(breach.workspaceId, ctx.workspaceId), eq(breach.id, row.id)))
-			.run();
+			.where(and(eq(breach.workspaceId, ctx.workspaceId), eq(breach.id, row.id))));
 		appendAudit(ctx, { action: outcome.action, subjectType: 'breach', subject: row.id, details: { breachId: row.id, ...outcome.details } });
 		return ok({ ...row, ...outcome.changes });
 	});

@@ -4,10 +4,11 @@
  * never bundled; withdrawal as easy as giving it and effective from then on; an objection to direct
  * marketing is absolute and immediate.
  */
+import { mapInOrder } from './in-order';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbGet, dbRun, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { findCustomer, requireCustomer } from './customers';
 import { parseInput } from './input';
@@ -53,15 +54,15 @@ const objectionInput = z.object({
 export type MarketingObjectionInput = z.input<typeof objectionInput>;
 
 /** Records consent for one purpose and one channel. */
-export function giveConsent(ctx: CoreContext, input: GiveConsentInput): Result<Consent> {
+export async function giveConsent(ctx: CoreContext, input: GiveConsentInput): Promise<Result<Consent>> {
 	const parsed = parseInput(giveConsentInput, input);
 	if (!parsed.ok) return parsed;
 	const given = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const customerRow = requireCustomer(ctx, given.customerId);
+	return await writeTransaction(ctx.db, async () => {
+		const customerRow = await requireCustomer(ctx, given.customerId);
 		if (!customerRow.ok) return customerRow;
 		if (customerRow.value.erasedAt !== null) return err('customer.erased', 'This person’s data was erased: they are on the suppression list', 'customerId');
-		const p = findPurpose(ctx, given.purposeCode);
+		const p = await findPurpose(ctx, given.purposeCode);
 		if (!p || !p.active) return err('purpose.not-found', `No active purpose "${given.purposeCode}"`, 'purposeCode');
 		// ICO consent guidance: consent is only the basis where the purpose relies on it; asking for it
 		// for a purpose that rests on contract or law bundles it with things the person cannot refuse.
@@ -70,7 +71,7 @@ export function giveConsent(ctx: CoreContext, input: GiveConsentInput): Result<C
 		}
 		if (given.givenBy === 'authorised-third-party') {
 			const authority = given.thirdPartyId
-				? ctx.db
+				? await dbGet(ctx.db
 						.select({ id: authorisedThirdParty.id })
 						.from(authorisedThirdParty)
 						.where(
@@ -80,8 +81,7 @@ export function giveConsent(ctx: CoreContext, input: GiveConsentInput): Result<C
 								eq(authorisedThirdParty.customerId, given.customerId),
 								isNull(authorisedThirdParty.revokedAt)
 							)
-						)
-						.get()
+						))
 				: undefined;
 			if (!authority) return err('consent.no-authority', 'No authority on file for the third party giving consent', 'thirdPartyId');
 		}
@@ -89,7 +89,7 @@ export function giveConsent(ctx: CoreContext, input: GiveConsentInput): Result<C
 			// ICO consent guidance (Art 7(1): the controller must be able to demonstrate consent): verbal
 			// consent with nothing documented is not a consent record. Record mode keeps the finding,
 			// but there is still no consent to store, so both modes return an error.
-			const decision = applyPolicy(ctx, {
+			const decision = await applyPolicy(ctx, {
 				code: 'consent.undocumented',
 				rule: 'UK GDPR Art 7(1)',
 				message: 'Verbal consent with nothing documented is not a consent record: record it as verbal-documented with an evidence reference',
@@ -101,7 +101,7 @@ export function giveConsent(ctx: CoreContext, input: GiveConsentInput): Result<C
 			if (!decision.ok) return decision;
 			return err('consent.undocumented', decision.value.message, decision.value.field ?? undefined);
 		}
-		if (liveConsent(ctx, given.customerId, p.code, given.channel)) {
+		if (await liveConsent(ctx, given.customerId, p.code, given.channel)) {
 			return err('consent.exists', `Consent for ${p.code} by ${given.channel} is already on record`, 'channel');
 		}
 		const row: Consent = {
@@ -121,7 +121,7 @@ export function giveConsent(ctx: CoreContext, input: GiveConsentInput): Result<C
 			withdrawnBy: null,
 			withdrawalMethod: null
 		};
-		ctx.db.insert(consent).values(row).run();
+		await dbRun(ctx.db.insert(consent).values(row));
 		appendAudit(ctx, {
 			action: 'consent.given',
 			subjectType: 'customer',
@@ -140,8 +140,8 @@ export function giveConsent(ctx: CoreContext, input: GiveConsentInput): Result<C
 	});
 }
 
-function liveConsent(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, purposeCode: string, channel: ContactChannel): Consent | undefined {
-	return ctx.db
+async function liveConsent(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, purposeCode: string, channel: ContactChannel): Promise<Consent | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(consent)
 		.where(
@@ -152,24 +152,22 @@ function liveConsent(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: s
 				eq(consent.channel, channel),
 				isNull(consent.withdrawnAt)
 			)
-		)
-		.get();
+		));
 }
 
 /**
  * Stamps live consents as withdrawn and audits each, inside the caller's transaction. Values held
  * for a purpose whose rule runs from withdrawal start their retention period now.
  */
-export function withdrawConsents(ctx: CoreContext, rows: Consent[], method: string): Consent[] {
+export async function withdrawConsents(ctx: CoreContext, rows: Consent[], method: string): Promise<Consent[]> {
 	const now = ctx.clock();
 	const withdrawn: Consent[] = [];
 	for (const row of rows) {
-		ctx.db
+		await dbRun(ctx.db
 			.update(consent)
 			.set({ withdrawnAt: now, withdrawnBy: ctx.actor.id, withdrawalMethod: method })
-			.where(and(eq(consent.workspaceId, ctx.workspaceId), eq(consent.id, row.id)))
-			.run();
-		startRetentionPeriod(ctx, row.customerId, 'consent-withdrawn', now, row.purposeCode);
+			.where(and(eq(consent.workspaceId, ctx.workspaceId), eq(consent.id, row.id))));
+		await startRetentionPeriod(ctx, row.customerId, 'consent-withdrawn', now, row.purposeCode);
 		appendAudit(ctx, {
 			action: 'consent.withdrawn',
 			subjectType: 'customer',
@@ -182,14 +180,14 @@ export function withdrawConsents(ctx: CoreContext, rows: Consent[], method: stri
 }
 
 /** Withdraws consent for one purpose and channel (Art 7(3)): as easy as giving it, effective from now. */
-export function withdrawConsent(ctx: CoreContext, input: WithdrawConsentInput): Result<Consent> {
+export async function withdrawConsent(ctx: CoreContext, input: WithdrawConsentInput): Promise<Result<Consent>> {
 	const parsed = parseInput(withdrawConsentInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, purposeCode, channel, method } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const live = liveConsent(ctx, customerId, purposeCode, channel);
+	return await writeTransaction(ctx.db, async () => {
+		const live = await liveConsent(ctx, customerId, purposeCode, channel);
 		if (!live) return err('consent.not-found', `No live consent for ${purposeCode} by ${channel}`, 'purposeCode');
-		const [withdrawn] = withdrawConsents(ctx, [live], method);
+		const [withdrawn] = await withdrawConsents(ctx, [live], method);
 		return ok(withdrawn!);
 	});
 }
@@ -198,17 +196,17 @@ export function withdrawConsent(ctx: CoreContext, input: WithdrawConsentInput): 
  * Whether processing may rely on the person's consent for this purpose and channel right now: a
  * documented consent given and not withdrawn, for a purpose still in use, of a person not erased.
  */
-export function hasValidConsent(
+export async function hasValidConsent(
 	ctx: Pick<CoreContext, 'db' | 'workspaceId'>,
 	customerId: string,
 	purposeCode: string,
 	channel: ContactChannel
-): boolean {
-	const person = findCustomer(ctx, customerId);
+): Promise<boolean> {
+	const person = await findCustomer(ctx, customerId);
 	if (!person || person.erasedAt !== null) return false;
-	const p = findPurpose(ctx, purposeCode);
+	const p = await findPurpose(ctx, purposeCode);
 	if (!p || !p.active || p.lawfulBasis !== 'consent') return false;
-	const live = liveConsent(ctx, customerId, purposeCode, channel);
+	const live = await liveConsent(ctx, customerId, purposeCode, channel);
 	return live !== undefined && live.evidenceRef !== '';
 }
 
@@ -216,12 +214,12 @@ export function hasValidConsent(
  * Records an objection to direct marketing on one channel or all (Art 21(2)-(3)): absolute and
  * immediate. Live consents of direct-marketing purposes on those channels are withdrawn at once.
  */
-export function recordMarketingObjection(ctx: CoreContext, input: MarketingObjectionInput): Result<MarketingObjection> {
+export async function recordMarketingObjection(ctx: CoreContext, input: MarketingObjectionInput): Promise<Result<MarketingObjection>> {
 	const parsed = parseInput(objectionInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, channel, interactionId, requestId } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const customerRow = requireCustomer(ctx, customerId);
+	return await writeTransaction(ctx.db, async () => {
+		const customerRow = await requireCustomer(ctx, customerId);
 		if (!customerRow.ok) return customerRow;
 		const row: MarketingObjection = {
 			id: ctx.ids(),
@@ -233,21 +231,20 @@ export function recordMarketingObjection(ctx: CoreContext, input: MarketingObjec
 			interactionId: interactionId ?? null,
 			requestId: requestId ?? null
 		};
-		ctx.db.insert(marketingObjection).values(row).run();
+		await dbRun(ctx.db.insert(marketingObjection).values(row));
 		appendAudit(ctx, {
 			action: 'marketing.objection.recorded',
 			subjectType: 'customer',
 			subject: customerId,
 			details: { channel, objectionId: row.id, interactionId: row.interactionId, requestId: row.requestId }
 		});
-		const marketingCodes = ctx.db
+		const marketingCodes = (await dbAll(ctx.db
 			.select({ code: purpose.code })
 			.from(purpose)
-			.where(and(eq(purpose.workspaceId, ctx.workspaceId), eq(purpose.directMarketing, true)))
-			.all()
+			.where(and(eq(purpose.workspaceId, ctx.workspaceId), eq(purpose.directMarketing, true)))))
 			.map((p) => p.code);
 		if (marketingCodes.length > 0) {
-			const live = ctx.db
+			const live = await dbAll(ctx.db
 				.select()
 				.from(consent)
 				.where(
@@ -258,9 +255,8 @@ export function recordMarketingObjection(ctx: CoreContext, input: MarketingObjec
 						inArray(consent.purposeCode, marketingCodes),
 						...(channel === 'all' ? [] : [eq(consent.channel, channel)])
 					)
-				)
-				.all();
-			withdrawConsents(ctx, live, 'marketing objection');
+				));
+			await withdrawConsents(ctx, live, 'marketing objection');
 		}
 		return ok(row);
 	});
@@ -272,20 +268,18 @@ export function recordMarketingObjection(ctx: CoreContext, input: MarketingObjec
  * and a valid consent for an active direct-marketing purpose on that channel. Soft opt-in and
  * legitimate-interests marketing by post are not modelled: marketing here always rests on consent.
  */
-export function mayMarket(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, channel: ContactChannel): boolean {
-	const person = findCustomer(ctx, customerId);
+export async function mayMarket(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, channel: ContactChannel): Promise<boolean> {
+	const person = await findCustomer(ctx, customerId);
 	if (!person || person.suppressed || person.erasedAt !== null) return false;
-	const marketingPurposes = ctx.db
+	const marketingPurposes = await dbAll(ctx.db
 		.select({ code: purpose.code })
 		.from(purpose)
-		.where(and(eq(purpose.workspaceId, ctx.workspaceId), eq(purpose.directMarketing, true), eq(purpose.active, true), eq(purpose.lawfulBasis, 'consent')))
-		.all();
-	const consents = marketingPurposes
-		.map((p) => liveConsent(ctx, customerId, p.code, channel))
+		.where(and(eq(purpose.workspaceId, ctx.workspaceId), eq(purpose.directMarketing, true), eq(purpose.active, true), eq(purpose.lawfulBasis, 'consent'))));
+	const consents = (await mapInOrder(marketingPurposes, async (p) => await liveConsent(ctx, customerId, p.code, channel)))
 		.filter((c): c is Consent => c !== undefined && c.evidenceRef !== '');
 	if (consents.length === 0) return false;
 	const latestConsent = consents.map((c) => c.givenAt).sort().at(-1)!;
-	const objections = ctx.db
+	const objections = await dbAll(ctx.db
 		.select({ receivedAt: marketingObjection.receivedAt })
 		.from(marketingObjection)
 		.where(
@@ -294,8 +288,7 @@ export function mayMarket(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customer
 				eq(marketingObjection.customerId, customerId),
 				inArray(marketingObjection.channel, [channel, 'all'])
 			)
-		)
-		.all();
+		));
 	// Art 21(3): after an objection, no more direct marketing, unless the person later consents afresh.
 	return !objections.some((o) => o.receivedAt >= latestConsent);
 }

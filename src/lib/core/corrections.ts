@@ -6,7 +6,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { checkFieldValue } from './collection';
 import { requireCustomer } from './customers';
@@ -51,7 +51,7 @@ function auditAction(held: HeldValue, ordinary: 'customer.field.corrected', spec
  * The part every change shares: bump the value's version with the updates, write the field's
  * history (Art 5(1)(d): never overwrite silently) and the audit entry (field name, never the value).
  */
-function recordChange(
+async function recordChange(
 	ctx: CoreContext,
 	held: HeldValue,
 	change: {
@@ -60,10 +60,10 @@ function recordChange(
 		history: Omit<Parameters<typeof writeHistory>[1], 'held' | 'version'>;
 		details?: Record<string, boolean>;
 	}
-): FieldChange {
+): Promise<FieldChange> {
 	const version = held.version + 1;
-	updateHeldValue(ctx, held, { ...change.updates, version, updatedAt: ctx.clock() });
-	const history = writeHistory(ctx, { ...change.history, held, version });
+	await updateHeldValue(ctx, held, { ...change.updates, version, updatedAt: ctx.clock() });
+	const history = await writeHistory(ctx, { ...change.history, held, version });
 	appendAudit(ctx, {
 		action: change.action,
 		subjectType: 'customer',
@@ -79,26 +79,26 @@ function recordChange(
  * the old value, new value, who, when and why go to the field's history. A correction settles a
  * contest: the value's accuracy returns to "ok".
  */
-export function correctField(ctx: CoreContext, input: CorrectFieldInput): Result<FieldChange> {
+export async function correctField(ctx: CoreContext, input: CorrectFieldInput): Promise<Result<FieldChange>> {
 	const parsed = parseInput(correctFieldInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, field, newValue, requestId: request } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const customerRow = requireCustomer(ctx, customerId);
+	return await writeTransaction(ctx.db, async () => {
+		const customerRow = await requireCustomer(ctx, customerId);
 		if (!customerRow.ok) return customerRow;
-		const found = requireHeldValue(ctx, customerId, field);
+		const found = await requireHeldValue(ctx, customerId, field);
 		if (!found.ok) return found;
 		const held = found.value;
 		// UK GDPR Art 18(2), MLR 2017 reg 41: a restricted value, or one kept only for a legal hold, is not
 		// changed in servicing; a rectification request (Art 16) may still put it right.
 		const refusal = request === undefined ? servicingRefusal(held, 'correction') : null;
 		if (refusal) return err(refusal.code, refusal.message, 'field');
-		const minimumAge = findPurpose(ctx, held.purposeCode)?.minimumAge ?? undefined;
+		const minimumAge = (await findPurpose(ctx, held.purposeCode))?.minimumAge ?? undefined;
 		const checked = checkFieldValue(field, newValue, { today: ctx.clock().slice(0, 10), minimumAge });
 		if (!checked.ok) return checked;
 		if (checked.value.value === held.value) return err('field.unchanged', `The new ${field} is the same as the one on record`, 'newValue');
 		return ok(
-			recordChange(ctx, held, {
+			await recordChange(ctx, held, {
 				action: auditAction(held, 'customer.field.corrected', 'special-category.corrected'),
 				updates: { value: checked.value.value, normalised: checked.value.normalised, accuracy: 'ok' },
 				history: { change: 'corrected', oldValue: held.value, newValue: checked.value.value, reason: parsed.value.reason, requestId: request },
@@ -112,16 +112,16 @@ export function correctField(ctx: CoreContext, input: CorrectFieldInput): Result
  * Completes incomplete data with a supplementary statement (Art 16, second sentence). The value
  * itself stays; the statement is kept in the field's history and shown beside the value.
  */
-export function completeField(ctx: CoreContext, input: CompleteFieldInput): Result<FieldChange> {
+export async function completeField(ctx: CoreContext, input: CompleteFieldInput): Promise<Result<FieldChange>> {
 	const parsed = parseInput(completeFieldInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, field, statement, requestId: request } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const found = requireHeldValue(ctx, customerId, field);
+	return await writeTransaction(ctx.db, async () => {
+		const found = await requireHeldValue(ctx, customerId, field);
 		if (!found.ok) return found;
 		const held = found.value;
 		return ok(
-			recordChange(ctx, held, {
+			await recordChange(ctx, held, {
 				action: 'customer.field.completed',
 				history: { change: 'completed', newValue: statement, reason: 'supplementary statement (UK GDPR Art 16)', requestId: request }
 			})
@@ -136,26 +136,26 @@ const ACCURACY_MOVES = {
 } as const;
 
 /** Flags a value the person disputes as contested (Art 5(1)(d); Art 18(1)(a) allows restricting it while checked). */
-export function contestField(ctx: CoreContext, input: AccuracyInput): Result<FieldChange> {
-	return moveAccuracy(ctx, input, ACCURACY_MOVES.contest);
+export async function contestField(ctx: CoreContext, input: AccuracyInput): Promise<Result<FieldChange>> {
+	return await moveAccuracy(ctx, input, ACCURACY_MOVES.contest);
 }
 
 /** Records that a contested value was checked and found accurate: the contest is settled without a change. */
-export function confirmAccuracy(ctx: CoreContext, input: AccuracyInput): Result<FieldChange> {
-	return moveAccuracy(ctx, input, ACCURACY_MOVES.confirm);
+export async function confirmAccuracy(ctx: CoreContext, input: AccuracyInput): Promise<Result<FieldChange>> {
+	return await moveAccuracy(ctx, input, ACCURACY_MOVES.confirm);
 }
 
-function moveAccuracy(ctx: CoreContext, input: AccuracyInput, move: (typeof ACCURACY_MOVES)[keyof typeof ACCURACY_MOVES]): Result<FieldChange> {
+async function moveAccuracy(ctx: CoreContext, input: AccuracyInput, move: (typeof ACCURACY_MOVES)[keyof typeof ACCURACY_MOVES]): Promise<Result<FieldChange>> {
 	const parsed = parseInput(accuracyInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, field, requestId: request } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const found = requireHeldValue(ctx, customerId, field);
+	return await writeTransaction(ctx.db, async () => {
+		const found = await requireHeldValue(ctx, customerId, field);
 		if (!found.ok) return found;
 		const held = found.value;
 		if (held.accuracy !== move.from) return err(move.refused[0], `${field} ${move.refused[1]}`, 'field');
 		return ok(
-			recordChange(ctx, held, {
+			await recordChange(ctx, held, {
 				action: move.action,
 				updates: { accuracy: move.to },
 				history: { change: move.change, reason: parsed.value.reason, requestId: request }
@@ -169,11 +169,11 @@ function moveAccuracy(ctx: CoreContext, input: AccuracyInput, move: (typeof ACCU
  * restriction, hold and erasure, with who, when and why. Reading it is viewing the record, so it
  * is audited as "customer.viewed" (field names only).
  */
-export function fieldHistory(ctx: CoreContext, customerId: string, field?: string): Result<FieldHistoryEntry[]> {
-	return writeTransaction(ctx.db, () => {
-		const customerRow = requireCustomer(ctx, customerId);
+export async function fieldHistory(ctx: CoreContext, customerId: string, field?: string): Promise<Result<FieldHistoryEntry[]>> {
+	return await writeTransaction(ctx.db, async () => {
+		const customerRow = await requireCustomer(ctx, customerId);
 		if (!customerRow.ok) return customerRow;
-		const rows = fieldHistoryOf(ctx, customerId, field);
+		const rows = await fieldHistoryOf(ctx, customerId, field);
 		appendAudit(ctx, {
 			action: 'customer.viewed',
 			subjectType: 'customer',
@@ -190,13 +190,12 @@ export function fieldHistory(ctx: CoreContext, customerId: string, field?: strin
  * (and audited) through getCustomer — the training desk, whose audit chain must hold only what the
  * learner's recorded actions did, so that an attempt replays to the same chain.
  */
-export function fieldHistoryOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field?: string): FieldHistoryEntry[] {
+export async function fieldHistoryOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field?: string): Promise<FieldHistoryEntry[]> {
 	const conditions = [eq(customerFieldHistory.workspaceId, ctx.workspaceId), eq(customerFieldHistory.customerId, customerId)];
 	if (field !== undefined) conditions.push(eq(customerFieldHistory.field, field));
-	return ctx.db
+	return await dbAll(ctx.db
 		.select()
 		.from(customerFieldHistory)
 		.where(and(...conditions))
-		.orderBy(asc(customerFieldHistory.at), sql`rowid`)
-		.all();
+		.orderBy(asc(customerFieldHistory.at), sql`rowid`));
 }

@@ -12,7 +12,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbAll, dbGet, dbRun, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { checkFieldValue } from './collection';
 import { parseInput } from './input';
@@ -118,10 +118,10 @@ interface PlannedValue {
 	condition: z.output<typeof conditionInput>;
 }
 
-function stated(ctx: CoreContext, codes: string[]): Result<Purpose[]> {
+async function stated(ctx: CoreContext, codes: string[]): Promise<Result<Purpose[]>> {
 	const found: Purpose[] = [];
 	for (const [index, code] of codes.entries()) {
-		const p = findPurpose(ctx, code);
+		const p = await findPurpose(ctx, code);
 		if (!p) return err('purpose.not-found', `No purpose "${code}"`, `purposeCodes.${index}`);
 		// A retired purpose is no longer a purpose the organisation collects for (Art 5(1)(b)).
 		if (!p.active) return err('purpose.retired', `The purpose “${p.name}” is retired`, `purposeCodes.${index}`);
@@ -131,8 +131,8 @@ function stated(ctx: CoreContext, codes: string[]): Result<Purpose[]> {
 }
 
 /** The category of a field no stated purpose needs: the catalogue's or any purpose's, else identity. */
-function fallbackCategory(ctx: CoreContext, field: string): FieldCategory {
-	for (const p of ctx.db.select({ fieldCategories: purpose.fieldCategories }).from(purpose).where(eq(purpose.workspaceId, ctx.workspaceId)).all()) {
+async function fallbackCategory(ctx: CoreContext, field: string): Promise<FieldCategory> {
+	for (const p of await dbAll(ctx.db.select({ fieldCategories: purpose.fieldCategories }).from(purpose).where(eq(purpose.workspaceId, ctx.workspaceId)))) {
 		const category = categoryOfField(p, field);
 		if (category !== undefined) return category;
 	}
@@ -143,18 +143,18 @@ function fallbackCategory(ctx: CoreContext, field: string): FieldCategory {
  * Validates every offered value, then checks minimisation and the conditions for special category
  * and criminal-offence data through the policy. Must run inside the operation's transaction.
  */
-function planCollection(
+async function planCollection(
 	ctx: CoreContext,
 	customerId: string,
 	input: CollectionInput,
 	/** Fields the customer already has; undefined for a new customer. */
 	existing: ReadonlySet<string> | undefined
-): Result<{ planned: PlannedValue[]; findingIds: string[] }, CollectionError> {
+): Promise<Result<{ planned: PlannedValue[]; findingIds: string[] }, CollectionError>> {
 	const existingFields = existing ?? new Set<string>();
 	// A new customer refused in enforce mode never exists, so its refusals name no subject.
-	const mode = ctx.db.select({ policyMode: workspace.policyMode }).from(workspace).where(eq(workspace.id, ctx.workspaceId)).get()?.policyMode;
+	const mode = (await dbGet(ctx.db.select({ policyMode: workspace.policyMode }).from(workspace).where(eq(workspace.id, ctx.workspaceId))))?.policyMode;
 	const about = existing !== undefined || mode === 'record' ? { subjectType: 'customer' as const, subject: customerId } : {};
-	const purposesStated = stated(ctx, input.purposeCodes);
+	const purposesStated = await stated(ctx, input.purposeCodes);
 	if (!purposesStated.ok) return purposesStated;
 	const statedPurposes = purposesStated.value;
 	const today = ctx.clock().slice(0, 10);
@@ -192,11 +192,10 @@ function planCollection(
 	}
 
 	const rules = new Map(
-		ctx.db
+		(await dbAll(ctx.db
 			.select()
 			.from(retentionRule)
-			.where(and(eq(retentionRule.workspaceId, ctx.workspaceId), inArray(retentionRule.id, statedPurposes.map((p) => p.retentionRuleId))))
-			.all()
+			.where(and(eq(retentionRule.workspaceId, ctx.workspaceId), inArray(retentionRule.id, statedPurposes.map((p) => p.retentionRuleId))))))
 			.map((r) => [r.id, r])
 	);
 	const planned: PlannedValue[] = [];
@@ -206,7 +205,7 @@ function planCollection(
 		const condition = input.conditions[field] ?? { schedule1Condition: '' };
 		if (!needing) {
 			// UK GDPR Art 5(1)(c): adequate, relevant and limited to what is necessary for the purposes.
-			const decision = applyPolicy(ctx, {
+			const decision = await applyPolicy(ctx, {
 				code: 'minimisation.no-purpose',
 				rule: 'UK GDPR Art 5(1)(c)',
 				message: `No stated purpose needs ${field}`,
@@ -219,11 +218,11 @@ function planCollection(
 			findingIds.push(decision.value.id);
 		}
 		const owner = needing ?? statedPurposes[0]!;
-		const category = needing ? categoryOfField(needing, field)! : fallbackCategory(ctx, field);
+		const category = needing ? categoryOfField(needing, field)! : await fallbackCategory(ctx, field);
 		if (isSpecial(category)) {
 			if (condition.art9Condition === undefined) {
 				// UK GDPR Art 9(1): special category data is prohibited unless an Art 9(2) condition applies.
-				const decision = applyPolicy(ctx, {
+				const decision = await applyPolicy(ctx, {
 					code: 'special-category.no-condition',
 					rule: 'UK GDPR Art 9(1)',
 					message: `${field} is special category data (${category}) and no Art 9(2) condition was recorded`,
@@ -236,7 +235,7 @@ function planCollection(
 				findingIds.push(decision.value.id);
 			} else if (NEEDS_SCHEDULE_1.has(condition.art9Condition) && condition.schedule1Condition === '') {
 				// DPA 2018 s10(2)-(3): this Art 9(2) condition needs a Schedule 1 condition as well.
-				const decision = applyPolicy(ctx, {
+				const decision = await applyPolicy(ctx, {
 					code: 'special-category.no-schedule1-condition',
 					rule: 'DPA 2018 s10, Sch 1',
 					message: `${field}: the condition ${condition.art9Condition} needs a DPA 2018 Schedule 1 condition`,
@@ -250,7 +249,7 @@ function planCollection(
 			}
 		} else if (category === 'criminal-offence' && condition.schedule1Condition === '') {
 			// UK GDPR Art 10, DPA 2018 s10(5): criminal-offence data only under a Schedule 1 condition.
-			const decision = applyPolicy(ctx, {
+			const decision = await applyPolicy(ctx, {
 				code: 'criminal-offence.no-condition',
 				rule: 'UK GDPR Art 10; DPA 2018 s10(5)',
 				message: `${field} is criminal-offence data and no Schedule 1 condition was recorded`,
@@ -269,7 +268,7 @@ function planCollection(
 }
 
 /** Writes planned values, their "recorded" history rows and the special-category audit entries. */
-function storeValues(ctx: CoreContext, customerId: string, input: CollectionInput, planned: PlannedValue[]): void {
+async function storeValues(ctx: CoreContext, customerId: string, input: CollectionInput, planned: PlannedValue[]): Promise<void> {
 	const now = ctx.clock();
 	for (const p of planned) {
 		const common = {
@@ -292,10 +291,10 @@ function storeValues(ctx: CoreContext, customerId: string, input: CollectionInpu
 		let kind: HeldValue['kind'];
 		if (isOrdinary(p.category)) {
 			kind = 'ordinary';
-			ctx.db.insert(customerField).values({ ...common, category: p.category, normalised: p.normalised }).run();
+			await dbRun(ctx.db.insert(customerField).values({ ...common, category: p.category, normalised: p.normalised }));
 		} else if (p.category === 'criminal-offence') {
 			kind = 'criminal-offence';
-			ctx.db.insert(criminalOffenceValue).values({ ...common, schedule1Condition: p.condition.schedule1Condition }).run();
+			await dbRun(ctx.db.insert(criminalOffenceValue).values({ ...common, schedule1Condition: p.condition.schedule1Condition }));
 			appendAudit(ctx, {
 				action: 'criminal-offence.recorded',
 				subjectType: 'customer',
@@ -305,7 +304,7 @@ function storeValues(ctx: CoreContext, customerId: string, input: CollectionInpu
 			});
 		} else {
 			kind = 'special-category';
-			ctx.db
+			await dbRun(ctx.db
 				.insert(specialCategoryValue)
 				.values({
 					...common,
@@ -313,8 +312,7 @@ function storeValues(ctx: CoreContext, customerId: string, input: CollectionInpu
 					// Record mode only: no condition was given, and the finding says so.
 					art9Condition: p.condition.art9Condition ?? ('' as (typeof ART9_CONDITIONS)[number]),
 					schedule1Condition: p.condition.schedule1Condition
-				})
-				.run();
+				}));
 			appendAudit(ctx, {
 				action: 'special-category.recorded',
 				subjectType: 'customer',
@@ -328,7 +326,7 @@ function storeValues(ctx: CoreContext, customerId: string, input: CollectionInpu
 				}
 			});
 		}
-		writeHistory(ctx, {
+		await writeHistory(ctx, {
 			held: { kind, id: common.id, customerId, field: p.field },
 			change: 'recorded',
 			newValue: p.value,
@@ -343,17 +341,17 @@ function storeValues(ctx: CoreContext, customerId: string, input: CollectionInpu
  * fields per stated purpose, minimisation, and conditions for special category and criminal-offence
  * data. Each value gets its purpose, basis, source, collection time and retention.
  */
-export function recordCustomer(ctx: CoreContext, input: RecordCustomerInput): Result<RecordedCustomer, CollectionError> {
+export async function recordCustomer(ctx: CoreContext, input: RecordCustomerInput): Promise<Result<RecordedCustomer, CollectionError>> {
 	const parsed = parseInput(recordCustomerInput, input);
 	if (!parsed.ok) return parsed;
 	const { reference, ...collection } = parsed.value;
-	return writeTransaction(ctx.db, () => {
+	return await writeTransaction(ctx.db, async () => {
 		const customerId = ctx.ids();
-		const assigned = reference ?? nextReference(ctx);
-		if (ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, assigned))).get()) {
+		const assigned = reference ?? await nextReference(ctx);
+		if (await dbGet(ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, assigned))))) {
 			return err('customer.reference-exists', `A customer with reference ${assigned} already exists`, 'reference');
 		}
-		const plan = planCollection(ctx, customerId, collection, undefined);
+		const plan = await planCollection(ctx, customerId, collection, undefined);
 		if (!plan.ok) return plan;
 		const row: Customer = {
 			id: customerId,
@@ -365,8 +363,8 @@ export function recordCustomer(ctx: CoreContext, input: RecordCustomerInput): Re
 			suppressed: false,
 			suppressedAt: null
 		};
-		ctx.db.insert(customer).values(row).run();
-		storeValues(ctx, customerId, collection, plan.value.planned);
+		await dbRun(ctx.db.insert(customer).values(row));
+		await storeValues(ctx, customerId, collection, plan.value.planned);
 		appendAudit(ctx, {
 			action: 'customer.recorded',
 			subjectType: 'customer',
@@ -384,21 +382,21 @@ export function recordCustomer(ctx: CoreContext, input: RecordCustomerInput): Re
 }
 
 /** Adds fields to an existing customer, with the same checks as at collection. */
-export function addCustomerFields(
+export async function addCustomerFields(
 	ctx: CoreContext,
 	input: AddFieldsInput
-): Result<{ recordedFields: string[]; findingIds: string[] }, CollectionError> {
+): Promise<Result<{ recordedFields: string[]; findingIds: string[] }, CollectionError>> {
 	const parsed = parseInput(addFieldsInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, ...collection } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const current = findCustomer(ctx, customerId);
+	return await writeTransaction(ctx.db, async () => {
+		const current = await findCustomer(ctx, customerId);
 		if (!current) return err('customer.not-found', `No customer ${customerId}`, 'customerId');
 		if (current.erasedAt !== null) return err('customer.erased', 'This person’s data was erased: they are on the suppression list', 'customerId');
-		const existing = new Set(heldValues(ctx, customerId).map((h) => h.field));
-		const plan = planCollection(ctx, customerId, collection, existing);
+		const existing = new Set((await heldValues(ctx, customerId)).map((h) => h.field));
+		const plan = await planCollection(ctx, customerId, collection, existing);
 		if (!plan.ok) return plan;
-		storeValues(ctx, customerId, collection, plan.value.planned);
+		await storeValues(ctx, customerId, collection, plan.value.planned);
 		for (const p of plan.value.planned) {
 			appendAudit(ctx, {
 				action: 'customer.field.recorded',
@@ -412,37 +410,35 @@ export function addCustomerFields(
 	});
 }
 
-function nextReference(ctx: CoreContext): string {
-	const row = ctx.db
+async function nextReference(ctx: CoreContext): Promise<string> {
+	const row = await dbGet(ctx.db
 		.select({ count: sql<number>`count(*)` })
 		.from(customer)
-		.where(eq(customer.workspaceId, ctx.workspaceId))
-		.get();
+		.where(eq(customer.workspaceId, ctx.workspaceId)));
 	let n = 100_001 + (row?.count ?? 0);
-	while (ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, `ACC-${n}`))).get()) n++;
+	while (await dbGet(ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, `ACC-${n}`))))) n++;
 	return `ACC-${n}`;
 }
 
-export function findCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Customer | undefined {
-	return ctx.db.select().from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))).get();
+export async function findCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<Customer | undefined> {
+	return await dbGet(ctx.db.select().from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))));
 }
 
-export function findCustomerByReference(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, reference: string): Customer | undefined {
-	return ctx.db
+export async function findCustomerByReference(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, reference: string): Promise<Customer | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(customer)
-		.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, reference.trim().toUpperCase())))
-		.get();
+		.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, reference.trim().toUpperCase()))));
 }
 
 /** Whether the workspace holds this customer (a check that reads no personal data). */
-export function customerExists(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): boolean {
-	return ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))).get() !== undefined;
+export async function customerExists(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<boolean> {
+	return await dbGet(ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId)))) !== undefined;
 }
 
 /** Loads a customer inside an operation, as a typed error when there is none. */
-export function requireCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Result<Customer> {
-	const found = findCustomer(ctx, customerId);
+export async function requireCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<Result<Customer>> {
+	const found = await findCustomer(ctx, customerId);
 	return found ? ok(found) : err('customer.not-found', `No customer ${customerId}`, 'customerId');
 }
 
@@ -450,14 +446,14 @@ export function requireCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, cu
  * Records that the customer relationship ended (the account closed): retention periods that run
  * from the end of the relationship start now (e.g. MLR 2017 reg 40: five years from the end).
  */
-export function endRelationship(ctx: CoreContext, customerId: string): Result<Customer & { datedValues: number }> {
-	return writeTransaction(ctx.db, () => {
-		const person = requireCustomer(ctx, customerId);
+export async function endRelationship(ctx: CoreContext, customerId: string): Promise<Result<Customer & { datedValues: number }>> {
+	return await writeTransaction(ctx.db, async () => {
+		const person = await requireCustomer(ctx, customerId);
 		if (!person.ok) return person;
 		if (person.value.relationshipEndedAt !== null) return err('customer.relationship-ended', 'The relationship has already ended', 'customerId');
 		const now = ctx.clock();
-		ctx.db.update(customer).set({ relationshipEndedAt: now }).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))).run();
-		const datedValues = startRetentionPeriod(ctx, customerId, 'relationship-ended', now);
+		await dbRun(ctx.db.update(customer).set({ relationshipEndedAt: now }).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))));
+		const datedValues = await startRetentionPeriod(ctx, customerId, 'relationship-ended', now);
 		appendAudit(ctx, { action: 'customer.relationship.ended', subjectType: 'customer', subject: customerId, details: { datedValues } });
 		return ok({ ...person.value, relationshipEndedAt: now, datedValues });
 	});
@@ -475,13 +471,13 @@ const readBackInput = z.object({
  * Records that recorded details were read back to the person who supplied them, for accuracy
  * (UK GDPR Art 5(1)(d)): a confirmation with the data subject, not a disclosure.
  */
-export function readBack(ctx: CoreContext, customerId: string, fields: string[], context: { verificationId?: string; interactionId?: string } = {}): Result<{ fields: string[] }> {
+export async function readBack(ctx: CoreContext, customerId: string, fields: string[], context: { verificationId?: string; interactionId?: string } = {}): Promise<Result<{ fields: string[] }>> {
 	const parsed = parseInput(readBackInput, { customerId, fields, ...context });
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const person = requireCustomer(ctx, customerId);
+	return await writeTransaction(ctx.db, async () => {
+		const person = await requireCustomer(ctx, customerId);
 		if (!person.ok) return person;
-		const held = new Map(heldValues(ctx, customerId).map((h) => [h.field, h]));
+		const held = new Map((await heldValues(ctx, customerId)).map((h) => [h.field, h]));
 		for (const field of parsed.value.fields) {
 			const value = held.get(field);
 			if (!value || value.value === null) return err('field.not-found', `Customer ${customerId} has no ${field} on record`, 'fields');
@@ -540,16 +536,16 @@ export interface CustomerView {
  * (UK GDPR Art 5(1)(b)-(c)). Restricted values are marked and withheld. Audited as
  * "customer.viewed" with the field names shown (and "special-category.viewed" where any are).
  */
-export function getCustomer(ctx: CoreContext, customerId: string, options: { purposeCode: string }): Result<CustomerView> {
-	return writeTransaction(ctx.db, () => {
-		const person = requireCustomer(ctx, customerId);
+export async function getCustomer(ctx: CoreContext, customerId: string, options: { purposeCode: string }): Promise<Result<CustomerView>> {
+	return await writeTransaction(ctx.db, async () => {
+		const person = await requireCustomer(ctx, customerId);
 		if (!person.ok) return person;
-		const p = findPurpose(ctx, options.purposeCode);
+		const p = await findPurpose(ctx, options.purposeCode);
 		if (!p || !p.active) return err('purpose.not-found', `No active purpose "${options.purposeCode}"`, 'purposeCode');
 		const needed = new Set(p.fields);
-		const values = heldValues(ctx, customerId).filter((h) => needed.has(h.field));
+		const values = (await heldValues(ctx, customerId)).filter((h) => needed.has(h.field));
 		const statements = new Map<string, string[]>();
-		for (const row of ctx.db
+		for (const row of await dbAll(ctx.db
 			.select({ valueId: customerFieldHistory.valueId, newValue: customerFieldHistory.newValue })
 			.from(customerFieldHistory)
 			.where(
@@ -559,8 +555,7 @@ export function getCustomer(ctx: CoreContext, customerId: string, options: { pur
 					eq(customerFieldHistory.change, 'completed')
 				)
 			)
-			.orderBy(customerFieldHistory.at)
-			.all()) {
+			.orderBy(customerFieldHistory.at))) {
 			if (row.newValue !== null) statements.set(row.valueId, [...(statements.get(row.valueId) ?? []), row.newValue]);
 		}
 		const fields: ShownField[] = values.map((h) => {

@@ -3,7 +3,10 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MIGRATIONS_FOLDER, openDatabase } from './database';
+import { eq } from 'drizzle-orm';
+import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
+import fc from 'fast-check';
+import { DEFAULT_MIGRATIONS_FOLDER, dbGet, dbRun, inTransaction, openDatabase, writeTransaction, type Db } from './database';
 
 describe('openDatabase', () => {
 	it('creates the database, its WAL and shared-memory files readable by their owner only, and narrows an existing file', () => {
@@ -56,5 +59,88 @@ describe('openDatabase', () => {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
+	});
+});
+
+describe('writeTransaction and the statements outside it', () => {
+	function counterDb(): Db {
+		const db = openDatabase(':memory:', { migrate: false });
+		db.$client.exec('CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counter VALUES (1, 0);');
+		return db;
+	}
+	const counterTable = sqliteTable('counter', { id: integer('id').primaryKey(), n: integer('n').notNull() });
+	const valueOf = async (db: Db) => (await dbGet(db.select().from(counterTable).where(eq(counterTable.id, 1))))!.n;
+	/** Lets every other queued continuation run, as another request's would between two statements. */
+	const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+	it('keeps concurrent read-modify-write transactions from losing an update, whatever they await in between', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 12 }), async (pauses) => {
+				const db = counterDb();
+				await Promise.all(
+					pauses.map((pause) =>
+						writeTransaction(db, async () => {
+							const n = await valueOf(db);
+							for (let i = 0; i < pause; i++) await yieldToOthers();
+							await dbRun(db.update(counterTable).set({ n: n + 1 }).where(eq(counterTable.id, 1)));
+						})
+					)
+				);
+				expect(await valueOf(db)).toBe(pauses.length);
+			}),
+			{ numRuns: 30 }
+		);
+	});
+
+	it('never lets a statement outside a transaction read another request’s uncommitted writes', async () => {
+		const db = counterDb();
+		const seen: number[] = [];
+		const writer = writeTransaction(db, async () => {
+			await dbRun(db.update(counterTable).set({ n: 99 }).where(eq(counterTable.id, 1)));
+			await yieldToOthers();
+			throw new Error('rolled back');
+		});
+		// Another request reads while the writer is open: it waits, and sees the rolled-back state.
+		const reader = (async () => {
+			await yieldToOthers();
+			seen.push(await valueOf(db));
+		})();
+		await expect(writer).rejects.toThrow('rolled back');
+		await reader;
+		expect(seen).toEqual([0]);
+		expect(inTransaction()).toBe(false);
+	});
+
+	it('makes a write outside a transaction wait for the open one, not join it', async () => {
+		const db = counterDb();
+		const writer = writeTransaction(db, async () => {
+			await dbRun(db.update(counterTable).set({ n: 1 }).where(eq(counterTable.id, 1)));
+			await yieldToOthers();
+			throw new Error('rolled back');
+		});
+		const outside = (async () => {
+			await yieldToOthers();
+			await dbRun(db.update(counterTable).set({ n: 7 }).where(eq(counterTable.id, 1)));
+		})();
+		await expect(writer).rejects.toThrow('rolled back');
+		await outside;
+		// Had the outside write joined the transaction, the rollback would have taken it too.
+		expect(await valueOf(db)).toBe(7);
+	});
+
+	it('runs a transaction begun inside another as a savepoint: its failure undoes only its own writes', async () => {
+		const db = counterDb();
+		await writeTransaction(db, async () => {
+			await dbRun(db.update(counterTable).set({ n: 1 }).where(eq(counterTable.id, 1)));
+			await expect(
+				writeTransaction(db, async () => {
+					await dbRun(db.update(counterTable).set({ n: 2 }).where(eq(counterTable.id, 1)));
+					throw new Error('inner');
+				})
+			).rejects.toThrow('inner');
+			expect(await valueOf(db)).toBe(1);
+		});
+		expect(await valueOf(db)).toBe(1);
+		expect(db.$client.inTransaction).toBe(false);
 	});
 });

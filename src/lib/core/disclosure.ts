@@ -24,7 +24,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbGet, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { insertBreach, type Breach } from './breaches';
 import { requireCustomer } from './customers';
@@ -119,10 +119,10 @@ export interface DisclosureProblem {
 }
 
 /** Supplies a customer's data to a recipient, logging it; see the module comment for the routes. */
-export function disclose(ctx: CoreContext, input: DiscloseInput): Result<DisclosureOutcome> {
+export async function disclose(ctx: CoreContext, input: DiscloseInput): Promise<Result<DisclosureOutcome>> {
 	const parsed = parseInput(discloseInput, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => recordDisclosure(ctx, parsed.value, 'supplied'));
+	return await writeTransaction(ctx.db, async () => await recordDisclosure(ctx, parsed.value, 'supplied'));
 }
 
 /**
@@ -130,26 +130,26 @@ export function disclose(ctx: CoreContext, input: DiscloseInput): Result<Disclos
  * read-out during verification, a SAR response): decides the route, applies policy, logs the
  * disclosure, and opens a breach when it is unauthorised.
  */
-export function recordDisclosure(
+export async function recordDisclosure(
 	ctx: CoreContext,
 	v: ParsedDiscloseInput,
 	manner: (typeof DISCLOSURE_MANNERS)[number]
-): Result<DisclosureOutcome> {
-	const customer = requireCustomer(ctx, v.customerId);
+): Promise<Result<DisclosureOutcome>> {
+	const customer = await requireCustomer(ctx, v.customerId);
 	if (!customer.ok) return customer;
 	const fields = [...new Set(v.fields)];
-	const held = new Map(heldValues(ctx, v.customerId).filter((h) => h.value !== null).map((h) => [h.field, h]));
+	const held = new Map((await heldValues(ctx, v.customerId)).filter((h) => h.value !== null).map((h) => [h.field, h]));
 	const notHeld = fields.filter((f) => !held.has(f));
 	if (notHeld.length > 0) {
 		return err('disclosure.field-not-held', `No value is held for ${listed(notHeld.map(inWords))}: nothing to disclose`, 'fields');
 	}
 	const values = fields.map((f) => held.get(f)!);
 	const categories = [...new Set(values.map((h) => h.category))];
-	const decision = decideRoute(ctx, v, values, categories);
+	const decision = await decideRoute(ctx, v, values, categories);
 
 	if (decision.problems.length > 0) {
 		const first = decision.problems[0]!;
-		const policy = applyPolicy(ctx, {
+		const policy = await applyPolicy(ctx, {
 			code: first.code,
 			rule: first.rule,
 			message: decision.problems.map((p) => p.message).join('; '),
@@ -215,7 +215,7 @@ export function recordDisclosure(
 		breachId: null,
 		disclosedAt: ctx.clock()
 	};
-	ctx.db.insert(disclosure).values(row).run();
+	await dbRun(ctx.db.insert(disclosure).values(row));
 
 	if (decision.route === 'colleague-need-to-know') {
 		appendAudit(ctx, {
@@ -249,7 +249,7 @@ export function recordDisclosure(
 
 	let breachRow: Breach | null = null;
 	if (!authorised) {
-		breachRow = insertBreach(ctx, {
+		breachRow = await insertBreach(ctx, {
 			awareAt: row.disclosedAt,
 			occurredAt: row.disclosedAt,
 			description: unauthorisedDescription(row, decision.problems),
@@ -263,11 +263,10 @@ export function recordDisclosure(
 			sourceDisclosureId: row.id
 		});
 		row.breachId = breachRow.id;
-		ctx.db
+		await dbRun(ctx.db
 			.update(disclosure)
 			.set({ breachId: breachRow.id })
-			.where(and(eq(disclosure.workspaceId, ctx.workspaceId), eq(disclosure.id, row.id)))
-			.run();
+			.where(and(eq(disclosure.workspaceId, ctx.workspaceId), eq(disclosure.id, row.id))));
 	}
 
 	appendAudit(ctx, {
@@ -320,7 +319,7 @@ interface RouteDecision {
 
 const UNAUTHORISED_RULE = 'UK GDPR Art 5(1)(f), Art 4(12); DPA 2018 s170';
 
-function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue[], categories: string[]): RouteDecision {
+async function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue[], categories: string[]): Promise<RouteDecision> {
 	const problems: DisclosureProblem[] = [];
 	const fields = values.map((h) => h.field);
 	const decision: RouteDecision = {
@@ -333,14 +332,14 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 		thirdPartyName: null,
 		directoryEntry: null
 	};
-	const verification = v.verificationId === undefined ? undefined : findAttempt(ctx, v.verificationId);
+	const verification = v.verificationId === undefined ? undefined : await findAttempt(ctx, v.verificationId);
 	const describeVerification = (attempt: VerificationAttempt) => {
 		decision.verification = attempt;
 		const how = `${attempt.method}${attempt.itemsMatched.length > 0 ? ` (matched: ${attempt.itemsMatched.join(', ')})` : ''}`;
 		decision.verifiedHow = v.recipient.verifiedHow === '' ? how : `${how}; ${v.recipient.verifiedHow}`;
 	};
-	const requireVerified = (requesterType: string, thirdPartyId?: string) => {
-		const check = verificationProblem(ctx, verification, { customerId: v.customerId, requesterType, thirdPartyId, requestId: v.requestId, interactionId: v.interactionId });
+	const requireVerified = async (requesterType: string, thirdPartyId?: string) => {
+		const check = await verificationProblem(ctx, verification, { customerId: v.customerId, requesterType, thirdPartyId, requestId: v.requestId, interactionId: v.interactionId });
 		if (check === null) describeVerification(verification!);
 		else problems.push(check);
 	};
@@ -360,7 +359,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 		if (v.recipient.type === 'data-subject') {
 			problems.push({ code: 'disclosure.exemption-misused', rule: exemption.citation, message: 'An exemption is not needed to give people their own data' });
 		}
-		requireVerified(v.recipient.type);
+		await requireVerified(v.recipient.type);
 		if (v.prejudiceTest.length < PREJUDICE_TEST_MIN) {
 			problems.push({
 				code: 'disclosure.prejudice-test-missing',
@@ -383,13 +382,13 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 	} else if (v.recipient.type === 'data-subject') {
 		decision.route = 'verified-data-subject';
 		decision.basis = 'the data subject’s own data';
-		requireVerified('data-subject');
+		await requireVerified('data-subject');
 	} else if (v.recipient.type === 'authorised-third-party') {
 		decision.route = 'authorised-third-party';
 		if (v.recipient.thirdPartyId === undefined) {
 			problems.push({ code: 'disclosure.no-authority', rule: UNAUTHORISED_RULE, message: 'No third party on file was named' });
 		} else {
-			const row = getThirdParty(ctx, v.recipient.thirdPartyId);
+			const row = await getThirdParty(ctx, v.recipient.thirdPartyId);
 			const check = authorityCovers(row, {
 				customerId: v.customerId,
 				thirdPartyId: v.recipient.thirdPartyId,
@@ -405,16 +404,16 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 			if (!check.authorised) {
 				problems.push({ code: 'disclosure.no-authority', rule: UNAUTHORISED_RULE, message: `The authority on file does not cover this (${check.gaps.map(inWords).join(', ')})` });
 			}
-			requireVerified('authorised-third-party', v.recipient.thirdPartyId);
+			await requireVerified('authorised-third-party', v.recipient.thirdPartyId);
 		}
 	} else if (v.recipient.type === 'colleague' || v.recipient.directoryCode !== undefined) {
 		decision.route = 'colleague-need-to-know';
-		const entry = v.recipient.directoryCode === undefined ? undefined : findDirectoryEntry(ctx, v.recipient.directoryCode);
+		const entry = v.recipient.directoryCode === undefined ? undefined : await findDirectoryEntry(ctx, v.recipient.directoryCode);
 		if (v.recipient.directoryCode !== undefined && !entry) {
 			problems.push({ code: 'disclosure.recipient-unknown', rule: 'UK GDPR Art 5(1)(f), Art 32', message: `No team or body “${v.recipient.directoryCode}” is in the directory` });
 		}
 		decision.directoryEntry = entry ?? null;
-		const purpose = v.purposeCode === undefined ? undefined : findPurpose(ctx, v.purposeCode);
+		const purpose = v.purposeCode === undefined ? undefined : await findPurpose(ctx, v.purposeCode);
 		if (!purpose || !purpose.active) {
 			problems.push({ code: 'disclosure.no-purpose', rule: 'UK GDPR Art 5(1)(b)', message: 'A colleague must state an active purpose that needs the data' });
 		} else {
@@ -439,7 +438,7 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 							: `${entry.name} may not receive ${listed(notAllowed.map(inWords))} for the purpose “${purpose.name}”`
 					});
 				}
-			} else if (v.recipient.directoryCode === undefined && directoryEntries(ctx).length > 0) {
+			} else if (v.recipient.directoryCode === undefined && (await directoryEntries(ctx)).length > 0) {
 				// Where the organisation keeps a directory, it alone entitles: a role typed in is not matched against anything.
 				problems.push({
 					code: 'disclosure.recipient-not-in-directory',
@@ -479,11 +478,11 @@ function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: HeldValue
 	return decision;
 }
 
-function verificationProblem(
+async function verificationProblem(
 	ctx: CoreContext,
 	attempt: VerificationAttempt | undefined,
 	want: { customerId: string; requesterType: string; thirdPartyId?: string; requestId?: string; interactionId?: string }
-): DisclosureProblem | null {
+): Promise<DisclosureProblem | null> {
 	const problem = (message: string): DisclosureProblem => ({ code: 'disclosure.unverified', rule: UNAUTHORISED_RULE, message });
 	if (!attempt) return problem('The recipient has not been verified');
 	if (attempt.outcome !== 'verified') return problem('The recipient’s verification did not succeed');
@@ -497,11 +496,10 @@ function verificationProblem(
 	const forThisRequest =
 		want.requestId !== undefined &&
 		(attempt.requestId === want.requestId ||
-			ctx.db
+			await dbGet(ctx.db
 				.select({ id: rightsRequest.id })
 				.from(rightsRequest)
-				.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, want.requestId), eq(rightsRequest.verificationAttemptId, attempt.id)))
-				.get() !== undefined);
+				.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, want.requestId), eq(rightsRequest.verificationAttemptId, attempt.id)))) !== undefined);
 	const ageMinutes = (Date.parse(ctx.clock()) - Date.parse(attempt.attemptedAt)) / 60_000;
 	if (!forThisRequest && ageMinutes > VERIFICATION_POLICY.validForMinutes) {
 		return problem(`The verification is more than ${VERIFICATION_POLICY.validForMinutes} minutes old`);
@@ -509,12 +507,11 @@ function verificationProblem(
 	return null;
 }
 
-function findAttempt(ctx: CoreContext, id: string): VerificationAttempt | undefined {
-	return ctx.db
+async function findAttempt(ctx: CoreContext, id: string): Promise<VerificationAttempt | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(verificationAttempt)
-		.where(and(eq(verificationAttempt.workspaceId, ctx.workspaceId), eq(verificationAttempt.id, id)))
-		.get();
+		.where(and(eq(verificationAttempt.workspaceId, ctx.workspaceId), eq(verificationAttempt.id, id))));
 }
 
 function citationOf(basis: (typeof DISCLOSURE_BASES)[number]): string {
@@ -555,16 +552,15 @@ function article(noun: string): string {
 }
 
 /** A customer's disclosure log, oldest first: feeds a SAR's recipients and Art 19 notifications. */
-export function disclosuresOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Disclosure[] {
-	return ctx.db
+export async function disclosuresOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<Disclosure[]> {
+	return await dbAll(ctx.db
 		.select()
 		.from(disclosure)
 		.where(and(eq(disclosure.workspaceId, ctx.workspaceId), eq(disclosure.customerId, customerId)))
-		.orderBy(disclosure.disclosedAt, sql`rowid`)
-		.all();
+		.orderBy(disclosure.disclosedAt, sql`rowid`));
 }
 
 /** The workspace's whole disclosure log, oldest first. */
-export function disclosureLog(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Disclosure[] {
-	return ctx.db.select().from(disclosure).where(eq(disclosure.workspaceId, ctx.workspaceId)).orderBy(disclosure.disclosedAt, sql`rowid`).all();
+export async function disclosureLog(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Disclosure[]> {
+	return await dbAll(ctx.db.select().from(disclosure).where(eq(disclosure.workspaceId, ctx.workspaceId)).orderBy(disclosure.disclosedAt, sql`rowid`));
 }

@@ -5,10 +5,11 @@
  * stored; Art 18(1)(c): the person may need it kept for their legal claims). The run is logged by
  * category and count, never by value: what it disposed of, and what it kept and why.
  */
+import { mapInOrder } from './in-order';
 import { and, isNotNull, isNull, lt, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbAll, dbRun, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { disposeOfValue } from './erasure';
 import { findHeldValue } from './held-values';
@@ -27,14 +28,14 @@ const runDisposalInput = z.object({
 export type RunDisposalInput = z.input<typeof runDisposalInput>;
 
 /** Finds what has passed retain-until in the workspace and disposes of it, all in one transaction. */
-export function runDisposal(ctx: CoreContext, input: RunDisposalInput): Result<DisposalRun> {
+export async function runDisposal(ctx: CoreContext, input: RunDisposalInput): Promise<Result<DisposalRun>> {
 	const parsed = parseInput(runDisposalInput, input);
 	if (!parsed.ok) return parsed;
 	const { asOf } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const rules = new Map(retentionRules(ctx).map((r) => [r.id, r]));
-		const due = [customerField, specialCategoryValue, criminalOffenceValue].flatMap((table) =>
-			ctx.db
+	return await writeTransaction(ctx.db, async () => {
+		const rules = new Map((await retentionRules(ctx)).map((r) => [r.id, r]));
+		const due = (await mapInOrder([customerField, specialCategoryValue, criminalOffenceValue], async (table) =>
+			await dbAll(ctx.db
 				.select({ customerId: table.customerId, field: table.field })
 				.from(table)
 				.where(
@@ -45,12 +46,11 @@ export function runDisposal(ctx: CoreContext, input: RunDisposalInput): Result<D
 						isNull(table.erasedAt),
 						isNull(table.anonymisedAt)
 					)
-				)
-				.all()
-		);
+				))
+		)).flat();
 		const counts: DisposalCounts = {};
 		for (const { customerId, field } of due) {
-			const held = findHeldValue(ctx, customerId, field);
+			const held = await findHeldValue(ctx, customerId, field);
 			if (!held) continue;
 			const rule = rules.get(held.retentionRuleId);
 			const action = rule?.action ?? 'erase';
@@ -58,12 +58,12 @@ export function runDisposal(ctx: CoreContext, input: RunDisposalInput): Result<D
 			// UK GDPR Art 18(1)(c), 18(2): a restricted value is only stored, never erased or anonymised by a run.
 			// A legal hold comes first: a held value is counted under its hold even if also restricted.
 			if (held.restricted && !held.legalHold) tally.restricted = (tally.restricted ?? 0) + 1;
-			else if (!disposeOfValue(ctx, held, action, `retention rule ${rule?.code ?? held.retentionRuleId} expired on ${held.retainUntil}`)) tally.held++;
+			else if (!await disposeOfValue(ctx, held, action, `retention rule ${rule?.code ?? held.retentionRuleId} expired on ${held.retainUntil}`)) tally.held++;
 			else if (action === 'erase') tally.erased++;
 			else tally.anonymised++;
 		}
 		const row: DisposalRun = { id: ctx.ids(), workspaceId: ctx.workspaceId, asOf, ranAt: ctx.clock(), ranBy: ctx.actor.id, counts };
-		ctx.db.insert(disposalRun).values(row).run();
+		await dbRun(ctx.db.insert(disposalRun).values(row));
 		appendAudit(ctx, {
 			action: 'retention.disposal.run',
 			subjectType: 'disposal-run',

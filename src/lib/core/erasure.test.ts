@@ -1,3 +1,4 @@
+import { dbAll } from './database';
 import { describe, expect, it } from 'vitest';
 import { auditEntries, verifyAuditChain } from './audit';
 import { endRelationship, findCustomer, recordCustomer } from './customers';
@@ -12,10 +13,10 @@ import { defineStandardPurposes } from './testing-records';
 
 closeTestContextsAfterEach();
 
-function setUp() {
-	const t = createTestContext();
-	defineStandardPurposes(t.ctx);
-	const result = recordCustomer(t.ctx, {
+async function setUp() {
+	const t = await createTestContext();
+	await defineStandardPurposes(t.ctx);
+	const result = await recordCustomer(t.ctx, {
 		purposeCodes: ['account-servicing', 'identity-checks', 'marketing', 'vulnerability-support'],
 		fields: {
 			givenName: 'Ada',
@@ -36,61 +37,61 @@ function setUp() {
 }
 
 describe('erasure (Art 17)', () => {
-	it('erases every value of the person, sets erased_at and keeps a suppression entry', () => {
-		const { t, id } = setUp();
-		correctField(t.ctx, { customerId: id, field: 'postcode', newValue: 'M1 1AE', reason: 'moved from SW1A 1AA' });
-		const result = eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request', requestId: 'request-9' });
+	it('erases every value of the person, sets erased_at and keeps a suppression entry', async () => {
+		const { t, id } = await setUp();
+		await correctField(t.ctx, { customerId: id, field: 'postcode', newValue: 'M1 1AE', reason: 'moved from SW1A 1AA' });
+		const result = await eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request', requestId: 'request-9' });
 		expect(result).toMatchObject({ ok: true, value: { counts: { identity: 4, contact: 4, financial: 1, vulnerability: 1 }, held: [], suppressed: true } });
-		for (const value of heldValues(t.ctx, id)) {
+		for (const value of await heldValues(t.ctx, id)) {
 			expect(value).toMatchObject({ value: null, normalised: null, erasedAt: '2025-03-03T09:00:00.000Z' });
 		}
-		const history = t.ctx.db.select().from(customerFieldHistory).all();
+		const history = await dbAll(t.ctx.db.select().from(customerFieldHistory));
 		expect(history.every((h) => h.oldValue === null && (h.newValue === null) && !h.reason.includes('SW1A'))).toBe(true);
 		expect(history.filter((h) => h.change === 'erased')).toHaveLength(10);
-		expect(findCustomer(t.ctx, id)).toMatchObject({ erasedAt: '2025-03-03T09:00:00.000Z', suppressed: true, reference: 'ACC-100001' });
+		expect(await findCustomer(t.ctx, id)).toMatchObject({ erasedAt: '2025-03-03T09:00:00.000Z', suppressed: true, reference: 'ACC-100001' });
 		const actions = auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action);
 		expect(actions.slice(-2)).toEqual(['customer.erased', 'customer.suppressed']);
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-2)).toMatchObject({ details: { requestId: 'request-9', counts: { identity: 4 } } });
 	});
 
-	it('keeps values under legal hold, saying which and why', () => {
-		const { t, id } = setUp();
-		applyLegalHold(t.ctx, { customerId: id, fields: ['givenName', 'familyName', 'dateOfBirth', 'nationalInsuranceNumber'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40' });
-		const result = eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
+	it('keeps values under legal hold, saying which and why', async () => {
+		const { t, id } = await setUp();
+		await applyLegalHold(t.ctx, { customerId: id, fields: ['givenName', 'familyName', 'dateOfBirth', 'nationalInsuranceNumber'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40' });
+		const result = await eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
 		expect(result.ok && result.value.held).toEqual([
 			{ field: 'givenName', category: 'identity', reason: 'MLR 2017 reg 40' },
 			{ field: 'familyName', category: 'identity', reason: 'MLR 2017 reg 40' },
 			{ field: 'dateOfBirth', category: 'identity', reason: 'MLR 2017 reg 40' },
 			{ field: 'nationalInsuranceNumber', category: 'identity', reason: 'MLR 2017 reg 40' }
 		]);
-		expect(findHeldValue(t.ctx, id, 'nationalInsuranceNumber')?.value).toBe('AB123456C');
-		expect(findHeldValue(t.ctx, id, 'email')?.value).toBeNull();
+		expect((await findHeldValue(t.ctx, id, 'nationalInsuranceNumber'))?.value).toBe('AB123456C');
+		expect((await findHeldValue(t.ctx, id, 'email'))?.value).toBeNull();
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'customer.erased')?.details).toMatchObject({ heldCounts: { identity: 4 } });
 	});
 
-	it('erases only the categories asked for, without suppressing the person', () => {
-		const { t, id } = setUp();
-		const result = eraseCustomerData(t.ctx, { customerId: id, categories: ['vulnerability', 'financial'], reason: 'no longer needed' });
+	it('erases only the categories asked for, without suppressing the person', async () => {
+		const { t, id } = await setUp();
+		const result = await eraseCustomerData(t.ctx, { customerId: id, categories: ['vulnerability', 'financial'], reason: 'no longer needed' });
 		expect(result).toMatchObject({ ok: true, value: { counts: { vulnerability: 1, financial: 1 }, suppressed: false } });
-		expect(findHeldValue(t.ctx, id, 'vulnerabilityNote')?.value).toBeNull();
-		expect(findHeldValue(t.ctx, id, 'email')?.value).toBe('ada@example.com');
-		expect(findCustomer(t.ctx, id)?.erasedAt).toBeNull();
+		expect((await findHeldValue(t.ctx, id, 'vulnerabilityNote'))?.value).toBeNull();
+		expect((await findHeldValue(t.ctx, id, 'email'))?.value).toBe('ada@example.com');
+		expect((await findCustomer(t.ctx, id))?.erasedAt).toBeNull();
 	});
 
-	it('takes erased names, postcodes and contact details out of search', () => {
-		const { t, id } = setUp();
-		expect(searchCustomers(t.ctx, { name: 'lovelace' })).toMatchObject({ ok: true, value: { total: 1 } });
-		eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
+	it('takes erased names, postcodes and contact details out of search', async () => {
+		const { t, id } = await setUp();
+		expect(await searchCustomers(t.ctx, { name: 'lovelace' })).toMatchObject({ ok: true, value: { total: 1 } });
+		await eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
 		for (const query of [{ name: 'lovelace' }, { name: 'ada' }, { postcode: 'SW1A 1AA' }, { email: 'ada@example.com' }, { phone: '07700 900123' }, { dateOfBirth: '1985-12-10' }]) {
-			expect(searchCustomers(t.ctx, query)).toMatchObject({ ok: true, value: { total: 0 } });
+			expect(await searchCustomers(t.ctx, query)).toMatchObject({ ok: true, value: { total: 0 } });
 		}
 		const terms = t.ctx.db.$client.prepare('select term from customer_name_terms').all();
 		expect(terms).toEqual([]);
 	});
 
-	it('writes no personal value to the audit log when erasing', () => {
-		const { t, id } = setUp();
-		eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
+	it('writes no personal value to the audit log when erasing', async () => {
+		const { t, id } = await setUp();
+		await eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
 		const text = JSON.stringify(auditEntries(t.ctx.db, t.ctx.workspaceId));
 		for (const value of ['Lovelace', 'SW1A', 'ada@example.com', '+447700900123', '1985-12-10', 'AB123456C', 'Hearing impaired']) expect(text).not.toContain(value);
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
@@ -98,12 +99,12 @@ describe('erasure (Art 17)', () => {
 });
 
 describe('anonymisation', () => {
-	it('reduces what is left to values that identify no one on their own', () => {
-		const { t, id } = setUp();
-		endRelationship(t.ctx, id);
-		const result = anonymiseCustomerData(t.ctx, { customerId: id, reason: 'retention period over' });
+	it('reduces what is left to values that identify no one on their own', async () => {
+		const { t, id } = await setUp();
+		await endRelationship(t.ctx, id);
+		const result = await anonymiseCustomerData(t.ctx, { customerId: id, reason: 'retention period over' });
 		expect(result).toMatchObject({ ok: true, value: { suppressed: true } });
-		const values = Object.fromEntries(heldValues(t.ctx, id).map((v) => [v.field, v.value]));
+		const values = Object.fromEntries((await heldValues(t.ctx, id)).map((v) => [v.field, v.value]));
 		expect(values).toEqual({
 			givenName: null,
 			familyName: null,
@@ -116,7 +117,7 @@ describe('anonymisation', () => {
 			balance: '1200',
 			vulnerabilityNote: null
 		});
-		expect(heldValues(t.ctx, id).every((v) => v.normalised === null && v.anonymisedAt !== null)).toBe(true);
+		expect((await heldValues(t.ctx, id)).every((v) => v.normalised === null && v.anonymisedAt !== null)).toBe(true);
 	});
 
 	it('generalises by field kind', () => {

@@ -9,7 +9,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbAll, dbRun, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { fieldKind } from './collection';
 import { withdrawConsents } from './consent';
@@ -76,41 +76,41 @@ export function generalise(field: string, category: string, value: string): stri
  * value is under legal hold: it is kept, but only for the hold's purpose from now on (MLR 2017
  * reg 41; restricted for every other use), and erased when the hold is released.
  */
-export function disposeOfValue(ctx: CoreContext, held: HeldValue, action: DisposalAction, reason: string, requestId?: string): boolean {
+export async function disposeOfValue(ctx: CoreContext, held: HeldValue, action: DisposalAction, reason: string, requestId?: string): Promise<boolean> {
 	if (held.legalHold) {
 		if (!held.keptForHoldOnly) {
 			const version = held.version + 1;
-			updateHeldValue(ctx, held, { keptForHoldOnly: true, version, updatedAt: ctx.clock() });
-			writeHistory(ctx, { held, change: 'kept-for-hold-only', version, reason: `${action === 'erase' ? 'erasure' : 'anonymisation'} decided; kept under the legal hold only`, requestId });
+			await updateHeldValue(ctx, held, { keptForHoldOnly: true, version, updatedAt: ctx.clock() });
+			await writeHistory(ctx, { held, change: 'kept-for-hold-only', version, reason: `${action === 'erase' ? 'erasure' : 'anonymisation'} decided; kept under the legal hold only`, requestId });
 		}
 		return false;
 	}
 	const now = ctx.clock();
 	const version = held.version + 1;
-	scrubHistory(ctx, held);
+	await scrubHistory(ctx, held);
 	if (action === 'erase') {
-		updateHeldValue(ctx, held, { value: null, normalised: null, erasedAt: now, updatedAt: now, version });
+		await updateHeldValue(ctx, held, { value: null, normalised: null, erasedAt: now, updatedAt: now, version });
 	} else {
 		const remaining = held.value === null ? null : generalise(held.field, held.category, held.value);
-		updateHeldValue(ctx, held, { value: remaining, normalised: null, anonymisedAt: now, updatedAt: now, version });
+		await updateHeldValue(ctx, held, { value: remaining, normalised: null, anonymisedAt: now, updatedAt: now, version });
 	}
-	writeHistory(ctx, { held, change: action === 'erase' ? 'erased' : 'anonymised', version, reason, requestId });
+	await writeHistory(ctx, { held, change: action === 'erase' ? 'erased' : 'anonymised', version, reason, requestId });
 	return true;
 }
 
-function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: DisposalAction): Result<DisposalOutcome> {
+async function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: DisposalAction): Promise<Result<DisposalOutcome>> {
 	const parsed = parseInput(disposalInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, categories, requestId, reason } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const person = requireCustomer(ctx, customerId);
+	return await writeTransaction(ctx.db, async () => {
+		const person = await requireCustomer(ctx, customerId);
 		if (!person.ok) return person;
 		const counts: Record<string, number> = {};
 		const held: HeldBack[] = [];
-		for (const value of heldValues(ctx, customerId)) {
+		for (const value of await heldValues(ctx, customerId)) {
 			if (categories !== 'all' && !(categories as readonly string[]).includes(value.category)) continue;
 			if (value.erasedAt !== null || (value.anonymisedAt !== null && action === 'anonymise')) continue;
-			if (disposeOfValue(ctx, value, action, reason, requestId)) counts[value.category] = (counts[value.category] ?? 0) + 1;
+			if (await disposeOfValue(ctx, value, action, reason, requestId)) counts[value.category] = (counts[value.category] ?? 0) + 1;
 			else held.push({ field: value.field, category: value.category, reason: value.legalHoldReason });
 		}
 		const heldCounts: Record<string, number> = {};
@@ -130,18 +130,16 @@ function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: Dispos
 		});
 		if (whole) {
 			const now = ctx.clock();
-			const live = ctx.db
+			const live = await dbAll(ctx.db
 				.select()
 				.from(consent)
-				.where(and(eq(consent.workspaceId, ctx.workspaceId), eq(consent.customerId, customerId), isNull(consent.withdrawnAt)))
-				.all();
-			withdrawConsents(ctx, live, action === 'erase' ? 'erasure' : 'anonymisation');
-			clearOwnRecords(ctx, customerId);
-			ctx.db
+				.where(and(eq(consent.workspaceId, ctx.workspaceId), eq(consent.customerId, customerId), isNull(consent.withdrawnAt))));
+			await withdrawConsents(ctx, live, action === 'erase' ? 'erasure' : 'anonymisation');
+			await clearOwnRecords(ctx, customerId);
+			await dbRun(ctx.db
 				.update(customer)
 				.set({ erasedAt: person.value.erasedAt ?? now, suppressed: true, suppressedAt: person.value.suppressedAt ?? now })
-				.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId)))
-				.run();
+				.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))));
 			if (!person.value.suppressed) {
 				appendAudit(ctx, {
 					action: 'customer.suppressed',
@@ -160,33 +158,29 @@ function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: Dispos
  * in earlier SAR responses, and the names of the third parties who acted for them, go too. The rows stay (that contact happened, that request
  * was made and answered), as does the disclosure log, needed to tell recipients (Art 19).
  */
-function clearOwnRecords(ctx: CoreContext, customerId: string): void {
-	ctx.db
+async function clearOwnRecords(ctx: CoreContext, customerId: string): Promise<void> {
+	await dbRun(ctx.db
 		.update(interaction)
 		.set({ nature: '[erased]', notes: '', actionsTaken: [] })
-		.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.customerId, customerId)))
-		.run();
-	const rows = ctx.db
+		.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.customerId, customerId))));
+	const rows = await dbAll(ctx.db
 		.select({ id: rightsRequest.id, particulars: rightsRequest.particulars, response: rightsRequest.response })
 		.from(rightsRequest)
-		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.customerId, customerId)))
-		.all();
+		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.customerId, customerId))));
 	for (const row of rows) {
 		// Only the structural record of how the request was handled is kept.
 		const kept = Object.fromEntries(Object.entries(row.particulars).filter(([key]) => STRUCTURAL_PARTICULARS.includes(key)));
 		// A SAR response held a copy of the data: which Art 15 items were sent is kept, not what they said.
 		const response = row.response === null ? null : Object.fromEntries(Object.keys(row.response).map((item) => [item, '[erased]']));
-		ctx.db
+		await dbRun(ctx.db
 			.update(rightsRequest)
 			.set({ description: '[erased]', particulars: kept, response })
-			.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, row.id)))
-			.run();
+			.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, row.id))));
 	}
-	ctx.db
+	await dbRun(ctx.db
 		.update(authorisedThirdParty)
 		.set({ name: '[erased]', evidenceRef: '', revokedAt: sql`coalesce(${authorisedThirdParty.revokedAt}, ${ctx.clock()})` })
-		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.customerId, customerId)))
-		.run();
+		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.customerId, customerId))));
 }
 
 const STRUCTURAL_PARTICULARS = ['outcome', 'refusal', 'idRequestReasonable', 'feeGrounds', 'erasedRequestWords'];
@@ -195,11 +189,11 @@ const STRUCTURAL_PARTICULARS = ['outcome', 'refusal', 'idRequestReasonable', 'fe
  * Erases a person's data, all of it or some categories (Art 17), keeping what a legal hold covers
  * and saying why. A full erasure withdraws live consents and keeps a suppression entry.
  */
-export function eraseCustomerData(ctx: CoreContext, input: EraseCustomerDataInput): Result<DisposalOutcome> {
-	return dispose(ctx, input, 'erase');
+export async function eraseCustomerData(ctx: CoreContext, input: EraseCustomerDataInput): Promise<Result<DisposalOutcome>> {
+	return await dispose(ctx, input, 'erase');
 }
 
 /** Anonymises a person's data instead of erasing it: see generalise for what remains. */
-export function anonymiseCustomerData(ctx: CoreContext, input: AnonymiseCustomerDataInput): Result<DisposalOutcome> {
-	return dispose(ctx, input, 'anonymise');
+export async function anonymiseCustomerData(ctx: CoreContext, input: AnonymiseCustomerDataInput): Promise<Result<DisposalOutcome>> {
+	return await dispose(ctx, input, 'anonymise');
 }

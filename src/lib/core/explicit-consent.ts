@@ -5,10 +5,11 @@
  * recorded with its reason (and, where that condition needs a basis in law, a DPA 2018 Schedule 1
  * condition), or a legal hold keeps it for the hold's purpose only.
  */
+import { mapInOrder } from './in-order';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbAll, dbRun, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { NEEDS_SCHEDULE_1, requireCustomer } from './customers';
 import { disposeOfValue } from './erasure';
@@ -55,8 +56,8 @@ export interface ExplicitConsentWithdrawal {
 }
 
 /** The special category values of a customer held on explicit consent and not erased. */
-export function heldOnExplicitConsent(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): HeldValue[] {
-	return ctx.db
+export async function heldOnExplicitConsent(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<HeldValue[]> {
+	return await mapInOrder((await dbAll(ctx.db
 		.select({ field: specialCategoryValue.field })
 		.from(specialCategoryValue)
 		.where(
@@ -66,20 +67,18 @@ export function heldOnExplicitConsent(ctx: Pick<CoreContext, 'db' | 'workspaceId
 				eq(specialCategoryValue.art9Condition, 'explicit-consent'),
 				isNull(specialCategoryValue.erasedAt)
 			)
-		)
-		.all()
-		.map((row) => findHeldValue(ctx, customerId, row.field)!);
+		))), async (row) => (await findHeldValue(ctx, customerId, row.field))!);
 }
 
 /** Withdraws explicit consent for special category data (Art 7(3), Art 9(2)(a), Art 17(1)(b)); see the module comment. */
-export function withdrawExplicitConsent(ctx: CoreContext, input: WithdrawExplicitConsentInput): Result<ExplicitConsentWithdrawal> {
+export async function withdrawExplicitConsent(ctx: CoreContext, input: WithdrawExplicitConsentInput): Promise<Result<ExplicitConsentWithdrawal>> {
 	const parsed = parseInput(withdrawInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, fields, method, otherConditions, requestId, interactionId } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const person = requireCustomer(ctx, customerId);
+	return await writeTransaction(ctx.db, async () => {
+		const person = await requireCustomer(ctx, customerId);
 		if (!person.ok) return person;
-		const onConsent = heldOnExplicitConsent(ctx, customerId);
+		const onConsent = await heldOnExplicitConsent(ctx, customerId);
 		if (onConsent.length === 0) return err('explicit-consent.none', 'No special category data is held on this person’s explicit consent', 'customerId');
 		for (const field of fields ?? []) {
 			if (!onConsent.some((h) => h.field === field)) return err('explicit-consent.not-held', `${field} is not special category data held on explicit consent`, 'fields');
@@ -98,14 +97,13 @@ export function withdrawExplicitConsent(ctx: CoreContext, input: WithdrawExplici
 			const other = otherConditions[held.field];
 			if (other) {
 				const version = held.version + 1;
-				ctx.db
+				await dbRun(ctx.db
 					.update(specialCategoryValue)
 					.set({ art9Condition: other.art9Condition, schedule1Condition: other.schedule1Condition, version, updatedAt: ctx.clock() })
-					.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.id, held.id)))
-					.run();
-				writeHistory(ctx, { held, change: 'condition-changed', version, reason: `${reason}; kept under Art 9(2) condition ${other.art9Condition}: ${other.reason}`, requestId });
+					.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.id, held.id))));
+				await writeHistory(ctx, { held, change: 'condition-changed', version, reason: `${reason}; kept under Art 9(2) condition ${other.art9Condition}: ${other.reason}`, requestId });
 				outcome.keptFields.push({ field: held.field, art9Condition: other.art9Condition });
-			} else if (disposeOfValue(ctx, held, 'erase', reason, requestId)) {
+			} else if (await disposeOfValue(ctx, held, 'erase', reason, requestId)) {
 				outcome.erasedFields.push(held.field);
 			} else {
 				outcome.heldFields.push(held.field);

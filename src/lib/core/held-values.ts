@@ -3,6 +3,7 @@
  * retention, accuracy, restriction, legal hold). Ordinary fields, special category data (Art 9)
  * and criminal-offence data (Art 10) live in three tables; this module reads and changes them as one.
  */
+import { dbAll, dbGet, dbRun } from './database';
 import { and, eq } from 'drizzle-orm';
 import type { CoreContext } from './context';
 import { err, ok, type Result } from './result';
@@ -37,51 +38,45 @@ function fromCriminal(row: CriminalOffenceValueRow): HeldValue {
 }
 
 /** Every value held on a customer (erased ones included, with null values), ordinary first. */
-export function heldValues(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): HeldValue[] {
-	const ordinary = ctx.db
+export async function heldValues(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<HeldValue[]> {
+	const ordinary = (await dbAll(ctx.db
 		.select()
 		.from(customerField)
-		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId)))
-		.all()
+		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId)))))
 		.map(fromOrdinary);
-	const special = ctx.db
+	const special = (await dbAll(ctx.db
 		.select()
 		.from(specialCategoryValue)
-		.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.customerId, customerId)))
-		.all()
+		.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.customerId, customerId)))))
 		.map(fromSpecial);
-	const criminal = ctx.db
+	const criminal = (await dbAll(ctx.db
 		.select()
 		.from(criminalOffenceValue)
-		.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.customerId, customerId)))
-		.all()
+		.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.customerId, customerId)))))
 		.map(fromCriminal);
 	return [...ordinary, ...special, ...criminal];
 }
 
 /** The value of one field of a customer, from whichever table holds it. */
-export function findHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field: string): HeldValue | undefined {
-	const ordinary = ctx.db
+export async function findHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field: string): Promise<HeldValue | undefined> {
+	const ordinary = await dbGet(ctx.db
 		.select()
 		.from(customerField)
-		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId), eq(customerField.field, field)))
-		.get();
+		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId), eq(customerField.field, field))));
 	if (ordinary) return fromOrdinary(ordinary);
-	const special = ctx.db
+	const special = await dbGet(ctx.db
 		.select()
 		.from(specialCategoryValue)
 		.where(
 			and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.customerId, customerId), eq(specialCategoryValue.field, field))
-		)
-		.get();
+		));
 	if (special) return fromSpecial(special);
-	const criminal = ctx.db
+	const criminal = await dbGet(ctx.db
 		.select()
 		.from(criminalOffenceValue)
 		.where(
 			and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.customerId, customerId), eq(criminalOffenceValue.field, field))
-		)
-		.get();
+		));
 	return criminal ? fromCriminal(criminal) : undefined;
 }
 
@@ -107,29 +102,26 @@ export type HeldValueChange = Partial<
 	>
 >;
 
-export function updateHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, held: Pick<HeldValue, 'kind' | 'id'>, change: HeldValueChange): void {
+export async function updateHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, held: Pick<HeldValue, 'kind' | 'id'>, change: HeldValueChange): Promise<void> {
 	const { normalised, ...common } = change;
 	switch (held.kind) {
 		case 'ordinary':
-			ctx.db
+			await dbRun(ctx.db
 				.update(customerField)
 				.set(normalised === undefined ? common : { ...common, normalised })
-				.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.id, held.id)))
-				.run();
+				.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.id, held.id))));
 			return;
 		case 'special-category':
-			ctx.db
+			await dbRun(ctx.db
 				.update(specialCategoryValue)
 				.set(common)
-				.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.id, held.id)))
-				.run();
+				.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.id, held.id))));
 			return;
 		case 'criminal-offence':
-			ctx.db
+			await dbRun(ctx.db
 				.update(criminalOffenceValue)
 				.set(common)
-				.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.id, held.id)))
-				.run();
+				.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.id, held.id))));
 			return;
 	}
 }
@@ -145,7 +137,7 @@ export interface HistoryInput {
 	requestId?: string | null;
 }
 
-export function writeHistory(ctx: CoreContext, input: HistoryInput): FieldHistoryEntry {
+export async function writeHistory(ctx: CoreContext, input: HistoryInput): Promise<FieldHistoryEntry> {
 	const row: FieldHistoryEntry = {
 		id: ctx.ids(),
 		workspaceId: ctx.workspaceId,
@@ -163,13 +155,13 @@ export function writeHistory(ctx: CoreContext, input: HistoryInput): FieldHistor
 		reason: input.reason,
 		requestId: input.requestId ?? null
 	};
-	ctx.db.insert(customerFieldHistory).values(row).run();
+	await dbRun(ctx.db.insert(customerFieldHistory).values(row));
 	return row;
 }
 
 /** The current value of a field, as a typed error when the customer or field is unknown or erased. */
-export function requireHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field: string): Result<HeldValue> {
-	const held = findHeldValue(ctx, customerId, field);
+export async function requireHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, field: string): Promise<Result<HeldValue>> {
+	const held = await findHeldValue(ctx, customerId, field);
 	if (!held) return err('field.not-found', `Customer ${customerId} has no ${field} on record`, 'field');
 	if (held.erasedAt !== null || held.anonymisedAt !== null) return err('field.erased', `${field} was erased or anonymised`, 'field');
 	return ok(held);
@@ -180,10 +172,9 @@ export function requireHeldValue(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, c
  * reason text, which an agent may have written with a value in it. Who, when and what kind of
  * change stay, so the record of what happened survives the erasure (Art 5(2)).
  */
-export function scrubHistory(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, held: Pick<HeldValue, 'id'>): void {
-	ctx.db
+export async function scrubHistory(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, held: Pick<HeldValue, 'id'>): Promise<void> {
+	await dbRun(ctx.db
 		.update(customerFieldHistory)
 		.set({ oldValue: null, newValue: null, reason: '' })
-		.where(and(eq(customerFieldHistory.workspaceId, ctx.workspaceId), eq(customerFieldHistory.valueId, held.id)))
-		.run();
+		.where(and(eq(customerFieldHistory.workspaceId, ctx.workspaceId), eq(customerFieldHistory.valueId, held.id))));
 }

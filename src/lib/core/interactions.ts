@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbGet, dbRun, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { startRetentionPeriod } from './retention';
 import { parseInput } from './input';
@@ -34,28 +34,26 @@ const logInput = z.object({
 export type LogInteractionInput = z.input<typeof logInput>;
 
 /** Logs one contact. */
-export function logInteraction(ctx: CoreContext, input: LogInteractionInput): Result<Interaction> {
+export async function logInteraction(ctx: CoreContext, input: LogInteractionInput): Promise<Result<Interaction>> {
 	const parsed = parseInput(logInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
 	const now = ctx.clock();
 	const occurredAt = v.occurredAt === undefined ? now : toUtcInstant(v.occurredAt);
 	if (occurredAt > now) return err('interaction.in-future', 'An interaction cannot be logged before it happens', 'occurredAt');
-	return writeTransaction(ctx.db, () => {
+	return await writeTransaction(ctx.db, async () => {
 		if (v.customerId !== undefined) {
-			const found = ctx.db
+			const found = await dbGet(ctx.db
 				.select({ id: customer.id })
 				.from(customer)
-				.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, v.customerId)))
-				.get();
+				.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, v.customerId))));
 			if (!found) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
 		}
 		if (v.thirdPartyId !== undefined) {
-			const tp = ctx.db
+			const tp = await dbGet(ctx.db
 				.select({ customerId: authorisedThirdParty.customerId })
 				.from(authorisedThirdParty)
-				.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, v.thirdPartyId)))
-				.get();
+				.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, v.thirdPartyId))));
 			if (!tp || (v.customerId !== undefined && tp.customerId !== v.customerId)) {
 				return err('third-party.not-found', 'No authorised third party with that id for this customer', 'thirdPartyId');
 			}
@@ -75,10 +73,10 @@ export function logInteraction(ctx: CoreContext, input: LogInteractionInput): Re
 			handledBy: v.handledBy ?? ctx.actor.id,
 			loggedAt: now
 		};
-		ctx.db.insert(interaction).values(row).run();
+		await dbRun(ctx.db.insert(interaction).values(row));
 		// Contact with the person restarts any "N years after last contact" retention clock (DOMAIN.md §5).
 		if (row.customerId !== null && row.partyType === 'data-subject') {
-			startRetentionPeriod(ctx, row.customerId, 'last-contact', occurredAt);
+			await startRetentionPeriod(ctx, row.customerId, 'last-contact', occurredAt);
 		}
 		appendAudit(ctx, {
 			action: 'interaction.logged',
@@ -100,20 +98,18 @@ export function logInteraction(ctx: CoreContext, input: LogInteractionInput): Re
 }
 
 /** A customer's interactions, oldest first. */
-export function interactionsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Interaction[] {
-	return ctx.db
+export async function interactionsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<Interaction[]> {
+	return await dbAll(ctx.db
 		.select()
 		.from(interaction)
 		.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.customerId, customerId)))
-		.orderBy(interaction.occurredAt, sql`rowid`)
-		.all();
+		.orderBy(interaction.occurredAt, sql`rowid`));
 }
 
 /** One interaction in the context's workspace, or undefined. */
-export function getInteraction(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, interactionId: string): Interaction | undefined {
-	return ctx.db
+export async function getInteraction(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, interactionId: string): Promise<Interaction | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(interaction)
-		.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.id, interactionId)))
-		.get();
+		.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.id, interactionId))));
 }

@@ -115,24 +115,24 @@ function remember(m: Model, customerId: string, value: string): void {
 	m.everything.set(customerId, set);
 }
 
-function recordOne(m: Model): void {
+async function recordOne(m: Model): Promise<void> {
 	const values = personValues(m.run, m.counter++);
-	const r = recordCustomer(m.t.ctx, { purposeCodes: ['identity-checks', 'account-servicing'], fields: values });
+	const r = await recordCustomer(m.t.ctx, { purposeCodes: ['identity-checks', 'account-servicing'], fields: values });
 	if (!r.ok) throw new Error(`fixture: ${r.error.message}`);
 	m.customers.push({ id: r.value.id, current: { ...values } });
 	for (const v of Object.values(values)) remember(m, r.value.id, v);
 }
 
-function apply(m: Model, o: Op): void {
+async function apply(m: Model, o: Op): Promise<void> {
 	const ctx = m.t.ctx;
 	m.t.clock.advance(60_000);
 	if (o.kind === 'record') {
-		if (m.customers.length < 5) recordOne(m);
+		if (m.customers.length < 5) await recordOne(m);
 		return;
 	}
 	if (o.kind === 'breach') {
 		const target = m.customers[o.who % m.customers.length]!;
-		const b = registerBreach(ctx, {
+		const b = await registerBreach(ctx, {
 			awareAt: ctx.clock(),
 			description: 'Letter sent to an old address',
 			dataCategories: ['contact'],
@@ -141,7 +141,7 @@ function apply(m: Model, o: Op): void {
 			approxRecords: 1,
 			affectedCustomerIds: [target.id]
 		});
-		if (b.ok) assessBreachRisk(ctx, { breachId: b.value.id, risk: o.risk, reasoning: 'Assessed by the DPO' });
+		if (b.ok) await assessBreachRisk(ctx, { breachId: b.value.id, risk: o.risk, reasoning: 'Assessed by the DPO' });
 		return;
 	}
 	const c = m.customers[o.who % m.customers.length]!;
@@ -152,31 +152,31 @@ function apply(m: Model, o: Op): void {
 		case 'correct': {
 			const fresh = personValues(m.run, m.counter++)[o.field];
 			remember(m, c.id, fresh);
-			const r = correctField(ctx, { customerId: c.id, field: o.field, newValue: fresh, reason: 'Customer gave the new value' });
+			const r = await correctField(ctx, { customerId: c.id, field: o.field, newValue: fresh, reason: 'Customer gave the new value' });
 			if (r.ok) c.current[o.field] = fresh;
 			return;
 		}
 		case 'contest':
-			contestField(ctx, { customerId: c.id, field: o.field, reason: 'Customer disputes it' });
+			await contestField(ctx, { customerId: c.id, field: o.field, reason: 'Customer disputes it' });
 			return;
 		case 'restrict':
-			restrictField(ctx, { customerId: c.id, fields: [o.field], ground: 'accuracy-contested', reason: 'Disputed' });
+			await restrictField(ctx, { customerId: c.id, fields: [o.field], ground: 'accuracy-contested', reason: 'Disputed' });
 			return;
 		case 'search': {
 			const by = o.by;
 			const value = by === 'name' ? c.current.familyName : c.current[by as Field];
-			if (value !== undefined) searchCustomers(ctx, { [by]: value, purposeCode: 'account-servicing' });
+			if (value !== undefined) await searchCustomers(ctx, { [by]: value, purposeCode: 'account-servicing' });
 			return;
 		}
 		case 'verify': {
 			const supplied: Record<string, string> = {};
 			for (const f of o.fields) supplied[f] = o.wrong.includes(f) ? personValues(m.run, m.counter++)[f] : (c.current[f] ?? '');
-			const r = verifyIdentity(ctx, { customerId: c.id, requesterType: 'data-subject', method: 'knowledge-based', supplied, readOut: o.readOut });
+			const r = await verifyIdentity(ctx, { customerId: c.id, requesterType: 'data-subject', method: 'knowledge-based', supplied, readOut: o.readOut });
 			if (r.ok && r.value.attempt.outcome === 'verified') m.latestVerification.set(c.id, r.value.attempt.id);
 			return;
 		}
 		case 'disclose':
-			disclose(ctx, {
+			await disclose(ctx, {
 				customerId: c.id,
 				recipient: { type: o.recipient, name: o.recipient === 'data-subject' ? undefined : 'Caller on the line', organisation: o.recipient === 'police' ? 'Thames Valley Police' : '' },
 				fields: [...o.fields],
@@ -187,20 +187,20 @@ function apply(m: Model, o: Op): void {
 			});
 			return;
 		case 'consent':
-			if (o.withdraw) withdrawConsent(ctx, { customerId: c.id, purposeCode: 'marketing', channel: 'email' });
-			else giveConsent(ctx, { customerId: c.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'form-1' });
+			if (o.withdraw) await withdrawConsent(ctx, { customerId: c.id, purposeCode: 'marketing', channel: 'email' });
+			else await giveConsent(ctx, { customerId: c.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'form-1' });
 			return;
 		case 'interaction': {
 			// Agents write what they are told into notes: the notes are the person's data too.
 			const value = c.current[o.field as Field] ?? '';
-			logInteraction(ctx, { customerId: c.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'update', notes: `Customer mentioned ${value}` });
+			await logInteraction(ctx, { customerId: c.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'update', notes: `Customer mentioned ${value}` });
 			return;
 		}
 		case 'sar': {
-			const r = logRequest(ctx, { kind: 'access', channel: 'email', verbal: false, description: `SAR; says her postcode is ${c.current.postcode}`, customerId: c.id });
+			const r = await logRequest(ctx, { kind: 'access', channel: 'email', verbal: false, description: `SAR; says her postcode is ${c.current.postcode}`, customerId: c.id });
 			if (!r.ok) return;
 			if (o.verify) {
-				verifyIdentity(ctx, {
+				await verifyIdentity(ctx, {
 					customerId: c.id,
 					requesterType: 'data-subject',
 					method: 'knowledge-based',
@@ -209,43 +209,43 @@ function apply(m: Model, o: Op): void {
 				});
 			}
 			const steps = [
-				() => askForId(ctx, { requestId: r.value.id, reason: 'Doubt' }),
-				() => receiveId(ctx, { requestId: r.value.id }),
-				() => extendRequest(ctx, { requestId: r.value.id, reason: 'complex', explanation: 'Many systems' }),
-				() => beginRequest(ctx, { requestId: r.value.id }),
-				() => assembleResponse(ctx, { requestId: r.value.id }),
-				() => completeRequest(ctx, { requestId: r.value.id }),
-				() => withdrawRequest(ctx, { requestId: r.value.id })
+				async () => await askForId(ctx, { requestId: r.value.id, reason: 'Doubt' }),
+				async () => await receiveId(ctx, { requestId: r.value.id }),
+				async () => await extendRequest(ctx, { requestId: r.value.id, reason: 'complex', explanation: 'Many systems' }),
+				async () => await beginRequest(ctx, { requestId: r.value.id }),
+				async () => await assembleResponse(ctx, { requestId: r.value.id }),
+				async () => await completeRequest(ctx, { requestId: r.value.id }),
+				async () => await withdrawRequest(ctx, { requestId: r.value.id })
 			];
-			for (const step of steps.slice(o.steps % 3, o.steps % 3 + 2 + o.steps)) step();
+			for (const step of steps.slice(o.steps % 3, o.steps % 3 + 2 + o.steps)) await step();
 			return;
 		}
 		case 'erase': {
 			if (m.erased.has(c.id)) return;
-			endRelationship(ctx, c.id);
-			const r = logRequest(ctx, { kind: 'erasure', channel: 'letter', verbal: false, description: `Erase me; I live at ${c.current.addressLine1}`, customerId: c.id });
+			await endRelationship(ctx, c.id);
+			const r = await logRequest(ctx, { kind: 'erasure', channel: 'letter', verbal: false, description: `Erase me; I live at ${c.current.addressLine1}`, customerId: c.id });
 			if (!r.ok) return;
-			verifyIdentity(ctx, {
+			await verifyIdentity(ctx, {
 				customerId: c.id,
 				requesterType: 'data-subject',
 				method: 'knowledge-based',
 				supplied: { givenName: c.current.givenName ?? '', postcode: c.current.postcode ?? '', dateOfBirth: c.current.dateOfBirth ?? '', email: c.current.email ?? '' },
 				requestId: r.value.id
 			});
-			beginRequest(ctx, { requestId: r.value.id });
-			const done = fulfilErasure(ctx, { requestId: r.value.id, ground: 'no-longer-necessary' });
+			await beginRequest(ctx, { requestId: r.value.id });
+			const done = await fulfilErasure(ctx, { requestId: r.value.id, ground: 'no-longer-necessary' });
 			if (done.ok) m.erased.add(c.id);
 			return;
 		}
 	}
 }
 
-function runSequence(ops: Op[], run: number): Model {
-	const t = createOrganisation({ seed: `invariants-${run}` });
+async function runSequence(ops: Op[], run: number): Promise<Model> {
+	const t = await createOrganisation({ seed: `invariants-${run}` });
 	const m: Model = { t, run, counter: 0, customers: [], everything: new Map(), erased: new Set(), latestVerification: new Map() };
-	recordOne(m);
-	recordOne(m);
-	for (const o of ops) apply(m, o);
+	await recordOne(m);
+	await recordOne(m);
+	for (const o of ops) await apply(m, o);
 	return m;
 }
 
@@ -281,10 +281,10 @@ const sequences = fc.array(op, { minLength: 1, maxLength: 30 });
 const property = { numRuns: 40 };
 
 describe('invariants over random sequences of operations', () => {
-	it('keeps the audit chain verifiable', () => {
-		fc.assert(
-			fc.property(sequences, (ops) => {
-				const m = runSequence(ops, runCounter++);
+	it('keeps the audit chain verifiable', async () => {
+		await fc.assert(
+			fc.asyncProperty(sequences, async (ops) => {
+				const m = await runSequence(ops, runCounter++);
 				expect(verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: true });
 				m.t.close();
 			}),
@@ -292,15 +292,15 @@ describe('invariants over random sequences of operations', () => {
 		);
 	});
 
-	it('gives every disclosure its audit entry, and every unauthorised one a breach that points back to it', () => {
-		fc.assert(
-			fc.property(sequences, (ops) => {
-				const m = runSequence(ops, runCounter++);
+	it('gives every disclosure its audit entry, and every unauthorised one a breach that points back to it', async () => {
+		await fc.assert(
+			fc.asyncProperty(sequences, async (ops) => {
+				const m = await runSequence(ops, runCounter++);
 				const made = new Map(auditEntries(m.t.ctx.db, m.t.ctx.workspaceId).filter((e) => e.action === 'disclosure.made').map((e) => [e.details.disclosureId, e]));
 				const breaches = new Map(
 					(m.t.ctx.db.$client.prepare('select id, source_disclosure_id from breach').all() as { id: string; source_disclosure_id: string | null }[]).map((b) => [b.id, b])
 				);
-				const log = disclosureLog(m.t.ctx);
+				const log = await disclosureLog(m.t.ctx);
 				expect(made.size).toBe(log.length);
 				for (const d of log) {
 					expect(made.get(d.id)).toMatchObject({ subject: d.customerId, fields: d.fields, details: { authorised: d.authorised, recipientType: d.recipientType } });
@@ -317,10 +317,10 @@ describe('invariants over random sequences of operations', () => {
 		);
 	});
 
-	it('never writes a value of a customer field to the audit log', () => {
-		fc.assert(
-			fc.property(sequences, (ops) => {
-				const m = runSequence(ops, runCounter++);
+	it('never writes a value of a customer field to the audit log', async () => {
+		await fc.assert(
+			fc.asyncProperty(sequences, async (ops) => {
+				const m = await runSequence(ops, runCounter++);
 				const audit = (m.t.ctx.db.$client.prepare('select * from audit_entry').all() as unknown[]).map((r) => JSON.stringify(r).toLowerCase()).join('\n');
 				for (const values of m.everything.values()) {
 					for (const value of values) for (const form of forms(fieldOf(value), value)) expect(audit.includes(form), `audit log holds "${form}"`).toBe(false);
@@ -331,10 +331,10 @@ describe('invariants over random sequences of operations', () => {
 		);
 	});
 
-	it('leaves no personal value of an erased person in any table, outside legal holds', () => {
-		fc.assert(
-			fc.property(sequences, fc.nat(), (ops, who) => {
-				const m = runSequence([...ops, { kind: 'erase', who }], runCounter++);
+	it('leaves no personal value of an erased person in any table, outside legal holds', async () => {
+		await fc.assert(
+			fc.asyncProperty(sequences, fc.nat(), async (ops, who) => {
+				const m = await runSequence([...ops, { kind: 'erase', who }], runCounter++);
 				expect(m.erased.size).toBeGreaterThan(0);
 				const db = m.t.ctx.db.$client;
 				for (const customerId of m.erased) {
@@ -371,10 +371,10 @@ describe('tampering with audit rows written by real operations', () => {
 	}
 	const COLUMNS = ['at', 'actor_id', 'actor_role', 'action', 'subject', 'subject_type', 'fields', 'details', 'prev_hash', 'hash'] as const;
 
-	it('names any audit row that is changed', () => {
-		fc.assert(
-			fc.property(sequences, fc.nat(), fc.constantFrom(...COLUMNS), (ops, pick, column) => {
-				const m = runSequence(ops, runCounter++);
+	it('names any audit row that is changed', async () => {
+		await fc.assert(
+			fc.asyncProperty(sequences, fc.nat(), fc.constantFrom(...COLUMNS), async (ops, pick, column) => {
+				const m = await runSequence(ops, runCounter++);
 				const db = m.t.ctx.db.$client;
 				const count = db.prepare('select count(*) from audit_entry').pluck().get() as number;
 				const seq = 1 + (pick % count);
@@ -399,10 +399,10 @@ describe('tampering with audit rows written by real operations', () => {
 		);
 	});
 
-	it('names any audit row that is deleted, short of the last', () => {
-		fc.assert(
-			fc.property(sequences, fc.nat(), (ops, pick) => {
-				const m = runSequence(ops, runCounter++);
+	it('names any audit row that is deleted, short of the last', async () => {
+		await fc.assert(
+			fc.asyncProperty(sequences, fc.nat(), async (ops, pick) => {
+				const m = await runSequence(ops, runCounter++);
 				const db = m.t.ctx.db.$client;
 				const count = db.prepare('select count(*) from audit_entry').pluck().get() as number;
 				const seq = 1 + (pick % (count - 1));

@@ -44,8 +44,8 @@ export interface LegalHoldChange {
 	erasedFields: string[];
 }
 
-function selected(ctx: CoreContext, input: z.output<typeof releaseInput>): Result<HeldValue[]> {
-	const all = heldValues(ctx, input.customerId).filter((h) => h.erasedAt === null);
+async function selected(ctx: CoreContext, input: z.output<typeof releaseInput>): Promise<Result<HeldValue[]>> {
+	const all = (await heldValues(ctx, input.customerId)).filter((h) => h.erasedAt === null);
 	if (input.fields === undefined && input.categories === undefined) return ok(all);
 	for (const field of input.fields ?? []) {
 		if (!all.some((h) => h.field === field)) return err('field.not-found', `No ${field} on record`, 'fields');
@@ -54,31 +54,31 @@ function selected(ctx: CoreContext, input: z.output<typeof releaseInput>): Resul
 }
 
 /** In one transaction: the customer, who must exist, and their values the input selects, handed to `act`. */
-function onSelectedValues<T>(
+async function onSelectedValues<T>(
 	ctx: CoreContext,
 	input: z.output<typeof releaseInput>,
-	act: (values: HeldValue[], person: Customer) => Result<T>
-): Result<T> {
-	return writeTransaction(ctx.db, () => {
-		const person = requireCustomer(ctx, input.customerId);
+	act: (values: HeldValue[], person: Customer) => Result<T> | Promise<Result<T>>
+): Promise<Result<T>> {
+	return await writeTransaction(ctx.db, async () => {
+		const person = await requireCustomer(ctx, input.customerId);
 		if (!person.ok) return person;
-		const values = selected(ctx, input);
+		const values = await selected(ctx, input);
 		if (!values.ok) return values;
-		return act(values.value, person.value);
+		return await act(values.value, person.value);
 	});
 }
 
-export function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Result<LegalHoldChange> {
+export async function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Promise<Result<LegalHoldChange>> {
 	const parsed = parseInput(applyInput, input);
 	if (!parsed.ok) return parsed;
-	return onSelectedValues(ctx, parsed.value, (values) => {
+	return await onSelectedValues(ctx, parsed.value, async (values) => {
 		const { purposeCode, reasonCode, until } = parsed.value;
-		if (purposeCode !== undefined && !findPurpose(ctx, purposeCode)) return err('purpose.not-found', `No purpose "${purposeCode}"`, 'purposeCode');
+		if (purposeCode !== undefined && !await findPurpose(ctx, purposeCode)) return err('purpose.not-found', `No purpose "${purposeCode}"`, 'purposeCode');
 		const toHold = values.filter((h) => !h.legalHold);
 		if (toHold.length === 0) return err('legal-hold.nothing-to-hold', 'No value to hold: none selected, or all already held', 'fields');
 		for (const held of toHold) {
 			const version = held.version + 1;
-			updateHeldValue(ctx, held, {
+			await updateHeldValue(ctx, held, {
 				legalHold: true,
 				legalHoldReason: parsed.value.reason,
 				legalHoldCode: reasonCode,
@@ -87,7 +87,7 @@ export function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Re
 				version,
 				updatedAt: ctx.clock()
 			});
-			writeHistory(ctx, { held, change: 'legal-hold-applied', version, reason: parsed.value.reason });
+			await writeHistory(ctx, { held, change: 'legal-hold-applied', version, reason: parsed.value.reason });
 		}
 		appendAudit(ctx, {
 			action: 'legal-hold.applied',
@@ -104,20 +104,20 @@ export function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInput): Re
  * Releases a hold. Values kept only for the hold (their erasure or disposal was decided while it
  * applied), or of a person whose data was erased, are erased now: only the hold stood in the way.
  */
-export function releaseLegalHold(ctx: CoreContext, input: ReleaseLegalHoldInput): Result<LegalHoldChange> {
+export async function releaseLegalHold(ctx: CoreContext, input: ReleaseLegalHoldInput): Promise<Result<LegalHoldChange>> {
 	const parsed = parseInput(releaseInput, input);
 	if (!parsed.ok) return parsed;
-	return onSelectedValues(ctx, parsed.value, (values, person) => {
+	return await onSelectedValues(ctx, parsed.value, async (values, person) => {
 		const toRelease = values.filter((h) => h.legalHold);
 		if (toRelease.length === 0) return err('legal-hold.none', 'None of the selected values is under legal hold', 'fields');
 		const erasedFields: string[] = [];
 		for (const held of toRelease) {
 			const version = held.version + 1;
 			const released = { legalHold: false, legalHoldReason: '', legalHoldCode: null, legalHoldPurposeCode: null, legalHoldUntil: null } as const;
-			updateHeldValue(ctx, held, { ...released, version, updatedAt: ctx.clock() });
-			writeHistory(ctx, { held, change: 'legal-hold-released', version, reason: parsed.value.reason });
+			await updateHeldValue(ctx, held, { ...released, version, updatedAt: ctx.clock() });
+			await writeHistory(ctx, { held, change: 'legal-hold-released', version, reason: parsed.value.reason });
 			if (held.keptForHoldOnly || person.erasedAt !== null) {
-				disposeOfValue(ctx, { ...held, ...released, version }, 'erase', 'erasure decided while the legal hold applied');
+				await disposeOfValue(ctx, { ...held, ...released, version }, 'erase', 'erasure decided while the legal hold applied');
 				erasedFields.push(held.field);
 			}
 		}

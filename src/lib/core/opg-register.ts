@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { foldText } from './collection';
 import { parseInput } from './input';
@@ -33,7 +33,7 @@ const entryInput = z.object({
 export type OpgRegisterEntryInput = z.input<typeof entryInput>;
 
 /** Puts an entry on the workspace's copy of the register (a training scenario's seed). Not audited: the organisation did nothing. */
-export function addOpgRegisterEntry(ctx: CoreContext, input: OpgRegisterEntryInput): Result<OpgRegisterEntry> {
+export async function addOpgRegisterEntry(ctx: CoreContext, input: OpgRegisterEntryInput): Promise<Result<OpgRegisterEntry>> {
 	const parsed = parseInput(entryInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
@@ -48,7 +48,7 @@ export function addOpgRegisterEntry(ctx: CoreContext, input: OpgRegisterEntryInp
 		registeredOn: v.registeredOn ?? null,
 		status: v.status
 	};
-	ctx.db.insert(opgRegisterEntry).values(row).run();
+	await dbRun(ctx.db.insert(opgRegisterEntry).values(row));
 	return ok(row);
 }
 
@@ -75,20 +75,19 @@ export interface OpgRegisterSearch {
  * donor's name, each where given, are the entry's. The attorney's name narrows nothing: the
  * register answers whether it is listed, which is the point of asking.
  */
-export function searchOpgRegister(ctx: CoreContext, input: SearchOpgRegisterInput): Result<OpgRegisterSearch> {
+export async function searchOpgRegister(ctx: CoreContext, input: SearchOpgRegisterInput): Promise<Result<OpgRegisterSearch>> {
 	const parsed = parseInput(searchInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		if (v.customerId !== undefined && !customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
+	return await writeTransaction(ctx.db, async () => {
+		if (v.customerId !== undefined && !await customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
 		const reference = v.reference ? normaliseLpaReference(v.reference) : undefined;
 		const donor = v.donorName ? foldText(v.donorName) : undefined;
-		const entries = ctx.db
+		const entries = (await dbAll(ctx.db
 			.select()
 			.from(opgRegisterEntry)
 			.where(eq(opgRegisterEntry.workspaceId, ctx.workspaceId))
-			.orderBy(opgRegisterEntry.reference)
-			.all()
+			.orderBy(opgRegisterEntry.reference)))
 			.filter((e) => (reference === undefined || normaliseLpaReference(e.reference) === reference) && (donor === undefined || foldText(e.donorName) === donor));
 		const attorney = v.attorneyName ? foldText(v.attorneyName) : undefined;
 		const attorneyListed = attorney === undefined || entries.length === 0 ? null : entries.some((e) => e.attorneyNames.some((a) => foldText(a) === attorney));

@@ -1,3 +1,4 @@
+import { dbGet, dbRun, dbAll } from './database';
 import { eq, sql } from 'drizzle-orm';
 import type { CoreContext } from './context';
 import { appendAudit, type AuditDetails, type AuditSubjectType } from './audit';
@@ -30,8 +31,8 @@ export interface PolicyViolation {
  * - record mode: stores a finding, audits "finding.recorded", and returns it; the operation goes
  *   on and does the act (so the learner's mistake is real and shows in the record).
  */
-export function applyPolicy(ctx: CoreContext, violation: PolicyViolation): Result<Finding> {
-	const mode = ctx.db.select({ policyMode: workspace.policyMode }).from(workspace).where(eq(workspace.id, ctx.workspaceId)).get();
+export async function applyPolicy(ctx: CoreContext, violation: PolicyViolation): Promise<Result<Finding>> {
+	const mode = await dbGet(ctx.db.select({ policyMode: workspace.policyMode }).from(workspace).where(eq(workspace.id, ctx.workspaceId)));
 	if (!mode) throw new Error(`applyPolicy: no workspace ${ctx.workspaceId}`);
 	const details: AuditDetails = { ...violation.details, code: violation.code, rule: violation.rule };
 	if (mode.policyMode === 'enforce') {
@@ -58,7 +59,7 @@ export function applyPolicy(ctx: CoreContext, violation: PolicyViolation): Resul
 		actorRole: ctx.actor.role,
 		at: ctx.clock()
 	};
-	ctx.db.insert(finding).values(row).run();
+	await dbRun(ctx.db.insert(finding).values(row));
 	appendAudit(ctx, {
 		action: 'finding.recorded',
 		subjectType: violation.subjectType,
@@ -70,6 +71,6 @@ export function applyPolicy(ctx: CoreContext, violation: PolicyViolation): Resul
 }
 
 /** The findings recorded in a workspace, oldest first. */
-export function findings(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Finding[] {
-	return ctx.db.select().from(finding).where(eq(finding.workspaceId, ctx.workspaceId)).orderBy(finding.at, sql`rowid`).all();
+export async function findings(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Finding[]> {
+	return await dbAll(ctx.db.select().from(finding).where(eq(finding.workspaceId, ctx.workspaceId)).orderBy(finding.at, sql`rowid`));
 }

@@ -1,3 +1,4 @@
+import { dbRun } from './database';
 import { describe, expect, it } from 'vitest';
 import { auditEntries } from './audit';
 import { recordCustomer } from './customers';
@@ -8,14 +9,14 @@ import { defineStandardPurposes } from './testing-records';
 
 closeTestContextsAfterEach();
 
-function setUp(): TestContext {
-	const t = createTestContext({ workspace: { dpoPhone: '0113 496 0000' } });
-	defineStandardPurposes(t.ctx);
+async function setUp(): Promise<TestContext> {
+	const t = await createTestContext({ workspace: { dpoPhone: '0113 496 0000' } });
+	await defineStandardPurposes(t.ctx);
 	return t;
 }
 
-function logDisclosure(t: TestContext, customerId: string, recipientType: 'police' | 'unauthorised-third-party', organisation: string, authorised: boolean) {
-	t.ctx.db
+async function logDisclosure(t: TestContext, customerId: string, recipientType: 'police' | 'unauthorised-third-party', organisation: string, authorised: boolean) {
+	await dbRun(t.ctx.db
 		.insert(disclosure)
 		.values({
 			id: t.ctx.ids(),
@@ -33,14 +34,13 @@ function logDisclosure(t: TestContext, customerId: string, recipientType: 'polic
 			channel: 'phone',
 			disclosedBy: 'agent-1',
 			disclosedAt: t.clock.now()
-		})
-		.run();
+		}));
 }
 
 describe('record of processing (Art 30)', () => {
-	it('holds the controller and DPO, purposes with bases, people and data categories, recipients, transfers, retention and security', () => {
-		const t = setUp();
-		const record = recordOfProcessing(t.ctx);
+	it('holds the controller and DPO, purposes with bases, people and data categories, recipients, transfers, retention and security', async () => {
+		const t = await setUp();
+		const record = await recordOfProcessing(t.ctx);
 		expect(record.ok).toBe(true);
 		if (!record.ok) return;
 		expect(record.value.controller).toEqual({ name: 'Northwind Utilities Ltd' });
@@ -62,20 +62,20 @@ describe('record of processing (Art 30)', () => {
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'processing.record.produced', details: { purposes: 5 } });
 	});
 
-	it('lists recipients actually supplied from the disclosure log, leaving out unauthorised disclosures', () => {
-		const t = setUp();
-		const customer = recordCustomer(t.ctx, { purposeCodes: ['account-servicing'], fields: { givenName: 'Ada', familyName: 'Lovelace', addressLine1: '1 Mill Lane', postcode: 'M1 1AE' } });
+	it('lists recipients actually supplied from the disclosure log, leaving out unauthorised disclosures', async () => {
+		const t = await setUp();
+		const customer = await recordCustomer(t.ctx, { purposeCodes: ['account-servicing'], fields: { givenName: 'Ada', familyName: 'Lovelace', addressLine1: '1 Mill Lane', postcode: 'M1 1AE' } });
 		if (!customer.ok) throw new Error(customer.error.message);
-		logDisclosure(t, customer.value.id, 'police', 'Thames Valley Police', true);
-		logDisclosure(t, customer.value.id, 'police', 'Thames Valley Police', true);
-		logDisclosure(t, customer.value.id, 'unauthorised-third-party', '', false);
-		const record = recordOfProcessing(t.ctx);
+		await logDisclosure(t, customer.value.id, 'police', 'Thames Valley Police', true);
+		await logDisclosure(t, customer.value.id, 'police', 'Thames Valley Police', true);
+		await logDisclosure(t, customer.value.id, 'unauthorised-third-party', '', false);
+		const record = await recordOfProcessing(t.ctx);
 		expect(record.ok && record.value.recipients.disclosed).toEqual([{ recipientType: 'police', organisation: 'Thames Valley Police', disclosures: 2 }]);
 	});
 
-	it('prints as a plain-text document with a section for each Art 30(1) item', () => {
-		const t = setUp();
-		const record = recordOfProcessing(t.ctx);
+	it('prints as a plain-text document with a section for each Art 30(1) item', async () => {
+		const t = await setUp();
+		const record = await recordOfProcessing(t.ctx);
 		if (!record.ok) throw new Error(record.error.message);
 		const text = formatRecordOfProcessing(record.value);
 		for (const heading of ['Art 30(1)(a)', 'Art 30(1)(b)', 'Art 30(1)(c)', 'Art 30(1)(d)', 'Art 30(1)(e)', 'Art 30(1)(f)', 'Art 30(1)(g)']) expect(text).toContain(heading);

@@ -5,7 +5,7 @@
  */
 import { and, count, eq } from 'drizzle-orm';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbGet, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { purposes } from './purposes';
 import { retentionRules, type RetentionRule } from './retention';
@@ -62,27 +62,26 @@ export interface RecordOfProcessing {
 const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
 
 /** Produces the Art 30 record, and audits that it was produced. */
-export function recordOfProcessing(ctx: CoreContext): Result<RecordOfProcessing> {
-	return writeTransaction(ctx.db, () => {
-		const org = ctx.db.select().from(workspace).where(eq(workspace.id, ctx.workspaceId)).get();
+export async function recordOfProcessing(ctx: CoreContext): Promise<Result<RecordOfProcessing>> {
+	return await writeTransaction(ctx.db, async () => {
+		const org = await dbGet(ctx.db.select().from(workspace).where(eq(workspace.id, ctx.workspaceId)));
 		if (!org) return err('workspace.not-found', `No workspace ${ctx.workspaceId}`);
-		const rules = retentionRules(ctx);
+		const rules = await retentionRules(ctx);
 		const ruleOf = (id: string) => {
 			const rule = rules.find((r) => r.id === id);
 			return rule
 				? { code: rule.code, description: rule.description, periodMonths: rule.periodMonths, trigger: rule.trigger, action: rule.action, authority: rule.authority }
 				: null;
 		};
-		const all = purposes(ctx);
+		const all = await purposes(ctx);
 		// Art 30(1)(d): recipients to whom data "have been or will be disclosed". Unauthorised
 		// disclosures are breaches in the breach register, not recipients of the organisation.
-		const disclosed = ctx.db
+		const disclosed = await dbAll(ctx.db
 			.select({ recipientType: disclosure.recipientType, organisation: disclosure.recipientOrganisation, disclosures: count() })
 			.from(disclosure)
 			.where(and(eq(disclosure.workspaceId, ctx.workspaceId), eq(disclosure.authorised, true)))
 			.groupBy(disclosure.recipientType, disclosure.recipientOrganisation)
-			.orderBy(disclosure.recipientType, disclosure.recipientOrganisation)
-			.all();
+			.orderBy(disclosure.recipientType, disclosure.recipientOrganisation));
 		const record: RecordOfProcessing = {
 			producedAt: ctx.clock(),
 			controller: { name: org.organisationName },

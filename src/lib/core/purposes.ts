@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbGet, dbRun, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { FIELD_CATALOGUE, isCataloguedField } from './collection';
 import { parseInput } from './input';
@@ -96,9 +96,9 @@ function coherentPurpose(shape: PurposeShape): Result<string[]> {
 	return ok(FIELD_CATEGORIES.filter((c) => categories.has(c)));
 }
 
-function basisAllowed(ctx: CoreContext, basis: LawfulBasis): Result<true> {
+async function basisAllowed(ctx: CoreContext, basis: LawfulBasis): Promise<Result<true>> {
 	if (basis !== 'recognised-legitimate-interests') return ok(true);
-	const settings = ctx.db.select({ settings: workspace.settings }).from(workspace).where(eq(workspace.id, ctx.workspaceId)).get();
+	const settings = await dbGet(ctx.db.select({ settings: workspace.settings }).from(workspace).where(eq(workspace.id, ctx.workspaceId)));
 	// Data (Use and Access) Act 2025: an interpretation kept behind a setting (DOMAIN.md §2).
 	return settings?.settings.recognisedLegitimateInterests === true
 		? ok(true)
@@ -106,17 +106,17 @@ function basisAllowed(ctx: CoreContext, basis: LawfulBasis): Result<true> {
 }
 
 /** Defines a purpose with exactly one Art 6 basis, the fields it needs and its retention rule. */
-export function definePurpose(ctx: CoreContext, input: PurposeInput): Result<Purpose> {
+export async function definePurpose(ctx: CoreContext, input: PurposeInput): Promise<Result<Purpose>> {
 	const parsed = parseInput(purposeInput, input);
 	if (!parsed.ok) return parsed;
 	const { code, lawfulBasis, retentionRuleCode, ...shape } = parsed.value;
 	const categories = coherentPurpose(shape);
 	if (!categories.ok) return categories;
-	return writeTransaction(ctx.db, () => {
-		const allowed = basisAllowed(ctx, lawfulBasis);
+	return await writeTransaction(ctx.db, async () => {
+		const allowed = await basisAllowed(ctx, lawfulBasis);
 		if (!allowed.ok) return allowed;
-		if (findPurpose(ctx, code)) return err('purpose.exists', `A purpose "${code}" already exists`, 'code');
-		const rule = findRetentionRule(ctx, retentionRuleCode);
+		if (await findPurpose(ctx, code)) return err('purpose.exists', `A purpose "${code}" already exists`, 'code');
+		const rule = await findRetentionRule(ctx, retentionRuleCode);
 		if (!rule) return err('retention-rule.not-found', `No retention rule "${retentionRuleCode}"`, 'retentionRuleCode');
 		const row: Purpose = {
 			id: ctx.ids(),
@@ -129,7 +129,7 @@ export function definePurpose(ctx: CoreContext, input: PurposeInput): Result<Pur
 			active: true,
 			createdAt: ctx.clock()
 		};
-		ctx.db.insert(purpose).values(row).run();
+		await dbRun(ctx.db.insert(purpose).values(row));
 		appendAudit(ctx, {
 			action: 'purpose.defined',
 			subjectType: 'purpose',
@@ -142,11 +142,11 @@ export function definePurpose(ctx: CoreContext, input: PurposeInput): Result<Pur
 }
 
 /** Changes what a purpose needs or says. Its lawful basis cannot be swapped for another. */
-export function changePurpose(ctx: CoreContext, changes: PurposeChanges): Result<Purpose> {
+export async function changePurpose(ctx: CoreContext, changes: PurposeChanges): Promise<Result<Purpose>> {
 	const parsed = parseInput(purposeChanges, changes);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const current = findPurpose(ctx, parsed.value.code);
+	return await writeTransaction(ctx.db, async () => {
+		const current = await findPurpose(ctx, parsed.value.code);
 		if (!current) return err('purpose.not-found', `No purpose "${parsed.value.code}"`, 'code');
 		const { code, lawfulBasis, retentionRuleCode, ...rest } = parsed.value;
 		// ICO guidance on lawful basis: choose it before processing starts; swapping it later is unfair.
@@ -155,7 +155,7 @@ export function changePurpose(ctx: CoreContext, changes: PurposeChanges): Result
 		}
 		let retentionRuleId = current.retentionRuleId;
 		if (retentionRuleCode !== undefined) {
-			const rule = findRetentionRule(ctx, retentionRuleCode);
+			const rule = await findRetentionRule(ctx, retentionRuleCode);
 			if (!rule) return err('retention-rule.not-found', `No retention rule "${retentionRuleCode}"`, 'retentionRuleCode');
 			retentionRuleId = rule.id;
 		}
@@ -179,7 +179,7 @@ export function changePurpose(ctx: CoreContext, changes: PurposeChanges): Result
 		const categories = coherentPurpose(shape);
 		if (!categories.ok) return categories;
 		const next: Purpose = { ...current, ...shape, categories: categories.value, retentionRuleId };
-		ctx.db.update(purpose).set(next).where(eq(purpose.id, current.id)).run();
+		await dbRun(ctx.db.update(purpose).set(next).where(eq(purpose.id, current.id)));
 		const changed = [...Object.keys(given), ...(retentionRuleId !== current.retentionRuleId ? ['retentionRule'] : [])];
 		appendAudit(ctx, {
 			action: 'purpose.changed',
@@ -193,29 +193,28 @@ export function changePurpose(ctx: CoreContext, changes: PurposeChanges): Result
 }
 
 /** Stops a purpose being used for new collection; what was collected under it keeps its record. */
-export function retirePurpose(ctx: CoreContext, input: { code: string; reason: string }): Result<Purpose> {
+export async function retirePurpose(ctx: CoreContext, input: { code: string; reason: string }): Promise<Result<Purpose>> {
 	const parsed = parseInput(z.object({ code: z.string().trim().min(1), reason: text.min(1, 'Give the reason for retiring the purpose') }), input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const current = findPurpose(ctx, parsed.value.code);
+	return await writeTransaction(ctx.db, async () => {
+		const current = await findPurpose(ctx, parsed.value.code);
 		if (!current) return err('purpose.not-found', `No purpose "${parsed.value.code}"`, 'code');
 		if (!current.active) return err('purpose.retired', `The purpose "${current.code}" is already retired`, 'code');
-		ctx.db.update(purpose).set({ active: false }).where(eq(purpose.id, current.id)).run();
+		await dbRun(ctx.db.update(purpose).set({ active: false }).where(eq(purpose.id, current.id)));
 		appendAudit(ctx, { action: 'purpose.retired', subjectType: 'purpose', subject: current.id, details: { code: current.code } });
 		return ok({ ...current, active: false });
 	});
 }
 
-export function findPurpose(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): Purpose | undefined {
-	return ctx.db.select().from(purpose).where(and(eq(purpose.workspaceId, ctx.workspaceId), eq(purpose.code, code))).get();
+export async function findPurpose(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): Promise<Purpose | undefined> {
+	return await dbGet(ctx.db.select().from(purpose).where(and(eq(purpose.workspaceId, ctx.workspaceId), eq(purpose.code, code))));
 }
 
 /** The workspace's purposes, active first, by code. */
-export function purposes(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Purpose[] {
-	return ctx.db
+export async function purposes(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Purpose[]> {
+	return (await dbAll(ctx.db
 		.select()
 		.from(purpose)
-		.where(eq(purpose.workspaceId, ctx.workspaceId))
-		.all()
+		.where(eq(purpose.workspaceId, ctx.workspaceId))))
 		.sort((a, b) => Number(b.active) - Number(a.active) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

@@ -8,7 +8,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbGet, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { parseInput } from './input';
 import { findPurpose } from './purposes';
@@ -32,15 +32,15 @@ const entryInput = z.object({
 export type DirectoryEntryInput = z.input<typeof entryInput>;
 
 /** Adds a team or outside body to the directory, with what it may receive for each purpose. */
-export function addDirectoryEntry(ctx: CoreContext, input: DirectoryEntryInput): Result<DirectoryEntry> {
+export async function addDirectoryEntry(ctx: CoreContext, input: DirectoryEntryInput): Promise<Result<DirectoryEntry>> {
 	const parsed = parseInput(entryInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		if (findDirectoryEntry(ctx, v.code)) return err('directory.exists', `The directory already has an entry "${v.code}"`, 'code');
+	return await writeTransaction(ctx.db, async () => {
+		if (await findDirectoryEntry(ctx, v.code)) return err('directory.exists', `The directory already has an entry "${v.code}"`, 'code');
 		const receives: DirectoryAllowance[] = [];
 		for (const [i, allowance] of v.receives.entries()) {
-			const purpose = findPurpose(ctx, allowance.purposeCode);
+			const purpose = await findPurpose(ctx, allowance.purposeCode);
 			if (!purpose) return err('purpose.not-found', `No purpose "${allowance.purposeCode}"`, `receives.${i}.purposeCode`);
 			if (receives.some((r) => r.purposeCode === allowance.purposeCode)) {
 				return err('invalid', `The purpose "${allowance.purposeCode}" is listed twice: give all its fields once`, `receives.${i}.purposeCode`);
@@ -53,7 +53,7 @@ export function addDirectoryEntry(ctx: CoreContext, input: DirectoryEntryInput):
 			receives.push({ purposeCode: purpose.code, fields: [...new Set(allowance.fields)] });
 		}
 		const row: DirectoryEntry = { id: ctx.ids(), workspaceId: ctx.workspaceId, code: v.code, name: v.name, kind: v.kind, description: v.description, receives, createdAt: ctx.clock() };
-		ctx.db.insert(recipientDirectory).values(row).run();
+		await dbRun(ctx.db.insert(recipientDirectory).values(row));
 		appendAudit(ctx, {
 			action: 'directory.entry.added',
 			subjectType: 'directory-entry',
@@ -65,21 +65,19 @@ export function addDirectoryEntry(ctx: CoreContext, input: DirectoryEntryInput):
 	});
 }
 
-export function findDirectoryEntry(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): DirectoryEntry | undefined {
-	return ctx.db
+export async function findDirectoryEntry(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): Promise<DirectoryEntry | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(recipientDirectory)
-		.where(and(eq(recipientDirectory.workspaceId, ctx.workspaceId), eq(recipientDirectory.code, code)))
-		.get();
+		.where(and(eq(recipientDirectory.workspaceId, ctx.workspaceId), eq(recipientDirectory.code, code))));
 }
 
 /** The workspace's directory, teams first, then by name. */
-export function directoryEntries(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): DirectoryEntry[] {
-	return ctx.db
+export async function directoryEntries(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<DirectoryEntry[]> {
+	return (await dbAll(ctx.db
 		.select()
 		.from(recipientDirectory)
-		.where(eq(recipientDirectory.workspaceId, ctx.workspaceId))
-		.all()
+		.where(eq(recipientDirectory.workspaceId, ctx.workspaceId))))
 		.sort((a, b) => DIRECTORY_KINDS.indexOf(a.kind) - DIRECTORY_KINDS.indexOf(b.kind) || a.name.localeCompare(b.name, 'en-GB'));
 }
 

@@ -11,7 +11,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { disclosuresOf, type Disclosure } from './disclosure';
 import { parseInput } from './input';
@@ -55,21 +55,21 @@ export type NotifyRecipientsInput = z.input<typeof notifyInput>;
 const ART19_KINDS: readonly RightsRequest['kind'][] = ['rectification', 'erasure', 'restriction'];
 
 /** Tells every recipient of the data concerned about the request's rectification, erasure or restriction. */
-export function notifyRecipients(ctx: CoreContext, input: NotifyRecipientsInput): Result<RecipientNotification[]> {
+export async function notifyRecipients(ctx: CoreContext, input: NotifyRecipientsInput): Promise<Result<RecipientNotification[]>> {
 	const parsed = parseInput(notifyInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const req = getRequest(ctx, v.requestId);
+	return await writeTransaction(ctx.db, async () => {
+		const req = await getRequest(ctx, v.requestId);
 		if (!req) return err('request.not-found', `No request ${v.requestId}`, 'requestId');
 		if (!ART19_KINDS.includes(req.kind)) return err('recipients.not-applicable', 'Art 19 applies after a rectification, erasure or restriction', 'requestId');
 		const outcome = req.particulars.outcome as FulfilmentOutcome | undefined;
 		if (req.customerId === null || outcome === undefined || outcome.refused === true) {
 			return err('request.not-fulfilled', 'Carry out the rectification, erasure or restriction first', 'requestId');
 		}
-		if (notificationsOf(ctx, req.id).length > 0) return err('recipients.already-notified', 'Recipients have already been told of this request', 'requestId');
+		if ((await notificationsOf(ctx, req.id)).length > 0) return err('recipients.already-notified', 'Recipients have already been told of this request', 'requestId');
 
-		const list = recipientsFor(ctx, req.customerId, outcome.fields);
+		const list = await recipientsFor(ctx, req.customerId, outcome.fields);
 		const exceptionFor = new Map<string, (typeof v.exceptions)[number]>();
 		for (const e of v.exceptions) {
 			const recipient = list.find((r) => r.disclosureIds.includes(e.disclosureId));
@@ -95,7 +95,7 @@ export function notifyRecipients(ctx: CoreContext, input: NotifyRecipientsInput)
 				by: ctx.actor.id
 			};
 		});
-		if (rows.length > 0) ctx.db.insert(recipientNotification).values(rows).run();
+		if (rows.length > 0) await dbRun(ctx.db.insert(recipientNotification).values(rows));
 		const told = rows.filter((r) => r.outcome === 'notified');
 		appendAudit(ctx, {
 			action: 'recipients.notified',
@@ -123,9 +123,9 @@ export function notifyRecipients(ctx: CoreContext, input: NotifyRecipientsInput)
 }
 
 /** The recipients of a customer's data in the disclosure log, optionally only of some fields. */
-export function recipientsFor(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, fields: readonly string[] | 'all' = 'all'): Recipient[] {
+export async function recipientsFor(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string, fields: readonly string[] | 'all' = 'all'): Promise<Recipient[]> {
 	const byKey = new Map<string, Recipient>();
-	for (const d of disclosuresOf(ctx, customerId)) {
+	for (const d of await disclosuresOf(ctx, customerId)) {
 		if (d.recipientType === 'data-subject' || d.recipientType === 'colleague') continue;
 		if (fields !== 'all' && !d.fields.some((f) => fields.includes(f))) continue;
 		const key = JSON.stringify([d.recipientType, d.thirdPartyId, d.recipientName.toLowerCase(), d.recipientOrganisation.toLowerCase()]);
@@ -145,10 +145,9 @@ export function recipientsFor(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, cust
 }
 
 /** The Art 19 notifications recorded for a request. */
-export function notificationsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, requestId: string): RecipientNotification[] {
-	return ctx.db
+export async function notificationsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, requestId: string): Promise<RecipientNotification[]> {
+	return await dbAll(ctx.db
 		.select()
 		.from(recipientNotification)
-		.where(and(eq(recipientNotification.workspaceId, ctx.workspaceId), eq(recipientNotification.requestId, requestId)))
-		.all();
+		.where(and(eq(recipientNotification.workspaceId, ctx.workspaceId), eq(recipientNotification.requestId, requestId))));
 }

@@ -7,6 +7,7 @@
  * - no restricted value (Art 18(2)), and no value kept only for a legal hold (MLR 2017 reg 41), is
  *   ever shown, read back or corrected in servicing.
  */
+import { mapInOrder } from './in-order';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from './audit';
@@ -91,9 +92,14 @@ class Simulation {
 	/** customer id → every value (as offered and as stored, and its search form) it ever held. */
 	readonly values = new Map<string, Set<string>>();
 
-	constructor(policyMode: 'record' | 'enforce') {
-		this.t = createTestContext({ workspace: { policyMode } });
-		defineStandardPurposes(this.t.ctx);
+	private constructor(t: TestContext) {
+		this.t = t;
+	}
+
+	static async start(policyMode: 'record' | 'enforce'): Promise<Simulation> {
+		const t = await createTestContext({ workspace: { policyMode } });
+		await defineStandardPurposes(t.ctx);
+		return new Simulation(t);
 	}
 
 	private note(customerId: string, ...texts: (string | null | undefined)[]) {
@@ -102,12 +108,12 @@ class Simulation {
 		this.values.set(customerId, set);
 	}
 
-	private noteStored(customerId: string) {
-		for (const h of heldValues(this.t.ctx, customerId)) this.note(customerId, h.value, h.normalised);
+	private async noteStored(customerId: string) {
+		for (const h of await heldValues(this.t.ctx, customerId)) this.note(customerId, h.value, h.normalised);
 	}
 
-	record(values: CustomerValues): string | undefined {
-		const result = recordCustomer(this.t.ctx, {
+	async record(values: CustomerValues): Promise<string | undefined> {
+		const result = await recordCustomer(this.t.ctx, {
 			purposeCodes: PURPOSES,
 			fields: { ...values },
 			conditions: { vulnerabilityNote: { art9Condition: 'substantial-public-interest', schedule1Condition: 'Sch 1 para 18' } }
@@ -115,14 +121,14 @@ class Simulation {
 		if (!result.ok) return undefined;
 		this.customers.push(result.value.id);
 		this.note(result.value.id, ...Object.values(values));
-		this.noteStored(result.value.id);
+		await this.noteStored(result.value.id);
 		return result.value.id;
 	}
 
-	run(op: Operation): void {
+	async run(op: Operation): Promise<void> {
 		const ctx = this.t.ctx;
 		if (op.kind === 'record') {
-			this.record(op.values);
+			await this.record(op.values);
 			return;
 		}
 		const id = this.customers[op.who % Math.max(1, this.customers.length)];
@@ -131,63 +137,63 @@ class Simulation {
 			case 'correct': {
 				const newValue = op.values[op.field];
 				this.note(id, newValue);
-				correctField(ctx, { customerId: id, field: op.field, newValue, reason: 'customer asked' });
+				await correctField(ctx, { customerId: id, field: op.field, newValue, reason: 'customer asked' });
 				break;
 			}
 			case 'complete':
 				this.note(id, op.statement);
-				completeField(ctx, { customerId: id, field: op.field, statement: op.statement });
+				await completeField(ctx, { customerId: id, field: op.field, statement: op.statement });
 				break;
 			case 'contest':
-				contestField(ctx, { customerId: id, field: op.field, reason: 'disputed' });
-				if (op.confirm) confirmAccuracy(ctx, { customerId: id, field: op.field, reason: 'checked' });
+				await contestField(ctx, { customerId: id, field: op.field, reason: 'disputed' });
+				if (op.confirm) await confirmAccuracy(ctx, { customerId: id, field: op.field, reason: 'checked' });
 				break;
 			case 'restrict':
-				restrictField(ctx, { customerId: id, fields: [op.field], ground: 'accuracy-contested', reason: 'while checked' });
+				await restrictField(ctx, { customerId: id, fields: [op.field], ground: 'accuracy-contested', reason: 'while checked' });
 				if (op.lift) {
-					notifyRestrictionLift(ctx, { customerId: id, fields: [op.field], channel: 'letter' });
-					liftRestriction(ctx, { customerId: id, fields: [op.field], reason: 'checked' });
+					await notifyRestrictionLift(ctx, { customerId: id, fields: [op.field], channel: 'letter' });
+					await liftRestriction(ctx, { customerId: id, fields: [op.field], reason: 'checked' });
 				}
 				break;
 			case 'hold':
-				if (op.release) releaseLegalHold(ctx, { customerId: id, reason: 'claim settled' });
-				else applyLegalHold(ctx, { customerId: id, fields: ['nationalInsuranceNumber', 'dateOfBirth'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40' });
+				if (op.release) await releaseLegalHold(ctx, { customerId: id, reason: 'claim settled' });
+				else await applyLegalHold(ctx, { customerId: id, fields: ['nationalInsuranceNumber', 'dateOfBirth'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40' });
 				break;
 			case 'consent':
-				giveConsent(ctx, { customerId: id, purposeCode: 'marketing', channel: op.channel, method: 'online', noticeVersion: 'v2', evidenceRef: 'web-form' });
-				if (op.withdraw) withdrawConsent(ctx, { customerId: id, purposeCode: 'marketing', channel: op.channel });
-				if (op.object) recordMarketingObjection(ctx, { customerId: id, channel: op.channel });
+				await giveConsent(ctx, { customerId: id, purposeCode: 'marketing', channel: op.channel, method: 'online', noticeVersion: 'v2', evidenceRef: 'web-form' });
+				if (op.withdraw) await withdrawConsent(ctx, { customerId: id, purposeCode: 'marketing', channel: op.channel });
+				if (op.object) await recordMarketingObjection(ctx, { customerId: id, channel: op.channel });
 				break;
 			case 'search': {
-				const held = findHeldValue(ctx, id, op.field);
+				const held = await findHeldValue(ctx, id, op.field);
 				if (held?.value) {
 					const key = op.field === 'givenName' || op.field === 'familyName' ? 'name' : op.field === 'mobilePhone' ? 'phone' : op.field;
-					searchCustomers(ctx, { [key]: held.value });
+					await searchCustomers(ctx, { [key]: held.value });
 				}
 				break;
 			}
 			case 'view':
-				getCustomer(ctx, id, { purposeCode: 'account-servicing' });
-				readBack(ctx, id, ['postcode']);
-				fieldHistory(ctx, id);
+				await getCustomer(ctx, id, { purposeCode: 'account-servicing' });
+				await readBack(ctx, id, ['postcode']);
+				await fieldHistory(ctx, id);
 				break;
 			case 'add':
 				this.note(id, op.tariff);
-				addCustomerFields(ctx, { customerId: id, purposeCodes: ['account-servicing'], fields: { tariff: op.tariff } });
+				await addCustomerFields(ctx, { customerId: id, purposeCodes: ['account-servicing'], fields: { tariff: op.tariff } });
 				break;
 			case 'end':
-				endRelationship(ctx, id);
+				await endRelationship(ctx, id);
 				this.t.clock.advance(op.years * 365 * 86_400_000);
-				runDisposal(ctx, { asOf: this.t.clock.now().slice(0, 10) });
+				await runDisposal(ctx, { asOf: this.t.clock.now().slice(0, 10) });
 				break;
 			case 'erase':
-				eraseCustomerData(ctx, { customerId: id, categories: op.all ? 'all' : ['contact', 'vulnerability'], reason: 'erasure request' });
+				await eraseCustomerData(ctx, { customerId: id, categories: op.all ? 'all' : ['contact', 'vulnerability'], reason: 'erasure request' });
 				break;
 			case 'anonymise':
-				anonymiseCustomerData(ctx, { customerId: id, reason: 'retention over' });
+				await anonymiseCustomerData(ctx, { customerId: id, reason: 'retention over' });
 				break;
 		}
-		this.noteStored(id);
+		await this.noteStored(id);
 	}
 
 	/**
@@ -223,12 +229,12 @@ const auditText = (t: TestContext) =>
 	(t.ctx.db.$client.prepare('select * from finding').raw().all() as unknown[][]).map((row) => row.join('\u0000')).join('\n');
 
 describe('properties of the record operations', () => {
-	it('never writes a value of a customer field to the audit log or a finding, in either mode', () => {
-		fc.assert(
-			fc.property(fc.constantFrom('record' as const, 'enforce' as const), customerArb, fc.array(operation, { maxLength: 25 }), (mode, first, ops) => {
-				const sim = new Simulation(mode);
-				sim.record(first);
-				for (const op of ops) sim.run(op);
+	it('never writes a value of a customer field to the audit log or a finding, in either mode', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.constantFrom('record' as const, 'enforce' as const), customerArb, fc.array(operation, { maxLength: 25 }), async (mode, first, ops) => {
+				const sim = await Simulation.start(mode);
+				await sim.record(first);
+				for (const op of ops) await sim.run(op);
 				const text = auditText(sim.t);
 				for (const value of sim.allValues()) {
 					expect(text.includes(value), `audit log contains "${value}"`).toBe(false);
@@ -239,12 +245,12 @@ describe('properties of the record operations', () => {
 		);
 	});
 
-	it('keeps the audit chain verifiable after any sequence of operations', () => {
-		fc.assert(
-			fc.property(customerArb, fc.array(operation, { maxLength: 30 }), (first, ops) => {
-				const sim = new Simulation('record');
-				sim.record(first);
-				for (const op of ops) sim.run(op);
+	it('keeps the audit chain verifiable after any sequence of operations', async () => {
+		await fc.assert(
+			fc.asyncProperty(customerArb, fc.array(operation, { maxLength: 30 }), async (first, ops) => {
+				const sim = await Simulation.start('record');
+				await sim.record(first);
+				for (const op of ops) await sim.run(op);
 				expect(verifyAuditChain(sim.t.ctx.db, sim.t.ctx.workspaceId)).toMatchObject({ ok: true });
 				sim.t.close();
 			}),
@@ -252,22 +258,22 @@ describe('properties of the record operations', () => {
 		);
 	});
 
-	it('leaves no personal value of an erased person anywhere in the database outside legal holds', () => {
-		fc.assert(
-			fc.property(customerArb, fc.array(operation, { maxLength: 25 }), fc.boolean(), (target, ops, holdFirst) => {
-				const sim = new Simulation('record');
-				const id = sim.record(target);
+	it('leaves no personal value of an erased person anywhere in the database outside legal holds', async () => {
+		await fc.assert(
+			fc.asyncProperty(customerArb, fc.array(operation, { maxLength: 25 }), fc.boolean(), async (target, ops, holdFirst) => {
+				const sim = await Simulation.start('record');
+				const id = await sim.record(target);
 				if (id === undefined) return;
-				for (const op of ops) sim.run(op);
-				if (holdFirst && findHeldValue(sim.t.ctx, id, 'nationalInsuranceNumber')?.erasedAt === null) {
-					applyLegalHold(sim.t.ctx, { customerId: id, fields: ['nationalInsuranceNumber'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40' });
+				for (const op of ops) await sim.run(op);
+				if (holdFirst && (await findHeldValue(sim.t.ctx, id, 'nationalInsuranceNumber'))?.erasedAt === null) {
+					await applyLegalHold(sim.t.ctx, { customerId: id, fields: ['nationalInsuranceNumber'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40' });
 				}
-				const erased = eraseCustomerData(sim.t.ctx, { customerId: id, reason: 'erasure request' });
+				const erased = await eraseCustomerData(sim.t.ctx, { customerId: id, reason: 'erasure request' });
 				expect(erased.ok).toBe(true);
 				// Values still held lawfully: the person's own under legal hold (with their history), and
 				// anyone else's that happen to be equal.
 				const kept = new Set<string>();
-				for (const h of heldValues(sim.t.ctx, id).filter((v) => v.legalHold)) {
+				for (const h of (await heldValues(sim.t.ctx, id)).filter((v) => v.legalHold)) {
 					for (const row of sim.t.ctx.db.$client.prepare('select old_value, new_value from customer_field_history where value_id = ?').all(h.id) as { old_value: string | null; new_value: string | null }[]) {
 						for (const v of [row.old_value, row.new_value]) if (v) kept.add(v);
 					}
@@ -286,15 +292,15 @@ describe('properties of the record operations', () => {
 		);
 	});
 
-	it('Art 18(2), MLR 2017 reg 41: after any sequence of operations, no restricted value or value kept only for a hold is shown, read back or corrected in servicing', () => {
-		fc.assert(
-			fc.property(customerArb, fc.array(operation, { maxLength: 20 }), (first, ops) => {
-				const sim = new Simulation('record');
-				sim.record(first);
-				for (const op of ops) sim.run(op);
+	it('Art 18(2), MLR 2017 reg 41: after any sequence of operations, no restricted value or value kept only for a hold is shown, read back or corrected in servicing', async () => {
+		await fc.assert(
+			fc.asyncProperty(customerArb, fc.array(operation, { maxLength: 20 }), async (first, ops) => {
+				const sim = await Simulation.start('record');
+				await sim.record(first);
+				for (const op of ops) await sim.run(op);
 				for (const id of sim.customers) {
-					const barred = heldValues(sim.t.ctx, id).filter((h) => h.value !== null && (h.restricted || h.keptForHoldOnly));
-					const view = getCustomer(sim.t.ctx, id, { purposeCode: 'account-servicing' });
+					const barred = (await heldValues(sim.t.ctx, id)).filter((h) => h.value !== null && (h.restricted || h.keptForHoldOnly));
+					const view = await getCustomer(sim.t.ctx, id, { purposeCode: 'account-servicing' });
 					if (!view.ok) throw new Error(view.error.message);
 					for (const h of barred) {
 						const code = h.restricted ? 'field.restricted' : 'field.kept-for-hold-only';
@@ -303,9 +309,9 @@ describe('properties of the record operations', () => {
 						const refusedAs = h.anonymisedAt !== null ? expect.stringMatching(`^(${code}|field.erased)$`) : code;
 						const shown = view.value.fields.find((f) => f.field === h.field);
 						if (shown) expect(shown, h.field).toMatchObject({ value: null, withheld: { code } });
-						expect(readBack(sim.t.ctx, id, [h.field]), h.field).toMatchObject({ ok: false, error: { code: refusedAs } });
-						expect(correctField(sim.t.ctx, { customerId: id, field: h.field, newValue: 'Qzz', reason: 'servicing' }), h.field).toMatchObject({ ok: false, error: { code: refusedAs } });
-						expect(findHeldValue(sim.t.ctx, id, h.field)?.value, h.field).toBe(h.value);
+						expect(await readBack(sim.t.ctx, id, [h.field]), h.field).toMatchObject({ ok: false, error: { code: refusedAs } });
+						expect(await correctField(sim.t.ctx, { customerId: id, field: h.field, newValue: 'Qzz', reason: 'servicing' }), h.field).toMatchObject({ ok: false, error: { code: refusedAs } });
+						expect((await findHeldValue(sim.t.ctx, id, h.field))?.value, h.field).toBe(h.value);
 					}
 				}
 				sim.t.close();
@@ -314,7 +320,7 @@ describe('properties of the record operations', () => {
 		);
 	});
 
-	it('finds a customer by each of their identifiers in any accepted format', () => {
+	it('finds a customer by each of their identifiers in any accepted format', async () => {
 		const formats = fc.record({
 			spacedPostcode: fc.boolean(),
 			lowerPostcode: fc.boolean(),
@@ -324,15 +330,15 @@ describe('properties of the record operations', () => {
 			foldName: fc.boolean(),
 			lowerReference: fc.boolean()
 		});
-		fc.assert(
-			fc.property(fc.array(customerArb, { minLength: 1, maxLength: 6 }), fc.nat(), formats, (people, pick, f) => {
-				const sim = new Simulation('record');
-				const ids = people.map((p) => sim.record(p));
+		await fc.assert(
+			fc.asyncProperty(fc.array(customerArb, { minLength: 1, maxLength: 6 }), fc.nat(), formats, async (people, pick, f) => {
+				const sim = await Simulation.start('record');
+				const ids = await mapInOrder(people, async (p) => await sim.record(p));
 				const index = pick % people.length;
 				const id = ids[index];
 				const person = people[index]!;
 				if (id === undefined) return;
-				const reference = heldValues(sim.t.ctx, id).length > 0 ? sim.t.ctx.db.$client.prepare('select reference from customer where id = ?').pluck().get(id) as string : '';
+				const reference = (await heldValues(sim.t.ctx, id)).length > 0 ? sim.t.ctx.db.$client.prepare('select reference from customer where id = ?').pluck().get(id) as string : '';
 				const compact = person.postcode.replace(' ', '');
 				const digitsOnly = person.mobilePhone.replace(/\s/g, '').slice(1);
 				const phoneText = {
@@ -353,7 +359,7 @@ describe('properties of the record operations', () => {
 					{ reference: f.lowerReference ? reference.toLowerCase() : reference }
 				];
 				for (const query of queries) {
-					const result = searchCustomers(sim.t.ctx, { ...query, pageSize: 100 });
+					const result = await searchCustomers(sim.t.ctx, { ...query, pageSize: 100 });
 					expect(result.ok, JSON.stringify(query)).toBe(true);
 					if (result.ok) expect(result.value.hits.map((h) => h.customerId), JSON.stringify(query)).toContain(id);
 				}

@@ -10,6 +10,7 @@
  * finding (record mode). The exception is an objection to direct marketing, which is absolute and
  * immediate (Art 21(3)): it is acted on from any open state, verified or not.
  */
+import { filterInOrder } from './in-order';
 import { and } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
@@ -93,17 +94,17 @@ const rectifyInput = z
 export type FulfilRectificationInput = z.input<typeof rectifyInput>;
 
 /** Rectifies inaccurate data and completes incomplete data, keeping the history (Art 16). */
-export function fulfilRectification(ctx: CoreContext, input: FulfilRectificationInput): Result<RightsRequest> {
+export async function fulfilRectification(ctx: CoreContext, input: FulfilRectificationInput): Promise<Result<RightsRequest>> {
 	const parsed = parseInput(rectifyInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return fulfil(ctx, v.requestId, 'rectification', (req, customerId, run) => {
+	return await fulfil(ctx, v.requestId, 'rectification', async (req, customerId, run) => {
 		for (const c of v.corrections) {
-			const done = run(() => correctField(ctx, { customerId, field: c.field, newValue: c.newValue, reason: c.reason, requestId: req.id }));
+			const done = await run(async () => await correctField(ctx, { customerId, field: c.field, newValue: c.newValue, reason: c.reason, requestId: req.id }));
 			if (!done.ok) return done;
 		}
 		for (const s of v.statements) {
-			const done = run(() => completeField(ctx, { customerId, field: s.field, statement: s.statement, requestId: req.id }));
+			const done = await run(async () => await completeField(ctx, { customerId, field: s.field, statement: s.statement, requestId: req.id }));
 			if (!done.ok) return done;
 		}
 		const fields = [...new Set([...v.corrections.map((c) => c.field), ...v.statements.map((s) => s.field)])];
@@ -124,20 +125,20 @@ export type FulfilRestrictionInput = z.input<typeof restrictInput>;
  * contested too, to be checked while restricted. Before lifting, the person must be told
  * (notifyRestrictionLift, Art 18(3)).
  */
-export function fulfilRestriction(ctx: CoreContext, input: FulfilRestrictionInput): Result<RightsRequest> {
+export async function fulfilRestriction(ctx: CoreContext, input: FulfilRestrictionInput): Promise<Result<RightsRequest>> {
 	const parsed = parseInput(restrictInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return fulfil(ctx, v.requestId, 'restriction', (req, customerId, run) => {
+	return await fulfil(ctx, v.requestId, 'restriction', async (req, customerId, run) => {
 		if (v.ground === 'accuracy-contested') {
-			const held = new Map(heldValues(ctx, customerId).map((h) => [h.field, h]));
+			const held = new Map((await heldValues(ctx, customerId)).map((h) => [h.field, h]));
 			for (const field of v.fields) {
 				if (held.get(field)?.accuracy === 'contested') continue;
-				const done = run(() => contestField(ctx, { customerId, field, reason: v.reason, requestId: req.id }));
+				const done = await run(async () => await contestField(ctx, { customerId, field, reason: v.reason, requestId: req.id }));
 				if (!done.ok) return done;
 			}
 		}
-		const done = run(() => restrictField(ctx, { customerId, fields: v.fields, ground: v.ground, reason: v.reason, requestId: req.id }));
+		const done = await run(async () => await restrictField(ctx, { customerId, fields: v.fields, ground: v.ground, reason: v.reason, requestId: req.id }));
 		if (!done.ok) return done;
 		return ok({ kind: 'restricted', fields: [...new Set(v.fields)], ground: v.ground });
 	});
@@ -163,20 +164,19 @@ export type FulfilErasureInput = z.input<typeof eraseInput>;
  * applied with the rule's authority as reason, so the record shows why. A full erasure keeps a suppression entry
  * and also clears the person's words from interactions and requests (the disclosure log stays, for Art 19).
  */
-export function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Result<RightsRequest> {
+export async function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Promise<Result<RightsRequest>> {
 	const parsed = parseInput(eraseInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return fulfil(ctx, v.requestId, 'erasure', (req, customerId, run) => {
-		const person = findCustomer(ctx, customerId)!;
+	return await fulfil(ctx, v.requestId, 'erasure', async (req, customerId, run) => {
+		const person = (await findCustomer(ctx, customerId))!;
 		const today = ukDateOf(ctx.clock());
-		const values = heldValues(ctx, customerId).filter((h) => h.value !== null && h.erasedAt === null);
-		const onExplicitConsent = new Set(heldOnExplicitConsent(ctx, customerId).map((h) => h.id));
+		const values = (await heldValues(ctx, customerId)).filter((h) => h.value !== null && h.erasedAt === null);
+		const onExplicitConsent = new Set((await heldOnExplicitConsent(ctx, customerId)).map((h) => h.id));
 		const objected = new Set(
 			v.purposeCodes ??
-				values
-					.map((h) => h.purposeCode)
-					.filter((code) => findPurpose(ctx, code)?.directMarketing === true)
+				await filterInOrder(values
+					.map((h) => h.purposeCode), async (code) => (await findPurpose(ctx, code))?.directMarketing === true)
 		);
 		const reaches = (h: HeldValue): boolean => {
 			switch (v.ground) {
@@ -195,7 +195,7 @@ export function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Resu
 		const stillNecessary = values.length - inScope.length;
 
 		// Legal retention duties still running become legal holds, with the law as the reason.
-		const rules = new Map(retentionRules(ctx).map((r) => [r.id, r]));
+		const rules = new Map((await retentionRules(ctx)).map((r) => [r.id, r]));
 		// Each hold keeps its values for the purpose the duty serves, until their retain-until date.
 		const holds = new Map<string, { authority: string; reasonCode: (typeof RETENTION_DUTIES)[number]['reasonCode']; purposeCode: string; until: string | null; fields: string[] }>();
 		for (const h of inScope) {
@@ -208,7 +208,7 @@ export function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Resu
 			holds.set(key, entry);
 		}
 		for (const { authority, reasonCode, purposeCode, until, fields } of holds.values()) {
-			const held = run(() => applyLegalHold(ctx, { customerId, fields, reason: authority, reasonCode, purposeCode, ...(until === null ? {} : { until }) }));
+			const held = await run(async () => await applyLegalHold(ctx, { customerId, fields, reason: authority, reasonCode, purposeCode, ...(until === null ? {} : { until }) }));
 			if (!held.ok) return held;
 		}
 
@@ -217,15 +217,15 @@ export function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput): Resu
 		let heldBack: { field: string; reason: string }[] = [];
 		let erased = 0;
 		if (whole) {
-			const outcome = run(() => eraseCustomerData(ctx, { customerId, categories: 'all', requestId: req.id, reason }));
+			const outcome = await run(async () => await eraseCustomerData(ctx, { customerId, categories: 'all', requestId: req.id, reason }));
 			if (!outcome.ok) return outcome;
 			heldBack = outcome.value.held;
 			erased = Object.values(outcome.value.counts).reduce((a, b) => a + b, 0);
 		} else {
 			const counts: Record<string, number> = {};
 			const heldCounts: Record<string, number> = {};
-			for (const h of heldValues(ctx, customerId).filter((x) => inScope.some((s) => s.id === x.id))) {
-				if (disposeOfValue(ctx, h, 'erase', reason, req.id)) {
+			for (const h of (await heldValues(ctx, customerId)).filter((x) => inScope.some((s) => s.id === x.id))) {
+				if (await disposeOfValue(ctx, h, 'erase', reason, req.id)) {
 					counts[h.category] = (counts[h.category] ?? 0) + 1;
 					erased++;
 				} else {
@@ -284,26 +284,26 @@ const COMPELLING_GROUNDS_MIN = 20;
  * the person's interests, or legal claims, are recorded; an objection to processing on a basis
  * Art 21(1) does not cover is refused with reasons.
  */
-export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): Result<RightsRequest> {
+export async function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): Promise<Result<RightsRequest>> {
 	const parsed = parseInput(objectionInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	const toMarketing = v.processing !== undefined && findPurpose(ctx, v.processing.purposeCode)?.directMarketing === true;
+	const toMarketing = v.processing !== undefined && (await findPurpose(ctx, v.processing.purposeCode))?.directMarketing === true;
 	const marketingOnly = v.processing === undefined || toMarketing;
-	return fulfil(
+	return await fulfil(
 		ctx,
 		v.requestId,
 		'objection',
-		(req, customerId, run) => {
+		async (req, customerId, run) => {
 			const outcome: FulfilmentOutcome = { kind: 'objection-decided', fields: [] };
 			if (v.directMarketing) {
-				const done = run(() => recordMarketingObjection(ctx, { customerId, channel: v.directMarketing!.channel, requestId: req.id }));
+				const done = await run(async () => await recordMarketingObjection(ctx, { customerId, channel: v.directMarketing!.channel, requestId: req.id }));
 				if (!done.ok) return done;
 				outcome.marketingStopped = v.directMarketing.channel;
 			}
 			if (v.processing) {
 				const p = v.processing;
-				const purposeRow = findPurpose(ctx, p.purposeCode);
+				const purposeRow = await findPurpose(ctx, p.purposeCode);
 				if (!purposeRow) return err('purpose.not-found', `No purpose ${p.purposeCode}`, 'processing.purposeCode');
 				appendAudit(ctx, {
 					action: 'objection.recorded',
@@ -315,7 +315,7 @@ export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): 
 					if (p.decision === 'continue') {
 						// UK GDPR Art 21(3): compelling grounds belong to Art 21(1) only. Record mode keeps the finding,
 						// but direct marketing never continues after an objection, so both modes refuse.
-						const d = applyPolicy(ctx, {
+						const d = await applyPolicy(ctx, {
 							code: 'objection.direct-marketing-absolute',
 							rule: 'UK GDPR Art 21(3)',
 							message: 'An objection to direct marketing is absolute: no grounds, however compelling, let the marketing continue',
@@ -328,7 +328,7 @@ export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): 
 						return err('objection.direct-marketing-absolute', d.value.message, 'processing.decision');
 					}
 					if (!v.directMarketing) {
-						const done = run(() => recordMarketingObjection(ctx, { customerId, channel: 'all', requestId: req.id }));
+						const done = await run(async () => await recordMarketingObjection(ctx, { customerId, channel: 'all', requestId: req.id }));
 						if (!done.ok) return done;
 						outcome.marketingStopped = 'all';
 					}
@@ -357,7 +357,7 @@ export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): 
 				}
 				const decision = p.decision;
 				if (decision === 'continue' && (p.compellingGrounds ?? '').length < COMPELLING_GROUNDS_MIN) {
-					const d = applyPolicy(ctx, {
+					const d = await applyPolicy(ctx, {
 						code: 'objection.no-compelling-grounds',
 						rule: 'UK GDPR Art 21(1)',
 						message: 'Processing may continue after an objection only on recorded compelling legitimate grounds that override the person’s interests, or for legal claims',
@@ -368,12 +368,12 @@ export function fulfilObjection(ctx: CoreContext, input: FulfilObjectionInput): 
 					if (!d.ok) return d;
 				}
 				if (decision === 'stop') {
-					const fields = heldValues(ctx, customerId)
+					const fields = (await heldValues(ctx, customerId))
 						.filter((h) => h.purposeCode === p.purposeCode && h.value !== null && !h.restricted)
 						.map((h) => h.field);
 					if (fields.length > 0) {
-						const done = run(() =>
-							restrictField(ctx, { customerId, fields, ground: 'objection-pending', reason: `objection upheld: processing for “${purposeRow.name}” stopped`, requestId: req.id })
+						const done = await run(async () =>
+							await restrictField(ctx, { customerId, fields, ground: 'objection-pending', reason: `objection upheld: processing for “${purposeRow.name}” stopped`, requestId: req.id })
 						);
 						if (!done.ok) return done;
 						outcome.fields = fields;
@@ -418,23 +418,23 @@ class Rollback extends Error {
 	}
 }
 
-type Runner = <T>(op: () => Result<T>) => Result<T>;
+type Runner = <T>(op: () => Promise<Result<T>>) => Promise<Result<T>>;
 
 /**
  * Loads the request (in progress, or for marketing objections any open state), checks it is of
  * the kind, matched and (unless exempt) verified, runs the work, and moves it to response-ready
  * with the outcome. A failing step after others have written rolls everything back.
  */
-function fulfil(
+async function fulfil(
 	ctx: CoreContext,
 	requestId: string,
 	kind: RightsRequest['kind'],
-	work: (req: RightsRequest, customerId: string, run: Runner) => Result<FulfilmentOutcome>,
+	work: (req: RightsRequest, customerId: string, run: Runner) => Promise<Result<FulfilmentOutcome>>,
 	immediate = false
-): Result<RightsRequest> {
+): Promise<Result<RightsRequest>> {
 	try {
-		return writeTransaction(ctx.db, () => {
-			const loaded = loadRequest(ctx, requestId, immediate ? OPEN_REQUEST_STATES : ['in-progress', 'extended']);
+		return await writeTransaction(ctx.db, async () => {
+			const loaded = await loadRequest(ctx, requestId, immediate ? OPEN_REQUEST_STATES : ['in-progress', 'extended']);
 			if (!loaded.ok) return loaded;
 			const req = loaded.value;
 			if (req.kind !== kind) return err('request.wrong-kind', `This is a ${req.kind} request, not ${kind}`, 'requestId');
@@ -442,8 +442,8 @@ function fulfil(
 			if (req.particulars.outcome !== undefined) return err('request.already-fulfilled', 'This request has already been carried out', 'requestId');
 			const customerId = req.customerId;
 			let wrote = false;
-			if (!immediate && !requesterVerified(ctx, req)) {
-				const d = applyPolicy(ctx, {
+			if (!immediate && !await requesterVerified(ctx, req)) {
+				const d = await applyPolicy(ctx, {
 					code: 'request.requester.unverified',
 					rule: 'UK GDPR Art 12(6), Art 5(1)(f)',
 					message: 'Verify the requester before changing the record on their request',
@@ -453,13 +453,13 @@ function fulfil(
 				if (!d.ok) return d;
 				wrote = true;
 			}
-			const run: Runner = (op) => {
-				const result = op();
+			const run: Runner = async (op) => {
+				const result = await op();
 				if (!result.ok && wrote) throw new Rollback(result);
 				if (result.ok) wrote = true;
 				return result;
 			};
-			const outcome = work(req, customerId, run);
+			const outcome = await work(req, customerId, run);
 			if (!outcome.ok) {
 				if (wrote) throw new Rollback(outcome);
 				return outcome;
@@ -469,7 +469,7 @@ function fulfil(
 					? { outcome: outcome.value, erasedRequestWords: true }
 					: { ...req.particulars, outcome: outcome.value };
 			return ok(
-				applyTransition(ctx, req, {
+				await applyTransition(ctx, req, {
 					toState: 'response-ready',
 					changes: { particulars, ...(kind === 'erasure' && outcome.value.fields === 'all' ? { description: '[erased]' } : {}) },
 					action: 'request.transitioned',

@@ -16,25 +16,25 @@ import { closeTestContextsAfterEach, unwrap } from './testing';
 closeTestContextsAfterEach();
 const setUp = organisationWithMargaret;
 /** A SAR logged for Margaret by email, verified (unless told otherwise) and in progress. */
-const sarInProgress = (t: TestContext, customerId: string, extra: Partial<LogRequestInput> = {}, verify = true): RightsRequest =>
-	startRequest(t.ctx, { kind: 'access', channel: 'email', verbal: false, description: 'Please send me all my data', customerId, ...extra }, verify && { channel: 'email' });
+const sarInProgress = async (t: TestContext, customerId: string, extra: Partial<LogRequestInput> = {}, verify = true): Promise<RightsRequest> =>
+	await startRequest(t.ctx, { kind: 'access', channel: 'email', verbal: false, description: 'Please send me all my data', customerId, ...extra }, verify && { channel: 'email' });
 
 describe('collating everything held (Art 15)', () => {
-	it('gathers records with their history, interactions, disclosures with recipients, consents, verification attempts, requests and special category data', () => {
-		const { t, customer } = setUp();
+	it('gathers records with their history, interactions, disclosures with recipients, consents, verification attempts, requests and special category data', async () => {
+		const { t, customer } = await setUp();
 		unwrap(
-			addCustomerFields(t.ctx, {
+			await addCustomerFields(t.ctx, {
 				customerId: customer.id,
 				purposeCodes: ['vulnerability-support'],
 				fields: { vulnerabilityNote: 'Uses a wheelchair; needs level access for meter readings' },
 				conditions: { vulnerabilityNote: { art9Condition: 'substantial-public-interest', schedule1Condition: 'DPA 2018 Sch 1 para 18' } }
 			})
 		);
-		unwrap(giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-991' }));
-		unwrap(logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'billing query' }));
-		unwrap(disclose(t.ctx, { customerId: customer.id, recipient: { type: 'unauthorised-third-party', name: 'a caller' }, fields: ['balance'], channel: 'phone' }));
-		const r = sarInProgress(t, customer.id);
-		const data = unwrap(collateRequestData(t.ctx, { requestId: r.id }));
+		unwrap(await giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-991' }));
+		unwrap(await logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'billing query' }));
+		unwrap(await disclose(t.ctx, { customerId: customer.id, recipient: { type: 'unauthorised-third-party', name: 'a caller' }, fields: ['balance'], channel: 'phone' }));
+		const r = await sarInProgress(t, customer.id);
+		const data = unwrap(await collateRequestData(t.ctx, { requestId: r.id }));
 		expect(data.values.map((v) => v.field)).toEqual(expect.arrayContaining(['givenName', 'postcode', 'balance', 'vulnerabilityNote']));
 		expect(data.values.find((v) => v.field === 'vulnerabilityNote')).toMatchObject({ kind: 'special-category', category: 'vulnerability' });
 		expect(data.history.length).toBeGreaterThan(0);
@@ -48,19 +48,19 @@ describe('collating everything held (Art 15)', () => {
 		expect(JSON.stringify(audit)).not.toContain('wheelchair');
 	});
 
-	it('cannot collate for a request not yet matched to a customer', () => {
-		const { t } = setUp();
-		const r = unwrap(logRequest(t.ctx, { kind: 'access', channel: 'phone', verbal: true, description: 'Everything please' }));
-		unwrap(beginRequest(t.ctx, { requestId: r.id }));
-		expect(collateRequestData(t.ctx, { requestId: r.id })).toMatchObject({ ok: false, error: { code: 'request.not-matched' } });
+	it('cannot collate for a request not yet matched to a customer', async () => {
+		const { t } = await setUp();
+		const r = unwrap(await logRequest(t.ctx, { kind: 'access', channel: 'phone', verbal: true, description: 'Everything please' }));
+		unwrap(await beginRequest(t.ctx, { requestId: r.id }));
+		expect(await collateRequestData(t.ctx, { requestId: r.id })).toMatchObject({ ok: false, error: { code: 'request.not-matched' } });
 	});
 });
 
 describe('other people’s information (DPA 2018 Sch 2 Pt 3 para 16)', () => {
-	it('withholds a passage about a neighbour with a recorded decision and reason, keeping the rest of the note', () => {
-		const { t, customer } = setUp();
+	it('withholds a passage about a neighbour with a recorded decision and reason, keeping the rest of the note', async () => {
+		const { t, customer } = await setUp();
 		const call = unwrap(
-			logInteraction(t.ctx, {
+			await logInteraction(t.ctx, {
 				customerId: customer.id,
 				channel: 'phone',
 				direction: 'inbound',
@@ -69,9 +69,9 @@ describe('other people’s information (DPA 2018 Sch 2 Pt 3 para 16)', () => {
 				notes: 'Customer upset about estimated bills. Neighbour Mr Fenwick at no. 14 complained about her van blocking the drive.'
 			})
 		);
-		const r = sarInProgress(t, customer.id);
+		const r = await sarInProgress(t, customer.id);
 		const decision = unwrap(
-			decideRedaction(t.ctx, {
+			await decideRedaction(t.ctx, {
 				requestId: r.id,
 				sourceTable: 'interaction',
 				sourceId: call.id,
@@ -86,7 +86,7 @@ describe('other people’s information (DPA 2018 Sch 2 Pt 3 para 16)', () => {
 		const audit = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
 		expect(audit).toMatchObject({ action: 'request.redaction.decided', details: { decision: 'withheld', step: 3, sourceTable: 'interaction' } });
 		expect(JSON.stringify(audit)).not.toContain('Fenwick');
-		const ready = unwrap(assembleResponse(t.ctx, { requestId: r.id }));
+		const ready = unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
 		const copy = ready.response?.copy as CollatedData;
 		expect(copy.interactions[0]?.notes).toBe('Customer upset about estimated bills. [withheld: information about another person]');
 		expect(JSON.stringify(ready.response)).not.toContain('Fenwick');
@@ -121,24 +121,24 @@ describe('other people’s information (DPA 2018 Sch 2 Pt 3 para 16)', () => {
 		expect(data.interactions[0]?.notes).toBe('Mr Fenwick complained');
 	});
 
-	it('refuses a redaction of a passage that is not in the field', () => {
-		const { t, customer } = setUp();
-		const call = unwrap(logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'x', notes: 'short note' }));
-		const r = sarInProgress(t, customer.id);
+	it('refuses a redaction of a passage that is not in the field', async () => {
+		const { t, customer } = await setUp();
+		const call = unwrap(await logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'x', notes: 'short note' }));
+		const r = await sarInProgress(t, customer.id);
 		expect(
-			decideRedaction(t.ctx, { requestId: r.id, sourceTable: 'interaction', sourceId: call.id, sourceField: 'notes', passage: 'Fenwick', thirdPartyDescription: 'a neighbour', decision: 'withheld', reason: 'Identifies a neighbour' })
+			await decideRedaction(t.ctx, { requestId: r.id, sourceTable: 'interaction', sourceId: call.id, sourceField: 'notes', passage: 'Fenwick', thirdPartyDescription: 'a neighbour', decision: 'withheld', reason: 'Identifies a neighbour' })
 		).toMatchObject({ ok: false, error: { code: 'redaction.passage-not-found' } });
 	});
 });
 
 describe('assembling and completing a SAR response', () => {
-	it('assembles every Art 15 item from the record', () => {
-		const { t, customer } = setUp();
-		unwrap(giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-991' }));
-		const verificationId = unwrap(verifyIdentity(t.ctx, { customerId: customer.id, requesterType: 'data-subject', method: 'knowledge-based', supplied: MARGARET_KNOWS })).attempt.id;
-		unwrap(disclose(t.ctx, { customerId: customer.id, recipient: { type: 'data-subject' }, fields: ['balance'], channel: 'phone', verificationId }));
+	it('assembles every Art 15 item from the record', async () => {
+		const { t, customer } = await setUp();
+		unwrap(await giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-991' }));
+		const verificationId = unwrap(await verifyIdentity(t.ctx, { customerId: customer.id, requesterType: 'data-subject', method: 'knowledge-based', supplied: MARGARET_KNOWS })).attempt.id;
+		unwrap(await disclose(t.ctx, { customerId: customer.id, recipient: { type: 'data-subject' }, fields: ['balance'], channel: 'phone', verificationId }));
 		unwrap(
-			disclose(t.ctx, {
+			await disclose(t.ctx, {
 				customerId: customer.id,
 				recipient: { type: 'regulator', name: 'Compliance unit', organisation: 'HM Revenue & Customs' },
 				fields: ['balance'],
@@ -147,8 +147,8 @@ describe('assembling and completing a SAR response', () => {
 				channel: 'letter'
 			})
 		);
-		const r = sarInProgress(t, customer.id);
-		const ready = unwrap(assembleResponse(t.ctx, { requestId: r.id }));
+		const r = await sarInProgress(t, customer.id);
+		const ready = unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
 		expect(ready.state).toBe('response-ready');
 		const response = ready.response!;
 		expect(Object.keys(response).sort()).toEqual([...ART15_ITEMS].sort());
@@ -166,27 +166,27 @@ describe('assembling and completing a SAR response', () => {
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.response.assembled', details: { itemsMissing: [], toState: 'response-ready' } });
 	});
 
-	it('cannot complete a SAR while the recipients are missing', () => {
+	it('cannot complete a SAR while the recipients are missing', async () => {
 		for (const policyMode of ['enforce', 'record'] as const) {
-			const { t, customer } = setUp({ workspace: { policyMode } });
-			const r = sarInProgress(t, customer.id);
-			const partial = unwrap(assembleResponse(t.ctx, { requestId: r.id, items: ART15_ITEMS.filter((i) => i !== 'recipients') }));
+			const { t, customer } = await setUp({ workspace: { policyMode } });
+			const r = await sarInProgress(t, customer.id);
+			const partial = unwrap(await assembleResponse(t.ctx, { requestId: r.id, items: ART15_ITEMS.filter((i) => i !== 'recipients') }));
 			expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ details: { itemsMissing: ['recipients'] } });
-			expect(completeRequest(t.ctx, { requestId: partial.id })).toMatchObject({ ok: false, error: { code: 'request.response.incomplete', message: expect.stringContaining('recipients') } });
-			expect(getRequest(t.ctx, r.id)?.state).toBe('response-ready');
-			unwrap(assembleResponse(t.ctx, { requestId: r.id }));
-			expect(unwrap(completeRequest(t.ctx, { requestId: r.id })).state).toBe('complete');
+			expect(await completeRequest(t.ctx, { requestId: partial.id })).toMatchObject({ ok: false, error: { code: 'request.response.incomplete', message: expect.stringContaining('recipients') } });
+			expect((await getRequest(t.ctx, r.id))?.state).toBe('response-ready');
+			unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
+			expect(unwrap(await completeRequest(t.ctx, { requestId: r.id })).state).toBe('complete');
 		}
 	});
 
-	it('completes a SAR by sending the copy to the verified requester, logged as a disclosure of the request', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
-		const r = sarInProgress(t, customer.id);
-		unwrap(assembleResponse(t.ctx, { requestId: r.id }));
+	it('completes a SAR by sending the copy to the verified requester, logged as a disclosure of the request', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
+		const r = await sarInProgress(t, customer.id);
+		unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
 		t.clock.set('2025-03-20T10:00:00Z');
-		const done = unwrap(completeRequest(t.ctx, { requestId: r.id }));
+		const done = unwrap(await completeRequest(t.ctx, { requestId: r.id }));
 		expect(done).toMatchObject({ state: 'complete', respondedAt: '2025-03-20T10:00:00.000Z', closedAt: '2025-03-20T10:00:00.000Z' });
-		const sent = disclosuresOf(t.ctx, customer.id).at(-1)!;
+		const sent = (await disclosuresOf(t.ctx, customer.id)).at(-1)!;
 		expect(sent).toMatchObject({ requestId: r.id, recipientType: 'data-subject', route: 'verified-data-subject', authorised: true, channel: 'email' });
 		expect(sent.fields).toEqual(expect.arrayContaining(['givenName', 'balance']));
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
@@ -195,48 +195,48 @@ describe('assembling and completing a SAR response', () => {
 		});
 	});
 
-	it('refuses to complete a SAR for a requester who is not verified in enforce mode', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
-		const r = sarInProgress(t, customer.id, {}, false);
-		unwrap(assembleResponse(t.ctx, { requestId: r.id }));
-		expect(completeRequest(t.ctx, { requestId: r.id })).toMatchObject({ ok: false, error: { code: 'disclosure.unverified' } });
-		expect(getRequest(t.ctx, r.id)?.state).toBe('response-ready');
+	it('refuses to complete a SAR for a requester who is not verified in enforce mode', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
+		const r = await sarInProgress(t, customer.id, {}, false);
+		unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
+		expect(await completeRequest(t.ctx, { requestId: r.id })).toMatchObject({ ok: false, error: { code: 'disclosure.unverified' } });
+		expect((await getRequest(t.ctx, r.id))?.state).toBe('response-ready');
 	});
 
-	it('records a copy sent to an unverified requester as an unauthorised disclosure with a breach in record mode', () => {
-		const { t, customer } = setUp();
-		const r = sarInProgress(t, customer.id, {}, false);
-		unwrap(assembleResponse(t.ctx, { requestId: r.id }));
-		unwrap(completeRequest(t.ctx, { requestId: r.id }));
-		const sent = disclosuresOf(t.ctx, customer.id).at(-1)!;
+	it('records a copy sent to an unverified requester as an unauthorised disclosure with a breach in record mode', async () => {
+		const { t, customer } = await setUp();
+		const r = await sarInProgress(t, customer.id, {}, false);
+		unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
+		unwrap(await completeRequest(t.ctx, { requestId: r.id }));
+		const sent = (await disclosuresOf(t.ctx, customer.id)).at(-1)!;
 		expect(sent).toMatchObject({ requestId: r.id, authorised: false, breachId: expect.any(String) });
-		expect(findings(t.ctx).map((f) => f.code)).toContain('disclosure.unverified');
+		expect((await findings(t.ctx)).map((f) => f.code)).toContain('disclosure.unverified');
 	});
 
-	it('answers an electronic request electronically unless the person asked otherwise', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
-		const r = sarInProgress(t, customer.id, { channel: 'web-form' });
-		unwrap(assembleResponse(t.ctx, { requestId: r.id }));
-		expect(completeRequest(t.ctx, { requestId: r.id, channel: 'letter' })).toMatchObject({ ok: false, error: { code: 'request.response.not-electronic' } });
-		expect(unwrap(completeRequest(t.ctx, { requestId: r.id, channel: 'letter', requesterAskedOtherwise: true })).state).toBe('complete');
+	it('answers an electronic request electronically unless the person asked otherwise', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
+		const r = await sarInProgress(t, customer.id, { channel: 'web-form' });
+		unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
+		expect(await completeRequest(t.ctx, { requestId: r.id, channel: 'letter' })).toMatchObject({ ok: false, error: { code: 'request.response.not-electronic' } });
+		expect(unwrap(await completeRequest(t.ctx, { requestId: r.id, channel: 'letter', requesterAskedOtherwise: true })).state).toBe('complete');
 	});
 
-	it('marks a response sent after the due date as late', () => {
-		const { t, customer } = setUp();
-		const r = sarInProgress(t, customer.id);
-		unwrap(assembleResponse(t.ctx, { requestId: r.id }));
+	it('marks a response sent after the due date as late', async () => {
+		const { t, customer } = await setUp();
+		const r = await sarInProgress(t, customer.id);
+		unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
 		t.clock.set('2025-04-04T09:00:00Z');
-		unwrap(completeRequest(t.ctx, { requestId: r.id }));
+		unwrap(await completeRequest(t.ctx, { requestId: r.id }));
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.completed', details: { late: true, dueDate: '2025-04-03' } });
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
 	});
 
-	it('records a part refused with its justification and the ICO and court wording', () => {
-		const { t, customer } = setUp();
-		const r = sarInProgress(t, customer.id);
-		unwrap(assembleResponse(t.ctx, { requestId: r.id }));
+	it('records a part refused with its justification and the ICO and court wording', async () => {
+		const { t, customer } = await setUp();
+		const r = await sarInProgress(t, customer.id);
+		unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
 		const done = unwrap(
-			completeRequest(t.ctx, {
+			await completeRequest(t.ctx, {
 				requestId: r.id,
 				partlyRefused: { grounds: 'exemption', exemption: 'DPA 2018 Sch 2 Pt 1 para 2', justification: 'Disclosing the fraud investigation notes would prejudice the detection of crime.' }
 			})

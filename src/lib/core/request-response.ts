@@ -12,7 +12,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbAll, dbGet, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { recordDisclosure } from './disclosure';
 import { heldValues, type HeldValue } from './held-values';
@@ -97,14 +97,14 @@ export type CollateInput = z.input<typeof collateInput>;
 const WORKING_STATES = ['in-progress', 'extended', 'response-ready'] as const;
 
 /** Gathers everything held on the request's customer; audits the counts, never the content. */
-export function collateRequestData(ctx: CoreContext, input: CollateInput): Result<CollatedData> {
+export async function collateRequestData(ctx: CoreContext, input: CollateInput): Promise<Result<CollatedData>> {
 	const parsed = parseInput(collateInput, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const req = loadRequest(ctx, parsed.value.requestId, WORKING_STATES);
+	return await writeTransaction(ctx.db, async () => {
+		const req = await loadRequest(ctx, parsed.value.requestId, WORKING_STATES);
 		if (!req.ok) return req;
 		if (req.value.customerId === null) return err('request.not-matched', 'Match the request to a customer first', 'requestId');
-		const data = collate(ctx, req.value.customerId);
+		const data = await collate(ctx, req.value.customerId);
 		appendAudit(ctx, {
 			action: 'request.data.collated',
 			subjectType: 'customer',
@@ -161,15 +161,15 @@ const REDACTION_STEP: Record<(typeof REDACTION_DECISIONS)[number], number> = {
  * 16): withheld, or supplied without identifying them, with their consent, or because reasonable
  * without consent; with the reason.
  */
-export function decideRedaction(ctx: CoreContext, input: DecideRedactionInput): Result<Redaction> {
+export async function decideRedaction(ctx: CoreContext, input: DecideRedactionInput): Promise<Result<Redaction>> {
 	const parsed = parseInput(redactionInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const req = loadRequest(ctx, v.requestId, WORKING_STATES);
+	return await writeTransaction(ctx.db, async () => {
+		const req = await loadRequest(ctx, v.requestId, WORKING_STATES);
 		if (!req.ok) return req;
 		if (req.value.customerId === null) return err('request.not-matched', 'Match the request to a customer first', 'requestId');
-		const text = sourceText(ctx, req.value.customerId, v.sourceTable, v.sourceId, v.sourceField);
+		const text = await sourceText(ctx, req.value.customerId, v.sourceTable, v.sourceId, v.sourceField);
 		if (text === undefined) return err('redaction.source-not-found', `No ${v.sourceTable} ${v.sourceId} of this customer`, 'sourceId');
 		let passageStart: number | null = null;
 		let passageEnd: number | null = null;
@@ -194,7 +194,7 @@ export function decideRedaction(ctx: CoreContext, input: DecideRedactionInput): 
 			decidedBy: ctx.actor.id,
 			decidedAt: ctx.clock()
 		};
-		ctx.db.insert(redaction).values(row).run();
+		await dbRun(ctx.db.insert(redaction).values(row));
 		appendAudit(ctx, {
 			action: 'request.redaction.decided',
 			subjectType: 'customer',
@@ -215,13 +215,12 @@ export function decideRedaction(ctx: CoreContext, input: DecideRedactionInput): 
 }
 
 /** The redaction decisions of a request, oldest first. */
-export function redactionsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, requestId: string): Redaction[] {
-	return ctx.db
+export async function redactionsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, requestId: string): Promise<Redaction[]> {
+	return await dbAll(ctx.db
 		.select()
 		.from(redaction)
 		.where(and(eq(redaction.workspaceId, ctx.workspaceId), eq(redaction.requestId, requestId)))
-		.orderBy(asc(redaction.decidedAt), sql`rowid`)
-		.all();
+		.orderBy(asc(redaction.decidedAt), sql`rowid`));
 }
 
 const assembleInput = z.object({
@@ -246,23 +245,23 @@ export const COMPLAINT_STATEMENT =
  * the copy with the redaction decisions applied. Moves the request to response-ready; it can be
  * assembled again while there.
  */
-export function assembleResponse(ctx: CoreContext, input: AssembleResponseInput): Result<RightsRequest> {
+export async function assembleResponse(ctx: CoreContext, input: AssembleResponseInput): Promise<Result<RightsRequest>> {
 	const parsed = parseInput(assembleInput, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const loaded = loadRequest(ctx, parsed.value.requestId, WORKING_STATES);
+	return await writeTransaction(ctx.db, async () => {
+		const loaded = await loadRequest(ctx, parsed.value.requestId, WORKING_STATES);
 		if (!loaded.ok) return loaded;
 		const req = loaded.value;
 		if (req.kind !== 'access') return err('request.not-access', 'Only a subject access request has an Art 15 response', 'requestId');
 		if (req.customerId === null) return err('request.not-matched', 'Match the request to a customer first', 'requestId');
 		const chosen = new Set(parsed.value.items ?? ART15_ITEMS);
-		const data = collate(ctx, req.customerId);
-		const redactions = redactionsOf(ctx, req.id);
-		const built = buildResponse(ctx, data, redactions);
+		const data = await collate(ctx, req.customerId);
+		const redactions = await redactionsOf(ctx, req.id);
+		const built = await buildResponse(ctx, data, redactions);
 		const response: ResponseContents = Object.fromEntries(ART15_ITEMS.filter((i) => chosen.has(i)).map((i) => [i, built[i]]));
 		const missing = ART15_ITEMS.filter((i) => !chosen.has(i));
 		return ok(
-			applyTransition(ctx, req, {
+			await applyTransition(ctx, req, {
 				toState: 'response-ready',
 				changes: { response },
 				action: 'request.response.assembled',
@@ -295,12 +294,12 @@ export type CompleteRequestInput = z.input<typeof completeInput>;
  * copy goes to the requester through the disclosure engine. An electronic request is answered
  * electronically unless the person asked otherwise. A response after the due date is marked late.
  */
-export function completeRequest(ctx: CoreContext, input: CompleteRequestInput): Result<RightsRequest> {
+export async function completeRequest(ctx: CoreContext, input: CompleteRequestInput): Promise<Result<RightsRequest>> {
 	const parsed = parseInput(completeInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const loaded = loadRequest(ctx, v.requestId, ['response-ready']);
+	return await writeTransaction(ctx.db, async () => {
+		const loaded = await loadRequest(ctx, v.requestId, ['response-ready']);
 		if (!loaded.ok) return loaded;
 		const req = loaded.value;
 		if (req.customerId === null) return err('request.not-matched', 'Match the request to a customer first', 'requestId');
@@ -319,7 +318,7 @@ export function completeRequest(ctx: CoreContext, input: CompleteRequestInput): 
 			}
 			// Art 15(3): a request made electronically is answered in a commonly used electronic form.
 			if (req.electronic && !(ELECTRONIC_CHANNELS as readonly string[]).includes(channel) && !v.requesterAskedOtherwise) {
-				const d = applyPolicy(ctx, {
+				const d = await applyPolicy(ctx, {
 					code: 'request.response.not-electronic',
 					rule: 'UK GDPR Art 15(3)',
 					message: 'The request was made electronically: answer electronically unless the person asked otherwise',
@@ -329,11 +328,11 @@ export function completeRequest(ctx: CoreContext, input: CompleteRequestInput): 
 				});
 				if (!d.ok) return d;
 			}
-			const fields = heldValues(ctx, req.customerId)
+			const fields = (await heldValues(ctx, req.customerId))
 				.filter((h) => h.value !== null)
 				.map((h) => h.field);
 			if (fields.length > 0) {
-				const sent = recordDisclosure(
+				const sent = await recordDisclosure(
 					ctx,
 					{
 						customerId: req.customerId,
@@ -386,7 +385,7 @@ export function completeRequest(ctx: CoreContext, input: CompleteRequestInput): 
 					};
 		const toState = refusedInFull ? 'refused' : partly === undefined ? 'complete' : 'partly-refused';
 		return ok(
-			applyTransition(ctx, req, {
+			await applyTransition(ctx, req, {
 				toState,
 				changes: {
 					respondedAt: now,
@@ -407,15 +406,14 @@ export function completeRequest(ctx: CoreContext, input: CompleteRequestInput): 
 
 // ── Collation and the Art 15 items ──
 
-function collate(ctx: CoreContext, customerId: string): CollatedData {
+async function collate(ctx: CoreContext, customerId: string): Promise<CollatedData> {
 	const ws = ctx.workspaceId;
-	const customerRow = ctx.db
+	const customerRow = await dbGet(ctx.db
 		.select()
 		.from(customerTable)
-		.where(and(eq(customerTable.workspaceId, ws), eq(customerTable.id, customerId)))
-		.get();
+		.where(and(eq(customerTable.workspaceId, ws), eq(customerTable.id, customerId))));
 	if (!customerRow) throw new Error(`collate: no customer ${customerId}`);
-	const values = heldValues(ctx, customerId)
+	const values = (await heldValues(ctx, customerId))
 		.filter((h) => h.value !== null)
 		.map((h) => ({
 			kind: h.kind,
@@ -431,26 +429,23 @@ function collate(ctx: CoreContext, customerId: string): CollatedData {
 			accuracy: h.accuracy,
 			restricted: h.restricted
 		}));
-	const history = ctx.db
+	const history = (await dbAll(ctx.db
 		.select()
 		.from(customerFieldHistory)
 		.where(and(eq(customerFieldHistory.workspaceId, ws), eq(customerFieldHistory.customerId, customerId)))
-		.orderBy(asc(customerFieldHistory.at), sql`rowid`)
-		.all()
+		.orderBy(asc(customerFieldHistory.at), sql`rowid`)))
 		.map((h) => ({ id: h.id, field: h.field, change: h.change, oldValue: h.oldValue, newValue: h.newValue, at: h.at, reason: h.reason }));
-	const interactions = ctx.db
+	const interactions = (await dbAll(ctx.db
 		.select()
 		.from(interaction)
 		.where(and(eq(interaction.workspaceId, ws), eq(interaction.customerId, customerId)))
-		.orderBy(asc(interaction.occurredAt), sql`rowid`)
-		.all()
+		.orderBy(asc(interaction.occurredAt), sql`rowid`)))
 		.map((i) => ({ id: i.id, occurredAt: i.occurredAt, channel: i.channel, direction: i.direction, nature: i.nature, notes: i.notes, actionsTaken: i.actionsTaken }));
-	const disclosures = ctx.db
+	const disclosures = (await dbAll(ctx.db
 		.select()
 		.from(disclosure)
 		.where(and(eq(disclosure.workspaceId, ws), eq(disclosure.customerId, customerId)))
-		.orderBy(asc(disclosure.disclosedAt), sql`rowid`)
-		.all()
+		.orderBy(asc(disclosure.disclosedAt), sql`rowid`)))
 		.map((d) => ({
 			id: d.id,
 			disclosedAt: d.disclosedAt,
@@ -463,28 +458,25 @@ function collate(ctx: CoreContext, customerId: string): CollatedData {
 			channel: d.channel,
 			authorised: d.authorised
 		}));
-	const consents = ctx.db
+	const consents = (await dbAll(ctx.db
 		.select()
 		.from(consent)
 		.where(and(eq(consent.workspaceId, ws), eq(consent.customerId, customerId)))
-		.orderBy(asc(consent.givenAt), sql`rowid`)
-		.all()
+		.orderBy(asc(consent.givenAt), sql`rowid`)))
 		.map((c) => ({ id: c.id, purposeCode: c.purposeCode, channel: c.channel, method: c.method, noticeVersion: c.noticeVersion, givenAt: c.givenAt, withdrawnAt: c.withdrawnAt }));
-	const marketingObjections = ctx.db
+	const marketingObjections = (await dbAll(ctx.db
 		.select()
 		.from(marketingObjection)
 		.where(and(eq(marketingObjection.workspaceId, ws), eq(marketingObjection.customerId, customerId)))
-		.orderBy(asc(marketingObjection.receivedAt), sql`rowid`)
-		.all()
+		.orderBy(asc(marketingObjection.receivedAt), sql`rowid`)))
 		.map((m) => ({ id: m.id, channel: m.channel, receivedAt: m.receivedAt }));
-	const verificationAttempts = ctx.db
+	const verificationAttempts = (await dbAll(ctx.db
 		.select()
 		.from(verificationAttempt)
 		.where(and(eq(verificationAttempt.workspaceId, ws), eq(verificationAttempt.customerId, customerId)))
-		.orderBy(asc(verificationAttempt.attemptedAt), sql`rowid`)
-		.all()
+		.orderBy(asc(verificationAttempt.attemptedAt), sql`rowid`)))
 		.map((a) => ({ id: a.id, attemptedAt: a.attemptedAt, method: a.method, requesterType: a.requesterType, itemsSupplied: a.itemsSupplied, itemsMatched: a.itemsMatched, outcome: a.outcome }));
-	const requests = requestsOf(ctx, { customerId }).map((r) => ({
+	const requests = (await requestsOf(ctx, { customerId })).map((r) => ({
 		id: r.id,
 		kind: r.kind,
 		receivedAt: r.receivedAt,
@@ -492,12 +484,11 @@ function collate(ctx: CoreContext, customerId: string): CollatedData {
 		dueDate: r.dueDate,
 		description: r.description
 	}));
-	const authorisedThirdParties = ctx.db
+	const authorisedThirdParties = (await dbAll(ctx.db
 		.select()
 		.from(authorisedThirdParty)
 		.where(and(eq(authorisedThirdParty.workspaceId, ws), eq(authorisedThirdParty.customerId, customerId)))
-		.orderBy(asc(authorisedThirdParty.recordedAt), sql`rowid`)
-		.all()
+		.orderBy(asc(authorisedThirdParty.recordedAt), sql`rowid`)))
 		.map((t) => ({ id: t.id, name: t.name, relationship: t.relationship, authorityType: t.authorityType, validFrom: t.validFrom, validTo: t.validTo, revokedAt: t.revokedAt }));
 	return {
 		customer: { id: customerRow.id, reference: customerRow.reference, createdAt: customerRow.createdAt, relationshipEndedAt: customerRow.relationshipEndedAt },
@@ -537,13 +528,13 @@ export function applyRedactions(data: CollatedData, redactions: readonly Redacti
 	return copy;
 }
 
-function buildResponse(ctx: CoreContext, data: CollatedData, redactions: readonly Redaction[]): Record<Art15Item, unknown> {
+async function buildResponse(ctx: CoreContext, data: CollatedData, redactions: readonly Redaction[]): Promise<Record<Art15Item, unknown>> {
 	const copy = applyRedactions(data, redactions);
 	const heldPurposeCodes = new Set([...data.values.map((v) => v.purposeCode), ...data.consents.filter((c) => c.withdrawnAt === null).map((c) => c.purposeCode)]);
-	const purposeRows = allPurposes(ctx).filter((p) => heldPurposeCodes.has(p.code));
-	const rules = new Map(retentionRules(ctx).map((r) => [r.id, r]));
-	const held = heldValues(ctx, data.customer.id).filter((h) => h.value !== null);
-	const organisation = ctx.db.select().from(workspace).where(eq(workspace.id, ctx.workspaceId)).get();
+	const purposeRows = (await allPurposes(ctx)).filter((p) => heldPurposeCodes.has(p.code));
+	const rules = new Map((await retentionRules(ctx)).map((r) => [r.id, r]));
+	const held = (await heldValues(ctx, data.customer.id)).filter((h) => h.value !== null);
+	const organisation = await dbGet(ctx.db.select().from(workspace).where(eq(workspace.id, ctx.workspaceId)));
 	const categories = [...new Set(data.values.map((v) => v.category))];
 	const byCategory = new Map<string, HeldValue[]>();
 	for (const h of held) byCategory.set(h.category, [...(byCategory.get(h.category) ?? []), h]);
@@ -602,7 +593,7 @@ function buildResponse(ctx: CoreContext, data: CollatedData, redactions: readonl
 	};
 }
 
-function sourceText(ctx: CoreContext, customerId: string, table: RedactableTable, id: string, field: string): string | undefined {
+async function sourceText(ctx: CoreContext, customerId: string, table: RedactableTable, id: string, field: string): Promise<string | undefined> {
 	const ws = ctx.workspaceId;
 	const pick = (row: Record<string, unknown> | undefined) => {
 		const value = row?.[field];
@@ -610,26 +601,24 @@ function sourceText(ctx: CoreContext, customerId: string, table: RedactableTable
 	};
 	switch (table) {
 		case 'interaction':
-			return pick(ctx.db.select().from(interaction).where(and(eq(interaction.workspaceId, ws), eq(interaction.id, id), eq(interaction.customerId, customerId))).get());
+			return pick(await dbGet(ctx.db.select().from(interaction).where(and(eq(interaction.workspaceId, ws), eq(interaction.id, id), eq(interaction.customerId, customerId)))));
 		case 'disclosure':
-			return pick(ctx.db.select().from(disclosure).where(and(eq(disclosure.workspaceId, ws), eq(disclosure.id, id), eq(disclosure.customerId, customerId))).get());
+			return pick(await dbGet(ctx.db.select().from(disclosure).where(and(eq(disclosure.workspaceId, ws), eq(disclosure.id, id), eq(disclosure.customerId, customerId)))));
 		case 'authorised_third_party':
 			return pick(
-				ctx.db
+				await dbGet(ctx.db
 					.select()
 					.from(authorisedThirdParty)
-					.where(and(eq(authorisedThirdParty.workspaceId, ws), eq(authorisedThirdParty.id, id), eq(authorisedThirdParty.customerId, customerId)))
-					.get()
+					.where(and(eq(authorisedThirdParty.workspaceId, ws), eq(authorisedThirdParty.id, id), eq(authorisedThirdParty.customerId, customerId))))
 			);
 		case 'rights_request':
-			return pick(ctx.db.select().from(rightsRequest).where(and(eq(rightsRequest.workspaceId, ws), eq(rightsRequest.id, id), eq(rightsRequest.customerId, customerId))).get());
+			return pick(await dbGet(ctx.db.select().from(rightsRequest).where(and(eq(rightsRequest.workspaceId, ws), eq(rightsRequest.id, id), eq(rightsRequest.customerId, customerId)))));
 		case 'customer_field_history':
 			return pick(
-				ctx.db
+				await dbGet(ctx.db
 					.select()
 					.from(customerFieldHistory)
-					.where(and(eq(customerFieldHistory.workspaceId, ws), eq(customerFieldHistory.id, id), eq(customerFieldHistory.customerId, customerId)))
-					.get()
+					.where(and(eq(customerFieldHistory.workspaceId, ws), eq(customerFieldHistory.id, id), eq(customerFieldHistory.customerId, customerId))))
 			);
 	}
 }

@@ -24,7 +24,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbGet, dbAll, writeTransaction } from './database';
 import { appendAudit, type AuditAction, type AuditDetails } from './audit';
 import { addClarificationPause } from './deadlines';
 import { parseInput } from './input';
@@ -106,22 +106,22 @@ const logInput = z.object({
 export type LogRequestInput = z.input<typeof logInput>;
 
 /** Logs a request, verbal or written, with the date and time it was received. */
-export function logRequest(ctx: CoreContext, input: LogRequestInput): Result<RightsRequest> {
+export async function logRequest(ctx: CoreContext, input: LogRequestInput): Promise<Result<RightsRequest>> {
 	const parsed = parseInput(logInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
 	const now = ctx.clock();
 	const receivedAt = v.receivedAt === undefined ? now : toUtcInstant(v.receivedAt);
 	if (receivedAt > now) return err('request.received-in-future', 'A request cannot be received in the future', 'receivedAt');
-	return writeTransaction(ctx.db, () => {
-		if (v.customerId !== undefined && !customerExists(ctx, v.customerId)) {
+	return await writeTransaction(ctx.db, async () => {
+		if (v.customerId !== undefined && !await customerExists(ctx, v.customerId)) {
 			return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
 		}
 		if (v.thirdPartyId !== undefined) {
-			const checked = thirdPartyOfCustomer(ctx, v.thirdPartyId, v.customerId);
+			const checked = await thirdPartyOfCustomer(ctx, v.thirdPartyId, v.customerId);
 			if (!checked.ok) return checked;
 		}
-		if (v.interactionId !== undefined && !interactionInWorkspace(ctx, v.interactionId)) {
+		if (v.interactionId !== undefined && !await interactionInWorkspace(ctx, v.interactionId)) {
 			return err('interaction.not-found', `No interaction ${v.interactionId}`, 'interactionId');
 		}
 		const draft: RightsRequest = {
@@ -161,12 +161,12 @@ export function logRequest(ctx: CoreContext, input: LogRequestInput): Result<Rig
 			updatedAt: now
 		};
 		if (v.verificationId !== undefined) {
-			const linked = verificationFor(ctx, draft, v.verificationId);
+			const linked = await verificationFor(ctx, draft, v.verificationId);
 			if (!linked.ok) return linked;
 		}
-		const row = { ...draft, ...schedule(draft, regionOf(ctx)) };
-		ctx.db.insert(rightsRequest).values(row).run();
-		recordTransition(ctx, null, row, '');
+		const row = { ...draft, ...schedule(draft, await regionOf(ctx)) };
+		await dbRun(ctx.db.insert(rightsRequest).values(row));
+		await recordTransition(ctx, null, row, '');
 		appendAudit(ctx, {
 			action: 'request.logged',
 			...auditSubject(row),
@@ -193,22 +193,21 @@ const matchInput = z.object({ requestId, customerId: z.string().min(1) });
 export type MatchRequestInput = z.input<typeof matchInput>;
 
 /** Links a request to the customer record it concerns (its interaction too, if not yet linked). */
-export function matchRequest(ctx: CoreContext, input: MatchRequestInput): Result<RightsRequest> {
-	return requestStep(ctx, matchInput, input, OPEN_REQUEST_STATES, (req, v) => {
+export async function matchRequest(ctx: CoreContext, input: MatchRequestInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, matchInput, input, OPEN_REQUEST_STATES, async (req, v) => {
 		if (req.customerId !== null && req.customerId !== v.customerId) {
 			return err('request.already-matched', 'This request is already matched to another customer', 'customerId');
 		}
-		if (!customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
+		if (!await customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
 		if (req.thirdPartyId !== null) {
-			const checked = thirdPartyOfCustomer(ctx, req.thirdPartyId, v.customerId);
+			const checked = await thirdPartyOfCustomer(ctx, req.thirdPartyId, v.customerId);
 			if (!checked.ok) return checked;
 		}
 		if (req.interactionId !== null) {
-			ctx.db
+			await dbRun(ctx.db
 				.update(interaction)
 				.set({ customerId: v.customerId })
-				.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.id, req.interactionId), sql`${interaction.customerId} is null`))
-				.run();
+				.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.id, req.interactionId), sql`${interaction.customerId} is null`)));
 		}
 		return { toState: req.state, changes: { customerId: v.customerId }, action: 'request.matched' };
 	});
@@ -218,8 +217,8 @@ const beginInput = z.object({ requestId });
 export type BeginRequestInput = z.input<typeof beginInput>;
 
 /** Starts work on a request that needs no ID, clarification or fee. */
-export function beginRequest(ctx: CoreContext, input: BeginRequestInput): Result<RightsRequest> {
-	return requestStep(ctx, beginInput, input, ['received'], () => ({ toState: 'in-progress', action: 'request.transitioned' }));
+export async function beginRequest(ctx: CoreContext, input: BeginRequestInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, beginInput, input, ['received'], () => ({ toState: 'in-progress', action: 'request.transitioned' }));
 }
 
 const askForIdInput = z.object({
@@ -234,11 +233,11 @@ export type AskForIdInput = z.input<typeof askForIdInput>;
  * is not reasonable (ICO: only where there is reasonable doubt): refused in enforce mode, a finding
  * in record mode, and then the clock does not wait for that ID.
  */
-export function askForId(ctx: CoreContext, input: AskForIdInput): Result<RightsRequest> {
-	return requestStep(ctx, askForIdInput, input, ['received', 'in-progress', 'extended'], (req, v) => {
+export async function askForId(ctx: CoreContext, input: AskForIdInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, askForIdInput, input, ['received', 'in-progress', 'extended'], async (req, v) => {
 		let reasonable = true;
-		if (requesterVerified(ctx, req)) {
-			const d = applyPolicy(ctx, {
+		if (await requesterVerified(ctx, req)) {
+			const d = await applyPolicy(ctx, {
 				code: 'request.id.unnecessary',
 				rule: 'UK GDPR Art 12(6); ICO right of access: ask for ID only where there is reasonable doubt',
 				message: 'The requester is already verified: asking for more ID delays the request without reason',
@@ -272,8 +271,8 @@ const receiveIdInput = z.object({
 export type ReceiveIdInput = z.input<typeof receiveIdInput>;
 
 /** Records that the ID asked for arrived: the relevant time moves to its receipt (when it was reasonably asked for). */
-export function receiveId(ctx: CoreContext, input: ReceiveIdInput): Result<RightsRequest> {
-	return requestStep(ctx, receiveIdInput, input, ['awaiting-id'], (req, v) => {
+export async function receiveId(ctx: CoreContext, input: ReceiveIdInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, receiveIdInput, input, ['awaiting-id'], async (req, v) => {
 		const receivedAt = v.receivedAt === undefined ? ctx.clock() : toUtcInstant(v.receivedAt);
 		const when = withinRequest(ctx, req, receivedAt, 'receivedAt');
 		if (!when.ok) return when;
@@ -282,7 +281,7 @@ export function receiveId(ctx: CoreContext, input: ReceiveIdInput): Result<Right
 		}
 		const changes: Partial<RightsRequest> = { idReceivedAt: receivedAt };
 		if (v.verificationId !== undefined) {
-			const linked = verificationFor(ctx, req, v.verificationId);
+			const linked = await verificationFor(ctx, req, v.verificationId);
 			if (!linked.ok) return linked;
 			changes.verificationAttemptId = v.verificationId;
 		}
@@ -298,8 +297,8 @@ const askClarificationInput = z.object({
 export type AskForClarificationInput = z.input<typeof askClarificationInput>;
 
 /** Asks for clarification the organisation reasonably needs; the clock pauses from today. */
-export function askForClarification(ctx: CoreContext, input: AskForClarificationInput): Result<RightsRequest> {
-	return requestStep(ctx, askClarificationInput, input, ['received', 'in-progress', 'extended'], (_req, v) => ({
+export async function askForClarification(ctx: CoreContext, input: AskForClarificationInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, askClarificationInput, input, ['received', 'in-progress', 'extended'], (_req, v) => ({
 		toState: 'awaiting-clarification',
 		changes: { clarificationRequestedAt: ctx.clock(), clarificationReceivedAt: null },
 		action: 'request.clarification.requested',
@@ -314,8 +313,8 @@ export type ReceiveClarificationInput = z.input<typeof receiveClarificationInput
  * Records the clarification: the calendar days from asking to receiving (UK dates) are added to
  * the paused days, and the due date moves by the deadlines module's rule.
  */
-export function receiveClarification(ctx: CoreContext, input: ReceiveClarificationInput): Result<RightsRequest> {
-	return requestStep(ctx, receiveClarificationInput, input, ['awaiting-clarification'], (req, v) => {
+export async function receiveClarification(ctx: CoreContext, input: ReceiveClarificationInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, receiveClarificationInput, input, ['awaiting-clarification'], (req, v) => {
 		const receivedAt = v.receivedAt === undefined ? ctx.clock() : toUtcInstant(v.receivedAt);
 		const askedAt = req.clarificationRequestedAt ?? req.receivedAt;
 		if (receivedAt < askedAt) return err('request.clarification.before-asked', 'Clarification cannot arrive before it was asked for', 'receivedAt');
@@ -344,10 +343,10 @@ export type RequestFeeInput = z.input<typeof requestFeeInput>;
  * request (Art 12(5)(a)), or for further copies after the first (Art 15(3)). The first copy is
  * free: a fee for it is a policy violation. The clock waits for an allowed fee.
  */
-export function requestFee(ctx: CoreContext, input: RequestFeeInput): Result<RightsRequest> {
-	return requestStep(ctx, requestFeeInput, input, ['received', 'in-progress', 'extended'], (req, v) => {
-		if (v.grounds === 'further-copies' && !(req.kind === 'access' && hadEarlierCopy(ctx, req))) {
-			const d = applyPolicy(ctx, {
+export async function requestFee(ctx: CoreContext, input: RequestFeeInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, requestFeeInput, input, ['received', 'in-progress', 'extended'], async (req, v) => {
+		if (v.grounds === 'further-copies' && !(req.kind === 'access' && await hadEarlierCopy(ctx, req))) {
+			const d = await applyPolicy(ctx, {
 				code: 'request.fee.not-allowed',
 				rule: 'UK GDPR Art 12(5), Art 15(3): the first copy is free',
 				message: 'A fee for further copies needs a copy already supplied in answer to an earlier access request',
@@ -374,8 +373,8 @@ const receiveFeeInput = z.object({ requestId, receivedAt: instant.optional() });
 export type ReceiveFeeInput = z.input<typeof receiveFeeInput>;
 
 /** Records that the fee arrived: the relevant time moves to its receipt. */
-export function receiveFee(ctx: CoreContext, input: ReceiveFeeInput): Result<RightsRequest> {
-	return requestStep(ctx, receiveFeeInput, input, ['awaiting-fee'], (req, v) => {
+export async function receiveFee(ctx: CoreContext, input: ReceiveFeeInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, receiveFeeInput, input, ['awaiting-fee'], (req, v) => {
 		const receivedAt = v.receivedAt === undefined ? ctx.clock() : toUtcInstant(v.receivedAt);
 		const when = withinRequest(ctx, req, receivedAt, 'receivedAt');
 		if (!when.ok) return when;
@@ -402,8 +401,8 @@ export type ExtendRequestInput = z.input<typeof extendInput>;
  * with reasons, within the first month: an extension told after the original due date is refused
  * in both modes, since the deadline it would move has already passed.
  */
-export function extendRequest(ctx: CoreContext, input: ExtendRequestInput): Result<RightsRequest> {
-	return requestStep(ctx, extendInput, input, ['received', 'in-progress'], (req, v) => {
+export async function extendRequest(ctx: CoreContext, input: ExtendRequestInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, extendInput, input, ['received', 'in-progress'], (req, v) => {
 		if (req.extended) return err('request.already-extended', 'The deadline has already been extended', 'requestId');
 		const notifiedAt = v.notifiedAt === undefined ? ctx.clock() : toUtcInstant(v.notifiedAt);
 		const when = withinRequest(ctx, req, notifiedAt, 'notifiedAt');
@@ -442,8 +441,8 @@ export type RefuseRequestInput = z.input<typeof refuseInput>;
  * right to complain to the ICO and to go to court (Art 12(4)-(5)). A refusal sent after the due
  * date is still recorded, marked late.
  */
-export function refuseRequest(ctx: CoreContext, input: RefuseRequestInput): Result<RightsRequest> {
-	return requestStep(ctx, refuseInput, input, OPEN_REQUEST_STATES, (req, v) => {
+export async function refuseRequest(ctx: CoreContext, input: RefuseRequestInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, refuseInput, input, OPEN_REQUEST_STATES, (req, v) => {
 		if (v.grounds === 'exemption' && v.exemption === undefined) {
 			return err('invalid', 'Name the exemption relied on', 'exemption');
 		}
@@ -481,8 +480,8 @@ const withdrawInput = z.object({ requestId, note: z.string().trim().default('') 
 export type WithdrawRequestInput = z.input<typeof withdrawInput>;
 
 /** Records that the requester withdrew the request. */
-export function withdrawRequest(ctx: CoreContext, input: WithdrawRequestInput): Result<RightsRequest> {
-	return requestStep(ctx, withdrawInput, input, OPEN_REQUEST_STATES, (_req, v) => ({
+export async function withdrawRequest(ctx: CoreContext, input: WithdrawRequestInput): Promise<Result<RightsRequest>> {
+	return await requestStep(ctx, withdrawInput, input, OPEN_REQUEST_STATES, (_req, v) => ({
 		toState: 'withdrawn',
 		changes: { closedAt: ctx.clock() },
 		action: 'request.withdrawn',
@@ -491,17 +490,16 @@ export function withdrawRequest(ctx: CoreContext, input: WithdrawRequestInput): 
 }
 
 /** One request in the context's workspace. */
-export function getRequest(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, id: string): RightsRequest | undefined {
-	return ctx.db
+export async function getRequest(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, id: string): Promise<RightsRequest | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(rightsRequest)
-		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, id)))
-		.get();
+		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, id))));
 }
 
 /** The workspace's requests, or one customer's, by receipt. */
-export function requests(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, filter: { customerId?: string } = {}): RightsRequest[] {
-	return ctx.db
+export async function requests(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, filter: { customerId?: string } = {}): Promise<RightsRequest[]> {
+	return await dbAll(ctx.db
 		.select()
 		.from(rightsRequest)
 		.where(
@@ -509,18 +507,16 @@ export function requests(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, filter: {
 				? eq(rightsRequest.workspaceId, ctx.workspaceId)
 				: and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.customerId, filter.customerId))
 		)
-		.orderBy(rightsRequest.receivedAt, sql`rowid`)
-		.all();
+		.orderBy(rightsRequest.receivedAt, sql`rowid`));
 }
 
 /** A request's transitions, oldest first. */
-export function requestTransitions(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, requestIdValue: string): RequestTransition[] {
-	return ctx.db
+export async function requestTransitions(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, requestIdValue: string): Promise<RequestTransition[]> {
+	return await dbAll(ctx.db
 		.select()
 		.from(requestTransition)
 		.where(and(eq(requestTransition.workspaceId, ctx.workspaceId), eq(requestTransition.requestId, requestIdValue)))
-		.orderBy(requestTransition.at, sql`rowid`)
-		.all();
+		.orderBy(requestTransition.at, sql`rowid`));
 }
 
 // ── The machinery every transition shares (also used by request-response and request-fulfilment) ──
@@ -542,15 +538,14 @@ export interface RequestStep {
  * Applies a transition inside the caller's write transaction: recomputes the relevant time and due
  * date, updates the row, writes the request_transition row and the one audit entry.
  */
-export function applyTransition(ctx: CoreContext, req: RightsRequest, step: RequestStep): RightsRequest {
+export async function applyTransition(ctx: CoreContext, req: RightsRequest, step: RequestStep): Promise<RightsRequest> {
 	const draft: RightsRequest = { ...req, ...step.changes, state: step.toState, updatedAt: ctx.clock() };
-	const next = { ...draft, ...schedule(draft, regionOf(ctx)) };
-	ctx.db
+	const next = { ...draft, ...schedule(draft, await regionOf(ctx)) };
+	await dbRun(ctx.db
 		.update(rightsRequest)
 		.set(next)
-		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, req.id)))
-		.run();
-	recordTransition(ctx, req, next, step.reason ?? '');
+		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, req.id))));
+	await recordTransition(ctx, req, next, step.reason ?? '');
 	appendAudit(ctx, {
 		action: step.action,
 		...auditSubject(next),
@@ -572,27 +567,27 @@ export function applyTransition(ctx: CoreContext, req: RightsRequest, step: Requ
  * Validates input, loads the request (in the workspace, in one of the allowed states), runs the
  * step's rules and applies it, all in one write transaction.
  */
-function requestStep<S extends z.ZodType<{ requestId: string }>>(
+async function requestStep<S extends z.ZodType<{ requestId: string }>>(
 	ctx: CoreContext,
 	schema: S,
 	input: unknown,
 	from: readonly RequestState[],
-	build: (req: RightsRequest, v: z.output<S>) => RequestStep | { ok: false; error: CoreError }
-): Result<RightsRequest> {
+	build: (req: RightsRequest, v: z.output<S>) => RequestStep | { ok: false; error: CoreError } | Promise<RequestStep | { ok: false; error: CoreError }>
+): Promise<Result<RightsRequest>> {
 	const parsed = parseInput(schema, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const req = loadRequest(ctx, parsed.value.requestId, from);
+	return await writeTransaction(ctx.db, async () => {
+		const req = await loadRequest(ctx, parsed.value.requestId, from);
 		if (!req.ok) return req;
-		const step = build(req.value, parsed.value);
+		const step = await build(req.value, parsed.value);
 		if ('ok' in step) return step;
-		return ok(applyTransition(ctx, req.value, step));
+		return ok(await applyTransition(ctx, req.value, step));
 	});
 }
 
 /** A request in the workspace whose state is one of `from`. */
-export function loadRequest(ctx: CoreContext, id: string, from: readonly RequestState[]): Result<RightsRequest> {
-	const req = getRequest(ctx, id);
+export async function loadRequest(ctx: CoreContext, id: string, from: readonly RequestState[]): Promise<Result<RightsRequest>> {
+	const req = await getRequest(ctx, id);
 	if (!req) return err('request.not-found', `No request ${id}`, 'requestId');
 	if (!from.includes(req.state)) {
 		const closed = (CLOSED_REQUEST_STATES as readonly string[]).includes(req.state);
@@ -623,13 +618,12 @@ function schedule(
 }
 
 /** Whether the request has a successful verification of the requester for its customer. */
-export function requesterVerified(ctx: CoreContext, req: RightsRequest): boolean {
+export async function requesterVerified(ctx: CoreContext, req: RightsRequest): Promise<boolean> {
 	if (req.verificationAttemptId === null || req.customerId === null) return false;
-	const attempt = ctx.db
+	const attempt = await dbGet(ctx.db
 		.select()
 		.from(verificationAttempt)
-		.where(and(eq(verificationAttempt.workspaceId, ctx.workspaceId), eq(verificationAttempt.id, req.verificationAttemptId)))
-		.get();
+		.where(and(eq(verificationAttempt.workspaceId, ctx.workspaceId), eq(verificationAttempt.id, req.verificationAttemptId))));
 	return attempt !== undefined && attempt.outcome === 'verified' && attempt.customerId === req.customerId && sameRequester(attempt, req);
 }
 
@@ -646,8 +640,8 @@ export function auditSubject(req: Pick<RightsRequest, 'customerId' | 'id'>): { s
 	return req.customerId === null ? { subjectType: 'request', subject: req.id } : { subjectType: 'customer', subject: req.customerId };
 }
 
-function recordTransition(ctx: CoreContext, before: RightsRequest | null, after: RightsRequest, reason: string): void {
-	ctx.db
+async function recordTransition(ctx: CoreContext, before: RightsRequest | null, after: RightsRequest, reason: string): Promise<void> {
+	await dbRun(ctx.db
 		.insert(requestTransition)
 		.values({
 			id: ctx.ids(),
@@ -661,29 +655,27 @@ function recordTransition(ctx: CoreContext, before: RightsRequest | null, after:
 			reason,
 			dueDateBefore: before?.dueDate ?? null,
 			dueDateAfter: after.dueDate
-		})
-		.run();
+		}));
 }
 
-function regionOf(ctx: CoreContext) {
-	const row = ctx.db.select({ region: workspace.region }).from(workspace).where(eq(workspace.id, ctx.workspaceId)).get();
+async function regionOf(ctx: CoreContext) {
+	const row = await dbGet(ctx.db.select({ region: workspace.region }).from(workspace).where(eq(workspace.id, ctx.workspaceId)));
 	if (!row) throw new Error(`no workspace ${ctx.workspaceId}`);
 	return row.region;
 }
 
-function interactionInWorkspace(ctx: CoreContext, id: string): boolean {
+async function interactionInWorkspace(ctx: CoreContext, id: string): Promise<boolean> {
 	return (
-		ctx.db.select({ id: interaction.id }).from(interaction).where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.id, id))).get() !==
+		await dbGet(ctx.db.select({ id: interaction.id }).from(interaction).where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.id, id)))) !==
 		undefined
 	);
 }
 
-function thirdPartyOfCustomer(ctx: CoreContext, thirdPartyId: string, customerId: string | undefined | null): Result<true> {
-	const tp = ctx.db
+async function thirdPartyOfCustomer(ctx: CoreContext, thirdPartyId: string, customerId: string | undefined | null): Promise<Result<true>> {
+	const tp = await dbGet(ctx.db
 		.select({ customerId: authorisedThirdParty.customerId })
 		.from(authorisedThirdParty)
-		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, thirdPartyId)))
-		.get();
+		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, thirdPartyId))));
 	if (!tp || (customerId != null && tp.customerId !== customerId)) {
 		return err('third-party.not-found', 'No authorised third party with that id for this customer', 'thirdPartyId');
 	}
@@ -691,12 +683,11 @@ function thirdPartyOfCustomer(ctx: CoreContext, thirdPartyId: string, customerId
 }
 
 /** A verified attempt for this request's customer, to link to the request. */
-function verificationFor(ctx: CoreContext, req: RightsRequest, verificationId: string): Result<true> {
-	const attempt = ctx.db
+async function verificationFor(ctx: CoreContext, req: RightsRequest, verificationId: string): Promise<Result<true>> {
+	const attempt = await dbGet(ctx.db
 		.select()
 		.from(verificationAttempt)
-		.where(and(eq(verificationAttempt.workspaceId, ctx.workspaceId), eq(verificationAttempt.id, verificationId)))
-		.get();
+		.where(and(eq(verificationAttempt.workspaceId, ctx.workspaceId), eq(verificationAttempt.id, verificationId))));
 	if (!attempt) return err('verification.not-found', `No verification attempt ${verificationId}`, 'verificationId');
 	if (req.customerId === null || attempt.customerId !== req.customerId) {
 		return err('verification.other-customer', 'The verification is not of this request’s customer', 'verificationId');
@@ -712,7 +703,7 @@ function withinRequest(ctx: CoreContext, req: RightsRequest, at: string, field: 
 	return ok(true);
 }
 
-function hadEarlierCopy(ctx: CoreContext, req: RightsRequest): boolean {
+async function hadEarlierCopy(ctx: CoreContext, req: RightsRequest): Promise<boolean> {
 	if (req.customerId === null) return false;
-	return requests(ctx, { customerId: req.customerId }).some((r) => r.id !== req.id && r.kind === 'access' && r.state === 'complete');
+	return (await requests(ctx, { customerId: req.customerId })).some((r) => r.id !== req.id && r.kind === 'access' && r.state === 'complete');
 }

@@ -11,7 +11,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { requireHeldValue, updateHeldValue, writeHistory, type HeldValue } from './held-values';
 import { parseInput } from './input';
@@ -111,10 +111,10 @@ export interface RestrictionChange {
 	findingIds: string[];
 }
 
-function requireAll(ctx: CoreContext, customerId: string, fields: string[]): Result<HeldValue[]> {
+async function requireAll(ctx: CoreContext, customerId: string, fields: string[]): Promise<Result<HeldValue[]>> {
 	const found: HeldValue[] = [];
 	for (const field of new Set(fields)) {
-		const held = requireHeldValue(ctx, customerId, field);
+		const held = await requireHeldValue(ctx, customerId, field);
 		if (!held.ok) return held;
 		found.push(held.value);
 	}
@@ -122,19 +122,19 @@ function requireAll(ctx: CoreContext, customerId: string, fields: string[]): Res
 }
 
 /** Restricts processing of fields (Art 18(1)): they are kept but not otherwise used. */
-export function restrictField(ctx: CoreContext, input: RestrictInput): Result<RestrictionChange> {
+export async function restrictField(ctx: CoreContext, input: RestrictInput): Promise<Result<RestrictionChange>> {
 	const parsed = parseInput(restrictInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, fields, ground, reason, requestId } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const values = requireAll(ctx, customerId, fields);
+	return await writeTransaction(ctx.db, async () => {
+		const values = await requireAll(ctx, customerId, fields);
 		if (!values.ok) return values;
 		const toRestrict = values.value.filter((held) => !held.restricted);
 		if (toRestrict.length === 0) return err('field.already-restricted', 'Those fields are already restricted', 'fields');
 		for (const held of toRestrict) {
 			const version = held.version + 1;
-			updateHeldValue(ctx, held, { restricted: true, version, updatedAt: ctx.clock() });
-			writeHistory(ctx, { held, change: 'restricted', version, reason, requestId });
+			await updateHeldValue(ctx, held, { restricted: true, version, updatedAt: ctx.clock() });
+			await writeHistory(ctx, { held, change: 'restricted', version, reason, requestId });
 		}
 		appendAudit(ctx, {
 			action: 'customer.field.restricted',
@@ -148,12 +148,12 @@ export function restrictField(ctx: CoreContext, input: RestrictInput): Result<Re
 }
 
 /** Records that the person was told a restriction is about to be lifted (Art 18(3)). */
-export function notifyRestrictionLift(ctx: CoreContext, input: NotifyRestrictionLiftInput): Result<RestrictionChange> {
+export async function notifyRestrictionLift(ctx: CoreContext, input: NotifyRestrictionLiftInput): Promise<Result<RestrictionChange>> {
 	const parsed = parseInput(notifyInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, fields, channel, requestId } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const values = requireAll(ctx, customerId, fields);
+	return await writeTransaction(ctx.db, async () => {
+		const values = await requireAll(ctx, customerId, fields);
 		if (!values.ok) return values;
 		const unrestricted = values.value.find((held) => !held.restricted);
 		if (unrestricted) return err('field.not-restricted', `${unrestricted.field} is not restricted`, 'fields');
@@ -169,8 +169,8 @@ export function notifyRestrictionLift(ctx: CoreContext, input: NotifyRestriction
 }
 
 /** Fields of a customer whose latest restriction was followed by a notice that it will be lifted. */
-function notifiedFields(ctx: CoreContext, customerId: string): Set<string> {
-	const entries = ctx.db
+async function notifiedFields(ctx: CoreContext, customerId: string): Promise<Set<string>> {
+	const entries = (await dbAll(ctx.db
 		.select({ seq: auditEntry.seq, action: auditEntry.action, fields: auditEntry.fields })
 		.from(auditEntry)
 		.where(
@@ -179,8 +179,7 @@ function notifiedFields(ctx: CoreContext, customerId: string): Set<string> {
 				eq(auditEntry.subject, customerId),
 				inArray(auditEntry.action, ['customer.field.restricted', 'customer.restriction.lift.notified'])
 			)
-		)
-		.all()
+		)))
 		// Sorted here rather than in SQL, so the planner keeps to the subject index instead of walking
 		// the whole log in seq order.
 		.sort((a, b) => a.seq - b.seq);
@@ -199,20 +198,20 @@ function notifiedFields(ctx: CoreContext, customerId: string): Set<string> {
  * "customer.restriction.lift.notified" since the restriction, enforce mode refuses and record
  * mode lifts it with a finding.
  */
-export function liftRestriction(ctx: CoreContext, input: LiftRestrictionInput): Result<RestrictionChange> {
+export async function liftRestriction(ctx: CoreContext, input: LiftRestrictionInput): Promise<Result<RestrictionChange>> {
 	const parsed = parseInput(liftInput, input);
 	if (!parsed.ok) return parsed;
 	const { customerId, fields, reason, requestId } = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		const values = requireAll(ctx, customerId, fields);
+	return await writeTransaction(ctx.db, async () => {
+		const values = await requireAll(ctx, customerId, fields);
 		if (!values.ok) return values;
 		const unrestricted = values.value.find((held) => !held.restricted);
 		if (unrestricted) return err('field.not-restricted', `${unrestricted.field} is not restricted`, 'fields');
-		const notified = notifiedFields(ctx, customerId);
+		const notified = await notifiedFields(ctx, customerId);
 		const untold = values.value.filter((held) => !notified.has(held.field)).map((h) => h.field);
 		const findingIds: string[] = [];
 		if (untold.length > 0) {
-			const decision = applyPolicy(ctx, {
+			const decision = await applyPolicy(ctx, {
 				code: 'restriction.lifted-without-notice',
 				rule: 'UK GDPR Art 18(3)',
 				message: `The person was not told before the restriction on ${untold.join(', ')} was lifted`,
@@ -227,8 +226,8 @@ export function liftRestriction(ctx: CoreContext, input: LiftRestrictionInput): 
 		}
 		for (const held of values.value) {
 			const version = held.version + 1;
-			updateHeldValue(ctx, held, { restricted: false, version, updatedAt: ctx.clock() });
-			writeHistory(ctx, { held, change: 'restriction-lifted', version, reason, requestId });
+			await updateHeldValue(ctx, held, { restricted: false, version, updatedAt: ctx.clock() });
+			await writeHistory(ctx, { held, change: 'restriction-lifted', version, reason, requestId });
 		}
 		appendAudit(ctx, {
 			action: 'customer.field.restriction.lifted',

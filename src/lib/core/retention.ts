@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbAll, dbGet, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { heldValues, updateHeldValue } from './held-values';
 import { parseInput } from './input';
@@ -32,15 +32,15 @@ const retentionRuleChanges = retentionRuleInput.omit({ code: true }).partial().e
 export type RetentionRuleChanges = z.input<typeof retentionRuleChanges>;
 
 /** Defines a retention rule: how long a category of data is kept, from what event, and what then. */
-export function defineRetentionRule(ctx: CoreContext, input: RetentionRuleInput): Result<RetentionRule> {
+export async function defineRetentionRule(ctx: CoreContext, input: RetentionRuleInput): Promise<Result<RetentionRule>> {
 	const parsed = parseInput(retentionRuleInput, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		if (findRetentionRule(ctx, parsed.value.code)) {
+	return await writeTransaction(ctx.db, async () => {
+		if (await findRetentionRule(ctx, parsed.value.code)) {
 			return err('retention-rule.exists', `A retention rule "${parsed.value.code}" already exists`, 'code');
 		}
 		const row: RetentionRule = { id: ctx.ids(), workspaceId: ctx.workspaceId, ...parsed.value, createdAt: ctx.clock() };
-		ctx.db.insert(retentionRule).values(row).run();
+		await dbRun(ctx.db.insert(retentionRule).values(row));
 		appendAudit(ctx, {
 			action: 'retention.rule.defined',
 			subjectType: 'retention-rule',
@@ -55,17 +55,17 @@ export function defineRetentionRule(ctx: CoreContext, input: RetentionRuleInput)
  * Changes a rule's period, trigger, action or wording. Values already held keep the retain-until
  * date computed when their trigger happened; the new period applies from the next trigger.
  */
-export function changeRetentionRule(ctx: CoreContext, changes: RetentionRuleChanges): Result<RetentionRule> {
+export async function changeRetentionRule(ctx: CoreContext, changes: RetentionRuleChanges): Promise<Result<RetentionRule>> {
 	const parsed = parseInput(retentionRuleChanges, changes);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const current = findRetentionRule(ctx, parsed.value.code);
+	return await writeTransaction(ctx.db, async () => {
+		const current = await findRetentionRule(ctx, parsed.value.code);
 		if (!current) return err('retention-rule.not-found', `No retention rule "${parsed.value.code}"`, 'code');
 		const changed = Object.entries(parsed.value).filter(
 			([key, value]) => key !== 'code' && value !== undefined && value !== current[key as keyof RetentionRule]
 		);
 		const next: RetentionRule = { ...current, ...Object.fromEntries(changed) };
-		ctx.db.update(retentionRule).set(next).where(eq(retentionRule.id, current.id)).run();
+		await dbRun(ctx.db.update(retentionRule).set(next).where(eq(retentionRule.id, current.id)));
 		appendAudit(ctx, {
 			action: 'retention.rule.changed',
 			subjectType: 'retention-rule',
@@ -83,16 +83,15 @@ export function changeRetentionRule(ctx: CoreContext, changes: RetentionRuleChan
 }
 
 /** The workspace's retention rules, by code. */
-export function retentionRules(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): RetentionRule[] {
-	return ctx.db.select().from(retentionRule).where(eq(retentionRule.workspaceId, ctx.workspaceId)).orderBy(retentionRule.code).all();
+export async function retentionRules(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<RetentionRule[]> {
+	return await dbAll(ctx.db.select().from(retentionRule).where(eq(retentionRule.workspaceId, ctx.workspaceId)).orderBy(retentionRule.code));
 }
 
-export function findRetentionRule(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, ruleCode: string): RetentionRule | undefined {
-	return ctx.db
+export async function findRetentionRule(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, ruleCode: string): Promise<RetentionRule | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(retentionRule)
-		.where(and(eq(retentionRule.workspaceId, ctx.workspaceId), eq(retentionRule.code, ruleCode)))
-		.get();
+		.where(and(eq(retentionRule.workspaceId, ctx.workspaceId), eq(retentionRule.code, ruleCode))));
 }
 
 /**
@@ -114,22 +113,22 @@ export function retainUntilDate(rule: Pick<RetentionRule, 'periodMonths'>, trigg
  * whose clock already started, are left alone, except that "last-contact" restarts at every contact.
  * Runs inside the caller's transaction; returns how many values it dated.
  */
-export function startRetentionPeriod(
+export async function startRetentionPeriod(
 	ctx: CoreContext,
 	customerId: string,
 	trigger: RetentionTrigger,
 	at: string,
 	onlyPurposeCode?: string
-): number {
-	const rules = new Map(retentionRules(ctx).map((r) => [r.id, r]));
+): Promise<number> {
+	const rules = new Map((await retentionRules(ctx)).map((r) => [r.id, r]));
 	let dated = 0;
-	for (const held of heldValues(ctx, customerId)) {
+	for (const held of await heldValues(ctx, customerId)) {
 		const rule = rules.get(held.retentionRuleId);
 		if (!rule || rule.trigger !== trigger) continue;
 		if (held.erasedAt !== null || held.anonymisedAt !== null) continue;
 		if (onlyPurposeCode !== undefined && held.purposeCode !== onlyPurposeCode) continue;
 		if (held.retainUntil !== null && trigger !== 'last-contact') continue;
-		updateHeldValue(ctx, held, { retainUntil: retainUntilDate(rule, at) });
+		await updateHeldValue(ctx, held, { retainUntil: retainUntilDate(rule, at) });
 		dated++;
 	}
 	return dated;

@@ -18,34 +18,34 @@ const people = [
 	{ reference: 'BCC-3006', fields: { givenName: 'Ada', familyName: 'Lovelase', dateOfBirth: '1999-09-09', postcode: 'EC1A 1BB', email: 'al@example.com', phone: '020 7946 0006' } }
 ];
 
-function setUp() {
-	const t = createTestContext();
-	defineStandardPurposes(t.ctx);
+async function setUp() {
+	const t = await createTestContext();
+	await defineStandardPurposes(t.ctx);
 	const ids: Record<string, string> = {};
 	for (const p of people) {
-		const result = recordCustomer(t.ctx, { reference: p.reference, purposeCodes: ['account-servicing'], fields: { ...p.fields, addressLine1: '1 High Street' } });
+		const result = await recordCustomer(t.ctx, { reference: p.reference, purposeCodes: ['account-servicing'], fields: { ...p.fields, addressLine1: '1 High Street' } });
 		if (!result.ok) throw new Error(result.error.message);
 		ids[p.reference] = result.value.id;
 	}
-	const find = (input: SearchInput) => {
-		const result = searchCustomers(t.ctx, input);
+	const find = async (input: SearchInput) => {
+		const result = await searchCustomers(t.ctx, input);
 		if (!result.ok) throw new Error(result.error.message);
 		return result.value;
 	};
-	const refs = (input: SearchInput) => find(input).hits.map((h) => h.reference);
+	const refs = async (input: SearchInput) => (await find(input)).hits.map((h) => h.reference);
 	return { t, ids, find, refs };
 }
 
 describe('searching customers', () => {
-	it('finds a customer by name without accents, and ranks exact matches before prefix and fuzzy ones', () => {
-		const { find } = setUp();
-		const result = find({ name: 'Zoe Lovel' });
+	it('finds a customer by name without accents, and ranks exact matches before prefix and fuzzy ones', async () => {
+		const { find } = await setUp();
+		const result = await find({ name: 'Zoe Lovel' });
 		expect(result.hits.map((h) => [h.reference, h.match])).toEqual([
 			['ACC-1001', 'prefix'],
 			['ACC-1002', 'prefix']
 		]);
-		expect(find({ name: 'zoe lovell' }).hits.map((h) => [h.reference, h.match])).toEqual([['ACC-1002', 'exact']]);
-		expect(find({ name: 'lovel' }).hits.map((h) => [h.reference, h.match])).toEqual([
+		expect((await find({ name: 'zoe lovell' })).hits.map((h) => [h.reference, h.match])).toEqual([['ACC-1002', 'exact']]);
+		expect((await find({ name: 'lovel' })).hits.map((h) => [h.reference, h.match])).toEqual([
 			['ACC-1001', 'prefix'],
 			['ACC-1002', 'prefix'],
 			['ACC-2005', 'prefix'],
@@ -54,116 +54,116 @@ describe('searching customers', () => {
 
 	});
 
-	it('finds by a partial name and by any word of a name of several words', () => {
-		const { refs } = setUp();
-		expect(refs({ name: 'lov' })).toEqual(['ACC-1001', 'ACC-1002', 'ACC-2005', 'BCC-3006']);
-		expect(refs({ name: 'cruz' })).toEqual(['ACC-1003']);
-		expect(refs({ name: 'Maria Jose de la Cruz' })).toEqual(['ACC-1003']);
-		expect(refs({ name: 'obrien' })).toEqual(['ACC-2004']);
-		expect(refs({ name: 'O’Brien smith' })).toEqual(['ACC-2004']);
+	it('finds by a partial name and by any word of a name of several words', async () => {
+		const { refs } = await setUp();
+		expect(await refs({ name: 'lov' })).toEqual(['ACC-1001', 'ACC-1002', 'ACC-2005', 'BCC-3006']);
+		expect(await refs({ name: 'cruz' })).toEqual(['ACC-1003']);
+		expect(await refs({ name: 'Maria Jose de la Cruz' })).toEqual(['ACC-1003']);
+		expect(await refs({ name: 'obrien' })).toEqual(['ACC-2004']);
+		expect(await refs({ name: 'O’Brien smith' })).toEqual(['ACC-2004']);
 	});
 
-	it('forgives a typing slip in a name, after exact and prefix matches', () => {
-		const { find } = setUp();
-		expect(find({ name: 'lovelase' }).hits.map((h) => [h.reference, h.match])).toEqual([
+	it('forgives a typing slip in a name, after exact and prefix matches', async () => {
+		const { find } = await setUp();
+		expect((await find({ name: 'lovelase' })).hits.map((h) => [h.reference, h.match])).toEqual([
 			['BCC-3006', 'exact'],
 			['ACC-1001', 'fuzzy'],
 			['ACC-2005', 'fuzzy']
 		]);
-		expect(find({ name: 'Lovelace' }).hits.map((h) => [h.reference, h.match])).toEqual([
+		expect((await find({ name: 'Lovelace' })).hits.map((h) => [h.reference, h.match])).toEqual([
 			['ACC-1001', 'exact'],
 			['ACC-2005', 'exact'],
 			['BCC-3006', 'fuzzy']
 		]);
-		expect(find({ name: 'ada lovelace' }).hits.map((h) => [h.reference, h.match])).toEqual([['BCC-3006', 'fuzzy']]);
-		expect(find({ name: 'xyzzy' }).total).toBe(0);
+		expect((await find({ name: 'ada lovelace' })).hits.map((h) => [h.reference, h.match])).toEqual([['BCC-3006', 'fuzzy']]);
+		expect((await find({ name: 'xyzzy' })).total).toBe(0);
 	});
 
-	it('finds by postcode with or without the space, in any case, and by the start of one', () => {
-		const { refs, find } = setUp();
-		expect(refs({ postcode: 'sw1a1aa' })).toEqual(['ACC-1001']);
-		expect(refs({ postcode: 'SW1A 1AA' })).toEqual(['ACC-1001']);
-		expect(refs({ postcode: 'sw1a' })).toEqual(['ACC-1001', 'ACC-1002']);
-		expect(find({ postcode: 'SW1A' }).hits[0]?.match).toBe('prefix');
+	it('finds by postcode with or without the space, in any case, and by the start of one', async () => {
+		const { refs, find } = await setUp();
+		expect(await refs({ postcode: 'sw1a1aa' })).toEqual(['ACC-1001']);
+		expect(await refs({ postcode: 'SW1A 1AA' })).toEqual(['ACC-1001']);
+		expect(await refs({ postcode: 'sw1a' })).toEqual(['ACC-1001', 'ACC-1002']);
+		expect((await find({ postcode: 'SW1A' })).hits[0]?.match).toBe('prefix');
 	});
 
-	it('finds by date of birth in either accepted format', () => {
-		const { refs } = setUp();
-		expect(refs({ dateOfBirth: '29/02/2000' })).toEqual(['ACC-2005']);
-		expect(refs({ dateOfBirth: '2000-02-29' })).toEqual(['ACC-2005']);
+	it('finds by date of birth in either accepted format', async () => {
+		const { refs } = await setUp();
+		expect(await refs({ dateOfBirth: '29/02/2000' })).toEqual(['ACC-2005']);
+		expect(await refs({ dateOfBirth: '2000-02-29' })).toEqual(['ACC-2005']);
 	});
 
-	it('finds by account reference, exactly or by its start', () => {
-		const { find } = setUp();
-		expect(find({ reference: 'acc-1003' }).hits.map((h) => [h.reference, h.match])).toEqual([['ACC-1003', 'exact']]);
-		expect(find({ reference: 'ACC-20' }).hits.map((h) => h.reference)).toEqual(['ACC-2004', 'ACC-2005']);
+	it('finds by account reference, exactly or by its start', async () => {
+		const { find } = await setUp();
+		expect((await find({ reference: 'acc-1003' })).hits.map((h) => [h.reference, h.match])).toEqual([['ACC-1003', 'exact']]);
+		expect((await find({ reference: 'ACC-20' })).hits.map((h) => h.reference)).toEqual(['ACC-2004', 'ACC-2005']);
 	});
 
-	it('finds by email in any case, and by phone in any UK format', () => {
-		const { refs } = setUp();
-		expect(refs({ email: 'sean.obrien@example.com' })).toEqual(['ACC-2004']);
-		for (const phone of ['02896496004', '+44 28 9649 6004', '0044 (0)28 9649 6004', '028-9649-6004']) expect(refs({ phone })).toEqual(['ACC-2004']);
+	it('finds by email in any case, and by phone in any UK format', async () => {
+		const { refs } = await setUp();
+		expect(await refs({ email: 'sean.obrien@example.com' })).toEqual(['ACC-2004']);
+		for (const phone of ['02896496004', '+44 28 9649 6004', '0044 (0)28 9649 6004', '028-9649-6004']) expect(await refs({ phone })).toEqual(['ACC-2004']);
 	});
 
-	it('combines criteria: a customer must match all of them', () => {
-		const { refs } = setUp();
-		expect(refs({ name: 'zoe', postcode: 'SW1A 2AA' })).toEqual(['ACC-1002']);
-		expect(refs({ name: 'zoe', dateOfBirth: '1970-07-07' })).toEqual([]);
+	it('combines criteria: a customer must match all of them', async () => {
+		const { refs } = await setUp();
+		expect(await refs({ name: 'zoe', postcode: 'SW1A 2AA' })).toEqual(['ACC-1002']);
+		expect(await refs({ name: 'zoe', dateOfBirth: '1970-07-07' })).toEqual([]);
 	});
 
-	it('pages results and reports the total', () => {
-		const { find } = setUp();
-		const first = find({ reference: 'ACC', pageSize: 2 });
-		const third = find({ reference: 'ACC', pageSize: 2, page: 3 });
+	it('pages results and reports the total', async () => {
+		const { find } = await setUp();
+		const first = await find({ reference: 'ACC', pageSize: 2 });
+		const third = await find({ reference: 'ACC', pageSize: 2, page: 3 });
 		expect(first).toMatchObject({ total: 5, page: 1, pageSize: 2 });
 		expect(first.hits.map((h) => h.reference)).toEqual(['ACC-1001', 'ACC-1002']);
 		expect(third.hits.map((h) => h.reference)).toEqual(['ACC-2005']);
 	});
 
-	it('audits the names of the criteria and the count, never what was searched for', () => {
-		const { t, find } = setUp();
-		find({ name: 'Lovelace', postcode: 'SW1A 1AA', purposeCode: 'account-servicing' });
+	it('audits the names of the criteria and the count, never what was searched for', async () => {
+		const { t, find } = await setUp();
+		await find({ name: 'Lovelace', postcode: 'SW1A 1AA', purposeCode: 'account-servicing' });
 		const entry = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
 		expect(entry).toMatchObject({ action: 'customer.searched', fields: ['name', 'postcode'], details: { resultCount: 1, purposeCode: 'account-servicing' } });
 		expect(JSON.stringify(entry)).not.toMatch(/Lovelace|SW1A/i);
 	});
 
-	it('names the criterion that cannot be searched for', () => {
-		const { t } = setUp();
-		expect(searchCustomers(t.ctx, {})).toMatchObject({ ok: false, error: { code: 'invalid' } });
-		expect(searchCustomers(t.ctx, { phone: '12345' })).toMatchObject({ ok: false, error: { field: 'phone' } });
-		expect(searchCustomers(t.ctx, { dateOfBirth: '31/02/2000' })).toMatchObject({ ok: false, error: { field: 'dateOfBirth' } });
-		expect(searchCustomers(t.ctx, { postcode: 'SW1A;--' })).toMatchObject({ ok: false, error: { field: 'postcode' } });
+	it('names the criterion that cannot be searched for', async () => {
+		const { t } = await setUp();
+		expect(await searchCustomers(t.ctx, {})).toMatchObject({ ok: false, error: { code: 'invalid' } });
+		expect(await searchCustomers(t.ctx, { phone: '12345' })).toMatchObject({ ok: false, error: { field: 'phone' } });
+		expect(await searchCustomers(t.ctx, { dateOfBirth: '31/02/2000' })).toMatchObject({ ok: false, error: { field: 'dateOfBirth' } });
+		expect(await searchCustomers(t.ctx, { postcode: 'SW1A;--' })).toMatchObject({ ok: false, error: { field: 'postcode' } });
 	});
 
-	it('follows corrections: the old name is no longer found, the new one is', () => {
-		const { t, ids, refs } = setUp();
-		correctField(t.ctx, { customerId: ids['ACC-1003']!, field: 'familyName', newValue: 'Ferreira', reason: 'married' });
-		expect(refs({ name: 'cruz' })).toEqual([]);
-		expect(refs({ name: 'ferreira' })).toEqual(['ACC-1003']);
+	it('follows corrections: the old name is no longer found, the new one is', async () => {
+		const { t, ids, refs } = await setUp();
+		await correctField(t.ctx, { customerId: ids['ACC-1003']!, field: 'familyName', newValue: 'Ferreira', reason: 'married' });
+		expect(await refs({ name: 'cruz' })).toEqual([]);
+		expect(await refs({ name: 'ferreira' })).toEqual(['ACC-1003']);
 	});
 
-	it('never finds another workspace’s customers', () => {
-		const { t, find } = setUp();
-		const other = createWorkspace(t.ctx, { organisationName: 'Other Ltd', region: 'scotland', policyMode: 'record', dpoName: 'D', dpoEmail: 'd@other.example' });
+	it('never finds another workspace’s customers', async () => {
+		const { t, find } = await setUp();
+		const other = await createWorkspace(t.ctx, { organisationName: 'Other Ltd', region: 'scotland', policyMode: 'record', dpoName: 'D', dpoEmail: 'd@other.example' });
 		if (!other.ok) throw new Error(other.error.message);
 		const otherCtx = { ...t.ctx, workspaceId: other.value.id };
-		expect(searchCustomers(otherCtx, { name: 'lovelace' })).toMatchObject({ ok: true, value: { total: 0 } });
-		expect(find({ name: 'lovelace' }).total).toBe(3);
+		expect(await searchCustomers(otherCtx, { name: 'lovelace' })).toMatchObject({ ok: true, value: { total: 0 } });
+		expect((await find({ name: 'lovelace' })).total).toBe(3);
 	});
 
-	it('finds the same customers after the name index is rebuilt (as after a VACUUM)', () => {
-		const { t, refs } = setUp();
-		const before = refs({ name: 'lov' });
-		rebuildNameIndex(t.ctx.db);
-		expect(refs({ name: 'lov' })).toEqual(before);
-		expect(refs({ name: 'cruz' })).toEqual(['ACC-1003']);
+	it('finds the same customers after the name index is rebuilt (as after a VACUUM)', async () => {
+		const { t, refs } = await setUp();
+		const before = await refs({ name: 'lov' });
+		await rebuildNameIndex(t.ctx.db);
+		expect(await refs({ name: 'lov' })).toEqual(before);
+		expect(await refs({ name: 'cruz' })).toEqual(['ACC-1003']);
 	});
 
-	it('does not let FTS syntax in a name reach the query', () => {
-		const { find } = setUp();
-		expect(find({ name: '"lovelace" OR NEAR(' }).total).toBe(0);
-		expect(find({ name: 'lovelace*' }).total).toBe(3);
+	it('does not let FTS syntax in a name reach the query', async () => {
+		const { find } = await setUp();
+		expect((await find({ name: '"lovelace" OR NEAR(' })).total).toBe(0);
+		expect((await find({ name: 'lovelace*' })).total).toBe(3);
 	});
 });
 

@@ -16,7 +16,7 @@ import type Database from 'better-sqlite3';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { preparedStatements, writeTransaction } from './database';
+import { dbAll, preparedStatements, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { compactPostcode, e164, foldText, plainDate } from './collection';
 import { parseInput } from './input';
@@ -77,32 +77,30 @@ function better(matches: Matches, customerId: string, tier: MatchTier): void {
 	if (current === undefined || tier < current) matches.set(customerId, tier);
 }
 
-function fieldMatches(ctx: CoreContext, fields: readonly string[], exact: string, prefix?: string): Matches {
+async function fieldMatches(ctx: CoreContext, fields: readonly string[], exact: string, prefix?: string): Promise<Matches> {
 	const matches: Matches = new Map();
 	const scope = and(eq(customerField.workspaceId, ctx.workspaceId), inArray(customerField.field, [...fields]));
-	for (const row of ctx.db.select({ customerId: customerField.customerId }).from(customerField).where(and(scope, eq(customerField.normalised, exact))).all()) {
+	for (const row of await dbAll(ctx.db.select({ customerId: customerField.customerId }).from(customerField).where(and(scope, eq(customerField.normalised, exact))))) {
 		better(matches, row.customerId, 0);
 	}
 	if (prefix !== undefined) {
-		for (const row of ctx.db
+		for (const row of await dbAll(ctx.db
 			.select({ customerId: customerField.customerId })
 			.from(customerField)
-			.where(and(scope, gte(customerField.normalised, prefix), lt(customerField.normalised, prefix + AFTER_PREFIX)))
-			.all()) {
+			.where(and(scope, gte(customerField.normalised, prefix), lt(customerField.normalised, prefix + AFTER_PREFIX))))) {
 			better(matches, row.customerId, 1);
 		}
 	}
 	return matches;
 }
 
-function referenceMatches(ctx: CoreContext, text: string): Matches {
+async function referenceMatches(ctx: CoreContext, text: string): Promise<Matches> {
 	const reference = text.toUpperCase();
 	const matches: Matches = new Map();
-	for (const row of ctx.db
+	for (const row of await dbAll(ctx.db
 		.select({ id: customer.id, reference: customer.reference })
 		.from(customer)
-		.where(and(eq(customer.workspaceId, ctx.workspaceId), gte(customer.reference, reference), lt(customer.reference, reference + AFTER_PREFIX)))
-		.all()) {
+		.where(and(eq(customer.workspaceId, ctx.workspaceId), gte(customer.reference, reference), lt(customer.reference, reference + AFTER_PREFIX))))) {
 		better(matches, row.id, row.reference === reference ? 0 : 1);
 	}
 	return matches;
@@ -211,10 +209,10 @@ function nameTier(tokens: string[], words: string[]): MatchTier | undefined {
 	return worst;
 }
 
-function nameMatchesAmong(ctx: CoreContext, tokens: string[], customerIds: string[]): Matches {
+async function nameMatchesAmong(ctx: CoreContext, tokens: string[], customerIds: string[]): Promise<Matches> {
 	const words = new Map<string, string[]>();
 	for (let i = 0; i < customerIds.length; i += 500) {
-		for (const row of ctx.db
+		for (const row of await dbAll(ctx.db
 			.select({ customerId: customerField.customerId, normalised: customerField.normalised })
 			.from(customerField)
 			.where(
@@ -223,8 +221,7 @@ function nameMatchesAmong(ctx: CoreContext, tokens: string[], customerIds: strin
 					inArray(customerField.customerId, customerIds.slice(i, i + 500)),
 					inArray(customerField.field, [...NAME_FIELDS])
 				)
-			)
-			.all()) {
+			))) {
 			if (row.normalised !== null) words.set(row.customerId, [...(words.get(row.customerId) ?? []), ...row.normalised.split(' ')]);
 		}
 	}
@@ -262,7 +259,7 @@ const ranked = (customerId: string, rowid: number, tiers: MatchTier[]): Ranked =
 });
 
 /** Searches the workspace's customers. Audited as "customer.searched" with the criteria names and the count. */
-export function searchCustomers(ctx: CoreContext, input: SearchInput): Result<SearchResult> {
+export async function searchCustomers(ctx: CoreContext, input: SearchInput): Promise<Result<SearchResult>> {
 	const parsed = parseInput(searchInput, input);
 	if (!parsed.ok) return parsed;
 	const q = parsed.value;
@@ -277,7 +274,7 @@ export function searchCustomers(ctx: CoreContext, input: SearchInput): Result<Se
 	if (tokens !== undefined && tokens.length === 0) return invalid('name', 'Enter a name or part of one');
 	const used = SEARCH_CRITERIA.filter((c) => q[c] !== undefined);
 
-	return writeTransaction(ctx.db, () => {
+	return await writeTransaction(ctx.db, async () => {
 		let candidates: Ranked[];
 		if (used.length === 1 && tokens !== undefined) {
 			// Name alone: ranked inside the index by document rowid, which is the customer's rowid.
@@ -287,7 +284,7 @@ export function searchCustomers(ctx: CoreContext, input: SearchInput): Result<Se
 			const others = used.filter((c) => c !== 'name');
 			let found: Map<string, MatchTier[]> | undefined;
 			for (const c of others) {
-				const matches = criterionMatches(ctx, c, { postcode, dateOfBirth, phone, reference: q.reference, email: q.email });
+				const matches = await criterionMatches(ctx, c, { postcode, dateOfBirth, phone, reference: q.reference, email: q.email });
 				found =
 					found === undefined
 						? new Map([...matches].map(([id, tier]) => [id, [tier]]))
@@ -295,10 +292,10 @@ export function searchCustomers(ctx: CoreContext, input: SearchInput): Result<Se
 			}
 			found ??= new Map();
 			if (tokens !== undefined) {
-				const names = nameMatchesAmong(ctx, tokens, [...found.keys()]);
+				const names = await nameMatchesAmong(ctx, tokens, [...found.keys()]);
 				found = new Map([...found].filter(([id]) => names.has(id)).map(([id, tiers]) => [id, [names.get(id)!, ...tiers]]));
 			}
-			const rowids = customerRows(ctx, [...found.keys()]);
+			const rowids = await customerRows(ctx, [...found.keys()]);
 			candidates = [...found].map(([id, tiers]) => ranked(id, rowids.get(id)?.rowid ?? 0, tiers));
 		}
 		candidates.sort(rank);
@@ -308,7 +305,7 @@ export function searchCustomers(ctx: CoreContext, input: SearchInput): Result<Se
 			const stmts = statementsFor(ctx);
 			for (const candidate of page) candidate.customerId = stmts.document.get(candidate.rowid)?.customerId ?? '';
 		}
-		const rows = customerRows(ctx, page.map((c) => c.customerId));
+		const rows = await customerRows(ctx, page.map((c) => c.customerId));
 		const hits: SearchHit[] = page.map((r) => ({
 			customerId: r.customerId,
 			reference: rows.get(r.customerId)?.reference ?? '',
@@ -326,39 +323,38 @@ export function searchCustomers(ctx: CoreContext, input: SearchInput): Result<Se
 	});
 }
 
-function criterionMatches(
+async function criterionMatches(
 	ctx: CoreContext,
 	criterion: Exclude<SearchCriterion, 'name'>,
 	q: { postcode?: string; dateOfBirth?: string; phone?: string; reference?: string; email?: string }
-): Matches {
+): Promise<Matches> {
 	switch (criterion) {
 		case 'postcode':
 			// A whole postcode is looked up exactly; anything shorter is the start of one.
-			return compactPostcode(q.postcode!) === undefined ? fieldMatches(ctx, ['postcode'], q.postcode!, q.postcode!) : fieldMatches(ctx, ['postcode'], q.postcode!);
+			return compactPostcode(q.postcode!) === undefined ? await fieldMatches(ctx, ['postcode'], q.postcode!, q.postcode!) : await fieldMatches(ctx, ['postcode'], q.postcode!);
 		case 'dateOfBirth':
-			return fieldMatches(ctx, ['dateOfBirth'], q.dateOfBirth!);
+			return await fieldMatches(ctx, ['dateOfBirth'], q.dateOfBirth!);
 		case 'reference':
-			return referenceMatches(ctx, q.reference!);
+			return await referenceMatches(ctx, q.reference!);
 		case 'email': {
 			const email = q.email!.toLowerCase();
-			return fieldMatches(ctx, ['email'], email, email);
+			return await fieldMatches(ctx, ['email'], email, email);
 		}
 		case 'phone':
-			return fieldMatches(ctx, ['phone', 'mobilePhone'], q.phone!);
+			return await fieldMatches(ctx, ['phone', 'mobilePhone'], q.phone!);
 	}
 }
 
 /** Reference, suppression and rowid of customers, by id. */
-function customerRows(ctx: CoreContext, customerIds: string[]): Map<string, { rowid: number; reference: string; suppressed: boolean }> {
+async function customerRows(ctx: CoreContext, customerIds: string[]): Promise<Map<string, { rowid: number; reference: string; suppressed: boolean }>> {
 	const rows = new Map<string, { rowid: number; reference: string; suppressed: boolean }>();
 	for (let i = 0; i < customerIds.length; i += 500) {
-		for (const row of ctx.db
+		for (const row of await dbAll(ctx.db
 			.select({ id: customer.id, rowid: sql<number>`${customer}.rowid`, reference: customer.reference, suppressed: customer.suppressed })
 			.from(customer)
 			// The unary + keeps SQLite's planner on the primary key: without statistics it would rather
 			// scan the workspace's reference index than look up a list of ids.
-			.where(and(sql`+${customer.workspaceId} = ${ctx.workspaceId}`, inArray(customer.id, customerIds.slice(i, i + 500))))
-			.all()) {
+			.where(and(sql`+${customer.workspaceId} = ${ctx.workspaceId}`, inArray(customer.id, customerIds.slice(i, i + 500)))))) {
 			rows.set(row.id, row);
 		}
 	}
@@ -369,9 +365,9 @@ function customerRows(ctx: CoreContext, customerIds: string[]): Map<string, { ro
  * Rebuilds the name index from customer_field: needed only after a VACUUM, which may renumber the
  * customer rowids the index's documents are keyed by.
  */
-export function rebuildNameIndex(db: CoreContext['db']): void {
+export async function rebuildNameIndex(db: CoreContext['db']): Promise<void> {
 	const names = NAME_FIELDS.map((f) => `'${f}'`).join(', ');
-	writeTransaction(db, () => {
+	await writeTransaction(db, () => {
 		db.$client.exec(`delete from customer_name_search;
 			insert into customer_name_search(rowid, names, workspace_key, customer_id)
 			select c.rowid, n.names, 'w' || hex(c.workspace_id), c.id

@@ -45,9 +45,9 @@ export const ADA = {
 } as const;
 
 /** A test context with the standard retention rules and purposes defined. */
-export function createOrganisation(options: TestContextOptions = {}): TestContext {
-	const t = createTestContext(options);
-	defineStandardPurposes(t.ctx);
+export async function createOrganisation(options: TestContextOptions = {}): Promise<TestContext> {
+	const t = await createTestContext(options);
+	await defineStandardPurposes(t.ctx);
 	return t;
 }
 
@@ -55,36 +55,36 @@ export function createOrganisation(options: TestContextOptions = {}): TestContex
  * Records a customer for account servicing (and identity checks, so the identity fields fall under
  * the money-laundering retention rule, as at a real sign-up); throws if refused (a broken fixture).
  */
-export function recordPerson(
+export async function recordPerson(
 	ctx: CoreContext,
 	fields: Record<string, string> = MARGARET,
 	purposeCodes: string[] = ['identity-checks', 'account-servicing']
-): RecordedCustomer {
-	const recorded = recordCustomer(ctx, { purposeCodes, fields });
+): Promise<RecordedCustomer> {
+	const recorded = await recordCustomer(ctx, { purposeCodes, fields });
 	if (!recorded.ok) throw new Error(`recordPerson: ${recorded.error.message}`);
 	return recorded.value;
 }
 
 /** An organisation with the standard purposes and Margaret recorded: where most tests of requests start. */
-export function organisationWithMargaret(options: TestContextOptions = {}): { t: TestContext; customer: RecordedCustomer } {
-	const t = createOrganisation(options);
-	return { t, customer: recordPerson(t.ctx) };
+export async function organisationWithMargaret(options: TestContextOptions = {}): Promise<{ t: TestContext; customer: RecordedCustomer }> {
+	const t = await createOrganisation(options);
+	return { t, customer: await recordPerson(t.ctx) };
 }
 
 /** An organisation in the given policy mode with Ada recorded for account servicing and identity checks. */
-export function organisationWithAda(policyMode: 'record' | 'enforce' = 'record'): { t: TestContext; id: string } {
-	const t = createOrganisation({ workspace: { policyMode } });
-	return { t, id: recordPerson(t.ctx, ADA, ['account-servicing', 'identity-checks']).id };
+export async function organisationWithAda(policyMode: 'record' | 'enforce' = 'record'): Promise<{ t: TestContext; id: string }> {
+	const t = await createOrganisation({ workspace: { policyMode } });
+	return { t, id: (await recordPerson(t.ctx, ADA, ['account-servicing', 'identity-checks'])).id };
 }
 
 /**
  * Logs a rights request, verifies the requester as Margaret (unless `verification` is false; its
  * fields override the knowledge-based check's) and begins work on it.
  */
-export function startRequest(ctx: CoreContext, request: LogRequestInput, verification: Partial<VerifyIdentityInput> | false = {}): RightsRequest {
-	const logged = unwrap(logRequest(ctx, request));
+export async function startRequest(ctx: CoreContext, request: LogRequestInput, verification: Partial<VerifyIdentityInput> | false = {}): Promise<RightsRequest> {
+	const logged = unwrap(await logRequest(ctx, request));
 	if (verification !== false) {
-		unwrap(verifyIdentity(ctx, { customerId: request.customerId!, requesterType: 'data-subject', method: 'knowledge-based', supplied: MARGARET_KNOWS, requestId: logged.id, ...verification }));
+		unwrap(await verifyIdentity(ctx, { customerId: request.customerId!, requesterType: 'data-subject', method: 'knowledge-based', supplied: MARGARET_KNOWS, requestId: logged.id, ...verification }));
 	}
-	return unwrap(beginRequest(ctx, { requestId: logged.id }));
+	return unwrap(await beginRequest(ctx, { requestId: logged.id }));
 }

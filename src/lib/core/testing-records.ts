@@ -2,6 +2,7 @@
  * A standard set of retention rules and purposes for tests and fixtures: what a small UK utility
  * company's record of processing might hold. Use it after createTestContext.
  */
+import { mapInOrder } from './in-order';
 import type { CoreContext } from './context';
 import { definePurpose, type Purpose, type PurposeInput } from './purposes';
 import { defineRetentionRule, type RetentionRuleInput } from './retention';
@@ -102,13 +103,13 @@ export const STANDARD_PURPOSES: PurposeInput[] = [
 ];
 
 /** Defines the standard retention rules and purposes; throws if any is refused (a broken fixture). */
-export function defineStandardPurposes(ctx: CoreContext): Purpose[] {
+export async function defineStandardPurposes(ctx: CoreContext): Promise<Purpose[]> {
 	for (const rule of STANDARD_RETENTION_RULES) {
-		const defined = defineRetentionRule(ctx, rule);
+		const defined = await defineRetentionRule(ctx, rule);
 		if (!defined.ok) throw new Error(`defineStandardPurposes: ${defined.error.message}`);
 	}
-	return STANDARD_PURPOSES.map((input) => {
-		const defined = definePurpose(ctx, input);
+	return await mapInOrder(STANDARD_PURPOSES, async (input) => {
+		const defined = await definePurpose(ctx, input);
 		if (!defined.ok) throw new Error(`defineStandardPurposes: ${defined.error.message}`);
 		return defined.value;
 	});

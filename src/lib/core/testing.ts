@@ -85,12 +85,12 @@ export function lastAudit(t: TestContext): AuditRecord {
  * A fresh in-memory database with every migration, one workspace (record mode unless asked
  * otherwise), a clock that only moves when told, and seeded ids: the one set-up every core test uses.
  */
-export function createTestContext(options: TestContextOptions = {}): TestContext {
+export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
 	const db = openDatabase(':memory:');
 	const clock = fixedClock(options.now ?? '2025-03-03T09:00:00.000Z');
 	const ids = seededIds(options.seed ?? 'test');
 	const actor = options.actor ?? TEST_AGENT;
-	const created = createWorkspace(
+	const created = await createWorkspace(
 		{ db, actor, clock: clock.now, ids },
 		{
 			organisationName: 'Northwind Utilities Ltd',
@@ -124,7 +124,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
  * ends with `tagSuffix` (the schema as it was before it), for tests of what that migration does to
  * rows written before it. The migrations folder is copied and its journal cut; both are removed after.
  */
-export function withDatabaseBefore<T>(tagSuffix: string, use: (db: Db) => T): T {
+export async function withDatabaseBefore<T>(tagSuffix: string, use: (db: Db) => T | Promise<T>): Promise<T> {
 	const folder = mkdtempSync(join(tmpdir(), 'custodian-migrations-'));
 	try {
 		cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
@@ -135,7 +135,7 @@ export function withDatabaseBefore<T>(tagSuffix: string, use: (db: Db) => T): T 
 		writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < cut.idx) }));
 		const db = openDatabase(':memory:', { migrationsFolder: folder });
 		try {
-			return use(db);
+			return await use(db);
 		} finally {
 			if (db.$client.open) db.$client.close();
 		}

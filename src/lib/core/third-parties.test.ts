@@ -30,111 +30,111 @@ const son = (customerId: string): AuthoriseThirdPartyInput => ({
 });
 
 describe('authorised third parties', () => {
-	it('records a third party’s authority with its evidence and scope, and audits it without the name', () => {
-		const { t, customer } = setUp();
-		const r = authoriseThirdParty(t.ctx, son(customer.id));
+	it('records a third party’s authority with its evidence and scope, and audits it without the name', async () => {
+		const { t, customer } = await setUp();
+		const r = await authoriseThirdParty(t.ctx, son(customer.id));
 		expect(r).toMatchObject({ ok: true, value: { relationship: 'son', authorityType: 'lasting-power-of-attorney', validTo: null, revokedAt: null } });
 		const last = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
 		expect(last).toMatchObject({ action: 'third-party.authorised', subject: customer.id, details: { authorityType: 'lasting-power-of-attorney' } });
 		expect(JSON.stringify(last)).not.toContain('David');
 	});
 
-	it('refuses an authority that ends before it starts', () => {
-		const { t, customer } = setUp();
-		expect(authoriseThirdParty(t.ctx, { ...son(customer.id), validFrom: '2025-06-01', validTo: '2025-05-01' })).toMatchObject({ ok: false, error: { field: 'validTo' } });
+	it('refuses an authority that ends before it starts', async () => {
+		const { t, customer } = await setUp();
+		expect(await authoriseThirdParty(t.ctx, { ...son(customer.id), validFrom: '2025-06-01', validTo: '2025-05-01' })).toMatchObject({ ok: false, error: { field: 'validTo' } });
 	});
 
-	it('refuses an authority without evidence of it', () => {
-		const { t, customer } = setUp();
-		expect(authoriseThirdParty(t.ctx, { ...son(customer.id), evidenceRef: ' ' })).toMatchObject({ ok: false, error: { field: 'evidenceRef' } });
+	it('refuses an authority without evidence of it', async () => {
+		const { t, customer } = await setUp();
+		expect(await authoriseThirdParty(t.ctx, { ...son(customer.id), evidenceRef: ' ' })).toMatchObject({ ok: false, error: { field: 'evidenceRef' } });
 	});
 
-	it('finds a spouse with no authority on file not authorised', () => {
-		const { t, customer } = setUp();
-		const r = checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: 'claimed-spouse', categories: ['financial'], action: 'receive-information' });
+	it('finds a spouse with no authority on file not authorised', async () => {
+		const { t, customer } = await setUp();
+		const r = await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: 'claimed-spouse', categories: ['financial'], action: 'receive-information' });
 		expect(r).toMatchObject({ ok: true, value: { authorised: false, gaps: ['not-on-file'] } });
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'third-party.authority.checked', details: { found: false, inScope: false } });
 	});
 
-	it('finds an authority covering the categories and action valid today', () => {
-		const { t, customer } = setUp();
-		const tp = authoriseThirdParty(t.ctx, son(customer.id));
+	it('finds an authority covering the categories and action valid today', async () => {
+		const { t, customer } = await setUp();
+		const tp = await authoriseThirdParty(t.ctx, son(customer.id));
 		if (!tp.ok) throw new Error();
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'account'], action: 'receive-information' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'account'], action: 'receive-information' })).toMatchObject({
 			ok: true,
 			value: { authorised: true, gaps: [] }
 		});
 	});
 
-	it('finds a category outside the authority’s scope not covered', () => {
-		const { t, customer } = setUp();
-		const tp = authoriseThirdParty(t.ctx, { ...son(customer.id), scopeCategories: ['account'] });
+	it('finds a category outside the authority’s scope not covered', async () => {
+		const { t, customer } = await setUp();
+		const tp = await authoriseThirdParty(t.ctx, { ...son(customer.id), scopeCategories: ['account'] });
 		if (!tp.ok) throw new Error();
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account', 'financial'], action: 'receive-information' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account', 'financial'], action: 'receive-information' })).toMatchObject({
 			ok: true,
 			value: { authorised: false, gaps: ['category-not-in-scope'], uncoveredCategories: ['financial'] }
 		});
 	});
 
-	it('does not let an authority to receive information make requests', () => {
-		const { t, customer } = setUp();
-		const tp = authoriseThirdParty(t.ctx, { ...son(customer.id), scopeActions: ['receive-information'] });
+	it('does not let an authority to receive information make requests', async () => {
+		const { t, customer } = await setUp();
+		const tp = await authoriseThirdParty(t.ctx, { ...son(customer.id), scopeActions: ['receive-information'] });
 		if (!tp.ok) throw new Error();
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'make-requests' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'make-requests' })).toMatchObject({
 			ok: true,
 			value: { authorised: false, gaps: ['action-not-in-scope'] }
 		});
 	});
 
-	it('treats an authority as covering only its dates, inclusive', () => {
-		const { t, customer } = setUp();
-		const tp = authoriseThirdParty(t.ctx, { ...son(customer.id), validFrom: '2025-03-01', validTo: '2025-03-31' });
+	it('treats an authority as covering only its dates, inclusive', async () => {
+		const { t, customer } = await setUp();
+		const tp = await authoriseThirdParty(t.ctx, { ...son(customer.id), validFrom: '2025-03-01', validTo: '2025-03-31' });
 		if (!tp.ok) throw new Error();
-		const on = (date: string) => checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information', on: date });
-		expect(on('2025-02-28')).toMatchObject({ value: { authorised: false, gaps: ['not-yet-valid'] } });
-		expect(on('2025-03-01')).toMatchObject({ value: { authorised: true } });
-		expect(on('2025-03-31')).toMatchObject({ value: { authorised: true } });
-		expect(on('2025-04-01')).toMatchObject({ value: { authorised: false, gaps: ['expired'] } });
+		const on = async (date: string) => await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information', on: date });
+		expect(await on('2025-02-28')).toMatchObject({ value: { authorised: false, gaps: ['not-yet-valid'] } });
+		expect(await on('2025-03-01')).toMatchObject({ value: { authorised: true } });
+		expect(await on('2025-03-31')).toMatchObject({ value: { authorised: true } });
+		expect(await on('2025-04-01')).toMatchObject({ value: { authorised: false, gaps: ['expired'] } });
 	});
 
-	it('does not let one customer’s third party act for another customer', () => {
-		const { t, customer } = setUp();
-		const other = recordPerson(t.ctx, { givenName: 'Peter', familyName: 'Quince', addressLine1: '1 Mill Lane', postcode: 'OX1 1AA' }, ['account-servicing']);
-		const tp = authoriseThirdParty(t.ctx, son(customer.id));
+	it('does not let one customer’s third party act for another customer', async () => {
+		const { t, customer } = await setUp();
+		const other = await recordPerson(t.ctx, { givenName: 'Peter', familyName: 'Quince', addressLine1: '1 Mill Lane', postcode: 'OX1 1AA' }, ['account-servicing']);
+		const tp = await authoriseThirdParty(t.ctx, son(customer.id));
 		if (!tp.ok) throw new Error();
-		expect(checkAuthority(t.ctx, { customerId: other.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: other.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information' })).toMatchObject({
 			value: { authorised: false, gaps: ['other-customer'] }
 		});
 	});
 
-	it('ends an authority when it is revoked, keeping the row', () => {
-		const { t, customer } = setUp();
-		const tp = authoriseThirdParty(t.ctx, son(customer.id));
+	it('ends an authority when it is revoked, keeping the row', async () => {
+		const { t, customer } = await setUp();
+		const tp = await authoriseThirdParty(t.ctx, son(customer.id));
 		if (!tp.ok) throw new Error();
-		expect(revokeThirdPartyAuthority(t.ctx, { thirdPartyId: tp.value.id, reason: 'withdrawn-by-customer' })).toMatchObject({ ok: true, value: { revokedAt: t.clock.now() } });
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information' })).toMatchObject({
+		expect(await revokeThirdPartyAuthority(t.ctx, { thirdPartyId: tp.value.id, reason: 'withdrawn-by-customer' })).toMatchObject({ ok: true, value: { revokedAt: t.clock.now() } });
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['account'], action: 'receive-information' })).toMatchObject({
 			value: { authorised: false, gaps: ['revoked'] }
 		});
-		expect(revokeThirdPartyAuthority(t.ctx, { thirdPartyId: tp.value.id, reason: 'withdrawn-by-customer' })).toMatchObject({ ok: false, error: { code: 'third-party.already-revoked' } });
-		expect(thirdPartiesOf(t.ctx, customer.id)).toHaveLength(1);
+		expect(await revokeThirdPartyAuthority(t.ctx, { thirdPartyId: tp.value.id, reason: 'withdrawn-by-customer' })).toMatchObject({ ok: false, error: { code: 'third-party.already-revoked' } });
+		expect(await thirdPartiesOf(t.ctx, customer.id)).toHaveLength(1);
 	});
 
-	it('refuses a lasting power of attorney recorded without its type, and a type on any other authority', () => {
-		const { t, customer } = setUp();
+	it('refuses a lasting power of attorney recorded without its type, and a type on any other authority', async () => {
+		const { t, customer } = await setUp();
 		const { lpaType: _lpaType, ...untyped } = son(customer.id);
-		expect(authoriseThirdParty(t.ctx, untyped)).toMatchObject({ ok: false, error: { field: 'lpaType' } });
-		expect(authoriseThirdParty(t.ctx, { ...son(customer.id), authorityType: 'written-authority' })).toMatchObject({ ok: false, error: { field: 'lpaType' } });
+		expect(await authoriseThirdParty(t.ctx, untyped)).toMatchObject({ ok: false, error: { field: 'lpaType' } });
+		expect(await authoriseThirdParty(t.ctx, { ...son(customer.id), authorityType: 'written-authority' })).toMatchObject({ ok: false, error: { field: 'lpaType' } });
 	});
 });
 
 describe('the type of a lasting power of attorney', () => {
 	const welfare = (customerId: string): AuthoriseThirdPartyInput => ({ ...son(customerId), lpaType: 'health-and-welfare', scopeCategories: ['all'] });
 
-	it('finds a health-and-welfare LPA no authority over the account or the money on it, whatever scope was recorded', () => {
-		const { t, customer } = setUp();
-		const tp = authoriseThirdParty(t.ctx, welfare(customer.id));
+	it('finds a health-and-welfare LPA no authority over the account or the money on it, whatever scope was recorded', async () => {
+		const { t, customer } = await setUp();
+		const tp = await authoriseThirdParty(t.ctx, welfare(customer.id));
 		if (!tp.ok) throw new Error();
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'contact'], action: 'receive-information' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'contact'], action: 'receive-information' })).toMatchObject({
 			value: { authorised: false, gaps: ['lpa-type-not-in-scope'], uncoveredCategories: ['financial'] }
 		});
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
@@ -143,26 +143,26 @@ describe('the type of a lasting power of attorney', () => {
 		});
 	});
 
-	it('finds a health-and-welfare LPA no authority to change the account, even its contact details', () => {
-		const { t, customer } = setUp();
-		const tp = authoriseThirdParty(t.ctx, welfare(customer.id));
+	it('finds a health-and-welfare LPA no authority to change the account, even its contact details', async () => {
+		const { t, customer } = await setUp();
+		const tp = await authoriseThirdParty(t.ctx, welfare(customer.id));
 		if (!tp.ok) throw new Error();
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['contact'], action: 'make-changes' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['contact'], action: 'make-changes' })).toMatchObject({
 			value: { authorised: false, gaps: ['lpa-type-not-in-scope'], uncoveredCategories: [] }
 		});
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['contact'], action: 'receive-information' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['contact'], action: 'receive-information' })).toMatchObject({
 			value: { authorised: true }
 		});
 	});
 
-	it('finds a property-and-financial-affairs LPA covering the account and its money, but not health data', () => {
-		const { t, customer } = setUp();
-		const tp = authoriseThirdParty(t.ctx, { ...son(customer.id), scopeCategories: ['all'] });
+	it('finds a property-and-financial-affairs LPA covering the account and its money, but not health data', async () => {
+		const { t, customer } = await setUp();
+		const tp = await authoriseThirdParty(t.ctx, { ...son(customer.id), scopeCategories: ['all'] });
 		if (!tp.ok) throw new Error();
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'account'], action: 'make-changes' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'account'], action: 'make-changes' })).toMatchObject({
 			value: { authorised: true, gaps: [] }
 		});
-		expect(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['health'], action: 'receive-information' })).toMatchObject({
+		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['health'], action: 'receive-information' })).toMatchObject({
 			value: { authorised: false, gaps: ['lpa-type-not-in-scope'], uncoveredCategories: ['health'] }
 		});
 	});

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbGet, dbAll, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { parseInput } from './input';
 import { err, ok, type Result } from './result';
@@ -48,12 +48,12 @@ const authoriseInput = z
 export type AuthoriseThirdPartyInput = z.input<typeof authoriseInput>;
 
 /** Records a third party's authority, with the evidence seen and its scope. */
-export function authoriseThirdParty(ctx: CoreContext, input: AuthoriseThirdPartyInput): Result<AuthorisedThirdParty> {
+export async function authoriseThirdParty(ctx: CoreContext, input: AuthoriseThirdPartyInput): Promise<Result<AuthorisedThirdParty>> {
 	const parsed = parseInput(authoriseInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		if (!customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
+	return await writeTransaction(ctx.db, async () => {
+		if (!await customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
 		const row: AuthorisedThirdParty = {
 			id: ctx.ids(),
 			workspaceId: ctx.workspaceId,
@@ -71,7 +71,7 @@ export function authoriseThirdParty(ctx: CoreContext, input: AuthoriseThirdParty
 			recordedAt: ctx.clock(),
 			revokedAt: null
 		};
-		ctx.db.insert(authorisedThirdParty).values(row).run();
+		await dbRun(ctx.db.insert(authorisedThirdParty).values(row));
 		appendAudit(ctx, {
 			action: 'third-party.authorised',
 			subjectType: 'customer',
@@ -101,19 +101,18 @@ const revokeInput = z.object({
 export type RevokeThirdPartyInput = z.input<typeof revokeInput>;
 
 /** Ends a third party's authority from now; the row is kept, so past disclosures stay explained. */
-export function revokeThirdPartyAuthority(ctx: CoreContext, input: RevokeThirdPartyInput): Result<AuthorisedThirdParty> {
+export async function revokeThirdPartyAuthority(ctx: CoreContext, input: RevokeThirdPartyInput): Promise<Result<AuthorisedThirdParty>> {
 	const parsed = parseInput(revokeInput, input);
 	if (!parsed.ok) return parsed;
-	return writeTransaction(ctx.db, () => {
-		const row = getThirdParty(ctx, parsed.value.thirdPartyId);
+	return await writeTransaction(ctx.db, async () => {
+		const row = await getThirdParty(ctx, parsed.value.thirdPartyId);
 		if (!row) return err('third-party.not-found', `No authorised third party ${parsed.value.thirdPartyId}`, 'thirdPartyId');
 		if (row.revokedAt !== null) return err('third-party.already-revoked', 'This authority has already been revoked', 'thirdPartyId');
 		const revokedAt = ctx.clock();
-		ctx.db
+		await dbRun(ctx.db
 			.update(authorisedThirdParty)
 			.set({ revokedAt })
-			.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, row.id)))
-			.run();
+			.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, row.id))));
 		appendAudit(ctx, {
 			action: 'third-party.authority.revoked',
 			subjectType: 'customer',
@@ -193,13 +192,13 @@ const checkInput = z.object({
 export type CheckAuthorityInput = z.input<typeof checkInput>;
 
 /** Checks a caller's claimed authority against the file, and audits the check. */
-export function checkAuthority(ctx: CoreContext, input: CheckAuthorityInput): Result<AuthorityCheck> {
+export async function checkAuthority(ctx: CoreContext, input: CheckAuthorityInput): Promise<Result<AuthorityCheck>> {
 	const parsed = parseInput(checkInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
-	return writeTransaction(ctx.db, () => {
-		if (!customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
-		const check = authorityCovers(getThirdParty(ctx, v.thirdPartyId), { ...v, on: v.on ?? ukDateOf(ctx.clock()) });
+	return await writeTransaction(ctx.db, async () => {
+		if (!await customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
+		const check = authorityCovers(await getThirdParty(ctx, v.thirdPartyId), { ...v, on: v.on ?? ukDateOf(ctx.clock()) });
 		appendAudit(ctx, {
 			action: 'third-party.authority.checked',
 			subjectType: 'customer',
@@ -219,20 +218,18 @@ export function checkAuthority(ctx: CoreContext, input: CheckAuthorityInput): Re
 }
 
 /** A third party in the context's workspace, or undefined. */
-export function getThirdParty(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, thirdPartyId: string): AuthorisedThirdParty | undefined {
-	return ctx.db
+export async function getThirdParty(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, thirdPartyId: string): Promise<AuthorisedThirdParty | undefined> {
+	return await dbGet(ctx.db
 		.select()
 		.from(authorisedThirdParty)
-		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, thirdPartyId)))
-		.get();
+		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, thirdPartyId))));
 }
 
 /** Every authority recorded for a customer, current or not, oldest first. */
-export function thirdPartiesOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): AuthorisedThirdParty[] {
-	return ctx.db
+export async function thirdPartiesOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<AuthorisedThirdParty[]> {
+	return await dbAll(ctx.db
 		.select()
 		.from(authorisedThirdParty)
 		.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.customerId, customerId)))
-		.orderBy(authorisedThirdParty.recordedAt)
-		.all();
+		.orderBy(authorisedThirdParty.recordedAt));
 }

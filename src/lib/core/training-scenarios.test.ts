@@ -37,44 +37,44 @@ const setUp = organisationWithMargaret;
 const actions = (t: TestContext) => auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action);
 
 describe('scenario 1: a caller says she is the account holder’s wife', () => {
-	it('refuses the balance and the change of address in enforce mode: no third party is on file', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
-		const call = unwrap(logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: 'balance enquiry by spouse' }));
-		const authority = unwrap(checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' }));
+	it('refuses the balance and the change of address in enforce mode: no third party is on file', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
+		const call = unwrap(await logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: 'balance enquiry by spouse' }));
+		const authority = unwrap(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' }));
 		expect(authority.authorised).toBe(false);
 		expect(
-			disclose(t.ctx, { customerId: customer.id, recipient: { type: 'unauthorised-third-party', name: 'caller: says she is the wife' }, fields: ['balance', 'arrears'], channel: 'phone', interactionId: call.id })
+			await disclose(t.ctx, { customerId: customer.id, recipient: { type: 'unauthorised-third-party', name: 'caller: says she is the wife' }, fields: ['balance', 'arrears'], channel: 'phone', interactionId: call.id })
 		).toMatchObject({ ok: false, error: { code: 'disclosure.no-authority' } });
 		// The change of address she asks for is a request from someone who cannot be verified as the customer.
 		const change = unwrap(
-			logRequest(t.ctx, { kind: 'rectification', channel: 'phone', verbal: true, description: 'Change the address', customerId: customer.id, requesterType: 'unauthorised-third-party', interactionId: call.id })
+			await logRequest(t.ctx, { kind: 'rectification', channel: 'phone', verbal: true, description: 'Change the address', customerId: customer.id, requesterType: 'unauthorised-third-party', interactionId: call.id })
 		);
-		unwrap(beginRequest(t.ctx, { requestId: change.id }));
-		expect(fulfilRectification(t.ctx, { requestId: change.id, corrections: [{ field: 'addressLine1', newValue: '9 Other Road', reason: 'Wife says' }] })).toMatchObject({
+		unwrap(await beginRequest(t.ctx, { requestId: change.id }));
+		expect(await fulfilRectification(t.ctx, { requestId: change.id, corrections: [{ field: 'addressLine1', newValue: '9 Other Road', reason: 'Wife says' }] })).toMatchObject({
 			ok: false,
 			error: { code: 'request.requester.unverified' }
 		});
-		expect(heldValues(t.ctx, customer.id).find((h) => h.field === 'addressLine1')?.value).toBe(MARGARET.addressLine1);
-		expect(disclosuresOf(t.ctx, customer.id)).toHaveLength(0);
-		expect(breachRegister(t.ctx)).toHaveLength(0);
+		expect((await heldValues(t.ctx, customer.id)).find((h) => h.field === 'addressLine1')?.value).toBe(MARGARET.addressLine1);
+		expect(await disclosuresOf(t.ctx, customer.id)).toHaveLength(0);
+		expect(await breachRegister(t.ctx)).toHaveLength(0);
 	});
 
-	it('records the learner’s disclosure of the balance as unauthorised, with a breach and a finding, in record mode', () => {
-		const { t, customer } = setUp();
-		const r = unwrap(disclose(t.ctx, { customerId: customer.id, recipient: { type: 'unauthorised-third-party', name: 'caller: says she is the wife' }, fields: ['balance', 'arrears'], channel: 'phone' }));
+	it('records the learner’s disclosure of the balance as unauthorised, with a breach and a finding, in record mode', async () => {
+		const { t, customer } = await setUp();
+		const r = unwrap(await disclose(t.ctx, { customerId: customer.id, recipient: { type: 'unauthorised-third-party', name: 'caller: says she is the wife' }, fields: ['balance', 'arrears'], channel: 'phone' }));
 		expect(r.disclosure).toMatchObject({ authorised: false, breachId: r.breach?.id });
-		expect(breachRegister(t.ctx)).toMatchObject([{ sourceDisclosureId: r.disclosure.id, dataCategories: ['financial'] }]);
-		expect(findings(t.ctx).map((f) => f.code)).toEqual(['disclosure.no-authority']);
+		expect(await breachRegister(t.ctx)).toMatchObject([{ sourceDisclosureId: r.disclosure.id, dataCategories: ['financial'] }]);
+		expect((await findings(t.ctx)).map((f) => f.code)).toEqual(['disclosure.no-authority']);
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
 	});
 });
 
 describe('scenario 2: a verbal SAR from a number that does not match the record', () => {
-	it('asks for ID, starts the clock when it arrives two days later, redacts the neighbour and answers with every Art 15 item', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
+	it('asks for ID, starts the clock when it arrives two days later, redacts the neighbour and answers with every Art 15 item', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
 		// An earlier call whose notes name a neighbour who complained.
 		const earlier = unwrap(
-			logInteraction(t.ctx, {
+			await logInteraction(t.ctx, {
 				customerId: customer.id,
 				channel: 'phone',
 				direction: 'inbound',
@@ -85,21 +85,21 @@ describe('scenario 2: a verbal SAR from a number that does not match the record'
 			})
 		);
 		// Monday 3 March, 09:00: a caller asks for "everything you hold on me".
-		const call = unwrap(logInteraction(t.ctx, { channel: 'phone', direction: 'inbound', partyType: 'unknown', nature: 'subject access request' }));
-		const sar = unwrap(logRequest(t.ctx, { kind: 'access', channel: 'phone', verbal: true, description: 'Wants everything held on her', interactionId: call.id }));
-		unwrap(matchRequest(t.ctx, { requestId: sar.id, customerId: customer.id }));
+		const call = unwrap(await logInteraction(t.ctx, { channel: 'phone', direction: 'inbound', partyType: 'unknown', nature: 'subject access request' }));
+		const sar = unwrap(await logRequest(t.ctx, { kind: 'access', channel: 'phone', verbal: true, description: 'Wants everything held on her', interactionId: call.id }));
+		unwrap(await matchRequest(t.ctx, { requestId: sar.id, customerId: customer.id }));
 		// The number she calls from is not the one on file: a callback check fails.
 		const check = unwrap(
-			verifyIdentity(t.ctx, { customerId: customer.id, requesterType: 'data-subject', method: 'callback-to-number-on-file', supplied: { phone: '07700 900999', givenName: 'Margaret' }, requestId: sar.id })
+			await verifyIdentity(t.ctx, { customerId: customer.id, requesterType: 'data-subject', method: 'callback-to-number-on-file', supplied: { phone: '07700 900999', givenName: 'Margaret' }, requestId: sar.id })
 		);
 		expect(check.attempt.outcome).toBe('failed');
-		unwrap(askForId(t.ctx, { requestId: sar.id, reason: 'Calling number does not match the record: asked for photo ID and a recent bill' }));
-		expect(getRequest(t.ctx, sar.id)?.state).toBe('awaiting-id');
+		unwrap(await askForId(t.ctx, { requestId: sar.id, reason: 'Calling number does not match the record: asked for photo ID and a recent bill' }));
+		expect((await getRequest(t.ctx, sar.id))?.state).toBe('awaiting-id');
 
 		// Wednesday 5 March: the ID arrives and is checked.
 		t.clock.set('2025-03-05T10:00:00Z');
 		const id = unwrap(
-			verifyIdentity(t.ctx, {
+			await verifyIdentity(t.ctx, {
 				customerId: customer.id,
 				requesterType: 'data-subject',
 				method: 'identity-document',
@@ -109,14 +109,14 @@ describe('scenario 2: a verbal SAR from a number that does not match the record'
 			})
 		);
 		expect(id.attempt.outcome).toBe('verified');
-		const started = unwrap(receiveId(t.ctx, { requestId: sar.id, verificationId: id.attempt.id }));
+		const started = unwrap(await receiveId(t.ctx, { requestId: sar.id, verificationId: id.attempt.id }));
 		// Relevant time 5 March: due 5 April, a Saturday, so Monday 7 April.
 		expect(started).toMatchObject({ state: 'in-progress', relevantTime: '2025-03-05T10:00:00.000Z', dueDate: '2025-04-07' });
 
-		const data = unwrap(collateRequestData(t.ctx, { requestId: sar.id }));
+		const data = unwrap(await collateRequestData(t.ctx, { requestId: sar.id }));
 		expect(data.interactions.map((i) => i.id)).toEqual([earlier.id, call.id]);
 		unwrap(
-			decideRedaction(t.ctx, {
+			await decideRedaction(t.ctx, {
 				requestId: sar.id,
 				sourceTable: 'interaction',
 				sourceId: earlier.id,
@@ -127,28 +127,28 @@ describe('scenario 2: a verbal SAR from a number that does not match the record'
 				reason: 'The complaint is about the customer and can be given without naming the neighbour (step 1)'
 			})
 		);
-		const ready = unwrap(assembleResponse(t.ctx, { requestId: sar.id }));
+		const ready = unwrap(await assembleResponse(t.ctx, { requestId: sar.id }));
 		expect(Object.keys(ready.response ?? {}).sort()).toEqual([...ART15_ITEMS].sort());
 		const copy = ready.response!.copy as CollatedData;
 		expect(copy.interactions[0]?.notes).toBe('[a neighbour] to complain the customer’s meter cupboard was left open.');
 		expect(JSON.stringify(ready.response)).not.toContain('Alder');
 
 		t.clock.set('2025-03-28T14:00:00Z');
-		const done = unwrap(completeRequest(t.ctx, { requestId: sar.id, channel: 'letter' }));
+		const done = unwrap(await completeRequest(t.ctx, { requestId: sar.id, channel: 'letter' }));
 		expect(done.state).toBe('complete');
-		expect(disclosuresOf(t.ctx, customer.id).at(-1)).toMatchObject({ requestId: sar.id, authorised: true, verificationAttemptId: id.attempt.id });
+		expect((await disclosuresOf(t.ctx, customer.id)).at(-1)).toMatchObject({ requestId: sar.id, authorised: true, verificationAttemptId: id.attempt.id });
 		expect(actions(t)).toEqual(expect.arrayContaining(['request.logged', 'request.matched', 'request.id.requested', 'request.id.received', 'request.redaction.decided', 'request.response.assembled', 'request.completed']));
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
 	});
 });
 
 describe('scenario 3: an ex-customer asks for full erasure', () => {
-	it('keeps the money-laundering records, erases marketing and consent-based data, keeps a suppression entry and tells recipients', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
-		unwrap(giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-12' }));
-		unwrap(addCustomerFields(t.ctx, { customerId: customer.id, purposeCodes: ['marketing'], fields: { mobilePhone: '07700 900777', contactPreference: 'texts about offers' } }));
+	it('keeps the money-laundering records, erases marketing and consent-based data, keeps a suppression entry and tells recipients', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
+		unwrap(await giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-12' }));
+		unwrap(await addCustomerFields(t.ctx, { customerId: customer.id, purposeCodes: ['marketing'], fields: { mobilePhone: '07700 900777', contactPreference: 'texts about offers' } }));
 		const toCollector = unwrap(
-			disclose(t.ctx, {
+			await disclose(t.ctx, {
 				customerId: customer.id,
 				recipient: { type: 'regulator', name: 'Collections', organisation: 'Northway Debt Recovery Ltd' },
 				fields: ['arrears', 'addressLine1'],
@@ -157,12 +157,12 @@ describe('scenario 3: an ex-customer asks for full erasure', () => {
 				channel: 'email'
 			})
 		).disclosure;
-		unwrap(endRelationship(t.ctx, customer.id));
+		unwrap(await endRelationship(t.ctx, customer.id));
 		t.clock.set('2025-06-02T09:00:00Z');
 
-		const request = unwrap(logRequest(t.ctx, { kind: 'erasure', channel: 'email', verbal: false, description: 'Delete everything you have about me', customerId: customer.id }));
+		const request = unwrap(await logRequest(t.ctx, { kind: 'erasure', channel: 'email', verbal: false, description: 'Delete everything you have about me', customerId: customer.id }));
 		unwrap(
-			verifyIdentity(t.ctx, {
+			await verifyIdentity(t.ctx, {
 				customerId: customer.id,
 				requesterType: 'data-subject',
 				method: 'email-to-address-on-file',
@@ -171,18 +171,18 @@ describe('scenario 3: an ex-customer asks for full erasure', () => {
 				channel: 'email'
 			})
 		);
-		unwrap(beginRequest(t.ctx, { requestId: request.id }));
-		unwrap(fulfilErasure(t.ctx, { requestId: request.id, ground: 'no-longer-necessary' }));
+		unwrap(await beginRequest(t.ctx, { requestId: request.id }));
+		unwrap(await fulfilErasure(t.ctx, { requestId: request.id, ground: 'no-longer-necessary' }));
 
-		const values = new Map(heldValues(t.ctx, customer.id).map((h) => [h.field, h]));
+		const values = new Map((await heldValues(t.ctx, customer.id)).map((h) => [h.field, h]));
 		for (const field of ['givenName', 'familyName', 'dateOfBirth']) expect(values.get(field)).toMatchObject({ legalHold: true, legalHoldReason: expect.stringContaining('MLR 2017 reg 40') });
 		for (const field of ['mobilePhone', 'contactPreference', 'email', 'addressLine1', 'balance']) expect(values.get(field)?.value).toBeNull();
-		expect(findCustomer(t.ctx, customer.id)).toMatchObject({ suppressed: true, erasedAt: expect.any(String) });
-		expect(mayMarket(t.ctx, customer.id, 'email')).toBe(false);
+		expect(await findCustomer(t.ctx, customer.id)).toMatchObject({ suppressed: true, erasedAt: expect.any(String) });
+		expect(await mayMarket(t.ctx, customer.id, 'email')).toBe(false);
 
-		const done = unwrap(completeRequest(t.ctx, { requestId: request.id }));
+		const done = unwrap(await completeRequest(t.ctx, { requestId: request.id }));
 		expect(done).toMatchObject({ state: 'partly-refused', refusalReason: expect.stringContaining('MLR 2017 reg 40') });
-		const told = unwrap(notifyRecipients(t.ctx, { requestId: request.id }));
+		const told = unwrap(await notifyRecipients(t.ctx, { requestId: request.id }));
 		expect(told).toMatchObject([{ recipientOrganisation: 'Northway Debt Recovery Ltd', disclosureIds: [toCollector.id], outcome: 'notified' }]);
 		expect(actions(t)).toEqual(expect.arrayContaining(['legal-hold.applied', 'customer.erased', 'customer.suppressed', 'request.refused', 'recipients.notified']));
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
@@ -190,10 +190,10 @@ describe('scenario 3: an ex-customer asks for full erasure', () => {
 });
 
 describe('scenario 4: a statement emailed to the wrong customer, noticed on Friday at 16:00', () => {
-	it('registers, contains and assesses the breach, reports it by Monday 16:00 and tells the customer of a high risk', () => {
-		const { t, customer } = setUp({ now: '2025-06-06T15:00:00.000Z' });
+	it('registers, contains and assesses the breach, reports it by Monday 16:00 and tells the customer of a high risk', async () => {
+		const { t, customer } = await setUp({ now: '2025-06-06T15:00:00.000Z' });
 		const breach = unwrap(
-			registerBreach(t.ctx, {
+			await registerBreach(t.ctx, {
 				awareAt: '2025-06-06T16:00:00+01:00',
 				occurredAt: '2025-06-06T11:20:00+01:00',
 				description: 'Monthly statement emailed to another customer by a mail-merge error',
@@ -205,23 +205,23 @@ describe('scenario 4: a statement emailed to the wrong customer, noticed on Frid
 			})
 		);
 		expect(breach.reportDueAt).toBe('2025-06-09T15:00:00.000Z');
-		unwrap(containBreach(t.ctx, { breachId: breach.id, measures: 'Asked the recipient to delete the email; recipient confirmed deletion in writing at 16:40' }));
-		unwrap(assessBreachRisk(t.ctx, { breachId: breach.id, risk: 'high-risk', reasoning: 'Statement shows address, arrears and payment history: risk of fraud and distress' }));
+		unwrap(await containBreach(t.ctx, { breachId: breach.id, measures: 'Asked the recipient to delete the email; recipient confirmed deletion in writing at 16:40' }));
+		unwrap(await assessBreachRisk(t.ctx, { breachId: breach.id, risk: 'high-risk', reasoning: 'Statement shows address, arrears and payment history: risk of fraud and distress' }));
 		t.clock.set('2025-06-09T10:30:00+01:00');
-		unwrap(recordIcoNotification(t.ctx, { breachId: breach.id, reference: 'ICO-BR-0609-17' }));
-		unwrap(recordSubjectsTold(t.ctx, { breachId: breach.id, count: 1 }));
-		unwrap(closeBreach(t.ctx, { breachId: breach.id }));
-		expect(breachRegister(t.ctx)).toMatchObject([{ risk: 'high-risk', icoNotifiedAt: '2025-06-09T09:30:00.000Z', lateReasons: null, subjectsToldAt: expect.any(String), closedAt: expect.any(String) }]);
+		unwrap(await recordIcoNotification(t.ctx, { breachId: breach.id, reference: 'ICO-BR-0609-17' }));
+		unwrap(await recordSubjectsTold(t.ctx, { breachId: breach.id, count: 1 }));
+		unwrap(await closeBreach(t.ctx, { breachId: breach.id }));
+		expect(await breachRegister(t.ctx)).toMatchObject([{ risk: 'high-risk', icoNotifiedAt: '2025-06-09T09:30:00.000Z', lateReasons: null, subjectsToldAt: expect.any(String), closedAt: expect.any(String) }]);
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'breach.ico.notified')?.details).toMatchObject({ late: false });
 	});
 });
 
 describe('scenario 5: one call disputing the date of birth and an arrears figure, asking for restriction, stopping marketing', () => {
-	it('restricts the disputed values while checked, stops marketing at once, tells recipients and the person before lifting', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
-		unwrap(giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-12' }));
+	it('restricts the disputed values while checked, stops marketing at once, tells recipients and the person before lifting', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
+		unwrap(await giveConsent(t.ctx, { customerId: customer.id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'PN-3', evidenceRef: 'web-form-12' }));
 		const collector = unwrap(
-			disclose(t.ctx, {
+			await disclose(t.ctx, {
 				customerId: customer.id,
 				recipient: { type: 'regulator', name: 'Collections', organisation: 'Northway Debt Recovery Ltd' },
 				fields: ['arrears'],
@@ -230,18 +230,18 @@ describe('scenario 5: one call disputing the date of birth and an arrears figure
 				channel: 'email'
 			})
 		).disclosure;
-		const call = unwrap(logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'disputes date of birth and arrears; stop marketing' }));
+		const call = unwrap(await logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'disputes date of birth and arrears; stop marketing' }));
 		const verified = unwrap(
-			verifyIdentity(t.ctx, { customerId: customer.id, requesterType: 'data-subject', method: 'knowledge-based', supplied: { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', phone: '07700 900123' }, interactionId: call.id })
+			await verifyIdentity(t.ctx, { customerId: customer.id, requesterType: 'data-subject', method: 'knowledge-based', supplied: { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', phone: '07700 900123' }, interactionId: call.id })
 		);
 		expect(verified.attempt.outcome).toBe('verified');
 
-		const objection = unwrap(logRequest(t.ctx, { kind: 'objection', channel: 'phone', verbal: true, description: 'No more marketing', customerId: customer.id, interactionId: call.id }));
-		unwrap(fulfilObjection(t.ctx, { requestId: objection.id, directMarketing: { channel: 'all' } }));
-		expect(mayMarket(t.ctx, customer.id, 'email')).toBe(false);
+		const objection = unwrap(await logRequest(t.ctx, { kind: 'objection', channel: 'phone', verbal: true, description: 'No more marketing', customerId: customer.id, interactionId: call.id }));
+		unwrap(await fulfilObjection(t.ctx, { requestId: objection.id, directMarketing: { channel: 'all' } }));
+		expect(await mayMarket(t.ctx, customer.id, 'email')).toBe(false);
 
 		const restriction = unwrap(
-			logRequest(t.ctx, {
+			await logRequest(t.ctx, {
 				kind: 'restriction',
 				channel: 'phone',
 				verbal: true,
@@ -251,12 +251,12 @@ describe('scenario 5: one call disputing the date of birth and an arrears figure
 				verificationId: verified.attempt.id
 			})
 		);
-		unwrap(beginRequest(t.ctx, { requestId: restriction.id }));
-		unwrap(fulfilRestriction(t.ctx, { requestId: restriction.id, fields: ['dateOfBirth', 'arrears'], ground: 'accuracy-contested', reason: 'Customer says both are wrong' }));
-		for (const field of ['dateOfBirth', 'arrears']) expect(heldValues(t.ctx, customer.id).find((h) => h.field === field)).toMatchObject({ restricted: true, accuracy: 'contested' });
-		expect(unwrap(notifyRecipients(t.ctx, { requestId: restriction.id }))).toMatchObject([{ disclosureIds: [collector.id], outcome: 'notified' }]);
+		unwrap(await beginRequest(t.ctx, { requestId: restriction.id }));
+		unwrap(await fulfilRestriction(t.ctx, { requestId: restriction.id, fields: ['dateOfBirth', 'arrears'], ground: 'accuracy-contested', reason: 'Customer says both are wrong' }));
+		for (const field of ['dateOfBirth', 'arrears']) expect((await heldValues(t.ctx, customer.id)).find((h) => h.field === field)).toMatchObject({ restricted: true, accuracy: 'contested' });
+		expect(unwrap(await notifyRecipients(t.ctx, { requestId: restriction.id }))).toMatchObject([{ disclosureIds: [collector.id], outcome: 'notified' }]);
 		expect(
-			disclose(t.ctx, {
+			await disclose(t.ctx, {
 				customerId: customer.id,
 				recipient: { type: 'regulator', name: 'Collections', organisation: 'Northway Debt Recovery Ltd' },
 				fields: ['arrears'],
@@ -265,31 +265,31 @@ describe('scenario 5: one call disputing the date of birth and an arrears figure
 				channel: 'email'
 			})
 		).toMatchObject({ ok: false, error: { code: 'disclosure.restricted' } });
-		unwrap(completeRequest(t.ctx, { requestId: restriction.id }));
-		unwrap(completeRequest(t.ctx, { requestId: objection.id }));
+		unwrap(await completeRequest(t.ctx, { requestId: restriction.id }));
+		unwrap(await completeRequest(t.ctx, { requestId: objection.id }));
 
 		// The arrears are checked and found right: the person is told before the restriction is lifted.
-		unwrap(confirmAccuracy(t.ctx, { customerId: customer.id, field: 'arrears', reason: 'Payment history checked' }));
-		expect(liftRestriction(t.ctx, { customerId: customer.id, fields: ['arrears'], reason: 'Checked' })).toMatchObject({ ok: false, error: { code: 'restriction.lifted-without-notice' } });
-		unwrap(notifyRestrictionLift(t.ctx, { customerId: customer.id, fields: ['arrears'], channel: 'letter' }));
-		unwrap(liftRestriction(t.ctx, { customerId: customer.id, fields: ['arrears'], reason: 'Checked' }));
+		unwrap(await confirmAccuracy(t.ctx, { customerId: customer.id, field: 'arrears', reason: 'Payment history checked' }));
+		expect(await liftRestriction(t.ctx, { customerId: customer.id, fields: ['arrears'], reason: 'Checked' })).toMatchObject({ ok: false, error: { code: 'restriction.lifted-without-notice' } });
+		unwrap(await notifyRestrictionLift(t.ctx, { customerId: customer.id, fields: ['arrears'], channel: 'letter' }));
+		unwrap(await liftRestriction(t.ctx, { customerId: customer.id, fields: ['arrears'], reason: 'Checked' }));
 		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
 	});
 
 });
 
 describe('scenario 6: a police officer phones for a customer’s address', () => {
-	it('refuses on the phone, then discloses the minimum under the crime exemption on a written request from a verified officer with a prejudice test', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
-		const call = unwrap(logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'police', nature: 'police request for address' }));
+	it('refuses on the phone, then discloses the minimum under the crime exemption on a written request from a verified officer with a prejudice test', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
+		const call = unwrap(await logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'police', nature: 'police request for address' }));
 		expect(
-			disclose(t.ctx, { customerId: customer.id, recipient: { type: 'police', name: 'caller saying he is DC Marsh' }, fields: ['addressLine1', 'postcode'], channel: 'phone', interactionId: call.id })
+			await disclose(t.ctx, { customerId: customer.id, recipient: { type: 'police', name: 'caller saying he is DC Marsh' }, fields: ['addressLine1', 'postcode'], channel: 'phone', interactionId: call.id })
 		).toMatchObject({ ok: false, error: { code: 'disclosure.no-authority' } });
 
 		t.clock.advance(3_600_000);
-		const letter = unwrap(logInteraction(t.ctx, { customerId: customer.id, channel: 'email', direction: 'inbound', partyType: 'police', nature: 'written data protection request' }));
+		const letter = unwrap(await logInteraction(t.ctx, { customerId: customer.id, channel: 'email', direction: 'inbound', partyType: 'police', nature: 'written data protection request' }));
 		const officer = unwrap(
-			verifyIdentity(t.ctx, {
+			await verifyIdentity(t.ctx, {
 				customerId: customer.id,
 				requesterType: 'police',
 				method: 'official-credentials',
@@ -300,7 +300,7 @@ describe('scenario 6: a police officer phones for a customer’s address', () =>
 			})
 		);
 		const r = unwrap(
-			disclose(t.ctx, {
+			await disclose(t.ctx, {
 				customerId: customer.id,
 				recipient: { type: 'police', name: 'DC 2231 Marsh', organisation: 'Thames Valley Police' },
 				fields: ['addressLine1', 'postcode'],
@@ -328,18 +328,18 @@ describe('scenario 6: a police officer phones for a customer’s address', () =>
 });
 
 describe('scenario 8: a colleague asks for a phone number “to chase something”', () => {
-	it('refuses a request with no stated purpose, then supplies only the phone number a collections colleague’s purpose needs', () => {
-		const { t, customer } = setUp({ workspace: { policyMode: 'enforce' } });
+	it('refuses a request with no stated purpose, then supplies only the phone number a collections colleague’s purpose needs', async () => {
+		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
 		const colleague = { type: 'colleague' as const, name: 'Sam Reid', role: 'debt collection agencies' };
-		expect(disclose(t.ctx, { customerId: customer.id, recipient: colleague, fields: ['phone'], channel: 'internal' })).toMatchObject({ ok: false, error: { code: 'disclosure.no-purpose' } });
+		expect(await disclose(t.ctx, { customerId: customer.id, recipient: colleague, fields: ['phone'], channel: 'internal' })).toMatchObject({ ok: false, error: { code: 'disclosure.no-purpose' } });
 		expect(
-			disclose(t.ctx, { customerId: customer.id, recipient: colleague, fields: ['phone', 'email', 'dateOfBirth'], fieldsRequested: ['phone'], purposeCode: 'account-servicing', channel: 'internal' })
+			await disclose(t.ctx, { customerId: customer.id, recipient: colleague, fields: ['phone', 'email', 'dateOfBirth'], fieldsRequested: ['phone'], purposeCode: 'account-servicing', channel: 'internal' })
 		).toMatchObject({ ok: false, error: { code: 'disclosure.beyond-request' } });
 		expect(
-			disclose(t.ctx, { customerId: customer.id, recipient: { ...colleague, role: 'sales' }, fields: ['phone'], fieldsRequested: ['phone'], purposeCode: 'account-servicing', channel: 'internal' })
+			await disclose(t.ctx, { customerId: customer.id, recipient: { ...colleague, role: 'sales' }, fields: ['phone'], fieldsRequested: ['phone'], purposeCode: 'account-servicing', channel: 'internal' })
 		).toMatchObject({ ok: false, error: { code: 'disclosure.role-not-entitled' } });
-		const r = unwrap(disclose(t.ctx, { customerId: customer.id, recipient: colleague, fields: ['phone'], fieldsRequested: ['phone'], purposeCode: 'account-servicing', channel: 'internal' }));
+		const r = unwrap(await disclose(t.ctx, { customerId: customer.id, recipient: colleague, fields: ['phone'], fieldsRequested: ['phone'], purposeCode: 'account-servicing', channel: 'internal' }));
 		expect(r.disclosure).toMatchObject({ route: 'colleague-need-to-know', fields: ['phone'], recipientRole: 'debt collection agencies', purposeCode: 'account-servicing' });
-		expect(disclosuresOf(t.ctx, customer.id)).toHaveLength(1);
+		expect(await disclosuresOf(t.ctx, customer.id)).toHaveLength(1);
 	});
 });

@@ -11,7 +11,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { writeTransaction } from './database';
+import { dbRun, dbAll, dbGet, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { checkFieldValue, foldText } from './collection';
 import { requireCustomer } from './customers';
@@ -55,26 +55,26 @@ export interface VerificationResult {
 const PHONE_FIELDS = ['phone', 'mobilePhone'];
 
 /** Checks a requester's identity against the record and records the attempt. */
-export function verifyIdentity(ctx: CoreContext, input: VerifyIdentityInput): Result<VerificationResult> {
+export async function verifyIdentity(ctx: CoreContext, input: VerifyIdentityInput): Promise<Result<VerificationResult>> {
 	const parsed = parseInput(verifyInput, input);
 	if (!parsed.ok) return parsed;
 	const v = parsed.value;
 	if (v.requesterType === 'authorised-third-party' && v.thirdPartyId === undefined) {
 		return err('invalid', 'Name the third party on file the requester claims to be', 'thirdPartyId');
 	}
-	return writeTransaction(ctx.db, () => {
-		const customer = requireCustomer(ctx, v.customerId);
+	return await writeTransaction(ctx.db, async () => {
+		const customer = await requireCustomer(ctx, v.customerId);
 		if (!customer.ok) return customer;
-		const thirdParty = v.thirdPartyId === undefined ? undefined : getThirdParty(ctx, v.thirdPartyId);
+		const thirdParty = v.thirdPartyId === undefined ? undefined : await getThirdParty(ctx, v.thirdPartyId);
 		if (v.thirdPartyId !== undefined && (!thirdParty || thirdParty.customerId !== v.customerId)) {
 			return err('third-party.not-found', 'No authorised third party with that id for this customer', 'thirdPartyId');
 		}
-		const request = v.requestId === undefined ? undefined : findRequest(ctx, v.requestId);
+		const request = v.requestId === undefined ? undefined : await findRequest(ctx, v.requestId);
 		if (v.requestId !== undefined && (!request || (request.customerId !== null && request.customerId !== v.customerId))) {
 			return err('request.not-found', 'No request with that id for this customer', 'requestId');
 		}
 
-		const held = new Map(heldValues(ctx, v.customerId).filter((h) => h.value !== null).map((h) => [h.field, h]));
+		const held = new Map((await heldValues(ctx, v.customerId)).filter((h) => h.value !== null).map((h) => [h.field, h]));
 		const readOut = [...new Set(v.readOut)];
 		const notHeld = readOut.filter((f) => !held.has(f));
 		if (notHeld.length > 0) return err('verification.read-out-not-held', `No value is held for ${notHeld.join(', ')}`, 'readOut');
@@ -118,8 +118,8 @@ export function verifyIdentity(ctx: CoreContext, input: VerifyIdentityInput): Re
 		// them before this attempt: enforce mode refuses it (and so the whole attempt).
 		let readOutOutcome: DisclosureOutcome | null = null;
 		if (readOut.length > 0) {
-			const prior = priorVerification(ctx, v);
-			const disclosed = recordDisclosure(
+			const prior = await priorVerification(ctx, v);
+			const disclosed = await recordDisclosure(
 				ctx,
 				{
 					customerId: v.customerId,
@@ -162,14 +162,13 @@ export function verifyIdentity(ctx: CoreContext, input: VerifyIdentityInput): Re
 			attemptedAt: ctx.clock(),
 			attemptedBy: ctx.actor.id
 		};
-		ctx.db.insert(verificationAttempt).values(attempt).run();
+		await dbRun(ctx.db.insert(verificationAttempt).values(attempt));
 		// A successful verification of the requester, made for a request, is the request's identity check.
 		if (outcome === 'verified' && request && sameRequester(attempt, request)) {
-			ctx.db
+			await dbRun(ctx.db
 				.update(rightsRequest)
 				.set({ verificationAttemptId: attempt.id, updatedAt: ctx.clock() })
-				.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, request.id)))
-				.run();
+				.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, request.id))));
 		}
 		appendAudit(ctx, {
 			action: outcome === 'verified' ? 'identity.verified' : outcome === 'failed' ? 'identity.verification.failed' : 'identity.verification.attempted',
@@ -196,19 +195,18 @@ export function verifyIdentity(ctx: CoreContext, input: VerifyIdentityInput): Re
 }
 
 /** The verification attempts made about a customer, newest first. */
-export function verificationAttemptsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): VerificationAttempt[] {
-	return ctx.db
+export async function verificationAttemptsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<VerificationAttempt[]> {
+	return await dbAll(ctx.db
 		.select()
 		.from(verificationAttempt)
 		.where(and(eq(verificationAttempt.workspaceId, ctx.workspaceId), eq(verificationAttempt.customerId, customerId)))
-		.orderBy(desc(verificationAttempt.attemptedAt))
-		.all();
+		.orderBy(desc(verificationAttempt.attemptedAt)));
 }
 
 /** A verification of this same party still valid now: the basis for judging what was read out. */
-function priorVerification(ctx: CoreContext, v: z.output<typeof verifyInput>): VerificationAttempt | undefined {
+async function priorVerification(ctx: CoreContext, v: z.output<typeof verifyInput>): Promise<VerificationAttempt | undefined> {
 	const now = Date.parse(ctx.clock());
-	return verificationAttemptsOf(ctx, v.customerId).find(
+	return (await verificationAttemptsOf(ctx, v.customerId)).find(
 		(a) =>
 			a.outcome === 'verified' &&
 			a.requesterType === v.requesterType &&
@@ -218,10 +216,9 @@ function priorVerification(ctx: CoreContext, v: z.output<typeof verifyInput>): V
 	);
 }
 
-function findRequest(ctx: CoreContext, id: string) {
-	return ctx.db
+async function findRequest(ctx: CoreContext, id: string) {
+	return await dbGet(ctx.db
 		.select({ id: rightsRequest.id, customerId: rightsRequest.customerId, requesterType: rightsRequest.requesterType, thirdPartyId: rightsRequest.thirdPartyId })
 		.from(rightsRequest)
-		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, id)))
-		.get();
+		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, id))));
 }

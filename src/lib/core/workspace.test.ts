@@ -7,8 +7,8 @@ import { changeWorkspaceSettings, createWorkspace, getWorkspace } from './worksp
 import { closeTestContextsAfterEach, createTestContext, fixedClock, type TestContext } from './testing';
 
 closeTestContextsAfterEach();
-function setUp(options?: Parameters<typeof createTestContext>[0]): TestContext {
-	const t = createTestContext(options);
+async function setUp(options?: Parameters<typeof createTestContext>[0]): Promise<TestContext> {
+	const t = await createTestContext(options);
 	return t;
 }
 
@@ -23,9 +23,9 @@ const minimisation = {
 };
 
 describe('workspace', () => {
-	it('creates a workspace and audits it without the DPO’s contact details', () => {
-		const t = setUp({ workspace: { region: 'scotland', policyMode: 'enforce' } });
-		expect(getWorkspace(t.ctx.db, t.ctx.workspaceId)).toMatchObject({
+	it('creates a workspace and audits it without the DPO’s contact details', async () => {
+		const t = await setUp({ workspace: { region: 'scotland', policyMode: 'enforce' } });
+		expect(await getWorkspace(t.ctx.db, t.ctx.workspaceId)).toMatchObject({
 			ok: true,
 			value: { region: 'scotland', policyMode: 'enforce', settings: { recognisedLegitimateInterests: false } }
 		});
@@ -34,9 +34,9 @@ describe('workspace', () => {
 		expect(JSON.stringify(created)).not.toContain('dpo@');
 	});
 
-	it('refuses a workspace with an unknown region, naming the field', () => {
+	it('refuses a workspace with an unknown region, naming the field', async () => {
 		const db = openDatabase(':memory:');
-		const result = createWorkspace(
+		const result = await createWorkspace(
 			{ db, actor: { id: 'admin', role: 'admin' }, clock: fixedClock('2025-01-01T00:00:00Z').now, ids: seededIds(1) },
 			{ organisationName: 'X', region: 'wales' as never, policyMode: 'record', dpoName: 'D', dpoEmail: 'd@x.example' }
 		);
@@ -44,9 +44,9 @@ describe('workspace', () => {
 		db.$client.close();
 	});
 
-	it('changes the policy mode and audits what changed', () => {
-		const t = setUp();
-		const changed = changeWorkspaceSettings(t.ctx, { policyMode: 'enforce' });
+	it('changes the policy mode and audits what changed', async () => {
+		const t = await setUp();
+		const changed = await changeWorkspaceSettings(t.ctx, { policyMode: 'enforce' });
 		expect(changed).toMatchObject({ ok: true, value: { policyMode: 'enforce', version: 2, region: 'england-and-wales' } });
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
 			action: 'workspace.settings.changed',
@@ -54,20 +54,20 @@ describe('workspace', () => {
 		});
 	});
 
-	it('gives the same ids and audit chain when replayed with the same seed and clock', () => {
-		const a = setUp({ seed: 7 });
-		const b = setUp({ seed: 7 });
+	it('gives the same ids and audit chain when replayed with the same seed and clock', async () => {
+		const a = await setUp({ seed: 7 });
+		const b = await setUp({ seed: 7 });
 		expect(a.ctx.workspaceId).toBe(b.ctx.workspaceId);
 		expect(verifyAuditChain(a.ctx.db, a.ctx.workspaceId)).toEqual(verifyAuditChain(b.ctx.db, b.ctx.workspaceId));
 	});
 });
 
 describe('policy', () => {
-	it('refuses a forbidden act in enforce mode with a typed error, and audits the refusal', () => {
-		const t = setUp({ workspace: { policyMode: 'enforce' } });
-		const decision = writeTransaction(t.ctx.db, () => applyPolicy(t.ctx, minimisation));
+	it('refuses a forbidden act in enforce mode with a typed error, and audits the refusal', async () => {
+		const t = await setUp({ workspace: { policyMode: 'enforce' } });
+		const decision = await writeTransaction(t.ctx.db, async () => await applyPolicy(t.ctx, minimisation));
 		expect(decision).toEqual({ ok: false, error: { code: 'minimisation.no-purpose', field: 'shoeSize', message: minimisation.message } });
-		expect(findings(t.ctx)).toEqual([]);
+		expect(await findings(t.ctx)).toEqual([]);
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
 			action: 'policy.refused',
 			subject: 'customer-1',
@@ -76,11 +76,11 @@ describe('policy', () => {
 		});
 	});
 
-	it('allows a forbidden act in record mode and records a finding with its audit entry', () => {
-		const t = setUp({ workspace: { policyMode: 'record' } });
-		const decision = writeTransaction(t.ctx.db, () => applyPolicy(t.ctx, minimisation));
+	it('allows a forbidden act in record mode and records a finding with its audit entry', async () => {
+		const t = await setUp({ workspace: { policyMode: 'record' } });
+		const decision = await writeTransaction(t.ctx.db, async () => await applyPolicy(t.ctx, minimisation));
 		expect(decision.ok).toBe(true);
-		const [recorded] = findings(t.ctx);
+		const [recorded] = await findings(t.ctx);
 		expect(recorded).toMatchObject({ code: 'minimisation.no-purpose', rule: 'UK GDPR Art 5(1)(c)', subjectId: 'customer-1', actorId: 'agent-1' });
 		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
 			action: 'finding.recorded',
@@ -99,8 +99,8 @@ describe('context', () => {
 		for (const id of first) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 	});
 
-	it('moves the test clock only when told', () => {
-		const t = setUp({ now: '2025-01-31T12:00:00Z' });
+	it('moves the test clock only when told', async () => {
+		const t = await setUp({ now: '2025-01-31T12:00:00Z' });
 		expect(t.ctx.clock()).toBe('2025-01-31T12:00:00.000Z');
 		t.clock.advance(86_400_000);
 		expect(t.ctx.clock()).toBe('2025-02-01T12:00:00.000Z');

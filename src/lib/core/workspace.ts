@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext, SystemContext } from './context';
-import { writeTransaction, type Db } from './database';
+import { dbGet, dbRun, writeTransaction, type Db } from './database';
 import { appendAudit } from './audit';
 import { err, ok, type Result } from './result';
 import { POLICY_MODES, REGIONS, workspace, type WorkspaceSettings } from './schema';
@@ -42,7 +42,7 @@ function firstIssue(error: z.ZodError): { code: string; field?: string; message:
 }
 
 /** Creates one organisation's record system. Its first audit entry is "workspace.created". */
-export function createWorkspace(ctx: SystemContext, input: WorkspaceInput): Result<Workspace> {
+export async function createWorkspace(ctx: SystemContext, input: WorkspaceInput): Promise<Result<Workspace>> {
 	const parsed = workspaceInput.safeParse(input);
 	if (!parsed.success) {
 		const issue = firstIssue(parsed.error);
@@ -56,11 +56,11 @@ export function createWorkspace(ctx: SystemContext, input: WorkspaceInput): Resu
 		createdAt: ctx.clock(),
 		version: 1
 	};
-	return writeTransaction(ctx.db, () => {
-		if (ctx.db.select({ id: workspace.id }).from(workspace).where(eq(workspace.id, row.id)).get()) {
+	return await writeTransaction(ctx.db, async () => {
+		if (await dbGet(ctx.db.select({ id: workspace.id }).from(workspace).where(eq(workspace.id, row.id)))) {
 			return err('workspace.exists', `A workspace with id ${row.id} already exists`, 'id');
 		}
-		ctx.db.insert(workspace).values(row).run();
+		await dbRun(ctx.db.insert(workspace).values(row));
 		appendAudit(
 			{ ...ctx, workspaceId: row.id },
 			{
@@ -74,20 +74,20 @@ export function createWorkspace(ctx: SystemContext, input: WorkspaceInput): Resu
 	});
 }
 
-export function getWorkspace(db: Db, workspaceId: string): Result<Workspace> {
-	const row = db.select().from(workspace).where(eq(workspace.id, workspaceId)).get();
+export async function getWorkspace(db: Db, workspaceId: string): Promise<Result<Workspace>> {
+	const row = await dbGet(db.select().from(workspace).where(eq(workspace.id, workspaceId)));
 	return row ? ok(row) : err('workspace.not-found', `No workspace ${workspaceId}`);
 }
 
 /** Changes the region, policy mode, DPO contact or settings of the context's workspace. */
-export function changeWorkspaceSettings(ctx: CoreContext, changes: WorkspaceChanges): Result<Workspace> {
+export async function changeWorkspaceSettings(ctx: CoreContext, changes: WorkspaceChanges): Promise<Result<Workspace>> {
 	const parsed = workspaceChanges.safeParse(changes);
 	if (!parsed.success) {
 		const issue = firstIssue(parsed.error);
 		return err(issue.code, issue.message, issue.field);
 	}
-	return writeTransaction(ctx.db, () => {
-		const current = getWorkspace(ctx.db, ctx.workspaceId);
+	return await writeTransaction(ctx.db, async () => {
+		const current = await getWorkspace(ctx.db, ctx.workspaceId);
 		if (!current.ok) return current;
 		const { settings, ...values } = parsed.data;
 		const next: Workspace = {
@@ -96,7 +96,7 @@ export function changeWorkspaceSettings(ctx: CoreContext, changes: WorkspaceChan
 			settings: { ...current.value.settings, ...settings },
 			version: current.value.version + 1
 		};
-		ctx.db.update(workspace).set(next).where(eq(workspace.id, ctx.workspaceId)).run();
+		await dbRun(ctx.db.update(workspace).set(next).where(eq(workspace.id, ctx.workspaceId)));
 		const changed = Object.keys(parsed.data).filter((key) => parsed.data[key as keyof typeof parsed.data] !== undefined);
 		appendAudit(ctx, {
 			action: 'workspace.settings.changed',

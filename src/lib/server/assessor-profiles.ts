@@ -10,7 +10,7 @@
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import { writeTransaction } from '$lib/core/database';
+import { dbAll, dbRun, writeTransaction } from '$lib/core/database';
 import { user, userRole, type Role } from '$lib/server/db/schema';
 import {
 	assessmentDecision,
@@ -42,10 +42,10 @@ export interface Qualification {
 }
 
 /** Each assessor's qualification as it stands now (the default for those without a profile). */
-export function qualificationsOf(db: Db, assessorIds: readonly string[]): Map<string, Qualification> {
+export async function qualificationsOf(db: Db, assessorIds: readonly string[]): Promise<Map<string, Qualification>> {
 	const out = new Map<string, Qualification>();
 	if (assessorIds.length === 0) return out;
-	const rows = db.select().from(assessorProfile).where(inArray(assessorProfile.assessorId, [...assessorIds])).all();
+	const rows = await dbAll(db.select().from(assessorProfile).where(inArray(assessorProfile.assessorId, [...assessorIds])));
 	const byId = new Map(rows.map((r) => [r.assessorId, r]));
 	for (const id of assessorIds) {
 		const row = byId.get(id);
@@ -54,19 +54,18 @@ export function qualificationsOf(db: Db, assessorIds: readonly string[]): Map<st
 	return out;
 }
 
-export function qualificationOf(db: Db, assessorId: string): Qualification {
-	return qualificationsOf(db, [assessorId]).get(assessorId)!;
+export async function qualificationOf(db: Db, assessorId: string): Promise<Qualification> {
+	return (await qualificationsOf(db, [assessorId])).get(assessorId)!;
 }
 
 /** The centre's accounts with the assessor role, by name. */
-function centreAssessorRows(db: Db, organisationId: string, assessorId?: string) {
-	return db
+async function centreAssessorRows(db: Db, organisationId: string, assessorId?: string) {
+	return await dbAll(db
 		.select({ id: user.id, displayName: user.displayName, email: user.email, active: user.active })
 		.from(user)
 		.innerJoin(userRole, and(eq(userRole.userId, user.id), eq(userRole.role, 'assessor')))
 		.where(assessorId === undefined ? eq(user.organisationId, organisationId) : and(eq(user.organisationId, organisationId), eq(user.id, assessorId)))
-		.orderBy(user.displayName)
-		.all();
+		.orderBy(user.displayName));
 }
 
 export interface AssessorSummary {
@@ -84,19 +83,18 @@ export interface AssessorSummary {
 }
 
 /** The centre's assessors with their status, risk and the decisions they signed (the IQA's list). */
-export function centreAssessors(db: Db, organisationId: string): AssessorSummary[] {
-	const rows = centreAssessorRows(db, organisationId);
+export async function centreAssessors(db: Db, organisationId: string): Promise<AssessorSummary[]> {
+	const rows = await centreAssessorRows(db, organisationId);
 	const ids = rows.map((r) => r.id);
-	const qualifications = qualificationsOf(db, ids);
+	const qualifications = await qualificationsOf(db, ids);
 	const signed = new Map<string, number>();
 	const waiting = new Map<string, number>();
 	if (ids.length > 0) {
-		const decisions = db
+		const decisions = await dbAll(db
 			.select({ assessorId: assessmentDecision.assessorId, requires: assessmentDecision.requiresCountersignature, answered: decisionCountersignature.id })
 			.from(assessmentDecision)
 			.leftJoin(decisionCountersignature, eq(decisionCountersignature.decisionId, assessmentDecision.id))
-			.where(inArray(assessmentDecision.assessorId, ids))
-			.all();
+			.where(inArray(assessmentDecision.assessorId, ids)));
 		for (const d of decisions) {
 			signed.set(d.assessorId, (signed.get(d.assessorId) ?? 0) + 1);
 			if (d.requires && d.answered === null) waiting.set(d.assessorId, (waiting.get(d.assessorId) ?? 0) + 1);
@@ -123,11 +121,11 @@ export interface ProfileHistoryEntry extends Pick<AssessorProfileChange, 'id' | 
 }
 
 /** One assessor's profile with its history, newest first; undefined unless they are an assessor of this centre. */
-export function assessorProfileView(db: Db, organisationId: string, assessorId: string) {
+export async function assessorProfileView(db: Db, organisationId: string, assessorId: string) {
 	if (typeof assessorId !== 'string' || assessorId.length > 100) return undefined;
-	const summary = centreAssessors(db, organisationId).find((a) => a.id === assessorId);
+	const summary = (await centreAssessors(db, organisationId)).find((a) => a.id === assessorId);
 	if (!summary) return undefined;
-	const history: ProfileHistoryEntry[] = db
+	const history: ProfileHistoryEntry[] = await dbAll(db
 		.select({
 			id: assessorProfileChange.id,
 			kind: assessorProfileChange.kind,
@@ -140,12 +138,11 @@ export function assessorProfileView(db: Db, organisationId: string, assessorId: 
 		.from(assessorProfileChange)
 		.innerJoin(user, eq(user.id, assessorProfileChange.changedBy))
 		.where(eq(assessorProfileChange.assessorId, assessorId))
-		.orderBy(desc(assessorProfileChange.changedAt))
-		.all();
-	const q = qualificationOf(db, assessorId);
+		.orderBy(desc(assessorProfileChange.changedAt)));
+	const q = await qualificationOf(db, assessorId);
 	return { ...summary, competenceNotes: q.competenceNotes, riskReason: q.riskReason, cpd: history.filter((h) => h.kind === 'cpd'), history };
 }
-export type AssessorProfileView = NonNullable<ReturnType<typeof assessorProfileView>>;
+export type AssessorProfileView = NonNullable<Awaited<ReturnType<typeof assessorProfileView>>>;
 
 export type ProfileChange =
 	| { kind: 'status'; status: string; since: string; reason: string }
@@ -203,8 +200,8 @@ function validate(change: ProfileChange): Record<string, string> {
  * competence notes or adds a CPD entry. The change is kept as a history row and written to the
  * security log (`assessor-profile.changed`), in one transaction.
  */
-export function changeAssessorProfile(db: Db, by: ProfileEditor, assessorId: string, change: ProfileChange, now = new Date()): ProfileResult {
-	if (!centreAssessorRows(db, by.organisationId, typeof assessorId === 'string' ? assessorId : '').length) {
+export async function changeAssessorProfile(db: Db, by: ProfileEditor, assessorId: string, change: ProfileChange, now = new Date()): Promise<ProfileResult> {
+	if (!(await centreAssessorRows(db, by.organisationId, typeof assessorId === 'string' ? assessorId : '')).length) {
 		return { ok: false, error: { code: 'assessor.not-found', message: 'There is no assessor of this centre at this address.' } };
 	}
 	if (!mayChange(by.roles, change.kind)) {
@@ -213,8 +210,8 @@ export function changeAssessorProfile(db: Db, by: ProfileEditor, assessorId: str
 	const errors = validate(change);
 	if (Object.keys(errors).length > 0) return { ok: false, error: { code: 'profile.invalid', message: 'Nothing was changed: correct what is marked.', fields: errors } };
 	const at = now.toISOString();
-	return writeTransaction(db, (): ProfileResult => {
-		const current = qualificationOf(db, assessorId);
+	return await writeTransaction(db, async (): Promise<ProfileResult> => {
+		const current = await qualificationOf(db, assessorId);
 		const next = { ...current };
 		let value = '';
 		let onDate: string | null = null;
@@ -239,12 +236,12 @@ export function changeAssessorProfile(db: Db, by: ProfileEditor, assessorId: str
 				break;
 		}
 		const row = { ...next, updatedAt: at, updatedBy: by.id };
-		db.insert(assessorProfile).values({ assessorId, ...row }).onConflictDoUpdate({ target: assessorProfile.assessorId, set: row }).run();
-		db.insert(assessorProfileChange).values({ id: crypto.randomUUID(), assessorId, kind: change.kind, value, onDate, text, changedBy: by.id, changedAt: at }).run();
+		await dbRun(db.insert(assessorProfile).values({ assessorId, ...row }).onConflictDoUpdate({ target: assessorProfile.assessorId, set: row }));
+		await dbRun(db.insert(assessorProfileChange).values({ id: crypto.randomUUID(), assessorId, kind: change.kind, value, onDate, text, changedBy: by.id, changedAt: at }));
 		const detail: Record<string, string> = { change: change.kind };
 		if (change.kind === 'status') Object.assign(detail, { statusBefore: current.status, statusAfter: next.status });
 		if (change.kind === 'risk') Object.assign(detail, { riskBefore: current.risk, riskAfter: next.risk });
-		recordActorEvent(db, by, { type: 'assessor-profile.changed', userId: assessorId, detail }, now);
+		await recordActorEvent(db, by, { type: 'assessor-profile.changed', userId: assessorId, detail }, now);
 		return { ok: true };
 	});
 }

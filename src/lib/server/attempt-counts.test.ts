@@ -11,18 +11,18 @@ const later = new Date(Date.now() + 100 * 86_400_000);
 const byKey = (counts: { key: string; count: number }[]) => Object.fromEntries(counts.map((c) => [c.key, c.count]));
 
 describe('the counts on the homes', () => {
-	it('counts the learner’s attempts in progress, awaiting assessment and asked to be resubmitted, and their overdue assignments', () => {
+	it('counts the learner’s attempts in progress, awaiting assessment and asked to be resubmitted, and their overdue assignments', async () => {
 		const amira = { id: f.ids.amira, name: 'Amira Khan' };
-		const running = startLearnerAttempt(f.db, amira.id, 'record-correction');
+		const running = await startLearnerAttempt(f.db, amira.id, 'record-correction');
 		if (!running.ok) throw new Error(running.error.message);
-		const ended = startLearnerAttempt(f.db, amira.id, 'new-customer-signup');
+		const ended = await startLearnerAttempt(f.db, amira.id, 'new-customer-signup');
 		if (!ended.ok) throw new Error(ended.error.message);
-		endLearnerAttempt(f.db, amira.id, ended.value.id);
-		f.submittedAttempt(amira.id, '2026-03-01T09:00:00Z', 'verbal-sar-neighbour');
-		const asked = f.submittedAttempt(amira.id, '2026-03-02T09:00:00Z');
-		expect(signDecision(f.db, f.gareth(), asked, f.decided(asked, { outcome: 'resubmission-requested', nextSteps: 'Say which procedure.' })).ok).toBe(true);
+		await endLearnerAttempt(f.db, amira.id, ended.value.id);
+		await f.submittedAttempt(amira.id, '2026-03-01T09:00:00Z', 'verbal-sar-neighbour');
+		const asked = await f.submittedAttempt(amira.id, '2026-03-02T09:00:00Z');
+		expect((await signDecision(f.db, f.gareth(), asked, await f.decided(asked, { outcome: 'resubmission-requested', nextSteps: 'Say which procedure.' }))).ok).toBe(true);
 
-		const counts = learnerCounts(f.db, amira, attemptsOf(f.db, amira.id), later);
+		const counts = await learnerCounts(f.db, amira, await attemptsOf(f.db, amira.id), later);
 		// In progress: the running call and the ended one without a reflection. Overdue: only
 		// new-customer-signup, whose attempt was never handed in.
 		expect(byKey(counts)).toEqual({ 'in-progress': 2, awaiting: 1, resubmission: 1, overdue: 1 });
@@ -33,16 +33,16 @@ describe('the counts on the homes', () => {
 			'/learn#your-assignments'
 		]);
 		// Before the due dates nothing is overdue.
-		expect(byKey(learnerCounts(f.db, amira, attemptsOf(f.db, amira.id), new Date())).overdue).toBe(0);
+		expect(byKey(await learnerCounts(f.db, amira, await attemptsOf(f.db, amira.id), new Date())).overdue).toBe(0);
 	});
 
-	it('counts the assessor’s attempts to mark, resubmissions waiting and their learners’ overdue assignments', () => {
-		f.submittedAttempt(f.ids.amira, '2026-03-01T09:00:00Z');
-		const b = f.submittedAttempt(f.ids.tomas, '2026-03-02T09:00:00Z', 'new-customer-signup');
-		f.submittedAttempt(f.ids.ola, '2026-03-02T09:00:00Z', 'misdirected-email-breach');
-		expect(signDecision(f.db, f.gareth(), b, f.decided(b, { outcome: 'resubmission-requested', nextSteps: 'Say which procedure.' })).ok).toBe(true);
+	it('counts the assessor’s attempts to mark, resubmissions waiting and their learners’ overdue assignments', async () => {
+		await f.submittedAttempt(f.ids.amira, '2026-03-01T09:00:00Z');
+		const b = await f.submittedAttempt(f.ids.tomas, '2026-03-02T09:00:00Z', 'new-customer-signup');
+		await f.submittedAttempt(f.ids.ola, '2026-03-02T09:00:00Z', 'misdirected-email-breach');
+		expect((await signDecision(f.db, f.gareth(), b, await f.decided(b, { outcome: 'resubmission-requested', nextSteps: 'Say which procedure.' }))).ok).toBe(true);
 
-		const { counts, overdue } = assessorCounts(f.db, f.ids.gareth, later);
+		const { counts, overdue } = await assessorCounts(f.db, f.ids.gareth, later);
 		// Amira and Tomás have three assignments each; each handed one in. Ola is not Gareth's.
 		expect(byKey(counts)).toEqual({ 'to-mark': 1, resubmissions: 1, overdue: 4 });
 		expect(overdue.map((o) => `${o.learnerName}: ${o.scenarioId}`).sort()).toEqual([

@@ -3,6 +3,8 @@
  * counts. Counted from the statuses server/attempt-status.ts decides, so a count and the badges in
  * the list it links to always agree.
  */
+import { mapInOrder } from '$lib/core/in-order';
+import { dbAll } from '$lib/core/database';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
@@ -53,11 +55,11 @@ export function learnerGroupFilter(params: URLSearchParams): LearnerGroup | unde
 }
 
 /** The learner's assignments past their due date with no attempt at the scenario handed in. */
-export function overdueAssignments(db: Db, learner: { id: string; name: string }, now = new Date()): OverdueAssignment[] {
-	const overdue = assignmentsOfLearner(db, learner.id, now).filter((a) => a.daysLeft < 0);
+export async function overdueAssignments(db: Db, learner: { id: string; name: string }, now = new Date()): Promise<OverdueAssignment[]> {
+	const overdue = (await assignmentsOfLearner(db, learner.id, now)).filter((a) => a.daysLeft < 0);
 	if (overdue.length === 0) return [];
-	const rows = db.select({ id: attempt.id, scenarioId: attempt.scenarioId }).from(attempt).where(eq(attempt.ownerId, learner.id)).all();
-	const statuses = attemptStatuses(db, rows.map((r) => r.id), 'learner');
+	const rows = await dbAll(db.select({ id: attempt.id, scenarioId: attempt.scenarioId }).from(attempt).where(eq(attempt.ownerId, learner.id)));
+	const statuses = await attemptStatuses(db, rows.map((r) => r.id), 'learner');
 	const handedIn = new Set(rows.filter((r) => HANDED_IN.includes(statuses.get(r.id)!.state)).map((r) => r.scenarioId));
 	return overdue
 		.filter((a) => !handedIn.has(a.scenarioId))
@@ -65,22 +67,21 @@ export function overdueAssignments(db: Db, learner: { id: string; name: string }
 }
 
 /** The learner's home counts, from their attempts (server/attempts.ts attemptsOf) and assignments. */
-export function learnerCounts(db: Db, learner: { id: string; name: string }, attempts: readonly AttemptSummary[], now = new Date()): HomeCount[] {
+export async function learnerCounts(db: Db, learner: { id: string; name: string }, attempts: readonly AttemptSummary[], now = new Date()): Promise<HomeCount[]> {
 	const count = (group: LearnerGroup) => attempts.filter((a) => learnerGroupOf(a.standing) === group).length;
 	return [
 		{ key: 'in-progress', label: LEARNER_GROUP_LABELS['in-progress'], count: count('in-progress'), href: '/learn/history?state=in-progress', tone: 'red' },
 		{ key: 'awaiting', label: LEARNER_GROUP_LABELS.awaiting, count: count('awaiting'), href: '/learn/history?state=awaiting', tone: 'amber' },
 		{ key: 'resubmission', label: LEARNER_GROUP_LABELS.resubmission, count: count('resubmission'), href: '/learn/history?state=resubmission', tone: 'red' },
-		{ key: 'overdue', label: 'Overdue assignments', count: overdueAssignments(db, learner, now).length, href: '/learn#your-assignments', tone: 'red' }
+		{ key: 'overdue', label: 'Overdue assignments', count: (await overdueAssignments(db, learner, now)).length, href: '/learn#your-assignments', tone: 'red' }
 	];
 }
 
 /** The assessor's home counts, and the overdue assignments of the learners they assess (listed on the page). */
-export function assessorCounts(db: Db, assessorId: string, now = new Date()): { counts: HomeCount[]; overdue: OverdueAssignment[] } {
-	const queue = assessmentQueue(db, assessorId);
-	const overdue = learnersAssessedBy(db, assessorId)
-		.filter((l) => l.id !== assessorId)
-		.flatMap((l) => overdueAssignments(db, { id: l.id, name: l.displayName }, now))
+export async function assessorCounts(db: Db, assessorId: string, now = new Date()): Promise<{ counts: HomeCount[]; overdue: OverdueAssignment[] }> {
+	const queue = await assessmentQueue(db, assessorId);
+	const overdue = (await mapInOrder((await learnersAssessedBy(db, assessorId))
+		.filter((l) => l.id !== assessorId), async (l) => await overdueAssignments(db, { id: l.id, name: l.displayName }, now))).flat()
 		.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.learnerName.localeCompare(b.learnerName));
 	return {
 		counts: [

@@ -4,6 +4,7 @@
  * Every list of attempts (the learner's home, history and scenario page; the assessor's queue and
  * learner page) shows what this returns.
  */
+import { dbAll } from '$lib/core/database';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
@@ -111,26 +112,24 @@ export function attemptStatus(facts: AttemptFacts, viewer: AttemptViewer): Attem
 }
 
 /** The status of each attempt given, for this viewer, read in a handful of queries whatever their number. */
-export function attemptStatuses(db: Db, attemptIds: readonly string[], viewer: AttemptViewer): Map<string, AttemptStatus> {
+export async function attemptStatuses(db: Db, attemptIds: readonly string[], viewer: AttemptViewer): Promise<Map<string, AttemptStatus>> {
 	const out = new Map<string, AttemptStatus>();
 	if (attemptIds.length === 0) return out;
 	const ids = [...attemptIds];
-	const rows = db
+	const rows = await dbAll(db
 		.select({ id: attempt.id, ownerId: attempt.ownerId, scenarioId: attempt.scenarioId, status: attempt.status, startedAt: attempt.startedAt })
 		.from(attempt)
-		.where(inArray(attempt.id, ids))
-		.all();
+		.where(inArray(attempt.id, ids)));
 	const owners = [...new Set(rows.map((r) => r.ownerId))];
-	const siblings = db
+	const siblings = await dbAll(db
 		.select({ ownerId: attempt.ownerId, scenarioId: attempt.scenarioId, startedAt: attempt.startedAt })
 		.from(attempt)
-		.where(inArray(attempt.ownerId, owners))
-		.all();
-	const reflections = new Map(db.select().from(reflection).where(inArray(reflection.attemptId, ids)).all().map((r) => [r.attemptId, r]));
-	const decisions = latestDecisions(db, ids);
-	const countersignatures = countersignaturesOf(db, [...decisions.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
+		.where(inArray(attempt.ownerId, owners)));
+	const reflections = new Map((await dbAll(db.select().from(reflection).where(inArray(reflection.attemptId, ids)))).map((r) => [r.attemptId, r]));
+	const decisions = await latestDecisions(db, ids);
+	const countersignatures = await countersignaturesOf(db, [...decisions.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
 	const drafts = new Map<string, string>();
-	for (const d of db.select({ attemptId: assessmentDraft.attemptId, updatedAt: assessmentDraft.updatedAt }).from(assessmentDraft).where(inArray(assessmentDraft.attemptId, ids)).all()) {
+	for (const d of await dbAll(db.select({ attemptId: assessmentDraft.attemptId, updatedAt: assessmentDraft.updatedAt }).from(assessmentDraft).where(inArray(assessmentDraft.attemptId, ids)))) {
 		if ((drafts.get(d.attemptId) ?? '') < d.updatedAt) drafts.set(d.attemptId, d.updatedAt);
 	}
 	for (const row of rows) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '$lib/core/database';
+import { dbRun, openDatabase } from '$lib/core/database';
 import { organisation } from '$lib/server/db/schema';
 import { createUser } from '$lib/server/auth/user';
 import { syncBuiltInScenarios } from './scenarios';
@@ -12,8 +12,8 @@ import { applyLearnerAction, attemptsOf, endLearnerAttempt, ownedAttempt, startL
 
 async function openCentre(path: string) {
 	const db = openDatabase(path);
-	db.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', updatedAt: new Date(0).toISOString() }).run();
-	syncBuiltInScenarios(db);
+	await dbRun(db.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', updatedAt: new Date(0).toISOString() }));
+	await syncBuiltInScenarios(db);
 	const learner = await createUser(db, { organisationId: 'centre-1', email: 'l@example.org', displayName: 'L', password: 'a long enough password', roles: ['learner'] });
 	const other = await createUser(db, { organisationId: 'centre-1', email: 'o@example.org', displayName: 'O', password: 'a long enough password', roles: ['learner'] });
 	return { db, learner: learner.id, other: other.id };
@@ -25,24 +25,24 @@ describe("learners' attempts", () => {
 		try {
 			const path = join(dir, 'app.db');
 			const { db, learner } = await openCentre(path);
-			const started = startLearnerAttempt(db, learner, 'spouse-caller');
+			const started = await startLearnerAttempt(db, learner, 'spouse-caller');
 			if (!started.ok) throw new Error(started.error.message);
 			const id = started.value.id;
 			const first = started.value.node!.choices[0]!.id;
-			const applied = applyLearnerAction(db, learner, id, { kind: 'choice', choiceId: first }, started.value.nextActionSeq);
+			const applied = await applyLearnerAction(db, learner, id, { kind: 'choice', choiceId: first }, started.value.nextActionSeq);
 			expect(applied).toMatchObject({ ok: true, value: { replayed: false } });
-			const before = ownedAttempt(db, learner, id)!.view;
+			const before = (await ownedAttempt(db, learner, id))!.view;
 			db.$client.close();
 
 			const reopened = openDatabase(path);
-			const after = ownedAttempt(reopened, learner, id)!.view;
+			const after = (await ownedAttempt(reopened, learner, id))!.view;
 			expect(after.transcript).toEqual(before.transcript);
 			expect(after.nextActionSeq).toBe(before.nextActionSeq);
 			expect(after.clock).toBe(before.clock);
 			// The same post again (a browser resending the form after the restart) is not applied twice.
-			const again = applyLearnerAction(reopened, learner, id, { kind: 'choice', choiceId: first }, started.value.nextActionSeq);
+			const again = await applyLearnerAction(reopened, learner, id, { kind: 'choice', choiceId: first }, started.value.nextActionSeq);
 			expect(again).toMatchObject({ ok: true, value: { replayed: true } });
-			expect(ownedAttempt(reopened, learner, id)!.view.nextActionSeq).toBe(before.nextActionSeq);
+			expect((await ownedAttempt(reopened, learner, id))!.view.nextActionSeq).toBe(before.nextActionSeq);
 			reopened.$client.close();
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
@@ -51,21 +51,21 @@ describe("learners' attempts", () => {
 
 	it('finds an attempt only for its owner', async () => {
 		const { db, learner, other } = await openCentre(':memory:');
-		const started = startLearnerAttempt(db, learner, 'spouse-caller');
+		const started = await startLearnerAttempt(db, learner, 'spouse-caller');
 		if (!started.ok) throw new Error(started.error.message);
-		expect(ownedAttempt(db, other, started.value.id)).toBeNull();
-		expect(applyLearnerAction(db, other, started.value.id, { kind: 'choice', choiceId: 'x' }, 1)).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
-		expect(attemptsOf(db, other)).toEqual([]);
-		expect(attemptsOf(db, learner).map((a) => a.id)).toEqual([started.value.id]);
+		expect(await ownedAttempt(db, other, started.value.id)).toBeNull();
+		expect(await applyLearnerAction(db, other, started.value.id, { kind: 'choice', choiceId: 'x' }, 1)).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
+		expect(await attemptsOf(db, other)).toEqual([]);
+		expect((await attemptsOf(db, learner)).map((a) => a.id)).toEqual([started.value.id]);
 	});
 
 	it('lists each ended attempt with its verdict, and one marked under the earlier rule as it was decided', async () => {
 		const { db, learner } = await openCentre(':memory:');
-		const started = startLearnerAttempt(db, learner, 'spouse-caller');
+		const started = await startLearnerAttempt(db, learner, 'spouse-caller');
 		if (!started.ok) throw new Error(started.error.message);
-		const ended = endLearnerAttempt(db, learner, started.value.id);
+		const ended = await endLearnerAttempt(db, learner, started.value.id);
 		if (!ended.ok) throw new Error(ended.error.message);
-		const [listed] = attemptsOf(db, learner);
+		const [listed] = await attemptsOf(db, learner);
 		expect(listed!.verdict).toMatchObject({ passed: ended.value.passed, score: { score: ended.value.score, passMark: ended.value.passMark } });
 		expect(listed!.verdict!.headline).toMatch(/^(Passed|Not passed — .+)$/);
 		expect(listed!.verdict!.reason.length).toBeGreaterThan(10);
@@ -73,12 +73,12 @@ describe("learners' attempts", () => {
 		// As stored before the pass rule's version 2: passed meant no critical point missed, and there was no pass mark.
 		const { ruleVersion, passMark, scorePassed, endedEarly, ...old } = ended.value;
 		expect([ruleVersion, typeof passMark, typeof scorePassed, typeof endedEarly]).toEqual([2, 'number', 'boolean', 'boolean']);
-		db.update(attempt).set({ result: { ...old, passed: true, criticalMisses: [] } }).where(eq(attempt.id, started.value.id)).run();
-		expect(attemptsOf(db, learner)[0]!.verdict).toMatchObject({ passed: true, headline: 'Passed', score: null, reason: 'No critical point missed.' });
+		await dbRun(db.update(attempt).set({ result: { ...old, passed: true, criticalMisses: [] } }).where(eq(attempt.id, started.value.id)));
+		expect((await attemptsOf(db, learner))[0]!.verdict).toMatchObject({ passed: true, headline: 'Passed', score: null, reason: 'No critical point missed.' });
 	});
 
 	it('refuses to start a scenario that does not exist', async () => {
 		const { db, learner } = await openCentre(':memory:');
-		expect(startLearnerAttempt(db, learner, 'no-such-scenario')).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+		expect(await startLearnerAttempt(db, learner, 'no-such-scenario')).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
 	});
 });

@@ -1,3 +1,5 @@
+import { mapInOrder } from '$lib/core/in-order';
+import { dbGet, dbRun, dbAll } from '$lib/core/database';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
@@ -34,13 +36,13 @@ export interface OwnedAttempt {
 	version: ScenarioVersion;
 }
 
-export function startLearnerAttempt(db: Db, learnerId: string, scenarioId: string): Result<AttemptView> {
-	const current = currentVersionOf(db, scenarioId);
+export async function startLearnerAttempt(db: Db, learnerId: string, scenarioId: string): Promise<Result<AttemptView>> {
+	const current = await currentVersionOf(db, scenarioId);
 	if (!current) return { ok: false, error: { code: 'scenario.not-found', message: `There is no scenario "${scenarioId}" to start.` } };
 	// An archived scenario's attempts stay and can be finished, but no new one starts.
-	if (isArchived(db, scenarioId)) return { ok: false, error: { code: 'scenario.archived', message: 'This scenario has been withdrawn by your centre, so a new attempt cannot be started.' } };
-	const version = withCentreRetentionRules(db, learnerId, current);
-	return startAttempt(db, loadScenarioVersion(version), { ownerId: learnerId, actor: { id: learnerId, role: 'agent' } });
+	if (await isArchived(db, scenarioId)) return { ok: false, error: { code: 'scenario.archived', message: 'This scenario has been withdrawn by your centre, so a new attempt cannot be started.' } };
+	const version = await withCentreRetentionRules(db, learnerId, current);
+	return await startAttempt(db, loadScenarioVersion(version), { ownerId: learnerId, actor: { id: learnerId, role: 'agent' } });
 }
 
 /**
@@ -50,11 +52,11 @@ export function startLearnerAttempt(db: Db, learnerId: string, scenarioId: strin
  * was seeded with: later changes to the centre's rules never change it, and replayAttempt
  * reproduces it from the stored version like any other.
  */
-export function withCentreRetentionRules(db: Db, learnerId: string, version: ScenarioVersion): ScenarioVersion {
-	const organisationId = db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, learnerId)).get()?.organisationId;
+export async function withCentreRetentionRules(db: Db, learnerId: string, version: ScenarioVersion): Promise<ScenarioVersion> {
+	const organisationId = (await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, learnerId))))?.organisationId;
 	if (organisationId === undefined) return version;
 	const own = new Set(loadScenarioVersion(version).scenario.seed.retentionRules.map((r) => r.code));
-	const added = retentionRulesOf(db, organisationId).filter((r) => !own.has(r.code));
+	const added = (await retentionRulesOf(db, organisationId)).filter((r) => !own.has(r.code));
 	if (added.length === 0) return version;
 	const doc = parseDocument(version.source);
 	const path = ['seed', 'retentionRules'];
@@ -67,11 +69,11 @@ export function withCentreRetentionRules(db: Db, learnerId: string, version: Sce
 	// Rules are validated when saved; a scenario that cannot take them is played without them.
 	if (!parsed.ok) return version;
 	const id = `${version.scenarioId}@${parsed.version}`;
-	const existing = findScenarioVersion(db, id);
+	const existing = await findScenarioVersion(db, id);
 	if (existing) return existing;
 	const row: ScenarioVersion = { ...version, id, version: parsed.version, hash: parsed.hash, source, current: false, derivedFrom: version.id };
-	db.insert(scenarioVersion).values(row).onConflictDoNothing().run();
-	return findScenarioVersion(db, id) ?? row;
+	await dbRun(db.insert(scenarioVersion).values(row).onConflictDoNothing());
+	return await findScenarioVersion(db, id) ?? row;
 }
 
 /** Lines of the conversation the simulation screen shows unless the learner asks for the earlier ones. */
@@ -86,10 +88,10 @@ export function screenTranscript(url: URL): TranscriptWindow {
 	return url.searchParams.get('transcript') === 'all' ? 'whole' : { last: SCREEN_TRANSCRIPT_LINES };
 }
 
-export function ownedAttempt(db: Db, learnerId: string, attemptId: string, options: { transcript?: TranscriptWindow } = {}): OwnedAttempt | null {
+export async function ownedAttempt(db: Db, learnerId: string, attemptId: string, options: { transcript?: TranscriptWindow } = {}): Promise<OwnedAttempt | null> {
 	const view = getAttempt(db, attemptId, options);
 	if (!view || view.ownerId !== learnerId) return null;
-	const version = findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
+	const version = await findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
 	if (!version) return null;
 	return { view, loaded: loadScenarioVersion(version), version };
 }
@@ -98,41 +100,40 @@ export function ownedAttempt(db: Db, learnerId: string, attemptId: string, optio
  * The scenario an attempt of this learner's was started on, or null: the ownership check for
  * actions, which reads only the attempt's row (not its transcript, which grows with every action).
  */
-function ownedScenario(db: Db, learnerId: string, attemptId: string): LoadedScenario | null {
-	const row = db
+async function ownedScenario(db: Db, learnerId: string, attemptId: string): Promise<LoadedScenario | null> {
+	const row = await dbGet(db
 		.select({ ownerId: attempt.ownerId, scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion })
 		.from(attempt)
-		.where(eq(attempt.id, attemptId))
-		.get();
+		.where(eq(attempt.id, attemptId)));
 	if (!row || row.ownerId !== learnerId) return null;
-	const version = findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`);
+	const version = await findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`);
 	return version ? loadScenarioVersion(version) : null;
 }
 
 const NOT_FOUND = { ok: false, error: { code: 'attempt.not-found', message: 'That attempt was not found.' } } as const;
 
-export function applyLearnerAction(
+export async function applyLearnerAction(
 	db: Db,
 	learnerId: string,
 	attemptId: string,
 	action: LearnerAction,
 	expectedActionSeq: number
-): Result<ActionOutcome> {
-	const loaded = ownedScenario(db, learnerId, attemptId);
-	return loaded ? applyAction(db, loaded, attemptId, action, { expectedActionSeq }) : NOT_FOUND;
+): Promise<Result<ActionOutcome>> {
+	const loaded = await ownedScenario(db, learnerId, attemptId);
+	return loaded ? await applyAction(db, loaded, attemptId, action, { expectedActionSeq }) : NOT_FOUND;
 }
 
-export function endLearnerAttempt(db: Db, learnerId: string, attemptId: string): Result<AttemptResult> {
-	const loaded = ownedScenario(db, learnerId, attemptId);
-	return loaded ? endAttempt(db, loaded, attemptId) : NOT_FOUND;
+export async function endLearnerAttempt(db: Db, learnerId: string, attemptId: string): Promise<Result<AttemptResult>> {
+	const loaded = await ownedScenario(db, learnerId, attemptId);
+	return loaded ? await endAttempt(db, loaded, attemptId) : NOT_FOUND;
 }
 
 /** Every attempt of a learner, newest first. */
-export function attemptsOf(db: Db, learnerId: string): AttemptSummary[] {
-	const rows = db.select().from(attempt).where(eq(attempt.ownerId, learnerId)).orderBy(desc(attempt.startedAt)).all();
-	const standings = attemptStatuses(db, rows.map((r) => r.id), 'learner');
-	return rows.map((row) => {
-		const version = findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`);
+export async function attemptsOf(db: Db, learnerId: string): Promise<AttemptSummary[]> {
+	const rows = await dbAll(db.select().from(attempt).where(eq(attempt.ownerId, learnerId)).orderBy(desc(attempt.startedAt)));
+	const standings = await attemptStatuses(db, rows.map((r) => r.id), 'learner');
+	return await mapInOrder(rows, async (row) => {
+		const version = await findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`);
 		const result = row.result;
 		return {
 			id: row.id,
@@ -151,11 +152,10 @@ export function attemptsOf(db: Db, learnerId: string): AttemptSummary[] {
 	});
 }
 
-export function inProgressAttemptOf(db: Db, learnerId: string, scenarioId: string): string | undefined {
-	return db
+export async function inProgressAttemptOf(db: Db, learnerId: string, scenarioId: string): Promise<string | undefined> {
+	return (await dbGet(db
 		.select({ id: attempt.id })
 		.from(attempt)
 		.where(and(eq(attempt.ownerId, learnerId), eq(attempt.scenarioId, scenarioId), eq(attempt.status, 'in-progress')))
-		.orderBy(desc(attempt.startedAt))
-		.get()?.id;
+		.orderBy(desc(attempt.startedAt))))?.id;
 }

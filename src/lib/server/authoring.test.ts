@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '$lib/core/database';
+import { dbGet, openDatabase, type Db } from '$lib/core/database';
 import { user } from '$lib/server/db/schema';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { checkScenario } from '$lib/sim/scenario-check';
@@ -31,18 +31,18 @@ const breakRule = (source: string) => source.replace('event: data.read.out\n', '
 async function centre(): Promise<{ db: Db; tutor: Author; learner: string; other: Author }> {
 	const db = openDatabase(':memory:');
 	await seedDemoData(db);
-	syncBuiltInScenarios(db);
-	const id = (email: string) => db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+	await syncBuiltInScenarios(db);
+	const id = async (email: string) => (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
 	return {
 		db,
-		tutor: { id: id('tutor@custodian.test'), organisationId: DEMO_ORGANISATION_ID },
-		learner: id('learner@custodian.test'),
-		other: { id: id('lead@custodian.test'), organisationId: 'another-centre' }
+		tutor: { id: await id('tutor@custodian.test'), organisationId: DEMO_ORGANISATION_ID },
+		learner: await id('learner@custodian.test'),
+		other: { id: await id('lead@custodian.test'), organisationId: 'another-centre' }
 	};
 }
 
-function duplicate(db: Db, tutor: Author, id = 'spouse-caller-gas', title = 'A spouse calls about the gas account') {
-	const result = duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: id, title });
+async function duplicate(db: Db, tutor: Author, id = 'spouse-caller-gas', title = 'A spouse calls about the gas account') {
+	const result = await duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: id, title });
 	if (!result.ok) throw new Error(result.error.message);
 	return result.value;
 }
@@ -50,31 +50,31 @@ function duplicate(db: Db, tutor: Author, id = 'spouse-caller-gas', title = 'A s
 describe('duplicating a scenario', () => {
 	it('starts a centre draft with the new id and title, comments kept, based on the current version', async () => {
 		const { db, tutor } = await centre();
-		const draft = duplicate(db, tutor);
-		expect(draft.basedOn).toBe(currentVersionOf(db, 'spouse-caller')!.id);
+		const draft = await duplicate(db, tutor);
+		expect(draft.basedOn).toBe((await currentVersionOf(db, 'spouse-caller'))!.id);
 		expect(draft.draftSource).toMatch(/^id: spouse-caller-gas$/m);
 		expect(draft.draftSource).toMatch(/^title: "A spouse calls about the gas account"$/m);
 		expect(draft.draftSource).toContain('# For tutors. A caller says she is the account holder');
 		expect(await validateDraft('spouse-caller-gas', draft.draftSource)).toEqual([]);
-		const entry = libraryEntry(db, tutor, 'spouse-caller-gas')!;
+		const entry = (await libraryEntry(db, tutor, 'spouse-caller-gas'))!;
 		expect(entry).toMatchObject({ origin: 'centre', state: 'draft', unpublishedChanges: true, versions: [] });
 	});
 
 	it('refuses an id used by a built-in scenario or another draft, and an id that is not kebab-case', async () => {
 		const { db, tutor } = await centre();
-		duplicate(db, tutor);
+		await duplicate(db, tutor);
 		for (const scenarioId of ['record-correction', 'spouse-caller-gas']) {
-			const result = duplicateScenario(db, tutor, 'spouse-caller', { scenarioId, title: 'Another title' });
+			const result = await duplicateScenario(db, tutor, 'spouse-caller', { scenarioId, title: 'Another title' });
 			expect(result).toMatchObject({ ok: false, error: { code: 'scenario.id-taken', field: 'scenarioId' } });
 		}
-		expect(duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'Bad Id', title: 'A title' })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
-		expect(duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'fine-id', title: '' })).toMatchObject({ ok: false, error: { field: 'title' } });
+		expect(await duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'Bad Id', title: 'A title' })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
+		expect(await duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'fine-id', title: '' })).toMatchObject({ ok: false, error: { field: 'title' } });
 	});
 
 	it('writes an id that YAML would read as a number or a boolean in quotes, so the copy keeps it as text', async () => {
 		const { db, tutor } = await centre();
 		for (const scenarioId of ['000', '1e5', 'true', '0x1f']) {
-			const result = duplicateScenario(db, tutor, 'spouse-caller', { scenarioId, title: 'A copy with an odd id' });
+			const result = await duplicateScenario(db, tutor, 'spouse-caller', { scenarioId, title: 'A copy with an odd id' });
 			if (!result.ok) throw new Error(result.error.message);
 			expect(await validateDraft(scenarioId, result.value.draftSource)).toEqual([]);
 		}
@@ -82,26 +82,26 @@ describe('duplicating a scenario', () => {
 
 	it('answers an unknown scenario, or another centre’s, as not found', async () => {
 		const { db, tutor, other } = await centre();
-		duplicate(db, tutor);
-		expect(duplicateScenario(db, tutor, 'no-such-scenario', { scenarioId: 'x-copy', title: 'A copy' })).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
-		expect(duplicateScenario(db, other, 'spouse-caller-gas', { scenarioId: 'x-copy', title: 'A copy' })).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
-		expect(centreDraft(db, other, 'spouse-caller-gas')).toBeUndefined();
-		expect(scenarioLibrary(db, other).some((e) => e.scenarioId === 'spouse-caller-gas')).toBe(false);
+		await duplicate(db, tutor);
+		expect(await duplicateScenario(db, tutor, 'no-such-scenario', { scenarioId: 'x-copy', title: 'A copy' })).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+		expect(await duplicateScenario(db, other, 'spouse-caller-gas', { scenarioId: 'x-copy', title: 'A copy' })).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+		expect(await centreDraft(db, other, 'spouse-caller-gas')).toBeUndefined();
+		expect((await scenarioLibrary(db, other)).some((e) => e.scenarioId === 'spouse-caller-gas')).toBe(false);
 	});
 });
 
 describe('drafts and their validation', () => {
 	it('saves an invalid draft exactly as typed', async () => {
 		const { db, tutor } = await centre();
-		const draft = duplicate(db, tutor);
+		const draft = await duplicate(db, tutor);
 		const broken = breakRule(draft.draftSource) + '\n# half-typed: [';
-		expect(saveDraft(db, tutor, 'spouse-caller-gas', broken)).toMatchObject({ ok: true });
-		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(broken);
+		expect(await saveDraft(db, tutor, 'spouse-caller-gas', broken)).toMatchObject({ ok: true });
+		expect((await centreDraft(db, tutor, 'spouse-caller-gas'))!.draftSource).toBe(broken);
 	});
 
 	it('reports an unknown event in a marking rule at its path and line, as npm run scenarios:check does', async () => {
 		const { db, tutor } = await centre();
-		const broken = breakRule(duplicate(db, tutor).draftSource);
+		const broken = breakRule((await duplicate(db, tutor)).draftSource);
 		const errors = await validateDraft('spouse-caller-gas', broken);
 		expect(errors).toHaveLength(1);
 		const line = broken.split('\n').findIndex((l) => l.includes('event: data.read.aloud')) + 1;
@@ -119,58 +119,58 @@ describe('drafts and their validation', () => {
 
 	it('refuses to save a draft over the size limit, keeping the last one', async () => {
 		const { db, tutor } = await centre();
-		const draft = duplicate(db, tutor);
-		expect(saveDraft(db, tutor, 'spouse-caller-gas', '#'.repeat(MAX_SOURCE_BYTES + 1))).toMatchObject({ ok: false, error: { code: 'draft.too-large', field: 'source' } });
-		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(draft.draftSource);
+		const draft = await duplicate(db, tutor);
+		expect(await saveDraft(db, tutor, 'spouse-caller-gas', '#'.repeat(MAX_SOURCE_BYTES + 1))).toMatchObject({ ok: false, error: { code: 'draft.too-large', field: 'source' } });
+		expect((await centreDraft(db, tutor, 'spouse-caller-gas'))!.draftSource).toBe(draft.draftSource);
 	});
 
 	it('does not overwrite a draft changed since the editor loaded it, and saves on the draft it expected', async () => {
 		const { db, tutor } = await centre();
-		const opened = duplicate(db, tutor);
+		const opened = await duplicate(db, tutor);
 		const elsewhere = opened.draftSource.replace(/^title: .*$/m, 'title: Changed in another tab');
-		const later = saveDraft(db, tutor, 'spouse-caller-gas', elsewhere, new Date(Date.parse(opened.updatedAt) + 60_000));
+		const later = await saveDraft(db, tutor, 'spouse-caller-gas', elsewhere, new Date(Date.parse(opened.updatedAt) + 60_000));
 		expect(later).toMatchObject({ ok: true });
-		const stale = saveDraft(db, tutor, 'spouse-caller-gas', opened.draftSource + '\n# mine', new Date(), opened.updatedAt);
+		const stale = await saveDraft(db, tutor, 'spouse-caller-gas', opened.draftSource + '\n# mine', new Date(), opened.updatedAt);
 		expect(stale).toMatchObject({ ok: false, error: { code: 'draft.stale' } });
-		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(elsewhere);
-		const current = centreDraft(db, tutor, 'spouse-caller-gas')!;
-		expect(saveDraft(db, tutor, 'spouse-caller-gas', elsewhere + '\n# mine', new Date(), current.updatedAt)).toMatchObject({ ok: true });
-		expect(centreDraft(db, tutor, 'spouse-caller-gas')!.draftSource).toBe(elsewhere + '\n# mine');
+		expect((await centreDraft(db, tutor, 'spouse-caller-gas'))!.draftSource).toBe(elsewhere);
+		const current = (await centreDraft(db, tutor, 'spouse-caller-gas'))!;
+		expect(await saveDraft(db, tutor, 'spouse-caller-gas', elsewhere + '\n# mine', new Date(), current.updatedAt)).toMatchObject({ ok: true });
+		expect((await centreDraft(db, tutor, 'spouse-caller-gas'))!.draftSource).toBe(elsewhere + '\n# mine');
 	});
 
 	it('cannot save a built-in scenario as a draft', async () => {
 		const { db, tutor } = await centre();
-		expect(saveDraft(db, tutor, 'spouse-caller', SPOUSE)).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+		expect(await saveDraft(db, tutor, 'spouse-caller', SPOUSE)).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
 	});
 });
 
 describe('publishing', () => {
 	it('creates a new current version and keeps attempts already made on the version they pinned', async () => {
 		const { db, tutor, learner } = await centre();
-		duplicate(db, tutor);
+		await duplicate(db, tutor);
 		const first = await publishDraft(db, tutor, 'spouse-caller-gas', new Date('2026-01-10T10:00:00Z'));
 		if (!first.ok) throw new Error(first.error.message);
 		expect(first.value).toMatchObject({ origin: 'centre', current: true, title: 'A spouse calls about the gas account' });
-		expect(currentScenarios(db).some((s) => s.id === first.value.id)).toBe(true);
+		expect((await currentScenarios(db)).some((s) => s.id === first.value.id)).toBe(true);
 
-		const started = startLearnerAttempt(db, learner, 'spouse-caller-gas');
+		const started = await startLearnerAttempt(db, learner, 'spouse-caller-gas');
 		if (!started.ok) throw new Error(started.error.message);
 		const attemptId = started.value.id;
 
-		const draft = centreDraft(db, tutor, 'spouse-caller-gas')!;
-		saveDraft(db, tutor, 'spouse-caller-gas', draft.draftSource.replace(/^title: .*$/m, 'title: A spouse calls (second edition)'));
+		const draft = (await centreDraft(db, tutor, 'spouse-caller-gas'))!;
+		await saveDraft(db, tutor, 'spouse-caller-gas', draft.draftSource.replace(/^title: .*$/m, 'title: A spouse calls (second edition)'));
 		const second = await publishDraft(db, tutor, 'spouse-caller-gas', new Date('2026-01-11T10:00:00Z'));
 		if (!second.ok) throw new Error(second.error.message);
 		expect(second.value.id).not.toBe(first.value.id);
-		expect(findScenarioVersion(db, first.value.id)).toMatchObject({ current: false, title: 'A spouse calls about the gas account' });
-		expect(currentVersionOf(db, 'spouse-caller-gas')!.id).toBe(second.value.id);
+		expect(await findScenarioVersion(db, first.value.id)).toMatchObject({ current: false, title: 'A spouse calls about the gas account' });
+		expect((await currentVersionOf(db, 'spouse-caller-gas'))!.id).toBe(second.value.id);
 
-		const owned = ownedAttempt(db, learner, attemptId)!;
+		const owned = (await ownedAttempt(db, learner, attemptId))!;
 		expect(owned.version.id).toBe(first.value.id);
 		const choice = owned.view.node!.choices[0]!.id;
-		expect(applyLearnerAction(db, learner, attemptId, { kind: 'choice', choiceId: choice }, owned.view.nextActionSeq)).toMatchObject({ ok: true });
+		expect(await applyLearnerAction(db, learner, attemptId, { kind: 'choice', choiceId: choice }, owned.view.nextActionSeq)).toMatchObject({ ok: true });
 
-		const entry = libraryEntry(db, tutor, 'spouse-caller-gas')!;
+		const entry = (await libraryEntry(db, tutor, 'spouse-caller-gas'))!;
 		expect(entry.state).toBe('published');
 		expect(entry.unpublishedChanges).toBe(false);
 		expect(entry.versions.map((v) => [v.id, v.current, v.attempts])).toEqual([
@@ -181,10 +181,10 @@ describe('publishing', () => {
 
 	it('refuses an invalid draft with its errors, and publishes nothing', async () => {
 		const { db, tutor } = await centre();
-		saveDraft(db, tutor, duplicate(db, tutor).scenarioId, breakRule(centreDraft(db, tutor, 'spouse-caller-gas')?.draftSource ?? ''));
+		await saveDraft(db, tutor, (await duplicate(db, tutor)).scenarioId, breakRule((await centreDraft(db, tutor, 'spouse-caller-gas'))?.draftSource ?? ''));
 		const result = await publishDraft(db, tutor, 'spouse-caller-gas');
 		expect(result).toMatchObject({ ok: false, error: { code: 'scenario.invalid', errors: [{ path: 'marking[0].rule.all[1].absent.event' }] } });
-		expect(currentVersionOf(db, 'spouse-caller-gas')).toBeUndefined();
+		expect(await currentVersionOf(db, 'spouse-caller-gas')).toBeUndefined();
 	});
 
 	it('does not publish a built-in id from the app', async () => {
@@ -194,37 +194,37 @@ describe('publishing', () => {
 
 	it('keeps centre versions current when the built-in files are synced again (a server restart)', async () => {
 		const { db, tutor } = await centre();
-		duplicate(db, tutor);
+		await duplicate(db, tutor);
 		const published = await publishDraft(db, tutor, 'spouse-caller-gas');
 		if (!published.ok) throw new Error(published.error.message);
-		syncBuiltInScenarios(db);
-		expect(currentVersionOf(db, 'spouse-caller-gas')!.id).toBe(published.value.id);
-		expect(loadScenarioVersion(currentVersionOf(db, 'spouse-caller-gas')!).scenario.title).toBe('A spouse calls about the gas account');
+		await syncBuiltInScenarios(db);
+		expect((await currentVersionOf(db, 'spouse-caller-gas'))!.id).toBe(published.value.id);
+		expect(loadScenarioVersion((await currentVersionOf(db, 'spouse-caller-gas'))!).scenario.title).toBe('A spouse calls about the gas account');
 	});
 });
 
 describe('archiving', () => {
 	it('takes a scenario out of currentScenarios, keeps its versions, and lets an attempt in progress finish', async () => {
 		const { db, tutor, learner } = await centre();
-		const started = startLearnerAttempt(db, learner, 'spouse-caller');
+		const started = await startLearnerAttempt(db, learner, 'spouse-caller');
 		if (!started.ok) throw new Error(started.error.message);
-		expect(setArchived(db, tutor, 'spouse-caller', true)).toMatchObject({ ok: true });
-		expect(isArchived(db, 'spouse-caller')).toBe(true);
-		expect(currentScenarios(db).some((s) => s.scenarioId === 'spouse-caller')).toBe(false);
-		expect(libraryEntry(db, tutor, 'spouse-caller')).toMatchObject({ state: 'archived', versions: [{ current: true, attempts: 1 }] });
-		const owned = ownedAttempt(db, learner, started.value.id)!;
+		expect(await setArchived(db, tutor, 'spouse-caller', true)).toMatchObject({ ok: true });
+		expect(await isArchived(db, 'spouse-caller')).toBe(true);
+		expect((await currentScenarios(db)).some((s) => s.scenarioId === 'spouse-caller')).toBe(false);
+		expect(await libraryEntry(db, tutor, 'spouse-caller')).toMatchObject({ state: 'archived', versions: [{ current: true, attempts: 1 }] });
+		const owned = (await ownedAttempt(db, learner, started.value.id))!;
 		const choice = owned.view.node!.choices[0]!.id;
-		expect(applyLearnerAction(db, learner, started.value.id, { kind: 'choice', choiceId: choice }, owned.view.nextActionSeq)).toMatchObject({ ok: true });
-		expect(startLearnerAttempt(db, learner, 'spouse-caller')).toMatchObject({ ok: false, error: { code: 'scenario.archived' } });
+		expect(await applyLearnerAction(db, learner, started.value.id, { kind: 'choice', choiceId: choice }, owned.view.nextActionSeq)).toMatchObject({ ok: true });
+		expect(await startLearnerAttempt(db, learner, 'spouse-caller')).toMatchObject({ ok: false, error: { code: 'scenario.archived' } });
 
-		setArchived(db, tutor, 'spouse-caller', false);
-		expect(startLearnerAttempt(db, learner, 'spouse-caller')).toMatchObject({ ok: true });
-		expect(currentScenarios(db).some((s) => s.scenarioId === 'spouse-caller')).toBe(true);
+		await setArchived(db, tutor, 'spouse-caller', false);
+		expect(await startLearnerAttempt(db, learner, 'spouse-caller')).toMatchObject({ ok: true });
+		expect((await currentScenarios(db)).some((s) => s.scenarioId === 'spouse-caller')).toBe(true);
 	});
 
 	it('answers an unknown id as not found', async () => {
 		const { db, tutor } = await centre();
-		expect(setArchived(db, tutor, 'no-such-scenario', true)).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
+		expect(await setArchived(db, tutor, 'no-such-scenario', true)).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
 	});
 });
 
@@ -234,9 +234,9 @@ describe('import and export', () => {
 		const source = SPOUSE.replace(/^id: spouse-caller$/m, 'id: imported-spouse');
 		const result = await importScenario(db, tutor, 'imported-spouse.yaml', source);
 		expect(result).toMatchObject({ ok: true, value: { errors: [], draft: { scenarioId: 'imported-spouse' } } });
-		expect(exportSource(db, tutor, 'imported-spouse', 'draft')).toEqual({ fileName: 'imported-spouse.yaml', source });
-		expect(exportSource(db, tutor, 'spouse-caller', 'current')).toEqual({ fileName: 'spouse-caller.yaml', source: SPOUSE });
-		expect(exportSource(db, tutor, 'spouse-caller', 'spouse-caller@nope')).toBeUndefined();
+		expect(await exportSource(db, tutor, 'imported-spouse', 'draft')).toEqual({ fileName: 'imported-spouse.yaml', source });
+		expect(await exportSource(db, tutor, 'spouse-caller', 'current')).toEqual({ fileName: 'spouse-caller.yaml', source: SPOUSE });
+		expect(await exportSource(db, tutor, 'spouse-caller', 'spouse-caller@nope')).toBeUndefined();
 	});
 
 	it('keeps a file with problems as a draft and reports them as npm run scenarios:check names them', async () => {
@@ -246,7 +246,7 @@ describe('import and export', () => {
 		if (!result.ok) throw new Error(result.error.message);
 		expect(result.value.errors).toEqual(checkScenario('scenarios/imported-broken.yaml', source));
 		expect(result.value.errors[0]).toMatchObject({ file: 'scenarios/imported-broken.yaml', path: 'marking[0].rule.all[1].absent.event' });
-		expect(centreDraft(db, tutor, 'imported-broken')!.draftSource).toBe(source);
+		expect((await centreDraft(db, tutor, 'imported-broken'))!.draftSource).toBe(source);
 	});
 
 	it('refuses an id clash, a file without an id, an empty or oversized file and a file that is not YAML', async () => {
@@ -264,26 +264,26 @@ describe('import and export', () => {
 describe('a new scenario from nothing', () => {
 	it('starts a draft from the starter scenario with the id, title and difficulty given, with no problems', async () => {
 		const { db, tutor } = await centre();
-		const result = createScenario(db, tutor, { scenarioId: 'checking-an-email', title: 'Checking an email: “quick”', difficulty: 'advanced' });
+		const result = await createScenario(db, tutor, { scenarioId: 'checking-an-email', title: 'Checking an email: “quick”', difficulty: 'advanced' });
 		if (!result.ok) throw new Error(result.error.message);
 		expect(result.value).toMatchObject({ scenarioId: 'checking-an-email', basedOn: null, createdBy: tutor.id });
 		expect(result.value.draftSource).toMatch(/^difficulty: advanced$/m);
 		expect(result.value.draftSource).toContain('# For tutors');
 		expect(await validateDraft('checking-an-email', result.value.draftSource)).toEqual([]);
-		expect(libraryEntry(db, tutor, 'checking-an-email')).toMatchObject({ origin: 'centre', state: 'draft', title: 'Checking an email: “quick”' });
+		expect(await libraryEntry(db, tutor, 'checking-an-email')).toMatchObject({ origin: 'centre', state: 'draft', title: 'Checking an email: “quick”' });
 	});
 
 	it('refuses a taken id, a reserved one, a bad title or difficulty, naming the field, and stores nothing', async () => {
 		const { db, tutor } = await centre();
 		const good = { scenarioId: 'fresh-one', title: 'A fresh one', difficulty: 'foundation' };
-		expect(createScenario(db, tutor, { ...good, scenarioId: 'spouse-caller' })).toMatchObject({ ok: false, error: { code: 'scenario.id-taken', field: 'scenarioId' } });
-		for (const id of ['new', 'import']) expect(createScenario(db, tutor, { ...good, scenarioId: id })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
-		expect(duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'new', title: 'A copy' })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
-		expect(createScenario(db, tutor, { ...good, title: '  ' })).toMatchObject({ ok: false, error: { field: 'title' } });
-		expect(createScenario(db, tutor, { ...good, difficulty: 'expert' })).toMatchObject({ ok: false, error: { field: 'difficulty' } });
-		expect(centreDraft(db, tutor, 'fresh-one')).toBeUndefined();
-		expect(createScenario(db, tutor, good).ok).toBe(true);
-		expect(createScenario(db, tutor, good)).toMatchObject({ ok: false, error: { code: 'scenario.id-taken' } });
+		expect(await createScenario(db, tutor, { ...good, scenarioId: 'spouse-caller' })).toMatchObject({ ok: false, error: { code: 'scenario.id-taken', field: 'scenarioId' } });
+		for (const id of ['new', 'import']) expect(await createScenario(db, tutor, { ...good, scenarioId: id })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
+		expect(await duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'new', title: 'A copy' })).toMatchObject({ ok: false, error: { field: 'scenarioId' } });
+		expect(await createScenario(db, tutor, { ...good, title: '  ' })).toMatchObject({ ok: false, error: { field: 'title' } });
+		expect(await createScenario(db, tutor, { ...good, difficulty: 'expert' })).toMatchObject({ ok: false, error: { field: 'difficulty' } });
+		expect(await centreDraft(db, tutor, 'fresh-one')).toBeUndefined();
+		expect((await createScenario(db, tutor, good)).ok).toBe(true);
+		expect(await createScenario(db, tutor, good)).toMatchObject({ ok: false, error: { code: 'scenario.id-taken' } });
 	});
 
 	it('suggests an id from a title', () => {

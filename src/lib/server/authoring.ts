@@ -7,12 +7,13 @@
  * A draft is checked as sim/scenario-source.ts describes, in a worker thread with a time budget
  * (workers/scenario-checks.ts): a file that would take too long is cut off, and nothing saved is lost.
  */
+import { mapInOrder } from '$lib/core/in-order';
 import { and, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import type { ScenarioError } from '$lib/sim/scenario-check';
 import { MAX_SOURCE_BYTES } from '$lib/sim/scenario-limits';
@@ -97,21 +98,19 @@ export interface LibraryEntry {
 /** Attempts by real users only: a preview's owner is `preview:<tutorId>`. */
 const notPreview = sql`${attempt.ownerId} NOT LIKE 'preview:%'`;
 
-function attemptCounts(db: Db, scenarioIds: string[]): Map<string, number> {
+async function attemptCounts(db: Db, scenarioIds: string[]): Promise<Map<string, number>> {
 	if (scenarioIds.length === 0) return new Map();
-	const rows = db
+	const rows = await dbAll(db
 		.select({ scenarioId: attempt.scenarioId, version: attempt.scenarioVersion, n: count() })
 		.from(attempt)
 		.where(and(inArray(attempt.scenarioId, scenarioIds), notPreview))
-		.groupBy(attempt.scenarioId, attempt.scenarioVersion)
-		.all();
+		.groupBy(attempt.scenarioId, attempt.scenarioVersion));
 	// An attempt on a version with the centre's retention rules added counts for the version it derives from.
 	const derived = new Map(
-		db
+		(await dbAll(db
 			.select({ id: scenarioVersion.id, derivedFrom: scenarioVersion.derivedFrom })
 			.from(scenarioVersion)
-			.where(and(inArray(scenarioVersion.scenarioId, scenarioIds), isNotNull(scenarioVersion.derivedFrom)))
-			.all()
+			.where(and(inArray(scenarioVersion.scenarioId, scenarioIds), isNotNull(scenarioVersion.derivedFrom)))))
 			.map((r) => [r.id, r.derivedFrom!])
 	);
 	const counts = new Map<string, number>();
@@ -123,27 +122,25 @@ function attemptCounts(db: Db, scenarioIds: string[]): Map<string, number> {
 	return counts;
 }
 
-function centreRow(db: Db, author: Author, scenarioId: string): CentreScenario | undefined {
-	return db
+async function centreRow(db: Db, author: Author, scenarioId: string): Promise<CentreScenario | undefined> {
+	return await dbGet(db
 		.select()
 		.from(centreScenario)
-		.where(and(eq(centreScenario.scenarioId, scenarioId), eq(centreScenario.organisationId, author.organisationId)))
-		.get();
+		.where(and(eq(centreScenario.scenarioId, scenarioId), eq(centreScenario.organisationId, author.organisationId))));
 }
 
-function versionsOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre'): ScenarioVersion[] {
-	return db
+async function versionsOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre'): Promise<ScenarioVersion[]> {
+	return await dbAll(db
 		.select()
 		.from(scenarioVersion)
 		.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, origin), isNull(scenarioVersion.derivedFrom)))
-		.orderBy(sql`${scenarioVersion.publishedAt} DESC`, sql`${scenarioVersion.id} DESC`)
-		.all();
+		.orderBy(sql`${scenarioVersion.publishedAt} DESC`, sql`${scenarioVersion.id} DESC`));
 }
 
-function entryOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre', centre: CentreScenario | undefined, counts: Map<string, number>): LibraryEntry {
-	const versions = versionsOf(db, scenarioId, origin);
+async function entryOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre', centre: CentreScenario | undefined, counts: Map<string, number>): Promise<LibraryEntry> {
+	const versions = await versionsOf(db, scenarioId, origin);
 	const current = versions.find((v) => v.current) ?? versions[0];
-	const archived = isArchived(db, scenarioId);
+	const archived = await isArchived(db, scenarioId);
 	return {
 		scenarioId,
 		title: (centre && titleOfSource(centre.draftSource)) ?? current?.title ?? scenarioId,
@@ -165,34 +162,33 @@ function entryOf(db: Db, scenarioId: string, origin: 'built-in' | 'centre', cent
 }
 
 /** The built-in scenarios and this centre's own, each with its versions, in title order. */
-export function scenarioLibrary(db: Db, author: Author): LibraryEntry[] {
-	const builtIn = db
+export async function scenarioLibrary(db: Db, author: Author): Promise<LibraryEntry[]> {
+	const builtIn = (await dbAll(db
 		.selectDistinct({ scenarioId: scenarioVersion.scenarioId })
 		.from(scenarioVersion)
-		.where(eq(scenarioVersion.origin, 'built-in'))
-		.all()
+		.where(eq(scenarioVersion.origin, 'built-in'))))
 		.map((r) => r.scenarioId);
-	const centre = db.select().from(centreScenario).where(eq(centreScenario.organisationId, author.organisationId)).all();
-	const counts = attemptCounts(db, [...builtIn, ...centre.map((c) => c.scenarioId)]);
+	const centre = await dbAll(db.select().from(centreScenario).where(eq(centreScenario.organisationId, author.organisationId)));
+	const counts = await attemptCounts(db, [...builtIn, ...centre.map((c) => c.scenarioId)]);
 	const entries = [
-		...builtIn.map((id) => entryOf(db, id, 'built-in', undefined, counts)),
-		...centre.map((c) => entryOf(db, c.scenarioId, 'centre', c, counts))
+		...await mapInOrder(builtIn, async (id) => await entryOf(db, id, 'built-in', undefined, counts)),
+		...await mapInOrder(centre, async (c) => await entryOf(db, c.scenarioId, 'centre', c, counts))
 	];
 	return entries.sort((a, b) => a.title.localeCompare(b.title, 'en-GB') || a.scenarioId.localeCompare(b.scenarioId));
 }
 
 /** One scenario of the library as this tutor may see it, or undefined (unknown, or another centre's). */
-export function libraryEntry(db: Db, author: Author, scenarioId: string): LibraryEntry | undefined {
-	const centre = centreRow(db, author, scenarioId);
-	const builtIn = !centre && db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'built-in'))).get();
+export async function libraryEntry(db: Db, author: Author, scenarioId: string): Promise<LibraryEntry | undefined> {
+	const centre = await centreRow(db, author, scenarioId);
+	const builtIn = !centre && await dbGet(db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'built-in'))));
 	if (!centre && !builtIn) return undefined;
-	const counts = attemptCounts(db, [scenarioId]);
-	return entryOf(db, scenarioId, centre ? 'centre' : 'built-in', centre, counts);
+	const counts = await attemptCounts(db, [scenarioId]);
+	return await entryOf(db, scenarioId, centre ? 'centre' : 'built-in', centre, counts);
 }
 
 /** A centre scenario's draft, for the editor; undefined for a built-in, unknown or other centre's id. */
-export function centreDraft(db: Db, author: Author, scenarioId: string): CentreScenario | undefined {
-	return centreRow(db, author, scenarioId);
+export async function centreDraft(db: Db, author: Author, scenarioId: string): Promise<CentreScenario | undefined> {
+	return await centreRow(db, author, scenarioId);
 }
 
 // ── New scenarios: duplicate and import ──────────────────────────────────────────────────────
@@ -216,18 +212,18 @@ export const duplicateInput = z.object({
 export type DuplicateInput = z.infer<typeof duplicateInput>;
 
 /** Whether an id is taken by a built-in file, a published version or any centre's scenario. */
-function idTaken(db: Db, id: string): boolean {
+async function idTaken(db: Db, id: string): Promise<boolean> {
 	if (existsSync(join(scenariosDir(), `${id}.yaml`))) return true;
-	if (db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(eq(scenarioVersion.scenarioId, id)).get()) return true;
-	return db.select({ id: centreScenario.scenarioId }).from(centreScenario).where(eq(centreScenario.scenarioId, id)).get() !== undefined;
+	if (await dbGet(db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(eq(scenarioVersion.scenarioId, id)))) return true;
+	return await dbGet(db.select({ id: centreScenario.scenarioId }).from(centreScenario).where(eq(centreScenario.scenarioId, id))) !== undefined;
 }
 
 const ID_TAKEN = (id: string) => failure('scenario.id-taken', `There is already a scenario with the id "${id}": choose another id.`, { field: 'scenarioId' });
 
 /** The text a duplicate or a new version starts from: the current version, else a centre draft. */
-function sourceOf(db: Db, author: Author, fromScenarioId: string): { source: string; basedOn: string | null } | undefined {
-	const centre = centreRow(db, author, fromScenarioId);
-	const versions = libraryEntry(db, author, fromScenarioId) ? versionsOf(db, fromScenarioId, centre ? 'centre' : 'built-in') : [];
+async function sourceOf(db: Db, author: Author, fromScenarioId: string): Promise<{ source: string; basedOn: string | null } | undefined> {
+	const centre = await centreRow(db, author, fromScenarioId);
+	const versions = await libraryEntry(db, author, fromScenarioId) ? await versionsOf(db, fromScenarioId, centre ? 'centre' : 'built-in') : [];
 	const current = versions.find((v) => v.current) ?? versions[0];
 	if (centre) return { source: centre.draftSource, basedOn: current ? current.id : null };
 	return current ? { source: current.source, basedOn: current.id } : undefined;
@@ -258,8 +254,8 @@ export function renameSource(source: string, id: string, title: string): string 
 }
 
 /** Starts a new centre scenario as a copy of any scenario this tutor can see, under a new id and title. */
-export function duplicateScenario(db: Db, author: Author, fromScenarioId: string, input: unknown, now = new Date()): AuthoringResult<CentreScenario> {
-	const from = sourceOf(db, author, fromScenarioId);
+export async function duplicateScenario(db: Db, author: Author, fromScenarioId: string, input: unknown, now = new Date()): Promise<AuthoringResult<CentreScenario>> {
+	const from = await sourceOf(db, author, fromScenarioId);
 	if (!from) return NOT_FOUND;
 	const parsed = duplicateInput.safeParse(input);
 	if (!parsed.success) {
@@ -267,9 +263,9 @@ export function duplicateScenario(db: Db, author: Author, fromScenarioId: string
 		return failure('invalid', issue.message, { field: String(issue.path[0] ?? 'scenarioId') });
 	}
 	const { scenarioId: id, title } = parsed.data;
-	return writeTransaction(db, (): AuthoringResult<CentreScenario> => {
-			if (idTaken(db, id)) return ID_TAKEN(id);
-			return { ok: true, value: insertDraft(db, author, id, renameSource(from.source, id, title), from.basedOn, now) };
+	return await writeTransaction(db, async (): Promise<AuthoringResult<CentreScenario>> => {
+			if (await idTaken(db, id)) return ID_TAKEN(id);
+			return { ok: true, value: await insertDraft(db, author, id, renameSource(from.source, id, title), from.basedOn, now) };
 		});
 }
 
@@ -282,16 +278,16 @@ export type NewScenarioInput = z.infer<typeof newScenarioInput>;
  * Starts a new centre scenario from nothing: the starter scenario (sim/starter-scenario.ts) under
  * the tutor's id, title and difficulty, a draft that passes every check as it is.
  */
-export function createScenario(db: Db, author: Author, input: unknown, now = new Date()): AuthoringResult<CentreScenario> {
+export async function createScenario(db: Db, author: Author, input: unknown, now = new Date()): Promise<AuthoringResult<CentreScenario>> {
 	const parsed = newScenarioInput.safeParse(input);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0]!;
 		return failure('invalid', issue.message, { field: String(issue.path[0] ?? 'scenarioId') });
 	}
 	const { scenarioId: id, title, difficulty } = parsed.data;
-	return writeTransaction(db, (): AuthoringResult<CentreScenario> => {
-			if (idTaken(db, id)) return ID_TAKEN(id);
-			return { ok: true, value: insertDraft(db, author, id, starterScenario({ scenarioId: id, title, difficulty }), null, now) };
+	return await writeTransaction(db, async (): Promise<AuthoringResult<CentreScenario>> => {
+			if (await idTaken(db, id)) return ID_TAKEN(id);
+			return { ok: true, value: await insertDraft(db, author, id, starterScenario({ scenarioId: id, title, difficulty }), null, now) };
 		});
 }
 
@@ -315,13 +311,12 @@ export function suggestedId(title: string): string {
 }
 
 /** A new centre draft of `id`, created and last changed by the author now. */
-function insertDraft(db: Db, author: Author, id: string, source: string, basedOn: CentreScenario['basedOn'], now: Date): CentreScenario {
+async function insertDraft(db: Db, author: Author, id: string, source: string, basedOn: CentreScenario['basedOn'], now: Date): Promise<CentreScenario> {
 	const at = now.toISOString();
-	return db
+	return await dbGet(db
 		.insert(centreScenario)
 		.values({ scenarioId: id, organisationId: author.organisationId, draftSource: source, basedOn, createdBy: author.id, createdAt: at, updatedBy: author.id, updatedAt: at })
-		.returning()
-		.get();
+		.returning());
 }
 
 export interface ImportOutcome {
@@ -352,11 +347,11 @@ export async function importScenario(db: Db, author: Author, fileName: string, s
 			errors: errors.length > 0 ? errors : [{ file, path: 'id', message: 'missing: the scenario id, e.g. "spouse-caller-gas"' }]
 		});
 	}
-	return writeTransaction(db, (): AuthoringResult<ImportOutcome> => {
-			if (idTaken(db, id)) {
+	return await writeTransaction(db, async (): Promise<AuthoringResult<ImportOutcome>> => {
+			if (await idTaken(db, id)) {
 				return failure('scenario.id-taken', `There is already a scenario with the id "${id}". Change the file's \`id:\` (and its name) and upload it again, or duplicate the existing scenario instead.`, { field: 'file' });
 			}
-			return { ok: true, value: { draft: insertDraft(db, author, id, source, null, now), errors } };
+			return { ok: true, value: { draft: await insertDraft(db, author, id, source, null, now), errors } };
 		});
 }
 
@@ -370,26 +365,25 @@ export const STALE_DRAFT_MESSAGE =
  * limited. With `expectedUpdatedAt` (when the editor that made the change loaded the draft), a draft
  * changed since then is not overwritten: 'draft.stale'.
  */
-export function saveDraft(
+export async function saveDraft(
 	db: Db,
 	author: Author,
 	scenarioId: string,
 	source: string,
 	now = new Date(),
 	expectedUpdatedAt?: string
-): AuthoringResult<CentreScenario> {
-	const current = centreRow(db, author, scenarioId);
+): Promise<AuthoringResult<CentreScenario>> {
+	const current = await centreRow(db, author, scenarioId);
 	if (!current) return NOT_FOUND;
 	if (expectedUpdatedAt !== undefined && current.updatedAt !== expectedUpdatedAt) return failure('draft.stale', STALE_DRAFT_MESSAGE);
 	if (byteLength(source) > MAX_SOURCE_BYTES) {
 		return failure('draft.too-large', `The draft is ${Math.ceil(byteLength(source) / 1024)} kB; a scenario may be at most ${MAX_SOURCE_LABEL}. It was not saved: shorten it first.`, { field: 'source' });
 	}
-	const row = db
+	const row = await dbGet(db
 		.update(centreScenario)
 		.set({ draftSource: source, updatedBy: author.id, updatedAt: now.toISOString() })
 		.where(and(eq(centreScenario.scenarioId, scenarioId), eq(centreScenario.organisationId, author.organisationId)))
-		.returning()
-		.get();
+		.returning());
 	return row ? { ok: true, value: row } : NOT_FOUND;
 }
 
@@ -398,9 +392,9 @@ export function saveDraft(
  * already made keep the version they pinned. A draft with errors is refused with the errors.
  */
 export async function publishDraft(db: Db, author: Author, scenarioId: string, now = new Date()): Promise<AuthoringResult<ScenarioVersion>> {
-	const draft = centreRow(db, author, scenarioId);
+	const draft = await centreRow(db, author, scenarioId);
 	if (!draft) {
-		const builtIn = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'built-in'))).get();
+		const builtIn = await dbGet(db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'built-in'))));
 		return builtIn ? failure('scenario.built-in', 'A built-in scenario is published from its file in the repository. Duplicate it to make a version of your own.') : NOT_FOUND;
 	}
 	const run = await runScenarioJob('checkSource', { file: draftFile(scenarioId), source: draft.draftSource });
@@ -412,20 +406,19 @@ export async function publishDraft(db: Db, author: Author, scenarioId: string, n
 	}
 	const { loaded } = checked;
 	const id = `${scenarioId}@${loaded.version}`;
-	return writeTransaction(db, (): AuthoringResult<ScenarioVersion> => {
+	return await writeTransaction(db, async (): Promise<AuthoringResult<ScenarioVersion>> => {
 			// Never mix origins under one id: a built-in file with this id would make two current versions.
-			const clash = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), ne(scenarioVersion.origin, 'centre'))).get();
+			const clash = await dbGet(db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(and(eq(scenarioVersion.scenarioId, scenarioId), ne(scenarioVersion.origin, 'centre'))));
 			if (clash) return failure('scenario.built-in', `"${scenarioId}" is also a built-in scenario's id: duplicate this draft under another id to publish it.`);
-			db.update(scenarioVersion)
+			await dbRun(db.update(scenarioVersion)
 				.set({ current: false })
-				.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'centre')))
-				.run();
-			const existing = db.select().from(scenarioVersion).where(eq(scenarioVersion.id, id)).get();
+				.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.origin, 'centre'))));
+			const existing = await dbGet(db.select().from(scenarioVersion).where(eq(scenarioVersion.id, id)));
 			if (existing) {
 				// The same text as an earlier version: that version becomes current again (versions are immutable).
-				return { ok: true, value: db.update(scenarioVersion).set({ current: true }).where(eq(scenarioVersion.id, id)).returning().get()! };
+				return { ok: true, value: (await dbGet(db.update(scenarioVersion).set({ current: true }).where(eq(scenarioVersion.id, id)).returning()))! };
 			}
-			const row = db
+			const row = await dbGet(db
 				.insert(scenarioVersion)
 				.values({
 					id,
@@ -440,8 +433,7 @@ export async function publishDraft(db: Db, author: Author, scenarioId: string, n
 					publishedAt: now.toISOString(),
 					current: true
 				})
-				.returning()
-				.get();
+				.returning());
 			return { ok: true, value: row };
 		});
 }
@@ -452,12 +444,12 @@ export async function publishDraft(db: Db, author: Author, scenarioId: string, n
  * Withdraws a scenario from learners' lists (or brings it back). Its versions and attempts stay;
  * attempts in progress can still be finished, as they run on their pinned version.
  */
-export function setArchived(db: Db, author: Author, scenarioId: string, archived: boolean, now = new Date()): AuthoringResult<{ archived: boolean }> {
-	if (!libraryEntry(db, author, scenarioId)) return NOT_FOUND;
+export async function setArchived(db: Db, author: Author, scenarioId: string, archived: boolean, now = new Date()): Promise<AuthoringResult<{ archived: boolean }>> {
+	if (!await libraryEntry(db, author, scenarioId)) return NOT_FOUND;
 	if (archived) {
-		db.insert(scenarioArchive).values({ scenarioId, archivedBy: author.id, archivedAt: now.toISOString() }).onConflictDoNothing().run();
+		await dbRun(db.insert(scenarioArchive).values({ scenarioId, archivedBy: author.id, archivedAt: now.toISOString() }).onConflictDoNothing());
 	} else {
-		db.delete(scenarioArchive).where(eq(scenarioArchive.scenarioId, scenarioId)).run();
+		await dbRun(db.delete(scenarioArchive).where(eq(scenarioArchive.scenarioId, scenarioId)));
 	}
 	return { ok: true, value: { archived } };
 }
@@ -465,15 +457,15 @@ export function setArchived(db: Db, author: Author, scenarioId: string, archived
 // ── Export ───────────────────────────────────────────────────────────────────────────────────
 
 /** The YAML of a version (`scenarioId@version`) or of the draft (`draft`), for a download. */
-export function exportSource(db: Db, author: Author, scenarioId: string, which: string): { fileName: string; source: string } | undefined {
-	const entry = libraryEntry(db, author, scenarioId);
+export async function exportSource(db: Db, author: Author, scenarioId: string, which: string): Promise<{ fileName: string; source: string } | undefined> {
+	const entry = await libraryEntry(db, author, scenarioId);
 	if (!entry) return undefined;
 	if (which === 'draft') {
-		const draft = centreRow(db, author, scenarioId);
+		const draft = await centreRow(db, author, scenarioId);
 		return draft ? { fileName: `${scenarioId}.yaml`, source: draft.draftSource } : undefined;
 	}
 	const versionId = which === '' || which === 'current' ? entry.versions.find((v) => v.current)?.id : which;
 	if (!versionId || !entry.versions.some((v) => v.id === versionId)) return undefined;
-	const row = db.select().from(scenarioVersion).where(eq(scenarioVersion.id, versionId)).get();
+	const row = await dbGet(db.select().from(scenarioVersion).where(eq(scenarioVersion.id, versionId)));
 	return row ? { fileName: `${scenarioId}.yaml`, source: row.source } : undefined;
 }

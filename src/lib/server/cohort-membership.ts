@@ -1,3 +1,4 @@
+import { dbAll } from '$lib/core/database';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
@@ -15,22 +16,20 @@ export interface AssessedLearner {
 }
 
 /** The learners in every active cohort this assessor assesses, by name. */
-export function learnersAssessedBy(db: Db, assessorId: string): AssessedLearner[] {
-	const cohorts = db
+export async function learnersAssessedBy(db: Db, assessorId: string): Promise<AssessedLearner[]> {
+	const cohorts = (await dbAll(db
 		.select({ id: cohortMember.cohortId })
 		.from(cohortMember)
 		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
-		.where(and(eq(cohortMember.userId, assessorId), eq(cohortMember.role, 'assessor'), isNull(cohort.archivedAt)))
-		.all()
+		.where(and(eq(cohortMember.userId, assessorId), eq(cohortMember.role, 'assessor'), isNull(cohort.archivedAt)))))
 		.map((row) => row.id);
 	if (cohorts.length === 0) return [];
-	return db
+	return await dbAll(db
 		.selectDistinct({ id: user.id, displayName: user.displayName, email: user.email })
 		.from(cohortMember)
 		.innerJoin(user, eq(user.id, cohortMember.userId))
 		.where(and(inArray(cohortMember.cohortId, cohorts), eq(cohortMember.role, 'learner')))
-		.orderBy(user.displayName)
-		.all();
+		.orderBy(user.displayName));
 }
 
 /** Whether this assessor assesses this learner (through an active cohort they share). */
@@ -47,12 +46,11 @@ export function assesses(db: Db, assessorId: string, learnerId: string): boolean
 }
 
 /** The active cohorts a learner belongs to. */
-export function cohortsOfLearner(db: Db, learnerId: string): { id: string; name: string }[] {
-	return db
+export async function cohortsOfLearner(db: Db, learnerId: string): Promise<{ id: string; name: string }[]> {
+	return await dbAll(db
 		.select({ id: cohort.id, name: cohort.name })
 		.from(cohortMember)
 		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
 		.where(and(eq(cohortMember.userId, learnerId), eq(cohortMember.role, 'learner'), isNull(cohort.archivedAt)))
-		.orderBy(cohort.name)
-		.all();
+		.orderBy(cohort.name));
 }

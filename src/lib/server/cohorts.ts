@@ -1,3 +1,5 @@
+import { mapInOrder } from '$lib/core/in-order';
+import { dbAll, dbGet, dbRun } from '$lib/core/database';
 import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '$lib/core/database';
@@ -86,10 +88,10 @@ export interface CohortSummary {
 }
 
 /** The centre's cohorts, active first, then by name. */
-export function listCohorts(db: Db, organisationId: string): CohortSummary[] {
-	const rows = db.select().from(cohort).where(eq(cohort.organisationId, organisationId)).orderBy(asc(cohort.name)).all();
-	const members = db.select({ cohortId: cohortMember.cohortId, role: cohortMember.role }).from(cohortMember).all();
-	const assigned = db.select({ cohortId: assignment.cohortId }).from(assignment).all();
+export async function listCohorts(db: Db, organisationId: string): Promise<CohortSummary[]> {
+	const rows = await dbAll(db.select().from(cohort).where(eq(cohort.organisationId, organisationId)).orderBy(asc(cohort.name)));
+	const members = await dbAll(db.select({ cohortId: cohortMember.cohortId, role: cohortMember.role }).from(cohortMember));
+	const assigned = await dbAll(db.select({ cohortId: assignment.cohortId }).from(assignment));
 	return rows
 		.map((row) => ({
 			id: row.id,
@@ -104,12 +106,11 @@ export function listCohorts(db: Db, organisationId: string): CohortSummary[] {
 }
 
 /** The cohort if it belongs to this centre; undefined otherwise (the caller answers 404). */
-export function findCohort(db: Db, organisationId: string, cohortId: string): Cohort | undefined {
-	return db
+export async function findCohort(db: Db, organisationId: string, cohortId: string): Promise<Cohort | undefined> {
+	return await dbGet(db
 		.select()
 		.from(cohort)
-		.where(and(eq(cohort.id, cohortId), eq(cohort.organisationId, organisationId)))
-		.get();
+		.where(and(eq(cohort.id, cohortId), eq(cohort.organisationId, organisationId))));
 }
 
 export interface Person {
@@ -139,47 +140,43 @@ export interface CohortDetail {
 	scenarios: { id: string; title: string }[];
 }
 
-function peopleWithRole(db: Db, organisationId: string, role: CohortMemberRole): Person[] {
-	return db
+async function peopleWithRole(db: Db, organisationId: string, role: CohortMemberRole): Promise<Person[]> {
+	return await dbAll(db
 		.select({ id: user.id, displayName: user.displayName, email: user.email, active: user.active })
 		.from(user)
 		.innerJoin(userRole, and(eq(userRole.userId, user.id), eq(userRole.role, role)))
 		.where(and(eq(user.organisationId, organisationId), eq(user.active, true)))
-		.orderBy(asc(user.displayName))
-		.all();
+		.orderBy(asc(user.displayName)));
 }
 
-function membersOf(db: Db, cohortId: string, role: CohortMemberRole): Person[] {
-	return db
+async function membersOf(db: Db, cohortId: string, role: CohortMemberRole): Promise<Person[]> {
+	return await dbAll(db
 		.select({ id: user.id, displayName: user.displayName, email: user.email, active: user.active })
 		.from(cohortMember)
 		.innerJoin(user, eq(user.id, cohortMember.userId))
 		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.role, role)))
-		.orderBy(asc(user.displayName))
-		.all();
+		.orderBy(asc(user.displayName)));
 }
 
 /** The title of a scenario: its current version's, or the id when it is no longer offered. */
-export function scenarioTitle(db: Db, scenarioId: string): string {
-	return currentVersionOf(db, scenarioId)?.title ?? scenarioId;
+export async function scenarioTitle(db: Db, scenarioId: string): Promise<string> {
+	return (await currentVersionOf(db, scenarioId))?.title ?? scenarioId;
 }
 
-export function assignmentsOfCohort(db: Db, cohortId: string): AssignmentView[] {
-	return db
+export async function assignmentsOfCohort(db: Db, cohortId: string): Promise<AssignmentView[]> {
+	return await mapInOrder((await dbAll(db
 		.select()
 		.from(assignment)
 		.where(eq(assignment.cohortId, cohortId))
-		.orderBy(asc(assignment.dueOn), asc(assignment.scenarioId))
-		.all()
-		.map((row) => ({ id: row.id, scenarioId: row.scenarioId, title: scenarioTitle(db, row.scenarioId), dueOn: row.dueOn, note: row.note, assignedAt: row.assignedAt }));
+		.orderBy(asc(assignment.dueOn), asc(assignment.scenarioId)))), async (row) => ({ id: row.id, scenarioId: row.scenarioId, title: await scenarioTitle(db, row.scenarioId), dueOn: row.dueOn, note: row.note, assignedAt: row.assignedAt }));
 }
 
-export function cohortDetail(db: Db, organisationId: string, cohortId: string): CohortDetail | undefined {
-	const found = findCohort(db, organisationId, cohortId);
+export async function cohortDetail(db: Db, organisationId: string, cohortId: string): Promise<CohortDetail | undefined> {
+	const found = await findCohort(db, organisationId, cohortId);
 	if (!found) return undefined;
-	const learners = membersOf(db, cohortId, 'learner');
-	const assessors = membersOf(db, cohortId, 'assessor');
-	const assignments = assignmentsOfCohort(db, cohortId);
+	const learners = await membersOf(db, cohortId, 'learner');
+	const assessors = await membersOf(db, cohortId, 'assessor');
+	const assignments = await assignmentsOfCohort(db, cohortId);
 	const assigned = new Set(assignments.map((a) => a.scenarioId));
 	const notIn = (members: Person[]) => (p: Person) => !members.some((m) => m.id === p.id);
 	return {
@@ -188,43 +185,42 @@ export function cohortDetail(db: Db, organisationId: string, cohortId: string): 
 		assessors,
 		assignments,
 		candidates: {
-			learner: peopleWithRole(db, organisationId, 'learner').filter(notIn(learners)),
-			assessor: peopleWithRole(db, organisationId, 'assessor').filter(notIn(assessors))
+			learner: (await peopleWithRole(db, organisationId, 'learner')).filter(notIn(learners)),
+			assessor: (await peopleWithRole(db, organisationId, 'assessor')).filter(notIn(assessors))
 		},
-		scenarios: currentScenarios(db)
+		scenarios: (await currentScenarios(db))
 			.filter((s) => !assigned.has(s.scenarioId))
 			.map((s) => ({ id: s.scenarioId, title: s.title }))
 	};
 }
 
-function nameTaken(db: Db, organisationId: string, name: string, exceptId?: string): boolean {
-	const rows = db
+async function nameTaken(db: Db, organisationId: string, name: string, exceptId?: string): Promise<boolean> {
+	const rows = await dbAll(db
 		.select({ id: cohort.id, name: cohort.name })
 		.from(cohort)
-		.where(exceptId === undefined ? eq(cohort.organisationId, organisationId) : and(eq(cohort.organisationId, organisationId), ne(cohort.id, exceptId)))
-		.all();
+		.where(exceptId === undefined ? eq(cohort.organisationId, organisationId) : and(eq(cohort.organisationId, organisationId), ne(cohort.id, exceptId))));
 	// Names differing only in case would confuse a tutor picking from a list.
 	return rows.some((row) => row.name.toLowerCase() === name.toLowerCase());
 }
 
-export function createCohort(db: Db, organisationId: string, tutorId: string, input: CohortInput, now = new Date()): FormResult<Cohort> {
+export async function createCohort(db: Db, organisationId: string, tutorId: string, input: CohortInput, now = new Date()): Promise<FormResult<Cohort>> {
 	const parsed = cohortFields.safeParse(input);
 	if (!parsed.success) return invalid(parsed.error.issues);
 	const { name, description } = parsed.data;
-	if (nameTaken(db, organisationId, name)) return failure('cohort.name-taken', `There is already a cohort called “${name}”. Choose another name.`, 'name');
+	if (await nameTaken(db, organisationId, name)) return failure('cohort.name-taken', `There is already a cohort called “${name}”. Choose another name.`, 'name');
 	const row: Cohort = { id: crypto.randomUUID(), organisationId, name, description, createdBy: tutorId, createdAt: now.toISOString(), archivedAt: null };
-	db.insert(cohort).values(row).run();
+	await dbRun(db.insert(cohort).values(row));
 	return { ok: true, value: row };
 }
 
 /** Renames a cohort and changes its description. */
-export function updateCohort(db: Db, organisationId: string, cohortId: string, input: CohortInput): FormResult<Cohort> {
-	if (!findCohort(db, organisationId, cohortId)) return NOT_FOUND;
+export async function updateCohort(db: Db, organisationId: string, cohortId: string, input: CohortInput): Promise<FormResult<Cohort>> {
+	if (!await findCohort(db, organisationId, cohortId)) return NOT_FOUND;
 	const parsed = cohortFields.safeParse(input);
 	if (!parsed.success) return invalid(parsed.error.issues);
 	const { name, description } = parsed.data;
-	if (nameTaken(db, organisationId, name, cohortId)) return failure('cohort.name-taken', `There is already a cohort called “${name}”. Choose another name.`, 'name');
-	const updated = db.update(cohort).set({ name, description }).where(eq(cohort.id, cohortId)).returning().get();
+	if (await nameTaken(db, organisationId, name, cohortId)) return failure('cohort.name-taken', `There is already a cohort called “${name}”. Choose another name.`, 'name');
+	const updated = await dbGet(db.update(cohort).set({ name, description }).where(eq(cohort.id, cohortId)).returning());
 	return { ok: true, value: updated! };
 }
 
@@ -232,93 +228,88 @@ export function updateCohort(db: Db, organisationId: string, cohortId: string, i
  * Archives (or restores) a cohort. An archived cohort's assignments leave its learners' home pages
  * and its assessors no longer see its learners; its members, assignments and results stay.
  */
-export function setCohortArchived(db: Db, organisationId: string, cohortId: string, archived: boolean, now = new Date()): FormResult<Cohort> {
-	if (!findCohort(db, organisationId, cohortId)) return NOT_FOUND;
-	const updated = db
+export async function setCohortArchived(db: Db, organisationId: string, cohortId: string, archived: boolean, now = new Date()): Promise<FormResult<Cohort>> {
+	if (!await findCohort(db, organisationId, cohortId)) return NOT_FOUND;
+	const updated = await dbGet(db
 		.update(cohort)
 		.set({ archivedAt: archived ? now.toISOString() : null })
 		.where(eq(cohort.id, cohortId))
-		.returning()
-		.get();
+		.returning());
 	return { ok: true, value: updated! };
 }
 
 const memberRole = z.enum(['learner', 'assessor'], { error: 'Choose learner or assessor.' });
 
-export function addMember(db: Db, organisationId: string, cohortId: string, input: { userId: string; role: string }, now = new Date()): FormResult<Person> {
-	if (!findCohort(db, organisationId, cohortId)) return NOT_FOUND;
+export async function addMember(db: Db, organisationId: string, cohortId: string, input: { userId: string; role: string }, now = new Date()): Promise<FormResult<Person>> {
+	if (!await findCohort(db, organisationId, cohortId)) return NOT_FOUND;
 	const role = memberRole.safeParse(input.role);
 	if (!role.success) return failure('invalid', 'Choose learner or assessor.', 'role');
 	const field = role.data === 'learner' ? 'learnerId' : 'assessorId';
-	const person = peopleWithRole(db, organisationId, role.data).find((p) => p.id === input.userId);
+	const person = (await peopleWithRole(db, organisationId, role.data)).find((p) => p.id === input.userId);
 	if (!person) return failure('cohort.member-unknown', `Choose an active ${role.data} of this centre from the list.`, field);
-	const already = db
+	const already = await dbGet(db
 		.select({ userId: cohortMember.userId })
 		.from(cohortMember)
-		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.userId, person.id), eq(cohortMember.role, role.data)))
-		.get();
+		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.userId, person.id), eq(cohortMember.role, role.data))));
 	if (already) return failure('cohort.member-exists', `${person.displayName} is already a ${role.data} in this cohort.`, field);
-	db.insert(cohortMember).values({ cohortId, userId: person.id, role: role.data, addedAt: now.toISOString() }).run();
+	await dbRun(db.insert(cohortMember).values({ cohortId, userId: person.id, role: role.data, addedAt: now.toISOString() }));
 	return { ok: true, value: person };
 }
 
-export function removeMember(db: Db, organisationId: string, cohortId: string, input: { userId: string; role: string }): FormResult<{ removed: true }> {
-	if (!findCohort(db, organisationId, cohortId)) return NOT_FOUND;
+export async function removeMember(db: Db, organisationId: string, cohortId: string, input: { userId: string; role: string }): Promise<FormResult<{ removed: true }>> {
+	if (!await findCohort(db, organisationId, cohortId)) return NOT_FOUND;
 	const role = memberRole.safeParse(input.role);
 	if (!role.success) return failure('invalid', 'Choose learner or assessor.', 'role');
-	const removed = db
+	const removed = await dbRun(db
 		.delete(cohortMember)
-		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.userId, input.userId), eq(cohortMember.role, role.data)))
-		.run();
+		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.userId, input.userId), eq(cohortMember.role, role.data))));
 	if (removed.changes === 0) return failure('cohort.member-not-found', 'That person is not in this cohort.');
 	return { ok: true, value: { removed: true } };
 }
 
 /** Sets a current scenario for the cohort, due by a date that is today or later. */
-export function assignScenario(db: Db, organisationId: string, cohortId: string, tutorId: string, input: AssignmentInput, now = new Date()): FormResult<Assignment> {
-	if (!findCohort(db, organisationId, cohortId)) return NOT_FOUND;
+export async function assignScenario(db: Db, organisationId: string, cohortId: string, tutorId: string, input: AssignmentInput, now = new Date()): Promise<FormResult<Assignment>> {
+	if (!await findCohort(db, organisationId, cohortId)) return NOT_FOUND;
 	const parsed = assignmentFields.safeParse(input);
 	if (!parsed.success) return invalid(parsed.error.issues);
 	const { scenarioId, dueOn, note } = parsed.data;
-	if (!currentScenarios(db).some((s) => s.scenarioId === scenarioId)) return failure('assignment.scenario-unknown', 'Choose a scenario from the list.', 'scenarioId');
+	if (!(await currentScenarios(db)).some((s) => s.scenarioId === scenarioId)) return failure('assignment.scenario-unknown', 'Choose a scenario from the list.', 'scenarioId');
 	const today = ukToday(now);
 	if (dueOn < today) return failure('assignment.due-past', `Choose a due date from today (${today}) on.`, 'dueOn');
-	const existing = db
+	const existing = await dbGet(db
 		.select({ id: assignment.id })
 		.from(assignment)
-		.where(and(eq(assignment.cohortId, cohortId), eq(assignment.scenarioId, scenarioId)))
-		.get();
+		.where(and(eq(assignment.cohortId, cohortId), eq(assignment.scenarioId, scenarioId))));
 	if (existing) return failure('assignment.exists', 'This scenario is already assigned to the cohort: change its due date below instead.', 'scenarioId');
 	const row: Assignment = { id: crypto.randomUUID(), cohortId, scenarioId, dueOn, note, assignedBy: tutorId, assignedAt: now.toISOString() };
-	db.insert(assignment).values(row).run();
+	await dbRun(db.insert(assignment).values(row));
 	return { ok: true, value: row };
 }
 
-function findAssignment(db: Db, cohortId: string, assignmentId: string): Assignment | undefined {
-	return db
+async function findAssignment(db: Db, cohortId: string, assignmentId: string): Promise<Assignment | undefined> {
+	return await dbGet(db
 		.select()
 		.from(assignment)
-		.where(and(eq(assignment.id, assignmentId), eq(assignment.cohortId, cohortId)))
-		.get();
+		.where(and(eq(assignment.id, assignmentId), eq(assignment.cohortId, cohortId))));
 }
 
 /**
  * Moves an assignment's due date. Unlike a new assignment, the date may be in the past: a tutor may
  * record the date that really applied.
  */
-export function changeDueDate(db: Db, organisationId: string, cohortId: string, input: { assignmentId: string; dueOn: string }): FormResult<Assignment> {
-	if (!findCohort(db, organisationId, cohortId)) return NOT_FOUND;
-	if (!findAssignment(db, cohortId, input.assignmentId)) return failure('assignment.not-found', 'That assignment was not found.');
+export async function changeDueDate(db: Db, organisationId: string, cohortId: string, input: { assignmentId: string; dueOn: string }): Promise<FormResult<Assignment>> {
+	if (!await findCohort(db, organisationId, cohortId)) return NOT_FOUND;
+	if (!await findAssignment(db, cohortId, input.assignmentId)) return failure('assignment.not-found', 'That assignment was not found.');
 	const parsed = dueDate.safeParse(input.dueOn);
 	if (!parsed.success) return failure('invalid', parsed.error.issues[0]!.message, 'dueOn');
-	const updated = db.update(assignment).set({ dueOn: parsed.data }).where(eq(assignment.id, input.assignmentId)).returning().get();
+	const updated = await dbGet(db.update(assignment).set({ dueOn: parsed.data }).where(eq(assignment.id, input.assignmentId)).returning());
 	return { ok: true, value: updated! };
 }
 
 /** Withdraws an assignment; attempts already made stay in the learners' portfolios. */
-export function unassign(db: Db, organisationId: string, cohortId: string, assignmentId: string): FormResult<{ removed: true }> {
-	if (!findCohort(db, organisationId, cohortId)) return NOT_FOUND;
-	const removed = db.delete(assignment).where(and(eq(assignment.id, assignmentId), eq(assignment.cohortId, cohortId))).run();
+export async function unassign(db: Db, organisationId: string, cohortId: string, assignmentId: string): Promise<FormResult<{ removed: true }>> {
+	if (!await findCohort(db, organisationId, cohortId)) return NOT_FOUND;
+	const removed = await dbRun(db.delete(assignment).where(and(eq(assignment.id, assignmentId), eq(assignment.cohortId, cohortId))));
 	if (removed.changes === 0) return failure('assignment.not-found', 'That assignment was not found.');
 	return { ok: true, value: { removed: true } };
 }
@@ -327,28 +318,25 @@ export function unassign(db: Db, organisationId: string, cohortId: string, assig
  * The assignments of a learner's active cohorts, soonest due first. Done: an attempt ended on or
  * after the assignment was set; in progress: an attempt still open.
  */
-export function assignmentsOfLearner(db: Db, learnerId: string, now = new Date()): LearnerAssignment[] {
-	const cohorts = db
+export async function assignmentsOfLearner(db: Db, learnerId: string, now = new Date()): Promise<LearnerAssignment[]> {
+	const cohorts = await dbAll(db
 		.select({ id: cohort.id, name: cohort.name })
 		.from(cohortMember)
 		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
-		.where(and(eq(cohortMember.userId, learnerId), eq(cohortMember.role, 'learner'), isNull(cohort.archivedAt)))
-		.all();
+		.where(and(eq(cohortMember.userId, learnerId), eq(cohortMember.role, 'learner'), isNull(cohort.archivedAt))));
 	if (cohorts.length === 0) return [];
-	const rows = db
+	const rows = await dbAll(db
 		.select()
 		.from(assignment)
 		.where(inArray(assignment.cohortId, cohorts.map((c) => c.id)))
-		.orderBy(asc(assignment.dueOn))
-		.all();
-	const attempts = db
+		.orderBy(asc(assignment.dueOn)));
+	const attempts = await dbAll(db
 		.select({ scenarioId: attempt.scenarioId, status: attempt.status, endedAt: attempt.endedAt })
 		.from(attempt)
-		.where(eq(attempt.ownerId, learnerId))
-		.all();
+		.where(eq(attempt.ownerId, learnerId)));
 	const today = ukToday(now);
 	// Archived or withdrawn scenarios cannot be started, so they are not shown as work to do.
-	const offered = new Set(currentScenarios(db).map((s) => s.scenarioId));
+	const offered = new Set((await currentScenarios(db)).map((s) => s.scenarioId));
 	// The same scenario set by two cohorts is one piece of work: shown once, at its earliest due date.
 	const seen = new Set<string>();
 	const out: LearnerAssignment[] = [];
@@ -365,7 +353,7 @@ export function assignmentsOfLearner(db: Db, learnerId: string, now = new Date()
 			id: row.id,
 			cohortName: cohorts.find((c) => c.id === row.cohortId)?.name ?? '',
 			scenarioId: row.scenarioId,
-			title: scenarioTitle(db, row.scenarioId),
+			title: await scenarioTitle(db, row.scenarioId),
 			dueOn: row.dueOn,
 			note: row.note,
 			daysLeft: daysBetween(today, row.dueOn),

@@ -98,9 +98,9 @@ export function coverageOf(
 }
 
 /** Everything an assessor has signed off for a learner: met decisions in force (attempts, workplace evidence), mapped testimony, observations. */
-export function signedOffEvidence(db: Db, learnerId: string, attempts: readonly AttemptSummary[]): SignedOffEvidence[] {
+export async function signedOffEvidence(db: Db, learnerId: string, attempts: readonly AttemptSummary[]): Promise<SignedOffEvidence[]> {
 	const titles = new Map(attempts.map((a) => [a.id, a.title]));
-	const decisions = decisionsInForce(db, learnerId)
+	const decisions = (await decisionsInForce(db, learnerId))
 		.filter((d) => d.outcome === 'met')
 		.map((d): SignedOffEvidence => ({
 			kind: 'attempt',
@@ -109,7 +109,7 @@ export function signedOffEvidence(db: Db, learnerId: string, attempts: readonly 
 			criteria: d.criteria.filter((c) => c.met).map((c) => c.code),
 			signedBy: { name: d.signedName, at: d.signedAt }
 		}));
-	const testimony = testimoniesOf(db, learnerId)
+	const testimony = (await testimoniesOf(db, learnerId))
 		.filter((t) => t.criteria !== null && t.criteria.length > 0 && t.mappedAt !== null)
 		.map((t): SignedOffEvidence => ({
 			kind: 'testimony',
@@ -118,14 +118,14 @@ export function signedOffEvidence(db: Db, learnerId: string, attempts: readonly 
 			criteria: t.criteria ?? [],
 			signedBy: { name: t.mappedByName ?? '', at: t.mappedAt ?? '' }
 		}));
-	const observations = observationsOf(db, learnerId).map((o): SignedOffEvidence => ({
+	const observations = (await observationsOf(db, learnerId)).map((o): SignedOffEvidence => ({
 		kind: 'observation',
 		id: o.id,
 		title: `Observation: ${o.setting}, ${o.observedOn}`,
 		criteria: o.criteria,
 		signedBy: { name: o.assessorName, at: o.recordedAt }
 	}));
-	const workplace = workplaceDecisionsCounting(db, learnerId)
+	const workplace = (await workplaceDecisionsCounting(db, learnerId))
 		.filter((d) => d.outcome === 'met')
 		.map((d): SignedOffEvidence => ({
 			kind: 'workplace',
@@ -138,10 +138,10 @@ export function signedOffEvidence(db: Db, learnerId: string, attempts: readonly 
 }
 
 /** A learner's coverage map from everything stored: the one entry point pages and the PDF use. */
-export function learnerCoverage(db: Db, learnerId: string): CoverageRow[] {
-	const scenarioCriteria = new Map(currentScenarios(db).map((s) => [s.scenarioId, s.criteria]));
-	const attempts = attemptsOf(db, learnerId);
-	return coverageOf(attempts, scenarioCriteria, signedOffEvidence(db, learnerId, attempts));
+export async function learnerCoverage(db: Db, learnerId: string): Promise<CoverageRow[]> {
+	const scenarioCriteria = new Map((await currentScenarios(db)).map((s) => [s.scenarioId, s.criteria]));
+	const attempts = await attemptsOf(db, learnerId);
+	return coverageOf(attempts, scenarioCriteria, await signedOffEvidence(db, learnerId, attempts));
 }
 
 export const COVERAGE_LABELS: Record<CoverageState, string> = {
@@ -178,10 +178,10 @@ export function attemptsByScenario(attempts: readonly (AttemptSummary & { signed
 }
 
 /** The learner's coverage page: counts per state, and every criterion by kind with its evidence. */
-export function coveragePage(db: Db, learnerId: string) {
-	const attempts = attemptsOf(db, learnerId);
+export async function coveragePage(db: Db, learnerId: string) {
+	const attempts = await attemptsOf(db, learnerId);
 	const byId = new Map(attempts.map((a) => [a.id, a]));
-	const rows = coverageOf(attempts, new Map(currentScenarios(db).map((s) => [s.scenarioId, s.criteria])), signedOffEvidence(db, learnerId, attempts));
+	const rows = coverageOf(attempts, new Map((await currentScenarios(db)).map((s) => [s.scenarioId, s.criteria])), await signedOffEvidence(db, learnerId, attempts));
 	return {
 		labels: COVERAGE_LABELS,
 		counts: coverageCounts(rows),

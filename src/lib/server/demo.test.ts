@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '$lib/core/database';
+import { dbAll, dbGet, openDatabase } from '$lib/core/database';
 import { organisation, securityEvent, user } from '$lib/server/db/schema';
 import { eq } from 'drizzle-orm';
 import { decodeHex, encodeBase32NoPadding } from '@oslojs/encoding';
@@ -10,21 +10,21 @@ describe('first start', () => {
 	it('creates the demo centre and every demo account once, and never again on a database with data', async () => {
 		const db = openDatabase(':memory:');
 		expect(await seedDemoData(db)).toBe(true);
-		expect(db.select().from(user).all()).toHaveLength(DEMO_ACCOUNTS.length);
+		expect(await dbAll(db.select().from(user))).toHaveLength(DEMO_ACCOUNTS.length);
 		for (const account of DEMO_ACCOUNTS) {
 			const result = await logIn(db, { email: account.email, password: DEMO_PASSWORD }, { address: '127.0.0.1', routeId: '/login', requestId: null });
 			expect(result.ok).toBe(true);
-			if (result.ok) expect(rolesOf(db, result.user.id).sort()).toEqual([...account.roles].sort());
+			if (result.ok) expect((await rolesOf(db, result.user.id)).sort()).toEqual([...account.roles].sort());
 		}
 		expect(await seedDemoData(db)).toBe(false);
-		expect(db.select().from(organisation).all()).toHaveLength(1);
+		expect(await dbAll(db.select().from(organisation))).toHaveLength(1);
 	});
 
 	it('enrols the staff demo accounts in MFA with the documented demo key, and no learner', async () => {
 		const db = openDatabase(':memory:');
 		await seedDemoData(db);
 		for (const account of DEMO_ACCOUNTS) {
-			const row = db.select().from(user).where(eq(user.email, account.email)).get()!;
+			const row = (await dbGet(db.select().from(user).where(eq(user.email, account.email))))!;
 			const staff = account.roles.some((role) => role !== 'learner');
 			expect(row.totpKey, account.email).toBe(staff ? DEMO_TOTP_KEY_HEX : null);
 			expect(row.mfaEnrolledAt !== null, account.email).toBe(staff);
@@ -35,9 +35,9 @@ describe('first start', () => {
 	it('creates only a centre and an administrator who must change the one-time password when demo data is off', async () => {
 		const db = openDatabase(':memory:');
 		expect(await seedFirstAdministrator(db, { centreName: 'Riverside College', email: 'it@riverside.example', password: 'one-time password 1' })).toBe(true);
-		const admin = db.select().from(user).get();
+		const admin = await dbGet(db.select().from(user));
 		expect(admin?.mustChangePassword).toBe(true);
-		expect(db.select().from(organisation).get()?.name).toBe('Riverside College');
+		expect((await dbGet(db.select().from(organisation)))?.name).toBe('Riverside College');
 		expect(await seedFirstAdministrator(db, { centreName: 'Again', email: 'x@y.org', password: 'another password' })).toBe(false);
 	});
 	it('lets the first administrator’s one-time password expire, and issues it again at the next start until they choose their own', async () => {
@@ -51,7 +51,7 @@ describe('first start', () => {
 		await seedFirstAdministrator(db, seed, new Date(later));
 		const login = await logIn(db, { email: seed.email, password: seed.password }, from, later + 1);
 		expect(login.ok).toBe(true);
-		const types = db.select().from(securityEvent).all().map((e) => e.type);
+		const types = (await dbAll(db.select().from(securityEvent))).map((e) => e.type);
 		expect(types.filter((t) => t === 'one-time-password.issued')).toHaveLength(2);
 		if (!login.ok) return;
 		const own = { currentPassword: seed.password, newPassword: 'riverside admin desk key', confirmPassword: 'riverside admin desk key' };

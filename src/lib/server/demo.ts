@@ -1,3 +1,4 @@
+import { dbGet, dbRun } from '$lib/core/database';
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { organisation, user, type Role } from '$lib/server/db/schema';
@@ -46,9 +47,9 @@ export const DEMO_EQA_ACCESS_DAYS = 90;
 
 /** Creates the demo centre and accounts if the database has no organisation yet. */
 export async function seedDemoData(db: Db): Promise<boolean> {
-	const existing = db.select({ n: count() }).from(organisation).get();
+	const existing = await dbGet(db.select({ n: count() }).from(organisation));
 	if ((existing?.n ?? 0) > 0) return false;
-	db.insert(organisation)
+	await dbRun(db.insert(organisation)
 		.values({
 			id: DEMO_ORGANISATION_ID,
 			name: 'Northgate Skills Centre',
@@ -57,53 +58,50 @@ export async function seedDemoData(db: Db): Promise<boolean> {
 			dpoEmail: 'dpo@northgate-skills.example',
 			dpoPhone: '0113 496 0000',
 			updatedAt: new Date().toISOString()
-		})
-		.run();
-	const users = db.select({ n: count() }).from(user).get();
+		}));
+	const users = await dbGet(db.select({ n: count() }).from(user));
 	if ((users?.n ?? 0) === 0) {
 		for (const account of DEMO_ACCOUNTS) {
 			const made = await createUser(db, { organisationId: DEMO_ORGANISATION_ID, password: DEMO_PASSWORD, ...account });
 			if (mfaRequiredFor(account.roles, false)) {
-				db.update(user).set({ totpKey: DEMO_TOTP_KEY_HEX, mfaEnrolledAt: made.createdAt }).where(eq(user.id, made.id)).run();
+				await dbRun(db.update(user).set({ totpKey: DEMO_TOTP_KEY_HEX, mfaEnrolledAt: made.createdAt }).where(eq(user.id, made.id)));
 			}
 		}
-		seedDemoCohorts(db, new Date());
-		seedDemoTrainee(db, new Date());
-		seedDemoEqa(db, new Date());
+		await seedDemoCohorts(db, new Date());
+		await seedDemoTrainee(db, new Date());
+		await seedDemoEqa(db, new Date());
 	}
 	return true;
 }
 
 /** Nkechi (eqa@), the awarding body's EQA, has open access to a sample of the January intake: Amira and Tomás. */
-function seedDemoEqa(db: Db, now: Date): void {
-	const find = (email: string) => db.select({ id: user.id }).from(user).where(eq(user.email, email)).get();
-	const eqa = find('eqa@custodian.test');
-	const iqa = find('iqa@custodian.test');
-	const sample = ['learner@custodian.test', 'learner2@custodian.test'].map(find);
+async function seedDemoEqa(db: Db, now: Date): Promise<void> {
+	const find = async (email: string) => await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email)));
+	const eqa = await find('eqa@custodian.test');
+	const iqa = await find('iqa@custodian.test');
+	const sample = [await find('learner@custodian.test'), await find('learner2@custodian.test')];
 	if (!eqa || !iqa || sample.some((l) => !l)) return;
 	const id = 'demo-eqa-access';
 	const today = ukToday(now);
-	db.insert(eqaAccess)
-		.values({ id, organisationId: DEMO_ORGANISATION_ID, eqaUserId: eqa.id, cohortId: 'demo-cohort-january', startsOn: today, endsOn: addDays(today, DEMO_EQA_ACCESS_DAYS), invitedBy: iqa.id, invitedAt: now.toISOString() })
-		.run();
-	for (const learner of sample) db.insert(eqaAccessLearner).values({ accessId: id, learnerId: learner!.id }).run();
+	await dbRun(db.insert(eqaAccess)
+		.values({ id, organisationId: DEMO_ORGANISATION_ID, eqaUserId: eqa.id, cohortId: 'demo-cohort-january', startsOn: today, endsOn: addDays(today, DEMO_EQA_ACCESS_DAYS), invitedBy: iqa.id, invitedAt: now.toISOString() }));
+	for (const learner of sample) await dbRun(db.insert(eqaAccessLearner).values({ accessId: id, learnerId: learner!.id }));
 }
 
 /** Dafydd (trainee@) is a trainee assessor: his decisions count once Gareth or Sam countersigns them. */
-function seedDemoTrainee(db: Db, now: Date): void {
-	const trainee = db.select({ id: user.id }).from(user).where(eq(user.email, 'trainee@custodian.test')).get();
-	const iqa = db.select({ id: user.id }).from(user).where(eq(user.email, 'iqa@custodian.test')).get();
+async function seedDemoTrainee(db: Db, now: Date): Promise<void> {
+	const trainee = await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, 'trainee@custodian.test')));
+	const iqa = await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, 'iqa@custodian.test')));
 	if (!trainee || !iqa) return;
 	const at = now.toISOString();
 	const since = at.slice(0, 10);
 	const reason = 'Working towards the assessor qualification (CAVA); every decision countersigned until qualified.';
-	db.insert(assessorProfile).values({ assessorId: trainee.id, status: 'trainee', statusSince: since, risk: 'trainee', riskReason: reason, updatedAt: at, updatedBy: iqa.id }).run();
-	db.insert(assessorProfileChange)
+	await dbRun(db.insert(assessorProfile).values({ assessorId: trainee.id, status: 'trainee', statusSince: since, risk: 'trainee', riskReason: reason, updatedAt: at, updatedBy: iqa.id }));
+	await dbRun(db.insert(assessorProfileChange)
 		.values([
 			{ id: crypto.randomUUID(), assessorId: trainee.id, kind: 'status', value: 'trainee', onDate: since, text: reason, changedBy: iqa.id, changedAt: at },
 			{ id: crypto.randomUUID(), assessorId: trainee.id, kind: 'risk', value: 'trainee', text: reason, changedBy: iqa.id, changedAt: at }
-		])
-		.run();
+		]));
 }
 
 /**
@@ -146,23 +144,21 @@ export const DEMO_COHORTS: readonly {
 	}
 ];
 
-function seedDemoCohorts(db: Db, now: Date): void {
-	const tutor = db.select({ id: user.id }).from(user).where(eq(user.email, 'tutor@custodian.test')).get();
+async function seedDemoCohorts(db: Db, now: Date): Promise<void> {
+	const tutor = await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, 'tutor@custodian.test')));
 	if (!tutor) return;
 	const at = now.toISOString();
 	for (const demo of DEMO_COHORTS) {
-		db.insert(cohort)
-			.values({ id: demo.id, organisationId: DEMO_ORGANISATION_ID, name: demo.name, description: demo.description, createdBy: tutor.id, createdAt: at })
-			.run();
+		await dbRun(db.insert(cohort)
+			.values({ id: demo.id, organisationId: DEMO_ORGANISATION_ID, name: demo.name, description: demo.description, createdBy: tutor.id, createdAt: at }));
 		for (const member of demo.members) {
-			const row = db.select({ id: user.id }).from(user).where(eq(user.email, member.email)).get();
-			if (row) db.insert(cohortMember).values({ cohortId: demo.id, userId: row.id, role: member.role, addedAt: at }).run();
+			const row = await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, member.email)));
+			if (row) await dbRun(db.insert(cohortMember).values({ cohortId: demo.id, userId: row.id, role: member.role, addedAt: at }));
 		}
 		for (const planned of demo.assignments) {
 			const due = new Date(now.getTime() + planned.dueInDays * 86_400_000).toISOString().slice(0, 10);
-			db.insert(assignment)
-				.values({ id: `${demo.id}-${planned.scenarioId}`, cohortId: demo.id, scenarioId: planned.scenarioId, dueOn: due, assignedBy: tutor.id, assignedAt: at })
-				.run();
+			await dbRun(db.insert(assignment)
+				.values({ id: `${demo.id}-${planned.scenarioId}`, cohortId: demo.id, scenarioId: planned.scenarioId, dueOn: due, assignedBy: tutor.id, assignedAt: at }));
 		}
 	}
 }
@@ -179,13 +175,13 @@ export async function seedFirstAdministrator(
 	input: { centreName: string; email: string; password: string },
 	now = new Date()
 ): Promise<boolean> {
-	const existing = db.select({ n: count() }).from(organisation).get();
+	const existing = await dbGet(db.select({ n: count() }).from(organisation));
 	if ((existing?.n ?? 0) > 0) {
 		await reissueFirstAdministratorPassword(db, input, now);
 		return false;
 	}
 	const id = crypto.randomUUID();
-	db.insert(organisation).values({ id, name: input.centreName, updatedAt: now.toISOString() }).run();
+	await dbRun(db.insert(organisation).values({ id, name: input.centreName, updatedAt: now.toISOString() }));
 	const admin = await createUser(
 		db,
 		{
@@ -198,17 +194,16 @@ export async function seedFirstAdministrator(
 		},
 		now
 	);
-	recordSecurityEvent(db, { type: 'one-time-password.issued', userId: admin.id, detail: { source: 'ADMIN_PASSWORD' } }, now);
+	await recordSecurityEvent(db, { type: 'one-time-password.issued', userId: admin.id, detail: { source: 'ADMIN_PASSWORD' } }, now);
 	return true;
 }
 
 async function reissueFirstAdministratorPassword(db: Db, input: { email: string; password: string }, now: Date): Promise<void> {
-	const admin = findUserByEmail(db, input.email);
+	const admin = await findUserByEmail(db, input.email);
 	if (!admin || oneTimePasswordState(admin, now.getTime()) !== 'expired') return;
 	const passwordHash = await hashPassword(input.password);
-	db.update(user)
+	await dbRun(db.update(user)
 		.set({ passwordHash, oneTimePasswordExpiresAt: oneTimePasswordExpiry(now.getTime()) })
-		.where(eq(user.id, admin.id))
-		.run();
-	recordSecurityEvent(db, { type: 'one-time-password.issued', userId: admin.id, detail: { source: 'ADMIN_PASSWORD', reissued: true } }, now);
+		.where(eq(user.id, admin.id)));
+	await recordSecurityEvent(db, { type: 'one-time-password.issued', userId: admin.id, detail: { source: 'ADMIN_PASSWORD', reissued: true } }, now);
 }

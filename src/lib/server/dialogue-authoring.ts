@@ -18,7 +18,7 @@ export interface DialoguePage {
 
 /** The draft and what the dialogue page shows of it; undefined for a built-in, unknown or other centre's scenario. */
 export async function dialoguePage(db: Db, author: Author, scenarioId: string, query: DialogueQuery): Promise<DialoguePage | undefined> {
-	const draft = centreDraft(db, author, scenarioId);
+	const draft = await centreDraft(db, author, scenarioId);
 	if (!draft) return undefined;
 	const run = await runScenarioJob('dialogueView', { scenarioId, source: draft.draftSource, query });
 	const view: DialogueView = run.ok
@@ -44,13 +44,13 @@ export async function dialoguePage(db: Db, author: Author, scenarioId: string, q
  * The value is the node to show next (the edited one, or a neighbour of a removed one).
  */
 export async function editDialogue(db: Db, author: Author, scenarioId: string, edit: DialogueEdit, expectedUpdatedAt: string): Promise<AuthoringResult<{ node: string }>> {
-	const draft = centreDraft(db, author, scenarioId);
+	const draft = await centreDraft(db, author, scenarioId);
 	if (!draft) return { ok: false, error: { code: 'scenario.not-found', message: 'That scenario was not found.' } };
 	if (draft.updatedAt !== expectedUpdatedAt) return { ok: false, error: { code: 'draft.stale', message: STALE_DRAFT_MESSAGE } };
 	const run = await runScenarioJob('dialogueEdit', { source: draft.draftSource, edit });
 	if (!run.ok) return { ok: false, error: { code: run.error.code, message: run.error.message } };
 	if (!run.value.ok) return { ok: false, error: run.value.error };
-	const saved = saveDraft(db, author, scenarioId, run.value.source, new Date(), draft.updatedAt);
+	const saved = await saveDraft(db, author, scenarioId, run.value.source, new Date(), draft.updatedAt);
 	if (!saved.ok) return saved;
 	return { ok: true, value: { node: run.value.node } };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openDatabase } from '$lib/core/database';
+import { dbGet, openDatabase } from '$lib/core/database';
 import { user } from '$lib/server/db/schema';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
@@ -10,10 +10,10 @@ import { formEditorPage, saveFormEdit } from './form-editor';
 async function centre() {
 	const db = openDatabase(':memory:');
 	await seedDemoData(db);
-	syncBuiltInScenarios(db);
-	const tutorId = db.select({ id: user.id }).from(user).where(eq(user.email, 'tutor@custodian.test')).get()!.id;
+	await syncBuiltInScenarios(db);
+	const tutorId = (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, 'tutor@custodian.test'))))!.id;
 	const tutor: Author = { id: tutorId, organisationId: DEMO_ORGANISATION_ID };
-	const created = createScenario(db, tutor, { scenarioId: 'form-editor-test', title: 'Form editor test', difficulty: 'foundation' }, new Date('2026-01-01T10:00:00Z'));
+	const created = await createScenario(db, tutor, { scenarioId: 'form-editor-test', title: 'Form editor test', difficulty: 'foundation' }, new Date('2026-01-01T10:00:00Z'));
 	if (!created.ok) throw new Error(created.error.message);
 	return { db, tutor, draft: created.value };
 }
@@ -26,7 +26,7 @@ describe('the form editor on the server', () => {
 		expect(page!.view!.personas.map((p) => p.key)).toEqual(['caller', 'team-leader']);
 		const saved = await saveFormEdit(db, tutor, 'form-editor-test', { kind: 'add-persona', name: 'Jo Bloggs' }, draft.updatedAt, new Date('2026-01-01T10:05:00Z'));
 		expect(saved).toMatchObject({ ok: true, value: { updatedAt: '2026-01-01T10:05:00.000Z' } });
-		expect(centreDraft(db, tutor, 'form-editor-test')!.draftSource).toContain('name: Jo Bloggs');
+		expect((await centreDraft(db, tutor, 'form-editor-test'))!.draftSource).toContain('name: Jo Bloggs');
 		// An item added with a problem shows where to fix it.
 		const after = await formEditorPage(db, tutor, 'form-editor-test');
 		expect(after!.view!.personas.at(-1)).toMatchObject({ key: 'jo-bloggs', name: 'Jo Bloggs' });
@@ -40,6 +40,6 @@ describe('the form editor on the server', () => {
 		expect(await saveFormEdit(db, { id: tutor.id, organisationId: 'another-centre' }, 'form-editor-test', edit, draft.updatedAt)).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
 		expect(await formEditorPage(db, { id: tutor.id, organisationId: 'another-centre' }, 'form-editor-test')).toBeUndefined();
 		expect(await formEditorPage(db, tutor, 'spouse-caller')).toBeUndefined();
-		expect(centreDraft(db, tutor, 'form-editor-test')!.draftSource).toBe(draft.draftSource);
+		expect((await centreDraft(db, tutor, 'form-editor-test'))!.draftSource).toBe(draft.draftSource);
 	});
 });

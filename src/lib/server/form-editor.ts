@@ -29,8 +29,8 @@ export interface FormEditorPage {
 
 /** The form editor's page of a draft, or undefined for a built-in, unknown or another centre's scenario. */
 export async function formEditorPage(db: Db, author: Author, scenarioId: string): Promise<FormEditorPage | undefined> {
-	const draft = centreDraft(db, author, scenarioId);
-	const entry = draft && libraryEntry(db, author, scenarioId);
+	const draft = await centreDraft(db, author, scenarioId);
+	const entry = draft && await libraryEntry(db, author, scenarioId);
 	if (!draft || !entry) return undefined;
 	const run = await runScenarioJob('formView', { scenarioId, source: draft.draftSource });
 	if (!run.ok) return { draft, entry, view: null, unreadable: run.error.message, problems: [] };
@@ -50,12 +50,12 @@ export async function formEditorPage(db: Db, author: Author, scenarioId: string)
  * ('draft.stale'), a draft grown over the size limit ('draft.too-large').
  */
 export async function saveFormEdit(db: Db, author: Author, scenarioId: string, edit: FormEdit, expectedUpdatedAt: string, now = new Date()): Promise<AuthoringResult<CentreScenario>> {
-	const draft = centreDraft(db, author, scenarioId);
+	const draft = await centreDraft(db, author, scenarioId);
 	if (!draft) return { ok: false, error: { code: 'scenario.not-found', message: 'That scenario was not found.' } };
 	if (draft.updatedAt !== expectedUpdatedAt) return { ok: false, error: { code: 'draft.stale', message: STALE_DRAFT_MESSAGE } };
 	const run = await runScenarioJob('applyFormEdit', { source: draft.draftSource, edit });
 	if (!run.ok) return { ok: false, error: { code: 'draft.not-edited', message: run.error.message, field: 'form' } };
 	if (!run.value.ok) return { ok: false, error: { code: 'invalid', message: run.value.message, field: run.value.field } };
 	// The save checks the time again, in its own statement: an edit that raced this one is not overwritten.
-	return saveDraft(db, author, scenarioId, run.value.source, now, expectedUpdatedAt);
+	return await saveDraft(db, author, scenarioId, run.value.source, now, expectedUpdatedAt);
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbAll, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { DISPOSAL_ACTIONS, RETENTION_TRIGGERS } from '$lib/core/schema/retention';
 import { centreRetentionRule, type CentreRetentionRule } from '$lib/server/db/authoring';
 import { organisation, type Organisation } from '$lib/server/db/schema';
@@ -31,8 +31,8 @@ export const organisationSettings = z.object({
 });
 export type OrganisationSettings = z.infer<typeof organisationSettings>;
 
-export function getOrganisation(db: Db, id: string): Organisation | undefined {
-	return db.select().from(organisation).where(eq(organisation.id, id)).get();
+export async function getOrganisation(db: Db, id: string): Promise<Organisation | undefined> {
+	return await dbGet(db.select().from(organisation).where(eq(organisation.id, id)));
 }
 
 export type SettingsResult =
@@ -44,7 +44,7 @@ export type SettingsResult =
  * their values (the DPO's name and contact are personal data), except the log's own retention
  * period: shortening it lets old events be deleted sooner, so its old and new values are kept.
  */
-export function updateOrganisationSettings(db: Db, id: string, input: unknown, by: Actor, now = new Date()): SettingsResult {
+export async function updateOrganisationSettings(db: Db, id: string, input: unknown, by: Actor, now = new Date()): Promise<SettingsResult> {
 	const parsed = organisationSettings.safeParse(input);
 	if (!parsed.success) {
 		const errors: Partial<Record<keyof OrganisationSettings, string>> = {};
@@ -54,15 +54,14 @@ export function updateOrganisationSettings(db: Db, id: string, input: unknown, b
 		}
 		return { ok: false, errors };
 	}
-	return writeTransaction(db, (): SettingsResult => {
-			const before = getOrganisation(db, id);
+	return await writeTransaction(db, async (): Promise<SettingsResult> => {
+			const before = await getOrganisation(db, id);
 			if (!before) return { ok: false, errors: { name: 'This centre no longer exists.' } };
-			const updated = db
+			const updated = (await dbGet(db
 				.update(organisation)
 				.set({ ...parsed.data, updatedAt: now.toISOString() })
 				.where(eq(organisation.id, id))
-				.returning()
-				.get()!;
+				.returning()))!;
 			const changed = (Object.keys(parsed.data) as (keyof OrganisationSettings)[]).filter((key) => before[key] !== updated[key]);
 			if (changed.length > 0) {
 				const detail: Record<string, string[] | number> = { settings: changed };
@@ -70,7 +69,7 @@ export function updateOrganisationSettings(db: Db, id: string, input: unknown, b
 					detail.retentionDaysBefore = before.securityLogRetentionDays;
 					detail.retentionDaysAfter = updated.securityLogRetentionDays;
 				}
-				recordActorEvent(db, by, { type: 'settings.changed', detail }, now);
+				await recordActorEvent(db, by, { type: 'settings.changed', detail }, now);
 			}
 			return { ok: true, organisation: updated };
 		});
@@ -118,12 +117,12 @@ export type RetentionRuleResult =
 	| { ok: false; errors: Partial<Record<RuleField | 'form', string>> };
 
 /** The centre's retention rules by code: added to every new attempt workspace whose scenario lacks that code. */
-export function retentionRulesOf(db: Db, organisationId: string): CentreRetentionRule[] {
-	return db.select().from(centreRetentionRule).where(eq(centreRetentionRule.organisationId, organisationId)).orderBy(asc(centreRetentionRule.code)).all();
+export async function retentionRulesOf(db: Db, organisationId: string): Promise<CentreRetentionRule[]> {
+	return await dbAll(db.select().from(centreRetentionRule).where(eq(centreRetentionRule.organisationId, organisationId)).orderBy(asc(centreRetentionRule.code)));
 }
 
 /** Adds a rule (no id) or changes one (its id); codes are unique in the centre. */
-export function saveRetentionRule(db: Db, organisationId: string, ruleId: string | null, input: RetentionRuleInput, now = new Date()): RetentionRuleResult {
+export async function saveRetentionRule(db: Db, organisationId: string, ruleId: string | null, input: RetentionRuleInput, now = new Date()): Promise<RetentionRuleResult> {
 	const parsed = retentionRuleFields.safeParse(input);
 	if (!parsed.success) {
 		const errors: Partial<Record<RuleField, string>> = {};
@@ -133,7 +132,7 @@ export function saveRetentionRule(db: Db, organisationId: string, ruleId: string
 		}
 		return { ok: false, errors };
 	}
-	const rules = retentionRulesOf(db, organisationId);
+	const rules = await retentionRulesOf(db, organisationId);
 	if (ruleId !== null && !rules.some((r) => r.id === ruleId)) return { ok: false, errors: { form: 'That retention rule was not found: it may have been deleted.' } };
 	if (rules.some((r) => r.code === parsed.data.code && r.id !== ruleId)) {
 		return { ok: false, errors: { code: `There is already a rule with the code “${parsed.data.code}”.` } };
@@ -141,16 +140,15 @@ export function saveRetentionRule(db: Db, organisationId: string, ruleId: string
 	const values = { ...parsed.data, updatedAt: now.toISOString() };
 	const rule =
 		ruleId === null
-			? db.insert(centreRetentionRule).values({ id: crypto.randomUUID(), organisationId, ...values }).returning().get()
-			: db.update(centreRetentionRule).set(values).where(eq(centreRetentionRule.id, ruleId)).returning().get();
+			? await dbGet(db.insert(centreRetentionRule).values({ id: crypto.randomUUID(), organisationId, ...values }).returning())
+			: await dbGet(db.update(centreRetentionRule).set(values).where(eq(centreRetentionRule.id, ruleId)).returning());
 	return { ok: true, rule: rule! };
 }
 
 /** Deletes a rule; workspaces already made keep theirs. */
-export function deleteRetentionRule(db: Db, organisationId: string, ruleId: string): boolean {
-	const result = db
+export async function deleteRetentionRule(db: Db, organisationId: string, ruleId: string): Promise<boolean> {
+	const result = await dbRun(db
 		.delete(centreRetentionRule)
-		.where(and(eq(centreRetentionRule.id, ruleId), eq(centreRetentionRule.organisationId, organisationId)))
-		.run();
+		.where(and(eq(centreRetentionRule.id, ruleId), eq(centreRetentionRule.organisationId, organisationId))));
 	return result.changes > 0;
 }

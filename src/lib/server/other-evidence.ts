@@ -1,3 +1,4 @@
+import { dbRun, dbGet, dbAll } from '$lib/core/database';
 import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
@@ -171,7 +172,7 @@ const testimonyFields = (now: Date) =>
  * Records a witness's testimony for a learner. `recordedBy` is the learner themselves or an assessor
  * who assesses them (the route checks which); the assessor maps it to criteria afterwards.
  */
-export function recordTestimony(db: Db, recordedBy: string, learnerId: string, input: TestimonyInput, now = new Date()): OtherEvidenceResult<WitnessTestimony> {
+export async function recordTestimony(db: Db, recordedBy: string, learnerId: string, input: TestimonyInput, now = new Date()): Promise<OtherEvidenceResult<WitnessTestimony>> {
 	const parsed = testimonyFields(now).safeParse({ ...input, statement: typeof input.statement === 'string' ? input.statement.replace(/\r\n?/g, '\n') : input.statement });
 	if (!parsed.success) return invalid(parsed.error, 'testimony');
 	const { notRelative: _confirmed, ...fields } = parsed.data;
@@ -186,20 +187,20 @@ export function recordTestimony(db: Db, recordedBy: string, learnerId: string, i
 		recordedBy,
 		recordedAt: now.toISOString()
 	};
-	db.insert(witnessTestimony).values(row).run();
+	await dbRun(db.insert(witnessTestimony).values(row));
 	return { ok: true, value: row };
 }
 
 /** Maps a testimony to the criteria it evidences (none: not accepted as evidence). Only its learner's assessor may. */
-export function mapTestimony(db: Db, assessorId: string, testimonyId: string, criteria: unknown, now = new Date()): OtherEvidenceResult<WitnessTestimony> {
-	const existing = typeof testimonyId === 'string' && testimonyId.length <= 100 ? db.select().from(witnessTestimony).where(eq(witnessTestimony.id, testimonyId)).get() : undefined;
+export async function mapTestimony(db: Db, assessorId: string, testimonyId: string, criteria: unknown, now = new Date()): Promise<OtherEvidenceResult<WitnessTestimony>> {
+	const existing = typeof testimonyId === 'string' && testimonyId.length <= 100 ? await dbGet(db.select().from(witnessTestimony).where(eq(witnessTestimony.id, testimonyId))) : undefined;
 	if (!existing || existing.learnerId === assessorId || !assesses(db, assessorId, existing.learnerId)) {
 		return { ok: false, error: { code: 'evidence.not-found', message: 'That testimony was not found.' } };
 	}
 	const parsed = z.object({ criteria: criterionCodes }).safeParse({ criteria });
 	if (!parsed.success) return invalid(parsed.error, 'mapping');
 	const at = now.toISOString();
-	db.update(witnessTestimony).set({ criteria: parsed.data.criteria, mappedBy: assessorId, mappedAt: at }).where(eq(witnessTestimony.id, testimonyId)).run();
+	await dbRun(db.update(witnessTestimony).set({ criteria: parsed.data.criteria, mappedBy: assessorId, mappedAt: at }).where(eq(witnessTestimony.id, testimonyId)));
 	return { ok: true, value: { ...existing, criteria: parsed.data.criteria, mappedBy: assessorId, mappedAt: at } };
 }
 
@@ -221,14 +222,14 @@ const observationFields = (now: Date) =>
 	});
 
 /** An assessor's record of observing a learner they assess at work. The route checks `assesses`. */
-export function recordObservation(db: Db, assessorId: string, learnerId: string, input: ObservationInput, now = new Date()): OtherEvidenceResult<ObservationRecord> {
+export async function recordObservation(db: Db, assessorId: string, learnerId: string, input: ObservationInput, now = new Date()): Promise<OtherEvidenceResult<ObservationRecord>> {
 	if (learnerId === assessorId || !assesses(db, assessorId, learnerId)) {
 		return { ok: false, error: { code: 'evidence.not-found', message: 'That learner was not found.' } };
 	}
 	const parsed = observationFields(now).safeParse({ ...input, description: typeof input.description === 'string' ? input.description.replace(/\r\n?/g, '\n') : input.description });
 	if (!parsed.success) return invalid(parsed.error, 'observation');
 	const row: ObservationRecord = { id: crypto.randomUUID(), learnerId, assessorId, ...parsed.data, recordedAt: now.toISOString() };
-	db.insert(observationRecord).values(row).run();
+	await dbRun(db.insert(observationRecord).values(row));
 	return { ok: true, value: row };
 }
 
@@ -243,29 +244,27 @@ export interface ObservationView extends ObservationRecord {
 }
 
 /** A learner's witness testimony, newest first, with who recorded and who mapped each. */
-export function testimoniesOf(db: Db, learnerId: string): TestimonyView[] {
+export async function testimoniesOf(db: Db, learnerId: string): Promise<TestimonyView[]> {
 	const recorder = alias(user, 'recorder');
 	const mapper = alias(user, 'mapper');
-	return db
+	return (await dbAll(db
 		.select({ t: witnessTestimony, recordedByName: recorder.displayName, mappedByName: mapper.displayName })
 		.from(witnessTestimony)
 		.innerJoin(recorder, eq(recorder.id, witnessTestimony.recordedBy))
 		.leftJoin(mapper, eq(mapper.id, witnessTestimony.mappedBy))
 		.where(eq(witnessTestimony.learnerId, learnerId))
-		.orderBy(desc(witnessTestimony.witnessedOn), desc(witnessTestimony.recordedAt))
-		.all()
+		.orderBy(desc(witnessTestimony.witnessedOn), desc(witnessTestimony.recordedAt))))
 		.map((r) => ({ ...r.t, recordedByName: r.recordedByName, mappedByName: r.mappedByName ?? null }));
 }
 
 /** A learner's observation records, newest first. */
-export function observationsOf(db: Db, learnerId: string): ObservationView[] {
-	return db
+export async function observationsOf(db: Db, learnerId: string): Promise<ObservationView[]> {
+	return (await dbAll(db
 		.select({ o: observationRecord, assessorName: user.displayName })
 		.from(observationRecord)
 		.innerJoin(user, eq(user.id, observationRecord.assessorId))
 		.where(eq(observationRecord.learnerId, learnerId))
-		.orderBy(desc(observationRecord.observedOn), desc(observationRecord.recordedAt))
-		.all()
+		.orderBy(desc(observationRecord.observedOn), desc(observationRecord.recordedAt))))
 		.map((r) => ({ ...r.o, assessorName: r.assessorName }));
 }
 

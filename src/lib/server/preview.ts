@@ -7,6 +7,7 @@
  * so saving the draft again never changes a preview under way. Only the tutor who started a preview
  * can see or play it; anyone else is answered as if it did not exist.
  */
+import { dbRun, dbGet, dbAll } from '$lib/core/database';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
@@ -25,30 +26,29 @@ export const previewOwner = (tutorId: string) => `preview:${tutorId}`;
 
 const parsed = new Map<string, LoadedScenario>();
 
-function loadedOf(preview: ScenarioPreview): LoadedScenario | undefined {
+async function loadedOf(preview: ScenarioPreview): Promise<LoadedScenario | undefined> {
 	const cached = parsed.get(preview.attemptId);
 	if (cached) return cached;
-	const checked = checkSource(draftFile(preview.scenarioId), preview.source);
+	const checked = await checkSource(draftFile(preview.scenarioId), preview.source);
 	if (!checked.ok) return undefined;
 	parsed.set(preview.attemptId, checked.loaded);
 	return checked.loaded;
 }
 
 /** Starts a preview of the saved draft; refused with the draft's errors while it has any. */
-export function startPreview(db: Db, tutor: PreviewTutor, scenarioId: string, now = new Date()): AuthoringResult<AttemptView> {
-	const draft = centreDraft(db, tutor, scenarioId);
+export async function startPreview(db: Db, tutor: PreviewTutor, scenarioId: string, now = new Date()): Promise<AuthoringResult<AttemptView>> {
+	const draft = await centreDraft(db, tutor, scenarioId);
 	if (!draft) return { ok: false, error: { code: 'scenario.not-found', message: 'That scenario was not found.' } };
-	const checked = checkSource(draftFile(scenarioId), draft.draftSource);
+	const checked = await checkSource(draftFile(scenarioId), draft.draftSource);
 	if (!checked.ok) {
 		const n = checked.errors.length;
 		return { ok: false, error: { code: 'scenario.invalid', message: `The draft has ${n} problem${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} to preview it.`, errors: checked.errors } };
 	}
 	const owner = previewOwner(tutor.id);
-	const started = startAttempt(db, checked.loaded, { ownerId: owner, actor: { id: owner, name: tutor.displayName, role: 'agent' } });
+	const started = await startAttempt(db, checked.loaded, { ownerId: owner, actor: { id: owner, name: tutor.displayName, role: 'agent' } });
 	if (!started.ok) return { ok: false, error: started.error };
-	db.insert(scenarioPreview)
-		.values({ attemptId: started.value.id, tutorId: tutor.id, scenarioId, source: draft.draftSource, startedAt: now.toISOString() })
-		.run();
+	await dbRun(db.insert(scenarioPreview)
+		.values({ attemptId: started.value.id, tutorId: tutor.id, scenarioId, source: draft.draftSource, startedAt: now.toISOString() }));
 	parsed.set(started.value.id, checked.loaded);
 	return { ok: true, value: started.value };
 }
@@ -61,40 +61,38 @@ export interface OwnedPreview {
 
 /** A preview of this scenario started by this tutor, or null (another tutor's is answered the same). */
 /** `transcript`: the lines of the conversation to read (the screen's window); the whole by default. */
-export function ownedPreview(db: Db, tutorId: string, scenarioId: string, attemptId: string, options: { transcript?: TranscriptWindow } = {}): OwnedPreview | null {
-	const preview = db
+export async function ownedPreview(db: Db, tutorId: string, scenarioId: string, attemptId: string, options: { transcript?: TranscriptWindow } = {}): Promise<OwnedPreview | null> {
+	const preview = await dbGet(db
 		.select()
 		.from(scenarioPreview)
-		.where(and(eq(scenarioPreview.attemptId, attemptId), eq(scenarioPreview.tutorId, tutorId), eq(scenarioPreview.scenarioId, scenarioId)))
-		.get();
+		.where(and(eq(scenarioPreview.attemptId, attemptId), eq(scenarioPreview.tutorId, tutorId), eq(scenarioPreview.scenarioId, scenarioId))));
 	if (!preview) return null;
 	const view = getAttempt(db, attemptId, options);
-	const loaded = loadedOf(preview);
+	const loaded = await loadedOf(preview);
 	if (!view || !loaded || view.ownerId !== previewOwner(tutorId)) return null;
 	return { preview, view, loaded };
 }
 
 /** This tutor's previews of a scenario, newest first. */
-export function previewsOf(db: Db, tutorId: string, scenarioId: string): { attemptId: string; startedAt: string; status: 'in-progress' | 'ended' }[] {
-	return db
+export async function previewsOf(db: Db, tutorId: string, scenarioId: string): Promise<{ attemptId: string; startedAt: string; status: 'in-progress' | 'ended' }[]> {
+	return (await dbAll(db
 		.select()
 		.from(scenarioPreview)
 		.where(and(eq(scenarioPreview.tutorId, tutorId), eq(scenarioPreview.scenarioId, scenarioId)))
-		.orderBy(desc(scenarioPreview.startedAt))
-		.all()
+		.orderBy(desc(scenarioPreview.startedAt))))
 		.map((p) => ({ attemptId: p.attemptId, startedAt: p.startedAt, status: getAttempt(db, p.attemptId)?.status ?? 'ended' }));
 }
 
 const NOT_FOUND = { ok: false, error: { code: 'attempt.not-found', message: 'That preview was not found.' } } as const;
 
-export function applyPreviewAction(db: Db, tutorId: string, scenarioId: string, attemptId: string, action: LearnerAction, expectedActionSeq: number): Result<ActionOutcome> {
-	const owned = ownedPreview(db, tutorId, scenarioId, attemptId);
-	return owned ? applyAction(db, owned.loaded, attemptId, action, { expectedActionSeq }) : NOT_FOUND;
+export async function applyPreviewAction(db: Db, tutorId: string, scenarioId: string, attemptId: string, action: LearnerAction, expectedActionSeq: number): Promise<Result<ActionOutcome>> {
+	const owned = await ownedPreview(db, tutorId, scenarioId, attemptId);
+	return owned ? await applyAction(db, owned.loaded, attemptId, action, { expectedActionSeq }) : NOT_FOUND;
 }
 
-export function endPreview(db: Db, tutorId: string, scenarioId: string, attemptId: string): Result<AttemptResult> {
-	const owned = ownedPreview(db, tutorId, scenarioId, attemptId);
-	return owned ? endAttempt(db, owned.loaded, attemptId) : NOT_FOUND;
+export async function endPreview(db: Db, tutorId: string, scenarioId: string, attemptId: string): Promise<Result<AttemptResult>> {
+	const owned = await ownedPreview(db, tutorId, scenarioId, attemptId);
+	return owned ? await endAttempt(db, owned.loaded, attemptId) : NOT_FOUND;
 }
 
 /** Which marking points the preview's actions meet so far (a mistake not yet made counts as avoided so far). */

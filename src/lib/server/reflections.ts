@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
 import { reflection, type Reflection } from '$lib/server/db/schema';
 
@@ -98,59 +98,58 @@ function check(text: ReflectionText, rules: ((part: ReflectionPart, text: string
 }
 
 /** The learner's reflection on their attempt, if they have started one. */
-export function reflectionOf(db: Db, learnerId: string, attemptId: string): Reflection | undefined {
-	const row = db.select().from(reflection).where(eq(reflection.attemptId, attemptId)).get();
+export async function reflectionOf(db: Db, learnerId: string, attemptId: string): Promise<Reflection | undefined> {
+	const row = await dbGet(db.select().from(reflection).where(eq(reflection.attemptId, attemptId)));
 	return row && row.learnerId === learnerId ? row : undefined;
 }
 
 /** Whether the learner may write about this attempt: it is theirs and it has ended. */
-function writable(db: Db, learnerId: string, attemptId: string): ReflectionError | undefined {
-	const row = db.select({ ownerId: attempt.ownerId, status: attempt.status }).from(attempt).where(eq(attempt.id, attemptId)).get();
+async function writable(db: Db, learnerId: string, attemptId: string): Promise<ReflectionError | undefined> {
+	const row = await dbGet(db.select({ ownerId: attempt.ownerId, status: attempt.status }).from(attempt).where(eq(attempt.id, attemptId)));
 	// Another learner's attempt is "not found", never a hint that it exists.
 	if (!row || row.ownerId !== learnerId) return { code: 'attempt.not-found', message: 'That attempt was not found.' };
 	if (row.status !== 'ended') return { code: 'attempt.in-progress', message: 'Finish the attempt before you reflect on it.' };
-	const existing = reflectionOf(db, learnerId, attemptId);
+	const existing = await reflectionOf(db, learnerId, attemptId);
 	if (existing?.status === 'submitted') {
 		return { code: 'reflection.submitted', message: 'This reflection has been submitted for assessment and can no longer be changed.' };
 	}
 	return undefined;
 }
 
-function store(db: Db, learnerId: string, attemptId: string, text: ReflectionText, submit: boolean, now: Date): Reflection {
+async function store(db: Db, learnerId: string, attemptId: string, text: ReflectionText, submit: boolean, now: Date): Promise<Reflection> {
 	const at = now.toISOString();
 	const values = { ...text, status: submit ? ('submitted' as const) : ('draft' as const), updatedAt: at, submittedAt: submit ? at : null };
-	return db
+	return await dbGet(db
 		.insert(reflection)
 		.values({ attemptId, learnerId, ...values })
 		.onConflictDoUpdate({ target: reflection.attemptId, set: values })
-		.returning()
-		.get();
+		.returning());
 }
 
 /** Saves the account as a draft: any part may be empty or unfinished; only the length is limited. */
-export function saveReflectionDraft(db: Db, learnerId: string, attemptId: string, text: ReflectionText, now = new Date()): ReflectionResult {
+export async function saveReflectionDraft(db: Db, learnerId: string, attemptId: string, text: ReflectionText, now = new Date()): Promise<ReflectionResult> {
 	const fields = check(text, [tooLong]);
 	// One transaction: a submission in another tab cannot slip in between the check and the write.
-	return writeTransaction(db, (): ReflectionResult => {
-		const refused = writable(db, learnerId, attemptId);
+	return await writeTransaction(db, async (): Promise<ReflectionResult> => {
+		const refused = await writable(db, learnerId, attemptId);
 		if (refused) return { ok: false, error: refused };
 		if (Object.keys(fields).length > 0) {
 			return { ok: false, error: { code: 'reflection.invalid', message: 'Your draft was not saved: a part is too long.', fields } };
 		}
-		return { ok: true, value: store(db, learnerId, attemptId, text, false, now) };
+		return { ok: true, value: await store(db, learnerId, attemptId, text, false, now) };
 	});
 }
 
 /** Submits the account for assessment: every part written, none too long. It is read-only afterwards. */
-export function submitReflection(db: Db, learnerId: string, attemptId: string, text: ReflectionText, now = new Date()): ReflectionResult {
+export async function submitReflection(db: Db, learnerId: string, attemptId: string, text: ReflectionText, now = new Date()): Promise<ReflectionResult> {
 	const fields = check(text, [tooLong, tooShort]);
-	return writeTransaction(db, (): ReflectionResult => {
-		const refused = writable(db, learnerId, attemptId);
+	return await writeTransaction(db, async (): Promise<ReflectionResult> => {
+		const refused = await writable(db, learnerId, attemptId);
 		if (refused) return { ok: false, error: refused };
 		if (Object.keys(fields).length > 0) {
 			return { ok: false, error: { code: 'reflection.invalid', message: 'Your reflection was not submitted: every part needs writing, within the length limit.', fields } };
 		}
-		return { ok: true, value: store(db, learnerId, attemptId, text, true, now) };
+		return { ok: true, value: await store(db, learnerId, attemptId, text, true, now) };
 	});
 }
 
@@ -160,10 +159,10 @@ export function submitReflection(db: Db, learnerId: string, attemptId: string, t
  * check finds, a draft within the length limit is saved: what was typed is never lost, even if the
  * learner leaves the page to fix it later.
  */
-export function prepareReflection(db: Db, learnerId: string, attemptId: string, text: ReflectionText, now = new Date()): ReflectionResult {
+export async function prepareReflection(db: Db, learnerId: string, attemptId: string, text: ReflectionText, now = new Date()): Promise<ReflectionResult> {
 	const fields = check(text, [tooLong, tooShort]);
-	return writeTransaction(db, (): ReflectionResult => {
-		const refused = writable(db, learnerId, attemptId);
+	return await writeTransaction(db, async (): Promise<ReflectionResult> => {
+		const refused = await writable(db, learnerId, attemptId);
 		if (refused) return { ok: false, error: refused };
 		// A refused request stores nothing (what was typed goes back to the form with the refusal).
 		if (Object.keys(fields).length > 0) {
@@ -172,8 +171,8 @@ export function prepareReflection(db: Db, learnerId: string, attemptId: string, 
 				error: { code: 'reflection.invalid', message: 'Your reflection was not submitted: every part needs writing, within the length limit. What you typed is still here: finish it, or save it as a draft.', fields }
 			};
 		}
-		store(db, learnerId, attemptId, text, false, now);
-		return { ok: true, value: reflectionOf(db, learnerId, attemptId)! };
+		await store(db, learnerId, attemptId, text, false, now);
+		return { ok: true, value: (await reflectionOf(db, learnerId, attemptId))! };
 	});
 }
 
@@ -182,11 +181,11 @@ export function prepareReflection(db: Db, learnerId: string, attemptId: string, 
  * changed since (another tab saved), nothing is submitted and the learner is shown the new text to
  * confirm: they submit only what they have read.
  */
-export function confirmReflection(db: Db, learnerId: string, attemptId: string, savedAt: string, now = new Date()): ReflectionResult {
-	return writeTransaction(db, (): ReflectionResult => {
-		const refused = writable(db, learnerId, attemptId);
+export async function confirmReflection(db: Db, learnerId: string, attemptId: string, savedAt: string, now = new Date()): Promise<ReflectionResult> {
+	return await writeTransaction(db, async (): Promise<ReflectionResult> => {
+		const refused = await writable(db, learnerId, attemptId);
 		if (refused) return { ok: false, error: refused };
-		const draft = reflectionOf(db, learnerId, attemptId);
+		const draft = await reflectionOf(db, learnerId, attemptId);
 		if (!draft || draft.updatedAt !== savedAt) {
 			return { ok: false, error: { code: 'reflection.changed', message: 'Your reflection changed after you checked it (in another tab or window). Read it again, then confirm.' } };
 		}
@@ -195,7 +194,7 @@ export function confirmReflection(db: Db, learnerId: string, attemptId: string, 
 		if (Object.keys(fields).length > 0) {
 			return { ok: false, error: { code: 'reflection.invalid', message: 'Your reflection was not submitted: every part needs writing, within the length limit.', fields } };
 		}
-		return { ok: true, value: store(db, learnerId, attemptId, text, true, now) };
+		return { ok: true, value: await store(db, learnerId, attemptId, text, true, now) };
 	});
 }
 
@@ -204,9 +203,8 @@ export function confirmReflection(db: Db, learnerId: string, attemptId: string, 
  * (assessment.ts, in the same transaction as the signed decision). The text stays as it was; the
  * learner edits it as a draft and submits it again, which puts the attempt back in the queue.
  */
-export function reopenReflection(db: Db, attemptId: string, now = new Date()): void {
-	db.update(reflection)
+export async function reopenReflection(db: Db, attemptId: string, now = new Date()): Promise<void> {
+	await dbRun(db.update(reflection)
 		.set({ status: 'draft', submittedAt: null, updatedAt: now.toISOString() })
-		.where(eq(reflection.attemptId, attemptId))
-		.run();
+		.where(eq(reflection.attemptId, attemptId)));
 }

@@ -1,7 +1,8 @@
+import { forEachInOrder } from '$lib/core/in-order';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import { openDatabase } from '$lib/core/database';
+import { dbGet, openDatabase } from '$lib/core/database';
 import { startAttempt } from '$lib/sim/runtime';
 import { user } from '$lib/server/db/schema';
 import { parseCsv } from './csv';
@@ -12,19 +13,19 @@ import { currentVersionOf, loadScenarioVersion, syncBuiltInScenarios } from './s
 
 const ORG = DEMO_ORGANISATION_ID;
 
-function idOf(db: Db, email: string): string {
-	return db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+async function idOf(db: Db, email: string): Promise<string> {
+	return (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
 }
 
 /** Plays the spouse-caller scenario's dialogue choices and ends the attempt. */
-function play(db: Db, learnerId: string, choices: string[], end = true): string {
-	const started = startLearnerAttempt(db, learnerId, 'spouse-caller');
+async function play(db: Db, learnerId: string, choices: string[], end = true): Promise<string> {
+	const started = await startLearnerAttempt(db, learnerId, 'spouse-caller');
 	if (!started.ok) throw new Error(started.error.message);
-	choices.forEach((choiceId, i) => {
-		const applied = applyLearnerAction(db, learnerId, started.value.id, { kind: 'choice', choiceId }, i + 1);
+	await forEachInOrder(choices, async (choiceId, i) => {
+		const applied = await applyLearnerAction(db, learnerId, started.value.id, { kind: 'choice', choiceId }, i + 1);
 		if (!applied.ok) throw new Error(applied.error.message);
 	});
-	if (end && !endLearnerAttempt(db, learnerId, started.value.id).ok) throw new Error('not ended');
+	if (end && !(await endLearnerAttempt(db, learnerId, started.value.id)).ok) throw new Error('not ended');
 	return started.value.id;
 }
 
@@ -33,37 +34,37 @@ describe('cohort results', () => {
 	beforeAll(async () => {
 		db = openDatabase(':memory:');
 		await seedDemoData(db);
-		syncBuiltInScenarios(db);
-		const amira = idOf(db, 'learner@custodian.test');
-		const tomas = idOf(db, 'learner2@custodian.test');
-		const ola = idOf(db, 'learner3@custodian.test');
+		await syncBuiltInScenarios(db);
+		const amira = await idOf(db, 'learner@custodian.test');
+		const tomas = await idOf(db, 'learner2@custodian.test');
+		const ola = await idOf(db, 'learner3@custodian.test');
 		// Amira discloses the balance after "security" twice; Tomás declines without checking and sees the call through.
-		play(db, amira, ['ask-his-security', 'security-passed-give-balance']);
-		play(db, amira, ['read-out-to-check', 'give-balance']);
-		play(db, tomas, ['refuse-straight-away', 'empathise-and-explain', 'explain-authority-route', 'explain-address-needs-daniel', 'goodbye']);
+		await play(db, amira, ['ask-his-security', 'security-passed-give-balance']);
+		await play(db, amira, ['read-out-to-check', 'give-balance']);
+		await play(db, tomas, ['refuse-straight-away', 'empathise-and-explain', 'explain-authority-route', 'explain-address-needs-daniel', 'goodbye']);
 		// Not counted: an attempt still in progress, another cohort's learner, and a tutor's preview.
-		play(db, tomas, ['bring-up-account'], false);
-		play(db, ola, ['read-out-to-check', 'give-balance']);
-		const preview = startAttempt(db, loadScenarioVersion(currentVersionOf(db, 'spouse-caller')!), { ownerId: `preview:${idOf(db, 'tutor@custodian.test')}` });
+		await play(db, tomas, ['bring-up-account'], false);
+		await play(db, ola, ['read-out-to-check', 'give-balance']);
+		const preview = await startAttempt(db, loadScenarioVersion((await currentVersionOf(db, 'spouse-caller'))!), { ownerId: `preview:${await idOf(db, 'tutor@custodian.test')}` });
 		if (!preview.ok) throw new Error('preview');
 	});
 
-	it('counts only the ended attempts of the cohort’s own learners', () => {
-		const results = cohortResults(db, ORG, 'demo-cohort-january')!;
+	it('counts only the ended attempts of the cohort’s own learners', async () => {
+		const results = (await cohortResults(db, ORG, 'demo-cohort-january'))!;
 		expect(results.attempts).toBe(3);
 		const spouse = results.scenarios.find((s) => s.scenarioId === 'spouse-caller')!;
-		expect(spouse).toMatchObject({ attempts: 3, learners: 2, assigned: true, title: currentVersionOf(db, 'spouse-caller')!.title });
+		expect(spouse).toMatchObject({ attempts: 3, learners: 2, assigned: true, title: (await currentVersionOf(db, 'spouse-caller'))!.title });
 		// Both of Amira's attempts disclosed the balance: a critical miss fails them.
 		expect(spouse.passed).toBeLessThanOrEqual(1);
 		const critical = spouse.points.find((p) => p.id === 'no-account-information-disclosed')!;
 		expect(critical).toMatchObject({ critical: true, attempts: 3, met: 1, metRate: 33.3 });
 		// Assigned scenarios nobody has tried yet are listed with no figures.
 		expect(results.scenarios.find((s) => s.scenarioId === 'new-customer-signup')).toMatchObject({ attempts: 0, meanScore: null, points: [] });
-		expect(cohortResults(db, ORG, 'demo-cohort-march')!.attempts).toBe(1);
+		expect((await cohortResults(db, ORG, 'demo-cohort-march'))!.attempts).toBe(1);
 	});
 
-	it('puts the most-missed points first and shows what the attempts that missed a point did differently', () => {
-		const results = cohortResults(db, ORG, 'demo-cohort-january')!;
+	it('puts the most-missed points first and shows what the attempts that missed a point did differently', async () => {
+		const results = (await cohortResults(db, ORG, 'demo-cohort-january'))!;
 		expect(results.mostMissed[0]!.missed).toBeGreaterThanOrEqual(results.mostMissed.at(-1)!.missed);
 		// Nothing less missed than the disclosure (missed twice) outranks it.
 		expect(results.mostMissed.every((p) => p.missed >= 2)).toBe(true);
@@ -80,19 +81,19 @@ describe('cohort results', () => {
 		expect(spouse.mistakes.find((m) => m.pointId === 'call-logged')).toMatchObject({ missed: 3, met: 0, actions: [] });
 	});
 
-	it('lists per criterion the learners who have it evidenced', () => {
-		const results = cohortResults(db, ORG, 'demo-cohort-january')!;
+	it('lists per criterion the learners who have it evidenced', async () => {
+		const results = (await cohortResults(db, ORG, 'demo-cohort-january'))!;
 		expect(results.criteria.length).toBeGreaterThan(0);
 		for (const c of results.criteria) for (const l of c.learners) expect(['Amira Khan', 'Tomás Ó Briain']).toContain(l.displayName);
 	});
 
-	it('answers another centre’s or an unknown cohort with nothing', () => {
-		expect(cohortResults(db, 'another-centre', 'demo-cohort-january')).toBeUndefined();
-		expect(cohortResults(db, ORG, 'no-such-cohort')).toBeUndefined();
+	it('answers another centre’s or an unknown cohort with nothing', async () => {
+		expect(await cohortResults(db, 'another-centre', 'demo-cohort-january')).toBeUndefined();
+		expect(await cohortResults(db, ORG, 'no-such-cohort')).toBeUndefined();
 	});
 
-	it('exports a CSV with a row per scenario, per marking point and per criterion that reads back', () => {
-		const results = cohortResults(db, ORG, 'demo-cohort-january')!;
+	it('exports a CSV with a row per scenario, per marking point and per criterion that reads back', async () => {
+		const results = (await cohortResults(db, ORG, 'demo-cohort-january'))!;
 		const parsed = parseCsv(resultsCsv(results));
 		if (!parsed.ok) throw new Error(parsed.message);
 		const [header, ...rows] = parsed.rows.map((r) => r.cells);
@@ -104,8 +105,8 @@ describe('cohort results', () => {
 		expect(rows.find((r) => r[2] === 'no-account-information-disclosed')?.slice(5, 8)).toEqual(['3', '1', '33.3']);
 	});
 
-	it('never reports a score without the verdict, the pass mark and the reason beside it', () => {
-		const results = cohortResults(db, ORG, 'demo-cohort-january')!;
+	it('never reports a score without the verdict, the pass mark and the reason beside it', async () => {
+		const results = (await cohortResults(db, ORG, 'demo-cohort-january'))!;
 		const spouse = results.scenarios.find((s) => s.scenarioId === 'spouse-caller')!;
 		expect(spouse.passMarks).toEqual([spouse.verdicts[0]!.passMark]);
 		expect(spouse.notPassedCritical + spouse.notPassedScore).toBe(spouse.attempts - spouse.passed);

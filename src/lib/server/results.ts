@@ -1,3 +1,5 @@
+import { mapInOrder } from '$lib/core/in-order';
+import { dbAll } from '$lib/core/database';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { CRITERIA } from '$lib/criteria';
@@ -84,12 +86,12 @@ export interface CohortResults {
 
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10);
 
-function choiceLabels(db: Db, scenarioId: string, version: string, cache: Map<string, Map<string, string>>): Map<string, string> {
+async function choiceLabels(db: Db, scenarioId: string, version: string, cache: Map<string, Map<string, string>>): Promise<Map<string, string>> {
 	const key = `${scenarioId}@${version}`;
 	const cached = cache.get(key);
 	if (cached) return cached;
 	const labels = new Map<string, string>();
-	const row = findScenarioVersion(db, key);
+	const row = await findScenarioVersion(db, key);
 	if (row) {
 		for (const node of loadScenarioVersion(row).scenario.dialogue.nodes) {
 			for (const choice of node.choices ?? []) if (!labels.has(choice.id)) labels.set(choice.id, choice.label);
@@ -103,34 +105,32 @@ function operationLabel(name: string): string {
 	return (CORE_OPERATIONS as Record<string, { label: string } | undefined>)[name]?.label ?? name;
 }
 
-export function cohortResults(db: Db, organisationId: string, cohortId: string): CohortResults | undefined {
-	const found = findCohort(db, organisationId, cohortId);
+export async function cohortResults(db: Db, organisationId: string, cohortId: string): Promise<CohortResults | undefined> {
+	const found = await findCohort(db, organisationId, cohortId);
 	if (!found) return undefined;
-	const learners = db
+	const learners = await dbAll(db
 		.select({ id: user.id, displayName: user.displayName })
 		.from(cohortMember)
 		.innerJoin(user, eq(user.id, cohortMember.userId))
 		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.role, 'learner')))
-		.orderBy(user.displayName)
-		.all();
+		.orderBy(user.displayName));
 	const ids = learners.map((l) => l.id);
-	const ended = ids.length === 0 ? [] : db.select().from(attempt).where(and(inArray(attempt.ownerId, ids), eq(attempt.status, 'ended'))).all();
+	const ended = ids.length === 0 ? [] : await dbAll(db.select().from(attempt).where(and(inArray(attempt.ownerId, ids), eq(attempt.status, 'ended'))));
 	const attempts = ended.filter((a) => a.result !== null && !a.ownerId.startsWith('preview:'));
 	const actions = new Map<string, { kind: 'choice' | 'core'; name: string }[]>();
 	if (attempts.length > 0) {
-		const rows = db
+		const rows = await dbAll(db
 			.select({ attemptId: attemptAction.attemptId, seq: attemptAction.seq, kind: attemptAction.kind, name: attemptAction.name })
 			.from(attemptAction)
 			.where(inArray(attemptAction.attemptId, attempts.map((a) => a.id)))
-			.orderBy(attemptAction.attemptId, attemptAction.seq)
-			.all();
+			.orderBy(attemptAction.attemptId, attemptAction.seq));
 		for (const row of rows) actions.set(row.attemptId, [...(actions.get(row.attemptId) ?? []), { kind: row.kind, name: row.name }]);
 	}
 
-	const assignments = assignmentsOfCohort(db, cohortId);
+	const assignments = await assignmentsOfCohort(db, cohortId);
 	const scenarioIds = [...new Set([...assignments.map((a) => a.scenarioId), ...attempts.map((a) => a.scenarioId)])];
 	const labelCache = new Map<string, Map<string, string>>();
-	const scenarios = scenarioIds.map((scenarioId): ScenarioFigures => {
+	const scenarios = await mapInOrder(scenarioIds, async (scenarioId): Promise<ScenarioFigures> => {
 		const mine = attempts.filter((a) => a.scenarioId === scenarioId);
 		const assigned = assignments.find((a) => a.scenarioId === scenarioId);
 		const pointOrder: string[] = [];
@@ -166,19 +166,18 @@ export function cohortResults(db: Db, organisationId: string, cohortId: string):
 			});
 		const notPassedCritical = mine.filter((a) => a.result!.criticalMisses.length > 0).length;
 
-		const stepsOf = (a: (typeof mine)[number]) => {
-			const labels = choiceLabels(db, a.scenarioId, a.scenarioVersion, labelCache);
+		const stepsOf = async (a: (typeof mine)[number]) => {
+			const labels = await choiceLabels(db, a.scenarioId, a.scenarioVersion, labelCache);
 			return (actions.get(a.id) ?? []).map((s) => ({ kind: s.kind, label: s.kind === 'choice' ? (labels.get(s.name) ?? s.name) : operationLabel(s.name) }));
 		};
-		const mistakes = pointOrder
-			.map((pointId): MistakePath | null => {
+		const mistakes = (await mapInOrder(pointOrder, async (pointId): Promise<MistakePath | null> => {
 				const missedIn = mine.filter((a) => a.result!.points.some((p) => p.id === pointId && !p.met));
 				if (missedIn.length === 0) return null;
 				const metIn = mine.filter((a) => a.result!.points.some((p) => p.id === pointId && p.met));
 				const tally = new Map<string, ActionFrequency>();
-				const count = (list: typeof mine, field: 'inMissed' | 'inMet') => {
+				const count = async (list: typeof mine, field: 'inMissed' | 'inMet') => {
 					for (const a of list) {
-						for (const step of new Map(stepsOf(a).map((s) => [`${s.kind}:${s.label}`, s])).values()) {
+						for (const step of new Map((await stepsOf(a)).map((s) => [`${s.kind}:${s.label}`, s])).values()) {
 							const key = `${step.kind}:${step.label}`;
 							const entry = tally.get(key) ?? { label: step.label, kind: step.kind, inMissed: 0, inMet: 0 };
 							entry[field] += 1;
@@ -186,8 +185,8 @@ export function cohortResults(db: Db, organisationId: string, cohortId: string):
 						}
 					}
 				};
-				count(missedIn, 'inMissed');
-				count(metIn, 'inMet');
+				await count(missedIn, 'inMissed');
+				await count(metIn, 'inMet');
 				const share = (n: number, of: number) => (of === 0 ? 0 : n / of);
 				// With no attempt that met the point there is nothing to compare with: no action is singled out.
 				const distinctive = metIn.length === 0 ? [] : [...tally.values()]
@@ -196,7 +195,7 @@ export function cohortResults(db: Db, organisationId: string, cohortId: string):
 					.slice(0, 5);
 				const sequences = new Map<string, { labels: string[]; attempts: number }>();
 				for (const a of missedIn) {
-					const labels = stepsOf(a).filter((s) => s.kind === 'choice').map((s) => s.label);
+					const labels = (await stepsOf(a)).filter((s) => s.kind === 'choice').map((s) => s.label);
 					const key = JSON.stringify(labels);
 					sequences.set(key, { labels, attempts: (sequences.get(key)?.attempts ?? 0) + 1 });
 				}
@@ -209,13 +208,13 @@ export function cohortResults(db: Db, organisationId: string, cohortId: string):
 					actions: distinctive,
 					commonChoices: common && common.labels.length > 0 ? common : null
 				};
-			})
+			}))
 			.filter((m): m is MistakePath => m !== null)
 			.sort((x, y) => y.missed - x.missed);
 
 		return {
 			scenarioId,
-			title: assigned?.title ?? scenarioTitle(db, scenarioId),
+			title: assigned?.title ?? await scenarioTitle(db, scenarioId),
 			assigned: assigned !== undefined,
 			dueOn: assigned?.dueOn ?? null,
 			attempts: mine.length,
@@ -326,13 +325,12 @@ export function resultsCsv(results: CohortResults): string {
 }
 
 /** The cohorts' result counts for the results index: ended attempts per cohort. */
-export function endedAttemptCount(db: Db, cohortId: string): number {
-	const ids = db
+export async function endedAttemptCount(db: Db, cohortId: string): Promise<number> {
+	const ids = (await dbAll(db
 		.select({ id: cohortMember.userId })
 		.from(cohortMember)
-		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.role, 'learner')))
-		.all()
+		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.role, 'learner')))))
 		.map((r) => r.id);
 	if (ids.length === 0) return 0;
-	return db.select({ id: attempt.id }).from(attempt).where(and(inArray(attempt.ownerId, ids), eq(attempt.status, 'ended'))).all().length;
+	return (await dbAll(db.select({ id: attempt.id }).from(attempt).where(and(inArray(attempt.ownerId, ids), eq(attempt.status, 'ended'))))).length;
 }

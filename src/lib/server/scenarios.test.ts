@@ -18,37 +18,37 @@ function copyOfLibrary(): string {
 }
 
 describe('the scenario library', () => {
-	it('publishes every built-in scenario once, and again only when its content changes', () => {
-		const db = createServerTestDb();
+	it('publishes every built-in scenario once, and again only when its content changes', async () => {
+		const db = await createServerTestDb();
 		const dir = copyOfLibrary();
-		const first = syncBuiltInScenarios(db, dir);
+		const first = await syncBuiltInScenarios(db, dir);
 		expect(first.errors).toEqual([]);
 		expect(first.published.length).toBeGreaterThanOrEqual(2);
-		expect(syncBuiltInScenarios(db, dir).published).toEqual([]);
+		expect((await syncBuiltInScenarios(db, dir)).published).toEqual([]);
 
-		const before = currentVersionOf(db, 'spouse-caller')!;
+		const before = (await currentVersionOf(db, 'spouse-caller'))!;
 		const file = join(dir, 'spouse-caller.yaml');
 		writeFileSync(file, readFileSync(file, 'utf8').replace(/^title: .*$/m, 'title: "The spouse caller (revised)"'));
-		const again = syncBuiltInScenarios(db, dir);
+		const again = await syncBuiltInScenarios(db, dir);
 		expect(again.published).toHaveLength(1);
-		const after = currentVersionOf(db, 'spouse-caller')!;
+		const after = (await currentVersionOf(db, 'spouse-caller'))!;
 		expect(after.id).not.toBe(before.id);
 		expect(after.title).toBe('The spouse caller (revised)');
 		// the old version stays, for the attempts pinned to it
-		const old = findScenarioVersion(db, before.id)!;
+		const old = (await findScenarioVersion(db, before.id))!;
 		expect(old.current).toBe(false);
 		expect(loadScenarioVersion(old).scenario.title).not.toBe('The spouse caller (revised)');
-		expect(currentScenarios(db).filter((s) => s.scenarioId === 'spouse-caller')).toHaveLength(1);
+		expect((await currentScenarios(db)).filter((s) => s.scenarioId === 'spouse-caller')).toHaveLength(1);
 	});
 
-	it('does not publish a broken file and keeps its last good version current', () => {
-		const db = createServerTestDb();
+	it('does not publish a broken file and keeps its last good version current', async () => {
+		const db = await createServerTestDb();
 		const dir = copyOfLibrary();
-		syncBuiltInScenarios(db, dir);
-		const good = currentVersionOf(db, 'spouse-caller')!;
+		await syncBuiltInScenarios(db, dir);
+		const good = (await currentVersionOf(db, 'spouse-caller'))!;
 		writeFileSync(join(dir, 'spouse-caller.yaml'), 'id: spouse-caller\ntitle: [unclosed');
-		const result = syncBuiltInScenarios(db, dir);
+		const result = await syncBuiltInScenarios(db, dir);
 		expect(result.errors.length).toBeGreaterThan(0);
-		expect(currentVersionOf(db, 'spouse-caller')?.id).toBe(good.id);
+		expect((await currentVersionOf(db, 'spouse-caller'))?.id).toBe(good.id);
 	});
 });

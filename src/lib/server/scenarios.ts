@@ -1,7 +1,8 @@
+import { filterInOrder } from '$lib/core/in-order';
 import { and, eq, notExists } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { loadScenarios, parseScenario, type LoadedScenario, type ScenarioError } from '$lib/sim/scenario-check';
 import { checkSeed } from '$lib/sim/seeding';
 import { centreScenario, scenarioArchive } from '$lib/server/db/authoring';
@@ -18,34 +19,33 @@ export function scenariosDir(): string {
  * Centre scenarios (written in the app) are never touched: a file whose id is a centre scenario's
  * is reported and not published, so one id never has two current versions.
  */
-export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Date()): { published: string[]; errors: ScenarioError[] } {
+export async function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Date()): Promise<{ published: string[]; errors: ScenarioError[] }> {
 	const loaded = loadScenarios(dir);
 	const errors = [...loaded.errors];
 	// Only files whose records the core accepts are published: an attempt on them can always start.
-	const centreIds = new Set(db.select({ id: centreScenario.scenarioId }).from(centreScenario).all().map((r) => r.id));
-	const scenarios = loaded.scenarios.filter((scenario) => {
+	const centreIds = new Set((await dbAll(db.select({ id: centreScenario.scenarioId }).from(centreScenario))).map((r) => r.id));
+	const scenarios = await filterInOrder(loaded.scenarios, async (scenario) => {
 		if (centreIds.has(scenario.scenario.id)) {
 			errors.push({ file: scenario.file, path: 'id', message: `"${scenario.scenario.id}" is already the id of a scenario written in the app: rename the file and its id` });
 			return false;
 		}
-		const seeded = checkSeed(scenario);
+		const seeded = await checkSeed(scenario);
 		errors.push(...seeded.errors);
 		return seeded.errors.length === 0;
 	});
 	const published: string[] = [];
-	writeTransaction(db, () => {
+	await writeTransaction(db, async () => {
 			for (const loaded of scenarios) {
 				const id = `${loaded.scenario.id}@${loaded.version}`;
-				const existing = db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(eq(scenarioVersion.id, id)).get();
-				db.update(scenarioVersion)
+				const existing = await dbGet(db.select({ id: scenarioVersion.id }).from(scenarioVersion).where(eq(scenarioVersion.id, id)));
+				await dbRun(db.update(scenarioVersion)
 					.set({ current: false })
-					.where(and(eq(scenarioVersion.scenarioId, loaded.scenario.id), eq(scenarioVersion.origin, 'built-in')))
-					.run();
+					.where(and(eq(scenarioVersion.scenarioId, loaded.scenario.id), eq(scenarioVersion.origin, 'built-in'))));
 				if (existing) {
-					db.update(scenarioVersion).set({ current: true }).where(eq(scenarioVersion.id, id)).run();
+					await dbRun(db.update(scenarioVersion).set({ current: true }).where(eq(scenarioVersion.id, id)));
 					continue;
 				}
-				db.insert(scenarioVersion)
+				await dbRun(db.insert(scenarioVersion)
 					.values({
 						id,
 						scenarioId: loaded.scenario.id,
@@ -58,8 +58,7 @@ export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Dat
 						origin: 'built-in',
 						publishedAt: now.toISOString(),
 						current: true
-					})
-					.run();
+					}));
 				published.push(id);
 			}
 		});
@@ -67,31 +66,29 @@ export function syncBuiltInScenarios(db: Db, dir = scenariosDir(), now = new Dat
 }
 
 /** The scenarios learners can start now: the current version of each that is not archived. */
-export function currentScenarios(db: Db): ScenarioVersion[] {
+export async function currentScenarios(db: Db): Promise<ScenarioVersion[]> {
 	const archived = db.select({ id: scenarioArchive.scenarioId }).from(scenarioArchive).where(eq(scenarioArchive.scenarioId, scenarioVersion.scenarioId));
-	return db
+	return await dbAll(db
 		.select()
 		.from(scenarioVersion)
 		.where(and(eq(scenarioVersion.current, true), notExists(archived)))
-		.orderBy(scenarioVersion.title)
-		.all();
+		.orderBy(scenarioVersion.title));
 }
 
 /** An archived scenario has left learners' lists; its versions and attempts stay. */
-export function isArchived(db: Db, scenarioId: string): boolean {
-	return db.select({ id: scenarioArchive.scenarioId }).from(scenarioArchive).where(eq(scenarioArchive.scenarioId, scenarioId)).get() !== undefined;
+export async function isArchived(db: Db, scenarioId: string): Promise<boolean> {
+	return await dbGet(db.select({ id: scenarioArchive.scenarioId }).from(scenarioArchive).where(eq(scenarioArchive.scenarioId, scenarioId))) !== undefined;
 }
 
-export function findScenarioVersion(db: Db, versionId: string): ScenarioVersion | undefined {
-	return db.select().from(scenarioVersion).where(eq(scenarioVersion.id, versionId)).get();
+export async function findScenarioVersion(db: Db, versionId: string): Promise<ScenarioVersion | undefined> {
+	return await dbGet(db.select().from(scenarioVersion).where(eq(scenarioVersion.id, versionId)));
 }
 
-export function currentVersionOf(db: Db, scenarioId: string): ScenarioVersion | undefined {
-	return db
+export async function currentVersionOf(db: Db, scenarioId: string): Promise<ScenarioVersion | undefined> {
+	return await dbGet(db
 		.select()
 		.from(scenarioVersion)
-		.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.current, true)))
-		.get();
+		.where(and(eq(scenarioVersion.scenarioId, scenarioId), eq(scenarioVersion.current, true))));
 }
 
 const parsed = new Map<string, LoadedScenario>();

@@ -14,41 +14,41 @@ const ATTEMPT_URL = 'http://localhost/learn/attempts/x';
 const SEARCH: LearnerAction = { kind: 'core', operation: 'searchCustomers', input: { name: 'Hughes', postcode: 'NN15', purposeCode: 'supply-and-billing' } };
 
 async function centre() {
-	const db = createServerTestDb();
-	syncBuiltInScenarios(db);
+	const db = await createServerTestDb();
+	await syncBuiltInScenarios(db);
 	const learner = await createUser(db, { organisationId: 'centre-1', email: 'l@example.org', displayName: 'L', password: 'a long enough password', roles: ['learner'] });
 	return { db, learner: learner.id };
 }
 
 /** A learner's spouse-caller attempt: the account brought up, then `searches` searches. */
-function learnerAttempt(db: Db, learnerId: string, searches: number): string {
-	const started = startLearnerAttempt(db, learnerId, 'spouse-caller');
+async function learnerAttempt(db: Db, learnerId: string, searches: number): Promise<string> {
+	const started = await startLearnerAttempt(db, learnerId, 'spouse-caller');
 	if (!started.ok) throw new Error(started.error.message);
 	const id = started.value.id;
 	let seq = started.value.nextActionSeq;
-	const act = (action: LearnerAction) => {
-		const applied = applyLearnerAction(db, learnerId, id, action, seq++);
+	const act = async (action: LearnerAction) => {
+		const applied = await applyLearnerAction(db, learnerId, id, action, seq++);
 		if (!applied.ok) throw new Error(applied.error.message);
 	};
-	act({ kind: 'choice', choiceId: 'bring-up-account' });
-	for (let n = 0; n < searches; n++) act(SEARCH);
+	await act({ kind: 'choice', choiceId: 'bring-up-account' });
+	for (let n = 0; n < searches; n++) await act(SEARCH);
 	return id;
 }
 
 /** The screen's data as the attempt page's load builds it for this URL. */
-function learnerScreen(db: Db, learnerId: string, attemptId: string, url: string) {
-	const owned = ownedAttempt(db, learnerId, attemptId, { transcript: screenTranscript(new URL(url)) })!;
-	return simulationScreen(db, owned, owned.version.title, new URL(url));
+async function learnerScreen(db: Db, learnerId: string, attemptId: string, url: string) {
+	const owned = (await ownedAttempt(db, learnerId, attemptId, { transcript: screenTranscript(new URL(url)) }))!;
+	return await simulationScreen(db, owned, owned.version.title, new URL(url));
 }
 
 describe('the simulation screen’s transcript', () => {
 	it(`shows a long conversation’s last ${SCREEN_TRANSCRIPT_LINES} lines and counts the earlier ones`, async () => {
 		const { db, learner } = await centre();
-		const id = learnerAttempt(db, learner, SCREEN_TRANSCRIPT_LINES + 20);
-		const whole = ownedAttempt(db, learner, id)!.view.transcript;
+		const id = await learnerAttempt(db, learner, SCREEN_TRANSCRIPT_LINES + 20);
+		const whole = (await ownedAttempt(db, learner, id))!.view.transcript;
 		expect(whole.length).toBeGreaterThan(SCREEN_TRANSCRIPT_LINES);
 
-		const screen = learnerScreen(db, learner, id, ATTEMPT_URL);
+		const screen = await learnerScreen(db, learner, id, ATTEMPT_URL);
 		expect(screen.attempt.transcript).toEqual(whole.slice(-SCREEN_TRANSCRIPT_LINES));
 		expect(screen.attempt.earlierLines).toBe(whole.length - SCREEN_TRANSCRIPT_LINES);
 		expect(screen.attempt.transcript[0]!.seq).toBe(screen.attempt.earlierLines + 1);
@@ -56,20 +56,20 @@ describe('the simulation screen’s transcript', () => {
 
 	it('shows the whole conversation on ?transcript=all, with no earlier lines left out', async () => {
 		const { db, learner } = await centre();
-		const id = learnerAttempt(db, learner, SCREEN_TRANSCRIPT_LINES + 20);
-		const whole = ownedAttempt(db, learner, id)!.view.transcript;
+		const id = await learnerAttempt(db, learner, SCREEN_TRANSCRIPT_LINES + 20);
+		const whole = (await ownedAttempt(db, learner, id))!.view.transcript;
 
-		const screen = learnerScreen(db, learner, id, `${ATTEMPT_URL}?transcript=all&panel=search`);
+		const screen = await learnerScreen(db, learner, id, `${ATTEMPT_URL}?transcript=all&panel=search`);
 		expect(screen.attempt.transcript).toEqual(whole);
 		expect(screen.attempt.earlierLines).toBe(0);
 	});
 
 	it('shows a short conversation whole, with no link to earlier lines', async () => {
 		const { db, learner } = await centre();
-		const id = learnerAttempt(db, learner, 3);
-		const whole = ownedAttempt(db, learner, id)!.view.transcript;
+		const id = await learnerAttempt(db, learner, 3);
+		const whole = (await ownedAttempt(db, learner, id))!.view.transcript;
 
-		const screen = learnerScreen(db, learner, id, ATTEMPT_URL);
+		const screen = await learnerScreen(db, learner, id, ATTEMPT_URL);
 		expect(screen.attempt.transcript).toEqual(whole);
 		expect(screen.attempt.transcript.length).toBeLessThan(SCREEN_TRANSCRIPT_LINES);
 		expect(screen.attempt.earlierLines).toBe(0);
@@ -79,26 +79,26 @@ describe('the simulation screen’s transcript', () => {
 		const { db } = await centre();
 		const made = await createUser(db, { organisationId: 'centre-1', email: 't@example.org', displayName: 'T', password: 'a long enough password', roles: ['tutor'] });
 		const tutor: PreviewTutor = { id: made.id, organisationId: 'centre-1', displayName: 'T' };
-		const copied = duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'spouse-caller-gas', title: 'A spouse calls about the gas account' });
+		const copied = await duplicateScenario(db, tutor, 'spouse-caller', { scenarioId: 'spouse-caller-gas', title: 'A spouse calls about the gas account' });
 		if (!copied.ok) throw new Error(copied.error.message);
-		const started = startPreview(db, tutor, 'spouse-caller-gas');
+		const started = await startPreview(db, tutor, 'spouse-caller-gas');
 		if (!started.ok) throw new Error(started.error.message);
 		const id = started.value.id;
 		let seq = started.value.nextActionSeq;
-		const act = (action: LearnerAction) => {
-			const applied = applyPreviewAction(db, tutor.id, 'spouse-caller-gas', id, action, seq++);
+		const act = async (action: LearnerAction) => {
+			const applied = await applyPreviewAction(db, tutor.id, 'spouse-caller-gas', id, action, seq++);
 			if (!applied.ok) throw new Error(applied.error.message);
 		};
-		act({ kind: 'choice', choiceId: 'bring-up-account' });
-		for (let n = 0; n < SCREEN_TRANSCRIPT_LINES + 5; n++) act(SEARCH);
-		const owned = ownedPreview(db, tutor.id, 'spouse-caller-gas', id)!;
+		await act({ kind: 'choice', choiceId: 'bring-up-account' });
+		for (let n = 0; n < SCREEN_TRANSCRIPT_LINES + 5; n++) await act(SEARCH);
+		const owned = (await ownedPreview(db, tutor.id, 'spouse-caller-gas', id))!;
 		const whole = owned.view.transcript;
 
-		const windowed = simulationScreen(db, owned, 'Draft', new URL(`http://localhost/author/scenarios/spouse-caller-gas/preview/${id}`));
+		const windowed = await simulationScreen(db, owned, 'Draft', new URL(`http://localhost/author/scenarios/spouse-caller-gas/preview/${id}`));
 		expect(windowed.attempt.transcript).toEqual(whole.slice(-SCREEN_TRANSCRIPT_LINES));
 		expect(windowed.attempt.earlierLines).toBe(whole.length - SCREEN_TRANSCRIPT_LINES);
 
-		const all = simulationScreen(db, owned, 'Draft', new URL(`http://localhost/author/scenarios/spouse-caller-gas/preview/${id}?transcript=all`));
+		const all = await simulationScreen(db, owned, 'Draft', new URL(`http://localhost/author/scenarios/spouse-caller-gas/preview/${id}?transcript=all`));
 		expect(all.attempt.transcript).toEqual(whole);
 		expect(all.attempt.earlierLines).toBe(0);
 	});

@@ -19,7 +19,7 @@ import { screenTranscript } from './attempts';
 
 export interface SimulationTarget {
 	/** Applies the action through the runtime, after the page's own ownership check. */
-	apply(action: LearnerAction, expectedActionSeq: number): Result<ActionOutcome>;
+	apply(action: LearnerAction, expectedActionSeq: number): Promise<Result<ActionOutcome>>;
 	/** The 404 message for an attempt the user may not see. */
 	notFound: string;
 	/** "attempt" or "preview", as the user knows it. */
@@ -32,9 +32,9 @@ export interface SimulationTarget {
  * learner's route reads only that window; a view read whole (a preview's) is cut to it here, so a
  * tutor sees the screen a learner would.
  */
-export function simulationScreen(db: Db, owned: { view: AttemptView; loaded: LoadedScenario }, title: string, url: URL) {
+export async function simulationScreen(db: Db, owned: { view: AttemptView; loaded: LoadedScenario }, title: string, url: URL) {
 	const view = inWindow(owned.view, screenTranscript(url));
-	return deskScreen(db, view, owned.loaded, { title, historyField: url.searchParams.get('history') });
+	return await deskScreen(db, view, owned.loaded, { title, historyField: url.searchParams.get('history') });
 }
 
 /** The view with at most the window's lines of its transcript, the lines left out counted in earlierLines. */
@@ -67,7 +67,7 @@ export async function chooseReply(request: Request, target: SimulationTarget) {
 	const choiceId = text(form, 'choiceId', { max: 200 });
 	if (seq === undefined) return fail(400, { kind: 'choice', message: OUT_OF_DATE } satisfies DeskResult);
 	if (choiceId === '') return fail(400, { kind: 'choice', message: 'Choose one of the replies.' } satisfies DeskResult);
-	const result = target.apply({ kind: 'choice', choiceId }, seq);
+	const result = await target.apply({ kind: 'choice', choiceId }, seq);
 	if (!result.ok) return refused(target, result.error, { kind: 'choice' });
 	return { kind: 'choice', replayed: result.value.replayed } satisfies DeskResult;
 }
@@ -84,7 +84,7 @@ export async function submitDeskForm(request: Request, target: SimulationTarget)
 	if (seq === undefined) return fail(400, { kind: 'op', formId, values, message: OUT_OF_DATE } satisfies DeskResult);
 	if (problems.length > 0) return fail(400, { kind: 'op', formId, values, problems } satisfies DeskResult);
 
-	const result = target.apply({ kind: 'core', operation: operation.name, input }, seq);
+	const result = await target.apply({ kind: 'core', operation: operation.name, input }, seq);
 	if (!result.ok) return refused(target, result.error, { kind: 'op', formId, values });
 	const outcome = result.value;
 	const said = outcome.transcript.find((line) => line.kind === 'system')?.text;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import { openDatabase } from '$lib/core/database';
+import { dbGet, dbAll, dbRun, openDatabase } from '$lib/core/database';
 import { cohortMember } from '$lib/server/db/cohorts';
 import { organisation, securityEvent, user } from '$lib/server/db/schema';
 import { createServerTestDb } from '$lib/server/testing';
@@ -26,8 +26,8 @@ const cheapHash = async (password: string) => `test:${password}`;
 /** The administrator acting, as the security log names them. */
 const by = { id: 'administrator-1', address: '198.51.100.200', routeId: '/(guarded)/admin/users/new', requestId: null };
 
-function idOf(db: Db, email: string): string {
-	return db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+async function idOf(db: Db, email: string): Promise<string> {
+	return (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
 }
 
 describe('user administration', () => {
@@ -36,7 +36,7 @@ describe('user administration', () => {
 	beforeEach(async () => {
 		db = openDatabase(':memory:');
 		await seedDemoData(db);
-		admin = idOf(db, 'admin@custodian.test');
+		admin = await idOf(db, 'admin@custodian.test');
 	});
 
 	it('makes readable one-time passwords from the CSPRNG, never the same twice', () => {
@@ -54,12 +54,12 @@ describe('user administration', () => {
 		if (!made.ok) throw new Error(made.error.message);
 		expect(made.value.user).toMatchObject({ email: 'nia.evans@example.org', displayName: 'Nia Evans', mustChangePassword: true, active: true });
 		expect(made.value.user.passwordHash).not.toContain(made.value.oneTimePassword);
-		expect(rolesOf(db, made.value.user.id).sort()).toEqual(['learner', 'tutor']);
+		expect((await rolesOf(db, made.value.user.id)).sort()).toEqual(['learner', 'tutor']);
 		const login = await logIn(db, { email: 'nia.evans@example.org', password: made.value.oneTimePassword }, { address: '198.51.100.7', routeId: '/login', requestId: null });
 		expect(login.ok && login.user.mustChangePassword).toBe(true);
 		const changed = await changePassword(db, made.value.user.id, { currentPassword: made.value.oneTimePassword, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' }, { address: '198.51.100.7', routeId: '/(guarded)/account/password', requestId: null });
 		expect(changed.ok).toBe(true);
-		expect(db.select().from(user).where(eq(user.id, made.value.user.id)).get()!.mustChangePassword).toBe(false);
+		expect((await dbGet(db.select().from(user).where(eq(user.id, made.value.user.id))))!.mustChangePassword).toBe(false);
 	});
 
 	it('refuses a bad email, a missing name, no roles, an unknown role and an email already in use, naming each field', async () => {
@@ -70,7 +70,7 @@ describe('user administration', () => {
 		expect(unknownRole).toMatchObject({ ok: false, error: { code: 'invalid', field: 'roles', message: 'Choose roles from the list.' }, errors: { roles: 'Choose roles from the list.' } });
 		const taken = await createUserAccount(db, ORG, { displayName: 'Amira again', email: 'LEARNER@custodian.test', roles: ['learner'] }, by);
 		expect(taken).toMatchObject({ ok: false, error: { code: 'user.email-taken', field: 'email' }, errors: { email: 'There is already an account with this email address.' } });
-		expect(db.select().from(user).where(eq(user.email, 'x@example.org')).get()).toBeUndefined();
+		expect(await dbGet(db.select().from(user).where(eq(user.email, 'x@example.org')))).toBeUndefined();
 	});
 
 	it('ends every session of a deactivated user at once and refuses their log-in; reactivating lets them log in again', async () => {
@@ -78,22 +78,22 @@ describe('user administration', () => {
 		if (!made.ok) throw new Error(made.error.message);
 		const id = made.value.user.id;
 		const token = generateSessionToken();
-		createSession(db, token, id);
-		expect(validateSessionToken(db, token).user?.id).toBe(id);
-		expect(setUserActive(db, ORG, { id: admin }, id, false).ok).toBe(true);
-		expect(validateSessionToken(db, token).user).toBeNull();
+		await createSession(db, token, id);
+		expect((await validateSessionToken(db, token)).user?.id).toBe(id);
+		expect((await setUserActive(db, ORG, { id: admin }, id, false)).ok).toBe(true);
+		expect((await validateSessionToken(db, token)).user).toBeNull();
 		const refused = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword }, { address: '198.51.100.8', routeId: '/login', requestId: null });
 		expect(refused.ok).toBe(false);
-		expect(setUserActive(db, ORG, { id: admin }, id, true).ok).toBe(true);
+		expect((await setUserActive(db, ORG, { id: admin }, id, true)).ok).toBe(true);
 		const back = await logIn(db, { email: 'leaving@example.org', password: made.value.oneTimePassword }, { address: '198.51.100.8', routeId: '/login', requestId: null });
 		expect(back.ok).toBe(true);
 	});
 
-	it('never lets an administrator deactivate themselves or remove their own admin role', () => {
-		expect(setUserActive(db, ORG, { id: admin }, admin, false)).toMatchObject({ ok: false, error: { code: 'user.self' } });
-		expect(setUserRoles(db, ORG, { id: admin }, admin, ['learner'])).toMatchObject({ ok: false, error: { code: 'user.self' } });
+	it('never lets an administrator deactivate themselves or remove their own admin role', async () => {
+		expect(await setUserActive(db, ORG, { id: admin }, admin, false)).toMatchObject({ ok: false, error: { code: 'user.self' } });
+		expect(await setUserRoles(db, ORG, { id: admin }, admin, ['learner'])).toMatchObject({ ok: false, error: { code: 'user.self' } });
 		// Adding roles to oneself is fine.
-		expect(setUserRoles(db, ORG, { id: admin }, admin, ['admin', 'tutor']).ok).toBe(true);
+		expect((await setUserRoles(db, ORG, { id: admin }, admin, ['admin', 'tutor'])).ok).toBe(true);
 	});
 
 	it('keeps the last active administrator', async () => {
@@ -101,28 +101,28 @@ describe('user administration', () => {
 		if (!second.ok) throw new Error(second.error.message);
 		const other = second.value.user.id;
 		// Two admins: the first may remove the second's admin role.
-		expect(setUserRoles(db, ORG, { id: admin }, other, ['tutor']).ok).toBe(true);
-		expect(setUserRoles(db, ORG, { id: admin }, other, ['admin']).ok).toBe(true);
+		expect((await setUserRoles(db, ORG, { id: admin }, other, ['tutor'])).ok).toBe(true);
+		expect((await setUserRoles(db, ORG, { id: admin }, other, ['admin'])).ok).toBe(true);
 		// The second deactivates the first; now the second is the last active admin and nobody may take that away.
-		expect(setUserActive(db, ORG, { id: other }, admin, false).ok).toBe(true);
-		expect(setUserRoles(db, ORG, { id: admin }, other, ['tutor'])).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
-		expect(setUserActive(db, ORG, { id: admin }, other, false)).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
+		expect((await setUserActive(db, ORG, { id: other }, admin, false)).ok).toBe(true);
+		expect(await setUserRoles(db, ORG, { id: admin }, other, ['tutor'])).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
+		expect(await setUserActive(db, ORG, { id: admin }, other, false)).toMatchObject({ ok: false, error: { code: 'user.last-admin' } });
 	});
 
-	it('answers a user of another centre like a missing one', () => {
-		const amira = idOf(db, 'learner@custodian.test');
-		expect(setUserActive(db, 'another-centre', { id: admin }, amira, false)).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
-		expect(setUserRoles(db, 'another-centre', { id: admin }, amira, ['admin'])).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
-		expect(listUsers(db, 'another-centre')).toEqual([]);
+	it('answers a user of another centre like a missing one', async () => {
+		const amira = await idOf(db, 'learner@custodian.test');
+		expect(await setUserActive(db, 'another-centre', { id: admin }, amira, false)).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(await setUserRoles(db, 'another-centre', { id: admin }, amira, ['admin'])).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(await listUsers(db, 'another-centre')).toEqual([]);
 	});
 
 	it('resets a user to a new one-time password, ending their sessions', async () => {
-		const amira = idOf(db, 'learner@custodian.test');
+		const amira = await idOf(db, 'learner@custodian.test');
 		const token = generateSessionToken();
-		createSession(db, token, amira);
+		await createSession(db, token, amira);
 		const reset = await resetToOneTimePassword(db, ORG, amira, by);
 		if (!reset.ok) throw new Error(reset.error.message);
-		expect(validateSessionToken(db, token).user).toBeNull();
+		expect((await validateSessionToken(db, token)).user).toBeNull();
 		const login = await logIn(db, { email: 'learner@custodian.test', password: reset.value.oneTimePassword }, { address: '198.51.100.9', routeId: '/login', requestId: null });
 		expect(login.ok && login.user.mustChangePassword).toBe(true);
 	});
@@ -134,19 +134,19 @@ describe('the security events of user administration', () => {
 	beforeEach(async () => {
 		db = openDatabase(':memory:');
 		await seedDemoData(db);
-		admin = { id: idOf(db, 'admin@custodian.test'), address: '203.0.113.40', routeId: '/(guarded)/admin/users/[userId]', requestId: 'request-7' };
+		admin = { id: await idOf(db, 'admin@custodian.test'), address: '203.0.113.40', routeId: '/(guarded)/admin/users/[userId]', requestId: 'request-7' };
 	});
-	const events = () => db.select().from(securityEvent).all();
+	const events = async () => await dbAll(db.select().from(securityEvent));
 
 	it('records each change to an account with its subject, the administrator and where they acted from', async () => {
 		const made = await createUserAccount(db, ORG, { displayName: 'Nia Evans', email: 'nia@example.org', roles: ['tutor', 'learner'] }, admin);
 		if (!made.ok) throw new Error(made.error.message);
 		const nia = made.value.user.id;
-		expect(setUserRoles(db, ORG, admin, nia, ['learner', 'assessor']).ok).toBe(true);
-		expect(setUserActive(db, ORG, admin, nia, false).ok).toBe(true);
-		expect(setUserActive(db, ORG, admin, nia, true).ok).toBe(true);
+		expect((await setUserRoles(db, ORG, admin, nia, ['learner', 'assessor'])).ok).toBe(true);
+		expect((await setUserActive(db, ORG, admin, nia, false)).ok).toBe(true);
+		expect((await setUserActive(db, ORG, admin, nia, true)).ok).toBe(true);
 		const where = { actorId: admin.id, userId: nia, address: '203.0.113.40', routeId: '/(guarded)/admin/users/[userId]', requestId: 'request-7' };
-		expect(events().map(({ type, detail, actorId, userId, address, routeId, requestId }) => ({ type, detail, actorId, userId, address, routeId, requestId }))).toEqual([
+		expect((await events()).map(({ type, detail, actorId, userId, address, routeId, requestId }) => ({ type, detail, actorId, userId, address, routeId, requestId }))).toEqual([
 			{ type: 'account.created', detail: { roles: ['learner', 'tutor'] }, ...where },
 			{ type: 'one-time-password.issued', detail: { source: 'created' }, ...where },
 			{ type: 'roles.changed', detail: { before: ['learner', 'tutor'], after: ['learner', 'assessor'] }, ...where },
@@ -156,25 +156,25 @@ describe('the security events of user administration', () => {
 	});
 
 	it('records nothing when nothing changed or the change was refused', async () => {
-		const amira = idOf(db, 'learner@custodian.test');
-		expect(setUserRoles(db, ORG, admin, amira, ['learner']).ok).toBe(true);
-		expect(setUserActive(db, ORG, admin, amira, true).ok).toBe(true);
-		expect(setUserRoles(db, ORG, admin, admin.id, ['tutor']).ok).toBe(false);
-		expect(setUserActive(db, ORG, admin, admin.id, false).ok).toBe(false);
-		expect(setUserRoles(db, 'another-centre', admin, amira, ['admin']).ok).toBe(false);
+		const amira = await idOf(db, 'learner@custodian.test');
+		expect((await setUserRoles(db, ORG, admin, amira, ['learner'])).ok).toBe(true);
+		expect((await setUserActive(db, ORG, admin, amira, true)).ok).toBe(true);
+		expect((await setUserRoles(db, ORG, admin, admin.id, ['tutor'])).ok).toBe(false);
+		expect((await setUserActive(db, ORG, admin, admin.id, false)).ok).toBe(false);
+		expect((await setUserRoles(db, 'another-centre', admin, amira, ['admin'])).ok).toBe(false);
 		expect((await createUserAccount(db, ORG, { displayName: 'Amira again', email: 'learner@custodian.test', roles: ['learner'] }, admin)).ok).toBe(false);
-		expect(events()).toEqual([]);
+		expect(await events()).toEqual([]);
 	});
 
 	it('records every imported account as created by the administrator, with no name, email or password in the log', async () => {
 		const report = await importLearners(db, ORG, 'email,name\nrhys@example.org,Rhys Jones\nbad,Bad Row\n', admin, { hash: cheapHash });
 		expect(report.imported).toHaveLength(1);
-		const rhys = idOf(db, 'rhys@example.org');
-		expect(events().map((e) => [e.type, e.userId, e.actorId, e.detail])).toEqual([
+		const rhys = await idOf(db, 'rhys@example.org');
+		expect((await events()).map((e) => [e.type, e.userId, e.actorId, e.detail])).toEqual([
 			['account.created', rhys, admin.id, { roles: ['learner'], source: 'import' }],
 			['one-time-password.issued', rhys, admin.id, { source: 'import' }]
 		]);
-		const logged = JSON.stringify(events());
+		const logged = JSON.stringify(await events());
 		expect(logged).not.toContain('Rhys');
 		expect(logged).not.toContain('rhys@example.org');
 		expect(logged).not.toContain(report.imported[0]!.oneTimePassword);
@@ -219,10 +219,10 @@ describe('importing learners from CSV', () => {
 		expect(report.problems[2]!.message).toMatch(/already an account/);
 		expect(report.problems[3]!.message).toMatch(/no active cohort/);
 		expect(report.problems[4]!.message).toMatch(/name is missing/);
-		const nia = db.select().from(user).where(eq(user.email, 'nia@example.org')).get()!;
+		const nia = (await dbGet(db.select().from(user).where(eq(user.email, 'nia@example.org'))))!;
 		expect(nia.mustChangePassword).toBe(true);
-		expect(rolesOf(db, nia.id)).toEqual(['learner']);
-		expect(db.select().from(cohortMember).where(eq(cohortMember.userId, nia.id)).get()?.cohortId).toBe('demo-cohort-january');
+		expect(await rolesOf(db, nia.id)).toEqual(['learner']);
+		expect((await dbGet(db.select().from(cohortMember).where(eq(cohortMember.userId, nia.id))))?.cohortId).toBe('demo-cohort-january');
 	});
 
 	it('imports nothing from a file with no header, a quote never closed or too many rows, and says why', async () => {
@@ -266,19 +266,19 @@ describe('an administrator changes a user’s name and email', () => {
 	let rhian: string;
 	const other = { id: 'centre-2', name: 'Elsewhere College', updatedAt: new Date(0).toISOString() };
 	beforeEach(async () => {
-		db = createServerTestDb();
-		db.insert(organisation).values(other).run();
+		db = await createServerTestDb();
+		await dbRun(db.insert(organisation).values(other));
 		admin = (await createUser(db, { organisationId: 'centre-1', email: 'admin@example.org', displayName: 'Ada Admin', password: 'x', roles: ['admin'] })).id;
 		rhian = (await createUser(db, { organisationId: 'centre-1', email: 'rhian@example.org', displayName: 'Rhian Jones', password: 'x', roles: ['learner'] })).id;
 		await createUser(db, { organisationId: 'centre-2', email: 'taken.elsewhere@example.org', displayName: 'Elsewhere Person', password: 'x', roles: ['learner'] });
 	});
 	const actor = () => ({ id: admin, address: '198.51.100.200', routeId: '/(guarded)/admin/users/[userId]', requestId: null });
 
-	it('saves both, stores the email lower-cased and logs what changed with the administrator as actor', () => {
-		const result = updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: '  Rhian Prys-Jones ', email: ' Rhian.PJ@Example.org ' });
+	it('saves both, stores the email lower-cased and logs what changed with the administrator as actor', async () => {
+		const result = await updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: '  Rhian Prys-Jones ', email: ' Rhian.PJ@Example.org ' });
 		expect(result).toMatchObject({ ok: true, value: { displayName: 'Rhian Prys-Jones', email: 'rhian.pj@example.org' } });
-		expect(db.select().from(user).where(eq(user.id, rhian)).get()).toMatchObject({ displayName: 'Rhian Prys-Jones', email: 'rhian.pj@example.org' });
-		const events = db.select().from(securityEvent).all().filter((e) => e.type === 'account.updated');
+		expect(await dbGet(db.select().from(user).where(eq(user.id, rhian)))).toMatchObject({ displayName: 'Rhian Prys-Jones', email: 'rhian.pj@example.org' });
+		const events = (await dbAll(db.select().from(securityEvent))).filter((e) => e.type === 'account.updated');
 		expect(events).toHaveLength(1);
 		expect(events[0]).toMatchObject({
 			userId: rhian,
@@ -289,32 +289,32 @@ describe('an administrator changes a user’s name and email', () => {
 		});
 	});
 
-	it('logs only the name when only the name changed, and nothing when nothing changed', () => {
-		updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian Jones-Evans', email: 'RHIAN@example.org' });
-		updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian Jones-Evans', email: 'rhian@example.org' });
-		const events = db.select().from(securityEvent).all().filter((e) => e.type === 'account.updated');
+	it('logs only the name when only the name changed, and nothing when nothing changed', async () => {
+		await updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian Jones-Evans', email: 'RHIAN@example.org' });
+		await updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian Jones-Evans', email: 'rhian@example.org' });
+		const events = (await dbAll(db.select().from(securityEvent))).filter((e) => e.type === 'account.updated');
 		expect(events.map((e) => e.detail)).toEqual([{ fields: ['displayName'] }]);
 	});
 
-	it('refuses an empty name, a text that is not an email, and an email another account has in any case, naming the field', () => {
-		expect(updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: '   ', email: 'not an email' })).toMatchObject({
+	it('refuses an empty name, a text that is not an email, and an email another account has in any case, naming the field', async () => {
+		expect(await updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: '   ', email: 'not an email' })).toMatchObject({
 			ok: false,
 			errors: { displayName: 'Enter the person’s name.', email: 'Enter an email address like name@example.org.' }
 		});
-		expect(updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian', email: 'ADMIN@example.org' })).toMatchObject({
+		expect(await updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian', email: 'ADMIN@example.org' })).toMatchObject({
 			ok: false,
 			errors: { email: 'There is already an account with this email address.' }
 		});
 		// Emails are unique across the installation: another centre's account holds it too.
-		expect(updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian', email: 'Taken.Elsewhere@example.org' })).toMatchObject({ ok: false, errors: { email: expect.any(String) } });
-		expect(db.select().from(user).where(eq(user.id, rhian)).get()).toMatchObject({ displayName: 'Rhian Jones', email: 'rhian@example.org' });
-		expect(db.select().from(securityEvent).all().filter((e) => e.type === 'account.updated')).toEqual([]);
+		expect(await updateUserAccount(db, 'centre-1', actor(), rhian, { displayName: 'Rhian', email: 'Taken.Elsewhere@example.org' })).toMatchObject({ ok: false, errors: { email: expect.any(String) } });
+		expect(await dbGet(db.select().from(user).where(eq(user.id, rhian)))).toMatchObject({ displayName: 'Rhian Jones', email: 'rhian@example.org' });
+		expect((await dbAll(db.select().from(securityEvent))).filter((e) => e.type === 'account.updated')).toEqual([]);
 	});
 
-	it('answers another centre’s user like a missing one, and changes nothing of theirs', () => {
-		const elsewhere = db.select().from(user).where(eq(user.email, 'taken.elsewhere@example.org')).get()!;
-		expect(updateUserAccount(db, 'centre-1', actor(), elsewhere.id, { displayName: 'Changed', email: 'changed@example.org' })).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
-		expect(updateUserAccount(db, 'centre-1', actor(), 'no-such-user', { displayName: 'Changed', email: 'changed@example.org' })).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
-		expect(db.select().from(user).where(eq(user.id, elsewhere.id)).get()).toMatchObject({ displayName: 'Elsewhere Person', email: 'taken.elsewhere@example.org' });
+	it('answers another centre’s user like a missing one, and changes nothing of theirs', async () => {
+		const elsewhere = (await dbGet(db.select().from(user).where(eq(user.email, 'taken.elsewhere@example.org'))))!;
+		expect(await updateUserAccount(db, 'centre-1', actor(), elsewhere.id, { displayName: 'Changed', email: 'changed@example.org' })).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(await updateUserAccount(db, 'centre-1', actor(), 'no-such-user', { displayName: 'Changed', email: 'changed@example.org' })).toMatchObject({ ok: false, error: { code: 'user.not-found' } });
+		expect(await dbGet(db.select().from(user).where(eq(user.id, elsewhere.id)))).toMatchObject({ displayName: 'Elsewhere Person', email: 'taken.elsewhere@example.org' });
 	});
 });

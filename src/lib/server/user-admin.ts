@@ -1,6 +1,7 @@
+import { mapInOrder } from '$lib/core/in-order';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import type { CoreError } from '$lib/core/result';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { ROLES, user, userRole, type Role, type User } from '$lib/server/db/schema';
@@ -35,8 +36,8 @@ const NOT_FOUND = failure('user.not-found', 'That user was not found.');
 export type AdminActor = { id: string } & Partial<RequestContext>;
 
 /** Logged with every one-time password issued (never the password itself), inside the write that issues it. */
-function recordIssued(db: Db, by: AdminActor, userId: string, source: 'created' | 'reset' | 'import', now: Date): void {
-	recordSecurityEvent(
+async function recordIssued(db: Db, by: AdminActor, userId: string, source: 'created' | 'reset' | 'import', now: Date): Promise<void> {
+	await recordSecurityEvent(
 		db,
 		{ type: 'one-time-password.issued', userId, actorId: by.id, address: by.address, routeId: by.routeId, requestId: by.requestId, detail: { source } },
 		now
@@ -79,10 +80,10 @@ const roles = z
 	.min(1, 'Choose at least one role.')
 	.max(ROLES.length, 'Choose roles from the list.');
 
-function rolesByUser(db: Db, ids: string[]): Map<string, Role[]> {
+async function rolesByUser(db: Db, ids: string[]): Promise<Map<string, Role[]>> {
 	const map = new Map<string, Role[]>();
 	if (ids.length === 0) return map;
-	for (const row of db.select().from(userRole).where(inArray(userRole.userId, ids)).all()) {
+	for (const row of await dbAll(db.select().from(userRole).where(inArray(userRole.userId, ids)))) {
 		map.set(row.userId, [...(map.get(row.userId) ?? []), row.role]);
 	}
 	for (const [id, list] of map) map.set(id, ROLES.filter((r) => list.includes(r)));
@@ -90,9 +91,9 @@ function rolesByUser(db: Db, ids: string[]): Map<string, Role[]> {
 }
 
 /** The centre's users by name, each with their roles in the usual order. */
-export function listUsers(db: Db, organisationId: string): UserListEntry[] {
-	const rows = db.select().from(user).where(eq(user.organisationId, organisationId)).orderBy(asc(user.displayName)).all();
-	const roleMap = rolesByUser(db, rows.map((r) => r.id));
+export async function listUsers(db: Db, organisationId: string): Promise<UserListEntry[]> {
+	const rows = await dbAll(db.select().from(user).where(eq(user.organisationId, organisationId)).orderBy(asc(user.displayName)));
+	const roleMap = await rolesByUser(db, rows.map((r) => r.id));
 	return rows.map((row) => ({
 		id: row.id,
 		email: row.email,
@@ -105,24 +106,23 @@ export function listUsers(db: Db, organisationId: string): UserListEntry[] {
 	}));
 }
 
-export function findCentreUser(db: Db, organisationId: string, userId: string): UserListEntry | undefined {
-	return listUsers(db, organisationId).find((u) => u.id === userId);
+export async function findCentreUser(db: Db, organisationId: string, userId: string): Promise<UserListEntry | undefined> {
+	return (await listUsers(db, organisationId)).find((u) => u.id === userId);
 }
 
 /** The active cohorts a user is in, with the role they have there. */
-export function cohortsOfUser(db: Db, userId: string): { id: string; name: string; role: string }[] {
-	return db
+export async function cohortsOfUser(db: Db, userId: string): Promise<{ id: string; name: string; role: string }[]> {
+	return await dbAll(db
 		.select({ id: cohort.id, name: cohort.name, role: cohortMember.role })
 		.from(cohortMember)
 		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
 		.where(and(eq(cohortMember.userId, userId), isNull(cohort.archivedAt)))
-		.orderBy(asc(cohort.name))
-		.all();
+		.orderBy(asc(cohort.name)));
 }
 
-function emailTaken(db: Db, address: string): boolean {
+async function emailTaken(db: Db, address: string): Promise<boolean> {
 	// Emails are unique across the installation (the log-in page does not ask for a centre).
-	return db.select({ id: user.id }).from(user).where(eq(user.email, normaliseEmail(address))).get() !== undefined;
+	return await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, normaliseEmail(address)))) !== undefined;
 }
 
 export interface NewAccount {
@@ -149,7 +149,7 @@ export async function createUserAccount(
 		return { ok: false, error: { code: 'invalid', field, message: message! }, errors };
 	}
 	const address = normaliseEmail(parsed.data.email);
-	if (emailTaken(db, address)) return failure('user.email-taken', 'There is already an account with this email address.', 'email');
+	if (await emailTaken(db, address)) return failure('user.email-taken', 'There is already an account with this email address.', 'email');
 	const oneTimePassword = generateOneTimePassword();
 	const passwordHash = await hashPassword(oneTimePassword);
 	const row: User = {
@@ -167,11 +167,11 @@ export async function createUserAccount(
 		createdAt: now.toISOString()
 	};
 	try {
-		writeTransaction(db, () => {
-				db.insert(user).values(row).run();
-				for (const role of new Set(parsed.data.roles)) db.insert(userRole).values({ userId: row.id, role }).run();
-				recordActorEvent(db, by, { type: 'account.created', userId: row.id, detail: { roles: ROLES.filter((r) => parsed.data.roles.includes(r)) } }, now);
-				recordIssued(db, by, row.id, 'created', now);
+		await writeTransaction(db, async () => {
+				await dbRun(db.insert(user).values(row));
+				for (const role of new Set(parsed.data.roles)) await dbRun(db.insert(userRole).values({ userId: row.id, role }));
+				await recordActorEvent(db, by, { type: 'account.created', userId: row.id, detail: { roles: ROLES.filter((r) => parsed.data.roles.includes(r)) } }, now);
+				await recordIssued(db, by, row.id, 'created', now);
 			});
 	} catch (error) {
 		// Another administrator made the same account while the password was being hashed.
@@ -192,27 +192,25 @@ export async function resetToOneTimePassword(
 	by: AdminActor,
 	now = new Date()
 ): Promise<AdminResult<{ oneTimePassword: string }>> {
-	if (!findCentreUser(db, organisationId, userId)) return NOT_FOUND;
+	if (!await findCentreUser(db, organisationId, userId)) return NOT_FOUND;
 	const oneTimePassword = generateOneTimePassword();
 	const passwordHash = await hashPassword(oneTimePassword);
-	writeTransaction(db, () => {
-			db.update(user)
+	await writeTransaction(db, async () => {
+			await dbRun(db.update(user)
 				.set({ passwordHash, mustChangePassword: true, oneTimePasswordExpiresAt: oneTimePasswordExpiry(now.getTime()) })
-				.where(eq(user.id, userId))
-				.run();
-			invalidateUserSessions(db, userId);
-			recordIssued(db, by, userId, 'reset', now);
+				.where(eq(user.id, userId)));
+			await invalidateUserSessions(db, userId);
+			await recordIssued(db, by, userId, 'reset', now);
 		});
 	return { ok: true, value: { oneTimePassword } };
 }
 
-function activeAdminIds(db: Db, organisationId: string): string[] {
-	return db
+async function activeAdminIds(db: Db, organisationId: string): Promise<string[]> {
+	return (await dbAll(db
 		.select({ id: user.id })
 		.from(user)
 		.innerJoin(userRole, and(eq(userRole.userId, user.id), eq(userRole.role, 'admin')))
-		.where(and(eq(user.organisationId, organisationId), eq(user.active, true)))
-		.all()
+		.where(and(eq(user.organisationId, organisationId), eq(user.active, true)))))
 		.map((r) => r.id);
 }
 
@@ -221,40 +219,40 @@ function activeAdminIds(db: Db, organisationId: string): string[] {
  * validateSessionToken refuses an inactive user's session anyway). An administrator cannot
  * deactivate themselves, and the centre's last active administrator stays.
  */
-export function setUserActive(db: Db, organisationId: string, by: AdminActor, userId: string, active: boolean): AdminResult<UserListEntry> {
-	return writeTransaction(db, (): AdminResult<UserListEntry> => {
-			const target = findCentreUser(db, organisationId, userId);
+export async function setUserActive(db: Db, organisationId: string, by: AdminActor, userId: string, active: boolean): Promise<AdminResult<UserListEntry>> {
+	return await writeTransaction(db, async (): Promise<AdminResult<UserListEntry>> => {
+			const target = await findCentreUser(db, organisationId, userId);
 			if (!target) return NOT_FOUND;
 			if (!active) {
 				if (userId === by.id) return failure('user.self', 'You cannot deactivate your own account: ask another administrator.');
-				const admins = activeAdminIds(db, organisationId);
+				const admins = await activeAdminIds(db, organisationId);
 				if (admins.length === 1 && admins[0] === userId) return failure('user.last-admin', 'This is the centre’s only active administrator: give another user the admin role first.');
 			}
-			db.update(user).set({ active }).where(eq(user.id, userId)).run();
-			if (!active) invalidateUserSessions(db, userId);
+			await dbRun(db.update(user).set({ active }).where(eq(user.id, userId)));
+			if (!active) await invalidateUserSessions(db, userId);
 			// Asking again for the state an account is already in changes nothing, and logs nothing.
-			if (target.active !== active) recordActorEvent(db, by, { type: active ? 'account.reactivated' : 'account.deactivated', userId });
+			if (target.active !== active) await recordActorEvent(db, by, { type: active ? 'account.reactivated' : 'account.deactivated', userId });
 			return { ok: true, value: { ...target, active } };
 		});
 }
 
 /** Replaces a user's roles. An administrator keeps their own admin role; the last active admin stays. */
-export function setUserRoles(db: Db, organisationId: string, by: AdminActor, userId: string, input: string[]): AdminResult<UserListEntry> {
+export async function setUserRoles(db: Db, organisationId: string, by: AdminActor, userId: string, input: string[]): Promise<AdminResult<UserListEntry>> {
 	const parsed = roles.safeParse(input);
 	if (!parsed.success) return failure('invalid', parsed.error.issues[0]!.message, 'roles');
 	const next = ROLES.filter((r) => parsed.data.includes(r));
-	return writeTransaction(db, (): AdminResult<UserListEntry> => {
-			const target = findCentreUser(db, organisationId, userId);
+	return await writeTransaction(db, async (): Promise<AdminResult<UserListEntry>> => {
+			const target = await findCentreUser(db, organisationId, userId);
 			if (!target) return NOT_FOUND;
 			const losesAdmin = target.roles.includes('admin') && !next.includes('admin');
 			if (losesAdmin && userId === by.id) return failure('user.self', 'You cannot remove your own admin role: ask another administrator.', 'roles');
 			if (losesAdmin && target.active) {
-				const admins = activeAdminIds(db, organisationId);
+				const admins = await activeAdminIds(db, organisationId);
 				if (admins.length === 1 && admins[0] === userId) return failure('user.last-admin', 'This is the centre’s only active administrator: give another user the admin role first.', 'roles');
 			}
-			db.delete(userRole).where(eq(userRole.userId, userId)).run();
-			for (const role of next) db.insert(userRole).values({ userId, role }).run();
-			if (target.roles.join() !== next.join()) recordActorEvent(db, by, { type: 'roles.changed', userId, detail: { before: target.roles, after: next } });
+			await dbRun(db.delete(userRole).where(eq(userRole.userId, userId)));
+			for (const role of next) await dbRun(db.insert(userRole).values({ userId, role }));
+			if (target.roles.join() !== next.join()) await recordActorEvent(db, by, { type: 'roles.changed', userId, detail: { before: target.roles, after: next } });
 			return { ok: true, value: { ...target, roles: next } };
 		});
 }
@@ -266,13 +264,13 @@ const accountFields = z.object({ displayName, email });
  * case; the change is logged as `account.updated` with the fields changed and the email before and
  * after (the name is not repeated in the log), and the administrator as actor.
  */
-export function updateUserAccount(
+export async function updateUserAccount(
 	db: Db,
 	organisationId: string,
 	by: AdminActor,
 	userId: string,
 	input: { displayName: string; email: string }
-): AdminResult<UserListEntry> {
+): Promise<AdminResult<UserListEntry>> {
 	const parsed = accountFields.safeParse(input);
 	if (!parsed.success) {
 		const errors: Partial<Record<string, string>> = {};
@@ -281,18 +279,18 @@ export function updateUserAccount(
 		return { ok: false, error: { code: 'invalid', field, message: message! }, errors };
 	}
 	const next = { displayName: parsed.data.displayName, email: normaliseEmail(parsed.data.email) };
-	return writeTransaction(db, (): AdminResult<UserListEntry> => {
-			const target = findCentreUser(db, organisationId, userId);
+	return await writeTransaction(db, async (): Promise<AdminResult<UserListEntry>> => {
+			const target = await findCentreUser(db, organisationId, userId);
 			if (!target) return NOT_FOUND;
-			const other = db.select({ id: user.id }).from(user).where(eq(user.email, next.email)).get();
+			const other = await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, next.email)));
 			if (other && other.id !== userId) return failure('user.email-taken', 'There is already an account with this email address.', 'email');
 			const fields = (['displayName', 'email'] as const).filter((f) => target[f] !== next[f]);
 			// Saving the form unchanged changes nothing, and logs nothing.
 			if (fields.length === 0) return { ok: true, value: target };
-			db.update(user).set(next).where(eq(user.id, userId)).run();
+			await dbRun(db.update(user).set(next).where(eq(user.id, userId)));
 			const detail: Record<string, string | string[]> = { fields: [...fields] };
 			if (fields.includes('email')) Object.assign(detail, { emailBefore: target.email, emailAfter: next.email });
-			recordActorEvent(db, by, { type: 'account.updated', userId, detail });
+			await recordActorEvent(db, by, { type: 'account.updated', userId, detail });
 			return { ok: true, value: { ...target, ...next } };
 		});
 }
@@ -341,11 +339,10 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 	if (data.length === 0) return fileProblem('The file has a header row but no learners.');
 	if (data.length > IMPORT_MAX_ROWS) return { rows: data.length, imported: [], problems: [{ row: 0, column: 'file', message: `The file has ${data.length} learners; import at most ${IMPORT_MAX_ROWS} at a time.` }] };
 
-	const cohorts = db
+	const cohorts = await dbAll(db
 		.select({ id: cohort.id, name: cohort.name })
 		.from(cohort)
-		.where(and(eq(cohort.organisationId, organisationId), isNull(cohort.archivedAt)))
-		.all();
+		.where(and(eq(cohort.organisationId, organisationId), isNull(cohort.archivedAt))));
 	const problems: ImportProblem[] = [];
 	const good: { row: number; email: string; displayName: string; cohort?: { id: string; name: string } }[] = [];
 	const firstRowOf = new Map<string, number>();
@@ -363,7 +360,7 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 			rowProblems.push({ row: line, column: 'email', message: address === '' ? 'The email address is missing.' : `“${clip(address)}” is not an email address.` });
 		} else if (firstRowOf.has(address)) {
 			rowProblems.push({ row: line, column: 'email', message: `${address} is also on row ${firstRowOf.get(address)}: each learner once.` });
-		} else if (emailTaken(db, address)) {
+		} else if (await emailTaken(db, address)) {
 			rowProblems.push({ row: line, column: 'email', message: `There is already an account with ${address}.` });
 		}
 		if (emailCheck.success && !firstRowOf.has(address)) firstRowOf.set(address, line);
@@ -377,22 +374,22 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 	}
 
 	const prepared = await Promise.all(
-		good.map(async (entry) => {
+		await mapInOrder(good, async (entry) => {
 			const oneTimePassword = generateOneTimePassword();
 			return { ...entry, oneTimePassword, passwordHash: await hash(oneTimePassword) };
 		})
 	);
 	const imported: ImportedAccount[] = [];
 	const at = now.toISOString();
-	writeTransaction(db, () => {
+	await writeTransaction(db, async () => {
 			for (const entry of prepared) {
 				// Checked again inside the write: another import may have made the account meanwhile.
-				if (emailTaken(db, entry.email)) {
+				if (await emailTaken(db, entry.email)) {
 					problems.push({ row: entry.row, column: 'email', message: `There is already an account with ${entry.email}.` });
 					continue;
 				}
 				const id = crypto.randomUUID();
-				db.insert(user)
+				await dbRun(db.insert(user)
 					.values({
 						id,
 						organisationId,
@@ -403,12 +400,11 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 						oneTimePasswordExpiresAt: oneTimePasswordExpiry(now.getTime()),
 						active: true,
 						createdAt: at
-					})
-					.run();
-				recordActorEvent(db, by, { type: 'account.created', userId: id, detail: { roles: ['learner'], source: 'import' } }, now);
-				recordIssued(db, by, id, 'import', now);
-				db.insert(userRole).values({ userId: id, role: 'learner' }).run();
-				if (entry.cohort) db.insert(cohortMember).values({ cohortId: entry.cohort.id, userId: id, role: 'learner', addedAt: at }).run();
+					}));
+				await recordActorEvent(db, by, { type: 'account.created', userId: id, detail: { roles: ['learner'], source: 'import' } }, now);
+				await recordIssued(db, by, id, 'import', now);
+				await dbRun(db.insert(userRole).values({ userId: id, role: 'learner' }));
+				if (entry.cohort) await dbRun(db.insert(cohortMember).values({ cohortId: entry.cohort.id, userId: id, role: 'learner', addedAt: at }));
 				imported.push({ row: entry.row, email: entry.email, displayName: entry.displayName, cohort: entry.cohort?.name ?? '', oneTimePassword: entry.oneTimePassword });
 			}
 		});

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '$lib/core/database';
+import { dbGet, openDatabase, type Db } from '$lib/core/database';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { user } from '$lib/server/db/schema';
 import { recordTestimony } from './other-evidence';
 import { witnessesForAssessor, witnessesForCentre } from './witnesses';
 
 let db: Db;
-const idOf = (email: string) => db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+const idOf = async (email: string) => (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
 const NOW = new Date('2026-03-10T12:00:00Z');
 const testimony = {
 	witnessName: 'Dafydd Ap Rhys',
@@ -28,18 +28,18 @@ beforeEach(async () => {
 });
 
 describe('the witness status list', () => {
-	it('lists each witness once with their testimonies, for the assessor of those learners and for the centre', () => {
-		const amira = idOf('learner@custodian.test');
-		const tomas = idOf('learner2@custodian.test');
-		const ola = idOf('learner3@custodian.test');
-		for (const learner of [amira, tomas]) expect(recordTestimony(db, learner, learner, testimony, NOW).ok).toBe(true);
-		expect(recordTestimony(db, ola, ola, { ...testimony, witnessName: 'Ewa Nowak', witnessContact: '01632 960 002' }, NOW).ok).toBe(true);
-		const gareth = witnessesForAssessor(db, idOf('assessor@custodian.test'));
+	it('lists each witness once with their testimonies, for the assessor of those learners and for the centre', async () => {
+		const amira = await idOf('learner@custodian.test');
+		const tomas = await idOf('learner2@custodian.test');
+		const ola = await idOf('learner3@custodian.test');
+		for (const learner of [amira, tomas]) expect((await recordTestimony(db, learner, learner, testimony, NOW)).ok).toBe(true);
+		expect((await recordTestimony(db, ola, ola, { ...testimony, witnessName: 'Ewa Nowak', witnessContact: '01632 960 002' }, NOW)).ok).toBe(true);
+		const gareth = await witnessesForAssessor(db, await idOf('assessor@custodian.test'));
 		expect(gareth).toEqual([
 			expect.objectContaining({ name: 'Dafydd Ap Rhys', contact: 'dafydd@employer.example', roles: ['Customer service team leader'], relationships: ['Line manager'], allSigned: true, allConfirmedNotRelative: true })
 		]);
 		expect(gareth[0]!.testimonies.map((t) => t.learnerName).sort()).toEqual(['Amira Khan', 'Tomás Ó Briain']);
-		expect(witnessesForCentre(db, DEMO_ORGANISATION_ID).map((w) => w.name)).toEqual(['Dafydd Ap Rhys', 'Ewa Nowak']);
-		expect(witnessesForCentre(db, 'another-centre')).toEqual([]);
+		expect((await witnessesForCentre(db, DEMO_ORGANISATION_ID)).map((w) => w.name)).toEqual(['Dafydd Ap Rhys', 'Ewa Nowak']);
+		expect(await witnessesForCentre(db, 'another-centre')).toEqual([]);
 	});
 });

@@ -4,6 +4,7 @@
  * how to reach them, whether they signed, and what they testified to. One row per witness (the same
  * name and contact details across testimonies), each with their testimonies.
  */
+import { dbAll } from '$lib/core/database';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { user, userRole } from '$lib/server/db/schema';
@@ -40,15 +41,14 @@ export interface WitnessEntry {
 const key = (name: string, contact: string) => `${name.normalize('NFC').trim().toLocaleLowerCase('en-GB')}\u0000${contact.trim().toLocaleLowerCase('en-GB')}`;
 
 /** The witnesses of these learners' testimony, by name. */
-export function witnessStatusList(db: Db, learnerIds: readonly string[]): WitnessEntry[] {
+export async function witnessStatusList(db: Db, learnerIds: readonly string[]): Promise<WitnessEntry[]> {
 	if (learnerIds.length === 0) return [];
-	const rows = db
+	const rows = await dbAll(db
 		.select({ t: witnessTestimony, learnerName: user.displayName })
 		.from(witnessTestimony)
 		.innerJoin(user, eq(user.id, witnessTestimony.learnerId))
 		.where(inArray(witnessTestimony.learnerId, [...learnerIds]))
-		.orderBy(asc(witnessTestimony.witnessName), asc(witnessTestimony.witnessedOn))
-		.all();
+		.orderBy(asc(witnessTestimony.witnessName), asc(witnessTestimony.witnessedOn)));
 	const witnesses = new Map<string, WitnessEntry>();
 	for (const { t, learnerName } of rows) {
 		const k = key(t.witnessName, t.witnessContact);
@@ -75,23 +75,22 @@ export function witnessStatusList(db: Db, learnerIds: readonly string[]): Witnes
 }
 
 /** The witnesses of the learners an assessor assesses (never the assessor's own testimony as a learner). */
-export function witnessesForAssessor(db: Db, assessorId: string): WitnessEntry[] {
-	return witnessStatusList(
+export async function witnessesForAssessor(db: Db, assessorId: string): Promise<WitnessEntry[]> {
+	return await witnessStatusList(
 		db,
-		learnersAssessedBy(db, assessorId)
+		(await learnersAssessedBy(db, assessorId))
 			.map((l) => l.id)
 			.filter((id) => id !== assessorId)
 	);
 }
 
 /** The witnesses of every learner of a centre: the IQA's view. */
-export function witnessesForCentre(db: Db, organisationId: string): WitnessEntry[] {
-	const learners = db
+export async function witnessesForCentre(db: Db, organisationId: string): Promise<WitnessEntry[]> {
+	const learners = (await dbAll(db
 		.selectDistinct({ id: user.id })
 		.from(user)
 		.innerJoin(userRole, eq(userRole.userId, user.id))
-		.where(and(eq(user.organisationId, organisationId), eq(userRole.role, 'learner')))
-		.all()
+		.where(and(eq(user.organisationId, organisationId), eq(userRole.role, 'learner')))))
 		.map((u) => u.id);
-	return witnessStatusList(db, learners);
+	return await witnessStatusList(db, learners);
 }

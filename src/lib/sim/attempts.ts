@@ -3,6 +3,7 @@
  * one event log marking reads (the workspace's audit entries after seeding, merged with the
  * dialogue's events). Reading and writing only: what an action does is runtime.ts and dialogue.ts.
  */
+import { dbRun } from '$lib/core/database';
 import type Database from 'better-sqlite3';
 import { preparedStatements, type Db } from '../core';
 import type { ActionOutcome, AttemptResult, NodeView, StoredAction, TranscriptEntry } from './attempt-record';
@@ -163,8 +164,8 @@ export function findAttempt(db: Db, attemptId: string): AttemptRow | undefined {
 	);
 }
 
-export function insertAttempt(db: Db, row: AttemptRow): void {
-	db.insert(attempt).values(row).run();
+export async function insertAttempt(db: Db, row: AttemptRow): Promise<void> {
+	await dbRun(db.insert(attempt).values(row));
 }
 
 /** Where the attempt has got to: its node, clock and the seq the next action takes. */

@@ -45,9 +45,9 @@ function ok(source: string, edit: Parameters<typeof applyDialogueEdit>[1]): stri
 }
 
 describe('the dialogue page’s view', () => {
-	it('shows the start node by default, its problems in words, and names each node for a screen reader', () => {
+	it('shows the start node by default, its problems in words, and names each node for a screen reader', async () => {
 		const out = ok(SMALL, { kind: 'add-choice', node: 'middle', ...choice({ label: 'Anything else?', goto: NEW_NODE }) });
-		const view = dialogueView('small', out, { node: 'middle-next' });
+		const view = await dialogueView('small', out, { node: 'middle-next' });
 		expect(view.selected?.id).toBe('middle-next');
 		expect(view.selected?.problems.join(' ')).toMatch(/choices/);
 		const drawn = view.drawing!.nodes.find((n) => n.id === 'middle-next')!;
@@ -59,15 +59,15 @@ describe('the dialogue page’s view', () => {
 		expect(view.selected?.leadsHere).toEqual(['middle: “Anything else?”']);
 	});
 
-	it('lists the parts of a choice the form does not show', () => {
-		const view = dialogueView('small', SMALL, {});
+	it('lists the parts of a choice the form does not show', async () => {
+		const view = await dialogueView('small', SMALL, {});
 		expect(view.selected?.choices.find((c) => c.id === 'share')?.kept).toEqual([{ key: 'discloses', name: 'Discloses', yaml: 'customer: sam\nfields:\n  - balance' }]);
 	});
 
-	it('shows a 2,300-node dialogue around the selected node, with the list paged and targets typed (figures printed)', () => {
+	it('shows a 2,300-node dialogue around the selected node, with the list paged and targets typed (figures printed)', async () => {
 		const { source } = hostileScenario('chain');
 		let started = performance.now();
-		const view = dialogueView('hostile-chain', source, { node: 'n-2000' });
+		const view = await dialogueView('hostile-chain', source, { node: 'n-2000' });
 		const viewMs = performance.now() - started;
 		expect(view.total).toBe(2_301);
 		expect(view.drawing?.partial).toBe(true);

@@ -171,8 +171,8 @@ function problemsOf(node: GraphNode, checker: ScenarioError[]): string[] {
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The page's view of a draft, for the node `query.node` (the start when none or unknown). */
-export function dialogueView(scenarioId: string, source: string, query: DialogueQuery): DialogueView {
-	const checked = checkSource(draftFile(scenarioId), source);
+export async function dialogueView(scenarioId: string, source: string, query: DialogueQuery): Promise<DialogueView> {
+	const checked = await checkSource(draftFile(scenarioId), source);
 	const errors = checked.ok ? [] : checked.errors;
 	const search = (query.search ?? '').slice(0, 200).trim();
 	const empty: DialogueView = {

@@ -126,9 +126,9 @@ type Discloses = NonNullable<DialogueChoice['discloses']>;
  * on the one for property and financial affairs to hear about the money), else the first at all,
  * so that telling them what none covers is judged against what they have.
  */
-function authorityRelied(ctx: CoreContext, customerId: string, name: string, fields: readonly string[]): string | undefined {
-	const theirs = thirdPartiesOf(ctx, customerId).filter((t) => foldText(t.name) === foldText(name));
-	const categories = [...new Set(heldValues(ctx, customerId).filter((h) => fields.includes(h.field)).map((h) => h.category))];
+async function authorityRelied(ctx: CoreContext, customerId: string, name: string, fields: readonly string[]): Promise<string | undefined> {
+	const theirs = (await thirdPartiesOf(ctx, customerId)).filter((t) => foldText(t.name) === foldText(name));
+	const categories = [...new Set((await heldValues(ctx, customerId)).filter((h) => fields.includes(h.field)).map((h) => h.category))];
 	const on = ukDateOf(ctx.clock());
 	const covering = theirs.find((t) => authorityCovers(t, { customerId, thirdPartyId: t.id, categories, action: 'receive-information', on }).authorised);
 	return (covering ?? theirs[0])?.id;
@@ -140,19 +140,19 @@ function authorityRelied(ctx: CoreContext, customerId: string, name: string, fie
  * disclosure to the data subject or an authorised third party relies on their latest verification,
  * which the engine judges (fresh, of the same party); read-outs go through identity verification.
  */
-export function discloseBySpeaking(ctx: CoreContext, scenario: Scenario, node: DialogueNode, discloses: Discloses, seedIds: Readonly<Record<string, string>>): Result<unknown> {
+export async function discloseBySpeaking(ctx: CoreContext, scenario: Scenario, node: DialogueNode, discloses: Discloses, seedIds: Readonly<Record<string, string>>): Promise<Result<unknown>> {
 	const speaker = persona(scenario, node.speaker);
 	const customerId = seedIds[discloses.customer];
 	// The checker makes sure a disclosing node has a speaker and the customer is seeded.
 	if (!speaker || customerId === undefined) throw new Error(`scenario ${scenario.id}: node "${node.id}" discloses without a speaker or customer`);
-	const thirdPartyId = speaker.partyType === 'authorised-third-party' ? authorityRelied(ctx, customerId, speaker.name, discloses.fields) : undefined;
+	const thirdPartyId = speaker.partyType === 'authorised-third-party' ? await authorityRelied(ctx, customerId, speaker.name, discloses.fields) : undefined;
 	// Someone who says they act for the customer but is not on file has, in the core's terms, no authority.
 	const type =
 		(speaker.partyType === 'data-subject' && speaker.customer !== discloses.customer) || (speaker.partyType === 'authorised-third-party' && thirdPartyId === undefined)
 			? 'unauthorised-third-party'
 			: speaker.partyType;
 	if (discloses.manner === 'read-out') {
-		return verifyIdentity(ctx, {
+		return await verifyIdentity(ctx, {
 			customerId,
 			requesterType: type,
 			thirdPartyId,
@@ -165,9 +165,9 @@ export function discloseBySpeaking(ctx: CoreContext, scenario: Scenario, node: D
 	}
 	const verification =
 		type === 'data-subject' || type === 'authorised-third-party'
-			? verificationAttemptsOf(ctx, customerId).find((a) => a.outcome === 'verified' && a.requesterType === type && a.thirdPartyId === (thirdPartyId ?? null))
+			? (await verificationAttemptsOf(ctx, customerId)).find((a) => a.outcome === 'verified' && a.requesterType === type && a.thirdPartyId === (thirdPartyId ?? null))
 			: undefined;
-	return disclose(ctx, {
+	return await disclose(ctx, {
 		customerId,
 		recipient: { type, name: speaker.name, thirdPartyId },
 		fields: discloses.fields,

@@ -51,23 +51,23 @@ describe('help topics', () => {
 		}
 	});
 
-	it('puts the examples together into a scenario that passes every check', () => {
-		const result = checkSource('scenarios/balance-enquiry.yaml', assembled());
+	it('puts the examples together into a scenario that passes every check', async () => {
+		const result = await checkSource('scenarios/balance-enquiry.yaml', assembled());
 		expect(result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([]);
 	});
 
-	it('fails the check when an example is left out, so each example is needed and checked', () => {
+	it('fails the check when an example is left out, so each example is needed and checked', async () => {
 		for (const left of ['customers', 'events', 'marking'] as const) {
 			let whole: Yaml = {};
 			for (const topic of HELP_TOPICS) if (topic.slug !== left) whole = merge(whole, parse(topic.example.yaml), '');
-			expect(checkSource('scenarios/balance-enquiry.yaml', stringify(whole)).ok, left).toBe(false);
+			expect((await checkSource('scenarios/balance-enquiry.yaml', stringify(whole))).ok, left).toBe(false);
 		}
 	});
 
-	it('refuses the mistakes the help warns of, as the help says', () => {
+	it('refuses the mistakes the help warns of, as the help says', async () => {
 		const whole = assembled();
-		const problems = (source: string) => {
-			const result = checkSource('scenarios/balance-enquiry.yaml', source);
+		const problems = async (source: string) => {
+			const result = await checkSource('scenarios/balance-enquiry.yaml', source);
 			return result.ok ? '' : result.errors.map((e) => `${e.path}: ${e.message}`).join('\n');
 		};
 		const slips: [string, string, string, RegExp][] = [
@@ -79,7 +79,7 @@ describe('help topics', () => {
 		];
 		for (const [slip, from, to, message] of slips) {
 			expect(whole, slip).toContain(from);
-			expect(problems(whole.replace(from, to)), slip).toMatch(message);
+			expect(await problems(whole.replace(from, to)), slip).toMatch(message);
 		}
 	});
 });

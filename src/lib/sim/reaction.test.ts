@@ -20,15 +20,15 @@ function load(edit: (s: Input) => void = () => {}): LoadedScenario {
 	return { file: 'scenarios/test-scenario.yaml', scenario: parsed.scenario, version: parsed.version, hash: parsed.hash };
 }
 
-function start(loaded: LoadedScenario): { db: Db; view: AttemptView } {
+async function start(loaded: LoadedScenario): Promise<{ db: Db; view: AttemptView }> {
 	const db = openDatabase(':memory:');
-	const started = startAttempt(db, loaded, { ownerId: 'user-1', seed: 'reaction', actor: { id: 'user-1', name: 'Alex Learner', role: 'agent' } });
+	const started = await startAttempt(db, loaded, { ownerId: 'user-1', seed: 'reaction', actor: { id: 'user-1', name: 'Alex Learner', role: 'agent' } });
 	if (!started.ok) throw new Error(started.error.message);
 	return { db, view: started.value };
 }
 
-function act(db: Db, loaded: LoadedScenario, attemptId: string, action: LearnerAction): ActionOutcome {
-	const applied = applyAction(db, loaded, attemptId, action, { expectedActionSeq: getAttempt(db, attemptId)!.nextActionSeq });
+async function act(db: Db, loaded: LoadedScenario, attemptId: string, action: LearnerAction): Promise<ActionOutcome> {
+	const applied = await applyAction(db, loaded, attemptId, action, { expectedActionSeq: getAttempt(db, attemptId)!.nextActionSeq });
 	if (!applied.ok) throw new Error(applied.error.message);
 	return applied.value;
 }
@@ -43,10 +43,10 @@ const discloseTo = (customerId: string, directoryCode: string): LearnerAction =>
 });
 
 describe('an unauthorised disclosure by a dialogue choice', () => {
-	it('opens the breach at once, and the supervisor names what went wrong, the rules and the breach form, after the learner’s words', () => {
+	it('opens the breach at once, and the supervisor names what went wrong, the rules and the breach form, after the learner’s words', async () => {
 		const loaded = load();
-		const { db, view } = start(loaded);
-		const outcome = act(db, loaded, view.id, { kind: 'choice', choiceId: 'tell' });
+		const { db, view } = await start(loaded);
+		const outcome = await act(db, loaded, view.id, { kind: 'choice', choiceId: 'tell' });
 		const [said, supervisor] = outcome.transcript;
 		expect(said).toMatchObject({ kind: 'learner', text: 'It’s £182.40 in credit.' });
 		expect(supervisor).toMatchObject({ kind: 'persona', who: DEFAULT_SUPERVISOR, at: said!.at });
@@ -58,23 +58,23 @@ describe('an unauthorised disclosure by a dialogue choice', () => {
 		expect(supervisor!.eventIds).toEqual([breach.id]);
 		// The disclosure's moment stays the learner's line: the debrief's evidence points there.
 		expect(said!.eventIds).toContain(attemptEvents(db, view.id).find((e) => e.name === 'disclosure.made')!.id);
-		expect(breachRegister({ db, workspaceId: view.workspaceId, clock: () => view.clock })).toHaveLength(1);
+		expect(await breachRegister({ db, workspaceId: view.workspaceId, clock: () => view.clock })).toHaveLength(1);
 	});
 
-	it('uses the supervisor and the words the scenario declares', () => {
+	it('uses the supervisor and the words the scenario declares', async () => {
 		const loaded = load(withDirectory);
-		const { db, view } = start(loaded);
-		const supervisor = act(db, loaded, view.id, { kind: 'choice', choiceId: 'tell' }).transcript[1]!;
+		const { db, view } = await start(loaded);
+		const supervisor = (await act(db, loaded, view.id, { kind: 'choice', choiceId: 'tell' })).transcript[1]!;
 		expect(supervisor.who).toBe('Sam Whitlock');
 		expect(supervisor.text).toMatch(/Do the breach form now, please\.$/);
 	});
 });
 
 describe('the disclosure operation on a directory entry', () => {
-	it('says beside the form that a disclosure to a team that may not receive the data is unauthorised, and why; the supervisor reacts', () => {
+	it('says beside the form that a disclosure to a team that may not receive the data is unauthorised, and why; the supervisor reacts', async () => {
 		const loaded = load(withDirectory);
-		const { db, view } = start(loaded);
-		const outcome = act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'sales'));
+		const { db, view } = await start(loaded);
+		const outcome = await act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'sales'));
 		const [system, supervisor] = outcome.transcript;
 		expect(system!.text).toBe(
 			'Disclose data (balance; to Home Services sales; for Supply and billing; internally): logged as UNAUTHORISED: Home Services sales may not receive customers’ data for the purpose “Supply and billing” (UK GDPR Art 5(1)(b), (f); Art 4(12)). It is a personal data breach, now in the breach register.'
@@ -84,44 +84,44 @@ describe('the disclosure operation on a directory entry', () => {
 		expect(outcome.core).toMatchObject({ ok: true, value: { disclosure: { authorised: false, recipientRole: 'Home Services sales' }, breach: { id: expect.any(String) } } });
 	});
 
-	it('logs a disclosure to the team the directory lets receive it as authorised, with no reaction', () => {
+	it('logs a disclosure to the team the directory lets receive it as authorised, with no reaction', async () => {
 		const loaded = load(withDirectory);
-		const { db, view } = start(loaded);
-		const outcome = act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'billing'));
+		const { db, view } = await start(loaded);
+		const outcome = await act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'billing'));
 		expect(outcome.transcript.map((t) => t.text)).toEqual(['Disclose data (balance; to Billing team; for Supply and billing; internally): disclosure logged as authorised.']);
-		expect(breachRegister({ db, workspaceId: view.workspaceId, clock: () => view.clock })).toEqual([]);
+		expect(await breachRegister({ db, workspaceId: view.workspaceId, clock: () => view.clock })).toEqual([]);
 	});
 });
 
 describe('a disclosure the learner must log themselves', () => {
-	it('is not recorded by the runtime: a disclosure.spoken event says what was said, and the learner’s record follows', () => {
+	it('is not recorded by the runtime: a disclosure.spoken event says what was said, and the learner’s record follows', async () => {
 		const loaded = load((s) => {
 			const opening = s.dialogue.nodes[0]!;
 			(opening.choices![2] as unknown as { discloses: Record<string, unknown> }).discloses.logBy = 'learner';
 			s.organisation = { directory: [BILLING_TEAM] };
 		});
-		const { db, view } = start(loaded);
-		const outcome = act(db, loaded, view.id, { kind: 'choice', choiceId: 'tell' });
+		const { db, view } = await start(loaded);
+		const outcome = await act(db, loaded, view.id, { kind: 'choice', choiceId: 'tell' });
 		expect(outcome.transcript.filter((t) => t.kind !== 'narration').map((t) => t.kind)).toEqual(['learner', 'persona']);
 		const events = attemptEvents(db, view.id);
 		expect(events.filter((e) => e.name === 'disclosure.made')).toEqual([]);
 		const spoken = events.find((e) => e.name === 'disclosure.spoken')!;
 		expect(spoken).toMatchObject({ source: 'dialogue', details: { node: 'opening', choice: 'tell', customer: 'daniel', fields: ['balance'] } });
 		expect(outcome.transcript[0]!.eventIds).toEqual([spoken.id]);
-		act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'billing'));
+		await act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'billing'));
 		expect(attemptEvents(db, view.id).filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([true]);
 	});
 });
 
 describe('while the dialogue waits', () => {
-	it('shows a neutral line that names no event or operation, or the scenario’s own words', () => {
+	it('shows a neutral line that names no event or operation, or the scenario’s own words', async () => {
 		const plain = load();
-		const { db, view } = start(plain);
-		const held = act(db, plain, view.id, { kind: 'choice', choiceId: 'hold' });
+		const { db, view } = await start(plain);
+		const held = await act(db, plain, view.id, { kind: 'choice', choiceId: 'hold' });
 		expect(held.node).toMatchObject({ id: 'on-hold', waitingFor: 'Sarah Hughes is waiting while you work in the system.' });
 		const worded = load((s) => ((s.dialogue.nodes[1] as Record<string, unknown>).waitingText = 'Sarah is holding while you look.'));
-		const second = start(worded);
-		expect(act(second.db, worded, second.view.id, { kind: 'choice', choiceId: 'hold' }).node).toMatchObject({ waitingFor: 'Sarah is holding while you look.' });
-		expect(act(second.db, worded, second.view.id, { kind: 'choice', choiceId: 'decline' }).node?.waitingFor).toBe(null);
+		const second = await start(worded);
+		expect((await act(second.db, worded, second.view.id, { kind: 'choice', choiceId: 'hold' })).node).toMatchObject({ waitingFor: 'Sarah is holding while you look.' });
+		expect((await act(second.db, worded, second.view.id, { kind: 'choice', choiceId: 'decline' })).node?.waitingFor).toBe(null);
 	});
 });

@@ -1,3 +1,4 @@
+import { mapInOrder } from '$lib/core/in-order';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -32,9 +33,9 @@ const sample = (() => {
 	return loadInput(input);
 })();
 
-function start(loaded: LoadedScenario, seed = 'seed-1'): { db: Db; view: AttemptView } {
+async function start(loaded: LoadedScenario, seed = 'seed-1'): Promise<{ db: Db; view: AttemptView }> {
 	const db = openDatabase(':memory:');
-	const started = startAttempt(db, loaded, { ownerId: 'user-42', seed, actor: { id: 'user-42', name: 'Alex Learner', role: 'ignored' } });
+	const started = await startAttempt(db, loaded, { ownerId: 'user-42', seed, actor: { id: 'user-42', name: 'Alex Learner', role: 'ignored' } });
 	if (!started.ok) throw new Error(started.error.message);
 	return { db, view: started.value };
 }
@@ -43,18 +44,18 @@ const choose = (choiceId: string): LearnerAction => ({ kind: 'choice', choiceId 
 const core = (operation: Extract<LearnerAction, { kind: 'core' }>['operation'], input: unknown): LearnerAction => ({ kind: 'core', operation, input });
 
 /** Applies actions one after another; each must be accepted. */
-function apply(db: Db, loaded: LoadedScenario, attemptId: string, ...actions: LearnerAction[]) {
-	return actions.map((action) => {
+async function apply(db: Db, loaded: LoadedScenario, attemptId: string, ...actions: LearnerAction[]) {
+	return await mapInOrder(actions, async (action) => {
 		const next = getAttempt(db, attemptId)!.nextActionSeq;
-		const applied = applyAction(db, loaded, attemptId, action, { expectedActionSeq: next });
+		const applied = await applyAction(db, loaded, attemptId, action, { expectedActionSeq: next });
 		if (!applied.ok) throw new Error(`${JSON.stringify(action)}: ${applied.error.message}`);
 		return applied.value;
 	});
 }
 
 describe('starting an attempt', () => {
-	it('seeds a workspace, sets the clock and enters the dialogue', () => {
-		const { db, view } = start(spouse);
+	it('seeds a workspace, sets the clock and enters the dialogue', async () => {
+		const { db, view } = await start(spouse);
 		expect(view).toMatchObject({
 			ownerId: 'user-42',
 			scenarioId: 'spouse-caller',
@@ -73,17 +74,17 @@ describe('starting an attempt', () => {
 		expect(getAttempt(db, view.id)).toEqual(view);
 	});
 
-	it('refuses a seed already used in the database, and an attempt id already taken', () => {
-		const { db, view } = start(spouse);
-		expect(startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-1' })).toMatchObject({ ok: false, error: { code: 'attempt.exists' } });
-		expect(startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-1', attemptId: 'other' })).toMatchObject({ ok: false, error: { code: 'attempt.seed-in-use' } });
-		expect(startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-2', attemptId: view.id })).toMatchObject({ ok: false, error: { code: 'attempt.exists' } });
+	it('refuses a seed already used in the database, and an attempt id already taken', async () => {
+		const { db, view } = await start(spouse);
+		expect(await startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-1' })).toMatchObject({ ok: false, error: { code: 'attempt.exists' } });
+		expect(await startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-1', attemptId: 'other' })).toMatchObject({ ok: false, error: { code: 'attempt.seed-in-use' } });
+		expect(await startAttempt(db, spouse, { ownerId: 'user-42', seed: 'seed-2', attemptId: view.id })).toMatchObject({ ok: false, error: { code: 'attempt.exists' } });
 	});
 
-	it('gives each attempt a workspace of its own, from a random seed by default', () => {
+	it('gives each attempt a workspace of its own, from a random seed by default', async () => {
 		const db = openDatabase(':memory:');
-		const a = startAttempt(db, spouse, { ownerId: 'u' });
-		const b = startAttempt(db, spouse, { ownerId: 'u' });
+		const a = await startAttempt(db, spouse, { ownerId: 'u' });
+		const b = await startAttempt(db, spouse, { ownerId: 'u' });
 		if (!a.ok || !b.ok) throw new Error('not started');
 		expect(a.value.workspaceId).not.toBe(b.value.workspaceId);
 		expect(a.value.seedIds.daniel).not.toBe(b.value.seedIds.daniel);
@@ -91,9 +92,9 @@ describe('starting an attempt', () => {
 });
 
 describe('applying a dialogue choice', () => {
-	it('records the learner’s words and the choice’s event, moves the clock and the dialogue on', () => {
-		const { db, view } = start(spouse);
-		const [outcome] = apply(db, spouse, view.id, choose('ask-his-security'));
+	it('records the learner’s words and the choice’s event, moves the clock and the dialogue on', async () => {
+		const { db, view } = await start(spouse);
+		const [outcome] = await apply(db, spouse, view.id, choose('ask-his-security'));
 		expect(outcome).toMatchObject({ actionSeq: 1, clock: '2025-03-07T15:41:00.000Z', replayed: false, node: { id: 'answers-security' } });
 		const events = attemptEvents(db, view.id);
 		// The choice is tagged in the file: its quality, credit and marking point are logged with it.
@@ -114,9 +115,9 @@ describe('applying a dialogue choice', () => {
 		]);
 	});
 
-	it('records what a choice gives away as a disclosure to the speaker, unauthorised for a caller with no authority', () => {
-		const { db, view } = start(spouse);
-		const [, , given] = apply(db, spouse, view.id, choose('bring-up-account'), choose('ask-his-security'), choose('security-passed-give-balance'));
+	it('records what a choice gives away as a disclosure to the speaker, unauthorised for a caller with no authority', async () => {
+		const { db, view } = await start(spouse);
+		const [, , given] = await apply(db, spouse, view.id, choose('bring-up-account'), choose('ask-his-security'), choose('security-passed-give-balance'));
 		const events = attemptEvents(db, view.id);
 		const disclosure = events.find((e) => e.name === 'disclosure.made')!;
 		expect(disclosure).toMatchObject({ subject: view.seedIds.daniel, fields: ['balance'], details: { authorised: false, recipientType: 'unauthorised-third-party', manner: 'supplied' } });
@@ -125,16 +126,16 @@ describe('applying a dialogue choice', () => {
 		expect(given!.transcript[0]!.eventIds).toEqual(expect.arrayContaining([disclosure.id, events.find((e) => e.name === 'breach.registered')!.id]));
 	});
 
-	it('records details read out "to check them" as a read-out disclosure, through identity verification', () => {
-		const { db, view } = start(spouse);
-		apply(db, spouse, view.id, choose('read-out-to-check'));
+	it('records details read out "to check them" as a read-out disclosure, through identity verification', async () => {
+		const { db, view } = await start(spouse);
+		await apply(db, spouse, view.id, choose('read-out-to-check'));
 		expect(attemptEvents(db, view.id).map((e) => e.name)).toEqual(['choice.made', 'finding.recorded', 'breach.registered', 'disclosure.made', 'data.read.out', 'identity.verification.attempted']);
 		expect(attemptEvents(db, view.id).find((e) => e.name === 'disclosure.made')).toMatchObject({ details: { manner: 'read-out', authorised: false } });
 	});
 
-	it('refuses a choice not offered at the current node, and stores nothing', () => {
-		const { db, view } = start(spouse);
-		expect(applyAction(db, spouse, view.id, choose('give-balance'), { expectedActionSeq: 1 })).toEqual({
+	it('refuses a choice not offered at the current node, and stores nothing', async () => {
+		const { db, view } = await start(spouse);
+		expect(await applyAction(db, spouse, view.id, choose('give-balance'), { expectedActionSeq: 1 })).toEqual({
 			ok: false,
 			error: { code: 'dialogue.unknown-choice', message: '“give-balance” is not one of the choices at this point of the conversation.' }
 		});
@@ -142,12 +143,12 @@ describe('applying a dialogue choice', () => {
 		expect(attemptEvents(db, view.id)).toEqual([]);
 	});
 
-	it('follows branches over the events so far, moves the clock by a node’s advance, and ends the dialogue', () => {
-		const { db, view } = start(sample);
-		const [declined] = apply(db, sample, view.id, choose('decline'));
+	it('follows branches over the events so far, moves the clock by a node’s advance, and ends the dialogue', async () => {
+		const { db, view } = await start(sample);
+		const [declined] = await apply(db, sample, view.id, choose('decline'));
 		// One minute for the answer, two days before the branch, which goes on to the wrap-up.
 		expect(declined).toMatchObject({ clock: '2025-03-09T15:41:00.000Z', node: { id: 'wrap-up', ended: false } });
-		const [ended] = apply(db, sample, view.id, choose('check'));
+		const [ended] = await apply(db, sample, view.id, choose('check'));
 		expect(ended!.node).toEqual({ id: 'thanks', speaker: null, text: 'The call ends.', choices: [], waitingFor: null, ended: true });
 		const events = attemptEvents(db, view.id);
 		expect(events.map((e) => [e.name, e.details])).toEqual([
@@ -156,13 +157,13 @@ describe('applying a dialogue choice', () => {
 			['dialogue.ended', { node: 'thanks' }]
 		]);
 		expect(ended!.transcript.at(-1)).toMatchObject({ kind: 'narration', who: '', text: 'The call ends.', eventIds: [events[2]!.id] });
-		expect(applyAction(db, sample, view.id, choose('check'), { expectedActionSeq: 3 })).toMatchObject({ ok: false, error: { code: 'dialogue.unknown-choice' } });
+		expect(await applyAction(db, sample, view.id, choose('check'), { expectedActionSeq: 3 })).toMatchObject({ ok: false, error: { code: 'dialogue.unknown-choice' } });
 	});
 
-	it('goes straight on past a wait already satisfied when it arrives there', () => {
-		const { db, view } = start(sample);
+	it('goes straight on past a wait already satisfied when it arrives there', async () => {
+		const { db, view } = await start(sample);
 		const check = core('checkAuthority', { customerId: view.seedIds.daniel, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' });
-		const [checked, held] = apply(db, sample, view.id, check, choose('hold'));
+		const [checked, held] = await apply(db, sample, view.id, check, choose('hold'));
 		expect(checked!.node?.id).toBe('opening');
 		expect(held!.node?.id).toBe('wrap-up');
 		expect(held!.transcript.map((t) => t.text)).toEqual(['Bear with me.', 'I’ll hang on.', 'I’ll get him to ring.']);
@@ -170,11 +171,11 @@ describe('applying a dialogue choice', () => {
 });
 
 describe('applying a core operation', () => {
-	it('runs it as the learner on the scenario clock, and moves a waiting dialogue on', () => {
-		const { db, view } = start(spouse);
-		const [onHold] = apply(db, spouse, view.id, choose('bring-up-account'));
+	it('runs it as the learner on the scenario clock, and moves a waiting dialogue on', async () => {
+		const { db, view } = await start(spouse);
+		const [onHold] = await apply(db, spouse, view.id, choose('bring-up-account'));
 		expect(onHold!.node).toMatchObject({ id: 'on-hold', waitingFor: 'Sarah Hughes is waiting while you work in the system.' });
-		const [checked] = apply(db, spouse, view.id, core('checkAuthority', { customerId: view.seedIds.daniel, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' }));
+		const [checked] = await apply(db, spouse, view.id, core('checkAuthority', { customerId: view.seedIds.daniel, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' }));
 		expect(checked).toMatchObject({ actionSeq: 2, clock: '2025-03-07T15:42:00.000Z', core: { ok: true, value: { authorised: false, gaps: ['not-on-file'] } }, node: { id: 'authority-checked' } });
 		const entry = auditEntries(db, view.workspaceId).at(-1)!;
 		expect(entry).toMatchObject({ action: 'third-party.authority.checked', actorId: 'user-42', actorRole: 'agent', at: '2025-03-07T15:41:00.000Z' });
@@ -184,27 +185,27 @@ describe('applying a core operation', () => {
 		]);
 	});
 
-	it('returns the core’s error typed, and stores it as the action’s outcome', () => {
-		const { db, view } = start(spouse);
-		const [missing] = apply(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }));
+	it('returns the core’s error typed, and stores it as the action’s outcome', async () => {
+		const { db, view } = await start(spouse);
+		const [missing] = await apply(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }));
 		expect(missing).toMatchObject({ actionSeq: 1, clock: '2025-03-07T15:41:00.000Z', core: { ok: false, error: { code: 'customer.not-found' } } });
 		expect(getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2, clock: '2025-03-07T15:41:00.000Z' });
 		expect(getAttempt(db, view.id)!.transcript.at(-1)!.text).toBe('Open a customer record (for Energy supply and billing): refused. No customer nobody');
 		// The stored outcome is what the page gets back on a reload.
-		expect(applyAction(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }), { expectedActionSeq: 1 })).toEqual({
+		expect(await applyAction(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }), { expectedActionSeq: 1 })).toEqual({
 			ok: true,
 			value: { ...missing, replayed: true }
 		});
 	});
 
-	it('turns any input shape into a typed error, never an exception', () => {
-		const { db, view } = start(spouse);
+	it('turns any input shape into a typed error, never an exception', async () => {
+		const { db, view } = await start(spouse);
 		const shapes: unknown[] = [null, 'text', 42, [], { customerId: 7 }, { fields: 'all' }, { customerId: { $ne: 1 }, purposeCode: 'supply-and-billing' }];
 		const operations = ['viewCustomer', 'readBack', 'endRelationship', 'disclose', 'recordCustomer', 'searchCustomers', 'logRequest', 'registerBreach'] as const;
 		let seq = 1;
 		for (const operation of operations) {
 			for (const input of shapes) {
-				const applied = applyAction(db, spouse, view.id, core(operation, input), { expectedActionSeq: seq++ });
+				const applied = await applyAction(db, spouse, view.id, core(operation, input), { expectedActionSeq: seq++ });
 				expect(applied.ok).toBe(true);
 				if (applied.ok) expect(applied.value.core).toMatchObject({ ok: false, error: { code: expect.any(String), message: expect.any(String) } });
 			}
@@ -212,84 +213,84 @@ describe('applying a core operation', () => {
 		expect(verifyAuditChain(db, view.workspaceId).ok).toBe(true);
 	});
 
-	it('refuses an operation the system does not have, and a malformed action', () => {
-		const { db, view } = start(spouse);
-		expect(applyAction(db, spouse, view.id, { kind: 'core', operation: 'dropTables' as never, input: {} }, { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'operation.unknown' } });
-		expect(applyAction(db, spouse, view.id, { kind: 'wave' } as never, { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
-		expect(applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 0 })).toMatchObject({ ok: false, error: { code: 'invalid', field: 'expectedActionSeq' } });
+	it('refuses an operation the system does not have, and a malformed action', async () => {
+		const { db, view } = await start(spouse);
+		expect(await applyAction(db, spouse, view.id, { kind: 'core', operation: 'dropTables' as never, input: {} }, { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'operation.unknown' } });
+		expect(await applyAction(db, spouse, view.id, { kind: 'wave' } as never, { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+		expect(await applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 0 })).toMatchObject({ ok: false, error: { code: 'invalid', field: 'expectedActionSeq' } });
 		expect(getAttempt(db, view.id)!.nextActionSeq).toBe(1);
 	});
 });
 
 describe('applying the same action twice', () => {
-	it('applies it once: the second time returns the stored outcome, replayed', () => {
-		const { db, view } = start(spouse);
+	it('applies it once: the second time returns the stored outcome, replayed', async () => {
+		const { db, view } = await start(spouse);
 		const log = core('logInteraction', { customerId: view.seedIds.daniel, channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: 'Balance enquiry' });
-		const first = applyAction(db, spouse, view.id, log, { expectedActionSeq: 1 });
+		const first = await applyAction(db, spouse, view.id, log, { expectedActionSeq: 1 });
 		const entries = auditEntries(db, view.workspaceId).length;
-		const second = applyAction(db, spouse, view.id, log, { expectedActionSeq: 1 });
+		const second = await applyAction(db, spouse, view.id, log, { expectedActionSeq: 1 });
 		if (!first.ok || !second.ok) throw new Error('not applied');
 		expect(second.value).toEqual({ ...first.value, replayed: true });
 		expect(auditEntries(db, view.workspaceId)).toHaveLength(entries);
 		expect(getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2 });
 
-		const chose = applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 2 });
-		expect(applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 2 })).toEqual(chose.ok && { ok: true, value: { ...chose.value, replayed: true } });
+		const chose = await applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 2 });
+		expect(await applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 2 })).toEqual(chose.ok && { ok: true, value: { ...chose.value, replayed: true } });
 		expect(getAttempt(db, view.id)!.transcript).toHaveLength(4);
 	});
 
-	it('refuses a different action sent with a seq already used, and a seq ahead of the attempt', () => {
-		const { db, view } = start(spouse);
-		apply(db, spouse, view.id, choose('bring-up-account'));
-		expect(applyAction(db, spouse, view.id, choose('refuse-straight-away'), { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'attempt.stale' } });
-		expect(applyAction(db, spouse, view.id, choose('read-out-to-check'), { expectedActionSeq: 3 })).toMatchObject({ ok: false, error: { code: 'attempt.stale', message: expect.stringContaining('action 2') } });
+	it('refuses a different action sent with a seq already used, and a seq ahead of the attempt', async () => {
+		const { db, view } = await start(spouse);
+		await apply(db, spouse, view.id, choose('bring-up-account'));
+		expect(await applyAction(db, spouse, view.id, choose('refuse-straight-away'), { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'attempt.stale' } });
+		expect(await applyAction(db, spouse, view.id, choose('read-out-to-check'), { expectedActionSeq: 3 })).toMatchObject({ ok: false, error: { code: 'attempt.stale', message: expect.stringContaining('action 2') } });
 		expect(getAttempt(db, view.id)!.nextActionSeq).toBe(2);
 	});
 
-	it('refuses an action for another version of the scenario', () => {
-		const { db, view } = start(spouse);
-		expect(applyAction(db, { ...spouse, version: '1.0.0+000000000000' }, view.id, choose('bring-up-account'), { expectedActionSeq: 1 })).toMatchObject({
+	it('refuses an action for another version of the scenario', async () => {
+		const { db, view } = await start(spouse);
+		expect(await applyAction(db, { ...spouse, version: '1.0.0+000000000000' }, view.id, choose('bring-up-account'), { expectedActionSeq: 1 })).toMatchObject({
 			ok: false,
 			error: { code: 'attempt.version-mismatch' }
 		});
-		expect(applyAction(db, spouse, 'no-such-attempt', choose('bring-up-account'), { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
+		expect(await applyAction(db, spouse, 'no-such-attempt', choose('bring-up-account'), { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
 	});
 });
 
 describe('ending an attempt', () => {
-	it('marks it over the attempt’s events, stores the result, and gives the same result when ended again', () => {
-		const { db, view } = start(spouse);
-		apply(db, spouse, view.id, choose('refuse-straight-away'), choose('rules-are-rules'));
-		const ended = endAttempt(db, spouse, view.id, { now: () => '2026-01-05T10:00:00.000Z' });
+	it('marks it over the attempt’s events, stores the result, and gives the same result when ended again', async () => {
+		const { db, view } = await start(spouse);
+		await apply(db, spouse, view.id, choose('refuse-straight-away'), choose('rules-are-rules'));
+		const ended = await endAttempt(db, spouse, view.id, { now: () => '2026-01-05T10:00:00.000Z' });
 		if (!ended.ok) throw new Error(ended.error.message);
 		// A curt refusal and nothing else: she hangs up early, and it does not pass.
 		expect(ended.value).toMatchObject({ passed: false, score: 0, endedEarly: true, endedAt: '2026-01-05T10:00:00.000Z', clock: '2025-03-07T15:42:00.000Z', scenarioVersion: spouse.version });
 		expect(ended.value.points.find((p) => p.id === 'call-logged')).toMatchObject({ met: false });
-		expect(endAttempt(db, spouse, view.id)).toEqual(ended);
+		expect(await endAttempt(db, spouse, view.id)).toEqual(ended);
 		expect(getAttempt(db, view.id)).toMatchObject({ status: 'ended', endedAt: '2026-01-05T10:00:00.000Z', result: ended.value });
 	});
 
-	it('takes no more actions, but still answers a repeat of the last one', () => {
-		const { db, view } = start(spouse);
-		const [last] = apply(db, spouse, view.id, choose('refuse-straight-away'));
-		endAttempt(db, spouse, view.id);
-		expect(applyAction(db, spouse, view.id, choose('empathise-and-explain'), { expectedActionSeq: 2 })).toMatchObject({ ok: false, error: { code: 'attempt.ended' } });
-		expect(applyAction(db, spouse, view.id, choose('refuse-straight-away'), { expectedActionSeq: 1 })).toEqual({ ok: true, value: { ...last, replayed: true } });
+	it('takes no more actions, but still answers a repeat of the last one', async () => {
+		const { db, view } = await start(spouse);
+		const [last] = await apply(db, spouse, view.id, choose('refuse-straight-away'));
+		await endAttempt(db, spouse, view.id);
+		expect(await applyAction(db, spouse, view.id, choose('empathise-and-explain'), { expectedActionSeq: 2 })).toMatchObject({ ok: false, error: { code: 'attempt.ended' } });
+		expect(await applyAction(db, spouse, view.id, choose('refuse-straight-away'), { expectedActionSeq: 1 })).toEqual({ ok: true, value: { ...last, replayed: true } });
 	});
 });
 
 describe('the attempt’s event log', () => {
-	it('puts dialogue and core events in one order that never changes as the attempt goes on', () => {
-		const { db, view } = start(spouse);
+	it('puts dialogue and core events in one order that never changes as the attempt goes on', async () => {
+		const { db, view } = await start(spouse);
 		const verify = core('verifyIdentity', {
 			customerId: view.seedIds.daniel,
 			requesterType: 'data-subject',
 			method: 'knowledge-based',
 			supplied: { givenName: 'Daniel', familyName: 'Hughes', dateOfBirth: '1979-04-18', postcode: 'NN15 7QA' }
 		});
-		apply(db, spouse, view.id, choose('ask-his-security'), verify);
+		await apply(db, spouse, view.id, choose('ask-his-security'), verify);
 		const before = attemptEvents(db, view.id);
-		apply(db, spouse, view.id, choose('security-passed-give-balance'), choose('stop-and-explain'));
+		await apply(db, spouse, view.id, choose('security-passed-give-balance'), choose('stop-and-explain'));
 		const after = attemptEvents(db, view.id);
 		expect(after.slice(0, before.length)).toEqual(before);
 		expect(after.map((e) => [e.seq, e.source, e.name])).toEqual([
@@ -306,19 +307,19 @@ describe('the attempt’s event log', () => {
 });
 
 describe('replaying an attempt', () => {
-	it('gives an identical attempt: outcomes, events, audit chain and marking', () => {
-		const { db, view } = start(signup);
-		apply(db, signup, view.id, choose('start-properly'), choose('ask-address'), core('searchCustomers', { postcode: 'NN14', purposeCode: 'supply-and-billing' }), choose('look-up-address'));
-		expect(replayAttempt(db, signup, view.id)).toEqual({ ok: true, value: { attemptId: view.id, identical: true, differences: [] } });
-		endAttempt(db, signup, view.id);
-		expect(replayAttempt(db, signup, view.id)).toMatchObject({ ok: true, value: { identical: true } });
+	it('gives an identical attempt: outcomes, events, audit chain and marking', async () => {
+		const { db, view } = await start(signup);
+		await apply(db, signup, view.id, choose('start-properly'), choose('ask-address'), core('searchCustomers', { postcode: 'NN14', purposeCode: 'supply-and-billing' }), choose('look-up-address'));
+		expect(await replayAttempt(db, signup, view.id)).toEqual({ ok: true, value: { attemptId: view.id, identical: true, differences: [] } });
+		await endAttempt(db, signup, view.id);
+		expect(await replayAttempt(db, signup, view.id)).toMatchObject({ ok: true, value: { identical: true } });
 	});
 
-	it('names what differs when the stored attempt does not replay the same', () => {
-		const { db, view } = start(spouse);
-		apply(db, spouse, view.id, choose('bring-up-account'));
+	it('names what differs when the stored attempt does not replay the same', async () => {
+		const { db, view } = await start(spouse);
+		await apply(db, spouse, view.id, choose('bring-up-account'));
 		db.$client.prepare("update attempt_action set outcome = json_set(outcome, '$.clock', '2030-01-01T00:00:00.000Z') where attempt_id = ?").run(view.id);
-		const replay = replayAttempt(db, spouse, view.id);
+		const replay = await replayAttempt(db, spouse, view.id);
 		expect(replay).toMatchObject({ ok: true, value: { identical: false, differences: [expect.stringMatching(/^action 1 \(bring-up-account\): was .*2030-01-01/)] } });
 	});
 });
@@ -333,27 +334,27 @@ const systemMoves = (view: AttemptView): LearnerAction[] => [
 ];
 
 describe('any playthrough of valid choices (property)', () => {
-	it.each([spouse, signup].map((l) => [l.scenario.id, l] as const))('%s: replays identically, and the workspace’s audit chain verifies', (_id, loaded) => {
-		fc.assert(
-			fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 25 }), fc.nat(), (picks, seed) => {
+	it.each([spouse, signup].map((l) => [l.scenario.id, l] as const))('%s: replays identically, and the workspace’s audit chain verifies', async (_id, loaded) => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 25 }), fc.nat(), async (picks, seed) => {
 				const db = openDatabase(':memory:');
 				try {
-					const started = startAttempt(db, loaded, { ownerId: 'learner', seed: `prop-${seed}` });
+					const started = await startAttempt(db, loaded, { ownerId: 'learner', seed: `prop-${seed}` });
 					if (!started.ok) throw new Error(started.error.message);
 					const view = started.value;
 					let node = view.node;
 					for (const [i, pick] of picks.entries()) {
 						const moves = [...(node?.choices.map((c) => choose(c.id)) ?? []), ...(pick % 4 === 0 ? systemMoves(view) : [])];
 						if (moves.length === 0) break;
-						const applied = applyAction(db, loaded, view.id, moves[pick % moves.length]!, { expectedActionSeq: i + 1 });
+						const applied = await applyAction(db, loaded, view.id, moves[pick % moves.length]!, { expectedActionSeq: i + 1 });
 						if (!applied.ok) throw new Error(applied.error.message);
 						node = applied.value.node;
 					}
 					const events = attemptEvents(db, view.id);
 					expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
 					expect(verifyAuditChain(db, view.workspaceId).ok).toBe(true);
-					if (picks[0]! % 2 === 0) endAttempt(db, loaded, view.id);
-					expect(replayAttempt(db, loaded, view.id)).toEqual({ ok: true, value: { attemptId: view.id, identical: true, differences: [] } });
+					if (picks[0]! % 2 === 0) await endAttempt(db, loaded, view.id);
+					expect(await replayAttempt(db, loaded, view.id)).toEqual({ ok: true, value: { attemptId: view.id, identical: true, differences: [] } });
 				} finally {
 					db.$client.close();
 				}

@@ -104,9 +104,9 @@ function refuse(code: string, message: string): never {
 }
 
 /** One write transaction; a Refusal inside rolls it back and comes out as a typed error. */
-function transact<T>(db: Db, fn: () => T): Result<T> {
+async function transact<T>(db: Db, fn: () => T | Promise<T>): Promise<Result<T>> {
 	try {
-		return { ok: true, value: writeTransaction(db, fn) };
+		return { ok: true, value: await writeTransaction(db, fn) };
 	} catch (error) {
 		if (error instanceof Refusal) return { ok: false, error: error.error };
 		throw error;
@@ -136,15 +136,15 @@ function loadAttempt(db: Db, attemptId: string): AttemptRow {
  * Starts an attempt: a new workspace seeded from the scenario through the core (record mode, the
  * scenario's organisation), the clock at the scenario's start, and the dialogue entered.
  */
-export function startAttempt(db: Db, loaded: LoadedScenario, options: StartOptions): Result<AttemptView> {
+export async function startAttempt(db: Db, loaded: LoadedScenario, options: StartOptions): Promise<Result<AttemptView>> {
 	const scenario = loaded.scenario;
 	const seed = options.seed ?? randomUUID();
 	const attemptId = options.attemptId ?? derivedId(seed, 'attempt');
 	const workspaceId = derivedId(seed, 'workspace');
-	return transact(db, () => {
+	return await transact(db, async () => {
 		if (findAttempt(db, attemptId)) refuse('attempt.exists', `An attempt ${attemptId} already exists.`);
-		if (getWorkspace(db, workspaceId).ok) refuse('attempt.seed-in-use', `An attempt with the seed "${seed}" already exists in this database: use another seed.`);
-		const seeded = seedWorkspace(db, scenario, { workspaceId, ids: seededIds(`${seed}:seed`) });
+		if ((await getWorkspace(db, workspaceId)).ok) refuse('attempt.seed-in-use', `An attempt with the seed "${seed}" already exists in this database: use another seed.`);
+		const seeded = await seedWorkspace(db, scenario, { workspaceId, ids: seededIds(`${seed}:seed`) });
 		if (!seeded.ok) {
 			refuse('attempt.seed-failed', `${loaded.file}: ${seeded.error.path}: ${seeded.error.message}`);
 		}
@@ -168,7 +168,7 @@ export function startAttempt(db: Db, loaded: LoadedScenario, options: StartOptio
 			endedAt: null,
 			result: null
 		};
-		insertAttempt(db, row);
+		await insertAttempt(db, row);
 		startDeskState(db, row.id);
 		const turn = attemptTurn(db, row, loaded, 0, seededIds(`${seed}:0`));
 		const node = enterNode(turn, scenario.dialogue.start);
@@ -217,7 +217,7 @@ function sameAction(stored: { kind: string; name: string; input: unknown }, kind
  * be one of the current node's choices; a core operation runs as the learner, and its error, if
  * any, is a normal outcome (stored and returned), not a failure of this call.
  */
-export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, action: LearnerAction, options: { expectedActionSeq: number }): Result<ActionOutcome> {
+export async function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, action: LearnerAction, options: { expectedActionSeq: number }): Promise<Result<ActionOutcome>> {
 	const parsedAction = actionSchema.safeParse(action);
 	if (!parsedAction.success) return { ok: false, error: { code: 'invalid', message: 'An action is a dialogue choice { kind: "choice", choiceId } or a core operation { kind: "core", operation, input }.' } };
 	const seq = options.expectedActionSeq;
@@ -233,7 +233,7 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 			return { ok: false, error: { code: 'invalid', field: 'input', message: 'The input must be JSON data.' } };
 		}
 	}
-	return transact(db, () => {
+	return await transact(db, async () => {
 		const row = loadAttempt(db, attemptId);
 		checkVersion(row, loaded);
 		if (seq < row.nextActionSeq) {
@@ -273,7 +273,7 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 				eventIds.push(turn.emit('disclosure.spoken', { node: node.id, choice: choice.id, customer, fields }));
 			} else if (choice.discloses) {
 				const before = auditHead(db, row.workspaceId);
-				core = discloseBySpeaking(ctx, scenario, node, choice.discloses, row.seedIds);
+				core = await discloseBySpeaking(ctx, scenario, node, choice.discloses, row.seedIds);
 				written = auditEventsAfter(db, row.workspaceId, before);
 				eventIds.push(...written.map((e) => e.id));
 			}
@@ -284,9 +284,9 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
 		} else {
 			const operation = a.operation as CoreOperationName;
 			const before = auditHead(db, row.workspaceId);
-			core = runOperation(operation, ctx, input);
+			core = await runOperation(operation, ctx, input);
 			const written = auditEventsAfter(db, row.workspaceId, before).map(({ auditSeq, ...e }) => ({ ...e, seq: auditSeq }));
-			turn.say({ at, kind: 'system', who: SYSTEM, text: describeAction(operation, input, core, organisationNames(ctx)), eventIds: written.map((e) => e.id) });
+			turn.say({ at, kind: 'system', who: SYSTEM, text: describeAction(operation, input, core, await organisationNames(ctx)), eventIds: written.map((e) => e.id) });
 			for (const line of unauthorisedDisclosureLines(scenario, written, core.ok ? core.value : undefined, at)) turn.say(line);
 			turn.advance(durationMs(scenario.clock.coreAction));
 			if (node !== null) node = afterCoreAction(turn, node.id, written);
@@ -315,16 +315,16 @@ export function applyAction(db: Db, loaded: LoadedScenario, attemptId: string, a
  * for an action names them as the learner's screen does, never by code (retired purposes too, so a
  * refusal for one still names it).
  */
-function organisationNames(ctx: CoreContext): ActionNames {
+async function organisationNames(ctx: CoreContext): Promise<ActionNames> {
 	return {
-		purposes: new Map(purposes(ctx).map((p) => [p.code, p.name])),
-		recipients: new Map(directoryEntries(ctx).map((e) => [e.code, e.name]))
+		purposes: new Map((await purposes(ctx)).map((p) => [p.code, p.name])),
+		recipients: new Map((await directoryEntries(ctx)).map((e) => [e.code, e.name]))
 	};
 }
 
 /** Ends the attempt and marks it; ending again returns the same result. */
-export function endAttempt(db: Db, loaded: LoadedScenario, attemptId: string, options: { now?: () => string } = {}): Result<AttemptResult> {
-	return transact(db, () => {
+export async function endAttempt(db: Db, loaded: LoadedScenario, attemptId: string, options: { now?: () => string } = {}): Promise<Result<AttemptResult>> {
+	return await transact(db, () => {
 		const row = loadAttempt(db, attemptId);
 		checkVersion(row, loaded);
 		if (row.status === 'ended' && row.result) return row.result;
@@ -360,12 +360,12 @@ export interface ReplayOptions {
  * action's outcome, the event logs (ids, names, details, fields, subjects, times), the audit
  * chains and the marking.
  */
-export function replayAttempt(
+export async function replayAttempt(
 	db: Db,
 	loaded: LoadedScenario,
 	attemptId: string,
 	options: ReplayOptions = {}
-): Result<{ attemptId: string; identical: boolean; differences: string[] }> {
+): Promise<Result<{ attemptId: string; identical: boolean; differences: string[] }>> {
 	const row = findAttempt(db, attemptId);
 	if (!row) return { ok: false, error: { code: 'attempt.not-found', message: `No attempt ${attemptId}.` } };
 	if (row.scenarioId !== loaded.scenario.id || row.scenarioVersion !== loaded.version) {
@@ -379,7 +379,7 @@ export function replayAttempt(
 			const b = canonicalJson(replayed ?? null);
 			if (a !== b) differences.push(`${what}: was ${clip(a)}, replayed ${clip(b)}`);
 		};
-		const started = startAttempt(target, loaded, { ownerId: row.ownerId, seed: row.seed, attemptId: row.id, actor: row.actor, now: () => row.startedAt });
+		const started = await startAttempt(target, loaded, { ownerId: row.ownerId, seed: row.seed, attemptId: row.id, actor: row.actor, now: () => row.startedAt });
 		if (!started.ok) return { ok: false, error: started.error };
 		differ('workspace', row.workspaceId, started.value.workspaceId);
 		differ('seeded records', row.seedIds, started.value.seedIds);
@@ -388,7 +388,7 @@ export function replayAttempt(
 
 		for (const stored of attemptActions(db, row.id)) {
 			const action: LearnerAction = stored.kind === 'choice' ? { kind: 'choice', choiceId: stored.name } : { kind: 'core', operation: stored.name as CoreOperationName, input: stored.input };
-			const applied = applyAction(target, loaded, row.id, action, { expectedActionSeq: stored.seq });
+			const applied = await applyAction(target, loaded, row.id, action, { expectedActionSeq: stored.seq });
 			if (!applied.ok) {
 				differences.push(`action ${stored.seq} (${stored.name}): was applied, replayed refused: ${applied.error.message}`);
 				break;

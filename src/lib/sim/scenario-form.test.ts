@@ -74,7 +74,7 @@ describe('form edits', () => {
 		expect(edited(REAL, { kind: 'customer', key: c.key, reference: c.reference, since: c.since, values })).toBe(REAL);
 	});
 
-	it('changes only the lines of the values edited, comments and layout kept, on a real scenario file', () => {
+	it('changes only the lines of the values edited, comments and layout kept, on a real scenario file', async () => {
 		const v = view(REAL);
 		const out = edited(REAL, details(v, { title: 'A new title: with a colon', passMark: '70' }));
 		expect(out).toContain('title: "A new title: with a colon"\n');
@@ -89,7 +89,7 @@ describe('form edits', () => {
 		const c = v.customers[0]!;
 		const corrected = edited(REAL, { kind: 'customer', key: c.key, reference: c.reference, since: c.since, values: { givenName: 'Niamh' } });
 		expect(changedLines(REAL, corrected)).toEqual({ removed: ['          givenName: Neve'], added: ['          givenName: Niamh'] });
-		expect(checkSource(draftFile('record-correction'), corrected).ok).toBe(true);
+		expect((await checkSource(draftFile('record-correction'), corrected)).ok).toBe(true);
 	});
 
 	it('reads back what was entered, and changes no other value (fast-check)', () => {
@@ -112,14 +112,14 @@ describe('form edits', () => {
 		);
 	});
 
-	it('edits the criteria, the brief and a point, and the starter stays free of problems', () => {
+	it('edits the criteria, the brief and a point, and the starter stays free of problems', async () => {
 		const v = view(STARTER);
 		let out = edited(STARTER, details(v, { criteria: ['PC03', 'K04', 'AC03', 'EMP02'], brief: 'A new brief.\n\nWith **two** paragraphs.' }));
 		out = edited(out, point(view(out), 'email-confirmed', { criteria: ['AC03', 'EMP02'], weight: '4', critical: false, met: 'Well done.', ruleKind: 'exists', ruleEvent: 'asked.team.leader' }));
 		const after = parse(out);
 		expect(after.brief).toBe('A new brief.\n\nWith **two** paragraphs.\n');
 		expect(after.marking[2]).toMatchObject({ criteria: ['AC03', 'EMP02'], weight: 4, rule: { exists: { event: 'asked.team.leader' } }, feedback: { met: 'Well done.' } });
-		const checked = checkSource(draftFile('form-test'), out);
+		const checked = await checkSource(draftFile('form-test'), out);
 		expect(checked.ok ? [] : checked.errors).toEqual([]);
 	});
 
@@ -129,7 +129,7 @@ describe('form edits', () => {
 		expect(changedLines(REAL, out)).toEqual({ removed: ['    weight: 5'], added: ['    weight: 6'] });
 	});
 
-	it('adds and removes people, customer fields, customers and points', () => {
+	it('adds and removes people, customer fields, customers and points', async () => {
 		let out = edited(STARTER, { kind: 'add-persona', name: 'Dr Ola Bello' });
 		expect(view(out).personas.at(-1)).toMatchObject({ key: 'dr-ola-bello', name: 'Dr Ola Bello', role: 'caller' });
 		out = edited(out, { kind: 'remove-persona', key: 'dr-ola-bello' });
@@ -147,7 +147,7 @@ describe('form edits', () => {
 		out = edited(out, { kind: 'add-point', description: 'Logged the call with what was asked' });
 		const added = view(out).points.at(-1)!;
 		expect(added).toMatchObject({ id: 'logged-the-call-with-what', weight: '1', rule: { kind: 'exists', event: 'asked.security.questions' } });
-		const checked = checkSource(draftFile('form-test'), out);
+		const checked = await checkSource(draftFile('form-test'), out);
 		expect(checked.ok ? [] : checked.errors).toEqual([]);
 		out = edited(out, { kind: 'remove-point', id: added.id });
 		expect(view(out).points.map((p) => p.id)).toEqual(['security-first', 'nothing-read-out', 'email-confirmed']);

@@ -20,9 +20,9 @@ describe('the scenario library', () => {
 		for (const loaded of library.scenarios) expect(loaded.version).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
 	});
 
-	it.each(library.scenarios.map((l) => [l.scenario.id, l] as const))('%s starts on the real core: its seed is accepted and every seed key has a record', (_id, loaded) => {
+	it.each(library.scenarios.map((l) => [l.scenario.id, l] as const))('%s starts on the real core: its seed is accepted and every seed key has a record', async (_id, loaded) => {
 		const db = openDatabase(':memory:');
-		const started = startAttempt(db, loaded, { ownerId: 'learner-1', seed: 'library' });
+		const started = await startAttempt(db, loaded, { ownerId: 'learner-1', seed: 'library' });
 		if (!started.ok) throw new Error(started.error.message);
 		const s = loaded.scenario.seed;
 		const keys = [s.customers, s.consents, s.thirdParties, s.interactions, s.disclosures, s.requests, s.breaches].flatMap((list) => list.map((r) => r.key));
@@ -49,8 +49,8 @@ describe('spouse-caller', () => {
 	/** Time passing while the learner works on other things in the record. */
 	const busy = (minutes: number): Step[] => Array.from({ length: minutes }, () => openTheAccount);
 
-	it('mistake: lets the wife through his security and does everything she asks', () => {
-		const play = playthrough(loaded, [
+	it('mistake: lets the wife through his security and does everything she asks', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'ask-his-security' },
 			{
 				do: 'verifyIdentity',
@@ -75,7 +75,7 @@ describe('spouse-caller', () => {
 		]);
 		expect(play.node).toBe('call-ends-after-disclosure');
 
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual([
 			'no-account-information-disclosed',
 			'not-treated-as-account-holder',
@@ -101,14 +101,14 @@ describe('spouse-caller', () => {
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false, false]);
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: reads his details out to check them, refuses curtly and does not log the call: she hangs up', () => {
-		const play = playthrough(loaded, [{ say: 'read-out-to-check' }, { say: 'explain-no-authority' }, { say: 'rules-are-rules' }]);
+	it('mistake: reads his details out to check them, refuses curtly and does not log the call: she hangs up', async () => {
+		const play = await playthrough(loaded, [{ say: 'read-out-to-check' }, { say: 'explain-no-authority' }, { say: 'rules-are-rules' }]);
 		expect(play).toMatchObject({ node: 'caller-hangs-up', ended: true });
 
-		const result = play.end();
+		const result = await play.end();
 		expect(result.points.filter((p) => p.outcome === 'missed').map((p) => p.id)).toEqual([
 			'nothing-read-out',
 			'checked-authority-before-declining',
@@ -131,11 +131,11 @@ describe('spouse-caller', () => {
 		expect(readOut.subject).toBe(play.seedIds.daniel);
 		expect(result.points.find((p) => p.id === 'nothing-read-out')!.evidence).toEqual([readOut.id]);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: declines well but promises a statement, and logs the call late as from the account holder', () => {
-		const play = playthrough(loaded, [
+	it('mistake: declines well but promises a statement, and logs the call late as from the account holder', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'bring-up-account' },
 			checkHerAuthority,
 			{ say: 'explain-after-check' },
@@ -146,7 +146,7 @@ describe('spouse-caller', () => {
 			...busy(25),
 			logTheCall('data-subject')
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['no-unkeepable-promise', 'call-logged-as-third-party', 'call-logged-promptly', 'confirmed-understanding']);
 		expect(result).toMatchObject({ earned: 22, possible: 28 });
 		expectVerdict(result, { passed: false, score: 78.6 });
@@ -197,8 +197,8 @@ describe('new-customer-signup', () => {
 		input: (r) => ({ customerId: r.id('priya'), channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'New account' })
 	};
 
-	it('mistake: takes everything offered, tells her about the last tenant and signs her up to all marketing', () => {
-		const play = playthrough(loaded, [
+	it('mistake: takes everything offered, tells her about the last tenant and signs her up to all marketing', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'ask-everything' },
 			{ say: 'carry-on' },
 			{ say: 'take-as-given' },
@@ -219,7 +219,7 @@ describe('new-customer-signup', () => {
 			{ say: 'noted' },
 			{ say: 'finish-without-read-back' }
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual([
 			'nothing-about-previous-occupant',
 			'no-unneeded-data-recorded',
@@ -239,7 +239,7 @@ describe('new-customer-signup', () => {
 		expect(result.points.find((p) => p.id === 'no-consent-she-refused')!.evidence).toEqual(refused);
 		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toContain('minimisation.no-purpose');
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
 	/** Up to the read-back, with the email heard rather than spelled. */
@@ -258,16 +258,16 @@ describe('new-customer-signup', () => {
 		readBack
 	];
 
-	it('mistake: hears the email instead of having it spelled, and corrects it when she catches it at read-back', () => {
-		expect(playthrough(loaded, heardEmail()).node).toBe('email-wrong');
-		const play = playthrough(loaded, [
+	it('mistake: hears the email instead of having it spelled, and corrects it when she catches it at read-back', async () => {
+		expect((await playthrough(loaded, heardEmail())).node).toBe('email-wrong');
+		const play = await playthrough(loaded, [
 			...heardEmail(),
 			{ do: 'correctField', input: (r) => ({ customerId: r.id('priya'), field: 'email', newValue: spelled, reason: 'Customer corrected it at read-back' }) },
 			{ say: 'explain-next-steps' },
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['validated-at-collection']);
 		expect(result).toMatchObject({ earned: 41, possible: 43 });
 		expectVerdict(result, { passed: true, score: 95.3 });
@@ -275,9 +275,9 @@ describe('new-customer-signup', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: leaves the wrong email for her to fix, which is a critical error', () => {
-		const play = playthrough(loaded, [...heardEmail(), { say: 'leave-it' }, logTheCall]);
-		const result = play.end();
+	it('mistake: leaves the wrong email for her to fix, which is a critical error', async () => {
+		const play = await playthrough(loaded, [...heardEmail(), { say: 'leave-it' }, logTheCall]);
+		const result = await play.end();
 		expect(missed(result)).toEqual(['validated-at-collection', 'email-right-on-file', 'correction-acted-on', 'confirmed-next-steps']);
 		const verdict = expectVerdict(result, { passed: false, score: 76.7, criticalMisses: ['correction-acted-on'] });
 		expect(verdict.reason).toBe(
@@ -286,8 +286,8 @@ describe('new-customer-signup', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: puts the previous occupant’s account into her name', () => {
-		const play = playthrough(loaded, [
+	it('mistake: puts the previous occupant’s account into her name', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'start-properly' },
 			{ say: 'ask-address' },
 			{ say: 'look-up-address' },
@@ -299,7 +299,7 @@ describe('new-customer-signup', () => {
 				})
 			)
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toContain('new-record-for-new-customer');
 		// Ended mid-call, nothing of hers recorded: nothing earned.
 		expect(result.endedEarly).toBe(true);
@@ -311,7 +311,7 @@ describe('new-customer-signup', () => {
 });
 
 describe('playthroughs', () => {
-	it('only take choices the dialogue offers', () => {
-		expect(() => playthrough(loadedScenario('spouse-caller'), [{ say: 'give-balance' }])).toThrow('choice "give-balance" is not offered at node "opening"');
+	it('only take choices the dialogue offers', async () => {
+		await expect(playthrough(loadedScenario('spouse-caller'), [{ say: 'give-balance' }])).rejects.toThrow('choice "give-balance" is not offered at node "opening"');
 	});
 });

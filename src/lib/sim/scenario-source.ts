@@ -21,11 +21,11 @@ export const draftFile = (scenarioId: string) => `scenarios/${scenarioId}.yaml`;
  * Every problem `npm run scenarios:check` reports for this text as the file `file`, or the parsed
  * scenario ready to start an attempt on.
  */
-export function checkSource(file: string, source: string): { ok: true; loaded: LoadedScenario } | { ok: false; errors: ScenarioError[] } {
+export async function checkSource(file: string, source: string): Promise<{ ok: true; loaded: LoadedScenario } | { ok: false; errors: ScenarioError[] }> {
 	const parsed = parseScenario(file, source);
 	if (!parsed.ok) return { ok: false, errors: parsed.errors };
 	const loaded: LoadedScenario = { file, scenario: parsed.scenario, version: parsed.version, hash: parsed.hash };
-	const seeded = checkSeed(loaded);
+	const seeded = await checkSeed(loaded);
 	if (seeded.errors.length > 0) return { ok: false, errors: seeded.errors };
 	return { ok: true, loaded };
 }
@@ -324,8 +324,8 @@ export interface DraftInspection {
 }
 
 /** Everything the editor shows of a draft of `scenarioId`: problems, one page of the dialogue, marking points. */
-export function inspectDraft(scenarioId: string, source: string, query: GraphQuery): DraftInspection {
-	const checked = checkSource(draftFile(scenarioId), source);
+export async function inspectDraft(scenarioId: string, source: string, query: GraphQuery): Promise<DraftInspection> {
+	const checked = await checkSource(draftFile(scenarioId), source);
 	const { graph, points, passMark } = readDraft(source);
 	return { errors: checked.ok ? [] : checked.errors, graph: graph ? pageOf(graph, query) : null, points, passMark: passMark ?? null };
 }

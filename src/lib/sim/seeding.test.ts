@@ -1,3 +1,4 @@
+import { mapInOrder } from '$lib/core/in-order';
 import { writeTransaction } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -288,11 +289,11 @@ function load(input: unknown): LoadedScenario {
 }
 
 /** Seeds in a transaction of its own, rolled back when the seeding fails, as startAttempt does. */
-function seedInto(db: Db, loaded: LoadedScenario, seed = 's'): ReturnType<typeof seedWorkspace> {
-	let failed: ReturnType<typeof seedWorkspace> | undefined;
+async function seedInto(db: Db, loaded: LoadedScenario, seed = 's'): Promise<Awaited<ReturnType<typeof seedWorkspace>>> {
+	let failed: Awaited<ReturnType<typeof seedWorkspace>> | undefined;
 	try {
-		return writeTransaction(db, () => {
-				const seeded = seedWorkspace(db, loaded.scenario, { workspaceId: `ws-${seed}`, ids: seededIds(seed) });
+		return await writeTransaction(db, async () => {
+				const seeded = await seedWorkspace(db, loaded.scenario, { workspaceId: `ws-${seed}`, ids: seededIds(seed) });
 				if (seeded.ok) return seeded;
 				failed = seeded;
 				throw new Error('roll back');
@@ -308,9 +309,9 @@ const ctxOf = (db: Db, workspaceId: string) => ({ db, workspaceId, actor: SEEDIN
 describe('seeding an attempt’s workspace through the core', () => {
 	const loaded = load(richInput());
 
-	it('creates every kind of seeded record through the core, each key mapped to the id the core gave', () => {
+	it('creates every kind of seeded record through the core, each key mapped to the id the core gave', async () => {
 		const db = openDatabase(':memory:');
-		const seeded = seedInto(db, loaded);
+		const seeded = await seedInto(db, loaded);
 		if (!seeded.ok) throw new Error(`${seeded.error.path}: ${seeded.error.message}`);
 		const { seedIds, workspaceId } = seeded.value;
 		expect(Object.keys(seedIds).sort()).toEqual(
@@ -338,31 +339,31 @@ describe('seeding an attempt’s workspace through the core', () => {
 				'lost-laptop'
 			].sort()
 		);
-		expect(getWorkspace(db, workspaceId)).toMatchObject({ ok: true, value: { organisationName: 'Fenland Water plc', region: 'scotland', policyMode: 'record' } });
+		expect(await getWorkspace(db, workspaceId)).toMatchObject({ ok: true, value: { organisationName: 'Fenland Water plc', region: 'scotland', policyMode: 'record' } });
 		const ctx = ctxOf(db, workspaceId);
 
 		// Values with their purposes, times, accuracy, restriction, holds and special category conditions.
-		const held = new Map(heldValues(ctx, seedIds.daniel!).map((h) => [h.field, h]));
+		const held = new Map((await heldValues(ctx, seedIds.daniel!)).map((h) => [h.field, h]));
 		expect(held.get('givenName')).toMatchObject({ purposeCode: 'supply-and-billing', collectedAt: '2019-06-14T08:00:00.000Z' });
 		expect(held.get('marketingPreference')).toMatchObject({ purposeCode: 'marketing', collectedAt: '2023-05-02T08:00:00.000Z' });
 		expect(held.get('balance')).toMatchObject({ value: '182.40', accuracy: 'contested', restricted: true });
 		expect(held.get('dateOfBirth')).toMatchObject({ legalHold: true });
 		expect(held.get('vulnerabilityNote')).toMatchObject({ kind: 'special-category', collectedAt: '2024-01-10T09:00:00.000Z' });
 		expect(held.get('loyaltyTier')?.category).toBe('account');
-		const olive = heldValues(ctx, seedIds.olive!);
+		const olive = await heldValues(ctx, seedIds.olive!);
 		expect(olive.find((h) => h.field === 'balance')?.value).toBe('-64.18');
 		expect(olive.every((h) => h.retainUntil === '2030-12-31')).toBe(true);
-		expect(mayMarket(ctx, seedIds.daniel!, 'email')).toBe(true);
-		expect(mayMarket(ctx, seedIds.daniel!, 'sms')).toBe(false);
+		expect(await mayMarket(ctx, seedIds.daniel!, 'email')).toBe(true);
+		expect(await mayMarket(ctx, seedIds.daniel!, 'sms')).toBe(false);
 
-		expect(thirdPartiesOf(ctx, seedIds.daniel!).map((t) => [t.name, t.revokedAt !== null])).toEqual([
+		expect((await thirdPartiesOf(ctx, seedIds.daniel!)).map((t) => [t.name, t.revokedAt !== null])).toEqual([
 			['Mark Hughes', true],
 			['Sarah Hughes', false]
 		]);
-		expect(interactionsOf(ctx, seedIds.daniel!)).toMatchObject([{ occurredAt: '2024-11-02T10:05:00.000Z', thirdPartyId: seedIds['sarah-authority'] }]);
+		expect(await interactionsOf(ctx, seedIds.daniel!)).toMatchObject([{ occurredAt: '2024-11-02T10:05:00.000Z', thirdPartyId: seedIds['sarah-authority'] }]);
 
 		// Each disclosure judged by the engine as its route says; the unauthorised one opened a breach.
-		const disclosures = new Map(disclosuresOf(ctx, seedIds.daniel!).map((d) => [d.id, d]));
+		const disclosures = new Map((await disclosuresOf(ctx, seedIds.daniel!)).map((d) => [d.id, d]));
 		expect(disclosures.get(seedIds['told-neighbour']!)).toMatchObject({ authorised: false, route: 'none' });
 		for (const [key, route] of [
 			['told-daniel', 'verified-data-subject'],
@@ -373,7 +374,7 @@ describe('seeding an attempt’s workspace through the core', () => {
 		] as const) {
 			expect(disclosures.get(seedIds[key]!)).toMatchObject({ authorised: true, route });
 		}
-		expect(breachRegister(ctx).map((b) => [b.sourceDisclosureId, b.risk])).toEqual(
+		expect((await breachRegister(ctx)).map((b) => [b.sourceDisclosureId, b.risk])).toEqual(
 			expect.arrayContaining([
 				[seedIds['told-neighbour'], 'unassessed'],
 				[null, 'risk']
@@ -381,7 +382,7 @@ describe('seeding an attempt’s workspace through the core', () => {
 		);
 
 		// Requests moved to their states through the transitions.
-		const states = Object.fromEntries(['r-received', 'r-id', 'r-clarify', 'r-fee', 'r-working', 'r-extended', 'r-ready'].map((k) => [k, getRequest(ctx, seedIds[k]!)?.state]));
+		const states = Object.fromEntries(await mapInOrder(['r-received', 'r-id', 'r-clarify', 'r-fee', 'r-working', 'r-extended', 'r-ready'], async (k) => [k, (await getRequest(ctx, seedIds[k]!))?.state]));
 		expect(states).toEqual({
 			'r-received': 'received',
 			'r-id': 'awaiting-id',
@@ -392,7 +393,7 @@ describe('seeding an attempt’s workspace through the core', () => {
 			'r-ready': 'response-ready'
 		});
 		// ID received on 22 Feb: the clock starts then (ICO: the relevant time is the receipt of ID).
-		expect(getRequest(ctx, seedIds['r-working']!)).toMatchObject({ relevantTime: '2025-02-22T09:00:00.000Z', dueDate: '2025-03-24' });
+		expect(await getRequest(ctx, seedIds['r-working']!)).toMatchObject({ relevantTime: '2025-02-22T09:00:00.000Z', dueDate: '2025-03-24' });
 
 		// All by the system, at the times the file gives, on one valid chain.
 		const entries = auditEntries(db, workspaceId);
@@ -407,17 +408,17 @@ describe('seeding an attempt’s workspace through the core', () => {
 		]);
 	});
 
-	it('leaves nothing of the seeding in the attempt’s event log', () => {
+	it('leaves nothing of the seeding in the attempt’s event log', async () => {
 		const db = openDatabase(':memory:');
-		const started = startAttempt(db, loaded, { ownerId: 'learner-1', seed: 'quiet' });
+		const started = await startAttempt(db, loaded, { ownerId: 'learner-1', seed: 'quiet' });
 		if (!started.ok) throw new Error(started.error.message);
 		expect(auditEntries(db, started.value.workspaceId).length).toBeGreaterThan(40);
 		expect(attemptEvents(db, started.value.id)).toEqual([]);
 	});
 
-	it('gives the same ids and audit hashes for the same seed, in another database', () => {
-		const heads = [openDatabase(':memory:'), openDatabase(':memory:')].map((db) => {
-			const seeded = seedInto(db, loaded, 'same');
+	it('gives the same ids and audit hashes for the same seed, in another database', async () => {
+		const heads = await mapInOrder([openDatabase(':memory:'), openDatabase(':memory:')], async (db) => {
+			const seeded = await seedInto(db, loaded, 'same');
 			if (!seeded.ok) throw new Error(seeded.error.message);
 			return [seeded.value.seedIds, verifyAuditChain(db, seeded.value.workspaceId)];
 		});
@@ -425,11 +426,11 @@ describe('seeding an attempt’s workspace through the core', () => {
 	});
 
 	describe('refuses a seed the core cannot agree with, naming the place in the file', () => {
-		const failing = (change: (input: ReturnType<typeof richInput>) => void) => {
+		const failing = async (change: (input: ReturnType<typeof richInput>) => void) => {
 			const input = richInput();
 			change(input);
 			const db = openDatabase(':memory:');
-			const seeded = seedInto(db, load(input));
+			const seeded = await seedInto(db, load(input));
 			// Nothing half-seeded: the caller's transaction rolled back.
 			expect(db.$client.prepare('select count(*) as n from workspace').get()).toEqual({ n: 0 });
 			if (seeded.ok) throw new Error('expected the seeding to fail');
@@ -437,30 +438,30 @@ describe('seeding an attempt’s workspace through the core', () => {
 		};
 		const seedOf = (input: ReturnType<typeof richInput>) => input.seed as unknown as { customers: { fields: Record<string, Record<string, string>> }[]; disclosures: { route: string }[]; requests: Record<string, unknown>[] };
 
-		it('a value that fails the core’s validation', () => {
+		it('a value that fails the core’s validation', async () => {
 			expect(
-				failing((input) => {
+				await failing((input) => {
 					seedOf(input).customers[0]!.fields.contact!.postcode = 'NOT A POSTCODE';
 				})
 			).toMatchObject({ code: 'invalid', path: 'seed.customers[0].fields.contact.postcode', message: expect.stringContaining('postcode') });
 		});
 
-		it('a disclosure the engine would not authorise by the route given', () => {
+		it('a disclosure the engine would not authorise by the route given', async () => {
 			expect(
-				failing((input) => {
+				await failing((input) => {
 					seedOf(input).disclosures[0]!.route = 'verified-data-subject';
 				})
 			).toMatchObject({ code: 'seed.disclosure-route', path: 'seed.disclosures[0].route', message: expect.stringContaining('No authority is on file') });
 			expect(
-				failing((input) => {
+				await failing((input) => {
 					seedOf(input).disclosures[3]!.route = 'none';
 				})
 			).toMatchObject({ code: 'seed.disclosure-route', path: 'seed.disclosures[3].route' });
 		});
 
-		it('a request state its timestamps cannot reach', () => {
+		it('a request state its timestamps cannot reach', async () => {
 			expect(
-				failing((input) => {
+				await failing((input) => {
 					Object.assign(seedOf(input).requests[4]!, { idReceivedAt: undefined });
 				})
 			).toMatchObject({ code: 'seed.request-state', path: 'seed.requests[4].state', message: expect.stringContaining('awaiting-id') });
@@ -469,17 +470,17 @@ describe('seeding an attempt’s workspace through the core', () => {
 });
 
 describe('checking a scenario’s seed against the core', () => {
-	it('collects a required value dated after the customer with the customer, and says so', () => {
+	it('collects a required value dated after the customer with the customer, and says so', async () => {
 		const input = richInput();
 		const seed = input.seed as unknown as { customers: { metadata: Record<string, unknown> }[] };
 		seed.customers[0]!.metadata.postcode = { collectedAt: '2025-02-24' };
-		expect(checkSeed(load(input))).toEqual({
+		expect(await checkSeed(load(input))).toEqual({
 			errors: [],
 			adjustments: expect.arrayContaining([{ path: 'seed.customers[0].metadata.postcode.collectedAt', from: '2025-02-24T09:00:00.000Z', to: '2019-06-14T08:00:00.000Z' }])
 		});
 	});
 
-	it('collects values under the purpose the file gives, in an order the purposes’ required fields allow', () => {
+	it('collects values under the purpose the file gives, in an order the purposes’ required fields allow', async () => {
 		const input = richInput();
 		const seed = input.seed as unknown as { purposes: Record<string, unknown>[]; customers: { metadata: Record<string, unknown> }[] };
 		seed.purposes.push({
@@ -492,17 +493,17 @@ describe('checking a scenario’s seed against the core', () => {
 		});
 		Object.assign(seed.customers[0]!.metadata, { givenName: { purpose: 'due-diligence' }, familyName: { purpose: 'due-diligence' } });
 		const db = openDatabase(':memory:');
-		const seeded = seedInto(db, load(input));
+		const seeded = await seedInto(db, load(input));
 		if (!seeded.ok) throw new Error(seeded.error.message);
-		const held = heldValues(ctxOf(db, seeded.value.workspaceId), seeded.value.seedIds.daniel!);
+		const held = await heldValues(ctxOf(db, seeded.value.workspaceId), seeded.value.seedIds.daniel!);
 		expect(held.filter((h) => h.purposeCode === 'due-diligence').map((h) => h.field)).toEqual(['givenName', 'familyName']);
 		expect(seeded.value.adjustments.filter((a) => a.path.includes('metadata'))).toEqual([]);
 	});
 
-	it('reports what the core refuses as the scenario checker reports a problem', () => {
+	it('reports what the core refuses as the scenario checker reports a problem', async () => {
 		const input = richInput();
 		(input.seed as unknown as { customers: { fields: Record<string, Record<string, string>> }[] }).customers[1]!.fields.contact!.postcode = 'ZZ';
-		expect(checkSeed(load(input)).errors).toEqual([{ file: 'scenarios/test-scenario.yaml', path: 'seed.customers[1].fields.contact.postcode', message: 'Enter a real UK postcode, like SW1A 1AA' }]);
+		expect((await checkSeed(load(input))).errors).toEqual([{ file: 'scenarios/test-scenario.yaml', path: 'seed.customers[1].fields.contact.postcode', message: 'Enter a real UK postcode, like SW1A 1AA' }]);
 	});
 });
 
@@ -547,15 +548,15 @@ describe('seeding an LPA and the OPG register', () => {
 		return input;
 	}
 
-	it('records the LPA with its type, and puts the register in the workspace without writing to its audit log', () => {
+	it('records the LPA with its type, and puts the register in the workspace without writing to its audit log', async () => {
 		const db = openDatabase(':memory:');
-		const seeded = seedInto(db, load(lpaInput()));
+		const seeded = await seedInto(db, load(lpaInput()));
 		if (!seeded.ok) throw new Error(seeded.error.message);
 		const { workspaceId, seedIds } = seeded.value;
 		const ctx = ctxOf(db, workspaceId);
-		expect(thirdPartiesOf(ctx, seedIds.daniel!)).toMatchObject([{ authorityType: 'lasting-power-of-attorney', lpaType: 'health-and-welfare' }]);
+		expect(await thirdPartiesOf(ctx, seedIds.daniel!)).toMatchObject([{ authorityType: 'lasting-power-of-attorney', lpaType: 'health-and-welfare' }]);
 		const audited = auditEntries(db, workspaceId).length;
-		const found = writeTransaction(db, () => searchOpgRegister(ctx, { donorName: 'daniel hughes' }));
+		const found = await writeTransaction(db, async () => await searchOpgRegister(ctx, { donorName: 'daniel hughes' }));
 		expect(found).toMatchObject({ ok: true, value: { entries: [{ reference: '7000-0000-0001', status: 'pending', registeredOn: null }, { reference: '7000-1190-2044', status: 'registered' }] } });
 		// Seeding the register wrote nothing to the log; the learner's search is the first entry about it.
 		expect(auditEntries(db, workspaceId).slice(audited).map((e) => e.action)).toEqual(['authority.register.checked']);
@@ -563,15 +564,15 @@ describe('seeding an LPA and the OPG register', () => {
 		db.$client.close();
 	});
 
-	it('keeps each attempt’s register to its own workspace', () => {
+	it('keeps each attempt’s register to its own workspace', async () => {
 		const db = openDatabase(':memory:');
 		const loaded = load(lpaInput());
-		const a = seedInto(db, loaded, 'a');
-		const b = seedInto(db, loaded, 'b');
+		const a = await seedInto(db, loaded, 'a');
+		const b = await seedInto(db, loaded, 'b');
 		if (!a.ok || !b.ok) throw new Error('seeding failed');
-		const search = (workspaceId: string) => writeTransaction(db, () => searchOpgRegister({ ...ctxOf(db, workspaceId), ids: seededIds(`read:${workspaceId}`) }, { reference: '7000 1190 2044' }));
-		expect(search(a.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: a.value.workspaceId }] } });
-		expect(search(b.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: b.value.workspaceId }] } });
+		const search = async (workspaceId: string) => await writeTransaction(db, async () => await searchOpgRegister({ ...ctxOf(db, workspaceId), ids: seededIds(`read:${workspaceId}`) }, { reference: '7000 1190 2044' }));
+		expect(await search(a.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: a.value.workspaceId }] } });
+		expect(await search(b.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: b.value.workspaceId }] } });
 		db.$client.close();
 	});
 });

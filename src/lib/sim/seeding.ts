@@ -132,7 +132,7 @@ interface Step {
 	/** Order of kinds at the same instant. */
 	tier: number;
 	path: string;
-	run: (ctx: CoreContext) => Result<unknown>;
+	run: (ctx: CoreContext) => Promise<Result<unknown>>;
 }
 
 class SeedFailure extends Error {
@@ -145,7 +145,7 @@ class SeedFailure extends Error {
  * Creates the workspace and seeds it. Must run inside the caller's write transaction; on failure it
  * returns the error and the caller rolls the transaction back (throws), so nothing half-seeded stays.
  */
-export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions): Result<SeededWorkspace, SeedError> {
+export async function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions): Promise<Result<SeededWorkspace, SeedError>> {
 	const start = seedInstant(scenario.clock.start);
 	let now = start;
 	const ctx: CoreContext = { db, workspaceId: options.workspaceId, actor: SEEDING_ACTOR, clock: () => now, ids: options.ids };
@@ -177,20 +177,20 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 
 	// ── The OPG register the learner may search (not the organisation's records: nothing is audited) ──
 	scenario.opgRegister.forEach((e, i) =>
-		add(origin, 0, `opgRegister[${i}]`, (c) =>
-			addOpgRegisterEntry(c, { reference: e.reference, donorName: e.donor, attorneyNames: e.attorneys, lpaType: e.lpaType, registeredOn: e.registeredOn, status: e.status })
+		add(origin, 0, `opgRegister[${i}]`, async (c) =>
+			await addOpgRegisterEntry(c, { reference: e.reference, donorName: e.donor, attorneyNames: e.attorneys, lpaType: e.lpaType, registeredOn: e.registeredOn, status: e.status })
 		)
 	);
 
 	// ── The record of processing: retention rules and purposes ──
 	seed.retentionRules.forEach((r, i) =>
-		add(origin, 0, `seed.retentionRules[${i}]`, (c) =>
-			defineRetentionRule(c, { code: r.code, description: r.description, periodMonths: r.periodMonths, trigger: r.trigger, action: r.action, authority: r.authority })
+		add(origin, 0, `seed.retentionRules[${i}]`, async (c) =>
+			await defineRetentionRule(c, { code: r.code, description: r.description, periodMonths: r.periodMonths, trigger: r.trigger, action: r.action, authority: r.authority })
 		)
 	);
 	seed.purposes.forEach((p, i) =>
-		add(origin, 1, `seed.purposes[${i}]`, (c) =>
-			definePurpose(c, {
+		add(origin, 1, `seed.purposes[${i}]`, async (c) =>
+			await definePurpose(c, {
 				code: p.code,
 				name: p.name,
 				description: p.description,
@@ -213,8 +213,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 
 	// ── The directory of recipients: what each team or outside body may receive, per purpose ──
 	(scenario.organisation.directory ?? []).forEach((e, i) =>
-		add(origin, 1, `organisation.directory[${i}]`, (c) =>
-			addDirectoryEntry(c, {
+		add(origin, 1, `organisation.directory[${i}]`, async (c) =>
+			await addDirectoryEntry(c, {
 				code: e.code,
 				name: e.name,
 				kind: e.kind,
@@ -258,16 +258,16 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 		);
 		ordered.forEach((group, g) => {
 			const first = g === 0;
-			add(first ? later(since, group.at) : group.at, first ? 2 : 3, path, (ctx) => {
+			add(first ? later(since, group.at) : group.at, first ? 2 : 3, path, async (ctx) => {
 				const fields = collectable(ctx, group, adjustments);
 				const input = { purposeCodes: [group.purposeCode], source: group.source, sourceDetail: group.sourceDetail, fields, conditions: group.conditions };
 				let done: Result<unknown, CollectionError>;
 				if (first) {
-					const recorded = recordCustomer(ctx, { reference: c.reference, ...input });
+					const recorded = await recordCustomer(ctx, { reference: c.reference, ...input });
 					if (recorded.ok) seedIds[c.key] = recorded.value.id;
 					done = recorded;
 				} else {
-					done = addCustomerFields(ctx, { customerId: id(c.key, path), ...input });
+					done = await addCustomerFields(ctx, { customerId: id(c.key, path), ...input });
 				}
 				if (done.ok) return done;
 				// A value the core refused: point at it in the file.
@@ -281,11 +281,11 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 		for (const [field, meta] of Object.entries(c.metadata)) {
 			const metaPath = `${path}.metadata.${field}`;
 			if (meta.accuracy === 'contested') {
-				add(at(field), 4, metaPath, (ctx) => contestField(ctx, { customerId: id(c.key, metaPath), field, reason: 'The customer disputes this value (seeded)' }));
+				add(at(field), 4, metaPath, async (ctx) => await contestField(ctx, { customerId: id(c.key, metaPath), field, reason: 'The customer disputes this value (seeded)' }));
 			}
 			if (meta.restricted) {
-				add(at(field), 4, metaPath, (ctx) =>
-					restrictField(ctx, {
+				add(at(field), 4, metaPath, async (ctx) =>
+					await restrictField(ctx, {
 						customerId: id(c.key, metaPath),
 						fields: [field],
 						ground: meta.accuracy === 'contested' ? 'accuracy-contested' : 'legal-claims',
@@ -295,16 +295,16 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 			}
 			if (meta.legalHold !== undefined) {
 				const reason = meta.legalHold;
-				add(at(field), 4, metaPath, (ctx) => applyLegalHold(ctx, { customerId: id(c.key, metaPath), fields: [field], reason, reasonCode: legalHoldReasonCode(reason) }));
+				add(at(field), 4, metaPath, async (ctx) => await applyLegalHold(ctx, { customerId: id(c.key, metaPath), fields: [field], reason, reasonCode: legalHoldReasonCode(reason) }));
 			}
 		}
 		if (c.relationshipEnded !== undefined) {
-			add(later(since, seedInstant(c.relationshipEnded)), 9, `${path}.relationshipEnded`, (ctx) => endRelationship(ctx, id(c.key, path)));
+			add(later(since, seedInstant(c.relationshipEnded)), 9, `${path}.relationshipEnded`, async (ctx) => await endRelationship(ctx, id(c.key, path)));
 		}
 		if (c.suppressed) {
 			// The core keeps a suppression entry only on erasure; a "do not contact" customer is, in its
 			// terms, one who objected to all direct marketing.
-			add(later(since, seedInstant(c.relationshipEnded ?? c.since)), 9, `${path}.suppressed`, (ctx) => recordMarketingObjection(ctx, { customerId: id(c.key, path), channel: 'all' }));
+			add(later(since, seedInstant(c.relationshipEnded ?? c.since)), 9, `${path}.suppressed`, async (ctx) => await recordMarketingObjection(ctx, { customerId: id(c.key, path), channel: 'all' }));
 		}
 	});
 	const sinceOf = (key: string | undefined) => (key === undefined ? origin : (customerSince.get(key) ?? origin));
@@ -317,8 +317,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 		const validFrom = seedInstant(t.validFrom);
 		const at = validFrom < start ? later(sinceOf(t.customer), validFrom) : sinceOf(t.customer);
 		thirdPartyFrom.set(t.key, at);
-		add(at, 4, path, (ctx) => {
-			const done = authoriseThirdParty(ctx, {
+		add(at, 4, path, async (ctx) => {
+			const done = await authoriseThirdParty(ctx, {
 				customerId: id(t.customer, `${path}.customer`),
 				name: t.name,
 				relationship: t.relationship,
@@ -334,8 +334,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 			return done;
 		});
 		if (t.revokedAt !== undefined) {
-			add(later(at, seedInstant(t.revokedAt)), 6, `${path}.revokedAt`, (ctx) =>
-				revokeThirdPartyAuthority(ctx, { thirdPartyId: id(t.key, path), reason: 'withdrawn-by-customer' })
+			add(later(at, seedInstant(t.revokedAt)), 6, `${path}.revokedAt`, async (ctx) =>
+				await revokeThirdPartyAuthority(ctx, { thirdPartyId: id(t.key, path), reason: 'withdrawn-by-customer' })
 			);
 		}
 	});
@@ -346,8 +346,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 	seed.consents.forEach((c, i) => {
 		const path = `seed.consents[${i}]`;
 		const at = dependsOn(c.givenAt, c.customer, c.thirdParty);
-		add(at, 5, path, (ctx) => {
-			const done = giveConsent(ctx, {
+		add(at, 5, path, async (ctx) => {
+			const done = await giveConsent(ctx, {
 				customerId: id(c.customer, `${path}.customer`),
 				purposeCode: c.purpose,
 				channel: c.channel,
@@ -361,8 +361,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 			return done;
 		});
 		if (c.withdrawnAt !== undefined) {
-			add(later(at, seedInstant(c.withdrawnAt)), 6, `${path}.withdrawnAt`, (ctx) =>
-				withdrawConsent(ctx, { customerId: id(c.customer, path), purposeCode: c.purpose, channel: c.channel, method: 'as given' })
+			add(later(at, seedInstant(c.withdrawnAt)), 6, `${path}.withdrawnAt`, async (ctx) =>
+				await withdrawConsent(ctx, { customerId: id(c.customer, path), purposeCode: c.purpose, channel: c.channel, method: 'as given' })
 			);
 		}
 	});
@@ -371,8 +371,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 	seed.interactions.forEach((n, i) => {
 		const path = `seed.interactions[${i}]`;
 		const at = dependsOn(n.at, n.customer, n.thirdParty);
-		add(at, 5, path, (ctx) => {
-			const done = logInteraction(ctx, {
+		add(at, 5, path, async (ctx) => {
+			const done = await logInteraction(ctx, {
 				customerId: optionalId(n.customer, `${path}.customer`),
 				channel: n.channel,
 				direction: n.direction,
@@ -391,8 +391,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 	// ── Disclosures, each by the route the file gives ──
 	seed.disclosures.forEach((d, i) => {
 		const path = `seed.disclosures[${i}]`;
-		add(dependsOn(d.at, d.customer, d.thirdParty), 7, path, (ctx) => {
-			const done = seedDisclosure(ctx, scenario, d, {
+		add(dependsOn(d.at, d.customer, d.thirdParty), 7, path, async (ctx) => {
+			const done = await seedDisclosure(ctx, scenario, d, {
 				customerId: id(d.customer, `${path}.customer`),
 				thirdPartyId: optionalId(d.thirdParty, `${path}.thirdParty`)
 			});
@@ -404,8 +404,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 	// ── Rights requests, moved to their state through the transitions ──
 	seed.requests.forEach((r, i) => {
 		const path = `seed.requests[${i}]`;
-		add(dependsOn(r.receivedAt, r.customer, r.thirdParty), 7, path, (ctx) => {
-			const done = seedRequest(ctx, r, path, {
+		add(dependsOn(r.receivedAt, r.customer, r.thirdParty), 7, path, async (ctx) => {
+			const done = await seedRequest(ctx, r, path, {
 				customerId: optionalId(r.customer, `${path}.customer`),
 				thirdPartyId: optionalId(r.thirdParty, `${path}.thirdParty`),
 				setClock: (at) => {
@@ -421,8 +421,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 	seed.breaches.forEach((b, i) => {
 		const path = `seed.breaches[${i}]`;
 		const at = seedInstant(b.awareAt);
-		add(at, 7, path, (ctx) => {
-			const done = registerBreach(ctx, {
+		add(at, 7, path, async (ctx) => {
+			const done = await registerBreach(ctx, {
 				awareAt: at,
 				occurredAt: b.occurredAt === undefined ? undefined : seedInstant(b.occurredAt),
 				description: b.description,
@@ -439,8 +439,8 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 		});
 		if (b.risk !== 'unassessed') {
 			const risk = b.risk;
-			add(at, 8, `${path}.risk`, (ctx) =>
-				assessBreachRisk(ctx, {
+			add(at, 8, `${path}.risk`, async (ctx) =>
+				await assessBreachRisk(ctx, {
 					breachId: id(b.key, path),
 					risk,
 					reasoning: b.likelyConsequences === '' ? 'Assessed when the breach was registered (seeded)' : b.likelyConsequences
@@ -452,7 +452,7 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 	// ── Run: the workspace first, then every step in time order ──
 	try {
 		now = origin;
-		const created = createWorkspace(
+		const created = await createWorkspace(
 			{ db, actor: SEEDING_ACTOR, clock: () => now, ids: options.ids },
 			{
 				id: options.workspaceId,
@@ -469,7 +469,7 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
 		const ordered = steps.map((s, index) => ({ ...s, index })).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.tier - b.tier || a.index - b.index));
 		for (const step of ordered) {
 			now = step.at;
-			const done = step.run(ctx);
+			const done = await step.run(ctx);
 			if (!done.ok) return { ok: false, error: { ...done.error, path: done.error.field?.startsWith('seed.') ? done.error.field : step.path } };
 		}
 	} catch (error) {
@@ -486,10 +486,10 @@ export function seedWorkspace(db: Db, scenario: Scenario, options: SeedOptions):
  * any, as the scenario checker reports problems (file, path, message), and the values the core took
  * only in an adjusted form. The schema checks what a file says; this checks the core agrees.
  */
-export function checkSeed(loaded: LoadedScenario, migrationsFolder?: string): { errors: ScenarioError[]; adjustments: SeedAdjustment[] } {
+export async function checkSeed(loaded: LoadedScenario, migrationsFolder?: string): Promise<{ errors: ScenarioError[]; adjustments: SeedAdjustment[] }> {
 	const db = openDatabase(':memory:', migrationsFolder === undefined ? {} : { migrationsFolder });
 	try {
-		const seeded = writeTransaction(db, () => seedWorkspace(db, loaded.scenario, { workspaceId: 'seed-check', ids: seededIds('seed-check') }));
+		const seeded = await writeTransaction(db, async () => await seedWorkspace(db, loaded.scenario, { workspaceId: 'seed-check', ids: seededIds('seed-check') }));
 		return seeded.ok
 			? { errors: [], adjustments: seeded.value.adjustments }
 			: { errors: [{ file: loaded.file, path: seeded.error.path, message: seeded.error.message }], adjustments: [] };
@@ -615,7 +615,7 @@ type SeedDisclosure = Scenario['seed']['disclosures'][number];
  * were confirmed independently…), then the disclosure engine judges it; "none" must come out
  * unauthorised, every other route authorised, or the file and the core disagree.
  */
-function seedDisclosure(ctx: CoreContext, scenario: Scenario, d: SeedDisclosure, refs: { customerId: string; thirdPartyId?: string }): Result<string> {
+async function seedDisclosure(ctx: CoreContext, scenario: Scenario, d: SeedDisclosure, refs: { customerId: string; thirdPartyId?: string }): Promise<Result<string>> {
 	const input: DiscloseInput = {
 		customerId: refs.customerId,
 		recipient: { type: d.recipientType, name: d.recipientName, organisation: d.recipientOrganisation, role: d.recipientRole, thirdPartyId: refs.thirdPartyId },
@@ -623,8 +623,8 @@ function seedDisclosure(ctx: CoreContext, scenario: Scenario, d: SeedDisclosure,
 		purposeCode: d.purpose,
 		channel: d.channel
 	};
-	const verify = (extra: Record<string, string> = {}, official = false): Result<string> => {
-		const verified = verifyIdentity(ctx, {
+	const verify = async (extra: Record<string, string> = {}, official = false): Promise<Result<string>> => {
+		const verified = await verifyIdentity(ctx, {
 			customerId: refs.customerId,
 			requesterType: d.recipientType,
 			thirdPartyId: refs.thirdPartyId,
@@ -641,14 +641,14 @@ function seedDisclosure(ctx: CoreContext, scenario: Scenario, d: SeedDisclosure,
 	};
 	switch (d.route) {
 		case 'verified-data-subject': {
-			const v = verify();
+			const v = await verify();
 			if (!v.ok) return v;
 			input.verificationId = v.value;
 			break;
 		}
 		case 'authorised-third-party': {
 			const name = scenario.seed.thirdParties.find((t) => t.key === d.thirdParty)?.name ?? d.recipientName;
-			const v = verify({ thirdPartyName: name });
+			const v = await verify({ thirdPartyName: name });
 			if (!v.ok) return v;
 			input.verificationId = v.value;
 			break;
@@ -658,7 +658,7 @@ function seedDisclosure(ctx: CoreContext, scenario: Scenario, d: SeedDisclosure,
 			if (exemption === undefined) {
 				return { ok: false, error: { code: 'seed.unknown-exemption', message: `"${d.basisOrExemption}" names no exemption the core knows (crime and taxation, legal proceedings)` } };
 			}
-			const v = verify({}, true);
+			const v = await verify({}, true);
 			if (!v.ok) return v;
 			Object.assign(input, {
 				verificationId: v.value,
@@ -675,7 +675,7 @@ function seedDisclosure(ctx: CoreContext, scenario: Scenario, d: SeedDisclosure,
 		default:
 			break;
 	}
-	const done = disclose(ctx, input);
+	const done = await disclose(ctx, input);
 	if (!done.ok) return done;
 	const authorised = done.value.disclosure.authorised;
 	if (authorised !== (d.route !== 'none')) {
@@ -707,14 +707,14 @@ const text = (value: unknown, fallback: string) => (typeof value === 'string' &&
  * at its own time: ID asked for and received, clarification asked for and received, work begun, the
  * deadline extended, a fee asked for, a response assembled. The state reached must be the file's.
  */
-function seedRequest(
+async function seedRequest(
 	ctx: CoreContext,
 	r: SeedRequest,
 	path: string,
 	refs: { customerId?: string; thirdPartyId?: string; setClock: (at: string) => void }
-): Result<string> {
+): Promise<Result<string>> {
 	const receivedAt = seedInstant(r.receivedAt);
-	const logged = logRequest(ctx, {
+	const logged = await logRequest(ctx, {
 		kind: r.kind,
 		channel: r.channel,
 		verbal: r.verbal,
@@ -731,54 +731,54 @@ function seedRequest(
 	const requestId = req.id;
 	const p = r.particulars;
 
-	const transitions: { at: string; run: () => Result<RightsRequest> }[] = [];
+	const transitions: { at: string; run: () => Promise<Result<RightsRequest>> }[] = [];
 	const idAskedAt = r.idRequestedAt ?? (r.state === 'awaiting-id' ? r.receivedAt : undefined);
 	if (idAskedAt !== undefined) {
-		transitions.push({ at: seedInstant(idAskedAt), run: () => askForId(ctx, { requestId, reason: text(p.idRequestReason, 'The requester could not be verified when the request was made: proportionate ID asked for') }) });
+		transitions.push({ at: seedInstant(idAskedAt), run: async () => await askForId(ctx, { requestId, reason: text(p.idRequestReason, 'The requester could not be verified when the request was made: proportionate ID asked for') }) });
 		if (r.idReceivedAt !== undefined) {
 			const at = seedInstant(r.idReceivedAt);
-			transitions.push({ at, run: () => receiveId(ctx, { requestId, receivedAt: at }) });
+			transitions.push({ at, run: async () => await receiveId(ctx, { requestId, receivedAt: at }) });
 		}
 	}
 	const clarificationAskedAt = r.clarificationRequestedAt ?? (r.state === 'awaiting-clarification' ? r.receivedAt : undefined);
 	if (clarificationAskedAt !== undefined) {
 		transitions.push({
 			at: seedInstant(clarificationAskedAt),
-			run: () => askForClarification(ctx, { requestId, question: text(p.clarificationQuestion, 'Which accounts and which dates the request covers') })
+			run: async () => await askForClarification(ctx, { requestId, question: text(p.clarificationQuestion, 'Which accounts and which dates the request covers') })
 		});
 		if (r.clarificationReceivedAt !== undefined) {
 			const at = seedInstant(r.clarificationReceivedAt);
-			transitions.push({ at, run: () => receiveClarification(ctx, { requestId, receivedAt: at }) });
+			transitions.push({ at, run: async () => await receiveClarification(ctx, { requestId, receivedAt: at }) });
 		}
 	}
 	transitions.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 	let last = receivedAt;
-	const step = (at: string, run: () => Result<RightsRequest>): Result<RightsRequest> => {
+	const step = async (at: string, run: () => Promise<Result<RightsRequest>>): Promise<Result<RightsRequest>> => {
 		last = later(last, at);
 		refs.setClock(last);
-		const done = run();
+		const done = await run();
 		if (done.ok) req = done.value;
 		return done;
 	};
 	for (const t of transitions) {
-		const done = step(t.at, t.run);
+		const done = await step(t.at, t.run);
 		if (!done.ok) return done;
 	}
 	const working = ['in-progress', 'extended', 'response-ready'];
 	if (working.includes(r.state) && req.state === 'received') {
-		const done = step(last, () => beginRequest(ctx, { requestId }));
+		const done = await step(last, async () => await beginRequest(ctx, { requestId }));
 		if (!done.ok) return done;
 	}
 	if (r.state === 'extended') {
 		const reason = p.extensionReason === 'several-requests' ? 'several-requests' : 'complex';
-		const done = step(last, () =>
-			extendRequest(ctx, { requestId, reason, explanation: text(p.extensionExplanation, 'The request is complex: the records span several systems') })
+		const done = await step(last, async () =>
+			await extendRequest(ctx, { requestId, reason, explanation: text(p.extensionExplanation, 'The request is complex: the records span several systems') })
 		);
 		if (!done.ok) return done;
 	}
 	if (r.state === 'awaiting-fee') {
-		const done = step(last, () =>
-			requestFee(ctx, {
+		const done = await step(last, async () =>
+			await requestFee(ctx, {
 				requestId,
 				feePence: typeof p.feePence === 'number' ? p.feePence : 2500,
 				grounds: p.feeGrounds === 'further-copies' ? 'further-copies' : 'manifestly-unfounded-or-excessive',
@@ -794,12 +794,12 @@ function seedRequest(
 				error: { code: 'seed.unsupported', field: `${path}.state`, message: `a ${r.kind} request cannot be seeded as response-ready: seed it in-progress and let the learner fulfil it` }
 			};
 		}
-		const collated = step(last, () => {
-			const c = collateRequestData(ctx, { requestId });
+		const collated = await step(last, async () => {
+			const c = await collateRequestData(ctx, { requestId });
 			return c.ok ? { ok: true, value: req } : c;
 		});
 		if (!collated.ok) return collated;
-		const done = step(last, () => assembleResponse(ctx, { requestId }));
+		const done = await step(last, async () => await assembleResponse(ctx, { requestId }));
 		if (!done.ok) return done;
 	}
 	if (req.state !== r.state) {

@@ -3,12 +3,12 @@ import fc from 'fast-check';
 import { checkSource, draftFile } from './scenario-source';
 import { DIFFICULTIES, starterScenario } from './starter-scenario';
 
-const check = (scenarioId: string, title: string, difficulty: (typeof DIFFICULTIES)[number]) =>
-	checkSource(draftFile(scenarioId), starterScenario({ scenarioId, title, difficulty }));
+const check = async (scenarioId: string, title: string, difficulty: (typeof DIFFICULTIES)[number]) =>
+	await checkSource(draftFile(scenarioId), starterScenario({ scenarioId, title, difficulty }));
 
 describe('the starter scenario', () => {
-	it('passes every check as it is, with the id, title and difficulty it was given', () => {
-		const checked = check('new-starter', 'A caller checks her email address', 'intermediate');
+	it('passes every check as it is, with the id, title and difficulty it was given', async () => {
+		const checked = await check('new-starter', 'A caller checks her email address', 'intermediate');
 		if (!checked.ok) expect(checked.errors).toEqual([]);
 		expect(checked.ok).toBe(true);
 		if (!checked.ok) return;
@@ -17,7 +17,7 @@ describe('the starter scenario', () => {
 		expect(checked.loaded.scenario.marking.length).toBeGreaterThanOrEqual(2);
 	});
 
-	it('passes for any valid id, title (quotes, colons, unicode) and difficulty, and reads the title back as typed', () => {
+	it('passes for any valid id, title (quotes, colons, unicode) and difficulty, and reads the title back as typed', async () => {
 		const id = fc
 			.array(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 1, maxLength: 4 })
 			.map((parts) => parts.join('-'))
@@ -26,9 +26,9 @@ describe('the starter scenario', () => {
 			.oneof(fc.string({ unit: 'grapheme', maxLength: 140 }), fc.constantFrom('“Quoted”: a title', "It's a \"test\": yes", '# not a comment', 'Zoë O’Brien — 日本語 🎉', 'key: value\nnext'))
 			.map((s) => s.trim())
 			.filter((s) => s.length >= 3 && s.length <= 140);
-		fc.assert(
-			fc.property(id, title, fc.constantFrom(...DIFFICULTIES), (scenarioId, t, difficulty) => {
-				const checked = check(scenarioId, t, difficulty);
+		await fc.assert(
+			fc.asyncProperty(id, title, fc.constantFrom(...DIFFICULTIES), async (scenarioId, t, difficulty) => {
+				const checked = await check(scenarioId, t, difficulty);
 				expect(checked.ok ? [] : checked.errors).toEqual([]);
 				if (checked.ok) expect(checked.loaded.scenario.title).toBe(t);
 			}),

@@ -78,7 +78,7 @@ export interface Playthrough {
 	outcomes: ActionOutcome[];
 	refs: PlayRefs;
 	/** Ends the attempt: the marking, stored. */
-	end(): AttemptResult;
+	end(): Promise<AttemptResult>;
 }
 
 function idOf(value: unknown): string | undefined {
@@ -93,9 +93,9 @@ function idOf(value: unknown): string | undefined {
  * given; throws if a choice is not offered at the node reached (so a model answer can only take
  * paths the dialogue really has) or a core operation fails unexpectedly.
  */
-export function playthrough(loaded: LoadedScenario, steps: readonly Step[], options: { db?: Db; seed?: string } = {}): Playthrough {
+export async function playthrough(loaded: LoadedScenario, steps: readonly Step[], options: { db?: Db; seed?: string } = {}): Promise<Playthrough> {
 	const db = options.db ?? openDatabase(':memory:');
-	const started = startAttempt(db, loaded, { ownerId: 'learner-1', seed: options.seed ?? `play:${loaded.scenario.id}`, actor: { id: 'learner-1', name: 'Learner', role: 'agent' } });
+	const started = await startAttempt(db, loaded, { ownerId: 'learner-1', seed: options.seed ?? `play:${loaded.scenario.id}`, actor: { id: 'learner-1', name: 'Learner', role: 'agent' } });
 	if (!started.ok) throw new Error(`playthrough: ${started.error.message}`);
 	const attemptId = started.value.id;
 	const seedIds = started.value.seedIds;
@@ -116,14 +116,14 @@ export function playthrough(loaded: LoadedScenario, steps: readonly Step[], opti
 	for (const step of steps) {
 		const seq = outcomes.length + 1;
 		if ('say' in step) {
-			const applied = applyAction(db, loaded, attemptId, { kind: 'choice', choiceId: step.say }, { expectedActionSeq: seq });
+			const applied = await applyAction(db, loaded, attemptId, { kind: 'choice', choiceId: step.say }, { expectedActionSeq: seq });
 			if (!applied.ok) throw new Error(`playthrough: choice "${step.say}" is not offered at node "${node?.id}" (${applied.error.code})`);
 			outcomes.push(applied.value);
 			node = applied.value.node;
 			continue;
 		}
 		const input = typeof step.input === 'function' ? (step.input as (r: PlayRefs) => unknown)(refs) : step.input;
-		const applied = applyAction(db, loaded, attemptId, { kind: 'core', operation: step.do, input }, { expectedActionSeq: seq });
+		const applied = await applyAction(db, loaded, attemptId, { kind: 'core', operation: step.do, input }, { expectedActionSeq: seq });
 		if (!applied.ok) throw new Error(`playthrough: ${step.do} was not applied: ${applied.error.message}`);
 		const core = applied.value.core;
 		if (step.expectError !== undefined) {
@@ -145,8 +145,8 @@ export function playthrough(loaded: LoadedScenario, steps: readonly Step[], opti
 		ended: node?.ended ?? false,
 		outcomes,
 		refs,
-		end() {
-			const ended = endAttempt(db, loaded, attemptId);
+		async end() {
+			const ended = await endAttempt(db, loaded, attemptId);
 			if (!ended.ok) throw new Error(`playthrough: ${ended.error.message}`);
 			return ended.value;
 		}

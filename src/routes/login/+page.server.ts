@@ -37,13 +37,13 @@ export const actions = {
 		}
 		// A new token at every log-in: a token planted before log-in (session fixation) is never promoted.
 		const token = generateSessionToken();
-		const session = createSession(db, token, result.user.id);
+		const session = await createSession(db, token, result.user.id);
 		setSessionCookie(cookies, token, session.expiresAt);
 		// The session as every later request will see it, so the first step (the second factor, a
 		// password change, MFA enrolment) is decided by the same rule as in the hook.
-		const started = validateSessionToken(db, token);
+		const started = await validateSessionToken(db, token);
 		const step = started.user ? pendingStepFor(started.user, started.session) : null;
 		if (step) redirect(303, stepUrl(step, redirectTo));
-		redirect(303, redirectTo ?? homeFor(rolesOf(db, result.user.id)));
+		redirect(303, redirectTo ?? homeFor(await rolesOf(db, result.user.id)));
 	}
 } satisfies Actions;

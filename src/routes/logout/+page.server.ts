@@ -13,8 +13,8 @@ export const actions = {
 	default: async ({ locals, cookies, getClientAddress, route }) => {
 		if (locals.session) {
 			const db = getDb();
-			invalidateSession(db, locals.session.id);
-			recordSecurityEvent(db, { type: 'logout', userId: locals.session.userId, ...requestContext({ getClientAddress, route, locals }) });
+			await invalidateSession(db, locals.session.id);
+			await recordSecurityEvent(db, { type: 'logout', userId: locals.session.userId, ...requestContext({ getClientAddress, route, locals }) });
 		}
 		deleteSessionCookie(cookies);
 		redirect(303, '/login');

@@ -34,13 +34,13 @@ export const actions = {
 			if (pack.outcome === 'refused') return fail(422, { mode: 'upload' as const, errors: { file: pack.message }, limit: pack.limit });
 			return { mode: 'upload' as const, fileName: file.name.slice(0, 200), pack };
 		}
-		const result = verifyFile(getDb(), bytes);
+		const result = await verifyFile(getDb(), bytes);
 		return { mode: 'upload' as const, fileName: file.name.slice(0, 200), result };
 	},
 	lookup: async ({ request }) => {
 		const form = (await readForm(request)) ?? new FormData();
 		const values = { id: text(form, 'id', { max: 100 }), hash: text(form, 'hash', { max: 200 }) };
-		const checked = verifyIdAndHash(getDb(), values.id, values.hash);
+		const checked = await verifyIdAndHash(getDb(), values.id, values.hash);
 		if (!checked.ok) return fail(400, { mode: 'lookup' as const, values, errors: { [checked.error.field]: checked.error.message } });
 		return { mode: 'lookup' as const, values, result: checked.value };
 	}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import { test as base, expect, request as playwrightRequest, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { openDatabase, type Db } from '../../../src/lib/core/database';
+import { dbRun, dbGet, openDatabase, type Db } from '../../../src/lib/core/database';
 import { createUser } from '../../../src/lib/server/auth/user';
 import { addMember, assignScenario, createCohort } from '../../../src/lib/server/cohorts';
 import { ukToday } from '../../../src/lib/dates';
@@ -62,11 +62,11 @@ function db(): Db {
  * every test's). The app makes a centre only on a first start (seedFirstAdministrator), so this
  * writes the row as that does.
  */
-export function createOwnCentre(): string {
+export async function createOwnCentre(): Promise<string> {
 	const suffix = uniqueSuffix();
 	const id = `own-centre-${suffix}`;
 	// With a data protection officer, as the settings form requires before it saves anything else.
-	db().insert(organisation).values({ id, name: `Own centre ${suffix}`, dpoName: 'Own Officer', dpoEmail: `dpo.${suffix}@own-centre.example`, updatedAt: new Date().toISOString() }).run();
+	await dbRun(db().insert(organisation).values({ id, name: `Own centre ${suffix}`, dpoName: 'Own Officer', dpoEmail: `dpo.${suffix}@own-centre.example`, updatedAt: new Date().toISOString() }));
 	return id;
 }
 
@@ -88,7 +88,7 @@ export async function createOwnUser(
 	let totpKey: Uint8Array | null = null;
 	if (roles.some((role) => STAFF.includes(role))) {
 		totpKey = new Uint8Array(randomBytes(20));
-		db().update(userTable).set({ totpKey: Buffer.from(totpKey).toString('hex'), mfaEnrolledAt: made.createdAt }).where(eq(userTable.id, made.id)).run();
+		await dbRun(db().update(userTable).set({ totpKey: Buffer.from(totpKey).toString('hex'), mfaEnrolledAt: made.createdAt }).where(eq(userTable.id, made.id)));
 	}
 	const home = HOME[roles.find((role) => role !== 'learner') ?? roles[0] ?? 'learner'];
 	return { id: made.id, email: made.email, name, password, roles, organisationId, totpKey, home };
@@ -98,26 +98,26 @@ export async function createOwnUser(
  * A cohort of the test's own, made by `tutor`, with the given learners and assessors as members and
  * each scenario assigned, due in `dueInDays`.
  */
-export function createOwnCohort(
+export async function createOwnCohort(
 	tutor: OwnUser,
 	members: { learners?: OwnUser[]; assessors?: OwnUser[] },
 	scenarios: readonly string[] = [],
 	dueInDays = 14
-): OwnCohort {
+): Promise<OwnCohort> {
 	const suffix = uniqueSuffix();
-	const made = createCohort(db(), tutor.organisationId, tutor.id, { name: `Own cohort ${suffix}`, description: 'Made by an end-to-end test.' });
+	const made = await createCohort(db(), tutor.organisationId, tutor.id, { name: `Own cohort ${suffix}`, description: 'Made by an end-to-end test.' });
 	if (!made.ok) throw new Error(`cohort not made: ${made.error.message}`);
 	const cohortId = made.value.id;
 	for (const [role, people] of [['learner', members.learners ?? []], ['assessor', members.assessors ?? []]] as const) {
 		for (const person of people) {
-			const added = addMember(db(), tutor.organisationId, cohortId, { userId: person.id, role });
+			const added = await addMember(db(), tutor.organisationId, cohortId, { userId: person.id, role });
 			if (!added.ok) throw new Error(`${person.email} not added: ${added.error.message}`);
 		}
 	}
 	const dueOn = ukToday(new Date(Date.now() + dueInDays * 86_400_000));
 	const assignments: Record<string, string> = {};
 	for (const scenarioId of scenarios) {
-		const assigned = assignScenario(db(), tutor.organisationId, cohortId, tutor.id, { scenarioId, dueOn, note: '' });
+		const assigned = await assignScenario(db(), tutor.organisationId, cohortId, tutor.id, { scenarioId, dueOn, note: '' });
 		if (!assigned.ok) throw new Error(`${scenarioId} not assigned: ${assigned.error.message}`);
 		assignments[scenarioId] = assigned.value.id;
 	}
@@ -125,8 +125,8 @@ export function createOwnCohort(
 }
 
 /** The id of the newest signed decision on an attempt (the one in force). */
-export function newestDecisionOf(attemptId: string): string {
-	const found = db().select({ id: assessmentDecision.id }).from(assessmentDecision).where(eq(assessmentDecision.attemptId, attemptId)).orderBy(desc(assessmentDecision.sequence)).limit(1).get();
+export async function newestDecisionOf(attemptId: string): Promise<string> {
+	const found = await dbGet(db().select({ id: assessmentDecision.id }).from(assessmentDecision).where(eq(assessmentDecision.attemptId, attemptId)).orderBy(desc(assessmentDecision.sequence)).limit(1));
 	if (!found) throw new Error(`no decision on ${attemptId}`);
 	return found.id;
 }
@@ -135,11 +135,10 @@ export function newestDecisionOf(attemptId: string): string {
  * A sample of a signed simulation decision for the IQA, written as the sampling plan's manual pick
  * would write it (the plan's own page is another module's): the test's own row in iqa_sample.
  */
-export function createOwnSample(sample: { decisionId: string; learner: OwnUser; assessor: OwnUser }, stage: SampleStage = 'interim'): string {
+export async function createOwnSample(sample: { decisionId: string; learner: OwnUser; assessor: OwnUser }, stage: SampleStage = 'interim'): Promise<string> {
 	const id = `own-sample-${uniqueSuffix()}`;
-	db().insert(iqaSample)
-		.values({ id, organisationId: sample.learner.organisationId, planId: null, decisionKind: 'simulation', decisionId: sample.decisionId, learnerId: sample.learner.id, assessorId: sample.assessor.id, stage, pick: 'manual', reason: 'Picked by an end-to-end test', pickedBy: null, pickedAt: new Date().toISOString() })
-		.run();
+	await dbRun(db().insert(iqaSample)
+		.values({ id, organisationId: sample.learner.organisationId, planId: null, decisionKind: 'simulation', decisionId: sample.decisionId, learnerId: sample.learner.id, assessorId: sample.assessor.id, stage, pick: 'manual', reason: 'Picked by an end-to-end test', pickedBy: null, pickedAt: new Date().toISOString() }));
 	return id;
 }
 
@@ -246,7 +245,7 @@ export const test = base.extend<Fixtures>({
 	learner: async ({}, use) => use(await createOwnUser(['learner'])),
 	assessor: async ({}, use) => use(await createOwnUser(['assessor'])),
 	cohort: async ({ tutor, learner, assessor }, use) =>
-		use(createOwnCohort(tutor, { learners: [learner], assessors: [assessor] }, ['spouse-caller', 'new-customer-signup', 'verbal-sar-neighbour']))
+		use(await createOwnCohort(tutor, { learners: [learner], assessors: [assessor] }, ['spouse-caller', 'new-customer-signup', 'verbal-sar-neighbour']))
 });
 
 export { expect };

@@ -1,4 +1,4 @@
-import { openDatabase, type Db } from '../../../src/lib/core/database';
+import { dbRun, openDatabase, type Db } from '../../../src/lib/core/database';
 import { assessorProfile } from '../../../src/lib/server/db/assessment';
 import { submittedWorkplaceEvidence, type TestFile } from '../../../src/lib/server/workplace/testing';
 import { e2eDatabasePath } from './fingerprint';
@@ -21,15 +21,14 @@ export function e2eUploadDir(): string {
 }
 
 /** A learner's submitted workplace evidence with these files; returns its id and its uploads' ids. */
-export function submittedEvidence(learner: OwnUser, input: { title: string; criteria: string[]; files: TestFile[] }): { evidenceId: string; uploadIds: string[] } {
-	return submittedWorkplaceEvidence(db(), { organisationId: learner.organisationId, learnerId: learner.id, uploadDir: e2eUploadDir(), ...input });
+export async function submittedEvidence(learner: OwnUser, input: { title: string; criteria: string[]; files: TestFile[] }): Promise<{ evidenceId: string; uploadIds: string[] }> {
+	return await submittedWorkplaceEvidence(db(), { organisationId: learner.organisationId, learnerId: learner.id, uploadDir: e2eUploadDir(), ...input });
 }
 
 /** Marks an assessor as a trainee, as an IQA's profile change leaves it (the IQA's page is tested in countersignature.spec.ts). */
-export function makeTrainee(assessor: OwnUser, by: OwnUser): void {
+export async function makeTrainee(assessor: OwnUser, by: OwnUser): Promise<void> {
 	const at = new Date().toISOString();
-	db()
+	await dbRun(db()
 		.insert(assessorProfile)
-		.values({ assessorId: assessor.id, status: 'trainee', statusSince: at.slice(0, 10), risk: 'trainee', riskReason: 'Working towards the assessor award.', updatedAt: at, updatedBy: by.id })
-		.run();
+		.values({ assessorId: assessor.id, status: 'trainee', statusSince: at.slice(0, 10), risk: 'trainee', riskReason: 'Working towards the assessor award.', updatedAt: at, updatedBy: by.id }));
 }

@@ -5,9 +5,10 @@
  * to the decision's signature hash (SHA-256 of RFC 8785 canonical JSON, like signing) and the
  * database refuses to change or delete it (triggers in the migration).
  */
+import { mapInOrder, filterInOrder } from '$lib/core/in-order';
 import { and, eq, inArray } from 'drizzle-orm';
 import { CANONICAL_ENCODING, canonicalHash } from '$lib/core';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { user } from '$lib/server/db/schema';
 import { assessmentDecision, decisionCountersignature, type AssessmentDecision, type DecisionCountersignature } from '$lib/server/db/assessment';
 import { assesses, learnersAssessedBy } from '$lib/server/cohort-membership';
@@ -62,9 +63,9 @@ export function verifyCountersignature(c: DecisionCountersignature, decision: Pi
 }
 
 /** Why this assessor may not countersign this decision (a simulation or a workplace one), or null when they may. */
-export function countersignRefusal(db: Db, assessorId: string, decision: Pick<AssessmentDecision, 'assessorId'>): string | null {
+export async function countersignRefusal(db: Db, assessorId: string, decision: Pick<AssessmentDecision, 'assessorId'>): Promise<string | null> {
 	if (decision.assessorId === assessorId) return 'You signed this decision: a different, qualified assessor must countersign it.';
-	if (qualificationOf(db, assessorId).status !== 'qualified') return 'Only a qualified assessor may countersign; your profile says you are a trainee.';
+	if ((await qualificationOf(db, assessorId)).status !== 'qualified') return 'Only a qualified assessor may countersign; your profile says you are a trainee.';
 	return null;
 }
 
@@ -87,21 +88,21 @@ export function countersignErrors(values: CountersignValues, signer: Pick<Counte
  * recorded) for the trainee themselves, for a trainee, for a decision that needs no countersignature,
  * already has its answer or has been superseded, and for a learner the assessor does not assess (404).
  */
-export function countersignDecision(db: Db, signer: Countersigner, decisionId: string, values: CountersignValues, now = new Date()): AssessmentResult<DecisionCountersignature> {
+export async function countersignDecision(db: Db, signer: Countersigner, decisionId: string, values: CountersignValues, now = new Date()): Promise<AssessmentResult<DecisionCountersignature>> {
 	if (typeof decisionId !== 'string' || decisionId.length > 100) return NOT_FOUND;
-	const decision = db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decisionId)).get();
+	const decision = await dbGet(db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decisionId)));
 	if (!decision || !assesses(db, signer.id, decision.learnerId)) return NOT_FOUND;
-	const refused = countersignRefusal(db, signer.id, decision);
+	const refused = await countersignRefusal(db, signer.id, decision);
 	if (refused) return { ok: false, error: { code: 'countersignature.refused', message: refused } };
 	const errors = countersignErrors(values, signer);
 	const comment = values.comment.trim();
 	if (Object.keys(errors).length > 0) {
 		return { ok: false, error: { code: 'countersignature.invalid', message: 'Nothing was signed: correct what is marked.', fields: errors } };
 	}
-	return writeTransaction(db, (): AssessmentResult<DecisionCountersignature> => {
+	return await writeTransaction(db, async (): Promise<AssessmentResult<DecisionCountersignature>> => {
 		if (!decision.requiresCountersignature) return { ok: false, error: { code: 'countersignature.refused', message: 'This decision was signed by a qualified assessor: it needs no countersignature.' } };
-		if (countersignaturesOf(db, [decision.id]).has(decision.id)) return { ok: false, error: { code: 'countersignature.refused', message: 'This decision has already been countersigned or sent back.' } };
-		if (decisionsOf(db, decision.attemptId)[0]?.id !== decision.id) return { ok: false, error: { code: 'countersignature.refused', message: 'A newer decision supersedes this one: countersign that one instead.' } };
+		if ((await countersignaturesOf(db, [decision.id])).has(decision.id)) return { ok: false, error: { code: 'countersignature.refused', message: 'This decision has already been countersigned or sent back.' } };
+		if ((await decisionsOf(db, decision.attemptId))[0]?.id !== decision.id) return { ok: false, error: { code: 'countersignature.refused', message: 'A newer decision supersedes this one: countersign that one instead.' } };
 		const row: Omit<DecisionCountersignature, 'signatureHash'> = {
 			id: crypto.randomUUID(),
 			decisionId: decision.id,
@@ -114,14 +115,14 @@ export function countersignDecision(db: Db, signer: Countersigner, decisionId: s
 			hashEncoding: CANONICAL_ENCODING
 		};
 		const countersignature = { ...row, signatureHash: countersignatureHashOf(row) };
-		db.insert(decisionCountersignature).values(countersignature).run();
-		recordActorEvent(
+		await dbRun(db.insert(decisionCountersignature).values(countersignature));
+		await recordActorEvent(
 			db,
 			signer,
 			{ type: row.outcome === 'countersigned' ? 'decision.countersigned' : 'decision.sent-back', userId: decision.assessorId, detail: { decisionId: decision.id, attemptId: decision.attemptId } },
 			now
 		);
-		decisionCountersigned(db, decision, countersignature, now);
+		await decisionCountersigned(db, decision, countersignature, now);
 		return { ok: true, value: countersignature };
 	});
 }
@@ -140,23 +141,20 @@ export interface CountersignatureToGive {
  * The trainees' decisions this assessor may countersign: those of the learners they assess, signed
  * by someone else, still waiting. Empty for a trainee (they may not countersign).
  */
-export function countersignaturesToGive(db: Db, assessorId: string): CountersignatureToGive[] {
-	if (qualificationOf(db, assessorId).status !== 'qualified') return [];
-	const learners = new Map(learnersAssessedBy(db, assessorId).map((l) => [l.id, l.displayName]));
+export async function countersignaturesToGive(db: Db, assessorId: string): Promise<CountersignatureToGive[]> {
+	if ((await qualificationOf(db, assessorId)).status !== 'qualified') return [];
+	const learners = new Map((await learnersAssessedBy(db, assessorId)).map((l) => [l.id, l.displayName]));
 	if (learners.size === 0) return [];
-	const waiting = db
+	const waiting = (await dbAll(db
 		.select({ decision: assessmentDecision, traineeName: user.displayName })
 		.from(assessmentDecision)
 		.innerJoin(user, eq(user.id, assessmentDecision.assessorId))
-		.where(and(eq(assessmentDecision.requiresCountersignature, true), inArray(assessmentDecision.learnerId, [...learners.keys()])))
-		.all()
+		.where(and(eq(assessmentDecision.requiresCountersignature, true), inArray(assessmentDecision.learnerId, [...learners.keys()])))))
 		.filter(({ decision }) => decision.assessorId !== assessorId);
-	const answered = countersignaturesOf(db, waiting.map((w) => w.decision.id));
-	return waiting
-		.filter(({ decision }) => !answered.has(decision.id) && decisionsOf(db, decision.attemptId)[0]?.id === decision.id)
-		.map(({ decision, traineeName }) => {
-			const row = db.select({ scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion }).from(attempt).where(eq(attempt.id, decision.attemptId)).get();
-			const title = row ? (findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`)?.title ?? row.scenarioId) : decision.attemptId;
+	const answered = await countersignaturesOf(db, waiting.map((w) => w.decision.id));
+	return (await mapInOrder((await filterInOrder(waiting, async ({ decision }) => !answered.has(decision.id) && (await decisionsOf(db, decision.attemptId))[0]?.id === decision.id)), async ({ decision, traineeName }) => {
+			const row = await dbGet(db.select({ scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion }).from(attempt).where(eq(attempt.id, decision.attemptId)));
+			const title = row ? ((await findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`))?.title ?? row.scenarioId) : decision.attemptId;
 			return {
 				decisionId: decision.id,
 				attemptId: decision.attemptId,
@@ -166,15 +164,15 @@ export function countersignaturesToGive(db: Db, assessorId: string): Countersign
 				traineeName,
 				signedAt: decision.signedAt
 			};
-		})
+		}))
 		.sort((a, b) => a.signedAt.localeCompare(b.signedAt));
 }
 
 /** What the review page's countersignature block needs: the decision waiting, and whether this assessor may answer it. */
-export function countersignBlock(db: Db, assessorId: string, latest: AssessmentDecision | undefined) {
+export async function countersignBlock(db: Db, assessorId: string, latest: AssessmentDecision | undefined) {
 	if (!latest?.requiresCountersignature) return null;
-	const answer = countersignaturesOf(db, [latest.id]).get(latest.id);
-	const trainee = db.select({ name: user.displayName }).from(user).where(eq(user.id, latest.assessorId)).get();
+	const answer = (await countersignaturesOf(db, [latest.id])).get(latest.id);
+	const trainee = await dbGet(db.select({ name: user.displayName }).from(user).where(eq(user.id, latest.assessorId)));
 	return {
 		decisionId: latest.id,
 		traineeName: trainee?.name ?? latest.signedName,
@@ -182,6 +180,6 @@ export function countersignBlock(db: Db, assessorId: string, latest: AssessmentD
 		answered: answer ? { outcome: answer.outcome, signedName: answer.signedName, signedAt: answer.signedAt, comment: answer.comment } : null,
 		mine: latest.assessorId === assessorId,
 		/** Why this assessor may not answer it (null: they may). */
-		refusal: answer ? null : countersignRefusal(db, assessorId, latest)
+		refusal: answer ? null : await countersignRefusal(db, assessorId, latest)
 	};
 }

@@ -2,6 +2,7 @@
  * Signed decisions as they are read: the one in force, the history newest first (a later judgement
  * is a new row naming the one it supersedes), and what the learner sees of them.
  */
+import { dbAll } from '$lib/core/database';
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import { criterionByCode } from '$lib/criteria';
 import type { Db } from '$lib/core/database';
@@ -68,9 +69,9 @@ export function countersignStanding(d: Pick<AssessmentDecision, 'requiresCounter
 }
 
 /** The countersignature (or sending back) of each decision given that has one. */
-export function countersignaturesOf(db: Db, decisionIds: readonly string[]): Map<string, DecisionCountersignature> {
+export async function countersignaturesOf(db: Db, decisionIds: readonly string[]): Promise<Map<string, DecisionCountersignature>> {
 	if (decisionIds.length === 0) return new Map();
-	return new Map(db.select().from(decisionCountersignature).where(inArray(decisionCountersignature.decisionId, [...decisionIds])).all().map((c) => [c.decisionId, c]));
+	return new Map((await dbAll(db.select().from(decisionCountersignature).where(inArray(decisionCountersignature.decisionId, [...decisionIds])))).map((c) => [c.decisionId, c]));
 }
 
 export function countersignatureEntry(c: DecisionCountersignature | undefined): CountersignatureEntry | null {
@@ -97,27 +98,27 @@ export function historyEntry(d: AssessmentDecision, descriptions: Map<string, st
 	};
 }
 
-export function decisionsOf(db: Db, attemptId: string): AssessmentDecision[] {
-	return db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, attemptId)).orderBy(desc(assessmentDecision.sequence)).all();
+export async function decisionsOf(db: Db, attemptId: string): Promise<AssessmentDecision[]> {
+	return await dbAll(db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, attemptId)).orderBy(desc(assessmentDecision.sequence)));
 }
 
 /** The newest decision of each attempt given (the one in force). */
-export function latestDecisions(db: Db, attemptIds: string[]): Map<string, AssessmentDecision> {
+export async function latestDecisions(db: Db, attemptIds: string[]): Promise<Map<string, AssessmentDecision>> {
 	const latest = new Map<string, AssessmentDecision>();
 	if (attemptIds.length === 0) return latest;
-	for (const d of db.select().from(assessmentDecision).where(inArray(assessmentDecision.attemptId, attemptIds)).orderBy(asc(assessmentDecision.sequence)).all()) {
+	for (const d of await dbAll(db.select().from(assessmentDecision).where(inArray(assessmentDecision.attemptId, attemptIds)).orderBy(asc(assessmentDecision.sequence)))) {
 		latest.set(d.attemptId, d);
 	}
 	return latest;
 }
 
 /** A learner's decisions on their own attempt, newest first, without the assessor's private note. */
-export function decisionsForLearner(db: Db, learnerId: string, attemptId: string): DecisionHistoryEntry[] {
+export async function decisionsForLearner(db: Db, learnerId: string, attemptId: string): Promise<DecisionHistoryEntry[]> {
 	const view = getAttempt(db, attemptId);
 	if (!view || view.ownerId !== learnerId) return [];
 	const descriptions = new Map((view.result?.points ?? []).map((p) => [p.id, p.description]));
-	const decisions = decisionsOf(db, attemptId).filter((d) => d.learnerId === learnerId);
-	const countersignatures = countersignaturesOf(db, decisions.map((d) => d.id));
+	const decisions = (await decisionsOf(db, attemptId)).filter((d) => d.learnerId === learnerId);
+	const countersignatures = await countersignaturesOf(db, decisions.map((d) => d.id));
 	return decisions.map((d) => historyEntry(d, descriptions, false, countersignatures.get(d.id)));
 }
 
@@ -126,17 +127,17 @@ export function decisionsForLearner(db: Db, learnerId: string, attemptId: string
  * an attempt whose newest decision a trainee signed and no qualified assessor has countersigned:
  * it does not count yet.
  */
-export function decisionsInForce(db: Db, learnerId: string): AssessmentDecision[] {
-	const all = db.select().from(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)).orderBy(asc(assessmentDecision.sequence)).all();
+export async function decisionsInForce(db: Db, learnerId: string): Promise<AssessmentDecision[]> {
+	const all = await dbAll(db.select().from(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)).orderBy(asc(assessmentDecision.sequence)));
 	const latest = new Map<string, AssessmentDecision>();
 	for (const d of all) latest.set(d.attemptId, d);
-	const countersignatures = countersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
+	const countersignatures = await countersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
 	return [...latest.values()].filter((d) => countersignStanding(d, countersignatures.get(d.id)) === 'counts');
 }
 
 /** The latest assessor feedback on an attempt whose reflection was reopened for resubmission. */
-export function resubmissionRequest(db: Db, learnerId: string, attemptId: string): { feedback: string; nextSteps: string; signedName: string; signedAt: string } | undefined {
-	const latest = decisionsOf(db, attemptId)[0];
+export async function resubmissionRequest(db: Db, learnerId: string, attemptId: string): Promise<{ feedback: string; nextSteps: string; signedName: string; signedAt: string } | undefined> {
+	const latest = (await decisionsOf(db, attemptId))[0];
 	if (!latest || latest.learnerId !== learnerId || latest.outcome !== 'resubmission-requested') return undefined;
 	return { feedback: latest.feedback, nextSteps: latest.nextSteps, signedName: latest.signedName, signedAt: latest.signedAt };
 }

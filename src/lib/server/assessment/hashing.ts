@@ -4,6 +4,7 @@
  * CANONICAL_ENCODING); each row names the encoding its hashes were made with, and a verifier
  * recomputes with that one, so decisions signed before RFC 8785 ('legacy-2025') still verify.
  */
+import { dbGet } from '$lib/core/database';
 import { eq } from 'drizzle-orm';
 import { CanonicalJsonError, canonicalHash, sha256Hex } from '$lib/core';
 import type { Db } from '$lib/core/database';
@@ -48,10 +49,10 @@ export interface JudgedEvidence {
 	reflection: { situation: string; task: string; action: string; result: string; submittedAt: string | null } | null;
 }
 
-export function judgedEvidence(db: Db, attemptId: string): JudgedEvidence | undefined {
-	const row = db.select().from(attempt).where(eq(attempt.id, attemptId)).get();
+export async function judgedEvidence(db: Db, attemptId: string): Promise<JudgedEvidence | undefined> {
+	const row = await dbGet(db.select().from(attempt).where(eq(attempt.id, attemptId)));
 	if (!row) return undefined;
-	const written = db.select().from(reflection).where(eq(reflection.attemptId, attemptId)).get();
+	const written = await dbGet(db.select().from(reflection).where(eq(reflection.attemptId, attemptId)));
 	return {
 		attemptId: row.id,
 		scenarioId: row.scenarioId,
@@ -129,7 +130,7 @@ export interface DecisionVerification {
  * stored decision alone and against the attempt now. A value the encoding refuses is a mismatch
  * (named in `problem`), never an exception: a tampered row must not take the review page down.
  */
-export function verifyDecision(db: Db, decision: AssessmentDecision): DecisionVerification {
+export async function verifyDecision(db: Db, decision: AssessmentDecision): Promise<DecisionVerification> {
 	const problems: string[] = [];
 	const hashEquals = (hash: () => string, expected: string) => {
 		try {
@@ -141,7 +142,7 @@ export function verifyDecision(db: Db, decision: AssessmentDecision): DecisionVe
 		}
 	};
 	const signatureMatches = hashEquals(() => signatureHashOf(decision), decision.signatureHash);
-	const now = judgedEvidence(db, decision.attemptId);
+	const now = await judgedEvidence(db, decision.attemptId);
 	const evidenceCurrent = now !== undefined && hashEquals(() => evidenceHashOf(now, decision.hashEncoding), decision.evidenceHash);
 	// A decision signed before the evidence was kept with it can only be checked against the attempt now.
 	const evidenceMatches = decision.evidence == null ? evidenceCurrent : hashEquals(() => evidenceHashOf(decision.evidence, decision.hashEncoding), decision.evidenceHash);

@@ -1,4 +1,6 @@
 /** The assessor's learners: who they assess, and each learner's attempts as the assessor lists them. */
+import { mapInOrder } from '$lib/core/in-order';
+import { dbAll, dbGet } from '$lib/core/database';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
@@ -11,38 +13,37 @@ import { latestDecisions } from './decisions';
 import { assessmentQueue, stateOf } from './queue';
 
 /** The learners this assessor assesses (never themselves), with their ended attempts and what awaits a decision. */
-export function assessedLearners(db: Db, assessorId: string) {
-	const queue = assessmentQueue(db, assessorId);
-	return learnersAssessedBy(db, assessorId)
-		.filter((l) => l.id !== assessorId)
-		.map((l) => ({
+export async function assessedLearners(db: Db, assessorId: string) {
+	const queue = await assessmentQueue(db, assessorId);
+	return await mapInOrder((await learnersAssessedBy(db, assessorId))
+		.filter((l) => l.id !== assessorId), async (l) => ({
 			id: l.id,
 			name: l.displayName,
 			email: l.email,
-			ended: db.select({ id: attempt.id }).from(attempt).where(and(eq(attempt.ownerId, l.id), eq(attempt.status, 'ended'))).all().length,
+			ended: (await dbAll(db.select({ id: attempt.id }).from(attempt).where(and(eq(attempt.ownerId, l.id), eq(attempt.status, 'ended'))))).length,
 			awaiting: queue.items.filter((i) => i.learnerId === l.id && i.state === 'awaiting').length
 		}));
 }
 
 /** A learner this assessor assesses, or undefined (answered as "not found"). */
-export function assessedLearner(db: Db, assessorId: string, learnerId: string): { id: string; name: string; email: string } | undefined {
+export async function assessedLearner(db: Db, assessorId: string, learnerId: string): Promise<{ id: string; name: string; email: string } | undefined> {
 	if (typeof learnerId !== 'string' || learnerId.length > 100 || learnerId === assessorId || !assesses(db, assessorId, learnerId)) return undefined;
-	const row = db.select({ id: user.id, name: user.displayName, email: user.email }).from(user).where(eq(user.id, learnerId)).get();
+	const row = await dbGet(db.select({ id: user.id, name: user.displayName, email: user.email }).from(user).where(eq(user.id, learnerId)));
 	return row;
 }
 
 /** A learner's attempts as their assessor lists them: each with its reflection and the decision in force. */
-export function learnerAttemptsForAssessor(db: Db, learnerId: string) {
-	const rows = db.select().from(attempt).where(eq(attempt.ownerId, learnerId)).orderBy(desc(attempt.startedAt)).all();
+export async function learnerAttemptsForAssessor(db: Db, learnerId: string) {
+	const rows = await dbAll(db.select().from(attempt).where(eq(attempt.ownerId, learnerId)).orderBy(desc(attempt.startedAt)));
 	const ids = rows.map((r) => r.id);
-	const reflections = new Map((ids.length === 0 ? [] : db.select().from(reflection).where(inArray(reflection.attemptId, ids)).all()).map((r) => [r.attemptId, r]));
-	const latest = latestDecisions(db, ids);
-	const standings = attemptStatuses(db, ids, 'assessor');
-	return rows.map((row) => {
+	const reflections = new Map((ids.length === 0 ? [] : await dbAll(db.select().from(reflection).where(inArray(reflection.attemptId, ids)))).map((r) => [r.attemptId, r]));
+	const latest = await latestDecisions(db, ids);
+	const standings = await attemptStatuses(db, ids, 'assessor');
+	return await mapInOrder(rows, async (row) => {
 		const decision = latest.get(row.id);
 		return {
 			id: row.id,
-			title: findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`)?.title ?? row.scenarioId,
+			title: (await findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`))?.title ?? row.scenarioId,
 			status: row.status,
 			startedAt: row.startedAt,
 			passed: row.result?.passed ?? null,

@@ -3,6 +3,7 @@
  * ended attempt whose reflection the learner has submitted: the attempt and the account of it are
  * judged together.
  */
+import { dbAll } from '$lib/core/database';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { attempt } from '$lib/sim/schema';
@@ -73,23 +74,22 @@ export function stateOf(
  * The attempts submitted for assessment by the learners this assessor assesses (never their own),
  * oldest submission first, with the filters applied. Also lists what the filters can choose from.
  */
-export function assessmentQueue(db: Db, assessorId: string, filters: QueueFilters = {}) {
-	const learners = learnersAssessedBy(db, assessorId).filter((l) => l.id !== assessorId);
+export async function assessmentQueue(db: Db, assessorId: string, filters: QueueFilters = {}) {
+	const learners = (await learnersAssessedBy(db, assessorId)).filter((l) => l.id !== assessorId);
 	const names = new Map(learners.map((l) => [l.id, l.displayName]));
 	const all: QueueItem[] = [];
 	if (learners.length > 0) {
-		const rows = db
+		const rows = await dbAll(db
 			.select({ id: attempt.id, ownerId: attempt.ownerId, scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion, endedAt: attempt.endedAt })
 			.from(attempt)
-			.where(and(inArray(attempt.ownerId, [...names.keys()]), eq(attempt.status, 'ended')))
-			.all();
+			.where(and(inArray(attempt.ownerId, [...names.keys()]), eq(attempt.status, 'ended'))));
 		const ids = rows.map((r) => r.id);
 		const reflections = new Map(
-			(ids.length === 0 ? [] : db.select().from(reflection).where(inArray(reflection.attemptId, ids)).all()).map((r) => [r.attemptId, r])
+			(ids.length === 0 ? [] : await dbAll(db.select().from(reflection).where(inArray(reflection.attemptId, ids)))).map((r) => [r.attemptId, r])
 		);
-		const latest = latestDecisions(db, ids);
-		const countersignatures = countersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
-		const standings = attemptStatuses(db, ids, 'assessor');
+		const latest = await latestDecisions(db, ids);
+		const countersignatures = await countersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
+		const standings = await attemptStatuses(db, ids, 'assessor');
 		const titles = new Map<string, string>();
 		for (const row of rows) {
 			const written = reflections.get(row.id);
@@ -97,7 +97,7 @@ export function assessmentQueue(db: Db, assessorId: string, filters: QueueFilter
 			const state = stateOf(written, decision, decision ? countersignStanding(decision, countersignatures.get(decision.id)) : undefined);
 			if (!state) continue;
 			const versionId = `${row.scenarioId}@${row.scenarioVersion}`;
-			if (!titles.has(versionId)) titles.set(versionId, findScenarioVersion(db, versionId)?.title ?? row.scenarioId);
+			if (!titles.has(versionId)) titles.set(versionId, (await findScenarioVersion(db, versionId))?.title ?? row.scenarioId);
 			all.push({
 				attemptId: row.id,
 				learnerId: row.ownerId,

@@ -3,6 +3,8 @@
  * evidence, criteria, the history of signed decisions and whether each verifies) and the decision
  * form's starting values (their draft, the decision in force, or the automatic proposal).
  */
+import { mapInOrder } from '$lib/core/in-order';
+import { dbGet } from '$lib/core/database';
 import { and, eq } from 'drizzle-orm';
 import { criterionByCode } from '$lib/criteria';
 import type { Db } from '$lib/core/database';
@@ -38,12 +40,12 @@ export interface ReviewCriterion {
 }
 
 /** An attempt this assessor may judge: ended, by a learner they assess, never their own. */
-export function reviewable(db: Db, assessorId: string, attemptId: string): { view: AttemptView; title: string; version: string; hash: string; criteria: string[]; marking: ReturnType<typeof loadScenarioVersion>['scenario']['marking'] } | undefined {
+export async function reviewable(db: Db, assessorId: string, attemptId: string): Promise<{ view: AttemptView; title: string; version: string; hash: string; criteria: string[]; marking: ReturnType<typeof loadScenarioVersion>['scenario']['marking'] } | undefined> {
 	if (typeof attemptId !== 'string' || attemptId.length > 100) return undefined;
 	const view = getAttempt(db, attemptId);
 	if (!view || view.ownerId === assessorId || view.status !== 'ended' || !view.result) return undefined;
 	if (!assesses(db, assessorId, view.ownerId)) return undefined;
-	const version = findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
+	const version = await findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
 	if (!version) return undefined;
 	const loaded = loadScenarioVersion(version);
 	return { view, title: version.title, version: version.version, hash: version.hash, criteria: version.criteria, marking: loaded.scenario.marking };
@@ -108,24 +110,23 @@ function valuesOfDecision(d: AssessmentDecision): DecisionValues {
 
 
 /** Everything the review page shows, or undefined when the attempt is not one this assessor may see. */
-export function assessorReview(db: Db, assessorId: string, attemptId: string) {
-	const found = reviewable(db, assessorId, attemptId);
+export async function assessorReview(db: Db, assessorId: string, attemptId: string) {
+	const found = await reviewable(db, assessorId, attemptId);
 	if (!found) return undefined;
 	const { view } = found;
 	const result = view.result!;
-	const learner = db.select({ id: user.id, displayName: user.displayName }).from(user).where(eq(user.id, view.ownerId)).get();
-	const written = db.select().from(reflection).where(eq(reflection.attemptId, view.id)).get();
-	const decisions = decisionsOf(db, view.id);
+	const learner = await dbGet(db.select({ id: user.id, displayName: user.displayName }).from(user).where(eq(user.id, view.ownerId)));
+	const written = await dbGet(db.select().from(reflection).where(eq(reflection.attemptId, view.id)));
+	const decisions = await decisionsOf(db, view.id);
 	const latest = decisions[0];
-	const countersignatures = countersignaturesOf(db, decisions.map((d) => d.id));
+	const countersignatures = await countersignaturesOf(db, decisions.map((d) => d.id));
 	const points = reviewPoints(view);
 	const criteria = reviewCriteria(result, found.criteria);
 	const descriptions = new Map(points.map((p) => [p.id, p.description]));
-	const draft = db
+	const draft = await dbGet(db
 		.select()
 		.from(assessmentDraft)
-		.where(and(eq(assessmentDraft.attemptId, view.id), eq(assessmentDraft.assessorId, assessorId)))
-		.get();
+		.where(and(eq(assessmentDraft.attemptId, view.id), eq(assessmentDraft.assessorId, assessorId))));
 	const base = latest ? valuesOfDecision(latest) : proposalValues(points, criteria);
 	return {
 		attempt: {
@@ -146,17 +147,17 @@ export function assessorReview(db: Db, assessorId: string, attemptId: string) {
 		state: stateOf(written, latest, latest ? countersignStanding(latest, countersignatures.get(latest.id)) : undefined),
 		points,
 		criteria,
-		decisions: decisions.map((d) => {
+		decisions: await mapInOrder(decisions, async (d) => {
 			const entry = historyEntry(d, descriptions, true, countersignatures.get(d.id));
 			const c = countersignatures.get(d.id);
-			return { ...entry, verified: verifyDecision(db, d), countersignature: entry.countersignature && c ? { ...entry.countersignature, verified: verifyCountersignature(c, d) } : null };
+			return { ...entry, verified: await verifyDecision(db, d), countersignature: entry.countersignature && c ? { ...entry.countersignature, verified: verifyCountersignature(c, d) } : null };
 		}),
 		/** A trainee's decision waiting for a qualified assessor's countersignature, and whether this assessor may give it. */
-		countersign: countersignBlock(db, assessorId, latest),
+		countersign: await countersignBlock(db, assessorId, latest),
 		values: draft ? draftValues(draft.content, base) : base,
 		draftSavedAt: draft?.updatedAt ?? null,
 		/** Signing needs the learner's submitted reflection (a resubmission being written cannot be judged yet). */
 		canSign: written?.status === 'submitted'
 	};
 }
-export type AssessorReview = NonNullable<ReturnType<typeof assessorReview>>;
+export type AssessorReview = NonNullable<Awaited<ReturnType<typeof assessorReview>>>;

@@ -4,7 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { CANONICAL_ENCODING, CanonicalJsonError } from '$lib/core';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { reflection } from '$lib/server/db/schema';
 import { assessmentDecision, assessmentDraft, type AssessmentDecision } from '$lib/server/db/assessment';
 import { reopenReflection } from '$lib/server/reflections';
@@ -35,8 +35,8 @@ export interface Signer {
  * is marked as needing a qualified assessor's countersignature (countersigning.ts). Whoever must hear
  * of it is notified in the same transaction (server/notifications/assessment.ts).
  */
-export function signDecision(db: Db, signer: Signer, attemptId: string, values: DecisionValues, now = new Date()): AssessmentResult<AssessmentDecision> {
-	const found = reviewable(db, signer.id, attemptId);
+export async function signDecision(db: Db, signer: Signer, attemptId: string, values: DecisionValues, now = new Date()): Promise<AssessmentResult<AssessmentDecision>> {
+	const found = await reviewable(db, signer.id, attemptId);
 	if (!found) return NOT_FOUND;
 	const review = { points: reviewPoints(found.view), criteria: reviewCriteria(found.view.result!, found.criteria) };
 	const errors: Record<string, string> = {};
@@ -50,17 +50,17 @@ export function signDecision(db: Db, signer: Signer, attemptId: string, values: 
 	if (Object.keys(errors).length > 0 || !parsed.success) {
 		return { ok: false, error: { code: 'decision.invalid', message: 'The decision was not signed: correct what is marked below. Nothing you typed is lost.', fields: errors } };
 	}
-	return writeTransaction(db, (): AssessmentResult<AssessmentDecision> => {
-		const latest = decisionsOf(db, attemptId)[0];
+	return await writeTransaction(db, async (): Promise<AssessmentResult<AssessmentDecision>> => {
+		const latest = (await decisionsOf(db, attemptId))[0];
 		// Work the IQA agreed and signed is locked (issue 17): only a centre admin may unlock it.
-		if (latest && isWorkLocked(db, 'simulation', latest.id)) {
+		if (latest && await isWorkLocked(db, 'simulation', latest.id)) {
 			return {
 				ok: false,
 				error: { code: 'decision.locked', message: 'This decision is locked: the IQA sampled it and agreed. A new decision cannot supersede it unless a centre administrator unlocks it.' }
 			};
 		}
 		if (latest && values.supersedes !== latest.id) {
-			const named = values.supersedes === '' ? undefined : db.select().from(assessmentDecision).where(eq(assessmentDecision.id, values.supersedes)).get();
+			const named = values.supersedes === '' ? undefined : await dbGet(db.select().from(assessmentDecision).where(eq(assessmentDecision.id, values.supersedes)));
 			const when = `${latest.signedName} signed a decision (${OUTCOME_LABELS[latest.outcome].toLowerCase()}) on ${latest.signedAt.slice(0, 16).replace('T', ' ')} UTC`;
 			return {
 				ok: false,
@@ -72,11 +72,11 @@ export function signDecision(db: Db, signer: Signer, attemptId: string, values: 
 		if (!latest && values.supersedes !== '') {
 			return { ok: false, error: { code: 'decision.superseded', message: 'The decision your form names is not one of this attempt’s. Reload the page and try again.' } };
 		}
-		const written = db.select().from(reflection).where(eq(reflection.attemptId, attemptId)).get();
+		const written = await dbGet(db.select().from(reflection).where(eq(reflection.attemptId, attemptId)));
 		if (written?.status !== 'submitted') {
 			return { ok: false, error: { code: 'reflection.not-submitted', message: 'The learner has not submitted their reflection on this attempt yet: it can be judged once they have.' } };
 		}
-		const evidence = judgedEvidence(db, attemptId)!;
+		const evidence = (await judgedEvidence(db, attemptId))!;
 		let decision: AssessmentDecision;
 		try {
 			const row: Omit<AssessmentDecision, 'signatureHash'> = {
@@ -99,7 +99,7 @@ export function signDecision(db: Db, signer: Signer, attemptId: string, values: 
 				hashEncoding: CANONICAL_ENCODING,
 				// A trainee's judgement needs a qualified assessor's countersignature before it counts
 				// (issue 17); a request for a resubmission only asks the learner for more and counts at once.
-				requiresCountersignature: parsed.data.outcome !== 'resubmission-requested' && qualificationOf(db, signer.id).status === 'trainee'
+				requiresCountersignature: parsed.data.outcome !== 'resubmission-requested' && (await qualificationOf(db, signer.id)).status === 'trainee'
 			};
 			decision = { ...row, signatureHash: signatureHashOf(row) };
 		} catch (e) {
@@ -113,10 +113,10 @@ export function signDecision(db: Db, signer: Signer, attemptId: string, values: 
 				}
 			};
 		}
-		db.insert(assessmentDecision).values(decision).run();
-		db.delete(assessmentDraft).where(and(eq(assessmentDraft.attemptId, attemptId), eq(assessmentDraft.assessorId, signer.id))).run();
-		if (decision.outcome === 'resubmission-requested') reopenReflection(db, attemptId, now);
-		decisionSigned(db, decision, now);
+		await dbRun(db.insert(assessmentDecision).values(decision));
+		await dbRun(db.delete(assessmentDraft).where(and(eq(assessmentDraft.attemptId, attemptId), eq(assessmentDraft.assessorId, signer.id))));
+		if (decision.outcome === 'resubmission-requested') await reopenReflection(db, attemptId, now);
+		await decisionSigned(db, decision, now);
 		return { ok: true, value: decision };
 	});
 }

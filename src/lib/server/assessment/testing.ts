@@ -4,7 +4,7 @@
  */
 import { beforeEach } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '$lib/core/database';
+import { dbGet, openDatabase, type Db } from '$lib/core/database';
 import { seedDemoData } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
@@ -27,10 +27,10 @@ export interface AssessmentFixture {
 	/** Gareth Llewellyn, who assesses Amira and Tomás (not Ola). */
 	gareth(): Signer;
 	/** An ended attempt of the learner's, with its reflection submitted at the time given. */
-	submittedAttempt(learnerId: string, submittedAt: string, scenarioId?: string): string;
-	review(attemptId: string, assessorId?: string): AssessorReview;
+	submittedAttempt(learnerId: string, submittedAt: string, scenarioId?: string): Promise<string>;
+	review(attemptId: string, assessorId?: string): Promise<AssessorReview>;
 	/** The review's own values (the automatic proposal), decided and signed as Gareth. */
-	decided(attemptId: string, change?: Partial<DecisionValues>): DecisionValues;
+	decided(attemptId: string, change?: Partial<DecisionValues>): Promise<DecisionValues>;
 }
 
 /** Registers a beforeEach that opens a fresh demo database; read `db` and `ids` inside tests only. */
@@ -39,36 +39,36 @@ export function assessmentFixture(): AssessmentFixture {
 		db: undefined as unknown as Db,
 		ids: { amira: '', tomas: '', ola: '', gareth: '', sam: '' },
 		gareth: () => ({ id: fixture.ids.gareth, displayName: 'Gareth Llewellyn' }),
-		submittedAttempt(learnerId, submittedAt, scenarioId = 'spouse-caller') {
-			const started = startLearnerAttempt(fixture.db, learnerId, scenarioId);
+		async submittedAttempt(learnerId, submittedAt, scenarioId = 'spouse-caller') {
+			const started = await startLearnerAttempt(fixture.db, learnerId, scenarioId);
 			if (!started.ok) throw new Error(started.error.message);
-			const ended = endLearnerAttempt(fixture.db, learnerId, started.value.id);
+			const ended = await endLearnerAttempt(fixture.db, learnerId, started.value.id);
 			if (!ended.ok) throw new Error(ended.error.message);
-			const submitted = submitReflection(fixture.db, learnerId, started.value.id, written, new Date(submittedAt));
+			const submitted = await submitReflection(fixture.db, learnerId, started.value.id, written, new Date(submittedAt));
 			if (!submitted.ok) throw new Error(submitted.error.message);
 			return started.value.id;
 		},
-		review(attemptId, assessorId = fixture.ids.gareth) {
-			const r = assessorReview(fixture.db, assessorId, attemptId);
+		async review(attemptId, assessorId = fixture.ids.gareth) {
+			const r = await assessorReview(fixture.db, assessorId, attemptId);
 			if (!r) throw new Error('not reviewable');
 			return r;
 		},
-		decided(attemptId, change = {}) {
-			return { ...fixture.review(attemptId).values, outcome: 'met', feedback: 'A careful, lawful call.', signedName: 'Gareth Llewellyn', ...change };
+		async decided(attemptId, change = {}) {
+			return { ...(await fixture.review(attemptId)).values, outcome: 'met', feedback: 'A careful, lawful call.', signedName: 'Gareth Llewellyn', ...change };
 		}
 	};
 	beforeEach(async () => {
 		const db = openDatabase(':memory:');
 		await seedDemoData(db);
-		syncBuiltInScenarios(db);
-		const idOf = (email: string) => db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+		await syncBuiltInScenarios(db);
+		const idOf = async (email: string) => (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
 		fixture.db = db;
 		fixture.ids = {
-			amira: idOf('learner@custodian.test'),
-			tomas: idOf('learner2@custodian.test'),
-			ola: idOf('learner3@custodian.test'),
-			gareth: idOf('assessor@custodian.test'),
-			sam: idOf('lead@custodian.test')
+			amira: await idOf('learner@custodian.test'),
+			tomas: await idOf('learner2@custodian.test'),
+			ola: await idOf('learner3@custodian.test'),
+			gareth: await idOf('assessor@custodian.test'),
+			sam: await idOf('lead@custodian.test')
 		};
 	});
 	return fixture;

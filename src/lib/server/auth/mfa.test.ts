@@ -1,3 +1,4 @@
+import { dbRun, dbAll, dbGet } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
@@ -29,26 +30,25 @@ import { pendingStepFor, MFA_ENROL_STEP, MFA_VERIFY_STEP, PASSWORD_CHANGE_STEP }
 const CONTEXT = { address: '192.0.2.1', routeId: '/login/mfa', requestId: null };
 const T0 = Date.UTC(2026, 11, 5, 12, 0, 0);
 
-function addUser(db: Db, roles: Role[] = ['assessor']): string {
+async function addUser(db: Db, roles: Role[] = ['assessor']): Promise<string> {
 	const id = crypto.randomUUID();
-	db.insert(user)
-		.values({ id, organisationId: 'centre-1', email: `${id}@example.org`, displayName: 'Test User', passwordHash: 'x', createdAt: new Date(T0).toISOString() })
-		.run();
-	for (const role of roles) db.insert(userRole).values({ userId: id, role }).run();
+	await dbRun(db.insert(user)
+		.values({ id, organisationId: 'centre-1', email: `${id}@example.org`, displayName: 'Test User', passwordHash: 'x', createdAt: new Date(T0).toISOString() }));
+	for (const role of roles) await dbRun(db.insert(userRole).values({ userId: id, role }));
 	return id;
 }
 
 /** A user enrolled with a known key at T0; returns the key and the recovery codes shown. */
-function enrolled(db: Db, roles: Role[] = ['assessor']) {
-	const userId = addUser(db, roles);
+async function enrolled(db: Db, roles: Role[] = ['assessor']) {
+	const userId = await addUser(db, roles);
 	const key = generateTotpKey();
-	const result = confirmEnrolment(db, userId, { keyHex: encodeHexLowerCase(key), code: totpCodeFor(key, totpStepAt(T0)) }, CONTEXT, T0);
+	const result = await confirmEnrolment(db, userId, { keyHex: encodeHexLowerCase(key), code: totpCodeFor(key, totpStepAt(T0)) }, CONTEXT, T0);
 	if (!result.ok) throw new Error(result.error.message);
 	return { userId, key, recoveryCodes: result.recoveryCodes };
 }
 
-const eventsOf = (db: Db, userId: string) =>
-	db.select().from(securityEvent).where(eq(securityEvent.userId, userId)).all();
+const eventsOf = async (db: Db, userId: string) =>
+	await dbAll(db.select().from(securityEvent).where(eq(securityEvent.userId, userId)));
 
 describe('TOTP codes (RFC 6238)', () => {
 	// RFC 6238 Appendix B, SHA-1, key "12345678901234567890": the 8-digit codes end in our 6 digits.
@@ -128,150 +128,150 @@ describe('who must use MFA', () => {
 		expect(pendingStepFor({ ...base, mustChangePassword: false, mfaEnrolled: false, mfaRequired: false }, fresh)).toBeNull();
 	});
 
-	it('reports enrolment, the requirement and the verified session through the session lookup', () => {
-		const db = createServerTestDb();
-		const { userId } = enrolled(db, ['tutor']);
+	it('reports enrolment, the requirement and the verified session through the session lookup', async () => {
+		const db = await createServerTestDb();
+		const { userId } = await enrolled(db, ['tutor']);
 		const token = generateSessionToken();
-		createSession(db, token, userId, T0);
-		const result = validateSessionToken(db, token, T0);
+		await createSession(db, token, userId, T0);
+		const result = await validateSessionToken(db, token, T0);
 		expect(result.user).toMatchObject({ mfaEnrolled: true, mfaRequired: true });
 		expect(result.session?.mfaVerified).toBe(false);
 	});
 });
 
 describe('enrolment', () => {
-	it('stores the key only once a first code from the app confirms it', () => {
-		const db = createServerTestDb();
-		const userId = addUser(db);
+	it('stores the key only once a first code from the app confirms it', async () => {
+		const db = await createServerTestDb();
+		const userId = await addUser(db);
 		const key = generateTotpKey();
-		const wrong = confirmEnrolment(db, userId, { keyHex: encodeHexLowerCase(key), code: '000000' === totpCodeFor(key, totpStepAt(T0)) ? '111111' : '000000' }, CONTEXT, T0);
+		const wrong = await confirmEnrolment(db, userId, { keyHex: encodeHexLowerCase(key), code: '000000' === totpCodeFor(key, totpStepAt(T0)) ? '111111' : '000000' }, CONTEXT, T0);
 		expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid', field: 'code' } });
-		expect(mfaStatus(db, userId).enrolled).toBe(false);
-		expect(db.select().from(user).where(eq(user.id, userId)).get()?.totpKey).toBeNull();
+		expect((await mfaStatus(db, userId)).enrolled).toBe(false);
+		expect((await dbGet(db.select().from(user).where(eq(user.id, userId))))?.totpKey).toBeNull();
 
-		const right = confirmEnrolment(db, userId, { keyHex: encodeHexLowerCase(key), code: totpCodeFor(key, totpStepAt(T0)) }, CONTEXT, T0);
+		const right = await confirmEnrolment(db, userId, { keyHex: encodeHexLowerCase(key), code: totpCodeFor(key, totpStepAt(T0)) }, CONTEXT, T0);
 		expect(right.ok).toBe(true);
-		expect(mfaStatus(db, userId)).toMatchObject({ enrolled: true, recoveryCodesLeft: RECOVERY_CODE_COUNT });
-		expect(eventsOf(db, userId).map((e) => e.type)).toEqual(['mfa.failed', 'mfa.enrolled']);
+		expect(await mfaStatus(db, userId)).toMatchObject({ enrolled: true, recoveryCodesLeft: RECOVERY_CODE_COUNT });
+		expect((await eventsOf(db, userId)).map((e) => e.type)).toEqual(['mfa.failed', 'mfa.enrolled']);
 	});
 
-	it('refuses a second enrolment over an existing one', () => {
-		const db = createServerTestDb();
-		const { userId } = enrolled(db);
+	it('refuses a second enrolment over an existing one', async () => {
+		const db = await createServerTestDb();
+		const { userId } = await enrolled(db);
 		const other = generateTotpKey();
-		const again = confirmEnrolment(db, userId, { keyHex: encodeHexLowerCase(other), code: totpCodeFor(other, totpStepAt(T0)) }, CONTEXT, T0);
+		const again = await confirmEnrolment(db, userId, { keyHex: encodeHexLowerCase(other), code: totpCodeFor(other, totpStepAt(T0)) }, CONTEXT, T0);
 		expect(again).toMatchObject({ ok: false, error: { code: 'already-enrolled' } });
 	});
 
-	it('refuses a key that is not 20 bytes of hex', () => {
-		const db = createServerTestDb();
-		const userId = addUser(db);
-		expect(confirmEnrolment(db, userId, { keyHex: 'zz', code: '123456' }, CONTEXT, T0)).toMatchObject({ ok: false, error: { field: 'code' } });
+	it('refuses a key that is not 20 bytes of hex', async () => {
+		const db = await createServerTestDb();
+		const userId = await addUser(db);
+		expect(await confirmEnrolment(db, userId, { keyHex: 'zz', code: '123456' }, CONTEXT, T0)).toMatchObject({ ok: false, error: { field: 'code' } });
 	});
 });
 
 describe('the second step of log-in', () => {
-	it('accepts a code once: the same code is refused the second time (RFC 6238 §5.2)', () => {
-		const db = createServerTestDb();
-		const { userId, key } = enrolled(db);
+	it('accepts a code once: the same code is refused the second time (RFC 6238 §5.2)', async () => {
+		const db = await createServerTestDb();
+		const { userId, key } = await enrolled(db);
 		const later = T0 + 60_000;
 		const code = totpCodeFor(key, totpStepAt(later));
-		expect(verifySecondFactor(db, userId, code, CONTEXT, later)).toEqual({ ok: true, method: 'totp' });
-		expect(verifySecondFactor(db, userId, code, CONTEXT, later)).toMatchObject({ ok: false, error: { code: 'invalid' } });
+		expect(await verifySecondFactor(db, userId, code, CONTEXT, later)).toEqual({ ok: true, method: 'totp' });
+		expect(await verifySecondFactor(db, userId, code, CONTEXT, later)).toMatchObject({ ok: false, error: { code: 'invalid' } });
 	});
 
-	it('refuses the enrolment code and any earlier step once a later one was accepted', () => {
-		const db = createServerTestDb();
-		const { userId, key } = enrolled(db);
+	it('refuses the enrolment code and any earlier step once a later one was accepted', async () => {
+		const db = await createServerTestDb();
+		const { userId, key } = await enrolled(db);
 		// The enrolment used step T0; the same step a moment later is a replay.
-		expect(verifySecondFactor(db, userId, totpCodeFor(key, totpStepAt(T0)), CONTEXT, T0 + 1000).ok).toBe(false);
+		expect((await verifySecondFactor(db, userId, totpCodeFor(key, totpStepAt(T0)), CONTEXT, T0 + 1000)).ok).toBe(false);
 		const later = T0 + 90_000;
-		expect(verifySecondFactor(db, userId, totpCodeFor(key, totpStepAt(later) + 1), CONTEXT, later).ok).toBe(true);
-		expect(verifySecondFactor(db, userId, totpCodeFor(key, totpStepAt(later)), CONTEXT, later).ok).toBe(false);
+		expect((await verifySecondFactor(db, userId, totpCodeFor(key, totpStepAt(later) + 1), CONTEXT, later)).ok).toBe(true);
+		expect((await verifySecondFactor(db, userId, totpCodeFor(key, totpStepAt(later)), CONTEXT, later)).ok).toBe(false);
 	});
 
-	it('accepts each recovery code once, in any case and with or without hyphens', () => {
-		const db = createServerTestDb();
-		const { userId, recoveryCodes } = enrolled(db);
+	it('accepts each recovery code once, in any case and with or without hyphens', async () => {
+		const db = await createServerTestDb();
+		const { userId, recoveryCodes } = await enrolled(db);
 		expect(recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
 		expect(new Set(recoveryCodes).size).toBe(RECOVERY_CODE_COUNT);
 		for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-7]{4}(-[a-z2-7]{4}){5}$/);
 
 		const typed = ` ${normaliseRecoveryCode(recoveryCodes[3]!).toUpperCase()} `;
-		expect(verifySecondFactor(db, userId, typed, CONTEXT, T0)).toEqual({ ok: true, method: 'recovery-code' });
-		expect(verifySecondFactor(db, userId, recoveryCodes[3]!, CONTEXT, T0)).toMatchObject({ ok: false, error: { code: 'invalid' } });
-		expect(mfaStatus(db, userId).recoveryCodesLeft).toBe(RECOVERY_CODE_COUNT - 1);
-		const used = eventsOf(db, userId).find((e) => e.type === 'mfa.recovery-code-used');
+		expect(await verifySecondFactor(db, userId, typed, CONTEXT, T0)).toEqual({ ok: true, method: 'recovery-code' });
+		expect(await verifySecondFactor(db, userId, recoveryCodes[3]!, CONTEXT, T0)).toMatchObject({ ok: false, error: { code: 'invalid' } });
+		expect((await mfaStatus(db, userId)).recoveryCodesLeft).toBe(RECOVERY_CODE_COUNT - 1);
+		const used = (await eventsOf(db, userId)).find((e) => e.type === 'mfa.recovery-code-used');
 		expect(used?.detail).toEqual({ remaining: RECOVERY_CODE_COUNT - 1 });
 	});
 
-	it('stores only the SHA-256 of recovery codes and never a code in the security log', () => {
-		const db = createServerTestDb();
-		const { userId, recoveryCodes } = enrolled(db);
-		verifySecondFactor(db, userId, recoveryCodes[0]!, CONTEXT, T0);
-		const stored = JSON.stringify(db.select().from(recoveryCode).all()) + JSON.stringify(eventsOf(db, userId));
+	it('stores only the SHA-256 of recovery codes and never a code in the security log', async () => {
+		const db = await createServerTestDb();
+		const { userId, recoveryCodes } = await enrolled(db);
+		await verifySecondFactor(db, userId, recoveryCodes[0]!, CONTEXT, T0);
+		const stored = JSON.stringify(await dbAll(db.select().from(recoveryCode))) + JSON.stringify(await eventsOf(db, userId));
 		for (const code of recoveryCodes) {
 			expect(stored).not.toContain(code);
 			expect(stored).not.toContain(normaliseRecoveryCode(code));
 		}
-		for (const row of db.select().from(recoveryCode).all()) expect(row.codeHash).toMatch(/^[0-9a-f]{64}$/);
+		for (const row of await dbAll(db.select().from(recoveryCode))) expect(row.codeHash).toMatch(/^[0-9a-f]{64}$/);
 	});
 
-	it('stops checking codes after repeated wrong ones, even a right one, and logs the throttling', () => {
-		const db = createServerTestDb();
-		const { userId, key } = enrolled(db);
+	it('stops checking codes after repeated wrong ones, even a right one, and logs the throttling', async () => {
+		const db = await createServerTestDb();
+		const { userId, key } = await enrolled(db);
 		const now = T0 + 120_000;
 		const right = totpCodeFor(key, totpStepAt(now));
 		const wrong = right === '123456' ? '654321' : '123456';
-		for (let i = 0; i < 4; i++) verifySecondFactor(db, userId, wrong, CONTEXT, now);
-		expect(verifySecondFactor(db, userId, right, CONTEXT, now)).toMatchObject({ ok: false, error: { code: 'throttled', field: 'code' } });
-		const types = eventsOf(db, userId).map((e) => e.type);
+		for (let i = 0; i < 4; i++) await verifySecondFactor(db, userId, wrong, CONTEXT, now);
+		expect(await verifySecondFactor(db, userId, right, CONTEXT, now)).toMatchObject({ ok: false, error: { code: 'throttled', field: 'code' } });
+		const types = (await eventsOf(db, userId)).map((e) => e.type);
 		expect(types.filter((t) => t === 'mfa.failed').length).toBeGreaterThanOrEqual(3);
 		expect(types).toContain('mfa.throttled');
 	});
 });
 
 describe('managing MFA', () => {
-	it('regenerating recovery codes needs a current code and makes the old codes stop working', () => {
-		const db = createServerTestDb();
-		const { userId, key, recoveryCodes } = enrolled(db);
+	it('regenerating recovery codes needs a current code and makes the old codes stop working', async () => {
+		const db = await createServerTestDb();
+		const { userId, key, recoveryCodes } = await enrolled(db);
 		const now = T0 + 60_000;
-		expect(regenerateRecoveryCodes(db, userId, 'abcdef', CONTEXT, now).ok).toBe(false);
-		const result = regenerateRecoveryCodes(db, userId, totpCodeFor(key, totpStepAt(now)), CONTEXT, now);
+		expect((await regenerateRecoveryCodes(db, userId, 'abcdef', CONTEXT, now)).ok).toBe(false);
+		const result = await regenerateRecoveryCodes(db, userId, totpCodeFor(key, totpStepAt(now)), CONTEXT, now);
 		if (!result.ok) throw new Error(result.error.message);
 		expect(result.recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
-		expect(verifySecondFactor(db, userId, recoveryCodes[0]!, CONTEXT, now).ok).toBe(false);
-		expect(verifySecondFactor(db, userId, result.recoveryCodes[0]!, CONTEXT, now).ok).toBe(true);
-		expect(eventsOf(db, userId).map((e) => e.type)).toContain('mfa.recovery-codes-regenerated');
+		expect((await verifySecondFactor(db, userId, recoveryCodes[0]!, CONTEXT, now)).ok).toBe(false);
+		expect((await verifySecondFactor(db, userId, result.recoveryCodes[0]!, CONTEXT, now)).ok).toBe(true);
+		expect((await eventsOf(db, userId)).map((e) => e.type)).toContain('mfa.recovery-codes-regenerated');
 	});
 
-	it('a user turns MFA off with a current code, which clears the key and the codes', () => {
-		const db = createServerTestDb();
-		const { userId, key } = enrolled(db, ['learner']);
+	it('a user turns MFA off with a current code, which clears the key and the codes', async () => {
+		const db = await createServerTestDb();
+		const { userId, key } = await enrolled(db, ['learner']);
 		const now = T0 + 60_000;
-		expect(turnOffMfa(db, userId, totpCodeFor(key, totpStepAt(now)), CONTEXT, now).ok).toBe(true);
-		expect(mfaStatus(db, userId)).toEqual({ enrolled: false, enrolledAt: null, recoveryCodesLeft: 0 });
+		expect((await turnOffMfa(db, userId, totpCodeFor(key, totpStepAt(now)), CONTEXT, now)).ok).toBe(true);
+		expect(await mfaStatus(db, userId)).toEqual({ enrolled: false, enrolledAt: null, recoveryCodesLeft: 0 });
 	});
 
-	it('an administrator’s reset clears key, enrolment and codes, ends every session and is logged with the actor', () => {
-		const db = createServerTestDb();
-		const { userId } = enrolled(db);
-		const adminId = addUser(db, ['admin']);
-		createSession(db, generateSessionToken(), userId, T0);
-		createSession(db, generateSessionToken(), userId, T0);
-		expect(resetMfa(db, userId, { id: adminId, ...CONTEXT, routeId: '/(guarded)/admin/users/[userId]' })).toBe(true);
+	it('an administrator’s reset clears key, enrolment and codes, ends every session and is logged with the actor', async () => {
+		const db = await createServerTestDb();
+		const { userId } = await enrolled(db);
+		const adminId = await addUser(db, ['admin']);
+		await createSession(db, generateSessionToken(), userId, T0);
+		await createSession(db, generateSessionToken(), userId, T0);
+		expect(await resetMfa(db, userId, { id: adminId, ...CONTEXT, routeId: '/(guarded)/admin/users/[userId]' })).toBe(true);
 
-		const row = db.select().from(user).where(eq(user.id, userId)).get()!;
+		const row = (await dbGet(db.select().from(user).where(eq(user.id, userId))))!;
 		expect([row.totpKey, row.mfaEnrolledAt, row.totpLastStep]).toEqual([null, null, null]);
-		expect(db.select().from(recoveryCode).where(eq(recoveryCode.userId, userId)).all()).toEqual([]);
-		expect(db.select().from(session).where(eq(session.userId, userId)).all()).toEqual([]);
-		const reset = eventsOf(db, userId).find((e) => e.type === 'mfa.reset');
+		expect(await dbAll(db.select().from(recoveryCode).where(eq(recoveryCode.userId, userId)))).toEqual([]);
+		expect(await dbAll(db.select().from(session).where(eq(session.userId, userId)))).toEqual([]);
+		const reset = (await eventsOf(db, userId)).find((e) => e.type === 'mfa.reset');
 		expect(reset).toMatchObject({ actorId: adminId, detail: { by: 'admin' } });
 	});
 
-	it('resetting an account that does not exist changes nothing and says so', () => {
-		const db = createServerTestDb();
-		expect(resetMfa(db, 'no-such-user', { id: 'admin', ...CONTEXT })).toBe(false);
-		expect(db.select().from(securityEvent).all()).toEqual([]);
+	it('resetting an account that does not exist changes nothing and says so', async () => {
+		const db = await createServerTestDb();
+		expect(await resetMfa(db, 'no-such-user', { id: 'admin', ...CONTEXT })).toBe(false);
+		expect(await dbAll(db.select().from(securityEvent))).toEqual([]);
 	});
 });

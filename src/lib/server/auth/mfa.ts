@@ -4,7 +4,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { renderSVG } from 'uqr';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbRun, dbAll, dbGet, writeTransaction, type Db } from '$lib/core/database';
 import { recoveryCode, user } from '$lib/server/db/schema';
 import { recordActorEvent, recordSecurityEvent, type Actor, type RequestContext } from '$lib/server/security/events';
 import { invalidateUserSessions } from './session';
@@ -98,41 +98,38 @@ function hashRecoveryCode(code: string): string {
 }
 
 /** Replaces every recovery code of the user; the new codes are returned once and never stored. */
-function replaceRecoveryCodes(db: Db, userId: string): string[] {
+async function replaceRecoveryCodes(db: Db, userId: string): Promise<string[]> {
 	const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
-	db.delete(recoveryCode).where(eq(recoveryCode.userId, userId)).run();
-	for (const code of codes) db.insert(recoveryCode).values({ userId, codeHash: hashRecoveryCode(code) }).run();
+	await dbRun(db.delete(recoveryCode).where(eq(recoveryCode.userId, userId)));
+	for (const code of codes) await dbRun(db.insert(recoveryCode).values({ userId, codeHash: hashRecoveryCode(code) }));
 	return codes;
 }
 
 /** Marks an unused recovery code used; false when it is not one of the user's unused codes. */
-function spendRecoveryCode(db: Db, userId: string, input: string, now: Date): { spent: boolean; remaining: number } {
+async function spendRecoveryCode(db: Db, userId: string, input: string, now: Date): Promise<{ spent: boolean; remaining: number }> {
 	const given = new TextEncoder().encode(hashRecoveryCode(input));
-	const unused = db
+	const unused = await dbAll(db
 		.select({ codeHash: recoveryCode.codeHash })
 		.from(recoveryCode)
-		.where(and(eq(recoveryCode.userId, userId), isNull(recoveryCode.usedAt)))
-		.all();
+		.where(and(eq(recoveryCode.userId, userId), isNull(recoveryCode.usedAt))));
 	let found: string | null = null;
 	// Compared in constant time with every unused code rather than looked up by hash.
 	for (const row of unused) {
 		if (constantTimeEqual(given, new TextEncoder().encode(row.codeHash)) && found === null) found = row.codeHash;
 	}
 	if (found === null) return { spent: false, remaining: unused.length };
-	const spent = db
+	const spent = await dbRun(db
 		.update(recoveryCode)
 		.set({ usedAt: now.toISOString() })
-		.where(and(eq(recoveryCode.userId, userId), eq(recoveryCode.codeHash, found), isNull(recoveryCode.usedAt)))
-		.run();
+		.where(and(eq(recoveryCode.userId, userId), eq(recoveryCode.codeHash, found), isNull(recoveryCode.usedAt))));
 	return { spent: spent.changes === 1, remaining: unused.length - spent.changes };
 }
 
-export function unusedRecoveryCodeCount(db: Db, userId: string): number {
-	return db
+export async function unusedRecoveryCodeCount(db: Db, userId: string): Promise<number> {
+	return (await dbAll(db
 		.select({ codeHash: recoveryCode.codeHash })
 		.from(recoveryCode)
-		.where(and(eq(recoveryCode.userId, userId), isNull(recoveryCode.usedAt)))
-		.all().length;
+		.where(and(eq(recoveryCode.userId, userId), isNull(recoveryCode.usedAt))))).length;
 }
 
 // ── Status ──────────────────────────────────────────────────────────────────────────────────
@@ -143,12 +140,12 @@ export interface MfaStatus {
 	recoveryCodesLeft: number;
 }
 
-export function mfaStatus(db: Db, userId: string): MfaStatus {
-	const row = db.select({ enrolledAt: user.mfaEnrolledAt }).from(user).where(eq(user.id, userId)).get();
+export async function mfaStatus(db: Db, userId: string): Promise<MfaStatus> {
+	const row = await dbGet(db.select({ enrolledAt: user.mfaEnrolledAt }).from(user).where(eq(user.id, userId)));
 	return {
 		enrolled: !!row?.enrolledAt,
 		enrolledAt: row?.enrolledAt ?? null,
-		recoveryCodesLeft: unusedRecoveryCodeCount(db, userId)
+		recoveryCodesLeft: await unusedRecoveryCodeCount(db, userId)
 	};
 }
 
@@ -165,23 +162,23 @@ const WRONG_CODE_OR_RECOVERY = 'That code is not right. Enter the 6-digit code y
  * the code is checked and refused unchecked while the user's second factor is throttled (ASVS 5.0
  * §6.3.1); a right code takes the failure back and clears the count.
  */
-function throttledCheck<T>(
+async function throttledCheck<T>(
 	db: Db,
 	userId: string,
 	context: RequestContext,
-	check: () => MfaResult<T>,
+	check: () => MfaResult<T> | Promise<MfaResult<T>>,
 	now: number
-): MfaResult<T> {
-	const attempt = reserveAttempt(db, [mfaKey(userId)], now);
+): Promise<MfaResult<T>> {
+	const attempt = await reserveAttempt(db, [mfaKey(userId)], now);
 	if (!attempt.allowed) {
-		recordSecurityEvent(db, { type: 'mfa.throttled', userId, ...context, detail: { locked: attempt.locked } });
+		await recordSecurityEvent(db, { type: 'mfa.throttled', userId, ...context, detail: { locked: attempt.locked } });
 		return { ok: false, error: { code: 'throttled', field: 'code', message: throttleMessage(attempt, 'code') } };
 	}
-	const result = check();
+	const result = await check();
 	// Only a wrong code counts: a form refused for another reason checked nothing.
 	const failed = !result.ok && result.error.code === 'invalid';
-	settleAttempt(db, attempt.reservation, failed ? 'failure' : 'success');
-	if (failed) recordSecurityEvent(db, { type: 'mfa.failed', userId, ...context });
+	await settleAttempt(db, attempt.reservation, failed ? 'failure' : 'success');
+	if (failed) await recordSecurityEvent(db, { type: 'mfa.failed', userId, ...context });
 	return result;
 }
 
@@ -189,23 +186,21 @@ function throttledCheck<T>(
  * Accepts the code for one step, once: the step is written only if it is later than the last one
  * accepted, in the same statement, so two requests racing with one code cannot both succeed.
  */
-function acceptTotp(db: Db, userId: string, keyHex: string, code: string, lastStep: number | null, now: number): boolean {
+async function acceptTotp(db: Db, userId: string, keyHex: string, code: string, lastStep: number | null, now: number): Promise<boolean> {
 	const step = matchTotpStep(decodeHex(keyHex), code, now, lastStep);
 	if (step === null) return false;
-	const accepted = db
+	const accepted = await dbRun(db
 		.update(user)
 		.set({ totpLastStep: step })
-		.where(and(eq(user.id, userId), or(isNull(user.totpLastStep), lt(user.totpLastStep, step))))
-		.run();
+		.where(and(eq(user.id, userId), or(isNull(user.totpLastStep), lt(user.totpLastStep, step)))));
 	return accepted.changes === 1;
 }
 
-function enrolledKey(db: Db, userId: string) {
-	return db
+async function enrolledKey(db: Db, userId: string) {
+	return await dbGet(db
 		.select({ key: user.totpKey, enrolledAt: user.mfaEnrolledAt, lastStep: user.totpLastStep, email: user.email })
 		.from(user)
-		.where(eq(user.id, userId))
-		.get();
+		.where(eq(user.id, userId)));
 }
 
 const NOT_ENROLLED: MfaError = { code: 'not-enrolled', field: 'code', message: 'MFA is not set up for this account.' };
@@ -214,32 +209,31 @@ const NOT_ENROLLED: MfaError = { code: 'not-enrolled', field: 'code', message: '
  * Enrolment, confirmed by a first code from the app: only then are the key and the enrolment
  * stored, and the ten recovery codes made (returned here, to be shown once).
  */
-export function confirmEnrolment(
+export async function confirmEnrolment(
 	db: Db,
 	userId: string,
 	input: { keyHex: string; code: string },
 	context: RequestContext,
 	now = Date.now()
-): MfaResult<{ recoveryCodes: string[] }> {
+): Promise<MfaResult<{ recoveryCodes: string[] }>> {
 	if (!/^[0-9a-f]{40}$/.test(input.keyHex)) {
 		return { ok: false, error: { code: 'invalid', field: 'code', message: 'The set-up expired. Reload the page and scan the new QR code.' } };
 	}
-	const current = enrolledKey(db, userId);
+	const current = await enrolledKey(db, userId);
 	if (!current) return { ok: false, error: NOT_ENROLLED };
 	if (current.enrolledAt) {
 		return { ok: false, error: { code: 'already-enrolled', field: 'code', message: 'MFA is already set up for this account.' } };
 	}
-	return throttledCheck<{ recoveryCodes: string[] }>(db, userId, context, () => {
+	return await throttledCheck<{ recoveryCodes: string[] }>(db, userId, context, async () => {
 		const step = matchTotpStep(decodeHex(input.keyHex), input.code.trim(), now, null);
 		if (step === null) return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
-		const recoveryCodes = writeTransaction(db, () => {
-				db.update(user)
+		const recoveryCodes = await writeTransaction(db, async () => {
+				await dbRun(db.update(user)
 					.set({ totpKey: input.keyHex, mfaEnrolledAt: new Date(now).toISOString(), totpLastStep: step })
-					.where(eq(user.id, userId))
-					.run();
-				return replaceRecoveryCodes(db, userId);
+					.where(eq(user.id, userId)));
+				return await replaceRecoveryCodes(db, userId);
 			});
-		recordSecurityEvent(db, { type: 'mfa.enrolled', userId, actorId: userId, email: current.email, ...context });
+		await recordSecurityEvent(db, { type: 'mfa.enrolled', userId, actorId: userId, email: current.email, ...context });
 		return { ok: true, recoveryCodes };
 	}, now);
 }
@@ -248,70 +242,70 @@ export function confirmEnrolment(
  * The second step of log-in: a code from the app, or one of the recovery codes (each once). The
  * caller marks the session verified on success.
  */
-export function verifySecondFactor(
+export async function verifySecondFactor(
 	db: Db,
 	userId: string,
 	input: string,
 	context: RequestContext,
 	now = Date.now()
-): MfaResult<{ method: 'totp' | 'recovery-code' }> {
-	const current = enrolledKey(db, userId);
+): Promise<MfaResult<{ method: 'totp' | 'recovery-code' }>> {
+	const current = await enrolledKey(db, userId);
 	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
 	const code = input.trim();
-	return throttledCheck<{ method: 'totp' | 'recovery-code' }>(db, userId, context, () => {
+	return await throttledCheck<{ method: 'totp' | 'recovery-code' }>(db, userId, context, async () => {
 		if (/^[0-9]{6}$/.test(code)) {
-			if (!acceptTotp(db, userId, current.key!, code, current.lastStep, now)) {
+			if (!await acceptTotp(db, userId, current.key!, code, current.lastStep, now)) {
 				return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE_OR_RECOVERY } };
 			}
-			recordSecurityEvent(db, { type: 'mfa.verified', userId, email: current.email, ...context, detail: { method: 'totp' } });
+			await recordSecurityEvent(db, { type: 'mfa.verified', userId, email: current.email, ...context, detail: { method: 'totp' } });
 			return { ok: true, method: 'totp' };
 		}
-		const { spent, remaining } = spendRecoveryCode(db, userId, code, new Date(now));
+		const { spent, remaining } = await spendRecoveryCode(db, userId, code, new Date(now));
 		if (!spent) return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE_OR_RECOVERY } };
-		recordSecurityEvent(db, { type: 'mfa.recovery-code-used', userId, email: current.email, ...context, detail: { remaining } });
-		recordSecurityEvent(db, { type: 'mfa.verified', userId, email: current.email, ...context, detail: { method: 'recovery-code' } });
+		await recordSecurityEvent(db, { type: 'mfa.recovery-code-used', userId, email: current.email, ...context, detail: { remaining } });
+		await recordSecurityEvent(db, { type: 'mfa.verified', userId, email: current.email, ...context, detail: { method: 'recovery-code' } });
 		return { ok: true, method: 'recovery-code' };
 	}, now);
 }
 
 /** New recovery codes (the old ones stop working), after a current code from the app. */
-export function regenerateRecoveryCodes(
+export async function regenerateRecoveryCodes(
 	db: Db,
 	userId: string,
 	code: string,
 	context: RequestContext,
 	now = Date.now()
-): MfaResult<{ recoveryCodes: string[] }> {
-	const current = enrolledKey(db, userId);
+): Promise<MfaResult<{ recoveryCodes: string[] }>> {
+	const current = await enrolledKey(db, userId);
 	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
-	return throttledCheck<{ recoveryCodes: string[] }>(db, userId, context, () => {
-		if (!acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
+	return await throttledCheck<{ recoveryCodes: string[] }>(db, userId, context, async () => {
+		if (!await acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
 			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		}
-		const recoveryCodes = writeTransaction(db, () => replaceRecoveryCodes(db, userId));
-		recordSecurityEvent(db, { type: 'mfa.recovery-codes-regenerated', userId, actorId: userId, email: current.email, ...context });
+		const recoveryCodes = await writeTransaction(db, async () => await replaceRecoveryCodes(db, userId));
+		await recordSecurityEvent(db, { type: 'mfa.recovery-codes-regenerated', userId, actorId: userId, email: current.email, ...context });
 		return { ok: true, recoveryCodes };
 	}, now);
 }
 
-function clearMfa(db: Db, userId: string): void {
-	db.update(user).set({ totpKey: null, mfaEnrolledAt: null, totpLastStep: null }).where(eq(user.id, userId)).run();
-	db.delete(recoveryCode).where(eq(recoveryCode.userId, userId)).run();
+async function clearMfa(db: Db, userId: string): Promise<void> {
+	await dbRun(db.update(user).set({ totpKey: null, mfaEnrolledAt: null, totpLastStep: null }).where(eq(user.id, userId)));
+	await dbRun(db.delete(recoveryCode).where(eq(recoveryCode.userId, userId)));
 }
 
 /**
  * A user turns MFA off themselves (only where it is not required; the page checks), after a
  * current code, so a session left open is not enough to remove the second factor.
  */
-export function turnOffMfa(db: Db, userId: string, code: string, context: RequestContext, now = Date.now()): MfaResult {
-	const current = enrolledKey(db, userId);
+export async function turnOffMfa(db: Db, userId: string, code: string, context: RequestContext, now = Date.now()): Promise<MfaResult> {
+	const current = await enrolledKey(db, userId);
 	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
-	return throttledCheck<object>(db, userId, context, () => {
-		if (!acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
+	return await throttledCheck<object>(db, userId, context, async () => {
+		if (!await acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
 			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		}
-		writeTransaction(db, () => clearMfa(db, userId));
-		recordSecurityEvent(db, { type: 'mfa.reset', userId, actorId: userId, email: current.email, ...context, detail: { by: 'self' } });
+		await writeTransaction(db, async () => await clearMfa(db, userId));
+		await recordSecurityEvent(db, { type: 'mfa.reset', userId, actorId: userId, email: current.email, ...context, detail: { by: 'self' } });
 		return { ok: true };
 	}, now);
 }
@@ -320,14 +314,14 @@ export function turnOffMfa(db: Db, userId: string, code: string, context: Reques
  * An administrator's reset, for a user who lost their device and codes: the key, enrolment and
  * recovery codes are cleared and every session of the user ends, so the next log-in enrols anew.
  */
-export function resetMfa(db: Db, userId: string, by: Actor): boolean {
-	const current = enrolledKey(db, userId);
+export async function resetMfa(db: Db, userId: string, by: Actor): Promise<boolean> {
+	const current = await enrolledKey(db, userId);
 	if (!current) return false;
-	writeTransaction(db, () => {
-			clearMfa(db, userId);
-			invalidateUserSessions(db, userId);
+	await writeTransaction(db, async () => {
+			await clearMfa(db, userId);
+			await invalidateUserSessions(db, userId);
 		});
-	clearFailures(db, mfaKey(userId));
-	recordActorEvent(db, by, { type: 'mfa.reset', userId, email: current.email, detail: { by: 'admin' } });
+	await clearFailures(db, mfaKey(userId));
+	await recordActorEvent(db, by, { type: 'mfa.reset', userId, email: current.email, detail: { by: 'admin' } });
 	return true;
 }

@@ -1,3 +1,4 @@
+import { dbAll, dbRun, dbGet } from '$lib/core/database';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
@@ -70,13 +71,13 @@ const OLD_PASSWORD = 'the old password';
 const NEW_PASSWORD = 'a lighthouse keeps nine kettles';
 
 async function ask(db: Db, email: string, now = T0, address?: string) {
-	const result = requestPasswordReset(db, mailer, { email, origin: ORIGIN }, from(address), now);
+	const result = await requestPasswordReset(db, mailer, { email, origin: ORIGIN }, from(address), now);
 	if (result.ok) await result.delivery;
 	return result;
 }
 
-function eventsOf(db: Db, type: string) {
-	return db.select().from(securityEvent).all().filter((e) => e.type === type);
+async function eventsOf(db: Db, type: string) {
+	return (await dbAll(db.select().from(securityEvent))).filter((e) => e.type === type);
 }
 
 describe('password reset by email', () => {
@@ -84,7 +85,7 @@ describe('password reset by email', () => {
 	let userId: string;
 	beforeEach(async () => {
 		received.length = 0;
-		db = createServerTestDb();
+		db = await createServerTestDb();
 		userId = (await createUser(db, { organisationId: 'centre-1', email: 'Rhian.Jones@example.org', displayName: 'Rhian Jones', password: OLD_PASSWORD, roles: ['learner'] })).id;
 	});
 
@@ -97,9 +98,9 @@ describe('password reset by email', () => {
 		const token = tokenIn(received[0]!);
 		// 32 random bytes, base64url without padding.
 		expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-		const [row] = db.select().from(passwordReset).all();
+		const [row] = await dbAll(db.select().from(passwordReset));
 		expect(row!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
-		expect(JSON.stringify(db.select().from(passwordReset).all())).not.toContain(token);
+		expect(JSON.stringify(await dbAll(db.select().from(passwordReset)))).not.toContain(token);
 		expect(row!.expiresAt - row!.createdAt).toBe(30 * MINUTE);
 
 		const done = await completePasswordReset(db, token, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, from(), T0 + MINUTE);
@@ -110,15 +111,15 @@ describe('password reset by email', () => {
 		// Used once: the same link again is refused with the one message, and changes nothing.
 		const again = await completePasswordReset(db, token, { newPassword: 'another long sentence here', confirmPassword: 'another long sentence here' }, from(), T0 + 3 * MINUTE);
 		expect(again).toEqual({ ok: false, reason: 'link', message: LINK_NOT_WORKING });
-		expect(findResetLink(db, token, T0 + 3 * MINUTE)).toBeNull();
+		expect(await findResetLink(db, token, T0 + 3 * MINUTE)).toBeNull();
 		expect((await logIn(db, { email: 'rhian.jones@example.org', password: NEW_PASSWORD }, from('198.51.100.3'), T0 + 4 * MINUTE)).ok).toBe(true);
 	});
 
 	it('lets a link work until 30 minutes have passed, and not from then on', async () => {
 		await ask(db, 'rhian.jones@example.org');
 		const token = tokenIn(received[0]!);
-		expect(findResetLink(db, token, T0 + RESET_LINK_LIFETIME_MS - 1)?.user.id).toBe(userId);
-		expect(findResetLink(db, token, T0 + RESET_LINK_LIFETIME_MS)).toBeNull();
+		expect((await findResetLink(db, token, T0 + RESET_LINK_LIFETIME_MS - 1))?.user.id).toBe(userId);
+		expect(await findResetLink(db, token, T0 + RESET_LINK_LIFETIME_MS)).toBeNull();
 		const late = await completePasswordReset(db, token, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, from(), T0 + RESET_LINK_LIFETIME_MS);
 		expect(late).toEqual({ ok: false, reason: 'link', message: LINK_NOT_WORKING });
 		expect((await logIn(db, { email: 'rhian.jones@example.org', password: OLD_PASSWORD }, from(), T0 + 31 * MINUTE)).ok).toBe(true);
@@ -129,7 +130,7 @@ describe('password reset by email', () => {
 		await ask(db, 'rhian.jones@example.org', T0 + MINUTE);
 		const [first, second] = received.map(tokenIn);
 		expect(first).not.toBe(second);
-		expect(findResetLink(db, first!, T0 + 2 * MINUTE)).toBeNull();
+		expect(await findResetLink(db, first!, T0 + 2 * MINUTE)).toBeNull();
 		const withFirst = await completePasswordReset(db, first!, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, from(), T0 + 2 * MINUTE);
 		expect(withFirst).toMatchObject({ ok: false, reason: 'link' });
 		const withSecond = await completePasswordReset(db, second!, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, from(), T0 + 2 * MINUTE);
@@ -142,9 +143,9 @@ describe('password reset by email', () => {
 		expect(Object.keys(unknown)).toEqual(Object.keys(known));
 		expect(unknown.ok && known.ok).toBe(true);
 		expect(received.map((m) => m.to)).toEqual([['rhian.jones@example.org']]);
-		expect(db.select().from(passwordReset).all()).toHaveLength(1);
+		expect(await dbAll(db.select().from(passwordReset))).toHaveLength(1);
 		// Both are logged: the account by its id, the unknown email as typed.
-		const requested = eventsOf(db, 'password.reset.requested');
+		const requested = await eventsOf(db, 'password.reset.requested');
 		expect(requested.map((e) => [e.userId, e.email, e.detail?.sent])).toEqual([
 			[userId, null, true],
 			[null, 'nobody@example.org', false]
@@ -154,8 +155,8 @@ describe('password reset by email', () => {
 
 	it('sends nothing for a deactivated account, and its earlier link stops working', async () => {
 		await ask(db, 'rhian.jones@example.org');
-		db.update(user).set({ active: false }).where(eq(user.id, userId)).run();
-		expect(findResetLink(db, tokenIn(received[0]!), T0 + MINUTE)).toBeNull();
+		await dbRun(db.update(user).set({ active: false }).where(eq(user.id, userId)));
+		expect(await findResetLink(db, tokenIn(received[0]!), T0 + MINUTE)).toBeNull();
 		await ask(db, 'rhian.jones@example.org', T0 + MINUTE);
 		expect(received).toHaveLength(1);
 	});
@@ -172,13 +173,13 @@ describe('password reset by email', () => {
 		// Free failures plus the one a zero delay allows: four mails to the account, then none.
 		expect(received).toHaveLength(RESET_POLICY.freeFailures + 1);
 		// The address: after its allowance, any email from it is refused.
-		const fresh = createServerTestDb();
+		const fresh = await createServerTestDb();
 		const answers = [];
-		for (let i = 0; i < 25; i++) answers.push(requestPasswordReset(fresh, mailer, { email: `person${i}@example.org`, origin: ORIGIN }, from('203.0.113.99'), T0).ok);
+		for (let i = 0; i < 25; i++) answers.push((await requestPasswordReset(fresh, mailer, { email: `person${i}@example.org`, origin: ORIGIN }, from('203.0.113.99'), T0)).ok);
 		expect(answers.filter((ok) => !ok).length).toBeGreaterThan(0);
 		// Never the log-in's keys: asking for links does not slow anyone's log-in.
-		expect(db.select().from(loginThrottle).all().every((row) => row.key.startsWith('reset'))).toBe(true);
-		expect(eventsOf(db, 'password.reset.requested').some((e) => e.detail?.throttled === true)).toBe(true);
+		expect((await dbAll(db.select().from(loginThrottle))).every((row) => row.key.startsWith('reset'))).toBe(true);
+		expect((await eventsOf(db, 'password.reset.requested')).some((e) => e.detail?.throttled === true)).toBe(true);
 	});
 
 	it('holds the new password to the password rules and keeps the link while it is refused', async () => {
@@ -189,31 +190,31 @@ describe('password reset by email', () => {
 		expect(await attempt('password1234')).toMatchObject({ ok: false, reason: 'invalid', errors: { newPassword: expect.stringMatching(/common and breached/) } });
 		expect(await attempt('rhian loves long walks')).toMatchObject({ ok: false, reason: 'invalid', errors: { newPassword: expect.stringMatching(/your name/) } });
 		expect(await attempt(NEW_PASSWORD, 'something else entirely')).toMatchObject({ ok: false, reason: 'invalid', errors: { confirmPassword: 'The two new passwords are not the same.' } });
-		expect(findResetLink(db, token, T0 + MINUTE)?.user.id).toBe(userId);
+		expect((await findResetLink(db, token, T0 + MINUTE))?.user.id).toBe(userId);
 		expect((await attempt(NEW_PASSWORD)).ok).toBe(true);
 	});
 
 	it('ends every session of the account, clears a one-time password and its log-in failures, and logs the reset', async () => {
-		db.update(user).set({ mustChangePassword: true, oneTimePasswordExpiresAt: T0 + 60 * MINUTE }).where(eq(user.id, userId)).run();
+		await dbRun(db.update(user).set({ mustChangePassword: true, oneTimePasswordExpiresAt: T0 + 60 * MINUTE }).where(eq(user.id, userId)));
 		const tokens = [generateSessionToken(), generateSessionToken()];
-		for (const t of tokens) createSession(db, t, userId, T0);
+		for (const t of tokens) await createSession(db, t, userId, T0);
 		for (let i = 0; i < 5; i++) await logIn(db, { email: 'rhian.jones@example.org', password: `wrong ${i}` }, from('198.51.100.9'), T0 + i * 70_000);
-		expect(db.select().from(loginThrottle).all().some((r) => r.key === 'account:rhian.jones@example.org')).toBe(true);
+		expect((await dbAll(db.select().from(loginThrottle))).some((r) => r.key === 'account:rhian.jones@example.org')).toBe(true);
 
 		await ask(db, 'rhian.jones@example.org', T0 + 6 * MINUTE);
 		const done = await completePasswordReset(db, tokenIn(received[0]!), { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, from(), T0 + 7 * MINUTE);
 		expect(done.ok).toBe(true);
-		expect(db.select().from(session).where(eq(session.userId, userId)).all()).toEqual([]);
-		for (const t of tokens) expect(validateSessionToken(db, t, T0 + 8 * MINUTE).session).toBeNull();
-		const row = db.select().from(user).where(eq(user.id, userId)).get()!;
+		expect(await dbAll(db.select().from(session).where(eq(session.userId, userId)))).toEqual([]);
+		for (const t of tokens) expect((await validateSessionToken(db, t, T0 + 8 * MINUTE)).session).toBeNull();
+		const row = (await dbGet(db.select().from(user).where(eq(user.id, userId))))!;
 		expect(row.mustChangePassword).toBe(false);
 		expect(row.oneTimePasswordExpiresAt).toBeNull();
-		expect(db.select().from(loginThrottle).all().some((r) => r.key === 'account:rhian.jones@example.org')).toBe(false);
-		const completed = eventsOf(db, 'password.reset.completed');
+		expect((await dbAll(db.select().from(loginThrottle))).some((r) => r.key === 'account:rhian.jones@example.org')).toBe(false);
+		const completed = await eventsOf(db, 'password.reset.completed');
 		expect(completed).toHaveLength(1);
 		expect(completed[0]).toMatchObject({ userId, address: '203.0.113.7', routeId: '/login/forgot', detail: { fromOneTimePassword: true } });
 		// Never the token or a password in the log.
-		const logged = JSON.stringify(db.select().from(securityEvent).all());
+		const logged = JSON.stringify(await dbAll(db.select().from(securityEvent)));
 		expect(logged).not.toContain(tokenIn(received[0]!));
 		expect(logged).not.toContain(NEW_PASSWORD);
 	});
@@ -222,7 +223,7 @@ describe('password reset by email', () => {
 		for (const token of ['', 'x'.repeat(500), 'not-a-real-id', 'A'.repeat(43)]) {
 			expect(await completePasswordReset(db, token, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, from(), T0)).toEqual({ ok: false, reason: 'link', message: LINK_NOT_WORKING });
 		}
-		expect(eventsOf(db, 'password.reset.refused')).toHaveLength(4);
+		expect(await eventsOf(db, 'password.reset.refused')).toHaveLength(4);
 	});
 
 	it('lets only one of two parallel uses of a link set the password', async () => {
@@ -232,6 +233,6 @@ describe('password reset by email', () => {
 			['first long sentence password', 'second long sentence password'].map((p) => completePasswordReset(db, token, { newPassword: p, confirmPassword: p }, from(), T0 + MINUTE))
 		);
 		expect(results.filter((r) => r.ok)).toHaveLength(1);
-		expect(eventsOf(db, 'password.reset.completed')).toHaveLength(1);
+		expect(await eventsOf(db, 'password.reset.completed')).toHaveLength(1);
 	});
 });

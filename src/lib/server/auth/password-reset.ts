@@ -1,7 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbRun, dbGet, writeTransaction, type Db } from '$lib/core/database';
 import { passwordReset, user, type User } from '$lib/server/db/schema';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import type { Mailer } from '$lib/server/mail';
@@ -54,34 +54,33 @@ export const RESET_REQUESTED =
  * Asks for a reset link for the typed email. Sends a link when an active account has it; otherwise
  * sends nothing, and answers the same.
  */
-export function requestPasswordReset(
+export async function requestPasswordReset(
 	db: Db,
 	mailer: Mailer,
 	input: { email: string; origin: string },
 	request: RequestContext,
 	now = Date.now()
-): ResetRequestResult {
+): Promise<ResetRequestResult> {
 	const at = new Date(now);
-	const attempt = reserveAttempt(db, [resetKey(input.email), resetAddressKey(request.address ?? 'unknown')], now);
-	const found = findUserByEmail(db, input.email);
+	const attempt = await reserveAttempt(db, [resetKey(input.email), resetAddressKey(request.address ?? 'unknown')], now);
+	const found = await findUserByEmail(db, input.email);
 	const subject = found ? { userId: found.id } : { email: input.email };
 	if (!attempt.allowed) {
 		const detail = { throttled: true, locked: attempt.locked, retryAfterSeconds: Math.ceil(attempt.retryAfterMs / 1000) };
-		recordSecurityEvent(db, { type: 'password.reset.requested', ...subject, ...request, detail }, at);
+		await recordSecurityEvent(db, { type: 'password.reset.requested', ...subject, ...request, detail }, at);
 		return { ok: false, message: throttleMessage(attempt, 'reset') };
 	}
 	if (!found || !found.active) {
-		recordSecurityEvent(db, { type: 'password.reset.requested', ...subject, ...request, detail: { sent: false, reason: found ? 'inactive' : 'unknown-account' } }, at);
+		await recordSecurityEvent(db, { type: 'password.reset.requested', ...subject, ...request, detail: { sent: false, reason: found ? 'inactive' : 'unknown-account' } }, at);
 		return { ok: true, delivery: Promise.resolve() };
 	}
 	const token = generateResetToken();
-	writeTransaction(db, () => {
+	await writeTransaction(db, async () => {
 			// A newer link retires the older ones: only the last mail received works.
-			db.update(passwordReset).set({ usedAt: now }).where(and(eq(passwordReset.userId, found.id), isNull(passwordReset.usedAt))).run();
-			db.insert(passwordReset)
-				.values({ id: crypto.randomUUID(), userId: found.id, tokenHash: tokenHash(token), createdAt: now, expiresAt: now + RESET_LINK_LIFETIME_MS, usedAt: null })
-				.run();
-			recordSecurityEvent(db, { type: 'password.reset.requested', userId: found.id, ...request, detail: { sent: true } }, at);
+			await dbRun(db.update(passwordReset).set({ usedAt: now }).where(and(eq(passwordReset.userId, found.id), isNull(passwordReset.usedAt))));
+			await dbRun(db.insert(passwordReset)
+				.values({ id: crypto.randomUUID(), userId: found.id, tokenHash: tokenHash(token), createdAt: now, expiresAt: now + RESET_LINK_LIFETIME_MS, usedAt: null }));
+			await recordSecurityEvent(db, { type: 'password.reset.requested', userId: found.id, ...request, detail: { sent: true } }, at);
 		});
 	const link = `${input.origin}/login/reset/${token}`;
 	const delivery = mailer.send({ to: found.email, subject: 'Choose a new password for Custodian', text: resetMailText(found, link) }).catch((error: unknown) => {
@@ -96,11 +95,11 @@ export function requestPasswordReset(
  * quality assurer's invitation, issue 17): the same kind of link as a reset, retiring the older ones,
  * working once, for `lifetimeMs`. Returns the token, for the caller to send; only its hash is kept.
  */
-export function issueSetPasswordLink(db: Db, userId: string, lifetimeMs: number, now = Date.now()): string {
+export async function issueSetPasswordLink(db: Db, userId: string, lifetimeMs: number, now = Date.now()): Promise<string> {
 	const token = generateResetToken();
-	writeTransaction(db, () => {
-			db.update(passwordReset).set({ usedAt: now }).where(and(eq(passwordReset.userId, userId), isNull(passwordReset.usedAt))).run();
-			db.insert(passwordReset).values({ id: crypto.randomUUID(), userId, tokenHash: tokenHash(token), createdAt: now, expiresAt: now + lifetimeMs, usedAt: null }).run();
+	await writeTransaction(db, async () => {
+			await dbRun(db.update(passwordReset).set({ usedAt: now }).where(and(eq(passwordReset.userId, userId), isNull(passwordReset.usedAt))));
+			await dbRun(db.insert(passwordReset).values({ id: crypto.randomUUID(), userId, tokenHash: tokenHash(token), createdAt: now, expiresAt: now + lifetimeMs, usedAt: null }));
 		});
 	return token;
 }
@@ -119,14 +118,13 @@ function resetMailText(found: User, link: string): string {
 }
 
 /** The account a link works for, or null when it is unknown, used, retired, expired or the account is inactive. */
-export function findResetLink(db: Db, token: string, now = Date.now()): { resetId: string; user: User } | null {
+export async function findResetLink(db: Db, token: string, now = Date.now()): Promise<{ resetId: string; user: User } | null> {
 	if (token.length === 0 || token.length > 100) return null;
-	const row = db
+	const row = await dbGet(db
 		.select()
 		.from(passwordReset)
 		.innerJoin(user, eq(user.id, passwordReset.userId))
-		.where(and(eq(passwordReset.tokenHash, tokenHash(token)), isNull(passwordReset.usedAt), gt(passwordReset.expiresAt, now)))
-		.get();
+		.where(and(eq(passwordReset.tokenHash, tokenHash(token)), isNull(passwordReset.usedAt), gt(passwordReset.expiresAt, now))));
 	if (!row || !row.user.active) return null;
 	return { resetId: row.password_reset.id, user: row.user };
 }
@@ -152,33 +150,32 @@ export async function completePasswordReset(
 	now = Date.now()
 ): Promise<CompleteResetResult> {
 	const at = new Date(now);
-	const refused = (userId: string | null): CompleteResetResult => {
-		recordSecurityEvent(db, { type: 'password.reset.refused', userId, ...request }, at);
+	const refused = async (userId: string | null): Promise<CompleteResetResult> => {
+		await recordSecurityEvent(db, { type: 'password.reset.refused', userId, ...request }, at);
 		return { ok: false, reason: 'link', message: LINK_NOT_WORKING };
 	};
-	const link = findResetLink(db, token, now);
-	if (!link) return refused(null);
+	const link = await findResetLink(db, token, now);
+	if (!link) return await refused(null);
 	const found = link.user;
 	const problem = await checkNewPassword(input.newPassword, { email: found.email, displayName: found.displayName });
 	if (problem) return { ok: false, reason: 'invalid', errors: { newPassword: problem } };
 	if (input.newPassword !== input.confirmPassword) return { ok: false, reason: 'invalid', errors: { confirmPassword: 'The two new passwords are not the same.' } };
 	const passwordHash = await hashPassword(input.newPassword);
-	const done = writeTransaction(db, () => {
-			const used = db
+	const done = await writeTransaction(db, async () => {
+			const used = await dbRun(db
 				.update(passwordReset)
 				.set({ usedAt: now })
-				.where(and(eq(passwordReset.id, link.resetId), isNull(passwordReset.usedAt), gt(passwordReset.expiresAt, now)))
-				.run();
+				.where(and(eq(passwordReset.id, link.resetId), isNull(passwordReset.usedAt), gt(passwordReset.expiresAt, now))));
 			if (used.changes !== 1) return false;
-			db.update(user).set({ passwordHash, mustChangePassword: false, oneTimePasswordExpiresAt: null }).where(eq(user.id, found.id)).run();
+			await dbRun(db.update(user).set({ passwordHash, mustChangePassword: false, oneTimePasswordExpiresAt: null }).where(eq(user.id, found.id)));
 			// Every other link of the account goes too, and every session: whoever knew the old password is out.
-			db.update(passwordReset).set({ usedAt: now }).where(and(eq(passwordReset.userId, found.id), isNull(passwordReset.usedAt))).run();
-			invalidateUserSessions(db, found.id);
+			await dbRun(db.update(passwordReset).set({ usedAt: now }).where(and(eq(passwordReset.userId, found.id), isNull(passwordReset.usedAt))));
+			await invalidateUserSessions(db, found.id);
 			// They proved they hold the mailbox: past wrong passwords no longer stand between them and a log-in.
-			clearFailures(db, accountKey(found.email));
-			recordSecurityEvent(db, { type: 'password.reset.completed', userId: found.id, ...request, detail: { fromOneTimePassword: found.mustChangePassword } }, at);
+			await clearFailures(db, accountKey(found.email));
+			await recordSecurityEvent(db, { type: 'password.reset.completed', userId: found.id, ...request, detail: { fromOneTimePassword: found.mustChangePassword } }, at);
 			return true;
 		});
-	if (!done) return refused(found.id);
+	if (!done) return await refused(found.id);
 	return { ok: true, user: found };
 }

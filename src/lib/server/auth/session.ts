@@ -1,3 +1,4 @@
+import { dbRun } from '$lib/core/database';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { eq } from 'drizzle-orm';
@@ -51,7 +52,7 @@ export function sessionIdFromToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export function createSession(db: Db, token: string, userId: string, now = Date.now()): Session {
+export async function createSession(db: Db, token: string, userId: string, now = Date.now()): Promise<Session> {
 	const row: Session = {
 		id: sessionIdFromToken(token),
 		userId,
@@ -61,7 +62,7 @@ export function createSession(db: Db, token: string, userId: string, now = Date.
 		createdAt: now,
 		mfaVerified: false
 	};
-	db.insert(session).values(row).run();
+	await dbRun(db.insert(session).values(row));
 	return row;
 }
 
@@ -106,7 +107,7 @@ function sessionLookup(db: Db): Statement<[string], SessionRow> {
 	return statement;
 }
 
-export function validateSessionToken(db: Db, token: string, now = Date.now()): SessionValidation {
+export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<SessionValidation> {
 	const none = { session: null, user: null, renewed: false } as const;
 	// Tokens we issue are 32 base32 characters; anything else cannot match and is not hashed.
 	if (!/^[a-z2-7]{32}$/.test(token)) return none;
@@ -128,7 +129,7 @@ export function validateSessionToken(db: Db, token: string, now = Date.now()): S
 		now - current.lastSeenAt >= SESSION_IDLE_TIMEOUT_MS ||
 		row.active !== 1;
 	if (expired) {
-		db.delete(session).where(eq(session.id, id)).run();
+		await dbRun(db.delete(session).where(eq(session.id, id)));
 		return none;
 	}
 	let renewed = false;
@@ -139,10 +140,9 @@ export function validateSessionToken(db: Db, token: string, now = Date.now()): S
 	}
 	if (renewed || now - current.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
 		updated.lastSeenAt = now;
-		db.update(session)
+		await dbRun(db.update(session)
 			.set({ expiresAt: updated.expiresAt, lastSeenAt: updated.lastSeenAt })
-			.where(eq(session.id, id))
-			.run();
+			.where(eq(session.id, id)));
 	}
 	const roles = (row.roles ?? '').split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 	return {
@@ -162,15 +162,15 @@ export function validateSessionToken(db: Db, token: string, now = Date.now()): S
 }
 
 /** The session passed the second factor (a code from the app or a recovery code). */
-export function markSessionMfaVerified(db: Db, sessionId: string): void {
-	db.update(session).set({ mfaVerified: true }).where(eq(session.id, sessionId)).run();
+export async function markSessionMfaVerified(db: Db, sessionId: string): Promise<void> {
+	await dbRun(db.update(session).set({ mfaVerified: true }).where(eq(session.id, sessionId)));
 }
 
-export function invalidateSession(db: Db, sessionId: string): void {
-	db.delete(session).where(eq(session.id, sessionId)).run();
+export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
+	await dbRun(db.delete(session).where(eq(session.id, sessionId)));
 }
 
 /** Ends every session of a user: on password change (keeping none) and on deactivation. */
-export function invalidateUserSessions(db: Db, userId: string): void {
-	db.delete(session).where(eq(session.userId, userId)).run();
+export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
+	await dbRun(db.delete(session).where(eq(session.userId, userId)));
 }

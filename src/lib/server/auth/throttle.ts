@@ -1,5 +1,6 @@
+import { mapInOrder } from '$lib/core/in-order';
 import { eq, inArray, lt } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbRun, dbGet, writeTransaction, type Db } from '$lib/core/database';
 import { loginThrottle } from '$lib/server/db/schema';
 
 /**
@@ -152,23 +153,23 @@ function withFailure(key: string, row: ThrottleRow | undefined, now: number): Th
 	};
 }
 
-function readRows(db: Db, keys: string[]): ThrottleRow[] {
-	return db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
+async function readRows(db: Db, keys: string[]): Promise<ThrottleRow[]> {
+	return await dbAll(db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys)));
 }
 
-function writeRow(db: Db, row: ThrottleRow): void {
-	db.insert(loginThrottle).values(row).onConflictDoUpdate({ target: loginThrottle.key, set: row }).run();
+async function writeRow(db: Db, row: ThrottleRow): Promise<void> {
+	await dbRun(db.insert(loginThrottle).values(row).onConflictDoUpdate({ target: loginThrottle.key, set: row }));
 }
 
 /** May an attempt be made now for all of these keys? The strictest key decides. Counts nothing. */
-export function checkThrottle(db: Db, keys: string[], now = Date.now()): ThrottleDecision {
-	return decide(readRows(db, keys), now);
+export async function checkThrottle(db: Db, keys: string[], now = Date.now()): Promise<ThrottleDecision> {
+	return decide(await readRows(db, keys), now);
 }
 
-export function recordFailure(db: Db, keys: string[], now = Date.now()): void {
-	writeTransaction(db, () => {
-			const rows = new Map(readRows(db, keys).map((r) => [r.key, r]));
-			for (const key of new Set(keys)) writeRow(db, withFailure(key, rows.get(key), now));
+export async function recordFailure(db: Db, keys: string[], now = Date.now()): Promise<void> {
+	await writeTransaction(db, async () => {
+			const rows = new Map((await readRows(db, keys)).map((r) => [r.key, r]));
+			for (const key of new Set(keys)) await writeRow(db, withFailure(key, rows.get(key), now));
 		});
 }
 
@@ -191,22 +192,22 @@ export type ReservedAttempt = { allowed: true; reservation: Reservation } | Refu
  * failure at once, in one IMMEDIATE transaction (see the top of this file). A refused attempt
  * counts nothing: it checked no secret.
  */
-export function reserveAttempt(db: Db, keys: string[], now = Date.now()): ReservedAttempt {
+export async function reserveAttempt(db: Db, keys: string[], now = Date.now()): Promise<ReservedAttempt> {
 	// Every typed email gets a row: forget the stale ones now and then, so guessing at random
 	// addresses cannot grow the table without bound.
 	if (now - lastPrunedAt >= PRUNE_EVERY_MS || now < lastPrunedAt) {
-		pruneThrottle(db, now);
+		await pruneThrottle(db, now);
 		lastPrunedAt = now;
 	}
-	return writeTransaction(db, (): ReservedAttempt => {
-			const rows = readRows(db, keys);
+	return await writeTransaction(db, async (): Promise<ReservedAttempt> => {
+			const rows = await readRows(db, keys);
 			const decision = decide(rows, now);
 			if (!decision.allowed) return decision;
 			const byKey = new Map(rows.map((r) => [r.key, r]));
-			const entries = [...new Set(keys)].map((key) => {
+			const entries = await mapInOrder([...new Set(keys)], async (key) => {
 				const before = byKey.get(key);
 				const after = withFailure(key, before, now);
-				writeRow(db, after);
+				await writeRow(db, after);
 				return { key, before, after };
 			});
 			return { allowed: true, reservation: { at: now, entries } };
@@ -224,47 +225,47 @@ export interface SettledAttempt {
  * one (restored exactly when no other attempt has touched the key meanwhile), and a lock this
  * attempt set is lifted if the remaining failures no longer reach it.
  */
-export function settleAttempt(db: Db, reservation: Reservation, outcome: 'success' | 'failure'): SettledAttempt {
+export async function settleAttempt(db: Db, reservation: Reservation, outcome: 'success' | 'failure'): Promise<SettledAttempt> {
 	if (outcome === 'failure') {
 		const lockedKeys = reservation.entries
 			.filter(({ before, after }) => after.lockedUntil !== null && before?.lockedUntil !== after.lockedUntil)
 			.map(({ key }) => key);
 		return { lockedKeys };
 	}
-	writeTransaction(db, () => {
+	await writeTransaction(db, async () => {
 			for (const { key, before, after } of reservation.entries) {
 				const policy = policyFor(key);
 				if (policy.clearOnSuccess) {
-					db.delete(loginThrottle).where(eq(loginThrottle.key, key)).run();
+					await dbRun(db.delete(loginThrottle).where(eq(loginThrottle.key, key)));
 					continue;
 				}
-				const row = db.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get();
+				const row = await dbGet(db.select().from(loginThrottle).where(eq(loginThrottle.key, key)));
 				// The row was cleared or a new window began since: this attempt's failure is no longer in it.
 				if (!row || row.firstFailureAt !== after.firstFailureAt) continue;
 				const untouched = row.failures === after.failures && row.lastFailureAt === after.lastFailureAt;
 				if (untouched) {
-					if (before && before.firstFailureAt === after.firstFailureAt) writeRow(db, before);
-					else db.delete(loginThrottle).where(eq(loginThrottle.key, key)).run();
+					if (before && before.firstFailureAt === after.firstFailureAt) await writeRow(db, before);
+					else await dbRun(db.delete(loginThrottle).where(eq(loginThrottle.key, key)));
 					continue;
 				}
 				const failures = row.failures - 1;
 				const lockedByThis = after.lockedUntil !== null && row.lockedUntil === after.lockedUntil;
 				const lockedUntil = lockedByThis && failures < policy.lockAfterFailures ? null : row.lockedUntil;
-				writeRow(db, { ...row, failures, lockedUntil });
+				await writeRow(db, { ...row, failures, lockedUntil });
 			}
 		});
 	return { lockedKeys: [] };
 }
 
 /** A successful log-in clears the account's failures (not the address's: others may share it). */
-export function clearFailures(db: Db, key: string): void {
-	db.delete(loginThrottle).where(eq(loginThrottle.key, key)).run();
+export async function clearFailures(db: Db, key: string): Promise<void> {
+	await dbRun(db.delete(loginThrottle).where(eq(loginThrottle.key, key)));
 }
 
 /** Forgets rows that can no longer affect a decision, so the table does not grow without bound. */
-export function pruneThrottle(db: Db, now = Date.now()): void {
+export async function pruneThrottle(db: Db, now = Date.now()): Promise<void> {
 	const horizon = now - Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs, ADDRESS_POLICY.lockMs, RESET_POLICY.windowMs, RESET_POLICY.lockMs);
-	db.delete(loginThrottle).where(lt(loginThrottle.lastFailureAt, horizon)).run();
+	await dbRun(db.delete(loginThrottle).where(lt(loginThrottle.lastFailureAt, horizon)));
 }
 
 /** What the throttled attempts were, in the words of the message a user sees. */

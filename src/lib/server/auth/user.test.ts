@@ -1,3 +1,4 @@
+import { dbAll, dbGet } from '$lib/core/database';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
@@ -27,8 +28,8 @@ const from = (address: string, routeId = '/login') => ({ address, routeId, reque
 const ADMIN = { id: 'administrator-1', address: '198.51.100.250', routeId: '/(guarded)/admin/users/new', requestId: null };
 const PASSWORD = 'the right password';
 
-function eventsOf(db: Db, type: string) {
-	return db.select().from(securityEvent).all().filter((e) => e.type === type);
+async function eventsOf(db: Db, type: string) {
+	return (await dbAll(db.select().from(securityEvent))).filter((e) => e.type === type);
 }
 
 function answers(results: LogInResult[]) {
@@ -38,14 +39,14 @@ function answers(results: LogInResult[]) {
 describe('log-in under parallel guessing', () => {
 	let db: Db;
 	beforeEach(async () => {
-		db = createServerTestDb();
+		db = await createServerTestDb();
 		verifications.count = 0;
 		await createUser(db, { organisationId: 'centre-1', email: 'real@example.org', displayName: 'Real Person', password: PASSWORD, roles: ['learner'] });
 	});
 
 	for (const burst of [30, 200]) {
 		it(`answers ${burst} parallel wrong passwords for one account exactly as the same guesses made one after another`, async () => {
-			const sequential = createServerTestDb();
+			const sequential = await createServerTestDb();
 			await createUser(sequential, { organisationId: 'centre-1', email: 'real@example.org', displayName: 'Real Person', password: PASSWORD, roles: ['learner'] });
 			const inSequence: LogInResult[] = [];
 			for (let i = 0; i < burst; i++) inSequence.push(await logIn(sequential, { email: 'real@example.org', password: `guess ${i}` }, from('203.0.113.1'), T0));
@@ -58,8 +59,8 @@ describe('log-in under parallel guessing', () => {
 			// The account's free failures, then the one attempt a zero delay still allows: no more hashes than that.
 			expect(answers(inParallel).invalid).toBe(ACCOUNT_POLICY.freeFailures + 1);
 			expect(verifications.count).toBe(ACCOUNT_POLICY.freeFailures + 1);
-			expect(eventsOf(db, 'login.failed')).toHaveLength(ACCOUNT_POLICY.freeFailures + 1);
-			expect(eventsOf(db, 'login.throttled')).toHaveLength(burst - ACCOUNT_POLICY.freeFailures - 1);
+			expect(await eventsOf(db, 'login.failed')).toHaveLength(ACCOUNT_POLICY.freeFailures + 1);
+			expect(await eventsOf(db, 'login.throttled')).toHaveLength(burst - ACCOUNT_POLICY.freeFailures - 1);
 		});
 	}
 
@@ -74,11 +75,11 @@ describe('log-in under parallel guessing', () => {
 	it('logs a failed log-in for an unknown account with the typed email, and for a known one with its id only', async () => {
 		await logIn(db, { email: 'Ghost@Example.org', password: 'guess' }, from('203.0.113.3'), T0);
 		await logIn(db, { email: 'real@example.org', password: 'guess' }, from('203.0.113.3'), T0);
-		const [ghost, real] = eventsOf(db, 'login.failed');
+		const [ghost, real] = await eventsOf(db, 'login.failed');
 		expect(ghost).toMatchObject({ email: 'ghost@example.org', userId: null, address: '203.0.113.3', routeId: '/login', detail: { reason: 'unknown-account' } });
-		const id = db.select().from(user).where(eq(user.email, 'real@example.org')).get()!.id;
+		const id = (await dbGet(db.select().from(user).where(eq(user.email, 'real@example.org'))))!.id;
 		expect(real).toMatchObject({ email: null, userId: id, detail: { reason: 'wrong-password' } });
-		expect(JSON.stringify(db.select().from(securityEvent).all())).not.toContain('guess');
+		expect(JSON.stringify(await dbAll(db.select().from(securityEvent)))).not.toContain('guess');
 	});
 
 	it('logs the failure that locks an account once as a lock-out, and a success as a log-in', async () => {
@@ -86,11 +87,11 @@ describe('log-in under parallel guessing', () => {
 		for (let i = 0; i < ACCOUNT_POLICY.lockAfterFailures; i++) {
 			await logIn(db, { email: 'real@example.org', password: 'guess' }, from(`203.0.113.${i + 10}`), (now += ACCOUNT_POLICY.maxDelayMs));
 		}
-		expect(eventsOf(db, 'login.locked')).toEqual([expect.objectContaining({ detail: { scope: 'account' } })]);
+		expect(await eventsOf(db, 'login.locked')).toEqual([expect.objectContaining({ detail: { scope: 'account' } })]);
 		expect(await logIn(db, { email: 'real@example.org', password: PASSWORD }, from('203.0.113.99'), now + 1)).toMatchObject({ ok: false, reason: 'throttled' });
 		const after = now + ACCOUNT_POLICY.lockMs;
 		expect((await logIn(db, { email: 'real@example.org', password: PASSWORD }, from('203.0.113.99'), after)).ok).toBe(true);
-		expect(eventsOf(db, 'login.succeeded')).toHaveLength(1);
+		expect(await eventsOf(db, 'login.succeeded')).toHaveLength(1);
 	});
 });
 
@@ -99,7 +100,7 @@ describe('one-time passwords', () => {
 	let id: string;
 	let oneTimePassword: string;
 	beforeEach(async () => {
-		db = createServerTestDb();
+		db = await createServerTestDb();
 		const made = await createUserAccount(db, 'centre-1', { displayName: 'Nia Evans', email: 'nia@example.org', roles: ['learner'] }, ADMIN, new Date(T0));
 		if (!made.ok) throw new Error(made.error.message);
 		id = made.value.user.id;
@@ -107,11 +108,11 @@ describe('one-time passwords', () => {
 	});
 
 	it('expire 72 hours after they are issued, answering like a wrong password and logging the expiry', async () => {
-		expect(db.select().from(user).where(eq(user.id, id)).get()!.oneTimePasswordExpiresAt).toBe(T0 + 72 * HOUR);
+		expect((await dbGet(db.select().from(user).where(eq(user.id, id))))!.oneTimePasswordExpiresAt).toBe(T0 + 72 * HOUR);
 		const expired = await logIn(db, { email: 'nia@example.org', password: oneTimePassword }, from('203.0.113.20'), T0 + 72 * HOUR);
 		expect(expired).toEqual({ ok: false, reason: 'invalid', message: WRONG_CREDENTIALS });
-		expect(eventsOf(db, 'one-time-password.expired')).toEqual([expect.objectContaining({ userId: id, address: '203.0.113.20' })]);
-		expect(eventsOf(db, 'one-time-password.issued')).toEqual([expect.objectContaining({ userId: id, actorId: ADMIN.id, detail: { source: 'created' } })]);
+		expect(await eventsOf(db, 'one-time-password.expired')).toEqual([expect.objectContaining({ userId: id, address: '203.0.113.20' })]);
+		expect(await eventsOf(db, 'one-time-password.issued')).toEqual([expect.objectContaining({ userId: id, actorId: ADMIN.id, detail: { source: 'created' } })]);
 	});
 
 	it('work for one log-in only: a second log-in with the same one is refused', async () => {
@@ -130,9 +131,9 @@ describe('one-time passwords', () => {
 		await logIn(db, { email: 'nia@example.org', password: oneTimePassword }, from('203.0.113.22'), T0 + HOUR);
 		const input = { currentPassword: oneTimePassword, newPassword: 'tea at four on the terrace', confirmPassword: 'tea at four on the terrace' };
 		expect(await changePassword(db, id, input, from('203.0.113.22', '/(guarded)/account/password'), T0 + HOUR)).toEqual({ ok: true });
-		expect(db.select().from(user).where(eq(user.id, id)).get()).toMatchObject({ mustChangePassword: false, oneTimePasswordExpiresAt: null });
+		expect(await dbGet(db.select().from(user).where(eq(user.id, id)))).toMatchObject({ mustChangePassword: false, oneTimePasswordExpiresAt: null });
 		expect((await logIn(db, { email: 'nia@example.org', password: 'tea at four on the terrace' }, from('203.0.113.22'), T0 + 2 * HOUR)).ok).toBe(true);
-		expect(eventsOf(db, 'password.changed')).toEqual([expect.objectContaining({ userId: id, detail: { fromOneTimePassword: true } })]);
+		expect(await eventsOf(db, 'password.changed')).toEqual([expect.objectContaining({ userId: id, detail: { fromOneTimePassword: true } })]);
 	});
 });
 
@@ -141,7 +142,7 @@ describe('changing a password', () => {
 	let id: string;
 	const page = (address: string) => from(address, '/(guarded)/account/password');
 	beforeEach(async () => {
-		db = createServerTestDb();
+		db = await createServerTestDb();
 		verifications.count = 0;
 		id = (await createUser(db, { organisationId: 'centre-1', email: 'amira.khan@example.org', displayName: 'Amira Khan', password: PASSWORD, roles: ['learner'] })).id;
 	});
@@ -149,7 +150,7 @@ describe('changing a password', () => {
 	it('refuses password1234 as a common password, next to the new password field', async () => {
 		const result = await changePassword(db, id, { currentPassword: PASSWORD, newPassword: 'password1234', confirmPassword: 'password1234' }, page('203.0.113.40'), T0);
 		expect(result).toMatchObject({ ok: false, throttled: false, errors: { newPassword: expect.stringMatching(/common and breached passwords/) } });
-		expect(eventsOf(db, 'password.change-failed')).toEqual([expect.objectContaining({ userId: id, detail: { reason: 'new-password-refused' } })]);
+		expect(await eventsOf(db, 'password.change-failed')).toEqual([expect.objectContaining({ userId: id, detail: { reason: 'new-password-refused' } })]);
 	});
 
 	it('refuses a new password that contains the user’s name', async () => {
@@ -167,7 +168,7 @@ describe('changing a password', () => {
 		expect(guesses.length - throttled.length).toBe(ACCOUNT_POLICY.freeFailures + 1);
 		expect(verifications.count).toBe(ACCOUNT_POLICY.freeFailures + 1);
 		expect(throttled[0]).toMatchObject({ errors: { currentPassword: 'Too many wrong passwords. Wait 1 second and try again.' } });
-		expect(eventsOf(db, 'password.change-throttled')).toHaveLength(throttled.length);
+		expect(await eventsOf(db, 'password.change-throttled')).toHaveLength(throttled.length);
 		// The account's allowance is shared with the log-in form: the guesses count there too.
 		expect(await logIn(db, { email: 'amira.khan@example.org', password: PASSWORD }, from('203.0.113.43'), T0 + 10)).toMatchObject({ reason: 'throttled' });
 	});

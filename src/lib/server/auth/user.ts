@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbRun, dbGet, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { user, userRole, type Role, type User } from '$lib/server/db/schema';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import { oneTimePasswordExpiry } from './one-time-password';
@@ -42,23 +42,22 @@ export async function createUser(db: Db, input: NewUser, now = new Date()): Prom
 		active: true,
 		createdAt: now.toISOString()
 	};
-	writeTransaction(db, () => {
-			db.insert(user).values(row).run();
-			for (const role of new Set(input.roles)) db.insert(userRole).values({ userId: row.id, role }).run();
+	await writeTransaction(db, async () => {
+			await dbRun(db.insert(user).values(row));
+			for (const role of new Set(input.roles)) await dbRun(db.insert(userRole).values({ userId: row.id, role }));
 		});
 	return row;
 }
 
-export function findUserByEmail(db: Db, email: string): User | undefined {
-	return db.select().from(user).where(eq(user.email, normaliseEmail(email))).get();
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+	return await dbGet(db.select().from(user).where(eq(user.email, normaliseEmail(email))));
 }
 
-export function rolesOf(db: Db, userId: string): Role[] {
-	return db
+export async function rolesOf(db: Db, userId: string): Promise<Role[]> {
+	return (await dbAll(db
 		.select({ role: userRole.role })
 		.from(userRole)
-		.where(eq(userRole.userId, userId))
-		.all()
+		.where(eq(userRole.userId, userId))))
 		.map((r) => r.role);
 }
 
@@ -75,10 +74,10 @@ function passwordKeys(email: string, request: RequestContext): string[] {
 }
 
 /** A failure that reached a lock is logged once, as the lock-out (ASVS 5.0 §16.3.1). */
-function recordLocks(db: Db, reservation: Reservation, subject: { userId?: string; email?: string }, request: RequestContext, now: number): void {
-	for (const key of settleAttempt(db, reservation, 'failure').lockedKeys) {
+async function recordLocks(db: Db, reservation: Reservation, subject: { userId?: string; email?: string }, request: RequestContext, now: number): Promise<void> {
+	for (const key of (await settleAttempt(db, reservation, 'failure')).lockedKeys) {
 		const scope = key.slice(0, key.indexOf(':'));
-		recordSecurityEvent(db, { type: 'login.locked', ...subject, ...request, detail: { scope } }, new Date(now));
+		await recordSecurityEvent(db, { type: 'login.locked', ...subject, ...request, detail: { scope } }, new Date(now));
 	}
 }
 
@@ -95,34 +94,34 @@ export async function logIn(
 	now = Date.now()
 ): Promise<LogInResult> {
 	const at = new Date(now);
-	const attempt = reserveAttempt(db, passwordKeys(input.email, request), now);
-	const found = findUserByEmail(db, input.email);
+	const attempt = await reserveAttempt(db, passwordKeys(input.email, request), now);
+	const found = await findUserByEmail(db, input.email);
 	// The typed email is logged only when no account has it: an account is named by its id.
 	const subject = found ? { userId: found.id } : { email: input.email };
 	if (!attempt.allowed) {
 		const detail = { locked: attempt.locked, retryAfterSeconds: Math.ceil(attempt.retryAfterMs / 1000) };
-		recordSecurityEvent(db, { type: 'login.throttled', ...subject, ...request, detail }, at);
+		await recordSecurityEvent(db, { type: 'login.throttled', ...subject, ...request, detail }, at);
 		return { ok: false, reason: 'throttled', message: throttleMessage(attempt, 'log-in') };
 	}
 
 	const valid = found
 		? await verifyPasswordHash(found.passwordHash, input.password)
 		: (await verifyPasswordHash(await decoyPasswordHash(), input.password), false);
-	const failed = (reason: string): LogInResult => {
-		recordSecurityEvent(db, { type: 'login.failed', ...subject, ...request, detail: { reason } }, at);
-		recordLocks(db, attempt.reservation, subject, request, now);
+	const failed = async (reason: string): Promise<LogInResult> => {
+		await recordSecurityEvent(db, { type: 'login.failed', ...subject, ...request, detail: { reason } }, at);
+		await recordLocks(db, attempt.reservation, subject, request, now);
 		return { ok: false, reason: 'invalid', message: WRONG_CREDENTIALS };
 	};
-	if (!found) return failed('unknown-account');
-	if (!valid) return failed('wrong-password');
-	if (!found.active) return failed('inactive');
-	if (found.mustChangePassword && !useOneTimePassword(db, found, now)) {
+	if (!found) return await failed('unknown-account');
+	if (!valid) return await failed('wrong-password');
+	if (!found.active) return await failed('inactive');
+	if (found.mustChangePassword && !await useOneTimePassword(db, found, now)) {
 		// The ordinary answer: an expired one-time password must not confirm that the account exists.
-		recordSecurityEvent(db, { type: 'one-time-password.expired', userId: found.id, ...request }, at);
-		return failed('one-time-password-expired');
+		await recordSecurityEvent(db, { type: 'one-time-password.expired', userId: found.id, ...request }, at);
+		return await failed('one-time-password-expired');
 	}
-	settleAttempt(db, attempt.reservation, 'success');
-	recordSecurityEvent(db, { type: 'login.succeeded', userId: found.id, ...request, detail: { oneTimePassword: found.mustChangePassword } }, at);
+	await settleAttempt(db, attempt.reservation, 'success');
+	await recordSecurityEvent(db, { type: 'login.succeeded', userId: found.id, ...request, detail: { oneTimePassword: found.mustChangePassword } }, at);
 	return { ok: true, user: found, oneTimePassword: found.mustChangePassword };
 }
 
@@ -131,8 +130,8 @@ export async function logIn(
  * so of two parallel log-ins with it exactly one succeeds. False when it had expired or been used,
  * or was replaced meanwhile.
  */
-function useOneTimePassword(db: Db, found: User, now: number): boolean {
-	const used = db
+async function useOneTimePassword(db: Db, found: User, now: number): Promise<boolean> {
+	const used = await dbRun(db
 		.update(user)
 		.set({ oneTimePasswordExpiresAt: now })
 		.where(
@@ -142,8 +141,7 @@ function useOneTimePassword(db: Db, found: User, now: number): boolean {
 				eq(user.mustChangePassword, true),
 				or(isNull(user.oneTimePasswordExpiresAt), gt(user.oneTimePasswordExpiresAt, now))
 			)
-		)
-		.run();
+		));
 	return used.changes === 1;
 }
 
@@ -167,40 +165,39 @@ export async function changePassword(
 	now = Date.now()
 ): Promise<ChangePasswordResult> {
 	const at = new Date(now);
-	const refused = (reason: string, errors: Partial<Record<PasswordField, string>>): ChangePasswordResult => {
-		recordSecurityEvent(db, { type: 'password.change-failed', userId, ...request, detail: { reason } }, at);
+	const refused = async (reason: string, errors: Partial<Record<PasswordField, string>>): Promise<ChangePasswordResult> => {
+		await recordSecurityEvent(db, { type: 'password.change-failed', userId, ...request, detail: { reason } }, at);
 		return { ok: false, throttled: false, errors };
 	};
-	const found = db.select().from(user).where(eq(user.id, userId)).get();
+	const found = await dbGet(db.select().from(user).where(eq(user.id, userId)));
 	if (!found) return { ok: false, throttled: false, errors: { currentPassword: 'Your account was not found. Log in again.' } };
-	const attempt = reserveAttempt(db, passwordKeys(found.email, request), now);
+	const attempt = await reserveAttempt(db, passwordKeys(found.email, request), now);
 	if (!attempt.allowed) {
 		const detail = { locked: attempt.locked, retryAfterSeconds: Math.ceil(attempt.retryAfterMs / 1000) };
-		recordSecurityEvent(db, { type: 'password.change-throttled', userId, ...request, detail }, at);
+		await recordSecurityEvent(db, { type: 'password.change-throttled', userId, ...request, detail }, at);
 		return { ok: false, throttled: true, errors: { currentPassword: throttleMessage(attempt, 'password') } };
 	}
 	if (!(await verifyPasswordHash(found.passwordHash, input.currentPassword))) {
-		const result = refused('wrong-current-password', { currentPassword: 'Your current password is not right.' });
-		recordLocks(db, attempt.reservation, { userId }, request, now);
+		const result = await refused('wrong-current-password', { currentPassword: 'Your current password is not right.' });
+		await recordLocks(db, attempt.reservation, { userId }, request, now);
 		return result;
 	}
-	settleAttempt(db, attempt.reservation, 'success');
+	await settleAttempt(db, attempt.reservation, 'success');
 	const problem = await checkNewPassword(input.newPassword, { email: found.email, displayName: found.displayName });
-	if (problem) return refused('new-password-refused', { newPassword: problem });
+	if (problem) return await refused('new-password-refused', { newPassword: problem });
 	if (input.newPassword === input.currentPassword) {
-		return refused('new-password-unchanged', { newPassword: 'Choose a password different from your current one.' });
+		return await refused('new-password-unchanged', { newPassword: 'Choose a password different from your current one.' });
 	}
 	if (input.newPassword !== input.confirmPassword) {
-		return refused('confirmation-differs', { confirmPassword: 'The two new passwords are not the same.' });
+		return await refused('confirmation-differs', { confirmPassword: 'The two new passwords are not the same.' });
 	}
 	const passwordHash = await hashPassword(input.newPassword);
-	writeTransaction(db, () => {
-			db.update(user)
+	await writeTransaction(db, async () => {
+			await dbRun(db.update(user)
 				.set({ passwordHash, mustChangePassword: false, oneTimePasswordExpiresAt: null })
-				.where(eq(user.id, userId))
-				.run();
-			invalidateUserSessions(db, userId);
-			recordSecurityEvent(db, { type: 'password.changed', userId, ...request, detail: { fromOneTimePassword: found.mustChangePassword } }, at);
+				.where(eq(user.id, userId)));
+			await invalidateUserSessions(db, userId);
+			await recordSecurityEvent(db, { type: 'password.changed', userId, ...request, detail: { fromOneTimePassword: found.mustChangePassword } }, at);
 		});
 	return { ok: true };
 }

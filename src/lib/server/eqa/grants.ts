@@ -5,7 +5,7 @@
  * view are security events, so the centre can see exactly what the EQA looked at.
  */
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import type { CoreError } from '$lib/core/result';
 import { formatLongDate, ukToday } from '$lib/dates';
 import { eqaAccess, eqaAccessLearner, eqaReport, type EqaAccess } from '$lib/server/db/eqa';
@@ -54,27 +54,25 @@ function failure(code: string, message: string, field?: string): { ok: false; er
 }
 
 /** A cohort's learners with where each stands (no standing row: in training), for the invite form and the EQA. */
-export function cohortLearnersWithStanding(db: Db, organisationId: string, cohortId: string): { id: string; name: string; email: string; status: LearnerStatus; statusOn: string | null }[] {
-	return db
+export async function cohortLearnersWithStanding(db: Db, organisationId: string, cohortId: string): Promise<{ id: string; name: string; email: string; status: LearnerStatus; statusOn: string | null }[]> {
+	return (await dbAll(db
 		.select({ id: user.id, name: user.displayName, email: user.email, status: learnerStanding.status, statusOn: learnerStanding.statusOn })
 		.from(cohortMember)
 		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
 		.innerJoin(user, eq(user.id, cohortMember.userId))
 		.leftJoin(learnerStanding, eq(learnerStanding.learnerId, user.id))
 		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.role, 'learner'), eq(cohort.organisationId, organisationId), eq(user.organisationId, organisationId)))
-		.orderBy(asc(user.displayName))
-		.all()
+		.orderBy(asc(user.displayName))))
 		.map((r) => ({ ...r, status: r.status ?? 'in-training', statusOn: r.statusOn ?? null }));
 }
 
 /** The centre's cohorts an EQA's sample may come from, archived (finished) runs included. */
-export function cohortsForSampling(db: Db, organisationId: string): { id: string; name: string; archived: boolean }[] {
-	return db
+export async function cohortsForSampling(db: Db, organisationId: string): Promise<{ id: string; name: string; archived: boolean }[]> {
+	return (await dbAll(db
 		.select({ id: cohort.id, name: cohort.name, archivedAt: cohort.archivedAt })
 		.from(cohort)
 		.where(eq(cohort.organisationId, organisationId))
-		.orderBy(asc(cohort.name))
-		.all()
+		.orderBy(asc(cohort.name))))
 		.map((c) => ({ id: c.id, name: c.name, archived: c.archivedAt !== null }));
 }
 
@@ -124,18 +122,18 @@ export async function inviteEqa(
 ): Promise<GrantResult<Invitation>> {
 	const today = ukToday(now);
 	const errors: Partial<Record<string, string>> = { ...validDates(input.startsOn, input.endsOn, today) };
-	const found = db.select().from(cohort).where(and(eq(cohort.id, input.cohortId), eq(cohort.organisationId, organisationId))).get();
+	const found = await dbGet(db.select().from(cohort).where(and(eq(cohort.id, input.cohortId), eq(cohort.organisationId, organisationId))));
 	if (!found) errors.cohortId = 'Choose a cohort of your centre.';
 	const picked = [...new Set(input.learnerIds)];
 	if (found) {
-		const ofCohort = new Set(cohortLearnersWithStanding(db, organisationId, found.id).map((l) => l.id));
+		const ofCohort = new Set((await cohortLearnersWithStanding(db, organisationId, found.id)).map((l) => l.id));
 		if (picked.length === 0) errors.learnerIds = 'Pick at least one learner for the sample.';
 		else if (picked.length > GRANT_LIMITS.learners) errors.learnerIds = `Pick at most ${GRANT_LIMITS.learners} learners.`;
 		else if (picked.some((id) => !ofCohort.has(id))) errors.learnerIds = 'Pick learners of the chosen cohort only.';
 	}
-	const existing = input.email.trim() === '' ? undefined : findUserByEmail(db, input.email);
+	const existing = input.email.trim() === '' ? undefined : await findUserByEmail(db, input.email);
 	if (existing) {
-		if (existing.organisationId !== organisationId || !rolesOf(db, existing.id).includes('eqa')) {
+		if (existing.organisationId !== organisationId || !(await rolesOf(db, existing.id)).includes('eqa')) {
 			errors.email = 'This e-mail belongs to an account that is not an external quality assurer of your centre. Use the EQA’s own address.';
 		} else if (!existing.active) {
 			errors.email = 'This EQA’s account is deactivated. Reactivate it in Users first.';
@@ -170,20 +168,20 @@ export async function inviteEqa(
 		revokedBy: null,
 		revokedReason: null
 	};
-	writeTransaction(db, () => {
-			db.insert(eqaAccess).values(access).run();
-			for (const learnerId of picked) db.insert(eqaAccessLearner).values({ accessId: access.id, learnerId }).run();
-			recordActorEvent(db, by, { type: 'eqa.invited', userId: eqa.id, detail: { accessId: access.id, cohortId: access.cohortId, learners: picked.length, startsOn: access.startsOn, endsOn: access.endsOn, newAccount: eqa.created } }, now);
+	await writeTransaction(db, async () => {
+			await dbRun(db.insert(eqaAccess).values(access));
+			for (const learnerId of picked) await dbRun(db.insert(eqaAccessLearner).values({ accessId: access.id, learnerId }));
+			await recordActorEvent(db, by, { type: 'eqa.invited', userId: eqa.id, detail: { accessId: access.id, cohortId: access.cohortId, learners: picked.length, startsOn: access.startsOn, endsOn: access.endsOn, newAccount: eqa.created } }, now);
 			const title = `EQA access granted: ${found!.name}, ${formatLongDate(access.startsOn)} to ${formatLongDate(access.endsOn)}`;
-			notify(db, [eqa.id], { kind: 'eqa-access-granted', subject: access.id, title, link: `/eqa/${access.id}` }, now);
-			notify(db, [by.id], { kind: 'eqa-access-granted', subject: access.id, title, link: `/iqa/eqa/${access.id}` }, now);
+			await notify(db, [eqa.id], { kind: 'eqa-access-granted', subject: access.id, title, link: `/eqa/${access.id}` }, now);
+			await notify(db, [by.id], { kind: 'eqa-access-granted', subject: access.id, title, link: `/iqa/eqa/${access.id}` }, now);
 		});
 
 	let emailed = false;
 	let delivery: Promise<void> = Promise.resolve();
 	if (eqa.created && options.mailer) {
-		const token = issueSetPasswordLink(db, eqa.id, oneTimePasswordLifetimeMs(), now.getTime());
-		const centre = db.select({ name: organisation.name }).from(organisation).where(eq(organisation.id, organisationId)).get()?.name ?? 'the centre';
+		const token = await issueSetPasswordLink(db, eqa.id, oneTimePasswordLifetimeMs(), now.getTime());
+		const centre = (await dbGet(db.select({ name: organisation.name }).from(organisation).where(eq(organisation.id, organisationId))))?.name ?? 'the centre';
 		const link = `${options.origin}/login/reset/${token}`;
 		delivery = options.mailer
 			.send({ to: eqa.email, subject: `${centre} invites you to Custodian as external quality assurer`, text: invitationText(eqa.name, centre, link, access) })
@@ -213,29 +211,29 @@ function invitationText(name: string, centre: string, link: string, access: EqaA
 }
 
 /** Ends a grant now, with a reason; the EQA's next request is refused. */
-export function revokeEqaAccess(db: Db, organisationId: string, by: Actor, accessId: string, reason: string, now = new Date()): GrantResult<EqaAccess> {
-	const grant = centreGrant(db, organisationId, accessId);
+export async function revokeEqaAccess(db: Db, organisationId: string, by: Actor, accessId: string, reason: string, now = new Date()): Promise<GrantResult<EqaAccess>> {
+	const grant = await centreGrant(db, organisationId, accessId);
 	if (!grant) return failure('eqa.not-found', 'That access was not found.');
 	if (grant.revokedAt !== null) return failure('eqa.revoked', 'This access is already revoked.');
 	const why = reason.trim();
 	if (why === '') return failure('invalid', 'Say why the access is revoked.', 'reason');
 	if (why.length > GRANT_LIMITS.reason) return failure('invalid', `Use at most ${GRANT_LIMITS.reason} characters.`, 'reason');
 	const revoked = { ...grant, revokedAt: now.toISOString(), revokedBy: by.id, revokedReason: why };
-	writeTransaction(db, () => {
-			db.update(eqaAccess).set({ revokedAt: revoked.revokedAt, revokedBy: by.id, revokedReason: why }).where(eq(eqaAccess.id, grant.id)).run();
-			recordActorEvent(db, by, { type: 'eqa.revoked', userId: grant.eqaUserId, detail: { accessId: grant.id } }, now);
+	await writeTransaction(db, async () => {
+			await dbRun(db.update(eqaAccess).set({ revokedAt: revoked.revokedAt, revokedBy: by.id, revokedReason: why }).where(eq(eqaAccess.id, grant.id)));
+			await recordActorEvent(db, by, { type: 'eqa.revoked', userId: grant.eqaUserId, detail: { accessId: grant.id } }, now);
 		});
 	return { ok: true, value: revoked };
 }
 
 /** A grant of this centre, or undefined (another centre's is answered as not found). */
-export function centreGrant(db: Db, organisationId: string, accessId: string): EqaAccess | undefined {
+export async function centreGrant(db: Db, organisationId: string, accessId: string): Promise<EqaAccess | undefined> {
 	if (typeof accessId !== 'string' || accessId.length > 100) return undefined;
-	return db.select().from(eqaAccess).where(and(eq(eqaAccess.id, accessId), eq(eqaAccess.organisationId, organisationId))).get();
+	return await dbGet(db.select().from(eqaAccess).where(and(eq(eqaAccess.id, accessId), eq(eqaAccess.organisationId, organisationId))));
 }
 
-export function sampleOf(db: Db, accessId: string): string[] {
-	return db.select({ id: eqaAccessLearner.learnerId }).from(eqaAccessLearner).where(eq(eqaAccessLearner.accessId, accessId)).all().map((r) => r.id);
+export async function sampleOf(db: Db, accessId: string): Promise<string[]> {
+	return (await dbAll(db.select({ id: eqaAccessLearner.learnerId }).from(eqaAccessLearner).where(eq(eqaAccessLearner.accessId, accessId)))).map((r) => r.id);
 }
 
 export interface GrantSummary {
@@ -252,23 +250,22 @@ export interface GrantSummary {
 	report: 'none' | 'draft' | 'submitted';
 }
 
-function summaries(db: Db, grants: EqaAccess[], today: string): GrantSummary[] {
+async function summaries(db: Db, grants: EqaAccess[], today: string): Promise<GrantSummary[]> {
 	if (grants.length === 0) return [];
 	const ids = grants.map((g) => g.id);
 	const people = new Map(
-		db
+		(await dbAll(db
 			.select({ id: user.id, name: user.displayName, email: user.email })
 			.from(user)
-			.where(inArray(user.id, [...new Set(grants.flatMap((g) => [g.eqaUserId, g.invitedBy]))]))
-			.all()
+			.where(inArray(user.id, [...new Set(grants.flatMap((g) => [g.eqaUserId, g.invitedBy]))]))))
 			.map((p) => [p.id, p])
 	);
-	const cohorts = new Map(db.select({ id: cohort.id, name: cohort.name }).from(cohort).where(inArray(cohort.id, [...new Set(grants.map((g) => g.cohortId))])).all().map((c) => [c.id, c.name]));
+	const cohorts = new Map((await dbAll(db.select({ id: cohort.id, name: cohort.name }).from(cohort).where(inArray(cohort.id, [...new Set(grants.map((g) => g.cohortId))])))).map((c) => [c.id, c.name]));
 	const counts = new Map<string, number>();
-	for (const row of db.select({ accessId: eqaAccessLearner.accessId }).from(eqaAccessLearner).where(inArray(eqaAccessLearner.accessId, ids)).all()) {
+	for (const row of await dbAll(db.select({ accessId: eqaAccessLearner.accessId }).from(eqaAccessLearner).where(inArray(eqaAccessLearner.accessId, ids)))) {
 		counts.set(row.accessId, (counts.get(row.accessId) ?? 0) + 1);
 	}
-	const reports = new Map(db.select({ accessId: eqaReport.accessId, submittedAt: eqaReport.submittedAt }).from(eqaReport).where(inArray(eqaReport.accessId, ids)).all().map((r) => [r.accessId, r.submittedAt]));
+	const reports = new Map((await dbAll(db.select({ accessId: eqaReport.accessId, submittedAt: eqaReport.submittedAt }).from(eqaReport).where(inArray(eqaReport.accessId, ids)))).map((r) => [r.accessId, r.submittedAt]));
 	return grants.map((g) => ({
 		id: g.id,
 		eqaName: people.get(g.eqaUserId)?.name ?? '',
@@ -285,15 +282,15 @@ function summaries(db: Db, grants: EqaAccess[], today: string): GrantSummary[] {
 }
 
 /** The centre's grants, newest first. */
-export function grantsOfCentre(db: Db, organisationId: string, now = new Date()): GrantSummary[] {
-	const grants = db.select().from(eqaAccess).where(eq(eqaAccess.organisationId, organisationId)).orderBy(desc(eqaAccess.invitedAt)).all();
-	return summaries(db, grants, ukToday(now));
+export async function grantsOfCentre(db: Db, organisationId: string, now = new Date()): Promise<GrantSummary[]> {
+	const grants = await dbAll(db.select().from(eqaAccess).where(eq(eqaAccess.organisationId, organisationId)).orderBy(desc(eqaAccess.invitedAt)));
+	return await summaries(db, grants, ukToday(now));
 }
 
 /** An EQA's own grants, newest first (the /eqa page shows the open ones and lists the rest). */
-export function grantsOfEqa(db: Db, eqaUserId: string, now = new Date()): GrantSummary[] {
-	const grants = db.select().from(eqaAccess).where(eq(eqaAccess.eqaUserId, eqaUserId)).orderBy(desc(eqaAccess.invitedAt)).all();
-	return summaries(db, grants, ukToday(now));
+export async function grantsOfEqa(db: Db, eqaUserId: string, now = new Date()): Promise<GrantSummary[]> {
+	const grants = await dbAll(db.select().from(eqaAccess).where(eq(eqaAccess.eqaUserId, eqaUserId)).orderBy(desc(eqaAccess.invitedAt)));
+	return await summaries(db, grants, ukToday(now));
 }
 
 /** Who asks, and from where: the EQA as the security log records them. */
@@ -309,8 +306,8 @@ export type GrantCheck =
 export const GRANT_NOT_FOUND = 'There is no access of yours at this address.';
 export const LEARNER_NOT_FOUND = 'There is no learner of your sample at this address.';
 
-function refusedEvent(db: Db, visitor: EqaVisitor, detail: Record<string, string>, now: Date): void {
-	recordSecurityEvent(db, { type: 'eqa.refused', userId: visitor.id, address: visitor.address, routeId: visitor.routeId, requestId: visitor.requestId, detail }, now);
+async function refusedEvent(db: Db, visitor: EqaVisitor, detail: Record<string, string>, now: Date): Promise<void> {
+	await recordSecurityEvent(db, { type: 'eqa.refused', userId: visitor.id, address: visitor.address, routeId: visitor.routeId, requestId: visitor.requestId, detail }, now);
 }
 
 /**
@@ -318,24 +315,23 @@ function refusedEvent(db: Db, visitor: EqaVisitor, detail: Record<string, string
  * and open today. Another's grant, or an unknown id, is not found; a grant past its dates or
  * revoked is refused with the day it ended. Refusals are logged.
  */
-export function openGrant(db: Db, visitor: EqaVisitor, accessId: string, now = new Date()): GrantCheck {
+export async function openGrant(db: Db, visitor: EqaVisitor, accessId: string, now = new Date()): Promise<GrantCheck> {
 	const row =
 		typeof accessId === 'string' && accessId.length <= 100
-			? db
+			? await dbGet(db
 					.select({ grant: eqaAccess, centreName: organisation.name, cohortName: cohort.name })
 					.from(eqaAccess)
 					.innerJoin(organisation, eq(organisation.id, eqaAccess.organisationId))
 					.innerJoin(cohort, eq(cohort.id, eqaAccess.cohortId))
-					.where(and(eq(eqaAccess.id, accessId), eq(eqaAccess.eqaUserId, visitor.id)))
-					.get()
+					.where(and(eq(eqaAccess.id, accessId), eq(eqaAccess.eqaUserId, visitor.id))))
 			: undefined;
 	if (!row) {
-		refusedEvent(db, visitor, { reason: 'not-found', accessId: String(accessId).slice(0, 100) }, now);
+		await refusedEvent(db, visitor, { reason: 'not-found', accessId: String(accessId).slice(0, 100) }, now);
 		return { ok: false, status: 404, message: GRANT_NOT_FOUND };
 	}
 	const state = grantState(row.grant, ukToday(now));
 	if (state !== 'live') {
-		refusedEvent(db, visitor, { reason: state, accessId: row.grant.id }, now);
+		await refusedEvent(db, visitor, { reason: state, accessId: row.grant.id }, now);
 		const what = `Your access to the sample of ${row.cohortName} at ${row.centreName}`;
 		const message =
 			state === 'ended'
@@ -349,18 +345,18 @@ export function openGrant(db: Db, visitor: EqaVisitor, accessId: string, now = n
 }
 
 /** Whether a learner is in the grant's sample; a learner outside it is a logged refusal. */
-export function learnerInSample(db: Db, visitor: EqaVisitor, grant: EqaAccess, learnerId: string, now = new Date()): boolean {
+export async function learnerInSample(db: Db, visitor: EqaVisitor, grant: EqaAccess, learnerId: string, now = new Date()): Promise<boolean> {
 	const inSample =
 		typeof learnerId === 'string' &&
 		learnerId.length <= 100 &&
-		db.select({ id: eqaAccessLearner.learnerId }).from(eqaAccessLearner).where(and(eq(eqaAccessLearner.accessId, grant.id), eq(eqaAccessLearner.learnerId, learnerId))).get() !== undefined;
-	if (!inSample) refusedEvent(db, visitor, { reason: 'outside-sample', accessId: grant.id, learnerId: String(learnerId).slice(0, 100) }, now);
+		await dbGet(db.select({ id: eqaAccessLearner.learnerId }).from(eqaAccessLearner).where(and(eq(eqaAccessLearner.accessId, grant.id), eq(eqaAccessLearner.learnerId, learnerId)))) !== undefined;
+	if (!inSample) await refusedEvent(db, visitor, { reason: 'outside-sample', accessId: grant.id, learnerId: String(learnerId).slice(0, 100) }, now);
 	return inSample;
 }
 
 /** What an EQA looked at: one security event per view (grant, learner, what). */
-export function recordEqaView(db: Db, visitor: EqaVisitor, grant: EqaAccess, what: string, learnerId: string | null = null, now = new Date()): void {
-	recordSecurityEvent(
+export async function recordEqaView(db: Db, visitor: EqaVisitor, grant: EqaAccess, what: string, learnerId: string | null = null, now = new Date()): Promise<void> {
+	await recordSecurityEvent(
 		db,
 		{ type: 'eqa.viewed', userId: visitor.id, address: visitor.address, routeId: visitor.routeId, requestId: visitor.requestId, detail: { accessId: grant.id, learnerId, what } },
 		now
@@ -371,14 +367,13 @@ export function recordEqaView(db: Db, visitor: EqaVisitor, grant: EqaAccess, wha
  * Whether this EQA may read this learner's work today: some open grant of theirs has the learner in
  * its sample. For checks outside the /eqa pages (an uploaded file's access rule).
  */
-export function eqaMayReadLearner(db: Db, eqaUserId: string, learnerId: string, now = new Date()): boolean {
+export async function eqaMayReadLearner(db: Db, eqaUserId: string, learnerId: string, now = new Date()): Promise<boolean> {
 	const today = ukToday(now);
-	return db
+	return (await dbAll(db
 		.select({ grant: eqaAccess })
 		.from(eqaAccess)
 		.innerJoin(eqaAccessLearner, eq(eqaAccessLearner.accessId, eqaAccess.id))
-		.where(and(eq(eqaAccess.eqaUserId, eqaUserId), eq(eqaAccessLearner.learnerId, learnerId), isNull(eqaAccess.revokedAt)))
-		.all()
+		.where(and(eq(eqaAccess.eqaUserId, eqaUserId), eq(eqaAccessLearner.learnerId, learnerId), isNull(eqaAccess.revokedAt)))))
 		.some((r) => grantState(r.grant, today) === 'live');
 }
 
@@ -387,22 +382,21 @@ export function eqaMayReadLearner(db: Db, eqaUserId: string, learnerId: string, 
  * its last day. Run by the scheduled reminder job; the notification's unique key makes a second run
  * insert nothing.
  */
-export function remindEqaAccessEnding(db: Db, now = new Date()): number {
+export async function remindEqaAccessEnding(db: Db, now = new Date()): Promise<number> {
 	const today = ukToday(now);
 	const soon = addDays(today, ENDING_NOTICE_DAYS);
-	const rows = db
+	const rows = (await dbAll(db
 		.select({ grant: eqaAccess, cohortName: cohort.name })
 		.from(eqaAccess)
 		.innerJoin(cohort, eq(cohort.id, eqaAccess.cohortId))
 		.innerJoin(user, eq(user.id, eqaAccess.eqaUserId))
-		.where(and(isNull(eqaAccess.revokedAt), eq(user.active, true)))
-		.all()
+		.where(and(isNull(eqaAccess.revokedAt), eq(user.active, true)))))
 		.filter((r) => grantState(r.grant, today) === 'live' && r.grant.endsOn <= soon);
 	let added = 0;
 	for (const { grant, cohortName } of rows) {
 		const title = `EQA access ending on ${formatLongDate(grant.endsOn)}: ${cohortName}`;
-		added += notify(db, [grant.eqaUserId], { kind: 'eqa-access-ending', subject: `${grant.id}@${grant.endsOn}`, title, link: `/eqa/${grant.id}` }, now);
-		added += notify(db, [grant.invitedBy], { kind: 'eqa-access-ending', subject: `${grant.id}@${grant.endsOn}`, title, link: `/iqa/eqa/${grant.id}` }, now);
+		added += await notify(db, [grant.eqaUserId], { kind: 'eqa-access-ending', subject: `${grant.id}@${grant.endsOn}`, title, link: `/eqa/${grant.id}` }, now);
+		added += await notify(db, [grant.invitedBy], { kind: 'eqa-access-ending', subject: `${grant.id}@${grant.endsOn}`, title, link: `/iqa/eqa/${grant.id}` }, now);
 	}
 	return added;
 }

@@ -19,15 +19,15 @@ export interface OpenedGrant {
 	visitor: EqaVisitor;
 }
 
-export function requireOpenGrant(db: Db, event: GuardEvent): OpenedGrant {
+export async function requireOpenGrant(db: Db, event: GuardEvent): Promise<OpenedGrant> {
 	const user = event.locals.user;
 	if (!user) error(401, { message: 'Log in to continue.' });
 	const visitor: EqaVisitor = { id: user.id, ...requestContext(event) };
-	const checked = openGrant(db, visitor, event.params.accessId ?? '');
+	const checked = await openGrant(db, visitor, event.params.accessId ?? '');
 	if (!checked.ok) error(checked.status, { message: checked.message });
 	return { grant: checked.grant, centreName: checked.centreName, cohortName: checked.cohortName, visitor };
 }
 
-export function requireSampledLearner(db: Db, opened: OpenedGrant, learnerId: string): void {
-	if (!learnerInSample(db, opened.visitor, opened.grant, learnerId)) error(404, { message: LEARNER_NOT_FOUND });
+export async function requireSampledLearner(db: Db, opened: OpenedGrant, learnerId: string): Promise<void> {
+	if (!await learnerInSample(db, opened.visitor, opened.grant, learnerId)) error(404, { message: LEARNER_NOT_FOUND });
 }

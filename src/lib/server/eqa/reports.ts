@@ -5,7 +5,7 @@
  * each action — in answers of its own, every one kept.
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import type { CoreError } from '$lib/core/result';
 import { CRITERIA, criterionByCode } from '$lib/criteria';
 import { all, text } from '$lib/form-data';
@@ -58,8 +58,8 @@ function problems(input: ReportInput, submitting: boolean): Partial<Record<strin
 	return errors;
 }
 
-export function reportOf(db: Db, accessId: string): EqaReport | undefined {
-	return db.select().from(eqaReport).where(eq(eqaReport.accessId, accessId)).get();
+export async function reportOf(db: Db, accessId: string): Promise<EqaReport | undefined> {
+	return await dbGet(db.select().from(eqaReport).where(eq(eqaReport.accessId, accessId)));
 }
 
 function invalid(errors: Partial<Record<string, string>>): ReportResult<never> {
@@ -73,10 +73,10 @@ const SUBMITTED = { ok: false as const, error: { code: 'eqa.report-submitted', m
  * Saves the EQA's report as a draft, or submits it (`submit`): a submitted report is final. Only the
  * grant's own EQA writes it; the caller has checked the grant is open (openGrant).
  */
-export function saveReport(db: Db, visitor: EqaVisitor, grant: EqaAccess, input: ReportInput, submit: boolean, now = new Date()): ReportResult<EqaReport> {
+export async function saveReport(db: Db, visitor: EqaVisitor, grant: EqaAccess, input: ReportInput, submit: boolean, now = new Date()): Promise<ReportResult<EqaReport>> {
 	const errors = problems(input, submit);
 	if (Object.keys(errors).length > 0) return invalid(errors);
-	const existing = reportOf(db, grant.id);
+	const existing = await reportOf(db, grant.id);
 	if (existing?.submittedAt) return SUBMITTED;
 	const previous = new Map((existing?.actions ?? []).map((a) => [`${a.what}\n${a.owner}\n${a.dueOn}`, a.id]));
 	const values = {
@@ -89,12 +89,12 @@ export function saveReport(db: Db, visitor: EqaVisitor, grant: EqaAccess, input:
 		submittedAt: submit ? now.toISOString() : null
 	};
 	let saved: EqaReport | undefined;
-	writeTransaction(db, () => {
-			if (existing) db.update(eqaReport).set(values).where(and(eq(eqaReport.id, existing.id), isNull(eqaReport.submittedAt))).run();
-			else db.insert(eqaReport).values({ id: crypto.randomUUID(), accessId: grant.id, authorId: visitor.id, ...values }).run();
-			saved = reportOf(db, grant.id);
+	await writeTransaction(db, async () => {
+			if (existing) await dbRun(db.update(eqaReport).set(values).where(and(eq(eqaReport.id, existing.id), isNull(eqaReport.submittedAt))));
+			else await dbRun(db.insert(eqaReport).values({ id: crypto.randomUUID(), accessId: grant.id, authorId: visitor.id, ...values }));
+			saved = await reportOf(db, grant.id);
 			if (submit) {
-				recordSecurityEvent(
+				await recordSecurityEvent(
 					db,
 					{ type: 'eqa.report-submitted', userId: visitor.id, address: visitor.address, routeId: visitor.routeId, requestId: visitor.requestId, detail: { accessId: grant.id, reportId: saved!.id, risk: saved!.risk } },
 					now
@@ -109,19 +109,18 @@ export interface AnswerView extends Pick<EqaAnswer, 'id' | 'actionId' | 'answer'
 }
 
 /** Every answer the centre gave to a report, oldest first. */
-export function answersOf(db: Db, reportId: string): AnswerView[] {
-	return db
+export async function answersOf(db: Db, reportId: string): Promise<AnswerView[]> {
+	return await dbAll(db
 		.select({ id: eqaAnswer.id, actionId: eqaAnswer.actionId, answer: eqaAnswer.answer, answeredAt: eqaAnswer.answeredAt, answeredByName: user.displayName })
 		.from(eqaAnswer)
 		.innerJoin(user, eq(user.id, eqaAnswer.answeredBy))
 		.where(eq(eqaAnswer.reportId, reportId))
-		.orderBy(asc(eqaAnswer.answeredAt))
-		.all();
+		.orderBy(asc(eqaAnswer.answeredAt)));
 }
 
 /** The centre answers a submitted report (actionId null) or one of its actions. */
-export function answerReport(db: Db, by: Actor, grant: EqaAccess, actionId: string | null, answer: string, now = new Date()): ReportResult<EqaAnswer> {
-	const report = reportOf(db, grant.id);
+export async function answerReport(db: Db, by: Actor, grant: EqaAccess, actionId: string | null, answer: string, now = new Date()): Promise<ReportResult<EqaAnswer>> {
+	const report = await reportOf(db, grant.id);
 	if (!report?.submittedAt) return { ok: false, error: { code: 'eqa.report-not-submitted', message: 'The EQA has not submitted a report yet.' }, errors: {} };
 	if (actionId !== null && !report.actions.some((a) => a.id === actionId)) return { ok: false, error: { code: 'eqa.action-not-found', message: 'That action is not in the report.' }, errors: {} };
 	const field = actionId === null ? 'answer' : `answer-${actionId}`;
@@ -129,9 +128,9 @@ export function answerReport(db: Db, by: Actor, grant: EqaAccess, actionId: stri
 	if (text === '') return invalid({ [field]: 'Write your answer.' });
 	if (text.length > REPORT_LIMITS.answer) return invalid({ [field]: `Use at most ${REPORT_LIMITS.answer} characters.` });
 	const row: EqaAnswer = { id: crypto.randomUUID(), reportId: report.id, actionId, answer: text, answeredBy: by.id, answeredAt: now.toISOString() };
-	writeTransaction(db, () => {
-			db.insert(eqaAnswer).values(row).run();
-			recordActorEvent(db, by, { type: 'eqa.report-answered', userId: grant.eqaUserId, detail: { accessId: grant.id, reportId: report.id, actionId } }, now);
+	await writeTransaction(db, async () => {
+			await dbRun(db.insert(eqaAnswer).values(row));
+			await recordActorEvent(db, by, { type: 'eqa.report-answered', userId: grant.eqaUserId, detail: { accessId: grant.id, reportId: report.id, actionId } }, now);
 		});
 	return { ok: true, value: row };
 }

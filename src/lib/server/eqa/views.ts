@@ -4,6 +4,8 @@
  * evidence, the decisions with their signatures and countersignatures, witness testimony and
  * observations. Read-only; the caller has checked the grant (grants.ts, openGrant) and logs the view.
  */
+import { mapInOrder } from '$lib/core/in-order';
+import { dbAll, dbGet } from '$lib/core/database';
 import { workplaceEvidenceList } from '$lib/server/workplace/learner-evidence';
 import { workplaceDecisionsForLearner } from '$lib/server/workplace/decisions';
 import { eq, inArray } from 'drizzle-orm';
@@ -32,16 +34,15 @@ export interface SampledLearner {
 }
 
 /** The learners of the sample, by name, each with their standing (no row: in training). */
-export function sampledLearners(db: Db, grant: EqaAccess): SampledLearner[] {
-	const ids = sampleOf(db, grant.id);
+export async function sampledLearners(db: Db, grant: EqaAccess): Promise<SampledLearner[]> {
+	const ids = await sampleOf(db, grant.id);
 	if (ids.length === 0) return [];
-	return db
+	return (await dbAll(db
 		.select({ id: user.id, name: user.displayName, status: learnerStanding.status, statusOn: learnerStanding.statusOn, certifiedOn: learnerStanding.certifiedOn })
 		.from(user)
 		.leftJoin(learnerStanding, eq(learnerStanding.learnerId, user.id))
 		.where(inArray(user.id, ids))
-		.orderBy(user.displayName)
-		.all()
+		.orderBy(user.displayName)))
 		.map((r) => ({ id: r.id, name: r.name, status: r.status ?? 'in-training', statusOn: r.statusOn ?? null, certifiedOn: r.certifiedOn ?? null }));
 }
 
@@ -49,17 +50,16 @@ export function sampledLearners(db: Db, grant: EqaAccess): SampledLearner[] {
  * The assessors who judged the sample's learners — those who signed a decision on one of them and
  * those who countersigned one — with their status, risk, competence and CPD.
  */
-export function sampleAssessors(db: Db, grant: EqaAccess): AssessorProfileView[] {
-	const learners = sampleOf(db, grant.id);
+export async function sampleAssessors(db: Db, grant: EqaAccess): Promise<AssessorProfileView[]> {
+	const learners = await sampleOf(db, grant.id);
 	if (learners.length === 0) return [];
-	const decisions = db
+	const decisions = await dbAll(db
 		.select({ id: assessmentDecision.id, assessorId: assessmentDecision.assessorId })
 		.from(assessmentDecision)
-		.where(inArray(assessmentDecision.learnerId, learners))
-		.all();
+		.where(inArray(assessmentDecision.learnerId, learners)));
 	const ids = new Set(decisions.map((d) => d.assessorId));
 	if (decisions.length > 0) {
-		for (const c of db
+		for (const c of await dbAll(db
 			.select({ id: decisionCountersignature.countersignerId })
 			.from(decisionCountersignature)
 			.where(
@@ -67,12 +67,10 @@ export function sampleAssessors(db: Db, grant: EqaAccess): AssessorProfileView[]
 					decisionCountersignature.decisionId,
 					decisions.map((d) => d.id)
 				)
-			)
-			.all())
+			)))
 			ids.add(c.id);
 	}
-	return [...ids]
-		.map((id) => assessorProfileView(db, grant.organisationId, id))
+	return (await mapInOrder([...ids], async (id) => await assessorProfileView(db, grant.organisationId, id)))
 		.filter((p): p is AssessorProfileView => p !== undefined)
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -92,15 +90,14 @@ export interface SampledLearnerView {
 	attempts: SampledAttempt[];
 	testimonies: TestimonyView[];
 	observations: ObservationView[];
-	documents: ReturnType<typeof documentsOf>;
+	documents: Awaited<ReturnType<typeof documentsOf>>;
 	/** Workplace evidence the learner submitted (or that was judged), with its files and decisions. */
-	workplace: ReturnType<typeof workplaceForEqa>;
+	workplace: Awaited<ReturnType<typeof workplaceForEqa>>;
 }
 
 /** The learner's submitted workplace evidence as the EQA reads it: STAR, declaration, files with hashes, decisions. */
-function workplaceForEqa(db: Db, learnerId: string) {
-	return workplaceEvidenceList(db, learnerId)
-		.map((item) => ({ item, decisions: workplaceDecisionsForLearner(db, learnerId, item.id) }))
+async function workplaceForEqa(db: Db, learnerId: string) {
+	return (await mapInOrder((await workplaceEvidenceList(db, learnerId)), async (item) => ({ item, decisions: await workplaceDecisionsForLearner(db, learnerId, item.id) })))
 		.filter(({ item, decisions }) => item.state === 'submitted' || decisions.length > 0)
 		.map(({ item, decisions }) => ({
 			id: item.id,
@@ -116,14 +113,13 @@ function workplaceForEqa(db: Db, learnerId: string) {
 }
 
 /** One learner of the sample as the EQA sees them; undefined when the learner is not in it. */
-export function sampledLearnerView(db: Db, grant: EqaAccess, learnerId: string): SampledLearnerView | undefined {
-	const learner = sampledLearners(db, grant).find((l) => l.id === learnerId);
+export async function sampledLearnerView(db: Db, grant: EqaAccess, learnerId: string): Promise<SampledLearnerView | undefined> {
+	const learner = (await sampledLearners(db, grant)).find((l) => l.id === learnerId);
 	if (!learner) return undefined;
-	const attempts = learnerAttemptsForAssessor(db, learnerId)
-		.filter((a) => a.status === 'ended')
-		.map((a) => {
-			const decisions = decisionsOf(db, a.id).filter((d) => d.learnerId === learnerId);
-			const countersignatures = countersignaturesOf(db, decisions.map((d) => d.id));
+	const attempts = await mapInOrder((await learnerAttemptsForAssessor(db, learnerId))
+		.filter((a) => a.status === 'ended'), async (a) => {
+			const decisions = (await decisionsOf(db, a.id)).filter((d) => d.learnerId === learnerId);
+			const countersignatures = await countersignaturesOf(db, decisions.map((d) => d.id));
 			const descriptions = decisions.length > 0 ? new Map((getAttempt(db, a.id)?.result?.points ?? []).map((p) => [p.id, p.description])) : new Map<string, string>();
 			return {
 				id: a.id,
@@ -134,22 +130,21 @@ export function sampledLearnerView(db: Db, grant: EqaAccess, learnerId: string):
 				decisions: decisions.map((d) => historyEntry(d, descriptions, false, countersignatures.get(d.id)))
 			};
 		});
-	return { learner, attempts, testimonies: testimoniesOf(db, learnerId), observations: observationsOf(db, learnerId), documents: documentsOf(db, learnerId), workplace: workplaceForEqa(db, learnerId) };
+	return { learner, attempts, testimonies: await testimoniesOf(db, learnerId), observations: await observationsOf(db, learnerId), documents: await documentsOf(db, learnerId), workplace: await workplaceForEqa(db, learnerId) };
 }
 
 /** A grant as the centre sees it: who, what, when, the sample, the report and the centre's answers. */
-export function centreGrantView(db: Db, organisationId: string, accessId: string, now = new Date()) {
-	const grant = centreGrant(db, organisationId, accessId);
+export async function centreGrantView(db: Db, organisationId: string, accessId: string, now = new Date()) {
+	const grant = await centreGrant(db, organisationId, accessId);
 	if (!grant) return undefined;
 	const people = new Map(
-		db
+		(await dbAll(db
 			.select({ id: user.id, name: user.displayName, email: user.email })
 			.from(user)
-			.where(inArray(user.id, [grant.eqaUserId, grant.invitedBy, ...(grant.revokedBy ? [grant.revokedBy] : [])]))
-			.all()
+			.where(inArray(user.id, [grant.eqaUserId, grant.invitedBy, ...(grant.revokedBy ? [grant.revokedBy] : [])]))))
 			.map((p) => [p.id, p])
 	);
-	const report = reportOf(db, grant.id);
+	const report = await reportOf(db, grant.id);
 	return {
 		grant: {
 			id: grant.id,
@@ -159,14 +154,14 @@ export function centreGrantView(db: Db, organisationId: string, accessId: string
 			revokedAt: grant.revokedAt,
 			revokedReason: grant.revokedReason,
 			state: grantState(grant, ukToday(now)),
-			cohortName: db.select({ name: cohort.name }).from(cohort).where(eq(cohort.id, grant.cohortId)).get()?.name ?? '',
+			cohortName: (await dbGet(db.select({ name: cohort.name }).from(cohort).where(eq(cohort.id, grant.cohortId))))?.name ?? '',
 			eqa: people.get(grant.eqaUserId)!,
 			invitedByName: people.get(grant.invitedBy)?.name ?? '',
 			revokedByName: grant.revokedBy ? (people.get(grant.revokedBy)?.name ?? '') : null
 		},
-		learners: sampledLearners(db, grant),
+		learners: await sampledLearners(db, grant),
 		// Only a submitted report is the centre's to read: a draft is the EQA's until they send it.
 		report: report?.submittedAt ? report : null,
-		answers: report?.submittedAt ? answersOf(db, report.id) : []
+		answers: report?.submittedAt ? await answersOf(db, report.id) : []
 	};
 }

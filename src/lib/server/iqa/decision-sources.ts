@@ -3,6 +3,7 @@
  * each returning the decisions that count (signed, not awaiting a countersignature, in force) of
  * the learners given, in one shape. A new kind of decision is one more entry in DECISION_SOURCES.
  */
+import { mapInOrder } from '$lib/core/in-order';
 import type { Db } from '$lib/core/database';
 import type { SampleDecisionKind } from '$lib/server/db/quality';
 import type { SampleMethod } from '$lib/server/db/sampling';
@@ -22,15 +23,15 @@ export interface ListedDecision {
 	methods: SampleMethod[];
 }
 
-export type DecisionSource = (db: Db, learnerIds: readonly string[]) => ListedDecision[];
+export type DecisionSource = (db: Db, learnerIds: readonly string[]) => Promise<ListedDecision[]>;
 
 /**
  * Decisions on simulation attempts: the attempt is a simulation and the learner's reflection is
  * part of what the assessor judged (assessment/hashing.ts JudgedEvidence), so both methods.
  */
-export const simulationDecisions: DecisionSource = (db, learnerIds) =>
-	learnerIds.flatMap((learnerId) =>
-		decisionsInForce(db, learnerId).map(
+export const simulationDecisions: DecisionSource = async (db, learnerIds) =>
+	(await mapInOrder(learnerIds, async (learnerId) =>
+		(await decisionsInForce(db, learnerId)).map(
 			(d): ListedDecision => ({
 				kind: 'simulation',
 				decisionId: d.id,
@@ -41,12 +42,12 @@ export const simulationDecisions: DecisionSource = (db, learnerIds) =>
 				methods: ['simulation', 'reflection']
 			})
 		)
-	);
+	)).flat();
 
 /** Decisions on workplace evidence (their own table): the learner's files and STAR account. */
-export const workplaceDecisions: DecisionSource = (db, learnerIds) =>
-	learnerIds.flatMap((learnerId) =>
-		workplaceDecisionsCounting(db, learnerId).map(
+export const workplaceDecisions: DecisionSource = async (db, learnerIds) =>
+	(await mapInOrder(learnerIds, async (learnerId) =>
+		(await workplaceDecisionsCounting(db, learnerId)).map(
 			(d): ListedDecision => ({
 				kind: 'workplace',
 				decisionId: d.id,
@@ -57,15 +58,14 @@ export const workplaceDecisions: DecisionSource = (db, learnerIds) =>
 				methods: ['workplace-evidence']
 			})
 		)
-	);
+	)).flat();
 
 /** Every source of decisions. */
 export const DECISION_SOURCES: readonly DecisionSource[] = [simulationDecisions, workplaceDecisions];
 
 /** The decisions that count of the learners given, from every source, oldest first. */
-export function countedDecisions(db: Db, learnerIds: readonly string[], sources: readonly DecisionSource[] = DECISION_SOURCES): ListedDecision[] {
+export async function countedDecisions(db: Db, learnerIds: readonly string[], sources: readonly DecisionSource[] = DECISION_SOURCES): Promise<ListedDecision[]> {
 	if (learnerIds.length === 0) return [];
-	return sources
-		.flatMap((source) => source(db, learnerIds))
+	return (await mapInOrder(sources, async (source) => await source(db, learnerIds))).flat()
 		.sort((a, b) => a.signedAt.localeCompare(b.signedAt) || a.decisionId.localeCompare(b.decisionId));
 }

@@ -4,8 +4,9 @@
  * it. Only a centre admin unlocks it, with a reason, and the unlock is in the security log. Locks and
  * unlocks are append-only events (triggers); the latest event of a decision says where it stands.
  */
+import { mapInOrder } from '$lib/core/in-order';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { user, type Role } from '$lib/server/db/schema';
 import { iqaSample, type SampleDecisionKind } from '$lib/server/db/quality';
 import { workLockEvent, type WorkLockEvent } from '$lib/server/db/iqa-records';
@@ -14,26 +15,25 @@ import { refused, type IqaResult } from './results';
 
 export const UNLOCK_LIMITS = { reason: 2000 } as const;
 
-function latestEvent(db: Db, kind: SampleDecisionKind, decisionId: string): WorkLockEvent | undefined {
-	return db
+async function latestEvent(db: Db, kind: SampleDecisionKind, decisionId: string): Promise<WorkLockEvent | undefined> {
+	return await dbGet(db
 		.select()
 		.from(workLockEvent)
 		.where(and(eq(workLockEvent.decisionKind, kind), eq(workLockEvent.decisionId, decisionId)))
 		.orderBy(desc(workLockEvent.seq))
-		.limit(1)
-		.get();
+		.limit(1));
 }
 
 /** Whether the decision is locked now: its latest lock event is a lock. */
-export function isWorkLocked(db: Db, kind: SampleDecisionKind, decisionId: string): boolean {
-	return latestEvent(db, kind, decisionId)?.kind === 'locked';
+export async function isWorkLocked(db: Db, kind: SampleDecisionKind, decisionId: string): Promise<boolean> {
+	return (await latestEvent(db, kind, decisionId))?.kind === 'locked';
 }
 
 /** Appends a lock or unlock (inside the caller's transaction). */
-export function appendLockEvent(db: Db, event: Omit<WorkLockEvent, 'id' | 'seq'>): WorkLockEvent {
-	const seq = (latestEvent(db, event.decisionKind, event.decisionId)?.seq ?? 0) + 1;
+export async function appendLockEvent(db: Db, event: Omit<WorkLockEvent, 'id' | 'seq'>): Promise<WorkLockEvent> {
+	const seq = ((await latestEvent(db, event.decisionKind, event.decisionId))?.seq ?? 0) + 1;
 	const row = { ...event, id: crypto.randomUUID(), seq };
-	db.insert(workLockEvent).values(row).run();
+	await dbRun(db.insert(workLockEvent).values(row));
 	return row;
 }
 
@@ -42,14 +42,13 @@ export interface LockHistoryEntry extends Pick<WorkLockEvent, 'id' | 'kind' | 'r
 }
 
 /** A decision's locks and unlocks, oldest first. */
-export function lockHistory(db: Db, kind: SampleDecisionKind, decisionId: string): LockHistoryEntry[] {
-	return db
+export async function lockHistory(db: Db, kind: SampleDecisionKind, decisionId: string): Promise<LockHistoryEntry[]> {
+	return await dbAll(db
 		.select({ id: workLockEvent.id, kind: workLockEvent.kind, reason: workLockEvent.reason, at: workLockEvent.at, sampleId: workLockEvent.sampleId, byName: user.displayName })
 		.from(workLockEvent)
 		.innerJoin(user, eq(user.id, workLockEvent.byId))
 		.where(and(eq(workLockEvent.decisionKind, kind), eq(workLockEvent.decisionId, decisionId)))
-		.orderBy(workLockEvent.seq)
-		.all();
+		.orderBy(workLockEvent.seq));
 }
 
 export interface LockedWork {
@@ -64,15 +63,15 @@ export interface LockedWork {
 }
 
 /** The centre's work locked now, newest lock first. */
-export function lockedWork(db: Db, organisationId: string): LockedWork[] {
-	const events = db.select().from(workLockEvent).where(eq(workLockEvent.organisationId, organisationId)).orderBy(workLockEvent.seq).all();
+export async function lockedWork(db: Db, organisationId: string): Promise<LockedWork[]> {
+	const events = await dbAll(db.select().from(workLockEvent).where(eq(workLockEvent.organisationId, organisationId)).orderBy(workLockEvent.seq));
 	const latest = new Map<string, WorkLockEvent>();
 	for (const e of events) latest.set(`${e.decisionKind}:${e.decisionId}`, e);
 	const locks = [...latest.values()].filter((e) => e.kind === 'locked').sort((a, b) => b.at.localeCompare(a.at));
 	if (locks.length === 0) return [];
-	const samples = new Map(db.select().from(iqaSample).where(inArray(iqaSample.id, locks.map((l) => l.sampleId))).all().map((s) => [s.id, s]));
-	const names = new Map(db.select({ id: user.id, name: user.displayName }).from(user).all().map((u) => [u.id, u.name]));
-	return locks.map((l) => {
+	const samples = new Map((await dbAll(db.select().from(iqaSample).where(inArray(iqaSample.id, locks.map((l) => l.sampleId))))).map((s) => [s.id, s]));
+	const names = new Map((await dbAll(db.select({ id: user.id, name: user.displayName }).from(user))).map((u) => [u.id, u.name]));
+	return await mapInOrder(locks, async (l) => {
 		const sample = samples.get(l.sampleId);
 		return {
 			decisionKind: l.decisionKind,
@@ -82,7 +81,7 @@ export function lockedWork(db: Db, organisationId: string): LockedWork[] {
 			assessorName: names.get(sample?.assessorId ?? '') ?? '',
 			lockedAt: l.at,
 			lockedBy: names.get(l.byId) ?? '',
-			history: lockHistory(db, l.decisionKind, l.decisionId)
+			history: await lockHistory(db, l.decisionKind, l.decisionId)
 		};
 	});
 }
@@ -93,18 +92,18 @@ export interface Unlocker extends Actor {
 }
 
 /** Unlocks a locked decision of the admin's centre, with a reason, in the security log. */
-export function unlockWork(db: Db, by: Unlocker, kind: string, decisionId: string, reason: string, now = new Date()): IqaResult<WorkLockEvent> {
+export async function unlockWork(db: Db, by: Unlocker, kind: string, decisionId: string, reason: string, now = new Date()): Promise<IqaResult<WorkLockEvent>> {
 	if (!by.roles.includes('admin')) return refused('lock.not-admin', 'Only a centre administrator may unlock work the IQA has signed.');
 	if (kind !== 'simulation' && kind !== 'workplace') return refused('lock.not-found', 'That work is not locked.');
 	const why = reason.trim();
 	if (why === '') return refused('lock.invalid', 'Nothing was unlocked: correct what is marked.', { reason: 'Say why the work is unlocked: it is kept in the security log.' });
 	if (why.length > UNLOCK_LIMITS.reason) return refused('lock.invalid', 'Nothing was unlocked: correct what is marked.', { reason: `Keep the reason to ${UNLOCK_LIMITS.reason} characters.` });
-	return writeTransaction(db, (): IqaResult<WorkLockEvent> => {
-		const latest = latestEvent(db, kind, decisionId);
+	return await writeTransaction(db, async (): Promise<IqaResult<WorkLockEvent>> => {
+		const latest = await latestEvent(db, kind, decisionId);
 		if (!latest || latest.kind !== 'locked' || latest.organisationId !== by.organisationId) return refused('lock.not-found', 'That work is not locked.');
-		const event = appendLockEvent(db, { organisationId: by.organisationId, decisionKind: kind, decisionId, sampleId: latest.sampleId, roundId: null, kind: 'unlocked', reason: why, byId: by.id, at: now.toISOString() });
-		const sample = db.select({ assessorId: iqaSample.assessorId }).from(iqaSample).where(eq(iqaSample.id, latest.sampleId)).get();
-		recordActorEvent(db, by, { type: 'work.unlocked', userId: sample?.assessorId ?? null, detail: { decisionKind: kind, decisionId, sampleId: latest.sampleId, reason: why.slice(0, 500) } }, now);
+		const event = await appendLockEvent(db, { organisationId: by.organisationId, decisionKind: kind, decisionId, sampleId: latest.sampleId, roundId: null, kind: 'unlocked', reason: why, byId: by.id, at: now.toISOString() });
+		const sample = await dbGet(db.select({ assessorId: iqaSample.assessorId }).from(iqaSample).where(eq(iqaSample.id, latest.sampleId)));
+		await recordActorEvent(db, by, { type: 'work.unlocked', userId: sample?.assessorId ?? null, detail: { decisionKind: kind, decisionId, sampleId: latest.sampleId, reason: why.slice(0, 500) } }, now);
 		return { ok: true, value: event };
 	});
 }

@@ -4,6 +4,7 @@
  * (members of the centre's staff, or names typed in for visitors), the work discussed and the
  * actions agreed, and who recorded it.
  */
+import { dbAll, dbRun } from '$lib/core/database';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { isCalendarDate } from '$lib/server/cohorts';
@@ -24,23 +25,22 @@ export interface MeetingValues {
 }
 
 /** The centre's staff who may attend: its assessors, IQAs, tutors and administrators, by name. */
-export function centreStaff(db: Db, organisationId: string): { id: string; name: string }[] {
-	return db
+export async function centreStaff(db: Db, organisationId: string): Promise<{ id: string; name: string }[]> {
+	return await dbAll(db
 		.selectDistinct({ id: user.id, name: user.displayName })
 		.from(user)
 		.innerJoin(userRole, eq(userRole.userId, user.id))
 		.where(and(eq(user.organisationId, organisationId), eq(user.active, true), inArray(userRole.role, ['assessor', 'iqa', 'tutor', 'admin'])))
-		.orderBy(asc(user.displayName))
-		.all();
+		.orderBy(asc(user.displayName)));
 }
 
 /** Records a meeting against one of the centre's plans. */
-export function recordMeeting(db: Db, by: PlanEditor, planId: string, values: MeetingValues, now = new Date()): PlanResult<StandardisationMeeting> {
-	const plan = findPlan(db, by.organisationId, planId);
+export async function recordMeeting(db: Db, by: PlanEditor, planId: string, values: MeetingValues, now = new Date()): Promise<PlanResult<StandardisationMeeting>> {
+	const plan = await findPlan(db, by.organisationId, planId);
 	if (!plan) return { ok: false, error: { code: 'plan.not-found', message: 'There is no sampling plan of this centre at this address.' } };
 	const fields: Record<string, string> = {};
 	if (!isCalendarDate(values.heldOn)) fields.heldOn = 'Give the date the meeting was held, like 2026-03-31.';
-	const staff = new Map(centreStaff(db, by.organisationId).map((s) => [s.id, s.name]));
+	const staff = new Map((await centreStaff(db, by.organisationId)).map((s) => [s.id, s.name]));
 	const picked = [...new Set(values.staff)];
 	if (picked.some((id) => !staff.has(id))) fields.staff = 'Choose attendees from the centre’s staff listed.';
 	const others = values.others
@@ -60,7 +60,7 @@ export function recordMeeting(db: Db, by: PlanEditor, planId: string, values: Me
 	if (actions.length > MEETING_LIMITS.text) fields.actions = `Keep this to ${MEETING_LIMITS.text} characters.`;
 	if (Object.keys(fields).length > 0) return { ok: false, error: { code: 'plan.invalid', message: 'The meeting was not recorded: correct what is marked.', fields } };
 	const row: StandardisationMeeting = { id: crypto.randomUUID(), organisationId: plan.organisationId, planId: plan.id, heldOn: values.heldOn, attendees, workDiscussed, actions, recordedBy: by.id, recordedAt: now.toISOString() };
-	db.insert(standardisationMeeting).values(row).run();
+	await dbRun(db.insert(standardisationMeeting).values(row));
 	return { ok: true, value: row };
 }
 
@@ -69,13 +69,12 @@ export interface MeetingEntry extends StandardisationMeeting {
 }
 
 /** A plan's meetings, the latest first. */
-export function meetingsOf(db: Db, planId: string): MeetingEntry[] {
-	return db
+export async function meetingsOf(db: Db, planId: string): Promise<MeetingEntry[]> {
+	return (await dbAll(db
 		.select({ meeting: standardisationMeeting, recordedByName: user.displayName })
 		.from(standardisationMeeting)
 		.innerJoin(user, eq(user.id, standardisationMeeting.recordedBy))
 		.where(eq(standardisationMeeting.planId, planId))
-		.orderBy(desc(standardisationMeeting.heldOn), desc(standardisationMeeting.recordedAt))
-		.all()
+		.orderBy(desc(standardisationMeeting.heldOn), desc(standardisationMeeting.recordedAt))))
 		.map((r) => ({ ...r.meeting, recordedByName: r.recordedByName }));
 }

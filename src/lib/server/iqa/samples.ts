@@ -6,9 +6,10 @@
  * assessor (actions.ts). A round that agrees on every criterion, with no action still open, locks the
  * sampled decision (locks.ts). An IQA never samples their own decision, nor one they countersigned.
  */
+import { mapInOrder } from '$lib/core/in-order';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { CANONICAL_ENCODING, CanonicalJsonError } from '$lib/core';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { isCalendarDate } from '$lib/server/cohorts';
 import { criterionByCode } from '$lib/criteria';
 import { ukToday } from '$lib/dates';
@@ -74,37 +75,37 @@ export function emptyRoundValues(criteria: readonly string[]): RoundValues {
 	};
 }
 
-function sampleOf(db: Db, organisationId: string, sampleId: string): IqaSample | undefined {
+async function sampleOf(db: Db, organisationId: string, sampleId: string): Promise<IqaSample | undefined> {
 	if (typeof sampleId !== 'string' || sampleId.length > 100) return undefined;
-	return db.select().from(iqaSample).where(and(eq(iqaSample.id, sampleId), eq(iqaSample.organisationId, organisationId))).get();
+	return await dbGet(db.select().from(iqaSample).where(and(eq(iqaSample.id, sampleId), eq(iqaSample.organisationId, organisationId))));
 }
 
 /** Why this IQA may not sample this decision, or null when they may. */
-export function ownWorkRefusal(db: Db, iqaId: string, sample: Pick<IqaSample, 'assessorId' | 'decisionKind' | 'decisionId'>): string | null {
+export async function ownWorkRefusal(db: Db, iqaId: string, sample: Pick<IqaSample, 'assessorId' | 'decisionKind' | 'decisionId'>): Promise<string | null> {
 	if (sample.assessorId === iqaId) return 'You signed this decision: an IQA never samples their own decisions. Another IQA must sample it.';
-	if (countersignerOf(db, sample) === iqaId) return 'You countersigned this decision: an IQA never samples a decision they countersigned. Another IQA must sample it.';
+	if (await countersignerOf(db, sample) === iqaId) return 'You countersigned this decision: an IQA never samples a decision they countersigned. Another IQA must sample it.';
 	return null;
 }
 
 /** The sample, when this user may act on it as its IQA; a typed refusal otherwise. */
-function sampleToJudge(db: Db, by: Quality, sampleId: string): IqaResult<IqaSample> {
-	const sample = sampleOf(db, by.organisationId, sampleId);
+async function sampleToJudge(db: Db, by: Quality, sampleId: string): Promise<IqaResult<IqaSample>> {
+	const sample = await sampleOf(db, by.organisationId, sampleId);
 	if (!sample) return SAMPLE_NOT_FOUND;
 	if (!by.roles.includes('iqa')) return refused('sample.not-iqa', 'Only an internal quality assurer may sample decisions.');
-	const own = ownWorkRefusal(db, by.id, sample);
+	const own = await ownWorkRefusal(db, by.id, sample);
 	if (own) return refused('sample.own-work', own);
 	return { ok: true, value: sample };
 }
 
 /** Starts sampling: takes the snapshot of what the assessor saw and decided, and its hash. */
-export function startSampling(db: Db, by: Quality, sampleId: string, now = new Date()): IqaResult<IqaSampleSnapshot> {
-	const found = sampleToJudge(db, by, sampleId);
+export async function startSampling(db: Db, by: Quality, sampleId: string, now = new Date()): Promise<IqaResult<IqaSampleSnapshot>> {
+	const found = await sampleToJudge(db, by, sampleId);
 	if (!found.ok) return found;
-	return writeTransaction(db, (): IqaResult<IqaSampleSnapshot> => {
-		if (db.select({ id: iqaSampleSnapshot.sampleId }).from(iqaSampleSnapshot).where(eq(iqaSampleSnapshot.sampleId, sampleId)).get()) {
+	return await writeTransaction(db, async (): Promise<IqaResult<IqaSampleSnapshot>> => {
+		if (await dbGet(db.select({ id: iqaSampleSnapshot.sampleId }).from(iqaSampleSnapshot).where(eq(iqaSampleSnapshot.sampleId, sampleId)))) {
 			return refused('sample.already-started', 'Sampling has already started: the snapshot taken then is what you judge.');
 		}
-		const taken = takeSnapshot(db, found.value);
+		const taken = await takeSnapshot(db, found.value);
 		if (!taken.ok) return taken;
 		let snapshotHash: string;
 		try {
@@ -114,25 +115,24 @@ export function startSampling(db: Db, by: Quality, sampleId: string, now = new D
 			return refused('sample.snapshot-unavailable', `The decision holds a value that cannot be hashed exactly (${e.message}): nothing was recorded. Tell your administrator.`);
 		}
 		const row: IqaSampleSnapshot = { sampleId, snapshot: taken.value, snapshotHash, hashEncoding: CANONICAL_ENCODING, takenBy: by.id, takenAt: now.toISOString() };
-		db.insert(iqaSampleSnapshot).values(row).run();
+		await dbRun(db.insert(iqaSampleSnapshot).values(row));
 		return { ok: true, value: row };
 	});
 }
 
-function snapshotOf(db: Db, sampleId: string): IqaSampleSnapshot | undefined {
-	return db.select().from(iqaSampleSnapshot).where(eq(iqaSampleSnapshot.sampleId, sampleId)).get();
+async function snapshotOf(db: Db, sampleId: string): Promise<IqaSampleSnapshot | undefined> {
+	return await dbGet(db.select().from(iqaSampleSnapshot).where(eq(iqaSampleSnapshot.sampleId, sampleId)));
 }
 
 /** Saves the IQA's unsigned work on the next round, as typed (no checks: a draft may be half done). */
-export function saveRoundDraft(db: Db, by: Quality, sampleId: string, values: RoundValues, now = new Date()): IqaResult<null> {
-	const found = sampleToJudge(db, by, sampleId);
+export async function saveRoundDraft(db: Db, by: Quality, sampleId: string, values: RoundValues, now = new Date()): Promise<IqaResult<null>> {
+	const found = await sampleToJudge(db, by, sampleId);
 	if (!found.ok) return found;
-	if (!snapshotOf(db, sampleId)) return refused('sample.not-started', 'Start sampling first: the snapshot is what you judge.');
+	if (!await snapshotOf(db, sampleId)) return refused('sample.not-started', 'Start sampling first: the snapshot is what you judge.');
 	const content = { ...values, signedName: '' };
-	db.insert(iqaSampleDraft)
+	await dbRun(db.insert(iqaSampleDraft)
 		.values({ sampleId, iqaId: by.id, content, updatedAt: now.toISOString() })
-		.onConflictDoUpdate({ target: iqaSampleDraft.sampleId, set: { iqaId: by.id, content, updatedAt: now.toISOString() } })
-		.run();
+		.onConflictDoUpdate({ target: iqaSampleDraft.sampleId, set: { iqaId: by.id, content, updatedAt: now.toISOString() } }));
 	return { ok: true, value: null };
 }
 
@@ -186,17 +186,17 @@ export interface SignedRound {
  * locks the sampled decision. Refused (nothing recorded) for the IQA's own or countersigned work,
  * before sampling starts, and for an incomplete form (the errors name its fields).
  */
-export function signRound(db: Db, by: Quality, sampleId: string, values: RoundValues, now = new Date()): IqaResult<SignedRound> {
-	const found = sampleToJudge(db, by, sampleId);
+export async function signRound(db: Db, by: Quality, sampleId: string, values: RoundValues, now = new Date()): Promise<IqaResult<SignedRound>> {
+	const found = await sampleToJudge(db, by, sampleId);
 	if (!found.ok) return found;
 	const sample = found.value;
-	const snapshot = snapshotOf(db, sampleId);
+	const snapshot = await snapshotOf(db, sampleId);
 	if (!snapshot) return refused('sample.not-started', 'Start sampling first: the snapshot is what you judge.');
 	const codes = (snapshot.snapshot as SampleSnapshot).criteria.map((c) => c.code);
 	const { errors, vacs, criteria } = roundErrors(values, codes, ukToday(now), by.displayName);
 	if (Object.keys(errors).length > 0) return refused('round.invalid', 'The round was not signed: correct what is marked. Nothing you typed is lost.', errors);
-	return writeTransaction(db, (): IqaResult<SignedRound> => {
-		const previous = db.select().from(iqaSampleRound).where(eq(iqaSampleRound.sampleId, sampleId)).orderBy(desc(iqaSampleRound.round)).limit(1).get();
+	return await writeTransaction(db, async (): Promise<IqaResult<SignedRound>> => {
+		const previous = await dbGet(db.select().from(iqaSampleRound).where(eq(iqaSampleRound.sampleId, sampleId)).orderBy(desc(iqaSampleRound.round)).limit(1));
 		const unsigned: Omit<IqaSampleRound, 'signatureHash'> = {
 			id: crypto.randomUUID(),
 			sampleId,
@@ -211,22 +211,22 @@ export function signRound(db: Db, by: Quality, sampleId: string, values: RoundVa
 			hashEncoding: CANONICAL_ENCODING
 		};
 		const round: IqaSampleRound = { ...unsigned, signatureHash: roundSignatureHashOf(unsigned) };
-		db.insert(iqaSampleRound).values(round).run();
+		await dbRun(db.insert(iqaSampleRound).values(round));
 		const actions: IqaAction[] = criteria
 			.filter((c) => c.verdict === 'action')
 			.map((c) => ({ id: crypto.randomUUID(), sampleId, roundId: round.id, assessorId: sample.assessorId, criterion: c.code, action: c.action, targetDate: c.targetDate, createdAt: now.toISOString() }));
 		for (const action of actions) {
-			db.insert(iqaAction).values(action).run();
-			iqaActionSet(db, action, now);
+			await dbRun(db.insert(iqaAction).values(action));
+			await iqaActionSet(db, action, now);
 		}
-		db.delete(iqaSampleDraft).where(eq(iqaSampleDraft.sampleId, sampleId)).run();
-		recordActorEvent(db, by, { type: 'iqa-sample.signed', userId: sample.assessorId, detail: { sampleId, roundId: round.id, round: round.round, actions: actions.length } }, now);
-		const earlier = db.select({ id: iqaAction.id }).from(iqaAction).where(eq(iqaAction.sampleId, sampleId)).all().map((a) => a.id);
-		const stillOpen = [...actionHistories(db, earlier).values()].some((history) => stateAfter(history) !== 'closed');
+		await dbRun(db.delete(iqaSampleDraft).where(eq(iqaSampleDraft.sampleId, sampleId)));
+		await recordActorEvent(db, by, { type: 'iqa-sample.signed', userId: sample.assessorId, detail: { sampleId, roundId: round.id, round: round.round, actions: actions.length } }, now);
+		const earlier = (await dbAll(db.select({ id: iqaAction.id }).from(iqaAction).where(eq(iqaAction.sampleId, sampleId)))).map((a) => a.id);
+		const stillOpen = [...(await actionHistories(db, earlier)).values()].some((history) => stateAfter(history) !== 'closed');
 		let locked = false;
-		if (!stillOpen && criteria.every((c) => c.verdict === 'agree') && !isWorkLocked(db, sample.decisionKind, sample.decisionId)) {
-			appendLockEvent(db, { organisationId: sample.organisationId, decisionKind: sample.decisionKind, decisionId: sample.decisionId, sampleId, roundId: round.id, kind: 'locked', reason: '', byId: by.id, at: now.toISOString() });
-			recordActorEvent(db, by, { type: 'work.locked', userId: sample.assessorId, detail: { decisionKind: sample.decisionKind, decisionId: sample.decisionId, sampleId, roundId: round.id } }, now);
+		if (!stillOpen && criteria.every((c) => c.verdict === 'agree') && !await isWorkLocked(db, sample.decisionKind, sample.decisionId)) {
+			await appendLockEvent(db, { organisationId: sample.organisationId, decisionKind: sample.decisionKind, decisionId: sample.decisionId, sampleId, roundId: round.id, kind: 'locked', reason: '', byId: by.id, at: now.toISOString() });
+			await recordActorEvent(db, by, { type: 'work.locked', userId: sample.assessorId, detail: { decisionKind: sample.decisionKind, decisionId: sample.decisionId, sampleId, roundId: round.id } }, now);
 			locked = true;
 		}
 		return { ok: true, value: { round, actions, locked } };
@@ -256,17 +256,17 @@ function statusOf(started: boolean, rounds: readonly Pick<IqaSampleRound, 'crite
 }
 
 /** The centre's samples as an IQA sees them, newest first, optionally only those of one status. */
-export function samplesForIqa(db: Db, by: Pick<Quality, 'id' | 'organisationId'>, status?: SampleStatus): SampleSummary[] {
-	const samples = db.select().from(iqaSample).where(eq(iqaSample.organisationId, by.organisationId)).orderBy(desc(iqaSample.pickedAt)).all();
+export async function samplesForIqa(db: Db, by: Pick<Quality, 'id' | 'organisationId'>, status?: SampleStatus): Promise<SampleSummary[]> {
+	const samples = await dbAll(db.select().from(iqaSample).where(eq(iqaSample.organisationId, by.organisationId)).orderBy(desc(iqaSample.pickedAt)));
 	if (samples.length === 0) return [];
 	const ids = samples.map((s) => s.id);
-	const names = new Map(db.select({ id: user.id, name: user.displayName }).from(user).all().map((u) => [u.id, u.name]));
-	const started = new Set(db.select({ id: iqaSampleSnapshot.sampleId }).from(iqaSampleSnapshot).where(inArray(iqaSampleSnapshot.sampleId, ids)).all().map((s) => s.id));
+	const names = new Map((await dbAll(db.select({ id: user.id, name: user.displayName }).from(user))).map((u) => [u.id, u.name]));
+	const started = new Set((await dbAll(db.select({ id: iqaSampleSnapshot.sampleId }).from(iqaSampleSnapshot).where(inArray(iqaSampleSnapshot.sampleId, ids)))).map((s) => s.id));
 	const rounds = new Map<string, IqaSampleRound[]>();
-	for (const r of db.select().from(iqaSampleRound).where(inArray(iqaSampleRound.sampleId, ids)).orderBy(iqaSampleRound.round).all()) rounds.set(r.sampleId, [...(rounds.get(r.sampleId) ?? []), r]);
-	const actions = db.select().from(iqaAction).where(inArray(iqaAction.sampleId, ids)).all();
-	const histories = actionHistories(db, actions.map((a) => a.id));
-	const summaries = samples.map((s): SampleSummary => {
+	for (const r of await dbAll(db.select().from(iqaSampleRound).where(inArray(iqaSampleRound.sampleId, ids)).orderBy(iqaSampleRound.round))) rounds.set(r.sampleId, [...(rounds.get(r.sampleId) ?? []), r]);
+	const actions = await dbAll(db.select().from(iqaAction).where(inArray(iqaAction.sampleId, ids)));
+	const histories = await actionHistories(db, actions.map((a) => a.id));
+	const summaries = await mapInOrder(samples, async (s): Promise<SampleSummary> => {
 		const states = actions.filter((a) => a.sampleId === s.id).map((a) => stateAfter(histories.get(a.id) ?? []));
 		return {
 			id: s.id,
@@ -278,8 +278,8 @@ export function samplesForIqa(db: Db, by: Pick<Quality, 'id' | 'organisationId'>
 			pickedAt: s.pickedAt,
 			learnerName: names.get(s.learnerId) ?? '',
 			assessorName: names.get(s.assessorId) ?? '',
-			status: statusOf(started.has(s.id), rounds.get(s.id) ?? [], states, isWorkLocked(db, s.decisionKind, s.decisionId)),
-			refusal: ownWorkRefusal(db, by.id, s)
+			status: statusOf(started.has(s.id), rounds.get(s.id) ?? [], states, await isWorkLocked(db, s.decisionKind, s.decisionId)),
+			refusal: await ownWorkRefusal(db, by.id, s)
 		};
 	});
 	return status ? summaries.filter((s) => s.status === status) : summaries;
@@ -309,9 +309,9 @@ export interface SampleView {
 }
 
 /** Actions of some samples, with their criterion's title, where they stand and their history. */
-export function actionViews(db: Db, actions: readonly IqaAction[]): ActionView[] {
-	const histories = actionHistories(db, actions.map((a) => a.id));
-	const names = new Map(db.select({ id: user.id, name: user.displayName }).from(user).all().map((u) => [u.id, u.name]));
+export async function actionViews(db: Db, actions: readonly IqaAction[]): Promise<ActionView[]> {
+	const histories = await actionHistories(db, actions.map((a) => a.id));
+	const names = new Map((await dbAll(db.select({ id: user.id, name: user.displayName }).from(user))).map((u) => [u.id, u.name]));
 	return actions.map((a) => {
 		const history = histories.get(a.id) ?? [];
 		return { ...a, criterionTitle: criterionByCode(a.criterion)?.title ?? a.criterion, state: stateAfter(history), history: history.map((e) => ({ ...e, byName: names.get(e.byId) ?? '' })) };
@@ -319,26 +319,26 @@ export function actionViews(db: Db, actions: readonly IqaAction[]): ActionView[]
 }
 
 /** Everything the IQA's sample page shows; undefined when the sample is not this centre's. */
-export function sampleView(db: Db, by: Pick<Quality, 'id' | 'organisationId'>, sampleId: string): SampleView | undefined {
-	const sample = sampleOf(db, by.organisationId, sampleId);
+export async function sampleView(db: Db, by: Pick<Quality, 'id' | 'organisationId'>, sampleId: string): Promise<SampleView | undefined> {
+	const sample = await sampleOf(db, by.organisationId, sampleId);
 	if (!sample) return undefined;
-	const names = new Map(db.select({ id: user.id, name: user.displayName }).from(user).where(inArray(user.id, [sample.learnerId, sample.assessorId])).all().map((u) => [u.id, u.name]));
-	const snapshot = snapshotOf(db, sampleId);
-	const rounds = db.select().from(iqaSampleRound).where(eq(iqaSampleRound.sampleId, sampleId)).orderBy(iqaSampleRound.round).all();
-	const actions = actionViews(db, db.select().from(iqaAction).where(eq(iqaAction.sampleId, sampleId)).orderBy(iqaAction.createdAt).all());
-	const draftRow = db.select().from(iqaSampleDraft).where(eq(iqaSampleDraft.sampleId, sampleId)).get();
-	const locked = isWorkLocked(db, sample.decisionKind, sample.decisionId);
+	const names = new Map((await dbAll(db.select({ id: user.id, name: user.displayName }).from(user).where(inArray(user.id, [sample.learnerId, sample.assessorId])))).map((u) => [u.id, u.name]));
+	const snapshot = await snapshotOf(db, sampleId);
+	const rounds = await dbAll(db.select().from(iqaSampleRound).where(eq(iqaSampleRound.sampleId, sampleId)).orderBy(iqaSampleRound.round));
+	const actions = await actionViews(db, await dbAll(db.select().from(iqaAction).where(eq(iqaAction.sampleId, sampleId)).orderBy(iqaAction.createdAt)));
+	const draftRow = await dbGet(db.select().from(iqaSampleDraft).where(eq(iqaSampleDraft.sampleId, sampleId)));
+	const locked = await isWorkLocked(db, sample.decisionKind, sample.decisionId);
 	const snap = snapshot ? (snapshot.snapshot as SampleSnapshot) : null;
 	return {
 		sample: { ...sample, learnerName: names.get(sample.learnerId) ?? '', assessorName: names.get(sample.assessorId) ?? '' },
 		status: statusOf(snapshot !== undefined, rounds, actions.map((a) => a.state), locked),
-		refusal: ownWorkRefusal(db, by.id, sample),
+		refusal: await ownWorkRefusal(db, by.id, sample),
 		snapshot: snapshot && snap ? { ...snapshot, snapshot: snap } : null,
 		criteria: (snap?.criteria ?? []).map((c) => ({ code: c.code, title: criterionByCode(c.code)?.title ?? c.code })),
 		rounds: rounds.map((r) => ({ ...r, verified: verifyRound(r, snapshot?.snapshotHash ?? null) })),
 		draft: (draftRow?.content as RoundValues | undefined) ?? null,
 		actions,
 		locked,
-		lockHistory: lockHistory(db, sample.decisionKind, sample.decisionId)
+		lockHistory: await lockHistory(db, sample.decisionKind, sample.decisionId)
 	};
 }

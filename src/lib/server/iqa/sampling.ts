@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { CRITERIA, UNIT, criterionByCode } from '$lib/criteria';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { user, userRole } from '$lib/server/db/schema';
 import { RISK_RATINGS, type RiskRating } from '$lib/server/db/assessment';
@@ -104,38 +104,38 @@ export interface PlanEditor {
 }
 
 /** Makes a plan for one of the centre's cohorts. */
-export function createPlan(db: Db, by: PlanEditor, cohortId: string, input: PlanSettingsInput, now = new Date()): PlanResult<SamplingPlan> {
+export async function createPlan(db: Db, by: PlanEditor, cohortId: string, input: PlanSettingsInput, now = new Date()): Promise<PlanResult<SamplingPlan>> {
 	const fields: Record<string, string> = {};
-	const found = typeof cohortId === 'string' && cohortId !== '' ? db.select().from(cohort).where(and(eq(cohort.id, cohortId), eq(cohort.organisationId, by.organisationId))).get() : undefined;
+	const found = typeof cohortId === 'string' && cohortId !== '' ? await dbGet(db.select().from(cohort).where(and(eq(cohort.id, cohortId), eq(cohort.organisationId, by.organisationId)))) : undefined;
 	if (!found) fields.cohortId = 'Choose one of the centre’s cohorts.';
 	const settings = validSettings(input);
 	if (!settings.ok || !found) return { ok: false, error: { code: 'plan.invalid', message: 'No plan was made: correct what is marked.', fields: { ...fields, ...(settings.ok ? {} : settings.error.fields) } } };
 	const at = now.toISOString();
 	const row: SamplingPlan = { id: crypto.randomUUID(), organisationId: by.organisationId, cohortId: found.id, ...settings.value, createdBy: by.id, createdAt: at, updatedBy: by.id, updatedAt: at };
-	db.insert(samplingPlan).values(row).run();
+	await dbRun(db.insert(samplingPlan).values(row));
 	return { ok: true, value: row };
 }
 
 /** Changes a plan's settings; who changed it and when is kept on the plan. */
-export function updatePlan(db: Db, by: PlanEditor, planId: string, input: PlanSettingsInput, now = new Date()): PlanResult<SamplingPlan> {
-	const plan = findPlan(db, by.organisationId, planId);
+export async function updatePlan(db: Db, by: PlanEditor, planId: string, input: PlanSettingsInput, now = new Date()): Promise<PlanResult<SamplingPlan>> {
+	const plan = await findPlan(db, by.organisationId, planId);
 	if (!plan) return NOT_FOUND;
 	const settings = validSettings(input);
 	if (!settings.ok) return settings;
 	const changed = { ...settings.value, updatedBy: by.id, updatedAt: now.toISOString() };
-	db.update(samplingPlan).set(changed).where(eq(samplingPlan.id, plan.id)).run();
+	await dbRun(db.update(samplingPlan).set(changed).where(eq(samplingPlan.id, plan.id)));
 	return { ok: true, value: { ...plan, ...changed } };
 }
 
 /** The plan if it is this centre's; undefined otherwise (the caller answers 404). */
-export function findPlan(db: Db, organisationId: string, planId: string): SamplingPlan | undefined {
+export async function findPlan(db: Db, organisationId: string, planId: string): Promise<SamplingPlan | undefined> {
 	if (typeof planId !== 'string' || planId.length > 100) return undefined;
-	return db.select().from(samplingPlan).where(and(eq(samplingPlan.id, planId), eq(samplingPlan.organisationId, organisationId))).get();
+	return await dbGet(db.select().from(samplingPlan).where(and(eq(samplingPlan.id, planId), eq(samplingPlan.organisationId, organisationId))));
 }
 
 /** A cohort's plans, oldest first. */
-export function plansForCohort(db: Db, cohortId: string): SamplingPlan[] {
-	return db.select().from(samplingPlan).where(eq(samplingPlan.cohortId, cohortId)).orderBy(asc(samplingPlan.createdAt)).all();
+export async function plansForCohort(db: Db, cohortId: string): Promise<SamplingPlan[]> {
+	return await dbAll(db.select().from(samplingPlan).where(eq(samplingPlan.cohortId, cohortId)).orderBy(asc(samplingPlan.createdAt)));
 }
 
 export interface PlanSummary {
@@ -148,15 +148,14 @@ export interface PlanSummary {
 }
 
 /** The centre's plans with their cohort's name, by cohort. */
-export function centrePlans(db: Db, organisationId: string): PlanSummary[] {
-	return db
+export async function centrePlans(db: Db, organisationId: string): Promise<PlanSummary[]> {
+	return await dbAll(db
 		.select({ id: samplingPlan.id, cohortId: samplingPlan.cohortId, cohortName: cohort.name, qualificationTitle: samplingPlan.qualificationTitle, updatedAt: samplingPlan.updatedAt, updatedByName: user.displayName })
 		.from(samplingPlan)
 		.innerJoin(cohort, eq(cohort.id, samplingPlan.cohortId))
 		.innerJoin(user, eq(user.id, samplingPlan.updatedBy))
 		.where(eq(samplingPlan.organisationId, organisationId))
-		.orderBy(asc(cohort.name), asc(samplingPlan.createdAt))
-		.all();
+		.orderBy(asc(cohort.name), asc(samplingPlan.createdAt)));
 }
 
 /** The stages a plan requires, in order. */
@@ -169,9 +168,9 @@ export function requiredStages(plan: Pick<SamplingPlan, 'interimRequired' | 'sum
  * in training), summative once they have completed; none once withdrawn (their work stays in the
  * samples already picked, but no rule picks more of it).
  */
-function stagesOfLearners(db: Db, learnerIds: readonly string[]): Map<string, SampleStage | null> {
+async function stagesOfLearners(db: Db, learnerIds: readonly string[]): Promise<Map<string, SampleStage | null>> {
 	const standing = new Map(
-		learnerIds.length === 0 ? [] : db.select({ learnerId: learnerStanding.learnerId, status: learnerStanding.status }).from(learnerStanding).where(inArray(learnerStanding.learnerId, [...learnerIds])).all().map((r) => [r.learnerId, r.status])
+		learnerIds.length === 0 ? [] : (await dbAll(db.select({ learnerId: learnerStanding.learnerId, status: learnerStanding.status }).from(learnerStanding).where(inArray(learnerStanding.learnerId, [...learnerIds])))).map((r) => [r.learnerId, r.status])
 	);
 	return new Map(learnerIds.map((id) => {
 		const status = standing.get(id) ?? 'in-training';
@@ -179,14 +178,13 @@ function stagesOfLearners(db: Db, learnerIds: readonly string[]): Map<string, Sa
 	}));
 }
 
-function cohortMembers(db: Db, cohortId: string, role: 'learner' | 'assessor'): { id: string; name: string }[] {
-	return db
+async function cohortMembers(db: Db, cohortId: string, role: 'learner' | 'assessor'): Promise<{ id: string; name: string }[]> {
+	return await dbAll(db
 		.select({ id: user.id, name: user.displayName })
 		.from(cohortMember)
 		.innerJoin(user, eq(user.id, cohortMember.userId))
 		.where(and(eq(cohortMember.cohortId, cohortId), eq(cohortMember.role, role)))
-		.orderBy(asc(user.displayName))
-		.all();
+		.orderBy(asc(user.displayName)));
 }
 
 const keyOf = (kind: SampleDecisionKind, decisionId: string, stage: SampleStage) => `${kind}:${decisionId}:${stage}`;
@@ -222,21 +220,21 @@ export function rulePicksOf<T>(population: readonly T[], isSampled: (d: T) => bo
 }
 
 /** Everything the rules and the coverage need about a plan's cohort, read once. */
-function planState(db: Db, plan: SamplingPlan) {
-	const learners = cohortMembers(db, plan.cohortId, 'learner');
-	const decisions = countedDecisions(
+async function planState(db: Db, plan: SamplingPlan) {
+	const learners = await cohortMembers(db, plan.cohortId, 'learner');
+	const decisions = await countedDecisions(
 		db,
 		learners.map((l) => l.id)
 	);
-	const stages = stagesOfLearners(
+	const stages = await stagesOfLearners(
 		db,
 		learners.map((l) => l.id)
 	);
 	const ids = decisions.map((d) => d.decisionId);
-	const samples = ids.length === 0 ? [] : db.select().from(iqaSample).where(inArray(iqaSample.decisionId, ids)).all();
+	const samples = ids.length === 0 ? [] : await dbAll(db.select().from(iqaSample).where(inArray(iqaSample.decisionId, ids)));
 	const sampled = new Map(samples.map((s) => [keyOf(s.decisionKind, s.decisionId, s.stage), s]));
-	const assessorIds = [...new Set([...cohortMembers(db, plan.cohortId, 'assessor').map((a) => a.id), ...decisions.map((d) => d.assessorId)])];
-	const qualifications = qualificationsOf(db, assessorIds);
+	const assessorIds = [...new Set([...(await cohortMembers(db, plan.cohortId, 'assessor')).map((a) => a.id), ...decisions.map((d) => d.assessorId)])];
+	const qualifications = await qualificationsOf(db, assessorIds);
 	return { learners, decisions, stages, sampled, assessorIds, qualifications };
 }
 
@@ -262,12 +260,12 @@ function bandOf(q: { status: string; risk: RiskRating }, rates: SampleRates): Ri
  * own decisions this run leaves alone (an IQA never picks their own work); the scheduled job runs
  * without one. The centre's IQAs are told once per run that picked anything.
  */
-export function pickRuleSamples(db: Db, planId: string, at = new Date(), by?: string): RulePicks {
-	return writeTransaction(db, (): RulePicks => {
-		const plan = db.select().from(samplingPlan).where(eq(samplingPlan.id, planId)).get();
+export async function pickRuleSamples(db: Db, planId: string, at = new Date(), by?: string): Promise<RulePicks> {
+	return await writeTransaction(db, async (): Promise<RulePicks> => {
+		const plan = await dbGet(db.select().from(samplingPlan).where(eq(samplingPlan.id, planId)));
 		if (!plan) return { picked: [], leftAsOwn: 0 };
-		const state = planState(db, plan);
-		const names = new Map(db.select({ id: user.id, name: user.displayName }).from(user).where(inArray(user.id, state.assessorIds.length ? state.assessorIds : [''])).all().map((u) => [u.id, u.name]));
+		const state = await planState(db, plan);
+		const names = new Map((await dbAll(db.select({ id: user.id, name: user.displayName }).from(user).where(inArray(user.id, state.assessorIds.length ? state.assessorIds : [''])))).map((u) => [u.id, u.name]));
 		const picked: IqaSample[] = [];
 		let leftAsOwn = 0;
 		for (const stage of requiredStages(plan)) {
@@ -302,7 +300,7 @@ export function pickRuleSamples(db: Db, planId: string, at = new Date(), by?: st
 						pickedBy: null,
 						pickedAt: at.toISOString()
 					};
-					if (db.insert(iqaSample).values(row).onConflictDoNothing().run().changes > 0) {
+					if ((await dbRun(db.insert(iqaSample).values(row).onConflictDoNothing())).changes > 0) {
 						picked.push(row);
 						state.sampled.set(keyOf(d.kind, d.decisionId, stage), row);
 					}
@@ -311,27 +309,28 @@ export function pickRuleSamples(db: Db, planId: string, at = new Date(), by?: st
 		}
 		if (picked.length > 0) {
 			const count = picked.length === 1 ? 'One decision is' : `${picked.length} decisions are`;
-			notify(db, centreIqas(db, plan.organisationId), { kind: 'work-ready-for-iqa', subject: `${plan.id}:${picked[0]!.id}`, title: `${count} ready for IQA: ${plan.qualificationTitle}`, link: `/iqa/plans/${plan.id}` }, at);
+			await notify(db, await centreIqas(db, plan.organisationId), { kind: 'work-ready-for-iqa', subject: `${plan.id}:${picked[0]!.id}`, title: `${count} ready for IQA: ${plan.qualificationTitle}`, link: `/iqa/plans/${plan.id}` }, at);
 		}
 		return { picked, leftAsOwn };
 	});
 }
 
 /** The centre's active internal quality assurers. */
-function centreIqas(db: Db, organisationId: string): string[] {
-	return db
+async function centreIqas(db: Db, organisationId: string): Promise<string[]> {
+	return (await dbAll(db
 		.select({ id: user.id })
 		.from(user)
 		.innerJoin(userRole, and(eq(userRole.userId, user.id), eq(userRole.role, 'iqa')))
-		.where(and(eq(user.organisationId, organisationId), eq(user.active, true)))
-		.all()
+		.where(and(eq(user.organisationId, organisationId), eq(user.active, true)))))
 		.map((u) => u.id);
 }
 
 /** The scheduled job's part: every plan of a cohort still running picks by its rules. Returns how many samples were new. */
-export function pickSamplesForAllPlans(db: Db, at = new Date()): number {
-	const plans = db.select({ id: samplingPlan.id }).from(samplingPlan).innerJoin(cohort, eq(cohort.id, samplingPlan.cohortId)).where(isNull(cohort.archivedAt)).all();
-	return plans.reduce((n, p) => n + pickRuleSamples(db, p.id, at).picked.length, 0);
+export async function pickSamplesForAllPlans(db: Db, at = new Date()): Promise<number> {
+	const plans = await dbAll(db.select({ id: samplingPlan.id }).from(samplingPlan).innerJoin(cohort, eq(cohort.id, samplingPlan.cohortId)).where(isNull(cohort.archivedAt)));
+	let picked = 0;
+	for (const p of plans) picked += (await pickRuleSamples(db, p.id, at)).picked.length;
+	return picked;
 }
 
 export interface ManualPick {
@@ -346,11 +345,11 @@ export interface ManualPick {
  * a decision that does not count or is not of the plan's cohort, at summative stage before the
  * learner completes, and when it is already sampled at that stage.
  */
-export function pickManualSample(db: Db, by: PlanEditor, planId: string, values: ManualPick, now = new Date()): PlanResult<IqaSample> {
-	const plan = findPlan(db, by.organisationId, planId);
+export async function pickManualSample(db: Db, by: PlanEditor, planId: string, values: ManualPick, now = new Date()): Promise<PlanResult<IqaSample>> {
+	const plan = await findPlan(db, by.organisationId, planId);
 	if (!plan) return NOT_FOUND;
 	const fields: Record<string, string> = {};
-	const state = planState(db, plan);
+	const state = await planState(db, plan);
 	const decision = state.decisions.find((d) => `${d.kind}:${d.decisionId}` === values.decision);
 	if (!decision) fields.decision = 'Choose a signed decision of this cohort’s learners from the list.';
 	const stage = (SAMPLE_STAGES as readonly string[]).includes(values.stage) ? (values.stage as SampleStage) : null;
@@ -378,7 +377,7 @@ export function pickManualSample(db: Db, by: PlanEditor, planId: string, values:
 		pickedBy: by.id,
 		pickedAt: now.toISOString()
 	};
-	const inserted = db.insert(iqaSample).values(row).onConflictDoNothing().run();
+	const inserted = await dbRun(db.insert(iqaSample).values(row).onConflictDoNothing());
 	if (inserted.changes === 0) return { ok: false, error: { code: 'plan.invalid', message: 'Nothing was picked: correct what is marked.', fields: { decision: `This decision is already in the ${stage} sample.` } } };
 	return { ok: true, value: row };
 }
@@ -391,9 +390,9 @@ export interface DecisionOption {
 }
 
 /** The cohort's counted decisions not yet sampled at the learner's current stage, for the manual pick form. */
-export function decisionsToPick(db: Db, plan: SamplingPlan, iqaId: string): DecisionOption[] {
-	const state = planState(db, plan);
-	const names = new Map(db.select({ id: user.id, name: user.displayName }).from(user).where(eq(user.organisationId, plan.organisationId)).all().map((u) => [u.id, u.name]));
+export async function decisionsToPick(db: Db, plan: SamplingPlan, iqaId: string): Promise<DecisionOption[]> {
+	const state = await planState(db, plan);
+	const names = new Map((await dbAll(db.select({ id: user.id, name: user.displayName }).from(user).where(eq(user.organisationId, plan.organisationId)))).map((u) => [u.id, u.name]));
 	return state.decisions
 		.filter((d) => {
 			const stage = state.stages.get(d.learnerId) ?? 'interim';
@@ -420,10 +419,10 @@ export interface PlanSampleRow {
 }
 
 /** The samples picked under a plan, newest first. */
-export function planSamples(db: Db, planId: string): PlanSampleRow[] {
-	const rows = db.select().from(iqaSample).where(eq(iqaSample.planId, planId)).all();
+export async function planSamples(db: Db, planId: string): Promise<PlanSampleRow[]> {
+	const rows = await dbAll(db.select().from(iqaSample).where(eq(iqaSample.planId, planId)));
 	const ids = [...new Set(rows.flatMap((r) => [r.learnerId, r.assessorId, ...(r.pickedBy ? [r.pickedBy] : [])]))];
-	const names = new Map(ids.length === 0 ? [] : db.select({ id: user.id, name: user.displayName }).from(user).where(inArray(user.id, ids)).all().map((u) => [u.id, u.name]));
+	const names = new Map(ids.length === 0 ? [] : (await dbAll(db.select({ id: user.id, name: user.displayName }).from(user).where(inArray(user.id, ids)))).map((u) => [u.id, u.name]));
 	return rows
 		.map((r) => ({
 			id: r.id,
@@ -504,13 +503,13 @@ const percent = (part: number, whole: number) => (whole === 0 ? 100 : Math.floor
  * Undefined for a plan that does not exist. Reads only. `nameLearners: false` (the EQA's view) leaves
  * the names of the cohort's learners not yet sampled out of the CAMERA summary: they are counted only.
  */
-export function planCoverage(db: Db, planId: string, { nameLearners = true }: { nameLearners?: boolean } = {}): PlanCoverage | undefined {
-	const plan = typeof planId === 'string' ? db.select().from(samplingPlan).where(eq(samplingPlan.id, planId)).get() : undefined;
+export async function planCoverage(db: Db, planId: string, { nameLearners = true }: { nameLearners?: boolean } = {}): Promise<PlanCoverage | undefined> {
+	const plan = typeof planId === 'string' ? await dbGet(db.select().from(samplingPlan).where(eq(samplingPlan.id, planId))) : undefined;
 	if (!plan) return undefined;
-	const state = planState(db, plan);
+	const state = await planState(db, plan);
 	const stages = requiredStages(plan);
 	const names = new Map(
-		state.assessorIds.length === 0 ? [] : db.select({ id: user.id, name: user.displayName }).from(user).where(inArray(user.id, state.assessorIds)).all().map((u) => [u.id, u.name])
+		state.assessorIds.length === 0 ? [] : (await dbAll(db.select({ id: user.id, name: user.displayName }).from(user).where(inArray(user.id, state.assessorIds)))).map((u) => [u.id, u.name])
 	);
 	const gaps: string[] = [];
 
@@ -576,8 +575,8 @@ export function planCoverage(db: Db, planId: string, { nameLearners = true }: { 
 	const sampledLearners = new Set(samples.map(({ decision }) => decision.learnerId));
 	const unsampled = state.learners.filter((l) => !sampledLearners.has(l.id));
 	const assessorsMet = assessors.filter((a) => a.stages.every((s) => s.met)).length;
-	const allPlanSamples = db.select({ pick: iqaSample.pick, kind: iqaSample.decisionKind }).from(iqaSample).where(eq(iqaSample.planId, plan.id)).all();
-	const meetings = db.select({ id: standardisationMeeting.id }).from(standardisationMeeting).where(eq(standardisationMeeting.planId, plan.id)).all().length;
+	const allPlanSamples = await dbAll(db.select({ pick: iqaSample.pick, kind: iqaSample.decisionKind }).from(iqaSample).where(eq(iqaSample.planId, plan.id)));
+	const meetings = (await dbAll(db.select({ id: standardisationMeeting.id }).from(standardisationMeeting).where(eq(standardisationMeeting.planId, plan.id)))).length;
 	const simulator = samples.filter(({ decision }) => decision.kind === 'simulation').length;
 	const camera: CameraHeading[] = [
 		{

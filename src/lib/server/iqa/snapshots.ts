@@ -3,6 +3,7 @@
  * and hashed (SHA-256 of RFC 8785 canonical JSON), so later changes elsewhere never change what was
  * sampled and the IQA's signature binds to exactly this.
  */
+import { dbGet } from '$lib/core/database';
 import { eq } from 'drizzle-orm';
 import { canonicalHash } from '$lib/core';
 import type { Db } from '$lib/core/database';
@@ -104,26 +105,26 @@ function snapshotOf(kind: SampleDecisionKind, d: SignedDecision, c: GivenCounter
 
 const GONE = 'The sampled decision is no longer on record: nothing can be sampled.';
 
-function simulationSnapshot(db: Db, decisionId: string): IqaResult<SampleSnapshot> {
-	const d = db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decisionId)).get();
+async function simulationSnapshot(db: Db, decisionId: string): Promise<IqaResult<SampleSnapshot>> {
+	const d = await dbGet(db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decisionId)));
 	if (!d) return refused('sample.snapshot-unavailable', GONE);
-	return { ok: true, value: snapshotOf('simulation', d, countersignaturesOf(db, [d.id]).get(d.id), { attemptId: d.attemptId, points: d.points }) };
+	return { ok: true, value: snapshotOf('simulation', d, (await countersignaturesOf(db, [d.id])).get(d.id), { attemptId: d.attemptId, points: d.points }) };
 }
 
 /** A workplace evidence decision: the decision row, the evidence as judged (STAR, files and hashes), the countersignature. */
-function workplaceSnapshot(db: Db, decisionId: string): IqaResult<SampleSnapshot> {
-	const d = db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)).get();
+async function workplaceSnapshot(db: Db, decisionId: string): Promise<IqaResult<SampleSnapshot>> {
+	const d = await dbGet(db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)));
 	if (!d) return refused('sample.snapshot-unavailable', GONE);
-	return { ok: true, value: snapshotOf('workplace', d, workplaceCountersignaturesOf(db, [d.id]).get(d.id), { evidenceId: d.evidenceId }) };
+	return { ok: true, value: snapshotOf('workplace', d, (await workplaceCountersignaturesOf(db, [d.id])).get(d.id), { evidenceId: d.evidenceId }) };
 }
 
 /** The snapshot of the sampled decision as it stands now. */
-export function takeSnapshot(db: Db, sample: Pick<IqaSample, 'decisionKind' | 'decisionId'>): IqaResult<SampleSnapshot> {
-	return sample.decisionKind === 'simulation' ? simulationSnapshot(db, sample.decisionId) : workplaceSnapshot(db, sample.decisionId);
+export async function takeSnapshot(db: Db, sample: Pick<IqaSample, 'decisionKind' | 'decisionId'>): Promise<IqaResult<SampleSnapshot>> {
+	return sample.decisionKind === 'simulation' ? await simulationSnapshot(db, sample.decisionId) : await workplaceSnapshot(db, sample.decisionId);
 }
 
 /** Who countersigned the sampled decision, without taking a snapshot (the own-work rule before sampling starts). */
-export function countersignerOf(db: Db, sample: Pick<IqaSample, 'decisionKind' | 'decisionId'>): string | null {
-	if (sample.decisionKind === 'workplace') return workplaceCountersignaturesOf(db, [sample.decisionId]).get(sample.decisionId)?.countersignerId ?? null;
-	return countersignaturesOf(db, [sample.decisionId]).get(sample.decisionId)?.countersignerId ?? null;
+export async function countersignerOf(db: Db, sample: Pick<IqaSample, 'decisionKind' | 'decisionId'>): Promise<string | null> {
+	if (sample.decisionKind === 'workplace') return (await workplaceCountersignaturesOf(db, [sample.decisionId])).get(sample.decisionId)?.countersignerId ?? null;
+	return (await countersignaturesOf(db, [sample.decisionId])).get(sample.decisionId)?.countersignerId ?? null;
 }

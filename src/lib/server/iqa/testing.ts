@@ -2,6 +2,7 @@
  * The set-up the IQA tests share: the assessment fixture's demo centre, a decision Gareth signed,
  * and a sample row for it written directly (the sampling plan that picks samples is another module's).
  */
+import { dbGet, dbRun } from '$lib/core/database';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { user } from '$lib/server/db/schema';
@@ -10,8 +11,8 @@ import type { AssessmentDecision } from '$lib/server/db/assessment';
 import type { Quality } from './samples';
 
 /** Writes a manual sample of a signed simulation decision. */
-export function insertSample(db: Db, decision: Pick<AssessmentDecision, 'id' | 'learnerId' | 'assessorId'>, stage: SampleStage = 'interim', pickedBy: string | null = null): IqaSample {
-	const organisationId = db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, decision.learnerId)).get()!.organisationId;
+export async function insertSample(db: Db, decision: Pick<AssessmentDecision, 'id' | 'learnerId' | 'assessorId'>, stage: SampleStage = 'interim', pickedBy: string | null = null): Promise<IqaSample> {
+	const organisationId = (await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, decision.learnerId))))!.organisationId;
 	const row: IqaSample = {
 		id: crypto.randomUUID(),
 		organisationId,
@@ -26,13 +27,13 @@ export function insertSample(db: Db, decision: Pick<AssessmentDecision, 'id' | '
 		pickedBy,
 		pickedAt: new Date().toISOString()
 	};
-	db.insert(iqaSample).values(row).run();
+	await dbRun(db.insert(iqaSample).values(row));
 	return row;
 }
 
 /** A demo account as the actor of the IQA's or admin's functions. */
-export function actorFor(db: Db, email: string): Quality {
-	const u = db.select().from(user).where(eq(user.email, email)).get();
+export async function actorFor(db: Db, email: string): Promise<Quality> {
+	const u = await dbGet(db.select().from(user).where(eq(user.email, email)));
 	if (!u) throw new Error(`no demo account ${email}`);
 	const roles = db.$client.prepare('SELECT role FROM user_role WHERE user_id = ?').all(u.id) as { role: Quality['roles'][number] }[];
 	return { id: u.id, displayName: u.displayName, organisationId: u.organisationId, roles: roles.map((r) => r.role) };

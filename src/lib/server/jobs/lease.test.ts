@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '$lib/core/database';
+import { dbGet, dbRun, openDatabase, type Db } from '$lib/core/database';
 import { jobLease } from '$lib/server/db/jobs';
 import { claimJob, driftAllowanceMs, finishJob, periodOf, runLeased, scheduledWork, type LeasedJob } from './lease';
 
@@ -37,7 +37,7 @@ describe('claiming a scheduled job across instances', () => {
 		]);
 		expect(runs).toHaveLength(1);
 		expect(outcomes.filter((o) => o.ran)).toHaveLength(1);
-		expect(scheduledWork(two)).toEqual([expect.objectContaining({ job: 'reminders', holder: null, lastStartedBy: runs[0], lastOutcome: 'ok' })]);
+		expect(await scheduledWork(two)).toEqual([expect.objectContaining({ job: 'reminders', holder: null, lastStartedBy: runs[0], lastOutcome: 'ok' })]);
 	});
 
 	it('does not run again inside the period, and runs at the next tick after it', async () => {
@@ -49,20 +49,20 @@ describe('claiming a scheduled job across instances', () => {
 		// The next quarter hour, a second late on this instance's clock: due.
 		expect(await runLeased(two, JOB, run, { holder: 'two', clock: () => at(JOB.periodMs - 1_000) })).toEqual({ ran: true, ok: true });
 		expect(runs).toBe(2);
-		expect(scheduledWork(one)[0]).toMatchObject({ lastStartedBy: 'two', lastStartedAt: at(JOB.periodMs - 1_000).toISOString() });
+		expect((await scheduledWork(one))[0]).toMatchObject({ lastStartedBy: 'two', lastStartedAt: at(JOB.periodMs - 1_000).toISOString() });
 	});
 
-	it('takes over the lease of an instance that died mid-run once it expires, and not before', () => {
-		expect(claimJob(one, JOB, 'one', at(0))).toBe(true);
+	it('takes over the lease of an instance that died mid-run once it expires, and not before', async () => {
+		expect(await claimJob(one, JOB, 'one', at(0))).toBe(true);
 		// 'one' dies without finishing. Its lease holds until leaseMs have passed…
-		expect(claimJob(two, JOB, 'two', at(JOB.leaseMs - 1))).toBe(false);
-		expect(claimJob(two, { ...JOB, periodMs: 60_000 }, 'two', at(JOB.leaseMs - 1))).toBe(false);
+		expect(await claimJob(two, JOB, 'two', at(JOB.leaseMs - 1))).toBe(false);
+		expect(await claimJob(two, { ...JOB, periodMs: 60_000 }, 'two', at(JOB.leaseMs - 1))).toBe(false);
 		// …and the next tick after the job is due again takes it over.
-		expect(claimJob(two, JOB, 'two', at(JOB.periodMs))).toBe(true);
-		expect(scheduledWork(one)[0]).toMatchObject({ holder: 'two', lastStartedBy: 'two' });
+		expect(await claimJob(two, JOB, 'two', at(JOB.periodMs))).toBe(true);
+		expect((await scheduledWork(one))[0]).toMatchObject({ holder: 'two', lastStartedBy: 'two' });
 		// The dead holder, back to life, records nothing over the new holder's run.
-		finishJob(one, JOB.name, 'one', { ok: true }, at(JOB.periodMs + 1));
-		expect(scheduledWork(one)[0]).toMatchObject({ holder: 'two', lastFinishedAt: null });
+		await finishJob(one, JOB.name, 'one', { ok: true }, at(JOB.periodMs + 1));
+		expect((await scheduledWork(one))[0]).toMatchObject({ holder: 'two', lastFinishedAt: null });
 	});
 
 	it('records a failing run with its error and releases the lease', async () => {
@@ -72,26 +72,26 @@ describe('claiming a scheduled job across instances', () => {
 		written.mockRestore();
 		expect(outcome).toEqual({ ran: true, ok: false, error: 'SMTP server refused the connection' });
 		expect(logged).toMatch(/"task":"reminders".*"instance":"one"/);
-		const row = one.select().from(jobLease).get();
+		const row = await dbGet(one.select().from(jobLease));
 		expect(row).toMatchObject({ holder: null, leaseExpiresAt: null, lastOutcome: 'failed', lastError: 'SMTP server refused the connection', lastFinishedAt: at(0).toISOString() });
 		// Released: the next due tick runs it again, and a success clears the error.
 		expect(await runLeased(two, JOB, () => undefined, { holder: 'two', clock: () => at(JOB.periodMs) })).toEqual({ ran: true, ok: true });
-		expect(two.select().from(jobLease).get()).toMatchObject({ lastOutcome: 'ok', lastError: null, lastStartedBy: 'two' });
+		expect(await dbGet(two.select().from(jobLease))).toMatchObject({ lastOutcome: 'ok', lastError: null, lastStartedBy: 'two' });
 	});
 
-	it('keeps the jobs apart: one job’s lease never blocks another', () => {
-		expect(claimJob(one, JOB, 'one', at(0))).toBe(true);
-		expect(claimJob(two, { ...JOB, name: 'security-log-pruning' }, 'two', at(0))).toBe(true);
-		expect(scheduledWork(one).map((row) => [row.job, row.holder])).toEqual([['reminders', 'one'], ['security-log-pruning', 'two']]);
+	it('keeps the jobs apart: one job’s lease never blocks another', async () => {
+		expect(await claimJob(one, JOB, 'one', at(0))).toBe(true);
+		expect(await claimJob(two, { ...JOB, name: 'security-log-pruning' }, 'two', at(0))).toBe(true);
+		expect((await scheduledWork(one)).map((row) => [row.job, row.holder])).toEqual([['reminders', 'one'], ['security-log-pruning', 'two']]);
 	});
 
-	it('agrees with a model of the lease for any interleaving of two instances’ ticks and clocks', () => {
+	it('agrees with a model of the lease for any interleaving of two instances’ ticks and clocks', async () => {
 		type Step = { who: 0 | 1; advanceMs: number; action: 'claim' | 'finish' };
 		const job: LeasedJob = { name: 'model', periodMs: 10_000, leaseMs: 30_000 };
 		const step = fc.record({ who: fc.constantFrom<0 | 1>(0, 1), advanceMs: fc.integer({ min: 0, max: 40_000 }), action: fc.constantFrom<'claim' | 'finish'>('claim', 'claim', 'finish') });
-		fc.assert(
-			fc.property(fc.array(step, { maxLength: 30 }), (steps: Step[]) => {
-				one.delete(jobLease).run();
+		await fc.assert(
+			fc.asyncProperty(fc.array(step, { maxLength: 30 }), async (steps: Step[]) => {
+				await dbRun(one.delete(jobLease));
 				const connections = [one, two];
 				const names = ['one', 'two'];
 				let now = T0;
@@ -103,14 +103,14 @@ describe('claiming a scheduled job across instances', () => {
 					if (action === 'claim') {
 						const free = model.holder === null || model.leaseExpiresAt <= now;
 						const due = model.lastStartedAt === null || model.lastStartedAt <= now - job.periodMs + driftAllowanceMs(job.periodMs);
-						const won = claimJob(connections[who]!, job, name, new Date(now));
+						const won = await claimJob(connections[who]!, job, name, new Date(now));
 						expect(won).toBe(free && due);
 						if (won) {
 							Object.assign(model, { holder: name, leaseExpiresAt: now + job.leaseMs, lastStartedAt: now });
 							starts.push(now);
 						}
 					} else {
-						finishJob(connections[who]!, job.name, name, { ok: true }, new Date(now));
+						await finishJob(connections[who]!, job.name, name, { ok: true }, new Date(now));
 						if (model.holder === name) model.holder = null;
 					}
 				}

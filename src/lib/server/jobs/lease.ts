@@ -12,7 +12,7 @@
  */
 import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import { Cron } from 'croner';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { jobLease, type JobLease } from '$lib/server/db/jobs';
 import { instanceId } from './instance';
 
@@ -33,12 +33,12 @@ export function driftAllowanceMs(periodMs: number): number {
 }
 
 /** Claims the job for `holder` if it is due and free; true when this claim won. */
-export function claimJob(db: Db, job: LeasedJob, holder: string, now: Date = new Date()): boolean {
+export async function claimJob(db: Db, job: LeasedJob, holder: string, now: Date = new Date()): Promise<boolean> {
 	const at = now.toISOString();
 	const dueIfStartedBefore = new Date(now.getTime() - job.periodMs + driftAllowanceMs(job.periodMs)).toISOString();
 	const claim = { holder, leaseExpiresAt: new Date(now.getTime() + job.leaseMs).toISOString(), lastStartedAt: at, lastStartedBy: holder };
-	return writeTransaction(db, () =>
-		db
+	return (await writeTransaction(db, async () =>
+		await dbAll(db
 			.insert(jobLease)
 			.values({ job: job.name, ...claim })
 			.onConflictDoUpdate({
@@ -46,22 +46,20 @@ export function claimJob(db: Db, job: LeasedJob, holder: string, now: Date = new
 				set: claim,
 				setWhere: and(or(isNull(jobLease.holder), lte(jobLease.leaseExpiresAt, at)), lte(jobLease.lastStartedAt, dueIfStartedBefore))
 			})
-			.returning({ job: jobLease.job })
-			.all()
-	).length === 1;
+			.returning({ job: jobLease.job }))
+	)).length === 1;
 }
 
 /**
  * Records how the holder's run went and releases the lease. A holder whose lease expired and was taken
  * over records nothing: the row is the new holder's now.
  */
-export function finishJob(db: Db, name: string, holder: string, outcome: { ok: true } | { ok: false; error: string }, now: Date = new Date()): void {
-	writeTransaction(db, () =>
-		db
+export async function finishJob(db: Db, name: string, holder: string, outcome: { ok: true } | { ok: false; error: string }, now: Date = new Date()): Promise<void> {
+	await writeTransaction(db, async () =>
+		await dbRun(db
 			.update(jobLease)
 			.set({ holder: null, leaseExpiresAt: null, lastFinishedAt: now.toISOString(), lastOutcome: outcome.ok ? 'ok' : 'failed', lastError: outcome.ok ? null : outcome.error })
-			.where(and(eq(jobLease.job, name), eq(jobLease.holder, holder)))
-			.run()
+			.where(and(eq(jobLease.job, name), eq(jobLease.holder, holder))))
 	);
 }
 
@@ -74,7 +72,7 @@ export interface RunOptions {
 
 /** Runs the job here if this instance wins the claim; a failing run is recorded, logged and released. */
 export async function runLeased(db: Db, job: LeasedJob, run: () => unknown, { holder = instanceId(), clock = () => new Date() }: RunOptions = {}): Promise<RunOutcome> {
-	if (!claimJob(db, job, holder, clock())) return { ran: false };
+	if (!await claimJob(db, job, holder, clock())) return { ran: false };
 	let outcome: { ok: true } | { ok: false; error: string };
 	try {
 		await run();
@@ -83,7 +81,7 @@ export async function runLeased(db: Db, job: LeasedJob, run: () => unknown, { ho
 		outcome = { ok: false, error: (error instanceof Error ? error.message : String(error)).slice(0, 500) };
 		process.stderr.write(JSON.stringify({ t: clock().toISOString(), task: job.name, instance: holder, error: outcome.error }) + '\n');
 	}
-	finishJob(db, job.name, holder, outcome, clock());
+	await finishJob(db, job.name, holder, outcome, clock());
 	return { ran: true, ...outcome };
 }
 
@@ -128,6 +126,6 @@ export function scheduleLeased(db: Db, pattern: string, jobs: readonly Scheduled
 }
 
 /** Every job's row, for the administrator's "Scheduled work" table. */
-export function scheduledWork(db: Db): JobLease[] {
-	return db.select().from(jobLease).orderBy(jobLease.job).all();
+export async function scheduledWork(db: Db): Promise<JobLease[]> {
+	return await dbAll(db.select().from(jobLease).orderBy(jobLease.job));
 }

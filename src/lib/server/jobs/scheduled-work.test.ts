@@ -7,15 +7,15 @@ const NOW = new Date('2026-06-01T09:00:00.000Z');
 const job = (name: string) => ({ name, periodMs: 900_000, leaseMs: 600_000 });
 
 describe('the administrator’s view of scheduled work', () => {
-	it('lists every job, run or not, with its last run, instance and outcome in words', () => {
-		const db = createServerTestDb();
-		claimJob(db, job('assignment-reminders'), 'web-1', NOW);
-		finishJob(db, 'assignment-reminders', 'web-1', { ok: true }, NOW);
-		claimJob(db, job('notification-mail'), 'web-2', NOW);
-		finishJob(db, 'notification-mail', 'web-2', { ok: false, error: 'connect ECONNREFUSED 127.0.0.1:587' }, NOW);
-		claimJob(db, job('sampling-picks'), 'web-1', NOW);
-		claimJob(db, job('records-disposal'), 'web-2', new Date(NOW.getTime() - 3_600_000));
-		const view = scheduledWorkView(db, NOW);
+	it('lists every job, run or not, with its last run, instance and outcome in words', async () => {
+		const db = await createServerTestDb();
+		await claimJob(db, job('assignment-reminders'), 'web-1', NOW);
+		await finishJob(db, 'assignment-reminders', 'web-1', { ok: true }, NOW);
+		await claimJob(db, job('notification-mail'), 'web-2', NOW);
+		await finishJob(db, 'notification-mail', 'web-2', { ok: false, error: 'connect ECONNREFUSED 127.0.0.1:587' }, NOW);
+		await claimJob(db, job('sampling-picks'), 'web-1', NOW);
+		await claimJob(db, job('records-disposal'), 'web-2', new Date(NOW.getTime() - 3_600_000));
+		const view = await scheduledWorkView(db, NOW);
 		expect(view.map((row) => [row.job, row.state, row.lastStartedBy])).toEqual([
 			['assignment-reminders', 'ok', 'web-1'],
 			['sampling-picks', 'running', 'web-1'],

@@ -13,8 +13,8 @@ function jobs(): { name: string; label: string }[] {
 	return [...reminderJobs(periodOf(REMINDER_SCHEDULE)), SECURITY_LOG_PRUNING];
 }
 
-export function scheduledWorkView(db: Db, now: Date = new Date()): ScheduledWorkEntry[] {
-	const rows = new Map(scheduledWork(db).map((row) => [row.job, row]));
+export async function scheduledWorkView(db: Db, now: Date = new Date()): Promise<ScheduledWorkEntry[]> {
+	const rows = new Map((await scheduledWork(db)).map((row) => [row.job, row]));
 	return jobs().map(({ name, label }) => {
 		const row = rows.get(name);
 		if (!row) return { job: name, label, state: 'not-run', lastStartedAt: null, lastStartedBy: null, lastFinishedAt: null, error: null };

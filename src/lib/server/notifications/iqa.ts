@@ -4,7 +4,7 @@
  * when the assessor answers. Called inside the transaction that records the event.
  */
 import { eq } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { daysBetween } from '$lib/core/uk-date';
 import { ukToday } from '$lib/dates';
 import { criterionByCode } from '$lib/criteria';
@@ -23,32 +23,32 @@ function criterionName(code: string): string {
 	return title ? `${code} ${title}` : code;
 }
 
-export function iqaActionSet(db: Db, action: IqaAction, now: Date): void {
-	notify(db, [action.assessorId], { kind: 'iqa-action-set', subject: action.id, title: `The IQA set you an action on ${criterionName(action.criterion)}, due ${action.targetDate}`, link: ACTIONS_LINK }, now);
+export async function iqaActionSet(db: Db, action: IqaAction, now: Date): Promise<void> {
+	await notify(db, [action.assessorId], { kind: 'iqa-action-set', subject: action.id, title: `The IQA set you an action on ${criterionName(action.criterion)}, due ${action.targetDate}`, link: ACTIONS_LINK }, now);
 }
 
-export function iqaActionAnswered(db: Db, action: IqaAction, iqaId: string, eventId: string, now: Date): void {
-	notify(db, [iqaId], { kind: 'iqa-action-answered', subject: eventId, title: `An assessor answered your action on ${criterionName(action.criterion)}`, link: `/iqa/samples/${action.sampleId}` }, now);
+export async function iqaActionAnswered(db: Db, action: IqaAction, iqaId: string, eventId: string, now: Date): Promise<void> {
+	await notify(db, [iqaId], { kind: 'iqa-action-answered', subject: eventId, title: `An assessor answered your action on ${criterionName(action.criterion)}`, link: `/iqa/samples/${action.sampleId}` }, now);
 }
 
 /** Reminds assessors of actions not yet closed, due within 7 days or overdue; returns how many notifications were new. */
-export function remindIqaActions(db: Db, now = new Date()): number {
+export async function remindIqaActions(db: Db, now = new Date()): Promise<number> {
 	const today = ukToday(now);
-	const actions = db.select().from(iqaAction).innerJoin(user, eq(user.id, iqaAction.assessorId)).where(eq(user.active, true)).all().map((r) => r.iqa_action);
+	const actions = (await dbAll(db.select().from(iqaAction).innerJoin(user, eq(user.id, iqaAction.assessorId)).where(eq(user.active, true)))).map((r) => r.iqa_action);
 	if (actions.length === 0) return 0;
-	const histories = actionHistories(db, actions.map((a) => a.id));
+	const histories = await actionHistories(db, actions.map((a) => a.id));
 	let added = 0;
-	writeTransaction(db, () => {
+	await writeTransaction(db, async () => {
 		for (const action of actions) {
 			if (stateAfter(histories.get(action.id) ?? []) === 'closed') continue;
 			const daysLeft = daysBetween(today, action.targetDate);
 			// The subject names the target date: each action is reminded once per stage (due soon, overdue).
 			const subject = `${action.id}@${action.targetDate}`;
 			if (daysLeft < 0) {
-				added += notify(db, [action.assessorId], { kind: 'iqa-action-overdue', subject, title: `IQA action overdue since ${action.targetDate}: ${criterionName(action.criterion)}`, link: ACTIONS_LINK }, now);
+				added += await notify(db, [action.assessorId], { kind: 'iqa-action-overdue', subject, title: `IQA action overdue since ${action.targetDate}: ${criterionName(action.criterion)}`, link: ACTIONS_LINK }, now);
 			} else if (daysLeft <= IQA_ACTION_DUE_DAYS) {
 				const when = daysLeft === 0 ? 'today' : daysLeft === 1 ? 'tomorrow' : `in ${daysLeft} days`;
-				added += notify(db, [action.assessorId], { kind: 'iqa-action-due', subject, title: `IQA action due ${when} (${action.targetDate}): ${criterionName(action.criterion)}`, link: ACTIONS_LINK }, now);
+				added += await notify(db, [action.assessorId], { kind: 'iqa-action-due', subject, title: `IQA action due ${when} (${action.targetDate}): ${criterionName(action.criterion)}`, link: ACTIONS_LINK }, now);
 			}
 		}
 	});

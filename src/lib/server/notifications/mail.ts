@@ -3,6 +3,7 @@
  * to its user and marked sent, or failed (logged). A failed send never undoes or breaks the event.
  * Only the title and a link go in the message: no learner's name, no evidence.
  */
+import { dbAll, dbRun } from '$lib/core/database';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { appMailer, type Mailer } from '$lib/server/mail';
@@ -20,16 +21,15 @@ function logFailure(id: string, error: unknown): void {
 /** Sends every pending notification e-mail; returns how many were sent. */
 export async function deliverPendingMail(db: Db, mailer: Mailer | null = appMailer()): Promise<number> {
 	if (!mailer) return 0;
-	const pending = db
+	const pending = await dbAll(db
 		.select({ id: notification.id, title: notification.title, link: notification.link, to: user.email })
 		.from(notification)
 		.innerJoin(user, eq(user.id, notification.userId))
-		.where(eq(notification.emailStatus, 'pending'))
-		.all();
+		.where(eq(notification.emailStatus, 'pending')));
 	let sent = 0;
 	for (const item of pending) {
 		// Claimed first, so two deliveries running at once never send the same message twice.
-		const claimed = db.update(notification).set({ emailStatus: 'sent' }).where(and(eq(notification.id, item.id), eq(notification.emailStatus, 'pending'))).run().changes;
+		const claimed = (await dbRun(db.update(notification).set({ emailStatus: 'sent' }).where(and(eq(notification.id, item.id), eq(notification.emailStatus, 'pending'))))).changes;
 		if (claimed === 0) continue;
 		try {
 			await mailer.send({
@@ -39,7 +39,7 @@ export async function deliverPendingMail(db: Db, mailer: Mailer | null = appMail
 			});
 			sent++;
 		} catch (error) {
-			db.update(notification).set({ emailStatus: 'failed' }).where(eq(notification.id, item.id)).run();
+			await dbRun(db.update(notification).set({ emailStatus: 'failed' }).where(eq(notification.id, item.id)));
 			logFailure(item.id, error);
 		}
 	}

@@ -1,3 +1,4 @@
+import { dbAll, dbRun } from '$lib/core/database';
 import { describe, expect, it, vi } from 'vitest';
 import { notification } from '$lib/server/db/notifications';
 import { assessmentFixture } from '$lib/server/assessment/testing';
@@ -17,10 +18,10 @@ function setDueDates() {
 }
 
 describe('assignment reminders', () => {
-	it('reminds each learner of work due within 3 days and of overdue work, and a second run inserts nothing', () => {
+	it('reminds each learner of work due within 3 days and of overdue work, and a second run inserts nothing', async () => {
 		setDueDates();
-		expect(remindAssignments(f.db, now)).toBe(5);
-		const rows = f.db.select().from(notification).all();
+		expect(await remindAssignments(f.db, now)).toBe(5);
+		const rows = await dbAll(f.db.select().from(notification));
 		const summary = rows.map((n) => [n.userId, n.kind, n.subject]).sort();
 		expect(summary).toEqual(
 			[
@@ -33,19 +34,19 @@ describe('assignment reminders', () => {
 		);
 		expect(rows.find((n) => n.subject === 'spouse-caller@2026-05-12')).toMatchObject({ title: expect.stringContaining('Due in 2 days (2026-05-12): '), link: '/learn/scenarios/spouse-caller' });
 		// The job again, or after a restart, a quarter of an hour later: nothing new.
-		expect(remindAssignments(f.db, new Date(now.getTime() + 15 * 60_000))).toBe(0);
-		expect(f.db.select().from(notification).all()).toHaveLength(5);
+		expect(await remindAssignments(f.db, new Date(now.getTime() + 15 * 60_000))).toBe(0);
+		expect(await dbAll(f.db.select().from(notification))).toHaveLength(5);
 	});
 
-	it('reminds again when the due date moves, and not of work already handed in', () => {
+	it('reminds again when the due date moves, and not of work already handed in', async () => {
 		setDueDates();
-		remindAssignments(f.db, now);
+		await remindAssignments(f.db, now);
 		f.db.$client.prepare(`UPDATE assignment SET due_on = '2026-05-11' WHERE id = 'demo-cohort-january-spouse-caller'`).run();
-		expect(remindAssignments(f.db, now)).toBe(2);
-		f.db.delete(notification).run();
-		f.submittedAttempt(f.ids.amira, '2026-05-09T09:00:00Z', 'new-customer-signup');
-		remindAssignments(f.db, now);
-		const amira = f.db.select().from(notification).all().filter((n) => n.userId === f.ids.amira);
+		expect(await remindAssignments(f.db, now)).toBe(2);
+		await dbRun(f.db.delete(notification));
+		await f.submittedAttempt(f.ids.amira, '2026-05-09T09:00:00Z', 'new-customer-signup');
+		await remindAssignments(f.db, now);
+		const amira = (await dbAll(f.db.select().from(notification))).filter((n) => n.userId === f.ids.amira);
 		expect(amira.map((n) => n.kind)).toEqual(['assignment-due']);
 	});
 });
@@ -55,9 +56,9 @@ describe('the reminder job', () => {
 		expect(REMINDER_SCHEDULE).toBe('*/15 * * * *');
 		f.db.$client.prepare(`UPDATE assignment SET due_on = '2000-01-01', assigned_at = '1999-12-01T00:00:00.000Z' WHERE id = 'demo-cohort-march-misdirected-email-breach'`).run();
 		const stop = scheduleReminders(f.db);
-		await vi.waitFor(() => expect(f.db.select().from(notification).all().map((n) => [n.userId, n.kind])).toContainEqual([f.ids.ola, 'assignment-overdue']));
+		await vi.waitFor(async () => expect((await dbAll(f.db.select().from(notification))).map((n) => [n.userId, n.kind])).toContainEqual([f.ids.ola, 'assignment-overdue']));
 		// Each part of the work is claimed and recorded on its own (server/jobs/lease.ts).
-		await vi.waitFor(() => expect(scheduledWork(f.db).map((row) => [row.job, row.lastOutcome])).toEqual([
+		await vi.waitFor(async () => expect((await scheduledWork(f.db)).map((row) => [row.job, row.lastOutcome])).toEqual([
 			['assignment-reminders', 'ok'],
 			['eqa-access-reminders', 'ok'],
 			['iqa-action-reminders', 'ok'],

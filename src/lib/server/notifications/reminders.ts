@@ -8,7 +8,7 @@
 import { scheduleLeased, periodOf, type ScheduledJob } from '$lib/server/jobs/lease';
 import { disposeDueRecords } from '$lib/server/retention/records';
 import { and, eq, isNull } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { user } from '$lib/server/db/schema';
 import { assignmentsOfLearner } from '$lib/server/cohorts';
@@ -35,11 +35,11 @@ const LEASE_MS = 10 * 60_000;
 export function reminderJobs(periodMs: number): ScheduledJob[] {
 	const job = (name: string, label: string, run: (db: Db) => unknown): ScheduledJob => ({ name, label, periodMs, leaseMs: LEASE_MS, run });
 	return [
-		job('assignment-reminders', 'Assignment reminders (due soon, overdue)', (db) => remindAssignments(db)),
+		job('assignment-reminders', 'Assignment reminders (due soon, overdue)', async (db) => await remindAssignments(db)),
 		// The sampling plans' rule picks: here, on the job's clock, never on reading a page.
-		job('sampling-picks', 'Sampling plans’ rule picks', (db) => pickSamplesForAllPlans(db)),
-		job('iqa-action-reminders', 'IQA actions due and overdue', (db) => remindIqaActions(db)),
-		job('eqa-access-reminders', 'EQA access ending', (db) => remindEqaAccessEnding(db)),
+		job('sampling-picks', 'Sampling plans’ rule picks', async (db) => await pickSamplesForAllPlans(db)),
+		job('iqa-action-reminders', 'IQA actions due and overdue', async (db) => await remindIqaActions(db)),
+		job('eqa-access-reminders', 'EQA access ending', async (db) => await remindEqaAccessEnding(db)),
 		job('notification-mail', 'Notification e-mail still to send', (db) => deliverPendingMail(db)),
 		// The centre's records past their retention period (issue 17 item 7); idempotent.
 		job('records-disposal', 'Disposal of records past their retention period', (db) => disposeDueRecords(db, null, null))
@@ -47,24 +47,23 @@ export function reminderJobs(periodMs: number): ScheduledJob[] {
 }
 
 /** Creates the reminders due now; returns how many notifications were new. */
-export function remindAssignments(db: Db, now = new Date()): number {
-	const learners = db
+export async function remindAssignments(db: Db, now = new Date()): Promise<number> {
+	const learners = await dbAll(db
 		.selectDistinct({ id: user.id, name: user.displayName })
 		.from(cohortMember)
 		.innerJoin(cohort, eq(cohort.id, cohortMember.cohortId))
 		.innerJoin(user, eq(user.id, cohortMember.userId))
-		.where(and(eq(cohortMember.role, 'learner'), isNull(cohort.archivedAt), eq(user.active, true)))
-		.all();
+		.where(and(eq(cohortMember.role, 'learner'), isNull(cohort.archivedAt), eq(user.active, true))));
 	let added = 0;
 	for (const learner of learners) {
-		writeTransaction(db, () => {
-			for (const a of assignmentsOfLearner(db, learner.id, now)) {
+		await writeTransaction(db, async () => {
+			for (const a of await assignmentsOfLearner(db, learner.id, now)) {
 				if (a.status === 'done' || a.daysLeft < 0 || a.daysLeft > DUE_SOON_DAYS) continue;
 				const when = a.daysLeft === 0 ? 'today' : a.daysLeft === 1 ? 'tomorrow' : `in ${a.daysLeft} days`;
-				added += notify(db, [learner.id], { kind: 'assignment-due', subject: `${a.scenarioId}@${a.dueOn}`, title: `Due ${when} (${a.dueOn}): ${a.title}`, link: `/learn/scenarios/${a.scenarioId}` }, now);
+				added += await notify(db, [learner.id], { kind: 'assignment-due', subject: `${a.scenarioId}@${a.dueOn}`, title: `Due ${when} (${a.dueOn}): ${a.title}`, link: `/learn/scenarios/${a.scenarioId}` }, now);
 			}
-			for (const a of overdueAssignments(db, learner, now)) {
-				added += notify(db, [learner.id], { kind: 'assignment-overdue', subject: `${a.scenarioId}@${a.dueOn}`, title: `Overdue since ${a.dueOn}: ${a.title}`, link: `/learn/scenarios/${a.scenarioId}` }, now);
+			for (const a of await overdueAssignments(db, learner, now)) {
+				added += await notify(db, [learner.id], { kind: 'assignment-overdue', subject: `${a.scenarioId}@${a.dueOn}`, title: `Overdue since ${a.dueOn}: ${a.title}`, link: `/learn/scenarios/${a.scenarioId}` }, now);
 			}
 		});
 	}

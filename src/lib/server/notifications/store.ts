@@ -4,7 +4,7 @@
  * sent after the transaction, never inside it (mail.ts).
  */
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbRun, dbGet, writeTransaction, type Db } from '$lib/core/database';
 import { mailConfig } from '$lib/server/mail';
 import { notification, notificationPreference, type Notification } from '$lib/server/db/notifications';
 import { KIND_NAMES, NOTIFICATION_KINDS, type NotificationKind } from './kinds';
@@ -19,22 +19,21 @@ export interface NewNotification {
 }
 
 /** The kinds this user receives by e-mail too. */
-export function emailKindsOf(db: Db, userId: string): Set<NotificationKind> {
-	const chosen = new Map(db.select().from(notificationPreference).where(eq(notificationPreference.userId, userId)).all().map((p) => [p.kind, p.byEmail]));
+export async function emailKindsOf(db: Db, userId: string): Promise<Set<NotificationKind>> {
+	const chosen = new Map((await dbAll(db.select().from(notificationPreference).where(eq(notificationPreference.userId, userId)))).map((p) => [p.kind, p.byEmail]));
 	return new Set(KIND_NAMES.filter((kind) => chosen.get(kind) ?? NOTIFICATION_KINDS[kind].byEmail));
 }
 
 /** Sets which kinds come by e-mail: every kind not named is off. */
-export function setEmailKinds(db: Db, userId: string, kinds: readonly string[], now = new Date(), among: readonly NotificationKind[] = KIND_NAMES): void {
+export async function setEmailKinds(db: Db, userId: string, kinds: readonly string[], now = new Date(), among: readonly NotificationKind[] = KIND_NAMES): Promise<void> {
 	const wanted = new Set(kinds);
-	writeTransaction(db, () => {
+	await writeTransaction(db, async () => {
 		// Only the kinds the form offered: a choice the person was not shown keeps its default.
 		for (const kind of among) {
 			const byEmail = wanted.has(kind);
-			db.insert(notificationPreference)
+			await dbRun(db.insert(notificationPreference)
 				.values({ userId, kind, byEmail, updatedAt: now.toISOString() })
-				.onConflictDoUpdate({ target: [notificationPreference.userId, notificationPreference.kind], set: { byEmail, updatedAt: now.toISOString() } })
-				.run();
+				.onConflictDoUpdate({ target: [notificationPreference.userId, notificationPreference.kind], set: { byEmail, updatedAt: now.toISOString() } }));
 		}
 	});
 }
@@ -44,24 +43,23 @@ export function setEmailKinds(db: Db, userId: string, kinds: readonly string[], 
  * the user wants by e-mail are marked pending when the centre has configured mail, and sent after
  * the surrounding transaction commits.
  */
-export function notify(db: Db, userIds: readonly string[], what: NewNotification, now = new Date()): number {
+export async function notify(db: Db, userIds: readonly string[], what: NewNotification, now = new Date()): Promise<number> {
 	const mail = mailConfig() !== null;
 	let added = 0;
 	for (const userId of new Set(userIds)) {
-		const pending = mail && emailKindsOf(db, userId).has(what.kind);
-		const inserted = db
+		const pending = mail && (await emailKindsOf(db, userId)).has(what.kind);
+		const inserted = await dbRun(db
 			.insert(notification)
 			.values({ id: crypto.randomUUID(), userId, ...what, createdAt: now.toISOString(), readAt: null, emailStatus: pending ? 'pending' : null })
-			.onConflictDoNothing()
-			.run();
+			.onConflictDoNothing());
 		added += inserted.changes;
 		if (inserted.changes > 0 && pending) scheduleMailDelivery(db);
 	}
 	return added;
 }
 
-export function unreadCount(db: Db, userId: string): number {
-	return db.select({ n: count() }).from(notification).where(and(eq(notification.userId, userId), isNull(notification.readAt))).get()?.n ?? 0;
+export async function unreadCount(db: Db, userId: string): Promise<number> {
+	return (await dbGet(db.select({ n: count() }).from(notification).where(and(eq(notification.userId, userId), isNull(notification.readAt)))))?.n ?? 0;
 }
 
 export const PAGE_SIZE = 20;
@@ -74,18 +72,17 @@ export interface NotificationPage {
 }
 
 /** The user's notifications, newest first, a page at a time (pages count from 1). */
-export function notificationsOf(db: Db, userId: string, page = 1): NotificationPage {
-	const total = db.select({ n: count() }).from(notification).where(eq(notification.userId, userId)).get()?.n ?? 0;
+export async function notificationsOf(db: Db, userId: string, page = 1): Promise<NotificationPage> {
+	const total = (await dbGet(db.select({ n: count() }).from(notification).where(eq(notification.userId, userId))))?.n ?? 0;
 	const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
 	const current = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
-	const rows = db
+	const rows = await dbAll(db
 		.select({ id: notification.id, kind: notification.kind, title: notification.title, createdAt: notification.createdAt, readAt: notification.readAt })
 		.from(notification)
 		.where(eq(notification.userId, userId))
 		.orderBy(desc(notification.createdAt), desc(notification.id))
 		.limit(PAGE_SIZE)
-		.offset((current - 1) * PAGE_SIZE)
-		.all();
+		.offset((current - 1) * PAGE_SIZE));
 	return {
 		items: rows.map((r) => ({ ...r, kindLabel: (NOTIFICATION_KINDS as Record<string, { label: string }>)[r.kind]?.label ?? r.kind })),
 		page: current,
@@ -95,14 +92,14 @@ export function notificationsOf(db: Db, userId: string, page = 1): NotificationP
 }
 
 /** Marks the user's own notification read and returns where it leads; undefined for anyone else's (404). */
-export function openNotification(db: Db, userId: string, notificationId: string, now = new Date()): string | undefined {
+export async function openNotification(db: Db, userId: string, notificationId: string, now = new Date()): Promise<string | undefined> {
 	if (typeof notificationId !== 'string' || notificationId.length > 100) return undefined;
-	const row = db.select().from(notification).where(and(eq(notification.id, notificationId), eq(notification.userId, userId))).get();
+	const row = await dbGet(db.select().from(notification).where(and(eq(notification.id, notificationId), eq(notification.userId, userId))));
 	if (!row) return undefined;
-	if (row.readAt === null) db.update(notification).set({ readAt: now.toISOString() }).where(eq(notification.id, row.id)).run();
+	if (row.readAt === null) await dbRun(db.update(notification).set({ readAt: now.toISOString() }).where(eq(notification.id, row.id)));
 	return row.link;
 }
 
-export function markAllRead(db: Db, userId: string, now = new Date()): number {
-	return db.update(notification).set({ readAt: now.toISOString() }).where(and(eq(notification.userId, userId), isNull(notification.readAt))).run().changes;
+export async function markAllRead(db: Db, userId: string, now = new Date()): Promise<number> {
+	return (await dbRun(db.update(notification).set({ readAt: now.toISOString() }).where(and(eq(notification.userId, userId), isNull(notification.readAt))))).changes;
 }

@@ -19,32 +19,32 @@ const assessorLink = (d: Decision) => `/assess/workplace/${d.evidenceId}`;
  * evidence is a draft again). A decision that counts at once: the learner is told. A trainee's: the
  * qualified assessors of the learner's cohorts are asked to countersign; the learner hears once it counts.
  */
-export function workplaceDecisionSigned(db: Db, decision: Decision, now: Date): void {
+export async function workplaceDecisionSigned(db: Db, decision: Decision, now: Date): Promise<void> {
 	if (decision.outcome === 'resubmission-requested') {
-		notify(db, [decision.learnerId], { kind: 'resubmission-requested', subject: decision.id, title: 'Your assessor asks you to change and resubmit your workplace evidence', link: learnerLink(decision) }, now);
+		await notify(db, [decision.learnerId], { kind: 'resubmission-requested', subject: decision.id, title: 'Your assessor asks you to change and resubmit your workplace evidence', link: learnerLink(decision) }, now);
 	} else if (decision.requiresCountersignature) {
-		notify(
+		await notify(
 			db,
-			qualifiedAssessorsOf(db, decision.learnerId, decision.assessorId),
+			await qualifiedAssessorsOf(db, decision.learnerId, decision.assessorId),
 			{ kind: 'countersignature-requested', subject: decision.id, title: 'A trainee assessor’s decision on workplace evidence needs your countersignature', link: assessorLink(decision) },
 			now
 		);
 	} else {
-		learnerToldOfDecision(db, decision, now);
+		await learnerToldOfDecision(db, decision, now);
 	}
 }
 
-function learnerToldOfDecision(db: Db, decision: Decision, now: Date): void {
-	notify(db, [decision.learnerId], { kind: 'decision', subject: decision.id, title: 'Your workplace evidence has been assessed', link: learnerLink(decision) }, now);
+async function learnerToldOfDecision(db: Db, decision: Decision, now: Date): Promise<void> {
+	await notify(db, [decision.learnerId], { kind: 'decision', subject: decision.id, title: 'Your workplace evidence has been assessed', link: learnerLink(decision) }, now);
 }
 
 /** A trainee's workplace decision was countersigned (the trainee is told, and the learner: it counts now) or sent back (the trainee is told). */
-export function workplaceDecisionCountersigned(db: Db, decision: Decision, countersignature: Pick<WorkplaceDecisionCountersignature, 'id' | 'outcome'>, now: Date): void {
+export async function workplaceDecisionCountersigned(db: Db, decision: Decision, countersignature: Pick<WorkplaceDecisionCountersignature, 'id' | 'outcome'>, now: Date): Promise<void> {
 	const link = assessorLink(decision);
 	if (countersignature.outcome === 'countersigned') {
-		notify(db, [decision.assessorId], { kind: 'decision-countersigned', subject: countersignature.id, title: 'Your decision on workplace evidence was countersigned', link }, now);
-		learnerToldOfDecision(db, decision, now);
+		await notify(db, [decision.assessorId], { kind: 'decision-countersigned', subject: countersignature.id, title: 'Your decision on workplace evidence was countersigned', link }, now);
+		await learnerToldOfDecision(db, decision, now);
 	} else {
-		notify(db, [decision.assessorId], { kind: 'decision-sent-back', subject: countersignature.id, title: 'Your decision on workplace evidence was sent back, with a comment', link }, now);
+		await notify(db, [decision.assessorId], { kind: 'decision-sent-back', subject: countersignature.id, title: 'Your decision on workplace evidence was sent back, with a comment', link }, now);
 	}
 }

@@ -15,13 +15,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, lte } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { renderSlot } from '$lib/server/db/jobs';
 import { instanceId } from '$lib/server/jobs/instance';
 
 export interface RenderSlot {
 	/** Frees the slot; a second call does nothing. */
-	release(): void;
+	release(): Promise<void>;
 }
 
 export type RenderRefusal =
@@ -32,7 +32,7 @@ export type RenderStart = { ok: true; value: RenderSlot } | { ok: false; error: 
 
 export interface RenderCapacity {
 	/** A slot for `userId`'s render, or why there is none now. */
-	start(userId: string): RenderStart;
+	start(userId: string): Promise<RenderStart>;
 	/** Renders under way on this instance. */
 	active(): number;
 }
@@ -54,36 +54,35 @@ export interface CapacityOptions {
 }
 
 /** Takes the user's slot for `token` unless another unexpired one holds it; true when taken. */
-function takeUserSlot(db: Db, userId: string, token: string, holder: string, now: Date): boolean {
+async function takeUserSlot(db: Db, userId: string, token: string, holder: string, now: Date): Promise<boolean> {
 	const slot = { token, holder, expiresAt: new Date(now.getTime() + RENDER_SLOT_MS).toISOString() };
-	return writeTransaction(db, () =>
-		db
+	return (await writeTransaction(db, async () =>
+		await dbAll(db
 			.insert(renderSlot)
 			.values({ userId, ...slot })
 			.onConflictDoUpdate({ target: renderSlot.userId, set: slot, setWhere: lte(renderSlot.expiresAt, now.toISOString()) })
-			.returning({ userId: renderSlot.userId })
-			.all()
-	).length === 1;
+			.returning({ userId: renderSlot.userId }))
+	)).length === 1;
 }
 
-function freeUserSlot(db: Db, userId: string, token: string): void {
-	db.delete(renderSlot).where(and(eq(renderSlot.userId, userId), eq(renderSlot.token, token))).run();
+async function freeUserSlot(db: Db, userId: string, token: string): Promise<void> {
+	await dbRun(db.delete(renderSlot).where(and(eq(renderSlot.userId, userId), eq(renderSlot.token, token))));
 }
 
 /** The renders of this instance, at most `centreWide` at once, and each user's one render across instances. */
 export function renderCapacity(centreWide: number, db: Db, { holder = instanceId(), clock = () => new Date() }: CapacityOptions = {}): RenderCapacity {
 	const rendering = new Set<string>();
 	return {
-		start(userId) {
+		async start(userId) {
 			const token = randomUUID();
-			if (!takeUserSlot(db, userId, token, holder, clock())) {
+			if (!await takeUserSlot(db, userId, token, holder, clock())) {
 				return {
 					ok: false,
 					error: { code: 'render.user-busy', status: 429, message: 'Your previous document is still being made. Wait for it to finish, then ask for the next one.' }
 				};
 			}
 			if (rendering.size >= centreWide) {
-				freeUserSlot(db, userId, token);
+				await freeUserSlot(db, userId, token);
 				return {
 					ok: false,
 					error: {
@@ -99,11 +98,11 @@ export function renderCapacity(centreWide: number, db: Db, { holder = instanceId
 			return {
 				ok: true,
 				value: {
-					release() {
+					async release() {
 						if (released) return;
 						released = true;
 						rendering.delete(token);
-						freeUserSlot(db, userId, token);
+						await freeUserSlot(db, userId, token);
 					}
 				}
 			};

@@ -7,6 +7,7 @@
  * Never in it: the assessor's private note (assessment_decision.assessor_note), a reflection the
  * learner has not submitted, another learner's anything.
  */
+import { dbGet, dbAll } from '$lib/core/database';
 import { asc, eq } from 'drizzle-orm';
 import { UNIT, criterionByCode } from '$lib/criteria';
 import { canonicalHash } from '$lib/core';
@@ -192,10 +193,10 @@ function printedVerdict(result: MarkingResult): PortfolioAttempt['verdict'] {
 	};
 }
 
-function attemptContent(db: Db, view: AttemptView, learnerName: string): PortfolioAttempt | undefined {
+async function attemptContent(db: Db, view: AttemptView, learnerName: string): Promise<PortfolioAttempt | undefined> {
 	const result = view.result;
 	if (view.status !== 'ended' || !result) return undefined;
-	const version = findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
+	const version = await findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
 	if (!version) return undefined;
 	const scenario = loadScenarioVersion(version).scenario;
 	const lineOfEvent = new Map<string, AttemptView['transcript'][number]>();
@@ -221,12 +222,12 @@ function attemptContent(db: Db, view: AttemptView, learnerName: string): Portfol
 			evidence: [...lines.values()].sort((a, b) => a.seq - b.seq)
 		};
 	});
-	const written = db.select().from(reflection).where(eq(reflection.attemptId, view.id)).get();
+	const written = await dbGet(db.select().from(reflection).where(eq(reflection.attemptId, view.id)));
 	const descriptions = new Map(result.points.map((p) => [p.id, p.description]));
-	const signed = db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, view.id)).orderBy(asc(assessmentDecision.sequence)).all();
+	const signed = await dbAll(db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, view.id)).orderBy(asc(assessmentDecision.sequence)));
 	const newest = signed.at(-1);
-	const countersignatures = countersignaturesOf(db, signed.filter((d) => d.requiresCountersignature).map((d) => d.id));
-	const sampled = signedIqaOutcomes(db, 'simulation', signed.map((d) => d.id));
+	const countersignatures = await countersignaturesOf(db, signed.filter((d) => d.requiresCountersignature).map((d) => d.id));
+	const sampled = await signedIqaOutcomes(db, 'simulation', signed.map((d) => d.id));
 	const decisions: PortfolioDecision[] = signed
 		.filter((d) => d.learnerId === view.ownerId)
 		.reverse()
@@ -300,24 +301,22 @@ const yieldToLoop = () => new Promise<void>((done) => setImmediate(done));
  * between attempts (by default, yielding to the event loop) so that no stretch holds other requests.
  */
 export async function portfolioContent(db: Db, request: ContentRequest, pause: () => Promise<void> = yieldToLoop): Promise<PortfolioContent | undefined> {
-	const learner = db
+	const learner = await dbGet(db
 		.select({ name: user.displayName, centre: organisation.name })
 		.from(user)
 		.innerJoin(organisation, eq(organisation.id, user.organisationId))
-		.where(eq(user.id, request.learnerId))
-		.get();
+		.where(eq(user.id, request.learnerId)));
 	if (!learner) return undefined;
 	let ids: string[];
 	if (request.kind === 'attempt') {
 		if (request.attemptId === undefined) return undefined;
 		ids = [request.attemptId];
 	} else {
-		ids = db
+		ids = (await dbAll(db
 			.select({ id: attempt.id })
 			.from(attempt)
 			.where(eq(attempt.ownerId, request.learnerId))
-			.orderBy(asc(attempt.startedAt))
-			.all()
+			.orderBy(asc(attempt.startedAt))))
 			.map((r) => r.id);
 	}
 	const attempts: PortfolioAttempt[] = [];
@@ -325,14 +324,14 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 		await pause();
 		const view = getAttempt(db, id);
 		if (!view || view.ownerId !== request.learnerId) continue;
-		const content = attemptContent(db, view, learner.name);
+		const content = await attemptContent(db, view, learner.name);
 		if (content) attempts.push(content);
 	}
 	if (request.kind === 'attempt' && attempts.length === 0) return undefined;
 
 	const whole = request.kind === 'portfolio';
 	const testimony: PortfolioTestimony[] = whole
-		? testimoniesOf(db, request.learnerId).map((t) => ({
+		? (await testimoniesOf(db, request.learnerId)).map((t) => ({
 				witnessName: t.witnessName,
 				witnessRole: t.witnessRole,
 				relationship: t.relationship,
@@ -347,7 +346,7 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 			}))
 		: [];
 	const observations: PortfolioObservation[] = whole
-		? observationsOf(db, request.learnerId).map((o) => ({
+		? (await observationsOf(db, request.learnerId)).map((o) => ({
 				observedOn: o.observedOn,
 				setting: o.setting,
 				description: o.description,
@@ -357,7 +356,7 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 			}))
 		: [];
 
-	const workplace: PortfolioWorkplace[] = whole ? workplacePortfolio(db, request.learnerId) : [];
+	const workplace: PortfolioWorkplace[] = whole ? await workplacePortfolio(db, request.learnerId) : [];
 
 	await pause();
 	const instants = [
@@ -376,7 +375,7 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 		learner: { name: learner.name },
 		evidenceFrom: instants[0] ?? null,
 		evidenceTo: instants.at(-1) ?? null,
-		coverage: coverageContent(learnerCoverage(db, request.learnerId), whole ? undefined : request.attemptId),
+		coverage: coverageContent(await learnerCoverage(db, request.learnerId), whole ? undefined : request.attemptId),
 		attempts,
 		testimony,
 		observations,

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { CANONICAL_ENCODING, canonicalHash, sha256Hex } from '$lib/core';
-import { DEFAULT_MIGRATIONS_FOLDER } from '$lib/core/database';
+import { dbRun, dbAll, dbGet, DEFAULT_MIGRATIONS_FOLDER } from '$lib/core/database';
 import { withDatabaseBefore } from '$lib/core/testing';
 import { CRITERIA } from '$lib/criteria';
 import { legacyCanonicalJson } from '$lib/server/assessment/hashing';
@@ -133,13 +133,13 @@ describe('the whole portfolio, read back with pdftotext', () => {
 		const longName = 'Zoë Anna-Maria Łukasiewicz-Nowak-Fitzgerald Ó Briain de la Cruz y Montgomery-Llewellyn-Featherstonehaugh';
 		const { user } = await import('$lib/server/db/schema');
 		const { eq } = await import('drizzle-orm');
-		fixture.db.update(user).set({ displayName: longName }).where(eq(user.id, fixture.learnerId)).run();
+		await dbRun(fixture.db.update(user).set({ displayName: longName }).where(eq(user.id, fixture.learnerId)));
 		try {
 			const issued = await issue(fixture, { learnerId: fixture.learnerId, kind: 'attempt', attemptId: fixture.attemptIds[2] });
 			expect(squash(issued.pages[0]!)).toContain(squash(`Learner: ${longName}`));
 			expect(squash(issued.text)).toContain('Supercalifragilisticexpialidociousdataprotectionawarenesstraining');
 		} finally {
-			fixture.db.update(user).set({ displayName: FIXTURE_LEARNER_NAME }).where(eq(user.id, fixture.learnerId)).run();
+			await dbRun(fixture.db.update(user).set({ displayName: FIXTURE_LEARNER_NAME }).where(eq(user.id, fixture.learnerId)));
 		}
 	});
 
@@ -170,16 +170,16 @@ describe('the whole portfolio, read back with pdftotext', () => {
 		}
 	});
 
-	it('records the issue with both hashes, the page count and the length', () => {
-		const row = fixture.db.select().from(portfolioDocument).all().find((r) => r.id === portfolio.prepared.content.documentId);
+	it('records the issue with both hashes, the page count and the length', async () => {
+		const row = (await dbAll(fixture.db.select().from(portfolioDocument))).find((r) => r.id === portfolio.prepared.content.documentId);
 		expect(row).toMatchObject({ kind: 'portfolio', learnerId: fixture.learnerId, contentHash: portfolio.prepared.contentHash, pageCount: portfolio.pageCount, byteLength: portfolio.bytes.length });
 	});
 
-	it('records that its content hash is RFC 8785 (jcs-2026): the canonical JSON of the content', () => {
-		const row = fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, portfolio.prepared.content.documentId)).get()!;
+	it('records that its content hash is RFC 8785 (jcs-2026): the canonical JSON of the content', async () => {
+		const row = (await dbGet(fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, portfolio.prepared.content.documentId))))!;
 		expect(row.hashEncoding).toBe(CANONICAL_ENCODING);
 		expect(row.contentHash).toBe(canonicalHash(portfolio.prepared.content));
-		expect(verifyIdAndHash(fixture.db, row.id, row.contentHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', claimedId: row.id } });
+		expect(await verifyIdAndHash(fixture.db, row.id, row.contentHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', claimedId: row.id } });
 	});
 });
 
@@ -215,18 +215,18 @@ describe('one attempt', () => {
 });
 
 describe('verify', () => {
-	it('accepts the issued file as unchanged, with the centre, kind, date and page count', () => {
-		const result = verifyFile(fixture.db, portfolio.bytes);
+	it('accepts the issued file as unchanged, with the centre, kind, date and page count', async () => {
+		const result = await verifyFile(fixture.db, portfolio.bytes);
 		expect(result.outcome).toBe('unchanged');
 		expect(result.document).toEqual({ id: portfolio.prepared.content.documentId, centre: portfolio.prepared.content.centre, kind: 'portfolio', issuedAt: portfolio.prepared.content.issuedAt, pageCount: portfolio.pageCount });
 	});
 
-	it('reports any one changed byte as not matching, naming the document the file claims to be', () => {
-		fc.assert(
-			fc.property(fc.integer({ min: 0, max: portfolio.bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
+	it('reports any one changed byte as not matching, naming the document the file claims to be', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.integer({ min: 0, max: portfolio.bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, flip) => {
 				const changed = Buffer.from(portfolio.bytes);
 				changed[at] = changed[at]! ^ flip;
-				const result = verifyFile(fixture.db, changed);
+				const result = await verifyFile(fixture.db, changed);
 				expect(result.outcome).not.toBe('unchanged');
 				expect(result.document).toBeNull();
 				if (claimedDocumentId(changed) === portfolio.prepared.content.documentId) expect(result.outcome).toBe('not-matching');
@@ -235,36 +235,36 @@ describe('verify', () => {
 		);
 		const changed = Buffer.from(portfolio.bytes);
 		changed[changed.length - 20] = changed[changed.length - 20]! ^ 1;
-		expect(verifyFile(fixture.db, changed)).toEqual({ outcome: 'not-matching', claimedId: portfolio.prepared.content.documentId, document: null });
+		expect(await verifyFile(fixture.db, changed)).toEqual({ outcome: 'not-matching', claimedId: portfolio.prepared.content.documentId, document: null });
 	});
 
-	it('says a file it never issued was not issued here', () => {
-		expect(verifyFile(fixture.db, Buffer.from('%PDF-1.7 not ours'))).toEqual({ outcome: 'not-issued', claimedId: null, document: null });
+	it('says a file it never issued was not issued here', async () => {
+		expect(await verifyFile(fixture.db, Buffer.from('%PDF-1.7 not ours'))).toEqual({ outcome: 'not-issued', claimedId: null, document: null });
 	});
 
-	it('finds a document by id and content hash, in any case and with spaces around', () => {
+	it('finds a document by id and content hash, in any case and with spaces around', async () => {
 		const { documentId } = single.prepared.content;
-		const result = verifyIdAndHash(fixture.db, ` ${documentId.toLowerCase()} `, single.prepared.contentHash.toUpperCase());
+		const result = await verifyIdAndHash(fixture.db, ` ${documentId.toLowerCase()} `, single.prepared.contentHash.toUpperCase());
 		expect(result).toEqual({ ok: true, value: { outcome: 'unchanged', claimedId: documentId, document: expect.objectContaining({ id: documentId, kind: 'attempt', pageCount: single.pageCount }) } });
 	});
 
-	it('refuses a wrong hash for a known id without saying anything about the document', () => {
-		const result = verifyIdAndHash(fixture.db, single.prepared.content.documentId, portfolio.prepared.contentHash);
+	it('refuses a wrong hash for a known id without saying anything about the document', async () => {
+		const result = await verifyIdAndHash(fixture.db, single.prepared.content.documentId, portfolio.prepared.contentHash);
 		expect(result).toEqual({ ok: true, value: { outcome: 'not-matching', claimedId: single.prepared.content.documentId, document: null } });
 	});
 
-	it('says an unknown id was not issued here', () => {
-		const result = verifyIdAndHash(fixture.db, 'CUS-0000-0000', single.prepared.contentHash);
+	it('says an unknown id was not issued here', async () => {
+		const result = await verifyIdAndHash(fixture.db, 'CUS-0000-0000', single.prepared.contentHash);
 		expect(result).toEqual({ ok: true, value: { outcome: 'not-issued', claimedId: 'CUS-0000-0000', document: null } });
 	});
 
-	it('asks again for an id or hash that is not well formed, naming the field', () => {
-		const badId = verifyIdAndHash(fixture.db, 'CUS-IIII', single.prepared.contentHash);
+	it('asks again for an id or hash that is not well formed, naming the field', async () => {
+		const badId = await verifyIdAndHash(fixture.db, 'CUS-IIII', single.prepared.contentHash);
 		expect(badId.ok === false && badId.error.field).toBe('id');
-		const badHash = verifyIdAndHash(fixture.db, single.prepared.content.documentId, 'abc');
+		const badHash = await verifyIdAndHash(fixture.db, single.prepared.content.documentId, 'abc');
 		expect(badHash.ok === false && badHash.error.field).toBe('hash');
-		fc.assert(fc.property(fc.string(), fc.string(), (id, hash) => {
-			const result = verifyIdAndHash(fixture.db, id, hash);
+		await fc.assert(fc.asyncProperty(fc.string(), fc.string(), async (id, hash) => {
+			const result = await verifyIdAndHash(fixture.db, id, hash);
 			expect(result.ok === false || result.value.outcome === 'not-issued').toBe(true);
 		}));
 	});
@@ -275,10 +275,10 @@ const fileNaming = (id: string) => Buffer.from(`%PDF-1.7\n1 0 obj << /Keywords (
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The row the code before RFC 8785 wrote for a document: its content hashed with the lenient encoder, no encoding recorded. */
-function issuedTheOldWay(id: string, bytes: Buffer): Omit<PortfolioDocument, 'hashEncoding'> {
+async function issuedTheOldWay(id: string, bytes: Buffer): Promise<Omit<PortfolioDocument, 'hashEncoding'>> {
 	return {
 		id,
-		organisationId: fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, portfolio.prepared.content.documentId)).get()!.organisationId,
+		organisationId: (await dbGet(fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, portfolio.prepared.content.documentId))))!.organisationId,
 		learnerId: fixture.learnerId,
 		kind: 'attempt',
 		attemptId: fixture.attemptIds[2]!,
@@ -292,28 +292,28 @@ function issuedTheOldWay(id: string, bytes: Buffer): Omit<PortfolioDocument, 'ha
 }
 
 describe('a document issued before RFC 8785 (legacy-2025)', () => {
-	it('still verifies by the content hash it printed, and as the file issued, without recomputing anything', () => {
+	it('still verifies by the content hash it printed, and as the file issued, without recomputing anything', async () => {
 		const id = 'CUS-2025-0001';
 		const bytes = fileNaming(id);
-		const old = issuedTheOldWay(id, bytes);
-		fixture.db.insert(portfolioDocument).values({ ...old, hashEncoding: 'legacy-2025' }).run();
-		expect(fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, id)).get()?.hashEncoding).toBe('legacy-2025');
+		const old = await issuedTheOldWay(id, bytes);
+		await dbRun(fixture.db.insert(portfolioDocument).values({ ...old, hashEncoding: 'legacy-2025' }));
+		expect((await dbGet(fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, id))))?.hashEncoding).toBe('legacy-2025');
 		const facts = { id, centre: single.prepared.content.centre, kind: 'attempt', issuedAt: old.issuedAt, pageCount: 3 };
-		expect(verifyIdAndHash(fixture.db, id, old.contentHash)).toEqual({ ok: true, value: { outcome: 'unchanged', claimedId: id, document: facts } });
-		expect(verifyFile(fixture.db, bytes)).toEqual({ outcome: 'unchanged', claimedId: id, document: facts });
+		expect(await verifyIdAndHash(fixture.db, id, old.contentHash)).toEqual({ ok: true, value: { outcome: 'unchanged', claimedId: id, document: facts } });
+		expect(await verifyFile(fixture.db, bytes)).toEqual({ outcome: 'unchanged', claimedId: id, document: facts });
 		// Changed, it is not matching, and the page names the document it claims to be (and nothing else about it).
 		const changed = Buffer.from(bytes);
 		changed[3] = changed[3]! ^ 1;
-		expect(verifyFile(fixture.db, changed)).toEqual({ outcome: 'not-matching', claimedId: id, document: null });
+		expect(await verifyFile(fixture.db, changed)).toEqual({ outcome: 'not-matching', claimedId: id, document: null });
 		const otherHash = sha256Hex(legacyCanonicalJson({ ...single.prepared.content, documentId: id, issuedAt: '2025-10-02T09:00:00.000Z' }));
-		expect(verifyIdAndHash(fixture.db, id, otherHash)).toEqual({ ok: true, value: { outcome: 'not-matching', claimedId: id, document: null } });
+		expect(await verifyIdAndHash(fixture.db, id, otherHash)).toEqual({ ok: true, value: { outcome: 'not-matching', claimedId: id, document: null } });
 	});
 
-	it('is labelled legacy-2025 by the migration that adds the column, and verifies after it', () => {
-		withDatabaseBefore('_hash_encoding', (db) => {
+	it('is labelled legacy-2025 by the migration that adds the column, and verifies after it', async () => {
+		await withDatabaseBefore('_hash_encoding', async (db) => {
 			const id = 'CUS-2025-0002';
 			const bytes = fileNaming(id);
-			const old = issuedTheOldWay(id, bytes);
+			const old = await issuedTheOldWay(id, bytes);
 			// The table as it was, with foreign keys off: only the document row is needed here.
 			db.$client.pragma('foreign_keys = OFF');
 			db.$client
@@ -323,9 +323,9 @@ describe('a document issued before RFC 8785 (legacy-2025)', () => {
 				)
 				.run(old.id, old.organisationId, old.learnerId, old.kind, old.attemptId, old.contentHash, old.fileHash, old.pageCount, old.byteLength, old.issuedAt, old.issuedBy);
 			migrate(db, { migrationsFolder: DEFAULT_MIGRATIONS_FOLDER });
-			expect(db.select().from(portfolioDocument).where(eq(portfolioDocument.id, id)).get()).toEqual({ ...old, hashEncoding: 'legacy-2025' });
-			expect(verifyIdAndHash(db, id, old.contentHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', claimedId: id } });
-			expect(verifyFile(db, bytes)).toMatchObject({ outcome: 'unchanged', claimedId: id });
+			expect(await dbGet(db.select().from(portfolioDocument).where(eq(portfolioDocument.id, id)))).toEqual({ ...old, hashEncoding: 'legacy-2025' });
+			expect(await verifyIdAndHash(db, id, old.contentHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', claimedId: id } });
+			expect(await verifyFile(db, bytes)).toMatchObject({ outcome: 'unchanged', claimedId: id });
 		});
 	});
 });
@@ -365,7 +365,7 @@ describe('the download response', () => {
 		expect(response.headers.get('Content-Disposition')).toBe(`attachment; filename="attempt-${prepared.content.documentId}.pdf"`);
 		const bytes = new Uint8Array(await response.arrayBuffer());
 		expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
-		expect(verifyFile(fixture.db, bytes).outcome).toBe('unchanged');
+		expect((await verifyFile(fixture.db, bytes)).outcome).toBe('unchanged');
 	});
 
 	it('records nothing for a download the client cancels', async () => {
@@ -375,6 +375,6 @@ describe('the download response', () => {
 		await reader.read();
 		await reader.cancel();
 		await new Promise((done) => setTimeout(done, 300));
-		expect(verifyIdAndHash(fixture.db, prepared.content.documentId, prepared.contentHash)).toEqual({ ok: true, value: expect.objectContaining({ outcome: 'not-issued' }) });
+		expect(await verifyIdAndHash(fixture.db, prepared.content.documentId, prepared.contentHash)).toEqual({ ok: true, value: expect.objectContaining({ outcome: 'not-issued' }) });
 	});
 });

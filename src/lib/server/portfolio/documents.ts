@@ -18,7 +18,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import { CANONICAL_ENCODING } from '$lib/core';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { organisation, user } from '$lib/server/db/schema';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
 import { portfolioDocument, type PortfolioDocument } from '$lib/server/db/assessment';
@@ -58,7 +58,7 @@ export interface PreparedDocument {
 
 /** The content of a new document, with its id and content hash, or undefined when there is nothing to issue. */
 export async function prepareDocument(db: Db, request: IssueRequest, now = new Date()): Promise<PreparedDocument | undefined> {
-	const learner = db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, request.learnerId)).get();
+	const learner = await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, request.learnerId)));
 	if (!learner) return undefined;
 	const content = await portfolioContent(db, { documentId: newDocumentId(), learnerId: request.learnerId, kind: request.kind, attemptId: request.attemptId, issuedAt: now.toISOString() });
 	if (!content) return undefined;
@@ -117,10 +117,10 @@ export async function issueDocument(db: Db, prepared: PreparedDocument, options:
 		issuedBy: options.issuedBy,
 		hashEncoding: CANONICAL_ENCODING
 	};
-	writeTransaction(db, () => {
-		db.insert(portfolioDocument).values(row).run();
+	await writeTransaction(db, async () => {
+		await dbRun(db.insert(portfolioDocument).values(row));
 		// ASVS 5.0 §16.2.1: who exported whose evidence; identifiers only, never its content.
-		recordSecurityEvent(db, {
+		await recordSecurityEvent(db, {
 			type: 'export.portfolio',
 			userId: row.learnerId,
 			actorId: row.issuedBy,
@@ -202,13 +202,13 @@ export interface Verification {
 
 export type VerifyFormError = { code: 'verify.invalid'; field: 'id' | 'hash' | 'file'; message: string };
 
-function factsOf(db: Db, row: PortfolioDocument): IssuedFacts {
-	const centre = db.select({ name: organisation.name }).from(organisation).where(eq(organisation.id, row.organisationId)).get()?.name ?? '';
+async function factsOf(db: Db, row: PortfolioDocument): Promise<IssuedFacts> {
+	const centre = (await dbGet(db.select({ name: organisation.name }).from(organisation).where(eq(organisation.id, row.organisationId))))?.name ?? '';
 	return { id: row.id, centre, kind: row.kind, issuedAt: row.issuedAt, pageCount: row.pageCount };
 }
 
-function byId(db: Db, id: string): PortfolioDocument | undefined {
-	return db.select().from(portfolioDocument).where(eq(portfolioDocument.id, id)).get();
+async function byId(db: Db, id: string): Promise<PortfolioDocument | undefined> {
+	return await dbGet(db.select().from(portfolioDocument).where(eq(portfolioDocument.id, id)));
 }
 
 /** The document id a PDF names in its metadata (Keywords), if one can be read from the bytes. */
@@ -219,12 +219,12 @@ export function claimedDocumentId(bytes: Uint8Array): string | null {
 }
 
 /** An uploaded file: unchanged only when its bytes are exactly those issued. */
-export function verifyFile(db: Db, bytes: Uint8Array): Verification {
+export async function verifyFile(db: Db, bytes: Uint8Array): Promise<Verification> {
 	const fileHash = createHash('sha256').update(bytes).digest('hex');
-	const issued = db.select().from(portfolioDocument).where(eq(portfolioDocument.fileHash, fileHash)).get();
-	if (issued) return { outcome: 'unchanged', claimedId: issued.id, document: factsOf(db, issued) };
+	const issued = await dbGet(db.select().from(portfolioDocument).where(eq(portfolioDocument.fileHash, fileHash)));
+	if (issued) return { outcome: 'unchanged', claimedId: issued.id, document: await factsOf(db, issued) };
 	const claimedId = claimedDocumentId(bytes);
-	if (claimedId && byId(db, claimedId)) return { outcome: 'not-matching', claimedId, document: null };
+	if (claimedId && await byId(db, claimedId)) return { outcome: 'not-matching', claimedId, document: null };
 	return { outcome: 'not-issued', claimedId, document: null };
 }
 
@@ -233,7 +233,7 @@ export function normaliseDocumentId(input: string): string {
 }
 
 /** An id and a content hash typed in: both must be those of one issued document. */
-export function verifyIdAndHash(db: Db, idInput: string, hashInput: string): { ok: true; value: Verification } | { ok: false; error: VerifyFormError } {
+export async function verifyIdAndHash(db: Db, idInput: string, hashInput: string): Promise<{ ok: true; value: Verification } | { ok: false; error: VerifyFormError }> {
 	const id = normaliseDocumentId(idInput);
 	const hash = hashInput.trim().toLowerCase();
 	if (!DOCUMENT_ID_PATTERN.test(id)) {
@@ -242,10 +242,10 @@ export function verifyIdAndHash(db: Db, idInput: string, hashInput: string): { o
 	if (!/^[0-9a-f]{64}$/.test(hash)) {
 		return { ok: false, error: { code: 'verify.invalid', field: 'hash', message: 'Enter the content SHA-256 as printed on the document: 64 letters and digits (0–9, a–f).' } };
 	}
-	const issued = byId(db, id);
+	const issued = await byId(db, id);
 	if (!issued) return { ok: true, value: { outcome: 'not-issued', claimedId: id, document: null } };
 	if (issued.contentHash !== hash) return { ok: true, value: { outcome: 'not-matching', claimedId: id, document: null } };
-	return { ok: true, value: { outcome: 'unchanged', claimedId: id, document: factsOf(db, issued) } };
+	return { ok: true, value: { outcome: 'unchanged', claimedId: id, document: await factsOf(db, issued) } };
 }
 
 /**
@@ -281,12 +281,11 @@ export function documentResponse(db: Db, prepared: PreparedDocument, options: St
 }
 
 /** The documents issued for a learner, newest first (what the learner's page lists). */
-export function documentsOf(db: Db, learnerId: string): Pick<PortfolioDocument, 'id' | 'kind' | 'attemptId' | 'issuedAt' | 'pageCount' | 'contentHash'>[] {
-	return db
+export async function documentsOf(db: Db, learnerId: string): Promise<Pick<PortfolioDocument, 'id' | 'kind' | 'attemptId' | 'issuedAt' | 'pageCount' | 'contentHash'>[]> {
+	return await dbAll(db
 		.select({ id: portfolioDocument.id, kind: portfolioDocument.kind, attemptId: portfolioDocument.attemptId, issuedAt: portfolioDocument.issuedAt, pageCount: portfolioDocument.pageCount, contentHash: portfolioDocument.contentHash })
 		.from(portfolioDocument)
 		.where(eq(portfolioDocument.learnerId, learnerId))
 		.orderBy(desc(portfolioDocument.issuedAt))
-		.limit(50)
-		.all();
+		.limit(50));
 }

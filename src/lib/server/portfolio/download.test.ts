@@ -1,3 +1,4 @@
+import { dbAll } from '$lib/core/database';
 import type { RequestEvent } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,17 +28,17 @@ function post(origin: string | null, accept = 'application/pdf, application/json
 	};
 }
 
-const documentsOfLearner = () => fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.learnerId, fixture.learnerId)).all();
+const documentsOfLearner = async () => await dbAll(fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.learnerId, fixture.learnerId)));
 
 describe('asking for a portfolio document', () => {
 	it('issues the document, records it once, and logs the export with who asked and from where', async () => {
-		const before = documentsOfLearner().length;
+		const before = (await documentsOfLearner()).length;
 		const response = await downloadDocument(fixture.db, post(ORIGIN), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.assessorId, notFound: 'none' }, renderCapacity(2, fixture.db));
 		expect(response.status).toBe(200);
 		const id = response.headers.get('X-Document-Id')!;
 		await response.arrayBuffer();
-		expect(documentsOfLearner().length).toBe(before + 1);
-		const events = fixture.db.select().from(securityEvent).where(eq(securityEvent.type, 'export.portfolio')).all();
+		expect((await documentsOfLearner()).length).toBe(before + 1);
+		const events = await dbAll(fixture.db.select().from(securityEvent).where(eq(securityEvent.type, 'export.portfolio')));
 		expect(events.at(-1)).toMatchObject({
 			userId: fixture.learnerId,
 			actorId: fixture.assessorId,
@@ -49,12 +50,12 @@ describe('asking for a portfolio document', () => {
 	});
 
 	it('refuses a request from another origin, or with none, and issues nothing', async () => {
-		const before = documentsOfLearner().length;
+		const before = (await documentsOfLearner()).length;
 		for (const origin of ['https://evil.example', null]) {
 			const response = await downloadDocument(fixture.db, post(origin), { issue: { learnerId: fixture.learnerId, kind: 'portfolio' }, issuedBy: fixture.learnerId, notFound: 'none' }, renderCapacity(2, fixture.db));
 			expect(response.status).toBe(403);
 		}
-		expect(documentsOfLearner().length).toBe(before);
+		expect((await documentsOfLearner()).length).toBe(before);
 	});
 
 	it('refuses a second render for the same user while the first is under way, with a message', async () => {

@@ -39,10 +39,10 @@ type DownloadEvent = Pick<RequestEvent, 'request' | 'url' | 'isDataRequest' | 'g
 export async function downloadDocument(db: Db, event: DownloadEvent, download: DownloadRequest, capacity: RenderCapacity = portfolioRenders(db)): Promise<Response> {
 	const context = requestContext(event);
 	if (event.request.headers.get('origin') !== event.url.origin) {
-		recordSecurityEvent(db, { type: 'access.refused', userId: download.issuedBy, ...context, detail: { reason: 'cross-origin-download' } });
+		await recordSecurityEvent(db, { type: 'access.refused', userId: download.issuedBy, ...context, detail: { reason: 'cross-origin-download' } });
 		return refusal(event, 403, 'A document can only be asked for from this site’s own portfolio page. Open the page and use its download button.');
 	}
-	const slot = capacity.start(download.issuedBy);
+	const slot = await capacity.start(download.issuedBy);
 	if (!slot.ok) {
 		const response = refusal(event, slot.error.status, slot.error.message);
 		if (slot.error.code === 'render.centre-busy') response.headers.set('Retry-After', String(slot.error.retryAfterSeconds));
@@ -51,7 +51,7 @@ export async function downloadDocument(db: Db, event: DownloadEvent, download: D
 	try {
 		const prepared = download.issue && (await prepareDocument(db, download.issue));
 		if (!prepared) {
-			slot.value.release();
+			await slot.value.release();
 			return refusal(event, 404, download.notFound);
 		}
 		return documentResponse(db, prepared, {
@@ -59,10 +59,11 @@ export async function downloadDocument(db: Db, event: DownloadEvent, download: D
 			issuedBy: download.issuedBy,
 			request: context,
 			render: download.render ?? renderOffThread,
-			onSettled: () => slot.value.release()
+			// A release that fails leaves the slot to expire (capacity.ts): the download itself is done.
+			onSettled: () => void slot.value.release().catch(() => undefined)
 		});
 	} catch (e) {
-		slot.value.release();
+		await slot.value.release();
 		throw e;
 	}
 }

@@ -10,6 +10,7 @@
  * that inflates to more than it declared is refused too. Archives inside the pack are hashed as
  * bytes and never opened. The archive is inflated in a worker (archive.ts through pack-jobs.ts).
  */
+import { dbGet } from '$lib/core/database';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core';
 import { runInWorker } from '$lib/server/workers/pool';
@@ -65,7 +66,7 @@ function parseManifest(bytes: Uint8Array | undefined): Manifest | null {
 /** An uploaded ZIP: the exact pack, the same pack repacked, a pack with changed files, or not ours. */
 export async function verifyPack(db: Db, bytes: Uint8Array, open: (bytes: Uint8Array) => ArchiveOpening | Promise<ArchiveOpening> = openArchiveOffThread): Promise<PackVerification> {
 	const fileHash = sha256OfBytes(bytes);
-	const exact = db.select().from(portfolioDocument).where(and(eq(portfolioDocument.fileHash, fileHash), eq(portfolioDocument.kind, 'evidence-pack'))).get();
+	const exact = await dbGet(db.select().from(portfolioDocument).where(and(eq(portfolioDocument.fileHash, fileHash), eq(portfolioDocument.kind, 'evidence-pack'))));
 	const opened = await open(bytes);
 	if (!opened.ok) return { outcome: 'refused', limit: opened.limit, message: opened.message };
 	const manifest = parseManifest(opened.entries.get(MANIFEST_PATH));
@@ -76,11 +77,10 @@ export async function verifyPack(db: Db, bytes: Uint8Array, open: (bytes: Uint8A
 	} catch {
 		hashOk = false;
 	}
-	const recorded = db
+	const recorded = await dbGet(db
 		.select()
 		.from(portfolioDocument)
-		.where(and(eq(portfolioDocument.id, String(manifest.packId).slice(0, 40)), eq(portfolioDocument.kind, 'evidence-pack')))
-		.get();
+		.where(and(eq(portfolioDocument.id, String(manifest.packId).slice(0, 40)), eq(portfolioDocument.kind, 'evidence-pack'))));
 	if (!hashOk || !recorded || recorded.contentHash !== manifest.manifestHash) {
 		return { outcome: 'not-ours', claimedId: recorded ? recorded.id : null, reason: 'Its manifest is not one this centre issued: it has been edited, or the pack was not made here.' };
 	}
@@ -95,7 +95,7 @@ export async function verifyPack(db: Db, bytes: Uint8Array, open: (bytes: Uint8A
 	}
 	const missing = [...listed.keys()].filter((path) => !opened.entries.has(path));
 	if (changed.length || missing.length || added.length) return { outcome: 'files-changed', claimedId: recorded.id, changed, missing, added };
-	const centre = db.select({ name: organisation.name }).from(organisation).where(eq(organisation.id, recorded.organisationId)).get()?.name ?? '';
+	const centre = (await dbGet(db.select({ name: organisation.name }).from(organisation).where(eq(organisation.id, recorded.organisationId))))?.name ?? '';
 	return {
 		outcome: 'unchanged',
 		claimedId: recorded.id,

@@ -1,3 +1,4 @@
+import { dbGet, dbRun } from '$lib/core/database';
 import { PACK_FILE_MAX_BYTES } from '$lib/server/workplace/portfolio';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,20 +39,20 @@ const TITLE = 'The completed identity check form';
 const png = testPng(120, 80);
 const notes = strToU8('%PDF-1.4 the call notes');
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const idOf = (email: string) => f.db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+const idOf = async (email: string) => (await dbGet(f.db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
 /** Zipped on this thread: the worker's own path is the evidence pack's other test. */
 const zip = async (files: PackFile[]) => zipSync(Object.fromEntries(files.map((file) => [file.path, file.bytes])));
 
 /** What the storage holds of an upload: replaced by other bytes, or removed (`null`). */
 async function tamper(uploadId: string, bytes: Uint8Array | null) {
-	const row = f.db.select().from(upload).where(eq(upload.id, uploadId)).get()!;
+	const row = (await dbGet(f.db.select().from(upload).where(eq(upload.id, uploadId))))!;
 	if (bytes) await storageOf(row).replace(f.db, row, bytes);
 	else await storageOf(row).remove(f.db, row);
 }
 
 /** Amira's evidence, met by Dafydd (a trainee), countersigned by Gareth, sampled by Helen who set an action. */
-function sampledEvidence(title = TITLE, submittedAt = '2026-03-01T09:00:00.000Z', storage: UploadStorageKind = 'directory') {
-	const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, {
+async function sampledEvidence(title = TITLE, submittedAt = '2026-03-01T09:00:00.000Z', storage: UploadStorageKind = 'directory') {
+	const { evidenceId, uploadIds } = await submittedWorkplaceEvidence(f.db, {
 		organisationId: DEMO_ORGANISATION_ID,
 		learnerId: f.ids.amira,
 		title,
@@ -65,7 +66,7 @@ function sampledEvidence(title = TITLE, submittedAt = '2026-03-01T09:00:00.000Z'
 		storage,
 		submittedAt
 	});
-	const signed = signWorkplaceDecision(f.db, { id: idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' }, evidenceId, {
+	const signed = await signWorkplaceDecision(f.db, { id: await idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' }, evidenceId, {
 		outcome: 'met',
 		feedback: 'The form shows every check.',
 		nextSteps: '',
@@ -75,19 +76,18 @@ function sampledEvidence(title = TITLE, submittedAt = '2026-03-01T09:00:00.000Z'
 		supersedes: ''
 	});
 	if (!signed.ok) throw new Error(signed.error.message);
-	const countersigned = countersignWorkplaceDecision(f.db, { id: f.ids.gareth, displayName: 'Gareth Llewellyn' }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' });
+	const countersigned = await countersignWorkplaceDecision(f.db, { id: f.ids.gareth, displayName: 'Gareth Llewellyn' }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' });
 	if (!countersigned.ok) throw new Error(countersigned.error.message);
 	const sampleId = crypto.randomUUID();
-	f.db.insert(iqaSample)
-		.values({ id: sampleId, organisationId: DEMO_ORGANISATION_ID, planId: null, decisionKind: 'workplace', decisionId: signed.value.id, learnerId: f.ids.amira, assessorId: signed.value.assessorId, stage: 'interim', pick: 'manual', reason: 'Picked by hand for a test', pickedBy: null, pickedAt: '2026-03-09T10:00:00.000Z' })
-		.run();
-	const helen = actorFor(f.db, 'iqa@custodian.test');
-	const started = startSampling(f.db, helen, sampleId, new Date('2026-03-10T10:00:00Z'));
+	await dbRun(f.db.insert(iqaSample)
+		.values({ id: sampleId, organisationId: DEMO_ORGANISATION_ID, planId: null, decisionKind: 'workplace', decisionId: signed.value.id, learnerId: f.ids.amira, assessorId: signed.value.assessorId, stage: 'interim', pick: 'manual', reason: 'Picked by hand for a test', pickedBy: null, pickedAt: '2026-03-09T10:00:00.000Z' }));
+	const helen = await actorFor(f.db, 'iqa@custodian.test');
+	const started = await startSampling(f.db, helen, sampleId, new Date('2026-03-10T10:00:00Z'));
 	if (!started.ok) throw new Error(started.error.message);
 	const values = emptyRoundValues((started.value.snapshot as SampleSnapshot).criteria.map((c) => c.code));
 	for (const check of Object.keys(values.vacs) as (keyof RoundValues['vacs'])[]) values.vacs[check] = { confirmed: 'yes', note: '' };
 	for (const code of Object.keys(values.criteria)) values.criteria[code] = { verdict: 'agree', action: '', targetDate: '' };
-	const round = signRound(f.db, helen, sampleId, { ...values, feedback: 'Sound.', signedName: 'Helen Achterberg' }, new Date('2026-03-10T11:00:00Z'));
+	const round = await signRound(f.db, helen, sampleId, { ...values, feedback: 'Sound.', signedName: 'Helen Achterberg' }, new Date('2026-03-10T11:00:00Z'));
 	if (!round.ok) throw new Error(round.error.message);
 	return { evidenceId, uploadIds, decision: signed.value, countersignature: countersigned.value, round: round.value.round };
 }
@@ -101,8 +101,8 @@ async function pack() {
 
 describe('workplace evidence in the evidence pack', () => {
 	it.each(UPLOAD_STORAGE_KINDS)('packs every file under workplace/<item title>/<file name>, sanitised and unique, with the bytes uploaded (UPLOAD_STORAGE=%s)', async (storage) => {
-		const { uploadIds } = sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
-		sampledEvidence(TITLE, '2026-03-02T09:00:00.000Z', storage); // the same title again, a day later: its own folder
+		const { uploadIds } = await sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
+		await sampledEvidence(TITLE, '2026-03-02T09:00:00.000Z', storage); // the same title again, a day later: its own folder
 		const { files, manifest } = await pack();
 		const workplace = Object.keys(files).filter((p) => p.startsWith('workplace/')).sort();
 		expect(workplace).toEqual(
@@ -129,7 +129,7 @@ describe('workplace evidence in the evidence pack', () => {
 	});
 
 	it('lists each item in the location sheet and the manifest with its decision’s signature, countersignature and the IQA’s signature', async () => {
-		const { decision, countersignature, round } = sampledEvidence();
+		const { decision, countersignature, round } = await sampledEvidence();
 		const { manifest, sheet } = await pack();
 		const pc01 = sheet.split('\r\n').filter((line) => line.startsWith('"PC01"') && line.includes('"Workplace evidence"'));
 		expect(pc01).toHaveLength(1);
@@ -150,7 +150,7 @@ describe('workplace evidence in the evidence pack', () => {
 	});
 
 	it.each(UPLOAD_STORAGE_KINDS)('never packs a file that is missing or no longer matches its SHA-256, and says so in the manifest and the sheet (UPLOAD_STORAGE=%s)', async (storage) => {
-		const { uploadIds } = sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
+		const { uploadIds } = await sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
 		await tamper(uploadIds[0]!, strToU8('not the photo that was uploaded'));
 		await tamper(uploadIds[1]!, null);
 		const { files, manifest, sheet } = await pack();
@@ -169,7 +169,7 @@ describe('workplace evidence in the evidence pack', () => {
 	});
 
 	it.each(UPLOAD_STORAGE_KINDS)('leaves out a file larger than a pack takes, read or not, and lists it with its SHA-256 to check it by (UPLOAD_STORAGE=%s)', async (storage) => {
-		const { uploadIds } = sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
+		const { uploadIds } = await sampledEvidence(TITLE, '2026-03-01T09:00:00.000Z', storage);
 		// The first file grows past the per-file limit in storage: it is not even read.
 		await tamper(uploadIds[0]!, new Uint8Array(PACK_FILE_MAX_BYTES + 1));
 		const { files, manifest, sheet } = await pack();
@@ -180,7 +180,7 @@ describe('workplace evidence in the evidence pack', () => {
 	});
 
 	it('is still a pack /verify recognises, and a swapped workplace file is named', async () => {
-		sampledEvidence();
+		await sampledEvidence();
 		const { issued, files } = await pack();
 		expect(await verifyPack(f.db, issued.bytes, openArchive)).toMatchObject({ outcome: 'unchanged', repacked: false });
 		const path = `workplace/${TITLE}/identity-form.png`;
@@ -189,7 +189,7 @@ describe('workplace evidence in the evidence pack', () => {
 	});
 
 	it('stores workplace files as uploaded, so a highly compressible one never looks like a zip bomb to /verify', async () => {
-		submittedWorkplaceEvidence(f.db, {
+		await submittedWorkplaceEvidence(f.db, {
 			organisationId: DEMO_ORGANISATION_ID,
 			learnerId: f.ids.amira,
 			title: 'Shift rota',

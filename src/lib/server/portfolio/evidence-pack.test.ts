@@ -1,3 +1,4 @@
+import { dbGet, dbAll } from '$lib/core/database';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
@@ -71,18 +72,18 @@ describe('the evidence pack', () => {
 		expect(manifest.issuedBy.id).toBe(fixture.learnerId);
 	});
 
-	it('is recorded as a document of kind evidence-pack, and its PDF as a portfolio document', () => {
-		const row = fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, pack.row.id)).get()!;
+	it('is recorded as a document of kind evidence-pack, and its PDF as a portfolio document', async () => {
+		const row = (await dbGet(fixture.db.select().from(portfolioDocument).where(eq(portfolioDocument.id, pack.row.id))))!;
 		expect(row).toMatchObject({ kind: 'evidence-pack', contentHash: pack.manifest.manifestHash, fileHash: sha256OfBytes(pack.bytes), byteLength: pack.bytes.byteLength, learnerId: fixture.learnerId });
-		const pdf = fixture.db.select().from(portfolioDocument).where(and(eq(portfolioDocument.id, pack.manifest.portfolioDocument.id), eq(portfolioDocument.kind, 'portfolio'))).get()!;
+		const pdf = (await dbGet(fixture.db.select().from(portfolioDocument).where(and(eq(portfolioDocument.id, pack.manifest.portfolioDocument.id), eq(portfolioDocument.kind, 'portfolio')))))!;
 		expect(pdf.fileHash).toBe(sha256OfBytes(files['portfolio.pdf']!));
 		expect(row.pageCount).toBe(pdf.pageCount);
-		expect(verifyFile(fixture.db, pack.bytes).outcome).toBe('unchanged');
+		expect((await verifyFile(fixture.db, pack.bytes)).outcome).toBe('unchanged');
 		// Who exported whose evidence: identifiers only.
-		const logged = fixture.db.select().from(securityEvent).where(eq(securityEvent.type, 'export.evidence-pack')).all();
+		const logged = await dbAll(fixture.db.select().from(securityEvent).where(eq(securityEvent.type, 'export.evidence-pack')));
 		expect(logged.map((e) => [e.userId, e.actorId])).toEqual([[fixture.learnerId, fixture.learnerId]]);
 		// The id and the manifest hash, typed in, are recognised as for a PDF.
-		expect(verifyIdAndHash(fixture.db, pack.row.id, pack.manifest.manifestHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', document: { kind: 'evidence-pack' } } });
+		expect(await verifyIdAndHash(fixture.db, pack.row.id, pack.manifest.manifestHash)).toMatchObject({ ok: true, value: { outcome: 'unchanged', document: { kind: 'evidence-pack' } } });
 	});
 });
 

@@ -23,6 +23,7 @@
  * workplace files are bounded by the learner's upload quota, uploads/storage.ts uploadLimits); it is
  * zipped in a worker thread (pack-jobs.ts) so the event loop is never held.
  */
+import { dbGet, dbRun } from '$lib/core/database';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { canonicalHash, CANONICAL_ENCODING, writeTransaction, type Db } from '$lib/core';
@@ -413,14 +414,14 @@ export async function issueEvidencePack(db: Db, learnerId: string, options: Issu
 	const chunks: Uint8Array[] = [];
 	const pdfRow = await issueDocument(db, prepared, { origin: options.origin, issuedBy: options.issuedBy, request: options.request, render: options.render, onData: (c) => chunks.push(new Uint8Array(c)) });
 	const pdfBytes = new Uint8Array(Buffer.concat(chunks));
-	const nameOf = (id: string) => db.select({ name: user.displayName }).from(user).where(eq(user.id, id)).get()?.name ?? '';
+	const nameOf = async (id: string) => (await dbGet(db.select({ name: user.displayName }).from(user).where(eq(user.id, id))))?.name ?? '';
 	const issuedAt = now.toISOString();
 	const { files, manifest } = packFiles({
 		content: prepared.content,
 		pdf: { bytes: pdfBytes, documentId: pdfRow.id, contentHash: pdfRow.contentHash, pageCount: pdfRow.pageCount },
 		packId: newDocumentId(),
 		issuedAt,
-		issuedBy: { id: options.issuedBy, name: nameOf(options.issuedBy) },
+		issuedBy: { id: options.issuedBy, name: await nameOf(options.issuedBy) },
 		learner: { id: learnerId, name: prepared.content.learner.name },
 		centre: { id: prepared.organisationId, name: prepared.content.centre },
 		workplaceFiles: await workplaceFileBytes(db, prepared.content.workplace)
@@ -440,9 +441,9 @@ export async function issueEvidencePack(db: Db, learnerId: string, options: Issu
 		issuedBy: options.issuedBy,
 		hashEncoding: CANONICAL_ENCODING
 	};
-	writeTransaction(db, () => {
-		db.insert(portfolioDocument).values(row).run();
-		recordSecurityEvent(db, { type: 'export.evidence-pack', userId: learnerId, actorId: options.issuedBy, ...options.request, detail: { documentId: row.id, kind: row.kind } });
+	await writeTransaction(db, async () => {
+		await dbRun(db.insert(portfolioDocument).values(row));
+		await recordSecurityEvent(db, { type: 'export.evidence-pack', userId: learnerId, actorId: options.issuedBy, ...options.request, detail: { documentId: row.id, kind: row.kind } });
 	});
 	return { row, bytes, manifest };
 }

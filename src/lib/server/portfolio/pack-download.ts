@@ -2,6 +2,7 @@
  * Asking for an evidence pack: the same rules as a PDF download (download.ts): POST only, from this
  * site's own page (Origin checked), one render per user and PORTFOLIO_RENDERS across the server.
  */
+import { dbGet } from '$lib/core/database';
 import type { RequestEvent } from '@sveltejs/kit';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
@@ -17,14 +18,13 @@ import { renderOffThread } from './render-off-thread';
  * Whether `learnerId` is a learner of the centre `organisationId`: whom a centre's IQA and
  * administrator may issue a pack for. Never themselves.
  */
-export function learnerOfCentre(db: Db, organisationId: string, staffId: string, learnerId: string): boolean {
+export async function learnerOfCentre(db: Db, organisationId: string, staffId: string, learnerId: string): Promise<boolean> {
 	if (learnerId === staffId) return false;
-	const found = db
+	const found = await dbGet(db
 		.select({ id: user.id })
 		.from(user)
 		.innerJoin(userRole, and(eq(userRole.userId, user.id), eq(userRole.role, 'learner')))
-		.where(and(eq(user.id, learnerId), eq(user.organisationId, organisationId)))
-		.get();
+		.where(and(eq(user.id, learnerId), eq(user.organisationId, organisationId))));
 	return found !== undefined;
 }
 
@@ -42,11 +42,11 @@ type DownloadEvent = Pick<RequestEvent, 'request' | 'url' | 'isDataRequest' | 'g
 export async function downloadEvidencePack(db: Db, event: DownloadEvent, request: PackRequest, capacity: RenderCapacity = portfolioRenders(db)): Promise<Response> {
 	const context = requestContext(event);
 	if (event.request.headers.get('origin') !== event.url.origin) {
-		recordSecurityEvent(db, { type: 'access.refused', userId: request.issuedBy, ...context, detail: { reason: 'cross-origin-download' } });
+		await recordSecurityEvent(db, { type: 'access.refused', userId: request.issuedBy, ...context, detail: { reason: 'cross-origin-download' } });
 		return refusal(event, 403, 'A pack can only be asked for from this site’s own pages. Open the page and use its download button.');
 	}
 	if (!request.learnerId) return refusal(event, 404, request.notFound);
-	const slot = capacity.start(request.issuedBy);
+	const slot = await capacity.start(request.issuedBy);
 	if (!slot.ok) {
 		const response = refusal(event, slot.error.status, slot.error.message);
 		if (slot.error.code === 'render.centre-busy') response.headers.set('Retry-After', String(slot.error.retryAfterSeconds));
@@ -62,6 +62,6 @@ export async function downloadEvidencePack(db: Db, event: DownloadEvent, request
 		});
 		return pack ? packResponse(pack) : refusal(event, 404, request.notFound);
 	} finally {
-		slot.value.release();
+		await slot.value.release();
 	}
 }

@@ -5,7 +5,7 @@
  * an assessor's private note that must never be printed), witness testimony and an observation.
  */
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '$lib/core/database';
+import { dbGet, dbRun, openDatabase, type Db } from '$lib/core/database';
 import { seedDemoData } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { applyLearnerAction, endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
@@ -39,20 +39,20 @@ function signed(result: AssessmentResult<AssessmentDecision>): AssessmentDecisio
 export async function portfolioFixture(options: { attempts: number; actionsPerAttempt?: number }): Promise<PortfolioFixture> {
 	const db = openDatabase(':memory:');
 	await seedDemoData(db);
-	syncBuiltInScenarios(db);
-	const idOf = (email: string) => db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
-	const learnerId = idOf('learner@custodian.test');
-	const assessorId = idOf('assessor@custodian.test');
-	db.update(user).set({ displayName: FIXTURE_LEARNER_NAME }).where(eq(user.id, learnerId)).run();
+	await syncBuiltInScenarios(db);
+	const idOf = async (email: string) => (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
+	const learnerId = await idOf('learner@custodian.test');
+	const assessorId = await idOf('assessor@custodian.test');
+	await dbRun(db.update(user).set({ displayName: FIXTURE_LEARNER_NAME }).where(eq(user.id, learnerId)));
 	const assessor = { id: assessorId, displayName: 'Gareth Llewellyn' };
 
 	const attemptIds: string[] = [];
 	const decisions: AssessmentDecision[] = [];
 	for (let n = 0; n < options.attempts; n++) {
-		const started = must(startLearnerAttempt(db, learnerId, 'spouse-caller'));
+		const started = must(await startLearnerAttempt(db, learnerId, 'spouse-caller'));
 		const daniel = started.seedIds.daniel!;
 		let seq = 1;
-		must(applyLearnerAction(db, learnerId, started.id, { kind: 'choice', choiceId: 'bring-up-account' }, seq++));
+		must(await applyLearnerAction(db, learnerId, started.id, { kind: 'choice', choiceId: 'bring-up-account' }, seq++));
 		for (let a = 0; a < (options.actionsPerAttempt ?? 8); a++) {
 			const action =
 				a % 2 === 0
@@ -62,11 +62,11 @@ export async function portfolioFixture(options: { attempts: number; actionsPerAt
 							operation: 'logInteraction' as const,
 							input: { customerId: daniel, channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: `Balance enquiry about £${120 + a}.50 from Tomás Ó Briain` }
 						};
-			must(applyLearnerAction(db, learnerId, started.id, action as never, seq++));
+			must(await applyLearnerAction(db, learnerId, started.id, action as never, seq++));
 		}
-		must(endLearnerAttempt(db, learnerId, started.id));
+		must(await endLearnerAttempt(db, learnerId, started.id));
 		must(
-			submitReflection(
+			await submitReflection(
 				db,
 				learnerId,
 				started.id,
@@ -80,21 +80,21 @@ export async function portfolioFixture(options: { attempts: number; actionsPerAt
 			)
 		);
 		attemptIds.push(started.id);
-		const review = assessorReview(db, assessorId, started.id);
+		const review = await assessorReview(db, assessorId, started.id);
 		if (!review) throw new Error('fixture: attempt not reviewable');
 		const base = { ...review.values, signedName: 'Gareth Llewellyn', assessorNote: ASSESSOR_NOTE };
 		if (n === 0) {
-			const first = signed(signDecision(db, assessor, started.id, { ...base, outcome: 'not-yet-met', feedback: 'Good start; check the authority first.', nextSteps: 'Replay the call and check the authority before anything else.' }));
+			const first = signed(await signDecision(db, assessor, started.id, { ...base, outcome: 'not-yet-met', feedback: 'Good start; check the authority first.', nextSteps: 'Replay the call and check the authority before anything else.' }));
 			decisions.push(first);
-			const second = signed(signDecision(db, assessor, started.id, { ...base, outcome: 'met', feedback: 'On reflection, a careful and lawful call.', nextSteps: '', supersedes: first.id }));
+			const second = signed(await signDecision(db, assessor, started.id, { ...base, outcome: 'met', feedback: 'On reflection, a careful and lawful call.', nextSteps: '', supersedes: first.id }));
 			decisions.push(second);
 		} else if (n % 2 === 1) {
-			decisions.push(signed(signDecision(db, assessor, started.id, { ...base, outcome: 'met', feedback: `Attempt ${n + 1}: well handled.` })));
+			decisions.push(signed(await signDecision(db, assessor, started.id, { ...base, outcome: 'met', feedback: `Attempt ${n + 1}: well handled.` })));
 		}
 	}
 
 	const testimony = must(
-		recordTestimony(db, learnerId, learnerId, {
+		await recordTestimony(db, learnerId, learnerId, {
 			witnessName: 'Tomás Ó Briain',
 			witnessRole: 'Customer service team leader',
 			relationship: 'Line manager',
@@ -107,9 +107,9 @@ export async function portfolioFixture(options: { attempts: number; actionsPerAt
 			declaredCriteria: ['PC01', 'PC02']
 		})
 	);
-	must(mapTestimony(db, assessorId, testimony.id, ['PC01']));
+	must(await mapTestimony(db, assessorId, testimony.id, ['PC01']));
 	must(
-		recordObservation(db, assessorId, learnerId, {
+		await recordObservation(db, assessorId, learnerId, {
 			observedOn: '2026-01-14',
 			setting: 'Front desk, Tuesday morning shift',
 			description: 'Zoë updated a customer’s address and confirmed the change in writing.',

@@ -1,3 +1,4 @@
+import { dbGet, dbAll, dbRun } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,16 +36,16 @@ import {
 
 const f = assessmentFixture();
 const admin = () => ({ id: f.ids.sam });
-const orgOf = () => f.db.select({ id: organisation.id }).from(organisation).get()!.id;
+const orgOf = async () => (await dbGet(f.db.select({ id: organisation.id }).from(organisation)))!.id;
 
 /** Amira: a submitted attempt with a signed decision; completed on 2022-06-30, certified on 2022-07-15. */
-function certifiedAmira() {
-	const attemptId = f.submittedAttempt(f.ids.amira, '2022-06-01T09:00:00Z');
-	const signed = signDecision(f.db, f.gareth(), attemptId, f.decided(attemptId), new Date('2022-06-02T10:00:00Z'));
+async function certifiedAmira() {
+	const attemptId = await f.submittedAttempt(f.ids.amira, '2022-06-01T09:00:00Z');
+	const signed = await signDecision(f.db, f.gareth(), attemptId, await f.decided(attemptId), new Date('2022-06-02T10:00:00Z'));
 	if (!signed.ok) throw new Error(signed.error.message);
-	const standing = setLearnerStanding(f.db, orgOf(), f.ids.amira, { status: 'completed', statusOn: '2022-06-30', certifiedOn: '2022-07-15', note: '' }, admin(), new Date('2022-08-01T09:00:00Z'));
+	const standing = await setLearnerStanding(f.db, await orgOf(), f.ids.amira, { status: 'completed', statusOn: '2022-06-30', certifiedOn: '2022-07-15', note: '' }, admin(), new Date('2022-08-01T09:00:00Z'));
 	if (!standing.ok) throw new Error(JSON.stringify(standing.errors));
-	const workspaceId = f.db.select({ w: attempt.workspaceId }).from(attempt).where(eq(attempt.id, attemptId)).get()!.w;
+	const workspaceId = (await dbGet(f.db.select({ w: attempt.workspaceId }).from(attempt).where(eq(attempt.id, attemptId))))!.w;
 	return { attemptId, decision: signed.value, workspaceId };
 }
 
@@ -62,109 +63,109 @@ describe('retention of the centre’s records', () => {
 		expect(addYears('2024-02-29', 1)).toBe('2025-03-01');
 	});
 
-	it('lists nothing as due until the period after certification has run out, then both classes', () => {
-		certifiedAmira();
-		expect(dueForDisposal(f.db, orgOf(), '2025-07-14')).toEqual([]);
-		expect(dueForDisposal(f.db, orgOf(), '2025-07-15').map((d) => [d.recordClass, d.dueOn, d.held])).toEqual([
+	it('lists nothing as due until the period after certification has run out, then both classes', async () => {
+		await certifiedAmira();
+		expect(await dueForDisposal(f.db, await orgOf(), '2025-07-14')).toEqual([]);
+		expect((await dueForDisposal(f.db, await orgOf(), '2025-07-15')).map((d) => [d.recordClass, d.dueOn, d.held])).toEqual([
 			['evidence', '2025-07-15', false],
 			['decisions', '2025-07-15', false]
 		]);
 	});
 
 	it('disposes of a learner’s evidence and decisions whole, logs it, and leaves other learners’ records as they were', async () => {
-		const { attemptId, workspaceId } = certifiedAmira();
-		const tomas = f.submittedAttempt(f.ids.tomas, '2022-06-01T09:00:00Z');
-		const tomasWorkspace = f.db.select({ w: attempt.workspaceId }).from(attempt).where(eq(attempt.id, tomas)).get()!.w;
+		const { attemptId, workspaceId } = await certifiedAmira();
+		const tomas = await f.submittedAttempt(f.ids.tomas, '2022-06-01T09:00:00Z');
+		const tomasWorkspace = (await dbGet(f.db.select({ w: attempt.workspaceId }).from(attempt).where(eq(attempt.id, tomas))))!.w;
 		expect(rowsOfWorkspace(workspaceId)).toBeGreaterThan(0);
 
-		const outcomes = await disposeDueRecords(f.db, orgOf(), null, new Date('2025-07-15T12:00:00Z'));
+		const outcomes = await disposeDueRecords(f.db, await orgOf(), null, new Date('2025-07-15T12:00:00Z'));
 		expect(outcomes.map((o) => o.recordClass).sort()).toEqual(['decisions', 'evidence']);
 		expect(outcomes.find((o) => o.recordClass === 'decisions')!.counts).toMatchObject({ 'signed decisions': 1 });
 		expect(outcomes.find((o) => o.recordClass === 'evidence')!.counts).toMatchObject({ reflections: expect.any(Number), attempts: expect.any(Number) });
 
 		expect(rowsOfWorkspace(workspaceId)).toBe(0);
-		expect(f.db.select().from(attempt).where(eq(attempt.id, attemptId)).all()).toEqual([]);
-		expect(f.db.select().from(attempt).where(eq(attempt.ownerId, f.ids.amira)).all()).toEqual([]);
-		expect(f.db.select().from(assessmentDecision).where(eq(assessmentDecision.learnerId, f.ids.amira)).all()).toEqual([]);
+		expect(await dbAll(f.db.select().from(attempt).where(eq(attempt.id, attemptId)))).toEqual([]);
+		expect(await dbAll(f.db.select().from(attempt).where(eq(attempt.ownerId, f.ids.amira)))).toEqual([]);
+		expect(await dbAll(f.db.select().from(assessmentDecision).where(eq(assessmentDecision.learnerId, f.ids.amira)))).toEqual([]);
 		expect(f.db.$client.prepare('SELECT count(*) AS n FROM record_disposal_permit').get()).toEqual({ n: 0 });
 
 		// Tomás's attempt and its audit chain are untouched.
-		expect(f.db.select().from(attempt).where(eq(attempt.id, tomas)).all()).toHaveLength(1);
+		expect(await dbAll(f.db.select().from(attempt).where(eq(attempt.id, tomas)))).toHaveLength(1);
 		expect(verifyAuditChain(f.db, tomasWorkspace).ok).toBe(true);
 
 		// Logged: a row per class (counts only) and a security event each, by the schedule.
-		expect(disposalHistoryOf(f.db, orgOf()).map((h) => [h.recordClass, h.certifiedOn, h.retentionYears, h.disposedByName])).toEqual(
+		expect((await disposalHistoryOf(f.db, await orgOf())).map((h) => [h.recordClass, h.certifiedOn, h.retentionYears, h.disposedByName])).toEqual(
 			expect.arrayContaining([
 				['evidence', '2022-07-15', 3, null],
 				['decisions', '2022-07-15', 3, null]
 			])
 		);
-		expect(f.db.select().from(securityEvent).where(eq(securityEvent.type, 'records.disposed')).all()).toHaveLength(2);
+		expect(await dbAll(f.db.select().from(securityEvent).where(eq(securityEvent.type, 'records.disposed')))).toHaveLength(2);
 		// A second run finds nothing to do.
-		expect(await disposeDueRecords(f.db, orgOf(), null, new Date('2025-07-16T12:00:00Z'))).toEqual([]);
-		expect(dueForDisposal(f.db, orgOf(), '2030-01-01')).toEqual([]);
+		expect(await disposeDueRecords(f.db, await orgOf(), null, new Date('2025-07-16T12:00:00Z'))).toEqual([]);
+		expect(await dueForDisposal(f.db, await orgOf(), '2030-01-01')).toEqual([]);
 	});
 
 	it('keeps the decisions (still verifying) and the attempt’s own row when evidence goes first, then removes them in their turn', async () => {
-		const { attemptId, decision } = certifiedAmira();
-		expect(saveRetentionSettings(f.db, orgOf(), { evidenceYears: '3', decisionYears: '6' }, admin())).toMatchObject({ ok: true });
-		const first = await disposeDueRecords(f.db, orgOf(), admin(), new Date('2025-08-01T12:00:00Z'));
+		const { attemptId, decision } = await certifiedAmira();
+		expect(await saveRetentionSettings(f.db, await orgOf(), { evidenceYears: '3', decisionYears: '6' }, admin())).toMatchObject({ ok: true });
+		const first = await disposeDueRecords(f.db, await orgOf(), admin(), new Date('2025-08-01T12:00:00Z'));
 		expect(first.map((o) => o.recordClass)).toEqual(['evidence']);
-		const kept = f.db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decision.id)).get()!;
-		expect(verifyDecision(f.db, kept).matches).toBe(true);
-		expect(f.db.select().from(attempt).where(eq(attempt.id, attemptId)).all()).toHaveLength(1);
+		const kept = (await dbGet(f.db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decision.id))))!;
+		expect((await verifyDecision(f.db, kept)).matches).toBe(true);
+		expect(await dbAll(f.db.select().from(attempt).where(eq(attempt.id, attemptId)))).toHaveLength(1);
 
-		expect(dueForDisposal(f.db, orgOf(), '2028-07-14')).toEqual([]);
-		const second = await disposeDueRecords(f.db, orgOf(), admin(), new Date('2028-07-15T12:00:00Z'));
+		expect(await dueForDisposal(f.db, await orgOf(), '2028-07-14')).toEqual([]);
+		const second = await disposeDueRecords(f.db, await orgOf(), admin(), new Date('2028-07-15T12:00:00Z'));
 		expect(second.map((o) => o.recordClass)).toEqual(['decisions']);
 		expect(second[0]?.counts).toMatchObject({ 'signed decisions': 1, attempts: 1 });
-		expect(f.db.select().from(attempt).where(eq(attempt.id, attemptId)).all()).toEqual([]);
-		expect(disposalHistoryOf(f.db, orgOf())[0]).toMatchObject({ recordClass: 'decisions', retentionYears: 6, disposedByName: 'Sam Okafor' });
+		expect(await dbAll(f.db.select().from(attempt).where(eq(attempt.id, attemptId)))).toEqual([]);
+		expect((await disposalHistoryOf(f.db, await orgOf()))[0]).toMatchObject({ recordClass: 'decisions', retentionYears: 6, disposedByName: 'Sam Okafor' });
 	});
 
 	it('holds everything of a learner under a legal hold until it is released', async () => {
-		certifiedAmira();
-		expect(placeHold(f.db, orgOf(), { learnerId: f.ids.amira, reason: 'x' }, admin())).toMatchObject({ ok: false, errors: { reason: expect.any(String) } });
-		const hold = placeHold(f.db, orgOf(), { learnerId: f.ids.amira, reason: 'Appeal against the assessment decision' }, admin());
+		await certifiedAmira();
+		expect(await placeHold(f.db, await orgOf(), { learnerId: f.ids.amira, reason: 'x' }, admin())).toMatchObject({ ok: false, errors: { reason: expect.any(String) } });
+		const hold = await placeHold(f.db, await orgOf(), { learnerId: f.ids.amira, reason: 'Appeal against the assessment decision' }, admin());
 		if (!hold.ok) throw new Error('not placed');
-		expect(activeHoldsOf(f.db, orgOf()).map((h) => h.learnerName)).toEqual(['Amira Khan']);
+		expect((await activeHoldsOf(f.db, await orgOf())).map((h) => h.learnerName)).toEqual(['Amira Khan']);
 		const at = new Date('2026-01-01T12:00:00Z');
-		expect(dueForDisposal(f.db, orgOf(), '2026-01-01').every((d) => d.held)).toBe(true);
-		expect(await disposeDueRecords(f.db, orgOf(), null, at)).toEqual([]);
-		expect(await disposeLearnerRecords(f.db, orgOf(), f.ids.amira, 'evidence', admin(), at)).toMatchObject({ ok: false, message: expect.stringContaining('legal hold') });
-		expect(f.db.select().from(assessmentDecision).where(eq(assessmentDecision.learnerId, f.ids.amira)).all()).toHaveLength(1);
+		expect((await dueForDisposal(f.db, await orgOf(), '2026-01-01')).every((d) => d.held)).toBe(true);
+		expect(await disposeDueRecords(f.db, await orgOf(), null, at)).toEqual([]);
+		expect(await disposeLearnerRecords(f.db, await orgOf(), f.ids.amira, 'evidence', admin(), at)).toMatchObject({ ok: false, message: expect.stringContaining('legal hold') });
+		expect(await dbAll(f.db.select().from(assessmentDecision).where(eq(assessmentDecision.learnerId, f.ids.amira)))).toHaveLength(1);
 
-		expect(releaseHold(f.db, orgOf(), { holdId: hold.value.id, reason: '' }, admin())).toMatchObject({ ok: false, errors: { releaseReason: expect.any(String) } });
-		expect(releaseHold(f.db, orgOf(), { holdId: hold.value.id, reason: 'Appeal decided' }, admin())).toMatchObject({ ok: true });
-		expect(releaseHold(f.db, orgOf(), { holdId: hold.value.id, reason: 'Appeal decided' }, admin())).toMatchObject({ ok: false });
-		expect((await disposeDueRecords(f.db, orgOf(), null, at)).length).toBe(2);
-		const types = f.db.select({ type: securityEvent.type }).from(securityEvent).all().map((e) => e.type);
+		expect(await releaseHold(f.db, await orgOf(), { holdId: hold.value.id, reason: '' }, admin())).toMatchObject({ ok: false, errors: { releaseReason: expect.any(String) } });
+		expect(await releaseHold(f.db, await orgOf(), { holdId: hold.value.id, reason: 'Appeal decided' }, admin())).toMatchObject({ ok: true });
+		expect(await releaseHold(f.db, await orgOf(), { holdId: hold.value.id, reason: 'Appeal decided' }, admin())).toMatchObject({ ok: false });
+		expect((await disposeDueRecords(f.db, await orgOf(), null, at)).length).toBe(2);
+		const types = (await dbAll(f.db.select({ type: securityEvent.type }).from(securityEvent))).map((e) => e.type);
 		expect(types).toEqual(expect.arrayContaining(['legal-hold.placed', 'legal-hold.released', 'records.disposed']));
 	});
 
 	it('still refuses to delete signed and audited records outside a disposal, and the disposal log cannot be changed', async () => {
-		const { decision, workspaceId } = certifiedAmira();
-		expect(() => f.db.delete(assessmentDecision).where(eq(assessmentDecision.id, decision.id)).run()).toThrow(/cannot be deleted/);
+		const { decision, workspaceId } = await certifiedAmira();
+		await expect(dbRun(f.db.delete(assessmentDecision).where(eq(assessmentDecision.id, decision.id)))).rejects.toThrow(/cannot be deleted/);
 		expect(() => f.db.$client.prepare('DELETE FROM audit_entry WHERE workspace_id = ?').run(workspaceId)).toThrow(/append-only/);
-		await disposeDueRecords(f.db, orgOf(), null, new Date('2025-07-15T12:00:00Z'));
-		expect(() => f.db.update(recordDisposal).set({ retentionYears: 1 }).run()).toThrow(/cannot be changed/);
-		expect(() => f.db.delete(recordDisposal).run()).toThrow(/cannot be deleted/);
+		await disposeDueRecords(f.db, await orgOf(), null, new Date('2025-07-15T12:00:00Z'));
+		await expect(dbRun(f.db.update(recordDisposal).set({ retentionYears: 1 }))).rejects.toThrow(/cannot be changed/);
+		await expect(dbRun(f.db.delete(recordDisposal))).rejects.toThrow(/cannot be deleted/);
 	});
 
-	it('validates the settings and a learner’s standing, with a message per field', () => {
-		expect(saveRetentionSettings(f.db, orgOf(), { evidenceYears: 'three', decisionYears: '0' }, admin())).toEqual({
+	it('validates the settings and a learner’s standing, with a message per field', async () => {
+		expect(await saveRetentionSettings(f.db, await orgOf(), { evidenceYears: 'three', decisionYears: '0' }, admin())).toEqual({
 			ok: false,
 			errors: { evidenceYears: expect.stringContaining('whole number'), decisionYears: expect.stringContaining('1 to 50') }
 		});
 		const now = new Date('2026-12-07T12:00:00Z');
-		expect(setLearnerStanding(f.db, orgOf(), f.ids.amira, { status: 'in-training', statusOn: '2026-02-30', certifiedOn: '2026-01-01', note: '' }, admin(), now)).toEqual({
+		expect(await setLearnerStanding(f.db, await orgOf(), f.ids.amira, { status: 'in-training', statusOn: '2026-02-30', certifiedOn: '2026-01-01', note: '' }, admin(), now)).toEqual({
 			ok: false,
 			errors: { statusOn: expect.stringContaining('real date'), certifiedOn: expect.stringContaining('completed') }
 		});
-		expect(setLearnerStanding(f.db, orgOf(), f.ids.amira, { status: 'completed', statusOn: '2027-01-01', certifiedOn: '', note: '' }, admin(), now)).toMatchObject({ ok: false, errors: { statusOn: expect.stringContaining('future') } });
-		expect(setLearnerStanding(f.db, orgOf(), f.ids.amira, { status: 'withdrawn', statusOn: '2026-11-01', certifiedOn: '', note: 'Left the job' }, admin(), now)).toMatchObject({ ok: true });
-		expect(learnerStandingOf(f.db, f.ids.amira)).toMatchObject({ status: 'withdrawn', statusOn: '2026-11-01', certifiedOn: null, note: 'Left the job' });
-		expect(f.db.select().from(securityEvent).where(eq(securityEvent.type, 'learner-standing.changed')).all()).toMatchObject([{ userId: f.ids.amira, actorId: f.ids.sam }]);
+		expect(await setLearnerStanding(f.db, await orgOf(), f.ids.amira, { status: 'completed', statusOn: '2027-01-01', certifiedOn: '', note: '' }, admin(), now)).toMatchObject({ ok: false, errors: { statusOn: expect.stringContaining('future') } });
+		expect(await setLearnerStanding(f.db, await orgOf(), f.ids.amira, { status: 'withdrawn', statusOn: '2026-11-01', certifiedOn: '', note: 'Left the job' }, admin(), now)).toMatchObject({ ok: true });
+		expect(await learnerStandingOf(f.db, f.ids.amira)).toMatchObject({ status: 'withdrawn', statusOn: '2026-11-01', certifiedOn: null, note: 'Left the job' });
+		expect(await dbAll(f.db.select().from(securityEvent).where(eq(securityEvent.type, 'learner-standing.changed')))).toMatchObject([{ userId: f.ids.amira, actorId: f.ids.sam }]);
 	});
 
 	it('orders the record system’s tables children first', () => {
@@ -178,11 +179,11 @@ describe('retention of the centre’s records', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'custodian-retention-'));
 		process.env.UPLOAD_DIR = dir;
 		try {
-			const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, { organisationId: orgOf(), learnerId: f.ids.amira, criteria: ['PC01'], files: [{ name: 'form.png', mediaType: 'image/png', bytes: testPng() }], uploadDir: dir, storage, submittedAt: '2022-05-01T09:00:00.000Z' });
-			const stored = f.db.select().from(upload).where(eq(upload.id, uploadIds[0]!)).get()!;
+			const { evidenceId, uploadIds } = await submittedWorkplaceEvidence(f.db, { organisationId: await orgOf(), learnerId: f.ids.amira, criteria: ['PC01'], files: [{ name: 'form.png', mediaType: 'image/png', bytes: testPng() }], uploadDir: dir, storage, submittedAt: '2022-05-01T09:00:00.000Z' });
+			const stored = (await dbGet(f.db.select().from(upload).where(eq(upload.id, uploadIds[0]!))))!;
 			expect(await storageOf(stored).size(f.db, stored)).toBe(testPng().byteLength);
 			expect(existsSync(join(dir, stored.storageKey))).toBe(storage === 'directory');
-			const signed = signWorkplaceDecision(
+			const signed = await signWorkplaceDecision(
 				f.db,
 				f.gareth(),
 				evidenceId,
@@ -190,25 +191,25 @@ describe('retention of the centre’s records', () => {
 				new Date('2022-05-02T10:00:00Z')
 			);
 			if (!signed.ok) throw new Error(signed.error.message);
-			setLearnerStanding(f.db, orgOf(), f.ids.amira, { status: 'completed', statusOn: '2022-06-30', certifiedOn: '2022-07-15', note: '' }, admin(), new Date('2022-08-01T09:00:00Z'));
-			saveRetentionSettings(f.db, orgOf(), { evidenceYears: '3', decisionYears: '6' }, admin());
+			await setLearnerStanding(f.db, await orgOf(), f.ids.amira, { status: 'completed', statusOn: '2022-06-30', certifiedOn: '2022-07-15', note: '' }, admin(), new Date('2022-08-01T09:00:00Z'));
+			await saveRetentionSettings(f.db, await orgOf(), { evidenceYears: '3', decisionYears: '6' }, admin());
 
-			const first = await disposeDueRecords(f.db, orgOf(), null, new Date('2025-07-15T12:00:00Z'));
+			const first = await disposeDueRecords(f.db, await orgOf(), null, new Date('2025-07-15T12:00:00Z'));
 			expect(first.map((o) => o.recordClass)).toEqual(['evidence']);
 			expect(first[0]?.counts).toMatchObject({ 'workplace evidence items': 1, 'uploaded files': 1 });
 			expect(await storageOf(stored).size(f.db, stored)).toBeNull();
 			expect(existsSync(join(dir, stored.storageKey))).toBe(false);
-			expect(f.db.select().from(uploadPiece).all()).toEqual([]);
-			expect(f.db.select().from(upload).where(eq(upload.ownerId, f.ids.amira)).all()).toEqual([]);
-			expect(f.db.select({ title: workplaceEvidence.title, action: workplaceEvidence.action }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)).get()).toEqual({ title: 'Disposed of', action: '' });
+			expect(await dbAll(f.db.select().from(uploadPiece))).toEqual([]);
+			expect(await dbAll(f.db.select().from(upload).where(eq(upload.ownerId, f.ids.amira)))).toEqual([]);
+			expect(await dbGet(f.db.select({ title: workplaceEvidence.title, action: workplaceEvidence.action }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)))).toEqual({ title: 'Disposed of', action: '' });
 			// The decision keeps its own copy of what it judged, and still verifies.
-			const decision = f.db.select().from(workplaceDecision).where(eq(workplaceDecision.id, signed.value.id)).get()!;
-			expect(verifyWorkplaceDecision(f.db, decision)).toMatchObject({ matches: true, evidenceCurrent: false });
+			const decision = (await dbGet(f.db.select().from(workplaceDecision).where(eq(workplaceDecision.id, signed.value.id))))!;
+			expect(await verifyWorkplaceDecision(f.db, decision)).toMatchObject({ matches: true, evidenceCurrent: false });
 
-			const second = await disposeDueRecords(f.db, orgOf(), null, new Date('2028-07-15T12:00:00Z'));
+			const second = await disposeDueRecords(f.db, await orgOf(), null, new Date('2028-07-15T12:00:00Z'));
 			expect(second.map((o) => o.recordClass)).toEqual(['decisions']);
-			expect(f.db.select().from(workplaceDecision).where(eq(workplaceDecision.learnerId, f.ids.amira)).all()).toEqual([]);
-			expect(f.db.select().from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, f.ids.amira)).all()).toEqual([]);
+			expect(await dbAll(f.db.select().from(workplaceDecision).where(eq(workplaceDecision.learnerId, f.ids.amira)))).toEqual([]);
+			expect(await dbAll(f.db.select().from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, f.ids.amira)))).toEqual([]);
 		} finally {
 			delete process.env.UPLOAD_DIR;
 		}

@@ -14,7 +14,7 @@
  * (scenario, dates) stays while a decision or document names it, and goes with the second class.
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { organisation, reflection, user } from '$lib/server/db/schema';
 import { assessmentDecision, assessmentDraft, decisionCountersignature, observationRecord, portfolioDocument, witnessTestimony } from '$lib/server/db/assessment';
 import { disposeSampleRecords } from '$lib/server/iqa/records';
@@ -72,12 +72,11 @@ export interface RetentionSettings {
 	decisionYears: number;
 }
 
-export function retentionSettingsOf(db: Db, organisationId: string): RetentionSettings {
-	const row = db
+export async function retentionSettingsOf(db: Db, organisationId: string): Promise<RetentionSettings> {
+	const row = await dbGet(db
 		.select({ evidenceYears: organisation.evidenceRetentionYears, decisionYears: organisation.decisionRetentionYears })
 		.from(organisation)
-		.where(eq(organisation.id, organisationId))
-		.get();
+		.where(eq(organisation.id, organisationId)));
 	return row ?? { evidenceYears: 3, decisionYears: 3 };
 }
 
@@ -92,15 +91,15 @@ function years(value: string, field: string, errors: Errors): number {
 	return n;
 }
 
-export function saveRetentionSettings(db: Db, organisationId: string, input: { evidenceYears: string; decisionYears: string }, by: Actor): Result<RetentionSettings> {
+export async function saveRetentionSettings(db: Db, organisationId: string, input: { evidenceYears: string; decisionYears: string }, by: Actor): Promise<Result<RetentionSettings>> {
 	const errors: Errors = {};
 	const evidenceYears = years(input.evidenceYears, 'evidenceYears', errors);
 	const decisionYears = years(input.decisionYears, 'decisionYears', errors);
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
-	const before = retentionSettingsOf(db, organisationId);
-	writeTransaction(db, () => {
-			db.update(organisation).set({ evidenceRetentionYears: evidenceYears, decisionRetentionYears: decisionYears, updatedAt: new Date().toISOString() }).where(eq(organisation.id, organisationId)).run();
-			recordActorEvent(db, by, {
+	const before = await retentionSettingsOf(db, organisationId);
+	await writeTransaction(db, async () => {
+			await dbRun(db.update(organisation).set({ evidenceRetentionYears: evidenceYears, decisionRetentionYears: decisionYears, updatedAt: new Date().toISOString() }).where(eq(organisation.id, organisationId)));
+			await recordActorEvent(db, by, {
 				type: 'settings.changed',
 				detail: { setting: 'record-retention', evidenceYears: `${before.evidenceYears} → ${evidenceYears}`, decisionYears: `${before.decisionYears} → ${decisionYears}` }
 			});
@@ -119,8 +118,8 @@ export interface StandingView {
 	updatedAt: string | null;
 }
 
-export function learnerStandingOf(db: Db, learnerId: string): StandingView {
-	const row = db.select().from(learnerStanding).where(eq(learnerStanding.learnerId, learnerId)).get();
+export async function learnerStandingOf(db: Db, learnerId: string): Promise<StandingView> {
+	const row = await dbGet(db.select().from(learnerStanding).where(eq(learnerStanding.learnerId, learnerId)));
 	if (!row) return { status: 'in-training', statusOn: null, certifiedOn: null, note: '', updatedAt: null };
 	return { status: row.status, statusOn: row.statusOn, certifiedOn: row.certifiedOn, note: row.note, updatedAt: row.updatedAt };
 }
@@ -133,7 +132,7 @@ export interface StandingInput {
 }
 
 /** Records where a learner of the centre stands; certification needs the programme completed. */
-export function setLearnerStanding(db: Db, organisationId: string, learnerId: string, input: StandingInput, by: Actor, now = new Date()): Result<StandingView> {
+export async function setLearnerStanding(db: Db, organisationId: string, learnerId: string, input: StandingInput, by: Actor, now = new Date()): Promise<Result<StandingView>> {
 	const errors: Errors = {};
 	const status = input.status as LearnerStatus;
 	if (!(LEARNER_STATUSES as readonly string[]).includes(input.status)) errors.status = 'Choose in training, completed or withdrawn.';
@@ -152,22 +151,20 @@ export function setLearnerStanding(db: Db, organisationId: string, learnerId: st
 	if (note.length > 2000) errors.note = 'Keep the note under 2,000 characters.';
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 
-	const learner = db
+	const learner = await dbGet(db
 		.select({ id: user.id })
 		.from(user)
-		.where(and(eq(user.id, learnerId), eq(user.organisationId, organisationId)))
-		.get();
+		.where(and(eq(user.id, learnerId), eq(user.organisationId, organisationId))));
 	if (!learner) return { ok: false, errors: { status: 'That learner is not one of this centre’s.' } };
 	const at = now.toISOString();
 	const values = { status, statusOn, certifiedOn: certifiedOn || null, note, updatedBy: by.id, updatedAt: at };
-	writeTransaction(db, () => {
-			db.insert(learnerStanding)
+	await writeTransaction(db, async () => {
+			await dbRun(db.insert(learnerStanding)
 				.values({ learnerId, organisationId, ...values })
-				.onConflictDoUpdate({ target: learnerStanding.learnerId, set: values })
-				.run();
-			recordActorEvent(db, by, { type: 'learner-standing.changed', userId: learnerId, detail: { status, statusOn, certifiedOn: certifiedOn || null } }, now);
+				.onConflictDoUpdate({ target: learnerStanding.learnerId, set: values }));
+			await recordActorEvent(db, by, { type: 'learner-standing.changed', userId: learnerId, detail: { status, statusOn, certifiedOn: certifiedOn || null } }, now);
 		});
-	return { ok: true, value: learnerStandingOf(db, learnerId) };
+	return { ok: true, value: await learnerStandingOf(db, learnerId) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,9 +180,9 @@ export interface HoldView {
 	placedByName: string;
 }
 
-export function activeHoldsOf(db: Db, organisationId: string): HoldView[] {
+export async function activeHoldsOf(db: Db, organisationId: string): Promise<HoldView[]> {
 	const placer = db.$with('placer').as(db.select({ id: user.id, name: user.displayName }).from(user));
-	return db
+	return await dbAll(db
 		.with(placer)
 		.select({
 			id: legalHold.id,
@@ -200,42 +197,40 @@ export function activeHoldsOf(db: Db, organisationId: string): HoldView[] {
 		.innerJoin(user, eq(user.id, legalHold.learnerId))
 		.innerJoin(placer, eq(placer.id, legalHold.placedBy))
 		.where(and(eq(legalHold.organisationId, organisationId), isNull(legalHold.releasedAt)))
-		.orderBy(asc(legalHold.placedAt))
-		.all();
+		.orderBy(asc(legalHold.placedAt)));
 }
 
-function isLearnerOf(db: Db, organisationId: string, learnerId: string): boolean {
-	return db.select({ id: user.id }).from(user).where(and(eq(user.id, learnerId), eq(user.organisationId, organisationId))).get() !== undefined;
+async function isLearnerOf(db: Db, organisationId: string, learnerId: string): Promise<boolean> {
+	return await dbGet(db.select({ id: user.id }).from(user).where(and(eq(user.id, learnerId), eq(user.organisationId, organisationId)))) !== undefined;
 }
 
-export function placeHold(db: Db, organisationId: string, input: { learnerId: string; reason: string }, by: Actor, now = new Date()): Result<{ id: string }> {
+export async function placeHold(db: Db, organisationId: string, input: { learnerId: string; reason: string }, by: Actor, now = new Date()): Promise<Result<{ id: string }>> {
 	const errors: Errors = {};
 	const reason = input.reason.trim();
-	if (!isLearnerOf(db, organisationId, input.learnerId)) errors.learnerId = 'Choose a learner of this centre.';
+	if (!await isLearnerOf(db, organisationId, input.learnerId)) errors.learnerId = 'Choose a learner of this centre.';
 	if (reason.length < 5) errors.reason = 'Say why the records are held (a complaint, an appeal, an investigation …).';
 	else if (reason.length > 1000) errors.reason = 'Keep the reason under 1,000 characters.';
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	const id = crypto.randomUUID();
-	writeTransaction(db, () => {
-			db.insert(legalHold).values({ id, organisationId, learnerId: input.learnerId, reason, placedBy: by.id, placedAt: now.toISOString() }).run();
-			recordActorEvent(db, by, { type: 'legal-hold.placed', userId: input.learnerId, detail: { hold: id } }, now);
+	await writeTransaction(db, async () => {
+			await dbRun(db.insert(legalHold).values({ id, organisationId, learnerId: input.learnerId, reason, placedBy: by.id, placedAt: now.toISOString() }));
+			await recordActorEvent(db, by, { type: 'legal-hold.placed', userId: input.learnerId, detail: { hold: id } }, now);
 		});
 	return { ok: true, value: { id } };
 }
 
-export function releaseHold(db: Db, organisationId: string, input: { holdId: string; reason: string }, by: Actor, now = new Date()): Result {
-	const hold = db
+export async function releaseHold(db: Db, organisationId: string, input: { holdId: string; reason: string }, by: Actor, now = new Date()): Promise<Result> {
+	const hold = await dbGet(db
 		.select()
 		.from(legalHold)
-		.where(and(eq(legalHold.id, input.holdId), eq(legalHold.organisationId, organisationId), isNull(legalHold.releasedAt)))
-		.get();
+		.where(and(eq(legalHold.id, input.holdId), eq(legalHold.organisationId, organisationId), isNull(legalHold.releasedAt))));
 	if (!hold) return { ok: false, errors: { holdId: 'That hold was not found, or it has been released already.' } };
 	const reason = input.reason.trim();
 	if (reason.length < 5) return { ok: false, errors: { releaseReason: 'Say why the hold ends.' } };
 	if (reason.length > 1000) return { ok: false, errors: { releaseReason: 'Keep the reason under 1,000 characters.' } };
-	writeTransaction(db, () => {
-			db.update(legalHold).set({ releasedAt: now.toISOString(), releasedBy: by.id, releaseReason: reason }).where(eq(legalHold.id, hold.id)).run();
-			recordActorEvent(db, by, { type: 'legal-hold.released', userId: hold.learnerId, detail: { hold: hold.id } }, now);
+	await writeTransaction(db, async () => {
+			await dbRun(db.update(legalHold).set({ releasedAt: now.toISOString(), releasedBy: by.id, releaseReason: reason }).where(eq(legalHold.id, hold.id)));
+			await recordActorEvent(db, by, { type: 'legal-hold.released', userId: hold.learnerId, detail: { hold: hold.id } }, now);
 		});
 	return { ok: true, value: undefined };
 }
@@ -258,31 +253,28 @@ export interface DueItem {
  * Every class of every certificated learner of the centre whose period has run out by `today` and
  * that has not been disposed of yet; held learners are listed (held: true) but never disposed.
  */
-export function dueForDisposal(db: Db, organisationId: string, today: string): DueItem[] {
-	const settings = retentionSettingsOf(db, organisationId);
-	const certified = db
+export async function dueForDisposal(db: Db, organisationId: string, today: string): Promise<DueItem[]> {
+	const settings = await retentionSettingsOf(db, organisationId);
+	const certified = await dbAll(db
 		.select({ learnerId: learnerStanding.learnerId, certifiedOn: learnerStanding.certifiedOn, name: user.displayName, email: user.email })
 		.from(learnerStanding)
 		.innerJoin(user, eq(user.id, learnerStanding.learnerId))
 		.where(and(eq(learnerStanding.organisationId, organisationId), isNotNull(learnerStanding.certifiedOn)))
-		.orderBy(asc(learnerStanding.certifiedOn), asc(user.displayName))
-		.all();
+		.orderBy(asc(learnerStanding.certifiedOn), asc(user.displayName)));
 	if (certified.length === 0) return [];
 	const ids = certified.map((c) => c.learnerId);
 	const disposed = new Set(
-		db
+		(await dbAll(db
 			.select({ learnerId: recordDisposal.learnerId, recordClass: recordDisposal.recordClass })
 			.from(recordDisposal)
-			.where(inArray(recordDisposal.learnerId, ids))
-			.all()
+			.where(inArray(recordDisposal.learnerId, ids))))
 			.map((d) => `${d.learnerId}:${d.recordClass}`)
 	);
 	const held = new Set(
-		db
+		(await dbAll(db
 			.select({ learnerId: legalHold.learnerId })
 			.from(legalHold)
-			.where(and(inArray(legalHold.learnerId, ids), isNull(legalHold.releasedAt)))
-			.all()
+			.where(and(inArray(legalHold.learnerId, ids), isNull(legalHold.releasedAt)))))
 			.map((h) => h.learnerId)
 	);
 	const due: DueItem[] = [];
@@ -338,8 +330,8 @@ export interface DisposalOutcome {
 	counts: Record<string, number>;
 }
 
-function hasDisposed(db: Db, learnerId: string, recordClass: RecordClass): boolean {
-	return db.select({ id: recordDisposal.id }).from(recordDisposal).where(and(eq(recordDisposal.learnerId, learnerId), eq(recordDisposal.recordClass, recordClass))).get() !== undefined;
+async function hasDisposed(db: Db, learnerId: string, recordClass: RecordClass): Promise<boolean> {
+	return await dbGet(db.select({ id: recordDisposal.id }).from(recordDisposal).where(and(eq(recordDisposal.learnerId, learnerId), eq(recordDisposal.recordClass, recordClass)))) !== undefined;
 }
 
 function count(counts: Record<string, number>, key: string, changes: number): void {
@@ -351,11 +343,11 @@ function count(counts: Record<string, number>, key: string, changes: number): vo
  * the uploaded files whose bytes to remove after commit (bytes kept in the database go with their
  * rows, in this transaction).
  */
-function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, otherDone: boolean): { counts: Record<string, number>; files: StoredFile[] } {
+async function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, otherDone: boolean): Promise<{ counts: Record<string, number>; files: StoredFile[] }> {
 	const sqlite = db.$client;
 	const counts: Record<string, number> = {};
 	const files: StoredFile[] = [];
-	const attempts = db.select({ id: attempt.id, workspaceId: attempt.workspaceId }).from(attempt).where(eq(attempt.ownerId, learnerId)).all();
+	const attempts = await dbAll(db.select({ id: attempt.id, workspaceId: attempt.workspaceId }).from(attempt).where(eq(attempt.ownerId, learnerId)));
 	const attemptIds = attempts.map((a) => a.id);
 	const workspaceIds = attempts.map((a) => a.workspaceId);
 
@@ -373,54 +365,53 @@ function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, other
 				['conversation lines', attemptTranscript],
 				['desk states', attemptDesk]
 			] as const) {
-				count(counts, key, db.delete(table).where(inArray(table.attemptId, attemptIds)).run().changes);
+				count(counts, key, (await dbRun(db.delete(table).where(inArray(table.attemptId, attemptIds)))).changes);
 			}
-			count(counts, 'assessors’ unsigned drafts', db.delete(assessmentDraft).where(inArray(assessmentDraft.attemptId, attemptIds)).run().changes);
+			count(counts, 'assessors’ unsigned drafts', (await dbRun(db.delete(assessmentDraft).where(inArray(assessmentDraft.attemptId, attemptIds)))).changes);
 		}
-		count(counts, 'reflections', db.delete(reflection).where(eq(reflection.learnerId, learnerId)).run().changes);
-		count(counts, 'witness testimonies', db.delete(witnessTestimony).where(eq(witnessTestimony.learnerId, learnerId)).run().changes);
-		count(counts, 'observations', db.delete(observationRecord).where(eq(observationRecord.learnerId, learnerId)).run().changes);
-		const evidenceIds = db.select({ id: workplaceEvidence.id }).from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).all().map((e) => e.id);
+		count(counts, 'reflections', (await dbRun(db.delete(reflection).where(eq(reflection.learnerId, learnerId)))).changes);
+		count(counts, 'witness testimonies', (await dbRun(db.delete(witnessTestimony).where(eq(witnessTestimony.learnerId, learnerId)))).changes);
+		count(counts, 'observations', (await dbRun(db.delete(observationRecord).where(eq(observationRecord.learnerId, learnerId)))).changes);
+		const evidenceIds = (await dbAll(db.select({ id: workplaceEvidence.id }).from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)))).map((e) => e.id);
 		if (evidenceIds.length > 0) {
-			db.delete(workplaceEvidenceFile).where(inArray(workplaceEvidenceFile.evidenceId, evidenceIds)).run();
+			await dbRun(db.delete(workplaceEvidenceFile).where(inArray(workplaceEvidenceFile.evidenceId, evidenceIds)));
 			// An item a signed decision still names keeps its row, emptied (the decision keeps its own
 			// copy of what it judged); the row goes with the decisions.
-			const judged = new Set(db.select({ id: workplaceDecision.evidenceId }).from(workplaceDecision).where(inArray(workplaceDecision.evidenceId, evidenceIds)).all().map((d) => d.id));
+			const judged = new Set((await dbAll(db.select({ id: workplaceDecision.evidenceId }).from(workplaceDecision).where(inArray(workplaceDecision.evidenceId, evidenceIds)))).map((d) => d.id));
 			const free = evidenceIds.filter((id) => !judged.has(id));
-			if (free.length > 0) count(counts, 'workplace evidence items', db.delete(workplaceEvidence).where(inArray(workplaceEvidence.id, free)).run().changes);
+			if (free.length > 0) count(counts, 'workplace evidence items', (await dbRun(db.delete(workplaceEvidence).where(inArray(workplaceEvidence.id, free)))).changes);
 			if (judged.size > 0) {
-				const emptied = db
+				const emptied = (await dbRun(db
 					.update(workplaceEvidence)
 					.set({ title: 'Disposed of', situation: '', task: '', action: '', result: '', declaration: '' })
-					.where(inArray(workplaceEvidence.id, [...judged]))
-					.run().changes;
+					.where(inArray(workplaceEvidence.id, [...judged])))).changes;
 				count(counts, 'workplace evidence items', emptied);
 			}
 		}
-		const uploads = db.select({ id: upload.id, storageKey: upload.storageKey, storage: upload.storage }).from(upload).where(eq(upload.ownerId, learnerId)).all();
+		const uploads = await dbAll(db.select({ id: upload.id, storageKey: upload.storageKey, storage: upload.storage }).from(upload).where(eq(upload.ownerId, learnerId)));
 		if (uploads.length > 0) {
 			files.push(...uploads);
-			count(counts, 'uploaded files', db.delete(upload).where(eq(upload.ownerId, learnerId)).run().changes);
+			count(counts, 'uploaded files', (await dbRun(db.delete(upload).where(eq(upload.ownerId, learnerId)))).changes);
 		}
 	} else {
-		const decisionIds = db.select({ id: assessmentDecision.id }).from(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)).all().map((d) => d.id);
-		if (decisionIds.length > 0) count(counts, 'countersignatures', db.delete(decisionCountersignature).where(inArray(decisionCountersignature.decisionId, decisionIds)).run().changes);
-		for (const [key, n] of Object.entries(disposeSampleRecords(db, learnerId))) count(counts, key, n);
-		count(counts, 'IQA samples', db.delete(iqaSample).where(eq(iqaSample.learnerId, learnerId)).run().changes);
-		count(counts, 'signed decisions', db.delete(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)).run().changes);
-		const workplaceIds = db.select({ id: workplaceDecision.id }).from(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)).all().map((d) => d.id);
+		const decisionIds = (await dbAll(db.select({ id: assessmentDecision.id }).from(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)))).map((d) => d.id);
+		if (decisionIds.length > 0) count(counts, 'countersignatures', (await dbRun(db.delete(decisionCountersignature).where(inArray(decisionCountersignature.decisionId, decisionIds)))).changes);
+		for (const [key, n] of Object.entries(await disposeSampleRecords(db, learnerId))) count(counts, key, n);
+		count(counts, 'IQA samples', (await dbRun(db.delete(iqaSample).where(eq(iqaSample.learnerId, learnerId)))).changes);
+		count(counts, 'signed decisions', (await dbRun(db.delete(assessmentDecision).where(eq(assessmentDecision.learnerId, learnerId)))).changes);
+		const workplaceIds = (await dbAll(db.select({ id: workplaceDecision.id }).from(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)))).map((d) => d.id);
 		if (workplaceIds.length > 0) {
-			count(counts, 'countersignatures', db.delete(workplaceDecisionCountersignature).where(inArray(workplaceDecisionCountersignature.decisionId, workplaceIds)).run().changes);
-			count(counts, 'signed decisions', db.delete(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)).run().changes);
+			count(counts, 'countersignatures', (await dbRun(db.delete(workplaceDecisionCountersignature).where(inArray(workplaceDecisionCountersignature.decisionId, workplaceIds)))).changes);
+			count(counts, 'signed decisions', (await dbRun(db.delete(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)))).changes);
 		}
 		// Workplace evidence emptied when its class went first: its row goes now no decision names it.
-		if (otherDone) count(counts, 'workplace evidence items', db.delete(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).run().changes);
-		count(counts, 'issued documents', db.delete(portfolioDocument).where(eq(portfolioDocument.learnerId, learnerId)).run().changes);
+		if (otherDone) count(counts, 'workplace evidence items', (await dbRun(db.delete(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)))).changes);
+		count(counts, 'issued documents', (await dbRun(db.delete(portfolioDocument).where(eq(portfolioDocument.learnerId, learnerId)))).changes);
 	}
 
 	// The attempts' own rows (and their emptied record systems) go once both classes have.
 	if (otherDone && attemptIds.length > 0) {
-		count(counts, 'attempts', db.delete(attempt).where(inArray(attempt.id, attemptIds)).run().changes);
+		count(counts, 'attempts', (await dbRun(db.delete(attempt).where(inArray(attempt.id, attemptIds)))).changes);
 		const dropWorkspace = sqlite.prepare('DELETE FROM workspace WHERE id = ?');
 		for (const w of workspaceIds) dropWorkspace.run(w);
 	}
@@ -441,22 +432,22 @@ export async function disposeLearnerRecords(
 	now = new Date()
 ): Promise<{ ok: true; outcome: DisposalOutcome } | { ok: false; message: string }> {
 	const today = ukToday(now);
-	const item = dueForDisposal(db, organisationId, today).find((d) => d.learnerId === learnerId && d.recordClass === recordClass);
+	const item = (await dueForDisposal(db, organisationId, today)).find((d) => d.learnerId === learnerId && d.recordClass === recordClass);
 	if (!item) return { ok: false, message: 'Those records are not due for disposal (not certificated long enough ago, or disposed of already).' };
 	if (item.held) return { ok: false, message: 'A legal hold keeps this learner’s records: release it first.' };
 	let files: StoredFile[] = [];
 	let counts: Record<string, number> = {};
 	try {
-		writeTransaction(db, () => {
+		await writeTransaction(db, async () => {
 				// Checked again inside the write lock: another instance may have disposed of it meanwhile.
-				if (hasDisposed(db, learnerId, recordClass)) throw new AlreadyDisposed();
+				if (await hasDisposed(db, learnerId, recordClass)) throw new AlreadyDisposed();
 				const otherClass: RecordClass = recordClass === 'evidence' ? 'decisions' : 'evidence';
-				db.insert(recordDisposalPermit).values({ learnerId, createdAt: now.toISOString() }).run();
-				const done = disposeClass(db, learnerId, recordClass, hasDisposed(db, learnerId, otherClass));
-				db.delete(recordDisposalPermit).where(eq(recordDisposalPermit.learnerId, learnerId)).run();
+				await dbRun(db.insert(recordDisposalPermit).values({ learnerId, createdAt: now.toISOString() }));
+				const done = await disposeClass(db, learnerId, recordClass, await hasDisposed(db, learnerId, otherClass));
+				await dbRun(db.delete(recordDisposalPermit).where(eq(recordDisposalPermit.learnerId, learnerId)));
 				files = done.files;
 				counts = done.counts;
-				db.insert(recordDisposal)
+				await dbRun(db.insert(recordDisposal)
 					.values({
 						id: crypto.randomUUID(),
 						organisationId,
@@ -467,11 +458,10 @@ export async function disposeLearnerRecords(
 						counts,
 						disposedBy: by?.id ?? null,
 						disposedAt: now.toISOString()
-					})
-					.run();
+					}));
 				const detail = { recordClass, certifiedOn: item.certifiedOn, years: item.years, rows: Object.values(counts).reduce((a, b) => a + b, 0) };
-				if (by) recordActorEvent(db, by, { type: 'records.disposed', userId: learnerId, detail }, now);
-				else recordSecurityEvent(db, { type: 'records.disposed', userId: learnerId, detail: { ...detail, by: 'schedule' } }, now);
+				if (by) await recordActorEvent(db, by, { type: 'records.disposed', userId: learnerId, detail }, now);
+				else await recordSecurityEvent(db, { type: 'records.disposed', userId: learnerId, detail: { ...detail, by: 'schedule' } }, now);
 			});
 	} catch (error) {
 		if (error instanceof AlreadyDisposed) return { ok: false, message: 'Those records have been disposed of already.' };
@@ -489,11 +479,11 @@ class AlreadyDisposed extends Error {}
 /** Disposes of everything due and not held, in every centre (the scheduled run) or in one. */
 export async function disposeDueRecords(db: Db, organisationId: string | null, by: Actor | null, now = new Date()): Promise<DisposalOutcome[]> {
 	const today = ukToday(now);
-	const centres = organisationId ? [organisationId] : db.select({ id: organisation.id }).from(organisation).all().map((o) => o.id);
+	const centres = organisationId ? [organisationId] : (await dbAll(db.select({ id: organisation.id }).from(organisation))).map((o) => o.id);
 	const outcomes: DisposalOutcome[] = [];
 	for (const centre of centres) {
 		// Decisions first when both are due: the evidence class can then remove the attempts whole.
-		const due = dueForDisposal(db, centre, today)
+		const due = (await dueForDisposal(db, centre, today))
 			.filter((d) => !d.held)
 			.sort((a, b) => (a.recordClass === b.recordClass ? 0 : a.recordClass === 'decisions' ? -1 : 1));
 		for (const item of due) {
@@ -515,9 +505,9 @@ export interface DisposalHistoryItem {
 	disposedByName: string | null;
 }
 
-export function disposalHistoryOf(db: Db, organisationId: string, limit = 100): DisposalHistoryItem[] {
+export async function disposalHistoryOf(db: Db, organisationId: string, limit = 100): Promise<DisposalHistoryItem[]> {
 	const actor = db.$with('actor').as(db.select({ id: user.id, name: user.displayName }).from(user));
-	return db
+	return await dbAll(db
 		.with(actor)
 		.select({
 			id: recordDisposal.id,
@@ -534,8 +524,7 @@ export function disposalHistoryOf(db: Db, organisationId: string, limit = 100): 
 		.leftJoin(actor, eq(actor.id, recordDisposal.disposedBy))
 		.where(eq(recordDisposal.organisationId, organisationId))
 		.orderBy(desc(recordDisposal.disposedAt))
-		.limit(limit)
-		.all();
+		.limit(limit));
 }
 
 /** The centre's learners, for the hold form. */

@@ -1,3 +1,4 @@
+import { dbRun } from '$lib/core/database';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Db } from '$lib/core/database';
 import { securityEvent, type SecurityEventType } from '$lib/server/db/schema';
@@ -49,17 +50,17 @@ export function actorOf(event: Pick<RequestEvent, 'getClientAddress' | 'route' |
 }
 
 /** An event an actor caused, with the actor and where they acted from. */
-export function recordActorEvent(
+export async function recordActorEvent(
 	db: Db,
 	by: Actor,
 	input: Omit<SecurityEventInput, 'actorId' | 'address' | 'routeId' | 'requestId'>,
 	now = new Date()
-): void {
-	recordSecurityEvent(db, { ...input, actorId: by.id, address: by.address, routeId: by.routeId, requestId: by.requestId }, now);
+): Promise<void> {
+	await recordSecurityEvent(db, { ...input, actorId: by.id, address: by.address, routeId: by.routeId, requestId: by.requestId }, now);
 }
 
-export function recordSecurityEvent(db: Db, input: SecurityEventInput, now = new Date()): void {
-	db.insert(securityEvent)
+export async function recordSecurityEvent(db: Db, input: SecurityEventInput, now = new Date()): Promise<void> {
+	await dbRun(db.insert(securityEvent)
 		.values({
 			at: now.toISOString(),
 			type: input.type,
@@ -70,6 +71,5 @@ export function recordSecurityEvent(db: Db, input: SecurityEventInput, now = new
 			routeId: input.routeId ? input.routeId.slice(0, 200) : null,
 			requestId: input.requestId ?? null,
 			detail: input.detail ?? null
-		})
-		.run();
+		}));
 }

@@ -1,3 +1,4 @@
+import { dbGet, dbRun } from '$lib/core/database';
 import { lt, max } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '$lib/core/database';
@@ -35,12 +36,12 @@ export const securityLogRetentionDays = z.preprocess(
  * Deletes the events older than the retention period and says how many went. The period is the
  * longest any centre in the database chose, as the trigger reads it: the log is the installation's.
  */
-export function pruneSecurityEvents(db: Db, now = new Date()): number {
-	const days = db.select({ days: max(organisation.securityLogRetentionDays) }).from(organisation).get()?.days ?? DEFAULT_RETENTION_DAYS;
+export async function pruneSecurityEvents(db: Db, now = new Date()): Promise<number> {
+	const days = (await dbGet(db.select({ days: max(organisation.securityLogRetentionDays) }).from(organisation)))?.days ?? DEFAULT_RETENTION_DAYS;
 	// The trigger measures the period from the database's clock: a `now` ahead of it must not ask for
 	// a delete the trigger would refuse (and so abort the whole statement).
 	const cutoff = new Date(Math.min(now.getTime(), Date.now()) - days * MS_PER_DAY).toISOString();
-	return db.delete(securityEvent).where(lt(securityEvent.at, cutoff)).run().changes;
+	return (await dbRun(db.delete(securityEvent).where(lt(securityEvent.at, cutoff)))).changes;
 }
 
 /**
@@ -53,7 +54,7 @@ export const SECURITY_LOG_PRUNING: ScheduledJob = {
 	label: 'Pruning of the security log',
 	periodMs: MS_PER_DAY,
 	leaseMs: 10 * 60_000,
-	run: (db) => pruneSecurityEvents(db)
+	run: async (db) => await pruneSecurityEvents(db)
 };
 
 /** Checks every hour on the hour; the timer never keeps the process alive. Returns the stop. */

@@ -1,3 +1,4 @@
+import { dbAll } from '$lib/core/database';
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
@@ -144,7 +145,7 @@ function splitCursor(cursor: string): { at: string; id: number } {
  * users, and those naming no account at all (a log-in with an unknown email), which belong to the
  * installation; another centre's users' events are never shown.
  */
-export function searchSecurityLog(db: Db, organisationId: string, query: SecurityLogQuery): SecurityLogPage {
+export async function searchSecurityLog(db: Db, organisationId: string, query: SecurityLogQuery): Promise<SecurityLogPage> {
 	const subject = alias(user, 'subject');
 	const actor = alias(user, 'actor');
 	const e = securityEvent;
@@ -182,7 +183,7 @@ export function searchSecurityLog(db: Db, organisationId: string, query: Securit
 		conditions.push(sql`(${e.at}, ${e.id}) > (${c.at}, ${c.id})`);
 	}
 	const size = Math.min(Math.max(query.size, 1), MAX_PAGE_SIZE);
-	const rows = db
+	const rows = await dbAll(db
 		.select({
 			id: e.id,
 			at: e.at,
@@ -203,11 +204,10 @@ export function searchSecurityLog(db: Db, organisationId: string, query: Securit
 		.leftJoin(actor, eq(actor.id, e.actorId))
 		.where(and(...conditions))
 		.orderBy(...(newerFirst ? [desc(e.at), desc(e.id)] : [asc(e.at), asc(e.id)]))
-		.limit(size + 1)
-		.all();
+		.limit(size + 1));
 	const more = rows.length > size;
 	// Fewer newer events than a page: that is the newest page, shown full.
-	if (!newerFirst && !more) return searchSecurityLog(db, organisationId, { ...query, after: '' });
+	if (!newerFirst && !more) return await searchSecurityLog(db, organisationId, { ...query, after: '' });
 	const shown = rows.slice(0, size);
 	if (!newerFirst) shown.reverse();
 	const entries = shown.map(

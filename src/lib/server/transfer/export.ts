@@ -4,6 +4,7 @@
  * final name and renamed when complete, readable by its owner only: it holds everything the centre's
  * database does, password hashes included.
  */
+import { mapInOrder } from '$lib/core/in-order';
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -64,11 +65,11 @@ export async function exportArchive(db: Db, out: string, options: ExportOptions 
 			sourceEngine: source.engine,
 			exportedAt: (options.now ?? new Date()).toISOString(),
 			scope,
-			tables: catalogue.tables.map((t) => ({
+			tables: await mapInOrder(catalogue.tables, async (t) => ({
 				name: t.name,
 				columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
 				primaryKey: t.primaryKey,
-				rows: keep ? keep.get(t.name)!.size : source.count(t)
+				rows: keep ? keep.get(t.name)!.size : await source.count(t)
 			}))
 		};
 		mkdirSync(dirname(resolve(out)), { recursive: true, mode: 0o700 });

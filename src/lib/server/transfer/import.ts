@@ -82,7 +82,7 @@ export async function importArchive(db: Db, path: string, options: ImportOptions
 				position = at;
 				const table = catalogue.byName.get(name as string)!;
 				if (row === null || typeof row !== 'object' || Array.isArray(row)) throw new TransferError(`Line ${line.number}: no row.`);
-				const outcome = putRow(target, table, row as Record<string, unknown>, line.number);
+				const outcome = await putRow(target, table, row as Record<string, unknown>, line.number);
 				counts.get(table.name)![outcome]++;
 				if ((VERIFIED_TABLES as readonly string[]).includes(table.name)) ids[table.name as VerifiedTable].push((row as Record<string, unknown>).id as string);
 			}
@@ -90,7 +90,7 @@ export async function importArchive(db: Db, path: string, options: ImportOptions
 				const c = counts.get(t.name)!;
 				if (c.inserted + c.present !== t.rows) throw new TransferError(`The archive's header says ${t.name} has ${t.rows} rows, but it holds ${c.inserted + c.present}: it is truncated or was altered.`);
 			}
-			const verified = verifyImported(db, ids);
+			const verified = await verifyImported(db, ids);
 			if (verified.failures.length > 0) {
 				const more = verified.failures.length > 20 ? [`and ${verified.failures.length - 20} more`] : [];
 				throw new TransferError(`Verification failed, nothing was imported:\n  ${[...verified.failures.slice(0, 20), ...more].join('\n  ')}`);
@@ -114,7 +114,7 @@ function sortedKeys(value: unknown): unknown {
 }
 
 /** Inserts one archive row, or finds it present and identical; anything else refuses the import. */
-function putRow(target: ImportTarget, table: TableInfo, row: Record<string, unknown>, lineNumber: number): 'inserted' | 'present' {
+async function putRow(target: ImportTarget, table: TableInfo, row: Record<string, unknown>, lineNumber: number): Promise<'inserted' | 'present'> {
 	const where = `Line ${lineNumber} (${table.name})`;
 	const names = Object.keys(row);
 	if (names.length !== table.columns.length || table.columns.some((c) => !(c.name in row))) throw new TransferError(`${where}: the row's columns are not the table's.`);
@@ -123,7 +123,7 @@ function putRow(target: ImportTarget, table: TableInfo, row: Record<string, unkn
 	const match = (byName: Record<string, unknown>) => Object.fromEntries(table.columns.filter((c) => c.name in byName).map((c) => [c.key, byName[c.name]]));
 	const key = `${table.name} ${table.primaryKey.map((c) => `${c}=${JSON.stringify(row[c])}`).join(', ')}`;
 	const local = INSTALLATION_COLUMNS.find((l) => l.table === table.name && l.applies(row));
-	const existing = target.find(table, Object.fromEntries(table.columns.filter((c) => table.primaryKey.includes(c.name)).map((c) => [c.key, values[c.key]])));
+	const existing = await target.find(table, Object.fromEntries(table.columns.filter((c) => table.primaryKey.includes(c.name)).map((c) => [c.key, values[c.key]])));
 	if (existing) {
 		const stored = Object.fromEntries(table.columns.map((c) => [c.name, encodeValue(c, existing[c.key])]));
 		const ignored = local && local.applies(stored) ? local.columns : [];
@@ -133,9 +133,9 @@ function putRow(target: ImportTarget, table: TableInfo, row: Record<string, unkn
 		throw new TransferError(`${where}: the database already holds ${key} with different content; nothing was imported.`);
 	}
 	// The installation's own values stand when it already records rows like this one.
-	if (local && target.find(table, match(local.siblings(row)))) Object.assign(values, match(local.asSibling));
+	if (local && await target.find(table, match(local.siblings(row)))) Object.assign(values, match(local.asSibling));
 	try {
-		target.insert(table, values);
+		await target.insert(table, values);
 	} catch (e) {
 		const why = target.explain(e);
 		if (why === undefined) throw e;

@@ -5,6 +5,7 @@
  * same four calls (a REPEATABLE READ transaction, and text keys ordered with COLLATE "C", the
  * byte order SQLite compares in, so both engines write a table's rows in the same order).
  */
+import { dbGet } from '$lib/core/database';
 import { asc, count, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { ColumnInfo, TableInfo } from './catalogue';
@@ -19,7 +20,7 @@ export interface ExportSource {
 	 * and not what the database derives itself (the FTS5 customer-name index and its shadow tables).
 	 */
 	tableNames(): string[];
-	count(table: TableInfo): number;
+	count(table: TableInfo): Promise<number>;
 	/** The table's rows (the columns given, or all), database column names to drizzle's values, in primary-key order. */
 	rows(table: TableInfo, columns?: readonly ColumnInfo[]): Iterable<RowValues>;
 }
@@ -43,8 +44,8 @@ export function sqliteSource(db: Db): ExportSource {
 				.filter((t) => t.schema === 'main' && t.type === 'table' && !t.name.startsWith('sqlite_') && t.name !== '__drizzle_migrations')
 				.map((t) => t.name);
 		},
-		count(table) {
-			return db.select({ n: count() }).from(table.table).get()!.n;
+		async count(table) {
+			return (await dbGet(db.select({ n: count() }).from(table.table)))!.n;
 		},
 		*rows(table, columns = table.columns) {
 			const key = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);

@@ -4,6 +4,7 @@
  * PostgreSQL target is another module with the same four calls (and setval for the sequences of
  * identity columns once the rows are in).
  */
+import { dbGet, dbRun } from '$lib/core/database';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { TableInfo } from './catalogue';
@@ -15,8 +16,8 @@ export interface ImportTarget {
 	commit(): void;
 	rollback(): void;
 	/** A row whose columns (drizzle property names) hold these values, if the database has one. */
-	find(table: TableInfo, match: Record<string, unknown>): Record<string, unknown> | undefined;
-	insert(table: TableInfo, values: Record<string, unknown>): void;
+	find(table: TableInfo, match: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
+	insert(table: TableInfo, values: Record<string, unknown>): Promise<void>;
 	/** What a refused insert means, in words; undefined for an error that is not the data's fault. */
 	explain(error: unknown): string | undefined;
 }
@@ -35,16 +36,15 @@ export function sqliteTarget(db: Db): ImportTarget {
 		rollback() {
 			if (db.$client.inTransaction) db.run(sql`ROLLBACK`);
 		},
-		find(table, match) {
+		async find(table, match) {
 			const columns = table.columns.filter((c) => c.key in match);
-			return db
+			return (await dbGet(db
 				.select()
 				.from(table.table)
-				.where(and(...columns.map((c) => eq(c.column, match[c.key]))))
-				.get() as Record<string, unknown> | undefined;
+				.where(and(...columns.map((c) => eq(c.column, match[c.key])))))) as Record<string, unknown> | undefined;
 		},
-		insert(table, values) {
-			db.insert(table.table).values(values).run();
+		async insert(table, values) {
+			await dbRun(db.insert(table.table).values(values));
 		},
 		explain(error) {
 			const code = (error as { code?: unknown }).code;

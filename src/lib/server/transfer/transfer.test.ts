@@ -1,10 +1,11 @@
+import { mapInOrder } from '$lib/core/in-order';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { eq, sql } from 'drizzle-orm';
-import { openDatabase, type Db } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, openDatabase, type Db } from '$lib/core/database';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
@@ -38,25 +39,25 @@ const SECOND_CENTRE = 'second-centre';
 let source: Db;
 let ids: Record<string, string>;
 
-function signer(email: string) {
-	const u = source.select().from(user).where(eq(user.email, email)).get()!;
+async function signer(email: string) {
+	const u = (await dbGet(source.select().from(user).where(eq(user.email, email))))!;
 	return { id: u.id, displayName: u.displayName };
 }
 
-function submitted(learnerId: string, at: string): string {
-	const started = startLearnerAttempt(source, learnerId, 'spouse-caller');
+async function submitted(learnerId: string, at: string): Promise<string> {
+	const started = await startLearnerAttempt(source, learnerId, 'spouse-caller');
 	if (!started.ok) throw new Error(started.error.message);
-	const ended = endLearnerAttempt(source, learnerId, started.value.id);
+	const ended = await endLearnerAttempt(source, learnerId, started.value.id);
 	if (!ended.ok) throw new Error(ended.error.message);
-	const reflected = submitReflection(source, learnerId, started.value.id, written, new Date(at));
+	const reflected = await submitReflection(source, learnerId, started.value.id, written, new Date(at));
 	if (!reflected.ok) throw new Error(reflected.error.message);
 	return started.value.id;
 }
 
-function decide(attemptId: string, by: { id: string; displayName: string }, at: string) {
-	const review = assessorReview(source, by.id, attemptId);
+async function decide(attemptId: string, by: { id: string; displayName: string }, at: string) {
+	const review = await assessorReview(source, by.id, attemptId);
 	if (!review) throw new Error('not reviewable');
-	const signed = signDecision(source, by, attemptId, { ...review.values, outcome: 'met', feedback: 'A careful, lawful call.', signedName: by.displayName }, new Date(at));
+	const signed = await signDecision(source, by, attemptId, { ...review.values, outcome: 'met', feedback: 'A careful, lawful call.', signedName: by.displayName }, new Date(at));
 	if (!signed.ok) throw new Error(signed.error.message);
 	return signed.value;
 }
@@ -68,22 +69,22 @@ function decide(attemptId: string, by: { id: string; displayName: string }, at: 
 beforeAll(async () => {
 	source = openDatabase(join(dir, 'source.db'));
 	await seedDemoData(source);
-	syncBuiltInScenarios(source);
-	const idOf = (email: string) => source.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
-	ids = { amira: idOf('learner@custodian.test'), tomas: idOf('learner2@custodian.test') };
-	const gareth = signer('assessor@custodian.test');
-	const decision = decide(submitted(ids.amira!, '2026-03-01T09:00:00Z'), gareth, '2026-03-02T10:00:00Z');
-	const traineeDecision = decide(submitted(ids.tomas!, '2026-03-01T09:30:00Z'), signer('trainee@custodian.test'), '2026-03-02T11:00:00Z');
-	const countersigned = countersignDecision(source, gareth, traineeDecision.id, { answer: 'countersign', comment: '', signedName: gareth.displayName }, new Date('2026-03-03T10:00:00Z'));
+	await syncBuiltInScenarios(source);
+	const idOf = async (email: string) => (await dbGet(source.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
+	ids = { amira: await idOf('learner@custodian.test'), tomas: await idOf('learner2@custodian.test') };
+	const gareth = await signer('assessor@custodian.test');
+	const decision = await decide(await submitted(ids.amira!, '2026-03-01T09:00:00Z'), gareth, '2026-03-02T10:00:00Z');
+	const traineeDecision = await decide(await submitted(ids.tomas!, '2026-03-01T09:30:00Z'), await signer('trainee@custodian.test'), '2026-03-02T11:00:00Z');
+	const countersigned = await countersignDecision(source, gareth, traineeDecision.id, { answer: 'countersign', comment: '', signedName: gareth.displayName }, new Date('2026-03-03T10:00:00Z'));
 	if (!countersigned.ok) throw new Error(countersigned.error.message);
-	const { evidenceId } = submittedWorkplaceEvidence(source, {
+	const { evidenceId } = await submittedWorkplaceEvidence(source, {
 		organisationId: DEMO_ORGANISATION_ID,
 		learnerId: ids.amira!,
 		criteria: ['PC01'],
 		files: [{ name: 'call-log.png', mediaType: 'image/png', bytes: new Uint8Array([137, 80, 78, 71, 1, 2, 3]) }],
 		submittedAt: '2026-03-01T09:00:00.000Z'
 	});
-	const workplace = signWorkplaceDecision(
+	const workplace = await signWorkplaceDecision(
 		source,
 		gareth,
 		evidenceId,
@@ -91,40 +92,40 @@ beforeAll(async () => {
 		new Date('2026-03-04T10:00:00Z')
 	);
 	if (!workplace.ok) throw new Error(workplace.error.message);
-	const helen = actorFor(source, 'iqa@custodian.test');
-	const sample = insertSample(source, decision);
-	const snapshot = startSampling(source, helen, sample.id, new Date('2026-03-10T10:00:00Z'));
+	const helen = await actorFor(source, 'iqa@custodian.test');
+	const sample = await insertSample(source, decision);
+	const snapshot = await startSampling(source, helen, sample.id, new Date('2026-03-10T10:00:00Z'));
 	if (!snapshot.ok) throw new Error(snapshot.error.message);
 	const codes = (snapshot.value.snapshot as SampleSnapshot).criteria.map((c) => c.code);
 	const round = emptyRoundValues(codes);
 	for (const check of Object.keys(round.vacs) as (keyof typeof round.vacs)[]) round.vacs[check] = { confirmed: 'yes', note: '' };
 	for (const code of codes) round.criteria[code] = { verdict: 'agree', action: '', targetDate: '' };
-	const signed = signRound(source, helen, sample.id, { ...round, feedback: 'Sound.', signedName: helen.displayName }, new Date('2026-03-10T11:00:00Z'));
+	const signed = await signRound(source, helen, sample.id, { ...round, feedback: 'Sound.', signedName: helen.displayName }, new Date('2026-03-10T11:00:00Z'));
 	if (!signed.ok) throw new Error(signed.error.message);
 	ids.decision = decision.id;
 	ids.evidence = evidenceId;
 	// A centre scenario, published and played, and a tutor's preview of it: rows reached through
 	// links without a foreign key (a centre version's scenario id, a preview's owner).
-	const tutor = { ...signer('tutor@custodian.test'), organisationId: DEMO_ORGANISATION_ID };
-	const created = createScenario(source, tutor, { scenarioId: 'northgate-welcome', title: 'Northgate welcome call', difficulty: 'foundation' }, new Date('2026-02-01T09:00:00Z'));
+	const tutor = { ...await signer('tutor@custodian.test'), organisationId: DEMO_ORGANISATION_ID };
+	const created = await createScenario(source, tutor, { scenarioId: 'northgate-welcome', title: 'Northgate welcome call', difficulty: 'foundation' }, new Date('2026-02-01T09:00:00Z'));
 	if (!created.ok) throw new Error(created.error.message);
 	const published = await publishDraft(source, tutor, 'northgate-welcome', new Date('2026-02-01T10:00:00Z'));
 	if (!published.ok) throw new Error(published.error.message);
-	const preview = startPreview(source, tutor, 'northgate-welcome', new Date('2026-02-01T11:00:00Z'));
+	const preview = await startPreview(source, tutor, 'northgate-welcome', new Date('2026-02-01T11:00:00Z'));
 	if (!preview.ok) throw new Error(preview.error.message);
 	ids.preview = preview.value.id;
-	const played = startLearnerAttempt(source, ids.amira!, 'northgate-welcome');
+	const played = await startLearnerAttempt(source, ids.amira!, 'northgate-welcome');
 	if (!played.ok) throw new Error(played.error.message);
 	// A session, never exported.
-	source.insert(session).values({ id: 'session-hash', userId: ids.amira!, expiresAt: 1, absoluteExpiresAt: 1, lastSeenAt: 1, createdAt: 1 }).run();
+	await dbRun(source.insert(session).values({ id: 'session-hash', userId: ids.amira!, expiresAt: 1, absoluteExpiresAt: 1, lastSeenAt: 1, createdAt: 1 }));
 
 	// The second centre: a learner with an attempt and workplace evidence, and a security event.
-	source.insert(organisation).values({ id: SECOND_CENTRE, name: 'Riverside College', updatedAt: '2026-01-01T00:00:00.000Z' }).run();
-	source.insert(user).values({ id: 'riverside-learner', organisationId: SECOND_CENTRE, email: 'learner@riverside.test', displayName: 'Rhys Evans', passwordHash: 'x', createdAt: '2026-01-01T00:00:00.000Z' }).run();
-	source.insert(userRole).values({ userId: 'riverside-learner', role: 'learner' }).run();
-	ids.riversideAttempt = submitted('riverside-learner', '2026-03-01T10:00:00Z');
-	submittedWorkplaceEvidence(source, { organisationId: SECOND_CENTRE, learnerId: 'riverside-learner', criteria: ['PC02'], submittedAt: '2026-03-01T10:00:00.000Z' });
-	source.insert(securityEvent).values({ at: '2026-03-01T10:00:00.000Z', type: 'login.succeeded', userId: 'riverside-learner' }).run();
+	await dbRun(source.insert(organisation).values({ id: SECOND_CENTRE, name: 'Riverside College', updatedAt: '2026-01-01T00:00:00.000Z' }));
+	await dbRun(source.insert(user).values({ id: 'riverside-learner', organisationId: SECOND_CENTRE, email: 'learner@riverside.test', displayName: 'Rhys Evans', passwordHash: 'x', createdAt: '2026-01-01T00:00:00.000Z' }));
+	await dbRun(source.insert(userRole).values({ userId: 'riverside-learner', role: 'learner' }));
+	ids.riversideAttempt = await submitted('riverside-learner', '2026-03-01T10:00:00Z');
+	await submittedWorkplaceEvidence(source, { organisationId: SECOND_CENTRE, learnerId: 'riverside-learner', criteria: ['PC02'], submittedAt: '2026-03-01T10:00:00.000Z' });
+	await dbRun(source.insert(securityEvent).values({ at: '2026-03-01T10:00:00.000Z', type: 'login.succeeded', userId: 'riverside-learner' }));
 }, 60_000);
 
 afterAll(() => {
@@ -151,7 +152,7 @@ function rewrite(path: string, change: (lines: string[]) => string[]): string {
 /** Every row of every table, for "unchanged" checks. */
 async function contents(db: Db): Promise<string> {
 	const catalogue = await loadCatalogue();
-	return JSON.stringify(catalogue.tables.map((t) => [t.name, db.select().from(t.table).all()]));
+	return JSON.stringify(await mapInOrder(catalogue.tables, async (t) => [t.name, await dbAll(db.select().from(t.table))]));
 }
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
@@ -213,8 +214,8 @@ describe('moving a centre between databases', () => {
 		expect(all.scope).toEqual({ kind: 'installation' });
 		const target = freshDb();
 		await importArchive(target, whole);
-		expect(target.select().from(organisation).all().map((o) => o.id).sort()).toEqual([DEMO_ORGANISATION_ID, SECOND_CENTRE]);
-		expect(target.select().from(session).all()).toEqual([]);
+		expect((await dbAll(target.select().from(organisation))).map((o) => o.id).sort()).toEqual([DEMO_ORGANISATION_ID, SECOND_CENTRE]);
+		expect(await dbAll(target.select().from(session))).toEqual([]);
 		const again = fresh('whole-again.ndjson.gz');
 		await exportArchive(target, again);
 		expect(rowLines(again)).toEqual(rowLines(whole));
@@ -245,25 +246,25 @@ describe('built-in scenario versions, which every installation records for itsel
 		const archive = fresh('centre.ndjson.gz');
 		await exportArchive(source, archive, { centre: DEMO_ORGANISATION_ID });
 		const target = freshDb();
-		syncBuiltInScenarios(target, undefined, new Date('2030-01-01T00:00:00Z'));
-		const builtIn = () => target.select().from(scenarioVersion).where(eq(scenarioVersion.origin, 'built-in')).all();
-		const before = builtIn();
+		await syncBuiltInScenarios(target, undefined, new Date('2030-01-01T00:00:00Z'));
+		const builtIn = async () => await dbAll(target.select().from(scenarioVersion).where(eq(scenarioVersion.origin, 'built-in')));
+		const before = await builtIn();
 		const summary = await importArchive(target, archive);
 		// The centre's own scenario is new here; the built-in versions its attempts were played on are not.
 		expect(summary.tables.find((t) => t.name === 'scenario_version')).toMatchObject({ inserted: 1, present: expect.any(Number) });
 		expect(summary.tables.find((t) => t.name === 'scenario_version')!.present).toBeGreaterThan(0);
-		expect(builtIn()).toEqual(before);
+		expect(await builtIn()).toEqual(before);
 		target.$client.close();
 	});
 
 	it('adds a version the installation lacks as not current when it records its own versions of that scenario', async () => {
 		const archive = fresh('centre.ndjson.gz');
 		await exportArchive(source, archive, { centre: DEMO_ORGANISATION_ID });
-		const played = source.select().from(scenarioVersion).where(eq(scenarioVersion.scenarioId, 'spouse-caller')).get()!;
+		const played = (await dbGet(source.select().from(scenarioVersion).where(eq(scenarioVersion.scenarioId, 'spouse-caller'))))!;
 		const target = freshDb();
-		target.insert(scenarioVersion).values({ ...played, id: 'spouse-caller@0.0.1+000000000000', version: '0.0.1+000000000000', current: true }).run();
+		await dbRun(target.insert(scenarioVersion).values({ ...played, id: 'spouse-caller@0.0.1+000000000000', version: '0.0.1+000000000000', current: true }));
 		await importArchive(target, archive);
-		expect(target.select({ id: scenarioVersion.id, current: scenarioVersion.current }).from(scenarioVersion).where(eq(scenarioVersion.scenarioId, 'spouse-caller')).all().sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+		expect((await dbAll(target.select({ id: scenarioVersion.id, current: scenarioVersion.current }).from(scenarioVersion).where(eq(scenarioVersion.scenarioId, 'spouse-caller')))).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
 			{ id: 'spouse-caller@0.0.1+000000000000', current: true },
 			{ id: played.id, current: false }
 		]);
@@ -348,7 +349,7 @@ describe('refusing an archive', () => {
 	it('refuses a row that the database holds with other content, naming table and key', async () => {
 		const target = freshDb();
 		await importArchive(target, archive);
-		target.update(user).set({ displayName: 'Amira K.' }).where(eq(user.id, ids.amira!)).run();
+		await dbRun(target.update(user).set({ displayName: 'Amira K.' }).where(eq(user.id, ids.amira!)));
 		const before = await contents(target);
 		expect(await refusal(importArchive(target, archive))).toContain(`the database already holds user id="${ids.amira}" with different content`);
 		expect(await contents(target)).toBe(before);
@@ -403,7 +404,7 @@ describe('finding the centre', () => {
 	it('refuses a centre that does not exist, and a name two centres share', async () => {
 		expect(await refusal(exportArchive(source, fresh('x.gz'), { centre: 'Nowhere College' }))).toBe('No centre has the id or the name "Nowhere College".');
 		const twins = freshDb();
-		for (const id of ['north-1', 'north-2']) twins.insert(organisation).values({ id, name: 'North College', updatedAt: '2026-01-01T00:00:00.000Z' }).run();
+		for (const id of ['north-1', 'north-2']) await dbRun(twins.insert(organisation).values({ id, name: 'North College', updatedAt: '2026-01-01T00:00:00.000Z' }));
 		expect(await refusal(exportArchive(twins, fresh('x.gz'), { centre: 'North College' }))).toBe('2 centres are named "North College": give the organisation id instead (north-1, north-2).');
 		await exportArchive(twins, fresh('x.gz'), { centre: 'north-2' });
 		twins.$client.close();
@@ -413,10 +414,9 @@ describe('finding the centre', () => {
 		const archive = fresh('centre.ndjson.gz');
 		await exportArchive(source, archive, { centre: DEMO_ORGANISATION_ID });
 		const rowsOf = (table: string) => rowLines(archive).filter((l) => l.startsWith(`{"table":"${table}"`)).map((l) => (JSON.parse(l) as { row: Record<string, unknown> }).row);
-		const demoWorkspaces = source
+		const demoWorkspaces = (await dbAll(source
 			.select({ w: attempt.workspaceId, owner: attempt.ownerId })
-			.from(attempt)
-			.all()
+			.from(attempt)))
 			.filter((a) => a.owner !== 'riverside-learner')
 			.map((a) => a.w);
 		expect(rowsOf('workspace').map((w) => w.id).sort()).toEqual(demoWorkspaces.sort());

@@ -5,6 +5,7 @@
  * database does not hold, so there is nothing of it to recompute here; /verify checks a file
  * against it as before.
  */
+import { dbGet } from '$lib/core/database';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { verifyAuditChain } from '$lib/core/audit';
@@ -29,7 +30,7 @@ export interface Verification {
 }
 
 /** Verifies the rows with these ids (per table) as the database now holds them. */
-export function verifyImported(db: Db, ids: Record<VerifiedTable, string[]>): Verification {
+export async function verifyImported(db: Db, ids: Record<VerifiedTable, string[]>): Promise<Verification> {
 	const failures: string[] = [];
 	let chains = 0;
 	let signatures = 0;
@@ -39,32 +40,32 @@ export function verifyImported(db: Db, ids: Record<VerifiedTable, string[]>): Ve
 		else failures.push(`workspace ${id}: audit chain broken at entry ${chain.firstBadSeq}: ${chain.reason}`);
 	}
 	for (const id of ids.assessment_decision) {
-		const d = db.select().from(assessmentDecision).where(eq(assessmentDecision.id, id)).get()!;
-		const v = verifyDecision(db, d);
+		const d = (await dbGet(db.select().from(assessmentDecision).where(eq(assessmentDecision.id, id))))!;
+		const v = await verifyDecision(db, d);
 		if (v.matches) signatures++;
 		else failures.push(`assessment_decision ${id}: ${!v.signatureMatches ? 'the decision does not match its signature' : 'the evidence kept with it does not match its evidence hash'}${v.problem ? ` (${v.problem})` : ''}`);
 	}
 	for (const id of ids.decision_countersignature) {
-		const c = db.select().from(decisionCountersignature).where(eq(decisionCountersignature.id, id)).get()!;
-		const d = db.select().from(assessmentDecision).where(eq(assessmentDecision.id, c.decisionId)).get();
+		const c = (await dbGet(db.select().from(decisionCountersignature).where(eq(decisionCountersignature.id, id))))!;
+		const d = await dbGet(db.select().from(assessmentDecision).where(eq(assessmentDecision.id, c.decisionId)));
 		if (d && verifyCountersignature(c, d)) signatures++;
 		else failures.push(`decision_countersignature ${id}: does not match its signature or the decision it countersigns`);
 	}
 	for (const id of ids.workplace_decision) {
-		const d = db.select().from(workplaceDecision).where(eq(workplaceDecision.id, id)).get()!;
-		const v = verifyWorkplaceDecision(db, d);
+		const d = (await dbGet(db.select().from(workplaceDecision).where(eq(workplaceDecision.id, id))))!;
+		const v = await verifyWorkplaceDecision(db, d);
 		if (v.matches) signatures++;
 		else failures.push(`workplace_decision ${id}: ${!v.signatureMatches ? 'the decision does not match its signature' : 'the evidence kept with it does not match its evidence hash'}`);
 	}
 	for (const id of ids.workplace_decision_countersignature) {
-		const c = db.select().from(workplaceDecisionCountersignature).where(eq(workplaceDecisionCountersignature.id, id)).get()!;
-		const d = db.select().from(workplaceDecision).where(eq(workplaceDecision.id, c.decisionId)).get();
+		const c = (await dbGet(db.select().from(workplaceDecisionCountersignature).where(eq(workplaceDecisionCountersignature.id, id))))!;
+		const d = await dbGet(db.select().from(workplaceDecision).where(eq(workplaceDecision.id, c.decisionId)));
 		if (d && verifyCountersignature(c, d)) signatures++;
 		else failures.push(`workplace_decision_countersignature ${id}: does not match its signature or the decision it countersigns`);
 	}
 	for (const id of ids.iqa_sample_round) {
-		const r = db.select().from(iqaSampleRound).where(eq(iqaSampleRound.id, id)).get()!;
-		const snapshot = db.select().from(iqaSampleSnapshot).where(eq(iqaSampleSnapshot.sampleId, r.sampleId)).get();
+		const r = (await dbGet(db.select().from(iqaSampleRound).where(eq(iqaSampleRound.id, id))))!;
+		const snapshot = await dbGet(db.select().from(iqaSampleSnapshot).where(eq(iqaSampleSnapshot.sampleId, r.sampleId)));
 		const snapshotIntact = snapshot !== undefined && snapshotHashIntact(snapshot.snapshot, snapshot.snapshotHash);
 		if (snapshotIntact && verifyRound(r, snapshot.snapshotHash)) signatures++;
 		else failures.push(`iqa_sample_round ${id}: ${snapshotIntact ? 'does not match its signature or the snapshot it judged' : 'the snapshot it judged does not match its hash'}`);

@@ -15,10 +15,10 @@ export interface UploadReader {
 	roles: readonly Role[];
 }
 
-export function canReadUpload(db: Db, user: UploadReader, file: Pick<Upload, 'ownerId' | 'organisationId' | 'state'>): boolean {
+export async function canReadUpload(db: Db, user: UploadReader, file: Pick<Upload, 'ownerId' | 'organisationId' | 'state'>): Promise<boolean> {
 	if (file.state !== 'stored' || file.organisationId !== user.organisationId) return false;
 	if (file.ownerId === user.id) return true;
 	if (user.roles.includes('iqa') || user.roles.includes('admin')) return true;
 	if (user.roles.includes('assessor') && assesses(db, user.id, file.ownerId)) return true;
-	return user.roles.includes('eqa') && eqaMayReadLearner(db, user.id, file.ownerId);
+	return user.roles.includes('eqa') && await eqaMayReadLearner(db, user.id, file.ownerId);
 }

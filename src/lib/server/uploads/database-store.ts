@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbRun, dbGet, dbAll, writeTransaction, type Db } from '$lib/core/database';
 import { uploadPiece } from '$lib/server/db/upload-pieces';
 import { UPLOAD_CHUNK_BYTES, type Appending, type StoredFile, type UploadStorage } from './storage';
 
@@ -17,37 +17,34 @@ class AdvanceRefused extends Error {}
  * Writes `bytes` as pieces from byte `startByte` on, inside the caller's transaction. Also how the
  * tests put a stored file's bytes in place (workplace/testing.ts).
  */
-export function putPieces(db: Db, uploadId: string, bytes: Uint8Array, startByte = 0): void {
+export async function putPieces(db: Db, uploadId: string, bytes: Uint8Array, startByte = 0): Promise<void> {
 	for (let at = 0; at < bytes.byteLength; at += UPLOAD_CHUNK_BYTES) {
 		const piece = bytes.subarray(at, at + UPLOAD_CHUNK_BYTES);
-		db.insert(uploadPiece)
-			.values({ uploadId, startByte: startByte + at, byteLength: piece.byteLength, bytes: Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength) })
-			.run();
+		await dbRun(db.insert(uploadPiece)
+			.values({ uploadId, startByte: startByte + at, byteLength: piece.byteLength, bytes: Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength) }));
 	}
 }
 
-function storedSize(db: Db, file: StoredFile): number | null {
-	const row = db
+async function storedSize(db: Db, file: StoredFile): Promise<number | null> {
+	const row = await dbGet(db
 		.select({ pieces: sql<number>`count(*)`, total: sql<number>`coalesce(sum(${uploadPiece.byteLength}), 0)` })
 		.from(uploadPiece)
-		.where(eq(uploadPiece.uploadId, file.id))
-		.get();
+		.where(eq(uploadPiece.uploadId, file.id)));
 	return row && Number(row.pieces) > 0 ? Number(row.total) : null;
 }
 
 /** The piece starting at `startByte`; undefined when there is none (the bytes were removed meanwhile). */
-function pieceAt(db: Db, file: StoredFile, startByte: number): Buffer | undefined {
-	return db
+async function pieceAt(db: Db, file: StoredFile, startByte: number): Promise<Buffer | undefined> {
+	return (await dbGet(db
 		.select({ bytes: uploadPiece.bytes })
 		.from(uploadPiece)
-		.where(and(eq(uploadPiece.uploadId, file.id), eq(uploadPiece.startByte, startByte)))
-		.get()?.bytes;
+		.where(and(eq(uploadPiece.uploadId, file.id), eq(uploadPiece.startByte, startByte)))))?.bytes;
 }
 
 /** The file's pieces in order, one read at a time. */
 async function* piecesOf(db: Db, file: StoredFile, size: number): AsyncGenerator<Buffer> {
 	for (let next = 0; next < size; ) {
-		const bytes = pieceAt(db, file, next);
+		const bytes = await pieceAt(db, file, next);
 		if (!bytes || bytes.byteLength === 0) throw new Error(`Upload ${file.id}: no stored piece at byte ${next}.`);
 		yield bytes;
 		next += bytes.byteLength;
@@ -69,9 +66,9 @@ export const databaseStore: UploadStorage = {
 			async keep(advance) {
 				const bytes = Buffer.concat(taken);
 				try {
-					writeTransaction(db, () => {
-						if (!advance()) throw new AdvanceRefused();
-						putPieces(db, file.id, bytes, offset);
+					await writeTransaction(db, async () => {
+						if (!(await advance())) throw new AdvanceRefused();
+						await putPieces(db, file.id, bytes, offset);
 					});
 					return true;
 				} catch (error) {
@@ -86,21 +83,20 @@ export const databaseStore: UploadStorage = {
 	},
 
 	async size(db, file) {
-		return storedSize(db, file);
+		return await storedSize(db, file);
 	},
 
 	async read(db, file, range) {
-		const size = storedSize(db, file);
+		const size = await storedSize(db, file);
 		if (size === null) return null;
 		const start = Math.min(range?.start ?? 0, size);
 		const end = Math.min(range?.end ?? size, size);
 		if (end <= start) return new Uint8Array(0);
-		const pieces = db
+		const pieces = await dbAll(db
 			.select({ startByte: uploadPiece.startByte, bytes: uploadPiece.bytes })
 			.from(uploadPiece)
 			.where(and(eq(uploadPiece.uploadId, file.id), lt(uploadPiece.startByte, end), gt(sql`${uploadPiece.startByte} + ${uploadPiece.byteLength}`, start)))
-			.orderBy(asc(uploadPiece.startByte))
-			.all();
+			.orderBy(asc(uploadPiece.startByte)));
 		const out = new Uint8Array(end - start);
 		for (const piece of pieces) {
 			const from = Math.max(start, piece.startByte);
@@ -111,7 +107,7 @@ export const databaseStore: UploadStorage = {
 	},
 
 	async open(db, file) {
-		const size = storedSize(db, file);
+		const size = await storedSize(db, file);
 		if (size === null) return null;
 		const pieces = piecesOf(db, file, size);
 		const stream = new ReadableStream<Uint8Array>(
@@ -135,18 +131,18 @@ export const databaseStore: UploadStorage = {
 	},
 
 	async replace(db, file, bytes) {
-		writeTransaction(db, () => {
-			db.delete(uploadPiece).where(eq(uploadPiece.uploadId, file.id)).run();
-			putPieces(db, file.id, bytes);
+		await writeTransaction(db, async () => {
+			await dbRun(db.delete(uploadPiece).where(eq(uploadPiece.uploadId, file.id)));
+			await putPieces(db, file.id, bytes);
 		});
 	},
 
 	async remove(db, file) {
-		db.delete(uploadPiece).where(eq(uploadPiece.uploadId, file.id)).run();
+		await dbRun(db.delete(uploadPiece).where(eq(uploadPiece.uploadId, file.id)));
 	},
 
 	async hash(db, file) {
-		const size = storedSize(db, file);
+		const size = await storedSize(db, file);
 		if (size === null) return null;
 		const hash = createHash('sha256');
 		for await (const bytes of piecesOf(db, file, size)) hash.update(bytes);

@@ -44,7 +44,7 @@ export const directoryStore: UploadStorage = {
 				position += chunk.byteLength;
 			},
 			async keep(advance) {
-				return advance();
+				return await advance();
 			},
 			async close() {
 				await handle.close();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDatabase, type Db } from '$lib/core/database';
+import { dbRun, dbGet, openDatabase, type Db } from '$lib/core/database';
 import { upload, UPLOAD_STORAGE_KINDS } from '$lib/server/db/evidence';
 import { organisation, user } from '$lib/server/db/schema';
 import { APPEND_LEASE_MS } from './lease';
@@ -41,11 +41,11 @@ afterAll(() => {
 });
 
 /** Three instances on one new database: each its own connection. */
-function instances(): [Db, Db, Db] {
+async function instances(): Promise<[Db, Db, Db]> {
 	const path = join(dir, `${crypto.randomUUID()}.db`);
 	const first = openDatabase(path);
-	first.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', region: 'england-and-wales', updatedAt: new Date(0).toISOString() }).run();
-	first.insert(user).values({ id: 'amira', organisationId: 'centre-1', email: 'amira@custodian.test', displayName: 'Amira', passwordHash: 'x', createdAt: new Date(0).toISOString() }).run();
+	await dbRun(first.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', region: 'england-and-wales', updatedAt: new Date(0).toISOString() }));
+	await dbRun(first.insert(user).values({ id: 'amira', organisationId: 'centre-1', email: 'amira@custodian.test', displayName: 'Amira', passwordHash: 'x', createdAt: new Date(0).toISOString() }));
 	const all: [Db, Db, Db] = [first, openDatabase(path), openDatabase(path)];
 	opened.push(...all);
 	return all;
@@ -71,7 +71,7 @@ function stalling(bytes: Uint8Array) {
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const rowOf = (db: Db, id: string) => db.select().from(upload).where(eq(upload.id, id)).get()!;
+const rowOf = async (db: Db, id: string) => (await dbGet(db.select().from(upload).where(eq(upload.id, id))))!;
 
 async function started(db: Db, bytes: Uint8Array): Promise<string> {
 	const created = await createUpload(db, amira, { name: 'shift log.pdf', length: bytes.byteLength }, limits);
@@ -85,7 +85,7 @@ describe.each(UPLOAD_STORAGE_KINDS)('an upload across several instances (UPLOAD_
 	});
 
 	it('records the SHA-256 of the file when its pieces alternate between two instances, and a third serves it whole', async () => {
-		const [one, two, three] = instances();
+		const [one, two, three] = await instances();
 		const bytes = pdfOf(3.5 * 1024 * KB);
 		const id = await started(one, bytes);
 		let offset = 0;
@@ -94,7 +94,7 @@ describe.each(UPLOAD_STORAGE_KINDS)('an upload across several instances (UPLOAD_
 			if (!result.ok) throw new Error(result.error.message);
 			offset = result.value.offset;
 		}
-		const row = rowOf(three, id);
+		const row = await rowOf(three, id);
 		expect(row).toMatchObject({ state: 'stored', storage, receivedBytes: bytes.byteLength, appendLease: null });
 		expect(row.sha256).toBe(sha256(bytes));
 		expect(row.sha256).toBe(await storageOf(row).hash(three, row));
@@ -103,7 +103,7 @@ describe.each(UPLOAD_STORAGE_KINDS)('an upload across several instances (UPLOAD_
 	});
 
 	it('refuses a piece while another is still arriving on another instance, then carries on from where that one ended', async () => {
-		const [one, two] = instances();
+		const [one, two] = await instances();
 		const bytes = pdfOf(1.5 * 1024 * KB);
 		const id = await started(one, bytes);
 		const slow = stalling(bytes.subarray(0, limits.chunkBytes));
@@ -119,20 +119,20 @@ describe.each(UPLOAD_STORAGE_KINDS)('an upload across several instances (UPLOAD_
 	});
 
 	it('takes over the claim of a request whose instance crashed once it lapses, and not before', async () => {
-		const [one, two] = instances();
+		const [one, two] = await instances();
 		const bytes = pdfOf(600 * KB);
 		const id = await started(one, bytes);
 		// A request on a crashed instance claimed the upload and never let it go.
-		one.update(upload).set({ appendLease: 'crashed-request', appendLeaseUntil: new Date(Date.now() + APPEND_LEASE_MS / 2).toISOString() }).where(eq(upload.id, id)).run();
+		await dbRun(one.update(upload).set({ appendLease: 'crashed-request', appendLeaseUntil: new Date(Date.now() + APPEND_LEASE_MS / 2).toISOString() }).where(eq(upload.id, id)));
 		expect(await appendChunk(two, amira, id, 0, pieces(bytes), limits)).toMatchObject({ ok: false, error: { code: 'upload.busy' } });
-		one.update(upload).set({ appendLeaseUntil: new Date(Date.now() - 1000).toISOString() }).where(eq(upload.id, id)).run();
+		await dbRun(one.update(upload).set({ appendLeaseUntil: new Date(Date.now() - 1000).toISOString() }).where(eq(upload.id, id)));
 		expect(await appendChunk(two, amira, id, 0, pieces(bytes), limits)).toMatchObject({ ok: true, value: { state: 'stored', sha256: sha256(bytes) } });
-		expect(rowOf(one, id)).toMatchObject({ appendLease: null, appendLeaseUntil: null });
+		expect(await rowOf(one, id)).toMatchObject({ appendLease: null, appendLeaseUntil: null });
 	});
 
 	it('keeps nothing of a request that stalled past its claim once another instance took over', async () => {
 		vi.useFakeTimers({ toFake: ['Date'] });
-		const [one, two] = instances();
+		const [one, two] = await instances();
 		const bytes = pdfOf(900 * KB);
 		const id = await started(one, bytes);
 		// The stalled request sends other bytes for the same range: none of them may end up in the file.
@@ -143,23 +143,23 @@ describe.each(UPLOAD_STORAGE_KINDS)('an upload across several instances (UPLOAD_
 		expect(await appendChunk(two, amira, id, 0, pieces(bytes), limits)).toMatchObject({ ok: true, value: { state: 'stored' } });
 		stalled.go();
 		expect(await first).toMatchObject({ ok: false, error: { code: 'upload.complete' } });
-		const row = rowOf(one, id);
+		const row = await rowOf(one, id);
 		expect(row).toMatchObject({ state: 'stored', receivedBytes: bytes.byteLength, sha256: sha256(bytes) });
 		expect(Buffer.compare(Buffer.from((await storageOf(row).read(one, row))!), bytes)).toBe(0);
 	});
 
 	it('keeps nothing of a piece still arriving when the learner takes the file off on another instance', async () => {
-		const [one, two] = instances();
+		const [one, two] = await instances();
 		const bytes = pdfOf(900 * KB);
 		const id = await started(one, bytes);
 		const slow = stalling(bytes);
 		const first = appendChunk(one, amira, id, 0, slow.body, limits);
 		await slow.firstSent;
-		const row = rowOf(two, id);
+		const row = await rowOf(two, id);
 		await discardUpload(two, row);
 		slow.go();
 		expect(await first).toMatchObject({ ok: false, error: { code: 'upload.not-found' } });
-		expect(two.select().from(upload).where(eq(upload.id, id)).get()).toBeUndefined();
+		expect(await dbGet(two.select().from(upload).where(eq(upload.id, id)))).toBeUndefined();
 		expect(await storageOf(row).size(two, row)).toBeNull();
 	});
 });

@@ -8,6 +8,7 @@
  * well within APPEND_LEASE_MS, as NTP keeps them. A request renews when a quarter of the lease has
  * gone, before it writes more bytes, and stops writing if its claim was taken over meanwhile.
  */
+import { dbRun } from '$lib/core/database';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { upload } from '$lib/server/db/evidence';
@@ -31,9 +32,9 @@ export const heldBy = (lease: AppendLease) => and(eq(upload.id, lease.uploadId),
  * Claims the upload for one request appending at `offset`: only while it is still receiving, has
  * exactly `offset` bytes, and no other request holds an unexpired claim. Null when that is not so.
  */
-export function claimAppend(db: Db, uploadId: string, offset: number, now = new Date()): AppendLease | null {
+export async function claimAppend(db: Db, uploadId: string, offset: number, now = new Date()): Promise<AppendLease | null> {
 	const token = crypto.randomUUID();
-	const claimed = db
+	const claimed = (await dbRun(db
 		.update(upload)
 		.set({ appendLease: token, appendLeaseUntil: leaseUntil(now) })
 		.where(
@@ -43,8 +44,7 @@ export function claimAppend(db: Db, uploadId: string, offset: number, now = new 
 				eq(upload.receivedBytes, offset),
 				or(isNull(upload.appendLeaseUntil), lt(upload.appendLeaseUntil, now.toISOString()))
 			)
-		)
-		.run().changes;
+		))).changes;
 	return claimed === 1 ? { uploadId, token, renewedAt: now.getTime() } : null;
 }
 
@@ -52,14 +52,14 @@ export function claimAppend(db: Db, uploadId: string, offset: number, now = new 
  * Keeps the claim alive while bytes still arrive: renews it once a quarter of it has gone. False
  * when the claim was taken over (it lapsed), and the request must write nothing more.
  */
-export function renewAppend(db: Db, lease: AppendLease, now = new Date()): boolean {
+export async function renewAppend(db: Db, lease: AppendLease, now = new Date()): Promise<boolean> {
 	if (now.getTime() - lease.renewedAt < APPEND_LEASE_MS / 4) return true;
-	const renewed = db.update(upload).set({ appendLeaseUntil: leaseUntil(now) }).where(heldBy(lease)).run().changes === 1;
+	const renewed = (await dbRun(db.update(upload).set({ appendLeaseUntil: leaseUntil(now) }).where(heldBy(lease)))).changes === 1;
 	if (renewed) lease.renewedAt = now.getTime();
 	return renewed;
 }
 
 /** Lets the upload go (when this request still holds it). */
-export function releaseAppend(db: Db, lease: AppendLease): void {
-	db.update(upload).set({ appendLease: null, appendLeaseUntil: null }).where(heldBy(lease)).run();
+export async function releaseAppend(db: Db, lease: AppendLease): Promise<void> {
+	await dbRun(db.update(upload).set({ appendLease: null, appendLeaseUntil: null }).where(heldBy(lease)));
 }

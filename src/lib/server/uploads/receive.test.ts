@@ -1,3 +1,4 @@
+import { dbRun, dbGet } from '$lib/core/database';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,10 +30,10 @@ afterAll(() => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-function setUp(): { db: Db; amira: Uploader; tomas: Uploader } {
-	const db = createServerTestDb();
+async function setUp(): Promise<{ db: Db; amira: Uploader; tomas: Uploader }> {
+	const db = await createServerTestDb();
 	for (const id of ['amira', 'tomas']) {
-		db.insert(user).values({ id, organisationId: 'centre-1', email: `${id}@custodian.test`, displayName: id, passwordHash: 'x', createdAt: new Date(0).toISOString() }).run();
+		await dbRun(db.insert(user).values({ id, organisationId: 'centre-1', email: `${id}@custodian.test`, displayName: id, passwordHash: 'x', createdAt: new Date(0).toISOString() }));
 	}
 	return { db, amira: { id: 'amira', organisationId: 'centre-1' }, tomas: { id: 'tomas', organisationId: 'centre-1' } };
 }
@@ -62,7 +63,7 @@ async function uploadWhole(db: Db, owner: Uploader, name: string, bytes: Uint8Ar
 	return { id: created.value.id, result: last! };
 }
 
-const rowOf = (db: Db, id: string) => db.select().from(upload).where(eq(upload.id, id)).get()!;
+const rowOf = async (db: Db, id: string) => (await dbGet(db.select().from(upload).where(eq(upload.id, id))))!;
 /** The bytes the upload's storage holds (null when none). */
 const storedOf = (db: Db, row: Upload) => storageOf(row).read(db, row);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -73,11 +74,11 @@ describe.each(UPLOAD_STORAGE_KINDS)('receiving an upload in pieces (UPLOAD_STORA
 	});
 
 	it('stores a PDF sent in pieces, with its SHA-256, where only the server may read it', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		const bytes = pdfOf(2.5 * 1024 * 1024);
 		const { id, result } = await uploadWhole(db, amira, 'call log.pdf', bytes);
 		expect(result).toMatchObject({ ok: true, value: { state: 'stored', mediaType: 'application/pdf', fileName: 'call log.pdf', offset: bytes.byteLength } });
-		const row = rowOf(db, id);
+		const row = await rowOf(db, id);
 		expect(row.storage).toBe(storage);
 		expect(row.sha256).toBe(sha256(bytes));
 		expect(Buffer.compare(Buffer.from((await storedOf(db, row))!), bytes)).toBe(0);
@@ -89,30 +90,30 @@ describe.each(UPLOAD_STORAGE_KINDS)('receiving an upload in pieces (UPLOAD_STORA
 	});
 
 	it('resumes after a dropped connection from the offset it reports, and refuses a piece for the wrong offset', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		const bytes = pdfOf(1.5 * 1024 * 1024);
 		const created = await createUpload(db, amira, { name: 'minutes.pdf', length: String(bytes.byteLength) }, limits);
 		if (!created.ok) throw new Error(created.error.message);
 		const id = created.value.id;
 		const dropped = await appendChunk(db, amira, id, 0, dropping(bytes.subarray(0, limits.chunkBytes), 300 * 1024), limits);
 		expect(dropped).toMatchObject({ ok: false, error: { code: 'upload.interrupted', offset: 300 * 1024 } });
-		expect(rowOf(db, id).receivedBytes).toBe(300 * 1024);
+		expect((await rowOf(db, id)).receivedBytes).toBe(300 * 1024);
 		const wrong = await appendChunk(db, amira, id, 0, pieces(bytes.subarray(0, 1024)), limits);
 		expect(wrong).toMatchObject({ ok: false, error: { code: 'upload.offset', offset: 300 * 1024 } });
-		let offset = rowOf(db, id).receivedBytes;
+		let offset = (await rowOf(db, id)).receivedBytes;
 		while (offset < bytes.byteLength) {
 			const next = await appendChunk(db, amira, id, offset, pieces(bytes.subarray(offset, offset + limits.chunkBytes)), limits);
 			if (!next.ok) throw new Error(next.error.message);
 			offset = next.value.offset;
 		}
-		const row = rowOf(db, id);
+		const row = await rowOf(db, id);
 		expect(row.state).toBe('stored');
 		expect(row.sha256).toBe(sha256(bytes));
 		expect(Buffer.compare(Buffer.from((await storedOf(db, row))!), bytes)).toBe(0);
 	});
 
 	it('refuses a file announced over the limit, and one that turns out larger than announced, leaving no bytes', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		const declared = await createUpload(db, amira, { name: 'shift.mp4', length: limits.maxFileBytes + 1 }, limits);
 		expect(declared).toMatchObject({ ok: false, error: { code: 'upload.too-large' } });
 		expect(!declared.ok && declared.error.message).toMatch(/at most 20 MB/);
@@ -120,22 +121,22 @@ describe.each(UPLOAD_STORAGE_KINDS)('receiving an upload in pieces (UPLOAD_STORA
 		if (!created.ok) throw new Error(created.error.message);
 		const over = await appendChunk(db, amira, created.value.id, 0, pieces(pdfOf(1500)), limits);
 		expect(over).toMatchObject({ ok: false, error: { code: 'upload.too-large' } });
-		expect(rowOf(db, created.value.id)).toMatchObject({ state: 'refused' });
-		expect(await storageOf(rowOf(db, created.value.id)).size(db, rowOf(db, created.value.id))).toBeNull();
+		expect(await rowOf(db, created.value.id)).toMatchObject({ state: 'refused' });
+		expect(await storageOf(await rowOf(db, created.value.id)).size(db, await rowOf(db, created.value.id))).toBeNull();
 	});
 
 	it('refuses a piece over the per-request limit without counting any of it', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		const bytes = pdfOf(3 * 1024 * 1024);
 		const created = await createUpload(db, amira, { name: 'big.pdf', length: bytes.byteLength }, limits);
 		if (!created.ok) throw new Error(created.error.message);
 		const result = await appendChunk(db, amira, created.value.id, 0, pieces(bytes.subarray(0, 2 * 1024 * 1024)), limits);
 		expect(result).toMatchObject({ ok: false, error: { code: 'upload.too-large', offset: 0 } });
-		expect(rowOf(db, created.value.id)).toMatchObject({ state: 'receiving', receivedBytes: 0 });
+		expect(await rowOf(db, created.value.id)).toMatchObject({ state: 'receiving', receivedBytes: 0 });
 	});
 
 	it('keeps each learner within their total, counting files still arriving', async () => {
-		const { db, amira, tomas } = setUp();
+		const { db, amira, tomas } = await setUp();
 		const first = await createUpload(db, amira, { name: 'a.mp4', length: 15 * 1024 * 1024 }, limits);
 		const second = await createUpload(db, amira, { name: 'b.mp4', length: 15 * 1024 * 1024 }, limits);
 		expect(first.ok && second.ok).toBe(true);
@@ -146,18 +147,18 @@ describe.each(UPLOAD_STORAGE_KINDS)('receiving an upload in pieces (UPLOAD_STORA
 	});
 
 	it('lets only one of two uploads started at once take the last room in a learner’s total', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		const both = await Promise.all([1, 2].map((n) => createUpload(db, amira, { name: `${n}.mp4`, length: 15 * 1024 * 1024 }, { ...limits, maxLearnerBytes: 20 * 1024 * 1024 })));
 		expect(both.map((r) => r.ok).sort()).toEqual([false, true]);
 	});
 
 	it('does not let another user append to, or learn of, someone’s upload', async () => {
-		const { db, amira, tomas } = setUp();
+		const { db, amira, tomas } = await setUp();
 		const created = await createUpload(db, amira, { name: 'log.pdf', length: 100 }, limits);
 		if (!created.ok) throw new Error(created.error.message);
 		expect(await appendChunk(db, tomas, created.value.id, 0, pieces(pdfOf(100)), limits)).toMatchObject({ ok: false, error: { code: 'upload.not-found' } });
 		expect(await appendChunk(db, { id: 'amira', organisationId: 'centre-2' }, created.value.id, 0, pieces(pdfOf(100)), limits)).toMatchObject({ ok: false, error: { code: 'upload.not-found' } });
-		expect(rowOf(db, created.value.id).receivedBytes).toBe(0);
+		expect((await rowOf(db, created.value.id)).receivedBytes).toBe(0);
 	});
 });
 
@@ -167,27 +168,27 @@ describe.each(UPLOAD_STORAGE_KINDS)('judging a finished upload by its content (U
 	});
 
 	it('judges a PNG called .pdf as a PNG and names it so', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		const { result } = await uploadWhole(db, amira, 'scan.pdf', PNG_BYTES);
 		expect(result).toMatchObject({ ok: true, value: { state: 'stored', mediaType: 'image/png', fileName: 'scan.png' } });
 	});
 
 	it('refuses a program called .jpg, in words, and keeps none of it', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		const { id, result } = await uploadWhole(db, amira, 'holiday.jpg', windowsProgram());
 		expect(result).toMatchObject({ ok: false, error: { code: 'upload.refused' } });
 		expect(!result.ok && result.error.message).toMatch(/program or a script/);
-		expect(rowOf(db, id)).toMatchObject({ state: 'refused', sha256: null });
-		expect(await storedOf(db, rowOf(db, id))).toBeNull();
+		expect(await rowOf(db, id)).toMatchObject({ state: 'refused', sha256: null });
+		expect(await storedOf(db, await rowOf(db, id))).toBeNull();
 	});
 
 	it('removes the GPS location and camera details from a JPEG, keeping its orientation, and says what went', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		const photo = jpegWithGps();
 		expect(await exifr.gps(Buffer.from(photo))).toMatchObject({ latitude: 51.5 });
 		const { id, result } = await uploadWhole(db, amira, 'form.jpeg', photo);
 		expect(result).toMatchObject({ ok: true, value: { mediaType: 'image/jpeg', fileName: 'form.jpeg' } });
-		const row = rowOf(db, id);
+		const row = await rowOf(db, id);
 		expect(row.metadataRemoved).toContain('GPS location');
 		const stored = Buffer.from((await storedOf(db, row))!);
 		expect(await exifr.gps(stored)).toBeUndefined();
@@ -198,7 +199,7 @@ describe.each(UPLOAD_STORAGE_KINDS)('judging a finished upload by its content (U
 	});
 
 	it('accepts a Word document and refuses a zip bomb and a nested archive inside one', async () => {
-		const { db, amira } = setUp();
+		const { db, amira } = await setUp();
 		expect((await uploadWhole(db, amira, 'report.docx', docx())).result).toMatchObject({ ok: true, value: { fileName: 'report.docx', mediaType: expect.stringContaining('wordprocessingml') } });
 		const bomb = await uploadWhole(db, amira, 'report.docx', docxZipBomb());
 		expect(bomb.result).toMatchObject({ ok: false, error: { code: 'upload.refused' } });

@@ -15,6 +15,7 @@
  * (strip.ts), both in a worker thread. A refused file leaves no bytes behind: its bytes are
  * removed, and its row says why, in words.
  */
+import { dbGet, dbRun, writeTransaction } from '$lib/core/database';
 import { createHash, type Hash } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
@@ -94,24 +95,22 @@ export function sizeInWords(bytes: number): string {
 }
 
 /** The bytes a learner holds: stored files and those still arriving (so parallel uploads cannot pass the limit). */
-export function bytesHeldBy(db: Db, ownerId: string): number {
-	const row = db
+export async function bytesHeldBy(db: Db, ownerId: string): Promise<number> {
+	const row = await dbGet(db
 		.select({ total: sql<number>`coalesce(sum(${upload.byteLength}), 0)` })
 		.from(upload)
-		.where(and(eq(upload.ownerId, ownerId), inArray(upload.state, ['receiving', 'stored'])))
-		.get();
+		.where(and(eq(upload.ownerId, ownerId), inArray(upload.state, ['receiving', 'stored']))));
 	return Number(row?.total ?? 0);
 }
 
-const uploadRow = (db: Db, uploadId: string): Upload | undefined => db.select().from(upload).where(eq(upload.id, uploadId)).get();
+const uploadRow = async (db: Db, uploadId: string): Promise<Upload | undefined> => await dbGet(db.select().from(upload).where(eq(upload.id, uploadId)));
 
 /** The owner's upload, or undefined: another user's upload is as absent as one that never was. */
-export function ownUpload(db: Db, owner: Uploader, uploadId: string): Upload | undefined {
-	return db
+export async function ownUpload(db: Db, owner: Uploader, uploadId: string): Promise<Upload | undefined> {
+	return await dbGet(db
 		.select()
 		.from(upload)
-		.where(and(eq(upload.id, uploadId), eq(upload.ownerId, owner.id), eq(upload.organisationId, owner.organisationId)))
-		.get();
+		.where(and(eq(upload.id, uploadId), eq(upload.ownerId, owner.id), eq(upload.organisationId, owner.organisationId))));
 }
 
 export interface NewUpload {
@@ -128,13 +127,6 @@ export async function createUpload(db: Db, owner: Uploader, input: NewUpload, li
 	if (length === 0) return fail('upload.invalid', 'This file is empty. Choose a file with something in it.');
 	if (length > limits.maxFileBytes) {
 		return fail('upload.too-large', `This file is ${sizeInWords(length)}: files may be at most ${sizeInWords(limits.maxFileBytes)}. Shorten the recording or choose a smaller file.`);
-	}
-	const held = bytesHeldBy(db, owner.id);
-	if (held + length > limits.maxLearnerBytes) {
-		return fail(
-			'upload.quota',
-			`You can keep at most ${sizeInWords(limits.maxLearnerBytes)} of files, and you already have ${sizeInWords(held)}. Remove files you no longer need from your drafts, or choose a smaller file.`
-		);
 	}
 	const original = input.name.slice(0, ORIGINAL_NAME_MAX) || 'file';
 	const id = crypto.randomUUID();
@@ -160,12 +152,23 @@ export async function createUpload(db: Db, owner: Uploader, input: NewUpload, li
 		createdAt: now.toISOString(),
 		completedAt: null
 	};
-	// Recorded before anything is awaited, so two uploads started at once cannot both pass the learner's limit.
-	db.insert(upload).values(row).run();
+	// The total is counted and the row recorded in one write transaction, so two uploads started at
+	// once cannot both pass the learner's limit.
+	const held = await writeTransaction(db, async () => {
+		const bytes = await bytesHeldBy(db, owner.id);
+		if (bytes + length <= limits.maxLearnerBytes) await dbRun(db.insert(upload).values(row));
+		return bytes;
+	});
+	if (held + length > limits.maxLearnerBytes) {
+		return fail(
+			'upload.quota',
+			`You can keep at most ${sizeInWords(limits.maxLearnerBytes)} of files, and you already have ${sizeInWords(held)}. Remove files you no longer need from your drafts, or choose a smaller file.`
+		);
+	}
 	try {
 		await storageOf(row).create(db, row);
 	} catch (error) {
-		db.delete(upload).where(eq(upload.id, id)).run();
+		await dbRun(db.delete(upload).where(eq(upload.id, id)));
 		throw error;
 	}
 	return { ok: true, value: row };
@@ -209,8 +212,8 @@ async function* chunksOf(body: Body): AsyncGenerator<Uint8Array> {
 }
 
 /** Why a request could not append, or went on no further: as the upload stands now. */
-function notClaimed(db: Db, row: Upload, offset: number): { ok: false; error: UploadError } {
-	const current = uploadRow(db, row.id);
+async function notClaimed(db: Db, row: Upload, offset: number): Promise<{ ok: false; error: UploadError }> {
+	const current = await uploadRow(db, row.id);
 	// Taken off meanwhile (the learner removed it from their draft).
 	if (!current) return fail('upload.not-found', 'There is no such upload. Choose the file again.');
 	if (current.state === 'stored') return fail('upload.complete', 'This file has already arrived in full.', current.receivedBytes);
@@ -228,19 +231,19 @@ function notClaimed(db: Db, row: Upload, offset: number): { ok: false; error: Up
  * instance it arrives (lease.ts).
  */
 export async function appendChunk(db: Db, owner: Uploader, uploadId: string, offset: number, body: Body, limits: UploadLimits = uploadLimits(), now = new Date()): Promise<UploadResult<UploadStatus>> {
-	const row = ownUpload(db, owner, uploadId);
+	const row = await ownUpload(db, owner, uploadId);
 	if (!row) return fail('upload.not-found', 'There is no such upload. Choose the file again.');
 	if (row.state === 'stored') return fail('upload.complete', 'This file has already arrived in full.', row.receivedBytes);
 	if (row.state === 'refused') return fail('upload.refused', row.refusal);
 	if (!Number.isSafeInteger(offset) || offset !== row.receivedBytes) {
 		return fail('upload.offset', `This piece starts at byte ${offset}, but the upload has ${row.receivedBytes} bytes: carry on from there.`, row.receivedBytes);
 	}
-	const lease = claimAppend(db, row.id, offset, now);
-	if (!lease) return notClaimed(db, row, offset);
+	const lease = await claimAppend(db, row.id, offset, now);
+	if (!lease) return await notClaimed(db, row, offset);
 	try {
 		return await receive(db, row, lease, offset, body, limits, now);
 	} finally {
-		releaseAppend(db, lease);
+		await releaseAppend(db, lease);
 	}
 }
 
@@ -265,7 +268,7 @@ async function receive(db: Db, row: Upload, lease: AppendLease, offset: number, 
 					break;
 				}
 				// A request that stalled past its claim writes nothing more once another has taken over.
-				if (!renewAppend(db, lease)) {
+				if (!await renewAppend(db, lease)) {
 					problem = 'taken-over';
 					break;
 				}
@@ -279,7 +282,7 @@ async function receive(db: Db, row: Upload, lease: AppendLease, offset: number, 
 		// What arrived counts (the connection may have dropped: HEAD then reports it), unless the piece
 		// broke a limit or the upload is no longer this request's.
 		if ((problem === null || problem === 'dropped') && position > offset) {
-			const kept = await appending.keep(() => db.update(upload).set({ receivedBytes: position }).where(heldBy(lease)).run().changes === 1);
+			const kept = await appending.keep(async () => (await dbRun(db.update(upload).set({ receivedBytes: position }).where(heldBy(lease)))).changes === 1);
 			if (!kept) problem = 'taken-over';
 		}
 	} finally {
@@ -293,7 +296,7 @@ async function receive(db: Db, row: Upload, lease: AppendLease, offset: number, 
 	// A piece over the per-request limit counts for nothing: the offset stays where it was.
 	if (problem === 'piece') return fail('upload.too-large', `One piece may be at most ${sizeInWords(limits.chunkBytes)}: send it in smaller pieces.`, offset);
 	// Another request took the upload over (this one stalled past its claim): what stands is its.
-	if (problem === 'taken-over') return notClaimed(db, row, offset);
+	if (problem === 'taken-over') return await notClaimed(db, row, offset);
 	if (hash && position < row.byteLength) hashes.set(row.id, { offset: position, hash });
 	// The connection dropped: what was written stays, and HEAD reports it.
 	if (problem === 'dropped') return fail('upload.interrupted', 'The connection dropped before the piece arrived in full. Carry on from where it stopped.', position);
@@ -305,7 +308,7 @@ async function receive(db: Db, row: Upload, lease: AppendLease, offset: number, 
 async function refuse(db: Db, row: Upload, message: string, received = row.receivedBytes): Promise<void> {
 	runningHashesOf(db).delete(row.id);
 	await storageOf(row).remove(db, row);
-	db.update(upload).set({ state: 'refused', refusal: message, receivedBytes: received }).where(eq(upload.id, row.id)).run();
+	await dbRun(db.update(upload).set({ state: 'refused', refusal: message, receivedBytes: received }).where(eq(upload.id, row.id)));
 }
 
 async function jobs() {
@@ -381,10 +384,9 @@ async function finish(db: Db, row: Upload, streamedSha: string | null, now: Date
 		metadataRemoved: checked.removed.join(', '),
 		completedAt: now.toISOString()
 	};
-	db.update(upload)
+	await dbRun(db.update(upload)
 		.set({ state: stored.state, mediaType: stored.mediaType, fileName: stored.fileName, sha256, metadataRemoved: stored.metadataRemoved, completedAt: stored.completedAt, receivedBytes: row.byteLength })
-		.where(eq(upload.id, row.id))
-		.run();
+		.where(eq(upload.id, row.id)));
 	return { ok: true, value: statusOf(stored) };
 }
 
@@ -392,5 +394,5 @@ async function finish(db: Db, row: Upload, streamedSha: string | null, now: Date
 export async function discardUpload(db: Db, row: Upload): Promise<void> {
 	runningHashesOf(db).delete(row.id);
 	await storageOf(row).remove(db, row);
-	db.delete(upload).where(eq(upload.id, row.id)).run();
+	await dbRun(db.delete(upload).where(eq(upload.id, row.id)));
 }

@@ -1,3 +1,4 @@
+import { dbRun, dbAll } from '$lib/core/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,8 +25,8 @@ afterAll(() => {
 
 /** A stored upload row in a fresh database, with `bytes` put in its storage. */
 async function storedUpload(storage: UploadStorageKind, bytes: Uint8Array | null, storageKey?: string): Promise<{ db: Db; row: Upload }> {
-	const db = createServerTestDb();
-	db.insert(user).values({ id: 'amira', organisationId: 'centre-1', email: 'amira@custodian.test', displayName: 'Amira', passwordHash: 'x', createdAt: new Date(0).toISOString() }).run();
+	const db = await createServerTestDb();
+	await dbRun(db.insert(user).values({ id: 'amira', organisationId: 'centre-1', email: 'amira@custodian.test', displayName: 'Amira', passwordHash: 'x', createdAt: new Date(0).toISOString() }));
 	const id = crypto.randomUUID();
 	const row: Upload = {
 		id,
@@ -47,7 +48,7 @@ async function storedUpload(storage: UploadStorageKind, bytes: Uint8Array | null
 		createdAt: new Date(0).toISOString(),
 		completedAt: new Date(0).toISOString()
 	};
-	db.insert(upload).values(row).run();
+	await dbRun(db.insert(upload).values(row));
 	if (bytes) await storageOf(row).replace(db, row, bytes);
 	return { db, row };
 }
@@ -65,7 +66,7 @@ describe.each(UPLOAD_STORAGE_KINDS)('serving a stored upload (UPLOAD_STORAGE=%s)
 	it('streams a file of several pieces whole and in order', async () => {
 		const bytes = new Uint8Array(UPLOAD_CHUNK_BYTES * 2 + 1000).map((_, i) => (i * 7) % 251);
 		const { db, row } = await storedUpload(storage, bytes);
-		if (storage === 'database') expect(db.select().from(uploadPiece).all()).toHaveLength(3);
+		if (storage === 'database') expect(await dbAll(db.select().from(uploadPiece))).toHaveLength(3);
 		const response = (await uploadResponse(db, row))!;
 		expect(response.headers.get('content-length')).toBe(String(bytes.byteLength));
 		expect(Buffer.compare(Buffer.from(await response.arrayBuffer()), bytes)).toBe(0);

@@ -3,6 +3,7 @@
  * content (kinds.ts), `nosniff`, a sandbox CSP (a PDF's scripts or an SVG-in-disguise cannot run
  * with the site's rights), and `attachment` for everything except photos and PDFs.
  */
+import { dbGet } from '$lib/core/database';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { upload, type Upload } from '$lib/server/db/evidence';
@@ -11,9 +12,9 @@ import { kindOfMediaType, UPLOAD_KINDS } from './kinds';
 import { storageOf } from './stores';
 
 /** The upload if it is stored and the user may read it. */
-export function storedUploadFor(db: Db, user: UploadReader, uploadId: string): Upload | undefined {
-	const row = db.select().from(upload).where(eq(upload.id, uploadId)).get();
-	return row && canReadUpload(db, user, row) ? row : undefined;
+export async function storedUploadFor(db: Db, user: UploadReader, uploadId: string): Promise<Upload | undefined> {
+	const row = await dbGet(db.select().from(upload).where(eq(upload.id, uploadId)));
+	return row && await canReadUpload(db, user, row) ? row : undefined;
 }
 
 /** RFC 6266 / RFC 8187: an ASCII fallback and the real name, percent-encoded. */

@@ -92,7 +92,7 @@ export interface Appending {
 	 * longer holds the upload) runs after the bytes are safe (directory) or in the same transaction
 	 * as them (database). False when advance was refused; the database then keeps none of them.
 	 */
-	keep(advance: () => boolean): Promise<boolean>;
+	keep(advance: () => boolean | Promise<boolean>): Promise<boolean>;
 	/** Lets go of what the request held (a file handle, buffered bytes); always called, after keep or instead of it. */
 	close(): Promise<void>;
 }

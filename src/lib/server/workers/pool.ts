@@ -179,7 +179,8 @@ function start(moduleUrl: string): Promise<Warm> {
 export function serveJobs(moduleUrl: string, jobs: Jobs): void {
 	if (isMainThread || !parentPort || (workerData as { jobModule?: string } | null)?.jobModule !== moduleUrl) return;
 	const port = parentPort;
-	port.on('message', async ({ id, job, input }: Message) => {
+	// Never rejects: a job's failure is its reply.
+	const answer = async ({ id, job, input }: Message): Promise<void> => {
 		try {
 			const run = Object.hasOwn(jobs, job) ? jobs[job] : undefined;
 			if (!run) throw new Error(`no job "${job}"`);
@@ -187,6 +188,7 @@ export function serveJobs(moduleUrl: string, jobs: Jobs): void {
 		} catch (error) {
 			port.postMessage({ id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies Reply);
 		}
-	});
+	};
+	port.on('message', (message: Message) => void answer(message));
 	port.postMessage({ ready: true } satisfies Reply);
 }

@@ -19,10 +19,10 @@ export const CHECK_TIMEOUT_MESSAGE =
 export async function runScenarioJob<K extends keyof ScenarioJobs & string>(
 	job: K,
 	input: Parameters<ScenarioJobs[K]>[0]
-): Promise<WorkerOutcome<ReturnType<ScenarioJobs[K]>>> {
+): Promise<WorkerOutcome<Awaited<ReturnType<ScenarioJobs[K]>>>> {
 	// Dynamic, so that the bundler keeps the job module as a chunk a worker can start from.
 	const { SCENARIO_JOBS_URL } = await import('./scenario-jobs');
 	return runInWorker<ScenarioJobs, K>(SCENARIO_JOBS_URL, job, input, { budgetMs: CHECK_BUDGET_MS, timeoutMessage: CHECK_TIMEOUT_MESSAGE }) as Promise<
-		WorkerOutcome<ReturnType<ScenarioJobs[K]>>
+		WorkerOutcome<Awaited<ReturnType<ScenarioJobs[K]>>>
 	>;
 }

@@ -12,21 +12,21 @@ import { serveJobs } from './pool';
 export const SCENARIO_JOBS_URL = import.meta.url;
 
 export const scenarioJobs = {
-	checkSource: (input: { file: string; source: string }) => checkSource(input.file, input.source),
+	checkSource: async (input: { file: string; source: string }) => await checkSource(input.file, input.source),
 	/** An upload's problems and the id it declares (an import needs the id even when the file has problems). */
-	checkImport: (input: { file: string; source: string }) => {
-		const checked = checkSource(input.file, input.source);
+	checkImport: async (input: { file: string; source: string }) => {
+		const checked = await checkSource(input.file, input.source);
 		return { errors: checked.ok ? [] : checked.errors, declaredId: declaredId(input.source) };
 	},
-	inspectDraft: (input: { scenarioId: string; source: string; query: GraphQuery }) => inspectDraft(input.scenarioId, input.source, input.query),
+	inspectDraft: async (input: { scenarioId: string; source: string; query: GraphQuery }) => await inspectDraft(input.scenarioId, input.source, input.query),
 	// The form editor (sim/scenario-form.ts): what its forms show, with the draft's problems; and one edit of the draft.
-	formView: (input: { scenarioId: string; source: string }) => {
-		const checked = checkSource(draftFile(input.scenarioId), input.source);
+	formView: async (input: { scenarioId: string; source: string }) => {
+		const checked = await checkSource(draftFile(input.scenarioId), input.source);
 		return { form: formView(input.source), errors: checked.ok ? [] : checked.errors };
 	},
 	applyFormEdit: (input: { source: string; edit: FormEdit }) => applyFormEdit(input.source, input.edit),
 	/** The dialogue page: the graph laid out, the node list and the selected node (dialogue-view.ts). */
-	dialogueView: (input: { scenarioId: string; source: string; query: DialogueQuery }) => dialogueView(input.scenarioId, input.source, input.query),
+	dialogueView: async (input: { scenarioId: string; source: string; query: DialogueQuery }) => await dialogueView(input.scenarioId, input.source, input.query),
 	/** One edit of the dialogue page's forms, written into the YAML (dialogue-edit.ts). */
 	dialogueEdit: (input: { source: string; edit: DialogueEdit }) => applyDialogueEdit(input.source, input.edit)
 };

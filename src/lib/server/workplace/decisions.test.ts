@@ -1,3 +1,4 @@
+import { dbGet, dbRun } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { user } from '$lib/server/db/schema';
@@ -12,13 +13,13 @@ import { workplaceCountersignaturesToGive, workplaceQueue, workplaceReview } fro
 import { submittedWorkplaceEvidence } from './testing';
 
 const f = assessmentFixture();
-const idOf = (email: string) => f.db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+const idOf = async (email: string) => (await dbGet(f.db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
 const gareth = () => ({ id: f.ids.gareth, displayName: 'Gareth Llewellyn' });
-const dafydd = () => ({ id: idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' });
+const dafydd = async () => ({ id: await idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' });
 const photo = { name: 'call-log.png', mediaType: 'image/png', bytes: new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3]) };
 
-function evidenceOf(learnerId = f.ids.amira) {
-	return submittedWorkplaceEvidence(f.db, { organisationId: DEMO_ORGANISATION_ID, learnerId, criteria: ['PC01', 'PC02'], files: [photo], submittedAt: '2026-03-01T09:00:00.000Z' });
+async function evidenceOf(learnerId = f.ids.amira) {
+	return await submittedWorkplaceEvidence(f.db, { organisationId: DEMO_ORGANISATION_ID, learnerId, criteria: ['PC01', 'PC02'], files: [photo], submittedAt: '2026-03-01T09:00:00.000Z' });
 }
 
 function values(change: Partial<WorkplaceDecisionValues> = {}, signedName = 'Gareth Llewellyn'): WorkplaceDecisionValues {
@@ -35,48 +36,48 @@ function values(change: Partial<WorkplaceDecisionValues> = {}, signedName = 'Gar
 }
 
 describe('signing a decision on workplace evidence', () => {
-	it('keeps what was judged with the decision, each file with its SHA-256, and verifies', () => {
-		const { evidenceId } = evidenceOf();
-		const signed = signWorkplaceDecision(f.db, gareth(), evidenceId, values(), new Date('2026-03-02T10:00:00Z'));
+	it('keeps what was judged with the decision, each file with its SHA-256, and verifies', async () => {
+		const { evidenceId } = await evidenceOf();
+		const signed = await signWorkplaceDecision(f.db, gareth(), evidenceId, values(), new Date('2026-03-02T10:00:00Z'));
 		if (!signed.ok) throw new Error(signed.error.message);
 		expect(signed.value).toMatchObject({ outcome: 'met', requiresCountersignature: false, hashEncoding: 'jcs-2026', sequence: 1 });
 		expect(signed.value.evidence.files).toEqual([expect.objectContaining({ name: 'call-log.png', mediaType: 'image/png', byteLength: 11, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
-		expect(workplaceDecisionInForce(f.db, evidenceId)?.id).toBe(signed.value.id);
-		expect(verifyWorkplaceDecision(f.db, signed.value)).toEqual({ signatureMatches: true, evidenceMatches: true, evidenceCurrent: true, matches: true });
-		const snapshot = workplaceDecisionSnapshot(f.db, signed.value.id)!;
+		expect((await workplaceDecisionInForce(f.db, evidenceId))?.id).toBe(signed.value.id);
+		expect(await verifyWorkplaceDecision(f.db, signed.value)).toEqual({ signatureMatches: true, evidenceMatches: true, evidenceCurrent: true, matches: true });
+		const snapshot = (await workplaceDecisionSnapshot(f.db, signed.value.id))!;
 		expect(snapshot).toMatchObject({ standing: 'counts', evidence: { criteriaClaimed: ['PC01', 'PC02'], declaration: expect.stringContaining('own work') }, decision: { outcome: 'met' } });
 		expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
 		// The met criterion counts, with method "workplace"; the one not yet met does not.
-		const pc01 = learnerCoverage(f.db, f.ids.amira).find((r) => r.code === 'PC01')!;
+		const pc01 = (await learnerCoverage(f.db, f.ids.amira)).find((r) => r.code === 'PC01')!;
 		expect(pc01.state).toBe('signed-off');
 		expect(pc01.evidence.find((e) => e.kind === 'workplace')).toMatchObject({ id: evidenceId, state: 'signed-off' });
-		expect(learnerCoverage(f.db, f.ids.amira).find((r) => r.code === 'PC02')!.evidence.some((e) => e.kind === 'workplace')).toBe(false);
+		expect((await learnerCoverage(f.db, f.ids.amira)).find((r) => r.code === 'PC02')!.evidence.some((e) => e.kind === 'workplace')).toBe(false);
 	});
 
-	it('detects a tampered decision, a tampered snapshot and a file changed since', () => {
-		const { evidenceId, uploadIds } = evidenceOf();
-		const signed = signWorkplaceDecision(f.db, gareth(), evidenceId, values());
+	it('detects a tampered decision, a tampered snapshot and a file changed since', async () => {
+		const { evidenceId, uploadIds } = await evidenceOf();
+		const signed = await signWorkplaceDecision(f.db, gareth(), evidenceId, values());
 		if (!signed.ok) throw new Error(signed.error.message);
 		const d = signed.value;
-		expect(verifyWorkplaceDecision(f.db, { ...d, outcome: 'not-yet-met' }).signatureMatches).toBe(false);
-		expect(verifyWorkplaceDecision(f.db, { ...d, requiresCountersignature: true }).signatureMatches).toBe(false);
+		expect((await verifyWorkplaceDecision(f.db, { ...d, outcome: 'not-yet-met' })).signatureMatches).toBe(false);
+		expect((await verifyWorkplaceDecision(f.db, { ...d, requiresCountersignature: true })).signatureMatches).toBe(false);
 		const swapped = { ...d.evidence, files: d.evidence.files.map((file) => ({ ...file, sha256: '0'.repeat(64) })) };
-		expect(verifyWorkplaceDecision(f.db, { ...d, evidence: swapped })).toMatchObject({ evidenceMatches: false, matches: false });
-		f.db.update(upload).set({ sha256: 'f'.repeat(64) }).where(eq(upload.id, uploadIds[0]!)).run();
-		expect(verifyWorkplaceDecision(f.db, d)).toMatchObject({ matches: true, evidenceCurrent: false });
+		expect(await verifyWorkplaceDecision(f.db, { ...d, evidence: swapped })).toMatchObject({ evidenceMatches: false, matches: false });
+		await dbRun(f.db.update(upload).set({ sha256: 'f'.repeat(64) }).where(eq(upload.id, uploadIds[0]!)));
+		expect(await verifyWorkplaceDecision(f.db, d)).toMatchObject({ matches: true, evidenceCurrent: false });
 	});
 
-	it('is refused by the database when changed or deleted', () => {
-		const { evidenceId } = evidenceOf();
-		const signed = signWorkplaceDecision(f.db, gareth(), evidenceId, values());
+	it('is refused by the database when changed or deleted', async () => {
+		const { evidenceId } = await evidenceOf();
+		const signed = await signWorkplaceDecision(f.db, gareth(), evidenceId, values());
 		if (!signed.ok) throw new Error(signed.error.message);
 		expect(() => f.db.$client.prepare('UPDATE workplace_decision SET outcome = ? WHERE id = ?').run('not-yet-met', signed.value.id)).toThrow(/cannot be changed/);
 		expect(() => f.db.$client.prepare('DELETE FROM workplace_decision WHERE id = ?').run(signed.value.id)).toThrow(/cannot be deleted/);
 	});
 
-	it('needs every claimed criterion judged, feedback, the signer’s own name, and a met criterion for "met"', () => {
-		const { evidenceId } = evidenceOf();
-		const refused = signWorkplaceDecision(
+	it('needs every claimed criterion judged, feedback, the signer’s own name, and a met criterion for "met"', async () => {
+		const { evidenceId } = await evidenceOf();
+		const refused = await signWorkplaceDecision(
 			f.db,
 			gareth(),
 			evidenceId,
@@ -85,53 +86,53 @@ describe('signing a decision on workplace evidence', () => {
 		expect(refused.ok).toBe(false);
 		if (refused.ok) return;
 		expect(Object.keys(refused.error.fields ?? {}).sort()).toEqual(['criterion-1-met', 'feedback', 'outcome', 'signedName']);
-		expect(workplaceDecisionInForce(f.db, evidenceId)).toBeUndefined();
+		expect(await workplaceDecisionInForce(f.db, evidenceId)).toBeUndefined();
 	});
 
-	it('is not found for an assessor outside the learner’s cohorts', () => {
-		const { evidenceId } = evidenceOf(f.ids.ola);
-		expect(signWorkplaceDecision(f.db, gareth(), evidenceId, values())).toMatchObject({ ok: false, error: { code: 'evidence.not-found' } });
-		expect(workplaceReview(f.db, f.ids.gareth, evidenceId)).toBeUndefined();
-		expect(workplaceQueue(f.db, f.ids.gareth)).toEqual([]);
+	it('is not found for an assessor outside the learner’s cohorts', async () => {
+		const { evidenceId } = await evidenceOf(f.ids.ola);
+		expect(await signWorkplaceDecision(f.db, gareth(), evidenceId, values())).toMatchObject({ ok: false, error: { code: 'evidence.not-found' } });
+		expect(await workplaceReview(f.db, f.ids.gareth, evidenceId)).toBeUndefined();
+		expect(await workplaceQueue(f.db, f.ids.gareth)).toEqual([]);
 	});
 
-	it('returns the evidence to the learner as a draft when a resubmission is requested', () => {
-		const { evidenceId } = evidenceOf();
-		const signed = signWorkplaceDecision(f.db, gareth(), evidenceId, values({ outcome: 'resubmission-requested', nextSteps: 'Add the completed form.' }));
+	it('returns the evidence to the learner as a draft when a resubmission is requested', async () => {
+		const { evidenceId } = await evidenceOf();
+		const signed = await signWorkplaceDecision(f.db, gareth(), evidenceId, values({ outcome: 'resubmission-requested', nextSteps: 'Add the completed form.' }));
 		expect(signed.ok).toBe(true);
-		expect(f.db.select({ state: workplaceEvidence.state }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)).get()?.state).toBe('draft');
-		expect(workplaceQueue(f.db, f.ids.gareth).map((i) => [i.state, i.standing.label])).toEqual([['resubmission-requested', 'Resubmission asked']]);
-		const again = signWorkplaceDecision(f.db, gareth(), evidenceId, values({ supersedes: signed.ok ? signed.value.id : '' }));
+		expect((await dbGet(f.db.select({ state: workplaceEvidence.state }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId))))?.state).toBe('draft');
+		expect((await workplaceQueue(f.db, f.ids.gareth)).map((i) => [i.state, i.standing.label])).toEqual([['resubmission-requested', 'Resubmission asked']]);
+		const again = await signWorkplaceDecision(f.db, gareth(), evidenceId, values({ supersedes: signed.ok ? signed.value.id : '' }));
 		expect(again).toMatchObject({ ok: false, error: { code: 'evidence.not-submitted' } });
 	});
 });
 
 describe('a trainee assessor’s workplace decision', () => {
-	it('counts only once a qualified assessor, not the trainee, countersigns it', () => {
-		const { evidenceId } = evidenceOf();
-		const signed = signWorkplaceDecision(f.db, dafydd(), evidenceId, values({}, 'Dafydd Morgan'));
+	it('counts only once a qualified assessor, not the trainee, countersigns it', async () => {
+		const { evidenceId } = await evidenceOf();
+		const signed = await signWorkplaceDecision(f.db, await dafydd(), evidenceId, values({}, 'Dafydd Morgan'));
 		if (!signed.ok) throw new Error(signed.error.message);
 		expect(signed.value.requiresCountersignature).toBe(true);
-		expect(workplaceDecisionsCounting(f.db, f.ids.amira)).toEqual([]);
-		expect(learnerCoverage(f.db, f.ids.amira).find((r) => r.code === 'PC01')!.evidence.some((e) => e.kind === 'workplace')).toBe(false);
-		expect(workplaceQueue(f.db, f.ids.gareth).map((i) => i.standing.label)).toEqual(['Awaiting countersignature']);
-		expect(workplaceCountersignaturesToGive(f.db, f.ids.gareth).map((c) => c.decisionId)).toEqual([signed.value.id]);
+		expect(await workplaceDecisionsCounting(f.db, f.ids.amira)).toEqual([]);
+		expect((await learnerCoverage(f.db, f.ids.amira)).find((r) => r.code === 'PC01')!.evidence.some((e) => e.kind === 'workplace')).toBe(false);
+		expect((await workplaceQueue(f.db, f.ids.gareth)).map((i) => i.standing.label)).toEqual(['Awaiting countersignature']);
+		expect((await workplaceCountersignaturesToGive(f.db, f.ids.gareth)).map((c) => c.decisionId)).toEqual([signed.value.id]);
 
-		const own = countersignWorkplaceDecision(f.db, { ...dafydd(), address: null }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Dafydd Morgan' });
+		const own = await countersignWorkplaceDecision(f.db, { ...await dafydd(), address: null }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Dafydd Morgan' });
 		expect(own).toMatchObject({ ok: false, error: { code: 'countersignature.refused' } });
 
-		const given = countersignWorkplaceDecision(f.db, { ...gareth(), address: null }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' });
+		const given = await countersignWorkplaceDecision(f.db, { ...gareth(), address: null }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' });
 		if (!given.ok) throw new Error(given.error.message);
 		expect(verifyCountersignature(given.value, signed.value)).toBe(true);
-		expect(workplaceDecisionsCounting(f.db, f.ids.amira).map((d) => d.id)).toEqual([signed.value.id]);
-		expect(learnerCoverage(f.db, f.ids.amira).find((r) => r.code === 'PC01')!.state).toBe('signed-off');
-		expect(workplaceDecisionSnapshot(f.db, signed.value.id)?.countersignature).toMatchObject({ outcome: 'countersigned', verified: true });
-		const learnerSees = workplaceDecisionsForLearner(f.db, f.ids.amira, evidenceId);
+		expect((await workplaceDecisionsCounting(f.db, f.ids.amira)).map((d) => d.id)).toEqual([signed.value.id]);
+		expect((await learnerCoverage(f.db, f.ids.amira)).find((r) => r.code === 'PC01')!.state).toBe('signed-off');
+		expect((await workplaceDecisionSnapshot(f.db, signed.value.id))?.countersignature).toMatchObject({ outcome: 'countersigned', verified: true });
+		const learnerSees = await workplaceDecisionsForLearner(f.db, f.ids.amira, evidenceId);
 		expect(learnerSees).toMatchObject([{ outcome: 'met', standing: 'counts', countersignature: { signedName: 'Gareth Llewellyn' } }]);
 		expect(JSON.stringify(learnerSees)).not.toContain('Photo legible.');
-		expect(workplaceDecisionsForLearner(f.db, f.ids.tomas, evidenceId)).toEqual([]);
+		expect(await workplaceDecisionsForLearner(f.db, f.ids.tomas, evidenceId)).toEqual([]);
 		expect(() => f.db.$client.prepare('DELETE FROM workplace_decision_countersignature').run()).toThrow(/cannot be deleted/);
-		expect(countersignWorkplaceDecision(f.db, { ...gareth(), address: null }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' })).toMatchObject({
+		expect(await countersignWorkplaceDecision(f.db, { ...gareth(), address: null }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' })).toMatchObject({
 			ok: false,
 			error: { code: 'countersignature.refused' }
 		});

@@ -4,6 +4,7 @@
  * force, and whether it counts (a trainee's counts once a qualified assessor countersigns it).
  * Hashes are SHA-256 of RFC 8785 canonical JSON (core/canonical-json.ts), like every new hash.
  */
+import { dbGet, dbAll } from '$lib/core/database';
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import { CanonicalJsonError, canonicalHash } from '$lib/core';
 import type { Db } from '$lib/core/database';
@@ -19,16 +20,15 @@ import { countersignStanding, type CountersignStanding } from '$lib/server/asses
 import { verifyCountersignature } from '$lib/server/assessment/countersigning';
 
 /** The evidence as it stands now, exactly as an assessor judges it; undefined for an unknown id. */
-export function judgedWorkplaceEvidence(db: Db, evidenceId: string): JudgedWorkplaceEvidence | undefined {
-	const row = db.select().from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)).get();
+export async function judgedWorkplaceEvidence(db: Db, evidenceId: string): Promise<JudgedWorkplaceEvidence | undefined> {
+	const row = await dbGet(db.select().from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)));
 	if (!row) return undefined;
-	const files = db
+	const files = await dbAll(db
 		.select({ uploadId: upload.id, name: upload.fileName, mediaType: upload.mediaType, byteLength: upload.byteLength, sha256: upload.sha256, addedAt: workplaceEvidenceFile.addedAt })
 		.from(workplaceEvidenceFile)
 		.innerJoin(upload, eq(upload.id, workplaceEvidenceFile.uploadId))
 		.where(eq(workplaceEvidenceFile.evidenceId, evidenceId))
-		.orderBy(asc(workplaceEvidenceFile.addedAt), asc(upload.fileName), asc(upload.id))
-		.all();
+		.orderBy(asc(workplaceEvidenceFile.addedAt), asc(upload.fileName), asc(upload.id)));
 	return {
 		evidenceId: row.id,
 		learnerId: row.learnerId,
@@ -88,7 +88,7 @@ export interface WorkplaceDecisionVerification {
 }
 
 /** Recomputes both hashes from the stored row; a value the encoder refuses is a mismatch, never an exception. */
-export function verifyWorkplaceDecision(db: Db, d: WorkplaceDecision): WorkplaceDecisionVerification {
+export async function verifyWorkplaceDecision(db: Db, d: WorkplaceDecision): Promise<WorkplaceDecisionVerification> {
 	const equals = (hash: () => string, expected: string) => {
 		try {
 			return hash() === expected;
@@ -99,14 +99,14 @@ export function verifyWorkplaceDecision(db: Db, d: WorkplaceDecision): Workplace
 	};
 	const signatureMatches = equals(() => workplaceSignatureHashOf(d), d.signatureHash);
 	const evidenceMatches = equals(() => workplaceEvidenceHashOf(d.evidence), d.evidenceHash);
-	const now = judgedWorkplaceEvidence(db, d.evidenceId);
+	const now = await judgedWorkplaceEvidence(db, d.evidenceId);
 	const evidenceCurrent = now !== undefined && equals(() => workplaceEvidenceHashOf(now), d.evidenceHash);
 	return { signatureMatches, evidenceMatches, evidenceCurrent, matches: signatureMatches && evidenceMatches };
 }
 
 /** Every signed decision on a piece of evidence, newest first. */
-export function workplaceDecisionsOf(db: Db, evidenceId: string): WorkplaceDecision[] {
-	return db.select().from(workplaceDecision).where(eq(workplaceDecision.evidenceId, evidenceId)).orderBy(desc(workplaceDecision.sequence)).all();
+export async function workplaceDecisionsOf(db: Db, evidenceId: string): Promise<WorkplaceDecision[]> {
+	return await dbAll(db.select().from(workplaceDecision).where(eq(workplaceDecision.evidenceId, evidenceId)).orderBy(desc(workplaceDecision.sequence)));
 }
 
 /**
@@ -114,19 +114,18 @@ export function workplaceDecisionsOf(db: Db, evidenceId: string): WorkplaceDecis
  * supersedes the earlier), whether or not it counts yet; undefined before any. Whether it counts
  * (a trainee's needs a countersignature) is `workplaceStanding`.
  */
-export function workplaceDecisionInForce(db: Db, evidenceId: string): WorkplaceDecision | undefined {
-	return workplaceDecisionsOf(db, evidenceId)[0];
+export async function workplaceDecisionInForce(db: Db, evidenceId: string): Promise<WorkplaceDecision | undefined> {
+	return (await workplaceDecisionsOf(db, evidenceId))[0];
 }
 
 /** The countersignature (or sending back) of each decision given that has one. */
-export function workplaceCountersignaturesOf(db: Db, decisionIds: readonly string[]): Map<string, WorkplaceDecisionCountersignature> {
+export async function workplaceCountersignaturesOf(db: Db, decisionIds: readonly string[]): Promise<Map<string, WorkplaceDecisionCountersignature>> {
 	if (decisionIds.length === 0) return new Map();
 	return new Map(
-		db
+		(await dbAll(db
 			.select()
 			.from(workplaceDecisionCountersignature)
-			.where(inArray(workplaceDecisionCountersignature.decisionId, [...decisionIds]))
-			.all()
+			.where(inArray(workplaceDecisionCountersignature.decisionId, [...decisionIds]))))
 			.map((c) => [c.decisionId, c])
 	);
 }
@@ -136,9 +135,9 @@ export function workplaceCountersignaturesOf(db: Db, decisionIds: readonly strin
  * feedback, next steps and criteria judged, who signed and countersigned, never the assessor's note.
  * Empty for evidence that is not theirs.
  */
-export function workplaceDecisionsForLearner(db: Db, learnerId: string, evidenceId: string) {
-	const decisions = workplaceDecisionsOf(db, evidenceId).filter((d) => d.learnerId === learnerId);
-	const countersignatures = workplaceCountersignaturesOf(db, decisions.map((d) => d.id));
+export async function workplaceDecisionsForLearner(db: Db, learnerId: string, evidenceId: string) {
+	const decisions = (await workplaceDecisionsOf(db, evidenceId)).filter((d) => d.learnerId === learnerId);
+	const countersignatures = await workplaceCountersignaturesOf(db, decisions.map((d) => d.id));
 	return decisions.map((d) => {
 		const c = countersignatures.get(d.id);
 		return {
@@ -158,12 +157,12 @@ export function workplaceDecisionsForLearner(db: Db, learnerId: string, evidence
 }
 
 /** A learner's workplace decisions in force that count (signed by a qualified assessor, or countersigned). */
-export function workplaceDecisionsCounting(db: Db, learnerId: string): WorkplaceDecision[] {
+export async function workplaceDecisionsCounting(db: Db, learnerId: string): Promise<WorkplaceDecision[]> {
 	const latest = new Map<string, WorkplaceDecision>();
-	for (const d of db.select().from(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)).orderBy(asc(workplaceDecision.sequence)).all()) {
+	for (const d of await dbAll(db.select().from(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)).orderBy(asc(workplaceDecision.sequence)))) {
 		latest.set(d.evidenceId, d);
 	}
-	const countersignatures = workplaceCountersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
+	const countersignatures = await workplaceCountersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
 	return [...latest.values()].filter((d) => countersignStanding(d, countersignatures.get(d.id)) === 'counts');
 }
 
@@ -196,17 +195,17 @@ export interface WorkplaceDecisionSnapshot {
 }
 
 /** What the assessor saw and decided on one workplace decision, as plain JSON; undefined for an unknown id. */
-export function workplaceDecisionSnapshot(db: Db, decisionId: string): WorkplaceDecisionSnapshot | undefined {
+export async function workplaceDecisionSnapshot(db: Db, decisionId: string): Promise<WorkplaceDecisionSnapshot | undefined> {
 	if (typeof decisionId !== 'string' || decisionId.length > 100) return undefined;
-	const d = db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)).get();
+	const d = await dbGet(db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)));
 	if (!d) return undefined;
-	const c = workplaceCountersignaturesOf(db, [d.id]).get(d.id);
+	const c = (await workplaceCountersignaturesOf(db, [d.id])).get(d.id);
 	const { evidence, ...decision } = d;
 	return {
 		decision: { ...decision, criteria: decision.criteria.map((j) => ({ ...j })) },
 		evidence: structuredClone(evidence),
 		countersignature: c ? { outcome: c.outcome, comment: c.comment, signedName: c.signedName, signedAt: c.signedAt, signatureHash: c.signatureHash, verified: verifyCountersignature(c, d) } : null,
 		standing: countersignStanding(d, c),
-		verified: verifyWorkplaceDecision(db, d)
+		verified: await verifyWorkplaceDecision(db, d)
 	};
 }

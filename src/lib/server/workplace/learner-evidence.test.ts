@@ -1,3 +1,4 @@
+import { dbRun } from '$lib/core/database';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,10 +39,10 @@ const account: { title: string; situation: string; task: string; action: string;
 	criteria: ['PC01']
 };
 
-function setUp(): { db: Db; amira: Uploader; tomas: Uploader } {
-	const db = createServerTestDb();
+async function setUp(): Promise<{ db: Db; amira: Uploader; tomas: Uploader }> {
+	const db = await createServerTestDb();
 	for (const id of ['amira', 'tomas']) {
-		db.insert(user).values({ id, organisationId: 'centre-1', email: `${id}@custodian.test`, displayName: id, passwordHash: 'x', createdAt: new Date(0).toISOString() }).run();
+		await dbRun(db.insert(user).values({ id, organisationId: 'centre-1', email: `${id}@custodian.test`, displayName: id, passwordHash: 'x', createdAt: new Date(0).toISOString() }));
 	}
 	return { db, amira: { id: 'amira', organisationId: 'centre-1' }, tomas: { id: 'tomas', organisationId: 'centre-1' } };
 }
@@ -52,13 +53,13 @@ async function* once(bytes: Uint8Array) {
 
 describe('a learner’s workplace evidence', () => {
 	it('is started with a title, saved as a draft, and refused on submission until complete, with each reason by its field', async () => {
-		const { db, amira } = setUp();
-		expect(startWorkplaceEvidence(db, amira, { title: '  ' })).toMatchObject({ ok: false, error: { fields: { title: expect.stringMatching(/title/) } } });
-		const started = startWorkplaceEvidence(db, amira, { title: account.title });
+		const { db, amira } = await setUp();
+		expect(await startWorkplaceEvidence(db, amira, { title: '  ' })).toMatchObject({ ok: false, error: { fields: { title: expect.stringMatching(/title/) } } });
+		const started = await startWorkplaceEvidence(db, amira, { title: account.title });
 		if (!started.ok) throw new Error(started.error.message);
 		const id = started.value.id;
-		expect(saveWorkplaceEvidence(db, amira, id, { ...account, result: '', criteria: ['NOT-A-CODE'] })).toMatchObject({ ok: false, error: { fields: { criteria: expect.any(String) } } });
-		expect(saveWorkplaceEvidence(db, amira, id, { ...account, result: '' })).toMatchObject({ ok: true });
+		expect(await saveWorkplaceEvidence(db, amira, id, { ...account, result: '', criteria: ['NOT-A-CODE'] })).toMatchObject({ ok: false, error: { fields: { criteria: expect.any(String) } } });
+		expect(await saveWorkplaceEvidence(db, amira, id, { ...account, result: '' })).toMatchObject({ ok: true });
 		const refused = await submitWorkplaceEvidence(db, amira, id, { ...account, result: '', criteria: [], declared: false });
 		expect(refused).toMatchObject({ ok: false, error: { code: 'workplace.invalid' } });
 		const fields = !refused.ok ? refused.error.fields : {};
@@ -66,8 +67,8 @@ describe('a learner’s workplace evidence', () => {
 	});
 
 	it('submits with a stored file and the declaration, then is read-only and its files stay', async () => {
-		const { db, amira } = setUp();
-		const started = startWorkplaceEvidence(db, amira, { title: account.title });
+		const { db, amira } = await setUp();
+		const started = await startWorkplaceEvidence(db, amira, { title: account.title });
 		if (!started.ok) throw new Error(started.error.message);
 		const id = started.value.id;
 		const photo = jpegWithGps();
@@ -76,22 +77,22 @@ describe('a learner’s workplace evidence', () => {
 		expect(await appendChunk(db, amira, upload.value.id, 0, once(photo))).toMatchObject({ ok: true, value: { state: 'stored' } });
 		const done = await submitWorkplaceEvidence(db, amira, id, { ...account, declared: true });
 		expect(done).toMatchObject({ ok: true, value: { state: 'submitted', declaration: AUTHENTICITY_DECLARATION } });
-		expect(saveWorkplaceEvidence(db, amira, id, account)).toMatchObject({ ok: false, error: { code: 'workplace.submitted' } });
+		expect(await saveWorkplaceEvidence(db, amira, id, account)).toMatchObject({ ok: false, error: { code: 'workplace.submitted' } });
 		expect(await removeEvidenceFile(db, amira, upload.value.id)).toMatchObject({ ok: false, error: { code: 'workplace.submitted' } });
 		expect(await startEvidenceUpload(db, amira, id, { name: 'more.jpg', length: 10 })).toMatchObject({ ok: false });
-		expect(workplaceEvidenceList(db, 'amira')[0]).toMatchObject({ state: 'submitted', files: [{ state: 'stored', metadataRemoved: expect.stringContaining('GPS location') }] });
+		expect((await workplaceEvidenceList(db, 'amira'))[0]).toMatchObject({ state: 'submitted', files: [{ state: 'stored', metadataRemoved: expect.stringContaining('GPS location') }] });
 	});
 
 	it('is invisible to another learner, who can neither add files to it nor remove them', async () => {
-		const { db, amira, tomas } = setUp();
-		const started = startWorkplaceEvidence(db, amira, { title: account.title });
+		const { db, amira, tomas } = await setUp();
+		const started = await startWorkplaceEvidence(db, amira, { title: account.title });
 		if (!started.ok) throw new Error(started.error.message);
-		expect(workplaceEvidenceOf(db, tomas, started.value.id)).toBeUndefined();
+		expect(await workplaceEvidenceOf(db, tomas, started.value.id)).toBeUndefined();
 		expect(await startEvidenceUpload(db, tomas, started.value.id, { name: 'x.pdf', length: 10 })).toMatchObject({ ok: false, error: { code: 'upload.not-found' } });
 		const own = await startEvidenceUpload(db, amira, started.value.id, { name: 'x.pdf', length: 10 });
 		if (!own.ok) throw new Error(own.error.message);
 		expect(await removeEvidenceFile(db, tomas, own.value.id)).toMatchObject({ ok: false, error: { code: 'workplace.not-found' } });
 		expect(await removeEvidenceFile(db, amira, own.value.id)).toMatchObject({ ok: true });
-		expect(workplaceEvidenceOf(db, amira, started.value.id)?.files).toEqual([]);
+		expect((await workplaceEvidenceOf(db, amira, started.value.id))?.files).toEqual([]);
 	});
 });

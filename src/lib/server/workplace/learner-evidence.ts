@@ -4,6 +4,8 @@
  * authenticity declaration. A draft may be changed and its files added or removed; once submitted
  * it is read-only, and the assessor judges it (the judge's workplace decisions).
  */
+import { mapInOrder } from '$lib/core/in-order';
+import { dbAll, dbGet, dbRun } from '$lib/core/database';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { criterionByCode } from '$lib/criteria';
@@ -80,34 +82,32 @@ const submitted = (): { ok: false; error: WorkplaceError } => ({
 });
 
 /** The learner's workplace evidence, newest first, each with its files. */
-export function workplaceEvidenceList(db: Db, learnerId: string): WorkplaceEvidenceItem[] {
-	const items = db.select().from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).orderBy(desc(workplaceEvidence.updatedAt)).all();
-	return items.map((item) => ({ ...item, files: filesOf(db, item.id) }));
+export async function workplaceEvidenceList(db: Db, learnerId: string): Promise<WorkplaceEvidenceItem[]> {
+	const items = await dbAll(db.select().from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).orderBy(desc(workplaceEvidence.updatedAt)));
+	return await mapInOrder(items, async (item) => ({ ...item, files: await filesOf(db, item.id) }));
 }
 
-function filesOf(db: Db, evidenceId: string): Upload[] {
-	return db
+async function filesOf(db: Db, evidenceId: string): Promise<Upload[]> {
+	return (await dbAll(db
 		.select({ upload })
 		.from(workplaceEvidenceFile)
 		.innerJoin(upload, eq(upload.id, workplaceEvidenceFile.uploadId))
 		.where(eq(workplaceEvidenceFile.evidenceId, evidenceId))
-		.orderBy(asc(workplaceEvidenceFile.addedAt))
-		.all()
+		.orderBy(asc(workplaceEvidenceFile.addedAt))))
 		.map((r) => r.upload);
 }
 
 /** One of the learner's own items; another learner's is as absent as one that never was. */
-export function workplaceEvidenceOf(db: Db, learner: Uploader, evidenceId: string): WorkplaceEvidenceItem | undefined {
-	const item = db
+export async function workplaceEvidenceOf(db: Db, learner: Uploader, evidenceId: string): Promise<WorkplaceEvidenceItem | undefined> {
+	const item = await dbGet(db
 		.select()
 		.from(workplaceEvidence)
-		.where(and(eq(workplaceEvidence.id, evidenceId), eq(workplaceEvidence.learnerId, learner.id), eq(workplaceEvidence.organisationId, learner.organisationId)))
-		.get();
-	return item && { ...item, files: filesOf(db, item.id) };
+		.where(and(eq(workplaceEvidence.id, evidenceId), eq(workplaceEvidence.learnerId, learner.id), eq(workplaceEvidence.organisationId, learner.organisationId))));
+	return item && { ...item, files: await filesOf(db, item.id) };
 }
 
 /** A new draft with its title. */
-export function startWorkplaceEvidence(db: Db, learner: Uploader, input: { title: string }, now = new Date()): WorkplaceResult<WorkplaceEvidence> {
+export async function startWorkplaceEvidence(db: Db, learner: Uploader, input: { title: string }, now = new Date()): Promise<WorkplaceResult<WorkplaceEvidence>> {
 	const parsed = title.safeParse(input.title);
 	if (!parsed.success) return { ok: false, error: { code: 'workplace.invalid', message: 'The evidence was not started: correct what is marked below.', fields: { title: parsed.error.issues[0]!.message } } };
 	const row: WorkplaceEvidence = {
@@ -127,21 +127,20 @@ export function startWorkplaceEvidence(db: Db, learner: Uploader, input: { title
 		updatedAt: now.toISOString(),
 		submittedAt: null
 	};
-	db.insert(workplaceEvidence).values(row).run();
+	await dbRun(db.insert(workplaceEvidence).values(row));
 	return { ok: true, value: row };
 }
 
 /** Saves a draft's text and criteria (any part may still be empty). */
-export function saveWorkplaceEvidence(db: Db, learner: Uploader, evidenceId: string, input: WorkplaceEvidenceFields, now = new Date()): WorkplaceResult<WorkplaceEvidenceItem> {
-	const item = workplaceEvidenceOf(db, learner, evidenceId);
+export async function saveWorkplaceEvidence(db: Db, learner: Uploader, evidenceId: string, input: WorkplaceEvidenceFields, now = new Date()): Promise<WorkplaceResult<WorkplaceEvidenceItem>> {
+	const item = await workplaceEvidenceOf(db, learner, evidenceId);
 	if (!item) return notFound();
 	if (item.state !== 'draft') return submitted();
 	const parsed = draftSchema.safeParse(input);
 	if (!parsed.success) return { ok: false, error: { code: 'workplace.invalid', message: 'Your changes were not saved: correct what is marked below. Nothing you typed is lost.', fields: fieldErrors(parsed.error) } };
-	db.update(workplaceEvidence)
+	await dbRun(db.update(workplaceEvidence)
 		.set({ ...parsed.data, updatedAt: now.toISOString() })
-		.where(eq(workplaceEvidence.id, item.id))
-		.run();
+		.where(eq(workplaceEvidence.id, item.id)));
 	return { ok: true, value: { ...item, ...parsed.data, updatedAt: now.toISOString() } };
 }
 
@@ -156,7 +155,7 @@ export async function submitWorkplaceEvidence(
 	input: WorkplaceEvidenceFields & { declared: boolean },
 	now = new Date()
 ): Promise<WorkplaceResult<WorkplaceEvidenceItem>> {
-	const item = workplaceEvidenceOf(db, learner, evidenceId);
+	const item = await workplaceEvidenceOf(db, learner, evidenceId);
 	if (!item) return notFound();
 	if (item.state !== 'draft') return submitted();
 	const parsed = draftSchema.safeParse(input);
@@ -174,30 +173,29 @@ export async function submitWorkplaceEvidence(
 	if (!input.declared) fields.declared = 'Confirm that this is your own work before you submit.';
 	if (!parsed.success || Object.keys(fields).length > 0) {
 		// The text is kept as a draft even when the submission is refused, so nothing typed is lost.
-		if (parsed.success) saveWorkplaceEvidence(db, learner, evidenceId, input, now);
+		if (parsed.success) await saveWorkplaceEvidence(db, learner, evidenceId, input, now);
 		return { ok: false, error: { code: 'workplace.invalid', message: 'The evidence was not submitted: correct what is marked below.', fields } };
 	}
 	for (const refused of item.files.filter((f) => f.state === 'refused')) await removeFile(db, item.id, refused);
 	const at = now.toISOString();
-	db.update(workplaceEvidence)
+	await dbRun(db.update(workplaceEvidence)
 		.set({ ...parsed.data, declaration: AUTHENTICITY_DECLARATION, declaredAt: at, state: 'submitted', submittedAt: at, updatedAt: at })
-		.where(and(eq(workplaceEvidence.id, item.id), eq(workplaceEvidence.state, 'draft')))
-		.run();
-	return { ok: true, value: workplaceEvidenceOf(db, learner, evidenceId)! };
+		.where(and(eq(workplaceEvidence.id, item.id), eq(workplaceEvidence.state, 'draft'))));
+	return { ok: true, value: (await workplaceEvidenceOf(db, learner, evidenceId))! };
 }
 
 /** Starts an upload of a file for a draft (the tus creation request). */
 export async function startEvidenceUpload(db: Db, learner: Uploader, evidenceId: string, file: NewUpload, limits: UploadLimits = uploadLimits(), now = new Date()): Promise<UploadResult<Upload>> {
-	const item = workplaceEvidenceOf(db, learner, evidenceId);
+	const item = await workplaceEvidenceOf(db, learner, evidenceId);
 	if (!item) return { ok: false, error: { code: 'upload.not-found', message: 'There is no such evidence among yours.' } };
 	if (item.state !== 'draft') return { ok: false, error: { code: 'upload.invalid', message: 'This evidence has been submitted: files can no longer be added to it.' } };
 	const created = await createUpload(db, learner, file, limits, now);
-	if (created.ok) db.insert(workplaceEvidenceFile).values({ evidenceId: item.id, uploadId: created.value.id, addedAt: now.toISOString() }).run();
+	if (created.ok) await dbRun(db.insert(workplaceEvidenceFile).values({ evidenceId: item.id, uploadId: created.value.id, addedAt: now.toISOString() }));
 	return created;
 }
 
 async function removeFile(db: Db, evidenceId: string, file: Upload): Promise<void> {
-	db.delete(workplaceEvidenceFile).where(and(eq(workplaceEvidenceFile.evidenceId, evidenceId), eq(workplaceEvidenceFile.uploadId, file.id))).run();
+	await dbRun(db.delete(workplaceEvidenceFile).where(and(eq(workplaceEvidenceFile.evidenceId, evidenceId), eq(workplaceEvidenceFile.uploadId, file.id))));
 	await discardUpload(db, file);
 }
 
@@ -206,26 +204,25 @@ async function removeFile(db: Db, evidenceId: string, file: Upload): Promise<voi
  * `evidenceId` (the evidence page's form), the file must be one of that item's.
  */
 export async function removeEvidenceFile(db: Db, learner: Uploader, uploadId: string, evidenceId?: string): Promise<WorkplaceResult<{ fileName: string }>> {
-	const file = ownUpload(db, learner, uploadId);
+	const file = await ownUpload(db, learner, uploadId);
 	if (!file) return notFound();
-	const links = db.select().from(workplaceEvidenceFile).where(eq(workplaceEvidenceFile.uploadId, file.id)).all();
+	const links = await dbAll(db.select().from(workplaceEvidenceFile).where(eq(workplaceEvidenceFile.uploadId, file.id)));
 	if (evidenceId !== undefined && !links.some((l) => l.evidenceId === evidenceId)) return notFound();
 	// A file a signed decision judged (before it asked for a resubmission) is what that decision rests on:
 	// it may leave the draft, but its bytes are kept for the assessors and the IQA who read that decision.
-	const judged = judgedInADecision(db, file.ownerId, file.id);
+	const judged = await judgedInADecision(db, file.ownerId, file.id);
 	if (judged && links.length === 0) return notFound();
-	const items = links.length === 0 ? [] : db.select().from(workplaceEvidence).where(inArray(workplaceEvidence.id, links.map((l) => l.evidenceId))).all();
+	const items = links.length === 0 ? [] : await dbAll(db.select().from(workplaceEvidence).where(inArray(workplaceEvidence.id, links.map((l) => l.evidenceId))));
 	if (items.some((i) => i.state !== 'draft')) return submitted();
-	db.delete(workplaceEvidenceFile).where(eq(workplaceEvidenceFile.uploadId, file.id)).run();
+	await dbRun(db.delete(workplaceEvidenceFile).where(eq(workplaceEvidenceFile.uploadId, file.id)));
 	if (!judged) await discardUpload(db, file);
 	return { ok: true, value: { fileName: file.state === 'stored' ? file.fileName : file.originalName } };
 }
 
-function judgedInADecision(db: Db, learnerId: string, uploadId: string): boolean {
-	return db
+async function judgedInADecision(db: Db, learnerId: string, uploadId: string): Promise<boolean> {
+	return (await dbAll(db
 		.select({ evidence: workplaceDecision.evidence })
 		.from(workplaceDecision)
-		.where(eq(workplaceDecision.learnerId, learnerId))
-		.all()
+		.where(eq(workplaceDecision.learnerId, learnerId))))
 		.some((d) => d.evidence.files.some((f) => f.uploadId === uploadId));
 }

@@ -1,3 +1,4 @@
+import { dbGet, dbRun } from '$lib/core/database';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,14 +34,14 @@ beforeEach(() => {
 	process.env.UPLOAD_DIR = uploads;
 });
 
-const idOf = (email: string) => f.db.select({ id: user.id }).from(user).where(eq(user.email, email)).get()!.id;
+const idOf = async (email: string) => (await dbGet(f.db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
 const png = testPng(240, 160);
 const pngHash = createHash('sha256').update(png).digest('hex');
 const pdfBytes = new TextEncoder().encode('%PDF-1.4 not really a document');
 
 /** Amira's evidence: a photo and a PDF, met by Dafydd (a trainee) and countersigned by Gareth. */
-function judgedEvidence(storage: UploadStorageKind = 'directory') {
-	const { evidenceId, uploadIds } = submittedWorkplaceEvidence(f.db, {
+async function judgedEvidence(storage: UploadStorageKind = 'directory') {
+	const { evidenceId, uploadIds } = await submittedWorkplaceEvidence(f.db, {
 		organisationId: DEMO_ORGANISATION_ID,
 		learnerId: f.ids.amira,
 		title: 'The completed identity check form',
@@ -53,7 +54,7 @@ function judgedEvidence(storage: UploadStorageKind = 'directory') {
 		storage,
 		submittedAt: '2026-03-01T09:00:00.000Z'
 	});
-	const signed = signWorkplaceDecision(f.db, { id: idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' }, evidenceId, {
+	const signed = await signWorkplaceDecision(f.db, { id: await idOf('trainee@custodian.test'), displayName: 'Dafydd Morgan' }, evidenceId, {
 		outcome: 'met',
 		feedback: 'The form shows every check.',
 		nextSteps: '',
@@ -63,7 +64,7 @@ function judgedEvidence(storage: UploadStorageKind = 'directory') {
 		supersedes: ''
 	});
 	if (!signed.ok) throw new Error(signed.error.message);
-	const countersigned = countersignWorkplaceDecision(f.db, { id: f.ids.gareth, displayName: 'Gareth Llewellyn' }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' });
+	const countersigned = await countersignWorkplaceDecision(f.db, { id: f.ids.gareth, displayName: 'Gareth Llewellyn' }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' });
 	if (!countersigned.ok) throw new Error(countersigned.error.message);
 	return { evidenceId, uploadIds, decision: signed.value, countersignature: countersigned.value };
 }
@@ -77,7 +78,7 @@ async function issued() {
 
 describe('workplace evidence in the portfolio PDF', () => {
 	it('lists each file with its type, size and SHA-256, the decision and its countersignature, and never the assessor’s note', async () => {
-		const { decision, countersignature } = judgedEvidence();
+		const { decision, countersignature } = await judgedEvidence();
 		const { prepared, bytes } = await issued();
 		expect(prepared.content.workplace).toHaveLength(1);
 		expect(JSON.stringify(prepared.content)).not.toContain('PRIVATE-WORKPLACE-NOTE');
@@ -99,11 +100,11 @@ describe('workplace evidence in the portfolio PDF', () => {
 		expect(text).toContain(countersignature.signatureHash);
 		expect(text).not.toContain('PRIVATE-WORKPLACE-NOTE');
 		// The file issued is one /verify knows, unchanged.
-		expect(verifyFile(f.db, bytes).outcome).toBe('unchanged');
+		expect((await verifyFile(f.db, bytes)).outcome).toBe('unchanged');
 	});
 
 	it.each(UPLOAD_STORAGE_KINDS)('embeds the photo, scaled, where the page shows its red and blue halves (UPLOAD_STORAGE=%s)', async (storage) => {
-		judgedEvidence(storage);
+		await judgedEvidence(storage);
 		const { bytes } = await issued();
 		const file = join(dir, 'embedded.pdf');
 		writeFileSync(file, bytes);
@@ -121,19 +122,19 @@ describe('workplace evidence in the portfolio PDF', () => {
 	});
 
 	it.each(UPLOAD_STORAGE_KINDS)('does not embed an image whose stored bytes no longer match its SHA-256 (UPLOAD_STORAGE=%s)', async (storage) => {
-		const { uploadIds } = judgedEvidence(storage);
-		const items = workplacePortfolio(f.db, f.ids.amira);
+		const { uploadIds } = await judgedEvidence(storage);
+		const items = await workplacePortfolio(f.db, f.ids.amira);
 		expect(Object.keys(await workplaceImages(f.db, items))).toEqual([pngHash]);
 		const id = items[0]!.files[0]!.uploadId;
 		expect(id).toBe(uploadIds[0]);
-		const row = f.db.select().from(upload).where(eq(upload.id, id)).get()!;
+		const row = (await dbGet(f.db.select().from(upload).where(eq(upload.id, id))))!;
 		await storageOf(row).replace(f.db, row, testPng(10, 10));
 		expect(await workplaceImages(f.db, items)).toEqual({});
 	});
 });
 
 describe('a sampled workplace decision in the portfolio PDF', () => {
-	const helen = () => actorFor(f.db, 'iqa@custodian.test');
+	const helen = async () => await actorFor(f.db, 'iqa@custodian.test');
 	function round(codes: string[], actions: Record<string, string>): RoundValues {
 		const values = emptyRoundValues(codes);
 		for (const check of Object.keys(values.vacs) as (keyof RoundValues['vacs'])[]) values.vacs[check] = { confirmed: 'yes', note: '' };
@@ -142,21 +143,20 @@ describe('a sampled workplace decision in the portfolio PDF', () => {
 	}
 
 	it('shows each IQA round signed on it (outcome, signer, time, hash) and never the IQA’s feedback to the assessor', async () => {
-		const { evidenceId, decision } = judgedEvidence();
+		const { evidenceId, decision } = await judgedEvidence();
 		const sampleId = crypto.randomUUID();
-		f.db.insert(iqaSample)
-			.values({ id: sampleId, organisationId: DEMO_ORGANISATION_ID, planId: null, decisionKind: 'workplace', decisionId: decision.id, learnerId: f.ids.amira, assessorId: decision.assessorId, stage: 'interim', pick: 'manual', reason: 'Picked by hand for a test', pickedBy: null, pickedAt: '2026-03-09T10:00:00.000Z' })
-			.run();
-		const started = startSampling(f.db, helen(), sampleId, new Date('2026-03-10T10:00:00Z'));
+		await dbRun(f.db.insert(iqaSample)
+			.values({ id: sampleId, organisationId: DEMO_ORGANISATION_ID, planId: null, decisionKind: 'workplace', decisionId: decision.id, learnerId: f.ids.amira, assessorId: decision.assessorId, stage: 'interim', pick: 'manual', reason: 'Picked by hand for a test', pickedBy: null, pickedAt: '2026-03-09T10:00:00.000Z' }));
+		const started = await startSampling(f.db, await helen(), sampleId, new Date('2026-03-10T10:00:00Z'));
 		if (!started.ok) throw new Error(started.error.message);
 		const codes = (started.value.snapshot as SampleSnapshot).criteria.map((c) => c.code);
-		const first = signRound(f.db, helen(), sampleId, round(codes, { [codes[0]!]: 'Say which line of the form shows the check.' }), new Date('2026-03-10T11:00:00Z'));
+		const first = await signRound(f.db, await helen(), sampleId, round(codes, { [codes[0]!]: 'Say which line of the form shows the check.' }), new Date('2026-03-10T11:00:00Z'));
 		if (!first.ok) throw new Error(first.error.message);
 
-		const item = workplacePortfolio(f.db, f.ids.amira).find((w) => w.evidenceId === evidenceId)!;
+		const item = (await workplacePortfolio(f.db, f.ids.amira)).find((w) => w.evidenceId === evidenceId)!;
 		expect(item.decisions[0]!.iqa).toEqual([{ stage: 'interim', round: 1, agreed: false, signedName: 'Helen Achterberg', signedAt: '2026-03-10T11:00:00.000Z', signatureHash: first.value.round.signatureHash }]);
 		// An unsampled workplace decision has no IQA lines at all.
-		expect(workplacePortfolio(f.db, f.ids.amira).filter((w) => w.evidenceId !== evidenceId).every((w) => w.decisions.every((d) => d.iqa === undefined))).toBe(true);
+		expect((await workplacePortfolio(f.db, f.ids.amira)).filter((w) => w.evidenceId !== evidenceId).every((w) => w.decisions.every((d) => d.iqa === undefined))).toBe(true);
 
 		const { prepared, bytes } = await issued();
 		expect(JSON.stringify(prepared.content)).not.toContain('PRIVATE-IQA-FEEDBACK');

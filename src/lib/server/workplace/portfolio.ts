@@ -4,6 +4,7 @@
  * their countersignatures; and the bytes of its JPEG and PNG files, read from storage and checked
  * against their SHA-256, for the PDF to embed. Never the assessor's private note.
  */
+import { dbAll } from '$lib/core/database';
 import { storageOf } from '$lib/server/uploads/stores';
 import { createHash } from 'node:crypto';
 import { asc, eq, inArray } from 'drizzle-orm';
@@ -56,15 +57,15 @@ export interface PortfolioWorkplace {
  * The learner's workplace evidence for the PDF, oldest first: what is submitted as it stands; what
  * is back with the learner for a resubmission as it was last judged (their draft is not evidence yet).
  */
-export function workplacePortfolio(db: Db, learnerId: string): PortfolioWorkplace[] {
-	const rows = db.select().from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).orderBy(asc(workplaceEvidence.createdAt), asc(workplaceEvidence.id)).all();
+export async function workplacePortfolio(db: Db, learnerId: string): Promise<PortfolioWorkplace[]> {
+	const rows = await dbAll(db.select().from(workplaceEvidence).where(eq(workplaceEvidence.learnerId, learnerId)).orderBy(asc(workplaceEvidence.createdAt), asc(workplaceEvidence.id)));
 	const out: PortfolioWorkplace[] = [];
 	for (const row of rows) {
-		const decisions = workplaceDecisionsOf(db, row.id).filter((d) => d.learnerId === learnerId);
+		const decisions = (await workplaceDecisionsOf(db, row.id)).filter((d) => d.learnerId === learnerId);
 		if (row.state !== 'submitted' && decisions.length === 0) continue;
-		const shown = row.state === 'submitted' ? judgedWorkplaceEvidence(db, row.id)! : decisions[0]!.evidence;
-		const countersignatures = workplaceCountersignaturesOf(db, decisions.filter((d) => d.requiresCountersignature).map((d) => d.id));
-		const sampled = signedIqaOutcomes(db, 'workplace', decisions.map((d) => d.id));
+		const shown = row.state === 'submitted' ? (await judgedWorkplaceEvidence(db, row.id))! : decisions[0]!.evidence;
+		const countersignatures = await workplaceCountersignaturesOf(db, decisions.filter((d) => d.requiresCountersignature).map((d) => d.id));
+		const sampled = await signedIqaOutcomes(db, 'workplace', decisions.map((d) => d.id));
 		out.push({
 			evidenceId: row.id,
 			title: shown.title,
@@ -113,11 +114,10 @@ export async function workplaceImages(db: Db, items: readonly PortfolioWorkplace
 	const wanted = items.flatMap((item) => item.files).filter((f) => isShownImage(f.mediaType) && f.sha256 !== null && f.byteLength <= EMBEDDED_IMAGE_MAX_BYTES);
 	if (wanted.length === 0) return {};
 	const stored = new Map(
-		db
+		(await dbAll(db
 			.select({ id: upload.id, storageKey: upload.storageKey, storage: upload.storage, sha256: upload.sha256 })
 			.from(upload)
-			.where(inArray(upload.id, [...new Set(wanted.map((f) => f.uploadId))]))
-			.all()
+			.where(inArray(upload.id, [...new Set(wanted.map((f) => f.uploadId))]))))
 			.map((u) => [u.id, u])
 	);
 	const images: Record<string, Uint8Array> = {};
@@ -148,7 +148,7 @@ export async function workplaceFileBytes(db: Db, items: readonly PortfolioWorkpl
 	const ids = [...new Set(items.flatMap((item) => item.files.map((f) => f.uploadId)))];
 	const out = new Map<string, Uint8Array | null | 'too-large'>();
 	if (ids.length === 0) return out;
-	const rows = new Map(db.select({ id: upload.id, storageKey: upload.storageKey, storage: upload.storage }).from(upload).where(inArray(upload.id, ids)).all().map((u) => [u.id, u]));
+	const rows = new Map((await dbAll(db.select({ id: upload.id, storageKey: upload.storageKey, storage: upload.storage }).from(upload).where(inArray(upload.id, ids)))).map((u) => [u.id, u]));
 	let total = 0;
 	for (const id of ids) {
 		const row = rows.get(id);

@@ -3,6 +3,8 @@
  * attempts and in the same words (server/attempt-status.ts decides the state), the review of one
  * item with its decisions and the countersignature block, and the trainees' decisions to countersign.
  */
+import { filterInOrder, mapInOrder } from '$lib/core/in-order';
+import { dbAll, dbGet } from '$lib/core/database';
 import { and, eq, inArray } from 'drizzle-orm';
 import { criterionByCode } from '$lib/criteria';
 import type { Db } from '$lib/core/database';
@@ -51,18 +53,18 @@ export interface WorkplaceQueueItem {
 }
 
 /** The workplace evidence of the learners this assessor assesses that is submitted or judged, oldest first. */
-export function workplaceQueue(db: Db, assessorId: string): WorkplaceQueueItem[] {
-	const learners = new Map(learnersAssessedBy(db, assessorId).filter((l) => l.id !== assessorId).map((l) => [l.id, l.displayName]));
+export async function workplaceQueue(db: Db, assessorId: string): Promise<WorkplaceQueueItem[]> {
+	const learners = new Map((await learnersAssessedBy(db, assessorId)).filter((l) => l.id !== assessorId).map((l) => [l.id, l.displayName]));
 	if (learners.size === 0) return [];
-	const rows = db.select().from(workplaceEvidence).where(inArray(workplaceEvidence.learnerId, [...learners.keys()])).all();
+	const rows = await dbAll(db.select().from(workplaceEvidence).where(inArray(workplaceEvidence.learnerId, [...learners.keys()])));
 	const ids = rows.map((r) => r.id);
 	const latest = new Map<string, WorkplaceDecision>();
 	if (ids.length > 0) {
-		for (const d of db.select().from(workplaceDecision).where(inArray(workplaceDecision.evidenceId, ids)).all()) {
+		for (const d of await dbAll(db.select().from(workplaceDecision).where(inArray(workplaceDecision.evidenceId, ids)))) {
 			if ((latest.get(d.evidenceId)?.sequence ?? 0) < d.sequence) latest.set(d.evidenceId, d);
 		}
 	}
-	const countersignatures = workplaceCountersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
+	const countersignatures = await workplaceCountersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
 	const items: WorkplaceQueueItem[] = [];
 	for (const row of rows) {
 		const decision = latest.get(row.id);
@@ -86,21 +88,19 @@ export function workplaceQueue(db: Db, assessorId: string): WorkplaceQueueItem[]
 }
 
 /** Trainees' workplace decisions this (qualified) assessor may countersign. */
-export function workplaceCountersignaturesToGive(db: Db, assessorId: string) {
-	if (qualificationOf(db, assessorId).status !== 'qualified') return [];
-	const learners = new Map(learnersAssessedBy(db, assessorId).map((l) => [l.id, l.displayName]));
+export async function workplaceCountersignaturesToGive(db: Db, assessorId: string) {
+	if ((await qualificationOf(db, assessorId)).status !== 'qualified') return [];
+	const learners = new Map((await learnersAssessedBy(db, assessorId)).map((l) => [l.id, l.displayName]));
 	if (learners.size === 0) return [];
-	const waiting = db
+	const waiting = (await dbAll(db
 		.select({ decision: workplaceDecision, traineeName: user.displayName, title: workplaceEvidence.title })
 		.from(workplaceDecision)
 		.innerJoin(user, eq(user.id, workplaceDecision.assessorId))
 		.innerJoin(workplaceEvidence, eq(workplaceEvidence.id, workplaceDecision.evidenceId))
-		.where(and(eq(workplaceDecision.requiresCountersignature, true), inArray(workplaceDecision.learnerId, [...learners.keys()])))
-		.all()
+		.where(and(eq(workplaceDecision.requiresCountersignature, true), inArray(workplaceDecision.learnerId, [...learners.keys()])))))
 		.filter(({ decision }) => decision.assessorId !== assessorId);
-	const answered = workplaceCountersignaturesOf(db, waiting.map((w) => w.decision.id));
-	return waiting
-		.filter(({ decision }) => !answered.has(decision.id) && workplaceDecisionsOf(db, decision.evidenceId)[0]?.id === decision.id)
+	const answered = await workplaceCountersignaturesOf(db, waiting.map((w) => w.decision.id));
+	return (await filterInOrder(waiting, async ({ decision }) => !answered.has(decision.id) && (await workplaceDecisionsOf(db, decision.evidenceId))[0]?.id === decision.id))
 		.map(({ decision, traineeName, title }) => ({
 			decisionId: decision.id,
 			evidenceId: decision.evidenceId,
@@ -114,16 +114,16 @@ export function workplaceCountersignaturesToGive(db: Db, assessorId: string) {
 }
 
 /** The review page of one piece of workplace evidence, or undefined when it is not this assessor's to see. */
-export function workplaceReview(db: Db, assessorId: string, evidenceId: string) {
-	const row = judgeableEvidence(db, assessorId, evidenceId);
+export async function workplaceReview(db: Db, assessorId: string, evidenceId: string) {
+	const row = await judgeableEvidence(db, assessorId, evidenceId);
 	if (!row) return undefined;
-	const evidence = judgedWorkplaceEvidence(db, evidenceId)!;
-	const learner = db.select({ id: user.id, name: user.displayName }).from(user).where(eq(user.id, row.learnerId)).get()!;
-	const decisions = workplaceDecisionsOf(db, evidenceId);
-	const countersignatures = workplaceCountersignaturesOf(db, decisions.map((d) => d.id));
+	const evidence = (await judgedWorkplaceEvidence(db, evidenceId))!;
+	const learner = (await dbGet(db.select({ id: user.id, name: user.displayName }).from(user).where(eq(user.id, row.learnerId))))!;
+	const decisions = await workplaceDecisionsOf(db, evidenceId);
+	const countersignatures = await workplaceCountersignaturesOf(db, decisions.map((d) => d.id));
 	const latest = decisions[0];
 	const answer = latest ? countersignatures.get(latest.id) : undefined;
-	const trainee = latest ? db.select({ name: user.displayName }).from(user).where(eq(user.id, latest.assessorId)).get() : undefined;
+	const trainee = latest ? await dbGet(db.select({ name: user.displayName }).from(user).where(eq(user.id, latest.assessorId))) : undefined;
 	const { standing } = standingOf(row, latest, latest ? countersignStanding(latest, answer) : undefined);
 	const values: WorkplaceDecisionValues = {
 		outcome: '',
@@ -141,7 +141,7 @@ export function workplaceReview(db: Db, assessorId: string, evidenceId: string) 
 		/** Open for a (new or superseding) decision: the learner has submitted it and is not rewriting it. */
 		canSign: row.state === 'submitted',
 		values,
-		decisions: decisions.map((d) => {
+		decisions: await mapInOrder(decisions, async (d) => {
 			const c = countersignatures.get(d.id);
 			return {
 				id: d.id,
@@ -157,7 +157,7 @@ export function workplaceReview(db: Db, assessorId: string, evidenceId: string) 
 				evidenceHash: d.evidenceHash,
 				signatureHash: d.signatureHash,
 				requiresCountersignature: d.requiresCountersignature,
-				verified: verifyWorkplaceDecision(db, d),
+				verified: await verifyWorkplaceDecision(db, d),
 				countersignature: c ? { outcome: c.outcome, comment: c.comment, signedName: c.signedName, signedAt: c.signedAt, signatureHash: c.signatureHash, verified: verifyCountersignature(c, d) } : null
 			};
 		}),
@@ -168,7 +168,7 @@ export function workplaceReview(db: Db, assessorId: string, evidenceId: string) 
 					outcomeLabel: OUTCOME_LABELS[latest.outcome],
 					answered: answer ? { outcome: answer.outcome, signedName: answer.signedName, signedAt: answer.signedAt, comment: answer.comment } : null,
 					mine: latest.assessorId === assessorId,
-					refusal: answer ? null : countersignRefusal(db, assessorId, latest)
+					refusal: answer ? null : await countersignRefusal(db, assessorId, latest)
 				}
 			: null
 	};

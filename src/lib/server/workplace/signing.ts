@@ -8,7 +8,7 @@
 import { isWorkLocked } from '$lib/server/iqa/locks';
 import { eq } from 'drizzle-orm';
 import { CANONICAL_ENCODING, CanonicalJsonError } from '$lib/core';
-import { writeTransaction, type Db } from '$lib/core/database';
+import { dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { workplaceEvidence } from '$lib/server/db/evidence';
 import {
 	workplaceDecision,
@@ -49,11 +49,11 @@ export interface WorkplaceDecisionValues {
 export const workplaceField = { criterionMet: (i: number) => `criterion-${i}-met`, criterionFeedback: (i: number) => `criterion-${i}-feedback` } as const;
 
 /** The evidence row when this assessor may judge it: a learner they assess (never themselves), submitted or already judged. */
-export function judgeableEvidence(db: Db, assessorId: string, evidenceId: string) {
+export async function judgeableEvidence(db: Db, assessorId: string, evidenceId: string) {
 	if (typeof evidenceId !== 'string' || evidenceId.length > 100) return undefined;
-	const row = db.select().from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)).get();
+	const row = await dbGet(db.select().from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)));
 	if (!row || row.learnerId === assessorId || !assesses(db, assessorId, row.learnerId)) return undefined;
-	if (row.state !== 'submitted' && workplaceDecisionsOf(db, evidenceId).length === 0) return undefined;
+	if (row.state !== 'submitted' && (await workplaceDecisionsOf(db, evidenceId)).length === 0) return undefined;
 	return row;
 }
 
@@ -61,8 +61,8 @@ export function judgeableEvidence(db: Db, assessorId: string, evidenceId: string
  * Signs a decision on workplace evidence: every claimed criterion judged met or not met, the overall
  * outcome (a "met" needs at least one criterion met), feedback, and the signer's own name typed.
  */
-export function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: string, values: WorkplaceDecisionValues, now = new Date()): WorkplaceResult<WorkplaceDecision> {
-	const row = judgeableEvidence(db, signer.id, evidenceId);
+export async function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: string, values: WorkplaceDecisionValues, now = new Date()): Promise<WorkplaceResult<WorkplaceDecision>> {
+	const row = await judgeableEvidence(db, signer.id, evidenceId);
 	if (!row) return WORKPLACE_NOT_FOUND;
 	const errors: Record<string, string> = {};
 	const parsed = overall.safeParse(values);
@@ -85,24 +85,24 @@ export function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: string
 	if (Object.keys(errors).length > 0 || !parsed.success) {
 		return { ok: false, error: { code: 'decision.invalid', message: 'The decision was not signed: correct what is marked below. Nothing you typed is lost.', fields: errors } };
 	}
-	return writeTransaction(db, (): WorkplaceResult<WorkplaceDecision> => {
-		const latest = workplaceDecisionsOf(db, evidenceId)[0];
+	return await writeTransaction(db, async (): Promise<WorkplaceResult<WorkplaceDecision>> => {
+		const latest = (await workplaceDecisionsOf(db, evidenceId))[0];
 		if (latest && values.supersedes !== latest.id) {
 			const when = `${latest.signedName} signed a decision (${OUTCOME_LABELS[latest.outcome].toLowerCase()}) on ${latest.signedAt.slice(0, 16).replace('T', ' ')} UTC`;
 			return { ok: false, error: { code: values.supersedes === '' ? 'decision.already-signed' : 'decision.superseded', message: `A signed decision cannot be edited: ${when}. Reload the page to read it.` } };
 		}
-		if (latest && isWorkLocked(db, 'workplace', latest.id)) {
+		if (latest && await isWorkLocked(db, 'workplace', latest.id)) {
 			return {
 				ok: false,
 				error: { code: 'decision.locked', message: 'This decision is locked: the IQA sampled it and agreed. A new decision cannot supersede it unless a centre administrator unlocks it.' }
 			};
 		}
 		if (!latest && values.supersedes !== '') return { ok: false, error: { code: 'decision.superseded', message: 'The decision your form names is not one of this evidence’s. Reload the page and try again.' } };
-		const current = db.select({ state: workplaceEvidence.state }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)).get();
+		const current = await dbGet(db.select({ state: workplaceEvidence.state }).from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)));
 		if (current?.state !== 'submitted') {
 			return { ok: false, error: { code: 'evidence.not-submitted', message: 'The learner is changing this evidence for a resubmission: it can be judged once they submit it again.' } };
 		}
-		const evidence = judgedWorkplaceEvidence(db, evidenceId)!;
+		const evidence = (await judgedWorkplaceEvidence(db, evidenceId))!;
 		let decision: WorkplaceDecision;
 		try {
 			const unsigned: Omit<WorkplaceDecision, 'signatureHash'> = {
@@ -124,19 +124,19 @@ export function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: string
 				hashEncoding: CANONICAL_ENCODING,
 				// As for simulation decisions (issue 17): a trainee's judgement counts once countersigned;
 				// a request for a resubmission only asks the learner for more and counts at once.
-				requiresCountersignature: parsed.data.outcome !== 'resubmission-requested' && qualificationOf(db, signer.id).status === 'trainee'
+				requiresCountersignature: parsed.data.outcome !== 'resubmission-requested' && (await qualificationOf(db, signer.id)).status === 'trainee'
 			};
 			decision = { ...unsigned, signatureHash: workplaceSignatureHashOf(unsigned) };
 		} catch (e) {
 			if (!(e instanceof CanonicalJsonError)) throw e;
 			return { ok: false, error: { code: 'evidence.not-json', message: `The decision was not signed: it holds a value that cannot be hashed exactly (${e.message}).` } };
 		}
-		db.insert(workplaceDecision).values(decision).run();
+		await dbRun(db.insert(workplaceDecision).values(decision));
 		// The evidence goes back to the learner as a draft: their edits, submitted again, are the next decision's to judge.
 		if (decision.outcome === 'resubmission-requested') {
-			db.update(workplaceEvidence).set({ state: 'draft', updatedAt: now.toISOString() }).where(eq(workplaceEvidence.id, evidenceId)).run();
+			await dbRun(db.update(workplaceEvidence).set({ state: 'draft', updatedAt: now.toISOString() }).where(eq(workplaceEvidence.id, evidenceId)));
 		}
-		workplaceDecisionSigned(db, decision, now);
+		await workplaceDecisionSigned(db, decision, now);
 		return { ok: true, value: decision };
 	});
 }
@@ -147,18 +147,18 @@ export function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: string
  * themselves, for a trainee, for a decision needing none, already answered or superseded; 404 for a
  * learner the assessor does not assess.
  */
-export function countersignWorkplaceDecision(db: Db, signer: Countersigner, decisionId: string, values: CountersignValues, now = new Date()): WorkplaceResult<WorkplaceDecisionCountersignature> {
+export async function countersignWorkplaceDecision(db: Db, signer: Countersigner, decisionId: string, values: CountersignValues, now = new Date()): Promise<WorkplaceResult<WorkplaceDecisionCountersignature>> {
 	if (typeof decisionId !== 'string' || decisionId.length > 100) return WORKPLACE_NOT_FOUND;
-	const decision = db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)).get();
+	const decision = await dbGet(db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)));
 	if (!decision || !assesses(db, signer.id, decision.learnerId)) return WORKPLACE_NOT_FOUND;
-	const refused = countersignRefusal(db, signer.id, decision);
+	const refused = await countersignRefusal(db, signer.id, decision);
 	if (refused) return { ok: false, error: { code: 'countersignature.refused', message: refused } };
 	const errors = countersignErrors(values, signer);
 	if (Object.keys(errors).length > 0) return { ok: false, error: { code: 'countersignature.invalid', message: 'Nothing was signed: correct what is marked.', fields: errors } };
-	return writeTransaction(db, (): WorkplaceResult<WorkplaceDecisionCountersignature> => {
+	return await writeTransaction(db, async (): Promise<WorkplaceResult<WorkplaceDecisionCountersignature>> => {
 		if (!decision.requiresCountersignature) return { ok: false, error: { code: 'countersignature.refused', message: 'This decision was signed by a qualified assessor: it needs no countersignature.' } };
-		if (workplaceCountersignaturesOf(db, [decision.id]).has(decision.id)) return { ok: false, error: { code: 'countersignature.refused', message: 'This decision has already been countersigned or sent back.' } };
-		if (workplaceDecisionsOf(db, decision.evidenceId)[0]?.id !== decision.id) return { ok: false, error: { code: 'countersignature.refused', message: 'A newer decision supersedes this one: countersign that one instead.' } };
+		if ((await workplaceCountersignaturesOf(db, [decision.id])).has(decision.id)) return { ok: false, error: { code: 'countersignature.refused', message: 'This decision has already been countersigned or sent back.' } };
+		if ((await workplaceDecisionsOf(db, decision.evidenceId))[0]?.id !== decision.id) return { ok: false, error: { code: 'countersignature.refused', message: 'A newer decision supersedes this one: countersign that one instead.' } };
 		const row: Omit<WorkplaceDecisionCountersignature, 'signatureHash'> = {
 			id: crypto.randomUUID(),
 			decisionId: decision.id,
@@ -171,14 +171,14 @@ export function countersignWorkplaceDecision(db: Db, signer: Countersigner, deci
 			hashEncoding: CANONICAL_ENCODING
 		};
 		const countersignature = { ...row, signatureHash: countersignatureHashOf(row) };
-		db.insert(workplaceDecisionCountersignature).values(countersignature).run();
-		recordActorEvent(
+		await dbRun(db.insert(workplaceDecisionCountersignature).values(countersignature));
+		await recordActorEvent(
 			db,
 			signer,
 			{ type: row.outcome === 'countersigned' ? 'decision.countersigned' : 'decision.sent-back', userId: decision.assessorId, detail: { workplaceDecisionId: decision.id, evidenceId: decision.evidenceId } },
 			now
 		);
-		workplaceDecisionCountersigned(db, decision, countersignature, now);
+		await workplaceDecisionCountersigned(db, decision, countersignature, now);
 		return { ok: true, value: countersignature };
 	});
 }

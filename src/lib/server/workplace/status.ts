@@ -3,6 +3,7 @@
  * evidence's state, the decision in force and its countersignature, with the words the attempts use
  * (server/attempt-status.ts). The learner's evidence list and page show what this returns.
  */
+import { dbAll } from '$lib/core/database';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { WorkplaceEvidence } from '$lib/server/db/evidence';
@@ -68,13 +69,13 @@ export function workplaceStatus(facts: WorkplaceFacts): WorkplaceStatus {
 }
 
 /** The status of each of a learner's pieces of evidence given, read in two queries whatever their number. */
-export function workplaceStatuses(db: Db, learnerId: string, items: readonly Pick<WorkplaceEvidence, 'id' | 'state' | 'submittedAt'>[]): Map<string, WorkplaceStatus> {
+export async function workplaceStatuses(db: Db, learnerId: string, items: readonly Pick<WorkplaceEvidence, 'id' | 'state' | 'submittedAt'>[]): Promise<Map<string, WorkplaceStatus>> {
 	const latest = new Map<string, WorkplaceDecision>();
 	// Newest first: the first seen for each piece of evidence is the decision in force.
-	for (const d of db.select().from(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)).orderBy(desc(workplaceDecision.sequence)).all()) {
+	for (const d of await dbAll(db.select().from(workplaceDecision).where(eq(workplaceDecision.learnerId, learnerId)).orderBy(desc(workplaceDecision.sequence)))) {
 		if (!latest.has(d.evidenceId)) latest.set(d.evidenceId, d);
 	}
-	const countersignatures = workplaceCountersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
+	const countersignatures = await workplaceCountersignaturesOf(db, [...latest.values()].filter((d) => d.requiresCountersignature).map((d) => d.id));
 	return new Map(
 		items.map((item) => {
 			const decision = latest.get(item.id);

@@ -3,6 +3,7 @@
  * directory), for the tests of judging it: the uploads helper's pages are how a learner makes it
  * in the app; the vitest and Playwright tests of judging need it without them.
  */
+import { dbRun } from '$lib/core/database';
 import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,13 +26,13 @@ export const TEST_DECLARATION = 'This is my own work: the account and the files 
  * join(uploadDir, storageKey) when an upload directory is given, or into the database when `storage`
  * is 'database' (uploads/storage.ts). Returns the evidence id and the upload ids.
  */
-export function submittedWorkplaceEvidence(
+export async function submittedWorkplaceEvidence(
 	db: Db,
 	input: { organisationId: string; learnerId: string; title?: string; criteria: string[]; files?: TestFile[]; uploadDir?: string; storage?: UploadStorageKind; submittedAt?: string }
-): { evidenceId: string; uploadIds: string[] } {
+): Promise<{ evidenceId: string; uploadIds: string[] }> {
 	const at = input.submittedAt ?? new Date().toISOString();
 	const evidenceId = crypto.randomUUID();
-	db.insert(workplaceEvidence)
+	await dbRun(db.insert(workplaceEvidence)
 		.values({
 			id: evidenceId,
 			organisationId: input.organisationId,
@@ -48,8 +49,7 @@ export function submittedWorkplaceEvidence(
 			createdAt: at,
 			updatedAt: at,
 			submittedAt: at
-		})
-		.run();
+		}));
 	const uploadIds: string[] = [];
 	for (const file of input.files ?? []) {
 		const id = crypto.randomUUID();
@@ -61,7 +61,7 @@ export function submittedWorkplaceEvidence(
 			mkdirSync(dirname(path), { recursive: true });
 			writeFileSync(path, file.bytes);
 		}
-		db.insert(upload)
+		await dbRun(db.insert(upload)
 			.values({
 				id,
 				organisationId: input.organisationId,
@@ -77,11 +77,10 @@ export function submittedWorkplaceEvidence(
 				state: 'stored',
 				createdAt: at,
 				completedAt: at
-			})
-			.run();
-		if (storage === 'database') putPieces(db, id, file.bytes);
+			}));
+		if (storage === 'database') await putPieces(db, id, file.bytes);
 		// Each file added a moment after the last, as a learner adds them one by one.
-		db.insert(workplaceEvidenceFile).values({ evidenceId, uploadId: id, addedAt: new Date(Date.parse(at) + uploadIds.length).toISOString() }).run();
+		await dbRun(db.insert(workplaceEvidenceFile).values({ evidenceId, uploadId: id, addedAt: new Date(Date.parse(at) + uploadIds.length).toISOString() }));
 		uploadIds.push(id);
 	}
 	return { evidenceId, uploadIds };

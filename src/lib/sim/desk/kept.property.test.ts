@@ -14,9 +14,9 @@ import { deskStateOf, EMPTY_DESK_STATE } from './state';
 
 const spouse = loadedScenario('spouse-caller');
 
-function start(seed: string): { db: Db; attemptId: string; daniel: string } {
+async function start(seed: string): Promise<{ db: Db; attemptId: string; daniel: string }> {
 	const db = openDatabase(':memory:');
-	const started = startAttempt(db, spouse, { ownerId: 'learner-1', seed, actor: { id: 'learner-1', name: 'Learner', role: 'agent' } });
+	const started = await startAttempt(db, spouse, { ownerId: 'learner-1', seed, actor: { id: 'learner-1', name: 'Learner', role: 'agent' } });
 	if (!started.ok) throw new Error(started.error.message);
 	return { db, attemptId: started.value.id, daniel: started.value.seedIds.daniel! };
 }
@@ -145,11 +145,11 @@ function actionOf(a: Attempt, move: Move): { action: LearnerAction; seq: number 
 }
 
 /** Plays one move and checks the kept row against the log after it. */
-function play(a: Attempt, move: Move): void {
+async function play(a: Attempt, move: Move): Promise<void> {
 	const { db, attemptId } = a;
 	switch (move.t) {
 		case 'end':
-			expect(endAttempt(db, spouse, attemptId).ok).toBe(true);
+			expect((await endAttempt(db, spouse, attemptId)).ok).toBe(true);
 			break;
 		case 'loseRow':
 			db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
@@ -165,7 +165,7 @@ function play(a: Attempt, move: Move): void {
 			if (!sent) break;
 			const logBefore = attemptActions(db, attemptId);
 			const rowBefore = keptRow(db, attemptId);
-			const applied = applyAction(db, spouse, attemptId, sent.action, { expectedActionSeq: sent.seq });
+			const applied = await applyAction(db, spouse, attemptId, sent.action, { expectedActionSeq: sent.seq });
 			const logAfter = attemptActions(db, attemptId);
 			if (applied.ok && !applied.value.replayed) {
 				expect(logAfter).toHaveLength(logBefore.length + 1);
@@ -180,23 +180,23 @@ function play(a: Attempt, move: Move): void {
 			}
 		}
 	}
-	expect(keptDeskState(db, attemptId)).toEqual(deskStateOf(attemptActions(db, attemptId)));
+	expect(await keptDeskState(db, attemptId)).toEqual(deskStateOf(attemptActions(db, attemptId)));
 }
 
 describe('the kept desk state', () => {
-	it('is the fold of the stored log after any sequence of actions, refused ones included, and what a replay keeps', () => {
+	it('is the fold of the stored log after any sequence of actions, refused ones included, and what a replay keeps', async () => {
 		let run = 0;
-		fc.assert(
-			fc.property(fc.array(moveArb, { minLength: 1, maxLength: 14 }), (moves) => {
-				const { db, attemptId, daniel } = start(`kept-property-${run++}`);
+		await fc.assert(
+			fc.asyncProperty(fc.array(moveArb, { minLength: 1, maxLength: 14 }), async (moves) => {
+				const { db, attemptId, daniel } = await start(`kept-property-${run++}`);
 				const a: Attempt = { db, attemptId, customers: [daniel] };
 				try {
-					for (const move of moves) play(a, move);
-					const kept = keptDeskState(db, attemptId);
+					for (const move of moves) await play(a, move);
+					const kept = await keptDeskState(db, attemptId);
 					const fresh = openDatabase(':memory:');
 					try {
-						expect(replayAttempt(db, spouse, attemptId, { into: fresh })).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
-						expect(keptDeskState(fresh, attemptId)).toEqual(kept);
+						expect(await replayAttempt(db, spouse, attemptId, { into: fresh })).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
+						expect(await keptDeskState(fresh, attemptId)).toEqual(kept);
 					} finally {
 						fresh.$client.close();
 					}
@@ -208,14 +208,14 @@ describe('the kept desk state', () => {
 		);
 	});
 
-	it('comes to know what a search found, a record opened and a value changed since', () => {
+	it('comes to know what a search found, a record opened and a value changed since', async () => {
 		// A fixed sequence that reaches each branch of the fold, so the property above is not vacuous.
-		const { db, attemptId, daniel } = start('kept-known');
+		const { db, attemptId, daniel } = await start('kept-known');
 		const a: Attempt = { db, attemptId, customers: [daniel] };
-		play(a, { t: 'search', query: 0 });
-		play(a, { t: 'view', who: 1, purpose: 0 });
-		play(a, { t: 'correct', who: 1, field: 0 });
-		const state = keptDeskState(db, attemptId);
+		await play(a, { t: 'search', query: 0 });
+		await play(a, { t: 'view', who: 1, purpose: 0 });
+		await play(a, { t: 'correct', who: 1, field: 0 });
+		const state = await keptDeskState(db, attemptId);
 		expect(state.known).toEqual([{ id: daniel, reference: 'NWE-2048817', name: 'Daniel Hughes' }]);
 		expect(state.lastSearch?.result.hits.map((h) => h.customerId)).toEqual([daniel]);
 		expect(state.lastView?.view.customer.id).toBe(daniel);
@@ -225,64 +225,64 @@ describe('the kept desk state', () => {
 
 describe('reading the kept desk state', () => {
 	/** An attempt with a search and a record opened, its row then altered by `alter`. */
-	function played(seed: string) {
-		const { db, attemptId, daniel } = start(seed);
+	async function played(seed: string) {
+		const { db, attemptId, daniel } = await start(seed);
 		const a: Attempt = { db, attemptId, customers: [daniel] };
-		for (const move of [{ t: 'search', query: 0 }, { t: 'view', who: 1, purpose: 0 }, { t: 'choice', pick: 0 }] satisfies Move[]) play(a, move);
+		for (const move of [{ t: 'search', query: 0 }, { t: 'view', who: 1, purpose: 0 }, { t: 'choice', pick: 0 }] satisfies Move[]) await play(a, move);
 		return { db, attemptId, replayed: deskStateOf(attemptActions(db, attemptId)) };
 	}
 
-	it('of an attempt whose row is missing gives what replay gives, and keeps it once', () => {
-		const { db, attemptId, replayed } = played('kept-missing');
+	it('of an attempt whose row is missing gives what replay gives, and keeps it once', async () => {
+		const { db, attemptId, replayed } = await played('kept-missing');
 		expect(replayed.lastView).not.toBeNull();
 		db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
-		expect(keptDeskState(db, attemptId)).toEqual(replayed);
+		expect(await keptDeskState(db, attemptId)).toEqual(replayed);
 		expect(keptRow(db, attemptId)).toEqual({ through_seq: 3, state: JSON.stringify(replayed) });
 		const changes = totalChanges(db);
-		expect(keptDeskState(db, attemptId)).toEqual(replayed);
+		expect(await keptDeskState(db, attemptId)).toEqual(replayed);
 		expect(totalChanges(db)).toBe(changes);
 	});
 
-	it('of an attempt whose row is behind its last action gives what replay gives', () => {
-		const { db, attemptId, replayed } = played('kept-behind');
+	it('of an attempt whose row is behind its last action gives what replay gives', async () => {
+		const { db, attemptId, replayed } = await played('kept-behind');
 		db.$client.prepare('update attempt_desk set through_seq = 1, state = ? where attempt_id = ?').run(JSON.stringify(EMPTY_DESK_STATE), attemptId);
-		expect(keptDeskState(db, attemptId)).toEqual(replayed);
+		expect(await keptDeskState(db, attemptId)).toEqual(replayed);
 		expect(keptRow(db, attemptId)?.through_seq).toBe(3);
 	});
 
-	it('of an attempt whose row is behind is caught up by the next action too', () => {
-		const { db, attemptId } = played('kept-behind-then-act');
+	it('of an attempt whose row is behind is caught up by the next action too', async () => {
+		const { db, attemptId } = await played('kept-behind-then-act');
 		db.$client.prepare('update attempt_desk set through_seq = 0, state = ? where attempt_id = ?').run(JSON.stringify(EMPTY_DESK_STATE), attemptId);
-		const applied = applyAction(db, spouse, attemptId, { kind: 'core', operation: 'searchCustomers', input: { name: 'Nobody', purposeCode: 'supply-and-billing' } }, { expectedActionSeq: 4 });
+		const applied = await applyAction(db, spouse, attemptId, { kind: 'core', operation: 'searchCustomers', input: { name: 'Nobody', purposeCode: 'supply-and-billing' } }, { expectedActionSeq: 4 });
 		expect(applied.ok).toBe(true);
 		const log = attemptActions(db, attemptId);
 		expect(keptRow(db, attemptId)).toEqual({ through_seq: 4, state: JSON.stringify(deskStateOf(log)) });
 		expect(deskStateOf(log).lastView).not.toBeNull();
 	});
 
-	it('of a freshly started attempt writes nothing and leaves its row as it was', () => {
-		const { db, attemptId } = start('kept-fresh');
+	it('of a freshly started attempt writes nothing and leaves its row as it was', async () => {
+		const { db, attemptId } = await start('kept-fresh');
 		const row = keptRow(db, attemptId);
 		expect(row).toEqual({ through_seq: 0, state: JSON.stringify(EMPTY_DESK_STATE) });
 		const changes = totalChanges(db);
-		expect(keptDeskState(db, attemptId)).toEqual(EMPTY_DESK_STATE);
+		expect(await keptDeskState(db, attemptId)).toEqual(EMPTY_DESK_STATE);
 		expect(totalChanges(db)).toBe(changes);
 		expect(keptRow(db, attemptId)).toEqual(row);
 	});
 
-	it('of a fresh attempt stored before rows were kept writes nothing either', () => {
-		const { db, attemptId } = start('kept-fresh-no-row');
+	it('of a fresh attempt stored before rows were kept writes nothing either', async () => {
+		const { db, attemptId } = await start('kept-fresh-no-row');
 		db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
 		const changes = totalChanges(db);
-		expect(keptDeskState(db, attemptId)).toEqual(EMPTY_DESK_STATE);
+		expect(await keptDeskState(db, attemptId)).toEqual(EMPTY_DESK_STATE);
 		expect(totalChanges(db)).toBe(changes);
 		expect(keptRow(db, attemptId)).toBeUndefined();
 	});
 
-	it('of an unknown attempt knows nothing and writes nothing', () => {
-		const { db } = start('kept-unknown');
+	it('of an unknown attempt knows nothing and writes nothing', async () => {
+		const { db } = await start('kept-unknown');
 		const changes = totalChanges(db);
-		expect(keptDeskState(db, 'no-such-attempt')).toEqual(EMPTY_DESK_STATE);
+		expect(await keptDeskState(db, 'no-such-attempt')).toEqual(EMPTY_DESK_STATE);
 		expect(totalChanges(db)).toBe(changes);
 	});
 });

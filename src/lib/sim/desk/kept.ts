@@ -70,7 +70,7 @@ export function startDeskState(db: Db, attemptId: string): void {
 }
 
 /** What the desk knows after the attempt's last action: one row read (an unknown attempt knows nothing). */
-export function keptDeskState(db: Db, attemptId: string): DeskState {
+export async function keptDeskState(db: Db, attemptId: string): Promise<DeskState> {
 	const row = statements(db).kept.get(attemptId);
 	if (!row) return EMPTY_DESK_STATE;
 	const kept = keptThrough(row, row.next_action_seq - 1);
@@ -78,7 +78,7 @@ export function keptDeskState(db: Db, attemptId: string): DeskState {
 	// An attempt with no action yet knows nothing: nothing to fold, nothing to write.
 	if (row.next_action_seq <= 1) return EMPTY_DESK_STATE;
 	// Kept once, from the log; the write transaction reads the log and the attempt's seq together.
-	return writeTransaction(db, () => {
+	return await writeTransaction(db, () => {
 		const now = statements(db).kept.get(attemptId)!;
 		const state = deskStateOf(attemptActions(db, attemptId));
 		store(db, attemptId, now.next_action_seq - 1, state);

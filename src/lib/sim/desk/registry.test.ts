@@ -27,11 +27,11 @@ describe('the record system’s operations', () => {
 		expect(isCoreOperation('toString')).toBe(false);
 	});
 
-	it('answer any JSON input with a result, never an exception (property)', () => {
-		const t = createTestContext();
-		fc.assert(
-			fc.property(fc.constantFrom(...names), fc.jsonValue(), (name, input) => {
-				const result = runOperation(name, t.ctx, input);
+	it('answer any JSON input with a result, never an exception (property)', async () => {
+		const t = await createTestContext();
+		await fc.assert(
+			fc.asyncProperty(fc.constantFrom(...names), fc.jsonValue(), async (name, input) => {
+				const result = await runOperation(name, t.ctx, input);
 				expect(typeof result.ok).toBe('boolean');
 				if (!result.ok) expect(result.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
 			}),
@@ -40,10 +40,10 @@ describe('the record system’s operations', () => {
 		t.close();
 	});
 
-	it('turn an exception inside the core into a typed error', () => {
-		const t = createTestContext();
+	it('turn an exception inside the core into a typed error', async () => {
+		const t = await createTestContext();
 		t.close();
-		const result = runOperation('searchCustomers', t.ctx, { name: 'Hughes' });
+		const result = await runOperation('searchCustomers', t.ctx, { name: 'Hughes' });
 		expect(result).toMatchObject({ ok: false, error: { code: 'operation.failed', message: expect.stringContaining('Search for a customer') } });
 	});
 });

@@ -89,7 +89,7 @@ export interface CoreOperation {
 	shown?: { panel: PanelKey; form: FormKey };
 	/** It changes a customer's values: a record opened before it is out of date (state.ts). */
 	changesValues?: true;
-	run(ctx: CoreContext, input: unknown): Result<unknown>;
+	run(ctx: CoreContext, input: unknown): Promise<Result<unknown>>;
 	/**
 	 * A short summary of the input for the transcript: what was chosen, in words (the organisation's
 	 * names for its purposes and teams, the record's labels for fields), never personal values.
@@ -116,7 +116,7 @@ const NO_NAMES: ActionNames = { purposes: new Map(), recipients: new Map() };
  * An operation whose input object the core parses itself: the learner's input goes in as it came,
  * and the core's schema turns a bad shape into its typed "invalid" error.
  */
-function untrusted<I, T>(operation: (ctx: CoreContext, input: I) => Result<T>): (ctx: CoreContext, input: unknown) => Result<T> {
+function untrusted<I, T>(operation: (ctx: CoreContext, input: I) => Promise<Result<T>>): (ctx: CoreContext, input: unknown) => Promise<Result<T>> {
 	return (ctx, input) => operation(ctx, input as I);
 }
 
@@ -231,9 +231,9 @@ export const CORE_OPERATIONS = {
 	viewCustomer: {
 		label: 'Open a customer record',
 		shown: { panel: 'search', form: 'view' },
-		run: (ctx, input) => {
+		run: async (ctx, input) => {
 			const parsed = parseInput(viewInput, input);
-			return parsed.ok ? getCustomer(ctx, parsed.value.customerId, { purposeCode: parsed.value.purposeCode }) : parsed;
+			return parsed.ok ? await getCustomer(ctx, parsed.value.customerId, { purposeCode: parsed.value.purposeCode }) : parsed;
 		},
 		describe: (input, named) => labelled('for', purpose(input, 'purposeCode', named)),
 		outcome: (value) => `${count(value, 'fields') ?? 0} fields shown`
@@ -310,20 +310,20 @@ export const CORE_OPERATIONS = {
 	readBack: {
 		label: 'Read recorded details back',
 		shown: { panel: 'record', form: 'readBack' },
-		run: (ctx, input) => {
+		run: async (ctx, input) => {
 			const parsed = parseInput(readBackInput, input);
 			if (!parsed.ok) return parsed;
 			const { customerId, fields, verificationId, interactionId } = parsed.value;
-			return readBack(ctx, customerId, fields, { verificationId, interactionId });
+			return await readBack(ctx, customerId, fields, { verificationId, interactionId });
 		},
 		describe: (input) => fields(input, 'fields'),
 		outcome: () => 'read back'
 	},
 	endRelationship: {
 		label: 'Close the account (end the relationship)',
-		run: (ctx, input) => {
+		run: async (ctx, input) => {
 			const parsed = parseInput(customerInput, input);
-			return parsed.ok ? endRelationship(ctx, parsed.value.customerId) : parsed;
+			return parsed.ok ? await endRelationship(ctx, parsed.value.customerId) : parsed;
 		},
 		describe: () => '',
 		outcome: () => 'relationship ended: retention periods start'
@@ -711,9 +711,9 @@ export function postedOperation(formId: string, operation: string): Result<{ ope
 }
 
 /** Runs an operation on untrusted input: an exception (a shape the core did not expect) becomes a typed error. */
-export function runOperation(name: CoreOperationName, ctx: CoreContext, input: unknown): Result<unknown> {
+export async function runOperation(name: CoreOperationName, ctx: CoreContext, input: unknown): Promise<Result<unknown>> {
 	try {
-		return CORE_OPERATIONS[name].run(ctx, input);
+		return await CORE_OPERATIONS[name].run(ctx, input);
 	} catch (error) {
 		return {
 			ok: false,

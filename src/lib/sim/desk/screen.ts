@@ -95,25 +95,25 @@ export interface ScreenRequest {
 }
 
 /** The screen's data for an attempt, at its current action. */
-export function deskScreen(db: Db, view: AttemptView, loaded: LoadedScenario, request: ScreenRequest) {
+export async function deskScreen(db: Db, view: AttemptView, loaded: LoadedScenario, request: ScreenRequest) {
 	const scenario = loaded.scenario;
 	// The attempt's workspace, at the scenario's clock: due dates and overdue reports are as the learner's day has them.
 	const ctx = { db, workspaceId: view.workspaceId, clock: () => view.clock };
 
 	// The customers the learner has come across in this attempt, the last search and the record open.
-	const state = keptDeskState(db, view.id);
+	const state = await keptDeskState(db, view.id);
 	const known = new Map(state.known.map((k) => [k.id, k]));
 	const lastView = state.lastView;
 	const record = lastView?.view;
 	const recordId = record?.customer.id ?? '';
 
-	const activePurposes = purposes(ctx).filter((p) => p.active);
+	const activePurposes = (await purposes(ctx)).filter((p) => p.active);
 	const catalogue = new Map<string, string>(Object.entries(FIELD_CATALOGUE).map(([field, c]) => [field, c.category]));
 	for (const p of activePurposes) for (const field of p.fields) if (!catalogue.has(field)) catalogue.set(field, categoryOfField(p, field) ?? 'identity');
 
-	const thirdParties = recordId ? thirdPartiesOf(ctx, recordId) : [];
-	const verifications = recordId ? verificationAttemptsOf(ctx, recordId) : [];
-	const rightsRequests = requests(ctx);
+	const thirdParties = recordId ? await thirdPartiesOf(ctx, recordId) : [];
+	const verifications = recordId ? await verificationAttemptsOf(ctx, recordId) : [];
+	const rightsRequests = await requests(ctx);
 	const customerLabel = (id: string | null) => {
 		const c = id === null ? undefined : known.get(id);
 		return c ? [c.reference, c.name].filter(Boolean).join(' · ') : id === null ? 'Not matched' : 'A customer record';
@@ -127,7 +127,7 @@ export function deskScreen(db: Db, view: AttemptView, loaded: LoadedScenario, re
 		shownField && historyField !== null
 			? {
 					field: historyField,
-					entries: fieldHistoryOf(ctx, recordId, historyField).map((h) => ({
+					entries: (await fieldHistoryOf(ctx, recordId, historyField)).map((h) => ({
 						id: h.id,
 						at: h.at,
 						change: h.change,
@@ -149,7 +149,7 @@ export function deskScreen(db: Db, view: AttemptView, loaded: LoadedScenario, re
 		thirdParties: thirdParties.map((t) => ({ value: t.id, label: `${t.name} (${t.relationship}${t.lpaType ? `, ${words(t.lpaType).toLowerCase()} LPA` : ''}${t.revokedAt ? ', revoked' : ''})` })),
 		verifications: verifications.map((v) => ({ value: v.id, label: `${formatClock(v.attemptedAt)} · ${words(v.requesterType)} · ${v.outcome}` })),
 		requests: rightsRequests.map((r) => ({ value: r.id, label: `${words(r.kind)} · received ${formatDate(r.receivedAt)} · due ${formatDate(r.dueDate)}` })),
-		directory: directoryEntries(ctx).map((e) => ({
+		directory: (await directoryEntries(ctx)).map((e) => ({
 			value: e.code,
 			label: `${e.name} (${e.kind === 'team' ? 'team' : 'outside body'})`,
 			kind: e.kind,
@@ -221,7 +221,7 @@ export function deskScreen(db: Db, view: AttemptView, loaded: LoadedScenario, re
 			channel: r.channel,
 			description: r.description
 		})),
-		breaches: breachRegister(ctx).map((b) => ({
+		breaches: (await breachRegister(ctx)).map((b) => ({
 			id: b.id,
 			awareAt: b.awareAt,
 			reportDueAt: b.reportDueAt,
@@ -243,4 +243,4 @@ export function deskScreen(db: Db, view: AttemptView, loaded: LoadedScenario, re
 }
 
 /** What the simulation screen shows: the page's data, from the learner's attempt or a tutor's preview. */
-export type DeskScreen = ReturnType<typeof deskScreen>;
+export type DeskScreen = Awaited<ReturnType<typeof deskScreen>>;

@@ -46,8 +46,8 @@ const jadeDeclined: Step[] = [{ say: 'next-chat' }, { say: 'ask-jade-purpose' },
 const threePrinciples: Step[] = [{ say: 'purpose-limitation' }, { say: 'minimisation' }, { say: 'security' }];
 
 describe('colleague-requests', () => {
-	it('model answer: checks purpose and team, supplies one field through the system, asks the PSR team, declines the sales request and notes it', () => {
-		const play = playthrough(loaded, [
+	it('model answer: checks purpose and team, supplies one field through the system, asks the PSR team, declines the sales request and notes it', async () => {
+		const play = await playthrough(loaded, [
 			...amiraChecked,
 			{ say: 'use-work-order' },
 			supplyToAmira(),
@@ -64,11 +64,11 @@ describe('colleague-requests', () => {
 			outcome: 'needed'
 		});
 		expect(play.outcomes.flatMap((o) => o.transcript).filter((t) => t.who === 'Sam Whitlock' && t.text.startsWith('Stop there'))).toEqual([]);
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('model answer: tells Amira the number by secure message, then logs the disclosure herself', () => {
-		const play = playthrough(loaded, [
+	it('model answer: tells Amira the number by secure message, then logs the disclosure herself', async () => {
+		const play = await playthrough(loaded, [
 			...amiraChecked,
 			{ say: 'secure-message' },
 			supplyToAmira(),
@@ -81,11 +81,11 @@ describe('colleague-requests', () => {
 		expect(spoken.details).toMatchObject({ customer: 'doreen', fields: ['mobilePhone'], choice: 'secure-message' });
 		const made = play.events.filter((e) => e.name === 'disclosure.made');
 		expect(made.map((e) => [e.details?.authorised, e.seq > spoken.seq])).toEqual([[true, true]]);
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: tells Amira the number by secure message and never logs it', () => {
-		const play = playthrough(loaded, [
+	it('mistake: tells Amira the number by secure message and never logs it', async () => {
+		const play = await playthrough(loaded, [
 			...amiraChecked,
 			{ say: 'secure-message' },
 			{ say: 'say-done' },
@@ -94,7 +94,7 @@ describe('colleague-requests', () => {
 			...threePrinciples
 		]);
 		expect(play.events.filter((e) => e.name === 'disclosure.made')).toEqual([]);
-		const result = play.end();
+		const result = await play.end();
 		// With no disclosure recorded, nothing shows the purpose was checked before it either.
 		expect(missed(result)).toEqual(['checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel']);
 		// 22 of 30: no critical miss, but below the pass mark.
@@ -103,8 +103,8 @@ describe('colleague-requests', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: records Amira’s number for a team the directory does not let receive it: the supervisor reacts at once and the breach is open', () => {
-		const play = playthrough(loaded, [
+	it('mistake: records Amira’s number for a team the directory does not let receive it: the supervisor reacts at once and the breach is open', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'check-purpose' },
 			findByReference,
 			openForMetering,
@@ -146,7 +146,7 @@ describe('colleague-requests', () => {
 		// Neither moved the chat on: Amira waits until the disclosure is one the directory allows.
 		expect([wrongTeam!.node?.id, typedRole!.node?.id]).toEqual(['sending', 'sending']);
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['no-unauthorised-disclosure']);
 		// 24 of 30 reaches the pass mark: the critical miss alone fails it.
 		const verdict = expectVerdict(result, { passed: false, score: 80, criticalMisses: ['no-unauthorised-disclosure'] });
@@ -155,11 +155,11 @@ describe('colleague-requests', () => {
 		// The debrief's evidence is the moment of each disclosure: the record system's lines, with their times.
 		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual(eventIds(play, 'disclosure.made', 'doreen').slice(0, 2));
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: screenshots the whole record onto WhatsApp, guesses her needs, and gives the sales colleague the number', () => {
-		const play = playthrough(loaded, [
+	it('mistake: screenshots the whole record onto WhatsApp, guesses her needs, and gives the sales colleague the number', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'screenshot-whatsapp' },
 			{ say: 'guess-needs' },
 			{ say: 'no-worries' },
@@ -169,7 +169,7 @@ describe('colleague-requests', () => {
 			{ say: 'accuracy' },
 			{ say: 'speed' }
 		]);
-		const result = expectMistake(loaded, play, s.marking.map((p) => p.id), { passed: false, score: 0, criticalMisses: ['no-unauthorised-disclosure'] });
+		const result = await expectMistake(loaded, play, s.marking.map((p) => p.id), { passed: false, score: 0, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Each shortcut is on the debrief's timeline under the point it cost.
 		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.choices!.map((c) => [c.choice, c.quality])).toEqual([
 			['screenshot-whatsapp', 'critical'],
@@ -185,8 +185,8 @@ describe('colleague-requests', () => {
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(2);
 	});
 
-	it('mistake: handles Amira properly but borrows a login, gives in to Jade, and names two principles of three', () => {
-		const play = playthrough(loaded, [
+	it('mistake: handles Amira properly but borrows a login, gives in to Jade, and names two principles of three', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'check-purpose' },
 			findByReference,
 			{ say: 'borrow-login' },
@@ -201,7 +201,7 @@ describe('colleague-requests', () => {
 			{ say: 'speed' }
 		]);
 		// 12 of 30.
-		const result = expectMistake(loaded, play, ['no-unauthorised-disclosure', 'sought-support-for-psr', 'confirmed-with-amira', 'declined-jade', 'explained-the-route', 'declined-request-noted', 'three-principles'], { passed: false, score: 40, criticalMisses: ['no-unauthorised-disclosure'] });
+		const result = await expectMistake(loaded, play, ['no-unauthorised-disclosure', 'sought-support-for-psr', 'confirmed-with-amira', 'declined-jade', 'explained-the-route', 'declined-request-noted', 'three-principles'], { passed: false, score: 40, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Amira's supply was authorised; Jade's was not.
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => [e.details?.route, e.details?.authorised])).toEqual([
 			['colleague-need-to-know', true],
@@ -210,8 +210,8 @@ describe('colleague-requests', () => {
 		expect(result.points.find((p) => p.id === 'three-principles')!.evidence).toHaveLength(2);
 	});
 
-	it('mistake: records the supply properly but sends more than Amira asked for', () => {
-		const play = playthrough(loaded, [
+	it('mistake: records the supply properly but sends more than Amira asked for', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'check-purpose' },
 			findByReference,
 			{ say: 'ask-psr-team' },
@@ -223,14 +223,14 @@ describe('colleague-requests', () => {
 			...threePrinciples
 		]);
 		// 16 of 30.
-		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'only-what-matched', 'secure-internal-channel'], { passed: false, score: 53.3, criticalMisses: ['no-unauthorised-disclosure'] });
+		await expectMistake(loaded, play, ['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'only-what-matched', 'secure-internal-channel'], { passed: false, score: 53.3, criticalMisses: ['no-unauthorised-disclosure'] });
 		// The engine refused the route: fields beyond the request, and fields the metering purpose does not need.
 		expect(play.events.find((e) => e.name === 'disclosure.made')?.details).toMatchObject({ authorised: false, route: 'none' });
 		expect(play.events.find((e) => e.name === 'disclosure.need.checked')?.details).toMatchObject({ outcome: 'not-needed' });
 	});
 
-	it('mistake (over-cautious): checks Amira’s purpose, then refuses her the number her team may receive for it', () => {
-		const play = playthrough(loaded, [
+	it('mistake (over-cautious): checks Amira’s purpose, then refuses her the number her team may receive for it', async () => {
+		const play = await playthrough(loaded, [
 			...amiraChecked,
 			{ say: 'refuse-amira' },
 			{ say: 'close-amira' },
@@ -243,12 +243,12 @@ describe('colleague-requests', () => {
 		expect(play).toMatchObject({ node: 'review-ends', ended: true });
 		expect(play.events.filter((e) => e.name === 'disclosure.made')).toEqual([]);
 		// 21 of 30: refusing someone entitled to the data is no safe default.
-		const result = expectMistake(loaded, play, ['checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel', 'confirmed-with-amira'], { passed: false, score: 70 });
+		const result = await expectMistake(loaded, play, ['checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel', 'confirmed-with-amira'], { passed: false, score: 70 });
 		expect(result.points.find((p) => p.id === 'supplied-what-amira-needed')!.choices).toEqual([expect.objectContaining({ choice: 'refuse-amira', quality: 'poor', credit: 0 })]);
 	});
 
-	it('mistake: tells Amira the number before asking what it is for, then handles the rest properly', () => {
-		const play = playthrough(loaded, [
+	it('mistake: tells Amira the number before asking what it is for, then handles the rest properly', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'just-send-number' },
 			{ say: 'ask-psr-team' },
 			{ say: 'confirm-with-amira' },
@@ -256,11 +256,11 @@ describe('colleague-requests', () => {
 			...threePrinciples
 		]);
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false]);
-		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'found-by-reference', 'checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel'], { passed: false, score: 50, criticalMisses: ['no-unauthorised-disclosure'] });
+		await expectMistake(loaded, play, ['no-unauthorised-disclosure', 'found-by-reference', 'checked-purpose-first', 'supplied-what-amira-needed', 'secure-internal-channel'], { passed: false, score: 50, criticalMisses: ['no-unauthorised-disclosure'] });
 	});
 
-	it('mistake: checks the purpose, then sends the number to Amira’s personal phone on WhatsApp', () => {
-		const play = playthrough(loaded, [
+	it('mistake: checks the purpose, then sends the number to Amira’s personal phone on WhatsApp', async () => {
+		const play = await playthrough(loaded, [
 			...amiraChecked,
 			{ say: 'whatsapp-number' },
 			{ say: 'confirm-with-amira' },
@@ -269,6 +269,6 @@ describe('colleague-requests', () => {
 		]);
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([false]);
 		// She asked the purpose first (that point stands); the number still went where no record or control reaches it. 19 of 30.
-		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'secure-internal-channel'], { passed: false, score: 63.3, criticalMisses: ['no-unauthorised-disclosure'] });
+		await expectMistake(loaded, play, ['no-unauthorised-disclosure', 'supplied-what-amira-needed', 'secure-internal-channel'], { passed: false, score: 63.3, criticalMisses: ['no-unauthorised-disclosure'] });
 	});
 });

@@ -72,8 +72,8 @@ const logTheCall: Step = {
 };
 
 describe('disputed-accuracy-restriction', () => {
-	it('model answer: verifies on undisputed items, refers the payment, restricts both values, stops all marketing, logs', () => {
-		const play = playthrough(loaded, [
+	it('model answer: verifies on undisputed items, refers the payment, restricts both values, stops all marketing, logs', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'take-security' },
 			findByReference,
 			verifyOnUndisputedItems,
@@ -91,11 +91,11 @@ describe('disputed-accuracy-restriction', () => {
 		expect(play).toMatchObject({ node: 'closing', ended: true });
 		// Both live marketing consents went with the objection, at once.
 		expect(play.events.filter((e) => e.name === 'consent.withdrawn').map((e) => e.details?.channel).sort()).toEqual(['email', 'sms']);
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: fails her on the disputed date of birth, takes £95 off on her word, offers to delete, delays marketing', () => {
-		const play = playthrough(loaded, [
+	it('mistake: fails her on the disputed date of birth, takes £95 off on her word, offers to delete, delays marketing', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'ask-dob' },
 			verifyWithHerDateOfBirth,
 			{ say: 'refuse-on-mismatch' },
@@ -108,7 +108,7 @@ describe('disputed-accuracy-restriction', () => {
 			{ say: 'goodbye' }
 		]);
 		expect(play.events.find((e) => e.name === 'identity.verification.failed')?.details).toMatchObject({ itemsMismatched: ['dateOfBirth'] });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual([
 			'verified-with-undisputed-items',
 			'flagged-as-contested',
@@ -126,11 +126,11 @@ describe('disputed-accuracy-restriction', () => {
 		expect(verdict.reason).toMatch(/^UK GDPR Art 5\(1\)\(d\) and Art 18\(1\)\(a\).*: You changed, deleted or wrote off a disputed value on her word/);
 		expect(result.points.find((p) => p.id === 'nothing-changed-on-her-word')?.choices?.map((c) => c.choice)).toEqual(['take-it-off', 'delete-them']);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: does everything else right but promises to take the £95 off on her word: critical, whatever the score', () => {
-		const play = playthrough(loaded, [
+	it('mistake: does everything else right but promises to take the £95 off on her word: critical, whatever the score', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'take-security' },
 			findByReference,
 			verifyOnUndisputedItems,
@@ -146,17 +146,17 @@ describe('disputed-accuracy-restriction', () => {
 			logTheCall
 		]);
 		// The promise replaced the referral to Payments, so that point goes too; the critical miss alone would fail it.
-		expectMistake(loaded, play, ['nothing-changed-on-her-word', 'sought-support-from-payments'], { passed: false, score: 78.1, criticalMisses: ['nothing-changed-on-her-word'] });
+		await expectMistake(loaded, play, ['nothing-changed-on-her-word', 'sought-support-from-payments'], { passed: false, score: 78.1, criticalMisses: ['nothing-changed-on-her-word'] });
 	});
 
-	it('mistake: asks for the date of birth she disputes, turns her away on the mismatch, and stops there', () => {
-		const play = playthrough(loaded, [
+	it('mistake: asks for the date of birth she disputes, turns her away on the mismatch, and stops there', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'ask-dob' },
 			findByReference,
 			verifyWithHerDateOfBirth,
 			{ say: 'refuse-on-mismatch' }
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(result.endedEarly).toBe(true);
 		// What only the absence of a mistake would have earned was never reached: nothing earned.
 		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual([
@@ -168,8 +168,8 @@ describe('disputed-accuracy-restriction', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: argues first, flags the values but refuses to restrict, and stops only emails', () => {
-		const play = playthrough(loaded, [
+	it('mistake: argues first, flags the values but refuses to restrict, and stops only emails', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'system-is-right' },
 			{ say: 'recover' },
 			findByReference,
@@ -185,11 +185,11 @@ describe('disputed-accuracy-restriction', () => {
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		expectMistake(loaded, play, ['dispute-taken-seriously', 'restricted-while-checked', 'rights-explained', 'marketing-stopped-at-once', 'rights-requests-logged', 'call-logged-after-changes'], { passed: false, score: 59.4 });
+		await expectMistake(loaded, play, ['dispute-taken-seriously', 'restricted-while-checked', 'rights-explained', 'marketing-stopped-at-once', 'rights-requests-logged', 'call-logged-after-changes'], { passed: false, score: 59.4 });
 	});
 
-	it('mistake (Art 18(2), Art 21(3)): once restricted, the arrears cannot be changed or shown for servicing; asking to carry on marketing on "compelling grounds" is refused and missed', () => {
-		const play = playthrough(loaded, [
+	it('mistake (Art 18(2), Art 21(3)): once restricted, the arrears cannot be changed or shown for servicing; asking to carry on marketing on "compelling grounds" is refused and missed', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'take-security' },
 			findByReference,
 			verifyOnUndisputedItems,
@@ -225,7 +225,7 @@ describe('disputed-accuracy-restriction', () => {
 		expect(viewed.details?.restricted).toEqual(expect.arrayContaining(['arrears']));
 		expect(viewed.fields).not.toContain('arrears');
 		// Missing the marketing point alone still reaches the pass mark.
-		const result = expectMistake(loaded, play, ['marketing-stopped-at-once'], { passed: true, score: 90.6 });
+		const result = await expectMistake(loaded, play, ['marketing-stopped-at-once'], { passed: true, score: 90.6 });
 		expect(result.points.find((p) => p.id === 'nothing-changed-on-her-word')?.met).toBe(true);
 	});
 });

@@ -58,8 +58,8 @@ const logTheCall: Step = {
 };
 
 describe('erasure-legal-retention', () => {
-	it('model answer: verifies, logs the request, erases with the MLR hold, keeps suppression, tells her and the accountants', () => {
-		const play = playthrough(loaded, [
+	it('model answer: verifies, logs the request, erases with the MLR hold, keeps suppression, tells her and the accountants', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'security-first' },
 			findHer,
 			verify,
@@ -79,11 +79,11 @@ describe('erasure-legal-retention', () => {
 		expect(hold).toMatchObject({ subject: play.seedIds.gemma, details: { reasonCode: 'money-laundering-records' } });
 		expect(hold.fields).toEqual(expect.arrayContaining(['givenName', 'familyName', 'dateOfBirth', 'identityDocumentRef', 'recentPayments']));
 		expect(play.events.find((e) => e.name === 'recipients.notified')?.details).toMatchObject({ count: 1 });
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('MLR 2017 reg 41: after the erasure the held records are withheld for servicing, saying why and until when, and shown for the anti-money-laundering purpose', () => {
-		const play = playthrough(loaded, [
+	it('MLR 2017 reg 41: after the erasure the held records are withheld for servicing, saying why and until when, and shown for the anti-money-laundering purpose', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'security-first' },
 			findHer,
 			verify,
@@ -105,8 +105,8 @@ describe('erasure-legal-retention', () => {
 		expect(play.events.find((e) => e.name === 'customer.erased')?.details).toMatchObject({ categories: 'all', counts: { health: 1 } });
 	});
 
-	it('mistake: promises to wipe everything, then releases the money laundering hold so that "everything" goes', () => {
-		const play = playthrough(loaded, [
+	it('mistake: promises to wipe everything, then releases the money laundering hold so that "everything" goes', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'promise-everything' },
 			verify,
 			{ say: 'wipe-it-all' },
@@ -123,17 +123,17 @@ describe('erasure-legal-retention', () => {
 		expect(play).toMatchObject({ node: 'closing', ended: true });
 		const released = play.events.find((e) => e.name === 'legal-hold.released')!;
 		expect(released.details?.erasedFields).toEqual(expect.arrayContaining(['identityDocumentRef', 'recentPayments']));
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['aml-records-kept', 'explained-what-and-why', 'told-in-writing-with-reasons', 'recipients-told', 'call-logged', 'confirmed-understanding']);
 		const verdict = expectVerdict(result, { passed: false, score: 56.3, criticalMisses: ['aml-records-kept'] });
 		expect(verdict.reason).toMatch(/^MLR 2017 reg 40 and reg 41; UK GDPR Art 17\(3\)\(b\): Records the money laundering regulations require were erased/);
 		expect(result.points.find((p) => p.id === 'aml-records-kept')!.evidence).toEqual([released.id]);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: refuses at first, offers only to unsubscribe, erases the marketing data alone and drops the suppression entry', () => {
-		const play = playthrough(loaded, [
+	it('mistake: refuses at first, offers only to unsubscribe, erases the marketing data alone and drops the suppression entry', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'refuse-everything' },
 			{ say: 'check-properly' },
 			findHer,
@@ -150,15 +150,15 @@ describe('erasure-legal-retention', () => {
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		expectMistake(loaded, play, ['erased-what-is-not-needed', 'suppression-kept', 'explained-what-and-why'], { passed: false, score: 75 });
+		await expectMistake(loaded, play, ['erased-what-is-not-needed', 'suppression-kept', 'explained-what-and-why'], { passed: false, score: 75 });
 		// Only the values held on consent went: the marketing preference, and the health note held on
 		// explicit consent (Art 17(1)(b), Art 9(2)(a)); her account and contact details are still held.
 		expect(play.events.find((e) => e.name === 'customer.erased')?.details).toMatchObject({ categories: 'selected', counts: { preferences: 1, health: 1 } });
 		expect(eventIds(play, 'customer.suppressed')).toEqual([]);
 	});
 
-	it('mistake (Art 21(3)): tries to carry on marketing on "compelling grounds" after her objection', () => {
-		const play = playthrough(loaded, [
+	it('mistake (Art 21(3)): tries to carry on marketing on "compelling grounds" after her objection', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'security-first' },
 			findHer,
 			verify,
@@ -187,14 +187,14 @@ describe('erasure-legal-retention', () => {
 			logTheCall
 		]);
 		// The system refused; missing this point alone still reaches the pass mark.
-		const result = expectMistake(loaded, play, ['marketing-stopped'], { passed: true, score: 93.8 });
+		const result = await expectMistake(loaded, play, ['marketing-stopped'], { passed: true, score: 93.8 });
 		// The core refused to let marketing continue, and recorded what was tried.
 		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toEqual(['objection.direct-marketing-absolute']);
 		expect(result.points.find((p) => p.id === 'marketing-stopped')?.feedback).toContain('Art 21(3)');
 	});
 
-	it('mistake: erases properly but never logs the request, and acts before verifying her', () => {
-		const play = playthrough(loaded, [
+	it('mistake: erases properly but never logs the request, and acts before verifying her', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'security-first' },
 			{ say: 'thanks' },
 			{ say: 'explain-split' },
@@ -212,14 +212,14 @@ describe('erasure-legal-retention', () => {
 			logTheCall
 		]);
 		// Erasing for an unverified caller is critical: it fails above the pass mark.
-		expectMistake(loaded, play, ['verified-before-acting', 'request-logged'], { passed: false, score: 81.3, criticalMisses: ['verified-before-acting'] });
+		await expectMistake(loaded, play, ['verified-before-acting', 'request-logged'], { passed: false, score: 81.3, criticalMisses: ['verified-before-acting'] });
 		// In record mode the core let the unverified erasure happen, and recorded a finding.
 		expect(play.events.filter((e) => e.name === 'finding.recorded').map((e) => e.details?.code)).toContain('request.requester.unverified');
 	});
 
-	it('mistake: refuses everything ("we keep it all for six years") and stops there', () => {
-		const play = playthrough(loaded, [{ say: 'refuse-everything' }]);
-		const result = play.end();
+	it('mistake: refuses everything ("we keep it all for six years") and stops there', async () => {
+		const play = await playthrough(loaded, [{ say: 'refuse-everything' }]);
+		const result = await play.end();
 		expect(result.endedEarly).toBe(true);
 		// What only the absence of a mistake would have earned was never reached: nothing earned.
 		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual([

@@ -66,8 +66,8 @@ const lpaOnFileChecked: Step[] = [findTheAccount, { say: 'bring-up-account' }, o
 const helpedAndLogged: Step[] = [{ say: 'give-balance' }, { say: 'agree-bills' }, { say: 'check-understanding' }, logTheCall('pfa')];
 
 describe('lpa-attorney-caller', () => {
-	it('model answer: checks the LPA on file, asks for the financial one, checks it on the register, records it, verifies him, then helps', () => {
-		const play = playthrough(loaded, [
+	it('model answer: checks the LPA on file, asks for the financial one, checks it on the register, records it, verifies him, then helps', async () => {
+		const play = await playthrough(loaded, [
 			...registerChecked,
 			{ say: 'confirm-and-record' },
 			recordTheFinancialLpa,
@@ -90,12 +90,12 @@ describe('lpa-attorney-caller', () => {
 		]);
 		// He was told the balance under the financial LPA he was verified against.
 		expect(play.events.find((e) => e.name === 'disclosure.made')).toMatchObject({ fields: ['balance', 'recentPayments'], details: { authorised: true, recipientType: 'authorised-third-party' } });
-		const result = expectModelAnswer(loaded, play);
+		const result = await expectModelAnswer(loaded, play);
 		expect(result.points.find((p) => p.id === 'explained-lpa-types')!.evidence).toEqual([play.events.find((e) => e.name === 'variable.set')!.id]);
 	});
 
-	it('mistake: acts on the health and welfare LPA for her money, and agrees to redirect the bills', () => {
-		const play = playthrough(loaded, [
+	it('mistake: acts on the health and welfare LPA for her money, and agrees to redirect the bills', async () => {
+		const play = await playthrough(loaded, [
 			...lpaOnFileChecked,
 			{ say: 'give-balance-anyway' },
 			{ say: 'agree-bills' },
@@ -105,7 +105,7 @@ describe('lpa-attorney-caller', () => {
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 		const disclosure = play.events.find((e) => e.name === 'disclosure.made')!;
 		expect(disclosure).toMatchObject({ fields: ['balance'], details: { authorised: false, recipientType: 'authorised-third-party' } });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual([
 			'no-disclosure-beyond-authority',
 			'helped-the-attorney',
@@ -123,11 +123,11 @@ describe('lpa-attorney-caller', () => {
 		expect(point.evidence).toEqual([disclosure.id, play.events.find((e) => e.name === 'choice.made' && e.details?.choice === 'give-balance-anyway')!.id]);
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(1);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: takes the financial LPA on his word, records it and tells him the balance without checking the register', () => {
-		const play = playthrough(loaded, [
+	it('mistake: takes the financial LPA on his word, records it and tells him the balance without checking the register', async () => {
+		const play = await playthrough(loaded, [
 			...lpaOnFileChecked,
 			{ say: 'explain-welfare-lpa' },
 			{ say: 'accept-without-checking' },
@@ -137,24 +137,24 @@ describe('lpa-attorney-caller', () => {
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 		expect(eventIds(play, 'authority.register.checked')).toEqual([]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['checked-opg-register', 'told-about-register-check']);
 		// 24 of 29 is above the pass mark: the critical miss alone fails it.
 		const verdict = expectVerdict(result, { passed: false, score: 82.8, criticalMisses: ['checked-opg-register'] });
 		expect(verdict.headline).toBe('Not passed — 1 critical error');
 		expect(verdict.reason).toContain('Mental Capacity Act 2005 Sch 1 para 1');
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake (over-cautious): checks the register, finds his financial LPA registered, and still refuses him: he hangs up', () => {
-		const play = playthrough(loaded, [
+	it('mistake (over-cautious): checks the register, finds his financial LPA registered, and still refuses him: he hangs up', async () => {
+		const play = await playthrough(loaded, [
 			...registerChecked,
 			{ say: 'refuse-registered' },
 			logTheCall('peter-welfare-lpa')
 		]);
 		expect(play).toMatchObject({ node: 'call-ends-refused', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(result.endedEarly).toBe(true);
 		expect(result.criticalMisses).toEqual([]);
 		const point = result.points.find((p) => p.id === 'helped-the-attorney')!;
@@ -165,13 +165,13 @@ describe('lpa-attorney-caller', () => {
 		const verdict = expectVerdict(result, { passed: false, score: 24.1 });
 		expect(verdict.headline).toBe('Not passed — score below the pass mark');
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: refuses him straight away and again when he says he has the financial LPA, with no check, no explanation and no log: he hangs up', () => {
-		const play = playthrough(loaded, [{ say: 'refuse-straight-away' }, { say: 'refuse-again' }]);
+	it('mistake: refuses him straight away and again when he says he has the financial LPA, with no check, no explanation and no log: he hangs up', async () => {
+		const play = await playthrough(loaded, [{ say: 'refuse-straight-away' }, { say: 'refuse-again' }]);
 		expect(play).toMatchObject({ node: 'call-ends-refused', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(result.endedEarly).toBe(true);
 		// Nothing disclosed, nothing relied on unchecked: proved only by no mistake in a call cut short, so not reached.
 		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['no-disclosure-beyond-authority', 'checked-opg-register', 'bills-only-on-financial-authority']);
@@ -181,11 +181,11 @@ describe('lpa-attorney-caller', () => {
 		expect(verdict.headline).toBe('Not passed — score below the pass mark');
 		expect(verdict.reason).toContain("Northwind's policy: someone with the right authority is entitled to help: You didn't give Mr Ellis the help");
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: refuses before checking the file, then recovers: asks for the financial LPA, checks it and helps him', () => {
-		const play = playthrough(loaded, [
+	it('mistake: refuses before checking the file, then recovers: asks for the financial LPA, checks it and helps him', async () => {
+		const play = await playthrough(loaded, [
 			findTheAccount,
 			{ say: 'refuse-straight-away' },
 			{ say: 'ask-for-pfa' },
@@ -198,11 +198,11 @@ describe('lpa-attorney-caller', () => {
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 		// 25 of 29: the refusal cost the check of the file (2) and the explanation (2), and no more.
-		expectMistake(loaded, play, ['checked-authority-on-file', 'explained-lpa-types'], { passed: true, score: 86.2 });
+		await expectMistake(loaded, play, ['checked-authority-on-file', 'explained-lpa-types'], { passed: true, score: 86.2 });
 	});
 
-	it('mistake: checks and records the financial LPA, then tells him the balance before verifying him', () => {
-		const play = playthrough(loaded, [
+	it('mistake: checks and records the financial LPA, then tells him the balance before verifying him', async () => {
+		const play = await playthrough(loaded, [
 			...registerChecked,
 			{ say: 'confirm-and-record' },
 			recordTheFinancialLpa,
@@ -211,16 +211,16 @@ describe('lpa-attorney-caller', () => {
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 		const disclosure = play.events.find((e) => e.name === 'disclosure.made')!;
 		expect(disclosure.details).toMatchObject({ authorised: false });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['no-disclosure-beyond-authority', 'helped-the-attorney', 'verified-the-attorney']);
 		const verdict = expectVerdict(result, { passed: false, score: 58.6, criticalMisses: ['no-disclosure-beyond-authority'] });
 		expect(verdict.headline).toBe('Not passed — 1 critical error');
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('a refusal before asking reaches the financial LPA by another way: the branch on the variable, and no credit for explaining first', () => {
-		const play = playthrough(loaded, [
+	it('a refusal before asking reaches the financial LPA by another way: the branch on the variable, and no credit for explaining first', async () => {
+		const play = await playthrough(loaded, [
 			findTheAccount,
 			{ say: 'refuse-straight-away' },
 			{ say: 'ask-for-pfa' },

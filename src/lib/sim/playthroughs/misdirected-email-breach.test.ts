@@ -87,17 +87,17 @@ describe('misdirected-email-breach', () => {
 		for (const p of s.marking) expect(p.feedback.rule, p.id).toBeTruthy();
 	});
 
-	it('model answer: contains, registers at 16:00, assesses high risk, reports the same day, tells her by her safe channel', () => {
-		const play = playthrough(loaded, [{ say: 'facts-first' }, ...fromTheFacts()]);
+	it('model answer: contains, registers at 16:00, assesses high risk, reports the same day, tells her by her safe channel', async () => {
+		const play = await playthrough(loaded, [{ say: 'facts-first' }, ...fromTheFacts()]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
 		// Friday 16:00 + 72 calendar hours = Monday 16:00, whatever the weekend.
 		expect(play.events.find((e) => e.name === 'breach.registered')?.details).toMatchObject({ reportDueAt: '2025-03-17T16:00:00.000Z' });
 		expect(play.events.find((e) => e.name === 'breach.ico.notified')?.details).toMatchObject({ late: false });
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: leaves it till Monday, counts working hours, reports late and does not tell her: two critical errors', () => {
-		const play = playthrough(loaded, [
+	it('mistake: leaves it till Monday, counts working hours, reports late and does not tell her: two critical errors', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'leave-till-monday' },
 			{ say: 'have-a-good-weekend' },
 			{ say: 'facts-now' },
@@ -113,7 +113,7 @@ describe('misdirected-email-breach', () => {
 			{ say: 'blame' }
 		]);
 		expect(play.events.find((e) => e.name === 'breach.ico.notified')?.details).toMatchObject({ late: true, reportDueAt: '2025-03-17T16:00:00.000Z' });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual([
 			'reported-to-ico-on-time',
 			'no-cover-up',
@@ -129,11 +129,11 @@ describe('misdirected-email-breach', () => {
 		expect(verdict.reason).toMatch(/^UK GDPR Art 33\(1\): notifying the ICO within 72 hours: You did not report the breach to the ICO within 72 hours/);
 		expect(result.points.find((p) => p.id === 'customer-told')!.choices).toMatchObject([{ choice: 'dont-tell', quality: 'critical', credit: 0 }]);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: agrees to a quiet resend, forwards it to a personal email, calls it no risk and never registers it: 0 %', () => {
-		const play = playthrough(loaded, [
+	it('mistake: agrees to a quiet resend, forwards it to a personal email, calls it no risk and never registers it: 0 %', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'cover-up' },
 			{ say: 'have-a-good-weekend' },
 			{ say: 'facts-now' },
@@ -145,11 +145,11 @@ describe('misdirected-email-breach', () => {
 			{ say: 'blame' }
 		]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
-		expectMistake(loaded, play, s.marking.map((p) => p.id), { passed: false, score: 0, criticalMisses: ['breach-registered', 'reported-to-ico-on-time', 'customer-told', 'no-personal-email'] });
+		await expectMistake(loaded, play, s.marking.map((p) => p.id), { passed: false, score: 0, criticalMisses: ['breach-registered', 'reported-to-ico-on-time', 'customer-told', 'no-personal-email'] });
 	});
 
-	it('mistake: records awareness when told, assesses the risk as ordinary and emails her about it: no critical error, but below the pass mark', () => {
-		const play = playthrough(loaded, [
+	it('mistake: records awareness when told, assesses the risk as ordinary and emails her about it: no critical error, but below the pass mark', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'facts-first' },
 			{ say: 'contain-and-register' },
 			register('2025-03-14T16:05:00+00:00'),
@@ -162,7 +162,7 @@ describe('misdirected-email-breach', () => {
 			subjectsTold,
 			{ say: 'no-blame' }
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['awareness-time-right', 'risk-assessed-high', 'safe-channel', 'explained-rights-and-next-steps', 'call-logged']);
 		// No critical miss, but 28 of 38 is below the pass mark: the first miss is the awareness time.
 		const verdict = expectVerdict(result, { passed: false, score: 73.7 });
@@ -172,10 +172,10 @@ describe('misdirected-email-breach', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: does everything else right but has the statement forwarded to a personal email: not passed at 81.6 %', () => {
-		const play = playthrough(loaded, [{ say: 'facts-first' }, ...fromTheFacts('forward-to-gmail')]);
+	it('mistake: does everything else right but has the statement forwarded to a personal email: not passed at 81.6 %', async () => {
+		const play = await playthrough(loaded, [{ say: 'facts-first' }, ...fromTheFacts('forward-to-gmail')]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['contained', 'no-personal-email']);
 		const verdict = expectVerdict(result, { passed: false, score: 81.6, criticalMisses: ['no-personal-email'] });
 		expect(verdict.headline).toBe('Not passed — 1 critical error');
@@ -185,9 +185,9 @@ describe('misdirected-email-breach', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('a slip put right at once: agrees to a quiet resend, takes it back straight away, then does everything right, and passes', () => {
-		const play = playthrough(loaded, [{ say: 'cover-up' }, { say: 'reconsider' }, ...fromTheFacts()]);
-		const result = expectMistake(loaded, play, ['no-cover-up'], { passed: true, score: 92.1 });
+	it('a slip put right at once: agrees to a quiet resend, takes it back straight away, then does everything right, and passes', async () => {
+		const play = await playthrough(loaded, [{ say: 'cover-up' }, { say: 'reconsider' }, ...fromTheFacts()]);
+		const result = await expectMistake(loaded, play, ['no-cover-up'], { passed: true, score: 92.1 });
 		expect(result.points.find((p) => p.id === 'no-cover-up')!.choices!.map((c) => [c.choice, c.quality])).toEqual([
 			['cover-up', 'poor'],
 			['reconsider', 'acceptable']

@@ -53,8 +53,8 @@ const logTheCall: Step = {
 };
 
 describe('new-customer-signup', () => {
-	it('model answer: collects only what the account needs, validated, consent for email only, read back and logged', () => {
-		const play = playthrough(loaded, [
+	it('model answer: collects only what the account needs, validated, consent for email only, read back and logged', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'start-properly' },
 			{ say: 'ask-address' },
 			{ say: 'look-up-address' },
@@ -76,11 +76,11 @@ describe('new-customer-signup', () => {
 		]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
 		expect(play.events.find((e) => e.name === 'consent.given')?.details).toMatchObject({ purposeCode: 'marketing', channel: 'email', method: 'verbal-documented' });
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: takes the partner’s details, signs her up to marketing as part of the account, and skips the read-back', () => {
-		const play = playthrough(loaded, [
+	it('mistake: takes the partner’s details, signs her up to marketing as part of the account, and skips the read-back', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'start-properly' },
 			{ say: 'ask-address' },
 			{ say: 'look-up-address' },
@@ -98,7 +98,7 @@ describe('new-customer-signup', () => {
 			logTheCall
 		]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['no-unneeded-questions', 'details-read-back', 'consent-informed-and-unbundled', 'confirmed-next-steps']);
 		// No critical point missed, but 33 of 43 is below the pass mark.
 		expect(result).toMatchObject({ earned: 33, possible: 43 });
@@ -108,6 +108,6 @@ describe('new-customer-signup', () => {
 			expect.objectContaining({ choice: 'sign-up-to-everything', quality: 'poor', credit: 0 })
 		]);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 });

@@ -67,8 +67,8 @@ describe('police-address-request', () => {
 		for (const p of s.marking) expect(p.feedback.rule, p.id).toBeTruthy();
 	});
 
-	it('model answer: written request, independent verification, DPO-approved prejudice test, the address only, by email, logged', () => {
-		const play = playthrough(loaded, [
+	it('model answer: written request, independent verification, DPO-approved prejudice test, the address only, by email, logged', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'explain-process' },
 			{ say: 'hold-firm' },
 			findByNameAndBirth,
@@ -89,13 +89,13 @@ describe('police-address-request', () => {
 			basisOrExemption: 'crime-and-taxation',
 			channel: 'email'
 		});
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: gives the address over the phone to the caller, who rings off: 0 % and a critical error', () => {
-		const play = playthrough(loaded, [{ say: 'give-address' }]);
+	it('mistake: gives the address over the phone to the caller, who rings off: 0 % and a critical error', async () => {
+		const play = await playthrough(loaded, [{ say: 'give-address' }]);
 		expect(play).toMatchObject({ node: 'officer-thanks', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(s.marking.map((p) => p.id));
 		// The call ended early: points met only because nothing went wrong were not reached.
 		expect(result.endedEarly).toBe(true);
@@ -108,11 +108,11 @@ describe('police-address-request', () => {
 		expect(result.points.find((p) => p.id === 'no-unauthorised-disclosure')!.evidence).toEqual([...given, ...said]);
 		expect(play.events.find((e) => e.name === 'disclosure.made')).toMatchObject({ fields: ADDRESS, details: { recipientType: 'police', authorised: false, route: 'none' } });
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: verifies on the number she gave, calls the exemption automatic, and adds the mobile and bank details: two critical errors', () => {
-		const play = playthrough(loaded, [
+	it('mistake: verifies on the number she gave, calls the exemption automatic, and adds the mobile and bank details: two critical errors', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'explain-process' },
 			{ say: 'hold-firm' },
 			findByName,
@@ -126,14 +126,14 @@ describe('police-address-request', () => {
 			{ say: 'sent' },
 			{ say: 'bye' }
 		]);
-		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'found-the-right-customer', 'verified-officer-independently', 'prejudice-test-recorded', 'reasoned-in-writing', 'minimum-disclosed', 'logged-under-exemption', 'secure-reply', 'contact-logged', 'confirmed-receipt'], { passed: false, score: 19.4, criticalMisses: ['no-unauthorised-disclosure', 'verified-officer-independently'] });
+		await expectMistake(loaded, play, ['no-unauthorised-disclosure', 'found-the-right-customer', 'verified-officer-independently', 'prejudice-test-recorded', 'reasoned-in-writing', 'minimum-disclosed', 'logged-under-exemption', 'secure-reply', 'contact-logged', 'confirmed-receipt'], { passed: false, score: 19.4, criticalMisses: ['no-unauthorised-disclosure', 'verified-officer-independently'] });
 		// The engine found the fields beyond the written request, so the exemption was not established.
 		expect(play.events.find((e) => e.name === 'disclosure.exemption.assessed')?.details).toMatchObject({ exemption: 'crime-and-taxation', outcome: 'not-established' });
 		expect(play.events.find((e) => e.name === 'customer.searched')?.details).toMatchObject({ resultCount: 2 });
 	});
 
-	it('slips put right: refuses the police outright at first, suggests tipping the customer off, does not confirm receipt, and passes', () => {
-		const play = playthrough(loaded, [
+	it('slips put right: refuses the police outright at first, suggests tipping the customer off, does not confirm receipt, and passes', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'refuse-outright' },
 			{ say: 'accept-form' },
 			{ say: 'hold-firm' },
@@ -149,13 +149,13 @@ describe('police-address-request', () => {
 			logTheContact
 		]);
 		// Slips the DPO and the officer caught: 26 of 31 still reaches the pass mark.
-		expectMistake(loaded, play, ['no-outright-refusal', 'no-tipping-off', 'confirmed-receipt'], { passed: true, score: 83.9 });
+		await expectMistake(loaded, play, ['no-outright-refusal', 'no-tipping-off', 'confirmed-receipt'], { passed: true, score: 83.9 });
 	});
 
-	it('mistake: refuses the police outright and stands by it, so the officer rings off: no critical error, but 0 %', () => {
-		const play = playthrough(loaded, [{ say: 'refuse-outright' }, { say: 'insist-court-order' }]);
+	it('mistake: refuses the police outright and stands by it, so the officer rings off: no critical error, but 0 %', async () => {
+		const play = await playthrough(loaded, [{ say: 'refuse-outright' }, { say: 'insist-court-order' }]);
 		expect(play).toMatchObject({ node: 'officer-rings-off', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['no-unauthorised-disclosure', 'verified-officer-independently', 'no-tipping-off']);
 		const verdict = expectVerdict(result, { passed: false, score: 0 });
 		expect(verdict.reason).toBe(
@@ -165,8 +165,8 @@ describe('police-address-request', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: does everything right up to the DPO’s approval, then declines to disclose after all: not passed', () => {
-		const play = playthrough(loaded, [
+	it('mistake: does everything right up to the DPO’s approval, then declines to disclose after all: not passed', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'explain-process' },
 			{ say: 'hold-firm' },
 			findByNameAndBirth,
@@ -181,7 +181,7 @@ describe('police-address-request', () => {
 			logTheContact
 		]);
 		expect(play).toMatchObject({ node: 'declined', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(eventIds(play, 'disclosure.made')).toEqual([]);
 		expect(missed(result)).toEqual(
 			s.marking.map((p) => p.id).filter((id) => !['asked-for-written-request', 'found-the-right-customer', 'contact-logged'].includes(id))
@@ -191,8 +191,8 @@ describe('police-address-request', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: takes the police email as proof, skips verifying the officer and sends the address: two critical errors', () => {
-		const play = playthrough(loaded, [
+	it('mistake: takes the police email as proof, skips verifying the officer and sends the address: two critical errors', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'explain-process' },
 			{ say: 'hold-firm' },
 			findByNameAndBirth,
@@ -205,7 +205,7 @@ describe('police-address-request', () => {
 			{ say: 'confirm-receipt' },
 			logTheContact
 		]);
-		const result = play.end();
+		const result = await play.end();
 		// The core refused the disclosure as unverified: recorded, unauthorised, a breach.
 		expect(play.events.find((e) => e.name === 'disclosure.made')?.details).toMatchObject({ authorised: false, route: 'none', problems: ['disclosure.unverified'] });
 		expectVerdict(result, { passed: false, score: 32.3, criticalMisses: ['no-unauthorised-disclosure', 'verified-officer-independently'] });

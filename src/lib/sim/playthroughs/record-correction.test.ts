@@ -55,8 +55,8 @@ describe('record-correction', () => {
 		for (const p of s.marking) expect(p.feedback.rule, p.id).toBeTruthy();
 	});
 
-	it('model answer: finds the account by reference, verifies on undisputed items, corrects, reads back, reports the bills, logs', () => {
-		const play = playthrough(loaded, [
+	it('model answer: finds the account by reference, verifies on undisputed items, corrects, reads back, reports the bills, logs', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'take-security' },
 			findByReference,
 			openRecord,
@@ -74,11 +74,11 @@ describe('record-correction', () => {
 		expect(play).toMatchObject({ node: 'closing', ended: true });
 		// The correction kept its history: two corrections, each an audit entry about her record.
 		expect(eventIds(play, 'customer.field.corrected', 'niamh')).toHaveLength(2);
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: reads the record out, fails her on the address she says is wrong, and hangs up: two critical errors, 0 %', () => {
-		const play = playthrough(loaded, [
+	it('mistake: reads the record out, fails her on the address she says is wrong, and hangs up: two critical errors, 0 %', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'read-out-to-check' },
 			{ say: 'apologise-take-security' },
 			{
@@ -96,7 +96,7 @@ describe('record-correction', () => {
 		expect(play).toMatchObject({ node: 'caller-hangs-up', ended: true });
 		expect(play.events.find((e) => e.name === 'identity.verification.failed')?.details).toMatchObject({ itemsMismatched: ['givenName', 'addressLine1'] });
 
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(s.marking.map((p) => p.id));
 		// She hung up: what was met only because nothing went wrong yet was not reached.
 		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['verified-before-changing', 'corrected-not-replaced', 'no-self-service-brush-off']);
@@ -107,11 +107,11 @@ describe('record-correction', () => {
 		expect(readOut).toMatchObject({ subject: play.seedIds.niamh, fields: ['givenName', 'familyName', 'addressLine1'] });
 		expect(result.points.find((p) => p.id === 'nothing-read-out')!.evidence).toEqual([readOut.id]);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: pushes her to the app, offers a new account, skips the read-back, shrugs off the bills and logs before changing anything: below the pass mark', () => {
-		const play = playthrough(loaded, [
+	it('mistake: pushes her to the app, offers a new account, skips the read-back, shrugs off the bills and logs before changing anything: below the pass mark', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'send-to-app' },
 			{ say: 'take-security-after-app' },
 			findByName,
@@ -127,13 +127,13 @@ describe('record-correction', () => {
 		]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
 		// No critical error, but 18 of 31 is well below the pass mark.
-		expectMistake(loaded, play, ['found-the-right-record', 'corrected-not-replaced', 'quality-check-read-back', 'misdirected-bills-reported', 'call-logged-with-changes', 'no-self-service-brush-off', 'confirmed-understanding'], { passed: false, score: 58.1 });
+		await expectMistake(loaded, play, ['found-the-right-record', 'corrected-not-replaced', 'quality-check-read-back', 'misdirected-bills-reported', 'call-logged-with-changes', 'no-self-service-brush-off', 'confirmed-understanding'], { passed: false, score: 58.1 });
 		// The name search found both Neves: that is why it does not count.
 		expect(play.events.find((e) => e.name === 'customer.searched')?.details).toMatchObject({ resultCount: 2 });
 	});
 
-	it('mistake: searches by name, skips security and corrects the other Neve’s record: two critical errors', () => {
-		const play = playthrough(loaded, [
+	it('mistake: searches by name, skips security and corrects the other Neve’s record: two critical errors', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'take-security' },
 			findByName,
 			...correctBoth('neve-sullivan'),
@@ -146,7 +146,7 @@ describe('record-correction', () => {
 			{ say: 'goodbye' },
 			logTheCall
 		]);
-		const result = expectMistake(loaded, play, ['found-the-right-record', 'verified-before-changing', 'name-and-address-corrected', 'quality-check-read-back', 'call-logged-with-changes'], { passed: false, score: 45.2, criticalMisses: ['verified-before-changing', 'name-and-address-corrected'] });
+		const result = await expectMistake(loaded, play, ['found-the-right-record', 'verified-before-changing', 'name-and-address-corrected', 'quality-check-read-back', 'call-logged-with-changes'], { passed: false, score: 45.2, criticalMisses: ['verified-before-changing', 'name-and-address-corrected'] });
 		expect(result.points.find((p) => p.id === 'found-the-right-record')!.evidence).toEqual(
 			expect.arrayContaining(eventIds(play, 'customer.field.corrected', 'neve-sullivan'))
 		);
@@ -154,10 +154,10 @@ describe('record-correction', () => {
 		expect(result.points.find((p) => p.id === 'verified-before-changing')!.evidence).toEqual(eventIds(play, 'customer.field.corrected', 'neve-sullivan'));
 	});
 
-	it('mistake: refuses her because the name and address she gives do not match, and she hangs up: a critical error', () => {
-		const play = playthrough(loaded, [{ say: 'take-security' }, findByReference, openRecord, { say: 'refuse-on-mismatch' }, { say: 'rules-are-rules' }]);
+	it('mistake: refuses her because the name and address she gives do not match, and she hangs up: a critical error', async () => {
+		const play = await playthrough(loaded, [{ say: 'take-security' }, findByReference, openRecord, { say: 'refuse-on-mismatch' }, { say: 'rules-are-rules' }]);
 		expect(play).toMatchObject({ node: 'caller-hangs-up', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(s.marking.map((p) => p.id).filter((id) => id !== 'found-the-right-record'));
 		const verdict = expectVerdict(result, { passed: false, score: 6.5, criticalMisses: ['name-and-address-corrected'] });
 		expect(verdict.reason).toBe('UK GDPR Art 16 and Art 5(1)(d): rectification without undue delay: You did not correct both errors on her existing record.');
@@ -165,8 +165,8 @@ describe('record-correction', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: does everything else right but corrects the record without taking security: not passed at 83.9 %', () => {
-		const play = playthrough(loaded, [
+	it('mistake: does everything else right but corrects the record without taking security: not passed at 83.9 %', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'take-security' },
 			findByReference,
 			openRecord,
@@ -182,7 +182,7 @@ describe('record-correction', () => {
 			logTheCall
 		]);
 		expect(play).toMatchObject({ node: 'closing', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['verified-before-changing']);
 		const verdict = expectVerdict(result, { passed: false, score: 83.9, criticalMisses: ['verified-before-changing'] });
 		expect(verdict.headline).toBe('Not passed — 1 critical error');

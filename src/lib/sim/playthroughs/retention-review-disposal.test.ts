@@ -40,8 +40,8 @@ const withdrawSunitasConsent: Step = { do: 'withdrawExplicitConsent', input: (r)
 const actOnSunitasNote: Step[] = [findSunita, withdrawSunitasConsent];
 
 describe('retention-review-disposal', () => {
-	it('model answer: checks the post, holds the claim records, keeps the existing hold, runs as of today, reports counts', () => {
-		const play = playthrough(loaded, [
+	it('model answer: checks the post, holds the claim records, keeps the existing hold, runs as of today, reports counts', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'post-first' },
 			findGraham,
 			openGraham,
@@ -67,11 +67,11 @@ describe('retention-review-disposal', () => {
 		expect(counts.identity?.erased).toBeGreaterThan(0);
 		expect(run.details).toMatchObject({ keptRestricted: 2, kept: expect.arrayContaining([{ category: 'financial', count: 1, reason: expect.stringContaining('Art 18(1)(c)') }]) });
 		expect(play.events.find((e) => e.name === 'explicit-consent.withdrawn')).toMatchObject({ subject: play.seedIds.sunita, details: { erasedFields: ['healthCondition'] } });
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: acts on the claim letter but not on the withdrawal of consent, and lifts the restriction to tidy up the run', () => {
-		const play = playthrough(loaded, [
+	it('mistake: acts on the claim letter but not on the withdrawal of consent, and lifts the restriction to tidy up the run', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'post-first' },
 			findGraham,
 			openGraham,
@@ -88,7 +88,7 @@ describe('retention-review-disposal', () => {
 			{ say: 'accountability' },
 			{ say: 'minimisation' }
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['existing-hold-survived', 'post-checked-and-acted-on']);
 		const verdict = expectVerdict(result, { passed: false, score: 74.1, criticalMisses: ['existing-hold-survived'] });
 		expect(verdict.reason).toMatch(/^UK GDPR Art 18\(1\)\(c\).*: You released a legal hold/);
@@ -98,8 +98,8 @@ describe('retention-review-disposal', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: runs before reading the post, deletes the difficult customer early, releases the old hold and sends a list of names', () => {
-		const play = playthrough(loaded, [
+	it('mistake: runs before reading the post, deletes the difficult customer early, releases the old hold and sends a list of names', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'run-straight-away' },
 			runAsOf('2025-06-02'),
 			{ say: 'file-it' },
@@ -117,11 +117,11 @@ describe('retention-review-disposal', () => {
 			{ say: 'tidier' }
 		]);
 		expect(play).toMatchObject({ node: 'done', ended: true });
-		expectMistake(loaded, play, s.marking.map((p) => p.id).filter((id) => id !== 'run-as-of-today'), { passed: false, score: 11.1, criticalMisses: ['claim-records-held', 'existing-hold-survived'] });
+		await expectMistake(loaded, play, s.marking.map((p) => p.id).filter((id) => id !== 'run-as-of-today'), { passed: false, score: 11.1, criticalMisses: ['claim-records-held', 'existing-hold-survived'] });
 	});
 
-	it('mistake: holds the claim records but runs "as of" the end of the year, does not log the letter, and names two principles', () => {
-		const play = playthrough(loaded, [
+	it('mistake: holds the claim records but runs "as of" the end of the year, does not log the letter, and names two principles', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'post-first' },
 			{ say: 'hold-it' },
 			holdForTheClaim,
@@ -134,7 +134,7 @@ describe('retention-review-disposal', () => {
 			{ say: 'undo' },
 			{ say: 'minimisation' }
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['run-as-of-today', 'letter-logged', 'three-principles']);
 		// No critical miss, but running "as of" a later date costs enough to fall below the pass mark.
 		const verdict = expectVerdict(result, { passed: false, score: 74.1 });
@@ -142,9 +142,9 @@ describe('retention-review-disposal', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake: runs disposal before reading the post, and stops there', () => {
-		const play = playthrough(loaded, [{ say: 'run-straight-away' }, runAsOf('2025-06-02')]);
-		const result = play.end();
+	it('mistake: runs disposal before reading the post, and stops there', async () => {
+		const play = await playthrough(loaded, [{ say: 'run-straight-away' }, runAsOf('2025-06-02')]);
+		const result = await play.end();
 		expect(result.endedEarly).toBe(true);
 		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['nothing-deleted-early']);
 		// The run got to Mr Oduya's records before anyone read the letter.

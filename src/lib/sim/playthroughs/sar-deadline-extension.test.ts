@@ -43,8 +43,8 @@ const logTheCall: Step = {
 };
 
 describe('sar-deadline-extension', () => {
-	it('model answer: verifies, gives the Scottish deadline, gets the archive ordered, extends for complexity with reasons, in writing', () => {
-		const play = playthrough(loaded, [
+	it('model answer: verifies, gives the Scottish deadline, gets the archive ordered, extends for complexity with reasons, in writing', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'security' },
 			findHim,
 			verify,
@@ -65,11 +65,11 @@ describe('sar-deadline-extension', () => {
 			originalDueDate: '2026-01-05',
 			dueDate: '2026-03-02'
 		});
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: reads his details out, says 30 days, promises Friday, skips the archive, gives no reasons and tells him what his neighbour said', () => {
-		const play = playthrough(loaded, [
+	it('mistake: reads his details out, says 30 days, promises Friday, skips the archive, gives no reasons and tells him what his neighbour said', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'read-out-email' },
 			{ say: 'security-after-all' },
 			{ say: 'thanks' },
@@ -84,7 +84,7 @@ describe('sar-deadline-extension', () => {
 			{ say: 'vague' }
 		]);
 		// 26 available: only the extension (3) and not questioning his motive (2) earned.
-		const result = expectMistake(loaded, play, ['no-unauthorised-disclosure', 'verified-first', 'deadline-worked-out', 'no-bad-reasons-or-panic', 'sought-support-for-archive', 'told-with-reasons', 'written-confirmation-cites-law', 'confirmed-understanding', 'call-logged'], { passed: false, score: 19.2, criticalMisses: ['no-unauthorised-disclosure'] });
+		const result = await expectMistake(loaded, play, ['no-unauthorised-disclosure', 'verified-first', 'deadline-worked-out', 'no-bad-reasons-or-panic', 'sought-support-for-archive', 'told-with-reasons', 'written-confirmation-cites-law', 'confirmed-understanding', 'call-logged'], { passed: false, score: 19.2, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Two unauthorised disclosures: his details read out before security, and his neighbour's name; and the first critical choice.
 		const point = result.points.find((p) => p.id === 'no-unauthorised-disclosure')!;
 		expect(point.choices!.map((c) => [c.choice, c.quality])).toEqual([
@@ -94,8 +94,8 @@ describe('sar-deadline-extension', () => {
 		expect(point.evidence).toEqual([...eventIds(play, 'disclosure.made', 'callum'), ...eventIds(play, 'disclosure.made', 'fiona'), point.choices![0]!.eventId]);
 	});
 
-	it('mistake: gives the English date, questions why he wants it, and panics about sending a partial answer', () => {
-		const play = playthrough(loaded, [
+	it('mistake: gives the English date, questions why he wants it, and panics about sending a partial answer', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'security' },
 			verify,
 			{ say: 'english-date' },
@@ -109,7 +109,7 @@ describe('sar-deadline-extension', () => {
 			{ say: 'cite-law' },
 			logTheCall
 		]);
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['deadline-worked-out', 'no-bad-reasons-or-panic', 'purpose-not-questioned']);
 		const verdict = expectVerdict(result, { passed: false, score: 73.1 });
 		expect(verdict.reason).toBe(
@@ -134,20 +134,20 @@ describe('sar-deadline-extension', () => {
 		logTheCall
 	];
 
-	it('mistake: extends for complexity but tells him without reasons; the email citing the law still gives them, so it passes with marks lost', () => {
-		const result = playthrough(loaded, toTheCallBack('no-reasons', 'cite-law')).end();
+	it('mistake: extends for complexity but tells him without reasons; the email citing the law still gives them, so it passes with marks lost', async () => {
+		const result = await (await playthrough(loaded, toTheCallBack('no-reasons', 'cite-law'))).end();
 		expect(missed(result)).toEqual(['told-with-reasons']);
 		expectVerdict(result, { passed: true, score: 84.6 });
 	});
 
-	it('mistake: extends for complexity but gives the reasons neither on the phone nor in writing: it does not pass', () => {
-		const play = playthrough(loaded, toTheCallBack('no-reasons', 'vague'));
+	it('mistake: extends for complexity but gives the reasons neither on the phone nor in writing: it does not pass', async () => {
+		const play = await playthrough(loaded, toTheCallBack('no-reasons', 'vague'));
 		expect(play).toMatchObject({ node: 'closing', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['told-with-reasons', 'written-confirmation-cites-law']);
 		const verdict = expectVerdict(result, { passed: false, score: 76.9 });
 		expect(verdict.reason).toContain("First point missed: UK GDPR Art 12(3): tell the person, with the reasons, within one month: You didn't tell him");
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 });

@@ -29,8 +29,8 @@ const logTheCall = (partyType: string): Step => ({
 });
 
 describe('spouse-caller', () => {
-	it('model answer: checks the file for an authority, declines kindly, gives the way forward, logs the call as a third party', () => {
-		const play = playthrough(loaded, [
+	it('model answer: checks the file for an authority, declines kindly, gives the way forward, logs the call as a third party', async () => {
+		const play = await playthrough(loaded, [
 			findTheAccount,
 			{ say: 'bring-up-account' },
 			openTheAccount,
@@ -45,11 +45,11 @@ describe('spouse-caller', () => {
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
 		expect(play.events.find((e) => e.name === 'third-party.authority.checked')?.details).toMatchObject({ found: false, inScope: false });
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: refuses, then softens and "only" says the account is in credit with one payment this month', () => {
-		const play = playthrough(loaded, [
+	it('mistake: refuses, then softens and "only" says the account is in credit with one payment this month', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'refuse-straight-away' },
 			{ say: 'hint-at-it' },
 			{ say: 'explain-address-needs-daniel' },
@@ -59,7 +59,7 @@ describe('spouse-caller', () => {
 		]);
 		expect(play).toMatchObject({ node: 'call-ends-after-disclosure', ended: true });
 		// 28 available: the critical point (6), the check (2) and the way forward (3) lost.
-		const result = expectMistake(loaded, play, ['no-account-information-disclosed', 'checked-authority-before-declining', 'explained-and-offered-a-way-forward'], { passed: false, score: 60.7, criticalMisses: ['no-account-information-disclosed'] });
+		const result = await expectMistake(loaded, play, ['no-account-information-disclosed', 'checked-authority-before-declining', 'explained-and-offered-a-way-forward'], { passed: false, score: 60.7, criticalMisses: ['no-account-information-disclosed'] });
 		// A hint is a disclosure: the core logged it as unauthorised, to an unauthorised third party.
 		const hint = play.events.find((e) => e.name === 'disclosure.made')!;
 		expect(hint).toMatchObject({ fields: ['balance', 'recentPayments'], details: { authorised: false, recipientType: 'unauthorised-third-party' } });
@@ -67,8 +67,8 @@ describe('spouse-caller', () => {
 		expect(result.points.find((p) => p.id === 'no-account-information-disclosed')!.evidence).toEqual([...eventIds(play, 'disclosure.made'), play.events.find((e) => e.name === 'choice.made' && e.details?.choice === 'hint-at-it')!.id]);
 	});
 
-	it('mistake: declines without checking the file, then agrees to change the address on her say-so', () => {
-		const play = playthrough(loaded, [
+	it('mistake: declines without checking the file, then agrees to change the address on her say-so', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'bring-up-account' },
 			{ say: 'refuse-without-checking' },
 			{ say: 'empathise-and-explain' },
@@ -78,7 +78,7 @@ describe('spouse-caller', () => {
 			logTheCall('unauthorised-third-party')
 		]);
 		expect(play).toMatchObject({ node: 'call-ends', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(missed(result)).toEqual(['checked-authority-before-declining', 'address-not-changed', 'confirmed-understanding']);
 		// No critical point missed, but 22 of 28 is below the pass mark.
 		const verdict = expectVerdict(result, { passed: false, score: 78.6 });
@@ -87,8 +87,8 @@ describe('spouse-caller', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake (the classic): checks the file, finds no authority, declines, then gives in and tells her the balance', () => {
-		const play = playthrough(loaded, [
+	it('mistake (the classic): checks the file, finds no authority, declines, then gives in and tells her the balance', async () => {
+		const play = await playthrough(loaded, [
 			findTheAccount,
 			{ say: 'bring-up-account' },
 			openTheAccount,
@@ -103,7 +103,7 @@ describe('spouse-caller', () => {
 			logTheCall('unauthorised-third-party')
 		]);
 		expect(play).toMatchObject({ node: 'call-ends-after-disclosure', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		// Everything else done well: under the old rule this showed "Not passed" beside "100 %, 22 of 22".
 		expect(missed(result)).toEqual(['no-account-information-disclosed']);
 		expect(result).toMatchObject({ earned: 22, possible: 28 });
@@ -116,13 +116,13 @@ describe('spouse-caller', () => {
 		expect(point.evidence).toEqual([...eventIds(play, 'disclosure.made'), point.choices![0]!.eventId]);
 		expect(play.events.filter((e) => e.name === 'breach.registered')).toHaveLength(1);
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: refuses straight away and does nothing else (no check, no explanation, no log): she hangs up, and it does not pass', () => {
-		const play = playthrough(loaded, [{ say: 'refuse-straight-away' }, { say: 'rules-are-rules' }]);
+	it('mistake: refuses straight away and does nothing else (no check, no explanation, no log): she hangs up, and it does not pass', async () => {
+		const play = await playthrough(loaded, [{ say: 'refuse-straight-away' }, { say: 'rules-are-rules' }]);
 		expect(play).toMatchObject({ node: 'caller-hangs-up', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(result.endedEarly).toBe(true);
 		// Nothing was disclosed only because the call was cut short: those points were not reached and earn nothing.
 		const notReached = result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id);
@@ -138,13 +138,13 @@ describe('spouse-caller', () => {
 		const verdict = expectVerdict(result, { passed: false, score: 0 });
 		expect(verdict.headline).toBe('Not passed — score below the pass mark');
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: refuses straight away and ends the attempt there', () => {
-		const play = playthrough(loaded, [{ say: 'refuse-straight-away' }]);
+	it('mistake: refuses straight away and ends the attempt there', async () => {
+		const play = await playthrough(loaded, [{ say: 'refuse-straight-away' }]);
 		expect(play).toMatchObject({ node: 'caller-objects', ended: false });
-		const result = play.end();
+		const result = await play.end();
 		expect(result.endedEarly).toBe(true);
 		expect(missed(result)).toEqual(s.marking.map((p) => p.id));
 		expectVerdict(result, { passed: false, score: 0 });

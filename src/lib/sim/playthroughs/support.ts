@@ -33,8 +33,8 @@ export function expectFeedbackFromFile(s: Scenario, result: MarkingResult) {
 }
 
 /** The attempt replays identically: same records, events, audit chain and marking. */
-export function expectReplayIdentical(loaded: LoadedScenario, play: Pick<Playthrough, 'db' | 'attemptId'>) {
-	expect(replayAttempt(play.db, loaded, play.attemptId)).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
+export async function expectReplayIdentical(loaded: LoadedScenario, play: Pick<Playthrough, 'db' | 'attemptId'>) {
+	expect(await replayAttempt(play.db, loaded, play.attemptId)).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
 }
 
 /** The code-like tokens in the record system's lines of a playthrough's conversation. */
@@ -49,14 +49,14 @@ export function codesInSystemLines(play: Pick<Playthrough, 'outcomes'>): string[
  * A model answer: every point met, full marks, every criterion of the scenario evidenced, replayable,
  * and the record system's lines in words (no code, field name or id).
  */
-export function expectModelAnswer(loaded: LoadedScenario, play: Playthrough): MarkingResult {
+export async function expectModelAnswer(loaded: LoadedScenario, play: Playthrough): Promise<MarkingResult> {
 	expect(codesInSystemLines(play)).toEqual([]);
-	const result = play.end();
+	const result = await play.end();
 	expect(missed(result)).toEqual([]);
 	expect(result).toMatchObject({ score: 100, passed: true, criticalMisses: [] });
 	expect([...result.criteriaEvidenced].sort()).toEqual([...loaded.scenario.criteria].sort());
 	expectFeedbackFromFile(loaded.scenario, result);
-	expectReplayIdentical(loaded, play);
+	await expectReplayIdentical(loaded, play);
 	return result;
 }
 
@@ -86,11 +86,11 @@ export function expectVerdict(result: MarkingResult, expected: { passed: boolean
  * A mistake playthrough ended and marked: exactly these points missed, this verdict, each point's
  * feedback from the file, and the attempt replays identically.
  */
-export function expectMistake(loaded: LoadedScenario, play: Playthrough, missedPoints: string[], verdict: { passed: boolean; score: number; criticalMisses?: string[] }): MarkingResult {
-	const result = play.end();
+export async function expectMistake(loaded: LoadedScenario, play: Playthrough, missedPoints: string[], verdict: { passed: boolean; score: number; criticalMisses?: string[] }): Promise<MarkingResult> {
+	const result = await play.end();
 	expect(missed(result)).toEqual(missedPoints);
 	expectVerdict(result, verdict);
 	expectFeedbackFromFile(loaded.scenario, result);
-	expectReplayIdentical(loaded, play);
+	await expectReplayIdentical(loaded, play);
 	return result;
 }

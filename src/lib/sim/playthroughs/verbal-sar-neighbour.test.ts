@@ -103,8 +103,8 @@ const modelAnswer = (opening: Step[] = [{ say: 'accept-verbal' }], idRequest = '
 ];
 
 describe('verbal-sar-neighbour', () => {
-	it('model answer: logs the verbal SAR, asks for one ID, checks it, withholds the complainant, sends every Art 15 item securely', () => {
-		const play = playthrough(loaded, modelAnswer());
+	it('model answer: logs the verbal SAR, asks for one ID, checks it, withholds the complainant, sends every Art 15 item securely', async () => {
+		const play = await playthrough(loaded, modelAnswer());
 		expect(play).toMatchObject({ node: 'tanya-accepts', ended: true });
 		// Phone security with name and address alone is incomplete: that is why ID was reasonable.
 		expect(play.events.find((e) => e.name === 'identity.verification.attempted')).toBeDefined();
@@ -114,11 +114,11 @@ describe('verbal-sar-neighbour', () => {
 		expect(play.events.filter((e) => e.name === 'disclosure.made').map((e) => e.details)).toEqual([
 			expect.objectContaining({ recipientType: 'data-subject', route: 'verified-data-subject', authorised: true, channel: 'email' })
 		]);
-		expectModelAnswer(loaded, play);
+		await expectModelAnswer(loaded, play);
 	});
 
-	it('mistake: insists on a form, reads her date of birth out, quotes the old rules, logs nothing and never sends the copy', () => {
-		const play = playthrough(loaded, [
+	it('mistake: insists on a form, reads her date of birth out, quotes the old rules, logs nothing and never sends the copy', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'insist-on-form' },
 			{ say: 'accept-after-all' },
 			{ say: 'read-out-dob' },
@@ -132,7 +132,7 @@ describe('verbal-sar-neighbour', () => {
 			{ say: 'fob-off' }
 		]);
 		expect(play).toMatchObject({ node: 'tanya-complains', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		// She hung up before the request was worked: what was "not done wrong" was not reached.
 		expect(result.points.filter((p) => p.outcome === 'not-reached').map((p) => p.id)).toEqual(['neighbour-not-identified', 'no-promise-of-names']);
 		expect(result.points.filter((p) => p.outcome === 'missed').map((p) => p.id)).toEqual(
@@ -142,11 +142,11 @@ describe('verbal-sar-neighbour', () => {
 		expect(verdict.reason).toBe("UK GDPR Art 5(1)(f): integrity and confidentiality: You disclosed Ms Brooks's data before her identity was confirmed: a date of birth read out to a caller on an unknown number, or a copy sent before the ID was checked and linked to the request.");
 		expect(play.events.find((e) => e.name === 'data.read.out')).toMatchObject({ subject: play.seedIds.tanya, fields: ['dateOfBirth'] });
 		expectFeedbackFromFile(s, result);
-		expectReplayIdentical(loaded, play);
+		await expectReplayIdentical(loaded, play);
 	});
 
-	it('mistake: works the request well but promises the complainant’s name and sends the copy unredacted and unprotected', () => {
-		const play = playthrough(loaded, [
+	it('mistake: works the request well but promises the complainant’s name and sends the copy unredacted and unprotected', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'accept-verbal' },
 			logTheRequest,
 			{ say: 'ask-security' },
@@ -161,12 +161,12 @@ describe('verbal-sar-neighbour', () => {
 		]);
 		expect(play).toMatchObject({ node: 'tanya-accepts', ended: true });
 		// 37 available: the complainant (5), the rules (2), the promise (1), the redaction (3), the channel (2) and its explanation (2) lost.
-		const result = expectMistake(loaded, play, ['neighbour-not-identified', 'rules-explained-correctly', 'no-promise-of-names', 'redaction-recorded', 'secure-electronic-delivery', 'redaction-explained'], { passed: false, score: 59.5, criticalMisses: ['neighbour-not-identified'] });
+		const result = await expectMistake(loaded, play, ['neighbour-not-identified', 'rules-explained-correctly', 'no-promise-of-names', 'redaction-recorded', 'secure-electronic-delivery', 'redaction-explained'], { passed: false, score: 59.5, criticalMisses: ['neighbour-not-identified'] });
 		expect(result.points.find((p) => p.id === 'neighbour-not-identified')!.evidence).toEqual(eventIds(play, 'request.completed', 'tanya'));
 	});
 
-	it('mistake: asks for a pile of documents, then sends the copy without checking them', () => {
-		const play = playthrough(loaded, [
+	it('mistake: asks for a pile of documents, then sends the copy without checking them', async () => {
+		const play = await playthrough(loaded, [
 			{ say: 'accept-verbal' },
 			logTheRequest,
 			{ say: 'ask-security' },
@@ -179,16 +179,16 @@ describe('verbal-sar-neighbour', () => {
 			...respond(false, true),
 			{ say: 'explain-redaction' }
 		]);
-		expectMistake(loaded, play, ['no-unauthorised-disclosure', 'proportionate-id', 'verified-before-sending'], { passed: false, score: 67.6, criticalMisses: ['no-unauthorised-disclosure'] });
+		await expectMistake(loaded, play, ['no-unauthorised-disclosure', 'proportionate-id', 'verified-before-sending'], { passed: false, score: 67.6, criticalMisses: ['no-unauthorised-disclosure'] });
 		// Sent to a requester never verified: the core logged the copy as an unauthorised disclosure and opened a breach.
 		expect(play.events.find((e) => e.name === 'disclosure.made')?.details).toMatchObject({ authorised: false, recipientType: 'data-subject' });
 		expect(play.events.some((e) => e.name === 'breach.registered')).toBe(true);
 	});
 
-	it('mistake: confirms on the phone that it was the neighbour at number 16', () => {
-		const play = playthrough(loaded, [{ say: 'name-neighbour' }, { say: 'log-anyway' }, logTheRequest]);
+	it('mistake: confirms on the phone that it was the neighbour at number 16', async () => {
+		const play = await playthrough(loaded, [{ say: 'name-neighbour' }, { say: 'log-anyway' }, logTheRequest]);
 		expect(play.node).toBe('identity-question');
-		const result = play.end();
+		const result = await play.end();
 		// Ended mid-call: only the logged request earned anything (4 of 37).
 		expectVerdict(result, { passed: false, score: 10.8, criticalMisses: ['neighbour-not-identified'] });
 		const named = play.events.find((e) => e.name === 'disclosure.made')!;
@@ -198,10 +198,10 @@ describe('verbal-sar-neighbour', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake (over-cautious): refuses her spoken request twice and insists on a form; she hangs up, and it does not pass', () => {
-		const play = playthrough(loaded, [{ say: 'insist-on-form' }, { say: 'insist-again' }]);
+	it('mistake (over-cautious): refuses her spoken request twice and insists on a form; she hangs up, and it does not pass', async () => {
+		const play = await playthrough(loaded, [{ say: 'insist-on-form' }, { say: 'insist-again' }]);
 		expect(play).toMatchObject({ node: 'tanya-gives-up', ended: true });
-		const result = play.end();
+		const result = await play.end();
 		expect(result.endedEarly).toBe(true);
 		expect(result.points.find((p) => p.id === 'verbal-request-logged')).toMatchObject({
 			outcome: 'missed',
@@ -212,12 +212,12 @@ describe('verbal-sar-neighbour', () => {
 		expectFeedbackFromFile(s, result);
 	});
 
-	it('mistake (over-cautious): a pile of certified documents loses marks, and with a form insisted on as well it does not pass', () => {
-		const excessive = playthrough(loaded, modelAnswer(undefined, 'excessive-id')).end();
+	it('mistake (over-cautious): a pile of certified documents loses marks, and with a form insisted on as well it does not pass', async () => {
+		const excessive = await (await playthrough(loaded, modelAnswer(undefined, 'excessive-id'))).end();
 		expect(missed(excessive)).toEqual(['proportionate-id']);
 		expectVerdict(excessive, { passed: true, score: 89.2 });
 
-		const both = playthrough(loaded, modelAnswer([{ say: 'insist-on-form' }, { say: 'accept-after-all' }], 'excessive-id')).end();
+		const both = await (await playthrough(loaded, modelAnswer([{ say: 'insist-on-form' }, { say: 'accept-after-all' }], 'excessive-id'))).end();
 		expect(missed(both)).toEqual(['verbal-request-logged', 'proportionate-id']);
 		expectVerdict(both, { passed: false, score: 78.4 });
 	});

@@ -5,11 +5,11 @@ import { withRole } from '$lib/server/auth/access';
 import { assessorCounts } from '$lib/server/attempt-counts';
 import { workplaceCountersignaturesToGive, workplaceQueue } from '$lib/server/workplace/review';
 
-export const load = withRole('assessor', (({ locals, url }) => {
+export const load = withRole('assessor', (async ({ locals, url }) => {
 	const filters = queueFilters(url.searchParams);
 	const db = getDb();
-	const queue = assessmentQueue(db, locals.user!.id, filters);
-	const home = assessorCounts(db, locals.user!.id);
+	const queue = await assessmentQueue(db, locals.user!.id, filters);
+	const home = await assessorCounts(db, locals.user!.id);
 	return {
 		home,
 		name: locals.user!.displayName,
@@ -18,10 +18,10 @@ export const load = withRole('assessor', (({ locals, url }) => {
 		states: QUEUE_STATES.map((state) => ({ state, label: QUEUE_STATE_LABELS[state], count: queue.counts[state] })),
 		outcomeLabels: OUTCOME_LABELS,
 		/** Trainees' decisions this (qualified) assessor may countersign. */
-		toCountersign: countersignaturesToGive(db, locals.user!.id),
+		toCountersign: await countersignaturesToGive(db, locals.user!.id),
 		/** Workplace evidence of the assessor's learners, beside the attempts (issue 17). */
-		workplace: workplaceQueue(db, locals.user!.id),
-		workplaceToCountersign: workplaceCountersignaturesToGive(db, locals.user!.id),
+		workplace: await workplaceQueue(db, locals.user!.id),
+		workplaceToCountersign: await workplaceCountersignaturesToGive(db, locals.user!.id),
 		...queue
 	};
 }) satisfies PageServerLoad);

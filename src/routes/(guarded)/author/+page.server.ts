@@ -3,9 +3,9 @@ import { getDb } from '$lib/server/db';
 import { scenarioLibrary } from '$lib/server/authoring';
 import { withRole } from '$lib/server/auth/access';
 
-export const load = withRole('tutor', (({ locals }) => {
+export const load = withRole('tutor', (async ({ locals }) => {
 	const user = locals.user!;
-	const library = scenarioLibrary(getDb(), user);
+	const library = await scenarioLibrary(getDb(), user);
 	return {
 		name: user.displayName,
 		counts: {

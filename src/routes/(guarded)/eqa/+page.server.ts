@@ -3,8 +3,8 @@ import { getDb } from '$lib/server/db';
 import { withRole } from '$lib/server/auth/access';
 import { GRANT_STATE_LABELS, grantsOfEqa } from '$lib/server/eqa/grants';
 
-export const load = withRole('eqa', (({ locals }) => ({
+export const load = withRole('eqa', (async ({ locals }) => ({
 	name: locals.user!.displayName,
-	grants: grantsOfEqa(getDb(), locals.user!.id),
+	grants: await grantsOfEqa(getDb(), locals.user!.id),
 	stateLabels: GRANT_STATE_LABELS
 })) satisfies PageServerLoad);

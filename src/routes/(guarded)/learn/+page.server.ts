@@ -14,18 +14,18 @@ function best(attempts: readonly AttemptSummary[]): AttemptSummary | undefined {
 	return ended.sort((a, b) => Number(b.passed) - Number(a.passed) || (b.score ?? 0) - (a.score ?? 0))[0];
 }
 
-export const load = withRole('learner', (({ locals }) => {
+export const load = withRole('learner', (async ({ locals }) => {
 	const user = locals.user!;
 	const db = getDb();
-	const scenarios = currentScenarios(db);
-	const attempts = attemptsOf(db, user.id);
-	const coverage = learnerCoverage(db, user.id);
+	const scenarios = await currentScenarios(db);
+	const attempts = await attemptsOf(db, user.id);
+	const coverage = await learnerCoverage(db, user.id);
 	return {
 		name: user.displayName,
-		counts: learnerCounts(db, { id: user.id, name: user.displayName }, attempts),
-		assignments: assignmentsOfLearner(db, user.id),
+		counts: await learnerCounts(db, { id: user.id, name: user.displayName }, attempts),
+		assignments: await assignmentsOfLearner(db, user.id),
 		/** The assignments the counts call overdue, marked so in the list. */
-		overdue: overdueAssignments(db, { id: user.id, name: user.displayName }).map((o) => o.scenarioId),
+		overdue: (await overdueAssignments(db, { id: user.id, name: user.displayName })).map((o) => o.scenarioId),
 		scenarios: scenarios.map((s) => {
 			const mine = attempts.filter((a) => a.scenarioId === s.scenarioId);
 			return {

@@ -20,7 +20,7 @@ export const actions = {
 		if (!email.trim()) return fail(400, { email, errors: { email: 'Enter your email address.' }, message: null });
 		if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) return fail(400, { email, errors: { email: 'Enter an email address like name@example.org.' }, message: null });
 		// The mail is handed over after the answer (result.delivery): an account's request takes no longer than an unknown email's.
-		const result = requestPasswordReset(getDb(), mailer, { email, origin: event.url.origin }, requestContext(event));
+		const result = await requestPasswordReset(getDb(), mailer, { email, origin: event.url.origin }, requestContext(event));
 		if (!result.ok) return fail(429, { email, errors: { email: result.message }, message: null });
 		return { email, errors: {}, message: RESET_REQUESTED };
 	}

@@ -4,6 +4,7 @@
  * (which is also a check that the type mapping round-trips), found and ranked the same way, with
  * the cases of core/search.test.ts that are about names.
  */
+import { dbAll } from '$lib/core/database';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,19 +38,19 @@ const references = new Map<string, string>();
 /** Copies the SQLite test workspace's customers to PostgreSQL, in creation (rowid) order. */
 async function copyToPostgres(): Promise<void> {
 	const db = t.ctx.db;
-	await postgres.db.insert(pgSchema.workspace).values(db.select().from(workspace).all());
-	await postgres.db.insert(pgSchema.retentionRule).values(db.select().from(retentionRule).all());
-	await postgres.db.insert(pgSchema.customer).values(db.select().from(customer).orderBy(sql`rowid`).all());
-	await postgres.db.insert(pgSchema.customerField).values(db.select().from(customerField).all());
-	await postgres.db.insert(pgSchema.auditEntry).values(db.select().from(auditEntry).all());
+	await postgres.db.insert(pgSchema.workspace).values(await dbAll(db.select().from(workspace)));
+	await postgres.db.insert(pgSchema.retentionRule).values(await dbAll(db.select().from(retentionRule)));
+	await postgres.db.insert(pgSchema.customer).values(await dbAll(db.select().from(customer).orderBy(sql`rowid`)));
+	await postgres.db.insert(pgSchema.customerField).values(await dbAll(db.select().from(customerField)));
+	await postgres.db.insert(pgSchema.auditEntry).values(await dbAll(db.select().from(auditEntry)));
 }
 
 beforeAll(async () => {
 	postgres = await startTestPostgres();
-	t = createTestContext();
-	defineStandardPurposes(t.ctx);
+	t = await createTestContext();
+	await defineStandardPurposes(t.ctx);
 	for (const p of people) {
-		const result = recordCustomer(t.ctx, { reference: p.reference, purposeCodes: ['account-servicing'], fields: { ...p.fields, addressLine1: '1 High Street' } });
+		const result = await recordCustomer(t.ctx, { reference: p.reference, purposeCodes: ['account-servicing'], fields: { ...p.fields, addressLine1: '1 High Street' } });
 		if (!result.ok) throw new Error(result.error.message);
 		ids[p.reference] = result.value.id;
 		references.set(result.value.id, p.reference);
@@ -71,8 +72,8 @@ async function onPostgres(name: string, options: NameSearchOptions & { workspace
 }
 
 /** The same search through the core on SQLite. */
-function onSqlite(name: string) {
-	const result = searchCustomers(t.ctx, { name });
+async function onSqlite(name: string) {
+	const result = await searchCustomers(t.ctx, { name });
 	if (!result.ok) throw new Error(result.error.message);
 	return { hits: result.value.hits.map((h) => [h.reference, h.match]), total: result.value.total };
 }
@@ -81,9 +82,9 @@ describe('rows copied from SQLite to PostgreSQL', () => {
 	it('come back as the same JavaScript values: JSON settings, booleans, and audit entries’ canonical text and hashes', async () => {
 		const db = t.ctx.db;
 		const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : 1));
-		expect(await postgres.db.select().from(pgSchema.workspace)).toEqual(db.select().from(workspace).all());
-		expect(byId(await postgres.db.select().from(pgSchema.customer))).toEqual(byId(db.select().from(customer).all()));
-		expect(byId(await postgres.db.select().from(pgSchema.auditEntry))).toEqual(byId(db.select().from(auditEntry).all()));
+		expect(await postgres.db.select().from(pgSchema.workspace)).toEqual(await dbAll(db.select().from(workspace)));
+		expect(byId(await postgres.db.select().from(pgSchema.customer))).toEqual(byId(await dbAll(db.select().from(customer))));
+		expect(byId(await postgres.db.select().from(pgSchema.auditEntry))).toEqual(byId(await dbAll(db.select().from(auditEntry))));
 	});
 });
 
@@ -109,7 +110,7 @@ describe('name search on PostgreSQL', () => {
 	])('finds and ranks “%s” as SQLite does', async (name, expected) => {
 		const pg = await onPostgres(name);
 		expect(pg.hits).toEqual(expected);
-		expect(pg).toEqual(onSqlite(name));
+		expect(pg).toEqual(await onSqlite(name));
 	});
 
 	it('pages results and reports the total', async () => {
@@ -126,15 +127,15 @@ describe('name search on PostgreSQL', () => {
 	});
 
 	it('follows corrections and erasure: the old name is no longer found, the new one is', async () => {
-		const corrected = correctField(t.ctx, { customerId: ids['ACC-1003']!, field: 'familyName', newValue: 'Ferreira', reason: 'married' });
+		const corrected = await correctField(t.ctx, { customerId: ids['ACC-1003']!, field: 'familyName', newValue: 'Ferreira', reason: 'married' });
 		if (!corrected.ok) throw new Error(corrected.error.message);
 		// The corrected row as SQLite now holds it, written to PostgreSQL as an update.
-		for (const row of t.ctx.db.select().from(customerField).where(sql`${customerField.customerId} = ${ids['ACC-1003']!}`).all()) {
+		for (const row of await dbAll(t.ctx.db.select().from(customerField).where(sql`${customerField.customerId} = ${ids['ACC-1003']!}`))) {
 			await postgres.db.insert(pgSchema.customerField).values(row).onConflictDoUpdate({ target: pgSchema.customerField.id, set: row });
 		}
 		expect((await onPostgres('cruz')).hits).toEqual([]);
 		expect((await onPostgres('ferreira')).hits).toEqual([['ACC-1003', 'exact']]);
-		expect(await onPostgres('ferreira')).toEqual(onSqlite('ferreira'));
+		expect(await onPostgres('ferreira')).toEqual(await onSqlite('ferreira'));
 		await postgres.pool.query("update customer_field set normalised = null where customer_id = $1 and field = 'familyName'", [ids['ACC-1003']!]);
 		expect((await onPostgres('ferreira')).hits).toEqual([]);
 		expect((await onPostgres('maria')).hits).toEqual([['ACC-1003', 'exact']]);

@@ -25,9 +25,9 @@ function enrolmentFor(keyHex: string, email: string) {
 	return { keyHex, qrSvg: totpQrSvg(totpKeyUri(key, email)), manualKey: totpKeyForManualEntry(key) };
 }
 
-export const load = withUser((({ locals, url }) => {
+export const load = withUser((async ({ locals, url }) => {
 	const user = locals.user!;
-	const status = mfaStatus(getDb(), user.id);
+	const status = await mfaStatus(getDb(), user.id);
 	return {
 		status,
 		required: user.mfaRequired,
@@ -54,18 +54,18 @@ export const actions = actionsWithUser({
 		const enrolment = /^[0-9a-f]{40}$/.test(keyHex) ? enrolmentFor(keyHex, user.email) : null;
 		if (!code) return fail(400, { action: 'enrol' as const, enrolment, errors: { code: ENTER_CODE } });
 		const db = getDb();
-		const result = confirmEnrolment(db, user.id, { keyHex, code }, requestContext(event));
+		const result = await confirmEnrolment(db, user.id, { keyHex, code }, requestContext(event));
 		if (!result.ok) {
 			return fail(result.error.code === 'throttled' ? 429 : 400, { action: 'enrol' as const, enrolment, errors: { code: result.error.message } });
 		}
 		// The user has just proved they hold the key: this session has passed the second factor.
-		markSessionMfaVerified(db, event.locals.session!.id);
+		await markSessionMfaVerified(db, event.locals.session!.id);
 		return { action: 'enrol' as const, recoveryCodes: result.recoveryCodes };
 	},
 	regenerate: async (event) => {
 		const { code } = await codeFrom(event.request);
 		if (!code) return fail(400, { action: 'regenerate' as const, errors: { code: ENTER_CODE } });
-		const result = regenerateRecoveryCodes(getDb(), event.locals.user!.id, code, requestContext(event));
+		const result = await regenerateRecoveryCodes(getDb(), event.locals.user!.id, code, requestContext(event));
 		if (!result.ok) {
 			return fail(result.error.code === 'throttled' ? 429 : 400, { action: 'regenerate' as const, errors: { code: result.error.message } });
 		}
@@ -78,7 +78,7 @@ export const actions = actionsWithUser({
 			return fail(400, { action: 'turnOff' as const, errors: { code: 'Your account must use MFA, so it cannot be turned off.' } });
 		}
 		if (!code) return fail(400, { action: 'turnOff' as const, errors: { code: ENTER_CODE } });
-		const result = turnOffMfa(getDb(), user.id, code, requestContext(event));
+		const result = await turnOffMfa(getDb(), user.id, code, requestContext(event));
 		if (!result.ok) {
 			return fail(result.error.code === 'throttled' ? 429 : 400, { action: 'turnOff' as const, errors: { code: result.error.message } });
 		}

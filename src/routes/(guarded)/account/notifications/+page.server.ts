@@ -7,9 +7,9 @@ import { actionsWithUser, requireUser, withUser } from '$lib/server/auth/access'
 import { NOTIFICATION_KINDS, isNotificationKind, kindsFor } from '$lib/server/notifications/kinds';
 import { emailKindsOf, setEmailKinds } from '$lib/server/notifications/store';
 
-export const load = withUser((({ locals, url }) => {
+export const load = withUser((async ({ locals, url }) => {
 	const user = requireUser(locals);
-	const chosen = emailKindsOf(getDb(), user.id);
+	const chosen = await emailKindsOf(getDb(), user.id);
 	return {
 		kinds: kindsFor(user.roles).map((kind) => ({ kind, label: NOTIFICATION_KINDS[kind].label, byEmail: chosen.has(kind) })),
 		mailConfigured: mailConfig() !== null,
@@ -22,7 +22,7 @@ export const actions = actionsWithUser({
 		const user = requireUser(locals);
 		const form = await postedForm(request);
 		// Anything that is not a kind is ignored: an unticked box is simply absent from the form.
-		setEmailKinds(getDb(), user.id, all(form, 'byEmail', { max: 100 }).filter(isNotificationKind), new Date(), kindsFor(user.roles));
+		await setEmailKinds(getDb(), user.id, all(form, 'byEmail', { max: 100 }).filter(isNotificationKind), new Date(), kindsFor(user.roles));
 		return { saved: true };
 	}
 }) satisfies Actions;

@@ -34,9 +34,9 @@ export const actions = actionsWithUser({
 		if (!result.ok) return fail(result.throttled ? 429 : 400, { errors: result.errors });
 		// Every session of the user ended with the change; this browser gets a fresh one.
 		const token = generateSessionToken();
-		const session = createSession(db, token, user.id);
+		const session = await createSession(db, token, user.id);
 		// The user proved the second factor in this browser already; a new password does not undo that.
-		if (locals.session?.mfaVerified) markSessionMfaVerified(db, session.id);
+		if (locals.session?.mfaVerified) await markSessionMfaVerified(db, session.id);
 		setSessionCookie(cookies, token, session.expiresAt);
 		const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
 		if (user.mustChangePassword) redirect(303, redirectTo ?? homeFor(user.roles));

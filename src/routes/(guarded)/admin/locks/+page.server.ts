@@ -6,7 +6,7 @@ import { readForm, text } from '$lib/form-data';
 import { actorOf } from '$lib/server/security/events';
 import { UNLOCK_LIMITS, lockedWork, unlockWork } from '$lib/server/iqa/locks';
 
-export const load = withRole('admin', (({ locals }) => ({ locked: lockedWork(getDb(), locals.user!.organisationId), limits: UNLOCK_LIMITS })) satisfies PageServerLoad);
+export const load = withRole('admin', (async ({ locals }) => ({ locked: await lockedWork(getDb(), locals.user!.organisationId), limits: UNLOCK_LIMITS })) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('admin', {
 	unlock: async (event) => {
@@ -16,7 +16,7 @@ export const actions = actionsWithRole('admin', {
 		const decisionKind = text(form, 'decisionKind', { max: 20 });
 		const decisionId = text(form, 'decisionId', { max: 100 });
 		const reason = text(form, 'reason', { max: UNLOCK_LIMITS.reason + 1 });
-		const unlocked = unlockWork(getDb(), { ...actorOf(event), organisationId: user.organisationId, roles: user.roles }, decisionKind, decisionId, reason);
+		const unlocked = await unlockWork(getDb(), { ...actorOf(event), organisationId: user.organisationId, roles: user.roles }, decisionKind, decisionId, reason);
 		if (unlocked.ok) return { done: 'Unlocked. The assessor may now sign a decision that supersedes it; the reason is in the security log.' };
 		if (unlocked.error.code === 'lock.not-found') error(404, { message: unlocked.error.message });
 		return fail(unlocked.error.code === 'lock.invalid' ? 400 : 403, { decisionId, reason, message: unlocked.error.message, errors: unlocked.error.fields ?? {} });

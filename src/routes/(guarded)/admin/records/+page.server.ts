@@ -22,20 +22,20 @@ import {
 	saveRetentionSettings
 } from '$lib/server/retention/records';
 
-export const load = withRole('admin', (({ locals }) => {
+export const load = withRole('admin', (async ({ locals }) => {
 	const db = getDb();
 	const organisationId = locals.user!.organisationId;
 	const today = ukToday(new Date());
 	return {
 		today,
-		settings: retentionSettingsOf(db, organisationId),
+		settings: await retentionSettingsOf(db, organisationId),
 		limits: { min: RETENTION_MIN_YEARS, max: RETENTION_MAX_YEARS },
 		classes: RECORD_CLASS_LABELS,
 		contents: RECORD_CLASS_CONTENTS,
-		holds: activeHoldsOf(db, organisationId),
+		holds: await activeHoldsOf(db, organisationId),
 		learners: learnersOf(db, organisationId),
-		due: dueForDisposal(db, organisationId, today),
-		history: disposalHistoryOf(db, organisationId)
+		due: await dueForDisposal(db, organisationId, today),
+		history: await disposalHistoryOf(db, organisationId)
 	};
 }) satisfies PageServerLoad);
 
@@ -43,21 +43,21 @@ export const actions = actionsWithRole('admin', {
 	settings: async (event) => {
 		const form = await postedForm(event.request);
 		const values = { evidenceYears: text(form, 'evidenceYears', { max: 10, trim: true }), decisionYears: text(form, 'decisionYears', { max: 10, trim: true }) };
-		const result = saveRetentionSettings(getDb(), event.locals.user!.organisationId, values, actorOf(event));
+		const result = await saveRetentionSettings(getDb(), event.locals.user!.organisationId, values, actorOf(event));
 		if (!result.ok) return fail(400, { action: 'settings', values, errors: result.errors });
 		return { action: 'settings', message: 'The retention periods are saved. Records already disposed of are not affected.' };
 	},
 	hold: async (event) => {
 		const form = await postedForm(event.request);
 		const values = { learnerId: text(form, 'learnerId', { max: 100 }), reason: text(form, 'reason', { max: 2000 }) };
-		const result = placeHold(getDb(), event.locals.user!.organisationId, values, actorOf(event));
+		const result = await placeHold(getDb(), event.locals.user!.organisationId, values, actorOf(event));
 		if (!result.ok) return fail(400, { action: 'hold', values, errors: result.errors });
 		return { action: 'hold', message: 'The legal hold is placed: nothing of this learner’s is disposed of until it is released.' };
 	},
 	release: async (event) => {
 		const form = await postedForm(event.request);
 		const values = { holdId: text(form, 'holdId', { max: 100 }), reason: text(form, 'releaseReason', { max: 2000 }) };
-		const result = releaseHold(getDb(), event.locals.user!.organisationId, values, actorOf(event));
+		const result = await releaseHold(getDb(), event.locals.user!.organisationId, values, actorOf(event));
 		if (!result.ok) return fail(400, { action: 'release', holdId: values.holdId, errors: result.errors });
 		return { action: 'release', message: 'The hold is released. Records past their period are disposed of at the next run.' };
 	},

@@ -4,7 +4,7 @@ import { getDb } from '$lib/server/db';
 import { getOrganisation } from '$lib/server/organisation';
 import { PAGE_SIZES, parseSecurityLogFilters, searchSecurityLog, securityEventChoices } from '$lib/server/security/search';
 
-export const load = withRole('admin', (({ locals, url }) => {
+export const load = withRole('admin', (async ({ locals, url }) => {
 	const db = getDb();
 	const organisationId = locals.user!.organisationId;
 	const filters = parseSecurityLogFilters(url.searchParams);
@@ -12,13 +12,13 @@ export const load = withRole('admin', (({ locals, url }) => {
 	return {
 		choices: securityEventChoices(),
 		pageSizes: PAGE_SIZES,
-		retentionDays: getOrganisation(db, organisationId)?.securityLogRetentionDays ?? null,
+		retentionDays: (await getOrganisation(db, organisationId))?.securityLogRetentionDays ?? null,
 		values: filters.values,
 		errors: filters.ok ? {} : filters.errors,
 		filtered: Object.values(criteria).some((v) => v !== ''),
 		// The filters as a query string, which the links to older and newer pages carry on.
 		query: new URLSearchParams(Object.entries({ ...criteria, size }).filter(([, v]) => v !== '')).toString(),
-		page: filters.ok ? searchSecurityLog(db, organisationId, filters.query) : null,
+		page: filters.ok ? await searchSecurityLog(db, organisationId, filters.query) : null,
 		me: locals.user!.id
 	};
 }) satisfies PageServerLoad);

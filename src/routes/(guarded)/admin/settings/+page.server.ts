@@ -8,8 +8,8 @@ import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { actorOf } from '$lib/server/security/events';
 import { SECURITY_LOG_RETENTION_MAX_DAYS, SECURITY_LOG_RETENTION_MIN_DAYS } from '$lib/server/security/retention';
 
-export const load = withRole('admin', (({ locals }) => {
-	const org = getOrganisation(getDb(), locals.user!.organisationId);
+export const load = withRole('admin', (async ({ locals }) => {
+	const org = await getOrganisation(getDb(), locals.user!.organisationId);
 	return {
 		regions: REGIONS,
 		retention: { min: SECURITY_LOG_RETENTION_MIN_DAYS, max: SECURITY_LOG_RETENTION_MAX_DAYS },
@@ -40,7 +40,7 @@ export const actions = actionsWithRole('admin', {
 			securityLogRetentionDays: text(form, 'securityLogRetentionDays', { max: 20 }),
 			requireMfaForLearners: checkbox(form, 'requireMfaForLearners', 'yes')
 		};
-		const result = updateOrganisationSettings(getDb(), locals.user!.organisationId, values, actorOf(event));
+		const result = await updateOrganisationSettings(getDb(), locals.user!.organisationId, values, actorOf(event));
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, '/admin?saved=settings');
 	}

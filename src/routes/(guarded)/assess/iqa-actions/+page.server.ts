@@ -6,8 +6,8 @@ import { readForm, text } from '$lib/form-data';
 import { ACTION_STATE_LABELS } from '$lib/server/iqa/action-state';
 import { ACTION_LIMITS, actionsForAssessor, answerAction } from '$lib/server/iqa/actions';
 
-export const load = withRole('assessor', (({ locals }) => ({
-	actions: actionsForAssessor(getDb(), locals.user!.id),
+export const load = withRole('assessor', (async ({ locals }) => ({
+	actions: await actionsForAssessor(getDb(), locals.user!.id),
 	stateLabels: ACTION_STATE_LABELS,
 	limits: ACTION_LIMITS
 })) satisfies PageServerLoad);
@@ -18,7 +18,7 @@ export const actions = actionsWithRole('assessor', {
 		if (!form) error(413, { message: 'What you sent is far too long to be read. Shorten your answer and try again.' });
 		const actionId = text(form, 'actionId', { max: 100 });
 		const answer = text(form, 'answer', { max: ACTION_LIMITS.answer + 1 });
-		const answered = answerAction(getDb(), event.locals.user!, actionId, answer);
+		const answered = await answerAction(getDb(), event.locals.user!, actionId, answer);
 		if (answered.ok) return { done: 'Answer sent: the IQA reviews it next.' };
 		if (answered.error.code === 'action.not-found') error(404, { message: answered.error.message });
 		return fail(answered.error.code === 'action.invalid' ? 400 : 409, { actionId, answer, message: answered.error.message, errors: answered.error.fields ?? {} });

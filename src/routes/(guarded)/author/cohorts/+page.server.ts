@@ -6,13 +6,13 @@ import { text } from '$lib/form-data';
 import { postedForm } from '$lib/server/posted-form';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = withRole('tutor', (({ locals }) => ({ cohorts: listCohorts(getDb(), locals.user!.organisationId) })) satisfies PageServerLoad);
+export const load = withRole('tutor', (async ({ locals }) => ({ cohorts: await listCohorts(getDb(), locals.user!.organisationId) })) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('tutor', {
 	create: async ({ request, locals }) => {
 		const form = await postedForm(request);
 		const values = { name: text(form, 'name'), description: text(form, 'description', { max: 2000 }) };
-		const result = createCohort(getDb(), locals.user!.organisationId, locals.user!.id, values);
+		const result = await createCohort(getDb(), locals.user!.organisationId, locals.user!.id, values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/author/cohorts/${result.value.id}?created=1`);
 	}

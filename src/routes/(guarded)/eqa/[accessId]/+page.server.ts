@@ -8,19 +8,19 @@ import { sampleAssessors, sampledLearners } from '$lib/server/eqa/views';
 import { reportOf } from '$lib/server/eqa/reports';
 import { METHOD_LABELS, STAGE_LABELS, coverageGrid, planCoverage, plansForCohort } from '$lib/server/iqa/sampling';
 
-export const load = withRole('eqa', ((event) => {
+export const load = withRole('eqa', (async (event) => {
 	const db = getDb();
-	const opened = requireOpenGrant(db, event);
-	recordEqaView(db, opened.visitor, opened.grant, 'sample');
-	const report = reportOf(db, opened.grant.id);
+	const opened = await requireOpenGrant(db, event);
+	await recordEqaView(db, opened.visitor, opened.grant, 'sample');
+	const report = await reportOf(db, opened.grant.id);
 	// The cohort's newest sampling plan and its coverage, as the centre's IQA sees it (read-only), but
 	// naming no learner: the cohort's learners outside the EQA's sample are counted, never named.
-	const plan = plansForCohort(db, opened.grant.cohortId).at(-1);
-	const coverage = plan ? planCoverage(db, plan.id, { nameLearners: false }) : undefined;
+	const plan = (await plansForCohort(db, opened.grant.cohortId)).at(-1);
+	const coverage = plan ? await planCoverage(db, plan.id, { nameLearners: false }) : undefined;
 	return {
 		access: { id: opened.grant.id, centreName: opened.centreName, cohortName: opened.cohortName, startsOn: opened.grant.startsOn, endsOn: opened.grant.endsOn },
-		learners: sampledLearners(db, opened.grant),
-		assessors: sampleAssessors(db, opened.grant),
+		learners: await sampledLearners(db, opened.grant),
+		assessors: await sampleAssessors(db, opened.grant),
 		planCoverage: plan && coverage ? { title: plan.qualificationTitle, updatedAt: plan.updatedAt, coverage, grid: coverageGrid(coverage, null) } : null,
 		methodLabels: METHOD_LABELS,
 		stageLabels: STAGE_LABELS,

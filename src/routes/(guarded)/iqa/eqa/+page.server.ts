@@ -13,18 +13,18 @@ import { DEFAULT_ACCESS_DAYS, GRANT_STATE_LABELS, STANDING_LABELS, addDays, coho
 /** The centre's administrator and its IQA both let external quality assurers in (access.ts SHARED_ROUTES). */
 
 // The centre's administrator and its IQA both let external quality assurers in (access.ts SHARED_ROUTES).
-export const load = withAnyRole(['iqa', 'admin'], (({ locals, url }) => {
+export const load = withAnyRole(['iqa', 'admin'], (async ({ locals, url }) => {
 	const db = getDb();
 	const organisationId = locals.user!.organisationId;
-	const cohorts = cohortsForSampling(db, organisationId);
+	const cohorts = await cohortsForSampling(db, organisationId);
 	const chosen = cohorts.find((c) => c.id === url.searchParams.get('cohort')) ?? null;
 	const today = ukToday(new Date());
 	return {
 		isIqa: locals.user!.roles.includes('iqa'),
-		grants: grantsOfCentre(db, organisationId),
+		grants: await grantsOfCentre(db, organisationId),
 		cohorts,
 		cohort: chosen,
-		learners: chosen ? cohortLearnersWithStanding(db, organisationId, chosen.id) : [],
+		learners: chosen ? await cohortLearnersWithStanding(db, organisationId, chosen.id) : [],
 		defaults: { startsOn: today, endsOn: addDays(today, DEFAULT_ACCESS_DAYS - 1) },
 		stateLabels: GRANT_STATE_LABELS,
 		standingLabels: STANDING_LABELS,

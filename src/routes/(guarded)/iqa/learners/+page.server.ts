@@ -1,3 +1,5 @@
+import { mapInOrder } from '$lib/core/in-order';
+import { dbAll } from '$lib/core/database';
 import { count, eq } from 'drizzle-orm';
 import type { PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
@@ -7,22 +9,21 @@ import { cohortsOfUser } from '$lib/server/user-admin';
 import { LEARNER_STATUS_LABELS, learnerStandingOf, learnersOf } from '$lib/server/retention/records';
 
 /** The centre's learners for the IQA: cohorts, where they stand, how much of their work is sampled, and the evidence pack. */
-export const load = withRole('iqa', (({ locals }) => {
+export const load = withRole('iqa', (async ({ locals }) => {
 	const db = getDb();
 	const samples = new Map(
-		db
+		(await dbAll(db
 			.select({ learnerId: iqaSample.learnerId, n: count() })
 			.from(iqaSample)
 			.where(eq(iqaSample.organisationId, locals.user!.organisationId))
-			.groupBy(iqaSample.learnerId)
-			.all()
+			.groupBy(iqaSample.learnerId)))
 			.map((r) => [r.learnerId, r.n])
 	);
-	const learners = learnersOf(db, locals.user!.organisationId).map((l) => {
-		const standing = learnerStandingOf(db, l.id);
+	const learners = await mapInOrder(learnersOf(db, locals.user!.organisationId), async (l) => {
+		const standing = await learnerStandingOf(db, l.id);
 		return {
 			...l,
-			cohorts: cohortsOfUser(db, l.id)
+			cohorts: (await cohortsOfUser(db, l.id))
 				.filter((c) => c.role === 'learner')
 				.map((c) => c.name),
 			status: standing.status,

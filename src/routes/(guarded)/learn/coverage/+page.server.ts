@@ -3,4 +3,4 @@ import { getDb } from '$lib/server/db';
 import { coveragePage } from '$lib/server/coverage';
 import { withRole } from '$lib/server/auth/access';
 
-export const load = withRole('learner', (({ locals }) => coveragePage(getDb(), locals.user!.id)) satisfies PageServerLoad);
+export const load = withRole('learner', (async ({ locals }) => await coveragePage(getDb(), locals.user!.id)) satisfies PageServerLoad);

@@ -8,10 +8,10 @@ import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { workplaceEvidenceList } from '$lib/server/workplace/learner-evidence';
 import { workplaceStatuses } from '$lib/server/workplace/status';
 
-export const load = withRole('learner', (({ locals }) => {
+export const load = withRole('learner', (async ({ locals }) => {
 	const db = getDb();
-	const items = workplaceEvidenceList(db, locals.user!.id);
-	const statuses = workplaceStatuses(db, locals.user!.id, items);
+	const items = await workplaceEvidenceList(db, locals.user!.id);
+	const statuses = await workplaceStatuses(db, locals.user!.id, items);
 	return {
 		workplace: items.map((item) => ({
 			id: item.id,
@@ -23,8 +23,8 @@ export const load = withRole('learner', (({ locals }) => {
 			submittedAt: item.submittedAt,
 			status: statuses.get(item.id)!
 		})),
-		testimonies: testimoniesOf(db, locals.user!.id),
-		observations: observationsOf(db, locals.user!.id),
+		testimonies: await testimoniesOf(db, locals.user!.id),
+		observations: await observationsOf(db, locals.user!.id),
 		limits: EVIDENCE_LIMITS,
 		today: ukToday(new Date())
 	};
@@ -35,7 +35,7 @@ export const actions = actionsWithRole('learner', {
 		const form = await readForm(request);
 		if (!form) error(413, { message: 'What you sent is far too long to be read. Shorten the statement and try again.' });
 		const values = testimonyFromForm(form);
-		const recorded = recordTestimony(getDb(), locals.user!.id, locals.user!.id, values);
+		const recorded = await recordTestimony(getDb(), locals.user!.id, locals.user!.id, values);
 		if (!recorded.ok) return fail(400, { testimony: { values, errors: recorded.error.fields ?? {}, message: recorded.error.message } });
 		return { done: `Witness testimony from ${recorded.value.witnessName} recorded. Your assessor will map it to the criteria it evidences.` };
 	}

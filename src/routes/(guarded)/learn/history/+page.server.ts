@@ -4,8 +4,8 @@ import { attemptsOf } from '$lib/server/attempts';
 import { LEARNER_GROUP_LABELS, learnerGroupFilter, learnerGroupOf } from '$lib/server/attempt-counts';
 import { withRole } from '$lib/server/auth/access';
 
-export const load = withRole('learner', (({ locals, url }) => {
-	const attempts = attemptsOf(getDb(), locals.user!.id);
+export const load = withRole('learner', (async ({ locals, url }) => {
+	const attempts = await attemptsOf(getDb(), locals.user!.id);
 	const group = learnerGroupFilter(url.searchParams);
 	return {
 		attempts: group ? attempts.filter((a) => learnerGroupOf(a.standing) === group) : attempts,

@@ -7,8 +7,8 @@ import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
 import { LINK_NOT_WORKING, completePasswordReset, findResetLink } from '$lib/server/auth/password-reset';
 import { requestContext } from '$lib/server/security/events';
 
-export const load = (({ params }) => {
-	const link = findResetLink(getDb(), params.token);
+export const load = (async ({ params }) => {
+	const link = await findResetLink(getDb(), params.token);
 	return { works: link !== null, email: link?.user.email ?? null, minLength: PASSWORD_MIN_LENGTH, linkMessage: LINK_NOT_WORKING };
 }) satisfies PageServerLoad;
 

@@ -30,14 +30,14 @@ export const actions = actionsWithUser({
 		const code = text(await postedForm(request), 'code', { max: 64 });
 		if (!code.trim()) return fail(400, { errors: { code: 'Enter the 6-digit code from your authenticator app, or a recovery code.' } });
 		const db = getDb();
-		const result = verifySecondFactor(db, user.id, code, requestContext(event));
+		const result = await verifySecondFactor(db, user.id, code, requestContext(event));
 		if (!result.ok) return fail(result.error.code === 'throttled' ? 429 : 400, { errors: { code: result.error.message } });
 		// A new token once the user is fully authenticated, as at log-in (ASVS 5.0 §7.2.4): a token
 		// that leaked between the two steps never carries the second factor.
 		const token = generateSessionToken();
-		const verified = createSession(db, token, user.id);
-		markSessionMfaVerified(db, verified.id);
-		invalidateSession(db, current.id);
+		const verified = await createSession(db, token, user.id);
+		await markSessionMfaVerified(db, verified.id);
+		await invalidateSession(db, current.id);
 		setSessionCookie(cookies, token, verified.expiresAt);
 		const next = pendingStepFor(user, { ...verified, mfaVerified: true });
 		redirect(303, next ? stepUrl(next, redirectTo) : (redirectTo ?? homeFor(user.roles)));

@@ -7,20 +7,20 @@ import { METHOD_LABELS, STAGE_LABELS, coverageGrid, findPlan, planCoverage, plan
 import { meetingsOf } from '$lib/server/iqa/meetings';
 
 /** One sampling plan's coverage, samples and meetings, for the administrator to read. */
-export const load = withRole('admin', (({ locals, params, url }) => {
+export const load = withRole('admin', (async ({ locals, params, url }) => {
 	const db = getDb();
-	const plan = findPlan(db, locals.user!.organisationId, params.planId);
+	const plan = await findPlan(db, locals.user!.organisationId, params.planId);
 	if (!plan) error(404, { message: 'There is no sampling plan of this centre at this address.' });
-	const coverage = planCoverage(db, plan.id)!;
+	const coverage = (await planCoverage(db, plan.id))!;
 	const assessor = coverage.assessors.find((a) => a.assessorId === url.searchParams.get('assessor')) ?? null;
 	return {
 		plan: { id: plan.id, qualificationTitle: plan.qualificationTitle, updatedAt: plan.updatedAt },
-		cohortName: findCohort(db, plan.organisationId, plan.cohortId)?.name ?? '',
+		cohortName: (await findCohort(db, plan.organisationId, plan.cohortId))?.name ?? '',
 		coverage,
 		grid: coverageGrid(coverage, assessor?.assessorId ?? null),
 		assessor: assessor ? { id: assessor.assessorId, name: assessor.name } : null,
-		samples: planSamples(db, plan.id),
-		meetings: meetingsOf(db, plan.id),
+		samples: await planSamples(db, plan.id),
+		meetings: await meetingsOf(db, plan.id),
 		methodLabels: METHOD_LABELS,
 		stageLabels: STAGE_LABELS
 	};

@@ -10,11 +10,11 @@ import { withRole, actionsWithRole } from '$lib/server/auth/access';
 import { requestContext } from '$lib/server/security/events';
 import { oneTimePasswordLifetimeMs } from '$lib/server/auth/one-time-password';
 
-export const load = withRole('admin', (({ locals }) => ({
+export const load = withRole('admin', (async ({ locals }) => ({
 	maxRows: IMPORT_MAX_ROWS,
 	maxKb: IMPORT_MAX_BYTES / 1000,
 	oneTimePasswordHours: oneTimePasswordLifetimeMs() / 3_600_000,
-	cohorts: listCohorts(getDb(), locals.user!.organisationId)
+	cohorts: (await listCohorts(getDb(), locals.user!.organisationId))
 		.filter((c) => !c.archived)
 		.map((c) => c.name)
 })) satisfies PageServerLoad);

@@ -10,16 +10,16 @@ import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'There is no learner you assess at this address.';
 
-export const load = withRole('assessor', (({ locals, params }) => {
+export const load = withRole('assessor', (async ({ locals, params }) => {
 	const db = getDb();
-	const learner = assessedLearner(db, locals.user!.id, params.learnerId);
+	const learner = await assessedLearner(db, locals.user!.id, params.learnerId);
 	if (!learner) error(404, { message: NOT_FOUND });
 	return {
 		learner,
-		attempts: learnerAttemptsForAssessor(db, learner.id),
-		coverage: learnerCoverage(db, learner.id).map((row) => ({ code: row.code, title: row.title, state: row.state, signedBy: row.signedBy ?? null })),
-		testimonies: testimoniesOf(db, learner.id),
-		observations: observationsOf(db, learner.id),
+		attempts: await learnerAttemptsForAssessor(db, learner.id),
+		coverage: (await learnerCoverage(db, learner.id)).map((row) => ({ code: row.code, title: row.title, state: row.state, signedBy: row.signedBy ?? null })),
+		testimonies: await testimoniesOf(db, learner.id),
+		observations: await observationsOf(db, learner.id),
 		coverageLabels: COVERAGE_LABELS,
 		outcomeLabels: OUTCOME_LABELS,
 		stateLabels: QUEUE_STATE_LABELS,
@@ -29,7 +29,7 @@ export const load = withRole('assessor', (({ locals, params }) => {
 }) satisfies PageServerLoad);
 
 async function read(event: RequestEvent) {
-	const learner = assessedLearner(getDb(), event.locals.user!.id, event.params.learnerId);
+	const learner = await assessedLearner(getDb(), event.locals.user!.id, event.params.learnerId);
 	if (!learner) error(404, { message: NOT_FOUND });
 	const form = await readForm(event.request);
 	if (!form) error(413, { message: 'What you sent is far too long to be read. Shorten it and try again.' });
@@ -40,7 +40,7 @@ export const actions = actionsWithRole('assessor', {
 	testimony: async (event) => {
 		const { learner, form } = await read(event);
 		const values = testimonyFromForm(form);
-		const recorded = recordTestimony(getDb(), event.locals.user!.id, learner.id, values);
+		const recorded = await recordTestimony(getDb(), event.locals.user!.id, learner.id, values);
 		if (!recorded.ok) return fail(400, { testimony: { values, errors: recorded.error.fields ?? {}, message: recorded.error.message } });
 		return { done: `Witness testimony from ${recorded.value.witnessName} recorded. Map it to the criteria it evidences below.` };
 	},
@@ -48,7 +48,7 @@ export const actions = actionsWithRole('assessor', {
 		const { form } = await read(event);
 		const testimonyId = text(form, 'testimonyId', { max: 100 });
 		const criteria = criteriaFromForm(form, 'criteria');
-		const mapped = mapTestimony(getDb(), event.locals.user!.id, testimonyId, criteria);
+		const mapped = await mapTestimony(getDb(), event.locals.user!.id, testimonyId, criteria);
 		if (!mapped.ok) {
 			if (mapped.error.code === 'evidence.not-found') error(404, { message: 'That testimony was not found.' });
 			return fail(400, { map: { testimonyId, criteria, error: mapped.error.fields?.criteria ?? mapped.error.message } });
@@ -58,7 +58,7 @@ export const actions = actionsWithRole('assessor', {
 	observation: async (event) => {
 		const { learner, form } = await read(event);
 		const values = observationFromForm(form);
-		const recorded = recordObservation(getDb(), event.locals.user!.id, learner.id, values);
+		const recorded = await recordObservation(getDb(), event.locals.user!.id, learner.id, values);
 		if (!recorded.ok) {
 			if (recorded.error.code === 'evidence.not-found') error(404, { message: NOT_FOUND });
 			return fail(400, { observation: { values, errors: recorded.error.fields ?? {}, message: recorded.error.message } });

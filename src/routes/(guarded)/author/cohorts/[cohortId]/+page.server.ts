@@ -17,8 +17,8 @@ import { ukToday } from '$lib/dates';
 import { text } from '$lib/form-data';
 import { postedForm } from '$lib/server/posted-form';
 
-export const load = withRole('tutor', (({ locals, params }) => {
-	const detail = cohortDetail(getDb(), locals.user!.organisationId, params.cohortId);
+export const load = withRole('tutor', (async ({ locals, params }) => {
+	const detail = await cohortDetail(getDb(), locals.user!.organisationId, params.cohortId);
 	if (!detail) error(404, { message: 'That cohort was not found.' });
 	return { ...detail, today: ukToday() };
 }) satisfies PageServerLoad);
@@ -34,45 +34,45 @@ export const actions = actionsWithRole('tutor', {
 	rename: async ({ request, locals, params }) => {
 		const form = await postedForm(request);
 		const values = { name: text(form, 'name'), description: text(form, 'description', { max: 2000 }) };
-		return answer('rename', updateCohort(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'The cohort’s name and description are saved.');
+		return answer('rename', await updateCohort(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'The cohort’s name and description are saved.');
 	},
 	archive: async ({ locals, params }) => {
-		return answer('archive', setCohortArchived(getDb(), locals.user!.organisationId, params.cohortId, true), {}, 'The cohort is archived: its learners no longer see its assignments.');
+		return answer('archive', await setCohortArchived(getDb(), locals.user!.organisationId, params.cohortId, true), {}, 'The cohort is archived: its learners no longer see its assignments.');
 	},
 	restore: async ({ locals, params }) => {
-		return answer('archive', setCohortArchived(getDb(), locals.user!.organisationId, params.cohortId, false), {}, 'The cohort is active again.');
+		return answer('archive', await setCohortArchived(getDb(), locals.user!.organisationId, params.cohortId, false), {}, 'The cohort is active again.');
 	},
 	addLearner: async ({ request, locals, params }) => {
 		const form = await postedForm(request);
 		const values = { learnerId: text(form, 'learnerId', { max: 100 }) };
-		const result = addMember(getDb(), locals.user!.organisationId, params.cohortId, { userId: values.learnerId, role: 'learner' });
+		const result = await addMember(getDb(), locals.user!.organisationId, params.cohortId, { userId: values.learnerId, role: 'learner' });
 		return answer('addLearner', result, values, result.ok ? `${result.value.displayName} is now a learner in this cohort.` : '');
 	},
 	addAssessor: async ({ request, locals, params }) => {
 		const form = await postedForm(request);
 		const values = { assessorId: text(form, 'assessorId', { max: 100 }) };
-		const result = addMember(getDb(), locals.user!.organisationId, params.cohortId, { userId: values.assessorId, role: 'assessor' });
+		const result = await addMember(getDb(), locals.user!.organisationId, params.cohortId, { userId: values.assessorId, role: 'assessor' });
 		return answer('addAssessor', result, values, result.ok ? `${result.value.displayName} now assesses this cohort.` : '');
 	},
 	removeMember: async ({ request, locals, params }) => {
 		const form = await postedForm(request);
 		const values = { userId: text(form, 'userId', { max: 100 }), role: text(form, 'role', { max: 20 }) };
-		return answer('removeMember', removeMember(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'Removed from the cohort. Their attempts stay in their portfolio.');
+		return answer('removeMember', await removeMember(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'Removed from the cohort. Their attempts stay in their portfolio.');
 	},
 	assign: async ({ request, locals, params }) => {
 		const form = await postedForm(request);
 		const values = { scenarioId: text(form, 'scenarioId', { max: 300 }), dueOn: text(form, 'dueOn', { max: 40 }), note: text(form, 'note', { max: 2000 }) };
-		const result = assignScenario(getDb(), locals.user!.organisationId, params.cohortId, locals.user!.id, values);
+		const result = await assignScenario(getDb(), locals.user!.organisationId, params.cohortId, locals.user!.id, values);
 		return answer('assign', result, values, 'The scenario is assigned: the cohort’s learners see it on their home page.');
 	},
 	changeDue: async ({ request, locals, params }) => {
 		const form = await postedForm(request);
 		const values = { assignmentId: text(form, 'assignmentId', { max: 100 }), dueOn: text(form, 'dueOn', { max: 40 }) };
-		return answer('changeDue', changeDueDate(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'The due date is changed.');
+		return answer('changeDue', await changeDueDate(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'The due date is changed.');
 	},
 	unassign: async ({ request, locals, params }) => {
 		const form = await postedForm(request);
 		const values = { assignmentId: text(form, 'assignmentId', { max: 100 }) };
-		return answer('unassign', unassign(getDb(), locals.user!.organisationId, params.cohortId, values.assignmentId), values, 'The assignment is withdrawn. Attempts already made stay in the learners’ portfolios.');
+		return answer('unassign', await unassign(getDb(), locals.user!.organisationId, params.cohortId, values.assignmentId), values, 'The assignment is withdrawn. Attempts already made stay in the learners’ portfolios.');
 	}
 } satisfies Actions);

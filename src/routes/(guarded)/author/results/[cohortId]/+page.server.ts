@@ -4,8 +4,8 @@ import { getDb } from '$lib/server/db';
 import { cohortResults } from '$lib/server/results';
 import { withRole } from '$lib/server/auth/access';
 
-export const load = withRole('tutor', (({ locals, params }) => {
-	const results = cohortResults(getDb(), locals.user!.organisationId, params.cohortId);
+export const load = withRole('tutor', (async ({ locals, params }) => {
+	const results = await cohortResults(getDb(), locals.user!.organisationId, params.cohortId);
 	if (!results) error(404, { message: 'That cohort was not found.' });
 	return { results };
 }) satisfies PageServerLoad);

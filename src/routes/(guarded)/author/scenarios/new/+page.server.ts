@@ -16,7 +16,7 @@ export const actions = actionsWithRole('tutor', {
 		const values = { scenarioId: text(form, 'scenarioId', { max: 200 }), title: text(form, 'title', { max: 500 }), difficulty: text(form, 'difficulty', { max: 40 }) };
 		// An id left empty is made from the title (the form suggests the same as the title is typed).
 		const scenarioId = values.scenarioId.trim() === '' ? suggestedId(values.title) : values.scenarioId;
-		const result = createScenario(getDb(), locals.user!, { ...values, scenarioId });
+		const result = await createScenario(getDb(), locals.user!, { ...values, scenarioId });
 		if (!result.ok) {
 			return fail(400, { values: { ...values, scenarioId }, errors: { [result.error.field ?? 'scenarioId']: result.error.message } as Partial<Record<Field, string>> });
 		}

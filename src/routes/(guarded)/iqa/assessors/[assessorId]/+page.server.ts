@@ -10,8 +10,8 @@ import { PROFILE_LIMITS, QUALIFICATION_LABELS, RISK_LABELS, assessorProfileView,
 
 const NOT_FOUND = 'There is no assessor of this centre at this address.';
 
-export const load = withRole('iqa', (({ locals, params }) => {
-	const profile = assessorProfileView(getDb(), locals.user!.organisationId, params.assessorId);
+export const load = withRole('iqa', (async ({ locals, params }) => {
+	const profile = await assessorProfileView(getDb(), locals.user!.organisationId, params.assessorId);
 	if (!profile) error(404, { message: NOT_FOUND });
 	return {
 		profile,
@@ -28,11 +28,11 @@ export const load = withRole('iqa', (({ locals, params }) => {
 async function change(event: RequestEvent, read: (form: FormData) => ProfileChange, done: string) {
 	const user = event.locals.user!;
 	const db = getDb();
-	if (!assessorProfileView(db, user.organisationId, event.params.assessorId)) error(404, { message: NOT_FOUND });
+	if (!await assessorProfileView(db, user.organisationId, event.params.assessorId)) error(404, { message: NOT_FOUND });
 	const form = await readForm(event.request);
 	if (!form) error(413, { message: 'What you sent is far too long to be read. Shorten it and try again.' });
 	const values = read(form);
-	const changed = changeAssessorProfile(db, { ...actorOf(event), organisationId: user.organisationId, roles: user.roles }, event.params.assessorId, values);
+	const changed = await changeAssessorProfile(db, { ...actorOf(event), organisationId: user.organisationId, roles: user.roles }, event.params.assessorId, values);
 	if (changed.ok) return { done };
 	if (changed.error.code === 'assessor.not-found') error(404, { message: NOT_FOUND });
 	return fail(changed.error.code === 'profile.forbidden' ? 403 : 400, { [values.kind]: { values, errors: changed.error.fields ?? {}, message: changed.error.message } });

@@ -12,8 +12,8 @@ import { centreGrantView } from '$lib/server/eqa/views';
 
 const NOT_FOUND = 'There is no external quality assurer’s access of your centre at this address.';
 
-export const load = withAnyRole(['iqa', 'admin'], (({ locals, params }) => {
-	const view = centreGrantView(getDb(), locals.user!.organisationId, params.accessId);
+export const load = withAnyRole(['iqa', 'admin'], (async ({ locals, params }) => {
+	const view = await centreGrantView(getDb(), locals.user!.organisationId, params.accessId);
 	if (!view) error(404, { message: NOT_FOUND });
 	return {
 		...view,
@@ -26,27 +26,27 @@ export const load = withAnyRole(['iqa', 'admin'], (({ locals, params }) => {
 	};
 }) satisfies PageServerLoad);
 
-function grantOf(event: RequestEvent) {
-	const grant = centreGrant(getDb(), event.locals.user!.organisationId, event.params.accessId);
+async function grantOf(event: RequestEvent) {
+	const grant = await centreGrant(getDb(), event.locals.user!.organisationId, event.params.accessId);
 	if (!grant) error(404, { message: NOT_FOUND });
 	return grant;
 }
 
 export const actions = actionsWithAnyRole(['iqa', 'admin'], {
 	answer: async (event) => {
-		const grant = grantOf(event);
+		const grant = await grantOf(event);
 		const form = await postedForm(event.request);
 		const actionId = text(form, 'actionId', { max: 100 }) || null;
 		const answer = text(form, 'answer', { max: REPORT_LIMITS.answer + 1 });
-		const answered = answerReport(getDb(), actorOf(event), grant, actionId, answer);
+		const answered = await answerReport(getDb(), actorOf(event), grant, actionId, answer);
 		if (!answered.ok) return fail(400, { answer: { actionId, answer, message: answered.error.message } });
 		return { done: actionId ? 'Your answer to the action is recorded.' : 'Your answer to the report is recorded.' };
 	},
 	revoke: async (event) => {
-		const grant = grantOf(event);
+		const grant = await grantOf(event);
 		const form = await postedForm(event.request);
 		const reason = text(form, 'reason', { max: GRANT_LIMITS.reason + 1 });
-		const revoked = revokeEqaAccess(getDb(), event.locals.user!.organisationId, actorOf(event), grant.id, reason);
+		const revoked = await revokeEqaAccess(getDb(), event.locals.user!.organisationId, actorOf(event), grant.id, reason);
 		if (!revoked.ok) return fail(400, { revoke: { reason, message: revoked.error.message } });
 		return { done: 'Access revoked: the EQA can no longer see the sample.' };
 	}

@@ -27,26 +27,26 @@ import {
 
 const NOT_FOUND = 'There is no sampling plan of this centre at this address.';
 
-function planOf(event: { locals: App.Locals; params: { planId: string } }) {
-	const plan = findPlan(getDb(), event.locals.user!.organisationId, event.params.planId);
+async function planOf(event: { locals: App.Locals; params: { planId: string } }) {
+	const plan = await findPlan(getDb(), event.locals.user!.organisationId, event.params.planId);
 	if (!plan) error(404, { message: NOT_FOUND });
 	return plan;
 }
 
-export const load = withRole('iqa', ((event) => {
+export const load = withRole('iqa', (async (event) => {
 	const db = getDb();
-	const plan = planOf(event);
-	const coverage = planCoverage(db, plan.id)!;
+	const plan = await planOf(event);
+	const coverage = (await planCoverage(db, plan.id))!;
 	const asked = event.url.searchParams.get('assessor');
 	const assessor = coverage.assessors.find((a) => a.assessorId === asked) ?? null;
 	return {
 		plan,
-		cohortName: findCohort(db, plan.organisationId, plan.cohortId)?.name ?? '',
+		cohortName: (await findCohort(db, plan.organisationId, plan.cohortId))?.name ?? '',
 		coverage,
 		grid: coverageGrid(coverage, assessor?.assessorId ?? null),
 		assessor: assessor ? { id: assessor.assessorId, name: assessor.name } : null,
-		samples: planSamples(db, plan.id),
-		decisions: decisionsToPick(db, plan, event.locals.user!.id),
+		samples: await planSamples(db, plan.id),
+		decisions: await decisionsToPick(db, plan, event.locals.user!.id),
 		risks: RISK_RATINGS.map((value) => ({ value, label: RISK_LABELS[value] })),
 		methods: SAMPLE_METHODS.map((value) => ({ value, label: METHOD_LABELS[value] })),
 		criterionKinds: CRITERION_KINDS.map((k) => ({ label: k.plural, criteria: CRITERIA.filter((c) => c.kind === k.kind).map((c) => ({ code: c.code, title: c.title })) })),
@@ -72,10 +72,10 @@ const editor = (event: RequestEvent) => ({ id: event.locals.user!.id, organisati
 
 export const actions = actionsWithRole('iqa', {
 	settings: async (event) => {
-		const plan = planOf(event);
+		const plan = await planOf(event);
 		const form = await postedForm(event.request);
 		const values = settingsFrom(form);
-		const saved = updatePlan(getDb(), editor(event), plan.id, values);
+		const saved = await updatePlan(getDb(), editor(event), plan.id, values);
 		if (!saved.ok) {
 			const posted = { ...values, rates: Object.fromEntries(RISK_RATINGS.map((band) => [band, text(form, `rate-${band}`, { max: 20 })])) };
 			return fail(400, { settings: { values: posted, errors: saved.error.fields ?? {}, message: saved.error.message } });
@@ -83,18 +83,18 @@ export const actions = actionsWithRole('iqa', {
 		return { done: 'The plan’s settings are saved.' };
 	},
 	pick: async (event) => {
-		const plan = planOf(event);
+		const plan = await planOf(event);
 		await postedForm(event.request);
-		const { picked, leftAsOwn } = pickRuleSamples(getDb(), plan.id, new Date(), event.locals.user!.id);
+		const { picked, leftAsOwn } = await pickRuleSamples(getDb(), plan.id, new Date(), event.locals.user!.id);
 		const count = picked.length === 0 ? 'No new samples: the sample already meets every rate.' : picked.length === 1 ? 'One decision was picked.' : `${picked.length} decisions were picked.`;
 		const own = leftAsOwn === 0 ? '' : ` ${leftAsOwn === 1 ? 'One decision' : `${leftAsOwn} decisions`} you signed ${leftAsOwn === 1 ? 'was' : 'were'} left for the scheduled run: an IQA never picks their own decisions.`;
 		return { done: count + own };
 	},
 	manual: async (event) => {
-		const plan = planOf(event);
+		const plan = await planOf(event);
 		const form = await postedForm(event.request);
 		const values = { decision: text(form, 'decision', { max: 200 }), stage: text(form, 'stage', { max: 20 }), reason: text(form, 'reason', { max: 2000 }) };
-		const picked = pickManualSample(getDb(), editor(event), plan.id, values);
+		const picked = await pickManualSample(getDb(), editor(event), plan.id, values);
 		if (!picked.ok) return fail(picked.error.code === 'sample.refused' ? 403 : 400, { manual: { values, errors: picked.error.fields ?? {}, message: picked.error.message } });
 		return { done: 'The decision is in the sample.' };
 	}

@@ -14,8 +14,8 @@ import type { IqaError } from '$lib/server/iqa/results';
 
 const NOT_FOUND = 'There is no sample of this centre at this address.';
 
-export const load = withRole('iqa', (({ locals, params }) => {
-	const view = sampleView(getDb(), locals.user!, params.sampleId);
+export const load = withRole('iqa', (async ({ locals, params }) => {
+	const view = await sampleView(getDb(), locals.user!, params.sampleId);
 	if (!view) error(404, { message: NOT_FOUND });
 	return {
 		view,
@@ -61,8 +61,8 @@ function refusal(e: IqaError, form: string, values?: unknown) {
 	return fail(status, { form, message: e.message, errors: e.fields ?? {}, values });
 }
 
-function codesOf(event: RequestEvent): string[] {
-	const view = sampleView(getDb(), event.locals.user!, event.params.sampleId);
+async function codesOf(event: RequestEvent): Promise<string[]> {
+	const view = await sampleView(getDb(), event.locals.user!, event.params.sampleId);
 	if (!view) error(404, { message: NOT_FOUND });
 	return view.criteria.map((c) => c.code);
 }
@@ -70,17 +70,17 @@ function codesOf(event: RequestEvent): string[] {
 export const actions = actionsWithRole('iqa', {
 	start: async (event) => {
 		await posted(event);
-		const started = startSampling(getDb(), quality(event), event.params.sampleId);
+		const started = await startSampling(getDb(), quality(event), event.params.sampleId);
 		return started.ok ? { done: 'Sampling started: the snapshot below is what you judge.' } : refusal(started.error, 'start');
 	},
 	save: async (event) => {
-		const values = roundValues(await posted(event), codesOf(event));
-		const saved = saveRoundDraft(getDb(), quality(event), event.params.sampleId, values);
+		const values = roundValues(await posted(event), await codesOf(event));
+		const saved = await saveRoundDraft(getDb(), quality(event), event.params.sampleId, values);
 		return saved.ok ? { done: 'Draft saved. Nothing is signed until you sign the round.', values } : refusal(saved.error, 'round', values);
 	},
 	sign: async (event) => {
-		const values = roundValues(await posted(event), codesOf(event));
-		const signed = signRound(getDb(), quality(event), event.params.sampleId, values);
+		const values = roundValues(await posted(event), await codesOf(event));
+		const signed = await signRound(getDb(), quality(event), event.params.sampleId, values);
 		if (!signed.ok) return refusal(signed.error, 'round', values);
 		const { round, actions, locked } = signed.value;
 		const set = actions.length === 0 ? '' : ` ${actions.length === 1 ? 'One action was' : `${actions.length} actions were`} set on the assessor.`;
@@ -89,13 +89,13 @@ export const actions = actionsWithRole('iqa', {
 	close: async (event) => {
 		const form = await posted(event);
 		const actionId = text(form, 'actionId', { max: 100 });
-		const closed = reviewAction(getDb(), quality(event), event.params.sampleId, actionId, 'closed', text(form, 'comment', { max: ACTION_LIMITS.comment + 1 }));
+		const closed = await reviewAction(getDb(), quality(event), event.params.sampleId, actionId, 'closed', text(form, 'comment', { max: ACTION_LIMITS.comment + 1 }));
 		return closed.ok ? { done: 'Action confirmed closed.' } : refusal(closed.error, `action-${actionId}`);
 	},
 	sendBack: async (event) => {
 		const form = await posted(event);
 		const actionId = text(form, 'actionId', { max: 100 });
-		const sent = reviewAction(getDb(), quality(event), event.params.sampleId, actionId, 'sent-back', text(form, 'comment', { max: ACTION_LIMITS.comment + 1 }));
+		const sent = await reviewAction(getDb(), quality(event), event.params.sampleId, actionId, 'sent-back', text(form, 'comment', { max: ACTION_LIMITS.comment + 1 }));
 		return sent.ok ? { done: 'Action sent back to the assessor.' } : refusal(sent.error, `action-${actionId}`);
 	}
 } satisfies Actions);

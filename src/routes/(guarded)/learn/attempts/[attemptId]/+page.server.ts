@@ -6,13 +6,13 @@ import { chooseReply, simulationScreen, submitDeskForm, type SimulationTarget } 
 import type { DeskResult } from '$lib/sim/desk/forms';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = withRole('learner', (({ locals, params, url }) => {
+export const load = withRole('learner', (async ({ locals, params, url }) => {
 	const user = locals.user;
 	if (!user) redirect(303, '/login');
 	const db = getDb();
-	const owned = ownedAttempt(db, user.id, params.attemptId, { transcript: screenTranscript(url) });
+	const owned = await ownedAttempt(db, user.id, params.attemptId, { transcript: screenTranscript(url) });
 	if (!owned) error(404, { message: 'That attempt was not found. It may belong to someone else, or the link may be wrong.' });
-	return simulationScreen(db, owned, owned.version.title, url);
+	return await simulationScreen(db, owned, owned.version.title, url);
 }) satisfies PageServerLoad);
 
 // ── Actions: read the form, apply one action through the runtime, answer with data or fail() ──
@@ -25,7 +25,7 @@ function learnerId(locals: App.Locals): string {
 function asLearner(locals: App.Locals, attemptId: string): SimulationTarget {
 	const id = learnerId(locals);
 	return {
-		apply: (action, seq) => applyLearnerAction(getDb(), id, attemptId, action, seq),
+		apply: async (action, seq) => await applyLearnerAction(getDb(), id, attemptId, action, seq),
 		notFound: 'That attempt was not found.',
 		noun: 'attempt'
 	};
@@ -37,7 +37,7 @@ export const actions = actionsWithRole('learner', {
 	op: async ({ request, locals, params }) => submitDeskForm(request, asLearner(locals, params.attemptId)),
 
 	end: async ({ locals, params }) => {
-		const result = endLearnerAttempt(getDb(), learnerId(locals), params.attemptId);
+		const result = await endLearnerAttempt(getDb(), learnerId(locals), params.attemptId);
 		if (!result.ok) {
 			if (result.error.code === 'attempt.not-found') error(404, { message: 'That attempt was not found.' });
 			return fail(400, { kind: 'end', message: result.error.message } satisfies DeskResult);

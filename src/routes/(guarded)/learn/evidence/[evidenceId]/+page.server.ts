@@ -25,20 +25,20 @@ import { workplaceStatuses } from '$lib/server/workplace/status';
 
 const NOT_FOUND = 'There is no evidence of yours at this address.';
 
-export const load = withRole('learner', (({ locals, params, url }) => {
-	const item = workplaceEvidenceOf(getDb(), locals.user!, params.evidenceId);
+export const load = withRole('learner', (async ({ locals, params, url }) => {
+	const item = await workplaceEvidenceOf(getDb(), locals.user!, params.evidenceId);
 	if (!item) error(404, { message: NOT_FOUND });
 	const limits = uploadLimits();
 	const db = getDb();
 	// What the learner reads of each decision: never the assessor's note, nor the comment a countersigner left for the trainee.
-	const decisions = workplaceDecisionsForLearner(db, locals.user!.id, item.id).map(({ countersignature, criteria, ...d }) => ({
+	const decisions = (await workplaceDecisionsForLearner(db, locals.user!.id, item.id)).map(({ countersignature, criteria, ...d }) => ({
 		...d,
 		outcomeLabel: OUTCOME_LABELS[d.outcome],
 		criteria: criteria.map((c) => ({ ...c, title: criterionByCode(c.code)?.title ?? '' })),
 		countersignature: countersignature && { outcome: countersignature.outcome, signedName: countersignature.signedName, signedAt: countersignature.signedAt }
 	}));
 	return {
-		status: workplaceStatuses(db, locals.user!.id, [item]).get(item.id)!,
+		status: (await workplaceStatuses(db, locals.user!.id, [item])).get(item.id)!,
 		decisions,
 		evidence: {
 			id: item.id,
@@ -101,7 +101,7 @@ export const actions = actionsWithRole('learner', {
 	save: async (event) => {
 		const read = await posted(event);
 		if (!read) return unreadable();
-		const saved = saveWorkplaceEvidence(getDb(), event.locals.user!, event.params.evidenceId, read.values);
+		const saved = await saveWorkplaceEvidence(getDb(), event.locals.user!, event.params.evidenceId, read.values);
 		if (!saved.ok) return refused(saved, read.values);
 		redirect(303, `/learn/evidence/${event.params.evidenceId}?saved=draft`);
 	},

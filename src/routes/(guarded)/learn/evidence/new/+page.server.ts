@@ -12,7 +12,7 @@ export const actions = actionsWithRole('learner', {
 		const form = await readForm(request);
 		if (!form) return fail(413, { title: '', errors: {}, message: 'What you sent could not be read. Try again.' });
 		const title = text(form, 'title', { max: WORKPLACE_LIMITS.title + 100 });
-		const started = startWorkplaceEvidence(getDb(), locals.user!, { title });
+		const started = await startWorkplaceEvidence(getDb(), locals.user!, { title });
 		if (!started.ok) return fail(400, { title, errors: started.error.fields ?? {}, message: started.error.message });
 		redirect(303, `/learn/evidence/${started.value.id}`);
 	}

@@ -8,9 +8,9 @@ import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'There is no scenario at this address. Choose one from your scenarios.';
 
-export const load = withRole('learner', (({ locals, params }) => {
+export const load = withRole('learner', (async ({ locals, params }) => {
 	const db = getDb();
-	const version = currentVersionOf(db, params.scenarioId);
+	const version = await currentVersionOf(db, params.scenarioId);
 	if (!version) error(404, { message: NOT_FOUND });
 	const { scenario } = loadScenarioVersion(version);
 	const learnerId = locals.user!.id;
@@ -34,15 +34,15 @@ export const load = withRole('learner', (({ locals, params }) => {
 			title: c.title,
 			kind: CRITERION_KINDS.find((k) => k.kind === c.kind)!.label
 		})),
-		attempts: attemptsOf(db, learnerId).filter((a) => a.scenarioId === version.scenarioId),
-		inProgress: inProgressAttemptOf(db, learnerId, version.scenarioId) ?? null,
-		archived: isArchived(db, version.scenarioId)
+		attempts: (await attemptsOf(db, learnerId)).filter((a) => a.scenarioId === version.scenarioId),
+		inProgress: await inProgressAttemptOf(db, learnerId, version.scenarioId) ?? null,
+		archived: await isArchived(db, version.scenarioId)
 	};
 }) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('learner', {
-	start: ({ locals, params }) => {
-		const started = startLearnerAttempt(getDb(), locals.user!.id, params.scenarioId);
+	start: async ({ locals, params }) => {
+		const started = await startLearnerAttempt(getDb(), locals.user!.id, params.scenarioId);
 		if (!started.ok) {
 			if (started.error.code === 'scenario.not-found') error(404, { message: NOT_FOUND });
 			return fail(409, { startError: `The attempt could not be started: ${started.error.message}` });

@@ -8,17 +8,17 @@ import { removeEvidenceFile } from '$lib/server/workplace/learner-evidence';
 const missing = () => tusRefusal({ code: 'upload.not-found', message: 'There is no such upload among yours.' });
 
 /** tus HEAD: how much of the upload has arrived, to carry on from there. */
-export const HEAD = withRole('learner', (({ locals, params, request }) => {
+export const HEAD = withRole('learner', (async ({ locals, params, request }) => {
 	const refused = notTus(request);
 	if (refused) return new Response(null, { status: refused.status, headers: refused.headers });
-	const row = ownUpload(getDb(), locals.user!, params.uploadId);
+	const row = await ownUpload(getDb(), locals.user!, params.uploadId);
 	if (!row) return new Response(null, { status: 404, headers: { 'Cache-Control': 'no-store' } });
 	return offsetResponse(statusOf(row), 200);
 }) satisfies RequestHandler);
 
 /** The upload's state once its last byte is in: stored (with what was removed) or refused (why). */
-export const GET = withRole('learner', (({ locals, params }) => {
-	const row = ownUpload(getDb(), locals.user!, params.uploadId);
+export const GET = withRole('learner', (async ({ locals, params }) => {
+	const row = await ownUpload(getDb(), locals.user!, params.uploadId);
 	return row ? statusResponse(statusOf(row)) : missing();
 }) satisfies RequestHandler);
 

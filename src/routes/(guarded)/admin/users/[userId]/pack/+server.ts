@@ -5,11 +5,11 @@ import { getDb } from '$lib/server/db';
 import { downloadEvidencePack, learnerOfCentre } from '$lib/server/portfolio/pack-download';
 
 /** The evidence pack of a learner of the administrator's centre; anyone else is "not found". */
-export const POST: RequestHandler = withRole('admin', (event) => {
+export const POST: RequestHandler = withRole('admin', async (event) => {
 	const db = getDb();
 	const admin = event.locals.user!;
 	const learnerId = event.params.userId;
-	const ours = learnerOfCentre(db, admin.organisationId, admin.id, learnerId);
+	const ours = await learnerOfCentre(db, admin.organisationId, admin.id, learnerId);
 	return downloadEvidencePack(db, event, { learnerId: ours ? learnerId : undefined, issuedBy: admin.id, notFound: 'There is no learner of your centre at this address.' });
 });
 

@@ -5,9 +5,9 @@ import { assessedLearner } from '$lib/server/assessment';
 import { attemptsOf } from '$lib/server/attempts';
 import { withRole } from '$lib/server/auth/access';
 
-export const load = withRole('assessor', (({ locals, params }) => {
+export const load = withRole('assessor', (async ({ locals, params }) => {
 	const db = getDb();
-	const learner = assessedLearner(db, locals.user!.id, params.learnerId);
+	const learner = await assessedLearner(db, locals.user!.id, params.learnerId);
 	if (!learner) error(404, { message: 'There is no learner you assess at this address.' });
-	return { learner: { id: learner.id, name: learner.name }, ended: attemptsOf(db, learner.id).filter((a) => a.status === 'ended').length };
+	return { learner: { id: learner.id, name: learner.name }, ended: (await attemptsOf(db, learner.id)).filter((a) => a.status === 'ended').length };
 }) satisfies PageServerLoad);

@@ -18,7 +18,7 @@ export const load = withRole('tutor', (async ({ locals, params, url }) => {
 		...(url.searchParams.get('q') ? { search: url.searchParams.get('q')!.slice(0, 200) } : {}),
 		...(Number.isInteger(page) && page > 0 ? { page } : {})
 	});
-	const entry = shown && libraryEntry(db, locals.user!, params.scenarioId);
+	const entry = shown && await libraryEntry(db, locals.user!, params.scenarioId);
 	if (!shown || !entry) error(404, { message: NOT_FOUND });
 	return {
 		scenarioId: shown.draft.scenarioId,

@@ -6,8 +6,8 @@ import { getDb } from '$lib/server/db';
 import { duplicateScenario, libraryEntry } from '$lib/server/authoring';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
-export const load = withRole('tutor', (({ locals, params }) => {
-	const entry = libraryEntry(getDb(), locals.user!, params.scenarioId);
+export const load = withRole('tutor', (async ({ locals, params }) => {
+	const entry = await libraryEntry(getDb(), locals.user!, params.scenarioId);
 	if (!entry) error(404, { message: 'That scenario was not found.' });
 	return { from: { scenarioId: entry.scenarioId, title: entry.title }, values: { scenarioId: `${entry.scenarioId}-copy`.slice(0, 60), title: `${entry.title} (copy)`.slice(0, 140) } };
 }) satisfies PageServerLoad);
@@ -16,7 +16,7 @@ export const actions = actionsWithRole('tutor', {
 	default: async ({ request, locals, params }) => {
 		const form = await postedForm(request);
 		const values = { scenarioId: text(form, 'scenarioId', { max: 200 }), title: text(form, 'title', { max: 500 }) };
-		const result = duplicateScenario(getDb(), locals.user!, params.scenarioId, values);
+		const result = await duplicateScenario(getDb(), locals.user!, params.scenarioId, values);
 		if (!result.ok) {
 			if (result.error.code === 'scenario.not-found') error(404, { message: 'That scenario was not found.' });
 			return fail(400, { values, errors: { [result.error.field ?? 'scenarioId']: result.error.message } as Partial<Record<'scenarioId' | 'title', string>> });

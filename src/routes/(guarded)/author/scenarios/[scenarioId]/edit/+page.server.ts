@@ -39,8 +39,8 @@ async function structure(scenarioId: string, source: string, query: GraphQuery) 
 
 export const load = withRole('tutor', (async ({ locals, params, url }) => {
 	const db = getDb();
-	const draft = centreDraft(db, locals.user!, params.scenarioId);
-	const entry = draft && libraryEntry(db, locals.user!, params.scenarioId);
+	const draft = await centreDraft(db, locals.user!, params.scenarioId);
+	const entry = draft && await libraryEntry(db, locals.user!, params.scenarioId);
 	if (!draft || !entry) error(404, { message: NOT_FOUND });
 	return {
 		scenarioId: draft.scenarioId,
@@ -74,7 +74,7 @@ export const actions = actionsWithRole('tutor', {
 	save: async ({ request, locals, params }) => {
 		const { source } = await sourceOf(request);
 		if (source === null) return fail(400, { kind: 'save' as const, message: NO_SOURCE, errors: [] });
-		const saved = saveDraft(getDb(), locals.user!, params.scenarioId, source);
+		const saved = await saveDraft(getDb(), locals.user!, params.scenarioId, source);
 		if (!saved.ok) {
 			if (saved.error.code === 'scenario.not-found') error(404, { message: NOT_FOUND });
 			return fail(400, { kind: 'save' as const, values: { source }, message: saved.error.message, errors: await validateDraft(params.scenarioId, source) });
@@ -83,13 +83,13 @@ export const actions = actionsWithRole('tutor', {
 	},
 	/** The saved draft, for the editor of a draft too large to put in the page. */
 	draft: async ({ locals, params }) => {
-		const draft = centreDraft(getDb(), locals.user!, params.scenarioId);
+		const draft = await centreDraft(getDb(), locals.user!, params.scenarioId);
 		if (!draft) error(404, { message: NOT_FOUND });
 		return { kind: 'draft' as const, source: draft.draftSource };
 	},
 	check: async ({ request, locals, params }) => {
 		const { source, form } = await sourceOf(request);
-		if (!centreDraft(getDb(), locals.user!, params.scenarioId)) error(404, { message: NOT_FOUND });
+		if (!await centreDraft(getDb(), locals.user!, params.scenarioId)) error(404, { message: NOT_FOUND });
 		return { kind: 'check' as const, ...(await structure(params.scenarioId, source ?? '', graphQuery(form))) };
 	},
 	publish: async ({ request, locals, params }) => {
@@ -97,7 +97,7 @@ export const actions = actionsWithRole('tutor', {
 		const { source } = await sourceOf(request);
 		if (source === null) return fail(400, { kind: 'publish' as const, message: NO_SOURCE, errors: [] });
 		// What is on the screen is what is published: save it first (kept even if it cannot be published).
-		const saved = saveDraft(db, locals.user!, params.scenarioId, source);
+		const saved = await saveDraft(db, locals.user!, params.scenarioId, source);
 		if (!saved.ok) {
 			if (saved.error.code === 'scenario.not-found') error(404, { message: NOT_FOUND });
 			return fail(400, { kind: 'publish' as const, values: { source }, message: saved.error.message, errors: await validateDraft(params.scenarioId, source) });

@@ -113,7 +113,7 @@ export const actions = actionsWithRole('tutor', {
 		}),
 	removePoint: (event) => save(event, (form) => ({ section: `point-${key(form)}`, done: 'points', edit: { kind: 'remove-point', id: key(form) } })),
 	publish: async ({ locals, params }) => {
-		if (!centreDraft(getDb(), locals.user!, params.scenarioId)) error(404, { message: NOT_FOUND });
+		if (!await centreDraft(getDb(), locals.user!, params.scenarioId)) error(404, { message: NOT_FOUND });
 		const published = await publishDraft(getDb(), locals.user!, params.scenarioId);
 		if (!published.ok) {
 			if (published.error.code === 'scenario.not-found') error(404, { message: NOT_FOUND });

@@ -10,21 +10,21 @@ const NOT_FOUND = 'That scenario was not found. Only your centre’s own scenari
 export const load = withRole('tutor', (async ({ locals, params }) => {
 	const db = getDb();
 	const user = locals.user!;
-	const draft = centreDraft(db, user, params.scenarioId);
-	const entry = draft && libraryEntry(db, user, params.scenarioId);
+	const draft = await centreDraft(db, user, params.scenarioId);
+	const entry = draft && await libraryEntry(db, user, params.scenarioId);
 	if (!draft || !entry) error(404, { message: NOT_FOUND });
 	return {
 		scenarioId: draft.scenarioId,
 		title: entry.title,
 		errors: await validateDraft(draft.scenarioId, draft.draftSource),
-		previews: previewsOf(db, user.id, draft.scenarioId)
+		previews: await previewsOf(db, user.id, draft.scenarioId)
 	};
 }) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('tutor', {
 	start: async ({ locals, params }) => {
 		const user = locals.user!;
-		const started = startPreview(getDb(), user, params.scenarioId);
+		const started = await startPreview(getDb(), user, params.scenarioId);
 		if (!started.ok) {
 			if (started.error.code === 'scenario.not-found') error(404, { message: NOT_FOUND });
 			return fail(400, { message: started.error.message, errors: started.error.errors ?? [] });

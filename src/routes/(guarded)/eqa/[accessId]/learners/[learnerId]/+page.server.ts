@@ -11,18 +11,18 @@ import { STAGE_LABELS } from '$lib/server/iqa/sampling';
 import { VACS_LABELS } from '$lib/server/iqa/samples';
 import { ACTION_STATE_LABELS } from '$lib/server/iqa/action-state';
 
-export const load = withRole('eqa', ((event) => {
+export const load = withRole('eqa', (async (event) => {
 	const db = getDb();
-	const opened = requireOpenGrant(db, event);
-	requireSampledLearner(db, opened, event.params.learnerId);
-	const view = sampledLearnerView(db, opened.grant, event.params.learnerId);
+	const opened = await requireOpenGrant(db, event);
+	await requireSampledLearner(db, opened, event.params.learnerId);
+	const view = await sampledLearnerView(db, opened.grant, event.params.learnerId);
 	if (!view) error(404, { message: LEARNER_NOT_FOUND });
-	recordEqaView(db, opened.visitor, opened.grant, 'learner', view.learner.id);
+	await recordEqaView(db, opened.visitor, opened.grant, 'learner', view.learner.id);
 	return {
 		access: { id: opened.grant.id, centreName: opened.centreName, cohortName: opened.cohortName },
 		...view,
 		// The IQA's signed records of this learner's sampled decisions: rounds, actions and their history, locks.
-		iqaRecords: sampleRecordsFor(db, { learnerId: view.learner.id }).map((r) => ({
+		iqaRecords: (await sampleRecordsFor(db, { learnerId: view.learner.id })).map((r) => ({
 			id: r.sample.id,
 			stage: r.sample.stage,
 			kind: r.sample.decisionKind,

@@ -11,15 +11,15 @@ import { MEETING_LIMITS, centreStaff, meetingsOf, recordMeeting } from '$lib/ser
 
 const NOT_FOUND = 'There is no sampling plan of this centre at this address.';
 
-export const load = withRole('iqa', (({ locals, params }) => {
+export const load = withRole('iqa', (async ({ locals, params }) => {
 	const db = getDb();
-	const plan = findPlan(db, locals.user!.organisationId, params.planId);
+	const plan = await findPlan(db, locals.user!.organisationId, params.planId);
 	if (!plan) error(404, { message: NOT_FOUND });
 	return {
 		plan: { id: plan.id, qualificationTitle: plan.qualificationTitle },
-		cohortName: findCohort(db, plan.organisationId, plan.cohortId)?.name ?? '',
-		meetings: meetingsOf(db, plan.id),
-		staff: centreStaff(db, plan.organisationId),
+		cohortName: (await findCohort(db, plan.organisationId, plan.cohortId))?.name ?? '',
+		meetings: await meetingsOf(db, plan.id),
+		staff: await centreStaff(db, plan.organisationId),
 		today: ukToday(new Date()),
 		limits: MEETING_LIMITS
 	};
@@ -28,7 +28,7 @@ export const load = withRole('iqa', (({ locals, params }) => {
 export const actions = actionsWithRole('iqa', {
 	record: async ({ request, locals, params }) => {
 		const db = getDb();
-		if (!findPlan(db, locals.user!.organisationId, params.planId)) error(404, { message: NOT_FOUND });
+		if (!await findPlan(db, locals.user!.organisationId, params.planId)) error(404, { message: NOT_FOUND });
 		const form = await postedForm(request);
 		const values = {
 			heldOn: text(form, 'heldOn', { max: 20, trim: true }),
@@ -37,7 +37,7 @@ export const actions = actionsWithRole('iqa', {
 			workDiscussed: text(form, 'workDiscussed', { max: 16000 }),
 			actions: text(form, 'actions', { max: 16000 })
 		};
-		const recorded = recordMeeting(db, { id: locals.user!.id, organisationId: locals.user!.organisationId }, params.planId, values);
+		const recorded = await recordMeeting(db, { id: locals.user!.id, organisationId: locals.user!.organisationId }, params.planId, values);
 		if (!recorded.ok) {
 			if (recorded.error.code === 'plan.not-found') error(404, { message: NOT_FOUND });
 			return fail(400, { values, errors: recorded.error.fields ?? {}, message: recorded.error.message });

@@ -10,9 +10,9 @@ import { conversationMedium } from '$lib/sim/conversation';
 
 const NOT_FOUND = 'There is no attempt of yours at this address.';
 
-export const load = withRole('learner', (({ locals, params }) => {
+export const load = withRole('learner', (async ({ locals, params }) => {
 	const db = getDb();
-	const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
+	const owned = await ownedAttempt(db, locals.user!.id, params.attemptId);
 	if (!owned) error(404, { message: NOT_FOUND });
 	const { view, version, loaded } = owned;
 	// An attempt under way has no debrief yet: back to it.
@@ -32,19 +32,19 @@ export const load = withRole('learner', (({ locals, params }) => {
 		debrief: debriefOf(view.result, view.transcript, choiceCommentsOf(loaded.scenario)),
 		transcript: view.transcript,
 		medium: conversationMedium(loaded.scenario.personas, null, view.transcript),
-		reflection: reflectionOf(db, locals.user!.id, view.id)?.status ?? null,
+		reflection: (await reflectionOf(db, locals.user!.id, view.id))?.status ?? null,
 		// Newest first; never the assessor's private note.
-		decisions: decisionsForLearner(db, locals.user!.id, view.id),
+		decisions: await decisionsForLearner(db, locals.user!.id, view.id),
 		outcomeLabels: OUTCOME_LABELS
 	};
 }) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('learner', {
-	again: ({ locals, params }) => {
+	again: async ({ locals, params }) => {
 		const db = getDb();
-		const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
+		const owned = await ownedAttempt(db, locals.user!.id, params.attemptId);
 		if (!owned) error(404, { message: NOT_FOUND });
-		const started = startLearnerAttempt(db, locals.user!.id, owned.view.scenarioId);
+		const started = await startLearnerAttempt(db, locals.user!.id, owned.view.scenarioId);
 		if (!started.ok) return fail(409, { againError: `A new attempt could not be started: ${started.error.message}` });
 		redirect(303, `/learn/attempts/${started.value.id}`);
 	}

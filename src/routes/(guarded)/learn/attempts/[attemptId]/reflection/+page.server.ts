@@ -23,12 +23,12 @@ import {
 
 const NOT_FOUND = 'There is no attempt of yours at this address.';
 
-export const load = withRole('learner', (({ locals, params, url }) => {
+export const load = withRole('learner', (async ({ locals, params, url }) => {
 	const db = getDb();
-	const owned = ownedAttempt(db, locals.user!.id, params.attemptId);
+	const owned = await ownedAttempt(db, locals.user!.id, params.attemptId);
 	if (!owned) error(404, { message: NOT_FOUND });
 	if (owned.view.status !== 'ended') redirect(303, `/learn/attempts/${owned.view.id}`);
-	const saved = reflectionOf(db, locals.user!.id, owned.view.id);
+	const saved = await reflectionOf(db, locals.user!.id, owned.view.id);
 	return {
 		attempt: { id: owned.view.id, title: owned.version.title, startedAt: owned.view.startedAt },
 		// The debrief at a glance, beside the form: what the learner is reflecting on.
@@ -50,12 +50,12 @@ export const load = withRole('learner', (({ locals, params, url }) => {
 		// The second step of a submission: the saved draft, read over before it is submitted for good.
 		confirming: url.searchParams.has('confirm') && saved?.status === 'draft',
 		// The assessor's request when they reopened it for a resubmission.
-		resubmission: saved?.status === 'draft' ? (resubmissionRequest(db, locals.user!.id, owned.view.id) ?? null) : null
+		resubmission: saved?.status === 'draft' ? (await resubmissionRequest(db, locals.user!.id, owned.view.id) ?? null) : null
 	};
 }) satisfies PageServerLoad);
 
 /** Runs a save or a submission and turns its refusal into what the form shows, with everything typed. */
-async function write(event: RequestEvent, run: (text: ReflectionText) => ReflectionResult, done: string) {
+async function write(event: RequestEvent, run: (text: ReflectionText) => Promise<ReflectionResult>, done: string) {
 	const form = await readForm(event.request);
 	if (!form) {
 		// A body over the server's size limit: nothing of it can be read back. No values are sent, so an
@@ -63,7 +63,7 @@ async function write(event: RequestEvent, run: (text: ReflectionText) => Reflect
 		return fail(413, { errors: {}, message: 'Your reflection is far too long to be sent. Shorten it and try again.' });
 	}
 	const values = reflectionText(Object.fromEntries(REFLECTION_PARTS.map((part) => [part, text(form, part, { max: 100_000 })])));
-	const result = run(values);
+	const result = await run(values);
 	if (result.ok) redirect(303, done);
 	return refused(event, result, values);
 }
@@ -78,15 +78,15 @@ function refused(event: RequestEvent, result: ReflectionResult & { ok: false }, 
 
 export const actions = actionsWithRole('learner', {
 	save: (event) =>
-		write(event, (text) => saveReflectionDraft(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection?saved=draft`),
+		write(event, async (text) => await saveReflectionDraft(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection?saved=draft`),
 	// Step one of a submission: checked and saved, then read over on the confirmation step.
 	submit: (event) =>
-		write(event, (text) => prepareReflection(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection?confirm`),
+		write(event, async (text) => await prepareReflection(getDb(), event.locals.user!.id, event.params.attemptId, text), `/learn/attempts/${event.params.attemptId}/reflection?confirm`),
 	// Step two: the draft the learner read over (saved at `savedAt`) is submitted for good.
 	confirm: async (event) => {
 		const form = await readForm(event.request);
 		if (!form) return fail(413, { errors: {}, message: 'What you sent could not be read. Try again.' });
-		const result = confirmReflection(getDb(), event.locals.user!.id, event.params.attemptId, text(form, 'savedAt', { max: 100 }));
+		const result = await confirmReflection(getDb(), event.locals.user!.id, event.params.attemptId, text(form, 'savedAt', { max: 100 }));
 		if (result.ok) redirect(303, `/learn/attempts/${event.params.attemptId}/reflection`);
 		return refused(event, result);
 	}

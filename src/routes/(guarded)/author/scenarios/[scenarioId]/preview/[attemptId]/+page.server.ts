@@ -10,15 +10,15 @@ import { withRole, actionsWithRole } from '$lib/server/auth/access';
 
 const NOT_FOUND = 'That preview was not found. Only the tutor who started a preview can open it.';
 
-export const load = withRole('tutor', (({ locals, params, url }) => {
+export const load = withRole('tutor', (async ({ locals, params, url }) => {
 	const user = locals.user!;
 	const db = getDb();
-	const owned = ownedPreview(db, user.id, params.scenarioId, params.attemptId, { transcript: screenTranscript(url) });
+	const owned = await ownedPreview(db, user.id, params.scenarioId, params.attemptId, { transcript: screenTranscript(url) });
 	if (!owned) error(404, { message: NOT_FOUND });
 	const title = titleOfSource(owned.preview.source) ?? owned.loaded.scenario.title;
 	const marking = pointsSoFar(db, owned);
 	return {
-		...simulationScreen(db, owned, title, url),
+		...await simulationScreen(db, owned, title, url),
 		preview: { scenarioId: params.scenarioId, startedAt: owned.preview.startedAt },
 		marking: {
 			score: marking.score,
@@ -43,7 +43,7 @@ export const load = withRole('tutor', (({ locals, params, url }) => {
 function asTutor(locals: App.Locals, params: { scenarioId: string; attemptId: string }): SimulationTarget {
 	const tutorId = locals.user!.id;
 	return {
-		apply: (action, seq) => applyPreviewAction(getDb(), tutorId, params.scenarioId, params.attemptId, action, seq),
+		apply: async (action, seq) => await applyPreviewAction(getDb(), tutorId, params.scenarioId, params.attemptId, action, seq),
 		notFound: NOT_FOUND,
 		noun: 'preview'
 	};
@@ -55,7 +55,7 @@ export const actions = actionsWithRole('tutor', {
 	op: async ({ request, locals, params }) => submitDeskForm(request, asTutor(locals, params)),
 
 	end: async ({ locals, params }) => {
-		const result = endPreview(getDb(), locals.user!.id, params.scenarioId, params.attemptId);
+		const result = await endPreview(getDb(), locals.user!.id, params.scenarioId, params.attemptId);
 		if (!result.ok) {
 			if (result.error.code === 'attempt.not-found') error(404, { message: NOT_FOUND });
 			return fail(400, { kind: 'end', message: result.error.message } satisfies DeskResult);

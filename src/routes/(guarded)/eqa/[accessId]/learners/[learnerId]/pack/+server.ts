@@ -7,11 +7,11 @@ import { LEARNER_NOT_FOUND, recordEqaView } from '$lib/server/eqa/grants';
 import { requireOpenGrant, requireSampledLearner } from '$lib/server/eqa/guard';
 
 /** The evidence pack of a learner of the EQA's open sample; anyone else is "not found". */
-export const POST: RequestHandler = withRole('eqa', (event) => {
+export const POST: RequestHandler = withRole('eqa', async (event) => {
 	const db = getDb();
-	const opened = requireOpenGrant(db, event);
-	requireSampledLearner(db, opened, event.params.learnerId);
-	recordEqaView(db, opened.visitor, opened.grant, 'evidence-pack', event.params.learnerId);
+	const opened = await requireOpenGrant(db, event);
+	await requireSampledLearner(db, opened, event.params.learnerId);
+	await recordEqaView(db, opened.visitor, opened.grant, 'evidence-pack', event.params.learnerId);
 	return downloadEvidencePack(db, event, { learnerId: event.params.learnerId, issuedBy: opened.visitor.id, notFound: LEARNER_NOT_FOUND });
 });
 
