@@ -21,7 +21,6 @@
  * "html,enhance": a form posted with accept: text/html, as without JavaScript, and as use:enhance
  * posts it, accept: application/json with x-sveltekit-action).
  */
-import { mapInOrder } from '$lib/core/in-order';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, it } from 'vitest';
@@ -93,7 +92,7 @@ async function load(port: number, agent: Agent, clients: Client[], seconds: numb
 			req.end(body);
 		});
 	await Promise.all(
-		await mapInOrder(clients, async (client) => {
+		clients.map(async (client) => {
 			// With a think time, the learners start spread over one think time, not all in one burst.
 			if (THINK_MS > 0) await new Promise((r) => setTimeout(r, Math.random() * THINK_MS));
 			while (performance.now() < deadline) {

@@ -9,7 +9,6 @@
  * PORTFOLIO_RENDERS (2) at once across the centre; a refused download (429, 503) is asked again at once,
  * as a hostile client would. No timed assertions: figures only (npm run bench).
  */
-import { mapInOrder } from '$lib/core/in-order';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { startAppServer, type AppLearner } from './load-support';
@@ -74,7 +73,7 @@ describe('portfolio downloads under load', () => {
 
 			const until = performance.now() + SECONDS * 1000;
 			const answers = { issued: 0, busyUser: 0, busyCentre: 0, other: 0 };
-			const loops = await mapInOrder(downloaders, async (learner) => {
+			const loops = downloaders.map(async (learner) => {
 				while (performance.now() < until) {
 					const response = await form(server.base, learner, '/learn/portfolio/download', 'application/pdf, application/json');
 					if (response.status === 200) answers.issued++;

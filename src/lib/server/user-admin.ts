@@ -1,4 +1,3 @@
-import { mapInOrder } from '$lib/core/in-order';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
@@ -374,7 +373,7 @@ export async function importLearners(db: Db, organisationId: string, text: strin
 	}
 
 	const prepared = await Promise.all(
-		await mapInOrder(good, async (entry) => {
+		good.map(async (entry) => {
 			const oneTimePassword = generateOneTimePassword();
 			return { ...entry, oneTimePassword, passwordHash: await hash(oneTimePassword) };
 		})

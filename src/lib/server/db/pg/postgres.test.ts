@@ -3,7 +3,6 @@
  * schema matches a migrated SQLite database's, every SQLite trigger has an equivalent that refuses
  * with the same message, and concurrent audit appends keep the chain continuous.
  */
-import { mapInOrder } from '$lib/core/in-order';
 import { createHash } from 'node:crypto';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
@@ -322,7 +321,7 @@ describe('the audit chain on PostgreSQL', () => {
 	it('keeps the chain continuous under concurrent writers on separate connections', async () => {
 		const writers = await Promise.all([1, 2, 3].map(() => postgres.connect()));
 		const before = (await chain()).length;
-		await Promise.all(await mapInOrder(writers, async (client, w) => {
+		await Promise.all(writers.map(async (client, w) => {
 			for (let i = 0; i < 15; i++) await append(client, `w${w}-${i}`);
 		}));
 		const entries = await chain();
