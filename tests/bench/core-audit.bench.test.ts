@@ -32,10 +32,10 @@ describe('core audit benchmark', () => {
 
 		const appendStart = performance.now();
 		for (let done = 1; done < ENTRIES; done += BATCH) {
-			await writeTransaction(db, () => {
+			await writeTransaction(db, async () => {
 				for (let i = done; i < Math.min(done + BATCH, ENTRIES); i++) {
 					now += 1000;
-					appendAudit(ctx, {
+					await appendAudit(ctx, {
 						action: i % 3 === 0 ? 'customer.searched' : 'customer.viewed',
 						subjectType: 'customer',
 						subject: `customer-${i % 5000}`,
@@ -60,7 +60,7 @@ describe('core audit benchmark', () => {
 		expect(baseline.rows).toBe(ENTRIES);
 
 		const verifyStart = performance.now();
-		const verification = verifyAuditChain(db, ctx.workspaceId);
+		const verification = await verifyAuditChain(db, ctx.workspaceId);
 		const verifySeconds = (performance.now() - verifyStart) / 1000;
 		expect(verification).toMatchObject({ ok: true, entries: ENTRIES });
 

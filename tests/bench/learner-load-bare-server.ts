@@ -29,14 +29,14 @@ for (let i = 0; i < Number(learnersText ?? 200); i++) {
 	attempts.push({ id: started.value.id, seq: started.value.nextActionSeq });
 }
 
-const server = createServer((req, res) => {
+const server = createServer(async (req, res) => {
 	if (req.method === 'GET' && req.url === '/attempts') {
 		res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(attempts));
 		return;
 	}
 	const view = req.method === 'GET' ? /^\/attempt\/([^/?]+)$/.exec(req.url ?? '') : null;
 	if (view) {
-		const attempt = getAttempt(db, decodeURIComponent(view[1]!));
+		const attempt = await getAttempt(db, decodeURIComponent(view[1]!));
 		if (attempt) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(attempt));
 		else res.writeHead(404).end();
 		return;

@@ -120,14 +120,14 @@ describe('simulation runtime benchmark', () => {
 		};
 		// A long, messy attempt: the wrong turns of the dialogue, then a lot of work in the record.
 		for (const choiceId of ['ask-his-security', 'security-passed-give-balance', 'give-payments', 'agree-to-change', 'goodbye']) await act({ kind: 'choice', choiceId });
-		for (let n = 0; attemptEvents(db, id).length < 200; n++) await act({ kind: 'core', ...deskWork(seedIds.daniel!, n) } as LearnerAction);
-		const events = attemptEvents(db, id);
+		for (let n = 0; (await attemptEvents(db, id)).length < 200; n++) await act({ kind: 'core', ...deskWork(seedIds.daniel!, n) } as LearnerAction);
+		const events = await attemptEvents(db, id);
 
 		const marking: number[] = [];
 		const reading: number[] = [];
 		for (let run = 0; run < MARKING_RUNS; run++) {
 			let t0 = performance.now();
-			const log = attemptEvents(db, id);
+			const log = await attemptEvents(db, id);
 			reading.push(performance.now() - t0);
 			t0 = performance.now();
 			const result = markAttempt(spouse.scenario, log, { seedIds });

@@ -109,7 +109,7 @@ test('killing the server with SIGKILL during load loses no acknowledged action a
 		const db = openDatabase(dbPath);
 		const workspaces = db.$client.prepare('select id from workspace').all() as { id: string }[];
 		expect(workspaces.length).toBeGreaterThanOrEqual(ATTEMPTS);
-		for (const w of workspaces) expect(verifyAuditChain(db, w.id), `audit chain of ${w.id}`).toMatchObject({ ok: true });
+		for (const w of workspaces) expect(await verifyAuditChain(db, w.id), `audit chain of ${w.id}`).toMatchObject({ ok: true });
 		const stored = db.$client.prepare('select seq from attempt_action where attempt_id = ? order by seq');
 		for (const a of attempts) {
 			const id = a.path.split('/').pop()!;

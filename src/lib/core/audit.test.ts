@@ -1,3 +1,4 @@
+import { forEachInOrder } from './in-order';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { writeTransaction } from './database';
@@ -11,9 +12,9 @@ async function setUp(): Promise<TestContext> {
 }
 
 async function append(t: TestContext, inputs: AuditInput[]): Promise<void> {
-	await writeTransaction(t.ctx.db, () => {
+	await writeTransaction(t.ctx.db, async () => {
 		for (const input of inputs) {
-			appendAudit(t.ctx, input);
+			await appendAudit(t.ctx, input);
 			t.clock.advance(1000);
 		}
 	});
@@ -40,9 +41,9 @@ describe('audit log', () => {
 	it('verifies a chain of appended entries, starting with the workspace being created', async () => {
 		const t = await setUp();
 		await append(t, someEntries(10));
-		const result = verifyAuditChain(t.ctx.db, t.ctx.workspaceId);
+		const result = await verifyAuditChain(t.ctx.db, t.ctx.workspaceId);
 		expect(result).toMatchObject({ ok: true, entries: 11 });
-		const entries = auditEntries(t.ctx.db, t.ctx.workspaceId);
+		const entries = await auditEntries(t.ctx.db, t.ctx.workspaceId);
 		expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 		expect(entries[0]).toMatchObject({ action: 'workspace.created', actorId: 'agent-1', actorRole: 'agent' });
 		expect(entries[1]).toMatchObject({ at: '2025-03-03T09:00:00.000Z', fields: ['givenName', 'postcode'], details: { count: 0 } });
@@ -53,8 +54,8 @@ describe('audit log', () => {
 		const a = await setUp();
 		await append(a, someEntries(3));
 		const b = await createTestContext({ seed: 'other' });
-		expect(verifyAuditChain(a.ctx.db, a.ctx.workspaceId)).toMatchObject({ ok: true, entries: 4 });
-		expect(verifyAuditChain(b.ctx.db, b.ctx.workspaceId)).toMatchObject({ ok: true, entries: 1 });
+		expect(await verifyAuditChain(a.ctx.db, a.ctx.workspaceId)).toMatchObject({ ok: true, entries: 4 });
+		expect(await verifyAuditChain(b.ctx.db, b.ctx.workspaceId)).toMatchObject({ ok: true, entries: 1 });
 	});
 
 	it('is refused by the database when an entry is updated or deleted', async () => {
@@ -65,14 +66,14 @@ describe('audit log', () => {
 		);
 		expect(() => sqlite(t).prepare('delete from audit_entry where seq = 2').run()).toThrow('audit log is append-only');
 		expect(() => sqlite(t).prepare('delete from audit_entry').run()).toThrow('audit log is append-only');
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: true, entries: 3 });
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: true, entries: 3 });
 	});
 
 	it('refuses to append outside a transaction or with an event name not in the catalogue', async () => {
 		const t = await setUp();
-		expect(() => appendAudit(t.ctx, { action: 'customer.viewed' })).toThrow('inside a write transaction');
+		expect(async () => await appendAudit(t.ctx, { action: 'customer.viewed' })).toThrow('inside a write transaction');
 		await expect((async () =>
-			await writeTransaction(t.ctx.db, () => appendAudit(t.ctx, { action: 'customer.deleted' as never })))()
+			await writeTransaction(t.ctx.db, async () => await appendAudit(t.ctx, { action: 'customer.deleted' as never })))()
 		).rejects.toThrow('unknown audit action');
 	});
 
@@ -88,7 +89,7 @@ describe('audit log', () => {
 		await append(t, someEntries(6));
 		dropTriggers(t);
 		sqlite(t).prepare(tamper).run();
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
 	});
 
 	it('names a deleted entry by its seq', async () => {
@@ -96,7 +97,7 @@ describe('audit log', () => {
 		await append(t, someEntries(6));
 		dropTriggers(t);
 		sqlite(t).prepare('delete from audit_entry where seq = 4').run();
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('missing') });
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('missing') });
 	});
 
 	it('names the first entry out of place when two entries are swapped', async () => {
@@ -104,7 +105,7 @@ describe('audit log', () => {
 		await append(t, someEntries(6));
 		dropTriggers(t);
 		sqlite(t).exec('update audit_entry set seq = -1 where seq = 4; update audit_entry set seq = 4 where seq = 5; update audit_entry set seq = 5 where seq = -1;');
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
 	});
 
 	it('names an entry whose link to the previous entry was rewritten', async () => {
@@ -112,15 +113,15 @@ describe('audit log', () => {
 		await append(t, someEntries(6));
 		dropTriggers(t);
 		sqlite(t).exec('update audit_entry set prev_hash = (select hash from audit_entry where seq = 2) where seq = 4');
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('link') });
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('link') });
 	});
 
 	it('stores field names and facts, never more than the operation gave it', async () => {
 		const t = await setUp();
-		await writeTransaction(t.ctx.db, () =>
-			appendAudit(t.ctx, { action: 'identity.verified', subjectType: 'customer', subject: 'c1', fields: ['dateOfBirth'], details: { method: 'knowledge-based', b: undefined as never } })
+		await writeTransaction(t.ctx.db, async () =>
+			await appendAudit(t.ctx, { action: 'identity.verified', subjectType: 'customer', subject: 'c1', fields: ['dateOfBirth'], details: { method: 'knowledge-based', b: undefined as never } })
 		);
-		const last = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const last = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(last.details).toEqual({ method: 'knowledge-based' });
 		expect(sqlite(t).prepare('select details from audit_entry where seq = 2').pluck().get()).toBe('{"method":"knowledge-based"}');
 	});
@@ -154,13 +155,13 @@ describe('audit chain properties', () => {
 			fc.asyncProperty(fc.array(inputArbitrary, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 10_000_000 }), async (inputs, step) => {
 				const t = await createTestContext();
 				try {
-					await writeTransaction(t.ctx.db, () => {
+					await writeTransaction(t.ctx.db, async () => {
 						for (const input of inputs) {
-							appendAudit(t.ctx, input);
+							await appendAudit(t.ctx, input);
 							t.clock.advance(step);
 						}
 					});
-					const result = verifyAuditChain(t.ctx.db, t.ctx.workspaceId);
+					const result = await verifyAuditChain(t.ctx.db, t.ctx.workspaceId);
 					expect(result).toMatchObject({ ok: true, entries: inputs.length + 1 });
 				} finally {
 					t.close();
@@ -180,7 +181,7 @@ describe('audit chain properties', () => {
 				async (inputs, entryPick, charPick, delta) => {
 					const t = await createTestContext();
 					try {
-						await writeTransaction(t.ctx.db, () => inputs.forEach((input) => appendAudit(t.ctx, input)));
+						await writeTransaction(t.ctx.db, async () => await forEachInOrder(inputs, async (input) => await appendAudit(t.ctx, input)));
 						const total = inputs.length + 1;
 						const seq = (entryPick % total) + 1;
 						const details = sqlite(t).prepare('select details from audit_entry where seq = ?').pluck().get(seq) as string;
@@ -192,7 +193,7 @@ describe('audit chain properties', () => {
 						const tampered = details.slice(0, at) + String.fromCharCode(code) + details.slice(at + 1);
 						dropTriggers(t);
 						sqlite(t).prepare('update audit_entry set details = ? where seq = ?').run(tampered, seq);
-						expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
+						expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
 					} finally {
 						t.close();
 					}

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { CoreContext } from './context';
-import { preparedStatements, type Db } from './database';
+import { inTransaction, preparedStatements, type Db, type Statement } from './database';
 import { isAuditAction, type AuditAction, type AuditSubjectType } from './audit-actions';
 import { canonicalJson } from './canonical-json';
 
@@ -83,29 +82,29 @@ function entryHash(row: Omit<StoredEntry, 'hash' | 'fields' | 'details'>, fields
 }
 
 interface Statements {
-	head: Database.Statement<[string], { seq: number; hash: string }>;
-	insert: Database.Statement<StoredEntry>;
-	all: Database.Statement<[string], StoredEntry>;
+	head: Statement<[string], { seq: number; hash: string }>;
+	insert: Statement<StoredEntry, unknown>;
+	all: Statement<[string], StoredEntry>;
 }
 
 const statements = preparedStatements<Statements>((client) => ({
-		head: client.prepare('select seq, hash from audit_entry where workspace_id = ? order by seq desc limit 1'),
-		insert: client.prepare(
+		head: client.prepare<[string], { seq: number; hash: string }>('select seq, hash from audit_entry where workspace_id = ? order by seq desc limit 1'),
+		insert: client.prepare<StoredEntry>(
 			`insert into audit_entry (seq, id, workspace_id, at, actor_id, actor_role, action, subject_type, subject, fields, details, prev_hash, hash)
 			 values (@seq, @id, @workspace_id, @at, @actor_id, @actor_role, @action, @subject_type, @subject, @fields, @details, @prev_hash, @hash)`
 		),
-		all: client.prepare('select * from audit_entry where workspace_id = ? order by seq')
+		all: client.prepare<[string], StoredEntry>('select * from audit_entry where workspace_id = ? order by seq')
 }));
 
 /**
  * Appends one entry to the workspace's chain. Call it inside the operation's write transaction,
  * so the act and its record commit together and no other writer can take the same seq.
  */
-export function appendAudit(ctx: CoreContext, input: AuditInput): AuditRecord {
-	if (!ctx.db.$client.inTransaction) throw new Error('appendAudit must run inside a write transaction');
+export async function appendAudit(ctx: CoreContext, input: AuditInput): Promise<AuditRecord> {
+	if (!inTransaction()) throw new Error('appendAudit must run inside a write transaction');
 	if (!isAuditAction(input.action)) throw new Error(`unknown audit action "${input.action}"`);
 	const stmts = statements(ctx.db);
-	const head = stmts.head.get(ctx.workspaceId);
+	const head = await stmts.head.get(ctx.workspaceId);
 	const fields = [...(input.fields ?? [])];
 	const details = input.details ?? {};
 	const row: Omit<StoredEntry, 'hash'> = {
@@ -123,7 +122,7 @@ export function appendAudit(ctx: CoreContext, input: AuditInput): AuditRecord {
 		prev_hash: head?.hash ?? GENESIS_HASH
 	};
 	const stored: StoredEntry = { ...row, hash: entryHash(row, fields, details) };
-	stmts.insert.run(stored);
+	await stmts.insert.run(stored);
 	return toRecord(stored, fields, JSON.parse(stored.details) as AuditDetails);
 }
 
@@ -162,10 +161,10 @@ function parseCanonical(text: string): { ok: true; value: unknown } | { ok: fals
  * valid shorter chain; detecting that needs the head hash kept elsewhere (compare RFC 9162 signed
  * tree heads).
  */
-export function verifyAuditChain(db: Db, workspaceId: string): AuditVerification {
+export async function verifyAuditChain(db: Db, workspaceId: string): Promise<AuditVerification> {
 	let expectedSeq = 1;
 	let prev = GENESIS_HASH;
-	for (const row of statements(db).all.iterate(workspaceId)) {
+	for (const row of await statements(db).all.iterate(workspaceId)) {
 		if (row.seq !== expectedSeq) {
 			return { ok: false, firstBadSeq: expectedSeq, reason: `entry ${expectedSeq} is missing (next entry found is ${row.seq})` };
 		}
@@ -188,8 +187,8 @@ export function verifyAuditChain(db: Db, workspaceId: string): AuditVerification
 }
 
 /** The workspace's audit entries in order, parsed, for readers (marking, transcripts, SARs). */
-export function auditEntries(db: Db, workspaceId: string): AuditRecord[] {
-	return statements(db)
-		.all.all(workspaceId)
+export async function auditEntries(db: Db, workspaceId: string): Promise<AuditRecord[]> {
+	return (await statements(db)
+		.all.all(workspaceId))
 		.map((row) => toRecord(row, JSON.parse(row.fields) as string[], JSON.parse(row.details) as AuditDetails));
 }

@@ -42,7 +42,7 @@ describe('backup and restore', () => {
 			const restored = openDatabase(backup);
 			const workspaces = await dbAll(restored.select({ id: workspace.id }).from(workspace));
 			expect(workspaces).toHaveLength(2);
-			for (const w of workspaces) expect(verifyAuditChain(restored, w.id)).toMatchObject({ ok: true });
+			for (const w of workspaces) expect(await verifyAuditChain(restored, w.id)).toMatchObject({ ok: true });
 			restored.$client.close();
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

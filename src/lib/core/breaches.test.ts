@@ -62,7 +62,7 @@ describe('breach register (Art 33, 34)', () => {
 			ok: true,
 			value: { dataCategories: ['contact', 'financial'], subjectCategories: ['customers'], approxSubjects: 120, approxRecords: 340, risk: 'unassessed' }
 		});
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'breach.registered', subjectType: 'breach', details: { reportDueAt: '2025-06-09T15:00:00.000Z' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'breach.registered', subjectType: 'breach', details: { reportDueAt: '2025-06-09T15:00:00.000Z' } });
 	});
 
 	it('refuses a register entry without the categories of data concerned', async () => {
@@ -108,7 +108,7 @@ describe('breach register (Art 33, 34)', () => {
 		expect(await recordIcoNotification(t.ctx, { breachId: b.id, notifiedAt: '2025-06-09T15:00:00Z', reference: 'x' })).toMatchObject({ ok: false, error: { code: 'breach.notified-in-future' } });
 		const r = await recordIcoNotification(t.ctx, { breachId: b.id, notifiedAt: '2025-06-09T14:30:00Z', reference: 'ICO/BR/2025/0612' });
 		expect(r).toMatchObject({ ok: true, value: { icoNotifiedAt: '2025-06-09T14:30:00.000Z', icoReference: 'ICO/BR/2025/0612', lateReasons: null } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'breach.ico.notified', details: { late: false } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'breach.ico.notified', details: { late: false } });
 	});
 
 	it('refuses a late report to the ICO without reasons for the delay', async () => {
@@ -118,7 +118,7 @@ describe('breach register (Art 33, 34)', () => {
 		expect(await recordIcoNotification(t.ctx, { breachId: b.id, reference: 'ICO/1' })).toMatchObject({ ok: false, error: { code: 'breach.late-reasons-required', field: 'lateReasons' } });
 		const r = await recordIcoNotification(t.ctx, { breachId: b.id, reference: 'ICO/1', lateReasons: 'The breach was escalated to the DPO only on Tuesday' });
 		expect(r).toMatchObject({ ok: true, value: { lateReasons: expect.stringContaining('Tuesday') } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'breach.ico.notified', details: { late: true } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'breach.ico.notified', details: { late: true } });
 	});
 
 	it('records a decision not to report with reasons when the risk is unlikely', async () => {
@@ -133,7 +133,7 @@ describe('breach register (Art 33, 34)', () => {
 		const b = await registered(t);
 		await assessBreachRisk(t.ctx, { breachId: b.id, risk: 'risk', reasoning: 'Financial data' });
 		expect(await recordIcoNotNotified(t.ctx, { breachId: b.id, reason: 'We would rather not' })).toMatchObject({ ok: false, error: { code: 'breach.report.required' } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'policy.refused' });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'policy.refused' });
 	});
 
 	it('records not reporting a reportable breach as a finding in record mode', async () => {
@@ -181,12 +181,12 @@ describe('breach register (Art 33, 34)', () => {
 		await recordSubjectsTold(t.ctx, { breachId: b.id, count: 1 });
 		expect(await closeBreach(t.ctx, { breachId: b.id })).toMatchObject({ ok: true, value: { closedAt: '2025-06-09T08:00:00.000Z' } });
 		expect(await containBreach(t.ctx, { breachId: b.id, measures: 'More' })).toMatchObject({ ok: false, error: { code: 'breach.closed' } });
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
+		expect((await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).ok).toBe(true);
 	});
 
 	it('keeps personal details out of the audit log of a breach', async () => {
 		const t = await setUp();
 		await registerBreach(t.ctx, { ...misdirectedStatement, description: 'Statement for Mrs Jane Example sent to the wrong address' });
-		expect(JSON.stringify(auditEntries(t.ctx.db, t.ctx.workspaceId))).not.toContain('Jane');
+		expect(JSON.stringify(await auditEntries(t.ctx.db, t.ctx.workspaceId))).not.toContain('Jane');
 	});
 });

@@ -112,7 +112,7 @@ export async function insertBreach(
 		closedAt: null
 	};
 	await dbRun(ctx.db.insert(breach).values(row));
-	appendAudit(ctx, {
+	await appendAudit(ctx, {
 		action: 'breach.registered',
 		subjectType: 'breach',
 		subject: row.id,
@@ -363,7 +363,7 @@ async function openBreachUpdate<S extends z.ZodType<{ breachId: string }>>(
 			.update(breach)
 			.set(outcome.changes)
 			.where(and(eq(breach.workspaceId, ctx.workspaceId), eq(breach.id, row.id))));
-		appendAudit(ctx, { action: outcome.action, subjectType: 'breach', subject: row.id, details: { breachId: row.id, ...outcome.details } });
+		await appendAudit(ctx, { action: outcome.action, subjectType: 'breach', subject: row.id, details: { breachId: row.id, ...outcome.details } });
 		return ok({ ...row, ...outcome.changes });
 	});
 }

@@ -47,7 +47,7 @@ describe('consent (Art 7)', () => {
 			ok: true,
 			value: { customerId: id, purposeCode: 'marketing', channel: 'email', method: 'online', noticeVersion: 'privacy-notice-v3', evidenceRef: 'form-email', takenBy: 'agent-1', givenBy: 'data-subject', givenAt: '2025-03-03T09:00:00.000Z', withdrawnAt: null }
 		});
-		expect(lastAudit(t)).toMatchObject({ action: 'consent.given', subject: id, details: { purposeCode: 'marketing', channel: 'email', method: 'online' } });
+		expect(await lastAudit(t)).toMatchObject({ action: 'consent.given', subject: id, details: { purposeCode: 'marketing', channel: 'email', method: 'online' } });
 		expect(await hasValidConsent(t.ctx, id, 'marketing', 'email')).toBe(true);
 		// Consent by email says nothing about SMS: never bundled.
 		expect(await hasValidConsent(t.ctx, id, 'marketing', 'sms')).toBe(false);
@@ -67,7 +67,7 @@ describe('consent (Art 7)', () => {
 	it('refuses verbal consent with nothing documented in enforce mode: it is not a consent record', async () => {
 		const { t, id, consentBy } = await setUp('enforce');
 		expect(await giveConsent(t.ctx, consentBy('phone', { method: 'verbal', evidenceRef: '' }))).toMatchObject({ ok: false, error: { code: 'consent.undocumented', field: 'method' } });
-		expect(lastAudit(t)).toMatchObject({ action: 'policy.refused', details: { code: 'consent.undocumented' } });
+		expect(await lastAudit(t)).toMatchObject({ action: 'policy.refused', details: { code: 'consent.undocumented' } });
 		expect(await hasValidConsent(t.ctx, id, 'marketing', 'phone')).toBe(false);
 	});
 
@@ -95,7 +95,7 @@ describe('consent (Art 7)', () => {
 		t.clock.set('2025-05-01T08:00:00.000Z');
 		const withdrawn = await withdrawConsent(t.ctx, { customerId: id, purposeCode: 'marketing', channel: 'email', method: 'unsubscribe link' });
 		expect(withdrawn).toMatchObject({ ok: true, value: { withdrawnAt: '2025-05-01T08:00:00.000Z', withdrawnBy: 'agent-1', withdrawalMethod: 'unsubscribe link' } });
-		expect(lastAudit(t)).toMatchObject({ action: 'consent.withdrawn', details: { purposeCode: 'marketing', channel: 'email' } });
+		expect(await lastAudit(t)).toMatchObject({ action: 'consent.withdrawn', details: { purposeCode: 'marketing', channel: 'email' } });
 		expect(await hasValidConsent(t.ctx, id, 'marketing', 'email')).toBe(false);
 		expect(await mayMarket(t.ctx, id, 'email')).toBe(false);
 		expect(await withdrawConsent(t.ctx, { customerId: id, purposeCode: 'marketing', channel: 'email' })).toMatchObject({ ok: false, error: { code: 'consent.not-found' } });
@@ -140,7 +140,7 @@ describe('objection to direct marketing (Art 21(3))', () => {
 		expect(await mayMarket(t.ctx, id, 'email')).toBe(false);
 		expect(await hasValidConsent(t.ctx, id, 'marketing', 'email')).toBe(false);
 		expect(await mayMarket(t.ctx, id, 'sms')).toBe(true);
-		const actions = auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action);
+		const actions = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).map((e) => e.action);
 		expect(actions.slice(-2)).toEqual(['marketing.objection.recorded', 'consent.withdrawn']);
 	});
 
@@ -185,7 +185,7 @@ describe('explicit consent for special category data (Art 7(3), Art 9(2)(a), Art
 		// Only what the withdrawal covered goes; the rest of the record stays.
 		expect((await findHeldValue(t.ctx, id, 'vulnerabilityNote'))?.value).toBe('Hard of hearing');
 		expect((await findHeldValue(t.ctx, id, 'postcode'))?.value).toBe('SW1A 1AA');
-		const entry = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const entry = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(entry).toMatchObject({ action: 'explicit-consent.withdrawn', fields: ['healthCondition'], details: { method: 'phone', erasedFields: ['healthCondition'] } });
 		expect(JSON.stringify(entry)).not.toContain('dialysis');
 	});
@@ -193,7 +193,7 @@ describe('explicit consent for special category data (Art 7(3), Art 9(2)(a), Art
 	it('Art 7(3): withdrawal needs nothing but the person’s word: no fields means all, and the method defaults to the way it was given', async () => {
 		const { t, id } = await withSpecialData();
 		expect(await withdrawExplicitConsent(t.ctx, { customerId: id })).toMatchObject({ ok: true, value: { erasedFields: ['healthCondition', 'vulnerabilityNote'] } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ details: { method: 'as given' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ details: { method: 'as given' } });
 	});
 
 	it('Art 9(2): data another recorded Art 9(2) condition covers is kept under it, and a condition needing a basis in law needs its Schedule 1 condition', async () => {

@@ -122,7 +122,7 @@ export async function giveConsent(ctx: CoreContext, input: GiveConsentInput): Pr
 			withdrawalMethod: null
 		};
 		await dbRun(ctx.db.insert(consent).values(row));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'consent.given',
 			subjectType: 'customer',
 			subject: given.customerId,
@@ -168,7 +168,7 @@ export async function withdrawConsents(ctx: CoreContext, rows: Consent[], method
 			.set({ withdrawnAt: now, withdrawnBy: ctx.actor.id, withdrawalMethod: method })
 			.where(and(eq(consent.workspaceId, ctx.workspaceId), eq(consent.id, row.id))));
 		await startRetentionPeriod(ctx, row.customerId, 'consent-withdrawn', now, row.purposeCode);
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'consent.withdrawn',
 			subjectType: 'customer',
 			subject: row.customerId,
@@ -232,7 +232,7 @@ export async function recordMarketingObjection(ctx: CoreContext, input: Marketin
 			requestId: requestId ?? null
 		};
 		await dbRun(ctx.db.insert(marketingObjection).values(row));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'marketing.objection.recorded',
 			subjectType: 'customer',
 			subject: customerId,

@@ -64,7 +64,7 @@ async function recordChange(
 	const version = held.version + 1;
 	await updateHeldValue(ctx, held, { ...change.updates, version, updatedAt: ctx.clock() });
 	const history = await writeHistory(ctx, { ...change.history, held, version });
-	appendAudit(ctx, {
+	await appendAudit(ctx, {
 		action: change.action,
 		subjectType: 'customer',
 		subject: held.customerId,
@@ -174,7 +174,7 @@ export async function fieldHistory(ctx: CoreContext, customerId: string, field?:
 		const customerRow = await requireCustomer(ctx, customerId);
 		if (!customerRow.ok) return customerRow;
 		const rows = await fieldHistoryOf(ctx, customerId, field);
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.viewed',
 			subjectType: 'customer',
 			subject: customerId,

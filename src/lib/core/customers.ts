@@ -180,7 +180,7 @@ async function planCollection(
 		}
 	}
 	if (issues.length > 0) {
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.collection.rejected',
 			subjectType: existing !== undefined ? 'customer' : undefined,
 			subject: existing !== undefined ? customerId : undefined,
@@ -295,7 +295,7 @@ async function storeValues(ctx: CoreContext, customerId: string, input: Collecti
 		} else if (p.category === 'criminal-offence') {
 			kind = 'criminal-offence';
 			await dbRun(ctx.db.insert(criminalOffenceValue).values({ ...common, schedule1Condition: p.condition.schedule1Condition }));
-			appendAudit(ctx, {
+			await appendAudit(ctx, {
 				action: 'criminal-offence.recorded',
 				subjectType: 'customer',
 				subject: customerId,
@@ -313,7 +313,7 @@ async function storeValues(ctx: CoreContext, customerId: string, input: Collecti
 					art9Condition: p.condition.art9Condition ?? ('' as (typeof ART9_CONDITIONS)[number]),
 					schedule1Condition: p.condition.schedule1Condition
 				}));
-			appendAudit(ctx, {
+			await appendAudit(ctx, {
 				action: 'special-category.recorded',
 				subjectType: 'customer',
 				subject: customerId,
@@ -365,7 +365,7 @@ export async function recordCustomer(ctx: CoreContext, input: RecordCustomerInpu
 		};
 		await dbRun(ctx.db.insert(customer).values(row));
 		await storeValues(ctx, customerId, collection, plan.value.planned);
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.recorded',
 			subjectType: 'customer',
 			subject: customerId,
@@ -398,7 +398,7 @@ export async function addCustomerFields(
 		if (!plan.ok) return plan;
 		await storeValues(ctx, customerId, collection, plan.value.planned);
 		for (const p of plan.value.planned) {
-			appendAudit(ctx, {
+			await appendAudit(ctx, {
 				action: 'customer.field.recorded',
 				subjectType: 'customer',
 				subject: customerId,
@@ -454,7 +454,7 @@ export async function endRelationship(ctx: CoreContext, customerId: string): Pro
 		const now = ctx.clock();
 		await dbRun(ctx.db.update(customer).set({ relationshipEndedAt: now }).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))));
 		const datedValues = await startRetentionPeriod(ctx, customerId, 'relationship-ended', now);
-		appendAudit(ctx, { action: 'customer.relationship.ended', subjectType: 'customer', subject: customerId, details: { datedValues } });
+		await appendAudit(ctx, { action: 'customer.relationship.ended', subjectType: 'customer', subject: customerId, details: { datedValues } });
 		return ok({ ...person.value, relationshipEndedAt: now, datedValues });
 	});
 }
@@ -484,7 +484,7 @@ export async function readBack(ctx: CoreContext, customerId: string, fields: str
 			const refusal = servicingRefusal(value, 'read-back');
 			if (refusal) return err(refusal.code, refusal.message, 'fields');
 		}
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.details.read.back',
 			subjectType: 'customer',
 			subject: customerId,
@@ -580,7 +580,7 @@ export async function getCustomer(ctx: CoreContext, customerId: string, options:
 			};
 		});
 		const shown = fields.filter((f) => f.value !== null).map((f) => f.field);
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.viewed',
 			subjectType: 'customer',
 			subject: customerId,
@@ -593,7 +593,7 @@ export async function getCustomer(ctx: CoreContext, customerId: string, options:
 		});
 		const special = values.filter((h) => h.kind !== 'ordinary' && shown.includes(h.field)).map((h) => h.field);
 		if (special.length > 0) {
-			appendAudit(ctx, { action: 'special-category.viewed', subjectType: 'customer', subject: customerId, fields: special, details: { purposeCode: p.code } });
+			await appendAudit(ctx, { action: 'special-category.viewed', subjectType: 'customer', subject: customerId, fields: special, details: { purposeCode: p.code } });
 		}
 		return ok({ customer: person.value, purposeCode: p.code, fields });
 	});

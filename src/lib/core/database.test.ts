@@ -1,3 +1,4 @@
+import { mapInOrder } from './in-order';
 import { describe, expect, it } from 'vitest';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -78,8 +79,8 @@ describe('writeTransaction and the statements outside it', () => {
 			fc.asyncProperty(fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 12 }), async (pauses) => {
 				const db = counterDb();
 				await Promise.all(
-					pauses.map((pause) =>
-						writeTransaction(db, async () => {
+					await mapInOrder(pauses, async (pause) =>
+						await writeTransaction(db, async () => {
 							const n = await valueOf(db);
 							for (let i = 0; i < pause; i++) await yieldToOthers();
 							await dbRun(db.update(counterTable).set({ n: n + 1 }).where(eq(counterTable.id, 1)));
@@ -95,7 +96,7 @@ describe('writeTransaction and the statements outside it', () => {
 	it('never lets a statement outside a transaction read another request’s uncommitted writes', async () => {
 		const db = counterDb();
 		const seen: number[] = [];
-		const writer = writeTransaction(db, async () => {
+		const writer = await writeTransaction(db, async () => {
 			await dbRun(db.update(counterTable).set({ n: 99 }).where(eq(counterTable.id, 1)));
 			await yieldToOthers();
 			throw new Error('rolled back');
@@ -113,7 +114,7 @@ describe('writeTransaction and the statements outside it', () => {
 
 	it('makes a write outside a transaction wait for the open one, not join it', async () => {
 		const db = counterDb();
-		const writer = writeTransaction(db, async () => {
+		const writer = await writeTransaction(db, async () => {
 			await dbRun(db.update(counterTable).set({ n: 1 }).where(eq(counterTable.id, 1)));
 			await yieldToOthers();
 			throw new Error('rolled back');
@@ -133,7 +134,7 @@ describe('writeTransaction and the statements outside it', () => {
 		await writeTransaction(db, async () => {
 			await dbRun(db.update(counterTable).set({ n: 1 }).where(eq(counterTable.id, 1)));
 			await expect(
-				writeTransaction(db, async () => {
+				await writeTransaction(db, async () => {
 					await dbRun(db.update(counterTable).set({ n: 2 }).where(eq(counterTable.id, 1)));
 					throw new Error('inner');
 				})

@@ -4,6 +4,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isPostgresUrl, openPgTransaction, openPostgres, pgQueryable, pgTransaction, postgresHandle, preparePostgres, toPostgresPlaceholders } from './postgres';
 
 export type Db = BetterSQLite3Database<Record<string, never>> & { $client: Database.Database };
 
@@ -12,6 +13,29 @@ export interface OpenOptions {
 	migrationsFolder?: string;
 	/** Apply pending migrations on open (default true). */
 	migrate?: boolean;
+	/** PostgreSQL: connections in the pool (default 10). */
+	poolSize?: number;
+}
+
+/** Which engine a `Db` runs on. */
+export function engineOf(db: Db): 'sqlite' | 'postgres' {
+	return postgresHandle(db) ? 'postgres' : 'sqlite';
+}
+
+/**
+ * Brings a PostgreSQL database's schema up to date (SQLite's is, once openDatabase returns). Call
+ * once at start, before serving.
+ */
+export async function prepareDatabase(db: Db, options: { migrationsFolder?: string } = {}): Promise<void> {
+	const handle = postgresHandle(db);
+	if (handle) await preparePostgres(handle, options.migrationsFolder);
+}
+
+/** Closes the connection (SQLite) or the pool (PostgreSQL). */
+export async function closeDatabase(db: Db): Promise<void> {
+	const handle = postgresHandle(db);
+	if (handle) await handle.pool.end();
+	else db.$client.close();
 }
 
 export const DEFAULT_MIGRATIONS_FOLDER = resolve(process.cwd(), 'drizzle');
@@ -21,6 +45,8 @@ export const DEFAULT_MIGRATIONS_FOLDER = resolve(process.cwd(), 'drizzle');
  * its schema up to date. ':memory:' gives a private database, as the tests use.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
+	// postgres://…: a pool, migrated by prepareDatabase (async) before the server takes requests.
+	if (isPostgresUrl(path)) return openPostgres<Db>(path, options.poolSize);
 	if (path !== ':memory:' && !path.startsWith('file:')) {
 		mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
 		restrictToOwner(path);
@@ -94,7 +120,7 @@ function releaseGate(): void {
 
 /** Whether this code runs inside a write transaction (of any connection). */
 export function inTransaction(): boolean {
-	return (scope.getStore()?.size ?? 0) > 0;
+	return (scope.getStore()?.size ?? 0) > 0 || openPgTransaction() !== undefined;
 }
 
 /** Resolves when no other request's transaction is open (at once, without waiting, when none is). */
@@ -108,6 +134,8 @@ function settled(): Promise<void> | undefined {
  * (busy_timeout) instead of failing with SQLITE_BUSY half-way through. A throw rolls it back.
  */
 export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
+	const handle = postgresHandle(db);
+	if (handle) return pgTransaction(handle, fn);
 	const client = db.$client;
 	const open = scope.getStore();
 	const depth = open?.get(client);
@@ -140,8 +168,13 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 	}
 }
 
+/** A drizzle query on SQLite runs synchronously through .all()/.get()/.run(); on PostgreSQL by awaiting it. */
+const onSqlite = (query: object): boolean => typeof (query as { all?: unknown }).all === 'function';
+type Awaitable = PromiseLike<unknown>;
+
 /** The rows of a select (drizzle's `.all()`), once no other request's transaction is open. */
 export async function dbAll<Q extends { all(): unknown }>(query: Q): Promise<ReturnType<Q['all']>> {
+	if (!onSqlite(query)) return (await (query as unknown as Awaitable)) as ReturnType<Q['all']>;
 	const wait = settled();
 	if (wait) await wait;
 	return query.all() as ReturnType<Q['all']>;
@@ -149,6 +182,7 @@ export async function dbAll<Q extends { all(): unknown }>(query: Q): Promise<Ret
 
 /** The first row of a select, or undefined (drizzle's `.get()`). */
 export async function dbGet<Q extends { get(): unknown }>(query: Q): Promise<ReturnType<Q['get']>> {
+	if (!onSqlite(query)) return ((await (query as unknown as Awaitable)) as unknown[])[0] as ReturnType<Q['get']>;
 	const wait = settled();
 	if (wait) await wait;
 	return query.get() as ReturnType<Q['get']>;
@@ -156,6 +190,7 @@ export async function dbGet<Q extends { get(): unknown }>(query: Q): Promise<Ret
 
 /** A select's rows as arrays of values (drizzle's `.values()`). */
 export async function dbValues<Q extends { values(): unknown }>(query: Q): Promise<ReturnType<Q['values']>> {
+	if (!onSqlite(query)) return ((await (query as unknown as Awaitable)) as Record<string, unknown>[]).map((row) => Object.values(row)) as ReturnType<Q['values']>;
 	const wait = settled();
 	if (wait) await wait;
 	return query.values() as ReturnType<Q['values']>;
@@ -163,6 +198,10 @@ export async function dbValues<Q extends { values(): unknown }>(query: Q): Promi
 
 /** Runs an insert, update or delete; outside a transaction it takes the gate for itself. */
 export async function dbRun<Q extends { run(): unknown }>(query: Q): Promise<ReturnType<Q['run']>> {
+	if (!onSqlite(query)) {
+		const result = (await (query as unknown as Awaitable)) as { rowCount?: number | null };
+		return { changes: result.rowCount ?? 0, lastInsertRowid: 0 } as ReturnType<Q['run']>;
+	}
 	if (inTransaction()) return query.run() as ReturnType<Q['run']>;
 	const wait = takeGate();
 	if (wait) await wait;
@@ -173,18 +212,90 @@ export async function dbRun<Q extends { run(): unknown }>(query: Q): Promise<Ret
 	}
 }
 
+type BindParameters = unknown[] | object;
+type Bound<P extends BindParameters> = P extends unknown[] ? P : [P];
+
+/** A statement written in SQL, run on either engine (placeholders `?` and `@name`, as SQLite writes them). */
+export interface Statement<P extends BindParameters, R> {
+	get(...params: Bound<P>): Promise<R | undefined>;
+	all(...params: Bound<P>): Promise<R[]>;
+	run(...params: Bound<P>): Promise<{ changes: number }>;
+	/** The rows to loop over without awaiting in between (SQLite reads them as the loop goes). */
+	iterate(...params: Bound<P>): Promise<Iterable<R>>;
+}
+
+export interface StatementFactory {
+	prepare<P extends BindParameters = unknown[], R = unknown>(source: string): Statement<P, R>;
+}
+
+function sqliteStatement<P extends BindParameters, R>(client: Database.Database, source: string): Statement<P, R> {
+	const statement = client.prepare(source);
+	const bind = (params: unknown[]) => params as never[];
+	return {
+		async get(...params) {
+			const wait = settled();
+			if (wait) await wait;
+			return statement.get(...bind(params)) as R | undefined;
+		},
+		async all(...params) {
+			const wait = settled();
+			if (wait) await wait;
+			return statement.all(...bind(params)) as R[];
+		},
+		async run(...params) {
+			if (inTransaction()) return statement.run(...bind(params));
+			const wait = takeGate();
+			if (wait) await wait;
+			try {
+				return statement.run(...bind(params));
+			} finally {
+				releaseGate();
+			}
+		},
+		async iterate(...params) {
+			const wait = settled();
+			if (wait) await wait;
+			return statement.iterate(...bind(params)) as Iterable<R>;
+		}
+	};
+}
+
+function postgresStatement<P extends BindParameters, R>(db: Db, source: string): Statement<P, R> {
+	const handle = postgresHandle(db)!;
+	const { text, order } = toPostgresPlaceholders(source);
+	const values = (params: unknown[]) => {
+		const named = (params[0] ?? {}) as Record<string, unknown>;
+		return order.map((key) => {
+			const value = typeof key === 'number' ? params[key] : named[key];
+			return typeof value === 'boolean' ? Number(value) : value;
+		});
+	};
+	const rows = async (params: unknown[]) => (await pgQueryable(handle).query({ text, values: values(params) })).rows as R[];
+	return {
+		get: async (...params) => (await rows(params))[0],
+		all: async (...params) => await rows(params),
+		run: async (...params) => ({ changes: (await pgQueryable(handle).query({ text, values: values(params) })).rowCount ?? 0 }),
+		iterate: async (...params) => await rows(params)
+	};
+}
+
 /**
  * Statements prepared once per connection: `const statements = preparedStatements((client) => ({ … }))`
  * gives `statements(db)`, which prepares them on a connection's first use and keeps them for as long
- * as the connection lives (hot paths skip the query builder and re-preparing).
+ * as the connection lives (hot paths skip the query builder and re-preparing). On PostgreSQL the
+ * SQL's placeholders are rewritten once; each call runs on the current transaction's client.
  */
-export function preparedStatements<S>(prepare: (client: Database.Database) => S): (db: Db) => S {
-	const cache = new WeakMap<Database.Database, S>();
+export function preparedStatements<S>(prepare: (client: StatementFactory) => S): (db: Db) => S {
+	const cache = new WeakMap<object, S>();
 	return (db) => {
-		let cached = cache.get(db.$client);
+		const key = postgresHandle(db) ?? db.$client;
+		let cached = cache.get(key);
 		if (cached === undefined) {
-			cached = prepare(db.$client);
-			cache.set(db.$client, cached);
+			const factory: StatementFactory = postgresHandle(db)
+				? { prepare: (source) => postgresStatement(db, source) }
+				: { prepare: (source) => sqliteStatement(db.$client, source) };
+			cached = prepare(factory);
+			cache.set(key, cached);
 		}
 		return cached;
 	};

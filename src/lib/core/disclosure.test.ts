@@ -96,7 +96,7 @@ describe('disclosure to third parties', () => {
 		const r = await disclose(t.ctx, toSpouse(customer.id));
 		expect(r).toMatchObject({ ok: false, error: { code: 'disclosure.no-authority' } });
 		expect(await disclosuresOf(t.ctx, customer.id)).toHaveLength(0);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'disclosure.refused', fields: ['balance'], details: { reason: 'disclosure.no-authority' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'disclosure.refused', fields: ['balance'], details: { reason: 'disclosure.no-authority' } });
 	});
 
 	it('records a disclosure to a spouse as unauthorised and opens a breach entry in record mode', async () => {
@@ -115,7 +115,7 @@ describe('disclosure to third parties', () => {
 		expect((await getBreach(t.ctx, breach!.id))?.sourceDisclosureId).toBe(disclosure.id);
 		expect((await disclosuresOf(t.ctx, customer.id))[0]?.breachId).toBe(breach!.id);
 		expect((await findings(t.ctx)).map((f) => f.code)).toEqual(['disclosure.no-authority']);
-		const actions = auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action);
+		const actions = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).map((e) => e.action);
 		expect(actions.slice(-3)).toEqual(['finding.recorded', 'breach.registered', 'disclosure.made']);
 	});
 
@@ -179,7 +179,7 @@ describe('disclosure to colleagues (need to know)', () => {
 		const { t, customer } = await setUp({ workspace: { policyMode: 'enforce' } });
 		const r = await disclose(t.ctx, colleague(customer.id, 'debt collection agencies', ['phone', 'arrears'], 'account-servicing'));
 		expect(r).toMatchObject({ ok: true, value: { disclosure: { route: 'colleague-need-to-know', recipientRole: 'debt collection agencies', basisOrExemption: 'contract (purpose account-servicing)' } } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-2)).toMatchObject({ action: 'disclosure.need.checked', details: { outcome: 'needed' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-2)).toMatchObject({ action: 'disclosure.need.checked', details: { outcome: 'needed' } });
 	});
 
 	it('refuses a colleague a field their stated purpose does not need', async () => {
@@ -234,7 +234,7 @@ describe('disclosure under an exemption or a legal obligation', () => {
 			ok: true,
 			value: { disclosure: { route: 'exemption', basisOrExemption: expect.stringContaining('DPA 2018 Sch 2 Pt 1 para 2'), approvedBy: 'dpo-1', prejudiceTest: expect.stringContaining('prejudice') } }
 		});
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-2)).toMatchObject({ action: 'disclosure.exemption.assessed', details: { exemption: 'crime-and-taxation', outcome: 'applies' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-2)).toMatchObject({ action: 'disclosure.exemption.assessed', details: { exemption: 'crime-and-taxation', outcome: 'applies' } });
 	});
 
 	it('refuses the crime exemption to an officer who has not been verified', async () => {
@@ -328,15 +328,15 @@ describe('restricted data and the disclosure log', () => {
 			verificationAttemptId: verificationId
 		});
 		expect(log[1]).toMatchObject({ authorised: false, basisOrExemption: 'none' });
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
+		expect((await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).ok).toBe(true);
 	});
 
 	it('names the fields disclosed in the audit log, never their values', async () => {
 		const { t, customer } = await setUp();
 		await disclose(t.ctx, toSpouse(customer.id));
-		const made = auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'disclosure.made')!;
+		const made = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).find((e) => e.action === 'disclosure.made')!;
 		expect(made).toMatchObject({ fields: ['balance'], details: { authorised: false, recipientType: 'unauthorised-third-party' } });
-		expect(JSON.stringify(auditEntries(t.ctx.db, t.ctx.workspaceId))).not.toContain('142.50');
+		expect(JSON.stringify(await auditEntries(t.ctx.db, t.ctx.workspaceId))).not.toContain('142.50');
 	});
 
 	it('refuses to disclose a field the record does not hold', async () => {

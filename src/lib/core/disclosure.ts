@@ -166,7 +166,7 @@ export async function recordDisclosure(
 			}
 		});
 		if (!policy.ok) {
-			appendAudit(ctx, {
+			await appendAudit(ctx, {
 				action: 'disclosure.refused',
 				subjectType: 'customer',
 				subject: v.customerId,
@@ -218,7 +218,7 @@ export async function recordDisclosure(
 	await dbRun(ctx.db.insert(disclosure).values(row));
 
 	if (decision.route === 'colleague-need-to-know') {
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'disclosure.need.checked',
 			subjectType: 'customer',
 			subject: v.customerId,
@@ -233,7 +233,7 @@ export async function recordDisclosure(
 		});
 	}
 	if (decision.route === 'exemption') {
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'disclosure.exemption.assessed',
 			subjectType: 'customer',
 			subject: v.customerId,
@@ -269,7 +269,7 @@ export async function recordDisclosure(
 			.where(and(eq(disclosure.workspaceId, ctx.workspaceId), eq(disclosure.id, row.id))));
 	}
 
-	appendAudit(ctx, {
+	await appendAudit(ctx, {
 		action: 'disclosure.made',
 		subjectType: 'customer',
 		subject: v.customerId,
@@ -294,7 +294,7 @@ export async function recordDisclosure(
 		}
 	});
 	if (manner === 'read-out') {
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'data.read.out',
 			subjectType: 'customer',
 			subject: v.customerId,

@@ -44,7 +44,7 @@ describe('disposal runs (storage limitation, Art 5(1)(e))', () => {
 		// Needed by account servicing too, the email address is kept under that purpose's rule.
 		expect((await findHeldValue(t.ctx, id, 'email'))?.value).toBe('Lovelace@example.com');
 		expect(await dbAll(t.ctx.db.select().from(disposalRun))).toHaveLength(2);
-		const entry = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const entry = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(entry).toMatchObject({ action: 'retention.disposal.run', details: { asOf: '2027-03-04', counts: { contact: { erased: 1 } } } });
 		expect(JSON.stringify(entry)).not.toContain('Lovelace');
 	});
@@ -92,7 +92,7 @@ describe('disposal runs (storage limitation, Art 5(1)(e))', () => {
 		const run = await runDisposal(t.ctx, { asOf: '2040-01-01' });
 		expect(run.ok && run.value.counts.identity).toEqual({ erased: 2, anonymised: 0, held: 0, restricted: 1 });
 		expect(await findHeldValue(t.ctx, id, 'nationalInsuranceNumber')).toMatchObject({ value: 'AB123456C', restricted: true, erasedAt: null });
-		const entry = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const entry = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(entry).toMatchObject({
 			action: 'retention.disposal.run',
 			details: { keptRestricted: 1, keptHeld: 0, kept: [{ category: 'identity', count: 1, reason: expect.stringContaining('Art 18(1)(c)') }] }

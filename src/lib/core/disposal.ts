@@ -64,7 +64,7 @@ export async function runDisposal(ctx: CoreContext, input: RunDisposalInput): Pr
 		}
 		const row: DisposalRun = { id: ctx.ids(), workspaceId: ctx.workspaceId, asOf, ranAt: ctx.clock(), ranBy: ctx.actor.id, counts };
 		await dbRun(ctx.db.insert(disposalRun).values(row));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'retention.disposal.run',
 			subjectType: 'disposal-run',
 			subject: row.id,

@@ -49,9 +49,9 @@ describe('erasure (Art 17)', () => {
 		expect(history.every((h) => h.oldValue === null && (h.newValue === null) && !h.reason.includes('SW1A'))).toBe(true);
 		expect(history.filter((h) => h.change === 'erased')).toHaveLength(10);
 		expect(await findCustomer(t.ctx, id)).toMatchObject({ erasedAt: '2025-03-03T09:00:00.000Z', suppressed: true, reference: 'ACC-100001' });
-		const actions = auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action);
+		const actions = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).map((e) => e.action);
 		expect(actions.slice(-2)).toEqual(['customer.erased', 'customer.suppressed']);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-2)).toMatchObject({ details: { requestId: 'request-9', counts: { identity: 4 } } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-2)).toMatchObject({ details: { requestId: 'request-9', counts: { identity: 4 } } });
 	});
 
 	it('keeps values under legal hold, saying which and why', async () => {
@@ -66,7 +66,7 @@ describe('erasure (Art 17)', () => {
 		]);
 		expect((await findHeldValue(t.ctx, id, 'nationalInsuranceNumber'))?.value).toBe('AB123456C');
 		expect((await findHeldValue(t.ctx, id, 'email'))?.value).toBeNull();
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'customer.erased')?.details).toMatchObject({ heldCounts: { identity: 4 } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).find((e) => e.action === 'customer.erased')?.details).toMatchObject({ heldCounts: { identity: 4 } });
 	});
 
 	it('erases only the categories asked for, without suppressing the person', async () => {
@@ -92,9 +92,9 @@ describe('erasure (Art 17)', () => {
 	it('writes no personal value to the audit log when erasing', async () => {
 		const { t, id } = await setUp();
 		await eraseCustomerData(t.ctx, { customerId: id, reason: 'erasure request' });
-		const text = JSON.stringify(auditEntries(t.ctx.db, t.ctx.workspaceId));
+		const text = JSON.stringify(await auditEntries(t.ctx.db, t.ctx.workspaceId));
 		for (const value of ['Lovelace', 'SW1A', 'ada@example.com', '+447700900123', '1985-12-10', 'AB123456C', 'Hearing impaired']) expect(text).not.toContain(value);
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
+		expect((await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).ok).toBe(true);
 	});
 });
 

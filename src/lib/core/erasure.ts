@@ -116,7 +116,7 @@ async function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: 
 		const heldCounts: Record<string, number> = {};
 		for (const h of held) heldCounts[h.category] = (heldCounts[h.category] ?? 0) + 1;
 		const whole = categories === 'all';
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.erased',
 			subjectType: 'customer',
 			subject: customerId,
@@ -141,7 +141,7 @@ async function dispose(ctx: CoreContext, input: EraseCustomerDataInput, action: 
 				.set({ erasedAt: person.value.erasedAt ?? now, suppressed: true, suppressedAt: person.value.suppressedAt ?? now })
 				.where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))));
 			if (!person.value.suppressed) {
-				appendAudit(ctx, {
+				await appendAudit(ctx, {
 					action: 'customer.suppressed',
 					subjectType: 'customer',
 					subject: customerId,

@@ -109,7 +109,7 @@ export async function withdrawExplicitConsent(ctx: CoreContext, input: WithdrawE
 				outcome.heldFields.push(held.field);
 			}
 		}
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'explicit-consent.withdrawn',
 			subjectType: 'customer',
 			subject: customerId,

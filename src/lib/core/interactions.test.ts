@@ -34,7 +34,7 @@ describe('interactions', () => {
 	it('keeps the notes and nature of an enquiry out of the audit log', async () => {
 		const { t, customer } = await setUp();
 		await logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'unknown', nature: 'complaint about Mr Hedge next door', notes: 'Mr Hedge' });
-		const last = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const last = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(last).toMatchObject({ action: 'interaction.logged', subject: customer.id, details: { channel: 'phone', partyType: 'unknown' } });
 		expect(JSON.stringify(last)).not.toContain('Hedge');
 	});
@@ -43,7 +43,7 @@ describe('interactions', () => {
 		const { t } = await setUp();
 		const r = await logInteraction(t.ctx, { channel: 'phone', direction: 'inbound', partyType: 'unknown', nature: 'verbal subject access request' });
 		expect(r).toMatchObject({ ok: true, value: { customerId: null } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ subjectType: 'interaction' });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ subjectType: 'interaction' });
 	});
 
 	it('refuses a contact logged before it happens', async () => {

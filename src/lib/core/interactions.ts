@@ -78,7 +78,7 @@ export async function logInteraction(ctx: CoreContext, input: LogInteractionInpu
 		if (row.customerId !== null && row.partyType === 'data-subject') {
 			await startRetentionPeriod(ctx, row.customerId, 'last-contact', occurredAt);
 		}
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'interaction.logged',
 			subjectType: row.customerId === null ? 'interaction' : 'customer',
 			subject: row.customerId ?? row.id,

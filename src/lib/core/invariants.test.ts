@@ -285,7 +285,7 @@ describe('invariants over random sequences of operations', () => {
 		await fc.assert(
 			fc.asyncProperty(sequences, async (ops) => {
 				const m = await runSequence(ops, runCounter++);
-				expect(verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: true });
+				expect(await verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: true });
 				m.t.close();
 			}),
 			property
@@ -296,7 +296,7 @@ describe('invariants over random sequences of operations', () => {
 		await fc.assert(
 			fc.asyncProperty(sequences, async (ops) => {
 				const m = await runSequence(ops, runCounter++);
-				const made = new Map(auditEntries(m.t.ctx.db, m.t.ctx.workspaceId).filter((e) => e.action === 'disclosure.made').map((e) => [e.details.disclosureId, e]));
+				const made = new Map((await auditEntries(m.t.ctx.db, m.t.ctx.workspaceId)).filter((e) => e.action === 'disclosure.made').map((e) => [e.details.disclosureId, e]));
 				const breaches = new Map(
 					(m.t.ctx.db.$client.prepare('select id, source_disclosure_id from breach').all() as { id: string; source_disclosure_id: string | null }[]).map((b) => [b.id, b])
 				);
@@ -392,7 +392,7 @@ describe('tampering with audit rows written by real operations', () => {
 					hash: "hash = lower(hex(randomblob(32)))"
 				};
 				db.prepare(`update audit_entry set ${tamper[column]} where seq = ?`).run(seq);
-				expect(verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
+				expect(await verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
 				m.t.close();
 			}),
 			{ numRuns: 60 }
@@ -408,7 +408,7 @@ describe('tampering with audit rows written by real operations', () => {
 				const seq = 1 + (pick % (count - 1));
 				dropTriggers(m.t);
 				db.prepare('delete from audit_entry where seq = ?').run(seq);
-				expect(verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
+				expect(await verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
 				m.t.close();
 			}),
 			{ numRuns: 30 }

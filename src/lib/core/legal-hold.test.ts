@@ -20,7 +20,7 @@ describe('legal holds', () => {
 		const result = await applyLegalHold(t.ctx, { customerId: id, categories: ['identity'], reasonCode: 'money-laundering-records', reason: 'MLR 2017 reg 40' });
 		expect(result).toMatchObject({ ok: true, value: { fields: ['givenName', 'familyName', 'dateOfBirth', 'nationalInsuranceNumber'] } });
 		expect(await findHeldValue(t.ctx, id, 'nationalInsuranceNumber')).toMatchObject({ legalHold: true, legalHoldReason: 'MLR 2017 reg 40' });
-		expect(lastAudit(t)).toMatchObject({ action: 'legal-hold.applied', details: { reasonCode: 'money-laundering-records' } });
+		expect(await lastAudit(t)).toMatchObject({ action: 'legal-hold.applied', details: { reasonCode: 'money-laundering-records' } });
 	});
 
 	it('requires a reason to apply or release a hold', async () => {
@@ -68,7 +68,7 @@ describe('values kept only for a legal hold (MLR 2017 reg 41)', () => {
 			holdUse: 'to prevent money laundering and terrorist financing',
 			withheld: { code: 'field.kept-for-hold-only', rule: 'MLR 2017 reg 41' }
 		});
-		expect(lastAudit(t)).toMatchObject({ action: 'customer.viewed', fields: [], details: { keptForHoldOnly: ['dateOfBirth'] } });
+		expect(await lastAudit(t)).toMatchObject({ action: 'customer.viewed', fields: [], details: { keptForHoldOnly: ['dateOfBirth'] } });
 		const forTheHold = await getCustomer(t.ctx, id, { purposeCode: 'identity-checks' });
 		expect(forTheHold.ok && forTheHold.value.fields.find((f) => f.field === 'dateOfBirth')).toMatchObject({ value: '1985-12-10', withheld: null });
 	});

@@ -89,7 +89,7 @@ export async function applyLegalHold(ctx: CoreContext, input: ApplyLegalHoldInpu
 			});
 			await writeHistory(ctx, { held, change: 'legal-hold-applied', version, reason: parsed.value.reason });
 		}
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'legal-hold.applied',
 			subjectType: 'customer',
 			subject: parsed.value.customerId,
@@ -121,7 +121,7 @@ export async function releaseLegalHold(ctx: CoreContext, input: ReleaseLegalHold
 				erasedFields.push(held.field);
 			}
 		}
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'legal-hold.released',
 			subjectType: 'customer',
 			subject: parsed.value.customerId,

@@ -30,7 +30,7 @@ describe('the OPG register', () => {
 				value: { entries: [{ donorName: 'Margaret Ellis', lpaType: 'property-and-financial-affairs', status: 'registered' }], attorneyListed: null }
 			});
 		}
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'authority.register.checked',
 			subject: customer.id,
 			details: { found: true, matches: 1, searchedBy: ['reference'], lpaType: 'property-and-financial-affairs', status: 'registered', attorneyListed: null }
@@ -41,21 +41,21 @@ describe('the OPG register', () => {
 		const { t } = await setUp();
 		expect(await searchOpgRegister(t.ctx, { reference: '7000-4821-3366', attorneyName: 'peter ellis' })).toMatchObject({ value: { attorneyListed: true } });
 		expect(await searchOpgRegister(t.ctx, { reference: '7000-4821-3366', attorneyName: 'Joan Ellis' })).toMatchObject({ value: { attorneyListed: false } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ details: { attorneyListed: false, searchedBy: ['reference', 'attorneyName'] } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ details: { attorneyListed: false, searchedBy: ['reference', 'attorneyName'] } });
 	});
 
 	it('lists every LPA of a donor searched by name, without a single type or status', async () => {
 		const { t } = await setUp();
 		const r = await searchOpgRegister(t.ctx, { donorName: 'MARGARET ELLIS' });
 		expect(r).toMatchObject({ ok: true, value: { entries: [{ lpaType: 'health-and-welfare' }, { lpaType: 'property-and-financial-affairs' }] } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ details: { found: true, matches: 2, lpaType: null, status: null } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ details: { found: true, matches: 2, lpaType: null, status: null } });
 	});
 
 	it('finds nothing for a reference that is not on the register, or a donor who does not match it', async () => {
 		const { t } = await setUp();
 		expect(await searchOpgRegister(t.ctx, { reference: '7000-0000-0000' })).toMatchObject({ ok: true, value: { entries: [] } });
 		expect(await searchOpgRegister(t.ctx, { reference: '7000-4821-3366', donorName: 'Arthur Pym' })).toMatchObject({ ok: true, value: { entries: [] } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ details: { found: false, matches: 0, lpaType: null, status: null } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ details: { found: false, matches: 0, lpaType: null, status: null } });
 	});
 
 	it('shows a cancelled LPA as cancelled', async () => {

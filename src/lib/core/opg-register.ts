@@ -92,7 +92,7 @@ export async function searchOpgRegister(ctx: CoreContext, input: SearchOpgRegist
 		const attorney = v.attorneyName ? foldText(v.attorneyName) : undefined;
 		const attorneyListed = attorney === undefined || entries.length === 0 ? null : entries.some((e) => e.attorneyNames.some((a) => foldText(a) === attorney));
 		const only = entries.length === 1 ? entries[0]! : undefined;
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'authority.register.checked',
 			...(v.customerId === undefined ? {} : { subjectType: 'customer' as const, subject: v.customerId }),
 			details: {

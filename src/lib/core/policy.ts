@@ -36,7 +36,7 @@ export async function applyPolicy(ctx: CoreContext, violation: PolicyViolation):
 	if (!mode) throw new Error(`applyPolicy: no workspace ${ctx.workspaceId}`);
 	const details: AuditDetails = { ...violation.details, code: violation.code, rule: violation.rule };
 	if (mode.policyMode === 'enforce') {
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'policy.refused',
 			subjectType: violation.subjectType,
 			subject: violation.subject,
@@ -60,7 +60,7 @@ export async function applyPolicy(ctx: CoreContext, violation: PolicyViolation):
 		at: ctx.clock()
 	};
 	await dbRun(ctx.db.insert(finding).values(row));
-	appendAudit(ctx, {
+	await appendAudit(ctx, {
 		action: 'finding.recorded',
 		subjectType: violation.subjectType,
 		subject: violation.subject,

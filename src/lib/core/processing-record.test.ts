@@ -59,7 +59,7 @@ describe('record of processing (Art 30)', () => {
 		expect(record.value.retentionLimits.map((r) => r.code)).toEqual(['account-records', 'aml-records', 'enquiries', 'marketing']);
 		expect(record.value.purposes.find((p) => p.code === 'identity-checks')?.retention).toMatchObject({ periodMonths: 60, authority: expect.stringContaining('MLR 2017 reg 40') });
 		expect(record.value.securityMeasures.length).toBeGreaterThan(3);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'processing.record.produced', details: { purposes: 5 } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'processing.record.produced', details: { purposes: 5 } });
 	});
 
 	it('lists recipients actually supplied from the disclosure log, leaving out unauthorised disclosures', async () => {

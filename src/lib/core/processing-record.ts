@@ -116,7 +116,7 @@ export async function recordOfProcessing(ctx: CoreContext): Promise<Result<Recor
 			})),
 			securityMeasures: SECURITY_MEASURES
 		};
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'processing.record.produced',
 			subjectType: 'workspace',
 			subject: ctx.workspaceId,

@@ -28,7 +28,7 @@ describe('purposes (Art 5(1)(b), Art 6, Art 30)', () => {
 		const t = await setUp();
 		const defined = await definePurpose(t.ctx, billing);
 		expect(defined).toMatchObject({ ok: true, value: { code: 'billing', lawfulBasis: 'contract', categories: ['identity', 'contact', 'financial'], active: true, minimumAge: null } });
-		expect(lastAudit(t)).toMatchObject({ action: 'purpose.defined', subjectType: 'purpose', fields: billing.fields, details: { code: 'billing', lawfulBasis: 'contract', retentionRule: 'account-records' } });
+		expect(await lastAudit(t)).toMatchObject({ action: 'purpose.defined', subjectType: 'purpose', fields: billing.fields, details: { code: 'billing', lawfulBasis: 'contract', retentionRule: 'account-records' } });
 	});
 
 	it('refuses a purpose without exactly one known Art 6 basis', async () => {
@@ -67,7 +67,7 @@ describe('purposes (Art 5(1)(b), Art 6, Art 30)', () => {
 		await definePurpose(t.ctx, billing);
 		const changed = await changePurpose(t.ctx, { code: 'billing', fields: [...billing.fields, 'email'], minimumAge: 18 });
 		expect(changed).toMatchObject({ ok: true, value: { fields: [...billing.fields, 'email'], minimumAge: 18, lawfulBasis: 'contract' } });
-		expect(lastAudit(t)).toMatchObject({ action: 'purpose.changed', details: { changed: ['fields', 'minimumAge'] } });
+		expect(await lastAudit(t)).toMatchObject({ action: 'purpose.changed', details: { changed: ['fields', 'minimumAge'] } });
 	});
 
 	it('refuses to swap a purpose’s lawful basis', async () => {
@@ -84,7 +84,7 @@ describe('purposes (Art 5(1)(b), Art 6, Art 30)', () => {
 		expect(await retirePurpose(t.ctx, { code: 'billing', reason: 'Replaced by account-servicing' })).toMatchObject({ ok: true, value: { active: false } });
 		expect((await findPurpose(t.ctx, 'billing'))?.active).toBe(false);
 		expect(await purposes(t.ctx)).toHaveLength(1);
-		expect(lastAudit(t)).toMatchObject({ action: 'purpose.retired' });
+		expect(await lastAudit(t)).toMatchObject({ action: 'purpose.retired' });
 	});
 });
 
@@ -92,7 +92,7 @@ describe('retention rules (Art 5(1)(e))', () => {
 	it('defines and changes a rule, auditing each', async () => {
 		const t = await setUp();
 		expect(await changeRetentionRule(t.ctx, { code: 'account-records', periodMonths: 84 })).toMatchObject({ ok: true, value: { periodMonths: 84 } });
-		expect(lastAudit(t)).toMatchObject({ action: 'retention.rule.changed', details: { changed: ['periodMonths'], periodMonths: 84 } });
+		expect(await lastAudit(t)).toMatchObject({ action: 'retention.rule.changed', details: { changed: ['periodMonths'], periodMonths: 84 } });
 		expect(await defineRetentionRule(t.ctx, { code: 'account-records', description: 'again', periodMonths: 1, trigger: 'collected', action: 'erase' })).toMatchObject({
 			ok: false,
 			error: { code: 'retention-rule.exists' }

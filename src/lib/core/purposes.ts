@@ -130,7 +130,7 @@ export async function definePurpose(ctx: CoreContext, input: PurposeInput): Prom
 			createdAt: ctx.clock()
 		};
 		await dbRun(ctx.db.insert(purpose).values(row));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'purpose.defined',
 			subjectType: 'purpose',
 			subject: row.id,
@@ -181,7 +181,7 @@ export async function changePurpose(ctx: CoreContext, changes: PurposeChanges): 
 		const next: Purpose = { ...current, ...shape, categories: categories.value, retentionRuleId };
 		await dbRun(ctx.db.update(purpose).set(next).where(eq(purpose.id, current.id)));
 		const changed = [...Object.keys(given), ...(retentionRuleId !== current.retentionRuleId ? ['retentionRule'] : [])];
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'purpose.changed',
 			subjectType: 'purpose',
 			subject: current.id,
@@ -201,7 +201,7 @@ export async function retirePurpose(ctx: CoreContext, input: { code: string; rea
 		if (!current) return err('purpose.not-found', `No purpose "${parsed.value.code}"`, 'code');
 		if (!current.active) return err('purpose.retired', `The purpose "${current.code}" is already retired`, 'code');
 		await dbRun(ctx.db.update(purpose).set({ active: false }).where(eq(purpose.id, current.id)));
-		appendAudit(ctx, { action: 'purpose.retired', subjectType: 'purpose', subject: current.id, details: { code: current.code } });
+		await appendAudit(ctx, { action: 'purpose.retired', subjectType: 'purpose', subject: current.id, details: { code: current.code } });
 		return ok({ ...current, active: false });
 	});
 }

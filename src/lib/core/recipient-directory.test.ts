@@ -25,7 +25,7 @@ describe('the directory of recipients', () => {
 		const { t } = await setUp();
 		const added = await addDirectoryEntry(t.ctx, COLLECTIONS);
 		expect(added).toMatchObject({ ok: true, value: { code: 'collections', kind: 'team', receives: [{ purposeCode: 'account-servicing', fields: ['phone', 'arrears', 'balance'] }] } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'directory.entry.added',
 			fields: ['phone', 'arrears', 'balance'],
 			details: { code: 'collections', kind: 'team', purposeCodes: ['account-servicing'] }
@@ -63,7 +63,7 @@ describe('disclosure to a directory entry', () => {
 		await addDirectoryEntry(t.ctx, COLLECTIONS);
 		const r = await disclose(t.ctx, toTeam(customer.id, 'collections', ['phone', 'arrears']));
 		expect(r).toMatchObject({ ok: true, value: { disclosure: { route: 'colleague-need-to-know', authorised: true, recipientRole: 'Collections', authorityEvidence: 'directory entry collections; purpose account-servicing' } } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-2)).toMatchObject({ action: 'disclosure.need.checked', details: { directoryCode: 'collections', outcome: 'needed' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-2)).toMatchObject({ action: 'disclosure.need.checked', details: { directoryCode: 'collections', outcome: 'needed' } });
 	});
 
 	it('records a disclosure to a team the directory does not let receive the data as unauthorised, with a breach', async () => {

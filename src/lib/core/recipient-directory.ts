@@ -54,7 +54,7 @@ export async function addDirectoryEntry(ctx: CoreContext, input: DirectoryEntryI
 		}
 		const row: DirectoryEntry = { id: ctx.ids(), workspaceId: ctx.workspaceId, code: v.code, name: v.name, kind: v.kind, description: v.description, receives, createdAt: ctx.clock() };
 		await dbRun(ctx.db.insert(recipientDirectory).values(row));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'directory.entry.added',
 			subjectType: 'directory-entry',
 			subject: row.id,

@@ -49,7 +49,7 @@ describe('notifying recipients (Art 19)', () => {
 			{ recipientOrganisation: 'Northway Debt Recovery Ltd', disclosureIds: [first.id, second.id], outcome: 'notified', channel: 'email' },
 			{ recipientName: 'HMRC', disclosureIds: [hmrc.id], outcome: 'notified' }
 		]);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'recipients.notified', details: { count: 2, disclosureIds: [first.id, second.id, hmrc.id] } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'recipients.notified', details: { count: 2, disclosureIds: [first.id, second.id, hmrc.id] } });
 	});
 
 	it('tells only the recipients of the fields rectified', async () => {
@@ -66,7 +66,7 @@ describe('notifying recipients (Art 19)', () => {
 		unwrap(await fulfilRectification(t.ctx, { requestId: r.id, corrections: [{ field: 'balance', newValue: '100.00', reason: 'Billing error' }] }));
 		const rows = unwrap(await notifyRecipients(t.ctx, { requestId: r.id, exceptions: [{ disclosureId: hmrc.id, outcome: 'disproportionate', reason: 'Notice closed; HMRC asked not to be sent updates' }] }));
 		expect(rows).toMatchObject([{ outcome: 'disproportionate', reason: expect.stringContaining('Notice closed'), channel: null }]);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'recipients.notification.impossible', details: { outcome: 'disproportionate' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'recipients.notification.impossible', details: { outcome: 'disproportionate' } });
 		expect(await notificationsOf(t.ctx, r.id)).toHaveLength(1);
 	});
 

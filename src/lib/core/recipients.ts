@@ -97,7 +97,7 @@ export async function notifyRecipients(ctx: CoreContext, input: NotifyRecipients
 		});
 		if (rows.length > 0) await dbRun(ctx.db.insert(recipientNotification).values(rows));
 		const told = rows.filter((r) => r.outcome === 'notified');
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'recipients.notified',
 			subjectType: 'customer',
 			subject: req.customerId,
@@ -111,7 +111,7 @@ export async function notifyRecipients(ctx: CoreContext, input: NotifyRecipients
 			}
 		});
 		for (const row of rows.filter((r) => r.outcome !== 'notified')) {
-			appendAudit(ctx, {
+			await appendAudit(ctx, {
 				action: 'recipients.notification.impossible',
 				subjectType: 'customer',
 				subject: req.customerId,

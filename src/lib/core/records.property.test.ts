@@ -251,7 +251,7 @@ describe('properties of the record operations', () => {
 				const sim = await Simulation.start('record');
 				await sim.record(first);
 				for (const op of ops) await sim.run(op);
-				expect(verifyAuditChain(sim.t.ctx.db, sim.t.ctx.workspaceId)).toMatchObject({ ok: true });
+				expect(await verifyAuditChain(sim.t.ctx.db, sim.t.ctx.workspaceId)).toMatchObject({ ok: true });
 				sim.t.close();
 			}),
 			{ numRuns: 40 }

@@ -37,7 +37,7 @@ describe('rectification (Art 16)', () => {
 		const { t, customer } = await setUp();
 		const r = await requestInProgress(t, customer.id, 'rectification');
 		unwrap(await fulfilRectification(t.ctx, { requestId: r.id, statements: [{ field: 'arrears', statement: 'The arrears arose while a direct debit failed through the bank’s error' }] }));
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action)).toContain('customer.field.completed');
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).map((e) => e.action)).toContain('customer.field.completed');
 	});
 
 	it('refuses to change the record on the request of an unverified requester in enforce mode', async () => {
@@ -63,7 +63,7 @@ describe('rectification (Art 16)', () => {
 		expect(result).toMatchObject({ ok: false, error: { field: 'postcode' } });
 		expect((await value(t, customer.id, 'addressLine1'))?.value).toBe('12 High Street');
 		expect((await getRequest(t.ctx, r.id))?.state).toBe('in-progress');
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
+		expect((await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).ok).toBe(true);
 	});
 });
 
@@ -194,7 +194,7 @@ describe('objection (Art 21)', () => {
 		const ready = unwrap(await fulfilObjection(t.ctx, { requestId: r.id, directMarketing: { channel: 'all' } }));
 		expect(ready).toMatchObject({ state: 'response-ready', particulars: { outcome: { marketingStopped: 'all' } } });
 		expect(await mayMarket(t.ctx, customer.id, 'email')).toBe(false);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action)).toContain('marketing.objection.recorded');
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).map((e) => e.action)).toContain('marketing.objection.recorded');
 	});
 
 	async function withResearchPurpose(options: TestContextOptions = {}) {
@@ -234,7 +234,7 @@ describe('objection (Art 21)', () => {
 		);
 		const done = unwrap(await completeRequest(t.ctx, { requestId: r.id }));
 		expect(done).toMatchObject({ state: 'refused' });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action)).toEqual(expect.arrayContaining(['objection.recorded', 'objection.decided']));
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).map((e) => e.action)).toEqual(expect.arrayContaining(['objection.recorded', 'objection.decided']));
 	});
 
 	it('stops processing for the purpose objected to when no compelling grounds exist', async () => {
@@ -283,7 +283,7 @@ describe('objection (Art 21)', () => {
 		expect(ready).toMatchObject({ state: 'response-ready', particulars: { outcome: { marketingStopped: 'all', processingDecision: 'stop' } } });
 		expect(await mayMarket(t.ctx, customer.id, 'email')).toBe(false);
 		expect(await mayMarket(t.ctx, customer.id, 'sms')).toBe(false);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'objection.decided')).toMatchObject({ details: { decision: 'stop', absolute: true } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).find((e) => e.action === 'objection.decided')).toMatchObject({ details: { decision: 'stop', absolute: true } });
 	});
 
 	it('Art 21(1): processing objected to may continue for legal claims when the claim is recorded', async () => {
@@ -295,7 +295,7 @@ describe('objection (Art 21)', () => {
 				processing: { purposeCode: 'customer-research', decision: 'continue', continueOn: 'legal-claims', compellingGrounds: 'Needed to defend claim CL-2025-118 brought by the customer.' }
 			})
 		);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).find((e) => e.action === 'objection.decided')).toMatchObject({ details: { decision: 'continue', continueOn: 'legal-claims', absolute: false } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).find((e) => e.action === 'objection.decided')).toMatchObject({ details: { decision: 'continue', continueOn: 'legal-claims', absolute: false } });
 		expect((await value(t, customer.id, 'preferredLanguage'))?.restricted).toBe(false);
 	});
 

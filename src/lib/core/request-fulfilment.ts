@@ -233,7 +233,7 @@ export async function fulfilErasure(ctx: CoreContext, input: FulfilErasureInput)
 					heldCounts[h.category] = (heldCounts[h.category] ?? 0) + 1;
 				}
 			}
-			appendAudit(ctx, {
+			await appendAudit(ctx, {
 				action: 'customer.erased',
 				subjectType: 'customer',
 				subject: customerId,
@@ -305,7 +305,7 @@ export async function fulfilObjection(ctx: CoreContext, input: FulfilObjectionIn
 				const p = v.processing;
 				const purposeRow = await findPurpose(ctx, p.purposeCode);
 				if (!purposeRow) return err('purpose.not-found', `No purpose ${p.purposeCode}`, 'processing.purposeCode');
-				appendAudit(ctx, {
+				await appendAudit(ctx, {
 					action: 'objection.recorded',
 					subjectType: 'customer',
 					subject: customerId,
@@ -332,7 +332,7 @@ export async function fulfilObjection(ctx: CoreContext, input: FulfilObjectionIn
 						if (!done.ok) return done;
 						outcome.marketingStopped = 'all';
 					}
-					appendAudit(ctx, {
+					await appendAudit(ctx, {
 						action: 'objection.decided',
 						subjectType: 'customer',
 						subject: customerId,
@@ -342,7 +342,7 @@ export async function fulfilObjection(ctx: CoreContext, input: FulfilObjectionIn
 					return ok(outcome);
 				}
 				if (!OBJECTABLE_BASES.includes(purposeRow.lawfulBasis)) {
-					appendAudit(ctx, {
+					await appendAudit(ctx, {
 						action: 'objection.decided',
 						subjectType: 'customer',
 						subject: customerId,
@@ -379,7 +379,7 @@ export async function fulfilObjection(ctx: CoreContext, input: FulfilObjectionIn
 						outcome.fields = fields;
 					}
 				}
-				appendAudit(ctx, {
+				await appendAudit(ctx, {
 					action: 'objection.decided',
 					subjectType: 'customer',
 					subject: customerId,

@@ -43,7 +43,7 @@ describe('collating everything held (Art 15)', () => {
 		expect(data.consents).toMatchObject([{ purposeCode: 'marketing', channel: 'email' }]);
 		expect(data.verificationAttempts).toMatchObject([{ outcome: 'verified' }]);
 		expect(data.requests).toMatchObject([{ id: r.id, kind: 'access' }]);
-		const audit = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const audit = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(audit).toMatchObject({ action: 'request.data.collated', details: { requestId: r.id, counts: { interactions: 1, disclosures: 1, consents: 1, specialCategory: 1 } } });
 		expect(JSON.stringify(audit)).not.toContain('wheelchair');
 	});
@@ -83,7 +83,7 @@ describe('other people’s information (DPA 2018 Sch 2 Pt 3 para 16)', () => {
 			})
 		);
 		expect(decision).toMatchObject({ decision: 'withheld', passageStart: 'Customer upset about estimated bills. '.length, reason: expect.stringContaining('no consent') });
-		const audit = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const audit = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(audit).toMatchObject({ action: 'request.redaction.decided', details: { decision: 'withheld', step: 3, sourceTable: 'interaction' } });
 		expect(JSON.stringify(audit)).not.toContain('Fenwick');
 		const ready = unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
@@ -163,7 +163,7 @@ describe('assembling and completing a SAR response', () => {
 		expect(response.source).toEqual({ statement: 'All the data we hold about you came from you.' });
 		expect(response.automatedDecisionMaking).toMatchObject({ statement: expect.stringContaining('automated') });
 		expect(response.transferSafeguards).toEqual([expect.objectContaining({ purpose: 'marketing', safeguards: expect.stringContaining('Data Privacy Framework') })]);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.response.assembled', details: { itemsMissing: [], toState: 'response-ready' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'request.response.assembled', details: { itemsMissing: [], toState: 'response-ready' } });
 	});
 
 	it('cannot complete a SAR while the recipients are missing', async () => {
@@ -171,7 +171,7 @@ describe('assembling and completing a SAR response', () => {
 			const { t, customer } = await setUp({ workspace: { policyMode } });
 			const r = await sarInProgress(t, customer.id);
 			const partial = unwrap(await assembleResponse(t.ctx, { requestId: r.id, items: ART15_ITEMS.filter((i) => i !== 'recipients') }));
-			expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ details: { itemsMissing: ['recipients'] } });
+			expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ details: { itemsMissing: ['recipients'] } });
 			expect(await completeRequest(t.ctx, { requestId: partial.id })).toMatchObject({ ok: false, error: { code: 'request.response.incomplete', message: expect.stringContaining('recipients') } });
 			expect((await getRequest(t.ctx, r.id))?.state).toBe('response-ready');
 			unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
@@ -189,7 +189,7 @@ describe('assembling and completing a SAR response', () => {
 		const sent = (await disclosuresOf(t.ctx, customer.id)).at(-1)!;
 		expect(sent).toMatchObject({ requestId: r.id, recipientType: 'data-subject', route: 'verified-data-subject', authorised: true, channel: 'email' });
 		expect(sent.fields).toEqual(expect.arrayContaining(['givenName', 'balance']));
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'request.completed',
 			details: { fromState: 'response-ready', toState: 'complete', late: false, disclosureId: sent.id, channel: 'email' }
 		});
@@ -227,8 +227,8 @@ describe('assembling and completing a SAR response', () => {
 		unwrap(await assembleResponse(t.ctx, { requestId: r.id }));
 		t.clock.set('2025-04-04T09:00:00Z');
 		unwrap(await completeRequest(t.ctx, { requestId: r.id }));
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.completed', details: { late: true, dueDate: '2025-04-03' } });
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'request.completed', details: { late: true, dueDate: '2025-04-03' } });
+		expect((await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).ok).toBe(true);
 	});
 
 	it('records a part refused with its justification and the ICO and court wording', async () => {
@@ -243,6 +243,6 @@ describe('assembling and completing a SAR response', () => {
 		);
 		expect(done).toMatchObject({ state: 'partly-refused', refusalReason: expect.stringContaining('prejudice') });
 		expect((done.particulars.refusal as { notice: string }).notice).toContain('court');
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.refused', details: { partly: true, toldOfIcoAndCourt: true } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'request.refused', details: { partly: true, toldOfIcoAndCourt: true } });
 	});
 });

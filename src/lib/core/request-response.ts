@@ -105,7 +105,7 @@ export async function collateRequestData(ctx: CoreContext, input: CollateInput):
 		if (!req.ok) return req;
 		if (req.value.customerId === null) return err('request.not-matched', 'Match the request to a customer first', 'requestId');
 		const data = await collate(ctx, req.value.customerId);
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'request.data.collated',
 			subjectType: 'customer',
 			subject: req.value.customerId,
@@ -195,7 +195,7 @@ export async function decideRedaction(ctx: CoreContext, input: DecideRedactionIn
 			decidedAt: ctx.clock()
 		};
 		await dbRun(ctx.db.insert(redaction).values(row));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'request.redaction.decided',
 			subjectType: 'customer',
 			subject: req.value.customerId,

@@ -46,7 +46,7 @@ describe('logging a request (DOMAIN.md §4)', () => {
 		const { t } = await setUp();
 		const r = await logged(t, { receivedAt: '2025-03-03T08:40:00+00:00' });
 		expect(r).toMatchObject({ state: 'received', verbal: true, customerId: null, receivedAt: '2025-03-03T08:40:00.000Z', receivedBy: 'agent-1', relevantTime: '2025-03-03T08:40:00.000Z' });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'request.logged',
 			subjectType: 'request',
 			subject: r.id,
@@ -134,7 +134,7 @@ describe('logging a request (DOMAIN.md §4)', () => {
 		const matched = unwrap(await matchRequest(t.ctx, { requestId: r.id, customerId: customer.id }));
 		expect(matched).toMatchObject({ customerId: customer.id, state: 'received' });
 		expect(t.ctx.db.$client.prepare('select customer_id from interaction where id = ?').pluck().get(call.id)).toBe(customer.id);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.matched', subjectType: 'customer', subject: customer.id, details: { requestId: r.id } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'request.matched', subjectType: 'customer', subject: customer.id, details: { requestId: r.id } });
 	});
 });
 
@@ -151,7 +151,7 @@ describe('the clock: ID, clarification, fee', () => {
 		const received = unwrap(await receiveId(t.ctx, { requestId: r.id }));
 		// 5 April 2025 is a Saturday: the next working day is Monday 7 April.
 		expect(received).toMatchObject({ state: 'in-progress', relevantTime: '2025-03-05T11:00:00.000Z', dueDate: '2025-04-07' });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'request.id.received',
 			details: { fromState: 'awaiting-id', toState: 'in-progress', dueDate: '2025-04-07', dueDateBefore: '2025-04-03' }
 		});
@@ -196,7 +196,7 @@ describe('the clock: ID, clarification, fee', () => {
 		const resumed = unwrap(await receiveClarification(t.ctx, { requestId: r.id }));
 		// 4 days paused: counted as if received on 7 March, so due Monday 7 April.
 		expect(resumed).toMatchObject({ state: 'in-progress', pausedDays: 4, dueDate: '2025-04-07' });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.clarification.received', details: { pausedDays: 4, totalPausedDays: 4 } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'request.clarification.received', details: { pausedDays: 4, totalPausedDays: 4 } });
 	});
 
 	it('adds up the days of several clarification pauses', async () => {
@@ -264,7 +264,7 @@ describe('extension (Art 12(3))', () => {
 		t.clock.set('2025-03-20T09:00:00Z');
 		const extended = unwrap(await extendRequest(t.ctx, { requestId: r.id, reason: 'complex', explanation: 'Records span three legacy systems' }));
 		expect(extended).toMatchObject({ state: 'extended', extended: true, dueDate: '2025-06-03', extensionNotifiedAt: '2025-03-20T09:00:00.000Z' });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.extended', details: { reason: 'complex', originalDueDate: '2025-04-03', dueDate: '2025-06-03' } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'request.extended', details: { reason: 'complex', originalDueDate: '2025-04-03', dueDate: '2025-06-03' } });
 	});
 
 	it('refuses an extension notified after the original due date', async () => {
@@ -309,7 +309,7 @@ describe('refusal and withdrawal', () => {
 		expect(notice).toContain('Information Commissioner');
 		expect(notice).toContain('court');
 		expect(notice).toContain(REFUSAL_RIGHTS_NOTICE);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'request.refused', details: { partly: false, toldOfIcoAndCourt: true, late: false } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'request.refused', details: { partly: false, toldOfIcoAndCourt: true, late: false } });
 	});
 
 	it('marks a refusal sent after the due date as late', async () => {
@@ -317,7 +317,7 @@ describe('refusal and withdrawal', () => {
 		const r = await logged(t);
 		t.clock.set('2025-04-10T09:00:00Z');
 		unwrap(await refuseRequest(t.ctx, { requestId: r.id, grounds: 'manifestly-excessive', justification: 'Overlaps entirely with the request answered last week.' }));
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ details: { late: true } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ details: { late: true } });
 	});
 
 	it('records a withdrawal, after which the request accepts no transition', async () => {
@@ -339,13 +339,13 @@ describe('refusal and withdrawal', () => {
 		unwrap(await extendRequest(t.ctx, { requestId: r.id, reason: 'complex', explanation: 'Much data' }));
 		unwrap(await withdrawRequest(t.ctx, { requestId: r.id }));
 		const transitions = await requestTransitions(t.ctx, r.id);
-		const events = auditEntries(t.ctx.db, t.ctx.workspaceId).filter((e) => e.details.requestId === r.id);
+		const events = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).filter((e) => e.details.requestId === r.id);
 		expect(transitions.map((x) => x.toState)).toEqual(['received', 'received', 'awaiting-id', 'in-progress', 'awaiting-clarification', 'in-progress', 'extended', 'withdrawn']);
 		expect(events).toHaveLength(transitions.length);
 		for (const [i, e] of events.entries()) {
 			expect(e.details).toMatchObject({ toState: transitions[i]!.toState, dueDate: transitions[i]!.dueDateAfter });
 			expect(transitions[i]).toMatchObject({ actorId: 'agent-1', actorRole: 'agent' });
 		}
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
+		expect((await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).ok).toBe(true);
 	});
 });

@@ -167,7 +167,7 @@ export async function logRequest(ctx: CoreContext, input: LogRequestInput): Prom
 		const row = { ...draft, ...schedule(draft, await regionOf(ctx)) };
 		await dbRun(ctx.db.insert(rightsRequest).values(row));
 		await recordTransition(ctx, null, row, '');
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'request.logged',
 			...auditSubject(row),
 			details: {
@@ -546,7 +546,7 @@ export async function applyTransition(ctx: CoreContext, req: RightsRequest, step
 		.set(next)
 		.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, req.id))));
 	await recordTransition(ctx, req, next, step.reason ?? '');
-	appendAudit(ctx, {
+	await appendAudit(ctx, {
 		action: step.action,
 		...auditSubject(next),
 		details: {

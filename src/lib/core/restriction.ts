@@ -136,7 +136,7 @@ export async function restrictField(ctx: CoreContext, input: RestrictInput): Pro
 			await updateHeldValue(ctx, held, { restricted: true, version, updatedAt: ctx.clock() });
 			await writeHistory(ctx, { held, change: 'restricted', version, reason, requestId });
 		}
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.field.restricted',
 			subjectType: 'customer',
 			subject: customerId,
@@ -157,7 +157,7 @@ export async function notifyRestrictionLift(ctx: CoreContext, input: NotifyRestr
 		if (!values.ok) return values;
 		const unrestricted = values.value.find((held) => !held.restricted);
 		if (unrestricted) return err('field.not-restricted', `${unrestricted.field} is not restricted`, 'fields');
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.restriction.lift.notified',
 			subjectType: 'customer',
 			subject: customerId,
@@ -229,7 +229,7 @@ export async function liftRestriction(ctx: CoreContext, input: LiftRestrictionIn
 			await updateHeldValue(ctx, held, { restricted: false, version, updatedAt: ctx.clock() });
 			await writeHistory(ctx, { held, change: 'restriction-lifted', version, reason, requestId });
 		}
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.field.restriction.lifted',
 			subjectType: 'customer',
 			subject: customerId,

@@ -41,7 +41,7 @@ export async function defineRetentionRule(ctx: CoreContext, input: RetentionRule
 		}
 		const row: RetentionRule = { id: ctx.ids(), workspaceId: ctx.workspaceId, ...parsed.value, createdAt: ctx.clock() };
 		await dbRun(ctx.db.insert(retentionRule).values(row));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'retention.rule.defined',
 			subjectType: 'retention-rule',
 			subject: row.id,
@@ -66,7 +66,7 @@ export async function changeRetentionRule(ctx: CoreContext, changes: RetentionRu
 		);
 		const next: RetentionRule = { ...current, ...Object.fromEntries(changed) };
 		await dbRun(ctx.db.update(retentionRule).set(next).where(eq(retentionRule.id, current.id)));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'retention.rule.changed',
 			subjectType: 'retention-rule',
 			subject: current.id,

@@ -123,7 +123,7 @@ describe('searching customers', () => {
 	it('audits the names of the criteria and the count, never what was searched for', async () => {
 		const { t, find } = await setUp();
 		await find({ name: 'Lovelace', postcode: 'SW1A 1AA', purposeCode: 'account-servicing' });
-		const entry = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const entry = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(entry).toMatchObject({ action: 'customer.searched', fields: ['name', 'postcode'], details: { resultCount: 1, purposeCode: 'account-servicing' } });
 		expect(JSON.stringify(entry)).not.toMatch(/Lovelace|SW1A/i);
 	});

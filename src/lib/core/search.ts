@@ -12,11 +12,11 @@
  * Searching returns ids and how they matched, never values:
  * open a record with getCustomer for a stated purpose.
  */
-import type Database from 'better-sqlite3';
+import { mapInOrder } from './in-order';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbAll, preparedStatements, writeTransaction } from './database';
+import { dbAll, preparedStatements, writeTransaction, type Statement } from './database';
 import { appendAudit } from './audit';
 import { compactPostcode, e164, foldText, plainDate } from './collection';
 import { parseInput } from './input';
@@ -146,24 +146,24 @@ function workspaceKey(workspaceId: string): string {
 }
 
 interface NameStatements {
-	match: Database.Statement<[string], { rowid: number }>;
-	document: Database.Statement<[number], { customerId: string }>;
-	terms: Database.Statement<[string, string], { term: string }>;
+	match: Statement<[string], { rowid: number }>;
+	document: Statement<[number], { customerId: string }>;
+	terms: Statement<[string, string], { term: string }>;
 }
 const nameStatements = preparedStatements<NameStatements>((client) => ({
-		match: client.prepare('select rowid from customer_name_search where customer_name_search match ?'),
-		document: client.prepare('select customer_id as customerId from customer_name_search where rowid = ?'),
-		terms: client.prepare("select term from customer_name_terms where col = 'names' and term >= ? and term < ?")
+		match: client.prepare<[string], { rowid: number }>('select rowid from customer_name_search where customer_name_search match ?'),
+		document: client.prepare<[number], { customerId: string }>('select customer_id as customerId from customer_name_search where rowid = ?'),
+		terms: client.prepare<[string, string], { term: string }>("select term from customer_name_terms where col = 'names' and term >= ? and term < ?")
 }));
 const statementsFor = (ctx: CoreContext): NameStatements => nameStatements(ctx.db);
 
 /** Words in the index within a typing slip of the token, closest first. */
-function nearTerms(ctx: CoreContext, token: string): string[] {
+async function nearTerms(ctx: CoreContext, token: string): Promise<string[]> {
 	const allowed = fuzzAllowed(token);
 	if (allowed === 0) return [];
 	const first = token.codePointAt(0)!;
-	return statementsFor(ctx)
-		.terms.all(String.fromCodePoint(first), String.fromCodePoint(first + 1))
+	return (await statementsFor(ctx)
+		.terms.all(String.fromCodePoint(first), String.fromCodePoint(first + 1)))
 		.map(({ term }) => ({ term, distance: term.startsWith(token) ? Infinity : editDistance(token, term, allowed) }))
 		.filter((t) => t.distance <= allowed)
 		.sort((a, b) => a.distance - b.distance || (a.term < b.term ? -1 : 1))
@@ -176,17 +176,17 @@ function nearTerms(ctx: CoreContext, token: string): string[] {
  * match a word of the customer's names exactly, as its start, or within a typing slip. Three
  * queries give the three tiers; nothing but rowids is read.
  */
-function nameMatchesByRowid(ctx: CoreContext, tokens: string[]): Map<number, MatchTier> {
+async function nameMatchesByRowid(ctx: CoreContext, tokens: string[]): Promise<Map<number, MatchTier>> {
 	const stmts = statementsFor(ctx);
 	const scope = `workspace_key : ${quote(workspaceKey(ctx.workspaceId))} AND names : `;
-	const rowids = (expression: string) => stmts.match.all(scope + `(${expression})`).map((r) => r.rowid);
+	const rowids = async (expression: string) => (await stmts.match.all(scope + `(${expression})`)).map((r) => r.rowid);
 	const tiers = new Map<number, MatchTier>();
-	for (const rowid of rowids(tokens.map(quote).join(' AND '))) tiers.set(rowid, 0);
-	for (const rowid of rowids(tokens.map((t) => `${quote(t)}*`).join(' AND '))) if (!tiers.has(rowid)) tiers.set(rowid, 1);
-	const near = tokens.map((t) => nearTerms(ctx, t));
+	for (const rowid of await rowids(tokens.map(quote).join(' AND '))) tiers.set(rowid, 0);
+	for (const rowid of await rowids(tokens.map((t) => `${quote(t)}*`).join(' AND '))) if (!tiers.has(rowid)) tiers.set(rowid, 1);
+	const near = await mapInOrder(tokens, async (t) => await nearTerms(ctx, t));
 	if (near.some((terms) => terms.length > 0)) {
 		const fuzzy = tokens.map((t, i) => `(${[`${quote(t)}*`, ...near[i]!.map(quote)].join(' OR ')})`).join(' AND ');
-		for (const rowid of rowids(fuzzy)) if (!tiers.has(rowid)) tiers.set(rowid, 2);
+		for (const rowid of await rowids(fuzzy)) if (!tiers.has(rowid)) tiers.set(rowid, 2);
 	}
 	return tiers;
 }
@@ -278,7 +278,7 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 		let candidates: Ranked[];
 		if (used.length === 1 && tokens !== undefined) {
 			// Name alone: ranked inside the index by document rowid, which is the customer's rowid.
-			candidates = [...nameMatchesByRowid(ctx, tokens)].map(([rowid, tier]) => ranked('', rowid, [tier]));
+			candidates = [...await nameMatchesByRowid(ctx, tokens)].map(([rowid, tier]) => ranked('', rowid, [tier]));
 		} else {
 			// Other criteria first (B-tree look-ups), then names checked among the customers they found.
 			const others = used.filter((c) => c !== 'name');
@@ -303,7 +303,7 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 		const page = candidates.slice(start, start + q.pageSize);
 		if (used.length === 1 && tokens !== undefined) {
 			const stmts = statementsFor(ctx);
-			for (const candidate of page) candidate.customerId = stmts.document.get(candidate.rowid)?.customerId ?? '';
+			for (const candidate of page) candidate.customerId = (await stmts.document.get(candidate.rowid))?.customerId ?? '';
 		}
 		const rows = await customerRows(ctx, page.map((c) => c.customerId));
 		const hits: SearchHit[] = page.map((r) => ({
@@ -313,7 +313,7 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 			matches: Object.fromEntries(used.map((c, i) => [c, TIER_NAMES[r.tiers[i]!]!])),
 			suppressed: rows.get(r.customerId)?.suppressed ?? false
 		}));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'customer.searched',
 			// Criteria names only: what was typed is personal data and never reaches the log.
 			fields: used,

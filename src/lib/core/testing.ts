@@ -77,8 +77,8 @@ export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: {
 }
 
 /** The newest entry in the test workspace's audit log. */
-export function lastAudit(t: TestContext): AuditRecord {
-	return auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+export async function lastAudit(t: TestContext): Promise<AuditRecord> {
+	return (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 }
 
 /**

@@ -34,7 +34,7 @@ describe('authorised third parties', () => {
 		const { t, customer } = await setUp();
 		const r = await authoriseThirdParty(t.ctx, son(customer.id));
 		expect(r).toMatchObject({ ok: true, value: { relationship: 'son', authorityType: 'lasting-power-of-attorney', validTo: null, revokedAt: null } });
-		const last = auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)!;
+		const last = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)!;
 		expect(last).toMatchObject({ action: 'third-party.authorised', subject: customer.id, details: { authorityType: 'lasting-power-of-attorney' } });
 		expect(JSON.stringify(last)).not.toContain('David');
 	});
@@ -53,7 +53,7 @@ describe('authorised third parties', () => {
 		const { t, customer } = await setUp();
 		const r = await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: 'claimed-spouse', categories: ['financial'], action: 'receive-information' });
 		expect(r).toMatchObject({ ok: true, value: { authorised: false, gaps: ['not-on-file'] } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'third-party.authority.checked', details: { found: false, inScope: false } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'third-party.authority.checked', details: { found: false, inScope: false } });
 	});
 
 	it('finds an authority covering the categories and action valid today', async () => {
@@ -137,7 +137,7 @@ describe('the type of a lasting power of attorney', () => {
 		expect(await checkAuthority(t.ctx, { customerId: customer.id, thirdPartyId: tp.value.id, categories: ['financial', 'contact'], action: 'receive-information' })).toMatchObject({
 			value: { authorised: false, gaps: ['lpa-type-not-in-scope'], uncoveredCategories: ['financial'] }
 		});
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'third-party.authority.checked',
 			details: { inScope: false, lpaType: 'health-and-welfare', gaps: ['lpa-type-not-in-scope'] }
 		});

@@ -72,7 +72,7 @@ export async function authoriseThirdParty(ctx: CoreContext, input: AuthoriseThir
 			revokedAt: null
 		};
 		await dbRun(ctx.db.insert(authorisedThirdParty).values(row));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'third-party.authorised',
 			subjectType: 'customer',
 			subject: row.customerId,
@@ -113,7 +113,7 @@ export async function revokeThirdPartyAuthority(ctx: CoreContext, input: RevokeT
 			.update(authorisedThirdParty)
 			.set({ revokedAt })
 			.where(and(eq(authorisedThirdParty.workspaceId, ctx.workspaceId), eq(authorisedThirdParty.id, row.id))));
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'third-party.authority.revoked',
 			subjectType: 'customer',
 			subject: row.customerId,
@@ -199,7 +199,7 @@ export async function checkAuthority(ctx: CoreContext, input: CheckAuthorityInpu
 	return await writeTransaction(ctx.db, async () => {
 		if (!await customerExists(ctx, v.customerId)) return err('customer.not-found', `No customer ${v.customerId}`, 'customerId');
 		const check = authorityCovers(await getThirdParty(ctx, v.thirdPartyId), { ...v, on: v.on ?? ukDateOf(ctx.clock()) });
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'third-party.authority.checked',
 			subjectType: 'customer',
 			subject: v.customerId,

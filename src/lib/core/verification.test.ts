@@ -31,14 +31,14 @@ describe('identity verification (DOMAIN.md §3)', () => {
 		const { t, customer } = await setUp();
 		const r = await verified(t, caller(customer.id, { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', dateOfBirth: '1961-04-12' }));
 		expect(r.attempt).toMatchObject({ outcome: 'verified', itemsMatched: ['givenName', 'familyName', 'postcode', 'dateOfBirth'], itemsMismatched: [] });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'identity.verified', details: { verificationId: r.attempt.id } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'identity.verified', details: { verificationId: r.attempt.id } });
 	});
 
 	it('does not verify on name and postcode alone, both findable by anyone', async () => {
 		const { t, customer } = await setUp();
 		const r = await verified(t, caller(customer.id, { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB' }));
 		expect(r.attempt.outcome).toBe('incomplete');
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)?.action).toBe('identity.verification.attempted');
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)?.action).toBe('identity.verification.attempted');
 	});
 
 	it('counts the lines of an address as one item, so name, street and postcode are not enough', async () => {
@@ -59,7 +59,7 @@ describe('identity verification (DOMAIN.md §3)', () => {
 		const { t, customer } = await setUp();
 		const r = await verified(t, caller(customer.id, { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', dateOfBirth: '1962-04-12', phone: '07700900123' }));
 		expect(r.attempt).toMatchObject({ outcome: 'failed', itemsMismatched: ['dateOfBirth'] });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({ action: 'identity.verification.failed', details: { itemsMismatched: ['dateOfBirth'] } });
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'identity.verification.failed', details: { itemsMismatched: ['dateOfBirth'] } });
 	});
 
 	it('compares what the caller says normalised as the record is', async () => {
@@ -77,7 +77,7 @@ describe('identity verification (DOMAIN.md §3)', () => {
 	it('never stores what the requester supplied, only the names of the items', async () => {
 		const { t, customer } = await setUp();
 		await verified(t, caller(customer.id, { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', dateOfBirth: '1961-05-30' }));
-		const dump = JSON.stringify(t.ctx.db.$client.prepare('select * from verification_attempt').all()) + JSON.stringify(auditEntries(t.ctx.db, t.ctx.workspaceId));
+		const dump = JSON.stringify(t.ctx.db.$client.prepare('select * from verification_attempt').all()) + JSON.stringify(await auditEntries(t.ctx.db, t.ctx.workspaceId));
 		expect(dump).not.toContain('1961-05-30');
 		expect(dump).not.toContain('Okonkwo');
 	});
@@ -94,7 +94,7 @@ describe('identity verification (DOMAIN.md §3)', () => {
 		);
 		expect(r.attempt).toMatchObject({ outcome: 'incomplete', itemsReadOut: ['addressLine1', 'postcode'], itemsMatched: ['givenName', 'familyName', 'dateOfBirth'] });
 		expect(r.readOut?.disclosure).toMatchObject({ manner: 'read-out', authorised: false, route: 'none', fields: ['addressLine1', 'postcode'] });
-		const actions = auditEntries(t.ctx.db, t.ctx.workspaceId).map((e) => e.action);
+		const actions = (await auditEntries(t.ctx.db, t.ctx.workspaceId)).map((e) => e.action);
 		expect(actions).toContain('data.read.out');
 		expect(actions).toContain('disclosure.made');
 	});
@@ -112,7 +112,7 @@ describe('identity verification (DOMAIN.md §3)', () => {
 		const r = await verifyIdentity(t.ctx, caller(customer.id, { givenName: 'Margaret' }, { readOut: ['addressLine1'] }));
 		expect(r).toMatchObject({ ok: false, error: { code: 'disclosure.unverified' } });
 		expect(await disclosuresOf(t.ctx, customer.id)).toHaveLength(0);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).slice(-2).map((e) => e.action)).toEqual(['policy.refused', 'disclosure.refused']);
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).slice(-2).map((e) => e.action)).toEqual(['policy.refused', 'disclosure.refused']);
 	});
 
 	it('lets an agent read details back to a caller verified earlier in the same contact', async () => {
@@ -176,7 +176,7 @@ describe('identity verification (DOMAIN.md §3)', () => {
 		if (!req.ok) throw new Error();
 		const r = await verified(t, caller(customer.id, { givenName: MARGARET.givenName, familyName: MARGARET.familyName, postcode: MARGARET.postcode, dateOfBirth: MARGARET.dateOfBirth }, { requestId: req.value.id }));
 		expect((await getRequest(t.ctx, req.value.id))?.verificationAttemptId).toBe(r.attempt.id);
-		expect(verifyAuditChain(t.ctx.db, t.ctx.workspaceId).ok).toBe(true);
+		expect((await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).ok).toBe(true);
 	});
 
 	it('refuses to read out a field the record does not hold', async () => {

@@ -170,7 +170,7 @@ export async function verifyIdentity(ctx: CoreContext, input: VerifyIdentityInpu
 				.set({ verificationAttemptId: attempt.id, updatedAt: ctx.clock() })
 				.where(and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.id, request.id))));
 		}
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: outcome === 'verified' ? 'identity.verified' : outcome === 'failed' ? 'identity.verification.failed' : 'identity.verification.attempted',
 			subjectType: 'customer',
 			subject: v.customerId,

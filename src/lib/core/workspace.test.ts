@@ -29,7 +29,7 @@ describe('workspace', () => {
 			ok: true,
 			value: { region: 'scotland', policyMode: 'enforce', settings: { recognisedLegitimateInterests: false } }
 		});
-		const [created] = auditEntries(t.ctx.db, t.ctx.workspaceId);
+		const [created] = await auditEntries(t.ctx.db, t.ctx.workspaceId);
 		expect(created).toMatchObject({ action: 'workspace.created', details: { region: 'scotland', policyMode: 'enforce' } });
 		expect(JSON.stringify(created)).not.toContain('dpo@');
 	});
@@ -48,7 +48,7 @@ describe('workspace', () => {
 		const t = await setUp();
 		const changed = await changeWorkspaceSettings(t.ctx, { policyMode: 'enforce' });
 		expect(changed).toMatchObject({ ok: true, value: { policyMode: 'enforce', version: 2, region: 'england-and-wales' } });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'workspace.settings.changed',
 			details: { changed: ['policyMode'], policyMode: 'enforce' }
 		});
@@ -58,7 +58,7 @@ describe('workspace', () => {
 		const a = await setUp({ seed: 7 });
 		const b = await setUp({ seed: 7 });
 		expect(a.ctx.workspaceId).toBe(b.ctx.workspaceId);
-		expect(verifyAuditChain(a.ctx.db, a.ctx.workspaceId)).toEqual(verifyAuditChain(b.ctx.db, b.ctx.workspaceId));
+		expect(await verifyAuditChain(a.ctx.db, a.ctx.workspaceId)).toEqual(await verifyAuditChain(b.ctx.db, b.ctx.workspaceId));
 	});
 });
 
@@ -68,7 +68,7 @@ describe('policy', () => {
 		const decision = await writeTransaction(t.ctx.db, async () => await applyPolicy(t.ctx, minimisation));
 		expect(decision).toEqual({ ok: false, error: { code: 'minimisation.no-purpose', field: 'shoeSize', message: minimisation.message } });
 		expect(await findings(t.ctx)).toEqual([]);
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'policy.refused',
 			subject: 'customer-1',
 			fields: ['shoeSize'],
@@ -82,7 +82,7 @@ describe('policy', () => {
 		expect(decision.ok).toBe(true);
 		const [recorded] = await findings(t.ctx);
 		expect(recorded).toMatchObject({ code: 'minimisation.no-purpose', rule: 'UK GDPR Art 5(1)(c)', subjectId: 'customer-1', actorId: 'agent-1' });
-		expect(auditEntries(t.ctx.db, t.ctx.workspaceId).at(-1)).toMatchObject({
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({
 			action: 'finding.recorded',
 			details: { code: 'minimisation.no-purpose', findingId: recorded!.id }
 		});

@@ -61,7 +61,7 @@ export async function createWorkspace(ctx: SystemContext, input: WorkspaceInput)
 			return err('workspace.exists', `A workspace with id ${row.id} already exists`, 'id');
 		}
 		await dbRun(ctx.db.insert(workspace).values(row));
-		appendAudit(
+		await appendAudit(
 			{ ...ctx, workspaceId: row.id },
 			{
 				action: 'workspace.created',
@@ -98,7 +98,7 @@ export async function changeWorkspaceSettings(ctx: CoreContext, changes: Workspa
 		};
 		await dbRun(ctx.db.update(workspace).set(next).where(eq(workspace.id, ctx.workspaceId)));
 		const changed = Object.keys(parsed.data).filter((key) => parsed.data[key as keyof typeof parsed.data] !== undefined);
-		appendAudit(ctx, {
+		await appendAudit(ctx, {
 			action: 'workspace.settings.changed',
 			subjectType: 'workspace',
 			subject: ctx.workspaceId,

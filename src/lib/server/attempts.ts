@@ -89,7 +89,7 @@ export function screenTranscript(url: URL): TranscriptWindow {
 }
 
 export async function ownedAttempt(db: Db, learnerId: string, attemptId: string, options: { transcript?: TranscriptWindow } = {}): Promise<OwnedAttempt | null> {
-	const view = getAttempt(db, attemptId, options);
+	const view = await getAttempt(db, attemptId, options);
 	if (!view || view.ownerId !== learnerId) return null;
 	const version = await findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
 	if (!version) return null;

@@ -36,13 +36,13 @@ describe('previews of a draft', () => {
 		const view = await started(db, tutor);
 		expect(view.ownerId).toBe(previewOwner(tutor.id));
 		const owned = (await ownedPreview(db, tutor.id, 'spouse-caller-gas', view.id))!;
-		const before = new Map(pointsSoFar(db, owned).points.map((p) => [p.id, p.met]));
+		const before = new Map((await pointsSoFar(db, owned)).points.map((p) => [p.id, p.met]));
 		// Nothing read out yet: an "absent" rule is met so far.
 		expect(before.get('nothing-read-out')).toBe(true);
 
 		const applied = await applyPreviewAction(db, tutor.id, 'spouse-caller-gas', view.id, { kind: 'choice', choiceId: 'read-out-to-check' }, view.nextActionSeq);
 		expect(applied).toMatchObject({ ok: true });
-		const after = pointsSoFar(db, (await ownedPreview(db, tutor.id, 'spouse-caller-gas', view.id))!);
+		const after = await pointsSoFar(db, (await ownedPreview(db, tutor.id, 'spouse-caller-gas', view.id))!);
 		expect(after.points.find((p) => p.id === 'nothing-read-out')).toMatchObject({ met: false, evidence: [expect.any(String)] });
 		expect(after.points.filter((p) => p.met !== before.get(p.id)).map((p) => p.id)).toContain('nothing-read-out');
 		expect(await endPreview(db, tutor.id, 'spouse-caller-gas', view.id)).toMatchObject({ ok: true });

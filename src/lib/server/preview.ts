@@ -7,6 +7,7 @@
  * so saving the draft again never changes a preview under way. Only the tutor who started a preview
  * can see or play it; anyone else is answered as if it did not exist.
  */
+import { mapInOrder } from '$lib/core/in-order';
 import { dbRun, dbGet, dbAll } from '$lib/core/database';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
@@ -67,7 +68,7 @@ export async function ownedPreview(db: Db, tutorId: string, scenarioId: string, 
 		.from(scenarioPreview)
 		.where(and(eq(scenarioPreview.attemptId, attemptId), eq(scenarioPreview.tutorId, tutorId), eq(scenarioPreview.scenarioId, scenarioId))));
 	if (!preview) return null;
-	const view = getAttempt(db, attemptId, options);
+	const view = await getAttempt(db, attemptId, options);
 	const loaded = await loadedOf(preview);
 	if (!view || !loaded || view.ownerId !== previewOwner(tutorId)) return null;
 	return { preview, view, loaded };
@@ -75,12 +76,11 @@ export async function ownedPreview(db: Db, tutorId: string, scenarioId: string, 
 
 /** This tutor's previews of a scenario, newest first. */
 export async function previewsOf(db: Db, tutorId: string, scenarioId: string): Promise<{ attemptId: string; startedAt: string; status: 'in-progress' | 'ended' }[]> {
-	return (await dbAll(db
+	return await mapInOrder((await dbAll(db
 		.select()
 		.from(scenarioPreview)
 		.where(and(eq(scenarioPreview.tutorId, tutorId), eq(scenarioPreview.scenarioId, scenarioId)))
-		.orderBy(desc(scenarioPreview.startedAt))))
-		.map((p) => ({ attemptId: p.attemptId, startedAt: p.startedAt, status: getAttempt(db, p.attemptId)?.status ?? 'ended' }));
+		.orderBy(desc(scenarioPreview.startedAt)))), async (p) => ({ attemptId: p.attemptId, startedAt: p.startedAt, status: (await getAttempt(db, p.attemptId))?.status ?? 'ended' }));
 }
 
 const NOT_FOUND = { ok: false, error: { code: 'attempt.not-found', message: 'That preview was not found.' } } as const;
@@ -96,7 +96,7 @@ export async function endPreview(db: Db, tutorId: string, scenarioId: string, at
 }
 
 /** Which marking points the preview's actions meet so far (a mistake not yet made counts as avoided so far). */
-export function pointsSoFar(db: Db, owned: OwnedPreview): { points: PointResult[]; score: number; passed: boolean; verdict: Verdict } {
-	const marking = markAttempt(owned.loaded.scenario, attemptEvents(db, owned.view.id), { seedIds: owned.view.seedIds, inProgress: owned.view.status !== 'ended' });
+export async function pointsSoFar(db: Db, owned: OwnedPreview): Promise<{ points: PointResult[]; score: number; passed: boolean; verdict: Verdict }> {
+	const marking = markAttempt(owned.loaded.scenario, await attemptEvents(db, owned.view.id), { seedIds: owned.view.seedIds, inProgress: owned.view.status !== 'ended' });
 	return { points: marking.points, score: marking.score, passed: marking.passed, verdict: verdictOf(marking) };
 }

@@ -4,8 +4,7 @@
  * dialogue's events). Reading and writing only: what an action does is runtime.ts and dialogue.ts.
  */
 import { dbRun } from '$lib/core/database';
-import type Database from 'better-sqlite3';
-import { preparedStatements, type Db } from '../core';
+import { preparedStatements, type Db, type StatementFactory } from '../core';
 import type { ActionOutcome, AttemptResult, NodeView, StoredAction, TranscriptEntry } from './attempt-record';
 import type { SimEvent } from './events';
 import { attempt, type AttemptRow } from './schema';
@@ -95,7 +94,7 @@ interface AuditSqlRow {
 	details: string;
 }
 
-function prepareStatements(client: Database.Database) {
+function prepareStatements(client: StatementFactory) {
 	return {
 		attempt: client.prepare<[string], AttemptSqlRow>('select * from attempt where id = ?'),
 		progress: client.prepare<{ id: string; currentNode: string | null; node: string | null; clock: string; nextActionSeq: number }>(
@@ -138,8 +137,8 @@ const parseJson = <T>(text: string): T => JSON.parse(text) as T;
 
 // ── Attempts ─────────────────────────────────────────────────────────────────────────────────
 
-export function findAttempt(db: Db, attemptId: string): AttemptRow | undefined {
-	const row = statements(db).attempt.get(attemptId);
+export async function findAttempt(db: Db, attemptId: string): Promise<AttemptRow | undefined> {
+	const row = await statements(db).attempt.get(attemptId);
 	return (
 		row && {
 			id: row.id,
@@ -169,12 +168,12 @@ export async function insertAttempt(db: Db, row: AttemptRow): Promise<void> {
 }
 
 /** Where the attempt has got to: its node, clock and the seq the next action takes. */
-export function recordProgress(db: Db, attemptId: string, progress: { currentNode: string | null; node: NodeView | null; clock: string; nextActionSeq: number }): void {
-	statements(db).progress.run({ id: attemptId, ...progress, node: progress.node === null ? null : JSON.stringify(progress.node) });
+export async function recordProgress(db: Db, attemptId: string, progress: { currentNode: string | null; node: NodeView | null; clock: string; nextActionSeq: number }): Promise<void> {
+	await statements(db).progress.run({ id: attemptId, ...progress, node: progress.node === null ? null : JSON.stringify(progress.node) });
 }
 
-export function recordEnd(db: Db, attemptId: string, endedAt: string, result: AttemptResult): void {
-	statements(db).end.run({ id: attemptId, endedAt, result: JSON.stringify(result) });
+export async function recordEnd(db: Db, attemptId: string, endedAt: string, result: AttemptResult): Promise<void> {
+	await statements(db).end.run({ id: attemptId, endedAt, result: JSON.stringify(result) });
 }
 
 // ── Actions ──────────────────────────────────────────────────────────────────────────────────
@@ -188,8 +187,8 @@ const toAction = (row: ActionSqlRow): StoredAction => ({
 	at: row.at
 });
 
-export function storeAction(db: Db, attemptId: string, action: StoredAction): void {
-	statements(db).storeAction.run({
+export async function storeAction(db: Db, attemptId: string, action: StoredAction): Promise<void> {
+	await statements(db).storeAction.run({
 		attemptId,
 		seq: action.seq,
 		kind: action.kind,
@@ -200,14 +199,14 @@ export function storeAction(db: Db, attemptId: string, action: StoredAction): vo
 	});
 }
 
-export function findAction(db: Db, attemptId: string, seq: number): StoredAction | undefined {
-	const row = statements(db).action.get(attemptId, seq);
+export async function findAction(db: Db, attemptId: string, seq: number): Promise<StoredAction | undefined> {
+	const row = await statements(db).action.get(attemptId, seq);
 	return row && toAction(row);
 }
 
 /** The learner's actions in the order they were applied. */
-export function attemptActions(db: Db, attemptId: string): StoredAction[] {
-	return statements(db).actions.all(attemptId).map(toAction);
+export async function attemptActions(db: Db, attemptId: string): Promise<StoredAction[]> {
+	return (await statements(db).actions.all(attemptId)).map(toAction);
 }
 
 // ── The attempt's log: dialogue events and transcript lines ──────────────────────────────────
@@ -221,12 +220,12 @@ export interface DialogueEventInput {
 	details: Record<string, unknown>;
 }
 
-export function appendDialogueEvent(db: Db, attemptId: string, event: DialogueEventInput): void {
-	statements(db).appendEvent.run({ attemptId, ...event, details: JSON.stringify(event.details) });
+export async function appendDialogueEvent(db: Db, attemptId: string, event: DialogueEventInput): Promise<void> {
+	await statements(db).appendEvent.run({ attemptId, ...event, details: JSON.stringify(event.details) });
 }
 
-export function appendTranscript(db: Db, attemptId: string, actionSeq: number, line: Omit<TranscriptEntry, 'seq'>): TranscriptEntry {
-	const inserted = statements(db).appendLine.get({ attemptId, actionSeq, at: line.at, kind: line.kind, who: line.who, text: line.text, eventIds: JSON.stringify(line.eventIds) });
+export async function appendTranscript(db: Db, attemptId: string, actionSeq: number, line: Omit<TranscriptEntry, 'seq'>): Promise<TranscriptEntry> {
+	const inserted = await statements(db).appendLine.get({ attemptId, actionSeq, at: line.at, kind: line.kind, who: line.who, text: line.text, eventIds: JSON.stringify(line.eventIds) });
 	return { seq: inserted!.seq, ...line };
 }
 
@@ -238,15 +237,15 @@ export type TranscriptWindow = 'whole' | { last: number };
 
 const toLine = (row: TranscriptSqlRow): TranscriptEntry => ({ seq: row.seq, at: row.at, kind: row.kind, who: row.who, text: row.text, eventIds: parseJson<string[]>(row.event_ids) });
 
-export function transcriptOf(db: Db, attemptId: string, window: TranscriptWindow = 'whole'): TranscriptEntry[] {
-	const rows = window === 'whole' ? statements(db).transcript.all(attemptId) : statements(db).lastLines.all({ attemptId, last: Math.max(1, Math.floor(window.last)) });
+export async function transcriptOf(db: Db, attemptId: string, window: TranscriptWindow = 'whole'): Promise<TranscriptEntry[]> {
+	const rows = window === 'whole' ? await statements(db).transcript.all(attemptId) : await statements(db).lastLines.all({ attemptId, last: Math.max(1, Math.floor(window.last)) });
 	return rows.map(toLine);
 }
 
 /** The workspace's audit entries after `afterSeq`, as events (with their audit seq). */
-export function auditEventsAfter(db: Db, workspaceId: string, afterSeq: number): (Omit<SimEvent, 'seq'> & { auditSeq: number })[] {
-	return statements(db)
-		.auditAfter.all(workspaceId, afterSeq)
+export async function auditEventsAfter(db: Db, workspaceId: string, afterSeq: number): Promise<(Omit<SimEvent, 'seq'> & { auditSeq: number })[]> {
+	return (await statements(db)
+		.auditAfter.all(workspaceId, afterSeq))
 		.map((e) => ({
 			auditSeq: e.seq,
 			id: e.id,
@@ -260,8 +259,8 @@ export function auditEventsAfter(db: Db, workspaceId: string, afterSeq: number):
 }
 
 /** The seq of the workspace's latest audit entry (0 before the first). */
-export function auditHead(db: Db, workspaceId: string): number {
-	return statements(db).auditHead.get(workspaceId)?.head ?? 0;
+export async function auditHead(db: Db, workspaceId: string): Promise<number> {
+	return (await statements(db).auditHead.get(workspaceId))?.head ?? 0;
 }
 
 /**
@@ -270,18 +269,18 @@ export function auditHead(db: Db, workspaceId: string): number {
  * entry n and before entry n + 1; events only ever join at the end, so every event keeps its seq
  * as the attempt goes on.
  */
-export function eventsOf(db: Db, row: Pick<AttemptRow, 'id' | 'workspaceId' | 'seedAuditSeq'>): SimEvent[] {
+export async function eventsOf(db: Db, row: Pick<AttemptRow, 'id' | 'workspaceId' | 'seedAuditSeq'>): Promise<SimEvent[]> {
 	type Keyed = { key: [number, number, number]; event: Omit<SimEvent, 'seq'> };
-	const keyed: Keyed[] = auditEventsAfter(db, row.workspaceId, row.seedAuditSeq).map(({ auditSeq, ...event }) => ({ key: [auditSeq, 0, 0], event }));
-	for (const e of statements(db).events.all(row.id)) {
+	const keyed: Keyed[] = (await auditEventsAfter(db, row.workspaceId, row.seedAuditSeq)).map(({ auditSeq, ...event }) => ({ key: [auditSeq, 0, 0], event }));
+	for (const e of await statements(db).events.all(row.id)) {
 		keyed.push({ key: [e.after_audit_seq, 1, e.seq], event: { id: e.id, at: e.at, source: 'dialogue', name: e.name, details: parseJson(e.details) } });
 	}
 	keyed.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
 	return keyed.map((k, i) => ({ ...k.event, seq: i + 1 }));
 }
 
-export function toView(db: Db, row: AttemptRow, window: TranscriptWindow = 'whole'): AttemptView {
-	const transcript = transcriptOf(db, row.id, window);
+export async function toView(db: Db, row: AttemptRow, window: TranscriptWindow = 'whole'): Promise<AttemptView> {
+	const transcript = await transcriptOf(db, row.id, window);
 	return {
 		id: row.id,
 		ownerId: row.ownerId,

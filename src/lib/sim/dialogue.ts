@@ -36,10 +36,10 @@ export interface DialogueTurn {
 	now(): string;
 	advance(ms: number): void;
 	/** The attempt's events so far, in log order. */
-	events(): SimEvent[];
+	events(): SimEvent[] | Promise<SimEvent[]>;
 	/** Puts a dialogue event in the log; returns its id. */
-	emit(name: string, details: Record<string, unknown>): string;
-	say(line: Omit<TranscriptEntry, 'seq'>): void;
+	emit(name: string, details: Record<string, unknown>): string | Promise<string>;
+	say(line: Omit<TranscriptEntry, 'seq'>): void | Promise<void>;
 }
 
 /** A dialogue that keeps moving without ever waiting for the learner is a broken file, not a state. */
@@ -60,27 +60,27 @@ function waitMatchers(node: DialogueNode): EventMatcher[] {
 	return node.waitFor === undefined ? [] : Array.isArray(node.waitFor) ? node.waitFor : [node.waitFor];
 }
 
-function waitSatisfied(turn: DialogueTurn, node: DialogueNode): boolean {
+async function waitSatisfied(turn: DialogueTurn, node: DialogueNode): Promise<boolean> {
 	const matchers = waitMatchers(node);
-	return matchers.length > 0 && turn.events().some((e) => matchers.some((m) => matchesEvent(m, e, turn.seedIds)));
+	return matchers.length > 0 && (await turn.events()).some((e) => matchers.some((m) => matchesEvent(m, e, turn.seedIds)));
 }
 
 /** Arrives at a node and follows branches and satisfied waits until the dialogue rests; returns where. */
-export function enterNode(turn: DialogueTurn, id: string): DialogueNode {
+export async function enterNode(turn: DialogueTurn, id: string): Promise<DialogueNode> {
 	let current = id;
 	for (let hops = 0; hops < MAX_HOPS; hops++) {
 		const node = nodeById(turn.scenario, current);
 		if (node.advance !== undefined) turn.advance(durationMs(node.advance));
 		if (node.branch) {
-			const log = createEventLog(turn.events(), { seedIds: turn.seedIds, variables: initialVariables(turn.scenario) });
+			const log = createEventLog(await turn.events(), { seedIds: turn.seedIds, variables: initialVariables(turn.scenario) });
 			current = node.branch.cases.find((c) => evaluateOn(c.when, log).met)?.goto ?? node.branch.otherwise;
 			continue;
 		}
-		const eventIds = node.end ? [turn.emit('dialogue.ended', { node: node.id })] : [];
+		const eventIds = node.end ? [await turn.emit('dialogue.ended', { node: node.id })] : [];
 		const speaker = persona(turn.scenario, node.speaker);
-		turn.say({ at: turn.now(), kind: speaker ? 'persona' : 'narration', who: speaker?.name ?? '', text: node.text ?? '', eventIds });
+		await turn.say({ at: turn.now(), kind: speaker ? 'persona' : 'narration', who: speaker?.name ?? '', text: node.text ?? '', eventIds });
 		if (node.end) return node;
-		if (waitSatisfied(turn, node)) {
+		if (await waitSatisfied(turn, node)) {
 			current = node.then!;
 			continue;
 		}
@@ -94,11 +94,11 @@ export function enterNode(turn: DialogueTurn, id: string): DialogueNode {
  * the events the action wrote. Only those need checking: had an earlier event matched, the
  * dialogue would not have stopped here.
  */
-export function afterCoreAction(turn: DialogueTurn, id: string, written: readonly SimEvent[]): DialogueNode {
+export async function afterCoreAction(turn: DialogueTurn, id: string, written: readonly SimEvent[]): Promise<DialogueNode> {
 	const node = nodeById(turn.scenario, id);
 	const matchers = waitMatchers(node);
 	const moves = !node.end && written.some((e) => matchers.some((m) => matchesEvent(m, e, turn.seedIds)));
-	return moves ? enterNode(turn, node.then!) : node;
+	return moves ? await enterNode(turn, node.then!) : node;
 }
 
 export function choiceAt(scenario: Scenario, nodeId: string, choiceId: string): DialogueChoice | undefined {

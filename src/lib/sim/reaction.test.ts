@@ -28,7 +28,7 @@ async function start(loaded: LoadedScenario): Promise<{ db: Db; view: AttemptVie
 }
 
 async function act(db: Db, loaded: LoadedScenario, attemptId: string, action: LearnerAction): Promise<ActionOutcome> {
-	const applied = await applyAction(db, loaded, attemptId, action, { expectedActionSeq: getAttempt(db, attemptId)!.nextActionSeq });
+	const applied = await applyAction(db, loaded, attemptId, action, { expectedActionSeq: (await getAttempt(db, attemptId))!.nextActionSeq });
 	if (!applied.ok) throw new Error(applied.error.message);
 	return applied.value;
 }
@@ -54,10 +54,10 @@ describe('an unauthorised disclosure by a dialogue choice', () => {
 			`Stop there: that was an unauthorised disclosure. Balance went to Sarah Hughes: No authority is on file for an unauthorised third party to receive this (UK GDPR Art 5(1)(f), Art 4(12); DPA 2018 s170). ${DEFAULT_SUPERVISOR_WORDS}`
 		);
 		expect(DEFAULT_SUPERVISOR_WORDS).toMatch(/Art 5\(1\)\(f\).*Art 4\(12\).*breach form/);
-		const breach = attemptEvents(db, view.id).find((e) => e.name === 'breach.registered')!;
+		const breach = (await attemptEvents(db, view.id)).find((e) => e.name === 'breach.registered')!;
 		expect(supervisor!.eventIds).toEqual([breach.id]);
 		// The disclosure's moment stays the learner's line: the debrief's evidence points there.
-		expect(said!.eventIds).toContain(attemptEvents(db, view.id).find((e) => e.name === 'disclosure.made')!.id);
+		expect(said!.eventIds).toContain((await attemptEvents(db, view.id)).find((e) => e.name === 'disclosure.made')!.id);
 		expect(await breachRegister({ db, workspaceId: view.workspaceId, clock: () => view.clock })).toHaveLength(1);
 	});
 
@@ -103,13 +103,13 @@ describe('a disclosure the learner must log themselves', () => {
 		const { db, view } = await start(loaded);
 		const outcome = await act(db, loaded, view.id, { kind: 'choice', choiceId: 'tell' });
 		expect(outcome.transcript.filter((t) => t.kind !== 'narration').map((t) => t.kind)).toEqual(['learner', 'persona']);
-		const events = attemptEvents(db, view.id);
+		const events = await attemptEvents(db, view.id);
 		expect(events.filter((e) => e.name === 'disclosure.made')).toEqual([]);
 		const spoken = events.find((e) => e.name === 'disclosure.spoken')!;
 		expect(spoken).toMatchObject({ source: 'dialogue', details: { node: 'opening', choice: 'tell', customer: 'daniel', fields: ['balance'] } });
 		expect(outcome.transcript[0]!.eventIds).toEqual([spoken.id]);
 		await act(db, loaded, view.id, discloseTo(view.seedIds.daniel!, 'billing'));
-		expect(attemptEvents(db, view.id).filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([true]);
+		expect((await attemptEvents(db, view.id)).filter((e) => e.name === 'disclosure.made').map((e) => e.details?.authorised)).toEqual([true]);
 	});
 });
 

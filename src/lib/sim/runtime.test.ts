@@ -46,7 +46,7 @@ const core = (operation: Extract<LearnerAction, { kind: 'core' }>['operation'], 
 /** Applies actions one after another; each must be accepted. */
 async function apply(db: Db, loaded: LoadedScenario, attemptId: string, ...actions: LearnerAction[]) {
 	return await mapInOrder(actions, async (action) => {
-		const next = getAttempt(db, attemptId)!.nextActionSeq;
+		const next = (await getAttempt(db, attemptId))!.nextActionSeq;
 		const applied = await applyAction(db, loaded, attemptId, action, { expectedActionSeq: next });
 		if (!applied.ok) throw new Error(`${JSON.stringify(action)}: ${applied.error.message}`);
 		return applied.value;
@@ -70,8 +70,8 @@ describe('starting an attempt', () => {
 		expect(view.node!.choices.map((c) => c.id)).toEqual(['bring-up-account', 'ask-his-security', 'read-out-to-check', 'refuse-straight-away']);
 		expect(view.transcript).toEqual([{ seq: 1, at: '2025-03-07T15:40:00.000Z', kind: 'persona', who: 'Sarah Hughes', text: spouse.scenario.dialogue.nodes[0]!.text, eventIds: [] }]);
 		expect(Object.keys(view.seedIds).sort()).toEqual(['daniel', 'daniel-email-marketing', 'direct-debit-review', 'meter-reading-call']);
-		expect(attemptEvents(db, view.id)).toEqual([]);
-		expect(getAttempt(db, view.id)).toEqual(view);
+		expect(await attemptEvents(db, view.id)).toEqual([]);
+		expect(await getAttempt(db, view.id)).toEqual(view);
 	});
 
 	it('refuses a seed already used in the database, and an attempt id already taken', async () => {
@@ -96,7 +96,7 @@ describe('applying a dialogue choice', () => {
 		const { db, view } = await start(spouse);
 		const [outcome] = await apply(db, spouse, view.id, choose('ask-his-security'));
 		expect(outcome).toMatchObject({ actionSeq: 1, clock: '2025-03-07T15:41:00.000Z', replayed: false, node: { id: 'answers-security' } });
-		const events = attemptEvents(db, view.id);
+		const events = await attemptEvents(db, view.id);
 		// The choice is tagged in the file: its quality, credit and marking point are logged with it.
 		expect(events).toEqual([
 			{ id: expect.any(String), seq: 1, at: '2025-03-07T15:40:00.000Z', source: 'dialogue', name: 'asked.caller.to.pass.security', details: { node: 'opening', choice: 'ask-his-security' } },
@@ -118,7 +118,7 @@ describe('applying a dialogue choice', () => {
 	it('records what a choice gives away as a disclosure to the speaker, unauthorised for a caller with no authority', async () => {
 		const { db, view } = await start(spouse);
 		const [, , given] = await apply(db, spouse, view.id, choose('bring-up-account'), choose('ask-his-security'), choose('security-passed-give-balance'));
-		const events = attemptEvents(db, view.id);
+		const events = await attemptEvents(db, view.id);
 		const disclosure = events.find((e) => e.name === 'disclosure.made')!;
 		expect(disclosure).toMatchObject({ subject: view.seedIds.daniel, fields: ['balance'], details: { authorised: false, recipientType: 'unauthorised-third-party', manner: 'supplied' } });
 		expect(given!.core).toMatchObject({ ok: true, value: { disclosure: { authorised: false }, breach: { sourceDisclosureId: disclosure.details!.disclosureId } } });
@@ -129,8 +129,8 @@ describe('applying a dialogue choice', () => {
 	it('records details read out "to check them" as a read-out disclosure, through identity verification', async () => {
 		const { db, view } = await start(spouse);
 		await apply(db, spouse, view.id, choose('read-out-to-check'));
-		expect(attemptEvents(db, view.id).map((e) => e.name)).toEqual(['choice.made', 'finding.recorded', 'breach.registered', 'disclosure.made', 'data.read.out', 'identity.verification.attempted']);
-		expect(attemptEvents(db, view.id).find((e) => e.name === 'disclosure.made')).toMatchObject({ details: { manner: 'read-out', authorised: false } });
+		expect((await attemptEvents(db, view.id)).map((e) => e.name)).toEqual(['choice.made', 'finding.recorded', 'breach.registered', 'disclosure.made', 'data.read.out', 'identity.verification.attempted']);
+		expect((await attemptEvents(db, view.id)).find((e) => e.name === 'disclosure.made')).toMatchObject({ details: { manner: 'read-out', authorised: false } });
 	});
 
 	it('refuses a choice not offered at the current node, and stores nothing', async () => {
@@ -139,8 +139,8 @@ describe('applying a dialogue choice', () => {
 			ok: false,
 			error: { code: 'dialogue.unknown-choice', message: '“give-balance” is not one of the choices at this point of the conversation.' }
 		});
-		expect(getAttempt(db, view.id)).toEqual(view);
-		expect(attemptEvents(db, view.id)).toEqual([]);
+		expect(await getAttempt(db, view.id)).toEqual(view);
+		expect(await attemptEvents(db, view.id)).toEqual([]);
 	});
 
 	it('follows branches over the events so far, moves the clock by a node’s advance, and ends the dialogue', async () => {
@@ -150,7 +150,7 @@ describe('applying a dialogue choice', () => {
 		expect(declined).toMatchObject({ clock: '2025-03-09T15:41:00.000Z', node: { id: 'wrap-up', ended: false } });
 		const [ended] = await apply(db, sample, view.id, choose('check'));
 		expect(ended!.node).toEqual({ id: 'thanks', speaker: null, text: 'The call ends.', choices: [], waitingFor: null, ended: true });
-		const events = attemptEvents(db, view.id);
+		const events = await attemptEvents(db, view.id);
 		expect(events.map((e) => [e.name, e.details])).toEqual([
 			['explained.no.authority', { node: 'opening', choice: 'decline' }],
 			['confirmed.caller.understood', { node: 'wrap-up', choice: 'check' }],
@@ -177,7 +177,7 @@ describe('applying a core operation', () => {
 		expect(onHold!.node).toMatchObject({ id: 'on-hold', waitingFor: 'Sarah Hughes is waiting while you work in the system.' });
 		const [checked] = await apply(db, spouse, view.id, core('checkAuthority', { customerId: view.seedIds.daniel, thirdPartyId: 'none-on-file', categories: ['financial'], action: 'receive-information' }));
 		expect(checked).toMatchObject({ actionSeq: 2, clock: '2025-03-07T15:42:00.000Z', core: { ok: true, value: { authorised: false, gaps: ['not-on-file'] } }, node: { id: 'authority-checked' } });
-		const entry = auditEntries(db, view.workspaceId).at(-1)!;
+		const entry = (await auditEntries(db, view.workspaceId)).at(-1)!;
 		expect(entry).toMatchObject({ action: 'third-party.authority.checked', actorId: 'user-42', actorRole: 'agent', at: '2025-03-07T15:41:00.000Z' });
 		expect(checked!.transcript).toEqual([
 			{ seq: 4, at: '2025-03-07T15:41:00.000Z', kind: 'system', who: 'Record system', text: 'Check a third party\'s authority (receive information; of financial): no such authority on file.', eventIds: [entry.id] },
@@ -189,8 +189,8 @@ describe('applying a core operation', () => {
 		const { db, view } = await start(spouse);
 		const [missing] = await apply(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }));
 		expect(missing).toMatchObject({ actionSeq: 1, clock: '2025-03-07T15:41:00.000Z', core: { ok: false, error: { code: 'customer.not-found' } } });
-		expect(getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2, clock: '2025-03-07T15:41:00.000Z' });
-		expect(getAttempt(db, view.id)!.transcript.at(-1)!.text).toBe('Open a customer record (for Energy supply and billing): refused. No customer nobody');
+		expect(await getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2, clock: '2025-03-07T15:41:00.000Z' });
+		expect((await getAttempt(db, view.id))!.transcript.at(-1)!.text).toBe('Open a customer record (for Energy supply and billing): refused. No customer nobody');
 		// The stored outcome is what the page gets back on a reload.
 		expect(await applyAction(db, spouse, view.id, core('viewCustomer', { customerId: 'nobody', purposeCode: 'supply-and-billing' }), { expectedActionSeq: 1 })).toEqual({
 			ok: true,
@@ -210,7 +210,7 @@ describe('applying a core operation', () => {
 				if (applied.ok) expect(applied.value.core).toMatchObject({ ok: false, error: { code: expect.any(String), message: expect.any(String) } });
 			}
 		}
-		expect(verifyAuditChain(db, view.workspaceId).ok).toBe(true);
+		expect((await verifyAuditChain(db, view.workspaceId)).ok).toBe(true);
 	});
 
 	it('refuses an operation the system does not have, and a malformed action', async () => {
@@ -218,7 +218,7 @@ describe('applying a core operation', () => {
 		expect(await applyAction(db, spouse, view.id, { kind: 'core', operation: 'dropTables' as never, input: {} }, { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'operation.unknown' } });
 		expect(await applyAction(db, spouse, view.id, { kind: 'wave' } as never, { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
 		expect(await applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 0 })).toMatchObject({ ok: false, error: { code: 'invalid', field: 'expectedActionSeq' } });
-		expect(getAttempt(db, view.id)!.nextActionSeq).toBe(1);
+		expect((await getAttempt(db, view.id))!.nextActionSeq).toBe(1);
 	});
 });
 
@@ -227,16 +227,16 @@ describe('applying the same action twice', () => {
 		const { db, view } = await start(spouse);
 		const log = core('logInteraction', { customerId: view.seedIds.daniel, channel: 'phone', direction: 'inbound', partyType: 'unauthorised-third-party', nature: 'Balance enquiry' });
 		const first = await applyAction(db, spouse, view.id, log, { expectedActionSeq: 1 });
-		const entries = auditEntries(db, view.workspaceId).length;
+		const entries = (await auditEntries(db, view.workspaceId)).length;
 		const second = await applyAction(db, spouse, view.id, log, { expectedActionSeq: 1 });
 		if (!first.ok || !second.ok) throw new Error('not applied');
 		expect(second.value).toEqual({ ...first.value, replayed: true });
-		expect(auditEntries(db, view.workspaceId)).toHaveLength(entries);
-		expect(getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2 });
+		expect(await auditEntries(db, view.workspaceId)).toHaveLength(entries);
+		expect(await getAttempt(db, view.id)).toMatchObject({ nextActionSeq: 2 });
 
 		const chose = await applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 2 });
 		expect(await applyAction(db, spouse, view.id, choose('bring-up-account'), { expectedActionSeq: 2 })).toEqual(chose.ok && { ok: true, value: { ...chose.value, replayed: true } });
-		expect(getAttempt(db, view.id)!.transcript).toHaveLength(4);
+		expect((await getAttempt(db, view.id))!.transcript).toHaveLength(4);
 	});
 
 	it('refuses a different action sent with a seq already used, and a seq ahead of the attempt', async () => {
@@ -244,7 +244,7 @@ describe('applying the same action twice', () => {
 		await apply(db, spouse, view.id, choose('bring-up-account'));
 		expect(await applyAction(db, spouse, view.id, choose('refuse-straight-away'), { expectedActionSeq: 1 })).toMatchObject({ ok: false, error: { code: 'attempt.stale' } });
 		expect(await applyAction(db, spouse, view.id, choose('read-out-to-check'), { expectedActionSeq: 3 })).toMatchObject({ ok: false, error: { code: 'attempt.stale', message: expect.stringContaining('action 2') } });
-		expect(getAttempt(db, view.id)!.nextActionSeq).toBe(2);
+		expect((await getAttempt(db, view.id))!.nextActionSeq).toBe(2);
 	});
 
 	it('refuses an action for another version of the scenario', async () => {
@@ -267,7 +267,7 @@ describe('ending an attempt', () => {
 		expect(ended.value).toMatchObject({ passed: false, score: 0, endedEarly: true, endedAt: '2026-01-05T10:00:00.000Z', clock: '2025-03-07T15:42:00.000Z', scenarioVersion: spouse.version });
 		expect(ended.value.points.find((p) => p.id === 'call-logged')).toMatchObject({ met: false });
 		expect(await endAttempt(db, spouse, view.id)).toEqual(ended);
-		expect(getAttempt(db, view.id)).toMatchObject({ status: 'ended', endedAt: '2026-01-05T10:00:00.000Z', result: ended.value });
+		expect(await getAttempt(db, view.id)).toMatchObject({ status: 'ended', endedAt: '2026-01-05T10:00:00.000Z', result: ended.value });
 	});
 
 	it('takes no more actions, but still answers a repeat of the last one', async () => {
@@ -289,9 +289,9 @@ describe('the attempt’s event log', () => {
 			supplied: { givenName: 'Daniel', familyName: 'Hughes', dateOfBirth: '1979-04-18', postcode: 'NN15 7QA' }
 		});
 		await apply(db, spouse, view.id, choose('ask-his-security'), verify);
-		const before = attemptEvents(db, view.id);
+		const before = await attemptEvents(db, view.id);
 		await apply(db, spouse, view.id, choose('security-passed-give-balance'), choose('stop-and-explain'));
-		const after = attemptEvents(db, view.id);
+		const after = await attemptEvents(db, view.id);
 		expect(after.slice(0, before.length)).toEqual(before);
 		expect(after.map((e) => [e.seq, e.source, e.name])).toEqual([
 			[1, 'dialogue', 'asked.caller.to.pass.security'],
@@ -350,9 +350,9 @@ describe('any playthrough of valid choices (property)', () => {
 						if (!applied.ok) throw new Error(applied.error.message);
 						node = applied.value.node;
 					}
-					const events = attemptEvents(db, view.id);
+					const events = await attemptEvents(db, view.id);
 					expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-					expect(verifyAuditChain(db, view.workspaceId).ok).toBe(true);
+					expect((await verifyAuditChain(db, view.workspaceId)).ok).toBe(true);
 					if (picks[0]! % 2 === 0) await endAttempt(db, loaded, view.id);
 					expect(await replayAttempt(db, loaded, view.id)).toEqual({ ok: true, value: { attemptId: view.id, identical: true, differences: [] } });
 				} finally {

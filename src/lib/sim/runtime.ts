@@ -128,8 +128,8 @@ function checkVersion(row: AttemptRow, loaded: LoadedScenario): void {
 	}
 }
 
-function loadAttempt(db: Db, attemptId: string): AttemptRow {
-	return findAttempt(db, attemptId) ?? refuse('attempt.not-found', `No attempt ${attemptId}.`);
+async function loadAttempt(db: Db, attemptId: string): Promise<AttemptRow> {
+	return await findAttempt(db, attemptId) ?? refuse('attempt.not-found', `No attempt ${attemptId}.`);
 }
 
 /**
@@ -142,7 +142,7 @@ export async function startAttempt(db: Db, loaded: LoadedScenario, options: Star
 	const attemptId = options.attemptId ?? derivedId(seed, 'attempt');
 	const workspaceId = derivedId(seed, 'workspace');
 	return await transact(db, async () => {
-		if (findAttempt(db, attemptId)) refuse('attempt.exists', `An attempt ${attemptId} already exists.`);
+		if (await findAttempt(db, attemptId)) refuse('attempt.exists', `An attempt ${attemptId} already exists.`);
 		if ((await getWorkspace(db, workspaceId)).ok) refuse('attempt.seed-in-use', `An attempt with the seed "${seed}" already exists in this database: use another seed.`);
 		const seeded = await seedWorkspace(db, scenario, { workspaceId, ids: seededIds(`${seed}:seed`) });
 		if (!seeded.ok) {
@@ -169,11 +169,11 @@ export async function startAttempt(db: Db, loaded: LoadedScenario, options: Star
 			result: null
 		};
 		await insertAttempt(db, row);
-		startDeskState(db, row.id);
+		await startDeskState(db, row.id);
 		const turn = attemptTurn(db, row, loaded, 0, seededIds(`${seed}:0`));
-		const node = enterNode(turn, scenario.dialogue.start);
-		recordProgress(db, row.id, { currentNode: node.id, node: nodeView(scenario, node), clock: turn.now(), nextActionSeq: 1 });
-		return toView(db, loadAttempt(db, row.id));
+		const node = await enterNode(turn, scenario.dialogue.start);
+		await recordProgress(db, row.id, { currentNode: node.id, node: nodeView(scenario, node), clock: turn.now(), nextActionSeq: 1 });
+		return await toView(db, await loadAttempt(db, row.id));
 	});
 }
 
@@ -190,14 +190,14 @@ function attemptTurn(db: Db, row: AttemptRow, loaded: LoadedScenario, actionSeq:
 		advance(ms) {
 			now = addMs(now, ms);
 		},
-		events: () => eventsOf(db, row),
-		emit(name, details) {
+		events: async () => await eventsOf(db, row),
+		async emit(name, details) {
 			const id = ids();
-			appendDialogueEvent(db, row.id, { id, actionSeq, afterAuditSeq: auditHead(db, row.workspaceId), at: now, name, details });
+			await appendDialogueEvent(db, row.id, { id, actionSeq, afterAuditSeq: await auditHead(db, row.workspaceId), at: now, name, details });
 			return id;
 		},
-		say(line) {
-			said.push(appendTranscript(db, row.id, actionSeq, line));
+		async say(line) {
+			said.push(await appendTranscript(db, row.id, actionSeq, line));
 		}
 	};
 }
@@ -234,10 +234,10 @@ export async function applyAction(db: Db, loaded: LoadedScenario, attemptId: str
 		}
 	}
 	return await transact(db, async () => {
-		const row = loadAttempt(db, attemptId);
+		const row = await loadAttempt(db, attemptId);
 		checkVersion(row, loaded);
 		if (seq < row.nextActionSeq) {
-			const stored = findAction(db, attemptId, seq);
+			const stored = await findAction(db, attemptId, seq);
 			if (stored && sameAction(stored, a.kind, name, input)) return { ...stored.outcome, replayed: true };
 			refuse('attempt.stale', `Action ${seq} of this attempt was something else, and the attempt has moved on to action ${row.nextActionSeq}: reload to see where it is.`);
 		}
@@ -257,39 +257,39 @@ export async function applyAction(db: Db, loaded: LoadedScenario, attemptId: str
 			if (node === null || !choice) {
 				refuse('dialogue.unknown-choice', node?.end ? 'The conversation has ended: there is nothing more to say.' : `“${a.choiceId}” is not one of the choices at this point of the conversation.`);
 			}
-			const eventIds = choice.event === undefined ? [] : [turn.emit(choice.event, { node: node.id, choice: choice.id })];
+			const eventIds = choice.event === undefined ? [] : [await turn.emit(choice.event, { node: node.id, choice: choice.id })];
 			if (choice.quality !== undefined) {
 				const credit = choice.credit ?? DEFAULT_CREDIT[choice.quality];
-				eventIds.push(turn.emit('choice.made', { node: node.id, choice: choice.id, quality: choice.quality, credit, point: choice.point ?? null }));
+				eventIds.push(await turn.emit('choice.made', { node: node.id, choice: choice.id, quality: choice.quality, credit, point: choice.point ?? null }));
 			}
 			// Each variable set is an event, so branches and marking stay functions of the log and a replay sets the same.
 			for (const [name, value] of Object.entries(choice.set ?? {})) {
-				eventIds.push(turn.emit(VARIABLE_SET_EVENT, { node: node.id, choice: choice.id, name, value }));
+				eventIds.push(await turn.emit(VARIABLE_SET_EVENT, { node: node.id, choice: choice.id, name, value }));
 			}
 			let written: Omit<SimEvent, 'seq'>[] = [];
 			if (choice.discloses?.logBy === 'learner') {
 				// The learner must record it in the system: only that they said it goes in the log now.
 				const { customer, fields } = choice.discloses;
-				eventIds.push(turn.emit('disclosure.spoken', { node: node.id, choice: choice.id, customer, fields }));
+				eventIds.push(await turn.emit('disclosure.spoken', { node: node.id, choice: choice.id, customer, fields }));
 			} else if (choice.discloses) {
-				const before = auditHead(db, row.workspaceId);
+				const before = await auditHead(db, row.workspaceId);
 				core = await discloseBySpeaking(ctx, scenario, node, choice.discloses, row.seedIds);
-				written = auditEventsAfter(db, row.workspaceId, before);
+				written = await auditEventsAfter(db, row.workspaceId, before);
 				eventIds.push(...written.map((e) => e.id));
 			}
-			turn.say({ at, kind: 'learner', who: row.actor.name ?? 'Learner', text: choice.label, eventIds });
-			for (const line of unauthorisedDisclosureLines(scenario, written, core?.ok ? core.value : undefined, at)) turn.say(line);
+			await turn.say({ at, kind: 'learner', who: row.actor.name ?? 'Learner', text: choice.label, eventIds });
+			for (const line of unauthorisedDisclosureLines(scenario, written, core?.ok ? core.value : undefined, at)) await turn.say(line);
 			turn.advance(durationMs(scenario.clock.dialogueStep));
-			node = enterNode(turn, choice.goto);
+			node = await enterNode(turn, choice.goto);
 		} else {
 			const operation = a.operation as CoreOperationName;
-			const before = auditHead(db, row.workspaceId);
+			const before = await auditHead(db, row.workspaceId);
 			core = await runOperation(operation, ctx, input);
-			const written = auditEventsAfter(db, row.workspaceId, before).map(({ auditSeq, ...e }) => ({ ...e, seq: auditSeq }));
-			turn.say({ at, kind: 'system', who: SYSTEM, text: describeAction(operation, input, core, await organisationNames(ctx)), eventIds: written.map((e) => e.id) });
-			for (const line of unauthorisedDisclosureLines(scenario, written, core.ok ? core.value : undefined, at)) turn.say(line);
+			const written = (await auditEventsAfter(db, row.workspaceId, before)).map(({ auditSeq, ...e }) => ({ ...e, seq: auditSeq }));
+			await turn.say({ at, kind: 'system', who: SYSTEM, text: describeAction(operation, input, core, await organisationNames(ctx)), eventIds: written.map((e) => e.id) });
+			for (const line of unauthorisedDisclosureLines(scenario, written, core.ok ? core.value : undefined, at)) await turn.say(line);
 			turn.advance(durationMs(scenario.clock.coreAction));
-			if (node !== null) node = afterCoreAction(turn, node.id, written);
+			if (node !== null) node = await afterCoreAction(turn, node.id, written);
 		}
 
 		const view = node === null ? null : nodeView(scenario, node);
@@ -301,11 +301,11 @@ export async function applyAction(db: Db, loaded: LoadedScenario, attemptId: str
 			node: view,
 			replayed: false
 		});
-		recordProgress(db, row.id, { currentNode: node?.id ?? null, node: view, clock: turn.now(), nextActionSeq: seq + 1 });
+		await recordProgress(db, row.id, { currentNode: node?.id ?? null, node: view, clock: turn.now(), nextActionSeq: seq + 1 });
 		// The stored outcome is what a repeat of this action returns.
 		const stored: StoredAction = { seq, kind: a.kind, name, input, outcome, at };
-		storeAction(db, row.id, stored);
-		keepDeskState(db, row.id, stored);
+		await storeAction(db, row.id, stored);
+		await keepDeskState(db, row.id, stored);
 		return outcome;
 	});
 }
@@ -324,28 +324,28 @@ async function organisationNames(ctx: CoreContext): Promise<ActionNames> {
 
 /** Ends the attempt and marks it; ending again returns the same result. */
 export async function endAttempt(db: Db, loaded: LoadedScenario, attemptId: string, options: { now?: () => string } = {}): Promise<Result<AttemptResult>> {
-	return await transact(db, () => {
-		const row = loadAttempt(db, attemptId);
+	return await transact(db, async () => {
+		const row = await loadAttempt(db, attemptId);
 		checkVersion(row, loaded);
 		if (row.status === 'ended' && row.result) return row.result;
-		const marking = markAttempt(loaded.scenario, eventsOf(db, row), { seedIds: row.seedIds });
+		const marking = markAttempt(loaded.scenario, await eventsOf(db, row), { seedIds: row.seedIds });
 		const endedAt = (options.now ?? wallClock)();
 		const result: AttemptResult = asJson({ ...marking, endedAt, clock: row.clock, scenarioVersion: row.scenarioVersion });
-		recordEnd(db, row.id, endedAt, result);
+		await recordEnd(db, row.id, endedAt, result);
 		return result;
 	});
 }
 
 /** The attempt as its pages read it; the screen asks for only the transcript's last lines. */
-export function getAttempt(db: Db, attemptId: string, options: { transcript?: TranscriptWindow } = {}): AttemptView | undefined {
-	const row = findAttempt(db, attemptId);
-	return row && toView(db, row, options.transcript);
+export async function getAttempt(db: Db, attemptId: string, options: { transcript?: TranscriptWindow } = {}): Promise<AttemptView | undefined> {
+	const row = await findAttempt(db, attemptId);
+	return row && await toView(db, row, options.transcript);
 }
 
 /** The marking log: the core's events after seeding and the dialogue's events, in one seq order. */
-export function attemptEvents(db: Db, attemptId: string): SimEvent[] {
-	const row = findAttempt(db, attemptId);
-	return row ? eventsOf(db, row) : [];
+export async function attemptEvents(db: Db, attemptId: string): Promise<SimEvent[]> {
+	const row = await findAttempt(db, attemptId);
+	return row ? await eventsOf(db, row) : [];
 }
 
 export interface ReplayOptions {
@@ -366,7 +366,7 @@ export async function replayAttempt(
 	attemptId: string,
 	options: ReplayOptions = {}
 ): Promise<Result<{ attemptId: string; identical: boolean; differences: string[] }>> {
-	const row = findAttempt(db, attemptId);
+	const row = await findAttempt(db, attemptId);
 	if (!row) return { ok: false, error: { code: 'attempt.not-found', message: `No attempt ${attemptId}.` } };
 	if (row.scenarioId !== loaded.scenario.id || row.scenarioVersion !== loaded.version) {
 		return { ok: false, error: { code: 'attempt.version-mismatch', message: `This attempt was played on ${row.scenarioVersion}; replay it with that version.` } };
@@ -383,10 +383,10 @@ export async function replayAttempt(
 		if (!started.ok) return { ok: false, error: started.error };
 		differ('workspace', row.workspaceId, started.value.workspaceId);
 		differ('seeded records', row.seedIds, started.value.seedIds);
-		const replayedRow = findAttempt(target, row.id)!;
+		const replayedRow = (await findAttempt(target, row.id))!;
 		differ('seeded history (audit entries)', row.seedAuditSeq, replayedRow.seedAuditSeq);
 
-		for (const stored of attemptActions(db, row.id)) {
+		for (const stored of await attemptActions(db, row.id)) {
 			const action: LearnerAction = stored.kind === 'choice' ? { kind: 'choice', choiceId: stored.name } : { kind: 'core', operation: stored.name as CoreOperationName, input: stored.input };
 			const applied = await applyAction(target, loaded, row.id, action, { expectedActionSeq: stored.seq });
 			if (!applied.ok) {
@@ -396,13 +396,13 @@ export async function replayAttempt(
 			differ(`action ${stored.seq} (${stored.name})`, stored.outcome, applied.value);
 		}
 
-		const original = eventsOf(db, row);
-		const replayed = eventsOf(target, replayedRow);
+		const original = await eventsOf(db, row);
+		const replayed = await eventsOf(target, replayedRow);
 		if (original.length !== replayed.length) differences.push(`event log: ${original.length} events, replayed ${replayed.length}`);
 		original.forEach((event, i) => differ(`event ${event.seq} (${event.name})`, event, replayed[i]));
 
-		const chain = verifyAuditChain(db, row.workspaceId);
-		const replayedChain = verifyAuditChain(target, row.workspaceId);
+		const chain = await verifyAuditChain(db, row.workspaceId);
+		const replayedChain = await verifyAuditChain(target, row.workspaceId);
 		differ('audit chain', chain, replayedChain);
 
 		const marking = markAttempt(loaded.scenario, original, { seedIds: row.seedIds });

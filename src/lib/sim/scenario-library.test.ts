@@ -27,7 +27,7 @@ describe('the scenario library', () => {
 		const s = loaded.scenario.seed;
 		const keys = [s.customers, s.consents, s.thirdParties, s.interactions, s.disclosures, s.requests, s.breaches].flatMap((list) => list.map((r) => r.key));
 		expect(Object.keys(started.value.seedIds).sort()).toEqual([...keys].sort());
-		expect(verifyAuditChain(db, started.value.workspaceId).ok).toBe(true);
+		expect((await verifyAuditChain(db, started.value.workspaceId)).ok).toBe(true);
 		db.$client.close();
 	});
 });
@@ -312,6 +312,6 @@ describe('new-customer-signup', () => {
 
 describe('playthroughs', () => {
 	it('only take choices the dialogue offers', async () => {
-		await expect(playthrough(loadedScenario('spouse-caller'), [{ say: 'give-balance' }])).rejects.toThrow('choice "give-balance" is not offered at node "opening"');
+		await expect(await playthrough(loadedScenario('spouse-caller'), [{ say: 'give-balance' }])).rejects.toThrow('choice "give-balance" is not offered at node "opening"');
 	});
 });

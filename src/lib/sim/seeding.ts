@@ -477,7 +477,7 @@ export async function seedWorkspace(db: Db, scenario: Scenario, options: SeedOpt
 		throw error;
 	}
 	// Audit seqs run 1..n without gaps: the count is the last seq.
-	const auditSeq = auditEntries(db, options.workspaceId).length;
+	const auditSeq = (await auditEntries(db, options.workspaceId)).length;
 	return { ok: true, value: { workspaceId: options.workspaceId, seedIds, auditSeq, adjustments } };
 }
 

@@ -140,7 +140,7 @@ export async function playthrough(loaded: LoadedScenario, steps: readonly Step[]
 		db,
 		attemptId,
 		seedIds,
-		events: attemptEvents(db, attemptId),
+		events: await attemptEvents(db, attemptId),
 		node: node?.id ?? '',
 		ended: node?.ended ?? false,
 		outcomes,

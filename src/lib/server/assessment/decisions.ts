@@ -114,7 +114,7 @@ export async function latestDecisions(db: Db, attemptIds: string[]): Promise<Map
 
 /** A learner's decisions on their own attempt, newest first, without the assessor's private note. */
 export async function decisionsForLearner(db: Db, learnerId: string, attemptId: string): Promise<DecisionHistoryEntry[]> {
-	const view = getAttempt(db, attemptId);
+	const view = await getAttempt(db, attemptId);
 	if (!view || view.ownerId !== learnerId) return [];
 	const descriptions = new Map((view.result?.points ?? []).map((p) => [p.id, p.description]));
 	const decisions = (await decisionsOf(db, attemptId)).filter((d) => d.learnerId === learnerId);

@@ -58,7 +58,7 @@ export async function judgedEvidence(db: Db, attemptId: string): Promise<JudgedE
 		scenarioId: row.scenarioId,
 		scenarioVersion: row.scenarioVersion,
 		scenarioHash: row.scenarioHash,
-		actions: attemptActions(db, attemptId).map((a) => ({ seq: a.seq, kind: a.kind, name: a.name, input: a.input ?? null, at: a.at, outcome: a.outcome.core ?? null })),
+		actions: (await attemptActions(db, attemptId)).map((a) => ({ seq: a.seq, kind: a.kind, name: a.name, input: a.input ?? null, at: a.at, outcome: a.outcome.core ?? null })),
 		result: row.result ?? null,
 		reflection:
 			written && written.status === 'submitted'

@@ -42,7 +42,7 @@ export interface ReviewCriterion {
 /** An attempt this assessor may judge: ended, by a learner they assess, never their own. */
 export async function reviewable(db: Db, assessorId: string, attemptId: string): Promise<{ view: AttemptView; title: string; version: string; hash: string; criteria: string[]; marking: ReturnType<typeof loadScenarioVersion>['scenario']['marking'] } | undefined> {
 	if (typeof attemptId !== 'string' || attemptId.length > 100) return undefined;
-	const view = getAttempt(db, attemptId);
+	const view = await getAttempt(db, attemptId);
 	if (!view || view.ownerId === assessorId || view.status !== 'ended' || !view.result) return undefined;
 	if (!assesses(db, assessorId, view.ownerId)) return undefined;
 	const version = await findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);

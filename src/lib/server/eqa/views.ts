@@ -120,7 +120,7 @@ export async function sampledLearnerView(db: Db, grant: EqaAccess, learnerId: st
 		.filter((a) => a.status === 'ended'), async (a) => {
 			const decisions = (await decisionsOf(db, a.id)).filter((d) => d.learnerId === learnerId);
 			const countersignatures = await countersignaturesOf(db, decisions.map((d) => d.id));
-			const descriptions = decisions.length > 0 ? new Map((getAttempt(db, a.id)?.result?.points ?? []).map((p) => [p.id, p.description])) : new Map<string, string>();
+			const descriptions = decisions.length > 0 ? new Map(((await getAttempt(db, a.id))?.result?.points ?? []).map((p) => [p.id, p.description])) : new Map<string, string>();
 			return {
 				id: a.id,
 				title: a.title,

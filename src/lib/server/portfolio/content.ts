@@ -322,7 +322,7 @@ export async function portfolioContent(db: Db, request: ContentRequest, pause: (
 	const attempts: PortfolioAttempt[] = [];
 	for (const id of ids) {
 		await pause();
-		const view = getAttempt(db, id);
+		const view = await getAttempt(db, id);
 		if (!view || view.ownerId !== request.learnerId) continue;
 		const content = await attemptContent(db, view, learner.name);
 		if (content) attempts.push(content);

@@ -35,7 +35,7 @@ export async function verifyImported(db: Db, ids: Record<VerifiedTable, string[]
 	let chains = 0;
 	let signatures = 0;
 	for (const id of ids.workspace) {
-		const chain = verifyAuditChain(db, id);
+		const chain = await verifyAuditChain(db, id);
 		if (chain.ok) chains++;
 		else failures.push(`workspace ${id}: audit chain broken at entry ${chain.firstBadSeq}: ${chain.reason}`);
 	}

@@ -93,8 +93,8 @@ interface Attempt {
 const customer = (a: Attempt, who: number) => (who === 0 ? 'no-such-customer' : a.customers[(who - 1) % a.customers.length]!);
 
 /** The action a move sends, and the seq it sends it as; undefined for a move that is not an action. */
-function actionOf(a: Attempt, move: Move): { action: LearnerAction; seq: number } | undefined {
-	const view = getAttempt(a.db, a.attemptId)!;
+async function actionOf(a: Attempt, move: Move): Promise<{ action: LearnerAction; seq: number } | undefined> {
+	const view = (await getAttempt(a.db, a.attemptId))!;
 	const next = view.nextActionSeq;
 	const coreAction = (operation: Extract<LearnerAction, { kind: 'core' }>['operation'], input: unknown): { action: LearnerAction; seq: number } => ({
 		action: { kind: 'core', operation, input },
@@ -134,7 +134,7 @@ function actionOf(a: Attempt, move: Move): { action: LearnerAction; seq: number 
 			// Action 1 again, but not what action 1 was: refused as stale (or, before any action, applied as action 1).
 			return next === 1 ? undefined : { action: { kind: 'core', operation: 'searchCustomers', input: { name: 'A different search' } }, seq: 1 };
 		case 'repeatLast': {
-			const last = attemptActions(a.db, a.attemptId).at(-1);
+			const last = (await attemptActions(a.db, a.attemptId)).at(-1);
 			if (!last) return undefined;
 			const action: LearnerAction = last.kind === 'choice' ? { kind: 'choice', choiceId: last.name } : { kind: 'core', operation: last.name as never, input: last.input };
 			return { action, seq: last.seq };
@@ -158,15 +158,15 @@ async function play(a: Attempt, move: Move): Promise<void> {
 			// As if the last action's fold had never been stored: the state of the log without it.
 			db.$client
 				.prepare('update attempt_desk set through_seq = ?, state = ? where attempt_id = ?')
-				.run(Math.max(0, getAttempt(db, attemptId)!.nextActionSeq - 2), JSON.stringify(deskStateOf(attemptActions(db, attemptId).slice(0, -1))), attemptId);
+				.run(Math.max(0, (await getAttempt(db, attemptId))!.nextActionSeq - 2), JSON.stringify(deskStateOf((await attemptActions(db, attemptId)).slice(0, -1))), attemptId);
 			break;
 		default: {
-			const sent = actionOf(a, move);
+			const sent = await actionOf(a, move);
 			if (!sent) break;
-			const logBefore = attemptActions(db, attemptId);
+			const logBefore = await attemptActions(db, attemptId);
 			const rowBefore = keptRow(db, attemptId);
 			const applied = await applyAction(db, spouse, attemptId, sent.action, { expectedActionSeq: sent.seq });
-			const logAfter = attemptActions(db, attemptId);
+			const logAfter = await attemptActions(db, attemptId);
 			if (applied.ok && !applied.value.replayed) {
 				expect(logAfter).toHaveLength(logBefore.length + 1);
 				const made = applied.value.core?.ok ? (applied.value.core.value as { id?: unknown } | null) : null;
@@ -180,7 +180,7 @@ async function play(a: Attempt, move: Move): Promise<void> {
 			}
 		}
 	}
-	expect(await keptDeskState(db, attemptId)).toEqual(deskStateOf(attemptActions(db, attemptId)));
+	expect(await keptDeskState(db, attemptId)).toEqual(deskStateOf(await attemptActions(db, attemptId)));
 }
 
 describe('the kept desk state', () => {
@@ -229,7 +229,7 @@ describe('reading the kept desk state', () => {
 		const { db, attemptId, daniel } = await start(seed);
 		const a: Attempt = { db, attemptId, customers: [daniel] };
 		for (const move of [{ t: 'search', query: 0 }, { t: 'view', who: 1, purpose: 0 }, { t: 'choice', pick: 0 }] satisfies Move[]) await play(a, move);
-		return { db, attemptId, replayed: deskStateOf(attemptActions(db, attemptId)) };
+		return { db, attemptId, replayed: deskStateOf(await attemptActions(db, attemptId)) };
 	}
 
 	it('of an attempt whose row is missing gives what replay gives, and keeps it once', async () => {
@@ -255,7 +255,7 @@ describe('reading the kept desk state', () => {
 		db.$client.prepare('update attempt_desk set through_seq = 0, state = ? where attempt_id = ?').run(JSON.stringify(EMPTY_DESK_STATE), attemptId);
 		const applied = await applyAction(db, spouse, attemptId, { kind: 'core', operation: 'searchCustomers', input: { name: 'Nobody', purposeCode: 'supply-and-billing' } }, { expectedActionSeq: 4 });
 		expect(applied.ok).toBe(true);
-		const log = attemptActions(db, attemptId);
+		const log = await attemptActions(db, attemptId);
 		expect(keptRow(db, attemptId)).toEqual({ through_seq: 4, state: JSON.stringify(deskStateOf(log)) });
 		expect(deskStateOf(log).lastView).not.toBeNull();
 	});

@@ -6,8 +6,7 @@
  * whatever the number of actions. An attempt stored before the row existed, or whose row does not
  * reach its last action, gets it once by folding its whole log, which is what replay gives.
  */
-import type Database from 'better-sqlite3';
-import { preparedStatements, writeTransaction, type Db } from '../../core';
+import { preparedStatements, writeTransaction, type Db, type StatementFactory } from '../../core';
 import type { StoredAction } from '../attempt-record';
 import { attemptActions } from '../attempts';
 import { deskStateAfter, deskStateOf, EMPTY_DESK_STATE, type DeskState } from './state';
@@ -18,7 +17,7 @@ interface KeptSqlRow {
 	next_action_seq: number;
 }
 
-function prepareStatements(client: Database.Database) {
+function prepareStatements(client: StatementFactory) {
 	return {
 		// The attempt's row too: the seq of its last action says whether the kept state reaches it.
 		kept: client.prepare<[string], KeptSqlRow>(
@@ -39,25 +38,25 @@ function keptThrough(row: KeptSqlRow | undefined, throughSeq: number): DeskState
 	return row && row.through_seq === throughSeq && row.state !== null ? (JSON.parse(row.state) as DeskState) : undefined;
 }
 
-function store(db: Db, attemptId: string, throughSeq: number, state: DeskState): void {
-	statements(db).keep.run({ attemptId, throughSeq, state: JSON.stringify(state) });
+async function store(db: Db, attemptId: string, throughSeq: number, state: DeskState): Promise<void> {
+	await statements(db).keep.run({ attemptId, throughSeq, state: JSON.stringify(state) });
 }
 
 /**
  * Folds an action just stored into the attempt's kept state. Called by the runtime inside the
  * action's own transaction, after the action is stored, so the two commit or roll back together.
  */
-export function keepDeskState(db: Db, attemptId: string, action: StoredAction): void {
-	const row = statements(db).kept.get(attemptId);
+export async function keepDeskState(db: Db, attemptId: string, action: StoredAction): Promise<void> {
+	const row = await statements(db).kept.get(attemptId);
 	const before = keptThrough(row, action.seq - 1);
 	if (before === undefined) {
-		store(db, attemptId, action.seq, deskStateOf(attemptActions(db, attemptId)));
+		await store(db, attemptId, action.seq, deskStateOf(await attemptActions(db, attemptId)));
 		return;
 	}
 	const after = deskStateAfter(before, action);
 	// Most actions leave the desk as it was: only the seq it reaches moves on.
-	if (after === before) statements(db).advance.run({ attemptId, throughSeq: action.seq });
-	else store(db, attemptId, action.seq, after);
+	if (after === before) await statements(db).advance.run({ attemptId, throughSeq: action.seq });
+	else await store(db, attemptId, action.seq, after);
 }
 
 /**
@@ -65,23 +64,23 @@ export function keepDeskState(db: Db, attemptId: string, action: StoredAction): 
  * that starts the attempt, so that reading an attempt never has to write (a refused request changes
  * nothing, not even this row).
  */
-export function startDeskState(db: Db, attemptId: string): void {
-	store(db, attemptId, 0, EMPTY_DESK_STATE);
+export async function startDeskState(db: Db, attemptId: string): Promise<void> {
+	await store(db, attemptId, 0, EMPTY_DESK_STATE);
 }
 
 /** What the desk knows after the attempt's last action: one row read (an unknown attempt knows nothing). */
 export async function keptDeskState(db: Db, attemptId: string): Promise<DeskState> {
-	const row = statements(db).kept.get(attemptId);
+	const row = await statements(db).kept.get(attemptId);
 	if (!row) return EMPTY_DESK_STATE;
 	const kept = keptThrough(row, row.next_action_seq - 1);
 	if (kept !== undefined) return kept;
 	// An attempt with no action yet knows nothing: nothing to fold, nothing to write.
 	if (row.next_action_seq <= 1) return EMPTY_DESK_STATE;
 	// Kept once, from the log; the write transaction reads the log and the attempt's seq together.
-	return await writeTransaction(db, () => {
-		const now = statements(db).kept.get(attemptId)!;
-		const state = deskStateOf(attemptActions(db, attemptId));
-		store(db, attemptId, now.next_action_seq - 1, state);
+	return await writeTransaction(db, async () => {
+		const now = (await statements(db).kept.get(attemptId))!;
+		const state = deskStateOf(await attemptActions(db, attemptId));
+		await store(db, attemptId, now.next_action_seq - 1, state);
 		return state;
 	});
 }

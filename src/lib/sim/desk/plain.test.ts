@@ -42,7 +42,7 @@ const refused: Step[] = [
 describe('the record system’s messages in the desk’s words', () => {
 	it('shows every refusal of a representative set without a code, field key or id, in the form’s answer and the conversation', async () => {
 		const play = await playthrough(loaded, [{ do: 'recordCustomer', input: { purposeCodes: ['supply-and-billing'], fields: priya }, as: 'priya' }, ...refused]);
-		const view = getAttempt(play.db, play.attemptId)!;
+		const view = (await getAttempt(play.db, play.attemptId))!;
 		const screen = await deskScreen(play.db, view, loaded, { title: 'Sign-up', historyField: null });
 		const names = deskNames(screen.desk);
 

@@ -16,7 +16,7 @@ export const load = withRole('tutor', (async ({ locals, params, url }) => {
 	const owned = await ownedPreview(db, user.id, params.scenarioId, params.attemptId, { transcript: screenTranscript(url) });
 	if (!owned) error(404, { message: NOT_FOUND });
 	const title = titleOfSource(owned.preview.source) ?? owned.loaded.scenario.title;
-	const marking = pointsSoFar(db, owned);
+	const marking = await pointsSoFar(db, owned);
 	return {
 		...await simulationScreen(db, owned, title, url),
 		preview: { scenarioId: params.scenarioId, startedAt: owned.preview.startedAt },

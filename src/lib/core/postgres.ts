@@ -1,0 +1,166 @@
+/**
+ * PostgreSQL behind the same `Db` the code holds (docs/postgresql.md). The code is typed against
+ * drizzle's SQLite builders and keeps using the SQLite table declarations: drizzle's node-postgres
+ * builder accepts them (selects, inserts with onConflict, updates, booleans, text JSON), and the
+ * pg-core declarations generated from them are what drizzle-kit migrates from. What differs:
+ *
+ * - the connection is a pool; `writeTransaction` takes a client of its own, and every statement
+ *   the transaction's code makes through `db` goes to that client (the `Db` is a proxy that looks
+ *   the transaction up in an AsyncLocalStorage scope);
+ * - transactions are SERIALIZABLE and retried on a serialization failure or deadlock, so a
+ *   check-then-write that was safe under SQLite's single writer is safe here too;
+ * - a query runs by awaiting it (dbAll, dbGet, dbRun in database.ts tell the engines apart).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { resolve } from 'node:path';
+
+// int8 (bigint columns, count(*)) as numbers: ids, sizes and millisecond times stay below 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export const PG_MIGRATIONS_FOLDER = resolve(process.cwd(), 'drizzle-pg');
+
+export interface PgHandle {
+	pool: pg.Pool;
+	base: NodePgDatabase;
+}
+
+interface OpenTransaction {
+	client: pg.PoolClient;
+	db: NodePgDatabase;
+	depth: number;
+	handle: PgHandle;
+}
+
+const scope = new AsyncLocalStorage<OpenTransaction>();
+const HANDLE = Symbol('postgres');
+
+export function isPostgresUrl(location: string): boolean {
+	return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** The pool behind a PostgreSQL `Db`, or undefined for SQLite. */
+export function postgresHandle(db: object): PgHandle | undefined {
+	return (db as { [HANDLE]?: PgHandle })[HANDLE];
+}
+
+/** The open transaction of this async context, if any. */
+export function openPgTransaction(): OpenTransaction | undefined {
+	return scope.getStore();
+}
+
+/** A `Db`-shaped proxy over a pool: statements go to the current transaction's client when there is one. */
+export function openPostgres<T>(url: string, poolSize = 10): T {
+	const pool = new pg.Pool({ connectionString: url, max: poolSize });
+	// A connection the server dropped (a restart, a failover) is replaced on the next query; an
+	// idle client's error must not crash the process.
+	pool.on('error', (error) => process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: 'postgres-pool', error: error.message }) + '\n'));
+	const base = drizzle(pool);
+	const handle: PgHandle = { pool, base };
+	return new Proxy(base, {
+		get(target, property) {
+			if (property === HANDLE) return handle;
+			const open = scope.getStore();
+			const source = open && open.handle === handle ? open.db : target;
+			const value = Reflect.get(source, property, source) as unknown;
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(source) : value;
+		}
+	}) as unknown as T;
+}
+
+/** Migrates, and refuses a database whose collation would order text unlike SQLite (and the tests). */
+export async function preparePostgres(handle: PgHandle, migrationsFolder = PG_MIGRATIONS_FOLDER): Promise<void> {
+	const { rows } = await handle.pool.query<{ collate: string }>('select datcollate as collate from pg_database where datname = current_database()');
+	const collate = rows[0]?.collate ?? '';
+	if (collate !== 'C' && collate !== 'C.UTF-8' && collate !== 'POSIX') {
+		throw new Error(`The PostgreSQL database's collation is ${collate || 'unknown'}; Custodian needs C (create it with: create database custodian template template0 encoding 'UTF8' locale 'C').`);
+	}
+	await migrate(handle.base, { migrationsFolder });
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 8;
+
+/** Runs fn in one SERIALIZABLE transaction on a client of its own, retried on a serialization failure. */
+export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T>): Promise<T> {
+	const open = scope.getStore();
+	if (open && open.handle === handle) {
+		const name = `nested_${open.depth}`;
+		await open.client.query(`savepoint ${name}`);
+		try {
+			const result = await scope.run({ ...open, depth: open.depth + 1 }, fn);
+			await open.client.query(`release savepoint ${name}`);
+			return result;
+		} catch (error) {
+			await open.client.query(`rollback to savepoint ${name}`);
+			await open.client.query(`release savepoint ${name}`);
+			throw error;
+		}
+	}
+	for (let attempt = 1; ; attempt++) {
+		const client = await handle.pool.connect();
+		let broken = false;
+		try {
+			await client.query('begin isolation level serializable');
+			const result = await scope.run({ client, db: drizzle(client), depth: 1, handle }, fn);
+			await client.query('commit');
+			return result;
+		} catch (error) {
+			try {
+				await client.query('rollback');
+			} catch {
+				broken = true;
+			}
+			const code = (error as { code?: unknown }).code;
+			if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+				await new Promise((done) => setTimeout(done, Math.random() * 5 * attempt));
+				continue;
+			}
+			throw error;
+		} finally {
+			client.release(broken);
+		}
+	}
+}
+
+/** The client statements run on now: the transaction's, or the pool. */
+export function pgQueryable(handle: PgHandle): pg.Pool | pg.PoolClient {
+	const open = scope.getStore();
+	return open && open.handle === handle ? open.client : handle.pool;
+}
+
+/**
+ * SQLite's placeholders (`?` in order, `@name` by name) as PostgreSQL's `$1, $2 …`, with the order
+ * the values are bound in. Quoted text is left alone.
+ */
+export function toPostgresPlaceholders(text: string): { text: string; order: (number | string)[] } {
+	const order: (number | string)[] = [];
+	const named = new Map<string, number>();
+	let positional = 0;
+	let out = '';
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i]!;
+		if (c === "'" || c === '"') {
+			const end = text.indexOf(c, i + 1);
+			const stop = end < 0 ? text.length : end + 1;
+			out += text.slice(i, stop);
+			i = stop - 1;
+		} else if (c === '?') {
+			order.push(positional++);
+			out += `$${order.length}`;
+		} else if (c === '@' && /[A-Za-z_]/.test(text[i + 1] ?? '')) {
+			const name = /^[A-Za-z_]\w*/.exec(text.slice(i + 1))![0];
+			let n = named.get(name);
+			if (n === undefined) {
+				order.push(name);
+				n = order.length;
+				named.set(name, n);
+			}
+			out += `$${n}`;
+			i += name.length;
+		} else out += c;
+	}
+	return { text: out, order };
+}
