@@ -2,6 +2,7 @@ import { redirect, type Handle, type RequestEvent, type HandleServerError, type 
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { getDb } from '$lib/server/db';
+import { prepareDatabase } from '$lib/core/database';
 import { seedDemoData, seedFirstAdministrator } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { requirementFor, safeRedirectTarget } from '$lib/server/auth/access';
@@ -18,7 +19,8 @@ import { uploadStorageKind } from '$lib/server/uploads/storage';
 
 export const init: ServerInit = async () => {
 	uploadStorageKind(); // a mistyped UPLOAD_STORAGE stops the start, not a learner's upload
-	const db = getDb(); // opens the database and applies pending migrations
+	const db = getDb(); // opens the database (SQLite migrates as it opens)
+	await prepareDatabase(db); // PostgreSQL: migrates, and refuses a database of the wrong collation
 	// Scheduled work, now and on its schedule, each job once across the instances on this database
 	// (server/jobs/lease.ts): security events older than the centre's period go once a day; reminders,
 	// sampling picks, pending e-mail and disposal every 15 minutes (JOBS_SCHEDULE).

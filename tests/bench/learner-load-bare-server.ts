@@ -29,7 +29,8 @@ for (let i = 0; i < Number(learnersText ?? 200); i++) {
 	attempts.push({ id: started.value.id, seq: started.value.nextActionSeq });
 }
 
-const server = createServer(async (req, res) => {
+const server = createServer((req, res) => void serve(req, res).catch((error: unknown) => res.writeHead(500).end(String(error))));
+async function serve(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
 	if (req.method === 'GET' && req.url === '/attempts') {
 		res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(attempts));
 		return;
@@ -66,7 +67,7 @@ const server = createServer(async (req, res) => {
 			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ said, replayed: result.value.replayed }));
 		}
 	};
-});
+}
 server.listen(Number(portText), '127.0.0.1', () => console.log(`bare server ready on ${portText}`));
 const stop = () => server.close(() => {
 	db.$client.close();

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SQL } from 'drizzle-orm';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -194,6 +195,27 @@ export async function dbValues<Q extends { values(): unknown }>(query: Q): Promi
 	const wait = settled();
 	if (wait) await wait;
 	return query.values() as ReturnType<Q['values']>;
+}
+
+/** The rows of a raw SQL query, on either engine. */
+export async function dbQuery<R>(db: Db, query: SQL): Promise<R[]> {
+	if (postgresHandle(db)) return ((await (db as unknown as { execute(q: SQL): Promise<{ rows: R[] }> }).execute(query)).rows);
+	const wait = settled();
+	if (wait) await wait;
+	return db.all<R>(query);
+}
+
+/** Runs a raw SQL statement on either engine; returns how many rows it changed. */
+export async function dbExec(db: Db, statement: SQL): Promise<number> {
+	if (postgresHandle(db)) return (await (db as unknown as { execute(q: SQL): Promise<{ rowCount: number | null }> }).execute(statement)).rowCount ?? 0;
+	if (inTransaction()) return db.run(statement).changes;
+	const wait = takeGate();
+	if (wait) await wait;
+	try {
+		return db.run(statement).changes;
+	} finally {
+		releaseGate();
+	}
 }
 
 /** Runs an insert, update or delete; outside a transaction it takes the gate for itself. */

@@ -30,7 +30,7 @@ export interface NameSearchOptions {
 }
 
 /**
- * Rows { customer_id, tier, total }: the workspace's customers whose names match every token, best
+ * Rows { customer_id, tier, position, total }: the workspace's customers whose names match every token, best
  * first, paged; total counts them all. tokens come from nameQueryTokens (never raw input: each is
  * passed as a parameter, so no query syntax can reach the tsquery).
  */
@@ -67,7 +67,7 @@ export function nameSearchQuery(workspaceId: string, tokens: string[], options: 
 			group by customer_id, position
 			having bool_and(tier is not null)
 		)
-		select customer_id, tier::int as tier, count(*) over ()::int as total from matched
+		select customer_id, tier::int as tier, position, count(*) over ()::int as total from matched
 		order by tier, position
 		limit ${options.limit ?? 20} offset ${options.offset ?? 0}`;
 }

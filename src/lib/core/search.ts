@@ -16,7 +16,8 @@ import { mapInOrder } from './in-order';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbAll, preparedStatements, writeTransaction, type Statement } from './database';
+import { dbAll, dbQuery, engineOf, preparedStatements, writeTransaction, type Statement } from './database';
+import { nameSearchQuery } from './search-pg';
 import { appendAudit } from './audit';
 import { compactPostcode, e164, foldText, plainDate } from './collection';
 import { parseInput } from './input';
@@ -276,7 +277,12 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 
 	return await writeTransaction(ctx.db, async () => {
 		let candidates: Ranked[];
-		if (used.length === 1 && tokens !== undefined) {
+		const postgres = engineOf(ctx.db) === 'postgres';
+		if (used.length === 1 && tokens !== undefined && postgres) {
+			// Name alone on PostgreSQL: the tsvector index (search-pg.ts), every match with its tier and position.
+			const rows = await dbQuery<{ customer_id: string; tier: number; position: number }>(ctx.db, nameSearchQuery(ctx.workspaceId, tokens, { limit: 1_000_000 }));
+			candidates = rows.map((r) => ranked(r.customer_id, r.position, [r.tier as MatchTier]));
+		} else if (used.length === 1 && tokens !== undefined) {
 			// Name alone: ranked inside the index by document rowid, which is the customer's rowid.
 			candidates = [...await nameMatchesByRowid(ctx, tokens)].map(([rowid, tier]) => ranked('', rowid, [tier]));
 		} else {
@@ -301,7 +307,7 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 		candidates.sort(rank);
 		const start = (q.page - 1) * q.pageSize;
 		const page = candidates.slice(start, start + q.pageSize);
-		if (used.length === 1 && tokens !== undefined) {
+		if (used.length === 1 && tokens !== undefined && !postgres) {
 			const stmts = statementsFor(ctx);
 			for (const candidate of page) candidate.customerId = (await stmts.document.get(candidate.rowid))?.customerId ?? '';
 		}
@@ -350,7 +356,13 @@ async function customerRows(ctx: CoreContext, customerIds: string[]): Promise<Ma
 	const rows = new Map<string, { rowid: number; reference: string; suppressed: boolean }>();
 	for (let i = 0; i < customerIds.length; i += 500) {
 		for (const row of await dbAll(ctx.db
-			.select({ id: customer.id, rowid: sql<number>`${customer}.rowid`, reference: customer.reference, suppressed: customer.suppressed })
+			.select({
+				id: customer.id,
+				// Creation order: SQLite's rowid; on PostgreSQL the name index's position (search-pg.ts).
+				rowid: engineOf(ctx.db) === 'postgres' ? sql<number>`coalesce((select position from customer_name_search s where s.customer_id = ${customer.id}), 0)` : sql<number>`${customer}.rowid`,
+				reference: customer.reference,
+				suppressed: customer.suppressed
+			})
 			.from(customer)
 			// The unary + keeps SQLite's planner on the primary key: without statistics it would rather
 			// scan the workspace's reference index than look up a list of ids.
@@ -366,6 +378,8 @@ async function customerRows(ctx: CoreContext, customerIds: string[]): Promise<Ma
  * customer rowids the index's documents are keyed by.
  */
 export async function rebuildNameIndex(db: CoreContext['db']): Promise<void> {
+	// PostgreSQL's index is kept by triggers and keyed by customer id: nothing to renumber.
+	if (engineOf(db) === 'postgres') return;
 	const names = NAME_FIELDS.map((f) => `'${f}'`).join(', ');
 	await writeTransaction(db, () => {
 		db.$client.exec(`delete from customer_name_search;

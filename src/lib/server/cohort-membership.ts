@@ -1,5 +1,5 @@
-import { dbAll } from '$lib/core/database';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { dbAll, dbQuery } from '$lib/core/database';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { user } from '$lib/server/db/schema';
@@ -33,16 +33,15 @@ export async function learnersAssessedBy(db: Db, assessorId: string): Promise<As
 }
 
 /** Whether this assessor assesses this learner (through an active cohort they share). */
-export function assesses(db: Db, assessorId: string, learnerId: string): boolean {
-	const row = db.$client
-		.prepare(
-			`SELECT 1 FROM cohort_member a
-			 JOIN cohort_member l ON l.cohort_id = a.cohort_id AND l.user_id = ? AND l.role = 'learner'
+export async function assesses(db: Db, assessorId: string, learnerId: string): Promise<boolean> {
+	const rows = await dbQuery(
+		db,
+		sql`SELECT 1 FROM cohort_member a
+			 JOIN cohort_member l ON l.cohort_id = a.cohort_id AND l.user_id = ${learnerId} AND l.role = 'learner'
 			 JOIN cohort c ON c.id = a.cohort_id AND c.archived_at IS NULL
-			 WHERE a.user_id = ? AND a.role = 'assessor' LIMIT 1`
-		)
-		.get(learnerId, assessorId);
-	return row !== undefined;
+			 WHERE a.user_id = ${assessorId} AND a.role = 'assessor' LIMIT 1`
+	);
+	return rows.length > 0;
 }
 
 /** The active cohorts a learner belongs to. */

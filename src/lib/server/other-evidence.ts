@@ -194,7 +194,7 @@ export async function recordTestimony(db: Db, recordedBy: string, learnerId: str
 /** Maps a testimony to the criteria it evidences (none: not accepted as evidence). Only its learner's assessor may. */
 export async function mapTestimony(db: Db, assessorId: string, testimonyId: string, criteria: unknown, now = new Date()): Promise<OtherEvidenceResult<WitnessTestimony>> {
 	const existing = typeof testimonyId === 'string' && testimonyId.length <= 100 ? await dbGet(db.select().from(witnessTestimony).where(eq(witnessTestimony.id, testimonyId))) : undefined;
-	if (!existing || existing.learnerId === assessorId || !assesses(db, assessorId, existing.learnerId)) {
+	if (!existing || existing.learnerId === assessorId || !await assesses(db, assessorId, existing.learnerId)) {
 		return { ok: false, error: { code: 'evidence.not-found', message: 'That testimony was not found.' } };
 	}
 	const parsed = z.object({ criteria: criterionCodes }).safeParse({ criteria });
@@ -223,7 +223,7 @@ const observationFields = (now: Date) =>
 
 /** An assessor's record of observing a learner they assess at work. The route checks `assesses`. */
 export async function recordObservation(db: Db, assessorId: string, learnerId: string, input: ObservationInput, now = new Date()): Promise<OtherEvidenceResult<ObservationRecord>> {
-	if (learnerId === assessorId || !assesses(db, assessorId, learnerId)) {
+	if (learnerId === assessorId || !await assesses(db, assessorId, learnerId)) {
 		return { ok: false, error: { code: 'evidence.not-found', message: 'That learner was not found.' } };
 	}
 	const parsed = observationFields(now).safeParse({ ...input, description: typeof input.description === 'string' ? input.description.replace(/\r\n?/g, '\n') : input.description });

@@ -91,7 +91,7 @@ export function countersignErrors(values: CountersignValues, signer: Pick<Counte
 export async function countersignDecision(db: Db, signer: Countersigner, decisionId: string, values: CountersignValues, now = new Date()): Promise<AssessmentResult<DecisionCountersignature>> {
 	if (typeof decisionId !== 'string' || decisionId.length > 100) return NOT_FOUND;
 	const decision = await dbGet(db.select().from(assessmentDecision).where(eq(assessmentDecision.id, decisionId)));
-	if (!decision || !assesses(db, signer.id, decision.learnerId)) return NOT_FOUND;
+	if (!decision || !await assesses(db, signer.id, decision.learnerId)) return NOT_FOUND;
 	const refused = await countersignRefusal(db, signer.id, decision);
 	if (refused) return { ok: false, error: { code: 'countersignature.refused', message: refused } };
 	const errors = countersignErrors(values, signer);

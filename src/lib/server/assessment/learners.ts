@@ -27,7 +27,7 @@ export async function assessedLearners(db: Db, assessorId: string) {
 
 /** A learner this assessor assesses, or undefined (answered as "not found"). */
 export async function assessedLearner(db: Db, assessorId: string, learnerId: string): Promise<{ id: string; name: string; email: string } | undefined> {
-	if (typeof learnerId !== 'string' || learnerId.length > 100 || learnerId === assessorId || !assesses(db, assessorId, learnerId)) return undefined;
+	if (typeof learnerId !== 'string' || learnerId.length > 100 || learnerId === assessorId || !await assesses(db, assessorId, learnerId)) return undefined;
 	const row = await dbGet(db.select({ id: user.id, name: user.displayName, email: user.email }).from(user).where(eq(user.id, learnerId)));
 	return row;
 }

@@ -44,7 +44,7 @@ export async function reviewable(db: Db, assessorId: string, attemptId: string):
 	if (typeof attemptId !== 'string' || attemptId.length > 100) return undefined;
 	const view = await getAttempt(db, attemptId);
 	if (!view || view.ownerId === assessorId || view.status !== 'ended' || !view.result) return undefined;
-	if (!assesses(db, assessorId, view.ownerId)) return undefined;
+	if (!await assesses(db, assessorId, view.ownerId)) return undefined;
 	const version = await findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
 	if (!version) return undefined;
 	const loaded = loadScenarioVersion(version);

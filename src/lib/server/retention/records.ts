@@ -13,9 +13,9 @@
  * decisions leaves that copy with the decision, as part of the signed record. An attempt's own row
  * (scenario, dates) stays while a decision or document names it, and goes with the second class.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
-import { organisation, reflection, user } from '$lib/server/db/schema';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { dbGet, dbRun, dbAll, dbExec, dbQuery, engineOf, writeTransaction, type Db } from '$lib/core/database';
+import { organisation, reflection, user, userRole } from '$lib/server/db/schema';
 import { assessmentDecision, assessmentDraft, decisionCountersignature, observationRecord, portfolioDocument, witnessTestimony } from '$lib/server/db/assessment';
 import { disposeSampleRecords } from '$lib/server/iqa/records';
 import { iqaSample, learnerStanding, LEARNER_STATUSES, type LearnerStatus } from '$lib/server/db/quality';
@@ -324,6 +324,42 @@ export function workspaceTablesInDeleteOrder(sqlite: Sqlite): string[] {
 	return order;
 }
 
+const pgOrders = new WeakMap<object, string[]>();
+
+/** The same list on either engine (on PostgreSQL from information_schema). */
+export async function workspaceTablesOf(db: Db): Promise<string[]> {
+	if (engineOf(db) === 'sqlite') return workspaceTablesInDeleteOrder(db.$client);
+	const key = db as object;
+	const cached = pgOrders.get(key);
+	if (cached) return cached;
+	const tables = (
+		await dbQuery<{ name: string }>(
+			db,
+			sql`select table_name as name from information_schema.columns where table_schema = current_schema() and column_name = 'workspace_id' and table_name not in ('workspace', 'attempt')`
+		)
+	).map((r) => r.name);
+	const set = new Set(tables);
+	const links = await dbQuery<{ child: string; parent: string }>(
+		db,
+		sql`select tc.table_name as child, ccu.table_name as parent from information_schema.table_constraints tc
+			join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.constraint_schema = tc.constraint_schema
+			where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = current_schema()`
+	);
+	const parents = new Map(tables.map((t) => [t, new Set(links.filter((l) => l.child === t && set.has(l.parent) && l.parent !== t).map((l) => l.parent))]));
+	const order: string[] = [];
+	const left = new Set(tables);
+	while (left.size > 0) {
+		const ready = [...left].filter((t) => ![...left].some((other) => parents.get(other)!.has(t))).sort();
+		if (ready.length === 0) throw new Error(`workspace tables reference each other in a cycle: ${[...left].join(', ')}`);
+		for (const t of ready) {
+			order.push(t);
+			left.delete(t);
+		}
+	}
+	pgOrders.set(key, order);
+	return order;
+}
+
 export interface DisposalOutcome {
 	learnerId: string;
 	recordClass: RecordClass;
@@ -344,7 +380,6 @@ function count(counts: Record<string, number>, key: string, changes: number): vo
  * rows, in this transaction).
  */
 async function disposeClass(db: Db, learnerId: string, recordClass: RecordClass, otherDone: boolean): Promise<{ counts: Record<string, number>; files: StoredFile[] }> {
-	const sqlite = db.$client;
 	const counts: Record<string, number> = {};
 	const files: StoredFile[] = [];
 	const attempts = await dbAll(db.select({ id: attempt.id, workspaceId: attempt.workspaceId }).from(attempt).where(eq(attempt.ownerId, learnerId)));
@@ -352,10 +387,9 @@ async function disposeClass(db: Db, learnerId: string, recordClass: RecordClass,
 	const workspaceIds = attempts.map((a) => a.workspaceId);
 
 	if (recordClass === 'evidence') {
-		for (const table of workspaceTablesInDeleteOrder(sqlite)) {
-			const statement = sqlite.prepare(`DELETE FROM \`${table}\` WHERE workspace_id = ?`);
+		for (const table of await workspaceTablesOf(db)) {
 			let changes = 0;
-			for (const w of workspaceIds) changes += statement.run(w).changes;
+			for (const w of workspaceIds) changes += await dbExec(db, sql`DELETE FROM ${sql.identifier(table)} WHERE workspace_id = ${w}`);
 			count(counts, 'simulated records', changes);
 		}
 		if (attemptIds.length > 0) {
@@ -412,8 +446,7 @@ async function disposeClass(db: Db, learnerId: string, recordClass: RecordClass,
 	// The attempts' own rows (and their emptied record systems) go once both classes have.
 	if (otherDone && attemptIds.length > 0) {
 		count(counts, 'attempts', (await dbRun(db.delete(attempt).where(inArray(attempt.id, attemptIds)))).changes);
-		const dropWorkspace = sqlite.prepare('DELETE FROM workspace WHERE id = ?');
-		for (const w of workspaceIds) dropWorkspace.run(w);
+		for (const w of workspaceIds) await dbExec(db, sql`DELETE FROM workspace WHERE id = ${w}`);
 	}
 	return { counts, files };
 }
@@ -528,11 +561,13 @@ export async function disposalHistoryOf(db: Db, organisationId: string, limit = 
 }
 
 /** The centre's learners, for the hold form. */
-export function learnersOf(db: Db, organisationId: string): { id: string; name: string; email: string }[] {
-	return db.$client
-		.prepare(
-			`SELECT u.id, u.display_name AS name, u.email FROM user u JOIN user_role r ON r.user_id = u.id AND r.role = 'learner'
-			 WHERE u.organisation_id = ? ORDER BY u.display_name`
-		)
-		.all(organisationId) as { id: string; name: string; email: string }[];
+export async function learnersOf(db: Db, organisationId: string): Promise<{ id: string; name: string; email: string }[]> {
+	return await dbAll(
+		db
+			.select({ id: user.id, name: user.displayName, email: user.email })
+			.from(user)
+			.innerJoin(userRole, and(eq(userRole.userId, user.id), eq(userRole.role, 'learner')))
+			.where(eq(user.organisationId, organisationId))
+			.orderBy(asc(user.displayName))
+	);
 }

@@ -19,6 +19,6 @@ export async function canReadUpload(db: Db, user: UploadReader, file: Pick<Uploa
 	if (file.state !== 'stored' || file.organisationId !== user.organisationId) return false;
 	if (file.ownerId === user.id) return true;
 	if (user.roles.includes('iqa') || user.roles.includes('admin')) return true;
-	if (user.roles.includes('assessor') && assesses(db, user.id, file.ownerId)) return true;
+	if (user.roles.includes('assessor') && await assesses(db, user.id, file.ownerId)) return true;
 	return user.roles.includes('eqa') && await eqaMayReadLearner(db, user.id, file.ownerId);
 }

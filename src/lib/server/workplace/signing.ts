@@ -52,7 +52,7 @@ export const workplaceField = { criterionMet: (i: number) => `criterion-${i}-met
 export async function judgeableEvidence(db: Db, assessorId: string, evidenceId: string) {
 	if (typeof evidenceId !== 'string' || evidenceId.length > 100) return undefined;
 	const row = await dbGet(db.select().from(workplaceEvidence).where(eq(workplaceEvidence.id, evidenceId)));
-	if (!row || row.learnerId === assessorId || !assesses(db, assessorId, row.learnerId)) return undefined;
+	if (!row || row.learnerId === assessorId || !await assesses(db, assessorId, row.learnerId)) return undefined;
 	if (row.state !== 'submitted' && (await workplaceDecisionsOf(db, evidenceId)).length === 0) return undefined;
 	return row;
 }
@@ -150,7 +150,7 @@ export async function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: 
 export async function countersignWorkplaceDecision(db: Db, signer: Countersigner, decisionId: string, values: CountersignValues, now = new Date()): Promise<WorkplaceResult<WorkplaceDecisionCountersignature>> {
 	if (typeof decisionId !== 'string' || decisionId.length > 100) return WORKPLACE_NOT_FOUND;
 	const decision = await dbGet(db.select().from(workplaceDecision).where(eq(workplaceDecision.id, decisionId)));
-	if (!decision || !assesses(db, signer.id, decision.learnerId)) return WORKPLACE_NOT_FOUND;
+	if (!decision || !await assesses(db, signer.id, decision.learnerId)) return WORKPLACE_NOT_FOUND;
 	const refused = await countersignRefusal(db, signer.id, decision);
 	if (refused) return { ok: false, error: { code: 'countersignature.refused', message: refused } };
 	const errors = countersignErrors(values, signer);

@@ -33,7 +33,7 @@ export const load = withRole('admin', (async ({ locals }) => {
 		classes: RECORD_CLASS_LABELS,
 		contents: RECORD_CLASS_CONTENTS,
 		holds: await activeHoldsOf(db, organisationId),
-		learners: learnersOf(db, organisationId),
+		learners: await learnersOf(db, organisationId),
 		due: await dueForDisposal(db, organisationId, today),
 		history: await disposalHistoryOf(db, organisationId)
 	};

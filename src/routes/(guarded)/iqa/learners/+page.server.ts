@@ -19,7 +19,7 @@ export const load = withRole('iqa', (async ({ locals }) => {
 			.groupBy(iqaSample.learnerId)))
 			.map((r) => [r.learnerId, r.n])
 	);
-	const learners = await mapInOrder(learnersOf(db, locals.user!.organisationId), async (l) => {
+	const learners = await mapInOrder(await learnersOf(db, locals.user!.organisationId), async (l) => {
 		const standing = await learnerStandingOf(db, l.id);
 		return {
 			...l,

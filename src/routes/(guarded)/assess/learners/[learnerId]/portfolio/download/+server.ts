@@ -6,11 +6,11 @@ import { assesses } from '$lib/server/cohort-membership';
 import { downloadDocument } from '$lib/server/portfolio/download';
 
 /** The portfolio of a learner this assessor assesses; any other learner is "not found". */
-export const POST: RequestHandler = withRole('assessor', (event) => {
+export const POST: RequestHandler = withRole('assessor', async (event) => {
 	const db = getDb();
 	const assessorId = event.locals.user!.id;
 	const learnerId = event.params.learnerId;
-	const theirs = learnerId !== assessorId && assesses(db, assessorId, learnerId);
+	const theirs = learnerId !== assessorId && await assesses(db, assessorId, learnerId);
 	return downloadDocument(db, event, {
 		issue: theirs ? { learnerId, kind: 'portfolio' } : undefined,
 		issuedBy: assessorId,

@@ -6,11 +6,11 @@ import { assesses } from '$lib/server/cohort-membership';
 import { downloadEvidencePack } from '$lib/server/portfolio/pack-download';
 
 /** The evidence pack of a learner this assessor assesses; any other learner is "not found". */
-export const POST: RequestHandler = withRole('assessor', (event) => {
+export const POST: RequestHandler = withRole('assessor', async (event) => {
 	const db = getDb();
 	const assessorId = event.locals.user!.id;
 	const learnerId = event.params.learnerId;
-	const theirs = learnerId !== assessorId && assesses(db, assessorId, learnerId);
+	const theirs = learnerId !== assessorId && await assesses(db, assessorId, learnerId);
 	return downloadEvidencePack(db, event, { learnerId: theirs ? learnerId : undefined, issuedBy: assessorId, notFound: 'There is no learner of yours at this address.' });
 });
 
