@@ -366,7 +366,7 @@ async function customerRows(ctx: CoreContext, customerIds: string[]): Promise<Ma
 			.from(customer)
 			// The unary + keeps SQLite's planner on the primary key: without statistics it would rather
 			// scan the workspace's reference index than look up a list of ids.
-			.where(and(sql`+${customer.workspaceId} = ${ctx.workspaceId}`, inArray(customer.id, customerIds.slice(i, i + 500)))))) {
+			.where(and(engineOf(ctx.db) === 'postgres' ? eq(customer.workspaceId, ctx.workspaceId) : sql`+${customer.workspaceId} = ${ctx.workspaceId}`, inArray(customer.id, customerIds.slice(i, i + 500)))))) {
 			rows.set(row.id, row);
 		}
 	}
