@@ -247,6 +247,7 @@ export interface Statement<P extends BindParameters, R> {
 }
 
 export interface StatementFactory {
+	engine: 'sqlite' | 'postgres';
 	prepare<P extends BindParameters = unknown[], R = unknown>(source: string): Statement<P, R>;
 }
 
@@ -314,8 +315,8 @@ export function preparedStatements<S>(prepare: (client: StatementFactory) => S):
 		let cached = cache.get(key);
 		if (cached === undefined) {
 			const factory: StatementFactory = postgresHandle(db)
-				? { prepare: (source) => postgresStatement(db, source) }
-				: { prepare: (source) => sqliteStatement(db.$client, source) };
+				? { engine: 'postgres', prepare: (source) => postgresStatement(db, source) }
+				: { engine: 'sqlite', prepare: (source) => sqliteStatement(db.$client, source) };
 			cached = prepare(factory);
 			cache.set(key, cached);
 		}

@@ -81,6 +81,15 @@ export async function preparePostgres(handle: PgHandle, migrationsFolder = PG_MI
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
+
+/** PostgreSQL's SQLSTATE of an error, also when drizzle has wrapped the driver's error as its cause. */
+export function sqlState(error: unknown): string | undefined {
+	for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+		const code = (e as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+	}
+	return undefined;
+}
 const MAX_ATTEMPTS = 8;
 
 /** Runs fn in one SERIALIZABLE transaction on a client of its own, retried on a serialization failure. */
@@ -113,7 +122,7 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 			} catch {
 				broken = true;
 			}
-			const code = (error as { code?: unknown }).code;
+			const code = sqlState(error);
 			if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
 				await new Promise((done) => setTimeout(done, Math.random() * 5 * attempt));
 				continue;

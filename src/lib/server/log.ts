@@ -33,6 +33,9 @@ export function logError(event: RequestEvent, status: number, message: string, e
 	};
 	if (status >= 500) {
 		line.detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+		// drizzle wraps the driver's error: its cause says what the database refused.
+		const cause = error instanceof Error ? error.cause : undefined;
+		if (cause instanceof Error) line.cause = `${cause.name}: ${cause.message}`;
 		line.stack = error instanceof Error ? error.stack : undefined;
 		process.stderr.write(JSON.stringify(line) + '\n');
 	} else if (process.env.LOG_REQUESTS !== 'false') {

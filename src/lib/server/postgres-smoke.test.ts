@@ -21,6 +21,7 @@ import { written } from '$lib/server/assessment/testing';
 import { assessmentDecision } from '$lib/server/db/assessment';
 import { user } from '$lib/server/db/schema';
 import { findAttempt } from '$lib/sim/attempts';
+import { claimJob } from '$lib/server/jobs/lease';
 
 describe('on PostgreSQL', () => {
 	let pg: TestPostgres;
@@ -70,5 +71,12 @@ describe('on PostgreSQL', () => {
 			expect(found.ok, JSON.stringify(found)).toBe(true);
 			if (found.ok) expect(found.value.total, name).toBeGreaterThan(0);
 		}
+	}, 60_000);
+
+	it('lets exactly one of two instances claim a scheduled job at once', async () => {
+		const job = { name: 'smoke-job', periodMs: 60_000, leaseMs: 60_000 };
+		const now = new Date();
+		const claims = await Promise.all([claimJob(db, job, 'instance-a', now), claimJob(db, job, 'instance-b', now)]);
+		expect(claims.filter(Boolean)).toHaveLength(1);
 	}, 60_000);
 });

@@ -1,9 +1,8 @@
-import { dbRun } from '$lib/core/database';
+import { dbRun, preparedStatements } from '$lib/core/database';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import type { Statement } from 'better-sqlite3';
 import { ROLES, session, type Role, type Session } from '$lib/server/db/schema';
 import { mfaRequiredFor } from './mfa-policy';
 
@@ -88,12 +87,18 @@ interface SessionRow {
  * The session, its user and the user's roles in one prepared statement, kept per connection: every
  * request runs it, so it is neither rebuilt nor re-prepared each time.
  */
-const lookups = new WeakMap<object, Statement<[string], SessionRow>>();
-function sessionLookup(db: Db): Statement<[string], SessionRow> {
-	let statement = lookups.get(db.$client);
-	if (!statement) {
-		statement = db.$client.prepare<[string], SessionRow>(
-			`SELECT s.id, s.user_id AS userId, s.expires_at AS expiresAt, s.absolute_expires_at AS absoluteExpiresAt,
+const lookups = preparedStatements((client) => ({
+	session: client.prepare<[string], SessionRow>(
+		client.engine === 'postgres'
+			? `SELECT s.id, s.user_id AS "userId", s.expires_at AS "expiresAt", s.absolute_expires_at AS "absoluteExpiresAt",
+			        s.last_seen_at AS "lastSeenAt", s.created_at AS "createdAt", s.mfa_verified::int AS "mfaVerified", u.email,
+			        u.display_name AS "displayName", u.organisation_id AS "organisationId",
+			        u.must_change_password::int AS "mustChangePassword", u.active::int AS active,
+			        (u.mfa_enrolled_at IS NOT NULL)::int AS "mfaEnrolled", o.require_mfa_for_learners::int AS "requireMfaForLearners",
+			        (SELECT string_agg(r.role, ',') FROM user_role r WHERE r.user_id = u.id) AS roles
+			 FROM session s JOIN "user" u ON u.id = s.user_id JOIN organisation o ON o.id = u.organisation_id
+			 WHERE s.id = ?`
+			: `SELECT s.id, s.user_id AS userId, s.expires_at AS expiresAt, s.absolute_expires_at AS absoluteExpiresAt,
 			        s.last_seen_at AS lastSeenAt, s.created_at AS createdAt, s.mfa_verified AS mfaVerified, u.email,
 			        u.display_name AS displayName, u.organisation_id AS organisationId,
 			        u.must_change_password AS mustChangePassword, u.active,
@@ -101,10 +106,11 @@ function sessionLookup(db: Db): Statement<[string], SessionRow> {
 			        (SELECT group_concat(r.role) FROM user_role r WHERE r.user_id = u.id) AS roles
 			 FROM session s JOIN user u ON u.id = s.user_id JOIN organisation o ON o.id = u.organisation_id
 			 WHERE s.id = ?`
-		);
-		lookups.set(db.$client, statement);
-	}
-	return statement;
+	)
+}));
+/** The session, its user and the user's roles in one prepared statement (every request runs it). */
+function sessionLookup(db: Db) {
+	return lookups(db).session;
 }
 
 export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<SessionValidation> {
@@ -112,7 +118,7 @@ export async function validateSessionToken(db: Db, token: string, now = Date.now
 	// Tokens we issue are 32 base32 characters; anything else cannot match and is not hashed.
 	if (!/^[a-z2-7]{32}$/.test(token)) return none;
 	const id = sessionIdFromToken(token);
-	const row = sessionLookup(db).get(id);
+	const row = await sessionLookup(db).get(id);
 	if (!row) return none;
 	const current: Session = {
 		id: row.id,
