@@ -1644,3 +1644,31 @@ END
 $$
 --> statement-breakpoint
 CREATE TRIGGER customer_name_search_follow AFTER INSERT OR UPDATE OR DELETE ON customer_field FOR EACH ROW EXECUTE FUNCTION customer_name_search_follow()
+--> statement-breakpoint
+-- The order rows were inserted in, where SQLite's rowid breaks ties between rows of one time (core/
+-- database.ts insertionOrder). Filled by PostgreSQL on insert; no drizzle declaration names it.
+ALTER TABLE "iqa_action_event" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "breach" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "finding" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "customer_field_history" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "rights_request" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "request_transition" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "disclosure" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "interaction" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "redaction" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "consent" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "marketing_objection" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "verification_attempt" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY
+--> statement-breakpoint
+ALTER TABLE "authorised_third_party" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY

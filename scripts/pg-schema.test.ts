@@ -1,7 +1,7 @@
 import { is, SQL, Column } from 'drizzle-orm';
 import { getTableConfig as pgTableConfig, PgTable, type PgColumn } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as corePg from '../src/lib/core/schema-pg';
@@ -88,5 +88,27 @@ describe('the PostgreSQL schema', () => {
 		const types = new Map<string, string>();
 		for (const { table } of tables) for (const c of sqliteTableConfig(table).columns) types.set(c.columnType, pgDataType(c));
 		expect(Object.fromEntries(types)).toMatchObject({ SQLiteText: 'text', SQLiteTextJson: 'text', SQLiteBoolean: 'boolean', SQLiteInteger: 'bigint' });
+	});
+
+	it('gives every table whose rows are ordered by insertionOrder() the identity column that stands in for rowid', async () => {
+		const byExport = new Map((await sqliteTables()).map(({ exportName, table }) => [exportName, sqliteTableConfig(table).name]));
+		const migration = readdirSync(resolve(PROJECT_ROOT, 'drizzle-pg'))
+			.filter((f) => f.endsWith('.sql'))
+			.map((f) => readFileSync(resolve(PROJECT_ROOT, 'drizzle-pg', f), 'utf8'))
+			.join('\n');
+		const sources = (dir: string): string[] =>
+			readdirSync(resolve(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+				entry.isDirectory() ? sources(`${dir}/${entry.name}`) : entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [`${dir}/${entry.name}`] : []
+			);
+		const ordered = new Set<string>();
+		for (const file of sources('src/lib')) {
+			for (const [, name] of readFileSync(resolve(PROJECT_ROOT, file), 'utf8').matchAll(/insertionOrder\(\s*[\w.]+,\s*(\w+)\s*\)/g)) ordered.add(name!);
+		}
+		expect(ordered.size).toBeGreaterThan(10);
+		for (const name of ordered) {
+			const table = byExport.get(name);
+			expect(table, `${name} is a table`).toBeDefined();
+			expect(migration, `${table} has insertion_order`).toContain(`ALTER TABLE "${table}" ADD COLUMN insertion_order bigint GENERATED ALWAYS AS IDENTITY`);
+		}
 	});
 });

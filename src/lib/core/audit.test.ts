@@ -71,7 +71,7 @@ describe('audit log', () => {
 
 	it('refuses to append outside a transaction or with an event name not in the catalogue', async () => {
 		const t = await setUp();
-		expect(async () => await appendAudit(t.ctx, { action: 'customer.viewed' })).toThrow('inside a write transaction');
+		await expect(appendAudit(t.ctx, { action: 'customer.viewed' })).rejects.toThrow('inside a write transaction');
 		await expect((async () =>
 			await writeTransaction(t.ctx.db, async () => await appendAudit(t.ctx, { action: 'customer.deleted' as never })))()
 		).rejects.toThrow('unknown audit action');

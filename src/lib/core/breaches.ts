@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbRun, dbAll, dbGet, writeTransaction } from './database';
+import { dbRun, dbAll, dbGet, writeTransaction, insertionOrder } from './database';
 import { appendAudit, type AuditDetails } from './audit';
 import { breachReportDueAt } from './deadlines';
 import { parseInput } from './input';
@@ -318,7 +318,7 @@ export async function breachRegister(ctx: Pick<CoreContext, 'db' | 'workspaceId'
 		.select()
 		.from(breach)
 		.where(eq(breach.workspaceId, ctx.workspaceId))
-		.orderBy(breach.awareAt, sql`rowid`)))
+		.orderBy(breach.awareAt, insertionOrder(ctx.db, breach))))
 		.map((row) => ({ ...row, reportOverdue: row.icoNotifiedAt === null && row.notNotifiedReason === null && now > row.reportDueAt }));
 }
 

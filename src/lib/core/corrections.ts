@@ -6,7 +6,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbAll, writeTransaction } from './database';
+import { dbAll, writeTransaction, insertionOrder } from './database';
 import { appendAudit } from './audit';
 import { checkFieldValue } from './collection';
 import { requireCustomer } from './customers';
@@ -197,5 +197,5 @@ export async function fieldHistoryOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'
 		.select()
 		.from(customerFieldHistory)
 		.where(and(...conditions))
-		.orderBy(asc(customerFieldHistory.at), sql`rowid`));
+		.orderBy(asc(customerFieldHistory.at), insertionOrder(ctx.db, customerFieldHistory)));
 }

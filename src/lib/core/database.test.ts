@@ -1,4 +1,3 @@
-import { mapInOrder } from './in-order';
 import { describe, expect, it } from 'vitest';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -79,8 +78,8 @@ describe('writeTransaction and the statements outside it', () => {
 			fc.asyncProperty(fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 12 }), async (pauses) => {
 				const db = counterDb();
 				await Promise.all(
-					await mapInOrder(pauses, async (pause) =>
-						await writeTransaction(db, async () => {
+					pauses.map((pause) =>
+						writeTransaction(db, async () => {
 							const n = await valueOf(db);
 							for (let i = 0; i < pause; i++) await yieldToOthers();
 							await dbRun(db.update(counterTable).set({ n: n + 1 }).where(eq(counterTable.id, 1)));
@@ -96,7 +95,7 @@ describe('writeTransaction and the statements outside it', () => {
 	it('never lets a statement outside a transaction read another request’s uncommitted writes', async () => {
 		const db = counterDb();
 		const seen: number[] = [];
-		const writer = await writeTransaction(db, async () => {
+		const writer = writeTransaction(db, async () => {
 			await dbRun(db.update(counterTable).set({ n: 99 }).where(eq(counterTable.id, 1)));
 			await yieldToOthers();
 			throw new Error('rolled back');
@@ -114,7 +113,7 @@ describe('writeTransaction and the statements outside it', () => {
 
 	it('makes a write outside a transaction wait for the open one, not join it', async () => {
 		const db = counterDb();
-		const writer = await writeTransaction(db, async () => {
+		const writer = writeTransaction(db, async () => {
 			await dbRun(db.update(counterTable).set({ n: 1 }).where(eq(counterTable.id, 1)));
 			await yieldToOthers();
 			throw new Error('rolled back');
@@ -134,7 +133,7 @@ describe('writeTransaction and the statements outside it', () => {
 		await writeTransaction(db, async () => {
 			await dbRun(db.update(counterTable).set({ n: 1 }).where(eq(counterTable.id, 1)));
 			await expect(
-				await writeTransaction(db, async () => {
+				writeTransaction(db, async () => {
 					await dbRun(db.update(counterTable).set({ n: 2 }).where(eq(counterTable.id, 1)));
 					throw new Error('inner');
 				})

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -30,6 +30,16 @@ export function engineOf(db: Db): 'sqlite' | 'postgres' {
 export async function prepareDatabase(db: Db, options: { migrationsFolder?: string } = {}): Promise<void> {
 	const handle = postgresHandle(db);
 	if (handle) await preparePostgres(handle, options.migrationsFolder);
+}
+
+/**
+ * The order a table's rows were inserted in, to break ties between rows of the same time: SQLite's
+ * rowid; on PostgreSQL an identity column, `insertion_order`, that the hand-written part of its
+ * migration gives the tables read this way (drizzle-pg/0000_pg.sql; a test checks every table used
+ * here has one). Neither is a column of the drizzle declarations: nothing else reads or writes it.
+ */
+export function insertionOrder(db: Db, table: object): SQL {
+	return postgresHandle(db) ? sql`${table}."insertion_order"` : sql`${table}.rowid`;
 }
 
 /** Closes the connection (SQLite) or the pool (PostgreSQL). */

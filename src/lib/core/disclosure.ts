@@ -24,7 +24,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbRun, dbGet, dbAll, writeTransaction } from './database';
+import { dbRun, dbGet, dbAll, writeTransaction, insertionOrder } from './database';
 import { appendAudit } from './audit';
 import { insertBreach, type Breach } from './breaches';
 import { requireCustomer } from './customers';
@@ -557,10 +557,10 @@ export async function disclosuresOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>
 		.select()
 		.from(disclosure)
 		.where(and(eq(disclosure.workspaceId, ctx.workspaceId), eq(disclosure.customerId, customerId)))
-		.orderBy(disclosure.disclosedAt, sql`rowid`));
+		.orderBy(disclosure.disclosedAt, insertionOrder(ctx.db, disclosure)));
 }
 
 /** The workspace's whole disclosure log, oldest first. */
 export async function disclosureLog(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Disclosure[]> {
-	return await dbAll(ctx.db.select().from(disclosure).where(eq(disclosure.workspaceId, ctx.workspaceId)).orderBy(disclosure.disclosedAt, sql`rowid`));
+	return await dbAll(ctx.db.select().from(disclosure).where(eq(disclosure.workspaceId, ctx.workspaceId)).orderBy(disclosure.disclosedAt, insertionOrder(ctx.db, disclosure)));
 }

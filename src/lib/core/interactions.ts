@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbGet, dbRun, dbAll, writeTransaction } from './database';
+import { dbGet, dbRun, dbAll, writeTransaction, insertionOrder } from './database';
 import { appendAudit } from './audit';
 import { startRetentionPeriod } from './retention';
 import { parseInput } from './input';
@@ -103,7 +103,7 @@ export async function interactionsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'
 		.select()
 		.from(interaction)
 		.where(and(eq(interaction.workspaceId, ctx.workspaceId), eq(interaction.customerId, customerId)))
-		.orderBy(interaction.occurredAt, sql`rowid`));
+		.orderBy(interaction.occurredAt, insertionOrder(ctx.db, interaction)));
 }
 
 /** One interaction in the context's workspace, or undefined. */

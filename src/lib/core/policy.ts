@@ -1,4 +1,4 @@
-import { dbGet, dbRun, dbAll } from './database';
+import { dbGet, dbRun, dbAll, insertionOrder } from './database';
 import { eq, sql } from 'drizzle-orm';
 import type { CoreContext } from './context';
 import { appendAudit, type AuditDetails, type AuditSubjectType } from './audit';
@@ -72,5 +72,5 @@ export async function applyPolicy(ctx: CoreContext, violation: PolicyViolation):
 
 /** The findings recorded in a workspace, oldest first. */
 export async function findings(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Finding[]> {
-	return await dbAll(ctx.db.select().from(finding).where(eq(finding.workspaceId, ctx.workspaceId)).orderBy(finding.at, sql`rowid`));
+	return await dbAll(ctx.db.select().from(finding).where(eq(finding.workspaceId, ctx.workspaceId)).orderBy(finding.at, insertionOrder(ctx.db, finding)));
 }

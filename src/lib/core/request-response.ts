@@ -12,7 +12,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbRun, dbAll, dbGet, writeTransaction } from './database';
+import { dbRun, dbAll, dbGet, writeTransaction, insertionOrder } from './database';
 import { appendAudit } from './audit';
 import { recordDisclosure } from './disclosure';
 import { heldValues, type HeldValue } from './held-values';
@@ -220,7 +220,7 @@ export async function redactionsOf(ctx: Pick<CoreContext, 'db' | 'workspaceId'>,
 		.select()
 		.from(redaction)
 		.where(and(eq(redaction.workspaceId, ctx.workspaceId), eq(redaction.requestId, requestId)))
-		.orderBy(asc(redaction.decidedAt), sql`rowid`));
+		.orderBy(asc(redaction.decidedAt), insertionOrder(ctx.db, redaction)));
 }
 
 const assembleInput = z.object({
@@ -433,19 +433,19 @@ async function collate(ctx: CoreContext, customerId: string): Promise<CollatedDa
 		.select()
 		.from(customerFieldHistory)
 		.where(and(eq(customerFieldHistory.workspaceId, ws), eq(customerFieldHistory.customerId, customerId)))
-		.orderBy(asc(customerFieldHistory.at), sql`rowid`)))
+		.orderBy(asc(customerFieldHistory.at), insertionOrder(ctx.db, customerFieldHistory))))
 		.map((h) => ({ id: h.id, field: h.field, change: h.change, oldValue: h.oldValue, newValue: h.newValue, at: h.at, reason: h.reason }));
 	const interactions = (await dbAll(ctx.db
 		.select()
 		.from(interaction)
 		.where(and(eq(interaction.workspaceId, ws), eq(interaction.customerId, customerId)))
-		.orderBy(asc(interaction.occurredAt), sql`rowid`)))
+		.orderBy(asc(interaction.occurredAt), insertionOrder(ctx.db, interaction))))
 		.map((i) => ({ id: i.id, occurredAt: i.occurredAt, channel: i.channel, direction: i.direction, nature: i.nature, notes: i.notes, actionsTaken: i.actionsTaken }));
 	const disclosures = (await dbAll(ctx.db
 		.select()
 		.from(disclosure)
 		.where(and(eq(disclosure.workspaceId, ws), eq(disclosure.customerId, customerId)))
-		.orderBy(asc(disclosure.disclosedAt), sql`rowid`)))
+		.orderBy(asc(disclosure.disclosedAt), insertionOrder(ctx.db, disclosure))))
 		.map((d) => ({
 			id: d.id,
 			disclosedAt: d.disclosedAt,
@@ -462,19 +462,19 @@ async function collate(ctx: CoreContext, customerId: string): Promise<CollatedDa
 		.select()
 		.from(consent)
 		.where(and(eq(consent.workspaceId, ws), eq(consent.customerId, customerId)))
-		.orderBy(asc(consent.givenAt), sql`rowid`)))
+		.orderBy(asc(consent.givenAt), insertionOrder(ctx.db, consent))))
 		.map((c) => ({ id: c.id, purposeCode: c.purposeCode, channel: c.channel, method: c.method, noticeVersion: c.noticeVersion, givenAt: c.givenAt, withdrawnAt: c.withdrawnAt }));
 	const marketingObjections = (await dbAll(ctx.db
 		.select()
 		.from(marketingObjection)
 		.where(and(eq(marketingObjection.workspaceId, ws), eq(marketingObjection.customerId, customerId)))
-		.orderBy(asc(marketingObjection.receivedAt), sql`rowid`)))
+		.orderBy(asc(marketingObjection.receivedAt), insertionOrder(ctx.db, marketingObjection))))
 		.map((m) => ({ id: m.id, channel: m.channel, receivedAt: m.receivedAt }));
 	const verificationAttempts = (await dbAll(ctx.db
 		.select()
 		.from(verificationAttempt)
 		.where(and(eq(verificationAttempt.workspaceId, ws), eq(verificationAttempt.customerId, customerId)))
-		.orderBy(asc(verificationAttempt.attemptedAt), sql`rowid`)))
+		.orderBy(asc(verificationAttempt.attemptedAt), insertionOrder(ctx.db, verificationAttempt))))
 		.map((a) => ({ id: a.id, attemptedAt: a.attemptedAt, method: a.method, requesterType: a.requesterType, itemsSupplied: a.itemsSupplied, itemsMatched: a.itemsMatched, outcome: a.outcome }));
 	const requests = (await requestsOf(ctx, { customerId })).map((r) => ({
 		id: r.id,
@@ -488,7 +488,7 @@ async function collate(ctx: CoreContext, customerId: string): Promise<CollatedDa
 		.select()
 		.from(authorisedThirdParty)
 		.where(and(eq(authorisedThirdParty.workspaceId, ws), eq(authorisedThirdParty.customerId, customerId)))
-		.orderBy(asc(authorisedThirdParty.recordedAt), sql`rowid`)))
+		.orderBy(asc(authorisedThirdParty.recordedAt), insertionOrder(ctx.db, authorisedThirdParty))))
 		.map((t) => ({ id: t.id, name: t.name, relationship: t.relationship, authorityType: t.authorityType, validFrom: t.validFrom, validTo: t.validTo, revokedAt: t.revokedAt }));
 	return {
 		customer: { id: customerRow.id, reference: customerRow.reference, createdAt: customerRow.createdAt, relationshipEndedAt: customerRow.relationshipEndedAt },

@@ -24,7 +24,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbRun, dbGet, dbAll, writeTransaction } from './database';
+import { dbRun, dbGet, dbAll, writeTransaction, insertionOrder } from './database';
 import { appendAudit, type AuditAction, type AuditDetails } from './audit';
 import { addClarificationPause } from './deadlines';
 import { parseInput } from './input';
@@ -507,7 +507,7 @@ export async function requests(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, fil
 				? eq(rightsRequest.workspaceId, ctx.workspaceId)
 				: and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.customerId, filter.customerId))
 		)
-		.orderBy(rightsRequest.receivedAt, sql`rowid`));
+		.orderBy(rightsRequest.receivedAt, insertionOrder(ctx.db, rightsRequest)));
 }
 
 /** A request's transitions, oldest first. */
@@ -516,7 +516,7 @@ export async function requestTransitions(ctx: Pick<CoreContext, 'db' | 'workspac
 		.select()
 		.from(requestTransition)
 		.where(and(eq(requestTransition.workspaceId, ctx.workspaceId), eq(requestTransition.requestId, requestIdValue)))
-		.orderBy(requestTransition.at, sql`rowid`));
+		.orderBy(requestTransition.at, insertionOrder(ctx.db, requestTransition)));
 }
 
 // ── The machinery every transition shares (also used by request-response and request-fulfilment) ──

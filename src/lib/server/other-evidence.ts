@@ -1,6 +1,5 @@
 import { dbRun, dbGet, dbAll } from '$lib/core/database';
-import { desc, eq } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { criterionByCode } from '$lib/criteria';
 import { ukToday } from '$lib/dates';
@@ -245,16 +244,16 @@ export interface ObservationView extends ObservationRecord {
 
 /** A learner's witness testimony, newest first, with who recorded and who mapped each. */
 export async function testimoniesOf(db: Db, learnerId: string): Promise<TestimonyView[]> {
-	const recorder = alias(user, 'recorder');
-	const mapper = alias(user, 'mapper');
+	// Names by subquery, not by joining the user table twice under aliases: drizzle's PostgreSQL
+	// dialect renders only its own tables' aliases, and this query runs on either engine.
+	const nameOf = (id: typeof witnessTestimony.recordedBy | typeof witnessTestimony.mappedBy) =>
+		sql<string | null>`(select ${user.displayName} from ${user} where ${user.id} = ${id})`;
 	return (await dbAll(db
-		.select({ t: witnessTestimony, recordedByName: recorder.displayName, mappedByName: mapper.displayName })
+		.select({ t: witnessTestimony, recordedByName: nameOf(witnessTestimony.recordedBy), mappedByName: nameOf(witnessTestimony.mappedBy) })
 		.from(witnessTestimony)
-		.innerJoin(recorder, eq(recorder.id, witnessTestimony.recordedBy))
-		.leftJoin(mapper, eq(mapper.id, witnessTestimony.mappedBy))
 		.where(eq(witnessTestimony.learnerId, learnerId))
 		.orderBy(desc(witnessTestimony.witnessedOn), desc(witnessTestimony.recordedAt))))
-		.map((r) => ({ ...r.t, recordedByName: r.recordedByName, mappedByName: r.mappedByName ?? null }));
+		.map((r) => ({ ...r.t, recordedByName: r.recordedByName ?? '', mappedByName: r.mappedByName ?? null }));
 }
 
 /** A learner's observation records, newest first. */

@@ -312,6 +312,6 @@ describe('new-customer-signup', () => {
 
 describe('playthroughs', () => {
 	it('only take choices the dialogue offers', async () => {
-		await expect(await playthrough(loadedScenario('spouse-caller'), [{ say: 'give-balance' }])).rejects.toThrow('choice "give-balance" is not offered at node "opening"');
+		await expect(playthrough(loadedScenario('spouse-caller'), [{ say: 'give-balance' }])).rejects.toThrow('choice "give-balance" is not offered at node "opening"');
 	});
 });

@@ -2,7 +2,7 @@
  * Where an IQA action stands, read from its append-only history: open (nothing yet, or sent back by
  * the IQA), answered (by the assessor, for the IQA to review) or closed (confirmed by the IQA).
  */
-import { dbAll } from '$lib/core/database';
+import { dbAll, insertionOrder } from '$lib/core/database';
 import { asc, inArray, sql } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { iqaActionEvent, type IqaActionEvent } from '$lib/server/db/iqa-records';
@@ -22,6 +22,6 @@ export async function actionHistories(db: Db, actionIds: readonly string[]): Pro
 	const histories = new Map<string, IqaActionEvent[]>(actionIds.map((id) => [id, []]));
 	if (actionIds.length === 0) return histories;
 	// Then rowid: the order they were appended, even within one millisecond.
-	for (const e of await dbAll(db.select().from(iqaActionEvent).where(inArray(iqaActionEvent.actionId, [...actionIds])).orderBy(asc(iqaActionEvent.at), sql`rowid`))) histories.get(e.actionId)?.push(e);
+	for (const e of await dbAll(db.select().from(iqaActionEvent).where(inArray(iqaActionEvent.actionId, [...actionIds])).orderBy(asc(iqaActionEvent.at), insertionOrder(db, iqaActionEvent)))) histories.get(e.actionId)?.push(e);
 	return histories;
 }
