@@ -1,3 +1,4 @@
+import { errorText } from '$lib/core/error-text';
 import type { RequestEvent } from '@sveltejs/kit';
 
 /**
@@ -32,11 +33,12 @@ export function logError(event: RequestEvent, status: number, message: string, e
 		error: message
 	};
 	if (status >= 500) {
-		line.detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+		// Never the values a failed query carried (customers' and learners' data): errorText withholds them.
+		line.detail = error instanceof Error ? `${error.name}: ${errorText(error)}` : errorText(error);
 		// drizzle wraps the driver's error: its cause says what the database refused.
 		const cause = error instanceof Error ? error.cause : undefined;
 		if (cause instanceof Error) line.cause = `${cause.name}: ${cause.message}`;
-		line.stack = error instanceof Error ? error.stack : undefined;
+		line.stack = error instanceof Error ? error.stack?.replace(error.message, errorText(error)) : undefined;
 		process.stderr.write(JSON.stringify(line) + '\n');
 	} else if (process.env.LOG_REQUESTS !== 'false') {
 		process.stdout.write(JSON.stringify(line) + '\n');

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { closeDatabase, dbAll, dbGet, openDatabase, prepareDatabase, type Db } from '$lib/core/database';
+import { closeDatabase, dbAll, dbGet, dbRun, openDatabase, prepareDatabase, type Db } from '$lib/core/database';
 import { startTestPostgres, type TestPostgres } from '$lib/core/testing-postgres';
 import { verifyAuditChain } from '$lib/core/audit';
 import { searchCustomers } from '$lib/core/search';
@@ -22,6 +22,7 @@ import { assessmentDecision } from '$lib/server/db/assessment';
 import { user } from '$lib/server/db/schema';
 import { findAttempt } from '$lib/sim/attempts';
 import { claimJob } from '$lib/server/jobs/lease';
+import { errorText } from '$lib/core/error-text';
 
 describe('on PostgreSQL', () => {
 	let pg: TestPostgres;
@@ -79,4 +80,12 @@ describe('on PostgreSQL', () => {
 		const claims = await Promise.all([claimJob(db, job, 'instance-a', now), claimJob(db, job, 'instance-b', now)]);
 		expect(claims.filter(Boolean)).toHaveLength(1);
 	}, 60_000);
+
+	it('keeps a failed query\'s values out of the text that is logged or stored', async () => {
+		const taken = (await dbGet(db.select({ id: user.id, email: user.email }).from(user)))!;
+		const failure = await dbRun(db.insert(user).values({ ...(await dbGet(db.select().from(user).where(eq(user.id, taken.id))))!, id: 'another-id' })).catch((e: unknown) => e);
+		expect(String(failure)).toContain(taken.email);
+		expect(errorText(failure)).toMatch(/^Failed query: insert into "user" .* \(parameters withheld\)$/s);
+		expect(errorText(failure)).not.toContain(taken.email);
+	});
 });

@@ -10,6 +10,7 @@
  * The claim is one INSERT … ON CONFLICT DO UPDATE … WHERE statement: atomic on SQLite (one writer)
  * and on PostgreSQL (the conflicting row is locked and the WHERE re-checked), so no two claims win.
  */
+import { errorText } from '$lib/core/error-text';
 import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import { Cron } from 'croner';
 import { dbAll, dbRun, writeTransaction, type Db } from '$lib/core/database';
@@ -78,7 +79,7 @@ export async function runLeased(db: Db, job: LeasedJob, run: () => unknown, { ho
 		await run();
 		outcome = { ok: true };
 	} catch (error) {
-		outcome = { ok: false, error: (error instanceof Error ? error.message : String(error)).slice(0, 500) };
+		outcome = { ok: false, error: errorText(error).slice(0, 500) };
 		process.stderr.write(JSON.stringify({ t: clock().toISOString(), task: job.name, instance: holder, error: outcome.error }) + '\n');
 	}
 	await finishJob(db, job.name, holder, outcome, clock());
@@ -116,7 +117,7 @@ export function scheduleLeased(db: Db, pattern: string, jobs: readonly Scheduled
 			} catch (error) {
 				// The claim or the record of the finish failed (the database is gone or locked for too long):
 				// the next tick tries again; an unreleased lease expires.
-				process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: job.name, error: error instanceof Error ? error.message : String(error) }) + '\n');
+				process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: job.name, error: errorText(error) }) + '\n');
 			}
 		}
 	};

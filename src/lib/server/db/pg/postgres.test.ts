@@ -74,7 +74,8 @@ describe('PostgreSQL migrations', () => {
 				.map((c) => ({ table, column: c.name, types: mapped[c.type.toLowerCase()] ?? [c.type], nullable: c.notnull === 0 && c.pk === 0, hasDefault: c.dflt_value !== null }))
 				.sort((a, b) => (a.column < b.column ? -1 : 1));
 			const actual = pgColumns
-				.filter((c) => c.table_name === table)
+				// insertion_order: the identity column that stands in for SQLite's rowid (core/database.ts insertionOrder).
+				.filter((c) => c.table_name === table && !(c.column_name === 'insertion_order' && c.is_identity === 'YES'))
 				.map((c) => ({ table, column: c.column_name, type: c.data_type, nullable: c.is_nullable === 'YES', hasDefault: c.column_default !== null }))
 				.sort((a, b) => (a.column < b.column ? -1 : 1));
 			expect(actual.map(({ table, column, nullable, hasDefault }) => ({ table, column, nullable, hasDefault }))).toEqual(
