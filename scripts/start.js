@@ -13,7 +13,11 @@ const env = {
 	// Large enough for a whole portfolio PDF uploaded to /verify (20 attempts ≈ 550 KB), small enough to refuse floods.
 	BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '4M'
 };
-console.log(`Custodian: database ${env.DATABASE_PATH}, serving on ${env.ORIGIN}`);
+// DATABASE_URL (postgres://…) wins over DATABASE_PATH; its password is never printed.
+const where = process.env.DATABASE_URL
+	? `PostgreSQL ${process.env.DATABASE_URL.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`
+	: `SQLite ${env.DATABASE_PATH}`;
+console.log(`Custodian: database ${where}, serving on ${env.ORIGIN}`);
 const server = spawn(process.execPath, ['build'], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));
