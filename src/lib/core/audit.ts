@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CoreContext } from './context';
 import { inTransaction, preparedStatements, type Db, type Statement } from './database';
+import { openPgTransaction } from './postgres';
 import { isAuditAction, type AuditAction, type AuditSubjectType } from './audit-actions';
 import { canonicalJson } from './canonical-json';
 
@@ -85,6 +86,7 @@ interface Statements {
 	head: Statement<[string], { seq: number; hash: string }>;
 	insert: Statement<StoredEntry, unknown>;
 	all: Statement<[string], StoredEntry>;
+	lockHead: Statement<[string], unknown>;
 }
 
 const statements = preparedStatements<Statements>((client) => ({
@@ -93,7 +95,9 @@ const statements = preparedStatements<Statements>((client) => ({
 			`insert into audit_entry (seq, id, workspace_id, at, actor_id, actor_role, action, subject_type, subject, fields, details, prev_hash, hash)
 			 values (@seq, @id, @workspace_id, @at, @actor_id, @actor_role, @action, @subject_type, @subject, @fields, @details, @prev_hash, @hash)`
 		),
-		all: client.prepare<[string], StoredEntry>('select * from audit_entry where workspace_id = ? order by seq')
+		all: client.prepare<[string], StoredEntry>('select * from audit_entry where workspace_id = ? order by seq'),
+		// PostgreSQL only (audit-chain-pg.ts lockChainHead): FOR NO KEY UPDATE, which SQLite does not parse.
+		lockHead: client.prepare<[string], unknown>(client.engine === 'postgres' ? 'select 1 from workspace where id = ? for no key update' : 'select 1 where ? is not null')
 }));
 
 /**
@@ -104,6 +108,13 @@ export async function appendAudit(ctx: CoreContext, input: AuditInput): Promise<
 	if (!inTransaction()) throw new Error('appendAudit must run inside a write transaction');
 	if (!isAuditAction(input.action)) throw new Error(`unknown audit action "${input.action}"`);
 	const stmts = statements(ctx.db);
+	// PostgreSQL: two transactions could read the same head and fork the chain; the first append to a
+	// workspace in a transaction locks its row, which every appender takes (audit-chain-pg.ts).
+	const open = openPgTransaction();
+	if (open && !open.held.has(`chain:${ctx.workspaceId}`)) {
+		await stmts.lockHead.run(ctx.workspaceId);
+		open.held.add(`chain:${ctx.workspaceId}`);
+	}
 	const head = await stmts.head.get(ctx.workspaceId);
 	const fields = [...(input.fields ?? [])];
 	const details = input.details ?? {};

@@ -32,6 +32,8 @@ interface OpenTransaction {
 	db: NodePgDatabase;
 	depth: number;
 	handle: PgHandle;
+	/** Row locks this transaction holds already, by name (audit.ts: a workspace's chain head). */
+	held: Set<string>;
 }
 
 const scope = new AsyncLocalStorage<OpenTransaction>();
@@ -90,7 +92,23 @@ export function sqlState(error: unknown): string | undefined {
 	}
 	return undefined;
 }
-const MAX_ATTEMPTS = 8;
+/**
+ * A serialization failure is retried up to this many times in all, after a random pause that grows
+ * with each failure (2, 4, 8 … ms, at most 250 ms): on a small, busy table PostgreSQL's predicate
+ * locks cover whole pages, so transactions that touch different rows may still collide, and the
+ * same ones would collide again if retried at once.
+ */
+const MAX_ATTEMPTS = 12;
+/**
+ * After this many serialization failures a transaction stops hoping and runs alone: every write
+ * transaction holds the writers' advisory lock shared, and a transaction that keeps failing takes it
+ * exclusively before it begins, so it waits for the open ones to end, the next ones wait for it, and
+ * nothing is left to conflict with (SQLite's one writer, for that transaction only). PostgreSQL queues
+ * a shared request behind a waiting exclusive one, so the exclusive one is never starved.
+ */
+const OPTIMISTIC_ATTEMPTS = 3;
+/** The writers' advisory lock: a key no other lock of ours uses ("Custodia" in ASCII). */
+const WRITERS_LOCK = '4356426101758681441';
 
 /** Runs fn in one SERIALIZABLE transaction on a client of its own, retried on a serialization failure. */
 export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T>): Promise<T> {
@@ -111,9 +129,18 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 	for (let attempt = 1; ; attempt++) {
 		const client = await handle.pool.connect();
 		let broken = false;
+		// Alone: the writers' lock taken exclusively for the connection before the transaction begins,
+		// so its snapshot is taken once the others have ended (a lock taken inside it would come after
+		// its snapshot, and what committed during the wait would still conflict with it).
+		const alone = attempt > OPTIMISTIC_ATTEMPTS;
+		let locked = false;
 		try {
-			await client.query('begin isolation level serializable');
-			const result = await scope.run({ client, db: drizzle(client), depth: 1, handle }, fn);
+			if (alone) {
+				await client.query(`select pg_advisory_lock(${WRITERS_LOCK})`);
+				locked = true;
+			}
+			await client.query(alone ? 'begin isolation level serializable' : `begin isolation level serializable; select pg_advisory_xact_lock_shared(${WRITERS_LOCK})`);
+			const result = await scope.run({ client, db: drizzle(client), depth: 1, handle, held: new Set() }, fn);
 			await client.query('commit');
 			return result;
 		} catch (error) {
@@ -124,11 +151,18 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 			}
 			const code = sqlState(error);
 			if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
-				await new Promise((done) => setTimeout(done, Math.random() * 5 * attempt));
+				await new Promise((done) => setTimeout(done, Math.random() * Math.min(2 ** attempt, 250)));
 				continue;
+			}
+			if (typeof code === 'string' && RETRYABLE.has(code)) {
+				process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: 'postgres-transaction', error: `gave up after ${attempt} serialization failures` }) + '\n');
 			}
 			throw error;
 		} finally {
+			if (locked && !broken) {
+				// A connection whose unlock failed is closed instead: its session locks go with it.
+				await client.query(`select pg_advisory_unlock(${WRITERS_LOCK})`).catch(() => (broken = true));
+			}
 			client.release(broken);
 		}
 	}
