@@ -110,8 +110,12 @@ const OPTIMISTIC_ATTEMPTS = 3;
 /** The writers' advisory lock: a key no other lock of ours uses ("Custodia" in ASCII). */
 const WRITERS_LOCK = '4356426101758681441';
 
-/** Runs fn in one SERIALIZABLE transaction on a client of its own, retried on a serialization failure. */
-export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T>): Promise<T> {
+/**
+ * Runs fn in one SERIALIZABLE transaction on a client of its own, retried on a serialization failure;
+ * with `retry: false`, for work that cannot run twice (db:import reads its archive once), the failure
+ * is thrown instead.
+ */
+export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T>, options: { retry?: boolean } = {}): Promise<T> {
 	const open = scope.getStore();
 	if (open && open.handle === handle) {
 		const name = `nested_${open.depth}`;
@@ -150,7 +154,7 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 				broken = true;
 			}
 			const code = sqlState(error);
-			if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+			if (typeof code === 'string' && RETRYABLE.has(code) && options.retry !== false && attempt < MAX_ATTEMPTS) {
 				await new Promise((done) => setTimeout(done, Math.random() * Math.min(2 ** attempt, 250)));
 				continue;
 			}

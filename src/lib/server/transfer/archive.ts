@@ -2,9 +2,10 @@
  * The archive db:export writes and db:import reads: gzip'd NDJSON, engine-neutral (no SQLite file).
  *
  * Line 1, the header: `{"format":"custodian-archive","version":1,"schema":<last migration's tag>,
- * "sourceEngine":"sqlite","exportedAt":<ISO>,"scope":…,"tables":[{name, columns:[{name,type}],
+ * "sourceEngine":"sqlite"|"postgres","exportedAt":<ISO>,"scope":…,"tables":[{name, columns:[{name,type}],
  * primaryKey, rows}]}`, tables parents first. Then one line per row, `{"table":…,"row":{column: value}}`,
- * in the header's table order and each table in primary-key order, values by the column's type:
+ * in the header's table order and each table in primary-key order (the tables of links.ts
+ * INSERTION_ORDERED_TABLES in the order their rows were inserted), values by the column's type:
  * text and integer as JSON strings and numbers, boolean true/false, json as the JSON value itself,
  * blob as base64, timestamp as an ISO string, bigint as a decimal string; null as null.
  */

@@ -12,7 +12,7 @@
  * Ownership is worked out for every centre at once, so a row two centres both reach is named.
  */
 import type { Catalogue, TableInfo } from './catalogue';
-import type { ExportSource } from './sqlite-source';
+import type { ExportSource } from './source';
 import { SOFT_LINKS, type RowValues } from './links';
 import { TransferError } from './errors';
 
@@ -26,6 +26,13 @@ interface Edge {
 	/** The parent belongs to the (one) child that names it: a single-column UNIQUE foreign key. */
 	ownedByChild: boolean;
 	label: string;
+}
+
+/** Every row a source gives, in its order (Array.fromAsync, which Node 20 lacks). */
+async function collect(rows: AsyncIterable<RowValues>): Promise<RowValues[]> {
+	const all: RowValues[] = [];
+	for await (const row of rows) all.push(row);
+	return all;
 }
 
 /** The key of a row within its table, as export.ts computes it for the rows it writes. */
@@ -79,9 +86,9 @@ export function unplacedTables(catalogue: Catalogue): string[] {
 }
 
 /** The organisation an export names, by id or by exact name; refused when none or several match. */
-export function findCentre(source: ExportSource, catalogue: Catalogue, centre: string): { id: string; name: string } {
+export async function findCentre(source: ExportSource, catalogue: Catalogue, centre: string): Promise<{ id: string; name: string }> {
 	const organisations = catalogue.byName.get('organisation')!;
-	const found = [...source.rows(organisations, organisations.columns.filter((c) => c.name === 'name'))]
+	const found = (await collect(source.rows(organisations, organisations.columns.filter((c) => c.name === 'name'))))
 		.map((o) => ({ id: o.id as string, name: o.name as string }))
 		.filter((o) => o.id === centre || o.name === centre);
 	if (found.length === 0) throw new TransferError(`No centre has the id or the name "${centre}".`);
@@ -92,7 +99,7 @@ export function findCentre(source: ExportSource, catalogue: Catalogue, centre: s
 }
 
 /** The keys of the rows one centre's export carries, per table. */
-export function centreRows(source: ExportSource, catalogue: Catalogue, organisationId: string): Map<string, Set<string>> {
+export async function centreRows(source: ExportSource, catalogue: Catalogue, organisationId: string): Promise<Map<string, Set<string>>> {
 	const unplaced = unplacedTables(catalogue);
 	if (unplaced.length > 0) {
 		throw new TransferError(
@@ -110,7 +117,7 @@ export function centreRows(source: ExportSource, catalogue: Catalogue, organisat
 
 	const rows = new Map<string, RowValues[]>();
 	for (const table of catalogue.tables) {
-		rows.set(table.name, [...source.rows(table, table.columns.filter((c) => needed.get(table.name)!.has(c.name)))]);
+		rows.set(table.name, await collect(source.rows(table, table.columns.filter((c) => needed.get(table.name)!.has(c.name)))));
 	}
 	const index = (table: string, columns: (row: RowValues) => unknown[] | null) => {
 		const map = new Map<string, number[]>();

@@ -10,11 +10,13 @@ import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { Db } from '$lib/core/database';
+import { engineOf, type Db } from '$lib/core/database';
 import { loadCatalogue, schemaTag, type Catalogue } from './catalogue';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, encodeValue, type ArchiveHeader, type ArchiveScope } from './archive';
 import { centreRows, findCentre, rowKey } from './centre-scope';
-import { sqliteSource, type ExportSource } from './sqlite-source';
+import { sqliteSource } from './sqlite-source';
+import { postgresSource } from './postgres-source';
+import type { ExportSource } from './source';
 import { TransferError } from './errors';
 
 export interface ExportOptions {
@@ -24,15 +26,15 @@ export interface ExportOptions {
 	/** The project root, where drizzle.config.ts is. */
 	root?: string;
 	now?: Date;
-	/** The database read; SQLite's by default. */
+	/** The database read; by default `db` itself, on its engine. */
 	source?: ExportSource;
 }
 
-function* archiveText(source: ExportSource, catalogue: Catalogue, header: ArchiveHeader, keep: Map<string, Set<string>> | undefined): Generator<string> {
+async function* archiveText(source: ExportSource, catalogue: Catalogue, header: ArchiveHeader, keep: Map<string, Set<string>> | undefined): AsyncGenerator<string> {
 	yield JSON.stringify(header) + '\n';
 	for (const table of catalogue.tables) {
 		const wanted = keep?.get(table.name);
-		for (const row of source.rows(table)) {
+		for await (const row of source.rows(table)) {
 			if (wanted && !wanted.has(rowKey(table, row))) continue;
 			const encoded = Object.fromEntries(table.columns.map((c) => [c.name, encodeValue(c, row[c.name])]));
 			yield JSON.stringify({ table: table.name, row: encoded }) + '\n';
@@ -44,19 +46,19 @@ function* archiveText(source: ExportSource, catalogue: Catalogue, header: Archiv
 export async function exportArchive(db: Db, out: string, options: ExportOptions = {}): Promise<ArchiveHeader> {
 	const catalogue = await loadCatalogue(options.root);
 	const schema = schemaTag(options.migrationsFolder);
-	const source = options.source ?? sqliteSource(db);
+	const source = options.source ?? (engineOf(db) === 'postgres' ? postgresSource(db) : sqliteSource(db));
 	// One snapshot for the counts and the rows.
 	return source.snapshot(async () => {
-		const unknown = source.tableNames().filter((name) => !catalogue.byName.has(name) && !catalogue.transient.includes(name));
+		const unknown = (await source.tableNames()).filter((name) => !catalogue.byName.has(name) && !catalogue.transient.includes(name));
 		if (unknown.length > 0) {
 			throw new TransferError(`The database holds ${unknown.join(', ')}, which the drizzle schema (drizzle.config.ts) does not declare: db:export would leave its rows behind, so it stops.`);
 		}
 		let scope: ArchiveScope = { kind: 'installation' };
 		let keep: Map<string, Set<string>> | undefined;
 		if (options.centre !== undefined) {
-			const centre = findCentre(source, catalogue, options.centre);
+			const centre = await findCentre(source, catalogue, options.centre);
 			scope = { kind: 'centre', organisationId: centre.id, name: centre.name };
-			keep = centreRows(source, catalogue, centre.id);
+			keep = await centreRows(source, catalogue, centre.id);
 		}
 		const header: ArchiveHeader = {
 			format: ARCHIVE_FORMAT,

@@ -1,18 +1,21 @@
 /**
- * `npm run db:import`: reads an archive (archive.ts) into a migrated database in one transaction.
- * Rows go in the archive's order (parents first), inserts only, so the immutability triggers stay
- * on. A row already present and identical is skipped, which makes importing the same archive twice
+ * `npm run db:import`: reads an archive (archive.ts) into a migrated database, SQLite or PostgreSQL,
+ * in one transaction (sqlite-target.ts, postgres-target.ts). Rows go in the archive's order (parents
+ * first, and the insertion-ordered tables' rows in the order they were first inserted), inserts
+ * only, so the immutability triggers stay on. A row already present and identical is skipped, which makes importing the same archive twice
  * change nothing (built-in scenario versions, shared by every centre, arrive that way too); a row
  * present with other content refuses the import, naming its table and key. After the last row and
  * before committing, every audit chain and signature the archive carried is verified (verify.ts);
  * any refusal or failure rolls everything back.
  */
-import type { Db } from '$lib/core/database';
+import { engineOf, type Db } from '$lib/core/database';
 import { loadCatalogue, schemaTag, type Catalogue, type TableInfo } from './catalogue';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, MAX_LINE_BYTES, archiveLines, decodeValue, encodeValue, parseLine, type ArchiveHeader } from './archive';
 import { TransferError } from './errors';
 import { INSTALLATION_COLUMNS } from './links';
-import { sqliteTarget, type ImportTarget } from './sqlite-target';
+import { sqliteTarget } from './sqlite-target';
+import { postgresTarget } from './postgres-target';
+import type { ImportTarget } from './target';
 import { VERIFIED_TABLES, verifyImported, type VerifiedTable } from './verify';
 
 export interface ImportOptions {
@@ -70,9 +73,8 @@ export async function importArchive(db: Db, path: string, options: ImportOptions
 		const order = header.tables.map((t) => t.name);
 		const counts = new Map(order.map((name) => [name, { name, inserted: 0, present: 0 }]));
 		const ids = Object.fromEntries(VERIFIED_TABLES.map((t) => [t, [] as string[]])) as Record<VerifiedTable, string[]>;
-		const target = options.target ?? sqliteTarget(db);
-		target.begin();
-		try {
+		const target = options.target ?? (engineOf(db) === 'postgres' ? postgresTarget(db) : sqliteTarget(db));
+		return await target.transaction(async () => {
 			let position = 0;
 			for await (const line of lines) {
 				if (line.text === '') continue;
@@ -90,17 +92,15 @@ export async function importArchive(db: Db, path: string, options: ImportOptions
 				const c = counts.get(t.name)!;
 				if (c.inserted + c.present !== t.rows) throw new TransferError(`The archive's header says ${t.name} has ${t.rows} rows, but it holds ${c.inserted + c.present}: it is truncated or was altered.`);
 			}
+			await target.finish();
+			// On the target's engine, inside its transaction: what is verified is what would be committed.
 			const verified = await verifyImported(db, ids);
 			if (verified.failures.length > 0) {
 				const more = verified.failures.length > 20 ? [`and ${verified.failures.length - 20} more`] : [];
 				throw new TransferError(`Verification failed, nothing was imported:\n  ${[...verified.failures.slice(0, 20), ...more].join('\n  ')}`);
 			}
-			target.commit();
 			return { header, tables: [...counts.values()], chains: verified.chains, signatures: verified.signatures };
-		} catch (e) {
-			target.rollback();
-			throw e;
-		}
+		});
 	} finally {
 		await lines.return(undefined);
 	}

@@ -20,6 +20,32 @@
  */
 export const TRANSIENT_TABLES = ['session', 'login_throttle', 'password_reset', 'record_disposal_permit', 'job_lease', 'render_slot'] as const;
 
+/**
+ * Tables whose rows the app orders by when they were inserted, where their times tie: SQLite's rowid,
+ * PostgreSQL's `insertion_order` identity column (core/database.ts insertionOrder, the end of
+ * drizzle-pg/0000_pg.sql), and for customers the name search's ranking by creation (SQLite's rowid,
+ * PostgreSQL's customer_name_search.position). An archive carries their rows in that order and
+ * db:import inserts them in it, so rows of one instant keep their order across a move; every other
+ * table's rows are in primary-key order. A table given an insertion_order column later belongs here
+ * (the PostgreSQL transfer test compares this list with the database's columns).
+ */
+export const INSERTION_ORDERED_TABLES: readonly string[] = [
+	'authorised_third_party',
+	'breach',
+	'consent',
+	'customer',
+	'customer_field_history',
+	'disclosure',
+	'finding',
+	'interaction',
+	'iqa_action_event',
+	'marketing_objection',
+	'redaction',
+	'request_transition',
+	'rights_request',
+	'verification_attempt'
+];
+
 /** A row as read for an archive: database column names to values. */
 export type RowValues = Record<string, unknown>;
 

@@ -446,7 +446,7 @@ describe('the schema as db:export sees it', () => {
 		const grown = catalogueOf([...catalogue.tables.map((t) => t.table), badge, lease]);
 		expect(grown.byName.get('centre_badge')!.foreignKeys).toEqual([{ columns: ['user_id'], parent: 'user', parentColumns: ['id'] }]);
 		expect(unplacedTables(grown)).toEqual(['print_queue']);
-		expect(() => centreRows(sqliteSource(source), grown, DEMO_ORGANISATION_ID)).toThrow(/does not know which centre the rows of print_queue belong to/);
+		await expect(centreRows(sqliteSource(source), grown, DEMO_ORGANISATION_ID)).rejects.toThrow(/does not know which centre the rows of print_queue belong to/);
 		expect(getTableConfig(lease).name).toBe('print_queue');
 	});
 });
