@@ -70,8 +70,9 @@ export function postgresSource(db: Db): ExportSource {
 			return rows.map((r) => r.name);
 		},
 		async count(table) {
-			const { rows } = await reading().query<{ n: number }>(text(db.select({ n: count() }).from(table.table)));
-			return Number(rows[0]!.n);
+			// drizzle names no column in the SQL it writes (`select count(*) from …`): the row's one value.
+			const { rows } = await reading().query<Record<string, unknown>>(text(db.select({ n: count() }).from(table.table)));
+			return Number(Object.values(rows[0]!)[0]);
 		},
 		async *rows(table, columns = table.columns) {
 			const on = reading();

@@ -6,23 +6,10 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { eq, sql } from 'drizzle-orm';
 import { dbGet, dbRun, dbAll, openDatabase, type Db } from '$lib/core/database';
-import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
-import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
-import { submitReflection } from '$lib/server/reflections';
-import { organisation, scenarioVersion, securityEvent, session, user, userRole } from '$lib/server/db/schema';
-import { signDecision } from '$lib/server/assessment/signing';
-import { countersignDecision } from '$lib/server/assessment/countersigning';
-import { assessorReview } from '$lib/server/assessment/review';
-import { written } from '$lib/server/assessment/testing';
-import { signWorkplaceDecision } from '$lib/server/workplace/signing';
-import { submittedWorkplaceEvidence } from '$lib/server/workplace/testing';
-import { insertSample, actorFor } from '$lib/server/iqa/testing';
-import { emptyRoundValues, signRound, startSampling } from '$lib/server/iqa/samples';
-import type { SampleSnapshot } from '$lib/server/iqa/snapshots';
+import { DEMO_ORGANISATION_ID } from '$lib/server/demo';
+import { organisation, scenarioVersion, session, user } from '$lib/server/db/schema';
 import { attempt } from '$lib/sim/schema';
-import { createScenario, publishDraft } from '$lib/server/authoring';
-import { startPreview } from '$lib/server/preview';
 import { spawnSync } from 'node:child_process';
 import { getTableConfig, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { catalogueOf, loadCatalogue } from './catalogue';
@@ -33,99 +20,15 @@ import { exportArchive } from './export';
 import { importArchive } from './import';
 import { TransferError } from './errors';
 import { archiveLines } from './archive';
+import { seedCentres, SECOND_CENTRE, type SeededCentres } from './testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'custodian-transfer-'));
-const SECOND_CENTRE = 'second-centre';
 let source: Db;
-let ids: Record<string, string>;
+let ids: SeededCentres;
 
-async function signer(email: string) {
-	const u = (await dbGet(source.select().from(user).where(eq(user.email, email))))!;
-	return { id: u.id, displayName: u.displayName };
-}
-
-async function submitted(learnerId: string, at: string): Promise<string> {
-	const started = await startLearnerAttempt(source, learnerId, 'spouse-caller');
-	if (!started.ok) throw new Error(started.error.message);
-	const ended = await endLearnerAttempt(source, learnerId, started.value.id);
-	if (!ended.ok) throw new Error(ended.error.message);
-	const reflected = await submitReflection(source, learnerId, started.value.id, written, new Date(at));
-	if (!reflected.ok) throw new Error(reflected.error.message);
-	return started.value.id;
-}
-
-async function decide(attemptId: string, by: { id: string; displayName: string }, at: string) {
-	const review = await assessorReview(source, by.id, attemptId);
-	if (!review) throw new Error('not reviewable');
-	const signed = await signDecision(source, by, attemptId, { ...review.values, outcome: 'met', feedback: 'A careful, lawful call.', signedName: by.displayName }, new Date(at));
-	if (!signed.ok) throw new Error(signed.error.message);
-	return signed.value;
-}
-
-/**
- * The demo centre with the records a move must carry and verify: decisions (one a trainee's,
- * countersigned), workplace evidence judged, an IQA sample signed; and a second centre beside it.
- */
 beforeAll(async () => {
 	source = openDatabase(join(dir, 'source.db'));
-	await seedDemoData(source);
-	await syncBuiltInScenarios(source);
-	const idOf = async (email: string) => (await dbGet(source.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;
-	ids = { amira: await idOf('learner@custodian.test'), tomas: await idOf('learner2@custodian.test') };
-	const gareth = await signer('assessor@custodian.test');
-	const decision = await decide(await submitted(ids.amira!, '2026-03-01T09:00:00Z'), gareth, '2026-03-02T10:00:00Z');
-	const traineeDecision = await decide(await submitted(ids.tomas!, '2026-03-01T09:30:00Z'), await signer('trainee@custodian.test'), '2026-03-02T11:00:00Z');
-	const countersigned = await countersignDecision(source, gareth, traineeDecision.id, { answer: 'countersign', comment: '', signedName: gareth.displayName }, new Date('2026-03-03T10:00:00Z'));
-	if (!countersigned.ok) throw new Error(countersigned.error.message);
-	const { evidenceId } = await submittedWorkplaceEvidence(source, {
-		organisationId: DEMO_ORGANISATION_ID,
-		learnerId: ids.amira!,
-		criteria: ['PC01'],
-		files: [{ name: 'call-log.png', mediaType: 'image/png', bytes: new Uint8Array([137, 80, 78, 71, 1, 2, 3]) }],
-		submittedAt: '2026-03-01T09:00:00.000Z'
-	});
-	const workplace = await signWorkplaceDecision(
-		source,
-		gareth,
-		evidenceId,
-		{ outcome: 'met', feedback: 'Clear.', nextSteps: '', assessorNote: '', criteria: { PC01: { met: 'met', feedback: '' } }, signedName: gareth.displayName, supersedes: '' },
-		new Date('2026-03-04T10:00:00Z')
-	);
-	if (!workplace.ok) throw new Error(workplace.error.message);
-	const helen = await actorFor(source, 'iqa@custodian.test');
-	const sample = await insertSample(source, decision);
-	const snapshot = await startSampling(source, helen, sample.id, new Date('2026-03-10T10:00:00Z'));
-	if (!snapshot.ok) throw new Error(snapshot.error.message);
-	const codes = (snapshot.value.snapshot as SampleSnapshot).criteria.map((c) => c.code);
-	const round = emptyRoundValues(codes);
-	for (const check of Object.keys(round.vacs) as (keyof typeof round.vacs)[]) round.vacs[check] = { confirmed: 'yes', note: '' };
-	for (const code of codes) round.criteria[code] = { verdict: 'agree', action: '', targetDate: '' };
-	const signed = await signRound(source, helen, sample.id, { ...round, feedback: 'Sound.', signedName: helen.displayName }, new Date('2026-03-10T11:00:00Z'));
-	if (!signed.ok) throw new Error(signed.error.message);
-	ids.decision = decision.id;
-	ids.evidence = evidenceId;
-	// A centre scenario, published and played, and a tutor's preview of it: rows reached through
-	// links without a foreign key (a centre version's scenario id, a preview's owner).
-	const tutor = { ...await signer('tutor@custodian.test'), organisationId: DEMO_ORGANISATION_ID };
-	const created = await createScenario(source, tutor, { scenarioId: 'northgate-welcome', title: 'Northgate welcome call', difficulty: 'foundation' }, new Date('2026-02-01T09:00:00Z'));
-	if (!created.ok) throw new Error(created.error.message);
-	const published = await publishDraft(source, tutor, 'northgate-welcome', new Date('2026-02-01T10:00:00Z'));
-	if (!published.ok) throw new Error(published.error.message);
-	const preview = await startPreview(source, tutor, 'northgate-welcome', new Date('2026-02-01T11:00:00Z'));
-	if (!preview.ok) throw new Error(preview.error.message);
-	ids.preview = preview.value.id;
-	const played = await startLearnerAttempt(source, ids.amira!, 'northgate-welcome');
-	if (!played.ok) throw new Error(played.error.message);
-	// A session, never exported.
-	await dbRun(source.insert(session).values({ id: 'session-hash', userId: ids.amira!, expiresAt: 1, absoluteExpiresAt: 1, lastSeenAt: 1, createdAt: 1 }));
-
-	// The second centre: a learner with an attempt and workplace evidence, and a security event.
-	await dbRun(source.insert(organisation).values({ id: SECOND_CENTRE, name: 'Riverside College', updatedAt: '2026-01-01T00:00:00.000Z' }));
-	await dbRun(source.insert(user).values({ id: 'riverside-learner', organisationId: SECOND_CENTRE, email: 'learner@riverside.test', displayName: 'Rhys Evans', passwordHash: 'x', createdAt: '2026-01-01T00:00:00.000Z' }));
-	await dbRun(source.insert(userRole).values({ userId: 'riverside-learner', role: 'learner' }));
-	ids.riversideAttempt = await submitted('riverside-learner', '2026-03-01T10:00:00Z');
-	await submittedWorkplaceEvidence(source, { organisationId: SECOND_CENTRE, learnerId: 'riverside-learner', criteria: ['PC02'], submittedAt: '2026-03-01T10:00:00.000Z' });
-	await dbRun(source.insert(securityEvent).values({ at: '2026-03-01T10:00:00.000Z', type: 'login.succeeded', userId: 'riverside-learner' }));
+	ids = await seedCentres(source);
 }, 60_000);
 
 afterAll(() => {
