@@ -151,6 +151,12 @@ describe('moving a centre between SQLite and PostgreSQL', () => {
 		expect(onSqlite.audit_entry!.length).toBeGreaterThan(0);
 		expect(onSqlite.interaction!.length).toBeGreaterThan(0);
 
+		// A second import of the same archive finds every row present and identical, and changes nothing.
+		const twice = await importArchive(target, archive);
+		expect(twice.tables.filter((t) => t.inserted > 0)).toEqual([]);
+		expect(twice.chains).toBe(checked.chains);
+		expect(await contents(target)).toEqual(onPostgres);
+
 		// Back again: the archive PostgreSQL writes is the one SQLite wrote, row for row, in the same order.
 		const back = fresh('back.ndjson.gz');
 		const header = await exportArchive(target, back, { centre: 'Northgate Skills Centre' });
@@ -238,6 +244,29 @@ describe('refusing an import into PostgreSQL', () => {
 		expect(await refusal(importArchive(target, archive))).toContain(`the database already holds user id="${ids.amira}" with different content; nothing was imported.`);
 		expect(await contents(target)).toEqual(imported);
 	}, 60_000);
+
+	it('explains a missing parent and a missing value in words, naming the row', async () => {
+		const target = await holdingRiverside();
+		const before = await contents(target);
+		const withoutOrganisation = rewrite(archive, (lines) => {
+			const header = JSON.parse(lines[0]!) as { tables: { name: string; rows: number }[] };
+			header.tables.find((t) => t.name === 'organisation')!.rows--;
+			return [JSON.stringify(header), ...lines.slice(1).filter((l) => !l.startsWith('{"table":"organisation"'))];
+		});
+		expect(await refusal(importArchive(target, withoutOrganisation))).toMatch(
+			/^Line \d+ \(user\): user id="[^"]+" cannot be inserted: it names a row that is neither earlier in the archive nor in the database \(\w+: Key \(organisation_id\)=\(demo-centre\) is not present in table "organisation"\.\)\.$/
+		);
+		const withoutName = rewrite(archive, (lines) => lines.map((l) => (l.startsWith('{"table":"organisation"') ? l.replace('"name":"Northgate Skills Centre"', '"name":null') : l)));
+		expect(await refusal(importArchive(target, withoutName))).toBe(`Line 2 (organisation): organisation id="${DEMO_ORGANISATION_ID}" cannot be inserted: its column name is empty, which the database does not allow.`);
+		expect(await contents(target)).toEqual(before);
+	}, 60_000);
+
+	it('stops an export from a database holding a table the schema does not declare', async () => {
+		const { db } = await postgres();
+		await dbQuery(db, sql`create table hand_made (id text primary key)`);
+		const out = fresh('x.gz');
+		expect(await refusal(exportArchive(db, out))).toBe('The database holds hand_made, which the drizzle schema (drizzle.config.ts) does not declare: db:export would leave its rows behind, so it stops.');
+	});
 
 	it('moves the security events’ id sequence past the ids imported, so the next event is numbered after them', async () => {
 		const target = await holdingRiverside();
