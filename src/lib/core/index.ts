@@ -1,5 +1,6 @@
 // The record-processing core's public API. Pure TypeScript over a database handle: nothing here
 // knows of SvelteKit, scenarios or scoring.
+export { isTransactionConflict } from './postgres';
 export { openDatabase, prepareDatabase, closeDatabase, engineOf, writeTransaction, preparedStatements, DEFAULT_MIGRATIONS_FOLDER, type Db, type OpenOptions, type Statement, type StatementFactory } from './database';
 // The schema's code lists the layers above offer as choices (the desk's forms); its tables stay inside the core.
 export {

@@ -79,6 +79,41 @@ describe('writeTransaction on PostgreSQL', () => {
 		).rejects.toThrow();
 		expect(runs).toBe(1);
 	});
+
+	// What the bench found with two instances: a learner's core operation met a serialization failure,
+	// the simulation turned it into a refused operation, and the action committed with that refusal
+	// shown to the learner. A conflict met anywhere in the transaction retries the whole.
+	const conflictOnce = (runs: number) => (runs === 1 ? sql`do $$ begin raise exception 'conflict' using errcode = '40001'; end $$` : sql`select 1`);
+
+	it('retries a transaction whose savepoint met a serialization failure that the code around it caught', async () => {
+		await dbExec(db, sql`delete from ledger`);
+		let runs = 0;
+		await writeTransaction(db, async () => {
+			runs++;
+			try {
+				await writeTransaction(db, async () => {
+					await dbExec(db, conflictOnce(runs));
+				});
+			} catch {
+				// swallowed, as runOperation once did
+			}
+			await dbExec(db, sql`insert into ledger (n, seen) values (${runs}, ${runs})`);
+		});
+		expect(runs).toBe(2);
+		expect((await dbQuery<{ n: number }>(db, sql`select n from ledger order by n`)).map((r) => Number(r.n))).toEqual([2]);
+	});
+
+	it('retries a transaction whose statement met a serialization failure that was caught, though a later statement failed as aborted', async () => {
+		await dbExec(db, sql`delete from ledger`);
+		let runs = 0;
+		await writeTransaction(db, async () => {
+			runs++;
+			await dbExec(db, conflictOnce(runs)).catch(() => undefined);
+			await dbExec(db, sql`insert into ledger (n, seen) values (${runs}, ${runs})`);
+		});
+		expect(runs).toBe(2);
+		expect((await dbQuery<{ n: number }>(db, sql`select n from ledger order by n`)).map((r) => Number(r.n))).toEqual([2]);
+	});
 });
 
 describe('toPostgresPlaceholders', () => {

@@ -34,6 +34,11 @@ interface OpenTransaction {
 	handle: PgHandle;
 	/** Row locks this transaction holds already, by name (audit.ts: a workspace's chain head). */
 	held: Set<string>;
+	/**
+	 * The first serialization failure or deadlock any statement of this transaction met, even one the
+	 * code around it caught: the transaction is then retried whole, never committed.
+	 */
+	conflict: { error?: unknown };
 }
 
 const scope = new AsyncLocalStorage<OpenTransaction>();
@@ -84,6 +89,35 @@ export async function preparePostgres(handle: PgHandle, migrationsFolder = PG_MI
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
+/**
+ * Whether an error is a serialization failure or a deadlock: the transaction it came from will be
+ * run again, so code that turns errors into outcomes (a learner's refused operation) must let it pass.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+	const code = sqlState(error);
+	return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/**
+ * The client, noting each serialization failure or deadlock its statements meet in `conflict` while
+ * the transaction runs (an own `query` over the prototype's, removed when the client goes back to the
+ * pool): a conflict caught and swallowed by the code that ran the statement still retries the whole.
+ */
+function watchConflicts(client: pg.PoolClient, conflict: { error?: unknown }): () => void {
+	const query = client.query;
+	const watched = function (this: pg.PoolClient, ...args: unknown[]): unknown {
+		const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+		if (result instanceof Promise) {
+			result.catch((error: unknown) => {
+				if (conflict.error === undefined && isTransactionConflict(error)) conflict.error = error;
+			});
+		}
+		return result;
+	};
+	(client as unknown as { query: unknown }).query = watched;
+	return () => delete (client as unknown as { query?: unknown }).query;
+}
+
 /** PostgreSQL's SQLSTATE of an error, also when drizzle has wrapped the driver's error as its cause. */
 export function sqlState(error: unknown): string | undefined {
 	for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
@@ -132,6 +166,8 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 	}
 	for (let attempt = 1; ; attempt++) {
 		const client = await handle.pool.connect();
+		const conflict: { error?: unknown } = {};
+		const unwatch = watchConflicts(client, conflict);
 		let broken = false;
 		// Alone: the writers' lock taken exclusively for the connection before the transaction begins,
 		// so its snapshot is taken once the others have ended (a lock taken inside it would come after
@@ -144,10 +180,14 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 				locked = true;
 			}
 			await client.query(alone ? 'begin isolation level serializable' : `begin isolation level serializable; select pg_advisory_xact_lock_shared(${WRITERS_LOCK})`);
-			const result = await scope.run({ client, db: drizzle(client), depth: 1, handle, held: new Set() }, fn);
+			const result = await scope.run({ client, db: drizzle(client), depth: 1, handle, held: new Set(), conflict }, fn);
+			if (conflict.error !== undefined) throw conflict.error;
 			await client.query('commit');
 			return result;
-		} catch (error) {
+		} catch (thrown) {
+			// A conflict met on the way counts, whatever was thrown after it (a statement of an aborted
+			// transaction fails with 25P02; the code may have turned the conflict into another error).
+			const error = conflict.error ?? thrown;
 			try {
 				await client.query('rollback');
 			} catch {
@@ -167,6 +207,7 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 				// A connection whose unlock failed is closed instead: its session locks go with it.
 				await client.query(`select pg_advisory_unlock(${WRITERS_LOCK})`).catch(() => (broken = true));
 			}
+			unwatch();
 			client.release(broken);
 		}
 	}

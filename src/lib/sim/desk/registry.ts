@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import {
+	isTransactionConflict,
 	addCustomerFields,
 	applyLegalHold,
 	askForClarification,
@@ -710,11 +711,16 @@ export function postedOperation(formId: string, operation: string): Result<{ ope
 	return { ok: true, value: { operation: entry, form: deskForms(undefined, id.instance)[id.key] } };
 }
 
-/** Runs an operation on untrusted input: an exception (a shape the core did not expect) becomes a typed error. */
+/**
+ * Runs an operation on untrusted input: an exception (a shape the core did not expect) becomes a typed
+ * error. A database conflict (PostgreSQL's serialization failure) is not the learner's doing: it goes
+ * up, and the action's transaction runs again.
+ */
 export async function runOperation(name: CoreOperationName, ctx: CoreContext, input: unknown): Promise<Result<unknown>> {
 	try {
 		return await CORE_OPERATIONS[name].run(ctx, input);
 	} catch (error) {
+		if (isTransactionConflict(error)) throw error;
 		return {
 			ok: false,
 			error: { code: 'operation.failed', message: `The system could not carry out “${CORE_OPERATIONS[name].label}” with this input: ${error instanceof Error ? error.message : String(error)}` }
