@@ -148,6 +148,13 @@ describe('reserving attempts', () => {
 		expect(await failuresOf(keys[0]!)).toBe(ACCOUNT_POLICY.freeFailures + 1);
 	});
 
+	it('lets an attempt through whose clock reading comes a moment before a failure already counted, while the key is within its free failures', async () => {
+		const keys = [addressKey('203.0.113.7')];
+		expect((await reserveAttempt(db, keys, T0 + 5)).allowed).toBe(true);
+		expect((await reserveAttempt(db, keys, T0)).allowed).toBe(true);
+		expect(await failuresOf(keys[0]!)).toBe(2);
+	});
+
 	it('refuses without counting anything when the key must wait', async () => {
 		const keys = [accountKey('a@b.org')];
 		for (let i = 0; i <= ACCOUNT_POLICY.freeFailures; i++) await reserveAttempt(db, keys, T0);

@@ -128,8 +128,12 @@ function decide(rows: ThrottleRow[], now: number): ThrottleDecision {
 		if (row.lockedUntil !== null && now < row.lockedUntil) {
 			decision = { allowed: false, locked: true, retryAfterMs: row.lockedUntil - now };
 		} else if (row.lockedUntil === null && now - row.firstFailureAt < policy.windowMs) {
-			const readyAt = row.lastFailureAt + delayAfter(row.failures, policy);
-			if (now < readyAt) decision = { allowed: false, locked: false, retryAfterMs: readyAt - now };
+			// Within the free failures there is no wait, even for an attempt whose clock reading comes a
+			// moment before the last failure's: parallel attempts (another instance, a transaction retried
+			// on PostgreSQL) reach the row out of the order they read the clock in.
+			const delay = delayAfter(row.failures, policy);
+			const readyAt = row.lastFailureAt + delay;
+			if (delay > 0 && now < readyAt) decision = { allowed: false, locked: false, retryAfterMs: readyAt - now };
 		}
 		if (!decision.allowed && (worst.allowed || decision.retryAfterMs > worst.retryAfterMs)) {
 			worst = decision;
