@@ -156,7 +156,7 @@ function describeErrors(r: LoadResult): string {
 
 describe('learners under load', () => {
 	it(`${LEARNERS} learners applying actions through the built server for ${SECONDS} s, beside a bare node:http runtime server`, async () => {
-		const server = await startAppServer(LEARNERS, APP_NODE_ARGS);
+		const server = await startAppServer(LEARNERS, { nodeArgs: APP_NODE_ARGS });
 		stops.push(server.stop);
 		const { port, base, learners } = server;
 

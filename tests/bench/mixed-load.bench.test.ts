@@ -8,17 +8,26 @@
  * the same way with the same mix: its actions are the same applyAction; its "page" is the attempt's
  * JSON (getAttempt), no HTML, no sessions, no SvelteKit.
  *
+ * The app is loaded on each engine and instance count BENCH_MIXED_ENGINES names (issue 18), one after
+ * another, each on a fresh database: "sqlite" (one instance on a SQLite file, as before issue 18),
+ * "postgres" (one instance on an embedded PostgreSQL started for the run), "postgres-2" (two app
+ * processes on that PostgreSQL; each request goes to the next instance in turn, as a load balancer
+ * without sticky sessions sends them). The baseline runs once, after them.
+ *
  * Figures: requests/s, p50/p95/p99 latency (all requests, and p99 per kind), errors. Target (issue
- * 8): no errors, p99 under 150 ms. Recorded, never asserted.
+ * 8): no errors, p99 under 150 ms. Recorded, never asserted. SQLite's figures keep the names they
+ * had before issue 18; the others name their engine and instances ("mixed load (PostgreSQL, 2
+ * instances): …").
  *
  * BENCH_MIXED_LEARNERS (300), BENCH_MIXED_SECONDS (120), BENCH_MIXED_THINK_MS (1000: a step every
  * 0.5–1.5 s per learner, far brisker than a person reading a customer's record; 0 = back to back,
- * which measures saturation, where latency is queueing), BENCH_LOAD_WARMUP_SECONDS (5).
+ * which measures saturation, where latency is queueing), BENCH_LOAD_WARMUP_SECONDS (5),
+ * BENCH_MIXED_ENGINES ("sqlite,postgres,postgres-2"; an engine with "-N" runs N instances).
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startAppServer, startBareServer } from './load-support';
+import { startAppServer, startBareServer, type AppServer, type Engine } from './load-support';
 import { percentiles, recordFigure } from './report';
 
 const LEARNERS = Number(process.env.BENCH_MIXED_LEARNERS ?? 300);
@@ -28,6 +37,25 @@ const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 5);
 const TARGET = 'no errors, p99 < 150 ms (issue 8)';
 /** Extra node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=tests/.artifacts/prof". */
 const APP_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** One configuration of the app under load: its engine and how many instances share the database. */
+interface Setup {
+	engine: Engine;
+	instances: number;
+	/** '' for SQLite with one instance (the figures' names from before issue 18), else ' (PostgreSQL, 2 instances)'. */
+	label: string;
+}
+
+function setupOf(text: string): Setup {
+	const match = /^(sqlite|postgres)(?:-(\d+))?$/.exec(text.trim());
+	if (!match) throw new Error(`BENCH_MIXED_ENGINES: "${text}" is not sqlite, postgres or either with -N instances`);
+	const engine = match[1] as Engine;
+	const instances = Number(match[2] ?? 1);
+	const label = engine === 'sqlite' && instances === 1 ? '' : ` (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${instances} instance${instances === 1 ? '' : 's'})`;
+	return { engine, instances, label };
+}
+
+const SETUPS = (process.env.BENCH_MIXED_ENGINES ?? 'sqlite,postgres,postgres-2').split(',').filter((s) => s.trim()).map(setupOf);
 
 /** The mix of one learner's steps, by weight. */
 const MIX = [
@@ -54,6 +82,8 @@ function stepsFor(learner: number): () => Kind {
 }
 
 interface Req {
+	/** The server (or the app instance) this request goes to. */
+	port: number;
 	method: 'GET' | 'POST';
 	path: string;
 	headers: Record<string, string>;
@@ -62,7 +92,6 @@ interface Req {
 
 /** How a learner of the app or of the baseline turns a step into a request, and judges its answer. */
 interface Target {
-	port: number;
 	request(learner: number, kind: Kind): Req;
 	verdict(kind: Kind, status: number, body: string): string | null;
 	acknowledged(learner: number): void;
@@ -76,14 +105,14 @@ interface MixedResult {
 	errorKinds: Map<string, number>;
 }
 
-function send(port: number, agent: Agent, r: Req): Promise<{ status: number; body: string }> {
+function send(agent: Agent, r: Req): Promise<{ status: number; body: string }> {
 	return new Promise((resolve, reject) => {
 		const headers: Record<string, string | number> = { ...r.headers };
 		if (r.body !== undefined) {
 			headers['content-type'] = 'application/x-www-form-urlencoded';
 			headers['content-length'] = Buffer.byteLength(r.body);
 		}
-		const req = request({ host: '127.0.0.1', port, method: r.method, path: r.path, agent, headers }, (res) => {
+		const req = request({ host: '127.0.0.1', port: r.port, method: r.method, path: r.path, agent, headers }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -113,7 +142,7 @@ async function run(target: Target, agent: Agent, seconds: number): Promise<Mixed
 				const t0 = performance.now();
 				let problem: string | null;
 				try {
-					const { status, body } = await send(target.port, agent, target.request(learner, kind));
+					const { status, body } = await send(agent, target.request(learner, kind));
 					problem = target.verdict(kind, status, body);
 				} catch (e) {
 					problem = `request failed: ${(e as Error).message}`;
@@ -153,94 +182,113 @@ afterAll(async () => {
 	await Promise.all(stops.map((stop) => stop()));
 });
 
-describe('mixed load', () => {
-	it(`${LEARNERS} learners loading pages and acting for ${SECONDS} s on the built server, beside the bare baseline`, async () => {
-		// ── The app ──
-		const app = await startAppServer(LEARNERS, APP_NODE_ARGS);
-		stops.push(app.stop);
-		const seqs = app.learners.map((l) => l.seq);
-		const appTarget: Target = {
-			port: app.port,
-			request(learner, kind) {
-				const l = app.learners[learner]!;
-				const page = { accept: 'text/html', cookie: l.cookie };
-				switch (kind) {
-					case 'action':
-						return {
-							method: 'POST',
-							path: `${l.path}?/op`,
-							headers: { cookie: l.cookie, origin: app.base, accept: 'application/json', 'x-sveltekit-action': 'true' },
-							body: new URLSearchParams({ ...SEARCH, expectedActionSeq: String(seqs[learner]) }).toString()
-						};
-					case 'attempt page':
-						return { method: 'GET', path: l.path, headers: page };
-					case 'home page':
-						return { method: 'GET', path: '/learn', headers: page };
-					case 'coverage page':
-						return { method: 'GET', path: '/learn/coverage', headers: page };
-				}
-			},
-			verdict(kind, status, body) {
-				if (status !== 200) return `status ${status}`;
-				if (kind !== 'action') return null;
-				try {
-					const result = JSON.parse(body) as { type?: string };
-					if (result.type !== 'success') return `action answered ${result.type}`;
-					return REFUSED.test(body) ? 'action refused as stale' : null;
-				} catch {
-					return 'action answer not JSON';
-				}
-			},
-			acknowledged(learner) {
-				seqs[learner]!++;
+/** The app's side of the load: pages with the learner's session, actions as use:enhance posts them, each to the next instance. */
+function appTarget(app: AppServer): Target {
+	const seqs = app.learners.map((l) => l.seq);
+	return {
+		request(learner, kind) {
+			const l = app.learners[learner]!;
+			const at = app.pick();
+			const page = { accept: 'text/html', cookie: l.cookie };
+			switch (kind) {
+				case 'action':
+					return {
+						port: at.port,
+						method: 'POST',
+						path: `${l.path}?/op`,
+						headers: { cookie: l.cookie, origin: at.base, accept: 'application/json', 'x-sveltekit-action': 'true' },
+						body: new URLSearchParams({ ...SEARCH, expectedActionSeq: String(seqs[learner]) }).toString()
+					};
+				case 'attempt page':
+					return { port: at.port, method: 'GET', path: l.path, headers: page };
+				case 'home page':
+					return { port: at.port, method: 'GET', path: '/learn', headers: page };
+				case 'coverage page':
+					return { port: at.port, method: 'GET', path: '/learn/coverage', headers: page };
 			}
-		};
-		// FIFO reuse keeps every pooled connection busy: with LIFO, a connection left at the bottom of
-		// the pool idles past the server's 5 s keep-alive timeout and is reset as it is reused, a race
-		// of the load generator, not of the app (the bare server showed it too).
-		const appAgent = new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS, scheduling: 'fifo' });
-		const warm = await run(appTarget, appAgent, WARMUP_SECONDS);
-		if (warm.errors > 0) console.log(`[bench] mixed app warm-up: ${describeErrors(warm)}`);
-		const appResult = await run(appTarget, appAgent, SECONDS);
-		appAgent.destroy();
-		await app.stop();
-		const a = summary(appResult);
-		console.log(`[bench] mixed app: ${JSON.stringify(a)}; ${describeErrors(appResult)}`);
+		},
+		verdict(kind, status, body) {
+			if (status !== 200) return `status ${status}`;
+			if (kind !== 'action') return null;
+			try {
+				const result = JSON.parse(body) as { type?: string };
+				if (result.type !== 'success') return `action answered ${result.type}`;
+				return REFUSED.test(body) ? 'action refused as stale' : null;
+			} catch {
+				return 'action answer not JSON';
+			}
+		},
+		acknowledged(learner) {
+			seqs[learner]!++;
+		}
+	};
+}
+
+/**
+ * FIFO reuse keeps every pooled connection busy: with LIFO, a connection left at the bottom of the
+ * pool idles past the server's 5 s keep-alive timeout and is reset as it is reused, a race of the
+ * load generator, not of the app (the bare server showed it too). The pool is per host and port, so
+ * each instance gets up to one connection per learner.
+ */
+function newAgent(): Agent {
+	return new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS, scheduling: 'fifo' });
+}
+
+describe('mixed load', () => {
+	it(`${LEARNERS} learners loading pages and acting for ${SECONDS} s on the built server (${SETUPS.map((s) => `${s.engine} ×${s.instances}`).join(', ')}), beside the bare baseline`, async () => {
+		// ── The app, on each engine and instance count in turn ──
+		const appRuns: { setup: Setup; result: MixedResult }[] = [];
+		for (const setup of SETUPS) {
+			const app = await startAppServer(LEARNERS, { nodeArgs: APP_NODE_ARGS, engine: setup.engine, instances: setup.instances });
+			stops.push(app.stop);
+			const target = appTarget(app);
+			const agent = newAgent();
+			const warm = await run(target, agent, WARMUP_SECONDS);
+			if (warm.errors > 0) console.log(`[bench] mixed app${setup.label} warm-up: ${describeErrors(warm)}`);
+			const result = await run(target, agent, SECONDS);
+			agent.destroy();
+			await app.stop();
+			appRuns.push({ setup, result });
+			console.log(`[bench] mixed app${setup.label}: ${JSON.stringify(summary(result))}; ${describeErrors(result)}`);
+		}
 
 		// ── The baseline ──
 		const bare = await startBareServer(LEARNERS);
 		stops.push(bare.stop);
 		const bareSeqs = bare.attempts.map((x) => x.seq);
 		const bareTarget: Target = {
-			port: bare.port,
 			request(learner, kind) {
 				const id = encodeURIComponent(bare.attempts[learner]!.id);
 				if (kind === 'action') {
-					return { method: 'POST', path: `/op/${id}`, headers: {}, body: new URLSearchParams({ ...SEARCH, expectedActionSeq: String(bareSeqs[learner]) }).toString() };
+					return { port: bare.port, method: 'POST', path: `/op/${id}`, headers: {}, body: new URLSearchParams({ ...SEARCH, expectedActionSeq: String(bareSeqs[learner]) }).toString() };
 				}
-				return { method: 'GET', path: `/attempt/${id}`, headers: {} };
+				return { port: bare.port, method: 'GET', path: `/attempt/${id}`, headers: {} };
 			},
 			verdict: (_kind, status) => (status === 200 ? null : `status ${status}`),
 			acknowledged(learner) {
 				bareSeqs[learner]!++;
 			}
 		};
-		const bareAgent = new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS, scheduling: 'fifo' });
+		const bareAgent = newAgent();
 		await run(bareTarget, bareAgent, WARMUP_SECONDS);
 		const bareResult = await run(bareTarget, bareAgent, SECONDS);
 		bareAgent.destroy();
 		await bare.stop();
 		const b = summary(bareResult);
 		console.log(`[bench] mixed bare: ${JSON.stringify(b)}; ${describeErrors(bareResult)}`);
-		expect(appResult.latencies.length).toBeGreaterThan(0);
 
 		const common = `${LEARNERS} learners, ${SECONDS} s, mixed (${MIX.map((m) => `${m.weight}% ${m.kind}`).join(', ')}), ${THINK_MS > 0 ? `think time ${THINK_MS} ms ±50%` : 'no think time'}`;
-		const met = `p99 ${a.p99 < 150 ? 'met' : 'NOT met'}, errors ${appResult.errors === 0 ? 'met' : 'NOT met'}`;
 		const baselineName = 'bare node:http server, same mix (pages as the attempt’s JSON), no SvelteKit or sessions';
-		recordFigure({ name: `mixed load: requests per second, ${common}`, value: a.perSecond, unit: 'requests/s', baselineName, baseline: b.perSecond, target: TARGET, notes: `${a.requests} requests, ${describeErrors(appResult)}; targets: ${met}; ${a.perKind}; baseline ${b.requests} requests, ${describeErrors(bareResult)}` });
-		recordFigure({ name: `mixed load: p50 latency, ${common}`, value: a.p50, unit: 'ms (p50)', baselineName: 'bare server p50', baseline: b.p50 });
-		recordFigure({ name: `mixed load: p95 latency, ${common}`, value: a.p95, unit: 'ms (p95)', baselineName: 'bare server p95', baseline: b.p95 });
-		recordFigure({ name: `mixed load: p99 latency, ${common}`, value: a.p99, unit: 'ms (p99)', baselineName: 'bare server p99', baseline: b.p99, target: 'p99 < 150 ms (issue 8)', notes: a.perKind });
-		recordFigure({ name: `mixed load: errors, ${common}`, value: appResult.errors, unit: 'errors', baselineName: 'bare server errors', baseline: bareResult.errors, target: 'no errors (issue 8)', notes: describeErrors(appResult) });
+		for (const { setup, result } of appRuns) {
+			expect(result.latencies.length).toBeGreaterThan(0);
+			const a = summary(result);
+			const met = `p99 ${a.p99 < 150 ? 'met' : 'NOT met'}, errors ${result.errors === 0 ? 'met' : 'NOT met'}`;
+			const name = (what: string) => `mixed load${setup.label}: ${what}, ${common}`;
+			recordFigure({ name: name('requests per second'), value: a.perSecond, unit: 'requests/s', baselineName, baseline: b.perSecond, target: TARGET, notes: `${a.requests} requests, ${describeErrors(result)}; targets: ${met}; ${a.perKind}; baseline ${b.requests} requests, ${describeErrors(bareResult)}` });
+			recordFigure({ name: name('p50 latency'), value: a.p50, unit: 'ms (p50)', baselineName: 'bare server p50', baseline: b.p50 });
+			recordFigure({ name: name('p95 latency'), value: a.p95, unit: 'ms (p95)', baselineName: 'bare server p95', baseline: b.p95 });
+			recordFigure({ name: name('p99 latency'), value: a.p99, unit: 'ms (p99)', baselineName: 'bare server p99', baseline: b.p99, target: 'p99 < 150 ms (issue 8)', notes: a.perKind });
+			recordFigure({ name: name('errors'), value: result.errors, unit: 'errors', baselineName: 'bare server errors', baseline: bareResult.errors, target: 'no errors (issue 8)', notes: describeErrors(result) });
+		}
 	});
 });
