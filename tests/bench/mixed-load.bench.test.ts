@@ -212,7 +212,8 @@ function appTarget(app: AppServer): Target {
 			if (kind !== 'action') return null;
 			try {
 				const result = JSON.parse(body) as { type?: string };
-				if (result.type !== 'success') return `action answered ${result.type}`;
+				// The first sentence in the answer's data says why (a failure's message), so errors group by cause.
+				if (result.type !== 'success') return `action answered ${result.type}: ${/\\"([A-Z][^"\\]{20,160})/.exec(body)?.[1] ?? 'no message'}`;
 				return REFUSED.test(body) ? 'action refused as stale' : null;
 			} catch {
 				return 'action answer not JSON';
