@@ -68,7 +68,9 @@ export default defineConfig({
 			url: `http://localhost:${port}/login`,
 			reuseExistingServer: false,
 			timeout: 180_000,
-			env: { E2E_PORT: String(port) }
+			// E2E_ENGINE=postgres runs the main server on an embedded PostgreSQL too (the specs whose
+			// fixtures reach the database through src/lib/core/database.ts; docs/postgresql.md).
+			env: { E2E_PORT: String(port), E2E_POSTGRES: process.env.E2E_ENGINE === 'postgres' ? '1' : '0' }
 		},
 		{
 			// Started after the main server (which builds the app), one instance after the other, on a real

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { openDatabase } from '../../src/lib/core/database';
+import { closeDatabase, openDatabase } from '../../src/lib/core/database';
 import { changeDueDate } from '../../src/lib/server/cohorts';
 import { ukToday } from '../../src/lib/dates';
 import { expectNoViolations } from './support/accessibility';
@@ -111,7 +111,7 @@ test('an assignment past its due date with nothing submitted is counted overdue 
 	const yesterday = ukToday(new Date(Date.now() - 86_400_000));
 	const changed = await changeDueDate(db, tutor.organisationId, cohort.id, { assignmentId: cohort.assignments['new-customer-signup']!, dueOn: yesterday });
 	expect(changed.ok).toBe(true);
-	db.$client.close();
+	await closeDatabase(db);
 
 	await logInAsOwn(page, learner);
 	await expect(count(page, 'overdue')).toContainText('1 Overdue assignments');

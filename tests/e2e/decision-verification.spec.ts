@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { dbGet, dbRun, openDatabase } from '../../src/lib/core/database';
+import { closeDatabase, dbGet, dbRun, openDatabase } from '../../src/lib/core/database';
 import { assessmentDecision } from '../../src/lib/server/db/assessment';
 import { expectNoViolations } from './support/accessibility';
 import { ReviewPage, endedAttempt, submitReflection } from './support/assessor';
@@ -30,7 +30,7 @@ test('a decision that no longer matches its signature is shown as not verifying,
 		const signed = (await dbGet(db.select().from(assessmentDecision).where(eq(assessmentDecision.attemptId, attemptId))))!;
 		await dbRun(db.insert(assessmentDecision).values({ ...signed, id: randomUUID(), sequence: 2, supersedesId: signed.id, feedback: 'Met after all.' }));
 	} finally {
-		db.$client.close();
+		await closeDatabase(db);
 	}
 
 	await review.goto(attemptId);

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { openDatabase } from '../../src/lib/core/database';
+import { closeDatabase, openDatabase } from '../../src/lib/core/database';
 import { changeDueDate } from '../../src/lib/server/cohorts';
 import { ukToday } from '../../src/lib/dates';
 import { e2eDatabasePath } from './support/fingerprint';
@@ -13,7 +13,7 @@ test('an assignment past its due date whose attempt ended but was not submitted 
 	const db = openDatabase(e2eDatabasePath(), { migrate: false });
 	const yesterday = ukToday(new Date(Date.now() - 86_400_000));
 	expect((await changeDueDate(db, tutor.organisationId, cohort.id, { assignmentId: cohort.assignments['new-customer-signup']!, dueOn: yesterday })).ok).toBe(true);
-	db.$client.close();
+	await closeDatabase(db);
 
 	// The learner played it and ended the call, but has not submitted the attempt for assessment.
 	await logInAsOwn(page, learner);
