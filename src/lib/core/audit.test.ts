@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { dbExec, dbQuery, writeTransaction } from './database';
 import { AUDIT_ACTIONS, appendAudit, auditEntries, verifyAuditChain, type AuditDetails, type AuditInput } from './audit';
-import { closeTestContextsAfterEach, createTestContext, dropTrigger, refusal, type TestContext } from './testing';
+import { closeTestContextsAfterEach, createTestContext, disableTrigger, refusal, type TestContext } from './testing';
 
 closeTestContextsAfterEach();
 async function setUp(): Promise<TestContext> {
@@ -33,9 +33,9 @@ function someEntries(n: number): AuditInput[] {
 }
 
 /** Drops the append-only triggers, as an attacker with file access could. */
-async function dropTriggers(t: TestContext): Promise<void> {
-	await dropTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_update');
-	await dropTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_delete');
+async function disableTriggers(t: TestContext): Promise<void> {
+	await disableTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_update');
+	await disableTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_delete');
 }
 
 /** Runs SQL straight on the database, past the code (as someone holding the database could). */
@@ -91,7 +91,7 @@ describe('audit log', () => {
 	])('names the entry when %s of an entry is changed behind the triggers', async (_what, tamper) => {
 		const t = await setUp();
 		await append(t, someEntries(6));
-		await dropTriggers(t);
+		await disableTriggers(t);
 		await exec(t, tamper);
 		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4 });
 	});
@@ -99,7 +99,7 @@ describe('audit log', () => {
 	it('names a deleted entry by its seq', async () => {
 		const t = await setUp();
 		await append(t, someEntries(6));
-		await dropTriggers(t);
+		await disableTriggers(t);
 		await exec(t, 'delete from audit_entry where seq = 4');
 		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('missing') });
 	});
@@ -107,7 +107,7 @@ describe('audit log', () => {
 	it('names the first entry out of place when two entries are swapped', async () => {
 		const t = await setUp();
 		await append(t, someEntries(6));
-		await dropTriggers(t);
+		await disableTriggers(t);
 		await exec(t, 'update audit_entry set seq = -1 where seq = 4');
 		await exec(t, 'update audit_entry set seq = 4 where seq = 5');
 		await exec(t, 'update audit_entry set seq = 5 where seq = -1');
@@ -117,7 +117,7 @@ describe('audit log', () => {
 	it('names an entry whose link to the previous entry was rewritten', async () => {
 		const t = await setUp();
 		await append(t, someEntries(6));
-		await dropTriggers(t);
+		await disableTriggers(t);
 		await exec(t, 'update audit_entry set prev_hash = (select hash from audit_entry where seq = 2) where seq = 4');
 		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('link') });
 	});
@@ -197,7 +197,7 @@ describe('audit chain properties', () => {
 						if (code >= 0xd800 && code <= 0xdfff) code = 0x41 + (code % 26);
 						if (code === details.charCodeAt(at)) code = code === 0x41 ? 0x42 : 0x41;
 						const tampered = details.slice(0, at) + String.fromCharCode(code) + details.slice(at + 1);
-						await dropTriggers(t);
+						await disableTriggers(t);
 						await dbExec(t.ctx.db, sql`update audit_entry set details = ${tampered} where seq = ${seq}`);
 						expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
 					} finally {

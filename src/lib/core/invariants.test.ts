@@ -34,7 +34,7 @@ import { searchCustomers } from './search';
 import { createOrganisation } from './testing-people';
 import type { TestContext } from './testing';
 import { verifyIdentity } from './verification';
-import { closeTestContextsAfterEach, dropTrigger } from './testing';
+import { closeTestContextsAfterEach, disableTrigger } from './testing';
 
 closeTestContextsAfterEach();
 
@@ -381,9 +381,9 @@ describe('invariants over random sequences of operations', () => {
 });
 
 describe('tampering with audit rows written by real operations', () => {
-	async function dropTriggers(t: TestContext): Promise<void> {
-		await dropTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_update');
-		await dropTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_delete');
+	async function disableTriggers(t: TestContext): Promise<void> {
+		await disableTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_update');
+		await disableTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_delete');
 	}
 	const auditCount = async (t: TestContext) => (await dbQuery<{ n: number }>(t.ctx.db, sql`select count(*) as n from audit_entry`))[0]!.n;
 	const COLUMNS = ['at', 'actor_id', 'actor_role', 'action', 'subject', 'subject_type', 'fields', 'details', 'prev_hash', 'hash'] as const;
@@ -394,7 +394,7 @@ describe('tampering with audit rows written by real operations', () => {
 				const m = await runSequence(ops, runCounter++);
 				const count = await auditCount(m.t);
 				const seq = 1 + (pick % count);
-				await dropTriggers(m.t);
+				await disableTriggers(m.t);
 				const tamper: Record<(typeof COLUMNS)[number], string> = {
 					at: "at = '2020-01-01T00:00:00.000Z'",
 					actor_id: "actor_id = actor_id || 'x'",
@@ -421,7 +421,7 @@ describe('tampering with audit rows written by real operations', () => {
 				const m = await runSequence(ops, runCounter++);
 				const count = await auditCount(m.t);
 				const seq = 1 + (pick % (count - 1));
-				await dropTriggers(m.t);
+				await disableTriggers(m.t);
 				await dbExec(m.t.ctx.db, sql`delete from audit_entry where seq = ${seq}`);
 				expect(await verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
 				m.t.close();

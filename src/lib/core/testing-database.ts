@@ -5,10 +5,11 @@
  * their databases here, so every suite runs on either engine.
  *
  * Creating a database copies some 12 MB of files, and under load that takes far longer than most
- * tests do. So a database a test has closed is emptied and given to the file's next test instead:
+ * tests do. So a database a test has closed (its pool ended, as SQLite's connection would be) is
+ * emptied and given, with a new pool, to the file's next test instead:
  * every row of every table deleted with the triggers and foreign keys off (session_replication_role
- * = replica), and every sequence set back to its start. A database whose schema a test changed
- * (dropTrigger), that a test closed itself, or that several connections share is dropped instead.
+ * = replica), every sequence set back to its start, and the triggers a test turned off
+ * (disableTrigger) on again. A database several connections share is dropped instead.
  * At the end of the file (testing-database-setup.ts) every one is dropped.
  */
 import { randomBytes } from 'node:crypto';
@@ -28,18 +29,20 @@ export function testEngine(): 'sqlite' | 'postgres' {
 
 /** One test database and how many of its connections (`Db`s) are still open. */
 interface Shared {
+	/** PostgreSQL: where it is. */
+	url?: string;
 	open: number;
+	/** Tables whose triggers a test turned off: on again before another test has the database. */
+	triggersOff: Set<string>;
 	/** Removes the database once its last connection has closed. */
 	remove(): Promise<void>;
 }
 
 /** This file's test databases still open, by connection, and the closings under way. */
-const open = new Map<Db, { shared: Shared; end(): Promise<void>; ended(): boolean; reusable: boolean }>();
+const open = new Map<Db, { shared: Shared; end(): Promise<void>; reusable: boolean }>();
 const closing = new Set<Promise<void>>();
-/** Closed databases (PostgreSQL) waiting, with their pools, to be emptied for the next test. */
-const free: Db[] = [];
-/** Databases whose schema a test changed: never given to another test. */
-const changed = new WeakSet<Db>();
+/** Closed databases (PostgreSQL) waiting to be emptied for the next test. */
+const free: Shared[] = [];
 /** The statements that empty a test database (the same for every copy of the template). */
 let emptying: string | undefined;
 let admin: pg.Pool | undefined;
@@ -77,8 +80,6 @@ function connectPostgres(url: string, shared: Shared, reusable: boolean): Db {
 	open.set(db, {
 		shared,
 		reusable,
-		// A test may have closed it itself (closeDatabase).
-		ended: () => pool.ending,
 		async end() {
 			const closed = connected === 0 ? Promise.resolve() : new Promise<void>((done) => (allClosed = done));
 			// A test may have closed it itself (closeDatabase).
@@ -94,7 +95,8 @@ async function createPostgres(): Promise<{ url: string; shared: Shared }> {
 	const name = `${prefix}_${process.pid}_${++made}_${randomBytes(2).toString('hex')}`;
 	const server = adminPool(serverUrl);
 	await server.query(`create database ${name} template ${template}`);
-	return { url: withDatabase(serverUrl, name), shared: { open: 0, remove: async () => void (await server.query(`drop database if exists ${name}`)) } };
+	const url = withDatabase(serverUrl, name);
+	return { url, shared: { url, open: 0, triggersOff: new Set(), remove: async () => void (await server.query(`drop database if exists ${name}`)) } };
 }
 
 /**
@@ -103,26 +105,24 @@ async function createPostgres(): Promise<{ url: string; shared: Shared }> {
  */
 export async function openTestDatabase(): Promise<Db> {
 	if (testEngine() === 'sqlite') return openDatabase(':memory:');
-	for (let db = free.pop(); db !== undefined; db = free.pop()) {
-		if (await emptied(db)) {
-			open.set(db, reused.get(db)!);
-			return db;
-		}
-		dropNow(db, reused.get(db)!);
+	for (let shared = free.pop(); shared !== undefined; shared = free.pop()) {
+		const db = connectPostgres(shared.url!, shared, true);
+		if (await emptied(db, shared)) return db;
+		dropNow(open.get(db)!);
+		open.delete(db);
 	}
 	const { url, shared } = await createPostgres();
 	return connectPostgres(url, shared, true);
 }
 
-/** What each free database was open as, to be open as again. */
-const reused = new WeakMap<Db, NonNullable<ReturnType<typeof open.get>>>();
-
 /** Empties a closed database for another test; false when that failed (it is dropped instead). */
-async function emptied(db: Db): Promise<boolean> {
+async function emptied(db: Db, shared: Shared): Promise<boolean> {
 	const pool = postgresHandle(db)!.pool;
 	try {
 		emptying ??= await emptyingStatements(pool);
-		await pool.query(emptying);
+		const tables = [...shared.triggersOff];
+		await pool.query([...tables.map((t) => `alter table "${t}" enable trigger all`), emptying].join(';\n'));
+		shared.triggersOff.clear();
 		return true;
 	} catch {
 		// A server where we are not a superuser cannot turn the triggers off: new databases then.
@@ -141,12 +141,9 @@ async function emptyingStatements(pool: pg.Pool): Promise<string> {
 	].join(';\n');
 }
 
-/**
- * Marks a test database whose schema the test changed (a trigger dropped, say): it is dropped when
- * closed, never emptied for another test.
- */
-export function markTestDatabaseChanged(db: Db): void {
-	changed.add(db);
+/** Notes that a test turned a table's triggers off (PostgreSQL): they are turned on again when it is emptied. */
+export function noteTriggersOff(db: Db, table: string): void {
+	open.get(db)?.shared.triggersOff.add(table);
 }
 
 /**
@@ -157,11 +154,11 @@ export function markTestDatabaseChanged(db: Db): void {
 export async function openSharedTestDatabase(instances: number): Promise<Db[]> {
 	if (testEngine() === 'sqlite') {
 		const dir = mkdtempSync(join(tmpdir(), 'custodian-shared-'));
-		const shared: Shared = { open: 0, remove: async () => rmSync(dir, { recursive: true, force: true }) };
+		const shared: Shared = { open: 0, triggersOff: new Set(), remove: async () => rmSync(dir, { recursive: true, force: true }) };
 		return Array.from({ length: instances }, () => {
 			const db = openDatabase(join(dir, 'shared.db'));
 			shared.open++;
-			open.set(db, { shared, reusable: false, ended: () => !db.$client.open, end: async () => void (db.$client.open && db.$client.close()) });
+			open.set(db, { shared, reusable: false, end: async () => void (db.$client.open && db.$client.close()) });
 			return db;
 		});
 	}
@@ -181,20 +178,29 @@ export function closeTestDatabase(db: Db): void {
 		return;
 	}
 	open.delete(db);
-	if (kept.reusable && !kept.ended() && !changed.has(db)) {
-		reused.set(db, kept);
-		free.push(db);
+	if (kept.reusable) {
+		// The database is free at once: the next test empties it through a pool of its own.
+		free.push(kept.shared);
+		track((async () => {
+			await kept.end();
+			kept.shared.open--;
+		})());
 		return;
 	}
-	dropNow(db, kept);
+	dropNow(kept);
 }
 
 /** Ends a connection, and drops its database once the last connection to it has ended. */
-function dropNow(db: Db, kept: NonNullable<ReturnType<typeof open.get>>): void {
-	const done = (async () => {
+function dropNow(kept: NonNullable<ReturnType<typeof open.get>>): void {
+	track((async () => {
 		await kept.end();
 		if (--kept.shared.open === 0) await kept.shared.remove();
-	})().catch(() => {});
+	})());
+}
+
+/** Keeps a closing under way until it ends (closeTestDatabases waits for them), whatever it ends in. */
+function track(work: Promise<void>): void {
+	const done = work.catch(() => {});
 	closing.add(done);
 	void done.finally(() => closing.delete(done));
 }
@@ -202,8 +208,8 @@ function dropNow(db: Db, kept: NonNullable<ReturnType<typeof open.get>>): void {
 /** Closes every test database this file left open and waits for the drops (testing-database-setup.ts). */
 export async function closeTestDatabases(): Promise<void> {
 	for (const db of [...open.keys()]) closeTestDatabase(db);
-	for (let db = free.pop(); db !== undefined; db = free.pop()) dropNow(db, reused.get(db)!);
 	await Promise.all([...closing]);
+	for (const shared of free.splice(0)) if (shared.open === 0) await shared.remove().catch(() => {});
 	await admin?.end();
 	admin = undefined;
 }

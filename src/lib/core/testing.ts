@@ -7,7 +7,7 @@ import type { Actor, CoreContext } from './context';
 import { seededIds } from './context';
 import { sql } from 'drizzle-orm';
 import { DEFAULT_MIGRATIONS_FOLDER, dbExec, engineOf, openDatabase, type Db } from './database';
-import { closeTestDatabase, markTestDatabaseChanged, openTestDatabase } from './testing-database';
+import { closeTestDatabase, noteTriggersOff, openTestDatabase } from './testing-database';
 import { createWorkspace, type Workspace, type WorkspaceInput } from './workspace';
 
 /** A clock tests move by hand. */
@@ -84,12 +84,17 @@ export async function lastAudit(t: TestContext): Promise<AuditRecord> {
 }
 
 /**
- * Drops a trigger (the audit log's append-only guards, say), as someone holding the database itself
- * could: for tests of what the hashes catch once the triggers are gone. Same trigger names on both engines.
+ * Turns a trigger off (the audit log's append-only guards, say), as someone holding the database
+ * itself could: for tests of what the hashes catch once the triggers are gone. SQLite, having no
+ * way to turn one off, drops it; PostgreSQL disables it (on again before the database's next test).
  */
-export async function dropTrigger(db: Db, table: string, trigger: string): Promise<void> {
-	markTestDatabaseChanged(db);
-	await dbExec(db, sql.raw(engineOf(db) === 'postgres' ? `drop trigger ${trigger} on ${table}` : `drop trigger ${trigger}`));
+export async function disableTrigger(db: Db, table: string, trigger: string): Promise<void> {
+	if (engineOf(db) === 'sqlite') {
+		await dbExec(db, sql.raw(`drop trigger ${trigger}`));
+		return;
+	}
+	noteTriggersOff(db, table);
+	await dbExec(db, sql.raw(`alter table "${table}" disable trigger ${trigger}`));
 }
 
 /**
