@@ -3,7 +3,7 @@
 // one template database migrated from drizzle-pg, and a copy of it for every test database
 // (src/lib/core/testing-database.ts). The SQLite run (vite.config.ts, `npm run test:unit`) is unchanged.
 import { configDefaults, defineConfig } from 'vitest/config';
-import base from './vite.config';
+import base from './vite.config.js';
 
 /** Files left out of this run, each with why. */
 const EXCLUDED: Record<string, string> = {
