@@ -107,6 +107,8 @@ export function restrictToOwner(path: string): void {
  * transaction begun inside another becomes a savepoint, as better-sqlite3's nested transactions were.
  */
 const scope = new AsyncLocalStorage<Map<Database.Database, number>>();
+/** What to run once the open SQLite transaction has committed (afterCommit). */
+const sqliteCommitted = new AsyncLocalStorage<(() => void)[]>();
 let gateHeld = false;
 const waitingWriters: (() => void)[] = [];
 let waitingReaders: (() => void)[] = [];
@@ -164,11 +166,13 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 		}
 	}
 	if (!open || open.size === 0) await takeGate();
+	const committed: (() => void)[] = [];
 	try {
 		client.exec('BEGIN IMMEDIATE');
 		try {
-			const result = await scope.run(new Map(open).set(client, 1), fn);
+			const result = await sqliteCommitted.run(committed, () => scope.run(new Map(open).set(client, 1), fn));
 			client.exec('COMMIT');
+			for (const then of committed) then();
 			return result;
 		} catch (error) {
 			if (client.inTransaction) client.exec('ROLLBACK');
@@ -177,6 +181,19 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 	} finally {
 		if (!open || open.size === 0) releaseGate();
 	}
+}
+
+/**
+ * Runs `then` once the write transaction this code runs in has committed (at once outside one; never
+ * if it rolls back). On PostgreSQL a transaction's statements are real I/O, so a timer set inside it
+ * (setImmediate) fires before the commit, when nothing it wrote can be seen yet; SQLite's run without
+ * a pause, which hid that.
+ */
+export function afterCommit(then: () => void): void {
+	const pg = openPgTransaction();
+	const waiting = pg ? pg.committed : sqliteCommitted.getStore();
+	if (waiting) waiting.push(then);
+	else then();
 }
 
 /** A drizzle query on SQLite runs synchronously through .all()/.get()/.run(); on PostgreSQL by awaiting it. */

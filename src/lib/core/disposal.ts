@@ -6,10 +6,10 @@
  * category and count, never by value: what it disposed of, and what it kept and why.
  */
 import { mapInOrder } from './in-order';
-import { and, isNotNull, isNull, lt, eq } from 'drizzle-orm';
+import { and, isNotNull, isNull, lt, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbAll, dbRun, writeTransaction } from './database';
+import { dbAll, dbRun, insertionOrder, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { disposeOfValue } from './erasure';
 import { findHeldValue } from './held-values';
@@ -34,6 +34,13 @@ export async function runDisposal(ctx: CoreContext, input: RunDisposalInput): Pr
 	const { asOf } = parsed.value;
 	return await writeTransaction(ctx.db, async () => {
 		const rules = new Map((await retentionRules(ctx)).map((r) => [r.id, r]));
+		// In the order SQLite's plans give (customer_field by its retention index, then rowid; the
+		// others as stored), on either engine: each disposal appends audit entries, so the order is the chain's.
+		const orders = new Map<object, SQL[]>([
+			[customerField, [sql`${customerField.retainUntil}`, insertionOrder(ctx.db, customerField)]],
+			[specialCategoryValue, [insertionOrder(ctx.db, specialCategoryValue)]],
+			[criminalOffenceValue, [insertionOrder(ctx.db, criminalOffenceValue)]]
+		]);
 		const due = (await mapInOrder([customerField, specialCategoryValue, criminalOffenceValue], async (table) =>
 			await dbAll(ctx.db
 				.select({ customerId: table.customerId, field: table.field })
@@ -46,7 +53,8 @@ export async function runDisposal(ctx: CoreContext, input: RunDisposalInput): Pr
 						isNull(table.erasedAt),
 						isNull(table.anonymisedAt)
 					)
-				))
+				)
+				.orderBy(...orders.get(table)!))
 		)).flat();
 		const counts: DisposalCounts = {};
 		for (const { customerId, field } of due) {

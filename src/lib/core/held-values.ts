@@ -3,7 +3,7 @@
  * retention, accuracy, restriction, legal hold). Ordinary fields, special category data (Art 9)
  * and criminal-offence data (Art 10) live in three tables; this module reads and changes them as one.
  */
-import { dbAll, dbGet, dbRun } from './database';
+import { dbAll, dbGet, dbRun, insertionOrder } from './database';
 import { and, eq } from 'drizzle-orm';
 import type { CoreContext } from './context';
 import { err, ok, type Result } from './result';
@@ -42,17 +42,21 @@ export async function heldValues(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, c
 	const ordinary = (await dbAll(ctx.db
 		.select()
 		.from(customerField)
-		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId)))))
+		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId)))
+		// In the order they were recorded, on either engine (a plan's order is no order).
+		.orderBy(insertionOrder(ctx.db, customerField))))
 		.map(fromOrdinary);
 	const special = (await dbAll(ctx.db
 		.select()
 		.from(specialCategoryValue)
-		.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.customerId, customerId)))))
+		.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.customerId, customerId)))
+		.orderBy(specialCategoryValue.field)))
 		.map(fromSpecial);
 	const criminal = (await dbAll(ctx.db
 		.select()
 		.from(criminalOffenceValue)
-		.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.customerId, customerId)))))
+		.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.customerId, customerId)))
+		.orderBy(criminalOffenceValue.field)))
 		.map(fromCriminal);
 	return [...ordinary, ...special, ...criminal];
 }

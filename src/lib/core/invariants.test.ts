@@ -12,10 +12,12 @@
  * Values are generated unique per run and drawn from letters outside hexadecimal, so a value found
  * in a row can only have been copied there.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { auditEntries, verifyAuditChain } from './audit';
+import { dbExec, dbQuery, engineOf } from './database';
 import { assessBreachRisk, registerBreach } from './breaches';
 import { checkFieldValue } from './collection';
 import { giveConsent, withdrawConsent } from './consent';
@@ -32,7 +34,7 @@ import { searchCustomers } from './search';
 import { createOrganisation } from './testing-people';
 import type { TestContext } from './testing';
 import { verifyIdentity } from './verification';
-import { closeTestContextsAfterEach } from './testing';
+import { closeTestContextsAfterEach, disableTrigger } from './testing';
 
 closeTestContextsAfterEach();
 
@@ -270,11 +272,24 @@ function fieldOf(value: string): string | undefined {
 }
 
 /** Every row of every table, as lower-case text, by table. */
-function allRows(t: TestContext): { table: string; text: string }[] {
-	const db = t.ctx.db.$client;
-	const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[];
-	return tables.flatMap((table) => (db.prepare(`select * from "${table}"`).all() as unknown[]).map((row) => ({ table, text: JSON.stringify(row).toLowerCase() })));
+async function allRows(t: TestContext): Promise<{ table: string; text: string }[]> {
+	const db = t.ctx.db;
+	const tables = (
+		await dbQuery<{ name: string }>(
+			db,
+			engineOf(db) === 'postgres'
+				? sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
+				: sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
+		)
+	).map((r) => r.name);
+	const rows: { table: string; text: string }[] = [];
+	for (const table of tables) {
+		for (const row of await dbQuery<unknown>(db, sql.raw(`select * from "${table}"`))) rows.push({ table, text: JSON.stringify(row).toLowerCase() });
+	}
+	return rows;
 }
+
+const randomHash = () => randomBytes(32).toString('hex');
 
 let runCounter = 0;
 const sequences = fc.array(op, { minLength: 1, maxLength: 30 });
@@ -298,7 +313,7 @@ describe('invariants over random sequences of operations', () => {
 				const m = await runSequence(ops, runCounter++);
 				const made = new Map((await auditEntries(m.t.ctx.db, m.t.ctx.workspaceId)).filter((e) => e.action === 'disclosure.made').map((e) => [e.details.disclosureId, e]));
 				const breaches = new Map(
-					(m.t.ctx.db.$client.prepare('select id, source_disclosure_id from breach').all() as { id: string; source_disclosure_id: string | null }[]).map((b) => [b.id, b])
+					(await dbQuery<{ id: string; source_disclosure_id: string | null }>(m.t.ctx.db, sql`select id, source_disclosure_id from breach`)).map((b) => [b.id, b])
 				);
 				const log = await disclosureLog(m.t.ctx);
 				expect(made.size).toBe(log.length);
@@ -321,7 +336,7 @@ describe('invariants over random sequences of operations', () => {
 		await fc.assert(
 			fc.asyncProperty(sequences, async (ops) => {
 				const m = await runSequence(ops, runCounter++);
-				const audit = (m.t.ctx.db.$client.prepare('select * from audit_entry').all() as unknown[]).map((r) => JSON.stringify(r).toLowerCase()).join('\n');
+				const audit = (await dbQuery<unknown>(m.t.ctx.db, sql`select * from audit_entry`)).map((r) => JSON.stringify(r).toLowerCase()).join('\n');
 				for (const values of m.everything.values()) {
 					for (const value of values) for (const form of forms(fieldOf(value), value)) expect(audit.includes(form), `audit log holds "${form}"`).toBe(false);
 				}
@@ -336,20 +351,20 @@ describe('invariants over random sequences of operations', () => {
 			fc.asyncProperty(sequences, fc.nat(), async (ops, who) => {
 				const m = await runSequence([...ops, { kind: 'erase', who }], runCounter++);
 				expect(m.erased.size).toBeGreaterThan(0);
-				const db = m.t.ctx.db.$client;
+				const db = m.t.ctx.db;
 				for (const customerId of m.erased) {
 					// What a legal hold keeps (the value and its history) may stay; nothing else may.
 					const kept = new Set<string>();
 					for (const table of ['customer_field', 'special_category_value', 'criminal_offence_value']) {
-						for (const row of db.prepare(`select id, value from ${table} where customer_id = ? and legal_hold = 1`).all(customerId) as { id: string; value: string | null }[]) {
+						for (const row of await dbQuery<{ id: string; value: string | null }>(db, sql`select id, value from ${sql.identifier(table)} where customer_id = ${customerId} and legal_hold = true`)) {
 							if (row.value !== null) kept.add(row.value);
-							for (const h of db.prepare('select old_value, new_value from customer_field_history where value_id = ?').all(row.id) as { old_value: string | null; new_value: string | null }[]) {
+							for (const h of await dbQuery<{ old_value: string | null; new_value: string | null }>(db, sql`select old_value, new_value from customer_field_history where value_id = ${row.id}`)) {
 								if (h.old_value !== null) kept.add(h.old_value);
 								if (h.new_value !== null) kept.add(h.new_value);
 							}
 						}
 					}
-					const rows = allRows(m.t);
+					const rows = await allRows(m.t);
 					for (const value of m.everything.get(customerId) ?? []) {
 						if (kept.has(value)) continue;
 						for (const form of forms(fieldOf(value), value)) {
@@ -366,19 +381,20 @@ describe('invariants over random sequences of operations', () => {
 });
 
 describe('tampering with audit rows written by real operations', () => {
-	function dropTriggers(t: TestContext): void {
-		t.ctx.db.$client.exec('drop trigger audit_entry_no_update; drop trigger audit_entry_no_delete;');
+	async function disableTriggers(t: TestContext): Promise<void> {
+		await disableTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_update');
+		await disableTrigger(t.ctx.db, 'audit_entry', 'audit_entry_no_delete');
 	}
+	const auditCount = async (t: TestContext) => (await dbQuery<{ n: number }>(t.ctx.db, sql`select count(*) as n from audit_entry`))[0]!.n;
 	const COLUMNS = ['at', 'actor_id', 'actor_role', 'action', 'subject', 'subject_type', 'fields', 'details', 'prev_hash', 'hash'] as const;
 
 	it('names any audit row that is changed', async () => {
 		await fc.assert(
 			fc.asyncProperty(sequences, fc.nat(), fc.constantFrom(...COLUMNS), async (ops, pick, column) => {
 				const m = await runSequence(ops, runCounter++);
-				const db = m.t.ctx.db.$client;
-				const count = db.prepare('select count(*) from audit_entry').pluck().get() as number;
+				const count = await auditCount(m.t);
 				const seq = 1 + (pick % count);
-				dropTriggers(m.t);
+				await disableTriggers(m.t);
 				const tamper: Record<(typeof COLUMNS)[number], string> = {
 					at: "at = '2020-01-01T00:00:00.000Z'",
 					actor_id: "actor_id = actor_id || 'x'",
@@ -388,10 +404,10 @@ describe('tampering with audit rows written by real operations', () => {
 					subject_type: "subject_type = case when subject_type = 'breach' then 'customer' else 'breach' end",
 					fields: `fields = case when fields = '[]' then '["balance"]' else '[]' end`,
 					details: `details = case when details = '{}' then '{"x":1}' else '{}' end`,
-					prev_hash: "prev_hash = lower(hex(randomblob(32)))",
-					hash: "hash = lower(hex(randomblob(32)))"
+					prev_hash: `prev_hash = '${randomHash()}'`,
+					hash: `hash = '${randomHash()}'`
 				};
-				db.prepare(`update audit_entry set ${tamper[column]} where seq = ?`).run(seq);
+				await dbExec(m.t.ctx.db, sql`update audit_entry set ${sql.raw(tamper[column])} where seq = ${seq}`);
 				expect(await verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
 				m.t.close();
 			}),
@@ -403,11 +419,10 @@ describe('tampering with audit rows written by real operations', () => {
 		await fc.assert(
 			fc.asyncProperty(sequences, fc.nat(), async (ops, pick) => {
 				const m = await runSequence(ops, runCounter++);
-				const db = m.t.ctx.db.$client;
-				const count = db.prepare('select count(*) from audit_entry').pluck().get() as number;
+				const count = await auditCount(m.t);
 				const seq = 1 + (pick % (count - 1));
-				dropTriggers(m.t);
-				db.prepare('delete from audit_entry where seq = ?').run(seq);
+				await disableTriggers(m.t);
+				await dbExec(m.t.ctx.db, sql`delete from audit_entry where seq = ${seq}`);
 				expect(await verifyAuditChain(m.t.ctx.db, m.t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: seq });
 				m.t.close();
 			}),

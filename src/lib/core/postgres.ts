@@ -39,6 +39,8 @@ interface OpenTransaction {
 	 * code around it caught: the transaction is then retried whole, never committed.
 	 */
 	conflict: { error?: unknown };
+	/** Run once the transaction has committed (database.ts afterCommit); dropped with an attempt that does not. */
+	committed: (() => void)[];
 }
 
 const scope = new AsyncLocalStorage<OpenTransaction>();
@@ -180,9 +182,11 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 				locked = true;
 			}
 			await client.query(alone ? 'begin isolation level serializable' : `begin isolation level serializable; select pg_advisory_xact_lock_shared(${WRITERS_LOCK})`);
-			const result = await scope.run({ client, db: drizzle(client), depth: 1, handle, held: new Set(), conflict }, fn);
+			const committed: (() => void)[] = [];
+			const result = await scope.run({ client, db: drizzle(client), depth: 1, handle, held: new Set(), conflict, committed }, fn);
 			if (conflict.error !== undefined) throw conflict.error;
 			await client.query('commit');
+			for (const then of committed) then();
 			return result;
 		} catch (thrown) {
 			// A conflict met on the way counts, whatever was thrown after it (a statement of an aborted

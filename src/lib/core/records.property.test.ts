@@ -10,7 +10,9 @@
 import { mapInOrder } from './in-order';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { verifyAuditChain } from './audit';
+import { dbQuery, engineOf } from './database';
 import { addCustomerFields, endRelationship, getCustomer, readBack, recordCustomer } from './customers';
 import { completeField, confirmAccuracy, contestField, correctField, fieldHistory } from './corrections';
 import { giveConsent, recordMarketingObjection, withdrawConsent } from './consent';
@@ -205,16 +207,23 @@ class Simulation {
 		return [...new Set(sets.flatMap((s) => [...s]))].filter((v) => v.length >= 3 && !/^[0-9a-f]+$/.test(v));
 	}
 
-	/** Every text in every column of every table (and FTS5 shadow table), blobs read as UTF-8. */
-	databaseTexts(): { table: string; text: string }[] {
-		const client = this.t.ctx.db.$client;
-		const tables = client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all() as { name: string }[];
+	/**
+	 * Every text in every column of every table (SQLite: with the FTS5 shadow tables; PostgreSQL: with
+	 * the name search's table and its tsvector), blobs read as UTF-8.
+	 */
+	async databaseTexts(): Promise<{ table: string; text: string }[]> {
+		const db = this.t.ctx.db;
+		const tables = await dbQuery<{ name: string }>(
+			db,
+			engineOf(db) === 'postgres'
+				? sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
+				: // a virtual table is read through its shadow tables, which hold what the index stores
+					sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and sql not like 'CREATE VIRTUAL%'`
+		);
 		const texts: { table: string; text: string }[] = [];
 		for (const { name: table } of tables) {
-			const virtual = (client.prepare('select sql from sqlite_master where name = ?').get(table) as { sql: string }).sql.startsWith('CREATE VIRTUAL');
-			if (virtual) continue; // read through its shadow tables, which hold what the index stores
-			for (const row of client.prepare(`select * from "${table}"`).raw().all() as unknown[][]) {
-				for (const cell of row) {
+			for (const row of await dbQuery<Record<string, unknown>>(db, sql.raw(`select * from "${table}"`))) {
+				for (const cell of Object.values(row)) {
 					if (typeof cell === 'string') texts.push({ table, text: cell });
 					else if (Buffer.isBuffer(cell)) texts.push({ table, text: cell.toString('utf8') }, { table, text: cell.toString('latin1') });
 				}
@@ -224,9 +233,9 @@ class Simulation {
 	}
 }
 
-const auditText = (t: TestContext) =>
-	(t.ctx.db.$client.prepare('select * from audit_entry').raw().all() as unknown[][]).map((row) => row.join('\u0000')).join('\n') +
-	(t.ctx.db.$client.prepare('select * from finding').raw().all() as unknown[][]).map((row) => row.join('\u0000')).join('\n');
+const rowsText = async (t: TestContext, table: string) =>
+	(await dbQuery<Record<string, unknown>>(t.ctx.db, sql.raw(`select * from ${table}`))).map((row) => Object.values(row).join('\u0000')).join('\n');
+const auditText = async (t: TestContext) => (await rowsText(t, 'audit_entry')) + (await rowsText(t, 'finding'));
 
 describe('properties of the record operations', () => {
 	it('never writes a value of a customer field to the audit log or a finding, in either mode', async () => {
@@ -235,7 +244,7 @@ describe('properties of the record operations', () => {
 				const sim = await Simulation.start(mode);
 				await sim.record(first);
 				for (const op of ops) await sim.run(op);
-				const text = auditText(sim.t);
+				const text = await auditText(sim.t);
 				for (const value of sim.allValues()) {
 					expect(text.includes(value), `audit log contains "${value}"`).toBe(false);
 				}
@@ -274,13 +283,13 @@ describe('properties of the record operations', () => {
 				// anyone else's that happen to be equal.
 				const kept = new Set<string>();
 				for (const h of (await heldValues(sim.t.ctx, id)).filter((v) => v.legalHold)) {
-					for (const row of sim.t.ctx.db.$client.prepare('select old_value, new_value from customer_field_history where value_id = ?').all(h.id) as { old_value: string | null; new_value: string | null }[]) {
+					for (const row of await dbQuery<{ old_value: string | null; new_value: string | null }>(sim.t.ctx.db, sql`select old_value, new_value from customer_field_history where value_id = ${h.id}`)) {
 						for (const v of [row.old_value, row.new_value]) if (v) kept.add(v);
 					}
 					for (const v of [h.value, h.normalised]) if (v) kept.add(v);
 				}
 				for (const other of sim.customers.filter((c) => c !== id)) for (const v of sim.allValues(other)) kept.add(v);
-				const texts = sim.databaseTexts();
+				const texts = await sim.databaseTexts();
 				for (const value of sim.allValues(id)) {
 					if ([...kept].some((k) => k.includes(value) || foldText(k).includes(foldText(value)))) continue;
 					const found = texts.find((t) => t.text.includes(value));
@@ -338,7 +347,7 @@ describe('properties of the record operations', () => {
 				const id = ids[index];
 				const person = people[index]!;
 				if (id === undefined) return;
-				const reference = (await heldValues(sim.t.ctx, id)).length > 0 ? sim.t.ctx.db.$client.prepare('select reference from customer where id = ?').pluck().get(id) as string : '';
+				const reference = (await heldValues(sim.t.ctx, id)).length > 0 ? (await dbQuery<{ reference: string }>(sim.t.ctx.db, sql`select reference from customer where id = ${id}`))[0]!.reference : '';
 				const compact = person.postcode.replace(' ', '');
 				const digitsOnly = person.mobilePhone.replace(/\s/g, '').slice(1);
 				const phoneText = {

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { dbQuery } from './database';
 import { auditEntries, verifyAuditChain } from './audit';
 import { giveConsent, mayMarket } from './consent';
 import { addCustomerFields, endRelationship, findCustomer, getCustomer } from './customers';
@@ -28,7 +30,7 @@ describe('rectification (Art 16)', () => {
 		const ready = unwrap(await fulfilRectification(t.ctx, { requestId: r.id, corrections: [{ field: 'addressLine1', newValue: '14 High Street', reason: 'Moved next door' }] }));
 		expect(ready).toMatchObject({ state: 'response-ready', dueDate: r.dueDate, particulars: { outcome: { kind: 'rectified', fields: ['addressLine1'] } } });
 		expect((await value(t, customer.id, 'addressLine1'))?.value).toBe('14 High Street');
-		const history = t.ctx.db.$client.prepare("select old_value, new_value, request_id from customer_field_history where field = 'addressLine1' and change = 'corrected'").get();
+		const [history] = await dbQuery(t.ctx.db, sql`select old_value, new_value, request_id from customer_field_history where field = 'addressLine1' and change = 'corrected'`);
 		expect(history).toEqual({ old_value: '12 High Street', new_value: '14 High Street', request_id: r.id });
 		expect(unwrap(await completeRequest(t.ctx, { requestId: r.id })).state).toBe('complete');
 	});
@@ -136,7 +138,7 @@ describe('erasure (Art 17)', () => {
 		unwrap(await logInteraction(t.ctx, { customerId: customer.id, channel: 'phone', direction: 'inbound', partyType: 'data-subject', nature: 'moving house', notes: 'Moving to 3 Elm Row' }));
 		const r = await requestInProgress(t, customer.id, 'erasure');
 		unwrap(await fulfilErasure(t.ctx, { requestId: r.id, ground: 'no-longer-necessary' }));
-		const rows = JSON.stringify(t.ctx.db.$client.prepare('select * from interaction').all()) + JSON.stringify(t.ctx.db.$client.prepare('select * from rights_request').all());
+		const rows = JSON.stringify(await dbQuery(t.ctx.db, sql`select * from interaction`)) + JSON.stringify(await dbQuery(t.ctx.db, sql`select * from rights_request`));
 		expect(rows).not.toContain('Elm Row');
 		expect(rows).not.toContain('A erasure request');
 		expect(await getRequest(t.ctx, r.id)).toMatchObject({ kind: 'erasure', description: '[erased]', state: 'response-ready' });

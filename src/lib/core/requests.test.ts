@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { dbQuery } from './database';
 import { auditEntries, verifyAuditChain } from './audit';
 import { findings } from './policy';
 import { logInteraction } from './interactions';
@@ -133,7 +135,7 @@ describe('logging a request (DOMAIN.md §4)', () => {
 		const r = await logged(t, { interactionId: call.id });
 		const matched = unwrap(await matchRequest(t.ctx, { requestId: r.id, customerId: customer.id }));
 		expect(matched).toMatchObject({ customerId: customer.id, state: 'received' });
-		expect(t.ctx.db.$client.prepare('select customer_id from interaction where id = ?').pluck().get(call.id)).toBe(customer.id);
+		expect(await dbQuery(t.ctx.db, sql`select customer_id from interaction where id = ${call.id}`)).toEqual([{ customer_id: customer.id }]);
 		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).at(-1)).toMatchObject({ action: 'request.matched', subjectType: 'customer', subject: customer.id, details: { requestId: r.id } });
 	});
 });

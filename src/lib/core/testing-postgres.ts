@@ -62,8 +62,9 @@ async function embeddedServer(): Promise<{ url: string; stop: () => Promise<void
 			persistent: false,
 			createPostgresUser: process.getuid?.() === 0,
 			initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-			// Test data need not survive a power cut.
-			postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+			// Test data need not survive a power cut. A whole vitest run shares one server
+			// (vitest.pg.config.ts), with a database and a pool per test context: room for them.
+			postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=400'],
 			onLog: () => {},
 			onError: () => {}
 		});
@@ -80,7 +81,23 @@ async function embeddedServer(): Promise<{ url: string; stop: () => Promise<void
 	throw lastError;
 }
 
-function withDatabase(url: string, database: string): string {
+export interface TestPostgresServer {
+	/** Connection string of the server (its `postgres` database). */
+	url: string;
+	/** Whether the server was given (DATABASE_URL) rather than started here. */
+	given: boolean;
+	/** Stops the embedded server (nothing for a given one). */
+	stop(): Promise<void>;
+}
+
+/** DATABASE_URL's server when it is a postgres:// URL, else a private embedded one, started here. */
+export async function testPostgresServer(): Promise<TestPostgresServer> {
+	const given = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
+	if (given) return { url: given, given: true, stop: async () => {} };
+	return { ...(await embeddedServer()), given: false };
+}
+
+export function withDatabase(url: string, database: string): string {
 	const parsed = new URL(url);
 	parsed.pathname = `/${database}`;
 	return parsed.toString();
@@ -88,8 +105,7 @@ function withDatabase(url: string, database: string): string {
 
 /** Starts (or connects to) PostgreSQL and creates a fresh database, migrated unless migrate is false. */
 export async function startTestPostgres(options: { migrate?: boolean } = {}): Promise<TestPostgres> {
-	const given = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
-	const server = given ? { url: given, stop: async () => {} } : await embeddedServer();
+	const server = await testPostgresServer();
 	const database = `custodian_test_${process.pid}_${randomBytes(4).toString('hex')}`;
 	const admin = new pg.Client({ connectionString: server.url });
 	await admin.connect();
@@ -120,7 +136,7 @@ export async function startTestPostgres(options: { migrate?: boolean } = {}): Pr
 			const closed = open === 0 ? Promise.resolve() : new Promise<void>((done) => (allClosed = done));
 			await pool.end();
 			await closed;
-			if (given) {
+			if (server.given) {
 				const client = new pg.Client({ connectionString: server.url });
 				await client.connect();
 				await client.query(`drop database if exists ${database} with (force)`);

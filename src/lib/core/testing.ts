@@ -5,7 +5,9 @@ import { afterEach } from 'vitest';
 import { auditEntries, type AuditRecord } from './audit';
 import type { Actor, CoreContext } from './context';
 import { seededIds } from './context';
-import { DEFAULT_MIGRATIONS_FOLDER, openDatabase, type Db } from './database';
+import { sql } from 'drizzle-orm';
+import { DEFAULT_MIGRATIONS_FOLDER, dbExec, engineOf, openDatabase, type Db } from './database';
+import { closeTestDatabase, noteTriggersOff, openTestDatabase } from './testing-database';
 import { createWorkspace, type Workspace, type WorkspaceInput } from './workspace';
 
 /** A clock tests move by hand. */
@@ -82,11 +84,46 @@ export async function lastAudit(t: TestContext): Promise<AuditRecord> {
 }
 
 /**
- * A fresh in-memory database with every migration, one workspace (record mode unless asked
- * otherwise), a clock that only moves when told, and seeded ids: the one set-up every core test uses.
+ * Turns a trigger off (the audit log's append-only guards, say), as someone holding the database
+ * itself could: for tests of what the hashes catch once the triggers are gone. SQLite, having no
+ * way to turn one off, drops it; PostgreSQL disables it (on again before the database's next test).
+ */
+export async function disableTrigger(db: Db, table: string, trigger: string): Promise<void> {
+	if (engineOf(db) === 'sqlite') {
+		await dbExec(db, sql.raw(`drop trigger ${trigger}`));
+		return;
+	}
+	noteTriggersOff(db, table);
+	await dbExec(db, sql.raw(`alter table "${table}" disable trigger ${trigger}`));
+}
+
+/**
+ * The database's own words for a failed statement (a trigger's RAISE, a constraint): on PostgreSQL
+ * drizzle wraps the driver's error in "Failed query: …", with the server's message as its cause.
+ */
+export function databaseMessage(error: unknown): string {
+	let innermost: unknown = error;
+	while (innermost instanceof Error && innermost.cause instanceof Error) innermost = innermost.cause;
+	return innermost instanceof Error ? innermost.message : String(innermost);
+}
+
+/** What the database said refusing a statement (databaseMessage); throws when it went through. */
+export async function refusal(statement: Promise<unknown>): Promise<string> {
+	try {
+		await statement;
+	} catch (error) {
+		return databaseMessage(error);
+	}
+	throw new Error('the statement was not refused');
+}
+
+/**
+ * A fresh database with every migration (SQLite in memory, or PostgreSQL with TEST_DATABASE=postgres:
+ * testing-database.ts), one workspace (record mode unless asked otherwise), a clock that only moves
+ * when told, and seeded ids: the one set-up every core test uses.
  */
 export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
-	const db = openDatabase(':memory:');
+	const db = await openTestDatabase();
 	const clock = fixedClock(options.now ?? '2025-03-03T09:00:00.000Z');
 	const ids = seededIds(options.seed ?? 'test');
 	const actor = options.actor ?? TEST_AGENT;
@@ -109,7 +146,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
 		clock,
 		as: (other) => ({ ...ctx, actor: other }),
 		close: () => {
-			if (db.$client.open) db.$client.close();
+			closeTestDatabase(db);
 			const kept = waiting?.indexOf(t) ?? -1;
 			if (kept >= 0) waiting!.splice(kept, 1);
 		}

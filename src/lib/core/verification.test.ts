@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { dbQuery } from './database';
 import { auditEntries, verifyAuditChain } from './audit';
 import { breachRegister } from './breaches';
 import { disclosuresOf } from './disclosure';
@@ -77,7 +79,7 @@ describe('identity verification (DOMAIN.md §3)', () => {
 	it('never stores what the requester supplied, only the names of the items', async () => {
 		const { t, customer } = await setUp();
 		await verified(t, caller(customer.id, { givenName: 'Margaret', familyName: 'Okonkwo', postcode: 'RG1 2AB', dateOfBirth: '1961-05-30' }));
-		const dump = JSON.stringify(t.ctx.db.$client.prepare('select * from verification_attempt').all()) + JSON.stringify(await auditEntries(t.ctx.db, t.ctx.workspaceId));
+		const dump = JSON.stringify(await dbQuery(t.ctx.db, sql`select * from verification_attempt`)) + JSON.stringify(await auditEntries(t.ctx.db, t.ctx.workspaceId));
 		expect(dump).not.toContain('1961-05-30');
 		expect(dump).not.toContain('Okonkwo');
 	});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededIds } from './context';
-import { openDatabase, writeTransaction } from './database';
+import { writeTransaction } from './database';
+import { closeTestDatabase, openTestDatabase } from './testing-database';
 import { auditEntries, verifyAuditChain } from './audit';
 import { applyPolicy, findings } from './policy';
 import { changeWorkspaceSettings, createWorkspace, getWorkspace } from './workspace';
@@ -35,13 +36,13 @@ describe('workspace', () => {
 	});
 
 	it('refuses a workspace with an unknown region, naming the field', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const result = await createWorkspace(
 			{ db, actor: { id: 'admin', role: 'admin' }, clock: fixedClock('2025-01-01T00:00:00Z').now, ids: seededIds(1) },
 			{ organisationName: 'X', region: 'wales' as never, policyMode: 'record', dpoName: 'D', dpoEmail: 'd@x.example' }
 		);
 		expect(result).toMatchObject({ ok: false, error: { code: 'invalid', field: 'region' } });
-		db.$client.close();
+		closeTestDatabase(db);
 	});
 
 	it('changes the policy mode and audits what changed', async () => {

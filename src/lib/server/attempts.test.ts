@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dbRun, openDatabase } from '$lib/core/database';
+import { dbRun, type Db } from '$lib/core/database';
+import { closeTestDatabase, openSharedTestDatabase, openTestDatabase } from '$lib/core/testing-database';
 import { organisation } from '$lib/server/db/schema';
 import { createUser } from '$lib/server/auth/user';
 import { syncBuiltInScenarios } from './scenarios';
@@ -10,8 +8,8 @@ import { eq } from 'drizzle-orm';
 import { attempt } from '$lib/sim/schema';
 import { applyLearnerAction, attemptsOf, endLearnerAttempt, ownedAttempt, startLearnerAttempt } from './attempts';
 
-async function openCentre(path: string) {
-	const db = openDatabase(path);
+async function openCentre(given?: Db) {
+	const db = given ?? (await openTestDatabase());
 	await dbRun(db.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', updatedAt: new Date(0).toISOString() }));
 	await syncBuiltInScenarios(db);
 	const learner = await createUser(db, { organisationId: 'centre-1', email: 'l@example.org', displayName: 'L', password: 'a long enough password', roles: ['learner'] });
@@ -21,10 +19,10 @@ async function openCentre(path: string) {
 
 describe("learners' attempts", () => {
 	it('survives a server restart: nothing done is lost, and nothing is applied twice afterwards', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'custodian-attempts-'));
+		// Two connections to one database: the server before the restart, and after it.
+		const [beforeRestart, afterRestart] = (await openSharedTestDatabase(2)) as [Db, Db];
 		try {
-			const path = join(dir, 'app.db');
-			const { db, learner } = await openCentre(path);
+			const { db, learner } = await openCentre(beforeRestart);
 			const started = await startLearnerAttempt(db, learner, 'spouse-caller');
 			if (!started.ok) throw new Error(started.error.message);
 			const id = started.value.id;
@@ -32,9 +30,9 @@ describe("learners' attempts", () => {
 			const applied = await applyLearnerAction(db, learner, id, { kind: 'choice', choiceId: first }, started.value.nextActionSeq);
 			expect(applied).toMatchObject({ ok: true, value: { replayed: false } });
 			const before = (await ownedAttempt(db, learner, id))!.view;
-			db.$client.close();
+			closeTestDatabase(db);
 
-			const reopened = openDatabase(path);
+			const reopened = afterRestart;
 			const after = (await ownedAttempt(reopened, learner, id))!.view;
 			expect(after.transcript).toEqual(before.transcript);
 			expect(after.nextActionSeq).toBe(before.nextActionSeq);
@@ -43,14 +41,14 @@ describe("learners' attempts", () => {
 			const again = await applyLearnerAction(reopened, learner, id, { kind: 'choice', choiceId: first }, started.value.nextActionSeq);
 			expect(again).toMatchObject({ ok: true, value: { replayed: true } });
 			expect((await ownedAttempt(reopened, learner, id))!.view.nextActionSeq).toBe(before.nextActionSeq);
-			reopened.$client.close();
 		} finally {
-			rmSync(dir, { recursive: true, force: true });
+			closeTestDatabase(beforeRestart);
+			closeTestDatabase(afterRestart);
 		}
 	});
 
 	it('finds an attempt only for its owner', async () => {
-		const { db, learner, other } = await openCentre(':memory:');
+		const { db, learner, other } = await openCentre();
 		const started = await startLearnerAttempt(db, learner, 'spouse-caller');
 		if (!started.ok) throw new Error(started.error.message);
 		expect(await ownedAttempt(db, other, started.value.id)).toBeNull();
@@ -60,7 +58,7 @@ describe("learners' attempts", () => {
 	});
 
 	it('lists each ended attempt with its verdict, and one marked under the earlier rule as it was decided', async () => {
-		const { db, learner } = await openCentre(':memory:');
+		const { db, learner } = await openCentre();
 		const started = await startLearnerAttempt(db, learner, 'spouse-caller');
 		if (!started.ok) throw new Error(started.error.message);
 		const ended = await endLearnerAttempt(db, learner, started.value.id);
@@ -78,7 +76,7 @@ describe("learners' attempts", () => {
 	});
 
 	it('refuses to start a scenario that does not exist', async () => {
-		const { db, learner } = await openCentre(':memory:');
+		const { db, learner } = await openCentre();
 		expect(await startLearnerAttempt(db, learner, 'no-such-scenario')).toMatchObject({ ok: false, error: { code: 'scenario.not-found' } });
 	});
 });

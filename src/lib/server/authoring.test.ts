@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { dbGet, openDatabase, type Db } from '$lib/core/database';
+import { dbGet, type Db } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { user } from '$lib/server/db/schema';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { checkScenario } from '$lib/sim/scenario-check';
@@ -29,7 +30,7 @@ const SPOUSE = readFileSync('scenarios/spouse-caller.yaml', 'utf8');
 const breakRule = (source: string) => source.replace('event: data.read.out\n', 'event: data.read.aloud\n');
 
 async function centre(): Promise<{ db: Db; tutor: Author; learner: string; other: Author }> {
-	const db = openDatabase(':memory:');
+	const db = await openTestDatabase();
 	await seedDemoData(db);
 	await syncBuiltInScenarios(db);
 	const id = async (email: string) => (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;

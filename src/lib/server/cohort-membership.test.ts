@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '$lib/core/database';
-import { dbGet, dbRun, openDatabase } from '$lib/core/database';
+import { dbGet, dbRun } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { cohort } from '$lib/server/db/cohorts';
 import { user } from '$lib/server/db/schema';
 import { eq } from 'drizzle-orm';
@@ -14,7 +15,7 @@ async function idOf(db: Db, email: string): Promise<string> {
 describe('cohort membership', () => {
 	let db: Db;
 	beforeEach(async () => {
-		db = openDatabase(':memory:');
+		db = await openTestDatabase();
 		await seedDemoData(db);
 	});
 

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import { dbGet, dbRun, openDatabase } from '$lib/core/database';
+import { dbGet, dbRun } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { user } from '$lib/server/db/schema';
 import { attempt } from '$lib/sim/schema';
 import { DEMO_ORGANISATION_ID, seedDemoData } from './demo';
@@ -33,7 +34,7 @@ describe('cohorts', () => {
 	let db: Db;
 	let tutor: string;
 	beforeEach(async () => {
-		db = openDatabase(':memory:');
+		db = await openTestDatabase();
 		await seedDemoData(db);
 		await syncBuiltInScenarios(db);
 		tutor = await idOf(db, 'tutor@custodian.test');

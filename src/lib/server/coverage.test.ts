@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CRITERIA } from '$lib/criteria';
 import type { AttemptSummary } from '$lib/views/learning';
 import { attemptsByScenario, coverageCounts, coverageOf, learnerCoverage, SHOWN_PER_SCENARIO } from './coverage';
-import { dbGet, openDatabase } from '$lib/core/database';
+import { dbGet } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { seedDemoData } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
@@ -103,7 +104,7 @@ describe('signed-off coverage', () => {
 
 describe('a learner’s stored coverage', () => {
 	it('shows “signed off” for the criteria of a signed met decision and of mapped evidence, and nothing for another learner', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		await seedDemoData(db);
 		await syncBuiltInScenarios(db);
 		const idOf = async (email: string) => (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;

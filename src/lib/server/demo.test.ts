@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dbAll, dbGet, openDatabase } from '$lib/core/database';
+import { dbAll, dbGet } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { organisation, securityEvent, user } from '$lib/server/db/schema';
 import { eq } from 'drizzle-orm';
 import { decodeHex, encodeBase32NoPadding } from '@oslojs/encoding';
@@ -8,7 +9,7 @@ import { changePassword, logIn, rolesOf } from './auth/user';
 
 describe('first start', () => {
 	it('creates the demo centre and every demo account once, and never again on a database with data', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		expect(await seedDemoData(db)).toBe(true);
 		expect(await dbAll(db.select().from(user))).toHaveLength(DEMO_ACCOUNTS.length);
 		for (const account of DEMO_ACCOUNTS) {
@@ -21,7 +22,7 @@ describe('first start', () => {
 	});
 
 	it('enrols the staff demo accounts in MFA with the documented demo key, and no learner', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		await seedDemoData(db);
 		for (const account of DEMO_ACCOUNTS) {
 			const row = (await dbGet(db.select().from(user).where(eq(user.email, account.email))))!;
@@ -33,7 +34,7 @@ describe('first start', () => {
 	});
 
 	it('creates only a centre and an administrator who must change the one-time password when demo data is off', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		expect(await seedFirstAdministrator(db, { centreName: 'Riverside College', email: 'it@riverside.example', password: 'one-time password 1' })).toBe(true);
 		const admin = await dbGet(db.select().from(user));
 		expect(admin?.mustChangePassword).toBe(true);
@@ -41,7 +42,7 @@ describe('first start', () => {
 		expect(await seedFirstAdministrator(db, { centreName: 'Again', email: 'x@y.org', password: 'another password' })).toBe(false);
 	});
 	it('lets the first administrator’s one-time password expire, and issues it again at the next start until they choose their own', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const start = Date.UTC(2026, 0, 5, 9, 0, 0);
 		const seed = { centreName: 'Riverside College', email: 'it@riverside.example', password: 'one-time password 1' };
 		const from = { address: '198.51.100.3', routeId: '/login', requestId: null };

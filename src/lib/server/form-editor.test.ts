@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { dbGet, openDatabase } from '$lib/core/database';
+import { dbGet } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { user } from '$lib/server/db/schema';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
@@ -8,7 +9,7 @@ import { centreDraft, createScenario, STALE_DRAFT_MESSAGE, type Author } from '.
 import { formEditorPage, saveFormEdit } from './form-editor';
 
 async function centre() {
-	const db = openDatabase(':memory:');
+	const db = await openTestDatabase();
 	await seedDemoData(db);
 	await syncBuiltInScenarios(db);
 	const tutorId = (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, 'tutor@custodian.test'))))!.id;

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import { dbRun, dbAll, dbGet, openDatabase } from '$lib/core/database';
+import { dbRun, dbAll, dbGet } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { retentionRule } from '$lib/core/schema/retention';
 import { replayAttempt } from '$lib/sim/runtime';
 import { createUser } from '$lib/server/auth/user';
@@ -16,7 +17,7 @@ describe('centre settings and retention rules', () => {
 	let db: Db;
 	let learner: string;
 	beforeEach(async () => {
-		db = openDatabase(':memory:');
+		db = await openTestDatabase();
 		await dbRun(db.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', updatedAt: new Date(0).toISOString() }));
 		await syncBuiltInScenarios(db);
 		learner = (await createUser(db, { organisationId: 'centre-1', email: 'l@example.org', displayName: 'L', password: 'a long enough password', roles: ['learner'] })).id;

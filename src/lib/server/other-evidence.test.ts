@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
-import { dbGet, openDatabase, type Db } from '$lib/core/database';
+import { dbGet, type Db } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { seedDemoData } from '$lib/server/demo';
 import { user } from '$lib/server/db/schema';
 import { mapTestimony, namesARelative, observationsOf, recordObservation, recordTestimony, testimoniesOf, type TestimonyInput } from './other-evidence';
@@ -28,7 +29,7 @@ async function idOf(email: string): Promise<string> {
 }
 
 beforeEach(async () => {
-	db = openDatabase(':memory:');
+	db = await openTestDatabase();
 	await seedDemoData(db);
 	amira = await idOf('learner@custodian.test');
 	ola = await idOf('learner3@custodian.test');

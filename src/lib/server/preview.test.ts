@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eq, like } from 'drizzle-orm';
-import { dbGet, dbAll, openDatabase, type Db } from '$lib/core/database';
+import { dbGet, dbAll, type Db } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { user } from '$lib/server/db/schema';
 import { attempt } from '$lib/sim/schema';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
@@ -11,7 +12,7 @@ import { centreDraft, duplicateScenario, libraryEntry, publishDraft, saveDraft }
 import { applyPreviewAction, endPreview, ownedPreview, pointsSoFar, previewOwner, previewsOf, startPreview, type PreviewTutor } from './preview';
 
 async function centre(): Promise<{ db: Db; tutor: PreviewTutor; lead: PreviewTutor; learner: string }> {
-	const db = openDatabase(':memory:');
+	const db = await openTestDatabase();
 	await seedDemoData(db);
 	await syncBuiltInScenarios(db);
 	const account = async (email: string): Promise<PreviewTutor> => {

@@ -2,7 +2,8 @@ import { forEachInOrder } from '$lib/core/in-order';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import { dbGet, openDatabase } from '$lib/core/database';
+import { dbGet } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { startAttempt } from '$lib/sim/runtime';
 import { user } from '$lib/server/db/schema';
 import { parseCsv } from './csv';
@@ -32,7 +33,7 @@ async function play(db: Db, learnerId: string, choices: string[], end = true): P
 describe('cohort results', () => {
 	let db: Db;
 	beforeAll(async () => {
-		db = openDatabase(':memory:');
+		db = await openTestDatabase();
 		await seedDemoData(db);
 		await syncBuiltInScenarios(db);
 		const amira = await idOf(db, 'learner@custodian.test');

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
-import { dbGet, dbAll, dbRun, openDatabase } from '$lib/core/database';
+import { dbGet, dbAll, dbRun, dbExec } from '$lib/core/database';
+import { closeTestDatabase, openTestDatabase } from '$lib/core/testing-database';
 import { cohortMember } from '$lib/server/db/cohorts';
 import { organisation, securityEvent, user } from '$lib/server/db/schema';
 import { createServerTestDb } from '$lib/server/testing';
@@ -34,7 +35,7 @@ describe('user administration', () => {
 	let db: Db;
 	let admin: string;
 	beforeEach(async () => {
-		db = openDatabase(':memory:');
+		db = await openTestDatabase();
 		await seedDemoData(db);
 		admin = await idOf(db, 'admin@custodian.test');
 	});
@@ -132,7 +133,7 @@ describe('the security events of user administration', () => {
 	let db: Db;
 	let admin: { id: string; address: string; routeId: string; requestId: string };
 	beforeEach(async () => {
-		db = openDatabase(':memory:');
+		db = await openTestDatabase();
 		await seedDemoData(db);
 		admin = { id: await idOf(db, 'admin@custodian.test'), address: '203.0.113.40', routeId: '/(guarded)/admin/users/[userId]', requestId: 'request-7' };
 	});
@@ -184,7 +185,7 @@ describe('the security events of user administration', () => {
 describe('importing learners from CSV', () => {
 	let db: Db;
 	beforeEach(async () => {
-		db = openDatabase(':memory:');
+		db = await openTestDatabase();
 		await seedDemoData(db);
 	});
 
@@ -244,8 +245,8 @@ describe('importing learners from CSV', () => {
 		);
 		await fc.assert(
 			fc.asyncProperty(fc.array(fc.array(cell, { minLength: 0, maxLength: 4 }), { maxLength: 8 }), async (rows) => {
-				const local = openDatabase(':memory:');
-				local.$client.exec("INSERT INTO organisation (id, name, region, updated_at) VALUES ('c', 'C', 'england-and-wales', '2026-01-01')");
+				const local = await openTestDatabase();
+				await dbExec(local, sql`INSERT INTO organisation (id, name, region, updated_at) VALUES ('c', 'C', 'england-and-wales', '2026-01-01')`);
 				const text = ['email,name,cohort', ...rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(','))].join('\n');
 				const report = await importLearners(local, 'c', text, by, { hash: cheapHash });
 				if (!report.problems.some((p) => p.column === 'file' && p.row <= 1)) {
@@ -253,7 +254,7 @@ describe('importing learners from CSV', () => {
 					for (const account of report.imported) expect(reported.has(account.row)).toBe(false);
 					expect(report.imported.length + reported.size).toBe(report.rows);
 				}
-				local.$client.close();
+				closeTestDatabase(local);
 			}),
 			{ numRuns: 60 }
 		);

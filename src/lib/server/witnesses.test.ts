@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { dbGet, openDatabase, type Db } from '$lib/core/database';
+import { dbGet, type Db } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { user } from '$lib/server/db/schema';
 import { recordTestimony } from './other-evidence';
@@ -23,7 +24,7 @@ const testimony = {
 };
 
 beforeEach(async () => {
-	db = openDatabase(':memory:');
+	db = await openTestDatabase();
 	await seedDemoData(db);
 });
 

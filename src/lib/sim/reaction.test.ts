@@ -3,8 +3,9 @@
  * operation; learner-logged disclosures; the neutral line while the dialogue waits.
  */
 import { describe, expect, it } from 'vitest';
+import { closeTestDatabase, openTestDatabase } from '../core/testing-database';
 import { stringify } from 'yaml';
-import { breachRegister, openDatabase, type Db } from '../core';
+import { breachRegister, type Db } from '../core';
 import { parseScenario, type LoadedScenario } from './scenario-check';
 import { applyAction, attemptEvents, getAttempt, startAttempt, type ActionOutcome, type AttemptView, type LearnerAction } from './runtime';
 import { DEFAULT_SUPERVISOR, DEFAULT_SUPERVISOR_WORDS } from './reaction';
@@ -21,7 +22,7 @@ function load(edit: (s: Input) => void = () => {}): LoadedScenario {
 }
 
 async function start(loaded: LoadedScenario): Promise<{ db: Db; view: AttemptView }> {
-	const db = openDatabase(':memory:');
+	const db = await openTestDatabase();
 	const started = await startAttempt(db, loaded, { ownerId: 'user-1', seed: 'reaction', actor: { id: 'user-1', name: 'Alex Learner', role: 'agent' } });
 	if (!started.ok) throw new Error(started.error.message);
 	return { db, view: started.value };

@@ -1,8 +1,11 @@
 import { mapInOrder } from '$lib/core/in-order';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { closeTestDatabase, openTestDatabase } from '../core/testing-database';
 import { stringify } from 'yaml';
-import { auditEntries, openDatabase, verifyAuditChain, type Db } from '../core';
+import { auditEntries, verifyAuditChain, type Db } from '../core';
+import { dbExec, dbQuery } from '../core/database';
 import { loadScenarios, parseScenario, type LoadedScenario } from './scenario-check';
 import {
 	applyAction,
@@ -34,7 +37,7 @@ const sample = (() => {
 })();
 
 async function start(loaded: LoadedScenario, seed = 'seed-1'): Promise<{ db: Db; view: AttemptView }> {
-	const db = openDatabase(':memory:');
+	const db = await openTestDatabase();
 	const started = await startAttempt(db, loaded, { ownerId: 'user-42', seed, actor: { id: 'user-42', name: 'Alex Learner', role: 'ignored' } });
 	if (!started.ok) throw new Error(started.error.message);
 	return { db, view: started.value };
@@ -82,7 +85,7 @@ describe('starting an attempt', () => {
 	});
 
 	it('gives each attempt a workspace of its own, from a random seed by default', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const a = await startAttempt(db, spouse, { ownerId: 'u' });
 		const b = await startAttempt(db, spouse, { ownerId: 'u' });
 		if (!a.ok || !b.ok) throw new Error('not started');
@@ -318,7 +321,10 @@ describe('replaying an attempt', () => {
 	it('names what differs when the stored attempt does not replay the same', async () => {
 		const { db, view } = await start(spouse);
 		await apply(db, spouse, view.id, choose('bring-up-account'));
-		db.$client.prepare("update attempt_action set outcome = json_set(outcome, '$.clock', '2030-01-01T00:00:00.000Z') where attempt_id = ?").run(view.id);
+		for (const { seq, outcome } of await dbQuery<{ seq: number; outcome: string }>(db, sql`select seq, outcome from attempt_action where attempt_id = ${view.id}`)) {
+			const altered = JSON.stringify({ ...(JSON.parse(outcome) as object), clock: '2030-01-01T00:00:00.000Z' });
+			await dbExec(db, sql`update attempt_action set outcome = ${altered} where attempt_id = ${view.id} and seq = ${seq}`);
+		}
 		const replay = await replayAttempt(db, spouse, view.id);
 		expect(replay).toMatchObject({ ok: true, value: { identical: false, differences: [expect.stringMatching(/^action 1 \(bring-up-account\): was .*2030-01-01/)] } });
 	});
@@ -337,7 +343,7 @@ describe('any playthrough of valid choices (property)', () => {
 	it.each([spouse, signup].map((l) => [l.scenario.id, l] as const))('%s: replays identically, and the workspace’s audit chain verifies', async (_id, loaded) => {
 		await fc.assert(
 			fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 25 }), fc.nat(), async (picks, seed) => {
-				const db = openDatabase(':memory:');
+				const db = await openTestDatabase();
 				try {
 					const started = await startAttempt(db, loaded, { ownerId: 'learner', seed: `prop-${seed}` });
 					if (!started.ok) throw new Error(started.error.message);
@@ -356,7 +362,7 @@ describe('any playthrough of valid choices (property)', () => {
 					if (picks[0]! % 2 === 0) await endAttempt(db, loaded, view.id);
 					expect(await replayAttempt(db, loaded, view.id)).toEqual({ ok: true, value: { attemptId: view.id, identical: true, differences: [] } });
 				} finally {
-					db.$client.close();
+					closeTestDatabase(db);
 				}
 			}),
 			{ numRuns: 15 }

@@ -5,7 +5,8 @@
  * through the runtime: the learner's choices, and core operations with the input a learner would type.
  */
 import { describe, expect, it } from 'vitest';
-import { openDatabase, verifyAuditChain } from '../core';
+import { closeTestDatabase, openTestDatabase } from '../core/testing-database';
+import { verifyAuditChain } from '../core';
 import { formatScenarioError, loadScenarios } from './scenario-check';
 import { expectFeedbackFromFile, expectReplayIdentical, expectVerdict, loadedScenario, missed } from './playthroughs/support';
 import { startAttempt } from './runtime';
@@ -21,14 +22,14 @@ describe('the scenario library', () => {
 	});
 
 	it.each(library.scenarios.map((l) => [l.scenario.id, l] as const))('%s starts on the real core: its seed is accepted and every seed key has a record', async (_id, loaded) => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const started = await startAttempt(db, loaded, { ownerId: 'learner-1', seed: 'library' });
 		if (!started.ok) throw new Error(started.error.message);
 		const s = loaded.scenario.seed;
 		const keys = [s.customers, s.consents, s.thirdParties, s.interactions, s.disclosures, s.requests, s.breaches].flatMap((list) => list.map((r) => r.key));
 		expect(Object.keys(started.value.seedIds).sort()).toEqual([...keys].sort());
 		expect((await verifyAuditChain(db, started.value.workspaceId)).ok).toBe(true);
-		db.$client.close();
+		closeTestDatabase(db);
 	});
 });
 

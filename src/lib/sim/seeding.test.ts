@@ -1,6 +1,8 @@
 import { mapInOrder } from '$lib/core/in-order';
-import { writeTransaction } from '$lib/core/database';
+import { dbQuery, writeTransaction } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { closeTestDatabase, openTestDatabase } from '../core/testing-database';
 import { stringify } from 'yaml';
 import {
 	auditEntries,
@@ -11,7 +13,6 @@ import {
 	heldValues,
 	interactionsOf,
 	mayMarket,
-	openDatabase,
 	searchOpgRegister,
 	seededIds,
 	thirdPartiesOf,
@@ -310,7 +311,7 @@ describe('seeding an attempt’s workspace through the core', () => {
 	const loaded = load(richInput());
 
 	it('creates every kind of seeded record through the core, each key mapped to the id the core gave', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const seeded = await seedInto(db, loaded);
 		if (!seeded.ok) throw new Error(`${seeded.error.path}: ${seeded.error.message}`);
 		const { seedIds, workspaceId } = seeded.value;
@@ -409,7 +410,7 @@ describe('seeding an attempt’s workspace through the core', () => {
 	});
 
 	it('leaves nothing of the seeding in the attempt’s event log', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const started = await startAttempt(db, loaded, { ownerId: 'learner-1', seed: 'quiet' });
 		if (!started.ok) throw new Error(started.error.message);
 		expect((await auditEntries(db, started.value.workspaceId)).length).toBeGreaterThan(40);
@@ -417,7 +418,7 @@ describe('seeding an attempt’s workspace through the core', () => {
 	});
 
 	it('gives the same ids and audit hashes for the same seed, in another database', async () => {
-		const heads = await mapInOrder([openDatabase(':memory:'), openDatabase(':memory:')], async (db) => {
+		const heads = await mapInOrder([await openTestDatabase(), await openTestDatabase()], async (db) => {
 			const seeded = await seedInto(db, loaded, 'same');
 			if (!seeded.ok) throw new Error(seeded.error.message);
 			return [seeded.value.seedIds, await verifyAuditChain(db, seeded.value.workspaceId)];
@@ -429,10 +430,10 @@ describe('seeding an attempt’s workspace through the core', () => {
 		const failing = async (change: (input: ReturnType<typeof richInput>) => void) => {
 			const input = richInput();
 			change(input);
-			const db = openDatabase(':memory:');
+			const db = await openTestDatabase();
 			const seeded = await seedInto(db, load(input));
 			// Nothing half-seeded: the caller's transaction rolled back.
-			expect(db.$client.prepare('select count(*) as n from workspace').get()).toEqual({ n: 0 });
+			expect(await dbQuery(db, sql`select count(*) as n from workspace`)).toEqual([{ n: 0 }]);
 			if (seeded.ok) throw new Error('expected the seeding to fail');
 			return seeded.error;
 		};
@@ -492,7 +493,7 @@ describe('checking a scenario’s seed against the core', () => {
 			retention: 'aml-records'
 		});
 		Object.assign(seed.customers[0]!.metadata, { givenName: { purpose: 'due-diligence' }, familyName: { purpose: 'due-diligence' } });
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const seeded = await seedInto(db, load(input));
 		if (!seeded.ok) throw new Error(seeded.error.message);
 		const held = await heldValues(ctxOf(db, seeded.value.workspaceId), seeded.value.seedIds.daniel!);
@@ -549,7 +550,7 @@ describe('seeding an LPA and the OPG register', () => {
 	}
 
 	it('records the LPA with its type, and puts the register in the workspace without writing to its audit log', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const seeded = await seedInto(db, load(lpaInput()));
 		if (!seeded.ok) throw new Error(seeded.error.message);
 		const { workspaceId, seedIds } = seeded.value;
@@ -561,11 +562,11 @@ describe('seeding an LPA and the OPG register', () => {
 		// Seeding the register wrote nothing to the log; the learner's search is the first entry about it.
 		expect((await auditEntries(db, workspaceId)).slice(audited).map((e) => e.action)).toEqual(['authority.register.checked']);
 		expect((await auditEntries(db, workspaceId)).filter((e) => e.action === 'authority.register.checked')).toHaveLength(1);
-		db.$client.close();
+		closeTestDatabase(db);
 	});
 
 	it('keeps each attempt’s register to its own workspace', async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		const loaded = load(lpaInput());
 		const a = await seedInto(db, loaded, 'a');
 		const b = await seedInto(db, loaded, 'b');
@@ -573,6 +574,6 @@ describe('seeding an LPA and the OPG register', () => {
 		const search = async (workspaceId: string) => await writeTransaction(db, async () => await searchOpgRegister({ ...ctxOf(db, workspaceId), ids: seededIds(`read:${workspaceId}`) }, { reference: '7000 1190 2044' }));
 		expect(await search(a.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: a.value.workspaceId }] } });
 		expect(await search(b.value.workspaceId)).toMatchObject({ value: { entries: [{ workspaceId: b.value.workspaceId }] } });
-		db.$client.close();
+		closeTestDatabase(db);
 	});
 });

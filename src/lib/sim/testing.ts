@@ -3,7 +3,8 @@
  * playthrough that plays a scenario through the runtime on the real core, step by step: dialogue
  * choices by id and core operations with the input a learner would type.
  */
-import { openDatabase, type Db } from '../core';
+import { type Db } from '../core';
+import { openTestDatabase } from '../core/testing-database';
 import { addMs } from './clock';
 import type { SimEvent } from './events';
 import {
@@ -90,11 +91,11 @@ function idOf(value: unknown): string | undefined {
 
 /**
  * Plays the steps through the runtime on the real core, in a database of its own unless one is
- * given; throws if a choice is not offered at the node reached (so a model answer can only take
+ * given (the run's engine: core/testing-database.ts); throws if a choice is not offered at the node reached (so a model answer can only take
  * paths the dialogue really has) or a core operation fails unexpectedly.
  */
 export async function playthrough(loaded: LoadedScenario, steps: readonly Step[], options: { db?: Db; seed?: string } = {}): Promise<Playthrough> {
-	const db = options.db ?? openDatabase(':memory:');
+	const db = options.db ?? (await openTestDatabase());
 	const started = await startAttempt(db, loaded, { ownerId: 'learner-1', seed: options.seed ?? `play:${loaded.scenario.id}`, actor: { id: 'learner-1', name: 'Learner', role: 'agent' } });
 	if (!started.ok) throw new Error(`playthrough: ${started.error.message}`);
 	const attemptId = started.value.id;

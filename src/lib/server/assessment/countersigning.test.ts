@@ -1,6 +1,7 @@
-import { dbGet, dbAll, dbRun } from '$lib/core/database';
+import { dbGet, dbAll, dbExec, dbRun } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { refusal } from '$lib/core/testing';
+import { eq, sql } from 'drizzle-orm';
 import { securityEvent, user } from '$lib/server/db/schema';
 import { decisionCountersignature } from '$lib/server/db/assessment';
 import { attemptStatuses } from '$lib/server/attempt-status';
@@ -47,7 +48,7 @@ describe('a trainee assessor’s decision', () => {
 	it('is refused a countersignature by the trainee themselves, and by another trainee', async () => {
 		const { decision } = await traineeDecision();
 		expect(await countersignDecision(f.db, await dafydd(), decision.id, { answer: 'countersign', comment: '', signedName: 'Dafydd Morgan' })).toMatchObject({ ok: false, error: { code: 'countersignature.refused', message: expect.stringContaining('You signed this decision') } });
-		f.db.$client.prepare(`INSERT INTO assessor_profile (assessor_id, status, risk, updated_at, updated_by) VALUES (?, 'trainee', 'trainee', ?, ?)`).run(f.ids.gareth, new Date().toISOString(), f.ids.gareth);
+		await dbExec(f.db, sql`INSERT INTO assessor_profile (assessor_id, status, risk, updated_at, updated_by) VALUES (${f.ids.gareth}, 'trainee', 'trainee', ${new Date().toISOString()}, ${f.ids.gareth})`);
 		expect(await countersignDecision(f.db, gareth(), decision.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' })).toMatchObject({ ok: false, error: { code: 'countersignature.refused', message: expect.stringContaining('trainee') } });
 		expect(await countersignaturesToGive(f.db, f.ids.gareth)).toEqual([]);
 		expect(await dbAll(f.db.select().from(decisionCountersignature))).toEqual([]);
@@ -56,7 +57,7 @@ describe('a trainee assessor’s decision', () => {
 	it('is refused to an assessor who does not assess the learner, as if it did not exist', async () => {
 		const ola = await f.submittedAttempt(f.ids.ola, '2026-03-01T09:00:00Z');
 		const sam = { id: f.ids.sam, displayName: 'Sam Okafor' };
-		f.db.$client.prepare(`INSERT INTO assessor_profile (assessor_id, status, risk, updated_at, updated_by) VALUES (?, 'trainee', 'trainee', ?, ?)`).run(f.ids.sam, new Date().toISOString(), f.ids.sam);
+		await dbExec(f.db, sql`INSERT INTO assessor_profile (assessor_id, status, risk, updated_at, updated_by) VALUES (${f.ids.sam}, 'trainee', 'trainee', ${new Date().toISOString()}, ${f.ids.sam})`);
 		const signed = await signDecision(f.db, sam, ola, { ...(await f.review(ola, f.ids.sam)).values, outcome: 'met', feedback: 'Good.', signedName: 'Sam Okafor' });
 		if (!signed.ok) throw new Error(signed.error.message);
 		expect(await countersignDecision(f.db, gareth(), signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' })).toMatchObject({ ok: false, error: { code: 'attempt.not-found' } });
@@ -109,8 +110,8 @@ describe('a countersignature', () => {
 	it('is immutable: the database refuses an UPDATE or a DELETE', async () => {
 		const { decision } = await traineeDecision();
 		await countersignDecision(f.db, gareth(), decision.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' });
-		await expect(dbRun(f.db.update(decisionCountersignature).set({ outcome: 'sent-back' }))).rejects.toThrow(/cannot be changed/);
-		await expect(dbRun(f.db.delete(decisionCountersignature))).rejects.toThrow(/cannot be deleted/);
+		expect(await refusal(dbRun(f.db.update(decisionCountersignature).set({ outcome: 'sent-back' })))).toMatch(/cannot be changed/);
+		expect(await refusal(dbRun(f.db.delete(decisionCountersignature)))).toMatch(/cannot be deleted/);
 		expect(await dbAll(f.db.select().from(decisionCountersignature))).toHaveLength(1);
 	});
 });

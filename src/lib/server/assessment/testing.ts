@@ -4,7 +4,8 @@
  */
 import { beforeEach } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { dbGet, openDatabase, type Db } from '$lib/core/database';
+import { dbGet, type Db } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { seedDemoData } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
@@ -58,7 +59,7 @@ export function assessmentFixture(): AssessmentFixture {
 		}
 	};
 	beforeEach(async () => {
-		const db = openDatabase(':memory:');
+		const db = await openTestDatabase();
 		await seedDemoData(db);
 		await syncBuiltInScenarios(db);
 		const idOf = async (email: string) => (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;

@@ -1,7 +1,7 @@
-import { dbGet, dbAll, dbRun } from '$lib/core/database';
+import { dbGet, dbAll, dbExec, dbRun } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { user } from '$lib/server/db/schema';
 import { iqaSample } from '$lib/server/db/quality';
 import { notification } from '$lib/server/db/notifications';
@@ -49,14 +49,15 @@ async function decision(learnerId: string, day: number, signer = f.gareth()) {
 	return signed.value;
 }
 
-function setRisk(assessorId: string, risk: string) {
-	f.db.$client.prepare(`INSERT INTO assessor_profile (assessor_id, status, risk, updated_at, updated_by) VALUES (?, 'qualified', ?, ?, ?) ON CONFLICT(assessor_id) DO UPDATE SET risk = excluded.risk`).run(assessorId, risk, new Date().toISOString(), assessorId);
+async function setRisk(assessorId: string, risk: string) {
+	await dbExec(f.db, sql`INSERT INTO assessor_profile (assessor_id, status, risk, updated_at, updated_by) VALUES (${assessorId}, 'qualified', ${risk}, ${new Date().toISOString()}, ${assessorId}) ON CONFLICT(assessor_id) DO UPDATE SET risk = excluded.risk`);
 }
 
 async function setStanding(learnerId: string, status: 'in-training' | 'completed' | 'withdrawn') {
-	f.db.$client
-		.prepare(`INSERT INTO learner_standing (learner_id, organisation_id, status, status_on, updated_by, updated_at) VALUES (?, ?, ?, '2026-04-01', ?, ?) ON CONFLICT(learner_id) DO UPDATE SET status = excluded.status`)
-		.run(learnerId, (await iqa()).organisationId, status, (await iqa()).id, new Date().toISOString());
+	await dbExec(
+		f.db,
+		sql`INSERT INTO learner_standing (learner_id, organisation_id, status, status_on, updated_by, updated_at) VALUES (${learnerId}, ${(await iqa()).organisationId}, ${status}, '2026-04-01', ${(await iqa()).id}, ${new Date().toISOString()}) ON CONFLICT(learner_id) DO UPDATE SET status = excluded.status`
+	);
 }
 
 const samples = async () => await dbAll(f.db.select().from(iqaSample));
@@ -91,7 +92,7 @@ describe('rule-based picks', () => {
 		expect((await pickRuleSamples(f.db, p.id, new Date('2026-03-10T00:00:00Z'))).picked).toHaveLength(3);
 		expect((await samples()).every((s) => s.pick === 'rule' && s.stage === 'interim' && s.reason.startsWith('Risk band new: 100 %'))).toBe(true);
 
-		setRisk(f.ids.gareth, 'low');
+		await setRisk(f.ids.gareth, 'low');
 		const q = await plan();
 		await dbRun(f.db.delete(iqaSample));
 		const picked = (await pickRuleSamples(f.db, q.id, new Date('2026-03-10T00:00:00Z'))).picked;
@@ -103,15 +104,15 @@ describe('rule-based picks', () => {
 		const p = await plan();
 		// Signed while qualified (so they count without a countersignature); then marked trainee.
 		for (const day of [2, 3, 4]) await decision(f.ids.amira, day);
-		setRisk(f.ids.gareth, 'low');
-		f.db.$client.prepare(`UPDATE assessor_profile SET status = 'trainee' WHERE assessor_id = ?`).run(f.ids.gareth);
+		await setRisk(f.ids.gareth, 'low');
+		await dbExec(f.db, sql`UPDATE assessor_profile SET status = 'trainee' WHERE assessor_id = ${f.ids.gareth}`);
 		const picked = (await pickRuleSamples(f.db, p.id, new Date('2026-03-10T00:00:00Z'))).picked;
 		expect(picked).toHaveLength(3);
 		expect(picked[0]!.reason).toContain('Risk band trainee: 100 %');
 	});
 
 	it('pick the same decisions from the same data, and nothing new when run again', async () => {
-		setRisk(f.ids.gareth, 'medium');
+		await setRisk(f.ids.gareth, 'medium');
 		const p = await plan();
 		for (const day of [2, 3, 4, 5, 6, 7, 8]) await decision(f.ids.amira, day);
 		const first = (await pickRuleSamples(f.db, p.id)).picked.map((s) => s.decisionId).sort();
@@ -134,7 +135,7 @@ describe('rule-based picks', () => {
 	});
 
 	it('leave the decisions of the IQA who presses the button to the scheduled job, and tell the centre’s IQAs once per run', async () => {
-		f.db.$client.prepare(`INSERT INTO user_role (user_id, role) VALUES (?, 'iqa')`).run(f.ids.gareth);
+		await dbExec(f.db, sql`INSERT INTO user_role (user_id, role) VALUES (${f.ids.gareth}, 'iqa')`);
 		const p = await plan();
 		await decision(f.ids.amira, 2);
 		expect(await pickRuleSamples(f.db, p.id, new Date(), f.ids.gareth)).toMatchObject({ picked: [], leftAsOwn: 1 });
@@ -148,7 +149,7 @@ describe('rule-based picks', () => {
 
 describe('manual picks', () => {
 	it('take a reason, and refuse a decision the IQA signed, a summative pick before completion and a second pick', async () => {
-		f.db.$client.prepare(`INSERT INTO user_role (user_id, role) VALUES (?, 'iqa')`).run(f.ids.gareth);
+		await dbExec(f.db, sql`INSERT INTO user_role (user_id, role) VALUES (${f.ids.gareth}, 'iqa')`);
 		const p = await plan();
 		const d = await decision(f.ids.amira, 2);
 		const garethAsIqa = { id: f.ids.gareth, organisationId: (await iqa()).organisationId };

@@ -2,8 +2,8 @@
  * The set-up the IQA tests share: the assessment fixture's demo centre, a decision Gareth signed,
  * and a sample row for it written directly (the sampling plan that picks samples is another module's).
  */
-import { dbGet, dbRun } from '$lib/core/database';
-import { eq } from 'drizzle-orm';
+import { dbGet, dbQuery, dbRun } from '$lib/core/database';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { user } from '$lib/server/db/schema';
 import { iqaSample, type IqaSample, type SampleStage } from '$lib/server/db/quality';
@@ -35,6 +35,6 @@ export async function insertSample(db: Db, decision: Pick<AssessmentDecision, 'i
 export async function actorFor(db: Db, email: string): Promise<Quality> {
 	const u = await dbGet(db.select().from(user).where(eq(user.email, email)));
 	if (!u) throw new Error(`no demo account ${email}`);
-	const roles = db.$client.prepare('SELECT role FROM user_role WHERE user_id = ?').all(u.id) as { role: Quality['roles'][number] }[];
+	const roles = await dbQuery<{ role: Quality['roles'][number] }>(db, sql`SELECT role FROM user_role WHERE user_id = ${u.id}`);
 	return { id: u.id, displayName: u.displayName, organisationId: u.organisationId, roles: roles.map((r) => r.role) };
 }

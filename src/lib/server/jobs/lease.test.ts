@@ -1,27 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dbGet, dbRun, openDatabase, type Db } from '$lib/core/database';
+import { dbGet, dbRun, type Db } from '$lib/core/database';
+import { closeTestDatabase, openSharedTestDatabase } from '$lib/core/testing-database';
 import { jobLease } from '$lib/server/db/jobs';
 import { claimJob, driftAllowanceMs, finishJob, periodOf, runLeased, scheduledWork, type LeasedJob } from './lease';
 
-/** Two connections on one database file stand for two app instances. */
-let dir: string;
+/** Two connections on one database (a file, or a PostgreSQL database) stand for two app instances. */
 let one: Db;
 let two: Db;
 
-beforeEach(() => {
-	dir = mkdtempSync(join(tmpdir(), 'custodian-lease-'));
-	one = openDatabase(join(dir, 'shared.db'));
-	two = openDatabase(join(dir, 'shared.db'));
+beforeEach(async () => {
+	[one, two] = (await openSharedTestDatabase(2)) as [Db, Db];
 });
 
 afterEach(() => {
-	one.$client.close();
-	two.$client.close();
-	rmSync(dir, { recursive: true, force: true });
+	closeTestDatabase(one);
+	closeTestDatabase(two);
 });
 
 const JOB: LeasedJob = { name: 'reminders', periodMs: 15 * 60_000, leaseMs: 10 * 60_000 };

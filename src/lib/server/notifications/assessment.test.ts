@@ -1,6 +1,6 @@
-import { dbGet, dbAll, dbRun } from '$lib/core/database';
+import { dbGet, dbAll, dbExec, dbRun } from '$lib/core/database';
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { user } from '$lib/server/db/schema';
 import { notification } from '$lib/server/db/notifications';
 import { countersignDecision } from '$lib/server/assessment/countersigning';
@@ -45,7 +45,7 @@ describe('notifications of assessment events', () => {
 	});
 
 	it('does not ask an assessor who is a trainee too', async () => {
-		f.db.$client.prepare(`INSERT INTO assessor_profile (assessor_id, status, risk, updated_at, updated_by) VALUES (?, 'trainee', 'trainee', ?, ?)`).run(f.ids.sam, new Date().toISOString(), f.ids.sam);
+		await dbExec(f.db, sql`INSERT INTO assessor_profile (assessor_id, status, risk, updated_at, updated_by) VALUES (${f.ids.sam}, 'trainee', 'trainee', ${new Date().toISOString()}, ${f.ids.sam})`);
 		await signedBy(await dafydd());
 		expect((await all()).map((n) => n.userId)).toEqual([f.ids.gareth]);
 	});

@@ -3,7 +3,7 @@
  * to its user and marked sent, or failed (logged). A failed send never undoes or breaks the event.
  * Only the title and a link go in the message: no learner's name, no evidence.
  */
-import { dbAll, dbRun } from '$lib/core/database';
+import { afterCommit, dbAll, dbRun } from '$lib/core/database';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import { appMailer, type Mailer } from '$lib/server/mail';
@@ -47,12 +47,17 @@ export async function deliverPendingMail(db: Db, mailer: Mailer | null = appMail
 }
 
 let scheduled = false;
-/** Sends the pending e-mail once the current transaction has committed (the next turn of the event loop). */
+/**
+ * Sends the pending e-mail once the current transaction has committed (afterCommit: on PostgreSQL
+ * a turn of the event loop comes before the commit, when the pending notification is not yet seen).
+ */
 export function scheduleMailDelivery(db: Db): void {
-	if (scheduled) return;
-	scheduled = true;
-	setImmediate(() => {
-		scheduled = false;
-		deliverPendingMail(db).catch((error) => logFailure('-', error));
+	afterCommit(() => {
+		if (scheduled) return;
+		scheduled = true;
+		setImmediate(() => {
+			scheduled = false;
+			deliverPendingMail(db).catch((error) => logFailure('-', error));
+		});
 	});
 }

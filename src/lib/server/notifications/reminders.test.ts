@@ -1,4 +1,5 @@
-import { dbAll, dbRun } from '$lib/core/database';
+import { dbAll, dbExec, dbRun } from '$lib/core/database';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { notification } from '$lib/server/db/notifications';
 import { assessmentFixture } from '$lib/server/assessment/testing';
@@ -9,17 +10,17 @@ const f = assessmentFixture();
 const now = new Date('2026-05-10T09:00:00Z');
 
 /** Due dates around `now`: spouse-caller in 2 days and new-customer-signup 5 days ago (January), misdirected-email-breach in 3 days (March). */
-function setDueDates() {
-	const set = f.db.$client.prepare(`UPDATE assignment SET due_on = ?, assigned_at = ? WHERE id = ?`);
-	set.run('2026-05-12', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-spouse-caller');
-	set.run('2026-05-05', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-new-customer-signup');
-	set.run('2026-06-30', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-verbal-sar-neighbour');
-	set.run('2026-05-13', '2026-04-01T00:00:00.000Z', 'demo-cohort-march-misdirected-email-breach');
+async function setDueDates() {
+	const set = async (dueOn: string, assignedAt: string, id: string) => await dbExec(f.db, sql`UPDATE assignment SET due_on = ${dueOn}, assigned_at = ${assignedAt} WHERE id = ${id}`);
+	await set('2026-05-12', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-spouse-caller');
+	await set('2026-05-05', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-new-customer-signup');
+	await set('2026-06-30', '2026-04-01T00:00:00.000Z', 'demo-cohort-january-verbal-sar-neighbour');
+	await set('2026-05-13', '2026-04-01T00:00:00.000Z', 'demo-cohort-march-misdirected-email-breach');
 }
 
 describe('assignment reminders', () => {
 	it('reminds each learner of work due within 3 days and of overdue work, and a second run inserts nothing', async () => {
-		setDueDates();
+		await setDueDates();
 		expect(await remindAssignments(f.db, now)).toBe(5);
 		const rows = await dbAll(f.db.select().from(notification));
 		const summary = rows.map((n) => [n.userId, n.kind, n.subject]).sort();
@@ -39,9 +40,9 @@ describe('assignment reminders', () => {
 	});
 
 	it('reminds again when the due date moves, and not of work already handed in', async () => {
-		setDueDates();
+		await setDueDates();
 		await remindAssignments(f.db, now);
-		f.db.$client.prepare(`UPDATE assignment SET due_on = '2026-05-11' WHERE id = 'demo-cohort-january-spouse-caller'`).run();
+		await dbExec(f.db, sql`UPDATE assignment SET due_on = '2026-05-11' WHERE id = 'demo-cohort-january-spouse-caller'`);
 		expect(await remindAssignments(f.db, now)).toBe(2);
 		await dbRun(f.db.delete(notification));
 		await f.submittedAttempt(f.ids.amira, '2026-05-09T09:00:00Z', 'new-customer-signup');
@@ -54,7 +55,7 @@ describe('assignment reminders', () => {
 describe('the reminder job', () => {
 	it('runs every 15 minutes and once at start, and stops when asked', async () => {
 		expect(REMINDER_SCHEDULE).toBe('*/15 * * * *');
-		f.db.$client.prepare(`UPDATE assignment SET due_on = '2000-01-01', assigned_at = '1999-12-01T00:00:00.000Z' WHERE id = 'demo-cohort-march-misdirected-email-breach'`).run();
+		await dbExec(f.db, sql`UPDATE assignment SET due_on = '2000-01-01', assigned_at = '1999-12-01T00:00:00.000Z' WHERE id = 'demo-cohort-march-misdirected-email-breach'`);
 		const stop = scheduleReminders(f.db);
 		await vi.waitFor(async () => expect((await dbAll(f.db.select().from(notification))).map((n) => [n.userId, n.kind])).toContainEqual([f.ids.ola, 'assignment-overdue']));
 		// Each part of the work is claimed and recorded on its own (server/jobs/lease.ts).

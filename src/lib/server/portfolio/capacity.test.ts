@@ -1,26 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dbAll, openDatabase, type Db } from '$lib/core/database';
+import { dbAll, type Db } from '$lib/core/database';
+import { closeTestDatabase, openSharedTestDatabase } from '$lib/core/testing-database';
 import { renderSlot } from '$lib/server/db/jobs';
 import { centreWideRenders, renderCapacity, RENDER_SLOT_MS, RETRY_AFTER_SECONDS } from './capacity';
 
-/** Two connections on one database file stand for two app instances behind a load balancer. */
-let dir: string;
+/** Two connections on one database (a file, or a PostgreSQL database) stand for two app instances behind a load balancer. */
 let one: Db;
 let two: Db;
 
-beforeEach(() => {
-	dir = mkdtempSync(join(tmpdir(), 'custodian-capacity-'));
-	one = openDatabase(join(dir, 'shared.db'));
-	two = openDatabase(join(dir, 'shared.db'));
+beforeEach(async () => {
+	[one, two] = (await openSharedTestDatabase(2)) as [Db, Db];
 });
 
 afterEach(() => {
-	one.$client.close();
-	two.$client.close();
-	rmSync(dir, { recursive: true, force: true });
+	closeTestDatabase(one);
+	closeTestDatabase(two);
 });
 
 describe('render capacity', () => {

@@ -5,7 +5,8 @@
  * an assessor's private note that must never be printed), witness testimony and an observation.
  */
 import { eq } from 'drizzle-orm';
-import { dbGet, dbRun, openDatabase, type Db } from '$lib/core/database';
+import { dbGet, dbRun, type Db } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { seedDemoData } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
 import { applyLearnerAction, endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
@@ -37,7 +38,7 @@ function signed(result: AssessmentResult<AssessmentDecision>): AssessmentDecisio
 }
 
 export async function portfolioFixture(options: { attempts: number; actionsPerAttempt?: number }): Promise<PortfolioFixture> {
-	const db = openDatabase(':memory:');
+	const db = await openTestDatabase();
 	await seedDemoData(db);
 	await syncBuiltInScenarios(db);
 	const idOf = async (email: string) => (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, email))))!.id;

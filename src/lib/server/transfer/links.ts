@@ -33,7 +33,9 @@ export const INSERTION_ORDERED_TABLES: readonly string[] = [
 	'authorised_third_party',
 	'breach',
 	'consent',
+	'criminal_offence_value',
 	'customer',
+	'customer_field',
 	'customer_field_history',
 	'disclosure',
 	'finding',
@@ -43,6 +45,7 @@ export const INSERTION_ORDERED_TABLES: readonly string[] = [
 	'redaction',
 	'request_transition',
 	'rights_request',
+	'special_category_value',
 	'verification_attempt'
 ];
 

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dbGet, openDatabase, type Db } from '$lib/core/database';
+import { dbGet, type Db } from '$lib/core/database';
+import { openTestDatabase } from '$lib/core/testing-database';
 import { DEMO_ACCOUNTS, seedDemoData } from '$lib/server/demo';
 import { user, type Role } from '$lib/server/db/schema';
 import { canReadUpload } from './access';
@@ -9,7 +10,7 @@ let db: Db;
 let centre: string;
 const ids: Record<string, string> = {};
 beforeAll(async () => {
-	db = openDatabase(':memory:');
+	db = await openTestDatabase();
 	await seedDemoData(db);
 	for (const account of DEMO_ACCOUNTS) ids[account.email.split('@')[0]!] = (await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, account.email))))!.id;
 	centre = (await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, ids.learner!))))!.organisationId;

@@ -1,6 +1,6 @@
 /**
  * Uploads behind a load balancer (issue 18 item 3): each "instance" here is its own connection to
- * one database file, as separate app processes would be; what they share is the database and the
+ * one database (a file, or a PostgreSQL database), as separate app processes would be; what they share is the database and the
  * storage (the upload directory, or the database itself).
  */
 import { createHash } from 'node:crypto';
@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dbRun, dbGet, openDatabase, type Db } from '$lib/core/database';
+import { dbRun, dbGet, type Db } from '$lib/core/database';
+import { closeTestDatabase, openSharedTestDatabase } from '$lib/core/testing-database';
 import { upload, UPLOAD_STORAGE_KINDS } from '$lib/server/db/evidence';
 import { organisation, user } from '$lib/server/db/schema';
 import { APPEND_LEASE_MS } from './lease';
@@ -32,7 +33,7 @@ beforeAll(() => {
 });
 afterEach(() => {
 	vi.useRealTimers();
-	for (const db of opened.splice(0)) db.$client.close();
+	for (const db of opened.splice(0)) closeTestDatabase(db);
 });
 afterAll(() => {
 	process.env.UPLOAD_DIR = previous.dir;
@@ -42,12 +43,11 @@ afterAll(() => {
 
 /** Three instances on one new database: each its own connection. */
 async function instances(): Promise<[Db, Db, Db]> {
-	const path = join(dir, `${crypto.randomUUID()}.db`);
-	const first = openDatabase(path);
+	const all = (await openSharedTestDatabase(3)) as [Db, Db, Db];
+	opened.push(...all);
+	const [first] = all;
 	await dbRun(first.insert(organisation).values({ id: 'centre-1', name: 'Test Centre', region: 'england-and-wales', updatedAt: new Date(0).toISOString() }));
 	await dbRun(first.insert(user).values({ id: 'amira', organisationId: 'centre-1', email: 'amira@custodian.test', displayName: 'Amira', passwordHash: 'x', createdAt: new Date(0).toISOString() }));
-	const all: [Db, Db, Db] = [first, openDatabase(path), openDatabase(path)];
-	opened.push(...all);
 	return all;
 }
 

@@ -1,6 +1,7 @@
-import { dbGet, dbRun } from '$lib/core/database';
+import { dbExec, dbGet, dbRun } from '$lib/core/database';
+import { refusal } from '$lib/core/testing';
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { user } from '$lib/server/db/schema';
 import { upload, workplaceEvidence } from '$lib/server/db/evidence';
 import { DEMO_ORGANISATION_ID } from '$lib/server/demo';
@@ -71,8 +72,8 @@ describe('signing a decision on workplace evidence', () => {
 		const { evidenceId } = await evidenceOf();
 		const signed = await signWorkplaceDecision(f.db, gareth(), evidenceId, values());
 		if (!signed.ok) throw new Error(signed.error.message);
-		expect(() => f.db.$client.prepare('UPDATE workplace_decision SET outcome = ? WHERE id = ?').run('not-yet-met', signed.value.id)).toThrow(/cannot be changed/);
-		expect(() => f.db.$client.prepare('DELETE FROM workplace_decision WHERE id = ?').run(signed.value.id)).toThrow(/cannot be deleted/);
+		expect(await refusal(dbExec(f.db, sql`UPDATE workplace_decision SET outcome = 'not-yet-met' WHERE id = ${signed.value.id}`))).toMatch(/cannot be changed/);
+		expect(await refusal(dbExec(f.db, sql`DELETE FROM workplace_decision WHERE id = ${signed.value.id}`))).toMatch(/cannot be deleted/);
 	});
 
 	it('needs every claimed criterion judged, feedback, the signer’s own name, and a met criterion for "met"', async () => {
@@ -131,7 +132,7 @@ describe('a trainee assessor’s workplace decision', () => {
 		expect(learnerSees).toMatchObject([{ outcome: 'met', standing: 'counts', countersignature: { signedName: 'Gareth Llewellyn' } }]);
 		expect(JSON.stringify(learnerSees)).not.toContain('Photo legible.');
 		expect(await workplaceDecisionsForLearner(f.db, f.ids.tomas, evidenceId)).toEqual([]);
-		expect(() => f.db.$client.prepare('DELETE FROM workplace_decision_countersignature').run()).toThrow(/cannot be deleted/);
+		expect(await refusal(dbExec(f.db, sql`DELETE FROM workplace_decision_countersignature`))).toMatch(/cannot be deleted/);
 		expect(await countersignWorkplaceDecision(f.db, { ...gareth(), address: null }, signed.value.id, { answer: 'countersign', comment: '', signedName: 'Gareth Llewellyn' })).toMatchObject({
 			ok: false,
 			error: { code: 'countersignature.refused' }

@@ -2,11 +2,15 @@
  * The kept desk state (kept.ts) against the fold it keeps (state.ts): whatever the learner does —
  * choices, desk operations that work or fail, actions the runtime refuses, an attempt ended midway,
  * a kept row lost or left behind — the one row read says what folding the stored log says, and
- * what a fresh replay of the attempt keeps. Real runtime, real core, real SQLite.
+ * what a fresh replay of the attempt keeps. Real runtime, real core, a real database (SQLite, or
+ * PostgreSQL in the PostgreSQL run).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../core';
+import { sql } from 'drizzle-orm';
+import { type Db } from '../../core';
+import { dbExec, dbQuery, engineOf } from '../../core/database';
+import { closeTestDatabase, openTestDatabase } from '../../core/testing-database';
 import { loadedScenario } from '../playthroughs/support';
 import { applyAction, attemptActions, endAttempt, getAttempt, replayAttempt, startAttempt, type LearnerAction } from '../runtime';
 import { keptDeskState } from './kept';
@@ -15,7 +19,7 @@ import { deskStateOf, EMPTY_DESK_STATE } from './state';
 const spouse = loadedScenario('spouse-caller');
 
 async function start(seed: string): Promise<{ db: Db; attemptId: string; daniel: string }> {
-	const db = openDatabase(':memory:');
+	const db = await openTestDatabase();
 	const started = await startAttempt(db, spouse, { ownerId: 'learner-1', seed, actor: { id: 'learner-1', name: 'Learner', role: 'agent' } });
 	if (!started.ok) throw new Error(started.error.message);
 	return { db, attemptId: started.value.id, daniel: started.value.seedIds.daniel! };
@@ -27,11 +31,19 @@ interface RawKept {
 }
 
 /** The attempt_desk row as stored, or undefined when there is none. */
-const keptRow = (db: Db, attemptId: string) =>
-	db.$client.prepare<[string], RawKept>('select through_seq, state from attempt_desk where attempt_id = ?').get(attemptId);
+const keptRow = async (db: Db, attemptId: string) =>
+	(await dbQuery<RawKept>(db, sql`select through_seq, state from attempt_desk where attempt_id = ${attemptId}`))[0];
 
-/** Rows changed by this connection so far: equal before and after means nothing was written. */
-const totalChanges = (db: Db) => db.$client.prepare<[], { n: number }>('select total_changes() as n').get()!.n;
+/**
+ * A mark that moves whenever a row of attempt_desk is written: equal before and after means nothing
+ * was. SQLite: the rows this connection has changed. PostgreSQL (a pool, so no per-connection count):
+ * each row's xmin, the transaction that wrote its current version, which any insert or update
+ * (even of the same values) changes.
+ */
+const totalChanges = async (db: Db) =>
+	engineOf(db) === 'postgres'
+		? JSON.stringify(await dbQuery(db, sql`select attempt_id, xmin::text as written_by from attempt_desk order by attempt_id`))
+		: (await dbQuery<{ n: number }>(db, sql`select total_changes() as n`))[0]!.n;
 
 // ── What a learner may do, drawn as data and turned into an action against the attempt as it is ──
 
@@ -152,19 +164,20 @@ async function play(a: Attempt, move: Move): Promise<void> {
 			expect((await endAttempt(db, spouse, attemptId)).ok).toBe(true);
 			break;
 		case 'loseRow':
-			db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
+			await dbExec(db, sql`delete from attempt_desk where attempt_id = ${attemptId}`);
 			break;
 		case 'rowBehind':
 			// As if the last action's fold had never been stored: the state of the log without it.
-			db.$client
-				.prepare('update attempt_desk set through_seq = ?, state = ? where attempt_id = ?')
-				.run(Math.max(0, (await getAttempt(db, attemptId))!.nextActionSeq - 2), JSON.stringify(deskStateOf((await attemptActions(db, attemptId)).slice(0, -1))), attemptId);
+			await dbExec(
+				db,
+				sql`update attempt_desk set through_seq = ${Math.max(0, (await getAttempt(db, attemptId))!.nextActionSeq - 2)}, state = ${JSON.stringify(deskStateOf((await attemptActions(db, attemptId)).slice(0, -1)))} where attempt_id = ${attemptId}`
+			);
 			break;
 		default: {
 			const sent = await actionOf(a, move);
 			if (!sent) break;
 			const logBefore = await attemptActions(db, attemptId);
-			const rowBefore = keptRow(db, attemptId);
+			const rowBefore = await keptRow(db, attemptId);
 			const applied = await applyAction(db, spouse, attemptId, sent.action, { expectedActionSeq: sent.seq });
 			const logAfter = await attemptActions(db, attemptId);
 			if (applied.ok && !applied.value.replayed) {
@@ -172,11 +185,11 @@ async function play(a: Attempt, move: Move): Promise<void> {
 				const made = applied.value.core?.ok ? (applied.value.core.value as { id?: unknown } | null) : null;
 				if (sent.action.kind === 'core' && sent.action.operation === 'recordCustomer' && typeof made?.id === 'string') a.customers.push(made.id);
 				// The runtime kept the new action in the same transaction: the row reaches it.
-				expect(keptRow(db, attemptId)?.through_seq).toBe(logAfter.at(-1)!.seq);
+				expect((await keptRow(db, attemptId))?.through_seq).toBe(logAfter.at(-1)!.seq);
 			} else {
 				// Refused or repeated: the log and the kept row are as they were, byte for byte.
 				expect(logAfter).toEqual(logBefore);
-				expect(keptRow(db, attemptId)).toEqual(rowBefore);
+				expect(await keptRow(db, attemptId)).toEqual(rowBefore);
 			}
 		}
 	}
@@ -193,15 +206,15 @@ describe('the kept desk state', () => {
 				try {
 					for (const move of moves) await play(a, move);
 					const kept = await keptDeskState(db, attemptId);
-					const fresh = openDatabase(':memory:');
+					const fresh = await openTestDatabase();
 					try {
 						expect(await replayAttempt(db, spouse, attemptId, { into: fresh })).toMatchObject({ ok: true, value: { identical: true, differences: [] } });
 						expect(await keptDeskState(fresh, attemptId)).toEqual(kept);
 					} finally {
-						fresh.$client.close();
+						closeTestDatabase(fresh);
 					}
 				} finally {
-					db.$client.close();
+					closeTestDatabase(db);
 				}
 			}),
 			{ numRuns: 30 }
@@ -235,54 +248,54 @@ describe('reading the kept desk state', () => {
 	it('of an attempt whose row is missing gives what replay gives, and keeps it once', async () => {
 		const { db, attemptId, replayed } = await played('kept-missing');
 		expect(replayed.lastView).not.toBeNull();
-		db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
+		await dbExec(db, sql`delete from attempt_desk where attempt_id = ${attemptId}`);
 		expect(await keptDeskState(db, attemptId)).toEqual(replayed);
-		expect(keptRow(db, attemptId)).toEqual({ through_seq: 3, state: JSON.stringify(replayed) });
-		const changes = totalChanges(db);
+		expect(await keptRow(db, attemptId)).toEqual({ through_seq: 3, state: JSON.stringify(replayed) });
+		const changes = await totalChanges(db);
 		expect(await keptDeskState(db, attemptId)).toEqual(replayed);
-		expect(totalChanges(db)).toBe(changes);
+		expect(await totalChanges(db)).toBe(changes);
 	});
 
 	it('of an attempt whose row is behind its last action gives what replay gives', async () => {
 		const { db, attemptId, replayed } = await played('kept-behind');
-		db.$client.prepare('update attempt_desk set through_seq = 1, state = ? where attempt_id = ?').run(JSON.stringify(EMPTY_DESK_STATE), attemptId);
+		await dbExec(db, sql`update attempt_desk set through_seq = 1, state = ${JSON.stringify(EMPTY_DESK_STATE)} where attempt_id = ${attemptId}`);
 		expect(await keptDeskState(db, attemptId)).toEqual(replayed);
-		expect(keptRow(db, attemptId)?.through_seq).toBe(3);
+		expect((await keptRow(db, attemptId))?.through_seq).toBe(3);
 	});
 
 	it('of an attempt whose row is behind is caught up by the next action too', async () => {
 		const { db, attemptId } = await played('kept-behind-then-act');
-		db.$client.prepare('update attempt_desk set through_seq = 0, state = ? where attempt_id = ?').run(JSON.stringify(EMPTY_DESK_STATE), attemptId);
+		await dbExec(db, sql`update attempt_desk set through_seq = 0, state = ${JSON.stringify(EMPTY_DESK_STATE)} where attempt_id = ${attemptId}`);
 		const applied = await applyAction(db, spouse, attemptId, { kind: 'core', operation: 'searchCustomers', input: { name: 'Nobody', purposeCode: 'supply-and-billing' } }, { expectedActionSeq: 4 });
 		expect(applied.ok).toBe(true);
 		const log = await attemptActions(db, attemptId);
-		expect(keptRow(db, attemptId)).toEqual({ through_seq: 4, state: JSON.stringify(deskStateOf(log)) });
+		expect(await keptRow(db, attemptId)).toEqual({ through_seq: 4, state: JSON.stringify(deskStateOf(log)) });
 		expect(deskStateOf(log).lastView).not.toBeNull();
 	});
 
 	it('of a freshly started attempt writes nothing and leaves its row as it was', async () => {
 		const { db, attemptId } = await start('kept-fresh');
-		const row = keptRow(db, attemptId);
+		const row = await keptRow(db, attemptId);
 		expect(row).toEqual({ through_seq: 0, state: JSON.stringify(EMPTY_DESK_STATE) });
-		const changes = totalChanges(db);
+		const changes = await totalChanges(db);
 		expect(await keptDeskState(db, attemptId)).toEqual(EMPTY_DESK_STATE);
-		expect(totalChanges(db)).toBe(changes);
-		expect(keptRow(db, attemptId)).toEqual(row);
+		expect(await totalChanges(db)).toBe(changes);
+		expect(await keptRow(db, attemptId)).toEqual(row);
 	});
 
 	it('of a fresh attempt stored before rows were kept writes nothing either', async () => {
 		const { db, attemptId } = await start('kept-fresh-no-row');
-		db.$client.prepare('delete from attempt_desk where attempt_id = ?').run(attemptId);
-		const changes = totalChanges(db);
+		await dbExec(db, sql`delete from attempt_desk where attempt_id = ${attemptId}`);
+		const changes = await totalChanges(db);
 		expect(await keptDeskState(db, attemptId)).toEqual(EMPTY_DESK_STATE);
-		expect(totalChanges(db)).toBe(changes);
-		expect(keptRow(db, attemptId)).toBeUndefined();
+		expect(await totalChanges(db)).toBe(changes);
+		expect(await keptRow(db, attemptId)).toBeUndefined();
 	});
 
 	it('of an unknown attempt knows nothing and writes nothing', async () => {
 		const { db } = await start('kept-unknown');
-		const changes = totalChanges(db);
+		const changes = await totalChanges(db);
 		expect(await keptDeskState(db, 'no-such-attempt')).toEqual(EMPTY_DESK_STATE);
-		expect(totalChanges(db)).toBe(changes);
+		expect(await totalChanges(db)).toBe(changes);
 	});
 });
