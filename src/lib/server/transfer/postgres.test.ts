@@ -25,9 +25,8 @@ import { exportArchive } from './export';
 import { importArchive } from './import';
 import { exportCommand, importCommand } from './cli';
 import { INSERTION_ORDERED_TABLES } from './links';
-import { TransferError } from './errors';
 import { VERIFIED_TABLES, verifyImported, type VerifiedTable } from './verify';
-import { seedCentres, SECOND_CENTRE, type SeededCentres } from './testing';
+import { seedCentres, SECOND_CENTRE, type SeededCentres, transferRefusal } from './testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'custodian-transfer-pg-'));
 let pg: TestPostgres;
@@ -124,15 +123,6 @@ async function insertedOrder(db: Db, name: string): Promise<string[]> {
 	return ((await dbAll(db.select({ id: key.column }).from(table.table).orderBy(insertionOrder(db, table.table)))) as { id: string }[]).map((r) => r.id);
 }
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-	const e = await promise.then(
-		() => undefined,
-		(error: unknown) => error
-	);
-	expect(e).toBeInstanceOf(TransferError);
-	return (e as Error).message;
-}
-
 describe('moving a centre between SQLite and PostgreSQL', () => {
 	it('moves a centre from SQLite to PostgreSQL and back, every chain and signature verified on each side and every row the same', async () => {
 		const onSqlite = await contents(baseline);
@@ -211,7 +201,7 @@ describe('refusing an import into PostgreSQL', () => {
 		const decisionChanged = rewrite(archive, (lines) =>
 			lines.map((line) => (line.includes(`"table":"assessment_decision"`) && line.includes(ids.decision) ? line.replace('A careful, lawful call.', 'A careless call.') : line))
 		);
-		expect(await refusal(importArchive(target, decisionChanged))).toContain(`assessment_decision ${ids.decision}: the decision does not match its signature`);
+		expect(await transferRefusal(importArchive(target, decisionChanged))).toContain(`assessment_decision ${ids.decision}: the decision does not match its signature`);
 		expect(await contents(target)).toEqual(before);
 
 		let changed = false;
@@ -224,7 +214,7 @@ describe('refusing an import into PostgreSQL', () => {
 				return JSON.stringify(parsed);
 			})
 		);
-		expect(await refusal(importArchive(target, auditChanged))).toMatch(/^Verification failed, nothing was imported:\n {2}workspace \S+: audit chain broken at entry \d+/);
+		expect(await transferRefusal(importArchive(target, auditChanged))).toMatch(/^Verification failed, nothing was imported:\n {2}workspace \S+: audit chain broken at entry \d+/);
 		expect(await contents(target)).toEqual(before);
 	}, 60_000);
 
@@ -233,7 +223,7 @@ describe('refusing an import into PostgreSQL', () => {
 		await dbRun(target.insert(organisation).values({ id: 'elsewhere', name: 'Elsewhere College', updatedAt: '2026-01-01T00:00:00.000Z' }));
 		await dbRun(target.insert(user).values({ id: 'elsewhere-learner', organisationId: 'elsewhere', email: 'learner@custodian.test', displayName: 'Another learner', passwordHash: 'x', createdAt: '2026-01-01T00:00:00.000Z' }));
 		const before = await contents(target);
-		const message = await refusal(importArchive(target, archive));
+		const message = await transferRefusal(importArchive(target, archive));
 		expect(message).toMatch(new RegExp(`^Line \\d+ \\(user\\): user id="${ids.amira}" cannot be inserted: another row in the database already holds its unique value \\(user_email_unique: Key \\(email\\)=\\(learner@custodian\\.test\\) already exists\\.\\)\\.$`));
 		expect(await contents(target)).toEqual(before);
 
@@ -241,7 +231,7 @@ describe('refusing an import into PostgreSQL', () => {
 		await importArchive(target, archive);
 		await dbRun(target.update(user).set({ displayName: 'Amira K.' }).where(eq(user.id, ids.amira)));
 		const imported = await contents(target);
-		expect(await refusal(importArchive(target, archive))).toContain(`the database already holds user id="${ids.amira}" with different content; nothing was imported.`);
+		expect(await transferRefusal(importArchive(target, archive))).toContain(`the database already holds user id="${ids.amira}" with different content; nothing was imported.`);
 		expect(await contents(target)).toEqual(imported);
 	}, 60_000);
 
@@ -253,11 +243,11 @@ describe('refusing an import into PostgreSQL', () => {
 			header.tables.find((t) => t.name === 'organisation')!.rows--;
 			return [JSON.stringify(header), ...lines.slice(1).filter((l) => !l.startsWith('{"table":"organisation"'))];
 		});
-		expect(await refusal(importArchive(target, withoutOrganisation))).toMatch(
+		expect(await transferRefusal(importArchive(target, withoutOrganisation))).toMatch(
 			/^Line \d+ \(user\): user id="[^"]+" cannot be inserted: it names a row that is neither earlier in the archive nor in the database \(\w+: Key \(organisation_id\)=\(demo-centre\) is not present in table "organisation"\.\)\.$/
 		);
 		const withoutName = rewrite(archive, (lines) => lines.map((l) => (l.startsWith('{"table":"organisation"') ? l.replace('"name":"Northgate Skills Centre"', '"name":null') : l)));
-		expect(await refusal(importArchive(target, withoutName))).toBe(`Line 2 (organisation): organisation id="${DEMO_ORGANISATION_ID}" cannot be inserted: its column name is empty, which the database does not allow.`);
+		expect(await transferRefusal(importArchive(target, withoutName))).toBe(`Line 2 (organisation): organisation id="${DEMO_ORGANISATION_ID}" cannot be inserted: its column name is empty, which the database does not allow.`);
 		expect(await contents(target)).toEqual(before);
 	}, 60_000);
 
@@ -265,7 +255,7 @@ describe('refusing an import into PostgreSQL', () => {
 		const { db } = await postgres();
 		await dbQuery(db, sql`create table hand_made (id text primary key)`);
 		const out = fresh('x.gz');
-		expect(await refusal(exportArchive(db, out))).toBe('The database holds hand_made, which the drizzle schema (drizzle.config.ts) does not declare: db:export would leave its rows behind, so it stops.');
+		expect(await transferRefusal(exportArchive(db, out))).toBe('The database holds hand_made, which the drizzle schema (drizzle.config.ts) does not declare: db:export would leave its rows behind, so it stops.');
 	});
 
 	it('moves the security events’ id sequence past the ids imported, so the next event is numbered after them', async () => {

@@ -6,6 +6,8 @@
  * centre, Riverside, beside it.
  */
 import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { TransferError } from './errors';
 import { dbGet, dbRun, type Db } from '$lib/core/database';
 import { finding } from '$lib/core/schema';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
@@ -124,4 +126,14 @@ export async function seedCentres(db: Db): Promise<SeededCentres> {
 	await dbRun(db.insert(securityEvent).values({ at: '2026-03-01T10:00:00.000Z', type: 'login.succeeded', userId: 'riverside-learner' }));
 
 	return { amira, tomas, decision: decision.id, evidence: evidenceId, preview: preview.id, riversideAttempt, tiedWorkspace, tiedFindings };
+}
+
+/** The words a transfer refused with: the test fails if it did not refuse, or failed some other way. */
+export async function transferRefusal(promise: Promise<unknown>): Promise<string> {
+	const e = await promise.then(
+		() => undefined,
+		(error: unknown) => error
+	);
+	expect(e).toBeInstanceOf(TransferError);
+	return (e as Error).message;
 }

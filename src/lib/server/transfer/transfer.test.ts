@@ -18,9 +18,8 @@ import { exportCommand, importCommand } from './cli';
 import { sqliteSource } from './sqlite-source';
 import { exportArchive } from './export';
 import { importArchive } from './import';
-import { TransferError } from './errors';
 import { archiveLines } from './archive';
-import { seedCentres, SECOND_CENTRE, type SeededCentres } from './testing';
+import { seedCentres, SECOND_CENTRE, type SeededCentres, transferRefusal } from './testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'custodian-transfer-'));
 let source: Db;
@@ -56,15 +55,6 @@ function rewrite(path: string, change: (lines: string[]) => string[]): string {
 async function contents(db: Db): Promise<string> {
 	const catalogue = await loadCatalogue();
 	return JSON.stringify(await mapInOrder(catalogue.tables, async (t) => [t.name, await dbAll(db.select().from(t.table))]));
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-	const e = await promise.then(
-		() => undefined,
-		(error: unknown) => error
-	);
-	expect(e).toBeInstanceOf(TransferError);
-	return (e as Error).message;
 }
 
 describe('moving a centre between databases', () => {
@@ -189,7 +179,7 @@ describe('refusing an archive', () => {
 		const target = freshDb();
 		await importArchive(target, riverside);
 		const before = await contents(target);
-		const message = await refusal(importArchive(target, path));
+		const message = await transferRefusal(importArchive(target, path));
 		expect(await contents(target)).toBe(before);
 		target.$client.close();
 		return message;
@@ -254,7 +244,7 @@ describe('refusing an archive', () => {
 		await importArchive(target, archive);
 		await dbRun(target.update(user).set({ displayName: 'Amira K.' }).where(eq(user.id, ids.amira!)));
 		const before = await contents(target);
-		expect(await refusal(importArchive(target, archive))).toContain(`the database already holds user id="${ids.amira}" with different content`);
+		expect(await transferRefusal(importArchive(target, archive))).toContain(`the database already holds user id="${ids.amira}" with different content`);
 		expect(await contents(target)).toBe(before);
 		target.$client.close();
 	});
@@ -305,10 +295,10 @@ describe('refusing an archive', () => {
 
 describe('finding the centre', () => {
 	it('refuses a centre that does not exist, and a name two centres share', async () => {
-		expect(await refusal(exportArchive(source, fresh('x.gz'), { centre: 'Nowhere College' }))).toBe('No centre has the id or the name "Nowhere College".');
+		expect(await transferRefusal(exportArchive(source, fresh('x.gz'), { centre: 'Nowhere College' }))).toBe('No centre has the id or the name "Nowhere College".');
 		const twins = freshDb();
 		for (const id of ['north-1', 'north-2']) await dbRun(twins.insert(organisation).values({ id, name: 'North College', updatedAt: '2026-01-01T00:00:00.000Z' }));
-		expect(await refusal(exportArchive(twins, fresh('x.gz'), { centre: 'North College' }))).toBe('2 centres are named "North College": give the organisation id instead (north-1, north-2).');
+		expect(await transferRefusal(exportArchive(twins, fresh('x.gz'), { centre: 'North College' }))).toBe('2 centres are named "North College": give the organisation id instead (north-1, north-2).');
 		await exportArchive(twins, fresh('x.gz'), { centre: 'north-2' });
 		twins.$client.close();
 	});
@@ -359,7 +349,7 @@ describe('a table the schema does not declare', () => {
 		const db = freshDb();
 		db.run(sql`CREATE TABLE hand_made (id TEXT PRIMARY KEY)`);
 		const out = fresh('x.gz');
-		expect(await refusal(exportArchive(db, out))).toBe('The database holds hand_made, which the drizzle schema (drizzle.config.ts) does not declare: db:export would leave its rows behind, so it stops.');
+		expect(await transferRefusal(exportArchive(db, out))).toBe('The database holds hand_made, which the drizzle schema (drizzle.config.ts) does not declare: db:export would leave its rows behind, so it stops.');
 		expect(existsSync(out)).toBe(false);
 		db.$client.close();
 	});
