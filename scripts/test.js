@@ -40,8 +40,8 @@ if (pkg.scripts['scenarios:check'] && !step('Scenario files (npm run scenarios:c
 	problems.push('scenarios:check found errors');
 }
 
-// 3. Unit and integration tests (vitest), on SQLite; then the core's suites again on PostgreSQL
-// (vitest.pg.config.ts: one embedded PostgreSQL for the run). `npm run test:pg` runs the sim's and the
+// 3. Unit and integration tests (vitest), on SQLite; then the core's and the simulation's suites again on
+// PostgreSQL (vitest.pg.config.ts: one embedded PostgreSQL for the run). `npm run test:pg` runs the
 // server's there too; they are left out here to keep the whole command under 20 minutes on 2 cores.
 function vitestStep(title, label, args) {
 	const json = `${ARTIFACTS}/vitest-${label}.json`;
@@ -63,7 +63,7 @@ function vitestStep(title, label, args) {
 }
 const vitestOk = [
 	vitestStep('Unit and integration tests (vitest)', 'sqlite', []),
-	vitestStep('The core on PostgreSQL (vitest, vitest.pg.config.ts)', 'postgresql', ['--config', 'vitest.pg.config.ts', 'src/lib/core'])
+	vitestStep('The core and the simulation on PostgreSQL (vitest, vitest.pg.config.ts)', 'postgresql', ['--config', 'vitest.pg.config.ts', 'src/lib/core', 'src/lib/sim'])
 ].every(Boolean);
 
 // 4. End-to-end tests (Playwright, headless Chromium, against the built app).
