@@ -305,7 +305,7 @@ function main() {
 	const merged = mergeFigures(earlier, figures.filter((f) => f.id));
 	writeFileSync('bench/results.json', JSON.stringify({ ranAt: new Date().toISOString(), machine, figures: merged.figures }, null, 2) + '\n');
 	console.log(
-		`\nWrote ${figures.length} figures to bench/results.json` +
+		`\nWrote ${figures.length} figure${figures.length === 1 ? '' : 's'} to bench/results.json` +
 			(merged.kept ? ` (kept ${merged.kept} from earlier runs)` : '') +
 			(merged.dropped ? ` (dropped ${merged.dropped} earlier figures with no id)` : '')
 	);
