@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RUNS, checkFigures, covers, formatTable, goalMet, mergeFigures, owns, parseArgs, runEnv, selectRuns } from './bench.js';
 
@@ -150,5 +151,43 @@ describe('npm run bench: a run’s figures', () => {
 			['d.p99', 50]
 		]);
 		expect(merged).toMatchObject({ kept: 1, dropped: 1 });
+	});
+});
+
+/** The text of each `recordFigure(…)` call in `source`, up to its closing parenthesis. */
+function recordFigureCalls(source: string): string[] {
+	const calls: string[] = [];
+	for (let at = source.indexOf('recordFigure('); at !== -1; at = source.indexOf('recordFigure(', at + 1)) {
+		let depth = 0;
+		let end = at + 'recordFigure'.length;
+		do {
+			if (source[end] === '(') depth++;
+			else if (source[end] === ')') depth--;
+			end++;
+		} while (depth > 0 && end < source.length);
+		calls.push(source.slice(at, end));
+	}
+	return calls.filter((call) => !call.startsWith('recordFigure(figure: BenchFigure)'));
+}
+
+describe('npm run bench: the benchmark files', () => {
+	const files = readdirSync('tests/bench').filter((f) => f.endsWith('.bench.test.ts')).map((f) => `tests/bench/${f}`);
+
+	it('each belong to a declared run, and each run to a file', () => {
+		expect(files.filter((file) => !RUNS.some((r) => r.file === file))).toEqual([]);
+		expect(RUNS.filter((r) => !files.includes(r.file)).map((r) => r.name)).toEqual([]);
+	});
+
+	it('give every figure an id, under a prefix of the file’s runs', () => {
+		for (const file of files) {
+			const source = readFileSync(file, 'utf8');
+			const calls = recordFigureCalls(source);
+			expect(calls.length, file).toBeGreaterThan(0);
+			expect(calls.filter((call) => !/\bid\b/.test(call)), `${file}: recordFigure without an id`).toEqual([]);
+			// Each id's literal beginning (before any \${…}), e.g. 'search-' of `search-\${kind}.p99`.
+			const literals = [...calls.join('\n').matchAll(/\b(?:id|baselineId): ['`]([a-z0-9.-]*)/g)].map((m) => m[1]!.replace(/[.-]$/, '')).filter(Boolean);
+			const runs = RUNS.filter((r) => r.file === file);
+			expect(literals.filter((id) => !runs.some((r) => owns(r, id))), file).toEqual([]);
+		}
 	});
 });
