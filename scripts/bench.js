@@ -90,17 +90,22 @@ export function owns(run, id) {
 	return run.prefixes.some((p) => id === p || (id.startsWith(p) && (id[p.length] === '.' || id[p.length] === '-')));
 }
 
+/** vitest's options that take their value as the next argument (else it would read as a file filter). */
+const VITEST_OPTIONS_WITH_VALUE = new Set(['-t', '--testNamePattern', '--reporter', '--outputFile', '--project', '--bail', '--retry', '--testTimeout']);
+
 /**
  * The command line: `--only <id or prefix>` (repeatable, or comma-separated; also `--only=…`),
- * `--list`, other options handed on to vitest, the rest vitest's file filters.
+ * `--list`, `--help`, other options handed on to vitest (with the value of those that take one, e.g.
+ * `-t <name pattern>`), the rest vitest's file filters.
  * @param {string[]} argv
- * @returns {{ only: string[], list: boolean, filters: string[], vitestArgs: string[] }}
+ * @returns {{ only: string[], list: boolean, help: boolean, filters: string[], vitestArgs: string[] }}
  */
 export function parseArgs(argv) {
 	/** @type {string[]} */ const only = [];
 	/** @type {string[]} */ const filters = [];
 	/** @type {string[]} */ const vitestArgs = [];
 	let list = false;
+	let help = false;
 	for (let i = 0; i < argv.length; i++) {
 		const arg = /** @type {string} */ (argv[i]);
 		if (arg === '--list') list = true;
@@ -108,11 +113,13 @@ export function parseArgs(argv) {
 			const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
 			if (!value || value.startsWith('-')) throw new Error('--only needs an id or id prefix, e.g. --only mixed-2s.p99');
 			only.push(...value.split(',').map((s) => s.trim()).filter(Boolean));
-		} else if (arg.startsWith('-')) vitestArgs.push(arg);
+		} else if (arg === '--help' || arg === '-h') help = true;
+		else if (VITEST_OPTIONS_WITH_VALUE.has(arg) && i + 1 < argv.length) vitestArgs.push(arg, /** @type {string} */ (argv[++i]));
+		else if (arg.startsWith('-')) vitestArgs.push(arg);
 		else filters.push(arg);
 	}
 	if (only.length > 0 && filters.length > 0) throw new Error('give --only or file filters, not both');
-	return { only, list, filters, vitestArgs };
+	return { only, list, help, filters, vitestArgs };
 }
 
 /**
@@ -236,6 +243,15 @@ export function formatRuns(runs) {
 		.join('\n');
 }
 
+const USAGE = `npm run bench [-- options]
+  (none)                    every run in scripts/bench.js; bench/results.json written afresh
+  --only <id or prefix>     the runs covering it (repeatable, or comma-separated); their figures
+                            replace those of the same id in bench/results.json, the rest stay
+  --list                    the runs, their files, env and id prefixes
+  <file filter>             vitest's file filters, run once with your env (merged by id)
+  other options             handed on to vitest
+A BENCH_* variable set in your environment overrides a run's default.`;
+
 /** @param {string} file @returns {Figure[]} */
 function readFigures(file) {
 	if (!existsSync(file)) return [];
@@ -251,6 +267,10 @@ function main() {
 	} catch (e) {
 		console.error(`bench: ${/** @type {Error} */ (e).message}`);
 		process.exit(1);
+	}
+	if (args.help) {
+		console.log(USAGE);
+		return;
 	}
 	if (args.list) {
 		console.log(formatRuns(RUNS));

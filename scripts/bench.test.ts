@@ -10,10 +10,20 @@ describe('npm run bench: the command line', () => {
 		expect(parseArgs(['--only', 'mixed-2s.p99', '--only=audit-verify,sim-screen', '--list', '--reporter=verbose'])).toEqual({
 			only: ['mixed-2s.p99', 'audit-verify', 'sim-screen'],
 			list: true,
+			help: false,
 			filters: [],
 			vitestArgs: ['--reporter=verbose']
 		});
-		expect(parseArgs(['tests/bench/core-audit.bench.test.ts'])).toEqual({ only: [], list: false, filters: ['tests/bench/core-audit.bench.test.ts'], vitestArgs: [] });
+		expect(parseArgs(['tests/bench/core-audit.bench.test.ts'])).toEqual({ only: [], list: false, help: false, filters: ['tests/bench/core-audit.bench.test.ts'], vitestArgs: [] });
+		expect(parseArgs(['--help'])).toMatchObject({ help: true });
+	});
+
+	it('keeps a vitest option with the value that follows it, so the value is not read as a file filter', () => {
+		expect(parseArgs(['core-audit', '-t', 'verifies a chain', '--reporter', 'verbose', '--silent'])).toMatchObject({
+			filters: ['core-audit'],
+			vitestArgs: ['-t', 'verifies a chain', '--reporter', 'verbose', '--silent']
+		});
+		expect(parseArgs(['--only', 'audit', '-t', 'verifies'])).toMatchObject({ only: ['audit'], filters: [], vitestArgs: ['-t', 'verifies'] });
 	});
 
 	it('refuses --only without an id, and --only together with file filters', () => {
