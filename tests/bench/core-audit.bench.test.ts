@@ -46,7 +46,7 @@ describe('core audit benchmark', () => {
 			});
 		}
 		const appendSeconds = (performance.now() - appendStart) / 1000;
-		recordFigure({ name: `core: audit append through appendAudit, ${BATCH.toLocaleString('en-GB')} per transaction`, value: ENTRIES / appendSeconds, unit: 'entries/s' });
+		recordFigure({ id: 'audit-append.ratio', goal: { min: 0.5, of: 'ratio', text: '≥ 0.5 of plain inserts of the same rows (issue 19)' }, name: `core: audit append through appendAudit, ${BATCH.toLocaleString('en-GB')} per transaction`, value: ENTRIES / appendSeconds, unit: 'entries/s' });
 
 		const all = db.$client.prepare('select * from audit_entry where workspace_id = ? order by seq');
 		const read = () => {
@@ -65,11 +65,13 @@ describe('core audit benchmark', () => {
 		expect(verification).toMatchObject({ ok: true, entries: ENTRIES });
 
 		recordFigure({
+			id: 'audit-verify.ratio',
 			name: `core: audit chain verification over ${ENTRIES.toLocaleString('en-GB')} entries`,
 			value: ENTRIES / verifySeconds,
 			unit: 'entries/s',
 			baselineName: 'reading the same rows (SELECT all, in seq order)',
 			baseline: baseline.rows / baseline.seconds,
+			goal: { min: 0.8, of: 'ratio', text: '≥ 0.8 of reading the same rows (issue 19)' },
 			notes: `verify ${verifySeconds.toFixed(2)} s, read ${baseline.seconds.toFixed(2)} s`
 		});
 		db.$client.close();
