@@ -215,28 +215,44 @@ function examine(entry: EntryColumns, prevHash: string, hash: string): string | 
  */
 export async function verifyAuditChain(db: Db, workspaceId: string): Promise<AuditVerification> {
 	const stmts = statements(db);
-	let expectedSeq = 1;
-	let prev = GENESIS_HASH;
+	const chain: ChainSoFar = { expectedSeq: 1, prev: GENESIS_HASH };
+	let page = await stmts.firstPage.values(workspaceId, CHAIN_PAGE);
 	for (;;) {
-		const page = expectedSeq === 1 ? await stmts.firstPage.values(workspaceId, CHAIN_PAGE) : await stmts.nextPage.values(workspaceId, expectedSeq - 1, CHAIN_PAGE);
-		for (const values of page) {
-			const [seq, id, at, actorId, actorRole, action, subjectType, subject, fields, details, prevHash, hash] = values as ChainRow;
-			if (seq !== expectedSeq) {
-				return { ok: false, firstBadSeq: expectedSeq, reason: `entry ${expectedSeq} is missing (next entry found is ${seq})` };
-			}
-			if (prevHash !== prev) {
-				return { ok: false, firstBadSeq: seq, reason: `entry ${seq} does not link to the hash of entry ${seq - 1}` };
-			}
-			const entry: EntryColumns = { seq, id, workspaceId, at, actorId, actorRole, action, subjectType, subject, fields, details };
-			if (entryHash(prevHash, entry) !== hash || fields.includes(FIELDS_SEPARATOR) || details.includes(FIELDS_SEPARATOR)) {
-				const reason = examine(entry, prevHash, hash);
-				if (reason !== undefined) return { ok: false, firstBadSeq: seq, reason };
-			}
-			prev = hash;
-			expectedSeq++;
+		// The next page is asked for before this one is checked, so the database reads it meanwhile.
+		const next = page.length === CHAIN_PAGE ? stmts.nextPage.values(workspaceId, (page.at(-1) as ChainRow)[0], CHAIN_PAGE) : undefined;
+		const failure = checkPage(page as ChainRow[], workspaceId, chain);
+		if (failure) {
+			void next?.catch(() => undefined);
+			return failure;
 		}
-		if (page.length < CHAIN_PAGE) return { ok: true, entries: expectedSeq - 1, head: prev };
+		if (!next) return { ok: true, entries: chain.expectedSeq - 1, head: chain.prev };
+		page = await next;
 	}
+}
+
+interface ChainSoFar {
+	expectedSeq: number;
+	prev: string;
+}
+
+/** Checks a page of the chain from where `chain` stands, and moves it on; the first failure, if any. */
+function checkPage(page: ChainRow[], workspaceId: string, chain: ChainSoFar): AuditVerification | undefined {
+	for (const [seq, id, at, actorId, actorRole, action, subjectType, subject, fields, details, prevHash, hash] of page) {
+		if (seq !== chain.expectedSeq) {
+			return { ok: false, firstBadSeq: chain.expectedSeq, reason: `entry ${chain.expectedSeq} is missing (next entry found is ${seq})` };
+		}
+		if (prevHash !== chain.prev) {
+			return { ok: false, firstBadSeq: seq, reason: `entry ${seq} does not link to the hash of entry ${seq - 1}` };
+		}
+		const entry: EntryColumns = { seq, id, workspaceId, at, actorId, actorRole, action, subjectType, subject, fields, details };
+		if (entryHash(prevHash, entry) !== hash || fields.includes(FIELDS_SEPARATOR) || details.includes(FIELDS_SEPARATOR)) {
+			const reason = examine(entry, prevHash, hash);
+			if (reason !== undefined) return { ok: false, firstBadSeq: seq, reason };
+		}
+		chain.prev = hash;
+		chain.expectedSeq++;
+	}
+	return undefined;
 }
 
 /** The workspace's audit entries in order, parsed, for readers (marking, transcripts, SARs). */
