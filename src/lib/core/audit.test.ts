@@ -168,6 +168,12 @@ describe('audit log', () => {
 		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 1000, reason: expect.stringContaining('missing') });
 	});
 
+	it('verifies a chain that fills its last page exactly', async () => {
+		const t = await setUp();
+		await append(t, someEntries(999));
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: true, entries: 1_000 });
+	});
+
 	it('hashes entries to the same bytes as before the canonical text was assembled by hand', async () => {
 		// Hashes written by the earlier appendAudit (canonicalJson of the entry as an object, createHash),
 		// on SQLite and PostgreSQL alike: stored chains must still verify, and new ones continue them.
