@@ -271,6 +271,8 @@ export interface Statement<P extends BindParameters, R> {
 	run(...params: Bound<P>): Promise<{ changes: number }>;
 	/** The rows to loop over without awaiting in between (SQLite reads them as the loop goes). */
 	iterate(...params: Bound<P>): Promise<Iterable<R>>;
+	/** The rows, each an array of the select's columns in order: no object per row (read a long table in pages). */
+	values(...params: Bound<P>): Promise<unknown[][]>;
 }
 
 export interface StatementFactory {
@@ -280,6 +282,8 @@ export interface StatementFactory {
 
 function sqliteStatement<P extends BindParameters, R>(client: Database.Database, source: string): Statement<P, R> {
 	const statement = client.prepare(source);
+	// better-sqlite3 sets a statement to return arrays for good, so values() has a copy of its own.
+	let raw: Database.Statement | undefined;
 	const bind = (params: unknown[]) => params as never[];
 	return {
 		async get(...params) {
@@ -306,6 +310,12 @@ function sqliteStatement<P extends BindParameters, R>(client: Database.Database,
 			const wait = settled();
 			if (wait) await wait;
 			return statement.iterate(...bind(params)) as Iterable<R>;
+		},
+		async values(...params) {
+			const wait = settled();
+			if (wait) await wait;
+			raw ??= client.prepare(source).raw(true);
+			return raw.all(...bind(params)) as unknown[][];
 		}
 	};
 }
@@ -325,7 +335,8 @@ function postgresStatement<P extends BindParameters, R>(db: Db, source: string):
 		get: async (...params) => (await rows(params))[0],
 		all: async (...params) => await rows(params),
 		run: async (...params) => ({ changes: (await pgQueryable(handle).query({ text, values: values(params) })).rowCount ?? 0 }),
-		iterate: async (...params) => await rows(params)
+		iterate: async (...params) => await rows(params),
+		values: async (...params) => (await pgQueryable(handle).query({ text, values: values(params), rowMode: 'array' })).rows as unknown[][]
 	};
 }
 
