@@ -154,6 +154,9 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 	const depth = open?.get(client);
 	if (depth !== undefined) {
 		const name = `nested_${depth}`;
+		// What the savepoint's work asks to run after the commit goes with it if it rolls back.
+		const committed = sqliteCommitted.getStore();
+		const waiting = committed?.length ?? 0;
 		client.exec(`SAVEPOINT ${name}`);
 		try {
 			const result = await scope.run(new Map(open).set(client, depth + 1), fn);
@@ -162,6 +165,7 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 		} catch (error) {
 			client.exec(`ROLLBACK TO ${name}`);
 			client.exec(`RELEASE ${name}`);
+			committed?.splice(waiting);
 			throw error;
 		}
 	}
@@ -185,7 +189,7 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 
 /**
  * Runs `then` once the write transaction this code runs in has committed (at once outside one; never
- * if it rolls back). On PostgreSQL a transaction's statements are real I/O, so a timer set inside it
+ * if it rolls back, nor if the savepoint it was asked for in rolls back). On PostgreSQL a transaction's statements are real I/O, so a timer set inside it
  * (setImmediate) fires before the commit, when nothing it wrote can be seen yet; SQLite's run without
  * a pause, which hid that.
  */
