@@ -6,13 +6,14 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbGet, dbRun, dbAll, writeTransaction } from './database';
+import { dbGet, dbRun, dbAll, preparedStatements, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { FIELD_CATALOGUE, isCataloguedField } from './collection';
 import { parseInput } from './input';
 import { findRetentionRule } from './retention';
 import { err, ok, type Result } from './result';
 import { DATA_CATEGORIES, LAWFUL_BASES, SPECIAL_CATEGORIES, purpose, workspace } from './schema';
+import { tableRows } from './table-rows';
 
 export type Purpose = typeof purpose.$inferSelect;
 export type LawfulBasis = (typeof LAWFUL_BASES)[number];
@@ -206,8 +207,14 @@ export async function retirePurpose(ctx: CoreContext, input: { code: string; rea
 	});
 }
 
+const purposeRows = tableRows(purpose);
+const statements = preparedStatements((client) => ({
+	byCode: client.prepare<[string, string], Record<string, unknown>>(`select ${purposeRows.columns} from purpose where workspace_id = ? and code = ?`)
+}));
+
 export async function findPurpose(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): Promise<Purpose | undefined> {
-	return await dbGet(ctx.db.select().from(purpose).where(and(eq(purpose.workspaceId, ctx.workspaceId), eq(purpose.code, code))));
+	const row = await statements(ctx.db).byCode.get(ctx.workspaceId, code);
+	return row && purposeRows.read(row);
 }
 
 /** The workspace's purposes, active first, by code. */

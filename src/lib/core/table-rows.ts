@@ -1,0 +1,60 @@
+/**
+ * A table's rows as prepared statements (database.ts preparedStatements) read and write them, derived
+ * from its drizzle declaration: the select list, the row as the code sees it (camelCase keys, JSON
+ * parsed, booleans as booleans), and a whole-row INSERT with drizzle's defaults for what a row leaves
+ * out. Hot paths write their SQL once and skip the query builder, without a second, hand-kept copy
+ * of the columns that could drift from the schema.
+ */
+import { getTableColumns, getTableName, is, SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+
+export interface TableRows<T extends SQLiteTable> {
+	/** The table's name, quoted. */
+	table: string;
+	/** Every column, quoted and comma-separated, for a select list; `columnsOf('c')` prefixes an alias. */
+	columns: string;
+	columnsOf(alias: string): string;
+	/** `insert into … (every column) values (@key, …)`, bound by `insertParams`. */
+	insert: string;
+	/** A row read by a prepared statement (SQL column names, driver values) as drizzle would give it. */
+	read(raw: Record<string, unknown>): T['$inferSelect'];
+	/** A row to insert as the named parameters of `insert`: driver values, defaults filled in as drizzle does. */
+	insertParams(row: T['$inferInsert']): Record<string, unknown>;
+}
+
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export function tableRows<T extends SQLiteTable>(table: T): TableRows<T> {
+	const entries = Object.entries(getTableColumns(table)) as [string, SQLiteColumn][];
+	const name = quoted(getTableName(table));
+	return {
+		table: name,
+		columns: entries.map(([, column]) => quoted(column.name)).join(', '),
+		columnsOf: (alias) => entries.map(([, column]) => `${alias}.${quoted(column.name)}`).join(', '),
+		insert: `insert into ${name} (${entries.map(([, column]) => quoted(column.name)).join(', ')}) values (${entries.map(([key]) => `@${key}`).join(', ')})`,
+		read(raw) {
+			const row: Record<string, unknown> = {};
+			for (const [key, column] of entries) {
+				const value = raw[column.name];
+				row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+			}
+			return row as T['$inferSelect'];
+		},
+		insertParams(row) {
+			const given = row as Record<string, unknown>;
+			const params: Record<string, unknown> = {};
+			for (const [key, column] of entries) {
+				let value = given[key];
+				if (value === undefined) {
+					if (column.default !== undefined && column.default !== null) {
+						if (is(column.default, SQL)) throw new Error(`tableRows: ${name}.${column.name} has an SQL default: give it a value`);
+						value = column.default;
+					} else if (column.defaultFn !== undefined) value = column.defaultFn();
+					else value = null;
+				}
+				params[key] = value === null ? null : column.mapToDriverValue(value);
+			}
+			return params;
+		}
+	};
+}
