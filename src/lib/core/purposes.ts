@@ -209,12 +209,18 @@ export async function retirePurpose(ctx: CoreContext, input: { code: string; rea
 
 const purposeRows = tableRows(purpose);
 const statements = preparedStatements((client) => ({
-	byCode: client.prepare<[string, string], Record<string, unknown>>(`select ${purposeRows.columns} from purpose where workspace_id = ? and code = ?`)
+	byCode: client.prepare<[string, string], Record<string, unknown>>(`select ${purposeRows.columns} from purpose where workspace_id = ? and code = ?`),
+	names: client.prepare<[string], { code: string; name: string }>('select code, name from purpose where workspace_id = ?')
 }));
 
 export async function findPurpose(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): Promise<Purpose | undefined> {
 	const row = await statements(ctx.db).byCode.get(ctx.workspaceId, code);
 	return row && purposeRows.read(row);
+}
+
+/** What the organisation calls each of its purposes, retired ones too, by code (one prepared read). */
+export async function purposeNames(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Map<string, string>> {
+	return new Map((await statements(ctx.db).names.all(ctx.workspaceId)).map((p) => [p.code, p.name]));
 }
 
 /** The workspace's purposes, active first, by code. */

@@ -22,7 +22,8 @@ export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
 const entryRows = tableRows(recipientDirectory);
 const statements = preparedStatements((client) => ({
 	byCode: client.prepare<[string, string], Record<string, unknown>>(`select ${entryRows.columns} from recipient_directory where workspace_id = ? and code = ?`),
-	any: client.prepare<[string], { one: number }>('select 1 as one from recipient_directory where workspace_id = ? limit 1')
+	any: client.prepare<[string], { one: number }>('select 1 as one from recipient_directory where workspace_id = ? limit 1'),
+	names: client.prepare<[string], { code: string; name: string }>('select code, name from recipient_directory where workspace_id = ?')
 }));
 
 const fieldName = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'Name a field in camelCase, e.g. "mobilePhone"');
@@ -80,6 +81,11 @@ export async function findDirectoryEntry(ctx: Pick<CoreContext, 'db' | 'workspac
 /** Whether the organisation keeps a directory at all: where it does, it alone entitles colleagues. */
 export async function hasDirectory(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<boolean> {
 	return (await statements(ctx.db).any.get(ctx.workspaceId)) !== undefined;
+}
+
+/** What the directory calls each of its teams and bodies, by code (one prepared read). */
+export async function directoryNames(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Map<string, string>> {
+	return new Map((await statements(ctx.db).names.all(ctx.workspaceId)).map((e) => [e.code, e.name]));
 }
 
 /** The workspace's directory, teams first, then by name. */
