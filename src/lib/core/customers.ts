@@ -33,9 +33,9 @@ import {
 	retentionRule,
 	specialCategoryValue
 } from './schema';
-import { heldValues, writeHistory, type HeldValue } from './held-values';
+import { heldValues, historyRow, insertHistory, type FieldHistoryEntry, type HeldValue } from './held-values';
 import { holdUse, servicingRefusal, type ServicingRefusal } from './restriction';
-import { tableRows } from './table-rows';
+import { rowInserter, tableRows } from './table-rows';
 
 export type Customer = typeof customer.$inferSelect;
 
@@ -51,7 +51,7 @@ const statements = preparedStatements((client) => ({
 	byReference: client.prepare<[string, string], { id: string }>('select id from customer where workspace_id = ? and reference = ?'),
 	count: client.prepare<[string], { count: number }>('select count(*) as count from customer where workspace_id = ?'),
 	insert: client.prepare<Raw>(customerRows.insert),
-	insertField: client.prepare<Raw>(fieldRows.insert),
+	insertFields: rowInserter(client, fieldRows),
 	policyMode: client.prepare<[string], { policy_mode: string }>('select policy_mode from workspace where id = ?'),
 	rule: client.prepare<[string, string], Raw>(`select ${ruleRows.columns} from retention_rule where workspace_id = ? and id = ?`)
 }));
@@ -282,9 +282,15 @@ async function planCollection(
 	return ok({ planned, findingIds });
 }
 
-/** Writes planned values, their "recorded" history rows and the special-category audit entries. */
+/**
+ * Writes planned values, their "recorded" history rows and the special-category audit entries. The
+ * ordinary values go in one statement and the history rows in another, each in the order planned;
+ * ids are taken in the order writing them one by one would take them.
+ */
 async function storeValues(ctx: CoreContext, customerId: string, input: CollectionInput, planned: PlannedValue[]): Promise<void> {
 	const now = ctx.clock();
+	const ordinary: (typeof customerField.$inferInsert)[] = [];
+	const history: FieldHistoryEntry[] = [];
 	for (const p of planned) {
 		const common = {
 			id: ctx.ids(),
@@ -306,7 +312,7 @@ async function storeValues(ctx: CoreContext, customerId: string, input: Collecti
 		let kind: HeldValue['kind'];
 		if (isOrdinary(p.category)) {
 			kind = 'ordinary';
-			await statements(ctx.db).insertField.run(fieldRows.insertParams({ ...common, category: p.category, normalised: p.normalised }));
+			ordinary.push({ ...common, category: p.category, normalised: p.normalised });
 		} else if (p.category === 'criminal-offence') {
 			kind = 'criminal-offence';
 			await dbRun(ctx.db.insert(criminalOffenceValue).values({ ...common, schedule1Condition: p.condition.schedule1Condition }));
@@ -341,14 +347,16 @@ async function storeValues(ctx: CoreContext, customerId: string, input: Collecti
 				}
 			});
 		}
-		await writeHistory(ctx, {
+		history.push(historyRow(ctx, {
 			held: { kind, id: common.id, customerId, field: p.field },
 			change: 'recorded',
 			newValue: p.value,
 			version: 1,
 			reason: `collected for ${p.purpose.code}`
-		});
+		}));
 	}
+	await statements(ctx.db).insertFields(ordinary);
+	await insertHistory(ctx, history);
 }
 
 /**

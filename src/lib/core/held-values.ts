@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { CoreContext } from './context';
 import { err, ok, type Result } from './result';
 import { criminalOffenceValue, customerField, customerFieldHistory, specialCategoryValue, type VALUE_KINDS } from './schema';
-import { tableRows } from './table-rows';
+import { rowInserter, tableRows } from './table-rows';
 
 export type ValueKind = (typeof VALUE_KINDS)[number];
 export type CustomerFieldRow = typeof customerField.$inferSelect;
@@ -39,7 +39,7 @@ const statements = preparedStatements((client) => ({
 	),
 	special: client.prepare<[string, string], Raw>(`select ${specialRows.columns} from special_category_value where workspace_id = ? and customer_id = ? order by field`),
 	criminal: client.prepare<[string, string], Raw>(`select ${criminalRows.columns} from criminal_offence_value where workspace_id = ? and customer_id = ? order by field`),
-	insertHistory: client.prepare<Raw>(historyRows.insert)
+	insertHistory: rowInserter(client, historyRows)
 }));
 
 function fromOrdinary(row: CustomerFieldRow): HeldValue {
@@ -144,7 +144,17 @@ export interface HistoryInput {
 }
 
 export async function writeHistory(ctx: CoreContext, input: HistoryInput): Promise<FieldHistoryEntry> {
-	const row: FieldHistoryEntry = {
+	const row = historyRow(ctx, input);
+	await insertHistory(ctx, [row]);
+	return row;
+}
+
+/**
+ * A history row, not yet written: its id and time are taken now, in the order the operation makes
+ * them (a replay gives the same ids), and insertHistory writes several in one statement.
+ */
+export function historyRow(ctx: CoreContext, input: HistoryInput): FieldHistoryEntry {
+	return {
 		id: ctx.ids(),
 		workspaceId: ctx.workspaceId,
 		customerId: input.held.customerId,
@@ -161,8 +171,11 @@ export async function writeHistory(ctx: CoreContext, input: HistoryInput): Promi
 		reason: input.reason,
 		requestId: input.requestId ?? null
 	};
-	await statements(ctx.db).insertHistory.run(historyRows.insertParams(row));
-	return row;
+}
+
+/** Writes history rows made by historyRow, in their order, in one statement. */
+export async function insertHistory(ctx: Pick<CoreContext, 'db'>, rows: readonly FieldHistoryEntry[]): Promise<void> {
+	await statements(ctx.db).insertHistory(rows);
 }
 
 /** The current value of a field, as a typed error when the customer or field is unknown or erased. */

@@ -17,7 +17,10 @@ import {
 	retentionRule,
 	specialCategoryValue
 } from './schema';
-import { tableRows } from './table-rows';
+import { rowInserter, tableRows } from './table-rows';
+import { historyRow } from './held-values';
+import { asc } from 'drizzle-orm';
+import { insertionOrder } from './database';
 import { closeTestContextsAfterEach, createTestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
 
@@ -101,6 +104,17 @@ describe('table rows for prepared statements', () => {
 		const byPrepared = stored.find((h) => h.id === 'by-prepared')!;
 		expect(byPrepared).toEqual({ ...byBuilder, id: 'by-prepared', field: 'mobilePhone' });
 		expect(byPrepared).toMatchObject({ accuracy: 'ok', restricted: false, legalHold: false, keptForHoldOnly: false, version: 1, sourceDetail: '', retainUntil: null });
+	});
+
+	it('inserts several rows in one statement, in the order given, as the query builder reads them back', async () => {
+		const { t, customerId } = await filledWorkspace();
+		const rows = [1, 2, 3].map((version) =>
+			historyRow(t.ctx, { held: { kind: 'ordinary', id: `value-${version}`, customerId, field: 'phone' }, change: 'corrected', oldValue: null, newValue: `v${version}`, version, reason: `change ${version}` })
+		);
+		const inserter = preparedStatements((client) => rowInserter(client, tableRows(customerFieldHistory)));
+		await writeTransaction(t.ctx.db, async () => await inserter(t.ctx.db)(rows));
+		const stored = await dbAll(t.ctx.db.select().from(customerFieldHistory).orderBy(asc(insertionOrder(t.ctx.db, customerFieldHistory))));
+		expect(stored.slice(-3)).toEqual(rows);
 	});
 
 	it('refuses to leave out a column whose default is SQL rather than guess it', () => {
