@@ -32,20 +32,26 @@ export function tableRows<T extends SQLiteTable>(table: T): TableRows<T> {
 	const name = quoted(getTableName(table));
 	const columnList = entries.map(([, column]) => quoted(column.name)).join(', ');
 	const placeholders = (suffix: string) => `(${entries.map(([key]) => `@${key}${suffix}`).join(', ')})`;
+	// What a row that leaves a column out gets, worked out once: drizzle's default, its defaultFn, or null.
+	const defaults = entries.map(([, column]): (() => unknown) => {
+		if (column.default !== undefined && column.default !== null) {
+			if (is(column.default, SQL)) {
+				return () => {
+					throw new Error(`tableRows: ${name}.${column.name} has an SQL default: give it a value`);
+				};
+			}
+			const value = column.default;
+			return () => value;
+		}
+		return column.defaultFn ?? (() => null);
+	});
 	const insertParams = (row: T['$inferInsert']): Record<string, unknown> => {
 		const given = row as Record<string, unknown>;
 		const params: Record<string, unknown> = {};
-		for (const [key, column] of entries) {
-			let value = given[key];
-			if (value === undefined) {
-				if (column.default !== undefined && column.default !== null) {
-					if (is(column.default, SQL)) throw new Error(`tableRows: ${name}.${column.name} has an SQL default: give it a value`);
-					value = column.default;
-				} else if (column.defaultFn !== undefined) value = column.defaultFn();
-				else value = null;
-			}
+		entries.forEach(([key, column], i) => {
+			const value = given[key] === undefined ? defaults[i]!() : given[key];
 			params[key] = value === null ? null : column.mapToDriverValue(value);
-		}
+		});
 		return params;
 	};
 	return {
@@ -65,7 +71,11 @@ export function tableRows<T extends SQLiteTable>(table: T): TableRows<T> {
 		insertManyParams(rows) {
 			const params: Record<string, unknown> = {};
 			rows.forEach((row, n) => {
-				for (const [key, value] of Object.entries(insertParams(row))) params[`${key}_${n}`] = value;
+				const given = row as Record<string, unknown>;
+				entries.forEach(([key, column], i) => {
+					const value = given[key] === undefined ? defaults[i]!() : given[key];
+					params[`${key}_${n}`] = value === null ? null : column.mapToDriverValue(value);
+				});
 			});
 			return params;
 		}
