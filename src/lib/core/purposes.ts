@@ -3,10 +3,10 @@
  * Art 30). Each has exactly one Art 6 basis and lists the fields it needs, so minimisation
  * (Art 5(1)(c)) can be checked field by field at collection.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbGet, dbRun, dbAll, preparedStatements, writeTransaction } from './database';
+import { dbGet, dbRun, preparedStatements, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { FIELD_CATALOGUE, isCataloguedField } from './collection';
 import { parseInput } from './input';
@@ -210,7 +210,8 @@ export async function retirePurpose(ctx: CoreContext, input: { code: string; rea
 const purposeRows = tableRows(purpose);
 const statements = preparedStatements((client) => ({
 	byCode: client.prepare<[string, string], Record<string, unknown>>(`select ${purposeRows.columns} from purpose where workspace_id = ? and code = ?`),
-	names: client.prepare<[string], { code: string; name: string }>('select code, name from purpose where workspace_id = ?')
+	names: client.prepare<[string], { code: string; name: string }>('select code, name from purpose where workspace_id = ?'),
+	all: client.prepare<[string], Record<string, unknown>>(`select ${purposeRows.columns} from purpose where workspace_id = ?`)
 }));
 
 export async function findPurpose(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): Promise<Purpose | undefined> {
@@ -225,9 +226,7 @@ export async function purposeNames(ctx: Pick<CoreContext, 'db' | 'workspaceId'>)
 
 /** The workspace's purposes, active first, by code. */
 export async function purposes(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Purpose[]> {
-	return (await dbAll(ctx.db
-		.select()
-		.from(purpose)
-		.where(eq(purpose.workspaceId, ctx.workspaceId))))
+	return (await statements(ctx.db).all.all(ctx.workspaceId))
+		.map(purposeRows.read)
 		.sort((a, b) => Number(b.active) - Number(a.active) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
