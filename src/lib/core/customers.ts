@@ -9,10 +9,10 @@
  * learner's mistake is then visible in the record itself (and is erased, disposed of and reported
  * like any other value) rather than silently dropped. Enforce mode refuses the whole collection.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbAll, dbGet, dbRun, writeTransaction } from './database';
+import { dbAll, dbGet, dbRun, preparedStatements, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { checkFieldValue } from './collection';
 import { parseInput } from './input';
@@ -31,13 +31,30 @@ import {
 	customerFieldHistory,
 	purpose,
 	retentionRule,
-	specialCategoryValue,
-	workspace
+	specialCategoryValue
 } from './schema';
-import { heldValues, writeHistory, type HeldValue } from './held-values';
+import { heldValues, historyRow, insertHistory, type FieldHistoryEntry, type HeldValue } from './held-values';
 import { holdUse, servicingRefusal, type ServicingRefusal } from './restriction';
+import { rowInserter, tableRows } from './table-rows';
 
 export type Customer = typeof customer.$inferSelect;
+
+const customerRows = tableRows(customer);
+const fieldRows = tableRows(customerField);
+const ruleRows = tableRows(retentionRule);
+type Raw = Record<string, unknown>;
+
+/** The fixed-shape queries of recording and finding a customer, prepared once per connection. */
+const statements = preparedStatements((client) => ({
+	byId: client.prepare<[string, string], Raw>(`select ${customerRows.columns} from customer where workspace_id = ? and id = ?`),
+	exists: client.prepare<[string, string], { id: string }>('select id from customer where workspace_id = ? and id = ?'),
+	byReference: client.prepare<[string, string], { id: string }>('select id from customer where workspace_id = ? and reference = ?'),
+	count: client.prepare<[string], { count: number }>('select count(*) as count from customer where workspace_id = ?'),
+	insert: client.prepare<Raw>(customerRows.insert),
+	insertFields: rowInserter(client, fieldRows),
+	policyMode: client.prepare<[string], { policy_mode: string }>('select policy_mode from workspace where id = ?'),
+	rule: client.prepare<[string, string], Raw>(`select ${ruleRows.columns} from retention_rule where workspace_id = ? and id = ?`)
+}));
 
 const fieldName = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'Name a field in camelCase, e.g. "dateOfBirth"');
 
@@ -152,7 +169,7 @@ async function planCollection(
 ): Promise<Result<{ planned: PlannedValue[]; findingIds: string[] }, CollectionError>> {
 	const existingFields = existing ?? new Set<string>();
 	// A new customer refused in enforce mode never exists, so its refusals name no subject.
-	const mode = (await dbGet(ctx.db.select({ policyMode: workspace.policyMode }).from(workspace).where(eq(workspace.id, ctx.workspaceId))))?.policyMode;
+	const mode = (await statements(ctx.db).policyMode.get(ctx.workspaceId))?.policy_mode;
 	const about = existing !== undefined || mode === 'record' ? { subjectType: 'customer' as const, subject: customerId } : {};
 	const purposesStated = await stated(ctx, input.purposeCodes);
 	if (!purposesStated.ok) return purposesStated;
@@ -191,13 +208,11 @@ async function planCollection(
 		return { ok: false, error: { ...first, issues } };
 	}
 
-	const rules = new Map(
-		(await dbAll(ctx.db
-			.select()
-			.from(retentionRule)
-			.where(and(eq(retentionRule.workspaceId, ctx.workspaceId), inArray(retentionRule.id, statedPurposes.map((p) => p.retentionRuleId))))))
-			.map((r) => [r.id, r])
-	);
+	const rules = new Map<string, RetentionRule>();
+	for (const id of new Set(statedPurposes.map((p) => p.retentionRuleId))) {
+		const rule = await statements(ctx.db).rule.get(ctx.workspaceId, id);
+		if (rule) rules.set(id, ruleRows.read(rule));
+	}
 	const planned: PlannedValue[] = [];
 	const findingIds: string[] = [];
 	for (const [field, checkedValue] of checked) {
@@ -267,9 +282,15 @@ async function planCollection(
 	return ok({ planned, findingIds });
 }
 
-/** Writes planned values, their "recorded" history rows and the special-category audit entries. */
+/**
+ * Writes planned values, their "recorded" history rows and the special-category audit entries. The
+ * ordinary values go in one statement and the history rows in another, each in the order planned;
+ * ids are taken in the order writing them one by one would take them.
+ */
 async function storeValues(ctx: CoreContext, customerId: string, input: CollectionInput, planned: PlannedValue[]): Promise<void> {
 	const now = ctx.clock();
+	const ordinary: (typeof customerField.$inferInsert)[] = [];
+	const history: FieldHistoryEntry[] = [];
 	for (const p of planned) {
 		const common = {
 			id: ctx.ids(),
@@ -291,7 +312,7 @@ async function storeValues(ctx: CoreContext, customerId: string, input: Collecti
 		let kind: HeldValue['kind'];
 		if (isOrdinary(p.category)) {
 			kind = 'ordinary';
-			await dbRun(ctx.db.insert(customerField).values({ ...common, category: p.category, normalised: p.normalised }));
+			ordinary.push({ ...common, category: p.category, normalised: p.normalised });
 		} else if (p.category === 'criminal-offence') {
 			kind = 'criminal-offence';
 			await dbRun(ctx.db.insert(criminalOffenceValue).values({ ...common, schedule1Condition: p.condition.schedule1Condition }));
@@ -326,14 +347,16 @@ async function storeValues(ctx: CoreContext, customerId: string, input: Collecti
 				}
 			});
 		}
-		await writeHistory(ctx, {
+		history.push(historyRow(ctx, {
 			held: { kind, id: common.id, customerId, field: p.field },
 			change: 'recorded',
 			newValue: p.value,
 			version: 1,
 			reason: `collected for ${p.purpose.code}`
-		});
+		}));
 	}
+	await statements(ctx.db).insertFields(ordinary);
+	await insertHistory(ctx, history);
 }
 
 /**
@@ -347,8 +370,9 @@ export async function recordCustomer(ctx: CoreContext, input: RecordCustomerInpu
 	const { reference, ...collection } = parsed.value;
 	return await writeTransaction(ctx.db, async () => {
 		const customerId = ctx.ids();
+		// nextReference gives a reference no customer has; one given is checked here.
 		const assigned = reference ?? await nextReference(ctx);
-		if (await dbGet(ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, assigned))))) {
+		if (reference !== undefined && await statements(ctx.db).byReference.get(ctx.workspaceId, reference)) {
 			return err('customer.reference-exists', `A customer with reference ${assigned} already exists`, 'reference');
 		}
 		const plan = await planCollection(ctx, customerId, collection, undefined);
@@ -363,7 +387,7 @@ export async function recordCustomer(ctx: CoreContext, input: RecordCustomerInpu
 			suppressed: false,
 			suppressedAt: null
 		};
-		await dbRun(ctx.db.insert(customer).values(row));
+		await statements(ctx.db).insert.run(customerRows.insertParams(row));
 		await storeValues(ctx, customerId, collection, plan.value.planned);
 		await appendAudit(ctx, {
 			action: 'customer.recorded',
@@ -411,17 +435,15 @@ export async function addCustomerFields(
 }
 
 async function nextReference(ctx: CoreContext): Promise<string> {
-	const row = await dbGet(ctx.db
-		.select({ count: sql<number>`count(*)` })
-		.from(customer)
-		.where(eq(customer.workspaceId, ctx.workspaceId)));
+	const row = await statements(ctx.db).count.get(ctx.workspaceId);
 	let n = 100_001 + (row?.count ?? 0);
-	while (await dbGet(ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.reference, `ACC-${n}`))))) n++;
+	while (await statements(ctx.db).byReference.get(ctx.workspaceId, `ACC-${n}`)) n++;
 	return `ACC-${n}`;
 }
 
 export async function findCustomer(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<Customer | undefined> {
-	return await dbGet(ctx.db.select().from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId))));
+	const row = await statements(ctx.db).byId.get(ctx.workspaceId, customerId);
+	return row && customerRows.read(row);
 }
 
 export async function findCustomerByReference(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, reference: string): Promise<Customer | undefined> {
@@ -433,7 +455,7 @@ export async function findCustomerByReference(ctx: Pick<CoreContext, 'db' | 'wor
 
 /** Whether the workspace holds this customer (a check that reads no personal data). */
 export async function customerExists(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<boolean> {
-	return await dbGet(ctx.db.select({ id: customer.id }).from(customer).where(and(eq(customer.workspaceId, ctx.workspaceId), eq(customer.id, customerId)))) !== undefined;
+	return await statements(ctx.db).exists.get(ctx.workspaceId, customerId) !== undefined;
 }
 
 /** Loads a customer inside an operation, as a typed error when there is none. */

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -327,6 +328,9 @@ function sqliteStatement<P extends BindParameters, R>(client: Database.Database,
 function postgresStatement<P extends BindParameters, R>(db: Db, source: string): Statement<P, R> {
 	const handle = postgresHandle(db)!;
 	const { text, order } = toPostgresPlaceholders(source);
+	// A named statement: each connection parses and plans it once, then only binds and runs it. The
+	// name is the text's hash, so one name never stands for two texts.
+	const name = `custodian_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 	const values = (params: unknown[]) => {
 		const named = (params[0] ?? {}) as Record<string, unknown>;
 		return order.map((key) => {
@@ -334,13 +338,13 @@ function postgresStatement<P extends BindParameters, R>(db: Db, source: string):
 			return typeof value === 'boolean' ? Number(value) : value;
 		});
 	};
-	const rows = async (params: unknown[]) => (await pgQueryable(handle).query({ text, values: values(params) })).rows as R[];
+	const rows = async (params: unknown[]) => (await pgQueryable(handle).query({ name, text, values: values(params) })).rows as R[];
 	return {
 		get: async (...params) => (await rows(params))[0],
 		all: async (...params) => await rows(params),
-		run: async (...params) => ({ changes: (await pgQueryable(handle).query({ text, values: values(params) })).rowCount ?? 0 }),
+		run: async (...params) => ({ changes: (await pgQueryable(handle).query({ name, text, values: values(params) })).rowCount ?? 0 }),
 		iterate: async (...params) => await rows(params),
-		values: async (...params) => (await pgQueryable(handle).query({ text, values: values(params), rowMode: 'array' })).rows as unknown[][]
+		values: async (...params) => (await pgQueryable(handle).query({ name, text, values: values(params), rowMode: 'array' })).rows as unknown[][]
 	};
 }
 

@@ -24,7 +24,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbRun, dbGet, dbAll, writeTransaction, insertionOrder } from './database';
+import { dbRun, dbGet, dbAll, preparedStatements, writeTransaction, insertionOrder } from './database';
 import { appendAudit } from './audit';
 import { insertBreach, type Breach } from './breaches';
 import { requireCustomer } from './customers';
@@ -32,10 +32,11 @@ import { heldValues, type HeldValue } from './held-values';
 import { parseInput } from './input';
 import { applyPolicy } from './policy';
 import { findPurpose } from './purposes';
-import { directoryEntries, findDirectoryEntry, notAllowedFor, type DirectoryEntry } from './recipient-directory';
+import { findDirectoryEntry, hasDirectory, notAllowedFor, type DirectoryEntry } from './recipient-directory';
 import { servicingRefusal } from './restriction';
 import { err, ok, type Result } from './result';
 import { DISCLOSURE_MANNERS, INTERACTION_CHANNELS, PARTY_TYPES, disclosure, rightsRequest, verificationAttempt } from './schema';
+import { tableRows } from './table-rows';
 import { authorityCovers, getThirdParty } from './third-parties';
 import { ukDateOf } from './uk-date';
 import { VERIFICATION_POLICY } from './verification-policy';
@@ -43,6 +44,9 @@ import { VERIFICATION_POLICY } from './verification-policy';
 export type Disclosure = typeof disclosure.$inferSelect;
 export type DisclosureRoute = Disclosure['route'];
 type VerificationAttempt = typeof verificationAttempt.$inferSelect;
+
+const disclosureRows = tableRows(disclosure);
+const statements = preparedStatements((client) => ({ insert: client.prepare<Record<string, unknown>>(disclosureRows.insert) }));
 
 /** Exemptions from the UK GDPR's disclosure restrictions a disclosure may rely on (DPA 2018 Sch 2 Pt 1). */
 export const DISCLOSURE_EXEMPTIONS = {
@@ -215,7 +219,7 @@ export async function recordDisclosure(
 		breachId: null,
 		disclosedAt: ctx.clock()
 	};
-	await dbRun(ctx.db.insert(disclosure).values(row));
+	await statements(ctx.db).insert.run(disclosureRows.insertParams(row));
 
 	if (decision.route === 'colleague-need-to-know') {
 		await appendAudit(ctx, {
@@ -438,7 +442,7 @@ async function decideRoute(ctx: CoreContext, v: ParsedDiscloseInput, values: Hel
 							: `${entry.name} may not receive ${listed(notAllowed.map(inWords))} for the purpose “${purpose.name}”`
 					});
 				}
-			} else if (v.recipient.directoryCode === undefined && (await directoryEntries(ctx)).length > 0) {
+			} else if (v.recipient.directoryCode === undefined && (await hasDirectory(ctx))) {
 				// Where the organisation keeps a directory, it alone entitles: a role typed in is not matched against anything.
 				problems.push({
 					code: 'disclosure.recipient-not-in-directory',

@@ -3,11 +3,12 @@
  * retention, accuracy, restriction, legal hold). Ordinary fields, special category data (Art 9)
  * and criminal-offence data (Art 10) live in three tables; this module reads and changes them as one.
  */
-import { dbAll, dbGet, dbRun, insertionOrder } from './database';
+import { dbGet, dbRun, preparedStatements } from './database';
 import { and, eq } from 'drizzle-orm';
 import type { CoreContext } from './context';
 import { err, ok, type Result } from './result';
 import { criminalOffenceValue, customerField, customerFieldHistory, specialCategoryValue, type VALUE_KINDS } from './schema';
+import { rowInserter, tableRows } from './table-rows';
 
 export type ValueKind = (typeof VALUE_KINDS)[number];
 export type CustomerFieldRow = typeof customerField.$inferSelect;
@@ -25,6 +26,22 @@ export interface HeldValue extends HeldValueColumns {
 	normalised: string | null;
 }
 
+const ordinaryRows = tableRows(customerField);
+const specialRows = tableRows(specialCategoryValue);
+const criminalRows = tableRows(criminalOffenceValue);
+const historyRows = tableRows(customerFieldHistory);
+type Raw = Record<string, unknown>;
+
+const statements = preparedStatements((client) => ({
+	// In the order they were recorded, on either engine (a plan's order is no order): database.ts insertionOrder.
+	ordinary: client.prepare<[string, string], Raw>(
+		`select ${ordinaryRows.columns} from customer_field where workspace_id = ? and customer_id = ? order by ${client.engine === 'postgres' ? 'insertion_order' : 'rowid'}`
+	),
+	special: client.prepare<[string, string], Raw>(`select ${specialRows.columns} from special_category_value where workspace_id = ? and customer_id = ? order by field`),
+	criminal: client.prepare<[string, string], Raw>(`select ${criminalRows.columns} from criminal_offence_value where workspace_id = ? and customer_id = ? order by field`),
+	insertHistory: rowInserter(client, historyRows)
+}));
+
 function fromOrdinary(row: CustomerFieldRow): HeldValue {
 	return { ...row, kind: 'ordinary' };
 }
@@ -39,25 +56,10 @@ function fromCriminal(row: CriminalOffenceValueRow): HeldValue {
 
 /** Every value held on a customer (erased ones included, with null values), ordinary first. */
 export async function heldValues(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, customerId: string): Promise<HeldValue[]> {
-	const ordinary = (await dbAll(ctx.db
-		.select()
-		.from(customerField)
-		.where(and(eq(customerField.workspaceId, ctx.workspaceId), eq(customerField.customerId, customerId)))
-		// In the order they were recorded, on either engine (a plan's order is no order).
-		.orderBy(insertionOrder(ctx.db, customerField))))
-		.map(fromOrdinary);
-	const special = (await dbAll(ctx.db
-		.select()
-		.from(specialCategoryValue)
-		.where(and(eq(specialCategoryValue.workspaceId, ctx.workspaceId), eq(specialCategoryValue.customerId, customerId)))
-		.orderBy(specialCategoryValue.field)))
-		.map(fromSpecial);
-	const criminal = (await dbAll(ctx.db
-		.select()
-		.from(criminalOffenceValue)
-		.where(and(eq(criminalOffenceValue.workspaceId, ctx.workspaceId), eq(criminalOffenceValue.customerId, customerId)))
-		.orderBy(criminalOffenceValue.field)))
-		.map(fromCriminal);
+	const stmts = statements(ctx.db);
+	const ordinary = (await stmts.ordinary.all(ctx.workspaceId, customerId)).map((row) => fromOrdinary(ordinaryRows.read(row)));
+	const special = (await stmts.special.all(ctx.workspaceId, customerId)).map((row) => fromSpecial(specialRows.read(row)));
+	const criminal = (await stmts.criminal.all(ctx.workspaceId, customerId)).map((row) => fromCriminal(criminalRows.read(row)));
 	return [...ordinary, ...special, ...criminal];
 }
 
@@ -142,7 +144,17 @@ export interface HistoryInput {
 }
 
 export async function writeHistory(ctx: CoreContext, input: HistoryInput): Promise<FieldHistoryEntry> {
-	const row: FieldHistoryEntry = {
+	const row = historyRow(ctx, input);
+	await insertHistory(ctx, [row]);
+	return row;
+}
+
+/**
+ * A history row, not yet written: its id and time are taken now, in the order the operation makes
+ * them (a replay gives the same ids), and insertHistory writes several in one statement.
+ */
+export function historyRow(ctx: CoreContext, input: HistoryInput): FieldHistoryEntry {
+	return {
 		id: ctx.ids(),
 		workspaceId: ctx.workspaceId,
 		customerId: input.held.customerId,
@@ -159,8 +171,11 @@ export async function writeHistory(ctx: CoreContext, input: HistoryInput): Promi
 		reason: input.reason,
 		requestId: input.requestId ?? null
 	};
-	await dbRun(ctx.db.insert(customerFieldHistory).values(row));
-	return row;
+}
+
+/** Writes history rows made by historyRow, in their order, in one statement. */
+export async function insertHistory(ctx: Pick<CoreContext, 'db'>, rows: readonly FieldHistoryEntry[]): Promise<void> {
+	await statements(ctx.db).insertHistory(rows);
 }
 
 /** The current value of a field, as a typed error when the customer or field is unknown or erased. */

@@ -70,6 +70,7 @@ export {
 	retirePurpose,
 	findPurpose,
 	purposes,
+	purposeNames,
 	categoryOfField,
 	FIELD_CATEGORIES,
 	type Purpose,
@@ -221,6 +222,7 @@ export {
 export {
 	addDirectoryEntry,
 	directoryEntries,
+	directoryNames,
 	findDirectoryEntry,
 	notAllowedFor,
 	type DirectoryEntry,

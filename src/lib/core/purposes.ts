@@ -3,16 +3,17 @@
  * Art 30). Each has exactly one Art 6 basis and lists the fields it needs, so minimisation
  * (Art 5(1)(c)) can be checked field by field at collection.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbGet, dbRun, dbAll, writeTransaction } from './database';
+import { dbGet, dbRun, preparedStatements, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { FIELD_CATALOGUE, isCataloguedField } from './collection';
 import { parseInput } from './input';
 import { findRetentionRule } from './retention';
 import { err, ok, type Result } from './result';
 import { DATA_CATEGORIES, LAWFUL_BASES, SPECIAL_CATEGORIES, purpose, workspace } from './schema';
+import { tableRows } from './table-rows';
 
 export type Purpose = typeof purpose.$inferSelect;
 export type LawfulBasis = (typeof LAWFUL_BASES)[number];
@@ -206,15 +207,26 @@ export async function retirePurpose(ctx: CoreContext, input: { code: string; rea
 	});
 }
 
+const purposeRows = tableRows(purpose);
+const statements = preparedStatements((client) => ({
+	byCode: client.prepare<[string, string], Record<string, unknown>>(`select ${purposeRows.columns} from purpose where workspace_id = ? and code = ?`),
+	names: client.prepare<[string], { code: string; name: string }>('select code, name from purpose where workspace_id = ?'),
+	all: client.prepare<[string], Record<string, unknown>>(`select ${purposeRows.columns} from purpose where workspace_id = ?`)
+}));
+
 export async function findPurpose(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): Promise<Purpose | undefined> {
-	return await dbGet(ctx.db.select().from(purpose).where(and(eq(purpose.workspaceId, ctx.workspaceId), eq(purpose.code, code))));
+	const row = await statements(ctx.db).byCode.get(ctx.workspaceId, code);
+	return row && purposeRows.read(row);
+}
+
+/** What the organisation calls each of its purposes, retired ones too, by code (one prepared read). */
+export async function purposeNames(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Map<string, string>> {
+	return new Map((await statements(ctx.db).names.all(ctx.workspaceId)).map((p) => [p.code, p.name]));
 }
 
 /** The workspace's purposes, active first, by code. */
 export async function purposes(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Purpose[]> {
-	return (await dbAll(ctx.db
-		.select()
-		.from(purpose)
-		.where(eq(purpose.workspaceId, ctx.workspaceId))))
+	return (await statements(ctx.db).all.all(ctx.workspaceId))
+		.map(purposeRows.read)
 		.sort((a, b) => Number(b.active) - Number(a.active) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

@@ -5,18 +5,26 @@
  * only when the entry may receive every field disclosed for the stated purpose (Art 5(1)(b),(c)).
  * Being a colleague gives no access by itself (DOMAIN.md §3: access is by role and need to know).
  */
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbRun, dbGet, dbAll, writeTransaction } from './database';
+import { dbRun, preparedStatements, writeTransaction } from './database';
 import { appendAudit } from './audit';
 import { parseInput } from './input';
 import { findPurpose } from './purposes';
 import { err, ok, type Result } from './result';
 import { DIRECTORY_KINDS, recipientDirectory, type DirectoryAllowance } from './schema';
+import { tableRows } from './table-rows';
 
 export type DirectoryEntry = typeof recipientDirectory.$inferSelect;
 export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
+
+const entryRows = tableRows(recipientDirectory);
+const statements = preparedStatements((client) => ({
+	byCode: client.prepare<[string, string], Record<string, unknown>>(`select ${entryRows.columns} from recipient_directory where workspace_id = ? and code = ?`),
+	any: client.prepare<[string], { one: number }>('select 1 as one from recipient_directory where workspace_id = ? limit 1'),
+	names: client.prepare<[string], { code: string; name: string }>('select code, name from recipient_directory where workspace_id = ?'),
+	all: client.prepare<[string], Record<string, unknown>>(`select ${entryRows.columns} from recipient_directory where workspace_id = ?`)
+}));
 
 const fieldName = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'Name a field in camelCase, e.g. "mobilePhone"');
 
@@ -66,18 +74,24 @@ export async function addDirectoryEntry(ctx: CoreContext, input: DirectoryEntryI
 }
 
 export async function findDirectoryEntry(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, code: string): Promise<DirectoryEntry | undefined> {
-	return await dbGet(ctx.db
-		.select()
-		.from(recipientDirectory)
-		.where(and(eq(recipientDirectory.workspaceId, ctx.workspaceId), eq(recipientDirectory.code, code))));
+	const row = await statements(ctx.db).byCode.get(ctx.workspaceId, code);
+	return row && entryRows.read(row);
+}
+
+/** Whether the organisation keeps a directory at all: where it does, it alone entitles colleagues. */
+export async function hasDirectory(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<boolean> {
+	return (await statements(ctx.db).any.get(ctx.workspaceId)) !== undefined;
+}
+
+/** What the directory calls each of its teams and bodies, by code (one prepared read). */
+export async function directoryNames(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<Map<string, string>> {
+	return new Map((await statements(ctx.db).names.all(ctx.workspaceId)).map((e) => [e.code, e.name]));
 }
 
 /** The workspace's directory, teams first, then by name. */
 export async function directoryEntries(ctx: Pick<CoreContext, 'db' | 'workspaceId'>): Promise<DirectoryEntry[]> {
-	return (await dbAll(ctx.db
-		.select()
-		.from(recipientDirectory)
-		.where(eq(recipientDirectory.workspaceId, ctx.workspaceId))))
+	return (await statements(ctx.db).all.all(ctx.workspaceId))
+		.map(entryRows.read)
 		.sort((a, b) => DIRECTORY_KINDS.indexOf(a.kind) - DIRECTORY_KINDS.indexOf(b.kind) || a.name.localeCompare(b.name, 'en-GB'));
 }
 

@@ -1,5 +1,5 @@
 import { mapInOrder } from '$lib/core/in-order';
-import { dbGet, dbRun, dbAll } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, preparedStatements } from '$lib/core/database';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
@@ -20,7 +20,7 @@ import {
 } from '$lib/sim/runtime';
 import { parseDocument } from 'yaml';
 import { parseScenario } from '$lib/sim/scenario-check';
-import { currentVersionOf, findScenarioVersion, isArchived, loadScenarioVersion } from '$lib/server/scenarios';
+import { currentVersionOf, findScenarioVersion, isArchived, loadedScenarioVersion, loadScenarioVersion } from '$lib/server/scenarios';
 import { scenarioVersion, user, type ScenarioVersion } from '$lib/server/db/schema';
 import { retentionRulesOf } from '$lib/server/organisation';
 import { attemptStatuses } from '$lib/server/attempt-status';
@@ -96,18 +96,19 @@ export async function ownedAttempt(db: Db, learnerId: string, attemptId: string,
 	return { view, loaded: loadScenarioVersion(version), version };
 }
 
+/** The ownership check every action makes, prepared once per connection. */
+const statements = preparedStatements((client) => ({
+	owner: client.prepare<[string], { owner_id: string; scenario_id: string; scenario_version: string }>('select owner_id, scenario_id, scenario_version from attempt where id = ?')
+}));
+
 /**
  * The scenario an attempt of this learner's was started on, or null: the ownership check for
  * actions, which reads only the attempt's row (not its transcript, which grows with every action).
  */
 async function ownedScenario(db: Db, learnerId: string, attemptId: string): Promise<LoadedScenario | null> {
-	const row = await dbGet(db
-		.select({ ownerId: attempt.ownerId, scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion })
-		.from(attempt)
-		.where(eq(attempt.id, attemptId)));
-	if (!row || row.ownerId !== learnerId) return null;
-	const version = await findScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`);
-	return version ? loadScenarioVersion(version) : null;
+	const row = await statements(db).owner.get(attemptId);
+	if (!row || row.owner_id !== learnerId) return null;
+	return (await loadedScenarioVersion(db, `${row.scenario_id}@${row.scenario_version}`)) ?? null;
 }
 
 const NOT_FOUND = { ok: false, error: { code: 'attempt.not-found', message: 'That attempt was not found.' } } as const;

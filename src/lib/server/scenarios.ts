@@ -93,6 +93,18 @@ export async function currentVersionOf(db: Db, scenarioId: string): Promise<Scen
 
 const parsed = new Map<string, LoadedScenario>();
 
+/**
+ * The parsed scenario of a version, by id: from this process's cache when it was parsed before (a
+ * version's source never changes: its id carries its content hash), else read and parsed. Every
+ * action of an attempt needs it, and the row holds the whole YAML.
+ */
+export async function loadedScenarioVersion(db: Db, versionId: string): Promise<LoadedScenario | undefined> {
+	const cached = parsed.get(versionId);
+	if (cached) return cached;
+	const row = await findScenarioVersion(db, versionId);
+	return row && loadScenarioVersion(row);
+}
+
 /** The parsed scenario of a stored version, built-in or written in the app (parsed once per process). */
 export function loadScenarioVersion(row: ScenarioVersion): LoadedScenario {
 	const cached = parsed.get(row.id);

@@ -18,10 +18,10 @@ import { z } from 'zod';
 import {
 	DEFAULT_MIGRATIONS_FOLDER,
 	canonicalJson,
-	directoryEntries,
+	directoryNames,
 	getWorkspace,
 	openDatabase,
-	purposes,
+	purposeNames,
 	seededIds,
 	verifyAuditChain,
 	writeTransaction,
@@ -316,10 +316,7 @@ export async function applyAction(db: Db, loaded: LoadedScenario, attemptId: str
  * refusal for one still names it).
  */
 async function organisationNames(ctx: CoreContext): Promise<ActionNames> {
-	return {
-		purposes: new Map((await purposes(ctx)).map((p) => [p.code, p.name])),
-		recipients: new Map((await directoryEntries(ctx)).map((e) => [e.code, e.name]))
-	};
+	return { purposes: await purposeNames(ctx), recipients: await directoryNames(ctx) };
 }
 
 /** Ends the attempt and marks it; ending again returns the same result. */

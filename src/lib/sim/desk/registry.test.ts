@@ -138,6 +138,15 @@ describe('the desk’s registry', () => {
 		expect(changing).not.toContain('searchCustomers');
 	});
 
+	it('reads every post against the form deskForms draws for its instance, however many posts came before', () => {
+		for (const [formId, operation, key, instance] of [['search', 'searchCustomers', 'search', ''], ['view:c-42', 'viewCustomer', 'view', 'c-42'], ['view:c-43', 'viewCustomer', 'view', 'c-43']] as const) {
+			for (let post = 0; post < 3; post++) {
+				const posted = postedOperation(formId, operation);
+				expect(posted.ok && posted.value.form, `${formId}, post ${post}`).toEqual(deskForms(undefined, instance)[key]);
+			}
+		}
+	});
+
 	it('finds a posted form’s entry and form once, by the operation’s name and the form’s id', () => {
 		const posted = postedOperation('view:c-42', 'viewCustomer');
 		expect(posted.ok).toBe(true);

@@ -708,7 +708,23 @@ export function postedOperation(formId: string, operation: string): Result<{ ope
 	const id = parseFormId(formId);
 	if (!entry || !id || entry.shown?.form !== id.key) return { ok: false, error: { code: 'desk.unknown-form', message: UNKNOWN_FORM } };
 	// registry.test: every entry's form has a button that submits it.
-	return { ok: true, value: { operation: entry, form: deskForms(undefined, id.instance)[id.key] } };
+	return { ok: true, value: { operation: entry, form: postedForms(id.instance)[id.key] } };
+}
+
+/**
+ * The forms a post is read against, drawn with nothing known: the same for every post of an
+ * instance, so drawn once (deskForms is pure) rather than on every action. The instance comes from
+ * the post, so the cache is kept small.
+ */
+const drawnForms = new Map<string, ReturnType<typeof deskForms>>();
+function postedForms(instance: string): ReturnType<typeof deskForms> {
+	let forms = drawnForms.get(instance);
+	if (forms === undefined) {
+		if (drawnForms.size >= 64) drawnForms.clear();
+		forms = deskForms(undefined, instance);
+		drawnForms.set(instance, forms);
+	}
+	return forms;
 }
 
 /**
