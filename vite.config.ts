@@ -28,6 +28,9 @@ export default defineConfig({
 		// Two test files at a time: vitest's default on a 2-core machine is one (the cores less one), which
 		// left half the machine idle while a file waited on its database.
 		maxWorkers: 2,
-		testTimeout: 30_000
+		testTimeout: 30_000,
+		// A hang guard like testTimeout: the server's fixtures seed the demo centre in beforeEach, which
+		// took over vitest's default of 10 s on a machine busy with other work.
+		hookTimeout: 30_000
 	}
 });
