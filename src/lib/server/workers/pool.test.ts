@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runInWorker } from './pool';
+import { runInWorker, WORKER_YOUNG_GENERATION_MB } from './pool';
 
 const jobs = async () => {
 	const module = await import('./testing-jobs');
@@ -12,6 +12,12 @@ describe('running a job in a worker thread', () => {
 		const { url } = await jobs();
 		const outcome = await runInWorker<TestingJobs, 'echo'>(url, 'echo', { text: 'hello' });
 		expect(outcome).toEqual({ ok: true, value: { text: 'hello', inWorker: true } });
+	});
+
+	it('runs the job in a worker whose young generation is kept small, so a warm worker holds less memory', async () => {
+		const { url } = await jobs();
+		const outcome = await runInWorker<TestingJobs, 'limits'>(url, 'limits', {});
+		expect(outcome.ok && outcome.value.maxYoungGenerationSizeMb).toBe(WORKER_YOUNG_GENERATION_MB);
 	});
 
 	it('cuts off a job over its budget with the message given, and keeps the event loop free meanwhile', async () => {

@@ -39,6 +39,13 @@ const MAX_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1));
 const IDLE_MS = 60_000;
 /** Starting a worker (loading its module) is not the job: it gets its own, generous, limit. */
 const START_MS = 30_000;
+/**
+ * A worker's young generation, in MB (V8's default grows it to 48 MB). A job allocates fast and keeps
+ * little, so a small nursery costs a few more scavenges and saves memory the server keeps while the
+ * worker is warm: a 40-page portfolio render added 67 MB to the server's resident memory with V8's
+ * default and 41 MB with this (issue 19; tests/bench/pdf-under-load.bench.test.ts).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 6;
 
 interface Message {
 	id: number;
@@ -137,9 +144,8 @@ import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.j
 function start(moduleUrl: string): Promise<Warm> {
 	// The .ts source (vitest, vite dev) is loaded through tsx's loader, registered in the worker
 	// before the module is imported (Node 20 does not apply `--import tsx` to a worker's entry).
-	const worker = moduleUrl.endsWith('.ts')
-		? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { jobModule: moduleUrl } })
-		: new Worker(new URL(moduleUrl), { workerData: { jobModule: moduleUrl } });
+	const options = { workerData: { jobModule: moduleUrl }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+	const worker = moduleUrl.endsWith('.ts') ? new Worker(TS_BOOTSTRAP, { ...options, eval: true }) : new Worker(new URL(moduleUrl), options);
 	// An idle worker must not keep a script or a test run alive.
 	worker.unref();
 	return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
-/** Jobs for the pool's own tests: one that answers, one that fails, one that never finishes in time. */
-import { isMainThread } from 'node:worker_threads';
+/** Jobs for the pool's own tests: one that answers, one that fails, one that never finishes in time, one that tells its worker's limits. */
+import { isMainThread, resourceLimits } from 'node:worker_threads';
 import { serveJobs } from './pool';
 
 export const TESTING_JOBS_URL = import.meta.url;
@@ -14,7 +14,8 @@ export const testingJobs = {
 	},
 	fail: (input: { message: string }) => {
 		throw new Error(input.message);
-	}
+	},
+	limits: (_input: Record<string, never>) => ({ ...resourceLimits })
 };
 
 serveJobs(import.meta.url, testingJobs);
