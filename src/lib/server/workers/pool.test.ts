@@ -20,6 +20,16 @@ describe('running a job in a worker thread', () => {
 		expect(outcome.ok && outcome.value.maxYoungGenerationSizeMb).toBe(WORKER_YOUNG_GENERATION_MB);
 	});
 
+	it('collects the garbage a job left once it has answered, so a warm worker does not keep it', async () => {
+		const { url } = await jobs();
+		const before = await runInWorker<TestingJobs, 'heapUsedMb'>(url, 'heapUsedMb', {});
+		const litter = await runInWorker<TestingJobs, 'litter'>(url, 'litter', { mb: 64 });
+		const after = await runInWorker<TestingJobs, 'heapUsedMb'>(url, 'heapUsedMb', {});
+		expect(litter.ok && before.ok && after.ok).toBe(true);
+		// 64 MB of strings were made and dropped; what is left is the heap before them, give or take.
+		if (before.ok && after.ok) expect(after.value).toBeLessThan(before.value + 16);
+	});
+
 	it('cuts off a job over its budget with the message given, and keeps the event loop free meanwhile', async () => {
 		const { url } = await jobs();
 		// Warm a worker first, so the budget is the job's alone.
