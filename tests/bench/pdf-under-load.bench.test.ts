@@ -28,7 +28,7 @@ import { describe, expect, it } from 'vitest';
 import { startAppServer, type AppLearner, type AppServer } from './load-support';
 import { mixedTraffic, newAgent, type Sample } from './mixed-traffic';
 import { longestStall, readLoopStats, readMemory, sampleRss } from './process-stats';
-import { percentiles, recordFigure, type BenchFigure } from './report';
+import { percentiles, recordFigure } from './report';
 
 const LEARNERS = Number(process.env.BENCH_PDF_LOAD_LEARNERS ?? 300);
 const SECONDS = Number(process.env.BENCH_PDF_LOAD_SECONDS ?? 60);
@@ -39,9 +39,6 @@ const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 5);
 const APP_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const DOWNLOADERS = 4;
 
-/** A figure with the id, baseline id and goal the bench's figures carry (report.ts). */
-type Figure = BenchFigure & { id: string; baselineId?: string; goal?: { max?: number; min?: number; of?: 'value' | 'ratio'; text: string } };
-const record = (figure: Figure) => recordFigure(figure);
 
 /** A form post as the portfolio page sends it. */
 async function form(base: string, learner: AppLearner, path: string, accept = 'text/html'): Promise<{ status: number; location: string | null; body: Buffer }> {
@@ -145,7 +142,7 @@ describe('a portfolio PDF under the mixed load', () => {
 			const worst = Math.max(...warm.map((d) => d.ms));
 			const first = single[0]!;
 			const common = `${LEARNERS} learners, a step every ${THINK_MS} ms ± 50 %, ${SECONDS} s in three windows; SQLite, one instance; noisy when the machine is shared`;
-			record({
+			recordFigure({
 				id: 'pdf-under-load.ms',
 				name: `a ${first.pages}-page portfolio PDF (${ATTEMPTS} ended attempts) downloaded while the mixed load runs, slowest of ${warm.length}`,
 				value: worst,
@@ -153,9 +150,9 @@ describe('a portfolio PDF under the mixed load', () => {
 				goal: { max: 1000, text: '< 1 s (issue 19)' },
 				notes: `${common}; one download every ${PACE_MS} ms in window B: median ${median(warm.map((d) => d.ms)).toFixed(0)} ms; the first (which also starts the render worker thread) ${first.ms.toFixed(0)} ms; ${(first.bytes / 1024).toFixed(0)} KB`
 			});
-			record({ id: 'pdf-under-load.pages', name: `pages of the portfolio downloaded under load (${ATTEMPTS} ended attempts)`, value: first.pages, unit: 'pages', notes: 'counted in the PDF (its /Type /Page objects)' });
+			recordFigure({ id: 'pdf-under-load.pages', name: `pages of the portfolio downloaded under load (${ATTEMPTS} ended attempts)`, value: first.pages, unit: 'pages', notes: 'counted in the PDF (its /Type /Page objects)' });
 			const stallAlone = longestStall(loop, [[t0, endA]]);
-			record({
+			recordFigure({
 				id: 'pdf-under-load.stall-ms',
 				name: "the server's longest event-loop stall in the seconds a PDF was under way, under the mixed load",
 				value: longestStall(loop, rendering),
@@ -166,7 +163,7 @@ describe('a portfolio PDF under the mixed load', () => {
 				notes: `${common}; the server's monitorEventLoopDelay max per second (CUSTODIAN_LOOP_STATS_FILE), ${loop.length} seconds written`
 			});
 			const p99Alone = p99(windowA);
-			record({
+			recordFigure({
 				id: 'pdf-under-load.p99',
 				name: "the mixed load's p99, requests that overlapped a PDF render",
 				value: p99(overlapping),
@@ -181,7 +178,7 @@ describe('a portfolio PDF under the mixed load', () => {
 			const peakLoad = memory.peakMb(warmStart, endA);
 			const peakOne = memory.peakMb(endA, endB);
 			const peakFour = memory.peakMb(endB, Infinity);
-			record({
+			recordFigure({
 				id: 'server-rss.load-mb',
 				name: `server memory (VmRSS, peak) under the mixed load, ${LEARNERS} learners, no PDF`,
 				value: peakLoad,
@@ -189,7 +186,7 @@ describe('a portfolio PDF under the mixed load', () => {
 				goal: { max: 250, text: '≤ 250 MB (issue 19)' },
 				notes: `${common}; sampled every 100 ms through the warm-up and window A; VmHWM (the process's peak since it started, set-up included) ${hwmAfterA.toFixed(0)} MB after window A`
 			});
-			record({
+			recordFigure({
 				id: 'server-rss.pdf-added-mb',
 				name: 'server memory a PDF render adds under the mixed load (peak RSS with one render at a time − the load’s peak)',
 				value: peakOne - peakLoad,
@@ -197,12 +194,13 @@ describe('a portfolio PDF under the mixed load', () => {
 				goal: { max: 50, text: 'a PDF render adds ≤ 50 MB (issue 19)' },
 				notes: `peak ${peakOne.toFixed(0)} MB in window B (${single.length} downloads of ${first.pages} pages, one at a time) against ${peakLoad.toFixed(0)} MB in window A`
 			});
-			record({
+			recordFigure({
 				id: 'server-rss.pdf-mb',
 				name: `server memory (VmRSS, peak) under the mixed load with ${DOWNLOADERS} PDFs asked for at once`,
 				value: peakFour,
 				unit: 'MB (peak RSS)',
 				baselineName: "the load's peak without a PDF (window A)",
+				baselineId: 'server-rss.load-mb',
 				baseline: peakLoad,
 				goal: { max: 250, text: '≤ 250 MB (issue 19)' },
 				notes: `${common}; ${rounds} rounds of ${DOWNLOADERS} downloads at once (PORTFOLIO_RENDERS=${DOWNLOADERS}; on 2 cores the worker pool draws one at a time), median ${median(concurrent.map((d) => d.ms)).toFixed(0)} ms each; adds ${(peakFour - peakLoad).toFixed(0)} MB to the load's peak; VmHWM at the end ${hwmAtEnd.toFixed(0)} MB`
