@@ -160,7 +160,7 @@ describe('a portfolio PDF under the mixed load', () => {
 				baselineName: "the server's longest stall under the same load without a PDF (window A)",
 				baseline: stallAlone,
 				goal: { max: 50, text: 'no event-loop stall > 50 ms (issue 19)' },
-				notes: `${common}; the server's monitorEventLoopDelay max per second (CUSTODIAN_LOOP_STATS_FILE), ${loop.length} seconds written`
+				notes: `${common}; the server's own loop delay, max per second (CUSTODIAN_LOOP_STATS_FILE), ${loop.length} seconds written`
 			});
 			const p99Alone = p99(windowA);
 			recordFigure({
