@@ -67,7 +67,14 @@ export const RUNS = [
 	{ name: 'sim-runtime', file: 'tests/bench/sim-runtime.bench.test.ts', prefixes: ['sim-apply-action', 'sim-mark', 'attempt-start'], about: 'applyAction, markAttempt, startAttempt' },
 	{ name: 'sim-screen', file: 'tests/bench/sim-screen.bench.test.ts', prefixes: ['sim-screen'], about: 'attempt page server time at 1,000 actions' },
 	{ name: 'portfolio', file: 'tests/bench/portfolio.bench.test.ts', prefixes: ['portfolio-pdf'], about: 'a 20-attempt portfolio PDF: time, memory, event-loop stalls' },
-	{ name: 'portfolio-load', file: 'tests/bench/portfolio-load.bench.test.ts', prefixes: ['portfolio-load'], about: 'a page while 8 learners loop on portfolio downloads' }
+	{ name: 'portfolio-load', file: 'tests/bench/portfolio-load.bench.test.ts', prefixes: ['portfolio-load'], about: 'a page while 8 learners loop on portfolio downloads' },
+	{
+		name: 'pdf-under-load',
+		file: 'tests/bench/pdf-under-load.bench.test.ts',
+		env: { BENCH_PDF_LOAD_LEARNERS: '300', BENCH_PDF_LOAD_THINK_MS: '2000', BENCH_PDF_LOAD_SECONDS: '60' },
+		prefixes: ['pdf-under-load', 'server-rss'],
+		about: 'a ~40-page portfolio PDF while 300 learners take a step every 2 s; the server’s event loop and memory (RSS) under the load, with one render and with four'
+	}
 ];
 
 /**

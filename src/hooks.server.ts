@@ -16,8 +16,11 @@ import { bodyLimit } from './hooks/body-limit';
 import { scheduleSecurityLogPruning } from '$lib/server/security/retention';
 import { jobsSchedule, scheduleReminders } from '$lib/server/notifications/reminders';
 import { uploadStorageKind } from '$lib/server/uploads/storage';
+import { writeEventLoopStats } from '$lib/server/diagnostics/event-loop-stats';
 
 export const init: ServerInit = async () => {
+	// A diagnostic, off by default: the event loop's delay each second, for the benchmarks (README).
+	if (env.CUSTODIAN_LOOP_STATS_FILE) writeEventLoopStats(env.CUSTODIAN_LOOP_STATS_FILE);
 	uploadStorageKind(); // a mistyped UPLOAD_STORAGE stops the start, not a learner's upload
 	const db = getDb(); // opens the database (SQLite migrates as it opens)
 	await prepareDatabase(db); // PostgreSQL: migrates, and refuses a database of the wrong collation

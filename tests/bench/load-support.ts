@@ -93,6 +93,8 @@ export type Engine = 'sqlite' | 'postgres';
 export interface AppInstance {
 	port: number;
 	base: string;
+	/** The app process's pid (the node process itself: its /proc/<pid>/status has the server's memory). */
+	pid: number;
 }
 
 export interface AppServer {
@@ -112,6 +114,8 @@ export interface AppServerOptions {
 	engine?: Engine;
 	/** App processes on the one database (default 1). */
 	instances?: number;
+	/** Extra environment for the app processes, e.g. { PORTFOLIO_RENDERS: '4' }. */
+	env?: Record<string, string>;
 }
 
 /**
@@ -131,11 +135,11 @@ async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> 
  * and INSTANCE_ID.
  */
 export async function startAppServer(count: number, options: AppServerOptions = {}): Promise<AppServer> {
-	const { nodeArgs = [], engine = 'sqlite', instances: instanceCount = 1 } = options;
+	const { nodeArgs = [], engine = 'sqlite', instances: instanceCount = 1, env: extraEnv = {} } = options;
 	buildIfStale();
 	const ports: number[] = [];
 	for (let i = 0; i < instanceCount; i++) ports.push(await freePort());
-	const instances = ports.map((port) => ({ port, base: `http://localhost:${port}` }));
+	const instances: AppInstance[] = ports.map((port) => ({ port, base: `http://localhost:${port}`, pid: 0 }));
 	mkdirSync(DIR, { recursive: true });
 	const dbPath = freshDatabaseFile(`${DIR}/load-${ports[0]}.db`);
 	const serverDir = `${DIR}/server-bench-${ports[0]}`;
@@ -151,7 +155,8 @@ export async function startAppServer(count: number, options: AppServerOptions = 
 		freshDatabaseFile(dbPath);
 	};
 	try {
-		for (const [n, { port, base }] of instances.entries()) {
+		for (const [n, instance] of instances.entries()) {
+			const { port, base } = instance;
 			const app = spawn(process.execPath, [...nodeArgs, serverDir], {
 				stdio: ['ignore', 'inherit', 'inherit'],
 				env: {
@@ -162,10 +167,12 @@ export async function startAppServer(count: number, options: AppServerOptions = 
 					DATABASE_PATH: dbPath,
 					DATABASE_URL: postgres?.url ?? '',
 					LOG_REQUESTS: 'false',
-					...(instanceCount > 1 ? { INSTANCE_ID: `bench-${n + 1}` } : {})
+					...(instanceCount > 1 ? { INSTANCE_ID: `bench-${n + 1}` } : {}),
+					...extraEnv
 				}
 			});
 			apps.push(app);
+			instance.pid = app.pid ?? 0;
 			await waitFor(`http://127.0.0.1:${port}/login`, app);
 		}
 		const db = openDatabase(databaseLocation);

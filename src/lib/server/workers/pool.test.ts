@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runInWorker } from './pool';
+import { runInWorker, WORKER_YOUNG_GENERATION_MB } from './pool';
 
 const jobs = async () => {
 	const module = await import('./testing-jobs');
@@ -12,6 +12,22 @@ describe('running a job in a worker thread', () => {
 		const { url } = await jobs();
 		const outcome = await runInWorker<TestingJobs, 'echo'>(url, 'echo', { text: 'hello' });
 		expect(outcome).toEqual({ ok: true, value: { text: 'hello', inWorker: true } });
+	});
+
+	it('runs the job in a worker whose young generation is kept small, so a warm worker holds less memory', async () => {
+		const { url } = await jobs();
+		const outcome = await runInWorker<TestingJobs, 'limits'>(url, 'limits', {});
+		expect(outcome.ok && outcome.value.maxYoungGenerationSizeMb).toBe(WORKER_YOUNG_GENERATION_MB);
+	});
+
+	it('collects the garbage a job left once it has answered, so a warm worker does not keep it', async () => {
+		const { url } = await jobs();
+		const before = await runInWorker<TestingJobs, 'heapUsedMb'>(url, 'heapUsedMb', {});
+		const litter = await runInWorker<TestingJobs, 'litter'>(url, 'litter', { mb: 64 });
+		const after = await runInWorker<TestingJobs, 'heapUsedMb'>(url, 'heapUsedMb', {});
+		expect(litter.ok && before.ok && after.ok).toBe(true);
+		// 64 MB of strings were made and dropped; what is left is the heap before them, give or take.
+		if (before.ok && after.ok) expect(after.value).toBeLessThan(before.value + 16);
 	});
 
 	it('cuts off a job over its budget with the message given, and keeps the event loop free meanwhile', async () => {

@@ -1,5 +1,6 @@
-/** Jobs for the pool's own tests: one that answers, one that fails, one that never finishes in time. */
-import { isMainThread } from 'node:worker_threads';
+/** Jobs for the pool's own tests: one that answers, one that fails, one that never finishes in time, one that tells its worker's limits, and two that leave garbage and weigh the heap. */
+import { getHeapStatistics } from 'node:v8';
+import { isMainThread, resourceLimits } from 'node:worker_threads';
 import { serveJobs } from './pool';
 
 export const TESTING_JOBS_URL = import.meta.url;
@@ -14,7 +15,15 @@ export const testingJobs = {
 	},
 	fail: (input: { message: string }) => {
 		throw new Error(input.message);
-	}
+	},
+	limits: (_input: Record<string, never>) => ({ ...resourceLimits }),
+	/** Leaves `mb` of garbage behind: strings held until the job returns, so they outlive the young generation. */
+	litter: (input: { mb: number }) => {
+		const held: string[] = [];
+		for (let i = 0; i < input.mb * 1024; i++) held.push(String(i).padEnd(1024, 'x'));
+		return { made: held.length };
+	},
+	heapUsedMb: (_input: Record<string, never>) => getHeapStatistics().used_heap_size / 2 ** 20
 };
 
 serveJobs(import.meta.url, testingJobs);
