@@ -133,8 +133,12 @@ export async function issueDocument(db: Db, prepared: PreparedDocument, options:
 }
 
 export interface StreamOptions extends Omit<IssueOptions, 'onData'> {
-	/** Called once when the stream ends, however it ends: done, failed or cancelled by the client. */
-	onSettled?: () => void;
+	/**
+	 * Called once when the stream ends, however it ends: done, failed or cancelled by the client. The
+	 * stream ends only once what it returns has settled, so a client that has the whole document can ask
+	 * for the next at once (the render slot it held is free by then).
+	 */
+	onSettled?: () => void | Promise<void>;
 }
 
 /** The document as a byte stream for a Response body: rendering starts at once, errors end the stream. */
@@ -142,10 +146,10 @@ function documentStream(db: Db, prepared: PreparedDocument, options: StreamOptio
 	// A download the client gave up on stops at the next pause: nothing is recorded for it.
 	let cancelled = false;
 	let settled = false;
-	const settle = () => {
+	const settle = async () => {
 		if (settled) return;
 		settled = true;
-		options.onSettled?.();
+		await options.onSettled?.();
 	};
 	const pause = async () => {
 		if (cancelled) throw new Error('The download was cancelled.');
@@ -157,12 +161,12 @@ function documentStream(db: Db, prepared: PreparedDocument, options: StreamOptio
 				if (!cancelled) controller.enqueue(new Uint8Array(chunk));
 			};
 			issueDocument(db, prepared, { ...options, pause, onData }).then(
-				() => {
-					settle();
+				async () => {
+					await settle();
 					if (!cancelled) controller.close();
 				},
-				(e: unknown) => {
-					settle();
+				async (e: unknown) => {
+					await settle();
 					if (!cancelled) controller.error(e);
 				}
 			);

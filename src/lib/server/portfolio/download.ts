@@ -60,7 +60,7 @@ export async function downloadDocument(db: Db, event: DownloadEvent, download: D
 			request: context,
 			render: download.render ?? renderOffThread,
 			// A release that fails leaves the slot to expire (capacity.ts): the download itself is done.
-			onSettled: () => void slot.value.release().catch(() => undefined)
+			onSettled: () => slot.value.release().catch(() => undefined)
 		});
 	} catch (e) {
 		await slot.value.release();
