@@ -111,6 +111,8 @@ export {
 	type CustomerView,
 	type ShownField
 } from './customers';
+export { recordCustomers, type BulkCollectionError } from './customer-bulk';
+export { indexCustomerNames, indexUnindexedNames } from './name-index';
 export {
 	correctField,
 	completeField,
