@@ -4,7 +4,11 @@ import { auditEntries, verifyAuditChain } from './audit';
 import { correctField } from './corrections';
 import { addCustomerFields, recordCustomer, type RecordCustomerInput } from './customers';
 import { recordCustomers } from './customer-bulk';
-import { dbQuery, engineOf, type Db } from './database';
+import { dbQuery, dbRun, engineOf } from './database';
+import { everyRow } from './testing-tables';
+import { indexUnindexedNames } from './name-index';
+import { customer, customerField } from './schema';
+import { findPurpose } from './purposes';
 import { searchCustomers, type SearchInput } from './search';
 import { closeTestContextsAfterEach, createTestContext, type TestContext } from './testing';
 import { defineStandardPurposes } from './testing-records';
@@ -42,29 +46,6 @@ const unusual: RecordCustomerInput[] = [
 		conditions: { vulnerabilityNote: { art9Condition: 'vital-interests' } }
 	}
 ];
-
-/** Every table's rows in the order they were written (SQLite's rowid; PostgreSQL's insertion order where kept). */
-async function everyRow(db: Db): Promise<Record<string, unknown[]>> {
-	const tables: Record<string, unknown[]> = {};
-	if (engineOf(db) === 'sqlite') {
-		const names = await dbQuery<{ name: string }>(db, sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`);
-		for (const { name } of names) {
-			const virtual = name === 'customer_name_terms';
-			if (virtual) continue;
-			const withoutRowid = (await dbQuery<{ sql: string }>(db, sql`select sql from sqlite_master where name = ${name}`))[0]!.sql.toLowerCase().includes('without rowid');
-			tables[name] = await dbQuery(db, sql.raw(withoutRowid ? `select * from "${name}"` : `select rowid as "#", * from "${name}" order by rowid`));
-		}
-	} else {
-		const names = await dbQuery<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like '__drizzle%' order by table_name`);
-		for (const { name } of names) {
-			const columns = (await dbQuery<{ c: string }>(db, sql`select column_name as c from information_schema.columns where table_schema = current_schema() and table_name = ${name}`)).map((r) => r.c);
-			const order = columns.includes('insertion_order') ? 'insertion_order' : columns.includes('position') ? 'position' : undefined;
-			const rows = await dbQuery<Record<string, unknown>>(db, sql.raw(`select * from "${name}"${order ? ` order by ${order}` : ''}`));
-			tables[name] = order ? rows : rows.map((r) => JSON.stringify(r)).sort();
-		}
-	}
-	return tables;
-}
 
 async function setUp(policyMode: 'record' | 'enforce' = 'record'): Promise<TestContext> {
 	const t = await createTestContext({ seed: 'bulk', workspace: { policyMode } });
@@ -161,5 +142,33 @@ describe('the name index, written once per collection', () => {
 		expect((await correctField(t.ctx, { customerId: id, field: 'familyName', newValue: 'King', reason: 'married name' })).ok).toBe(true);
 		expect(await indexedWords(t)).toEqual(['augusta', 'king', 'zoe']);
 		expect(await searchCustomers(t.ctx, { name: 'lovelace' })).toMatchObject({ ok: true, value: { total: 0 } });
+	});
+
+	it('indexes names inserted straight into the tables (an import) once asked to', async () => {
+		const t = await setUp();
+		const purpose = (await findPurpose(t.ctx, 'account-servicing'))!;
+		const at = t.ctx.clock();
+		await dbRun(t.ctx.db.insert(customer).values({ id: 'imported-1', workspaceId: t.ctx.workspaceId, reference: 'ACC-500001', createdAt: at }));
+		for (const [field, value] of [['givenName', 'Ngozi'], ['familyName', 'Okonjo']] as const) {
+			await dbRun(t.ctx.db.insert(customerField).values({
+				id: `imported-1-${field}`,
+				workspaceId: t.ctx.workspaceId,
+				customerId: 'imported-1',
+				field,
+				category: 'identity',
+				value,
+				normalised: value.toLowerCase(),
+				purposeCode: purpose.code,
+				lawfulBasis: purpose.lawfulBasis,
+				source: 'data-subject',
+				collectedAt: at,
+				retentionRuleId: purpose.retentionRuleId,
+				updatedAt: at
+			}));
+		}
+		// SQLite: nothing indexes them until the import asks; PostgreSQL's triggers already have.
+		await indexUnindexedNames(t.ctx.db);
+		expect(await searchCustomers(t.ctx, { name: 'ngozi okonjo' })).toMatchObject({ ok: true, value: { total: 1, hits: [{ customerId: 'imported-1', match: 'exact' }] } });
+		expect(await indexUnindexedNames(t.ctx.db)).toBe(0);
 	});
 });
