@@ -13,7 +13,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { CoreContext } from './context';
-import { dbAll, preparedStatements, writeTransaction, type Statement } from './database';
+import { dbAll, preparedStatements, writeTransaction, type Statement, type StatementFactory } from './database';
 import { appendAudit } from './audit';
 import { checkFieldValue } from './collection';
 import { recordCustomer, recordCustomerInput, type CollectionError, type RecordCustomerInput, type RecordedCustomer } from './customers';
@@ -27,25 +27,50 @@ import { DATA_CATEGORIES, retentionRule } from './schema';
 /** A refusal of one of the customers, with its place in the list; those before it are recorded. */
 export type BulkCollectionError = CollectionError & { index: number };
 
+/** Rows per multi-row insert: 64 values rows of 15 columns stay far below either engine's limit on parameters. */
+const ROWS = 64;
+
+const CUSTOMER_COLUMNS = '(id, workspace_id, reference, created_at, suppressed)';
+const CUSTOMER_ROW = '(?, ?, ?, ?, false)';
+const VALUE_COLUMNS =
+	'(id, workspace_id, customer_id, field, category, value, normalised, purpose_code, lawful_basis, source, source_detail, collected_at, retention_rule_id, retain_until, updated_at)';
+const VALUE_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const HISTORY_COLUMNS = '(id, workspace_id, customer_id, value_kind, value_id, field, change, old_value, new_value, version, actor_id, actor_role, at, reason, request_id)';
+const HISTORY_ROW = "(?, ?, ?, 'ordinary', ?, ?, 'recorded', null, ?, 1, ?, ?, ?, ?, null)";
+
+type Row = (string | null)[];
+
+/** An insert of one row and one of ROWS rows, for a table. */
+interface Insert {
+	one: Statement<Row, unknown>;
+	many: Statement<Row, unknown>;
+}
+
 interface BulkStatements {
 	references: Statement<[string], { reference: string }>;
-	customer: Statement<[string, string, string, string], unknown>;
-	value: Statement<Record<string, string | null>, unknown>;
-	history: Statement<Record<string, string | number | null>, unknown>;
+	customer: Insert;
+	value: Insert;
+	history: Insert;
 }
+
+const insert = (client: StatementFactory, table: string, columns: string, row: string): Insert => ({
+	one: client.prepare<Row, unknown>(`insert into ${table} ${columns} values ${row}`),
+	many: client.prepare<Row, unknown>(`insert into ${table} ${columns} values ${Array.from({ length: ROWS }, () => row).join(', ')}`)
+});
 
 const statements = preparedStatements<BulkStatements>((client) => ({
 	references: client.prepare<[string], { reference: string }>('select reference from customer where workspace_id = ?'),
-	customer: client.prepare<[string, string, string, string], unknown>('insert into customer (id, workspace_id, reference, created_at, suppressed) values (?, ?, ?, ?, false)'),
-	value: client.prepare<Record<string, string | null>, unknown>(
-		`insert into customer_field (id, workspace_id, customer_id, field, category, value, normalised, purpose_code, lawful_basis, source, source_detail, collected_at, retention_rule_id, retain_until, updated_at)
-		 values (@id, @workspace_id, @customer_id, @field, @category, @value, @normalised, @purpose_code, @lawful_basis, @source, @source_detail, @collected_at, @retention_rule_id, @retain_until, @updated_at)`
-	),
-	history: client.prepare<Record<string, string | number | null>, unknown>(
-		`insert into customer_field_history (id, workspace_id, customer_id, value_kind, value_id, field, change, old_value, new_value, version, actor_id, actor_role, at, reason, request_id)
-		 values (@id, @workspace_id, @customer_id, 'ordinary', @value_id, @field, 'recorded', null, @new_value, 1, @actor_id, @actor_role, @at, @reason, null)`
-	)
+	customer: insert(client, 'customer', CUSTOMER_COLUMNS, CUSTOMER_ROW),
+	value: insert(client, 'customer_field', VALUE_COLUMNS, VALUE_ROW),
+	history: insert(client, 'customer_field_history', HISTORY_COLUMNS, HISTORY_ROW)
 }));
+
+/** Inserts rows in their order: ROWS at a time, the rest one by one. */
+async function insertAll(statement: Insert, rows: Row[]): Promise<void> {
+	let at = 0;
+	for (; at + ROWS <= rows.length; at += ROWS) await statement.many.run(...rows.slice(at, at + ROWS).flat());
+	for (; at < rows.length; at++) await statement.one.run(...rows[at]!);
+}
 
 const isOrdinary = (category: string) => (DATA_CATEGORIES as readonly string[]).includes(category);
 
@@ -86,11 +111,26 @@ export async function recordCustomers(ctx: CoreContext, inputs: readonly RecordC
 			return `ACC-${n}`;
 		};
 
+		// Rows wait here and go in many at a time (each table's rows in recordCustomer's order), before
+		// anything else reads them: a customer the per-record path takes, and the end of the load.
+		const pending = { customers: [] as Row[], values: [] as Row[], history: [] as Row[], named: [] as string[] };
+		const flush = async () => {
+			await insertAll(stmts.customer, pending.customers);
+			await insertAll(stmts.value, pending.values);
+			await insertAll(stmts.history, pending.history);
+			await indexCustomerNames(ctx.db, pending.named, { isNew: true });
+			pending.customers = [];
+			pending.values = [];
+			pending.history = [];
+			pending.named = [];
+		};
+
 		const recorded: RecordedCustomer[] = [];
 		for (const [index, input] of inputs.entries()) {
 			const plan = await plainPlan(ctx, input, { purposeOf, ruleOf, taken: (reference) => references.has(reference) });
 			if (plan === undefined) {
 				// Not the plain case: the per-record path decides, records findings or refuses.
+				await flush();
 				const done = await recordCustomer(ctx, input);
 				if (!done.ok) return { ok: false, error: { ...done.error, index } };
 				references.add(done.value.reference);
@@ -110,43 +150,21 @@ export async function recordCustomers(ctx: CoreContext, inputs: readonly RecordC
 				suppressed: false,
 				suppressedAt: null
 			};
-			await stmts.customer.run(customerId, ctx.workspaceId, reference, row.createdAt);
+			pending.customers.push([customerId, ctx.workspaceId, reference, row.createdAt]);
 			references.add(reference);
 			const now = ctx.clock();
 			for (const p of plan.values) {
 				const valueId = ctx.ids();
-				await stmts.value.run({
-					id: valueId,
-					workspace_id: ctx.workspaceId,
-					customer_id: customerId,
-					field: p.field,
-					category: p.category,
-					value: p.value,
-					normalised: p.normalised,
-					purpose_code: p.purpose.code,
-					lawful_basis: p.purpose.lawfulBasis,
-					source: plan.source,
-					source_detail: plan.sourceDetail,
-					collected_at: now,
-					retention_rule_id: p.rule.id,
-					retain_until: p.rule.trigger === 'collected' || p.rule.trigger === 'last-contact' ? retainUntilDate(p.rule, now) : null,
-					updated_at: now
-				});
-				await stmts.history.run({
-					id: ctx.ids(),
-					workspace_id: ctx.workspaceId,
-					customer_id: customerId,
-					value_id: valueId,
-					field: p.field,
-					new_value: p.value,
-					actor_id: ctx.actor.id,
-					actor_role: ctx.actor.role,
-					at: ctx.clock(),
-					reason: `collected for ${p.purpose.code}`
-				});
+				const retainUntil = p.rule.trigger === 'collected' || p.rule.trigger === 'last-contact' ? retainUntilDate(p.rule, now) : null;
+				pending.values.push([
+					valueId, ctx.workspaceId, customerId, p.field, p.category, p.value, p.normalised, p.purpose.code, p.purpose.lawfulBasis,
+					plan.source, plan.sourceDetail, now, p.rule.id, retainUntil, now
+				]);
+				pending.history.push([ctx.ids(), ctx.workspaceId, customerId, valueId, p.field, p.value, ctx.actor.id, ctx.actor.role, ctx.clock(), `collected for ${p.purpose.code}`]);
 			}
-			await indexCustomerNames(ctx.db, [customerId], { isNew: true });
+			pending.named.push(customerId);
 			const fields = plan.values.map((p) => p.field);
+			// The audit chain is its own table: its entry goes in now, the customer's rows with the next flush.
 			await appendAudit(ctx, {
 				action: 'customer.recorded',
 				subjectType: 'customer',
@@ -155,7 +173,9 @@ export async function recordCustomers(ctx: CoreContext, inputs: readonly RecordC
 				details: { purposeCodes: plan.purposeCodes, categories: [...new Set(plan.values.map((p) => p.category))], source: plan.source, findingIds: [] }
 			});
 			recorded.push({ ...row, recordedFields: fields, findingIds: [] });
+			if (pending.customers.length >= ROWS) await flush();
 		}
+		await flush();
 		return { ok: true, value: recorded };
 	});
 }
