@@ -110,6 +110,18 @@ describe('recording customers in bulk', () => {
 		expect(await everyRow(bulk.ctx.db)).toEqual(await everyRow(single.ctx.db));
 	});
 
+	it('loads a large batch and leaves the connection as it found it', async () => {
+		const bulk = await setUp();
+		const sqlite = engineOf(bulk.ctx.db) === 'sqlite';
+		const cacheSize = () => (sqlite ? bulk.ctx.db.$client.pragma('cache_size', { simple: true }) : undefined);
+		const before = cacheSize();
+		const inputs = plainCustomers(1_000).map((input, i) => ({ ...input, reference: `ACC-${400_000 + i}` }));
+		const result = await recordCustomers(bulk.ctx, inputs);
+		expect(result.ok && result.value.map((c) => c.reference)).toEqual(inputs.map((i) => i.reference));
+		expect(cacheSize()).toBe(before);
+		expect(await searchCustomers(bulk.ctx, { name: 'maria jose', pageSize: 1 })).toMatchObject({ ok: true, value: { total: 125 } });
+	});
+
 	it('refuses a reference already taken, in the workspace or earlier in the same load', async () => {
 		const bulk = await setUp();
 		const [first] = plainCustomers(2).slice(1);

@@ -13,7 +13,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { CoreContext } from './context';
-import { dbAll, preparedStatements, writeTransaction, type Statement, type StatementFactory } from './database';
+import { dbAll, engineOf, preparedStatements, writeTransaction, type Statement, type StatementFactory } from './database';
 import { appendAudit } from './audit';
 import { checkFieldValue } from './collection';
 import { recordCustomer, recordCustomerInput, type CollectionError, type RecordCustomerInput, type RecordedCustomer } from './customers';
@@ -89,6 +89,25 @@ interface PlainValue {
  * the caller decides whether what came before it stays (its transaction) or not (throw).
  */
 export async function recordCustomers(ctx: CoreContext, inputs: readonly RecordCustomerInput[]): Promise<Result<RecordedCustomer[], BulkCollectionError>> {
+	// A large load on SQLite: a larger page cache for its duration. Every value and history row goes
+	// into several indexes keyed by random ids, so once the tables outgrow the 2 MB default each
+	// insert reads and spills pages (30,000 customers: 103 s with the default, 79 s with 256 MB, noisy).
+	if (inputs.length < LARGE_LOAD || engineOf(ctx.db) !== 'sqlite') return await load(ctx, inputs);
+	const client = ctx.db.$client;
+	const kept = client.pragma('cache_size', { simple: true }) as number;
+	client.pragma(`cache_size = ${LARGE_LOAD_CACHE_KIB}`);
+	try {
+		return await load(ctx, inputs);
+	} finally {
+		client.pragma(`cache_size = ${kept}`);
+	}
+}
+
+/** From how many customers a load counts as large, and its page cache then (negative: KiB, as SQLite reads it). */
+const LARGE_LOAD = 1_000;
+const LARGE_LOAD_CACHE_KIB = -262_144;
+
+async function load(ctx: CoreContext, inputs: readonly RecordCustomerInput[]): Promise<Result<RecordedCustomer[], BulkCollectionError>> {
 	return await writeTransaction(ctx.db, async () => {
 		const stmts = statements(ctx.db);
 		const purposes = new Map<string, Purpose | undefined>();
