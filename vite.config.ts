@@ -25,6 +25,9 @@ export default defineConfig({
 		include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
 		environment: 'node',
 		pool: 'forks',
+		// Two test files at a time: vitest's default on a 2-core machine is one (the cores less one), which
+		// left half the machine idle while a file waited on its database.
+		maxWorkers: 2,
 		testTimeout: 30_000
 	}
 });

@@ -13,9 +13,16 @@ const problems = [];
 const failures = [];
 const firstLine = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().split('\n')[0]?.slice(0, 300) ?? '';
 
+/** How long each step took, printed with the summary (the whole command must stay under 20 minutes on 2 cores). */
+const timings = [];
+const minutes = (ms) => `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+const started = Date.now();
+
 function step(title, cmd, args, env = {}) {
 	console.log(`\n=== ${title} ===`);
+	const start = Date.now();
 	const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	timings.push(`${title}: ${minutes(Date.now() - start)}`);
 	return result.status === 0;
 }
 
@@ -29,7 +36,7 @@ function readJson(path) {
 }
 
 // 1. Types: svelte-check over the whole project.
-if (!step('Type check (svelte-check)', 'npx', ['svelte-kit', 'sync']) ||
+if (!step('Generated types (svelte-kit sync)', 'npx', ['svelte-kit', 'sync']) ||
 	!step('Type check (svelte-check)', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings'])) {
 	problems.push('svelte-check found errors');
 }
@@ -40,8 +47,8 @@ if (pkg.scripts['scenarios:check'] && !step('Scenario files (npm run scenarios:c
 	problems.push('scenarios:check found errors');
 }
 
-// 3. Unit and integration tests (vitest), on SQLite; then the core's suites again on PostgreSQL
-// (vitest.pg.config.ts: one embedded PostgreSQL for the run). `npm run test:pg` runs the sim's and the
+// 3. Unit and integration tests (vitest), on SQLite; then the core's and the simulation's suites again on
+// PostgreSQL (vitest.pg.config.ts: one embedded PostgreSQL for the run). `npm run test:pg` runs the
 // server's there too; they are left out here to keep the whole command under 20 minutes on 2 cores.
 function vitestStep(title, label, args) {
 	const json = `${ARTIFACTS}/vitest-${label}.json`;
@@ -63,7 +70,7 @@ function vitestStep(title, label, args) {
 }
 const vitestOk = [
 	vitestStep('Unit and integration tests (vitest)', 'sqlite', []),
-	vitestStep('The core on PostgreSQL (vitest, vitest.pg.config.ts)', 'postgresql', ['--config', 'vitest.pg.config.ts', 'src/lib/core'])
+	vitestStep('The core and the simulation on PostgreSQL (vitest, vitest.pg.config.ts)', 'postgresql', ['--config', 'vitest.pg.config.ts', 'src/lib/core', 'src/lib/sim'])
 ].every(Boolean);
 
 // 4. End-to-end tests (Playwright, headless Chromium, against the built app).
@@ -71,7 +78,9 @@ let e2eOk = false;
 try {
 	const chromium = await ensureChromium();
 	console.log(`\nChromium: ${chromium} (${chromiumVersion(chromium)})`);
+	const buildStart = Date.now();
 	buildIfStale();
+	timings.push(`Build (when stale): ${minutes(Date.now() - buildStart)}`);
 	const playwrightJson = `${ARTIFACTS}/playwright.json`;
 	rmSync(playwrightJson, { force: true });
 	e2eOk = step('End-to-end tests (Playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
@@ -101,6 +110,8 @@ try {
 }
 
 console.log('');
+console.log(`Time: ${minutes(Date.now() - started)} in all`);
+for (const timing of timings) console.log(`  ${timing}`);
 if (failures.length > 0) {
 	console.log('Failed tests:');
 	for (const failure of failures) console.log(`  ${failure}`);

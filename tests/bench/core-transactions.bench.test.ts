@@ -139,11 +139,13 @@ describe('core transactions benchmark', () => {
 		const corePairsPerSecond = PAIRS / coreSeconds;
 		const barePairsPerSecond = PAIRS / bareSeconds;
 		recordFigure({
+			id: 'core-record-disclose.ratio',
 			name: `core: recordCustomer + authorised disclose, file database (WAL), ${PAIRS} pairs`,
 			value: corePairsPerSecond,
 			unit: 'pairs/s (2 transactions each)',
 			baselineName: 'bare better-sqlite3 prepared INSERTs of the customer, its fields and the disclosure, one transaction each',
 			baseline: barePairsPerSecond,
+			goal: { min: 0.5, of: 'ratio', text: '≥ 0.5 of bare better-sqlite3 (issue 19)' },
 			notes:
 				`core ${(coreSeconds * 1000 / PAIRS).toFixed(2)} ms per pair (${((2 * PAIRS) / coreSeconds).toFixed(0)} transactions/s), ` +
 				`bare ${(bareSeconds * 1000 / PAIRS).toFixed(2)} ms; the core also writes field history, the search index and ` +

@@ -41,6 +41,14 @@ const WARMUP_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_SECONDS ?? 5);
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200);
 const MODES = (process.env.BENCH_LOAD_MODES ?? 'html,enhance').split(',').filter(Boolean) as ('html' | 'enhance')[];
 const TARGET = 'p99 < 100 ms, no errors, ≥ 40% of the baseline’s actions/s (issue 5)';
+/**
+ * Each mode's part of its figures' ids (learner-action.<part>.ratio, .p50, .p99, .errors; the
+ * baseline's are learner-action.bare.*), and issue 19's goal for its actions/s ÷ the bare server's.
+ */
+const MODE_FIGURES = {
+	enhance: { id: 'learner-action.enhanced', goal: { min: 0.6, of: 'ratio', text: '≥ 0.6 of bare (issue 19)' } },
+	html: { id: 'learner-action.nojs', goal: { min: 0.3, of: 'ratio', text: '≥ 0.3 of bare (issue 19)' } }
+} as const;
 /** The operation: the search panel's form, by postcode, with its purpose. */
 const SEARCH = { formId: 'search', operation: 'searchCustomers', postcode: 'NN15', purposeCode: 'supply-and-billing' };
 
@@ -161,7 +169,7 @@ describe('learners under load', () => {
 		const { port, base, learners } = server;
 
 		// ── The load, through the app: one run per mode, the seqs carried on from run to run ──
-		const appRuns: { mode: string; result: LoadResult }[] = [];
+		const appRuns: { mode: (typeof MODES)[number]; result: LoadResult }[] = [];
 		// One keep-alive connection per learner, opened in the warm-up and kept through the runs.
 		const appAgent = new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS });
 		for (const mode of MODES) {
@@ -190,42 +198,57 @@ describe('learners under load', () => {
 		await bareServer.stop();
 		const b = summary(bareResult);
 		console.log(`[bench] bare: ${JSON.stringify(b)}; ${describeErrors(bareResult)}`);
+		const bareCommon = `${LEARNERS} concurrent learners${THINK_MS > 0 ? ` (think time ${THINK_MS} ms ±50%)` : ''}, ${SECONDS} s, search by postcode`;
+		recordFigure({ id: 'learner-action.bare.rps', name: `load, bare node:http baseline: learner actions per second, ${bareCommon}`, value: b.perSecond, unit: 'actions/s', notes: `${b.requests} requests, ${describeErrors(bareResult)}` });
+		recordFigure({ id: 'learner-action.bare.p50', name: `load, bare node:http baseline: p50 latency, ${bareCommon}`, value: b.p50, unit: 'ms (p50)' });
+		recordFigure({ id: 'learner-action.bare.p99', name: `load, bare node:http baseline: p99 latency, ${bareCommon}`, value: b.p99, unit: 'ms (p99)' });
+		recordFigure({ id: 'learner-action.bare.errors', name: `load, bare node:http baseline: errors, ${bareCommon}`, value: bareResult.errors, unit: 'errors', notes: describeErrors(bareResult) });
 
 		for (const { mode, result } of appRuns) {
 			const a = summary(result);
 			const how = mode === 'html' ? 'form posted with accept: text/html (no JavaScript: the page is rendered after the action)' : 'form posted as use:enhance does (accept: application/json, x-sveltekit-action)';
 			const met = [`p99 ${a.p99 < 100 ? 'met' : 'NOT met'}`, `errors ${a.errors === 0 ? 'met' : 'NOT met'}`, `throughput ${a.perSecond / b.perSecond >= 0.4 ? 'met' : 'NOT met'}`].join(', ');
 			const common = `${LEARNERS} concurrent learners${THINK_MS > 0 ? ` (think time ${THINK_MS} ms ±50%)` : ''}, ${SECONDS} s, search by postcode through ?/op (${how})`;
+			const figure = MODE_FIGURES[mode];
 			recordFigure({
+				id: `${figure.id}.ratio`,
 				name: `load: learner actions per second, ${common}`,
 				value: a.perSecond,
 				unit: 'actions/s',
 				baselineName: 'bare node:http server, the same search through applyAction, no SvelteKit or sessions',
 				baseline: b.perSecond,
+				baselineId: 'learner-action.bare.rps',
+				goal: figure.goal,
 				target: TARGET,
 				notes: `${a.requests} requests, ${describeErrors(result)}; baseline ${b.requests} requests, ${describeErrors(bareResult)}; targets: ${met}; closed loop, ${THINK_MS > 0 ? `think time ${THINK_MS} ms ±50%` : 'no think time: latency is mostly queueing (≈ learners / throughput)'}; 2 cores shared by server and load generator`
 			});
 			recordFigure({
+				id: `${figure.id}.p50`,
 				name: `load: p50 latency, ${common}`,
 				value: a.p50,
 				unit: 'ms (p50)',
 				baselineName: 'bare node:http server p50',
-				baseline: b.p50
+				baseline: b.p50,
+				baselineId: 'learner-action.bare.p50'
 			});
 			recordFigure({
+				id: `${figure.id}.p99`,
 				name: `load: p99 latency, ${common}`,
 				value: a.p99,
 				unit: 'ms (p99)',
 				baselineName: 'bare node:http server p99',
 				baseline: b.p99,
+				baselineId: 'learner-action.bare.p99',
 				target: 'p99 < 100 ms (issue 5)'
 			});
 			recordFigure({
+				id: `${figure.id}.errors`,
 				name: `load: errors, ${common}`,
 				value: a.errors,
 				unit: 'errors',
 				baselineName: 'bare node:http server errors',
 				baseline: bareResult.errors,
+				baselineId: 'learner-action.bare.errors',
 				target: 'no errors (issue 5)',
 				notes: describeErrors(result)
 			});

@@ -88,6 +88,7 @@ describe('portfolio downloads under load', () => {
 			expect(answers.issued).toBeGreaterThan(0);
 			expect(answers.other).toBe(0);
 			recordFigure({
+				id: 'portfolio-load.page-ms',
 				name: `portfolio load: another learner's page while ${DOWNLOADERS} learners loop on downloads (${ENDED} attempts each)`,
 				value: median(loaded),
 				unit: 'ms (median)',

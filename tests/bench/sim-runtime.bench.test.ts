@@ -96,6 +96,7 @@ describe('simulation runtime benchmark', () => {
 		db.$client.close();
 		expect(stored.n).toBeGreaterThanOrEqual(ACTIONS);
 		recordFigure({
+			id: 'sim-apply-action.ratio',
 			name: `sim: learner actions through applyAction, file database (WAL), ${ACTIONS} actions in attempts of ${PER_ATTEMPT}`,
 			value: ACTIONS / runtimeSeconds,
 			unit: 'actions/s',
@@ -136,6 +137,7 @@ describe('simulation runtime benchmark', () => {
 		}
 		db.$client.close();
 		recordFigure({
+			id: 'sim-mark.ms',
 			name: `sim: markAttempt over an attempt of ${events.length} events (${spouse.scenario.marking.length} marking points)`,
 			value: median(marking),
 			unit: 'ms (median)',
@@ -173,11 +175,13 @@ describe('simulation runtime benchmark', () => {
 		}
 		db.$client.close();
 		recordFigure({
+			id: 'attempt-start.ms',
 			name: `sim: startAttempt at the largest scenario (${largest.scenario.id}: ${size(largest)} seeded records and values)`,
 			value: median(starting),
 			unit: 'ms (median)',
 			baselineName: 'seedWorkspace alone: the same core operations, no attempt row and no dialogue',
 			baseline: median(seeding),
+			goal: { max: 10, text: '≤ 10 ms (issue 19)' },
 			notes: `${START_RUNS} runs after 5 warm-up; ${entries} audit entries of seeded history; start p95 ${percentiles(starting, [95]).p95!.toFixed(1)} ms`
 		});
 	});

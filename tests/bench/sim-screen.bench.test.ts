@@ -85,6 +85,7 @@ describe('simulation screen benchmark', () => {
 		db.$client.close();
 
 		recordFigure({
+			id: 'sim-screen.windowed.ms',
 			name: `sim screen: attempt page server time at 1,000 actions (${longLines} lines, last ${SCREEN_TRANSCRIPT_LINES} loaded)`,
 			value: median(cases.longScreen),
 			unit: 'ms per render (median)',
@@ -94,6 +95,7 @@ describe('simulation screen benchmark', () => {
 			notes: `${RENDERS} renders each after ${WARM_UP} warm-up, interleaved; p95 ${p95(cases.longScreen).toFixed(2)} ms at 1,000 actions, ${p95(cases.shortScreen).toFixed(2)} ms at 10; ownedAttempt with screenTranscript(url) then simulationScreen, no HTTP`
 		});
 		recordFigure({
+			id: 'sim-screen.whole.ms',
 			name: `sim screen: attempt page server time at 1,000 actions with the whole transcript (?transcript=all, ${longLines} lines)`,
 			value: median(cases.longWhole),
 			unit: 'ms per render (median)',

@@ -1,5 +1,5 @@
 import type { Role } from '../../src/lib/server/db/schema';
-import { expectNoViolations } from './support/accessibility';
+import { expectNoViolations, GEOMETRY_RULES } from './support/accessibility';
 import { createOwnCentre, createOwnUser, expect, logInAsOwn, test } from './support/fixtures';
 
 test('the log-in page has no WCAG 2.2 A/AA violations, also with an error shown', async ({ page }) => {
@@ -10,6 +10,30 @@ test('the log-in page has no WCAG 2.2 A/AA violations, also with an error shown'
 	await page.getByRole('button', { name: 'Log in' }).click();
 	await expect(page.getByRole('alert')).toBeVisible();
 	await expectNoViolations(page);
+});
+
+test('the accessibility check itself fails on a violation, naming the rule and the element, also with the geometry rules only', async ({ page }) => {
+	await page.goto('/login');
+	await expectNoViolations(page);
+	// An image with no text alternative: a markup rule, checked by the full scan.
+	await page.evaluate(() => {
+		const image = document.createElement('img');
+		image.id = 'image-without-alt';
+		image.src = '/favicon.png';
+		document.querySelector('main')!.append(image);
+	});
+	await expect(expectNoViolations(page)).rejects.toThrow(/image-alt: .*#image-without-alt/);
+	// Two 8 px buttons side by side: too small a target (WCAG 2.5.8), found by the geometry scan too.
+	await page.evaluate(() => {
+		for (const id of ['tiny-one', 'tiny-two']) {
+			const button = document.createElement('button');
+			button.id = id;
+			button.textContent = 'x';
+			Object.assign(button.style, { width: '8px', height: '8px', padding: '0', margin: '0', border: '0', fontSize: '4px', display: 'inline-block' });
+			document.querySelector('main')!.prepend(button);
+		}
+	});
+	await expect(expectNoViolations(page, { rules: GEOMETRY_RULES })).rejects.toThrow(/target-size: .*#tiny-/);
 });
 
 test('the public home page has no WCAG 2.2 A/AA violations', async ({ page }) => {

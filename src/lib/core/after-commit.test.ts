@@ -48,4 +48,25 @@ describe('afterCommit', () => {
 		).rejects.toThrow('refused');
 		expect(ran).toEqual([]);
 	});
+
+	it('never runs what a savepoint asked for when the savepoint rolls back, and runs what the rest of the transaction asked for', async () => {
+		db = await openTestDatabase();
+		const open = db;
+		const ran: string[] = [];
+		await writeTransaction(open, async () => {
+			afterCommit(() => ran.push('before the savepoint'));
+			await expect(
+				writeTransaction(open, async () => {
+					afterCommit(() => ran.push('in the savepoint'));
+					throw new Error('refused');
+				})
+			).rejects.toThrow('refused');
+			await writeTransaction(open, async () => {
+				afterCommit(() => ran.push('in a savepoint kept'));
+			});
+			afterCommit(() => ran.push('after the savepoint'));
+			expect(ran).toEqual([]);
+		});
+		expect(ran).toEqual(['before the savepoint', 'in a savepoint kept', 'after the savepoint']);
+	});
 });

@@ -122,6 +122,84 @@ describe('audit log', () => {
 		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringContaining('link') });
 	});
 
+	it('names a tampered entry with the reason the plain check gives: non-canonical text, or other content', async () => {
+		const t = await setUp();
+		await append(t, someEntries(6));
+		await disableTriggers(t);
+		await exec(t, `update audit_entry set details = '{"count": 2,"purposeCode":"account-servicing"}' where seq = 4`);
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: false, firstBadSeq: 4, reason: 'entry 4 has altered fields or details' });
+		await exec(t, `update audit_entry set details = '{"count":9,"purposeCode":"account-servicing"}' where seq = 4`);
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: false, firstBadSeq: 4, reason: 'entry 4 does not match its hash' });
+		await exec(t, `update audit_entry set details = '{"count":2,"purposeCode":"account-servicing"}', subject = 'customer-2"' where seq = 4`);
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: false, firstBadSeq: 4, reason: 'entry 4 does not match its hash' });
+	});
+
+	it('names bytes moved from details to fields, which leave the text hashed the same', async () => {
+		const t = await setUp();
+		// A details member named "fields" puts the text between details and fields inside details too.
+		await append(t, [{ action: 'customer.viewed', subjectType: 'customer', subject: 'c1', fields: ['postcode'], details: { a: { b: 1, fields: 2 } } }, ...someEntries(2)]);
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: true, entries: 4 });
+		await disableTriggers(t);
+		await exec(t, `update audit_entry set details = '{"a":{"b":1', fields = '2}},"fields":["postcode"]' where seq = 2`);
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: false, firstBadSeq: 2, reason: 'entry 2 has altered fields or details' });
+		// And the other way: the end of details moved onto the front of fields.
+		await exec(t, `update audit_entry set details = '{"a":{"b":1,"fields":2}},"fields":["postcode"', fields = ']' where seq = 2`);
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: false, firstBadSeq: 2, reason: 'entry 2 has altered fields or details' });
+	});
+
+	it('names entry 1 as missing when it is moved below the start of the chain', async () => {
+		const t = await setUp();
+		await append(t, someEntries(2));
+		await disableTriggers(t);
+		await exec(t, 'update audit_entry set seq = 0 where seq = 1');
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: false, firstBadSeq: 1, reason: 'entry 1 is missing (next entry found is 0)' });
+	});
+
+	it('verifies a chain read in several pages, and names a tampered entry in a later page', async () => {
+		const t = await setUp();
+		await append(t, someEntries(2_400));
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: true, entries: 2_401 });
+		const entries = await auditEntries(t.ctx.db, t.ctx.workspaceId);
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: true, entries: 2_401, head: entries.at(-1)!.hash });
+		await disableTriggers(t);
+		await exec(t, "update audit_entry set subject = 'customer-9' where seq = 2001");
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: false, firstBadSeq: 2001, reason: 'entry 2001 does not match its hash' });
+		await exec(t, 'delete from audit_entry where seq = 1000');
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: false, firstBadSeq: 1000, reason: expect.stringContaining('missing') });
+	});
+
+	it('verifies a chain that fills its last page exactly', async () => {
+		const t = await setUp();
+		await append(t, someEntries(999));
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toMatchObject({ ok: true, entries: 1_000 });
+	});
+
+	it('hashes entries to the same bytes as before the canonical text was assembled by hand', async () => {
+		// Hashes written by the earlier appendAudit (canonicalJson of the entry as an object, createHash),
+		// on SQLite and PostgreSQL alike: stored chains must still verify, and new ones continue them.
+		const t = await createTestContext({ seed: 'audit-golden' });
+		await writeTransaction(t.ctx.db, async () => {
+			await appendAudit(t.ctx, {
+				action: 'customer.viewed',
+				subjectType: 'customer',
+				subject: 'Zoë "Q" \\ \n\t\u0001 😀 \u2028',
+				fields: ['givenName', 'postcode'],
+				details: { purposeCode: 'account-servicing', n: 1e21, m: -0, f: 0.1, nested: { z: [1, 'two', null, true], a: { fields: 2, b: '\u007f' } }, é: 'x', Ω: 'y', a: 'z' }
+			});
+			t.clock.advance(1234);
+			await appendAudit(t.ctx, { action: 'customer.searched' });
+			t.clock.advance(1);
+			await appendAudit(t.ctx, { action: 'customer.viewed', subjectType: 'request', subject: 'r-1', fields: [], details: { b: false, '': '' } });
+		});
+		expect((await auditEntries(t.ctx.db, t.ctx.workspaceId)).map((e) => e.hash)).toEqual([
+			'bf6406f2f8e3c21d8a40b6d47405d66d210434a85a15a735cfda508d30080919',
+			'a1e531c50e7d07ac62837138fae2c36480980b7e842d9ba1e3195cae282897eb',
+			'b023ee35e5f7e6bdb7b29f105ebac1526129d2748e8e15f0a70b90f94c53ca55',
+			'3ef99f202b8b7ba65df99e5ba5a014a80322dffaa5b840208de11389402bcc08'
+		]);
+		expect(await verifyAuditChain(t.ctx.db, t.ctx.workspaceId)).toEqual({ ok: true, entries: 4, head: '3ef99f202b8b7ba65df99e5ba5a014a80322dffaa5b840208de11389402bcc08' });
+	});
+
 	it('stores field names and facts, never more than the operation gave it', async () => {
 		const t = await setUp();
 		await writeTransaction(t.ctx.db, async () =>

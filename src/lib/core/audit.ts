@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { CoreContext } from './context';
 import { inTransaction, preparedStatements, type Db, type Statement } from './database';
 import { openPgTransaction } from './postgres';
 import { isAuditAction, type AuditAction, type AuditSubjectType } from './audit-actions';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, sha256Hex } from './canonical-json';
+import { entryHash, FIELDS_SEPARATOR, type EntryColumns } from './audit-hash';
 
 export { AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES, isAuditAction, type AuditAction, type AuditSubjectType } from './audit-actions';
 
@@ -60,44 +60,62 @@ interface StoredEntry {
 	hash: string;
 }
 
-/**
- * hash_n = SHA-256(hash_n-1 ‖ canonical form of entry n) (DOMAIN.md §7): the hex prev_hash, then
- * the RFC 8785 canonical JSON (canonical-json.ts) of every column but the hashes, with fields and details as JSON values. Stored
- * fields and details must themselves be canonical text, so the stored bytes are what was hashed.
- */
-function entryHash(row: Omit<StoredEntry, 'hash' | 'fields' | 'details'>, fields: unknown, details: unknown): string {
-	const canonical = canonicalJson({
-		seq: row.seq,
-		id: row.id,
-		workspaceId: row.workspace_id,
-		at: row.at,
-		actorId: row.actor_id,
-		actorRole: row.actor_role,
-		action: row.action,
-		subjectType: row.subject_type,
-		subject: row.subject,
-		fields,
-		details
-	});
-	return createHash('sha256').update(row.prev_hash).update(canonical).digest('hex');
-}
+/** The columns the verifier reads, as an array per row (no object per row: it reads a whole chain). */
+type ChainRow = [
+	seq: number,
+	id: string,
+	at: string,
+	actorId: string,
+	actorRole: string,
+	action: string,
+	subjectType: string | null,
+	subject: string | null,
+	fields: string,
+	details: string,
+	prevHash: string,
+	hash: string
+];
+const CHAIN_COLUMNS = 'seq, id, at, actor_id, actor_role, action, subject_type, subject, fields, details, prev_hash, hash';
+/** Rows read at a time: a query's rows come all at once, so a long chain is read in pages. */
+const CHAIN_PAGE = 1_000;
+
+type InsertRow = [
+	seq: number,
+	id: string,
+	workspaceId: string,
+	at: string,
+	actorId: string,
+	actorRole: string,
+	action: string,
+	subjectType: string | null,
+	subject: string | null,
+	fields: string,
+	details: string,
+	prevHash: string,
+	hash: string
+];
 
 interface Statements {
 	head: Statement<[string], { seq: number; hash: string }>;
-	insert: Statement<StoredEntry, unknown>;
+	insert: Statement<InsertRow, unknown>;
 	all: Statement<[string], StoredEntry>;
+	firstPage: Statement<[workspaceId: string, limit: number], unknown>;
+	nextPage: Statement<[workspaceId: string, afterSeq: number, limit: number], unknown>;
 	lockHead: Statement<[string], unknown>;
 }
 
 const statements = preparedStatements<Statements>((client) => ({
-		head: client.prepare<[string], { seq: number; hash: string }>('select seq, hash from audit_entry where workspace_id = ? order by seq desc limit 1'),
-		insert: client.prepare<StoredEntry>(
-			`insert into audit_entry (seq, id, workspace_id, at, actor_id, actor_role, action, subject_type, subject, fields, details, prev_hash, hash)
-			 values (@seq, @id, @workspace_id, @at, @actor_id, @actor_role, @action, @subject_type, @subject, @fields, @details, @prev_hash, @hash)`
-		),
-		all: client.prepare<[string], StoredEntry>('select * from audit_entry where workspace_id = ? order by seq'),
-		// PostgreSQL only (audit-chain-pg.ts lockChainHead): FOR NO KEY UPDATE, which SQLite does not parse.
-		lockHead: client.prepare<[string], unknown>(client.engine === 'postgres' ? 'select 1 from workspace where id = ? for no key update' : 'select 1 where ? is not null')
+	head: client.prepare<[string], { seq: number; hash: string }>('select seq, hash from audit_entry where workspace_id = ? order by seq desc limit 1'),
+	insert: client.prepare<InsertRow>(
+		`insert into audit_entry (seq, id, workspace_id, at, actor_id, actor_role, action, subject_type, subject, fields, details, prev_hash, hash)
+		 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	),
+	all: client.prepare<[string], StoredEntry>('select * from audit_entry where workspace_id = ? order by seq'),
+	// Keyset pages from the lowest seq there is (not from seq 1: a row moved below it must be seen).
+	firstPage: client.prepare(`select ${CHAIN_COLUMNS} from audit_entry where workspace_id = ? order by seq limit ?`),
+	nextPage: client.prepare(`select ${CHAIN_COLUMNS} from audit_entry where workspace_id = ? and seq > ? order by seq limit ?`),
+	// PostgreSQL only (audit-chain-pg.ts lockChainHead): FOR NO KEY UPDATE, which SQLite does not parse.
+	lockHead: client.prepare<[string], unknown>(client.engine === 'postgres' ? 'select 1 from workspace where id = ? for no key update' : 'select 1 where ? is not null')
 }));
 
 /**
@@ -117,24 +135,26 @@ export async function appendAudit(ctx: CoreContext, input: AuditInput): Promise<
 	}
 	const head = await stmts.head.get(ctx.workspaceId);
 	const fields = [...(input.fields ?? [])];
-	const details = input.details ?? {};
-	const row: Omit<StoredEntry, 'hash'> = {
+	// Stored as canonical text, so the stored bytes are the bytes hashed (audit-hash.ts).
+	const entry: EntryColumns = {
 		seq: (head?.seq ?? 0) + 1,
 		id: ctx.ids(),
-		workspace_id: ctx.workspaceId,
+		workspaceId: ctx.workspaceId,
 		at: ctx.clock(),
-		actor_id: ctx.actor.id,
-		actor_role: ctx.actor.role,
+		actorId: ctx.actor.id,
+		actorRole: ctx.actor.role,
 		action: input.action,
-		subject_type: input.subjectType ?? null,
+		subjectType: input.subjectType ?? null,
 		subject: input.subject ?? null,
 		fields: canonicalJson(fields),
-		details: canonicalJson(details),
-		prev_hash: head?.hash ?? GENESIS_HASH
+		details: canonicalJson(input.details ?? {})
 	};
-	const stored: StoredEntry = { ...row, hash: entryHash(row, fields, details) };
-	await stmts.insert.run(stored);
-	return toRecord(stored, fields, JSON.parse(stored.details) as AuditDetails);
+	const prevHash = head?.hash ?? GENESIS_HASH;
+	const hash = entryHash(prevHash, entry);
+	const { seq, id, workspaceId, at, actorId, actorRole, subject } = entry;
+	await stmts.insert.run(seq, id, workspaceId, at, actorId, actorRole, input.action, entry.subjectType, subject, entry.fields, entry.details, prevHash, hash);
+	const details = JSON.parse(entry.details) as AuditDetails;
+	return { seq, id, workspaceId, at, actorId, actorRole, action: input.action, subjectType: input.subjectType ?? null, subject, fields, details, prevHash, hash };
 }
 
 function toRecord(row: StoredEntry, fields: string[], details: AuditDetails): AuditRecord {
@@ -166,35 +186,73 @@ function parseCanonical(text: string): { ok: true; value: unknown } | { ok: fals
 }
 
 /**
+ * What is wrong with an entry whose quick check failed, or undefined: the check made the plain way,
+ * fields and details parsed and required canonical, the object encoded whole by canonicalJson.
+ */
+function examine(entry: EntryColumns, prevHash: string, hash: string): string | undefined {
+	const fields = parseCanonical(entry.fields);
+	const details = parseCanonical(entry.details);
+	if (!fields.ok || !details.ok) return `entry ${entry.seq} has altered fields or details`;
+	const canonical = canonicalJson({ ...entry, fields: fields.value, details: details.value });
+	return sha256Hex(prevHash + canonical) === hash ? undefined : `entry ${entry.seq} does not match its hash`;
+}
+
+/**
  * Recomputes the workspace's chain from seq 1 and names the first entry that does not match: a
  * gap in seq (a deleted entry), a broken link to the previous hash (deleted or reordered), stored
  * JSON changed, or a hash that does not match the content. Removing entries from the end leaves a
  * valid shorter chain; detecting that needs the head hash kept elsewhere (compare RFC 9162 signed
  * tree heads).
+ *
+ * Each entry is checked quickly: its stored bytes hashed as they are (audit-hash.ts). A changed
+ * fields or details text, canonical or not, changes the bytes hashed, so the hash no longer
+ * matches; only bytes moved across the boundary between details and fields could leave them the
+ * same, and such a move leaves FIELDS_SEPARATOR inside one of the two. An entry that fails the
+ * quick check, or has that separator inside, is examined the plain way, which decides and words
+ * the reason. The one thing the quick check passes that the plain one refused: fields or details
+ * stored as non-canonical JSON whose hash was recomputed over those very bytes, which only someone
+ * forging the chain could do, who could as well have written canonical text.
  */
 export async function verifyAuditChain(db: Db, workspaceId: string): Promise<AuditVerification> {
-	let expectedSeq = 1;
-	let prev = GENESIS_HASH;
-	for (const row of await statements(db).all.iterate(workspaceId)) {
-		if (row.seq !== expectedSeq) {
-			return { ok: false, firstBadSeq: expectedSeq, reason: `entry ${expectedSeq} is missing (next entry found is ${row.seq})` };
+	const stmts = statements(db);
+	const chain: ChainSoFar = { expectedSeq: 1, prev: GENESIS_HASH };
+	let page = await stmts.firstPage.values(workspaceId, CHAIN_PAGE);
+	for (;;) {
+		// The next page is asked for before this one is checked, so the database reads it meanwhile.
+		const next = page.length === CHAIN_PAGE ? stmts.nextPage.values(workspaceId, (page.at(-1) as ChainRow)[0], CHAIN_PAGE) : undefined;
+		const failure = checkPage(page as ChainRow[], workspaceId, chain);
+		if (failure) {
+			void next?.catch(() => undefined);
+			return failure;
 		}
-		if (row.prev_hash !== prev) {
-			return { ok: false, firstBadSeq: row.seq, reason: `entry ${row.seq} does not link to the hash of entry ${row.seq - 1}` };
-		}
-		const fields = parseCanonical(row.fields);
-		const details = parseCanonical(row.details);
-		if (!fields.ok || !details.ok) {
-			return { ok: false, firstBadSeq: row.seq, reason: `entry ${row.seq} has altered fields or details` };
-		}
-		const { hash, ...content } = row;
-		if (entryHash(content, fields.value, details.value) !== hash) {
-			return { ok: false, firstBadSeq: row.seq, reason: `entry ${row.seq} does not match its hash` };
-		}
-		prev = hash;
-		expectedSeq++;
+		if (!next) return { ok: true, entries: chain.expectedSeq - 1, head: chain.prev };
+		page = await next;
 	}
-	return { ok: true, entries: expectedSeq - 1, head: prev };
+}
+
+interface ChainSoFar {
+	expectedSeq: number;
+	prev: string;
+}
+
+/** Checks a page of the chain from where `chain` stands, and moves it on; the first failure, if any. */
+function checkPage(page: ChainRow[], workspaceId: string, chain: ChainSoFar): AuditVerification | undefined {
+	for (const [seq, id, at, actorId, actorRole, action, subjectType, subject, fields, details, prevHash, hash] of page) {
+		if (seq !== chain.expectedSeq) {
+			return { ok: false, firstBadSeq: chain.expectedSeq, reason: `entry ${chain.expectedSeq} is missing (next entry found is ${seq})` };
+		}
+		if (prevHash !== chain.prev) {
+			return { ok: false, firstBadSeq: seq, reason: `entry ${seq} does not link to the hash of entry ${seq - 1}` };
+		}
+		const entry: EntryColumns = { seq, id, workspaceId, at, actorId, actorRole, action, subjectType, subject, fields, details };
+		if (entryHash(prevHash, entry) !== hash || fields.includes(FIELDS_SEPARATOR) || details.includes(FIELDS_SEPARATOR)) {
+			const reason = examine(entry, prevHash, hash);
+			if (reason !== undefined) return { ok: false, firstBadSeq: seq, reason };
+		}
+		chain.prev = hash;
+		chain.expectedSeq++;
+	}
+	return undefined;
 }
 
 /** The workspace's audit entries in order, parsed, for readers (marking, transcripts, SARs). */

@@ -154,6 +154,9 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 	const depth = open?.get(client);
 	if (depth !== undefined) {
 		const name = `nested_${depth}`;
+		// What the savepoint's work asks to run after the commit goes with it if it rolls back.
+		const committed = sqliteCommitted.getStore();
+		const waiting = committed?.length ?? 0;
 		client.exec(`SAVEPOINT ${name}`);
 		try {
 			const result = await scope.run(new Map(open).set(client, depth + 1), fn);
@@ -162,6 +165,7 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 		} catch (error) {
 			client.exec(`ROLLBACK TO ${name}`);
 			client.exec(`RELEASE ${name}`);
+			committed?.splice(waiting);
 			throw error;
 		}
 	}
@@ -185,7 +189,7 @@ export async function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Pro
 
 /**
  * Runs `then` once the write transaction this code runs in has committed (at once outside one; never
- * if it rolls back). On PostgreSQL a transaction's statements are real I/O, so a timer set inside it
+ * if it rolls back, nor if the savepoint it was asked for in rolls back). On PostgreSQL a transaction's statements are real I/O, so a timer set inside it
  * (setImmediate) fires before the commit, when nothing it wrote can be seen yet; SQLite's run without
  * a pause, which hid that.
  */
@@ -271,6 +275,8 @@ export interface Statement<P extends BindParameters, R> {
 	run(...params: Bound<P>): Promise<{ changes: number }>;
 	/** The rows to loop over without awaiting in between (SQLite reads them as the loop goes). */
 	iterate(...params: Bound<P>): Promise<Iterable<R>>;
+	/** The rows, each an array of the select's columns in order: no object per row (read a long table in pages). */
+	values(...params: Bound<P>): Promise<unknown[][]>;
 }
 
 export interface StatementFactory {
@@ -280,6 +286,8 @@ export interface StatementFactory {
 
 function sqliteStatement<P extends BindParameters, R>(client: Database.Database, source: string): Statement<P, R> {
 	const statement = client.prepare(source);
+	// better-sqlite3 sets a statement to return arrays for good, so values() has a copy of its own.
+	let raw: Database.Statement | undefined;
 	const bind = (params: unknown[]) => params as never[];
 	return {
 		async get(...params) {
@@ -306,6 +314,12 @@ function sqliteStatement<P extends BindParameters, R>(client: Database.Database,
 			const wait = settled();
 			if (wait) await wait;
 			return statement.iterate(...bind(params)) as Iterable<R>;
+		},
+		async values(...params) {
+			const wait = settled();
+			if (wait) await wait;
+			raw ??= client.prepare(source).raw(true);
+			return raw.all(...bind(params)) as unknown[][];
 		}
 	};
 }
@@ -325,7 +339,8 @@ function postgresStatement<P extends BindParameters, R>(db: Db, source: string):
 		get: async (...params) => (await rows(params))[0],
 		all: async (...params) => await rows(params),
 		run: async (...params) => ({ changes: (await pgQueryable(handle).query({ text, values: values(params) })).rowCount ?? 0 }),
-		iterate: async (...params) => await rows(params)
+		iterate: async (...params) => await rows(params),
+		values: async (...params) => (await pgQueryable(handle).query({ text, values: values(params), rowMode: 'array' })).rows as unknown[][]
 	};
 }
 

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { closeDatabase, dbExec, dbQuery, openDatabase, writeTransaction, type Db } from './database';
 import { startTestPostgres, type TestPostgres } from './testing-postgres';
-import { toPostgresPlaceholders } from './postgres';
+import { openPgTransaction, toPostgresPlaceholders } from './postgres';
 
 describe('writeTransaction on PostgreSQL', () => {
 	let pg: TestPostgres;
@@ -67,6 +67,23 @@ describe('writeTransaction on PostgreSQL', () => {
 			).rejects.toThrow('inner');
 		});
 		expect((await dbQuery<{ n: number }>(db, sql`select n from ledger order by n`)).map((r) => Number(r.n))).toEqual([2]);
+	});
+
+	it('forgets the row locks a rolled-back savepoint took (the database released them), and keeps those taken before it', async () => {
+		await writeTransaction(db, async () => {
+			openPgTransaction()!.held.add('chain:before');
+			await expect(
+				writeTransaction(db, async () => {
+					openPgTransaction()!.held.add('chain:inside');
+					throw new Error('refused');
+				})
+			).rejects.toThrow('refused');
+			expect([...openPgTransaction()!.held]).toEqual(['chain:before']);
+			await writeTransaction(db, async () => {
+				openPgTransaction()!.held.add('chain:kept');
+			});
+			expect([...openPgTransaction()!.held].sort()).toEqual(['chain:before', 'chain:kept']);
+		});
 	});
 
 	it('does not retry an error that is not a serialization failure', async () => {

@@ -155,6 +155,10 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 	const open = scope.getStore();
 	if (open && open.handle === handle) {
 		const name = `nested_${open.depth}`;
+		// Rolling back to the savepoint releases the row locks taken after it and undoes what its work
+		// asked to run after the commit: both are forgotten with it.
+		const held = new Set(open.held);
+		const waiting = open.committed.length;
 		await open.client.query(`savepoint ${name}`);
 		try {
 			const result = await scope.run({ ...open, depth: open.depth + 1 }, fn);
@@ -163,6 +167,8 @@ export async function pgTransaction<T>(handle: PgHandle, fn: () => T | Promise<T
 		} catch (error) {
 			await open.client.query(`rollback to savepoint ${name}`);
 			await open.client.query(`release savepoint ${name}`);
+			for (const lock of open.held) if (!held.has(lock)) open.held.delete(lock);
+			open.committed.splice(waiting);
 			throw error;
 		}
 	}
