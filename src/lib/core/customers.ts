@@ -36,6 +36,8 @@ import {
 import { heldValues, historyRow, insertHistory, type FieldHistoryEntry, type HeldValue } from './held-values';
 import { holdUse, servicingRefusal, type ServicingRefusal } from './restriction';
 import { rowInserter, tableRows } from './table-rows';
+import { indexCustomerNames } from './name-index';
+import { NAME_FIELDS } from './search';
 
 export type Customer = typeof customer.$inferSelect;
 
@@ -76,7 +78,7 @@ const collectionFields = {
 	conditions: z.record(fieldName, conditionInput).default({})
 };
 
-const recordCustomerInput = z.object({
+export const recordCustomerInput = z.object({
 	/** The organisation's account reference; one is assigned ("ACC-100001", ...) when absent. */
 	reference: z
 		.string()
@@ -389,6 +391,8 @@ export async function recordCustomer(ctx: CoreContext, input: RecordCustomerInpu
 		};
 		await statements(ctx.db).insert.run(customerRows.insertParams(row));
 		await storeValues(ctx, customerId, collection, plan.value.planned);
+		// The name index's document, written once with all the names (name-index.ts).
+		await indexCustomerNames(ctx.db, [customerId], { isNew: true });
 		await appendAudit(ctx, {
 			action: 'customer.recorded',
 			subjectType: 'customer',
@@ -421,6 +425,7 @@ export async function addCustomerFields(
 		const plan = await planCollection(ctx, customerId, collection, existing);
 		if (!plan.ok) return plan;
 		await storeValues(ctx, customerId, collection, plan.value.planned);
+		if (plan.value.planned.some((p) => (NAME_FIELDS as readonly string[]).includes(p.field))) await indexCustomerNames(ctx.db, [customerId]);
 		for (const p of plan.value.planned) {
 			await appendAudit(ctx, {
 				action: 'customer.field.recorded',

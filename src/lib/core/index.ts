@@ -112,6 +112,8 @@ export {
 	type CustomerView,
 	type ShownField
 } from './customers';
+export { recordCustomers, type BulkCollectionError } from './customer-bulk';
+export { indexCustomerNames, indexUnindexedNames } from './name-index';
 export {
 	correctField,
 	completeField,

@@ -45,6 +45,7 @@ import {
 	receiveClarification,
 	receiveId,
 	recordCustomer,
+	recordCustomers,
 	recordMarketingObjection,
 	registerBreach,
 	requestFee,
@@ -55,6 +56,8 @@ import {
 	withdrawConsent,
 	type Actor,
 	type CollectionError,
+	type RecordCustomerInput,
+	type RecordedCustomer,
 	type CoreContext,
 	type CoreError,
 	type Db,
@@ -105,6 +108,11 @@ export interface SeededWorkspace {
 export interface SeedOptions {
 	workspaceId: string;
 	ids: () => string;
+	/**
+	 * Customers through recordCustomer one by one instead of the core's bulk path (recordCustomers),
+	 * which writes the same rows: for the test that compares the two (seeding-bulk.test.ts).
+	 */
+	customersOneByOne?: boolean;
 }
 
 /** A date in a file ("2024-11-02") means 09:00 UK time that day; an instant means itself. */
@@ -263,7 +271,10 @@ export async function seedWorkspace(db: Db, scenario: Scenario, options: SeedOpt
 				const input = { purposeCodes: [group.purposeCode], source: group.source, sourceDetail: group.sourceDetail, fields, conditions: group.conditions };
 				let done: Result<unknown, CollectionError>;
 				if (first) {
-					const recorded = await recordCustomer(ctx, { reference: c.reference, ...input });
+					// The core's bulk path, for one: the rows recordCustomer writes, by prepared statements.
+					const recorded = options.customersOneByOne
+						? await recordCustomer(ctx, { reference: c.reference, ...input })
+						: await recordOne(ctx, { reference: c.reference, ...input });
 					if (recorded.ok) seedIds[c.key] = recorded.value.id;
 					done = recorded;
 				} else {
@@ -496,6 +507,15 @@ export async function checkSeed(loaded: LoadedScenario, migrationsFolder?: strin
 	} finally {
 		db.$client.close();
 	}
+}
+
+/** recordCustomers for one customer, its result as recordCustomer gives it. */
+async function recordOne(ctx: CoreContext, input: RecordCustomerInput): Promise<Result<RecordedCustomer, CollectionError>> {
+	const recorded = await recordCustomers(ctx, [input]);
+	if (recorded.ok) return { ok: true, value: recorded.value[0]! };
+	const { index, ...error } = recorded.error;
+	void index;
+	return { ok: false, error };
 }
 
 interface Condition {

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
+import { indexUnindexedNames } from '$lib/core/name-index';
 import { findRow, insertRow, type ImportTarget } from './target';
 
 export function sqliteTarget(db: Db): ImportTarget {
@@ -24,8 +25,11 @@ export function sqliteTarget(db: Db): ImportTarget {
 		},
 		find: (table, match) => findRow(db, table, match),
 		insert: (table, values) => insertRow(db, table, values),
-		// Rowids follow the rows as inserted; nothing else to move on.
-		async finish() {},
+		// Rowids follow the rows as inserted; the imported customers' names are indexed once each, at
+		// the end (no trigger writes the name index on insert: core/name-index.ts).
+		async finish() {
+			await indexUnindexedNames(db);
+		},
 		explain(error) {
 			const code = (error as { code?: unknown }).code;
 			if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return undefined;

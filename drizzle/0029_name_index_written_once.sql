@@ -1,0 +1,11 @@
+-- The name index (0005_customer_search) is no longer written by a trigger on every name inserted:
+-- recording a customer inserts their names one field at a time, and the trigger deleted and rewrote
+-- the customer's document for each, which makes FTS5 flush its pending segment and, with
+-- secure-delete, edit the pages of every token of the document, including the workspace's key, whose
+-- doclist holds every customer of the workspace. Recording a customer got slower as the workspace
+-- grew (1.5 ms at 5,000 customers, 3.5 ms at 100,000). The core now writes a customer's document
+-- once, after all the values of a collection (core/name-index.ts, called by customers.ts and the bulk
+-- load in customer-bulk.ts; an import indexes what it inserted at its end). The update and delete
+-- triggers stay: a corrected or erased name still leaves the index in the same transaction, with
+-- secure-delete on.
+DROP TRIGGER `customer_name_search_insert`;
