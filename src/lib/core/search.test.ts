@@ -79,6 +79,49 @@ describe('searching customers', () => {
 		expect((await find({ name: 'xyzzy' })).total).toBe(0);
 	});
 
+	it('ranks within a tier: more words matched exactly, then the nearer spelling, then fewer other words, before creation order', async () => {
+		const { t, find, refs } = await setUp();
+		// Recorded after the others, so only the ranking can put them first.
+		for (const [reference, givenName, familyName] of [['ACC-4007', 'Zoe', 'Lovela'], ['ACC-4008', 'Ada', 'Smith']]) {
+			const result = await recordCustomer(t.ctx, { reference, purposeCodes: ['account-servicing'], fields: { givenName, familyName, dateOfBirth: '1980-01-01', postcode: 'N1 9GU', email: `${reference}@example.com`, phone: '020 7946 0099', addressLine1: '1 High Street' } });
+			if (!result.ok) throw new Error(result.error.message);
+		}
+		// "zo" starts the given names; "lovela" is all of one family name, the start of another, a slip from Lovell.
+		expect((await find({ name: 'zo lovela' })).hits.map((h) => [h.reference, h.match])).toEqual([
+			['ACC-4007', 'prefix'],
+			['ACC-1001', 'prefix'],
+			['ACC-1002', 'fuzzy']
+		]);
+		// One slip from Lovelase, two from Lovelace.
+		expect((await find({ name: 'lovelxse' })).hits.map((h) => [h.reference, h.match])).toEqual([
+			['BCC-3006', 'fuzzy'],
+			['ACC-1001', 'fuzzy'],
+			['ACC-2005', 'fuzzy']
+		]);
+		// Ada Smith has no other name; Sean O'Brien-Smith has two more.
+		expect(await refs({ name: 'smith' })).toEqual(['ACC-4008', 'ACC-2004']);
+	});
+
+	it('pages a name search in the same order as one long page, across the tiers', async () => {
+		const { find } = await setUp();
+		for (const name of ['lovelace', 'lov', 'lovelxse', 'zoe']) {
+			const whole = (await find({ name, pageSize: 100 })).hits.map((h) => h.reference);
+			const paged: string[] = [];
+			for (let page = 1; page <= whole.length + 1; page++) paged.push(...(await find({ name, pageSize: 1, page })).hits.map((h) => h.reference));
+			expect(paged).toEqual(whole);
+			expect((await find({ name, pageSize: 2, page: 2 })).hits.map((h) => h.reference)).toEqual(whole.slice(2, 4));
+		}
+	});
+
+	it('ranks names found alone as it ranks them among the customers other criteria found', async () => {
+		const { refs } = await setUp();
+		for (const name of ['lovelace', 'lov', 'lovelxse', 'zoe lovel', 'smith', 'lvoelace']) {
+			// Every ACC reference matches "ACC" as its start: the same tier for all, so the names decide.
+			const alone = (await refs({ name, pageSize: 100 })).filter((r) => r.startsWith('ACC'));
+			expect(await refs({ name, reference: 'ACC', pageSize: 100 })).toEqual(alone);
+		}
+	});
+
 	it('finds by postcode with or without the space, in any case, and by the start of one', async () => {
 		const { refs, find } = await setUp();
 		expect(await refs({ postcode: 'sw1a1aa' })).toEqual(['ACC-1001']);
