@@ -6,8 +6,7 @@
  * The same rule as on SQLite: every word of the query must match a word of the customer's names
  * exactly (tier 0), as its start (tier 1) or within a typing slip with the first letter right
  * (tier 2, fuzzFor); a customer's tier is its weakest word's; ranked by tier, then as search.ts's
- * rank does: the words' tiers added up, the typing slips added up, the number of words in the
- * customer's names, then creation order.
+ * rank does: the words' tiers added up, the typing slips added up, then creation order.
  * Candidates come from the tsvector's GIN index: names with a word that starts with the query word,
  * or, for a word long enough to forgive a slip, with its first letter (SQLite likewise looks for
  * near words among its vocabulary's words of that letter). Each candidate's tier is then decided
@@ -37,7 +36,6 @@ export interface NameSearchRow {
 	tier: number;
 	tier_sum: number;
 	distance: number;
-	words: number;
 	/** Creation order (a bigint, which node-postgres reads as text). */
 	position: string | number;
 	total: number;
@@ -66,7 +64,7 @@ export function nameSearchQuery(workspaceId: string, tokens: string[], options: 
 			where s.workspace_id = ${workspaceId} ${among} and s.document @@ (${candidate})
 		),
 		tiers as (
-			select c.customer_id, c.position, cardinality(c.words) as words, m.tier,
+			select c.customer_id, c.position, m.tier,
 				case when m.tier = 2 then m.nearest else 0 end as distance
 			from candidates c cross join tokens t cross join lateral (
 				select
@@ -80,13 +78,13 @@ export function nameSearchQuery(workspaceId: string, tokens: string[], options: 
 			) m
 		),
 		matched as (
-			select customer_id, position, words, max(tier) as tier, sum(tier) as tier_sum, sum(distance) as distance from tiers
-			group by customer_id, position, words
+			select customer_id, position, max(tier) as tier, sum(tier) as tier_sum, sum(distance) as distance from tiers
+			group by customer_id, position
 			having bool_and(tier is not null)
 		)
-		select customer_id, tier::int as tier, tier_sum::int as tier_sum, distance::int as distance, words::int as words, position,
+		select customer_id, tier::int as tier, tier_sum::int as tier_sum, distance::int as distance, position,
 			count(*) over ()::int as total
 		from matched
-		order by tier, tier_sum, distance, words, position
+		order by tier, tier_sum, distance, position
 		limit ${options.limit ?? 20} offset ${options.offset ?? 0}`;
 }

@@ -149,73 +149,104 @@ function workspaceKey(workspaceId: string): string {
 interface NameStatements {
 	match: Statement<[string], { rowid: number }>;
 	matchNames: Statement<[string], { rowid: number; customerId: string; names: string }>;
+	document: Statement<[number], { customerId: string }>;
 	terms: Statement<[string, string], { term: string }>;
+	otherWorkspace: Statement<[string, string], { found: number }>;
 }
 const nameStatements = preparedStatements<NameStatements>((client) => ({
 		match: client.prepare<[string], { rowid: number }>('select rowid from customer_name_search where customer_name_search match ?'),
 		matchNames: client.prepare<[string], { rowid: number; customerId: string; names: string }>(
 			'select rowid, customer_id as customerId, names from customer_name_search where customer_name_search match ?'
 		),
-		terms: client.prepare<[string, string], { term: string }>("select term from customer_name_terms where col = 'names' and term >= ? and term < ?")
+		document: client.prepare<[number], { customerId: string }>('select customer_id as customerId from customer_name_search where rowid = ?'),
+		terms: client.prepare<[string, string], { term: string }>("select term from customer_name_terms where col = 'names' and term >= ? and term < ?"),
+		// Two probes of the unique (workspace_id, reference) index: is there a customer of any other workspace?
+		otherWorkspace: client.prepare<[string, string], { found: number }>(
+			'select exists (select 1 from customer where workspace_id < ?) or exists (select 1 from customer where workspace_id > ?) as found'
+		)
 }));
 const statementsFor = (ctx: CoreContext): NameStatements => nameStatements(ctx.db);
 
-/** Words in the index within a typing slip of the token, closest first. */
-async function nearTerms(ctx: CoreContext, token: string): Promise<string[]> {
+/** Words in the index within a typing slip of the token (not those it starts), closest first. */
+async function nearTerms(ctx: CoreContext, token: string): Promise<{ term: string; distance: number }[]> {
 	const allowed = fuzzAllowed(token);
 	if (allowed === 0) return [];
-	const first = token.codePointAt(0)!;
-	return (await statementsFor(ctx)
-		.terms.all(String.fromCodePoint(first), String.fromCodePoint(first + 1)))
+	const first = String.fromCodePoint(token.codePointAt(0)!);
+	const next = String.fromCodePoint(token.codePointAt(0)! + 1);
+	// The workspace keys ('w' and hex digits: workspaceKey) share the vocabulary, each with a doclist
+	// as long as its workspace; names have no digits, so a 'w' token skips them: 'w0' to 'w9'.
+	const ranges = first === 'w' ? [['w', 'w0'], ['w:', next]] : [[first, next]];
+	const terms = (await mapInOrder(ranges, async ([from, to]) => await statementsFor(ctx).terms.all(from!, to!))).flat();
+	return terms
 		.map(({ term }) => ({ term, distance: term.startsWith(token) ? Infinity : editDistance(token, term, allowed) }))
 		.filter((t) => t.distance <= allowed)
 		.sort((a, b) => a.distance - b.distance || (a.term < b.term ? -1 : 1))
-		.slice(0, MAX_NEAR_TERMS)
-		.map((t) => t.term);
+		.slice(0, MAX_NEAR_TERMS);
 }
 
 /**
  * Name search inside the FTS5 index, by document (customer) rowid: every word of the query must
- * match a word of the customer's names exactly, as its start, or within a typing slip. Three
- * queries give the three tiers, reading nothing but rowids; the names are read only for the tiers
- * the requested page falls in, to rank inside them (nameScore). Returns the page, best first, and
- * how many matched in all.
+ * match a word of the customer's names exactly, as its start, or within a typing slip. Queries of
+ * rowids alone give the tiers; the page is then cut from the tiers in rank order. One word: the
+ * exact and prefix tiers are in creation order already, and the fuzzy one is ranked by its slips
+ * with one query per distance. Several words: the names are read for the tiers the page falls in
+ * and scored (nameScore). Returns the page, best first, and how many matched in all.
  */
 async function nameSearchInIndex(ctx: CoreContext, tokens: string[], start: number, end: number): Promise<{ total: number; page: Ranked[] }> {
 	const stmts = statementsFor(ctx);
-	const scope = `workspace_key : ${quote(workspaceKey(ctx.workspaceId))} AND names : `;
+	// The workspace token confines a query to the workspace; where the workspace holds every customer
+	// it confines nothing, and costs a walk of the longest doclist in the index: leave it out.
+	const alone = !(await stmts.otherWorkspace.get(ctx.workspaceId, ctx.workspaceId))?.found;
+	const scope = alone ? 'names : ' : `workspace_key : ${quote(workspaceKey(ctx.workspaceId))} AND names : `;
 	const rowids = async (expression: string) => (await stmts.match.all(scope + `(${expression})`)).map((r) => r.rowid);
 	const expressions = [tokens.map(quote).join(' AND '), tokens.map((t) => `${quote(t)}*`).join(' AND ')];
-	const tiers = new Map<number, MatchTier>();
-	for (const rowid of await rowids(expressions[0]!)) tiers.set(rowid, 0);
-	for (const rowid of await rowids(expressions[1]!)) if (!tiers.has(rowid)) tiers.set(rowid, 1);
+	const exact = await rowids(expressions[0]!);
+	const taken = new Set(exact);
+	const prefix = (await rowids(expressions[1]!)).filter((rowid) => !taken.has(rowid));
+	for (const rowid of prefix) taken.add(rowid);
 	const near = await mapInOrder(tokens, async (t) => await nearTerms(ctx, t));
-	if (near.some((terms) => terms.length > 0)) {
-		expressions.push(tokens.map((t, i) => `(${[`${quote(t)}*`, ...near[i]!.map(quote)].join(' OR ')})`).join(' AND '));
-		for (const rowid of await rowids(expressions[2]!)) if (!tiers.has(rowid)) tiers.set(rowid, 2);
+	const fuzzy: number[] = [];
+	const slips = new Map<number, number>();
+	if (tokens.length === 1) {
+		for (const distance of [1, 2]) {
+			const terms = near[0]!.filter((t) => t.distance === distance).map((t) => quote(t.term));
+			if (terms.length === 0) continue;
+			for (const rowid of await rowids(terms.join(' OR '))) {
+				if (taken.has(rowid)) continue;
+				taken.add(rowid);
+				fuzzy.push(rowid);
+				slips.set(rowid, distance);
+			}
+		}
+	} else if (near.some((terms) => terms.length > 0)) {
+		expressions.push(tokens.map((t, i) => `(${[`${quote(t)}*`, ...near[i]!.map((n) => quote(n.term))].join(' OR ')})`).join(' AND '));
+		for (const rowid of await rowids(expressions[2]!)) if (!taken.has(rowid)) fuzzy.push(rowid);
 	}
-	// Each tier's rowids in creation order (FTS5 returns rowids ascending).
-	const byTier: number[][] = [[], [], []];
-	for (const [rowid, tier] of tiers) byTier[tier]!.push(rowid);
 	const page: Ranked[] = [];
 	let offset = 0;
-	for (const [tier, members] of byTier.entries()) {
-		const from = Math.max(start, offset);
-		const to = Math.min(end, offset + members.length);
+	for (const [tier, members] of [exact, prefix, fuzzy].entries()) {
+		const from = Math.max(start, offset) - offset;
+		const to = Math.min(end, offset + members.length) - offset;
 		offset += members.length;
 		if (from >= to) continue;
-		// The page falls in this tier: its members' names, scored, decide their order.
+		if (tokens.length === 1) {
+			// One word: each tier is in rank order already (the fuzzy one by slips, then creation order).
+			for (const rowid of members.slice(from, to)) {
+				const customerId = (await stmts.document.get(rowid))?.customerId ?? '';
+				page.push(ranked(customerId, rowid, [tier as MatchTier], { tier: tier as MatchTier, tierSum: tier, distance: slips.get(rowid) ?? 0 }));
+			}
+			continue;
+		}
+		// Several words: the names of the tier's members, scored, decide their order.
 		const wanted = new Set(members);
 		const scored: Ranked[] = [];
 		for (const row of await stmts.matchNames.all(scope + `(${expressions[tier]!})`)) {
-			if (!wanted.has(row.rowid)) continue;
-			const score = nameScore(tokens, nameWords(row.names));
-			scored.push(ranked(row.customerId, row.rowid, [tier as MatchTier], score));
+			if (wanted.has(row.rowid)) scored.push(ranked(row.customerId, row.rowid, [tier as MatchTier], nameScore(tokens, nameWords(row.names))));
 		}
 		scored.sort(rank);
-		page.push(...scored.slice(from - (offset - members.length), to - (offset - members.length)));
+		page.push(...scored.slice(from, to));
 	}
-	return { total: tiers.size, page };
+	return { total: offset, page };
 }
 
 /** How a customer's names matched the query's words, for ranking within a tier (rank). */
@@ -226,8 +257,6 @@ interface NameScore {
 	tierSum: number;
 	/** The typing slips of the words matched within one, added up: the nearer spelling ranks first. */
 	distance: number;
-	/** How many distinct words the customer's names have: the fewer left unmatched, the closer. */
-	words: number;
 }
 
 /** The words of names as the index holds them (stored folded, one space between words). */
@@ -259,7 +288,7 @@ function nameScore(tokens: string[], words: string[]): NameScore | undefined {
 		if (best > tier) tier = best;
 		tierSum += best;
 	}
-	return { tier, tierSum, distance, words: new Set(words).size };
+	return { tier, tierSum, distance };
 }
 
 async function nameMatchesAmong(ctx: CoreContext, tokens: string[], customerIds: string[]): Promise<Map<string, NameScore>> {
@@ -302,8 +331,9 @@ interface Ranked {
 
 /**
  * Best first: the weakest criterion's tier, the tiers added up, then by name: more words matched
- * exactly, fewer typing slips, fewer words left unmatched; then creation order, so that equals
- * keep a stable order from page to page.
+ * exactly, fewer typing slips; then creation order, so that equals keep a stable order from page
+ * to page. (Fewer words left unmatched would rank "Ada Smith" before "Ada Smith-Jones" for "ada
+ * smith", but needs every candidate's names read: milliseconds for a common name.)
  */
 function rank(a: Ranked, b: Ranked): number {
 	return (
@@ -311,7 +341,6 @@ function rank(a: Ranked, b: Ranked): number {
 		a.sum - b.sum ||
 		(a.name?.tierSum ?? 0) - (b.name?.tierSum ?? 0) ||
 		(a.name?.distance ?? 0) - (b.name?.distance ?? 0) ||
-		(a.name?.words ?? 0) - (b.name?.words ?? 0) ||
 		a.rowid - b.rowid
 	);
 }
@@ -352,7 +381,7 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 			const rows = await dbQuery<NameSearchRow>(ctx.db, nameSearchQuery(ctx.workspaceId, tokens, { limit: q.pageSize, offset: start }));
 			// Past the last page no row carries the total: count them on the first.
 			total = rows[0]?.total ?? (start > 0 ? ((await dbQuery<NameSearchRow>(ctx.db, nameSearchQuery(ctx.workspaceId, tokens, { limit: 1 })))[0]?.total ?? 0) : 0);
-			page = rows.map((r) => ranked(r.customer_id, Number(r.position), [r.tier as MatchTier], { tier: r.tier as MatchTier, tierSum: r.tier_sum, distance: r.distance, words: r.words }));
+			page = rows.map((r) => ranked(r.customer_id, Number(r.position), [r.tier as MatchTier], { tier: r.tier as MatchTier, tierSum: r.tier_sum, distance: r.distance }));
 		} else if (used.length === 1 && tokens !== undefined) {
 			// Name alone: ranked inside the index by document rowid, which is the customer's rowid.
 			({ total, page } = await nameSearchInIndex(ctx, tokens, start, end));
