@@ -49,11 +49,13 @@ export interface NameSearchRow {
 export function nameSearchQuery(workspaceId: string, tokens: string[], options: NameSearchOptions = {}): SQL {
 	if (tokens.length === 0) throw new Error('a name search needs at least one word');
 	const allowed = tokens.map(fuzzFor);
-	// Candidates: a word that starts with a query word, or with its first letter where a slip is forgiven.
+	// Candidates: for every query word, a word that starts with it, or with its first letter where a
+	// slip is forgiven (every query word must match, so all of them: &&, which keeps the GIN index's
+	// answer to the customers that can match rather than those with any one of the letters).
 	const starts = [...new Set(tokens.map((t, i) => (allowed[i]! > 0 ? String.fromCodePoint(t.codePointAt(0)!) : t)))];
 	const candidate = sql.join(
 		starts.map((start) => sql`to_tsquery('simple', quote_literal(${start}) || ':*')`),
-		sql` || `
+		sql` && `
 	);
 	const among = options.customerIds ? sql`and s.customer_id = any(${sql.param(options.customerIds)}::text[])` : sql``;
 	return sql`
