@@ -70,13 +70,12 @@ export function nameSearchQuery(workspaceId: string, tokens: string[], options: 
 				case when m.tier = 2 then m.nearest else 0 end as distance
 			from candidates c cross join tokens t cross join lateral (
 				select
-					min(case
-						when w = t.token then 0
-						when starts_with(w, t.token) then 1
-						when t.allowed > 0 and left(w, 1) = left(t.token, 1) and levenshtein_less_equal(t.token, w, t.allowed) <= t.allowed then 2
-					end) as tier,
-					min(case when t.allowed > 0 and left(w, 1) = left(t.token, 1) then levenshtein_less_equal(t.token, w, t.allowed) end) as nearest
-				from unnest(c.words) as w
+					min(case when w = t.token then 0 when starts_with(w, t.token) then 1 when d <= t.allowed then 2 end) as tier,
+					min(d) as nearest
+				from unnest(c.words) as w cross join lateral (
+					-- The slips from the query word, for a word of the same first letter (once per word).
+					select case when t.allowed > 0 and left(w, 1) = left(t.token, 1) then levenshtein_less_equal(t.token, w, t.allowed) end as d
+				) slips
 			) m
 		),
 		matched as (
