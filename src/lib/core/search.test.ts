@@ -79,6 +79,55 @@ describe('searching customers', () => {
 		expect((await find({ name: 'xyzzy' })).total).toBe(0);
 	});
 
+	it('ranks within a tier: more words matched exactly, then the nearer spelling, before creation order', async () => {
+		const { t, find } = await setUp();
+		// Recorded after the others, so only the ranking can put Zoe Lovela first.
+		const fields = { givenName: 'Zoe', familyName: 'Lovela', dateOfBirth: '1980-01-01', postcode: 'N1 9GU', email: 'zl2@example.com', phone: '020 7946 0099', addressLine1: '1 High Street' };
+		const recorded = await recordCustomer(t.ctx, { reference: 'ACC-4007', purposeCodes: ['account-servicing'], fields });
+		if (!recorded.ok) throw new Error(recorded.error.message);
+		// "zo" starts the given names; "lovela" is all of one family name, the start of another, a slip from Lovell.
+		expect((await find({ name: 'zo lovela' })).hits.map((h) => [h.reference, h.match])).toEqual([
+			['ACC-4007', 'prefix'],
+			['ACC-1001', 'prefix'],
+			['ACC-1002', 'fuzzy']
+		]);
+		// One slip from Lovelase, two from Lovelace.
+		expect((await find({ name: 'lovelxse' })).hits.map((h) => [h.reference, h.match])).toEqual([
+			['BCC-3006', 'fuzzy'],
+			['ACC-1001', 'fuzzy'],
+			['ACC-2005', 'fuzzy']
+		]);
+	});
+
+	it('forgives a typing slip in a name that starts with w, the letter the index keys workspaces by', async () => {
+		const { t, find } = await setUp();
+		const fields = { givenName: 'Wendy', familyName: 'Wilson', dateOfBirth: '1980-01-01', postcode: 'N1 9GU', email: 'ww@example.com', phone: '020 7946 0099', addressLine1: '1 High Street' };
+		const recorded = await recordCustomer(t.ctx, { reference: 'ACC-4009', purposeCodes: ['account-servicing'], fields });
+		if (!recorded.ok) throw new Error(recorded.error.message);
+		expect((await find({ name: 'wilsom' })).hits.map((h) => [h.reference, h.match])).toEqual([['ACC-4009', 'fuzzy']]);
+		expect((await find({ name: 'wendy wilsom' })).hits.map((h) => [h.reference, h.match])).toEqual([['ACC-4009', 'fuzzy']]);
+	});
+
+	it('pages a name search in the same order as one long page, across the tiers', async () => {
+		const { find } = await setUp();
+		for (const name of ['lovelace', 'lov', 'lovelxse', 'zoe']) {
+			const whole = (await find({ name, pageSize: 100 })).hits.map((h) => h.reference);
+			const paged: string[] = [];
+			for (let page = 1; page <= whole.length + 1; page++) paged.push(...(await find({ name, pageSize: 1, page })).hits.map((h) => h.reference));
+			expect(paged).toEqual(whole);
+			expect((await find({ name, pageSize: 2, page: 2 })).hits.map((h) => h.reference)).toEqual(whole.slice(2, 4));
+		}
+	});
+
+	it('ranks names found alone as it ranks them among the customers other criteria found', async () => {
+		const { refs } = await setUp();
+		for (const name of ['lovelace', 'lov', 'lovelxse', 'zoe lovel', 'smith', 'lvoelace']) {
+			// Every ACC reference matches "ACC" as its start: the same tier for all, so the names decide.
+			const alone = (await refs({ name, pageSize: 100 })).filter((r) => r.startsWith('ACC'));
+			expect(await refs({ name, reference: 'ACC', pageSize: 100 })).toEqual(alone);
+		}
+	});
+
 	it('finds by postcode with or without the space, in any case, and by the start of one', async () => {
 		const { refs, find } = await setUp();
 		expect(await refs({ postcode: 'sw1a1aa' })).toEqual(['ACC-1001']);
@@ -149,6 +198,17 @@ describe('searching customers', () => {
 		if (!other.ok) throw new Error(other.error.message);
 		const otherCtx = { ...t.ctx, workspaceId: other.value.id };
 		expect(await searchCustomers(otherCtx, { name: 'lovelace' })).toMatchObject({ ok: true, value: { total: 0 } });
+		expect((await find({ name: 'lovelace' })).total).toBe(3);
+		// With customers in both workspaces (the name index then confines each query to its workspace).
+		await defineStandardPurposes(otherCtx);
+		const fields = { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1980-01-01', postcode: 'N1 9GU', email: 'ada@other.example', phone: '020 7946 0099', addressLine1: '1 High Street' };
+		const recorded = await recordCustomer(otherCtx, { reference: 'OTH-1', purposeCodes: ['account-servicing'], fields });
+		if (!recorded.ok) throw new Error(recorded.error.message);
+		for (const name of ['lovelace', 'lovelase', 'ada lovelace', 'lov']) {
+			const theirs = await searchCustomers(otherCtx, { name });
+			expect(theirs.ok && theirs.value.hits.map((h) => h.reference)).toEqual(['OTH-1']);
+			expect((await find({ name })).hits.map((h) => h.reference)).not.toContain('OTH-1');
+		}
 		expect((await find({ name: 'lovelace' })).total).toBe(3);
 	});
 

@@ -17,7 +17,7 @@ import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
 import { dbAll, dbQuery, engineOf, preparedStatements, writeTransaction, type Statement } from './database';
-import { nameSearchQuery } from './search-pg';
+import { nameSearchQuery, type NameSearchRow } from './search-pg';
 import { appendAudit } from './audit';
 import { compactPostcode, e164, foldText, plainDate } from './collection';
 import { parseInput } from './input';
@@ -148,69 +148,150 @@ function workspaceKey(workspaceId: string): string {
 
 interface NameStatements {
 	match: Statement<[string], { rowid: number }>;
+	matchNames: Statement<[string], { rowid: number; customerId: string; names: string }>;
 	document: Statement<[number], { customerId: string }>;
 	terms: Statement<[string, string], { term: string }>;
+	otherWorkspace: Statement<[string, string], { found: number }>;
 }
 const nameStatements = preparedStatements<NameStatements>((client) => ({
 		match: client.prepare<[string], { rowid: number }>('select rowid from customer_name_search where customer_name_search match ?'),
+		matchNames: client.prepare<[string], { rowid: number; customerId: string; names: string }>(
+			'select rowid, customer_id as customerId, names from customer_name_search where customer_name_search match ?'
+		),
 		document: client.prepare<[number], { customerId: string }>('select customer_id as customerId from customer_name_search where rowid = ?'),
-		terms: client.prepare<[string, string], { term: string }>("select term from customer_name_terms where col = 'names' and term >= ? and term < ?")
+		terms: client.prepare<[string, string], { term: string }>("select term from customer_name_terms where col = 'names' and term >= ? and term < ?"),
+		// Two probes of the unique (workspace_id, reference) index: is there a customer of any other workspace?
+		otherWorkspace: client.prepare<[string, string], { found: number }>(
+			'select exists (select 1 from customer where workspace_id < ?) or exists (select 1 from customer where workspace_id > ?) as found'
+		)
 }));
 const statementsFor = (ctx: CoreContext): NameStatements => nameStatements(ctx.db);
 
-/** Words in the index within a typing slip of the token, closest first. */
-async function nearTerms(ctx: CoreContext, token: string): Promise<string[]> {
+/** Words in the index within a typing slip of the token (not those it starts), closest first. */
+async function nearTerms(ctx: CoreContext, token: string): Promise<{ term: string; distance: number }[]> {
 	const allowed = fuzzAllowed(token);
 	if (allowed === 0) return [];
-	const first = token.codePointAt(0)!;
-	return (await statementsFor(ctx)
-		.terms.all(String.fromCodePoint(first), String.fromCodePoint(first + 1)))
+	const first = String.fromCodePoint(token.codePointAt(0)!);
+	const next = String.fromCodePoint(token.codePointAt(0)! + 1);
+	// The workspace keys ('w' and hex digits: workspaceKey) share the vocabulary, each with a doclist
+	// as long as its workspace; names have no digits, so a 'w' token skips them: 'w0' to 'w9'.
+	const ranges = first === 'w' ? [['w', 'w0'], ['w:', next]] : [[first, next]];
+	const terms = (await mapInOrder(ranges, async ([from, to]) => await statementsFor(ctx).terms.all(from!, to!))).flat();
+	return terms
 		.map(({ term }) => ({ term, distance: term.startsWith(token) ? Infinity : editDistance(token, term, allowed) }))
 		.filter((t) => t.distance <= allowed)
 		.sort((a, b) => a.distance - b.distance || (a.term < b.term ? -1 : 1))
-		.slice(0, MAX_NEAR_TERMS)
-		.map((t) => t.term);
+		.slice(0, MAX_NEAR_TERMS);
 }
 
 /**
  * Name search inside the FTS5 index, by document (customer) rowid: every word of the query must
- * match a word of the customer's names exactly, as its start, or within a typing slip. Three
- * queries give the three tiers; nothing but rowids is read.
+ * match a word of the customer's names exactly, as its start, or within a typing slip. Queries of
+ * rowids alone give the tiers; the page is then cut from the tiers in rank order. One word: the
+ * exact and prefix tiers are in creation order already, and the fuzzy one is ranked by its slips
+ * with one query per distance. Several words: the names are read for the tiers the page falls in
+ * and scored (nameScore). Returns the page, best first, and how many matched in all.
  */
-async function nameMatchesByRowid(ctx: CoreContext, tokens: string[]): Promise<Map<number, MatchTier>> {
+async function nameSearchInIndex(ctx: CoreContext, tokens: string[], start: number, end: number): Promise<{ total: number; page: Ranked[] }> {
 	const stmts = statementsFor(ctx);
-	const scope = `workspace_key : ${quote(workspaceKey(ctx.workspaceId))} AND names : `;
+	// The workspace token confines a query to the workspace; where the workspace holds every customer
+	// it confines nothing, and costs a walk of the longest doclist in the index: leave it out.
+	const alone = !(await stmts.otherWorkspace.get(ctx.workspaceId, ctx.workspaceId))?.found;
+	const scope = alone ? 'names : ' : `workspace_key : ${quote(workspaceKey(ctx.workspaceId))} AND names : `;
 	const rowids = async (expression: string) => (await stmts.match.all(scope + `(${expression})`)).map((r) => r.rowid);
-	const tiers = new Map<number, MatchTier>();
-	for (const rowid of await rowids(tokens.map(quote).join(' AND '))) tiers.set(rowid, 0);
-	for (const rowid of await rowids(tokens.map((t) => `${quote(t)}*`).join(' AND '))) if (!tiers.has(rowid)) tiers.set(rowid, 1);
+	const expressions = [tokens.map(quote).join(' AND '), tokens.map((t) => `${quote(t)}*`).join(' AND ')];
+	const exact = await rowids(expressions[0]!);
+	const taken = new Set(exact);
+	const prefix = (await rowids(expressions[1]!)).filter((rowid) => !taken.has(rowid));
+	for (const rowid of prefix) taken.add(rowid);
 	const near = await mapInOrder(tokens, async (t) => await nearTerms(ctx, t));
-	if (near.some((terms) => terms.length > 0)) {
-		const fuzzy = tokens.map((t, i) => `(${[`${quote(t)}*`, ...near[i]!.map(quote)].join(' OR ')})`).join(' AND ');
-		for (const rowid of await rowids(fuzzy)) if (!tiers.has(rowid)) tiers.set(rowid, 2);
+	const fuzzy: number[] = [];
+	const slips = new Map<number, number>();
+	if (tokens.length === 1) {
+		for (const distance of [1, 2]) {
+			const terms = near[0]!.filter((t) => t.distance === distance).map((t) => quote(t.term));
+			if (terms.length === 0) continue;
+			for (const rowid of await rowids(terms.join(' OR '))) {
+				if (taken.has(rowid)) continue;
+				taken.add(rowid);
+				fuzzy.push(rowid);
+				slips.set(rowid, distance);
+			}
+		}
+	} else if (near.some((terms) => terms.length > 0)) {
+		expressions.push(tokens.map((t, i) => `(${[`${quote(t)}*`, ...near[i]!.map((n) => quote(n.term))].join(' OR ')})`).join(' AND '));
+		for (const rowid of await rowids(expressions[2]!)) if (!taken.has(rowid)) fuzzy.push(rowid);
 	}
-	return tiers;
+	const page: Ranked[] = [];
+	let offset = 0;
+	for (const [tier, members] of [exact, prefix, fuzzy].entries()) {
+		const from = Math.max(start, offset) - offset;
+		const to = Math.min(end, offset + members.length) - offset;
+		offset += members.length;
+		if (from >= to) continue;
+		if (tokens.length === 1) {
+			// One word: each tier is in rank order already (the fuzzy one by slips, then creation order).
+			for (const rowid of members.slice(from, to)) {
+				const customerId = (await stmts.document.get(rowid))?.customerId ?? '';
+				page.push(ranked(customerId, rowid, [tier as MatchTier], { tier: tier as MatchTier, tierSum: tier, distance: slips.get(rowid) ?? 0 }));
+			}
+			continue;
+		}
+		// Several words: the names of the tier's members, scored, decide their order.
+		const wanted = new Set(members);
+		const scored: Ranked[] = [];
+		for (const row of await stmts.matchNames.all(scope + `(${expressions[tier]!})`)) {
+			if (wanted.has(row.rowid)) scored.push(ranked(row.customerId, row.rowid, [tier as MatchTier], nameScore(tokens, nameWords(row.names))));
+		}
+		scored.sort(rank);
+		page.push(...scored.slice(from, to));
+	}
+	return { total: offset, page };
 }
 
-/** The same rule as the index applies, for a few customers already found by other criteria. */
-function nameTier(tokens: string[], words: string[]): MatchTier | undefined {
-	let worst: MatchTier = 0;
+/** How a customer's names matched the query's words, for ranking within a tier (rank). */
+interface NameScore {
+	/** The weakest word's tier: the customer's tier by name. */
+	tier: MatchTier;
+	/** The words' tiers added up: more words matched exactly rank first. */
+	tierSum: number;
+	/** The typing slips of the words matched within one, added up: the nearer spelling ranks first. */
+	distance: number;
+}
+
+/** The words of names as the index holds them (stored folded, one space between words). */
+const nameWords = (names: string): string[] => names.split(' ').map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
+
+/**
+ * The same rule as the index applies, for one customer's words: every token must match a word
+ * exactly (0), as its start (1), or within a typing slip with the first letter right (2).
+ * PostgreSQL's query (search-pg.ts) computes the same score in SQL.
+ */
+function nameScore(tokens: string[], words: string[]): NameScore | undefined {
+	let tier: MatchTier = 0;
+	let tierSum = 0;
+	let distance = 0;
 	for (const token of tokens) {
-		const allowed = fuzzAllowed(token);
-		const tier: MatchTier | undefined = words.includes(token)
-			? 0
-			: words.some((w) => w.startsWith(token))
-				? 1
-				: words.some((w) => w[0] === token[0] && editDistance(token, w, allowed) <= allowed) && allowed > 0
-					? 2
-					: undefined;
-		if (tier === undefined) return undefined;
-		if (tier > worst) worst = tier;
+		let best: MatchTier | undefined;
+		if (words.includes(token)) best = 0;
+		else if (words.some((w) => w.startsWith(token))) best = 1;
+		else {
+			const allowed = fuzzAllowed(token);
+			let nearest = allowed + 1;
+			for (const w of words) if (w[0] === token[0]) nearest = Math.min(nearest, editDistance(token, w, allowed));
+			if (allowed > 0 && nearest <= allowed) {
+				best = 2;
+				distance += nearest;
+			}
+		}
+		if (best === undefined) return undefined;
+		if (best > tier) tier = best;
+		tierSum += best;
 	}
-	return worst;
+	return { tier, tierSum, distance };
 }
 
-async function nameMatchesAmong(ctx: CoreContext, tokens: string[], customerIds: string[]): Promise<Matches> {
+async function nameMatchesAmong(ctx: CoreContext, tokens: string[], customerIds: string[]): Promise<Map<string, NameScore>> {
 	const words = new Map<string, string[]>();
 	for (let i = 0; i < customerIds.length; i += 500) {
 		for (const row of await dbAll(ctx.db
@@ -223,13 +304,13 @@ async function nameMatchesAmong(ctx: CoreContext, tokens: string[], customerIds:
 					inArray(customerField.field, [...NAME_FIELDS])
 				)
 			))) {
-			if (row.normalised !== null) words.set(row.customerId, [...(words.get(row.customerId) ?? []), ...row.normalised.split(' ')]);
+			if (row.normalised !== null) words.set(row.customerId, [...(words.get(row.customerId) ?? []), ...nameWords(row.normalised)]);
 		}
 	}
-	const matches: Matches = new Map();
+	const matches = new Map<string, NameScore>();
 	for (const [customerId, list] of words) {
-		const tier = nameTier(tokens, list);
-		if (tier !== undefined) matches.set(customerId, tier);
+		const score = nameScore(tokens, list);
+		if (score !== undefined) matches.set(customerId, score);
 	}
 	return matches;
 }
@@ -238,25 +319,39 @@ function invalid(field: SearchCriterion, message: string): Result<never> {
 	return err('invalid', message, field);
 }
 
-/** A candidate with what ranking needs: the tier per criterion and the customer's rowid (creation order). */
+/** A candidate with what ranking needs: the tier per criterion, how the name matched, and the customer's rowid (creation order). */
 interface Ranked {
 	customerId: string;
 	rowid: number;
 	tiers: MatchTier[];
 	worst: number;
 	sum: number;
+	name: NameScore | undefined;
 }
 
+/**
+ * Best first: the weakest criterion's tier, the tiers added up, then by name: more words matched
+ * exactly, fewer typing slips; then creation order, so that equals keep a stable order from page
+ * to page. (Fewer words left unmatched would rank "Ada Smith" before "Ada Smith-Jones" for "ada
+ * smith", but needs every candidate's names read: milliseconds for a common name.)
+ */
 function rank(a: Ranked, b: Ranked): number {
-	return a.worst - b.worst || a.sum - b.sum || a.rowid - b.rowid;
+	return (
+		a.worst - b.worst ||
+		a.sum - b.sum ||
+		(a.name?.tierSum ?? 0) - (b.name?.tierSum ?? 0) ||
+		(a.name?.distance ?? 0) - (b.name?.distance ?? 0) ||
+		a.rowid - b.rowid
+	);
 }
 
-const ranked = (customerId: string, rowid: number, tiers: MatchTier[]): Ranked => ({
+const ranked = (customerId: string, rowid: number, tiers: MatchTier[], name?: NameScore): Ranked => ({
 	customerId,
 	rowid,
 	tiers,
 	worst: Math.max(...tiers),
-	sum: tiers.reduce<number>((a, b) => a + b, 0)
+	sum: tiers.reduce<number>((a, b) => a + b, 0),
+	name
 });
 
 /** Searches the workspace's customers. Audited as "customer.searched" with the criteria names and the count. */
@@ -275,16 +370,21 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 	if (tokens !== undefined && tokens.length === 0) return invalid('name', 'Enter a name or part of one');
 	const used = SEARCH_CRITERIA.filter((c) => q[c] !== undefined);
 
+	const start = (q.page - 1) * q.pageSize;
+	const end = start + q.pageSize;
+
 	return await writeTransaction(ctx.db, async () => {
-		let candidates: Ranked[];
-		const postgres = engineOf(ctx.db) === 'postgres';
-		if (used.length === 1 && tokens !== undefined && postgres) {
-			// Name alone on PostgreSQL: the tsvector index (search-pg.ts), every match with its tier and position.
-			const rows = await dbQuery<{ customer_id: string; tier: number; position: number }>(ctx.db, nameSearchQuery(ctx.workspaceId, tokens, { limit: 1_000_000 }));
-			candidates = rows.map((r) => ranked(r.customer_id, r.position, [r.tier as MatchTier]));
+		let total: number;
+		let page: Ranked[];
+		if (used.length === 1 && tokens !== undefined && engineOf(ctx.db) === 'postgres') {
+			// Name alone on PostgreSQL: the tsvector index (search-pg.ts), ranked and paged in the query.
+			const rows = await dbQuery<NameSearchRow>(ctx.db, nameSearchQuery(ctx.workspaceId, tokens, { limit: q.pageSize, offset: start }));
+			// Past the last page no row carries the total: count them on the first.
+			total = rows[0]?.total ?? (start > 0 ? ((await dbQuery<NameSearchRow>(ctx.db, nameSearchQuery(ctx.workspaceId, tokens, { limit: 1 })))[0]?.total ?? 0) : 0);
+			page = rows.map((r) => ranked(r.customer_id, Number(r.position), [r.tier as MatchTier], { tier: r.tier as MatchTier, tierSum: r.tier_sum, distance: r.distance }));
 		} else if (used.length === 1 && tokens !== undefined) {
 			// Name alone: ranked inside the index by document rowid, which is the customer's rowid.
-			candidates = [...await nameMatchesByRowid(ctx, tokens)].map(([rowid, tier]) => ranked('', rowid, [tier]));
+			({ total, page } = await nameSearchInIndex(ctx, tokens, start, end));
 		} else {
 			// Other criteria first (B-tree look-ups), then names checked among the customers they found.
 			const others = used.filter((c) => c !== 'name');
@@ -297,19 +397,16 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 						: new Map([...found].filter(([id]) => matches.has(id)).map(([id, tiers]) => [id, [...tiers, matches.get(id)!]]));
 			}
 			found ??= new Map();
+			let names: Map<string, NameScore> | undefined;
 			if (tokens !== undefined) {
-				const names = await nameMatchesAmong(ctx, tokens, [...found.keys()]);
-				found = new Map([...found].filter(([id]) => names.has(id)).map(([id, tiers]) => [id, [names.get(id)!, ...tiers]]));
+				names = await nameMatchesAmong(ctx, tokens, [...found.keys()]);
+				found = new Map([...found].filter(([id]) => names!.has(id)).map(([id, tiers]) => [id, [names!.get(id)!.tier, ...tiers]]));
 			}
 			const rowids = await customerRows(ctx, [...found.keys()]);
-			candidates = [...found].map(([id, tiers]) => ranked(id, rowids.get(id)?.rowid ?? 0, tiers));
-		}
-		candidates.sort(rank);
-		const start = (q.page - 1) * q.pageSize;
-		const page = candidates.slice(start, start + q.pageSize);
-		if (used.length === 1 && tokens !== undefined && !postgres) {
-			const stmts = statementsFor(ctx);
-			for (const candidate of page) candidate.customerId = (await stmts.document.get(candidate.rowid))?.customerId ?? '';
+			const candidates = [...found].map(([id, tiers]) => ranked(id, rowids.get(id)?.rowid ?? 0, tiers, names?.get(id)));
+			candidates.sort(rank);
+			total = candidates.length;
+			page = candidates.slice(start, end);
 		}
 		const rows = await customerRows(ctx, page.map((c) => c.customerId));
 		const hits: SearchHit[] = page.map((r) => ({
@@ -323,9 +420,9 @@ export async function searchCustomers(ctx: CoreContext, input: SearchInput): Pro
 			action: 'customer.searched',
 			// Criteria names only: what was typed is personal data and never reaches the log.
 			fields: used,
-			details: { purposeCode: q.purposeCode ?? null, resultCount: candidates.length, page: q.page }
+			details: { purposeCode: q.purposeCode ?? null, resultCount: total, page: q.page }
 		});
-		return ok({ total: candidates.length, page: q.page, pageSize: q.pageSize, hits });
+		return ok({ total, page: q.page, pageSize: q.pageSize, hits });
 	});
 }
 

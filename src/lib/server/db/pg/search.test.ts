@@ -106,7 +106,9 @@ describe('name search on PostgreSQL', () => {
 		['lovelace*', [['ACC-1001', 'exact'], ['ACC-2005', 'exact'], ['BCC-3006', 'fuzzy']]],
 		// Slips that leave few trigrams in common: found by the rule all the same, as on SQLite.
 		['aba', [['BCC-3006', 'fuzzy']]],
-		['lvoelace', [['ACC-1001', 'fuzzy'], ['ACC-2005', 'fuzzy']]]
+		['lvoelace', [['ACC-1001', 'fuzzy'], ['ACC-2005', 'fuzzy']]],
+		// Within a tier: the nearer spelling first (one slip from Lovelase, two from Lovelace).
+		['lovelxse', [['BCC-3006', 'fuzzy'], ['ACC-1001', 'fuzzy'], ['ACC-2005', 'fuzzy']]]
 	])('finds and ranks “%s” as SQLite does', async (name, expected) => {
 		const pg = await onPostgres(name);
 		expect(pg.hits).toEqual(expected);
