@@ -26,7 +26,6 @@ const PAIRS = Number(process.env.BENCH_PAIRS ?? 2_000);
 const WARM_UP = 200;
 const CORE_DATABASE = 'tests/.artifacts/core-transactions-bench.db';
 const BARE_DATABASE = 'tests/.artifacts/core-transactions-bare.db';
-const UNINDEXED_DATABASE = 'tests/.artifacts/core-transactions-unindexed.db';
 
 const AGENT = { id: 'bench-agent', role: 'agent' };
 
@@ -125,16 +124,6 @@ describe('core transactions benchmark', () => {
 		const coreRows = coreDb.$client.prepare('select (select count(*) from customer) c, (select count(*) from disclosure) d, (select count(*) from audit_entry) a').get() as { c: number; d: number; a: number };
 		coreDb.$client.close();
 
-		// The same pairs with the name-search index's trigger dropped: what maintaining the index costs.
-		const unindexedDb = openFresh(UNINDEXED_DATABASE);
-		unindexedDb.$client.exec('DROP TRIGGER customer_name_search_insert');
-		const unindexedCtx = await coreContext(unindexedDb);
-		for (let n = 0; n < WARM_UP; n++) await corePair(unindexedCtx, 1_000_000 + n);
-		started = performance.now();
-		for (let n = 0; n < PAIRS; n++) await corePair(unindexedCtx, n);
-		const unindexedSeconds = (performance.now() - started) / 1000;
-		unindexedDb.$client.close();
-
 		const bareDb = openFresh(BARE_DATABASE);
 		const bareCtx = await coreContext(bareDb);
 		const bare = await bareInserter(bareDb, bareCtx.workspaceId);
@@ -160,8 +149,7 @@ describe('core transactions benchmark', () => {
 			notes:
 				`core ${(coreSeconds * 1000 / PAIRS).toFixed(2)} ms per pair (${((2 * PAIRS) / coreSeconds).toFixed(0)} transactions/s), ` +
 				`bare ${(bareSeconds * 1000 / PAIRS).toFixed(2)} ms; the core also writes field history, the search index and ` +
-				`${((coreRows.a - 1) / (PAIRS + WARM_UP)).toFixed(1)} hash-chained audit entries per pair (set-up entries included), and validates and decides the route; ` +
-				`without the name-search trigger ${(PAIRS / unindexedSeconds).toFixed(0)} pairs/s (${(unindexedSeconds * 1000 / PAIRS).toFixed(2)} ms per pair, ratio ${(PAIRS / unindexedSeconds / barePairsPerSecond).toFixed(3)})`
+				`${((coreRows.a - 1) / (PAIRS + WARM_UP)).toFixed(1)} hash-chained audit entries per pair (set-up entries included), and validates and decides the route`
 		});
 	});
 });
