@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { waitForHydration } from './accounts';
 
 /**
  * The learner's pages, as a learner meets them. Every helper works on the attempt it is given,
@@ -108,6 +109,8 @@ export class ReflectionPage {
 	constructor(readonly page: Page) {}
 	async goto(attemptId: string) {
 		await this.page.goto(`/learn/attempts/${attemptId}/reflection`);
+		// Text typed before the page hydrates can be drawn over by it: the Situation once came back empty.
+		await waitForHydration(this.page);
 	}
 	part(label: 'Situation' | 'Task' | 'Action' | 'Result'): Locator {
 		return this.page.getByRole('textbox', { name: label, exact: true });
