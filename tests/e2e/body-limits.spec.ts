@@ -97,7 +97,7 @@ test('a form sent over its page’s limit is refused with a clear message, with 
 	for (const javaScriptEnabled of [true, false]) {
 		const page = await newPageAsOwn(browser, learner, learner.home, { javaScript: javaScriptEnabled });
 		const attemptId = await endedAttempt(page);
-		const reflection = new ReflectionPage(page);
+		const reflection = new ReflectionPage(page, { javaScript: javaScriptEnabled });
 		await reflection.goto(attemptId);
 		if (javaScriptEnabled) await waitForHydration(page);
 		for (const part of ['Situation', 'Task', 'Action', 'Result'] as const) await reflection.part(part).fill(long);
