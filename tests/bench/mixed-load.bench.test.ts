@@ -31,10 +31,11 @@
  * figures rps, p50, p95, p99, errors, and offered-ratio: requests served without error ÷ offered
  * (learners × BENCH_MIXED_SECONDS ÷ the mean step period, the think time), with a think time only.
  */
-import { Agent, request } from 'node:http';
+import type { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAppServer, startBareServer, type AppServer, type Engine } from './load-support';
+import { appTarget, MIX, newAgent, runLearners, SEARCH, type Kind, type Target } from './mixed-traffic';
 import { FIGURE_ID, percentiles, recordFigure, type BenchGoal } from './report';
 
 const LEARNERS = Number(process.env.BENCH_MIXED_LEARNERS ?? 300);
@@ -75,46 +76,6 @@ function setupOf(text: string): Setup {
 
 const SETUPS = (process.env.BENCH_MIXED_ENGINES ?? 'sqlite,postgres,postgres-2').split(',').filter((s) => s.trim()).map(setupOf);
 
-/** The mix of one learner's steps, by weight. */
-const MIX = [
-	{ kind: 'action', weight: 55 },
-	{ kind: 'attempt page', weight: 25 },
-	{ kind: 'home page', weight: 10 },
-	{ kind: 'coverage page', weight: 10 }
-] as const;
-type Kind = (typeof MIX)[number]['kind'];
-
-/** One learner's deterministic step sequence (a small LCG per learner), the same for app and baseline. */
-function stepsFor(learner: number): () => Kind {
-	let state = (learner * 2654435761) >>> 0 || 1;
-	const total = MIX.reduce((sum, m) => sum + m.weight, 0);
-	return () => {
-		state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-		let pick = state % total;
-		for (const m of MIX) {
-			if (pick < m.weight) return m.kind;
-			pick -= m.weight;
-		}
-		return 'action';
-	};
-}
-
-interface Req {
-	/** The server (or the app instance) this request goes to. */
-	port: number;
-	method: 'GET' | 'POST';
-	path: string;
-	headers: Record<string, string>;
-	body?: string;
-}
-
-/** How a learner of the app or of the baseline turns a step into a request, and judges its answer. */
-interface Target {
-	request(learner: number, kind: Kind): Req;
-	verdict(kind: Kind, status: number, body: string): string | null;
-	acknowledged(learner: number): void;
-}
-
 interface MixedResult {
 	seconds: number;
 	latencies: number[];
@@ -123,67 +84,19 @@ interface MixedResult {
 	errorKinds: Map<string, number>;
 }
 
-function send(agent: Agent, r: Req): Promise<{ status: number; body: string }> {
-	return new Promise((resolve, reject) => {
-		const headers: Record<string, string | number> = { ...r.headers };
-		if (r.body !== undefined) {
-			headers['content-type'] = 'application/x-www-form-urlencoded';
-			headers['content-length'] = Buffer.byteLength(r.body);
-		}
-		const req = request({ host: '127.0.0.1', port: r.port, method: r.method, path: r.path, agent, headers }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', reject);
-		});
-		req.setTimeout(30_000, () => req.destroy(new Error('timed out after 30 s')));
-		req.on('error', reject);
-		req.end(r.body);
-	});
-}
-
 async function run(target: Target, agent: Agent, seconds: number): Promise<MixedResult> {
-	const latencies: number[] = [];
+	const started = performance.now();
+	const samples = await runLearners(target, agent, LEARNERS, seconds, THINK_MS);
 	const byKind = new Map<Kind, number[]>();
 	const errorKinds = new Map<string, number>();
-	let errors = 0;
-	const started = performance.now();
-	const deadline = started + seconds * 1000;
-	const pause = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, deadline - performance.now()))));
-	await Promise.all(
-		Array.from({ length: LEARNERS }, async (_, learner) => {
-			const next = stepsFor(learner);
-			// The learners start spread over one think time, not in one burst.
-			if (THINK_MS > 0) await pause(Math.random() * THINK_MS);
-			while (performance.now() < deadline) {
-				const kind = next();
-				const t0 = performance.now();
-				let problem: string | null;
-				try {
-					const { status, body } = await send(agent, target.request(learner, kind));
-					problem = target.verdict(kind, status, body);
-				} catch (e) {
-					problem = `request failed: ${(e as Error).message}`;
-				}
-				const ms = performance.now() - t0;
-				latencies.push(ms);
-				if (!byKind.has(kind)) byKind.set(kind, []);
-				byKind.get(kind)!.push(ms);
-				if (problem === null) {
-					if (kind === 'action') target.acknowledged(learner);
-				} else {
-					errors++;
-					errorKinds.set(`${kind}: ${problem}`, (errorKinds.get(`${kind}: ${problem}`) ?? 0) + 1);
-				}
-				if (THINK_MS > 0) await pause(THINK_MS * (0.5 + Math.random()));
-			}
-		})
-	);
-	return { seconds: (performance.now() - started) / 1000, latencies, byKind, errors, errorKinds };
+	for (const s of samples) {
+		if (!byKind.has(s.kind)) byKind.set(s.kind, []);
+		byKind.get(s.kind)!.push(s.ms);
+		if (s.problem !== null) errorKinds.set(`${s.kind}: ${s.problem}`, (errorKinds.get(`${s.kind}: ${s.problem}`) ?? 0) + 1);
+	}
+	const errors = samples.filter((s) => s.problem !== null).length;
+	return { seconds: (performance.now() - started) / 1000, latencies: samples.map((s) => s.ms), byKind, errors, errorKinds };
 }
-
-const REFUSED = /moved on in another tab|is out of date|attempt\.stale|attempt has ended/;
-const SEARCH = { formId: 'search', operation: 'searchCustomers', postcode: 'NN15', purposeCode: 'supply-and-billing' };
 
 function describeErrors(r: MixedResult): string {
 	return r.errors === 0 ? 'no errors' : `${r.errors} errors (${[...r.errorKinds].map(([k, n]) => `${k}: ${n}`).join('; ')})`;
@@ -203,59 +116,6 @@ afterAll(async () => {
 	await Promise.all(stops.map((stop) => stop()));
 });
 
-/** The app's side of the load: pages with the learner's session, actions as use:enhance posts them, each to the next instance. */
-function appTarget(app: AppServer): Target {
-	const seqs = app.learners.map((l) => l.seq);
-	return {
-		request(learner, kind) {
-			const l = app.learners[learner]!;
-			const at = app.pick();
-			const page = { accept: 'text/html', cookie: l.cookie };
-			switch (kind) {
-				case 'action':
-					return {
-						port: at.port,
-						method: 'POST',
-						path: `${l.path}?/op`,
-						headers: { cookie: l.cookie, origin: at.base, accept: 'application/json', 'x-sveltekit-action': 'true' },
-						body: new URLSearchParams({ ...SEARCH, expectedActionSeq: String(seqs[learner]) }).toString()
-					};
-				case 'attempt page':
-					return { port: at.port, method: 'GET', path: l.path, headers: page };
-				case 'home page':
-					return { port: at.port, method: 'GET', path: '/learn', headers: page };
-				case 'coverage page':
-					return { port: at.port, method: 'GET', path: '/learn/coverage', headers: page };
-			}
-		},
-		verdict(kind, status, body) {
-			if (status !== 200) return `status ${status}`;
-			if (kind !== 'action') return null;
-			try {
-				const result = JSON.parse(body) as { type?: string };
-				// The first sentence in the answer's data says why (a failure's message), so errors group by cause.
-				if (result.type !== 'success') return `action answered ${result.type}: ${/\\"([A-Z][^"\\]{20,160})/.exec(body)?.[1] ?? 'no message'}`;
-				return REFUSED.test(body) ? 'action refused as stale' : null;
-			} catch {
-				return 'action answer not JSON';
-			}
-		},
-		acknowledged(learner) {
-			seqs[learner]!++;
-		}
-	};
-}
-
-/**
- * FIFO reuse keeps every pooled connection busy: with LIFO, a connection left at the bottom of the
- * pool idles past the server's 5 s keep-alive timeout and is reset as it is reused, a race of the
- * load generator, not of the app (the bare server showed it too). The pool is per host and port, so
- * each instance gets up to one connection per learner.
- */
-function newAgent(): Agent {
-	return new Agent({ keepAlive: true, maxSockets: LEARNERS, maxFreeSockets: LEARNERS, scheduling: 'fifo' });
-}
-
 describe('mixed load', () => {
 	it(`${LEARNERS} learners loading pages and acting for ${SECONDS} s on the built server (${SETUPS.map((s) => `${s.engine} ×${s.instances}`).join(', ')}), beside the bare baseline`, async () => {
 		// ── The app, on each engine and instance count in turn ──
@@ -264,7 +124,7 @@ describe('mixed load', () => {
 			const app = await startAppServer(LEARNERS, { nodeArgs: APP_NODE_ARGS, engine: setup.engine, instances: setup.instances });
 			stops.push(app.stop);
 			const target = appTarget(app);
-			const agent = newAgent();
+			const agent = newAgent(LEARNERS);
 			const warm = await run(target, agent, WARMUP_SECONDS);
 			if (warm.errors > 0) console.log(`[bench] mixed app${setup.label} warm-up: ${describeErrors(warm)}`);
 			const result = await run(target, agent, SECONDS);
@@ -291,7 +151,7 @@ describe('mixed load', () => {
 				bareSeqs[learner]!++;
 			}
 		};
-		const bareAgent = newAgent();
+		const bareAgent = newAgent(LEARNERS);
 		await run(bareTarget, bareAgent, WARMUP_SECONDS);
 		const bareResult = await run(bareTarget, bareAgent, SECONDS);
 		bareAgent.destroy();
