@@ -4,7 +4,7 @@
  * sent after the transaction, never inside it (mail.ts).
  */
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
-import { dbAll, dbRun, dbGet, writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbRun, dbGet, preparedStatements, writeTransaction, type Db } from '$lib/core/database';
 import { mailConfig } from '$lib/server/mail';
 import { notification, notificationPreference, type Notification } from '$lib/server/db/notifications';
 import { KIND_NAMES, NOTIFICATION_KINDS, type NotificationKind } from './kinds';
@@ -58,8 +58,14 @@ export async function notify(db: Db, userIds: readonly string[], what: NewNotifi
 	return added;
 }
 
+/** Read on every page a signed-in user opens (the bell in the layout), so prepared once per connection. */
+const statements = preparedStatements((client) => ({
+	unread: client.prepare<[string], { n: number | string }>('select count(*) as n from notification where user_id = ? and read_at is null')
+}));
+
 export async function unreadCount(db: Db, userId: string): Promise<number> {
-	return (await dbGet(db.select({ n: count() }).from(notification).where(and(eq(notification.userId, userId), isNull(notification.readAt)))))?.n ?? 0;
+	// PostgreSQL's count(*) is a bigint, which node-postgres hands over as text.
+	return Number((await statements(db).unread.get(userId))?.n ?? 0);
 }
 
 export const PAGE_SIZE = 20;
