@@ -33,7 +33,8 @@ import { attemptStatuses } from '$lib/server/attempt-status';
 export interface OwnedAttempt {
 	view: AttemptView;
 	loaded: LoadedScenario;
-	version: ScenarioVersion;
+	/** What the pages show of the version (its whole row holds the YAML, already parsed in `loaded`). */
+	version: Pick<ScenarioVersion, 'id' | 'title'>;
 }
 
 export async function startLearnerAttempt(db: Db, learnerId: string, scenarioId: string): Promise<Result<AttemptView>> {
@@ -91,14 +92,17 @@ export function screenTranscript(url: URL): TranscriptWindow {
 export async function ownedAttempt(db: Db, learnerId: string, attemptId: string, options: { transcript?: TranscriptWindow } = {}): Promise<OwnedAttempt | null> {
 	const view = await getAttempt(db, attemptId, options);
 	if (!view || view.ownerId !== learnerId) return null;
-	const version = await findScenarioVersion(db, `${view.scenarioId}@${view.scenarioVersion}`);
-	if (!version) return null;
-	return { view, loaded: loadScenarioVersion(version), version };
+	const id = `${view.scenarioId}@${view.scenarioVersion}`;
+	const version = await statements(db).versionTitle.get(id);
+	const loaded = version && (await loadedScenarioVersion(db, id));
+	if (!version || !loaded) return null;
+	return { view, loaded, version };
 }
 
-/** The ownership check every action makes, prepared once per connection. */
+/** The ownership check every action makes, and the version's title every attempt page shows, prepared once per connection. */
 const statements = preparedStatements((client) => ({
-	owner: client.prepare<[string], { owner_id: string; scenario_id: string; scenario_version: string }>('select owner_id, scenario_id, scenario_version from attempt where id = ?')
+	owner: client.prepare<[string], { owner_id: string; scenario_id: string; scenario_version: string }>('select owner_id, scenario_id, scenario_version from attempt where id = ?'),
+	versionTitle: client.prepare<[string], { id: string; title: string }>('select id, title from scenario_version where id = ?')
 }));
 
 /**
