@@ -7,7 +7,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbRun, dbAll, dbGet, writeTransaction, insertionOrder } from './database';
+import { dbRun, dbGet, writeTransaction, preparedStatements } from './database';
+import { tableRows } from './table-rows';
 import { appendAudit, type AuditDetails } from './audit';
 import { breachReportDueAt } from './deadlines';
 import { parseInput } from './input';
@@ -312,13 +313,18 @@ export interface BreachEntry extends Breach {
 }
 
 /** The whole register, reported or not, by awareness time. */
+const breachRows = tableRows(breach);
+/** The register the desk shows on every page, prepared once per connection. */
+const statements = preparedStatements((client) => ({
+	register: client.prepare<[string], Record<string, unknown>>(
+		`select ${breachRows.columns} from ${breachRows.table} where workspace_id = ? order by aware_at, ${client.engine === 'postgres' ? 'insertion_order' : 'rowid'}`
+	)
+}));
+
 export async function breachRegister(ctx: Pick<CoreContext, 'db' | 'workspaceId' | 'clock'>): Promise<BreachEntry[]> {
 	const now = ctx.clock();
-	return (await dbAll(ctx.db
-		.select()
-		.from(breach)
-		.where(eq(breach.workspaceId, ctx.workspaceId))
-		.orderBy(breach.awareAt, insertionOrder(ctx.db, breach))))
+	return (await statements(ctx.db).register.all(ctx.workspaceId))
+		.map(breachRows.read)
 		.map((row) => ({ ...row, reportOverdue: row.icoNotifiedAt === null && row.notNotifiedReason === null && now > row.reportDueAt }));
 }
 

@@ -24,7 +24,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CoreContext } from './context';
-import { dbRun, dbGet, dbAll, writeTransaction, insertionOrder } from './database';
+import { dbRun, dbGet, dbAll, writeTransaction, insertionOrder, preparedStatements } from './database';
+import { tableRows } from './table-rows';
 import { appendAudit, type AuditAction, type AuditDetails } from './audit';
 import { addClarificationPause } from './deadlines';
 import { parseInput } from './input';
@@ -498,16 +499,21 @@ export async function getRequest(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, i
 }
 
 /** The workspace's requests, or one customer's, by receipt. */
+const requestRows = tableRows(rightsRequest);
+/** The request lists the desk shows on every page, prepared once per connection. */
+const statements = preparedStatements((client) => {
+	const order = `received_at, ${client.engine === 'postgres' ? 'insertion_order' : 'rowid'}`;
+	return {
+		all: client.prepare<[string], Record<string, unknown>>(`select ${requestRows.columns} from ${requestRows.table} where workspace_id = ? order by ${order}`),
+		ofCustomer: client.prepare<[string, string], Record<string, unknown>>(`select ${requestRows.columns} from ${requestRows.table} where workspace_id = ? and customer_id = ? order by ${order}`)
+	};
+});
+
+/** The workspace's requests (or one customer's), oldest received first. */
 export async function requests(ctx: Pick<CoreContext, 'db' | 'workspaceId'>, filter: { customerId?: string } = {}): Promise<RightsRequest[]> {
-	return await dbAll(ctx.db
-		.select()
-		.from(rightsRequest)
-		.where(
-			filter.customerId === undefined
-				? eq(rightsRequest.workspaceId, ctx.workspaceId)
-				: and(eq(rightsRequest.workspaceId, ctx.workspaceId), eq(rightsRequest.customerId, filter.customerId))
-		)
-		.orderBy(rightsRequest.receivedAt, insertionOrder(ctx.db, rightsRequest)));
+	const prepared = statements(ctx.db);
+	const rows = filter.customerId === undefined ? await prepared.all.all(ctx.workspaceId) : await prepared.ofCustomer.all(ctx.workspaceId, filter.customerId);
+	return rows.map(requestRows.read);
 }
 
 /** A request's transitions, oldest first. */

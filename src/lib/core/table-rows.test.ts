@@ -6,7 +6,10 @@ import { disclose } from './disclosure';
 import { heldValues } from './held-values';
 import { addDirectoryEntry } from './recipient-directory';
 import { restrictField } from './restriction';
+import { registerBreach } from './breaches';
+import { logRequest } from './requests';
 import {
+	breach,
 	criminalOffenceValue,
 	customer,
 	customerField,
@@ -15,6 +18,7 @@ import {
 	purpose,
 	recipientDirectory,
 	retentionRule,
+	rightsRequest,
 	specialCategoryValue
 } from './schema';
 import { rowInserter, tableRows } from './table-rows';
@@ -62,13 +66,28 @@ async function filledWorkspace() {
 		channel: 'internal'
 	});
 	if (!disclosed.ok) throw new Error(disclosed.error.message);
+	// A request matched to the customer and one not yet matched (nulls), and a breach with JSON lists.
+	for (const customerId of [recorded.value.id, undefined]) {
+		const logged = await logRequest(t.ctx, { kind: 'access', channel: 'phone', verbal: true, description: 'Everything you hold on me', customerId });
+		if (!logged.ok) throw new Error(logged.error.message);
+	}
+	const breached = await registerBreach(t.ctx, {
+		awareAt: t.clock.now(),
+		description: 'Statement posted to the wrong address',
+		dataCategories: ['contact', 'financial'],
+		subjectCategories: ['customers'],
+		approxSubjects: 1,
+		approxRecords: 1,
+		affectedCustomerIds: [recorded.value.id]
+	});
+	if (!breached.ok) throw new Error(breached.error.message);
 	return { t, customerId: recorded.value.id };
 }
 
 describe('table rows for prepared statements', () => {
 	it('reads every row of the hot paths’ tables exactly as the query builder does', async () => {
 		const { t } = await filledWorkspace();
-		const tables = { customer, customerField, specialCategoryValue, criminalOffenceValue, customerFieldHistory, disclosure, purpose, recipientDirectory, retentionRule };
+		const tables = { customer, customerField, specialCategoryValue, criminalOffenceValue, customerFieldHistory, disclosure, purpose, recipientDirectory, retentionRule, rightsRequest, breach };
 		for (const [name, table] of Object.entries(tables)) {
 			const built = await dbAll(t.ctx.db.select().from(table as SQLiteTable).orderBy((table as typeof customer).id));
 			expect(built.length, name).toBeGreaterThan(0);
