@@ -14,7 +14,7 @@
 import { and, asc, desc, eq, lt, lte, sql } from 'drizzle-orm';
 import { afterCommit, dbAll, dbGet, dbRun, inTransaction, writeTransaction, type Db } from '$lib/core/database';
 import { xapiLrs, xapiOutbox, type OutboxStatus } from '$lib/server/db/xapi';
-import { runLeased, type LeasedJob, type RunOptions } from '$lib/server/jobs/lease';
+import { runLeased, type LeasedJob } from '$lib/server/jobs/lease';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
 import { putStatement } from './lrs-client';
 import { lrsOf } from './settings';
@@ -109,11 +109,13 @@ export async function deliverDueStatements(db: Db, { now = new Date(), limit = B
 	return counts;
 }
 
-/** One run of delivery here, if this holder wins the job's lease (another runner holding it: nothing). */
-export async function runXapiDelivery(db: Db, options: RunOptions & { limit?: number } = {}): Promise<{ ran: boolean; counts?: DeliveryCounts }> {
+/**
+ * One run of delivery here, if this holder wins the job's lease (another runner holding it: nothing).
+ * `now` is the outbox's clock (what is due, when to try again); the lease keeps the real one.
+ */
+export async function runXapiDelivery(db: Db, options: { holder?: string; now?: Date; limit?: number } = {}): Promise<{ ran: boolean; counts?: DeliveryCounts }> {
 	let counts: DeliveryCounts | undefined;
-	const clock = options.clock ?? (() => new Date());
-	const outcome = await runLeased(db, XAPI_DELIVERY, async () => void (counts = await deliverDueStatements(db, { now: clock(), limit: options.limit })), options);
+	const outcome = await runLeased(db, XAPI_DELIVERY, async () => void (counts = await deliverDueStatements(db, { now: options.now ?? new Date(), limit: options.limit })), options.holder ? { holder: options.holder } : {});
 	return { ran: outcome.ran, ...(counts ? { counts } : {}) };
 }
 
