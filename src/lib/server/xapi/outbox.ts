@@ -14,7 +14,7 @@
 import { and, asc, desc, eq, lt, lte, sql } from 'drizzle-orm';
 import { afterCommit, dbAll, dbGet, dbRun, inTransaction, writeTransaction, type Db } from '$lib/core/database';
 import { xapiLrs, xapiOutbox, type OutboxStatus } from '$lib/server/db/xapi';
-import { runLeased, type LeasedJob } from '$lib/server/jobs/lease';
+import { runLeased, scheduleLeased, type LeasedJob } from '$lib/server/jobs/lease';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
 import { putStatement } from './lrs-client';
 import { lrsOf } from './settings';
@@ -117,6 +117,11 @@ export async function runXapiDelivery(db: Db, options: { holder?: string; now?: 
 	let counts: DeliveryCounts | undefined;
 	const outcome = await runLeased(db, XAPI_DELIVERY, async () => void (counts = await deliverDueStatements(db, { now: options.now ?? new Date(), limit: options.limit })), options.holder ? { holder: options.holder } : {});
 	return { ran: outcome.ran, ...(counts ? { counts } : {}) };
+}
+
+/** Delivers on `schedule` (JOBS_SCHEDULE) and once now, in every instance, one at a time across them. */
+export function scheduleXapiDelivery(db: Db, schedule: string): () => void {
+	return scheduleLeased(db, schedule, [{ ...XAPI_DELIVERY, run: async (db: Db) => await deliverDueStatements(db) }]);
 }
 
 /** Kicks under way in this process, per database: a kick while one runs asks it to go round again. */
