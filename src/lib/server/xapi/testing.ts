@@ -22,6 +22,8 @@ export interface StandInLrs {
 	mode: 'up' | 'refusing' | 'unavailable';
 	/** Statuses to answer for given statement ids, whatever the mode (e.g. 400, 409). */
 	answers: Map<string, number>;
+	/** A status to answer for every statement not in `answers` (null: 204). */
+	everyStatus: number | null;
 	/** Milliseconds to wait before answering. */
 	delayMs: number;
 	close(): Promise<void>;
@@ -29,7 +31,7 @@ export interface StandInLrs {
 
 export async function startStandInLrs(): Promise<StandInLrs> {
 	const sockets = new Set<Socket>();
-	const state: Omit<StandInLrs, 'endpoint' | 'close'> = { puts: [], mode: 'up', answers: new Map(), delayMs: 0 };
+	const state: Omit<StandInLrs, 'endpoint' | 'close'> = { puts: [], mode: 'up', answers: new Map(), everyStatus: null, delayMs: 0 };
 	const server: Server = createServer((request, response) => {
 		if (state.mode === 'refusing') {
 			request.socket.destroy();
@@ -50,7 +52,7 @@ export async function startStandInLrs(): Promise<StandInLrs> {
 					return;
 				}
 				state.puts.push({ statementId, path: url.pathname, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-				const status = (statementId && state.answers.get(statementId)) || 204;
+				const status = (statementId && state.answers.get(statementId)) || state.everyStatus || 204;
 				if (status === 204) response.writeHead(204).end();
 				else response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `Stand-in LRS answered ${status}` }));
 			};
