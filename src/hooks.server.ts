@@ -15,6 +15,7 @@ import { logError, logRequest } from '$lib/server/log';
 import { bodyLimit } from './hooks/body-limit';
 import { scheduleSecurityLogPruning } from '$lib/server/security/retention';
 import { jobsSchedule, scheduleReminders } from '$lib/server/notifications/reminders';
+import { scheduleXapiDelivery } from '$lib/server/xapi/outbox';
 import { uploadStorageKind } from '$lib/server/uploads/storage';
 import { writeEventLoopStats } from '$lib/server/diagnostics/event-loop-stats';
 
@@ -26,9 +27,11 @@ export const init: ServerInit = async () => {
 	await prepareDatabase(db); // PostgreSQL: migrates, and refuses a database of the wrong collation
 	// Scheduled work, now and on its schedule, each job once across the instances on this database
 	// (server/jobs/lease.ts): security events older than the centre's period go once a day; reminders,
-	// sampling picks, pending e-mail and disposal every 15 minutes (JOBS_SCHEDULE).
+	// sampling picks, pending e-mail, disposal and xAPI delivery every 15 minutes (JOBS_SCHEDULE).
 	scheduleSecurityLogPruning(db);
 	scheduleReminders(db, jobsSchedule(env.JOBS_SCHEDULE));
+	// xAPI statements waiting for the centre's LRS (also kicked after each event that writes one).
+	scheduleXapiDelivery(db, jobsSchedule(env.JOBS_SCHEDULE));
 	const scenarios = await syncBuiltInScenarios(db);
 	for (const problem of scenarios.errors) {
 		console.error(`Scenario not published: ${problem.file}: ${problem.path}: ${problem.message}`);

@@ -1,5 +1,5 @@
 import { mapInOrder } from '$lib/core/in-order';
-import { dbGet, dbRun, dbAll, preparedStatements } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, preparedStatements, writeTransaction } from '$lib/core/database';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
@@ -24,6 +24,7 @@ import { currentVersionOf, findScenarioVersion, isArchived, loadedScenarioVersio
 import { scenarioVersion, user, type ScenarioVersion } from '$lib/server/db/schema';
 import { retentionRulesOf } from '$lib/server/organisation';
 import { attemptStatuses } from '$lib/server/attempt-status';
+import { recordAttemptEnded, recordAttemptStarted, recordLearnerAction } from '$lib/server/xapi/record';
 
 /**
  * The learner's attempts: the simulator's runtime, with ownership. An attempt is only ever found
@@ -42,8 +43,13 @@ export async function startLearnerAttempt(db: Db, learnerId: string, scenarioId:
 	if (!current) return { ok: false, error: { code: 'scenario.not-found', message: `There is no scenario "${scenarioId}" to start.` } };
 	// An archived scenario's attempts stay and can be finished, but no new one starts.
 	if (await isArchived(db, scenarioId)) return { ok: false, error: { code: 'scenario.archived', message: 'This scenario has been withdrawn by your centre, so a new attempt cannot be started.' } };
-	const version = await withCentreRetentionRules(db, learnerId, current);
-	return await startAttempt(db, loadScenarioVersion(version), { ownerId: learnerId, actor: { id: learnerId, role: 'agent' } });
+	const loaded = loadScenarioVersion(await withCentreRetentionRules(db, learnerId, current));
+	// The xAPI statement is written in the start's own transaction: both or neither.
+	return await writeTransaction(db, async () => {
+		const started = await startAttempt(db, loaded, { ownerId: learnerId, actor: { id: learnerId, role: 'agent' } });
+		if (started.ok) await recordAttemptStarted(db, learnerId, started.value, loaded);
+		return started;
+	});
 }
 
 /**
@@ -125,12 +131,22 @@ export async function applyLearnerAction(
 	expectedActionSeq: number
 ): Promise<Result<ActionOutcome>> {
 	const loaded = await ownedScenario(db, learnerId, attemptId);
-	return loaded ? await applyAction(db, loaded, attemptId, action, { expectedActionSeq }) : NOT_FOUND;
+	if (!loaded) return NOT_FOUND;
+	return await writeTransaction(db, async () => {
+		const applied = await applyAction(db, loaded, attemptId, action, { expectedActionSeq });
+		if (applied.ok) await recordLearnerAction(db, learnerId, attemptId, loaded, action, applied.value);
+		return applied;
+	});
 }
 
 export async function endLearnerAttempt(db: Db, learnerId: string, attemptId: string): Promise<Result<AttemptResult>> {
 	const loaded = await ownedScenario(db, learnerId, attemptId);
-	return loaded ? await endAttempt(db, loaded, attemptId) : NOT_FOUND;
+	if (!loaded) return NOT_FOUND;
+	return await writeTransaction(db, async () => {
+		const ended = await endAttempt(db, loaded, attemptId);
+		if (ended.ok) await recordAttemptEnded(db, learnerId, attemptId, loaded, ended.value);
+		return ended;
+	});
 }
 
 /** Every attempt of a learner, newest first. */

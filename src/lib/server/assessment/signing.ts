@@ -10,6 +10,7 @@ import { assessmentDecision, assessmentDraft, type AssessmentDecision } from '$l
 import { reopenReflection } from '$lib/server/reflections';
 import { qualificationOf } from '$lib/server/assessor-profiles';
 import { decisionSigned } from '$lib/server/notifications/assessment';
+import { recordDecisionSigned } from '$lib/server/xapi/record';
 import { isWorkLocked } from '$lib/server/iqa/locks';
 import { OUTCOME_LABELS, decisionsOf } from './decisions';
 import { NOT_FOUND, type AssessmentResult } from './errors';
@@ -117,6 +118,7 @@ export async function signDecision(db: Db, signer: Signer, attemptId: string, va
 		await dbRun(db.delete(assessmentDraft).where(and(eq(assessmentDraft.attemptId, attemptId), eq(assessmentDraft.assessorId, signer.id))));
 		if (decision.outcome === 'resubmission-requested') await reopenReflection(db, attemptId, now);
 		await decisionSigned(db, decision, now);
+		await recordDecisionSigned(db, decision, now);
 		return { ok: true, value: decision };
 	});
 }

@@ -23,7 +23,8 @@ describe('the administrator’s view of scheduled work', () => {
 			['eqa-access-reminders', 'not-run', null],
 			['notification-mail', 'failed', 'web-2'],
 			['records-disposal', 'stalled', 'web-2'],
-			['security-log-pruning', 'not-run', null]
+			['security-log-pruning', 'not-run', null],
+			['xapi-delivery', 'not-run', null]
 		]);
 		expect(view.find((row) => row.job === 'notification-mail')).toMatchObject({ label: 'Notification e-mail still to send', error: 'connect ECONNREFUSED 127.0.0.1:587' });
 	});

@@ -6,11 +6,12 @@ import type { Db } from '$lib/core/database';
 import type { ScheduledWorkEntry } from '$lib/views/admin';
 import { reminderJobs, REMINDER_SCHEDULE } from '$lib/server/notifications/reminders';
 import { SECURITY_LOG_PRUNING } from '$lib/server/security/retention';
+import { XAPI_DELIVERY } from '$lib/server/xapi/outbox';
 import { periodOf, scheduledWork } from './lease';
 
 /** Each job once, in the order a tick runs them. */
 function jobs(): { name: string; label: string }[] {
-	return [...reminderJobs(periodOf(REMINDER_SCHEDULE)), SECURITY_LOG_PRUNING];
+	return [...reminderJobs(periodOf(REMINDER_SCHEDULE)), SECURITY_LOG_PRUNING, XAPI_DELIVERY];
 }
 
 export async function scheduledWorkView(db: Db, now: Date = new Date()): Promise<ScheduledWorkEntry[]> {

@@ -17,8 +17,11 @@
  * - record_disposal_permit: exists only inside a disposal's own transaction, so always empty.
  * - job_lease: which instance runs which scheduled job now; the new installation runs its own.
  * - render_slot: a portfolio render in progress on this installation, minutes long.
+ * - xapi_lrs: the centre's LRS with its secret in clear (for Basic auth), which an archive must not
+ *   carry; the administrator enters it again on the new installation. Its outbox is carried, and
+ *   waits until then (statement ids are derived, so anything sent twice is kept once by the LRS).
  */
-export const TRANSIENT_TABLES = ['session', 'login_throttle', 'password_reset', 'record_disposal_permit', 'job_lease', 'render_slot'] as const;
+export const TRANSIENT_TABLES = ['session', 'login_throttle', 'password_reset', 'record_disposal_permit', 'job_lease', 'render_slot', 'xapi_lrs'] as const;
 
 /**
  * Tables whose rows the app orders by when they were inserted, where their times tie: SQLite's rowid,

@@ -19,6 +19,7 @@ import type * as sqlite10 from '../eqa';
 import type * as sqlite11 from '../workplace-decisions';
 import type * as sqlite12 from '../upload-pieces';
 import type * as sqlite13 from '../jobs';
+import type * as sqlite14 from '../xapi';
 
 export const loginThrottle = pgTable(
 	'login_throttle',
@@ -1030,4 +1031,41 @@ export const renderSlot = pgTable(
 		holder: text('holder').notNull(),
 		expiresAt: text('expires_at').notNull()
 	}
+);
+
+export const xapiLrs = pgTable(
+	'xapi_lrs',
+	{
+		organisationId: text('organisation_id').primaryKey(),
+		endpoint: text('endpoint').notNull(),
+		key: text('key').notNull(),
+		secret: text('secret').notNull(),
+		enabled: boolean('enabled').notNull().default(false),
+		updatedAt: text('updated_at').notNull(),
+		updatedBy: text('updated_by').notNull()
+	},
+	(t) => [
+		foreignKey({ name: 'xapi_lrs_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }).onDelete('cascade')
+	]
+);
+
+export const xapiOutbox = pgTable(
+	'xapi_outbox',
+	{
+		statementId: text('statement_id').primaryKey(),
+		organisationId: text('organisation_id').notNull(),
+		body: text('body').notNull(),
+		queueSeq: bigint('queue_seq', { mode: 'number' }).notNull(),
+		createdAt: text('created_at').notNull(),
+		status: text('status', { enum: ['waiting', 'delivered', 'failed'] }).notNull().default('waiting'),
+		attempts: bigint('attempts', { mode: 'number' }).notNull().default(0),
+		nextTryAt: text('next_try_at').notNull(),
+		lastError: text('last_error'),
+		deliveredAt: text('delivered_at')
+	},
+	(t) => [
+		index('xapi_outbox_due_idx').on(t.status, t.nextTryAt, t.queueSeq),
+		index('xapi_outbox_queue_idx').on(t.queueSeq),
+		foreignKey({ name: 'xapi_outbox_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }).onDelete('cascade')
+	]
 );

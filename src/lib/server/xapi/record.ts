@@ -1,0 +1,116 @@
+/**
+ * The events of an attempt told to the centre's LRS (issue 20 item 2): each function runs inside the
+ * transaction of its event (the attempt's start, a learner's action, its end, an assessor's signed
+ * decision), builds the statements and writes them to the outbox there, so they commit or roll back
+ * with it. Nothing is written while the learner's centre has no LRS switched on.
+ */
+import { eq } from 'drizzle-orm';
+import { dbGet, type Db } from '$lib/core/database';
+import type { LoadedScenario } from '$lib/sim/scenario-check';
+import type { ActionOutcome, AttemptResult, AttemptView, LearnerAction } from '$lib/sim/runtime';
+import { attempt } from '$lib/sim/schema';
+import { user } from '$lib/server/db/schema';
+import { xapiLrs } from '$lib/server/db/xapi';
+import type { AssessmentDecision } from '$lib/server/db/assessment';
+import { loadedScenarioVersion } from '$lib/server/scenarios';
+import { enqueueStatements } from './outbox';
+import {
+	attemptEnded,
+	attemptStarted,
+	centreAccount,
+	decisionSigned,
+	learnerAction,
+	statementIdOf,
+	type AttemptStatementBase,
+	type XapiAccount,
+	type XapiCentre
+} from './statements';
+
+/** The centre's base for every IRI and account home page: ORIGIN, as the app is reached. */
+export function xapiCentre(env: Record<string, string | undefined> = process.env): XapiCentre {
+	const origin = env.ORIGIN?.trim() || `http://localhost:${env.PORT?.trim() || '3000'}`;
+	return { base: origin.replace(/\/+$/, '') };
+}
+
+/**
+ * The account a user is known by in statements. Today always the centre's home page and our user
+ * id; a user who came through an LTI launch (issue 20 item 1) is to be known by the platform's
+ * issuer and `sub` instead, which that piece provides here.
+ */
+export async function xapiAccountOf(_db: Db, centre: XapiCentre, userId: string): Promise<XapiAccount> {
+	return centreAccount(centre, userId);
+}
+
+/** The user's centre, when its LRS is switched on. */
+async function sendingCentreOf(db: Db, userId: string): Promise<string | undefined> {
+	const row = await dbGet(db
+		.select({ organisationId: user.organisationId, enabled: xapiLrs.enabled })
+		.from(user)
+		.innerJoin(xapiLrs, eq(xapiLrs.organisationId, user.organisationId))
+		.where(eq(user.id, userId)));
+	return row?.enabled ? row.organisationId : undefined;
+}
+
+async function baseOf(db: Db, learnerId: string, attemptId: string, loaded: LoadedScenario): Promise<AttemptStatementBase> {
+	const centre = xapiCentre();
+	const { scenario } = loaded;
+	return { centre, learner: await xapiAccountOf(db, centre, learnerId), attemptId, scenario: { id: scenario.id, title: scenario.title, criteria: scenario.criteria } };
+}
+
+export async function recordAttemptStarted(db: Db, learnerId: string, view: AttemptView, loaded: LoadedScenario, now: Date = new Date()): Promise<void> {
+	const organisationId = await sendingCentreOf(db, learnerId);
+	if (!organisationId) return;
+	await enqueueStatements(db, organisationId, [attemptStarted(await baseOf(db, learnerId, view.id, loaded), now.toISOString())], now);
+}
+
+export async function recordLearnerAction(db: Db, learnerId: string, attemptId: string, loaded: LoadedScenario, action: LearnerAction, outcome: ActionOutcome, now: Date = new Date()): Promise<void> {
+	// An action sent again (a reload, a second tab) was told of the first time.
+	if (outcome.replayed) return;
+	const organisationId = await sendingCentreOf(db, learnerId);
+	if (!organisationId) return;
+	const event = action.kind === 'choice' ? { seq: outcome.actionSeq, kind: 'choice' as const, name: action.choiceId } : { seq: outcome.actionSeq, kind: 'core' as const, name: action.operation };
+	await enqueueStatements(db, organisationId, [learnerAction(await baseOf(db, learnerId, attemptId, loaded), event, now.toISOString())], now);
+}
+
+export async function recordAttemptEnded(db: Db, learnerId: string, attemptId: string, loaded: LoadedScenario, result: AttemptResult, now: Date = new Date()): Promise<void> {
+	const organisationId = await sendingCentreOf(db, learnerId);
+	if (!organisationId) return;
+	const points = result.points.map((p) => ({ id: p.id, description: p.description, critical: p.critical, criteria: p.criteria }));
+	const statements = attemptEnded(await baseOf(db, learnerId, attemptId, loaded), {
+		score: result.score,
+		earned: result.earned,
+		possible: result.possible,
+		passed: result.passed,
+		endedEarly: result.endedEarly ?? false,
+		criticalMisses: result.criticalMisses,
+		points,
+		criteriaEvidenced: result.criteriaEvidenced,
+		endedAt: result.endedAt
+	});
+	await enqueueStatements(db, organisationId, statements, now);
+}
+
+/** The assessor's signed decision, in the signing's transaction. */
+export async function recordDecisionSigned(db: Db, decision: AssessmentDecision, now: Date = new Date()): Promise<void> {
+	const organisationId = await sendingCentreOf(db, decision.learnerId);
+	if (!organisationId) return;
+	const row = await dbGet(db.select({ scenarioId: attempt.scenarioId, scenarioVersion: attempt.scenarioVersion }).from(attempt).where(eq(attempt.id, decision.attemptId)));
+	const loaded = row && await loadedScenarioVersion(db, `${row.scenarioId}@${row.scenarioVersion}`);
+	if (!loaded) throw new Error(`The decision ${decision.id} names an attempt whose scenario version is not found`);
+	const base = await baseOf(db, decision.learnerId, decision.attemptId, loaded);
+	const statement = decisionSigned(
+		base,
+		{
+			id: decision.id,
+			assessor: await xapiAccountOf(db, base.centre, decision.assessorId),
+			outcome: decision.outcome,
+			criteria: decision.criteria.map((c) => ({ code: c.code, met: c.met })),
+			signedAt: decision.signedAt,
+			signatureHash: decision.signatureHash,
+			requiresCountersignature: decision.requiresCountersignature,
+			supersedesId: decision.supersedesId
+		},
+		decision.supersedesId ? statementIdOf(base.centre.base, `decision/${decision.supersedesId}`) : null
+	);
+	await enqueueStatements(db, organisationId, [statement], now);
+}
