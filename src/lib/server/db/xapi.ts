@@ -42,6 +42,11 @@ export const xapiOutbox = sqliteTable(
 		organisationId: text('organisation_id')
 			.notNull()
 			.references(() => organisation.id, { onDelete: 'cascade' }),
+		/**
+		 * The attempt the statement tells of (every statement does): when the attempt's records are
+		 * disposed of, its statements not yet delivered go with it (retention/records.ts).
+		 */
+		attemptId: text('attempt_id').notNull(),
 		/** The statement as JSON text, exactly as it is sent. */
 		body: text('body').notNull(),
 		/** Order of enqueueing (ties of created_at within one transaction keep their order). */
@@ -56,6 +61,6 @@ export const xapiOutbox = sqliteTable(
 		lastError: text('last_error'),
 		deliveredAt: text('delivered_at')
 	},
-	(t) => [index('xapi_outbox_due_idx').on(t.status, t.nextTryAt, t.queueSeq), index('xapi_outbox_queue_idx').on(t.queueSeq)]
+	(t) => [index('xapi_outbox_due_idx').on(t.status, t.nextTryAt, t.queueSeq), index('xapi_outbox_queue_idx').on(t.queueSeq), index('xapi_outbox_attempt_idx').on(t.attemptId)]
 );
 export type XapiOutboxRow = typeof xapiOutbox.$inferSelect;

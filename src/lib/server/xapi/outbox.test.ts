@@ -10,7 +10,7 @@ import { submitReflection } from '$lib/server/reflections';
 import { assessorReview, signDecision } from '$lib/server/assessment';
 import { user } from '$lib/server/db/schema';
 import { xapiOutbox } from '$lib/server/db/xapi';
-import { deliverDueStatements, outboxView, retryFailedStatements, runXapiDelivery, sendTestStatement, xapiKicksSettled } from './outbox';
+import { deliverDueStatements, forgetAttemptStatements, outboxView, retryFailedStatements, runXapiDelivery, sendTestStatement, xapiKicksSettled } from './outbox';
 import { saveLrsSettings } from './settings';
 import { startStandInLrs, type StandInLrs } from './testing';
 import { xapiCentre } from './record';
@@ -130,6 +130,22 @@ describe('the xAPI outbox', () => {
 		expect(decision.context.instructor.account.name).toBe(assessorId);
 		expect(new Set(lrs.puts.map((p) => JSON.parse(p.body).context.registration))).toEqual(new Set([JSON.parse(lrs.puts[0]!.body).context.registration]));
 		expect(attemptId).toBeTruthy();
+	});
+
+	it('forgets the statements of an attempt whose records are disposed of, and only its own', async () => {
+		await switchOn();
+		lrs.mode = 'refusing';
+		const first = await playWholeAttempt();
+		const second = await playWholeAttempt();
+		await xapiKicksSettled(db);
+		const rows = await outboxRows();
+		expect(new Set(rows.map((r) => r.attemptId))).toEqual(new Set([first, second]));
+		const ofFirst = rows.filter((r) => r.attemptId === first).length;
+		expect(await forgetAttemptStatements(db, [first])).toBe(ofFirst);
+		expect((await outboxRows()).map((r) => r.attemptId)).toEqual(rows.filter((r) => r.attemptId === second).map((r) => r.attemptId));
+		lrs.mode = 'up';
+		await deliverAll(later(240));
+		expect(lrs.puts.map((p) => JSON.parse(p.body).context.registration)).toEqual(rows.filter((r) => r.attemptId === second).map((r) => JSON.parse(r.body).context.registration));
 	});
 
 	it('delivers soon after the event commits, without anyone running the job', async () => {

@@ -11,7 +11,7 @@
  * not take now (429, 5xx, down, slow) is tried again later, each wait twice the last, at most an hour;
  * one it refused (another 4xx) is marked failed with the LRS's answer until the administrator retries it.
  */
-import { and, asc, desc, eq, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import { afterCommit, dbAll, dbGet, dbRun, inTransaction, writeTransaction, type Db } from '$lib/core/database';
 import { xapiLrs, xapiOutbox, type OutboxStatus } from '$lib/server/db/xapi';
 import { runLeased, scheduleLeased, type LeasedJob } from '$lib/server/jobs/lease';
@@ -45,14 +45,14 @@ export async function lrsEnabled(db: Db, organisationId: string): Promise<boolea
  * Writes the statements to the outbox, in the caller's transaction, and kicks delivery once it has
  * committed. A statement already there (the same event enqueued again) is left as it is.
  */
-export async function enqueueStatements(db: Db, organisationId: string, statements: readonly XapiStatement[], now: Date = new Date()): Promise<void> {
+export async function enqueueStatements(db: Db, organisationId: string, attemptId: string, statements: readonly XapiStatement[], now: Date = new Date()): Promise<void> {
 	if (statements.length === 0) return;
 	if (!inTransaction()) throw new Error('enqueueStatements runs inside the transaction of the event it tells of');
 	const last = (await dbGet(db.select({ seq: sql<number | null>`max(${xapiOutbox.queueSeq})` }).from(xapiOutbox)))?.seq ?? 0;
 	const at = now.toISOString();
 	await dbRun(db
 		.insert(xapiOutbox)
-		.values(statements.map((s, i) => ({ statementId: s.id, organisationId, body: JSON.stringify(s), queueSeq: Number(last) + i + 1, createdAt: at, status: 'waiting' as const, attempts: 0, nextTryAt: at })))
+		.values(statements.map((s, i) => ({ statementId: s.id, organisationId, attemptId, body: JSON.stringify(s), queueSeq: Number(last) + i + 1, createdAt: at, status: 'waiting' as const, attempts: 0, nextTryAt: at })))
 		.onConflictDoNothing());
 	kickXapiDelivery(db);
 }
@@ -235,4 +235,13 @@ export async function sendTestStatement(db: Db, organisationId: string, centre: 
 	const statement = testStatement(centre, crypto.randomUUID(), now.toISOString());
 	const answer = await putStatement(lrs, statement.id, JSON.stringify(statement));
 	return answer.outcome === 'delivered' ? { ok: true, status: answer.status, text: answer.text } : { ok: false, status: answer.status, text: answer.text };
+}
+
+/**
+ * Forgets the statements of attempts whose records are disposed of (retention/records.ts): those
+ * not yet delivered are never sent, and delivered ones leave the outbox before their 30 days.
+ */
+export async function forgetAttemptStatements(db: Db, attemptIds: readonly string[]): Promise<number> {
+	if (attemptIds.length === 0) return 0;
+	return (await dbRun(db.delete(xapiOutbox).where(inArray(xapiOutbox.attemptId, [...attemptIds])))).changes;
 }

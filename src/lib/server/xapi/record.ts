@@ -5,12 +5,10 @@
  * with it. Nothing is written while the learner's centre has no LRS switched on.
  */
 import { eq } from 'drizzle-orm';
-import { dbGet, type Db } from '$lib/core/database';
+import { dbGet, preparedStatements, type Db } from '$lib/core/database';
 import type { LoadedScenario } from '$lib/sim/scenario-check';
 import type { ActionOutcome, AttemptResult, AttemptView, LearnerAction } from '$lib/sim/runtime';
 import { attempt } from '$lib/sim/schema';
-import { user } from '$lib/server/db/schema';
-import { xapiLrs } from '$lib/server/db/xapi';
 import type { AssessmentDecision } from '$lib/server/db/assessment';
 import { loadedScenarioVersion } from '$lib/server/scenarios';
 import { enqueueStatements } from './outbox';
@@ -41,14 +39,15 @@ export async function xapiAccountOf(_db: Db, centre: XapiCentre, userId: string)
 	return centreAccount(centre, userId);
 }
 
-/** The user's centre, when its LRS is switched on. */
+const statements = preparedStatements((client) => ({
+	sendingCentre: client.prepare<[string], { organisation_id: string }>(
+		`select u.organisation_id from "user" u join xapi_lrs l on l.organisation_id = u.organisation_id where u.id = ? and l.enabled = ${client.engine === 'postgres' ? 'true' : '1'}`
+	)
+}));
+
+/** The user's centre, when its LRS is switched on (asked on every learner action, so prepared once per connection). */
 async function sendingCentreOf(db: Db, userId: string): Promise<string | undefined> {
-	const row = await dbGet(db
-		.select({ organisationId: user.organisationId, enabled: xapiLrs.enabled })
-		.from(user)
-		.innerJoin(xapiLrs, eq(xapiLrs.organisationId, user.organisationId))
-		.where(eq(user.id, userId)));
-	return row?.enabled ? row.organisationId : undefined;
+	return (await statements(db).sendingCentre.get(userId))?.organisation_id;
 }
 
 async function baseOf(db: Db, learnerId: string, attemptId: string, loaded: LoadedScenario): Promise<AttemptStatementBase> {
@@ -60,7 +59,7 @@ async function baseOf(db: Db, learnerId: string, attemptId: string, loaded: Load
 export async function recordAttemptStarted(db: Db, learnerId: string, view: AttemptView, loaded: LoadedScenario, now: Date = new Date()): Promise<void> {
 	const organisationId = await sendingCentreOf(db, learnerId);
 	if (!organisationId) return;
-	await enqueueStatements(db, organisationId, [attemptStarted(await baseOf(db, learnerId, view.id, loaded), now.toISOString())], now);
+	await enqueueStatements(db, organisationId, view.id, [attemptStarted(await baseOf(db, learnerId, view.id, loaded), now.toISOString())], now);
 }
 
 export async function recordLearnerAction(db: Db, learnerId: string, attemptId: string, loaded: LoadedScenario, action: LearnerAction, outcome: ActionOutcome, now: Date = new Date()): Promise<void> {
@@ -69,7 +68,7 @@ export async function recordLearnerAction(db: Db, learnerId: string, attemptId: 
 	const organisationId = await sendingCentreOf(db, learnerId);
 	if (!organisationId) return;
 	const event = action.kind === 'choice' ? { seq: outcome.actionSeq, kind: 'choice' as const, name: action.choiceId } : { seq: outcome.actionSeq, kind: 'core' as const, name: action.operation };
-	await enqueueStatements(db, organisationId, [learnerAction(await baseOf(db, learnerId, attemptId, loaded), event, now.toISOString())], now);
+	await enqueueStatements(db, organisationId, attemptId, [learnerAction(await baseOf(db, learnerId, attemptId, loaded), event, now.toISOString())], now);
 }
 
 export async function recordAttemptEnded(db: Db, learnerId: string, attemptId: string, loaded: LoadedScenario, result: AttemptResult, now: Date = new Date()): Promise<void> {
@@ -87,7 +86,7 @@ export async function recordAttemptEnded(db: Db, learnerId: string, attemptId: s
 		criteriaEvidenced: result.criteriaEvidenced,
 		endedAt: result.endedAt
 	});
-	await enqueueStatements(db, organisationId, statements, now);
+	await enqueueStatements(db, organisationId, attemptId, statements, now);
 }
 
 /** The assessor's signed decision, in the signing's transaction. */
@@ -112,5 +111,5 @@ export async function recordDecisionSigned(db: Db, decision: AssessmentDecision,
 		},
 		decision.supersedesId ? statementIdOf(base.centre.base, `decision/${decision.supersedesId}`) : null
 	);
-	await enqueueStatements(db, organisationId, [statement], now);
+	await enqueueStatements(db, organisationId, decision.attemptId, [statement], now);
 }

@@ -1054,6 +1054,7 @@ export const xapiOutbox = pgTable(
 	{
 		statementId: text('statement_id').primaryKey(),
 		organisationId: text('organisation_id').notNull(),
+		attemptId: text('attempt_id').notNull(),
 		body: text('body').notNull(),
 		queueSeq: bigint('queue_seq', { mode: 'number' }).notNull(),
 		createdAt: text('created_at').notNull(),
@@ -1066,6 +1067,7 @@ export const xapiOutbox = pgTable(
 	(t) => [
 		index('xapi_outbox_due_idx').on(t.status, t.nextTryAt, t.queueSeq),
 		index('xapi_outbox_queue_idx').on(t.queueSeq),
+		index('xapi_outbox_attempt_idx').on(t.attemptId),
 		foreignKey({ name: 'xapi_outbox_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }).onDelete('cascade')
 	]
 );

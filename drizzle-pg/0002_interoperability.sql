@@ -11,6 +11,7 @@ CREATE TABLE "xapi_lrs" (
 CREATE TABLE "xapi_outbox" (
 	"statement_id" text PRIMARY KEY NOT NULL,
 	"organisation_id" text NOT NULL,
+	"attempt_id" text NOT NULL,
 	"body" text NOT NULL,
 	"queue_seq" bigint NOT NULL,
 	"created_at" text NOT NULL,
@@ -24,4 +25,5 @@ CREATE TABLE "xapi_outbox" (
 ALTER TABLE "xapi_lrs" ADD CONSTRAINT "xapi_lrs_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "xapi_outbox" ADD CONSTRAINT "xapi_outbox_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "xapi_outbox_due_idx" ON "xapi_outbox" USING btree ("status","next_try_at","queue_seq");--> statement-breakpoint
-CREATE INDEX "xapi_outbox_queue_idx" ON "xapi_outbox" USING btree ("queue_seq");
+CREATE INDEX "xapi_outbox_queue_idx" ON "xapi_outbox" USING btree ("queue_seq");--> statement-breakpoint
+CREATE INDEX "xapi_outbox_attempt_idx" ON "xapi_outbox" USING btree ("attempt_id");

@@ -12,6 +12,7 @@ CREATE TABLE `xapi_lrs` (
 CREATE TABLE `xapi_outbox` (
 	`statement_id` text PRIMARY KEY NOT NULL,
 	`organisation_id` text NOT NULL,
+	`attempt_id` text NOT NULL,
 	`body` text NOT NULL,
 	`queue_seq` integer NOT NULL,
 	`created_at` text NOT NULL,
@@ -24,4 +25,5 @@ CREATE TABLE `xapi_outbox` (
 );
 --> statement-breakpoint
 CREATE INDEX `xapi_outbox_due_idx` ON `xapi_outbox` (`status`,`next_try_at`,`queue_seq`);--> statement-breakpoint
-CREATE INDEX `xapi_outbox_queue_idx` ON `xapi_outbox` (`queue_seq`);
+CREATE INDEX `xapi_outbox_queue_idx` ON `xapi_outbox` (`queue_seq`);--> statement-breakpoint
+CREATE INDEX `xapi_outbox_attempt_idx` ON `xapi_outbox` (`attempt_id`);
