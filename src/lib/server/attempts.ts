@@ -1,5 +1,5 @@
 import { mapInOrder } from '$lib/core/in-order';
-import { dbGet, dbRun, dbAll, preparedStatements } from '$lib/core/database';
+import { dbGet, dbRun, dbAll, preparedStatements, writeTransaction } from '$lib/core/database';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/core/database';
 import type { Result } from '$lib/core/result';
@@ -24,6 +24,7 @@ import { currentVersionOf, findScenarioVersion, isArchived, loadedScenarioVersio
 import { scenarioVersion, user, type ScenarioVersion } from '$lib/server/db/schema';
 import { retentionRulesOf } from '$lib/server/organisation';
 import { attemptStatuses } from '$lib/server/attempt-status';
+import { enqueueAttemptScore } from '$lib/server/lti/services/grade-return';
 
 /**
  * The learner's attempts: the simulator's runtime, with ownership. An attempt is only ever found
@@ -124,9 +125,18 @@ export async function applyLearnerAction(
 	return loaded ? await applyAction(db, loaded, attemptId, action, { expectedActionSeq }) : NOT_FOUND;
 }
 
+/**
+ * Ends the attempt and marks it. An attempt started from an LTI launch has its score queued for the
+ * LMS's gradebook in the same transaction (server/lti/services/grade-return.ts).
+ */
 export async function endLearnerAttempt(db: Db, learnerId: string, attemptId: string): Promise<Result<AttemptResult>> {
 	const loaded = await ownedScenario(db, learnerId, attemptId);
-	return loaded ? await endAttempt(db, loaded, attemptId) : NOT_FOUND;
+	if (!loaded) return NOT_FOUND;
+	return await writeTransaction(db, async () => {
+		const ended = await endAttempt(db, loaded, attemptId);
+		if (ended.ok) await enqueueAttemptScore(db, attemptId, ended.value);
+		return ended;
+	});
 }
 
 /** Every attempt of a learner, newest first. */

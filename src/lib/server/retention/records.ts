@@ -27,6 +27,7 @@ import { legalHold, recordDisposal, recordDisposalPermit, RECORD_CLASSES, type R
 import { attempt, attemptAction, attemptDesk, attemptEvent, attemptTranscript } from '$lib/sim/schema';
 import { recordActorEvent, recordSecurityEvent, type Actor } from '$lib/server/security/events';
 import { ukToday } from '$lib/dates';
+import { forgetAttemptGrades } from '$lib/server/lti/services/grade-return';
 
 export const RECORD_CLASS_LABELS: Record<RecordClass, string> = {
 	evidence: 'Learner evidence',
@@ -445,6 +446,8 @@ async function disposeClass(db: Db, learnerId: string, recordClass: RecordClass,
 
 	// The attempts' own rows (and their emptied record systems) go once both classes have.
 	if (otherDone && attemptIds.length > 0) {
+		// Where the attempt's grades went in an LMS (the learner's sub there) goes with the attempt.
+		count(counts, 'LMS grade links', await forgetAttemptGrades(db, attemptIds));
 		count(counts, 'attempts', (await dbRun(db.delete(attempt).where(inArray(attempt.id, attemptIds)))).changes);
 		for (const w of workspaceIds) await dbExec(db, sql`DELETE FROM workspace WHERE id = ${w}`);
 	}
