@@ -15,7 +15,7 @@ import { serveToolJwks, startStandInPlatform, type StandInPlatform } from '../..
 import { AGS_SCOPES } from './ags';
 import { provideLtiServices } from './deps';
 import { backoffMs, deliverGradeReturns, failedGradeReturns, gradeReturnsOf, linkAttemptToLaunch, MAX_TRIES, retryGradeReturn, runGradeReturnJob } from './grade-return';
-import { courseKey, fillCohortFromLms, lmsCoursesOf, rememberLaunchContext } from './members';
+import { courseKey, fillCohortFromLms, fillSummary, lmsCoursesOf, rememberLaunchContext } from './members';
 import { forgetAllTokens } from './token';
 import { USER_AGENT } from './http';
 import type { LtiServiceDeps, ToolSigner } from './types';
@@ -143,14 +143,17 @@ describe('grade return to the LMS', () => {
 		const attemptId = await launchedAttempt();
 		lms.answerScoresWith = 400;
 		expect(await deliverGradeReturns(f.db, deps)).toEqual({ delivered: 0, retrying: 0, failed: 1 });
-		const failed = await failedGradeReturns(f.db);
-		expect(failed).toEqual([expect.objectContaining({ attemptId, platformId: 'p1', kind: 'score', tries: 1, lastError: expect.stringContaining('400') })]);
+		const centre = (await dbGet(f.db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, f.ids.amira))))!.organisationId;
+		const failed = await failedGradeReturns(f.db, centre);
+		expect(failed).toEqual([expect.objectContaining({ attemptId, learnerName: expect.any(String), scenarioTitle: expect.any(String), kind: 'score', tries: 1, lastError: expect.stringContaining('400') })]);
+		expect(await failedGradeReturns(f.db, 'another-centre')).toEqual([]);
+		expect(await retryGradeReturn(f.db, 'another-centre', failed[0]!.id)).toBe(false);
 		expect(await deliverGradeReturns(f.db, deps)).toEqual({ delivered: 0, retrying: 0, failed: 0 });
 		lms.answerScoresWith = null;
-		expect(await retryGradeReturn(f.db, failed[0]!.id)).toBe(true);
-		expect(await retryGradeReturn(f.db, failed[0]!.id)).toBe(false);
+		expect(await retryGradeReturn(f.db, centre, failed[0]!.id)).toBe(true);
+		expect(await retryGradeReturn(f.db, centre, failed[0]!.id)).toBe(false);
 		expect(await deliverGradeReturns(f.db, deps)).toEqual({ delivered: 1, retrying: 0, failed: 0 });
-		expect(await failedGradeReturns(f.db)).toEqual([]);
+		expect(await failedGradeReturns(f.db, centre)).toEqual([]);
 	});
 
 	it('gives up after the last try, and on a platform no longer registered', async () => {
@@ -165,7 +168,8 @@ describe('grade return to the LMS', () => {
 		const other = await launchedAttempt();
 		await dbRun(f.db.update(ltiGradeReturn).set({ platformId: 'gone' }).where(eq(ltiGradeReturn.attemptId, other)));
 		expect(await deliverGradeReturns(f.db, { ...deps, platform: async () => undefined }, () => now)).toMatchObject({ failed: 1 });
-		expect((await failedGradeReturns(f.db)).find((r) => r.attemptId === other)?.lastError).toMatch(/no longer registered/);
+		const centre = (await dbGet(f.db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, f.ids.amira))))!.organisationId;
+		expect((await failedGradeReturns(f.db, centre)).find((r) => r.attemptId === other)?.lastError).toMatch(/no longer registered/);
 	});
 
 	it('fails the scheduled job visibly when grades wait and the services were never provided', async () => {
@@ -218,8 +222,17 @@ describe('filling a cohort from the LMS', () => {
 		const { centre, course } = await setUp();
 		expect(await fillCohortFromLms(f.db, deps, { organisationId: centre, cohortId: 'lms-cohort', course: '["p1","other"]', by: { id: f.ids.sam } })).toMatchObject({ ok: false, error: { field: 'course', code: 'lti.course-unknown' } });
 		expect(await fillCohortFromLms(f.db, deps, { organisationId: 'another-centre', cohortId: 'lms-cohort', course, by: { id: f.ids.sam } })).toMatchObject({ ok: false, error: { code: 'cohort.not-found' } });
+		expect(await fillCohortFromLms(f.db, undefined, { organisationId: centre, cohortId: 'lms-cohort', course, by: { id: f.ids.sam } })).toMatchObject({ ok: false, error: { field: 'course', code: 'lti.not-configured' } });
 		lms.answerAllWith = 503;
 		expect(await fillCohortFromLms(f.db, deps, { organisationId: centre, cohortId: 'lms-cohort', course, by: { id: f.ids.sam } })).toMatchObject({ ok: false, error: { field: 'course', message: expect.stringContaining('could not be read') } });
 		expect(await learnersOf()).toEqual([]);
+	});
+});
+
+describe('the summary of a fill', () => {
+	it('says what happened in words', () => {
+		expect(fillSummary({ members: 5, pages: 3, accountsCreated: 2, added: 3, alreadyIn: 0, removed: 1, notLearners: 1, otherCentre: 0 })).toBe(
+			'Read 5 members of the LMS course: 3 learners added (2 new accounts); 1 learner no longer active in the LMS taken out; 1 member who is not a learner left out.'
+		);
 	});
 });

@@ -12,9 +12,11 @@ import { errorText } from '$lib/core/error-text';
 import { mapInOrder } from '$lib/core/in-order';
 import type { AttemptResult } from '$lib/sim/runtime';
 import { attempt } from '$lib/sim/schema';
+import { user } from '$lib/server/db/schema';
 import type { DecisionOutcome } from '$lib/server/db/assessment';
 import { ltiAttemptLink, ltiGradeReturn, type GradeReturnKind, type LtiGradeReturn } from '$lib/server/db/lti-services';
 import { scenarioTitle } from '$lib/server/cohorts';
+import type { GradeReturnFailure } from '$lib/views/admin';
 import { ltiServices } from './deps';
 import { findOrCreateLineItem, postScore, type AgsScore } from './ags';
 import type { LaunchForAttempt, LtiServiceDeps, LtiServiceError } from './types';
@@ -184,29 +186,39 @@ export async function runGradeReturnJob(db: Db, now: () => Date = () => new Date
 	if (waiting) throw new Error('Grades are waiting for the LMS, but the LTI tool’s signing key and platforms were not provided at start.');
 }
 
-export interface FailedGradeReturn {
-	id: string;
-	attemptId: string;
-	platformId: string;
-	kind: GradeReturnKind;
-	tries: number;
-	lastError: string;
-	failedAt: string;
+export type FailedGradeReturn = GradeReturnFailure;
+
+/** The centre's grades the platform refused for good, newest first, for the administrator's page. */
+export async function failedGradeReturns(db: Db, organisationId: string, limit = 50): Promise<FailedGradeReturn[]> {
+	const rows = await dbAll(db
+		.select({ row: ltiGradeReturn, learnerName: user.displayName, scenarioId: attempt.scenarioId })
+		.from(ltiGradeReturn)
+		.innerJoin(attempt, eq(attempt.id, ltiGradeReturn.attemptId))
+		.innerJoin(user, eq(user.id, attempt.ownerId))
+		.where(and(isNotNull(ltiGradeReturn.failedAt), eq(user.organisationId, organisationId)))
+		.orderBy(desc(ltiGradeReturn.failedAt), asc(ltiGradeReturn.id))
+		.limit(limit));
+	return await mapInOrder(rows, async ({ row, learnerName, scenarioId }) => ({
+		id: row.id,
+		attemptId: row.attemptId,
+		learnerName,
+		scenarioTitle: await scenarioTitle(db, scenarioId),
+		kind: row.kind,
+		tries: row.attempts,
+		lastError: row.lastError ?? '',
+		failedAt: row.failedAt!
+	}));
 }
 
-/** Grades the platform refused for good, newest first, for the administrator's page. */
-export async function failedGradeReturns(db: Db, limit = 50): Promise<FailedGradeReturn[]> {
-	const rows = await dbAll(db.select().from(ltiGradeReturn).where(isNotNull(ltiGradeReturn.failedAt)).orderBy(desc(ltiGradeReturn.failedAt)).limit(limit));
-	return rows.map((r) => ({ id: r.id, attemptId: r.attemptId, platformId: r.platformId, kind: r.kind, tries: r.attempts, lastError: r.lastError ?? '', failedAt: r.failedAt! }));
-}
-
-/** Puts a failed row back in the queue (after the platform's administrator fixed the cause). */
-export async function retryGradeReturn(db: Db, id: string, now = new Date()): Promise<boolean> {
-	return await writeTransaction(db, async () =>
-		(await dbRun(db
-			.update(ltiGradeReturn)
-			.set({ failedAt: null, attempts: 0, nextTryAt: now.toISOString() })
-			.where(and(eq(ltiGradeReturn.id, id), isNotNull(ltiGradeReturn.failedAt))))).changes === 1);
+/** Puts one of the centre's failed rows back in the queue (after the platform's administrator fixed the cause). */
+export async function retryGradeReturn(db: Db, organisationId: string, id: string, now = new Date()): Promise<boolean> {
+	if (typeof id !== 'string' || id.length > 100) return false;
+	return await writeTransaction(db, async () => {
+		const ours = (await failedGradeReturns(db, organisationId, 1000)).some((r) => r.id === id);
+		if (!ours) return false;
+		await dbRun(db.update(ltiGradeReturn).set({ failedAt: null, attempts: 0, nextTryAt: now.toISOString() }).where(eq(ltiGradeReturn.id, id)));
+		return true;
+	});
 }
 
 /** Everything queued for one attempt, oldest first (tests and the attempt's history). */

@@ -104,13 +104,14 @@ export type FillResult = { ok: true; value: CohortFill } | { ok: false; error: {
  */
 export async function fillCohortFromLms(
 	db: Db,
-	deps: LtiServiceDeps,
+	deps: LtiServiceDeps | undefined,
 	input: { organisationId: string; cohortId: string; course: string; by: Actor; findOrCreate?: FindOrCreateLtiUser },
 	now = new Date()
 ): Promise<FillResult> {
 	if (!await findCohort(db, input.organisationId, input.cohortId)) return { ok: false, error: { code: 'cohort.not-found', message: 'That cohort was not found.' } };
 	const course = (await lmsCoursesOf(db, input.organisationId)).find((c) => courseKey(c) === input.course);
 	if (!course) return { ok: false, error: { code: 'lti.course-unknown', field: 'course', message: 'Choose one of the LMS courses listed.' } };
+	if (!deps) return { ok: false, error: { code: 'lti.not-configured', field: 'course', message: 'The LTI tool is not set up on this server, so the LMS cannot be asked for its members.' } };
 	const platform = await deps.platform(db, course.platformId);
 	if (!platform) return { ok: false, error: { code: 'lti.platform-unknown', field: 'course', message: 'The LMS this course came from is no longer registered or is disabled.' } };
 	const read = await fetchMemberships(platform, await deps.signer(db), { context_memberships_url: course.membershipsUrl, service_versions: ['2.0'] }, { http: deps.http });
@@ -149,4 +150,16 @@ export async function fillCohortFromLms(
 		else fill.alreadyIn++;
 	});
 	return { ok: true, value: fill };
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The fill in words, for the tutor. */
+export function fillSummary(fill: CohortFill): string {
+	const parts = [`${plural(fill.added, 'learner', 'learners')} added${fill.accountsCreated > 0 ? ` (${plural(fill.accountsCreated, 'new account', 'new accounts')})` : ''}`];
+	if (fill.alreadyIn > 0) parts.push(`${fill.alreadyIn} already in the cohort`);
+	if (fill.removed > 0) parts.push(`${plural(fill.removed, 'learner', 'learners')} no longer active in the LMS taken out`);
+	if (fill.notLearners > 0) parts.push(`${plural(fill.notLearners, 'member who is not a learner', 'members who are not learners')} left out`);
+	if (fill.otherCentre > 0) parts.push(`${fill.otherCentre} linked to another centre left out`);
+	return `Read ${plural(fill.members, 'member', 'members')} of the LMS course: ${parts.join('; ')}.`;
 }
