@@ -6,6 +6,7 @@
 import { SignJWT } from 'jose';
 import type { Db } from '$lib/core/database';
 import { scenarioLibrary } from '$lib/server/authoring';
+import type { DeepLinkPickerView, DeepLinkReturnForm, PickableScenario } from '$lib/views/lti';
 import { DEEP_LINKING_SETTINGS_CLAIM, DEPLOYMENT_ID_CLAIM, type DeepLinkingSettings, type LtiPlatform, type ToolSigner } from './types';
 
 /** Where a resource link launches: the tool's launch endpoint under ORIGIN (the launch side mounts it). */
@@ -31,12 +32,6 @@ export function deepLinkingRequestOf(claims: Record<string, unknown>): DeepLinki
 		return undefined;
 	}
 	return { deploymentId, settings: settings as DeepLinkingSettings };
-}
-
-export interface PickableScenario {
-	scenarioId: string;
-	title: string;
-	criteria: string[];
 }
 
 /** What a tutor may link: the library's published scenarios that are not archived, as the author area lists them. */
@@ -89,10 +84,24 @@ export async function deepLinkingResponse(
 		.sign(signer.privateKey);
 }
 
-/** The page that posts the response back to the platform (on load, or by its button without JavaScript). */
-export interface DeepLinkReturnForm {
-	action: string;
-	jwt: string;
+/**
+ * The picker's page for a verified deep-linking request, or undefined when the claims are not one the
+ * tool can answer (no return URL, or the LMS takes no resource links).
+ */
+export async function deepLinkingPicker(db: Db, author: { id: string; organisationId: string }, claims: Record<string, unknown>): Promise<DeepLinkPickerView | undefined> {
+	const request = deepLinkingRequestOf(claims);
+	if (!request || !request.settings.accept_types.includes('ltiResourceLink')) return undefined;
+	const view: DeepLinkPickerView = { scenarios: await pickableScenarios(db, author), acceptMultiple: request.settings.accept_multiple === true };
+	if (typeof request.settings.title === 'string' && request.settings.title.trim() !== '') view.title = request.settings.title.trim().slice(0, 200);
+	return view;
+}
+
+/**
+ * The origin the return page's form posts to: the page answering with DeepLinkReturn must allow it
+ * in its Content-Security-Policy (form-action), which is 'self' everywhere else.
+ */
+export function returnFormOrigin(form: DeepLinkReturnForm): string {
+	return new URL(form.action).origin;
 }
 
 export type DeepLinkChoice =
@@ -118,8 +127,9 @@ export async function chooseDeepLink(
 	const refuse = (code: string, message: string): DeepLinkChoice => ({ ok: false, error: { code, field: 'scenario', message } });
 	if (!input.request.settings.accept_types.includes('ltiResourceLink')) return refuse('lti.dl-type-refused', 'The LMS does not accept links to activities here, so a scenario cannot be added from this page.');
 	const chosen = [...new Set(input.chosen.filter((id) => id !== ''))];
+	if (chosen.length > 50) return refuse('lti.dl-too-many', 'Choose at most 50 scenarios at a time.');
 	if (chosen.length === 0) return refuse('lti.dl-none', 'Choose a scenario to add to the course.');
-	if (chosen.length > 1 && input.request.settings.accept_multiple === false) return refuse('lti.dl-one-only', 'The LMS accepts one scenario at a time here: choose one.');
+	if (chosen.length > 1 && input.request.settings.accept_multiple !== true) return refuse('lti.dl-one-only', 'The LMS accepts one scenario at a time here: choose one.');
 	const pickable = new Map((await pickableScenarios(db, input.author)).map((s) => [s.scenarioId, s]));
 	const scenarios: LinkedScenario[] = [];
 	for (const id of chosen) {
