@@ -1,11 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { render } from 'svelte/server';
 import { generateKeyPair, jwtVerify, type CryptoKey as JoseKey } from 'jose';
 import type { Db } from '$lib/core/database';
 import { createServerTestDb } from '$lib/server/testing';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
-import DeepLinkPicker from '$lib/components/lti/DeepLinkPicker.svelte';
-import DeepLinkReturn from '$lib/components/lti/DeepLinkReturn.svelte';
 import { chooseDeepLink, deepLinkingPicker, deepLinkingRequestOf, returnFormOrigin } from './deep-linking';
 import type { ToolSigner } from './types';
 
@@ -65,22 +62,4 @@ describe('the deep-linking picker', () => {
 		expect(await choose(['spouse-caller'], files)).toMatchObject({ ok: false, error: { code: 'lti.dl-type-refused' } });
 	});
 
-	it('draws each scenario as a labelled choice and ties an error to the group', async () => {
-		const view = (await deepLinkingPicker(db, author, claims({})))!;
-		const { body } = render(DeepLinkPicker, { props: { view, error: 'Choose a scenario to add to the course.' } });
-		expect(body).toContain('<h1>Choose a scenario</h1>');
-		expect(body).toMatch(/<fieldset aria-describedby="scenario-error"[ >]/);
-		expect(body).toMatch(/<p class="field-error[^"]*" id="scenario-error">Choose a scenario to add to the course.<\/p>/);
-		expect(body).toMatch(/<input type="radio" id="scenario-spouse-caller" name="scenario" value="spouse-caller"/);
-		expect(body).toMatch(/<label for="scenario-spouse-caller"/);
-		const several = render(DeepLinkPicker, { props: { view: { ...view, acceptMultiple: true }, chosen: ['spouse-caller'] } }).body;
-		expect(several).toMatch(/<input type="checkbox" id="scenario-spouse-caller" name="scenario" value="spouse-caller" checked/);
-	});
-
-	it('draws the return page as a form posting JWT to the LMS, with a button for when scripts do not run', () => {
-		const { body } = render(DeepLinkReturn, { props: { form: { action: 'https://lms.example/dl/return?course=7', jwt: 'a.b.c' } } });
-		expect(body).toMatch(/<form method="POST" action="https:\/\/lms.example\/dl\/return\?course=7"/);
-		expect(body).toContain('<input type="hidden" name="JWT" value="a.b.c"/>');
-		expect(body).toContain('Continue to the LMS');
-	});
 });
