@@ -4,7 +4,7 @@ import { generateKeyPair } from 'jose';
 import { dbAll, dbGet, dbRun } from '$lib/core/database';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { user, userRole } from '$lib/server/db/schema';
-import { ltiGradeReturn, ltiMemberAccount } from '$lib/server/db/lti-services';
+import { ltiAttemptLink, ltiGradeReturn, ltiMemberAccount } from '$lib/server/db/lti-services';
 import { endLearnerAttempt, startLearnerAttempt } from '$lib/server/attempts';
 import { submitReflection } from '$lib/server/reflections';
 import { signDecision } from '$lib/server/assessment/signing';
@@ -14,7 +14,7 @@ import { verifyPasswordHash } from '$lib/server/auth/password';
 import { serveToolJwks, startStandInPlatform, type StandInPlatform } from '../../../../../tests/support/lti-platform-services';
 import { AGS_SCOPES } from './ags';
 import { provideLtiServices } from './deps';
-import { backoffMs, deliverGradeReturns, failedGradeReturns, gradeReturnsOf, linkAttemptToLaunch, MAX_TRIES, retryGradeReturn, runGradeReturnJob } from './grade-return';
+import { backoffMs, deliverGradeReturns, failedGradeReturns, forgetAttemptGrades, gradeReturnsOf, linkAttemptToLaunch, MAX_TRIES, retryGradeReturn, runGradeReturnJob } from './grade-return';
 import { courseKey, fillCohortFromLms, fillSummary, lmsCoursesOf, rememberLaunchContext } from './members';
 import { forgetAllTokens } from './token';
 import { USER_AGENT } from './http';
@@ -170,6 +170,15 @@ describe('grade return to the LMS', () => {
 		expect(await deliverGradeReturns(f.db, { ...deps, platform: async () => undefined }, () => now)).toMatchObject({ failed: 1 });
 		const centre = (await dbGet(f.db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, f.ids.amira))))!.organisationId;
 		expect((await failedGradeReturns(f.db, centre)).find((r) => r.attemptId === other)?.lastError).toMatch(/no longer registered/);
+	});
+
+	it('forgets an attempt’s link to the LMS and its queued grades when the attempt is disposed of', async () => {
+		const attemptId = await launchedAttempt();
+		const other = await launchedAttempt();
+		expect(await forgetAttemptGrades(f.db, [attemptId])).toBe(2);
+		expect(await gradeReturnsOf(f.db, attemptId)).toEqual([]);
+		expect(await dbAll(f.db.select().from(ltiAttemptLink).where(eq(ltiAttemptLink.attemptId, attemptId)))).toEqual([]);
+		expect(await gradeReturnsOf(f.db, other)).toHaveLength(1);
 	});
 
 	it('fails the scheduled job visibly when grades wait and the services were never provided', async () => {
