@@ -4,7 +4,7 @@
  * service's scopes, and kept per (platform, scopes) until shortly before they expire.
  */
 import { SignJWT } from 'jose';
-import { jsonBody, outbound, statusFailure } from './http';
+import { jsonBody, outbound, statusFailure, type OutboundResponse } from './http';
 import type { LtiPlatform, LtiResult, OutboundOptions, ToolSigner } from './types';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -103,7 +103,7 @@ export async function serviceCall(
 	scopes: readonly string[],
 	request: { url: string; method: string; accept?: string; contentType?: string; body?: string },
 	options: { http?: Partial<OutboundOptions>; now?: () => Date } = {}
-): Promise<LtiResult<import('./http').OutboundResponse>> {
+): Promise<LtiResult<OutboundResponse>> {
 	for (let round = 0; ; round++) {
 		const token = await accessToken(platform, signer, scopes, options);
 		if (!token.ok) return token;
