@@ -25,6 +25,7 @@ import { scenarioVersion, user, type ScenarioVersion } from '$lib/server/db/sche
 import { retentionRulesOf } from '$lib/server/organisation';
 import { attemptStatuses } from '$lib/server/attempt-status';
 import { recordAttemptEnded, recordAttemptStarted, recordLearnerAction } from '$lib/server/xapi/record';
+import { enqueueAttemptScore } from '$lib/server/lti/services/grade-return';
 
 /**
  * The learner's attempts: the simulator's runtime, with ownership. An attempt is only ever found
@@ -139,12 +140,17 @@ export async function applyLearnerAction(
 	});
 }
 
+/**
+ * Ends the attempt and marks it. An attempt started from an LTI launch has its score queued for the
+ * LMS's gradebook in the same transaction (server/lti/services/grade-return.ts).
+ */
 export async function endLearnerAttempt(db: Db, learnerId: string, attemptId: string): Promise<Result<AttemptResult>> {
 	const loaded = await ownedScenario(db, learnerId, attemptId);
 	if (!loaded) return NOT_FOUND;
 	return await writeTransaction(db, async () => {
 		const ended = await endAttempt(db, loaded, attemptId);
 		if (ended.ok) await recordAttemptEnded(db, learnerId, attemptId, loaded, ended.value);
+		if (ended.ok) await enqueueAttemptScore(db, attemptId, ended.value);
 		return ended;
 	});
 }

@@ -51,3 +51,16 @@ export interface ScheduledWorkEntry {
 	lastFinishedAt: string | null;
 	error: string | null;
 }
+
+/** A grade the LMS refused for good (server/lti/services/grade-return.ts), as /admin lists it. */
+export interface GradeReturnFailure {
+	id: string;
+	attemptId: string;
+	learnerName: string;
+	scenarioTitle: string;
+	/** The attempt's score, or the assessor's signed decision. */
+	kind: 'score' | 'decision';
+	tries: number;
+	lastError: string;
+	failedAt: string;
+}

@@ -9,6 +9,7 @@ import { mapInOrder, filterInOrder } from '$lib/core/in-order';
 import { and, eq, inArray } from 'drizzle-orm';
 import { CANONICAL_ENCODING, canonicalHash } from '$lib/core';
 import { dbGet, dbRun, dbAll, writeTransaction, type Db } from '$lib/core/database';
+import { enqueueDecision } from '$lib/server/lti/services/grade-return';
 import { user } from '$lib/server/db/schema';
 import { assessmentDecision, decisionCountersignature, type AssessmentDecision, type DecisionCountersignature } from '$lib/server/db/assessment';
 import { assesses, learnersAssessedBy } from '$lib/server/cohort-membership';
@@ -123,6 +124,7 @@ export async function countersignDecision(db: Db, signer: Countersigner, decisio
 			now
 		);
 		await decisionCountersigned(db, decision, countersignature, now);
+		if (countersignature.outcome === 'countersigned') await enqueueDecision(db, decision, now);
 		return { ok: true, value: countersignature };
 	});
 }

@@ -17,6 +17,7 @@ import { NOT_FOUND, type AssessmentResult } from './errors';
 import { judgementErrors, overall, type DecisionValues } from './forms';
 import { evidenceHashOf, judgedEvidence, signatureHashOf } from './hashing';
 import { reviewCriteria, reviewPoints, reviewable } from './review';
+import { enqueueDecision } from '$lib/server/lti/services/grade-return';
 
 function normaliseName(name: string): string {
 	return name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLocaleLowerCase('en-GB');
@@ -119,6 +120,8 @@ export async function signDecision(db: Db, signer: Signer, attemptId: string, va
 		if (decision.outcome === 'resubmission-requested') await reopenReflection(db, attemptId, now);
 		await decisionSigned(db, decision, now);
 		await recordDecisionSigned(db, decision, now);
+		// The LMS's gradebook hears of a decision that counts: a trainee's once countersigned (countersigning.ts).
+		if (!decision.requiresCountersignature) await enqueueDecision(db, decision, now);
 		return { ok: true, value: decision };
 	});
 }

@@ -63,6 +63,7 @@ describe('the reminder job', () => {
 			['assignment-reminders', 'ok'],
 			['eqa-access-reminders', 'ok'],
 			['iqa-action-reminders', 'ok'],
+			['lti-grade-return', 'ok'],
 			['notification-mail', 'ok'],
 			['records-disposal', 'ok'],
 			['sampling-picks', 'ok']

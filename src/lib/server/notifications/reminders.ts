@@ -18,6 +18,7 @@ import { deliverPendingMail } from './mail';
 import { pickSamplesForAllPlans } from '$lib/server/iqa/sampling';
 import { remindIqaActions } from './iqa';
 import { remindEqaAccessEnding } from '$lib/server/eqa/grants';
+import { runGradeReturnJob } from '$lib/server/lti/services/grade-return';
 
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
@@ -41,6 +42,8 @@ export function reminderJobs(periodMs: number): ScheduledJob[] {
 		job('iqa-action-reminders', 'IQA actions due and overdue', async (db) => await remindIqaActions(db)),
 		job('eqa-access-reminders', 'EQA access ending', async (db) => await remindEqaAccessEnding(db)),
 		job('notification-mail', 'Notification e-mail still to send', (db) => deliverPendingMail(db)),
+		// Scores and signed decisions for the LMS gradebooks (issue 20), with retries and a growing wait.
+		job('lti-grade-return', 'Grades to return to the LMS', async (db) => await runGradeReturnJob(db)),
 		// The centre's records past their retention period (issue 17 item 7); idempotent.
 		job('records-disposal', 'Disposal of records past their retention period', (db) => disposeDueRecords(db, null, null))
 	];

@@ -28,6 +28,7 @@ import { attempt, attemptAction, attemptDesk, attemptEvent, attemptTranscript } 
 import { recordActorEvent, recordSecurityEvent, type Actor } from '$lib/server/security/events';
 import { ukToday } from '$lib/dates';
 import { forgetAttemptStatements } from '$lib/server/xapi/outbox';
+import { forgetAttemptGrades } from '$lib/server/lti/services/grade-return';
 
 export const RECORD_CLASS_LABELS: Record<RecordClass, string> = {
 	evidence: 'Learner evidence',
@@ -448,6 +449,8 @@ async function disposeClass(db: Db, learnerId: string, recordClass: RecordClass,
 	if (otherDone && attemptIds.length > 0) {
 		// What the centre's LRS has not yet been sent of these attempts is never sent.
 		count(counts, 'xAPI statements', await forgetAttemptStatements(db, attemptIds));
+		// Where the attempt's grades went in an LMS (the learner's sub there) goes with the attempt.
+		count(counts, 'LMS grade links', await forgetAttemptGrades(db, attemptIds));
 		count(counts, 'attempts', (await dbRun(db.delete(attempt).where(inArray(attempt.id, attemptIds)))).changes);
 		for (const w of workspaceIds) await dbExec(db, sql`DELETE FROM workspace WHERE id = ${w}`);
 	}

@@ -106,6 +106,10 @@ export const SOFT_LINKS: readonly SoftLink[] = [
 		kind: 'needs'
 	},
 	{ table: 'reflection', columns: ['attempt_id'], parent: 'attempt', parentColumns: ['id'], value: (row) => one(row.attempt_id), kind: 'owned' },
+	// LTI grade return (db/lti-services.ts): attempt ids without foreign keys, so disposal is never blocked.
+	{ table: 'lti_attempt_link', columns: ['attempt_id'], parent: 'attempt', parentColumns: ['id'], value: (row) => one(row.attempt_id), kind: 'owned' },
+	{ table: 'lti_grade_return', columns: ['attempt_id'], parent: 'attempt', parentColumns: ['id'], value: (row) => one(row.attempt_id), kind: 'owned' },
+	{ table: 'lti_context', columns: ['organisation_id'], parent: 'organisation', parentColumns: ['id'], value: (row) => one(row.organisation_id), kind: 'owned' },
 	{
 		// A centre's own scenario's versions; built-in versions match no centre_scenario and are shared.
 		table: 'scenario_version',

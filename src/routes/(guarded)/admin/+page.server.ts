@@ -1,9 +1,13 @@
-import type { PageServerLoad } from './$types';
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
 import { getOrganisation, REGIONS, retentionRulesOf } from '$lib/server/organisation';
 import { listUsers } from '$lib/server/user-admin';
-import { withRole } from '$lib/server/auth/access';
+import { actionsWithRole, withRole } from '$lib/server/auth/access';
 import { scheduledWorkView } from '$lib/server/jobs/scheduled-work';
+import { failedGradeReturns, retryGradeReturn } from '$lib/server/lti/services/grade-return';
+import { postedForm } from '$lib/server/posted-form';
+import { text } from '$lib/form-data';
 
 export const load = withRole('admin', (async ({ locals }) => {
 	const db = getDb();
@@ -16,6 +20,17 @@ export const load = withRole('admin', (async ({ locals }) => {
 		retentionRules: (await retentionRulesOf(db, organisationId)).length,
 		users: await listUsers(db, organisationId),
 		me: locals.user!.id,
-		scheduledWork: await scheduledWorkView(db)
+		scheduledWork: await scheduledWorkView(db),
+		gradeReturnFailures: await failedGradeReturns(db, organisationId)
 	};
 }) satisfies PageServerLoad);
+
+export const actions = actionsWithRole('admin', {
+	/** A grade the LMS refused, put back in the queue once the cause is fixed there. */
+	retryGrade: async ({ request, locals }) => {
+		const form = await postedForm(request);
+		const id = text(form, 'id', { max: 100 });
+		if (!await retryGradeReturn(getDb(), locals.user!.organisationId, id)) return fail(404, { grade: { ok: false, message: 'That grade is not waiting to be tried again: reload the page.' } });
+		return { grade: { ok: true, message: 'The grade is queued again: the next scheduled run sends it.' } };
+	}
+} satisfies Actions);

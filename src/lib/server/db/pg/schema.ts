@@ -20,6 +20,7 @@ import type * as sqlite11 from '../workplace-decisions';
 import type * as sqlite12 from '../upload-pieces';
 import type * as sqlite13 from '../jobs';
 import type * as sqlite14 from '../xapi';
+import type * as sqlite15 from '../lti-services';
 
 export const loginThrottle = pgTable(
 	'login_throttle',
@@ -1069,5 +1070,69 @@ export const xapiOutbox = pgTable(
 		index('xapi_outbox_queue_idx').on(t.queueSeq),
 		index('xapi_outbox_attempt_idx').on(t.attemptId),
 		foreignKey({ name: 'xapi_outbox_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }).onDelete('cascade')
+	]
+);
+
+export const ltiAttemptLink = pgTable(
+	'lti_attempt_link',
+	{
+		attemptId: text('attempt_id').primaryKey(),
+		platformId: text('platform_id').notNull(),
+		sub: text('sub').notNull(),
+		resourceLinkId: text('resource_link_id').notNull(),
+		ags: jsonText('ags').$type<NonNullable<(typeof sqlite15.ltiAttemptLink.$inferSelect)['ags']>>(),
+		linkedAt: text('linked_at').notNull()
+	}
+);
+
+export const ltiContext = pgTable(
+	'lti_context',
+	{
+		platformId: text('platform_id').notNull(),
+		contextId: text('context_id').notNull(),
+		organisationId: text('organisation_id').notNull(),
+		title: text('title').notNull(),
+		membershipsUrl: text('memberships_url').notNull(),
+		updatedAt: text('updated_at').notNull()
+	},
+	(t) => [
+		primaryKey({ name: 'lti_context_platform_id_context_id_pk', columns: [t.platformId, t.contextId] })
+	]
+);
+
+export const ltiGradeReturn = pgTable(
+	'lti_grade_return',
+	{
+		id: text('id').primaryKey(),
+		attemptId: text('attempt_id').notNull(),
+		platformId: text('platform_id').notNull(),
+		kind: text('kind', { enum: ['score', 'decision'] }).notNull(),
+		subject: text('subject').notNull(),
+		payload: jsonText('payload').$type<NonNullable<(typeof sqlite15.ltiGradeReturn.$inferSelect)['payload']>>().notNull(),
+		attempts: bigint('attempts', { mode: 'number' }).notNull().default(0),
+		nextTryAt: text('next_try_at').notNull(),
+		lastError: text('last_error'),
+		doneAt: text('done_at'),
+		failedAt: text('failed_at'),
+		createdAt: text('created_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('lti_grade_return_subject_unique').on(t.kind, t.subject),
+		index('lti_grade_return_due_idx').on(t.doneAt, t.failedAt, t.nextTryAt)
+	]
+);
+
+export const ltiMemberAccount = pgTable(
+	'lti_member_account',
+	{
+		platformId: text('platform_id').notNull(),
+		sub: text('sub').notNull(),
+		userId: text('user_id').notNull(),
+		linkedAt: text('linked_at').notNull()
+	},
+	(t) => [
+		primaryKey({ name: 'lti_member_account_platform_id_sub_pk', columns: [t.platformId, t.sub] }),
+		index('lti_member_account_user_idx').on(t.userId),
+		foreignKey({ name: 'lti_member_account_user_id_user_id_fk', columns: [t.userId], foreignColumns: [user.id] })
 	]
 );

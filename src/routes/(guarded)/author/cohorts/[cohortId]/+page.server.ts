@@ -16,11 +16,15 @@ import {
 import { ukToday } from '$lib/dates';
 import { text } from '$lib/form-data';
 import { postedForm } from '$lib/server/posted-form';
+import { courseKey, fillCohortFromLms, fillSummary, lmsCoursesOf } from '$lib/server/lti/services/members';
+import { ltiServices } from '$lib/server/lti/services/deps';
+import { actorOf } from '$lib/server/security/events';
 
 export const load = withRole('tutor', (async ({ locals, params }) => {
 	const detail = await cohortDetail(getDb(), locals.user!.organisationId, params.cohortId);
 	if (!detail) error(404, { message: 'That cohort was not found.' });
-	return { ...detail, today: ukToday() };
+	const lmsCourses = (await lmsCoursesOf(getDb(), locals.user!.organisationId)).map((c) => ({ key: courseKey(c), title: c.title }));
+	return { ...detail, today: ukToday(), lmsCourses };
 }) satisfies PageServerLoad);
 
 /** A result as the page shows it: which form it came from, and its message or errors. */
@@ -69,6 +73,12 @@ export const actions = actionsWithRole('tutor', {
 		const form = await postedForm(request);
 		const values = { assignmentId: text(form, 'assignmentId', { max: 100 }), dueOn: text(form, 'dueOn', { max: 40 }) };
 		return answer('changeDue', await changeDueDate(getDb(), locals.user!.organisationId, params.cohortId, values), values, 'The due date is changed.');
+	},
+	fillFromLms: async (event) => {
+		const form = await postedForm(event.request);
+		const values = { course: text(form, 'course', { max: 2000 }) };
+		const result = await fillCohortFromLms(getDb(), ltiServices(), { organisationId: event.locals.user!.organisationId, cohortId: event.params.cohortId, course: values.course, by: actorOf(event) });
+		return answer('fillFromLms', result.ok ? result : { ...result, errors: result.error.field ? { [result.error.field]: result.error.message } : {} }, values, result.ok ? fillSummary(result.value) : '');
 	},
 	unassign: async ({ request, locals, params }) => {
 		const form = await postedForm(request);

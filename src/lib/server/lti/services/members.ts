@@ -1,0 +1,165 @@
+/**
+ * Filling a cohort from an LMS course (NRPS): the course's active learners become learners of the
+ * cohort, each found or made by (platform, sub), never by e-mail; those the LMS marks Inactive or
+ * Deleted leave the cohort (their account and work stay). Only courses seen in a launch that
+ * offered NRPS can be read (`rememberLaunchContext`).
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
+import { mapInOrder } from '$lib/core/in-order';
+import { cohortMember } from '$lib/server/db/cohorts';
+import { user, userRole } from '$lib/server/db/schema';
+import { ltiContext, ltiMemberAccount, type LtiContext } from '$lib/server/db/lti-services';
+import { findCohort } from '$lib/server/cohorts';
+import { recordActorEvent, type Actor } from '$lib/server/security/events';
+import { fetchMemberships, isLearner } from './nrps';
+import { createHash } from 'node:crypto';
+import type { FindOrCreateLtiUser, LtiProfile, LtiServiceDeps, NrpsClaim } from './types';
+
+/** Keeps the course of a launch that offered NRPS, so a tutor of that centre may fill a cohort from it. */
+export async function rememberLaunchContext(
+	db: Db,
+	launch: { platformId: string; organisationId: string; context: { id: string; title?: string; label?: string }; nrps: NrpsClaim },
+	now = new Date()
+): Promise<void> {
+	const row = {
+		organisationId: launch.organisationId,
+		title: (launch.context.title ?? launch.context.label ?? launch.context.id).slice(0, 200),
+		membershipsUrl: launch.nrps.context_memberships_url,
+		updatedAt: now.toISOString()
+	};
+	await dbRun(db.insert(ltiContext).values({ platformId: launch.platformId, contextId: launch.context.id, ...row }).onConflictDoUpdate({ target: [ltiContext.platformId, ltiContext.contextId], set: row }));
+}
+
+/** The LMS courses this centre's launches came from, by title. */
+export async function lmsCoursesOf(db: Db, organisationId: string): Promise<LtiContext[]> {
+	return await dbAll(db.select().from(ltiContext).where(eq(ltiContext.organisationId, organisationId)).orderBy(asc(ltiContext.title), asc(ltiContext.contextId)));
+}
+
+/** A course's key in a form: platform and context id, which may hold any character, joined safely. */
+export function courseKey(course: Pick<LtiContext, 'platformId' | 'contextId'>): string {
+	return JSON.stringify([course.platformId, course.contextId]);
+}
+
+function displayNameOf(profile: LtiProfile, sub: string): string {
+	const name = profile.name ?? [profile.givenName, profile.familyName].filter(Boolean).join(' ');
+	return (name.trim() || `LMS learner ${sub.slice(0, 12)}`).slice(0, 120);
+}
+
+const SIMPLE_EMAIL = /^[^\s@]{1,64}@[^\s@]{1,180}\.[^\s@]{2,}$/;
+
+/**
+ * A straightforward FindOrCreateLtiUser: the account linked to (platform, sub), or a new learner of
+ * the centre with no password (they arrive by launch). The LMS's e-mail is used for the account only
+ * if no account has it; an account with that e-mail is never taken over. Without one, the address is
+ * made up under the reserved `.invalid` domain, so nothing is ever sent to it.
+ */
+export function memberAccounts(organisationId: string): FindOrCreateLtiUser {
+	return async (db, platformId, sub, profile) =>
+		await writeTransaction(db, async () => {
+			const linked = await dbGet(db.select({ userId: ltiMemberAccount.userId }).from(ltiMemberAccount).where(and(eq(ltiMemberAccount.platformId, platformId), eq(ltiMemberAccount.sub, sub))));
+			if (linked) return { userId: linked.userId, created: false };
+			const now = new Date().toISOString();
+			const wanted = profile.email?.trim().toLowerCase();
+			const free = wanted && SIMPLE_EMAIL.test(wanted) && !await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, wanted)));
+			const id = crypto.randomUUID();
+			const email = free ? wanted : `lti-${createHash('sha256').update(`${platformId}\n${sub}`).digest('hex').slice(0, 24)}@lms.invalid`;
+			await dbRun(db.insert(user).values({
+				id,
+				organisationId,
+				email,
+				displayName: displayNameOf(profile, sub),
+				// Not an argon2 hash: no password ever matches it (auth/password.ts treats it as no match).
+				passwordHash: '!lti',
+				mustChangePassword: false,
+				active: true,
+				createdAt: now
+			}));
+			await dbRun(db.insert(userRole).values({ userId: id, role: 'learner' }));
+			await dbRun(db.insert(ltiMemberAccount).values({ platformId, sub, userId: id, linkedAt: now }));
+			return { userId: id, created: true };
+		});
+}
+
+export interface CohortFill {
+	/** Members of the course in all (every page). */
+	members: number;
+	pages: number;
+	accountsCreated: number;
+	added: number;
+	alreadyIn: number;
+	/** Inactive or Deleted in the LMS: taken out of the cohort. */
+	removed: number;
+	/** Not learners in the course (teachers, assistants…): left out. */
+	notLearners: number;
+	/** Linked to an account of another centre: left out, never moved across centres. */
+	otherCentre: number;
+}
+
+export type FillResult = { ok: true; value: CohortFill } | { ok: false; error: { code: string; message: string; field?: string } };
+
+/**
+ * Reads the course's members from the LMS and brings the cohort in line with its learners. The
+ * course must be one of this centre's; the cohort too.
+ */
+export async function fillCohortFromLms(
+	db: Db,
+	deps: LtiServiceDeps | undefined,
+	input: { organisationId: string; cohortId: string; course: string; by: Actor; findOrCreate?: FindOrCreateLtiUser },
+	now = new Date()
+): Promise<FillResult> {
+	if (!await findCohort(db, input.organisationId, input.cohortId)) return { ok: false, error: { code: 'cohort.not-found', message: 'That cohort was not found.' } };
+	const course = (await lmsCoursesOf(db, input.organisationId)).find((c) => courseKey(c) === input.course);
+	if (!course) return { ok: false, error: { code: 'lti.course-unknown', field: 'course', message: 'Choose one of the LMS courses listed.' } };
+	if (!deps) return { ok: false, error: { code: 'lti.not-configured', field: 'course', message: 'The LTI tool is not set up on this server, so the LMS cannot be asked for its members.' } };
+	const platform = await deps.platform(db, course.platformId);
+	if (!platform) return { ok: false, error: { code: 'lti.platform-unknown', field: 'course', message: 'The LMS this course came from is no longer registered or is disabled.' } };
+	const read = await fetchMemberships(platform, await deps.signer(db), { context_memberships_url: course.membershipsUrl, service_versions: ['2.0'] }, { http: deps.http });
+	if (!read.ok) return { ok: false, error: { code: read.error.code, field: 'course', message: `The course’s members could not be read: ${read.error.message}` } };
+	const findOrCreate = input.findOrCreate ?? memberAccounts(input.organisationId);
+	const fill: CohortFill = { members: read.value.members.length, pages: read.value.pages, accountsCreated: 0, added: 0, alreadyIn: 0, removed: 0, notLearners: 0, otherCentre: 0 };
+	await mapInOrder(read.value.members, async (member) => {
+		if (!isLearner(member)) {
+			fill.notLearners++;
+			return;
+		}
+		if (member.status !== 'Active') {
+			const linked = await dbGet(db.select({ userId: ltiMemberAccount.userId }).from(ltiMemberAccount).where(and(eq(ltiMemberAccount.platformId, platform.id), eq(ltiMemberAccount.sub, member.userId))));
+			if (linked) {
+				const gone = await dbRun(db.delete(cohortMember).where(and(eq(cohortMember.cohortId, input.cohortId), eq(cohortMember.userId, linked.userId), eq(cohortMember.role, 'learner'))));
+				fill.removed += gone.changes;
+			}
+			return;
+		}
+		const account = await findOrCreate(db, platform.id, member.userId, member);
+		const owner = await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, account.userId)));
+		if (owner?.organisationId !== input.organisationId) {
+			fill.otherCentre++;
+			return;
+		}
+		if (account.created) {
+			fill.accountsCreated++;
+			await recordActorEvent(db, input.by, { type: 'account.created', userId: account.userId, detail: { roles: ['learner'], source: 'lms' } }, now);
+		}
+		const inserted = await dbAll(db
+			.insert(cohortMember)
+			.values({ cohortId: input.cohortId, userId: account.userId, role: 'learner', addedAt: now.toISOString() })
+			.onConflictDoNothing()
+			.returning({ userId: cohortMember.userId }));
+		if (inserted.length === 1) fill.added++;
+		else fill.alreadyIn++;
+	});
+	return { ok: true, value: fill };
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The fill in words, for the tutor. */
+export function fillSummary(fill: CohortFill): string {
+	const parts = [`${plural(fill.added, 'learner', 'learners')} added${fill.accountsCreated > 0 ? ` (${plural(fill.accountsCreated, 'new account', 'new accounts')})` : ''}`];
+	if (fill.alreadyIn > 0) parts.push(`${fill.alreadyIn} already in the cohort`);
+	if (fill.removed > 0) parts.push(`${plural(fill.removed, 'learner', 'learners')} no longer active in the LMS taken out`);
+	if (fill.notLearners > 0) parts.push(`${plural(fill.notLearners, 'member who is not a learner', 'members who are not learners')} left out`);
+	if (fill.otherCentre > 0) parts.push(`${fill.otherCentre} linked to another centre left out`);
+	return `Read ${plural(fill.members, 'member', 'members')} of the LMS course: ${parts.join('; ')}.`;
+}
