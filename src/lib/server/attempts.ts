@@ -36,7 +36,7 @@ export interface OwnedAttempt {
 	view: AttemptView;
 	loaded: LoadedScenario;
 	/** What the pages show of the version (its whole row holds the YAML, already parsed in `loaded`). */
-	version: Pick<ScenarioVersion, 'id' | 'title'>;
+	version: Pick<ScenarioVersion, 'id' | 'title' | 'version'>;
 }
 
 export async function startLearnerAttempt(db: Db, learnerId: string, scenarioId: string): Promise<Result<AttemptView>> {
@@ -109,7 +109,7 @@ export async function ownedAttempt(db: Db, learnerId: string, attemptId: string,
 /** The ownership check every action makes, and the version's title every attempt page shows, prepared once per connection. */
 const statements = preparedStatements((client) => ({
 	owner: client.prepare<[string], { owner_id: string; scenario_id: string; scenario_version: string }>('select owner_id, scenario_id, scenario_version from attempt where id = ?'),
-	versionTitle: client.prepare<[string], { id: string; title: string }>('select id, title from scenario_version where id = ?')
+	versionTitle: client.prepare<[string], { id: string; title: string; version: string }>('select id, title, version from scenario_version where id = ?')
 }));
 
 /**
