@@ -17,8 +17,23 @@
  * - record_disposal_permit: exists only inside a disposal's own transaction, so always empty.
  * - job_lease: which instance runs which scheduled job now; the new installation runs its own.
  * - render_slot: a portfolio render in progress on this installation, minutes long.
+ * - lti_tool_key: this installation's LTI signing keys; the new one makes and publishes its own
+ *   (platforms fetch our JWKS, so they follow).
+ * - lti_login_state, lti_handoff, lti_registration_link: LTI launches and registrations in
+ *   progress, minutes (a registration link an hour) long.
  */
-export const TRANSIENT_TABLES = ['session', 'login_throttle', 'password_reset', 'record_disposal_permit', 'job_lease', 'render_slot'] as const;
+export const TRANSIENT_TABLES = [
+	'session',
+	'login_throttle',
+	'password_reset',
+	'record_disposal_permit',
+	'job_lease',
+	'render_slot',
+	'lti_tool_key',
+	'lti_login_state',
+	'lti_handoff',
+	'lti_registration_link'
+] as const;
 
 /**
  * Tables whose rows the app orders by when they were inserted, where their times tie: SQLite's rowid,
