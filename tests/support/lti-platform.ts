@@ -190,6 +190,11 @@ export async function startStandInPlatform(options: { clientId?: string; deploym
 				platform.lastPost = { id_token: idToken, state: q.get('state')! };
 				return html(res, autoPost(redirectUri, platform.lastPost));
 			}
+			if (path === '/replay') {
+				// An attacker's replay of the last id_token and state the platform posted.
+				if (!platform.lastPost) return html(res, '<h1>Nothing to replay</h1>', 404);
+				return html(res, autoPost(`${here.searchParams.get('tool') ?? ''}/lti/launch`, platform.lastPost));
+			}
 			if (path === '/course') {
 				// A course page's link to the tool: third-party initiated login, posted cross-site.
 				const tool = here.searchParams.get('tool') ?? '';

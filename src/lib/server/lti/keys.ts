@@ -8,6 +8,7 @@ import { desc, isNull, lte } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { ltiToolKey } from '$lib/server/db/lti';
+import { recordActorEvent, type Actor } from '$lib/server/security/events';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** A key signs for 90 days, then the next use rotates it. */
@@ -61,6 +62,13 @@ export async function toolJwks(db: Db, now = new Date()): Promise<{ keys: JWK[] 
 	const graceStart = new Date(now.getTime() - KEY_GRACE_MS).toISOString();
 	const rows = await dbAll(db.select({ publicJwk: ltiToolKey.publicJwk, retiredAt: ltiToolKey.retiredAt }).from(ltiToolKey).orderBy(desc(ltiToolKey.createdAt)));
 	return { keys: rows.filter((r) => r.retiredAt === null || r.retiredAt > graceStart).map((r) => r.publicJwk as JWK) };
+}
+
+/** An administrator's "Rotate now" (after a suspected leak, or as routine), kept in the security log. */
+export async function rotateToolKeyNow(db: Db, actor: Actor, now = new Date()): Promise<string> {
+	const kid = await rotateToolKey(db, now);
+	await recordActorEvent(db, actor, { type: 'lti.keys-rotated', detail: { kid } }, now);
+	return kid;
 }
 
 /** For the administrator's page: each key's id, when it was made and retired (never a key itself). */

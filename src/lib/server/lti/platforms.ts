@@ -142,3 +142,24 @@ export async function setPlatformStatus(db: Db, organisationId: string, platform
 	await recordActorEvent(db, actor, { type: 'lti.platform-changed', detail: { platformId, status } }, now);
 	return true;
 }
+
+export type EnableResult = { ok: true } | { ok: false; notFound?: true; errors: Partial<Record<'deploymentIds', string>> };
+
+/**
+ * Enables a platform (a pending Dynamic Registration, or one disabled), with the deployment ids its
+ * launches may carry: Canvas, for one, sends none at registration, so the administrator adds them here.
+ */
+export async function enablePlatform(db: Db, organisationId: string, platformId: string, deploymentIdsText: string, actor: Actor, now = new Date()): Promise<EnableResult> {
+	const deploymentIds = parseDeploymentIds(deploymentIdsText);
+	if (deploymentIds.length === 0) return { ok: false, errors: { deploymentIds: 'Give at least one deployment id before enabling: launches from any other deployment are refused.' } };
+	if (deploymentIds.length > 50 || deploymentIds.some((id) => id.length > 255 || /[\u0000-\u001f]/.test(id))) {
+		return { ok: false, errors: { deploymentIds: 'At most 50 deployment ids, each at most 255 characters without control characters.' } };
+	}
+	const changed = await dbRun(db
+		.update(ltiPlatform)
+		.set({ status: 'enabled', deploymentIds, updatedAt: now.toISOString() })
+		.where(and(eq(ltiPlatform.id, platformId), eq(ltiPlatform.organisationId, organisationId))));
+	if (changed.changes !== 1) return { ok: false, notFound: true, errors: {} };
+	await recordActorEvent(db, actor, { type: 'lti.platform-changed', detail: { platformId, status: 'enabled', deploymentIds } }, now);
+	return { ok: true };
+}
