@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { DEMO_ORGANISATION_ID } from '../../src/lib/server/demo';
 import { openDatabase } from '../../src/lib/core/database';
 import { addPlatform } from '../../src/lib/server/lti/platforms';
@@ -79,12 +79,13 @@ test('Dynamic Registration, enabling by an administrator, then a learner’s lau
 	await lmsContext.close();
 });
 
-test('a launch in the platform’s frame finishes in a new window with a one-time code', async ({ browser, baseURL }) => {
+/** A framed launch, finished in a new window: the learner lands on their home page, signed in. */
+async function framedLaunch(browser: Browser, baseURL: string): Promise<void> {
 	lms = await registeredPlatform();
 	lms.users.set('tomas', { sub: `sub-${uniqueSuffix()}`, name: 'Tomás In A Frame', roles: ['Learner'] });
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	await page.goto(`${lms.url}/course?${new URLSearchParams({ tool: baseURL!, user: 'tomas', frame: '1' })}`);
+	await page.goto(`${lms.url}/course?${new URLSearchParams({ tool: baseURL, user: 'tomas', frame: '1' })}`);
 	const frame = page.frameLocator('iframe[title="Custodian"]');
 	await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Open Custodian in a new window');
 	await page.screenshot({ path: 'tests/.artifacts/screenshots/lti-framed.png' });
@@ -92,6 +93,20 @@ test('a launch in the platform’s frame finishes in a new window with a one-tim
 	await expect(popup).toHaveURL(`${baseURL}/learn`);
 	await expect(popup.getByRole('link', { name: 'Tomás In A Frame' })).toBeVisible();
 	await context.close();
+}
+
+test('a launch in the platform’s frame finishes in a new window with a one-time code', async ({ browser, baseURL }) => {
+	await framedLaunch(browser, baseURL!);
+});
+
+test('a framed launch works with third-party cookies blocked', async ({ baseURL, launchOptions }) => {
+	// Chromium's own switch for the third-party cookie phase-out: cross-site cookies are refused unless partitioned.
+	const blocking = await chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), '--test-third-party-cookie-phaseout'] });
+	try {
+		await framedLaunch(blocking, baseURL!);
+	} finally {
+		await blocking.close();
+	}
 });
 
 test.describe('refused launches, each with a clear page', () => {

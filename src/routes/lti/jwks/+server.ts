@@ -5,5 +5,8 @@ import { toolJwks } from '$lib/server/lti/keys';
 
 /** Our tool's public keys (RFC 7517), current and recently retired, for platforms to verify what we sign. */
 export const GET: RequestHandler = async () => {
-	return json(await toolJwks(getDb()), { headers: { 'Cache-Control': 'public, max-age=300' } });
+	// JSON, nothing to run or frame: the strictest policy, as for every page.
+	return json(await toolJwks(getDb()), {
+		headers: { 'Cache-Control': 'public, max-age=300', 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'" }
+	});
 };
