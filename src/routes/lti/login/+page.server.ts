@@ -33,6 +33,8 @@ async function start(event: RequestEvent, read: (name: string) => string | null,
 const LIMIT = 4096;
 
 export const load = (async (event) => {
+	// Opened by hand, with nothing a platform sends: the page says what this address is for.
+	if (event.url.searchParams.size === 0) return {};
 	await start(event, (name) => event.url.searchParams.get(name)?.slice(0, LIMIT + 1) ?? null, event.cookies);
 }) satisfies PageServerLoad;
 
