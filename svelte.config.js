@@ -9,7 +9,9 @@ const config = {
 	},
 	kit: {
 		adapter: adapter({ out: 'build', precompress: false }),
-		// SvelteKit's origin check for form posts is on by default and stays on (no trustedOrigins).
+		// Cross-site form posts are refused by our own hook (src/hooks/cross-site.ts): the same rule as
+		// SvelteKit's, but by route, so that an LTI platform may post its login and launch to /lti.
+		csrf: { trustedOrigins: ['*'] },
 		csp: {
 			mode: 'auto',
 			directives: {

@@ -72,4 +72,91 @@ CREATE TABLE `lti_member_account` (
 	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `lti_member_account_user_idx` ON `lti_member_account` (`user_id`);
+CREATE INDEX `lti_member_account_user_idx` ON `lti_member_account` (`user_id`);--> statement-breakpoint
+CREATE TABLE `lti_account` (
+	`platform_id` text NOT NULL,
+	`sub` text NOT NULL,
+	`user_id` text NOT NULL,
+	`created_at` text NOT NULL,
+	`last_launch_at` text NOT NULL,
+	PRIMARY KEY(`platform_id`, `sub`),
+	FOREIGN KEY (`platform_id`) REFERENCES `lti_platform`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `lti_account_user_idx` ON `lti_account` (`user_id`);--> statement-breakpoint
+CREATE TABLE `lti_handoff` (
+	`code_hash` text PRIMARY KEY NOT NULL,
+	`launch_id` text NOT NULL,
+	`expires_at` text NOT NULL,
+	FOREIGN KEY (`launch_id`) REFERENCES `lti_launch`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `lti_launch` (
+	`id` text PRIMARY KEY NOT NULL,
+	`platform_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`sub` text NOT NULL,
+	`deployment_id` text NOT NULL,
+	`message_type` text NOT NULL,
+	`resource_link_id` text,
+	`context_id` text,
+	`roles` text NOT NULL,
+	`ags_claim` text,
+	`nrps_claim` text,
+	`deep_linking_claim` text,
+	`landing_path` text NOT NULL,
+	`created_at` text NOT NULL,
+	FOREIGN KEY (`platform_id`) REFERENCES `lti_platform`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `lti_launch_user_idx` ON `lti_launch` (`user_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `lti_launch_platform_idx` ON `lti_launch` (`platform_id`);--> statement-breakpoint
+CREATE TABLE `lti_login_state` (
+	`state_hash` text PRIMARY KEY NOT NULL,
+	`nonce_hash` text NOT NULL,
+	`platform_id` text NOT NULL,
+	`target_link_uri` text,
+	`created_at` text NOT NULL,
+	`expires_at` text NOT NULL,
+	FOREIGN KEY (`platform_id`) REFERENCES `lti_platform`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `lti_login_state_expires_idx` ON `lti_login_state` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `lti_platform` (
+	`id` text PRIMARY KEY NOT NULL,
+	`organisation_id` text NOT NULL,
+	`name` text NOT NULL,
+	`issuer` text NOT NULL,
+	`client_id` text NOT NULL,
+	`auth_login_url` text NOT NULL,
+	`token_url` text NOT NULL,
+	`jwks_url` text NOT NULL,
+	`deployment_ids` text NOT NULL,
+	`status` text NOT NULL,
+	`registered_by` text NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL,
+	FOREIGN KEY (`organisation_id`) REFERENCES `organisation`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `lti_platform_issuer_client_idx` ON `lti_platform` (`issuer`,`client_id`);--> statement-breakpoint
+CREATE TABLE `lti_registration_link` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`organisation_id` text NOT NULL,
+	`created_by` text NOT NULL,
+	`created_at` text NOT NULL,
+	`expires_at` text NOT NULL,
+	`used_at` text,
+	`platform_id` text,
+	FOREIGN KEY (`organisation_id`) REFERENCES `organisation`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE TABLE `lti_tool_key` (
+	`kid` text PRIMARY KEY NOT NULL,
+	`public_jwk` text NOT NULL,
+	`private_jwk` text NOT NULL,
+	`created_at` text NOT NULL,
+	`retired_at` text
+);

@@ -5,6 +5,8 @@
 //   $lib/components    → $lib/sim, $lib/core, $lib/views          (never $lib/server)
 //   $lib/views         → $lib/sim, $lib/core                       (types of what a page shows)
 //   lib-root leaves    → $lib/core only                            (src/lib/criteria.ts, form-data.ts, dates.ts…)
+//   a unit test (*.test.ts) may also use the stand-in peers in tests/support/ (an LMS, an LRS: real
+//   servers on the loopback address that the tests talk to, never part of the app)
 //
 // `import type` counts: a type is a dependency too. Imports are read from .ts/.js files and the <script>
 // blocks of .svelte files; `$lib/…` and relative paths are resolved to files, anything else is a package.

@@ -74,6 +74,17 @@ describe('check-layers', () => {
 		expect(checkLayers(dir)).toEqual({ files: 6, violations: [], cycles: [] });
 	});
 
+	it('lets a unit test, and only a test, use a stand-in peer from tests/support', () => {
+		const dir = project({
+			'tests/support/stand-in.ts': 'export const peer = 1;\n',
+			'src/lib/server/a.test.ts': "import { peer } from '../../../tests/support/stand-in';\nexport const a = peer;\n",
+			'src/lib/server/b.ts': "import { peer } from '../../../tests/support/stand-in';\nexport const b = peer;\n"
+		});
+		expect(formatReport(checkLayers(dir))).toEqual([
+			'src/lib/server/b.ts → tests/support/stand-in.ts (server imports core, sim, server, views and lib-root leaves, never components)'
+		]);
+	});
+
 	it('reads imports, not comments or strings that look like them', () => {
 		const text = [
 			"import a, { b } from './a';",

@@ -7,6 +7,11 @@ declare global {
 			user: SessionUser | null;
 			session: Session | null;
 			requestId: string;
+			/**
+			 * Sites that may show this response in a frame (frame-ancestors): set only by a page an
+			 * LTI launch or registration opens inside its platform. Unset, no site may.
+			 */
+			frameAncestors?: string[];
 		}
 		interface PageState {
 			/** The assessor's review: the point or criterion chosen without a page load (shallow routing). */

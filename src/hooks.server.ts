@@ -13,6 +13,7 @@ import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
 import { logError, logRequest } from '$lib/server/log';
 import { bodyLimit } from './hooks/body-limit';
+import { crossSiteForms } from './hooks/cross-site';
 import { scheduleSecurityLogPruning } from '$lib/server/security/retention';
 import { jobsSchedule, scheduleReminders } from '$lib/server/notifications/reminders';
 import { scheduleXapiDelivery } from '$lib/server/xapi/outbox';
@@ -69,12 +70,21 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
+	const framers = event.locals.frameAncestors ?? [];
 	// Pages and downloads here show personal data (learners' evidence, users, results): no browser
 	// or proxy cache may keep them (ASVS 5.0 §14.3.2). Static files are not served through here.
 	if (!response.headers.has('Cache-Control') || event.locals.user) response.headers.set('Cache-Control', 'no-store');
 	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+	if (framers.length === 0) {
+		response.headers.set('X-Frame-Options', 'DENY');
+		response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+	} else {
+		// A page an LTI platform opens in its own frame: that platform's origins only (server/lti).
+		const csp = response.headers.get('content-security-policy');
+		if (csp) response.headers.set('content-security-policy', csp.replace("frame-ancestors 'none'", `frame-ancestors ${framers.join(' ')}`));
+		// The platform's page listens for our postMessage (Dynamic Registration's close).
+		response.headers.set('Cross-Origin-Opener-Policy', 'unsafe-none');
+	}
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
 	if ((env.ORIGIN ?? '').startsWith('https:')) {
 		response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
@@ -160,7 +170,7 @@ async function refused(event: RequestEvent, needed: string): Promise<void> {
 }
 
 // Bodies are limited after access is decided: an anonymous or refused client never has one read.
-export const handle = sequence(securityHeaders, authenticate, authorise, bodyLimit, reservedActionName);
+export const handle = sequence(securityHeaders, crossSiteForms, authenticate, authorise, bodyLimit, reservedActionName);
 
 /** Errors SvelteKit caught: logged as one line (log.ts); the page names the request, never the cause. */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

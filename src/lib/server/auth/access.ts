@@ -29,7 +29,22 @@ export type AccessRequirement =
  * Routes anyone may use, by route id. Every other route needs a rule below, or it is refused: a new
  * route is denied until someone decides who may use it (ASVS 5.0 §8.2.1, deny by default).
  */
-const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/', '/login', '/login/forgot', '/login/reset/[token]', '/logout', '/verify']);
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+	'/',
+	'/login',
+	'/login/forgot',
+	'/login/reset/[token]',
+	'/logout',
+	'/verify',
+	// LTI 1.3 (server/lti): our public keys; the platform's login initiation and launch, each checked
+	// against a registered, enabled platform, a single-use state and a signed id_token; the new
+	// window a framed launch finishes in (a one-time code); Dynamic Registration (a one-time link).
+	'/lti/jwks',
+	'/lti/login',
+	'/lti/launch',
+	'/lti/continue',
+	'/lti/register/[token]'
+]);
 
 /**
  * Routes of a signed-in user's own account and notifications, whatever their roles; and uploaded

@@ -155,7 +155,13 @@ export const SECURITY_EVENT_TYPES = [
 	'eqa.viewed',
 	'eqa.refused',
 	'eqa.report-submitted',
-	'eqa.report-answered'
+	'eqa.report-answered',
+	'lti.launched',
+	'lti.refused',
+	'lti.platform-registered',
+	'lti.platform-changed',
+	'lti.registration-link-created',
+	'lti.keys-rotated'
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -14,7 +14,8 @@ export const SECURITY_EVENT_GROUPS = {
 	quality: 'Quality assurance',
 	exports: 'Exports',
 	records: 'Records and retention',
-	refusals: 'Refused requests'
+	refusals: 'Refused requests',
+	lti: 'LMS launches (LTI)'
 } as const;
 export type SecurityEventGroup = keyof typeof SECURITY_EVENT_GROUPS;
 
@@ -65,7 +66,13 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'eqa.viewed': { label: 'External quality assurer viewed a learner’s work', group: 'quality' },
 	'eqa.refused': { label: 'External quality assurer refused (outside the sample or the dates)', group: 'quality' },
 	'eqa.report-submitted': { label: 'External quality assurer’s report submitted', group: 'quality' },
-	'eqa.report-answered': { label: 'Centre answered the external quality assurer’s report', group: 'quality' }
+	'eqa.report-answered': { label: 'Centre answered the external quality assurer’s report', group: 'quality' },
+	'lti.launched': { label: 'Signed in from an LMS (LTI launch)', group: 'lti' },
+	'lti.refused': { label: 'LMS launch or registration refused', group: 'lti' },
+	'lti.platform-registered': { label: 'LMS platform registered', group: 'lti' },
+	'lti.platform-changed': { label: 'LMS platform enabled, disabled or changed', group: 'lti' },
+	'lti.registration-link-created': { label: 'LMS registration link made', group: 'lti' },
+	'lti.keys-rotated': { label: 'Tool signing key rotated', group: 'lti' }
 };
 
 /** The types of a group, in the table's order. */

@@ -20,8 +20,24 @@
  * - xapi_lrs: the centre's LRS with its secret in clear (for Basic auth), which an archive must not
  *   carry; the administrator enters it again on the new installation. Its outbox is carried, and
  *   waits until then (statement ids are derived, so anything sent twice is kept once by the LRS).
+ * - lti_tool_key: this installation's LTI signing keys; the new one makes and publishes its own
+ *   (platforms fetch our JWKS, so they follow).
+ * - lti_login_state, lti_handoff, lti_registration_link: LTI launches and registrations in
+ *   progress, minutes (a registration link an hour) long.
  */
-export const TRANSIENT_TABLES = ['session', 'login_throttle', 'password_reset', 'record_disposal_permit', 'job_lease', 'render_slot', 'xapi_lrs'] as const;
+export const TRANSIENT_TABLES = [
+	'session',
+	'login_throttle',
+	'password_reset',
+	'record_disposal_permit',
+	'job_lease',
+	'render_slot',
+	'xapi_lrs',
+	'lti_tool_key',
+	'lti_login_state',
+	'lti_handoff',
+	'lti_registration_link'
+] as const;
 
 /**
  * Tables whose rows the app orders by when they were inserted, where their times tie: SQLite's rowid,

@@ -21,6 +21,7 @@ import type * as sqlite12 from '../upload-pieces';
 import type * as sqlite13 from '../jobs';
 import type * as sqlite14 from '../xapi';
 import type * as sqlite15 from '../lti-services';
+import type * as sqlite16 from '../lti';
 
 export const loginThrottle = pgTable(
 	'login_throttle',
@@ -123,7 +124,7 @@ export const securityEvent = pgTable(
 	{
 		id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
 		at: text('at').notNull(),
-		type: text('type', { enum: ['login.succeeded', 'login.failed', 'login.throttled', 'login.locked', 'logout', 'password.changed', 'password.change-failed', 'password.change-throttled', 'password.reset.requested', 'password.reset.completed', 'password.reset.refused', 'one-time-password.issued', 'one-time-password.expired', 'mfa.enrolled', 'mfa.verified', 'mfa.failed', 'mfa.throttled', 'mfa.recovery-code-used', 'mfa.recovery-codes-regenerated', 'mfa.reset', 'account.created', 'account.updated', 'account.deactivated', 'account.reactivated', 'roles.changed', 'settings.changed', 'assessor-profile.changed', 'decision.countersigned', 'decision.sent-back', 'iqa-sample.signed', 'work.locked', 'work.unlocked', 'export.portfolio', 'export.evidence-pack', 'export.results-csv', 'export.scenario', 'access.refused', 'learner-standing.changed', 'legal-hold.placed', 'legal-hold.released', 'records.disposed', 'eqa.invited', 'eqa.revoked', 'eqa.viewed', 'eqa.refused', 'eqa.report-submitted', 'eqa.report-answered'] }).notNull(),
+		type: text('type', { enum: ['login.succeeded', 'login.failed', 'login.throttled', 'login.locked', 'logout', 'password.changed', 'password.change-failed', 'password.change-throttled', 'password.reset.requested', 'password.reset.completed', 'password.reset.refused', 'one-time-password.issued', 'one-time-password.expired', 'mfa.enrolled', 'mfa.verified', 'mfa.failed', 'mfa.throttled', 'mfa.recovery-code-used', 'mfa.recovery-codes-regenerated', 'mfa.reset', 'account.created', 'account.updated', 'account.deactivated', 'account.reactivated', 'roles.changed', 'settings.changed', 'assessor-profile.changed', 'decision.countersigned', 'decision.sent-back', 'iqa-sample.signed', 'work.locked', 'work.unlocked', 'export.portfolio', 'export.evidence-pack', 'export.results-csv', 'export.scenario', 'access.refused', 'learner-standing.changed', 'legal-hold.placed', 'legal-hold.released', 'records.disposed', 'eqa.invited', 'eqa.revoked', 'eqa.viewed', 'eqa.refused', 'eqa.report-submitted', 'eqa.report-answered', 'lti.launched', 'lti.refused', 'lti.platform-registered', 'lti.platform-changed', 'lti.registration-link-created', 'lti.keys-rotated'] }).notNull(),
 		userId: text('user_id'),
 		actorId: text('actor_id'),
 		email: text('email'),
@@ -1135,4 +1136,125 @@ export const ltiMemberAccount = pgTable(
 		index('lti_member_account_user_idx').on(t.userId),
 		foreignKey({ name: 'lti_member_account_user_id_user_id_fk', columns: [t.userId], foreignColumns: [user.id] })
 	]
+);
+
+export const ltiAccount = pgTable(
+	'lti_account',
+	{
+		platformId: text('platform_id').notNull(),
+		sub: text('sub').notNull(),
+		userId: text('user_id').notNull(),
+		createdAt: text('created_at').notNull(),
+		lastLaunchAt: text('last_launch_at').notNull()
+	},
+	(t) => [
+		primaryKey({ name: 'lti_account_platform_id_sub_pk', columns: [t.platformId, t.sub] }),
+		index('lti_account_user_idx').on(t.userId),
+		foreignKey({ name: 'lti_account_platform_id_lti_platform_id_fk', columns: [t.platformId], foreignColumns: [ltiPlatform.id] }).onDelete('cascade'),
+		foreignKey({ name: 'lti_account_user_id_user_id_fk', columns: [t.userId], foreignColumns: [user.id] }).onDelete('cascade')
+	]
+);
+
+export const ltiHandoff = pgTable(
+	'lti_handoff',
+	{
+		codeHash: text('code_hash').primaryKey(),
+		launchId: text('launch_id').notNull(),
+		expiresAt: text('expires_at').notNull()
+	},
+	(t) => [
+		foreignKey({ name: 'lti_handoff_launch_id_lti_launch_id_fk', columns: [t.launchId], foreignColumns: [ltiLaunch.id] }).onDelete('cascade')
+	]
+);
+
+export const ltiLaunch = pgTable(
+	'lti_launch',
+	{
+		id: text('id').primaryKey(),
+		platformId: text('platform_id').notNull(),
+		userId: text('user_id').notNull(),
+		sub: text('sub').notNull(),
+		deploymentId: text('deployment_id').notNull(),
+		messageType: text('message_type', { enum: ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] }).notNull(),
+		resourceLinkId: text('resource_link_id'),
+		contextId: text('context_id'),
+		roles: jsonText('roles').$type<NonNullable<(typeof sqlite16.ltiLaunch.$inferSelect)['roles']>>().notNull(),
+		agsClaim: jsonText('ags_claim').$type<NonNullable<(typeof sqlite16.ltiLaunch.$inferSelect)['agsClaim']>>(),
+		nrpsClaim: jsonText('nrps_claim').$type<NonNullable<(typeof sqlite16.ltiLaunch.$inferSelect)['nrpsClaim']>>(),
+		deepLinkingClaim: jsonText('deep_linking_claim').$type<NonNullable<(typeof sqlite16.ltiLaunch.$inferSelect)['deepLinkingClaim']>>(),
+		landingPath: text('landing_path').notNull(),
+		createdAt: text('created_at').notNull()
+	},
+	(t) => [
+		index('lti_launch_user_idx').on(t.userId, t.createdAt),
+		index('lti_launch_platform_idx').on(t.platformId),
+		foreignKey({ name: 'lti_launch_platform_id_lti_platform_id_fk', columns: [t.platformId], foreignColumns: [ltiPlatform.id] }).onDelete('cascade'),
+		foreignKey({ name: 'lti_launch_user_id_user_id_fk', columns: [t.userId], foreignColumns: [user.id] }).onDelete('cascade')
+	]
+);
+
+export const ltiLoginState = pgTable(
+	'lti_login_state',
+	{
+		stateHash: text('state_hash').primaryKey(),
+		nonceHash: text('nonce_hash').notNull(),
+		platformId: text('platform_id').notNull(),
+		targetLinkUri: text('target_link_uri'),
+		createdAt: text('created_at').notNull(),
+		expiresAt: text('expires_at').notNull()
+	},
+	(t) => [
+		index('lti_login_state_expires_idx').on(t.expiresAt),
+		foreignKey({ name: 'lti_login_state_platform_id_lti_platform_id_fk', columns: [t.platformId], foreignColumns: [ltiPlatform.id] }).onDelete('cascade')
+	]
+);
+
+export const ltiPlatform = pgTable(
+	'lti_platform',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id').notNull(),
+		name: text('name').notNull(),
+		issuer: text('issuer').notNull(),
+		clientId: text('client_id').notNull(),
+		authLoginUrl: text('auth_login_url').notNull(),
+		tokenUrl: text('token_url').notNull(),
+		jwksUrl: text('jwks_url').notNull(),
+		deploymentIds: jsonText('deployment_ids').$type<NonNullable<(typeof sqlite16.ltiPlatform.$inferSelect)['deploymentIds']>>().notNull(),
+		status: text('status', { enum: ['pending', 'enabled', 'disabled'] }).notNull(),
+		registeredBy: text('registered_by', { enum: ['manual', 'dynamic'] }).notNull(),
+		createdAt: text('created_at').notNull(),
+		updatedAt: text('updated_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('lti_platform_issuer_client_idx').on(t.issuer, t.clientId),
+		foreignKey({ name: 'lti_platform_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] })
+	]
+);
+
+export const ltiRegistrationLink = pgTable(
+	'lti_registration_link',
+	{
+		tokenHash: text('token_hash').primaryKey(),
+		organisationId: text('organisation_id').notNull(),
+		createdBy: text('created_by').notNull(),
+		createdAt: text('created_at').notNull(),
+		expiresAt: text('expires_at').notNull(),
+		usedAt: text('used_at'),
+		platformId: text('platform_id')
+	},
+	(t) => [
+		foreignKey({ name: 'lti_registration_link_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] })
+	]
+);
+
+export const ltiToolKey = pgTable(
+	'lti_tool_key',
+	{
+		kid: text('kid').primaryKey(),
+		publicJwk: jsonText('public_jwk').$type<NonNullable<(typeof sqlite16.ltiToolKey.$inferSelect)['publicJwk']>>().notNull(),
+		privateJwk: jsonText('private_jwk').$type<NonNullable<(typeof sqlite16.ltiToolKey.$inferSelect)['privateJwk']>>().notNull(),
+		createdAt: text('created_at').notNull(),
+		retiredAt: text('retired_at')
+	}
 );

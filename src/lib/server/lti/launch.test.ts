@@ -1,0 +1,291 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { dbAll, dbGet, type Db } from '$lib/core/database';
+import { createServerTestDb } from '$lib/server/testing';
+import { ltiLaunch } from '$lib/server/db/lti';
+import { securityEvent, user, userRole } from '$lib/server/db/schema';
+import { startStandInPlatform, type PlatformUser, type StandInPlatform } from '../../../../tests/support/lti-platform';
+import { addPlatform, setPlatformStatus, type LtiPlatformRecord } from './platforms';
+import { initiateLogin } from './login';
+import { verifyLaunch, type LaunchVerification } from './launch';
+import { completeLaunch, createHandoff, redeemHandoff } from './completion';
+
+const ORIGIN = 'http://tool.test';
+const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
+const request = { address: '127.0.0.1', routeId: '/lti/launch', requestId: null };
+const actor = { id: 'admin-1', ...request };
+const learner: PlatformUser = { sub: 'moodle-user-17', name: 'Ada Learner', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'] };
+
+let lms: StandInPlatform;
+let db: Db;
+let platform: LtiPlatformRecord;
+
+async function register(on: Db, stand: StandInPlatform): Promise<LtiPlatformRecord> {
+	const added = await addPlatform(
+		on,
+		'centre-1',
+		{ name: 'Stand-in', issuer: stand.issuer, clientId: stand.clientId, authLoginUrl: `${stand.url}/auth`, tokenUrl: `${stand.url}/token`, jwksUrl: `${stand.url}/jwks`, deploymentIds: [stand.deploymentId] },
+		{ registeredBy: 'manual', actor }
+	);
+	if (!added.ok) throw new Error('not added');
+	return added.platform;
+}
+
+/** A login as the platform would start it: the state and nonce our redirect carries. */
+async function login(stand = lms, now = new Date()): Promise<{ state: string; nonce: string }> {
+	const started = await initiateLogin(db, { iss: stand.issuer, loginHint: 'hint', targetLinkUri: `${ORIGIN}/lti/launch`, ltiMessageHint: null, clientId: stand.clientId, deploymentId: null }, ORIGIN, now);
+	if (!started.ok) throw new Error(started.error.message);
+	const redirect = new URL(started.redirectTo);
+	return { state: redirect.searchParams.get('state')!, nonce: redirect.searchParams.get('nonce')! };
+}
+
+/** A launch whose claims (and signing) the test changes from a valid one. */
+async function launchWith(change: (claims: Record<string, unknown>) => void = () => {}, sign: Parameters<StandInPlatform['signIdToken']>[1] = {}, who = learner): Promise<LaunchVerification> {
+	const { state, nonce } = await login();
+	const claims = lms.launchClaims(who, nonce, ORIGIN);
+	change(claims);
+	return await verifyLaunch(db, { idToken: await lms.signIdToken(claims, sign), state, stateCookie: null });
+}
+
+function refusedWith(result: LaunchVerification): string {
+	if (result.ok) throw new Error('the launch was accepted');
+	return result.error.code;
+}
+
+beforeAll(async () => {
+	lms = await startStandInPlatform();
+});
+afterAll(async () => {
+	await lms.close();
+});
+beforeEach(async () => {
+	db = await createServerTestDb();
+	platform = await register(db, lms);
+});
+
+describe('login initiation', () => {
+	it('redirects to the platform with a fresh state and nonce, form_post and prompt none', async () => {
+		const started = await initiateLogin(db, { iss: lms.issuer, loginHint: 'u1', targetLinkUri: `${ORIGIN}/lti/launch`, ltiMessageHint: 'm1', clientId: lms.clientId, deploymentId: lms.deploymentId }, ORIGIN);
+		expect(started.ok).toBe(true);
+		if (!started.ok) return;
+		const url = new URL(started.redirectTo);
+		expect(url.origin + url.pathname).toBe(`${lms.url}/auth`);
+		expect(Object.fromEntries(url.searchParams)).toMatchObject({ scope: 'openid', response_type: 'id_token', response_mode: 'form_post', prompt: 'none', client_id: lms.clientId, login_hint: 'u1', lti_message_hint: 'm1', redirect_uri: `${ORIGIN}/lti/launch` });
+		expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		expect(url.searchParams.get('nonce')).not.toBe(url.searchParams.get('state'));
+		const again = await login();
+		expect(again.state).not.toBe(url.searchParams.get('state'));
+	});
+
+	it('refuses an unknown issuer, a client id not registered, an unknown deployment and a target on another site', async () => {
+		const base = { iss: lms.issuer, loginHint: 'u1', targetLinkUri: null, ltiMessageHint: null, clientId: lms.clientId, deploymentId: null };
+		const codes = [];
+		for (const params of [{ ...base, iss: 'https://other.example' }, { ...base, clientId: 'nope' }, { ...base, deploymentId: 'elsewhere' }, { ...base, targetLinkUri: 'https://evil.example/lti/launch' }, { ...base, loginHint: null }]) {
+			const started = await initiateLogin(db, params, ORIGIN);
+			codes.push(started.ok ? 'ok' : started.error.code);
+		}
+		expect(codes).toEqual(['platform', 'platform', 'deployment', 'target', 'login-hint']);
+	});
+
+	it('refuses a platform that is pending or disabled', async () => {
+		await setPlatformStatus(db, 'centre-1', platform.id, 'disabled', actor);
+		const started = await initiateLogin(db, { iss: lms.issuer, loginHint: 'u1', targetLinkUri: null, ltiMessageHint: null, clientId: lms.clientId, deploymentId: null }, ORIGIN);
+		expect(started.ok ? 'ok' : started.error.code).toBe('platform');
+	});
+});
+
+describe('the certification suite’s valid launches', () => {
+	it('accepts a resource-link launch and keeps the claims the services need', async () => {
+		const result = await launchWith();
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		expect(done.ok).toBe(true);
+		if (!done.ok) return;
+		const row = await dbGet(db.select().from(ltiLaunch).where(eq(ltiLaunch.id, done.launchId)));
+		expect(row).toMatchObject({ sub: learner.sub, resourceLinkId: 'resource-link-1', contextId: 'course-101', deploymentId: lms.deploymentId, messageType: 'LtiResourceLinkRequest' });
+		expect(row?.agsClaim).toMatchObject({ lineitems: `${lms.url}/lineitems` });
+		expect(done.landingPath).toBe('/learn');
+		const account = await dbGet(db.select().from(user).where(eq(user.id, done.userId)));
+		expect(account?.displayName).toBe('Ada Learner');
+		expect(account?.email).toMatch(/^lti-[0-9a-f-]+@lti\.invalid$/);
+		expect((await dbAll(db.select().from(userRole).where(eq(userRole.userId, done.userId)))).map((r) => r.role)).toEqual(['learner']);
+	});
+
+	it('accepts short role names, unknown roles and no roles at all', async () => {
+		for (const roles of [['Learner'], ['http://example.com/roles#Juggler'], []]) {
+			expect((await launchWith((c) => (c[`${LTI}roles`] = roles))).ok, JSON.stringify(roles)).toBe(true);
+		}
+	});
+
+	it('accepts a launch without personal data or a context, and names the account after the platform', async () => {
+		const result = await launchWith((c) => {
+			delete c.name;
+			delete c[`${LTI}context`];
+		}, {}, { sub: 'anonymous-1', roles: ['Learner'] });
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(result.launch.contextId).toBeNull();
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		expect((await dbGet(db.select().from(user).where(eq(user.id, done.userId))))?.displayName).toBe('Learner from Stand-in');
+	});
+
+	it('links a second launch to the same account by (platform, sub), and another platform’s same sub to another account', async () => {
+		const first = await launchWith();
+		const second = await launchWith();
+		if (!first.ok || !second.ok) throw new Error('refused');
+		const a = await completeLaunch(db, first.launch, ORIGIN, request);
+		const b = await completeLaunch(db, second.launch, ORIGIN, request);
+		const other = await startStandInPlatform();
+		try {
+			await register(db, other);
+			const { state, nonce } = await login(other);
+			const claims = other.launchClaims(learner, nonce, ORIGIN);
+			const result = await verifyLaunch(db, { idToken: await other.signIdToken(claims), state, stateCookie: null });
+			if (!result.ok) throw new Error(result.error.message);
+			const c = await completeLaunch(db, result.launch, ORIGIN, request);
+			if (!a.ok || !b.ok || !c.ok) throw new Error('not completed');
+			expect(b.userId).toBe(a.userId);
+			expect(c.userId).not.toBe(a.userId);
+		} finally {
+			await other.close();
+		}
+	});
+
+	it('makes an Instructor a tutor, never an administrator or assessor whatever the LMS says', async () => {
+		const result = await launchWith(() => {}, {}, { sub: 'teacher-1', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor', 'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator', 'http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator'] });
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		expect((await dbAll(db.select().from(userRole).where(eq(userRole.userId, done.userId)))).map((r) => r.role)).toEqual(['tutor']);
+	});
+
+	it('takes a learner to the scenario a custom parameter names, and never to another site', async () => {
+		const result = await launchWith((c) => (c[`${LTI}custom`] = { scenario: 'subject-access-request' }));
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		expect(done.ok && done.landingPath).toBe('/learn/scenarios/subject-access-request');
+		const away = await launchWith((c) => (c[`${LTI}target_link_uri`] = 'https://evil.example/learn'));
+		if (!away.ok) throw new Error(away.error.message);
+		const landed = await completeLaunch(db, away.launch, ORIGIN, request);
+		expect(landed.ok && landed.landingPath).toBe('/learn');
+	});
+
+	it('verifies a token signed with the platform’s new key after it rotated (the JWKS is fetched again)', async () => {
+		expect((await launchWith()).ok).toBe(true);
+		await lms.rotateKeys();
+		const { state, nonce } = await login();
+		const token = await lms.signIdToken(lms.launchClaims(learner, nonce, ORIGIN));
+		const result = await verifyLaunch(db, { idToken: token, state, stateCookie: null }, new Date(Date.now() + 3_000));
+		expect(result.ok).toBe(true);
+	});
+});
+
+describe('the certification suite’s known-bad payloads', () => {
+	it('refuses a token without a kid, and one whose kid the platform does not publish', async () => {
+		expect(refusedWith(await launchWith(() => {}, { kid: null }))).toBe('kid-missing');
+		expect(refusedWith(await launchWith(() => {}, { kid: 'no-such-key' }))).toBe('kid-unknown');
+	});
+
+	it('refuses a wrong or missing LTI version', async () => {
+		expect(refusedWith(await launchWith((c) => (c[`${LTI}version`] = '1.1')))).toBe('version');
+		expect(refusedWith(await launchWith((c) => delete c[`${LTI}version`]))).toBe('version');
+	});
+
+	it('refuses what is not a JWT', async () => {
+		const { state } = await login();
+		expect(refusedWith(await verifyLaunch(db, { idToken: 'this is not a token', state, stateCookie: null }))).toBe('not-jwt');
+		const again = await login();
+		expect(refusedWith(await verifyLaunch(db, { idToken: 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24', state: again.state, stateCookie: null }))).toBe('not-jwt');
+	});
+
+	it('refuses missing or bad timestamps: no iat, no exp, expired, issued in the future', async () => {
+		const now = Math.floor(Date.now() / 1000);
+		expect(refusedWith(await launchWith((c) => delete c.iat))).toBe('iat');
+		expect(refusedWith(await launchWith((c) => delete c.exp))).toBe('expired');
+		expect(refusedWith(await launchWith((c) => ((c.iat = now - 600), (c.exp = now - 300))))).toBe('expired');
+		expect(refusedWith(await launchWith((c) => ((c.iat = now + 3600), (c.exp = now + 7200))))).toBe('iat');
+	});
+
+	it('refuses a launch missing its message type, roles, deployment id, resource link id or sub', async () => {
+		expect(refusedWith(await launchWith((c) => delete c[`${LTI}message_type`]))).toBe('message-type');
+		expect(refusedWith(await launchWith((c) => (c[`${LTI}message_type`] = 'LtiSomethingElse')))).toBe('message-type');
+		expect(refusedWith(await launchWith((c) => delete c[`${LTI}roles`]))).toBe('roles');
+		expect(refusedWith(await launchWith((c) => delete c[`${LTI}deployment_id`]))).toBe('deployment');
+		expect(refusedWith(await launchWith((c) => delete c[`${LTI}resource_link`]))).toBe('resource-link');
+		expect(refusedWith(await launchWith((c) => (c[`${LTI}resource_link`] = { title: 'no id' })))).toBe('resource-link');
+		expect(refusedWith(await launchWith((c) => delete c.sub))).toBe('sub');
+	});
+
+	it('refuses a deep-linking launch without a return address', async () => {
+		expect(refusedWith(await launchWith((c) => (c[`${LTI}message_type`] = 'LtiDeepLinkingRequest')))).toBe('deep-linking');
+	});
+
+	it('refuses an unknown deployment, a wrong audience, a wrong azp and a wrong issuer', async () => {
+		expect(refusedWith(await launchWith((c) => (c[`${LTI}deployment_id`] = 'deployment-elsewhere')))).toBe('deployment');
+		expect(refusedWith(await launchWith((c) => (c.aud = 'another-tool')))).toBe('aud');
+		expect(refusedWith(await launchWith((c) => (c.aud = [lms.clientId, 'another-tool'])))).toBe('azp');
+		expect(refusedWith(await launchWith((c) => (c.azp = 'another-tool')))).toBe('azp');
+		expect((await launchWith((c) => ((c.aud = [lms.clientId, 'another-tool']), (c.azp = lms.clientId)))).ok).toBe(true);
+		expect(refusedWith(await launchWith((c) => (c.iss = 'https://other-lms.example')))).toBe('iss');
+	});
+
+	it('refuses alg none and HS256 (a key anyone could know), and a signature that does not verify', async () => {
+		expect(refusedWith(await launchWith(() => {}, { alg: 'none' }))).toBe('alg');
+		expect(refusedWith(await launchWith(() => {}, { alg: 'HS256' }))).toBe('alg');
+		const { state, nonce } = await login();
+		const token = await lms.signIdToken(lms.launchClaims(learner, nonce, ORIGIN));
+		const [h, , s] = token.split('.');
+		const forged = `${h}.${Buffer.from(JSON.stringify({ ...lms.launchClaims({ ...learner, sub: 'someone-else' }, nonce, ORIGIN) })).toString('base64url')}.${s}`;
+		expect(refusedWith(await verifyLaunch(db, { idToken: forged, state, stateCookie: null }))).toBe('signature');
+	});
+
+	it('refuses a replayed id_token and state, another launch’s nonce, an expired state and a state cookie of another launch', async () => {
+		const { state, nonce } = await login();
+		const token = await lms.signIdToken(lms.launchClaims(learner, nonce, ORIGIN));
+		expect((await verifyLaunch(db, { idToken: token, state, stateCookie: state })).ok).toBe(true);
+		expect(refusedWith(await verifyLaunch(db, { idToken: token, state, stateCookie: null }))).toBe('state');
+		const fresh = await login();
+		expect(refusedWith(await verifyLaunch(db, { idToken: token, state: fresh.state, stateCookie: null }))).toBe('nonce');
+		const old = await login(lms, new Date(Date.now() - 11 * 60 * 1000));
+		expect(refusedWith(await verifyLaunch(db, { idToken: await lms.signIdToken(lms.launchClaims(learner, old.nonce, ORIGIN)), state: old.state, stateCookie: null }))).toBe('state');
+		const other = await login();
+		expect(refusedWith(await verifyLaunch(db, { idToken: await lms.signIdToken(lms.launchClaims(learner, other.nonce, ORIGIN)), state: other.state, stateCookie: 'another-state' }))).toBe('state-cookie');
+	});
+
+	it('refuses a launch of a platform disabled after the login began', async () => {
+		const { state, nonce } = await login();
+		await setPlatformStatus(db, 'centre-1', platform.id, 'disabled', actor);
+		expect(refusedWith(await verifyLaunch(db, { idToken: await lms.signIdToken(lms.launchClaims(learner, nonce, ORIGIN)), state, stateCookie: null }))).toBe('platform');
+	});
+
+	it('refuses a launch when the platform’s keys cannot be read, saying so', async () => {
+		const gone = await startStandInPlatform();
+		const registered = await register(db, gone);
+		await gone.close();
+		const started = await initiateLogin(db, { iss: gone.issuer, loginHint: 'x', targetLinkUri: null, ltiMessageHint: null, clientId: gone.clientId, deploymentId: null }, ORIGIN);
+		if (!started.ok) throw new Error(started.error.message);
+		const url = new URL(started.redirectTo);
+		const result = await verifyLaunch(db, { idToken: await lms.signIdToken(lms.launchClaims(learner, url.searchParams.get('nonce')!, ORIGIN)), state: url.searchParams.get('state')!, stateCookie: null });
+		expect(refusedWith(result)).toBe('keys-unavailable');
+		expect(registered.status).toBe('enabled');
+	});
+});
+
+describe('the hand-off to a new window', () => {
+	it('finishes a launch once, and not after two minutes', async () => {
+		const result = await launchWith();
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		const code = await createHandoff(db, done.launchId);
+		expect(await redeemHandoff(db, code)).toEqual({ userId: done.userId, landingPath: '/learn' });
+		expect(await redeemHandoff(db, code)).toBeNull();
+		const late = await createHandoff(db, done.launchId);
+		expect(await redeemHandoff(db, late, new Date(Date.now() + 3 * 60 * 1000))).toBeNull();
+		expect(await redeemHandoff(db, 'not a code')).toBeNull();
+		const events = await dbAll(db.select({ type: securityEvent.type }).from(securityEvent).where(eq(securityEvent.userId, done.userId)));
+		expect(events.map((e) => e.type)).toEqual(['account.created', 'lti.launched']);
+	});
+});

@@ -1,0 +1,163 @@
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { DEMO_ORGANISATION_ID } from '../../src/lib/server/demo';
+import { openDatabase } from '../../src/lib/core/database';
+import { addPlatform } from '../../src/lib/server/lti/platforms';
+import { startStandInPlatform, type StandInPlatform } from '../support/lti-platform';
+import { expectNoViolations } from './support/accessibility';
+import { waitForHydration } from './support/accounts';
+import { e2eDatabasePath } from './support/fingerprint';
+import { expect, logInAsOwn, test, uniqueSuffix } from './support/fixtures';
+
+/**
+ * LTI 1.3 against a stand-in platform on the loopback address (tests/support/lti-platform.ts): a
+ * real LMS's part, over real HTTP, cross-site (127.0.0.1 against the app's localhost).
+ */
+
+let lms: StandInPlatform;
+test.afterEach(async () => {
+	await lms?.close();
+});
+
+/** A platform registered straight in the database, enabled, as an administrator's form would leave it. */
+async function registeredPlatform(): Promise<StandInPlatform> {
+	const stand = await startStandInPlatform();
+	const db = openDatabase(e2eDatabasePath(), { migrate: false });
+	const added = await addPlatform(
+		db,
+		DEMO_ORGANISATION_ID,
+		{ name: `Stand-in ${uniqueSuffix()}`, issuer: stand.issuer, clientId: stand.clientId, authLoginUrl: `${stand.url}/auth`, tokenUrl: `${stand.url}/token`, jwksUrl: `${stand.url}/jwks`, deploymentIds: [stand.deploymentId] },
+		{ registeredBy: 'manual', actor: { id: 'e2e', address: null, routeId: null, requestId: null } }
+	);
+	expect(added.ok).toBe(true);
+	return stand;
+}
+
+/** Opens the tool from the stand-in's course page, as the user with this login hint. */
+async function launchFromCourse(page: Page, baseURL: string, hint: string): Promise<void> {
+	await page.goto(`${lms.url}/course?${new URLSearchParams({ tool: baseURL, user: hint })}`);
+}
+
+test('Dynamic Registration, enabling by an administrator, then a learner’s launch lands signed in', async ({ page, browser, admin, baseURL }) => {
+	lms = await startStandInPlatform({ registrationToken: `reg-${uniqueSuffix()}` });
+	await logInAsOwn(page, admin, '/admin/lti');
+	await page.getByRole('button', { name: 'Make a registration link' }).click();
+	const link = (await page.getByTestId('registration-link').textContent())!.trim();
+	expect(link).toMatch(/\/lti\/register\/[A-Za-z0-9_-]{43}$/);
+	await expectNoViolations(page);
+
+	// The LMS opens the link in a frame of its own page and waits for our postMessage.
+	const lmsContext = await browser.newContext();
+	const lmsPage = await lmsContext.newPage();
+	await lmsPage.goto(`${lms.url}/register-tool?${new URLSearchParams({ url: link })}`);
+	const frame = lmsPage.frameLocator('iframe[title="Tool registration"]');
+	await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Custodian is registered');
+	await expect(lmsPage.locator('#status')).toHaveText('Tool registration closed');
+	expect(lms.registrations).toHaveLength(1);
+	await lmsPage.screenshot({ path: 'tests/.artifacts/screenshots/lti-registration.png' });
+
+	// Pending until enabled: a launch now is refused at login.
+	lms.users.set('amira', { sub: `sub-${uniqueSuffix()}`, name: 'Amira From Moodle', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'] });
+	await launchFromCourse(lmsPage, baseURL!, 'amira');
+	await expect(lmsPage.getByText('not registered and enabled')).toBeVisible();
+
+	await page.goto('/admin/lti');
+	const row = page.getByRole('row', { name: new RegExp(`stand-in at 127\\.0\\.0\\.1:${new URL(lms.url).port}`) });
+	await expect(row).toContainText('Pending');
+	await expect(row.getByLabel('Deployment ids')).toHaveValue(lms.deploymentId);
+	await row.getByRole('button', { name: /^Enable/ }).click();
+	await expect(page.getByRole('status')).toContainText('The platform is enabled');
+	await expect(page.getByRole('row', { name: new RegExp(`127\\.0\\.0\\.1:${new URL(lms.url).port}`) })).toContainText('Enabled');
+	await page.screenshot({ path: 'tests/.artifacts/screenshots/lti-admin.png', fullPage: true });
+
+	await launchFromCourse(lmsPage, baseURL!, 'amira');
+	await expect(lmsPage).toHaveURL(`${baseURL}/learn`);
+	await expect(lmsPage.getByRole('link', { name: 'Amira From Moodle' })).toBeVisible();
+	// A second launch is the same account.
+	await lmsContext.clearCookies();
+	await launchFromCourse(lmsPage, baseURL!, 'amira');
+	await expect(lmsPage).toHaveURL(`${baseURL}/learn`);
+	await lmsContext.close();
+});
+
+/** A framed launch, finished in a new window: the learner lands on their home page, signed in. */
+async function framedLaunch(browser: Browser, baseURL: string): Promise<void> {
+	lms = await registeredPlatform();
+	lms.users.set('tomas', { sub: `sub-${uniqueSuffix()}`, name: 'Tomás In A Frame', roles: ['Learner'] });
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`${lms.url}/course?${new URLSearchParams({ tool: baseURL, user: 'tomas', frame: '1' })}`);
+	const frame = page.frameLocator('iframe[title="Custodian"]');
+	await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Open Custodian in a new window');
+	await page.screenshot({ path: 'tests/.artifacts/screenshots/lti-framed.png' });
+	const [popup] = await Promise.all([context.waitForEvent('page'), frame.getByRole('button', { name: 'Open Custodian in a new window' }).click()]);
+	await expect(popup).toHaveURL(`${baseURL}/learn`);
+	await expect(popup.getByRole('link', { name: 'Tomás In A Frame' })).toBeVisible();
+	await context.close();
+}
+
+test('a launch in the platform’s frame finishes in a new window with a one-time code', async ({ browser, baseURL }) => {
+	await framedLaunch(browser, baseURL!);
+});
+
+test('a framed launch works with third-party cookies blocked', async ({ baseURL, launchOptions }) => {
+	// Chromium's own switch for the third-party cookie phase-out: cross-site cookies are refused unless partitioned.
+	const blocking = await chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), '--test-third-party-cookie-phaseout'] });
+	try {
+		await framedLaunch(blocking, baseURL!);
+	} finally {
+		await blocking.close();
+	}
+});
+
+test.describe('refused launches, each with a clear page', () => {
+	const cases: { name: string; tamper: Parameters<StandInPlatform['tamperNext']>[0]; says: RegExp }[] = [
+		{ name: 'a wrong audience', tamper: (claims) => ({ claims: { ...claims, aud: 'another-tool' } }), says: /not addressed to this tool/ },
+		{ name: 'an expired token', tamper: (claims) => ({ claims: { ...claims, iat: Math.floor(Date.now() / 1000) - 900, exp: Math.floor(Date.now() / 1000) - 600 } }), says: /has expired/ },
+		{ name: 'a missing kid', tamper: (claims) => ({ claims, sign: { kid: null } }), says: /does not name its signing key/ },
+		{ name: 'an unknown deployment', tamper: (claims) => ({ claims: { ...claims, 'https://purl.imsglobal.org/spec/lti/claim/deployment_id': 'deployment-elsewhere' } }), says: /deployment of the tool that is not registered/ }
+	];
+	for (const { name, tamper, says } of cases) {
+		test(`refuses ${name}`, async ({ page, baseURL }) => {
+			lms = await registeredPlatform();
+			lms.users.set('ola', { sub: `sub-${uniqueSuffix()}`, roles: ['Learner'] });
+			lms.tamperNext(tamper);
+			await launchFromCourse(page, baseURL!, 'ola');
+			await expect(page).toHaveURL(`${baseURL}/lti/launch`);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText('Custodian could not start this launch');
+			await expect(page.getByRole('alert')).toHaveText(says);
+			await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
+		});
+	}
+
+	test('refuses a replayed id_token', async ({ page, browser, baseURL }) => {
+		lms = await registeredPlatform();
+		lms.users.set('ola', { sub: `sub-${uniqueSuffix()}`, roles: ['Learner'] });
+		await launchFromCourse(page, baseURL!, 'ola');
+		await expect(page).toHaveURL(`${baseURL}/learn`);
+		const attacker = await browser.newContext();
+		const replay = await attacker.newPage();
+		await replay.goto(`${lms.url}/replay?${new URLSearchParams({ tool: baseURL! })}`);
+		await expect(replay.getByRole('heading', { level: 1 })).toHaveText('Custodian could not start this launch');
+		await expect(replay.getByRole('alert')).toContainText('expired or was already used');
+		await waitForHydration(replay);
+		await expectNoViolations(replay);
+		await replay.screenshot({ path: 'tests/.artifacts/screenshots/lti-refused.png' });
+		await replay.goto('/learn');
+		await expect(replay).toHaveURL(/\/login/);
+		await attacker.close();
+	});
+});
+
+test('cross-site form posts reach the LTI launch, and are still refused everywhere else', async ({ request }) => {
+	const launch = await request.post('/lti/launch', { form: { id_token: 'x', state: 'y' }, headers: { origin: 'https://lms.example', accept: 'text/html' } });
+	expect(launch.status()).toBe(400);
+	expect(await launch.text()).toContain('Custodian could not start this launch');
+	const login = await request.post('/login', { form: { email: 'a@b.c', password: 'x' }, headers: { origin: 'https://lms.example', accept: 'text/html' } });
+	expect(login.status()).toBe(403);
+	expect(await login.text()).toContain('Cross-site POST form submissions are forbidden');
+	const jwks = await request.get('/lti/jwks');
+	expect(jwks.status()).toBe(200);
+	const body = (await jwks.json()) as { keys: Record<string, string>[] };
+	expect(body.keys.length).toBeGreaterThan(0);
+	expect(body.keys[0]).not.toHaveProperty('d');
+});
