@@ -63,16 +63,6 @@ CREATE TABLE `lti_grade_return` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `lti_grade_return_subject_unique` ON `lti_grade_return` (`kind`,`subject`);--> statement-breakpoint
 CREATE INDEX `lti_grade_return_due_idx` ON `lti_grade_return` (`done_at`,`failed_at`,`next_try_at`);--> statement-breakpoint
-CREATE TABLE `lti_member_account` (
-	`platform_id` text NOT NULL,
-	`sub` text NOT NULL,
-	`user_id` text NOT NULL,
-	`linked_at` text NOT NULL,
-	PRIMARY KEY(`platform_id`, `sub`),
-	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
-);
---> statement-breakpoint
-CREATE INDEX `lti_member_account_user_idx` ON `lti_member_account` (`user_id`);--> statement-breakpoint
 CREATE TABLE `lti_account` (
 	`platform_id` text NOT NULL,
 	`sub` text NOT NULL,

@@ -1123,21 +1123,6 @@ export const ltiGradeReturn = pgTable(
 	]
 );
 
-export const ltiMemberAccount = pgTable(
-	'lti_member_account',
-	{
-		platformId: text('platform_id').notNull(),
-		sub: text('sub').notNull(),
-		userId: text('user_id').notNull(),
-		linkedAt: text('linked_at').notNull()
-	},
-	(t) => [
-		primaryKey({ name: 'lti_member_account_platform_id_sub_pk', columns: [t.platformId, t.sub] }),
-		index('lti_member_account_user_idx').on(t.userId),
-		foreignKey({ name: 'lti_member_account_user_id_user_id_fk', columns: [t.userId], foreignColumns: [user.id] })
-	]
-);
-
 export const ltiAccount = pgTable(
 	'lti_account',
 	{
