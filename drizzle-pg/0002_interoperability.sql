@@ -61,6 +61,7 @@ CREATE TABLE "lti_launch" (
 	"nrps_claim" text,
 	"deep_linking_claim" text,
 	"landing_path" text NOT NULL,
+	"session_id" text,
 	"created_at" text NOT NULL
 );
 --> statement-breakpoint
@@ -146,6 +147,7 @@ CREATE UNIQUE INDEX "lti_grade_return_subject_unique" ON "lti_grade_return" USIN
 CREATE INDEX "lti_grade_return_due_idx" ON "lti_grade_return" USING btree ("done_at","failed_at","next_try_at");--> statement-breakpoint
 CREATE INDEX "lti_launch_user_idx" ON "lti_launch" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "lti_launch_platform_idx" ON "lti_launch" USING btree ("platform_id");--> statement-breakpoint
+CREATE INDEX "lti_launch_session_idx" ON "lti_launch" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "lti_login_state_expires_idx" ON "lti_login_state" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "lti_platform_issuer_client_idx" ON "lti_platform" USING btree ("issuer","client_id");--> statement-breakpoint
 CREATE INDEX "xapi_outbox_due_idx" ON "xapi_outbox" USING btree ("status","next_try_at","queue_seq");--> statement-breakpoint

@@ -96,6 +96,7 @@ CREATE TABLE `lti_launch` (
 	`nrps_claim` text,
 	`deep_linking_claim` text,
 	`landing_path` text NOT NULL,
+	`session_id` text,
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`platform_id`) REFERENCES `lti_platform`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
@@ -103,6 +104,7 @@ CREATE TABLE `lti_launch` (
 --> statement-breakpoint
 CREATE INDEX `lti_launch_user_idx` ON `lti_launch` (`user_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `lti_launch_platform_idx` ON `lti_launch` (`platform_id`);--> statement-breakpoint
+CREATE INDEX `lti_launch_session_idx` ON `lti_launch` (`session_id`);--> statement-breakpoint
 CREATE TABLE `lti_login_state` (
 	`state_hash` text PRIMARY KEY NOT NULL,
 	`nonce_hash` text NOT NULL,

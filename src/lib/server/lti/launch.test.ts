@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { dbAll, dbGet, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, type Db } from '$lib/core/database';
+import { ltiAttemptLink } from '$lib/server/db/lti-services';
+import { inProgressAttemptOf, startLearnerAttempt } from '$lib/server/attempts';
+import { syncBuiltInScenarios } from '$lib/server/scenarios';
+import { agsClaimOf, attachLaunchToSession, launchOfSession } from './attempt-launch';
+import { lmsCoursesOf } from './services/members';
 import { createServerTestDb } from '$lib/server/testing';
 import { ltiLaunch } from '$lib/server/db/lti';
 import { securityEvent, user, userRole } from '$lib/server/db/schema';
@@ -280,12 +285,60 @@ describe('the hand-off to a new window', () => {
 		const done = await completeLaunch(db, result.launch, ORIGIN, request);
 		if (!done.ok) throw new Error(done.message);
 		const code = await createHandoff(db, done.launchId);
-		expect(await redeemHandoff(db, code)).toEqual({ userId: done.userId, landingPath: '/learn' });
+		expect(await redeemHandoff(db, code)).toEqual({ launchId: done.launchId, userId: done.userId, landingPath: '/learn' });
 		expect(await redeemHandoff(db, code)).toBeNull();
 		const late = await createHandoff(db, done.launchId);
 		expect(await redeemHandoff(db, late, new Date(Date.now() + 3 * 60 * 1000))).toBeNull();
 		expect(await redeemHandoff(db, 'not a code')).toBeNull();
 		const events = await dbAll(db.select({ type: securityEvent.type }).from(securityEvent).where(eq(securityEvent.userId, done.userId)));
 		expect(events.map((e) => e.type)).toEqual(['account.created', 'lti.launched']);
+	});
+});
+
+describe('a launch into a scenario, for grade return', () => {
+	const NRPS = 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice';
+	const intoScenario = (c: Record<string, unknown>) => {
+		c[`${LTI}custom`] = { scenario: 'spouse-caller' };
+		c[NRPS] = { context_memberships_url: `${lms.url}/memberships`, service_versions: ['2.0'] };
+	};
+
+	it('links the attempt started in the launch’s session, and only that one, with the launch’s AGS claim; remembers the course', async () => {
+		await syncBuiltInScenarios(db);
+		const result = await launchWith(intoScenario, {}, { ...learner, sub: 'scenario-learner' });
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		expect(done.landingPath).toBe('/learn/scenarios/spouse-caller');
+		expect(await lmsCoursesOf(db, 'centre-1')).toMatchObject([{ platformId: platform.id, contextId: 'course-101', title: 'Business Administration L3', membershipsUrl: `${lms.url}/memberships` }]);
+
+		// No session yet, another session, another learner, another scenario: no launch.
+		expect(await launchOfSession(db, undefined, done.userId, 'spouse-caller')).toBeNull();
+		await attachLaunchToSession(db, done.launchId, 'session-of-the-launch');
+		expect(await launchOfSession(db, 'a-password-session', done.userId, 'spouse-caller')).toBeNull();
+		expect(await launchOfSession(db, 'session-of-the-launch', 'someone-else', 'spouse-caller')).toBeNull();
+		expect(await launchOfSession(db, 'session-of-the-launch', done.userId, 'another-scenario')).toBeNull();
+		const launch = await launchOfSession(db, 'session-of-the-launch', done.userId, 'spouse-caller');
+		expect(launch).toEqual({ platformId: platform.id, sub: 'scenario-learner', resourceLinkId: 'resource-link-1', ags: { scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/score'], lineitems: `${lms.url}/lineitems` } });
+
+		const started = await startLearnerAttempt(db, done.userId, 'spouse-caller', launch);
+		if (!started.ok) throw new Error(started.error.message);
+		expect(await dbGet(db.select().from(ltiAttemptLink).where(eq(ltiAttemptLink.attemptId, started.value.id)))).toMatchObject({ platformId: platform.id, sub: 'scenario-learner', resourceLinkId: 'resource-link-1' });
+		const own = await startLearnerAttempt(db, done.userId, 'spouse-caller', null);
+		if (!own.ok) throw new Error(own.error.message);
+		expect(await dbGet(db.select().from(ltiAttemptLink).where(eq(ltiAttemptLink.attemptId, own.value.id)))).toBeUndefined();
+
+		// Launched again while an attempt is in progress: continuing it returns its grade too.
+		await dbRun(db.delete(ltiAttemptLink));
+		const again = await launchWith(intoScenario, {}, { ...learner, sub: 'scenario-learner' });
+		if (!again.ok) throw new Error(again.error.message);
+		expect((await completeLaunch(db, again.launch, ORIGIN, request)).ok).toBe(true);
+		expect((await dbAll(db.select({ attemptId: ltiAttemptLink.attemptId }).from(ltiAttemptLink))).map((r) => r.attemptId)).toEqual([await inProgressAttemptOf(db, done.userId, 'spouse-caller')]);
+	});
+
+	it('keeps no AGS claim that names no https endpoint or no scope', () => {
+		expect(agsClaimOf({ scope: ['s'], lineitems: 'http://lms.example/lineitems' })).toBeUndefined();
+		expect(agsClaimOf({ scope: [], lineitem: 'https://lms.example/li/1' })).toBeUndefined();
+		expect(agsClaimOf({ scope: 'not-a-list', lineitem: 'https://lms.example/li/1' })).toBeUndefined();
+		expect(agsClaimOf({ scope: ['s', 7], lineitem: 'https://lms.example/li/1' })).toEqual({ scope: ['s'], lineitem: 'https://lms.example/li/1' });
 	});
 });

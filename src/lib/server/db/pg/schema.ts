@@ -1168,11 +1168,13 @@ export const ltiLaunch = pgTable(
 		nrpsClaim: jsonText('nrps_claim').$type<NonNullable<(typeof sqlite16.ltiLaunch.$inferSelect)['nrpsClaim']>>(),
 		deepLinkingClaim: jsonText('deep_linking_claim').$type<NonNullable<(typeof sqlite16.ltiLaunch.$inferSelect)['deepLinkingClaim']>>(),
 		landingPath: text('landing_path').notNull(),
+		sessionId: text('session_id'),
 		createdAt: text('created_at').notNull()
 	},
 	(t) => [
 		index('lti_launch_user_idx').on(t.userId, t.createdAt),
 		index('lti_launch_platform_idx').on(t.platformId),
+		index('lti_launch_session_idx').on(t.sessionId),
 		foreignKey({ name: 'lti_launch_platform_id_lti_platform_id_fk', columns: [t.platformId], foreignColumns: [ltiPlatform.id] }).onDelete('cascade'),
 		foreignKey({ name: 'lti_launch_user_id_user_id_fk', columns: [t.userId], foreignColumns: [user.id] }).onDelete('cascade')
 	]
