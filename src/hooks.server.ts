@@ -88,6 +88,12 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 		// The platform's page listens for our postMessage (Dynamic Registration's close).
 		response.headers.set('Cross-Origin-Opener-Policy', 'unsafe-none');
 	}
+	const formTargets = event.locals.formActionOrigins ?? [];
+	if (formTargets.length > 0) {
+		// The Deep Linking answer posts to the LMS that asked (server/lti/services/deep-linking.ts): that origin only, this response only.
+		const csp = response.headers.get('content-security-policy');
+		if (csp) response.headers.set('content-security-policy', csp.replace("form-action 'self'", `form-action 'self' ${formTargets.join(' ')}`));
+	}
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
 	if ((env.ORIGIN ?? '').startsWith('https:')) {
 		response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

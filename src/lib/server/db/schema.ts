@@ -161,7 +161,8 @@ export const SECURITY_EVENT_TYPES = [
 	'lti.platform-registered',
 	'lti.platform-changed',
 	'lti.registration-link-created',
-	'lti.keys-rotated'
+	'lti.keys-rotated',
+	'lti.deep-linked'
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -51,3 +51,11 @@ export async function launchOfSession(db: Db, sessionId: string | undefined, lea
 		.limit(1));
 	return row ? launchForAttempt(row) : null;
 }
+
+/**
+ * A session replaced by a new one for the same user (the second factor given, auth/session.ts):
+ * the launches it began stay with the user's session.
+ */
+export async function carryLaunchesToSession(db: Db, fromSessionId: string, toSessionId: string): Promise<void> {
+	await dbRun(db.update(ltiLaunch).set({ sessionId: toSessionId }).where(eq(ltiLaunch.sessionId, fromSessionId)));
+}

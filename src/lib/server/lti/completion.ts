@@ -19,6 +19,9 @@ import { linkAttemptToLaunch } from './services/grade-return';
 import { rememberLaunchContext } from './services/members';
 import { inProgressAttemptOf } from '$lib/server/attempts';
 
+/** The tutor's scenario picker for a Deep Linking launch (routes/(guarded)/author/lti/deep-link). */
+export const DEEP_LINK_PATH = '/author/lti/deep-link';
+
 /** A hand-off code works once, for two minutes. */
 export const HANDOFF_MS = 2 * 60 * 1000;
 
@@ -29,6 +32,8 @@ export const HANDOFF_MS = 2 * 60 * 1000;
  */
 export function landingPathFor(launch: Pick<VerifiedLaunch, 'custom' | 'targetLinkUri' | 'messageType'>, roles: readonly Role[], origin: string): string {
 	const home = homeFor(roles);
+	// A teacher choosing a scenario from the LMS's "add an activity" (Deep Linking).
+	if (launch.messageType === 'LtiDeepLinkingRequest') return roles.includes('tutor') ? DEEP_LINK_PATH : home;
 	if (launch.messageType !== 'LtiResourceLinkRequest') return home;
 	const scenario = launch.custom.scenario;
 	if (scenario && /^[A-Za-z0-9._-]{1,100}$/.test(scenario) && roles.includes('learner')) return scenarioPath(scenario);

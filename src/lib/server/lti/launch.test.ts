@@ -4,7 +4,8 @@ import { dbAll, dbGet, dbRun, type Db } from '$lib/core/database';
 import { ltiAttemptLink } from '$lib/server/db/lti-services';
 import { inProgressAttemptOf, startLearnerAttempt } from '$lib/server/attempts';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
-import { agsClaimOf, attachLaunchToSession, launchOfSession } from './attempt-launch';
+import { agsClaimOf, attachLaunchToSession, carryLaunchesToSession, launchOfSession } from './attempt-launch';
+import { DEEP_LINK_WINDOW_MS, deepLinkLaunchOf, spendDeepLinkLaunch } from './deep-link-launch';
 import { lmsCoursesOf } from './services/members';
 import { createServerTestDb } from '$lib/server/testing';
 import { ltiLaunch } from '$lib/server/db/lti';
@@ -13,7 +14,7 @@ import { startStandInPlatform, type PlatformUser, type StandInPlatform } from '.
 import { addPlatform, setPlatformStatus, type LtiPlatformRecord } from './platforms';
 import { initiateLogin } from './login';
 import { verifyLaunch, type LaunchVerification } from './launch';
-import { completeLaunch, createHandoff, redeemHandoff } from './completion';
+import { completeLaunch, createHandoff, DEEP_LINK_PATH, redeemHandoff } from './completion';
 
 const ORIGIN = 'http://tool.test';
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
@@ -340,5 +341,46 @@ describe('a launch into a scenario, for grade return', () => {
 		expect(agsClaimOf({ scope: [], lineitem: 'https://lms.example/li/1' })).toBeUndefined();
 		expect(agsClaimOf({ scope: 'not-a-list', lineitem: 'https://lms.example/li/1' })).toBeUndefined();
 		expect(agsClaimOf({ scope: ['s', 7], lineitem: 'https://lms.example/li/1' })).toEqual({ scope: ['s'], lineitem: 'https://lms.example/li/1' });
+	});
+});
+
+describe('a Deep Linking launch by a teacher', () => {
+	const teacher: PlatformUser = { sub: 'teacher-1', name: 'Tess Teacher', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'] };
+	const deepLinking = (c: Record<string, unknown>) => {
+		c[`${LTI}message_type`] = 'LtiDeepLinkingRequest';
+		delete c[`${LTI}resource_link`];
+		c['https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings'] = { deep_link_return_url: `${lms.url}/deep-link-return`, accept_types: ['ltiResourceLink'], data: 'opaque-42' };
+	};
+
+	it('takes the teacher to the picker, whose request is found by their session only, once, within the hour', async () => {
+		const t0 = new Date();
+		const result = await launchWith(deepLinking, {}, teacher);
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request, t0);
+		if (!done.ok) throw new Error(done.message);
+		expect(done.landingPath).toBe(DEEP_LINK_PATH);
+		expect(await deepLinkLaunchOf(db, 'tutor-session', done.userId, t0)).toBeNull();
+		await attachLaunchToSession(db, done.launchId, 'tutor-session');
+		expect(await deepLinkLaunchOf(db, 'tutor-session', 'another-tutor', t0)).toBeNull();
+		expect(await deepLinkLaunchOf(db, 'tutor-session', done.userId, new Date(t0.getTime() + DEEP_LINK_WINDOW_MS + 1000))).toBeNull();
+		// The second factor replaces the session: the request follows the tutor.
+		await carryLaunchesToSession(db, 'tutor-session', 'verified-session');
+		expect(await deepLinkLaunchOf(db, 'tutor-session', done.userId, t0)).toBeNull();
+		const found = await deepLinkLaunchOf(db, 'verified-session', done.userId, t0);
+		expect(found).toMatchObject({ launchId: done.launchId, platform: { id: platform.id }, request: { deploymentId: lms.deploymentId, settings: { data: 'opaque-42' } } });
+		await spendDeepLinkLaunch(db, done.launchId);
+		expect(await deepLinkLaunchOf(db, 'verified-session', done.userId, t0)).toBeNull();
+	});
+
+	it('sends a learner’s deep-linking launch home, and finds no request from a disabled platform', async () => {
+		const result = await launchWith(deepLinking);
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		expect(done.landingPath).toBe('/learn');
+		await attachLaunchToSession(db, done.launchId, 's');
+		expect(await deepLinkLaunchOf(db, 's', done.userId)).not.toBeNull();
+		await setPlatformStatus(db, 'centre-1', platform.id, 'disabled', actor);
+		expect(await deepLinkLaunchOf(db, 's', done.userId)).toBeNull();
 	});
 });
