@@ -21,10 +21,11 @@ export const load = withRole('tutor', (async ({ locals }) => {
 	const user = locals.user!;
 	const db = getDb();
 	const launch = await deepLinkLaunchOf(db, locals.session?.id, user.id);
-	if (!launch) error(404, { message: NO_REQUEST });
+	// Said on the page, not as an error: the page is also shown again after the answer spent the request.
+	if (!launch) return { view: null, platformName: null, noRequest: NO_REQUEST };
 	const view = await deepLinkingPicker(db, user, launch.claims);
 	if (!view) error(400, { message: 'Your LMS asked for a kind of content Custodian does not offer (it takes no links to activities here).' });
-	return { view, platformName: launch.platform.name };
+	return { view, platformName: launch.platform.name, noRequest: null };
 }) satisfies PageServerLoad);
 
 export const actions = actionsWithRole('tutor', {
