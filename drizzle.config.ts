@@ -16,6 +16,7 @@ export default defineConfig({
 		'./src/lib/server/db/workplace-decisions.ts',
 		'./src/lib/server/db/upload-pieces.ts',
 		'./src/lib/server/db/jobs.ts',
+		'./src/lib/server/db/badges.ts',
 		'./src/lib/core/schema.ts',
 		'./src/lib/sim/schema.ts'
 	],

@@ -155,7 +155,9 @@ export const SECURITY_EVENT_TYPES = [
 	'eqa.viewed',
 	'eqa.refused',
 	'eqa.report-submitted',
-	'eqa.report-answered'
+	'eqa.report-answered',
+	'badge.revoked',
+	'badge.key-rotated'
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -65,7 +65,9 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'eqa.viewed': { label: 'External quality assurer viewed a learner’s work', group: 'quality' },
 	'eqa.refused': { label: 'External quality assurer refused (outside the sample or the dates)', group: 'quality' },
 	'eqa.report-submitted': { label: 'External quality assurer’s report submitted', group: 'quality' },
-	'eqa.report-answered': { label: 'Centre answered the external quality assurer’s report', group: 'quality' }
+	'eqa.report-answered': { label: 'Centre answered the external quality assurer’s report', group: 'quality' },
+	'badge.revoked': { label: 'Open Badge revoked', group: 'quality' },
+	'badge.key-rotated': { label: 'Open Badges signing key rotated', group: 'settings' }
 };
 
 /** The types of a group, in the table's order. */
