@@ -14,6 +14,7 @@ import { assessmentDecision, decisionCountersignature, type AssessmentDecision, 
 import { assesses, learnersAssessedBy } from '$lib/server/cohort-membership';
 import { qualificationOf } from '$lib/server/assessor-profiles';
 import { decisionCountersigned } from '$lib/server/notifications/assessment';
+import { requestBadgeCheck } from '$lib/server/badges/checks';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
 import { attempt } from '$lib/sim/schema';
 import { findScenarioVersion } from '$lib/server/scenarios';
@@ -123,6 +124,7 @@ export async function countersignDecision(db: Db, signer: Countersigner, decisio
 			now
 		);
 		await decisionCountersigned(db, decision, countersignature, now);
+		if (countersignature.outcome === 'countersigned' && decision.outcome === 'met') await requestBadgeCheck(db, decision.learnerId, now);
 		return { ok: true, value: countersignature };
 	});
 }

@@ -11,6 +11,7 @@ import { reopenReflection } from '$lib/server/reflections';
 import { qualificationOf } from '$lib/server/assessor-profiles';
 import { decisionSigned } from '$lib/server/notifications/assessment';
 import { isWorkLocked } from '$lib/server/iqa/locks';
+import { requestBadgeCheck } from '$lib/server/badges/checks';
 import { OUTCOME_LABELS, decisionsOf } from './decisions';
 import { NOT_FOUND, type AssessmentResult } from './errors';
 import { judgementErrors, overall, type DecisionValues } from './forms';
@@ -117,6 +118,8 @@ export async function signDecision(db: Db, signer: Signer, attemptId: string, va
 		await dbRun(db.delete(assessmentDraft).where(and(eq(assessmentDraft.attemptId, attemptId), eq(assessmentDraft.assessorId, signer.id))));
 		if (decision.outcome === 'resubmission-requested') await reopenReflection(db, attemptId, now);
 		await decisionSigned(db, decision, now);
+		// A met decision that counts may complete the learner's unit: ask for their badge (server/badges).
+		if (decision.outcome === 'met' && !decision.requiresCountersignature) await requestBadgeCheck(db, decision.learnerId, now);
 		return { ok: true, value: decision };
 	});
 }

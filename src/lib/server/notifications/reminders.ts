@@ -18,6 +18,8 @@ import { deliverPendingMail } from './mail';
 import { pickSamplesForAllPlans } from '$lib/server/iqa/sampling';
 import { remindIqaActions } from './iqa';
 import { remindEqaAccessEnding } from '$lib/server/eqa/grants';
+import { processBadgeChecks } from '$lib/server/badges/issuing';
+import { badgeOrigin } from '$lib/server/badges/issuer';
 
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
@@ -41,6 +43,8 @@ export function reminderJobs(periodMs: number): ScheduledJob[] {
 		job('iqa-action-reminders', 'IQA actions due and overdue', async (db) => await remindIqaActions(db)),
 		job('eqa-access-reminders', 'EQA access ending', async (db) => await remindEqaAccessEnding(db)),
 		job('notification-mail', 'Notification e-mail still to send', (db) => deliverPendingMail(db)),
+		// Open Badges for units signed off since the last tick (a learner opening their badges gets theirs at once).
+		job('badge-issuing', 'Open Badges for units signed off', async (db) => await processBadgeChecks(db, badgeOrigin())),
 		// The centre's records past their retention period (issue 17 item 7); idempotent.
 		job('records-disposal', 'Disposal of records past their retention period', (db) => disposeDueRecords(db, null, null))
 	];
