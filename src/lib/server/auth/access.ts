@@ -14,9 +14,14 @@ export const AREAS: readonly { prefix: string; role: Role; label: string }[] = [
 
 /**
  * Routes inside an area that more than one role uses, checked before the areas: the centre's
- * administrator manages external quality assurers' access beside the IQA (issue 17).
+ * administrator manages external quality assurers' access beside the IQA (issue 17), and revokes
+ * badges beside the IQA (issue 20).
  */
-export const SHARED_ROUTES: readonly { prefix: string; roles: readonly Role[] }[] = [{ prefix: '/iqa/eqa', roles: ['iqa', 'admin'] }];
+export const SHARED_ROUTES: readonly { prefix: string; roles: readonly Role[] }[] = [
+	{ prefix: '/iqa/eqa', roles: ['iqa', 'admin'] },
+	// Open Badges: the IQA or the centre's administrator revokes a learner's badge (issue 20).
+	{ prefix: '/iqa/badges', roles: ['iqa', 'admin'] }
+];
 
 export type AccessRequirement =
 	| { kind: 'public' }
@@ -29,7 +34,17 @@ export type AccessRequirement =
  * Routes anyone may use, by route id. Every other route needs a rule below, or it is refused: a new
  * route is denied until someone decides who may use it (ASVS 5.0 §8.2.1, deny by default).
  */
-const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/', '/login', '/login/forgot', '/login/reset/[token]', '/logout', '/verify']);
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+	'/',
+	'/login',
+	'/login/forgot',
+	'/login/reset/[token]',
+	'/logout',
+	'/verify',
+	// Open Badges: the issuer's DID document and the revocation lists, which verifiers fetch (server/badges).
+	'/badges/[centre]/did.json',
+	'/badges/[centre]/status/[list]'
+]);
 
 /**
  * Routes of a signed-in user's own account and notifications, whatever their roles; and uploaded

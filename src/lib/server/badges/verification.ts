@@ -13,8 +13,8 @@ import { dbGet, type Db } from '$lib/core/database';
 import { organisation } from '$lib/server/db/schema';
 import { badgeDocumentLoader, ownUrl } from './documents';
 
-/** Longest credential read (the characters of its JSON); ours are about 3 KB. */
-export const CREDENTIAL_MAX_CHARS = 64 * 1024;
+/** Longest credential read (the characters of its JSON): ours are about 3 KB, and pasted into /verify this fits its 64 KB form limit even percent-encoded. */
+export const CREDENTIAL_MAX_CHARS = 16 * 1024;
 
 export type BadgeCheckOutcome = 'valid' | 'revoked' | 'tampered' | 'unknown-issuer';
 
