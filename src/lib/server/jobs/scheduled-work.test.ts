@@ -22,6 +22,7 @@ describe('the administrator’s view of scheduled work', () => {
 			['iqa-action-reminders', 'not-run', null],
 			['eqa-access-reminders', 'not-run', null],
 			['notification-mail', 'failed', 'web-2'],
+			['badge-issuing', 'not-run', null],
 			['records-disposal', 'stalled', 'web-2'],
 			['security-log-pruning', 'not-run', null]
 		]);
