@@ -83,6 +83,16 @@ describe('issuing when the unit is signed off', () => {
 		expect(await dbAll(db.select().from(badge))).toHaveLength(1);
 	});
 
+	it('issues one badge when two instances answer the same check at once', async () => {
+		const recorded = await recordObservation(db, gareth, amira, observation(CRITERIA.map((c) => c.code)), NOW);
+		expect(recorded.ok).toBe(true);
+		const issued = await Promise.all([processBadgeChecks(db, ORIGIN, { now: NOW }), processBadgeChecks(db, ORIGIN, { learnerId: amira, now: NOW }), processBadgeChecks(db, ORIGIN, { now: NOW })]);
+		expect(issued.reduce((a, b) => a + b, 0)).toBe(1);
+		const rows = await dbAll(db.select().from(badge));
+		expect(rows).toHaveLength(1);
+		expect(rows[0]!.credential).not.toBeNull();
+	});
+
 	it('issues nothing while a criterion is not signed off, and answers the check', async () => {
 		const recorded = await recordObservation(db, gareth, amira, observation(CRITERIA.slice(1).map((c) => c.code)), NOW);
 		expect(recorded.ok).toBe(true);

@@ -34,9 +34,10 @@ export async function processBadgeChecks(db: Db, origin: string, options: { lear
 	let issued = 0;
 	for (const check of pending) {
 		issued += await writeTransaction(db, async () => {
-			const still = await dbGet(db.select().from(badgeCheck).where(eq(badgeCheck.learnerId, check.learnerId)));
+			// Claimed by deleting it: of two instances answering one check, the second deletes nothing (on
+			// PostgreSQL it waits for the first's row lock) and stops here.
+			const [still] = await dbAll(db.delete(badgeCheck).where(eq(badgeCheck.learnerId, check.learnerId)).returning());
 			if (!still) return 0;
-			await dbRun(db.delete(badgeCheck).where(eq(badgeCheck.learnerId, check.learnerId)));
 			const learner = await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, check.learnerId)));
 			if (!learner) return 0;
 			if (await dbGet(db.select({ id: badge.id }).from(badge).where(and(eq(badge.learnerId, check.learnerId), eq(badge.achievement, 'unit'))))) return 0;
