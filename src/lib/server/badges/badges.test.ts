@@ -9,6 +9,7 @@ import { openTestDatabase } from '$lib/core/testing-database';
 import { CRITERIA } from '$lib/criteria';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { securityEvent, user } from '$lib/server/db/schema';
+import { notification } from '$lib/server/db/notifications';
 import { badge, badgeCheck } from '$lib/server/db/badges';
 import { recordObservation } from '$lib/server/other-evidence';
 import { CONTEXTS, UnknownDocumentError } from './contexts';
@@ -81,6 +82,7 @@ describe('issuing when the unit is signed off', () => {
 		// A second pass issues nothing more: one badge per learner and unit.
 		expect(await processBadgeChecks(db, ORIGIN, { now: NOW })).toBe(0);
 		expect(await dbAll(db.select().from(badge))).toHaveLength(1);
+		expect(await dbAll(db.select({ kind: notification.kind, link: notification.link }).from(notification).where(eq(notification.userId, amira)))).toContainEqual({ kind: 'badge', link: '/learn/badges' });
 	});
 
 	it('issues one badge when two instances answer the same check at once', async () => {

@@ -13,6 +13,7 @@ import { badge, badgeCheck, type Badge } from '$lib/server/db/badges';
 import { organisation, user } from '$lib/server/db/schema';
 import { learnerCoverage } from '$lib/server/coverage';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
+import { notify } from '$lib/server/notifications/store';
 import { UNIT } from '$lib/criteria';
 import { signCredential, unsignedCredential } from './credential';
 import { allocateStatusIndex, lockStatusLists, signStatusList, statusPosition } from './status-list';
@@ -43,7 +44,9 @@ export async function processBadgeChecks(db: Db, origin: string, options: { lear
 			if (await dbGet(db.select({ id: badge.id }).from(badge).where(and(eq(badge.learnerId, check.learnerId), eq(badge.achievement, 'unit'))))) return 0;
 			if (!(await unitSignedOff(db, check.learnerId))) return 0;
 			const statusIndex = await allocateStatusIndex(db, learner.organisationId, now);
-			await dbRun(db.insert(badge).values({ id: crypto.randomUUID(), organisationId: learner.organisationId, learnerId: check.learnerId, achievement: 'unit', statusIndex, awardedAt: still.requestedAt }));
+			const id = crypto.randomUUID();
+			await dbRun(db.insert(badge).values({ id, organisationId: learner.organisationId, learnerId: check.learnerId, achievement: 'unit', statusIndex, awardedAt: still.requestedAt }));
+			await notify(db, [check.learnerId], { kind: 'badge', subject: `${id}:issued`, title: `Your Open Badge is ready: ${UNIT.title}`, link: '/learn/badges' }, now);
 			return 1;
 		});
 	}
@@ -146,6 +149,7 @@ export async function revokeBadge(db: Db, origin: string, by: Actor & { organisa
 		if (changed.length === 0) return { ok: false, error: { code: 'badge.revoked', message: 'That badge has already been revoked.' } };
 		await signStatusList(db, origin, found.organisationId, statusPosition(found.statusIndex).list, now);
 		await recordActorEvent(db, by, { type: 'badge.revoked', userId: found.learnerId, detail: { badgeId: found.id, statusIndex: found.statusIndex } }, now);
+		await notify(db, [found.learnerId], { kind: 'badge', subject: `${found.id}:revoked`, title: `Your Open Badge was revoked: ${UNIT.title}`, link: '/learn/badges' }, now);
 		return { ok: true };
 	});
 }
