@@ -27,11 +27,11 @@ export interface BadgeFacts {
 }
 
 /** VC 2.0 dateTimeStamp to the second, as wallets show it. */
-export function toSeconds(iso: string): string {
+function toSeconds(iso: string): string {
 	return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function achievementId(origin: string, organisationId: string): string {
+function achievementId(origin: string, organisationId: string): string {
 	return `${origin}/badges/${organisationId}/achievements/unit`;
 }
 

@@ -20,7 +20,7 @@ import { allocateStatusIndex, lockStatusLists, signStatusList, statusPosition } 
 import { storedStatusList } from './documents';
 
 /** Every criterion of the unit signed off on the learner's coverage map. */
-export async function unitSignedOff(db: Db, learnerId: string): Promise<boolean> {
+async function unitSignedOff(db: Db, learnerId: string): Promise<boolean> {
 	const rows = await learnerCoverage(db, learnerId);
 	return rows.length > 0 && rows.every((row) => row.state === 'signed-off');
 }
