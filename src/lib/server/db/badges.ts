@@ -34,7 +34,7 @@ export const badgeIssuerKey = sqliteTable(
 		createdAt: text('created_at').notNull(),
 		/** When a rotation replaced it; null while it is the signing key. */
 		retiredAt: text('retired_at'),
-		retiredBy: text('retired_by')
+		retiredBy: text('retired_by').references(() => user.id)
 	},
 	(t) => [primaryKey({ columns: [t.organisationId, t.number] })]
 );
@@ -75,7 +75,7 @@ export const badge = sqliteTable(
 		credential: text('credential', { mode: 'json' }).$type<Record<string, unknown>>(),
 		signedAt: text('signed_at'),
 		revokedAt: text('revoked_at'),
-		revokedBy: text('revoked_by'),
+		revokedBy: text('revoked_by').references(() => user.id),
 		revocationReason: text('revocation_reason')
 	},
 	(t) => [

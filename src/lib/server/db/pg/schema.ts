@@ -1053,7 +1053,8 @@ export const badge = pgTable(
 		uniqueIndex('badge_status_index_idx').on(t.organisationId, t.statusIndex),
 		index('badge_organisation_idx').on(t.organisationId),
 		foreignKey({ name: 'badge_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }),
-		foreignKey({ name: 'badge_learner_id_user_id_fk', columns: [t.learnerId], foreignColumns: [user.id] })
+		foreignKey({ name: 'badge_learner_id_user_id_fk', columns: [t.learnerId], foreignColumns: [user.id] }),
+		foreignKey({ name: 'badge_revoked_by_user_id_fk', columns: [t.revokedBy], foreignColumns: [user.id] })
 	]
 );
 
@@ -1093,7 +1094,8 @@ export const badgeIssuerKey = pgTable(
 	},
 	(t) => [
 		primaryKey({ name: 'badge_issuer_key_organisation_id_number_pk', columns: [t.organisationId, t.number] }),
-		foreignKey({ name: 'badge_issuer_key_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] })
+		foreignKey({ name: 'badge_issuer_key_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }),
+		foreignKey({ name: 'badge_issuer_key_retired_by_user_id_fk', columns: [t.retiredBy], foreignColumns: [user.id] })
 	]
 );
 

@@ -11,7 +11,8 @@ CREATE TABLE `badge` (
 	`revoked_by` text,
 	`revocation_reason` text,
 	FOREIGN KEY (`organisation_id`) REFERENCES `organisation`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`learner_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`learner_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`revoked_by`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `badge_learner_achievement_idx` ON `badge` (`learner_id`,`achievement`);--> statement-breakpoint
@@ -39,7 +40,8 @@ CREATE TABLE `badge_issuer_key` (
 	`retired_at` text,
 	`retired_by` text,
 	PRIMARY KEY(`organisation_id`, `number`),
-	FOREIGN KEY (`organisation_id`) REFERENCES `organisation`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`organisation_id`) REFERENCES `organisation`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`retired_by`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE TABLE `badge_status_list` (
