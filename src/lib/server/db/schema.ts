@@ -161,7 +161,9 @@ export const SECURITY_EVENT_TYPES = [
 	'lti.platform-registered',
 	'lti.platform-changed',
 	'lti.registration-link-created',
-	'lti.keys-rotated'
+	'lti.keys-rotated',
+	'badge.revoked',
+	'badge.key-rotated'
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 
