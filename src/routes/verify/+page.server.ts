@@ -6,7 +6,7 @@ import { getDb } from '$lib/server/db';
 import { uploadLimitBytes, verifyFile, verifyIdAndHash } from '$lib/server/portfolio/documents';
 import { looksLikeZip, verifyPack } from '$lib/server/portfolio/evidence-pack-check';
 import { badgeOrigin } from '$lib/server/badges/issuer';
-import { CREDENTIAL_MAX_CHARS, checkBadgeText } from '$lib/server/badges/verification';
+import { BUSY_MESSAGE, CREDENTIAL_MAX_CHARS, checkBadgeText, publicBadgeChecks } from '$lib/server/badges/verification';
 
 /** The public check of a portfolio document: no login (hooks: not under a guarded area). */
 export const load = (() => {
@@ -48,8 +48,9 @@ export const actions = {
 		if (upload && upload.size > CREDENTIAL_MAX_CHARS) return fail(413, { mode: 'badge' as const, credential: '', errors: { credentialFile: tooLong } });
 		const fromFile = upload !== null && upload.size > 0;
 		const pasted = text(form, 'credential', { max: CREDENTIAL_MAX_CHARS + 1 });
-		const checked = await checkBadgeText(getDb(), badgeOrigin(), fromFile ? await upload.text() : pasted);
 		const credential = fromFile ? '' : pasted.slice(0, CREDENTIAL_MAX_CHARS);
+		if (!publicBadgeChecks.take()) return fail(429, { mode: 'badge' as const, credential, errors: { [fromFile ? 'credentialFile' : 'credential']: BUSY_MESSAGE } });
+		const checked = await checkBadgeText(getDb(), badgeOrigin(), fromFile ? await upload.text() : pasted);
 		if (!checked.ok) return fail(400, { mode: 'badge' as const, credential, errors: { [fromFile ? 'credentialFile' : 'credential']: checked.error.message } });
 		return { mode: 'badge' as const, credential, badge: checked.value };
 	},

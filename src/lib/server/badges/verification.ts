@@ -16,6 +16,31 @@ import { badgeDocumentLoader, ownUrl } from './documents';
 /** Longest credential read (the characters of its JSON): ours are about 3 KB, and pasted into /verify this fits its 64 KB form limit even percent-encoded. */
 export const CREDENTIAL_MAX_CHARS = 16 * 1024;
 
+/**
+ * How many checks anyone may ask of this process: `burst` at once, then `perSecond` (a token bucket).
+ * A check costs 8–26 ms of CPU on the main thread and /verify is public, so without a budget a
+ * stream of checks would take the server from everyone else; at 4 a second they take at most a
+ * tenth of a core.
+ */
+export function checkBudget(perSecond = 4, burst = 30, clock: () => number = Date.now) {
+	let tokens = burst;
+	let at = clock();
+	return {
+		take(): boolean {
+			const now = clock();
+			tokens = Math.min(burst, tokens + ((now - at) / 1000) * perSecond);
+			at = now;
+			if (tokens < 1) return false;
+			tokens -= 1;
+			return true;
+		}
+	};
+}
+
+/** The budget of the public /verify page's badge checks, shared by every visitor of this process. */
+export const publicBadgeChecks = checkBudget();
+export const BUSY_MESSAGE = 'Many badges are being checked just now. Try again in a minute.';
+
 export type BadgeCheckOutcome = 'valid' | 'revoked' | 'tampered' | 'unknown-issuer';
 
 export interface BadgeCheck {
