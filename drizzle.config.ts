@@ -19,6 +19,7 @@ export default defineConfig({
 		'./src/lib/server/db/xapi.ts',
 		'./src/lib/server/db/lti-services.ts',
 		'./src/lib/server/db/lti.ts',
+		'./src/lib/server/db/badges.ts',
 		'./src/lib/core/schema.ts',
 		'./src/lib/sim/schema.ts'
 	],

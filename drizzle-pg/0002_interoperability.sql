@@ -1,3 +1,47 @@
+CREATE TABLE "badge" (
+	"id" text PRIMARY KEY NOT NULL,
+	"organisation_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"achievement" text NOT NULL,
+	"status_index" bigint NOT NULL,
+	"awarded_at" text NOT NULL,
+	"credential" text,
+	"signed_at" text,
+	"revoked_at" text,
+	"revoked_by" text,
+	"revocation_reason" text
+);
+--> statement-breakpoint
+CREATE TABLE "badge_check" (
+	"learner_id" text PRIMARY KEY NOT NULL,
+	"requested_at" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "badge_issuer" (
+	"organisation_id" text PRIMARY KEY NOT NULL,
+	"next_status_index" bigint DEFAULT 0 NOT NULL,
+	"created_at" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "badge_issuer_key" (
+	"organisation_id" text NOT NULL,
+	"number" bigint NOT NULL,
+	"public_key_multibase" text NOT NULL,
+	"secret_key_multibase" text NOT NULL,
+	"created_at" text NOT NULL,
+	"retired_at" text,
+	"retired_by" text,
+	CONSTRAINT "badge_issuer_key_organisation_id_number_pk" PRIMARY KEY("organisation_id","number")
+);
+--> statement-breakpoint
+CREATE TABLE "badge_status_list" (
+	"organisation_id" text NOT NULL,
+	"number" bigint NOT NULL,
+	"credential" text NOT NULL,
+	"signed_at" text NOT NULL,
+	CONSTRAINT "badge_status_list_organisation_id_number_pk" PRIMARY KEY("organisation_id","number")
+);
+--> statement-breakpoint
 CREATE TABLE "lti_account" (
 	"platform_id" text NOT NULL,
 	"sub" text NOT NULL,
@@ -132,6 +176,14 @@ CREATE TABLE "xapi_outbox" (
 	"delivered_at" text
 );
 --> statement-breakpoint
+ALTER TABLE "badge" ADD CONSTRAINT "badge_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "badge" ADD CONSTRAINT "badge_learner_id_user_id_fk" FOREIGN KEY ("learner_id") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "badge" ADD CONSTRAINT "badge_revoked_by_user_id_fk" FOREIGN KEY ("revoked_by") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "badge_check" ADD CONSTRAINT "badge_check_learner_id_user_id_fk" FOREIGN KEY ("learner_id") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "badge_issuer" ADD CONSTRAINT "badge_issuer_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "badge_issuer_key" ADD CONSTRAINT "badge_issuer_key_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "badge_issuer_key" ADD CONSTRAINT "badge_issuer_key_retired_by_user_id_fk" FOREIGN KEY ("retired_by") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "badge_status_list" ADD CONSTRAINT "badge_status_list_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lti_account" ADD CONSTRAINT "lti_account_platform_id_lti_platform_id_fk" FOREIGN KEY ("platform_id") REFERENCES "public"."lti_platform"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lti_account" ADD CONSTRAINT "lti_account_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lti_handoff" ADD CONSTRAINT "lti_handoff_launch_id_lti_launch_id_fk" FOREIGN KEY ("launch_id") REFERENCES "public"."lti_launch"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -142,6 +194,9 @@ ALTER TABLE "lti_platform" ADD CONSTRAINT "lti_platform_organisation_id_organisa
 ALTER TABLE "lti_registration_link" ADD CONSTRAINT "lti_registration_link_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "xapi_lrs" ADD CONSTRAINT "xapi_lrs_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "xapi_outbox" ADD CONSTRAINT "xapi_outbox_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "badge_learner_achievement_idx" ON "badge" USING btree ("learner_id","achievement");--> statement-breakpoint
+CREATE UNIQUE INDEX "badge_status_index_idx" ON "badge" USING btree ("organisation_id","status_index");--> statement-breakpoint
+CREATE INDEX "badge_organisation_idx" ON "badge" USING btree ("organisation_id");--> statement-breakpoint
 CREATE INDEX "lti_account_user_idx" ON "lti_account" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "lti_grade_return_subject_unique" ON "lti_grade_return" USING btree ("kind","subject");--> statement-breakpoint
 CREATE INDEX "lti_grade_return_due_idx" ON "lti_grade_return" USING btree ("done_at","failed_at","next_try_at");--> statement-breakpoint

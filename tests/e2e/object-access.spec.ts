@@ -45,6 +45,8 @@ interface Foreign {
 	evidenceId: string;
 	/** A file stored on a draft of Ola's workplace evidence. */
 	uploadId: string;
+	/** Ola's Open Badge: only she may download it. */
+	badgeId: string;
 }
 
 /** Which foreign id goes in which parameter; `null`: the parameter names something every holder of the area's role may see. */
@@ -66,7 +68,11 @@ function foreignValue(param: string, foreign: Foreign): string | null | undefine
 		sampleId: foreign.sampleId,
 		accessId: OTHER_GRANT,
 		evidenceId: foreign.evidenceId,
-	uploadId: foreign.uploadId
+		uploadId: foreign.uploadId,
+		badgeId: foreign.badgeId,
+		// A centre's DID document and revocation lists are public (Open Badges verifiers fetch them).
+		centre: null,
+		list: null
 	};
 	return param in values ? values[param] : undefined;
 }
@@ -138,6 +144,11 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 			`INSERT INTO workplace_evidence (id, organisation_id, learner_id, title, situation, task, action, result, criteria, declaration, declared_at, state, created_at, updated_at, submitted_at)
 			 VALUES (?, ?, ?, 'Ola''s evidence', 's', 't', 'a', 'r', '["PC01"]', 'This is my own work.', ?, 'submitted', ?, ?, ?)`
 		).run(evidenceId, ola.organisationId, ola.id, now, now, now, now);
+		// Ola's Open Badge, stored as issued (its position far beyond any the centre's counter gives out).
+		const badgeId = `idor-badge-${ola.id}`;
+		rw.prepare(
+			`INSERT INTO badge (id, organisation_id, learner_id, achievement, status_index, awarded_at, credential, signed_at) VALUES (?, ?, ?, 'unit', ?, ?, ?, ?)`
+		).run(badgeId, ola.organisationId, ola.id, 900_000_000 + Math.floor(Math.random() * 90_000_000), now, JSON.stringify({ id: badgeId }), now);
 		rw.close();
 		const elsewhere = await createOwnUser(['assessor'], 'idor elsewhere assessor', { organisationId: OTHER_CENTRE });
 		// A sample of the other centre's (its assessor's decision on Ola's work): no IQA here may open or judge it.
@@ -156,7 +167,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 			.prepare(`INSERT OR IGNORE INTO eqa_access (id, organisation_id, eqa_user_id, cohort_id, starts_on, ends_on, invited_by, invited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 			.run(OTHER_GRANT, OTHER_CENTRE, elsewhereEqa.id, OTHER_COHORT, today, '2099-12-31', elsewhere.id, now);
 		grants.close();
-		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId, evidenceId, uploadId };
+		foreign = { attemptId: started.headers()['location']!.split('/').pop()!, learnerId: ola.id, assessorId: elsewhere.id, notificationId, sampleId, evidenceId, uploadId, badgeId };
 		db = new Database(e2eDatabasePath(), { readonly: true, fileMustExist: true });
 		for (const role of ROLES) clients.set(role, await requestContextAsOwn(people.get(role)!, { connection: 'close' }));
 	});
@@ -167,7 +178,7 @@ test.describe('object access: ids of what a user may not see are refused', () =>
 	});
 
 	test('every route parameter has a foreign object to try', () => {
-		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', sampleId: 'x', evidenceId: 'e', uploadId: 'u' }) === undefined))];
+		const unknown = [...new Set(ROUTES.flatMap((r) => params(r.id)).filter((p) => foreignValue(p, { attemptId: 'a', learnerId: 'l', assessorId: 's', notificationId: 'n', sampleId: 'x', evidenceId: 'e', uploadId: 'u', badgeId: 'b' }) === undefined))];
 		expect(unknown, 'route parameters with no foreign object in object-access.spec.ts').toEqual([]);
 	});
 

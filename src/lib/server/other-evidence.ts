@@ -1,4 +1,4 @@
-import { dbRun, dbGet, dbAll } from '$lib/core/database';
+import { dbRun, dbGet, dbAll, writeTransaction } from '$lib/core/database';
 import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { criterionByCode } from '$lib/criteria';
@@ -8,6 +8,7 @@ import type { Db } from '$lib/core/database';
 import { user } from '$lib/server/db/schema';
 import { observationRecord, witnessTestimony, type ObservationRecord, type WitnessTestimony } from '$lib/server/db/assessment';
 import { assesses } from '$lib/server/cohort-membership';
+import { requestBadgeCheck } from '$lib/server/badges/checks';
 
 /**
  * Evidence beyond the simulator (seeds 001: "witness testimony", "observation"): a witness's
@@ -199,7 +200,11 @@ export async function mapTestimony(db: Db, assessorId: string, testimonyId: stri
 	const parsed = z.object({ criteria: criterionCodes }).safeParse({ criteria });
 	if (!parsed.success) return invalid(parsed.error, 'mapping');
 	const at = now.toISOString();
-	await dbRun(db.update(witnessTestimony).set({ criteria: parsed.data.criteria, mappedBy: assessorId, mappedAt: at }).where(eq(witnessTestimony.id, testimonyId)));
+	await writeTransaction(db, async () => {
+		await dbRun(db.update(witnessTestimony).set({ criteria: parsed.data.criteria, mappedBy: assessorId, mappedAt: at }).where(eq(witnessTestimony.id, testimonyId)));
+		// Mapped criteria may complete the learner's unit: ask for their badge (server/badges).
+		if (parsed.data.criteria.length > 0) await requestBadgeCheck(db, existing.learnerId, now);
+	});
 	return { ok: true, value: { ...existing, criteria: parsed.data.criteria, mappedBy: assessorId, mappedAt: at } };
 }
 
@@ -228,7 +233,10 @@ export async function recordObservation(db: Db, assessorId: string, learnerId: s
 	const parsed = observationFields(now).safeParse({ ...input, description: typeof input.description === 'string' ? input.description.replace(/\r\n?/g, '\n') : input.description });
 	if (!parsed.success) return invalid(parsed.error, 'observation');
 	const row: ObservationRecord = { id: crypto.randomUUID(), learnerId, assessorId, ...parsed.data, recordedAt: now.toISOString() };
-	await dbRun(db.insert(observationRecord).values(row));
+	await writeTransaction(db, async () => {
+		await dbRun(db.insert(observationRecord).values(row));
+		await requestBadgeCheck(db, learnerId, now);
+	});
 	return { ok: true, value: row };
 }
 

@@ -16,7 +16,10 @@ const ROUTES_DIR = 'src/routes';
 const AREA_ROLE: Record<string, RoleName> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin', iqa: 'iqa', eqa: 'eqa' };
 
 /** Routes inside an area that several roles share (access.ts SHARED_ROUTES). */
-const SHARED: readonly { prefix: string; roles: readonly RoleName[] }[] = [{ prefix: '/iqa/eqa', roles: ['iqa', 'admin'] }];
+const SHARED: readonly { prefix: string; roles: readonly RoleName[] }[] = [
+	{ prefix: '/iqa/eqa', roles: ['iqa', 'admin'] },
+	{ prefix: '/iqa/badges', roles: ['iqa', 'admin'] }
+];
 
 function walk(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {

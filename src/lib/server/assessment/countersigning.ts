@@ -15,6 +15,7 @@ import { assessmentDecision, decisionCountersignature, type AssessmentDecision, 
 import { assesses, learnersAssessedBy } from '$lib/server/cohort-membership';
 import { qualificationOf } from '$lib/server/assessor-profiles';
 import { decisionCountersigned } from '$lib/server/notifications/assessment';
+import { requestBadgeCheck } from '$lib/server/badges/checks';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
 import { attempt } from '$lib/sim/schema';
 import { findScenarioVersion } from '$lib/server/scenarios';
@@ -125,6 +126,7 @@ export async function countersignDecision(db: Db, signer: Countersigner, decisio
 		);
 		await decisionCountersigned(db, decision, countersignature, now);
 		if (countersignature.outcome === 'countersigned') await enqueueDecision(db, decision, now);
+		if (countersignature.outcome === 'countersigned' && decision.outcome === 'met') await requestBadgeCheck(db, decision.learnerId, now);
 		return { ok: true, value: countersignature };
 	});
 }

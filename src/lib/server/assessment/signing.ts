@@ -12,6 +12,7 @@ import { qualificationOf } from '$lib/server/assessor-profiles';
 import { decisionSigned } from '$lib/server/notifications/assessment';
 import { recordDecisionSigned } from '$lib/server/xapi/record';
 import { isWorkLocked } from '$lib/server/iqa/locks';
+import { requestBadgeCheck } from '$lib/server/badges/checks';
 import { OUTCOME_LABELS, decisionsOf } from './decisions';
 import { NOT_FOUND, type AssessmentResult } from './errors';
 import { judgementErrors, overall, type DecisionValues } from './forms';
@@ -122,6 +123,8 @@ export async function signDecision(db: Db, signer: Signer, attemptId: string, va
 		await recordDecisionSigned(db, decision, now);
 		// The LMS's gradebook hears of a decision that counts: a trainee's once countersigned (countersigning.ts).
 		if (!decision.requiresCountersignature) await enqueueDecision(db, decision, now);
+		// A met decision that counts may complete the learner's unit: ask for their badge (server/badges).
+		if (decision.outcome === 'met' && !decision.requiresCountersignature) await requestBadgeCheck(db, decision.learnerId, now);
 		return { ok: true, value: decision };
 	});
 }

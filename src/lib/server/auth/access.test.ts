@@ -8,7 +8,7 @@ import type { SessionUser } from './session';
 const ROUTES_DIR = 'src/routes';
 const AREA_ROLE: Record<string, string> = { learn: 'learner', assess: 'assessor', author: 'tutor', admin: 'admin', iqa: 'iqa', eqa: 'eqa' };
 /** Routes several roles share (access.ts SHARED_ROUTES), by route id prefix. */
-const SHARED_ROLES: Record<string, string[]> = { '/(guarded)/iqa/eqa': ['iqa', 'admin'] };
+const SHARED_ROLES: Record<string, string[]> = { '/(guarded)/iqa/eqa': ['iqa', 'admin'], '/(guarded)/iqa/badges': ['iqa', 'admin'] };
 const sharedRoles = (id: string) => Object.entries(SHARED_ROLES).find(([prefix]) => id === prefix || id.startsWith(prefix + '/'))?.[1];
 
 function walk(dir: string): string[] {

@@ -14,9 +14,14 @@ export const AREAS: readonly { prefix: string; role: Role; label: string }[] = [
 
 /**
  * Routes inside an area that more than one role uses, checked before the areas: the centre's
- * administrator manages external quality assurers' access beside the IQA (issue 17).
+ * administrator manages external quality assurers' access beside the IQA (issue 17), and revokes
+ * badges beside the IQA (issue 20).
  */
-export const SHARED_ROUTES: readonly { prefix: string; roles: readonly Role[] }[] = [{ prefix: '/iqa/eqa', roles: ['iqa', 'admin'] }];
+export const SHARED_ROUTES: readonly { prefix: string; roles: readonly Role[] }[] = [
+	{ prefix: '/iqa/eqa', roles: ['iqa', 'admin'] },
+	// Open Badges: the IQA or the centre's administrator revokes a learner's badge (issue 20).
+	{ prefix: '/iqa/badges', roles: ['iqa', 'admin'] }
+];
 
 export type AccessRequirement =
 	| { kind: 'public' }
@@ -43,7 +48,10 @@ const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/lti/login',
 	'/lti/launch',
 	'/lti/continue',
-	'/lti/register/[token]'
+	'/lti/register/[token]',
+	// Open Badges: the issuer's DID document and the revocation lists, which verifiers fetch (server/badges).
+	'/badges/[centre]/did.json',
+	'/badges/[centre]/status/[list]'
 ]);
 
 /**

@@ -162,7 +162,9 @@ export const SECURITY_EVENT_TYPES = [
 	'lti.platform-changed',
 	'lti.registration-link-created',
 	'lti.keys-rotated',
-	'lti.deep-linked'
+	'lti.deep-linked',
+	'badge.revoked',
+	'badge.key-rotated'
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -23,6 +23,7 @@ describe('the administrator’s view of scheduled work', () => {
 			['eqa-access-reminders', 'not-run', null],
 			['notification-mail', 'failed', 'web-2'],
 			['lti-grade-return', 'not-run', null],
+			['badge-issuing', 'not-run', null],
 			['records-disposal', 'stalled', 'web-2'],
 			['security-log-pruning', 'not-run', null],
 			['xapi-delivery', 'not-run', null]

@@ -86,10 +86,20 @@ function safeHost(url: string): string {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
- * A platform's endpoint as we will call or redirect to it: an absolute https URL (http only on the
- * loopback address), no credentials in it, no fragment. Null when it is not one; the caller names the field.
+ * Plain http (on the loopback address) only while Custodian itself is not served over https: in
+ * development and tests. A site on https never calls a platform over http, so a registration link
+ * cannot point the server at a local http service.
  */
-export function endpointUrl(value: string): URL | null {
+function plainHttpAllowed(env: Record<string, string | undefined>): boolean {
+	return !(env.ORIGIN ?? '').trim().toLowerCase().startsWith('https:');
+}
+
+/**
+ * A platform's endpoint as we will call or redirect to it: an absolute https URL (http only on the
+ * loopback address, and only while this site is not on https), no credentials in it, no fragment.
+ * Null when it is not one; the caller names the field.
+ */
+export function endpointUrl(value: string, env: Record<string, string | undefined> = process.env): URL | null {
 	if (value.length > 2000) return null;
 	let url: URL;
 	try {
@@ -99,6 +109,6 @@ export function endpointUrl(value: string): URL | null {
 	}
 	if (url.username || url.password || url.hash) return null;
 	if (url.protocol === 'https:') return url;
-	if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
+	if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname) && plainHttpAllowed(env)) return url;
 	return null;
 }

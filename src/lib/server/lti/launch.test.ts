@@ -8,7 +8,7 @@ import { agsClaimOf, attachLaunchToSession, carryLaunchesToSession, launchOfSess
 import { DEEP_LINK_WINDOW_MS, deepLinkLaunchOf, spendDeepLinkLaunch } from './deep-link-launch';
 import { lmsCoursesOf } from './services/members';
 import { createServerTestDb } from '$lib/server/testing';
-import { ltiLaunch } from '$lib/server/db/lti';
+import { ltiLaunch, ltiLoginState } from '$lib/server/db/lti';
 import { securityEvent, user, userRole } from '$lib/server/db/schema';
 import { startStandInPlatform, type PlatformUser, type StandInPlatform } from '../../../../tests/support/lti-platform';
 import { addPlatform, setPlatformStatus, type LtiPlatformRecord } from './platforms';
@@ -91,6 +91,22 @@ describe('login initiation', () => {
 			codes.push(started.ok ? 'ok' : started.error.code);
 		}
 		expect(codes).toEqual(['platform', 'platform', 'deployment', 'target', 'login-hint']);
+	});
+
+	it('keeps at most the bound of logins in progress per platform, dropping the oldest, whose launch is then refused', async () => {
+		const start = (at: Date) => initiateLogin(db, { iss: lms.issuer, loginHint: 'flood', targetLinkUri: null, ltiMessageHint: null, clientId: lms.clientId, deploymentId: null }, ORIGIN, at, 3);
+		const first = await start(new Date(Date.now() - 4_000));
+		for (let i = 3; i >= 1; i--) expect((await start(new Date(Date.now() - i * 1_000))).ok).toBe(true);
+		const last = await start(new Date());
+		if (!first.ok || !last.ok) throw new Error('login refused');
+		expect(await dbAll(db.select().from(ltiLoginState))).toHaveLength(3);
+		const launchOf = async (started: typeof first) => {
+			const redirect = new URL(started.ok ? started.redirectTo : '');
+			const claims = lms.launchClaims(learner, redirect.searchParams.get('nonce')!, ORIGIN);
+			return await verifyLaunch(db, { idToken: await lms.signIdToken(claims, {}), state: redirect.searchParams.get('state')!, stateCookie: null });
+		};
+		expect((await launchOf(first)).ok).toBe(false);
+		expect((await launchOf(last)).ok).toBe(true);
 	});
 
 	it('refuses a platform that is pending or disabled', async () => {

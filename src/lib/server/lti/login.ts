@@ -4,13 +4,19 @@
  * carrying a fresh state and nonce. Both are 256 bits from the CSPRNG, kept server-side (hashed),
  * single-use and valid for LOGIN_STATE_MS; the launch consumes them.
  */
-import { lt } from 'drizzle-orm';
-import { dbRun, type Db } from '$lib/core/database';
+import { and, asc, count, eq, inArray, lt } from 'drizzle-orm';
+import { dbAll, dbGet, dbRun, type Db } from '$lib/core/database';
 import { ltiLoginState } from '$lib/server/db/lti';
 import { enabledPlatformsOf, type LtiPlatformRecord } from './platforms';
 import { newSecret, secretHash } from './tokens';
 
 export const LOGIN_STATE_MS = 10 * 60 * 1000;
+/**
+ * Logins in progress kept per platform. Anyone who knows a platform's (public) issuer and client id
+ * can start logins; past this many the oldest is dropped, so the table stays bounded whatever the
+ * rate, and a real user's login, a second or two old, survives all but a flood of this many a second.
+ */
+export const MAX_PENDING_LOGINS = 2_000;
 
 export interface LoginParameters {
 	iss: string | null;
@@ -41,7 +47,7 @@ export function ownTarget(value: string | null, origin: string): string | null {
 	}
 }
 
-export async function initiateLogin(db: Db, params: LoginParameters, origin: string, now = new Date()): Promise<LoginResult> {
+export async function initiateLogin(db: Db, params: LoginParameters, origin: string, now = new Date(), maxPending = MAX_PENDING_LOGINS): Promise<LoginResult> {
 	const refuse = (code: string, message: string, platformId?: string): LoginResult => ({ ok: false, error: { code, message }, platformId });
 	if (!params.iss) return refuse('iss', 'The platform did not say who it is (iss is missing from the login request).');
 	if (!usableHint(params.loginHint)) return refuse('login-hint', 'The platform did not send a usable login_hint.');
@@ -70,6 +76,16 @@ export async function initiateLogin(db: Db, params: LoginParameters, origin: str
 		createdAt: now.toISOString(),
 		expiresAt: new Date(now.getTime() + LOGIN_STATE_MS).toISOString()
 	}));
+	const pending = Number((await dbGet(db.select({ n: count() }).from(ltiLoginState).where(eq(ltiLoginState.platformId, platform.id))))?.n ?? 0);
+	if (pending > maxPending) {
+		const oldest = await dbAll(db
+			.select({ stateHash: ltiLoginState.stateHash })
+			.from(ltiLoginState)
+			.where(eq(ltiLoginState.platformId, platform.id))
+			.orderBy(asc(ltiLoginState.createdAt))
+			.limit(pending - maxPending));
+		await dbRun(db.delete(ltiLoginState).where(and(eq(ltiLoginState.platformId, platform.id), inArray(ltiLoginState.stateHash, oldest.map((o) => o.stateHash)))));
+	}
 	const redirect = new URL(platform.authLoginUrl);
 	const query: Record<string, string> = {
 		scope: 'openid',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dbRun } from '$lib/core/database';
 import { createServerTestDb } from '$lib/server/testing';
 import { organisation } from '$lib/server/db/schema';
+import { endpointUrl } from './http';
 import { toolJwks } from './keys';
 import { ltiServices } from './services/deps';
 import { wireLtiServices } from './services-wiring';
@@ -54,6 +55,16 @@ describe('platforms', () => {
 
 	it('allows framing by the platform’s own origins only', () => {
 		expect(platformOrigins({ issuer: 'https://canvas.instructure.com', authLoginUrl: 'https://sso.canvaslms.com/api/lti/authorize_redirect' })).toEqual(['https://canvas.instructure.com', 'https://sso.canvaslms.com']);
+	});
+
+	it('accepts plain http on the loopback address only while the site itself is not on https', () => {
+		const local = 'http://127.0.0.1:9000/.well-known/openid-configuration';
+		expect(endpointUrl(local, { ORIGIN: 'http://localhost:5173' })?.href).toBe(local);
+		expect(endpointUrl(local, {})?.href).toBe(local);
+		expect(endpointUrl(local, { ORIGIN: 'https://custodian.college.example' })).toBeNull();
+		expect(endpointUrl('http://localhost/x', { ORIGIN: ' HTTPS://custodian.college.example' })).toBeNull();
+		expect(endpointUrl('https://moodle.college.example/jwks', { ORIGIN: 'https://custodian.college.example' })?.host).toBe('moodle.college.example');
+		expect(endpointUrl('http://moodle.college.example/jwks', { ORIGIN: 'http://localhost:5173' })).toBeNull();
 	});
 });
 

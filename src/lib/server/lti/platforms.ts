@@ -72,7 +72,7 @@ export function checkPlatformInput(input: PlatformInput): { ok: true; value: Pla
 	for (const { field, label } of URL_FIELDS) {
 		const value = input[field].trim();
 		if (!value) errors[field] = `${label} is needed: copy it from the platform's tool registration page.`;
-		else if (!endpointUrl(value)) errors[field] = `${label} must be a full https:// address (http:// only on 127.0.0.1 or localhost), without a user name or #fragment.`;
+		else if (!endpointUrl(value)) errors[field] = `${label} must be a full https:// address (http:// only on 127.0.0.1 or localhost while this site is not on https), without a user name or #fragment.`;
 	}
 	const clientId = input.clientId.trim();
 	if (!clientId) errors.clientId = 'The client id is needed: the platform shows it once the tool is added.';

@@ -11,6 +11,7 @@ export const NOTIFICATION_KINDS = {
 	'resubmission-requested': { label: 'Your assessor asks you to resubmit', byEmail: true, for: ['learner'] },
 	'assignment-due': { label: 'An assignment is due in 3 days', byEmail: false, for: ['learner'] },
 	'assignment-overdue': { label: 'An assignment is overdue', byEmail: false, for: ['learner'] },
+	badge: { label: 'Your Open Badge was issued or revoked', byEmail: false, for: ['learner'] },
 	'countersignature-requested': { label: 'A trainee assessor’s decision needs your countersignature', byEmail: true, for: ['assessor'] },
 	'decision-countersigned': { label: 'Your decision was countersigned', byEmail: false, for: ['assessor'] },
 	'decision-sent-back': { label: 'Your decision was sent back', byEmail: true, for: ['assessor'] },

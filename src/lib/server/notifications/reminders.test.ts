@@ -61,6 +61,7 @@ describe('the reminder job', () => {
 		// Each part of the work is claimed and recorded on its own (server/jobs/lease.ts).
 		await vi.waitFor(async () => expect((await scheduledWork(f.db)).map((row) => [row.job, row.lastOutcome])).toEqual([
 			['assignment-reminders', 'ok'],
+			['badge-issuing', 'ok'],
 			['eqa-access-reminders', 'ok'],
 			['iqa-action-reminders', 'ok'],
 			['lti-grade-return', 'ok'],

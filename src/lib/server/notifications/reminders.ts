@@ -19,6 +19,8 @@ import { pickSamplesForAllPlans } from '$lib/server/iqa/sampling';
 import { remindIqaActions } from './iqa';
 import { remindEqaAccessEnding } from '$lib/server/eqa/grants';
 import { runGradeReturnJob } from '$lib/server/lti/services/grade-return';
+import { processBadgeChecks } from '$lib/server/badges/issuing';
+import { badgeOrigin } from '$lib/server/badges/issuer';
 
 /** How many days ahead a learner is reminded of an assignment not yet done. */
 export const DUE_SOON_DAYS = 3;
@@ -44,6 +46,8 @@ export function reminderJobs(periodMs: number): ScheduledJob[] {
 		job('notification-mail', 'Notification e-mail still to send', (db) => deliverPendingMail(db)),
 		// Scores and signed decisions for the LMS gradebooks (issue 20), with retries and a growing wait.
 		job('lti-grade-return', 'Grades to return to the LMS', async (db) => await runGradeReturnJob(db)),
+		// Open Badges for units signed off since the last tick (a learner opening their badges gets theirs at once).
+		job('badge-issuing', 'Open Badges for units signed off', async (db) => await processBadgeChecks(db, badgeOrigin())),
 		// The centre's records past their retention period (issue 17 item 7); idempotent.
 		job('records-disposal', 'Disposal of records past their retention period', (db) => disposeDueRecords(db, null, null))
 	];

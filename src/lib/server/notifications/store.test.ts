@@ -77,7 +77,7 @@ describe('e-mail preferences', () => {
 	});
 
 	it('offers each person the kinds their roles receive, and a save leaves the kinds not offered at their default', async () => {
-		expect(kindsFor(['learner'])).toEqual(['decision', 'resubmission-requested', 'assignment-due', 'assignment-overdue']);
+		expect(kindsFor(['learner'])).toEqual(['decision', 'resubmission-requested', 'assignment-due', 'assignment-overdue', 'badge']);
 		expect(kindsFor(['assessor'])).toEqual(['countersignature-requested', 'decision-countersigned', 'decision-sent-back', 'iqa-action-set', 'iqa-action-due', 'iqa-action-overdue']);
 		expect(kindsFor(['admin'])).toEqual(['eqa-access-granted', 'eqa-access-ending']);
 		expect(kindsFor(['eqa'])).toEqual(['eqa-access-granted', 'eqa-access-ending']);

@@ -25,6 +25,7 @@ import { OUTCOME_LABELS } from '$lib/server/assessment/decisions';
 import { countersignErrors, countersignRefusal, countersignatureHashOf, normaliseName, type Countersigner, type CountersignValues } from '$lib/server/assessment/countersigning';
 import type { Signer } from '$lib/server/assessment/signing';
 import { workplaceDecisionCountersigned, workplaceDecisionSigned } from '$lib/server/notifications/workplace';
+import { requestBadgeCheck } from '$lib/server/badges/checks';
 import { judgedWorkplaceEvidence, workplaceCountersignaturesOf, workplaceDecisionsOf, workplaceEvidenceHashOf, workplaceSignatureHashOf } from './decisions';
 
 export type WorkplaceErrorCode = 'evidence.not-found' | 'decision.locked' | 'decision.invalid' | 'decision.already-signed' | 'decision.superseded' | 'evidence.not-submitted' | 'evidence.not-json' | 'countersignature.invalid' | 'countersignature.refused';
@@ -137,6 +138,8 @@ export async function signWorkplaceDecision(db: Db, signer: Signer, evidenceId: 
 			await dbRun(db.update(workplaceEvidence).set({ state: 'draft', updatedAt: now.toISOString() }).where(eq(workplaceEvidence.id, evidenceId)));
 		}
 		await workplaceDecisionSigned(db, decision, now);
+		// A met decision that counts may complete the learner's unit: ask for their badge (server/badges).
+		if (decision.outcome === 'met' && !decision.requiresCountersignature) await requestBadgeCheck(db, decision.learnerId, now);
 		return { ok: true, value: decision };
 	});
 }
@@ -179,6 +182,7 @@ export async function countersignWorkplaceDecision(db: Db, signer: Countersigner
 			now
 		);
 		await workplaceDecisionCountersigned(db, decision, countersignature, now);
+		if (countersignature.outcome === 'countersigned' && decision.outcome === 'met') await requestBadgeCheck(db, decision.learnerId, now);
 		return { ok: true, value: countersignature };
 	});
 }

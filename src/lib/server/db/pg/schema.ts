@@ -22,6 +22,7 @@ import type * as sqlite13 from '../jobs';
 import type * as sqlite14 from '../xapi';
 import type * as sqlite15 from '../lti-services';
 import type * as sqlite16 from '../lti';
+import type * as sqlite17 from '../badges';
 
 export const loginThrottle = pgTable(
 	'login_throttle',
@@ -124,7 +125,7 @@ export const securityEvent = pgTable(
 	{
 		id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
 		at: text('at').notNull(),
-		type: text('type', { enum: ['login.succeeded', 'login.failed', 'login.throttled', 'login.locked', 'logout', 'password.changed', 'password.change-failed', 'password.change-throttled', 'password.reset.requested', 'password.reset.completed', 'password.reset.refused', 'one-time-password.issued', 'one-time-password.expired', 'mfa.enrolled', 'mfa.verified', 'mfa.failed', 'mfa.throttled', 'mfa.recovery-code-used', 'mfa.recovery-codes-regenerated', 'mfa.reset', 'account.created', 'account.updated', 'account.deactivated', 'account.reactivated', 'roles.changed', 'settings.changed', 'assessor-profile.changed', 'decision.countersigned', 'decision.sent-back', 'iqa-sample.signed', 'work.locked', 'work.unlocked', 'export.portfolio', 'export.evidence-pack', 'export.results-csv', 'export.scenario', 'access.refused', 'learner-standing.changed', 'legal-hold.placed', 'legal-hold.released', 'records.disposed', 'eqa.invited', 'eqa.revoked', 'eqa.viewed', 'eqa.refused', 'eqa.report-submitted', 'eqa.report-answered', 'lti.launched', 'lti.refused', 'lti.platform-registered', 'lti.platform-changed', 'lti.registration-link-created', 'lti.keys-rotated', 'lti.deep-linked'] }).notNull(),
+		type: text('type', { enum: ['login.succeeded', 'login.failed', 'login.throttled', 'login.locked', 'logout', 'password.changed', 'password.change-failed', 'password.change-throttled', 'password.reset.requested', 'password.reset.completed', 'password.reset.refused', 'one-time-password.issued', 'one-time-password.expired', 'mfa.enrolled', 'mfa.verified', 'mfa.failed', 'mfa.throttled', 'mfa.recovery-code-used', 'mfa.recovery-codes-regenerated', 'mfa.reset', 'account.created', 'account.updated', 'account.deactivated', 'account.reactivated', 'roles.changed', 'settings.changed', 'assessor-profile.changed', 'decision.countersigned', 'decision.sent-back', 'iqa-sample.signed', 'work.locked', 'work.unlocked', 'export.portfolio', 'export.evidence-pack', 'export.results-csv', 'export.scenario', 'access.refused', 'learner-standing.changed', 'legal-hold.placed', 'legal-hold.released', 'records.disposed', 'eqa.invited', 'eqa.revoked', 'eqa.viewed', 'eqa.refused', 'eqa.report-submitted', 'eqa.report-answered', 'lti.launched', 'lti.refused', 'lti.platform-registered', 'lti.platform-changed', 'lti.registration-link-created', 'lti.keys-rotated', 'lti.deep-linked', 'badge.revoked', 'badge.key-rotated'] }).notNull(),
 		userId: text('user_id'),
 		actorId: text('actor_id'),
 		email: text('email'),
@@ -1244,4 +1245,84 @@ export const ltiToolKey = pgTable(
 		createdAt: text('created_at').notNull(),
 		retiredAt: text('retired_at')
 	}
+);
+
+export const badge = pgTable(
+	'badge',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id').notNull(),
+		learnerId: text('learner_id').notNull(),
+		achievement: text('achievement', { enum: ['unit'] }).notNull(),
+		statusIndex: bigint('status_index', { mode: 'number' }).notNull(),
+		awardedAt: text('awarded_at').notNull(),
+		credential: jsonText('credential').$type<NonNullable<(typeof sqlite17.badge.$inferSelect)['credential']>>(),
+		signedAt: text('signed_at'),
+		revokedAt: text('revoked_at'),
+		revokedBy: text('revoked_by'),
+		revocationReason: text('revocation_reason')
+	},
+	(t) => [
+		uniqueIndex('badge_learner_achievement_idx').on(t.learnerId, t.achievement),
+		uniqueIndex('badge_status_index_idx').on(t.organisationId, t.statusIndex),
+		index('badge_organisation_idx').on(t.organisationId),
+		foreignKey({ name: 'badge_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }),
+		foreignKey({ name: 'badge_learner_id_user_id_fk', columns: [t.learnerId], foreignColumns: [user.id] }),
+		foreignKey({ name: 'badge_revoked_by_user_id_fk', columns: [t.revokedBy], foreignColumns: [user.id] })
+	]
+);
+
+export const badgeCheck = pgTable(
+	'badge_check',
+	{
+		learnerId: text('learner_id').primaryKey(),
+		requestedAt: text('requested_at').notNull()
+	},
+	(t) => [
+		foreignKey({ name: 'badge_check_learner_id_user_id_fk', columns: [t.learnerId], foreignColumns: [user.id] })
+	]
+);
+
+export const badgeIssuer = pgTable(
+	'badge_issuer',
+	{
+		organisationId: text('organisation_id').primaryKey(),
+		nextStatusIndex: bigint('next_status_index', { mode: 'number' }).notNull().default(0),
+		createdAt: text('created_at').notNull()
+	},
+	(t) => [
+		foreignKey({ name: 'badge_issuer_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] })
+	]
+);
+
+export const badgeIssuerKey = pgTable(
+	'badge_issuer_key',
+	{
+		organisationId: text('organisation_id').notNull(),
+		number: bigint('number', { mode: 'number' }).notNull(),
+		publicKeyMultibase: text('public_key_multibase').notNull(),
+		secretKeyMultibase: text('secret_key_multibase').notNull(),
+		createdAt: text('created_at').notNull(),
+		retiredAt: text('retired_at'),
+		retiredBy: text('retired_by')
+	},
+	(t) => [
+		primaryKey({ name: 'badge_issuer_key_organisation_id_number_pk', columns: [t.organisationId, t.number] }),
+		foreignKey({ name: 'badge_issuer_key_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }),
+		foreignKey({ name: 'badge_issuer_key_retired_by_user_id_fk', columns: [t.retiredBy], foreignColumns: [user.id] })
+	]
+);
+
+export const badgeStatusList = pgTable(
+	'badge_status_list',
+	{
+		organisationId: text('organisation_id').notNull(),
+		number: bigint('number', { mode: 'number' }).notNull(),
+		credential: jsonText('credential').$type<NonNullable<(typeof sqlite17.badgeStatusList.$inferSelect)['credential']>>().notNull(),
+		signedAt: text('signed_at').notNull()
+	},
+	(t) => [
+		primaryKey({ name: 'badge_status_list_organisation_id_number_pk', columns: [t.organisationId, t.number] }),
+		foreignKey({ name: 'badge_status_list_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] })
+	]
 );

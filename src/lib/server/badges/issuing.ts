@@ -1,0 +1,155 @@
+/**
+ * When a badge is issued, and what the learner and the centre see of it. The unit counts as signed
+ * off when the learner's coverage map (server/coverage.ts, the one the learner and the PDF show)
+ * has every criterion of the unit "Signed off". The sign-off that may complete it writes a check
+ * (checks.ts) in its own transaction; the check is answered by the scheduled job and as soon as the
+ * learner or staff open the badge pages: the badge is stored with its status position in one
+ * transaction that also removes the check, then signed once (the signed credential is kept and
+ * downloaded as it is). One badge per learner and unit; a revoked badge stays revoked.
+ */
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
+import { badge, badgeCheck, type Badge } from '$lib/server/db/badges';
+import { organisation, user } from '$lib/server/db/schema';
+import { learnerCoverage } from '$lib/server/coverage';
+import { recordActorEvent, type Actor } from '$lib/server/security/events';
+import { notify } from '$lib/server/notifications/store';
+import { UNIT } from '$lib/criteria';
+import { signCredential, unsignedCredential } from './credential';
+import { allocateStatusIndex, lockStatusLists, signStatusList, statusPosition } from './status-list';
+import { storedStatusList } from './documents';
+
+/** Every criterion of the unit signed off on the learner's coverage map. */
+async function unitSignedOff(db: Db, learnerId: string): Promise<boolean> {
+	const rows = await learnerCoverage(db, learnerId);
+	return rows.length > 0 && rows.every((row) => row.state === 'signed-off');
+}
+
+/**
+ * Answers the pending checks (of one learner, or all): a learner whose unit is now signed off and
+ * who has no badge for it gets one. Returns the badges issued.
+ */
+export async function processBadgeChecks(db: Db, origin: string, options: { learnerId?: string; now?: Date } = {}): Promise<number> {
+	const now = options.now ?? new Date();
+	const pending = await dbAll(db.select().from(badgeCheck).where(options.learnerId ? eq(badgeCheck.learnerId, options.learnerId) : undefined).orderBy(asc(badgeCheck.requestedAt)));
+	let issued = 0;
+	for (const check of pending) {
+		issued += await writeTransaction(db, async () => {
+			// Claimed by deleting it: of two instances answering one check, the second deletes nothing (on
+			// PostgreSQL it waits for the first's row lock) and stops here.
+			const [still] = await dbAll(db.delete(badgeCheck).where(eq(badgeCheck.learnerId, check.learnerId)).returning());
+			if (!still) return 0;
+			const learner = await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, check.learnerId)));
+			if (!learner) return 0;
+			if (await dbGet(db.select({ id: badge.id }).from(badge).where(and(eq(badge.learnerId, check.learnerId), eq(badge.achievement, 'unit'))))) return 0;
+			if (!(await unitSignedOff(db, check.learnerId))) return 0;
+			const statusIndex = await allocateStatusIndex(db, learner.organisationId, now);
+			const id = crypto.randomUUID();
+			await dbRun(db.insert(badge).values({ id, organisationId: learner.organisationId, learnerId: check.learnerId, achievement: 'unit', statusIndex, awardedAt: still.requestedAt }));
+			await notify(db, [check.learnerId], { kind: 'badge', subject: `${id}:issued`, title: `Your Open Badge is ready: ${UNIT.title}`, link: '/learn/badges' }, now);
+			return 1;
+		});
+	}
+	await signPendingBadges(db, origin, { learnerId: options.learnerId, now });
+	return issued;
+}
+
+/** Signs the badges stored but not yet signed; each is signed once (a second signer changes nothing). */
+export async function signPendingBadges(db: Db, origin: string, options: { learnerId?: string; now?: Date } = {}): Promise<number> {
+	const now = options.now ?? new Date();
+	const unsigned = await dbAll(db
+		.select({ badge, email: user.email, centreName: organisation.name })
+		.from(badge)
+		.innerJoin(user, eq(user.id, badge.learnerId))
+		.innerJoin(organisation, eq(organisation.id, badge.organisationId))
+		.where(and(isNull(badge.credential), isNull(badge.revokedAt), options.learnerId ? eq(badge.learnerId, options.learnerId) : undefined)));
+	let signed = 0;
+	for (const row of unsigned) {
+		const b = row.badge;
+		const credential = await signCredential(db, origin, b.organisationId, unsignedCredential(origin, { badgeId: b.id, organisationId: b.organisationId, centreName: row.centreName, email: row.email, awardedAt: b.awardedAt, statusIndex: b.statusIndex }), now);
+		await writeTransaction(db, async () => {
+			const stored = await dbAll(db.update(badge).set({ credential, signedAt: now.toISOString() }).where(and(eq(badge.id, b.id), isNull(badge.credential))).returning({ id: badge.id }));
+			signed += stored.length;
+			// A list is signed when its first badge is, so its URL answers from the start.
+			await lockStatusLists(db, b.organisationId, now);
+			const { list } = statusPosition(b.statusIndex);
+			if (!(await storedStatusList(db, b.organisationId, list))) await signStatusList(db, origin, b.organisationId, list, now);
+		});
+	}
+	return signed;
+}
+
+export interface LearnerBadgeView {
+	id: string;
+	name: string;
+	awardedAt: string;
+	signed: boolean;
+	revokedAt: string | null;
+	revocationReason: string | null;
+}
+
+function viewOf(b: Badge): LearnerBadgeView {
+	return { id: b.id, name: UNIT.title, awardedAt: b.awardedAt, signed: b.credential !== null, revokedAt: b.revokedAt, revocationReason: b.revocationReason };
+}
+
+/** The learner's badges, newest first, once their pending check (if any) is answered. */
+export async function learnerBadges(db: Db, origin: string, learnerId: string): Promise<LearnerBadgeView[]> {
+	await processBadgeChecks(db, origin, { learnerId });
+	return (await dbAll(db.select().from(badge).where(eq(badge.learnerId, learnerId)).orderBy(desc(badge.awardedAt)))).map(viewOf);
+}
+
+/** The signed credential of the learner's own badge, as issued; undefined for another's or an unknown id. */
+export async function badgeCredential(db: Db, learnerId: string, badgeId: string): Promise<Record<string, unknown> | undefined> {
+	if (typeof badgeId !== 'string' || badgeId.length > 100) return undefined;
+	const row = await dbGet(db.select().from(badge).where(and(eq(badge.id, badgeId), eq(badge.learnerId, learnerId))));
+	return row?.credential ?? undefined;
+}
+
+export interface CentreBadgeView extends LearnerBadgeView {
+	learnerName: string;
+	learnerEmail: string;
+	revokedByName: string | null;
+}
+
+/** Every badge of the centre, newest first, after answering the centre's pending checks. */
+export async function centreBadges(db: Db, origin: string, organisationId: string): Promise<CentreBadgeView[]> {
+	const learners = await dbAll(db.select({ learnerId: badgeCheck.learnerId }).from(badgeCheck).innerJoin(user, eq(user.id, badgeCheck.learnerId)).where(eq(user.organisationId, organisationId)));
+	for (const l of learners) await processBadgeChecks(db, origin, { learnerId: l.learnerId });
+	const rows = await dbAll(db
+		.select({ badge, learnerName: user.displayName, learnerEmail: user.email })
+		.from(badge)
+		.innerJoin(user, eq(user.id, badge.learnerId))
+		.where(eq(badge.organisationId, organisationId))
+		.orderBy(desc(badge.awardedAt)));
+	const revokers = new Map<string, string>();
+	for (const r of rows) {
+		const by = r.badge.revokedBy;
+		if (by && !revokers.has(by)) revokers.set(by, (await dbGet(db.select({ name: user.displayName }).from(user).where(eq(user.id, by))))?.name ?? '');
+	}
+	return rows.map((r) => ({ ...viewOf(r.badge), learnerName: r.learnerName, learnerEmail: r.learnerEmail, revokedByName: r.badge.revokedBy ? (revokers.get(r.badge.revokedBy) ?? null) : null }));
+}
+
+export const REVOCATION_REASON_MAX = 500;
+
+export type RevokeResult = { ok: true } | { ok: false; error: { code: 'badge.not-found' | 'badge.invalid' | 'badge.revoked'; message: string; field?: 'reason' } };
+
+/**
+ * Revokes a badge of the centre with a reason: marks it, signs its status list again in the same
+ * transaction (so the public list says revoked as soon as this returns) and logs it.
+ */
+export async function revokeBadge(db: Db, origin: string, by: Actor & { organisationId: string }, badgeId: string, reason: string, now = new Date()): Promise<RevokeResult> {
+	const found = typeof badgeId === 'string' && badgeId.length <= 100 ? await dbGet(db.select().from(badge).where(and(eq(badge.id, badgeId), eq(badge.organisationId, by.organisationId)))) : undefined;
+	if (!found) return { ok: false, error: { code: 'badge.not-found', message: 'That badge was not found.' } };
+	const why = reason.trim().replace(/\s+/gu, ' ');
+	if (why === '') return { ok: false, error: { code: 'badge.invalid', field: 'reason', message: 'Give the reason for revoking the badge: the learner sees it.' } };
+	if (why.length > REVOCATION_REASON_MAX) return { ok: false, error: { code: 'badge.invalid', field: 'reason', message: `Keep the reason to ${REVOCATION_REASON_MAX} characters.` } };
+	return await writeTransaction(db, async (): Promise<RevokeResult> => {
+		await lockStatusLists(db, found.organisationId, now);
+		const changed = await dbAll(db.update(badge).set({ revokedAt: now.toISOString(), revokedBy: by.id, revocationReason: why }).where(and(eq(badge.id, found.id), isNull(badge.revokedAt))).returning({ id: badge.id }));
+		if (changed.length === 0) return { ok: false, error: { code: 'badge.revoked', message: 'That badge has already been revoked.' } };
+		await signStatusList(db, origin, found.organisationId, statusPosition(found.statusIndex).list, now);
+		await recordActorEvent(db, by, { type: 'badge.revoked', userId: found.learnerId, detail: { badgeId: found.id, statusIndex: found.statusIndex } }, now);
+		await notify(db, [found.learnerId], { kind: 'badge', subject: `${found.id}:revoked`, title: `Your Open Badge was revoked: ${UNIT.title}`, link: '/learn/badges' }, now);
+		return { ok: true };
+	});
+}
