@@ -1,4 +1,4 @@
-import type { Browser, Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { openDatabase } from '../../src/lib/core/database';
 import { runGradeReturnJob } from '../../src/lib/server/lti/services/grade-return';
 import { wireLtiServices } from '../../src/lib/server/lti/services-wiring';
@@ -43,19 +43,10 @@ async function launchFromCourse(page: Page, baseURL: string, hint: string): Prom
 	await page.goto(`${lms.url}/course?${new URLSearchParams({ tool: baseURL, user: hint })}`);
 }
 
-test('a learner launched into a scenario plays it to the end, and the score reaches the LMS’s line item', async ({ page, browser, admin, baseURL }) => {
-	await logInAsOwn(page, admin, '/admin/lti');
-	await registerAndEnable(page, browser, baseURL!);
-	const sub = `sub-${uniqueSuffix()}`;
-	lms.users.set('amira', { sub, name: 'Amira From Moodle', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'], custom: { scenario: 'spouse-caller' } });
-
-	const context = await browser.newContext();
-	const learner = await context.newPage();
-	await launchFromCourse(learner, baseURL!, 'amira');
-	await expect(learner).toHaveURL(`${baseURL}/learn/scenarios/spouse-caller`);
+/** The learner's attempt from the launch, ended, and the grade-return job run: the score must be at the LMS. */
+async function playAndReturnGrade(learner: Page, sub: string): Promise<void> {
 	const attemptId = await new ScenarioBrief(learner).start();
 	await new AttemptActions(learner, attemptId).end();
-
 	// The grade-return job, as the server's schedule runs it, with the services the server provides at start.
 	wireLtiServices();
 	await runGradeReturnJob(openDatabase(e2eDatabasePath(), { migrate: false }));
@@ -68,7 +59,40 @@ test('a learner launched into a scenario plays it to the end, and the score reac
 	});
 	expect(typeof services.scores[0]!.score.scoreGiven).toBe('number');
 	expect(services.tokenRequests.every((t) => t.granted)).toBe(true);
+}
+
+test('a learner launched into a scenario plays it to the end, and the score reaches the LMS’s line item', async ({ page, browser, admin, baseURL }) => {
+	await logInAsOwn(page, admin, '/admin/lti');
+	await registerAndEnable(page, browser, baseURL!);
+	const sub = `sub-${uniqueSuffix()}`;
+	lms.users.set('amira', { sub, name: 'Amira From Moodle', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'], custom: { scenario: 'spouse-caller' } });
+
+	const context = await browser.newContext();
+	const learner = await context.newPage();
+	await launchFromCourse(learner, baseURL!, 'amira');
+	await expect(learner).toHaveURL(`${baseURL}/learn/scenarios/spouse-caller`);
+	await playAndReturnGrade(learner, sub);
 	await context.close();
+});
+
+test('the same from a launch in the LMS’s frame with third-party cookies blocked, finished in a new window', async ({ page, browser, admin, baseURL, launchOptions }) => {
+	await logInAsOwn(page, admin, '/admin/lti');
+	await registerAndEnable(page, browser, baseURL!);
+	const sub = `sub-${uniqueSuffix()}`;
+	lms.users.set('tomas', { sub, name: 'Tomás In A Frame', roles: ['Learner'], custom: { scenario: 'spouse-caller' } });
+	// Chromium's own switch for the third-party cookie phase-out: cross-site cookies are refused unless partitioned.
+	const blocking = await chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), '--test-third-party-cookie-phaseout'] });
+	try {
+		const context = await blocking.newContext();
+		const course = await context.newPage();
+		await course.goto(`${lms.url}/course?${new URLSearchParams({ tool: baseURL!, user: 'tomas', frame: '1' })}`);
+		const frame = course.frameLocator('iframe[title="Custodian"]');
+		const [learner] = await Promise.all([context.waitForEvent('page'), frame.getByRole('button', { name: 'Open Custodian in a new window' }).click()]);
+		await expect(learner).toHaveURL(`${baseURL}/learn/scenarios/spouse-caller`);
+		await playAndReturnGrade(learner, sub);
+	} finally {
+		await blocking.close();
+	}
 });
 
 test('a teacher picks a scenario by Deep Linking, and the LMS receives a valid signed answer', async ({ page, browser, admin, tutor, baseURL }) => {
