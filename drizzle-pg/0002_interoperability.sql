@@ -105,6 +105,7 @@ CREATE TABLE "lti_launch" (
 	"nrps_claim" text,
 	"deep_linking_claim" text,
 	"landing_path" text NOT NULL,
+	"session_id" text,
 	"created_at" text NOT NULL
 );
 --> statement-breakpoint
@@ -115,14 +116,6 @@ CREATE TABLE "lti_login_state" (
 	"target_link_uri" text,
 	"created_at" text NOT NULL,
 	"expires_at" text NOT NULL
-);
---> statement-breakpoint
-CREATE TABLE "lti_member_account" (
-	"platform_id" text NOT NULL,
-	"sub" text NOT NULL,
-	"user_id" text NOT NULL,
-	"linked_at" text NOT NULL,
-	CONSTRAINT "lti_member_account_platform_id_sub_pk" PRIMARY KEY("platform_id","sub")
 );
 --> statement-breakpoint
 CREATE TABLE "lti_platform" (
@@ -197,7 +190,6 @@ ALTER TABLE "lti_handoff" ADD CONSTRAINT "lti_handoff_launch_id_lti_launch_id_fk
 ALTER TABLE "lti_launch" ADD CONSTRAINT "lti_launch_platform_id_lti_platform_id_fk" FOREIGN KEY ("platform_id") REFERENCES "public"."lti_platform"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lti_launch" ADD CONSTRAINT "lti_launch_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lti_login_state" ADD CONSTRAINT "lti_login_state_platform_id_lti_platform_id_fk" FOREIGN KEY ("platform_id") REFERENCES "public"."lti_platform"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "lti_member_account" ADD CONSTRAINT "lti_member_account_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lti_platform" ADD CONSTRAINT "lti_platform_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lti_registration_link" ADD CONSTRAINT "lti_registration_link_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "xapi_lrs" ADD CONSTRAINT "xapi_lrs_organisation_id_organisation_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisation"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -210,8 +202,8 @@ CREATE UNIQUE INDEX "lti_grade_return_subject_unique" ON "lti_grade_return" USIN
 CREATE INDEX "lti_grade_return_due_idx" ON "lti_grade_return" USING btree ("done_at","failed_at","next_try_at");--> statement-breakpoint
 CREATE INDEX "lti_launch_user_idx" ON "lti_launch" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "lti_launch_platform_idx" ON "lti_launch" USING btree ("platform_id");--> statement-breakpoint
+CREATE INDEX "lti_launch_session_idx" ON "lti_launch" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "lti_login_state_expires_idx" ON "lti_login_state" USING btree ("expires_at");--> statement-breakpoint
-CREATE INDEX "lti_member_account_user_idx" ON "lti_member_account" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "lti_platform_issuer_client_idx" ON "lti_platform" USING btree ("issuer","client_id");--> statement-breakpoint
 CREATE INDEX "xapi_outbox_due_idx" ON "xapi_outbox" USING btree ("status","next_try_at","queue_seq");--> statement-breakpoint
 CREATE INDEX "xapi_outbox_queue_idx" ON "xapi_outbox" USING btree ("queue_seq");--> statement-breakpoint

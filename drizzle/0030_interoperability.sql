@@ -63,16 +63,6 @@ CREATE TABLE `lti_grade_return` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `lti_grade_return_subject_unique` ON `lti_grade_return` (`kind`,`subject`);--> statement-breakpoint
 CREATE INDEX `lti_grade_return_due_idx` ON `lti_grade_return` (`done_at`,`failed_at`,`next_try_at`);--> statement-breakpoint
-CREATE TABLE `lti_member_account` (
-	`platform_id` text NOT NULL,
-	`sub` text NOT NULL,
-	`user_id` text NOT NULL,
-	`linked_at` text NOT NULL,
-	PRIMARY KEY(`platform_id`, `sub`),
-	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
-);
---> statement-breakpoint
-CREATE INDEX `lti_member_account_user_idx` ON `lti_member_account` (`user_id`);--> statement-breakpoint
 CREATE TABLE `lti_account` (
 	`platform_id` text NOT NULL,
 	`sub` text NOT NULL,
@@ -106,6 +96,7 @@ CREATE TABLE `lti_launch` (
 	`nrps_claim` text,
 	`deep_linking_claim` text,
 	`landing_path` text NOT NULL,
+	`session_id` text,
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`platform_id`) REFERENCES `lti_platform`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
@@ -113,6 +104,7 @@ CREATE TABLE `lti_launch` (
 --> statement-breakpoint
 CREATE INDEX `lti_launch_user_idx` ON `lti_launch` (`user_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `lti_launch_platform_idx` ON `lti_launch` (`platform_id`);--> statement-breakpoint
+CREATE INDEX `lti_launch_session_idx` ON `lti_launch` (`session_id`);--> statement-breakpoint
 CREATE TABLE `lti_login_state` (
 	`state_hash` text PRIMARY KEY NOT NULL,
 	`nonce_hash` text NOT NULL,

@@ -12,6 +12,11 @@ declare global {
 			 * LTI launch or registration opens inside its platform. Unset, no site may.
 			 */
 			frameAncestors?: string[];
+			/**
+			 * Other sites this response's forms may post to (form-action): set only by the page that
+			 * returns a Deep Linking answer to its LMS. Unset, our own site only.
+			 */
+			formActionOrigins?: string[];
 		}
 		interface PageState {
 			/** The assessor's review: the point or criterion chosen without a page load (shallow routing). */

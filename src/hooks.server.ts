@@ -17,6 +17,7 @@ import { crossSiteForms } from './hooks/cross-site';
 import { scheduleSecurityLogPruning } from '$lib/server/security/retention';
 import { jobsSchedule, scheduleReminders } from '$lib/server/notifications/reminders';
 import { scheduleXapiDelivery } from '$lib/server/xapi/outbox';
+import { wireLtiServices } from '$lib/server/lti/services-wiring';
 import { uploadStorageKind } from '$lib/server/uploads/storage';
 import { writeEventLoopStats } from '$lib/server/diagnostics/event-loop-stats';
 
@@ -29,6 +30,8 @@ export const init: ServerInit = async () => {
 	// Scheduled work, now and on its schedule, each job once across the instances on this database
 	// (server/jobs/lease.ts): security events older than the centre's period go once a day; reminders,
 	// sampling picks, pending e-mail, disposal and xAPI delivery every 15 minutes (JOBS_SCHEDULE).
+	// LTI grade return and NRPS sign with our tool key and reach enabled platforms only (before the jobs start).
+	wireLtiServices();
 	scheduleSecurityLogPruning(db);
 	scheduleReminders(db, jobsSchedule(env.JOBS_SCHEDULE));
 	// xAPI statements waiting for the centre's LRS (also kicked after each event that writes one).
@@ -84,6 +87,12 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 		if (csp) response.headers.set('content-security-policy', csp.replace("frame-ancestors 'none'", `frame-ancestors ${framers.join(' ')}`));
 		// The platform's page listens for our postMessage (Dynamic Registration's close).
 		response.headers.set('Cross-Origin-Opener-Policy', 'unsafe-none');
+	}
+	const formTargets = event.locals.formActionOrigins ?? [];
+	if (formTargets.length > 0) {
+		// The Deep Linking answer posts to the LMS that asked (server/lti/services/deep-linking.ts): that origin only, this response only.
+		const csp = response.headers.get('content-security-policy');
+		if (csp) response.headers.set('content-security-policy', csp.replace("form-action 'self'", `form-action 'self' ${formTargets.join(' ')}`));
 	}
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
 	if ((env.ORIGIN ?? '').startsWith('https:')) {

@@ -53,9 +53,9 @@ test('a tutor fills a cohort from an LMS course, and is told clearly when the LM
 	await section.getByRole('button', { name: 'Fill from the LMS' }).click();
 	await expect(page.locator('#course-error')).toHaveText('Choose one of the LMS courses listed.');
 	await expect(section.getByLabel('LMS course')).toHaveAttribute('aria-invalid', 'true');
-	// This server runs without the LTI tool's keys and platforms: a clear message, never a 500.
+	// The course's platform is not registered (or not enabled) on this server: a clear message, never a 500.
 	await section.getByLabel('LMS course').selectOption({ label: 'Level 2 Customer Service (LMS)' });
 	await section.getByRole('button', { name: 'Fill from the LMS' }).click();
-	await expect(page.locator('#course-error')).toContainText('The LTI tool is not set up on this server');
+	await expect(page.locator('#course-error')).toContainText('no longer registered or is disabled');
 	await section.screenshot({ path: 'tests/.artifacts/lti-cohort-fill.png' });
 });

@@ -118,6 +118,26 @@ export async function serveToolJwks(publicKey: CryptoKey, kid: string): Promise<
 }
 
 export async function startStandInPlatform(options: PlatformOptions): Promise<StandInPlatform> {
+	let services: StandInServices | undefined;
+	const server = createServer((req, res) => {
+		void services!.handle(req, res).catch((error: unknown) => send(res, 500, String(error)));
+	});
+	const base = await listen(server);
+	services = standInServices(options, base, () => close(server));
+	return services.platform;
+}
+
+export interface StandInServices {
+	platform: StandInPlatform;
+	/** Answers a request for the token endpoint, line items, scores or memberships. */
+	handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/**
+ * The services' part of a platform, to be served by another stand-in's server too (the launch
+ * stand-in in tests/support/lti-platform.ts mounts it, so one LMS does launches and services).
+ */
+export function standInServices(options: PlatformOptions, base: string, closeServer: () => Promise<void>): StandInServices {
 	const grantable = new Set(options.grantable ?? Object.values(SCOPES));
 	const members = options.members ?? [];
 	const pageSize = options.pageSize ?? 2;
@@ -125,10 +145,6 @@ export async function startStandInPlatform(options: PlatformOptions): Promise<St
 	const usedJti = new Set<string>();
 	let tokens = new Map<string, IssuedToken>();
 	let nextLineItem = 1;
-	const server = createServer((req, res) => {
-		void handle(req, res).catch((error: unknown) => send(res, 500, String(error)));
-	});
-	const base = await listen(server);
 	const platform: StandInPlatform = {
 		url: base,
 		issuer: base,
@@ -145,7 +161,7 @@ export async function startStandInPlatform(options: PlatformOptions): Promise<St
 		revokeTokens: () => {
 			tokens = new Map();
 		},
-		close: () => close(server)
+		close: closeServer
 	};
 
 	function bearer(req: IncomingMessage, res: ServerResponse, anyOf: string[]): boolean {
@@ -239,5 +255,5 @@ export async function startStandInPlatform(options: PlatformOptions): Promise<St
 		send(res, 404, 'not found');
 	}
 
-	return platform;
+	return { platform, handle };
 }

@@ -7,12 +7,17 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { SCOPES, standInServices, type Member, type StandInPlatform as StandInServicesPlatform } from './lti-platform-services';
 
 export interface PlatformUser {
 	sub: string;
 	name?: string;
 	roles: string[];
+	/** Custom parameters of the link the user opens (`scenario` names one). */
+	custom?: Record<string, string>;
+	/** The user opens the LMS's "add an activity": a Deep Linking request instead of a resource link. */
+	deepLinking?: boolean;
 }
 
 export interface SignOptions {
@@ -42,6 +47,10 @@ export interface StandInPlatform {
 	signIdToken(claims: Record<string, unknown>, options?: SignOptions): Promise<string>;
 	/** A valid resource-link launch's claims for a user and nonce. */
 	launchClaims(user: PlatformUser, nonce: string, toolOrigin: string): Record<string, unknown>;
+	/** The services (token, AGS, NRPS) when started with `services`: launches then offer them. */
+	services: StandInServicesPlatform | null;
+	/** Deep Linking answers the tool posted back, each verified against the tool's JWKS. */
+	deepLinkResponses: JWTPayload[];
 	close(): Promise<void>;
 }
 
@@ -74,7 +83,9 @@ function autoPost(action: string, fields: Record<string, string>): string {
 	return `<form id="f" method="post" action="${escapeHtml(action)}">${inputs}<button>Continue</button></form><script>document.getElementById('f').submit()</script>`;
 }
 
-export async function startStandInPlatform(options: { clientId?: string; deploymentId?: string; registrationToken?: string } = {}): Promise<StandInPlatform> {
+export async function startStandInPlatform(
+	options: { clientId?: string; deploymentId?: string; registrationToken?: string; services?: { toolJwksUrl: string; members?: Member[] } } = {}
+): Promise<StandInPlatform> {
 	let keys: { kid: string; privateKey: CryptoKey; publicJwk: JWK };
 	async function newKey() {
 		const pair = await generateKeyPair('RS256', { extractable: true });
@@ -86,11 +97,16 @@ export async function startStandInPlatform(options: { clientId?: string; deploym
 	const server = createServer();
 	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const clientId = options.clientId ?? `client-${crypto.randomUUID()}`;
+	const services = options.services ? standInServices({ clientId, toolJwksUrl: options.services.toolJwksUrl, members: options.services.members }, url, async () => {}) : null;
+	const toolKeys = options.services ? createRemoteJWKSet(new URL(options.services.toolJwksUrl)) : null;
 
 	const platform: StandInPlatform = {
 		url,
 		issuer: url,
-		clientId: options.clientId ?? `client-${crypto.randomUUID()}`,
+		clientId,
+		services: services?.platform ?? null,
+		deepLinkResponses: [],
 		deploymentId: options.deploymentId ?? 'deployment-1',
 		registrations: [],
 		configurationRequests: [],
@@ -135,15 +151,46 @@ export async function startStandInPlatform(options: { clientId?: string; deploym
 				}
 			};
 			if (user.name) claims.name = user.name;
+			if (user.custom) claims[`${LTI}custom`] = user.custom;
+			if (services) {
+				claims['https://purl.imsglobal.org/spec/lti-ags/claim/endpoint'] = { scope: [SCOPES.lineItem, SCOPES.score], lineitems: services.platform.lineItemsUrl };
+				claims['https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice'] = { context_memberships_url: services.platform.membershipsUrl, service_versions: ['2.0'] };
+			}
+			if (user.deepLinking) {
+				claims[`${LTI}message_type`] = 'LtiDeepLinkingRequest';
+				delete claims[`${LTI}resource_link`];
+				claims['https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings'] = {
+					deep_link_return_url: `${url}/deep-link-return`,
+					accept_types: ['ltiResourceLink'],
+					accept_presentation_document_targets: ['iframe', 'window'],
+					title: 'Week 3 practice',
+					data: 'stand-in-request-data'
+				};
+			}
 			return claims;
 		},
-		close: () => new Promise<void>((done) => server.close(() => done()))
+		close: () => {
+			server.closeAllConnections();
+			return new Promise<void>((done) => server.close(() => done()));
+		}
 	};
 
 	server.on('request', (req, res) => {
 		void (async () => {
 			const here = new URL(req.url ?? '/', url);
 			const path = here.pathname;
+			if (services && (path === '/token' || path.startsWith('/context/'))) return await services.handle(req, res);
+			if (path === '/deep-link-return' && req.method === 'POST' && toolKeys) {
+				// The LMS checks the tool's signed answer as a real one does: the tool's keys, iss = client id, aud = the LMS.
+				const jwt = new URLSearchParams(await readBody(req)).get('JWT') ?? '';
+				try {
+					const { payload } = await jwtVerify(jwt, toolKeys, { issuer: platform.clientId, audience: url, algorithms: ['RS256'] });
+					platform.deepLinkResponses.push(payload);
+				} catch (error) {
+					return html(res, `<h1>Deep Linking answer refused</h1><p>${escapeHtml(String(error))}</p>`, 400);
+				}
+				return html(res, '<h1>Activity added to the course</h1>');
+			}
 			if (path === '/jwks') return json(res, { keys: [keys.publicJwk] });
 			if (path === '/.well-known/openid-configuration') {
 				platform.configurationRequests.push({ authorization: req.headers.authorization ?? null, userAgent: req.headers['user-agent'] ?? null });

@@ -25,7 +25,8 @@ import { scenarioVersion, user, type ScenarioVersion } from '$lib/server/db/sche
 import { retentionRulesOf } from '$lib/server/organisation';
 import { attemptStatuses } from '$lib/server/attempt-status';
 import { recordAttemptEnded, recordAttemptStarted, recordLearnerAction } from '$lib/server/xapi/record';
-import { enqueueAttemptScore } from '$lib/server/lti/services/grade-return';
+import { enqueueAttemptScore, linkAttemptToLaunch } from '$lib/server/lti/services/grade-return';
+import type { LaunchForAttempt } from '$lib/server/lti/services/types';
 
 /**
  * The learner's attempts: the simulator's runtime, with ownership. An attempt is only ever found
@@ -39,7 +40,11 @@ export interface OwnedAttempt {
 	version: Pick<ScenarioVersion, 'id' | 'title' | 'version'>;
 }
 
-export async function startLearnerAttempt(db: Db, learnerId: string, scenarioId: string): Promise<Result<AttemptView>> {
+/**
+ * Starts an attempt of the learner's. `launch`: the LTI launch it comes from (lti/attempt-launch.ts),
+ * linked in the start's transaction so its grades go back to that platform.
+ */
+export async function startLearnerAttempt(db: Db, learnerId: string, scenarioId: string, launch?: LaunchForAttempt | null): Promise<Result<AttemptView>> {
 	const current = await currentVersionOf(db, scenarioId);
 	if (!current) return { ok: false, error: { code: 'scenario.not-found', message: `There is no scenario "${scenarioId}" to start.` } };
 	// An archived scenario's attempts stay and can be finished, but no new one starts.
@@ -49,6 +54,7 @@ export async function startLearnerAttempt(db: Db, learnerId: string, scenarioId:
 	return await writeTransaction(db, async () => {
 		const started = await startAttempt(db, loaded, { ownerId: learnerId, actor: { id: learnerId, role: 'agent' } });
 		if (started.ok) await recordAttemptStarted(db, learnerId, started.value, loaded);
+		if (started.ok && launch) await linkAttemptToLaunch(db, started.value.id, launch);
 		return started;
 	});
 }

@@ -1,13 +1,12 @@
 /**
  * The LTI Advantage services (issue 20 item 1): which attempts came from an LTI launch, the durable
- * queue of grades to return to the platform's gradebook, the accounts made for an LMS's members, and
- * the LMS courses whose member lists a tutor may copy into a cohort.
+ * queue of grades to return to the platform's gradebook, and the LMS courses whose member lists a
+ * tutor may copy into a cohort (their accounts are the launch side's lti_account, db/lti.ts).
  *
  * Attempt ids are kept as plain text, not foreign keys: these rows are deleted with the attempt by the
  * records disposal (server/retention/records.ts), which must not be blocked by them.
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { user } from './schema';
 import type { AgsClaim } from '../lti/services/types';
 
 /** An attempt started from an LTI resource-link launch: where its grades go. */
@@ -51,20 +50,6 @@ export const ltiGradeReturn = sqliteTable(
 		createdAt: text('created_at').notNull()
 	},
 	(t) => [uniqueIndex('lti_grade_return_subject_unique').on(t.kind, t.subject), index('lti_grade_return_due_idx').on(t.doneAt, t.failedAt, t.nextTryAt)]
-);
-
-/** A learner account made for an LMS member, found again by (platform, sub), never by e-mail. */
-export const ltiMemberAccount = sqliteTable(
-	'lti_member_account',
-	{
-		platformId: text('platform_id').notNull(),
-		sub: text('sub').notNull(),
-		userId: text('user_id')
-			.notNull()
-			.references(() => user.id),
-		linkedAt: text('linked_at').notNull()
-	},
-	(t) => [primaryKey({ columns: [t.platformId, t.sub] }), index('lti_member_account_user_idx').on(t.userId)]
 );
 
 /** An LMS course seen in a launch that offered Names and Role Provisioning. */

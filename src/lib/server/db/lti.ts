@@ -136,9 +136,14 @@ export const ltiLaunch = sqliteTable(
 		deepLinkingClaim: text('deep_linking_claim', { mode: 'json' }).$type<Record<string, unknown>>(),
 		/** Where the launch took the user in our app (a path under ORIGIN). */
 		landingPath: text('landing_path').notNull(),
+		/**
+		 * The id of our session the launch started (auth/session.ts), once it has one: an attempt the
+		 * learner starts in that session on the launch's scenario is linked to it for grade return.
+		 */
+		sessionId: text('session_id'),
 		createdAt: text('created_at').notNull()
 	},
-	(t) => [index('lti_launch_user_idx').on(t.userId, t.createdAt), index('lti_launch_platform_idx').on(t.platformId)]
+	(t) => [index('lti_launch_user_idx').on(t.userId, t.createdAt), index('lti_launch_platform_idx').on(t.platformId), index('lti_launch_session_idx').on(t.sessionId)]
 );
 export type LtiLaunchRow = typeof ltiLaunch.$inferSelect;
 

@@ -162,6 +162,7 @@ export const SECURITY_EVENT_TYPES = [
 	'lti.platform-changed',
 	'lti.registration-link-created',
 	'lti.keys-rotated',
+	'lti.deep-linked',
 	'badge.revoked',
 	'badge.key-rotated'
 ] as const;

@@ -39,31 +39,46 @@ export function rolesForNewAccount(ltiRoles: readonly string[]): Role[] {
 
 export type LinkedAccount = { ok: true; userId: string; created: boolean } | { ok: false; message: string };
 
-export async function linkedAccount(db: Db, launch: VerifiedLaunch, request: RequestContext, now = new Date()): Promise<LinkedAccount> {
+/** The platform an account is linked within: its id, its centre, and its name for a new account's placeholder name. */
+export type AccountPlatform = { id: string; organisationId: string; name: string };
+
+/**
+ * Finds the account linked to (platform, sub), or makes one and links it: the one way accounts are
+ * linked, used by launches and by filling a cohort from the LMS (services/members.ts). `launched`
+ * says whether the user is arriving by launch (the link's last launch is then noted).
+ */
+export async function findOrCreateLinkedAccount(
+	db: Db,
+	platform: AccountPlatform,
+	sub: string,
+	person: { roles: readonly string[]; name: string | null; launched: boolean },
+	request: RequestContext & { actorId?: string },
+	now = new Date()
+): Promise<LinkedAccount> {
 	const found = await dbGet(db
 		.select({ userId: ltiAccount.userId, active: user.active })
 		.from(ltiAccount)
 		.innerJoin(user, eq(user.id, ltiAccount.userId))
-		.where(and(eq(ltiAccount.platformId, launch.platform.id), eq(ltiAccount.sub, launch.sub))));
+		.where(and(eq(ltiAccount.platformId, platform.id), eq(ltiAccount.sub, sub))));
 	if (found) {
 		if (!found.active) return { ok: false, message: 'Your Custodian account has been deactivated. Ask your centre’s administrator.' };
-		await dbRun(db.update(ltiAccount).set({ lastLaunchAt: now.toISOString() }).where(and(eq(ltiAccount.platformId, launch.platform.id), eq(ltiAccount.sub, launch.sub))));
+		if (person.launched) await dbRun(db.update(ltiAccount).set({ lastLaunchAt: now.toISOString() }).where(and(eq(ltiAccount.platformId, platform.id), eq(ltiAccount.sub, sub))));
 		return { ok: true, userId: found.userId, created: false };
 	}
 	const userId = crypto.randomUUID();
-	const roles = rolesForNewAccount(launch.roles);
+	const roles = rolesForNewAccount(person.roles);
 	// A password nobody knows: the account is reached through its platform only.
 	const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
 	const at = now.toISOString();
 	const made = await writeTransaction(db, async () => {
 		// Two first launches at once: the second finds the first's link and uses it.
-		const raced = await dbGet(db.select({ userId: ltiAccount.userId }).from(ltiAccount).where(and(eq(ltiAccount.platformId, launch.platform.id), eq(ltiAccount.sub, launch.sub))));
+		const raced = await dbGet(db.select({ userId: ltiAccount.userId }).from(ltiAccount).where(and(eq(ltiAccount.platformId, platform.id), eq(ltiAccount.sub, sub))));
 		if (raced) return raced.userId;
 		await dbRun(db.insert(user).values({
 			id: userId,
-			organisationId: launch.platform.organisationId,
+			organisationId: platform.organisationId,
 			email: `lti-${userId}@lti.invalid`,
-			displayName: launch.name ?? `${roles[0] === 'tutor' ? 'Tutor' : 'Learner'} from ${launch.platform.name}`.slice(0, 100),
+			displayName: (person.name ?? `${roles[0] === 'tutor' ? 'Tutor' : 'Learner'} from ${platform.name}`).slice(0, 100),
 			passwordHash,
 			mustChangePassword: false,
 			oneTimePasswordExpiresAt: null,
@@ -74,9 +89,20 @@ export async function linkedAccount(db: Db, launch: VerifiedLaunch, request: Req
 			createdAt: at
 		}));
 		for (const role of roles) await dbRun(db.insert(userRole).values({ userId, role }));
-		await dbRun(db.insert(ltiAccount).values({ platformId: launch.platform.id, sub: launch.sub, userId, createdAt: at, lastLaunchAt: at }));
-		await recordSecurityEvent(db, { type: 'account.created', userId, ...request, detail: { via: 'lti', platformId: launch.platform.id, roles } }, now);
+		await dbRun(db.insert(ltiAccount).values({ platformId: platform.id, sub, userId, createdAt: at, lastLaunchAt: at }));
+		await recordSecurityEvent(db, { type: 'account.created', userId, ...request, detail: { via: person.launched ? 'lti' : 'lti-nrps', platformId: platform.id, roles } }, now);
 		return userId;
 	});
 	return { ok: true, userId: made, created: made === userId };
+}
+
+/** The account of a verified launch's user. */
+export async function linkedAccount(db: Db, launch: VerifiedLaunch, request: RequestContext, now = new Date()): Promise<LinkedAccount> {
+	return await findOrCreateLinkedAccount(db, launch.platform, launch.sub, { roles: launch.roles, name: launch.name, launched: true }, request, now);
+}
+
+/** The account already linked to (platform, sub), if any (active or not). */
+export async function accountLinkedTo(db: Db, platformId: string, sub: string): Promise<string | null> {
+	const row = await dbGet(db.select({ userId: ltiAccount.userId }).from(ltiAccount).where(and(eq(ltiAccount.platformId, platformId), eq(ltiAccount.sub, sub))));
+	return row?.userId ?? null;
 }

@@ -13,6 +13,14 @@ import { recordSecurityEvent, type RequestContext } from '$lib/server/security/e
 import { linkedAccount } from './accounts';
 import type { VerifiedLaunch } from './launch';
 import { newSecret, secretHash } from './tokens';
+import { launchForAttempt, scenarioPath } from './attempt-launch';
+import { endpointUrl } from './http';
+import { linkAttemptToLaunch } from './services/grade-return';
+import { rememberLaunchContext } from './services/members';
+import { inProgressAttemptOf } from '$lib/server/attempts';
+
+/** The tutor's scenario picker for a Deep Linking launch (routes/(guarded)/author/lti/deep-link). */
+export const DEEP_LINK_PATH = '/author/lti/deep-link';
 
 /** A hand-off code works once, for two minutes. */
 export const HANDOFF_MS = 2 * 60 * 1000;
@@ -24,9 +32,11 @@ export const HANDOFF_MS = 2 * 60 * 1000;
  */
 export function landingPathFor(launch: Pick<VerifiedLaunch, 'custom' | 'targetLinkUri' | 'messageType'>, roles: readonly Role[], origin: string): string {
 	const home = homeFor(roles);
+	// A teacher choosing a scenario from the LMS's "add an activity" (Deep Linking).
+	if (launch.messageType === 'LtiDeepLinkingRequest') return roles.includes('tutor') ? DEEP_LINK_PATH : home;
 	if (launch.messageType !== 'LtiResourceLinkRequest') return home;
 	const scenario = launch.custom.scenario;
-	if (scenario && /^[A-Za-z0-9._-]{1,100}$/.test(scenario) && roles.includes('learner')) return `/learn/scenarios/${scenario}`;
+	if (scenario && /^[A-Za-z0-9._-]{1,100}$/.test(scenario) && roles.includes('learner')) return scenarioPath(scenario);
 	if (launch.targetLinkUri) {
 		try {
 			const url = new URL(launch.targetLinkUri);
@@ -63,8 +73,33 @@ export async function completeLaunch(db: Db, launch: VerifiedLaunch, origin: str
 		landingPath,
 		createdAt: now.toISOString()
 	}));
+	await afterLaunch(db, launch, account.userId, landingPath, now);
 	await recordSecurityEvent(db, { type: 'lti.launched', userId: account.userId, ...request, detail: { platformId: launch.platform.id, launchId, messageType: launch.messageType, created: account.created } }, now);
 	return { ok: true, launchId, userId: account.userId, landingPath };
+}
+
+/**
+ * What a launch sets going besides the session: the course remembered when the platform offers its
+ * member list (NRPS, so a tutor may fill a cohort from it), and an attempt already in progress on the
+ * launch's scenario linked to the launch, so continuing it returns its grade (a new one is linked when
+ * started, attempt-launch.ts).
+ */
+async function afterLaunch(db: Db, launch: VerifiedLaunch, userId: string, landingPath: string, now: Date): Promise<void> {
+	const url = launch.nrpsClaim?.context_memberships_url;
+	if (launch.contextId && typeof url === 'string' && endpointUrl(url)) {
+		const versions = launch.nrpsClaim?.service_versions;
+		await rememberLaunchContext(db, {
+			platformId: launch.platform.id,
+			organisationId: launch.platform.organisationId,
+			context: { id: launch.contextId, title: launch.contextTitle ?? undefined },
+			nrps: { context_memberships_url: url, service_versions: Array.isArray(versions) ? versions.filter((v): v is string => typeof v === 'string') : [] }
+		}, now);
+	}
+	const scenarioId = launch.custom.scenario;
+	if (launch.messageType !== 'LtiResourceLinkRequest' || !scenarioId || landingPath !== scenarioPath(scenarioId)) return;
+	const inProgress = await inProgressAttemptOf(db, userId, scenarioId);
+	const link = launchForAttempt({ platformId: launch.platform.id, sub: launch.sub, resourceLinkId: launch.resourceLinkId, agsClaim: launch.agsClaim });
+	if (inProgress && link) await linkAttemptToLaunch(db, inProgress, link, now);
 }
 
 /** A one-time code for a new window to finish a launch that arrived in a frame. */
@@ -76,12 +111,12 @@ export async function createHandoff(db: Db, launchId: string, now = new Date()):
 }
 
 /** The launch a hand-off code finishes, once; null for a code that is unknown, used or expired. */
-export async function redeemHandoff(db: Db, code: string, now = new Date()): Promise<{ userId: string; landingPath: string } | null> {
+export async function redeemHandoff(db: Db, code: string, now = new Date()): Promise<{ launchId: string; userId: string; landingPath: string } | null> {
 	if (!/^[A-Za-z0-9_-]{43}$/.test(code)) return null;
 	const codeHash = secretHash(code);
 	return await writeTransaction(db, async () => {
 		const row = await dbGet(db
-			.select({ userId: ltiLaunch.userId, landingPath: ltiLaunch.landingPath })
+			.select({ launchId: ltiLaunch.id, userId: ltiLaunch.userId, landingPath: ltiLaunch.landingPath })
 			.from(ltiHandoff)
 			.innerJoin(ltiLaunch, eq(ltiLaunch.id, ltiHandoff.launchId))
 			.where(and(eq(ltiHandoff.codeHash, codeHash), gt(ltiHandoff.expiresAt, now.toISOString()))));

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { dbAll, dbGet, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, type Db } from '$lib/core/database';
+import { ltiAttemptLink } from '$lib/server/db/lti-services';
+import { inProgressAttemptOf, startLearnerAttempt } from '$lib/server/attempts';
+import { syncBuiltInScenarios } from '$lib/server/scenarios';
+import { agsClaimOf, attachLaunchToSession, carryLaunchesToSession, launchOfSession } from './attempt-launch';
+import { DEEP_LINK_WINDOW_MS, deepLinkLaunchOf, spendDeepLinkLaunch } from './deep-link-launch';
+import { lmsCoursesOf } from './services/members';
 import { createServerTestDb } from '$lib/server/testing';
 import { ltiLaunch, ltiLoginState } from '$lib/server/db/lti';
 import { securityEvent, user, userRole } from '$lib/server/db/schema';
@@ -8,7 +14,7 @@ import { startStandInPlatform, type PlatformUser, type StandInPlatform } from '.
 import { addPlatform, setPlatformStatus, type LtiPlatformRecord } from './platforms';
 import { initiateLogin } from './login';
 import { verifyLaunch, type LaunchVerification } from './launch';
-import { completeLaunch, createHandoff, redeemHandoff } from './completion';
+import { completeLaunch, createHandoff, DEEP_LINK_PATH, redeemHandoff } from './completion';
 
 const ORIGIN = 'http://tool.test';
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
@@ -296,12 +302,101 @@ describe('the hand-off to a new window', () => {
 		const done = await completeLaunch(db, result.launch, ORIGIN, request);
 		if (!done.ok) throw new Error(done.message);
 		const code = await createHandoff(db, done.launchId);
-		expect(await redeemHandoff(db, code)).toEqual({ userId: done.userId, landingPath: '/learn' });
+		expect(await redeemHandoff(db, code)).toEqual({ launchId: done.launchId, userId: done.userId, landingPath: '/learn' });
 		expect(await redeemHandoff(db, code)).toBeNull();
 		const late = await createHandoff(db, done.launchId);
 		expect(await redeemHandoff(db, late, new Date(Date.now() + 3 * 60 * 1000))).toBeNull();
 		expect(await redeemHandoff(db, 'not a code')).toBeNull();
 		const events = await dbAll(db.select({ type: securityEvent.type }).from(securityEvent).where(eq(securityEvent.userId, done.userId)));
 		expect(events.map((e) => e.type)).toEqual(['account.created', 'lti.launched']);
+	});
+});
+
+describe('a launch into a scenario, for grade return', () => {
+	const NRPS = 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice';
+	const intoScenario = (c: Record<string, unknown>) => {
+		c[`${LTI}custom`] = { scenario: 'spouse-caller' };
+		c[NRPS] = { context_memberships_url: `${lms.url}/memberships`, service_versions: ['2.0'] };
+	};
+
+	it('links the attempt started in the launch’s session, and only that one, with the launch’s AGS claim; remembers the course', async () => {
+		await syncBuiltInScenarios(db);
+		const result = await launchWith(intoScenario, {}, { ...learner, sub: 'scenario-learner' });
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		expect(done.landingPath).toBe('/learn/scenarios/spouse-caller');
+		expect(await lmsCoursesOf(db, 'centre-1')).toMatchObject([{ platformId: platform.id, contextId: 'course-101', title: 'Business Administration L3', membershipsUrl: `${lms.url}/memberships` }]);
+
+		// No session yet, another session, another learner, another scenario: no launch.
+		expect(await launchOfSession(db, undefined, done.userId, 'spouse-caller')).toBeNull();
+		await attachLaunchToSession(db, done.launchId, 'session-of-the-launch');
+		expect(await launchOfSession(db, 'a-password-session', done.userId, 'spouse-caller')).toBeNull();
+		expect(await launchOfSession(db, 'session-of-the-launch', 'someone-else', 'spouse-caller')).toBeNull();
+		expect(await launchOfSession(db, 'session-of-the-launch', done.userId, 'another-scenario')).toBeNull();
+		const launch = await launchOfSession(db, 'session-of-the-launch', done.userId, 'spouse-caller');
+		expect(launch).toEqual({ platformId: platform.id, sub: 'scenario-learner', resourceLinkId: 'resource-link-1', ags: { scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/score'], lineitems: `${lms.url}/lineitems` } });
+
+		const started = await startLearnerAttempt(db, done.userId, 'spouse-caller', launch);
+		if (!started.ok) throw new Error(started.error.message);
+		expect(await dbGet(db.select().from(ltiAttemptLink).where(eq(ltiAttemptLink.attemptId, started.value.id)))).toMatchObject({ platformId: platform.id, sub: 'scenario-learner', resourceLinkId: 'resource-link-1' });
+		const own = await startLearnerAttempt(db, done.userId, 'spouse-caller', null);
+		if (!own.ok) throw new Error(own.error.message);
+		expect(await dbGet(db.select().from(ltiAttemptLink).where(eq(ltiAttemptLink.attemptId, own.value.id)))).toBeUndefined();
+
+		// Launched again while an attempt is in progress: continuing it returns its grade too.
+		await dbRun(db.delete(ltiAttemptLink));
+		const again = await launchWith(intoScenario, {}, { ...learner, sub: 'scenario-learner' });
+		if (!again.ok) throw new Error(again.error.message);
+		expect((await completeLaunch(db, again.launch, ORIGIN, request)).ok).toBe(true);
+		expect((await dbAll(db.select({ attemptId: ltiAttemptLink.attemptId }).from(ltiAttemptLink))).map((r) => r.attemptId)).toEqual([await inProgressAttemptOf(db, done.userId, 'spouse-caller')]);
+	});
+
+	it('keeps no AGS claim that names no https endpoint or no scope', () => {
+		expect(agsClaimOf({ scope: ['s'], lineitems: 'http://lms.example/lineitems' })).toBeUndefined();
+		expect(agsClaimOf({ scope: [], lineitem: 'https://lms.example/li/1' })).toBeUndefined();
+		expect(agsClaimOf({ scope: 'not-a-list', lineitem: 'https://lms.example/li/1' })).toBeUndefined();
+		expect(agsClaimOf({ scope: ['s', 7], lineitem: 'https://lms.example/li/1' })).toEqual({ scope: ['s'], lineitem: 'https://lms.example/li/1' });
+	});
+});
+
+describe('a Deep Linking launch by a teacher', () => {
+	const teacher: PlatformUser = { sub: 'teacher-1', name: 'Tess Teacher', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'] };
+	const deepLinking = (c: Record<string, unknown>) => {
+		c[`${LTI}message_type`] = 'LtiDeepLinkingRequest';
+		delete c[`${LTI}resource_link`];
+		c['https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings'] = { deep_link_return_url: `${lms.url}/deep-link-return`, accept_types: ['ltiResourceLink'], data: 'opaque-42' };
+	};
+
+	it('takes the teacher to the picker, whose request is found by their session only, once, within the hour', async () => {
+		const t0 = new Date();
+		const result = await launchWith(deepLinking, {}, teacher);
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request, t0);
+		if (!done.ok) throw new Error(done.message);
+		expect(done.landingPath).toBe(DEEP_LINK_PATH);
+		expect(await deepLinkLaunchOf(db, 'tutor-session', done.userId, t0)).toBeNull();
+		await attachLaunchToSession(db, done.launchId, 'tutor-session');
+		expect(await deepLinkLaunchOf(db, 'tutor-session', 'another-tutor', t0)).toBeNull();
+		expect(await deepLinkLaunchOf(db, 'tutor-session', done.userId, new Date(t0.getTime() + DEEP_LINK_WINDOW_MS + 1000))).toBeNull();
+		// The second factor replaces the session: the request follows the tutor.
+		await carryLaunchesToSession(db, 'tutor-session', 'verified-session');
+		expect(await deepLinkLaunchOf(db, 'tutor-session', done.userId, t0)).toBeNull();
+		const found = await deepLinkLaunchOf(db, 'verified-session', done.userId, t0);
+		expect(found).toMatchObject({ launchId: done.launchId, platform: { id: platform.id }, request: { deploymentId: lms.deploymentId, settings: { data: 'opaque-42' } } });
+		await spendDeepLinkLaunch(db, done.launchId);
+		expect(await deepLinkLaunchOf(db, 'verified-session', done.userId, t0)).toBeNull();
+	});
+
+	it('sends a learner’s deep-linking launch home, and finds no request from a disabled platform', async () => {
+		const result = await launchWith(deepLinking);
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		expect(done.landingPath).toBe('/learn');
+		await attachLaunchToSession(db, done.launchId, 's');
+		expect(await deepLinkLaunchOf(db, 's', done.userId)).not.toBeNull();
+		await setPlatformStatus(db, 'centre-1', platform.id, 'disabled', actor);
+		expect(await deepLinkLaunchOf(db, 's', done.userId)).toBeNull();
 	});
 });

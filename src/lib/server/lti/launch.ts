@@ -78,6 +78,8 @@ export interface VerifiedLaunch {
 	roles: string[];
 	resourceLinkId: string | null;
 	contextId: string | null;
+	/** The course's title (or label) as the platform sent it, if it did. */
+	contextTitle: string | null;
 	name: string | null;
 	targetLinkUri: string | null;
 	custom: Record<string, string>;
@@ -224,6 +226,7 @@ export async function verifyLaunch(db: Db, input: LaunchInput, now = new Date())
 			roles: (roles as string[]).slice(0, 100).map((role) => role.slice(0, 255)),
 			resourceLinkId,
 			contextId: isRecord(context) && boundedString(context.id) ? context.id : null,
+			contextTitle: isRecord(context) ? [context.title, context.label].find((t): t is string => boundedString(t, 200)) ?? null : null,
 			name: displayName(payload),
 			targetLinkUri: typeof target === 'string' ? target : login.targetLinkUri,
 			custom: isRecord(custom) ? Object.fromEntries(Object.entries(custom).filter((e): e is [string, string] => typeof e[1] === 'string').slice(0, 50)) : {},

@@ -3,6 +3,9 @@ import { dbRun } from '$lib/core/database';
 import { createServerTestDb } from '$lib/server/testing';
 import { organisation } from '$lib/server/db/schema';
 import { endpointUrl } from './http';
+import { toolJwks } from './keys';
+import { ltiServices } from './services/deps';
+import { wireLtiServices } from './services-wiring';
 import { addPlatform, checkPlatformInput, enablePlatform, platformById, platformOrigins, setPlatformStatus, type PlatformInput } from './platforms';
 
 const actor = { id: 'admin-1', address: null, routeId: null, requestId: null };
@@ -62,5 +65,25 @@ describe('platforms', () => {
 		expect(endpointUrl('http://localhost/x', { ORIGIN: ' HTTPS://custodian.college.example' })).toBeNull();
 		expect(endpointUrl('https://moodle.college.example/jwks', { ORIGIN: 'https://custodian.college.example' })?.host).toBe('moodle.college.example');
 		expect(endpointUrl('http://moodle.college.example/jwks', { ORIGIN: 'http://localhost:5173' })).toBeNull();
+	});
+});
+
+describe('the services’ view of platforms (services-wiring.ts)', () => {
+	it('gives grade return and NRPS an enabled platform only, and signs with the key the JWKS publishes', async () => {
+		const db = await createServerTestDb();
+		const checked = checkPlatformInput(valid);
+		if (!checked.ok) throw new Error('invalid');
+		const added = await addPlatform(db, 'centre-1', { ...checked.value, deploymentIds: [] }, { registeredBy: 'dynamic', actor });
+		if (!added.ok) throw new Error('not added');
+		wireLtiServices();
+		const deps = ltiServices()!;
+		expect(await deps.platform(db, added.platform.id)).toBeUndefined();
+		expect(await enablePlatform(db, 'centre-1', added.platform.id, 'dep-1', actor)).toEqual({ ok: true });
+		expect(await deps.platform(db, added.platform.id)).toEqual({ id: added.platform.id, issuer: valid.issuer, clientId: valid.clientId, tokenUrl: valid.tokenUrl });
+		expect(await setPlatformStatus(db, 'centre-1', added.platform.id, 'disabled', actor)).toBe(true);
+		expect(await deps.platform(db, added.platform.id)).toBeUndefined();
+		expect(await deps.platform(db, 'no-such-platform')).toBeUndefined();
+		const signer = await deps.signer(db);
+		expect((await toolJwks(db)).keys.map((k) => k.kid)).toContain(signer.kid);
 	});
 });

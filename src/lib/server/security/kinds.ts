@@ -73,6 +73,7 @@ export const SECURITY_EVENT_KINDS: Record<SecurityEventType, { label: string; gr
 	'lti.platform-changed': { label: 'LMS platform enabled, disabled or changed', group: 'lti' },
 	'lti.registration-link-created': { label: 'LMS registration link made', group: 'lti' },
 	'lti.keys-rotated': { label: 'Tool signing key rotated', group: 'lti' },
+	'lti.deep-linked': { label: 'Scenario added to an LMS course (Deep Linking)', group: 'lti' },
 	'badge.revoked': { label: 'Open Badge revoked', group: 'quality' },
 	'badge.key-rotated': { label: 'Open Badges signing key rotated', group: 'settings' }
 };

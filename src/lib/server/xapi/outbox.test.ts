@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import validateStatement from 'xapi-validation';
-import { dbAll, dbGet, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, type Db } from '$lib/core/database';
+import { ltiAccount, ltiPlatform } from '$lib/server/db/lti';
 import { closeTestDatabase, openTestDatabase } from '$lib/core/testing-database';
 import { seedDemoData } from '$lib/server/demo';
 import { syncBuiltInScenarios } from '$lib/server/scenarios';
@@ -130,6 +131,21 @@ describe('the xAPI outbox', () => {
 		expect(decision.context.instructor.account.name).toBe(assessorId);
 		expect(new Set(lrs.puts.map((p) => JSON.parse(p.body).context.registration))).toEqual(new Set([JSON.parse(lrs.puts[0]!.body).context.registration]));
 		expect(attemptId).toBeTruthy();
+	});
+
+	it('knows a learner linked to an LMS by the platform’s issuer and sub, and everyone else by our user id', async () => {
+		const at = new Date().toISOString();
+		await dbRun(db.insert(ltiPlatform).values({ id: 'moodle', organisationId, name: 'College Moodle', issuer: 'https://moodle.college.example', clientId: 'c', authLoginUrl: 'https://moodle.college.example/auth', tokenUrl: 'https://moodle.college.example/token', jwksUrl: 'https://moodle.college.example/jwks', deploymentIds: ['1'], status: 'enabled', registeredBy: 'manual', createdAt: at, updatedAt: at }));
+		await dbRun(db.insert(ltiAccount).values({ platformId: 'moodle', sub: 'moodle-user-17', userId: learnerId, createdAt: at, lastLaunchAt: at }));
+		await switchOn();
+		await playWholeAttempt();
+		const bodies = (await outboxRows()).map((r) => JSON.parse(r.body));
+		expect(bodies.length).toBeGreaterThan(3);
+		for (const statement of bodies) {
+			expect(validateStatement(statement)).toEqual([]);
+			expect(statement.actor.account).toEqual({ homePage: 'https://moodle.college.example', name: 'moodle-user-17' });
+		}
+		expect(bodies.at(-1).context.instructor.account).toEqual({ homePage: xapiCentre().base, name: assessorId });
 	});
 
 	it('forgets the statements of an attempt whose records are disposed of, and only its own', async () => {

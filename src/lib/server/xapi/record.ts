@@ -4,7 +4,8 @@
  * decision), builds the statements and writes them to the outbox there, so they commit or roll back
  * with it. Nothing is written while the learner's centre has no LRS switched on.
  */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
+import { ltiAccount, ltiPlatform } from '$lib/server/db/lti';
 import { dbGet, preparedStatements, type Db } from '$lib/core/database';
 import type { LoadedScenario } from '$lib/sim/scenario-check';
 import type { ActionOutcome, AttemptResult, AttemptView, LearnerAction } from '$lib/sim/runtime';
@@ -31,12 +32,20 @@ export function xapiCentre(env: Record<string, string | undefined> = process.env
 }
 
 /**
- * The account a user is known by in statements. Today always the centre's home page and our user
- * id; a user who came through an LTI launch (issue 20 item 1) is to be known by the platform's
- * issuer and `sub` instead, which that piece provides here.
+ * The account a user is known by in statements: a user linked to an LMS by an LTI launch (or an NRPS
+ * cohort fill) is known by the platform's issuer and `sub`, as the LMS and its LRS know them (the
+ * earliest link when there are several); anyone else by the centre's home page and our user id.
+ * Never an e-mail.
  */
-export async function xapiAccountOf(_db: Db, centre: XapiCentre, userId: string): Promise<XapiAccount> {
-	return centreAccount(centre, userId);
+export async function xapiAccountOf(db: Db, centre: XapiCentre, userId: string): Promise<XapiAccount> {
+	const linked = await dbGet(db
+		.select({ issuer: ltiPlatform.issuer, sub: ltiAccount.sub })
+		.from(ltiAccount)
+		.innerJoin(ltiPlatform, eq(ltiPlatform.id, ltiAccount.platformId))
+		.where(eq(ltiAccount.userId, userId))
+		.orderBy(asc(ltiAccount.createdAt), asc(ltiAccount.platformId))
+		.limit(1));
+	return linked ? { homePage: linked.issuer, name: linked.sub } : centreAccount(centre, userId);
 }
 
 const statements = preparedStatements((client) => ({

@@ -22,7 +22,7 @@ export const actions = {
 			await recordLtiRefusal(db, requestContext(event), 'continue', 'handoff');
 			return fail(400, { refusal: 'This link has been used or is more than two minutes old. Open the activity again from your course page.' });
 		}
-		await startLaunchSession(db, event.cookies, event.locals.session?.id ?? null, finished.userId);
+		await startLaunchSession(db, event.cookies, event.locals.session?.id ?? null, finished.userId, finished.launchId);
 		redirect(303, finished.landingPath);
 	}
 } satisfies Actions;

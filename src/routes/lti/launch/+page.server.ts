@@ -39,7 +39,7 @@ export const actions = {
 			event.locals.frameAncestors = platformOrigins(verified.launch.platform);
 			return { handoff: await createHandoff(db, done.launchId), platformName: verified.launch.platform.name };
 		}
-		await startLaunchSession(db, event.cookies, event.locals.session?.id ?? null, done.userId);
+		await startLaunchSession(db, event.cookies, event.locals.session?.id ?? null, done.userId, done.launchId);
 		redirect(303, done.landingPath);
 	}
 } satisfies Actions;

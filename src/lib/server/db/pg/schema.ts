@@ -125,7 +125,7 @@ export const securityEvent = pgTable(
 	{
 		id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
 		at: text('at').notNull(),
-		type: text('type', { enum: ['login.succeeded', 'login.failed', 'login.throttled', 'login.locked', 'logout', 'password.changed', 'password.change-failed', 'password.change-throttled', 'password.reset.requested', 'password.reset.completed', 'password.reset.refused', 'one-time-password.issued', 'one-time-password.expired', 'mfa.enrolled', 'mfa.verified', 'mfa.failed', 'mfa.throttled', 'mfa.recovery-code-used', 'mfa.recovery-codes-regenerated', 'mfa.reset', 'account.created', 'account.updated', 'account.deactivated', 'account.reactivated', 'roles.changed', 'settings.changed', 'assessor-profile.changed', 'decision.countersigned', 'decision.sent-back', 'iqa-sample.signed', 'work.locked', 'work.unlocked', 'export.portfolio', 'export.evidence-pack', 'export.results-csv', 'export.scenario', 'access.refused', 'learner-standing.changed', 'legal-hold.placed', 'legal-hold.released', 'records.disposed', 'eqa.invited', 'eqa.revoked', 'eqa.viewed', 'eqa.refused', 'eqa.report-submitted', 'eqa.report-answered', 'lti.launched', 'lti.refused', 'lti.platform-registered', 'lti.platform-changed', 'lti.registration-link-created', 'lti.keys-rotated', 'badge.revoked', 'badge.key-rotated'] }).notNull(),
+		type: text('type', { enum: ['login.succeeded', 'login.failed', 'login.throttled', 'login.locked', 'logout', 'password.changed', 'password.change-failed', 'password.change-throttled', 'password.reset.requested', 'password.reset.completed', 'password.reset.refused', 'one-time-password.issued', 'one-time-password.expired', 'mfa.enrolled', 'mfa.verified', 'mfa.failed', 'mfa.throttled', 'mfa.recovery-code-used', 'mfa.recovery-codes-regenerated', 'mfa.reset', 'account.created', 'account.updated', 'account.deactivated', 'account.reactivated', 'roles.changed', 'settings.changed', 'assessor-profile.changed', 'decision.countersigned', 'decision.sent-back', 'iqa-sample.signed', 'work.locked', 'work.unlocked', 'export.portfolio', 'export.evidence-pack', 'export.results-csv', 'export.scenario', 'access.refused', 'learner-standing.changed', 'legal-hold.placed', 'legal-hold.released', 'records.disposed', 'eqa.invited', 'eqa.revoked', 'eqa.viewed', 'eqa.refused', 'eqa.report-submitted', 'eqa.report-answered', 'lti.launched', 'lti.refused', 'lti.platform-registered', 'lti.platform-changed', 'lti.registration-link-created', 'lti.keys-rotated', 'lti.deep-linked', 'badge.revoked', 'badge.key-rotated'] }).notNull(),
 		userId: text('user_id'),
 		actorId: text('actor_id'),
 		email: text('email'),
@@ -1124,21 +1124,6 @@ export const ltiGradeReturn = pgTable(
 	]
 );
 
-export const ltiMemberAccount = pgTable(
-	'lti_member_account',
-	{
-		platformId: text('platform_id').notNull(),
-		sub: text('sub').notNull(),
-		userId: text('user_id').notNull(),
-		linkedAt: text('linked_at').notNull()
-	},
-	(t) => [
-		primaryKey({ name: 'lti_member_account_platform_id_sub_pk', columns: [t.platformId, t.sub] }),
-		index('lti_member_account_user_idx').on(t.userId),
-		foreignKey({ name: 'lti_member_account_user_id_user_id_fk', columns: [t.userId], foreignColumns: [user.id] })
-	]
-);
-
 export const ltiAccount = pgTable(
 	'lti_account',
 	{
@@ -1184,11 +1169,13 @@ export const ltiLaunch = pgTable(
 		nrpsClaim: jsonText('nrps_claim').$type<NonNullable<(typeof sqlite16.ltiLaunch.$inferSelect)['nrpsClaim']>>(),
 		deepLinkingClaim: jsonText('deep_linking_claim').$type<NonNullable<(typeof sqlite16.ltiLaunch.$inferSelect)['deepLinkingClaim']>>(),
 		landingPath: text('landing_path').notNull(),
+		sessionId: text('session_id'),
 		createdAt: text('created_at').notNull()
 	},
 	(t) => [
 		index('lti_launch_user_idx').on(t.userId, t.createdAt),
 		index('lti_launch_platform_idx').on(t.platformId),
+		index('lti_launch_session_idx').on(t.sessionId),
 		foreignKey({ name: 'lti_launch_platform_id_lti_platform_id_fk', columns: [t.platformId], foreignColumns: [ltiPlatform.id] }).onDelete('cascade'),
 		foreignKey({ name: 'lti_launch_user_id_user_id_fk', columns: [t.userId], foreignColumns: [user.id] }).onDelete('cascade')
 	]

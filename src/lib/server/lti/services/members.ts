@@ -5,16 +5,17 @@
  * offered NRPS can be read (`rememberLaunchContext`).
  */
 import { and, asc, eq } from 'drizzle-orm';
-import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, type Db } from '$lib/core/database';
 import { mapInOrder } from '$lib/core/in-order';
 import { cohortMember } from '$lib/server/db/cohorts';
-import { user, userRole } from '$lib/server/db/schema';
-import { ltiContext, ltiMemberAccount, type LtiContext } from '$lib/server/db/lti-services';
+import { user } from '$lib/server/db/schema';
+import { ltiContext, type LtiContext } from '$lib/server/db/lti-services';
 import { findCohort } from '$lib/server/cohorts';
-import { recordActorEvent, type Actor } from '$lib/server/security/events';
+import type { Actor } from '$lib/server/security/events';
+import { accountLinkedTo, findOrCreateLinkedAccount } from '../accounts';
+import { platformById } from '../platforms';
 import { fetchMemberships, isLearner } from './nrps';
-import { createHash } from 'node:crypto';
-import type { FindOrCreateLtiUser, LtiProfile, LtiServiceDeps, NrpsClaim } from './types';
+import type { LtiProfile, LtiServiceDeps, NrpsClaim } from './types';
 
 /** Keeps the course of a launch that offered NRPS, so a tutor of that centre may fill a cohort from it. */
 export async function rememberLaunchContext(
@@ -41,44 +42,9 @@ export function courseKey(course: Pick<LtiContext, 'platformId' | 'contextId'>):
 	return JSON.stringify([course.platformId, course.contextId]);
 }
 
-function displayNameOf(profile: LtiProfile, sub: string): string {
-	const name = profile.name ?? [profile.givenName, profile.familyName].filter(Boolean).join(' ');
-	return (name.trim() || `LMS learner ${sub.slice(0, 12)}`).slice(0, 120);
-}
-
-const SIMPLE_EMAIL = /^[^\s@]{1,64}@[^\s@]{1,180}\.[^\s@]{2,}$/;
-
-/**
- * A straightforward FindOrCreateLtiUser: the account linked to (platform, sub), or a new learner of
- * the centre with no password (they arrive by launch). The LMS's e-mail is used for the account only
- * if no account has it; an account with that e-mail is never taken over. Without one, the address is
- * made up under the reserved `.invalid` domain, so nothing is ever sent to it.
- */
-export function memberAccounts(organisationId: string): FindOrCreateLtiUser {
-	return async (db, platformId, sub, profile) =>
-		await writeTransaction(db, async () => {
-			const linked = await dbGet(db.select({ userId: ltiMemberAccount.userId }).from(ltiMemberAccount).where(and(eq(ltiMemberAccount.platformId, platformId), eq(ltiMemberAccount.sub, sub))));
-			if (linked) return { userId: linked.userId, created: false };
-			const now = new Date().toISOString();
-			const wanted = profile.email?.trim().toLowerCase();
-			const free = wanted && SIMPLE_EMAIL.test(wanted) && !await dbGet(db.select({ id: user.id }).from(user).where(eq(user.email, wanted)));
-			const id = crypto.randomUUID();
-			const email = free ? wanted : `lti-${createHash('sha256').update(`${platformId}\n${sub}`).digest('hex').slice(0, 24)}@lms.invalid`;
-			await dbRun(db.insert(user).values({
-				id,
-				organisationId,
-				email,
-				displayName: displayNameOf(profile, sub),
-				// Not an argon2 hash: no password ever matches it (auth/password.ts treats it as no match).
-				passwordHash: '!lti',
-				mustChangePassword: false,
-				active: true,
-				createdAt: now
-			}));
-			await dbRun(db.insert(userRole).values({ userId: id, role: 'learner' }));
-			await dbRun(db.insert(ltiMemberAccount).values({ platformId, sub, userId: id, linkedAt: now }));
-			return { userId: id, created: true };
-		});
+function displayNameOf(profile: LtiProfile): string | null {
+	const name = (profile.name ?? [profile.givenName, profile.familyName].filter(Boolean).join(' ')).trim();
+	return name ? name.slice(0, 100) : null;
 }
 
 export interface CohortFill {
@@ -94,6 +60,8 @@ export interface CohortFill {
 	notLearners: number;
 	/** Linked to an account of another centre: left out, never moved across centres. */
 	otherCentre: number;
+	/** Linked to an account an administrator deactivated: left out. */
+	deactivated: number;
 }
 
 export type FillResult = { ok: true; value: CohortFill } | { ok: false; error: { code: string; message: string; field?: string } };
@@ -105,7 +73,7 @@ export type FillResult = { ok: true; value: CohortFill } | { ok: false; error: {
 export async function fillCohortFromLms(
 	db: Db,
 	deps: LtiServiceDeps | undefined,
-	input: { organisationId: string; cohortId: string; course: string; by: Actor; findOrCreate?: FindOrCreateLtiUser },
+	input: { organisationId: string; cohortId: string; course: string; by: Actor },
 	now = new Date()
 ): Promise<FillResult> {
 	if (!await findCohort(db, input.organisationId, input.cohortId)) return { ok: false, error: { code: 'cohort.not-found', message: 'That cohort was not found.' } };
@@ -116,31 +84,35 @@ export async function fillCohortFromLms(
 	if (!platform) return { ok: false, error: { code: 'lti.platform-unknown', field: 'course', message: 'The LMS this course came from is no longer registered or is disabled.' } };
 	const read = await fetchMemberships(platform, await deps.signer(db), { context_memberships_url: course.membershipsUrl, service_versions: ['2.0'] }, { http: deps.http });
 	if (!read.ok) return { ok: false, error: { code: read.error.code, field: 'course', message: `The course’s members could not be read: ${read.error.message}` } };
-	const findOrCreate = input.findOrCreate ?? memberAccounts(input.organisationId);
-	const fill: CohortFill = { members: read.value.members.length, pages: read.value.pages, accountsCreated: 0, added: 0, alreadyIn: 0, removed: 0, notLearners: 0, otherCentre: 0 };
+	// Accounts are made and found exactly as a launch does (accounts.ts): linked by (platform, sub).
+	const record = await platformById(db, platform.id);
+	if (!record) return { ok: false, error: { code: 'lti.platform-unknown', field: 'course', message: 'The LMS this course came from is no longer registered or is disabled.' } };
+	const by = { address: input.by.address ?? null, routeId: input.by.routeId ?? null, requestId: input.by.requestId ?? null, actorId: input.by.id };
+	const fill: CohortFill = { members: read.value.members.length, pages: read.value.pages, accountsCreated: 0, added: 0, alreadyIn: 0, removed: 0, notLearners: 0, otherCentre: 0, deactivated: 0 };
 	await mapInOrder(read.value.members, async (member) => {
 		if (!isLearner(member)) {
 			fill.notLearners++;
 			return;
 		}
 		if (member.status !== 'Active') {
-			const linked = await dbGet(db.select({ userId: ltiMemberAccount.userId }).from(ltiMemberAccount).where(and(eq(ltiMemberAccount.platformId, platform.id), eq(ltiMemberAccount.sub, member.userId))));
+			const linked = await accountLinkedTo(db, platform.id, member.userId);
 			if (linked) {
-				const gone = await dbRun(db.delete(cohortMember).where(and(eq(cohortMember.cohortId, input.cohortId), eq(cohortMember.userId, linked.userId), eq(cohortMember.role, 'learner'))));
+				const gone = await dbRun(db.delete(cohortMember).where(and(eq(cohortMember.cohortId, input.cohortId), eq(cohortMember.userId, linked), eq(cohortMember.role, 'learner'))));
 				fill.removed += gone.changes;
 			}
 			return;
 		}
-		const account = await findOrCreate(db, platform.id, member.userId, member);
+		const account = await findOrCreateLinkedAccount(db, record, member.userId, { roles: member.roles, name: displayNameOf(member), launched: false }, by, now);
+		if (!account.ok) {
+			fill.deactivated++;
+			return;
+		}
 		const owner = await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, account.userId)));
 		if (owner?.organisationId !== input.organisationId) {
 			fill.otherCentre++;
 			return;
 		}
-		if (account.created) {
-			fill.accountsCreated++;
-			await recordActorEvent(db, input.by, { type: 'account.created', userId: account.userId, detail: { roles: ['learner'], source: 'lms' } }, now);
-		}
+		if (account.created) fill.accountsCreated++;
 		const inserted = await dbAll(db
 			.insert(cohortMember)
 			.values({ cohortId: input.cohortId, userId: account.userId, role: 'learner', addedAt: now.toISOString() })
@@ -161,5 +133,6 @@ export function fillSummary(fill: CohortFill): string {
 	if (fill.removed > 0) parts.push(`${plural(fill.removed, 'learner', 'learners')} no longer active in the LMS taken out`);
 	if (fill.notLearners > 0) parts.push(`${plural(fill.notLearners, 'member who is not a learner', 'members who are not learners')} left out`);
 	if (fill.otherCentre > 0) parts.push(`${fill.otherCentre} linked to another centre left out`);
+	if (fill.deactivated > 0) parts.push(`${plural(fill.deactivated, 'deactivated account', 'deactivated accounts')} left out`);
 	return `Read ${plural(fill.members, 'member', 'members')} of the LMS course: ${parts.join('; ')}.`;
 }

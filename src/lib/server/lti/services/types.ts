@@ -72,12 +72,6 @@ export interface LtiProfile {
 	familyName?: string;
 }
 
-/**
- * Finds the account linked to (platform, sub), or makes a learner account and links it. Accounts are
- * linked by the platform's `sub` within one registered platform, never by e-mail across platforms.
- */
-export type FindOrCreateLtiUser = (db: Db, platformId: string, sub: string, profile: LtiProfile) => Promise<{ userId: string; created: boolean }>;
-
 /** What the services need at run time from the registration side. */
 export interface LtiServiceDeps {
 	signer: (db: Db) => Promise<ToolSigner>;

@@ -6,6 +6,7 @@ import { getDb } from '$lib/server/db';
 import { actionsWithUser, homeFor, safeRedirectTarget, withUser } from '$lib/server/auth/access';
 import { verifySecondFactor } from '$lib/server/auth/mfa';
 import { createSession, generateSessionToken, invalidateSession, markSessionMfaVerified } from '$lib/server/auth/session';
+import { carryLaunchesToSession } from '$lib/server/lti/attempt-launch';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { pendingStepFor, stepUrl } from '$lib/server/auth/steps';
 import { requestContext } from '$lib/server/security/events';
@@ -37,6 +38,8 @@ export const actions = actionsWithUser({
 		const token = generateSessionToken();
 		const verified = await createSession(db, token, user.id);
 		await markSessionMfaVerified(db, verified.id);
+		// An LTI launch that began the old session (a tutor's Deep Linking) stays with the new one.
+		await carryLaunchesToSession(db, current.id, verified.id);
 		await invalidateSession(db, current.id);
 		setSessionCookie(cookies, token, verified.expiresAt);
 		const next = pendingStepFor(user, { ...verified, mfaVerified: true });

@@ -5,6 +5,7 @@ import { getDb } from '$lib/server/db';
 import { attemptsOf, inProgressAttemptOf, startLearnerAttempt } from '$lib/server/attempts';
 import { currentVersionOf, isArchived, loadScenarioVersion } from '$lib/server/scenarios';
 import { withRole, actionsWithRole } from '$lib/server/auth/access';
+import { launchOfSession } from '$lib/server/lti/attempt-launch';
 
 const NOT_FOUND = 'There is no scenario at this address. Choose one from your scenarios.';
 
@@ -42,7 +43,10 @@ export const load = withRole('learner', (async ({ locals, params }) => {
 
 export const actions = actionsWithRole('learner', {
 	start: async ({ locals, params }) => {
-		const started = await startLearnerAttempt(getDb(), locals.user!.id, params.scenarioId);
+		const db = getDb();
+		// Started in the session an LMS launch of this scenario began: its grade goes back to the LMS.
+		const launch = await launchOfSession(db, locals.session?.id, locals.user!.id, params.scenarioId);
+		const started = await startLearnerAttempt(db, locals.user!.id, params.scenarioId, launch);
 		if (!started.ok) {
 			if (started.error.code === 'scenario.not-found') error(404, { message: NOT_FOUND });
 			return fail(409, { startError: `The attempt could not be started: ${started.error.message}` });
