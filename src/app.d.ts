@@ -12,6 +12,8 @@ declare global {
 			 * LTI launch or registration opens inside its platform. Unset, no site may.
 			 */
 			frameAncestors?: string[];
+			/** Which cookie carried this request's session (auth/cookie.ts): a framed LTI session's, or the usual one. */
+			sessionCookie?: import('$lib/server/auth/cookie').SessionCookieKind;
 			/**
 			 * Other sites this response's forms may post to (form-action): set only by the page that
 			 * returns a Deep Linking answer to its LMS. Unset, our own site only.

@@ -10,7 +10,8 @@ import { refusal } from '$lib/server/auth/refusal';
 import { allowedDuringStep, pendingStepFor } from '$lib/server/auth/steps';
 import { recordSecurityEvent, requestContext } from '$lib/server/security/events';
 import { validateSessionToken } from '$lib/server/auth/session';
-import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '$lib/server/auth/cookie';
+import { deleteSessionCookie, sessionTokenOf, setSessionCookie } from '$lib/server/auth/cookie';
+import { framersOfSession } from '$lib/server/lti/framed-session';
 import { logError, logRequest } from '$lib/server/log';
 import { bodyLimit } from './hooks/body-limit';
 import { crossSiteForms } from './hooks/cross-site';
@@ -103,17 +104,21 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 const authenticate: Handle = async ({ event, resolve }) => {
-	const token = event.cookies.get(sessionCookieName()) ?? null;
+	const carried = sessionTokenOf(event.cookies);
 	event.locals.user = null;
 	event.locals.session = null;
-	if (token) {
-		const result = await validateSessionToken(getDb(), token);
+	if (carried) {
+		const db = getDb();
+		const result = await validateSessionToken(db, carried.token);
 		if (result.session) {
 			event.locals.user = result.user;
 			event.locals.session = result.session;
-			if (result.renewed) setSessionCookie(event.cookies, token, result.session.expiresAt);
+			event.locals.sessionCookie = carried.kind;
+			if (result.renewed) setSessionCookie(event.cookies, carried.token, result.session.expiresAt, carried.kind);
+			// A session begun in an LMS's frame: its pages may be framed by that platform, and only by it.
+			if (carried.kind === 'frame') event.locals.frameAncestors ??= await framersOfSession(db, result.session.id);
 		} else {
-			deleteSessionCookie(event.cookies);
+			deleteSessionCookie(event.cookies, carried.kind);
 		}
 	}
 	return resolve(event);

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from '@playwright/test';
 import { DEMO_ORGANISATION_ID } from '../../src/lib/server/demo';
 import { openDatabase } from '../../src/lib/core/database';
 import { addPlatform } from '../../src/lib/server/lti/platforms';
@@ -79,34 +79,116 @@ test('Dynamic Registration, enabling by an administrator, then a learner’s lau
 	await lmsContext.close();
 });
 
-/** A framed launch, finished in a new window: the learner lands on their home page, signed in. */
-async function framedLaunch(browser: Browser, baseURL: string): Promise<void> {
+/** The course page with the tool in its frame (and the platform's storage, when `storage` is given). */
+async function openFramedCourse(page: Page, baseURL: string, hint: string, storage?: 'kept' | 'forgetful'): Promise<void> {
+	const query = new URLSearchParams({ tool: baseURL, user: hint, frame: '1' });
+	if (storage) query.set('storage', storage);
+	await page.goto(`${lms.url}/course?${query}`);
+}
+
+/** A framed launch where the browser keeps partitioned cookies: the learner carries on in the frame, signed in there only. */
+async function launchStaysInFrame(browser: Browser, baseURL: string, screenshot?: string): Promise<void> {
 	lms = await registeredPlatform();
 	lms.users.set('tomas', { sub: `sub-${uniqueSuffix()}`, name: 'Tomás In A Frame', roles: ['Learner'] });
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	await page.goto(`${lms.url}/course?${new URLSearchParams({ tool: baseURL, user: 'tomas', frame: '1' })}`);
+	await openFramedCourse(page, baseURL, 'tomas');
 	const frame = page.frameLocator('iframe[title="Custodian"]');
-	await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Open Custodian in a new window');
-	await page.screenshot({ path: 'tests/.artifacts/screenshots/lti-framed.png' });
-	const [popup] = await Promise.all([context.waitForEvent('page'), frame.getByRole('button', { name: 'Open Custodian in a new window' }).click()]);
-	await expect(popup).toHaveURL(`${baseURL}/learn`);
-	await expect(popup.getByRole('link', { name: 'Tomás In A Frame' })).toBeVisible();
+	await expect(frame.getByRole('link', { name: 'Tomás In A Frame' })).toBeVisible();
+	expect(page.frames().find((f) => f.name() === 'tool')?.url()).toBe(`${baseURL}/learn`);
+	// The session is the frame's: moving around inside it keeps it.
+	await frame.getByRole('link', { name: 'Tomás In A Frame' }).click();
+	await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
+	expect(page.frames().find((f) => f.name() === 'tool')?.url()).not.toContain('/login');
+	if (screenshot) await page.screenshot({ path: screenshot });
+	// Custodian in its own tab is not signed in: the frame's cookie is kept under the LMS's site only.
+	const own = await context.newPage();
+	await own.goto(`${baseURL}/learn`);
+	await expect(own).toHaveURL(/\/login/);
 	await context.close();
 }
 
-test('a launch in the platform’s frame finishes in a new window with a one-time code', async ({ browser, baseURL }) => {
-	await framedLaunch(browser, baseURL!);
+test('a launch in the platform’s frame carries on in the frame, with a session kept for that frame only', async ({ browser, baseURL }) => {
+	await launchStaysInFrame(browser, baseURL!, 'tests/.artifacts/screenshots/lti-framed.png');
 });
 
-test('a framed launch works with third-party cookies blocked', async ({ baseURL, launchOptions }) => {
+test('a framed launch carries on in the frame with third-party cookies blocked (partitioned cookies are kept)', async ({ baseURL, launchOptions }) => {
 	// Chromium's own switch for the third-party cookie phase-out: cross-site cookies are refused unless partitioned.
 	const blocking = await chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), '--test-third-party-cookie-phaseout'] });
 	try {
-		await framedLaunch(blocking, baseURL!);
+		await launchStaysInFrame(blocking, baseURL!);
 	} finally {
 		await blocking.close();
 	}
+});
+
+/**
+ * A browser that keeps no cookie of ours in the frame (Safari, a private window): the login's state
+ * cookie is taken out of the login's answer before the browser sees it. A response the test rewrites
+ * has no network address, so Chromium's local-network checks would block the pages it leads to on
+ * the loopback address: this browser runs without them.
+ */
+async function withBrowserDroppingStateCookie(launchOptions: LaunchOptions, baseURL: string, use: (context: BrowserContext) => Promise<void>): Promise<void> {
+	const browser = await chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), '--disable-features=LocalNetworkAccessChecks'] });
+	try {
+		const context = await browser.newContext();
+		await context.route(`${baseURL}/lti/login`, async (route) => {
+			const response = await route.fetch({ maxRedirects: 0 });
+			const headers = Object.fromEntries(Object.entries(response.headers()).filter(([name]) => name.toLowerCase() !== 'set-cookie'));
+			await route.fulfill({ response, headers });
+		});
+		await use(context);
+	} finally {
+		await browser.close();
+	}
+}
+
+test('where the browser drops the state cookie, the launch reads its state back from the LMS’s storage and finishes in a new window', async ({ baseURL, launchOptions }) => {
+	lms = await registeredPlatform();
+	lms.users.set('sol', { sub: `sub-${uniqueSuffix()}`, name: 'Sol Without Cookies', roles: ['Learner'] });
+	await withBrowserDroppingStateCookie(launchOptions, baseURL!, async (context) => {
+		const page = await context.newPage();
+		await openFramedCourse(page, baseURL!, 'sol', 'kept');
+		const frame = page.frameLocator('iframe[title="Custodian"]');
+		await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Open Custodian in a new window');
+		await expect(frame.getByRole('button', { name: 'Open Custodian in a new window' })).toBeEnabled();
+		await page.screenshot({ path: 'tests/.artifacts/screenshots/lti-framed-storage.png' });
+		const [popup] = await Promise.all([context.waitForEvent('page'), frame.getByRole('button', { name: 'Open Custodian in a new window' }).click()]);
+		await expect(popup).toHaveURL(`${baseURL}/learn`);
+		await expect(popup.getByRole('link', { name: 'Sol Without Cookies' })).toBeVisible();
+	});
+});
+
+test('a launch whose state is not in this browser’s storage (a login begun elsewhere) is refused, and nobody is signed in', async ({ baseURL, launchOptions }) => {
+	lms = await registeredPlatform();
+	lms.users.set('mallory', { sub: `sub-${uniqueSuffix()}`, name: 'Mallory Elsewhere', roles: ['Learner'] });
+	await withBrowserDroppingStateCookie(launchOptions, baseURL!, async (context) => {
+		const page = await context.newPage();
+		await openFramedCourse(page, baseURL!, 'mallory', 'forgetful');
+		const frame = page.frameLocator('iframe[title="Custodian"]');
+		await expect(frame.getByRole('alert')).toContainText('This launch was not begun in this browser');
+		await expect(frame.getByRole('button', { name: 'Open Custodian in a new window' })).toBeHidden();
+		// Once the platform has offered storage, a cookie-less launch that leaves it out is refused outright.
+		await openFramedCourse(page, baseURL!, 'mallory');
+		await expect(frame.getByRole('alert')).toContainText('did not keep this launch’s check');
+		const own = await context.newPage();
+		await own.goto(`${baseURL}/learn`);
+		await expect(own).toHaveURL(/\/login/);
+	});
+});
+
+test('where the browser drops the state cookie and the LMS offers no storage, the launch finishes in a new window with a one-time code', async ({ baseURL, launchOptions }) => {
+	lms = await registeredPlatform();
+	lms.users.set('ines', { sub: `sub-${uniqueSuffix()}`, name: 'Inês No Storage', roles: ['Learner'] });
+	await withBrowserDroppingStateCookie(launchOptions, baseURL!, async (context) => {
+		const page = await context.newPage();
+		await openFramedCourse(page, baseURL!, 'ines');
+		const frame = page.frameLocator('iframe[title="Custodian"]');
+		await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Open Custodian in a new window');
+		const [popup] = await Promise.all([context.waitForEvent('page'), frame.getByRole('button', { name: 'Open Custodian in a new window' }).click()]);
+		await expect(popup).toHaveURL(`${baseURL}/learn`);
+		await expect(popup.getByRole('link', { name: 'Inês No Storage' })).toBeVisible();
+	});
 });
 
 test.describe('refused launches, each with a clear page', () => {

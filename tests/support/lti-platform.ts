@@ -83,6 +83,28 @@ function autoPost(action: string, fields: Record<string, string>): string {
 	return `<form id="f" method="post" action="${escapeHtml(action)}">${inputs}<button>Continue</button></form><script>document.getElementById('f').submit()</script>`;
 }
 
+/**
+ * The platform's storage (1EdTech LTI Client Side postMessages) as the course page offers it to the
+ * tool's frame (lti_storage_target=_parent): lti.capabilities, lti.put_data and lti.get_data, each
+ * answered to the asking window at its own origin, values kept per origin. A `forgetful` page
+ * acknowledges put_data but keeps nothing, as the user's browser would for a login begun elsewhere.
+ */
+function storageScript(forgetful: boolean): string {
+	return `(() => {
+		const kept = new Map();
+		addEventListener('message', (event) => {
+			const data = event.data;
+			if (!data || typeof data !== 'object' || typeof data.message_id !== 'string' || !event.source) return;
+			const answer = (fields) => event.source.postMessage({ subject: data.subject + '.response', message_id: data.message_id, ...fields }, event.origin);
+			const key = event.origin + ' ' + data.key;
+			if (data.subject === 'lti.capabilities') answer({ supported_messages: [{ subject: 'lti.put_data' }, { subject: 'lti.get_data' }] });
+			else if (data.subject === 'lti.put_data') { if (!${forgetful}) kept.set(key, data.value); answer({ key: data.key, value: data.value }); }
+			else if (data.subject === 'lti.get_data') answer(kept.has(key) ? { key: data.key, value: kept.get(key) } : { key: data.key, error: { code: 'bad_request', message: 'No value for this key' } });
+			else answer({ error: { code: 'unsupported_subject', message: 'Not supported here' } });
+		});
+	})();`;
+}
+
 export async function startStandInPlatform(
 	options: { clientId?: string; deploymentId?: string; registrationToken?: string; services?: { toolJwksUrl: string; members?: Member[] } } = {}
 ): Promise<StandInPlatform> {
@@ -253,8 +275,13 @@ export async function startStandInPlatform(
 					lti_deployment_id: here.searchParams.get('deployment') ?? platform.deploymentId,
 					lti_message_hint: 'resource-link-1'
 				};
+				const storage = here.searchParams.get('storage');
+				if (storage) fields.lti_storage_target = '_parent';
 				if (here.searchParams.get('frame') === '1') {
-					return html(res, `<h1>Course</h1><iframe title="Custodian" name="tool" src="${escapeHtml(`${url}/course?${new URLSearchParams({ tool, user: fields.login_hint! })}`)}" width="900" height="600"></iframe>`);
+					const inner = new URLSearchParams({ tool, user: fields.login_hint! });
+					if (storage) inner.set('storage', storage);
+					const script = storage ? `<script>${storageScript(storage === 'forgetful')}</script>` : '';
+					return html(res, `<h1>Course</h1>${script}<iframe title="Custodian" name="tool" src="${escapeHtml(`${url}/course?${inner}`)}" width="900" height="600"></iframe>`);
 				}
 				return html(res, autoPost(`${tool}/lti/login`, fields));
 			}

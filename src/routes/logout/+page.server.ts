@@ -16,7 +16,8 @@ export const actions = {
 			await invalidateSession(db, locals.session.id);
 			await recordSecurityEvent(db, { type: 'logout', userId: locals.session.userId, ...requestContext({ getClientAddress, route, locals }) });
 		}
-		deleteSessionCookie(cookies);
+		deleteSessionCookie(cookies, 'top');
+		deleteSessionCookie(cookies, 'frame');
 		redirect(303, '/login');
 	}
 } satisfies Actions;

@@ -44,6 +44,13 @@ export const ltiPlatform = sqliteTable(
 		/** A platform registered by Dynamic Registration starts pending until an administrator enables it. */
 		status: text('status', { enum: LTI_PLATFORM_STATUSES }).notNull(),
 		registeredBy: text('registered_by', { enum: ['manual', 'dynamic'] }).notNull(),
+		/**
+		 * When the platform first offered its storage (the LTI client-side postMessage API, a login
+		 * carrying lti_storage_target). From then on a launch whose state cookie the browser dropped must
+		 * prove its state from that storage (server/lti/storage.ts): it never falls back to trusting the
+		 * state alone, which would let a forged login through.
+		 */
+		storageSeenAt: text('storage_seen_at'),
 		createdAt: text('created_at').notNull(),
 		updatedAt: text('updated_at').notNull()
 	},
@@ -81,6 +88,8 @@ export const ltiLoginState = sqliteTable(
 			.notNull()
 			.references(() => ltiPlatform.id, { onDelete: 'cascade' }),
 		targetLinkUri: text('target_link_uri'),
+		/** The platform's storage frame the state was put in (lti_storage_target), when it offered one. */
+		storageTarget: text('storage_target'),
 		createdAt: text('created_at').notNull(),
 		expiresAt: text('expires_at').notNull()
 	},
@@ -156,5 +165,10 @@ export const ltiHandoff = sqliteTable('lti_handoff', {
 	launchId: text('launch_id')
 		.notNull()
 		.references(() => ltiLaunch.id, { onDelete: 'cascade' }),
+	/**
+	 * The launch's state, hashed, when the browser must still prove it holds it (read back from the
+	 * platform's storage) before the hand-off finishes: the state cookie was dropped.
+	 */
+	stateHash: text('state_hash'),
 	expiresAt: text('expires_at').notNull()
 });

@@ -102,25 +102,33 @@ async function afterLaunch(db: Db, launch: VerifiedLaunch, userId: string, landi
 	if (inProgress && link) await linkAttemptToLaunch(db, inProgress, link, now);
 }
 
-/** A one-time code for a new window to finish a launch that arrived in a frame. */
-export async function createHandoff(db: Db, launchId: string, now = new Date()): Promise<string> {
+/**
+ * A one-time code for a new window to finish a launch that arrived in a frame. With `stateHash`, the
+ * browser must also show the launch's state, read back from the platform's storage (storage.ts).
+ */
+export async function createHandoff(db: Db, launchId: string, now = new Date(), stateHash: string | null = null): Promise<string> {
 	const code = newSecret();
 	await dbRun(db.delete(ltiHandoff).where(lt(ltiHandoff.expiresAt, now.toISOString())));
-	await dbRun(db.insert(ltiHandoff).values({ codeHash: secretHash(code), launchId, expiresAt: new Date(now.getTime() + HANDOFF_MS).toISOString() }));
+	await dbRun(db.insert(ltiHandoff).values({ codeHash: secretHash(code), launchId, stateHash, expiresAt: new Date(now.getTime() + HANDOFF_MS).toISOString() }));
 	return code;
 }
 
-/** The launch a hand-off code finishes, once; null for a code that is unknown, used or expired. */
-export async function redeemHandoff(db: Db, code: string, now = new Date()): Promise<{ launchId: string; userId: string; landingPath: string } | null> {
+/**
+ * The launch a hand-off code finishes, once; null for a code that is unknown, used or expired, or,
+ * when the launch must prove its state, for a missing or wrong `proof` (the code is spent either way).
+ */
+export async function redeemHandoff(db: Db, code: string, now = new Date(), proof: string | null = null): Promise<{ launchId: string; userId: string; landingPath: string } | null> {
 	if (!/^[A-Za-z0-9_-]{43}$/.test(code)) return null;
 	const codeHash = secretHash(code);
 	return await writeTransaction(db, async () => {
 		const row = await dbGet(db
-			.select({ launchId: ltiLaunch.id, userId: ltiLaunch.userId, landingPath: ltiLaunch.landingPath })
+			.select({ launchId: ltiLaunch.id, userId: ltiLaunch.userId, landingPath: ltiLaunch.landingPath, stateHash: ltiHandoff.stateHash })
 			.from(ltiHandoff)
 			.innerJoin(ltiLaunch, eq(ltiLaunch.id, ltiHandoff.launchId))
 			.where(and(eq(ltiHandoff.codeHash, codeHash), gt(ltiHandoff.expiresAt, now.toISOString()))));
 		const removed = await dbRun(db.delete(ltiHandoff).where(eq(ltiHandoff.codeHash, codeHash)));
-		return row && removed.changes === 1 ? row : null;
+		if (!row || removed.changes !== 1) return null;
+		if (row.stateHash !== null && (proof === null || proof.length > 100 || secretHash(proof) !== row.stateHash)) return null;
+		return { launchId: row.launchId, userId: row.userId, landingPath: row.landingPath };
 	});
 }

@@ -8,11 +8,12 @@ import { agsClaimOf, attachLaunchToSession, carryLaunchesToSession, launchOfSess
 import { DEEP_LINK_WINDOW_MS, deepLinkLaunchOf, spendDeepLinkLaunch } from './deep-link-launch';
 import { lmsCoursesOf } from './services/members';
 import { createServerTestDb } from '$lib/server/testing';
-import { ltiLaunch, ltiLoginState } from '$lib/server/db/lti';
+import { ltiLaunch, ltiLoginState, ltiPlatform } from '$lib/server/db/lti';
 import { securityEvent, user, userRole } from '$lib/server/db/schema';
 import { startStandInPlatform, type PlatformUser, type StandInPlatform } from '../../../../tests/support/lti-platform';
 import { addPlatform, setPlatformStatus, type LtiPlatformRecord } from './platforms';
 import { initiateLogin } from './login';
+import { framersOfSession } from './framed-session';
 import { verifyLaunch, type LaunchVerification } from './launch';
 import { completeLaunch, createHandoff, DEEP_LINK_PATH, redeemHandoff } from './completion';
 
@@ -309,6 +310,76 @@ describe('the hand-off to a new window', () => {
 		expect(await redeemHandoff(db, 'not a code')).toBeNull();
 		const events = await dbAll(db.select({ type: securityEvent.type }).from(securityEvent).where(eq(securityEvent.userId, done.userId)));
 		expect(events.map((e) => e.type)).toEqual(['account.created', 'lti.launched']);
+	});
+});
+
+describe('how a launch is tied to the browser that began it (the state cookie, the platform’s storage)', () => {
+	const storageLogin = async (target: string | null) => {
+		const started = await initiateLogin(db, { iss: lms.issuer, loginHint: 'hint', targetLinkUri: null, ltiMessageHint: null, clientId: lms.clientId, deploymentId: null, storageTarget: target }, ORIGIN);
+		if (!started.ok) throw new Error(started.error.message);
+		const url = new URL(started.redirectTo);
+		return { started, state: url.searchParams.get('state')!, nonce: url.searchParams.get('nonce')! };
+	};
+	const launch = async (login: { state: string; nonce: string }, stateCookie: string | null) =>
+		await verifyLaunch(db, { idToken: await lms.signIdToken(lms.launchClaims(learner, login.nonce, ORIGIN)), state: login.state, stateCookie });
+
+	it('is bound by the cookie when it came back, and trusts the state alone from a platform that never offered storage', async () => {
+		const withCookie = await storageLogin(null);
+		const bound = await launch(withCookie, withCookie.state);
+		expect(bound.ok && bound.launch.binding).toEqual({ kind: 'cookie' });
+		const without = await storageLogin(null);
+		const stateOnly = await launch(without, null);
+		expect(stateOnly.ok && stateOnly.launch.binding).toEqual({ kind: 'state-only' });
+	});
+
+	it('gives the page the platform’s storage frame to put the state in, and refuses a frame name it cannot address', async () => {
+		const { started } = await storageLogin('post_message_forwarding');
+		expect(started.storage).toEqual({ target: 'post_message_forwarding', origin: lms.url });
+		const refused = await initiateLogin(db, { iss: lms.issuer, loginHint: 'hint', targetLinkUri: null, ltiMessageHint: null, clientId: lms.clientId, deploymentId: null, storageTarget: 'javascript:alert(1)' }, ORIGIN);
+		expect(refused.ok ? 'ok' : refused.error.code).toBe('storage-target');
+	});
+
+	it('without the cookie, a launch whose state went to the platform’s storage must read it back: only the right state finishes it', async () => {
+		const login = await storageLogin('_parent');
+		const result = await launch(login, null);
+		if (!result.ok) throw new Error(result.error.message);
+		expect(result.launch.binding).toMatchObject({ kind: 'storage', target: '_parent', origin: lms.url });
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok || result.launch.binding.kind !== 'storage') throw new Error('not completed');
+		const code = () => createHandoff(db, done.launchId, undefined, result.launch.binding.kind === 'storage' ? result.launch.binding.stateHash : null);
+		expect(await redeemHandoff(db, await code())).toBeNull();
+		expect(await redeemHandoff(db, await code(), undefined, 'a state from another browser')).toBeNull();
+		expect(await redeemHandoff(db, await code(), undefined, login.state)).toMatchObject({ launchId: done.launchId, userId: done.userId });
+	});
+
+	it('once a platform has offered storage, a launch without cookie or storage is refused: a forged login cannot leave storage out', async () => {
+		// Offered at a login whose launch the platform signed, not at a login anyone can start.
+		const unsigned = await storageLogin('_parent');
+		expect((await dbGet(db.select().from(ltiPlatform).where(eq(ltiPlatform.id, platform.id))))?.storageSeenAt).toBeNull();
+		expect((await launch(unsigned, null)).ok).toBe(true);
+		expect((await dbGet(db.select().from(ltiPlatform).where(eq(ltiPlatform.id, platform.id))))?.storageSeenAt).not.toBeNull();
+		const forged = await storageLogin(null);
+		expect(refusedWith(await launch(forged, null))).toBe('state-unproven');
+		// The cookie still binds a launch from that platform.
+		const withCookie = await storageLogin(null);
+		expect((await launch(withCookie, withCookie.state)).ok).toBe(true);
+	});
+});
+
+describe('a session begun in the platform’s frame', () => {
+	it('may be framed by the platform that launched it, and by nobody once that platform is disabled', async () => {
+		const result = await launchWith();
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		await attachLaunchToSession(db, done.launchId, 'framed-session-1');
+		const now = Date.now();
+		expect(await framersOfSession(db, 'framed-session-1', now)).toEqual([lms.url]);
+		expect(await framersOfSession(db, 'a-session-no-launch-began', now)).toEqual([]);
+		await setPlatformStatus(db, 'centre-1', platform.id, 'disabled', actor);
+		// Remembered for a minute, then read again.
+		expect(await framersOfSession(db, 'framed-session-1', now + 1_000)).toEqual([lms.url]);
+		expect(await framersOfSession(db, 'framed-session-1', now + 61_000)).toEqual([]);
 	});
 });
 

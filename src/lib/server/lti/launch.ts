@@ -17,6 +17,7 @@ import { dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { ltiLoginState, LTI_MESSAGE_TYPES, type LtiMessageType } from '$lib/server/db/lti';
 import { platformById, type LtiPlatformRecord } from './platforms';
 import { platformKeyResolver, PlatformKeysUnavailable } from './platform-keys';
+import { noteStorageOffered, type LaunchBinding } from './storage';
 import { secretHash } from './tokens';
 
 export const CLAIM = {
@@ -42,6 +43,7 @@ export type LaunchRefusalCode =
 	| 'missing-token'
 	| 'state'
 	| 'state-cookie'
+	| 'state-unproven'
 	| 'not-jwt'
 	| 'alg'
 	| 'kid-missing'
@@ -86,6 +88,8 @@ export interface VerifiedLaunch {
 	agsClaim: Record<string, unknown> | null;
 	nrpsClaim: Record<string, unknown> | null;
 	deepLinkingClaim: Record<string, unknown> | null;
+	/** How the launch is tied to the browser that began its login (storage.ts). */
+	binding: LaunchBinding;
 }
 
 export type LaunchVerification = { ok: true; launch: VerifiedLaunch } | { ok: false; error: LaunchRefusal };
@@ -94,6 +98,8 @@ const MESSAGES: Record<LaunchRefusalCode, string> = {
 	'missing-token': 'The platform did not send an id_token and state. Start again from your course page.',
 	state: 'This launch has expired or was already used (each launch works once, within 10 minutes). Start again from your course page.',
 	'state-cookie': 'This launch was started in another browser window or session. Start again from your course page.',
+	'state-unproven':
+		'Your browser did not keep this launch’s check: it blocks Custodian’s cookies here, and the launch did not use your LMS’s storage. Start again from your course page; if it keeps happening, open the activity in a new window or allow cookies for Custodian.',
 	'not-jwt': 'The platform’s id_token is not a signed JWT.',
 	alg: 'The platform’s id_token is not signed with RS256, the only algorithm LTI 1.3 allows.',
 	'kid-missing': 'The platform’s id_token does not name its signing key (no kid in its header).',
@@ -213,6 +219,14 @@ export async function verifyLaunch(db: Db, input: LaunchInput, now = new Date())
 	if (messageType === 'LtiResourceLinkRequest' && resourceLinkId === null) return refuse('resource-link', platform.id);
 	const deepLinking = payload[CLAIM.deepLinking];
 	if (messageType === 'LtiDeepLinkingRequest' && !(isRecord(deepLinking) && boundedString(deepLinking.deep_link_return_url, 2000))) return refuse('deep-linking', platform.id);
+	// Which way the launch is tied to this browser (storage.ts): the cookie, else the platform's storage.
+	let binding: LaunchBinding;
+	if (input.stateCookie === state) binding = { kind: 'cookie' };
+	else if (login.storageTarget !== null) binding = { kind: 'storage', target: login.storageTarget, origin: new URL(platform.authLoginUrl).origin, stateHash: login.stateHash };
+	else if (platform.storageSeenAt !== null) return refuse('state-unproven', platform.id);
+	else binding = { kind: 'state-only' };
+	// Noted from a launch the platform signed, not from a login anyone can start.
+	if (login.storageTarget !== null) await noteStorageOffered(db, platform.id, now);
 	const context = payload[CLAIM.context];
 	const custom = payload[CLAIM.custom];
 	const target = payload[CLAIM.targetLinkUri];
@@ -232,7 +246,8 @@ export async function verifyLaunch(db: Db, input: LaunchInput, now = new Date())
 			custom: isRecord(custom) ? Object.fromEntries(Object.entries(custom).filter((e): e is [string, string] => typeof e[1] === 'string').slice(0, 50)) : {},
 			agsClaim: isRecord(payload[CLAIM.ags]) ? (payload[CLAIM.ags] as Record<string, unknown>) : null,
 			nrpsClaim: isRecord(payload[CLAIM.nrps]) ? (payload[CLAIM.nrps] as Record<string, unknown>) : null,
-			deepLinkingClaim: isRecord(deepLinking) ? deepLinking : null
+			deepLinkingClaim: isRecord(deepLinking) ? deepLinking : null,
+			binding
 		}
 	};
 }

@@ -8,6 +8,7 @@ import { and, asc, count, eq, inArray, lt } from 'drizzle-orm';
 import { dbAll, dbGet, dbRun, type Db } from '$lib/core/database';
 import { ltiLoginState } from '$lib/server/db/lti';
 import { enabledPlatformsOf, type LtiPlatformRecord } from './platforms';
+import { usableStorageTarget } from './storage';
 import { newSecret, secretHash } from './tokens';
 
 export const LOGIN_STATE_MS = 10 * 60 * 1000;
@@ -25,10 +26,12 @@ export interface LoginParameters {
 	ltiMessageHint: string | null;
 	clientId: string | null;
 	deploymentId: string | null;
+	/** The platform's storage frame (lti_storage_target), when it offers the client-side postMessage API. */
+	storageTarget?: string | null;
 }
 
 export type LoginResult =
-	| { ok: true; redirectTo: string; state: string; platform: LtiPlatformRecord }
+	| { ok: true; redirectTo: string; state: string; platform: LtiPlatformRecord; storage: { target: string; origin: string } | null }
 	| { ok: false; error: { code: string; message: string }; platformId?: string };
 
 /** A hint is opaque to us but goes back into a URL: bounded, printable. */
@@ -64,6 +67,8 @@ export async function initiateLogin(db: Db, params: LoginParameters, origin: str
 	}
 	const target = params.targetLinkUri === null ? null : ownTarget(params.targetLinkUri, origin);
 	if (params.targetLinkUri !== null && target === null) return refuse('target', 'The platform asked to launch an address that is not Custodian’s.', platform.id);
+	const storageTarget = usableStorageTarget(params.storageTarget ?? null);
+	if ((params.storageTarget ?? null) !== null && storageTarget === null) return refuse('storage-target', 'The platform’s lti_storage_target is not a frame name Custodian can address.', platform.id);
 	const state = newSecret();
 	const nonce = newSecret();
 	// Old states go as new ones come: the table holds only logins of the last few minutes.
@@ -73,6 +78,7 @@ export async function initiateLogin(db: Db, params: LoginParameters, origin: str
 		nonceHash: secretHash(nonce),
 		platformId: platform.id,
 		targetLinkUri: target,
+		storageTarget,
 		createdAt: now.toISOString(),
 		expiresAt: new Date(now.getTime() + LOGIN_STATE_MS).toISOString()
 	}));
@@ -100,5 +106,5 @@ export async function initiateLogin(db: Db, params: LoginParameters, origin: str
 	};
 	if (params.ltiMessageHint !== null) query.lti_message_hint = params.ltiMessageHint;
 	for (const [key, value] of Object.entries(query)) redirect.searchParams.set(key, value);
-	return { ok: true, redirectTo: redirect.href, state, platform };
+	return { ok: true, redirectTo: redirect.href, state, platform, storage: storageTarget === null ? null : { target: storageTarget, origin: redirect.origin } };
 }

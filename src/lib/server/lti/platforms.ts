@@ -22,7 +22,7 @@ export type LtiPlatform = {
 };
 
 /** A platform as stored: the shared shape plus the centre it belongs to and how it came. */
-export type LtiPlatformRecord = LtiPlatform & Pick<LtiPlatformRow, 'organisationId' | 'registeredBy' | 'createdAt' | 'updatedAt'>;
+export type LtiPlatformRecord = LtiPlatform & Pick<LtiPlatformRow, 'organisationId' | 'registeredBy' | 'storageSeenAt' | 'createdAt' | 'updatedAt'>;
 
 export async function platformById(db: Db, id: string): Promise<LtiPlatformRecord | null> {
 	return (await dbGet(db.select().from(ltiPlatform).where(eq(ltiPlatform.id, id)))) ?? null;
@@ -124,6 +124,7 @@ export async function addPlatform(
 		...values,
 		status: how.registeredBy === 'manual' ? 'enabled' : 'pending',
 		registeredBy: how.registeredBy,
+		storageSeenAt: null,
 		createdAt: at,
 		updatedAt: at
 	};

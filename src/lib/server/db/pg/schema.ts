@@ -1146,6 +1146,7 @@ export const ltiHandoff = pgTable(
 	{
 		codeHash: text('code_hash').primaryKey(),
 		launchId: text('launch_id').notNull(),
+		stateHash: text('state_hash'),
 		expiresAt: text('expires_at').notNull()
 	},
 	(t) => [
@@ -1188,6 +1189,7 @@ export const ltiLoginState = pgTable(
 		nonceHash: text('nonce_hash').notNull(),
 		platformId: text('platform_id').notNull(),
 		targetLinkUri: text('target_link_uri'),
+		storageTarget: text('storage_target'),
 		createdAt: text('created_at').notNull(),
 		expiresAt: text('expires_at').notNull()
 	},
@@ -1211,6 +1213,7 @@ export const ltiPlatform = pgTable(
 		deploymentIds: jsonText('deployment_ids').$type<NonNullable<(typeof sqlite16.ltiPlatform.$inferSelect)['deploymentIds']>>().notNull(),
 		status: text('status', { enum: ['pending', 'enabled', 'disabled'] }).notNull(),
 		registeredBy: text('registered_by', { enum: ['manual', 'dynamic'] }).notNull(),
+		storageSeenAt: text('storage_seen_at'),
 		createdAt: text('created_at').notNull(),
 		updatedAt: text('updated_at').notNull()
 	},

@@ -37,7 +37,7 @@ export const actions = actionsWithUser({
 		const session = await createSession(db, token, user.id);
 		// The user proved the second factor in this browser already; a new password does not undo that.
 		if (locals.session?.mfaVerified) await markSessionMfaVerified(db, session.id);
-		setSessionCookie(cookies, token, session.expiresAt);
+		setSessionCookie(cookies, token, session.expiresAt, locals.sessionCookie);
 		const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
 		if (user.mustChangePassword) redirect(303, redirectTo ?? homeFor(user.roles));
 		redirect(303, '/account/password?changed=1');

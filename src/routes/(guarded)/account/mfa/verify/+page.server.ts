@@ -41,7 +41,7 @@ export const actions = actionsWithUser({
 		// An LTI launch that began the old session (a tutor's Deep Linking) stays with the new one.
 		await carryLaunchesToSession(db, current.id, verified.id);
 		await invalidateSession(db, current.id);
-		setSessionCookie(cookies, token, verified.expiresAt);
+		setSessionCookie(cookies, token, verified.expiresAt, locals.sessionCookie);
 		const next = pendingStepFor(user, { ...verified, mfaVerified: true });
 		redirect(303, next ? stepUrl(next, redirectTo) : (redirectTo ?? homeFor(user.roles)));
 	}
