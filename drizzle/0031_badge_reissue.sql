@@ -1,0 +1,2 @@
+DROP INDEX `badge_learner_achievement_idx`;--> statement-breakpoint
+CREATE UNIQUE INDEX `badge_unrevoked_learner_achievement_idx` ON `badge` (`learner_id`,`achievement`) WHERE "badge"."revoked_at" is null;
