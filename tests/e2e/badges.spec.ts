@@ -28,7 +28,7 @@ async function checkOnVerify(page: Page, how: { file: string } | { pasted: strin
 	await form.getByRole('button', { name: 'Check the badge' }).click();
 }
 
-test('a learner downloads their badge once the unit is signed off, /verify says valid, an administrator revokes it and /verify says revoked', async ({ browser, page, learner, assessor: assessorAccount, cohort }) => {
+test('a learner downloads their badge once the unit is signed off, /verify says valid, an administrator revokes it and /verify says revoked; the sign-off redone issues a new one', async ({ browser, page, learner, assessor: assessorAccount, cohort }) => {
 	expect(cohort.id).toBeTruthy();
 	await logInAsOwn(page, learner, '/learn/badges');
 	await expect(page.getByRole('heading', { level: 2, name: 'No badge yet' })).toBeVisible();
@@ -87,6 +87,26 @@ test('a learner downloads their badge once the unit is signed off, /verify says 
 	await page.goto('/learn/badges');
 	await expect(page.getByText('The observation was recorded against the wrong learner.')).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Download the badge (.json)' })).toHaveCount(0);
+
+	// The sign-off redone after the revocation: a new badge, valid, beside the revoked one.
+	const again = await newPageAsOwn(browser, assessorAccount);
+	await signOffEveryCriterion(again, learner.name);
+	await again.context().close();
+	await page.goto('/learn/badges');
+	await expect(page.getByRole('heading', { level: 2, name: 'Process information about customers' })).toHaveCount(2);
+	await expect(page.getByText('The observation was recorded against the wrong learner.')).toBeVisible();
+	await expectNoViolations(page);
+	await page.screenshot({ path: 'tests/.artifacts/badges-learner-reissued.png', fullPage: true });
+	const downloadingNew = page.waitForEvent('download');
+	await page.getByRole('link', { name: 'Download the badge (.json)' }).click();
+	const renewed = await (await downloadingNew).path();
+	expect(JSON.parse(readFileSync(renewed, 'utf8')).id).not.toBe((credential as unknown as { id: string }).id);
+	const checker = await browser.newPage();
+	await checkOnVerify(checker, { file: renewed });
+	await expect(checker.locator('#badge-result')).toContainText('Valid badge');
+	await checkOnVerify(checker, { file });
+	await expect(checker.locator('#badge-result')).toContainText('Revoked');
+	await checker.close();
 });
 
 test('the issuer’s DID document and status list are public JSON; an administrator rotates the key and earlier keys stay published', async ({ page, request, admin }) => {

@@ -4,7 +4,7 @@
  * expired or replayed assertion and issues tokens for the scopes it grants; AGS line items and
  * scores; NRPS memberships in pages linked by rel="next". It records what it received (scores,
  * token requests, every request's User-Agent) for the tests to read. It can be taken down (503) and
- * brought back.
+ * brought back, and made slow to take scores.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,6 +77,8 @@ export interface StandInPlatform {
 	answerAllWith: number | null;
 	/** While set, score posts are answered with this status. */
 	answerScoresWith: number | null;
+	/** How long a score post waits before it is recorded and answered (a slow LMS). */
+	scoreDelayMs: number;
 	/** Makes every token issued so far invalid, as a platform that restarted would. */
 	revokeTokens(): void;
 	close(): Promise<void>;
@@ -158,6 +160,7 @@ export function standInServices(options: PlatformOptions, base: string, closeSer
 		lineItems: [],
 		answerAllWith: null,
 		answerScoresWith: null,
+		scoreDelayMs: 0,
 		revokeTokens: () => {
 			tokens = new Map();
 		},
@@ -240,6 +243,7 @@ export function standInServices(options: PlatformOptions, base: string, closeSer
 			if (contentType !== 'application/vnd.ims.lis.v1.score+json') return send(res, 415, 'score content type expected');
 			const lineItemId = `${base}/context/c1/lineitems/${scores[1]}`;
 			if (!platform.lineItems.some((i) => i.id === lineItemId)) return send(res, 404, 'no such line item');
+			if (platform.scoreDelayMs > 0) await new Promise((done) => setTimeout(done, platform.scoreDelayMs));
 			platform.scores.push({ lineItemId, contentType, score: JSON.parse(await readBody(req)) as Record<string, unknown> });
 			return send(res, 204, '');
 		}

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import * as vc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
-import { dbAll, dbGet, writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { openTestDatabase } from '$lib/core/testing-database';
 import { CRITERIA } from '$lib/criteria';
 import { seedDemoData, DEMO_ORGANISATION_ID } from '$lib/server/demo';
@@ -32,10 +32,10 @@ async function idOf(email: string): Promise<string> {
 const observation = (criteria: string[]) => ({ observedOn: '2026-03-02', setting: 'Front desk, morning shift', description: 'Handled customer records throughout the shift.', criteria });
 
 /** The learner's unit signed off by one observation covering every criterion, and their badge issued. */
-async function signedOffBadge(learnerId: string): Promise<Record<string, unknown>> {
-	const recorded = await recordObservation(db, gareth, learnerId, observation(CRITERIA.map((c) => c.code)), NOW);
+async function signedOffBadge(learnerId: string, at = NOW): Promise<Record<string, unknown>> {
+	const recorded = await recordObservation(db, gareth, learnerId, observation(CRITERIA.map((c) => c.code)), at);
 	if (!recorded.ok) throw new Error(recorded.error.message);
-	expect(await processBadgeChecks(db, ORIGIN, { learnerId, now: NOW })).toBe(1);
+	expect(await processBadgeChecks(db, ORIGIN, { learnerId, now: at })).toBe(1);
 	const [view] = await learnerBadges(db, ORIGIN, learnerId);
 	return (await badgeCredential(db, learnerId, view!.id))!;
 }
@@ -109,6 +109,59 @@ describe('issuing when the unit is signed off', () => {
 		const id = String(credential.id).replace('urn:uuid:', '');
 		expect(await badgeCredential(db, tomas, id)).toBeUndefined();
 		expect(await badgeCredential(db, amira, id)).toEqual(credential);
+	});
+});
+
+describe('a badge after revocation', () => {
+	const by = () => ({ id: morag, organisationId: DEMO_ORGANISATION_ID });
+	const later = (hours: number) => new Date(NOW.getTime() + hours * 3600_000);
+	const idOfCredential = (credential: Record<string, unknown>) => String(credential.id).replace('urn:uuid:', '');
+	const liveBadges = async () => await dbAll(db.select().from(badge).where(and(eq(badge.learnerId, amira), isNull(badge.revokedAt))));
+
+	it('issues a new badge for a sign-off redone after the revocation; the new one verifies valid and the old one stays revoked', async () => {
+		const first = await signedOffBadge(amira);
+		expect(await revokeBadge(db, ORIGIN, by(), idOfCredential(first), 'Issued in error: the observation was of another learner.', later(2))).toEqual({ ok: true });
+		// A sign-off made before the revocation, answered after it, issues nothing: the revoker had it before them.
+		expect((await recordObservation(db, gareth, amira, observation([CRITERIA[0]!.code]), later(1))).ok).toBe(true);
+		expect(await processBadgeChecks(db, ORIGIN, { now: later(3) })).toBe(0);
+		expect(await liveBadges()).toEqual([]);
+
+		const second = await signedOffBadge(amira, later(24));
+		expect(idOfCredential(second)).not.toBe(idOfCredential(first));
+		expect((second.credentialStatus as { statusListIndex: string }).statusListIndex).not.toBe((first.credentialStatus as { statusListIndex: string }).statusListIndex);
+		expect(second.validFrom).toBe('2026-03-11T12:00:00Z');
+		expect(await checkBadge(db, ORIGIN, second)).toMatchObject({ outcome: 'valid' });
+		expect((await libraryVerify(second)).statusResult?.results?.[0]?.status).toBe(false);
+		expect(await checkBadge(db, ORIGIN, first)).toMatchObject({ outcome: 'revoked' });
+		expect((await libraryVerify(first)).statusResult?.results?.[0]?.status).toBe(true);
+		// Both listed, newest first, the old one as revoked, for the learner and for the centre.
+		expect((await learnerBadges(db, ORIGIN, amira)).map((b) => [b.id, b.revokedAt !== null, b.signed])).toEqual([
+			[idOfCredential(second), false, true],
+			[idOfCredential(first), true, true]
+		]);
+		expect((await centreBadges(db, ORIGIN, DEMO_ORGANISATION_ID)).map((b) => [b.id, b.revocationReason])).toEqual([
+			[idOfCredential(second), null],
+			[idOfCredential(first), 'Issued in error: the observation was of another learner.']
+		]);
+		// Another sign-off while the new badge stands issues nothing more.
+		expect((await recordObservation(db, gareth, amira, observation([CRITERIA[0]!.code]), later(30))).ok).toBe(true);
+		expect(await processBadgeChecks(db, ORIGIN, { now: later(30) })).toBe(0);
+		expect(await liveBadges()).toHaveLength(1);
+	});
+
+	it('keeps exactly one live badge when checks race after a revocation, and the database refuses a second', async () => {
+		const first = await signedOffBadge(amira);
+		expect(await revokeBadge(db, ORIGIN, by(), idOfCredential(first), 'Issued in error.', later(1))).toEqual({ ok: true });
+		expect((await recordObservation(db, gareth, amira, observation(CRITERIA.map((c) => c.code)), later(2))).ok).toBe(true);
+		const issued = await Promise.all([processBadgeChecks(db, ORIGIN, { now: later(2) }), processBadgeChecks(db, ORIGIN, { learnerId: amira, now: later(2) }), learnerBadges(db, ORIGIN, amira), processBadgeChecks(db, ORIGIN, { now: later(2) })]);
+		expect((issued[0] as number) + (issued[1] as number) + (issued[3] as number)).toBe(1);
+		const [live] = await liveBadges();
+		expect(live?.credential).not.toBeNull();
+		expect(await dbAll(db.select().from(badge).where(eq(badge.learnerId, amira)))).toHaveLength(2);
+		// The partial unique index: a second unrevoked badge for the learner and unit is refused on either engine.
+		const twin = { id: crypto.randomUUID(), organisationId: DEMO_ORGANISATION_ID, learnerId: amira, achievement: 'unit' as const, statusIndex: 4242, awardedAt: later(3).toISOString() };
+		await expect(dbRun(db.insert(badge).values(twin))).rejects.toThrow();
+		expect(await liveBadges()).toHaveLength(1);
 	});
 });
 

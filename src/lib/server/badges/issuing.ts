@@ -5,7 +5,9 @@
  * (checks.ts) in its own transaction; the check is answered by the scheduled job and as soon as the
  * learner or staff open the badge pages: the badge is stored with its status position in one
  * transaction that also removes the check, then signed once (the signed credential is kept and
- * downloaded as it is). One badge per learner and unit; a revoked badge stays revoked.
+ * downloaded as it is). At most one unrevoked badge per learner and unit: after a revocation, a
+ * sign-off made later issues a new badge (a new id and status position); the revoked one stays
+ * revoked and listed.
  */
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
@@ -26,8 +28,18 @@ async function unitSignedOff(db: Db, learnerId: string): Promise<boolean> {
 }
 
 /**
+ * Whether a sign-off at `requestedAt` may issue the learner a badge: not while an unrevoked one
+ * stands, nor for a sign-off made before the latest revocation (whoever revoked had it before them:
+ * a badge revoked as issued in error is issued again only by a sign-off redone after it).
+ */
+async function mayIssue(db: Db, learnerId: string, requestedAt: string): Promise<boolean> {
+	const badges = await dbAll(db.select({ revokedAt: badge.revokedAt }).from(badge).where(and(eq(badge.learnerId, learnerId), eq(badge.achievement, 'unit'))));
+	return badges.every((b) => b.revokedAt !== null && b.revokedAt < requestedAt);
+}
+
+/**
  * Answers the pending checks (of one learner, or all): a learner whose unit is now signed off and
- * who has no badge for it gets one. Returns the badges issued.
+ * who may have a badge for it (mayIssue) gets one. Returns the badges issued.
  */
 export async function processBadgeChecks(db: Db, origin: string, options: { learnerId?: string; now?: Date } = {}): Promise<number> {
 	const now = options.now ?? new Date();
@@ -41,7 +53,7 @@ export async function processBadgeChecks(db: Db, origin: string, options: { lear
 			if (!still) return 0;
 			const learner = await dbGet(db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, check.learnerId)));
 			if (!learner) return 0;
-			if (await dbGet(db.select({ id: badge.id }).from(badge).where(and(eq(badge.learnerId, check.learnerId), eq(badge.achievement, 'unit'))))) return 0;
+			if (!(await mayIssue(db, check.learnerId, still.requestedAt))) return 0;
 			if (!(await unitSignedOff(db, check.learnerId))) return 0;
 			const statusIndex = await allocateStatusIndex(db, learner.organisationId, now);
 			const id = crypto.randomUUID();
@@ -92,10 +104,10 @@ function viewOf(b: Badge): LearnerBadgeView {
 	return { id: b.id, name: UNIT.title, awardedAt: b.awardedAt, signed: b.credential !== null, revokedAt: b.revokedAt, revocationReason: b.revocationReason };
 }
 
-/** The learner's badges, newest first, once their pending check (if any) is answered. */
+/** The learner's badges, newest first (a revoked one listed as such), once their pending check (if any) is answered. */
 export async function learnerBadges(db: Db, origin: string, learnerId: string): Promise<LearnerBadgeView[]> {
 	await processBadgeChecks(db, origin, { learnerId });
-	return (await dbAll(db.select().from(badge).where(eq(badge.learnerId, learnerId)).orderBy(desc(badge.awardedAt)))).map(viewOf);
+	return (await dbAll(db.select().from(badge).where(eq(badge.learnerId, learnerId)).orderBy(desc(badge.awardedAt), desc(badge.statusIndex)))).map(viewOf);
 }
 
 /** The signed credential of the learner's own badge, as issued; undefined for another's or an unknown id. */
@@ -120,7 +132,7 @@ export async function centreBadges(db: Db, origin: string, organisationId: strin
 		.from(badge)
 		.innerJoin(user, eq(user.id, badge.learnerId))
 		.where(eq(badge.organisationId, organisationId))
-		.orderBy(desc(badge.awardedAt)));
+		.orderBy(desc(badge.awardedAt), desc(badge.statusIndex)));
 	const revokers = new Map<string, string>();
 	for (const r of rows) {
 		const by = r.badge.revokedBy;

@@ -2,6 +2,7 @@
  * Open Badges 3.0 (issue 20 item 3): the centre's issuing keys, the unit checks a sign-off asks for,
  * the badges issued and the signed status lists that say which are revoked (server/badges/).
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisation, user } from './schema';
 
@@ -55,7 +56,12 @@ export const badgeCheck = sqliteTable('badge_check', {
 export const BADGE_ACHIEVEMENTS = ['unit'] as const;
 export type BadgeAchievement = (typeof BADGE_ACHIEVEMENTS)[number];
 
-/** A badge issued to a learner: one per learner and achievement, its credential signed once. */
+/**
+ * A badge issued to a learner, its credential signed once. At most one unrevoked badge per learner
+ * and achievement (a partial unique index, so two issuers racing on either engine cannot both win);
+ * after a revocation a new sign-off issues a new badge, with a new id and status position, and the
+ * revoked one stays as it is.
+ */
 export const badge = sqliteTable(
 	'badge',
 	{
@@ -79,7 +85,7 @@ export const badge = sqliteTable(
 		revocationReason: text('revocation_reason')
 	},
 	(t) => [
-		uniqueIndex('badge_learner_achievement_idx').on(t.learnerId, t.achievement),
+		uniqueIndex('badge_unrevoked_learner_achievement_idx').on(t.learnerId, t.achievement).where(sql`${t.revokedAt} is null`),
 		uniqueIndex('badge_status_index_idx').on(t.organisationId, t.statusIndex),
 		index('badge_organisation_idx').on(t.organisationId)
 	]

@@ -18,7 +18,7 @@ import { deliverPendingMail } from './mail';
 import { pickSamplesForAllPlans } from '$lib/server/iqa/sampling';
 import { remindIqaActions } from './iqa';
 import { remindEqaAccessEnding } from '$lib/server/eqa/grants';
-import { runGradeReturnJob } from '$lib/server/lti/services/grade-return';
+import { GRADE_RETURN_JOB } from '$lib/server/lti/services/grade-return';
 import { processBadgeChecks } from '$lib/server/badges/issuing';
 import { badgeOrigin } from '$lib/server/badges/issuer';
 
@@ -44,8 +44,9 @@ export function reminderJobs(periodMs: number): ScheduledJob[] {
 		job('iqa-action-reminders', 'IQA actions due and overdue', async (db) => await remindIqaActions(db)),
 		job('eqa-access-reminders', 'EQA access ending', async (db) => await remindEqaAccessEnding(db)),
 		job('notification-mail', 'Notification e-mail still to send', (db) => deliverPendingMail(db)),
-		// Scores and signed decisions for the LMS gradebooks (issue 20), with retries and a growing wait.
-		job('lti-grade-return', 'Grades to return to the LMS', async (db) => await runGradeReturnJob(db)),
+		// Scores and signed decisions for the LMS gradebooks (issue 20), with retries and a growing wait;
+		// also kicked just after each commit that queues one, under the same lease.
+		GRADE_RETURN_JOB,
 		// Open Badges for units signed off since the last tick (a learner opening their badges gets theirs at once).
 		job('badge-issuing', 'Open Badges for units signed off', async (db) => await processBadgeChecks(db, badgeOrigin())),
 		// The centre's records past their retention period (issue 17 item 7); idempotent.

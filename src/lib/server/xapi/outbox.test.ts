@@ -11,7 +11,8 @@ import { submitReflection } from '$lib/server/reflections';
 import { assessorReview, signDecision } from '$lib/server/assessment';
 import { user } from '$lib/server/db/schema';
 import { xapiOutbox } from '$lib/server/db/xapi';
-import { deliverDueStatements, forgetAttemptStatements, outboxView, retryFailedStatements, runXapiDelivery, sendTestStatement, xapiKicksSettled } from './outbox';
+import { deliverDueStatements, forgetAttemptStatements, outboxView, retryFailedStatements, runXapiDelivery, sendTestStatement, XAPI_DELIVERY } from './outbox';
+import { kicksSettled } from '$lib/server/jobs/kick';
 import { saveLrsSettings } from './settings';
 import { startStandInLrs, type StandInLrs } from './testing';
 import { xapiCentre } from './record';
@@ -35,7 +36,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-	await xapiKicksSettled(db);
+	await kicksSettled(db, XAPI_DELIVERY);
 	await lrs.close();
 	closeTestDatabase(db);
 });
@@ -97,7 +98,7 @@ describe('the xAPI outbox', () => {
 		await switchOn();
 		lrs.mode = 'refusing';
 		const attemptId = await playWholeAttempt();
-		await xapiKicksSettled(db);
+		await kicksSettled(db, XAPI_DELIVERY);
 		const waiting = await outboxRows();
 		// attempted, 3 actions, completed or terminated, passed or failed, the decision.
 		expect(waiting.map((r) => JSON.parse(r.body).verb.display['en-GB'])).toEqual(['attempted', 'responded', 'interacted', 'interacted', expect.stringMatching(/^(completed|terminated)$/), expect.stringMatching(/^(passed|failed)$/), 'passed']);
@@ -153,7 +154,7 @@ describe('the xAPI outbox', () => {
 		lrs.mode = 'refusing';
 		const first = await playWholeAttempt();
 		const second = await playWholeAttempt();
-		await xapiKicksSettled(db);
+		await kicksSettled(db, XAPI_DELIVERY);
 		const rows = await outboxRows();
 		expect(new Set(rows.map((r) => r.attemptId))).toEqual(new Set([first, second]));
 		const ofFirst = rows.filter((r) => r.attemptId === first).length;
@@ -167,7 +168,7 @@ describe('the xAPI outbox', () => {
 	it('delivers soon after the event commits, without anyone running the job', async () => {
 		await switchOn();
 		const started = must(await startLearnerAttempt(db, learnerId, 'spouse-caller'));
-		await xapiKicksSettled(db);
+		await kicksSettled(db, XAPI_DELIVERY);
 		expect(lrs.puts.map((p) => JSON.parse(p.body).verb.id)).toEqual(['http://adlnet.gov/expapi/verbs/attempted']);
 		expect(JSON.parse(lrs.puts[0]!.body).object.definition.name['en-GB']).toBeTruthy();
 		expect(started.id).toBeTruthy();
@@ -190,7 +191,7 @@ describe('the xAPI outbox', () => {
 		lrs.mode = 'refusing';
 		const started = must(await startLearnerAttempt(db, learnerId, 'spouse-caller'));
 		must(await applyLearnerAction(db, learnerId, started.id, { kind: 'choice', choiceId: 'bring-up-account' }, 1));
-		await xapiKicksSettled(db);
+		await kicksSettled(db, XAPI_DELIVERY);
 		const [first, second] = await outboxRows();
 		lrs.answers.set(first!.statementId, 409);
 		lrs.answers.set(second!.statementId, 400);
@@ -207,7 +208,7 @@ describe('the xAPI outbox', () => {
 
 		lrs.answers.delete(second!.statementId);
 		expect(await retryFailedStatements(db, organisationId, admin)).toBe(1);
-		await xapiKicksSettled(db);
+		await kicksSettled(db, XAPI_DELIVERY);
 		await deliverAll(new Date());
 		expect((await outboxRows()).map((r) => r.status)).toEqual(['delivered', 'delivered']);
 		expect(lrs.puts.filter((p) => p.statementId === second!.statementId)).toHaveLength(2);
@@ -217,7 +218,7 @@ describe('the xAPI outbox', () => {
 		await switchOn();
 		lrs.mode = 'unavailable';
 		must(await startLearnerAttempt(db, learnerId, 'spouse-caller'));
-		await xapiKicksSettled(db);
+		await kicksSettled(db, XAPI_DELIVERY);
 		const [tried] = await outboxRows();
 		expect([tried!.status, tried!.attempts, tried!.lastError]).toEqual(['waiting', 1, '503: LRS down for maintenance']);
 		const now = later(60);
@@ -231,7 +232,7 @@ describe('the xAPI outbox', () => {
 		await switchOn();
 		lrs.mode = 'refusing';
 		await playWholeAttempt();
-		await xapiKicksSettled(db);
+		await kicksSettled(db, XAPI_DELIVERY);
 		lrs.mode = 'up';
 		lrs.delayMs = 20;
 		const now = later(120);

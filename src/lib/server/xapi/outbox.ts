@@ -12,9 +12,10 @@
  * one it refused (another 4xx) is marked failed with the LRS's answer until the administrator retries it.
  */
 import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
-import { afterCommit, dbAll, dbGet, dbRun, inTransaction, writeTransaction, type Db } from '$lib/core/database';
+import { dbAll, dbGet, dbRun, inTransaction, writeTransaction, type Db } from '$lib/core/database';
 import { xapiLrs, xapiOutbox, type OutboxStatus } from '$lib/server/db/xapi';
 import { runLeased, scheduleLeased, type LeasedJob } from '$lib/server/jobs/lease';
+import { kickAfterCommit } from '$lib/server/jobs/kick';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
 import { putStatement } from './lrs-client';
 import { lrsOf } from './settings';
@@ -124,43 +125,12 @@ export function scheduleXapiDelivery(db: Db, schedule: string): () => void {
 	return scheduleLeased(db, schedule, [{ ...XAPI_DELIVERY, run: async (db: Db) => await deliverDueStatements(db) }]);
 }
 
-/** Kicks under way in this process, per database: a kick while one runs asks it to go round again. */
-const kicks = new Map<Db, { running: Promise<void>; again: boolean }>();
-
-function logDeliveryError(error: unknown): void {
-	process.stderr.write(JSON.stringify({ t: new Date().toISOString(), task: XAPI_DELIVERY.name, error: error instanceof Error ? error.message : String(error) }) + '\n');
-}
-
 /**
- * Delivers soon after the current transaction commits, off the request: the request's answer never
- * waits for the LRS. Runs again while batches come back full or kicks arrived meanwhile (at most 20
- * rounds; the scheduled tick takes any rest).
+ * Delivers soon after the current transaction commits, off the request (jobs/kick.ts): the request's
+ * answer never waits for the LRS. Goes round again while batches come back full.
  */
-export function kickXapiDelivery(db: Db): void {
-	afterCommit(() => {
-		const under = kicks.get(db);
-		if (under) {
-			under.again = true;
-			return;
-		}
-		const state = { again: false, running: Promise.resolve() };
-		state.running = (async () => {
-			await new Promise((done) => setImmediate(done));
-			for (let round = 0; round < 20; round++) {
-				state.again = false;
-				const run = await runXapiDelivery(db);
-				if (!run.ran || !(state.again || run.counts?.full)) break;
-			}
-		})()
-			.catch(logDeliveryError)
-			.finally(() => kicks.delete(db));
-		kicks.set(db, state);
-	});
-}
-
-/** Resolves once this process's kicks on the database have finished (tests; a graceful stop). */
-export async function xapiKicksSettled(db: Db): Promise<void> {
-	for (let state = kicks.get(db); state; state = kicks.get(db)) await state.running;
+function kickXapiDelivery(db: Db): void {
+	kickAfterCommit(db, XAPI_DELIVERY, async (db) => (await deliverDueStatements(db)).full);
 }
 
 export interface OutboxEntry {

@@ -1266,7 +1266,7 @@ export const badge = pgTable(
 		revocationReason: text('revocation_reason')
 	},
 	(t) => [
-		uniqueIndex('badge_learner_achievement_idx').on(t.learnerId, t.achievement),
+		uniqueIndex('badge_unrevoked_learner_achievement_idx').on(t.learnerId, t.achievement).where(sql`${t.revokedAt} is null`),
 		uniqueIndex('badge_status_index_idx').on(t.organisationId, t.statusIndex),
 		index('badge_organisation_idx').on(t.organisationId),
 		foreignKey({ name: 'badge_organisation_id_organisation_id_fk', columns: [t.organisationId], foreignColumns: [organisation.id] }),

@@ -2,6 +2,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { and, eq } from 'drizzle-orm';
 import { generateKeyPair } from 'jose';
 import { dbAll, dbGet, dbRun } from '$lib/core/database';
+import { jobLease } from '$lib/server/db/jobs';
+import { kicksSettled } from '$lib/server/jobs/kick';
+import { claimJob, finishJob, runLeased } from '$lib/server/jobs/lease';
 import { cohort, cohortMember } from '$lib/server/db/cohorts';
 import { user, userRole } from '$lib/server/db/schema';
 import { ltiAttemptLink, ltiGradeReturn } from '$lib/server/db/lti-services';
@@ -15,7 +18,7 @@ import { verifyPasswordHash } from '$lib/server/auth/password';
 import { serveToolJwks, startStandInPlatform, type StandInPlatform } from '../../../../../tests/support/lti-platform-services';
 import { AGS_SCOPES } from './ags';
 import { provideLtiServices } from './deps';
-import { backoffMs, deliverGradeReturns, failedGradeReturns, forgetAttemptGrades, gradeReturnsOf, linkAttemptToLaunch, MAX_TRIES, retryGradeReturn, runGradeReturnJob } from './grade-return';
+import { backoffMs, deliverGradeReturns, failedGradeReturns, forgetAttemptGrades, GRADE_RETURN_JOB, gradeReturnsOf, linkAttemptToLaunch, MAX_TRIES, retryGradeReturn, runGradeReturnJob } from './grade-return';
 import { courseKey, fillCohortFromLms, fillSummary, lmsCoursesOf, rememberLaunchContext } from './members';
 import { forgetAllTokens } from './token';
 import { USER_AGENT } from './http';
@@ -73,6 +76,8 @@ async function launchedAttempt(link = true): Promise<string> {
 	return started.value.id;
 }
 
+// Until the last test of this block provides the services (as the server's start does), nothing
+// kicks delivery after a commit: these tests run it themselves and count exactly what it did.
 describe('grade return to the LMS', () => {
 	it('queues the score when a launched attempt ends and the decision when it is signed, and delivers both, separately', async () => {
 		const attemptId = await launchedAttempt();
@@ -188,6 +193,75 @@ describe('grade return to the LMS', () => {
 		provideLtiServices(deps);
 		await runGradeReturnJob(f.db);
 		expect(lms.scores).toHaveLength(1);
+	});
+});
+
+describe('grade return just after the commit', () => {
+	beforeEach(() => provideLtiServices(deps));
+	afterEach(async () => await kicksSettled(f.db, GRADE_RETURN_JOB));
+
+	/** An attempt of Amira's from a launch, ended: its score is queued in the end's transaction. */
+	async function endedLaunchedAttempt(): Promise<string> {
+		const started = await startLearnerAttempt(f.db, f.ids.amira, 'spouse-caller');
+		if (!started.ok) throw new Error(started.error.message);
+		await linkAttemptToLaunch(f.db, started.value.id, { platformId: 'p1', sub: 'lms-amira', resourceLinkId: 'rl-1', ags: agsClaim() });
+		const ended = await endLearnerAttempt(f.db, f.ids.amira, started.value.id);
+		if (!ended.ok) throw new Error(ended.error.message);
+		return started.value.id;
+	}
+	const leaseRow = async () => await dbGet(f.db.select().from(jobLease).where(eq(jobLease.job, GRADE_RETURN_JOB.name)));
+
+	it('posts the score, then the signed decision, to the LMS after each commit, without the job being run, and releases the lease', async () => {
+		const attemptId = await endedLaunchedAttempt();
+		await kicksSettled(f.db, GRADE_RETURN_JOB);
+		expect(lms.scores.map((s) => [s.score.userId, s.score.gradingProgress])).toEqual([['lms-amira', 'PendingManual']]);
+		expect((await gradeReturnsOf(f.db, attemptId)).map((r) => [r.kind, r.attempts, r.doneAt !== null])).toEqual([['score', 1, true]]);
+		expect(await leaseRow()).toMatchObject({ holder: null, leaseExpiresAt: null, lastOutcome: 'ok' });
+
+		const submitted = await submitReflection(f.db, f.ids.amira, attemptId, written, new Date('2026-03-01T09:00:00Z'));
+		expect(submitted.ok).toBe(true);
+		expect((await signDecision(f.db, f.gareth(), attemptId, await f.decided(attemptId))).ok).toBe(true);
+		await kicksSettled(f.db, GRADE_RETURN_JOB);
+		expect(lms.scores.map((s) => s.score.gradingProgress)).toEqual(['PendingManual', 'FullyGraded']);
+		expect(lms.lineItems.map((i) => i.tag).sort()).toEqual(['assessor-decision', 'score']);
+	});
+
+	it('posts the score once when the kick, two instances’ ticks and a run without the lease race for it', async () => {
+		lms.scoreDelayMs = 50;
+		const attemptId = await endedLaunchedAttempt();
+		const tick = (holder: string) => runLeased(f.db, GRADE_RETURN_JOB, () => GRADE_RETURN_JOB.run(f.db), { holder });
+		await Promise.all([tick('instance-b'), tick('instance-c'), deliverGradeReturns(f.db, deps), kicksSettled(f.db, GRADE_RETURN_JOB)]);
+		await kicksSettled(f.db, GRADE_RETURN_JOB);
+		expect(lms.scores).toHaveLength(1);
+		expect(lms.requests.filter((r) => r.endsWith('/scores'))).toHaveLength(1);
+		expect(await gradeReturnsOf(f.db, attemptId)).toMatchObject([{ kind: 'score', attempts: 1, doneAt: expect.any(String) }]);
+		expect((await leaseRow())?.holder).toBeNull();
+	});
+
+	it('posts a score queued while another instance holds the lease once that instance lets go', async () => {
+		expect(await claimJob(f.db, GRADE_RETURN_JOB, 'instance-b')).toBe(true);
+		const attemptId = await endedLaunchedAttempt();
+		// The kick tries at once (after the commit's turn of the event loop) and finds the lease held.
+		await new Promise((done) => setTimeout(done, 200));
+		expect(lms.scores).toEqual([]);
+		await finishJob(f.db, GRADE_RETURN_JOB.name, 'instance-b', { ok: true });
+		await kicksSettled(f.db, GRADE_RETURN_JOB);
+		expect(lms.scores.map((s) => s.score.userId)).toEqual(['lms-amira']);
+		expect((await gradeReturnsOf(f.db, attemptId))[0]!.doneAt).not.toBeNull();
+	});
+
+	it('kicks again when an administrator puts a refused grade back in the queue', async () => {
+		lms.answerScoresWith = 400;
+		const attemptId = await endedLaunchedAttempt();
+		await kicksSettled(f.db, GRADE_RETURN_JOB);
+		const centre = (await dbGet(f.db.select({ organisationId: user.organisationId }).from(user).where(eq(user.id, f.ids.amira))))!.organisationId;
+		const [failed] = await failedGradeReturns(f.db, centre);
+		expect(failed).toMatchObject({ attemptId, lastError: expect.stringContaining('400') });
+		lms.answerScoresWith = null;
+		expect(await retryGradeReturn(f.db, centre, failed!.id)).toBe(true);
+		await kicksSettled(f.db, GRADE_RETURN_JOB);
+		expect(lms.scores).toHaveLength(1);
+		expect(await failedGradeReturns(f.db, centre)).toEqual([]);
 	});
 });
 

@@ -2,12 +2,17 @@
  * Returning grades to the LMS (AGS): when an attempt started from an LTI launch ends, its score is
  * queued; when an assessor's decision on it counts, the decision is queued separately, for its own
  * line item ("assessor-decision"). Each is queued in the transaction that records the result or the
- * signature, so one never exists without the other, and delivered by the scheduled job
- * (`deliverGradeReturns`) with retries and a growing wait. A platform's lasting refusal (a 4xx), an
- * unknown platform or ten failed tries mark the row failed, which administrators see on /admin.
+ * signature, so one never exists without the other, and delivered just after that transaction
+ * commits (a kick, jobs/kick.ts, when the services were provided at start) and by the scheduled job,
+ * both under the one lease `lti-grade-return`, with retries and a growing wait. Each row is also
+ * claimed before it is posted, so a score is never posted twice, even by a run that outlived its
+ * lease. A platform's lasting refusal (a 4xx), an unknown platform or ten failed tries mark the row
+ * failed, which administrators see on /admin.
  */
 import { and, asc, desc, eq, isNull, lte, isNotNull } from 'drizzle-orm';
 import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
+import { kickAfterCommit } from '$lib/server/jobs/kick';
+import type { ScheduledJob } from '$lib/server/jobs/lease';
 import { errorText } from '$lib/core/error-text';
 import { mapInOrder } from '$lib/core/in-order';
 import type { AttemptResult } from '$lib/sim/runtime';
@@ -26,8 +31,22 @@ export const SCORE_TAG = 'score';
 export const DECISION_TAG = 'assessor-decision';
 /** After this many failed tries a row is given up and shown to administrators. */
 export const MAX_TRIES = 10;
-/** Rows a run of the job delivers at most; the rest wait for the next tick. */
+/** Rows a run of the job delivers at most; a kick goes round again for the rest, else the next tick takes them. */
 const BATCH = 50;
+
+/**
+ * The delivery's lease, shared by the scheduled tick and the kicks after each commit. No period of
+ * its own (0): a run is due whenever nobody holds the lease. Ten minutes before another instance may
+ * take over a run: a slow LMS answers within the 10-second timeout of each call, and each row is
+ * claimed for that long before it is posted.
+ */
+export const GRADE_RETURN_JOB: ScheduledJob = {
+	name: 'lti-grade-return',
+	label: 'Grades to return to the LMS',
+	periodMs: 0,
+	leaseMs: 10 * 60_000,
+	run: async (db) => await runGradeReturnJob(db)
+};
 
 const OUTCOME_WORDS: Record<DecisionOutcome, string> = {
 	met: 'Met',
@@ -64,8 +83,21 @@ async function enqueue(db: Db, attemptId: string, kind: GradeReturnKind, subject
 		.values({ id: crypto.randomUUID(), attemptId, platformId: link.platformId, kind, subject, payload, nextTryAt: now.toISOString(), createdAt: now.toISOString() })
 		.onConflictDoNothing()
 		.returning({ id: ltiGradeReturn.id }));
-	return inserted.length === 1;
+	if (inserted.length === 0) return false;
+	kickGradeReturn(db);
+	return true;
 }
+
+/**
+ * Delivers just after the current transaction commits, under the job's lease, when the services
+ * were provided at start (without them there is nowhere to post: the tick reports the wait).
+ */
+function kickGradeReturn(db: Db): void {
+	const deps = ltiServices();
+	if (deps) kickAfterCommit(db, GRADE_RETURN_JOB, async (db) => isFullBatch(await deliverGradeReturns(db, deps)));
+}
+
+const isFullBatch = (counts: { delivered: number; retrying: number; failed: number }): boolean => counts.delivered + counts.retrying + counts.failed >= BATCH;
 
 /**
  * Queues the attempt's score, if it came from an LTI launch with grade return: the score in per cent
@@ -132,7 +164,8 @@ async function deliverOne(db: Db, deps: LtiServiceDeps, row: LtiGradeReturn): Pr
 
 /**
  * Delivers the rows due now, oldest first: each one either done, put off with a growing wait, or
- * failed for good. One row's failure never stops the next.
+ * failed for good. One row's failure never stops the next. Each row is claimed first (its next try
+ * pushed a lease ahead, if no one moved it since it was read), so a second runner skips it.
  */
 export async function deliverGradeReturns(db: Db, deps: LtiServiceDeps, now: () => Date = () => new Date()): Promise<{ delivered: number; retrying: number; failed: number }> {
 	const due = await dbAll(db
@@ -143,6 +176,14 @@ export async function deliverGradeReturns(db: Db, deps: LtiServiceDeps, now: () 
 		.limit(BATCH));
 	const counts = { delivered: 0, retrying: 0, failed: 0 };
 	await mapInOrder(due, async (row) => {
+		const claimedUntil = new Date(now().getTime() + GRADE_RETURN_JOB.leaseMs).toISOString();
+		const claimed = await writeTransaction(db, async () =>
+			await dbAll(db
+				.update(ltiGradeReturn)
+				.set({ nextTryAt: claimedUntil })
+				.where(and(eq(ltiGradeReturn.id, row.id), isNull(ltiGradeReturn.doneAt), isNull(ltiGradeReturn.failedAt), eq(ltiGradeReturn.nextTryAt, row.nextTryAt)))
+				.returning({ id: ltiGradeReturn.id })));
+		if (claimed.length === 0) return;
 		let outcome: { ok: true } | { ok: false; error: LtiServiceError };
 		try {
 			outcome = await deliverOne(db, deps, row);
@@ -173,7 +214,7 @@ export async function deliverGradeReturns(db: Db, deps: LtiServiceDeps, now: () 
 }
 
 /**
- * The scheduled job's run: delivers what is due with the services the registration side provided.
+ * The scheduled tick's run (GRADE_RETURN_JOB, under its lease): delivers what is due with the services the registration side provided.
  * Grades waiting while nothing was provided fail the run, so administrators see it on /admin.
  */
 export async function runGradeReturnJob(db: Db, now: () => Date = () => new Date()): Promise<void> {
@@ -217,6 +258,7 @@ export async function retryGradeReturn(db: Db, organisationId: string, id: strin
 		const ours = (await failedGradeReturns(db, organisationId, 1000)).some((r) => r.id === id);
 		if (!ours) return false;
 		await dbRun(db.update(ltiGradeReturn).set({ failedAt: null, attempts: 0, nextTryAt: now.toISOString() }).where(eq(ltiGradeReturn.id, id)));
+		kickGradeReturn(db);
 		return true;
 	});
 }
