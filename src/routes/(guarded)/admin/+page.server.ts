@@ -31,6 +31,6 @@ export const actions = actionsWithRole('admin', {
 		const form = await postedForm(request);
 		const id = text(form, 'id', { max: 100 });
 		if (!await retryGradeReturn(getDb(), locals.user!.organisationId, id)) return fail(404, { grade: { ok: false, message: 'That grade is not waiting to be tried again: reload the page.' } });
-		return { grade: { ok: true, message: 'The grade is queued again: the next scheduled run sends it.' } };
+		return { grade: { ok: true, message: 'The grade is queued again and is being sent now. If the LMS refuses it again, it comes back to this list with the reason.' } };
 	}
 } satisfies Actions);
