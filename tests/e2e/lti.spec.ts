@@ -96,9 +96,11 @@ async function launchStaysInFrame(browser: Browser, baseURL: string, screenshot?
 	const frame = page.frameLocator('iframe[title="Custodian"]');
 	await expect(frame.getByRole('link', { name: 'Tomás In A Frame' })).toBeVisible();
 	expect(page.frames().find((f) => f.name() === 'tool')?.url()).toBe(`${baseURL}/learn`);
-	// The session is the frame's: moving around inside it keeps it.
+	// The session is the frame's: moving around inside it keeps it. The account has no password of its own.
 	await frame.getByRole('link', { name: 'Tomás In A Frame' }).click();
-	await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
+	await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Your password');
+	await expect(frame.getByRole('status')).toContainText('You sign in through your college’s learning platform');
+	await expect(frame.getByLabel('Current password')).toHaveCount(0);
 	expect(page.frames().find((f) => f.name() === 'tool')?.url()).not.toContain('/login');
 	if (screenshot) await page.screenshot({ path: screenshot });
 	// Custodian in its own tab is not signed in: the frame's cookie is kept under the LMS's site only.

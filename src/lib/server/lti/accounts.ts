@@ -14,8 +14,8 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
-import { ltiAccount } from '$lib/server/db/lti';
+import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
+import { ltiAccount, ltiPlatform } from '$lib/server/db/lti';
 import { user, userRole, type Role } from '$lib/server/db/schema';
 import { hashPassword } from '$lib/server/auth/password';
 import { recordSecurityEvent, type RequestContext } from '$lib/server/security/events';
@@ -105,4 +105,21 @@ export async function linkedAccount(db: Db, launch: VerifiedLaunch, request: Req
 export async function accountLinkedTo(db: Db, platformId: string, sub: string): Promise<string | null> {
 	const row = await dbGet(db.select({ userId: ltiAccount.userId }).from(ltiAccount).where(and(eq(ltiAccount.platformId, platformId), eq(ltiAccount.sub, sub))));
 	return row?.userId ?? null;
+}
+
+/**
+ * The platforms an account is reached through, by name, when it has no password of its own: an
+ * account a launch made (its password random, known to nobody) that no administrator has since given
+ * a one-time password. Empty for every other account.
+ */
+export async function platformsReachingOnly(db: Db, userId: string, mustChangePassword: boolean): Promise<string[]> {
+	if (mustChangePassword) return [];
+	const rows = await dbAll(db
+		.select({ name: ltiPlatform.name, email: user.email })
+		.from(ltiAccount)
+		.innerJoin(ltiPlatform, eq(ltiPlatform.id, ltiAccount.platformId))
+		.innerJoin(user, eq(user.id, ltiAccount.userId))
+		.where(eq(ltiAccount.userId, userId)));
+	// Made by a launch: its address is ours (lti-<id>@lti.invalid), so no reset mail can reach it either.
+	return rows.filter((r) => r.email.endsWith('@lti.invalid')).map((r) => r.name);
 }

@@ -14,6 +14,7 @@ import { startStandInPlatform, type PlatformUser, type StandInPlatform } from '.
 import { addPlatform, setPlatformStatus, type LtiPlatformRecord } from './platforms';
 import { initiateLogin } from './login';
 import { framersOfSession } from './framed-session';
+import { platformsReachingOnly } from './accounts';
 import { verifyLaunch, type LaunchVerification } from './launch';
 import { completeLaunch, createHandoff, DEEP_LINK_PATH, redeemHandoff } from './completion';
 
@@ -363,6 +364,18 @@ describe('how a launch is tied to the browser that began it (the state cookie, t
 		// The cookie still binds a launch from that platform.
 		const withCookie = await storageLogin(null);
 		expect((await launch(withCookie, withCookie.state)).ok).toBe(true);
+	});
+});
+
+describe('an account a launch made', () => {
+	it('is reached through its platform only, until an administrator gives it a one-time password', async () => {
+		const result = await launchWith();
+		if (!result.ok) throw new Error(result.error.message);
+		const done = await completeLaunch(db, result.launch, ORIGIN, request);
+		if (!done.ok) throw new Error(done.message);
+		expect(await platformsReachingOnly(db, done.userId, false)).toEqual(['Stand-in']);
+		expect(await platformsReachingOnly(db, done.userId, true)).toEqual([]);
+		expect(await platformsReachingOnly(db, 'a-user-who-logs-in-with-a-password', false)).toEqual([]);
 	});
 });
 

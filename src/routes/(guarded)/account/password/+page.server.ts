@@ -9,10 +9,12 @@ import { setSessionCookie } from '$lib/server/auth/cookie';
 import { changePassword } from '$lib/server/auth/user';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
 import { requestContext } from '$lib/server/security/events';
+import { platformsReachingOnly } from '$lib/server/lti/accounts';
 
-export const load = withUser((({ locals, url }) => {
+export const load = withUser((async ({ locals, url }) => {
 	return {
 		mustChange: locals.user?.mustChangePassword ?? false,
+		reachedThrough: await platformsReachingOnly(getDb(), locals.user!.id, locals.user!.mustChangePassword),
 		minLength: PASSWORD_MIN_LENGTH,
 		redirectTo: safeRedirectTarget(url.searchParams.get('redirectTo')),
 		changed: url.searchParams.get('changed') === '1'
@@ -24,6 +26,9 @@ export const actions = actionsWithUser({
 		const user = locals.user;
 		if (!user) redirect(303, '/login');
 		const form = await postedForm(request);
+		if ((await platformsReachingOnly(getDb(), user.id, user.mustChangePassword)).length > 0) {
+			return fail(400, { errors: { currentPassword: 'Your account has no Custodian password: you sign in through your learning platform.' } });
+		}
 		const input = {
 			currentPassword: text(form, 'currentPassword', { max: 256 }),
 			newPassword: text(form, 'newPassword', { max: 256 }),
