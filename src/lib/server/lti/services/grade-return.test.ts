@@ -21,6 +21,7 @@ import { provideLtiServices } from './deps';
 import { backoffMs, deliverGradeReturns, failedGradeReturns, forgetAttemptGrades, GRADE_RETURN_JOB, gradeReturnsOf, linkAttemptToLaunch, MAX_TRIES, retryGradeReturn, runGradeReturnJob } from './grade-return';
 import { courseKey, fillCohortFromLms, fillSummary, lmsCoursesOf, rememberLaunchContext } from './members';
 import { forgetAllTokens } from './token';
+import { findOrCreateLinkedAccount } from '../accounts';
 import { USER_AGENT } from './http';
 import type { LtiServiceDeps, ToolSigner } from './types';
 
@@ -303,6 +304,33 @@ describe('filling a cohort from the LMS', () => {
 		const depsNow: LtiServiceDeps = { ...deps, platform: async () => ({ id: 'p1', issuer: lms.issuer, clientId: 'tool-client', tokenUrl: lms.tokenUrl }) };
 		expect(await fillCohortFromLms(f.db, depsNow, { organisationId: centre, cohortId: 'lms-cohort', course, by: { id: f.ids.sam } })).toMatchObject({ ok: true, value: { removed: 1 } });
 		expect((await learnersOf()).map((l) => l.name)).not.toContain('Ada Lovelace');
+	});
+
+	it('leaves out a teacher listed as a learner too, and a member whose account is a teacher’s, as a launch would make it', async () => {
+		const { centre, course } = await setUp();
+		// Tia's first launch was as a teacher: her account is a tutor's.
+		const platformRow = { id: 'p1', organisationId: centre, name: 'College Moodle' };
+		const tia = await findOrCreateLinkedAccount(f.db, platformRow, 'lms-tia', { roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'], name: 'Tia Teacher', launched: true }, { address: null, routeId: null, requestId: null }, new Date());
+		if (!tia.ok) throw new Error(tia.message);
+		await lms.close();
+		lms = await startStandInPlatform({
+			clientId: 'tool-client',
+			toolJwksUrl: jwks.url,
+			members: [
+				{ user_id: 'lms-gus', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor', 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'], name: 'Gus Both' },
+				{ user_id: 'lms-tia', roles: ['Learner'], name: 'Tia Teacher' },
+				{ user_id: 'lms-uma', roles: ['Learner'], name: 'Uma Learner' }
+			]
+		});
+		forgetAllTokens();
+		await rememberLaunchContext(f.db, { platformId: 'p1', organisationId: centre, context: { id: 'c1', title: 'Customer Service L2' }, nrps: { context_memberships_url: lms.membershipsUrl, service_versions: ['2.0'] } });
+		const depsNow: LtiServiceDeps = { ...deps, platform: async () => ({ id: 'p1', issuer: lms.issuer, clientId: 'tool-client', tokenUrl: lms.tokenUrl }) };
+		const filled = await fillCohortFromLms(f.db, depsNow, { organisationId: centre, cohortId: 'lms-cohort', course, by: { id: f.ids.sam } });
+		expect(filled).toMatchObject({ ok: true, value: { members: 3, added: 1, notLearners: 2 } });
+		expect((await learnersOf()).map((l) => l.name)).toEqual(['Uma Learner']);
+		// Gus got no account from the fill; Tia's stays a tutor's only.
+		expect(await dbGet(f.db.select().from(ltiAccount).where(eq(ltiAccount.sub, 'lms-gus')))).toBeUndefined();
+		expect(await dbAll(f.db.select({ role: userRole.role }).from(userRole).where(eq(userRole.userId, tia.userId)))).toEqual([{ role: 'tutor' }]);
 	});
 
 	it('refuses a course not listed for the centre, and says why when the LMS cannot be read', async () => {

@@ -12,7 +12,8 @@ import { user } from '$lib/server/db/schema';
 import { ltiContext, type LtiContext } from '$lib/server/db/lti-services';
 import { findCohort } from '$lib/server/cohorts';
 import type { Actor } from '$lib/server/security/events';
-import { accountLinkedTo, findOrCreateLinkedAccount } from '../accounts';
+import { rolesOf } from '$lib/server/auth/user';
+import { accountLinkedTo, findOrCreateLinkedAccount, isInstructorRole } from '../accounts';
 import { platformById } from '../platforms';
 import { fetchMemberships, isLearner } from './nrps';
 import type { LtiProfile, LtiServiceDeps, NrpsClaim } from './types';
@@ -90,7 +91,9 @@ export async function fillCohortFromLms(
 	const by = { address: input.by.address ?? null, routeId: input.by.routeId ?? null, requestId: input.by.requestId ?? null, actorId: input.by.id };
 	const fill: CohortFill = { members: read.value.members.length, pages: read.value.pages, accountsCreated: 0, added: 0, alreadyIn: 0, removed: 0, notLearners: 0, otherCentre: 0, deactivated: 0 };
 	await mapInOrder(read.value.members, async (member) => {
-		if (!isLearner(member)) {
+		// A teacher who is also listed as a learner (a course's own test student, a teacher enrolled to
+		// see the learner's view) gets a tutor's account at launch (accounts.ts): never a cohort's learner.
+		if (!isLearner(member) || member.roles.some(isInstructorRole)) {
 			fill.notLearners++;
 			return;
 		}
@@ -113,6 +116,11 @@ export async function fillCohortFromLms(
 			return;
 		}
 		if (account.created) fill.accountsCreated++;
+		// An account already linked as a teacher's (made by an Instructor launch) is not made a learner here.
+		if (!(await rolesOf(db, account.userId)).includes('learner')) {
+			fill.notLearners++;
+			return;
+		}
 		const inserted = await dbAll(db
 			.insert(cohortMember)
 			.values({ cohortId: input.cohortId, userId: account.userId, role: 'learner', addedAt: now.toISOString() })
