@@ -161,21 +161,32 @@ test('where the browser drops the state cookie, the launch reads its state back 
 	});
 });
 
-test('a launch whose state is not in this browser’s storage (a login begun elsewhere) is refused, and nobody is signed in', async ({ baseURL, launchOptions }) => {
+test('a launch whose state is not in this browser’s storage (a login begun elsewhere) is refused, and nobody is signed in', async ({ baseURL, launchOptions, page, admin }) => {
 	lms = await registeredPlatform();
 	lms.users.set('mallory', { sub: `sub-${uniqueSuffix()}`, name: 'Mallory Elsewhere', roles: ['Learner'] });
 	await withBrowserDroppingStateCookie(launchOptions, baseURL!, async (context) => {
-		const page = await context.newPage();
-		await openFramedCourse(page, baseURL!, 'mallory', 'forgetful');
-		const frame = page.frameLocator('iframe[title="Custodian"]');
+		const course = await context.newPage();
+		await openFramedCourse(course, baseURL!, 'mallory', 'forgetful');
+		const frame = course.frameLocator('iframe[title="Custodian"]');
 		await expect(frame.getByRole('alert')).toContainText('This launch was not begun in this browser');
 		await expect(frame.getByRole('button', { name: 'Open Custodian in a new window' })).toBeHidden();
 		// Once the platform has offered storage, a cookie-less launch that leaves it out is refused outright.
-		await openFramedCourse(page, baseURL!, 'mallory');
+		await openFramedCourse(course, baseURL!, 'mallory');
 		await expect(frame.getByRole('alert')).toContainText('did not keep this launch’s check');
 		const own = await context.newPage();
 		await own.goto(`${baseURL}/learn`);
 		await expect(own).toHaveURL(/\/login/);
+
+		// The administrator sees that the platform offers its storage, and can forget it (noted by mistake):
+		// such a launch is then accepted on the state alone, finished in a new window.
+		await logInAsOwn(page, admin, '/admin/lti');
+		const row = page.getByRole('row').filter({ hasText: lms.clientId });
+		await expect(row).toContainText('Offered since');
+		await row.getByRole('button', { name: 'Forget its storage' }).click();
+		await expect(page.getByRole('status')).toContainText('Forgotten');
+		await expect(page.getByRole('row').filter({ hasText: lms.clientId })).toContainText('Not offered');
+		await openFramedCourse(course, baseURL!, 'mallory');
+		await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Open Custodian in a new window');
 	});
 });
 

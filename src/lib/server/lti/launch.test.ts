@@ -11,7 +11,7 @@ import { createServerTestDb } from '$lib/server/testing';
 import { ltiLaunch, ltiLoginState, ltiPlatform } from '$lib/server/db/lti';
 import { securityEvent, user, userRole } from '$lib/server/db/schema';
 import { startStandInPlatform, type PlatformUser, type StandInPlatform } from '../../../../tests/support/lti-platform';
-import { addPlatform, setPlatformStatus, type LtiPlatformRecord } from './platforms';
+import { addPlatform, forgetPlatformStorage, setPlatformStatus, type LtiPlatformRecord } from './platforms';
 import { initiateLogin } from './login';
 import { framersOfSession } from './framed-session';
 import { platformsReachingOnly } from './accounts';
@@ -364,6 +364,12 @@ describe('how a launch is tied to the browser that began it (the state cookie, t
 		// The cookie still binds a launch from that platform.
 		const withCookie = await storageLogin(null);
 		expect((await launch(withCookie, withCookie.state)).ok).toBe(true);
+		// An administrator who forgets the platform's storage (noted by mistake) lets such launches through again.
+		expect(await forgetPlatformStorage(db, 'centre-1', platform.id, actor)).toBe(true);
+		expect(await forgetPlatformStorage(db, 'another-centre', platform.id, actor)).toBe(false);
+		const afterForgetting = await storageLogin(null);
+		const accepted = await launch(afterForgetting, null);
+		expect(accepted.ok && accepted.launch.binding).toEqual({ kind: 'state-only' });
 	});
 });
 

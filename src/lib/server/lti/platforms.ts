@@ -144,6 +144,21 @@ export async function setPlatformStatus(db: Db, organisationId: string, platform
 	return true;
 }
 
+/**
+ * Forgets that a platform offers its storage (storage.ts), so cookie-less launches from it are again
+ * accepted on the state alone: for a platform noted by mistake (a launch crafted by one of its users
+ * can note it) or one that stopped offering storage, whose users' browsers without cookies are refused.
+ */
+export async function forgetPlatformStorage(db: Db, organisationId: string, platformId: string, actor: Actor, now = new Date()): Promise<boolean> {
+	const changed = await dbRun(db
+		.update(ltiPlatform)
+		.set({ storageSeenAt: null, updatedAt: now.toISOString() })
+		.where(and(eq(ltiPlatform.id, platformId), eq(ltiPlatform.organisationId, organisationId))));
+	if (changed.changes !== 1) return false;
+	await recordActorEvent(db, actor, { type: 'lti.platform-changed', detail: { platformId, storage: 'forgotten' } }, now);
+	return true;
+}
+
 export type EnableResult = { ok: true } | { ok: false; notFound?: true; errors: Partial<Record<'deploymentIds', string>> };
 
 /**

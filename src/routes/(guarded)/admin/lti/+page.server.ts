@@ -5,7 +5,7 @@ import { getDb } from '$lib/server/db';
 import { actionsWithRole, withRole } from '$lib/server/auth/access';
 import { actorOf } from '$lib/server/security/events';
 import { rotateToolKeyNow, toolKeyList } from '$lib/server/lti/keys';
-import { addPlatform, checkPlatformInput, enablePlatform, platformsOf, setPlatformStatus, type PlatformField, type PlatformInput } from '$lib/server/lti/platforms';
+import { addPlatform, checkPlatformInput, enablePlatform, forgetPlatformStorage, platformsOf, setPlatformStatus, type PlatformField, type PlatformInput } from '$lib/server/lti/platforms';
 import { createRegistrationLink, LTI_SCOPES, toolUrls } from '$lib/server/lti/registration';
 
 const FIELDS: PlatformField[] = ['name', 'issuer', 'clientId', 'authLoginUrl', 'tokenUrl', 'jwksUrl', 'deploymentIds'];
@@ -52,6 +52,13 @@ export const actions = actionsWithRole('admin', {
 		const changed = await setPlatformStatus(getDb(), event.locals.user!.organisationId, text(form, 'platformId', { max: 100 }), 'disabled', actorOf(event));
 		if (!changed) error(404, { message: 'There is no such platform at your centre.' });
 		return { done: 'The platform is disabled: launches from it are refused.' };
+	},
+	forgetStorage: async (event) => {
+		const form = await readForm(event.request);
+		if (!form) error(413, { message: TOO_LONG });
+		const changed = await forgetPlatformStorage(getDb(), event.locals.user!.organisationId, text(form, 'platformId', { max: 100 }), actorOf(event));
+		if (!changed) error(404, { message: 'There is no such platform at your centre.' });
+		return { done: 'Forgotten: launches from this platform in browsers that keep no cookie of ours are accepted on the login’s state alone again, until the platform offers its storage at a launch.' };
 	},
 	rotate: async (event) => {
 		const kid = await rotateToolKeyNow(getDb(), actorOf(event));
