@@ -62,6 +62,31 @@ describe('openDatabase', () => {
 	});
 });
 
+describe('a fresh in-memory database', () => {
+	const schemaOf = (db: Db) =>
+		db.$client.prepare("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name").all();
+
+	it('is a copy of one migrated once: the same schema and applied migrations as migrating a file, the pragmas set, and each copy its own', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'custodian-db-image-'));
+		try {
+			const migratedFile = openDatabase(join(dir, 'migrated.db'));
+			const first = openDatabase(':memory:');
+			const second = openDatabase(':memory:');
+			expect(schemaOf(first)).toEqual(schemaOf(migratedFile));
+			const hashes = (db: Db) => (db.$client.prepare('select hash from __drizzle_migrations order by created_at').all() as { hash: string }[]).map((r) => r.hash);
+			expect(hashes(first)).toEqual(readMigrationFiles({ migrationsFolder: DEFAULT_MIGRATIONS_FOLDER }).map((m) => m.hash));
+			expect(first.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+			expect(first.$client.pragma('secure_delete', { simple: true })).toBe(1);
+			first.$client.prepare("insert into organisation (id, name, region, updated_at) values ('o1', 'One', 'england-and-wales', '1970-01-01T00:00:00.000Z')").run();
+			expect(second.$client.prepare('select count(*) as n from organisation').get()).toEqual({ n: 0 });
+			expect(openDatabase(':memory:').$client.prepare('select count(*) as n from organisation').get()).toEqual({ n: 0 });
+			migratedFile.$client.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
+
 describe('writeTransaction and the statements outside it', () => {
 	function counterDb(): Db {
 		const db = openDatabase(':memory:', { migrate: false });
