@@ -18,6 +18,8 @@ import { sendTestStatement, XAPI_DELIVERY } from '$lib/server/xapi/outbox';
 import { xapiCentre } from '$lib/server/xapi/record';
 import { startStandInLrs } from '$lib/server/xapi/testing';
 import { kicksSettled } from '$lib/server/jobs/kick';
+import { serviceSigner } from '$lib/server/lti/services/deps';
+import { ltiServiceDeps } from '$lib/server/lti/services-wiring';
 import { resealSecrets } from './secret-columns';
 
 const KEY = randomBytes(32).toString('base64');
@@ -196,6 +198,7 @@ describe('re-encryption at start', () => {
 		const later = Date.now() + 60_000;
 		expect(await verifySecondFactor(db, userId, totpCodeFor(totpKey, totpStepAt(later)), CONTEXT, later)).toMatchObject({ ok: false, error: { code: 'key-unreadable', message: expect.stringContaining('SECRETS_KEY') } });
 		expect(await toolSigningKeyOrNull(db)).toBeNull();
+		expect(await serviceSigner(db, ltiServiceDeps())).toMatchObject({ ok: false, error: { code: 'lti.key-unreadable', retryable: true } });
 	});
 
 	it('without SECRETS_KEY keeps every value in clear and every feature working', async () => {
