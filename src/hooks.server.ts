@@ -21,6 +21,7 @@ import { scheduleXapiDelivery } from '$lib/server/xapi/outbox';
 import { wireLtiServices } from '$lib/server/lti/services-wiring';
 import { uploadStorageKind } from '$lib/server/uploads/storage';
 import { writeEventLoopStats } from '$lib/server/diagnostics/event-loop-stats';
+import { prepareSecrets } from '$lib/server/security/secret-columns';
 
 export const init: ServerInit = async () => {
 	// A diagnostic, off by default: the event loop's delay each second, for the benchmarks (README).
@@ -28,6 +29,7 @@ export const init: ServerInit = async () => {
 	uploadStorageKind(); // a mistyped UPLOAD_STORAGE stops the start, not a learner's upload
 	const db = getDb(); // opens the database (SQLite migrates as it opens)
 	await prepareDatabase(db); // PostgreSQL: migrates, and refuses a database of the wrong collation
+	await prepareSecrets(db); // a bad SECRETS_KEY stops the start; secrets not yet under it are encrypted
 	// Scheduled work, now and on its schedule, each job once across the instances on this database
 	// (server/jobs/lease.ts): security events older than the centre's period go once a day; reminders,
 	// sampling picks, pending e-mail, disposal and xAPI delivery every 15 minutes (JOBS_SCHEDULE).

@@ -9,6 +9,7 @@ import { assignment, cohort, cohortMember, type CohortMemberRole } from '$lib/se
 import { assessorProfile, assessorProfileChange } from '$lib/server/db/assessment';
 import { createUser, findUserByEmail } from '$lib/server/auth/user';
 import { mfaRequiredFor } from '$lib/server/auth/mfa-policy';
+import { storedTotpKey } from '$lib/server/auth/mfa';
 import { eqaAccess, eqaAccessLearner } from '$lib/server/db/eqa';
 import { addDays } from '$lib/server/eqa/grants';
 import { ukToday } from '$lib/dates';
@@ -64,7 +65,7 @@ export async function seedDemoData(db: Db): Promise<boolean> {
 		for (const account of DEMO_ACCOUNTS) {
 			const made = await createUser(db, { organisationId: DEMO_ORGANISATION_ID, password: DEMO_PASSWORD, ...account });
 			if (mfaRequiredFor(account.roles, false)) {
-				await dbRun(db.update(user).set({ totpKey: DEMO_TOTP_KEY_HEX, mfaEnrolledAt: made.createdAt }).where(eq(user.id, made.id)));
+				await dbRun(db.update(user).set({ totpKey: storedTotpKey(made.id, DEMO_TOTP_KEY_HEX), mfaEnrolledAt: made.createdAt }).where(eq(user.id, made.id)));
 			}
 		}
 		await seedDemoCohorts(db, new Date());

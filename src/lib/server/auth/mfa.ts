@@ -7,6 +7,7 @@ import { renderSVG } from 'uqr';
 import { dbRun, dbAll, dbGet, writeTransaction, type Db } from '$lib/core/database';
 import { recoveryCode, user } from '$lib/server/db/schema';
 import { recordActorEvent, recordSecurityEvent, type Actor, type RequestContext } from '$lib/server/security/events';
+import { openSecret, sealSecret, SecretUnreadableError, type SecretPlace } from '$lib/server/security/secrets';
 import { invalidateUserSessions } from './session';
 import { clearFailures, mfaKey, reserveAttempt, settleAttempt, throttleMessage } from './throttle';
 
@@ -151,7 +152,7 @@ export async function mfaStatus(db: Db, userId: string): Promise<MfaStatus> {
 
 // ── Checking a code ─────────────────────────────────────────────────────────────────────────
 
-export type MfaError = { code: 'invalid' | 'throttled' | 'not-enrolled' | 'already-enrolled'; field: 'code'; message: string };
+export type MfaError = { code: 'invalid' | 'throttled' | 'not-enrolled' | 'already-enrolled' | 'key-unreadable'; field: 'code'; message: string };
 export type MfaResult<T = object> = ({ ok: true } & T) | { ok: false; error: MfaError };
 
 export const WRONG_CODE = 'That code is not right. Enter the 6-digit code your authenticator app shows now.';
@@ -182,11 +183,36 @@ async function throttledCheck<T>(
 	return result;
 }
 
+/** Where a user's TOTP key is stored (SECRETS_KEY encrypts it there: security/secrets.ts). */
+export function totpKeyPlace(userId: string): SecretPlace {
+	return { table: 'user', column: 'totp_key', row: userId };
+}
+
+/** The TOTP key as it is stored for this user: encrypted under SECRETS_KEY when that is set. */
+export function storedTotpKey(userId: string, keyHex: string): string {
+	return sealSecret(keyHex, totpKeyPlace(userId));
+}
+
+const KEY_UNREADABLE: MfaError = {
+	code: 'key-unreadable',
+	field: 'code',
+	message: 'Custodian cannot check codes from your authenticator app just now: the server cannot read its stored key (a setting, SECRETS_KEY, is missing the key it was saved under). Use one of your recovery codes, or ask your administrator.'
+};
+
 /**
  * Accepts the code for one step, once: the step is written only if it is later than the last one
  * accepted, in the same statement, so two requests racing with one code cannot both succeed.
  */
-async function acceptTotp(db: Db, userId: string, keyHex: string, code: string, lastStep: number | null, now: number): Promise<boolean> {
+async function acceptTotp(db: Db, userId: string, storedKey: string, code: string, lastStep: number | null, now: number): Promise<boolean | 'key-unreadable'> {
+	let keyHex: string;
+	try {
+		keyHex = openSecret(storedKey, totpKeyPlace(userId));
+	} catch (error) {
+		if (!(error instanceof SecretUnreadableError)) throw error;
+		// For the administrator (the user is told only that the key cannot be read): the setting to fix.
+		console.error(`MFA for user ${userId}: ${error.message}`);
+		return 'key-unreadable';
+	}
 	const step = matchTotpStep(decodeHex(keyHex), code, now, lastStep);
 	if (step === null) return false;
 	const accepted = await dbRun(db
@@ -229,7 +255,7 @@ export async function confirmEnrolment(
 		if (step === null) return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		const recoveryCodes = await writeTransaction(db, async () => {
 				await dbRun(db.update(user)
-					.set({ totpKey: input.keyHex, mfaEnrolledAt: new Date(now).toISOString(), totpLastStep: step })
+					.set({ totpKey: storedTotpKey(userId, input.keyHex), mfaEnrolledAt: new Date(now).toISOString(), totpLastStep: step })
 					.where(eq(user.id, userId)));
 				return await replaceRecoveryCodes(db, userId);
 			});
@@ -254,7 +280,9 @@ export async function verifySecondFactor(
 	const code = input.trim();
 	return await throttledCheck<{ method: 'totp' | 'recovery-code' }>(db, userId, context, async () => {
 		if (/^[0-9]{6}$/.test(code)) {
-			if (!await acceptTotp(db, userId, current.key!, code, current.lastStep, now)) {
+			const accepted = await acceptTotp(db, userId, current.key!, code, current.lastStep, now);
+			if (accepted === 'key-unreadable') return { ok: false, error: KEY_UNREADABLE };
+			if (!accepted) {
 				return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE_OR_RECOVERY } };
 			}
 			await recordSecurityEvent(db, { type: 'mfa.verified', userId, email: current.email, ...context, detail: { method: 'totp' } });
@@ -279,7 +307,9 @@ export async function regenerateRecoveryCodes(
 	const current = await enrolledKey(db, userId);
 	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
 	return await throttledCheck<{ recoveryCodes: string[] }>(db, userId, context, async () => {
-		if (!await acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
+		const accepted = await acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now);
+		if (accepted === 'key-unreadable') return { ok: false, error: KEY_UNREADABLE };
+		if (!accepted) {
 			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		}
 		const recoveryCodes = await writeTransaction(db, async () => await replaceRecoveryCodes(db, userId));
@@ -301,7 +331,9 @@ export async function turnOffMfa(db: Db, userId: string, code: string, context: 
 	const current = await enrolledKey(db, userId);
 	if (!current?.key || !current.enrolledAt) return { ok: false, error: NOT_ENROLLED };
 	return await throttledCheck<object>(db, userId, context, async () => {
-		if (!await acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now)) {
+		const accepted = await acceptTotp(db, userId, current.key!, code.trim(), current.lastStep, now);
+		if (accepted === 'key-unreadable') return { ok: false, error: KEY_UNREADABLE };
+		if (!accepted) {
 			return { ok: false, error: { code: 'invalid', field: 'code', message: WRONG_CODE } };
 		}
 		await writeTransaction(db, async () => await clearMfa(db, userId));

@@ -12,6 +12,7 @@ import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/databa
 import { badgeIssuerKey } from '$lib/server/db/badges';
 import { organisation } from '$lib/server/db/schema';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
+import { openSecret, sealSecret, type SecretPlace } from '$lib/server/security/secrets';
 import { DID_V1, MULTIKEY_V1 } from './contexts';
 
 /** ORIGIN without a trailing slash, or the README's default. */
@@ -55,13 +56,18 @@ export async function issuerKeys(db: Db, organisationId: string): Promise<Issuer
 		.orderBy(asc(badgeIssuerKey.number)));
 }
 
+/** Where a key's secret half is stored (SECRETS_KEY encrypts it there: security/secrets.ts). */
+export function secretKeyPlace(organisationId: string, number: number): SecretPlace {
+	return { table: 'badge_issuer_key', column: 'secret_key_multibase', row: JSON.stringify([organisationId, number]) };
+}
+
 async function newKey(db: Db, organisationId: string, number: number, now: Date): Promise<void> {
 	const pair = await Ed25519Multikey.generate({});
 	const exported = await pair.export({ publicKey: true, secretKey: true, includeContext: false });
 	// Two requests making key 1 at once: the primary key keeps one, the other inserts nothing.
 	await dbRun(db
 		.insert(badgeIssuerKey)
-		.values({ organisationId, number, publicKeyMultibase: exported.publicKeyMultibase!, secretKeyMultibase: exported.secretKeyMultibase!, createdAt: now.toISOString() })
+		.values({ organisationId, number, publicKeyMultibase: exported.publicKeyMultibase!, secretKeyMultibase: sealSecret(exported.secretKeyMultibase!, secretKeyPlace(organisationId, number)), createdAt: now.toISOString() })
 		.onConflictDoNothing());
 }
 
@@ -76,7 +82,10 @@ async function signingKeyRow(db: Db, organisationId: string, now: Date) {
 	return made;
 }
 
-/** A signer for the centre's current key, with its verification method id. */
+/**
+ * A signer for the centre's current key, with its verification method id. A secret key this
+ * installation cannot decrypt (SECRETS_KEY) throws SecretUnreadableError.
+ */
 export async function issuerSigner(db: Db, origin: string, organisationId: string, now = new Date()) {
 	const row = await signingKeyRow(db, organisationId, now);
 	const pair = await Ed25519Multikey.from({
@@ -84,7 +93,7 @@ export async function issuerSigner(db: Db, origin: string, organisationId: strin
 		id: keyId(origin, organisationId, row.number),
 		controller: issuerDid(origin, organisationId),
 		publicKeyMultibase: row.publicKeyMultibase,
-		secretKeyMultibase: row.secretKeyMultibase
+		secretKeyMultibase: openSecret(row.secretKeyMultibase, secretKeyPlace(organisationId, row.number))
 	});
 	return pair.signer();
 }

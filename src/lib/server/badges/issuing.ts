@@ -20,6 +20,7 @@ import { UNIT } from '$lib/criteria';
 import { signCredential, unsignedCredential } from './credential';
 import { allocateStatusIndex, lockStatusLists, signStatusList, statusPosition } from './status-list';
 import { storedStatusList } from './documents';
+import { SecretUnreadableError } from '$lib/server/security/secrets';
 
 /** Every criterion of the unit signed off on the learner's coverage map. */
 async function unitSignedOff(db: Db, learnerId: string): Promise<boolean> {
@@ -143,7 +144,10 @@ export async function centreBadges(db: Db, origin: string, organisationId: strin
 
 export const REVOCATION_REASON_MAX = 500;
 
-export type RevokeResult = { ok: true } | { ok: false; error: { code: 'badge.not-found' | 'badge.invalid' | 'badge.revoked'; message: string; field?: 'reason' } };
+export type RevokeResult = { ok: true } | { ok: false; error: { code: 'badge.not-found' | 'badge.invalid' | 'badge.revoked' | 'badge.key-unreadable'; message: string; field?: 'reason' } };
+
+/** What a request is told when the centre's badge key cannot be decrypted (the log names the setting). */
+export const BADGE_KEY_UNREADABLE = 'Custodian cannot sign with the centre’s badge key just now: the server cannot read it (the SECRETS_KEY setting). Ask your administrator.';
 
 /**
  * Revokes a badge of the centre with a reason: marks it, signs its status list again in the same
@@ -155,6 +159,16 @@ export async function revokeBadge(db: Db, origin: string, by: Actor & { organisa
 	const why = reason.trim().replace(/\s+/gu, ' ');
 	if (why === '') return { ok: false, error: { code: 'badge.invalid', field: 'reason', message: 'Give the reason for revoking the badge: the learner sees it.' } };
 	if (why.length > REVOCATION_REASON_MAX) return { ok: false, error: { code: 'badge.invalid', field: 'reason', message: `Keep the reason to ${REVOCATION_REASON_MAX} characters.` } };
+	try {
+		return await revokeInTransaction(db, origin, by, found, why, now);
+	} catch (error) {
+		if (!(error instanceof SecretUnreadableError)) throw error;
+		console.error(`Open Badges: ${error.message}`);
+		return { ok: false, error: { code: 'badge.key-unreadable', message: BADGE_KEY_UNREADABLE } };
+	}
+}
+
+async function revokeInTransaction(db: Db, origin: string, by: Actor & { organisationId: string }, found: typeof badge.$inferSelect, why: string, now: Date): Promise<RevokeResult> {
 	return await writeTransaction(db, async (): Promise<RevokeResult> => {
 		await lockStatusLists(db, found.organisationId, now);
 		const changed = await dbAll(db.update(badge).set({ revokedAt: now.toISOString(), revokedBy: by.id, revocationReason: why }).where(and(eq(badge.id, found.id), isNull(badge.revokedAt))).returning({ id: badge.id }));

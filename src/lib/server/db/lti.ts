@@ -15,7 +15,8 @@ import { organisation, user } from './schema';
 export const ltiToolKey = sqliteTable('lti_tool_key', {
 	kid: text('kid').primaryKey(),
 	publicJwk: text('public_jwk', { mode: 'json' }).$type<Record<string, string>>().notNull(),
-	privateJwk: text('private_jwk', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+	/** The private JWK's JSON, encrypted under SECRETS_KEY when it is set (security/secrets.ts). */
+	privateJwk: text('private_jwk').notNull(),
 	createdAt: text('created_at').notNull(),
 	/** When a newer key replaced it; null for the key in use. */
 	retiredAt: text('retired_at')

@@ -9,6 +9,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { dbAll, dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { ltiToolKey } from '$lib/server/db/lti';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
+import { openSecret, sealSecret, SecretUnreadableError, type SecretPlace } from '$lib/server/security/secrets';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** A key signs for 90 days, then the next use rotates it. */
@@ -16,11 +17,16 @@ export const KEY_ROTATE_AFTER_MS = 90 * DAY;
 /** A replaced key stays in the JWKS this long (platforms cache JWKS for hours, some for a day). */
 export const KEY_GRACE_MS = 7 * DAY;
 
+/** Where a key's private half is stored (SECRETS_KEY encrypts it there: security/secrets.ts). */
+export function privateJwkPlace(kid: string): SecretPlace {
+	return { table: 'lti_tool_key', column: 'private_jwk', row: kid };
+}
+
 async function newKeyRow(now: Date) {
 	const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
 	const kid = crypto.randomUUID();
 	const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } as unknown as Record<string, string>;
-	const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256' } as unknown as Record<string, string>;
+	const privateJwk = sealSecret(JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'RS256' }), privateJwkPlace(kid));
 	return { kid, publicJwk, privateJwk, createdAt: now.toISOString(), retiredAt: null };
 }
 
@@ -44,7 +50,11 @@ async function currentKey(db: Db) {
 	return await dbGet(db.select().from(ltiToolKey).where(isNull(ltiToolKey.retiredAt)).orderBy(desc(ltiToolKey.createdAt)).limit(1));
 }
 
-/** The key that signs now (made on first use, rotated once it is KEY_ROTATE_AFTER_MS old). */
+/**
+ * The key that signs now (made on first use, rotated once it is KEY_ROTATE_AFTER_MS old). A private
+ * key this installation cannot decrypt (SECRETS_KEY) throws SecretUnreadableError: callers serving
+ * a request say the tool cannot use its key.
+ */
 export async function toolSigningKey(db: Db, now = new Date()): Promise<{ kid: string; privateKey: CryptoKey }> {
 	let key = await currentKey(db);
 	if (!key || now.getTime() - Date.parse(key.createdAt) >= KEY_ROTATE_AFTER_MS) {
@@ -52,8 +62,22 @@ export async function toolSigningKey(db: Db, now = new Date()): Promise<{ kid: s
 		key = await currentKey(db);
 	}
 	if (!key) throw new Error('toolSigningKey: no key after rotation');
-	const privateKey = (await importJWK(key.privateJwk as JWK, 'RS256')) as CryptoKey;
+	const privateKey = (await importJWK(JSON.parse(openSecret(key.privateJwk, privateJwkPlace(key.kid))) as JWK, 'RS256')) as CryptoKey;
 	return { kid: key.kid, privateKey };
+}
+
+/**
+ * The signing key, or null (logged, naming the setting) when its private half cannot be decrypted:
+ * for a request, which then says the tool cannot use its key instead of failing.
+ */
+export async function toolSigningKeyOrNull(db: Db, now = new Date()): Promise<{ kid: string; privateKey: CryptoKey } | null> {
+	try {
+		return await toolSigningKey(db, now);
+	} catch (error) {
+		if (!(error instanceof SecretUnreadableError)) throw error;
+		console.error(`LTI: ${error.message}`);
+		return null;
+	}
 }
 
 /** The public keys a platform may verify us with: the current key and those retired within the grace period. */

@@ -70,11 +70,15 @@ export async function exportCommand(argv: string[], io: CommandIo): Promise<numb
 		return 1;
 	}
 	return run(io, 'db:export', location, async (db) => {
-		const header = await exportArchive(db, args.out!, { centre: args.centre, migrationsFolder: io.env.MIGRATIONS_DIR || undefined });
+		let inClear: Record<string, number> = {};
+		const header = await exportArchive(db, args.out!, { centre: args.centre, migrationsFolder: io.env.MIGRATIONS_DIR || undefined, env: io.env, onSecretsInClear: (counts) => void (inClear = counts) });
 		const what = header.scope.kind === 'centre' ? `centre ${header.scope.name} (${header.scope.organisationId})` : 'the whole installation';
 		io.out(`Exported ${what} from ${described(location)} to ${args.out}, schema ${header.schema}:`);
 		for (const t of header.tables) if (t.rows > 0) io.out(`  ${t.name}: ${t.rows}`);
 		io.out(`${header.tables.reduce((n, t) => n + t.rows, 0)} rows in ${header.tables.filter((t) => t.rows > 0).length} tables.`);
+		if (Object.keys(inClear).length > 0) {
+			io.err(`Warning: SECRETS_KEY is not set, so the archive holds secrets in clear (${Object.entries(inClear).map(([c, n]) => `${c}: ${n}`).join(', ')}), as the database does: keep it as safe as the database, or set SECRETS_KEY (README, "Secrets at rest") and export again.`);
+		}
 	});
 }
 

@@ -11,6 +11,9 @@ import { DEMO_ORGANISATION_ID } from '$lib/server/demo';
 import { organisation, scenarioVersion, session, user } from '$lib/server/db/schema';
 import { attempt } from '$lib/sim/schema';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { openSecret } from '$lib/server/security/secrets';
+import { totpKeyPlace } from '$lib/server/auth/mfa';
 import { getTableConfig, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { catalogueOf, loadCatalogue } from './catalogue';
 import { centreRows, unplacedTables } from './centre-scope';
@@ -385,6 +388,35 @@ describe('the commands', () => {
 		const usage = io({ DATABASE_PATH: target });
 		expect(await importCommand(['--file', bad], usage.io)).toBe(2);
 		expect(usage.err[0]).toMatch(/^Usage: npm run db:import -- --in FILE/);
+	});
+
+	it('puts no secret in clear into an archive while SECRETS_KEY is set, and the imported centre reads them with that key', async () => {
+		const sourceFile = join(dir, 'source.db');
+		const secretsKey = randomBytes(32).toString('base64');
+		const inClear = (await dbAll(source.select({ id: user.id, totpKey: user.totpKey }).from(user).where(eq(user.organisationId, DEMO_ORGANISATION_ID)))).filter((u) => u.totpKey !== null);
+		expect(inClear.length).toBeGreaterThan(0);
+
+		// Without the key, the archive carries them as the database does, and says so.
+		const plain = io({ DATABASE_PATH: sourceFile });
+		expect(await exportCommand(['--out', fresh('plain.ndjson.gz'), '--centre', DEMO_ORGANISATION_ID], plain.io)).toBe(0);
+		expect(plain.err).toEqual([expect.stringMatching(/^Warning: SECRETS_KEY is not set, so the archive holds secrets in clear \(.*user\.totp_key: \d+/)]);
+
+		const archive = fresh('sealed.ndjson.gz');
+		const sealed = io({ DATABASE_PATH: sourceFile, SECRETS_KEY: secretsKey });
+		expect(await exportCommand(['--out', archive, '--centre', DEMO_ORGANISATION_ID], sealed.io)).toBe(0);
+		expect(sealed.err).toEqual([]);
+		const text = gunzipSync(readFileSync(archive)).toString('utf8');
+		for (const u of inClear) expect(text).not.toContain(u.totpKey!);
+		const users = rowLines(archive).map((l) => JSON.parse(l) as { table: string; row: Record<string, unknown> }).filter((l) => l.table === 'user' && l.row.totp_key !== null);
+		expect(users).toHaveLength(inClear.length);
+		for (const u of users) expect(u.row.totp_key).toMatch(/^enc:v1:/);
+
+		const target = freshDb();
+		await importArchive(target, archive);
+		const staff = inClear[0]!;
+		const stored = (await dbGet(target.select({ totpKey: user.totpKey }).from(user).where(eq(user.id, staff.id))))!.totpKey!;
+		expect(openSecret(stored, totpKeyPlace(staff.id), { SECRETS_KEY: secretsKey })).toBe(staff.totpKey);
+		target.$client.close();
 	});
 
 	it('runs as an npm script through tsx', () => {

@@ -17,8 +17,9 @@ import { xapiLrs, xapiOutbox, type OutboxStatus } from '$lib/server/db/xapi';
 import { runLeased, scheduleLeased, type LeasedJob } from '$lib/server/jobs/lease';
 import { kickAfterCommit } from '$lib/server/jobs/kick';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
-import { putStatement } from './lrs-client';
-import { lrsOf } from './settings';
+import { openSecret, SecretUnreadableError } from '$lib/server/security/secrets';
+import { putStatement, type LrsAnswer } from './lrs-client';
+import { lrsOf, lrsSecretPlace } from './settings';
 import { testStatement, type XapiCentre, type XapiStatement } from './statements';
 
 /** Statements sent by one run at most (each may wait LRS_TIMEOUT_MS: 25 × 10 s is well inside the lease). */
@@ -92,7 +93,7 @@ export async function deliverDueStatements(db: Db, { now = new Date(), limit = B
 			.where(and(eq(xapiOutbox.statementId, row.statementId), eq(xapiOutbox.status, 'waiting'), eq(xapiOutbox.nextTryAt, row.nextTryAt)))
 			.returning({ attempts: xapiOutbox.attempts }));
 		if (!claimed) continue;
-		const answer = await putStatement(row, row.statementId, row.body);
+		const answer = await putWithStoredSecret(row);
 		const finished = new Date(Math.max(Date.now(), now.getTime()));
 		const described = `${answer.status === null ? '' : `${answer.status}: `}${answer.text}`.slice(0, 1_000) || `${answer.status}`;
 		if (answer.outcome === 'delivered') {
@@ -108,6 +109,21 @@ export async function deliverDueStatements(db: Db, { now = new Date(), limit = B
 		}
 	}
 	return counts;
+}
+
+/**
+ * The PUT with the centre's secret decrypted for this call only. A secret this installation cannot
+ * decrypt (SECRETS_KEY) is an answer to try again later, its reason kept for the administrator.
+ */
+async function putWithStoredSecret(row: { statementId: string; organisationId: string; body: string; endpoint: string; key: string; secret: string }): Promise<LrsAnswer> {
+	let secret: string;
+	try {
+		secret = openSecret(row.secret, lrsSecretPlace(row.organisationId));
+	} catch (error) {
+		if (!(error instanceof SecretUnreadableError)) throw error;
+		return { outcome: 'retry', status: null, text: `Custodian cannot use the LRS secret: ${error.message}. Enter the secret again on the xAPI settings page.` };
+	}
+	return await putStatement({ endpoint: row.endpoint, key: row.key, secret }, row.statementId, row.body);
 }
 
 /**
@@ -203,7 +219,7 @@ export async function sendTestStatement(db: Db, organisationId: string, centre: 
 	const lrs = await lrsOf(db, organisationId);
 	if (!lrs) return { ok: false, status: null, text: 'Save the LRS’s address, key and secret first.', notConfigured: true };
 	const statement = testStatement(centre, crypto.randomUUID(), now.toISOString());
-	const answer = await putStatement(lrs, statement.id, JSON.stringify(statement));
+	const answer = await putWithStoredSecret({ ...lrs, statementId: statement.id, body: JSON.stringify(statement) });
 	return answer.outcome === 'delivered' ? { ok: true, status: answer.status, text: answer.text } : { ok: false, status: answer.status, text: answer.text };
 }
 

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { dbGet, dbRun, writeTransaction, type Db } from '$lib/core/database';
 import { xapiLrs, type XapiLrs } from '$lib/server/db/xapi';
 import { recordActorEvent, type Actor } from '$lib/server/security/events';
+import { openSecret, sealSecret, SecretUnreadableError, type SecretPlace } from '$lib/server/security/secrets';
 
 export const LRS_LIMITS = { endpoint: 500, key: 200, secret: 500 } as const;
 
@@ -60,6 +61,12 @@ export function checkEndpoint(text: string): { ok: true; endpoint: string } | { 
 	return { ok: true, endpoint: `${url.origin}${path}` };
 }
 
+/** Where the centre's LRS secret is stored (SECRETS_KEY encrypts it there: security/secrets.ts). */
+export function lrsSecretPlace(organisationId: string): SecretPlace {
+	return { table: 'xapi_lrs', column: 'secret', row: organisationId };
+}
+
+/** The LRS row as stored: its `secret` is encrypted under SECRETS_KEY when that is set (lrsSecretPlace). */
 export async function lrsOf(db: Db, organisationId: string): Promise<XapiLrs | undefined> {
 	return await dbGet(db.select().from(xapiLrs).where(eq(xapiLrs.organisationId, organisationId)));
 }
@@ -69,6 +76,16 @@ export async function lrsSettingsView(db: Db, organisationId: string): Promise<L
 	return row
 		? { endpoint: row.endpoint, key: row.key, hasSecret: row.secret !== '', enabled: row.enabled, updatedAt: row.updatedAt }
 		: { endpoint: '', key: '', hasSecret: false, enabled: false, updatedAt: null };
+}
+
+/** Whether a typed secret differs from the stored one (one that cannot be read any more counts as different). */
+function storedSecretDiffers(before: XapiLrs, typed: string): boolean {
+	try {
+		return openSecret(before.secret, lrsSecretPlace(before.organisationId)) !== typed;
+	} catch (error) {
+		if (error instanceof SecretUnreadableError) return true;
+		throw error;
+	}
 }
 
 /** Saves the centre's LRS, or says what to correct next to each field; nothing is saved then. */
@@ -89,11 +106,13 @@ export async function saveLrsSettings(db: Db, organisationId: string, input: Lrs
 		else if (/[\u0000-\u001f\u007f]/.test(secret)) errors.secret = 'The secret cannot contain control characters.';
 		else if (secret === '' && !before?.secret) errors.secret = 'Enter the secret (the password) the LRS gave the centre.';
 		if (Object.keys(errors).length > 0 || !endpoint.ok) return { ok: false as const, errors };
+		// A blank secret keeps the stored value as it is; a new one is stored encrypted.
+		const secretChanged = secret !== '' && (!before || storedSecretDiffers(before, secret));
 		const row: XapiLrs = {
 			organisationId,
 			endpoint: endpoint.endpoint,
 			key,
-			secret: secret === '' ? before!.secret : secret,
+			secret: secret === '' ? before!.secret : sealSecret(secret, lrsSecretPlace(organisationId)),
 			enabled: input.enabled,
 			updatedAt: now.toISOString(),
 			updatedBy: by.id
@@ -101,7 +120,7 @@ export async function saveLrsSettings(db: Db, organisationId: string, input: Lrs
 		const changed = [
 			...(before?.endpoint !== row.endpoint ? ['endpoint'] : []),
 			...(before?.key !== row.key ? ['key'] : []),
-			...(before?.secret !== row.secret ? ['secret'] : []),
+			...(secretChanged ? ['secret'] : []),
 			...(before?.enabled !== row.enabled ? ['enabled'] : [])
 		];
 		await dbRun(db.insert(xapiLrs).values(row).onConflictDoUpdate({ target: xapiLrs.organisationId, set: { endpoint: row.endpoint, key: row.key, secret: row.secret, enabled: row.enabled, updatedAt: row.updatedAt, updatedBy: row.updatedBy } }));

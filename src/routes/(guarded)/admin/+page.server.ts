@@ -8,6 +8,7 @@ import { scheduledWorkView } from '$lib/server/jobs/scheduled-work';
 import { failedGradeReturns, retryGradeReturn } from '$lib/server/lti/services/grade-return';
 import { postedForm } from '$lib/server/posted-form';
 import { text } from '$lib/form-data';
+import { secretsStatus } from '$lib/server/security/secrets';
 
 export const load = withRole('admin', (async ({ locals }) => {
 	const db = getDb();
@@ -21,7 +22,9 @@ export const load = withRole('admin', (async ({ locals }) => {
 		users: await listUsers(db, organisationId),
 		me: locals.user!.id,
 		scheduledWork: await scheduledWorkView(db),
-		gradeReturnFailures: await failedGradeReturns(db, organisationId)
+		gradeReturnFailures: await failedGradeReturns(db, organisationId),
+		// Only whether secrets are encrypted: never a key, nor its id.
+		secretsEncrypted: secretsStatus().encrypted
 	};
 }) satisfies PageServerLoad);
 

@@ -1244,7 +1244,7 @@ export const ltiToolKey = pgTable(
 	{
 		kid: text('kid').primaryKey(),
 		publicJwk: jsonText('public_jwk').$type<NonNullable<(typeof sqlite16.ltiToolKey.$inferSelect)['publicJwk']>>().notNull(),
-		privateJwk: jsonText('private_jwk').$type<NonNullable<(typeof sqlite16.ltiToolKey.$inferSelect)['privateJwk']>>().notNull(),
+		privateJwk: text('private_jwk').notNull(),
 		createdAt: text('created_at').notNull(),
 		retiredAt: text('retired_at')
 	}

@@ -22,7 +22,7 @@ import type { DecisionOutcome } from '$lib/server/db/assessment';
 import { ltiAttemptLink, ltiGradeReturn, type GradeReturnKind, type LtiGradeReturn } from '$lib/server/db/lti-services';
 import { scenarioTitle } from '$lib/server/cohorts';
 import type { GradeReturnFailure } from '$lib/views/admin';
-import { ltiServices } from './deps';
+import { ltiServices, serviceSigner } from './deps';
 import { findOrCreateLineItem, postScore, type AgsScore } from './ags';
 import type { LaunchForAttempt, LtiServiceDeps, LtiServiceError } from './types';
 
@@ -152,7 +152,9 @@ async function deliverOne(db: Db, deps: LtiServiceDeps, row: LtiGradeReturn): Pr
 	const platform = await deps.platform(db, row.platformId);
 	if (!platform) return { ok: false, error: { code: 'lti.platform-unknown', message: 'The platform is no longer registered (or is disabled).', retryable: false } };
 	const payload = row.payload as GradeReturnPayload;
-	const call = { platform, signer: await deps.signer(db), ags: link.ags, http: deps.http };
+	const signer = await serviceSigner(db, deps);
+	if (!signer.ok) return signer;
+	const call = { platform, signer: signer.value, ags: link.ags, http: deps.http };
 	const lineItem = await findOrCreateLineItem(call, {
 		...payload.lineItem,
 		resourceLinkId: link.resourceLinkId,

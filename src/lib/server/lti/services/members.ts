@@ -16,6 +16,7 @@ import { rolesOf } from '$lib/server/auth/user';
 import { accountLinkedTo, findOrCreateLinkedAccount, isInstructorRole } from '../accounts';
 import { platformById } from '../platforms';
 import { fetchMemberships, isLearner } from './nrps';
+import { serviceSigner } from './deps';
 import type { LtiProfile, LtiServiceDeps, NrpsClaim } from './types';
 
 /** Keeps the course of a launch that offered NRPS, so a tutor of that centre may fill a cohort from it. */
@@ -83,7 +84,9 @@ export async function fillCohortFromLms(
 	if (!deps) return { ok: false, error: { code: 'lti.not-configured', field: 'course', message: 'The LTI tool is not set up on this server, so the LMS cannot be asked for its members.' } };
 	const platform = await deps.platform(db, course.platformId);
 	if (!platform) return { ok: false, error: { code: 'lti.platform-unknown', field: 'course', message: 'The LMS this course came from is no longer registered or is disabled.' } };
-	const read = await fetchMemberships(platform, await deps.signer(db), { context_memberships_url: course.membershipsUrl, service_versions: ['2.0'] }, { http: deps.http });
+	const signer = await serviceSigner(db, deps);
+	if (!signer.ok) return { ok: false, error: { code: signer.error.code, field: 'course', message: signer.error.message } };
+	const read = await fetchMemberships(platform, signer.value, { context_memberships_url: course.membershipsUrl, service_versions: ['2.0'] }, { http: deps.http });
 	if (!read.ok) return { ok: false, error: { code: read.error.code, field: 'course', message: `The course’s members could not be read: ${read.error.message}` } };
 	// Accounts are made and found exactly as a launch does (accounts.ts): linked by (platform, sub).
 	const record = await platformById(db, platform.id);

@@ -97,7 +97,8 @@ export interface LtiServiceError {
 		| 'lti.refused'
 		| 'lti.server-error'
 		| 'lti.not-offered'
-		| 'lti.platform-unknown';
+		| 'lti.platform-unknown'
+		| 'lti.key-unreadable';
 	message: string;
 	/** The HTTP status, when the platform answered. */
 	status?: number;

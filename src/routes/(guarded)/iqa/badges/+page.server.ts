@@ -22,6 +22,6 @@ export const actions = actionsWithAnyRole(['iqa', 'admin'], {
 		const revoked = await revokeBadge(getDb(), badgeOrigin(), { ...actorOf(event), organisationId: event.locals.user!.organisationId }, badgeId, reason);
 		if (revoked.ok) return { done: 'Revoked. The centre’s status list says so now, and the learner sees your reason.' };
 		if (revoked.error.code === 'badge.not-found') error(404, { message: revoked.error.message });
-		return fail(revoked.error.code === 'badge.invalid' ? 400 : 409, { badgeId, reason, message: revoked.error.field ? undefined : revoked.error.message, errors: revoked.error.field ? { reason: revoked.error.message } : {} });
+		return fail(revoked.error.code === 'badge.invalid' ? 400 : revoked.error.code === 'badge.key-unreadable' ? 503 : 409, { badgeId, reason, message: revoked.error.field ? undefined : revoked.error.message, errors: revoked.error.field ? { reason: revoked.error.message } : {} });
 	}
 } satisfies Actions);

@@ -5,7 +5,7 @@ import { getDb } from '$lib/server/db';
 import { postedForm } from '$lib/server/posted-form';
 import { actionsWithRole, withRole } from '$lib/server/auth/access';
 import { deepLinkLaunchOf, spendDeepLinkLaunch } from '$lib/server/lti/deep-link-launch';
-import { toolSigningKey } from '$lib/server/lti/keys';
+import { toolSigningKeyOrNull } from '$lib/server/lti/keys';
 import { chooseDeepLink, deepLinkingPicker, returnFormOrigin } from '$lib/server/lti/services/deep-linking';
 import { recordActorEvent, requestContext } from '$lib/server/security/events';
 
@@ -37,7 +37,9 @@ export const actions = actionsWithRole('tutor', {
 		if (!launch) error(404, { message: NO_REQUEST });
 		const form = await postedForm(request);
 		const chosen = all(form, 'scenario', { count: 60, max: 100 });
-		const answer = await chooseDeepLink(db, { author: user, request: launch.request, platform: launch.platform, signer: await toolSigningKey(db), origin: url.origin, chosen });
+		const signer = await toolSigningKeyOrNull(db);
+		if (!signer) return fail(503, { error: 'Custodian cannot sign its answer to your LMS: the server cannot read its LTI key (the SECRETS_KEY setting). Ask your administrator.', chosen });
+		const answer = await chooseDeepLink(db, { author: user, request: launch.request, platform: launch.platform, signer, origin: url.origin, chosen });
 		if (!answer.ok) return fail(400, { error: answer.error.message, chosen });
 		await spendDeepLinkLaunch(db, launch.launchId);
 		await recordActorEvent(db, { id: user.id, ...requestContext(event) }, { type: 'lti.deep-linked', detail: { platformId: launch.platform.id, launchId: launch.launchId, scenarios: chosen } });
