@@ -14,6 +14,8 @@ declare global {
 			frameAncestors?: string[];
 			/** Which cookie carried this request's session (auth/cookie.ts): a framed LTI session's, or the usual one. */
 			sessionCookie?: import('$lib/server/auth/cookie').SessionCookieKind;
+			/** Set by /logout's action for a session begun in an LMS's frame: its page answers in that frame. */
+			signedOutOfFrame?: boolean;
 			/**
 			 * Other sites this response's forms may post to (form-action): set only by the page that
 			 * returns a Deep Linking answer to its LMS. Unset, our own site only.

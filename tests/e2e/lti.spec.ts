@@ -107,6 +107,11 @@ async function launchStaysInFrame(browser: Browser, baseURL: string, screenshot?
 	const own = await context.newPage();
 	await own.goto(`${baseURL}/learn`);
 	await expect(own).toHaveURL(/\/login/);
+	// Logging out inside the frame says so there (the log-in page may not be framed), and ends the session.
+	await frame.getByRole('button', { name: 'Log out' }).click();
+	await expect(frame.getByRole('heading', { level: 1 })).toHaveText('You are logged out');
+	await expect(frame.getByRole('status')).toContainText('open the activity again from your course page');
+	await expect(frame.getByRole('link', { name: 'Tomás In A Frame' })).toHaveCount(0);
 	await context.close();
 }
 
